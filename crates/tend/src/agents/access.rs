@@ -1,0 +1,110 @@
+//! The access rule, in one place: admins and supervisors see every inbox;
+//! agents see the inboxes granted to their teams. Every query over
+//! conversations, customers, messages, events and attachments calls
+//! [`Viewer::restrict_inboxes`], so lists, lookups and counts agree.
+
+use crate::db::Sql;
+use crate::{Error, Result};
+
+use super::Role;
+
+/// Who is asking: a signed-in user, or the system itself (CLI, jobs).
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    /// The user id; `None` for the system.
+    pub user_id: Option<i64>,
+    /// The role; the system acts as admin.
+    pub role: Role,
+    /// Display name, for event actors.
+    pub name: String,
+}
+
+impl Viewer {
+    /// The system actor (CLI, background jobs): sees everything.
+    pub fn system() -> Viewer {
+        Viewer {
+            user_id: None,
+            role: Role::Admin,
+            name: "Tend".into(),
+        }
+    }
+
+    /// Whether this viewer sees every inbox.
+    pub fn sees_all(&self) -> bool {
+        matches!(self.role, Role::Admin | Role::Supervisor)
+    }
+
+    /// Fails unless the viewer is an admin.
+    pub fn require_admin(&self) -> Result<()> {
+        if self.role == Role::Admin {
+            Ok(())
+        } else {
+            Err(Error::Forbidden("only admins may do this"))
+        }
+    }
+
+    /// Appends ` AND <inbox_column> IN (inboxes this viewer may see)`, or
+    /// nothing for viewers who see everything.
+    pub fn restrict_inboxes(&self, sql: &mut Sql, inbox_column: &str) {
+        if self.sees_all() {
+            return;
+        }
+        sql.push(" AND ")
+            .push(inbox_column)
+            .push(
+                " IN (SELECT ti.inbox_id FROM team_inboxes ti \
+                 JOIN team_members tm ON tm.team_id = ti.team_id WHERE tm.user_id = ",
+            )
+            .bind(self.user_id.unwrap_or(-1))
+            .push(")");
+    }
+
+    /// Whether this viewer may see inbox `inbox_id` (false when it does not exist).
+    pub async fn sees_inbox(&self, c: &mut sqlx::AnyConnection, inbox_id: i64) -> Result<bool> {
+        let mut sql = Sql::new("SELECT COUNT(*) FROM inboxes i WHERE i.id = ");
+        sql.bind(inbox_id);
+        self.restrict_inboxes(&mut sql, "i.id");
+        let (n,): (i64,) = sql.query_as().fetch_one(c).await?;
+        Ok(n > 0)
+    }
+
+    /// Appends ` AND <customer_id_column> is a customer this viewer may see`:
+    /// a customer is visible to an agent when at least one of their
+    /// conversations is.
+    pub fn restrict_customers(&self, sql: &mut Sql, customer_id_column: &str) {
+        if self.sees_all() {
+            return;
+        }
+        sql.push(" AND EXISTS (SELECT 1 FROM conversations vc WHERE vc.customer_id = ")
+            .push(customer_id_column);
+        self.restrict_inboxes(sql, "vc.inbox_id");
+        sql.push(")");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn agents_are_restricted_and_supervisors_are_not() {
+        let agent = Viewer {
+            user_id: Some(7),
+            role: Role::Agent,
+            name: "A".into(),
+        };
+        let mut s = Sql::new("SELECT id FROM conversations c WHERE 1=1");
+        agent.restrict_inboxes(&mut s, "c.inbox_id");
+        assert!(s.text().contains("c.inbox_id IN (SELECT ti.inbox_id"));
+        let sup = Viewer {
+            user_id: Some(8),
+            role: Role::Supervisor,
+            name: "S".into(),
+        };
+        let mut s = Sql::new("SELECT 1 WHERE 1=1");
+        sup.restrict_inboxes(&mut s, "c.inbox_id");
+        assert_eq!(s.text(), "SELECT 1 WHERE 1=1");
+        assert!(agent.require_admin().is_err());
+        assert!(Viewer::system().require_admin().is_ok());
+    }
+}

@@ -1,0 +1,350 @@
+//! Use cases for users, tokens and teams.
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _, phc::PasswordHash};
+use base64::Engine as _;
+use sha2::{Digest as _, Sha256};
+use sqlx::AnyConnection;
+
+use crate::app::AppState;
+use crate::db::is_unique_violation;
+use crate::{Error, Result};
+
+use super::model::{EmailAddress, Role, Team, User, parse_name};
+use super::{Viewer, repo};
+
+/// A user to create.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    /// Sign-in address.
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+    /// Optional password (for the web sign-in).
+    pub password: Option<String>,
+}
+
+/// Creates a user. Admins only.
+pub async fn create_user(st: &AppState, viewer: &Viewer, new: NewUser) -> Result<User> {
+    viewer.require_admin()?;
+    let email = EmailAddress::parse("email", &new.email)?;
+    let name = parse_name("name", &new.name, 200)?;
+    let hash = match new.password {
+        Some(p) => Some(hash_password(&p)?),
+        None => None,
+    };
+    let now = st.clock.now_ms();
+    let role = new.role;
+    st.db
+        .write(move |c| {
+            Box::pin(async move {
+                let id = repo::insert_user(c, email.as_str(), &name, role, hash, now)
+                    .await
+                    .map_err(|e| match e {
+                        Error::Database(d) if is_unique_violation(&d) => Error::invalid(
+                            "email",
+                            format!("a user with the address {} already exists", email.as_str()),
+                        ),
+                        other => other,
+                    })?;
+                repo::user_by_id(c, id)
+                    .await?
+                    .map(repo::UserRow::into_user)
+                    .ok_or(Error::NotFound("user"))
+            })
+        })
+        .await
+}
+
+/// Every user (names are needed to pick assignees, so every role may list).
+pub async fn list_users(st: &AppState, _viewer: &Viewer) -> Result<Vec<User>> {
+    let mut c = st.db.pool().acquire().await?;
+    Ok(repo::list_users(&mut c)
+        .await?
+        .into_iter()
+        .map(repo::UserRow::into_user)
+        .collect())
+}
+
+/// One user by id.
+pub async fn get_user(st: &AppState, id: i64) -> Result<User> {
+    let mut c = st.db.pool().acquire().await?;
+    user_in(&mut c, id).await
+}
+
+/// One user by id, inside another use case's transaction.
+pub(crate) async fn user_in(c: &mut AnyConnection, id: i64) -> Result<User> {
+    repo::user_by_id(c, id)
+        .await?
+        .map(repo::UserRow::into_user)
+        .ok_or(Error::NotFound("user"))
+}
+
+/// One user by sign-in address.
+pub async fn user_by_email(st: &AppState, email: &str) -> Result<User> {
+    let email = EmailAddress::parse("email", email)?;
+    let mut c = st.db.pool().acquire().await?;
+    repo::user_by_email(&mut c, email.as_str())
+        .await?
+        .map(repo::UserRow::into_user)
+        .ok_or(Error::NotFound("user"))
+}
+
+/// Checks an email and password; `None` when they do not match an active user.
+pub async fn verify_login(st: &AppState, email: &str, password: &str) -> Result<Option<User>> {
+    let Ok(email) = EmailAddress::parse("email", email) else {
+        return Ok(None);
+    };
+    let mut c = st.db.pool().acquire().await?;
+    let Some(row) = repo::user_by_email(&mut c, email.as_str()).await? else {
+        return Ok(None);
+    };
+    let ok = row
+        .password_hash
+        .as_deref()
+        .is_some_and(|h| verify_password(password, h));
+    let user = row.into_user();
+    Ok((ok && user.active).then_some(user))
+}
+
+/// Whether any active admin exists (first-run detection).
+pub async fn has_admin(st: &AppState) -> Result<bool> {
+    let mut c = st.db.pool().acquire().await?;
+    Ok(repo::count_admins(&mut c).await? > 0)
+}
+
+/// A freshly made API token: the secret is shown once, only its hash is kept.
+#[derive(Debug, Clone)]
+pub struct NewToken {
+    /// Token id (for revocation).
+    pub id: i64,
+    /// The secret, `tend_…`.
+    pub token: String,
+}
+
+/// Creates an API token for `user_id`. Admins only.
+pub async fn create_token(
+    st: &AppState,
+    viewer: &Viewer,
+    user_id: i64,
+    name: &str,
+) -> Result<NewToken> {
+    viewer.require_admin()?;
+    let name = parse_name("name", name, 200)?;
+    let token = random_token("tend_");
+    let hash = token_hash(&token);
+    let now = st.clock.now_ms();
+    let id = st
+        .db
+        .write(move |c| {
+            Box::pin(async move {
+                user_in(c, user_id).await?;
+                repo::insert_token(c, user_id, &name, &hash, now).await
+            })
+        })
+        .await?;
+    Ok(NewToken { id, token })
+}
+
+/// Revokes a token. Admins only.
+pub async fn revoke_token(st: &AppState, viewer: &Viewer, token_id: i64) -> Result<()> {
+    viewer.require_admin()?;
+    let now = st.clock.now_ms();
+    let done = st
+        .db
+        .write(move |c| Box::pin(async move { repo::revoke_token(c, token_id, now).await }))
+        .await?;
+    if done {
+        Ok(())
+    } else {
+        Err(Error::NotFound("token"))
+    }
+}
+
+/// The viewer a bearer token stands for, if it is valid.
+pub async fn authenticate(st: &AppState, token: &str) -> Result<Option<Viewer>> {
+    if !token.starts_with("tend_") || token.len() > 200 {
+        return Ok(None);
+    }
+    let mut c = st.db.pool().acquire().await?;
+    repo::viewer_by_token_hash(&mut c, &token_hash(token)).await
+}
+
+/// Creates a team. Admins only.
+pub async fn create_team(st: &AppState, viewer: &Viewer, name: &str) -> Result<Team> {
+    viewer.require_admin()?;
+    let name = parse_name("name", name, 200)?;
+    let now = st.clock.now_ms();
+    st.db
+        .write(move |c| {
+            Box::pin(async move {
+                let id = repo::insert_team(c, &name, now)
+                    .await
+                    .map_err(|e| match e {
+                        Error::Database(d) if is_unique_violation(&d) => {
+                            Error::invalid("name", format!("a team named {name:?} already exists"))
+                        }
+                        other => other,
+                    })?;
+                team_in(c, id).await
+            })
+        })
+        .await
+}
+
+async fn team_in(c: &mut AnyConnection, id: i64) -> Result<Team> {
+    repo::list_teams(c, Some(id))
+        .await?
+        .pop()
+        .ok_or(Error::NotFound("team"))
+}
+
+/// All teams with members and inboxes.
+pub async fn list_teams(st: &AppState, _viewer: &Viewer) -> Result<Vec<Team>> {
+    let mut c = st.db.pool().acquire().await?;
+    repo::list_teams(&mut c, None).await
+}
+
+/// One team.
+pub async fn get_team(st: &AppState, id: i64) -> Result<Team> {
+    let mut c = st.db.pool().acquire().await?;
+    team_in(&mut c, id).await
+}
+
+/// Adds a user to a team. Admins only.
+pub async fn add_member(
+    st: &AppState,
+    viewer: &Viewer,
+    team_id: i64,
+    user_id: i64,
+) -> Result<Team> {
+    viewer.require_admin()?;
+    st.db
+        .write(move |c| {
+            Box::pin(async move {
+                if !repo::team_exists(c, team_id).await? {
+                    return Err(Error::NotFound("team"));
+                }
+                user_in(c, user_id).await.map_err(|_| {
+                    Error::invalid("user_id", format!("there is no user {user_id}"))
+                })?;
+                repo::add_member(c, team_id, user_id).await?;
+                team_in(c, team_id).await
+            })
+        })
+        .await
+}
+
+/// Lets a team's agents see and work an inbox. Admins only.
+pub async fn grant_inbox(
+    st: &AppState,
+    viewer: &Viewer,
+    team_id: i64,
+    inbox_id: i64,
+) -> Result<Team> {
+    viewer.require_admin()?;
+    st.db
+        .write(move |c| {
+            Box::pin(async move {
+                if !repo::team_exists(c, team_id).await? {
+                    return Err(Error::NotFound("team"));
+                }
+                crate::inboxes::service::inbox_in(c, inbox_id)
+                    .await
+                    .map_err(|_| {
+                        Error::invalid("inbox_id", format!("there is no inbox {inbox_id}"))
+                    })?;
+                repo::grant_inbox(c, team_id, inbox_id).await?;
+                team_in(c, team_id).await
+            })
+        })
+        .await
+}
+
+/// Whether `user` may own conversations of `inbox_id`.
+pub(crate) async fn may_work_inbox(
+    c: &mut AnyConnection,
+    user: &User,
+    inbox_id: i64,
+) -> Result<bool> {
+    if !user.active {
+        return Ok(false);
+    }
+    match user.role {
+        Role::Admin | Role::Supervisor => Ok(true),
+        Role::Agent => repo::member_sees_inbox(c, user.id, inbox_id).await,
+    }
+}
+
+/// Whether a team exists (inside another use case's transaction).
+pub(crate) async fn team_exists_in(c: &mut AnyConnection, team_id: i64) -> Result<bool> {
+    repo::team_exists(c, team_id).await
+}
+
+/// Hashes a password with Argon2id.
+pub fn hash_password(password: &str) -> Result<String> {
+    if password.chars().count() < 8 {
+        return Err(Error::invalid(
+            "password",
+            "a password needs at least 8 characters",
+        ));
+    }
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| Error::Internal(anyhow::anyhow!("hashing a password: {e}")))
+}
+
+/// Checks a password against a stored Argon2 hash.
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// A random URL-safe secret with a prefix.
+pub fn random_token(prefix: &str) -> String {
+    let mut bytes = [0u8; 32];
+    if getrandom::fill(&mut bytes).is_err() {
+        // The OS RNG failing is unrecoverable for secrets; refuse to go on.
+        std::process::abort();
+    }
+    format!(
+        "{prefix}{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    )
+}
+
+/// The stored form of a token.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_verify_only_with_the_right_secret() {
+        let h = hash_password("correct horse").expect("hashes");
+        assert!(verify_password("correct horse", &h));
+        assert!(!verify_password("correct horsf", &h));
+        assert!(hash_password("short").is_err());
+    }
+
+    #[test]
+    fn tokens_are_random_and_hashed() {
+        let a = random_token("tend_");
+        let b = random_token("tend_");
+        assert_ne!(a, b);
+        assert!(a.starts_with("tend_") && a.len() > 40);
+        assert_eq!(token_hash(&a).len(), 64);
+        assert_ne!(token_hash(&a), a);
+    }
+}

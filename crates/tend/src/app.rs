@@ -1,0 +1,151 @@
+//! The application: shared state, start-up (migrations, default inbox) and
+//! the HTTP server with graceful shutdown.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use tokio::sync::broadcast;
+
+use crate::attachments::AttachmentStore;
+use crate::config::Config;
+use crate::db::Db;
+use crate::time::{Clock, SystemClock};
+
+/// A committed conversation event, announced to in-process listeners
+/// (live UI, indexer, mailers).
+#[derive(Debug, Clone)]
+pub struct BusEvent {
+    /// Event id in the log.
+    pub event_id: i64,
+    /// Conversation.
+    pub conversation_id: i64,
+    /// Inbox of the conversation (for access filtering of live updates).
+    pub inbox_id: i64,
+    /// Event kind.
+    pub kind: &'static str,
+}
+
+/// What every use case needs.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    /// Database.
+    pub db: Db,
+    /// Configuration.
+    pub config: Arc<Config>,
+    /// The clock.
+    pub clock: Arc<dyn Clock>,
+    /// Attachment files.
+    pub files: AttachmentStore,
+    /// Post-commit event bus.
+    pub bus: broadcast::Sender<BusEvent>,
+}
+
+impl AppState {
+    /// Prepares the data directory, connects and migrates the database, and
+    /// makes sure the default inbox exists.
+    pub async fn open(config: Config) -> anyhow::Result<AppState> {
+        Self::open_with_clock(config, Arc::new(SystemClock)).await
+    }
+
+    /// Like [`AppState::open`] with an injected clock.
+    pub async fn open_with_clock(
+        config: Config,
+        clock: Arc<dyn Clock>,
+    ) -> anyhow::Result<AppState> {
+        config.prepare_data_dir()?;
+        let db = Db::connect(&config.database_url, config.db_max_connections).await?;
+        db.migrate().await?;
+        let (bus, _) = broadcast::channel(4096);
+        let st = AppState {
+            files: AttachmentStore::new(&config.data_dir),
+            config: Arc::new(config),
+            db,
+            clock,
+            bus,
+        };
+        crate::inboxes::service::ensure_default_inbox(&st)
+            .await
+            .context("creating the default inbox")?;
+        Ok(st)
+    }
+}
+
+/// A running HTTP server.
+pub struct Running {
+    /// The bound address.
+    pub addr: SocketAddr,
+    shutdown: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+impl Running {
+    /// Stops accepting, finishes in-flight requests, and waits.
+    pub async fn stop(self) -> anyhow::Result<()> {
+        let _ = self.shutdown.send(());
+        self.task.await.context("server task")?
+    }
+}
+
+/// Binds the HTTP listener and serves until [`Running::stop`].
+pub async fn start(st: AppState) -> anyhow::Result<Running> {
+    let listener = tokio::net::TcpListener::bind(st.config.http_listen)
+        .await
+        .with_context(|| format!("binding {}", st.config.http_listen))?;
+    let addr = listener.local_addr()?;
+    let router = crate::http::router(st.clone());
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, router)
+            .with_graceful_shutdown(async move {
+                let _ = rx.await;
+            })
+            .await
+            .context("HTTP server")
+    });
+    Ok(Running {
+        addr,
+        shutdown: tx,
+        task,
+    })
+}
+
+/// `tend serve`: runs until SIGTERM or SIGINT, then shuts down cleanly.
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let st = AppState::open(config).await?;
+    let running = start(st.clone()).await?;
+    let url = format!("http://{}", running.addr);
+    tracing::info!(url = %url, database = %crate::db::redact(&st.config.database_url), "Tend is listening on {url}");
+    if !crate::agents::service::has_admin(&st).await? {
+        tracing::warn!(
+            "no admin account exists yet; create one with: tend admin create-user --email you@example.com --name \"Your Name\" --role admin --password-stdin"
+        );
+    }
+    shutdown_signal().await;
+    tracing::info!("shutting down: finishing in-flight requests");
+    running.stop().await?;
+    st.db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

@@ -1,0 +1,152 @@
+//! Attachment files: stored once per content under
+//! `$TEND_DATA_DIR/attachments/ab/cd/<sha256>`, written to a temporary file,
+//! synced and renamed into place before the database row that points to them
+//! is committed, so a crash never leaves a row without its file.
+
+pub mod api;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use sha2::{Digest as _, Sha256};
+use tokio::io::AsyncWriteExt as _;
+
+/// The content-addressed file store.
+#[derive(Debug, Clone)]
+pub struct AttachmentStore {
+    root: PathBuf,
+}
+
+impl AttachmentStore {
+    /// A store under `data_dir/attachments`.
+    pub fn new(data_dir: &Path) -> Self {
+        AttachmentStore {
+            root: data_dir.join("attachments"),
+        }
+    }
+
+    fn path_of(&self, sha256: &str) -> Option<PathBuf> {
+        if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        Some(
+            self.root
+                .join(&sha256[0..2])
+                .join(&sha256[2..4])
+                .join(sha256),
+        )
+    }
+
+    /// Stores `bytes` durably; returns the hex SHA-256. Storing the same bytes
+    /// twice keeps one file.
+    pub async fn put(&self, bytes: &[u8]) -> anyhow::Result<String> {
+        let sha = hex::encode(Sha256::digest(bytes));
+        let path = self.path_of(&sha).context("bad digest")?;
+        if tokio::fs::try_exists(&path).await.unwrap_or(false) {
+            return Ok(sha);
+        }
+        let dir = path.parent().context("no parent dir")?;
+        tokio::fs::create_dir_all(dir)
+            .await
+            .with_context(|| format!("creating {}", dir.display()))?;
+        let tmp = dir.join(format!(".{sha}.{}.tmp", std::process::id()));
+        let mut f = tokio::fs::File::create(&tmp)
+            .await
+            .with_context(|| format!("creating {}", tmp.display()))?;
+        f.write_all(bytes).await.context("writing attachment")?;
+        f.sync_all().await.context("syncing attachment")?;
+        drop(f);
+        tokio::fs::rename(&tmp, &path)
+            .await
+            .context("moving attachment into place")?;
+        if let Ok(d) = tokio::fs::File::open(dir).await {
+            let _ = d.sync_all().await;
+        }
+        Ok(sha)
+    }
+
+    /// Reads a stored file.
+    pub async fn get(&self, sha256: &str) -> anyhow::Result<Vec<u8>> {
+        let path = self.path_of(sha256).context("bad digest")?;
+        tokio::fs::read(&path)
+            .await
+            .with_context(|| format!("reading attachment {}", path.display()))
+    }
+}
+
+/// A file name safe to show and to put in a header: no paths, no control
+/// characters, bounded length.
+pub fn clean_filename(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let cleaned: String = base
+        .chars()
+        .filter(|c| !c.is_control())
+        .map(|c| {
+            if matches!(c, '"' | '<' | '>' | ':' | '|' | '?' | '*') {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let cleaned = cleaned.trim().trim_start_matches('.').to_string();
+    let cleaned: String = cleaned.chars().take(200).collect();
+    if cleaned.is_empty() {
+        "attachment".into()
+    } else {
+        cleaned
+    }
+}
+
+/// A MIME type we are willing to record: `type/subtype`, else octet-stream.
+pub fn clean_content_type(ct: Option<&str>) -> String {
+    let ct = ct
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let valid = ct.split_once('/').is_some_and(|(a, b)| {
+        !a.is_empty()
+            && !b.is_empty()
+            && ct.len() <= 127
+            && ct
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "/.+-_".contains(c))
+    });
+    if valid {
+        ct
+    } else {
+        "application/octet-stream".into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn stores_by_content_once() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let s = AttachmentStore::new(dir.path());
+        let a = s.put("請求書.pdf".as_bytes()).await.expect("put");
+        let b = s.put("請求書.pdf".as_bytes()).await.expect("put again");
+        assert_eq!(a, b);
+        assert_eq!(s.get(&a).await.expect("get"), "請求書.pdf".as_bytes());
+        assert!(s.get("../../etc/passwd").await.is_err());
+    }
+
+    #[test]
+    fn filenames_and_types_are_cleaned() {
+        assert_eq!(clean_filename("../../etc/passwd"), "passwd");
+        assert_eq!(clean_filename("C:\\x\\見積書.xlsx"), "見積書.xlsx");
+        assert_eq!(clean_filename("a\"<script>.txt"), "a__script_.txt");
+        assert_eq!(clean_filename(""), "attachment");
+        assert_eq!(clean_content_type(Some("Image/PNG; name=x")), "image/png");
+        assert_eq!(
+            clean_content_type(Some("text/html\r\nX: y")),
+            "application/octet-stream"
+        );
+    }
+}

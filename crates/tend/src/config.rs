@@ -1,0 +1,346 @@
+//! Configuration: an optional `tend.toml` plus `TEND_*` environment variables
+//! (environment wins). Every problem is a [`ConfigError`] whose message says
+//! what to fix; the binary exits with code 2 on it.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// A configuration problem the operator must fix.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration error: {0}")]
+pub struct ConfigError(pub String);
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// The file form: every key optional, unknown keys rejected.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    data_dir: Option<String>,
+    database_url: Option<String>,
+    http_listen: Option<String>,
+    public_url: Option<String>,
+    smtp_listen: Option<String>,
+    smtp_relay_url: Option<String>,
+    mail_from: Option<String>,
+    log_format: Option<String>,
+    max_json_body_bytes: Option<u64>,
+    max_attachment_bytes: Option<u64>,
+    db_max_connections: Option<u32>,
+}
+
+/// Resolved, validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// SQLite file, attachments and search index live here.
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…`.
+    pub database_url: String,
+    /// HTTP listen address.
+    pub http_listen: SocketAddr,
+    /// Base URL for links in emails; `None` means derive from the bound address.
+    pub public_url: Option<String>,
+    /// Inbound SMTP listen address, if enabled.
+    pub smtp_listen: Option<SocketAddr>,
+    /// Outbound relay URL, if any.
+    pub smtp_relay_url: Option<String>,
+    /// From address for outbound mail, if not the inbox address.
+    pub mail_from: Option<String>,
+    /// Log format.
+    pub log_format: LogFormat,
+    /// Largest accepted JSON body.
+    pub max_json_body_bytes: usize,
+    /// Largest accepted upload or raw mail.
+    pub max_attachment_bytes: usize,
+    /// Database pool size (PostgreSQL) / reader pool size (SQLite).
+    pub db_max_connections: u32,
+}
+
+/// Where a value came from, to name it in error messages.
+struct Source<'a> {
+    env: &'a dyn Fn(&str) -> Option<String>,
+    file: FileConfig,
+}
+
+impl Source<'_> {
+    /// Environment `TEND_<KEY>` first, then the file value.
+    fn get(&self, key: &str, file_value: Option<String>) -> Option<(String, String)> {
+        let var = format!("TEND_{}", key.to_ascii_uppercase());
+        if let Some(v) = (self.env)(&var) {
+            return Some((v, var));
+        }
+        file_value.map(|v| (v, format!("`{key}` in the config file")))
+    }
+
+    fn get_u64(&self, key: &str, file_value: Option<u64>) -> Result<Option<u64>, ConfigError> {
+        match self.get(key, file_value.map(|v| v.to_string())) {
+            None => Ok(None),
+            Some((v, origin)) => v
+                .trim()
+                .parse::<u64>()
+                .map(Some)
+                .map_err(|_| ConfigError(format!("{origin} must be a whole number, got {v:?}"))),
+        }
+    }
+}
+
+impl Config {
+    /// Loads configuration from the process environment and the optional file.
+    pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
+        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        Self::load_with(path, &env)
+    }
+
+    /// Loads configuration with an explicit environment lookup (for tests).
+    pub fn load_with(
+        path: Option<&Path>,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Config, ConfigError> {
+        let path = path
+            .map(Path::to_path_buf)
+            .or_else(|| env("TEND_CONFIG").map(PathBuf::from));
+        let file = match &path {
+            Some(p) => {
+                let text = std::fs::read_to_string(p).map_err(|e| {
+                    ConfigError(format!("cannot read config file {}: {e}", p.display()))
+                })?;
+                parse_file(&text, p)?
+            }
+            None => FileConfig::default(),
+        };
+        let src = Source { env, file };
+        let f = &src.file;
+
+        let data_dir = PathBuf::from(
+            src.get("data_dir", f.data_dir.clone())
+                .map(|(v, _)| v)
+                .unwrap_or_else(|| "./tend-data".into()),
+        );
+
+        let database_url = match src.get("database_url", f.database_url.clone()) {
+            Some((v, origin)) => validate_database_url(&v, &origin)?,
+            None => sqlite_url(&data_dir.join("tend.db")),
+        };
+
+        let http_listen = match src.get("http_listen", f.http_listen.clone()) {
+            Some((v, origin)) => parse_addr(&v, &origin)?,
+            None => SocketAddr::from(([127, 0, 0, 1], 8080)),
+        };
+        let smtp_listen = src
+            .get("smtp_listen", f.smtp_listen.clone())
+            .map(|(v, origin)| parse_addr(&v, &origin))
+            .transpose()?;
+
+        let public_url = src
+            .get("public_url", f.public_url.clone())
+            .map(|(v, origin)| {
+                let u = parse_url(&v, &origin)?;
+                if !matches!(u.scheme(), "http" | "https") {
+                    return Err(ConfigError(format!(
+                        "{origin} must be an http:// or https:// URL, got {v:?}"
+                    )));
+                }
+                Ok(v.trim_end_matches('/').to_string())
+            })
+            .transpose()?;
+
+        let smtp_relay_url = src
+            .get("smtp_relay_url", f.smtp_relay_url.clone())
+            .map(|(v, origin)| {
+                let u = parse_url(&v, &origin)?;
+                if !matches!(u.scheme(), "smtp" | "smtps") || u.host_str().is_none() {
+                    return Err(ConfigError(format!(
+                        "{origin} must look like smtp://host:port or smtps://user:pass@host:465, got {v:?}"
+                    )));
+                }
+                Ok(v)
+            })
+            .transpose()?;
+
+        let mail_from = src
+            .get("mail_from", f.mail_from.clone())
+            .map(|(v, origin)| {
+                if v.contains('@') {
+                    Ok(v)
+                } else {
+                    Err(ConfigError(format!(
+                        "{origin} must be an email address, got {v:?}"
+                    )))
+                }
+            })
+            .transpose()?;
+
+        let log_format = match src.get("log_format", f.log_format.clone()) {
+            None => LogFormat::Text,
+            Some((v, origin)) => match v.as_str() {
+                "text" => LogFormat::Text,
+                "json" => LogFormat::Json,
+                _ => {
+                    return Err(ConfigError(format!(
+                        "{origin} must be \"text\" or \"json\", got {v:?}"
+                    )));
+                }
+            },
+        };
+
+        let max_json_body_bytes = src
+            .get_u64("max_json_body_bytes", f.max_json_body_bytes)?
+            .unwrap_or(1024 * 1024) as usize;
+        let max_attachment_bytes = src
+            .get_u64("max_attachment_bytes", f.max_attachment_bytes)?
+            .unwrap_or(25 * 1000 * 1000) as usize;
+        let db_max_connections = src
+            .get_u64("db_max_connections", f.db_max_connections.map(u64::from))?
+            .unwrap_or(16)
+            .clamp(1, 1000) as u32;
+
+        Ok(Config {
+            data_dir,
+            database_url,
+            http_listen,
+            public_url,
+            smtp_listen,
+            smtp_relay_url,
+            mail_from,
+            log_format,
+            max_json_body_bytes,
+            max_attachment_bytes,
+            db_max_connections,
+        })
+    }
+
+    /// Creates the data directory and proves it is writable.
+    pub fn prepare_data_dir(&self) -> Result<(), ConfigError> {
+        let dir = &self.data_dir;
+        let fail = |e: std::io::Error| {
+            ConfigError(format!(
+                "data directory {} is not writable ({e}); set TEND_DATA_DIR to a directory Tend may write",
+                dir.display()
+            ))
+        };
+        std::fs::create_dir_all(dir).map_err(fail)?;
+        let probe = dir.join(".write-probe");
+        std::fs::write(&probe, b"ok").map_err(fail)?;
+        std::fs::remove_file(&probe).map_err(fail)?;
+        Ok(())
+    }
+
+    /// Whether the database is SQLite.
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.starts_with("sqlite:")
+    }
+}
+
+fn parse_file(text: &str, path: &Path) -> Result<FileConfig, ConfigError> {
+    toml::from_str(text).map_err(|e| {
+        ConfigError(format!(
+            "{}: {} (see tend.example.toml for the valid keys)",
+            path.display(),
+            e.message()
+        ))
+    })
+}
+
+/// The SQLite URL for a file path, creating the file if missing.
+pub fn sqlite_url(path: &Path) -> String {
+    format!("sqlite://{}?mode=rwc", path.display())
+}
+
+fn parse_url(v: &str, origin: &str) -> Result<url::Url, ConfigError> {
+    url::Url::parse(v).map_err(|e| ConfigError(format!("{origin} is not a valid URL ({e}): {v:?}")))
+}
+
+fn validate_database_url(v: &str, origin: &str) -> Result<String, ConfigError> {
+    if v.starts_with("sqlite:") {
+        return Ok(v.to_string());
+    }
+    let u = parse_url(v, origin)?;
+    match u.scheme() {
+        "postgres" | "postgresql" if u.host_str().is_some() => Ok(v.to_string()),
+        _ => Err(ConfigError(format!(
+            "{origin} must be sqlite://PATH or postgres://user@host:port/db, got {v:?}"
+        ))),
+    }
+}
+
+fn parse_addr(v: &str, origin: &str) -> Result<SocketAddr, ConfigError> {
+    v.trim().parse().map_err(|_| {
+        ConfigError(format!(
+            "{origin} must be an address like 127.0.0.1:8080, got {v:?}"
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn load(file: Option<&str>, env: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let dir = tempfile::tempdir().map_err(|e| ConfigError(e.to_string()))?;
+        let path = dir.path().join("tend.toml");
+        if let Some(text) = file {
+            std::fs::write(&path, text).map_err(|e| ConfigError(e.to_string()))?;
+        }
+        let env: HashMap<String, String> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let lookup = move |k: &str| env.get(k).cloned();
+        Config::load_with(file.map(|_| path.as_path()), &lookup)
+    }
+
+    #[test]
+    fn defaults_are_the_contract_defaults() {
+        let c = load(None, &[]).expect("defaults load");
+        assert_eq!(c.data_dir, PathBuf::from("./tend-data"));
+        assert_eq!(c.database_url, "sqlite://./tend-data/tend.db?mode=rwc");
+        assert_eq!(c.http_listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.max_json_body_bytes, 1024 * 1024);
+        assert_eq!(c.max_attachment_bytes, 25_000_000);
+        assert!(c.smtp_listen.is_none());
+    }
+
+    #[test]
+    fn environment_wins_over_file() {
+        let c = load(
+            Some("http_listen = \"127.0.0.1:9000\"\ndata_dir = \"/tmp/a\"\n"),
+            &[("TEND_HTTP_LISTEN", "127.0.0.1:9001")],
+        )
+        .expect("loads");
+        assert_eq!(c.http_listen.to_string(), "127.0.0.1:9001");
+        assert_eq!(c.data_dir, PathBuf::from("/tmp/a"));
+    }
+
+    #[test]
+    fn unknown_key_is_rejected_with_its_name() {
+        let e = load(Some("htp_listen = \"x\"\n"), &[]).expect_err("must fail");
+        assert!(e.0.contains("htp_listen"), "{}", e.0);
+    }
+
+    #[test]
+    fn bad_urls_say_what_to_fix() {
+        let e = load(None, &[("TEND_DATABASE_URL", "mysql://x")]).expect_err("must fail");
+        assert!(e.0.contains("TEND_DATABASE_URL"), "{}", e.0);
+        let e = load(None, &[("TEND_SMTP_RELAY_URL", "not a url")]).expect_err("must fail");
+        assert!(e.0.contains("TEND_SMTP_RELAY_URL"), "{}", e.0);
+        let e = load(None, &[("TEND_HTTP_LISTEN", "localhost")]).expect_err("must fail");
+        assert!(e.0.contains("127.0.0.1:8080"), "{}", e.0);
+    }
+
+    #[test]
+    fn unwritable_data_dir_is_reported() {
+        let c = load(None, &[("TEND_DATA_DIR", "/proc/tend-cannot-write")]).expect("loads");
+        let e = c.prepare_data_dir().expect_err("must fail");
+        assert!(e.0.contains("TEND_DATA_DIR"), "{}", e.0);
+    }
+}

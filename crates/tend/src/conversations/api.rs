@@ -1,0 +1,363 @@
+//! `/api/v1/conversations…`: thin handlers over [`super::service`].
+
+use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::http::header;
+use axum::response::Response;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::app::AppState;
+use crate::attachments::{clean_content_type, clean_filename};
+use crate::http::extract::{parse_id, parse_json, read_body};
+use crate::http::{ApiJson, ApiQuery, Auth, Page, PageParams, created};
+use crate::{Error, Result};
+
+use super::model::{
+    AssigneeFilter, Conversation, ConversationPatch, Counts, Event, ListFilter, Message,
+    NewConversation, NewMessage,
+};
+use super::service::{self, AttachmentMeta, Direction};
+use super::status::{Priority, Status, parse_channel};
+
+/// The conversation routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_conversation, list_conversations))
+        .routes(routes!(conversation_counts))
+        .routes(routes!(get_conversation, update_conversation))
+        .routes(routes!(list_messages, add_message))
+        .routes(routes!(list_events))
+}
+
+/// Filters of `GET /conversations`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// One status, or several separated by commas.
+    status: Option<String>,
+    /// A user id, `me` or `none`.
+    assignee_id: Option<String>,
+    /// Customer id.
+    customer_id: Option<String>,
+    /// Inbox id.
+    inbox_id: Option<String>,
+    /// Team id.
+    team_id: Option<String>,
+    /// Tag.
+    tag: Option<String>,
+    /// Priority.
+    priority: Option<String>,
+    /// Channel.
+    channel: Option<String>,
+    /// Language.
+    language: Option<String>,
+    /// Words in the subject.
+    q: Option<String>,
+    /// Page size, 1–200.
+    #[param(minimum = 1, maximum = 200)]
+    limit: Option<String>,
+    /// Cursor from `next_cursor`.
+    cursor: Option<String>,
+}
+
+impl ListQuery {
+    fn into_filter(self, auth: &Auth) -> Result<ListFilter> {
+        let page = PageParams {
+            limit: self.limit,
+            cursor: self.cursor,
+        };
+        let statuses = match self.status.as_deref() {
+            None | Some("") => vec![],
+            Some(s) => s
+                .split(',')
+                .map(|p| Status::parse("status", p.trim()))
+                .collect::<Result<Vec<_>>>()?,
+        };
+        let assignee = match self.assignee_id.as_deref() {
+            None | Some("") => None,
+            Some("none") => Some(AssigneeFilter::Nobody),
+            Some("me") => Some(
+                auth.0
+                    .user_id
+                    .map_or(AssigneeFilter::Nobody, AssigneeFilter::User),
+            ),
+            Some(s) => Some(AssigneeFilter::User(
+                parse_id("assignee_id", Some(s))?.unwrap_or_default(),
+            )),
+        };
+        Ok(ListFilter {
+            statuses,
+            assignee,
+            customer_id: parse_id("customer_id", self.customer_id.as_deref())?,
+            inbox_id: parse_id("inbox_id", self.inbox_id.as_deref())?,
+            team_id: parse_id("team_id", self.team_id.as_deref())?,
+            tag: self
+                .tag
+                .filter(|t| !t.is_empty())
+                .map(|t| t.trim().to_lowercase()),
+            priority: self
+                .priority
+                .as_deref()
+                .filter(|p| !p.is_empty())
+                .map(Priority::parse)
+                .transpose()?,
+            channel: self
+                .channel
+                .as_deref()
+                .filter(|p| !p.is_empty())
+                .map(parse_channel)
+                .transpose()?,
+            language: self
+                .language
+                .filter(|l| !l.is_empty())
+                .map(|l| l.to_lowercase()),
+            q: self.q.filter(|q| !q.trim().is_empty()),
+            before_id: page.cursor()?,
+            limit: page.limit()?,
+        })
+    }
+}
+
+/// Create a conversation with its first customer message.
+#[utoipa::path(post, path = "/conversations", tag = "conversations",
+    request_body = NewConversation,
+    responses(
+        (status = 201, description = "Created", body = Conversation),
+        (status = 401, description = "No or bad token"),
+        (status = 422, description = "Invalid input; `details.field` names it"),
+    ))]
+async fn create_conversation(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiJson(body): ApiJson<NewConversation>,
+) -> Result<Response> {
+    Ok(created(service::create(&st, &auth.0, body).await?))
+}
+
+/// List conversations the caller may see, newest first.
+#[utoipa::path(get, path = "/conversations", tag = "conversations",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "One page", body = Page<Conversation>),
+        (status = 401, description = "No or bad token"),
+        (status = 422, description = "Invalid filter"),
+    ))]
+async fn list_conversations(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<axum::Json<Page<Conversation>>> {
+    let filter = q.into_filter(&auth)?;
+    let (items, more) = service::list(&st, &auth.0, filter).await?;
+    Ok(axum::Json(Page::new(items, more, |c| c.id)))
+}
+
+/// Counts per view (by status, unassigned, mine) over what the caller may see.
+#[utoipa::path(get, path = "/conversations/counts", tag = "conversations",
+    responses((status = 200, description = "Counts", body = Counts),
+              (status = 401, description = "No or bad token")))]
+async fn conversation_counts(State(st): State<AppState>, auth: Auth) -> Result<axum::Json<Counts>> {
+    Ok(axum::Json(service::counts(&st, &auth.0).await?))
+}
+
+/// Get one conversation.
+#[utoipa::path(get, path = "/conversations/{id}", tag = "conversations",
+    params(("id" = i64, Path, description = "Conversation id")),
+    responses(
+        (status = 200, description = "The conversation", body = Conversation),
+        (status = 401, description = "No or bad token"),
+        (status = 404, description = "No such conversation, or not visible"),
+    ))]
+async fn get_conversation(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> Result<axum::Json<Conversation>> {
+    Ok(axum::Json(service::get(&st, &auth.0, id).await?))
+}
+
+/// Change status, priority, owner, team, tags, customer or language.
+#[utoipa::path(patch, path = "/conversations/{id}", tag = "conversations",
+    params(("id" = i64, Path, description = "Conversation id")),
+    request_body = ConversationPatch,
+    responses(
+        (status = 200, description = "The updated conversation", body = Conversation),
+        (status = 401, description = "No or bad token"),
+        (status = 404, description = "No such conversation, or not visible"),
+        (status = 409, description = "Illegal status transition"),
+        (status = 422, description = "Invalid input"),
+    ))]
+async fn update_conversation(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<ConversationPatch>,
+) -> Result<axum::Json<Conversation>> {
+    Ok(axum::Json(service::update(&st, &auth.0, id, body).await?))
+}
+
+/// The messages and notes of a conversation, oldest first.
+#[utoipa::path(get, path = "/conversations/{id}/messages", tag = "conversations",
+    params(("id" = i64, Path, description = "Conversation id"), PageParams),
+    responses(
+        (status = 200, description = "One page", body = Page<Message>),
+        (status = 401, description = "No or bad token"),
+        (status = 404, description = "No such conversation, or not visible"),
+    ))]
+async fn list_messages(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    ApiQuery(p): ApiQuery<PageParams>,
+) -> Result<axum::Json<Page<Message>>> {
+    let (items, more) = service::messages(&st, &auth.0, id, p.cursor()?, p.limit()?).await?;
+    Ok(axum::Json(Page::new(items, more, |m| m.id)))
+}
+
+/// Reply, add an internal note, or relay a customer message. Send JSON, or
+/// `multipart/form-data` with fields `text`, `html`, `internal`, `direction`
+/// and any number of file parts.
+#[utoipa::path(post, path = "/conversations/{id}/messages", tag = "conversations",
+    params(("id" = i64, Path, description = "Conversation id")),
+    request_body(content(
+        (NewMessage = "application/json"),
+        (NewMessage = "multipart/form-data"),
+    )),
+    responses(
+        (status = 201, description = "The message", body = Message),
+        (status = 401, description = "No or bad token"),
+        (status = 404, description = "No such conversation, or not visible"),
+        (status = 409, description = "The conversation is closed"),
+        (status = 413, description = "Body or files too large"),
+        (status = 415, description = "Neither JSON nor multipart"),
+        (status = 422, description = "Invalid input"),
+    ))]
+async fn add_message(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    req: Request,
+) -> Result<Response> {
+    let ct = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let (body, files) = if ct.starts_with("multipart/form-data") {
+        read_multipart(&st, req).await?
+    } else if ct.starts_with("application/json") {
+        let bytes = read_body(req, st.config.max_json_body_bytes).await?;
+        (parse_json::<NewMessage>(&bytes)?, vec![])
+    } else {
+        return Err(Error::UnsupportedMediaType(
+            "application/json or multipart/form-data",
+        ));
+    };
+    let direction = match body.direction.as_deref() {
+        None | Some("out") => Direction::Out,
+        Some("in") => Direction::In,
+        Some(other) => {
+            return Err(Error::invalid(
+                "direction",
+                format!("direction must be \"in\" or \"out\", got {other:?}"),
+            ));
+        }
+    };
+    let msg = service::add_message(&st, &auth.0, id, body, direction, files).await?;
+    Ok(created(msg))
+}
+
+/// Reads a multipart message: text fields and files, storing each file
+/// durably before the message row is written.
+async fn read_multipart(st: &AppState, req: Request) -> Result<(NewMessage, Vec<AttachmentMeta>)> {
+    let limit = st.config.max_attachment_bytes;
+    let mut mp = Multipart::from_request(req, st).await.map_err(|e| {
+        Error::invalid(
+            "body",
+            format!("not a valid multipart body: {}", e.body_text()),
+        )
+    })?;
+    let mut msg = NewMessage::default();
+    let mut files = Vec::new();
+    let mut total = 0usize;
+    loop {
+        let field = match mp.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(Error::PayloadTooLarge(limit));
+            }
+            Err(e) => {
+                return Err(Error::invalid(
+                    "body",
+                    format!("not a valid multipart body: {}", e.body_text()),
+                ));
+            }
+        };
+        let name = field.name().unwrap_or("").to_string();
+        let filename = field.file_name().map(str::to_string);
+        let content_type = field.content_type().map(str::to_string);
+        let mut field = field;
+        let mut data = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(|e| {
+            Error::invalid(
+                name.clone(),
+                format!("could not read this part: {}", e.body_text()),
+            )
+        })? {
+            total += chunk.len();
+            if total > limit {
+                return Err(Error::PayloadTooLarge(limit));
+            }
+            data.extend_from_slice(&chunk);
+        }
+        match (filename, name.as_str()) {
+            (Some(filename), _) => {
+                let sha256 = st.files.put(&data).await?;
+                files.push(AttachmentMeta {
+                    sha256,
+                    size: data.len() as i64,
+                    content_type: clean_content_type(content_type.as_deref()),
+                    filename: clean_filename(&filename),
+                    inline: false,
+                    content_id: None,
+                });
+            }
+            (None, field_name) => {
+                let value = String::from_utf8(data)
+                    .map_err(|_| Error::invalid(field_name, "this field must be UTF-8 text"))?;
+                match field_name {
+                    "text" => msg.text = Some(value),
+                    "html" => msg.html = Some(value),
+                    "internal" => {
+                        msg.internal = matches!(value.trim(), "true" | "1" | "on" | "yes")
+                    }
+                    "direction" => msg.direction = Some(value.trim().to_string()),
+                    _ => {}
+                }
+            }
+        }
+    }
+    Ok((msg, files))
+}
+
+/// The timeline of a conversation, oldest first.
+#[utoipa::path(get, path = "/conversations/{id}/events", tag = "conversations",
+    params(("id" = i64, Path, description = "Conversation id"), PageParams),
+    responses(
+        (status = 200, description = "One page", body = Page<Event>),
+        (status = 401, description = "No or bad token"),
+        (status = 404, description = "No such conversation, or not visible"),
+    ))]
+async fn list_events(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    ApiQuery(p): ApiQuery<PageParams>,
+) -> Result<axum::Json<Page<Event>>> {
+    let (items, more) = service::events(&st, &auth.0, id, p.cursor()?, p.limit()?).await?;
+    Ok(axum::Json(Page::new(items, more, |e| e.id)))
+}

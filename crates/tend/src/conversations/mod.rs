@@ -1,0 +1,12 @@
+//! Conversations: one customer issue on any channel, its messages, and its
+//! append-only event timeline. Every change to a conversation goes through
+//! [`service`], which appends the matching event in the same transaction.
+
+pub mod api;
+pub mod model;
+mod repo;
+pub mod service;
+pub mod status;
+
+pub use model::{Conversation, Event, Message};
+pub use status::{Priority, Status};

@@ -1,0 +1,297 @@
+//! Conversation, message and event types as the API shows them, and the
+//! inputs that change them.
+
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use super::status::{Priority, Status};
+
+/// The customer as shown on a conversation.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CustomerSummary {
+    /// Customer id.
+    pub id: i64,
+    /// Name, when known.
+    pub name: Option<String>,
+    /// Primary address.
+    pub email: Option<String>,
+    /// Language.
+    pub language: Option<String>,
+}
+
+/// A conversation: one customer issue on any channel.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Conversation {
+    /// The number customers see (`[#123]`).
+    pub id: i64,
+    /// Subject.
+    pub subject: String,
+    /// Status.
+    pub status: Status,
+    /// Priority.
+    pub priority: Priority,
+    /// Channel it arrived on.
+    pub channel: String,
+    /// Inbox.
+    pub inbox_id: i64,
+    /// Customer.
+    pub customer: CustomerSummary,
+    /// Owner, or none.
+    pub assignee_id: Option<i64>,
+    /// Team.
+    pub team_id: Option<i64>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Language (BCP 47).
+    pub language: Option<String>,
+    /// RFC 3339.
+    pub created_at: String,
+    /// RFC 3339.
+    pub updated_at: String,
+    /// First public answer by an agent.
+    pub first_response_at: Option<String>,
+    /// Last time it was solved.
+    pub solved_at: Option<String>,
+    /// When it was closed.
+    pub closed_at: Option<String>,
+    /// Since when the customer has been waiting for us (null when not waiting).
+    pub waiting_since: Option<String>,
+    /// How often it was reopened after being solved.
+    pub reopen_count: i64,
+    /// How often it passed from one owner to another.
+    pub transfer_count: i64,
+    /// Messages and notes.
+    pub message_count: i64,
+}
+
+/// Who wrote a message or caused an event.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Actor {
+    /// `customer`, `agent` or `system`.
+    pub kind: String,
+    /// User or customer id.
+    pub id: Option<i64>,
+    /// Display name.
+    pub name: Option<String>,
+    /// Address, for customers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+/// A stored file attached to a message.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Attachment {
+    /// Id (download at `/api/v1/attachments/{id}`).
+    pub id: i64,
+    /// File name.
+    pub filename: String,
+    /// MIME type.
+    pub content_type: String,
+    /// Bytes.
+    pub size: i64,
+    /// Hex SHA-256 of the content.
+    pub sha256: String,
+    /// Shown inside the message body.
+    pub inline: bool,
+    /// Content-ID for inline parts.
+    pub content_id: Option<String>,
+}
+
+/// A message or internal note.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Message {
+    /// Id.
+    pub id: i64,
+    /// Conversation.
+    pub conversation_id: i64,
+    /// `in` from the customer, `out` from the desk.
+    pub direction: String,
+    /// Internal notes are never shown to the customer.
+    pub internal: bool,
+    /// Author.
+    pub author: Actor,
+    /// Plain text.
+    pub text: String,
+    /// Sanitised HTML, when the message had HTML.
+    pub html: Option<String>,
+    /// Files.
+    pub attachments: Vec<Attachment>,
+    /// RFC 3339.
+    pub created_at: String,
+    /// Email Message-ID, when there is one.
+    pub message_id: Option<String>,
+    /// Outbound delivery: `queued`, `sent` or `failed`; null for others.
+    pub delivery_status: Option<String>,
+}
+
+/// One entry of a conversation's timeline.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Event {
+    /// Id; ascending in commit order.
+    pub id: i64,
+    /// Conversation.
+    pub conversation_id: i64,
+    /// `created`, `message_added`, `note_added`, `assigned`, `transferred`,
+    /// `status_changed`, `priority_changed`, `tags_changed`, `team_changed`,
+    /// `customer_changed`, `language_changed`.
+    pub kind: String,
+    /// Who did it.
+    pub actor: Actor,
+    /// Details of the change.
+    pub data: Value,
+    /// RFC 3339.
+    pub created_at: String,
+}
+
+/// The customer of a new conversation.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewCustomer {
+    /// Address; the customer is found by it or created.
+    pub email: String,
+    /// Name.
+    pub name: Option<String>,
+}
+
+/// The first message of a new conversation.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewBody {
+    /// Plain text (required unless `html` is given).
+    pub text: Option<String>,
+    /// HTML; sanitised before it is stored.
+    pub html: Option<String>,
+}
+
+/// `POST /conversations`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewConversation {
+    /// Subject.
+    pub subject: String,
+    /// Who wrote in.
+    pub customer: NewCustomer,
+    /// What they wrote.
+    pub message: NewBody,
+    /// `email`, `chat`, `web`, `api` (default), `phone` or `portal`.
+    pub channel: Option<String>,
+    /// Inbox; the default inbox when absent.
+    pub inbox_id: Option<i64>,
+    /// Priority; `normal` when absent.
+    pub priority: Option<String>,
+    /// Tags.
+    pub tags: Option<Vec<String>>,
+    /// Language (BCP 47), when known.
+    pub language: Option<String>,
+}
+
+/// `PATCH /conversations/{id}`: absent fields stay; `null` clears where allowed.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConversationPatch {
+    /// New status.
+    pub status: Option<String>,
+    /// New priority.
+    pub priority: Option<String>,
+    /// New owner; `null` unassigns.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<i64>)]
+    pub assignee_id: Option<Option<i64>>,
+    /// New team; `null` clears.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<i64>)]
+    pub team_id: Option<Option<i64>>,
+    /// The full new tag list.
+    pub tags: Option<Vec<String>>,
+    /// Move the conversation to another customer.
+    pub customer_id: Option<i64>,
+    /// Language override; `null` clears.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub language: Option<Option<String>>,
+    /// Why the conversation moves to another owner (required then).
+    pub reason: Option<String>,
+}
+
+/// `POST /conversations/{id}/messages` (JSON form; multipart adds files).
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewMessage {
+    /// Plain text (required unless `html` is given).
+    pub text: Option<String>,
+    /// HTML; sanitised before it is stored.
+    pub html: Option<String>,
+    /// An internal note, never shown to the customer.
+    #[serde(default)]
+    pub internal: bool,
+    /// `out` (default): the desk writes. `in`: the customer wrote it, relayed
+    /// by an integration; it reopens a solved conversation.
+    pub direction: Option<String>,
+}
+
+/// Distinguishes an absent field from an explicit `null`.
+fn double_option<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// Counts per view, with the viewer's access applied.
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct Counts {
+    /// Status `new`.
+    pub new: i64,
+    /// Status `open`.
+    pub open: i64,
+    /// Status `pending`.
+    pub pending: i64,
+    /// Status `solved`.
+    pub solved: i64,
+    /// Status `closed`.
+    pub closed: i64,
+    /// New, open or pending with no owner.
+    pub unassigned: i64,
+    /// New, open or pending owned by the viewer.
+    pub mine: i64,
+}
+
+/// Filters for listing conversations.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    /// Statuses (any of).
+    pub statuses: Vec<Status>,
+    /// Owner.
+    pub assignee: Option<AssigneeFilter>,
+    /// Customer.
+    pub customer_id: Option<i64>,
+    /// Inbox.
+    pub inbox_id: Option<i64>,
+    /// Team.
+    pub team_id: Option<i64>,
+    /// Tag.
+    pub tag: Option<String>,
+    /// Priority.
+    pub priority: Option<Priority>,
+    /// Channel.
+    pub channel: Option<String>,
+    /// Language.
+    pub language: Option<String>,
+    /// Subject fragment.
+    pub q: Option<String>,
+    /// Only ids below this (cursor).
+    pub before_id: Option<i64>,
+    /// Page size.
+    pub limit: i64,
+}
+
+/// Whose conversations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssigneeFilter {
+    /// Owned by this user.
+    User(i64),
+    /// Owned by nobody.
+    Nobody,
+}

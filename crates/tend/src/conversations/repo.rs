@@ -1,0 +1,554 @@
+//! The only SQL about conversations, messages, attachments and events.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+use sqlx::AnyConnection;
+use sqlx::FromRow;
+
+use crate::Result;
+use crate::agents::Viewer;
+use crate::db::Sql;
+use crate::time::{rfc3339, rfc3339_opt};
+
+use super::model::{
+    Actor, AssigneeFilter, Attachment, Conversation, Counts, CustomerSummary, Event, ListFilter,
+    Message,
+};
+use super::status::{Priority, Status};
+
+/// The mutable state of a conversation row, loaded, changed by the service
+/// and written back whole.
+#[derive(Debug, Clone, FromRow)]
+pub(super) struct ConvRow {
+    pub id: i64,
+    pub subject: String,
+    pub status: String,
+    pub priority: String,
+    pub channel: String,
+    pub inbox_id: i64,
+    pub customer_id: i64,
+    pub customer_name: Option<String>,
+    pub customer_email: Option<String>,
+    pub customer_language: Option<String>,
+    pub assignee_id: Option<i64>,
+    pub team_id: Option<i64>,
+    pub tags: String,
+    pub language: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub first_response_at: Option<i64>,
+    pub solved_at: Option<i64>,
+    pub closed_at: Option<i64>,
+    pub waiting_since: Option<i64>,
+    pub reopen_count: i64,
+    pub transfer_count: i64,
+    pub message_count: i64,
+}
+
+impl ConvRow {
+    pub fn status(&self) -> Status {
+        Status::parse("status", &self.status).unwrap_or(Status::Open)
+    }
+
+    pub fn tag_list(&self) -> Vec<String> {
+        serde_json::from_str(&self.tags).unwrap_or_default()
+    }
+
+    pub fn into_conversation(self) -> Conversation {
+        let tags = self.tag_list();
+        Conversation {
+            id: self.id,
+            status: self.status(),
+            priority: Priority::parse(&self.priority).unwrap_or(Priority::Normal),
+            subject: self.subject,
+            channel: self.channel,
+            inbox_id: self.inbox_id,
+            customer: CustomerSummary {
+                id: self.customer_id,
+                name: self.customer_name,
+                email: self.customer_email,
+                language: self.customer_language,
+            },
+            assignee_id: self.assignee_id,
+            team_id: self.team_id,
+            tags,
+            language: self.language,
+            created_at: rfc3339(self.created_at),
+            updated_at: rfc3339(self.updated_at),
+            first_response_at: rfc3339_opt(self.first_response_at),
+            solved_at: rfc3339_opt(self.solved_at),
+            closed_at: rfc3339_opt(self.closed_at),
+            waiting_since: rfc3339_opt(self.waiting_since),
+            reopen_count: self.reopen_count,
+            transfer_count: self.transfer_count,
+            message_count: self.message_count,
+        }
+    }
+}
+
+const CONV_SELECT: &str = "SELECT c.id, c.subject, c.status, c.priority, c.channel, c.inbox_id, \
+     c.customer_id, cu.name AS customer_name, \
+     (SELECT ce.email FROM customer_emails ce WHERE ce.customer_id = c.customer_id \
+      ORDER BY ce.is_primary DESC, ce.created_at LIMIT 1) AS customer_email, \
+     cu.language AS customer_language, c.assignee_id, c.team_id, c.tags, c.language, \
+     c.created_at, c.updated_at, c.first_response_at, c.solved_at, c.closed_at, c.waiting_since, \
+     c.reopen_count, c.transfer_count, c.message_count \
+     FROM conversations c JOIN customers cu ON cu.id = c.customer_id WHERE 1=1";
+
+/// The fields of a new conversation row.
+pub(super) struct NewRow<'a> {
+    pub inbox_id: i64,
+    pub customer_id: i64,
+    pub subject: &'a str,
+    pub priority: Priority,
+    pub channel: &'a str,
+    pub tags: &'a [String],
+    pub language: Option<&'a str>,
+    pub now: i64,
+}
+
+pub(super) async fn insert(c: &mut AnyConnection, r: &NewRow<'_>) -> Result<i64> {
+    let tags = serde_json::to_string(r.tags).unwrap_or_else(|_| "[]".into());
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO conversations (inbox_id, customer_id, subject, status, priority, channel, tags, \
+         language, created_at, updated_at, waiting_since, message_count) \
+         VALUES ($1, $2, $3, 'new', $4, $5, $6, $7, $8, $8, $8, 1) RETURNING id",
+    )
+    .bind(r.inbox_id)
+    .bind(r.customer_id)
+    .bind(r.subject)
+    .bind(r.priority.as_str())
+    .bind(r.channel)
+    .bind(tags)
+    .bind(r.language)
+    .bind(r.now)
+    .fetch_one(&mut *c)
+    .await?;
+    insert_tags(c, id, r.tags).await?;
+    Ok(id)
+}
+
+async fn insert_tags(c: &mut AnyConnection, id: i64, tags: &[String]) -> Result<()> {
+    for t in tags {
+        sqlx::query("INSERT INTO conversation_tags (conversation_id, tag) VALUES ($1, $2)")
+            .bind(id)
+            .bind(t)
+            .execute(&mut *c)
+            .await?;
+    }
+    Ok(())
+}
+
+pub(super) async fn replace_tags(c: &mut AnyConnection, id: i64, tags: &[String]) -> Result<()> {
+    sqlx::query("DELETE FROM conversation_tags WHERE conversation_id = $1")
+        .bind(id)
+        .execute(&mut *c)
+        .await?;
+    insert_tags(c, id, tags).await
+}
+
+/// Writes back the mutable state of a conversation.
+pub(super) async fn update(c: &mut AnyConnection, r: &ConvRow) -> Result<()> {
+    sqlx::query(
+        "UPDATE conversations SET status = $1, priority = $2, assignee_id = $3, team_id = $4, tags = $5, \
+         language = $6, customer_id = $7, updated_at = $8, first_response_at = $9, solved_at = $10, \
+         closed_at = $11, waiting_since = $12, reopen_count = $13, transfer_count = $14, \
+         message_count = $15 WHERE id = $16",
+    )
+    .bind(&r.status)
+    .bind(&r.priority)
+    .bind(r.assignee_id)
+    .bind(r.team_id)
+    .bind(&r.tags)
+    .bind(&r.language)
+    .bind(r.customer_id)
+    .bind(r.updated_at)
+    .bind(r.first_response_at)
+    .bind(r.solved_at)
+    .bind(r.closed_at)
+    .bind(r.waiting_since)
+    .bind(r.reopen_count)
+    .bind(r.transfer_count)
+    .bind(r.message_count)
+    .bind(r.id)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// One conversation, if the viewer may see it.
+pub(super) async fn get(
+    c: &mut AnyConnection,
+    viewer: &Viewer,
+    id: i64,
+) -> Result<Option<ConvRow>> {
+    let mut sql = Sql::new(CONV_SELECT);
+    sql.push(" AND c.id = ").bind(id);
+    viewer.restrict_inboxes(&mut sql, "c.inbox_id");
+    Ok(sql.query_as().fetch_optional(c).await?)
+}
+
+/// Conversations the viewer may see, newest first.
+pub(super) async fn list(
+    c: &mut AnyConnection,
+    viewer: &Viewer,
+    f: &ListFilter,
+) -> Result<Vec<ConvRow>> {
+    let mut sql = Sql::new(CONV_SELECT);
+    viewer.restrict_inboxes(&mut sql, "c.inbox_id");
+    if !f.statuses.is_empty() {
+        sql.push(" AND c.status IN ")
+            .bind_list(f.statuses.iter().map(|s| s.as_str()));
+    }
+    match f.assignee {
+        Some(AssigneeFilter::User(u)) => {
+            sql.push(" AND c.assignee_id = ").bind(u);
+        }
+        Some(AssigneeFilter::Nobody) => {
+            sql.push(" AND c.assignee_id IS NULL");
+        }
+        None => {}
+    }
+    if let Some(v) = f.customer_id {
+        sql.push(" AND c.customer_id = ").bind(v);
+    }
+    if let Some(v) = f.inbox_id {
+        sql.push(" AND c.inbox_id = ").bind(v);
+    }
+    if let Some(v) = f.team_id {
+        sql.push(" AND c.team_id = ").bind(v);
+    }
+    if let Some(v) = &f.tag {
+        sql.push(" AND c.id IN (SELECT conversation_id FROM conversation_tags WHERE tag = ")
+            .bind(v.clone())
+            .push(")");
+    }
+    if let Some(v) = f.priority {
+        sql.push(" AND c.priority = ").bind(v.as_str());
+    }
+    if let Some(v) = &f.channel {
+        sql.push(" AND c.channel = ").bind(v.clone());
+    }
+    if let Some(v) = &f.language {
+        sql.push(" AND c.language = ").bind(v.clone());
+    }
+    if let Some(q) = &f.q {
+        sql.push(" AND LOWER(c.subject) LIKE ")
+            .bind(crate::db::like_pattern(q))
+            .push(" ESCAPE '\\'");
+    }
+    if let Some(b) = f.before_id {
+        sql.push(" AND c.id < ").bind(b);
+    }
+    sql.push(" ORDER BY c.id DESC LIMIT ").bind(f.limit);
+    Ok(sql.query_as().fetch_all(c).await?)
+}
+
+/// Per-view counts under the viewer's access.
+pub(super) async fn counts(c: &mut AnyConnection, viewer: &Viewer) -> Result<Counts> {
+    let mut sql = Sql::new(
+        "SELECT c.status, \
+         SUM(CASE WHEN c.assignee_id IS NULL THEN 1 ELSE 0 END) AS unassigned, \
+         SUM(CASE WHEN c.assignee_id = ",
+    );
+    sql.bind(viewer.user_id.unwrap_or(-1))
+        .push(" THEN 1 ELSE 0 END) AS mine, COUNT(*) AS total FROM conversations c WHERE 1=1");
+    viewer.restrict_inboxes(&mut sql, "c.inbox_id");
+    sql.push(" GROUP BY c.status");
+    let rows: Vec<(String, i64, i64, i64)> = sql.query_as().fetch_all(c).await?;
+    let mut out = Counts::default();
+    for (status, unassigned, mine, total) in rows {
+        let active = matches!(status.as_str(), "new" | "open" | "pending");
+        if active {
+            out.unassigned += unassigned;
+            out.mine += mine;
+        }
+        match status.as_str() {
+            "new" => out.new = total,
+            "open" => out.open = total,
+            "pending" => out.pending = total,
+            "solved" => out.solved = total,
+            "closed" => out.closed = total,
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// The fields of a new message row.
+pub(super) struct NewMessageRow<'a> {
+    pub conversation_id: i64,
+    pub direction: &'a str,
+    pub internal: bool,
+    pub author_kind: &'a str,
+    pub author_id: Option<i64>,
+    pub author_name: Option<&'a str>,
+    pub author_email: Option<&'a str>,
+    pub text: &'a str,
+    pub html: Option<&'a str>,
+    pub message_id: Option<&'a str>,
+    pub delivery_status: Option<&'a str>,
+    pub now: i64,
+}
+
+pub(super) async fn insert_message(c: &mut AnyConnection, m: &NewMessageRow<'_>) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO messages (conversation_id, direction, internal, author_kind, author_id, author_name, \
+         author_email, text, html, message_id, delivery_status, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+    )
+    .bind(m.conversation_id)
+    .bind(m.direction)
+    .bind(i64::from(m.internal))
+    .bind(m.author_kind)
+    .bind(m.author_id)
+    .bind(m.author_name)
+    .bind(m.author_email)
+    .bind(m.text)
+    .bind(m.html)
+    .bind(m.message_id)
+    .bind(m.delivery_status)
+    .bind(m.now)
+    .fetch_one(c)
+    .await?)
+}
+
+/// The metadata of a stored file to link to a message.
+#[derive(Debug, Clone)]
+pub struct AttachmentMeta {
+    /// Hex SHA-256.
+    pub sha256: String,
+    /// Bytes.
+    pub size: i64,
+    /// MIME type.
+    pub content_type: String,
+    /// File name.
+    pub filename: String,
+    /// Shown inside the body.
+    pub inline: bool,
+    /// Content-ID.
+    pub content_id: Option<String>,
+}
+
+pub(super) async fn insert_attachment(
+    c: &mut AnyConnection,
+    message_id: i64,
+    a: &AttachmentMeta,
+    now: i64,
+) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO attachments (message_id, sha256, size, content_type, filename, inline, content_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(message_id)
+    .bind(&a.sha256)
+    .bind(a.size)
+    .bind(&a.content_type)
+    .bind(&a.filename)
+    .bind(i64::from(a.inline))
+    .bind(&a.content_id)
+    .bind(now)
+    .fetch_one(c)
+    .await?)
+}
+
+#[derive(FromRow)]
+struct MessageRow {
+    id: i64,
+    conversation_id: i64,
+    direction: String,
+    internal: i64,
+    author_kind: String,
+    author_id: Option<i64>,
+    author_name: Option<String>,
+    author_email: Option<String>,
+    text: String,
+    html: Option<String>,
+    message_id: Option<String>,
+    delivery_status: Option<String>,
+    created_at: i64,
+}
+
+#[derive(FromRow)]
+struct AttachmentRow {
+    id: i64,
+    message_id: i64,
+    sha256: String,
+    size: i64,
+    content_type: String,
+    filename: String,
+    inline: i64,
+    content_id: Option<String>,
+}
+
+impl From<AttachmentRow> for Attachment {
+    fn from(r: AttachmentRow) -> Attachment {
+        Attachment {
+            id: r.id,
+            filename: r.filename,
+            content_type: r.content_type,
+            size: r.size,
+            sha256: r.sha256,
+            inline: r.inline != 0,
+            content_id: r.content_id,
+        }
+    }
+}
+
+/// Messages of a conversation, oldest first, after a cursor.
+pub(super) async fn messages(
+    c: &mut AnyConnection,
+    conversation_id: i64,
+    only_id: Option<i64>,
+    after_id: Option<i64>,
+    limit: i64,
+) -> Result<Vec<Message>> {
+    let mut sql = Sql::new(
+        "SELECT id, conversation_id, direction, internal, author_kind, author_id, author_name, author_email, \
+         text, html, message_id, delivery_status, created_at FROM messages WHERE conversation_id = ",
+    );
+    sql.bind(conversation_id);
+    if let Some(id) = only_id {
+        sql.push(" AND id = ").bind(id);
+    }
+    if let Some(a) = after_id {
+        sql.push(" AND id > ").bind(a);
+    }
+    sql.push(" ORDER BY id LIMIT ").bind(limit);
+    let rows: Vec<MessageRow> = sql.query_as().fetch_all(&mut *c).await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut files: HashMap<i64, Vec<Attachment>> = HashMap::new();
+    if !ids.is_empty() {
+        let mut q = Sql::new(
+            "SELECT id, message_id, sha256, size, content_type, filename, inline, content_id \
+             FROM attachments WHERE message_id IN ",
+        );
+        q.bind_list(ids.iter().copied()).push(" ORDER BY id");
+        let arows: Vec<AttachmentRow> = q.query_as().fetch_all(&mut *c).await?;
+        for a in arows {
+            files.entry(a.message_id).or_default().push(a.into());
+        }
+    }
+    Ok(rows
+        .into_iter()
+        .map(|r| Message {
+            id: r.id,
+            conversation_id: r.conversation_id,
+            direction: r.direction,
+            internal: r.internal != 0,
+            author: Actor {
+                kind: r.author_kind,
+                id: r.author_id,
+                name: r.author_name,
+                email: r.author_email,
+            },
+            text: r.text,
+            html: r.html,
+            attachments: files.remove(&r.id).unwrap_or_default(),
+            created_at: rfc3339(r.created_at),
+            message_id: r.message_id,
+            delivery_status: r.delivery_status,
+        })
+        .collect())
+}
+
+/// A stored file's metadata, if the viewer may see its conversation.
+pub(super) async fn attachment(
+    c: &mut AnyConnection,
+    viewer: &Viewer,
+    id: i64,
+) -> Result<Option<Attachment>> {
+    let mut sql = Sql::new(
+        "SELECT a.id, a.message_id, a.sha256, a.size, a.content_type, a.filename, a.inline, a.content_id \
+         FROM attachments a JOIN messages m ON m.id = a.message_id \
+         JOIN conversations c ON c.id = m.conversation_id WHERE a.id = ",
+    );
+    sql.bind(id);
+    viewer.restrict_inboxes(&mut sql, "c.inbox_id");
+    let row: Option<AttachmentRow> = sql.query_as().fetch_optional(c).await?;
+    Ok(row.map(Attachment::from))
+}
+
+/// Who caused an event.
+#[derive(Debug, Clone)]
+pub(super) struct EventActor {
+    pub kind: &'static str,
+    pub id: Option<i64>,
+}
+
+pub(super) async fn insert_event(
+    c: &mut AnyConnection,
+    conversation_id: i64,
+    kind: &str,
+    actor: &EventActor,
+    data: &Value,
+    now: i64,
+) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO events (conversation_id, kind, actor_kind, actor_id, data, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(conversation_id)
+    .bind(kind)
+    .bind(actor.kind)
+    .bind(actor.id)
+    .bind(data.to_string())
+    .bind(now)
+    .fetch_one(c)
+    .await?)
+}
+
+#[derive(FromRow)]
+struct EventRow {
+    id: i64,
+    conversation_id: i64,
+    kind: String,
+    actor_kind: String,
+    actor_id: Option<i64>,
+    actor_name: Option<String>,
+    data: String,
+    created_at: i64,
+}
+
+/// A conversation's timeline, oldest first, after a cursor.
+pub(super) async fn events(
+    c: &mut AnyConnection,
+    conversation_id: i64,
+    after_id: Option<i64>,
+    limit: i64,
+) -> Result<Vec<Event>> {
+    let mut sql = Sql::new(
+        "SELECT e.id, e.conversation_id, e.kind, e.actor_kind, e.actor_id, \
+         CASE WHEN e.actor_kind = 'agent' THEN u.name WHEN e.actor_kind = 'customer' THEN cu.name ELSE NULL END AS actor_name, \
+         e.data, e.created_at FROM events e \
+         LEFT JOIN users u ON u.id = e.actor_id AND e.actor_kind = 'agent' \
+         LEFT JOIN customers cu ON cu.id = e.actor_id AND e.actor_kind = 'customer' \
+         WHERE e.conversation_id = ",
+    );
+    sql.bind(conversation_id);
+    if let Some(a) = after_id {
+        sql.push(" AND e.id > ").bind(a);
+    }
+    sql.push(" ORDER BY e.id LIMIT ").bind(limit);
+    let rows: Vec<EventRow> = sql.query_as().fetch_all(c).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Event {
+            id: r.id,
+            conversation_id: r.conversation_id,
+            kind: r.kind,
+            actor: Actor {
+                name: match r.actor_kind.as_str() {
+                    "system" => Some("Tend".into()),
+                    _ => r.actor_name,
+                },
+                kind: r.actor_kind,
+                id: r.actor_id,
+                email: None,
+            },
+            data: serde_json::from_str(&r.data).unwrap_or(Value::Null),
+            created_at: rfc3339(r.created_at),
+        })
+        .collect())
+}

@@ -1,0 +1,658 @@
+//! Conversation use cases. Each change runs in one transaction that also
+//! appends its events; events are published on the bus after the commit.
+
+use serde_json::{Value, json};
+use sqlx::AnyConnection;
+
+use crate::agents::Viewer;
+use crate::agents::model::{EmailAddress, parse_name};
+use crate::app::{AppState, BusEvent};
+use crate::customers::model::parse_language;
+use crate::{Error, Result};
+
+use super::model::{
+    Attachment, Conversation, ConversationPatch, Counts, ListFilter, Message, NewConversation,
+    NewMessage,
+};
+pub use super::repo::AttachmentMeta;
+use super::repo::{self, ConvRow, EventActor, NewMessageRow, NewRow};
+use super::status::{Priority, Status, parse_channel};
+
+/// Longest subject we keep (RFC 5322's line limit).
+const MAX_SUBJECT: usize = 998;
+/// Most tags on one conversation.
+const MAX_TAGS: usize = 50;
+
+/// Collects the events of one transaction, to publish after commit.
+struct Timeline {
+    conversation_id: i64,
+    inbox_id: i64,
+    now: i64,
+    added: Vec<BusEvent>,
+}
+
+impl Timeline {
+    fn new(conversation_id: i64, inbox_id: i64, now: i64) -> Self {
+        Timeline {
+            conversation_id,
+            inbox_id,
+            now,
+            added: Vec::new(),
+        }
+    }
+
+    async fn add(
+        &mut self,
+        c: &mut AnyConnection,
+        kind: &'static str,
+        actor: &EventActor,
+        data: Value,
+    ) -> Result<()> {
+        let id = repo::insert_event(c, self.conversation_id, kind, actor, &data, self.now).await?;
+        self.added.push(BusEvent {
+            event_id: id,
+            conversation_id: self.conversation_id,
+            inbox_id: self.inbox_id,
+            kind,
+        });
+        Ok(())
+    }
+}
+
+fn actor_of(viewer: &Viewer) -> EventActor {
+    match viewer.user_id {
+        Some(id) => EventActor {
+            kind: "agent",
+            id: Some(id),
+        },
+        None => EventActor {
+            kind: "system",
+            id: None,
+        },
+    }
+}
+
+fn publish(st: &AppState, events: Vec<BusEvent>) {
+    for e in events {
+        // No subscriber is fine: nobody is watching.
+        let _ = st.bus.send(e);
+    }
+}
+
+/// Validates a subject.
+fn parse_subject(s: &str) -> Result<String> {
+    let s: String = s
+        .chars()
+        .filter(|c| !c.is_control() || *c == '\t')
+        .collect();
+    let s = s.trim();
+    if s.is_empty() {
+        return Err(Error::invalid("subject", "a subject is required"));
+    }
+    if s.chars().count() > MAX_SUBJECT {
+        return Err(Error::invalid(
+            "subject",
+            format!("the subject is longer than {MAX_SUBJECT} characters"),
+        ));
+    }
+    Ok(s.to_string())
+}
+
+/// Validates a message body: text, or HTML from which text is derived.
+/// HTML is sanitised here, before anything stores it.
+fn parse_body(
+    field: &str,
+    text: Option<&str>,
+    html: Option<&str>,
+) -> Result<(String, Option<String>)> {
+    let html = html
+        .filter(|h| !h.trim().is_empty())
+        .map(crate::html::sanitize);
+    let text = match text.filter(|t| !t.trim().is_empty()) {
+        Some(t) => t.replace("\r\n", "\n"),
+        None => match &html {
+            Some(h) => crate::html::to_text(h),
+            None => return Err(Error::invalid(field, "a message needs text or html")),
+        },
+    };
+    Ok((text, html))
+}
+
+/// Normalises tags: trimmed, lowercased, unique, in the given order.
+pub fn parse_tags(tags: &[String]) -> Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for t in tags {
+        let t = t.trim().to_lowercase();
+        if t.is_empty() || t.chars().count() > 64 || t.chars().any(|c| c.is_control() || c == ',') {
+            return Err(Error::invalid(
+                "tags",
+                format!("{t:?} is not a valid tag (1–64 characters, no commas)"),
+            ));
+        }
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    if out.len() > MAX_TAGS {
+        return Err(Error::invalid("tags", format!("at most {MAX_TAGS} tags")));
+    }
+    Ok(out)
+}
+
+/// Creates a conversation with its first (customer) message.
+pub async fn create(
+    st: &AppState,
+    viewer: &Viewer,
+    input: NewConversation,
+) -> Result<Conversation> {
+    let subject = parse_subject(&input.subject)?;
+    let email = EmailAddress::parse("customer.email", &input.customer.email)?;
+    let name = input
+        .customer
+        .name
+        .as_deref()
+        .filter(|n| !n.trim().is_empty())
+        .map(|n| parse_name("customer.name", n, 200))
+        .transpose()?;
+    let (text, html) = parse_body(
+        "message.text",
+        input.message.text.as_deref(),
+        input.message.html.as_deref(),
+    )?;
+    let channel = parse_channel(input.channel.as_deref().unwrap_or("api"))?;
+    let priority = input
+        .priority
+        .as_deref()
+        .map(Priority::parse)
+        .transpose()?
+        .unwrap_or(Priority::Normal);
+    let tags = parse_tags(input.tags.as_deref().unwrap_or_default())?;
+    let language = input
+        .language
+        .as_deref()
+        .map(|l| parse_language("language", l))
+        .transpose()?;
+    let now = st.clock.now_ms();
+    let viewer2 = viewer.clone();
+    let inbox_id = input.inbox_id;
+
+    let (id, events) = st
+        .db
+        .write(move |c| {
+            Box::pin(async move {
+                let inbox_id = match inbox_id {
+                    Some(i) => {
+                        if !viewer2.sees_inbox(c, i).await? {
+                            return Err(Error::invalid("inbox_id", format!("there is no inbox {i} you may use")));
+                        }
+                        i
+                    }
+                    None => crate::inboxes::service::default_inbox_in(c).await?,
+                };
+                let customer_id = crate::customers::service::find_or_create_in(c, &email, name.as_deref(), now).await?;
+                if let Some(l) = &language {
+                    crate::customers::service::learn_language_in(c, customer_id, l).await?;
+                }
+                let row = NewRow {
+                    inbox_id,
+                    customer_id,
+                    subject: &subject,
+                    priority,
+                    channel: &channel,
+                    tags: &tags,
+                    language: language.as_deref(),
+                    now,
+                };
+                let id = repo::insert(c, &row).await?;
+                let mut tl = Timeline::new(id, inbox_id, now);
+                tl.add(
+                    c,
+                    "created",
+                    &actor_of(&viewer2),
+                    json!({"subject": subject, "channel": channel, "inbox_id": inbox_id,
+                           "customer_id": customer_id, "priority": priority.as_str(), "tags": tags}),
+                )
+                .await?;
+                let mid = repo::insert_message(
+                    c,
+                    &NewMessageRow {
+                        conversation_id: id,
+                        direction: "in",
+                        internal: false,
+                        author_kind: "customer",
+                        author_id: Some(customer_id),
+                        author_name: name.as_deref(),
+                        author_email: Some(email.as_str()),
+                        text: &text,
+                        html: html.as_deref(),
+                        message_id: None,
+                        delivery_status: None,
+                        now,
+                    },
+                )
+                .await?;
+                tl.add(
+                    c,
+                    "message_added",
+                    &EventActor { kind: "customer", id: Some(customer_id) },
+                    json!({"message_id": mid, "direction": "in"}),
+                )
+                .await?;
+                Ok((id, tl.added))
+            })
+        })
+        .await?;
+    metrics::counter!("tend_conversations_created_total").increment(1);
+    metrics::counter!("tend_messages_created_total").increment(1);
+    publish(st, events);
+    // The creator gets what they created even if their teams cannot see its inbox.
+    get(st, &Viewer::system(), id).await
+}
+
+/// One conversation the viewer may see.
+pub async fn get(st: &AppState, viewer: &Viewer, id: i64) -> Result<Conversation> {
+    let mut c = st.db.pool().acquire().await?;
+    repo::get(&mut c, viewer, id)
+        .await?
+        .map(ConvRow::into_conversation)
+        .ok_or(Error::NotFound("conversation"))
+}
+
+/// Conversations the viewer may see, newest first; returns one page and
+/// whether more follow.
+pub async fn list(
+    st: &AppState,
+    viewer: &Viewer,
+    mut filter: ListFilter,
+) -> Result<(Vec<Conversation>, bool)> {
+    let limit = filter.limit;
+    filter.limit = limit + 1;
+    let mut c = st.db.pool().acquire().await?;
+    let mut rows = repo::list(&mut c, viewer, &filter).await?;
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    Ok((
+        rows.into_iter().map(ConvRow::into_conversation).collect(),
+        more,
+    ))
+}
+
+/// Per-view counts under the viewer's access.
+pub async fn counts(st: &AppState, viewer: &Viewer) -> Result<Counts> {
+    let mut c = st.db.pool().acquire().await?;
+    repo::counts(&mut c, viewer).await
+}
+
+/// Validated form of a patch.
+struct ValidPatch {
+    status: Option<Status>,
+    priority: Option<Priority>,
+    assignee_id: Option<Option<i64>>,
+    team_id: Option<Option<i64>>,
+    tags: Option<Vec<String>>,
+    customer_id: Option<i64>,
+    language: Option<Option<String>>,
+    reason: Option<String>,
+}
+
+fn validate_patch(p: ConversationPatch) -> Result<ValidPatch> {
+    Ok(ValidPatch {
+        status: p
+            .status
+            .as_deref()
+            .map(|s| Status::parse("status", s))
+            .transpose()?,
+        priority: p.priority.as_deref().map(Priority::parse).transpose()?,
+        assignee_id: p.assignee_id,
+        team_id: p.team_id,
+        tags: p.tags.as_deref().map(parse_tags).transpose()?,
+        customer_id: p.customer_id,
+        language: match p.language {
+            None => None,
+            Some(None) => Some(None),
+            Some(Some(l)) => Some(Some(parse_language("language", &l)?)),
+        },
+        reason: p
+            .reason
+            .map(|r| r.trim().to_string())
+            .filter(|r| !r.is_empty()),
+    })
+}
+
+/// Applies the side effects of entering `to` on the row.
+fn enter_status(row: &mut ConvRow, to: Status, now: i64) {
+    let from = row.status();
+    if from.is_reopen(to) {
+        row.reopen_count += 1;
+    }
+    match to {
+        Status::Solved => {
+            row.solved_at = Some(now);
+            row.waiting_since = None;
+        }
+        Status::Closed => {
+            row.closed_at = Some(now);
+            row.waiting_since = None;
+        }
+        Status::Pending => row.waiting_since = None,
+        Status::New | Status::Open => {}
+    }
+    row.status = to.as_str().to_string();
+}
+
+/// Changes status, priority, owner, team, tags, customer or language.
+/// Moving an owned conversation to another owner is a transfer and needs a reason.
+pub async fn update(
+    st: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    patch: ConversationPatch,
+) -> Result<Conversation> {
+    let p = validate_patch(patch)?;
+    let now = st.clock.now_ms();
+    let viewer2 = viewer.clone();
+    let events = st
+        .db
+        .write(move |c| {
+            Box::pin(async move {
+                let mut row = repo::get(c, &viewer2, id).await?.ok_or(Error::NotFound("conversation"))?;
+                let actor = actor_of(&viewer2);
+                let mut tl = Timeline::new(id, row.inbox_id, now);
+
+                if let Some(to) = p.status {
+                    let from = row.status();
+                    from.check_transition(to)?;
+                    if from != to {
+                        enter_status(&mut row, to, now);
+                        tl.add(c, "status_changed", &actor, json!({"from": from.as_str(), "to": to.as_str()})).await?;
+                    }
+                }
+                if let Some(to) = p.assignee_id
+                    && to != row.assignee_id
+                {
+                    if let Some(uid) = to {
+                        let user = crate::agents::service::user_in(c, uid)
+                            .await
+                            .map_err(|_| Error::invalid("assignee_id", format!("there is no user {uid}")))?;
+                        if !crate::agents::service::may_work_inbox(c, &user, row.inbox_id).await? {
+                            return Err(Error::invalid(
+                                "assignee_id",
+                                format!("{} cannot work inbox {}; grant one of their teams access first", user.name, row.inbox_id),
+                            ));
+                        }
+                    }
+                    match (row.assignee_id, to) {
+                        (Some(from), Some(to)) => {
+                            let Some(reason) = p.reason.clone() else {
+                                return Err(Error::invalid(
+                                    "reason",
+                                    "a reason is required to move a conversation to another owner",
+                                ));
+                            };
+                            row.transfer_count += 1;
+                            tl.add(c, "transferred", &actor, json!({"from": from, "to": to, "reason": reason})).await?;
+                        }
+                        (from, to) => {
+                            tl.add(c, "assigned", &actor, json!({"from": from, "to": to, "reason": p.reason})).await?;
+                        }
+                    }
+                    row.assignee_id = to;
+                }
+                if let Some(to) = p.team_id
+                    && to != row.team_id
+                {
+                    if let Some(t) = to
+                        && !crate::agents::service::team_exists_in(c, t).await?
+                    {
+                        return Err(Error::invalid("team_id", format!("there is no team {t}")));
+                    }
+                    tl.add(c, "team_changed", &actor, json!({"from": row.team_id, "to": to})).await?;
+                    row.team_id = to;
+                }
+                if let Some(to) = p.priority {
+                    let from = row.priority.clone();
+                    if from != to.as_str() {
+                        row.priority = to.as_str().to_string();
+                        tl.add(c, "priority_changed", &actor, json!({"from": from, "to": to.as_str()})).await?;
+                    }
+                }
+                let mut tags_changed = false;
+                if let Some(tags) = &p.tags {
+                    let before = row.tag_list();
+                    if &before != tags {
+                        let added: Vec<&String> = tags.iter().filter(|t| !before.contains(t)).collect();
+                        let removed: Vec<&String> = before.iter().filter(|t| !tags.contains(t)).collect();
+                        row.tags = serde_json::to_string(tags).unwrap_or_else(|_| "[]".into());
+                        tags_changed = true;
+                        tl.add(c, "tags_changed", &actor, json!({"added": added, "removed": removed, "tags": tags})).await?;
+                    }
+                }
+                if let Some(to) = p.customer_id
+                    && to != row.customer_id
+                {
+                    if !crate::customers::service::visible_in(c, &viewer2, to).await? {
+                        return Err(Error::invalid("customer_id", format!("there is no customer {to}")));
+                    }
+                    tl.add(c, "customer_changed", &actor, json!({"from": row.customer_id, "to": to})).await?;
+                    row.customer_id = to;
+                }
+                if let Some(to) = p.language
+                    && to != row.language
+                {
+                    tl.add(c, "language_changed", &actor, json!({"from": row.language, "to": to})).await?;
+                    row.language = to;
+                }
+                if !tl.added.is_empty() {
+                    row.updated_at = now;
+                    repo::update(c, &row).await?;
+                    if tags_changed {
+                        repo::replace_tags(c, id, &row.tag_list()).await?;
+                    }
+                }
+                Ok(tl.added)
+            })
+        })
+        .await?;
+    publish(st, events);
+    get(st, &Viewer::system(), id).await
+}
+
+/// Who a new message comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// The customer wrote (relayed by an integration or a channel).
+    In,
+    /// The desk wrote.
+    Out,
+}
+
+/// Adds a reply, an internal note, or (direction `In`) a customer message.
+/// The first public reply sets `first_response_at`; a customer message on a
+/// solved conversation reopens it.
+pub async fn add_message(
+    st: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    input: NewMessage,
+    direction: Direction,
+    files: Vec<AttachmentMeta>,
+) -> Result<Message> {
+    let (text, html) = parse_body("text", input.text.as_deref(), input.html.as_deref())?;
+    let internal = input.internal;
+    if internal && direction == Direction::In {
+        return Err(Error::invalid(
+            "internal",
+            "a customer message cannot be an internal note",
+        ));
+    }
+    let now = st.clock.now_ms();
+    let viewer2 = viewer.clone();
+    let (mid, events) = st
+        .db
+        .write(move |c| {
+            Box::pin(async move {
+                let mut row = repo::get(c, &viewer2, id).await?.ok_or(Error::NotFound("conversation"))?;
+                let mut tl = Timeline::new(id, row.inbox_id, now);
+                let status = row.status();
+                if status == Status::Closed && !internal {
+                    return Err(Error::conflict(
+                        "conversation_closed",
+                        "this conversation is closed; start a new conversation instead",
+                        json!({"conversation_id": id}),
+                    ));
+                }
+                let (author_kind, author_id, author_name, author_email, actor) = match direction {
+                    Direction::Out => {
+                        let a = actor_of(&viewer2);
+                        (a.kind, a.id, Some(viewer2.name.clone()), None, a)
+                    }
+                    Direction::In => (
+                        "customer",
+                        Some(row.customer_id),
+                        row.customer_name.clone(),
+                        row.customer_email.clone(),
+                        EventActor { kind: "customer", id: Some(row.customer_id) },
+                    ),
+                };
+                let delivery = (direction == Direction::Out && !internal && row.channel == "email").then_some("queued");
+                let mid = repo::insert_message(
+                    c,
+                    &NewMessageRow {
+                        conversation_id: id,
+                        direction: if direction == Direction::In { "in" } else { "out" },
+                        internal,
+                        author_kind,
+                        author_id,
+                        author_name: author_name.as_deref(),
+                        author_email: author_email.as_deref(),
+                        text: &text,
+                        html: html.as_deref(),
+                        message_id: None,
+                        delivery_status: delivery,
+                        now,
+                    },
+                )
+                .await?;
+                for f in &files {
+                    repo::insert_attachment(c, mid, f, now).await?;
+                }
+                row.message_count += 1;
+                row.updated_at = now;
+                let kind = if internal { "note_added" } else { "message_added" };
+                tl.add(
+                    c,
+                    kind,
+                    &actor,
+                    json!({"message_id": mid, "direction": if direction == Direction::In { "in" } else { "out" },
+                           "attachments": files.len()}),
+                )
+                .await?;
+                let next = match (direction, internal, status) {
+                    (Direction::Out, false, Status::New) => Some(Status::Open),
+                    (Direction::In, _, Status::Solved | Status::Pending) => Some(Status::Open),
+                    _ => None,
+                };
+                match (direction, internal) {
+                    (Direction::Out, false) => {
+                        row.first_response_at.get_or_insert(now);
+                        row.waiting_since = None;
+                    }
+                    (Direction::In, _) => {
+                        row.waiting_since.get_or_insert(now);
+                    }
+                    _ => {}
+                }
+                if let Some(to) = next {
+                    enter_status(&mut row, to, now);
+                    tl.add(c, "status_changed", &actor, json!({"from": status.as_str(), "to": to.as_str()})).await?;
+                }
+                repo::update(c, &row).await?;
+                Ok((mid, tl.added))
+            })
+        })
+        .await?;
+    metrics::counter!("tend_messages_created_total").increment(1);
+    publish(st, events);
+    let mut c = st.db.pool().acquire().await?;
+    repo::messages(&mut c, id, Some(mid), None, 1)
+        .await?
+        .pop()
+        .ok_or(Error::NotFound("message"))
+}
+
+/// Messages of a conversation the viewer may see, oldest first.
+pub async fn messages(
+    st: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    after: Option<i64>,
+    limit: i64,
+) -> Result<(Vec<Message>, bool)> {
+    let mut c = st.db.pool().acquire().await?;
+    repo::get(&mut c, viewer, id)
+        .await?
+        .ok_or(Error::NotFound("conversation"))?;
+    let mut items = repo::messages(&mut c, id, None, after, limit + 1).await?;
+    let more = items.len() as i64 > limit;
+    items.truncate(limit as usize);
+    Ok((items, more))
+}
+
+/// The timeline of a conversation the viewer may see, oldest first.
+pub async fn events(
+    st: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    after: Option<i64>,
+    limit: i64,
+) -> Result<(Vec<super::Event>, bool)> {
+    let mut c = st.db.pool().acquire().await?;
+    repo::get(&mut c, viewer, id)
+        .await?
+        .ok_or(Error::NotFound("conversation"))?;
+    let mut items = repo::events(&mut c, id, after, limit + 1).await?;
+    let more = items.len() as i64 > limit;
+    items.truncate(limit as usize);
+    Ok((items, more))
+}
+
+/// A stored file's metadata, if the viewer may see its conversation.
+pub async fn attachment(st: &AppState, viewer: &Viewer, id: i64) -> Result<Attachment> {
+    let mut c = st.db.pool().acquire().await?;
+    repo::attachment(&mut c, viewer, id)
+        .await?
+        .ok_or(Error::NotFound("attachment"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subjects_are_trimmed_and_bounded() {
+        assert_eq!(
+            parse_subject("  請求書について\r\n").ok(),
+            Some("請求書について".into())
+        );
+        assert!(parse_subject("   ").is_err());
+        assert!(parse_subject(&"x".repeat(999)).is_err());
+    }
+
+    #[test]
+    fn bodies_need_text_or_html_and_html_is_sanitised() {
+        assert!(parse_body("text", None, None).is_err());
+        assert!(parse_body("text", Some("  "), Some(" ")).is_err());
+        let (text, html) =
+            parse_body("text", None, Some("<p>안녕하세요<script>x()</script></p>")).expect("ok");
+        assert_eq!(text, "안녕하세요");
+        assert!(!html.unwrap_or_default().contains("script"));
+    }
+
+    #[test]
+    fn tags_are_normalised() {
+        let t = parse_tags(&["Billing".into(), " billing ".into(), "請求".into()]).expect("ok");
+        assert_eq!(t, vec!["billing".to_string(), "請求".to_string()]);
+        assert!(parse_tags(&["a,b".into()]).is_err());
+        assert!(parse_tags(&["".into()]).is_err());
+    }
+}

@@ -1,0 +1,278 @@
+//! The only SQL about customers and organisations.
+
+use sqlx::AnyConnection;
+use sqlx::FromRow;
+
+use crate::Result;
+use crate::agents::Viewer;
+use crate::db::Sql;
+use crate::time::rfc3339;
+
+use super::model::{Customer, HistoryItem, OrganizationRef};
+
+pub(super) async fn id_by_email(c: &mut AnyConnection, email: &str) -> Result<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT customer_id FROM customer_emails WHERE email = $1")
+            .bind(email)
+            .fetch_optional(c)
+            .await?,
+    )
+}
+
+pub(super) async fn insert(
+    c: &mut AnyConnection,
+    name: Option<&str>,
+    email: &str,
+    now: i64,
+) -> Result<i64> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO customers (name, first_seen_at, last_seen_at, created_at, updated_at) \
+         VALUES ($1, $2, $2, $2, $2) RETURNING id",
+    )
+    .bind(name)
+    .bind(now)
+    .fetch_one(&mut *c)
+    .await?;
+    sqlx::query("INSERT INTO customer_emails (email, customer_id, is_primary, created_at) VALUES ($1, $2, 1, $3)")
+        .bind(email)
+        .bind(id)
+        .bind(now)
+        .execute(c)
+        .await?;
+    Ok(id)
+}
+
+/// Records contact: last seen, and the name if we did not know it.
+pub(super) async fn touch(
+    c: &mut AnyConnection,
+    id: i64,
+    name: Option<&str>,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE customers SET last_seen_at = $1, name = COALESCE(name, $2), updated_at = $1 WHERE id = $3",
+    )
+    .bind(now)
+    .bind(name)
+    .bind(id)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn set_language_if_unset(
+    c: &mut AnyConnection,
+    id: i64,
+    language: &str,
+) -> Result<()> {
+    sqlx::query("UPDATE customers SET language = COALESCE(language, $1) WHERE id = $2")
+        .bind(language)
+        .bind(id)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+#[derive(FromRow)]
+struct CustomerRow {
+    id: i64,
+    name: Option<String>,
+    phone: Option<String>,
+    language: Option<String>,
+    timezone: Option<String>,
+    organization_id: Option<i64>,
+    organization_name: Option<String>,
+    notes: Option<String>,
+    first_seen_at: i64,
+    last_seen_at: i64,
+    conversation_count: i64,
+}
+
+/// Customers the viewer may see, newest first, filtered by exact address or
+/// a name/address fragment.
+pub(super) async fn list(
+    c: &mut AnyConnection,
+    viewer: &Viewer,
+    email: Option<&str>,
+    q: Option<&str>,
+    only_id: Option<i64>,
+    before_id: Option<i64>,
+    limit: i64,
+) -> Result<Vec<Customer>> {
+    let mut sql = Sql::new(
+        "SELECT cu.id, cu.name, cu.phone, cu.language, cu.timezone, cu.organization_id, \
+         o.name AS organization_name, cu.notes, cu.first_seen_at, cu.last_seen_at, \
+         (SELECT COUNT(*) FROM conversations cc WHERE cc.customer_id = cu.id",
+    );
+    viewer.restrict_inboxes(&mut sql, "cc.inbox_id");
+    sql.push(
+        ") AS conversation_count FROM customers cu \
+         LEFT JOIN organizations o ON o.id = cu.organization_id WHERE 1=1",
+    );
+    viewer.restrict_customers(&mut sql, "cu.id");
+    if let Some(id) = only_id {
+        sql.push(" AND cu.id = ").bind(id);
+    }
+    if let Some(e) = email {
+        sql.push(" AND cu.id IN (SELECT customer_id FROM customer_emails WHERE email = ")
+            .bind(e.trim().to_lowercase())
+            .push(")");
+    }
+    if let Some(q) = q {
+        let pattern = crate::db::like_pattern(q);
+        sql.push(" AND (LOWER(cu.name) LIKE ")
+            .bind(pattern.clone())
+            .push(" ESCAPE '\\' OR cu.id IN (SELECT customer_id FROM customer_emails WHERE email LIKE ")
+            .bind(pattern)
+            .push(" ESCAPE '\\'))");
+    }
+    if let Some(b) = before_id {
+        sql.push(" AND cu.id < ").bind(b);
+    }
+    sql.push(" ORDER BY cu.id DESC LIMIT ").bind(limit);
+    let rows: Vec<CustomerRow> = sql.query_as().fetch_all(&mut *c).await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut emails = emails_of(c, &ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Customer {
+            id: r.id,
+            name: r.name,
+            emails: emails.remove(&r.id).unwrap_or_default(),
+            phone: r.phone,
+            language: r.language,
+            timezone: r.timezone,
+            organization: r
+                .organization_id
+                .zip(r.organization_name)
+                .map(|(id, name)| OrganizationRef { id, name }),
+            notes: r.notes,
+            first_seen_at: rfc3339(r.first_seen_at),
+            last_seen_at: rfc3339(r.last_seen_at),
+            conversation_count: r.conversation_count,
+            conversations: None,
+        })
+        .collect())
+}
+
+/// Addresses per customer, primary first.
+pub(super) async fn emails_of(
+    c: &mut AnyConnection,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, Vec<String>>> {
+    let mut map = std::collections::HashMap::new();
+    if ids.is_empty() {
+        return Ok(map);
+    }
+    let mut sql = Sql::new("SELECT customer_id, email FROM customer_emails WHERE customer_id IN ");
+    sql.bind_list(ids.iter().copied());
+    sql.push(" ORDER BY is_primary DESC, created_at, email");
+    let rows: Vec<(i64, String)> = sql.query_as().fetch_all(c).await?;
+    for (id, email) in rows {
+        map.entry(id).or_insert_with(Vec::new).push(email);
+    }
+    Ok(map)
+}
+
+#[derive(FromRow)]
+struct HistoryRow {
+    id: i64,
+    subject: String,
+    status: String,
+    channel: String,
+    inbox_id: i64,
+    created_at: i64,
+    updated_at: i64,
+}
+
+/// The viewer-visible conversations of a customer, newest first.
+pub(super) async fn history(
+    c: &mut AnyConnection,
+    viewer: &Viewer,
+    customer_id: i64,
+    limit: i64,
+) -> Result<Vec<HistoryItem>> {
+    let mut sql = Sql::new(
+        "SELECT c.id, c.subject, c.status, c.channel, c.inbox_id, c.created_at, c.updated_at \
+         FROM conversations c WHERE c.customer_id = ",
+    );
+    sql.bind(customer_id);
+    viewer.restrict_inboxes(&mut sql, "c.inbox_id");
+    sql.push(" ORDER BY c.id DESC LIMIT ").bind(limit);
+    let rows: Vec<HistoryRow> = sql.query_as().fetch_all(c).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| HistoryItem {
+            id: r.id,
+            subject: r.subject,
+            status: r.status,
+            channel: r.channel,
+            inbox_id: r.inbox_id,
+            created_at: rfc3339(r.created_at),
+            updated_at: rfc3339(r.updated_at),
+        })
+        .collect())
+}
+
+pub(super) struct ProfileUpdate<'a> {
+    pub name: Option<&'a str>,
+    pub phone: Option<&'a str>,
+    pub language: Option<&'a str>,
+    pub timezone: Option<&'a str>,
+    pub notes: Option<&'a str>,
+    /// `Some(None)` removes the organisation.
+    pub organization_id: Option<Option<i64>>,
+}
+
+pub(super) async fn update(
+    c: &mut AnyConnection,
+    id: i64,
+    u: &ProfileUpdate<'_>,
+    now: i64,
+) -> Result<()> {
+    let mut sql = Sql::new("UPDATE customers SET updated_at = ");
+    sql.bind(now);
+    let fields: [(&str, Option<&str>); 5] = [
+        ("name", u.name),
+        ("phone", u.phone),
+        ("language", u.language),
+        ("timezone", u.timezone),
+        ("notes", u.notes),
+    ];
+    for (col, v) in fields {
+        if let Some(v) = v {
+            sql.push(", ")
+                .push(col)
+                .push(" = ")
+                .bind(Some(v.to_string()).filter(|s| !s.is_empty()));
+        }
+    }
+    if let Some(org) = u.organization_id {
+        sql.push(", organization_id = ").bind(org);
+    }
+    sql.push(" WHERE id = ").bind(id);
+    sql.query().execute(c).await?;
+    Ok(())
+}
+
+pub(super) async fn organization_by_name(
+    c: &mut AnyConnection,
+    name: &str,
+    now: i64,
+) -> Result<i64> {
+    if let Some(id) =
+        sqlx::query_scalar("SELECT id FROM organizations WHERE name = $1 ORDER BY id LIMIT 1")
+            .bind(name)
+            .fetch_optional(&mut *c)
+            .await?
+    {
+        return Ok(id);
+    }
+    Ok(sqlx::query_scalar(
+        "INSERT INTO organizations (name, created_at) VALUES ($1, $2) RETURNING id",
+    )
+    .bind(name)
+    .bind(now)
+    .fetch_one(c)
+    .await?)
+}

@@ -1,0 +1,152 @@
+//! Use cases for customers.
+
+use sqlx::AnyConnection;
+
+use crate::agents::Viewer;
+use crate::agents::model::{EmailAddress, parse_name};
+use crate::app::AppState;
+use crate::db::is_unique_violation;
+use crate::{Error, Result};
+
+use super::model::{Customer, CustomerPatch, parse_language, parse_timezone};
+use super::repo;
+
+/// How many earlier conversations a profile shows.
+const HISTORY_LIMIT: i64 = 200;
+
+/// Finds the customer who owns `email`, or creates them; records the
+/// contact. Runs inside the caller's transaction.
+pub(crate) async fn find_or_create_in(
+    c: &mut AnyConnection,
+    email: &EmailAddress,
+    name: Option<&str>,
+    now: i64,
+) -> Result<i64> {
+    if let Some(id) = repo::id_by_email(c, email.as_str()).await? {
+        repo::touch(c, id, name, now).await?;
+        return Ok(id);
+    }
+    match repo::insert(c, name, email.as_str(), now).await {
+        Ok(id) => Ok(id),
+        // Another node created the same address between our read and write.
+        Err(Error::Database(d)) if is_unique_violation(&d) => repo::id_by_email(c, email.as_str())
+            .await?
+            .ok_or(Error::NotFound("customer")),
+        Err(e) => Err(e),
+    }
+}
+
+/// Sets the customer's language when it is not known yet.
+pub(crate) async fn learn_language_in(
+    c: &mut AnyConnection,
+    id: i64,
+    language: &str,
+) -> Result<()> {
+    repo::set_language_if_unset(c, id, language).await
+}
+
+/// Whether the viewer may see customer `id` (inside a transaction).
+pub(crate) async fn visible_in(c: &mut AnyConnection, viewer: &Viewer, id: i64) -> Result<bool> {
+    Ok(!repo::list(c, viewer, None, None, Some(id), None, 1)
+        .await?
+        .is_empty())
+}
+
+/// Customers the viewer may see, newest first.
+pub async fn list(
+    st: &AppState,
+    viewer: &Viewer,
+    email: Option<&str>,
+    q: Option<&str>,
+    before_id: Option<i64>,
+    limit: i64,
+) -> Result<Vec<Customer>> {
+    let mut c = st.db.pool().acquire().await?;
+    repo::list(
+        &mut c,
+        viewer,
+        email,
+        q.filter(|q| !q.trim().is_empty()),
+        None,
+        before_id,
+        limit,
+    )
+    .await
+}
+
+/// A customer profile with the viewer-visible history.
+pub async fn get(st: &AppState, viewer: &Viewer, id: i64) -> Result<Customer> {
+    let mut c = st.db.pool().acquire().await?;
+    get_in(&mut c, viewer, id).await
+}
+
+async fn get_in(c: &mut AnyConnection, viewer: &Viewer, id: i64) -> Result<Customer> {
+    let mut customer = repo::list(c, viewer, None, None, Some(id), None, 1)
+        .await?
+        .pop()
+        .ok_or(Error::NotFound("customer"))?;
+    customer.conversations = Some(repo::history(c, viewer, id, HISTORY_LIMIT).await?);
+    Ok(customer)
+}
+
+/// Edits a customer profile.
+pub async fn update(
+    st: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    patch: CustomerPatch,
+) -> Result<Customer> {
+    let name = patch
+        .name
+        .as_deref()
+        .map(|n| parse_name("name", n, 200))
+        .transpose()?;
+    let language = patch
+        .language
+        .as_deref()
+        .map(|l| parse_language("language", l))
+        .transpose()?;
+    let timezone = patch.timezone.as_deref().map(parse_timezone).transpose()?;
+    let phone = patch
+        .phone
+        .as_deref()
+        .map(|p| p.trim().chars().take(64).collect::<String>());
+    let notes = patch
+        .notes
+        .as_deref()
+        .map(|n| n.chars().take(20_000).collect::<String>());
+    let organization = patch
+        .organization
+        .as_deref()
+        .map(str::trim)
+        .map(str::to_string);
+    let now = st.clock.now_ms();
+    let viewer = viewer.clone();
+    st.db
+        .write(move |c| {
+            Box::pin(async move {
+                if !visible_in(c, &viewer, id).await? {
+                    return Err(Error::NotFound("customer"));
+                }
+                let organization_id = match organization.as_deref() {
+                    None => None,
+                    Some("") => Some(None),
+                    Some(o) => Some(Some(
+                        repo::organization_by_name(c, &parse_name("organization", o, 200)?, now)
+                            .await?,
+                    )),
+                };
+                let u = repo::ProfileUpdate {
+                    name: name.as_deref(),
+                    phone: phone.as_deref(),
+                    language: language.as_deref(),
+                    timezone: timezone.as_deref(),
+                    notes: notes.as_deref(),
+                    organization_id,
+                };
+                repo::update(c, id, &u, now).await?;
+                get_in(c, &viewer, id).await
+            })
+        })
+        .await
+}

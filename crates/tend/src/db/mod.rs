@@ -1,0 +1,169 @@
+//! Storage: one [`Db`] handle over SQLite (default) or PostgreSQL, through
+//! sqlx's `Any` driver so that each query is written once.
+//!
+//! Portability rules the schema follows: integers are 64-bit (`INTEGER` /
+//! `BIGINT`), flags are 0/1 integers, timestamps are milliseconds since the
+//! epoch, JSON is stored as text. Placeholders are `$1…$N` on both backends.
+//!
+//! Reads use a pool. Writes go through [`Db::write`], which runs a closure in
+//! a transaction: on SQLite a single writer task batches concurrent writes
+//! into one durable commit (group commit); on PostgreSQL each write is its
+//! own transaction.
+
+mod sql;
+mod writer;
+
+use std::time::Duration;
+
+use anyhow::Context as _;
+use futures_util::future::BoxFuture;
+use sqlx::AnyConnection;
+use sqlx::any::AnyPoolOptions;
+use sqlx::{AnyPool, Executor};
+
+pub use sql::{Arg, Sql, like_pattern};
+pub use writer::WriteFn;
+
+use crate::Result;
+
+/// Which database engine is behind the handle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded SQLite (single node).
+    Sqlite,
+    /// PostgreSQL (one or more nodes).
+    Postgres,
+}
+
+/// The database handle shared by all services.
+#[derive(Clone, Debug)]
+pub struct Db {
+    backend: Backend,
+    read: AnyPool,
+    writer: writer::Writer,
+}
+
+static SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA cache_size = -32768; \
+     PRAGMA temp_store = MEMORY;";
+
+impl Db {
+    /// Connects to `url` (`sqlite://…` or `postgres://…`).
+    pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Db> {
+        sqlx::any::install_default_drivers();
+        if url.starts_with("sqlite:") {
+            let opts = || {
+                AnyPoolOptions::new()
+                    .after_connect(|conn, _meta| {
+                        Box::pin(async move {
+                            conn.execute(SQLITE_PRAGMAS).await?;
+                            Ok(())
+                        })
+                    })
+                    .acquire_timeout(Duration::from_secs(30))
+            };
+            // One connection writes; the writer task owns it.
+            let write = opts()
+                .max_connections(1)
+                .min_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None)
+                .connect(url)
+                .await
+                .with_context(|| format!("opening SQLite database {url}"))?;
+            let read = opts()
+                .max_connections(max_connections.clamp(2, 8))
+                .connect(url)
+                .await
+                .with_context(|| format!("opening SQLite database {url}"))?;
+            Ok(Db {
+                backend: Backend::Sqlite,
+                read,
+                writer: writer::Writer::batched(write),
+            })
+        } else {
+            let pool = AnyPoolOptions::new()
+                .max_connections(max_connections)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect(url)
+                .await
+                .with_context(|| format!("connecting to PostgreSQL at {}", redact(url)))?;
+            Ok(Db {
+                backend: Backend::Postgres,
+                read: pool.clone(),
+                writer: writer::Writer::direct(pool),
+            })
+        }
+    }
+
+    /// Applies pending migrations for this backend.
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        let pool = self.writer.pool();
+        match self.backend {
+            Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(pool).await,
+            Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(pool).await,
+        }
+        .context("applying database migrations")
+    }
+
+    /// The backend kind.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The pool for reads.
+    pub fn pool(&self) -> &AnyPool {
+        &self.read
+    }
+
+    /// Runs `f` inside a write transaction and returns its value once the
+    /// transaction is durably committed. If `f` fails, none of its writes
+    /// are kept.
+    pub async fn write<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Result<T>> + Send + 'static,
+    {
+        self.writer.write(f).await
+    }
+
+    /// Answers whether the database responds (for `/readyz`).
+    pub async fn ping(&self) -> bool {
+        sqlx::query("SELECT 1").execute(&self.read).await.is_ok()
+    }
+
+    /// Pool gauges for `/metrics`: (size, idle).
+    pub fn pool_state(&self) -> (u32, usize) {
+        (self.read.size(), self.read.num_idle())
+    }
+
+    /// Closes all connections (on shutdown).
+    pub async fn close(&self) {
+        self.writer.close().await;
+        self.read.close().await;
+    }
+}
+
+/// Hides the password in a database URL for messages.
+pub fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Whether a database error is a unique-constraint violation.
+pub fn is_unique_violation(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(d) => {
+            d.is_unique_violation()
+                || d.code().as_deref() == Some("2067")
+                || d.code().as_deref() == Some("1555")
+                || d.message().contains("UNIQUE constraint failed")
+        }
+        _ => false,
+    }
+}

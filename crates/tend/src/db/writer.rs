@@ -1,0 +1,181 @@
+//! The write path. On SQLite, one task owns the only write connection and
+//! commits whatever writes queued up while the previous commit was syncing
+//! in a single transaction (group commit). Each write runs inside its own
+//! savepoint, so one failing write does not undo its neighbours, and every
+//! caller is answered only after the commit that holds its write is durable.
+
+use std::panic::AssertUnwindSafe;
+
+use anyhow::anyhow;
+use futures_util::FutureExt as _;
+use futures_util::future::BoxFuture;
+use sqlx::AnyConnection;
+use sqlx::{AnyPool, Executor as _};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::{Error, Result};
+
+/// A unit of write work: runs against the connection inside a transaction.
+pub type WriteFn<T> =
+    Box<dyn for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Result<T>> + Send>;
+
+/// Called once the fate of the batch is known: `None` when committed.
+type Finish = Box<dyn FnOnce(Option<String>) + Send>;
+
+/// A type-erased write job: reports whether it succeeded and how to answer.
+type Job = Box<dyn for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, (bool, Finish)> + Send>;
+
+/// How many queued writes one commit may carry.
+const MAX_BATCH: usize = 512;
+
+#[derive(Clone, Debug)]
+pub(crate) enum Writer {
+    Direct(AnyPool),
+    Batched {
+        pool: AnyPool,
+        tx: mpsc::Sender<Job>,
+    },
+}
+
+impl Writer {
+    pub(crate) fn direct(pool: AnyPool) -> Self {
+        Writer::Direct(pool)
+    }
+
+    pub(crate) fn batched(pool: AnyPool) -> Self {
+        let (tx, rx) = mpsc::channel::<Job>(4096);
+        tokio::spawn(run_batches(pool.clone(), rx));
+        Writer::Batched { pool, tx }
+    }
+
+    pub(crate) fn pool(&self) -> &AnyPool {
+        match self {
+            Writer::Direct(p) | Writer::Batched { pool: p, .. } => p,
+        }
+    }
+
+    pub(crate) async fn close(&self) {
+        self.pool().close().await;
+    }
+
+    pub(crate) async fn write<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Result<T>> + Send + 'static,
+    {
+        match self {
+            Writer::Direct(pool) => {
+                let mut tx = pool.begin().await?;
+                let value = f(&mut tx).await?;
+                tx.commit().await?;
+                Ok(value)
+            }
+            Writer::Batched { tx, .. } => {
+                let (answer, wait) = oneshot::channel::<Result<T>>();
+                let job: Job = Box::new(move |conn| {
+                    Box::pin(async move {
+                        let result = AssertUnwindSafe(f(conn))
+                            .catch_unwind()
+                            .await
+                            .unwrap_or_else(|_| Err(Error::Internal(anyhow!("write panicked"))));
+                        let ok = result.is_ok();
+                        let finish: Finish = Box::new(move |commit_error| {
+                            let outcome = match (result, commit_error) {
+                                (Ok(v), None) => Ok(v),
+                                (Ok(_), Some(e)) => {
+                                    Err(Error::Internal(anyhow!("commit failed: {e}")))
+                                }
+                                (Err(e), _) => Err(e),
+                            };
+                            // The caller may have gone away (request cancelled);
+                            // the write still stands.
+                            let _ = answer.send(outcome);
+                        });
+                        (ok, finish)
+                    })
+                });
+                tx.send(job)
+                    .await
+                    .map_err(|_| Error::Internal(anyhow!("database writer has stopped")))?;
+                wait.await.map_err(|_| {
+                    Error::Internal(anyhow!(
+                        "the database write was not carried out (see the log)"
+                    ))
+                })?
+            }
+        }
+    }
+}
+
+async fn run_batches(pool: AnyPool, mut rx: mpsc::Receiver<Job>) {
+    let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
+    while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        let jobs = std::mem::take(&mut batch);
+        match pool.acquire().await {
+            Ok(mut conn) => run_one_batch(&mut conn, jobs).await,
+            Err(e) => {
+                let msg = e.to_string();
+                for job in jobs {
+                    fail_job(job, &msg);
+                }
+            }
+        }
+    }
+}
+
+/// A job that cannot run still answers its caller.
+fn fail_job(job: Job, msg: &str) {
+    // Dropping the job drops its answer channel; the caller sees "stopped".
+    tracing::error!(error = msg, "database write could not run");
+    drop(job);
+}
+
+async fn run_one_batch(conn: &mut AnyConnection, jobs: Vec<Job>) {
+    if let Err(e) = conn.execute("BEGIN IMMEDIATE").await {
+        let msg = e.to_string();
+        for job in jobs {
+            fail_job(job, &msg);
+        }
+        return;
+    }
+    let mut finishes: Vec<Finish> = Vec::with_capacity(jobs.len());
+    let mut broken: Option<String> = None;
+    for job in jobs {
+        if let Some(e) = &broken {
+            fail_job(job, e);
+            continue;
+        }
+        if let Err(e) = conn.execute("SAVEPOINT w").await {
+            broken = Some(e.to_string());
+            fail_job(job, &e.to_string());
+            continue;
+        }
+        let (ok, finish) = job(&mut *conn).await;
+        let end = if ok {
+            conn.execute("RELEASE w").await
+        } else {
+            match conn.execute("ROLLBACK TO w").await {
+                Ok(_) => conn.execute("RELEASE w").await,
+                Err(e) => Err(e),
+            }
+        };
+        if let Err(e) = end {
+            broken = Some(e.to_string());
+        }
+        finishes.push(finish);
+    }
+    let commit_error = match broken {
+        Some(e) => Some(e),
+        None => match conn.execute("COMMIT").await {
+            Ok(_) => None,
+            Err(e) => Some(e.to_string()),
+        },
+    };
+    if commit_error.is_some() {
+        let _ = conn.execute("ROLLBACK").await;
+        tracing::error!(error = ?commit_error, "write batch rolled back");
+    }
+    for finish in finishes {
+        finish(commit_error.clone());
+    }
+}

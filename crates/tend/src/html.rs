@@ -1,0 +1,79 @@
+//! HTML from outside (API bodies, email, chat) is sanitised here before it is
+//! stored or shown: no scripts, event handlers, forms, frames, styles that
+//! can load resources, or `javascript:`/`data:` links.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+fn cleaner() -> &'static ammonia::Builder<'static> {
+    static B: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    B.get_or_init(|| {
+        let mut b = ammonia::Builder::default();
+        b.url_schemes(HashSet::from(["http", "https", "mailto", "tel", "cid"]))
+            .link_rel(Some("noopener noreferrer nofollow"))
+            .add_generic_attributes(["dir", "lang"])
+            .add_tag_attributes("td", ["colspan", "rowspan", "align"])
+            .add_tag_attributes("th", ["colspan", "rowspan", "align"])
+            .add_tag_attributes("img", ["width", "height"]);
+        b
+    })
+}
+
+/// Sanitises untrusted HTML.
+pub fn sanitize(html: &str) -> String {
+    cleaner().clean(html).to_string()
+}
+
+/// Plain text from HTML, for messages that came with HTML only.
+pub fn to_text(html: &str) -> String {
+    let mut b = ammonia::Builder::empty();
+    b.clean_content_tags(HashSet::from(["script", "style", "head", "title"]));
+    let spaced = html
+        .replace("<br", "\n<br")
+        .replace("</p>", "</p>\n")
+        .replace("</div>", "</div>\n")
+        .replace("</li>", "</li>\n")
+        .replace("</tr>", "</tr>\n");
+    let text = b.clean(&spaced).to_string();
+    let text = text
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", "\u{a0}")
+        .replace("&amp;", "&");
+    let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
+    lines.join("\n").trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostile_html_is_defused() {
+        let dirty = r#"<p onclick="x()">Hi<script>alert(1)</script><a href="javascript:alert(1)">x</a>
+            <iframe src="https://evil"></iframe><form action="/x"><input></form><img src="data:image/png;base64,AA"></p>"#;
+        let clean = sanitize(dirty);
+        for bad in [
+            "script",
+            "onclick",
+            "javascript:",
+            "iframe",
+            "<form",
+            "<input",
+            "data:",
+        ] {
+            assert!(!clean.contains(bad), "{bad} survived in {clean}");
+        }
+        assert!(clean.contains("Hi"));
+    }
+
+    #[test]
+    fn text_from_html_keeps_words_and_lines() {
+        assert_eq!(
+            to_text("<p>こんにちは &amp; 안녕</p><p>Línia 2<script>x</script></p>"),
+            "こんにちは & 안녕\nLínia 2"
+        );
+    }
+}

@@ -1,0 +1,164 @@
+//! HTTP: the router that joins every domain's API, the OpenAPI document and
+//! browsable docs, health and metrics endpoints, and the layers that apply
+//! everywhere (metrics, body limits, CONTRACT-shaped errors, panics → 500).
+
+pub mod extract;
+pub mod metrics;
+mod ops;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde_json::json;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{OpenApi, security::SecurityRequirement};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::app::AppState;
+use crate::error::error_response;
+
+pub use extract::{ApiJson, ApiQuery, Auth, Page, PageParams};
+
+/// The `/api/v1` routes with their OpenAPI description.
+pub fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(crate::conversations::api::router())
+        .merge(crate::customers::api::router())
+        .merge(crate::attachments::api::router())
+        .merge(crate::agents::api::router())
+        .merge(crate::inboxes::api::router())
+}
+
+/// The OpenAPI document for `/api/v1`.
+pub fn openapi() -> OpenApi {
+    let (_, api) = OpenApiRouter::<AppState>::new()
+        .nest("/api/v1", api_router())
+        .split_for_parts();
+    finish_openapi(api)
+}
+
+fn finish_openapi(mut api: OpenApi) -> OpenApi {
+    api.info.title = "Tend API".into();
+    api.info.version = env!("CARGO_PKG_VERSION").into();
+    api.info.description = Some(
+        "Tend's REST API. Authenticate with `Authorization: Bearer <token>` \
+         (create one with `tend admin create-token`). Errors answer \
+         `{\"error\": {\"code\", \"message\", \"details\"}}`; lists answer \
+         `{\"items\", \"next_cursor\"}` and take `limit` (1–200, default 50) and `cursor`."
+            .into(),
+    );
+    let components = api.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        "bearer",
+        SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+    );
+    api.security = Some(vec![SecurityRequirement::new(
+        "bearer",
+        Vec::<String>::new(),
+    )]);
+    api
+}
+
+/// The whole HTTP application.
+pub fn router(st: AppState) -> Router {
+    metrics::install();
+    let (api, spec) = OpenApiRouter::new()
+        .nest("/api/v1", api_router())
+        .split_for_parts();
+    let spec = finish_openapi(spec);
+    let hard_limit = st
+        .config
+        .max_attachment_bytes
+        .max(st.config.max_json_body_bytes)
+        + 1024 * 1024;
+    Router::new()
+        .merge(api)
+        .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", spec))
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
+        .route_layer(middleware::from_fn(metrics::track))
+        .fallback(not_found)
+        .layer(middleware::from_fn(contract_errors))
+        // Bodies are limited per endpoint by the extractors; this is the hard cap.
+        .layer(DefaultBodyLimit::disable())
+        .layer(RequestBodyLimitLayer::new(hard_limit))
+        .layer(CatchPanicLayer::custom(|_| {
+            error_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "internal error; see the server log",
+                json!({}),
+            )
+        }))
+        .with_state(st)
+}
+
+async fn not_found() -> Response {
+    error_response(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "there is nothing at this address",
+        json!({}),
+    )
+}
+
+/// Gives every API error the CONTRACT body, including those produced by
+/// layers and the framework (413, 405, 415…), which answer in plain text.
+async fn contract_errors(req: Request, next: Next) -> Response {
+    let is_api = req.uri().path().starts_with("/api/");
+    let resp = next.run(req).await;
+    let status = resp.status();
+    if !is_api || !(status.is_client_error() || status.is_server_error()) {
+        return resp;
+    }
+    let is_json = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if is_json {
+        return resp;
+    }
+    let (code, message) = match status {
+        StatusCode::NOT_FOUND => ("not_found", "there is nothing at this address"),
+        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "this method is not allowed here"),
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "payload_too_large",
+            "the request body is larger than this endpoint accepts",
+        ),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            "unsupported_media_type",
+            "send the body as application/json",
+        ),
+        StatusCode::UNAUTHORIZED => ("unauthorized", "a valid bearer token is required"),
+        StatusCode::TOO_MANY_REQUESTS => (
+            "rate_limited",
+            "too many requests; slow down and retry later",
+        ),
+        s if s.is_server_error() => ("internal", "internal error; see the server log"),
+        _ => ("bad_request", "the request could not be understood"),
+    };
+    let mut out = error_response(status, code, message, json!({}));
+    if let Some(allow) = resp.headers().get(header::ALLOW) {
+        out.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    out
+}
+
+/// `Cache-Control: no-store` for answers that carry secrets.
+pub fn no_store(mut resp: Response) -> Response {
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
+}
+
+/// 201 with a JSON body.
+pub fn created<T: serde::Serialize>(value: T) -> Response {
+    (StatusCode::CREATED, axum::Json(value)).into_response()
+}

@@ -1,0 +1,41 @@
+//! Operations endpoints: liveness, readiness, metrics.
+
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use crate::app::AppState;
+
+/// 200 while the process runs.
+pub async fn healthz() -> Response {
+    axum::Json(json!({"status": "ok"})).into_response()
+}
+
+/// 200 when the database answers, 503 otherwise.
+pub async fn readyz(State(st): State<AppState>) -> Response {
+    if st.db.ping().await {
+        axum::Json(json!({"status": "ready"})).into_response()
+    } else {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(json!({"status": "database unavailable"})),
+        )
+            .into_response()
+    }
+}
+
+/// Prometheus text format.
+pub async fn metrics(State(st): State<AppState>) -> Response {
+    let (size, idle) = st.db.pool_state();
+    metrics::gauge!("tend_db_pool_connections").set(f64::from(size));
+    metrics::gauge!("tend_db_pool_idle_connections").set(idle as f64);
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        super::metrics::render(),
+    )
+        .into_response()
+}

@@ -1,0 +1,90 @@
+//! `/api/v1/inboxes` (admins only).
+
+use axum::extract::{Path, State};
+use axum::response::Response;
+use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::Result;
+use crate::app::AppState;
+use crate::http::{ApiJson, Auth, Page, created};
+
+use super::model::{Inbox, InboxKind};
+use super::service::{self, NewInbox};
+
+/// The inbox routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_inboxes, create_inbox))
+        .routes(routes!(get_inbox))
+}
+
+/// `POST /inboxes`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateInbox {
+    /// `email`, `chat`, `web` or `api`.
+    kind: String,
+    /// Display name.
+    name: Option<String>,
+    /// Address (required for email).
+    address: Option<String>,
+    /// `imap://user:pass@host:port/MAILBOX` or `imaps://…` to poll.
+    imap_url: Option<String>,
+}
+
+/// All inboxes. Admins only.
+#[utoipa::path(get, path = "/inboxes", tag = "inboxes",
+    responses((status = 200, description = "Inboxes", body = Page<Inbox>),
+              (status = 401, description = "No or bad token"),
+              (status = 403, description = "Not an admin")))]
+async fn list_inboxes(State(st): State<AppState>, auth: Auth) -> Result<axum::Json<Page<Inbox>>> {
+    let items = service::list_inboxes(&st, &auth.0).await?;
+    Ok(axum::Json(Page {
+        items,
+        next_cursor: None,
+    }))
+}
+
+/// Create an inbox. Admins only.
+#[utoipa::path(post, path = "/inboxes", tag = "inboxes", request_body = CreateInbox,
+    responses((status = 201, description = "Created", body = Inbox),
+              (status = 401, description = "No or bad token"),
+              (status = 403, description = "Not an admin"),
+              (status = 422, description = "Invalid input")))]
+async fn create_inbox(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiJson(b): ApiJson<CreateInbox>,
+) -> Result<Response> {
+    auth.0.require_admin()?;
+    let inbox = service::create_inbox(
+        &st,
+        &auth.0,
+        NewInbox {
+            kind: InboxKind::parse(&b.kind)?,
+            name: b.name,
+            address: b.address,
+            imap_url: b.imap_url,
+        },
+    )
+    .await?;
+    Ok(created(inbox))
+}
+
+/// One inbox. Admins only.
+#[utoipa::path(get, path = "/inboxes/{id}", tag = "inboxes",
+    params(("id" = i64, Path, description = "Inbox id")),
+    responses((status = 200, description = "The inbox", body = Inbox),
+              (status = 401, description = "No or bad token"),
+              (status = 403, description = "Not an admin"),
+              (status = 404, description = "No such inbox")))]
+async fn get_inbox(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> Result<axum::Json<Inbox>> {
+    Ok(axum::Json(service::get_inbox(&st, &auth.0, id).await?))
+}

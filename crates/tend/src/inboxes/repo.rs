@@ -1,0 +1,84 @@
+//! The only SQL about inboxes.
+
+use sqlx::AnyConnection;
+use sqlx::FromRow;
+
+use crate::Result;
+use crate::time::rfc3339;
+
+use super::model::{Inbox, InboxKind, redact_url};
+
+#[derive(FromRow)]
+struct InboxRow {
+    id: i64,
+    kind: String,
+    name: String,
+    address: Option<String>,
+    imap_url: Option<String>,
+    is_default: i64,
+    created_at: i64,
+}
+
+impl From<InboxRow> for Inbox {
+    fn from(r: InboxRow) -> Inbox {
+        Inbox {
+            id: r.id,
+            kind: InboxKind::parse(&r.kind).unwrap_or(InboxKind::Api),
+            name: r.name,
+            address: r.address,
+            imap_url: r.imap_url.as_deref().map(redact_url),
+            is_default: r.is_default != 0,
+            created_at: rfc3339(r.created_at),
+        }
+    }
+}
+
+const COLUMNS: &str =
+    "SELECT id, kind, name, address, imap_url, is_default, created_at FROM inboxes";
+
+pub(super) async fn insert(
+    c: &mut AnyConnection,
+    kind: InboxKind,
+    name: &str,
+    address: Option<&str>,
+    imap_url: Option<&str>,
+    is_default: bool,
+    now: i64,
+) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO inboxes (kind, name, address, imap_url, is_default, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(kind.as_str())
+    .bind(name)
+    .bind(address)
+    .bind(imap_url)
+    .bind(i64::from(is_default))
+    .bind(now)
+    .fetch_one(c)
+    .await?)
+}
+
+pub(super) async fn get(c: &mut AnyConnection, id: i64) -> Result<Option<Inbox>> {
+    let row: Option<InboxRow> =
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("{COLUMNS} WHERE id = $1")))
+            .bind(id)
+            .fetch_optional(c)
+            .await?;
+    Ok(row.map(Inbox::from))
+}
+
+pub(super) async fn default_id(c: &mut AnyConnection) -> Result<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM inboxes WHERE is_default = 1 ORDER BY id LIMIT 1")
+            .fetch_optional(c)
+            .await?,
+    )
+}
+
+pub(super) async fn list(c: &mut AnyConnection) -> Result<Vec<Inbox>> {
+    let rows: Vec<InboxRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!("{COLUMNS} ORDER BY id")))
+        .fetch_all(c)
+        .await?;
+    Ok(rows.into_iter().map(Inbox::from).collect())
+}

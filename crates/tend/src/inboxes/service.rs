@@ -1,0 +1,116 @@
+//! Use cases for inboxes.
+
+use sqlx::AnyConnection;
+
+use crate::agents::Viewer;
+use crate::agents::model::{EmailAddress, parse_name};
+use crate::app::AppState;
+use crate::db::is_unique_violation;
+use crate::{Error, Result};
+
+use super::model::{Inbox, InboxKind, parse_imap_url};
+use super::repo;
+
+/// An inbox to create.
+#[derive(Debug, Clone)]
+pub struct NewInbox {
+    /// Channel.
+    pub kind: InboxKind,
+    /// Display name; defaults to the address or the kind.
+    pub name: Option<String>,
+    /// Email address (required for email inboxes).
+    pub address: Option<String>,
+    /// IMAP mailbox to poll.
+    pub imap_url: Option<String>,
+}
+
+/// Creates an inbox. Admins only.
+pub async fn create_inbox(st: &AppState, viewer: &Viewer, new: NewInbox) -> Result<Inbox> {
+    viewer.require_admin()?;
+    let address = match (&new.kind, new.address.as_deref()) {
+        (InboxKind::Email, None) => {
+            return Err(Error::invalid("address", "an email inbox needs an address"));
+        }
+        (_, Some(a)) => Some(EmailAddress::parse("address", a)?.as_str().to_string()),
+        (_, None) => None,
+    };
+    let imap_url = new.imap_url.as_deref().map(parse_imap_url).transpose()?;
+    if imap_url.is_some() && new.kind != InboxKind::Email {
+        return Err(Error::invalid(
+            "imap_url",
+            "only email inboxes can poll IMAP",
+        ));
+    }
+    let name = match new.name.as_deref() {
+        Some(n) => parse_name("name", n, 200)?,
+        None => address
+            .clone()
+            .unwrap_or_else(|| new.kind.as_str().to_string()),
+    };
+    let now = st.clock.now_ms();
+    let kind = new.kind;
+    st.db
+        .write(move |c| {
+            Box::pin(async move {
+                let id = repo::insert(
+                    c,
+                    kind,
+                    &name,
+                    address.as_deref(),
+                    imap_url.as_deref(),
+                    false,
+                    now,
+                )
+                .await
+                .map_err(|e| match e {
+                    Error::Database(d) if is_unique_violation(&d) => {
+                        Error::invalid("address", "another inbox already uses this address")
+                    }
+                    other => other,
+                })?;
+                inbox_in(c, id).await
+            })
+        })
+        .await
+}
+
+/// All inboxes. Admins only (the list reveals channel settings).
+pub async fn list_inboxes(st: &AppState, viewer: &Viewer) -> Result<Vec<Inbox>> {
+    viewer.require_admin()?;
+    let mut c = st.db.pool().acquire().await?;
+    repo::list(&mut c).await
+}
+
+/// One inbox. Admins only.
+pub async fn get_inbox(st: &AppState, viewer: &Viewer, id: i64) -> Result<Inbox> {
+    viewer.require_admin()?;
+    let mut c = st.db.pool().acquire().await?;
+    inbox_in(&mut c, id).await
+}
+
+/// One inbox, inside another use case's transaction.
+pub(crate) async fn inbox_in(c: &mut AnyConnection, id: i64) -> Result<Inbox> {
+    repo::get(c, id).await?.ok_or(Error::NotFound("inbox"))
+}
+
+/// The default inbox id, inside another use case's transaction.
+pub(crate) async fn default_inbox_in(c: &mut AnyConnection) -> Result<i64> {
+    repo::default_id(c)
+        .await?
+        .ok_or_else(|| Error::Internal(anyhow::anyhow!("the default inbox is missing")))
+}
+
+/// Creates the default inbox on first start; a no-op afterwards.
+pub async fn ensure_default_inbox(st: &AppState) -> Result<i64> {
+    let now = st.clock.now_ms();
+    st.db
+        .write(move |c| {
+            Box::pin(async move {
+                match repo::default_id(c).await? {
+                    Some(id) => Ok(id),
+                    None => repo::insert(c, InboxKind::Api, "Default", None, None, true, now).await,
+                }
+            })
+        })
+        .await
+}

@@ -1,0 +1,25 @@
+//! Tend: a self-hosted customer-service desk.
+//!
+//! The crate is organised by domain (conversations, customers, agents,
+//! inboxes, attachments). Each domain folder owns its types (`model.rs`), its
+//! SQL (`repo.rs`), its use cases (`service.rs`) and its HTTP handlers
+//! (`api.rs`). Cross-domain calls go through `service.rs`. See
+//! `docs/ARCHITECTURE.md` for the picture.
+
+pub mod agents;
+pub mod app;
+pub mod attachments;
+pub mod cli;
+pub mod config;
+pub mod conversations;
+pub mod customers;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod html;
+pub mod http;
+pub mod inboxes;
+pub mod telemetry;
+pub mod time;
+
+pub use error::{Error, Result};
