@@ -343,4 +343,24 @@ mod tests {
         let e = c.prepare_data_dir().expect_err("must fail");
         assert!(e.0.contains("TEND_DATA_DIR"), "{}", e.0);
     }
+
+    #[test]
+    fn example_config_parses_to_the_defaults() {
+        let path = Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tend.example.toml"
+        ));
+        let c = Config::load_with(Some(path), &|_| None).expect("tend.example.toml loads");
+        assert_eq!(c.data_dir, PathBuf::from("./tend-data"));
+        assert_eq!(c.database_url, "sqlite://./tend-data/tend.db?mode=rwc");
+        assert_eq!(c.http_listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.public_url, None);
+        assert!(c.smtp_listen.is_none());
+        assert_eq!(c.smtp_relay_url, None);
+        assert_eq!(c.mail_from, None);
+        assert_eq!(c.log_format, LogFormat::Text);
+        assert_eq!(c.max_json_body_bytes, 1024 * 1024);
+        assert_eq!(c.max_attachment_bytes, 25_000_000);
+        assert_eq!(c.db_max_connections, 16);
+    }
 }

@@ -283,13 +283,13 @@ async fn read_multipart(st: &AppState, req: Request) -> Result<(NewMessage, Vec<
     let mut msg = NewMessage::default();
     let mut files = Vec::new();
     let mut total = 0usize;
+    // Past the limit the rest is read and dropped, so the client gets the 413.
+    let mut too_large = false;
     loop {
-        let field = match mp.next_field().await {
+        let mut field = match mp.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
-            Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
-                return Err(Error::PayloadTooLarge(limit));
-            }
+            Err(_) if too_large => break,
             Err(e) => {
                 return Err(Error::invalid(
                     "body",
@@ -300,19 +300,33 @@ async fn read_multipart(st: &AppState, req: Request) -> Result<(NewMessage, Vec<
         let name = field.name().unwrap_or("").to_string();
         let filename = field.file_name().map(str::to_string);
         let content_type = field.content_type().map(str::to_string);
-        let mut field = field;
         let mut data = Vec::new();
-        while let Some(chunk) = field.chunk().await.map_err(|e| {
-            Error::invalid(
-                name.clone(),
-                format!("could not read this part: {}", e.body_text()),
-            )
-        })? {
-            total += chunk.len();
-            if total > limit {
-                return Err(Error::PayloadTooLarge(limit));
+        loop {
+            match field.chunk().await {
+                Ok(Some(chunk)) => {
+                    total += chunk.len();
+                    if total > limit {
+                        too_large = true;
+                        data.clear();
+                        if total > limit.saturating_mul(4).max(64 * 1024 * 1024) {
+                            return Err(Error::PayloadTooLarge(limit));
+                        }
+                    } else {
+                        data.extend_from_slice(&chunk);
+                    }
+                }
+                Ok(None) => break,
+                Err(_) if too_large => return Err(Error::PayloadTooLarge(limit)),
+                Err(e) => {
+                    return Err(Error::invalid(
+                        name,
+                        format!("could not read this part: {}", e.body_text()),
+                    ));
+                }
             }
-            data.extend_from_slice(&chunk);
+        }
+        if too_large {
+            continue;
         }
         match (filename, name.as_str()) {
             (Some(filename), _) => {
@@ -340,6 +354,9 @@ async fn read_multipart(st: &AppState, req: Request) -> Result<(NewMessage, Vec<
                 }
             }
         }
+    }
+    if too_large {
+        return Err(Error::PayloadTooLarge(limit));
     }
     Ok((msg, files))
 }

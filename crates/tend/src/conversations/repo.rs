@@ -189,6 +189,22 @@ pub(super) async fn get(
     Ok(sql.query_as().fetch_optional(c).await?)
 }
 
+/// One conversation, if the viewer may see it, locked for update until the
+/// transaction ends (PostgreSQL; SQLite's single writer needs no lock).
+pub(super) async fn get_for_update(
+    c: &mut AnyConnection,
+    viewer: &Viewer,
+    id: i64,
+) -> Result<Option<ConvRow>> {
+    let mut sql = Sql::new(CONV_SELECT);
+    sql.push(" AND c.id = ").bind(id);
+    viewer.restrict_inboxes(&mut sql, "c.inbox_id");
+    if crate::db::is_postgres(c) {
+        sql.push(" FOR UPDATE OF c");
+    }
+    Ok(sql.query_as().fetch_optional(c).await?)
+}
+
 /// Conversations the viewer may see, newest first.
 pub(super) async fn list(
     c: &mut AnyConnection,

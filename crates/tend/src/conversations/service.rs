@@ -355,7 +355,7 @@ pub async fn update(
         .db
         .write(move |c| {
             Box::pin(async move {
-                let mut row = repo::get(c, &viewer2, id).await?.ok_or(Error::NotFound("conversation"))?;
+                let mut row = repo::get_for_update(c, &viewer2, id).await?.ok_or(Error::NotFound("conversation"))?;
                 let actor = actor_of(&viewer2);
                 let mut tl = Timeline::new(id, row.inbox_id, now);
 
@@ -491,7 +491,7 @@ pub async fn add_message(
         .db
         .write(move |c| {
             Box::pin(async move {
-                let mut row = repo::get(c, &viewer2, id).await?.ok_or(Error::NotFound("conversation"))?;
+                let mut row = repo::get_for_update(c, &viewer2, id).await?.ok_or(Error::NotFound("conversation"))?;
                 let mut tl = Timeline::new(id, row.inbox_id, now);
                 let status = row.status();
                 if status == Status::Closed && !internal {

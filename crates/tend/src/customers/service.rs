@@ -26,9 +26,15 @@ pub(crate) async fn find_or_create_in(
         repo::touch(c, id, name, now).await?;
         return Ok(id);
     }
-    match repo::insert(c, name, email.as_str(), now).await {
+    let owned_name = name.map(str::to_string);
+    let owned_email = email.as_str().to_string();
+    let inserted = crate::db::savepoint(c, move |c| {
+        Box::pin(async move { repo::insert(c, owned_name.as_deref(), &owned_email, now).await })
+    })
+    .await;
+    match inserted {
         Ok(id) => Ok(id),
-        // Another node created the same address between our read and write.
+        // Another writer created the same address between our read and write.
         Err(Error::Database(d)) if is_unique_violation(&d) => repo::id_by_email(c, email.as_str())
             .await?
             .ok_or(Error::NotFound("customer")),

@@ -144,6 +144,33 @@ impl Db {
     }
 }
 
+/// Whether a connection talks to PostgreSQL (for the few dialect differences:
+/// row locks, savepoint recovery).
+pub fn is_postgres(c: &AnyConnection) -> bool {
+    c.backend_name() == "PostgreSQL"
+}
+
+/// Runs `f` under a savepoint: if it fails, its writes are undone and the
+/// transaction stays usable (PostgreSQL refuses every statement after an
+/// error otherwise).
+pub async fn savepoint<T>(
+    c: &mut AnyConnection,
+    f: impl for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Result<T>>,
+) -> Result<T> {
+    c.execute("SAVEPOINT inner_step").await?;
+    match f(&mut *c).await {
+        Ok(v) => {
+            c.execute("RELEASE SAVEPOINT inner_step").await?;
+            Ok(v)
+        }
+        Err(e) => {
+            c.execute("ROLLBACK TO SAVEPOINT inner_step").await?;
+            c.execute("RELEASE SAVEPOINT inner_step").await?;
+            Err(e)
+        }
+    }
+}
+
 /// Hides the password in a database URL for messages.
 pub fn redact(url: &str) -> String {
     match url::Url::parse(url) {

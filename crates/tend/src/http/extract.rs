@@ -64,11 +64,39 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
     }
 }
 
-/// Reads a whole body, refusing more than `limit` bytes.
+/// How much of an oversized body is read and thrown away so that the
+/// client, still sending, receives the 413 instead of a broken connection.
+const DRAIN_CAP: usize = 64 * 1024 * 1024;
+
+/// Reads a whole body, refusing more than `limit` bytes (answered as 413
+/// after draining the rest, up to [`DRAIN_CAP`]).
 pub async fn read_body(req: Request, limit: usize) -> Result<axum::body::Bytes> {
-    axum::body::to_bytes(req.into_body(), limit)
-        .await
-        .map_err(|_| Error::PayloadTooLarge(limit))
+    use futures_util::StreamExt as _;
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > DRAIN_CAP.max(limit)) {
+        return Err(Error::PayloadTooLarge(limit));
+    }
+    let mut stream = req.into_body().into_data_stream();
+    let mut buf = Vec::new();
+    let mut total = 0usize;
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk
+            .map_err(|e| Error::invalid("body", format!("the body could not be read: {e}")))?;
+        total += chunk.len();
+        if total <= limit {
+            buf.extend_from_slice(&chunk);
+        } else if total > DRAIN_CAP.max(limit) {
+            break;
+        }
+    }
+    if total > limit {
+        return Err(Error::PayloadTooLarge(limit));
+    }
+    Ok(buf.into())
 }
 
 /// Parses JSON with errors that name the field.
@@ -91,13 +119,19 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
                     column: inner.column(),
                 })
             } else {
-                let field = if path == "." {
-                    "body".to_string()
-                } else {
-                    path
-                };
                 let msg = inner.to_string();
                 let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+                // serde reports unknown and missing fields at their parent.
+                let named = ["unknown field `", "missing field `"]
+                    .iter()
+                    .find_map(|p| msg.strip_prefix(p))
+                    .and_then(|rest| rest.split('`').next());
+                let field = match (named, path.as_str()) {
+                    (Some(n), ".") => n.to_string(),
+                    (Some(n), p) => format!("{p}.{n}"),
+                    (None, ".") => "body".to_string(),
+                    (None, p) => p.to_string(),
+                };
                 Err(Error::invalid(field, msg))
             }
         }

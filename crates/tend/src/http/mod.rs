@@ -14,7 +14,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde_json::json;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{OpenApi, security::SecurityRequirement};
 use utoipa_axum::router::OpenApiRouter;
@@ -72,11 +71,6 @@ pub fn router(st: AppState) -> Router {
         .nest("/api/v1", api_router())
         .split_for_parts();
     let spec = finish_openapi(spec);
-    let hard_limit = st
-        .config
-        .max_attachment_bytes
-        .max(st.config.max_json_body_bytes)
-        + 1024 * 1024;
     Router::new()
         .merge(api)
         .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", spec))
@@ -86,9 +80,9 @@ pub fn router(st: AppState) -> Router {
         .route_layer(middleware::from_fn(metrics::track))
         .fallback(not_found)
         .layer(middleware::from_fn(contract_errors))
-        // Bodies are limited per endpoint by the extractors; this is the hard cap.
+        // Bodies are limited per endpoint by the extractors, which drain an
+        // oversized body before answering 413 (see `extract::read_body`).
         .layer(DefaultBodyLimit::disable())
-        .layer(RequestBodyLimitLayer::new(hard_limit))
         .layer(CatchPanicLayer::custom(|_| {
             error_response(
                 StatusCode::INTERNAL_SERVER_ERROR,

@@ -1,0 +1,15 @@
+//! Integration tests: a real server over real databases. Every scenario in
+//! `on_both_backends!` runs on SQLite and on PostgreSQL.
+// Test code: a panic is a failed assertion.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+mod access;
+mod admin;
+mod attachments;
+mod binary;
+mod conversations;
+mod customers;
+mod errors;
+mod ops;
