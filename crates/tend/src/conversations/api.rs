@@ -40,10 +40,13 @@ pub struct ListQuery {
     /// A user id, `me` or `none`.
     assignee_id: Option<String>,
     /// Customer id.
+    #[param(value_type = Option<i64>)]
     customer_id: Option<String>,
     /// Inbox id.
+    #[param(value_type = Option<i64>)]
     inbox_id: Option<String>,
     /// Team id.
+    #[param(value_type = Option<i64>)]
     team_id: Option<String>,
     /// Tag.
     tag: Option<String>,
@@ -56,7 +59,7 @@ pub struct ListQuery {
     /// Words in the subject.
     q: Option<String>,
     /// Page size, 1–200.
-    #[param(minimum = 1, maximum = 200)]
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 200)]
     limit: Option<String>,
     /// Cursor from `next_cursor`.
     cursor: Option<String>,

@@ -29,7 +29,7 @@ pub struct CustomerQuery {
     /// A fragment of the name or address.
     q: Option<String>,
     /// Page size, 1–200.
-    #[param(minimum = 1, maximum = 200)]
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 200)]
     limit: Option<String>,
     /// Cursor from `next_cursor`.
     cursor: Option<String>,

@@ -166,7 +166,7 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiQuer
 #[into_params(parameter_in = Query)]
 pub struct PageParams {
     /// Page size, 1–200 (default 50).
-    #[param(minimum = 1, maximum = 200)]
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 200)]
     pub limit: Option<String>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
