@@ -2,7 +2,7 @@
 //! Managing users, tokens and teams is for admins; every signed-in user may
 //! read the agent directory (to pick an assignee) and themselves.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -11,7 +11,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::app::AppState;
-use crate::http::{ApiJson, Auth, Page, created, no_store};
+use crate::http::{ApiJson, ApiPath, Auth, Page, created, no_store};
 use crate::{Error, Result};
 
 use super::model::{Role, Team, User};
@@ -183,7 +183,7 @@ async fn create_user(
 async fn get_user(
     State(st): State<AppState>,
     auth: Auth,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<axum::Json<User>> {
     auth.0.require_admin()?;
     Ok(axum::Json(service::get_user(&st, id).await?))
@@ -200,7 +200,7 @@ async fn get_user(
 async fn create_token(
     State(st): State<AppState>,
     auth: Auth,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<CreateToken>,
 ) -> Result<Response> {
     auth.0.require_admin()?;
@@ -221,7 +221,7 @@ async fn create_token(
 async fn revoke_token(
     State(st): State<AppState>,
     auth: Auth,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Response> {
     service::revoke_token(&st, &auth.0, id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -265,7 +265,7 @@ async fn create_team(
 async fn get_team(
     State(st): State<AppState>,
     auth: Auth,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<axum::Json<Team>> {
     auth.0.require_admin()?;
     Ok(axum::Json(service::get_team(&st, id).await?))
@@ -283,7 +283,7 @@ async fn get_team(
 async fn add_member(
     State(st): State<AppState>,
     auth: Auth,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<AddMember>,
 ) -> Result<axum::Json<Team>> {
     auth.0.require_admin()?;
@@ -316,7 +316,7 @@ async fn add_member(
 async fn grant_inbox(
     State(st): State<AppState>,
     auth: Auth,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<GrantInbox>,
 ) -> Result<axum::Json<Team>> {
     Ok(axum::Json(

@@ -1,6 +1,6 @@
 //! `GET /api/v1/attachments/{id}`: safe download of a stored file.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use utoipa_axum::router::OpenApiRouter;
@@ -8,7 +8,7 @@ use utoipa_axum::routes;
 
 use crate::Result;
 use crate::app::AppState;
-use crate::http::Auth;
+use crate::http::{ApiPath, Auth};
 
 /// The attachment routes.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -37,7 +37,7 @@ const ACTIVE_TYPES: [&str; 7] = [
 async fn download_attachment(
     State(st): State<AppState>,
     auth: Auth,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Response> {
     let meta = crate::conversations::service::attachment(&st, &auth.0, id).await?;
     let bytes = st.files.get(&meta.sha256).await?;

@@ -1,6 +1,6 @@
 //! `/api/v1/conversations…`: thin handlers over [`super::service`].
 
-use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::header;
 use axum::response::Response;
 use serde::Deserialize;
@@ -11,7 +11,7 @@ use utoipa_axum::routes;
 use crate::app::AppState;
 use crate::attachments::{clean_content_type, clean_filename};
 use crate::http::extract::{parse_id, parse_json, read_body};
-use crate::http::{ApiJson, ApiQuery, Auth, Page, PageParams, created};
+use crate::http::{ApiJson, ApiPath, ApiQuery, Auth, Page, PageParams, created};
 use crate::{Error, Result};
 
 use super::model::{
@@ -176,7 +176,7 @@ async fn conversation_counts(State(st): State<AppState>, auth: Auth) -> Result<a
 async fn get_conversation(
     State(st): State<AppState>,
     auth: Auth,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<axum::Json<Conversation>> {
     Ok(axum::Json(service::get(&st, &auth.0, id).await?))
 }
@@ -195,7 +195,7 @@ async fn get_conversation(
 async fn update_conversation(
     State(st): State<AppState>,
     auth: Auth,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<ConversationPatch>,
 ) -> Result<axum::Json<Conversation>> {
     Ok(axum::Json(service::update(&st, &auth.0, id, body).await?))
@@ -212,7 +212,7 @@ async fn update_conversation(
 async fn list_messages(
     State(st): State<AppState>,
     auth: Auth,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiQuery(p): ApiQuery<PageParams>,
 ) -> Result<axum::Json<Page<Message>>> {
     let (items, more) = service::messages(&st, &auth.0, id, p.cursor()?, p.limit()?).await?;
@@ -240,7 +240,7 @@ async fn list_messages(
 async fn add_message(
     State(st): State<AppState>,
     auth: Auth,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     req: Request,
 ) -> Result<Response> {
     let ct = req
@@ -375,7 +375,7 @@ async fn read_multipart(st: &AppState, req: Request) -> Result<(NewMessage, Vec<
 async fn list_events(
     State(st): State<AppState>,
     auth: Auth,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiQuery(p): ApiQuery<PageParams>,
 ) -> Result<axum::Json<Page<Event>>> {
     let (items, more) = service::events(&st, &auth.0, id, p.cursor()?, p.limit()?).await?;

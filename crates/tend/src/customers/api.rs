@@ -1,6 +1,6 @@
 //! `/api/v1/customers…`.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -8,7 +8,7 @@ use utoipa_axum::routes;
 
 use crate::Result;
 use crate::app::AppState;
-use crate::http::{ApiJson, ApiQuery, Auth, Page, PageParams};
+use crate::http::{ApiJson, ApiPath, ApiQuery, Auth, Page, PageParams};
 
 use super::model::{Customer, CustomerPatch};
 use super::service;
@@ -78,7 +78,7 @@ async fn list_customers(
 async fn get_customer(
     State(st): State<AppState>,
     auth: Auth,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<axum::Json<Customer>> {
     Ok(axum::Json(service::get(&st, &auth.0, id).await?))
 }
@@ -96,7 +96,7 @@ async fn get_customer(
 async fn update_customer(
     State(st): State<AppState>,
     auth: Auth,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<CustomerPatch>,
 ) -> Result<axum::Json<Customer>> {
     Ok(axum::Json(service::update(&st, &auth.0, id, body).await?))

@@ -4,6 +4,7 @@
 
 pub mod extract;
 pub mod metrics;
+mod openapi;
 mod ops;
 
 use axum::Router;
@@ -14,15 +15,14 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde_json::json;
 use tower_http::catch_panic::CatchPanicLayer;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::{OpenApi, security::SecurityRequirement};
+use utoipa::openapi::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::app::AppState;
 use crate::error::error_response;
 
-pub use extract::{ApiJson, ApiQuery, Auth, Page, PageParams};
+pub use extract::{ApiJson, ApiPath, ApiQuery, Auth, Page, PageParams};
 
 /// The `/api/v1` routes with their OpenAPI description.
 pub fn api_router() -> OpenApiRouter<AppState> {
@@ -39,29 +39,7 @@ pub fn openapi() -> OpenApi {
     let (_, api) = OpenApiRouter::<AppState>::new()
         .nest("/api/v1", api_router())
         .split_for_parts();
-    finish_openapi(api)
-}
-
-fn finish_openapi(mut api: OpenApi) -> OpenApi {
-    api.info.title = "Tend API".into();
-    api.info.version = env!("CARGO_PKG_VERSION").into();
-    api.info.description = Some(
-        "Tend's REST API. Authenticate with `Authorization: Bearer <token>` \
-         (create one with `tend admin create-token`). Errors answer \
-         `{\"error\": {\"code\", \"message\", \"details\"}}`; lists answer \
-         `{\"items\", \"next_cursor\"}` and take `limit` (1–200, default 50) and `cursor`."
-            .into(),
-    );
-    let components = api.components.get_or_insert_with(Default::default);
-    components.add_security_scheme(
-        "bearer",
-        SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
-    );
-    api.security = Some(vec![SecurityRequirement::new(
-        "bearer",
-        Vec::<String>::new(),
-    )]);
-    api
+    openapi::finish(api)
 }
 
 /// The whole HTTP application.
@@ -70,7 +48,7 @@ pub fn router(st: AppState) -> Router {
     let (api, spec) = OpenApiRouter::new()
         .nest("/api/v1", api_router())
         .split_for_parts();
-    let spec = finish_openapi(spec);
+    let spec = openapi::finish(spec);
     Router::new()
         .merge(api)
         .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", spec))

@@ -1,6 +1,6 @@
 //! `/api/v1/inboxes` (admins only).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -9,7 +9,7 @@ use utoipa_axum::routes;
 
 use crate::Result;
 use crate::app::AppState;
-use crate::http::{ApiJson, Auth, Page, created};
+use crate::http::{ApiJson, ApiPath, Auth, Page, created};
 
 use super::model::{Inbox, InboxKind};
 use super::service::{self, NewInbox};
@@ -84,7 +84,7 @@ async fn create_inbox(
 async fn get_inbox(
     State(st): State<AppState>,
     auth: Auth,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<axum::Json<Inbox>> {
     Ok(axum::Json(service::get_inbox(&st, &auth.0, id).await?))
 }

@@ -173,9 +173,15 @@ async fn bad_input_is_refused_cleanly(app: &TestApp) {
         .await;
     assert_eq!(s, StatusCode::METHOD_NOT_ALLOWED);
     assert_contract_error(&e, "method_not_allowed");
-    let (s, e) = app.get("/api/v1/conversations/99999999", &app.admin).await;
-    assert_eq!(s, StatusCode::NOT_FOUND);
-    assert_contract_error(&e, "not_found");
+    for missing in [
+        "/api/v1/conversations/99999999",
+        "/api/v1/conversations/abc",
+        "/api/v1/conversations/9223372036854775808/events",
+    ] {
+        let (s, e) = app.get(missing, &app.admin).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{missing}");
+        assert_contract_error(&e, "not_found");
+    }
 
     // Only the one valid conversation above was written.
     let after = (
