@@ -11,6 +11,8 @@ CREATE TABLE organizations (
 CREATE TABLE customers (
     id              INTEGER PRIMARY KEY,
     name            TEXT,
+    -- Unicode-lowercased name for substring filters.
+    name_fold       TEXT,
     phone           TEXT,
     language        TEXT,
     timezone        TEXT,
@@ -87,6 +89,8 @@ CREATE TABLE conversations (
     inbox_id          INTEGER NOT NULL REFERENCES inboxes(id),
     customer_id       INTEGER NOT NULL REFERENCES customers(id),
     subject           TEXT NOT NULL,
+    -- Unicode-lowercased subject for substring filters (SQLite's LOWER is ASCII-only).
+    subject_fold      TEXT NOT NULL DEFAULT '',
     status            TEXT NOT NULL CHECK (status IN ('new', 'open', 'pending', 'solved', 'closed')),
     priority          TEXT NOT NULL CHECK (priority IN ('low', 'normal', 'high', 'urgent')),
     channel           TEXT NOT NULL,

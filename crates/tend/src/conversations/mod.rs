@@ -7,6 +7,7 @@ pub mod model;
 mod repo;
 pub mod service;
 pub mod status;
+mod validate;
 
 pub use model::{Conversation, Event, Message};
 pub use status::{Priority, Status};

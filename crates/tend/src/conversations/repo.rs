@@ -111,9 +111,9 @@ pub(super) struct NewRow<'a> {
 pub(super) async fn insert(c: &mut AnyConnection, r: &NewRow<'_>) -> Result<i64> {
     let tags = serde_json::to_string(r.tags).unwrap_or_else(|_| "[]".into());
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO conversations (inbox_id, customer_id, subject, status, priority, channel, tags, \
-         language, created_at, updated_at, waiting_since, message_count) \
-         VALUES ($1, $2, $3, 'new', $4, $5, $6, $7, $8, $8, $8, 1) RETURNING id",
+        "INSERT INTO conversations (inbox_id, customer_id, subject, subject_fold, status, priority, channel, \
+         tags, language, created_at, updated_at, waiting_since, message_count) \
+         VALUES ($1, $2, $3, $9, 'new', $4, $5, $6, $7, $8, $8, $8, 1) RETURNING id",
     )
     .bind(r.inbox_id)
     .bind(r.customer_id)
@@ -123,6 +123,7 @@ pub(super) async fn insert(c: &mut AnyConnection, r: &NewRow<'_>) -> Result<i64>
     .bind(tags)
     .bind(r.language)
     .bind(r.now)
+    .bind(r.subject.to_lowercase())
     .fetch_one(&mut *c)
     .await?;
     insert_tags(c, id, r.tags).await?;
@@ -250,7 +251,7 @@ pub(super) async fn list(
         sql.push(" AND c.language = ").bind(v.clone());
     }
     if let Some(q) = &f.q {
-        sql.push(" AND LOWER(c.subject) LIKE ")
+        sql.push(" AND c.subject_fold LIKE ")
             .bind(crate::db::like_pattern(q))
             .push(" ESCAPE '\\'");
     }

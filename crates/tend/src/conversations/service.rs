@@ -17,11 +17,7 @@ use super::model::{
 pub use super::repo::AttachmentMeta;
 use super::repo::{self, ConvRow, EventActor, NewMessageRow, NewRow};
 use super::status::{Priority, Status, parse_channel};
-
-/// Longest subject we keep (RFC 5322's line limit).
-const MAX_SUBJECT: usize = 998;
-/// Most tags on one conversation.
-const MAX_TAGS: usize = 50;
+use super::validate::{parse_body, parse_subject, parse_tags, validate_patch};
 
 /// Collects the events of one transaction, to publish after commit.
 struct Timeline {
@@ -77,66 +73,6 @@ fn publish(st: &AppState, events: Vec<BusEvent>) {
         // No subscriber is fine: nobody is watching.
         let _ = st.bus.send(e);
     }
-}
-
-/// Validates a subject.
-fn parse_subject(s: &str) -> Result<String> {
-    let s: String = s
-        .chars()
-        .filter(|c| !c.is_control() || *c == '\t')
-        .collect();
-    let s = s.trim();
-    if s.is_empty() {
-        return Err(Error::invalid("subject", "a subject is required"));
-    }
-    if s.chars().count() > MAX_SUBJECT {
-        return Err(Error::invalid(
-            "subject",
-            format!("the subject is longer than {MAX_SUBJECT} characters"),
-        ));
-    }
-    Ok(s.to_string())
-}
-
-/// Validates a message body: text, or HTML from which text is derived.
-/// HTML is sanitised here, before anything stores it.
-fn parse_body(
-    field: &str,
-    text: Option<&str>,
-    html: Option<&str>,
-) -> Result<(String, Option<String>)> {
-    let html = html
-        .filter(|h| !h.trim().is_empty())
-        .map(crate::html::sanitize);
-    let text = match text.filter(|t| !t.trim().is_empty()) {
-        Some(t) => t.replace("\r\n", "\n"),
-        None => match &html {
-            Some(h) => crate::html::to_text(h),
-            None => return Err(Error::invalid(field, "a message needs text or html")),
-        },
-    };
-    Ok((text, html))
-}
-
-/// Normalises tags: trimmed, lowercased, unique, in the given order.
-pub fn parse_tags(tags: &[String]) -> Result<Vec<String>> {
-    let mut out: Vec<String> = Vec::new();
-    for t in tags {
-        let t = t.trim().to_lowercase();
-        if t.is_empty() || t.chars().count() > 64 || t.chars().any(|c| c.is_control() || c == ',') {
-            return Err(Error::invalid(
-                "tags",
-                format!("{t:?} is not a valid tag (1–64 characters, no commas)"),
-            ));
-        }
-        if !out.contains(&t) {
-            out.push(t);
-        }
-    }
-    if out.len() > MAX_TAGS {
-        return Err(Error::invalid("tags", format!("at most {MAX_TAGS} tags")));
-    }
-    Ok(out)
 }
 
 /// Creates a conversation with its first (customer) message.
@@ -281,42 +217,6 @@ pub async fn list(
 pub async fn counts(st: &AppState, viewer: &Viewer) -> Result<Counts> {
     let mut c = st.db.pool().acquire().await?;
     repo::counts(&mut c, viewer).await
-}
-
-/// Validated form of a patch.
-struct ValidPatch {
-    status: Option<Status>,
-    priority: Option<Priority>,
-    assignee_id: Option<Option<i64>>,
-    team_id: Option<Option<i64>>,
-    tags: Option<Vec<String>>,
-    customer_id: Option<i64>,
-    language: Option<Option<String>>,
-    reason: Option<String>,
-}
-
-fn validate_patch(p: ConversationPatch) -> Result<ValidPatch> {
-    Ok(ValidPatch {
-        status: p
-            .status
-            .as_deref()
-            .map(|s| Status::parse("status", s))
-            .transpose()?,
-        priority: p.priority.as_deref().map(Priority::parse).transpose()?,
-        assignee_id: p.assignee_id,
-        team_id: p.team_id,
-        tags: p.tags.as_deref().map(parse_tags).transpose()?,
-        customer_id: p.customer_id,
-        language: match p.language {
-            None => None,
-            Some(None) => Some(None),
-            Some(Some(l)) => Some(Some(parse_language("language", &l)?)),
-        },
-        reason: p
-            .reason
-            .map(|r| r.trim().to_string())
-            .filter(|r| !r.is_empty()),
-    })
 }
 
 /// Applies the side effects of entering `to` on the row.
@@ -622,37 +522,4 @@ pub async fn attachment(st: &AppState, viewer: &Viewer, id: i64) -> Result<Attac
     repo::attachment(&mut c, viewer, id)
         .await?
         .ok_or(Error::NotFound("attachment"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn subjects_are_trimmed_and_bounded() {
-        assert_eq!(
-            parse_subject("  請求書について\r\n").ok(),
-            Some("請求書について".into())
-        );
-        assert!(parse_subject("   ").is_err());
-        assert!(parse_subject(&"x".repeat(999)).is_err());
-    }
-
-    #[test]
-    fn bodies_need_text_or_html_and_html_is_sanitised() {
-        assert!(parse_body("text", None, None).is_err());
-        assert!(parse_body("text", Some("  "), Some(" ")).is_err());
-        let (text, html) =
-            parse_body("text", None, Some("<p>안녕하세요<script>x()</script></p>")).expect("ok");
-        assert_eq!(text, "안녕하세요");
-        assert!(!html.unwrap_or_default().contains("script"));
-    }
-
-    #[test]
-    fn tags_are_normalised() {
-        let t = parse_tags(&["Billing".into(), " billing ".into(), "請求".into()]).expect("ok");
-        assert_eq!(t, vec!["billing".to_string(), "請求".to_string()]);
-        assert!(parse_tags(&["a,b".into()]).is_err());
-        assert!(parse_tags(&["".into()]).is_err());
-    }
 }

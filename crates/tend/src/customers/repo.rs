@@ -26,11 +26,12 @@ pub(super) async fn insert(
     now: i64,
 ) -> Result<i64> {
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO customers (name, first_seen_at, last_seen_at, created_at, updated_at) \
-         VALUES ($1, $2, $2, $2, $2) RETURNING id",
+        "INSERT INTO customers (name, name_fold, first_seen_at, last_seen_at, created_at, updated_at) \
+         VALUES ($1, $3, $2, $2, $2, $2) RETURNING id",
     )
     .bind(name)
     .bind(now)
+    .bind(name.map(str::to_lowercase))
     .fetch_one(&mut *c)
     .await?;
     sqlx::query("INSERT INTO customer_emails (email, customer_id, is_primary, created_at) VALUES ($1, $2, 1, $3)")
@@ -50,11 +51,13 @@ pub(super) async fn touch(
     now: i64,
 ) -> Result<()> {
     sqlx::query(
-        "UPDATE customers SET last_seen_at = $1, name = COALESCE(name, $2), updated_at = $1 WHERE id = $3",
+        "UPDATE customers SET last_seen_at = $1, name = COALESCE(name, $2), \
+         name_fold = COALESCE(name_fold, $4), updated_at = $1 WHERE id = $3",
     )
     .bind(now)
     .bind(name)
     .bind(id)
+    .bind(name.map(str::to_lowercase))
     .execute(c)
     .await?;
     Ok(())
@@ -120,7 +123,7 @@ pub(super) async fn list(
     }
     if let Some(q) = q {
         let pattern = crate::db::like_pattern(q);
-        sql.push(" AND (LOWER(cu.name) LIKE ")
+        sql.push(" AND (cu.name_fold LIKE ")
             .bind(pattern.clone())
             .push(" ESCAPE '\\' OR cu.id IN (SELECT customer_id FROM customer_emails WHERE email LIKE ")
             .bind(pattern)
@@ -246,6 +249,9 @@ pub(super) async fn update(
                 .push(" = ")
                 .bind(Some(v.to_string()).filter(|s| !s.is_empty()));
         }
+    }
+    if let Some(name) = u.name {
+        sql.push(", name_fold = ").bind(name.to_lowercase());
     }
     if let Some(org) = u.organization_id {
         sql.push(", organization_id = ").bind(org);

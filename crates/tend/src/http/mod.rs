@@ -72,7 +72,9 @@ pub fn router(st: AppState) -> Router {
         .with_state(st)
 }
 
-async fn not_found() -> Response {
+async fn not_found(req: Request) -> Response {
+    ::metrics::counter!("tend_http_requests_total", "method" => req.method().to_string(), "route" => "unmatched", "status" => "404")
+        .increment(1);
     error_response(
         StatusCode::NOT_FOUND,
         "not_found",

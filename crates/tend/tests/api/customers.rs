@@ -6,7 +6,10 @@ use serde_json::json;
 use crate::on_both_backends;
 use crate::support::TestApp;
 
-on_both_backends!(customers_are_found_by_address_and_edited);
+on_both_backends!(
+    customers_are_found_by_address_and_edited,
+    filters_fold_case_in_every_script
+);
 
 async fn customers_are_found_by_address_and_edited(app: &TestApp) {
     let a = app
@@ -103,5 +106,27 @@ async fn customers_are_found_by_address_and_edited(app: &TestApp) {
     assert_eq!(
         ev["items"].as_array().unwrap().last().unwrap()["kind"],
         "customer_changed"
+    );
+}
+
+async fn filters_fold_case_in_every_script(app: &TestApp) {
+    let (s, c) = app
+        .post("/api/v1/conversations", &app.admin,
+            json!({"subject": "ŠĶĒRSIELA: ĀBOLU PASŪTĪJUMS", "customer": {"email": "nuria@example.cat", "name": "NÚRIA ÇAÑELLAS"}, "message": {"text": "Bon dia"}}))
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (_, hits) = app
+        .get("/api/v1/conversations?q=%C4%81bolu%20pas%C5%AB", &app.admin)
+        .await; // "ābolu pasū"
+    assert_eq!(hits["items"].as_array().unwrap().len(), 1, "{hits}");
+    assert_eq!(hits["items"][0]["id"], c["id"]);
+    let (_, people) = app
+        .get("/api/v1/customers?q=n%C3%BAria%20%C3%A7a", &app.admin)
+        .await; // "núria ça"
+    assert_eq!(people["items"].as_array().unwrap().len(), 1, "{people}");
+    let (_, none) = app.get("/api/v1/customers?q=nuria%20ca", &app.admin).await;
+    assert!(
+        none["items"].as_array().unwrap().is_empty(),
+        "accents are not folded by this filter (search does that)"
     );
 }
