@@ -36,6 +36,9 @@ struct FileConfig {
     max_json_body_bytes: Option<u64>,
     max_attachment_bytes: Option<u64>,
     db_max_connections: Option<u32>,
+    smtp_tls_cert: Option<String>,
+    smtp_tls_key: Option<String>,
+    imap_poll_seconds: Option<u64>,
 }
 
 /// Resolved, validated configuration.
@@ -63,6 +66,12 @@ pub struct Config {
     pub max_attachment_bytes: usize,
     /// Database pool size (PostgreSQL) / reader pool size (SQLite).
     pub db_max_connections: u32,
+    /// PEM certificate chain for the SMTP receiver's STARTTLS.
+    pub smtp_tls_cert: Option<PathBuf>,
+    /// PEM private key for the SMTP receiver's STARTTLS.
+    pub smtp_tls_key: Option<PathBuf>,
+    /// How often IMAP inboxes are polled.
+    pub imap_poll_interval: std::time::Duration,
 }
 
 /// Where a value came from, to name it in error messages.
@@ -203,6 +212,35 @@ impl Config {
             .unwrap_or(16)
             .clamp(1, 1000) as u32;
 
+        let tls_file = |key: &str, v: Option<String>| -> Result<Option<PathBuf>, ConfigError> {
+            match src.get(key, v) {
+                None => Ok(None),
+                Some((v, origin)) => {
+                    let p = PathBuf::from(&v);
+                    if p.is_file() {
+                        Ok(Some(p))
+                    } else {
+                        Err(ConfigError(format!(
+                            "{origin} names {v:?}, which is not a readable file"
+                        )))
+                    }
+                }
+            }
+        };
+        let smtp_tls_cert = tls_file("smtp_tls_cert", f.smtp_tls_cert.clone())?;
+        let smtp_tls_key = tls_file("smtp_tls_key", f.smtp_tls_key.clone())?;
+        if smtp_tls_cert.is_some() != smtp_tls_key.is_some() {
+            return Err(ConfigError(
+                "set both TEND_SMTP_TLS_CERT and TEND_SMTP_TLS_KEY (or neither) to offer STARTTLS"
+                    .into(),
+            ));
+        }
+        let imap_poll_interval = std::time::Duration::from_secs(
+            src.get_u64("imap_poll_seconds", f.imap_poll_seconds)?
+                .unwrap_or(30)
+                .clamp(1, 86_400),
+        );
+
         Ok(Config {
             data_dir,
             database_url,
@@ -215,6 +253,9 @@ impl Config {
             max_json_body_bytes,
             max_attachment_bytes,
             db_max_connections,
+            smtp_tls_cert,
+            smtp_tls_key,
+            imap_poll_interval,
         })
     }
 

@@ -3,6 +3,7 @@
 //! [`service`], which appends the matching event in the same transaction.
 
 pub mod api;
+pub mod inbound;
 pub mod model;
 mod repo;
 pub mod service;

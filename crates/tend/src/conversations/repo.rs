@@ -307,13 +307,24 @@ pub(super) struct NewMessageRow<'a> {
     pub message_id: Option<&'a str>,
     pub delivery_status: Option<&'a str>,
     pub now: i64,
+    /// Email extras; `Default` for other channels.
+    pub email: EmailExtras<'a>,
+}
+
+/// What an email message carries beyond text.
+#[derive(Debug, Clone, Default)]
+pub(super) struct EmailExtras<'a> {
+    pub cc: Option<&'a str>,
+    pub raw_sha256: Option<&'a str>,
+    pub reply_text: Option<&'a str>,
+    pub notes: Option<&'a str>,
 }
 
 pub(super) async fn insert_message(c: &mut AnyConnection, m: &NewMessageRow<'_>) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "INSERT INTO messages (conversation_id, direction, internal, author_kind, author_id, author_name, \
-         author_email, text, html, message_id, delivery_status, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+         author_email, text, html, message_id, delivery_status, created_at, cc, raw_sha256, reply_text, notes) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
     )
     .bind(m.conversation_id)
     .bind(m.direction)
@@ -327,7 +338,76 @@ pub(super) async fn insert_message(c: &mut AnyConnection, m: &NewMessageRow<'_>)
     .bind(m.message_id)
     .bind(m.delivery_status)
     .bind(m.now)
+    .bind(m.email.cc)
+    .bind(m.email.raw_sha256)
+    .bind(m.email.reply_text)
+    .bind(m.email.notes)
     .fetch_one(c)
+    .await?)
+}
+
+/// The conversation holding the message with this Message-ID.
+pub(super) async fn conversation_of_message_id(
+    c: &mut AnyConnection,
+    message_id: &str,
+) -> Result<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT conversation_id FROM messages WHERE message_id = $1 LIMIT 1")
+            .bind(message_id)
+            .fetch_optional(c)
+            .await?,
+    )
+}
+
+/// Message-IDs already in a conversation, oldest first (for References).
+pub(super) async fn message_ids_of(
+    c: &mut AnyConnection,
+    conversation_id: i64,
+) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT message_id FROM messages WHERE conversation_id = $1 AND message_id IS NOT NULL ORDER BY id",
+    )
+    .bind(conversation_id)
+    .fetch_all(c)
+    .await?)
+}
+
+/// Whether `email` is one of the addresses of the conversation's customer.
+pub(super) async fn is_customer_address(
+    c: &mut AnyConnection,
+    conversation_id: i64,
+    email: &str,
+) -> Result<bool> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM conversations cv JOIN customer_emails ce ON ce.customer_id = cv.customer_id \
+         WHERE cv.id = $1 AND ce.email = $2",
+    )
+    .bind(conversation_id)
+    .bind(email)
+    .fetch_one(c)
+    .await?;
+    Ok(n > 0)
+}
+
+/// Records the delivery state of an outbound message; returns its conversation and inbox.
+pub(super) async fn set_delivery(
+    c: &mut AnyConnection,
+    message_id: i64,
+    status: &str,
+    error: Option<&str>,
+) -> Result<Option<(i64, i64)>> {
+    sqlx::query("UPDATE messages SET delivery_status = $1, delivery_error = $2 WHERE id = $3")
+        .bind(status)
+        .bind(error)
+        .bind(message_id)
+        .execute(&mut *c)
+        .await?;
+    Ok(sqlx::query_as(
+        "SELECT m.conversation_id, cv.inbox_id FROM messages m JOIN conversations cv ON cv.id = m.conversation_id \
+         WHERE m.id = $1",
+    )
+    .bind(message_id)
+    .fetch_optional(c)
     .await?)
 }
 

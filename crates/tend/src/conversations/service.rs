@@ -10,6 +10,7 @@ use crate::app::{AppState, BusEvent};
 use crate::customers::model::parse_language;
 use crate::{Error, Result};
 
+pub use super::inbound::set_delivery_in;
 use super::model::{
     Attachment, Conversation, ConversationPatch, Counts, ListFilter, Message, NewConversation,
     NewMessage,
@@ -20,15 +21,15 @@ use super::status::{Priority, Status, parse_channel};
 use super::validate::{parse_body, parse_subject, parse_tags, validate_patch};
 
 /// Collects the events of one transaction, to publish after commit.
-struct Timeline {
+pub(super) struct Timeline {
     conversation_id: i64,
     inbox_id: i64,
     now: i64,
-    added: Vec<BusEvent>,
+    pub(super) added: Vec<BusEvent>,
 }
 
 impl Timeline {
-    fn new(conversation_id: i64, inbox_id: i64, now: i64) -> Self {
+    pub(super) fn new(conversation_id: i64, inbox_id: i64, now: i64) -> Self {
         Timeline {
             conversation_id,
             inbox_id,
@@ -37,7 +38,7 @@ impl Timeline {
         }
     }
 
-    async fn add(
+    pub(super) async fn add(
         &mut self,
         c: &mut AnyConnection,
         kind: &'static str,
@@ -68,7 +69,7 @@ fn actor_of(viewer: &Viewer) -> EventActor {
     }
 }
 
-fn publish(st: &AppState, events: Vec<BusEvent>) {
+pub(super) fn publish(st: &AppState, events: Vec<BusEvent>) {
     for e in events {
         // No subscriber is fine: nobody is watching.
         let _ = st.bus.send(e);
@@ -164,6 +165,7 @@ pub async fn create(
                         message_id: None,
                         delivery_status: None,
                         now,
+                        email: Default::default(),
                     },
                 )
                 .await?;
@@ -220,7 +222,7 @@ pub async fn counts(st: &AppState, viewer: &Viewer) -> Result<Counts> {
 }
 
 /// Applies the side effects of entering `to` on the row.
-fn enter_status(row: &mut ConvRow, to: Status, now: i64) {
+pub(super) fn enter_status(row: &mut ConvRow, to: Status, now: i64) {
     let from = row.status();
     if from.is_reopen(to) {
         row.reopen_count += 1;
@@ -430,6 +432,7 @@ pub async fn add_message(
                         message_id: None,
                         delivery_status: delivery,
                         now,
+                        email: Default::default(),
                     },
                 )
                 .await?;

@@ -82,3 +82,37 @@ pub(super) async fn list(c: &mut AnyConnection) -> Result<Vec<Inbox>> {
         .await?;
     Ok(rows.into_iter().map(Inbox::from).collect())
 }
+
+pub(super) async fn email_inbox_id_by_address(
+    c: &mut AnyConnection,
+    address: &str,
+) -> Result<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM inboxes WHERE kind = 'email' AND address = $1")
+            .bind(address)
+            .fetch_optional(c)
+            .await?,
+    )
+}
+
+pub(super) async fn email_addresses(c: &mut AnyConnection) -> Result<Vec<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT address FROM inboxes WHERE address IS NOT NULL")
+            .fetch_all(c)
+            .await?,
+    )
+}
+
+pub(super) async fn imap_inboxes(c: &mut AnyConnection) -> Result<Vec<(i64, String)>> {
+    Ok(sqlx::query_as("SELECT id, imap_url FROM inboxes WHERE kind = 'email' AND imap_url IS NOT NULL ORDER BY id")
+        .fetch_all(c)
+        .await?)
+}
+
+pub(super) async fn first_email_inbox(c: &mut AnyConnection) -> Result<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM inboxes WHERE kind = 'email' ORDER BY id LIMIT 1")
+            .fetch_optional(c)
+            .await?,
+    )
+}

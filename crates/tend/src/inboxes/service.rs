@@ -114,3 +114,33 @@ pub async fn ensure_default_inbox(st: &AppState) -> Result<i64> {
         })
         .await
 }
+
+/// The email inbox that receives mail for `address` (case-insensitive).
+pub async fn email_inbox_by_address(st: &AppState, address: &str) -> Result<Option<i64>> {
+    let address = address
+        .trim()
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .to_lowercase();
+    let mut c = st.db.pool().acquire().await?;
+    repo::email_inbox_id_by_address(&mut c, &address).await
+}
+
+/// Every address Tend receives mail at (to recognise our own mail and loops).
+pub async fn own_addresses(st: &AppState) -> Result<Vec<String>> {
+    let mut c = st.db.pool().acquire().await?;
+    repo::email_addresses(&mut c).await
+}
+
+/// Email inboxes that poll IMAP, with their (secret-bearing) URLs. Internal
+/// to the poller; never shown.
+pub async fn imap_inboxes(st: &AppState) -> Result<Vec<(i64, String)>> {
+    let mut c = st.db.pool().acquire().await?;
+    repo::imap_inboxes(&mut c).await
+}
+
+/// The first email inbox (where webhook mail goes without an inbox id).
+pub async fn first_email_inbox(st: &AppState) -> Result<Option<i64>> {
+    let mut c = st.db.pool().acquire().await?;
+    repo::first_email_inbox(&mut c).await
+}

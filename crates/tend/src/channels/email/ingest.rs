@@ -1,0 +1,385 @@
+//! Inbound email, whatever door it came through (SMTP, IMAP, webhook): raw
+//! RFC 5322 bytes in, one outcome out. Every message ends stored as a
+//! conversation message, or in the mail log with its reason and raw bytes:
+//! nothing is dropped silently.
+
+use serde::Serialize;
+use sha2::{Digest as _, Sha256};
+use utoipa::ToSchema;
+
+use crate::Result;
+use crate::agents::model::EmailAddress;
+use crate::app::AppState;
+use crate::attachments::{clean_content_type, clean_filename};
+use crate::conversations::inbound::{InboundEmail, Threaded, record_email};
+use crate::conversations::service::AttachmentMeta;
+
+use super::repo::{self, MailLogEntry};
+
+/// Which door the mail came through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// The SMTP receiver.
+    Smtp,
+    /// An IMAP mailbox.
+    Imap,
+    /// `POST /api/v1/inbound/email`.
+    Webhook,
+}
+
+/// What happened to an inbound message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Started a conversation.
+    Created,
+    /// Joined an existing conversation.
+    Appended,
+    /// Already stored (same Message-ID); nothing changed.
+    Duplicate,
+    /// Kept in the mail log only: auto-generated, a bounce, or our own mail.
+    Ignored,
+    /// Kept in the mail log for a person to look at: too large, unreadable,
+    /// or over the per-sender rate limit.
+    Quarantined,
+}
+
+impl Outcome {
+    /// The outcome's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Created => "created",
+            Outcome::Appended => "appended",
+            Outcome::Duplicate => "duplicate",
+            Outcome::Ignored => "ignored",
+            Outcome::Quarantined => "quarantined",
+        }
+    }
+}
+
+/// The answer for one inbound message.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct IngestOutcome {
+    /// What happened.
+    pub outcome: Outcome,
+    /// The conversation, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation_id: Option<i64>,
+    /// Why, for ignored and quarantined mail.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// Messages one sender may send in [`RATE_WINDOW_MS`] before the rest is
+/// quarantined (stops mail loops with other robots).
+const RATE_LIMIT: i64 = 30;
+/// The rate-limit window.
+const RATE_WINDOW_MS: i64 = 10 * 60 * 1000;
+
+/// Ingests one raw message for `inbox_id`.
+pub async fn ingest(
+    st: &AppState,
+    inbox_id: i64,
+    raw: &[u8],
+    source: Source,
+) -> Result<IngestOutcome> {
+    let size = raw.len() as i64;
+    let raw_sha256 = st.files.put(raw).await?;
+    let limit = st.config.max_attachment_bytes;
+    if raw.len() > limit {
+        let reason = format!(
+            "the message is {} bytes, over the limit of {limit}",
+            raw.len()
+        );
+        return log(
+            st,
+            inbox_id,
+            Outcome::Quarantined,
+            reason,
+            None,
+            None,
+            None,
+            &raw_sha256,
+            size,
+        )
+        .await;
+    }
+    let parsed = match tend_mail::parse(raw) {
+        Ok(p) => p,
+        Err(e) => {
+            let reason = format!("the message could not be read: {e}");
+            return log(
+                st,
+                inbox_id,
+                Outcome::Quarantined,
+                reason,
+                None,
+                None,
+                None,
+                &raw_sha256,
+                size,
+            )
+            .await;
+        }
+    };
+    // Without a Message-ID the bytes themselves identify the message, so a
+    // re-delivery is still recognised as a duplicate.
+    let message_id = parsed
+        .message_id
+        .clone()
+        .filter(|m| !m.trim().is_empty())
+        .unwrap_or_else(|| {
+            format!(
+                "{}@no-message-id.tend.invalid",
+                hex::encode(&Sha256::digest(raw)[..16])
+            )
+        });
+    let subject = parsed.subject.clone();
+    let sender = parsed.from.as_ref().map(|m| m.address.to_lowercase());
+    let logged = |outcome, reason: String| {
+        let (message_id, sender, subject) = (message_id.clone(), sender.clone(), subject.clone());
+        let raw_sha256 = raw_sha256.clone();
+        async move {
+            log(
+                st,
+                inbox_id,
+                outcome,
+                reason,
+                Some(&message_id),
+                sender.as_deref(),
+                Some(&subject),
+                &raw_sha256,
+                size,
+            )
+            .await
+        }
+    };
+
+    if parsed.classification.is_bounce() {
+        let matched = match parsed
+            .bounce
+            .as_ref()
+            .and_then(|b| b.original_message_id.clone())
+        {
+            Some(original) => mark_bounced(st, &original, &parsed).await?,
+            None => None,
+        };
+        let reason = match matched {
+            Some(m) => format!("delivery failure report for outbound message {m}"),
+            None => "delivery failure report for a message we did not send".to_string(),
+        };
+        return logged(Outcome::Ignored, reason).await;
+    }
+    if parsed.classification.is_auto_generated() {
+        let reasons: Vec<String> = parsed
+            .classification
+            .reasons
+            .iter()
+            .map(|r| format!("{r:?}"))
+            .collect();
+        return logged(
+            Outcome::Ignored,
+            format!("auto-generated mail ({})", reasons.join(", ")),
+        )
+        .await;
+    }
+    let Some(from) = sender
+        .as_deref()
+        .and_then(|a| EmailAddress::parse("from", a).ok())
+    else {
+        return logged(
+            Outcome::Quarantined,
+            "the message has no usable From address".into(),
+        )
+        .await;
+    };
+    let own = crate::inboxes::service::own_addresses(st).await?;
+    if own.iter().any(|a| a == from.as_str()) {
+        return logged(
+            Outcome::Ignored,
+            format!(
+                "sent from our own address {} (loop protection)",
+                from.as_str()
+            ),
+        )
+        .await;
+    }
+    let recent = {
+        let mut c = st.db.pool().acquire().await?;
+        repo::recent_from_sender(&mut c, from.as_str(), st.clock.now_ms() - RATE_WINDOW_MS).await?
+    };
+    if recent >= RATE_LIMIT {
+        return logged(
+            Outcome::Quarantined,
+            format!(
+                "{} sent more than {RATE_LIMIT} messages in 10 minutes (loop protection)",
+                from.as_str()
+            ),
+        )
+        .await;
+    }
+
+    let mut attachments = Vec::with_capacity(parsed.attachments.len());
+    for a in &parsed.attachments {
+        let sha256 = st.files.put(&a.bytes).await?;
+        let fallback = if a.message.is_some() {
+            "forwarded.eml"
+        } else {
+            "attachment"
+        };
+        attachments.push(AttachmentMeta {
+            sha256,
+            size: a.bytes.len() as i64,
+            content_type: clean_content_type(Some(&a.content_type)),
+            filename: clean_filename(a.filename.as_deref().unwrap_or(fallback)),
+            inline: a.inline,
+            content_id: a.content_id.clone(),
+        });
+    }
+    let keys = tend_mail::thread_keys(&parsed);
+    let (new_text, _quoted) = tend_mail::split_reply(&parsed.text);
+    let reply_text =
+        (new_text.trim() != parsed.text.trim() && !new_text.trim().is_empty()).then_some(new_text);
+    let language = tend_mail::detect_language(reply_text.as_deref().unwrap_or(&parsed.text))
+        .map(str::to_string);
+    let cc = parsed.cc.iter().map(|m| m.address.to_lowercase()).collect();
+    let mail = InboundEmail {
+        inbox_id,
+        message_id,
+        in_reply_to: keys.in_reply_to,
+        references: keys.references,
+        subject_token: keys.subject_token.and_then(|t| i64::try_from(t).ok()),
+        subject: parsed.subject.clone(),
+        from,
+        from_name: parsed
+            .from
+            .as_ref()
+            .and_then(|m| m.name.clone())
+            .filter(|n| !n.trim().is_empty()),
+        cc,
+        text: parsed.text.clone(),
+        reply_text,
+        html: parsed.html.clone(),
+        attachments,
+        raw_sha256,
+        language,
+        notes: parsed.notes.clone(),
+    };
+    let outcome = match record_email(st, mail).await? {
+        Threaded::Created(id) => IngestOutcome {
+            outcome: Outcome::Created,
+            conversation_id: Some(id),
+            reason: None,
+        },
+        Threaded::Appended(id) => IngestOutcome {
+            outcome: Outcome::Appended,
+            conversation_id: Some(id),
+            reason: None,
+        },
+        Threaded::Duplicate(id) => IngestOutcome {
+            outcome: Outcome::Duplicate,
+            conversation_id: id,
+            reason: Some("this Message-ID was already stored".into()),
+        },
+    };
+    tracing::debug!(?source, outcome = outcome.outcome.as_str(), "inbound email");
+    metrics::counter!("tend_inbound_email_total", "outcome" => outcome.outcome.as_str())
+        .increment(1);
+    Ok(outcome)
+}
+
+/// Marks the outbound message a bounce refers to as failed.
+async fn mark_bounced(
+    st: &AppState,
+    original: &str,
+    parsed: &tend_mail::InboundMessage,
+) -> Result<Option<i64>> {
+    let row = {
+        let mut c = st.db.pool().acquire().await?;
+        repo::outbox_by_smtp_id(&mut c, original).await?
+    };
+    let Some(row) = row else { return Ok(None) };
+    let Some(message_id) = row.message_id else {
+        return Ok(None);
+    };
+    let diagnostic = parsed
+        .bounce
+        .as_ref()
+        .and_then(|b| {
+            b.recipients
+                .iter()
+                .find_map(|r| r.diagnostic.clone().or_else(|| r.status.clone()))
+        })
+        .unwrap_or_else(|| "the recipient's server returned the message".into());
+    let now = st.clock.now_ms();
+    st.db
+        .write(move |c| {
+            Box::pin(async move {
+                crate::conversations::service::set_delivery_in(
+                    c,
+                    message_id,
+                    "failed",
+                    Some(&diagnostic),
+                    now,
+                )
+                .await
+            })
+        })
+        .await?;
+    Ok(Some(message_id))
+}
+
+#[expect(clippy::too_many_arguments, reason = "one row of the mail log")]
+async fn log(
+    st: &AppState,
+    inbox_id: i64,
+    outcome: Outcome,
+    reason: String,
+    message_id: Option<&str>,
+    sender: Option<&str>,
+    subject: Option<&str>,
+    raw_sha256: &str,
+    size: i64,
+) -> Result<IngestOutcome> {
+    let now = st.clock.now_ms();
+    let entry_outcome = if outcome == Outcome::Quarantined {
+        "quarantined"
+    } else {
+        "ignored"
+    };
+    let (r, m, s, sub, sha) = (
+        reason.clone(),
+        message_id.map(str::to_string),
+        sender.map(str::to_string),
+        subject.map(|s| s.chars().take(998).collect::<String>()),
+        raw_sha256.to_string(),
+    );
+    st.db
+        .write(move |c| {
+            Box::pin(async move {
+                repo::insert_mail_log(
+                    c,
+                    &MailLogEntry {
+                        inbox_id: Some(inbox_id),
+                        outcome: entry_outcome,
+                        reason: &r,
+                        message_id: m.as_deref(),
+                        sender: s.as_deref(),
+                        subject: sub.as_deref(),
+                        raw_sha256: Some(&sha),
+                        size,
+                    },
+                    now,
+                )
+                .await
+            })
+        })
+        .await?;
+    metrics::counter!("tend_inbound_email_total", "outcome" => outcome.as_str()).increment(1);
+    tracing::info!(outcome = outcome.as_str(), reason = %reason, "inbound email not turned into a message");
+    Ok(IngestOutcome {
+        outcome,
+        conversation_id: None,
+        reason: Some(reason),
+    })
+}

@@ -1,0 +1,168 @@
+//! The durable outbox: composed mail waits in the `outbox` table until the
+//! relay accepts it. A relay outage delays mail but loses nothing; transient
+//! failures retry with backoff, permanent ones mark the message failed,
+//! visibly to agents. Several nodes may run this: each row is claimed with a
+//! lease before sending.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use lettre::address::Envelope;
+use lettre::{AsyncSmtpTransport, AsyncTransport as _, Tokio1Executor};
+use tokio::sync::Notify;
+
+use crate::app::AppState;
+use crate::{Error, Result};
+
+use super::repo::{self, OutboxRow};
+
+/// How long a claimed row is reserved for the sender that took it.
+const LEASE_MS: i64 = 120_000;
+/// Attempts before giving up.
+const MAX_ATTEMPTS: i64 = 12;
+
+/// The delay before attempt `n + 1`: 30 s, 1 min, 2 min … capped at 1 h.
+pub fn backoff_ms(attempts: i64) -> i64 {
+    let base: i64 = 30_000;
+    base.saturating_mul(1_i64 << attempts.clamp(0, 7))
+        .min(3_600_000)
+}
+
+/// Builds the relay transport from `TEND_SMTP_RELAY_URL`.
+fn transport(url: &str) -> anyhow::Result<AsyncSmtpTransport<Tokio1Executor>> {
+    Ok(AsyncSmtpTransport::<Tokio1Executor>::from_url(url)?
+        .timeout(Some(Duration::from_secs(60)))
+        .build())
+}
+
+/// Runs until the task is dropped; `wake` is notified when mail is queued.
+pub async fn run(st: AppState, wake: Arc<Notify>) {
+    let Some(url) = st.config.smtp_relay_url.clone() else {
+        tracing::info!("no TEND_SMTP_RELAY_URL: outbound mail stays queued in the outbox");
+        return;
+    };
+    let relay = match transport(&url) {
+        Ok(t) => t,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot use the SMTP relay; outbound mail stays queued");
+            return;
+        }
+    };
+    loop {
+        match deliver_due(&st, &relay).await {
+            Ok(n) if n > 0 => continue,
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "outbox pass failed"),
+        }
+        tokio::select! {
+            _ = wake.notified() => {},
+            _ = tokio::time::sleep(Duration::from_secs(5)) => {},
+        }
+    }
+}
+
+/// Sends what is due; returns how many rows it handled.
+pub async fn deliver_due(
+    st: &AppState,
+    relay: &AsyncSmtpTransport<Tokio1Executor>,
+) -> Result<usize> {
+    let now = st.clock.now_ms();
+    let rows = {
+        let mut c = st.db.pool().acquire().await?;
+        repo::due(&mut c, now, 32).await?
+    };
+    let mut handled = 0;
+    for row in rows {
+        let (id, seen) = (row.id, row.next_attempt_at);
+        let claimed = st
+            .db
+            .write(move |c| Box::pin(async move { repo::claim(c, id, seen, now + LEASE_MS).await }))
+            .await?;
+        if !claimed {
+            continue;
+        }
+        handled += 1;
+        let result = send(st, relay, &row).await;
+        record(st, &row, result).await?;
+    }
+    Ok(handled)
+}
+
+/// The outcome of one attempt.
+enum Attempt {
+    Sent,
+    Retry(String),
+    Failed(String),
+}
+
+async fn send(
+    st: &AppState,
+    relay: &AsyncSmtpTransport<Tokio1Executor>,
+    row: &OutboxRow,
+) -> Attempt {
+    let raw = match st.files.get(&row.raw_sha256).await {
+        Ok(r) => r,
+        Err(e) => return Attempt::Failed(format!("the composed message is missing: {e}")),
+    };
+    let rcpt: Vec<String> = serde_json::from_str(&row.rcpt).unwrap_or_default();
+    let to: Result<Vec<lettre::Address>, _> =
+        rcpt.iter().map(|r| r.parse::<lettre::Address>()).collect();
+    let envelope = match (row.mail_from.parse::<lettre::Address>(), to) {
+        (Ok(from), Ok(to)) => Envelope::new(Some(from), to),
+        (Err(e), _) | (_, Err(e)) => return Attempt::Failed(format!("bad address: {e}")),
+    };
+    let envelope = match envelope {
+        Ok(e) => e,
+        Err(e) => return Attempt::Failed(format!("bad envelope: {e}")),
+    };
+    match relay.send_raw(&envelope, &raw).await {
+        Ok(_) => Attempt::Sent,
+        Err(e) if e.is_permanent() => Attempt::Failed(e.to_string()),
+        Err(e) => Attempt::Retry(e.to_string()),
+    }
+}
+
+async fn record(st: &AppState, row: &OutboxRow, attempt: Attempt) -> Result<()> {
+    let now = st.clock.now_ms();
+    let row = row.clone();
+    let attempts = row.attempts + 1;
+    st.db
+        .write(move |c| {
+            Box::pin(async move {
+                match attempt {
+                    Attempt::Sent => {
+                        repo::mark_sent(c, row.id, now).await?;
+                        if let Some(m) = row.message_id {
+                            crate::conversations::service::set_delivery_in(c, m, "sent", None, now).await?;
+                        }
+                    }
+                    Attempt::Retry(e) if attempts < MAX_ATTEMPTS => {
+                        tracing::warn!(outbox = row.id, error = %e, "relay refused for now; will retry");
+                        repo::mark_retry(c, row.id, now + backoff_ms(row.attempts), &e).await?;
+                    }
+                    Attempt::Retry(e) | Attempt::Failed(e) => {
+                        tracing::warn!(outbox = row.id, error = %e, "outbound mail failed");
+                        repo::mark_failed(c, row.id, &e).await?;
+                        if let Some(m) = row.message_id {
+                            crate::conversations::service::set_delivery_in(c, m, "failed", Some(&e), now).await?;
+                        }
+                    }
+                }
+                Ok::<(), Error>(())
+            })
+        })
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        assert_eq!(backoff_ms(0), 30_000);
+        assert_eq!(backoff_ms(1), 60_000);
+        assert_eq!(backoff_ms(3), 240_000);
+        assert_eq!(backoff_ms(11), 3_600_000);
+    }
+}

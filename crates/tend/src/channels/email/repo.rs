@@ -1,0 +1,203 @@
+//! The only SQL of the email channel: the outbox, the mail log and the IMAP
+//! polling position.
+
+use sqlx::{AnyConnection, FromRow};
+
+use crate::Result;
+
+/// A row of the outbox.
+#[derive(Debug, Clone, FromRow)]
+pub struct OutboxRow {
+    /// Id.
+    pub id: i64,
+    /// The conversation message this mail carries, if any.
+    pub message_id: Option<i64>,
+    /// The conversation.
+    pub conversation_id: Option<i64>,
+    /// `reply`, `ack`, `survey`…
+    pub kind: String,
+    /// Envelope sender.
+    pub mail_from: String,
+    /// Envelope recipients, JSON array.
+    pub rcpt: String,
+    /// The composed message in the attachment store.
+    pub raw_sha256: String,
+    /// Its Message-ID header (to match bounces).
+    pub smtp_message_id: String,
+    /// Attempts so far.
+    pub attempts: i64,
+    /// When it may next be tried.
+    pub next_attempt_at: i64,
+}
+
+/// What to put in the outbox.
+#[derive(Debug, Clone)]
+pub struct NewOutbound {
+    pub message_id: Option<i64>,
+    pub conversation_id: Option<i64>,
+    pub kind: &'static str,
+    pub mail_from: String,
+    pub rcpt: Vec<String>,
+    pub raw_sha256: String,
+    pub smtp_message_id: String,
+}
+
+pub async fn insert_outbox(c: &mut AnyConnection, o: &NewOutbound, now: i64) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO outbox (message_id, conversation_id, kind, mail_from, rcpt, raw_sha256, smtp_message_id, \
+         status, attempts, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', 0, $8, $8) \
+         RETURNING id",
+    )
+    .bind(o.message_id)
+    .bind(o.conversation_id)
+    .bind(o.kind)
+    .bind(&o.mail_from)
+    .bind(serde_json::to_string(&o.rcpt).unwrap_or_else(|_| "[]".into()))
+    .bind(&o.raw_sha256)
+    .bind(&o.smtp_message_id)
+    .bind(now)
+    .fetch_one(c)
+    .await?)
+}
+
+pub async fn due(c: &mut AnyConnection, now: i64, limit: i64) -> Result<Vec<OutboxRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, message_id, conversation_id, kind, mail_from, rcpt, raw_sha256, smtp_message_id, attempts, \
+         next_attempt_at FROM outbox WHERE status = 'queued' AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $2",
+    )
+    .bind(now)
+    .bind(limit)
+    .fetch_all(c)
+    .await?)
+}
+
+/// Takes a row for `lease_until`; false when another worker took it first.
+pub async fn claim(
+    c: &mut AnyConnection,
+    id: i64,
+    seen_next: i64,
+    lease_until: i64,
+) -> Result<bool> {
+    let r = sqlx::query(
+        "UPDATE outbox SET next_attempt_at = $1 WHERE id = $2 AND status = 'queued' AND next_attempt_at = $3",
+    )
+    .bind(lease_until)
+    .bind(id)
+    .bind(seen_next)
+    .execute(c)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+pub async fn mark_sent(c: &mut AnyConnection, id: i64, now: i64) -> Result<()> {
+    sqlx::query("UPDATE outbox SET status = 'sent', sent_at = $1, attempts = attempts + 1, last_error = NULL WHERE id = $2")
+        .bind(now)
+        .bind(id)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn mark_retry(c: &mut AnyConnection, id: i64, next: i64, error: &str) -> Result<()> {
+    sqlx::query("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $1, last_error = $2 WHERE id = $3")
+        .bind(next)
+        .bind(error)
+        .bind(id)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn mark_failed(c: &mut AnyConnection, id: i64, error: &str) -> Result<()> {
+    sqlx::query("UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = $1 WHERE id = $2")
+        .bind(error)
+        .bind(id)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+/// The outbox row that sent `smtp_message_id` (to match a bounce).
+pub async fn outbox_by_smtp_id(
+    c: &mut AnyConnection,
+    smtp_message_id: &str,
+) -> Result<Option<OutboxRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, message_id, conversation_id, kind, mail_from, rcpt, raw_sha256, smtp_message_id, attempts, \
+         next_attempt_at FROM outbox WHERE smtp_message_id = $1 ORDER BY id LIMIT 1",
+    )
+    .bind(smtp_message_id)
+    .fetch_optional(c)
+    .await?)
+}
+
+/// A mail that did not become a message.
+#[derive(Debug, Clone)]
+pub struct MailLogEntry<'a> {
+    pub inbox_id: Option<i64>,
+    pub outcome: &'a str,
+    pub reason: &'a str,
+    pub message_id: Option<&'a str>,
+    pub sender: Option<&'a str>,
+    pub subject: Option<&'a str>,
+    pub raw_sha256: Option<&'a str>,
+    pub size: i64,
+}
+
+pub async fn insert_mail_log(c: &mut AnyConnection, e: &MailLogEntry<'_>, now: i64) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO mail_log (inbox_id, outcome, reason, message_id, sender, subject, raw_sha256, size, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(e.inbox_id)
+    .bind(e.outcome)
+    .bind(e.reason)
+    .bind(e.message_id)
+    .bind(e.sender)
+    .bind(e.subject)
+    .bind(e.raw_sha256)
+    .bind(e.size)
+    .bind(now)
+    .fetch_one(c)
+    .await?)
+}
+
+/// How many messages `sender` sent us since `since` (loop protection).
+pub async fn recent_from_sender(c: &mut AnyConnection, sender: &str, since: i64) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM messages WHERE author_email = $1 AND direction = 'in' AND created_at >= $2",
+    )
+    .bind(sender)
+    .bind(since)
+    .fetch_one(c)
+    .await?)
+}
+
+pub async fn imap_state(c: &mut AnyConnection, inbox_id: i64) -> Result<Option<(i64, i64)>> {
+    Ok(
+        sqlx::query_as("SELECT uidvalidity, last_uid FROM imap_state WHERE inbox_id = $1")
+            .bind(inbox_id)
+            .fetch_optional(c)
+            .await?,
+    )
+}
+
+pub async fn save_imap_state(
+    c: &mut AnyConnection,
+    inbox_id: i64,
+    uidvalidity: i64,
+    last_uid: i64,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO imap_state (inbox_id, uidvalidity, last_uid, updated_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (inbox_id) DO UPDATE SET uidvalidity = $2, last_uid = $3, updated_at = $4",
+    )
+    .bind(inbox_id)
+    .bind(uidvalidity)
+    .bind(last_uid)
+    .bind(now)
+    .execute(c)
+    .await?;
+    Ok(())
+}

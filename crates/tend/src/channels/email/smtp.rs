@@ -1,0 +1,300 @@
+//! The inbound SMTP receiver: accepts mail for configured inbox addresses
+//! only (others get 550), refuses oversize mail with 552, offers STARTTLS
+//! when a certificate is configured, and answers 250 only after the
+//! message is committed.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use smtp_proto::request::receiver::{DataReceiver, DummyDataReceiver, RequestReceiver};
+use smtp_proto::{Error as ProtoError, Request};
+use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _};
+use tokio::net::{TcpListener, TcpStream};
+use tokio_rustls::TlsAcceptor;
+use tokio_rustls::server::TlsStream;
+
+use crate::app::AppState;
+
+use super::ingest::{self, Source};
+
+/// How long a client may stay silent.
+const IDLE: Duration = Duration::from_secs(300);
+/// Recipients per transaction.
+const MAX_RCPT: usize = 100;
+
+/// A client connection, upgraded in place by STARTTLS.
+enum Conn {
+    Plain(TcpStream),
+    Tls(Box<TlsStream<TcpStream>>),
+    Gone,
+}
+
+impl Conn {
+    async fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            Conn::Plain(s) => s.read(buf).await,
+            Conn::Tls(s) => s.read(buf).await,
+            Conn::Gone => Ok(0),
+        }
+    }
+
+    async fn write(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        match self {
+            Conn::Plain(s) => write_all(s, bytes).await,
+            Conn::Tls(s) => write_all(s.as_mut(), bytes).await,
+            Conn::Gone => Ok(()),
+        }
+    }
+}
+
+async fn write_all<S: AsyncWrite + AsyncRead + Unpin>(
+    s: &mut S,
+    bytes: &[u8],
+) -> std::io::Result<()> {
+    s.write_all(bytes).await?;
+    s.flush().await
+}
+
+/// Serves SMTP on `listener` until the task is dropped.
+pub async fn run(st: AppState, listener: TcpListener, tls: Option<TlsAcceptor>) {
+    let tls = tls.map(Arc::new);
+    loop {
+        let (stream, peer) = match listener.accept().await {
+            Ok(x) => x,
+            Err(e) => {
+                tracing::warn!(error = %e, "SMTP accept failed");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let st = st.clone();
+        let tls = tls.clone();
+        tokio::spawn(async move {
+            if let Err(e) = session(st, stream, tls).await {
+                tracing::debug!(peer = %peer, error = %e, "SMTP session ended");
+            }
+        });
+    }
+}
+
+/// One SMTP transaction's envelope.
+#[derive(Default)]
+struct Envelope {
+    from: Option<String>,
+    inbox_id: Option<i64>,
+    rcpts: usize,
+}
+
+async fn session(
+    st: AppState,
+    stream: TcpStream,
+    tls: Option<Arc<TlsAcceptor>>,
+) -> anyhow::Result<()> {
+    let _ = stream.set_nodelay(true);
+    let limit = st.config.max_attachment_bytes;
+    let mut conn = Conn::Plain(stream);
+    conn.write(b"220 tend ESMTP ready\r\n").await?;
+    let mut requests = RequestReceiver::default();
+    let mut env = Envelope::default();
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut data: Option<DataReceiver> = None;
+    let mut drain: Option<DummyDataReceiver> = None;
+    let mut message: Vec<u8> = Vec::new();
+    let mut is_tls = false;
+
+    loop {
+        let n = match tokio::time::timeout(IDLE, conn.read(&mut buf)).await {
+            Ok(r) => r?,
+            Err(_) => {
+                conn.write(b"421 4.4.2 idle too long, closing\r\n").await?;
+                return Ok(());
+            }
+        };
+        if n == 0 {
+            return Ok(());
+        }
+        let mut bytes = buf[..n].iter();
+        loop {
+            if let Some(d) = drain.as_mut() {
+                if d.ingest(&mut bytes) {
+                    drain = None;
+                    env = Envelope::default();
+                    conn.write(
+                        format!("552 5.3.4 message exceeds the size limit of {limit} bytes\r\n")
+                            .as_bytes(),
+                    )
+                    .await?;
+                    continue;
+                }
+                break;
+            }
+            if let Some(d) = data.as_mut() {
+                let done = d.ingest(&mut bytes, &mut message);
+                if message.len() > limit {
+                    drain = Some(DummyDataReceiver::new_data(d));
+                    data = None;
+                    message = Vec::new();
+                    continue;
+                }
+                if !done {
+                    break;
+                }
+                data = None;
+                let raw = std::mem::take(&mut message);
+                let reply = match env.inbox_id {
+                    Some(inbox) => match ingest::ingest(&st, inbox, &raw, Source::Smtp).await {
+                        Ok(o) => format!(
+                            "250 2.0.0 {} {}\r\n",
+                            o.outcome.as_str(),
+                            o.conversation_id
+                                .map(|c| format!("conversation {c}"))
+                                .unwrap_or_default()
+                        ),
+                        Err(e) => {
+                            tracing::error!(error = %e, "storing SMTP message failed");
+                            "451 4.3.0 could not store the message, try again later\r\n".to_string()
+                        }
+                    },
+                    None => "503 5.5.1 no valid recipients\r\n".to_string(),
+                };
+                env = Envelope::default();
+                conn.write(reply.as_bytes()).await?;
+                continue;
+            }
+            let request = match requests.ingest(&mut bytes) {
+                Ok(r) => r,
+                Err(ProtoError::NeedsMoreData { .. }) => break,
+                Err(ProtoError::UnknownCommand) => {
+                    conn.write(b"500 5.5.1 command not recognized\r\n").await?;
+                    continue;
+                }
+                Err(ProtoError::ResponseTooLong) => {
+                    conn.write(b"500 5.5.2 line too long\r\n").await?;
+                    continue;
+                }
+                Err(_) => {
+                    conn.write(b"501 5.5.4 syntax error in parameters\r\n")
+                        .await?;
+                    continue;
+                }
+            };
+            match request {
+                Request::Ehlo { .. } => {
+                    env = Envelope::default();
+                    let mut r = format!(
+                        "250-tend\r\n250-SIZE {limit}\r\n250-8BITMIME\r\n250-PIPELINING\r\n250-SMTPUTF8\r\n"
+                    );
+                    if tls.is_some() && !is_tls {
+                        r.push_str("250-STARTTLS\r\n");
+                    }
+                    r.push_str("250 ENHANCEDSTATUSCODES\r\n");
+                    conn.write(r.as_bytes()).await?;
+                }
+                Request::Helo { .. } | Request::Lhlo { .. } => {
+                    env = Envelope::default();
+                    conn.write(b"250 tend\r\n").await?;
+                }
+                Request::Mail { from } => {
+                    env = Envelope::default();
+                    if from.size > limit {
+                        conn.write(
+                            format!(
+                                "552 5.3.4 message exceeds the size limit of {limit} bytes\r\n"
+                            )
+                            .as_bytes(),
+                        )
+                        .await?;
+                    } else {
+                        env.from = Some(from.address.to_string());
+                        conn.write(b"250 2.1.0 OK\r\n").await?;
+                    }
+                }
+                Request::Rcpt { to } => {
+                    if env.from.is_none() {
+                        conn.write(b"503 5.5.1 MAIL first\r\n").await?;
+                    } else if env.rcpts >= MAX_RCPT {
+                        conn.write(b"452 4.5.3 too many recipients\r\n").await?;
+                    } else {
+                        // Looked up on every RCPT so inboxes added while we run count at once.
+                        match crate::inboxes::service::email_inbox_by_address(&st, &to.address)
+                            .await
+                        {
+                            Ok(Some(id)) => {
+                                env.inbox_id.get_or_insert(id);
+                                env.rcpts += 1;
+                                conn.write(b"250 2.1.5 OK\r\n").await?;
+                            }
+                            Ok(None) => {
+                                conn.write(b"550 5.1.1 no such mailbox here\r\n").await?;
+                            }
+                            Err(e) => {
+                                tracing::error!(error = %e, "inbox lookup failed");
+                                conn.write(b"451 4.3.0 temporary failure, try again later\r\n")
+                                    .await?;
+                            }
+                        }
+                    }
+                }
+                Request::Data => {
+                    if env.inbox_id.is_none() {
+                        conn.write(b"503 5.5.1 no valid recipients\r\n").await?;
+                    } else {
+                        data = Some(DataReceiver::new());
+                        message.clear();
+                        conn.write(b"354 end data with <CR><LF>.<CR><LF>\r\n")
+                            .await?;
+                    }
+                }
+                Request::Bdat { .. } => {
+                    conn.write(b"502 5.5.1 BDAT not supported\r\n").await?;
+                }
+                Request::Rset => {
+                    env = Envelope::default();
+                    conn.write(b"250 2.0.0 OK\r\n").await?;
+                }
+                Request::Noop { .. } => conn.write(b"250 2.0.0 OK\r\n").await?,
+                Request::Vrfy { .. } => conn.write(b"252 2.5.2 cannot verify\r\n").await?,
+                Request::Quit => {
+                    conn.write(b"221 2.0.0 bye\r\n").await?;
+                    return Ok(());
+                }
+                Request::StartTls => match (&tls, is_tls) {
+                    (Some(acceptor), false) => {
+                        conn.write(b"220 2.0.0 ready to start TLS\r\n").await?;
+                        let Conn::Plain(tcp) = std::mem::replace(&mut conn, Conn::Gone) else {
+                            return Ok(());
+                        };
+                        conn = Conn::Tls(Box::new(acceptor.accept(tcp).await?));
+                        is_tls = true;
+                        requests = RequestReceiver::default();
+                        env = Envelope::default();
+                        break;
+                    }
+                    _ => conn.write(b"454 4.7.0 TLS not available\r\n").await?,
+                },
+                _ => conn.write(b"502 5.5.1 command not implemented\r\n").await?,
+            }
+        }
+    }
+}
+
+/// Loads a PEM certificate chain and key for STARTTLS.
+pub fn tls_acceptor(cert: &std::path::Path, key: &std::path::Path) -> anyhow::Result<TlsAcceptor> {
+    use anyhow::Context as _;
+    use rustls::pki_types::pem::PemObject as _;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let certs = CertificateDer::pem_file_iter(cert)
+        .with_context(|| format!("reading certificate {}", cert.display()))?
+        .collect::<Result<Vec<_>, _>>()
+        .with_context(|| format!("parsing certificate {}", cert.display()))?;
+    let key = PrivateKeyDer::from_pem_file(key)
+        .with_context(|| format!("reading key {}", key.display()))?;
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()?
+    .with_no_client_auth()
+    .with_single_cert(certs, key)
+    .context("certificate and key do not match")?;
+    Ok(TlsAcceptor::from(Arc::new(config)))
+}

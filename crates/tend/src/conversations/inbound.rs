@@ -1,0 +1,277 @@
+//! Conversations fed by channels (email now; chat and forms later): a
+//! customer message either joins the conversation it answers or starts a new
+//! one, in one transaction with its events.
+
+use serde_json::json;
+use sqlx::AnyConnection;
+
+use crate::agents::Viewer;
+use crate::agents::model::EmailAddress;
+use crate::app::AppState;
+use crate::db::is_unique_violation;
+use crate::{Error, Result};
+
+use super::repo::{self, AttachmentMeta, EmailExtras, EventActor, NewMessageRow, NewRow};
+use super::service::{Timeline, enter_status, publish};
+use super::status::{Priority, Status};
+
+/// A customer email, parsed and sanitised by the channel.
+#[derive(Debug, Clone)]
+pub struct InboundEmail {
+    /// The inbox it arrived at.
+    pub inbox_id: i64,
+    /// Its Message-ID (without angle brackets).
+    pub message_id: String,
+    /// In-Reply-To.
+    pub in_reply_to: Option<String>,
+    /// References, oldest first.
+    pub references: Vec<String>,
+    /// Our `[#id]` token from the subject.
+    pub subject_token: Option<i64>,
+    /// Decoded subject.
+    pub subject: String,
+    /// Sender.
+    pub from: EmailAddress,
+    /// Sender's display name.
+    pub from_name: Option<String>,
+    /// CC'd addresses.
+    pub cc: Vec<String>,
+    /// Full text.
+    pub text: String,
+    /// The new text without quoted history and signature.
+    pub reply_text: Option<String>,
+    /// Sanitised HTML.
+    pub html: Option<String>,
+    /// Stored files.
+    pub attachments: Vec<AttachmentMeta>,
+    /// The original .eml in the attachment store.
+    pub raw_sha256: String,
+    /// Detected language.
+    pub language: Option<String>,
+    /// Decoding notes (unknown charsets…).
+    pub notes: Vec<String>,
+}
+
+/// Where an inbound email went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Threaded {
+    /// A new conversation.
+    Created(i64),
+    /// Added to this conversation.
+    Appended(i64),
+    /// This Message-ID was stored before.
+    Duplicate(Option<i64>),
+}
+
+/// Finds the conversation an email answers: In-Reply-To, then References
+/// (newest first), then our subject token when the sender is that
+/// conversation's customer. A same subject alone never threads.
+async fn find_thread(c: &mut AnyConnection, m: &InboundEmail) -> Result<Option<i64>> {
+    if let Some(irt) = &m.in_reply_to
+        && let Some(id) = repo::conversation_of_message_id(c, irt).await?
+    {
+        return Ok(Some(id));
+    }
+    for r in m.references.iter().rev() {
+        if let Some(id) = repo::conversation_of_message_id(c, r).await? {
+            return Ok(Some(id));
+        }
+    }
+    if let Some(token) = m.subject_token
+        && repo::is_customer_address(c, token, m.from.as_str()).await?
+    {
+        return Ok(Some(token));
+    }
+    Ok(None)
+}
+
+/// Records an inbound email: appended to its thread, or a new conversation.
+pub async fn record_email(st: &AppState, mail: InboundEmail) -> Result<Threaded> {
+    let now = st.clock.now_ms();
+    let (threaded, events) = st
+        .db
+        .write(move |c| {
+            Box::pin(async move {
+                if let Some(conv) = repo::conversation_of_message_id(c, &mail.message_id).await? {
+                    return Ok((Threaded::Duplicate(Some(conv)), vec![]));
+                }
+                let outcome = crate::db::savepoint(c, move |c| {
+                    Box::pin(async move { record_in(c, &mail, now).await })
+                })
+                .await;
+                match outcome {
+                    Ok(x) => Ok(x),
+                    // The same Message-ID committed by a concurrent delivery.
+                    Err(Error::Database(d)) if is_unique_violation(&d) => {
+                        Ok((Threaded::Duplicate(None), vec![]))
+                    }
+                    Err(e) => Err(e),
+                }
+            })
+        })
+        .await?;
+    if !events.is_empty() {
+        metrics::counter!("tend_messages_created_total").increment(1);
+    }
+    if matches!(threaded, Threaded::Created(_)) {
+        metrics::counter!("tend_conversations_created_total").increment(1);
+    }
+    publish(st, events);
+    Ok(threaded)
+}
+
+async fn record_in(
+    c: &mut AnyConnection,
+    m: &InboundEmail,
+    now: i64,
+) -> Result<(Threaded, Vec<crate::app::BusEvent>)> {
+    let customer_id =
+        crate::customers::service::find_or_create_in(c, &m.from, m.from_name.as_deref(), now)
+            .await?;
+    if let Some(l) = &m.language {
+        crate::customers::service::learn_language_in(c, customer_id, l).await?;
+    }
+    let customer = EventActor {
+        kind: "customer",
+        id: Some(customer_id),
+    };
+    let thread = find_thread(c, m).await?;
+    let existing = match thread {
+        Some(id) => repo::get_for_update(c, &Viewer::system(), id).await?,
+        None => None,
+    };
+    let (mut row, created, follow_up_of) = match existing {
+        Some(row) if row.status() != Status::Closed => (row, false, None),
+        other => {
+            // New conversation, or a follow-up of a closed one.
+            let id = repo::insert(
+                c,
+                &NewRow {
+                    inbox_id: m.inbox_id,
+                    customer_id,
+                    subject: if m.subject.trim().is_empty() {
+                        "(no subject)"
+                    } else {
+                        &m.subject
+                    },
+                    priority: Priority::Normal,
+                    channel: "email",
+                    tags: &[],
+                    language: m.language.as_deref(),
+                    now,
+                },
+            )
+            .await?;
+            let row = repo::get_for_update(c, &Viewer::system(), id)
+                .await?
+                .ok_or(Error::NotFound("conversation"))?;
+            (row, true, other.map(|r| r.id))
+        }
+    };
+    let id = row.id;
+    let mut tl = Timeline::new(id, row.inbox_id, now);
+    if created {
+        tl.add(
+            c,
+            "created",
+            &customer,
+            json!({"subject": row.subject, "channel": "email", "inbox_id": row.inbox_id,
+                   "customer_id": customer_id, "priority": "normal", "follow_up_of": follow_up_of}),
+        )
+        .await?;
+    }
+    let cc = (!m.cc.is_empty()).then(|| serde_json::to_string(&m.cc).unwrap_or_default());
+    let notes = (!m.notes.is_empty()).then(|| m.notes.join("\n"));
+    let mid = repo::insert_message(
+        c,
+        &NewMessageRow {
+            conversation_id: id,
+            direction: "in",
+            internal: false,
+            author_kind: "customer",
+            author_id: Some(customer_id),
+            author_name: m.from_name.as_deref(),
+            author_email: Some(m.from.as_str()),
+            text: &m.text,
+            html: m.html.as_deref(),
+            message_id: Some(&m.message_id),
+            delivery_status: None,
+            now,
+            email: EmailExtras {
+                cc: cc.as_deref(),
+                raw_sha256: Some(&m.raw_sha256),
+                reply_text: m.reply_text.as_deref(),
+                notes: notes.as_deref(),
+            },
+        },
+    )
+    .await?;
+    for f in &m.attachments {
+        repo::insert_attachment(c, mid, f, now).await?;
+    }
+    tl.add(
+        c,
+        "message_added",
+        &customer,
+        json!({"message_id": mid, "direction": "in", "attachments": m.attachments.len(), "channel": "email"}),
+    )
+    .await?;
+    if !created {
+        row.message_count += 1;
+        let status = row.status();
+        if matches!(status, Status::Solved | Status::Pending) {
+            enter_status(&mut row, Status::Open, now);
+            tl.add(
+                c,
+                "status_changed",
+                &customer,
+                json!({"from": status.as_str(), "to": "open"}),
+            )
+            .await?;
+        }
+        row.waiting_since.get_or_insert(now);
+        row.updated_at = now;
+        repo::update(c, &row).await?;
+    }
+    let threaded = if created {
+        Threaded::Created(id)
+    } else {
+        Threaded::Appended(id)
+    };
+    Ok((threaded, tl.added))
+}
+
+/// Records the delivery state of an outbound message (inside the caller's
+/// transaction); a failure is also put on the conversation's timeline.
+pub async fn set_delivery_in(
+    c: &mut AnyConnection,
+    message_id: i64,
+    status: &str,
+    error: Option<&str>,
+    now: i64,
+) -> Result<()> {
+    let Some((conversation_id, _inbox)) = repo::set_delivery(c, message_id, status, error).await?
+    else {
+        return Ok(());
+    };
+    if status == "failed" {
+        repo::insert_event(
+            c,
+            conversation_id,
+            "delivery_failed",
+            &EventActor {
+                kind: "system",
+                id: None,
+            },
+            &json!({"message_id": message_id, "error": error}),
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Message-IDs of a conversation, oldest first (References of a reply).
+pub async fn message_ids_in(c: &mut AnyConnection, conversation_id: i64) -> Result<Vec<String>> {
+    repo::message_ids_of(c, conversation_id).await
+}
