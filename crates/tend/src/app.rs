@@ -39,6 +39,8 @@ pub struct AppState {
     pub files: AttachmentStore,
     /// Post-commit event bus.
     pub bus: broadcast::Sender<BusEvent>,
+    /// Wakes the outbox sender when mail is queued.
+    pub outbox_wake: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {
@@ -63,6 +65,7 @@ impl AppState {
             db,
             clock,
             bus,
+            outbox_wake: Arc::new(tokio::sync::Notify::new()),
         };
         crate::inboxes::service::ensure_default_inbox(&st)
             .await
@@ -71,10 +74,13 @@ impl AppState {
     }
 }
 
-/// A running HTTP server.
+/// A running HTTP server and channels.
 pub struct Running {
     /// The bound address.
     pub addr: SocketAddr,
+    /// The SMTP receiver's address, when enabled.
+    pub smtp_addr: Option<SocketAddr>,
+    channels: crate::channels::email::Running,
     shutdown: tokio::sync::oneshot::Sender<()>,
     task: tokio::task::JoinHandle<anyhow::Result<()>>,
 }
@@ -82,13 +88,15 @@ pub struct Running {
 impl Running {
     /// Stops accepting, finishes in-flight requests, and waits.
     pub async fn stop(self) -> anyhow::Result<()> {
+        self.channels.stop();
         let _ = self.shutdown.send(());
         self.task.await.context("server task")?
     }
 }
 
-/// Binds the HTTP listener and serves until [`Running::stop`].
+/// Binds the HTTP listener, starts the channels, and serves until [`Running::stop`].
 pub async fn start(st: AppState) -> anyhow::Result<Running> {
+    let channels = crate::channels::email::start(&st, st.outbox_wake.clone()).await?;
     let listener = tokio::net::TcpListener::bind(st.config.http_listen)
         .await
         .with_context(|| format!("binding {}", st.config.http_listen))?;
@@ -105,6 +113,8 @@ pub async fn start(st: AppState) -> anyhow::Result<Running> {
     });
     Ok(Running {
         addr,
+        smtp_addr: channels.smtp_addr,
+        channels,
         shutdown: tx,
         task,
     })

@@ -387,8 +387,29 @@ pub async fn add_message(
             "a customer message cannot be an internal note",
         ));
     }
+    // A public reply on an email conversation is composed now and queued
+    // with the message in one transaction.
+    let outbound = match (direction, internal) {
+        (Direction::Out, false) => {
+            let conv = get(st, viewer, id).await?;
+            if conv.channel == "email" && conv.status != Status::Closed {
+                crate::channels::email::outbound::prepare_reply(
+                    st,
+                    &conv,
+                    &text,
+                    html.as_deref(),
+                    &files,
+                )
+                .await?
+            } else {
+                None
+            }
+        }
+        _ => None,
+    };
     let now = st.clock.now_ms();
     let viewer2 = viewer.clone();
+    let queued_mail = outbound.is_some();
     let (mid, events) = st
         .db
         .write(move |c| {
@@ -416,7 +437,7 @@ pub async fn add_message(
                         EventActor { kind: "customer", id: Some(row.customer_id) },
                     ),
                 };
-                let delivery = (direction == Direction::Out && !internal && row.channel == "email").then_some("queued");
+                let delivery = outbound.as_ref().map(|_| "queued");
                 let mid = repo::insert_message(
                     c,
                     &NewMessageRow {
@@ -429,7 +450,7 @@ pub async fn add_message(
                         author_email: author_email.as_deref(),
                         text: &text,
                         html: html.as_deref(),
-                        message_id: None,
+                        message_id: outbound.as_ref().map(|o| o.message_id.as_str()),
                         delivery_status: delivery,
                         now,
                         email: Default::default(),
@@ -438,6 +459,9 @@ pub async fn add_message(
                 .await?;
                 for f in &files {
                     repo::insert_attachment(c, mid, f, now).await?;
+                }
+                if let Some(mail) = &outbound {
+                    crate::channels::email::outbound::enqueue_in(c, mail, mid, id, now).await?;
                 }
                 row.message_count += 1;
                 row.updated_at = now;
@@ -476,6 +500,9 @@ pub async fn add_message(
         .await?;
     metrics::counter!("tend_messages_created_total").increment(1);
     publish(st, events);
+    if queued_mail {
+        st.outbox_wake.notify_one();
+    }
     let mut c = st.db.pool().acquire().await?;
     repo::messages(&mut c, id, Some(mid), None, 1)
         .await?

@@ -32,6 +32,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::attachments::api::router())
         .merge(crate::agents::api::router())
         .merge(crate::inboxes::api::router())
+        .merge(crate::channels::email::api::router())
 }
 
 /// The OpenAPI document for `/api/v1`.

@@ -15,13 +15,13 @@ use crate::support::fresh_pg_database;
 const BIN: &str = env!("CARGO_BIN_EXE_tend");
 
 /// An environment for the binary: a data dir and a database.
-struct Env {
-    dir: tempfile::TempDir,
-    database_url: Option<String>,
+pub(crate) struct Env {
+    pub(crate) dir: tempfile::TempDir,
+    pub(crate) database_url: Option<String>,
 }
 
 impl Env {
-    async fn new(postgres: bool) -> Option<Env> {
+    pub(crate) async fn new(postgres: bool) -> Option<Env> {
         let database_url = if postgres {
             Some(fresh_pg_database().await?.0)
         } else {
@@ -33,13 +33,14 @@ impl Env {
         })
     }
 
-    fn cmd(&self, args: &[&str]) -> Command {
+    pub(crate) fn cmd(&self, args: &[&str]) -> Command {
         let mut c = Command::new(BIN);
         c.args(args)
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("TEND_DATA_DIR", self.dir.path())
-            .env("TEND_HTTP_LISTEN", "127.0.0.1:0");
+            .env("TEND_HTTP_LISTEN", "127.0.0.1:0")
+            .env("TEND_IMAP_POLL_SECONDS", "1");
         if let Some(u) = &self.database_url {
             c.env("TEND_DATABASE_URL", u);
         }
@@ -47,7 +48,7 @@ impl Env {
     }
 
     /// Runs a command to completion; returns (exit code, stdout, stderr).
-    fn run(&self, args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
+    pub(crate) fn run(&self, args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
         let mut c = self.cmd(args);
         c.stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -71,7 +72,7 @@ impl Env {
     }
 
     /// Creates an admin and returns a token, through the CLI.
-    fn admin_token(&self) -> String {
+    pub(crate) fn admin_token(&self) -> String {
         let (code, out, err) = self.run(
             &[
                 "admin",
@@ -99,7 +100,7 @@ impl Env {
     }
 
     /// Starts `tend serve` and returns it with its base URL (from the log line).
-    fn serve(&self) -> (Child, String) {
+    pub(crate) fn serve(&self) -> (Child, String) {
         let mut child = self
             .cmd(&["serve"])
             .stdout(Stdio::null())
@@ -127,12 +128,12 @@ impl Env {
     }
 }
 
-fn sigterm(child: &Child) {
+pub(crate) fn sigterm(child: &Child) {
     signal(child, "TERM");
 }
 
 /// Sends a signal with the `kill` command (unsafe code is forbidden here).
-fn signal(child: &Child, sig: &str) {
+pub(crate) fn signal(child: &Child, sig: &str) {
     let ok = Command::new("kill")
         .args([format!("-{sig}"), child.id().to_string()])
         .status()
@@ -141,7 +142,7 @@ fn signal(child: &Child, sig: &str) {
     assert!(ok, "kill -{sig} failed");
 }
 
-fn wait_exit(child: &mut Child) -> i32 {
+pub(crate) fn wait_exit(child: &mut Child) -> i32 {
     for _ in 0..600 {
         if let Some(s) = child.try_wait().unwrap() {
             return s.code().unwrap_or(-1);

@@ -11,5 +11,7 @@ mod attachments;
 mod binary;
 mod conversations;
 mod customers;
+mod email;
 mod errors;
+mod imap;
 mod ops;

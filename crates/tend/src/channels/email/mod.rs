@@ -5,6 +5,7 @@
 pub mod api;
 pub mod imap;
 pub mod ingest;
+pub mod outbound;
 pub mod outbox;
 pub mod repo;
 pub mod smtp;

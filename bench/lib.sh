@@ -1,0 +1,91 @@
+# Shared helpers for the benchmark scripts (sourced, not run).
+# Every script runs from the repository root and uses the release binary.
+
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+TEND_BIN=${TEND_BIN:-target/release/tend}
+BENCH_PORT=${BENCH_PORT:-18080}
+BENCH_URL="http://127.0.0.1:${BENCH_PORT}"
+PG_SERVER=${BENCH_PG_SERVER:-postgres://postgres@127.0.0.1:5432}
+
+ensure_wrk() {
+  if ! command -v wrk >/dev/null; then
+    echo "installing wrk (Debian package)…" >&2
+    apt-get update -qq && apt-get install -y -qq wrk >/dev/null
+  fi
+}
+
+# Builds the release binary unless BENCH_NO_BUILD=1 (e.g. to reuse one).
+build_release() {
+  if [ "${BENCH_NO_BUILD:-0}" != 1 ]; then
+    cargo build --release -p tend "$@" >&2
+  fi
+}
+
+machine() {
+  echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
+  echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(free -g | awk '/Mem:/{print $2}') GiB RAM"
+  echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo ' (+ uncommitted changes)')"
+  echo "tend: $($TEND_BIN --version 2>/dev/null || echo '?') ($TEND_BIN)"
+  echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine competes for the 2 cores)"
+}
+
+# A fresh PostgreSQL database; prints its URL.
+fresh_pg_db() {
+  local name="tend_bench_$(date +%s)_$$"
+  psql "${PG_SERVER}/postgres" -qc "CREATE DATABASE ${name}" >&2
+  echo "${PG_SERVER}/${name}"
+}
+
+drop_pg_db() {
+  local name=${1##*/}
+  psql "${PG_SERVER}/postgres" -qc "DROP DATABASE IF EXISTS ${name} WITH (FORCE)" >&2 || true
+}
+
+# An admin and their API token in the database of the current environment.
+admin_token() {
+  $TEND_BIN admin create-user --email bench-admin@tend-bench.example \
+    --name "Bench Admin" --role admin >/dev/null 2>&1 || true
+  $TEND_BIN admin create-token --email bench-admin@tend-bench.example --name bench 2>/dev/null
+}
+
+# Starts `tend serve` on BENCH_PORT; sets SERVER_PID and READY_MS (spawn
+# until /readyz answered 200).
+start_tend() {
+  local log=${1:-/tmp/tend-bench-serve.log}
+  local t0 t1
+  t0=$(date +%s%N)
+  RUST_LOG=${RUST_LOG:-warn} TEND_HTTP_LISTEN="127.0.0.1:${BENCH_PORT}" $TEND_BIN serve >"$log" 2>&1 &
+  SERVER_PID=$!
+  wait_ready "$t0"
+}
+
+wait_ready() {
+  local t0=$1
+  for _ in $(seq 1 3000); do
+    if curl -sf -o /dev/null "${BENCH_URL}/readyz"; then
+      READY_MS=$(( ($(date +%s%N) - t0) / 1000000 ))
+      return 0
+    fi
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+      echo "the server exited; see its log" >&2
+      return 1
+    fi
+    sleep 0.005
+  done
+  echo "the server did not become ready" >&2
+  return 1
+}
+
+stop_server() {
+  if [ -n "${SERVER_PID:-}" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM "$SERVER_PID"
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  SERVER_PID=
+}
+
+rss_mib() {
+  awk '/VmRSS/{printf "%.1f", $2/1024}' "/proc/$1/status"
+}

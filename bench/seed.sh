@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Seeds demo data and reports how long it took, the database size and the
+# peak RSS of the seeder.
+#   bench/seed.sh DATA_DIR [CONVERSATIONS] [MESSAGES_PER_CONVERSATION]
+# With TEND_DATABASE_URL=postgres://… set, seeds that database instead of
+# DATA_DIR/tend.db.
+source "$(dirname "$0")/lib.sh"
+dir=${1:?usage: bench/seed.sh DATA_DIR [CONVERSATIONS] [MESSAGES_PER_CONVERSATION]}
+n=${2:-1000000}
+m=${3:-5}
+build_release
+mkdir -p "$dir"
+export TEND_DATA_DIR=$dir
+machine
+echo "command: $TEND_BIN demo seed --conversations $n --messages-per-conversation $m"
+/usr/bin/time -f "RESULT seed wall=%es user=%Us sys=%Ss peak_rss=%MKiB" \
+  $TEND_BIN demo seed --conversations "$n" --messages-per-conversation "$m" 2>&1 | tr '\r' '\n' | grep -v '^\s*$' | tail -3
+if [ -z "${TEND_DATABASE_URL:-}" ]; then
+  echo "RESULT database $(du -sh "$dir" | cut -f1) ($(ls -la "$dir" | awk '/tend.db/{printf "%s=%s ", $NF, $5}'))"
+fi

@@ -1,0 +1,78 @@
+//! Language of inbound text, for the conversation and customer profile.
+//!
+//! lingua is limited to the languages our customers write (and a few that
+//! would otherwise be mistaken for them); its models are compiled in, so
+//! detection works offline. Models load lazily on first use.
+
+use std::sync::OnceLock;
+
+use lingua::{Language, LanguageDetector, LanguageDetectorBuilder};
+
+const LANGUAGES: &[Language] = &[
+    Language::English,
+    Language::Japanese,
+    Language::Korean,
+    Language::Latvian,
+    Language::Catalan,
+    Language::Spanish,
+    Language::German,
+    Language::French,
+    Language::Russian,
+    Language::Chinese,
+];
+
+/// ISO 639-1 codes of [`LANGUAGES`].
+const CODES: &[&str] = &["en", "ja", "ko", "lv", "ca", "es", "de", "fr", "ru", "zh"];
+
+/// Texts shorter than this many letters are too short to tell.
+const MIN_LETTERS: usize = 3;
+
+fn detector() -> &'static LanguageDetector {
+    static DETECTOR: OnceLock<LanguageDetector> = OnceLock::new();
+    DETECTOR.get_or_init(|| LanguageDetectorBuilder::from_languages(LANGUAGES).build())
+}
+
+/// ISO 639-1 code (`en`, `ja`, `ko`, `lv`, `ca`, `es`, `de`, `fr`, `ru`,
+/// `zh`) of the text's language, or `None` when it is too short or unclear.
+/// Pass the new text of a message (see [`crate::split_reply`]), not the
+/// quoted history, which may be in the agent's language.
+pub fn detect_language(text: &str) -> Option<&'static str> {
+    // Long mails say no more than their first few kilobytes.
+    let sample: String = text.chars().take(4000).collect();
+    if sample.chars().filter(|c| c.is_alphabetic()).count() < MIN_LETTERS {
+        return None;
+    }
+    let code = detector()
+        .detect_language_of(sample)?
+        .iso_code_639_1()
+        .to_string();
+    // A 'static str without a match on `Language`, whose variants depend on
+    // which lingua features the whole workspace enables.
+    CODES.iter().copied().find(|c| *c == code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_our_customers_languages() {
+        for (text, want) in [
+            ("Hello, my printer stopped working after the update. Can you help?", "en"),
+            ("プリンターが更新後に動かなくなりました。助けていただけますか？", "ja"),
+            ("업데이트 후 프린터가 작동하지 않습니다. 도와주실 수 있나요?", "ko"),
+            ("Labdien! Pēc atjauninājuma mans printeris pārstāja darboties.", "lv"),
+            ("Bon dia, la meva impressora ha deixat de funcionar després de l'actualització.", "ca"),
+            ("Hola, mi impresora dejó de funcionar después de la actualización.", "es"),
+        ] {
+            assert_eq!(detect_language(text), Some(want), "{text}");
+        }
+    }
+
+    #[test]
+    fn too_short_is_unknown() {
+        assert_eq!(detect_language(""), None);
+        assert_eq!(detect_language("ok"), None);
+        assert_eq!(detect_language("12345 !!"), None);
+    }
+}

@@ -1,0 +1,65 @@
+//! Tend's email brain, without a database or a network: raw MIME in,
+//! a decoded [`InboundMessage`] out ([`parse`]); threading keys
+//! ([`thread_keys`]); quoted-history splitting ([`split_reply`]); outbound
+//! replies ([`compose_reply`]); and language detection
+//! ([`detect_language`]). Everything here is pure and fuzzable; storing,
+//! fetching and sending mail live in the `tend` crate.
+
+mod charset;
+mod classify;
+mod compose;
+mod header;
+mod html;
+#[cfg(feature = "language")]
+mod language;
+mod model;
+mod parse;
+mod reply;
+mod thread;
+
+pub use compose::{ComposedMessage, OutboundAttachment, ReplyDraft, compose_reply, text_to_html};
+pub use html::{BLOCKED_SRC_ATTR, html_to_text, rewrite_cid_urls, sanitize_html};
+#[cfg(feature = "language")]
+pub use language::detect_language;
+pub use model::{
+    Attachment, AutoReason, BounceInfo, Classification, DsnRecipient, InboundMessage, Mailbox,
+};
+pub use parse::parse;
+pub use reply::{ReplyParts, split_reply, split_reply_parts};
+pub use thread::{ThreadKeys, base_subject, subject_token, subject_with_token, thread_keys};
+
+/// Why raw bytes could not be read as an email at all. Anything that is
+/// recognisably a message parses, however broken; these are for the
+/// quarantine.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
+    /// Zero bytes, or only white space.
+    #[error("the message is empty; check that the sender passed the raw RFC 5322 bytes")]
+    Empty,
+    /// No header could be found.
+    #[error("no email headers found; the data is not an RFC 5322 message")]
+    NoHeaders,
+}
+
+/// Why an outbound message could not be composed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ComposeError {
+    /// A From, Reply-To, To or Cc address is not a plain `local@domain`.
+    #[error("invalid email address {0:?}; use a plain local@domain address")]
+    InvalidAddress(String),
+    /// Neither To nor Cc has a recipient.
+    #[error("the reply has no recipients; add the customer's address to To")]
+    NoRecipients,
+    /// The Message-ID domain is empty or not a host name.
+    #[error("invalid Message-ID domain {0:?}; configure a host name such as tend.example.com")]
+    InvalidDomain(String),
+    /// An In-Reply-To or References id would corrupt the header.
+    #[error("invalid Message-ID {0:?} in the thread; ids must not contain spaces or angle brackets")]
+    InvalidMessageId(String),
+    /// The system random number generator failed.
+    #[error("could not generate a Message-ID: {0}")]
+    Random(String),
+    /// Serialising the message failed.
+    #[error("could not write the message: {0}")]
+    Write(String),
+}

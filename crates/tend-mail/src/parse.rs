@@ -1,0 +1,479 @@
+//! Raw RFC 5322 bytes → [`InboundMessage`].
+//!
+//! mail-parser does the MIME walking; this module decides what a reader
+//! sees. It re-decodes wherever mail-parser would silently garble text:
+//! raw 8-bit headers, unknown or wrong charset labels, RFC 2047 words split
+//! mid-character, and RFC 2231 filename continuations.
+
+use mail_parser::{
+    Address, Encoding, Header, HeaderValue, Message, MessageParser, MessagePart, MimeHeaders,
+    PartType,
+};
+
+use crate::classify;
+use crate::html::{html_to_text, sanitize_html};
+use crate::model::{Attachment, BounceInfo, InboundMessage, Mailbox};
+use crate::{ParseError, charset, header};
+
+/// How deep forwarded messages inside forwarded messages are decoded.
+const MAX_NESTING: usize = 3;
+
+/// Parses one raw message. Never panics; malformed or truncated mail is
+/// decoded as far as it goes, with notes. Fails only when the bytes hold
+/// no message at all.
+pub fn parse(raw: &[u8]) -> Result<InboundMessage, ParseError> {
+    parse_nested(raw, MAX_NESTING)
+}
+
+fn parse_nested(raw: &[u8], depth: usize) -> Result<InboundMessage, ParseError> {
+    if raw.iter().all(u8::is_ascii_whitespace) {
+        return Err(ParseError::Empty);
+    }
+    let parser = MessageParser::default();
+    let first = parser.parse(raw).ok_or(ParseError::NoHeaders)?;
+    let mut notes = Vec::new();
+
+    // Raw 8-bit header bytes (legal only as UTF-8) are transcoded to UTF-8
+    // and the message parsed again, so that every header parser sees text.
+    let transcoded = transcode_8bit_headers(&first, raw, &mut notes);
+    let message = match &transcoded {
+        Some(buffer) => parser.parse(buffer).ok_or(ParseError::NoHeaders)?,
+        None => first,
+    };
+    if message.parts.first().is_none_or(|root| root.headers.is_empty()) {
+        return Err(ParseError::NoHeaders);
+    }
+    Ok(decode_message(&message, depth, notes))
+}
+
+fn decode_message(message: &Message<'_>, depth: usize, mut notes: Vec<String>) -> InboundMessage {
+    let root = &message.parts[0];
+    let subject = raw_header(message, root, "Subject")
+        .map(|raw| header::decode_unstructured(raw, &mut notes))
+        .unwrap_or_default();
+
+    let mut text_parts = Vec::new();
+    for part in message.text_body.iter().filter_map(|id| message.parts.get(*id as usize)) {
+        match &part.body {
+            PartType::Text(_) => text_parts.push(part_text(message, part, &mut notes)),
+            PartType::Html(_) => text_parts.push(html_to_text(&part_text(message, part, &mut notes))),
+            _ => {}
+        }
+    }
+    let mut html_parts = Vec::new();
+    for part in message.html_body.iter().filter_map(|id| message.parts.get(*id as usize)) {
+        if let PartType::Html(_) = &part.body {
+            html_parts.push(part_text(message, part, &mut notes));
+        }
+    }
+    let raw_html = (!html_parts.is_empty()).then(|| html_parts.join("\n"));
+    let mut text = normalise_text(&text_parts.join("\n"));
+    if text.is_empty() {
+        if let Some(html) = &raw_html {
+            text = normalise_text(&html_to_text(html));
+        }
+    }
+
+    let attachments: Vec<Attachment> = message
+        .attachments
+        .iter()
+        .filter_map(|id| message.parts.get(*id as usize))
+        .filter_map(|part| attachment(message, part, depth, &mut notes))
+        .collect();
+
+    let headers = header_list(message);
+    let is_report = is_delivery_report(message);
+    let from = mailboxes(message.from()).into_iter().next();
+    let classification = classify::classify(&headers, &subject, is_report, from.as_ref());
+    let bounce = classification
+        .is_bounce()
+        .then(|| bounce_info(message, &attachments, &text));
+
+    InboundMessage {
+        message_id: message.message_id().and_then(normalise_id),
+        in_reply_to: id_list(message.in_reply_to()).into_iter().next(),
+        references: id_list(message.references()),
+        subject,
+        from,
+        to: mailboxes(message.to()),
+        cc: mailboxes(message.cc()),
+        reply_to: mailboxes(message.reply_to()),
+        date: message
+            .date()
+            .filter(|d| d.is_valid())
+            .map(|d| d.to_timestamp()),
+        text,
+        html: raw_html.map(|html| sanitize_html(&html)),
+        attachments,
+        classification,
+        bounce,
+        notes,
+    }
+}
+
+/// Normalises line endings and trims trailing blank lines.
+fn normalise_text(text: &str) -> String {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    text.trim_end().to_string()
+}
+
+/// Finds 8-bit, non-UTF-8 header blocks and returns a copy of the message
+/// with them decoded to UTF-8 (or `None` when there are none).
+fn transcode_8bit_headers(
+    message: &Message<'_>,
+    raw: &[u8],
+    notes: &mut Vec<String>,
+) -> Option<Vec<u8>> {
+    let message_hint = message
+        .parts
+        .iter()
+        .filter_map(|p| p.content_type()?.attribute("charset"))
+        .find_map(charset::hint_for_label);
+    let mut ranges: Vec<(usize, usize, Option<&'static encoding_rs::Encoding>)> = message
+        .parts
+        .iter()
+        .filter_map(|part| {
+            let (start, end) = (part.offset_header as usize, part.offset_body as usize);
+            let block = raw.get(start..end)?;
+            if block.is_ascii() || std::str::from_utf8(block).is_ok() {
+                return None;
+            }
+            let hint = part
+                .content_type()
+                .and_then(|ct| ct.attribute("charset"))
+                .and_then(charset::hint_for_label)
+                .or(message_hint);
+            Some((start, end, hint))
+        })
+        .collect();
+    if ranges.is_empty() {
+        return None;
+    }
+    ranges.sort_by_key(|r| r.0);
+    let mut out = Vec::with_capacity(raw.len() + raw.len() / 4);
+    let mut pos = 0;
+    for (start, end, hint) in ranges {
+        if start < pos {
+            continue;
+        }
+        out.extend_from_slice(&raw[pos..start]);
+        let (text, used) = charset::decode_header_bytes(&raw[start..end], hint);
+        out.extend_from_slice(text.as_bytes());
+        if let Some(used) = used {
+            let note = format!("raw 8-bit header bytes decoded as {}", used.name());
+            if !notes.contains(&note) {
+                notes.push(note);
+            }
+        }
+        pos = end;
+    }
+    out.extend_from_slice(raw.get(pos..).unwrap_or_default());
+    Some(out)
+}
+
+/// The raw (undecoded) value of a part's header.
+fn raw_header<'m>(message: &'m Message<'_>, part: &MessagePart<'_>, name: &str) -> Option<&'m [u8]> {
+    let header = part
+        .headers
+        .iter()
+        .find(|h| h.name.as_str().eq_ignore_ascii_case(name))?;
+    header_bytes(message, header)
+}
+
+fn header_bytes<'m>(message: &'m Message<'_>, header: &Header<'_>) -> Option<&'m [u8]> {
+    message
+        .raw_message
+        .get(header.offset_start as usize..header.offset_end as usize)
+}
+
+/// Root headers as (lowercased name, unfolded raw value) pairs.
+fn header_list(message: &Message<'_>) -> Vec<(String, String)> {
+    message.parts[0]
+        .headers
+        .iter()
+        .map(|h| {
+            let value = header_bytes(message, h).unwrap_or_default();
+            (
+                h.name.as_str().to_ascii_lowercase(),
+                String::from_utf8_lossy(&header::unfold(value)).trim().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// A text part's content, re-decoded from its bytes whenever mail-parser
+/// could not have decoded it correctly.
+fn part_text(message: &Message<'_>, part: &MessagePart<'_>, notes: &mut Vec<String>) -> String {
+    let parsed = match &part.body {
+        PartType::Text(text) | PartType::Html(text) => text.as_ref(),
+        _ => return String::new(),
+    };
+    let label = part.content_type().and_then(|ct| ct.attribute("charset"));
+    // mail-parser's result is right when it knows the label and maps it to
+    // the same encoding_rs decoder we would use; otherwise (unknown label,
+    // UTF-7, damaged text) decode again ourselves.
+    let mail_parser_knows = label.is_none_or(|l| {
+        let l = charset::normalise_label(l);
+        (mail_parser::decoders::charsets::map::charset_decoder(l.as_bytes()).is_some()
+            && charset::is_plain_encoding(&l))
+            || matches!(l.as_str(), "utf-8" | "utf8")
+    });
+    if mail_parser_knows && !part.is_encoding_problem && !parsed.contains('\u{FFFD}') {
+        return parsed.to_string();
+    }
+    charset::decode(&part_bytes(message, part), label, notes)
+}
+
+/// A part's body after transfer decoding, in its original charset.
+fn part_bytes(message: &Message<'_>, part: &MessagePart<'_>) -> Vec<u8> {
+    let raw = || {
+        let (start, mut end) = (part.offset_body as usize, part.offset_end as usize);
+        // The line break before a boundary delimiter belongs to the
+        // delimiter (RFC 2046), not to the part.
+        if message.raw_message.get(end..end + 2) == Some(b"--") {
+            let region = message.raw_message.get(start..end).unwrap_or_default();
+            if region.ends_with(b"\r\n") {
+                end -= 2;
+            } else if region.ends_with(b"\n") {
+                end -= 1;
+            }
+        }
+        message.raw_message.get(start..end).unwrap_or_default()
+    };
+    match &part.body {
+        // A damaged part (e.g. truncated before its boundary) comes back
+        // undecoded; decode what there is, as its header says.
+        _ if part.is_encoding_problem => transfer_decode(raw(), declared_encoding(message, part)),
+        PartType::Binary(bytes) | PartType::InlineBinary(bytes) => bytes.to_vec(),
+        // An unencoded nested message is parsed in place (its raw_message is
+        // the outer message); an encoded one was decoded into its own buffer.
+        PartType::Message(nested) => match part.encoding {
+            Encoding::None => raw().to_vec(),
+            _ => nested.raw_message.to_vec(),
+        },
+        _ => transfer_decode(raw(), part.encoding),
+    }
+}
+
+fn transfer_decode(raw: &[u8], encoding: Encoding) -> Vec<u8> {
+    match encoding {
+        Encoding::Base64 => header::base64_decode(raw),
+        Encoding::QuotedPrintable => header::quoted_printable_decode(raw),
+        Encoding::None => raw.to_vec(),
+    }
+}
+
+fn declared_encoding(message: &Message<'_>, part: &MessagePart<'_>) -> Encoding {
+    let value = raw_header(message, part, "Content-Transfer-Encoding")
+        .map(|v| String::from_utf8_lossy(v).trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    match value.as_str() {
+        "base64" => Encoding::Base64,
+        "quoted-printable" => Encoding::QuotedPrintable,
+        _ => Encoding::None,
+    }
+}
+
+fn attachment(
+    message: &Message<'_>,
+    part: &MessagePart<'_>,
+    depth: usize,
+    notes: &mut Vec<String>,
+) -> Option<Attachment> {
+    if matches!(part.body, PartType::Multipart(_)) {
+        return None;
+    }
+    let bytes = part_bytes(message, part);
+    if part.is_encoding_problem {
+        notes.push("a damaged or truncated MIME part was decoded as far as it goes".into());
+    }
+    let nested = match &part.body {
+        PartType::Message(_) if depth > 0 => parse_nested(&bytes, depth - 1).ok().map(Box::new),
+        _ => None,
+    };
+    let content_type = part
+        .content_type()
+        .map(|ct| match ct.subtype() {
+            Some(sub) => format!("{}/{}", ct.ctype(), sub),
+            None => ct.ctype().to_string(),
+        })
+        .map(|ct| ct.to_ascii_lowercase())
+        .unwrap_or_else(|| match part.body {
+            PartType::Message(_) => "message/rfc822".into(),
+            PartType::Text(_) => "text/plain".into(),
+            PartType::Html(_) => "text/html".into(),
+            _ => "application/octet-stream".into(),
+        });
+
+    let disposition = raw_header(message, part, "Content-Disposition");
+    let filename = disposition
+        .and_then(|raw| header::param(raw, "filename", notes))
+        .or_else(|| {
+            raw_header(message, part, "Content-Type").and_then(|raw| header::param(raw, "name", notes))
+        })
+        .map(|name| clean_filename(&name))
+        .filter(|name| !name.is_empty())
+        .or_else(|| {
+            nested.as_ref().map(|m| {
+                let subject = clean_filename(&m.subject);
+                if subject.is_empty() {
+                    "forwarded-message.eml".to_string()
+                } else {
+                    format!("{subject}.eml")
+                }
+            })
+        });
+    let content_id = part.content_id().and_then(normalise_id);
+    let inline = match disposition {
+        Some(raw) => String::from_utf8_lossy(raw)
+            .trim_start()
+            .get(..6)
+            .is_some_and(|d| d.eq_ignore_ascii_case("inline")),
+        None => content_id.is_some() && nested.is_none(),
+    };
+
+    Some(Attachment {
+        filename,
+        content_type,
+        bytes,
+        inline,
+        content_id,
+        message: nested,
+    })
+}
+
+/// Keeps the last path segment and drops control characters, so a name
+/// like `C:\Users\x\invoice.pdf` or `../../etc/passwd` is just a name.
+fn clean_filename(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let cleaned: String = base.chars().filter(|c| !c.is_control()).collect();
+    let trimmed = cleaned.trim();
+    if trimmed == "." || trimmed == ".." {
+        String::new()
+    } else {
+        trimmed.to_string()
+    }
+}
+
+fn mailboxes(address: Option<&Address<'_>>) -> Vec<Mailbox> {
+    let Some(address) = address else {
+        return Vec::new();
+    };
+    address
+        .iter()
+        .filter_map(|addr| {
+            let email = addr.address()?.trim().to_lowercase();
+            if email.is_empty() {
+                return None;
+            }
+            let name = addr
+                .name()
+                .map(|n| n.trim().trim_matches('"').trim().to_string())
+                .filter(|n| !n.is_empty() && n.to_lowercase() != email);
+            Some(Mailbox {
+                name,
+                address: email,
+            })
+        })
+        .collect()
+}
+
+/// Strips angle brackets and white space from a Message-ID-like value.
+pub(crate) fn normalise_id(id: &str) -> Option<String> {
+    let id = id.trim().trim_start_matches('<').trim_end_matches('>').trim();
+    (!id.is_empty()).then(|| id.to_string())
+}
+
+fn id_list(value: &HeaderValue<'_>) -> Vec<String> {
+    match value {
+        HeaderValue::Text(id) => normalise_id(id).into_iter().collect(),
+        HeaderValue::TextList(ids) => ids.iter().filter_map(|id| normalise_id(id)).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn is_delivery_report(message: &Message<'_>) -> bool {
+    let root_is_report = message.parts[0].content_type().is_some_and(|ct| {
+        ct.ctype().eq_ignore_ascii_case("multipart")
+            && ct.subtype().is_some_and(|s| s.eq_ignore_ascii_case("report"))
+            && ct
+                .attribute("report-type")
+                .is_some_and(|t| t.to_ascii_lowercase().ends_with("delivery-status"))
+    });
+    root_is_report
+        || message
+            .parts
+            .iter()
+            .any(|p| content_type_is(p, "message", &["delivery-status", "global-delivery-status"]))
+}
+
+fn content_type_is(part: &MessagePart<'_>, ctype: &str, subtypes: &[&str]) -> bool {
+    part.content_type().is_some_and(|ct| {
+        ct.ctype().eq_ignore_ascii_case(ctype)
+            && ct
+                .subtype()
+                .is_some_and(|s| subtypes.iter().any(|want| s.eq_ignore_ascii_case(want)))
+    })
+}
+
+/// Finds the bounced message's Message-ID and the per-recipient status.
+fn bounce_info(message: &Message<'_>, attachments: &[Attachment], text: &str) -> BounceInfo {
+    let recipients = message
+        .parts
+        .iter()
+        .filter(|p| content_type_is(p, "message", &["delivery-status", "global-delivery-status"]))
+        .flat_map(|p| classify::parse_delivery_status(&part_bytes(message, p)))
+        .collect();
+
+    let from_returned_message = attachments.iter().find_map(|a| match &a.message {
+        Some(m) => m.message_id.clone(),
+        None => None,
+    });
+    let from_returned_headers = || {
+        message
+            .parts
+            .iter()
+            .filter(|p| content_type_is(p, "text", &["rfc822-headers"]) || content_type_is(p, "message", &["global-headers", "rfc822"]))
+            .find_map(|p| {
+                let bytes = part_bytes(message, p);
+                let mut headers = bytes;
+                // A headers-only block needs a body separator to parse.
+                headers.extend_from_slice(b"\r\n\r\n");
+                MessageParser::default()
+                    .parse_headers(&headers)
+                    .and_then(|m| m.message_id().and_then(normalise_id))
+            })
+    };
+    let original_message_id = from_returned_message
+        .or_else(from_returned_headers)
+        .or_else(|| classify::message_id_in_text(text));
+    BounceInfo {
+        original_message_id,
+        recipients,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_input_is_an_error() {
+        assert_eq!(parse(b""), Err(ParseError::Empty));
+        assert_eq!(parse(b" \r\n"), Err(ParseError::Empty));
+    }
+
+    #[test]
+    fn filenames_lose_their_paths() {
+        assert_eq!(clean_filename("C:\\Users\\x\\invoice.pdf"), "invoice.pdf");
+        assert_eq!(clean_filename("../../etc/passwd"), "passwd");
+        assert_eq!(clean_filename(".."), "");
+        assert_eq!(clean_filename("a\u{0}b.txt"), "ab.txt");
+    }
+
+    #[test]
+    fn message_ids_are_normalised() {
+        assert_eq!(normalise_id(" <a@b> ").as_deref(), Some("a@b"));
+        assert_eq!(normalise_id("<>"), None);
+    }
+}

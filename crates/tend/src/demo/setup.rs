@@ -1,0 +1,128 @@
+//! The desk around the demo conversations: agents for each language, a
+//! supervisor, two teams and one inbox per channel. Made through the
+//! services like any admin would, and found again on a second run.
+
+use crate::Result;
+use crate::agents::service::{self as agents, NewUser};
+use crate::agents::{Role, Viewer};
+use crate::app::AppState;
+use crate::inboxes::InboxKind;
+use crate::inboxes::service::{self as inboxes, NewInbox};
+
+use super::phrases::BANKS;
+use super::story::{Agent, Setup};
+
+/// (name, address, language, also in billing)
+const AGENTS: &[(&str, &str, &str, bool)] = &[
+    ("Oliver Bennett", "oliver.bennett@tend-demo.example", "en", true),
+    ("Chloe Adams", "chloe.adams@tend-demo.example", "en", false),
+    ("Priya Shah", "priya.shah@tend-demo.example", "en", false),
+    ("山口結衣", "yui.yamaguchi@tend-demo.example", "ja", true),
+    ("森田健", "ken.morita@tend-demo.example", "ja", false),
+    ("小川美穂", "miho.ogawa@tend-demo.example", "ja", false),
+    ("한지은", "jieun.han@tend-demo.example", "ko", true),
+    ("오준호", "junho.oh@tend-demo.example", "ko", false),
+    ("배수연", "sooyeon.bae@tend-demo.example", "ko", false),
+    ("Elīna Kalniņa", "elina.kalnina@tend-demo.example", "lv", true),
+    ("Artūrs Ozoliņš", "arturs.ozolins@tend-demo.example", "lv", false),
+    ("Ieva Sproģe", "ieva.sproge@tend-demo.example", "lv", false),
+    ("Marta Vilaró", "marta.vilaro@tend-demo.example", "ca", true),
+    ("Pere Casals", "pere.casals@tend-demo.example", "ca", false),
+    ("Núria Bosch", "nuria.bosch@tend-demo.example", "ca", false),
+];
+const SUPERVISOR: (&str, &str) = ("Alex Morgan", "alex.morgan@tend-demo.example");
+const SUPPORT_TEAM: &str = "Support";
+const BILLING_TEAM: &str = "Billing & refunds";
+const EMAIL_ADDRESS: &str = "support@tend-demo.example";
+
+async fn user(st: &AppState, name: &str, email: &str, role: Role) -> Result<i64> {
+    match agents::user_by_email(st, email).await {
+        Ok(u) => Ok(u.id),
+        Err(crate::Error::NotFound(_)) => {
+            let new = NewUser {
+                email: email.into(),
+                name: name.into(),
+                role,
+                password: None,
+            };
+            Ok(agents::create_user(st, &Viewer::system(), new).await?.id)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn team(st: &AppState, name: &str) -> Result<i64> {
+    let system = Viewer::system();
+    match agents::list_teams(st, &system)
+        .await?
+        .into_iter()
+        .find(|t| t.name == name)
+    {
+        Some(t) => Ok(t.id),
+        None => Ok(agents::create_team(st, &system, name).await?.id),
+    }
+}
+
+async fn inbox(st: &AppState, kind: InboxKind, name: &str, address: Option<&str>) -> Result<i64> {
+    let system = Viewer::system();
+    let found = inboxes::list_inboxes(st, &system).await?.into_iter().find(|i| {
+        i.kind == kind && i.name == name && i.address.as_deref() == address
+    });
+    match found {
+        Some(i) => Ok(i.id),
+        None => Ok(inboxes::create_inbox(
+            st,
+            &system,
+            NewInbox {
+                kind,
+                name: Some(name.into()),
+                address: address.map(str::to_string),
+                imap_url: None,
+            },
+        )
+        .await?
+        .id),
+    }
+}
+
+/// Creates (or finds) the demo desk.
+pub async fn prepare(st: &AppState) -> Result<Setup> {
+    let system = Viewer::system();
+    let default_inbox = inboxes::ensure_default_inbox(st).await?;
+    let email_inbox = inbox(st, InboxKind::Email, "Support email", Some(EMAIL_ADDRESS)).await?;
+    let chat_inbox = inbox(st, InboxKind::Chat, "Website chat", None).await?;
+    let web_inbox = inbox(st, InboxKind::Web, "Help centre form", None).await?;
+    let support = team(st, SUPPORT_TEAM).await?;
+    let billing = team(st, BILLING_TEAM).await?;
+    for t in [support, billing] {
+        for i in [default_inbox, email_inbox, chat_inbox, web_inbox] {
+            agents::grant_inbox(st, &system, t, i).await?;
+        }
+    }
+    let supervisor_id = user(st, SUPERVISOR.0, SUPERVISOR.1, Role::Supervisor).await?;
+    agents::add_member(st, &system, support, supervisor_id).await?;
+    let mut list = Vec::with_capacity(AGENTS.len());
+    for (name, email, lang, in_billing) in AGENTS {
+        let id = user(st, name, email, Role::Agent).await?;
+        agents::add_member(st, &system, support, id).await?;
+        if *in_billing {
+            agents::add_member(st, &system, billing, id).await?;
+        }
+        list.push(Agent {
+            id,
+            name: (*name).to_string(),
+            lang: BANKS.iter().position(|b| b.code == *lang).unwrap_or(0),
+            team_id: support,
+            billing: *in_billing,
+        });
+    }
+    Ok(Setup {
+        agents: list,
+        supervisor_id,
+        billing_team_id: billing,
+        default_inbox,
+        email_inbox,
+        chat_inbox,
+        web_inbox,
+    })
+}

@@ -1,0 +1,815 @@
+//! Writes the life of each demo conversation as rows: the customer, the
+//! conversation, its messages, tags and timeline events. The steps follow
+//! the rules of the conversation service (a public reply opens a new
+//! conversation and ends the customer's wait, a customer message reopens a
+//! pending or solved one, …) so the rows agree with the events. Pure: no IO.
+
+use std::fmt::Write as _;
+
+use super::phrases::{BANKS, Bank, Topic};
+use super::rng::{Rng, mix};
+
+const MINUTE: i64 = 60_000;
+const HOUR: i64 = 60 * MINUTE;
+const DAY: i64 = 24 * HOUR;
+
+/// An agent who can own demo conversations.
+#[derive(Debug, Clone)]
+pub struct Agent {
+    /// User id.
+    pub id: i64,
+    /// Display name (signs replies).
+    pub name: String,
+    /// Index into [`BANKS`] of the language the agent works in.
+    pub lang: usize,
+    /// The team the agent's conversations go to.
+    pub team_id: i64,
+    /// Also in the billing team.
+    pub billing: bool,
+}
+
+/// The accounts, teams and inboxes demo conversations refer to.
+#[derive(Debug, Clone)]
+pub struct Setup {
+    /// Agents; every language needs at least one.
+    pub agents: Vec<Agent>,
+    /// Hands conversations from one agent to another.
+    pub supervisor_id: i64,
+    /// The billing team (billing and refund topics of billing agents).
+    pub billing_team_id: i64,
+    /// API and phone conversations.
+    pub default_inbox: i64,
+    /// Email conversations.
+    pub email_inbox: i64,
+    /// Chat conversations.
+    pub chat_inbox: i64,
+    /// Web form and portal conversations.
+    pub web_inbox: i64,
+}
+
+/// The first free id of each table this run fills.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NextIds {
+    /// customers.id
+    pub customer: i64,
+    /// conversations.id
+    pub conversation: i64,
+    /// messages.id
+    pub message: i64,
+    /// events.id
+    pub event: i64,
+}
+
+/// A customer row with their one address.
+#[derive(Debug, Clone)]
+pub struct CustomerRow {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub phone: Option<String>,
+    pub language: &'static str,
+    pub timezone: &'static str,
+    pub created_at: i64,
+}
+
+/// A conversation row.
+#[derive(Debug, Clone)]
+pub struct ConversationRow {
+    pub id: i64,
+    pub inbox_id: i64,
+    pub customer_id: i64,
+    pub subject: String,
+    pub status: &'static str,
+    pub priority: &'static str,
+    pub channel: &'static str,
+    pub assignee_id: Option<i64>,
+    pub team_id: Option<i64>,
+    pub tags: Vec<&'static str>,
+    pub language: &'static str,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub first_response_at: Option<i64>,
+    pub solved_at: Option<i64>,
+    pub closed_at: Option<i64>,
+    pub waiting_since: Option<i64>,
+    pub reopen_count: i64,
+    pub transfer_count: i64,
+    pub message_count: i64,
+}
+
+/// A message row.
+#[derive(Debug, Clone)]
+pub struct MessageRow {
+    pub id: i64,
+    pub conversation_id: i64,
+    pub direction: &'static str,
+    pub internal: bool,
+    pub author_kind: &'static str,
+    pub author_id: i64,
+    pub author_name: String,
+    pub author_email: Option<String>,
+    pub text: String,
+    pub message_id: Option<String>,
+    pub delivery_status: Option<&'static str>,
+    pub created_at: i64,
+}
+
+/// An event row.
+#[derive(Debug, Clone)]
+pub struct EventRow {
+    pub id: i64,
+    pub conversation_id: i64,
+    pub kind: &'static str,
+    pub actor_kind: &'static str,
+    pub actor_id: Option<i64>,
+    pub data: String,
+    pub created_at: i64,
+}
+
+/// Rows for a run of consecutive conversations, in insertion order.
+#[derive(Debug, Default)]
+pub struct Batch {
+    pub customers: Vec<CustomerRow>,
+    pub conversations: Vec<ConversationRow>,
+    pub tags: Vec<(i64, &'static str)>,
+    pub messages: Vec<MessageRow>,
+    pub events: Vec<EventRow>,
+}
+
+/// Who a customer is; derived from their id alone, so returning customers
+/// need no memory.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    /// Index into [`BANKS`].
+    pub lang: usize,
+    pub name: String,
+    pub email: String,
+    pub phone: Option<String>,
+    pub timezone: &'static str,
+}
+
+/// The customer with id `id` under `seed`.
+pub fn profile(seed: u64, id: i64) -> Profile {
+    let mut r = Rng::new(mix(seed ^ mix(id as u64)));
+    let lang = r.below(BANKS.len() as u64) as usize;
+    let b = BANKS[lang];
+    let (given, given_ascii, female) = r.pick(b.given);
+    let fi = r.below(b.family.len() as u64) as usize;
+    let (family, family_ascii) = if female && !b.family_female.is_empty() {
+        b.family_female[fi]
+    } else {
+        b.family[fi]
+    };
+    let name = if b.family_first {
+        format!("{family}{}{given}", b.name_sep)
+    } else {
+        format!("{given}{}{family}", b.name_sep)
+    };
+    let domain = r.pick(b.domains);
+    let email = match r.below(4) {
+        0 => format!("{given_ascii}.{family_ascii}{id}@{domain}"),
+        1 => format!("{}{family_ascii}{id}@{domain}", &given_ascii[..1]),
+        2 => format!("{family_ascii}.{given_ascii}{id}@{domain}"),
+        _ => format!("{given_ascii}{id}@{domain}"),
+    };
+    let phone = r
+        .chance(0.3)
+        .then(|| format!("{}{}", b.phone_prefix, phone_digits(&mut r, b.code)));
+    Profile {
+        lang,
+        name,
+        email,
+        phone,
+        timezone: r.pick(b.timezones),
+    }
+}
+
+fn phone_digits(r: &mut Rng, lang: &str) -> String {
+    match lang {
+        "ja" | "ko" => format!("{:04}-{:04}", r.below(10_000), r.below(10_000)),
+        "lv" => format!("{:07}", r.below(10_000_000)),
+        "ca" => format!("{:08}", r.below(100_000_000)),
+        _ => format!("{:03}", r.below(1000)),
+    }
+}
+
+/// Fills `{n}` and `{name}`.
+fn fill(template: &str, n: &str, name: &str) -> String {
+    if !template.contains('{') {
+        return template.to_string();
+    }
+    template.replace("{n}", n).replace("{name}", name)
+}
+
+/// Channel, its relative weight.
+const CHANNELS: [(&str, u32); 6] = [
+    ("email", 45),
+    ("chat", 20),
+    ("web", 15),
+    ("api", 8),
+    ("portal", 7),
+    ("phone", 5),
+];
+const PRIORITIES: [(&str, u32); 4] = [("low", 15), ("normal", 60), ("high", 20), ("urgent", 5)];
+const STATUSES: [&str; 5] = ["new", "open", "pending", "solved", "closed"];
+
+/// The final status, by how long ago the conversation started: recent
+/// ones are still being worked, old ones are mostly closed.
+fn status_for_age(r: &mut Rng, age: i64) -> &'static str {
+    let w: [u32; 5] = if age < 2 * DAY {
+        [300, 300, 200, 150, 50]
+    } else if age < 14 * DAY {
+        [30, 200, 200, 320, 250]
+    } else {
+        [1, 30, 20, 80, 869]
+    };
+    STATUSES[r.weighted(&w)]
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    In,
+    Out,
+    Note,
+}
+
+/// Makes batches of demo rows, one conversation after another.
+#[derive(Debug)]
+pub struct Generator {
+    rng: Rng,
+    seed: u64,
+    setup: Setup,
+    by_lang: Vec<Vec<usize>>,
+    next: NextIds,
+    first_customer: i64,
+    total: u64,
+    done: u64,
+    now: i64,
+    span: i64,
+    avg_messages: u64,
+}
+
+impl Generator {
+    /// A generator for `total` conversations with about `avg_messages`
+    /// messages each, spread over the year before `now`.
+    pub fn new(
+        seed: u64,
+        setup: Setup,
+        next: NextIds,
+        total: u64,
+        avg_messages: u64,
+        now: i64,
+    ) -> Generator {
+        let by_lang = (0..BANKS.len())
+            .map(|l| {
+                let mine: Vec<usize> = (0..setup.agents.len())
+                    .filter(|&i| setup.agents[i].lang == l)
+                    .collect();
+                if mine.is_empty() {
+                    (0..setup.agents.len()).collect()
+                } else {
+                    mine
+                }
+            })
+            .collect();
+        Generator {
+            rng: Rng::new(seed),
+            seed,
+            setup,
+            by_lang,
+            next,
+            first_customer: next.customer,
+            total,
+            done: 0,
+            now,
+            span: 365 * DAY,
+            avg_messages: avg_messages.max(1),
+        }
+    }
+
+    /// The ids the next conversation would use.
+    pub fn next_ids(&self) -> NextIds {
+        self.next
+    }
+
+    /// The id range of the customers created so far: `first..end`.
+    pub fn customer_range(&self) -> (i64, i64) {
+        (self.first_customer, self.next.customer)
+    }
+
+    /// The next `n` conversations (fewer at the end).
+    pub fn batch(&mut self, n: u64) -> Batch {
+        let n = n.min(self.total - self.done);
+        let mut b = Batch {
+            conversations: Vec::with_capacity(n as usize),
+            messages: Vec::with_capacity((n * (self.avg_messages + 1)) as usize),
+            events: Vec::with_capacity((n * (self.avg_messages * 2 + 3)) as usize),
+            ..Batch::default()
+        };
+        for _ in 0..n {
+            // Ids grow with time, as they do when conversations arrive.
+            let slot = self.span as f64 / self.total.max(1) as f64;
+            let t0 = self.now - self.span
+                + (self.done as f64 * slot + self.rng.unit() * slot * 0.9) as i64;
+            self.conversation(&mut b, t0);
+            self.done += 1;
+        }
+        b
+    }
+
+    fn customer(&mut self, b: &mut Batch, t0: i64) -> i64 {
+        let made = self.next.customer - self.first_customer;
+        if made == 0 || self.rng.chance(0.25) {
+            let id = self.next.customer;
+            self.next.customer += 1;
+            let p = profile(self.seed, id);
+            b.customers.push(CustomerRow {
+                id,
+                name: p.name,
+                email: p.email,
+                phone: p.phone,
+                language: BANKS[p.lang].code,
+                timezone: p.timezone,
+                created_at: t0,
+            });
+            id
+        } else if self.rng.chance(0.5) {
+            self.rng.range(self.first_customer, self.next.customer)
+        } else {
+            // Recent customers are the likeliest to write again.
+            self.next.customer - 1 - self.rng.below(made.min(2000) as u64) as i64
+        }
+    }
+
+    fn conversation(&mut self, b: &mut Batch, t0: i64) {
+        let customer_id = self.customer(b, t0);
+        let p = profile(self.seed, customer_id);
+        let bank: &'static Bank = BANKS[p.lang];
+        let r = &mut self.rng;
+        let ti = r.below(bank.topics.len() as u64) as usize;
+        let topic: &'static Topic = &bank.topics[ti];
+        let order = r.range(100_000, 1_000_000).to_string();
+        let channel = CHANNELS[r.weighted(&CHANNELS.map(|c| c.1))].0;
+        let inbox_id = match channel {
+            "email" => self.setup.email_inbox,
+            "chat" => self.setup.chat_inbox,
+            "web" | "portal" => self.setup.web_inbox,
+            _ => self.setup.default_inbox,
+        };
+        let mut priority = PRIORITIES[r.weighted(&PRIORITIES.map(|c| c.1))].0;
+        let mut tags: Vec<&'static str> = vec![topic.tag];
+        if r.chance(0.06) {
+            tags.push("vip");
+        }
+        let target = status_for_age(r, self.now - t0);
+        let mut k = 1 + r.below(2 * self.avg_messages - 1);
+        let mut steps = vec![Step::In];
+        if target == "new" {
+            k = k.min(2);
+            steps.extend(std::iter::repeat_n(Step::In, k as usize - 1));
+        } else {
+            k = k.max(2);
+            let mut out = true;
+            while (steps.len() as u64) < k {
+                if r.chance(0.12) {
+                    steps.push(Step::Note);
+                } else {
+                    steps.push(if out { Step::Out } else { Step::In });
+                    out = !out;
+                }
+            }
+            let last_public = steps.iter().rposition(|s| *s != Step::Note).unwrap_or(0);
+            let has_out = steps.contains(&Step::Out);
+            if !has_out || (target != "open" && steps[last_public] == Step::In) {
+                // Replies, solving and waiting all need a last word from the desk.
+                let i = if last_public == 0 { steps.len() } else { last_public };
+                if i == steps.len() {
+                    steps.push(Step::Out);
+                } else {
+                    steps[i] = Step::Out;
+                }
+            }
+        }
+
+        let id = self.next.conversation;
+        self.next.conversation += 1;
+        let m0 = b.messages.len();
+        let e0 = b.events.len();
+        let subject = fill(r.pick(topic.subjects), &order, &p.name);
+        let mut c = ConversationRow {
+            id,
+            inbox_id,
+            customer_id,
+            subject,
+            status: "new",
+            priority,
+            channel,
+            assignee_id: None,
+            team_id: None,
+            tags: tags.clone(),
+            language: bank.code,
+            created_at: t0,
+            updated_at: t0,
+            first_response_at: None,
+            solved_at: None,
+            closed_at: None,
+            waiting_since: Some(t0),
+            reopen_count: 0,
+            transfer_count: 0,
+            message_count: 0,
+        };
+        let mut tl = Timeline {
+            conversation_id: id,
+            next_event: &mut self.next.event,
+            events: &mut b.events,
+        };
+        let (creator_kind, creator_id) = if channel == "phone" {
+            let a = &self.setup.agents[self.by_lang[p.lang][0]];
+            ("agent", Some(a.id))
+        } else {
+            ("system", None)
+        };
+        tl.add(
+            "created",
+            creator_kind,
+            creator_id,
+            serde_json::json!({"subject": c.subject, "channel": channel, "inbox_id": inbox_id,
+                "customer_id": customer_id, "priority": priority, "tags": tags})
+            .to_string(),
+            t0,
+        );
+
+        let mut msgs = Messages {
+            conversation_id: id,
+            next_message: &mut self.next.message,
+            messages: &mut b.messages,
+            email: channel == "email",
+            customer_domain: p.email.rsplit('@').next().unwrap_or("example.com").to_string(),
+        };
+        // The first message.
+        let mut text = String::with_capacity(400);
+        text.push_str(r.pick(bank.hello));
+        text.push_str("\n\n");
+        text.push_str(&fill(r.pick(topic.problems), &order, &p.name));
+        if r.chance(0.6) {
+            text.push_str(bank.sep);
+            text.push_str(r.pick(bank.details));
+        }
+        sign(&mut text, r.pick(bank.sign_off), &p.name);
+        let mid = msgs.customer(r, customer_id, &p, text, t0);
+        tl.add("message_added", "customer", Some(customer_id), message_data(mid, "in"), t0);
+        c.message_count = 1;
+
+        let mut t = t0;
+        let mut assignee: Option<usize> = None;
+        let urgency = match priority {
+            "urgent" => 0.2,
+            "high" => 0.5,
+            _ => 1.0,
+        };
+        if target == "new" && r.chance(0.3) {
+            t += r.range(MINUTE, 20 * MINUTE);
+            let a = self.by_lang[p.lang][r.below(self.by_lang[p.lang].len() as u64) as usize];
+            assign(&mut tl, &mut c, &self.setup, a, t);
+            assignee = Some(a);
+        }
+        let mut action_i = r.below(topic.actions.len() as u64) as usize;
+        for (si, step) in steps.iter().enumerate().skip(1) {
+            let r = &mut self.rng;
+            let next_step = steps.get(si + 1).copied();
+            let later_out = steps[si + 1..].contains(&Step::Out);
+            match step {
+                Step::In => {
+                    t += r.range(30 * MINUTE, 2 * DAY);
+                    let mut text = String::with_capacity(300);
+                    if target == "new" {
+                        text.push_str(r.pick(bank.hello));
+                        text.push_str("\n\n");
+                        text.push_str(r.pick(bank.details));
+                    } else if later_out || target == "open" {
+                        text.push_str(r.pick(bank.still));
+                    } else {
+                        text.push_str(r.pick(bank.thanks));
+                    }
+                    sign(&mut text, r.pick(bank.sign_off), &p.name);
+                    let mid = msgs.customer(r, customer_id, &p, text, t);
+                    tl.add("message_added", "customer", Some(customer_id), message_data(mid, "in"), t);
+                    c.message_count += 1;
+                    c.waiting_since.get_or_insert(t);
+                    if matches!(c.status, "pending" | "solved") {
+                        if c.status == "solved" {
+                            c.reopen_count += 1;
+                        }
+                        status(&mut tl, &mut c, "open", "customer", Some(customer_id), t);
+                    }
+                }
+                Step::Note => {
+                    t += r.range(5 * MINUTE, HOUR);
+                    let a = match assignee {
+                        Some(a) => a,
+                        None => self.by_lang[p.lang][0],
+                    };
+                    let agent = &self.setup.agents[a];
+                    let mid = msgs.agent(agent, r.pick(bank.notes).to_string(), true, t);
+                    tl.add("note_added", "agent", Some(agent.id), message_data(mid, "out"), t);
+                    c.message_count += 1;
+                }
+                Step::Out => {
+                    t += (r.range(10 * MINUTE, 8 * HOUR) as f64 * urgency) as i64;
+                    let a = match assignee {
+                        Some(a) => a,
+                        None => {
+                            let a = pick_agent(r, &self.by_lang[p.lang], &self.setup.agents, None);
+                            assign(&mut tl, &mut c, &self.setup, a, t - MINUTE);
+                            assignee = Some(a);
+                            a
+                        }
+                    };
+                    let agent = self.setup.agents[a].clone();
+                    let mut text = String::with_capacity(500);
+                    text.push_str(&fill(r.pick(bank.agent_hello), &order, &p.name));
+                    text.push_str("\n\n");
+                    if c.first_response_at.is_none() {
+                        text.push_str(r.pick(bank.agent_ack));
+                        text.push_str(bank.sep);
+                    }
+                    text.push_str(&fill(topic.actions[action_i % topic.actions.len()], &order, &p.name));
+                    action_i += 1;
+                    sign(&mut text, r.pick(bank.agent_bye), &agent.name);
+                    let mid = msgs.agent(&agent, text, false, t);
+                    tl.add("message_added", "agent", Some(agent.id), message_data(mid, "out"), t);
+                    c.message_count += 1;
+                    c.first_response_at.get_or_insert(t);
+                    c.waiting_since = None;
+                    if c.status == "new" {
+                        status(&mut tl, &mut c, "open", "agent", Some(agent.id), t);
+                    }
+                    if r.chance(0.04) {
+                        let to = match priority {
+                            "low" | "normal" => "high",
+                            _ => "normal",
+                        };
+                        tl.add(
+                            "priority_changed",
+                            "agent",
+                            Some(agent.id),
+                            format!(r#"{{"from":"{priority}","to":"{to}"}}"#),
+                            t + 1000,
+                        );
+                        priority = to;
+                        c.priority = to;
+                    }
+                    if r.chance(0.05) && !c.tags.contains(&"follow-up") {
+                        c.tags.push("follow-up");
+                        tl.add(
+                            "tags_changed",
+                            "agent",
+                            Some(agent.id),
+                            serde_json::json!({"added": ["follow-up"], "removed": [], "tags": c.tags})
+                                .to_string(),
+                            t + 2000,
+                        );
+                    }
+                    if next_step == Some(Step::In) {
+                        if r.chance(0.06) {
+                            // Solved too early: the customer's answer reopens it.
+                            c.solved_at = Some(t + 3000);
+                            c.waiting_since = None;
+                            status(&mut tl, &mut c, "solved", "agent", Some(agent.id), t + 3000);
+                        } else if r.chance(0.35) {
+                            c.waiting_since = None;
+                            status(&mut tl, &mut c, "pending", "agent", Some(agent.id), t + 3000);
+                        }
+                    }
+                    if later_out && r.chance(0.03) {
+                        let to = pick_agent(r, &self.by_lang[p.lang], &self.setup.agents, Some(agent.id));
+                        if to != a {
+                            let reason = fill(r.pick(bank.reasons), &order, &p.name);
+                            let to_agent = &self.setup.agents[to];
+                            tl.add(
+                                "transferred",
+                                "agent",
+                                Some(self.setup.supervisor_id),
+                                serde_json::json!({"from": agent.id, "to": to_agent.id, "reason": reason})
+                                    .to_string(),
+                                t + 4000,
+                            );
+                            c.transfer_count += 1;
+                            c.assignee_id = Some(to_agent.id);
+                            assignee = Some(to);
+                        }
+                    }
+                }
+            }
+        }
+        let r = &mut self.rng;
+        let closer = assignee.map(|a| self.setup.agents[a].id);
+        match target {
+            "pending" if c.status == "open" => {
+                t += r.range(MINUTE, 10 * MINUTE);
+                c.waiting_since = None;
+                status(&mut tl, &mut c, "pending", "agent", closer, t);
+            }
+            "solved" | "closed" => {
+                if c.status != "solved" {
+                    t += r.range(MINUTE, HOUR);
+                    c.solved_at = Some(t);
+                    c.waiting_since = None;
+                    status(&mut tl, &mut c, "solved", "agent", closer, t);
+                }
+                if target == "closed" {
+                    t += r.range(3 * DAY, 7 * DAY);
+                    c.closed_at = Some(t);
+                    if r.chance(0.5) {
+                        status(&mut tl, &mut c, "closed", "customer", Some(customer_id), t);
+                    } else {
+                        status(&mut tl, &mut c, "closed", "system", None, t);
+                    }
+                }
+            }
+            _ => {}
+        }
+        c.updated_at = tl.events.last().map_or(t, |e| e.created_at.max(t));
+
+        // Recent conversations cannot end in the future: squeeze their story.
+        if t > self.now {
+            let f = (self.now - t0) as f64 / (t - t0) as f64;
+            let squeeze = |x: i64| t0 + ((x - t0) as f64 * f) as i64;
+            for m in &mut b.messages[m0..] {
+                m.created_at = squeeze(m.created_at);
+            }
+            for e in &mut b.events[e0..] {
+                e.created_at = squeeze(e.created_at);
+            }
+            c.updated_at = squeeze(c.updated_at);
+            c.first_response_at = c.first_response_at.map(squeeze);
+            c.solved_at = c.solved_at.map(squeeze);
+            c.closed_at = c.closed_at.map(squeeze);
+            c.waiting_since = c.waiting_since.map(squeeze);
+        }
+        for tag in &c.tags {
+            b.tags.push((id, tag));
+        }
+        b.conversations.push(c);
+    }
+}
+
+/// An agent for a conversation in language pool `pool`, other than `not`
+/// when there is a choice.
+fn pick_agent(r: &mut Rng, pool: &[usize], agents: &[Agent], not: Option<i64>) -> usize {
+    let at = r.below(pool.len() as u64) as usize;
+    let i = pool[at];
+    if Some(agents[i].id) == not && pool.len() > 1 {
+        pool[(at + 1) % pool.len()]
+    } else {
+        i
+    }
+}
+
+fn sign(text: &mut String, closing: &str, name: &str) {
+    text.push_str("\n\n");
+    text.push_str(closing);
+    text.push('\n');
+    text.push_str(name);
+}
+
+fn message_data(mid: i64, direction: &str) -> String {
+    format!(r#"{{"message_id":{mid},"direction":"{direction}","attachments":0}}"#)
+}
+
+fn assign(tl: &mut Timeline<'_>, c: &mut ConversationRow, setup: &Setup, a: usize, t: i64) {
+    let agent = &setup.agents[a];
+    // Routing hands most conversations out; some agents pick their own.
+    tl.add(
+        "assigned",
+        "system",
+        None,
+        format!(r#"{{"from":null,"to":{},"reason":null}}"#, agent.id),
+        t,
+    );
+    let billing = matches!(c.tags.first(), Some(&"billing" | &"refund")) && agent.billing;
+    let team = if billing {
+        setup.billing_team_id
+    } else {
+        agent.team_id
+    };
+    tl.add(
+        "team_changed",
+        "system",
+        None,
+        format!(r#"{{"from":null,"to":{team}}}"#),
+        t,
+    );
+    c.assignee_id = Some(agent.id);
+    c.team_id = Some(team);
+}
+
+fn status(
+    tl: &mut Timeline<'_>,
+    c: &mut ConversationRow,
+    to: &'static str,
+    actor_kind: &'static str,
+    actor_id: Option<i64>,
+    t: i64,
+) {
+    tl.add(
+        "status_changed",
+        actor_kind,
+        actor_id,
+        format!(r#"{{"from":"{}","to":"{to}"}}"#, c.status),
+        t,
+    );
+    c.status = to;
+}
+
+struct Timeline<'a> {
+    conversation_id: i64,
+    next_event: &'a mut i64,
+    events: &'a mut Vec<EventRow>,
+}
+
+impl Timeline<'_> {
+    fn add(
+        &mut self,
+        kind: &'static str,
+        actor_kind: &'static str,
+        actor_id: Option<i64>,
+        data: String,
+        t: i64,
+    ) {
+        let id = *self.next_event;
+        *self.next_event += 1;
+        self.events.push(EventRow {
+            id,
+            conversation_id: self.conversation_id,
+            kind,
+            actor_kind,
+            actor_id,
+            data,
+            created_at: t,
+        });
+    }
+}
+
+struct Messages<'a> {
+    conversation_id: i64,
+    next_message: &'a mut i64,
+    messages: &'a mut Vec<MessageRow>,
+    email: bool,
+    customer_domain: String,
+}
+
+impl Messages<'_> {
+    fn take_id(&mut self) -> i64 {
+        let id = *self.next_message;
+        *self.next_message += 1;
+        id
+    }
+
+    fn customer(&mut self, r: &mut Rng, customer_id: i64, p: &Profile, text: String, t: i64) -> i64 {
+        let id = self.take_id();
+        let message_id = self.email.then(|| {
+            let mut s = String::with_capacity(48);
+            // The id part keeps Message-IDs unique (the column is unique).
+            let _ = write!(s, "<{:012x}.{id}@{}>", r.next_u64() >> 16, self.customer_domain);
+            s
+        });
+        self.messages.push(MessageRow {
+            id,
+            conversation_id: self.conversation_id,
+            direction: "in",
+            internal: false,
+            author_kind: "customer",
+            author_id: customer_id,
+            author_name: p.name.clone(),
+            author_email: Some(p.email.clone()),
+            text,
+            message_id,
+            delivery_status: None,
+            created_at: t,
+        });
+        id
+    }
+
+    fn agent(&mut self, agent: &Agent, text: String, internal: bool, t: i64) -> i64 {
+        let id = self.take_id();
+        let public_mail = self.email && !internal;
+        self.messages.push(MessageRow {
+            id,
+            conversation_id: self.conversation_id,
+            direction: "out",
+            internal,
+            author_kind: "agent",
+            author_id: agent.id,
+            author_name: agent.name.clone(),
+            author_email: None,
+            text,
+            message_id: public_mail
+                .then(|| format!("<tend.{}.{id}@tend-demo.example>", self.conversation_id)),
+            // Already sent: demo replies must never be mailed by the outbox.
+            delivery_status: public_mail.then_some("sent"),
+            created_at: t,
+        });
+        id
+    }
+}

@@ -1,0 +1,449 @@
+//! The email channel through the inbound webhook: creation, threading by
+//! each header and by the subject token, duplicates, noise, bounces, limits.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::on_both_backends;
+use crate::support::TestApp;
+
+on_both_backends!(
+    mail_creates_threads_and_deduplicates,
+    noise_never_creates_conversations,
+    oversize_and_unreadable_mail_is_quarantined_not_lost,
+    replies_go_out_through_the_outbox_with_threading_headers,
+);
+
+/// A plain UTF-8 message.
+fn mail(from: &str, subject: &str, message_id: &str, extra_headers: &str, body: &str) -> Vec<u8> {
+    format!(
+        "From: {from}\r\nTo: support@example.com\r\nSubject: {subject}\r\nMessage-ID: <{message_id}>\r\n\
+         Date: Mon, 23 Nov 2026 10:00:00 +0900\r\nMIME-Version: 1.0\r\n{extra_headers}\
+         Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n{body}\r\n"
+    )
+    .into_bytes()
+}
+
+async fn deliver(app: &TestApp, inbox: i64, raw: Vec<u8>) -> (StatusCode, Value) {
+    let r = app
+        .client
+        .post(format!(
+            "{}/api/v1/inbound/email?inbox_id={inbox}",
+            app.base
+        ))
+        .bearer_auth(&app.admin)
+        .header("content-type", "message/rfc822")
+        .body(raw)
+        .send()
+        .await
+        .unwrap();
+    let s = r.status();
+    (s, r.json().await.unwrap_or(Value::Null))
+}
+
+async fn mail_creates_threads_and_deduplicates(app: &TestApp) {
+    let inbox = app.inbox("email", Some("support@example.com")).await;
+    let raw = mail(
+        "=?UTF-8?B?5bGx55SwIOeUsee0gA==?= <Yuki@Example.JP>",
+        "=?UTF-8?B?6KuL5rGC5pu444Gr44Gk44GE44Gm?=",
+        "first@example.jp",
+        "",
+        "請求書が届いていません。確認をお願いします。",
+    );
+    let (s, o) = deliver(app, inbox, raw.clone()).await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{o}");
+    assert_eq!(o["outcome"], "created");
+    let id = o["conversation_id"].as_i64().unwrap();
+    let (_, c) = app
+        .get(&format!("/api/v1/conversations/{id}"), &app.admin)
+        .await;
+    assert_eq!(c["subject"], "請求書について");
+    assert_eq!(c["channel"], "email");
+    assert_eq!(c["inbox_id"], inbox);
+    assert_eq!(c["customer"]["email"], "yuki@example.jp");
+    assert_eq!(c["customer"]["name"], "山田 由紀");
+    assert_eq!(c["language"], "ja");
+    let (_, msgs) = app
+        .get(&format!("/api/v1/conversations/{id}/messages"), &app.admin)
+        .await;
+    assert_eq!(
+        msgs["items"][0]["text"].as_str().unwrap().trim(),
+        "請求書が届いていません。確認をお願いします。"
+    );
+    assert_eq!(msgs["items"][0]["message_id"], "first@example.jp");
+
+    // The same message again changes nothing.
+    let (_, o) = deliver(app, inbox, raw).await;
+    assert_eq!(o["outcome"], "duplicate");
+    assert_eq!(o["conversation_id"], id);
+
+    // Threaded by In-Reply-To, by References, and by our subject token.
+    let (_, o) = deliver(
+        app,
+        inbox,
+        mail(
+            "yuki@example.jp",
+            "Re: 請求書について",
+            "second@example.jp",
+            "In-Reply-To: <first@example.jp>\r\n",
+            "追記です。",
+        ),
+    )
+    .await;
+    assert_eq!(
+        (o["outcome"].as_str(), o["conversation_id"].as_i64()),
+        (Some("appended"), Some(id))
+    );
+    let (_, o) = deliver(
+        app,
+        inbox,
+        mail(
+            "yuki@example.jp",
+            "Re: x",
+            "third@example.jp",
+            "References: <unknown@x> <second@example.jp>\r\n",
+            "さらに追記。",
+        ),
+    )
+    .await;
+    assert_eq!(
+        (o["outcome"].as_str(), o["conversation_id"].as_i64()),
+        (Some("appended"), Some(id))
+    );
+    let (_, o) = deliver(
+        app,
+        inbox,
+        mail(
+            "yuki@example.jp",
+            &format!("Re: 請求書について [#{id}]"),
+            "fourth@example.jp",
+            "",
+            "番号で届きました。",
+        ),
+    )
+    .await;
+    assert_eq!(
+        (o["outcome"].as_str(), o["conversation_id"].as_i64()),
+        (Some("appended"), Some(id))
+    );
+
+    // A token from someone who is not the customer does not thread, and a
+    // same subject alone never threads.
+    let (_, o) = deliver(
+        app,
+        inbox,
+        mail(
+            "stranger@example.org",
+            &format!("Re: [#{id}]"),
+            "fifth@example.org",
+            "",
+            "hi",
+        ),
+    )
+    .await;
+    assert_eq!(o["outcome"], "created");
+    assert_ne!(o["conversation_id"].as_i64(), Some(id));
+    let (_, o) = deliver(
+        app,
+        inbox,
+        mail(
+            "yuki@example.jp",
+            "請求書について",
+            "sixth@example.jp",
+            "",
+            "別件です。",
+        ),
+    )
+    .await;
+    assert_eq!(o["outcome"], "created");
+    assert_ne!(o["conversation_id"].as_i64(), Some(id));
+
+    let (_, c) = app
+        .get(&format!("/api/v1/conversations/{id}"), &app.admin)
+        .await;
+    assert_eq!(c["message_count"], 4);
+
+    // A customer reply reopens a solved conversation.
+    app.patch(
+        &format!("/api/v1/conversations/{id}"),
+        &app.admin,
+        json!({"status": "solved"}),
+    )
+    .await;
+    let (_, o) = deliver(
+        app,
+        inbox,
+        mail(
+            "yuki@example.jp",
+            "Re: 請求書について",
+            "seventh@example.jp",
+            "In-Reply-To: <fourth@example.jp>\r\n",
+            "まだ解決していません。",
+        ),
+    )
+    .await;
+    assert_eq!(o["outcome"], "appended");
+    let (_, c) = app
+        .get(&format!("/api/v1/conversations/{id}"), &app.admin)
+        .await;
+    assert_eq!(
+        (c["status"].as_str(), c["reopen_count"].as_i64()),
+        (Some("open"), Some(1))
+    );
+
+    // After closing, a reply starts a follow-up conversation.
+    app.patch(
+        &format!("/api/v1/conversations/{id}"),
+        &app.admin,
+        json!({"status": "solved"}),
+    )
+    .await;
+    app.patch(
+        &format!("/api/v1/conversations/{id}"),
+        &app.admin,
+        json!({"status": "closed"}),
+    )
+    .await;
+    let (_, o) = deliver(
+        app,
+        inbox,
+        mail(
+            "yuki@example.jp",
+            "Re: 請求書について",
+            "eighth@example.jp",
+            "In-Reply-To: <seventh@example.jp>\r\n",
+            "もう一度。",
+        ),
+    )
+    .await;
+    assert_eq!(o["outcome"], "created");
+    let follow = o["conversation_id"].as_i64().unwrap();
+    let (_, ev) = app
+        .get(
+            &format!("/api/v1/conversations/{follow}/events"),
+            &app.admin,
+        )
+        .await;
+    assert_eq!(ev["items"][0]["data"]["follow_up_of"], id);
+}
+
+async fn noise_never_creates_conversations(app: &TestApp) {
+    let inbox = app.inbox("email", Some("support@example.com")).await;
+    let before = app.rows("conversations").await;
+    let noisy = [
+        "Auto-Submitted: auto-replied\r\n",
+        "X-Autoreply: yes\r\n",
+        "X-Autorespond: vacation\r\n",
+        "Precedence: bulk\r\n",
+        "Precedence: list\r\n",
+    ];
+    for (i, h) in noisy.iter().enumerate() {
+        let (s, o) = deliver(
+            app,
+            inbox,
+            mail(
+                "robot@example.com",
+                "Out of office",
+                &format!("auto{i}@example.com"),
+                h,
+                "I am away.",
+            ),
+        )
+        .await;
+        assert_eq!(s, StatusCode::ACCEPTED);
+        assert_eq!(o["outcome"], "ignored", "{h}: {o}");
+        assert!(
+            o["reason"].as_str().unwrap().contains("auto-generated"),
+            "{o}"
+        );
+    }
+    // Our own address writing to us is a loop.
+    let (_, o) = deliver(
+        app,
+        inbox,
+        mail("support@example.com", "Loop", "own@example.com", "", "x"),
+    )
+    .await;
+    assert_eq!(o["outcome"], "ignored");
+    assert_eq!(
+        app.rows("conversations").await,
+        before,
+        "no conversation for noise"
+    );
+    assert_eq!(
+        app.rows("mail_log").await,
+        6,
+        "every ignored message is logged with its reason"
+    );
+
+    // Loop protection: one sender may not flood us.
+    let mut last = Value::Null;
+    for i in 0..31 {
+        let (_, o) = deliver(
+            app,
+            inbox,
+            mail(
+                "flood@example.com",
+                &format!("n{i}"),
+                &format!("flood{i}@example.com"),
+                "",
+                "x",
+            ),
+        )
+        .await;
+        last = o;
+    }
+    assert_eq!(last["outcome"], "quarantined", "{last}");
+}
+
+async fn oversize_and_unreadable_mail_is_quarantined_not_lost(app: &TestApp) {
+    let inbox = app.inbox("email", Some("support@example.com")).await;
+    // The test configuration allows 2,000,000 bytes.
+    let big = mail(
+        "big@example.com",
+        "Big",
+        "big@example.com",
+        "",
+        &"x".repeat(2_100_000),
+    );
+    let big_len = big.len();
+    let (s, o) = deliver(app, inbox, big).await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{o}");
+    assert_eq!(o["outcome"], "quarantined");
+    assert!(o["reason"].as_str().unwrap().contains("limit"), "{o}");
+    let (sha,): (String,) =
+        sqlx::query_as("SELECT raw_sha256 FROM mail_log WHERE outcome = 'quarantined'")
+            .fetch_one(app.st.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        app.st.files.get(&sha).await.unwrap().len(),
+        big_len,
+        "the raw message is kept whole"
+    );
+
+    let (s, o) = deliver(app, inbox, b"\x00\x01 this is not mail at all".to_vec()).await;
+    assert_eq!(s, StatusCode::ACCEPTED);
+    assert!(matches!(o["outcome"].as_str(), Some("quarantined")), "{o}");
+
+    let r = app
+        .client
+        .post(format!(
+            "{}/api/v1/inbound/email?inbox_id={inbox}",
+            app.base
+        ))
+        .bearer_auth(&app.admin)
+        .header("content-type", "text/plain")
+        .body("x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let (s, _) = deliver(
+        app,
+        999_999,
+        mail("a@example.com", "x", "x@example.com", "", "x"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+async fn replies_go_out_through_the_outbox_with_threading_headers(app: &TestApp) {
+    let inbox = app.inbox("email", Some("suport@example.cat")).await;
+    let (_, o) = deliver(
+        app,
+        inbox,
+        mail(
+            "jordi@example.cat",
+            "Consulta sobre la factura",
+            "q1@example.cat",
+            "",
+            "Bon dia, no trobo la factura.",
+        ),
+    )
+    .await;
+    let id = o["conversation_id"].as_i64().unwrap();
+    let (s, m) = app
+        .post(
+            &format!("/api/v1/conversations/{id}/messages"),
+            &app.admin,
+            json!({"text": "Hola Jordi, t'adjuntem la factura."}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{m}");
+    assert_eq!(m["delivery_status"], "queued");
+    let our_id = m["message_id"]
+        .as_str()
+        .expect("the reply has a Message-ID")
+        .to_string();
+
+    let (raw_sha, rcpt): (String, String) =
+        sqlx::query_as("SELECT raw_sha256, rcpt FROM outbox WHERE message_id = $1")
+            .bind(m["id"].as_i64().unwrap())
+            .fetch_one(app.st.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(rcpt, "[\"jordi@example.cat\"]");
+    let raw = String::from_utf8(app.st.files.get(&raw_sha).await.unwrap()).unwrap();
+    assert!(raw.contains(&format!("Message-ID: <{our_id}>")), "{raw}");
+    assert!(raw.contains("In-Reply-To: <q1@example.cat>"), "{raw}");
+    assert!(raw.contains("References: <q1@example.cat>"), "{raw}");
+    assert!(raw.contains(&format!("[#{id}]")), "{raw}");
+    assert!(
+        raw.contains("Reply-To: <suport@example.cat>")
+            || raw.contains("Reply-To: suport@example.cat"),
+        "{raw}"
+    );
+
+    // The customer's answer to our reply threads back.
+    let (_, o) = deliver(
+        app,
+        inbox,
+        mail(
+            "jordi@example.cat",
+            "Re: Consulta",
+            "q2@example.cat",
+            &format!("In-Reply-To: <{our_id}>\r\n"),
+            "Gràcies!",
+        ),
+    )
+    .await;
+    assert_eq!(
+        (o["outcome"].as_str(), o["conversation_id"].as_i64()),
+        (Some("appended"), Some(id))
+    );
+
+    // A bounce of our reply marks it failed, visibly.
+    let bounce = format!(
+        "From: MAILER-DAEMON@example.cat\r\nTo: suport@example.cat\r\nSubject: Undelivered Mail Returned to Sender\r\n\
+         Message-ID: <bounce1@example.cat>\r\nAuto-Submitted: auto-replied\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\r\n\
+         --b\r\nContent-Type: text/plain\r\n\r\nDelivery failed.\r\n\
+         --b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.cat\r\n\r\n\
+         Final-Recipient: rfc822; jordi@example.cat\r\nAction: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 no such user\r\n\r\n\
+         --b\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: <{our_id}>\r\nSubject: x\r\n\r\n--b--\r\n"
+    );
+    let (_, o) = deliver(app, inbox, bounce.into_bytes()).await;
+    assert_eq!(o["outcome"], "ignored", "{o}");
+    let (_, msgs) = app
+        .get(&format!("/api/v1/conversations/{id}/messages"), &app.admin)
+        .await;
+    let ours = msgs["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["message_id"] == our_id.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(ours["delivery_status"], "failed");
+    let (_, ev) = app
+        .get(&format!("/api/v1/conversations/{id}/events"), &app.admin)
+        .await;
+    assert!(
+        ev["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == "delivery_failed")
+    );
+}

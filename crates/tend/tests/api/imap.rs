@@ -1,0 +1,281 @@
+//! IMAP against a real Dovecot (from Debian), started on a loopback port for
+//! each test with its own configuration, users and maildirs.
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::binary::{Env, signal, sigterm, wait_exit};
+use crate::on_both_backends;
+use crate::support::TestApp;
+
+/// A running Dovecot with one user `support` / `secret`.
+pub struct Dovecot {
+    pub port: u16,
+    child: Child,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Dovecot {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Dovecot {
+    pub fn start() -> Dovecot {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        for sub in ["run", "state", "mail", "home"] {
+            std::fs::create_dir_all(d.join(sub)).unwrap();
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        std::fs::write(d.join("users"), "support:{PLAIN}secret::::::\n").unwrap();
+        let conf = format!(
+            "protocols = imap\nlisten = 127.0.0.1\nbase_dir = {d}/run\nstate_dir = {d}/state\nlog_path = {d}/dovecot.log\n\
+             ssl = no\ndisable_plaintext_auth = no\nauth_mechanisms = plain login\nmail_location = maildir:{d}/mail/%u\n\
+             first_valid_uid = 1\npassdb {{\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u {d}/users\n}}\n\
+             userdb {{\n  driver = static\n  args = uid=dovecot gid=dovecot home={d}/home/%u\n}}\n\
+             service imap-login {{\n  inet_listener imap {{\n    address = 127.0.0.1\n    port = {port}\n  }}\n  inet_listener imaps {{\n    port = 0\n  }}\n}}\n\
+             service stats {{\n  unix_listener stats-reader {{\n    mode = 0666\n  }}\n  unix_listener stats-writer {{\n    mode = 0666\n  }}\n}}\n",
+            d = d.display()
+        );
+        std::fs::write(d.join("dovecot.conf"), conf).unwrap();
+        let ok = Command::new("chown")
+            .args(["-R", "dovecot:dovecot"])
+            .arg(d.join("mail"))
+            .arg(d.join("home"))
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "chown for dovecot");
+        let child = Command::new("dovecot")
+            .args(["-F", "-c"])
+            .arg(d.join("dovecot.conf"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Dovecot must be installed (scripts/test installs dovecot-imapd)");
+        let start = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "Dovecot did not start; see {}/dovecot.log",
+                d.display()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Dovecot {
+            port,
+            child,
+            _dir: dir,
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("imap://support:secret@127.0.0.1:{}/INBOX", self.port)
+    }
+
+    /// Appends messages to INBOX over IMAP.
+    pub async fn append(&self, messages: &[Vec<u8>]) {
+        let tcp = tokio::net::TcpStream::connect(("127.0.0.1", self.port))
+            .await
+            .unwrap();
+        let mut client = async_imap::Client::new(tcp);
+        client.read_response().await.unwrap();
+        let mut session = client
+            .login("support", "secret")
+            .await
+            .map_err(|(e, _)| e)
+            .unwrap();
+        for m in messages {
+            session.append("INBOX", None, None, m).await.unwrap();
+        }
+        session.logout().await.unwrap();
+    }
+}
+
+fn message(i: usize) -> Vec<u8> {
+    format!(
+        "From: =?ISO-2022-JP?B?GyRCOzNFRBsoQg==?= <kunde{i}@example.jp>\r\nTo: support@example.com\r\n\
+         Subject: IMAP {i} =?UTF-8?B?44GK5ZWP44GE5ZCI44KP44Gb?=\r\nMessage-ID: <imap-{i}@example.jp>\r\n\
+         Date: Mon, 23 Nov 2026 10:00:00 +0900\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n\
+         メール {i} 本文です。\r\n"
+    )
+    .into_bytes()
+}
+
+on_both_backends!(imap_messages_become_conversations_once);
+
+async fn imap_messages_become_conversations_once(app: &TestApp) {
+    let dovecot = Dovecot::start();
+    let inbox = app.inbox("email", Some("support@example.com")).await;
+    let msgs: Vec<Vec<u8>> = (0..5).map(message).collect();
+    dovecot.append(&msgs).await;
+    let n = tend::channels::email::imap::poll_inbox(&app.st, inbox, &dovecot.url())
+        .await
+        .unwrap();
+    assert_eq!(n, 5);
+    let (_, list) = app.get("/api/v1/conversations?limit=200", &app.admin).await;
+    let items = list["items"].as_array().unwrap();
+    assert_eq!(items.len(), 5);
+    let subjects: Vec<&str> = items
+        .iter()
+        .map(|c| c["subject"].as_str().unwrap())
+        .collect();
+    assert!(subjects.contains(&"IMAP 3 お問い合わせ"), "{subjects:?}");
+    assert_eq!(
+        items[0]["customer"]["name"], "山田",
+        "ISO-2022-JP display name decoded"
+    );
+    // A second poll finds nothing new; a new message is picked up alone.
+    assert_eq!(
+        tend::channels::email::imap::poll_inbox(&app.st, inbox, &dovecot.url())
+            .await
+            .unwrap(),
+        0
+    );
+    dovecot.append(&[message(5)]).await;
+    assert_eq!(
+        tend::channels::email::imap::poll_inbox(&app.st, inbox, &dovecot.url())
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(app.rows("conversations").await, 6);
+    // A wrong password is an error, not a silent nothing.
+    let bad = dovecot.url().replace("secret", "wrong");
+    assert!(
+        tend::channels::email::imap::poll_inbox(&app.st, inbox, &bad)
+            .await
+            .is_err()
+    );
+}
+
+async fn new_count(client: &reqwest::Client, url: &str, token: &str) -> i64 {
+    let v: Value = client
+        .get(format!("{url}/api/v1/conversations/counts"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    v["new"].as_i64().unwrap()
+}
+
+async fn kill_9_mid_poll_ingests_each_message_once(postgres: bool) {
+    let Some(env) = Env::new(postgres).await else {
+        return;
+    };
+    let dovecot = Dovecot::start();
+    let total = 300;
+    let msgs: Vec<Vec<u8>> = (0..total).map(message).collect();
+    dovecot.append(&msgs).await;
+    let token = env.admin_token();
+    let (code, _, err) = env.run(
+        &[
+            "admin",
+            "create-inbox",
+            "--kind",
+            "email",
+            "--address",
+            "support@example.com",
+            "--imap-url",
+            &dovecot.url(),
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+
+    let client = reqwest::Client::new();
+    let (mut child, url) = env.serve();
+    // Wait (bounded) until the poller is part-way through, then kill -9.
+    let start = Instant::now();
+    loop {
+        let n = new_count(&client, &url, &token).await;
+        if n >= 20 {
+            assert!(
+                n < total as i64,
+                "the poll finished before the kill; make the mailbox larger"
+            );
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "the IMAP poller made no progress"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    signal(&child, "KILL");
+    let _ = child.wait();
+
+    let (mut child, url) = env.serve();
+    let start = Instant::now();
+    while new_count(&client, &url, &token).await < total as i64 {
+        assert!(
+            start.elapsed() < Duration::from_secs(180),
+            "not every message arrived after the restart"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let list: Value = client
+        .get(format!("{url}/api/v1/conversations?limit=200"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut seen: Vec<String> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["subject"].as_str().unwrap().to_string())
+        .collect();
+    let mut cursor = list["next_cursor"].as_str().map(str::to_string);
+    while let Some(c) = cursor {
+        let page: Value = client
+            .get(format!("{url}/api/v1/conversations?limit=200&cursor={c}"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        seen.extend(
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["subject"].as_str().unwrap().to_string()),
+        );
+        cursor = page["next_cursor"].as_str().map(str::to_string);
+    }
+    seen.sort();
+    let before = seen.len();
+    seen.dedup();
+    assert_eq!(before, seen.len(), "a message was ingested twice");
+    assert_eq!(seen.len(), total, "every message exactly once");
+    sigterm(&child);
+    assert_eq!(wait_exit(&mut child), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_mid_poll_ingests_each_message_once_sqlite() {
+    kill_9_mid_poll_ingests_each_message_once(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_mid_poll_ingests_each_message_once_postgres() {
+    kill_9_mid_poll_ingests_each_message_once(true).await;
+}
