@@ -12,6 +12,9 @@ ALTER TABLE messages ADD COLUMN notes TEXT;
 DROP INDEX messages_message_id;
 CREATE UNIQUE INDEX messages_message_id ON messages(message_id) WHERE message_id IS NOT NULL;
 
+-- Loop protection counts recent mail per sender.
+CREATE INDEX messages_author_email ON messages(author_email, created_at) WHERE direction = 'in';
+
 -- Per-inbox channel settings.
 ALTER TABLE inboxes ADD COLUMN ack_enabled BIGINT NOT NULL DEFAULT 0;
 

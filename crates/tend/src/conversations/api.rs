@@ -29,6 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_conversation, update_conversation))
         .routes(routes!(list_messages, add_message))
         .routes(routes!(list_events))
+        .routes(routes!(raw_message))
 }
 
 /// Filters of `GET /conversations`.
@@ -380,4 +381,39 @@ async fn list_events(
 ) -> Result<axum::Json<Page<Event>>> {
     let (items, more) = service::events(&st, &auth.0, id, p.cursor()?, p.limit()?).await?;
     Ok(axum::Json(Page::new(items, more, |e| e.id)))
+}
+
+/// The original email of a message, exactly as received (`message/rfc822`).
+#[utoipa::path(get, path = "/conversations/{id}/messages/{message_id}/raw", tag = "conversations",
+    params(("id" = i64, Path, description = "Conversation id"), ("message_id" = i64, Path, description = "Message id")),
+    responses(
+        (status = 200, description = "The .eml file", content_type = "message/rfc822"),
+        (status = 401, description = "No or bad token"),
+        (status = 404, description = "No such message with an original, or not visible"),
+    ))]
+async fn raw_message(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath((id, message_id)): ApiPath<(i64, i64)>,
+) -> Result<Response> {
+    use axum::http::HeaderValue;
+    use axum::response::IntoResponse as _;
+    let sha = service::raw_message(&st, &auth.0, id, message_id).await?;
+    let bytes = st.files.get(&sha).await?;
+    let mut resp = bytes.into_response();
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("message/rfc822"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"message-{message_id}.eml\""
+    )) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    Ok(resp)
 }

@@ -206,8 +206,22 @@ async fn record_in(
         },
     )
     .await?;
+    // Inline images: `cid:` references now point at the stored files.
+    let mut html = m.html.clone();
     for f in &m.attachments {
-        repo::insert_attachment(c, mid, f, now).await?;
+        let aid = repo::insert_attachment(c, mid, f, now).await?;
+        if let (Some(h), Some(cid)) = (html.as_mut(), f.content_id.as_deref()) {
+            let cid = cid.trim_start_matches('<').trim_end_matches('>');
+            *h = h.replace(
+                &format!("\"cid:{cid}\""),
+                &format!("\"/api/v1/attachments/{aid}\""),
+            );
+        }
+    }
+    if html != m.html
+        && let Some(h) = &html
+    {
+        repo::set_message_html(c, mid, h).await?;
     }
     tl.add(
         c,

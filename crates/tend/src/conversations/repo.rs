@@ -649,3 +649,35 @@ pub(super) async fn events(
         })
         .collect())
 }
+
+/// The original .eml of a message in a conversation the viewer may see.
+pub(super) async fn raw_of_message(
+    c: &mut AnyConnection,
+    viewer: &Viewer,
+    conversation_id: i64,
+    message_id: i64,
+) -> Result<Option<String>> {
+    let mut sql = Sql::new(
+        "SELECT m.raw_sha256 FROM messages m JOIN conversations c ON c.id = m.conversation_id \
+         WHERE m.raw_sha256 IS NOT NULL AND m.id = ",
+    );
+    sql.bind(message_id)
+        .push(" AND c.id = ")
+        .bind(conversation_id);
+    viewer.restrict_inboxes(&mut sql, "c.inbox_id");
+    let row: Option<(String,)> = sql.query_as().fetch_optional(c).await?;
+    Ok(row.map(|r| r.0))
+}
+
+pub(super) async fn set_message_html(
+    c: &mut AnyConnection,
+    message_id: i64,
+    html: &str,
+) -> Result<()> {
+    sqlx::query("UPDATE messages SET html = $1 WHERE id = $2")
+        .bind(html)
+        .bind(message_id)
+        .execute(c)
+        .await?;
+    Ok(())
+}

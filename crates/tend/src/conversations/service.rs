@@ -546,6 +546,19 @@ pub async fn events(
     Ok((items, more))
 }
 
+/// The original .eml of an email message (its attachment-store digest).
+pub async fn raw_message(
+    st: &AppState,
+    viewer: &Viewer,
+    conversation_id: i64,
+    message_id: i64,
+) -> Result<String> {
+    let mut c = st.db.pool().acquire().await?;
+    repo::raw_of_message(&mut c, viewer, conversation_id, message_id)
+        .await?
+        .ok_or(Error::NotFound("message"))
+}
+
 /// A stored file's metadata, if the viewer may see its conversation.
 pub async fn attachment(st: &AppState, viewer: &Viewer, id: i64) -> Result<Attachment> {
     let mut c = st.db.pool().acquire().await?;

@@ -101,8 +101,12 @@ impl Env {
 
     /// Starts `tend serve` and returns it with its base URL (from the log line).
     pub(crate) fn serve(&self) -> (Child, String) {
-        let mut child = self
-            .cmd(&["serve"])
+        Self::serve_with(self.cmd(&["serve"]))
+    }
+
+    /// Starts a prepared `tend serve` command; returns it with its base URL.
+    pub(crate) fn serve_with(mut cmd: Command) -> (Child, String) {
+        let mut child = cmd
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()

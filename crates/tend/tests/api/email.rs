@@ -11,6 +11,7 @@ on_both_backends!(
     mail_creates_threads_and_deduplicates,
     noise_never_creates_conversations,
     oversize_and_unreadable_mail_is_quarantined_not_lost,
+    html_mail_is_sanitised_and_inline_images_resolve,
     replies_go_out_through_the_outbox_with_threading_headers,
 );
 
@@ -71,6 +72,22 @@ async fn mail_creates_threads_and_deduplicates(app: &TestApp) {
         "請求書が届いていません。確認をお願いします。"
     );
     assert_eq!(msgs["items"][0]["message_id"], "first@example.jp");
+
+    // The original is available byte for byte.
+    let mid = msgs["items"][0]["id"].as_i64().unwrap();
+    let r = app
+        .client
+        .get(format!(
+            "{}/api/v1/conversations/{id}/messages/{mid}/raw",
+            app.base
+        ))
+        .bearer_auth(&app.admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "message/rfc822");
+    assert_eq!(r.bytes().await.unwrap().to_vec(), raw);
 
     // The same message again changes nothing.
     let (_, o) = deliver(app, inbox, raw).await;
@@ -446,4 +463,61 @@ async fn replies_go_out_through_the_outbox_with_threading_headers(app: &TestApp)
             .iter()
             .any(|e| e["kind"] == "delivery_failed")
     );
+}
+
+async fn html_mail_is_sanitised_and_inline_images_resolve(app: &TestApp) {
+    let inbox = app.inbox("email", Some("support@example.com")).await;
+    let png = b"\x89PNG\r\n\x1a\nfake-image-bytes";
+    let b64 = {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD.encode(png)
+    };
+    let raw = format!(
+        "From: Minji <minji@example.kr>\r\nTo: support@example.com\r\nSubject: =?EUC-KR?B?vK268b26ILmuwMc=?=\r\n\
+         Message-ID: <html1@example.kr>\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/related; boundary=\"r\"\r\n\r\n\
+         --r\r\nContent-Type: text/html; charset=UTF-8\r\n\r\n\
+         <p onclick=\"steal()\">스크린샷을 첨부합니다.<script>alert(1)</script></p><img src=\"cid:shot1@example.kr\">\
+         <img src=\"https://tracker.example/pixel.gif\">\r\n\
+         --r\r\nContent-Type: image/png\r\nContent-ID: <shot1@example.kr>\r\nContent-Disposition: inline; filename=shot.png\r\n\
+         Content-Transfer-Encoding: base64\r\n\r\n{b64}\r\n--r--\r\n"
+    );
+    let (_, o) = deliver(app, inbox, raw.into_bytes()).await;
+    assert_eq!(o["outcome"], "created", "{o}");
+    let id = o["conversation_id"].as_i64().unwrap();
+    let (_, c) = app
+        .get(&format!("/api/v1/conversations/{id}"), &app.admin)
+        .await;
+    assert_eq!(c["subject"], "서비스 문의");
+    let (_, msgs) = app
+        .get(&format!("/api/v1/conversations/{id}/messages"), &app.admin)
+        .await;
+    let m = &msgs["items"][0];
+    assert_eq!(m["text"].as_str().unwrap().trim(), "스크린샷을 첨부합니다.");
+    let html = m["html"].as_str().unwrap();
+    for bad in ["<script", "onclick", "alert(1)"] {
+        assert!(!html.contains(bad), "{bad} survived: {html}");
+    }
+    assert!(
+        !html.contains(" src=\"https://tracker.example"),
+        "remote images are blocked by default: {html}"
+    );
+    assert!(
+        html.contains("data-tend-src=\"https://tracker.example/pixel.gif\""),
+        "kept for an explicit show-images: {html}"
+    );
+    let att = &m["attachments"][0];
+    assert_eq!(att["inline"], true);
+    assert!(
+        html.contains(&format!("src=\"/api/v1/attachments/{}\"", att["id"])),
+        "cid rewritten: {html}"
+    );
+    let r = app
+        .client
+        .get(format!("{}/api/v1/attachments/{}", app.base, att["id"]))
+        .bearer_auth(&app.admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.bytes().await.unwrap().to_vec(), png.to_vec());
 }

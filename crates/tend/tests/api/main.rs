@@ -15,3 +15,4 @@ mod email;
 mod errors;
 mod imap;
 mod ops;
+mod smtp;

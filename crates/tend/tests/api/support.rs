@@ -20,6 +20,8 @@ pub enum Backend {
 /// A running Tend with an admin token.
 pub struct TestApp {
     pub base: String,
+    /// The SMTP receiver, when `TEND_SMTP_LISTEN` was given.
+    pub smtp: Option<std::net::SocketAddr>,
     pub client: reqwest::Client,
     pub admin: String,
     pub st: AppState,
@@ -74,32 +76,47 @@ async fn drop_pg_database(name: &str) {
     }
 }
 
-/// A configuration for tests: free port, temp data dir, given database.
-pub fn test_config(dir: &std::path::Path, database_url: Option<String>) -> Config {
+/// A configuration for tests: free port, temp data dir, given database,
+/// plus `extra` settings (`TEND_*` names).
+pub fn test_config(
+    dir: &std::path::Path,
+    database_url: Option<String>,
+    extra: &[(&str, String)],
+) -> Config {
     let data = dir.to_string_lossy().to_string();
     let db = database_url.clone();
-    let env = move |k: &str| match k {
-        "TEND_DATA_DIR" => Some(data.clone()),
-        "TEND_HTTP_LISTEN" => Some("127.0.0.1:0".into()),
-        "TEND_DATABASE_URL" => db.clone(),
-        "TEND_MAX_ATTACHMENT_BYTES" => Some("2000000".into()),
-        _ => None,
+    let extra: Vec<(String, String)> = extra
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect();
+    let env = move |k: &str| {
+        if let Some((_, v)) = extra.iter().find(|(ek, _)| ek == k) {
+            return Some(v.clone());
+        }
+        match k {
+            "TEND_DATA_DIR" => Some(data.clone()),
+            "TEND_HTTP_LISTEN" => Some("127.0.0.1:0".into()),
+            "TEND_DATABASE_URL" => db.clone(),
+            "TEND_MAX_ATTACHMENT_BYTES" => Some("2000000".into()),
+            _ => None,
+        }
     };
     Config::load_with(None, &env).expect("test config")
 }
 
 impl TestApp {
     pub async fn sqlite() -> TestApp {
-        Self::start(Backend::Sqlite)
+        Self::start(Backend::Sqlite, &[])
             .await
             .expect("sqlite always available")
     }
 
     pub async fn postgres() -> Option<TestApp> {
-        Self::start(Backend::Postgres).await
+        Self::start(Backend::Postgres, &[]).await
     }
 
-    async fn start(backend: Backend) -> Option<TestApp> {
+    /// Starts on `backend` with extra settings; `None` when PostgreSQL is skipped.
+    pub async fn start(backend: Backend, extra: &[(&str, String)]) -> Option<TestApp> {
         let dir = tempfile::tempdir().expect("tempdir");
         let (url, pg_db) = match backend {
             Backend::Sqlite => (None, None),
@@ -108,7 +125,7 @@ impl TestApp {
                 (Some(url), Some(name))
             }
         };
-        let st = AppState::open(test_config(dir.path(), url))
+        let st = AppState::open(test_config(dir.path(), url, extra))
             .await
             .expect("open app");
         let running = tend::app::start(st.clone()).await.expect("start server");
@@ -130,6 +147,7 @@ impl TestApp {
             .expect("token")
             .token;
         Some(TestApp {
+            smtp: running.smtp_addr,
             base,
             client: reqwest::Client::new(),
             admin,
