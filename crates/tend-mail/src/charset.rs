@@ -217,7 +217,11 @@ fn decode_utf7(bytes: &[u8]) -> String {
         let byte = bytes[i];
         i += 1;
         if byte != b'+' {
-            out.push(if byte.is_ascii() { char::from(byte) } else { '\u{FFFD}' });
+            out.push(if byte.is_ascii() {
+                char::from(byte)
+            } else {
+                '\u{FFFD}'
+            });
             continue;
         }
         if bytes.get(i) == Some(&b'-') {
@@ -276,7 +280,11 @@ mod tests {
             ("ISO-2022-JP", b"\x1b$B$3$s$K$A$O\x1b(B", "こんにちは"),
             // ① and ～ exist only in CP932, not in JIS X 0208 Shift_JIS.
             ("Shift_JIS", b"\x87\x40\x81\x60", "①～"),
-            ("EUC-JP", b"\xa4\xb3\xa4\xf3\xa4\xcb\xa4\xc1\xa4\xcf", "こんにちは"),
+            (
+                "EUC-JP",
+                b"\xa4\xb3\xa4\xf3\xa4\xcb\xa4\xc1\xa4\xcf",
+                "こんにちは",
+            ),
             ("EUC-KR", b"\xbe\xc8\xb3\xe7", "안녕"),
             // 똠 is outside KS X 1001 and only exists in CP949 (UHC).
             ("ks_c_5601-1987", b"\x8c\x63", "똠"),
@@ -288,7 +296,11 @@ mod tests {
             ("UTF-8", "Gràcies".as_bytes(), "Gràcies"),
             ("UTF-7", b"Hi Mom -+Jjo--!", "Hi Mom -☺-!"),
             // A run ended by a space keeps the space; "+-" is a plus sign.
-            ("UTF-7", b"caf+AOk latte +JhU but 1+-1", "café latte ☕ but 1+1"),
+            (
+                "UTF-7",
+                b"caf+AOk latte +JhU but 1+-1",
+                "café latte ☕ but 1+1",
+            ),
             // A surrogate pair (U+1F600).
             ("utf-7", b"+2D3eAA-", "\u{1F600}"),
             ("cp949", b"\x8c\x63", "똠"),
@@ -314,7 +326,9 @@ mod tests {
 
     #[test]
     fn mislabelled_utf8_is_guessed() {
-        let sjis = encoding_rs::SHIFT_JIS.encode("お問い合わせありがとうございます").0;
+        let sjis = encoding_rs::SHIFT_JIS
+            .encode("お問い合わせありがとうございます")
+            .0;
         let (text, notes) = dec(&sjis, "utf-8");
         assert_eq!(text, "お問い合わせありがとうございます");
         assert_eq!(notes.len(), 1);

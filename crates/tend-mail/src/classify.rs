@@ -59,7 +59,12 @@ pub(crate) fn classify(
 
     if let Some(v) = value("auto-submitted") {
         // The value may carry parameters: `auto-replied; owner-email=…`.
-        let keyword = v.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        let keyword = v
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
         if keyword != "no" {
             reasons.push(AutoReason::AutoSubmitted(keyword));
         }
@@ -95,7 +100,10 @@ pub(crate) fn classify(
 }
 
 fn is_negative(value: &str) -> bool {
-    matches!(value.trim().to_ascii_lowercase().as_str(), "no" | "false" | "0")
+    matches!(
+        value.trim().to_ascii_lowercase().as_str(),
+        "no" | "false" | "0"
+    )
 }
 
 fn is_out_of_office_subject(subject: &str) -> bool {
@@ -126,9 +134,8 @@ pub(crate) fn parse_delivery_status(body: &[u8]) -> Vec<DsnRecipient> {
                 addr.trim().trim_matches(['<', '>']).to_lowercase()
             }),
             action: action.map(|a| a.trim().to_ascii_lowercase()),
-            status: get("status").map(|s| {
-                s.split_whitespace().next().unwrap_or_default().to_string()
-            }),
+            status: get("status")
+                .map(|s| s.split_whitespace().next().unwrap_or_default().to_string()),
             diagnostic: get("diagnostic-code"),
         });
     }
@@ -182,8 +189,16 @@ mod tests {
     fn auto_submitted_no_is_human() {
         let c = classify(&h(&[("auto-submitted", "no")]), "Hello", false, None);
         assert!(!c.is_auto_generated());
-        let c = classify(&h(&[("auto-submitted", "auto-replied; owner=x")]), "Hi", false, None);
-        assert_eq!(c.reasons, [AutoReason::AutoSubmitted("auto-replied".into())]);
+        let c = classify(
+            &h(&[("auto-submitted", "auto-replied; owner=x")]),
+            "Hi",
+            false,
+            None,
+        );
+        assert_eq!(
+            c.reasons,
+            [AutoReason::AutoSubmitted("auto-replied".into())]
+        );
     }
 
     #[test]
@@ -222,6 +237,9 @@ Diagnostic-Code: smtp; 550 5.1.1 <nobody@example.com>:\r\n  user unknown\r\n";
     #[test]
     fn finds_message_id_in_pasted_headers() {
         let text = "Delivery failed.\n\n> Message-ID: <abc@tend.example>\n";
-        assert_eq!(message_id_in_text(text).as_deref(), Some("abc@tend.example"));
+        assert_eq!(
+            message_id_in_text(text).as_deref(),
+            Some("abc@tend.example")
+        );
     }
 }

@@ -141,8 +141,10 @@ pub fn compose_reply(draft: &ReplyDraft) -> Result<ComposedMessage, ComposeError
         .clone()
         .unwrap_or_else(|| text_to_html(&draft.text));
     let mut html_part = MimePart::new("text/html", html);
-    let (inline, files): (Vec<_>, Vec<_>) =
-        draft.attachments.iter().partition(|a| a.content_id.is_some());
+    let (inline, files): (Vec<_>, Vec<_>) = draft
+        .attachments
+        .iter()
+        .partition(|a| a.content_id.is_some());
     if !inline.is_empty() {
         let mut related = vec![html_part];
         for attachment in inline {
@@ -271,9 +273,7 @@ fn generate_message_id(domain: &str) -> Result<String, ComposeError> {
 /// A minimal HTML rendering of a plain-text body: escaped, paragraphs and
 /// line breaks kept.
 pub fn text_to_html(text: &str) -> String {
-    let mut html = String::from(
-        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body>",
-    );
+    let mut html = String::from("<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body>");
     let text = text.replace("\r\n", "\n");
     for paragraph in text.split("\n\n").filter(|p| !p.trim().is_empty()) {
         html.push_str("<p>");

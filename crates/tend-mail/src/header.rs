@@ -1,9 +1,8 @@
 //! Header value decoding that mail-parser does not do the way a reader
 //! expects: RFC 2047 encoded words whose bytes are split across words, and
-//! RFC 2231 parameters whose continuations share one charset. Also the
-//! lenient transfer decoders used to get at a part's original bytes.
+//! RFC 2231 parameters whose continuations share one charset.
 
-use crate::charset;
+use crate::{charset, transfer};
 
 /// Unfolds and decodes an unstructured header value (Subject and the like).
 ///
@@ -136,7 +135,7 @@ fn encoded_word(input: &[u8]) -> Option<(String, Vec<u8>, usize)> {
     }
     let data = &rest[..data_len];
     let bytes = match kind {
-        b'B' | b'b' => base64_decode(data),
+        b'B' | b'b' => transfer::base64_decode(data),
         b'Q' | b'q' => q_decode(data),
         _ => return None,
     };
@@ -152,7 +151,7 @@ fn q_decode(data: &[u8]) -> Vec<u8> {
         match data[i] {
             b'_' => out.push(b' '),
             b'=' => {
-                if let Some(byte) = data.get(i + 1..i + 3).and_then(hex_byte) {
+                if let Some(byte) = data.get(i + 1..i + 3).and_then(transfer::hex_byte) {
                     out.push(byte);
                     i += 3;
                     continue;
@@ -161,79 +160,6 @@ fn q_decode(data: &[u8]) -> Vec<u8> {
             }
             other => out.push(other),
         }
-        i += 1;
-    }
-    out
-}
-
-fn hex_byte(pair: &[u8]) -> Option<u8> {
-    let hi = (pair.first()?).to_ascii_uppercase();
-    let lo = (pair.get(1)?).to_ascii_uppercase();
-    let val = |c: u8| match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
-    };
-    Some(val(hi)? << 4 | val(lo)?)
-}
-
-/// Lenient base64: skips anything outside the alphabet (line breaks, stray
-/// spaces), stops at padding, never fails.
-pub(crate) fn base64_decode(data: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(data.len() / 4 * 3);
-    let mut acc: u32 = 0;
-    let mut bits = 0;
-    for &c in data {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            b'=' => break,
-            _ => continue,
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    out
-}
-
-/// Quoted-printable body decoding (soft line breaks, `=XX`), lenient.
-pub(crate) fn quoted_printable_decode(data: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(data.len());
-    let mut i = 0;
-    while i < data.len() {
-        if data[i] == b'=' {
-            if let Some(byte) = data.get(i + 1..i + 3).and_then(hex_byte) {
-                out.push(byte);
-                i += 3;
-                continue;
-            }
-            // Soft line break: "=" then optional white space then (CR)LF.
-            let mut j = i + 1;
-            while matches!(data.get(j), Some(b' ' | b'\t')) {
-                j += 1;
-            }
-            match data.get(j) {
-                Some(b'\n') => {
-                    i = j + 1;
-                    continue;
-                }
-                Some(b'\r') if data.get(j + 1) == Some(&b'\n') => {
-                    i = j + 2;
-                    continue;
-                }
-                None => break,
-                _ => {}
-            }
-        }
-        out.push(data[i]);
         i += 1;
     }
     out
@@ -319,12 +245,12 @@ fn percent_decode(value: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(value.len());
     let mut i = 0;
     while i < value.len() {
-        if value[i] == b'%' {
-            if let Some(byte) = value.get(i + 1..i + 3).and_then(hex_byte) {
-                out.push(byte);
-                i += 3;
-                continue;
-            }
+        if value[i] == b'%'
+            && let Some(byte) = value.get(i + 1..i + 3).and_then(transfer::hex_byte)
+        {
+            out.push(byte);
+            i += 3;
+            continue;
         }
         out.push(value[i]);
         i += 1;
@@ -345,7 +271,9 @@ fn parse_params(value: &[u8]) -> Vec<RawParam> {
         while i < value.len() && !matches!(value[i], b'=' | b';') {
             i += 1;
         }
-        let full_name = String::from_utf8_lossy(&value[name_start..i]).trim().to_string();
+        let full_name = String::from_utf8_lossy(&value[name_start..i])
+            .trim()
+            .to_string();
         if value.get(i) != Some(&b'=') {
             continue;
         }
@@ -418,7 +346,10 @@ mod tests {
     fn joins_words_split_mid_character() {
         // "日本" split after the first byte of 本 (E6 9C AC).
         assert_eq!(subject("=?UTF-8?B?5pel5p==?=\r\n =?UTF-8?B?nKw=?="), "日本");
-        assert_eq!(subject("=?utf-8?q?=E6=97=A5=E6?= =?utf-8?q?=9C=AC?= x"), "日本 x");
+        assert_eq!(
+            subject("=?utf-8?q?=E6=97=A5=E6?= =?utf-8?q?=9C=AC?= x"),
+            "日本 x"
+        );
     }
 
     #[test]
@@ -443,12 +374,21 @@ mod tests {
     fn rfc2231_continuations_share_one_charset() {
         let mut notes = Vec::new();
         let raw = b"attachment;\r\n filename*0*=utf-8''%E6%97;\r\n filename*1*=%A5%E6%9C%AC.pdf";
-        assert_eq!(param(raw, "filename", &mut notes).as_deref(), Some("日本.pdf"));
+        assert_eq!(
+            param(raw, "filename", &mut notes).as_deref(),
+            Some("日本.pdf")
+        );
         let raw = b"attachment; filename*1*=%96%7B.txt; filename*0*=shift_jis'ja'%93%FA";
-        assert_eq!(param(raw, "filename", &mut notes).as_deref(), Some("日本.txt"));
+        assert_eq!(
+            param(raw, "filename", &mut notes).as_deref(),
+            Some("日本.txt")
+        );
         // Unencoded sections mixed with encoded ones, quoted.
         let raw = b"attachment; filename*0*=iso-8859-13''%E2; filename*1=\"b ols.txt\"";
-        assert_eq!(param(raw, "filename", &mut notes).as_deref(), Some("āb ols.txt"));
+        assert_eq!(
+            param(raw, "filename", &mut notes).as_deref(),
+            Some("āb ols.txt")
+        );
         assert!(notes.is_empty(), "{notes:?}");
     }
 
@@ -456,26 +396,32 @@ mod tests {
     fn plain_quoted_and_encoded_word_params() {
         let mut notes = Vec::new();
         assert_eq!(
-            param(b"image/png; name=\"=?utf-8?B?5pel5pys?=.png\"", "name", &mut notes).as_deref(),
+            param(
+                b"image/png; name=\"=?utf-8?B?5pel5pys?=.png\"",
+                "name",
+                &mut notes
+            )
+            .as_deref(),
             Some("日本.png")
         );
         assert_eq!(
-            param(b"attachment; filename=\"a;b.txt\"; size=3", "filename", &mut notes).as_deref(),
+            param(
+                b"attachment; filename=\"a;b.txt\"; size=3",
+                "filename",
+                &mut notes
+            )
+            .as_deref(),
             Some("a;b.txt")
         );
         assert_eq!(
-            param(b"attachment; filename*=utf-8'ca'Factura%20n%C3%BAm.pdf", "filename", &mut notes)
-                .as_deref(),
+            param(
+                b"attachment; filename*=utf-8'ca'Factura%20n%C3%BAm.pdf",
+                "filename",
+                &mut notes
+            )
+            .as_deref(),
             Some("Factura núm.pdf")
         );
         assert_eq!(param(b"inline", "filename", &mut notes), None);
-    }
-
-    #[test]
-    fn transfer_decoders_are_lenient() {
-        assert_eq!(base64_decode(b"aGVs\r\nbG8=\r\n"), b"hello");
-        assert_eq!(base64_decode(b"aGVsbG8"), b"hello");
-        assert_eq!(quoted_printable_decode(b"caf=C3=A9=\r\n ok=\n!"), "café ok!".as_bytes());
-        assert_eq!(quoted_printable_decode(b"a=zz="), b"a=zz");
     }
 }

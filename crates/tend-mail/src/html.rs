@@ -71,7 +71,7 @@ fn is_cid(url: &str) -> bool {
 }
 
 /// Sanitises inbound HTML so it is safe to show to agents: removes scripts,
-/// styles sheets, event handlers, forms, iframes and `javascript:`/`data:`
+/// style sheets, event handlers, forms, iframes and `javascript:`/`data:`
 /// URLs; keeps `cid:` inline images; and blocks remote images by moving
 /// their URL to the `data-tend-src` attribute.
 pub fn sanitize_html(html: &str) -> String {
@@ -137,16 +137,15 @@ fn percent_decode_str(value: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' {
-            if let Some(b) = bytes
+        if bytes[i] == b'%'
+            && let Some(b) = bytes
                 .get(i + 1..i + 3)
                 .and_then(|h| std::str::from_utf8(h).ok())
                 .and_then(|h| u8::from_str_radix(h, 16).ok())
-            {
-                out.push(b);
-                i += 3;
-                continue;
-            }
+        {
+            out.push(b);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;
@@ -349,10 +348,21 @@ mod tests {
 <a href="javascript:alert(1)">j</a><a href="https://ok.example/">ok</a>
 <img src="data:image/png;base64,AAAA"><style>p{}</style>"#;
         let clean = sanitize_html(html);
-        for bad in ["script", "onclick", "form", "input", "iframe", "javascript", "data:", "style"] {
+        for bad in [
+            "script",
+            "onclick",
+            "form",
+            "input",
+            "iframe",
+            "javascript",
+            "data:",
+            "style",
+        ] {
             assert!(!clean.contains(bad), "{bad} survived in {clean}");
         }
-        assert!(clean.contains(r#"<a href="https://ok.example/" rel="noopener noreferrer">ok</a>"#));
+        assert!(
+            clean.contains(r#"<a href="https://ok.example/" rel="noopener noreferrer">ok</a>"#)
+        );
     }
 
     #[test]

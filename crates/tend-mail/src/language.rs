@@ -58,12 +58,30 @@ mod tests {
     #[test]
     fn detects_our_customers_languages() {
         for (text, want) in [
-            ("Hello, my printer stopped working after the update. Can you help?", "en"),
-            ("プリンターが更新後に動かなくなりました。助けていただけますか？", "ja"),
-            ("업데이트 후 프린터가 작동하지 않습니다. 도와주실 수 있나요?", "ko"),
-            ("Labdien! Pēc atjauninājuma mans printeris pārstāja darboties.", "lv"),
-            ("Bon dia, la meva impressora ha deixat de funcionar després de l'actualització.", "ca"),
-            ("Hola, mi impresora dejó de funcionar después de la actualización.", "es"),
+            (
+                "Hello, my printer stopped working after the update. Can you help?",
+                "en",
+            ),
+            (
+                "プリンターが更新後に動かなくなりました。助けていただけますか？",
+                "ja",
+            ),
+            (
+                "업데이트 후 프린터가 작동하지 않습니다. 도와주실 수 있나요?",
+                "ko",
+            ),
+            (
+                "Labdien! Pēc atjauninājuma mans printeris pārstāja darboties.",
+                "lv",
+            ),
+            (
+                "Bon dia, la meva impressora ha deixat de funcionar després de l'actualització.",
+                "ca",
+            ),
+            (
+                "Hola, mi impresora dejó de funcionar después de la actualización.",
+                "es",
+            ),
         ] {
             assert_eq!(detect_language(text), Some(want), "{text}");
         }

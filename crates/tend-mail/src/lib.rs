@@ -16,6 +16,7 @@ mod model;
 mod parse;
 mod reply;
 mod thread;
+mod transfer;
 
 pub use compose::{ComposedMessage, OutboundAttachment, ReplyDraft, compose_reply, text_to_html};
 pub use html::{BLOCKED_SRC_ATTR, html_to_text, rewrite_cid_urls, sanitize_html};
@@ -54,7 +55,9 @@ pub enum ComposeError {
     #[error("invalid Message-ID domain {0:?}; configure a host name such as tend.example.com")]
     InvalidDomain(String),
     /// An In-Reply-To or References id would corrupt the header.
-    #[error("invalid Message-ID {0:?} in the thread; ids must not contain spaces or angle brackets")]
+    #[error(
+        "invalid Message-ID {0:?} in the thread; ids must not contain spaces or angle brackets"
+    )]
     InvalidMessageId(String),
     /// The system random number generator failed.
     #[error("could not generate a Message-ID: {0}")]

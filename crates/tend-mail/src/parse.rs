@@ -13,7 +13,7 @@ use mail_parser::{
 use crate::classify;
 use crate::html::{html_to_text, sanitize_html};
 use crate::model::{Attachment, BounceInfo, InboundMessage, Mailbox};
-use crate::{ParseError, charset, header};
+use crate::{ParseError, charset, header, transfer};
 
 /// How deep forwarded messages inside forwarded messages are decoded.
 const MAX_NESTING: usize = 3;
@@ -40,7 +40,11 @@ fn parse_nested(raw: &[u8], depth: usize) -> Result<InboundMessage, ParseError> 
         Some(buffer) => parser.parse(buffer).ok_or(ParseError::NoHeaders)?,
         None => first,
     };
-    if message.parts.first().is_none_or(|root| root.headers.is_empty()) {
+    if message
+        .parts
+        .first()
+        .is_none_or(|root| root.headers.is_empty())
+    {
         return Err(ParseError::NoHeaders);
     }
     Ok(decode_message(&message, depth, notes))
@@ -53,25 +57,35 @@ fn decode_message(message: &Message<'_>, depth: usize, mut notes: Vec<String>) -
         .unwrap_or_default();
 
     let mut text_parts = Vec::new();
-    for part in message.text_body.iter().filter_map(|id| message.parts.get(*id as usize)) {
+    for part in message
+        .text_body
+        .iter()
+        .filter_map(|id| message.parts.get(*id as usize))
+    {
         match &part.body {
             PartType::Text(_) => text_parts.push(part_text(message, part, &mut notes)),
-            PartType::Html(_) => text_parts.push(html_to_text(&part_text(message, part, &mut notes))),
+            PartType::Html(_) => {
+                text_parts.push(html_to_text(&part_text(message, part, &mut notes)))
+            }
             _ => {}
         }
     }
     let mut html_parts = Vec::new();
-    for part in message.html_body.iter().filter_map(|id| message.parts.get(*id as usize)) {
+    for part in message
+        .html_body
+        .iter()
+        .filter_map(|id| message.parts.get(*id as usize))
+    {
         if let PartType::Html(_) = &part.body {
             html_parts.push(part_text(message, part, &mut notes));
         }
     }
     let raw_html = (!html_parts.is_empty()).then(|| html_parts.join("\n"));
     let mut text = normalise_text(&text_parts.join("\n"));
-    if text.is_empty() {
-        if let Some(html) = &raw_html {
-            text = normalise_text(&html_to_text(html));
-        }
+    if text.is_empty()
+        && let Some(html) = &raw_html
+    {
+        text = normalise_text(&html_to_text(html));
     }
 
     let attachments: Vec<Attachment> = message
@@ -172,7 +186,11 @@ fn transcode_8bit_headers(
 }
 
 /// The raw (undecoded) value of a part's header.
-fn raw_header<'m>(message: &'m Message<'_>, part: &MessagePart<'_>, name: &str) -> Option<&'m [u8]> {
+fn raw_header<'m>(
+    message: &'m Message<'_>,
+    part: &MessagePart<'_>,
+    name: &str,
+) -> Option<&'m [u8]> {
     let header = part
         .headers
         .iter()
@@ -195,7 +213,9 @@ fn header_list(message: &Message<'_>) -> Vec<(String, String)> {
             let value = header_bytes(message, h).unwrap_or_default();
             (
                 h.name.as_str().to_ascii_lowercase(),
-                String::from_utf8_lossy(&header::unfold(value)).trim().to_string(),
+                String::from_utf8_lossy(&header::unfold(value))
+                    .trim()
+                    .to_string(),
             )
         })
         .collect()
@@ -243,7 +263,7 @@ fn part_bytes(message: &Message<'_>, part: &MessagePart<'_>) -> Vec<u8> {
     match &part.body {
         // A damaged part (e.g. truncated before its boundary) comes back
         // undecoded; decode what there is, as its header says.
-        _ if part.is_encoding_problem => transfer_decode(raw(), declared_encoding(message, part)),
+        _ if part.is_encoding_problem => transfer::decode(raw(), declared_encoding(message, part)),
         PartType::Binary(bytes) | PartType::InlineBinary(bytes) => bytes.to_vec(),
         // An unencoded nested message is parsed in place (its raw_message is
         // the outer message); an encoded one was decoded into its own buffer.
@@ -251,15 +271,7 @@ fn part_bytes(message: &Message<'_>, part: &MessagePart<'_>) -> Vec<u8> {
             Encoding::None => raw().to_vec(),
             _ => nested.raw_message.to_vec(),
         },
-        _ => transfer_decode(raw(), part.encoding),
-    }
-}
-
-fn transfer_decode(raw: &[u8], encoding: Encoding) -> Vec<u8> {
-    match encoding {
-        Encoding::Base64 => header::base64_decode(raw),
-        Encoding::QuotedPrintable => header::quoted_printable_decode(raw),
-        Encoding::None => raw.to_vec(),
+        _ => transfer::decode(raw(), part.encoding),
     }
 }
 
@@ -309,7 +321,8 @@ fn attachment(
     let filename = disposition
         .and_then(|raw| header::param(raw, "filename", notes))
         .or_else(|| {
-            raw_header(message, part, "Content-Type").and_then(|raw| header::param(raw, "name", notes))
+            raw_header(message, part, "Content-Type")
+                .and_then(|raw| header::param(raw, "name", notes))
         })
         .map(|name| clean_filename(&name))
         .filter(|name| !name.is_empty())
@@ -380,7 +393,11 @@ fn mailboxes(address: Option<&Address<'_>>) -> Vec<Mailbox> {
 
 /// Strips angle brackets and white space from a Message-ID-like value.
 pub(crate) fn normalise_id(id: &str) -> Option<String> {
-    let id = id.trim().trim_start_matches('<').trim_end_matches('>').trim();
+    let id = id
+        .trim()
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .trim();
     (!id.is_empty()).then(|| id.to_string())
 }
 
@@ -395,7 +412,9 @@ fn id_list(value: &HeaderValue<'_>) -> Vec<String> {
 fn is_delivery_report(message: &Message<'_>) -> bool {
     let root_is_report = message.parts[0].content_type().is_some_and(|ct| {
         ct.ctype().eq_ignore_ascii_case("multipart")
-            && ct.subtype().is_some_and(|s| s.eq_ignore_ascii_case("report"))
+            && ct
+                .subtype()
+                .is_some_and(|s| s.eq_ignore_ascii_case("report"))
             && ct
                 .attribute("report-type")
                 .is_some_and(|t| t.to_ascii_lowercase().ends_with("delivery-status"))
@@ -433,7 +452,10 @@ fn bounce_info(message: &Message<'_>, attachments: &[Attachment], text: &str) ->
         message
             .parts
             .iter()
-            .filter(|p| content_type_is(p, "text", &["rfc822-headers"]) || content_type_is(p, "message", &["global-headers", "rfc822"]))
+            .filter(|p| {
+                content_type_is(p, "text", &["rfc822-headers"])
+                    || content_type_is(p, "message", &["global-headers", "rfc822"])
+            })
             .find_map(|p| {
                 let bytes = part_bytes(message, p);
                 let mut headers = bytes;

@@ -53,13 +53,20 @@ pub fn split_reply_parts(text: &str) -> ReplyParts {
     }
     ReplyParts {
         new_text,
-        signature: sig.map(|s| join_trimmed(&lines[s..body_end])).filter(|s| !s.is_empty()),
-        quoted: cut.map(|c| join_trimmed(&lines[c..])).filter(|s| !s.is_empty()),
+        signature: sig
+            .map(|s| join_trimmed(&lines[s..body_end]))
+            .filter(|s| !s.is_empty()),
+        quoted: cut
+            .map(|c| join_trimmed(&lines[c..]))
+            .filter(|s| !s.is_empty()),
     }
 }
 
 fn join_trimmed(lines: &[&str]) -> String {
-    lines.join("\n").trim_matches(|c: char| c == '\n' || c == ' ').to_string()
+    lines
+        .join("\n")
+        .trim_matches(|c: char| c == '\n' || c == ' ')
+        .to_string()
 }
 
 fn is_quoted(line: &str) -> bool {
@@ -76,7 +83,9 @@ fn history_starts_at(lines: &[&str], i: usize) -> bool {
     }
     // Outlook puts a line of underscores above its header block.
     if line.len() >= 20 && line.chars().all(|c| c == '_') {
-        return lines.get(i + 1).is_some_and(|_| is_outlook_header_block(lines, i + 1));
+        return lines
+            .get(i + 1)
+            .is_some_and(|_| is_outlook_header_block(lines, i + 1));
     }
     is_outlook_header_block(lines, i) && !follows_forward_marker(lines, i)
 }
@@ -189,7 +198,16 @@ fn is_original_message_separator(line: &str) -> bool {
 
 /// Outlook's "From: … / Sent: … / To: … / Subject: …" block, localised.
 fn is_outlook_header_block(lines: &[&str], i: usize) -> bool {
-    const FROM: &[&str] = &["from:", "de:", "von:", "差出人:", "差出人：", "보낸 사람:", "no:", "da:"];
+    const FROM: &[&str] = &[
+        "from:",
+        "de:",
+        "von:",
+        "差出人:",
+        "差出人：",
+        "보낸 사람:",
+        "no:",
+        "da:",
+    ];
     const SENT: &[&str] = &[
         "sent:",
         "date:",
@@ -316,12 +334,30 @@ mod tests {
     #[test]
     fn japanese_korean_latvian_catalan_attributions() {
         for (text, new) in [
-            ("ありがとうございます。\n\n2024年1月8日(月) 10:00 Tend Support <support@tend.example>:\n> 古い", "ありがとうございます。"),
-            ("了解です。\n\n2024/01/08 10:00 山田太郎 のメッセージ:\n> 古い", "了解です。"),
-            ("了解です。\n\n山田太郎さんは書きました:\n> 古い", "了解です。"),
-            ("감사합니다.\n\n2024년 1월 8일 (월) 오전 10:00, 김민수 <minsu@example.kr>님이 작성:\n> 이전", "감사합니다."),
-            ("Paldies!\n\npirmd., 2024. g. 8. janv., plkst. 10:00 — lietotājs Jānis (<janis@example.lv>) rakstīja:\n> vecs", "Paldies!"),
-            ("Gràcies!\n\nEl dl., 8 de gen. 2024 a les 10:00, Jordi Puig (<jordi@example.cat>) va escriure:\n> antic", "Gràcies!"),
+            (
+                "ありがとうございます。\n\n2024年1月8日(月) 10:00 Tend Support <support@tend.example>:\n> 古い",
+                "ありがとうございます。",
+            ),
+            (
+                "了解です。\n\n2024/01/08 10:00 山田太郎 のメッセージ:\n> 古い",
+                "了解です。",
+            ),
+            (
+                "了解です。\n\n山田太郎さんは書きました:\n> 古い",
+                "了解です。",
+            ),
+            (
+                "감사합니다.\n\n2024년 1월 8일 (월) 오전 10:00, 김민수 <minsu@example.kr>님이 작성:\n> 이전",
+                "감사합니다.",
+            ),
+            (
+                "Paldies!\n\npirmd., 2024. g. 8. janv., plkst. 10:00 — lietotājs Jānis (<janis@example.lv>) rakstīja:\n> vecs",
+                "Paldies!",
+            ),
+            (
+                "Gràcies!\n\nEl dl., 8 de gen. 2024 a les 10:00, Jordi Puig (<jordi@example.cat>) va escriure:\n> antic",
+                "Gràcies!",
+            ),
         ] {
             let (got, rest) = split(text);
             assert_eq!(got, new, "{text}");
@@ -335,7 +371,8 @@ mod tests {
         assert_eq!(split(text).0, "See below.");
         let text = "Hola\n\n________________________________\nDe: Ann <a@b.c>\nEnviado: lunes\nPara: B\nAsunto: X\n\nOld";
         assert_eq!(split(text).0, "Hola");
-        let text = "はい。\n\n差出人: 山田\n送信日時: 2024年1月8日\n宛先: support\n件名: 質問\n\n古い";
+        let text =
+            "はい。\n\n差出人: 山田\n送信日時: 2024年1月8日\n宛先: support\n件名: 質問\n\n古い";
         assert_eq!(split(text).0, "はい。");
     }
 
@@ -358,7 +395,10 @@ mod tests {
 
     #[test]
     fn plain_text_and_forwards_are_kept() {
-        assert_eq!(split("Just text\nline 2"), ("Just text\nline 2".into(), String::new()));
+        assert_eq!(
+            split("Just text\nline 2"),
+            ("Just text\nline 2".into(), String::new())
+        );
         let fwd = "FYI\n\n---------- Forwarded message ---------\nFrom: A\nDate: Mon\nSubject: X\nTo: B\n\nBody";
         assert_eq!(split(fwd), (fwd.to_string(), String::new()));
         let only_history = "-----Original Message-----\nFrom: A\nSent: B\nTo: C\n\nOld";

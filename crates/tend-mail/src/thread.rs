@@ -42,12 +42,12 @@ pub fn subject_token(subject: &str) -> Option<u64> {
     while let Some(start) = rest.find("[#") {
         let after = &rest[start + 2..];
         let digits = after.bytes().take_while(u8::is_ascii_digit).count();
-        if digits > 0 && after.as_bytes().get(digits) == Some(&b']') {
-            if let Ok(id) = after[..digits].parse::<u64>() {
-                if id > 0 {
-                    return Some(id);
-                }
-            }
+        if digits > 0
+            && after.as_bytes().get(digits) == Some(&b']')
+            && let Ok(id) = after[..digits].parse::<u64>()
+            && id > 0
+        {
+            return Some(id);
         }
         rest = after;
     }
@@ -65,10 +65,7 @@ const PREFIXES: &[&str] = &[
 pub fn base_subject(subject: &str) -> String {
     let without_tokens = remove_tokens(subject);
     let mut s = without_tokens.trim();
-    loop {
-        let Some((head, tail)) = s.split_once([':', '：']) else {
-            break;
-        };
+    while let Some((head, tail)) = s.split_once([':', '：']) {
         let head = head.trim().to_lowercase();
         // "Re[2]" and "Re(2)" are counted replies.
         let word = head
@@ -151,12 +148,24 @@ mod tests {
     #[test]
     fn subject_token_appears_exactly_once() {
         assert_eq!(subject_with_token("Printer", 42, true), "Re: Printer [#42]");
-        assert_eq!(subject_with_token("Re: AW: Printer [#42]", 42, true), "Re: Printer [#42]");
-        assert_eq!(subject_with_token("[#42] Re: Printer", 42, false), "Printer [#42]");
-        assert_eq!(subject_with_token("回复：打印机", 7, true), "Re: 打印机 [#7]");
+        assert_eq!(
+            subject_with_token("Re: AW: Printer [#42]", 42, true),
+            "Re: Printer [#42]"
+        );
+        assert_eq!(
+            subject_with_token("[#42] Re: Printer", 42, false),
+            "Printer [#42]"
+        );
+        assert_eq!(
+            subject_with_token("回复：打印机", 7, true),
+            "Re: 打印机 [#7]"
+        );
         assert_eq!(subject_with_token("Re[2]: x", 7, true), "Re: x [#7]");
         assert_eq!(subject_with_token("", 7, true), "Re: [#7]");
-        assert_eq!(subject_with_token("Report: Q3", 7, false), "Report: Q3 [#7]");
+        assert_eq!(
+            subject_with_token("Report: Q3", 7, false),
+            "Report: Q3 [#7]"
+        );
     }
 
     #[test]

@@ -60,36 +60,68 @@ fn reply_round_trips_with_threading_headers() {
     assert!(!raw.contains("Auto-Submitted"), "{raw}");
 
     let back = parse(&composed.raw).expect("parse our own output");
-    assert_eq!(back.message_id.as_deref(), Some(composed.message_id.as_str()));
+    assert_eq!(
+        back.message_id.as_deref(),
+        Some(composed.message_id.as_str())
+    );
     assert_eq!(back.subject, "Re: プリンターの件 [#42]");
     assert_eq!(back.subject.matches("[#42]").count(), 1);
-    assert_eq!(back.from.as_ref().and_then(|f| f.name.as_deref()), Some("Tend サポート"));
+    assert_eq!(
+        back.from.as_ref().and_then(|f| f.name.as_deref()),
+        Some("Tend サポート")
+    );
     assert_eq!(back.to[0].name.as_deref(), Some("山田 太郎"));
     assert_eq!(back.cc[0].address, "boss@example.jp");
     assert_eq!(back.reply_to[0].address, "support@tend.example");
     assert_eq!(back.in_reply_to.as_deref(), Some("ja-reply@example.jp"));
     assert_eq!(
         back.references,
-        ["root-42@example.jp", "out-1@tend.example", "ja-reply@example.jp"]
+        [
+            "root-42@example.jp",
+            "out-1@tend.example",
+            "ja-reply@example.jp"
+        ]
     );
     assert_eq!(back.date, Some(1_704_708_000));
-    assert_eq!(back.text, "山田様\n\nプリンターを再起動してください。\n\nTend サポート");
-    assert!(back.html.as_deref().is_some_and(|h| h.contains("プリンターを再起動してください。")));
+    assert_eq!(
+        back.text,
+        "山田様\n\nプリンターを再起動してください。\n\nTend サポート"
+    );
+    assert!(
+        back.html
+            .as_deref()
+            .is_some_and(|h| h.contains("プリンターを再起動してください。"))
+    );
     assert!(!back.classification.is_auto_generated());
 
     let names: Vec<_> = back
         .attachments
         .iter()
-        .map(|a| (a.filename.as_deref(), a.content_type.as_str(), a.inline, a.bytes.as_slice()))
+        .map(|a| {
+            (
+                a.filename.as_deref(),
+                a.content_type.as_str(),
+                a.inline,
+                a.bytes.as_slice(),
+            )
+        })
         .collect();
     assert_eq!(
         names,
         [
             (None, "image/png", true, &b"\x89PNG fake"[..]),
-            (Some("手順書 (v2).pdf"), "application/pdf", false, &b"%PDF-1.4 steps"[..]),
+            (
+                Some("手順書 (v2).pdf"),
+                "application/pdf",
+                false,
+                &b"%PDF-1.4 steps"[..]
+            ),
         ]
     );
-    assert_eq!(back.attachments[0].content_id.as_deref(), Some("logo@tend.example"));
+    assert_eq!(
+        back.attachments[0].content_id.as_deref(),
+        Some("logo@tend.example")
+    );
 
     // The customer's answer to this reply threads back by In-Reply-To.
     let keys = thread_keys(&back);
@@ -130,7 +162,10 @@ fn message_ids_are_unique() {
 fn invalid_drafts_are_refused() {
     let mut d = draft();
     d.to[0].address = "taro@example.jp\r\nBcc: all@example.jp".into();
-    assert!(matches!(compose_reply(&d), Err(ComposeError::InvalidAddress(_))));
+    assert!(matches!(
+        compose_reply(&d),
+        Err(ComposeError::InvalidAddress(_))
+    ));
 
     let mut d = draft();
     d.to.clear();
@@ -139,11 +174,17 @@ fn invalid_drafts_are_refused() {
 
     let mut d = draft();
     d.message_id_domain = "bad domain".into();
-    assert!(matches!(compose_reply(&d), Err(ComposeError::InvalidDomain(_))));
+    assert!(matches!(
+        compose_reply(&d),
+        Err(ComposeError::InvalidDomain(_))
+    ));
 
     let mut d = draft();
     d.references.push("a b@x".into());
-    assert!(matches!(compose_reply(&d), Err(ComposeError::InvalidMessageId(_))));
+    assert!(matches!(
+        compose_reply(&d),
+        Err(ComposeError::InvalidMessageId(_))
+    ));
 
     // A subject with a line break cannot smuggle in a header.
     let mut d = draft();

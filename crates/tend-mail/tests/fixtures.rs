@@ -39,10 +39,22 @@ struct Seen<'a> {
 
 fn assert_seen(seen: &Seen<'_>) -> InboundMessage {
     let m = load(seen.fixture);
-    let from = m.from.as_ref().unwrap_or_else(|| panic!("{}: no From", seen.fixture));
+    let from = m
+        .from
+        .as_ref()
+        .unwrap_or_else(|| panic!("{}: no From", seen.fixture));
     assert_eq!(m.subject, seen.subject, "{}: subject", seen.fixture);
-    assert_eq!(from.name.as_deref(), seen.name, "{}: sender name", seen.fixture);
-    assert_eq!(from.address, seen.address, "{}: sender address", seen.fixture);
+    assert_eq!(
+        from.name.as_deref(),
+        seen.name,
+        "{}: sender name",
+        seen.fixture
+    );
+    assert_eq!(
+        from.address, seen.address,
+        "{}: sender address",
+        seen.fixture
+    );
     assert_eq!(m.text, seen.text, "{}: body", seen.fixture);
     assert!(
         !m.classification.is_auto_generated(),
@@ -210,7 +222,12 @@ fn raw_8bit_headers() {
     });
     assert_eq!(
         attachment_summary(&m),
-        [(Some("見積書.pdf"), "application/pdf", PDF.to_string(), false)]
+        [(
+            Some("見積書.pdf"),
+            "application/pdf",
+            PDF.to_string(),
+            false
+        )]
     );
     assert_eq!(m.notes, ["raw 8-bit header bytes decoded as Shift_JIS"]);
 
@@ -265,7 +282,12 @@ fn rfc2231_filenames_and_attachment_bytes() {
         attachment_summary(&m),
         [
             // UTF-8 continuations split inside characters.
-            (Some("請求書_2024年1月.pdf"), "application/pdf", PDF.into(), false),
+            (
+                Some("請求書_2024年1月.pdf"),
+                "application/pdf",
+                PDF.into(),
+                false
+            ),
             // Shift_JIS continuations: the charset is only on section 0.
             (
                 Some("見積書①.xlsx"),
@@ -302,7 +324,10 @@ fn inline_image_and_sanitised_html() {
         attachment_summary(&m),
         [(Some("logo.png"), "image/png", PNG.into(), true)]
     );
-    assert_eq!(m.attachments[0].content_id.as_deref(), Some("logo@example.kr"));
+    assert_eq!(
+        m.attachments[0].content_id.as_deref(),
+        Some("logo@example.kr")
+    );
     let html = m.html.as_deref().unwrap_or_default();
     assert_eq!(
         html,
@@ -332,7 +357,9 @@ fn html_only_mail_gets_text_and_quote_split() {
     assert_eq!(parts.new_text, "Gràcies, ja funciona.");
     assert_eq!(
         parts.quoted.as_deref(),
-        Some("El dl., 8 de gen. 2024 a les 10:00, Suport <suport@tend.example> va escriure:\n> Reinicieu l'encaminador, si us plau.")
+        Some(
+            "El dl., 8 de gen. 2024 a les 10:00, Suport <suport@tend.example> va escriure:\n> Reinicieu l'encaminador, si us plau."
+        )
     );
     let keys = thread_keys(&m);
     assert_eq!(keys.in_reply_to.as_deref(), Some("77-out-1@tend.example"));
@@ -350,11 +377,22 @@ fn forwarded_message_is_an_attachment_with_readable_text() {
     });
     assert_eq!(
         attachment_summary(&m),
-        [(Some("配送について.eml"), "message/rfc822", FWD_INNER.into(), false)]
+        [(
+            Some("配送について.eml"),
+            "message/rfc822",
+            FWD_INNER.into(),
+            false
+        )]
     );
-    let inner = m.attachments[0].message.as_deref().expect("forwarded message decoded");
+    let inner = m.attachments[0]
+        .message
+        .as_deref()
+        .expect("forwarded message decoded");
     assert_eq!(inner.subject, "配送について");
-    assert_eq!(inner.from.as_ref().and_then(|f| f.name.as_deref()), Some("配送センター"));
+    assert_eq!(
+        inner.from.as_ref().and_then(|f| f.name.as_deref()),
+        Some("配送センター")
+    );
     assert_eq!(inner.text, "ご注文の商品は1月10日に発送予定です。");
     assert_eq!(inner.message_id.as_deref(), Some("inner-1@shop.example.jp"));
 }
@@ -370,7 +408,12 @@ fn tnef_winmail_is_kept_as_an_attachment() {
     });
     assert_eq!(
         attachment_summary(&m),
-        [(Some("winmail.dat"), "application/ms-tnef", TNEF.into(), false)]
+        [(
+            Some("winmail.dat"),
+            "application/ms-tnef",
+            TNEF.into(),
+            false
+        )]
     );
 }
 
@@ -403,7 +446,11 @@ fn delivery_status_report_is_a_bounce_of_our_message() {
         r.diagnostic.as_deref(),
         Some("smtp; 550 5.1.1 <nobody@example.com>: Recipient address rejected: User unknown")
     );
-    let types: Vec<&str> = m.attachments.iter().map(|a| a.content_type.as_str()).collect();
+    let types: Vec<&str> = m
+        .attachments
+        .iter()
+        .map(|a| a.content_type.as_str())
+        .collect();
     assert_eq!(types, ["message/delivery-status", "message/rfc822"]);
     assert_eq!(sha(&m.attachments[1].bytes), DSN_ORIGINAL);
 
@@ -414,15 +461,24 @@ fn delivery_status_report_is_a_bounce_of_our_message() {
         bounce.original_message_id.as_deref(),
         Some("18d0a1b2c3e.fedcba9876543210fedcba98@tend.example")
     );
-    assert_eq!(bounce.recipients[0].address.as_deref(), Some("gone@corp.example"));
+    assert_eq!(
+        bounce.recipients[0].address.as_deref(),
+        Some("gone@corp.example")
+    );
     assert_eq!(bounce.recipients[0].status.as_deref(), Some("5.2.2"));
 }
 
 #[test]
 fn auto_replies_are_recognised_by_each_signal() {
     let cases: &[(&str, AutoReason)] = &[
-        ("auto_submitted_replied", AutoReason::AutoSubmitted("auto-replied".into())),
-        ("auto_submitted_generated", AutoReason::AutoSubmitted("auto-generated".into())),
+        (
+            "auto_submitted_replied",
+            AutoReason::AutoSubmitted("auto-replied".into()),
+        ),
+        (
+            "auto_submitted_generated",
+            AutoReason::AutoSubmitted("auto-generated".into()),
+        ),
         ("x_autoreply", AutoReason::XAutoreply),
         ("x_autorespond", AutoReason::XAutorespond),
         ("precedence_bulk", AutoReason::Precedence("bulk".into())),
@@ -434,7 +490,11 @@ fn auto_replies_are_recognised_by_each_signal() {
     ];
     for (fixture, reason) in cases {
         let m = load(fixture);
-        assert_eq!(&m.classification.reasons, std::slice::from_ref(reason), "{fixture}");
+        assert_eq!(
+            &m.classification.reasons,
+            std::slice::from_ref(reason),
+            "{fixture}"
+        );
         assert!(m.bounce.is_none(), "{fixture}");
         assert_eq!(m.text, "I am away until Monday.", "{fixture}");
     }
@@ -487,7 +547,9 @@ fn replies_thread_and_split() {
     assert_eq!(parts.signature.as_deref(), Some("-- \n山田 太郎"));
     assert_eq!(
         parts.quoted.as_deref(),
-        Some("2024年1月8日(月) 10:05 Tend Support <support@tend.example>:\n> プリンターを再起動してください。")
+        Some(
+            "2024年1月8日(月) 10:05 Tend Support <support@tend.example>:\n> プリンターを再起動してください。"
+        )
     );
 
     let m = load("reply_lv_outlook");
@@ -507,6 +569,32 @@ fn replies_thread_and_split() {
 }
 
 #[test]
+fn subject_token_alone_threads_but_same_subject_does_not() {
+    // A client that dropped In-Reply-To and References: only our token.
+    let m = assert_seen(&Seen {
+        fixture: "ca_windows1252_token_only",
+        subject: "RE: [#42] La impressora no imprimeix",
+        name: Some("Pere Solà"),
+        address: "pere@example.cat",
+        text: "Encara no funciona. L’he reiniciat dues vegades…\n\nPere",
+    });
+    let keys = thread_keys(&m);
+    assert_eq!(keys.in_reply_to, None);
+    assert!(keys.references.is_empty());
+    assert_eq!(keys.subject_token, Some(42));
+
+    // Same subject as inline_image_html, no headers, no token: no key at all.
+    let m = assert_seen(&Seen {
+        fixture: "ko_utf8_same_subject",
+        subject: "로그인 문제",
+        name: Some("박지훈"),
+        address: "jihoon@example.kr",
+        text: "다른 문제입니다. 결제가 두 번 되었습니다.",
+    });
+    assert_eq!(thread_keys(&m), tend_mail::ThreadKeys::default());
+}
+
+#[test]
 fn every_fixture_parses() {
     let dir = format!("{}/tests/fixtures", env!("CARGO_MANIFEST_DIR"));
     let mut count = 0;
@@ -519,5 +607,5 @@ fn every_fixture_parses() {
             count += 1;
         }
     }
-    assert!(count >= 39, "expected the whole fixture set, found {count}");
+    assert!(count >= 41, "expected the whole fixture set, found {count}");
 }

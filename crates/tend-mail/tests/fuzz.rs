@@ -2,6 +2,11 @@
 //! text helpers) must never panic, whatever the bytes. Mutations start from
 //! the real fixtures so that the interesting MIME paths are exercised.
 
+#![allow(
+    clippy::expect_used,
+    reason = "a missing fixture should fail the test loudly"
+)]
+
 use proptest::prelude::*;
 use tend_mail::{html_to_text, parse, sanitize_html, split_reply, subject_token, thread_keys};
 
@@ -13,7 +18,9 @@ fn fixtures() -> Vec<Vec<u8>> {
         .filter(|p| p.extension().is_some_and(|e| e == "eml"))
         .collect();
     all.sort();
-    all.iter().map(|p| std::fs::read(p).expect("fixture")).collect()
+    all.iter()
+        .map(|p| std::fs::read(p).expect("fixture"))
+        .collect()
 }
 
 /// Everything a consumer would touch after a successful parse.
@@ -78,7 +85,11 @@ fn apply(mut bytes: Vec<u8>, edits: &[Edit]) -> Vec<u8> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+    // 512 cases per property in CI; PROPTEST_CASES=100000 for a long run.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(512),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {

@@ -33,6 +33,8 @@ pub enum Command {
     Serve,
     /// Apply database migrations and exit.
     Migrate,
+    /// Rebuild this node's search index from the database (stop `tend serve` first).
+    Reindex,
     /// Manage users, tokens, inboxes and teams.
     #[command(subcommand)]
     Admin(Admin),
@@ -82,6 +84,9 @@ pub enum Admin {
         /// Display name.
         #[arg(long)]
         name: Option<String>,
+        /// Acknowledge each new email conversation to the customer.
+        #[arg(long)]
+        acknowledge: bool,
     },
     /// Create a team; prints its id.
     CreateTeam {
@@ -181,6 +186,7 @@ async fn run_inner(cli: Cli) -> Result<(), Failure> {
             AppState::open(config).await?;
             eprintln!("tend: migrations applied");
         }
+        Command::Reindex => crate::search::reindex(config).await?,
         Command::Admin(a) => admin(config, a).await?,
         Command::Demo(Demo::Seed {
             conversations,
@@ -242,6 +248,7 @@ async fn admin(config: Config, cmd: Admin) -> Result<(), Failure> {
             address,
             imap_url,
             name,
+            acknowledge,
         } => {
             let inbox = crate::inboxes::service::create_inbox(
                 &st,
@@ -251,6 +258,7 @@ async fn admin(config: Config, cmd: Admin) -> Result<(), Failure> {
                     name,
                     address,
                     imap_url,
+                    ack_enabled: acknowledge,
                 },
             )
             .await?;

@@ -3,6 +3,8 @@
 //! [`service`], which appends the matching event in the same transaction.
 
 pub mod api;
+pub mod export;
+mod export_repo;
 pub mod inbound;
 pub mod model;
 mod repo;

@@ -1,7 +1,7 @@
 //! Conversation, message and event types as the API shows them, and the
 //! inputs that change them.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
@@ -195,11 +195,11 @@ pub struct ConversationPatch {
     /// New priority.
     pub priority: Option<String>,
     /// New owner; `null` unassigns.
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "crate::http::extract::double_option")]
     #[schema(value_type = Option<i64>)]
     pub assignee_id: Option<Option<i64>>,
     /// New team; `null` clears.
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "crate::http::extract::double_option")]
     #[schema(value_type = Option<i64>)]
     pub team_id: Option<Option<i64>>,
     /// The full new tag list.
@@ -207,7 +207,7 @@ pub struct ConversationPatch {
     /// Move the conversation to another customer.
     pub customer_id: Option<i64>,
     /// Language override; `null` clears.
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "crate::http::extract::double_option")]
     #[schema(value_type = Option<String>)]
     pub language: Option<Option<String>>,
     /// Why the conversation moves to another owner (required then).
@@ -228,15 +228,6 @@ pub struct NewMessage {
     /// `out` (default): the desk writes. `in`: the customer wrote it, relayed
     /// by an integration; it reopens a solved conversation.
     pub direction: Option<String>,
-}
-
-/// Distinguishes an absent field from an explicit `null`.
-fn double_option<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(d).map(Some)
 }
 
 /// Counts per view, with the viewer's access applied.

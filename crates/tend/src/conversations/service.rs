@@ -366,6 +366,10 @@ pub enum Direction {
     In,
     /// The desk wrote.
     Out,
+    /// An automatic message from the desk (acknowledgement): sent like a
+    /// reply but marked auto-submitted, and it neither counts as a first
+    /// response nor changes the status.
+    Auto,
 }
 
 /// Adds a reply, an internal note, or (direction `In`) a customer message.
@@ -390,7 +394,7 @@ pub async fn add_message(
     // A public reply on an email conversation is composed now and queued
     // with the message in one transaction.
     let outbound = match (direction, internal) {
-        (Direction::Out, false) => {
+        (Direction::Out | Direction::Auto, false) => {
             let conv = get(st, viewer, id).await?;
             if conv.channel == "email" && conv.status != Status::Closed {
                 crate::channels::email::outbound::prepare_reply(
@@ -399,6 +403,7 @@ pub async fn add_message(
                     &text,
                     html.as_deref(),
                     &files,
+                    direction == Direction::Auto,
                 )
                 .await?
             } else {
@@ -429,6 +434,7 @@ pub async fn add_message(
                         let a = actor_of(&viewer2);
                         (a.kind, a.id, Some(viewer2.name.clone()), None, a)
                     }
+                    Direction::Auto => ("system", None, Some("Tend".to_string()), None, EventActor { kind: "system", id: None }),
                     Direction::In => (
                         "customer",
                         Some(row.customer_id),

@@ -78,6 +78,7 @@ async fn inbox(st: &AppState, kind: InboxKind, name: &str, address: Option<&str>
                 name: Some(name.into()),
                 address: address.map(str::to_string),
                 imap_url: None,
+                ack_enabled: false,
             },
         )
         .await?

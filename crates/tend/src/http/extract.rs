@@ -247,3 +247,12 @@ pub fn parse_id(field: &str, v: Option<&str>) -> Result<Option<i64>> {
             .map_err(|_| Error::invalid(field, format!("{field} must be a number, got {s:?}"))),
     }
 }
+
+/// Distinguishes an absent field (`None`) from an explicit `null` (`Some(None)`).
+pub fn double_option<'de, D, T>(d: D) -> std::result::Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}

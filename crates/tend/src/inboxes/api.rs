@@ -18,7 +18,7 @@ use super::service::{self, NewInbox};
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_inboxes, create_inbox))
-        .routes(routes!(get_inbox))
+        .routes(routes!(get_inbox, update_inbox))
 }
 
 /// `POST /inboxes`.
@@ -33,6 +33,23 @@ pub struct CreateInbox {
     address: Option<String>,
     /// `imap://user:pass@host:port/MAILBOX` or `imaps://…` to poll.
     imap_url: Option<String>,
+    /// Acknowledge each new email conversation to the customer.
+    #[serde(default)]
+    ack_enabled: bool,
+}
+
+/// `PATCH /inboxes/{id}`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateInbox {
+    /// Display name.
+    name: Option<String>,
+    /// IMAP URL to poll; `null` stops polling.
+    #[serde(default, deserialize_with = "crate::http::extract::double_option")]
+    #[schema(value_type = Option<String>)]
+    imap_url: Option<Option<String>>,
+    /// Acknowledge each new email conversation.
+    ack_enabled: Option<bool>,
 }
 
 /// All inboxes. Admins only.
@@ -68,6 +85,7 @@ async fn create_inbox(
             name: b.name,
             address: b.address,
             imap_url: b.imap_url,
+            ack_enabled: b.ack_enabled,
         },
     )
     .await?;
@@ -87,4 +105,30 @@ async fn get_inbox(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<axum::Json<Inbox>> {
     Ok(axum::Json(service::get_inbox(&st, &auth.0, id).await?))
+}
+
+/// Change an inbox (name, IMAP polling, acknowledgements). Admins only;
+/// takes effect without a restart.
+#[utoipa::path(patch, path = "/inboxes/{id}", tag = "inboxes",
+    params(("id" = i64, Path, description = "Inbox id")),
+    request_body = UpdateInbox,
+    responses((status = 200, description = "The inbox", body = Inbox),
+              (status = 401, description = "No or bad token"),
+              (status = 403, description = "Not an admin"),
+              (status = 404, description = "No such inbox"),
+              (status = 422, description = "Invalid input")))]
+async fn update_inbox(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<UpdateInbox>,
+) -> Result<axum::Json<Inbox>> {
+    let ch = service::InboxChanges {
+        name: b.name,
+        imap_url: b.imap_url,
+        ack_enabled: b.ack_enabled,
+    };
+    Ok(axum::Json(
+        service::update_inbox(&st, &auth.0, id, ch).await?,
+    ))
 }

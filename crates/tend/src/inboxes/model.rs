@@ -60,6 +60,8 @@ pub struct Inbox {
     pub imap_url: Option<String>,
     /// Whether conversations without an inbox land here.
     pub is_default: bool,
+    /// Email inboxes: acknowledge each new conversation to the customer.
+    pub ack_enabled: bool,
     /// RFC 3339.
     pub created_at: String,
 }

@@ -16,6 +16,7 @@ struct InboxRow {
     address: Option<String>,
     imap_url: Option<String>,
     is_default: i64,
+    ack_enabled: i64,
     created_at: i64,
 }
 
@@ -28,13 +29,14 @@ impl From<InboxRow> for Inbox {
             address: r.address,
             imap_url: r.imap_url.as_deref().map(redact_url),
             is_default: r.is_default != 0,
+            ack_enabled: r.ack_enabled != 0,
             created_at: rfc3339(r.created_at),
         }
     }
 }
 
 const COLUMNS: &str =
-    "SELECT id, kind, name, address, imap_url, is_default, created_at FROM inboxes";
+    "SELECT id, kind, name, address, imap_url, is_default, ack_enabled, created_at FROM inboxes";
 
 pub(super) async fn insert(
     c: &mut AnyConnection,
@@ -115,4 +117,26 @@ pub(super) async fn first_email_inbox(c: &mut AnyConnection) -> Result<Option<i6
             .fetch_optional(c)
             .await?,
     )
+}
+
+pub(super) async fn update(
+    c: &mut AnyConnection,
+    id: i64,
+    name: Option<&str>,
+    imap_url: Option<Option<&str>>,
+    ack_enabled: Option<bool>,
+) -> Result<()> {
+    let mut sql = crate::db::Sql::new("UPDATE inboxes SET id = id");
+    if let Some(n) = name {
+        sql.push(", name = ").bind(n);
+    }
+    if let Some(u) = imap_url {
+        sql.push(", imap_url = ").bind(u.map(str::to_string));
+    }
+    if let Some(a) = ack_enabled {
+        sql.push(", ack_enabled = ").bind(i64::from(a));
+    }
+    sql.push(" WHERE id = ").bind(id);
+    sql.query().execute(c).await?;
+    Ok(())
 }

@@ -22,6 +22,63 @@ pub struct NewInbox {
     pub address: Option<String>,
     /// IMAP mailbox to poll.
     pub imap_url: Option<String>,
+    /// Acknowledge new email conversations.
+    pub ack_enabled: bool,
+}
+
+/// Changes to an inbox; absent fields stay.
+#[derive(Debug, Clone, Default)]
+pub struct InboxChanges {
+    /// Display name.
+    pub name: Option<String>,
+    /// IMAP URL; `Some(None)` stops polling.
+    pub imap_url: Option<Option<String>>,
+    /// Acknowledge new email conversations.
+    pub ack_enabled: Option<bool>,
+}
+
+/// Changes an inbox. Admins only. Channels pick changes up without a restart.
+pub async fn update_inbox(
+    st: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    ch: InboxChanges,
+) -> Result<Inbox> {
+    viewer.require_admin()?;
+    let name = ch
+        .name
+        .as_deref()
+        .map(|n| parse_name("name", n, 200))
+        .transpose()?;
+    let imap_url = match ch.imap_url {
+        None => None,
+        Some(None) => Some(None),
+        Some(Some(u)) => Some(Some(parse_imap_url(&u)?)),
+    };
+    let ack = ch.ack_enabled;
+    st.db
+        .write(move |c| {
+            Box::pin(async move {
+                let inbox = inbox_in(c, id).await?;
+                if imap_url.as_ref().is_some_and(Option::is_some) && inbox.kind != InboxKind::Email
+                {
+                    return Err(Error::invalid(
+                        "imap_url",
+                        "only email inboxes can poll IMAP",
+                    ));
+                }
+                repo::update(
+                    c,
+                    id,
+                    name.as_deref(),
+                    imap_url.as_ref().map(|u| u.as_deref()),
+                    ack,
+                )
+                .await?;
+                inbox_in(c, id).await
+            })
+        })
+        .await
 }
 
 /// Creates an inbox. Admins only.
@@ -49,6 +106,7 @@ pub async fn create_inbox(st: &AppState, viewer: &Viewer, new: NewInbox) -> Resu
     };
     let now = st.clock.now_ms();
     let kind = new.kind;
+    let ack_enabled = new.ack_enabled;
     st.db
         .write(move |c| {
             Box::pin(async move {
@@ -68,6 +126,9 @@ pub async fn create_inbox(st: &AppState, viewer: &Viewer, new: NewInbox) -> Resu
                     }
                     other => other,
                 })?;
+                if ack_enabled {
+                    repo::update(c, id, None, None, Some(true)).await?;
+                }
                 inbox_in(c, id).await
             })
         })

@@ -12,6 +12,7 @@ on_both_backends!(
     noise_never_creates_conversations,
     oversize_and_unreadable_mail_is_quarantined_not_lost,
     html_mail_is_sanitised_and_inline_images_resolve,
+    new_conversations_are_acknowledged_in_the_customers_language,
     replies_go_out_through_the_outbox_with_threading_headers,
 );
 
@@ -520,4 +521,81 @@ async fn html_mail_is_sanitised_and_inline_images_resolve(app: &TestApp) {
         .await
         .unwrap();
     assert_eq!(r.bytes().await.unwrap().to_vec(), png.to_vec());
+}
+
+async fn new_conversations_are_acknowledged_in_the_customers_language(app: &TestApp) {
+    let (s, inbox) = app
+        .post(
+            "/api/v1/inboxes",
+            &app.admin,
+            json!({"kind": "email", "address": "suport@example.cat", "ack_enabled": true}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{inbox}");
+    assert_eq!(inbox["ack_enabled"], true);
+    let inbox = inbox["id"].as_i64().unwrap();
+    let (_, o) = deliver(app, inbox, mail("Marta <marta@example.cat>", "Consulta", "ack1@example.cat", "", "Bon dia, tinc un problema amb el compte d'usuari i no puc accedir-hi des de fa dos dies.")).await;
+    let id = o["conversation_id"].as_i64().unwrap();
+    let (_, msgs) = app
+        .get(&format!("/api/v1/conversations/{id}/messages"), &app.admin)
+        .await;
+    let items = msgs["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{msgs}");
+    let ack = &items[1];
+    assert_eq!(ack["author"]["kind"], "system");
+    assert_eq!(ack["delivery_status"], "queued");
+    assert!(
+        ack["text"].as_str().unwrap().contains("sol·licitud #"),
+        "answered in Catalan: {ack}"
+    );
+    let (_, c) = app
+        .get(&format!("/api/v1/conversations/{id}"), &app.admin)
+        .await;
+    assert!(
+        c["first_response_at"].is_null(),
+        "an automatic answer is not a first response"
+    );
+    assert_eq!(c["status"], "new");
+    let (raw_sha,): (String,) =
+        sqlx::query_as("SELECT raw_sha256 FROM outbox WHERE kind = 'reply' AND message_id = $1")
+            .bind(ack["id"].as_i64().unwrap())
+            .fetch_one(app.st.db.pool())
+            .await
+            .unwrap();
+    let raw = String::from_utf8(app.st.files.get(&raw_sha).await.unwrap()).unwrap();
+    assert!(raw.contains("Auto-Submitted: auto-replied"), "{raw}");
+
+    // Auto-generated mail gets no acknowledgement (it starts no conversation).
+    let before = app.rows("outbox").await;
+    let (_, o) = deliver(
+        app,
+        inbox,
+        mail(
+            "bot@example.com",
+            "Away",
+            "ack2@example.com",
+            "Auto-Submitted: auto-replied\r\n",
+            "x",
+        ),
+    )
+    .await;
+    assert_eq!(o["outcome"], "ignored");
+    assert_eq!(app.rows("outbox").await, before);
+
+    // Turning acknowledgements off takes effect at once.
+    let (s, i) = app
+        .patch(
+            &format!("/api/v1/inboxes/{inbox}"),
+            &app.admin,
+            json!({"ack_enabled": false}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{i}");
+    deliver(
+        app,
+        inbox,
+        mail("pere@example.cat", "Altra", "ack3@example.cat", "", "Hola"),
+    )
+    .await;
+    assert_eq!(app.rows("outbox").await, before);
 }

@@ -15,4 +15,5 @@ mod email;
 mod errors;
 mod imap;
 mod ops;
+mod search;
 mod smtp;

@@ -265,7 +265,19 @@ pub async fn ingest(
         language,
         notes: parsed.notes.clone(),
     };
-    let outcome = match record_email(st, mail).await? {
+    let threaded = record_email(st, mail).await?;
+    if let Threaded::Created(id) = threaded {
+        let ack =
+            crate::inboxes::service::get_inbox(st, &crate::agents::Viewer::system(), inbox_id)
+                .await
+                .map(|i| i.ack_enabled)
+                .unwrap_or(false);
+        // The message is stored; a failed acknowledgement must not undo that.
+        if ack && let Err(e) = super::ack::acknowledge(st, id).await {
+            tracing::warn!(conversation = id, error = %e, "acknowledgement not sent");
+        }
+    }
+    let outcome = match threaded {
         Threaded::Created(id) => IngestOutcome {
             outcome: Outcome::Created,
             conversation_id: Some(id),

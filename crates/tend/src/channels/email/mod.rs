@@ -2,6 +2,7 @@
 //! webhook feed [`ingest`]; agent replies leave through the [`outbox`].
 //! Parsing, threading keys and composition live in the `tend-mail` crate.
 
+pub mod ack;
 pub mod api;
 pub mod imap;
 pub mod ingest;

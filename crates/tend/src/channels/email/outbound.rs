@@ -35,6 +35,7 @@ pub async fn prepare_reply(
     text: &str,
     html: Option<&str>,
     files: &[AttachmentMeta],
+    auto_submitted: bool,
 ) -> Result<Option<PreparedMail>> {
     let inbox = crate::inboxes::service::get_inbox(st, &Viewer::system(), conv.inbox_id).await?;
     let (Some(inbox_address), Some(customer)) =
@@ -83,7 +84,7 @@ pub async fn prepare_reply(
         text: text.to_string(),
         html: html.map(str::to_string),
         attachments,
-        auto_submitted: false,
+        auto_submitted,
         message_id_domain: domain,
         date: Some(st.clock.now_ms() / 1000),
     };

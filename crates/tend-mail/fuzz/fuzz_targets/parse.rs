@@ -1,0 +1,11 @@
+//! parse + thread_keys on arbitrary bytes must never panic.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(message) = tend_mail::parse(data) {
+        let _ = tend_mail::thread_keys(&message);
+        let _ = message.reply_parts();
+    }
+});

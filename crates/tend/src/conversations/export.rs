@@ -1,0 +1,215 @@
+//! Reading the event log and whole conversations for consumers that keep
+//! their own copy, such as the search index. These reads ignore access
+//! rules on purpose: the consumer stores everything with its inbox, and
+//! filters when someone asks.
+
+use std::collections::HashMap;
+
+use crate::Result;
+use crate::app::AppState;
+
+use super::export_repo as repo;
+
+/// One event of the log, as a consumer sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoggedEvent {
+    /// Event id (the log's order).
+    pub id: i64,
+    /// Conversation it changed.
+    pub conversation_id: i64,
+    /// Kind (`created`, `message_added`, `note_added`, `status_changed`…).
+    pub kind: String,
+    /// The message it added, for `message_added` and `note_added`.
+    pub message_id: Option<i64>,
+}
+
+impl LoggedEvent {
+    /// Whether the event only added a message (the rest of the
+    /// conversation is unchanged).
+    pub fn adds_message_only(&self) -> bool {
+        matches!(self.kind.as_str(), "message_added" | "note_added") && self.message_id.is_some()
+    }
+}
+
+fn logged(r: repo::EventRow) -> LoggedEvent {
+    let message_id = serde_json::from_str::<serde_json::Value>(&r.data)
+        .ok()
+        .and_then(|d| d.get("message_id").and_then(serde_json::Value::as_i64));
+    LoggedEvent {
+        id: r.id,
+        conversation_id: r.conversation_id,
+        kind: r.kind,
+        message_id,
+    }
+}
+
+/// Events after `after_id`, oldest first, at most `limit`.
+pub async fn events_after(st: &AppState, after_id: i64, limit: i64) -> Result<Vec<LoggedEvent>> {
+    let mut c = st.db.pool().acquire().await?;
+    Ok(repo::events_after(&mut c, after_id, limit)
+        .await?
+        .into_iter()
+        .map(logged)
+        .collect())
+}
+
+/// The events among `ids` that exist by now.
+pub async fn events_by_id(st: &AppState, ids: &[i64]) -> Result<Vec<LoggedEvent>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut c = st.db.pool().acquire().await?;
+    let mut out = Vec::new();
+    for chunk in ids.chunks(500) {
+        out.extend(
+            repo::events_by_id(&mut c, chunk)
+                .await?
+                .into_iter()
+                .map(logged),
+        );
+    }
+    Ok(out)
+}
+
+/// The highest event id so far (0 when there is none).
+pub async fn last_event_id(st: &AppState) -> Result<i64> {
+    let mut c = st.db.pool().acquire().await?;
+    repo::last_event_id(&mut c).await
+}
+
+/// The event ids in `after_id < id <= up_to` that exist by now.
+pub async fn event_ids_between(st: &AppState, after_id: i64, up_to: i64) -> Result<Vec<i64>> {
+    let mut c = st.db.pool().acquire().await?;
+    repo::event_ids_between(&mut c, after_id, up_to).await
+}
+
+/// How many conversations exist.
+pub async fn count_conversations(st: &AppState) -> Result<i64> {
+    let mut c = st.db.pool().acquire().await?;
+    repo::count_conversations(&mut c).await
+}
+
+/// Conversation ids after `after_id`, in order, at most `limit`.
+pub async fn conversation_ids_after(st: &AppState, after_id: i64, limit: i64) -> Result<Vec<i64>> {
+    let mut c = st.db.pool().acquire().await?;
+    repo::conversation_ids_after(&mut c, after_id, limit).await
+}
+
+/// A conversation with the messages asked for.
+#[derive(Debug, Clone, Default)]
+pub struct ExportedConversation {
+    /// Conversation id.
+    pub id: i64,
+    /// Inbox.
+    pub inbox_id: i64,
+    /// Subject.
+    pub subject: String,
+    /// Status.
+    pub status: String,
+    /// Owner.
+    pub assignee_id: Option<i64>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Customer's name.
+    pub customer_name: Option<String>,
+    /// Customer's addresses, primary first.
+    pub customer_emails: Vec<String>,
+    /// Messages, oldest first.
+    pub messages: Vec<ExportedMessage>,
+}
+
+/// A message or internal note.
+#[derive(Debug, Clone, Default)]
+pub struct ExportedMessage {
+    /// Message id.
+    pub id: i64,
+    /// Plain text.
+    pub text: String,
+    /// Internal note.
+    pub internal: bool,
+    /// Attachment file names.
+    pub attachments: Vec<String>,
+    /// Milliseconds since the epoch.
+    pub created_at: i64,
+}
+
+/// Rows per `IN (…)` list: far below both backends' parameter limits.
+const CHUNK: usize = 500;
+
+/// Whole conversations with all their messages; ids that do not exist are
+/// left out.
+pub async fn conversations(st: &AppState, ids: &[i64]) -> Result<Vec<ExportedConversation>> {
+    let mut c = st.db.pool().acquire().await?;
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(CHUNK) {
+        let messages = repo::messages_of(&mut c, chunk).await?;
+        out.extend(assemble(&mut c, chunk, messages).await?);
+    }
+    Ok(out)
+}
+
+/// The conversations of these messages, each with only these messages.
+pub async fn messages(st: &AppState, message_ids: &[i64]) -> Result<Vec<ExportedConversation>> {
+    let mut c = st.db.pool().acquire().await?;
+    let mut out = Vec::new();
+    for chunk in message_ids.chunks(CHUNK) {
+        let messages = repo::messages_by_id(&mut c, chunk).await?;
+        let mut conv_ids: Vec<i64> = messages.iter().map(|m| m.conversation_id).collect();
+        conv_ids.sort_unstable();
+        conv_ids.dedup();
+        out.extend(assemble(&mut c, &conv_ids, messages).await?);
+    }
+    Ok(out)
+}
+
+async fn assemble(
+    c: &mut sqlx::AnyConnection,
+    conversation_ids: &[i64],
+    messages: Vec<repo::MessageRow>,
+) -> Result<Vec<ExportedConversation>> {
+    if conversation_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let heads = repo::heads(c, conversation_ids).await?;
+    let mut customer_ids: Vec<i64> = heads.iter().map(|h| h.customer_id).collect();
+    customer_ids.sort_unstable();
+    customer_ids.dedup();
+    let mut emails: HashMap<i64, Vec<String>> = HashMap::new();
+    for (customer, email) in repo::customer_emails(c, &customer_ids).await? {
+        emails.entry(customer).or_default().push(email);
+    }
+    let message_ids: Vec<i64> = messages.iter().map(|m| m.id).collect();
+    let mut files: HashMap<i64, Vec<String>> = HashMap::new();
+    for chunk in message_ids.chunks(CHUNK) {
+        for (message, name) in repo::attachment_names(c, chunk).await? {
+            files.entry(message).or_default().push(name);
+        }
+    }
+    let mut by_conversation: HashMap<i64, Vec<ExportedMessage>> = HashMap::new();
+    for m in messages {
+        by_conversation
+            .entry(m.conversation_id)
+            .or_default()
+            .push(ExportedMessage {
+                attachments: files.remove(&m.id).unwrap_or_default(),
+                id: m.id,
+                text: m.text,
+                internal: m.internal != 0,
+                created_at: m.created_at,
+            });
+    }
+    Ok(heads
+        .into_iter()
+        .map(|h| ExportedConversation {
+            tags: serde_json::from_str(&h.tags).unwrap_or_default(),
+            customer_emails: emails.get(&h.customer_id).cloned().unwrap_or_default(),
+            messages: by_conversation.remove(&h.id).unwrap_or_default(),
+            id: h.id,
+            inbox_id: h.inbox_id,
+            subject: h.subject,
+            status: h.status,
+            assignee_id: h.assignee_id,
+            customer_name: h.customer_name,
+        })
+        .collect())
+}

@@ -1,0 +1,163 @@
+//! The SQL behind [`super::export`]: reading the event log and whole
+//! conversations for consumers that keep their own copy (the search index).
+//! Kept apart from `repo.rs`, which holds the SQL of the use cases.
+
+use sqlx::{AnyConnection, FromRow};
+
+use crate::Result;
+use crate::db::Sql;
+
+#[derive(Debug, FromRow)]
+pub(super) struct EventRow {
+    pub id: i64,
+    pub conversation_id: i64,
+    pub kind: String,
+    pub data: String,
+}
+
+/// Events after `after_id`, oldest first.
+pub(super) async fn events_after(
+    c: &mut AnyConnection,
+    after_id: i64,
+    limit: i64,
+) -> Result<Vec<EventRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, conversation_id, kind, data FROM events WHERE id > $1 ORDER BY id LIMIT $2",
+    )
+    .bind(after_id)
+    .bind(limit)
+    .fetch_all(c)
+    .await?)
+}
+
+/// The events among `ids` that exist.
+pub(super) async fn events_by_id(c: &mut AnyConnection, ids: &[i64]) -> Result<Vec<EventRow>> {
+    let mut sql = Sql::new("SELECT id, conversation_id, kind, data FROM events WHERE id IN ");
+    sql.bind_list(ids.iter().copied()).push(" ORDER BY id");
+    Ok(sql.query_as().fetch_all(c).await?)
+}
+
+/// The highest event id (0 when the log is empty).
+pub(super) async fn last_event_id(c: &mut AnyConnection) -> Result<i64> {
+    let (id,): (Option<i64>,) = sqlx::query_as("SELECT MAX(id) FROM events")
+        .fetch_one(c)
+        .await?;
+    Ok(id.unwrap_or(0))
+}
+
+/// The event ids in `after_id < id <= up_to`.
+pub(super) async fn event_ids_between(
+    c: &mut AnyConnection,
+    after_id: i64,
+    up_to: i64,
+) -> Result<Vec<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM events WHERE id > $1 AND id <= $2 ORDER BY id")
+            .bind(after_id)
+            .bind(up_to)
+            .fetch_all(c)
+            .await?,
+    )
+}
+
+pub(super) async fn count_conversations(c: &mut AnyConnection) -> Result<i64> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM conversations")
+        .fetch_one(c)
+        .await?)
+}
+
+/// Conversation ids after `after_id`, in order.
+pub(super) async fn conversation_ids_after(
+    c: &mut AnyConnection,
+    after_id: i64,
+    limit: i64,
+) -> Result<Vec<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM conversations WHERE id > $1 ORDER BY id LIMIT $2")
+            .bind(after_id)
+            .bind(limit)
+            .fetch_all(c)
+            .await?,
+    )
+}
+
+#[derive(Debug, FromRow)]
+pub(super) struct HeadRow {
+    pub id: i64,
+    pub inbox_id: i64,
+    pub subject: String,
+    pub status: String,
+    pub assignee_id: Option<i64>,
+    pub tags: String,
+    pub customer_id: i64,
+    pub customer_name: Option<String>,
+}
+
+/// The conversation rows among `ids` (no access filter: the index keeps
+/// everything, and searches filter by inbox).
+pub(super) async fn heads(c: &mut AnyConnection, ids: &[i64]) -> Result<Vec<HeadRow>> {
+    let mut sql = Sql::new(
+        "SELECT c.id, c.inbox_id, c.subject, c.status, c.assignee_id, c.tags, c.customer_id, \
+         cu.name AS customer_name FROM conversations c JOIN customers cu ON cu.id = c.customer_id \
+         WHERE c.id IN ",
+    );
+    sql.bind_list(ids.iter().copied()).push(" ORDER BY c.id");
+    Ok(sql.query_as().fetch_all(c).await?)
+}
+
+/// (customer id, address) of these customers, primary first.
+pub(super) async fn customer_emails(
+    c: &mut AnyConnection,
+    customer_ids: &[i64],
+) -> Result<Vec<(i64, String)>> {
+    let mut sql = Sql::new("SELECT customer_id, email FROM customer_emails WHERE customer_id IN ");
+    sql.bind_list(customer_ids.iter().copied())
+        .push(" ORDER BY customer_id, is_primary DESC, created_at");
+    Ok(sql.query_as().fetch_all(c).await?)
+}
+
+#[derive(Debug, FromRow)]
+pub(super) struct MessageRow {
+    pub id: i64,
+    pub conversation_id: i64,
+    pub internal: i64,
+    pub text: String,
+    pub created_at: i64,
+}
+
+/// Every message of these conversations.
+pub(super) async fn messages_of(
+    c: &mut AnyConnection,
+    conversation_ids: &[i64],
+) -> Result<Vec<MessageRow>> {
+    let mut sql = Sql::new(
+        "SELECT id, conversation_id, internal, text, created_at FROM messages WHERE conversation_id IN ",
+    );
+    sql.bind_list(conversation_ids.iter().copied())
+        .push(" ORDER BY id");
+    Ok(sql.query_as().fetch_all(c).await?)
+}
+
+/// These messages.
+pub(super) async fn messages_by_id(
+    c: &mut AnyConnection,
+    message_ids: &[i64],
+) -> Result<Vec<MessageRow>> {
+    let mut sql = Sql::new(
+        "SELECT id, conversation_id, internal, text, created_at FROM messages WHERE id IN ",
+    );
+    sql.bind_list(message_ids.iter().copied())
+        .push(" ORDER BY id");
+    Ok(sql.query_as().fetch_all(c).await?)
+}
+
+/// (message id, file name) of the attachments of these messages.
+pub(super) async fn attachment_names(
+    c: &mut AnyConnection,
+    message_ids: &[i64],
+) -> Result<Vec<(i64, String)>> {
+    let mut sql = Sql::new("SELECT message_id, filename FROM attachments WHERE message_id IN ");
+    sql.bind_list(message_ids.iter().copied())
+        .push(" ORDER BY id");
+    Ok(sql.query_as().fetch_all(c).await?)
+}
