@@ -123,6 +123,18 @@ pub struct Message {
     pub message_id: Option<String>,
     /// Outbound delivery: `queued`, `sent` or `failed`; null for others.
     pub delivery_status: Option<String>,
+    /// Why delivery failed (the relay's or the bounce's words).
+    pub delivery_error: Option<String>,
+    /// Email: the new text without quoted history and signature (for the
+    /// conversation view); `text` keeps the whole message.
+    pub reply_text: Option<String>,
+    /// Email: addresses in CC.
+    pub cc: Vec<String>,
+    /// Email: decoding notes, e.g. an unknown charset and how it was read.
+    pub notes: Option<String>,
+    /// Email: whether the original .eml can be downloaded
+    /// (`/conversations/{id}/messages/{message_id}/raw`).
+    pub has_raw: bool,
 }
 
 /// One entry of a conversation's timeline.

@@ -465,6 +465,11 @@ struct MessageRow {
     message_id: Option<String>,
     delivery_status: Option<String>,
     created_at: i64,
+    delivery_error: Option<String>,
+    reply_text: Option<String>,
+    cc: Option<String>,
+    notes: Option<String>,
+    raw_sha256: Option<String>,
 }
 
 #[derive(FromRow)]
@@ -503,7 +508,8 @@ pub(super) async fn messages(
 ) -> Result<Vec<Message>> {
     let mut sql = Sql::new(
         "SELECT id, conversation_id, direction, internal, author_kind, author_id, author_name, author_email, \
-         text, html, message_id, delivery_status, created_at FROM messages WHERE conversation_id = ",
+         text, html, message_id, delivery_status, created_at, delivery_error, reply_text, cc, notes, raw_sha256 \
+         FROM messages WHERE conversation_id = ",
     );
     sql.bind(conversation_id);
     if let Some(id) = only_id {
@@ -546,6 +552,14 @@ pub(super) async fn messages(
             created_at: rfc3339(r.created_at),
             message_id: r.message_id,
             delivery_status: r.delivery_status,
+            delivery_error: r.delivery_error,
+            reply_text: r.reply_text,
+            cc: r
+                .cc
+                .and_then(|c| serde_json::from_str(&c).ok())
+                .unwrap_or_default(),
+            notes: r.notes,
+            has_raw: r.raw_sha256.is_some(),
         })
         .collect())
 }

@@ -103,8 +103,8 @@ async fn mail_creates_threads_and_deduplicates(app: &TestApp) {
             "yuki@example.jp",
             "Re: 請求書について",
             "second@example.jp",
-            "In-Reply-To: <first@example.jp>\r\n",
-            "追記です。",
+            "In-Reply-To: <first@example.jp>\r\nCc: Keiko <Keiko@Example.JP>, boss@example.jp\r\n",
+            "追記です。\n\n2026年11月23日(月) 10:00 サポート <support@example.com>:\n> 以前のメッセージ",
         ),
     )
     .await;
@@ -180,6 +180,28 @@ async fn mail_creates_threads_and_deduplicates(app: &TestApp) {
         .get(&format!("/api/v1/conversations/{id}"), &app.admin)
         .await;
     assert_eq!(c["message_count"], 4);
+    let (_, msgs) = app
+        .get(&format!("/api/v1/conversations/{id}/messages"), &app.admin)
+        .await;
+    let second = &msgs["items"][1];
+    assert_eq!(
+        second["cc"],
+        json!(["keiko@example.jp", "boss@example.jp"]),
+        "CC'd addresses are recorded"
+    );
+    assert_eq!(
+        second["reply_text"].as_str().map(str::trim),
+        Some("追記です。"),
+        "quoted history is separated: {second}"
+    );
+    assert!(
+        second["text"]
+            .as_str()
+            .unwrap()
+            .contains("以前のメッセージ"),
+        "the full text is kept"
+    );
+    assert_eq!(second["has_raw"], true);
 
     // A customer reply reopens a solved conversation.
     app.patch(
@@ -454,6 +476,13 @@ async fn replies_go_out_through_the_outbox_with_threading_headers(app: &TestApp)
         .unwrap()
         .clone();
     assert_eq!(ours["delivery_status"], "failed");
+    assert!(
+        ours["delivery_error"]
+            .as_str()
+            .unwrap_or("")
+            .contains("no such user"),
+        "{ours}"
+    );
     let (_, ev) = app
         .get(&format!("/api/v1/conversations/{id}/events"), &app.admin)
         .await;

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# End-to-end SMTP ingest: Python's smtplib delivers mixed, multilingual mail
+# (1 KB to ~120 KB, legacy charsets, 15% with attachments) over parallel
+# connections to `tend serve`; the rate counts until every message is
+# committed AND visible through the API (conversation counts).
+#   bench/smtp_ingest.sh [COUNT] [CONNECTIONS]        (SQLite)
+#   BENCH_DB=postgres bench/smtp_ingest.sh [COUNT] [CONNECTIONS]
+source "$(dirname "$0")/lib.sh"
+COUNT=${1:-10000}
+CONNECTIONS=${2:-16}
+SMTP_PORT=${BENCH_SMTP_PORT:-12526}
+build_release
+machine
+WORK=$(mktemp -d)
+export TEND_DATA_DIR="$WORK"
+if [ "${BENCH_DB:-sqlite}" = postgres ]; then
+  export TEND_DATABASE_URL=$(fresh_pg_db)
+fi
+export TEND_SMTP_LISTEN="127.0.0.1:${SMTP_PORT}"
+trap 'stop_server; [ -n "${TEND_DATABASE_URL:-}" ] && drop_pg_db "$TEND_DATABASE_URL"; rm -rf "$WORK"' EXIT
+$TEND_BIN admin create-inbox --kind email --address support@example.com >/dev/null
+TOKEN=$(admin_token)
+start_tend "$WORK/serve.log"
+echo "backend: ${BENCH_DB:-sqlite}; messages: $COUNT; SMTP connections: $CONNECTIONS"
+t0=$(date +%s%N)
+python3 crates/tend/tests/smtp/deliver.py --port "$SMTP_PORT" --count "$COUNT" --connections "$CONNECTIONS" \
+  --run "bench$$" > "$WORK/deliver.out" 2> "$WORK/deliver.err"
+t_acked=$(date +%s%N)
+accepted=$(grep -c '^250 ' "$WORK/deliver.out" || true)
+while :; do
+  n=$(curl -sf -H "Authorization: Bearer $TOKEN" "$BENCH_URL/api/v1/conversations/counts" | python3 -c 'import json,sys; print(json.load(sys.stdin)["new"])')
+  [ "$n" -ge "$accepted" ] && break
+  sleep 0.01
+done
+t1=$(date +%s%N)
+bytes=$(du -sb "$WORK/attachments" | cut -f1)
+echo "accepted (250): $accepted of $COUNT; refused or failed: $(grep -vc '^250 ' "$WORK/deliver.out" || true)"
+echo "all 250s received after: $(( (t_acked - t0) / 1000000 )) ms"
+echo "all visible through the API after: $(( (t1 - t0) / 1000000 )) ms"
+python3 -c "print(f'end-to-end ingest rate: {$accepted / (($t1 - $t0) / 1e9):.0f} messages/s')"
+echo "raw mail and attachments stored: $(( bytes / 1024 / 1024 )) MiB"
+echo "tend RSS after the run: $(rss_mib "$SERVER_PID") MiB"
