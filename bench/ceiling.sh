@@ -13,7 +13,7 @@ if [ "${BENCH_NO_BUILD:-0}" != 1 ]; then
   cargo build --release -p tend-bench-ceiling >&2
 fi
 machine
-target/release/tend-bench-ceiling "127.0.0.1:${BENCH_PORT}" 2>/dev/null &
+${CEILING_BIN:-target/release/tend-bench-ceiling} "127.0.0.1:${BENCH_PORT}" 2>/dev/null &
 SERVER_PID=$!
 trap stop_server EXIT
 wait_ready "$(date +%s%N)"

@@ -33,6 +33,12 @@ start_tend "$dir/serve.log"
 echo "warm-up: 5s"
 wrk -t"$threads" -c"$conns" -d5s -s bench/lua/create.lua "$BENCH_URL" >/dev/null
 echo "command: wrk -t$threads -c$conns -d$duration --latency -s bench/lua/create.lua $BENCH_URL"
-wrk -t"$threads" -c"$conns" -d"$duration" --latency -s bench/lua/create.lua "$BENCH_URL" | grep -E 'RESULT|Requests/sec|Latency|Non-2xx'
+cpu0=$(cpu_seconds "$SERVER_PID")
+wrk -t"$threads" -c"$conns" -d"$duration" --latency -s bench/lua/create.lua "$BENCH_URL" | tee "$dir/wrk.txt" | grep RESULT
+cpu1=$(cpu_seconds "$SERVER_PID")
+requests=$(sed -n 's/^RESULT requests=\([0-9]*\).*/\1/p' "$dir/wrk.txt")
+# CPU per request does not depend on what else runs on the machine as much
+# as req/s does: it tells what the server itself costs.
+echo "RESULT server_cpu_seconds=$(echo "$cpu1 - $cpu0" | bc) cpu_ms_per_request=$(echo "scale=3; ($cpu1 - $cpu0) * 1000 / $requests" | bc)"
 echo "RESULT server_rss_after_mib=$(rss_mib "$SERVER_PID")"
 stop_server

@@ -9,12 +9,19 @@ BENCH_PORT=${BENCH_PORT:-18080}
 BENCH_URL="http://127.0.0.1:${BENCH_PORT}"
 PG_SERVER=${BENCH_PG_SERVER:-postgres://postgres@127.0.0.1:5432}
 
-ensure_wrk() {
-  if ! command -v wrk >/dev/null; then
-    echo "installing wrk (Debian package)…" >&2
-    apt-get update -qq && apt-get install -y -qq wrk >/dev/null
+# Installs the load generator and small tools from Debian when missing.
+ensure_tools() {
+  local missing=()
+  command -v wrk >/dev/null || missing+=(wrk)
+  command -v bc >/dev/null || missing+=(bc)
+  command -v curl >/dev/null || missing+=(curl)
+  [ -x /usr/bin/time ] || missing+=(time)
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing ${missing[*]} (Debian packages)…" >&2
+    apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
   fi
 }
+ensure_wrk() { ensure_tools; }
 
 # Builds the release binary unless BENCH_NO_BUILD=1 (e.g. to reuse one).
 build_release() {
@@ -88,4 +95,9 @@ stop_server() {
 
 rss_mib() {
   awk '/VmRSS/{printf "%.1f", $2/1024}' "/proc/$1/status"
+}
+
+# CPU seconds (user + system) a process has used so far.
+cpu_seconds() {
+  awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"
 }

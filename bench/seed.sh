@@ -8,6 +8,7 @@ source "$(dirname "$0")/lib.sh"
 dir=${1:?usage: bench/seed.sh DATA_DIR [CONVERSATIONS] [MESSAGES_PER_CONVERSATION]}
 n=${2:-1000000}
 m=${3:-5}
+ensure_tools
 build_release
 mkdir -p "$dir"
 export TEND_DATA_DIR=$dir

@@ -41,6 +41,8 @@ pub struct AppState {
     pub bus: broadcast::Sender<BusEvent>,
     /// Wakes the outbox sender when mail is queued.
     pub outbox_wake: Arc<tokio::sync::Notify>,
+    /// This node's search index.
+    pub search: crate::search::Search,
 }
 
 impl AppState {
@@ -61,6 +63,7 @@ impl AppState {
         let (bus, _) = broadcast::channel(4096);
         let st = AppState {
             files: AttachmentStore::new(&config.data_dir),
+            search: crate::search::Search::new(&config.data_dir),
             config: Arc::new(config),
             db,
             clock,
@@ -83,6 +86,7 @@ pub struct Running {
     channels: crate::channels::email::Running,
     shutdown: tokio::sync::oneshot::Sender<()>,
     task: tokio::task::JoinHandle<anyhow::Result<()>>,
+    indexer: crate::search::IndexerTask,
 }
 
 impl Running {
@@ -90,7 +94,9 @@ impl Running {
     pub async fn stop(self) -> anyhow::Result<()> {
         self.channels.stop();
         let _ = self.shutdown.send(());
-        self.task.await.context("server task")?
+        let served = self.task.await.context("server task");
+        self.indexer.stop().await;
+        served?
     }
 }
 
@@ -117,12 +123,17 @@ pub async fn start(st: AppState) -> anyhow::Result<Running> {
         channels,
         shutdown: tx,
         task,
+        indexer: crate::search::spawn_indexer(&st),
     })
 }
 
 /// `tend serve`: runs until SIGTERM or SIGINT, then shuts down cleanly.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let st = AppState::open(config).await?;
+    // Listen before the URL is announced: a SIGTERM sent right after the log
+    // line (while start-up work such as indexing competes for the CPU) must
+    // still stop cleanly.
+    let signalled = tokio::spawn(shutdown_signal());
     let running = start(st.clone()).await?;
     let url = format!("http://{}", running.addr);
     tracing::info!(url = %url, database = %crate::db::redact(&st.config.database_url), "Tend is listening on {url}");
@@ -131,7 +142,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             "no admin account exists yet; create one with: tend admin create-user --email you@example.com --name \"Your Name\" --role admin --password-stdin"
         );
     }
-    shutdown_signal().await;
+    let _ = signalled.await;
     tracing::info!("shutting down: finishing in-flight requests");
     running.stop().await?;
     st.db.close().await;

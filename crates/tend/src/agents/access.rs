@@ -68,6 +68,19 @@ impl Viewer {
         Ok(n > 0)
     }
 
+    /// The ids of the inboxes this viewer may see; `None` for viewers who
+    /// see every inbox. For stores outside the database (the search
+    /// index) that filter by inbox themselves.
+    pub async fn visible_inboxes(&self, c: &mut sqlx::AnyConnection) -> Result<Option<Vec<i64>>> {
+        if self.sees_all() {
+            return Ok(None);
+        }
+        let mut sql = Sql::new("SELECT i.id FROM inboxes i WHERE 1=1");
+        self.restrict_inboxes(&mut sql, "i.id");
+        let rows: Vec<(i64,)> = sql.query_as().fetch_all(c).await?;
+        Ok(Some(rows.into_iter().map(|(id,)| id).collect()))
+    }
+
     /// Appends ` AND <customer_id_column> is a customer this viewer may see`:
     /// a customer is visible to an agent when at least one of their
     /// conversations is.

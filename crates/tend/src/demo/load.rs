@@ -6,7 +6,7 @@ use sqlx::{AnyConnection, AnyPool};
 use crate::Result;
 use crate::db::{Arg, Backend, Sql};
 
-use super::story::{Batch, NextIds};
+use super::rows::{Batch, NextIds};
 
 /// Bound values per statement. SQLite allows 32,766 and PostgreSQL 65,535,
 /// but sqlx's SQLite driver looks up the name of every `$N` by a linear

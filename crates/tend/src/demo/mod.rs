@@ -3,7 +3,9 @@
 //!
 //! - [`phrases`]: hand-written phrase banks, one per language.
 //! - [`story`]: turns a seeded random stream into customers, conversations,
-//!   messages, tags and events that agree with each other (pure).
+//!   messages, tags and events that agree with each other (pure), with
+//!   [`people`] (who writes), [`timeline`] (appending messages and events)
+//!   and [`rows`] (the row types).
 //! - [`load`]: multi-row INSERTs with explicit ids, same SQL on both backends.
 //! - [`setup`]: the agents, teams and inboxes the data refers to.
 //!
@@ -13,10 +15,13 @@
 //! from the current maximum of each table.
 
 mod load;
+mod people;
 mod phrases;
 mod rng;
+mod rows;
 mod setup;
 mod story;
+mod timeline;
 
 use std::time::{Duration, Instant};
 
@@ -25,7 +30,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::app::AppState;
 
-use story::{Batch, Generator};
+use rows::Batch;
+use story::Generator;
 
 /// Fixed so that the same database state always gets the same demo data.
 const SEED: u64 = 0x7E4D_DE30_5EED_2026;
@@ -62,7 +68,7 @@ pub async fn seed(st: &AppState, conversations: u64, messages: u64) -> anyhow::R
     let bar = ProgressBar::new(conversations);
     bar.set_style(
         ProgressStyle::with_template(
-            "{elapsed_precise} [{wide_bar}] {human_pos}/{human_len} conversations ({per_sec}, {eta} left)",
+            "{elapsed_precise} [{wide_bar}] {human_pos}/{human_len} conversations ({per_sec:0}, {eta} left)",
         )
         .unwrap_or_else(|_| ProgressStyle::default_bar())
         .progress_chars("=> "),

@@ -10,11 +10,16 @@ use crate::inboxes::InboxKind;
 use crate::inboxes::service::{self as inboxes, NewInbox};
 
 use super::phrases::BANKS;
-use super::story::{Agent, Setup};
+use super::rows::{Agent, Setup};
 
 /// (name, address, language, also in billing)
 const AGENTS: &[(&str, &str, &str, bool)] = &[
-    ("Oliver Bennett", "oliver.bennett@tend-demo.example", "en", true),
+    (
+        "Oliver Bennett",
+        "oliver.bennett@tend-demo.example",
+        "en",
+        true,
+    ),
     ("Chloe Adams", "chloe.adams@tend-demo.example", "en", false),
     ("Priya Shah", "priya.shah@tend-demo.example", "en", false),
     ("山口結衣", "yui.yamaguchi@tend-demo.example", "ja", true),
@@ -23,8 +28,18 @@ const AGENTS: &[(&str, &str, &str, bool)] = &[
     ("한지은", "jieun.han@tend-demo.example", "ko", true),
     ("오준호", "junho.oh@tend-demo.example", "ko", false),
     ("배수연", "sooyeon.bae@tend-demo.example", "ko", false),
-    ("Elīna Kalniņa", "elina.kalnina@tend-demo.example", "lv", true),
-    ("Artūrs Ozoliņš", "arturs.ozolins@tend-demo.example", "lv", false),
+    (
+        "Elīna Kalniņa",
+        "elina.kalnina@tend-demo.example",
+        "lv",
+        true,
+    ),
+    (
+        "Artūrs Ozoliņš",
+        "arturs.ozolins@tend-demo.example",
+        "lv",
+        false,
+    ),
     ("Ieva Sproģe", "ieva.sproge@tend-demo.example", "lv", false),
     ("Marta Vilaró", "marta.vilaro@tend-demo.example", "ca", true),
     ("Pere Casals", "pere.casals@tend-demo.example", "ca", false),
@@ -65,9 +80,10 @@ async fn team(st: &AppState, name: &str) -> Result<i64> {
 
 async fn inbox(st: &AppState, kind: InboxKind, name: &str, address: Option<&str>) -> Result<i64> {
     let system = Viewer::system();
-    let found = inboxes::list_inboxes(st, &system).await?.into_iter().find(|i| {
-        i.kind == kind && i.name == name && i.address.as_deref() == address
-    });
+    let found = inboxes::list_inboxes(st, &system)
+        .await?
+        .into_iter()
+        .find(|i| i.kind == kind && i.name == name && i.address.as_deref() == address);
     match found {
         Some(i) => Ok(i.id),
         None => Ok(inboxes::create_inbox(

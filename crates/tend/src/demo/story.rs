@@ -4,195 +4,15 @@
 //! conversation and ends the customer's wait, a customer message reopens a
 //! pending or solved one, …) so the rows agree with the events. Pure: no IO.
 
-use std::fmt::Write as _;
-
+use super::people::{pick_agent, profile};
 use super::phrases::{BANKS, Bank, Topic};
-use super::rng::{Rng, mix};
+use super::rng::Rng;
+use super::rows::{Batch, ConversationRow, CustomerRow, NextIds, Setup};
+use super::timeline::{Messages, Timeline, assign, message_data, sign, status};
 
 const MINUTE: i64 = 60_000;
 const HOUR: i64 = 60 * MINUTE;
 const DAY: i64 = 24 * HOUR;
-
-/// An agent who can own demo conversations.
-#[derive(Debug, Clone)]
-pub struct Agent {
-    /// User id.
-    pub id: i64,
-    /// Display name (signs replies).
-    pub name: String,
-    /// Index into [`BANKS`] of the language the agent works in.
-    pub lang: usize,
-    /// The team the agent's conversations go to.
-    pub team_id: i64,
-    /// Also in the billing team.
-    pub billing: bool,
-}
-
-/// The accounts, teams and inboxes demo conversations refer to.
-#[derive(Debug, Clone)]
-pub struct Setup {
-    /// Agents; every language needs at least one.
-    pub agents: Vec<Agent>,
-    /// Hands conversations from one agent to another.
-    pub supervisor_id: i64,
-    /// The billing team (billing and refund topics of billing agents).
-    pub billing_team_id: i64,
-    /// API and phone conversations.
-    pub default_inbox: i64,
-    /// Email conversations.
-    pub email_inbox: i64,
-    /// Chat conversations.
-    pub chat_inbox: i64,
-    /// Web form and portal conversations.
-    pub web_inbox: i64,
-}
-
-/// The first free id of each table this run fills.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct NextIds {
-    /// customers.id
-    pub customer: i64,
-    /// conversations.id
-    pub conversation: i64,
-    /// messages.id
-    pub message: i64,
-    /// events.id
-    pub event: i64,
-}
-
-/// A customer row with their one address.
-#[derive(Debug, Clone)]
-pub struct CustomerRow {
-    pub id: i64,
-    pub name: String,
-    pub email: String,
-    pub phone: Option<String>,
-    pub language: &'static str,
-    pub timezone: &'static str,
-    pub created_at: i64,
-}
-
-/// A conversation row.
-#[derive(Debug, Clone)]
-pub struct ConversationRow {
-    pub id: i64,
-    pub inbox_id: i64,
-    pub customer_id: i64,
-    pub subject: String,
-    pub status: &'static str,
-    pub priority: &'static str,
-    pub channel: &'static str,
-    pub assignee_id: Option<i64>,
-    pub team_id: Option<i64>,
-    pub tags: Vec<&'static str>,
-    pub language: &'static str,
-    pub created_at: i64,
-    pub updated_at: i64,
-    pub first_response_at: Option<i64>,
-    pub solved_at: Option<i64>,
-    pub closed_at: Option<i64>,
-    pub waiting_since: Option<i64>,
-    pub reopen_count: i64,
-    pub transfer_count: i64,
-    pub message_count: i64,
-}
-
-/// A message row.
-#[derive(Debug, Clone)]
-pub struct MessageRow {
-    pub id: i64,
-    pub conversation_id: i64,
-    pub direction: &'static str,
-    pub internal: bool,
-    pub author_kind: &'static str,
-    pub author_id: i64,
-    pub author_name: String,
-    pub author_email: Option<String>,
-    pub text: String,
-    pub message_id: Option<String>,
-    pub delivery_status: Option<&'static str>,
-    pub created_at: i64,
-}
-
-/// An event row.
-#[derive(Debug, Clone)]
-pub struct EventRow {
-    pub id: i64,
-    pub conversation_id: i64,
-    pub kind: &'static str,
-    pub actor_kind: &'static str,
-    pub actor_id: Option<i64>,
-    pub data: String,
-    pub created_at: i64,
-}
-
-/// Rows for a run of consecutive conversations, in insertion order.
-#[derive(Debug, Default)]
-pub struct Batch {
-    pub customers: Vec<CustomerRow>,
-    pub conversations: Vec<ConversationRow>,
-    pub tags: Vec<(i64, &'static str)>,
-    pub messages: Vec<MessageRow>,
-    pub events: Vec<EventRow>,
-}
-
-/// Who a customer is; derived from their id alone, so returning customers
-/// need no memory.
-#[derive(Debug, Clone)]
-pub struct Profile {
-    /// Index into [`BANKS`].
-    pub lang: usize,
-    pub name: String,
-    pub email: String,
-    pub phone: Option<String>,
-    pub timezone: &'static str,
-}
-
-/// The customer with id `id` under `seed`.
-pub fn profile(seed: u64, id: i64) -> Profile {
-    let mut r = Rng::new(mix(seed ^ mix(id as u64)));
-    let lang = r.below(BANKS.len() as u64) as usize;
-    let b = BANKS[lang];
-    let (given, given_ascii, female) = r.pick(b.given);
-    let fi = r.below(b.family.len() as u64) as usize;
-    let (family, family_ascii) = if female && !b.family_female.is_empty() {
-        b.family_female[fi]
-    } else {
-        b.family[fi]
-    };
-    let name = if b.family_first {
-        format!("{family}{}{given}", b.name_sep)
-    } else {
-        format!("{given}{}{family}", b.name_sep)
-    };
-    let domain = r.pick(b.domains);
-    let email = match r.below(4) {
-        0 => format!("{given_ascii}.{family_ascii}{id}@{domain}"),
-        1 => format!("{}{family_ascii}{id}@{domain}", &given_ascii[..1]),
-        2 => format!("{family_ascii}.{given_ascii}{id}@{domain}"),
-        _ => format!("{given_ascii}{id}@{domain}"),
-    };
-    let phone = r
-        .chance(0.3)
-        .then(|| format!("{}{}", b.phone_prefix, phone_digits(&mut r, b.code)));
-    Profile {
-        lang,
-        name,
-        email,
-        phone,
-        timezone: r.pick(b.timezones),
-    }
-}
-
-fn phone_digits(r: &mut Rng, lang: &str) -> String {
-    match lang {
-        "ja" | "ko" => format!("{:04}-{:04}", r.below(10_000), r.below(10_000)),
-        "lv" => format!("{:07}", r.below(10_000_000)),
-        "ca" => format!("{:08}", r.below(100_000_000)),
-        _ => format!("{:03}", r.below(1000)),
-    }
-}
-
 /// Fills `{n}` and `{name}`.
 fn fill(template: &str, n: &str, name: &str) -> String {
     if !template.contains('{') {
@@ -382,7 +202,11 @@ impl Generator {
             let has_out = steps.contains(&Step::Out);
             if !has_out || (target != "open" && steps[last_public] == Step::In) {
                 // Replies, solving and waiting all need a last word from the desk.
-                let i = if last_public == 0 { steps.len() } else { last_public };
+                let i = if last_public == 0 {
+                    steps.len()
+                } else {
+                    last_public
+                };
                 if i == steps.len() {
                     steps.push(Step::Out);
                 } else {
@@ -444,7 +268,12 @@ impl Generator {
             next_message: &mut self.next.message,
             messages: &mut b.messages,
             email: channel == "email",
-            customer_domain: p.email.rsplit('@').next().unwrap_or("example.com").to_string(),
+            customer_domain: p
+                .email
+                .rsplit('@')
+                .next()
+                .unwrap_or("example.com")
+                .to_string(),
         };
         // The first message.
         let mut text = String::with_capacity(400);
@@ -457,7 +286,13 @@ impl Generator {
         }
         sign(&mut text, r.pick(bank.sign_off), &p.name);
         let mid = msgs.customer(r, customer_id, &p, text, t0);
-        tl.add("message_added", "customer", Some(customer_id), message_data(mid, "in"), t0);
+        tl.add(
+            "message_added",
+            "customer",
+            Some(customer_id),
+            message_data(mid, "in"),
+            t0,
+        );
         c.message_count = 1;
 
         let mut t = t0;
@@ -493,7 +328,13 @@ impl Generator {
                     }
                     sign(&mut text, r.pick(bank.sign_off), &p.name);
                     let mid = msgs.customer(r, customer_id, &p, text, t);
-                    tl.add("message_added", "customer", Some(customer_id), message_data(mid, "in"), t);
+                    tl.add(
+                        "message_added",
+                        "customer",
+                        Some(customer_id),
+                        message_data(mid, "in"),
+                        t,
+                    );
                     c.message_count += 1;
                     c.waiting_since.get_or_insert(t);
                     if matches!(c.status, "pending" | "solved") {
@@ -511,7 +352,13 @@ impl Generator {
                     };
                     let agent = &self.setup.agents[a];
                     let mid = msgs.agent(agent, r.pick(bank.notes).to_string(), true, t);
-                    tl.add("note_added", "agent", Some(agent.id), message_data(mid, "out"), t);
+                    tl.add(
+                        "note_added",
+                        "agent",
+                        Some(agent.id),
+                        message_data(mid, "out"),
+                        t,
+                    );
                     c.message_count += 1;
                 }
                 Step::Out => {
@@ -533,11 +380,21 @@ impl Generator {
                         text.push_str(r.pick(bank.agent_ack));
                         text.push_str(bank.sep);
                     }
-                    text.push_str(&fill(topic.actions[action_i % topic.actions.len()], &order, &p.name));
+                    text.push_str(&fill(
+                        topic.actions[action_i % topic.actions.len()],
+                        &order,
+                        &p.name,
+                    ));
                     action_i += 1;
                     sign(&mut text, r.pick(bank.agent_bye), &agent.name);
                     let mid = msgs.agent(&agent, text, false, t);
-                    tl.add("message_added", "agent", Some(agent.id), message_data(mid, "out"), t);
+                    tl.add(
+                        "message_added",
+                        "agent",
+                        Some(agent.id),
+                        message_data(mid, "out"),
+                        t,
+                    );
                     c.message_count += 1;
                     c.first_response_at.get_or_insert(t);
                     c.waiting_since = None;
@@ -578,11 +435,23 @@ impl Generator {
                             status(&mut tl, &mut c, "solved", "agent", Some(agent.id), t + 3000);
                         } else if r.chance(0.35) {
                             c.waiting_since = None;
-                            status(&mut tl, &mut c, "pending", "agent", Some(agent.id), t + 3000);
+                            status(
+                                &mut tl,
+                                &mut c,
+                                "pending",
+                                "agent",
+                                Some(agent.id),
+                                t + 3000,
+                            );
                         }
                     }
                     if later_out && r.chance(0.03) {
-                        let to = pick_agent(r, &self.by_lang[p.lang], &self.setup.agents, Some(agent.id));
+                        let to = pick_agent(
+                            r,
+                            &self.by_lang[p.lang],
+                            &self.setup.agents,
+                            Some(agent.id),
+                        );
                         if to != a {
                             let reason = fill(r.pick(bank.reasons), &order, &p.name);
                             let to_agent = &self.setup.agents[to];
@@ -651,165 +520,5 @@ impl Generator {
             b.tags.push((id, tag));
         }
         b.conversations.push(c);
-    }
-}
-
-/// An agent for a conversation in language pool `pool`, other than `not`
-/// when there is a choice.
-fn pick_agent(r: &mut Rng, pool: &[usize], agents: &[Agent], not: Option<i64>) -> usize {
-    let at = r.below(pool.len() as u64) as usize;
-    let i = pool[at];
-    if Some(agents[i].id) == not && pool.len() > 1 {
-        pool[(at + 1) % pool.len()]
-    } else {
-        i
-    }
-}
-
-fn sign(text: &mut String, closing: &str, name: &str) {
-    text.push_str("\n\n");
-    text.push_str(closing);
-    text.push('\n');
-    text.push_str(name);
-}
-
-fn message_data(mid: i64, direction: &str) -> String {
-    format!(r#"{{"message_id":{mid},"direction":"{direction}","attachments":0}}"#)
-}
-
-fn assign(tl: &mut Timeline<'_>, c: &mut ConversationRow, setup: &Setup, a: usize, t: i64) {
-    let agent = &setup.agents[a];
-    // Routing hands most conversations out; some agents pick their own.
-    tl.add(
-        "assigned",
-        "system",
-        None,
-        format!(r#"{{"from":null,"to":{},"reason":null}}"#, agent.id),
-        t,
-    );
-    let billing = matches!(c.tags.first(), Some(&"billing" | &"refund")) && agent.billing;
-    let team = if billing {
-        setup.billing_team_id
-    } else {
-        agent.team_id
-    };
-    tl.add(
-        "team_changed",
-        "system",
-        None,
-        format!(r#"{{"from":null,"to":{team}}}"#),
-        t,
-    );
-    c.assignee_id = Some(agent.id);
-    c.team_id = Some(team);
-}
-
-fn status(
-    tl: &mut Timeline<'_>,
-    c: &mut ConversationRow,
-    to: &'static str,
-    actor_kind: &'static str,
-    actor_id: Option<i64>,
-    t: i64,
-) {
-    tl.add(
-        "status_changed",
-        actor_kind,
-        actor_id,
-        format!(r#"{{"from":"{}","to":"{to}"}}"#, c.status),
-        t,
-    );
-    c.status = to;
-}
-
-struct Timeline<'a> {
-    conversation_id: i64,
-    next_event: &'a mut i64,
-    events: &'a mut Vec<EventRow>,
-}
-
-impl Timeline<'_> {
-    fn add(
-        &mut self,
-        kind: &'static str,
-        actor_kind: &'static str,
-        actor_id: Option<i64>,
-        data: String,
-        t: i64,
-    ) {
-        let id = *self.next_event;
-        *self.next_event += 1;
-        self.events.push(EventRow {
-            id,
-            conversation_id: self.conversation_id,
-            kind,
-            actor_kind,
-            actor_id,
-            data,
-            created_at: t,
-        });
-    }
-}
-
-struct Messages<'a> {
-    conversation_id: i64,
-    next_message: &'a mut i64,
-    messages: &'a mut Vec<MessageRow>,
-    email: bool,
-    customer_domain: String,
-}
-
-impl Messages<'_> {
-    fn take_id(&mut self) -> i64 {
-        let id = *self.next_message;
-        *self.next_message += 1;
-        id
-    }
-
-    fn customer(&mut self, r: &mut Rng, customer_id: i64, p: &Profile, text: String, t: i64) -> i64 {
-        let id = self.take_id();
-        let message_id = self.email.then(|| {
-            let mut s = String::with_capacity(48);
-            // The id part keeps Message-IDs unique (the column is unique).
-            let _ = write!(s, "<{:012x}.{id}@{}>", r.next_u64() >> 16, self.customer_domain);
-            s
-        });
-        self.messages.push(MessageRow {
-            id,
-            conversation_id: self.conversation_id,
-            direction: "in",
-            internal: false,
-            author_kind: "customer",
-            author_id: customer_id,
-            author_name: p.name.clone(),
-            author_email: Some(p.email.clone()),
-            text,
-            message_id,
-            delivery_status: None,
-            created_at: t,
-        });
-        id
-    }
-
-    fn agent(&mut self, agent: &Agent, text: String, internal: bool, t: i64) -> i64 {
-        let id = self.take_id();
-        let public_mail = self.email && !internal;
-        self.messages.push(MessageRow {
-            id,
-            conversation_id: self.conversation_id,
-            direction: "out",
-            internal,
-            author_kind: "agent",
-            author_id: agent.id,
-            author_name: agent.name.clone(),
-            author_email: None,
-            text,
-            message_id: public_mail
-                .then(|| format!("<tend.{}.{id}@tend-demo.example>", self.conversation_id)),
-            // Already sent: demo replies must never be mailed by the outbox.
-            delivery_status: public_mail.then_some("sent"),
-            created_at: t,
-        });
-        id
     }
 }

@@ -3,8 +3,10 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::people::profile;
 use super::phrases::BANKS;
-use super::story::{Agent, Batch, Generator, NextIds, Setup, profile};
+use super::rows::{Agent, Batch, NextIds, Setup};
+use super::story::Generator;
 use crate::conversations::Status;
 
 const NOW: i64 = 1_780_000_000_000;
@@ -74,13 +76,13 @@ const KOREAN_PARTICLES: [&str; 12] = [
 /// Checks that `text` is written in language `lang`.
 fn assert_in_language(lang: &str, text: &str) {
     match lang {
-        "en" => assert!(
-            text.chars().all(|c| c.is_ascii()),
-            "English text with non-ASCII: {text}"
-        ),
+        "en" => assert!(text.is_ascii(), "English text with non-ASCII: {text}"),
         "ja" => {
             assert!(text.chars().any(is_kana), "Japanese without kana: {text}");
-            assert!(!text.contains(' ') && !text.contains('\u{3000}'), "Japanese with spaces: {text}");
+            assert!(
+                !text.contains(' ') && !text.contains('\u{3000}'),
+                "Japanese with spaces: {text}"
+            );
             assert!(!text.chars().any(is_hangul), "{text}");
         }
         "ko" => {
@@ -92,12 +94,24 @@ fn assert_in_language(lang: &str, text: &str) {
             assert!(!text.chars().any(is_kana), "{text}");
         }
         "lv" => {
-            assert!(text.chars().any(|c| LATVIAN.contains(c)), "Latvian without diacritics: {text}");
-            assert!(!text.chars().any(|c| "àèòç·".contains(c) || is_cjk(c)), "{text}");
+            assert!(
+                text.chars().any(|c| LATVIAN.contains(c)),
+                "Latvian without diacritics: {text}"
+            );
+            assert!(
+                !text.chars().any(|c| "àèòç·".contains(c) || is_cjk(c)),
+                "{text}"
+            );
         }
         "ca" => {
-            assert!(text.chars().any(|c| CATALAN.contains(c)), "Catalan without accents: {text}");
-            assert!(!text.chars().any(|c| "āēīūšžņļķģč".contains(c) || is_cjk(c)), "{text}");
+            assert!(
+                text.chars().any(|c| CATALAN.contains(c)),
+                "Catalan without accents: {text}"
+            );
+            assert!(
+                !text.chars().any(|c| "āēīūšžņļķģč".contains(c) || is_cjk(c)),
+                "{text}"
+            );
         }
         other => panic!("unexpected language {other}"),
     }
@@ -117,7 +131,9 @@ fn every_language_is_written_in_its_own_script() {
         // Subjects are short: check only that no other script slipped in.
         match c.language {
             "en" => assert!(c.subject.is_ascii(), "{}", c.subject),
-            "ja" => assert!(c.subject.chars().any(|ch| is_kana(ch) || is_han(ch)) && !c.subject.contains(' ')),
+            "ja" => assert!(
+                c.subject.chars().any(|ch| is_kana(ch) || is_han(ch)) && !c.subject.contains(' ')
+            ),
             "ko" => assert!(c.subject.chars().any(is_hangul)),
             _ => assert!(!c.subject.chars().any(is_cjk), "{}", c.subject),
         }
@@ -149,12 +165,23 @@ fn languages_are_shared_about_equally_and_customers_come_back() {
     assert!(per_customer.values().filter(|n| **n >= 3).count() > 100);
     // A customer's conversations are in the customer's language.
     let lang: HashMap<i64, &str> = b.customers.iter().map(|c| (c.id, c.language)).collect();
-    assert!(b.conversations.iter().all(|c| lang[&c.customer_id] == c.language));
+    assert!(
+        b.conversations
+            .iter()
+            .all(|c| lang[&c.customer_id] == c.language)
+    );
     let emails: HashSet<&str> = b.customers.iter().map(|c| c.email.as_str()).collect();
     assert_eq!(emails.len(), b.customers.len(), "addresses are unique");
-    assert!(b.customers.iter().all(|c| c.email.is_ascii() && c.email == c.email.to_lowercase()));
+    assert!(
+        b.customers
+            .iter()
+            .all(|c| c.email.is_ascii() && c.email == c.email.to_lowercase())
+    );
     let avg = b.messages.len() as f64 / b.conversations.len() as f64;
-    assert!((4.3..5.7).contains(&avg), "about 5 messages each, got {avg}");
+    assert!(
+        (4.3..5.7).contains(&avg),
+        "about 5 messages each, got {avg}"
+    );
     let statuses: HashSet<&str> = b.conversations.iter().map(|c| c.status).collect();
     assert_eq!(statuses.len(), 5, "{statuses:?}");
 }
@@ -162,11 +189,11 @@ fn languages_are_shared_about_equally_and_customers_come_back() {
 #[test]
 fn rows_agree_with_the_timeline() {
     let b = generate(2000, 6);
-    let mut msgs: HashMap<i64, Vec<&super::story::MessageRow>> = HashMap::new();
+    let mut msgs: HashMap<i64, Vec<&super::rows::MessageRow>> = HashMap::new();
     for m in &b.messages {
         msgs.entry(m.conversation_id).or_default().push(m);
     }
-    let mut evs: HashMap<i64, Vec<&super::story::EventRow>> = HashMap::new();
+    let mut evs: HashMap<i64, Vec<&super::rows::EventRow>> = HashMap::new();
     for e in &b.events {
         evs.entry(e.conversation_id).or_default().push(e);
     }
@@ -176,8 +203,14 @@ fn rows_agree_with_the_timeline() {
         assert_eq!(c.message_count as usize, ms.len());
         assert_eq!(es[0].kind, "created");
         assert_eq!(ms[0].direction, "in");
-        assert!(ms.iter().all(|m| m.created_at >= c.created_at && m.created_at <= NOW));
-        assert!(es.windows(2).all(|w| w[0].created_at <= w[1].created_at && w[0].id < w[1].id));
+        assert!(
+            ms.iter()
+                .all(|m| m.created_at >= c.created_at && m.created_at <= NOW)
+        );
+        assert!(
+            es.windows(2)
+                .all(|w| w[0].created_at <= w[1].created_at && w[0].id < w[1].id)
+        );
         assert_eq!(es.last().map(|e| e.created_at), Some(c.updated_at));
         // Every message has its event, and every event names a real message.
         let ids: HashSet<i64> = ms.iter().map(|m| m.id).collect();
@@ -192,7 +225,8 @@ fn rows_agree_with_the_timeline() {
                     referenced.insert(id);
                 }
                 "status_changed" => {
-                    let from = Status::parse("from", data["from"].as_str().expect("from")).expect("status");
+                    let from = Status::parse("from", data["from"].as_str().expect("from"))
+                        .expect("status");
                     let to = Status::parse("to", data["to"].as_str().expect("to")).expect("status");
                     assert_eq!(from, state);
                     assert!(from.can_become(to) && from != to, "{from:?} -> {to:?}");
@@ -208,19 +242,30 @@ fn rows_agree_with_the_timeline() {
         if matches!(c.status, "pending" | "solved" | "closed") {
             assert_eq!(c.waiting_since, None);
         }
-        let ever_solved = es.iter().any(|e| e.kind == "status_changed" && e.data.contains(r#""to":"solved""#));
+        let ever_solved = es
+            .iter()
+            .any(|e| e.kind == "status_changed" && e.data.contains(r#""to":"solved""#));
         assert_eq!(c.solved_at.is_some(), ever_solved);
         assert_eq!(c.closed_at.is_some(), c.status == "closed");
         assert_eq!(c.status == "new", first_reply.is_none());
         let assigned = es.iter().filter(|e| e.kind == "assigned").count();
         assert!(assigned <= 1);
         assert_eq!(c.assignee_id.is_some(), assigned == 1);
-        assert_eq!(c.transfer_count as usize, es.iter().filter(|e| e.kind == "transferred").count());
+        assert_eq!(
+            c.transfer_count as usize,
+            es.iter().filter(|e| e.kind == "transferred").count()
+        );
         // Messages are written by the customer or by agents of the language.
         for m in ms {
             match m.author_kind {
                 "customer" => assert_eq!(m.author_id, c.customer_id),
-                _ => assert_eq!(setup().agents[(m.author_id - 10) as usize].lang, BANKS.iter().position(|b| b.code == c.language).expect("lang")),
+                _ => assert_eq!(
+                    setup().agents[(m.author_id - 10) as usize].lang,
+                    BANKS
+                        .iter()
+                        .position(|b| b.code == c.language)
+                        .expect("lang")
+                ),
             }
         }
     }
@@ -252,7 +297,15 @@ fn latvian_women_carry_female_surnames() {
         let given = parts.next().expect("given");
         let family = parts.next().expect("family");
         let is_female = lv.given.iter().any(|g| g.0 == given && g.2);
-        assert!(if is_female { female.contains(family) } else { male.contains(family) }, "{}", p.name);
+        assert!(
+            if is_female {
+                female.contains(family)
+            } else {
+                male.contains(family)
+            },
+            "{}",
+            p.name
+        );
         checked += 1;
     }
     assert!(checked > 200);
@@ -283,7 +336,9 @@ mod database {
         super::super::seed(&st, 250, 4).await.expect("first seed");
         assert_eq!(count(&st, "conversations").await, 250);
         let users = count(&st, "users").await;
-        super::super::seed(&st, 150, 4).await.expect("second seed appends");
+        super::super::seed(&st, 150, 4)
+            .await
+            .expect("second seed appends");
         assert_eq!(count(&st, "conversations").await, 400);
         assert_eq!(count(&st, "users").await, users, "agents are reused");
         let messages = count(&st, "messages").await;
@@ -332,10 +387,18 @@ mod database {
         )
         .await
         .expect("filtered list");
-        assert!(found.iter().any(|f| f.id == 123), "subject filter finds {:?}", c.subject);
-        let (msgs, _) = service::messages(&st, &system, 123, None, 100).await.expect("messages");
+        assert!(
+            found.iter().any(|f| f.id == 123),
+            "subject filter finds {:?}",
+            c.subject
+        );
+        let (msgs, _) = service::messages(&st, &system, 123, None, 100)
+            .await
+            .expect("messages");
         assert_eq!(msgs.len() as i64, c.message_count);
-        let (events, _) = service::events(&st, &system, 123, None, 100).await.expect("events");
+        let (events, _) = service::events(&st, &system, 123, None, 100)
+            .await
+            .expect("events");
         assert_eq!(events[0].kind, "created");
     }
 }

@@ -43,14 +43,16 @@ def build(i, rcpt, rng, run):
                            subtype="octet-stream", filename=f"文書-{i}.bin")
     else:
         msg = MIMEText(body, "plain", charset)
-    sender = f"customer{i % 97}-{run}@example.net"
+    # Spread over many senders: one address sending more than 30 messages in
+    # 10 minutes is quarantined by Tend's loop protection, by design.
+    sender = f"customer{i % 1009}-{run}@example.net"
     if isinstance(msg, EmailMessage):
         # The modern policy encodes non-ASCII headers itself.
         msg["Subject"] = f"{subject} {i}"
-        msg["From"] = formataddr((f"顧客 {i % 97}", sender))
+        msg["From"] = formataddr((f"顧客 {i % 1009}", sender))
     else:
         msg["Subject"] = Header(f"{subject} {i}", charset)
-        msg["From"] = formataddr((str(Header(f"顧客 {i % 97}", "utf-8")), sender))
+        msg["From"] = formataddr((str(Header(f"顧客 {i % 1009}", "utf-8")), sender))
     msg["To"] = rcpt
     msg["Message-ID"] = f"<{msg_id}>"
     msg["Date"] = "Mon, 23 Nov 2026 10:00:00 +0000"

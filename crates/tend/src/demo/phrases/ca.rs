@@ -8,14 +8,32 @@ pub static BANK: Bank = Bank {
     family_first: false,
     name_sep: " ",
     given: &[
-        ("Jordi", "jordi", false), ("Montserrat", "montserrat", true), ("Pau", "pau", false), ("Núria", "nuria", true),
-        ("Marc", "marc", false), ("Laia", "laia", true), ("Arnau", "arnau", false), ("Mireia", "mireia", true),
-        ("Oriol", "oriol", false), ("Mercè", "merce", true), ("Joan", "joan", false), ("Roser", "roser", true),
+        ("Jordi", "jordi", false),
+        ("Montserrat", "montserrat", true),
+        ("Pau", "pau", false),
+        ("Núria", "nuria", true),
+        ("Marc", "marc", false),
+        ("Laia", "laia", true),
+        ("Arnau", "arnau", false),
+        ("Mireia", "mireia", true),
+        ("Oriol", "oriol", false),
+        ("Mercè", "merce", true),
+        ("Joan", "joan", false),
+        ("Roser", "roser", true),
     ],
     family: &[
-        ("Puig", "puig"), ("Ferrer", "ferrer"), ("Vilalta", "vilalta"), ("Soler", "soler"),
-        ("Martí", "marti"), ("Font", "font"), ("Sala", "sala"), ("Roca", "roca"),
-        ("Casals", "casals"), ("Pujol", "pujol"), ("Vidal", "vidal"), ("Rovira", "rovira"),
+        ("Puig", "puig"),
+        ("Ferrer", "ferrer"),
+        ("Vilalta", "vilalta"),
+        ("Soler", "soler"),
+        ("Martí", "marti"),
+        ("Font", "font"),
+        ("Sala", "sala"),
+        ("Roca", "roca"),
+        ("Casals", "casals"),
+        ("Pujol", "pujol"),
+        ("Vidal", "vidal"),
+        ("Rovira", "rovira"),
     ],
     family_female: &[],
     domains: &["example.cat", "correu.example.cat", "example.ad"],
@@ -24,7 +42,11 @@ pub static BANK: Bank = Bank {
     topics: &[
         Topic {
             tag: "billing",
-            subjects: &["Dubte sobre la factura {n}", "M'han cobrat dues vegades aquest mes", "Falta el NIF a la factura"],
+            subjects: &[
+                "Dubte sobre la factura {n}",
+                "M'han cobrat dues vegades aquest mes",
+                "Falta el NIF a la factura",
+            ],
             problems: &[
                 "Aquest mes m'han cobrat dues vegades la subscripció (factura {n}).",
                 "A la factura {n} hi ha l'adreça de l'empresa equivocada i hi falta el nostre NIF.",
@@ -36,7 +58,11 @@ pub static BANK: Bank = Bank {
         },
         Topic {
             tag: "login",
-            subjects: &["No puc accedir al meu compte", "No m'arriba el correu per restablir la contrasenya", "Bloquejat després de canviar la verificació en dos passos"],
+            subjects: &[
+                "No puc accedir al meu compte",
+                "No m'arriba el correu per restablir la contrasenya",
+                "Bloquejat després de canviar la verificació en dos passos",
+            ],
             problems: &[
                 "Des d'ahir no puc iniciar la sessió; la pàgina només diu que la contrasenya és incorrecta.",
                 "He demanat tres vegades restablir la contrasenya, però el correu no m'arriba mai.",
@@ -48,7 +74,11 @@ pub static BANK: Bank = Bank {
         },
         Topic {
             tag: "shipping",
-            subjects: &["On és la meva comanda {n}?", "El paquet consta com a lliurat però no l'he rebut", "Canvi d'adreça d'enviament de la comanda {n}"],
+            subjects: &[
+                "On és la meva comanda {n}?",
+                "El paquet consta com a lliurat però no l'he rebut",
+                "Canvi d'adreça d'enviament de la comanda {n}",
+            ],
             problems: &[
                 "La comanda {n} havia d'arribar la setmana passada, però el seguiment fa cinc dies que no canvia.",
                 "La pàgina de seguiment diu que el paquet s'ha lliurat, però no m'ha arribat res.",
@@ -60,7 +90,11 @@ pub static BANK: Bank = Bank {
         },
         Topic {
             tag: "refund",
-            subjects: &["Sol·licitud de reemborsament de la comanda {n}", "Encara espero el reemborsament", "L'article ha arribat malmès"],
+            subjects: &[
+                "Sol·licitud de reemborsament de la comanda {n}",
+                "Encara espero el reemborsament",
+                "L'article ha arribat malmès",
+            ],
             problems: &[
                 "Fa dues setmanes que vaig tornar l'article de la comanda {n} i encara no he rebut el reemborsament.",
                 "L'article ha arribat malmès i preferiria el reemborsament en lloc d'un recanvi.",
@@ -72,7 +106,11 @@ pub static BANK: Bank = Bank {
         },
         Topic {
             tag: "bug",
-            subjects: &["Error en exportar informes", "L'aplicació es tanca en obrir-la", "La pàgina no acaba mai de carregar"],
+            subjects: &[
+                "Error en exportar informes",
+                "L'aplicació es tanca en obrir-la",
+                "La pàgina no acaba mai de carregar",
+            ],
             problems: &[
                 "Quan intento exportar l'informe mensual en CSV em surt un missatge d'error.",
                 "Des de l'última actualització l'aplicació es tanca tan bon punt l'obro.",
@@ -84,7 +122,11 @@ pub static BANK: Bank = Bank {
         },
         Topic {
             tag: "account",
-            subjects: &["Com puc donar de baixa la subscripció?", "Canvi de l'adreça electrònica del compte", "Passar al pla anual"],
+            subjects: &[
+                "Com puc donar de baixa la subscripció?",
+                "Canvi de l'adreça electrònica del compte",
+                "Passar al pla anual",
+            ],
             problems: &[
                 "Voldria donar de baixa la subscripció al final d'aquest període de facturació.",
                 "Necessito canviar l'adreça electrònica del compte perquè deixo l'empresa on treballo.",
@@ -102,7 +144,11 @@ pub static BANK: Bank = Bank {
         "Adjunto una captura de pantalla per si us és útil.",
         "El meu compte està registrat amb aquesta adreça electrònica.",
     ],
-    sign_off: &["Gràcies per endavant,", "Salutacions cordials,", "Moltes gràcies,"],
+    sign_off: &[
+        "Gràcies per endavant,",
+        "Salutacions cordials,",
+        "Moltes gràcies,",
+    ],
     agent_hello: &["Hola, {name}:", "Bon dia, {name}:"],
     agent_ack: &[
         "Gràcies per contactar amb el servei d'atenció al client i disculpeu les molèsties.",
@@ -113,7 +159,10 @@ pub static BANK: Bank = Bank {
         "Si us podem ajudar en qualsevol altra cosa, digueu-nos-ho.\n\nSalutacions,",
         "Que tingueu un bon dia!\n\nAtentament,",
     ],
-    thanks: &["Ja funciona, moltes gràcies!", "Perfecte, ara tot està bé. Gràcies per l'ajuda tan ràpida."],
+    thanks: &[
+        "Ja funciona, moltes gràcies!",
+        "Perfecte, ara tot està bé. Gràcies per l'ajuda tan ràpida.",
+    ],
     still: &[
         "Malauradament encara no funciona; em surt el mateix missatge d'error.",
         "Gràcies, però encara no he rebut res. Ho podríeu tornar a comprovar?",
@@ -124,5 +173,8 @@ pub static BANK: Bank = Bank {
         "Escalat a l'equip tècnic, amb la incidència enllaçada.",
         "Esperant que el transportista confirmi l'estat de l'enviament.",
     ],
-    reasons: &["Cal algú de facturació.", "Me'n vaig de vacances, ho passo a una companya."],
+    reasons: &[
+        "Cal algú de facturació.",
+        "Me'n vaig de vacances, ho passo a una companya.",
+    ],
 };

@@ -8,24 +8,55 @@ pub static BANK: Bank = Bank {
     family_first: false,
     name_sep: " ",
     given: &[
-        ("Emily", "emily", true), ("James", "james", false), ("Olivia", "olivia", true),
-        ("Michael", "michael", false), ("Sarah", "sarah", true), ("David", "david", false),
-        ("Jessica", "jessica", true), ("Daniel", "daniel", false), ("Hannah", "hannah", true),
-        ("Thomas", "thomas", false), ("Grace", "grace", true), ("Ryan", "ryan", false),
+        ("Emily", "emily", true),
+        ("James", "james", false),
+        ("Olivia", "olivia", true),
+        ("Michael", "michael", false),
+        ("Sarah", "sarah", true),
+        ("David", "david", false),
+        ("Jessica", "jessica", true),
+        ("Daniel", "daniel", false),
+        ("Hannah", "hannah", true),
+        ("Thomas", "thomas", false),
+        ("Grace", "grace", true),
+        ("Ryan", "ryan", false),
     ],
     family: &[
-        ("Smith", "smith"), ("Johnson", "johnson"), ("Williams", "williams"), ("Brown", "brown"),
-        ("Taylor", "taylor"), ("Wilson", "wilson"), ("Davies", "davies"), ("Evans", "evans"),
-        ("Thompson", "thompson"), ("Walker", "walker"), ("Clarke", "clarke"), ("Wright", "wright"),
+        ("Smith", "smith"),
+        ("Johnson", "johnson"),
+        ("Williams", "williams"),
+        ("Brown", "brown"),
+        ("Taylor", "taylor"),
+        ("Wilson", "wilson"),
+        ("Davies", "davies"),
+        ("Evans", "evans"),
+        ("Thompson", "thompson"),
+        ("Walker", "walker"),
+        ("Clarke", "clarke"),
+        ("Wright", "wright"),
     ],
     family_female: &[],
-    domains: &["example.com", "example.org", "mail.example.net", "example.co.uk"],
-    timezones: &["Europe/London", "America/New_York", "America/Chicago", "Australia/Sydney"],
+    domains: &[
+        "example.com",
+        "example.org",
+        "mail.example.net",
+        "example.co.uk",
+    ],
+    timezones: &[
+        "Europe/London",
+        "America/New_York",
+        "America/Chicago",
+        "Australia/Sydney",
+    ],
     phone_prefix: "+44 7700 900",
     topics: &[
         Topic {
             tag: "billing",
-            subjects: &["Question about invoice {n}", "Charged twice this month", "VAT number missing on my invoice"],
+            subjects: &[
+                "Question about invoice {n}",
+                "Charged twice this month",
+                "VAT number missing on my invoice",
+            ],
             problems: &[
                 "I was charged twice for my subscription this month (invoice {n}).",
                 "Invoice {n} shows the wrong company address and our VAT number is missing.",
@@ -37,7 +68,11 @@ pub static BANK: Bank = Bank {
         },
         Topic {
             tag: "login",
-            subjects: &["Can't log in to my account", "Password reset email never arrives", "Locked out after changing two-factor settings"],
+            subjects: &[
+                "Can't log in to my account",
+                "Password reset email never arrives",
+                "Locked out after changing two-factor settings",
+            ],
             problems: &[
                 "I can't log in since yesterday; the page just says my password is wrong.",
                 "I requested a password reset three times but the email never arrives.",
@@ -49,7 +84,11 @@ pub static BANK: Bank = Bank {
         },
         Topic {
             tag: "shipping",
-            subjects: &["Where is my order {n}?", "Parcel marked delivered but not received", "Delivery address change for order {n}"],
+            subjects: &[
+                "Where is my order {n}?",
+                "Parcel marked delivered but not received",
+                "Delivery address change for order {n}",
+            ],
             problems: &[
                 "My order {n} was supposed to arrive last week, but the tracking has not changed for five days.",
                 "The tracking page says my parcel was delivered, but nothing arrived at my door.",
@@ -61,7 +100,11 @@ pub static BANK: Bank = Bank {
         },
         Topic {
             tag: "refund",
-            subjects: &["Refund request for order {n}", "Still waiting for my refund", "Item arrived damaged"],
+            subjects: &[
+                "Refund request for order {n}",
+                "Still waiting for my refund",
+                "Item arrived damaged",
+            ],
             problems: &[
                 "I returned the item from order {n} two weeks ago and I have not received my refund yet.",
                 "The item arrived damaged and I would like a refund rather than a replacement.",
@@ -73,7 +116,11 @@ pub static BANK: Bank = Bank {
         },
         Topic {
             tag: "bug",
-            subjects: &["Error when exporting reports", "App crashes on startup", "Page keeps loading forever"],
+            subjects: &[
+                "Error when exporting reports",
+                "App crashes on startup",
+                "Page keeps loading forever",
+            ],
             problems: &[
                 "When I try to export the monthly report as CSV I get an error saying something went wrong.",
                 "Since the last update the app crashes as soon as I open it.",
@@ -85,7 +132,11 @@ pub static BANK: Bank = Bank {
         },
         Topic {
             tag: "account",
-            subjects: &["How do I cancel my subscription?", "Change the email address on my account", "Upgrade to the annual plan"],
+            subjects: &[
+                "How do I cancel my subscription?",
+                "Change the email address on my account",
+                "Upgrade to the annual plan",
+            ],
             problems: &[
                 "I would like to cancel my subscription at the end of this billing period.",
                 "I need to change the email address on my account because I am leaving my current company.",
@@ -114,7 +165,10 @@ pub static BANK: Bank = Bank {
         "Let me know if there is anything else I can do.\n\nBest regards,",
         "Have a great day!\n\nKind regards,",
     ],
-    thanks: &["That worked, thank you so much!", "Great, everything looks fine now. Thanks for the quick help."],
+    thanks: &[
+        "That worked, thank you so much!",
+        "Great, everything looks fine now. Thanks for the quick help.",
+    ],
     still: &[
         "Unfortunately it still doesn't work; I get the same error.",
         "Thanks, but I still haven't received anything. Could you check again?",
@@ -125,5 +179,8 @@ pub static BANK: Bank = Bank {
         "Escalated to the engineering team, issue linked.",
         "Waiting for the courier to confirm the delivery status.",
     ],
-    reasons: &["This needs someone from billing.", "Going on holiday, handing this over."],
+    reasons: &[
+        "This needs someone from billing.",
+        "Going on holiday, handing this over.",
+    ],
 };

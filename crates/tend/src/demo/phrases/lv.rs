@@ -8,19 +8,46 @@ pub static BANK: Bank = Bank {
     family_first: false,
     name_sep: " ",
     given: &[
-        ("Jānis", "janis", false), ("Anna", "anna", true), ("Andris", "andris", false), ("Līga", "liga", true),
-        ("Mārtiņš", "martins", false), ("Ilze", "ilze", true), ("Kārlis", "karlis", false), ("Inese", "inese", true),
-        ("Edgars", "edgars", false), ("Dace", "dace", true), ("Krišjānis", "krisjanis", false), ("Zane", "zane", true),
+        ("Jānis", "janis", false),
+        ("Anna", "anna", true),
+        ("Andris", "andris", false),
+        ("Līga", "liga", true),
+        ("Mārtiņš", "martins", false),
+        ("Ilze", "ilze", true),
+        ("Kārlis", "karlis", false),
+        ("Inese", "inese", true),
+        ("Edgars", "edgars", false),
+        ("Dace", "dace", true),
+        ("Krišjānis", "krisjanis", false),
+        ("Zane", "zane", true),
     ],
     family: &[
-        ("Bērziņš", "berzins"), ("Kalniņš", "kalnins"), ("Ozols", "ozols"), ("Jansons", "jansons"),
-        ("Liepiņš", "liepins"), ("Krūmiņš", "krumins"), ("Pētersons", "petersons"), ("Vītols", "vitols"),
-        ("Kļaviņš", "klavins"), ("Eglītis", "eglitis"), ("Lācis", "lacis"), ("Zariņš", "zarins"),
+        ("Bērziņš", "berzins"),
+        ("Kalniņš", "kalnins"),
+        ("Ozols", "ozols"),
+        ("Jansons", "jansons"),
+        ("Liepiņš", "liepins"),
+        ("Krūmiņš", "krumins"),
+        ("Pētersons", "petersons"),
+        ("Vītols", "vitols"),
+        ("Kļaviņš", "klavins"),
+        ("Eglītis", "eglitis"),
+        ("Lācis", "lacis"),
+        ("Zariņš", "zarins"),
     ],
     family_female: &[
-        ("Bērziņa", "berzina"), ("Kalniņa", "kalnina"), ("Ozola", "ozola"), ("Jansone", "jansone"),
-        ("Liepiņa", "liepina"), ("Krūmiņa", "krumina"), ("Pētersone", "petersone"), ("Vītola", "vitola"),
-        ("Kļaviņa", "klavina"), ("Eglīte", "eglite"), ("Lāce", "lace"), ("Zariņa", "zarina"),
+        ("Bērziņa", "berzina"),
+        ("Kalniņa", "kalnina"),
+        ("Ozola", "ozola"),
+        ("Jansone", "jansone"),
+        ("Liepiņa", "liepina"),
+        ("Krūmiņa", "krumina"),
+        ("Pētersone", "petersone"),
+        ("Vītola", "vitola"),
+        ("Kļaviņa", "klavina"),
+        ("Eglīte", "eglite"),
+        ("Lāce", "lace"),
+        ("Zariņa", "zarina"),
     ],
     domains: &["example.lv", "inbox.example.lv", "example.eu"],
     timezones: &["Europe/Riga"],
@@ -28,7 +55,11 @@ pub static BANK: Bank = Bank {
     topics: &[
         Topic {
             tag: "billing",
-            subjects: &["Jautājums par rēķinu {n}", "Šomēnes nauda noņemta divreiz", "Rēķinā trūkst PVN numura"],
+            subjects: &[
+                "Jautājums par rēķinu {n}",
+                "Šomēnes nauda noņemta divreiz",
+                "Rēķinā trūkst PVN numura",
+            ],
             problems: &[
                 "Šomēnes par abonementu nauda tika noņemta divas reizes (rēķins {n}).",
                 "Rēķinā {n} norādīta nepareiza uzņēmuma adrese, un trūkst mūsu PVN numura.",
@@ -40,7 +71,11 @@ pub static BANK: Bank = Bank {
         },
         Topic {
             tag: "login",
-            subjects: &["Nevaru pieslēgties savam kontam", "Paroles atjaunošanas e-pasts nepienāk", "Pēc divpakāpju autentifikācijas maiņas nevaru ielogoties"],
+            subjects: &[
+                "Nevaru pieslēgties savam kontam",
+                "Paroles atjaunošanas e-pasts nepienāk",
+                "Pēc divpakāpju autentifikācijas maiņas nevaru ielogoties",
+            ],
             problems: &[
                 "Kopš vakardienas nevaru pieslēgties; lapa tikai saka, ka parole ir nepareiza.",
                 "Trīs reizes pieprasīju paroles atjaunošanu, bet e-pasts tā arī nepienāca.",
@@ -52,7 +87,11 @@ pub static BANK: Bank = Bank {
         },
         Topic {
             tag: "shipping",
-            subjects: &["Kur ir mans pasūtījums {n}?", "Sūtījums atzīmēts kā piegādāts, bet nav saņemts", "Piegādes adreses maiņa pasūtījumam {n}"],
+            subjects: &[
+                "Kur ir mans pasūtījums {n}?",
+                "Sūtījums atzīmēts kā piegādāts, bet nav saņemts",
+                "Piegādes adreses maiņa pasūtījumam {n}",
+            ],
             problems: &[
                 "Pasūtījumam {n} bija jāpienāk pagājušajā nedēļā, bet izsekošanas statuss nav mainījies piecas dienas.",
                 "Izsekošanas lapā rakstīts, ka sūtījums piegādāts, taču pie durvīm nekas nav atstāts.",
@@ -64,7 +103,11 @@ pub static BANK: Bank = Bank {
         },
         Topic {
             tag: "refund",
-            subjects: &["Naudas atmaksa par pasūtījumu {n}", "Joprojām gaidu atmaksu", "Prece pienāca bojāta"],
+            subjects: &[
+                "Naudas atmaksa par pasūtījumu {n}",
+                "Joprojām gaidu atmaksu",
+                "Prece pienāca bojāta",
+            ],
             problems: &[
                 "Pirms divām nedēļām atgriezu preci no pasūtījuma {n}, bet atmaksa vēl nav pienākusi.",
                 "Prece pienāca bojāta, un es vēlētos naudas atmaksu, nevis apmaiņu.",
@@ -76,7 +119,11 @@ pub static BANK: Bank = Bank {
         },
         Topic {
             tag: "bug",
-            subjects: &["Kļūda, eksportējot atskaites", "Lietotne aizveras uzreiz pēc palaišanas", "Lapa ielādējas bezgalīgi"],
+            subjects: &[
+                "Kļūda, eksportējot atskaites",
+                "Lietotne aizveras uzreiz pēc palaišanas",
+                "Lapa ielādējas bezgalīgi",
+            ],
             problems: &[
                 "Mēģinot eksportēt mēneša atskaiti CSV formātā, parādās kļūdas paziņojums.",
                 "Kopš pēdējā atjauninājuma lietotne aizveras, tiklīdz to atveru.",
@@ -88,7 +135,11 @@ pub static BANK: Bank = Bank {
         },
         Topic {
             tag: "account",
-            subjects: &["Kā atcelt abonementu?", "E-pasta adreses maiņa kontā", "Pāreja uz gada plānu"],
+            subjects: &[
+                "Kā atcelt abonementu?",
+                "E-pasta adreses maiņa kontā",
+                "Pāreja uz gada plānu",
+            ],
             problems: &[
                 "Vēlos atcelt abonementu šī norēķinu perioda beigās.",
                 "Man jāmaina konta e-pasta adrese, jo aizeju no pašreizējā uzņēmuma.",
@@ -117,7 +168,10 @@ pub static BANK: Bank = Bank {
         "Ja varu vēl kā palīdzēt, lūdzu, dodiet ziņu.\n\nAr cieņu,",
         "Jauku dienu!\n\nAr labākajiem vēlējumiem,",
     ],
-    thanks: &["Viss strādā, liels paldies!", "Lieliski, tagad viss ir kārtībā. Paldies par ātro palīdzību."],
+    thanks: &[
+        "Viss strādā, liels paldies!",
+        "Lieliski, tagad viss ir kārtībā. Paldies par ātro palīdzību.",
+    ],
     still: &[
         "Diemžēl joprojām neizdodas; rādās tā pati kļūda.",
         "Paldies, bet sūtījums joprojām nav pienācis. Vai varat vēlreiz pārbaudīt?",
@@ -128,5 +182,8 @@ pub static BANK: Bank = Bank {
         "Nodots izstrādes komandai, pieteikums piesaistīts.",
         "Gaidām kurjera apstiprinājumu par piegādes statusu.",
     ],
-    reasons: &["Vajag kādu no grāmatvedības.", "Dodos atvaļinājumā, nododu kolēģim."],
+    reasons: &[
+        "Vajag kādu no grāmatvedības.",
+        "Dodos atvaļinājumā, nododu kolēģim.",
+    ],
 };

@@ -84,17 +84,35 @@ mod tests {
         for b in BANKS {
             assert_eq!(b.topics.len(), BANKS[0].topics.len(), "{}", b.code);
             for (t, t0) in b.topics.iter().zip(BANKS[0].topics) {
-                assert_eq!(t.tag, t0.tag, "{}: topics must be in the same order", b.code);
+                assert_eq!(
+                    t.tag, t0.tag,
+                    "{}: topics must be in the same order",
+                    b.code
+                );
                 assert!(!t.subjects.is_empty() && !t.problems.is_empty() && !t.actions.is_empty());
             }
             assert!(b.family_female.is_empty() || b.family_female.len() == b.family.len());
             for list in [
-                b.hello, b.details, b.sign_off, b.agent_hello, b.agent_ack, b.agent_bye,
-                b.thanks, b.still, b.notes, b.reasons, b.domains, b.timezones,
+                b.hello,
+                b.details,
+                b.sign_off,
+                b.agent_hello,
+                b.agent_ack,
+                b.agent_bye,
+                b.thanks,
+                b.still,
+                b.notes,
+                b.reasons,
+                b.domains,
+                b.timezones,
             ] {
                 assert!(!list.is_empty(), "{}", b.code);
             }
-            assert!(b.agent_hello.iter().all(|h| h.contains("{name}")), "{}", b.code);
+            assert!(
+                b.agent_hello.iter().all(|h| h.contains("{name}")),
+                "{}",
+                b.code
+            );
             for (_, ascii, _) in b.given {
                 assert!(ascii.bytes().all(|c| c.is_ascii_lowercase()), "{ascii}");
             }

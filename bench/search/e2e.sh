@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# End-to-end search benchmark: seeds demo data, rebuilds the search index
+# with `tend reindex` (indexing throughput, peak RSS), reports the index
+# size, then times one- to three-word queries per language against
+# `GET /api/v1/search` on a running `tend serve` (p50/p95/max, and the
+# server's RSS afterwards).
+#   bench/search/e2e.sh [CONVERSATIONS] [QUERIES_PER_LANGUAGE]
+# The issue's target is 5M messages: `bench/search/e2e.sh 1000000` (hours).
+source "$(dirname "$0")/../lib.sh"
+n=${1:-10000}
+q=${2:-200}
+build_release
+dir=$(mktemp -d /tmp/tend-search-bench.XXXXXX)
+export TEND_DATA_DIR=$dir
+trap 'kill ${SERVER_PID:-0} 2>/dev/null || true; wait ${SERVER_PID:-0} 2>/dev/null || true; rm -rf "$dir"' EXIT
+machine
+echo "command: bench/search/e2e.sh $n $q"
+$TEND_BIN demo seed --conversations "$n" >/dev/null 2>&1
+/usr/bin/time -f "RESULT reindex wall=%es user=%Us peak_rss=%MKiB" \
+  $TEND_BIN reindex 2>&1 | tr '\r' '\n' | grep -E 'RESULT|rebuilt'
+echo "RESULT index size $(du -sh "$dir/search" | cut -f1)"
+TOKEN=$(admin_token)
+start_tend "$dir/serve.log"
+python3 - "$BENCH_URL" "$TOKEN" "$q" <<'PY'
+import json, random, sys, time, urllib.parse, urllib.request
+url, token, per_lang = sys.argv[1], sys.argv[2], int(sys.argv[3])
+words = {
+    "en": ["invoice", "password", "refund", "order", "delivered", "subscription", "error", "address"],
+    "ja": ["請求書", "パスワード", "返金", "注文", "配送", "ログイン", "エラー", "住所"],
+    "ko": ["청구서", "로그인", "환불", "주문", "배송", "비밀번호", "오류", "주소"],
+    "lv": ["rēķins", "parole", "atmaksa", "pasūtījums", "piegāde", "kļūda", "adrese", "abonements"],
+    "ca": ["factura", "contrasenya", "reemborsament", "comanda", "enviament", "error", "adreça", "subscripció"],
+}
+rng = random.Random(1)
+print("lang  queries  p50 ms  p95 ms  max ms  avg hits")
+for lang, pool in words.items():
+    times, hits = [], 0
+    for _ in range(per_lang):
+        q = " ".join(rng.sample(pool, rng.randint(1, 3)))
+        req = urllib.request.Request(
+            f"{url}/api/v1/search?limit=20&q={urllib.parse.quote(q)}",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        t = time.perf_counter()
+        with urllib.request.urlopen(req) as r:
+            body = json.load(r)
+        times.append((time.perf_counter() - t) * 1000)
+        hits += len(body["items"])
+    times.sort()
+    pct = lambda p: times[min(len(times) - 1, int(len(times) * p))]
+    print(f"{lang:4}  {len(times):7}  {pct(0.5):6.1f}  {pct(0.95):6.1f}  {times[-1]:6.1f}  {hits / len(times):8.1f}")
+PY
+echo "RESULT serve rss=$(ps -o rss= -p "$SERVER_PID" | tr -d ' ')KiB after the queries"

@@ -1,0 +1,472 @@
+//! The analyser shared by indexing and querying, so that both sides see the
+//! same terms at the same positions:
+//!
+//! 1. ICU4X word segmentation (UAX #29) finds the words and drops spaces and
+//!    punctuation.
+//! 2. Inside a word, apostrophes (`'`, `’`), `.`, `_` and `:` split it
+//!    (`d'atenció` → `d`, `atenció`; `factura_2024.pdf` → `factura`, `2024`,
+//!    `pdf`); the Catalan middle dot is dropped (`col·lecció` → `colleccio`).
+//! 3. Every character is folded: compatibility forms are unified (full-width
+//!    Latin, half-width katakana), letters are lowercased and Latin, Greek and
+//!    Cyrillic diacritics are dropped (`kvalitāte` → `kvalitate`).
+//! 4. Han, kana and Hangul are not split into words at all: every run of
+//!    them becomes overlapping bigrams (`サービスを` → `サー`, `ービ`, `ビス`,
+//!    `スを`), so `サービス` is found inside `サービスを` and `서비스` inside
+//!    `서비스를`, whatever the particles, with no dictionary. ICU's
+//!    dictionary segmentation is therefore not needed (nor loaded): it
+//!    could only disagree between a document and a query.
+//!
+//! Positions advance by one per word and per CJK character, so phrase
+//! queries work across scripts. When indexing, each CJK character is also
+//! emitted as a unigram at the position of the bigram it starts, so that a
+//! one-character query (`傘`, `돈`) finds it; queries use bigrams only
+//! (unless a run is one character long).
+
+use icu_segmenter::WordSegmenter;
+use icu_segmenter::options::WordBreakInvariantOptions;
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+use unicode_normalization::char::{compose, decompose_compatible};
+
+/// The name the index registers the analyser under.
+pub const TOKENIZER_NAME: &str = "tend";
+
+/// Tokens longer than this (in bytes, after folding) are skipped: base64
+/// blobs and long hashes only bloat the term dictionary. They still take a
+/// position, so phrases stay honest.
+const MAX_TOKEN_BYTES: usize = 100;
+
+/// Whether the analyser prepares a document or a query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Emit CJK unigrams as well as bigrams.
+    Index,
+    /// Emit CJK bigrams only (unigrams for one-character runs).
+    Query,
+}
+
+/// The tantivy tokenizer for Tend's text fields.
+#[derive(Debug, Clone)]
+pub struct TendTokenizer {
+    mode: Mode,
+    tokens: Vec<Token>,
+}
+
+impl TendTokenizer {
+    /// The analyser used when indexing.
+    pub fn for_index() -> Self {
+        TendTokenizer {
+            mode: Mode::Index,
+            tokens: Vec::new(),
+        }
+    }
+
+    /// The analyser used for query words.
+    pub fn for_query() -> Self {
+        TendTokenizer {
+            mode: Mode::Query,
+            tokens: Vec::new(),
+        }
+    }
+}
+
+impl Tokenizer for TendTokenizer {
+    type TokenStream<'a> = TendTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> TendTokenStream<'a> {
+        self.tokens.clear();
+        analyze(text, self.mode, &mut self.tokens);
+        TendTokenStream {
+            tokens: &mut self.tokens,
+            next: 0,
+            fallback: Token::default(),
+        }
+    }
+}
+
+/// The tokens of one text.
+#[derive(Debug)]
+pub struct TendTokenStream<'a> {
+    tokens: &'a mut Vec<Token>,
+    next: usize,
+    /// What `token()` shows before the first `advance()` or for an empty
+    /// text (tantivy never asks then, but the trait must answer).
+    fallback: Token,
+}
+
+impl TokenStream for TendTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        if self.next < self.tokens.len() {
+            self.next += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn token(&self) -> &Token {
+        match self.next.checked_sub(1) {
+            Some(i) => &self.tokens[i],
+            None => &self.fallback,
+        }
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        match self.next.checked_sub(1) {
+            Some(i) => &mut self.tokens[i],
+            None => &mut self.fallback,
+        }
+    }
+}
+
+/// Analyses `text` into `out` (appending). Positions start at 0.
+pub fn analyze(text: &str, mode: Mode, out: &mut Vec<Token>) {
+    let mut b = Builder {
+        mode,
+        out,
+        position: 0,
+        word: String::new(),
+        word_range: (0, 0),
+        run: Vec::new(),
+    };
+    // CJK spans skip ICU: they become bigrams whatever the word boundaries,
+    // and ICU without its dictionaries would only complain about them.
+    let mut start = 0;
+    let mut cjk = None;
+    for (i, c) in text.char_indices() {
+        let this = is_cjk(c);
+        if cjk.is_some_and(|prev| prev != this) {
+            b.span(&text[start..i], start, !this);
+            start = i;
+        }
+        cjk = Some(this);
+    }
+    if let Some(last) = cjk {
+        b.span(&text[start..], start, last);
+    }
+    b.flush_all();
+}
+
+/// Convenience for tests and the query parser: the token texts of `text`.
+pub fn token_texts(text: &str, mode: Mode) -> Vec<String> {
+    let mut out = Vec::new();
+    analyze(text, mode, &mut out);
+    out.into_iter().map(|t| t.text).collect()
+}
+
+struct Builder<'o> {
+    mode: Mode,
+    out: &'o mut Vec<Token>,
+    position: usize,
+    /// The non-CJK word being built, folded, and its byte range.
+    word: String,
+    word_range: (usize, usize),
+    /// The CJK run being built: folded character and byte range.
+    run: Vec<(char, usize, usize)>,
+}
+
+impl Builder<'_> {
+    /// A stretch of text that is all CJK (`cjk`) or has none.
+    fn span(&mut self, span: &str, base: usize, cjk: bool) {
+        if cjk {
+            for (i, c) in span.char_indices() {
+                self.fold_char(c, base + i, base + i + c.len_utf8());
+            }
+            return;
+        }
+        let segmenter =
+            WordSegmenter::new_for_non_complex_scripts(WordBreakInvariantOptions::default());
+        let mut start = 0;
+        for (end, kind) in segmenter.segment_str(span).iter_with_word_type() {
+            if end == start {
+                continue;
+            }
+            if kind.is_word_like() {
+                self.word_segment(&span[start..end], base + start);
+            } else {
+                // Spaces and punctuation end words and CJK runs.
+                self.flush_all();
+            }
+            start = end;
+        }
+    }
+
+    fn word_segment(&mut self, segment: &str, base: usize) {
+        if segment.is_ascii() {
+            for (i, c) in segment.char_indices() {
+                self.fold_char(c, base + i, base + i + 1);
+            }
+            return;
+        }
+        // Text in decomposed form (macOS file names, some mailers) is
+        // composed first; its tokens then highlight the whole segment.
+        if unicode_normalization::is_nfc_quick(segment.chars())
+            != unicode_normalization::IsNormalized::Yes
+        {
+            use unicode_normalization::UnicodeNormalization as _;
+            let composed: String = segment.nfc().collect();
+            if composed != segment {
+                let end = base + segment.len();
+                for c in composed.chars() {
+                    self.fold_char(c, base, end);
+                }
+                return;
+            }
+        }
+        for (i, c) in segment.char_indices() {
+            self.fold_char(c, base + i, base + i + c.len_utf8());
+        }
+    }
+
+    /// Folds one source character covering bytes `from..to`.
+    fn fold_char(&mut self, c: char, from: usize, to: usize) {
+        if c.is_ascii() {
+            self.push_folded(c.to_ascii_lowercase(), from, to);
+            return;
+        }
+        if is_hangul_syllable(c) {
+            // Compatibility decomposition would split it into jamo.
+            self.push_folded(c, from, to);
+            return;
+        }
+        decompose_compatible(c, |d| {
+            if is_diacritic(d) {
+                return;
+            }
+            if is_cjk(d) {
+                self.push_folded(d, from, to);
+            } else {
+                for l in d.to_lowercase() {
+                    self.push_folded(l, from, to);
+                }
+            }
+        });
+    }
+
+    fn push_folded(&mut self, c: char, from: usize, to: usize) {
+        if is_cjk(c) {
+            self.flush_word();
+            if let Some(last) = self.run.last_mut()
+                && let Some(composed) = compose(last.0, c)
+            {
+                // A voicing mark after kana, or a jamo after a syllable.
+                last.0 = composed;
+                last.2 = to;
+                return;
+            }
+            self.run.push((c, from, to));
+        } else if is_split(c) || c.is_whitespace() {
+            self.flush_all();
+        } else if is_dropped(c) {
+            // Joins its neighbours (col·lecció → colleccio).
+        } else if c.is_alphanumeric() || is_mark(c) {
+            self.flush_run();
+            if self.word.is_empty() {
+                self.word_range = (from, to);
+            }
+            self.word.push(c);
+            self.word_range.1 = to;
+        } else {
+            // Symbols inside a word (rare: ICU already split at most).
+            self.flush_all();
+        }
+    }
+
+    fn flush_all(&mut self) {
+        self.flush_word();
+        self.flush_run();
+    }
+
+    fn flush_word(&mut self) {
+        if self.word.is_empty() {
+            return;
+        }
+        let text = std::mem::take(&mut self.word);
+        if text.len() <= MAX_TOKEN_BYTES {
+            self.emit(text, self.word_range.0, self.word_range.1, self.position);
+        }
+        self.position += 1;
+    }
+
+    fn flush_run(&mut self) {
+        if self.run.is_empty() {
+            return;
+        }
+        let run = std::mem::take(&mut self.run);
+        let base = self.position;
+        if run.len() == 1 {
+            let (c, from, to) = run[0];
+            self.emit(c.to_string(), from, to, base);
+        } else {
+            for (i, &(c, from, to)) in run.iter().enumerate() {
+                if self.mode == Mode::Index {
+                    self.emit(c.to_string(), from, to, base + i);
+                }
+                if let Some(&(next, _, next_to)) = run.get(i + 1) {
+                    let mut bigram = String::with_capacity(8);
+                    bigram.push(c);
+                    bigram.push(next);
+                    self.emit(bigram, from, next_to, base + i);
+                }
+            }
+        }
+        self.position += run.len();
+    }
+
+    fn emit(&mut self, text: String, from: usize, to: usize, position: usize) {
+        self.out.push(Token {
+            offset_from: from,
+            offset_to: to,
+            position,
+            text,
+            position_length: 1,
+        });
+    }
+}
+
+/// Characters that split a word into two terms.
+fn is_split(c: char) -> bool {
+    matches!(
+        c,
+        '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}' | '.' | '_' | ':' | '\u{FF0E}'
+    )
+}
+
+/// Characters dropped inside a word without splitting it.
+fn is_dropped(c: char) -> bool {
+    // Catalan "ela geminada" (l·l), written with U+00B7 or U+2027/U+0387.
+    matches!(c, '\u{00B7}' | '\u{2027}' | '\u{0387}')
+}
+
+/// Combining diacritics of Latin, Greek and Cyrillic letters: dropped by
+/// accent folding. Marks of other scripts (Indic vowel signs, the kana
+/// voicing marks…) carry meaning and are kept.
+fn is_diacritic(c: char) -> bool {
+    matches!(c as u32,
+        0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
+}
+
+fn is_mark(c: char) -> bool {
+    unicode_normalization::char::is_combining_mark(c)
+}
+
+fn is_hangul_syllable(c: char) -> bool {
+    matches!(c as u32, 0xAC00..=0xD7A3)
+}
+
+/// Han, kana and Hangul: the scripts indexed as bigrams.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x11FF     // Hangul jamo
+        | 0x2E80..=0x2FDF   // CJK and Kangxi radicals
+        | 0x3005..=0x3007   // 々 〆 〇
+        | 0x3031..=0x3035   // kana repeat marks
+        | 0x303B            // 〻
+        | 0x3040..=0x309F   // hiragana, voicing marks
+        | 0x30A1..=0x30FA   // katakana (without ゠ and ・)
+        | 0x30FC..=0x30FF   // ー and iteration marks
+        | 0x3130..=0x318F   // Hangul compatibility jamo
+        | 0x31F0..=0x31FF   // katakana phonetic extensions
+        | 0x3400..=0x4DBF   // CJK extension A
+        | 0x4E00..=0x9FFF   // CJK unified ideographs
+        | 0xA960..=0xA97F   // Hangul jamo extended A
+        | 0xAC00..=0xD7FF   // Hangul syllables, jamo extended B
+        | 0xF900..=0xFAFF   // CJK compatibility ideographs
+        | 0xFF66..=0xFF9F   // half-width katakana
+        | 0xFFA0..=0xFFDC   // half-width Hangul
+        | 0x1B000..=0x1B16F // kana supplement and extensions
+        | 0x20000..=0x323AF // CJK extensions B–H
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index(text: &str) -> Vec<(String, usize)> {
+        let mut out = Vec::new();
+        analyze(text, Mode::Index, &mut out);
+        out.into_iter().map(|t| (t.text, t.position)).collect()
+    }
+
+    fn query(text: &str) -> Vec<String> {
+        token_texts(text, Mode::Query)
+    }
+
+    #[test]
+    fn latin_words_are_lowercased_and_folded() {
+        assert_eq!(
+            query("Kvalitāte UN Ģimene, Ōsaka!"),
+            ["kvalitate", "un", "gimene", "osaka"]
+        );
+        assert_eq!(query("ŠĶĒRSLIS čūska"), ["skerslis", "cuska"]);
+        assert_eq!(query("Ｔｅｎｄ ２０２４"), ["tend", "2024"]);
+    }
+
+    #[test]
+    fn decomposed_input_folds_like_composed_input() {
+        // "kvalitāte" with a combining macron, as some mailers send it.
+        assert_eq!(query("kvalita\u{0304}te"), ["kvalitate"]);
+        // Hangul as conjoining jamo (macOS file names).
+        assert_eq!(query("\u{1109}\u{1165}\u{1107}\u{1175}"), query("서비"));
+        // Half-width katakana with a separate voicing mark.
+        assert_eq!(query("ｻｰﾋﾞｽ"), query("サービス"));
+    }
+
+    #[test]
+    fn apostrophes_and_dots_split_words() {
+        assert_eq!(query("d'atenció"), ["d", "atencio"]);
+        assert_eq!(query("l’empresa"), ["l", "empresa"]);
+        assert_eq!(query("factura_2024.PDF"), ["factura", "2024", "pdf"]);
+        assert_eq!(query("col·lecció"), ["colleccio"]);
+        assert_eq!(query("anna@example.com"), ["anna", "example", "com"]);
+    }
+
+    #[test]
+    fn cjk_runs_become_bigrams_with_index_unigrams() {
+        assert_eq!(query("サービス"), ["サー", "ービ", "ビス"]);
+        assert_eq!(query("서비스를"), ["서비", "비스", "스를"]);
+        assert_eq!(query("傘"), ["傘"]);
+        assert_eq!(
+            index("本を"),
+            [
+                ("本".to_string(), 0),
+                ("本を".to_string(), 0),
+                ("を".to_string(), 1)
+            ]
+        );
+    }
+
+    #[test]
+    fn positions_are_consistent_across_scripts() {
+        let toks = index("Tend의 サービス ok");
+        let pos = |t: &str| toks.iter().find(|(x, _)| x == t).map(|(_, p)| *p);
+        assert_eq!(pos("tend"), Some(0));
+        assert_eq!(pos("의"), Some(1));
+        assert_eq!(pos("サー"), Some(2));
+        assert_eq!(pos("ビス"), Some(4));
+        assert_eq!(pos("ok"), Some(6));
+    }
+
+    #[test]
+    fn offsets_point_into_the_source_text() {
+        let text = "Ārā サービス";
+        let mut out = Vec::new();
+        analyze(text, Mode::Index, &mut out);
+        for t in &out {
+            assert!(text.is_char_boundary(t.offset_from) && text.is_char_boundary(t.offset_to));
+        }
+        assert_eq!(&text[out[0].offset_from..out[0].offset_to], "Ārā");
+        let bigram = out
+            .iter()
+            .find(|t| t.text == "ビス")
+            .map(|t| &text[t.offset_from..t.offset_to]);
+        assert_eq!(bigram, Some("ビス"));
+    }
+
+    #[test]
+    fn punctuation_and_long_tokens_are_skipped() {
+        assert!(query("... !!! ---").is_empty());
+        let long = "a".repeat(200);
+        assert_eq!(index(&format!("{long} b")), [("b".to_string(), 1)]);
+    }
+}
