@@ -10,6 +10,19 @@ use crate::binary::{Env, signal, sigterm, wait_exit};
 use crate::on_both_backends;
 use crate::support::TestApp;
 
+/// Dovecot lives in /usr/sbin, which not every PATH includes.
+fn dovecot_binary() -> String {
+    let in_path = std::env::var("PATH")
+        .unwrap_or_default()
+        .split(':')
+        .any(|d| std::path::Path::new(d).join("dovecot").is_file());
+    if in_path {
+        "dovecot".into()
+    } else {
+        "/usr/sbin/dovecot".into()
+    }
+}
+
 /// A running Dovecot with one user `support` / `secret`.
 pub struct Dovecot {
     pub port: u16,
@@ -55,7 +68,7 @@ impl Dovecot {
             .unwrap()
             .success();
         assert!(ok, "chown for dovecot");
-        let child = Command::new("dovecot")
+        let child = Command::new(dovecot_binary())
             .args(["-F", "-c"])
             .arg(d.join("dovecot.conf"))
             .stdout(Stdio::null())
