@@ -10,7 +10,7 @@ use utoipa_axum::routes;
 
 use crate::app::AppState;
 use crate::attachments::{clean_content_type, clean_filename};
-use crate::http::extract::{parse_id, parse_json, read_body};
+use crate::http::extract::{is_json_media, media_type, parse_id, parse_json, read_body};
 use crate::http::{ApiJson, ApiPath, ApiQuery, Auth, Page, PageParams, created};
 use crate::{Error, Result};
 
@@ -244,15 +244,10 @@ async fn add_message(
     ApiPath(id): ApiPath<i64>,
     req: Request,
 ) -> Result<Response> {
-    let ct = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let (body, files) = if ct.starts_with("multipart/form-data") {
+    let ct = media_type(&req);
+    let (body, files) = if ct == "multipart/form-data" {
         read_multipart(&st, req).await?
-    } else if ct.starts_with("application/json") {
+    } else if is_json_media(&ct) {
         let bytes = read_body(req, st.config.max_json_body_bytes).await?;
         (parse_json::<NewMessage>(&bytes)?, vec![])
     } else {

@@ -46,15 +46,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
     type Rejection = Error;
 
     async fn from_request(req: Request, st: &AppState) -> Result<Self> {
-        let is_json = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(';').next())
-            .is_some_and(|m| {
-                let m = m.trim().to_ascii_lowercase();
-                m == "application/json" || (m.starts_with("application/") && m.ends_with("+json"))
-            });
+        let is_json = is_json_media(&media_type(&req));
         if !is_json {
             return Err(Error::UnsupportedMediaType("application/json"));
         }
@@ -67,6 +59,22 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
 /// How much of an oversized body is read and thrown away so that the
 /// client, still sending, receives the 413 instead of a broken connection.
 const DRAIN_CAP: usize = 64 * 1024 * 1024;
+
+/// The request's media type, lowercased, without parameters ("" when absent).
+pub fn media_type(req: &Request) -> String {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// Whether a media type is JSON (`application/json` or `application/*+json`).
+pub fn is_json_media(m: &str) -> bool {
+    m == "application/json" || (m.starts_with("application/") && m.ends_with("+json"))
+}
 
 /// Reads a whole body, refusing more than `limit` bytes (answered as 413
 /// after draining the rest, up to [`DRAIN_CAP`]).

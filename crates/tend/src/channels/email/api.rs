@@ -2,7 +2,7 @@
 //! integration.
 
 use axum::extract::{Request, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -10,7 +10,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::app::AppState;
-use crate::http::extract::{parse_id, read_body};
+use crate::http::extract::{media_type, parse_id, read_body};
 use crate::http::{ApiQuery, Auth};
 use crate::{Error, Result};
 
@@ -48,13 +48,8 @@ async fn inbound_email(
     ApiQuery(q): ApiQuery<InboundQuery>,
     req: Request,
 ) -> Result<Response> {
-    let ct = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    if !(ct.starts_with("message/rfc822") || ct.starts_with("application/octet-stream")) {
+    let ct = media_type(&req);
+    if !matches!(ct.as_str(), "message/rfc822" | "application/octet-stream") {
         return Err(Error::UnsupportedMediaType("message/rfc822"));
     }
     let inbox_id = match parse_id("inbox_id", q.inbox_id.as_deref())? {
