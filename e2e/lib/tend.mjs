@@ -1,0 +1,185 @@
+// Test harness: a real `tend serve` on a temporary data directory, the
+// `tend` CLI against the same data, the REST API, an aiosmtpd sink, and a
+// guarded chromium page that fails the test on any dialog, any request that
+// leaves Tend's origin, and any navigation away from it.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import net from 'node:net';
+import { chromium } from 'playwright-core';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+export const ARTIFACTS = join(ROOT, 'e2e', 'artifacts');
+
+function tendBin() {
+  if (process.env.TEND_BIN) return process.env.TEND_BIN;
+  const target = process.env.CARGO_TARGET_DIR || join(ROOT, 'target');
+  return join(target, 'debug', 'tend');
+}
+
+/** Resolves when `pred()` returns a truthy value; rejects after `ms`. */
+export async function waitFor(pred, ms = 15000, what = 'condition') {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await pred();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export async function freePort() {
+  return new Promise((res, rej) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+    s.on('error', rej);
+  });
+}
+
+/**
+ * Starts `tend serve` on a fresh SQLite data directory.
+ * Returns { url, dataDir, env, log(), setupUrl(), cli(args, stdin), api(…), stop() }.
+ */
+export async function startTend(extraEnv = {}) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tend-e2e-'));
+  const env = {
+    ...process.env,
+    TEND_DATA_DIR: dataDir,
+    TEND_HTTP_LISTEN: '127.0.0.1:0',
+    RUST_LOG: process.env.RUST_LOG || 'info',
+    NO_COLOR: '1',
+    ...extraEnv,
+  };
+  delete env.TEND_CONFIG;
+  const child = spawn(tendBin(), ['serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => { out += d; });
+  child.stderr.on('data', (d) => { out += d; });
+  const exited = new Promise((r) => child.on('exit', r));
+  const url = await waitFor(() => {
+    if (child.exitCode !== null) throw new Error(`tend serve exited:\n${out}`);
+    const m = out.match(/Tend is listening on (http:\/\/[^\s"]+)/);
+    return m && m[1].replace(/\/$/, '');
+  }, 30000, 'tend serve to listen');
+  const t = {
+    url,
+    dataDir,
+    env,
+    log: () => out,
+    setupUrl: () => {
+      const m = out.match(/(http:\/\/\S+\/setup\/\S+)/);
+      return m && m[1];
+    },
+    cli(args, stdin) {
+      return execFileSync(tendBin(), args, { env, input: stdin ?? '', encoding: 'utf8' }).trim();
+    },
+    async api(token, method, path, body) {
+      const headers = { authorization: `Bearer ${token}` };
+      let payload;
+      if (body !== undefined) {
+        headers['content-type'] = 'application/json';
+        payload = JSON.stringify(body);
+      }
+      const r = await fetch(url + '/api/v1' + path, { method, headers, body: payload });
+      const text = await r.text();
+      let json = null;
+      try { json = JSON.parse(text); } catch { /* not JSON */ }
+      return { status: r.status, json, text };
+    },
+    /** Creates an agent with a password and an API token; returns { id, email, password, token }. */
+    user(email, name, role = 'agent', password = 'correct horse battery staple') {
+      const id = Number(t.cli(['admin', 'create-user', '--email', email, '--name', name, '--role', role, '--password-stdin'], password + '\n'));
+      const token = t.cli(['admin', 'create-token', '--email', email]);
+      return { id, email, name, password, token };
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await exited;
+      }
+      if (!process.env.E2E_KEEP) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return t;
+}
+
+/** An aiosmtpd sink writing every message into a maildir; `messages()` reads them. */
+export async function startSmtpSink() {
+  const python = process.env.TEND_TEST_PYTHON || join(process.env.HOME, '.cache', 'tend-venv', 'bin', 'python');
+  const dir = mkdtempSync(join(tmpdir(), 'tend-e2e-sink-'));
+  const port = await freePort();
+  const child = spawn(python, ['-m', 'aiosmtpd', '-n', '-l', `127.0.0.1:${port}`, '-c', 'aiosmtpd.handlers.Mailbox', join(dir, 'maildir')], { stdio: 'ignore' });
+  await waitFor(() => new Promise((r) => {
+    const s = net.connect(port, '127.0.0.1', () => { s.end(); r(true); });
+    s.on('error', () => r(false));
+  }), 30000, 'aiosmtpd to listen');
+  return {
+    port,
+    url: `smtp://127.0.0.1:${port}`,
+    messages() {
+      const nd = join(dir, 'maildir', 'new');
+      try {
+        return readdirSync(nd).sort().map((f) => readFileSync(join(nd, f), 'utf8'));
+      } catch { return []; }
+    },
+    stop() {
+      child.kill();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox'],
+  });
+}
+
+/**
+ * A new page that records every violation: a dialog (alert/confirm/prompt,
+ * i.e. script that ran), a request to any origin but Tend's, or a top-level
+ * navigation away from Tend. `violations` is checked by `assertClean`.
+ */
+export async function guardedPage(context, base) {
+  const page = await context.newPage();
+  const origin = new URL(base).origin;
+  const violations = [];
+  page.on('dialog', async (d) => {
+    violations.push(`dialog: ${d.type()} ${d.message()}`);
+    await d.dismiss().catch(() => {});
+  });
+  page.on('request', (req) => {
+    const u = req.url();
+    if (u.startsWith('data:') || u.startsWith('blob:') || u === 'about:blank') return;
+    if (!u.startsWith(origin + '/')) violations.push(`external request: ${u}`);
+  });
+  page.on('framenavigated', (f) => {
+    if (f === page.mainFrame() && !f.url().startsWith(origin + '/') && f.url() !== 'about:blank') {
+      violations.push(`navigation away: ${f.url()}`);
+    }
+  });
+  page.on('pageerror', (e) => violations.push(`page error: ${e.message}`));
+  page.violations = violations;
+  return page;
+}
+
+export function assertClean(assert, page) {
+  assert.deepEqual(page.violations, [], 'the page ran script, left Tend or errored');
+}
+
+export async function signIn(page, base, email, password) {
+  await page.goto(base + '/login');
+  await page.getByLabel(/email/i).fill(email);
+  await page.getByLabel(/password/i).fill(password);
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.getByRole('button', { name: /sign in/i }).click()]);
+}
+
+export function artifact(name) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return join(ARTIFACTS, name);
+}
