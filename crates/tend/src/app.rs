@@ -43,6 +43,8 @@ pub struct AppState {
     pub outbox_wake: Arc<tokio::sync::Notify>,
     /// This node's search index.
     pub search: crate::search::Search,
+    /// The web UI's in-memory state (sign-in limiter, presence, counts).
+    pub web: Arc<crate::web::WebState>,
 }
 
 impl AppState {
@@ -69,6 +71,7 @@ impl AppState {
             clock,
             bus,
             outbox_wake: Arc::new(tokio::sync::Notify::new()),
+            web: Arc::new(crate::web::WebState::default()),
         };
         crate::inboxes::service::ensure_default_inbox(&st)
             .await
@@ -110,12 +113,15 @@ pub async fn start(st: AppState) -> anyhow::Result<Running> {
     let router = crate::http::router(st.clone());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async move {
-                let _ = rx.await;
-            })
-            .await
-            .context("HTTP server")
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            let _ = rx.await;
+        })
+        .await
+        .context("HTTP server")
     });
     Ok(Running {
         addr,
@@ -138,8 +144,10 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let url = format!("http://{}", running.addr);
     tracing::info!(url = %url, database = %crate::db::redact(&st.config.database_url), "Tend is listening on {url}");
     if !crate::agents::service::has_admin(&st).await? {
+        let base = st.config.public_url.clone().unwrap_or_else(|| url.clone());
+        let setup = crate::web::auth::setup_link(&st, &base).await?;
         tracing::warn!(
-            "no admin account exists yet; create one with: tend admin create-user --email you@example.com --name \"Your Name\" --role admin --password-stdin"
+            "no admin account exists yet. Open this one-time link to create the first admin (valid 24 hours): {setup}  (or: tend admin create-user --email you@example.com --name \"Your Name\" --role admin --password-stdin)"
         );
     }
     let _ = signalled.await;

@@ -23,5 +23,6 @@ pub mod inboxes;
 pub mod search;
 pub mod telemetry;
 pub mod time;
+pub mod web;
 
 pub use error::{Error, Result};

@@ -120,6 +120,7 @@ impl ListQuery {
             q: self.q.filter(|q| !q.trim().is_empty()),
             before_id: page.cursor()?,
             limit: page.limit()?,
+            ..ListFilter::default()
         })
     }
 }
@@ -271,7 +272,10 @@ async fn add_message(
 
 /// Reads a multipart message: text fields and files, storing each file
 /// durably before the message row is written.
-async fn read_multipart(st: &AppState, req: Request) -> Result<(NewMessage, Vec<AttachmentMeta>)> {
+pub(crate) async fn read_multipart(
+    st: &AppState,
+    req: Request,
+) -> Result<(NewMessage, Vec<AttachmentMeta>)> {
     let limit = st.config.max_attachment_bytes;
     let mut mp = Multipart::from_request(req, st).await.map_err(|e| {
         Error::invalid(

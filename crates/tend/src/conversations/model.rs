@@ -288,6 +288,22 @@ pub struct ListFilter {
     pub before_id: Option<i64>,
     /// Page size.
     pub limit: i64,
+    /// Order of the page.
+    pub sort: ListSort,
+    /// Rows to skip (for [`ListSort::LongestWaiting`], which has no id cursor).
+    pub offset: i64,
+}
+
+/// How a list is ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ListSort {
+    /// Newest first (the API's order; pages by `before_id`).
+    #[default]
+    Newest,
+    /// The customer who has waited longest first; those not waiting last
+    /// (the inbox views). Uses the partial indexes when the statuses are
+    /// exactly new+open, or new+open+pending with an owner.
+    LongestWaiting,
 }
 
 /// Whose conversations.

@@ -13,7 +13,7 @@ use crate::time::{rfc3339, rfc3339_opt};
 
 use super::model::{
     Actor, AssigneeFilter, Attachment, Conversation, Counts, CustomerSummary, Event, ListFilter,
-    Message,
+    ListSort, Message,
 };
 use super::status::{Priority, Status};
 
@@ -214,7 +214,16 @@ pub(super) async fn list(
 ) -> Result<Vec<ConvRow>> {
     let mut sql = Sql::new(CONV_SELECT);
     viewer.restrict_inboxes(&mut sql, "c.inbox_id");
-    if !f.statuses.is_empty() {
+    if f.sort == ListSort::LongestWaiting && !f.statuses.is_empty() {
+        // Literal values (from the enum, never from input) so that the
+        // planner can match the partial indexes' `status IN (…)`.
+        let list: Vec<String> = f
+            .statuses
+            .iter()
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect();
+        sql.push(&format!(" AND c.status IN ({})", list.join(", ")));
+    } else if !f.statuses.is_empty() {
         sql.push(" AND c.status IN ")
             .bind_list(f.statuses.iter().map(|s| s.as_str()));
     }
@@ -258,7 +267,17 @@ pub(super) async fn list(
     if let Some(b) = f.before_id {
         sql.push(" AND c.id < ").bind(b);
     }
-    sql.push(" ORDER BY c.id DESC LIMIT ").bind(f.limit);
+    match f.sort {
+        ListSort::Newest => {
+            sql.push(" ORDER BY c.id DESC LIMIT ").bind(f.limit);
+        }
+        ListSort::LongestWaiting => {
+            sql.push(" ORDER BY COALESCE(c.waiting_since, 9007199254740991), c.id LIMIT ")
+                .bind(f.limit)
+                .push(" OFFSET ")
+                .bind(f.offset.max(0));
+        }
+    }
     Ok(sql.query_as().fetch_all(c).await?)
 }
 

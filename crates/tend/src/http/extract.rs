@@ -20,11 +20,29 @@ impl FromRequestParts<AppState> for Auth {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self> {
-        let value = parts
+        let bearer = parts
             .headers
             .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .ok_or(Error::Unauthorized)?;
+            .and_then(|v| v.to_str().ok());
+        // Reads (GET/HEAD) also accept the web session, so that the agent
+        // UI can show attachments, inline images and raw mail. Writes need
+        // a bearer token: the session cookie alone never changes state here.
+        let value = match bearer {
+            Some(v) => v,
+            None => {
+                let safe = matches!(
+                    parts.method,
+                    axum::http::Method::GET | axum::http::Method::HEAD
+                );
+                let secret = crate::web::session::cookie_value(&parts.headers)
+                    .filter(|_| safe)
+                    .ok_or(Error::Unauthorized)?;
+                return crate::web::session::lookup(st, &secret, &parts.headers)
+                    .await?
+                    .map(|a| Auth(a.viewer))
+                    .ok_or(Error::Unauthorized);
+            }
+        };
         let (scheme, token) = value.split_once(' ').ok_or(Error::Unauthorized)?;
         if !scheme.eq_ignore_ascii_case("bearer") {
             return Err(Error::Unauthorized);

@@ -57,6 +57,7 @@ pub fn router(st: AppState) -> Router {
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
+        .merge(crate::web::router(&st))
         .route_layer(middleware::from_fn(metrics::track))
         .fallback(not_found)
         .layer(middleware::from_fn(contract_errors))

@@ -142,6 +142,17 @@ pub async fn list_inboxes(st: &AppState, viewer: &Viewer) -> Result<Vec<Inbox>> 
     repo::list(&mut c).await
 }
 
+/// The inboxes the viewer may work (every inbox for admins and
+/// supervisors), for the UI's navigation.
+pub async fn visible_inboxes(st: &AppState, viewer: &Viewer) -> Result<Vec<Inbox>> {
+    let mut c = st.db.pool().acquire().await?;
+    let all = repo::list(&mut c).await?;
+    Ok(match viewer.visible_inboxes(&mut c).await? {
+        None => all,
+        Some(ids) => all.into_iter().filter(|i| ids.contains(&i.id)).collect(),
+    })
+}
+
 /// One inbox. Admins only.
 pub async fn get_inbox(st: &AppState, viewer: &Viewer, id: i64) -> Result<Inbox> {
     viewer.require_admin()?;

@@ -1,0 +1,232 @@
+// Tend agent workspace: keyboard shortcuts, live updates (SSE), collision
+// detection, counts, and small conveniences. Plain ES module, no framework.
+// Every page works without it; this only makes it faster and live.
+
+const csrf = document.querySelector('meta[name="csrf-token"]')?.content ?? '';
+const $ = (sel, root = document) => root.querySelector(sel);
+const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
+
+function announce(text) {
+  const el = $('#live-status');
+  if (el) el.textContent = text;
+}
+
+function debounce(fn, ms) {
+  let t;
+  return (...args) => { clearTimeout(t); t = setTimeout(() => fn(...args), ms); };
+}
+
+async function getHtml(url) {
+  const r = await fetch(url, { credentials: 'same-origin', headers: { accept: 'text/html' } });
+  if (!r.ok) throw new Error(`${r.status}`);
+  return r.text();
+}
+
+// ---- counts --------------------------------------------------------------
+async function refreshCounts() {
+  if (!$('[data-count]')) return;
+  try {
+    const r = await fetch('/ui/counts', { credentials: 'same-origin' });
+    if (!r.ok) return;
+    const counts = await r.json();
+    for (const el of $$('[data-count]')) {
+      const n = counts[el.dataset.count];
+      el.textContent = n === undefined ? '0' : String(n);
+    }
+  } catch { /* offline: keep the old numbers */ }
+}
+
+// ---- inbox ---------------------------------------------------------------
+function inboxPage(root) {
+  let current = -1;
+  const rows = () => $$('#rows tr.row');
+  const mark = (i) => {
+    const list = rows();
+    if (!list.length) return;
+    current = Math.max(0, Math.min(i, list.length - 1));
+    list.forEach((r, k) => r.classList.toggle('current', k === current));
+    const link = $('a', list[current].querySelector('.subject'));
+    link?.focus({ preventScroll: false });
+  };
+  const refresh = debounce(async () => {
+    try {
+      const html = await getHtml(`/?${root.dataset.qs}&fragment=rows`);
+      const tbody = $('#rows');
+      const before = new Set(rows().map((r) => r.dataset.id));
+      const selected = new Set($$('#rows input[name=ids]:checked').map((i) => i.value));
+      tbody.innerHTML = html;
+      for (const i of $$('#rows input[name=ids]')) i.checked = selected.has(i.value);
+      const fresh = rows().filter((r) => !before.has(r.dataset.id)).length;
+      if (fresh) announce(`+${fresh}`);
+      if (current >= 0) mark(current);
+      $('.empty')?.toggleAttribute('hidden', rows().length > 0);
+    } catch { /* next event retries */ }
+    refreshCounts();
+  }, 250);
+  live(null, () => refresh());
+  $('#select-all')?.addEventListener('change', (e) => {
+    for (const i of $$('#rows input[name=ids]')) i.checked = e.target.checked;
+  });
+  return {
+    j: () => mark(current + 1),
+    k: () => mark(current - 1),
+    Enter: () => { const r = rows()[current]; if (r) location.href = `/c/${r.dataset.id}`; },
+    x: () => { const r = rows()[current]; const i = r && $('input[name=ids]', r); if (i) i.checked = !i.checked; },
+    a: () => $('select[name=assignee]')?.focus(),
+    s: () => $('select[name=status]', $('#bulk'))?.focus(),
+  };
+}
+
+// ---- conversation --------------------------------------------------------
+function conversationPage(root) {
+  const id = root.dataset.id;
+  const text = $('#text');
+  const lastSeen = () => Number($('#timeline')?.dataset.lastSeen ?? 0);
+  const loadedAt = lastSeen();
+  let state = 'viewing';
+
+  const sizeFrames = () => {
+    for (const f of $$('iframe.msg-html')) {
+      const fit = () => {
+        try {
+          const h = f.contentDocument?.documentElement?.scrollHeight;
+          if (h) f.style.height = `${h + 8}px`;
+        } catch { /* not ready */ }
+      };
+      f.addEventListener('load', fit);
+      fit();
+    }
+    for (const b of $$('button.show-images')) {
+      b.addEventListener('click', () => {
+        const f = b.previousElementSibling;
+        if (f?.dataset.base) f.src = `${f.dataset.base}?images=1`;
+        b.remove();
+      });
+    }
+  };
+  sizeFrames();
+
+  const refresh = debounce(async () => {
+    try {
+      const html = await getHtml(`/c/${id}/timeline`);
+      const wrap = $('#timeline-wrap');
+      const tmp = document.createElement('div');
+      tmp.innerHTML = html;
+      const inbound = $$('li.msg.inbound', tmp).some((li) => Number(li.id.slice(1)) > loadedAt);
+      wrap.replaceChildren(...tmp.childNodes);
+      sizeFrames();
+      if (inbound) {
+        $('#new-message')?.removeAttribute('hidden');
+        announce($('#new-message')?.textContent ?? '');
+      }
+    } catch { /* next event retries */ }
+  }, 200);
+
+  const viewers = $('#viewers');
+  const showViewers = (list) => {
+    if (!viewers) return;
+    viewers.textContent = list
+      .map((o) => (o.state === 'replying' ? viewers.dataset.replying : viewers.dataset.viewing).replace('{name}', o.name))
+      .join(' · ');
+  };
+  const beat = async (s = state) => {
+    try {
+      const r = await fetch(`/c/${id}/presence`, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
+        body: JSON.stringify({ state: s }),
+        keepalive: s === 'left',
+      });
+      if (r.ok && s !== 'left') showViewers(await r.json());
+    } catch { /* offline */ }
+  };
+  const setState = (s) => { if (s !== state) { state = s; beat(); } };
+  text?.addEventListener('focus', () => setState('replying'));
+  text?.addEventListener('blur', () => setState(text.value.trim() ? 'replying' : 'viewing'));
+  beat();
+  setInterval(() => beat(), 15000);
+  addEventListener('pagehide', () => beat('left'));
+
+  live(id, (ev) => {
+    if (ev.conversation_id === null || String(ev.conversation_id) === String(id)) refresh();
+  }, showViewers);
+
+  // The transfer reason is asked for when an owned conversation changes hands.
+  const assignee = $('#assignee');
+  const reasonBox = $('#reason-box');
+  const syncReason = () => {
+    if (!assignee || !reasonBox) return;
+    const cur = assignee.dataset.current;
+    const moving = cur !== '0' && assignee.value !== cur;
+    reasonBox.hidden = !moving;
+  };
+  assignee?.addEventListener('change', syncReason);
+  syncReason();
+
+  const pick = (internal) => {
+    const r = $(`input[name=internal][value=${internal}]`);
+    if (r) r.checked = true;
+    text?.focus();
+  };
+  return {
+    r: () => pick('false'),
+    n: () => pick('true'),
+    a: () => assignee?.focus(),
+    s: () => $('#status')?.focus(),
+  };
+}
+
+// ---- live stream ---------------------------------------------------------
+function live(conv, onChange, onViewers) {
+  if (!window.EventSource) return;
+  const es = new EventSource(conv ? `/live?c=${encodeURIComponent(conv)}` : '/live');
+  es.addEventListener('change', (e) => {
+    try { onChange(JSON.parse(e.data)); } catch { /* ignore bad frames */ }
+  });
+  if (onViewers) {
+    es.addEventListener('viewers', (e) => {
+      try { onViewers(JSON.parse(e.data)); } catch { /* ignore */ }
+    });
+  }
+}
+
+// ---- keyboard ------------------------------------------------------------
+function typing(e) {
+  const t = e.target;
+  return t instanceof HTMLElement && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName));
+}
+
+function keyboard(actions) {
+  addEventListener('keydown', (e) => {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    if (typing(e)) {
+      if (e.key === 'Escape') e.target.blur();
+      return;
+    }
+    if (e.key === '/') {
+      e.preventDefault();
+      $('#q')?.focus();
+      return;
+    }
+    if (e.key === '?') {
+      const d = $('#help');
+      if (d && !d.open) d.showModal();
+      return;
+    }
+    const fn = actions[e.key];
+    if (fn) {
+      e.preventDefault();
+      fn();
+    }
+  });
+}
+
+// ---- start ---------------------------------------------------------------
+const inbox = $('[data-page=inbox]');
+const conv = $('[data-page=conversation]');
+let actions = {};
+if (inbox) actions = inboxPage(inbox);
+if (conv) actions = conversationPage(conv);
+if (csrf) keyboard(actions);
+refreshCounts();

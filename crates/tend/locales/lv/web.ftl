@@ -1,0 +1,185 @@
+# Tend agent workspace — English. Every key here must exist in ja, ko, lv and ca.
+
+## Frame and navigation
+skip-to-content = Skip to content
+nav-label = Main
+nav-inbox = Inbox
+nav-customers = Customers
+nav-admin = Admin
+nav-inboxes = Inboxes
+nav-teams = Teams
+search-label = Search conversations
+search-placeholder = Search (press /)
+sign-out = Sign out
+back-home = Back to the inbox
+close = Close
+save = Save
+apply = Apply
+
+## Keyboard help
+help-title = Keyboard shortcuts
+key-move = Next / previous conversation
+key-open = Open the conversation
+key-reply = Reply
+key-note = Internal note
+key-assign = Assign
+key-status = Change status
+key-search = Search
+key-help = This help
+
+## Sign-in, setup, account
+sign-in-title = Sign in to Tend
+sign-in = Sign in
+sign-in-failed = That email and password do not match an active account.
+sign-in-rate-limited = Too many failed attempts. Wait 15 minutes and try again.
+field-email = Email
+field-password = Password
+field-name = Name
+field-new-password = New password (at least 8 characters)
+field-repeat-password = Repeat the new password
+field-current-password = Current password
+field-language = Language
+field-timezone = Time zone
+field-organization = Organisation
+field-local-time = Local time
+field-first-seen = First seen
+field-contacts = Contacts
+field-team = Team
+field-tags = Tags
+setup-title = Create the first administrator
+setup-intro = This one-time page sets up Tend. The account you create here can invite everyone else.
+setup-submit = Create the administrator
+invite-title = Choose your password
+invite-intro = Welcome, { $name }. Choose a password to start working in Tend.
+invite-submit = Save and sign in
+link-gone-title = This link no longer works
+link-gone = It was already used or it has expired. Ask an administrator for a new one.
+password-mismatch = The two passwords are not the same.
+password-current-wrong = The current password is not right.
+password-changed = Your password was changed. Your other sessions were signed out.
+account-title = Your account
+account-preferences = Preferences
+account-password = Password
+account-change-password = Change the password
+language-browser = Follow the browser
+timezone-help = An IANA time zone such as Asia/Tokyo or Europe/Riga. Dates are shown in it.
+timezone-unknown = “{ $tz }” is not a time zone Tend knows.
+
+## Inbox
+views-label = Views
+view-mine = Mine
+view-unassigned = Unassigned
+view-open = All open
+view-pending = Pending
+view-solved = Solved
+filter-status = Status
+filter-priority = Priority
+filter-channel = Channel
+filter-tag = Tag
+filter-language = Language
+filter-any = Any
+filter-apply = Filter
+bulk-label = Change the selected conversations
+bulk-assign = Assign to
+bulk-status = Set status
+bulk-tag = Add tag
+bulk-partial = { $count ->
+    [one] One conversation was changed; the others could not be:
+   *[other] { $count } conversations were changed; the others could not be:
+}
+assign-me = Me
+assign-nobody = Nobody
+select-all = Select all
+select-conversation = Select conversation #{ $id }
+col-customer = Customer
+col-subject = Subject
+col-status = Status
+col-priority = Priority
+col-assignee = Owner
+col-waiting = Waiting
+inbox-empty = Nothing here. Well done.
+new-activity = New activity — refresh
+pager-label = Pages
+pager-prev = Previous
+pager-next = Next
+conversations-count = { $count ->
+    [one] { $count } conversation
+   *[other] { $count } conversations
+}
+duration-minutes = { $count } min
+duration-hours-minutes = { $hours } h { $minutes } min
+duration-days-hours = { $days } d { $hours } h
+
+## Statuses, priorities, channels
+status-new = New
+status-open = Open
+status-pending = Pending
+status-solved = Solved
+status-closed = Closed
+priority-low = Low
+priority-normal = Normal
+priority-high = High
+priority-urgent = Urgent
+channel-email = Email
+channel-chat = Chat
+channel-web = Web form
+channel-api = API
+channel-phone = Phone
+channel-portal = Portal
+
+## Conversation
+author-system = Tend
+internal-note = Internal note
+message-from = Message from { $name }
+show-images = Show images
+show-quoted = Show the quoted text
+download-original = Download the original email (.eml)
+cc = Cc
+delivery-queued = Queued
+delivery-sent = Sent
+delivery-failed = Not delivered
+controls = Details
+transfer-reason = Reason for the transfer
+transfer-category = Reason
+transfer-words = In your words
+transfer-help = Moving a conversation to another owner needs a reason.
+transfer-needs-reason = Moving a conversation to another owner needs a reason: choose one and say why in your words.
+reason-skill = Needs other expertise
+reason-language = Language
+reason-workload = Workload
+reason-escalation = Escalation
+reason-shift = End of shift
+reason-other = Other
+tags-help = Separate tags with commas.
+previous-conversations = Previous conversations
+composer-kind = Kind of message
+compose-reply = Reply to the customer
+compose-note = Internal note
+compose-text = Message
+compose-attach = Attach files
+send = Send
+send-anyway = Send anyway
+new-customer-message = The customer wrote again while you were typing. Read the new message before you send.
+viewer-viewing = { $name } is viewing
+viewer-replying = { $name } is replying
+event-created = created this conversation ({ $channel })
+event-assigned = assigned it to { $to }
+event-transferred = transferred it from { $from } to { $to }
+event-status = set the status to { $to }
+event-priority = set the priority to { $to }
+event-tags = set the tags to { $tags }
+event-team = changed the team
+event-customer = moved it to another customer
+event-language = set the language to { $to }
+
+## Errors
+error-not-found-title = Not found
+error-not-found = There is nothing here, or you may not see it.
+error-forbidden-title = Not allowed
+error-forbidden = Your role does not allow this.
+error-csrf = This form came from somewhere else or has expired. Reload the page and try again.
+error-invalid-title = That did not work
+error-rate-limited-title = Slow down
+error-rate-limited = Too many requests. Wait a moment and try again.
+error-internal-title = Something went wrong
+error-internal = Tend could not finish this. The details are in the server log.

@@ -1,0 +1,463 @@
+//! Sign-in, sign-out, first-run setup, invitations and the agent's own
+//! account page (password, locale, timezone).
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::Extensions;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::i18n::{LOCALES_SUPPORTED, Tr, locale_name};
+use super::pages::{Chrome, error_page, message_page, render, render_status, see_other};
+use super::session::{self, Agent};
+use crate::agents::access::Viewer;
+use crate::agents::model::Role;
+use crate::agents::service::NewUser;
+use crate::app::AppState;
+
+fn browser_tr(headers: &HeaderMap) -> Tr {
+    Tr::from_accept_language(
+        headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    )
+}
+
+/// Only same-site relative targets are followed after sign-in.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
+            n.to_string()
+        }
+        _ => "/".to_string(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "web/login.html")]
+struct LoginPage {
+    c: Chrome,
+    next: String,
+    email: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+/// `GET /login`
+pub async fn login_form(headers: HeaderMap, Query(q): Query<NextQuery>) -> Response {
+    let tr = browser_tr(&headers);
+    render(&LoginPage {
+        c: Chrome::public(&tr, tr.t("sign-in-title")),
+        next: safe_next(q.next.as_deref()),
+        email: String::new(),
+        error: None,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    email: String,
+    password: String,
+    next: Option<String>,
+}
+
+/// `POST /login`
+pub async fn login(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    ext: Extensions,
+    Form(f): Form<LoginForm>,
+) -> Response {
+    let tr = browser_tr(&headers);
+    let ip = ext
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|a| a.0.ip().to_string())
+        .unwrap_or_default();
+    let now = st.clock.now_ms();
+    let page = |status, error: String| {
+        render_status(
+            status,
+            &LoginPage {
+                c: Chrome::public(&tr, tr.t("sign-in-title")),
+                next: safe_next(f.next.as_deref()),
+                email: f.email.clone(),
+                error: Some(error),
+            },
+        )
+    };
+    if !st.web.login_limiter.allowed(&ip, &f.email, now) {
+        return page(StatusCode::TOO_MANY_REQUESTS, tr.t("sign-in-rate-limited"));
+    }
+    match crate::agents::service::verify_login(&st, f.email.trim(), &f.password).await {
+        Ok(Some(user)) => {
+            st.web.login_limiter.succeeded(&f.email);
+            signed_in(&st, user.id, &safe_next(f.next.as_deref())).await
+        }
+        Ok(None) => {
+            st.web.login_limiter.failed(&ip, &f.email, now);
+            page(StatusCode::UNAUTHORIZED, tr.t("sign-in-failed"))
+        }
+        Err(e) => error_page(&tr, e),
+    }
+}
+
+/// `POST /logout`
+pub async fn logout(State(st): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(secret) = session::cookie_value(&headers) {
+        if let Err(e) = session::end(&st, &secret).await {
+            return error_page(&browser_tr(&headers), e);
+        }
+    }
+    let mut resp = see_other("/login");
+    resp.headers_mut()
+        .insert(header::SET_COOKIE, session::set_cookie(&st, None));
+    resp
+}
+
+#[derive(Template)]
+#[template(path = "web/setup.html")]
+struct SetupPage {
+    c: Chrome,
+    /// `setup` (first admin) or `invite` (set a password).
+    purpose: &'static str,
+    action: String,
+    name: String,
+    email: String,
+    error: Option<String>,
+}
+
+/// How long the first-run setup link stays valid.
+const SETUP_TTL_MS: i64 = 24 * 3600 * 1000;
+/// How long an invitation stays valid.
+pub const INVITE_TTL_MS: i64 = 7 * 24 * 3600 * 1000;
+
+/// At start-up without an admin: a fresh one-time setup link.
+pub async fn setup_link(st: &AppState, base: &str) -> crate::Result<String> {
+    let secret = session::new_link(st, "setup", None, SETUP_TTL_MS).await?;
+    Ok(format!("{}/setup/{secret}", base.trim_end_matches('/')))
+}
+
+/// `GET /setup/{token}`
+pub async fn setup_form(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+) -> Response {
+    let tr = browser_tr(&headers);
+    match session::check_link(&st, &token, "setup").await {
+        Ok(_) => render(&SetupPage {
+            c: Chrome::public(&tr, tr.t("setup-title")),
+            purpose: "setup",
+            action: format!("/setup/{}", session::url_encode(&token)),
+            name: String::new(),
+            email: String::new(),
+            error: None,
+        }),
+        Err(_) => link_gone(&tr),
+    }
+}
+
+fn link_gone(tr: &Tr) -> Response {
+    message_page(
+        tr,
+        StatusCode::NOT_FOUND,
+        &tr.t("link-gone-title"),
+        &tr.t("link-gone"),
+    )
+}
+
+#[derive(Deserialize)]
+pub struct SetupForm {
+    name: Option<String>,
+    email: Option<String>,
+    password: String,
+    password2: String,
+}
+
+/// `POST /setup/{token}`: creates the first admin and signs them in.
+pub async fn setup(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+    Form(f): Form<SetupForm>,
+) -> Response {
+    let tr = browser_tr(&headers);
+    if session::check_link(&st, &token, "setup").await.is_err() {
+        return link_gone(&tr);
+    }
+    let again = |error: String| {
+        render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &SetupPage {
+                c: Chrome::public(&tr, tr.t("setup-title")),
+                purpose: "setup",
+                action: format!("/setup/{}", session::url_encode(&token)),
+                name: f.name.clone().unwrap_or_default(),
+                email: f.email.clone().unwrap_or_default(),
+                error: Some(error),
+            },
+        )
+    };
+    if f.password != f.password2 {
+        return again(tr.t("password-mismatch"));
+    }
+    if let Err(e) = crate::agents::service::hash_password(&f.password) {
+        return again(e.to_string());
+    }
+    let new = NewUser {
+        email: f.email.clone().unwrap_or_default(),
+        name: f.name.clone().unwrap_or_default(),
+        role: Role::Admin,
+        password: Some(f.password.clone()),
+    };
+    // Spend the link first, so that two racing posts create one admin.
+    let now = st.clock.now_ms();
+    let tok = token.clone();
+    if st
+        .db
+        .write(move |c| Box::pin(async move { session::use_link_in(c, &tok, now).await }))
+        .await
+        .is_err()
+    {
+        return link_gone(&tr);
+    }
+    let user = match crate::agents::service::create_user(&st, &Viewer::system(), new).await {
+        Ok(u) => u,
+        Err(e) => {
+            // The link was spent; print a new one so the admin can retry.
+            if let Ok(url) = setup_link(&st, &public_base(&st, &headers)).await {
+                tracing::warn!("the setup failed ({e}); a new one-time setup link: {url}");
+            }
+            return again(e.to_string());
+        }
+    };
+    signed_in(&st, user.id, "/").await
+}
+
+async fn signed_in(st: &AppState, user_id: i64, to: &str) -> Response {
+    match session::start(st, user_id).await {
+        Ok(secret) => {
+            let mut resp = see_other(to);
+            resp.headers_mut()
+                .insert(header::SET_COOKIE, session::set_cookie(st, Some(&secret)));
+            resp
+        }
+        Err(e) => error_page(&Tr::new("en"), e),
+    }
+}
+
+/// The base URL for links: the configured public URL, else this request's host.
+pub fn public_base(st: &AppState, headers: &HeaderMap) -> String {
+    if let Some(u) = &st.config.public_url {
+        return u.trim_end_matches('/').to_string();
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("localhost");
+    format!("http://{host}")
+}
+
+#[derive(Template)]
+#[template(path = "web/account.html")]
+struct AccountPage {
+    c: Chrome,
+    email: String,
+    language: String,
+    tz: String,
+    locales: Vec<(&'static str, &'static str)>,
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+fn account_page(
+    a: &Agent,
+    notice: Option<String>,
+    error: Option<String>,
+    status: StatusCode,
+) -> Response {
+    render_status(
+        status,
+        &AccountPage {
+            c: Chrome::agent(a, a.tr.t("account-title"), "account"),
+            email: a.email.clone(),
+            language: a.language.clone().unwrap_or_default(),
+            tz: a.tz.clone(),
+            locales: LOCALES_SUPPORTED
+                .iter()
+                .map(|c| (*c, locale_name(c)))
+                .collect(),
+            notice,
+            error,
+        },
+    )
+}
+
+/// `GET /account`
+pub async fn account(a: Agent) -> Response {
+    account_page(&a, None, None, StatusCode::OK)
+}
+
+#[derive(Deserialize)]
+pub struct PrefsForm {
+    language: Option<String>,
+    timezone: Option<String>,
+}
+
+/// `POST /account/preferences`
+pub async fn save_preferences(
+    State(st): State<AppState>,
+    a: Agent,
+    Form(f): Form<PrefsForm>,
+) -> Response {
+    let language = f
+        .language
+        .filter(|l| LOCALES_SUPPORTED.contains(&l.as_str()));
+    let tz = f
+        .timezone
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty());
+    if let Some(t) = &tz {
+        if jiff::tz::TimeZone::get(t).is_err() {
+            return account_page(
+                &a,
+                None,
+                Some(a.tr.s("timezone-unknown", "tz", t)),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+        }
+    }
+    match session::set_preferences(&st, a.id, language, tz).await {
+        Ok(()) => see_other("/account?saved=1"),
+        Err(e) => error_page(&a.tr, e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    current: String,
+    password: String,
+    password2: String,
+}
+
+/// `POST /account/password`: needs the current password; ends the agent's
+/// other sessions.
+pub async fn change_password(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    a: Agent,
+    Form(f): Form<PasswordForm>,
+) -> Response {
+    match session::check_password(&st, a.id, &f.current).await {
+        Ok(true) => {}
+        Ok(false) => {
+            return account_page(
+                &a,
+                None,
+                Some(a.tr.t("password-current-wrong")),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+        }
+        Err(e) => return error_page(&a.tr, e),
+    }
+    if f.password != f.password2 {
+        return account_page(
+            &a,
+            None,
+            Some(a.tr.t("password-mismatch")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    }
+    let keep = session::cookie_value(&headers);
+    match session::change_password(&st, a.id, &f.password, keep.as_deref()).await {
+        Ok(()) => account_page(&a, Some(a.tr.t("password-changed")), None, StatusCode::OK),
+        Err(crate::Error::Invalid { message, .. }) => {
+            account_page(&a, None, Some(message), StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(e) => error_page(&a.tr, e),
+    }
+}
+
+/// `GET /invite/{token}`: an invited agent chooses a password.
+pub async fn invite_form(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+) -> Response {
+    let tr = browser_tr(&headers);
+    match session::check_link(&st, &token, "invite").await {
+        Ok(Some(uid)) => {
+            let user = crate::agents::service::get_user(&st, uid).await;
+            let (name, email) = user.map(|u| (u.name, u.email)).unwrap_or_default();
+            render(&SetupPage {
+                c: Chrome::public(&tr, tr.t("invite-title")),
+                purpose: "invite",
+                action: format!("/invite/{}", session::url_encode(&token)),
+                name,
+                email,
+                error: None,
+            })
+        }
+        _ => link_gone(&tr),
+    }
+}
+
+/// `POST /invite/{token}`
+pub async fn invite(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+    Form(f): Form<SetupForm>,
+) -> Response {
+    let tr = browser_tr(&headers);
+    let Ok(Some(uid)) = session::check_link(&st, &token, "invite").await else {
+        return link_gone(&tr);
+    };
+    if f.password != f.password2 {
+        return render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &SetupPage {
+                c: Chrome::public(&tr, tr.t("invite-title")),
+                purpose: "invite",
+                action: format!("/invite/{}", session::url_encode(&token)),
+                name: String::new(),
+                email: String::new(),
+                error: Some(tr.t("password-mismatch")),
+            },
+        );
+    }
+    let hash = match crate::agents::service::hash_password(&f.password) {
+        Ok(h) => h,
+        Err(e) => {
+            return message_page(
+                &tr,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &tr.t("error-invalid-title"),
+                &e.to_string(),
+            );
+        }
+    };
+    let now = st.clock.now_ms();
+    let tok = token.clone();
+    let done = st
+        .db
+        .write(move |c| {
+            Box::pin(async move {
+                session::use_link_in(c, &tok, now).await?;
+                super::repo::set_password_hash(c, uid, &hash).await
+            })
+        })
+        .await;
+    if done.is_err() {
+        return link_gone(&tr);
+    }
+    signed_in(&st, uid, "/").await
+}

@@ -1,0 +1,252 @@
+//! UI strings through Fluent (`crates/tend/locales/<lang>/*.ftl`), the five
+//! locales, negotiation from `Accept-Language`, and date/duration display
+//! in the agent's timezone.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{LanguageIdentifier, Loader};
+
+fluent_templates::static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "en",
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+/// The UI locales, in the order the language picker shows them.
+pub const LOCALES_SUPPORTED: [&str; 5] = ["en", "ja", "ko", "lv", "ca"];
+
+/// Each locale's name in its own language.
+pub fn locale_name(code: &str) -> &'static str {
+    match code {
+        "ja" => "日本語",
+        "ko" => "한국어",
+        "lv" => "Latviešu",
+        "ca" => "Català",
+        _ => "English",
+    }
+}
+
+/// The translator for one request.
+#[derive(Debug, Clone)]
+pub struct Tr {
+    lang: LanguageIdentifier,
+    code: &'static str,
+}
+
+impl Tr {
+    /// The translator for a supported locale code (English otherwise).
+    pub fn new(code: &str) -> Tr {
+        let code = LOCALES_SUPPORTED
+            .iter()
+            .copied()
+            .find(|c| *c == code)
+            .unwrap_or("en");
+        Tr {
+            lang: code.parse().unwrap_or_default(),
+            code,
+        }
+    }
+
+    /// The locale from an `Accept-Language` header value.
+    pub fn from_accept_language(header: Option<&str>) -> Tr {
+        Tr::new(negotiate(header.unwrap_or("")))
+    }
+
+    /// The locale code (`en`, `ja`…), for `<html lang>`.
+    pub fn code(&self) -> &'static str {
+        self.code
+    }
+
+    /// A message without arguments.
+    pub fn t(&self, key: &str) -> String {
+        LOCALES.lookup(&self.lang, key)
+    }
+
+    /// A message with a `$count` argument (plural forms).
+    pub fn n(&self, key: &str, count: impl std::borrow::Borrow<i64>) -> String {
+        self.args(key, &[("count", FluentValue::from(*count.borrow()))])
+    }
+
+    /// A message with one text argument, e.g. `$name`.
+    pub fn s(&self, key: &str, arg: &str, value: impl std::fmt::Display) -> String {
+        self.args(key, &[(arg, FluentValue::from(value.to_string()))])
+    }
+
+    /// A message with arguments.
+    pub fn args(&self, key: &str, args: &[(&str, FluentValue<'static>)]) -> String {
+        let map: HashMap<Cow<'static, str>, FluentValue<'_>> = args
+            .iter()
+            .map(|(k, v)| (Cow::Owned(k.to_string()), v.clone()))
+            .collect();
+        LOCALES.lookup_with_args(&self.lang, key, &map)
+    }
+
+    /// A waiting time, e.g. "3 h 5 min", "2 d 4 h", "12 min".
+    pub fn duration(&self, ms: i64) -> String {
+        let minutes = (ms.max(0) / 60_000).max(0);
+        let (d, h, m) = (minutes / 1440, (minutes / 60) % 24, minutes % 60);
+        if d > 0 {
+            self.args(
+                "duration-days-hours",
+                &[("days", d.into()), ("hours", h.into())],
+            )
+        } else if h > 0 {
+            self.args(
+                "duration-hours-minutes",
+                &[("hours", h.into()), ("minutes", m.into())],
+            )
+        } else {
+            self.n("duration-minutes", m)
+        }
+    }
+}
+
+/// The best supported locale for an `Accept-Language` value: the first
+/// listed (by quality) whose primary subtag Tend speaks; English otherwise.
+pub fn negotiate(header: &str) -> &'static str {
+    let mut tags: Vec<(f32, usize, &str)> = header
+        .split(',')
+        .enumerate()
+        .filter_map(|(i, part)| {
+            let mut it = part.split(';');
+            let tag = it.next()?.trim();
+            let q = it
+                .filter_map(|p| p.trim().strip_prefix("q="))
+                .find_map(|q| q.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            (!tag.is_empty() && q > 0.0).then_some((q, i, tag))
+        })
+        .collect();
+    tags.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    for (_, _, tag) in tags {
+        let primary = tag
+            .split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if let Some(c) = LOCALES_SUPPORTED.iter().find(|c| **c == primary) {
+            return c;
+        }
+    }
+    "en"
+}
+
+/// A timestamp (ms) as local date and time in `tz` (IANA name; UTC when
+/// unknown), e.g. `2026-11-24 09:05`.
+pub fn datetime(ms: i64, tz: &str) -> String {
+    let Ok(ts) = jiff::Timestamp::from_millisecond(ms) else {
+        return String::new();
+    };
+    let zone = jiff::tz::TimeZone::get(tz).unwrap_or(jiff::tz::TimeZone::UTC);
+    ts.to_zoned_datetime(zone)
+        .strftime("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// The current local time in `tz`, e.g. `17:42 (UTC+09:00)`.
+pub fn local_time(now_ms: i64, tz: &str) -> Option<String> {
+    let zone = jiff::tz::TimeZone::get(tz).ok()?;
+    let ts = jiff::Timestamp::from_millisecond(now_ms).ok()?;
+    Some(
+        ts.to_zoned_datetime(zone)
+            .strftime("%H:%M (UTC%:z)")
+            .to_string(),
+    )
+}
+
+/// Message ids defined in a locale's files (for the completeness test).
+pub fn keys_of(code: &str) -> Vec<String> {
+    let files: &[&str] = match code {
+        "en" => &[include_str!("../../locales/en/web.ftl")],
+        "ja" => &[include_str!("../../locales/ja/web.ftl")],
+        "ko" => &[include_str!("../../locales/ko/web.ftl")],
+        "lv" => &[include_str!("../../locales/lv/web.ftl")],
+        "ca" => &[include_str!("../../locales/ca/web.ftl")],
+        _ => &[],
+    };
+    files
+        .iter()
+        .flat_map(|f| f.lines())
+        .filter_map(|l| {
+            let (id, _) = l.split_once(" =")?;
+            let ok = !id.is_empty()
+                && id.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+                && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+            ok.then(|| id.to_string())
+        })
+        .collect()
+}
+
+/// Whether `key` has a translation of its own in `code` (no fallback).
+pub fn has_key(code: &str, key: &str) -> bool {
+    let lang: LanguageIdentifier = match code.parse() {
+        Ok(l) => l,
+        Err(_) => return false,
+    };
+    LOCALES
+        .lookup_no_default_fallback::<&str>(&lang, key, None)
+        .is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_picks_the_best_supported_locale() {
+        assert_eq!(negotiate("ja-JP,ja;q=0.9,en;q=0.8"), "ja");
+        assert_eq!(negotiate("fr-FR, ko;q=0.5, en;q=0.4"), "ko");
+        assert_eq!(negotiate("en;q=0.3, lv;q=0.9"), "lv");
+        assert_eq!(negotiate("ca-ES"), "ca");
+        assert_eq!(negotiate("de, fr"), "en");
+        assert_eq!(negotiate(""), "en");
+        assert_eq!(negotiate(";;;,q=,*"), "en");
+    }
+
+    #[test]
+    fn every_locale_has_every_key() {
+        let en = keys_of("en");
+        assert!(en.len() > 50, "the English catalogue looks empty");
+        for code in LOCALES_SUPPORTED {
+            let keys = keys_of(code);
+            let missing: Vec<_> = en.iter().filter(|k| !keys.contains(k)).collect();
+            assert!(missing.is_empty(), "{code} lacks {missing:?}");
+            for k in &en {
+                assert!(has_key(code, k), "{code}: {k} does not resolve");
+            }
+        }
+    }
+
+    #[test]
+    fn latvian_has_three_plural_forms() {
+        let lv = Tr::new("lv");
+        let zero = lv.n("conversations-count", 0);
+        let one = lv.n("conversations-count", 1);
+        let two = lv.n("conversations-count", 2);
+        assert_ne!(zero, one);
+        assert_ne!(one, two);
+        assert_ne!(zero, two);
+        // 21 takes the "one" form, 11 and 10 the "zero" form in Latvian.
+        assert_eq!(lv.n("conversations-count", 21).replace("21", "1"), one);
+        assert_eq!(lv.n("conversations-count", 11).replace("11", "0"), zero);
+        let en = Tr::new("en");
+        assert_ne!(
+            en.n("conversations-count", 1),
+            en.n("conversations-count", 2).replace('2', "1")
+        );
+    }
+
+    #[test]
+    fn dates_follow_the_timezone() {
+        // 2026-01-01T00:00:00Z
+        let ms = 1_767_225_600_000;
+        assert_eq!(datetime(ms, "UTC"), "2026-01-01 00:00");
+        assert_eq!(datetime(ms, "Asia/Tokyo"), "2026-01-01 09:00");
+        assert_eq!(datetime(ms, "Europe/Riga"), "2026-01-01 02:00");
+        assert_eq!(datetime(ms, "Not/AZone"), "2026-01-01 00:00");
+    }
+}

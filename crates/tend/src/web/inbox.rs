@@ -1,0 +1,524 @@
+//! The inbox: views (Mine, Unassigned, All open, Pending, Solved; per inbox
+//! and per team) with counts, filters, the longest-waiting-first order, and
+//! bulk assign / status / tag.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use super::i18n::Tr;
+use super::pages::{Chrome, error_page, render, see_other};
+use super::session::Agent;
+use crate::app::AppState;
+use crate::conversations::model::{AssigneeFilter, ConversationPatch, ListFilter, ListSort};
+use crate::conversations::{Conversation, Priority, Status};
+use crate::{Error, Result};
+
+const PAGE: i64 = 50;
+
+/// The inbox query string.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct InboxQuery {
+    view: Option<String>,
+    inbox: Option<i64>,
+    team: Option<i64>,
+    status: Option<String>,
+    priority: Option<String>,
+    tag: Option<String>,
+    channel: Option<String>,
+    language: Option<String>,
+    page: Option<i64>,
+    fragment: Option<String>,
+}
+
+fn nonempty(v: &Option<String>) -> Option<String> {
+    v.as_ref()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
+/// One row of the list, ready to show.
+pub struct Row {
+    pub id: i64,
+    pub subject: String,
+    pub customer: String,
+    pub email: String,
+    pub status: &'static str,
+    pub status_label: String,
+    pub priority: &'static str,
+    pub priority_label: String,
+    pub assignee: String,
+    pub tags: Vec<String>,
+    pub channel: String,
+    pub language: String,
+    pub waited: String,
+    pub waiting: bool,
+    pub updated: String,
+}
+
+/// A navigation entry with its count key.
+pub struct NavItem {
+    pub href: String,
+    pub label: String,
+    pub key: String,
+    pub current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "web/inbox.html")]
+struct InboxPage {
+    c: Chrome,
+    heading: String,
+    views: Vec<NavItem>,
+    inboxes: Vec<NavItem>,
+    teams: Vec<NavItem>,
+    rows: Vec<Row>,
+    q: InboxQuery,
+    qs: String,
+    prev: Option<String>,
+    next: Option<String>,
+    statuses: Vec<(&'static str, String)>,
+    priorities: Vec<(&'static str, String)>,
+    agents: Vec<(i64, String)>,
+    channels: Vec<(&'static str, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "web/inbox_rows.html")]
+struct RowsFragment {
+    c: Chrome,
+    rows: Vec<Row>,
+}
+
+const VIEWS: [&str; 5] = ["mine", "unassigned", "open", "pending", "solved"];
+
+fn filter_for(a: &Agent, q: &InboxQuery) -> Result<(ListFilter, &'static str)> {
+    let view = VIEWS
+        .iter()
+        .copied()
+        .find(|v| q.view.as_deref() == Some(*v))
+        .unwrap_or("open");
+    let mut f = ListFilter {
+        limit: PAGE + 1,
+        sort: ListSort::LongestWaiting,
+        ..ListFilter::default()
+    };
+    match view {
+        "mine" => {
+            f.statuses = vec![Status::New, Status::Open, Status::Pending];
+            f.assignee = Some(AssigneeFilter::User(a.id));
+        }
+        "unassigned" => {
+            f.statuses = vec![Status::New, Status::Open, Status::Pending];
+            f.assignee = Some(AssigneeFilter::Nobody);
+        }
+        "pending" => {
+            f.statuses = vec![Status::Pending];
+            f.sort = ListSort::Newest;
+        }
+        "solved" => {
+            f.statuses = vec![Status::Solved];
+            f.sort = ListSort::Newest;
+        }
+        _ => f.statuses = vec![Status::New, Status::Open],
+    }
+    if let Some(s) = nonempty(&q.status) {
+        let s = Status::parse("status", &s)?;
+        // A status filter narrows the view; a status outside it empties it.
+        f.statuses.retain(|x| *x == s);
+        if f.statuses.is_empty() {
+            f.statuses = vec![s];
+            f.limit = 0;
+        }
+        f.sort = ListSort::Newest;
+    }
+    if let Some(p) = nonempty(&q.priority) {
+        f.priority = Some(Priority::parse(&p)?);
+    }
+    f.tag = nonempty(&q.tag).map(|t| t.to_lowercase());
+    f.channel = nonempty(&q.channel);
+    f.language = nonempty(&q.language);
+    f.inbox_id = q.inbox;
+    f.team_id = q.team;
+    let page = q.page.unwrap_or(0).clamp(0, 10_000);
+    if f.sort == ListSort::Newest {
+        // Offsets work for both orders; the page number is small in practice.
+        f.sort = ListSort::Newest;
+    }
+    f.offset = page * PAGE;
+    Ok((f, view))
+}
+
+fn status_label(tr: &Tr, s: Status) -> String {
+    tr.t(&format!("status-{}", s.as_str()))
+}
+
+fn priority_label(tr: &Tr, p: Priority) -> String {
+    tr.t(&format!("priority-{}", p.as_str()))
+}
+
+/// Rows for a page of conversations.
+pub fn rows(
+    a: &Agent,
+    now: i64,
+    names: &HashMap<i64, String>,
+    items: Vec<Conversation>,
+) -> Vec<Row> {
+    items
+        .into_iter()
+        .map(|c| {
+            let waiting_ms = c
+                .waiting_since
+                .as_deref()
+                .and_then(crate::time::parse_ms)
+                .map(|w| now - w);
+            let updated_ms = crate::time::parse_ms(&c.updated_at).unwrap_or(0);
+            Row {
+                id: c.id,
+                customer: c
+                    .customer
+                    .name
+                    .clone()
+                    .filter(|n| !n.is_empty())
+                    .or(c.customer.email.clone())
+                    .unwrap_or_default(),
+                email: c.customer.email.clone().unwrap_or_default(),
+                subject: c.subject,
+                status: c.status.as_str(),
+                status_label: status_label(&a.tr, c.status),
+                priority: c.priority.as_str(),
+                priority_label: priority_label(&a.tr, c.priority),
+                assignee: c
+                    .assignee_id
+                    .and_then(|id| names.get(&id).cloned())
+                    .unwrap_or_default(),
+                tags: c.tags,
+                channel: c.channel,
+                language: c.language.unwrap_or_default(),
+                waited: waiting_ms.map(|ms| a.tr.duration(ms)).unwrap_or_default(),
+                waiting: waiting_ms.is_some(),
+                updated: super::i18n::datetime(updated_ms, &a.tz),
+            }
+        })
+        .collect()
+}
+
+/// Id → name of every agent (for assignee columns and pickers).
+pub async fn agent_names(st: &AppState, a: &Agent) -> Result<Vec<(i64, String)>> {
+    let users = crate::agents::service::list_users(st, &a.viewer).await?;
+    Ok(users
+        .into_iter()
+        .filter(|u| u.active)
+        .map(|u| (u.id, u.name))
+        .collect())
+}
+
+fn query_string(q: &InboxQuery, page: Option<i64>) -> String {
+    let mut s = url::form_urlencoded::Serializer::new(String::new());
+    if let Some(v) = &q.view {
+        s.append_pair("view", v);
+    }
+    if let Some(v) = q.inbox {
+        s.append_pair("inbox", &v.to_string());
+    }
+    if let Some(v) = q.team {
+        s.append_pair("team", &v.to_string());
+    }
+    for (k, v) in [
+        ("status", &q.status),
+        ("priority", &q.priority),
+        ("tag", &q.tag),
+        ("channel", &q.channel),
+        ("language", &q.language),
+    ] {
+        if let Some(v) = nonempty(v) {
+            s.append_pair(k, &v);
+        }
+    }
+    if let Some(p) = page.filter(|p| *p > 0) {
+        s.append_pair("page", &p.to_string());
+    }
+    s.finish()
+}
+
+/// `GET /`: the inbox (with `fragment=rows`, only the table body, for live
+/// refresh).
+pub async fn page(State(st): State<AppState>, a: Agent, Query(q): Query<InboxQuery>) -> Response {
+    match build(&st, &a, q).await {
+        Ok(r) => r,
+        Err(e) => error_page(&a.tr, e),
+    }
+}
+
+async fn build(st: &AppState, a: &Agent, q: InboxQuery) -> Result<Response> {
+    let (filter, view) = filter_for(a, &q)?;
+    let page_no = q.page.unwrap_or(0).clamp(0, 10_000);
+    let (mut items, _) = if filter.limit == 0 {
+        (vec![], false)
+    } else {
+        let mut f = filter.clone();
+        f.limit = PAGE + 1;
+        crate::conversations::service::list(st, &a.viewer, f).await?
+    };
+    let more = items.len() as i64 > PAGE;
+    items.truncate(PAGE as usize);
+    let agents = agent_names(st, a).await?;
+    let names: HashMap<i64, String> = agents.iter().cloned().collect();
+    let now = st.clock.now_ms();
+    let rows = rows(a, now, &names, items);
+    if q.fragment.as_deref() == Some("rows") {
+        return Ok(render(&RowsFragment {
+            c: Chrome::agent(a, String::new(), "inbox"),
+            rows,
+        }));
+    }
+    let inboxes = crate::inboxes::service::visible_inboxes(st, &a.viewer).await?;
+    let teams = crate::agents::service::list_teams(st, &a.viewer).await?;
+    let teams: Vec<_> = if a.viewer.sees_all() {
+        teams
+    } else {
+        teams
+            .into_iter()
+            .filter(|t| t.member_ids.contains(&a.id))
+            .collect()
+    };
+    let tr = &a.tr;
+    let scoped = q.inbox.is_none() && q.team.is_none();
+    let views = VIEWS
+        .iter()
+        .map(|v| NavItem {
+            href: format!("/?view={v}"),
+            label: tr.t(&format!("view-{v}")),
+            key: v.to_string(),
+            current: scoped && *v == view,
+        })
+        .collect();
+    let inbox_nav: Vec<NavItem> = inboxes
+        .iter()
+        .map(|i| NavItem {
+            href: format!("/?view=open&inbox={}", i.id),
+            label: i
+                .address
+                .clone()
+                .map_or(i.name.clone(), |ad| format!("{} ({ad})", i.name)),
+            key: format!("inbox-{}", i.id),
+            current: q.inbox == Some(i.id),
+        })
+        .collect();
+    let team_nav: Vec<NavItem> = teams
+        .iter()
+        .map(|t| NavItem {
+            href: format!("/?view=open&team={}", t.id),
+            label: t.name.clone(),
+            key: format!("team-{}", t.id),
+            current: q.team == Some(t.id),
+        })
+        .collect();
+    let mut heading = tr.t(&format!("view-{view}"));
+    if let Some(i) = q.inbox.and_then(|id| inboxes.iter().find(|i| i.id == id)) {
+        heading = format!("{heading} · {}", i.name);
+    }
+    if let Some(t) = q.team.and_then(|id| teams.iter().find(|t| t.id == id)) {
+        heading = format!("{heading} · {}", t.name);
+    }
+    let statuses = [
+        Status::New,
+        Status::Open,
+        Status::Pending,
+        Status::Solved,
+        Status::Closed,
+    ]
+    .into_iter()
+    .map(|s| (s.as_str(), status_label(tr, s)))
+    .collect();
+    let priorities = [
+        Priority::Low,
+        Priority::Normal,
+        Priority::High,
+        Priority::Urgent,
+    ]
+    .into_iter()
+    .map(|p| (p.as_str(), priority_label(tr, p)))
+    .collect();
+    let mut qv = q.clone();
+    qv.view = Some(view.to_string());
+    Ok(render(&InboxPage {
+        c: Chrome::agent(a, heading.clone(), "inbox"),
+        heading,
+        views,
+        inboxes: inbox_nav,
+        teams: team_nav,
+        rows,
+        qs: query_string(&qv, Some(page_no)),
+        prev: (page_no > 0).then(|| format!("/?{}", query_string(&qv, Some(page_no - 1)))),
+        next: more.then(|| format!("/?{}", query_string(&qv, Some(page_no + 1)))),
+        q: qv,
+        statuses,
+        priorities,
+        agents,
+        channels: ["email", "chat", "web", "api", "phone", "portal"]
+            .into_iter()
+            .map(|k| (k, tr.t(&format!("channel-{k}"))))
+            .collect(),
+    }))
+}
+
+/// `GET /ui/counts`: counts per view, inbox and team under the agent's
+/// access (JSON, for the navigation badges; cached briefly per agent).
+pub async fn counts(State(st): State<AppState>, a: Agent) -> Response {
+    match super::live::counts(&st, &a).await {
+        Ok(map) => Json(map).into_response(),
+        Err(e) => error_page(&a.tr, e),
+    }
+}
+
+/// The bulk form: selected ids and one action.
+#[derive(Debug, Deserialize)]
+pub struct BulkForm {
+    #[serde(default)]
+    ids: Vec<i64>,
+    action: String,
+    assignee: Option<String>,
+    status: Option<String>,
+    tag: Option<String>,
+    reason: Option<String>,
+    back: Option<String>,
+}
+
+/// `POST /bulk`: the same change on every selected conversation. Each one
+/// goes through the conversation service (access, rules, events); the page
+/// reports how many changed and why the others did not.
+pub async fn bulk(State(st): State<AppState>, a: Agent, body: axum::body::Bytes) -> Response {
+    let form: BulkForm = match serde_html_form(&body) {
+        Ok(f) => f,
+        Err(e) => return error_page(&a.tr, e),
+    };
+    let patch = match form.action.as_str() {
+        "assign" => {
+            let assignee = match nonempty(&form.assignee).as_deref() {
+                None | Some("none") => None,
+                Some("me") => Some(a.id),
+                Some(v) => match v.parse::<i64>() {
+                    Ok(id) => Some(id),
+                    Err(_) => {
+                        return error_page(&a.tr, Error::invalid("assignee", "choose an agent"));
+                    }
+                },
+            };
+            ConversationPatch {
+                assignee_id: Some(assignee),
+                reason: nonempty(&form.reason),
+                ..ConversationPatch::default()
+            }
+        }
+        "status" => ConversationPatch {
+            status: nonempty(&form.status),
+            ..ConversationPatch::default()
+        },
+        "tag" => {
+            let Some(tag) = nonempty(&form.tag) else {
+                return error_page(&a.tr, Error::invalid("tag", "enter a tag"));
+            };
+            return bulk_tag(&st, &a, &form.ids, &tag, form.back.as_deref()).await;
+        }
+        _ => return error_page(&a.tr, Error::invalid("action", "unknown action")),
+    };
+    let mut failed = Vec::new();
+    for id in &form.ids {
+        if let Err(e) =
+            crate::conversations::service::update(&st, &a.viewer, *id, patch.clone()).await
+        {
+            failed.push(format!("#{id}: {e}"));
+        }
+    }
+    bulk_done(&a, &form.ids, failed, form.back.as_deref())
+}
+
+async fn bulk_tag(
+    st: &AppState,
+    a: &Agent,
+    ids: &[i64],
+    tag: &str,
+    back: Option<&str>,
+) -> Response {
+    let mut failed = Vec::new();
+    for id in ids {
+        let r = async {
+            let conv = crate::conversations::service::get(st, &a.viewer, *id).await?;
+            let mut tags = conv.tags;
+            if !tags.iter().any(|t| t == tag) {
+                tags.push(tag.to_string());
+            }
+            crate::conversations::service::update(
+                st,
+                &a.viewer,
+                *id,
+                ConversationPatch {
+                    tags: Some(tags),
+                    ..ConversationPatch::default()
+                },
+            )
+            .await
+        }
+        .await;
+        if let Err(e) = r {
+            failed.push(format!("#{id}: {e}"));
+        }
+    }
+    bulk_done(a, ids, failed, back)
+}
+
+fn bulk_done(a: &Agent, ids: &[i64], failed: Vec<String>, back: Option<&str>) -> Response {
+    if failed.is_empty() {
+        let back = back
+            .filter(|b| b.starts_with("/?") || *b == "/")
+            .unwrap_or("/");
+        return see_other(back);
+    }
+    let ok = ids.len() - failed.len();
+    super::pages::message_page(
+        &a.tr,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &a.tr.n("bulk-partial", ok as i64),
+        &failed.join("\n"),
+    )
+}
+
+/// Parses an urlencoded form where `ids` may repeat.
+fn serde_html_form(body: &[u8]) -> Result<BulkForm> {
+    let mut ids = Vec::new();
+    let mut f = BulkForm {
+        ids: vec![],
+        action: String::new(),
+        assignee: None,
+        status: None,
+        tag: None,
+        reason: None,
+        back: None,
+    };
+    for (k, v) in url::form_urlencoded::parse(body) {
+        match k.as_ref() {
+            "ids" => ids.push(
+                v.parse::<i64>()
+                    .map_err(|_| Error::invalid("ids", "not a conversation number"))?,
+            ),
+            "action" => f.action = v.into_owned(),
+            "assignee" => f.assignee = Some(v.into_owned()),
+            "status" => f.status = Some(v.into_owned()),
+            "tag" => f.tag = Some(v.into_owned()),
+            "reason" => f.reason = Some(v.into_owned()),
+            "back" => f.back = Some(v.into_owned()),
+            _ => {}
+        }
+    }
+    if ids.is_empty() {
+        return Err(Error::invalid("ids", "select at least one conversation"));
+    }
+    f.ids = ids;
+    Ok(f)
+}

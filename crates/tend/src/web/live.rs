@@ -1,0 +1,292 @@
+//! Live updates (Server-Sent Events), collision detection (who else is
+//! viewing or replying to a conversation) and the navigation counts.
+//!
+//! `GET /live?c=ID` streams:
+//! - `change`: `{"conversation_id", "kind"}` for every committed event in an
+//!   inbox the agent may see (the page then refreshes its list or timeline);
+//! - `viewers`: `[{"name", "state"}]`, the other agents on conversation ID.
+//!
+//! Presence is kept in this node's memory: agents on different nodes of a
+//! multi-node install do not see each other (noted in ARCHITECTURE.md).
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures_util::Stream;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use tokio::sync::broadcast;
+
+use super::pages::error_page;
+use super::session::Agent;
+use crate::Result;
+use crate::app::AppState;
+
+/// An agent's presence entry expires this long after their last heartbeat.
+const PRESENCE_TTL_MS: i64 = 45_000;
+/// Counts are recomputed at most this often per agent.
+const COUNTS_TTL_MS: i64 = 2_000;
+
+/// Who is looking at which conversation, and the counts cache.
+#[derive(Debug)]
+pub struct Hub {
+    presence: Mutex<HashMap<i64, HashMap<i64, Viewing>>>,
+    changed: broadcast::Sender<i64>,
+    counts: Mutex<HashMap<i64, (i64, Value)>>,
+}
+
+#[derive(Debug, Clone)]
+struct Viewing {
+    name: String,
+    state: &'static str,
+    at: i64,
+}
+
+/// One other agent on a conversation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Other {
+    /// Display name.
+    pub name: String,
+    /// `viewing` or `replying`.
+    pub state: &'static str,
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        Hub {
+            presence: Mutex::new(HashMap::new()),
+            changed: broadcast::channel(1024).0,
+            counts: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl Hub {
+    fn set(&self, conv: i64, user: i64, name: &str, state: Option<&'static str>, now: i64) {
+        if let Ok(mut map) = self.presence.lock() {
+            let entry = map.entry(conv).or_default();
+            match state {
+                Some(state) => {
+                    entry.insert(
+                        user,
+                        Viewing {
+                            name: name.to_string(),
+                            state,
+                            at: now,
+                        },
+                    );
+                }
+                None => {
+                    entry.remove(&user);
+                }
+            }
+            entry.retain(|_, v| now - v.at < PRESENCE_TTL_MS);
+            if entry.is_empty() {
+                map.remove(&conv);
+            }
+        }
+        let _ = self.changed.send(conv);
+    }
+
+    /// The agents on `conv` other than `me`.
+    pub fn others(&self, conv: i64, me: i64, now: i64) -> Vec<Other> {
+        let Ok(map) = self.presence.lock() else {
+            return vec![];
+        };
+        let mut out: Vec<Other> = map
+            .get(&conv)
+            .map(|m| {
+                m.iter()
+                    .filter(|(u, v)| **u != me && now - v.at < PRESENCE_TTL_MS)
+                    .map(|(_, v)| Other {
+                        name: v.name.clone(),
+                        state: v.state,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        out
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PresenceBody {
+    state: String,
+}
+
+/// `POST /c/{id}/presence` (`{"state": "viewing"|"replying"|"left"}`,
+/// `X-CSRF-Token`): a heartbeat; answers the other agents there.
+pub async fn presence(
+    State(st): State<AppState>,
+    a: Agent,
+    Path(id): Path<i64>,
+    Json(b): Json<PresenceBody>,
+) -> Response {
+    if let Err(e) = crate::conversations::service::get(&st, &a.viewer, id).await {
+        return error_page(&a.tr, e);
+    }
+    let state = match b.state.as_str() {
+        "viewing" => Some("viewing"),
+        "replying" => Some("replying"),
+        "left" => None,
+        _ => {
+            return (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "state must be viewing, replying or left",
+            )
+                .into_response();
+        }
+    };
+    let now = st.clock.now_ms();
+    st.web.hub.set(id, a.id, &a.name, state, now);
+    Json(st.web.hub.others(id, a.id, now)).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct LiveQuery {
+    c: Option<i64>,
+}
+
+/// `GET /live`: the event stream.
+pub async fn stream(State(st): State<AppState>, a: Agent, Query(q): Query<LiveQuery>) -> Response {
+    let visible = {
+        let mut c = match st.db.pool().acquire().await {
+            Ok(c) => c,
+            Err(e) => return error_page(&a.tr, e.into()),
+        };
+        match a.viewer.visible_inboxes(&mut c).await {
+            Ok(v) => v,
+            Err(e) => return error_page(&a.tr, e),
+        }
+    };
+    let bus = st.bus.subscribe();
+    let changed = st.web.hub.changed.subscribe();
+    let s = events(st, a, q.c, visible, bus, changed);
+    Sse::new(s)
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+        .into_response()
+}
+
+fn events(
+    st: AppState,
+    a: Agent,
+    conv: Option<i64>,
+    visible: Option<Vec<i64>>,
+    mut bus: broadcast::Receiver<crate::app::BusEvent>,
+    mut changed: broadcast::Receiver<i64>,
+) -> impl Stream<Item = std::result::Result<Event, Infallible>> {
+    async_stream(move |tx| async move {
+        if let Some(c) = conv {
+            let others = st.web.hub.others(c, a.id, st.clock.now_ms());
+            let _ = tx
+                .send(
+                    Event::default()
+                        .event("viewers")
+                        .data(json!(others).to_string()),
+                )
+                .await;
+        }
+        loop {
+            tokio::select! {
+                ev = bus.recv() => match ev {
+                    Ok(ev) => {
+                        let ok = visible.as_ref().is_none_or(|v| v.contains(&ev.inbox_id));
+                        if ok {
+                            let data = json!({"conversation_id": ev.conversation_id, "kind": ev.kind});
+                            if tx.send(Event::default().event("change").data(data.to_string())).await.is_err() {
+                                break;
+                            }
+                        }
+                    }
+                    Err(broadcast::error::RecvError::Lagged(_)) => {
+                        // Missed some: tell the page to refresh whatever it shows.
+                        let data = json!({"conversation_id": null, "kind": "lagged"});
+                        if tx.send(Event::default().event("change").data(data.to_string())).await.is_err() {
+                            break;
+                        }
+                    }
+                    Err(broadcast::error::RecvError::Closed) => break,
+                },
+                c = changed.recv() => match c {
+                    Ok(c) if Some(c) == conv => {
+                        let others = st.web.hub.others(c, a.id, st.clock.now_ms());
+                        if tx.send(Event::default().event("viewers").data(json!(others).to_string())).await.is_err() {
+                            break;
+                        }
+                    }
+                    Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
+                    Err(broadcast::error::RecvError::Closed) => break,
+                },
+                () = tx.closed() => break,
+            }
+        }
+    })
+}
+
+/// A stream fed by a task through a small channel; the task ends when the
+/// client goes away (the receiver is dropped).
+fn async_stream<F, Fut>(f: F) -> impl Stream<Item = std::result::Result<Event, Infallible>>
+where
+    F: FnOnce(tokio::sync::mpsc::Sender<Event>) -> Fut,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let (tx, rx) = tokio::sync::mpsc::channel::<Event>(64);
+    tokio::spawn(f(tx));
+    futures_util::stream::unfold(
+        rx,
+        |mut rx| async move { rx.recv().await.map(|e| (Ok(e), rx)) },
+    )
+}
+
+/// Counts for the navigation, keyed like the page's `data-count` attributes.
+pub async fn counts(st: &AppState, a: &Agent) -> Result<Value> {
+    let now = st.clock.now_ms();
+    if let Ok(cache) = st.web.hub.counts.lock() {
+        if let Some((at, v)) = cache.get(&a.id) {
+            if now - at < COUNTS_TTL_MS {
+                return Ok(v.clone());
+            }
+        }
+    }
+    let k = crate::conversations::service::counts(st, &a.viewer).await?;
+    let per = {
+        let mut c = st.db.pool().acquire().await?;
+        super::repo::open_counts(&mut c, &a.viewer).await?
+    };
+    let mut map = serde_json::Map::new();
+    map.insert("mine".into(), json!(k.mine));
+    map.insert("unassigned".into(), json!(k.unassigned));
+    map.insert("open".into(), json!(k.new + k.open));
+    map.insert("pending".into(), json!(k.pending));
+    map.insert("solved".into(), json!(k.solved));
+    let mut inbox: HashMap<i64, i64> = HashMap::new();
+    let mut team: HashMap<i64, i64> = HashMap::new();
+    for (i, t, n) in per {
+        *inbox.entry(i).or_default() += n;
+        if let Some(t) = t {
+            *team.entry(t).or_default() += n;
+        }
+    }
+    for (i, n) in inbox {
+        map.insert(format!("inbox-{i}"), json!(n));
+    }
+    for (t, n) in team {
+        map.insert(format!("team-{t}"), json!(n));
+    }
+    let v = Value::Object(map);
+    if let Ok(mut cache) = st.web.hub.counts.lock() {
+        if cache.len() > 10_000 {
+            cache.clear();
+        }
+        cache.insert(a.id, (now, v.clone()));
+    }
+    Ok(v)
+}

@@ -1,0 +1,96 @@
+//! The agent workspace: server-rendered pages (askama templates in
+//! `crates/tend/templates/web/`), strings through Fluent
+//! (`crates/tend/locales/`), two small hand-written assets (`assets/`), live
+//! updates over SSE. Pages call the same domain services as the REST API,
+//! with the signed-in agent as the viewer, so access rules are the same.
+
+pub mod auth;
+pub mod conversation;
+pub mod i18n;
+pub mod inbox;
+pub mod live;
+pub mod pages;
+mod repo;
+pub mod session;
+
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::middleware;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+
+use crate::app::AppState;
+
+/// The UI's in-memory state on this node.
+#[derive(Debug, Default)]
+pub struct WebState {
+    /// Failed sign-ins per address and account.
+    pub login_limiter: session::LoginLimiter,
+    /// Presence, live fan-out and counts cache.
+    pub hub: live::Hub,
+}
+
+/// The UI routes.
+pub fn router(st: &AppState) -> Router<AppState> {
+    Router::new()
+        .route("/", get(inbox::page))
+        .route("/login", get(auth::login_form).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/setup/{token}", get(auth::setup_form).post(auth::setup))
+        .route("/invite/{token}", get(auth::invite_form).post(auth::invite))
+        .route("/account", get(auth::account))
+        .route("/account/preferences", post(auth::save_preferences))
+        .route("/account/password", post(auth::change_password))
+        .route("/bulk", post(inbox::bulk))
+        .route("/ui/counts", get(inbox::counts))
+        .route("/live", get(live::stream))
+        .route("/c/{id}", get(conversation::page))
+        .route("/c/{id}/timeline", get(conversation::timeline))
+        .route("/c/{id}/reply", post(conversation::reply))
+        .route("/c/{id}/update", post(conversation::update))
+        .route("/c/{id}/presence", post(live::presence))
+        .route("/c/{id}/m/{mid}/body", get(conversation::body))
+        .route("/assets/app.css", get(css))
+        .route("/assets/body.css", get(body_css))
+        .route("/assets/app.js", get(js))
+        .layer(middleware::from_fn_with_state(
+            st.clone(),
+            session::csrf_guard,
+        ))
+}
+
+fn asset(content_type: &'static str, body: &'static str) -> Response {
+    let mut r = body.into_response();
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=86400"),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    r
+}
+
+async fn css() -> Response {
+    asset(
+        "text/css; charset=utf-8",
+        include_str!("../../assets/app.css"),
+    )
+}
+
+async fn body_css() -> Response {
+    asset(
+        "text/css; charset=utf-8",
+        include_str!("../../assets/body.css"),
+    )
+}
+
+async fn js() -> Response {
+    asset(
+        "text/javascript; charset=utf-8",
+        include_str!("../../assets/app.js"),
+    )
+}
