@@ -181,6 +181,9 @@ function conversationPage(root) {
 function live(conv, onChange, onViewers) {
   if (!window.EventSource) return;
   const es = new EventSource(conv ? `/live?c=${encodeURIComponent(conv)}` : '/live');
+  // Lets tests (and curious agents) see when live updates are connected.
+  es.addEventListener('open', () => { document.documentElement.dataset.live = 'open'; });
+  es.addEventListener('error', () => { document.documentElement.dataset.live = 'retrying'; });
   es.addEventListener('change', (e) => {
     try { onChange(JSON.parse(e.data)); } catch { /* ignore bad frames */ }
   });

@@ -3,25 +3,12 @@
 //! can load resources, or `javascript:`/`data:` links.
 
 use std::collections::HashSet;
-use std::sync::OnceLock;
 
-fn cleaner() -> &'static ammonia::Builder<'static> {
-    static B: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
-    B.get_or_init(|| {
-        let mut b = ammonia::Builder::default();
-        b.url_schemes(HashSet::from(["http", "https", "mailto", "tel", "cid"]))
-            .link_rel(Some("noopener noreferrer nofollow"))
-            .add_generic_attributes(["dir", "lang"])
-            .add_tag_attributes("td", ["colspan", "rowspan", "align"])
-            .add_tag_attributes("th", ["colspan", "rowspan", "align"])
-            .add_tag_attributes("img", ["width", "height"]);
-        b
-    })
-}
-
-/// Sanitises untrusted HTML.
+/// Sanitises untrusted HTML: the same rules as inbound mail (no scripts,
+/// handlers, forms, frames or `javascript:`/`data:` URLs; remote images
+/// blocked until the agent chooses to show them).
 pub fn sanitize(html: &str) -> String {
-    cleaner().clean(html).to_string()
+    tend_mail::sanitize_html(html)
 }
 
 /// Plain text from HTML, for messages that came with HTML only.

@@ -332,6 +332,8 @@ pub(crate) async fn read_multipart(
             continue;
         }
         match (filename, name.as_str()) {
+            // A browser sends an empty file field as a nameless, empty part.
+            (Some(filename), _) if filename.is_empty() && data.is_empty() => {}
             (Some(filename), _) => {
                 let sha256 = st.files.put(&data).await?;
                 files.push(AttachmentMeta {

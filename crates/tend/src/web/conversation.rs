@@ -253,13 +253,22 @@ pub async fn load(st: &AppState, a: &Agent, id: i64) -> Result<ConvPage> {
         crate::conversations::service::messages(st, &a.viewer, id, None, 1000).await?;
     let (events, _) = crate::conversations::service::events(st, &a.viewer, id, None, 2000).await?;
     let customer = crate::customers::service::get(st, &a.viewer, conv.customer.id).await?;
-    let agents = super::inbox::agent_names(st, a).await?;
-    let names: HashMap<i64, String> = agents.iter().cloned().collect();
-    let teams = crate::agents::service::list_teams(st, &a.viewer)
-        .await?
+    let users = crate::agents::service::list_users(st, &a.viewer).await?;
+    let names: HashMap<i64, String> = users.iter().map(|u| (u.id, u.name.clone())).collect();
+    let team_list = crate::agents::service::list_teams(st, &a.viewer).await?;
+    // Only agents who may own this inbox's conversations are offered.
+    let agents: Vec<(i64, String)> = users
         .into_iter()
-        .map(|t| (t.id, t.name))
+        .filter(|u| u.active)
+        .filter(|u| {
+            u.role != crate::agents::model::Role::Agent
+                || team_list
+                    .iter()
+                    .any(|t| t.member_ids.contains(&u.id) && t.inbox_ids.contains(&conv.inbox_id))
+        })
+        .map(|u| (u.id, u.name))
         .collect();
+    let teams = team_list.into_iter().map(|t| (t.id, t.name)).collect();
     let last_seen = messages.iter().map(|m| m.id).max().unwrap_or(0);
     let mut timed: Vec<(i64, u8, i64, Item)> = Vec::new();
     for m in messages {

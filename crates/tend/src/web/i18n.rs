@@ -61,9 +61,10 @@ impl Tr {
         self.code
     }
 
-    /// A message without arguments.
+    /// A message without arguments. A key missing from every locale shows
+    /// as `⟦key⟧` (and is logged), so tests can find it on any page.
     pub fn t(&self, key: &str) -> String {
-        LOCALES.lookup(&self.lang, key)
+        self.args(key, &[])
     }
 
     /// A message with a `$count` argument (plural forms).
@@ -82,7 +83,12 @@ impl Tr {
             .iter()
             .map(|(k, v)| (Cow::Owned(k.to_string()), v.clone()))
             .collect();
-        LOCALES.lookup_with_args(&self.lang, key, &map)
+        LOCALES
+            .try_lookup_complete(&self.lang, key, (!map.is_empty()).then_some(&map))
+            .unwrap_or_else(|| {
+                tracing::warn!(key, "a UI string is missing from the catalogue");
+                format!("⟦{key}⟧")
+            })
     }
 
     /// A waiting time, e.g. "3 h 5 min", "2 d 4 h", "12 min".
@@ -219,6 +225,58 @@ mod tests {
                 assert!(has_key(code, k), "{code}: {k} does not resolve");
             }
         }
+    }
+
+    /// Values of a locale's file, by key.
+    fn values_of(code: &str) -> HashMap<String, String> {
+        let mut out = HashMap::new();
+        let mut last: Option<String> = None;
+        for file in [include_str!("../../locales/en/web.ftl"), include_str!("../../locales/ja/web.ftl"),
+                     include_str!("../../locales/ko/web.ftl"), include_str!("../../locales/lv/web.ftl"),
+                     include_str!("../../locales/ca/web.ftl")]
+            .iter()
+            .zip(["en", "ja", "ko", "lv", "ca"])
+            .filter(|(_, c)| *c == code)
+            .map(|(f, _)| *f)
+        {
+            for line in file.lines() {
+                if let Some((id, v)) = line.split_once(" =") {
+                    if !id.starts_with(' ') && !id.starts_with('#') {
+                        out.insert(id.to_string(), v.trim().to_string());
+                        last = Some(id.to_string());
+                        continue;
+                    }
+                }
+                if let Some(id) = &last {
+                    if line.starts_with(' ') {
+                        if let Some(v) = out.get_mut(id) {
+                            v.push_str(line.trim());
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn no_english_placeholders_are_left() {
+        let en = values_of("en");
+        for code in ["ja", "ko", "lv", "ca"] {
+            let other = values_of(code);
+            let same: Vec<_> = en
+                .iter()
+                .filter(|(k, v)| other.get(*k) == Some(v) && v.chars().any(|c| c.is_alphabetic()))
+                .map(|(k, _)| k.clone())
+                .collect();
+            // A few values are the same in every language (API, Tend, Cc…).
+            assert!(same.len() * 20 <= en.len(), "{code} still has English values: {same:?}");
+        }
+    }
+
+    #[test]
+    fn missing_keys_are_visible() {
+        assert_eq!(Tr::new("ja").t("no-such-key"), "⟦no-such-key⟧");
     }
 
     #[test]

@@ -17,3 +17,4 @@ mod imap;
 mod ops;
 mod search;
 mod smtp;
+mod web;
