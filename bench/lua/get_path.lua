@@ -5,6 +5,8 @@ local report = require("report")
 
 local path = os.getenv("TEND_PATH") or "/api/v1/conversations?status=open&limit=50"
 local headers = { ["Authorization"] = "Bearer " .. (os.getenv("TEND_TOKEN") or "") }
+-- With TEND_COOKIE (a signed-in web session), the request is a browser's.
+if os.getenv("TEND_COOKIE") then headers = { ["Cookie"] = os.getenv("TEND_COOKIE") } end
 
 function setup(thread) report.setup(thread) end
 function init(args) report.init() end

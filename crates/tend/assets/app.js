@@ -217,6 +217,8 @@ function keyboard(actions) {
       if (d && !d.open) d.showModal();
       return;
     }
+    // Enter and space on a focused link or button do what they always do.
+    if ((e.key === 'Enter' || e.key === ' ') && e.target instanceof HTMLElement && e.target.closest('a, button, summary')) return;
     const fn = actions[e.key];
     if (fn) {
       e.preventDefault();
