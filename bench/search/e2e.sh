@@ -6,16 +6,23 @@
 # server's RSS afterwards).
 #   bench/search/e2e.sh [CONVERSATIONS] [QUERIES_PER_LANGUAGE]
 # The issue's target is 5M messages: `bench/search/e2e.sh 1000000` (hours).
+# With SEARCH_BENCH_DIR=DIR an already seeded data directory (bench/seed.sh)
+# is used and kept: no seeding, and N is ignored.
 source "$(dirname "$0")/../lib.sh"
 n=${1:-10000}
 q=${2:-200}
 build_release
-dir=$(mktemp -d /tmp/tend-search-bench.XXXXXX)
+if [ -n "${SEARCH_BENCH_DIR:-}" ]; then
+  dir=$SEARCH_BENCH_DIR
+  trap 'kill ${SERVER_PID:-0} 2>/dev/null || true; wait ${SERVER_PID:-0} 2>/dev/null || true' EXIT
+else
+  dir=$(mktemp -d /tmp/tend-search-bench.XXXXXX)
+  trap 'kill ${SERVER_PID:-0} 2>/dev/null || true; wait ${SERVER_PID:-0} 2>/dev/null || true; rm -rf "$dir"' EXIT
+fi
 export TEND_DATA_DIR=$dir
-trap 'kill ${SERVER_PID:-0} 2>/dev/null || true; wait ${SERVER_PID:-0} 2>/dev/null || true; rm -rf "$dir"' EXIT
 machine
-echo "command: bench/search/e2e.sh $n $q"
-$TEND_BIN demo seed --conversations "$n" >/dev/null 2>&1
+echo "command: SEARCH_BENCH_DIR=${SEARCH_BENCH_DIR:-} bench/search/e2e.sh $n $q"
+[ -n "${SEARCH_BENCH_DIR:-}" ] || $TEND_BIN demo seed --conversations "$n" >/dev/null 2>&1
 /usr/bin/time -f "RESULT reindex wall=%es user=%Us peak_rss=%MKiB" \
   $TEND_BIN reindex 2>&1 | tr '\r' '\n' | grep -E 'RESULT|rebuilt'
 echo "RESULT index size $(du -sh "$dir/search" | cut -f1)"

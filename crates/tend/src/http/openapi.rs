@@ -34,7 +34,10 @@ pub fn finish(mut api: OpenApi) -> OpenApi {
     api.info.version = env!("CARGO_PKG_VERSION").into();
     api.info.description = Some(
         "Tend's REST API. Authenticate with `Authorization: Bearer <token>` \
-         (create one with `tend admin create-token`). Errors answer \
+         (create one with `tend admin create-token`). GET requests also accept \
+         the agent UI's session cookie (`tend_session`), so a signed-in browser \
+         can download attachments; requests that change state always need the \
+         bearer token. Errors answer \
          `{\"error\": {\"code\", \"message\", \"details\"}}`; lists answer \
          `{\"items\", \"next_cursor\"}` and take `limit` (1–200, default 50) and `cursor`."
             .into(),
