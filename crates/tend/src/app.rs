@@ -90,6 +90,7 @@ pub struct Running {
     shutdown: tokio::sync::oneshot::Sender<()>,
     task: tokio::task::JoinHandle<anyhow::Result<()>>,
     indexer: crate::search::IndexerTask,
+    routing: crate::routing::task::SweepTask,
 }
 
 impl Running {
@@ -99,6 +100,7 @@ impl Running {
         let _ = self.shutdown.send(());
         let served = self.task.await.context("server task");
         self.indexer.stop().await;
+        self.routing.stop().await;
         served?
     }
 }
@@ -130,6 +132,7 @@ pub async fn start(st: AppState) -> anyhow::Result<Running> {
         shutdown: tx,
         task,
         indexer: crate::search::spawn_indexer(&st),
+        routing: crate::routing::task::spawn(&st),
     })
 }
 

@@ -39,6 +39,8 @@ struct FileConfig {
     smtp_tls_cert: Option<String>,
     smtp_tls_key: Option<String>,
     imap_poll_seconds: Option<u64>,
+    routing_follow_up_after_seconds: Option<u64>,
+    routing_auto_away_seconds: Option<u64>,
 }
 
 /// Resolved, validated configuration.
@@ -72,6 +74,10 @@ pub struct Config {
     pub smtp_tls_key: Option<PathBuf>,
     /// How often IMAP inboxes are polled.
     pub imap_poll_interval: std::time::Duration,
+    /// Predicted waits longer than this offer visitors a follow-up instead.
+    pub routing_follow_up_after: std::time::Duration,
+    /// Inactivity after which an online agent becomes away (zero: never).
+    pub routing_auto_away: std::time::Duration,
 }
 
 /// Where a value came from, to name it in error messages.
@@ -241,6 +247,18 @@ impl Config {
                 .clamp(1, 86_400),
         );
 
+        let routing_follow_up_after = std::time::Duration::from_secs(
+            src.get_u64(
+                "routing_follow_up_after_seconds",
+                f.routing_follow_up_after_seconds,
+            )?
+            .unwrap_or(300),
+        );
+        let routing_auto_away = std::time::Duration::from_secs(
+            src.get_u64("routing_auto_away_seconds", f.routing_auto_away_seconds)?
+                .unwrap_or(600),
+        );
+
         Ok(Config {
             data_dir,
             database_url,
@@ -256,6 +274,8 @@ impl Config {
             smtp_tls_cert,
             smtp_tls_key,
             imap_poll_interval,
+            routing_follow_up_after,
+            routing_auto_away,
         })
     }
 

@@ -20,6 +20,7 @@ pub mod error;
 pub mod html;
 pub mod http;
 pub mod inboxes;
+pub mod routing;
 pub mod search;
 pub mod telemetry;
 pub mod time;

@@ -194,7 +194,8 @@ pub async fn create_team(st: &AppState, viewer: &Viewer, name: &str) -> Result<T
         .await
 }
 
-async fn team_in(c: &mut AnyConnection, id: i64) -> Result<Team> {
+/// One team, inside another use case's transaction.
+pub(crate) async fn team_in(c: &mut AnyConnection, id: i64) -> Result<Team> {
     repo::list_teams(c, Some(id))
         .await?
         .pop()

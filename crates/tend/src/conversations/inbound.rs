@@ -230,6 +230,7 @@ async fn record_in(
         json!({"message_id": mid, "direction": "in", "attachments": m.attachments.len(), "channel": "email"}),
     )
     .await?;
+    let before = row.clone();
     if !created {
         row.message_count += 1;
         let status = row.status();
@@ -245,6 +246,10 @@ async fn record_in(
         }
         row.waiting_since.get_or_insert(now);
         row.updated_at = now;
+    }
+    let routed_from = tl.added.len();
+    super::ownership::settle_in(c, &mut tl, (!created).then_some(&before), &mut row, &customer, None, now).await?;
+    if !created || tl.added.len() != routed_from {
         repo::update(c, &row).await?;
     }
     let threaded = if created {

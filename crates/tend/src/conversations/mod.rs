@@ -7,10 +7,13 @@ pub mod export;
 mod export_repo;
 pub mod inbound;
 pub mod model;
+pub(crate) mod ownership;
 mod repo;
+mod routing_repo;
 pub mod service;
 pub mod status;
 mod validate;
 
 pub use model::{Conversation, Event, Message};
 pub use status::{Priority, Status};
+pub use validate::parse_tags;

@@ -222,8 +222,9 @@ pub struct ConversationPatch {
     #[serde(default, deserialize_with = "crate::http::extract::double_option")]
     #[schema(value_type = Option<String>)]
     pub language: Option<Option<String>>,
-    /// Why the conversation moves to another owner (required then).
-    pub reason: Option<String>,
+    /// Why the conversation moves to another owner (required then):
+    /// `{"category", "text"}`, or plain text (category `other`).
+    pub reason: Option<crate::routing::model::TransferReasonInput>,
 }
 
 /// `POST /conversations/{id}/messages` (JSON form; multipart adds files).

@@ -109,6 +109,14 @@ pub async fn create(
         .as_deref()
         .map(|l| parse_language("language", l))
         .transpose()?;
+    // Skills-first routing matches agents by language: detect it (outside
+    // the write) when the inbox routes that way and none was given.
+    let detected = match &language {
+        None if crate::routing::service::wants_language(st, input.inbox_id).await? => {
+            tend_mail::detect_language(&text).map(str::to_string)
+        }
+        _ => None,
+    };
     let now = st.clock.now_ms();
     let viewer2 = viewer.clone();
     let inbox_id = input.inbox_id;
@@ -137,7 +145,7 @@ pub async fn create(
                     priority,
                     channel: &channel,
                     tags: &tags,
-                    language: language.as_deref(),
+                    language: language.as_deref().or(detected.as_deref()),
                     now,
                 };
                 let id = repo::insert(c, &row).await?;
@@ -176,6 +184,7 @@ pub async fn create(
                     json!({"message_id": mid, "direction": "in"}),
                 )
                 .await?;
+                super::ownership::route_created_in(c, &mut tl, id, inbox_id, now).await?;
                 Ok((id, tl.added))
             })
         })
@@ -258,7 +267,9 @@ pub async fn update(
         .write(move |c| {
             Box::pin(async move {
                 let mut row = repo::get_for_update(c, &viewer2, id).await?.ok_or(Error::NotFound("conversation"))?;
+                let before = row.clone();
                 let actor = actor_of(&viewer2);
+                let by = if actor.kind == "agent" { "agent" } else { "system" };
                 let mut tl = Timeline::new(id, row.inbox_id, now);
 
                 if let Some(to) = p.status {
@@ -292,10 +303,12 @@ pub async fn update(
                                 ));
                             };
                             row.transfer_count += 1;
-                            tl.add(c, "transferred", &actor, json!({"from": from, "to": to, "reason": reason})).await?;
+                            tl.add(c, "transferred", &actor, json!({"from": from, "to": to, "by": by, "reason": reason.to_json()}))
+                                .await?;
                         }
                         (from, to) => {
-                            tl.add(c, "assigned", &actor, json!({"from": from, "to": to, "reason": p.reason})).await?;
+                            let reason = p.reason.as_ref().map(|r| r.to_json());
+                            tl.add(c, "assigned", &actor, json!({"from": from, "to": to, "by": by, "reason": reason})).await?;
                         }
                     }
                     row.assignee_id = to;
@@ -344,6 +357,7 @@ pub async fn update(
                     tl.add(c, "language_changed", &actor, json!({"from": row.language, "to": to})).await?;
                     row.language = to;
                 }
+                super::ownership::settle_in(c, &mut tl, Some(&before), &mut row, &actor, p.reason.as_ref(), now).await?;
                 if !tl.added.is_empty() {
                     row.updated_at = now;
                     repo::update(c, &row).await?;
@@ -355,7 +369,14 @@ pub async fn update(
             })
         })
         .await?;
+    // A change of owner or status may free capacity for waiting conversations.
+    let frees = events
+        .iter()
+        .any(|e| matches!(e.kind, "assigned" | "transferred" | "status_changed"));
     publish(st, events);
+    if frees {
+        crate::routing::engine::dispatch_quietly(st).await;
+    }
     get(st, &Viewer::system(), id).await
 }
 
@@ -420,6 +441,7 @@ pub async fn add_message(
         .write(move |c| {
             Box::pin(async move {
                 let mut row = repo::get_for_update(c, &viewer2, id).await?.ok_or(Error::NotFound("conversation"))?;
+                let before = row.clone();
                 let mut tl = Timeline::new(id, row.inbox_id, now);
                 let status = row.status();
                 if status == Status::Closed && !internal {
@@ -499,6 +521,7 @@ pub async fn add_message(
                     enter_status(&mut row, to, now);
                     tl.add(c, "status_changed", &actor, json!({"from": status.as_str(), "to": to.as_str()})).await?;
                 }
+                super::ownership::settle_in(c, &mut tl, Some(&before), &mut row, &actor, None, now).await?;
                 repo::update(c, &row).await?;
                 Ok((mid, tl.added))
             })

@@ -81,7 +81,7 @@ pub(super) struct ValidPatch {
     pub(super) tags: Option<Vec<String>>,
     pub(super) customer_id: Option<i64>,
     pub(super) language: Option<Option<String>>,
-    pub(super) reason: Option<String>,
+    pub(super) reason: Option<crate::routing::TransferReason>,
 }
 
 pub(super) fn validate_patch(p: ConversationPatch) -> Result<ValidPatch> {
@@ -101,10 +101,7 @@ pub(super) fn validate_patch(p: ConversationPatch) -> Result<ValidPatch> {
             Some(None) => Some(None),
             Some(Some(l)) => Some(Some(parse_language("language", &l)?)),
         },
-        reason: p
-            .reason
-            .map(|r| r.trim().to_string())
-            .filter(|r| !r.is_empty()),
+        reason: p.reason.map(|r| r.validate()).transpose()?.flatten(),
     })
 }
 

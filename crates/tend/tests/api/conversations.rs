@@ -208,13 +208,15 @@ async fn timeline_records_every_change_in_order(app: &TestApp) {
     assert_eq!(items[2]["actor"]["name"], "Alice Agent");
     assert_eq!(
         items[2]["data"],
-        json!({"from": null, "to": alice, "reason": null})
+        json!({"from": null, "to": alice, "by": "agent", "reason": null})
     );
     assert_eq!(items[4]["data"], json!({"from": "new", "to": "open"}));
     assert_eq!(items[7]["data"], json!({"from": "normal", "to": "urgent"}));
     assert_eq!(
         items[9]["data"],
-        json!({"from": alice, "to": bob, "reason": "Bob owns billing quotas"})
+        json!({"from": alice, "to": bob, "by": "agent",
+               "reason": {"category": "other", "text": "Bob owns billing quotas"}}),
+        "a plain-text reason is kept as category `other`"
     );
     assert_eq!(items[10]["actor"]["name"], "Ada Admin");
     assert_eq!(items[10]["data"], json!({"from": "open", "to": "solved"}));

@@ -15,6 +15,7 @@ mod email;
 mod errors;
 mod imap;
 mod ops;
+mod routing;
 mod search;
 mod smtp;
 mod web;

@@ -1,0 +1,239 @@
+//! Where conversations meet routing: after a use case changed a
+//! conversation (inside its transaction), [`settle_in`] records a change of
+//! owner, closes a stretch of handling when it is solved, and routes it when
+//! it needs an owner (created, reopened or unassigned). The router's own
+//! changes (assigning from the queue, returning an offline agent's chats)
+//! come back through the `*_in` functions here, so every change to a
+//! conversation row and its timeline stays in this module.
+
+use serde_json::{Value, json};
+use sqlx::AnyConnection;
+
+use crate::Result;
+use crate::agents::Viewer;
+use crate::app::BusEvent;
+use crate::routing::engine::{self, OwnerChange, RouteRequest, Routed};
+use crate::routing::model::TransferReason;
+
+use super::repo::{self, ConvRow, EventActor};
+use super::routing_repo;
+use super::service::Timeline;
+
+const SYSTEM: EventActor = EventActor {
+    kind: "system",
+    id: None,
+};
+
+fn is_active(status: &str) -> bool {
+    matches!(status, "new" | "open" | "pending")
+}
+
+/// Applies the routing consequences of a change from `before` (`None`: the
+/// conversation was just created) to `row`, which the caller writes back.
+pub(super) async fn settle_in(
+    c: &mut AnyConnection,
+    tl: &mut Timeline,
+    before: Option<&ConvRow>,
+    row: &mut ConvRow,
+    actor: &EventActor,
+    reason: Option<&TransferReason>,
+    now: i64,
+) -> Result<()> {
+    let by = if actor.kind == "agent" { "agent" } else { "system" };
+    if let Some(b) = before {
+        if b.assignee_id != row.assignee_id {
+            engine::owner_changed_in(
+                c,
+                &OwnerChange {
+                    conversation_id: row.id,
+                    customer_id: row.customer_id,
+                    team_id: row.team_id,
+                    from: b.assignee_id,
+                    to: row.assignee_id,
+                    by,
+                    reason_category: reason.map(|r| r.category.as_str()),
+                },
+                now,
+            )
+            .await?;
+        }
+        if is_active(&b.status) && !is_active(&row.status) {
+            engine::finished_in(c, row.id, row.team_id, &row.channel, row.assignee_id, now).await?;
+        }
+    }
+    let trigger = match before {
+        None => Some("created"),
+        Some(b) if !is_active(&b.status) => Some("reopened"),
+        Some(b) if b.assignee_id.is_some() => Some("unassigned"),
+        Some(_) => None,
+    };
+    if let Some(trigger) = trigger
+        && is_active(&row.status)
+        && row.assignee_id.is_none()
+    {
+        route_row_in(c, tl, row, trigger, true, now).await?;
+    }
+    Ok(())
+}
+
+/// Routes a just-created conversation when its inbox has a routing rule.
+pub(super) async fn route_created_in(
+    c: &mut AnyConnection,
+    tl: &mut Timeline,
+    id: i64,
+    inbox_id: i64,
+    now: i64,
+) -> Result<()> {
+    if !engine::has_rule_in(c, inbox_id).await? {
+        return Ok(());
+    }
+    let Some(mut row) = repo::get_for_update(c, &Viewer::system(), id).await? else {
+        return Ok(());
+    };
+    let before = tl.added.len();
+    settle_in(c, tl, None, &mut row, &SYSTEM, None, now).await?;
+    if tl.added.len() != before {
+        repo::update(c, &row).await?;
+    }
+    Ok(())
+}
+
+/// Asks the router for an owner (or a place in the queue) and records the
+/// answer on the row and the timeline.
+async fn route_row_in(
+    c: &mut AnyConnection,
+    tl: &mut Timeline,
+    row: &mut ConvRow,
+    trigger: &str,
+    allow_assign: bool,
+    now: i64,
+) -> Result<()> {
+    let tags = row.tag_list();
+    let req = RouteRequest {
+        conversation_id: row.id,
+        inbox_id: row.inbox_id,
+        customer_id: row.customer_id,
+        channel: &row.channel,
+        language: row.language.as_deref(),
+        tags: &tags,
+        waiting_since: row.waiting_since,
+    };
+    let routed = engine::route_in(c, &req, allow_assign, now).await?;
+    let team = match routed {
+        Routed::NotRouted => return Ok(()),
+        Routed::Assigned { team_id, .. } | Routed::Queued { team_id } => team_id,
+    };
+    if row.team_id != Some(team) {
+        tl.add(c, "team_changed", &SYSTEM, json!({"from": row.team_id, "to": team, "by": "system"}))
+            .await?;
+        row.team_id = Some(team);
+    }
+    match routed {
+        Routed::Assigned {
+            agent,
+            basis,
+            strategy,
+            ..
+        } => {
+            tl.add(
+                c,
+                "assigned",
+                &SYSTEM,
+                json!({"from": null, "to": agent, "by": "system", "team_id": team,
+                       "strategy": strategy.as_str(), "basis": basis.as_str(), "trigger": trigger}),
+            )
+            .await?;
+            row.assignee_id = Some(agent);
+        }
+        Routed::Queued { .. } => {
+            tl.add(c, "queued", &SYSTEM, json!({"team_id": team, "trigger": trigger}))
+                .await?;
+        }
+        Routed::NotRouted => {}
+    }
+    row.updated_at = now;
+    Ok(())
+}
+
+/// Unsolved conversations per owner and channel: `(user, channel, count)`.
+pub(crate) async fn loads_in(c: &mut AnyConnection, user_ids: &[i64]) -> Result<Vec<(i64, String, i64)>> {
+    routing_repo::loads(c, user_ids).await
+}
+
+/// Locks the given queued conversations (PostgreSQL: skipping those another
+/// transaction holds) and says, for each one locked, whether it still waits
+/// for an owner (unassigned and unsolved).
+pub(crate) async fn lock_waiting_in(c: &mut AnyConnection, ids: &[i64]) -> Result<Vec<(i64, bool)>> {
+    Ok(routing_repo::lock_skipping(c, ids)
+        .await?
+        .into_iter()
+        .map(|(id, assignee, status)| (id, assignee.is_none() && is_active(&status)))
+        .collect())
+}
+
+/// Gives a waiting conversation to `agent` (the router's decision); `None`
+/// when it no longer waits. Returns its customer, team and new events.
+pub(crate) async fn assign_waiting_in(
+    c: &mut AnyConnection,
+    id: i64,
+    agent: i64,
+    data: Value,
+    now: i64,
+) -> Result<Option<(i64, Option<i64>, Vec<BusEvent>)>> {
+    let Some(mut row) = repo::get_for_update(c, &Viewer::system(), id).await? else {
+        return Ok(None);
+    };
+    if row.assignee_id.is_some() || !is_active(&row.status) {
+        return Ok(None);
+    }
+    let mut tl = Timeline::new(id, row.inbox_id, now);
+    tl.add(c, "assigned", &SYSTEM, data).await?;
+    row.assignee_id = Some(agent);
+    row.updated_at = now;
+    repo::update(c, &row).await?;
+    Ok(Some((row.customer_id, row.team_id, tl.added)))
+}
+
+/// An agent went offline: their unsolved chats lose their owner (recorded
+/// as the system's doing, not a transfer) and go back to their team's queue.
+pub(crate) async fn release_chats_in(c: &mut AnyConnection, user_id: i64, now: i64) -> Result<Vec<BusEvent>> {
+    let mut events = Vec::new();
+    for id in routing_repo::active_chats_of(c, user_id).await? {
+        let Some(mut row) = repo::get_for_update(c, &Viewer::system(), id).await? else {
+            continue;
+        };
+        if row.assignee_id != Some(user_id) {
+            continue;
+        }
+        let mut tl = Timeline::new(id, row.inbox_id, now);
+        tl.add(
+            c,
+            "assigned",
+            &SYSTEM,
+            json!({"from": user_id, "to": null, "by": "system", "reason": "agent_offline"}),
+        )
+        .await?;
+        row.assignee_id = None;
+        engine::owner_changed_in(
+            c,
+            &OwnerChange {
+                conversation_id: id,
+                customer_id: row.customer_id,
+                team_id: row.team_id,
+                from: Some(user_id),
+                to: None,
+                by: "system",
+                reason_category: Some("agent_offline"),
+            },
+            now,
+        )
+        .await?;
+        // Queued only: the caller assigns from the queue after its commit,
+        // taking the agents' locks in order.
+        route_row_in(c, &mut tl, &mut row, "agent_offline", false, now).await?;
+        row.updated_at = now;
+        repo::update(c, &row).await?;
+        events.extend(tl.added);
+    }
+    Ok(events)
+}

@@ -1,0 +1,457 @@
+//! The only SQL about routing: agents' routing rows, rules, queues, the
+//! ownership log and handling times.
+
+use sqlx::AnyConnection;
+use sqlx::FromRow;
+
+use crate::Result;
+use crate::db::Sql;
+
+/// An agent's routing row.
+#[derive(Debug, Clone, FromRow)]
+pub(super) struct AgentRow {
+    pub presence: String,
+    pub auto_away: i64,
+    pub last_active_at: i64,
+    pub capacity: String,
+    pub languages: String,
+    pub skills: String,
+}
+
+const AGENT_COLUMNS: &str =
+    "ra.presence, ra.auto_away, ra.last_active_at, ra.capacity, ra.languages, ra.skills";
+
+/// Makes sure the agent has a routing row (offline until they say otherwise).
+pub(super) async fn ensure_agent(c: &mut AnyConnection, user_id: i64) -> Result<()> {
+    sqlx::query("INSERT INTO routing_agents (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING")
+        .bind(user_id)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+pub(super) async fn agent(c: &mut AnyConnection, user_id: i64) -> Result<Option<AgentRow>> {
+    let mut sql = Sql::new(&format!("SELECT {AGENT_COLUMNS} FROM routing_agents ra WHERE ra.user_id = "));
+    sql.bind(user_id);
+    Ok(sql.query_as().fetch_optional(c).await?)
+}
+
+/// The agent's row, locked until the transaction ends (PostgreSQL).
+pub(super) async fn agent_for_update(c: &mut AnyConnection, user_id: i64) -> Result<Option<AgentRow>> {
+    let mut sql = Sql::new(&format!("SELECT {AGENT_COLUMNS} FROM routing_agents ra WHERE ra.user_id = "));
+    sql.bind(user_id);
+    if crate::db::is_postgres(c) {
+        sql.push(" FOR UPDATE");
+    }
+    Ok(sql.query_as().fetch_optional(c).await?)
+}
+
+pub(super) async fn set_profile(
+    c: &mut AnyConnection,
+    user_id: i64,
+    capacity: &str,
+    languages: &str,
+    skills: &str,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE routing_agents SET capacity = $1, languages = $2, skills = $3, updated_at = $4 \
+         WHERE user_id = $5",
+    )
+    .bind(capacity)
+    .bind(languages)
+    .bind(skills)
+    .bind(now)
+    .bind(user_id)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn set_presence(
+    c: &mut AnyConnection,
+    user_id: i64,
+    presence: &str,
+    auto_away: bool,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE routing_agents SET presence = $1, auto_away = $2, presence_changed_at = $3, \
+         last_active_at = $3 WHERE user_id = $4",
+    )
+    .bind(presence)
+    .bind(i64::from(auto_away))
+    .bind(now)
+    .bind(user_id)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn touch_active(c: &mut AnyConnection, user_id: i64, now: i64) -> Result<()> {
+    sqlx::query("UPDATE routing_agents SET last_active_at = $1 WHERE user_id = $2")
+        .bind(now)
+        .bind(user_id)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+/// Online agents inactive since before `cutoff` become away (auto-away).
+/// Returns the user ids.
+pub(super) async fn auto_away(c: &mut AnyConnection, cutoff: i64, now: i64) -> Result<Vec<i64>> {
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "UPDATE routing_agents SET presence = 'away', auto_away = 1, presence_changed_at = $1 \
+         WHERE presence = 'online' AND last_active_at < $2 RETURNING user_id",
+    )
+    .bind(now)
+    .bind(cutoff)
+    .fetch_all(c)
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+pub(super) async fn set_last_assigned(c: &mut AnyConnection, user_id: i64, stamp: i64) -> Result<()> {
+    sqlx::query("UPDATE routing_agents SET last_assigned_at = $1 WHERE user_id = $2")
+        .bind(stamp)
+        .bind(user_id)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+/// A team member who may receive conversations.
+#[derive(Debug, Clone, FromRow)]
+pub(super) struct MemberRow {
+    pub user_id: i64,
+    pub presence: String,
+    pub last_assigned_at: i64,
+    pub capacity: String,
+    pub languages: String,
+    pub skills: String,
+}
+
+/// The active members of a team with a routing row, by id. With `lock`
+/// (PostgreSQL) their rows stay locked until the transaction ends: every
+/// assignment takes these locks in id order first, so two transactions never
+/// count the same free place.
+pub(super) async fn team_agents(c: &mut AnyConnection, team_id: i64, lock: bool) -> Result<Vec<MemberRow>> {
+    let mut sql = Sql::new(
+        "SELECT ra.user_id, ra.presence, ra.last_assigned_at, ra.capacity, ra.languages, ra.skills \
+         FROM routing_agents ra JOIN team_members tm ON tm.user_id = ra.user_id \
+         JOIN users u ON u.id = ra.user_id WHERE u.active = 1 AND tm.team_id = ",
+    );
+    sql.bind(team_id).push(" ORDER BY ra.user_id");
+    if lock && crate::db::is_postgres(c) {
+        sql.push(" FOR UPDATE OF ra");
+    }
+    Ok(sql.query_as().fetch_all(c).await?)
+}
+
+/// An inbox's rule.
+#[derive(Debug, Clone, FromRow)]
+pub(super) struct RuleRow {
+    pub inbox_id: i64,
+    pub team_id: i64,
+    pub strategy: String,
+    pub skills_first: i64,
+    pub sticky: i64,
+    pub updated_at: i64,
+}
+
+const RULE_COLUMNS: &str = "inbox_id, team_id, strategy, skills_first, sticky, updated_at";
+
+pub(super) async fn rule(c: &mut AnyConnection, inbox_id: i64) -> Result<Option<RuleRow>> {
+    let mut sql = Sql::new(&format!("SELECT {RULE_COLUMNS} FROM routing_rules WHERE inbox_id = "));
+    sql.bind(inbox_id);
+    Ok(sql.query_as().fetch_optional(c).await?)
+}
+
+/// The rule of the given inbox, or of the default inbox when `None`.
+pub(super) async fn rule_or_default(c: &mut AnyConnection, inbox_id: Option<i64>) -> Result<Option<RuleRow>> {
+    let mut sql = Sql::new(&format!("SELECT {RULE_COLUMNS} FROM routing_rules WHERE inbox_id = "));
+    match inbox_id {
+        Some(i) => sql.bind(i),
+        None => sql.push("(SELECT id FROM inboxes WHERE is_default = 1 ORDER BY id LIMIT 1)"),
+    };
+    Ok(sql.query_as().fetch_optional(c).await?)
+}
+
+pub(super) async fn rules_for(c: &mut AnyConnection, inbox_ids: &[i64]) -> Result<Vec<RuleRow>> {
+    let mut sql = Sql::new(&format!("SELECT {RULE_COLUMNS} FROM routing_rules WHERE inbox_id IN "));
+    sql.bind_list(inbox_ids.iter().copied());
+    Ok(sql.query_as().fetch_all(c).await?)
+}
+
+pub(super) async fn upsert_rule(c: &mut AnyConnection, r: &RuleRow) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO routing_rules (inbox_id, team_id, strategy, skills_first, sticky, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (inbox_id) DO UPDATE SET team_id = $2, \
+         strategy = $3, skills_first = $4, sticky = $5, updated_at = $6",
+    )
+    .bind(r.inbox_id)
+    .bind(r.team_id)
+    .bind(&r.strategy)
+    .bind(r.skills_first)
+    .bind(r.sticky)
+    .bind(r.updated_at)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn delete_rule(c: &mut AnyConnection, inbox_id: i64) -> Result<bool> {
+    let n = sqlx::query("DELETE FROM routing_rules WHERE inbox_id = $1")
+        .bind(inbox_id)
+        .execute(c)
+        .await?
+        .rows_affected();
+    Ok(n > 0)
+}
+
+/// Teams that receive some inbox's conversations or have a queue.
+pub(super) async fn routed_teams(c: &mut AnyConnection) -> Result<Vec<i64>> {
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "SELECT team_id FROM routing_rules UNION SELECT team_id FROM routing_queue ORDER BY 1",
+    )
+    .fetch_all(c)
+    .await?;
+    Ok(rows.into_iter().map(|(t,)| t).collect())
+}
+
+/// A waiting conversation.
+#[derive(Debug, Clone, FromRow)]
+pub(super) struct QueueRow {
+    pub conversation_id: i64,
+    pub team_id: i64,
+    pub inbox_id: i64,
+    pub channel: String,
+    pub language: Option<String>,
+    pub skills: String,
+    pub previous_agent_id: Option<i64>,
+    pub queued_at: i64,
+}
+
+pub(super) async fn enqueue(c: &mut AnyConnection, q: &QueueRow) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO routing_queue (conversation_id, team_id, inbox_id, channel, language, skills, \
+         previous_agent_id, queued_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+         ON CONFLICT (conversation_id) DO NOTHING",
+    )
+    .bind(q.conversation_id)
+    .bind(q.team_id)
+    .bind(q.inbox_id)
+    .bind(&q.channel)
+    .bind(&q.language)
+    .bind(&q.skills)
+    .bind(q.previous_agent_id)
+    .bind(q.queued_at)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn dequeue(c: &mut AnyConnection, conversation_id: i64) -> Result<()> {
+    sqlx::query("DELETE FROM routing_queue WHERE conversation_id = $1")
+        .bind(conversation_id)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+/// The longest-waiting conversations of a team.
+pub(super) async fn queue_head(c: &mut AnyConnection, team_id: i64, limit: i64) -> Result<Vec<QueueRow>> {
+    Ok(sqlx::query_as(
+        "SELECT conversation_id, team_id, inbox_id, channel, language, skills, previous_agent_id, \
+         queued_at FROM routing_queue WHERE team_id = $1 ORDER BY queued_at, conversation_id LIMIT $2",
+    )
+    .bind(team_id)
+    .bind(limit)
+    .fetch_all(c)
+    .await?)
+}
+
+/// Teams with conversations waiting.
+pub(super) async fn queued_teams(c: &mut AnyConnection) -> Result<Vec<i64>> {
+    let rows: Vec<(i64,)> = sqlx::query_as("SELECT DISTINCT team_id FROM routing_queue ORDER BY 1")
+        .fetch_all(c)
+        .await?;
+    Ok(rows.into_iter().map(|(t,)| t).collect())
+}
+
+/// Per channel: waiting conversations and the oldest `queued_at`.
+pub(super) async fn queue_counts(c: &mut AnyConnection, team_id: i64) -> Result<Vec<(String, i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT channel, COUNT(*), MIN(queued_at) FROM routing_queue WHERE team_id = $1 \
+         GROUP BY channel ORDER BY channel",
+    )
+    .bind(team_id)
+    .fetch_all(c)
+    .await?)
+}
+
+/// A change of owner for the log.
+pub(super) struct OwnershipRow<'a> {
+    pub conversation_id: i64,
+    pub customer_id: i64,
+    pub team_id: Option<i64>,
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+    pub kind: &'a str,
+    pub by: &'a str,
+    pub reason_category: Option<&'a str>,
+    pub now: i64,
+}
+
+pub(super) async fn log_ownership(c: &mut AnyConnection, o: &OwnershipRow<'_>) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO routing_ownership (conversation_id, customer_id, team_id, from_user_id, to_user_id, \
+         kind, by_kind, reason_category, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(o.conversation_id)
+    .bind(o.customer_id)
+    .bind(o.team_id)
+    .bind(o.from)
+    .bind(o.to)
+    .bind(o.kind)
+    .bind(o.by)
+    .bind(o.reason_category)
+    .bind(o.now)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// The last agent who owned another conversation of this customer.
+pub(super) async fn previous_agent(
+    c: &mut AnyConnection,
+    customer_id: i64,
+    conversation_id: i64,
+) -> Result<Option<i64>> {
+    let row: Option<(Option<i64>,)> = sqlx::query_as(
+        "SELECT to_user_id FROM routing_ownership WHERE customer_id = $1 AND conversation_id <> $2 \
+         AND to_user_id IS NOT NULL ORDER BY id DESC LIMIT 1",
+    )
+    .bind(customer_id)
+    .bind(conversation_id)
+    .fetch_optional(c)
+    .await?;
+    Ok(row.and_then(|(u,)| u))
+}
+
+/// When `user_id` last became the owner of the conversation.
+pub(super) async fn owner_since(c: &mut AnyConnection, conversation_id: i64, user_id: i64) -> Result<Option<i64>> {
+    let row: Option<(Option<i64>, i64)> = sqlx::query_as(
+        "SELECT to_user_id, created_at FROM routing_ownership WHERE conversation_id = $1 \
+         ORDER BY id DESC LIMIT 1",
+    )
+    .bind(conversation_id)
+    .fetch_optional(c)
+    .await?;
+    Ok(row.and_then(|(to, at)| (to == Some(user_id)).then_some(at)))
+}
+
+/// A finished stretch of handling.
+pub(super) struct HandlingRow<'a> {
+    pub conversation_id: i64,
+    pub team_id: Option<i64>,
+    pub channel: &'a str,
+    pub user_id: i64,
+    pub started_at: i64,
+    pub finished_at: i64,
+}
+
+pub(super) async fn insert_handling(c: &mut AnyConnection, h: &HandlingRow<'_>) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO routing_handling (conversation_id, team_id, channel, user_id, started_at, finished_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(h.conversation_id)
+    .bind(h.team_id)
+    .bind(h.channel)
+    .bind(h.user_id)
+    .bind(h.started_at)
+    .bind(h.finished_at)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// Handling times (ms) of the team's latest conversations on a channel
+/// finished after `since`.
+pub(super) async fn recent_handling(
+    c: &mut AnyConnection,
+    team_id: i64,
+    channel: &str,
+    since: i64,
+    limit: i64,
+) -> Result<Vec<i64>> {
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "SELECT finished_at - started_at FROM routing_handling WHERE team_id = $1 AND channel = $2 \
+         AND finished_at >= $3 ORDER BY finished_at DESC LIMIT $4",
+    )
+    .bind(team_id)
+    .bind(channel)
+    .bind(since)
+    .bind(limit)
+    .fetch_all(c)
+    .await?;
+    Ok(rows.into_iter().map(|(d,)| d).collect())
+}
+
+/// Ownership changes in `[from, to)`, counted for the transfer report:
+/// `(to_user_id, count)` of owners received.
+pub(super) async fn received_by_agent(c: &mut AnyConnection, from: i64, to: i64) -> Result<Vec<(i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT to_user_id, COUNT(*) FROM routing_ownership WHERE to_user_id IS NOT NULL \
+         AND created_at >= $1 AND created_at < $2 GROUP BY to_user_id",
+    )
+    .bind(from)
+    .bind(to)
+    .fetch_all(c)
+    .await?)
+}
+
+/// `(from_user_id, kind, by_kind, count)` of owners lost.
+pub(super) async fn lost_by_agent(
+    c: &mut AnyConnection,
+    from: i64,
+    to: i64,
+) -> Result<Vec<(i64, String, String, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT from_user_id, kind, by_kind, COUNT(*) FROM routing_ownership WHERE from_user_id IS NOT NULL \
+         AND created_at >= $1 AND created_at < $2 GROUP BY from_user_id, kind, by_kind",
+    )
+    .bind(from)
+    .bind(to)
+    .fetch_all(c)
+    .await?)
+}
+
+/// `(team_id, conversations that got an owner, conversations transferred, transfers)`.
+pub(super) async fn team_transfers(c: &mut AnyConnection, from: i64, to: i64) -> Result<Vec<(i64, i64, i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT team_id, \
+         COUNT(DISTINCT CASE WHEN to_user_id IS NOT NULL THEN conversation_id END), \
+         COUNT(DISTINCT CASE WHEN kind = 'transferred' THEN conversation_id END), \
+         COUNT(CASE WHEN kind = 'transferred' THEN 1 END) \
+         FROM routing_ownership WHERE team_id IS NOT NULL AND created_at >= $1 AND created_at < $2 \
+         GROUP BY team_id ORDER BY team_id",
+    )
+    .bind(from)
+    .bind(to)
+    .fetch_all(c)
+    .await?)
+}
+
+/// Transfers per reason category.
+pub(super) async fn transfer_categories(c: &mut AnyConnection, from: i64, to: i64) -> Result<Vec<(String, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT COALESCE(reason_category, 'other'), COUNT(*) FROM routing_ownership \
+         WHERE kind = 'transferred' AND created_at >= $1 AND created_at < $2 GROUP BY 1 ORDER BY 1",
+    )
+    .bind(from)
+    .bind(to)
+    .fetch_all(c)
+    .await?)
+}

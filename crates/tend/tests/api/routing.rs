@@ -1,0 +1,532 @@
+//! Routing and ownership: strategies and their fallbacks, queues and what
+//! lets them move (an agent comes online, capacity frees up, a reopen),
+//! 2,000 concurrent arrivals for 20 agents, agents going offline,
+//! transfers with reasons and their report, expected waits, auto-away.
+
+use futures_util::StreamExt as _;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::on_both_backends;
+use crate::support::{Backend, TestApp};
+
+on_both_backends!(
+    round_robin_goes_round_the_team,
+    least_loaded_follows_the_share_of_capacity,
+    skills_first_matches_language_and_skill_then_falls_back,
+    sticky_returns_a_customer_to_their_agent_then_falls_back,
+    the_queue_moves_when_agents_come_online_free_capacity_or_reopen,
+    two_thousand_concurrent_arrivals_for_twenty_agents,
+    an_offline_agents_chats_return_to_the_queue_and_are_rerouted,
+    transfers_need_a_reason_and_are_counted,
+    queues_estimate_the_wait_and_offer_a_follow_up,
+    routing_settings_are_checked,
+);
+
+/// A routed inbox, its team and the team's agents `(id, token)`.
+struct Desk {
+    inbox: i64,
+    team: i64,
+    agents: Vec<(i64, String)>,
+}
+
+async fn put(app: &TestApp, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
+    app.call(Method::PUT, path, token, Some(body)).await
+}
+
+/// An inbox routed by `rule` to a new team of `n` agents, each with
+/// `profile` (capacity, languages, skills) and online when `online`.
+async fn desk(app: &TestApp, name: &str, n: usize, rule: Value, profile: Value, online: bool) -> Desk {
+    let inbox = app.inbox("api", None).await;
+    let mut agents = Vec::new();
+    for i in 0..n {
+        agents.push(app.user(&format!("{name}{i}@example.com"), &format!("{name} {i}"), "agent").await);
+    }
+    let ids: Vec<i64> = agents.iter().map(|(id, _)| *id).collect();
+    let team = app.team(name, &ids, &[inbox]).await;
+    let mut rule = rule;
+    rule["team_id"] = json!(team);
+    let (s, b) = put(app, &format!("/api/v1/inboxes/{inbox}/routing"), &app.admin, rule).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    for (id, tok) in &agents {
+        let (s, b) = put(app, &format!("/api/v1/users/{id}/routing"), &app.admin, profile.clone()).await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        if online {
+            presence(app, tok, "online").await;
+        }
+    }
+    Desk { inbox, team, agents }
+}
+
+async fn presence(app: &TestApp, token: &str, p: &str) -> Value {
+    let (s, b) = put(app, "/api/v1/me/presence", token, json!({"presence": p})).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert_eq!(b["presence"], p);
+    b
+}
+
+/// Creates a conversation in the inbox; returns the body.
+async fn arrive(app: &TestApp, inbox: i64, channel: &str, email: &str, extra: Value) -> Value {
+    let mut body = json!({"subject": "Help", "customer": {"email": email},
+                          "message": {"text": "I need help with my account."},
+                          "inbox_id": inbox, "channel": channel});
+    if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
+        for (k, v) in e {
+            b.insert(k.clone(), v.clone());
+        }
+    }
+    let (s, c) = app.post("/api/v1/conversations", &app.admin, body).await;
+    assert_eq!(s, StatusCode::CREATED, "{c}");
+    c
+}
+
+async fn conversation(app: &TestApp, id: i64) -> Value {
+    let (s, c) = app.get(&format!("/api/v1/conversations/{id}"), &app.admin).await;
+    assert_eq!(s, StatusCode::OK, "{c}");
+    c
+}
+
+async fn events(app: &TestApp, id: i64) -> Vec<Value> {
+    let (s, e) = app
+        .get(&format!("/api/v1/conversations/{id}/events?limit=200"), &app.admin)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{e}");
+    e["items"].as_array().cloned().unwrap_or_default()
+}
+
+/// The data of the conversation's last event of `kind`.
+async fn last_event(app: &TestApp, id: i64, kind: &str) -> Value {
+    events(app, id)
+        .await
+        .into_iter()
+        .rev()
+        .find(|e| e["kind"] == kind)
+        .map(|e| e["data"].clone())
+        .unwrap_or_else(|| panic!("conversation {id} has no {kind} event"))
+}
+
+async fn load(app: &TestApp, user: i64, channel: &str) -> i64 {
+    let (s, b) = app.get(&format!("/api/v1/users/{user}/routing"), &app.admin).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    b["load"][channel].as_i64().unwrap()
+}
+
+async fn round_robin_goes_round_the_team(app: &TestApp) {
+    let d = desk(app, "rr", 3, json!({"strategy": "round_robin"}), json!({}), true).await;
+    let mut owners = Vec::new();
+    for i in 0..6 {
+        let c = arrive(app, d.inbox, "email", &format!("rr{i}@example.org"), json!({})).await;
+        assert_eq!(c["team_id"], d.team, "the rule's team receives it");
+        owners.push(c["assignee_id"].as_i64().expect("assigned at once"));
+    }
+    let ids: Vec<i64> = d.agents.iter().map(|(id, _)| *id).collect();
+    assert_eq!(owners, [ids.clone(), ids].concat(), "each in turn");
+    let last = owners[5];
+    let c = arrive(app, d.inbox, "email", "rr-last@example.org", json!({})).await;
+    let data = last_event(app, c["id"].as_i64().unwrap(), "assigned").await;
+    assert_eq!(data["by"], "system");
+    assert_eq!(data["strategy"], "round_robin");
+    assert_eq!(data["trigger"], "created");
+    assert_ne!(data["to"], last);
+}
+
+async fn least_loaded_follows_the_share_of_capacity(app: &TestApp) {
+    let d = desk(app, "ll", 2, json!({"strategy": "least_loaded"}), json!({}), true).await;
+    let (big, small) = (d.agents[0].0, d.agents[1].0);
+    put(app, &format!("/api/v1/users/{big}/routing"), &app.admin, json!({"capacity": {"email": 10}})).await;
+    put(app, &format!("/api/v1/users/{small}/routing"), &app.admin, json!({"capacity": {"email": 2}})).await;
+    let mut owners = Vec::new();
+    for i in 0..6 {
+        let c = arrive(app, d.inbox, "email", &format!("ll{i}@example.org"), json!({})).await;
+        owners.push(c["assignee_id"].as_i64().unwrap());
+    }
+    // Shares: 0/10 = 0/2 (tie, lower id), then 1/10 > 0/2, then 1/10 < 1/2 …
+    assert_eq!(owners, [big, small, big, big, big, big]);
+    assert_eq!(load(app, big, "email").await, 5);
+    assert_eq!(load(app, small, "email").await, 1);
+}
+
+async fn skills_first_matches_language_and_skill_then_falls_back(app: &TestApp) {
+    let d = desk(app, "sk", 3, json!({"strategy": "round_robin", "skills_first": true}), json!({}), true).await;
+    let (en, ja_expert, ja) = (d.agents[0].0, d.agents[1].0, d.agents[2].0);
+    for (id, body) in [
+        (en, json!({"languages": ["en"], "skills": {"billing": 5}})),
+        (ja_expert, json!({"languages": ["ja", "en"], "skills": {"billing": 5}})),
+        (ja, json!({"languages": ["ja"], "skills": {"billing": 1}})),
+    ] {
+        let (s, b) = put(app, &format!("/api/v1/users/{id}/routing"), &app.admin, body).await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+    }
+    let c = arrive(app, d.inbox, "email", "a@example.jp", json!({"language": "ja", "tags": ["billing"]})).await;
+    assert_eq!(c["assignee_id"], ja_expert, "language, then the best skill level");
+    let data = last_event(app, c["id"].as_i64().unwrap(), "assigned").await;
+    assert_eq!(data["basis"], "language_and_skill");
+
+    // No language given: detected from the text (lingua), then matched.
+    let (s, c) = app
+        .post(
+            "/api/v1/conversations",
+            &app.admin,
+            json!({"subject": "請求書", "customer": {"email": "b@example.jp"}, "inbox_id": d.inbox,
+                   "message": {"text": "お世話になっております。先月分の請求書がまだ届いていません。ご確認をお願いいたします。"}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{c}");
+    assert_eq!(c["language"], "ja", "detected on creation");
+    assert_eq!(c["assignee_id"], ja, "the Japanese speaker whose turn it is");
+
+    // Nobody speaks Latvian: the fallback is the strategy over everyone.
+    let c = arrive(app, d.inbox, "email", "c@example.lv", json!({"language": "lv"})).await;
+    assert_eq!(c["assignee_id"], en, "round-robin turn among all");
+    assert_eq!(last_event(app, c["id"].as_i64().unwrap(), "assigned").await["basis"], "strategy");
+
+    // The Japanese speakers are away: a Japanese customer still gets someone.
+    presence(app, &d.agents[1].1, "away").await;
+    presence(app, &d.agents[2].1, "away").await;
+    let c = arrive(app, d.inbox, "email", "d@example.jp", json!({"language": "ja", "tags": ["billing"]})).await;
+    assert_eq!(c["assignee_id"], en, "fallback when no speaker is available");
+    assert_eq!(last_event(app, c["id"].as_i64().unwrap(), "assigned").await["basis"], "skill");
+}
+
+async fn sticky_returns_a_customer_to_their_agent_then_falls_back(app: &TestApp) {
+    let d = desk(app, "st", 2, json!({"strategy": "round_robin", "sticky": true}), json!({}), true).await;
+    let (a, b) = (d.agents[0].0, d.agents[1].0);
+    let first = arrive(app, d.inbox, "email", "x@example.ca", json!({})).await;
+    assert_eq!(first["assignee_id"], a);
+    let (s, _) = app
+        .patch(&format!("/api/v1/conversations/{}", first["id"]), &app.admin, json!({"status": "solved"}))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(arrive(app, d.inbox, "email", "y@example.ca", json!({})).await["assignee_id"], b);
+    assert_eq!(arrive(app, d.inbox, "email", "z@example.ca", json!({})).await["assignee_id"], a);
+    // Round-robin would now pick b; the returning customer goes back to a.
+    let back = arrive(app, d.inbox, "email", "x@example.ca", json!({})).await;
+    assert_eq!(back["assignee_id"], a);
+    assert_eq!(last_event(app, back["id"].as_i64().unwrap(), "assigned").await["basis"], "sticky");
+    // Their agent is away: the strategy decides.
+    presence(app, &d.agents[0].1, "away").await;
+    let again = arrive(app, d.inbox, "email", "x@example.ca", json!({})).await;
+    assert_eq!(again["assignee_id"], b);
+    assert_eq!(last_event(app, again["id"].as_i64().unwrap(), "assigned").await["basis"], "strategy");
+    // Their agent is online but full: the strategy decides too.
+    presence(app, &d.agents[0].1, "online").await;
+    put(app, &format!("/api/v1/users/{a}/routing"), &app.admin, json!({"capacity": {"email": 0}})).await;
+    let full = arrive(app, d.inbox, "email", "x@example.ca", json!({})).await;
+    assert_eq!(full["assignee_id"], b);
+}
+
+async fn the_queue_moves_when_agents_come_online_free_capacity_or_reopen(app: &TestApp) {
+    let d = desk(app, "q", 1, json!({}), json!({"capacity": {"chat": 1}}), false).await;
+    let (agent, tok) = (d.agents[0].0, d.agents[0].1.clone());
+    let mut ids = Vec::new();
+    for i in 0..3 {
+        let c = arrive(app, d.inbox, "chat", &format!("q{i}@example.com"), json!({})).await;
+        assert!(c["assignee_id"].is_null(), "nobody online: it waits");
+        let id = c["id"].as_i64().unwrap();
+        assert_eq!(last_event(app, id, "queued").await["team_id"], d.team);
+        ids.push(id);
+    }
+    // The agent comes online: the longest-waiting chat is theirs at once.
+    presence(app, &tok, "online").await;
+    assert_eq!(conversation(app, ids[0]).await["assignee_id"], agent);
+    assert!(conversation(app, ids[1]).await["assignee_id"].is_null(), "capacity 1");
+    let data = last_event(app, ids[0], "assigned").await;
+    assert_eq!((data["by"].clone(), data["trigger"].clone()), (json!("system"), json!("queue")));
+
+    // Solving frees the place: the next one in line gets it.
+    let (s, _) = app
+        .patch(&format!("/api/v1/conversations/{}", ids[0]), &tok, json!({"status": "solved"}))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(conversation(app, ids[1]).await["assignee_id"], agent);
+    assert!(conversation(app, ids[2]).await["assignee_id"].is_null());
+
+    // A reopened conversation without an owner is routed again (here: queued).
+    let (s, b) = app
+        .patch(&format!("/api/v1/conversations/{}", ids[0]), &app.admin, json!({"assignee_id": null}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let (s, m) = app
+        .post(
+            &format!("/api/v1/conversations/{}/messages", ids[0]),
+            &app.admin,
+            json!({"text": "It broke again.", "direction": "in"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{m}");
+    assert_eq!(conversation(app, ids[0]).await["status"], "open");
+    assert_eq!(last_event(app, ids[0], "queued").await["trigger"], "reopened");
+    let (_, q) = app.get("/api/v1/queues", &app.admin).await;
+    let team = q["items"].as_array().unwrap().iter().find(|t| t["team_id"] == d.team).cloned().unwrap();
+    assert_eq!(team["waiting"], 2);
+}
+
+async fn two_thousand_concurrent_arrivals_for_twenty_agents(app: &TestApp) {
+    const ARRIVALS: usize = 2000;
+    const CAP: i64 = 50;
+    let d = desk(app, "cc", 20, json!({"strategy": "least_loaded"}), json!({"capacity": {"chat": CAP}}), true).await;
+    let url = format!("{}/api/v1/conversations", app.base);
+    let results: Vec<(StatusCode, Value)> = futures_util::stream::iter(0..ARRIVALS)
+        .map(|i| {
+            let (client, url, tok, inbox) = (app.client.clone(), url.clone(), app.admin.clone(), d.inbox);
+            async move {
+                let r = client
+                    .post(url)
+                    .bearer_auth(tok)
+                    .json(&json!({"subject": format!("chat {i}"), "customer": {"email": format!("v{i}@example.com")},
+                                  "message": {"text": "hello"}, "inbox_id": inbox, "channel": "chat"}))
+                    .send()
+                    .await
+                    .expect("request");
+                let s = r.status();
+                (s, r.json::<Value>().await.unwrap_or(Value::Null))
+            }
+        })
+        .buffer_unordered(200)
+        .collect()
+        .await;
+    assert!(results.iter().all(|(s, _)| *s == StatusCode::CREATED), "every arrival accepted");
+    let assigned = results.iter().filter(|(_, c)| !c["assignee_id"].is_null()).count();
+    assert_eq!(assigned, 20 * CAP as usize, "every place is filled, no more");
+
+    for (id, _) in &d.agents {
+        assert_eq!(load(app, *id, "chat").await, CAP, "agent {id} is exactly full");
+    }
+    let sql = |q: &str| q.replace("$INBOX", &d.inbox.to_string());
+    let count = |q: String| async move {
+        let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(q)).fetch_one(app.st.db.pool()).await.unwrap();
+        n
+    };
+    assert_eq!(count(sql("SELECT COUNT(*) FROM conversations WHERE inbox_id = $INBOX")).await, ARRIVALS as i64, "none lost");
+    assert_eq!(
+        count(sql("SELECT COUNT(*) FROM routing_queue q JOIN conversations c ON c.id = q.conversation_id \
+                   WHERE c.inbox_id = $INBOX AND c.assignee_id IS NULL")).await,
+        (ARRIVALS - assigned) as i64,
+        "the rest waits in the queue"
+    );
+    assert_eq!(
+        count(sql("SELECT COUNT(*) FROM routing_queue q JOIN conversations c ON c.id = q.conversation_id \
+                   WHERE c.assignee_id IS NOT NULL")).await,
+        0,
+        "nothing both owned and queued"
+    );
+    assert_eq!(
+        count(sql("SELECT COUNT(*) FROM (SELECT e.conversation_id FROM events e JOIN conversations c \
+                   ON c.id = e.conversation_id WHERE c.inbox_id = $INBOX AND e.kind = 'assigned' \
+                   GROUP BY e.conversation_id HAVING COUNT(*) > 1) t")).await,
+        0,
+        "no conversation assigned twice"
+    );
+
+    // More capacity lets the queue through, still within the new limit.
+    for (id, _) in &d.agents {
+        let (s, b) = put(app, &format!("/api/v1/users/{id}/routing"), &app.admin, json!({"capacity": {"chat": 2 * CAP}})).await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+    }
+    for (id, _) in &d.agents {
+        assert_eq!(load(app, *id, "chat").await, 2 * CAP);
+    }
+    assert_eq!(count(sql("SELECT COUNT(*) FROM routing_queue")).await, 0);
+}
+
+async fn an_offline_agents_chats_return_to_the_queue_and_are_rerouted(app: &TestApp) {
+    let d = desk(app, "off", 2, json!({"strategy": "round_robin"}), json!({"capacity": {"chat": 3}}), true).await;
+    let ((leaver, leaver_tok), (stayer, _)) = (d.agents[0].clone(), d.agents[1].clone());
+    put(app, &format!("/api/v1/users/{stayer}/routing"), &app.admin, json!({"capacity": {"chat": 0}})).await;
+    let c1 = arrive(app, d.inbox, "chat", "o1@example.com", json!({})).await;
+    let c2 = arrive(app, d.inbox, "chat", "o2@example.com", json!({})).await;
+    let mail = arrive(app, d.inbox, "email", "o3@example.com", json!({})).await;
+    assert_eq!((c1["assignee_id"].clone(), c2["assignee_id"].clone()), (json!(leaver), json!(leaver)));
+    let (s, _) = app
+        .patch(&format!("/api/v1/conversations/{}", mail["id"]), &app.admin,
+               json!({"assignee_id": leaver, "reason": {"category": "expertise", "text": "knows this customer"}}))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    put(app, &format!("/api/v1/users/{stayer}/routing"), &app.admin, json!({"capacity": {"chat": 3}})).await;
+
+    presence(app, &leaver_tok, "offline").await;
+    for c in [&c1, &c2] {
+        let id = c["id"].as_i64().unwrap();
+        let now = conversation(app, id).await;
+        assert_eq!(now["assignee_id"], stayer, "routed again to who is online");
+        assert_eq!(now["transfer_count"], 0, "a system reassignment is not a transfer");
+        let kinds: Vec<String> = events(app, id).await.iter().map(|e| e["kind"].as_str().unwrap().to_string()).collect();
+        assert!(!kinds.contains(&"transferred".to_string()), "{kinds:?}");
+        let evs = events(app, id).await;
+        let released = evs.iter().find(|e| e["kind"] == "assigned" && e["data"]["from"] == leaver).unwrap();
+        assert_eq!(released["data"]["by"], "system");
+        assert_eq!(released["data"]["reason"], "agent_offline");
+        assert_eq!(released["data"]["to"], Value::Null);
+        assert!(evs.iter().any(|e| e["kind"] == "queued" && e["data"]["trigger"] == "agent_offline"));
+    }
+    assert_eq!(conversation(app, mail["id"].as_i64().unwrap()).await["assignee_id"], leaver, "email stays with its owner");
+    let (_, r) = app.get("/api/v1/reports/transfers", &app.admin).await;
+    let row = r["agents"].as_array().unwrap().iter().find(|a| a["user_id"] == leaver).cloned().unwrap();
+    assert_eq!(row["system_reassigned"], 2);
+    assert_eq!(row["transferred"], 0);
+}
+
+async fn transfers_need_a_reason_and_are_counted(app: &TestApp) {
+    let d = desk(app, "tr", 2, json!({"strategy": "round_robin"}), json!({}), true).await;
+    let ((a, a_tok), (b, _)) = (d.agents[0].clone(), d.agents[1].clone());
+    let c = arrive(app, d.inbox, "email", "t@example.com", json!({})).await;
+    assert_eq!(c["assignee_id"], a);
+    let path = format!("/api/v1/conversations/{}", c["id"]);
+    for (body, field) in [
+        (json!({"assignee_id": b}), "reason"),
+        (json!({"assignee_id": b, "reason": {"category": "lunch", "text": "x"}}), "reason.category"),
+        (json!({"assignee_id": b, "reason": {"category": "expertise", "text": "  "}}), "reason.text"),
+    ] {
+        let (s, e) = app.patch(&path, &a_tok, body).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+        assert_eq!(e["error"]["details"]["field"], field, "{e}");
+    }
+    assert_eq!(conversation(app, c["id"].as_i64().unwrap()).await["assignee_id"], a, "nothing moved");
+    let (s, t) = app
+        .patch(&path, &a_tok, json!({"assignee_id": b, "reason": {"category": "expertise", "text": "Refund specialist"}}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{t}");
+    assert_eq!(t["transfer_count"], 1);
+    let data = last_event(app, c["id"].as_i64().unwrap(), "transferred").await;
+    assert_eq!(
+        data,
+        json!({"from": a, "to": b, "by": "agent", "reason": {"category": "expertise", "text": "Refund specialist"}})
+    );
+    // A second conversation of the team that nobody passes on.
+    arrive(app, d.inbox, "email", "u@example.com", json!({})).await;
+
+    let (s, r) = app.get("/api/v1/reports/transfers", &app.admin).await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let row = |id: i64| r["agents"].as_array().unwrap().iter().find(|x| x["user_id"] == id).cloned().unwrap();
+    assert_eq!(row(a)["transferred"], 1);
+    assert_eq!(row(a)["received"], 1);
+    assert_eq!(row(a)["transfer_rate"], 1.0);
+    assert_eq!(row(b)["received"], 2, "the transfer and its own assignment");
+    assert_eq!(row(b)["transfer_rate"], 0.0);
+    let team = r["teams"].as_array().unwrap().iter().find(|t| t["team_id"] == d.team).cloned().unwrap();
+    assert_eq!(team["conversations"], 2);
+    assert_eq!(team["transferred_conversations"], 1);
+    assert_eq!(team["transfer_rate"], 0.5);
+    assert_eq!(r["categories"]["expertise"], 1);
+    let (s, _) = app.get("/api/v1/reports/transfers", &a_tok).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "agents do not see the report");
+    let (s, e) = app.get("/api/v1/reports/transfers?from=yesterday", &app.admin).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(e["error"]["details"]["field"], "from");
+}
+
+async fn queues_estimate_the_wait_and_offer_a_follow_up(app: &TestApp) {
+    let d = desk(app, "ew", 1, json!({}), json!({"capacity": {"chat": 1}}), false).await;
+    let chat_of = |q: &Value| {
+        q["items"].as_array().unwrap().iter().find(|t| t["team_id"] == d.team).cloned().unwrap()["channels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["channel"] == "chat")
+            .cloned()
+            .unwrap()
+    };
+    let (_, q) = app.get("/api/v1/queues", &app.admin).await;
+    let chat = chat_of(&q);
+    assert!(chat["expected_wait_seconds"].is_null(), "nobody online: {chat}");
+    assert_eq!(chat["offer_follow_up"], true);
+
+    presence(app, &d.agents[0].1, "online").await;
+    let (_, q) = app.get("/api/v1/queues", &app.admin).await;
+    assert_eq!(chat_of(&q)["expected_wait_seconds"], 0, "a free place");
+    assert_eq!(chat_of(&q)["offer_follow_up"], false);
+
+    for i in 0..2 {
+        arrive(app, d.inbox, "chat", &format!("w{i}@example.com"), json!({})).await;
+    }
+    let (_, q) = app.get("/api/v1/queues", &app.admin).await;
+    let chat = chat_of(&q);
+    assert_eq!(chat["waiting"], 1);
+    assert_eq!(chat["free_slots"], 0);
+    // One place, a default 300 s per chat, one ahead: 2 × 300 s.
+    assert_eq!(chat["expected_wait_seconds"], 600, "{chat}");
+    assert_eq!(chat["offer_follow_up"], true, "over the 5-minute limit");
+    // The agents' own view shows their team's queue.
+    let (s, q) = app.get("/api/v1/queues", &d.agents[0].1).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(q["items"].as_array().unwrap().len(), 1);
+    // The widget's service call answers the same for the inbox.
+    let est = tend::routing::service::queue_estimate(&app.st, d.inbox, "chat").await.unwrap().unwrap();
+    assert_eq!(est.channels[0].expected_wait_seconds, Some(600));
+    assert!(est.channels[0].offer_follow_up);
+}
+
+async fn routing_settings_are_checked(app: &TestApp) {
+    let inbox = app.inbox("api", None).await;
+    let (agent, tok) = app.user("set@example.com", "Set", "agent").await;
+    let (other, _) = app.user("other@example.com", "Other", "agent").await;
+    let team = app.team("settings", &[agent], &[]).await;
+    let path = format!("/api/v1/inboxes/{inbox}/routing");
+    let (s, _) = put(app, &path, &tok, json!({"team_id": team})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "agents do not set rules");
+    let (s, e) = put(app, &path, &app.admin, json!({"team_id": team})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["error"]["details"]["field"], "team_id", "the team lacks the inbox");
+    let (s, e) = put(app, &path, &app.admin, json!({"team_id": team, "strategy": "random"})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["error"]["details"]["field"], "strategy");
+    let (s, _) = app.get(&path, &app.admin).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "not routed yet");
+    let (s, _) = put(app, "/api/v1/inboxes/999999/routing", &app.admin, json!({"team_id": team})).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+
+    let (s, _) = app.get(&format!("/api/v1/users/{agent}/routing"), &tok).await;
+    assert_eq!(s, StatusCode::OK, "one's own profile");
+    let (s, _) = app.get(&format!("/api/v1/users/{other}/routing"), &tok).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = put(app, &format!("/api/v1/users/{agent}/routing"), &tok, json!({"capacity": {"chat": 9}})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "agents do not set their own capacity");
+    let (s, e) = put(app, &format!("/api/v1/users/{agent}/routing"), &app.admin, json!({"capacity": {"fax": 1}})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(e["error"]["details"]["field"], "capacity.fax");
+    let (s, e) = put(app, "/api/v1/me/presence", &tok, json!({"presence": "busy"})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(e["error"]["details"]["field"], "presence");
+    let (s, me) = app.get("/api/v1/me/routing", &tok).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(me["presence"], "offline", "offline until they say otherwise");
+    assert_eq!(me["capacity"]["chat"], 3, "default capacity");
+    assert_eq!(me["capacity"]["email"], 20);
+}
+
+/// Auto-away runs on the injected clock: no sleeping.
+async fn auto_away_by_the_clock(backend: Backend) {
+    let clock = tend::time::ManualClock::new(1_800_000_000_000);
+    let Some(app) = TestApp::start_with_clock(backend, &[], clock.clone()).await else {
+        return;
+    };
+    let d = desk(&app, "aa", 1, json!({}), json!({}), true).await;
+    let (agent, tok) = d.agents[0].clone();
+    // (The server's own sweep runs on the same clock every few seconds; the
+    // test sweeps itself and checks the state, whoever swept first.)
+    clock.advance_ms(599_000);
+    tend::routing::service::sweep(&app.st).await.unwrap();
+    let (_, me) = app.get("/api/v1/me/routing", &tok).await;
+    assert_eq!(me["presence"], "online", "not idle long enough");
+    clock.advance_ms(2_000);
+    tend::routing::service::sweep(&app.st).await.unwrap();
+    let (_, me) = app.get("/api/v1/me/routing", &tok).await;
+    assert_eq!((me["presence"].clone(), me["auto_away"].clone()), (json!("away"), json!(true)));
+    let c = arrive(&app, d.inbox, "chat", "idle@example.com", json!({})).await;
+    assert!(c["assignee_id"].is_null(), "an away agent takes nothing new");
+    let (s, me) = app.call(Method::POST, "/api/v1/me/heartbeat", &tok, None).await;
+    assert_eq!(s, StatusCode::OK, "{me}");
+    assert_eq!(me["presence"], "online", "activity brings them back");
+    assert_eq!(conversation(&app, c["id"].as_i64().unwrap()).await["assignee_id"], agent, "and the queue moves");
+    app.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auto_away_by_the_clock_sqlite() {
+    auto_away_by_the_clock(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auto_away_by_the_clock_postgres() {
+    auto_away_by_the_clock(Backend::Postgres).await;
+}
