@@ -8,9 +8,7 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use tend_routing::{
-    Agent, Conversation, Presence, Rule, Slots, Strategy, decide, plan_queue,
-};
+use tend_routing::{Agent, Conversation, Presence, Rule, Slots, Strategy, decide, plan_queue};
 
 const AGENTS: usize = 200;
 const QUEUED: usize = 10_000;
@@ -46,15 +44,28 @@ fn agents(rng: &mut Rng) -> Vec<Agent> {
                 presence,
                 teams: vec![(i as i64) % TEAMS + 1, ((i as i64) + 3) % TEAMS + 1],
                 slots: vec![
-                    Slots { channel: "chat".into(), max: 3, load: rng.below(4) as u32 },
-                    Slots { channel: "email".into(), max: 20, load: rng.below(21) as u32 },
+                    Slots {
+                        channel: "chat".into(),
+                        max: 3,
+                        load: rng.below(4) as u32,
+                    },
+                    Slots {
+                        channel: "email".into(),
+                        max: 20,
+                        load: rng.below(21) as u32,
+                    },
                 ],
                 languages: vec![
                     LANGS[rng.below(LANGS.len())].into(),
                     LANGS[rng.below(LANGS.len())].into(),
                 ],
                 skills: (0..3)
-                    .map(|_| (SKILLS[rng.below(SKILLS.len())].to_string(), (rng.below(5) + 1) as u8))
+                    .map(|_| {
+                        (
+                            SKILLS[rng.below(SKILLS.len())].to_string(),
+                            (rng.below(5) + 1) as u8,
+                        )
+                    })
                     .collect(),
                 last_assigned: rng.below(1_000_000) as i64,
             }
@@ -63,7 +74,11 @@ fn agents(rng: &mut Rng) -> Vec<Agent> {
 }
 
 fn conversation(rng: &mut Rng, id: i64) -> (Conversation, Rule) {
-    let strategy = if rng.below(2) == 0 { Strategy::RoundRobin } else { Strategy::LeastLoaded };
+    let strategy = if rng.below(2) == 0 {
+        Strategy::RoundRobin
+    } else {
+        Strategy::LeastLoaded
+    };
     (
         Conversation {
             id,
@@ -100,11 +115,15 @@ fn report(name: &str, mut ns: Vec<u128>) {
 fn main() {
     let mut rng = Rng(0x5eed_1234_abcd_0001);
     let snapshot = agents(&mut rng);
-    let queue: Vec<(Conversation, Rule)> =
-        (0..QUEUED).map(|i| conversation(&mut rng, i as i64)).collect();
+    let queue: Vec<(Conversation, Rule)> = (0..QUEUED)
+        .map(|i| conversation(&mut rng, i as i64))
+        .collect();
     println!(
         "{AGENTS} agents ({} online) in {TEAMS} teams, {QUEUED} queued conversations",
-        snapshot.iter().filter(|a| a.presence == Presence::Online).count()
+        snapshot
+            .iter()
+            .filter(|a| a.presence == Presence::Online)
+            .count()
     );
 
     // 1. One decision per arriving conversation, against the full snapshot.
@@ -136,7 +155,10 @@ fn main() {
         black_box(plan);
     }
     println!("plan_queue places {placed} of {QUEUED} with every agent emptied");
-    report("plan_queue (whole queue of 10,000, 200 agents)", runs.clone());
+    report(
+        "plan_queue (whole queue of 10,000, 200 agents)",
+        runs.clone(),
+    );
     let per: Vec<u128> = runs.iter().map(|r| r / QUEUED as u128).collect();
     report("plan_queue per queued conversation", per);
 }

@@ -114,9 +114,7 @@ pub fn decide(agents: &[Agent], conv: &Conversation, rule: &Rule) -> Decision {
 }
 
 fn round_robin(a: &Agent, b: &Agent) -> Ordering {
-    a.last_assigned
-        .cmp(&b.last_assigned)
-        .then(a.id.cmp(&b.id))
+    a.last_assigned.cmp(&b.last_assigned).then(a.id.cmp(&b.id))
 }
 
 fn least_loaded(a: &Agent, b: &Agent, channel: &str) -> Ordering {

@@ -69,7 +69,11 @@ fn assigned(d: Decision) -> (i64, Basis) {
 
 #[test]
 fn round_robin_picks_who_waited_longest() {
-    let agents = vec![last(agent(1), 300), last(agent(2), 100), last(agent(3), 200)];
+    let agents = vec![
+        last(agent(1), 300),
+        last(agent(2), 100),
+        last(agent(3), 200),
+    ];
     let (a, basis) = assigned(decide(&agents, &conv("email"), &rule(Strategy::RoundRobin)));
     assert_eq!(a, 2);
     assert_eq!(basis, Basis::Strategy);
@@ -83,7 +87,11 @@ fn round_robin_goes_round_the_team_in_a_burst() {
         .collect();
     let plan = plan_queue(&mut agents, &queue, 1000);
     let order: Vec<i64> = plan.iter().map(|(_, a, _)| *a).collect();
-    assert_eq!(order, vec![1, 2, 3, 1, 2, 3], "same millisecond, still in turn");
+    assert_eq!(
+        order,
+        vec![1, 2, 3, 1, 2, 3],
+        "same millisecond, still in turn"
+    );
 }
 
 #[test]
@@ -93,7 +101,11 @@ fn least_loaded_picks_the_lowest_share_of_capacity() {
         with_load(agent(2), "email", 10, 3),  // 30 %
         with_load(agent(3), "email", 5, 2),   // 40 %
     ];
-    let (a, _) = assigned(decide(&agents, &conv("email"), &rule(Strategy::LeastLoaded)));
+    let (a, _) = assigned(decide(
+        &agents,
+        &conv("email"),
+        &rule(Strategy::LeastLoaded),
+    ));
     assert_eq!(a, 2);
 }
 
@@ -103,13 +115,21 @@ fn least_loaded_breaks_ties_by_total_load_then_turn() {
         with_load(with_load(agent(1), "email", 10, 2), "chat", 3, 2),
         with_load(with_load(agent(2), "email", 10, 2), "chat", 3, 0),
     ];
-    let (a, _) = assigned(decide(&agents, &conv("email"), &rule(Strategy::LeastLoaded)));
+    let (a, _) = assigned(decide(
+        &agents,
+        &conv("email"),
+        &rule(Strategy::LeastLoaded),
+    ));
     assert_eq!(a, 2, "same email share, fewer chats");
     let agents = vec![
         last(with_load(agent(1), "email", 10, 1), 50),
         last(with_load(agent(2), "email", 10, 1), 10),
     ];
-    let (a, _) = assigned(decide(&agents, &conv("email"), &rule(Strategy::LeastLoaded)));
+    let (a, _) = assigned(decide(
+        &agents,
+        &conv("email"),
+        &rule(Strategy::LeastLoaded),
+    ));
     assert_eq!(a, 2, "equal loads: who waited longest");
 }
 
@@ -129,7 +149,11 @@ fn only_online_team_members_with_a_free_place_are_candidates() {
         Decision::Queue
     );
     // The full agent still takes email: capacity is per channel.
-    let (a, _) = assigned(decide(&agents, &conv("email"), &rule(Strategy::LeastLoaded)));
+    let (a, _) = assigned(decide(
+        &agents,
+        &conv("email"),
+        &rule(Strategy::LeastLoaded),
+    ));
     assert!(a == 4 || a == 5, "got {a}");
 }
 
@@ -165,7 +189,11 @@ fn skills_first_prefers_the_language() {
     let mut r = rule(Strategy::RoundRobin);
     r.skills_first = true;
     let (a, basis) = assigned(decide(&agents, &c, &r));
-    assert_eq!((a, basis), (2, Basis::Language), "language beats round-robin turn");
+    assert_eq!(
+        (a, basis),
+        (2, Basis::Language),
+        "language beats round-robin turn"
+    );
     // Region subtags still match.
     c.language = Some("JA-jp".into());
     assert_eq!(assigned(decide(&agents, &c, &r)).0, 2);
@@ -180,11 +208,19 @@ fn skills_first_falls_back_when_no_speaker_is_available() {
     let mut r = rule(Strategy::RoundRobin);
     r.skills_first = true;
     let (a, basis) = assigned(decide(&[en.clone(), busy.clone()], &c, &r));
-    assert_eq!((a, basis), (1, Basis::Strategy), "the Latvian speaker is full");
+    assert_eq!(
+        (a, basis),
+        (1, Basis::Strategy),
+        "the Latvian speaker is full"
+    );
     busy.slots.clear();
     busy.presence = Presence::Offline;
     let (a, basis) = assigned(decide(&[en.clone(), busy], &c, &r));
-    assert_eq!((a, basis), (1, Basis::Strategy), "the Latvian speaker is offline");
+    assert_eq!(
+        (a, basis),
+        (1, Basis::Strategy),
+        "the Latvian speaker is offline"
+    );
     // Without skills-first the language is ignored altogether.
     let polyglot = speaking(last(agent(3), 9), &["lv"]);
     let plain = rule(Strategy::RoundRobin);
@@ -196,7 +232,10 @@ fn skills_first_narrows_to_the_best_skill_level() {
     let agents = vec![
         skilled(speaking(agent(1), &["ca"]), &[("billing", 2)]),
         skilled(speaking(agent(2), &["ca"]), &[("billing", 5)]),
-        skilled(speaking(agent(3), &["en"]), &[("billing", 5), ("refunds", 5)]),
+        skilled(
+            speaking(agent(3), &["en"]),
+            &[("billing", 5), ("refunds", 5)],
+        ),
     ];
     let mut c = conv("email");
     c.language = Some("ca".into());
@@ -241,19 +280,31 @@ fn sticky_falls_back_when_the_previous_agent_cannot_take_it() {
     let mut c = conv("chat");
     c.previous_agent = Some(2);
     let full = with_load(agent(2), "chat", 3, 3);
-    assert_eq!(assigned(decide(&[agent(1), full], &c, &r)), (1, Basis::Strategy));
+    assert_eq!(
+        assigned(decide(&[agent(1), full], &c, &r)),
+        (1, Basis::Strategy)
+    );
     let mut away = agent(2);
     away.presence = Presence::Away;
-    assert_eq!(assigned(decide(&[agent(1), away], &c, &r)), (1, Basis::Strategy));
+    assert_eq!(
+        assigned(decide(&[agent(1), away], &c, &r)),
+        (1, Basis::Strategy)
+    );
     let mut moved = agent(2);
     moved.teams = vec![7];
-    assert_eq!(assigned(decide(&[agent(1), moved], &c, &r)), (1, Basis::Strategy));
+    assert_eq!(
+        assigned(decide(&[agent(1), moved], &c, &r)),
+        (1, Basis::Strategy)
+    );
     c.previous_agent = Some(42);
     assert_eq!(assigned(decide(&[agent(1)], &c, &r)), (1, Basis::Strategy));
     // Not sticky: the previous agent is just another candidate.
     c.previous_agent = Some(2);
     let plain = rule(Strategy::RoundRobin);
-    assert_eq!(assigned(decide(&[agent(1), last(agent(2), 5)], &c, &plain)).0, 1);
+    assert_eq!(
+        assigned(decide(&[agent(1), last(agent(2), 5)], &c, &plain)).0,
+        1
+    );
 }
 
 #[test]
@@ -282,7 +333,11 @@ fn planning_skips_what_cannot_be_placed_and_continues() {
     let r = rule(Strategy::RoundRobin);
     let queue = vec![(conv("chat"), r), (conv("email"), r)];
     let plan = plan_queue(&mut agents, &queue, 10);
-    assert_eq!(plan, vec![(1, 1, Basis::Strategy)], "the chat waits, the email goes");
+    assert_eq!(
+        plan,
+        vec![(1, 1, Basis::Strategy)],
+        "the chat waits, the email goes"
+    );
 }
 
 #[test]

@@ -15,7 +15,7 @@
 mod decide;
 mod estimate;
 
-pub use decide::{Basis, Decision, next_stamp, decide, plan_queue};
+pub use decide::{Basis, Decision, decide, next_stamp, plan_queue};
 pub use estimate::{QueueLoad, expected_wait_secs};
 
 /// Whether an agent takes conversations now.

@@ -248,7 +248,16 @@ async fn record_in(
         row.updated_at = now;
     }
     let routed_from = tl.added.len();
-    super::ownership::settle_in(c, &mut tl, (!created).then_some(&before), &mut row, &customer, None, now).await?;
+    super::ownership::settle_in(
+        c,
+        &mut tl,
+        (!created).then_some(&before),
+        &mut row,
+        &customer,
+        None,
+        now,
+    )
+    .await?;
     if !created || tl.added.len() != routed_from {
         repo::update(c, &row).await?;
     }

@@ -39,7 +39,11 @@ pub(super) async fn settle_in(
     reason: Option<&TransferReason>,
     now: i64,
 ) -> Result<()> {
-    let by = if actor.kind == "agent" { "agent" } else { "system" };
+    let by = if actor.kind == "agent" {
+        "agent"
+    } else {
+        "system"
+    };
     if let Some(b) = before {
         if b.assignee_id != row.assignee_id {
             engine::owner_changed_in(
@@ -120,12 +124,17 @@ async fn route_row_in(
     };
     let routed = engine::route_in(c, &req, allow_assign, now).await?;
     let team = match routed {
-        Routed::NotRouted => return Ok(()),
+        Routed::NoRule => return Ok(()),
         Routed::Assigned { team_id, .. } | Routed::Queued { team_id } => team_id,
     };
     if row.team_id != Some(team) {
-        tl.add(c, "team_changed", &SYSTEM, json!({"from": row.team_id, "to": team, "by": "system"}))
-            .await?;
+        tl.add(
+            c,
+            "team_changed",
+            &SYSTEM,
+            json!({"from": row.team_id, "to": team, "by": "system"}),
+        )
+        .await?;
         row.team_id = Some(team);
     }
     match routed {
@@ -146,24 +155,35 @@ async fn route_row_in(
             row.assignee_id = Some(agent);
         }
         Routed::Queued { .. } => {
-            tl.add(c, "queued", &SYSTEM, json!({"team_id": team, "trigger": trigger}))
-                .await?;
+            tl.add(
+                c,
+                "queued",
+                &SYSTEM,
+                json!({"team_id": team, "trigger": trigger}),
+            )
+            .await?;
         }
-        Routed::NotRouted => {}
+        Routed::NoRule => {}
     }
     row.updated_at = now;
     Ok(())
 }
 
 /// Unsolved conversations per owner and channel: `(user, channel, count)`.
-pub(crate) async fn loads_in(c: &mut AnyConnection, user_ids: &[i64]) -> Result<Vec<(i64, String, i64)>> {
+pub(crate) async fn loads_in(
+    c: &mut AnyConnection,
+    user_ids: &[i64],
+) -> Result<Vec<(i64, String, i64)>> {
     routing_repo::loads(c, user_ids).await
 }
 
 /// Locks the given queued conversations (PostgreSQL: skipping those another
 /// transaction holds) and says, for each one locked, whether it still waits
 /// for an owner (unassigned and unsolved).
-pub(crate) async fn lock_waiting_in(c: &mut AnyConnection, ids: &[i64]) -> Result<Vec<(i64, bool)>> {
+pub(crate) async fn lock_waiting_in(
+    c: &mut AnyConnection,
+    ids: &[i64],
+) -> Result<Vec<(i64, bool)>> {
     Ok(routing_repo::lock_skipping(c, ids)
         .await?
         .into_iter()
@@ -196,7 +216,11 @@ pub(crate) async fn assign_waiting_in(
 
 /// An agent went offline: their unsolved chats lose their owner (recorded
 /// as the system's doing, not a transfer) and go back to their team's queue.
-pub(crate) async fn release_chats_in(c: &mut AnyConnection, user_id: i64, now: i64) -> Result<Vec<BusEvent>> {
+pub(crate) async fn release_chats_in(
+    c: &mut AnyConnection,
+    user_id: i64,
+    now: i64,
+) -> Result<Vec<BusEvent>> {
     let mut events = Vec::new();
     for id in routing_repo::active_chats_of(c, user_id).await? {
         let Some(mut row) = repo::get_for_update(c, &Viewer::system(), id).await? else {

@@ -7,11 +7,15 @@ use crate::Result;
 use crate::db::Sql;
 
 /// Unsolved (new, open, pending) conversations per owner and channel.
-pub(super) async fn loads(c: &mut AnyConnection, user_ids: &[i64]) -> Result<Vec<(i64, String, i64)>> {
+pub(super) async fn loads(
+    c: &mut AnyConnection,
+    user_ids: &[i64],
+) -> Result<Vec<(i64, String, i64)>> {
     if user_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut sql = Sql::new("SELECT assignee_id, channel, COUNT(*) FROM conversations WHERE assignee_id IN ");
+    let mut sql =
+        Sql::new("SELECT assignee_id, channel, COUNT(*) FROM conversations WHERE assignee_id IN ");
     sql.bind_list(user_ids.iter().copied())
         .push(" AND status IN ('new', 'open', 'pending') GROUP BY assignee_id, channel");
     Ok(sql.query_as().fetch_all(c).await?)

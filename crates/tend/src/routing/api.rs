@@ -150,7 +150,10 @@ async fn delete_rule(
 /// their own teams' queues; admins and supervisors see all. One page.
 #[utoipa::path(get, path = "/queues", tag = "routing",
     responses((status = 200, description = "Queues", body = Page<TeamQueue>)))]
-async fn list_queues(State(st): State<AppState>, auth: Auth) -> Result<axum::Json<Page<TeamQueue>>> {
+async fn list_queues(
+    State(st): State<AppState>,
+    auth: Auth,
+) -> Result<axum::Json<Page<TeamQueue>>> {
     Ok(axum::Json(Page {
         items: service::queues(&st, &auth.0).await?,
         next_cursor: None,

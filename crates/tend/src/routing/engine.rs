@@ -14,9 +14,9 @@ use serde_json::json;
 use sqlx::AnyConnection;
 use tend_routing::{Agent, Basis, Conversation, Decision, Presence, Rule, Slots, Strategy};
 
-use crate::Result;
 use crate::app::{AppState, BusEvent};
 use crate::conversations::ownership;
+use crate::{Error, Result};
 
 use super::repo::{self, MemberRow, OwnershipRow, QueueRow, RuleRow};
 
@@ -39,7 +39,7 @@ pub(crate) struct RouteRequest<'a> {
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Routed {
     /// The inbox has no routing rule.
-    NotRouted,
+    NoRule,
     /// Given to an agent.
     Assigned {
         team_id: i64,
@@ -72,13 +72,30 @@ pub(super) fn rule_of(r: &RuleRow) -> Rule {
     }
 }
 
+/// Whether a write failed on a PostgreSQL deadlock (40P01) or
+/// serialization failure (40001). The lock order above avoids them between
+/// routing transactions, but a request that changes a chat while its owner
+/// goes offline can still meet one; such a write is simply tried again.
+pub(crate) fn is_retryable(e: &Error) -> bool {
+    match e {
+        Error::Database(sqlx::Error::Database(d)) => {
+            matches!(d.code().as_deref(), Some("40P01" | "40001"))
+        }
+        _ => false,
+    }
+}
+
 /// Whether conversations of this inbox are routed.
 pub(crate) async fn has_rule_in(c: &mut AnyConnection, inbox_id: i64) -> Result<bool> {
     Ok(repo::rule(c, inbox_id).await?.is_some())
 }
 
 /// The router's view of a team: its members with their loads.
-pub(super) async fn snapshot(c: &mut AnyConnection, team_id: i64, lock: bool) -> Result<Vec<Agent>> {
+pub(super) async fn snapshot(
+    c: &mut AnyConnection,
+    team_id: i64,
+    lock: bool,
+) -> Result<Vec<Agent>> {
     let members = repo::team_agents(c, team_id, lock).await?;
     let ids: Vec<i64> = members.iter().map(|m| m.user_id).collect();
     let mut loads: HashMap<i64, Vec<(String, u32)>> = HashMap::new();
@@ -138,7 +155,7 @@ pub(crate) async fn route_in(
     now: i64,
 ) -> Result<Routed> {
     let Some(rule_row) = repo::rule(c, req.inbox_id).await? else {
-        return Ok(Routed::NotRouted);
+        return Ok(Routed::NoRule);
     };
     let rule = rule_of(&rule_row);
     let previous_agent = if rule.sticky {
@@ -205,7 +222,11 @@ pub(crate) async fn route_in(
 
 /// Logs a change of owner made by a use case; a conversation that got an
 /// owner leaves the queue.
-pub(crate) async fn owner_changed_in(c: &mut AnyConnection, o: &OwnerChange<'_>, now: i64) -> Result<()> {
+pub(crate) async fn owner_changed_in(
+    c: &mut AnyConnection,
+    o: &OwnerChange<'_>,
+    now: i64,
+) -> Result<()> {
     let kind = match (o.from, o.to) {
         (None, Some(_)) => "assigned",
         (Some(_), Some(_)) => "transferred",
@@ -307,14 +328,21 @@ async fn head(c: &mut AnyConnection, team_id: i64) -> Result<Head> {
 
 /// Assigns what it can from a team's queue, longest wait first. Returns the
 /// events to publish and how many conversations were assigned.
-pub(super) async fn drain_team_in(c: &mut AnyConnection, team_id: i64, now: i64) -> Result<(Vec<BusEvent>, usize)> {
+pub(super) async fn drain_team_in(
+    c: &mut AnyConnection,
+    team_id: i64,
+    now: i64,
+) -> Result<(Vec<BusEvent>, usize)> {
     let mut agents = snapshot(c, team_id, true).await?;
     if !agents.iter().any(|a| a.presence == Presence::Online) {
         return Ok((Vec::new(), 0));
     }
     let Head { rows, items } = head(c, team_id).await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.conversation_id).collect();
-    let locked: HashMap<i64, bool> = ownership::lock_waiting_in(c, &ids).await?.into_iter().collect();
+    let locked: HashMap<i64, bool> = ownership::lock_waiting_in(c, &ids)
+        .await?
+        .into_iter()
+        .collect();
     let mut waiting = Vec::with_capacity(items.len());
     for (conv, rule) in items {
         match locked.get(&conv.id) {
@@ -336,7 +364,9 @@ pub(super) async fn drain_team_in(c: &mut AnyConnection, team_id: i64, now: i64)
         let data = json!({"from": null, "to": agent, "by": "system", "team_id": team_id,
                           "strategy": rule.strategy.as_str(), "basis": basis.as_str(), "trigger": "queue"});
         repo::dequeue(c, conv.id).await?;
-        let Some((customer_id, _, added)) = ownership::assign_waiting_in(c, conv.id, agent, data, now).await? else {
+        let Some((customer_id, _, added)) =
+            ownership::assign_waiting_in(c, conv.id, agent, data, now).await?
+        else {
             continue;
         };
         repo::log_ownership(
@@ -393,10 +423,18 @@ pub async fn dispatch(st: &AppState) -> Result<usize> {
             if !would_assign(st, team_id, now).await? {
                 break;
             }
-            let (events, n) = st
-                .db
-                .write(move |c| Box::pin(async move { drain_team_in(c, team_id, now).await }))
-                .await?;
+            let mut tries = 0;
+            let (events, n) = loop {
+                tries += 1;
+                match st
+                    .db
+                    .write(move |c| Box::pin(async move { drain_team_in(c, team_id, now).await }))
+                    .await
+                {
+                    Err(e) if tries < 3 && is_retryable(&e) => continue,
+                    other => break other?,
+                }
+            };
             for e in events {
                 let _ = st.bus.send(e);
             }

@@ -13,8 +13,8 @@
 pub mod api;
 pub mod engine;
 pub mod model;
-mod reports;
 mod repo;
+mod reports;
 pub mod service;
 pub mod task;
 

@@ -421,9 +421,16 @@ mod tests {
         })
         .validate();
         assert!(matches!(empty, Err(Error::Invalid { field, .. }) if field == "reason.text"));
-        let plain = TransferReasonInput::Text("handover".into()).validate().expect("ok");
+        let plain = TransferReasonInput::Text("handover".into())
+            .validate()
+            .expect("ok");
         assert_eq!(plain.map(|r| r.category), Some("other".into()));
-        assert_eq!(TransferReasonInput::Text("  ".into()).validate().expect("ok"), None);
+        assert_eq!(
+            TransferReasonInput::Text("  ".into())
+                .validate()
+                .expect("ok"),
+            None
+        );
     }
 
     #[test]

@@ -23,22 +23,31 @@ const AGENT_COLUMNS: &str =
 
 /// Makes sure the agent has a routing row (offline until they say otherwise).
 pub(super) async fn ensure_agent(c: &mut AnyConnection, user_id: i64) -> Result<()> {
-    sqlx::query("INSERT INTO routing_agents (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING")
-        .bind(user_id)
-        .execute(c)
-        .await?;
+    sqlx::query(
+        "INSERT INTO routing_agents (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING",
+    )
+    .bind(user_id)
+    .execute(c)
+    .await?;
     Ok(())
 }
 
 pub(super) async fn agent(c: &mut AnyConnection, user_id: i64) -> Result<Option<AgentRow>> {
-    let mut sql = Sql::new(&format!("SELECT {AGENT_COLUMNS} FROM routing_agents ra WHERE ra.user_id = "));
+    let mut sql = Sql::new(&format!(
+        "SELECT {AGENT_COLUMNS} FROM routing_agents ra WHERE ra.user_id = "
+    ));
     sql.bind(user_id);
     Ok(sql.query_as().fetch_optional(c).await?)
 }
 
 /// The agent's row, locked until the transaction ends (PostgreSQL).
-pub(super) async fn agent_for_update(c: &mut AnyConnection, user_id: i64) -> Result<Option<AgentRow>> {
-    let mut sql = Sql::new(&format!("SELECT {AGENT_COLUMNS} FROM routing_agents ra WHERE ra.user_id = "));
+pub(super) async fn agent_for_update(
+    c: &mut AnyConnection,
+    user_id: i64,
+) -> Result<Option<AgentRow>> {
+    let mut sql = Sql::new(&format!(
+        "SELECT {AGENT_COLUMNS} FROM routing_agents ra WHERE ra.user_id = "
+    ));
     sql.bind(user_id);
     if crate::db::is_postgres(c) {
         sql.push(" FOR UPDATE");
@@ -111,7 +120,11 @@ pub(super) async fn auto_away(c: &mut AnyConnection, cutoff: i64, now: i64) -> R
     Ok(rows.into_iter().map(|(id,)| id).collect())
 }
 
-pub(super) async fn set_last_assigned(c: &mut AnyConnection, user_id: i64, stamp: i64) -> Result<()> {
+pub(super) async fn set_last_assigned(
+    c: &mut AnyConnection,
+    user_id: i64,
+    stamp: i64,
+) -> Result<()> {
     sqlx::query("UPDATE routing_agents SET last_assigned_at = $1 WHERE user_id = $2")
         .bind(stamp)
         .bind(user_id)
@@ -135,7 +148,11 @@ pub(super) struct MemberRow {
 /// (PostgreSQL) their rows stay locked until the transaction ends: every
 /// assignment takes these locks in id order first, so two transactions never
 /// count the same free place.
-pub(super) async fn team_agents(c: &mut AnyConnection, team_id: i64, lock: bool) -> Result<Vec<MemberRow>> {
+pub(super) async fn team_agents(
+    c: &mut AnyConnection,
+    team_id: i64,
+    lock: bool,
+) -> Result<Vec<MemberRow>> {
     let mut sql = Sql::new(
         "SELECT ra.user_id, ra.presence, ra.last_assigned_at, ra.capacity, ra.languages, ra.skills \
          FROM routing_agents ra JOIN team_members tm ON tm.user_id = ra.user_id \
@@ -162,14 +179,21 @@ pub(super) struct RuleRow {
 const RULE_COLUMNS: &str = "inbox_id, team_id, strategy, skills_first, sticky, updated_at";
 
 pub(super) async fn rule(c: &mut AnyConnection, inbox_id: i64) -> Result<Option<RuleRow>> {
-    let mut sql = Sql::new(&format!("SELECT {RULE_COLUMNS} FROM routing_rules WHERE inbox_id = "));
+    let mut sql = Sql::new(&format!(
+        "SELECT {RULE_COLUMNS} FROM routing_rules WHERE inbox_id = "
+    ));
     sql.bind(inbox_id);
     Ok(sql.query_as().fetch_optional(c).await?)
 }
 
 /// The rule of the given inbox, or of the default inbox when `None`.
-pub(super) async fn rule_or_default(c: &mut AnyConnection, inbox_id: Option<i64>) -> Result<Option<RuleRow>> {
-    let mut sql = Sql::new(&format!("SELECT {RULE_COLUMNS} FROM routing_rules WHERE inbox_id = "));
+pub(super) async fn rule_or_default(
+    c: &mut AnyConnection,
+    inbox_id: Option<i64>,
+) -> Result<Option<RuleRow>> {
+    let mut sql = Sql::new(&format!(
+        "SELECT {RULE_COLUMNS} FROM routing_rules WHERE inbox_id = "
+    ));
     match inbox_id {
         Some(i) => sql.bind(i),
         None => sql.push("(SELECT id FROM inboxes WHERE is_default = 1 ORDER BY id LIMIT 1)"),
@@ -178,7 +202,9 @@ pub(super) async fn rule_or_default(c: &mut AnyConnection, inbox_id: Option<i64>
 }
 
 pub(super) async fn rules_for(c: &mut AnyConnection, inbox_ids: &[i64]) -> Result<Vec<RuleRow>> {
-    let mut sql = Sql::new(&format!("SELECT {RULE_COLUMNS} FROM routing_rules WHERE inbox_id IN "));
+    let mut sql = Sql::new(&format!(
+        "SELECT {RULE_COLUMNS} FROM routing_rules WHERE inbox_id IN "
+    ));
     sql.bind_list(inbox_ids.iter().copied());
     Ok(sql.query_as().fetch_all(c).await?)
 }
@@ -260,7 +286,11 @@ pub(super) async fn dequeue(c: &mut AnyConnection, conversation_id: i64) -> Resu
 }
 
 /// The longest-waiting conversations of a team.
-pub(super) async fn queue_head(c: &mut AnyConnection, team_id: i64, limit: i64) -> Result<Vec<QueueRow>> {
+pub(super) async fn queue_head(
+    c: &mut AnyConnection,
+    team_id: i64,
+    limit: i64,
+) -> Result<Vec<QueueRow>> {
     Ok(sqlx::query_as(
         "SELECT conversation_id, team_id, inbox_id, channel, language, skills, previous_agent_id, \
          queued_at FROM routing_queue WHERE team_id = $1 ORDER BY queued_at, conversation_id LIMIT $2",
@@ -280,7 +310,10 @@ pub(super) async fn queued_teams(c: &mut AnyConnection) -> Result<Vec<i64>> {
 }
 
 /// Per channel: waiting conversations and the oldest `queued_at`.
-pub(super) async fn queue_counts(c: &mut AnyConnection, team_id: i64) -> Result<Vec<(String, i64, i64)>> {
+pub(super) async fn queue_counts(
+    c: &mut AnyConnection,
+    team_id: i64,
+) -> Result<Vec<(String, i64, i64)>> {
     Ok(sqlx::query_as(
         "SELECT channel, COUNT(*), MIN(queued_at) FROM routing_queue WHERE team_id = $1 \
          GROUP BY channel ORDER BY channel",
@@ -340,7 +373,11 @@ pub(super) async fn previous_agent(
 }
 
 /// When `user_id` last became the owner of the conversation.
-pub(super) async fn owner_since(c: &mut AnyConnection, conversation_id: i64, user_id: i64) -> Result<Option<i64>> {
+pub(super) async fn owner_since(
+    c: &mut AnyConnection,
+    conversation_id: i64,
+    user_id: i64,
+) -> Result<Option<i64>> {
     let row: Option<(Option<i64>, i64)> = sqlx::query_as(
         "SELECT to_user_id, created_at FROM routing_ownership WHERE conversation_id = $1 \
          ORDER BY id DESC LIMIT 1",
@@ -401,7 +438,11 @@ pub(super) async fn recent_handling(
 
 /// Ownership changes in `[from, to)`, counted for the transfer report:
 /// `(to_user_id, count)` of owners received.
-pub(super) async fn received_by_agent(c: &mut AnyConnection, from: i64, to: i64) -> Result<Vec<(i64, i64)>> {
+pub(super) async fn received_by_agent(
+    c: &mut AnyConnection,
+    from: i64,
+    to: i64,
+) -> Result<Vec<(i64, i64)>> {
     Ok(sqlx::query_as(
         "SELECT to_user_id, COUNT(*) FROM routing_ownership WHERE to_user_id IS NOT NULL \
          AND created_at >= $1 AND created_at < $2 GROUP BY to_user_id",
@@ -429,7 +470,11 @@ pub(super) async fn lost_by_agent(
 }
 
 /// `(team_id, conversations that got an owner, conversations transferred, transfers)`.
-pub(super) async fn team_transfers(c: &mut AnyConnection, from: i64, to: i64) -> Result<Vec<(i64, i64, i64, i64)>> {
+pub(super) async fn team_transfers(
+    c: &mut AnyConnection,
+    from: i64,
+    to: i64,
+) -> Result<Vec<(i64, i64, i64, i64)>> {
     Ok(sqlx::query_as(
         "SELECT team_id, \
          COUNT(DISTINCT CASE WHEN to_user_id IS NOT NULL THEN conversation_id END), \
@@ -445,7 +490,11 @@ pub(super) async fn team_transfers(c: &mut AnyConnection, from: i64, to: i64) ->
 }
 
 /// Transfers per reason category.
-pub(super) async fn transfer_categories(c: &mut AnyConnection, from: i64, to: i64) -> Result<Vec<(String, i64)>> {
+pub(super) async fn transfer_categories(
+    c: &mut AnyConnection,
+    from: i64,
+    to: i64,
+) -> Result<Vec<(String, i64)>> {
     Ok(sqlx::query_as(
         "SELECT COALESCE(reason_category, 'other'), COUNT(*) FROM routing_ownership \
          WHERE kind = 'transferred' AND created_at >= $1 AND created_at < $2 GROUP BY 1 ORDER BY 1",

@@ -12,9 +12,7 @@ use crate::time::rfc3339;
 use crate::{Error, Result};
 
 use super::engine::snapshot;
-use super::model::{
-    AgentTransfers, ChannelQueue, TeamQueue, TeamTransfers, TransferReport, rate,
-};
+use super::model::{AgentTransfers, ChannelQueue, TeamQueue, TeamTransfers, TransferReport, rate};
 use super::repo;
 use super::service::require_supervisor;
 
@@ -65,7 +63,9 @@ async fn team_queue(
             .map_or((0, None), |(_, n, at)| (*n, Some(*at)));
         let free: u64 = online.iter().map(|a| u64::from(a.free(&ch))).sum();
         let total: u64 = online.iter().map(|a| u64::from(a.max(&ch))).sum();
-        let recent = repo::recent_handling(c, team_id, &ch, now - HANDLING_WINDOW_MS, HANDLING_SAMPLE).await?;
+        let recent =
+            repo::recent_handling(c, team_id, &ch, now - HANDLING_WINDOW_MS, HANDLING_SAMPLE)
+                .await?;
         let mean = if recent.is_empty() {
             default_handling_secs(&ch)
         } else {
@@ -123,7 +123,11 @@ pub async fn queues(st: &AppState, viewer: &Viewer) -> Result<Vec<TeamQueue>> {
 /// The queue a new conversation of this inbox and channel would join, with
 /// its expected wait and whether to offer a follow-up instead (for the chat
 /// widget); `None` when the inbox is not routed.
-pub async fn queue_estimate(st: &AppState, inbox_id: i64, channel: &str) -> Result<Option<TeamQueue>> {
+pub async fn queue_estimate(
+    st: &AppState,
+    inbox_id: i64,
+    channel: &str,
+) -> Result<Option<TeamQueue>> {
     let channel = crate::conversations::status::parse_channel(channel)?;
     let mut c = st.db.pool().acquire().await?;
     let Some(rule) = repo::rule(&mut c, inbox_id).await? else {
@@ -137,7 +141,12 @@ pub async fn queue_estimate(st: &AppState, inbox_id: i64, channel: &str) -> Resu
 
 /// Transfers per agent and per team in `[from, to)` (ms). Admins and
 /// supervisors.
-pub async fn transfer_report(st: &AppState, viewer: &Viewer, from: i64, to: i64) -> Result<TransferReport> {
+pub async fn transfer_report(
+    st: &AppState,
+    viewer: &Viewer,
+    from: i64,
+    to: i64,
+) -> Result<TransferReport> {
     require_supervisor(viewer)?;
     if from >= to {
         return Err(Error::invalid("from", "`from` must be before `to`"));
@@ -168,26 +177,30 @@ pub async fn transfer_report(st: &AppState, viewer: &Viewer, from: i64, to: i64)
     }
     let agents = per_agent
         .into_iter()
-        .map(|(user_id, (received, transferred, system_reassigned))| AgentTransfers {
-            user_id,
-            name: users.get(&user_id).cloned().unwrap_or_default(),
-            received,
-            transferred,
-            transfer_rate: rate(transferred, received),
-            system_reassigned,
-        })
+        .map(
+            |(user_id, (received, transferred, system_reassigned))| AgentTransfers {
+                user_id,
+                name: users.get(&user_id).cloned().unwrap_or_default(),
+                received,
+                transferred,
+                transfer_rate: rate(transferred, received),
+                system_reassigned,
+            },
+        )
         .collect();
     let teams_out = repo::team_transfers(&mut c, from, to)
         .await?
         .into_iter()
-        .map(|(team_id, conversations, transferred_conversations, transfers)| TeamTransfers {
-            team_id,
-            name: teams.get(&team_id).cloned().unwrap_or_default(),
-            conversations,
-            transferred_conversations,
-            transfers,
-            transfer_rate: rate(transferred_conversations, conversations),
-        })
+        .map(
+            |(team_id, conversations, transferred_conversations, transfers)| TeamTransfers {
+                team_id,
+                name: teams.get(&team_id).cloned().unwrap_or_default(),
+                conversations,
+                transferred_conversations,
+                transfers,
+                transfer_rate: rate(transferred_conversations, conversations),
+            },
+        )
         .collect();
     Ok(TransferReport {
         from: rfc3339(from),

@@ -137,24 +137,36 @@ pub async fn update_profile(
 /// Sets the caller's presence. Going online lets waiting conversations
 /// through; going offline returns the caller's unsolved chats to the queue
 /// (recorded as the system's reassignment), from where others get them.
-pub async fn set_presence(st: &AppState, viewer: &Viewer, presence: Presence) -> Result<AgentRouting> {
+pub async fn set_presence(
+    st: &AppState,
+    viewer: &Viewer,
+    presence: Presence,
+) -> Result<AgentRouting> {
     let user_id = user_of(viewer)?;
     let now = st.clock.now_ms();
-    let events = st
-        .db
-        .write(move |c| {
-            Box::pin(async move {
-                repo::ensure_agent(c, user_id).await?;
-                repo::agent_for_update(c, user_id).await?;
-                repo::set_presence(c, user_id, presence.as_str(), false, now).await?;
-                if presence == Presence::Offline {
-                    crate::conversations::ownership::release_chats_in(c, user_id, now).await
-                } else {
-                    Ok(Vec::new())
-                }
+    let mut tries = 0;
+    let events = loop {
+        tries += 1;
+        let result = st
+            .db
+            .write(move |c| {
+                Box::pin(async move {
+                    repo::ensure_agent(c, user_id).await?;
+                    repo::agent_for_update(c, user_id).await?;
+                    repo::set_presence(c, user_id, presence.as_str(), false, now).await?;
+                    if presence == Presence::Offline {
+                        crate::conversations::ownership::release_chats_in(c, user_id, now).await
+                    } else {
+                        Ok(Vec::new())
+                    }
+                })
             })
-        })
-        .await?;
+            .await;
+        match result {
+            Err(e) if tries < 3 && engine::is_retryable(&e) => continue,
+            other => break other?,
+        }
+    };
     for e in events {
         let _ = st.bus.send(e);
     }

@@ -36,26 +36,56 @@ async fn put(app: &TestApp, path: &str, token: &str, body: Value) -> (StatusCode
 
 /// An inbox routed by `rule` to a new team of `n` agents, each with
 /// `profile` (capacity, languages, skills) and online when `online`.
-async fn desk(app: &TestApp, name: &str, n: usize, rule: Value, profile: Value, online: bool) -> Desk {
+async fn desk(
+    app: &TestApp,
+    name: &str,
+    n: usize,
+    rule: Value,
+    profile: Value,
+    online: bool,
+) -> Desk {
     let inbox = app.inbox("api", None).await;
     let mut agents = Vec::new();
     for i in 0..n {
-        agents.push(app.user(&format!("{name}{i}@example.com"), &format!("{name} {i}"), "agent").await);
+        agents.push(
+            app.user(
+                &format!("{name}{i}@example.com"),
+                &format!("{name} {i}"),
+                "agent",
+            )
+            .await,
+        );
     }
     let ids: Vec<i64> = agents.iter().map(|(id, _)| *id).collect();
     let team = app.team(name, &ids, &[inbox]).await;
     let mut rule = rule;
     rule["team_id"] = json!(team);
-    let (s, b) = put(app, &format!("/api/v1/inboxes/{inbox}/routing"), &app.admin, rule).await;
+    let (s, b) = put(
+        app,
+        &format!("/api/v1/inboxes/{inbox}/routing"),
+        &app.admin,
+        rule,
+    )
+    .await;
     assert_eq!(s, StatusCode::OK, "{b}");
     for (id, tok) in &agents {
-        let (s, b) = put(app, &format!("/api/v1/users/{id}/routing"), &app.admin, profile.clone()).await;
+        let (s, b) = put(
+            app,
+            &format!("/api/v1/users/{id}/routing"),
+            &app.admin,
+            profile.clone(),
+        )
+        .await;
         assert_eq!(s, StatusCode::OK, "{b}");
         if online {
             presence(app, tok, "online").await;
         }
     }
-    Desk { inbox, team, agents }
+    Desk {
+        inbox,
+        team,
+        agents,
+    }
 }
 
 async fn presence(app: &TestApp, token: &str, p: &str) -> Value {
@@ -81,14 +111,19 @@ async fn arrive(app: &TestApp, inbox: i64, channel: &str, email: &str, extra: Va
 }
 
 async fn conversation(app: &TestApp, id: i64) -> Value {
-    let (s, c) = app.get(&format!("/api/v1/conversations/{id}"), &app.admin).await;
+    let (s, c) = app
+        .get(&format!("/api/v1/conversations/{id}"), &app.admin)
+        .await;
     assert_eq!(s, StatusCode::OK, "{c}");
     c
 }
 
 async fn events(app: &TestApp, id: i64) -> Vec<Value> {
     let (s, e) = app
-        .get(&format!("/api/v1/conversations/{id}/events?limit=200"), &app.admin)
+        .get(
+            &format!("/api/v1/conversations/{id}/events?limit=200"),
+            &app.admin,
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{e}");
     e["items"].as_array().cloned().unwrap_or_default()
@@ -106,16 +141,33 @@ async fn last_event(app: &TestApp, id: i64, kind: &str) -> Value {
 }
 
 async fn load(app: &TestApp, user: i64, channel: &str) -> i64 {
-    let (s, b) = app.get(&format!("/api/v1/users/{user}/routing"), &app.admin).await;
+    let (s, b) = app
+        .get(&format!("/api/v1/users/{user}/routing"), &app.admin)
+        .await;
     assert_eq!(s, StatusCode::OK, "{b}");
     b["load"][channel].as_i64().unwrap()
 }
 
 async fn round_robin_goes_round_the_team(app: &TestApp) {
-    let d = desk(app, "rr", 3, json!({"strategy": "round_robin"}), json!({}), true).await;
+    let d = desk(
+        app,
+        "rr",
+        3,
+        json!({"strategy": "round_robin"}),
+        json!({}),
+        true,
+    )
+    .await;
     let mut owners = Vec::new();
     for i in 0..6 {
-        let c = arrive(app, d.inbox, "email", &format!("rr{i}@example.org"), json!({})).await;
+        let c = arrive(
+            app,
+            d.inbox,
+            "email",
+            &format!("rr{i}@example.org"),
+            json!({}),
+        )
+        .await;
         assert_eq!(c["team_id"], d.team, "the rule's team receives it");
         owners.push(c["assignee_id"].as_i64().expect("assigned at once"));
     }
@@ -131,13 +183,40 @@ async fn round_robin_goes_round_the_team(app: &TestApp) {
 }
 
 async fn least_loaded_follows_the_share_of_capacity(app: &TestApp) {
-    let d = desk(app, "ll", 2, json!({"strategy": "least_loaded"}), json!({}), true).await;
+    let d = desk(
+        app,
+        "ll",
+        2,
+        json!({"strategy": "least_loaded"}),
+        json!({}),
+        true,
+    )
+    .await;
     let (big, small) = (d.agents[0].0, d.agents[1].0);
-    put(app, &format!("/api/v1/users/{big}/routing"), &app.admin, json!({"capacity": {"email": 10}})).await;
-    put(app, &format!("/api/v1/users/{small}/routing"), &app.admin, json!({"capacity": {"email": 2}})).await;
+    put(
+        app,
+        &format!("/api/v1/users/{big}/routing"),
+        &app.admin,
+        json!({"capacity": {"email": 10}}),
+    )
+    .await;
+    put(
+        app,
+        &format!("/api/v1/users/{small}/routing"),
+        &app.admin,
+        json!({"capacity": {"email": 2}}),
+    )
+    .await;
     let mut owners = Vec::new();
     for i in 0..6 {
-        let c = arrive(app, d.inbox, "email", &format!("ll{i}@example.org"), json!({})).await;
+        let c = arrive(
+            app,
+            d.inbox,
+            "email",
+            &format!("ll{i}@example.org"),
+            json!({}),
+        )
+        .await;
         owners.push(c["assignee_id"].as_i64().unwrap());
     }
     // Shares: 0/10 = 0/2 (tie, lower id), then 1/10 > 0/2, then 1/10 < 1/2 …
@@ -147,18 +226,45 @@ async fn least_loaded_follows_the_share_of_capacity(app: &TestApp) {
 }
 
 async fn skills_first_matches_language_and_skill_then_falls_back(app: &TestApp) {
-    let d = desk(app, "sk", 3, json!({"strategy": "round_robin", "skills_first": true}), json!({}), true).await;
+    let d = desk(
+        app,
+        "sk",
+        3,
+        json!({"strategy": "round_robin", "skills_first": true}),
+        json!({}),
+        true,
+    )
+    .await;
     let (en, ja_expert, ja) = (d.agents[0].0, d.agents[1].0, d.agents[2].0);
     for (id, body) in [
         (en, json!({"languages": ["en"], "skills": {"billing": 5}})),
-        (ja_expert, json!({"languages": ["ja", "en"], "skills": {"billing": 5}})),
+        (
+            ja_expert,
+            json!({"languages": ["ja", "en"], "skills": {"billing": 5}}),
+        ),
         (ja, json!({"languages": ["ja"], "skills": {"billing": 1}})),
     ] {
-        let (s, b) = put(app, &format!("/api/v1/users/{id}/routing"), &app.admin, body).await;
+        let (s, b) = put(
+            app,
+            &format!("/api/v1/users/{id}/routing"),
+            &app.admin,
+            body,
+        )
+        .await;
         assert_eq!(s, StatusCode::OK, "{b}");
     }
-    let c = arrive(app, d.inbox, "email", "a@example.jp", json!({"language": "ja", "tags": ["billing"]})).await;
-    assert_eq!(c["assignee_id"], ja_expert, "language, then the best skill level");
+    let c = arrive(
+        app,
+        d.inbox,
+        "email",
+        "a@example.jp",
+        json!({"language": "ja", "tags": ["billing"]}),
+    )
+    .await;
+    assert_eq!(
+        c["assignee_id"], ja_expert,
+        "language, then the best skill level"
+    );
     let data = last_event(app, c["id"].as_i64().unwrap(), "assigned").await;
     assert_eq!(data["basis"], "language_and_skill");
 
@@ -173,54 +279,125 @@ async fn skills_first_matches_language_and_skill_then_falls_back(app: &TestApp) 
         .await;
     assert_eq!(s, StatusCode::CREATED, "{c}");
     assert_eq!(c["language"], "ja", "detected on creation");
-    assert_eq!(c["assignee_id"], ja, "the Japanese speaker whose turn it is");
+    assert_eq!(
+        c["assignee_id"], ja,
+        "the Japanese speaker whose turn it is"
+    );
 
     // Nobody speaks Latvian: the fallback is the strategy over everyone.
-    let c = arrive(app, d.inbox, "email", "c@example.lv", json!({"language": "lv"})).await;
+    let c = arrive(
+        app,
+        d.inbox,
+        "email",
+        "c@example.lv",
+        json!({"language": "lv"}),
+    )
+    .await;
     assert_eq!(c["assignee_id"], en, "round-robin turn among all");
-    assert_eq!(last_event(app, c["id"].as_i64().unwrap(), "assigned").await["basis"], "strategy");
+    assert_eq!(
+        last_event(app, c["id"].as_i64().unwrap(), "assigned").await["basis"],
+        "strategy"
+    );
 
     // The Japanese speakers are away: a Japanese customer still gets someone.
     presence(app, &d.agents[1].1, "away").await;
     presence(app, &d.agents[2].1, "away").await;
-    let c = arrive(app, d.inbox, "email", "d@example.jp", json!({"language": "ja", "tags": ["billing"]})).await;
-    assert_eq!(c["assignee_id"], en, "fallback when no speaker is available");
-    assert_eq!(last_event(app, c["id"].as_i64().unwrap(), "assigned").await["basis"], "skill");
+    let c = arrive(
+        app,
+        d.inbox,
+        "email",
+        "d@example.jp",
+        json!({"language": "ja", "tags": ["billing"]}),
+    )
+    .await;
+    assert_eq!(
+        c["assignee_id"], en,
+        "fallback when no speaker is available"
+    );
+    assert_eq!(
+        last_event(app, c["id"].as_i64().unwrap(), "assigned").await["basis"],
+        "skill"
+    );
 }
 
 async fn sticky_returns_a_customer_to_their_agent_then_falls_back(app: &TestApp) {
-    let d = desk(app, "st", 2, json!({"strategy": "round_robin", "sticky": true}), json!({}), true).await;
+    let d = desk(
+        app,
+        "st",
+        2,
+        json!({"strategy": "round_robin", "sticky": true}),
+        json!({}),
+        true,
+    )
+    .await;
     let (a, b) = (d.agents[0].0, d.agents[1].0);
     let first = arrive(app, d.inbox, "email", "x@example.ca", json!({})).await;
     assert_eq!(first["assignee_id"], a);
     let (s, _) = app
-        .patch(&format!("/api/v1/conversations/{}", first["id"]), &app.admin, json!({"status": "solved"}))
+        .patch(
+            &format!("/api/v1/conversations/{}", first["id"]),
+            &app.admin,
+            json!({"status": "solved"}),
+        )
         .await;
     assert_eq!(s, StatusCode::OK);
-    assert_eq!(arrive(app, d.inbox, "email", "y@example.ca", json!({})).await["assignee_id"], b);
-    assert_eq!(arrive(app, d.inbox, "email", "z@example.ca", json!({})).await["assignee_id"], a);
+    assert_eq!(
+        arrive(app, d.inbox, "email", "y@example.ca", json!({})).await["assignee_id"],
+        b
+    );
+    assert_eq!(
+        arrive(app, d.inbox, "email", "z@example.ca", json!({})).await["assignee_id"],
+        a
+    );
     // Round-robin would now pick b; the returning customer goes back to a.
     let back = arrive(app, d.inbox, "email", "x@example.ca", json!({})).await;
     assert_eq!(back["assignee_id"], a);
-    assert_eq!(last_event(app, back["id"].as_i64().unwrap(), "assigned").await["basis"], "sticky");
+    assert_eq!(
+        last_event(app, back["id"].as_i64().unwrap(), "assigned").await["basis"],
+        "sticky"
+    );
     // Their agent is away: the strategy decides.
     presence(app, &d.agents[0].1, "away").await;
     let again = arrive(app, d.inbox, "email", "x@example.ca", json!({})).await;
     assert_eq!(again["assignee_id"], b);
-    assert_eq!(last_event(app, again["id"].as_i64().unwrap(), "assigned").await["basis"], "strategy");
+    assert_eq!(
+        last_event(app, again["id"].as_i64().unwrap(), "assigned").await["basis"],
+        "strategy"
+    );
     // Their agent is online but full: the strategy decides too.
     presence(app, &d.agents[0].1, "online").await;
-    put(app, &format!("/api/v1/users/{a}/routing"), &app.admin, json!({"capacity": {"email": 0}})).await;
+    put(
+        app,
+        &format!("/api/v1/users/{a}/routing"),
+        &app.admin,
+        json!({"capacity": {"email": 0}}),
+    )
+    .await;
     let full = arrive(app, d.inbox, "email", "x@example.ca", json!({})).await;
     assert_eq!(full["assignee_id"], b);
 }
 
 async fn the_queue_moves_when_agents_come_online_free_capacity_or_reopen(app: &TestApp) {
-    let d = desk(app, "q", 1, json!({}), json!({"capacity": {"chat": 1}}), false).await;
+    let d = desk(
+        app,
+        "q",
+        1,
+        json!({}),
+        json!({"capacity": {"chat": 1}}),
+        false,
+    )
+    .await;
     let (agent, tok) = (d.agents[0].0, d.agents[0].1.clone());
     let mut ids = Vec::new();
     for i in 0..3 {
-        let c = arrive(app, d.inbox, "chat", &format!("q{i}@example.com"), json!({})).await;
+        let c = arrive(
+            app,
+            d.inbox,
+            "chat",
+            &format!("q{i}@example.com"),
+            json!({}),
+        )
+        .await;
         assert!(c["assignee_id"].is_null(), "nobody online: it waits");
         let id = c["id"].as_i64().unwrap();
         assert_eq!(last_event(app, id, "queued").await["team_id"], d.team);
@@ -229,13 +406,23 @@ async fn the_queue_moves_when_agents_come_online_free_capacity_or_reopen(app: &T
     // The agent comes online: the longest-waiting chat is theirs at once.
     presence(app, &tok, "online").await;
     assert_eq!(conversation(app, ids[0]).await["assignee_id"], agent);
-    assert!(conversation(app, ids[1]).await["assignee_id"].is_null(), "capacity 1");
+    assert!(
+        conversation(app, ids[1]).await["assignee_id"].is_null(),
+        "capacity 1"
+    );
     let data = last_event(app, ids[0], "assigned").await;
-    assert_eq!((data["by"].clone(), data["trigger"].clone()), (json!("system"), json!("queue")));
+    assert_eq!(
+        (data["by"].clone(), data["trigger"].clone()),
+        (json!("system"), json!("queue"))
+    );
 
     // Solving frees the place: the next one in line gets it.
     let (s, _) = app
-        .patch(&format!("/api/v1/conversations/{}", ids[0]), &tok, json!({"status": "solved"}))
+        .patch(
+            &format!("/api/v1/conversations/{}", ids[0]),
+            &tok,
+            json!({"status": "solved"}),
+        )
         .await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(conversation(app, ids[1]).await["assignee_id"], agent);
@@ -243,7 +430,11 @@ async fn the_queue_moves_when_agents_come_online_free_capacity_or_reopen(app: &T
 
     // A reopened conversation without an owner is routed again (here: queued).
     let (s, b) = app
-        .patch(&format!("/api/v1/conversations/{}", ids[0]), &app.admin, json!({"assignee_id": null}))
+        .patch(
+            &format!("/api/v1/conversations/{}", ids[0]),
+            &app.admin,
+            json!({"assignee_id": null}),
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{b}");
     let (s, m) = app
@@ -255,16 +446,33 @@ async fn the_queue_moves_when_agents_come_online_free_capacity_or_reopen(app: &T
         .await;
     assert_eq!(s, StatusCode::CREATED, "{m}");
     assert_eq!(conversation(app, ids[0]).await["status"], "open");
-    assert_eq!(last_event(app, ids[0], "queued").await["trigger"], "reopened");
+    assert_eq!(
+        last_event(app, ids[0], "queued").await["trigger"],
+        "reopened"
+    );
     let (_, q) = app.get("/api/v1/queues", &app.admin).await;
-    let team = q["items"].as_array().unwrap().iter().find(|t| t["team_id"] == d.team).cloned().unwrap();
+    let team = q["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["team_id"] == d.team)
+        .cloned()
+        .unwrap();
     assert_eq!(team["waiting"], 2);
 }
 
 async fn two_thousand_concurrent_arrivals_for_twenty_agents(app: &TestApp) {
     const ARRIVALS: usize = 2000;
     const CAP: i64 = 50;
-    let d = desk(app, "cc", 20, json!({"strategy": "least_loaded"}), json!({"capacity": {"chat": CAP}}), true).await;
+    let d = desk(
+        app,
+        "cc",
+        20,
+        json!({"strategy": "least_loaded"}),
+        json!({"capacity": {"chat": CAP}}),
+        true,
+    )
+    .await;
     let url = format!("{}/api/v1/conversations", app.base);
     let results: Vec<(StatusCode, Value)> = futures_util::stream::iter(0..ARRIVALS)
         .map(|i| {
@@ -285,42 +493,81 @@ async fn two_thousand_concurrent_arrivals_for_twenty_agents(app: &TestApp) {
         .buffer_unordered(200)
         .collect()
         .await;
-    assert!(results.iter().all(|(s, _)| *s == StatusCode::CREATED), "every arrival accepted");
-    let assigned = results.iter().filter(|(_, c)| !c["assignee_id"].is_null()).count();
-    assert_eq!(assigned, 20 * CAP as usize, "every place is filled, no more");
+    assert!(
+        results.iter().all(|(s, _)| *s == StatusCode::CREATED),
+        "every arrival accepted"
+    );
+    let assigned = results
+        .iter()
+        .filter(|(_, c)| !c["assignee_id"].is_null())
+        .count();
+    assert_eq!(
+        assigned,
+        20 * CAP as usize,
+        "every place is filled, no more"
+    );
 
     for (id, _) in &d.agents {
-        assert_eq!(load(app, *id, "chat").await, CAP, "agent {id} is exactly full");
+        assert_eq!(
+            load(app, *id, "chat").await,
+            CAP,
+            "agent {id} is exactly full"
+        );
     }
     let sql = |q: &str| q.replace("$INBOX", &d.inbox.to_string());
     let count = |q: String| async move {
-        let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(q)).fetch_one(app.st.db.pool()).await.unwrap();
+        let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(q))
+            .fetch_one(app.st.db.pool())
+            .await
+            .unwrap();
         n
     };
-    assert_eq!(count(sql("SELECT COUNT(*) FROM conversations WHERE inbox_id = $INBOX")).await, ARRIVALS as i64, "none lost");
     assert_eq!(
-        count(sql("SELECT COUNT(*) FROM routing_queue q JOIN conversations c ON c.id = q.conversation_id \
-                   WHERE c.inbox_id = $INBOX AND c.assignee_id IS NULL")).await,
+        count(sql(
+            "SELECT COUNT(*) FROM conversations WHERE inbox_id = $INBOX"
+        ))
+        .await,
+        ARRIVALS as i64,
+        "none lost"
+    );
+    assert_eq!(
+        count(sql(
+            "SELECT COUNT(*) FROM routing_queue q JOIN conversations c ON c.id = q.conversation_id \
+                   WHERE c.inbox_id = $INBOX AND c.assignee_id IS NULL"
+        ))
+        .await,
         (ARRIVALS - assigned) as i64,
         "the rest waits in the queue"
     );
     assert_eq!(
-        count(sql("SELECT COUNT(*) FROM routing_queue q JOIN conversations c ON c.id = q.conversation_id \
-                   WHERE c.assignee_id IS NOT NULL")).await,
+        count(sql(
+            "SELECT COUNT(*) FROM routing_queue q JOIN conversations c ON c.id = q.conversation_id \
+                   WHERE c.assignee_id IS NOT NULL"
+        ))
+        .await,
         0,
         "nothing both owned and queued"
     );
     assert_eq!(
-        count(sql("SELECT COUNT(*) FROM (SELECT e.conversation_id FROM events e JOIN conversations c \
+        count(sql(
+            "SELECT COUNT(*) FROM (SELECT e.conversation_id FROM events e JOIN conversations c \
                    ON c.id = e.conversation_id WHERE c.inbox_id = $INBOX AND e.kind = 'assigned' \
-                   GROUP BY e.conversation_id HAVING COUNT(*) > 1) t")).await,
+                   GROUP BY e.conversation_id HAVING COUNT(*) > 1) t"
+        ))
+        .await,
         0,
         "no conversation assigned twice"
     );
 
     // More capacity lets the queue through, still within the new limit.
     for (id, _) in &d.agents {
-        let (s, b) = put(app, &format!("/api/v1/users/{id}/routing"), &app.admin, json!({"capacity": {"chat": 2 * CAP}})).await;
+        let (s, b) = put(
+            app,
+            &format!("/api/v1/users/{id}/routing"),
+            &app.admin,
+            json!({"capacity": {"chat": 2 * CAP}}),
+        )
+        .await;
         assert_eq!(s, StatusCode::OK, "{b}");
     }
     for (id, _) in &d.agents {
@@ -330,58 +577,122 @@ async fn two_thousand_concurrent_arrivals_for_twenty_agents(app: &TestApp) {
 }
 
 async fn an_offline_agents_chats_return_to_the_queue_and_are_rerouted(app: &TestApp) {
-    let d = desk(app, "off", 2, json!({"strategy": "round_robin"}), json!({"capacity": {"chat": 3}}), true).await;
+    let d = desk(
+        app,
+        "off",
+        2,
+        json!({"strategy": "round_robin"}),
+        json!({"capacity": {"chat": 3}}),
+        true,
+    )
+    .await;
     let ((leaver, leaver_tok), (stayer, _)) = (d.agents[0].clone(), d.agents[1].clone());
-    put(app, &format!("/api/v1/users/{stayer}/routing"), &app.admin, json!({"capacity": {"chat": 0}})).await;
+    put(
+        app,
+        &format!("/api/v1/users/{stayer}/routing"),
+        &app.admin,
+        json!({"capacity": {"chat": 0}}),
+    )
+    .await;
     let c1 = arrive(app, d.inbox, "chat", "o1@example.com", json!({})).await;
     let c2 = arrive(app, d.inbox, "chat", "o2@example.com", json!({})).await;
     let mail = arrive(app, d.inbox, "email", "o3@example.com", json!({})).await;
-    assert_eq!((c1["assignee_id"].clone(), c2["assignee_id"].clone()), (json!(leaver), json!(leaver)));
+    assert_eq!(
+        (c1["assignee_id"].clone(), c2["assignee_id"].clone()),
+        (json!(leaver), json!(leaver))
+    );
     let (s, _) = app
         .patch(&format!("/api/v1/conversations/{}", mail["id"]), &app.admin,
                json!({"assignee_id": leaver, "reason": {"category": "expertise", "text": "knows this customer"}}))
         .await;
     assert_eq!(s, StatusCode::OK);
-    put(app, &format!("/api/v1/users/{stayer}/routing"), &app.admin, json!({"capacity": {"chat": 3}})).await;
+    put(
+        app,
+        &format!("/api/v1/users/{stayer}/routing"),
+        &app.admin,
+        json!({"capacity": {"chat": 3}}),
+    )
+    .await;
 
     presence(app, &leaver_tok, "offline").await;
     for c in [&c1, &c2] {
         let id = c["id"].as_i64().unwrap();
         let now = conversation(app, id).await;
         assert_eq!(now["assignee_id"], stayer, "routed again to who is online");
-        assert_eq!(now["transfer_count"], 0, "a system reassignment is not a transfer");
-        let kinds: Vec<String> = events(app, id).await.iter().map(|e| e["kind"].as_str().unwrap().to_string()).collect();
+        assert_eq!(
+            now["transfer_count"], 0,
+            "a system reassignment is not a transfer"
+        );
+        let kinds: Vec<String> = events(app, id)
+            .await
+            .iter()
+            .map(|e| e["kind"].as_str().unwrap().to_string())
+            .collect();
         assert!(!kinds.contains(&"transferred".to_string()), "{kinds:?}");
         let evs = events(app, id).await;
-        let released = evs.iter().find(|e| e["kind"] == "assigned" && e["data"]["from"] == leaver).unwrap();
+        let released = evs
+            .iter()
+            .find(|e| e["kind"] == "assigned" && e["data"]["from"] == leaver)
+            .unwrap();
         assert_eq!(released["data"]["by"], "system");
         assert_eq!(released["data"]["reason"], "agent_offline");
         assert_eq!(released["data"]["to"], Value::Null);
-        assert!(evs.iter().any(|e| e["kind"] == "queued" && e["data"]["trigger"] == "agent_offline"));
+        assert!(
+            evs.iter()
+                .any(|e| e["kind"] == "queued" && e["data"]["trigger"] == "agent_offline")
+        );
     }
-    assert_eq!(conversation(app, mail["id"].as_i64().unwrap()).await["assignee_id"], leaver, "email stays with its owner");
+    assert_eq!(
+        conversation(app, mail["id"].as_i64().unwrap()).await["assignee_id"],
+        leaver,
+        "email stays with its owner"
+    );
     let (_, r) = app.get("/api/v1/reports/transfers", &app.admin).await;
-    let row = r["agents"].as_array().unwrap().iter().find(|a| a["user_id"] == leaver).cloned().unwrap();
+    let row = r["agents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["user_id"] == leaver)
+        .cloned()
+        .unwrap();
     assert_eq!(row["system_reassigned"], 2);
     assert_eq!(row["transferred"], 0);
 }
 
 async fn transfers_need_a_reason_and_are_counted(app: &TestApp) {
-    let d = desk(app, "tr", 2, json!({"strategy": "round_robin"}), json!({}), true).await;
+    let d = desk(
+        app,
+        "tr",
+        2,
+        json!({"strategy": "round_robin"}),
+        json!({}),
+        true,
+    )
+    .await;
     let ((a, a_tok), (b, _)) = (d.agents[0].clone(), d.agents[1].clone());
     let c = arrive(app, d.inbox, "email", "t@example.com", json!({})).await;
     assert_eq!(c["assignee_id"], a);
     let path = format!("/api/v1/conversations/{}", c["id"]);
     for (body, field) in [
         (json!({"assignee_id": b}), "reason"),
-        (json!({"assignee_id": b, "reason": {"category": "lunch", "text": "x"}}), "reason.category"),
-        (json!({"assignee_id": b, "reason": {"category": "expertise", "text": "  "}}), "reason.text"),
+        (
+            json!({"assignee_id": b, "reason": {"category": "lunch", "text": "x"}}),
+            "reason.category",
+        ),
+        (
+            json!({"assignee_id": b, "reason": {"category": "expertise", "text": "  "}}),
+            "reason.text",
+        ),
     ] {
         let (s, e) = app.patch(&path, &a_tok, body).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
         assert_eq!(e["error"]["details"]["field"], field, "{e}");
     }
-    assert_eq!(conversation(app, c["id"].as_i64().unwrap()).await["assignee_id"], a, "nothing moved");
+    assert_eq!(
+        conversation(app, c["id"].as_i64().unwrap()).await["assignee_id"],
+        a,
+        "nothing moved"
+    );
     let (s, t) = app
         .patch(&path, &a_tok, json!({"assignee_id": b, "reason": {"category": "expertise", "text": "Refund specialist"}}))
         .await;
@@ -397,28 +708,58 @@ async fn transfers_need_a_reason_and_are_counted(app: &TestApp) {
 
     let (s, r) = app.get("/api/v1/reports/transfers", &app.admin).await;
     assert_eq!(s, StatusCode::OK, "{r}");
-    let row = |id: i64| r["agents"].as_array().unwrap().iter().find(|x| x["user_id"] == id).cloned().unwrap();
+    let row = |id: i64| {
+        r["agents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["user_id"] == id)
+            .cloned()
+            .unwrap()
+    };
     assert_eq!(row(a)["transferred"], 1);
     assert_eq!(row(a)["received"], 1);
     assert_eq!(row(a)["transfer_rate"], 1.0);
     assert_eq!(row(b)["received"], 2, "the transfer and its own assignment");
     assert_eq!(row(b)["transfer_rate"], 0.0);
-    let team = r["teams"].as_array().unwrap().iter().find(|t| t["team_id"] == d.team).cloned().unwrap();
+    let team = r["teams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["team_id"] == d.team)
+        .cloned()
+        .unwrap();
     assert_eq!(team["conversations"], 2);
     assert_eq!(team["transferred_conversations"], 1);
     assert_eq!(team["transfer_rate"], 0.5);
     assert_eq!(r["categories"]["expertise"], 1);
     let (s, _) = app.get("/api/v1/reports/transfers", &a_tok).await;
     assert_eq!(s, StatusCode::FORBIDDEN, "agents do not see the report");
-    let (s, e) = app.get("/api/v1/reports/transfers?from=yesterday", &app.admin).await;
+    let (s, e) = app
+        .get("/api/v1/reports/transfers?from=yesterday", &app.admin)
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(e["error"]["details"]["field"], "from");
 }
 
 async fn queues_estimate_the_wait_and_offer_a_follow_up(app: &TestApp) {
-    let d = desk(app, "ew", 1, json!({}), json!({"capacity": {"chat": 1}}), false).await;
+    let d = desk(
+        app,
+        "ew",
+        1,
+        json!({}),
+        json!({"capacity": {"chat": 1}}),
+        false,
+    )
+    .await;
     let chat_of = |q: &Value| {
-        q["items"].as_array().unwrap().iter().find(|t| t["team_id"] == d.team).cloned().unwrap()["channels"]
+        q["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["team_id"] == d.team)
+            .cloned()
+            .unwrap()["channels"]
             .as_array()
             .unwrap()
             .iter()
@@ -428,7 +769,10 @@ async fn queues_estimate_the_wait_and_offer_a_follow_up(app: &TestApp) {
     };
     let (_, q) = app.get("/api/v1/queues", &app.admin).await;
     let chat = chat_of(&q);
-    assert!(chat["expected_wait_seconds"].is_null(), "nobody online: {chat}");
+    assert!(
+        chat["expected_wait_seconds"].is_null(),
+        "nobody online: {chat}"
+    );
     assert_eq!(chat["offer_follow_up"], true);
 
     presence(app, &d.agents[0].1, "online").await;
@@ -437,7 +781,14 @@ async fn queues_estimate_the_wait_and_offer_a_follow_up(app: &TestApp) {
     assert_eq!(chat_of(&q)["offer_follow_up"], false);
 
     for i in 0..2 {
-        arrive(app, d.inbox, "chat", &format!("w{i}@example.com"), json!({})).await;
+        arrive(
+            app,
+            d.inbox,
+            "chat",
+            &format!("w{i}@example.com"),
+            json!({}),
+        )
+        .await;
     }
     let (_, q) = app.get("/api/v1/queues", &app.admin).await;
     let chat = chat_of(&q);
@@ -451,7 +802,10 @@ async fn queues_estimate_the_wait_and_offer_a_follow_up(app: &TestApp) {
     assert_eq!(s, StatusCode::OK);
     assert_eq!(q["items"].as_array().unwrap().len(), 1);
     // The widget's service call answers the same for the inbox.
-    let est = tend::routing::service::queue_estimate(&app.st, d.inbox, "chat").await.unwrap().unwrap();
+    let est = tend::routing::service::queue_estimate(&app.st, d.inbox, "chat")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(est.channels[0].expected_wait_seconds, Some(600));
     assert!(est.channels[0].offer_follow_up);
 }
@@ -466,30 +820,74 @@ async fn routing_settings_are_checked(app: &TestApp) {
     assert_eq!(s, StatusCode::FORBIDDEN, "agents do not set rules");
     let (s, e) = put(app, &path, &app.admin, json!({"team_id": team})).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
-    assert_eq!(e["error"]["details"]["field"], "team_id", "the team lacks the inbox");
-    let (s, e) = put(app, &path, &app.admin, json!({"team_id": team, "strategy": "random"})).await;
+    assert_eq!(
+        e["error"]["details"]["field"], "team_id",
+        "the team lacks the inbox"
+    );
+    let (s, e) = put(
+        app,
+        &path,
+        &app.admin,
+        json!({"team_id": team, "strategy": "random"}),
+    )
+    .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
     assert_eq!(e["error"]["details"]["field"], "strategy");
     let (s, _) = app.get(&path, &app.admin).await;
     assert_eq!(s, StatusCode::NOT_FOUND, "not routed yet");
-    let (s, _) = put(app, "/api/v1/inboxes/999999/routing", &app.admin, json!({"team_id": team})).await;
+    let (s, _) = put(
+        app,
+        "/api/v1/inboxes/999999/routing",
+        &app.admin,
+        json!({"team_id": team}),
+    )
+    .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 
-    let (s, _) = app.get(&format!("/api/v1/users/{agent}/routing"), &tok).await;
+    let (s, _) = app
+        .get(&format!("/api/v1/users/{agent}/routing"), &tok)
+        .await;
     assert_eq!(s, StatusCode::OK, "one's own profile");
-    let (s, _) = app.get(&format!("/api/v1/users/{other}/routing"), &tok).await;
+    let (s, _) = app
+        .get(&format!("/api/v1/users/{other}/routing"), &tok)
+        .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let (s, _) = put(app, &format!("/api/v1/users/{agent}/routing"), &tok, json!({"capacity": {"chat": 9}})).await;
-    assert_eq!(s, StatusCode::FORBIDDEN, "agents do not set their own capacity");
-    let (s, e) = put(app, &format!("/api/v1/users/{agent}/routing"), &app.admin, json!({"capacity": {"fax": 1}})).await;
+    let (s, _) = put(
+        app,
+        &format!("/api/v1/users/{agent}/routing"),
+        &tok,
+        json!({"capacity": {"chat": 9}}),
+    )
+    .await;
+    assert_eq!(
+        s,
+        StatusCode::FORBIDDEN,
+        "agents do not set their own capacity"
+    );
+    let (s, e) = put(
+        app,
+        &format!("/api/v1/users/{agent}/routing"),
+        &app.admin,
+        json!({"capacity": {"fax": 1}}),
+    )
+    .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(e["error"]["details"]["field"], "capacity.fax");
-    let (s, e) = put(app, "/api/v1/me/presence", &tok, json!({"presence": "busy"})).await;
+    let (s, e) = put(
+        app,
+        "/api/v1/me/presence",
+        &tok,
+        json!({"presence": "busy"}),
+    )
+    .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(e["error"]["details"]["field"], "presence");
     let (s, me) = app.get("/api/v1/me/routing", &tok).await;
     assert_eq!(s, StatusCode::OK);
-    assert_eq!(me["presence"], "offline", "offline until they say otherwise");
+    assert_eq!(
+        me["presence"], "offline",
+        "offline until they say otherwise"
+    );
     assert_eq!(me["capacity"]["chat"], 3, "default capacity");
     assert_eq!(me["capacity"]["email"], 20);
 }
@@ -511,13 +909,25 @@ async fn auto_away_by_the_clock(backend: Backend) {
     clock.advance_ms(2_000);
     tend::routing::service::sweep(&app.st).await.unwrap();
     let (_, me) = app.get("/api/v1/me/routing", &tok).await;
-    assert_eq!((me["presence"].clone(), me["auto_away"].clone()), (json!("away"), json!(true)));
+    assert_eq!(
+        (me["presence"].clone(), me["auto_away"].clone()),
+        (json!("away"), json!(true))
+    );
     let c = arrive(&app, d.inbox, "chat", "idle@example.com", json!({})).await;
-    assert!(c["assignee_id"].is_null(), "an away agent takes nothing new");
-    let (s, me) = app.call(Method::POST, "/api/v1/me/heartbeat", &tok, None).await;
+    assert!(
+        c["assignee_id"].is_null(),
+        "an away agent takes nothing new"
+    );
+    let (s, me) = app
+        .call(Method::POST, "/api/v1/me/heartbeat", &tok, None)
+        .await;
     assert_eq!(s, StatusCode::OK, "{me}");
     assert_eq!(me["presence"], "online", "activity brings them back");
-    assert_eq!(conversation(&app, c["id"].as_i64().unwrap()).await["assignee_id"], agent, "and the queue moves");
+    assert_eq!(
+        conversation(&app, c["id"].as_i64().unwrap()).await["assignee_id"],
+        agent,
+        "and the queue moves"
+    );
     app.finish().await;
 }
 
