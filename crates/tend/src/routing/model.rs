@@ -19,14 +19,14 @@ const MAX_LANGUAGES: usize = 20;
 /// Highest capacity on one channel.
 const MAX_CAPACITY: u32 = 1000;
 
-/// Why a conversation moves to another owner.
-pub const TRANSFER_CATEGORIES: [&str; 7] = [
-    "expertise",
+/// Why a conversation moves to another owner (the agent UI offers the same
+/// list, translated as `reason-<category>`).
+pub const TRANSFER_CATEGORIES: [&str; 6] = [
+    "skill",
     "language",
+    "workload",
     "escalation",
-    "availability",
-    "customer_request",
-    "misrouted",
+    "shift",
     "other",
 ];
 
@@ -224,7 +224,7 @@ pub(crate) fn parse_strategy(s: &str) -> Result<Strategy> {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(untagged)]
 pub enum TransferReasonInput {
-    /// `{"category": "expertise", "text": "Needs a refund specialist"}`.
+    /// `{"category": "skill", "text": "Needs a refund specialist"}`.
     Structured(StructuredReason),
     /// Plain text (category `other`).
     Text(String),
@@ -234,8 +234,8 @@ pub enum TransferReasonInput {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StructuredReason {
-    /// `expertise`, `language`, `escalation`, `availability`,
-    /// `customer_request`, `misrouted` or `other`.
+    /// `skill` (needs other expertise), `language`, `workload`,
+    /// `escalation`, `shift` (end of shift) or `other`.
     pub category: String,
     /// Free text for the next owner and the report.
     pub text: String,
@@ -403,7 +403,7 @@ mod tests {
     #[test]
     fn reasons_need_a_known_category_and_text() {
         let r = TransferReasonInput::Structured(StructuredReason {
-            category: "expertise".into(),
+            category: "skill".into(),
             text: "  needs a refund specialist ".into(),
         })
         .validate()

@@ -242,7 +242,17 @@ fn event_item(
         delivery_error: String::new(),
         cc: String::new(),
         notes: String::new(),
-        reason: d["reason"].as_str().unwrap_or("").to_string(),
+        // Transfer reasons are `{"category", "text"}`; older events hold text.
+        reason: match &d["reason"] {
+            serde_json::Value::Object(r) => {
+                let text = r.get("text").and_then(|t| t.as_str()).unwrap_or("");
+                match r.get("category").and_then(|c| c.as_str()) {
+                    Some(c) if c != "other" => format!("{}: {text}", tr.t(&format!("reason-{c}"))),
+                    _ => text.to_string(),
+                }
+            }
+            v => v.as_str().unwrap_or("").to_string(),
+        },
     })
 }
 
@@ -548,12 +558,15 @@ pub async fn update(
     let words = f.reason.unwrap_or_default().trim().to_string();
     let category = f.reason_category.unwrap_or_default();
     if !words.is_empty() {
-        let cat = if category.is_empty() {
-            String::new()
+        use crate::routing::model::{StructuredReason, TransferReasonInput};
+        patch.reason = Some(if category.is_empty() {
+            TransferReasonInput::Text(words)
         } else {
-            format!("{}: ", a.tr.t(&format!("reason-{category}")))
-        };
-        patch.reason = Some(format!("{cat}{words}"));
+            TransferReasonInput::Structured(StructuredReason {
+                category,
+                text: words,
+            })
+        });
     }
     match crate::conversations::service::update(&st, &a.viewer, id, patch).await {
         Ok(_) => see_other(&format!("/c/{id}")),

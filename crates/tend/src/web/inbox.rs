@@ -412,7 +412,8 @@ pub async fn bulk(State(st): State<AppState>, a: Agent, body: axum::body::Bytes)
             };
             ConversationPatch {
                 assignee_id: Some(assignee),
-                reason: nonempty(&form.reason),
+                reason: nonempty(&form.reason)
+                    .map(crate::routing::model::TransferReasonInput::Text),
                 ..ConversationPatch::default()
             }
         }

@@ -603,7 +603,7 @@ async fn an_offline_agents_chats_return_to_the_queue_and_are_rerouted(app: &Test
     );
     let (s, _) = app
         .patch(&format!("/api/v1/conversations/{}", mail["id"]), &app.admin,
-               json!({"assignee_id": leaver, "reason": {"category": "expertise", "text": "knows this customer"}}))
+               json!({"assignee_id": leaver, "reason": {"category": "skill", "text": "knows this customer"}}))
         .await;
     assert_eq!(s, StatusCode::OK);
     put(
@@ -680,7 +680,7 @@ async fn transfers_need_a_reason_and_are_counted(app: &TestApp) {
             "reason.category",
         ),
         (
-            json!({"assignee_id": b, "reason": {"category": "expertise", "text": "  "}}),
+            json!({"assignee_id": b, "reason": {"category": "skill", "text": "  "}}),
             "reason.text",
         ),
     ] {
@@ -694,14 +694,18 @@ async fn transfers_need_a_reason_and_are_counted(app: &TestApp) {
         "nothing moved"
     );
     let (s, t) = app
-        .patch(&path, &a_tok, json!({"assignee_id": b, "reason": {"category": "expertise", "text": "Refund specialist"}}))
+        .patch(
+            &path,
+            &a_tok,
+            json!({"assignee_id": b, "reason": {"category": "skill", "text": "Refund specialist"}}),
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{t}");
     assert_eq!(t["transfer_count"], 1);
     let data = last_event(app, c["id"].as_i64().unwrap(), "transferred").await;
     assert_eq!(
         data,
-        json!({"from": a, "to": b, "by": "agent", "reason": {"category": "expertise", "text": "Refund specialist"}})
+        json!({"from": a, "to": b, "by": "agent", "reason": {"category": "skill", "text": "Refund specialist"}})
     );
     // A second conversation of the team that nobody passes on.
     arrive(app, d.inbox, "email", "u@example.com", json!({})).await;
@@ -732,7 +736,7 @@ async fn transfers_need_a_reason_and_are_counted(app: &TestApp) {
     assert_eq!(team["conversations"], 2);
     assert_eq!(team["transferred_conversations"], 1);
     assert_eq!(team["transfer_rate"], 0.5);
-    assert_eq!(r["categories"]["expertise"], 1);
+    assert_eq!(r["categories"]["skill"], 1);
     let (s, _) = app.get("/api/v1/reports/transfers", &a_tok).await;
     assert_eq!(s, StatusCode::FORBIDDEN, "agents do not see the report");
     let (s, e) = app
