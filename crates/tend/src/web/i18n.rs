@@ -238,13 +238,17 @@ mod tests {
     fn values_of(code: &str) -> HashMap<String, String> {
         let mut out = HashMap::new();
         let mut last: Option<String> = None;
-        for file in [include_str!("../../locales/en/web.ftl"), include_str!("../../locales/ja/web.ftl"),
-                     include_str!("../../locales/ko/web.ftl"), include_str!("../../locales/lv/web.ftl"),
-                     include_str!("../../locales/ca/web.ftl")]
-            .iter()
-            .zip(["en", "ja", "ko", "lv", "ca"])
-            .filter(|(_, c)| *c == code)
-            .map(|(f, _)| *f)
+        for file in [
+            include_str!("../../locales/en/web.ftl"),
+            include_str!("../../locales/ja/web.ftl"),
+            include_str!("../../locales/ko/web.ftl"),
+            include_str!("../../locales/lv/web.ftl"),
+            include_str!("../../locales/ca/web.ftl"),
+        ]
+        .iter()
+        .zip(["en", "ja", "ko", "lv", "ca"])
+        .filter(|(_, c)| *c == code)
+        .map(|(f, _)| *f)
         {
             for line in file.lines() {
                 if let Some((id, v)) = line.split_once(" =") {
@@ -277,7 +281,10 @@ mod tests {
                 .map(|(k, _)| k.clone())
                 .collect();
             // A few values are the same in every language (API, Tend, Cc…).
-            assert!(same.len() * 20 <= en.len(), "{code} still has English values: {same:?}");
+            assert!(
+                same.len() * 20 <= en.len(),
+                "{code} still has English values: {same:?}"
+            );
         }
     }
 

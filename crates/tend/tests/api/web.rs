@@ -183,7 +183,11 @@ async fn sign_in_sets_a_safe_cookie_and_sign_out_ends_the_session(app: &TestApp)
     let resp = b
         .client
         .post(format!("{}/login", app.base))
-        .form(&[("email", "ilze@example.lv"), ("password", PASSWORD), ("next", "/c/1")])
+        .form(&[
+            ("email", "ilze@example.lv"),
+            ("password", PASSWORD),
+            ("next", "/c/1"),
+        ])
         .send()
         .await
         .unwrap();
@@ -194,9 +198,16 @@ async fn sign_in_sets_a_safe_cookie_and_sign_out_ends_the_session(app: &TestApp)
     for flag in ["HttpOnly", "SameSite=Lax", "Path=/"] {
         assert!(cookie.contains(flag), "{flag} missing: {cookie}");
     }
-    assert!(!cookie.contains("Secure"), "no Secure flag on plain http: {cookie}");
+    assert!(
+        !cookie.contains("Secure"),
+        "no Secure flag on plain http: {cookie}"
+    );
     // Only the hash of the cookie is stored.
-    let secret = cookie.split(';').next().unwrap().trim_start_matches("tend_session=");
+    let secret = cookie
+        .split(';')
+        .next()
+        .unwrap()
+        .trim_start_matches("tend_session=");
     let stored: (String,) = sqlx::query_as("SELECT id_hash FROM web_sessions")
         .fetch_one(app.st.db.pool())
         .await
@@ -206,7 +217,11 @@ async fn sign_in_sets_a_safe_cookie_and_sign_out_ends_the_session(app: &TestApp)
     let (s, to) = b
         .post_from(
             "/login",
-            &[("email", "ilze@example.lv"), ("password", PASSWORD), ("next", "//evil.example/")],
+            &[
+                ("email", "ilze@example.lv"),
+                ("password", PASSWORD),
+                ("next", "//evil.example/"),
+            ],
             None,
             false,
         )
@@ -261,34 +276,52 @@ async fn the_cookie_is_secure_under_https() {
 
 async fn state_changes_need_the_csrf_token_and_our_origin(app: &TestApp) {
     let (_, mut b) = signed_in(app, "csrf@example.com", "Cee", "admin").await;
-    let id = app.conversation("csrf target", "c@example.com", "hello", None).await["id"].as_i64().unwrap();
+    let id = app
+        .conversation("csrf target", "c@example.com", "hello", None)
+        .await["id"]
+        .as_i64()
+        .unwrap();
     let path = format!("/c/{id}/update");
     // Another site's form (cross-origin), even with a valid token.
     let (s, _) = b
-        .post_from(&path, &[("status", "closed")], Some("http://evil.example"), true)
+        .post_from(
+            &path,
+            &[("status", "closed")],
+            Some("http://evil.example"),
+            true,
+        )
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     // Our origin but no token.
     let base = app.base.clone();
-    let (s, _) = b.post_from(&path, &[("status", "closed")], Some(&base), false).await;
+    let (s, _) = b
+        .post_from(&path, &[("status", "closed")], Some(&base), false)
+        .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     // A wrong token.
     b.csrf = "forged".into();
     let (s, _) = b.post(&path, &[("status", "closed")]).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let (_, conv) = app.get(&format!("/api/v1/conversations/{id}"), &app.admin).await;
+    let (_, conv) = app
+        .get(&format!("/api/v1/conversations/{id}"), &app.admin)
+        .await;
     assert_eq!(conv["status"], "new", "nothing changed");
     // The real token from the page works.
     b.get("/").await;
     let (s, to) = b.post(&path, &[("status", "open")]).await;
     assert_eq!((s, to), (StatusCode::SEE_OTHER, format!("/c/{id}")));
-    let (_, conv) = app.get(&format!("/api/v1/conversations/{id}"), &app.admin).await;
+    let (_, conv) = app
+        .get(&format!("/api/v1/conversations/{id}"), &app.admin)
+        .await;
     assert_eq!(conv["status"], "open");
     // The API never takes the cookie for writes.
     let resp = b
         .client
         .patch(format!("{}/api/v1/conversations/{id}", app.base))
-        .header(COOKIE, format!("tend_session={}", b.cookie.clone().unwrap()))
+        .header(
+            COOKIE,
+            format!("tend_session={}", b.cookie.clone().unwrap()),
+        )
         .json(&json!({"status": "closed"}))
         .send()
         .await
@@ -301,13 +334,26 @@ async fn repeated_failed_sign_ins_are_refused(app: &TestApp) {
     let mut b = Browser::new(&app.base);
     for _ in 0..5 {
         let (s, _) = b
-            .post_from("/login", &[("email", "rate@example.com"), ("password", "wrong password")], None, false)
+            .post_from(
+                "/login",
+                &[
+                    ("email", "rate@example.com"),
+                    ("password", "wrong password"),
+                ],
+                None,
+                false,
+            )
             .await;
         assert_eq!(s, StatusCode::UNAUTHORIZED);
     }
     // Even the right password is refused until the window passes.
     let (s, body) = b
-        .post_from("/login", &[("email", "rate@example.com"), ("password", PASSWORD)], None, false)
+        .post_from(
+            "/login",
+            &[("email", "rate@example.com"), ("password", PASSWORD)],
+            None,
+            false,
+        )
         .await;
     assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
     assert!(body.contains("Too many failed attempts"), "{body}");
@@ -321,21 +367,49 @@ async fn changing_the_password_ends_other_sessions(app: &TestApp) {
     let mut b2 = Browser::new(&app.base);
     b2.sign_in("pw@example.com", PASSWORD).await;
     let (s, body) = b1
-        .post("/account/password", &[("current", "not it at all"), ("password", "new password 1"), ("password2", "new password 1")])
+        .post(
+            "/account/password",
+            &[
+                ("current", "not it at all"),
+                ("password", "new password 1"),
+                ("password2", "new password 1"),
+            ],
+        )
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("current password is not right"), "{body}");
     let (s, _) = b1
-        .post("/account/password", &[("current", PASSWORD), ("password", "new password 1"), ("password2", "different 2")])
+        .post(
+            "/account/password",
+            &[
+                ("current", PASSWORD),
+                ("password", "new password 1"),
+                ("password2", "different 2"),
+            ],
+        )
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     let (s, body) = b1
-        .post("/account/password", &[("current", PASSWORD), ("password", "short"), ("password2", "short")])
+        .post(
+            "/account/password",
+            &[
+                ("current", PASSWORD),
+                ("password", "short"),
+                ("password2", "short"),
+            ],
+        )
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("8 characters"), "{body}");
     let (s, body) = b1
-        .post("/account/password", &[("current", PASSWORD), ("password", "new password 1"), ("password2", "new password 1")])
+        .post(
+            "/account/password",
+            &[
+                ("current", PASSWORD),
+                ("password", "new password 1"),
+                ("password2", "new password 1"),
+            ],
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{body}");
     // This session goes on; the other one is signed out.
@@ -377,12 +451,24 @@ async fn inbox_views_follow_access_and_sort_by_waiting(app: &TestApp) {
     assert_eq!(s, StatusCode::OK);
     let pos: Vec<usize> = ["pirmais", "otrais", "trešais"]
         .iter()
-        .map(|t| page.find(&format!(">{t}</a>")).unwrap_or_else(|| panic!("{t} listed")))
+        .map(|t| {
+            page.find(&format!(">{t}</a>"))
+                .unwrap_or_else(|| panic!("{t} listed"))
+        })
         .collect();
-    assert!(pos[0] < pos[1] && pos[1] < pos[2], "oldest wait first: {pos:?}");
-    assert!(!page.contains("slepens VIP"), "another team's inbox is not listed");
+    assert!(
+        pos[0] < pos[1] && pos[1] < pos[2],
+        "oldest wait first: {pos:?}"
+    );
+    assert!(
+        !page.contains("slepens VIP"),
+        "another team's inbox is not listed"
+    );
     // Its page is a 404 and its counts are not included.
-    assert_eq!(b.get(&format!("/c/{secret_id}")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        b.get(&format!("/c/{secret_id}")).await.0,
+        StatusCode::NOT_FOUND
+    );
     let (_, counts) = b.get("/ui/counts").await;
     let counts: serde_json::Value = serde_json::from_str(&counts).unwrap();
     assert_eq!(counts["open"], 3, "{counts}");
@@ -399,14 +485,21 @@ async fn inbox_views_follow_access_and_sort_by_waiting(app: &TestApp) {
     let (_, page) = b.get("/?view=open").await;
     assert!(page.find(">pirmais</a>").unwrap() > page.find(">trešais</a>").unwrap());
     // Mine, filters and per-inbox views.
-    app.patch(&format!("/api/v1/conversations/{}", ids[1]), &app.admin, json!({"assignee_id": agent_id, "priority": "high", "tags": ["rēķini"]}))
-        .await;
+    app.patch(
+        &format!("/api/v1/conversations/{}", ids[1]),
+        &app.admin,
+        json!({"assignee_id": agent_id, "priority": "high", "tags": ["rēķini"]}),
+    )
+    .await;
     let (_, mine) = b.get("/?view=mine").await;
     assert!(mine.contains(">otrais</a>") && !mine.contains(">pirmais</a>"));
     let (_, high) = b.get("/?view=open&priority=high").await;
     assert!(high.contains(">otrais</a>") && !high.contains(">trešais</a>"));
     let (_, tagged) = b.get("/?view=open&tag=R%C4%92%C4%B6INI").await;
-    assert!(tagged.contains(">otrais</a>") && !tagged.contains(">trešais</a>"), "tags match case-insensitively");
+    assert!(
+        tagged.contains(">otrais</a>") && !tagged.contains(">trešais</a>"),
+        "tags match case-insensitively"
+    );
     let (_, per_inbox) = b.get(&format!("/?view=open&inbox={support}")).await;
     assert!(per_inbox.contains(">trešais</a>"));
     let (s, _) = b.get("/?view=open&status=bogus").await;
@@ -415,26 +508,64 @@ async fn inbox_views_follow_access_and_sort_by_waiting(app: &TestApp) {
 
 async fn bulk_changes_apply_to_every_selected_conversation(app: &TestApp) {
     let (me, mut b) = signed_in(app, "bulk@example.com", "Bulk", "admin").await;
-    let a = app.conversation("one", "one@example.com", "hello", None).await["id"].as_i64().unwrap();
-    let c = app.conversation("two", "two@example.com", "hello", None).await["id"].as_i64().unwrap();
+    let a = app
+        .conversation("one", "one@example.com", "hello", None)
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    let c = app
+        .conversation("two", "two@example.com", "hello", None)
+        .await["id"]
+        .as_i64()
+        .unwrap();
     let (a_s, c_s) = (a.to_string(), c.to_string());
     let (s, to) = b
-        .post("/bulk", &[("ids", &a_s), ("ids", &c_s), ("action", "assign"), ("assignee", "me"), ("back", "/?view=mine")])
+        .post(
+            "/bulk",
+            &[
+                ("ids", &a_s),
+                ("ids", &c_s),
+                ("action", "assign"),
+                ("assignee", "me"),
+                ("back", "/?view=mine"),
+            ],
+        )
         .await;
     assert_eq!((s, to.as_str()), (StatusCode::SEE_OTHER, "/?view=mine"));
-    b.post("/bulk", &[("ids", &a_s), ("ids", &c_s), ("action", "status"), ("status", "pending")])
-        .await;
-    b.post("/bulk", &[("ids", &a_s), ("ids", &c_s), ("action", "tag"), ("tag", "vip")])
-        .await;
+    b.post(
+        "/bulk",
+        &[
+            ("ids", &a_s),
+            ("ids", &c_s),
+            ("action", "status"),
+            ("status", "pending"),
+        ],
+    )
+    .await;
+    b.post(
+        "/bulk",
+        &[
+            ("ids", &a_s),
+            ("ids", &c_s),
+            ("action", "tag"),
+            ("tag", "vip"),
+        ],
+    )
+    .await;
     for id in [a, c] {
-        let (_, conv) = app.get(&format!("/api/v1/conversations/{id}"), &app.admin).await;
+        let (_, conv) = app
+            .get(&format!("/api/v1/conversations/{id}"), &app.admin)
+            .await;
         assert_eq!(conv["assignee_id"], me);
         assert_eq!(conv["status"], "pending");
         assert_eq!(conv["tags"], json!(["vip"]));
     }
     // An illegal change is reported per conversation, not silently skipped.
     let (s, body) = b
-        .post("/bulk", &[("ids", &a_s), ("action", "status"), ("status", "new")])
+        .post(
+            "/bulk",
+            &[("ids", &a_s), ("action", "status"), ("status", "new")],
+        )
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains(&format!("#{a}")), "{body}");
@@ -455,53 +586,105 @@ async fn the_conversation_page_shows_everything_and_transfers_need_a_reason(app:
     assert_eq!(s, StatusCode::CREATED);
     let id = c["id"].as_i64().unwrap();
     let (_, page) = b.get(&format!("/c/{id}")).await;
-    assert!(page.contains("HTML &#60;i&#62;mail&#60;/i&#62;"), "subject escaped");
-    assert!(page.contains("Hanna &#60;b&#62;H&#60;/b&#62;"), "customer name escaped");
-    assert!(page.contains("sandbox=\"allow-same-origin"), "HTML bodies are sandboxed");
+    assert!(
+        page.contains("HTML &#60;i&#62;mail&#60;/i&#62;"),
+        "subject escaped"
+    );
+    assert!(
+        page.contains("Hanna &#60;b&#62;H&#60;/b&#62;"),
+        "customer name escaped"
+    );
+    assert!(
+        page.contains("sandbox=\"allow-same-origin"),
+        "HTML bodies are sandboxed"
+    );
     assert!(page.contains("Show images"));
-    assert!(!page.contains("Outsider Oskars"), "agents without access to the inbox are not offered as owners");
+    assert!(
+        !page.contains("Outsider Oskars"),
+        "agents without access to the inbox are not offered as owners"
+    );
     let _ = outsider;
     // The body document: blocked images and no scripts, under a strict policy.
-    let mid = app.get(&format!("/api/v1/conversations/{id}/messages"), &app.admin).await.1["items"][0]["id"]
+    let mid = app
+        .get(&format!("/api/v1/conversations/{id}/messages"), &app.admin)
+        .await
+        .1["items"][0]["id"]
         .as_i64()
         .unwrap();
     let resp = b
         .client
         .get(format!("{}/c/{id}/m/{mid}/body", app.base))
-        .header(COOKIE, format!("tend_session={}", b.cookie.clone().unwrap()))
+        .header(
+            COOKIE,
+            format!("tend_session={}", b.cookie.clone().unwrap()),
+        )
         .send()
         .await
         .unwrap();
-    let csp = resp.headers()["content-security-policy"].to_str().unwrap().to_string();
-    assert!(csp.contains("script-src 'none'") && csp.contains("sandbox"), "{csp}");
-    assert!(csp.contains("img-src 'self' data:;"), "no remote images by default: {csp}");
+    let csp = resp.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        csp.contains("script-src 'none'") && csp.contains("sandbox"),
+        "{csp}"
+    );
+    assert!(
+        csp.contains("img-src 'self' data:;"),
+        "no remote images by default: {csp}"
+    );
     let html = resp.text().await.unwrap();
     assert!(!html.contains("<script"), "{html}");
     assert!(!html.contains(" src=\"https://tracker.example"), "{html}");
-    assert!(html.contains("data-tend-src=\"https://tracker.example"), "{html}");
+    assert!(
+        html.contains("data-tend-src=\"https://tracker.example"),
+        "{html}"
+    );
     let (_, shown) = b.get(&format!("/c/{id}/m/{mid}/body?images=1")).await;
-    assert!(shown.contains("src=\"https://tracker.example/p.png\""), "{shown}");
+    assert!(
+        shown.contains("src=\"https://tracker.example/p.png\""),
+        "{shown}"
+    );
     // Reply, note, assign, transfer.
-    let (s, _) = b.post(&format!("/c/{id}/update"), &[("assignee", &me.to_string())]).await;
+    let (s, _) = b
+        .post(&format!("/c/{id}/update"), &[("assignee", &me.to_string())])
+        .await;
     assert_eq!(s, StatusCode::SEE_OTHER);
-    let (s, body) = b.post(&format!("/c/{id}/update"), &[("assignee", &other.to_string())]).await;
+    let (s, body) = b
+        .post(
+            &format!("/c/{id}/update"),
+            &[("assignee", &other.to_string())],
+        )
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("needs a reason"), "{body}");
     let (s, _) = b
         .post(
             &format!("/c/{id}/update"),
-            &[("assignee", &other.to_string()), ("reason_category", "language"), ("reason", "speaks Korean")],
+            &[
+                ("assignee", &other.to_string()),
+                ("reason_category", "language"),
+                ("reason", "speaks Korean"),
+            ],
         )
         .await;
     assert_eq!(s, StatusCode::SEE_OTHER);
-    let (_, conv) = app.get(&format!("/api/v1/conversations/{id}"), &app.admin).await;
+    let (_, conv) = app
+        .get(&format!("/api/v1/conversations/{id}"), &app.admin)
+        .await;
     assert_eq!(conv["assignee_id"], other);
     assert_eq!(conv["transfer_count"], 1);
     let (_, page) = b.get(&format!("/c/{id}")).await;
-    assert!(page.contains("transferred it from Conny to Otto"), "timeline shows the transfer");
+    assert!(
+        page.contains("transferred it from Conny to Otto"),
+        "timeline shows the transfer"
+    );
     assert!(page.contains("Language: speaks Korean"), "with its reason");
     // The customer sidebar: addresses, first seen, contacts, history.
-    app.conversation("older one", "html@example.com", "hello", None).await["id"].as_i64().unwrap();
+    app.conversation("older one", "html@example.com", "hello", None)
+        .await["id"]
+        .as_i64()
+        .unwrap();
     let (_, page) = b.get(&format!("/c/{id}")).await;
     assert!(page.contains("html@example.com"));
     assert!(page.contains("2 conversations"), "total contacts");
@@ -510,28 +693,60 @@ async fn the_conversation_page_shows_everything_and_transfers_need_a_reason(app:
 
 async fn every_locale_renders_without_missing_strings(app: &TestApp) {
     let (_, mut b) = signed_in(app, "loc@example.com", "Lokāle", "admin").await;
-    let id = app.conversation("Sveiki", "l@example.com", "hello", None).await["id"].as_i64().unwrap();
-    app.post(&format!("/api/v1/conversations/{id}/messages"), &app.admin, json!({"text": "note", "internal": true}))
-        .await;
-    app.patch(&format!("/api/v1/conversations/{id}"), &app.admin, json!({"status": "pending", "priority": "urgent", "tags": ["a"]}))
-        .await;
+    let id = app
+        .conversation("Sveiki", "l@example.com", "hello", None)
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    app.post(
+        &format!("/api/v1/conversations/{id}/messages"),
+        &app.admin,
+        json!({"text": "note", "internal": true}),
+    )
+    .await;
+    app.patch(
+        &format!("/api/v1/conversations/{id}"),
+        &app.admin,
+        json!({"status": "pending", "priority": "urgent", "tags": ["a"]}),
+    )
+    .await;
     for lang in ["en", "ja", "ko", "lv", "ca"] {
         b.get("/account").await;
-        let (s, _) = b.post("/account/preferences", &[("language", lang), ("timezone", "Asia/Tokyo")]).await;
+        let (s, _) = b
+            .post(
+                "/account/preferences",
+                &[("language", lang), ("timezone", "Asia/Tokyo")],
+            )
+            .await;
         assert_eq!(s, StatusCode::SEE_OTHER);
         for path in ["/", "/?view=pending", &format!("/c/{id}"), "/account"] {
             let (s, page) = b.get(path).await;
             assert_eq!(s, StatusCode::OK, "{lang} {path}");
-            assert!(page.contains(&format!("<html lang=\"{lang}\">")), "{lang} {path}");
-            assert!(!page.contains('⟦'), "{lang} {path} has a missing string: {page}");
+            assert!(
+                page.contains(&format!("<html lang=\"{lang}\">")),
+                "{lang} {path}"
+            );
+            assert!(
+                !page.contains('⟦'),
+                "{lang} {path} has a missing string: {page}"
+            );
         }
     }
     // Before sign-in, pages follow Accept-Language.
     let mut anon = Browser::new(&app.base);
-    for (header, lang) in [("ja-JP,ja;q=0.9", "ja"), ("ko", "ko"), ("lv-LV", "lv"), ("ca-ES,es;q=0.5", "ca"), ("de-DE", "en")] {
+    for (header, lang) in [
+        ("ja-JP,ja;q=0.9", "ja"),
+        ("ko", "ko"),
+        ("lv-LV", "lv"),
+        ("ca-ES,es;q=0.5", "ca"),
+        ("de-DE", "en"),
+    ] {
         anon.lang = header.into();
         let (_, page) = anon.get("/login").await;
-        assert!(page.contains(&format!("<html lang=\"{lang}\">")), "{header}");
+        assert!(
+            page.contains(&format!("<html lang=\"{lang}\">")),
+            "{header}"
+        );
         assert!(!page.contains('⟦'));
     }
 }
@@ -544,7 +759,10 @@ async fn live_updates_reach_only_agents_who_may_see_them(app: &TestApp) {
     let mut resp = b
         .client
         .get(format!("{}/live", app.base))
-        .header(COOKIE, format!("tend_session={}", b.cookie.clone().unwrap()))
+        .header(
+            COOKIE,
+            format!("tend_session={}", b.cookie.clone().unwrap()),
+        )
         .send()
         .await
         .unwrap();
@@ -597,7 +815,9 @@ async fn first_run_prints_a_one_time_setup_link() {
         let mut base = None;
         let mut setup = None;
         while base.is_none() || setup.is_none() {
-            let line = lines.recv_timeout(Duration::from_secs(60)).expect("serve logs");
+            let line = lines
+                .recv_timeout(Duration::from_secs(60))
+                .expect("serve logs");
             if let Some(i) = line.find("listening on http://") {
                 base = line[i + 13..].split_whitespace().next().map(str::to_string);
             }
@@ -635,7 +855,9 @@ async fn first_run_prints_a_one_time_setup_link() {
     let (mut child, lines) = spawn_serve(&env);
     let mut saw_setup = false;
     loop {
-        let line = lines.recv_timeout(Duration::from_secs(60)).expect("serve logs");
+        let line = lines
+            .recv_timeout(Duration::from_secs(60))
+            .expect("serve logs");
         saw_setup |= line.contains("/setup/");
         if line.contains("listening on") {
             break;
@@ -649,7 +871,9 @@ async fn first_run_prints_a_one_time_setup_link() {
     assert!(!saw_setup, "no setup link once an admin exists");
 }
 
-fn spawn_serve(env: &crate::binary::Env) -> (std::process::Child, std::sync::mpsc::Receiver<String>) {
+fn spawn_serve(
+    env: &crate::binary::Env,
+) -> (std::process::Child, std::sync::mpsc::Receiver<String>) {
     let mut child = env
         .cmd(&["serve"])
         .stdout(Stdio::null())
