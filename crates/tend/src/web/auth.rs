@@ -111,10 +111,10 @@ pub async fn login(
 
 /// `POST /logout`
 pub async fn logout(State(st): State<AppState>, headers: HeaderMap) -> Response {
-    if let Some(secret) = session::cookie_value(&headers) {
-        if let Err(e) = session::end(&st, &secret).await {
-            return error_page(&browser_tr(&headers), e);
-        }
+    if let Some(secret) = session::cookie_value(&headers)
+        && let Err(e) = session::end(&st, &secret).await
+    {
+        return error_page(&browser_tr(&headers), e);
     }
     let mut resp = see_other("/login");
     resp.headers_mut()
@@ -325,15 +325,15 @@ pub async fn save_preferences(
         .timezone
         .map(|t| t.trim().to_string())
         .filter(|t| !t.is_empty());
-    if let Some(t) = &tz {
-        if jiff::tz::TimeZone::get(t).is_err() {
-            return account_page(
-                &a,
-                None,
-                Some(a.tr.s("timezone-unknown", "tz", t)),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            );
-        }
+    if let Some(t) = &tz
+        && jiff::tz::TimeZone::get(t).is_err()
+    {
+        return account_page(
+            &a,
+            None,
+            Some(a.tr.s("timezone-unknown", "tz", t)),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
     }
     match session::set_preferences(&st, a.id, language, tz).await {
         Ok(()) => see_other("/account?saved=1"),

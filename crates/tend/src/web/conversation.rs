@@ -186,7 +186,7 @@ fn event_item(
             "channel",
             d["channel"].as_str().unwrap_or(""),
         ),
-        "assigned" => tr.s("event-assigned", "to", &name_of(&d["to"])),
+        "assigned" => tr.s("event-assigned", "to", name_of(&d["to"])),
         "transferred" => tr.args(
             "event-transferred",
             &[
@@ -197,12 +197,12 @@ fn event_item(
         "status_changed" => tr.s(
             "event-status",
             "to",
-            &tr.t(&format!("status-{}", d["to"].as_str().unwrap_or("open"))),
+            tr.t(&format!("status-{}", d["to"].as_str().unwrap_or("open"))),
         ),
         "priority_changed" => tr.s(
             "event-priority",
             "to",
-            &tr.t(&format!(
+            tr.t(&format!(
                 "priority-{}",
                 d["to"].as_str().unwrap_or("normal")
             )),
@@ -210,7 +210,7 @@ fn event_item(
         "tags_changed" => tr.s(
             "event-tags",
             "tags",
-            &d["tags"]
+            d["tags"]
                 .as_array()
                 .map(|t| {
                     t.iter()
@@ -451,22 +451,22 @@ pub async fn reply(
         Ok(x) => x,
         Err(e) => return error_page(&a.tr, e),
     };
-    if q.confirm.is_none() && !body.internal {
-        if let Some(seen) = q.seen {
-            match crate::conversations::service::messages(&st, &a.viewer, id, Some(seen), 50).await
-            {
-                Ok((newer, _)) if newer.iter().any(|m| m.direction == "in") => {
-                    let draft = body.text.clone().unwrap_or_default();
-                    return again(&st, &a, id, StatusCode::CONFLICT, |p| {
-                        p.warning = true;
-                        p.draft = draft;
-                        p.reply_action = format!("{}&confirm=1", p.reply_action);
-                    })
-                    .await;
-                }
-                Ok(_) => {}
-                Err(e) => return error_page(&a.tr, e),
+    if q.confirm.is_none()
+        && !body.internal
+        && let Some(seen) = q.seen
+    {
+        match crate::conversations::service::messages(&st, &a.viewer, id, Some(seen), 50).await {
+            Ok((newer, _)) if newer.iter().any(|m| m.direction == "in") => {
+                let draft = body.text.clone().unwrap_or_default();
+                return again(&st, &a, id, StatusCode::CONFLICT, |p| {
+                    p.warning = true;
+                    p.draft = draft;
+                    p.reply_action = format!("{}&confirm=1", p.reply_action);
+                })
+                .await;
             }
+            Ok(_) => {}
+            Err(e) => return error_page(&a.tr, e),
         }
     }
     let internal = body.internal;

@@ -251,19 +251,19 @@ mod tests {
         .map(|(f, _)| *f)
         {
             for line in file.lines() {
-                if let Some((id, v)) = line.split_once(" =") {
-                    if !id.starts_with(' ') && !id.starts_with('#') {
-                        out.insert(id.to_string(), v.trim().to_string());
-                        last = Some(id.to_string());
-                        continue;
-                    }
+                if let Some((id, v)) = line.split_once(" =")
+                    && !id.starts_with(' ')
+                    && !id.starts_with('#')
+                {
+                    out.insert(id.to_string(), v.trim().to_string());
+                    last = Some(id.to_string());
+                    continue;
                 }
-                if let Some(id) = &last {
-                    if line.starts_with(' ') {
-                        if let Some(v) = out.get_mut(id) {
-                            v.push_str(line.trim());
-                        }
-                    }
+                if let Some(id) = &last
+                    && line.starts_with(' ')
+                    && let Some(v) = out.get_mut(id)
+                {
+                    v.push_str(line.trim());
                 }
             }
         }

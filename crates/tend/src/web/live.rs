@@ -249,12 +249,11 @@ where
 /// Counts for the navigation, keyed like the page's `data-count` attributes.
 pub async fn counts(st: &AppState, a: &Agent) -> Result<Value> {
     let now = st.clock.now_ms();
-    if let Ok(cache) = st.web.hub.counts.lock() {
-        if let Some((at, v)) = cache.get(&a.id) {
-            if now - at < COUNTS_TTL_MS {
-                return Ok(v.clone());
-            }
-        }
+    if let Ok(cache) = st.web.hub.counts.lock()
+        && let Some((at, v)) = cache.get(&a.id)
+        && now - at < COUNTS_TTL_MS
+    {
+        return Ok(v.clone());
     }
     let k = crate::conversations::service::counts(st, &a.viewer).await?;
     let per = {
