@@ -167,11 +167,26 @@ pub fn local_time(now_ms: i64, tz: &str) -> Option<String> {
 /// Message ids defined in a locale's files (for the completeness test).
 pub fn keys_of(code: &str) -> Vec<String> {
     let files: &[&str] = match code {
-        "en" => &[include_str!("../../locales/en/web.ftl")],
-        "ja" => &[include_str!("../../locales/ja/web.ftl")],
-        "ko" => &[include_str!("../../locales/ko/web.ftl")],
-        "lv" => &[include_str!("../../locales/lv/web.ftl")],
-        "ca" => &[include_str!("../../locales/ca/web.ftl")],
+        "en" => &[
+            include_str!("../../locales/en/web.ftl"),
+            include_str!("../../locales/en/admin.ftl"),
+        ],
+        "ja" => &[
+            include_str!("../../locales/ja/web.ftl"),
+            include_str!("../../locales/ja/admin.ftl"),
+        ],
+        "ko" => &[
+            include_str!("../../locales/ko/web.ftl"),
+            include_str!("../../locales/ko/admin.ftl"),
+        ],
+        "lv" => &[
+            include_str!("../../locales/lv/web.ftl"),
+            include_str!("../../locales/lv/admin.ftl"),
+        ],
+        "ca" => &[
+            include_str!("../../locales/ca/web.ftl"),
+            include_str!("../../locales/ca/admin.ftl"),
+        ],
         _ => &[],
     };
     files
