@@ -1,135 +1,135 @@
-# Tend agent workspace — search, customers and admin pages (English).
-# Every key here must exist in ja, ko, lv and ca.
+# Espai de treball dels agents de Tend — cerca, clients i administració (català).
+# Ha de tenir totes les claus d'en/admin.ftl.
 
-## Search
-search-title = Search
-search-title-for = Search: { $q }
-search-submit = Search
-search-syntax = How to search
-search-help = All words must match, in any language. Use "quoted phrases", -word to exclude, and filters such as status:open, assignee:me, tag:billing, from:example.com, inbox:3, after:2024-05-01 and before:2024-06-01.
+## Cerca
+search-title = Cerca
+search-title-for = Cerca: { $q }
+search-submit = Cerca
+search-syntax = Com cercar
+search-help = Han de coincidir totes les paraules, en qualsevol idioma. Podeu fer servir "frases entre cometes", -paraula per excloure-la, i filtres com status:open, assignee:me, tag:billing, from:example.com, inbox:3, after:2024-05-01 i before:2024-06-01.
 search-results = { $count ->
-    [one] One conversation found
-   *[other] { $count } conversations found
+    [one] S'ha trobat una conversa
+   *[other] S'han trobat { $count } converses
 }
-search-none = No conversation matches. Try fewer or other words.
+search-none = Cap conversa no hi coincideix. Proveu amb menys paraules o amb unes altres.
 
-## Customers
-customers-title = Customers
-customers-search = Name or email
-customers-none = No customers match.
-customers-back = All customers
-customer-saved = The profile was saved.
-customer-merged = The two records were merged. Their addresses and conversations are now here.
-customer-history = Conversations
-customer-history-none = No conversations you may see.
-customer-edit = Edit the profile
-customer-language-help = A language code such as ja, ko, lv, ca or en.
-customer-merge = Merge another record into this one
-customer-merge-help = Use this when one person has two records. The other record's addresses and conversations move here, and the other record disappears from the list. This cannot be undone.
-customer-merge-other = The other customer's number or email
-customer-merge-submit = Merge into this customer
-merge-other-invalid = Enter the other customer's number (such as 42) or one of their email addresses.
-field-phone = Phone
+## Clients
+customers-title = Clients
+customers-search = Nom o correu electrònic
+customers-none = Cap client no hi coincideix.
+customers-back = Tots els clients
+customer-saved = S'ha desat el perfil.
+customer-merged = S'han fusionat els dos registres. Les seves adreces i converses ara són aquí.
+customer-history = Converses
+customer-history-none = No hi ha cap conversa que pugueu veure.
+customer-edit = Edita el perfil
+customer-language-help = Un codi d'idioma com ara ja, ko, lv, ca o en.
+customer-merge = Fusiona un altre registre amb aquest
+customer-merge-help = Feu-ho servir quan una mateixa persona té dos registres. Les adreces i les converses de l'altre registre passen a aquest, i l'altre desapareix de la llista. No es pot desfer.
+customer-merge-other = Número o correu de l'altre client
+customer-merge-submit = Fusiona amb aquest client
+merge-other-invalid = Escriviu el número de l'altre client (com ara 42) o una de les seves adreces de correu.
+field-phone = Telèfon
 field-notes = Notes
-field-last-seen = Last seen
-col-updated = Updated
+field-last-seen = Últim contacte
+col-updated = Actualitzada
 
-## Admin: common
-admin-title = Administration
-admin-users = Users
-admin-teams = Teams
-admin-inboxes = Inboxes
-admin-tokens = API tokens
-admin-users-about = Invite people, change their roles, deactivate accounts.
-admin-teams-about = Group agents and choose which inboxes each team works.
-admin-inboxes-about = Email addresses, IMAP polling and automatic acknowledgements.
-admin-tokens-about = Tokens for integrations that use the REST API.
+## Administració: comú
+admin-title = Administració
+admin-users = Usuaris
+admin-teams = Equips
+admin-inboxes = Safates
+admin-tokens = Testimonis d'API
+admin-users-about = Convideu persones, canvieu-ne els rols, desactiveu comptes.
+admin-teams-about = Agrupeu els agents i trieu amb quines safates treballa cada equip.
+admin-inboxes-about = Adreces de correu, lectura per IMAP i acusaments de recepció automàtics.
+admin-tokens-about = Testimonis per a les integracions que fan servir l'API REST.
 admin-users-count = { $count ->
-    [one] One user
-   *[other] { $count } users
+    [one] Un usuari
+   *[other] { $count } usuaris
 }
 admin-teams-count = { $count ->
-    [one] One team
-   *[other] { $count } teams
+    [one] Un equip
+   *[other] { $count } equips
 }
 admin-inboxes-count = { $count ->
-    [one] One inbox
-   *[other] { $count } inboxes
+    [one] Una safata
+   *[other] { $count } safates
 }
 admin-tokens-count = { $count ->
-    [one] One active token
-   *[other] { $count } active tokens
+    [one] Un testimoni actiu
+   *[other] { $count } testimonis actius
 }
-admin-saved = Saved.
-admin-choose-one = Choose one from the list.
-admin-back = Back
-add = Add
-remove = Remove
-secret-label = Copy it now
-secret-once = This is shown only once. Tend keeps only a fingerprint of it and cannot show it again.
-field-role = Role
-field-state = State
-field-created = Created
-field-actions = Actions
-field-address = Email address
-field-imap-url = IMAP mailbox to poll
-field-kind = Channel
-field-label = Label
-field-owner = User
+admin-saved = S'ha desat.
+admin-choose-one = Trieu-ne un de la llista.
+admin-back = Torna
+add = Afegeix
+remove = Treu
+secret-label = Copieu-lo ara
+secret-once = Només es mostra una vegada. Tend en guarda només una empremta i no el pot tornar a mostrar.
+field-role = Rol
+field-state = Estat
+field-created = Creat
+field-actions = Accions
+field-address = Adreça de correu
+field-imap-url = Bústia IMAP que cal llegir
+field-kind = Canal
+field-label = Etiqueta
+field-owner = Usuari
 
-## Admin: users
+## Administració: usuaris
 role-agent = Agent
 role-supervisor = Supervisor
-role-admin = Administrator
-user-you = you
-user-role-of = Role of { $name }
-user-active = Active
-user-inactive = Deactivated
-user-deactivate = Deactivate
-user-deactivate-name = Deactivate { $name }
-user-reactivate = Reactivate
-user-reactivate-name = Reactivate { $name }
-user-new-link = New sign-in link
-user-new-link-name = New sign-in link for { $name }
-user-invite = Invite someone
-user-invite-help = Tend creates the account and gives you a one-time link. Send it to the person; they choose their own password with it. The link works for 7 days.
-user-invite-submit = Create the invitation
-invite-link-title = Invitation link
-invite-link-intro = Send this link to { $name }. It works once, for 7 days, and lets them choose a password.
-invite-inactive = Reactivate this user before making a new link.
+role-admin = Administrador
+user-you = vós
+user-role-of = Rol de { $name }
+user-active = Actiu
+user-inactive = Desactivat
+user-deactivate = Desactiva
+user-deactivate-name = Desactiva { $name }
+user-reactivate = Reactiva
+user-reactivate-name = Reactiva { $name }
+user-new-link = Enllaç d'accés nou
+user-new-link-name = Enllaç d'accés nou per a { $name }
+user-invite = Convideu algú
+user-invite-help = Tend crea el compte i us dona un enllaç d'un sol ús. Envieu-lo a la persona; amb ell triarà la seva contrasenya. L'enllaç funciona durant 7 dies.
+user-invite-submit = Crea la invitació
+invite-link-title = Enllaç d'invitació
+invite-link-intro = Envieu aquest enllaç a { $name }. Funciona una sola vegada, durant 7 dies, i permet triar una contrasenya.
+invite-inactive = Reactiveu aquest usuari abans de crear un enllaç nou.
 
-## Admin: teams
-teams-none = No teams yet.
-team-create = Create a team
-team-members = Members
-team-no-members = Nobody yet.
-team-add-member = Add a member
-team-remove-member = Remove { $name } from the team
-team-inboxes = Inboxes this team works
-team-no-inboxes = None yet: the team's agents see nothing.
-team-grant-inbox = Add an inbox
-team-revoke-inbox = Take { $name } away from the team
+## Administració: equips
+teams-none = Encara no hi ha cap equip.
+team-create = Crea un equip
+team-members = Membres
+team-no-members = Encara ningú.
+team-add-member = Afegeix un membre
+team-remove-member = Treu { $name } de l'equip
+team-inboxes = Safates amb què treballa aquest equip
+team-no-inboxes = Encara cap: els agents de l'equip no veuen res.
+team-grant-inbox = Afegeix una safata
+team-revoke-inbox = Treu { $name } a l'equip
 
-## Admin: inboxes
-inbox-kind-email = Email
-inbox-kind-chat = Chat
-inbox-kind-web = Web form
+## Administració: safates
+inbox-kind-email = Correu electrònic
+inbox-kind-chat = Xat
+inbox-kind-web = Formulari web
 inbox-kind-api = API
-inbox-default = Default
-inbox-create = Create an inbox
-inbox-address-help = Required for email inboxes: the address customers write to.
-inbox-imap-help-new = Optional. Tend fetches new mail from this mailbox, for example imaps://user:password@mail.example.com/INBOX.
-inbox-imap-help = Tend polls { $url }. Leave the field empty to keep it, or enter a new URL.
-inbox-imap-off = Stop polling IMAP
-inbox-ack = Send an automatic acknowledgement to each new email conversation
+inbox-default = Predeterminada
+inbox-create = Crea una safata
+inbox-address-help = Obligatòria per a les safates de correu: l'adreça on escriuen els clients.
+inbox-imap-help-new = Opcional. Tend recull el correu nou d'aquesta bústia, per exemple imaps://user:password@mail.example.com/INBOX.
+inbox-imap-help = Tend llegeix { $url }. Deixeu el camp buit per mantenir-la o escriviu-hi un URL nou.
+inbox-imap-off = Deixa de llegir per IMAP
+inbox-ack = Envia un acusament de recepció automàtic a cada conversa de correu nova
 
-## Admin: API tokens
-tokens-none = No API tokens yet.
-token-active = Active
-token-revoke = Revoke
-token-revoke-name = Revoke the token { $name }
-token-revoked-at = Revoked { $when }
-token-create = Create a token
-token-create-help = The token acts with its user's role. It is shown once, right after you create it.
-token-created-title = New API token
-token-created-intro = This token acts as { $name }. Use it as "Authorization: Bearer" followed by the token.
+## Administració: testimonis d'API
+tokens-none = Encara no hi ha cap testimoni d'API.
+token-active = Actiu
+token-revoke = Revoca
+token-revoke-name = Revoca el testimoni { $name }
+token-revoked-at = Revocat el { $when }
+token-create = Crea un testimoni
+token-create-help = El testimoni actua amb el rol del seu usuari. Només es mostra una vegada, just després de crear-lo.
+token-created-title = Testimoni d'API nou
+token-created-intro = Aquest testimoni actua com a { $name }. Feu-lo servir com a "Authorization: Bearer" seguit del testimoni.

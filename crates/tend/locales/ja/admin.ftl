@@ -1,135 +1,130 @@
-# Tend agent workspace — search, customers and admin pages (English).
-# Every key here must exist in ja, ko, lv and ca.
+# Tend エージェント画面 — 検索、顧客、管理ページ（日本語）。
+# en/admin.ftl と同じキーをすべて持つこと。
 
-## Search
-search-title = Search
-search-title-for = Search: { $q }
-search-submit = Search
-search-syntax = How to search
-search-help = All words must match, in any language. Use "quoted phrases", -word to exclude, and filters such as status:open, assignee:me, tag:billing, from:example.com, inbox:3, after:2024-05-01 and before:2024-06-01.
+## 検索
+search-title = 検索
+search-title-for = 検索：{ $q }
+search-submit = 検索
+search-syntax = 検索のしかた
+search-help = 入力した語はすべて一致する必要があります（言語は問いません）。"引用符で囲んだフレーズ"、除外する -語、status:open、assignee:me、tag:billing、from:example.com、inbox:3、after:2024-05-01、before:2024-06-01 などの絞り込みが使えます。
 search-results = { $count ->
-    [one] One conversation found
-   *[other] { $count } conversations found
+   *[other] { $count } 件の会話が見つかりました
 }
-search-none = No conversation matches. Try fewer or other words.
+search-none = 一致する会話はありません。語を減らすか、別の語でお試しください。
 
-## Customers
-customers-title = Customers
-customers-search = Name or email
-customers-none = No customers match.
-customers-back = All customers
-customer-saved = The profile was saved.
-customer-merged = The two records were merged. Their addresses and conversations are now here.
-customer-history = Conversations
-customer-history-none = No conversations you may see.
-customer-edit = Edit the profile
-customer-language-help = A language code such as ja, ko, lv, ca or en.
-customer-merge = Merge another record into this one
-customer-merge-help = Use this when one person has two records. The other record's addresses and conversations move here, and the other record disappears from the list. This cannot be undone.
-customer-merge-other = The other customer's number or email
-customer-merge-submit = Merge into this customer
-merge-other-invalid = Enter the other customer's number (such as 42) or one of their email addresses.
-field-phone = Phone
-field-notes = Notes
-field-last-seen = Last seen
-col-updated = Updated
+## 顧客
+customers-title = 顧客
+customers-search = 名前またはメールアドレス
+customers-none = 一致する顧客はいません。
+customers-back = 顧客一覧
+customer-saved = プロフィールを保存しました。
+customer-merged = 2 つのレコードを統合しました。メールアドレスと会話はすべてこちらに移りました。
+customer-history = 会話
+customer-history-none = 閲覧できる会話はありません。
+customer-edit = プロフィールを編集
+customer-language-help = ja、ko、lv、ca、en などの言語コード。
+customer-merge = 別のレコードをこの顧客に統合
+customer-merge-help = 同じ人物のレコードが 2 つあるときに使います。もう一方のメールアドレスと会話がこちらに移り、もう一方は一覧から消えます。元に戻すことはできません。
+customer-merge-other = もう一方の顧客の番号またはメールアドレス
+customer-merge-submit = この顧客に統合
+merge-other-invalid = もう一方の顧客の番号（例：42）か、そのメールアドレスのいずれかを入力してください。
+field-phone = 電話番号
+field-notes = メモ
+field-last-seen = 最終問い合わせ
+col-updated = 更新日時
 
-## Admin: common
-admin-title = Administration
-admin-users = Users
-admin-teams = Teams
-admin-inboxes = Inboxes
-admin-tokens = API tokens
-admin-users-about = Invite people, change their roles, deactivate accounts.
-admin-teams-about = Group agents and choose which inboxes each team works.
-admin-inboxes-about = Email addresses, IMAP polling and automatic acknowledgements.
-admin-tokens-about = Tokens for integrations that use the REST API.
+## 管理：共通
+admin-title = 管理
+admin-users = ユーザー
+admin-teams = チーム
+admin-inboxes = 受信箱
+admin-tokens = API トークン
+admin-users-about = メンバーの招待、役割の変更、アカウントの無効化。
+admin-teams-about = エージェントをグループにまとめ、各チームが担当する受信箱を選びます。
+admin-inboxes-about = メールアドレス、IMAP の取得、自動受付メール。
+admin-tokens-about = REST API を使う連携のためのトークン。
 admin-users-count = { $count ->
-    [one] One user
-   *[other] { $count } users
+   *[other] ユーザー { $count } 人
 }
 admin-teams-count = { $count ->
-    [one] One team
-   *[other] { $count } teams
+   *[other] { $count } チーム
 }
 admin-inboxes-count = { $count ->
-    [one] One inbox
-   *[other] { $count } inboxes
+   *[other] 受信箱 { $count } 件
 }
 admin-tokens-count = { $count ->
-    [one] One active token
-   *[other] { $count } active tokens
+   *[other] 有効なトークン { $count } 件
 }
-admin-saved = Saved.
-admin-choose-one = Choose one from the list.
-admin-back = Back
-add = Add
-remove = Remove
-secret-label = Copy it now
-secret-once = This is shown only once. Tend keeps only a fingerprint of it and cannot show it again.
-field-role = Role
-field-state = State
-field-created = Created
-field-actions = Actions
-field-address = Email address
-field-imap-url = IMAP mailbox to poll
-field-kind = Channel
-field-label = Label
-field-owner = User
+admin-saved = 保存しました。
+admin-choose-one = 一覧から選んでください。
+admin-back = 戻る
+add = 追加
+remove = 外す
+secret-label = 今すぐコピーしてください
+secret-once = これは一度だけ表示されます。Tend はその指紋（ハッシュ）だけを保存するため、再表示できません。
+field-role = 役割
+field-state = 状態
+field-created = 作成日時
+field-actions = 操作
+field-address = メールアドレス
+field-imap-url = 取得する IMAP メールボックス
+field-kind = チャネル
+field-label = ラベル
+field-owner = ユーザー
 
-## Admin: users
-role-agent = Agent
-role-supervisor = Supervisor
-role-admin = Administrator
-user-you = you
-user-role-of = Role of { $name }
-user-active = Active
-user-inactive = Deactivated
-user-deactivate = Deactivate
-user-deactivate-name = Deactivate { $name }
-user-reactivate = Reactivate
-user-reactivate-name = Reactivate { $name }
-user-new-link = New sign-in link
-user-new-link-name = New sign-in link for { $name }
-user-invite = Invite someone
-user-invite-help = Tend creates the account and gives you a one-time link. Send it to the person; they choose their own password with it. The link works for 7 days.
-user-invite-submit = Create the invitation
-invite-link-title = Invitation link
-invite-link-intro = Send this link to { $name }. It works once, for 7 days, and lets them choose a password.
-invite-inactive = Reactivate this user before making a new link.
+## 管理：ユーザー
+role-agent = エージェント
+role-supervisor = スーパーバイザー
+role-admin = 管理者
+user-you = あなた
+user-role-of = { $name } さんの役割
+user-active = 有効
+user-inactive = 無効
+user-deactivate = 無効にする
+user-deactivate-name = { $name } さんを無効にする
+user-reactivate = 再び有効にする
+user-reactivate-name = { $name } さんを再び有効にする
+user-new-link = 新しいログインリンク
+user-new-link-name = { $name } さんの新しいログインリンク
+user-invite = メンバーを招待
+user-invite-help = Tend がアカウントを作成し、一度だけ使えるリンクを発行します。そのリンクを本人に送ってください。本人がパスワードを決めます。リンクの有効期間は 7 日です。
+user-invite-submit = 招待を作成
+invite-link-title = 招待リンク
+invite-link-intro = このリンクを { $name } さんに送ってください。7 日間、一度だけ使え、パスワードを設定できます。
+invite-inactive = 新しいリンクを作る前に、このユーザーを再び有効にしてください。
 
-## Admin: teams
-teams-none = No teams yet.
-team-create = Create a team
-team-members = Members
-team-no-members = Nobody yet.
-team-add-member = Add a member
-team-remove-member = Remove { $name } from the team
-team-inboxes = Inboxes this team works
-team-no-inboxes = None yet: the team's agents see nothing.
-team-grant-inbox = Add an inbox
-team-revoke-inbox = Take { $name } away from the team
+## 管理：チーム
+teams-none = まだチームはありません。
+team-create = チームを作成
+team-members = メンバー
+team-no-members = まだ誰もいません。
+team-add-member = メンバーを追加
+team-remove-member = { $name } さんをチームから外す
+team-inboxes = このチームが担当する受信箱
+team-no-inboxes = まだありません。このチームのエージェントには何も表示されません。
+team-grant-inbox = 受信箱を追加
+team-revoke-inbox = { $name } をチームから外す
 
-## Admin: inboxes
-inbox-kind-email = Email
-inbox-kind-chat = Chat
-inbox-kind-web = Web form
+## 管理：受信箱
+inbox-kind-email = メール
+inbox-kind-chat = チャット
+inbox-kind-web = Web フォーム
 inbox-kind-api = API
-inbox-default = Default
-inbox-create = Create an inbox
-inbox-address-help = Required for email inboxes: the address customers write to.
-inbox-imap-help-new = Optional. Tend fetches new mail from this mailbox, for example imaps://user:password@mail.example.com/INBOX.
-inbox-imap-help = Tend polls { $url }. Leave the field empty to keep it, or enter a new URL.
-inbox-imap-off = Stop polling IMAP
-inbox-ack = Send an automatic acknowledgement to each new email conversation
+inbox-default = 既定
+inbox-create = 受信箱を作成
+inbox-address-help = メールの受信箱では必須です。顧客がメールを送るアドレスです。
+inbox-imap-help-new = 任意。Tend がこのメールボックスから新着メールを取得します。例：imaps://user:password@mail.example.com/INBOX
+inbox-imap-help = 現在 { $url } を取得しています。そのままにするには空欄のままにし、変更するには新しい URL を入力してください。
+inbox-imap-off = IMAP の取得をやめる
+inbox-ack = 新しいメールの会話ごとに自動受付メールを送る
 
-## Admin: API tokens
-tokens-none = No API tokens yet.
-token-active = Active
-token-revoke = Revoke
-token-revoke-name = Revoke the token { $name }
-token-revoked-at = Revoked { $when }
-token-create = Create a token
-token-create-help = The token acts with its user's role. It is shown once, right after you create it.
-token-created-title = New API token
-token-created-intro = This token acts as { $name }. Use it as "Authorization: Bearer" followed by the token.
+## 管理：API トークン
+tokens-none = まだ API トークンはありません。
+token-active = 有効
+token-revoke = 失効させる
+token-revoke-name = トークン「{ $name }」を失効させる
+token-revoked-at = { $when } に失効
+token-create = トークンを作成
+token-create-help = トークンは持ち主のユーザーの役割で動作します。作成した直後に一度だけ表示されます。
+token-created-title = 新しい API トークン
+token-created-intro = このトークンは { $name } さんとして動作します。「Authorization: Bearer」に続けてトークンを指定してください。

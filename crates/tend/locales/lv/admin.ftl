@@ -1,135 +1,140 @@
-# Tend agent workspace — search, customers and admin pages (English).
-# Every key here must exist in ja, ko, lv and ca.
+# Tend aģenta darba vieta — meklēšana, klienti un administrēšana (latviešu valodā).
+# Jābūt visām en/admin.ftl atslēgām.
 
-## Search
-search-title = Search
-search-title-for = Search: { $q }
-search-submit = Search
-search-syntax = How to search
-search-help = All words must match, in any language. Use "quoted phrases", -word to exclude, and filters such as status:open, assignee:me, tag:billing, from:example.com, inbox:3, after:2024-05-01 and before:2024-06-01.
+## Meklēšana
+search-title = Meklēšana
+search-title-for = Meklēšana: { $q }
+search-submit = Meklēt
+search-syntax = Kā meklēt
+search-help = Jāsakrīt visiem vārdiem, jebkurā valodā. Var lietot "frāzes pēdiņās", -vārdu, lai to izslēgtu, un filtrus, piemēram, status:open, assignee:me, tag:billing, from:example.com, inbox:3, after:2024-05-01 un before:2024-06-01.
 search-results = { $count ->
-    [one] One conversation found
-   *[other] { $count } conversations found
+    [zero] Atrasts { $count } sarunu
+    [one] Atrasta { $count } saruna
+   *[other] Atrastas { $count } sarunas
 }
-search-none = No conversation matches. Try fewer or other words.
+search-none = Neviena saruna neatbilst. Mēģiniet ar mazāk vai citiem vārdiem.
 
-## Customers
-customers-title = Customers
-customers-search = Name or email
-customers-none = No customers match.
-customers-back = All customers
-customer-saved = The profile was saved.
-customer-merged = The two records were merged. Their addresses and conversations are now here.
-customer-history = Conversations
-customer-history-none = No conversations you may see.
-customer-edit = Edit the profile
-customer-language-help = A language code such as ja, ko, lv, ca or en.
-customer-merge = Merge another record into this one
-customer-merge-help = Use this when one person has two records. The other record's addresses and conversations move here, and the other record disappears from the list. This cannot be undone.
-customer-merge-other = The other customer's number or email
-customer-merge-submit = Merge into this customer
-merge-other-invalid = Enter the other customer's number (such as 42) or one of their email addresses.
-field-phone = Phone
-field-notes = Notes
-field-last-seen = Last seen
-col-updated = Updated
+## Klienti
+customers-title = Klienti
+customers-search = Vārds vai e-pasts
+customers-none = Neviens klients neatbilst.
+customers-back = Visi klienti
+customer-saved = Profils saglabāts.
+customer-merged = Abi ieraksti apvienoti. To adreses un sarunas tagad ir šeit.
+customer-history = Sarunas
+customer-history-none = Nav sarunu, ko jūs drīkstat redzēt.
+customer-edit = Labot profilu
+customer-language-help = Valodas kods, piemēram, ja, ko, lv, ca vai en.
+customer-merge = Apvienot citu ierakstu ar šo
+customer-merge-help = Izmantojiet šo, ja vienam cilvēkam ir divi ieraksti. Otra ieraksta adreses un sarunas pāriet uz šejieni, un otrs ieraksts pazūd no saraksta. To nevar atsaukt.
+customer-merge-other = Otra klienta numurs vai e-pasts
+customer-merge-submit = Apvienot ar šo klientu
+merge-other-invalid = Ievadiet otra klienta numuru (piemēram, 42) vai kādu no viņa e-pasta adresēm.
+field-phone = Tālrunis
+field-notes = Piezīmes
+field-last-seen = Pēdējoreiz sazinājās
+col-updated = Atjaunināta
 
-## Admin: common
-admin-title = Administration
-admin-users = Users
-admin-teams = Teams
-admin-inboxes = Inboxes
-admin-tokens = API tokens
-admin-users-about = Invite people, change their roles, deactivate accounts.
-admin-teams-about = Group agents and choose which inboxes each team works.
-admin-inboxes-about = Email addresses, IMAP polling and automatic acknowledgements.
-admin-tokens-about = Tokens for integrations that use the REST API.
+## Administrēšana: kopīgais
+admin-title = Administrēšana
+admin-users = Lietotāji
+admin-teams = Komandas
+admin-inboxes = Iesūtnes
+admin-tokens = API marķieri
+admin-users-about = Uzaiciniet cilvēkus, mainiet viņu lomas, deaktivizējiet kontus.
+admin-teams-about = Apvienojiet aģentus komandās un izvēlieties, ar kurām iesūtnēm katra komanda strādā.
+admin-inboxes-about = E-pasta adreses, IMAP nolasīšana un automātiski apstiprinājumi.
+admin-tokens-about = Marķieri integrācijām, kas izmanto REST API.
 admin-users-count = { $count ->
-    [one] One user
-   *[other] { $count } users
+    [zero] { $count } lietotāju
+    [one] { $count } lietotājs
+   *[other] { $count } lietotāji
 }
 admin-teams-count = { $count ->
-    [one] One team
-   *[other] { $count } teams
+    [zero] { $count } komandu
+    [one] { $count } komanda
+   *[other] { $count } komandas
 }
 admin-inboxes-count = { $count ->
-    [one] One inbox
-   *[other] { $count } inboxes
+    [zero] { $count } iesūtņu
+    [one] { $count } iesūtne
+   *[other] { $count } iesūtnes
 }
 admin-tokens-count = { $count ->
-    [one] One active token
-   *[other] { $count } active tokens
+    [zero] { $count } aktīvu marķieru
+    [one] { $count } aktīvs marķieris
+   *[other] { $count } aktīvi marķieri
 }
-admin-saved = Saved.
-admin-choose-one = Choose one from the list.
-admin-back = Back
-add = Add
-remove = Remove
-secret-label = Copy it now
-secret-once = This is shown only once. Tend keeps only a fingerprint of it and cannot show it again.
-field-role = Role
-field-state = State
-field-created = Created
-field-actions = Actions
-field-address = Email address
-field-imap-url = IMAP mailbox to poll
-field-kind = Channel
-field-label = Label
-field-owner = User
+admin-saved = Saglabāts.
+admin-choose-one = Izvēlieties kādu no saraksta.
+admin-back = Atpakaļ
+add = Pievienot
+remove = Noņemt
+secret-label = Nokopējiet to tagad
+secret-once = Tas tiek parādīts tikai vienreiz. Tend glabā tikai tā nospiedumu un nevar to parādīt vēlreiz.
+field-role = Loma
+field-state = Stāvoklis
+field-created = Izveidots
+field-actions = Darbības
+field-address = E-pasta adrese
+field-imap-url = Nolasāmā IMAP pastkaste
+field-kind = Kanāls
+field-label = Nosaukums
+field-owner = Lietotājs
 
-## Admin: users
-role-agent = Agent
-role-supervisor = Supervisor
-role-admin = Administrator
-user-you = you
-user-role-of = Role of { $name }
-user-active = Active
-user-inactive = Deactivated
-user-deactivate = Deactivate
-user-deactivate-name = Deactivate { $name }
-user-reactivate = Reactivate
-user-reactivate-name = Reactivate { $name }
-user-new-link = New sign-in link
-user-new-link-name = New sign-in link for { $name }
-user-invite = Invite someone
-user-invite-help = Tend creates the account and gives you a one-time link. Send it to the person; they choose their own password with it. The link works for 7 days.
-user-invite-submit = Create the invitation
-invite-link-title = Invitation link
-invite-link-intro = Send this link to { $name }. It works once, for 7 days, and lets them choose a password.
-invite-inactive = Reactivate this user before making a new link.
+## Administrēšana: lietotāji
+role-agent = Aģents
+role-supervisor = Vadītājs
+role-admin = Administrators
+user-you = jūs
+user-role-of = { $name } loma
+user-active = Aktīvs
+user-inactive = Deaktivizēts
+user-deactivate = Deaktivizēt
+user-deactivate-name = Deaktivizēt { $name }
+user-reactivate = Aktivizēt atkal
+user-reactivate-name = Aktivizēt atkal { $name }
+user-new-link = Jauna pieteikšanās saite
+user-new-link-name = Jauna pieteikšanās saite: { $name }
+user-invite = Uzaicināt kādu
+user-invite-help = Tend izveido kontu un iedod jums vienreizēju saiti. Nosūtiet to cilvēkam — ar to viņš pats izvēlēsies paroli. Saite darbojas 7 dienas.
+user-invite-submit = Izveidot uzaicinājumu
+invite-link-title = Uzaicinājuma saite
+invite-link-intro = Nosūtiet šo saiti: { $name }. Tā darbojas vienreiz, 7 dienas, un ļauj izvēlēties paroli.
+invite-inactive = Pirms jaunas saites izveides atkal aktivizējiet šo lietotāju.
 
-## Admin: teams
-teams-none = No teams yet.
-team-create = Create a team
-team-members = Members
-team-no-members = Nobody yet.
-team-add-member = Add a member
-team-remove-member = Remove { $name } from the team
-team-inboxes = Inboxes this team works
-team-no-inboxes = None yet: the team's agents see nothing.
-team-grant-inbox = Add an inbox
-team-revoke-inbox = Take { $name } away from the team
+## Administrēšana: komandas
+teams-none = Vēl nav nevienas komandas.
+team-create = Izveidot komandu
+team-members = Dalībnieki
+team-no-members = Vēl neviena.
+team-add-member = Pievienot dalībnieku
+team-remove-member = Izņemt { $name } no komandas
+team-inboxes = Iesūtnes, ar kurām strādā šī komanda
+team-no-inboxes = Vēl nav: komandas aģenti neko neredz.
+team-grant-inbox = Pievienot iesūtni
+team-revoke-inbox = Atņemt komandai { $name }
 
-## Admin: inboxes
-inbox-kind-email = Email
-inbox-kind-chat = Chat
-inbox-kind-web = Web form
+## Administrēšana: iesūtnes
+inbox-kind-email = E-pasts
+inbox-kind-chat = Tērzēšana
+inbox-kind-web = Tīmekļa veidlapa
 inbox-kind-api = API
-inbox-default = Default
-inbox-create = Create an inbox
-inbox-address-help = Required for email inboxes: the address customers write to.
-inbox-imap-help-new = Optional. Tend fetches new mail from this mailbox, for example imaps://user:password@mail.example.com/INBOX.
-inbox-imap-help = Tend polls { $url }. Leave the field empty to keep it, or enter a new URL.
-inbox-imap-off = Stop polling IMAP
-inbox-ack = Send an automatic acknowledgement to each new email conversation
+inbox-default = Noklusējuma
+inbox-create = Izveidot iesūtni
+inbox-address-help = Obligāta e-pasta iesūtnēm: adrese, uz kuru raksta klienti.
+inbox-imap-help-new = Nav obligāts. Tend nolasa jaunas vēstules no šīs pastkastes, piemēram, imaps://user:password@mail.example.com/INBOX.
+inbox-imap-help = Tend nolasa { $url }. Atstājiet lauku tukšu, lai to paturētu, vai ievadiet jaunu URL.
+inbox-imap-off = Pārtraukt IMAP nolasīšanu
+inbox-ack = Katrai jaunai e-pasta sarunai sūtīt automātisku apstiprinājumu
 
-## Admin: API tokens
-tokens-none = No API tokens yet.
-token-active = Active
-token-revoke = Revoke
-token-revoke-name = Revoke the token { $name }
-token-revoked-at = Revoked { $when }
-token-create = Create a token
-token-create-help = The token acts with its user's role. It is shown once, right after you create it.
-token-created-title = New API token
-token-created-intro = This token acts as { $name }. Use it as "Authorization: Bearer" followed by the token.
+## Administrēšana: API marķieri
+tokens-none = Vēl nav neviena API marķiera.
+token-active = Aktīvs
+token-revoke = Atsaukt
+token-revoke-name = Atsaukt marķieri { $name }
+token-revoked-at = Atsaukts { $when }
+token-create = Izveidot marķieri
+token-create-help = Marķieris darbojas ar sava lietotāja lomu. Tas tiek parādīts vienreiz, tūlīt pēc izveides.
+token-created-title = Jauns API marķieris
+token-created-intro = Šis marķieris darbojas kā { $name }. Lietojiet to kā "Authorization: Bearer", aiz kā seko marķieris.

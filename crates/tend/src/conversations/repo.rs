@@ -717,7 +717,10 @@ pub(super) async fn set_message_html(
 
 /// Every conversation of a customer as (id, inbox id), whatever the
 /// viewer (a customer merge moves them all).
-pub(super) async fn of_customer(c: &mut AnyConnection, customer_id: i64) -> Result<Vec<(i64, i64)>> {
+pub(super) async fn of_customer(
+    c: &mut AnyConnection,
+    customer_id: i64,
+) -> Result<Vec<(i64, i64)>> {
     Ok(
         sqlx::query_as("SELECT id, inbox_id FROM conversations WHERE customer_id = $1 ORDER BY id")
             .bind(customer_id)

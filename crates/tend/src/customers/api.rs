@@ -6,9 +6,9 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::{Error, Result};
 use crate::app::AppState;
 use crate::http::{ApiJson, ApiPath, ApiQuery, Auth, Page, PageParams};
+use crate::{Error, Result};
 
 use super::model::{Customer, CustomerPatch, MergeRequest};
 use super::service;
@@ -131,7 +131,10 @@ async fn merge_customer(
         (Some(from), None) => from,
         (None, Some(e)) => service::id_by_email(&st, &auth.0, e).await?,
         (Some(_), Some(_)) => {
-            return Err(Error::invalid("customer_id", "give customer_id or email, not both"));
+            return Err(Error::invalid(
+                "customer_id",
+                "give customer_id or email, not both",
+            ));
         }
         (None, None) => return Err(Error::invalid("customer_id", "give customer_id or email")),
     };

@@ -310,11 +310,13 @@ pub(super) async fn conversation_totals(
 
 /// Moves every address of `from` to `to` (as secondary addresses).
 pub(super) async fn move_emails(c: &mut AnyConnection, from: i64, to: i64) -> Result<()> {
-    sqlx::query("UPDATE customer_emails SET customer_id = $2, is_primary = 0 WHERE customer_id = $1")
-        .bind(from)
-        .bind(to)
-        .execute(c)
-        .await?;
+    sqlx::query(
+        "UPDATE customer_emails SET customer_id = $2, is_primary = 0 WHERE customer_id = $1",
+    )
+    .bind(from)
+    .bind(to)
+    .execute(c)
+    .await?;
     Ok(())
 }
 
@@ -351,11 +353,13 @@ pub(super) async fn absorb(c: &mut AnyConnection, from: i64, to: i64, now: i64) 
 /// Marks `from` as merged into `to`; records merged into `from` earlier
 /// now point at `to` as well.
 pub(super) async fn mark_merged(c: &mut AnyConnection, from: i64, to: i64, now: i64) -> Result<()> {
-    sqlx::query("UPDATE customers SET merged_into = $2, updated_at = $3 WHERE id = $1 OR merged_into = $1")
-        .bind(from)
-        .bind(to)
-        .bind(now)
-        .execute(c)
-        .await?;
+    sqlx::query(
+        "UPDATE customers SET merged_into = $2, updated_at = $3 WHERE id = $1 OR merged_into = $1",
+    )
+    .bind(from)
+    .bind(to)
+    .bind(now)
+    .execute(c)
+    .await?;
     Ok(())
 }

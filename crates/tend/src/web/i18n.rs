@@ -202,19 +202,25 @@ pub fn keys_of(code: &str) -> Vec<String> {
         .collect()
 }
 
+/// Every variable name the catalogues use (for [`has_key`]).
+pub const MESSAGE_VARIABLES: [&str; 14] = [
+    "count", "name", "tz", "id", "hours", "minutes", "days", "channel", "to", "from", "tags", "q",
+    "url", "when",
+];
+
 /// Whether `key` has a translation of its own in `code` (no fallback).
 pub fn has_key(code: &str, key: &str) -> bool {
     let lang: LanguageIdentifier = match code.parse() {
         Ok(l) => l,
         Err(_) => return false,
     };
-    // Every variable the catalogue uses, so that formatting cannot fail.
-    let args: HashMap<&str, FluentValue<'_>> = [
-        "count", "name", "id", "tz", "to", "from", "channel", "tags", "hours", "minutes", "days",
-    ]
-    .into_iter()
-    .map(|k| (k, FluentValue::from(1)))
-    .collect();
+    // A message with variables only formats when they are given; give every
+    // variable the catalogues use, so a missing argument is not taken for a
+    // missing message.
+    let args: HashMap<&str, FluentValue> = MESSAGE_VARIABLES
+        .iter()
+        .map(|v| (*v, FluentValue::from(1)))
+        .collect();
     LOCALES
         .lookup_no_default_fallback(&lang, key, Some(&args))
         .is_some()

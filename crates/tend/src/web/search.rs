@@ -70,8 +70,7 @@ async fn hits(st: &AppState, a: &Agent, q: &str) -> Result<Vec<Hit>> {
     for h in found {
         // The index may be a moment behind the database (a conversation
         // just moved out of the agent's inboxes): skip what is not visible.
-        let Ok(conv) =
-            crate::conversations::service::get(st, &a.viewer, h.conversation_id).await
+        let Ok(conv) = crate::conversations::service::get(st, &a.viewer, h.conversation_id).await
         else {
             continue;
         };

@@ -187,9 +187,13 @@ async fn user_with_password_once(app: &TestApp, email: &str) -> i64 {
 
 /// The secret on a "shown once" page.
 fn secret_of(body: &str) -> String {
-    between(body, "id=\"secret\" class=\"secret\" readonly value=\"", "\"")
-        .expect("a secret on the page")
-        .to_string()
+    between(
+        body,
+        "id=\"secret\" class=\"secret\" readonly value=\"",
+        "\"",
+    )
+    .expect("a secret on the page")
+    .to_string()
 }
 
 fn id_of(v: &Value) -> i64 {
@@ -206,10 +210,20 @@ async fn events_of(app: &TestApp, conv: i64) -> Vec<Value> {
 
 async fn customers_are_listed_edited_and_merged(app: &TestApp) {
     let c1 = app
-        .conversation("Invoice missing", "yuki@example.jp", "先月の請求書が届いていません。", None)
+        .conversation(
+            "Invoice missing",
+            "yuki@example.jp",
+            "先月の請求書が届いていません。",
+            None,
+        )
         .await;
     let c2 = app
-        .conversation("Second address", "Yuki.Yamada@work.example", "Same person, work address.", None)
+        .conversation(
+            "Second address",
+            "Yuki.Yamada@work.example",
+            "Same person, work address.",
+            None,
+        )
         .await;
     let c3 = app
         .conversation("Unrelated", "marta@example.cat", "Bon dia.", None)
@@ -225,7 +239,10 @@ async fn customers_are_listed_edited_and_merged(app: &TestApp) {
     let p = b.get("/customers?q=yuki").await;
     assert_eq!(p.status, StatusCode::OK);
     assert!(p.body.contains("yuki@example.jp") && p.body.contains("yuki.yamada@work.example"));
-    assert!(!p.body.contains("marta@example.cat"), "search narrows the list");
+    assert!(
+        !p.body.contains("marta@example.cat"),
+        "search narrows the list"
+    );
     assert!(b.get("/customers").await.body.contains("marta@example.cat"));
 
     // The profile shows the history, linking to each conversation.
@@ -258,23 +275,35 @@ async fn customers_are_listed_edited_and_merged(app: &TestApp) {
     assert_eq!(prof["organization"]["name"], "Yamada Shoten");
     assert_eq!(prof["notes"], "Prefers email.\nVIP since 2024.");
     let p = b.get(&format!("/customers/{cu1}?saved=1")).await;
-    assert!(p.body.contains("山田 由紀") && p.body.contains("(UTC+09:00)"), "local time in the customer's zone");
+    assert!(
+        p.body.contains("山田 由紀") && p.body.contains("(UTC+09:00)"),
+        "local time in the customer's zone"
+    );
     assert!(p.body.contains("class=\"notice\""));
     let bad = b
-        .post(&format!("/customers/{cu1}"), &[("timezone", "Mars/Olympus")])
+        .post(
+            &format!("/customers/{cu1}"),
+            &[("timezone", "Mars/Olympus")],
+        )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("Mars/Olympus") && bad.body.contains("role=\"alert\""));
 
     // Merging the work address's record into the first one, by address.
     let p = b
-        .post(&format!("/customers/{cu1}/merge"), &[("other", "yuki.yamada@work.example")])
+        .post(
+            &format!("/customers/{cu1}/merge"),
+            &[("other", "yuki.yamada@work.example")],
+        )
         .await;
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
     let (_, prof) = app
         .get(&format!("/api/v1/customers/{cu1}"), &app.admin)
         .await;
-    assert_eq!(prof["emails"], json!(["yuki@example.jp", "yuki.yamada@work.example"]));
+    assert_eq!(
+        prof["emails"],
+        json!(["yuki@example.jp", "yuki.yamada@work.example"])
+    );
     assert_eq!(prof["conversation_count"], 2);
     let (_, conv2) = app
         .get(&format!("/api/v1/conversations/{}", id_of(&c2)), &app.admin)
@@ -285,12 +314,20 @@ async fn customers_are_listed_edited_and_merged(app: &TestApp) {
     assert_eq!(last["data"]["from"], cu2);
     assert_eq!(last["data"]["to"], cu1);
     assert!(
-        events_of(app, id_of(&c1)).await.iter().all(|e| e["kind"] != "customer_changed"),
+        events_of(app, id_of(&c1))
+            .await
+            .iter()
+            .all(|e| e["kind"] != "customer_changed"),
         "conversations that stay record nothing"
     );
     // The merged record is hidden from lists and leads to the survivor.
     let (_, list) = app.get("/api/v1/customers?q=yuki", &app.admin).await;
-    let ids: Vec<i64> = list["items"].as_array().unwrap().iter().map(id_of).collect();
+    let ids: Vec<i64> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(id_of)
+        .collect();
     assert_eq!(ids, vec![cu1]);
     let (_, merged) = app
         .get(&format!("/api/v1/customers/{cu2}"), &app.admin)
@@ -307,31 +344,56 @@ async fn customers_are_listed_edited_and_merged(app: &TestApp) {
 
     // The REST API: by id; twice is a conflict; itself is invalid.
     let (s, body) = app
-        .post(&format!("/api/v1/customers/{cu1}/merge"), &app.admin, json!({"customer_id": cu2}))
+        .post(
+            &format!("/api/v1/customers/{cu1}/merge"),
+            &app.admin,
+            json!({"customer_id": cu2}),
+        )
         .await;
     assert_eq!(s, StatusCode::CONFLICT, "{body}");
     assert_eq!(body["error"]["code"], "customer_merged");
     let (s, _) = app
-        .post(&format!("/api/v1/customers/{cu1}/merge"), &app.admin, json!({"customer_id": cu1}))
+        .post(
+            &format!("/api/v1/customers/{cu1}/merge"),
+            &app.admin,
+            json!({"customer_id": cu1}),
+        )
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     let (s, body) = app
-        .post(&format!("/api/v1/customers/{cu1}/merge"), &app.admin, json!({"email": "nobody@example.org"}))
+        .post(
+            &format!("/api/v1/customers/{cu1}/merge"),
+            &app.admin,
+            json!({"email": "nobody@example.org"}),
+        )
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["error"]["details"]["field"], "email");
     let (s, body) = app
-        .post(&format!("/api/v1/customers/{cu1}/merge"), &app.admin, json!({"customer_id": cu3}))
+        .post(
+            &format!("/api/v1/customers/{cu1}/merge"),
+            &app.admin,
+            json!({"customer_id": cu3}),
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{body}");
     assert_eq!(body["conversation_count"], 4);
     // A page merge with nonsense names the problem.
-    let p = b.post(&format!("/customers/{cu1}/merge"), &[("other", "not a customer")]).await;
+    let p = b
+        .post(
+            &format!("/customers/{cu1}/merge"),
+            &[("other", "not a customer")],
+        )
+        .await;
     assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
     // Without the CSRF token nothing happens.
-    let p = b.post_raw(&format!("/customers/{cu1}"), &[("name", "Forged")]).await;
+    let p = b
+        .post_raw(&format!("/customers/{cu1}"), &[("name", "Forged")])
+        .await;
     assert_eq!(p.status, StatusCode::FORBIDDEN);
-    let (_, prof) = app.get(&format!("/api/v1/customers/{cu1}"), &app.admin).await;
+    let (_, prof) = app
+        .get(&format!("/api/v1/customers/{cu1}"), &app.admin)
+        .await;
     assert_eq!(prof["name"], "山田 由紀");
 }
 
@@ -342,48 +404,90 @@ async fn agents_merge_only_what_they_fully_see_and_never_reach_admin(app: &TestA
     app.team("Japan", &[agent_id], &[seen]).await;
     let (_, agent_token) = {
         let (s, t) = app
-            .post(&format!("/api/v1/users/{agent_id}/tokens"), &app.admin, json!({"name": "t"}))
+            .post(
+                &format!("/api/v1/users/{agent_id}/tokens"),
+                &app.admin,
+                json!({"name": "t"}),
+            )
             .await;
         assert_eq!(s, StatusCode::CREATED);
         (s, t["token"].as_str().unwrap().to_string())
     };
     // X has a conversation the agent cannot see; Y and Z only visible ones.
-    let x = app.conversation("X seen", "x@example.org", "a", Some(seen)).await;
-    app.conversation("X hidden", "x@example.org", "b", Some(hidden)).await;
-    let y = app.conversation("Y", "y@example.org", "c", Some(seen)).await;
-    let z = app.conversation("Z", "z@example.org", "d", Some(seen)).await;
+    let x = app
+        .conversation("X seen", "x@example.org", "a", Some(seen))
+        .await;
+    app.conversation("X hidden", "x@example.org", "b", Some(hidden))
+        .await;
+    let y = app
+        .conversation("Y", "y@example.org", "c", Some(seen))
+        .await;
+    let z = app
+        .conversation("Z", "z@example.org", "d", Some(seen))
+        .await;
     let (cx, cy, cz) = (
         x["customer"]["id"].as_i64().unwrap(),
         y["customer"]["id"].as_i64().unwrap(),
         z["customer"]["id"].as_i64().unwrap(),
     );
     let (s, body) = app
-        .post(&format!("/api/v1/customers/{cy}/merge"), &agent_token, json!({"customer_id": cx}))
+        .post(
+            &format!("/api/v1/customers/{cy}/merge"),
+            &agent_token,
+            json!({"customer_id": cx}),
+        )
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN, "{body}");
-    let (_, xs) = app.get(&format!("/api/v1/customers/{cx}"), &app.admin).await;
+    let (_, xs) = app
+        .get(&format!("/api/v1/customers/{cx}"), &app.admin)
+        .await;
     assert_eq!(xs["conversation_count"], 2, "nothing moved");
     assert!(xs.get("merged_into").is_none());
 
     let mut b = Browser::new(app, "en");
     assert!(b.login("agent@example.com", PASSWORD).await);
-    let p = b.post(&format!("/customers/{cy}/merge"), &[("other", &cz.to_string())]).await;
+    let p = b
+        .post(
+            &format!("/customers/{cy}/merge"),
+            &[("other", &cz.to_string())],
+        )
+        .await;
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
-    let (_, ys) = app.get(&format!("/api/v1/customers/{cy}"), &app.admin).await;
+    let (_, ys) = app
+        .get(&format!("/api/v1/customers/{cy}"), &app.admin)
+        .await;
     assert_eq!(ys["conversation_count"], 2);
 
     // Admin pages answer 403 to agents, and their forms change nothing.
-    for path in ["/admin", "/admin/users", "/admin/teams", "/admin/inboxes", "/admin/tokens"] {
+    for path in [
+        "/admin",
+        "/admin/users",
+        "/admin/teams",
+        "/admin/inboxes",
+        "/admin/tokens",
+    ] {
         let p = b.get(path).await;
         assert_eq!(p.status, StatusCode::FORBIDDEN, "{path}");
     }
     let before = app.rows("users").await;
     let p = b
-        .post("/admin/users", &[("name", "Mallory"), ("email", "m@example.com"), ("role", "admin")])
+        .post(
+            "/admin/users",
+            &[
+                ("name", "Mallory"),
+                ("email", "m@example.com"),
+                ("role", "admin"),
+            ],
+        )
         .await;
     assert_eq!(p.status, StatusCode::FORBIDDEN);
     assert_eq!(app.rows("users").await, before);
-    let p = b.post("/admin/tokens", &[("user_id", &agent_id.to_string()), ("name", "x")]).await;
+    let p = b
+        .post(
+            "/admin/tokens",
+            &[("user_id", &agent_id.to_string()), ("name", "x")],
+        )
+        .await;
     assert_eq!(p.status, StatusCode::FORBIDDEN);
     assert!(!p.body.contains("tend_"));
     // The navigation offers no admin link to agents.
@@ -392,16 +496,32 @@ async fn agents_merge_only_what_they_fully_see_and_never_reach_admin(app: &TestA
 
 async fn invitations_roles_deactivation_and_tokens(app: &TestApp) {
     let mut admin = admin_browser(app, "en").await;
-    assert!(admin.get("/customers").await.body.contains("href=\"/admin\""));
+    assert!(
+        admin
+            .get("/customers")
+            .await
+            .body
+            .contains("href=\"/admin\"")
+    );
 
     // Invite: the account exists without a password; the link is shown once.
     let p = admin
-        .post("/admin/users", &[("name", "Ilze Bērziņa"), ("email", "ilze@example.lv"), ("role", "agent")])
+        .post(
+            "/admin/users",
+            &[
+                ("name", "Ilze Bērziņa"),
+                ("email", "ilze@example.lv"),
+                ("role", "agent"),
+            ],
+        )
         .await;
     assert_eq!(p.status, StatusCode::OK, "{}", p.body);
     assert_eq!(p.cache, "no-store");
     let link = secret_of(&p.body);
-    let path = link.strip_prefix(&app.base).expect("the link uses this server's address").to_string();
+    let path = link
+        .strip_prefix(&app.base)
+        .expect("the link uses this server's address")
+        .to_string();
     assert!(path.starts_with("/invite/"), "{link}");
     let (_, users) = app.get("/api/v1/users", &app.admin).await;
     let ilze = users["items"]
@@ -414,7 +534,10 @@ async fn invitations_roles_deactivation_and_tokens(app: &TestApp) {
     let ilze_id = id_of(&ilze);
     assert_eq!(ilze["role"], "agent");
     let mut invitee = Browser::new(app, "lv");
-    assert!(!invitee.login("ilze@example.lv", "").await, "no password yet");
+    assert!(
+        !invitee.login("ilze@example.lv", "").await,
+        "no password yet"
+    );
     let mut invitee = Browser::new(app, "lv");
     let p = invitee.get(&path).await;
     assert_eq!(p.status, StatusCode::OK);
@@ -428,19 +551,37 @@ async fn invitations_roles_deactivation_and_tokens(app: &TestApp) {
     let mut other = Browser::new(app, "en");
     assert_eq!(other.get(&path).await.status, StatusCode::NOT_FOUND);
     let p = other
-        .post_raw(&path, &[("password", "another password"), ("password2", "another password")])
+        .post_raw(
+            &path,
+            &[
+                ("password", "another password"),
+                ("password2", "another password"),
+            ],
+        )
         .await;
     assert_eq!(p.status, StatusCode::NOT_FOUND);
     let mut ilze_b = Browser::new(app, "lv");
-    assert!(ilze_b.login("ilze@example.lv", PASSWORD).await, "the chosen password works");
-    assert!(!Browser::new(app, "en").login("ilze@example.lv", "another password").await);
+    assert!(
+        ilze_b.login("ilze@example.lv", PASSWORD).await,
+        "the chosen password works"
+    );
+    assert!(
+        !Browser::new(app, "en")
+            .login("ilze@example.lv", "another password")
+            .await
+    );
 
     // Role change.
     let p = admin
-        .post(&format!("/admin/users/{ilze_id}/role"), &[("role", "supervisor")])
+        .post(
+            &format!("/admin/users/{ilze_id}/role"),
+            &[("role", "supervisor")],
+        )
         .await;
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
-    let (_, u) = app.get(&format!("/api/v1/users/{ilze_id}"), &app.admin).await;
+    let (_, u) = app
+        .get(&format!("/api/v1/users/{ilze_id}"), &app.admin)
+        .await;
     assert_eq!(u["role"], "supervisor");
     let p = admin
         .post(&format!("/admin/users/{ilze_id}/role"), &[("role", "root")])
@@ -449,7 +590,10 @@ async fn invitations_roles_deactivation_and_tokens(app: &TestApp) {
 
     // A token, shown once.
     let p = admin
-        .post("/admin/tokens", &[("user_id", &ilze_id.to_string()), ("name", "CRM sync")])
+        .post(
+            "/admin/tokens",
+            &[("user_id", &ilze_id.to_string()), ("name", "CRM sync")],
+        )
         .await;
     assert_eq!(p.status, StatusCode::OK, "{}", p.body);
     assert_eq!(p.cache, "no-store");
@@ -460,35 +604,52 @@ async fn invitations_roles_deactivation_and_tokens(app: &TestApp) {
     assert_eq!(me["id"], ilze_id);
     let listing = admin.get("/admin/tokens").await;
     assert!(listing.body.contains("CRM sync") && listing.body.contains("Ilze Bērziņa"));
-    assert!(!listing.body.contains(&token), "the list never shows a secret");
+    assert!(
+        !listing.body.contains(&token),
+        "the list never shows a secret"
+    );
 
     // Deactivation ends the sessions and stops the tokens.
     let sessions = |app: &TestApp| {
         let pool = app.st.db.pool().clone();
         async move {
-            let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM web_sessions WHERE user_id = $1")
-                .bind(ilze_id)
-                .fetch_one(&pool)
-                .await
-                .unwrap();
+            let (n,): (i64,) =
+                sqlx::query_as("SELECT COUNT(*) FROM web_sessions WHERE user_id = $1")
+                    .bind(ilze_id)
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap();
             n
         }
     };
     assert_eq!(sessions(app).await, 2, "two browsers signed in");
     let p = admin
-        .post(&format!("/admin/users/{ilze_id}/active"), &[("active", "0")])
+        .post(
+            &format!("/admin/users/{ilze_id}/active"),
+            &[("active", "0")],
+        )
         .await;
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
     assert_eq!(sessions(app).await, 0);
     let p = ilze_b.get("/").await;
     assert_eq!(p.status, StatusCode::SEE_OTHER);
     assert!(p.location.starts_with("/login"), "{}", p.location);
-    assert_eq!(app.get("/api/v1/me", &token).await.0, StatusCode::UNAUTHORIZED);
-    assert!(!Browser::new(app, "en").login("ilze@example.lv", PASSWORD).await);
+    assert_eq!(
+        app.get("/api/v1/me", &token).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert!(
+        !Browser::new(app, "en")
+            .login("ilze@example.lv", PASSWORD)
+            .await
+    );
     assert!(admin.get("/admin/users").await.body.contains("Deactivated"));
     // Reactivation restores the account (tokens were not revoked).
     let p = admin
-        .post(&format!("/admin/users/{ilze_id}/active"), &[("active", "1")])
+        .post(
+            &format!("/admin/users/{ilze_id}/active"),
+            &[("active", "1")],
+        )
         .await;
     assert_eq!(p.status, StatusCode::SEE_OTHER);
     assert_eq!(app.get("/api/v1/me", &token).await.0, StatusCode::OK);
@@ -498,13 +659,20 @@ async fn invitations_roles_deactivation_and_tokens(app: &TestApp) {
         .fetch_one(app.st.db.pool())
         .await
         .unwrap();
-    let p = admin.post(&format!("/admin/tokens/{token_id}/revoke"), &[]).await;
+    let p = admin
+        .post(&format!("/admin/tokens/{token_id}/revoke"), &[])
+        .await;
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
-    assert_eq!(app.get("/api/v1/me", &token).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.get("/api/v1/me", &token).await.0,
+        StatusCode::UNAUTHORIZED
+    );
     assert!(admin.get("/admin/tokens").await.body.contains("Revoked"));
 
     // A fresh link for a user who lost theirs; it sets a new password.
-    let p = admin.post(&format!("/admin/users/{ilze_id}/invite"), &[]).await;
+    let p = admin
+        .post(&format!("/admin/users/{ilze_id}/invite"), &[])
+        .await;
     assert_eq!(p.status, StatusCode::OK);
     let link = secret_of(&p.body);
     assert!(link.contains("/invite/"));
@@ -512,21 +680,30 @@ async fn invitations_roles_deactivation_and_tokens(app: &TestApp) {
 
     // Nobody locks the desk out: no self-deactivation, the last admin stays.
     let me = user_with_password_once(app, "boss-en@example.com").await;
-    let p = admin.post(&format!("/admin/users/{me}/active"), &[("active", "0")]).await;
+    let p = admin
+        .post(&format!("/admin/users/{me}/active"), &[("active", "0")])
+        .await;
     assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
     let (_, users) = app.get("/api/v1/users", &app.admin).await;
     for u in users["items"].as_array().unwrap() {
         if u["role"] == "admin" && id_of(u) != me {
             let p = admin
-                .post(&format!("/admin/users/{}/role", id_of(u)), &[("role", "agent")])
+                .post(
+                    &format!("/admin/users/{}/role", id_of(u)),
+                    &[("role", "agent")],
+                )
                 .await;
             assert_eq!(p.status, StatusCode::SEE_OTHER);
         }
     }
-    let p = admin.post(&format!("/admin/users/{me}/role"), &[("role", "agent")]).await;
+    let p = admin
+        .post(&format!("/admin/users/{me}/role"), &[("role", "agent")])
+        .await;
     assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.body);
     assert!(p.body.contains("last active admin"));
-    let (_, u) = app.get(&format!("/api/v1/users/{me}"), &token_of_admin(app).await).await;
+    let (_, u) = app
+        .get(&format!("/api/v1/users/{me}"), &token_of_admin(app).await)
+        .await;
     assert_eq!(u["role"], "admin");
 }
 
@@ -569,13 +746,20 @@ async fn teams_and_inboxes_are_managed(app: &TestApp) {
     assert_eq!(inbox["name"], "Support JP");
     let page = admin.get("/admin/inboxes").await;
     assert!(page.body.contains("Support JP"));
-    assert!(!page.body.contains("s3cret-pw"), "the IMAP password is never shown");
+    assert!(
+        !page.body.contains("s3cret-pw"),
+        "the IMAP password is never shown"
+    );
 
     // Edit: an empty IMAP field keeps the URL; unticking turns acks off.
     let p = admin
         .post(
             &format!("/admin/inboxes/{iid}"),
-            &[("name", "Support Japan"), ("address", "japan@desk.example"), ("imap_url", "")],
+            &[
+                ("name", "Support Japan"),
+                ("address", "japan@desk.example"),
+                ("imap_url", ""),
+            ],
         )
         .await;
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
@@ -583,60 +767,106 @@ async fn teams_and_inboxes_are_managed(app: &TestApp) {
     assert_eq!(i["name"], "Support Japan");
     assert_eq!(i["address"], "japan@desk.example");
     assert_eq!(i["ack_enabled"], false);
-    assert!(i["imap_url"].as_str().unwrap().starts_with("imap://support:"));
+    assert!(
+        i["imap_url"]
+            .as_str()
+            .unwrap()
+            .starts_with("imap://support:")
+    );
     let p = admin
-        .post(&format!("/admin/inboxes/{iid}"), &[("name", "Support Japan"), ("imap_off", "1")])
+        .post(
+            &format!("/admin/inboxes/{iid}"),
+            &[("name", "Support Japan"), ("imap_off", "1")],
+        )
         .await;
     assert_eq!(p.status, StatusCode::SEE_OTHER);
     let (_, i) = app.get(&format!("/api/v1/inboxes/{iid}"), &app.admin).await;
     assert!(i["imap_url"].is_null());
     // Another inbox may not take the address; the page says why.
     let p = admin
-        .post("/admin/inboxes", &[("kind", "email"), ("address", "japan@desk.example")])
+        .post(
+            "/admin/inboxes",
+            &[("kind", "email"), ("address", "japan@desk.example")],
+        )
         .await;
     assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(p.body.contains("already uses this address"));
     let p = admin.post("/admin/inboxes", &[("kind", "email")]).await;
-    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "an email inbox needs an address");
+    assert_eq!(
+        p.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "an email inbox needs an address"
+    );
 
     // Teams: create, members, inboxes.
     let agent = user_with_password(app, "sora@example.com", "Sora", Role::Agent).await;
     let p = admin.post("/admin/teams", &[("name", "Tokyo")]).await;
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
     let (_, teams) = app.get("/api/v1/teams", &app.admin).await;
-    let tid = id_of(teams["items"].as_array().unwrap().iter().find(|t| t["name"] == "Tokyo").unwrap());
+    let tid = id_of(
+        teams["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == "Tokyo")
+            .unwrap(),
+    );
     let p = admin.post("/admin/teams", &[("name", "Tokyo")]).await;
-    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "names are unique");
+    assert_eq!(
+        p.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "names are unique"
+    );
     let p = admin
-        .post(&format!("/admin/teams/{tid}/members"), &[("user_id", &agent.to_string())])
+        .post(
+            &format!("/admin/teams/{tid}/members"),
+            &[("user_id", &agent.to_string())],
+        )
         .await;
     assert_eq!(p.status, StatusCode::SEE_OTHER);
     let p = admin
-        .post(&format!("/admin/teams/{tid}/inboxes"), &[("inbox_id", &iid.to_string())])
+        .post(
+            &format!("/admin/teams/{tid}/inboxes"),
+            &[("inbox_id", &iid.to_string())],
+        )
         .await;
     assert_eq!(p.status, StatusCode::SEE_OTHER);
     let (_, t) = app.get(&format!("/api/v1/teams/{tid}"), &app.admin).await;
     assert_eq!(t["member_ids"], json!([agent]));
     assert_eq!(t["inbox_ids"], json!([iid]));
     // The agent now sees the inbox's conversations.
-    let conv = app.conversation("Team test", "kei@example.jp", "x", Some(iid)).await;
+    let conv = app
+        .conversation("Team test", "kei@example.jp", "x", Some(iid))
+        .await;
     let mut sora = Browser::new(app, "ja");
     assert!(sora.login("sora@example.com", PASSWORD).await);
-    assert_eq!(sora.get(&format!("/c/{}", id_of(&conv))).await.status, StatusCode::OK);
+    assert_eq!(
+        sora.get(&format!("/c/{}", id_of(&conv))).await.status,
+        StatusCode::OK
+    );
     let page = admin.get("/admin/teams").await;
     assert!(page.body.contains("Sora") && page.body.contains("Support Japan"));
     let p = admin
-        .post(&format!("/admin/teams/{tid}/members/remove"), &[("user_id", &agent.to_string())])
+        .post(
+            &format!("/admin/teams/{tid}/members/remove"),
+            &[("user_id", &agent.to_string())],
+        )
         .await;
     assert_eq!(p.status, StatusCode::SEE_OTHER);
     let p = admin
-        .post(&format!("/admin/teams/{tid}/inboxes/revoke"), &[("inbox_id", &iid.to_string())])
+        .post(
+            &format!("/admin/teams/{tid}/inboxes/revoke"),
+            &[("inbox_id", &iid.to_string())],
+        )
         .await;
     assert_eq!(p.status, StatusCode::SEE_OTHER);
     let (_, t) = app.get(&format!("/api/v1/teams/{tid}"), &app.admin).await;
     assert_eq!(t["member_ids"], json!([]));
     assert_eq!(t["inbox_ids"], json!([]));
-    assert_eq!(sora.get(&format!("/c/{}", id_of(&conv))).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        sora.get(&format!("/c/{}", id_of(&conv))).await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 async fn search_page_ranks_and_escapes_snippets(app: &TestApp) {
@@ -650,7 +880,12 @@ async fn search_page_ranks_and_escapes_snippets(app: &TestApp) {
         )
         .await;
     let other = app
-        .conversation("Kvalitāte", "anna@example.lv", "kvalitāte kvalitāte kvalitāte", Some(hidden))
+        .conversation(
+            "Kvalitāte",
+            "anna@example.lv",
+            "kvalitāte kvalitāte kvalitāte",
+            Some(hidden),
+        )
         .await;
     indexed(&app.st).await;
     let mut b = admin_browser(app, "en").await;
@@ -659,14 +894,27 @@ async fn search_page_ranks_and_escapes_snippets(app: &TestApp) {
     assert!(p.body.contains(&format!("href=\"/c/{}\"", id_of(&hostile))));
     assert!(p.body.contains(&format!("href=\"/c/{}\"", id_of(&other))));
     assert!(p.body.contains("<mark>kvalitāte</mark>"), "{}", p.body);
-    assert!(p.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{}", p.body);
-    assert!(!p.body.contains("<script>alert"), "no script from a snippet");
+    assert!(
+        p.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{}",
+        p.body
+    );
+    assert!(
+        !p.body.contains("<script>alert"),
+        "no script from a snippet"
+    );
     assert!(!p.body.contains("<b>bold"), "no markup from a snippet");
     assert!(!p.body.contains("<img src=x"), "subjects are escaped");
     assert!(p.body.contains("2 conversations found"));
     // Rank: the conversation that says it three times comes first.
-    let first = p.body.find(&format!("href=\"/c/{}\"", id_of(&other))).unwrap();
-    let second = p.body.find(&format!("href=\"/c/{}\"", id_of(&hostile))).unwrap();
+    let first = p
+        .body
+        .find(&format!("href=\"/c/{}\"", id_of(&other)))
+        .unwrap();
+    let second = p
+        .body
+        .find(&format!("href=\"/c/{}\"", id_of(&hostile)))
+        .unwrap();
     assert!(first < second, "best match first");
     // An agent only finds what their teams may see.
     let agent = user_with_password(app, "ag@example.com", "Ag", Role::Agent).await;
@@ -736,7 +984,11 @@ async fn pages_resolve_every_message_in_five_locales(app: &TestApp) {
     let cid = conv["customer"]["id"].as_i64().unwrap();
     let agent = user_with_password(app, "who@example.com", "Who", Role::Agent).await;
     let (s, _) = app
-        .post(&format!("/api/v1/users/{agent}/tokens"), &app.admin, json!({"name": "Zapier"}))
+        .post(
+            &format!("/api/v1/users/{agent}/tokens"),
+            &app.admin,
+            json!({"name": "Zapier"}),
+        )
         .await;
     assert_eq!(s, StatusCode::CREATED);
     let team = app.team("Everyone", &[agent], &[]).await;
@@ -744,10 +996,16 @@ async fn pages_resolve_every_message_in_five_locales(app: &TestApp) {
     let english = visible_text(&Browser::new(app, "en").get("/login").await.body);
     for code in ["en", "ja", "ko", "lv", "ca"] {
         // Before sign-in: the browser's language.
-        let p = Browser::new(app, &format!("{code}-XX,{code};q=0.9,en;q=0.1")).get("/login").await;
+        let p = Browser::new(app, &format!("{code}-XX,{code};q=0.9,en;q=0.1"))
+            .get("/login")
+            .await;
         assert!(p.body.contains(&format!("<html lang=\"{code}\"")), "{code}");
         if code != "en" {
-            assert_ne!(visible_text(&p.body), english, "{code}: the sign-in page is translated");
+            assert_ne!(
+                visible_text(&p.body),
+                english,
+                "{code}: the sign-in page is translated"
+            );
         }
         let mut b = admin_browser(app, code).await;
         let pages = [
@@ -765,31 +1023,54 @@ async fn pages_resolve_every_message_in_five_locales(app: &TestApp) {
         for path in &pages {
             let p = b.get(path).await;
             assert_eq!(p.status, StatusCode::OK, "{code} {path}");
-            assert!(p.body.contains(&format!("<html lang=\"{code}\"")), "{code} {path}");
+            assert!(
+                p.body.contains(&format!("<html lang=\"{code}\"")),
+                "{code} {path}"
+            );
             assert!(!p.body.contains("Unknown localization"), "{code} {path}");
             let raw = raw_keys(&p.body);
             assert!(raw.is_empty(), "{code} {path}: unresolved {raw:?}");
         }
         // The pages after a post (a secret, an input error) too.
-        let p = b.post("/admin/users", &[("name", "X"), ("email", "not-an-address"), ("role", "agent")]).await;
+        let p = b
+            .post(
+                "/admin/users",
+                &[
+                    ("name", "X"),
+                    ("email", "not-an-address"),
+                    ("role", "agent"),
+                ],
+            )
+            .await;
         assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(raw_keys(&p.body).is_empty(), "{code}");
         let p = b
-            .post("/admin/tokens", &[("user_id", &agent.to_string()), ("name", "one-off")])
+            .post(
+                "/admin/tokens",
+                &[("user_id", &agent.to_string()), ("name", "one-off")],
+            )
             .await;
         assert_eq!(p.status, StatusCode::OK);
         assert!(raw_keys(&p.body).is_empty(), "{code}");
     }
     // The agent's own choice wins over the browser's language.
     let mut b = admin_browser(app, "lv").await;
-    let p = b.post("/account/preferences", &[("language", "ko"), ("timezone", "Asia/Seoul")]).await;
+    let p = b
+        .post(
+            "/account/preferences",
+            &[("language", "ko"), ("timezone", "Asia/Seoul")],
+        )
+        .await;
     assert_eq!(p.status, StatusCode::SEE_OTHER);
     let p = b.get("/admin/users").await;
     assert!(p.body.contains("<html lang=\"ko\""));
     assert!(raw_keys(&p.body).is_empty());
     // Latvian plural forms on a real page: 0 → zero, 1 → one, 2 → other.
     let lv = tend::web::i18n::Tr::new("lv");
-    let forms: Vec<String> = [0, 1, 2].iter().map(|n| lv.n("admin-users-count", *n)).collect();
+    let forms: Vec<String> = [0, 1, 2]
+        .iter()
+        .map(|n| lv.n("admin-users-count", *n))
+        .collect();
     assert_ne!(forms[0], forms[1]);
     assert_ne!(forms[1], forms[2]);
     assert_ne!(forms[0], forms[2]);

@@ -10,12 +10,12 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::{Failure, Saved, admin_only, failure, status_for};
+use crate::Result;
 use crate::app::AppState;
 use crate::inboxes::model::InboxKind;
 use crate::inboxes::service::{self as inboxes, InboxChanges, NewInbox};
 use crate::web::pages::{Chrome, error_page, render_status, see_other};
 use crate::web::session::Agent;
-use crate::Result;
 
 /// An inbox as the page shows it.
 pub struct InboxView {
@@ -39,7 +39,12 @@ struct InboxesPage {
     error: Option<String>,
 }
 
-const KINDS: [InboxKind; 4] = [InboxKind::Email, InboxKind::Chat, InboxKind::Web, InboxKind::Api];
+const KINDS: [InboxKind; 4] = [
+    InboxKind::Email,
+    InboxKind::Chat,
+    InboxKind::Web,
+    InboxKind::Api,
+];
 
 async fn page(st: &AppState, a: &Agent, notice: Option<String>, error: Option<String>) -> Response {
     let list = match inboxes::list_inboxes(st, &a.viewer).await {
