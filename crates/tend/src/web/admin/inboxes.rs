@@ -88,7 +88,7 @@ async fn done<T>(st: &AppState, a: &Agent, r: Result<T>) -> Response {
 
 /// `GET /admin/inboxes`
 pub async fn list(State(st): State<AppState>, a: Agent, Query(s): Query<Saved>) -> Response {
-    if let Err(r) = admin_only(&a) {
+    if let Some(r) = admin_only(&a) {
         return r;
     }
     page(&st, &a, s.notice(&a), None).await
@@ -110,7 +110,7 @@ pub struct CreateForm {
 
 /// `POST /admin/inboxes`
 pub async fn create(State(st): State<AppState>, a: Agent, Form(f): Form<CreateForm>) -> Response {
-    if let Err(r) = admin_only(&a) {
+    if let Some(r) = admin_only(&a) {
         return r;
     }
     let r = match InboxKind::parse(&f.kind) {
@@ -150,7 +150,7 @@ pub async fn update(
     Path(id): Path<i64>,
     Form(f): Form<EditForm>,
 ) -> Response {
-    if let Err(r) = admin_only(&a) {
+    if let Some(r) = admin_only(&a) {
         return r;
     }
     let imap_url = if f.imap_off.is_some() {

@@ -19,9 +19,9 @@ use super::pages::{Chrome, error_page, render};
 use super::session::Agent;
 use crate::Error;
 
-/// Answers the 403 page unless the agent is an admin.
-pub(crate) fn admin_only(a: &Agent) -> Result<(), Response> {
-    a.viewer.require_admin().map_err(|e| error_page(&a.tr, e))
+/// The 403 page, unless the agent is an admin.
+pub(crate) fn admin_only(a: &Agent) -> Option<Response> {
+    a.viewer.require_admin().err().map(|e| error_page(&a.tr, e))
 }
 
 /// `?saved=1` after a successful post.
@@ -77,7 +77,7 @@ pub async fn overview(
     axum::extract::State(st): axum::extract::State<crate::app::AppState>,
     a: Agent,
 ) -> Response {
-    if let Err(r) = admin_only(&a) {
+    if let Some(r) = admin_only(&a) {
         return r;
     }
     let counts = async {

@@ -110,7 +110,7 @@ async fn done<T>(st: &AppState, a: &Agent, r: Result<T>) -> Response {
 
 /// `GET /admin/teams`
 pub async fn list(State(st): State<AppState>, a: Agent, Query(s): Query<Saved>) -> Response {
-    if let Err(r) = admin_only(&a) {
+    if let Some(r) = admin_only(&a) {
         return r;
     }
     page(&st, &a, s.notice(&a), None).await
@@ -124,7 +124,7 @@ pub struct NameForm {
 
 /// `POST /admin/teams`
 pub async fn create(State(st): State<AppState>, a: Agent, Form(f): Form<NameForm>) -> Response {
-    if let Err(r) = admin_only(&a) {
+    if let Some(r) = admin_only(&a) {
         return r;
     }
     let r = agents::create_team(&st, &a.viewer, &f.name).await;
@@ -156,7 +156,7 @@ pub async fn add_member(
     Path(id): Path<i64>,
     Form(f): Form<MemberForm>,
 ) -> Response {
-    if let Err(r) = admin_only(&a) {
+    if let Some(r) = admin_only(&a) {
         return r;
     }
     let r = match id_of(&a, "user_id", &f.user_id) {
@@ -173,7 +173,7 @@ pub async fn remove_member(
     Path(id): Path<i64>,
     Form(f): Form<MemberForm>,
 ) -> Response {
-    if let Err(r) = admin_only(&a) {
+    if let Some(r) = admin_only(&a) {
         return r;
     }
     let r = match id_of(&a, "user_id", &f.user_id) {
@@ -190,7 +190,7 @@ pub async fn grant_inbox(
     Path(id): Path<i64>,
     Form(f): Form<InboxForm>,
 ) -> Response {
-    if let Err(r) = admin_only(&a) {
+    if let Some(r) = admin_only(&a) {
         return r;
     }
     let r = match id_of(&a, "inbox_id", &f.inbox_id) {
@@ -207,7 +207,7 @@ pub async fn revoke_inbox(
     Path(id): Path<i64>,
     Form(f): Form<InboxForm>,
 ) -> Response {
-    if let Err(r) = admin_only(&a) {
+    if let Some(r) = admin_only(&a) {
         return r;
     }
     let r = match id_of(&a, "inbox_id", &f.inbox_id) {

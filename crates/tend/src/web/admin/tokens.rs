@@ -90,7 +90,7 @@ async fn failed(st: &AppState, a: &Agent, e: Error) -> Response {
 
 /// `GET /admin/tokens`
 pub async fn list(State(st): State<AppState>, a: Agent, Query(s): Query<Saved>) -> Response {
-    if let Err(r) = admin_only(&a) {
+    if let Some(r) = admin_only(&a) {
         return r;
     }
     page(&st, &a, s.notice(&a), None).await
@@ -105,7 +105,7 @@ pub struct CreateForm {
 
 /// `POST /admin/tokens`: the secret is on the answer page and nowhere else.
 pub async fn create(State(st): State<AppState>, a: Agent, Form(f): Form<CreateForm>) -> Response {
-    if let Err(r) = admin_only(&a) {
+    if let Some(r) = admin_only(&a) {
         return r;
     }
     let made: Result<_> = async {
@@ -135,7 +135,7 @@ pub async fn create(State(st): State<AppState>, a: Agent, Form(f): Form<CreateFo
 
 /// `POST /admin/tokens/{id}/revoke`
 pub async fn revoke(State(st): State<AppState>, a: Agent, Path(id): Path<i64>) -> Response {
-    if let Err(r) = admin_only(&a) {
+    if let Some(r) = admin_only(&a) {
         return r;
     }
     match agents::revoke_token(&st, &a.viewer, id).await {

@@ -96,7 +96,7 @@ async fn failed(st: &AppState, a: &Agent, e: crate::Error, form: Option<&InviteF
 
 /// `GET /admin/users`
 pub async fn list(State(st): State<AppState>, a: Agent, Query(s): Query<Saved>) -> Response {
-    if let Err(r) = admin_only(&a) {
+    if let Some(r) = admin_only(&a) {
         return r;
     }
     page(&st, &a, s.notice(&a), None, None).await
@@ -133,7 +133,7 @@ pub async fn invite(
     a: Agent,
     Form(f): Form<InviteForm>,
 ) -> Response {
-    if let Err(r) = admin_only(&a) {
+    if let Some(r) = admin_only(&a) {
         return r;
     }
     let role = match Role::parse(&f.role) {
@@ -164,7 +164,7 @@ pub async fn reinvite(
     a: Agent,
     Path(id): Path<i64>,
 ) -> Response {
-    if let Err(r) = admin_only(&a) {
+    if let Some(r) = admin_only(&a) {
         return r;
     }
     let user = match agents::get_user(&st, id).await {
@@ -199,7 +199,7 @@ pub async fn set_role(
     Path(id): Path<i64>,
     Form(f): Form<RoleForm>,
 ) -> Response {
-    if let Err(r) = admin_only(&a) {
+    if let Some(r) = admin_only(&a) {
         return r;
     }
     let done = match Role::parse(&f.role) {
@@ -227,7 +227,7 @@ pub async fn set_active(
     Path(id): Path<i64>,
     Form(f): Form<ActiveForm>,
 ) -> Response {
-    if let Err(r) = admin_only(&a) {
+    if let Some(r) = admin_only(&a) {
         return r;
     }
     let active = f.active == "1";
