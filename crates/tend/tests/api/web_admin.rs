@@ -1028,6 +1028,7 @@ async fn pages_resolve_every_message_in_five_locales(app: &TestApp) {
                 "{code} {path}"
             );
             assert!(!p.body.contains("Unknown localization"), "{code} {path}");
+            assert!(!p.body.contains('⟦'), "{code} {path}: a message is missing");
             let raw = raw_keys(&p.body);
             assert!(raw.is_empty(), "{code} {path}: unresolved {raw:?}");
         }
@@ -1043,7 +1044,10 @@ async fn pages_resolve_every_message_in_five_locales(app: &TestApp) {
             )
             .await;
         assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(raw_keys(&p.body).is_empty(), "{code}");
+        assert!(
+            raw_keys(&p.body).is_empty() && !p.body.contains('⟦'),
+            "{code}"
+        );
         let p = b
             .post(
                 "/admin/tokens",
