@@ -363,3 +363,16 @@ pub(super) async fn mark_merged(c: &mut AnyConnection, from: i64, to: i64, now: 
     .await?;
     Ok(())
 }
+
+/// Locks both customer rows (PostgreSQL row locks, taken in one statement
+/// and so in one order; a no-op on SQLite's single writer), so that two
+/// merges of the same records wait for each other instead of deadlocking,
+/// and the checks that follow see the other's result.
+pub(super) async fn lock_pair(c: &mut AnyConnection, a: i64, b: i64) -> Result<()> {
+    sqlx::query("UPDATE customers SET merged_into = merged_into WHERE id IN ($1, $2)")
+        .bind(a)
+        .bind(b)
+        .execute(c)
+        .await?;
+    Ok(())
+}

@@ -197,6 +197,7 @@ pub async fn merge(st: &AppState, viewer: &Viewer, into_id: i64, from_id: i64) -
         .db
         .write(move |c| {
             Box::pin(async move {
+                repo::lock_pair(c, into_id, from_id).await?;
                 for (id, field) in [(into_id, None), (from_id, Some("customer_id"))] {
                     let Some(cu) = repo::list(c, &viewer2, None, None, Some(id), None, 1)
                         .await?

@@ -21,6 +21,7 @@ on_both_backends!(
     teams_and_inboxes_are_managed,
     search_page_ranks_and_escapes_snippets,
     pages_resolve_every_message_in_five_locales,
+    opposite_merges_at_once_leave_one_record,
 );
 
 const PASSWORD: &str = "correct horse battery";
@@ -1078,4 +1079,52 @@ async fn pages_resolve_every_message_in_five_locales(app: &TestApp) {
     assert_ne!(forms[0], forms[1]);
     assert_ne!(forms[1], forms[2]);
     assert_ne!(forms[0], forms[2]);
+}
+
+async fn opposite_merges_at_once_leave_one_record(app: &TestApp) {
+    for round in 0..5 {
+        let a = app
+            .conversation("A", &format!("a{round}@example.org"), "a", None)
+            .await;
+        let b = app
+            .conversation("B", &format!("b{round}@example.org"), "b", None)
+            .await;
+        let (ca, cb) = (
+            a["customer"]["id"].as_i64().unwrap(),
+            b["customer"]["id"].as_i64().unwrap(),
+        );
+        let (pa, pb) = (
+            format!("/api/v1/customers/{ca}/merge"),
+            format!("/api/v1/customers/{cb}/merge"),
+        );
+        let (r1, r2) = tokio::join!(
+            app.post(&pa, &app.admin, json!({"customer_id": cb})),
+            app.post(&pb, &app.admin, json!({"customer_id": ca})),
+        );
+        let mut statuses = [r1.0, r2.0];
+        statuses.sort();
+        assert_eq!(
+            statuses,
+            [StatusCode::OK, StatusCode::CONFLICT],
+            "{} / {}",
+            r1.1,
+            r2.1
+        );
+        let (survivor, merged) = if r1.0 == StatusCode::OK {
+            (ca, cb)
+        } else {
+            (cb, ca)
+        };
+        let (_, s) = app
+            .get(&format!("/api/v1/customers/{survivor}"), &app.admin)
+            .await;
+        assert!(s.get("merged_into").is_none());
+        assert_eq!(s["conversation_count"], 2);
+        assert_eq!(s["emails"].as_array().unwrap().len(), 2);
+        let (_, m) = app
+            .get(&format!("/api/v1/customers/{merged}"), &app.admin)
+            .await;
+        assert_eq!(m["merged_into"], survivor);
+        assert_eq!(m["conversation_count"], 0);
+    }
 }
