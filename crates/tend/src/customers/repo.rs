@@ -43,24 +43,25 @@ pub(super) async fn insert(
     Ok(id)
 }
 
-/// Records contact: last seen, and the name if we did not know it.
+/// Records contact: last seen, and the name if we did not know it. Returns
+/// the record this one was merged into, if it was.
 pub(super) async fn touch(
     c: &mut AnyConnection,
     id: i64,
     name: Option<&str>,
     now: i64,
-) -> Result<()> {
-    sqlx::query(
+) -> Result<Option<i64>> {
+    let merged: Option<Option<i64>> = sqlx::query_scalar(
         "UPDATE customers SET last_seen_at = $1, name = COALESCE(name, $2), \
-         name_fold = COALESCE(name_fold, $4), updated_at = $1 WHERE id = $3",
+         name_fold = COALESCE(name_fold, $4), updated_at = $1 WHERE id = $3 RETURNING merged_into",
     )
     .bind(now)
     .bind(name)
     .bind(id)
     .bind(name.map(str::to_lowercase))
-    .execute(c)
+    .fetch_optional(c)
     .await?;
-    Ok(())
+    Ok(merged.flatten())
 }
 
 pub(super) async fn set_language_if_unset(

@@ -23,8 +23,15 @@ pub(crate) async fn find_or_create_in(
     now: i64,
 ) -> Result<i64> {
     if let Some(id) = repo::id_by_email(c, email.as_str()).await? {
-        repo::touch(c, id, name, now).await?;
-        return Ok(id);
+        // A merge that committed after the look-up moved the address (the
+        // touch waits for its row lock): follow it to the record that stayed.
+        return Ok(match repo::touch(c, id, name, now).await? {
+            Some(into) => {
+                repo::touch(c, into, name, now).await?;
+                into
+            }
+            None => id,
+        });
     }
     let owned_name = name.map(str::to_string);
     let owned_email = email.as_str().to_string();
