@@ -1,185 +1,187 @@
-# Tend agent workspace — English. Every key here must exist in ja, ko, lv and ca.
+# Tend aģenta darba vieta — latviešu valodā. Jābūt visām en/web.ftl atslēgām.
 
-## Frame and navigation
-skip-to-content = Skip to content
-nav-label = Main
-nav-inbox = Inbox
-nav-customers = Customers
-nav-admin = Admin
-nav-inboxes = Inboxes
-nav-teams = Teams
-search-label = Search conversations
-search-placeholder = Search (press /)
-sign-out = Sign out
-back-home = Back to the inbox
-close = Close
-save = Save
-apply = Apply
+## Ietvars un navigācija
+skip-to-content = Pāriet uz saturu
+nav-label = Galvenā izvēlne
+nav-inbox = Iesūtne
+nav-customers = Klienti
+nav-admin = Administrēšana
+nav-inboxes = Iesūtnes
+nav-teams = Komandas
+search-label = Meklēt sarunās
+search-placeholder = Meklēt (nospiediet /)
+sign-out = Iziet
+back-home = Atpakaļ uz iesūtni
+close = Aizvērt
+save = Saglabāt
+apply = Piemērot
 
-## Keyboard help
-help-title = Keyboard shortcuts
-key-move = Next / previous conversation
-key-open = Open the conversation
-key-reply = Reply
-key-note = Internal note
-key-assign = Assign
-key-status = Change status
-key-search = Search
-key-help = This help
+## Tastatūras palīdzība
+help-title = Īsinājumtaustiņi
+key-move = Nākamā / iepriekšējā saruna
+key-open = Atvērt sarunu
+key-reply = Atbildēt
+key-note = Iekšēja piezīme
+key-assign = Piešķirt
+key-status = Mainīt statusu
+key-search = Meklēt
+key-help = Šī palīdzība
 
-## Sign-in, setup, account
-sign-in-title = Sign in to Tend
-sign-in = Sign in
-sign-in-failed = That email and password do not match an active account.
-sign-in-rate-limited = Too many failed attempts. Wait 15 minutes and try again.
-field-email = Email
-field-password = Password
-field-name = Name
-field-new-password = New password (at least 8 characters)
-field-repeat-password = Repeat the new password
-field-current-password = Current password
-field-language = Language
-field-timezone = Time zone
-field-organization = Organisation
-field-local-time = Local time
-field-first-seen = First seen
-field-contacts = Contacts
-field-team = Team
-field-tags = Tags
-setup-title = Create the first administrator
-setup-intro = This one-time page sets up Tend. The account you create here can invite everyone else.
-setup-submit = Create the administrator
-invite-title = Choose your password
-invite-intro = Welcome, { $name }. Choose a password to start working in Tend.
-invite-submit = Save and sign in
-link-gone-title = This link no longer works
-link-gone = It was already used or it has expired. Ask an administrator for a new one.
-password-mismatch = The two passwords are not the same.
-password-current-wrong = The current password is not right.
-password-changed = Your password was changed. Your other sessions were signed out.
-account-title = Your account
-account-preferences = Preferences
-account-password = Password
-account-change-password = Change the password
-language-browser = Follow the browser
-timezone-help = An IANA time zone such as Asia/Tokyo or Europe/Riga. Dates are shown in it.
-timezone-unknown = “{ $tz }” is not a time zone Tend knows.
+## Pieteikšanās, iestatīšana, konts
+sign-in-title = Pieteikties Tend
+sign-in = Pieteikties
+sign-in-failed = Šī e-pasta adrese un parole neatbilst nevienam aktīvam kontam.
+sign-in-rate-limited = Pārāk daudz neveiksmīgu mēģinājumu. Uzgaidiet 15 minūtes un mēģiniet vēlreiz.
+field-email = E-pasts
+field-password = Parole
+field-name = Vārds
+field-new-password = Jaunā parole (vismaz 8 rakstzīmes)
+field-repeat-password = Atkārtojiet jauno paroli
+field-current-password = Pašreizējā parole
+field-language = Valoda
+field-timezone = Laika josla
+field-organization = Organizācija
+field-local-time = Vietējais laiks
+field-first-seen = Pirmoreiz sazinājās
+field-contacts = Saziņas reizes
+field-team = Komanda
+field-tags = Birkas
+setup-title = Izveidojiet pirmo administratoru
+setup-intro = Šī vienreizējā lapa iestata Tend. Šeit izveidotais konts varēs uzaicināt visus pārējos.
+setup-submit = Izveidot administratoru
+invite-title = Izvēlieties paroli
+invite-intro = Laipni lūdzam, { $name }! Izvēlieties paroli, lai sāktu darbu Tend.
+invite-submit = Saglabāt un pieteikties
+link-gone-title = Šī saite vairs nedarbojas
+link-gone = Tā jau ir izmantota vai tai beidzies derīguma termiņš. Palūdziet administratoram jaunu saiti.
+password-mismatch = Abas paroles nesakrīt.
+password-current-wrong = Pašreizējā parole nav pareiza.
+password-changed = Parole nomainīta. Jūsu pārējās sesijas tika izbeigtas.
+account-title = Jūsu konts
+account-preferences = Iestatījumi
+account-password = Parole
+account-change-password = Mainīt paroli
+language-browser = Kā pārlūkprogrammā
+timezone-help = IANA laika josla, piemēram, Asia/Tokyo vai Europe/Riga. Datumi tiek rādīti šajā laika joslā.
+timezone-unknown = “{ $tz }” nav Tend zināma laika josla.
 
-## Inbox
-views-label = Views
-view-mine = Mine
-view-unassigned = Unassigned
-view-open = All open
-view-pending = Pending
-view-solved = Solved
-filter-status = Status
-filter-priority = Priority
-filter-channel = Channel
-filter-tag = Tag
-filter-language = Language
-filter-any = Any
-filter-apply = Filter
-bulk-label = Change the selected conversations
-bulk-assign = Assign to
-bulk-status = Set status
-bulk-tag = Add tag
+## Iesūtne
+views-label = Skati
+view-mine = Manas
+view-unassigned = Nepiešķirtās
+view-open = Visas atvērtās
+view-pending = Gaida
+view-solved = Atrisinātās
+filter-status = Statuss
+filter-priority = Prioritāte
+filter-channel = Kanāls
+filter-tag = Birka
+filter-language = Valoda
+filter-any = Jebkura
+filter-apply = Atlasīt
+bulk-label = Mainīt atlasītās sarunas
+bulk-assign = Piešķirt
+bulk-status = Iestatīt statusu
+bulk-tag = Pievienot birku
 bulk-partial = { $count ->
-    [one] One conversation was changed; the others could not be:
-   *[other] { $count } conversations were changed; the others could not be:
+    [zero] Mainītas { $count } sarunas; pārējās nevarēja mainīt:
+    [one] Mainīta { $count } saruna; pārējās nevarēja mainīt:
+   *[other] Mainītas { $count } sarunas; pārējās nevarēja mainīt:
 }
-assign-me = Me
-assign-nobody = Nobody
-select-all = Select all
-select-conversation = Select conversation #{ $id }
-col-customer = Customer
-col-subject = Subject
-col-status = Status
-col-priority = Priority
-col-assignee = Owner
-col-waiting = Waiting
-inbox-empty = Nothing here. Well done.
-new-activity = New activity — refresh
-pager-label = Pages
-pager-prev = Previous
-pager-next = Next
+assign-me = Man
+assign-nobody = Nevienam
+select-all = Atlasīt visas
+select-conversation = Atlasīt sarunu #{ $id }
+col-customer = Klients
+col-subject = Temats
+col-status = Statuss
+col-priority = Prioritāte
+col-assignee = Atbildīgais
+col-waiting = Gaida
+inbox-empty = Šeit nekā nav. Labs darbs!
+new-activity = Jaunas darbības — atsvaidzināt
+pager-label = Lapas
+pager-prev = Iepriekšējā
+pager-next = Nākamā
 conversations-count = { $count ->
-    [one] { $count } conversation
-   *[other] { $count } conversations
+    [zero] { $count } sarunu
+    [one] { $count } saruna
+   *[other] { $count } sarunas
 }
 duration-minutes = { $count } min
-duration-hours-minutes = { $hours } h { $minutes } min
-duration-days-hours = { $days } d { $hours } h
+duration-hours-minutes = { $hours } st. { $minutes } min
+duration-days-hours = { $days } d. { $hours } st.
 
-## Statuses, priorities, channels
-status-new = New
-status-open = Open
-status-pending = Pending
-status-solved = Solved
-status-closed = Closed
-priority-low = Low
-priority-normal = Normal
-priority-high = High
-priority-urgent = Urgent
-channel-email = Email
-channel-chat = Chat
-channel-web = Web form
+## Statusi, prioritātes, kanāli
+status-new = Jauna
+status-open = Atvērta
+status-pending = Gaida
+status-solved = Atrisināta
+status-closed = Slēgta
+priority-low = Zema
+priority-normal = Parasta
+priority-high = Augsta
+priority-urgent = Steidzama
+channel-email = E-pasts
+channel-chat = Tērzēšana
+channel-web = Tīmekļa veidlapa
 channel-api = API
-channel-phone = Phone
-channel-portal = Portal
+channel-phone = Tālrunis
+channel-portal = Portāls
 
-## Conversation
+## Saruna
 author-system = Tend
-internal-note = Internal note
-message-from = Message from { $name }
-show-images = Show images
-show-quoted = Show the quoted text
-download-original = Download the original email (.eml)
-cc = Cc
-delivery-queued = Queued
-delivery-sent = Sent
-delivery-failed = Not delivered
-controls = Details
-transfer-reason = Reason for the transfer
-transfer-category = Reason
-transfer-words = In your words
-transfer-help = Moving a conversation to another owner needs a reason.
-transfer-needs-reason = Moving a conversation to another owner needs a reason: choose one and say why in your words.
-reason-skill = Needs other expertise
-reason-language = Language
-reason-workload = Workload
-reason-escalation = Escalation
-reason-shift = End of shift
-reason-other = Other
-tags-help = Separate tags with commas.
-previous-conversations = Previous conversations
-composer-kind = Kind of message
-compose-reply = Reply to the customer
-compose-note = Internal note
-compose-text = Message
-compose-attach = Attach files
-send = Send
-send-anyway = Send anyway
-new-customer-message = The customer wrote again while you were typing. Read the new message before you send.
-viewer-viewing = { $name } is viewing
-viewer-replying = { $name } is replying
-event-created = created this conversation ({ $channel })
-event-assigned = assigned it to { $to }
-event-transferred = transferred it from { $from } to { $to }
-event-status = set the status to { $to }
-event-priority = set the priority to { $to }
-event-tags = set the tags to { $tags }
-event-team = changed the team
-event-customer = moved it to another customer
-event-language = set the language to { $to }
+internal-note = Iekšēja piezīme
+message-from = Ziņa no { $name }
+show-images = Rādīt attēlus
+show-quoted = Rādīt citēto tekstu
+download-original = Lejupielādēt sākotnējo e-pastu (.eml)
+cc = Kopija
+delivery-queued = Rindā
+delivery-sent = Nosūtīta
+delivery-failed = Nav piegādāta
+controls = Informācija
+transfer-reason = Nodošanas iemesls
+transfer-category = Iemesls
+transfer-words = Jūsu vārdiem
+transfer-help = Lai nodotu sarunu citam atbildīgajam, jānorāda iemesls.
+transfer-needs-reason = Lai nodotu sarunu citam atbildīgajam, jānorāda iemesls: izvēlieties to un paskaidrojiet saviem vārdiem.
+reason-skill = Vajadzīgas citas zināšanas
+reason-language = Valoda
+reason-workload = Noslodze
+reason-escalation = Eskalācija
+reason-shift = Maiņas beigas
+reason-other = Cits
+tags-help = Atdaliet birkas ar komatiem.
+previous-conversations = Iepriekšējās sarunas
+composer-kind = Ziņas veids
+compose-reply = Atbildēt klientam
+compose-note = Iekšēja piezīme
+compose-text = Ziņa
+compose-attach = Pievienot failus
+send = Sūtīt
+send-anyway = Tomēr sūtīt
+new-customer-message = Kamēr rakstījāt, klients uzrakstīja vēlreiz. Pirms sūtīšanas izlasiet jauno ziņu.
+viewer-viewing = { $name } skatās
+viewer-replying = { $name } raksta atbildi
+event-created = izveidoja šo sarunu ({ $channel })
+event-assigned = piešķīra to: { $to }
+event-transferred = nodeva to no { $from } uz { $to }
+event-status = iestatīja statusu: { $to }
+event-priority = iestatīja prioritāti: { $to }
+event-tags = iestatīja birkas: { $tags }
+event-team = mainīja komandu
+event-customer = pārcēla to pie cita klienta
+event-language = iestatīja valodu: { $to }
 
-## Errors
-error-not-found-title = Not found
-error-not-found = There is nothing here, or you may not see it.
-error-forbidden-title = Not allowed
-error-forbidden = Your role does not allow this.
-error-csrf = This form came from somewhere else or has expired. Reload the page and try again.
-error-invalid-title = That did not work
-error-rate-limited-title = Slow down
-error-rate-limited = Too many requests. Wait a moment and try again.
-error-internal-title = Something went wrong
-error-internal = Tend could not finish this. The details are in the server log.
+## Kļūdas
+error-not-found-title = Nav atrasts
+error-not-found = Šeit nekā nav, vai jums to nav atļauts redzēt.
+error-forbidden-title = Nav atļauts
+error-forbidden = Jūsu loma to neatļauj.
+error-csrf = Šī veidlapa nāca no citurienes vai ir novecojusi. Pārlādējiet lapu un mēģiniet vēlreiz.
+error-invalid-title = Neizdevās
+error-rate-limited-title = Lēnāk, lūdzu
+error-rate-limited = Pārāk daudz pieprasījumu. Brīdi uzgaidiet un mēģiniet vēlreiz.
+error-internal-title = Kaut kas nogāja greizi
+error-internal = Tend nevarēja to pabeigt. Sīkāka informācija ir servera žurnālā.

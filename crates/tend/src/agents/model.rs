@@ -58,6 +58,23 @@ pub struct User {
     pub created_at: String,
 }
 
+/// An API token as admins see it (the secret is never stored).
+#[derive(Debug, Clone)]
+pub struct TokenInfo {
+    /// Id.
+    pub id: i64,
+    /// Owner.
+    pub user_id: i64,
+    /// Owner's name.
+    pub user_name: String,
+    /// Label.
+    pub name: String,
+    /// Created, ms since the epoch.
+    pub created_at_ms: i64,
+    /// Revoked, ms since the epoch.
+    pub revoked_at_ms: Option<i64>,
+}
+
 /// A team and who is in it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Team {

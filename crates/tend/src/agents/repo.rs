@@ -7,7 +7,7 @@ use crate::Result;
 use crate::time::rfc3339;
 
 use super::Viewer;
-use super::model::{Role, Team, User};
+use super::model::{Role, Team, TokenInfo, User};
 
 #[derive(FromRow)]
 pub(super) struct UserRow {
@@ -238,4 +238,71 @@ pub(super) async fn member_sees_inbox(
     .fetch_one(c)
     .await?;
     Ok(n > 0)
+}
+
+pub(super) async fn set_role(c: &mut AnyConnection, id: i64, role: Role) -> Result<()> {
+    sqlx::query("UPDATE users SET role = $2 WHERE id = $1")
+        .bind(id)
+        .bind(role.as_str())
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+pub(super) async fn set_active(c: &mut AnyConnection, id: i64, active: bool) -> Result<()> {
+    sqlx::query("UPDATE users SET active = $2 WHERE id = $1")
+        .bind(id)
+        .bind(i64::from(active))
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+#[derive(FromRow)]
+struct TokenRow {
+    id: i64,
+    user_id: i64,
+    user_name: String,
+    name: String,
+    created_at: i64,
+    revoked_at: Option<i64>,
+}
+
+/// Every API token (never the secret: only its hash is stored), newest first.
+pub(super) async fn list_tokens(c: &mut AnyConnection) -> Result<Vec<TokenInfo>> {
+    let rows: Vec<TokenRow> = sqlx::query_as(
+        "SELECT t.id, t.user_id, u.name AS user_name, t.name, t.created_at, t.revoked_at \
+         FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY t.id DESC",
+    )
+    .fetch_all(c)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| TokenInfo {
+            id: r.id,
+            user_id: r.user_id,
+            user_name: r.user_name,
+            name: r.name,
+            created_at_ms: r.created_at,
+            revoked_at_ms: r.revoked_at,
+        })
+        .collect())
+}
+
+pub(super) async fn remove_member(c: &mut AnyConnection, team_id: i64, user_id: i64) -> Result<()> {
+    sqlx::query("DELETE FROM team_members WHERE team_id = $1 AND user_id = $2")
+        .bind(team_id)
+        .bind(user_id)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+pub(super) async fn revoke_inbox(c: &mut AnyConnection, team_id: i64, inbox_id: i64) -> Result<()> {
+    sqlx::query("DELETE FROM team_inboxes WHERE team_id = $1 AND inbox_id = $2")
+        .bind(team_id)
+        .bind(inbox_id)
+        .execute(c)
+        .await?;
+    Ok(())
 }

@@ -10,7 +10,7 @@ use crate::app::AppState;
 use crate::db::is_unique_violation;
 use crate::{Error, Result};
 
-use super::model::{EmailAddress, Role, Team, User, parse_name};
+use super::model::{EmailAddress, Role, Team, TokenInfo, User, parse_name};
 use super::{Viewer, repo};
 
 /// A user to create.
@@ -258,6 +258,115 @@ pub async fn grant_inbox(
                         Error::invalid("inbox_id", format!("there is no inbox {inbox_id}"))
                     })?;
                 repo::grant_inbox(c, team_id, inbox_id).await?;
+                team_in(c, team_id).await
+            })
+        })
+        .await
+}
+
+/// Every API token with its owner, newest first. Admins only.
+pub async fn list_tokens(st: &AppState, viewer: &Viewer) -> Result<Vec<TokenInfo>> {
+    viewer.require_admin()?;
+    let mut c = st.db.pool().acquire().await?;
+    repo::list_tokens(&mut c).await
+}
+
+/// Fails when changing `user` would leave Tend without an active admin.
+async fn keep_an_admin(c: &mut AnyConnection, user: &User) -> Result<()> {
+    if user.role == Role::Admin && user.active && repo::count_admins(c).await? <= 1 {
+        return Err(Error::conflict(
+            "last_admin",
+            format!(
+                "{} is the last active admin; make someone else an admin first",
+                user.name
+            ),
+            serde_json::json!({"user_id": user.id}),
+        ));
+    }
+    Ok(())
+}
+
+/// Changes a user's role. Admins only; the last active admin stays one.
+pub async fn set_role(st: &AppState, viewer: &Viewer, user_id: i64, role: Role) -> Result<User> {
+    viewer.require_admin()?;
+    st.db
+        .write(move |c| {
+            Box::pin(async move {
+                let user = user_in(c, user_id).await?;
+                if user.role != role {
+                    keep_an_admin(c, &user).await?;
+                    repo::set_role(c, user_id, role).await?;
+                }
+                user_in(c, user_id).await
+            })
+        })
+        .await
+}
+
+/// Deactivates or reactivates a user, inside the caller's transaction (the
+/// web UI ends the user's sessions in the same one). A deactivated user
+/// cannot sign in and their API tokens stop working at once (both checks
+/// read `users.active`). Admins only; nobody deactivates themselves, and
+/// the last active admin stays.
+pub(crate) async fn set_active_in(
+    c: &mut AnyConnection,
+    viewer: &Viewer,
+    user_id: i64,
+    active: bool,
+) -> Result<User> {
+    viewer.require_admin()?;
+    let user = user_in(c, user_id).await?;
+    if !active && viewer.user_id == Some(user_id) {
+        return Err(Error::invalid(
+            "user_id",
+            "you cannot deactivate yourself; ask another admin",
+        ));
+    }
+    if user.active != active {
+        if !active {
+            keep_an_admin(c, &user).await?;
+        }
+        repo::set_active(c, user_id, active).await?;
+    }
+    user_in(c, user_id).await
+}
+
+/// Takes a user out of a team. Admins only.
+pub async fn remove_member(
+    st: &AppState,
+    viewer: &Viewer,
+    team_id: i64,
+    user_id: i64,
+) -> Result<Team> {
+    viewer.require_admin()?;
+    st.db
+        .write(move |c| {
+            Box::pin(async move {
+                if !repo::team_exists(c, team_id).await? {
+                    return Err(Error::NotFound("team"));
+                }
+                repo::remove_member(c, team_id, user_id).await?;
+                team_in(c, team_id).await
+            })
+        })
+        .await
+}
+
+/// Takes an inbox away from a team. Admins only.
+pub async fn revoke_inbox(
+    st: &AppState,
+    viewer: &Viewer,
+    team_id: i64,
+    inbox_id: i64,
+) -> Result<Team> {
+    viewer.require_admin()?;
+    st.db
+        .write(move |c| {
+            Box::pin(async move {
+                if !repo::team_exists(c, team_id).await? {
+                    return Err(Error::NotFound("team"));
+                }
+                repo::revoke_inbox(c, team_id, inbox_id).await?;
                 team_in(c, team_id).await
             })
         })

@@ -6,6 +6,7 @@ pub mod api;
 pub mod export;
 mod export_repo;
 pub mod inbound;
+pub mod merge;
 pub mod model;
 pub(crate) mod ownership;
 mod repo;

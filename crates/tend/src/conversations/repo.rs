@@ -738,3 +738,33 @@ pub(super) async fn set_message_html(
         .await?;
     Ok(())
 }
+
+/// Every conversation of a customer as (id, inbox id), whatever the
+/// viewer (a customer merge moves them all).
+pub(super) async fn of_customer(
+    c: &mut AnyConnection,
+    customer_id: i64,
+) -> Result<Vec<(i64, i64)>> {
+    Ok(
+        sqlx::query_as("SELECT id, inbox_id FROM conversations WHERE customer_id = $1 ORDER BY id")
+            .bind(customer_id)
+            .fetch_all(c)
+            .await?,
+    )
+}
+
+/// Moves one conversation to another customer.
+pub(super) async fn set_customer(
+    c: &mut AnyConnection,
+    id: i64,
+    customer_id: i64,
+    now: i64,
+) -> Result<()> {
+    sqlx::query("UPDATE conversations SET customer_id = $2, updated_at = $3 WHERE id = $1")
+        .bind(id)
+        .bind(customer_id)
+        .bind(now)
+        .execute(c)
+        .await?;
+    Ok(())
+}

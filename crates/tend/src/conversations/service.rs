@@ -56,7 +56,7 @@ impl Timeline {
     }
 }
 
-fn actor_of(viewer: &Viewer) -> EventActor {
+pub(super) fn actor_of(viewer: &Viewer) -> EventActor {
     match viewer.user_id {
         Some(id) => EventActor {
             kind: "agent",

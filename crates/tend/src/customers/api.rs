@@ -6,11 +6,11 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::Result;
 use crate::app::AppState;
 use crate::http::{ApiJson, ApiPath, ApiQuery, Auth, Page, PageParams};
+use crate::{Error, Result};
 
-use super::model::{Customer, CustomerPatch};
+use super::model::{Customer, CustomerPatch, MergeRequest};
 use super::service;
 
 /// The customer routes.
@@ -18,6 +18,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_customers))
         .routes(routes!(get_customer, update_customer))
+        .routes(routes!(merge_customer))
 }
 
 /// Filters of `GET /customers`.
@@ -100,4 +101,42 @@ async fn update_customer(
     ApiJson(body): ApiJson<CustomerPatch>,
 ) -> Result<axum::Json<Customer>> {
     Ok(axum::Json(service::update(&st, &auth.0, id, body).await?))
+}
+
+/// Merge another customer record into this one: its addresses and every
+/// conversation move here (each conversation records a `customer_changed`
+/// event), missing profile fields are taken over, and the other record is
+/// hidden from lists (`merged_into` points here). Give the other record by
+/// `customer_id` or by one of its addresses (`email`). Admins and
+/// supervisors may merge; agents only when they can see every
+/// conversation of both customers.
+#[utoipa::path(post, path = "/customers/{id}/merge", tag = "customers",
+    params(("id" = i64, Path, description = "The customer that stays")),
+    request_body = MergeRequest,
+    responses(
+        (status = 200, description = "The merged profile", body = Customer),
+        (status = 401, description = "No or bad token"),
+        (status = 403, description = "An agent who cannot see every conversation of both"),
+        (status = 404, description = "No such customer, or not visible"),
+        (status = 409, description = "One of them was already merged (`customer_merged`)"),
+        (status = 422, description = "Invalid input, e.g. the same customer twice or an unknown address"),
+    ))]
+async fn merge_customer(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<MergeRequest>,
+) -> Result<axum::Json<Customer>> {
+    let from = match (body.customer_id, body.email.as_deref()) {
+        (Some(from), None) => from,
+        (None, Some(e)) => service::id_by_email(&st, &auth.0, e).await?,
+        (Some(_), Some(_)) => {
+            return Err(Error::invalid(
+                "customer_id",
+                "give customer_id or email, not both",
+            ));
+        }
+        (None, None) => return Err(Error::invalid("customer_id", "give customer_id or email")),
+    };
+    Ok(axum::Json(service::merge(&st, &auth.0, id, from).await?))
 }

@@ -58,6 +58,10 @@ pub struct Customer {
     pub last_seen_at: String,
     /// Conversations the viewer may see.
     pub conversation_count: i64,
+    /// Set when this record was merged into another one (it is then
+    /// hidden from lists; its addresses and conversations moved there).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<i64>,
     /// The viewer-visible conversations, newest first (profile only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conversations: Option<Vec<HistoryItem>>,
@@ -79,6 +83,17 @@ pub struct CustomerPatch {
     pub notes: Option<String>,
     /// Organisation name; created when new, empty string removes it.
     pub organization: Option<String>,
+}
+
+/// `POST /customers/{id}/merge`: the record to merge into this one, by id
+/// or by one of its addresses.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MergeRequest {
+    /// The other customer's id.
+    pub customer_id: Option<i64>,
+    /// Or one of the other customer's addresses.
+    pub email: Option<String>,
 }
 
 /// Validates a BCP 47-ish language tag (`ja`, `pt-BR`, `ca`).

@@ -43,24 +43,25 @@ pub(super) async fn insert(
     Ok(id)
 }
 
-/// Records contact: last seen, and the name if we did not know it.
+/// Records contact: last seen, and the name if we did not know it. Returns
+/// the record this one was merged into, if it was.
 pub(super) async fn touch(
     c: &mut AnyConnection,
     id: i64,
     name: Option<&str>,
     now: i64,
-) -> Result<()> {
-    sqlx::query(
+) -> Result<Option<i64>> {
+    let merged: Option<Option<i64>> = sqlx::query_scalar(
         "UPDATE customers SET last_seen_at = $1, name = COALESCE(name, $2), \
-         name_fold = COALESCE(name_fold, $4), updated_at = $1 WHERE id = $3",
+         name_fold = COALESCE(name_fold, $4), updated_at = $1 WHERE id = $3 RETURNING merged_into",
     )
     .bind(now)
     .bind(name)
     .bind(id)
     .bind(name.map(str::to_lowercase))
-    .execute(c)
+    .fetch_optional(c)
     .await?;
-    Ok(())
+    Ok(merged.flatten())
 }
 
 pub(super) async fn set_language_if_unset(
@@ -88,6 +89,7 @@ struct CustomerRow {
     notes: Option<String>,
     first_seen_at: i64,
     last_seen_at: i64,
+    merged_into: Option<i64>,
     conversation_count: i64,
 }
 
@@ -105,7 +107,7 @@ pub(super) async fn list(
     let mut sql = Sql::new(
         "SELECT cu.id, cu.name, cu.phone, cu.language, cu.timezone, cu.organization_id, \
          o.name AS organization_name, cu.notes, cu.first_seen_at, cu.last_seen_at, \
-         (SELECT COUNT(*) FROM conversations cc WHERE cc.customer_id = cu.id",
+         cu.merged_into, (SELECT COUNT(*) FROM conversations cc WHERE cc.customer_id = cu.id",
     );
     viewer.restrict_inboxes(&mut sql, "cc.inbox_id");
     sql.push(
@@ -113,8 +115,14 @@ pub(super) async fn list(
          LEFT JOIN organizations o ON o.id = cu.organization_id WHERE 1=1",
     );
     viewer.restrict_customers(&mut sql, "cu.id");
-    if let Some(id) = only_id {
-        sql.push(" AND cu.id = ").bind(id);
+    match only_id {
+        Some(id) => {
+            sql.push(" AND cu.id = ").bind(id);
+        }
+        // Merged records live on only for links to them; lists hide them.
+        None => {
+            sql.push(" AND cu.merged_into IS NULL");
+        }
     }
     if let Some(e) = email {
         sql.push(" AND cu.id IN (SELECT customer_id FROM customer_emails WHERE email = ")
@@ -153,6 +161,7 @@ pub(super) async fn list(
             first_seen_at: rfc3339(r.first_seen_at),
             last_seen_at: rfc3339(r.last_seen_at),
             conversation_count: r.conversation_count,
+            merged_into: r.merged_into,
             conversations: None,
         })
         .collect())
@@ -281,4 +290,90 @@ pub(super) async fn organization_by_name(
     .bind(now)
     .fetch_one(c)
     .await?)
+}
+
+/// (all conversations, conversations the viewer may see) of a customer.
+pub(super) async fn conversation_totals(
+    c: &mut AnyConnection,
+    viewer: &Viewer,
+    customer_id: i64,
+) -> Result<(i64, i64)> {
+    let all: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM conversations WHERE customer_id = $1")
+        .bind(customer_id)
+        .fetch_one(&mut *c)
+        .await?;
+    let mut sql = Sql::new("SELECT COUNT(*) FROM conversations c WHERE c.customer_id = ");
+    sql.bind(customer_id);
+    viewer.restrict_inboxes(&mut sql, "c.inbox_id");
+    let (seen,): (i64,) = sql.query_as().fetch_one(c).await?;
+    Ok((all, seen))
+}
+
+/// Moves every address of `from` to `to` (as secondary addresses).
+pub(super) async fn move_emails(c: &mut AnyConnection, from: i64, to: i64) -> Result<()> {
+    sqlx::query(
+        "UPDATE customer_emails SET customer_id = $2, is_primary = 0 WHERE customer_id = $1",
+    )
+    .bind(from)
+    .bind(to)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// Fills what `to` does not know from `from`: name, phone, language,
+/// timezone and organisation; notes are joined; first and last seen span
+/// both records.
+pub(super) async fn absorb(c: &mut AnyConnection, from: i64, to: i64, now: i64) -> Result<()> {
+    sqlx::query(
+        "UPDATE customers SET \
+         name = COALESCE(name, (SELECT f.name FROM customers f WHERE f.id = $1)), \
+         name_fold = COALESCE(name_fold, (SELECT f.name_fold FROM customers f WHERE f.id = $1)), \
+         phone = COALESCE(phone, (SELECT f.phone FROM customers f WHERE f.id = $1)), \
+         language = COALESCE(language, (SELECT f.language FROM customers f WHERE f.id = $1)), \
+         timezone = COALESCE(timezone, (SELECT f.timezone FROM customers f WHERE f.id = $1)), \
+         organization_id = COALESCE(organization_id, (SELECT f.organization_id FROM customers f WHERE f.id = $1)), \
+         notes = CASE \
+           WHEN (SELECT f.notes FROM customers f WHERE f.id = $1) IS NULL THEN notes \
+           WHEN notes IS NULL THEN (SELECT f.notes FROM customers f WHERE f.id = $1) \
+           ELSE notes || $4 || (SELECT f.notes FROM customers f WHERE f.id = $1) END, \
+         first_seen_at = (SELECT MIN(x.first_seen_at) FROM customers x WHERE x.id IN ($1, $2)), \
+         last_seen_at = (SELECT MAX(x.last_seen_at) FROM customers x WHERE x.id IN ($1, $2)), \
+         updated_at = $3 \
+         WHERE id = $2",
+    )
+    .bind(from)
+    .bind(to)
+    .bind(now)
+    .bind("\n\n")
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// Marks `from` as merged into `to`; records merged into `from` earlier
+/// now point at `to` as well.
+pub(super) async fn mark_merged(c: &mut AnyConnection, from: i64, to: i64, now: i64) -> Result<()> {
+    sqlx::query(
+        "UPDATE customers SET merged_into = $2, updated_at = $3 WHERE id = $1 OR merged_into = $1",
+    )
+    .bind(from)
+    .bind(to)
+    .bind(now)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// Locks both customer rows (PostgreSQL row locks, taken in one statement
+/// and so in one order; a no-op on SQLite's single writer), so that two
+/// merges of the same records wait for each other instead of deadlocking,
+/// and the checks that follow see the other's result.
+pub(super) async fn lock_pair(c: &mut AnyConnection, a: i64, b: i64) -> Result<()> {
+    sqlx::query("UPDATE customers SET merged_into = merged_into WHERE id IN ($1, $2)")
+        .bind(a)
+        .bind(b)
+        .execute(c)
+        .await?;
+    Ok(())
 }

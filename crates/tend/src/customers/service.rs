@@ -23,8 +23,15 @@ pub(crate) async fn find_or_create_in(
     now: i64,
 ) -> Result<i64> {
     if let Some(id) = repo::id_by_email(c, email.as_str()).await? {
-        repo::touch(c, id, name, now).await?;
-        return Ok(id);
+        // A merge that committed after the look-up moved the address (the
+        // touch waits for its row lock): follow it to the record that stayed.
+        return Ok(match repo::touch(c, id, name, now).await? {
+            Some(into) => {
+                repo::touch(c, into, name, now).await?;
+                into
+            }
+            None => id,
+        });
     }
     let owned_name = name.map(str::to_string);
     let owned_email = email.as_str().to_string();
@@ -51,11 +58,13 @@ pub(crate) async fn learn_language_in(
     repo::set_language_if_unset(c, id, language).await
 }
 
-/// Whether the viewer may see customer `id` (inside a transaction).
+/// Whether the viewer may see customer `id` (inside a transaction). A
+/// record merged into another one counts as gone.
 pub(crate) async fn visible_in(c: &mut AnyConnection, viewer: &Viewer, id: i64) -> Result<bool> {
-    Ok(!repo::list(c, viewer, None, None, Some(id), None, 1)
+    Ok(repo::list(c, viewer, None, None, Some(id), None, 1)
         .await?
-        .is_empty())
+        .first()
+        .is_some_and(|cu| cu.merged_into.is_none()))
 }
 
 /// Customers the viewer may see, newest first.
@@ -155,4 +164,85 @@ pub async fn update(
             })
         })
         .await
+}
+
+/// The id of the visible customer who owns `email`.
+pub async fn id_by_email(st: &AppState, viewer: &Viewer, email: &str) -> Result<i64> {
+    let email = EmailAddress::parse("email", email)?;
+    list(st, viewer, Some(email.as_str()), None, None, 1)
+        .await?
+        .first()
+        .map(|cu| cu.id)
+        .ok_or_else(|| {
+            Error::invalid(
+                "email",
+                format!("there is no customer with the address {}", email.as_str()),
+            )
+        })
+}
+
+/// Merges customer `from_id` into `into_id`, in one transaction: the
+/// addresses and every conversation move over (each conversation records a
+/// `customer_changed` event), `into_id` takes over what it did not know
+/// (name, phone, language, timezone, organisation; notes are joined), and
+/// `from_id` is marked merged, which hides it from lists.
+///
+/// Who may merge: admins and supervisors; an agent only when they can see
+/// every conversation of both customers (a merge must not move
+/// conversations the agent cannot see). Others get 403; customers the
+/// viewer cannot see at all answer 404.
+pub async fn merge(st: &AppState, viewer: &Viewer, into_id: i64, from_id: i64) -> Result<Customer> {
+    if into_id == from_id {
+        return Err(Error::invalid(
+            "customer_id",
+            "a customer cannot be merged into itself",
+        ));
+    }
+    let now = st.clock.now_ms();
+    let viewer2 = viewer.clone();
+    let events = st
+        .db
+        .write(move |c| {
+            Box::pin(async move {
+                repo::lock_pair(c, into_id, from_id).await?;
+                for (id, field) in [(into_id, None), (from_id, Some("customer_id"))] {
+                    let Some(cu) = repo::list(c, &viewer2, None, None, Some(id), None, 1)
+                        .await?
+                        .pop()
+                    else {
+                        return Err(match field {
+                            // The one named in the body is input; the one in the path is the resource.
+                            Some(f) => Error::invalid(f, format!("there is no customer {id}")),
+                            None => Error::NotFound("customer"),
+                        });
+                    };
+                    if let Some(m) = cu.merged_into {
+                        return Err(Error::conflict(
+                            "customer_merged",
+                            format!("customer {id} was already merged into customer {m}"),
+                            serde_json::json!({"customer_id": id, "merged_into": m}),
+                        ));
+                    }
+                    if !viewer2.sees_all() {
+                        let (all, seen) = repo::conversation_totals(c, &viewer2, id).await?;
+                        if all != seen {
+                            return Err(Error::Forbidden(
+                                "only supervisors and admins may merge customers with conversations you cannot see",
+                            ));
+                        }
+                    }
+                }
+                repo::absorb(c, from_id, into_id, now).await?;
+                repo::move_emails(c, from_id, into_id).await?;
+                let events = crate::conversations::merge::move_customer_in(
+                    c, &viewer2, from_id, into_id, now,
+                )
+                .await?;
+                repo::mark_merged(c, from_id, into_id, now).await?;
+                Ok(events)
+            })
+        })
+        .await?;
+    crate::conversations::merge::publish_moved(st, events);
+    get(st, viewer, into_id).await
 }

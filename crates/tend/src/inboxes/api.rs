@@ -44,6 +44,8 @@ pub struct CreateInbox {
 pub struct UpdateInbox {
     /// Display name.
     name: Option<String>,
+    /// Email address of the inbox.
+    address: Option<String>,
     /// IMAP URL to poll; `null` stops polling.
     #[serde(default, deserialize_with = "crate::http::extract::double_option")]
     #[schema(value_type = Option<String>)]
@@ -107,7 +109,7 @@ async fn get_inbox(
     Ok(axum::Json(service::get_inbox(&st, &auth.0, id).await?))
 }
 
-/// Change an inbox (name, IMAP polling, acknowledgements). Admins only;
+/// Change an inbox (name, address, IMAP polling, acknowledgements). Admins only;
 /// takes effect without a restart.
 #[utoipa::path(patch, path = "/inboxes/{id}", tag = "inboxes",
     params(("id" = i64, Path, description = "Inbox id")),
@@ -125,6 +127,7 @@ async fn update_inbox(
 ) -> Result<axum::Json<Inbox>> {
     let ch = service::InboxChanges {
         name: b.name,
+        address: b.address,
         imap_url: b.imap_url,
         ack_enabled: b.ack_enabled,
     };

@@ -140,3 +140,12 @@ pub(super) async fn update(
     sql.query().execute(c).await?;
     Ok(())
 }
+
+pub(super) async fn set_address(c: &mut AnyConnection, id: i64, address: &str) -> Result<()> {
+    sqlx::query("UPDATE inboxes SET address = $2 WHERE id = $1")
+        .bind(id)
+        .bind(address)
+        .execute(c)
+        .await?;
+    Ok(())
+}

@@ -31,6 +31,8 @@ pub struct NewInbox {
 pub struct InboxChanges {
     /// Display name.
     pub name: Option<String>,
+    /// Address (email inboxes need one; another inbox may not use it).
+    pub address: Option<String>,
     /// IMAP URL; `Some(None)` stops polling.
     pub imap_url: Option<Option<String>>,
     /// Acknowledge new email conversations.
@@ -55,6 +57,11 @@ pub async fn update_inbox(
         Some(None) => Some(None),
         Some(Some(u)) => Some(Some(parse_imap_url(&u)?)),
     };
+    let address = ch
+        .address
+        .as_deref()
+        .map(|a| EmailAddress::parse("address", a).map(|e| e.as_str().to_string()))
+        .transpose()?;
     let ack = ch.ack_enabled;
     st.db
         .write(move |c| {
@@ -75,6 +82,14 @@ pub async fn update_inbox(
                     ack,
                 )
                 .await?;
+                if let Some(a) = address.as_deref() {
+                    repo::set_address(c, id, a).await.map_err(|e| match e {
+                        Error::Database(d) if is_unique_violation(&d) => {
+                            Error::invalid("address", "another inbox already uses this address")
+                        }
+                        other => other,
+                    })?;
+                }
                 inbox_in(c, id).await
             })
         })

@@ -167,11 +167,26 @@ pub fn local_time(now_ms: i64, tz: &str) -> Option<String> {
 /// Message ids defined in a locale's files (for the completeness test).
 pub fn keys_of(code: &str) -> Vec<String> {
     let files: &[&str] = match code {
-        "en" => &[include_str!("../../locales/en/web.ftl")],
-        "ja" => &[include_str!("../../locales/ja/web.ftl")],
-        "ko" => &[include_str!("../../locales/ko/web.ftl")],
-        "lv" => &[include_str!("../../locales/lv/web.ftl")],
-        "ca" => &[include_str!("../../locales/ca/web.ftl")],
+        "en" => &[
+            include_str!("../../locales/en/web.ftl"),
+            include_str!("../../locales/en/admin.ftl"),
+        ],
+        "ja" => &[
+            include_str!("../../locales/ja/web.ftl"),
+            include_str!("../../locales/ja/admin.ftl"),
+        ],
+        "ko" => &[
+            include_str!("../../locales/ko/web.ftl"),
+            include_str!("../../locales/ko/admin.ftl"),
+        ],
+        "lv" => &[
+            include_str!("../../locales/lv/web.ftl"),
+            include_str!("../../locales/lv/admin.ftl"),
+        ],
+        "ca" => &[
+            include_str!("../../locales/ca/web.ftl"),
+            include_str!("../../locales/ca/admin.ftl"),
+        ],
         _ => &[],
     };
     files
@@ -187,19 +202,25 @@ pub fn keys_of(code: &str) -> Vec<String> {
         .collect()
 }
 
+/// Every variable name the catalogues use (for [`has_key`]).
+pub const MESSAGE_VARIABLES: [&str; 14] = [
+    "count", "name", "tz", "id", "hours", "minutes", "days", "channel", "to", "from", "tags", "q",
+    "url", "when",
+];
+
 /// Whether `key` has a translation of its own in `code` (no fallback).
 pub fn has_key(code: &str, key: &str) -> bool {
     let lang: LanguageIdentifier = match code.parse() {
         Ok(l) => l,
         Err(_) => return false,
     };
-    // Every variable the catalogue uses, so that formatting cannot fail.
-    let args: HashMap<&str, FluentValue<'_>> = [
-        "count", "name", "id", "tz", "to", "from", "channel", "tags", "hours", "minutes", "days",
-    ]
-    .into_iter()
-    .map(|k| (k, FluentValue::from(1)))
-    .collect();
+    // A message with variables only formats when they are given; give every
+    // variable the catalogues use, so a missing argument is not taken for a
+    // missing message.
+    let args: HashMap<&str, FluentValue> = MESSAGE_VARIABLES
+        .iter()
+        .map(|v| (*v, FluentValue::from(1)))
+        .collect();
     LOCALES
         .lookup_no_default_fallback(&lang, key, Some(&args))
         .is_some()

@@ -4,13 +4,16 @@
 //! updates over SSE. Pages call the same domain services as the REST API,
 //! with the signed-in agent as the viewer, so access rules are the same.
 
+pub mod admin;
 pub mod auth;
 pub mod conversation;
+pub mod customers;
 pub mod i18n;
 pub mod inbox;
 pub mod live;
 pub mod pages;
 mod repo;
+pub mod search;
 pub mod session;
 
 use axum::Router;
@@ -50,6 +53,46 @@ pub fn router(st: &AppState) -> Router<AppState> {
         .route("/c/{id}/update", post(conversation::update))
         .route("/c/{id}/presence", post(live::presence))
         .route("/c/{id}/m/{mid}/body", get(conversation::body))
+        // Search, customers and admin pages (issue 4, ui-admin).
+        .route("/search", get(search::page))
+        .route("/customers", get(customers::list))
+        .route(
+            "/customers/{id}",
+            get(customers::profile).post(customers::update),
+        )
+        .route("/customers/{id}/merge", post(customers::merge))
+        .route("/admin", get(admin::overview))
+        .route(
+            "/admin/users",
+            get(admin::users::list).post(admin::users::invite),
+        )
+        .route("/admin/users/{id}/role", post(admin::users::set_role))
+        .route("/admin/users/{id}/active", post(admin::users::set_active))
+        .route("/admin/users/{id}/invite", post(admin::users::reinvite))
+        .route(
+            "/admin/teams",
+            get(admin::teams::list).post(admin::teams::create),
+        )
+        .route("/admin/teams/{id}/members", post(admin::teams::add_member))
+        .route(
+            "/admin/teams/{id}/members/remove",
+            post(admin::teams::remove_member),
+        )
+        .route("/admin/teams/{id}/inboxes", post(admin::teams::grant_inbox))
+        .route(
+            "/admin/teams/{id}/inboxes/revoke",
+            post(admin::teams::revoke_inbox),
+        )
+        .route(
+            "/admin/inboxes",
+            get(admin::inboxes::list).post(admin::inboxes::create),
+        )
+        .route("/admin/inboxes/{id}", post(admin::inboxes::update))
+        .route(
+            "/admin/tokens",
+            get(admin::tokens::list).post(admin::tokens::create),
+        )
+        .route("/admin/tokens/{id}/revoke", post(admin::tokens::revoke))
         .route("/assets/app.css", get(css))
         .route("/assets/body.css", get(body_css))
         .route("/assets/app.js", get(js))

@@ -19,3 +19,4 @@ mod routing;
 mod search;
 mod smtp;
 mod web;
+mod web_admin;

@@ -1,0 +1,135 @@
+# Espai de treball dels agents de Tend — cerca, clients i administració (català).
+# Ha de tenir totes les claus d'en/admin.ftl.
+
+## Cerca
+search-title = Cerca
+search-title-for = Cerca: { $q }
+search-submit = Cerca
+search-syntax = Com cercar
+search-help = Han de coincidir totes les paraules, en qualsevol idioma. Podeu fer servir "frases entre cometes", -paraula per excloure-la, i filtres com status:open, assignee:me, tag:billing, from:example.com, inbox:3, after:2024-05-01 i before:2024-06-01.
+search-results = { $count ->
+    [one] S'ha trobat una conversa
+   *[other] S'han trobat { $count } converses
+}
+search-none = Cap conversa no hi coincideix. Proveu amb menys paraules o amb unes altres.
+
+## Clients
+customers-title = Clients
+customers-search = Nom o correu electrònic
+customers-none = Cap client no hi coincideix.
+customers-back = Tots els clients
+customer-saved = S'ha desat el perfil.
+customer-merged = S'han fusionat els dos registres. Les seves adreces i converses ara són aquí.
+customer-history = Converses
+customer-history-none = No hi ha cap conversa que pugueu veure.
+customer-edit = Edita el perfil
+customer-language-help = Un codi d'idioma com ara ja, ko, lv, ca o en.
+customer-merge = Fusiona un altre registre amb aquest
+customer-merge-help = Feu-ho servir quan una mateixa persona té dos registres. Les adreces i les converses de l'altre registre passen a aquest, i l'altre desapareix de la llista. No es pot desfer.
+customer-merge-other = Número o correu de l'altre client
+customer-merge-submit = Fusiona amb aquest client
+merge-other-invalid = Escriviu el número de l'altre client (com ara 42) o una de les seves adreces de correu.
+field-phone = Telèfon
+field-notes = Notes
+field-last-seen = Últim contacte
+col-updated = Actualitzada
+
+## Administració: comú
+admin-title = Administració
+admin-users = Usuaris
+admin-teams = Equips
+admin-inboxes = Safates
+admin-tokens = Testimonis d'API
+admin-users-about = Convideu persones, canvieu-ne els rols, desactiveu comptes.
+admin-teams-about = Agrupeu els agents i trieu amb quines safates treballa cada equip.
+admin-inboxes-about = Adreces de correu, lectura per IMAP i acusaments de recepció automàtics.
+admin-tokens-about = Testimonis per a les integracions que fan servir l'API REST.
+admin-users-count = { $count ->
+    [one] Un usuari
+   *[other] { $count } usuaris
+}
+admin-teams-count = { $count ->
+    [one] Un equip
+   *[other] { $count } equips
+}
+admin-inboxes-count = { $count ->
+    [one] Una safata
+   *[other] { $count } safates
+}
+admin-tokens-count = { $count ->
+    [one] Un testimoni actiu
+   *[other] { $count } testimonis actius
+}
+admin-saved = S'ha desat.
+admin-choose-one = Trieu-ne un de la llista.
+admin-back = Torna
+add = Afegeix
+remove = Treu
+secret-label = Copieu-lo ara
+secret-once = Només es mostra una vegada. Tend en guarda només una empremta i no el pot tornar a mostrar.
+field-role = Rol
+field-state = Estat
+field-created = Creat
+field-actions = Accions
+field-address = Adreça de correu
+field-imap-url = Bústia IMAP que cal llegir
+field-kind = Canal
+field-label = Etiqueta
+field-owner = Usuari
+
+## Administració: usuaris
+role-agent = Agent
+role-supervisor = Supervisor
+role-admin = Administrador
+user-you = vós
+user-role-of = Rol de { $name }
+user-active = Actiu
+user-inactive = Desactivat
+user-deactivate = Desactiva
+user-deactivate-name = Desactiva { $name }
+user-reactivate = Reactiva
+user-reactivate-name = Reactiva { $name }
+user-new-link = Enllaç d'accés nou
+user-new-link-name = Enllaç d'accés nou per a { $name }
+user-invite = Convideu algú
+user-invite-help = Tend crea el compte i us dona un enllaç d'un sol ús. Envieu-lo a la persona; amb ell triarà la seva contrasenya. L'enllaç funciona durant 7 dies.
+user-invite-submit = Crea la invitació
+invite-link-title = Enllaç d'invitació
+invite-link-intro = Envieu aquest enllaç a { $name }. Funciona una sola vegada, durant 7 dies, i permet triar una contrasenya.
+invite-inactive = Reactiveu aquest usuari abans de crear un enllaç nou.
+
+## Administració: equips
+teams-none = Encara no hi ha cap equip.
+team-create = Crea un equip
+team-members = Membres
+team-no-members = Encara ningú.
+team-add-member = Afegeix un membre
+team-remove-member = Treu { $name } de l'equip
+team-inboxes = Safates amb què treballa aquest equip
+team-no-inboxes = Encara cap: els agents de l'equip no veuen res.
+team-grant-inbox = Afegeix una safata
+team-revoke-inbox = Treu { $name } a l'equip
+
+## Administració: safates
+inbox-kind-email = Correu electrònic
+inbox-kind-chat = Xat
+inbox-kind-web = Formulari web
+inbox-kind-api = API
+inbox-default = Predeterminada
+inbox-create = Crea una safata
+inbox-address-help = Obligatòria per a les safates de correu: l'adreça on escriuen els clients.
+inbox-imap-help-new = Opcional. Tend recull el correu nou d'aquesta bústia, per exemple imaps://user:password@mail.example.com/INBOX.
+inbox-imap-help = Tend llegeix { $url }. Deixeu el camp buit per mantenir-la o escriviu-hi un URL nou.
+inbox-imap-off = Deixa de llegir per IMAP
+inbox-ack = Envia un acusament de recepció automàtic a cada conversa de correu nova
+
+## Administració: testimonis d'API
+tokens-none = Encara no hi ha cap testimoni d'API.
+token-active = Actiu
+token-revoke = Revoca
+token-revoke-name = Revoca el testimoni { $name }
+token-revoked-at = Revocat el { $when }
+token-create = Crea un testimoni
+token-create-help = El testimoni actua amb el rol del seu usuari. Només es mostra una vegada, just després de crear-lo.
+token-created-title = Testimoni d'API nou
+token-created-intro = Aquest testimoni actua com a { $name }. Feu-lo servir com a "Authorization: Bearer" seguit del testimoni.

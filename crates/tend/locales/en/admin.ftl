@@ -1,0 +1,135 @@
+# Tend agent workspace — search, customers and admin pages (English).
+# Every key here must exist in ja, ko, lv and ca.
+
+## Search
+search-title = Search
+search-title-for = Search: { $q }
+search-submit = Search
+search-syntax = How to search
+search-help = All words must match, in any language. Use "quoted phrases", -word to exclude, and filters such as status:open, assignee:me, tag:billing, from:example.com, inbox:3, after:2024-05-01 and before:2024-06-01.
+search-results = { $count ->
+    [one] One conversation found
+   *[other] { $count } conversations found
+}
+search-none = No conversation matches. Try fewer or other words.
+
+## Customers
+customers-title = Customers
+customers-search = Name or email
+customers-none = No customers match.
+customers-back = All customers
+customer-saved = The profile was saved.
+customer-merged = The two records were merged. Their addresses and conversations are now here.
+customer-history = Conversations
+customer-history-none = No conversations you may see.
+customer-edit = Edit the profile
+customer-language-help = A language code such as ja, ko, lv, ca or en.
+customer-merge = Merge another record into this one
+customer-merge-help = Use this when one person has two records. The other record's addresses and conversations move here, and the other record disappears from the list. This cannot be undone.
+customer-merge-other = The other customer's number or email
+customer-merge-submit = Merge into this customer
+merge-other-invalid = Enter the other customer's number (such as 42) or one of their email addresses.
+field-phone = Phone
+field-notes = Notes
+field-last-seen = Last seen
+col-updated = Updated
+
+## Admin: common
+admin-title = Administration
+admin-users = Users
+admin-teams = Teams
+admin-inboxes = Inboxes
+admin-tokens = API tokens
+admin-users-about = Invite people, change their roles, deactivate accounts.
+admin-teams-about = Group agents and choose which inboxes each team works.
+admin-inboxes-about = Email addresses, IMAP polling and automatic acknowledgements.
+admin-tokens-about = Tokens for integrations that use the REST API.
+admin-users-count = { $count ->
+    [one] One user
+   *[other] { $count } users
+}
+admin-teams-count = { $count ->
+    [one] One team
+   *[other] { $count } teams
+}
+admin-inboxes-count = { $count ->
+    [one] One inbox
+   *[other] { $count } inboxes
+}
+admin-tokens-count = { $count ->
+    [one] One active token
+   *[other] { $count } active tokens
+}
+admin-saved = Saved.
+admin-choose-one = Choose one from the list.
+admin-back = Back
+add = Add
+remove = Remove
+secret-label = Copy it now
+secret-once = This is shown only once. Tend keeps only a fingerprint of it and cannot show it again.
+field-role = Role
+field-state = State
+field-created = Created
+field-actions = Actions
+field-address = Email address
+field-imap-url = IMAP mailbox to poll
+field-kind = Channel
+field-label = Label
+field-owner = User
+
+## Admin: users
+role-agent = Agent
+role-supervisor = Supervisor
+role-admin = Administrator
+user-you = you
+user-role-of = Role of { $name }
+user-active = Active
+user-inactive = Deactivated
+user-deactivate = Deactivate
+user-deactivate-name = Deactivate { $name }
+user-reactivate = Reactivate
+user-reactivate-name = Reactivate { $name }
+user-new-link = New sign-in link
+user-new-link-name = New sign-in link for { $name }
+user-invite = Invite someone
+user-invite-help = Tend creates the account and gives you a one-time link. Send it to the person; they choose their own password with it. The link works for 7 days.
+user-invite-submit = Create the invitation
+invite-link-title = Invitation link
+invite-link-intro = Send this link to { $name }. It works once, for 7 days, and lets them choose a password.
+invite-inactive = Reactivate this user before making a new link.
+
+## Admin: teams
+teams-none = No teams yet.
+team-create = Create a team
+team-members = Members
+team-no-members = Nobody yet.
+team-add-member = Add a member
+team-remove-member = Remove { $name } from the team
+team-inboxes = Inboxes this team works
+team-no-inboxes = None yet: the team's agents see nothing.
+team-grant-inbox = Add an inbox
+team-revoke-inbox = Take { $name } away from the team
+
+## Admin: inboxes
+inbox-kind-email = Email
+inbox-kind-chat = Chat
+inbox-kind-web = Web form
+inbox-kind-api = API
+inbox-default = Default
+inbox-create = Create an inbox
+inbox-address-help = Required for email inboxes: the address customers write to.
+inbox-imap-help-new = Optional. Tend fetches new mail from this mailbox, for example imaps://user:password@mail.example.com/INBOX.
+inbox-imap-help = Tend polls { $url }. Leave the field empty to keep it, or enter a new URL.
+inbox-imap-off = Stop polling IMAP
+inbox-ack = Send an automatic acknowledgement to each new email conversation
+
+## Admin: API tokens
+tokens-none = No API tokens yet.
+token-active = Active
+token-revoke = Revoke
+token-revoke-name = Revoke the token { $name }
+token-revoked-at = Revoked { $when }
+token-create = Create a token
+token-create-help = The token acts with its user's role. It is shown once, right after you create it.
+token-created-title = New API token
+token-created-intro = This token acts as { $name }. Use it as "Authorization: Bearer" followed by the token.

@@ -1,0 +1,130 @@
+# Tend エージェント画面 — 検索、顧客、管理ページ（日本語）。
+# en/admin.ftl と同じキーをすべて持つこと。
+
+## 検索
+search-title = 検索
+search-title-for = 検索：{ $q }
+search-submit = 検索
+search-syntax = 検索のしかた
+search-help = 入力した語はすべて一致する必要があります（言語は問いません）。"引用符で囲んだフレーズ"、除外する -語、status:open、assignee:me、tag:billing、from:example.com、inbox:3、after:2024-05-01、before:2024-06-01 などの絞り込みが使えます。
+search-results = { $count ->
+   *[other] { $count } 件の会話が見つかりました
+}
+search-none = 一致する会話はありません。語を減らすか、別の語でお試しください。
+
+## 顧客
+customers-title = 顧客
+customers-search = 名前またはメールアドレス
+customers-none = 一致する顧客はいません。
+customers-back = 顧客一覧
+customer-saved = プロフィールを保存しました。
+customer-merged = 2 つのレコードを統合しました。メールアドレスと会話はすべてこちらに移りました。
+customer-history = 会話
+customer-history-none = 閲覧できる会話はありません。
+customer-edit = プロフィールを編集
+customer-language-help = ja、ko、lv、ca、en などの言語コード。
+customer-merge = 別のレコードをこの顧客に統合
+customer-merge-help = 同じ人物のレコードが 2 つあるときに使います。もう一方のメールアドレスと会話がこちらに移り、もう一方は一覧から消えます。元に戻すことはできません。
+customer-merge-other = もう一方の顧客の番号またはメールアドレス
+customer-merge-submit = この顧客に統合
+merge-other-invalid = もう一方の顧客の番号（例：42）か、そのメールアドレスのいずれかを入力してください。
+field-phone = 電話番号
+field-notes = メモ
+field-last-seen = 最終問い合わせ
+col-updated = 更新日時
+
+## 管理：共通
+admin-title = 管理
+admin-users = ユーザー
+admin-teams = チーム
+admin-inboxes = 受信箱
+admin-tokens = API トークン
+admin-users-about = メンバーの招待、役割の変更、アカウントの無効化。
+admin-teams-about = エージェントをグループにまとめ、各チームが担当する受信箱を選びます。
+admin-inboxes-about = メールアドレス、IMAP の取得、自動受付メール。
+admin-tokens-about = REST API を使う連携のためのトークン。
+admin-users-count = { $count ->
+   *[other] ユーザー { $count } 人
+}
+admin-teams-count = { $count ->
+   *[other] { $count } チーム
+}
+admin-inboxes-count = { $count ->
+   *[other] 受信箱 { $count } 件
+}
+admin-tokens-count = { $count ->
+   *[other] 有効なトークン { $count } 件
+}
+admin-saved = 保存しました。
+admin-choose-one = 一覧から選んでください。
+admin-back = 戻る
+add = 追加
+remove = 外す
+secret-label = 今すぐコピーしてください
+secret-once = これは一度だけ表示されます。Tend はその指紋（ハッシュ）だけを保存するため、再表示できません。
+field-role = 役割
+field-state = 状態
+field-created = 作成日時
+field-actions = 操作
+field-address = メールアドレス
+field-imap-url = 取得する IMAP メールボックス
+field-kind = チャネル
+field-label = ラベル
+field-owner = ユーザー
+
+## 管理：ユーザー
+role-agent = エージェント
+role-supervisor = スーパーバイザー
+role-admin = 管理者
+user-you = あなた
+user-role-of = { $name } さんの役割
+user-active = 有効
+user-inactive = 無効
+user-deactivate = 無効にする
+user-deactivate-name = { $name } さんを無効にする
+user-reactivate = 再び有効にする
+user-reactivate-name = { $name } さんを再び有効にする
+user-new-link = 新しいログインリンク
+user-new-link-name = { $name } さんの新しいログインリンク
+user-invite = メンバーを招待
+user-invite-help = Tend がアカウントを作成し、一度だけ使えるリンクを発行します。そのリンクを本人に送ってください。本人がパスワードを決めます。リンクの有効期間は 7 日です。
+user-invite-submit = 招待を作成
+invite-link-title = 招待リンク
+invite-link-intro = このリンクを { $name } さんに送ってください。7 日間、一度だけ使え、パスワードを設定できます。
+invite-inactive = 新しいリンクを作る前に、このユーザーを再び有効にしてください。
+
+## 管理：チーム
+teams-none = まだチームはありません。
+team-create = チームを作成
+team-members = メンバー
+team-no-members = まだ誰もいません。
+team-add-member = メンバーを追加
+team-remove-member = { $name } さんをチームから外す
+team-inboxes = このチームが担当する受信箱
+team-no-inboxes = まだありません。このチームのエージェントには何も表示されません。
+team-grant-inbox = 受信箱を追加
+team-revoke-inbox = { $name } をチームから外す
+
+## 管理：受信箱
+inbox-kind-email = メール
+inbox-kind-chat = チャット
+inbox-kind-web = Web フォーム
+inbox-kind-api = API
+inbox-default = 既定
+inbox-create = 受信箱を作成
+inbox-address-help = メールの受信箱では必須です。顧客がメールを送るアドレスです。
+inbox-imap-help-new = 任意。Tend がこのメールボックスから新着メールを取得します。例：imaps://user:password@mail.example.com/INBOX
+inbox-imap-help = 現在 { $url } を取得しています。そのままにするには空欄のままにし、変更するには新しい URL を入力してください。
+inbox-imap-off = IMAP の取得をやめる
+inbox-ack = 新しいメールの会話ごとに自動受付メールを送る
+
+## 管理：API トークン
+tokens-none = まだ API トークンはありません。
+token-active = 有効
+token-revoke = 失効させる
+token-revoke-name = トークン「{ $name }」を失効させる
+token-revoked-at = { $when } に失効
+token-create = トークンを作成
+token-create-help = トークンは持ち主のユーザーの役割で動作します。作成した直後に一度だけ表示されます。
+token-created-title = 新しい API トークン
+token-created-intro = このトークンは { $name } さんとして動作します。「Authorization: Bearer」に続けてトークンを指定してください。

@@ -1,0 +1,130 @@
+# Tend 상담원 화면 — 검색, 고객, 관리 페이지 (한국어).
+# en/admin.ftl의 모든 키가 있어야 합니다.
+
+## 검색
+search-title = 검색
+search-title-for = 검색: { $q }
+search-submit = 검색
+search-syntax = 검색 방법
+search-help = 입력한 단어가 모두 일치해야 하며 언어는 상관없습니다. "따옴표로 묶은 구문", 제외할 -단어, 그리고 status:open, assignee:me, tag:billing, from:example.com, inbox:3, after:2024-05-01, before:2024-06-01 같은 필터를 쓸 수 있습니다.
+search-results = { $count ->
+   *[other] 대화 { $count }개를 찾았습니다
+}
+search-none = 일치하는 대화가 없습니다. 단어를 줄이거나 다른 단어로 검색해 보세요.
+
+## 고객
+customers-title = 고객
+customers-search = 이름 또는 이메일
+customers-none = 일치하는 고객이 없습니다.
+customers-back = 전체 고객
+customer-saved = 프로필을 저장했습니다.
+customer-merged = 두 기록을 합쳤습니다. 주소와 대화가 모두 이쪽으로 옮겨졌습니다.
+customer-history = 대화
+customer-history-none = 볼 수 있는 대화가 없습니다.
+customer-edit = 프로필 편집
+customer-language-help = ja, ko, lv, ca, en 같은 언어 코드입니다.
+customer-merge = 다른 기록을 이 고객으로 합치기
+customer-merge-help = 한 사람의 기록이 두 개일 때 사용합니다. 다른 기록의 주소와 대화가 이쪽으로 옮겨지고, 다른 기록은 목록에서 사라집니다. 되돌릴 수 없습니다.
+customer-merge-other = 다른 고객의 번호 또는 이메일
+customer-merge-submit = 이 고객으로 합치기
+merge-other-invalid = 다른 고객의 번호(예: 42)나 그 고객의 이메일 주소 중 하나를 입력하세요.
+field-phone = 전화번호
+field-notes = 메모
+field-last-seen = 마지막 문의
+col-updated = 업데이트
+
+## 관리: 공통
+admin-title = 관리
+admin-users = 사용자
+admin-teams = 팀
+admin-inboxes = 받은편지함
+admin-tokens = API 토큰
+admin-users-about = 사람을 초대하고, 역할을 바꾸고, 계정을 비활성화합니다.
+admin-teams-about = 상담원을 묶고 각 팀이 맡을 받은편지함을 고릅니다.
+admin-inboxes-about = 이메일 주소, IMAP 가져오기, 자동 접수 확인 메일.
+admin-tokens-about = REST API를 쓰는 연동을 위한 토큰.
+admin-users-count = { $count ->
+   *[other] 사용자 { $count }명
+}
+admin-teams-count = { $count ->
+   *[other] 팀 { $count }개
+}
+admin-inboxes-count = { $count ->
+   *[other] 받은편지함 { $count }개
+}
+admin-tokens-count = { $count ->
+   *[other] 사용 중인 토큰 { $count }개
+}
+admin-saved = 저장했습니다.
+admin-choose-one = 목록에서 하나를 고르세요.
+admin-back = 돌아가기
+add = 추가
+remove = 빼기
+secret-label = 지금 복사하세요
+secret-once = 이 값은 한 번만 표시됩니다. Tend는 지문(해시)만 보관하므로 다시 보여 줄 수 없습니다.
+field-role = 역할
+field-state = 상태
+field-created = 만든 날짜
+field-actions = 작업
+field-address = 이메일 주소
+field-imap-url = 가져올 IMAP 메일함
+field-kind = 채널
+field-label = 이름표
+field-owner = 사용자
+
+## 관리: 사용자
+role-agent = 상담원
+role-supervisor = 감독자
+role-admin = 관리자
+user-you = 나
+user-role-of = { $name }님의 역할
+user-active = 활성
+user-inactive = 비활성
+user-deactivate = 비활성화
+user-deactivate-name = { $name }님 비활성화
+user-reactivate = 다시 활성화
+user-reactivate-name = { $name }님 다시 활성화
+user-new-link = 새 로그인 링크
+user-new-link-name = { $name }님의 새 로그인 링크
+user-invite = 사람 초대하기
+user-invite-help = Tend가 계정을 만들고 한 번만 쓸 수 있는 링크를 줍니다. 그 링크를 당사자에게 보내면 본인이 비밀번호를 정합니다. 링크는 7일 동안 유효합니다.
+user-invite-submit = 초대 만들기
+invite-link-title = 초대 링크
+invite-link-intro = 이 링크를 { $name }님에게 보내세요. 7일 동안 한 번만 쓸 수 있으며, 비밀번호를 정할 수 있습니다.
+invite-inactive = 새 링크를 만들기 전에 이 사용자를 다시 활성화하세요.
+
+## 관리: 팀
+teams-none = 아직 팀이 없습니다.
+team-create = 팀 만들기
+team-members = 구성원
+team-no-members = 아직 아무도 없습니다.
+team-add-member = 구성원 추가
+team-remove-member = { $name }님을 팀에서 빼기
+team-inboxes = 이 팀이 맡는 받은편지함
+team-no-inboxes = 아직 없습니다. 이 팀의 상담원에게는 아무것도 보이지 않습니다.
+team-grant-inbox = 받은편지함 추가
+team-revoke-inbox = { $name }을(를) 팀에서 빼기
+
+## 관리: 받은편지함
+inbox-kind-email = 이메일
+inbox-kind-chat = 채팅
+inbox-kind-web = 웹 양식
+inbox-kind-api = API
+inbox-default = 기본
+inbox-create = 받은편지함 만들기
+inbox-address-help = 이메일 받은편지함에는 필수입니다. 고객이 메일을 보내는 주소입니다.
+inbox-imap-help-new = 선택 사항. Tend가 이 메일함에서 새 메일을 가져옵니다. 예: imaps://user:password@mail.example.com/INBOX
+inbox-imap-help = 지금은 { $url }에서 가져옵니다. 유지하려면 비워 두고, 바꾸려면 새 URL을 입력하세요.
+inbox-imap-off = IMAP 가져오기 중지
+inbox-ack = 새 이메일 대화마다 자동 접수 확인 메일 보내기
+
+## 관리: API 토큰
+tokens-none = 아직 API 토큰이 없습니다.
+token-active = 사용 중
+token-revoke = 폐기
+token-revoke-name = 토큰 { $name } 폐기
+token-revoked-at = { $when }에 폐기됨
+token-create = 토큰 만들기
+token-create-help = 토큰은 그 사용자의 역할로 동작합니다. 만든 직후 한 번만 표시됩니다.
+token-created-title = 새 API 토큰
+token-created-intro = 이 토큰은 { $name }님으로 동작합니다. "Authorization: Bearer" 뒤에 토큰을 붙여 사용하세요.

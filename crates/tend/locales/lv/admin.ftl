@@ -1,0 +1,140 @@
+# Tend aģenta darba vieta — meklēšana, klienti un administrēšana (latviešu valodā).
+# Jābūt visām en/admin.ftl atslēgām.
+
+## Meklēšana
+search-title = Meklēšana
+search-title-for = Meklēšana: { $q }
+search-submit = Meklēt
+search-syntax = Kā meklēt
+search-help = Jāsakrīt visiem vārdiem, jebkurā valodā. Var lietot "frāzes pēdiņās", -vārdu, lai to izslēgtu, un filtrus, piemēram, status:open, assignee:me, tag:billing, from:example.com, inbox:3, after:2024-05-01 un before:2024-06-01.
+search-results = { $count ->
+    [zero] Atrasts { $count } sarunu
+    [one] Atrasta { $count } saruna
+   *[other] Atrastas { $count } sarunas
+}
+search-none = Neviena saruna neatbilst. Mēģiniet ar mazāk vai citiem vārdiem.
+
+## Klienti
+customers-title = Klienti
+customers-search = Vārds vai e-pasts
+customers-none = Neviens klients neatbilst.
+customers-back = Visi klienti
+customer-saved = Profils saglabāts.
+customer-merged = Abi ieraksti apvienoti. To adreses un sarunas tagad ir šeit.
+customer-history = Sarunas
+customer-history-none = Nav sarunu, ko jūs drīkstat redzēt.
+customer-edit = Labot profilu
+customer-language-help = Valodas kods, piemēram, ja, ko, lv, ca vai en.
+customer-merge = Apvienot citu ierakstu ar šo
+customer-merge-help = Izmantojiet šo, ja vienam cilvēkam ir divi ieraksti. Otra ieraksta adreses un sarunas pāriet uz šejieni, un otrs ieraksts pazūd no saraksta. To nevar atsaukt.
+customer-merge-other = Otra klienta numurs vai e-pasts
+customer-merge-submit = Apvienot ar šo klientu
+merge-other-invalid = Ievadiet otra klienta numuru (piemēram, 42) vai kādu no viņa e-pasta adresēm.
+field-phone = Tālrunis
+field-notes = Piezīmes
+field-last-seen = Pēdējoreiz sazinājās
+col-updated = Atjaunināta
+
+## Administrēšana: kopīgais
+admin-title = Administrēšana
+admin-users = Lietotāji
+admin-teams = Komandas
+admin-inboxes = Iesūtnes
+admin-tokens = API marķieri
+admin-users-about = Uzaiciniet cilvēkus, mainiet viņu lomas, deaktivizējiet kontus.
+admin-teams-about = Apvienojiet aģentus komandās un izvēlieties, ar kurām iesūtnēm katra komanda strādā.
+admin-inboxes-about = E-pasta adreses, IMAP nolasīšana un automātiski apstiprinājumi.
+admin-tokens-about = Marķieri integrācijām, kas izmanto REST API.
+admin-users-count = { $count ->
+    [zero] { $count } lietotāju
+    [one] { $count } lietotājs
+   *[other] { $count } lietotāji
+}
+admin-teams-count = { $count ->
+    [zero] { $count } komandu
+    [one] { $count } komanda
+   *[other] { $count } komandas
+}
+admin-inboxes-count = { $count ->
+    [zero] { $count } iesūtņu
+    [one] { $count } iesūtne
+   *[other] { $count } iesūtnes
+}
+admin-tokens-count = { $count ->
+    [zero] { $count } aktīvu marķieru
+    [one] { $count } aktīvs marķieris
+   *[other] { $count } aktīvi marķieri
+}
+admin-saved = Saglabāts.
+admin-choose-one = Izvēlieties kādu no saraksta.
+admin-back = Atpakaļ
+add = Pievienot
+remove = Noņemt
+secret-label = Nokopējiet to tagad
+secret-once = Tas tiek parādīts tikai vienreiz. Tend glabā tikai tā nospiedumu un nevar to parādīt vēlreiz.
+field-role = Loma
+field-state = Stāvoklis
+field-created = Izveidots
+field-actions = Darbības
+field-address = E-pasta adrese
+field-imap-url = Nolasāmā IMAP pastkaste
+field-kind = Kanāls
+field-label = Nosaukums
+field-owner = Lietotājs
+
+## Administrēšana: lietotāji
+role-agent = Aģents
+role-supervisor = Vadītājs
+role-admin = Administrators
+user-you = jūs
+user-role-of = { $name } loma
+user-active = Aktīvs
+user-inactive = Deaktivizēts
+user-deactivate = Deaktivizēt
+user-deactivate-name = Deaktivizēt { $name }
+user-reactivate = Aktivizēt atkal
+user-reactivate-name = Aktivizēt atkal { $name }
+user-new-link = Jauna pieteikšanās saite
+user-new-link-name = Jauna pieteikšanās saite: { $name }
+user-invite = Uzaicināt kādu
+user-invite-help = Tend izveido kontu un iedod jums vienreizēju saiti. Nosūtiet to cilvēkam — ar to viņš pats izvēlēsies paroli. Saite darbojas 7 dienas.
+user-invite-submit = Izveidot uzaicinājumu
+invite-link-title = Uzaicinājuma saite
+invite-link-intro = Nosūtiet šo saiti: { $name }. Tā darbojas vienreiz, 7 dienas, un ļauj izvēlēties paroli.
+invite-inactive = Pirms jaunas saites izveides atkal aktivizējiet šo lietotāju.
+
+## Administrēšana: komandas
+teams-none = Vēl nav nevienas komandas.
+team-create = Izveidot komandu
+team-members = Dalībnieki
+team-no-members = Vēl neviena.
+team-add-member = Pievienot dalībnieku
+team-remove-member = Izņemt { $name } no komandas
+team-inboxes = Iesūtnes, ar kurām strādā šī komanda
+team-no-inboxes = Vēl nav: komandas aģenti neko neredz.
+team-grant-inbox = Pievienot iesūtni
+team-revoke-inbox = Atņemt komandai { $name }
+
+## Administrēšana: iesūtnes
+inbox-kind-email = E-pasts
+inbox-kind-chat = Tērzēšana
+inbox-kind-web = Tīmekļa veidlapa
+inbox-kind-api = API
+inbox-default = Noklusējuma
+inbox-create = Izveidot iesūtni
+inbox-address-help = Obligāta e-pasta iesūtnēm: adrese, uz kuru raksta klienti.
+inbox-imap-help-new = Nav obligāts. Tend nolasa jaunas vēstules no šīs pastkastes, piemēram, imaps://user:password@mail.example.com/INBOX.
+inbox-imap-help = Tend nolasa { $url }. Atstājiet lauku tukšu, lai to paturētu, vai ievadiet jaunu URL.
+inbox-imap-off = Pārtraukt IMAP nolasīšanu
+inbox-ack = Katrai jaunai e-pasta sarunai sūtīt automātisku apstiprinājumu
+
+## Administrēšana: API marķieri
+tokens-none = Vēl nav neviena API marķiera.
+token-active = Aktīvs
+token-revoke = Atsaukt
+token-revoke-name = Atsaukt marķieri { $name }
+token-revoked-at = Atsaukts { $when }
+token-create = Izveidot marķieri
+token-create-help = Marķieris darbojas ar sava lietotāja lomu. Tas tiek parādīts vienreiz, tūlīt pēc izveides.
+token-created-title = Jauns API marķieris
+token-created-intro = Šis marķieris darbojas kā { $name }. Lietojiet to kā "Authorization: Bearer", aiz kā seko marķieris.

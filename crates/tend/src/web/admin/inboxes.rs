@@ -1,0 +1,169 @@
+//! `/admin/inboxes`: create inboxes and change their name, address, IMAP
+//! polling and acknowledgement setting. The IMAP password is never shown
+//! back: the page shows the URL with the password hidden, and an empty
+//! field keeps the current URL.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::{Failure, Saved, admin_only, failure, status_for};
+use crate::Result;
+use crate::app::AppState;
+use crate::inboxes::model::InboxKind;
+use crate::inboxes::service::{self as inboxes, InboxChanges, NewInbox};
+use crate::web::pages::{Chrome, error_page, render_status, see_other};
+use crate::web::session::Agent;
+
+/// An inbox as the page shows it.
+pub struct InboxView {
+    pub id: i64,
+    pub kind: &'static str,
+    pub kind_label: String,
+    pub name: String,
+    pub address: String,
+    pub imap_url: String,
+    pub is_default: bool,
+    pub ack_enabled: bool,
+}
+
+#[derive(Template)]
+#[template(path = "web/admin/inboxes.html")]
+struct InboxesPage {
+    c: Chrome,
+    inboxes: Vec<InboxView>,
+    kinds: Vec<(&'static str, String)>,
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+const KINDS: [InboxKind; 4] = [
+    InboxKind::Email,
+    InboxKind::Chat,
+    InboxKind::Web,
+    InboxKind::Api,
+];
+
+async fn page(st: &AppState, a: &Agent, notice: Option<String>, error: Option<String>) -> Response {
+    let list = match inboxes::list_inboxes(st, &a.viewer).await {
+        Ok(l) => l,
+        Err(e) => return error_page(&a.tr, e),
+    };
+    let kind_label = |k: InboxKind| a.tr.t(&format!("inbox-kind-{}", k.as_str()));
+    render_status(
+        status_for(&error),
+        &InboxesPage {
+            c: Chrome::agent(a, a.tr.t("admin-inboxes"), "admin"),
+            inboxes: list
+                .into_iter()
+                .map(|i| InboxView {
+                    id: i.id,
+                    kind: i.kind.as_str(),
+                    kind_label: kind_label(i.kind),
+                    name: i.name,
+                    address: i.address.unwrap_or_default(),
+                    imap_url: i.imap_url.unwrap_or_default(),
+                    is_default: i.is_default,
+                    ack_enabled: i.ack_enabled,
+                })
+                .collect(),
+            kinds: KINDS.iter().map(|k| (k.as_str(), kind_label(*k))).collect(),
+            notice,
+            error,
+        },
+    )
+}
+
+async fn done<T>(st: &AppState, a: &Agent, r: Result<T>) -> Response {
+    match r {
+        Ok(_) => see_other("/admin/inboxes?saved=1"),
+        Err(e) => match failure(a, e) {
+            Failure::Input(m) => page(st, a, None, Some(m)).await,
+            Failure::Page(r) => r,
+        },
+    }
+}
+
+/// `GET /admin/inboxes`
+pub async fn list(State(st): State<AppState>, a: Agent, Query(s): Query<Saved>) -> Response {
+    if let Some(r) = admin_only(&a) {
+        return r;
+    }
+    page(&st, &a, s.notice(&a), None).await
+}
+
+fn filled(v: Option<String>) -> Option<String> {
+    v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+/// The create form.
+#[derive(Debug, Deserialize)]
+pub struct CreateForm {
+    kind: String,
+    name: Option<String>,
+    address: Option<String>,
+    imap_url: Option<String>,
+    ack: Option<String>,
+}
+
+/// `POST /admin/inboxes`
+pub async fn create(State(st): State<AppState>, a: Agent, Form(f): Form<CreateForm>) -> Response {
+    if let Some(r) = admin_only(&a) {
+        return r;
+    }
+    let r = match InboxKind::parse(&f.kind) {
+        Ok(kind) => {
+            inboxes::create_inbox(
+                &st,
+                &a.viewer,
+                NewInbox {
+                    kind,
+                    name: filled(f.name),
+                    address: filled(f.address),
+                    imap_url: filled(f.imap_url),
+                    ack_enabled: f.ack.is_some(),
+                },
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    };
+    done(&st, &a, r).await
+}
+
+/// The edit form. Checkboxes are absent when unticked.
+#[derive(Debug, Deserialize)]
+pub struct EditForm {
+    name: Option<String>,
+    address: Option<String>,
+    imap_url: Option<String>,
+    imap_off: Option<String>,
+    ack: Option<String>,
+}
+
+/// `POST /admin/inboxes/{id}`
+pub async fn update(
+    State(st): State<AppState>,
+    a: Agent,
+    Path(id): Path<i64>,
+    Form(f): Form<EditForm>,
+) -> Response {
+    if let Some(r) = admin_only(&a) {
+        return r;
+    }
+    let imap_url = if f.imap_off.is_some() {
+        Some(None)
+    } else {
+        filled(f.imap_url).map(Some)
+    };
+    let ch = InboxChanges {
+        name: filled(f.name),
+        address: filled(f.address),
+        imap_url,
+        ack_enabled: Some(f.ack.is_some()),
+    };
+    let r = inboxes::update_inbox(&st, &a.viewer, id, ch).await;
+    done(&st, &a, r).await
+}

@@ -1,0 +1,218 @@
+//! `/admin/teams`: create teams, add and remove members, grant and revoke
+//! inboxes (what the team's agents may see and work).
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::{Failure, Saved, admin_only, failure, status_for};
+use crate::agents::service as agents;
+use crate::app::AppState;
+use crate::web::pages::{Chrome, error_page, render_status, see_other};
+use crate::web::session::Agent;
+use crate::{Error, Result};
+
+/// A team as the page shows it.
+pub struct TeamView {
+    pub id: i64,
+    pub name: String,
+    /// (user id, name)
+    pub members: Vec<(i64, String)>,
+    /// Active users not in the team.
+    pub candidates: Vec<(i64, String)>,
+    /// (inbox id, label)
+    pub inboxes: Vec<(i64, String)>,
+    /// Inboxes not granted yet.
+    pub grantable: Vec<(i64, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "web/admin/teams.html")]
+struct TeamsPage {
+    c: Chrome,
+    teams: Vec<TeamView>,
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+async fn views(st: &AppState, a: &Agent) -> Result<Vec<TeamView>> {
+    let users = agents::list_users(st, &a.viewer).await?;
+    let names: HashMap<i64, String> = users.iter().map(|u| (u.id, u.name.clone())).collect();
+    let inboxes: Vec<(i64, String)> = crate::inboxes::service::list_inboxes(st, &a.viewer)
+        .await?
+        .into_iter()
+        .map(|i| {
+            let label = match i.address {
+                Some(ad) if ad != i.name => format!("{} ({ad})", i.name),
+                _ => i.name,
+            };
+            (i.id, label)
+        })
+        .collect();
+    let teams = agents::list_teams(st, &a.viewer).await?;
+    Ok(teams
+        .into_iter()
+        .map(|t| TeamView {
+            members: t
+                .member_ids
+                .iter()
+                .map(|id| (*id, names.get(id).cloned().unwrap_or_default()))
+                .collect(),
+            candidates: users
+                .iter()
+                .filter(|u| u.active && !t.member_ids.contains(&u.id))
+                .map(|u| (u.id, u.name.clone()))
+                .collect(),
+            inboxes: inboxes
+                .iter()
+                .filter(|(id, _)| t.inbox_ids.contains(id))
+                .cloned()
+                .collect(),
+            grantable: inboxes
+                .iter()
+                .filter(|(id, _)| !t.inbox_ids.contains(id))
+                .cloned()
+                .collect(),
+            id: t.id,
+            name: t.name,
+        })
+        .collect())
+}
+
+async fn page(st: &AppState, a: &Agent, notice: Option<String>, error: Option<String>) -> Response {
+    match views(st, a).await {
+        Ok(teams) => render_status(
+            status_for(&error),
+            &TeamsPage {
+                c: Chrome::agent(a, a.tr.t("admin-teams"), "admin"),
+                teams,
+                notice,
+                error,
+            },
+        ),
+        Err(e) => error_page(&a.tr, e),
+    }
+}
+
+async fn done<T>(st: &AppState, a: &Agent, r: Result<T>) -> Response {
+    match r {
+        Ok(_) => see_other("/admin/teams?saved=1"),
+        Err(e) => match failure(a, e) {
+            Failure::Input(m) => page(st, a, None, Some(m)).await,
+            Failure::Page(r) => r,
+        },
+    }
+}
+
+/// `GET /admin/teams`
+pub async fn list(State(st): State<AppState>, a: Agent, Query(s): Query<Saved>) -> Response {
+    if let Some(r) = admin_only(&a) {
+        return r;
+    }
+    page(&st, &a, s.notice(&a), None).await
+}
+
+/// The create form.
+#[derive(Debug, Deserialize)]
+pub struct NameForm {
+    name: String,
+}
+
+/// `POST /admin/teams`
+pub async fn create(State(st): State<AppState>, a: Agent, Form(f): Form<NameForm>) -> Response {
+    if let Some(r) = admin_only(&a) {
+        return r;
+    }
+    let r = agents::create_team(&st, &a.viewer, &f.name).await;
+    done(&st, &a, r).await
+}
+
+/// Member forms.
+#[derive(Debug, Deserialize)]
+pub struct MemberForm {
+    user_id: String,
+}
+
+/// Inbox forms.
+#[derive(Debug, Deserialize)]
+pub struct InboxForm {
+    inbox_id: String,
+}
+
+fn id_of(a: &Agent, field: &str, v: &str) -> Result<i64> {
+    v.trim()
+        .parse::<i64>()
+        .map_err(|_| Error::invalid(field, a.tr.t("admin-choose-one")))
+}
+
+/// `POST /admin/teams/{id}/members`
+pub async fn add_member(
+    State(st): State<AppState>,
+    a: Agent,
+    Path(id): Path<i64>,
+    Form(f): Form<MemberForm>,
+) -> Response {
+    if let Some(r) = admin_only(&a) {
+        return r;
+    }
+    let r = match id_of(&a, "user_id", &f.user_id) {
+        Ok(u) => agents::add_member(&st, &a.viewer, id, u).await,
+        Err(e) => Err(e),
+    };
+    done(&st, &a, r).await
+}
+
+/// `POST /admin/teams/{id}/members/remove`
+pub async fn remove_member(
+    State(st): State<AppState>,
+    a: Agent,
+    Path(id): Path<i64>,
+    Form(f): Form<MemberForm>,
+) -> Response {
+    if let Some(r) = admin_only(&a) {
+        return r;
+    }
+    let r = match id_of(&a, "user_id", &f.user_id) {
+        Ok(u) => agents::remove_member(&st, &a.viewer, id, u).await,
+        Err(e) => Err(e),
+    };
+    done(&st, &a, r).await
+}
+
+/// `POST /admin/teams/{id}/inboxes`
+pub async fn grant_inbox(
+    State(st): State<AppState>,
+    a: Agent,
+    Path(id): Path<i64>,
+    Form(f): Form<InboxForm>,
+) -> Response {
+    if let Some(r) = admin_only(&a) {
+        return r;
+    }
+    let r = match id_of(&a, "inbox_id", &f.inbox_id) {
+        Ok(i) => agents::grant_inbox(&st, &a.viewer, id, i).await,
+        Err(e) => Err(e),
+    };
+    done(&st, &a, r).await
+}
+
+/// `POST /admin/teams/{id}/inboxes/revoke`
+pub async fn revoke_inbox(
+    State(st): State<AppState>,
+    a: Agent,
+    Path(id): Path<i64>,
+    Form(f): Form<InboxForm>,
+) -> Response {
+    if let Some(r) = admin_only(&a) {
+        return r;
+    }
+    let r = match id_of(&a, "inbox_id", &f.inbox_id) {
+        Ok(i) => agents::revoke_inbox(&st, &a.viewer, id, i).await,
+        Err(e) => Err(e),
+    };
+    done(&st, &a, r).await
+}

@@ -1,0 +1,310 @@
+//! Customers: the list with search, the profile (addresses, language,
+//! local time, organisation, notes, every visible conversation), editing,
+//! and merging two records of the same person.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::i18n::{datetime, local_time};
+use super::pages::{Chrome, error_page, render, render_status, see_other};
+use super::session::{Agent, url_encode};
+use crate::app::AppState;
+use crate::customers::model::CustomerPatch;
+use crate::customers::{Customer, service};
+use crate::{Error, Result};
+
+const PAGE: i64 = 50;
+
+/// `?q=&before=`
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    q: Option<String>,
+    before: Option<i64>,
+}
+
+/// One row of the list.
+pub struct Row {
+    pub id: i64,
+    pub name: String,
+    pub emails: Vec<String>,
+    pub organization: String,
+    pub language: String,
+    pub contacts: i64,
+    pub last_seen: String,
+}
+
+#[derive(Template)]
+#[template(path = "web/customers.html")]
+struct ListPage {
+    c: Chrome,
+    q: String,
+    rows: Vec<Row>,
+    next: Option<String>,
+}
+
+fn ms(rfc: &str) -> i64 {
+    crate::time::parse_ms(rfc).unwrap_or(0)
+}
+
+fn display_name(cu: &Customer) -> String {
+    cu.name
+        .clone()
+        .filter(|n| !n.is_empty())
+        .or_else(|| cu.emails.first().cloned())
+        .unwrap_or_else(|| format!("#{}", cu.id))
+}
+
+/// `GET /customers?q=`
+pub async fn list(State(st): State<AppState>, a: Agent, Query(q): Query<ListQuery>) -> Response {
+    let text = q.q.unwrap_or_default().trim().to_string();
+    let found = service::list(
+        &st,
+        &a.viewer,
+        None,
+        Some(text.as_str()).filter(|t| !t.is_empty()),
+        q.before,
+        PAGE + 1,
+    )
+    .await;
+    let mut items = match found {
+        Ok(items) => items,
+        Err(e) => return error_page(&a.tr, e),
+    };
+    let more = items.len() as i64 > PAGE;
+    items.truncate(PAGE as usize);
+    let next = match (more, items.last()) {
+        (true, Some(last)) => Some(format!(
+            "/customers?q={}&before={}",
+            url_encode(&text),
+            last.id
+        )),
+        _ => None,
+    };
+    let rows = items
+        .iter()
+        .map(|cu| Row {
+            id: cu.id,
+            name: display_name(cu),
+            emails: cu.emails.clone(),
+            organization: cu
+                .organization
+                .as_ref()
+                .map(|o| o.name.clone())
+                .unwrap_or_default(),
+            language: cu.language.clone().unwrap_or_default(),
+            contacts: cu.conversation_count,
+            last_seen: datetime(ms(&cu.last_seen_at), &a.tz),
+        })
+        .collect();
+    render(&ListPage {
+        c: Chrome::agent(&a, a.tr.t("customers-title"), "customers"),
+        q: text,
+        rows,
+        next,
+    })
+}
+
+/// One conversation of the history.
+pub struct HistoryRow {
+    pub id: i64,
+    pub subject: String,
+    pub status: String,
+    pub status_label: String,
+    pub channel: String,
+    pub updated: String,
+}
+
+#[derive(Template)]
+#[template(path = "web/customer.html")]
+struct ProfilePage {
+    c: Chrome,
+    id: i64,
+    name: String,
+    heading: String,
+    emails: Vec<String>,
+    phone: String,
+    language: String,
+    timezone: String,
+    local_time: String,
+    organization: String,
+    notes: String,
+    first_seen: String,
+    last_seen: String,
+    contacts: i64,
+    history: Vec<HistoryRow>,
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+/// `?saved=1` / `?merged=1` after a post.
+#[derive(Debug, Default, Deserialize)]
+pub struct DoneQuery {
+    saved: Option<String>,
+    merged: Option<String>,
+}
+
+/// `GET /customers/{id}`
+pub async fn profile(
+    State(st): State<AppState>,
+    a: Agent,
+    Path(id): Path<i64>,
+    Query(d): Query<DoneQuery>,
+) -> Response {
+    let notice = if d.merged.is_some() {
+        Some(a.tr.t("customer-merged"))
+    } else if d.saved.is_some() {
+        Some(a.tr.t("customer-saved"))
+    } else {
+        None
+    };
+    show(&st, &a, id, notice, None).await
+}
+
+async fn show(
+    st: &AppState,
+    a: &Agent,
+    id: i64,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Response {
+    let cu = match service::get(st, &a.viewer, id).await {
+        Ok(cu) => cu,
+        Err(e) => return error_page(&a.tr, e),
+    };
+    if let Some(into) = cu.merged_into {
+        // An old link to a merged record leads to the record it became.
+        return see_other(&format!("/customers/{into}"));
+    }
+    let now = st.clock.now_ms();
+    let history = cu
+        .conversations
+        .clone()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|h| HistoryRow {
+            id: h.id,
+            status_label: a.tr.t(&format!("status-{}", h.status)),
+            status: h.status,
+            subject: h.subject,
+            channel: a.tr.t(&format!("channel-{}", h.channel)),
+            updated: datetime(ms(&h.updated_at), &a.tz),
+        })
+        .collect();
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let heading = display_name(&cu);
+    render_status(
+        status,
+        &ProfilePage {
+            c: Chrome::agent(a, heading.clone(), "customers"),
+            id: cu.id,
+            heading,
+            name: cu.name.clone().unwrap_or_default(),
+            emails: cu.emails.clone(),
+            phone: cu.phone.clone().unwrap_or_default(),
+            language: cu.language.clone().unwrap_or_default(),
+            local_time: cu
+                .timezone
+                .as_deref()
+                .and_then(|tz| local_time(now, tz))
+                .unwrap_or_default(),
+            timezone: cu.timezone.clone().unwrap_or_default(),
+            organization: cu
+                .organization
+                .as_ref()
+                .map(|o| o.name.clone())
+                .unwrap_or_default(),
+            notes: cu.notes.clone().unwrap_or_default(),
+            first_seen: datetime(ms(&cu.first_seen_at), &a.tz),
+            last_seen: datetime(ms(&cu.last_seen_at), &a.tz),
+            contacts: cu.conversation_count,
+            history,
+            notice,
+            error,
+        },
+    )
+}
+
+/// The edit form.
+#[derive(Debug, Deserialize)]
+pub struct EditForm {
+    name: Option<String>,
+    phone: Option<String>,
+    language: Option<String>,
+    timezone: Option<String>,
+    organization: Option<String>,
+    notes: Option<String>,
+}
+
+fn filled(v: Option<String>) -> Option<String> {
+    v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+/// Input errors show on the profile; anything else is an error page.
+async fn failed(st: &AppState, a: &Agent, id: i64, e: Error) -> Response {
+    match e {
+        Error::Invalid { message, .. } | Error::Conflict { message, .. } => {
+            show(st, a, id, None, Some(message)).await
+        }
+        other => error_page(&a.tr, other),
+    }
+}
+
+/// `POST /customers/{id}`: saves the profile. An empty name, language or
+/// timezone keeps the current one; an empty phone, organisation or notes
+/// field clears it.
+pub async fn update(
+    State(st): State<AppState>,
+    a: Agent,
+    Path(id): Path<i64>,
+    Form(f): Form<EditForm>,
+) -> Response {
+    let patch = CustomerPatch {
+        name: filled(f.name),
+        phone: f.phone.map(|p| p.trim().to_string()),
+        language: filled(f.language),
+        timezone: filled(f.timezone),
+        notes: f.notes.map(|n| n.replace("\r\n", "\n")),
+        organization: f.organization.map(|o| o.trim().to_string()),
+    };
+    match service::update(&st, &a.viewer, id, patch).await {
+        Ok(_) => see_other(&format!("/customers/{id}?saved=1")),
+        Err(e) => failed(&st, &a, id, e).await,
+    }
+}
+
+/// The merge form: the other record, by number or address.
+#[derive(Debug, Deserialize)]
+pub struct MergeForm {
+    other: String,
+}
+
+/// `POST /customers/{id}/merge`: merges the other record into this one.
+pub async fn merge(
+    State(st): State<AppState>,
+    a: Agent,
+    Path(id): Path<i64>,
+    Form(f): Form<MergeForm>,
+) -> Response {
+    let other = f.other.trim().trim_start_matches('#');
+    let from: Result<i64> = match other.parse::<i64>() {
+        Ok(n) => Ok(n),
+        Err(_) if other.contains('@') => service::id_by_email(&st, &a.viewer, other).await,
+        Err(_) => Err(Error::invalid("other", a.tr.t("merge-other-invalid"))),
+    };
+    let done = match from {
+        Ok(from) => service::merge(&st, &a.viewer, id, from).await,
+        Err(e) => Err(e),
+    };
+    match done {
+        Ok(_) => see_other(&format!("/customers/{id}?merged=1")),
+        Err(e) => failed(&st, &a, id, e).await,
+    }
+}

@@ -1,0 +1,1130 @@
+//! The agent workspace's customer, search and admin pages, driven like a
+//! browser: sign in through `POST /login`, keep the session cookie, send the
+//! CSRF token from `<meta name="csrf-token">` and a same-origin `Origin`
+//! with every form. What the pages change is checked through the REST API
+//! and the database, so a page that only *looks* right does not pass.
+
+use reqwest::header::{ACCEPT_LANGUAGE, CACHE_CONTROL, COOKIE, LOCATION, ORIGIN, SET_COOKIE};
+use reqwest::{StatusCode, redirect};
+use serde_json::{Value, json};
+use tend::agents::service::{NewUser, create_user};
+use tend::agents::{Role, Viewer};
+
+use crate::on_both_backends;
+use crate::search::indexed;
+use crate::support::TestApp;
+
+on_both_backends!(
+    customers_are_listed_edited_and_merged,
+    agents_merge_only_what_they_fully_see_and_never_reach_admin,
+    invitations_roles_deactivation_and_tokens,
+    teams_and_inboxes_are_managed,
+    search_page_ranks_and_escapes_snippets,
+    pages_resolve_every_message_in_five_locales,
+    opposite_merges_at_once_leave_one_record,
+);
+
+const PASSWORD: &str = "correct horse battery";
+
+/// A browser: one cookie, one language, no automatic redirects.
+struct Browser {
+    client: reqwest::Client,
+    base: String,
+    cookie: Option<String>,
+    lang: String,
+    csrf: String,
+}
+
+/// A page as the browser got it.
+struct Page {
+    status: StatusCode,
+    location: String,
+    cache: String,
+    body: String,
+}
+
+impl Browser {
+    fn new(app: &TestApp, lang: &str) -> Browser {
+        Browser {
+            client: reqwest::Client::builder()
+                .redirect(redirect::Policy::none())
+                .build()
+                .unwrap(),
+            base: app.base.clone(),
+            cookie: None,
+            lang: lang.to_string(),
+            csrf: String::new(),
+        }
+    }
+
+    /// Signs in; true when the server set a session.
+    async fn login(&mut self, email: &str, password: &str) -> bool {
+        let p = self
+            .post_raw("/login", &[("email", email), ("password", password)])
+            .await;
+        if p.status == StatusCode::SEE_OTHER && self.cookie.is_some() {
+            self.refresh_csrf().await;
+            true
+        } else {
+            false
+        }
+    }
+
+    async fn refresh_csrf(&mut self) {
+        let p = self.get("/account").await;
+        assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+        self.csrf = between(&p.body, "<meta name=\"csrf-token\" content=\"", "\"")
+            .expect("a csrf meta tag")
+            .to_string();
+    }
+
+    fn keep_cookie(&mut self, resp: &reqwest::Response) {
+        for v in resp.headers().get_all(SET_COOKIE) {
+            let v = v.to_str().unwrap();
+            if let Some(rest) = v.strip_prefix("tend_session=") {
+                let value = rest.split(';').next().unwrap_or("");
+                self.cookie = (!value.is_empty()).then(|| value.to_string());
+            }
+        }
+    }
+
+    async fn page(&mut self, resp: reqwest::Response) -> Page {
+        self.keep_cookie(&resp);
+        let h = |name| {
+            resp.headers()
+                .get(name)
+                .map(|v: &reqwest::header::HeaderValue| v.to_str().unwrap().to_string())
+                .unwrap_or_default()
+        };
+        let (location, cache) = (h(LOCATION), h(CACHE_CONTROL));
+        Page {
+            status: resp.status(),
+            location,
+            cache,
+            body: resp.text().await.unwrap(),
+        }
+    }
+
+    fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        let mut r = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .header(ACCEPT_LANGUAGE, &self.lang);
+        if let Some(c) = &self.cookie {
+            r = r.header(COOKIE, format!("tend_session={c}"));
+        }
+        r
+    }
+
+    async fn get(&mut self, path: &str) -> Page {
+        let resp = self
+            .request(reqwest::Method::GET, path)
+            .send()
+            .await
+            .unwrap();
+        self.page(resp).await
+    }
+
+    /// Posts a form without adding the CSRF token.
+    async fn post_raw(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+        let resp = self
+            .request(reqwest::Method::POST, path)
+            .header(ORIGIN, &self.base)
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        self.page(resp).await
+    }
+
+    /// Posts a form with the session's CSRF token.
+    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+        let csrf = self.csrf.clone();
+        let mut all: Vec<(&str, &str)> = vec![("_csrf", csrf.as_str())];
+        all.extend_from_slice(form);
+        self.post_raw(path, &all).await
+    }
+}
+
+fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let from = s.find(start)? + start.len();
+    let len = s[from..].find(end)?;
+    Some(&s[from..from + len])
+}
+
+/// Creates a user with a password (as the CLI would); returns the id.
+async fn user_with_password(app: &TestApp, email: &str, name: &str, role: Role) -> i64 {
+    create_user(
+        &app.st,
+        &Viewer::system(),
+        NewUser {
+            email: email.into(),
+            name: name.into(),
+            role,
+            password: Some(PASSWORD.into()),
+        },
+    )
+    .await
+    .unwrap()
+    .id
+}
+
+/// An admin signed in through the sign-in form.
+async fn admin_browser(app: &TestApp, lang: &str) -> Browser {
+    let email = format!("boss-{lang}@example.com");
+    user_with_password_once(app, &email).await;
+    let mut b = Browser::new(app, lang);
+    assert!(b.login(&email, PASSWORD).await, "the admin signs in");
+    b
+}
+
+/// The admin `email`, created with a password the first time.
+async fn user_with_password_once(app: &TestApp, email: &str) -> i64 {
+    match tend::agents::service::user_by_email(&app.st, email).await {
+        Ok(u) => u.id,
+        Err(_) => user_with_password(app, email, "Boss", Role::Admin).await,
+    }
+}
+
+/// The secret on a "shown once" page.
+fn secret_of(body: &str) -> String {
+    between(
+        body,
+        "id=\"secret\" class=\"secret\" readonly value=\"",
+        "\"",
+    )
+    .expect("a secret on the page")
+    .to_string()
+}
+
+fn id_of(v: &Value) -> i64 {
+    v["id"].as_i64().unwrap()
+}
+
+async fn events_of(app: &TestApp, conv: i64) -> Vec<Value> {
+    let (s, b) = app
+        .get(&format!("/api/v1/conversations/{conv}/events"), &app.admin)
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    b["items"].as_array().unwrap().clone()
+}
+
+async fn customers_are_listed_edited_and_merged(app: &TestApp) {
+    let c1 = app
+        .conversation(
+            "Invoice missing",
+            "yuki@example.jp",
+            "先月の請求書が届いていません。",
+            None,
+        )
+        .await;
+    let c2 = app
+        .conversation(
+            "Second address",
+            "Yuki.Yamada@work.example",
+            "Same person, work address.",
+            None,
+        )
+        .await;
+    let c3 = app
+        .conversation("Unrelated", "marta@example.cat", "Bon dia.", None)
+        .await;
+    let (cu1, cu2, cu3) = (
+        c1["customer"]["id"].as_i64().unwrap(),
+        c2["customer"]["id"].as_i64().unwrap(),
+        c3["customer"]["id"].as_i64().unwrap(),
+    );
+    let mut b = admin_browser(app, "en").await;
+
+    // The list searches names and addresses.
+    let p = b.get("/customers?q=yuki").await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(p.body.contains("yuki@example.jp") && p.body.contains("yuki.yamada@work.example"));
+    assert!(
+        !p.body.contains("marta@example.cat"),
+        "search narrows the list"
+    );
+    assert!(b.get("/customers").await.body.contains("marta@example.cat"));
+
+    // The profile shows the history, linking to each conversation.
+    let p = b.get(&format!("/customers/{cu1}")).await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(p.body.contains(&format!("href=\"/c/{}\"", id_of(&c1))));
+    assert!(p.body.contains("Invoice missing"));
+
+    // Editing.
+    let p = b
+        .post(
+            &format!("/customers/{cu1}"),
+            &[
+                ("name", "山田 由紀"),
+                ("phone", "+81 3 0000 0000"),
+                ("language", "ja"),
+                ("timezone", "Asia/Tokyo"),
+                ("organization", "Yamada Shoten"),
+                ("notes", "Prefers email.\r\nVIP since 2024."),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    assert_eq!(p.location, format!("/customers/{cu1}?saved=1"));
+    let (_, prof) = app
+        .get(&format!("/api/v1/customers/{cu1}"), &app.admin)
+        .await;
+    assert_eq!(prof["name"], "山田 由紀");
+    assert_eq!(prof["timezone"], "Asia/Tokyo");
+    assert_eq!(prof["organization"]["name"], "Yamada Shoten");
+    assert_eq!(prof["notes"], "Prefers email.\nVIP since 2024.");
+    let p = b.get(&format!("/customers/{cu1}?saved=1")).await;
+    assert!(
+        p.body.contains("山田 由紀") && p.body.contains("(UTC+09:00)"),
+        "local time in the customer's zone"
+    );
+    assert!(p.body.contains("class=\"notice\""));
+    let bad = b
+        .post(
+            &format!("/customers/{cu1}"),
+            &[("timezone", "Mars/Olympus")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("Mars/Olympus") && bad.body.contains("role=\"alert\""));
+
+    // Merging the work address's record into the first one, by address.
+    let p = b
+        .post(
+            &format!("/customers/{cu1}/merge"),
+            &[("other", "yuki.yamada@work.example")],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let (_, prof) = app
+        .get(&format!("/api/v1/customers/{cu1}"), &app.admin)
+        .await;
+    assert_eq!(
+        prof["emails"],
+        json!(["yuki@example.jp", "yuki.yamada@work.example"])
+    );
+    assert_eq!(prof["conversation_count"], 2);
+    let (_, conv2) = app
+        .get(&format!("/api/v1/conversations/{}", id_of(&c2)), &app.admin)
+        .await;
+    assert_eq!(conv2["customer"]["id"], cu1, "the conversation moved");
+    let last = events_of(app, id_of(&c2)).await.pop().unwrap();
+    assert_eq!(last["kind"], "customer_changed");
+    assert_eq!(last["data"]["from"], cu2);
+    assert_eq!(last["data"]["to"], cu1);
+    assert!(
+        events_of(app, id_of(&c1))
+            .await
+            .iter()
+            .all(|e| e["kind"] != "customer_changed"),
+        "conversations that stay record nothing"
+    );
+    // The merged record is hidden from lists and leads to the survivor.
+    let (_, list) = app.get("/api/v1/customers?q=yuki", &app.admin).await;
+    let ids: Vec<i64> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(id_of)
+        .collect();
+    assert_eq!(ids, vec![cu1]);
+    let (_, merged) = app
+        .get(&format!("/api/v1/customers/{cu2}"), &app.admin)
+        .await;
+    assert_eq!(merged["merged_into"], cu1);
+    let p = b.get(&format!("/customers/{cu2}")).await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    assert_eq!(p.location, format!("/customers/{cu1}"));
+    // New mail from the moved address lands on the survivor.
+    let c4 = app
+        .conversation("Again", "yuki.yamada@work.example", "One more.", None)
+        .await;
+    assert_eq!(c4["customer"]["id"], cu1);
+
+    // The REST API: by id; twice is a conflict; itself is invalid.
+    let (s, body) = app
+        .post(
+            &format!("/api/v1/customers/{cu1}/merge"),
+            &app.admin,
+            json!({"customer_id": cu2}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["error"]["code"], "customer_merged");
+    let (s, _) = app
+        .post(
+            &format!("/api/v1/customers/{cu1}/merge"),
+            &app.admin,
+            json!({"customer_id": cu1}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let (s, body) = app
+        .post(
+            &format!("/api/v1/customers/{cu1}/merge"),
+            &app.admin,
+            json!({"email": "nobody@example.org"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"]["details"]["field"], "email");
+    let (s, body) = app
+        .post(
+            &format!("/api/v1/customers/{cu1}/merge"),
+            &app.admin,
+            json!({"customer_id": cu3}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    assert_eq!(body["conversation_count"], 4);
+    // A page merge with nonsense names the problem.
+    let p = b
+        .post(
+            &format!("/customers/{cu1}/merge"),
+            &[("other", "not a customer")],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Without the CSRF token nothing happens.
+    let p = b
+        .post_raw(&format!("/customers/{cu1}"), &[("name", "Forged")])
+        .await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN);
+    let (_, prof) = app
+        .get(&format!("/api/v1/customers/{cu1}"), &app.admin)
+        .await;
+    assert_eq!(prof["name"], "山田 由紀");
+}
+
+async fn agents_merge_only_what_they_fully_see_and_never_reach_admin(app: &TestApp) {
+    let seen = app.inbox("email", Some("seen@desk.example")).await;
+    let hidden = app.inbox("email", Some("hidden@desk.example")).await;
+    let agent_id = user_with_password(app, "agent@example.com", "Aiko Agent", Role::Agent).await;
+    app.team("Japan", &[agent_id], &[seen]).await;
+    let (_, agent_token) = {
+        let (s, t) = app
+            .post(
+                &format!("/api/v1/users/{agent_id}/tokens"),
+                &app.admin,
+                json!({"name": "t"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED);
+        (s, t["token"].as_str().unwrap().to_string())
+    };
+    // X has a conversation the agent cannot see; Y and Z only visible ones.
+    let x = app
+        .conversation("X seen", "x@example.org", "a", Some(seen))
+        .await;
+    app.conversation("X hidden", "x@example.org", "b", Some(hidden))
+        .await;
+    let y = app
+        .conversation("Y", "y@example.org", "c", Some(seen))
+        .await;
+    let z = app
+        .conversation("Z", "z@example.org", "d", Some(seen))
+        .await;
+    let (cx, cy, cz) = (
+        x["customer"]["id"].as_i64().unwrap(),
+        y["customer"]["id"].as_i64().unwrap(),
+        z["customer"]["id"].as_i64().unwrap(),
+    );
+    let (s, body) = app
+        .post(
+            &format!("/api/v1/customers/{cy}/merge"),
+            &agent_token,
+            json!({"customer_id": cx}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{body}");
+    let (_, xs) = app
+        .get(&format!("/api/v1/customers/{cx}"), &app.admin)
+        .await;
+    assert_eq!(xs["conversation_count"], 2, "nothing moved");
+    assert!(xs.get("merged_into").is_none());
+
+    let mut b = Browser::new(app, "en");
+    assert!(b.login("agent@example.com", PASSWORD).await);
+    let p = b
+        .post(
+            &format!("/customers/{cy}/merge"),
+            &[("other", &cz.to_string())],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let (_, ys) = app
+        .get(&format!("/api/v1/customers/{cy}"), &app.admin)
+        .await;
+    assert_eq!(ys["conversation_count"], 2);
+
+    // Admin pages answer 403 to agents, and their forms change nothing.
+    for path in [
+        "/admin",
+        "/admin/users",
+        "/admin/teams",
+        "/admin/inboxes",
+        "/admin/tokens",
+    ] {
+        let p = b.get(path).await;
+        assert_eq!(p.status, StatusCode::FORBIDDEN, "{path}");
+    }
+    let before = app.rows("users").await;
+    let p = b
+        .post(
+            "/admin/users",
+            &[
+                ("name", "Mallory"),
+                ("email", "m@example.com"),
+                ("role", "admin"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.rows("users").await, before);
+    let p = b
+        .post(
+            "/admin/tokens",
+            &[("user_id", &agent_id.to_string()), ("name", "x")],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN);
+    assert!(!p.body.contains("tend_"));
+    // The navigation offers no admin link to agents.
+    assert!(!b.get("/customers").await.body.contains("href=\"/admin\""));
+}
+
+async fn invitations_roles_deactivation_and_tokens(app: &TestApp) {
+    let mut admin = admin_browser(app, "en").await;
+    assert!(
+        admin
+            .get("/customers")
+            .await
+            .body
+            .contains("href=\"/admin\"")
+    );
+
+    // Invite: the account exists without a password; the link is shown once.
+    let p = admin
+        .post(
+            "/admin/users",
+            &[
+                ("name", "Ilze Bērziņa"),
+                ("email", "ilze@example.lv"),
+                ("role", "agent"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+    assert_eq!(p.cache, "no-store");
+    let link = secret_of(&p.body);
+    let path = link
+        .strip_prefix(&app.base)
+        .expect("the link uses this server's address")
+        .to_string();
+    assert!(path.starts_with("/invite/"), "{link}");
+    let (_, users) = app.get("/api/v1/users", &app.admin).await;
+    let ilze = users["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["email"] == "ilze@example.lv")
+        .unwrap()
+        .clone();
+    let ilze_id = id_of(&ilze);
+    assert_eq!(ilze["role"], "agent");
+    let mut invitee = Browser::new(app, "lv");
+    assert!(
+        !invitee.login("ilze@example.lv", "").await,
+        "no password yet"
+    );
+    let mut invitee = Browser::new(app, "lv");
+    let p = invitee.get(&path).await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(p.body.contains("lang=\"lv\""));
+    let p = invitee
+        .post_raw(&path, &[("password", PASSWORD), ("password2", PASSWORD)])
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    assert!(invitee.cookie.is_some(), "the invitee is signed in");
+    // The link works once.
+    let mut other = Browser::new(app, "en");
+    assert_eq!(other.get(&path).await.status, StatusCode::NOT_FOUND);
+    let p = other
+        .post_raw(
+            &path,
+            &[
+                ("password", "another password"),
+                ("password2", "another password"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::NOT_FOUND);
+    let mut ilze_b = Browser::new(app, "lv");
+    assert!(
+        ilze_b.login("ilze@example.lv", PASSWORD).await,
+        "the chosen password works"
+    );
+    assert!(
+        !Browser::new(app, "en")
+            .login("ilze@example.lv", "another password")
+            .await
+    );
+
+    // Role change.
+    let p = admin
+        .post(
+            &format!("/admin/users/{ilze_id}/role"),
+            &[("role", "supervisor")],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let (_, u) = app
+        .get(&format!("/api/v1/users/{ilze_id}"), &app.admin)
+        .await;
+    assert_eq!(u["role"], "supervisor");
+    let p = admin
+        .post(&format!("/admin/users/{ilze_id}/role"), &[("role", "root")])
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // A token, shown once.
+    let p = admin
+        .post(
+            "/admin/tokens",
+            &[("user_id", &ilze_id.to_string()), ("name", "CRM sync")],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+    assert_eq!(p.cache, "no-store");
+    let token = secret_of(&p.body);
+    assert!(token.starts_with("tend_"), "{token}");
+    let (s, me) = app.get("/api/v1/me", &token).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(me["id"], ilze_id);
+    let listing = admin.get("/admin/tokens").await;
+    assert!(listing.body.contains("CRM sync") && listing.body.contains("Ilze Bērziņa"));
+    assert!(
+        !listing.body.contains(&token),
+        "the list never shows a secret"
+    );
+
+    // Deactivation ends the sessions and stops the tokens.
+    let sessions = |app: &TestApp| {
+        let pool = app.st.db.pool().clone();
+        async move {
+            let (n,): (i64,) =
+                sqlx::query_as("SELECT COUNT(*) FROM web_sessions WHERE user_id = $1")
+                    .bind(ilze_id)
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap();
+            n
+        }
+    };
+    assert_eq!(sessions(app).await, 2, "two browsers signed in");
+    let p = admin
+        .post(
+            &format!("/admin/users/{ilze_id}/active"),
+            &[("active", "0")],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    assert_eq!(sessions(app).await, 0);
+    let p = ilze_b.get("/").await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    assert!(p.location.starts_with("/login"), "{}", p.location);
+    assert_eq!(
+        app.get("/api/v1/me", &token).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert!(
+        !Browser::new(app, "en")
+            .login("ilze@example.lv", PASSWORD)
+            .await
+    );
+    assert!(admin.get("/admin/users").await.body.contains("Deactivated"));
+    // Reactivation restores the account (tokens were not revoked).
+    let p = admin
+        .post(
+            &format!("/admin/users/{ilze_id}/active"),
+            &[("active", "1")],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.get("/api/v1/me", &token).await.0, StatusCode::OK);
+
+    // Revoking: 401 from then on.
+    let (token_id,): (i64,) = sqlx::query_as("SELECT id FROM api_tokens WHERE name = 'CRM sync'")
+        .fetch_one(app.st.db.pool())
+        .await
+        .unwrap();
+    let p = admin
+        .post(&format!("/admin/tokens/{token_id}/revoke"), &[])
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    assert_eq!(
+        app.get("/api/v1/me", &token).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert!(admin.get("/admin/tokens").await.body.contains("Revoked"));
+
+    // A fresh link for a user who lost theirs; it sets a new password.
+    let p = admin
+        .post(&format!("/admin/users/{ilze_id}/invite"), &[])
+        .await;
+    assert_eq!(p.status, StatusCode::OK);
+    let link = secret_of(&p.body);
+    assert!(link.contains("/invite/"));
+    assert_ne!(link, format!("{}{path}", app.base));
+
+    // Nobody locks the desk out: no self-deactivation, the last admin stays.
+    let me = user_with_password_once(app, "boss-en@example.com").await;
+    let p = admin
+        .post(&format!("/admin/users/{me}/active"), &[("active", "0")])
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (_, users) = app.get("/api/v1/users", &app.admin).await;
+    for u in users["items"].as_array().unwrap() {
+        if u["role"] == "admin" && id_of(u) != me {
+            let p = admin
+                .post(
+                    &format!("/admin/users/{}/role", id_of(u)),
+                    &[("role", "agent")],
+                )
+                .await;
+            assert_eq!(p.status, StatusCode::SEE_OTHER);
+        }
+    }
+    let p = admin
+        .post(&format!("/admin/users/{me}/role"), &[("role", "agent")])
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.body);
+    assert!(p.body.contains("last active admin"));
+    let (_, u) = app
+        .get(&format!("/api/v1/users/{me}"), &token_of_admin(app).await)
+        .await;
+    assert_eq!(u["role"], "admin");
+}
+
+/// A token of the signed-in admin (the harness admin was demoted above).
+async fn token_of_admin(app: &TestApp) -> String {
+    let user = tend::agents::service::user_by_email(&app.st, "boss-en@example.com")
+        .await
+        .unwrap();
+    tend::agents::service::create_token(&app.st, &Viewer::system(), user.id, "t")
+        .await
+        .unwrap()
+        .token
+}
+
+async fn teams_and_inboxes_are_managed(app: &TestApp) {
+    let mut admin = admin_browser(app, "en").await;
+    let p = admin
+        .post(
+            "/admin/inboxes",
+            &[
+                ("kind", "email"),
+                ("name", "Support JP"),
+                ("address", "support@desk.example"),
+                ("imap_url", "imap://support:s3cret-pw@127.0.0.1:1143/INBOX"),
+                ("ack", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let (_, list) = app.get("/api/v1/inboxes", &app.admin).await;
+    let inbox = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["address"] == "support@desk.example")
+        .unwrap()
+        .clone();
+    let iid = id_of(&inbox);
+    assert_eq!(inbox["ack_enabled"], true);
+    assert_eq!(inbox["name"], "Support JP");
+    let page = admin.get("/admin/inboxes").await;
+    assert!(page.body.contains("Support JP"));
+    assert!(
+        !page.body.contains("s3cret-pw"),
+        "the IMAP password is never shown"
+    );
+
+    // Edit: an empty IMAP field keeps the URL; unticking turns acks off.
+    let p = admin
+        .post(
+            &format!("/admin/inboxes/{iid}"),
+            &[
+                ("name", "Support Japan"),
+                ("address", "japan@desk.example"),
+                ("imap_url", ""),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let (_, i) = app.get(&format!("/api/v1/inboxes/{iid}"), &app.admin).await;
+    assert_eq!(i["name"], "Support Japan");
+    assert_eq!(i["address"], "japan@desk.example");
+    assert_eq!(i["ack_enabled"], false);
+    assert!(
+        i["imap_url"]
+            .as_str()
+            .unwrap()
+            .starts_with("imap://support:")
+    );
+    let p = admin
+        .post(
+            &format!("/admin/inboxes/{iid}"),
+            &[("name", "Support Japan"), ("imap_off", "1")],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    let (_, i) = app.get(&format!("/api/v1/inboxes/{iid}"), &app.admin).await;
+    assert!(i["imap_url"].is_null());
+    // Another inbox may not take the address; the page says why.
+    let p = admin
+        .post(
+            "/admin/inboxes",
+            &[("kind", "email"), ("address", "japan@desk.example")],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(p.body.contains("already uses this address"));
+    let p = admin.post("/admin/inboxes", &[("kind", "email")]).await;
+    assert_eq!(
+        p.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "an email inbox needs an address"
+    );
+
+    // Teams: create, members, inboxes.
+    let agent = user_with_password(app, "sora@example.com", "Sora", Role::Agent).await;
+    let p = admin.post("/admin/teams", &[("name", "Tokyo")]).await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let (_, teams) = app.get("/api/v1/teams", &app.admin).await;
+    let tid = id_of(
+        teams["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == "Tokyo")
+            .unwrap(),
+    );
+    let p = admin.post("/admin/teams", &[("name", "Tokyo")]).await;
+    assert_eq!(
+        p.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "names are unique"
+    );
+    let p = admin
+        .post(
+            &format!("/admin/teams/{tid}/members"),
+            &[("user_id", &agent.to_string())],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    let p = admin
+        .post(
+            &format!("/admin/teams/{tid}/inboxes"),
+            &[("inbox_id", &iid.to_string())],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    let (_, t) = app.get(&format!("/api/v1/teams/{tid}"), &app.admin).await;
+    assert_eq!(t["member_ids"], json!([agent]));
+    assert_eq!(t["inbox_ids"], json!([iid]));
+    // The agent now sees the inbox's conversations.
+    let conv = app
+        .conversation("Team test", "kei@example.jp", "x", Some(iid))
+        .await;
+    let mut sora = Browser::new(app, "ja");
+    assert!(sora.login("sora@example.com", PASSWORD).await);
+    assert_eq!(
+        sora.get(&format!("/c/{}", id_of(&conv))).await.status,
+        StatusCode::OK
+    );
+    let page = admin.get("/admin/teams").await;
+    assert!(page.body.contains("Sora") && page.body.contains("Support Japan"));
+    let p = admin
+        .post(
+            &format!("/admin/teams/{tid}/members/remove"),
+            &[("user_id", &agent.to_string())],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    let p = admin
+        .post(
+            &format!("/admin/teams/{tid}/inboxes/revoke"),
+            &[("inbox_id", &iid.to_string())],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    let (_, t) = app.get(&format!("/api/v1/teams/{tid}"), &app.admin).await;
+    assert_eq!(t["member_ids"], json!([]));
+    assert_eq!(t["inbox_ids"], json!([]));
+    assert_eq!(
+        sora.get(&format!("/c/{}", id_of(&conv))).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+async fn search_page_ranks_and_escapes_snippets(app: &TestApp) {
+    let hidden = app.inbox("email", Some("private@desk.example")).await;
+    let hostile = app
+        .conversation(
+            "<img src=x onerror=alert(1)> quality",
+            "eve@example.org",
+            "<script>alert(1)</script> Mūsu kvalitāte & <b>bold</b> claims",
+            None,
+        )
+        .await;
+    let other = app
+        .conversation(
+            "Kvalitāte",
+            "anna@example.lv",
+            "kvalitāte kvalitāte kvalitāte",
+            Some(hidden),
+        )
+        .await;
+    indexed(&app.st).await;
+    let mut b = admin_browser(app, "en").await;
+    let p = b.get("/search?q=kvalitate").await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(p.body.contains(&format!("href=\"/c/{}\"", id_of(&hostile))));
+    assert!(p.body.contains(&format!("href=\"/c/{}\"", id_of(&other))));
+    assert!(p.body.contains("<mark>kvalitāte</mark>"), "{}", p.body);
+    assert!(
+        p.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{}",
+        p.body
+    );
+    assert!(
+        !p.body.contains("<script>alert"),
+        "no script from a snippet"
+    );
+    assert!(!p.body.contains("<b>bold"), "no markup from a snippet");
+    assert!(!p.body.contains("<img src=x"), "subjects are escaped");
+    assert!(p.body.contains("2 conversations found"));
+    // Rank: the conversation that says it three times comes first.
+    let first = p
+        .body
+        .find(&format!("href=\"/c/{}\"", id_of(&other)))
+        .unwrap();
+    let second = p
+        .body
+        .find(&format!("href=\"/c/{}\"", id_of(&hostile)))
+        .unwrap();
+    assert!(first < second, "best match first");
+    // An agent only finds what their teams may see.
+    let agent = user_with_password(app, "ag@example.com", "Ag", Role::Agent).await;
+    let default_inbox = hostile["inbox_id"].as_i64().unwrap();
+    app.team("Default", &[agent], &[default_inbox]).await;
+    let mut ab = Browser::new(app, "en");
+    assert!(ab.login("ag@example.com", PASSWORD).await);
+    let p = ab.get("/search?q=kvalitate").await;
+    assert!(p.body.contains(&format!("href=\"/c/{}\"", id_of(&hostile))));
+    assert!(!p.body.contains(&format!("href=\"/c/{}\"", id_of(&other))));
+    assert!(p.body.contains("One conversation found"));
+    let p = b.get("/search?q=nothingmatchesthis").await;
+    assert!(p.body.contains("No conversation matches"));
+    assert_eq!(b.get("/search").await.status, StatusCode::OK);
+}
+
+/// The page's visible text (tags removed) and the accessible labels.
+fn visible_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for ch in html.chars() {
+        match ch {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    let mut rest = html;
+    while let Some(i) = rest.find("aria-label=\"") {
+        rest = &rest[i + 12..];
+        if let Some(end) = rest.find('"') {
+            out.push(' ');
+            out.push_str(&rest[..end]);
+        }
+    }
+    out
+}
+
+/// Message ids that appear as words in a page: an id that did not resolve.
+fn raw_keys(html: &str) -> Vec<String> {
+    let text = visible_text(html);
+    let mut keys = tend::web::i18n::keys_of("en");
+    // Ids like `sign-in` are also ordinary words of some English message.
+    let en = tend::web::i18n::Tr::new("en");
+    let english: String = keys.iter().map(|k| en.n(k, 2) + "\n").collect();
+    keys.retain(|k| k.contains('-') && !english.contains(k.as_str()));
+    keys.into_iter()
+        .filter(|k| {
+            text.match_indices(k.as_str()).any(|(i, _)| {
+                let before = text[..i].chars().next_back();
+                let after = text[i + k.len()..].chars().next();
+                let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '-');
+                !word(before) && !word(after)
+            })
+        })
+        .collect()
+}
+
+async fn pages_resolve_every_message_in_five_locales(app: &TestApp) {
+    let conv = app
+        .conversation("Locale check", "locale@example.org", "text", None)
+        .await;
+    let cid = conv["customer"]["id"].as_i64().unwrap();
+    let agent = user_with_password(app, "who@example.com", "Who", Role::Agent).await;
+    let (s, _) = app
+        .post(
+            &format!("/api/v1/users/{agent}/tokens"),
+            &app.admin,
+            json!({"name": "Zapier"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let team = app.team("Everyone", &[agent], &[]).await;
+    assert!(team > 0);
+    let english = visible_text(&Browser::new(app, "en").get("/login").await.body);
+    for code in ["en", "ja", "ko", "lv", "ca"] {
+        // Before sign-in: the browser's language.
+        let p = Browser::new(app, &format!("{code}-XX,{code};q=0.9,en;q=0.1"))
+            .get("/login")
+            .await;
+        assert!(p.body.contains(&format!("<html lang=\"{code}\"")), "{code}");
+        if code != "en" {
+            assert_ne!(
+                visible_text(&p.body),
+                english,
+                "{code}: the sign-in page is translated"
+            );
+        }
+        let mut b = admin_browser(app, code).await;
+        let pages = [
+            "/customers".to_string(),
+            format!("/customers/{cid}"),
+            "/customers?q=zzz".to_string(),
+            "/search?q=locale".to_string(),
+            "/search?q=zzzz".to_string(),
+            "/admin".to_string(),
+            "/admin/users".to_string(),
+            "/admin/teams".to_string(),
+            "/admin/inboxes".to_string(),
+            "/admin/tokens".to_string(),
+        ];
+        for path in &pages {
+            let p = b.get(path).await;
+            assert_eq!(p.status, StatusCode::OK, "{code} {path}");
+            assert!(
+                p.body.contains(&format!("<html lang=\"{code}\"")),
+                "{code} {path}"
+            );
+            assert!(!p.body.contains("Unknown localization"), "{code} {path}");
+            assert!(!p.body.contains('⟦'), "{code} {path}: a message is missing");
+            let raw = raw_keys(&p.body);
+            assert!(raw.is_empty(), "{code} {path}: unresolved {raw:?}");
+        }
+        // The pages after a post (a secret, an input error) too.
+        let p = b
+            .post(
+                "/admin/users",
+                &[
+                    ("name", "X"),
+                    ("email", "not-an-address"),
+                    ("role", "agent"),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            raw_keys(&p.body).is_empty() && !p.body.contains('⟦'),
+            "{code}"
+        );
+        let p = b
+            .post(
+                "/admin/tokens",
+                &[("user_id", &agent.to_string()), ("name", "one-off")],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::OK);
+        assert!(raw_keys(&p.body).is_empty(), "{code}");
+    }
+    // The agent's own choice wins over the browser's language.
+    let mut b = admin_browser(app, "lv").await;
+    let p = b
+        .post(
+            "/account/preferences",
+            &[("language", "ko"), ("timezone", "Asia/Seoul")],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    let p = b.get("/admin/users").await;
+    assert!(p.body.contains("<html lang=\"ko\""));
+    assert!(raw_keys(&p.body).is_empty());
+    // Latvian plural forms on a real page: 0 → zero, 1 → one, 2 → other.
+    let lv = tend::web::i18n::Tr::new("lv");
+    let forms: Vec<String> = [0, 1, 2]
+        .iter()
+        .map(|n| lv.n("admin-users-count", *n))
+        .collect();
+    assert_ne!(forms[0], forms[1]);
+    assert_ne!(forms[1], forms[2]);
+    assert_ne!(forms[0], forms[2]);
+}
+
+async fn opposite_merges_at_once_leave_one_record(app: &TestApp) {
+    for round in 0..5 {
+        let a = app
+            .conversation("A", &format!("a{round}@example.org"), "a", None)
+            .await;
+        let b = app
+            .conversation("B", &format!("b{round}@example.org"), "b", None)
+            .await;
+        let (ca, cb) = (
+            a["customer"]["id"].as_i64().unwrap(),
+            b["customer"]["id"].as_i64().unwrap(),
+        );
+        let (pa, pb) = (
+            format!("/api/v1/customers/{ca}/merge"),
+            format!("/api/v1/customers/{cb}/merge"),
+        );
+        let (r1, r2) = tokio::join!(
+            app.post(&pa, &app.admin, json!({"customer_id": cb})),
+            app.post(&pb, &app.admin, json!({"customer_id": ca})),
+        );
+        let mut statuses = [r1.0, r2.0];
+        statuses.sort();
+        assert_eq!(
+            statuses,
+            [StatusCode::OK, StatusCode::CONFLICT],
+            "{} / {}",
+            r1.1,
+            r2.1
+        );
+        let (survivor, merged) = if r1.0 == StatusCode::OK {
+            (ca, cb)
+        } else {
+            (cb, ca)
+        };
+        let (_, s) = app
+            .get(&format!("/api/v1/customers/{survivor}"), &app.admin)
+            .await;
+        assert!(s.get("merged_into").is_none());
+        assert_eq!(s["conversation_count"], 2);
+        assert_eq!(s["emails"].as_array().unwrap().len(), 2);
+        let (_, m) = app
+            .get(&format!("/api/v1/customers/{merged}"), &app.admin)
+            .await;
+        assert_eq!(m["merged_into"], survivor);
+        assert_eq!(m["conversation_count"], 0);
+    }
+}
