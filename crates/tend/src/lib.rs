@@ -21,6 +21,7 @@ pub mod html;
 pub mod http;
 pub mod inboxes;
 pub mod search;
+pub mod surveys;
 pub mod telemetry;
 pub mod time;
 pub mod web;

@@ -34,6 +34,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::inboxes::api::router())
         .merge(crate::channels::email::api::router())
         .merge(crate::search::api::router())
+        .merge(crate::surveys::api::router())
 }
 
 /// The OpenAPI document for `/api/v1`.
@@ -54,6 +55,7 @@ pub fn router(st: AppState) -> Router {
     Router::new()
         .merge(api)
         .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", spec))
+        .merge(crate::surveys::pages::router())
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))

@@ -17,4 +17,5 @@ mod imap;
 mod ops;
 mod search;
 mod smtp;
+mod surveys;
 mod web;

@@ -117,6 +117,16 @@ impl TestApp {
 
     /// Starts on `backend` with extra settings; `None` when PostgreSQL is skipped.
     pub async fn start(backend: Backend, extra: &[(&str, String)]) -> Option<TestApp> {
+        Self::start_with_clock(backend, extra, std::sync::Arc::new(tend::time::SystemClock)).await
+    }
+
+    /// Like [`TestApp::start`] with an injected clock (e.g. a `ManualClock`
+    /// that the test moves instead of sleeping).
+    pub async fn start_with_clock(
+        backend: Backend,
+        extra: &[(&str, String)],
+        clock: std::sync::Arc<dyn tend::time::Clock>,
+    ) -> Option<TestApp> {
         let dir = tempfile::tempdir().expect("tempdir");
         let (url, pg_db) = match backend {
             Backend::Sqlite => (None, None),
@@ -125,7 +135,7 @@ impl TestApp {
                 (Some(url), Some(name))
             }
         };
-        let st = AppState::open(test_config(dir.path(), url, extra))
+        let st = AppState::open_with_clock(test_config(dir.path(), url, extra), clock)
             .await
             .expect("open app");
         let running = tend::app::start(st.clone()).await.expect("start server");
