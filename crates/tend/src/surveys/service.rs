@@ -128,18 +128,18 @@ async fn survey_solve(st: &AppState, id: i64) -> Result<bool> {
     };
     let cfg = st.config.surveys.clone();
     let now = st.clock.now_ms();
-    let (events, queued) = st
+    let (events, queued, handled) = st
         .db
         .write(move |c| {
             Box::pin(async move {
                 let Some(f) = followup::facts_in(c, id).await? else {
-                    return Ok((vec![], false));
+                    return Ok((vec![], false, false));
                 };
                 let Some(solved_at) = f.solved_at.filter(|_| f.status == Status::Solved) else {
-                    return Ok((vec![], false));
+                    return Ok((vec![], false, false));
                 };
                 if repo::surveyed(c, id, f.reopen_count).await? {
-                    return Ok((vec![], false));
+                    return Ok((vec![], false, false));
                 }
                 let follow_up = repo::had_unhappy(c, id).await?;
                 let asked_recently =
@@ -183,17 +183,20 @@ async fn survey_solve(st: &AppState, id: i64) -> Result<bool> {
                 )
                 .await?
                 else {
-                    return Ok((vec![], false));
+                    return Ok((vec![], false, false));
                 };
-                let (kind, data) = match skip {
-                    Some(r) => ("survey_skipped", json!({"survey_id": sid, "reason": r.as_str()})),
+                let event = match skip {
+                    // Every API or phone conversation would carry this one:
+                    // noise in the timeline, so only the row records it.
+                    Some(SkipReason::NoChannel) => None,
+                    Some(r) => Some(("survey_skipped", json!({"survey_id": sid, "reason": r.as_str()}))),
                     None => {
                         repo::insert_credits(c, sid, &repliers).await?;
-                        (
+                        Some((
                             "survey_sent",
                             json!({"survey_id": sid, "channel": f.channel, "delivery": if status == "sent" { "email" } else { "inline" },
                                    "language": known, "follow_up": follow_up}),
-                        )
+                        ))
                     }
                 };
                 let queued = match (&mail, status) {
@@ -203,12 +206,14 @@ async fn survey_solve(st: &AppState, id: i64) -> Result<bool> {
                     }
                     _ => false,
                 };
-                let events = followup::append_event_in(c, id, f.inbox_id, kind, Cause::System, data, now).await?;
-                Ok((events, queued))
+                let events = match event {
+                    Some((kind, data)) => followup::append_event_in(c, id, f.inbox_id, kind, Cause::System, data, now).await?,
+                    None => vec![],
+                };
+                Ok((events, queued, true))
             })
         })
         .await?;
-    let handled = !events.is_empty();
     followup::publish_events(st, events);
     if queued {
         st.outbox_wake.notify_one();
