@@ -6,8 +6,8 @@
 //! customer confirms. Kind words become success stories credited to the
 //! agents who replied; managers get CSAT and response rates.
 //!
-//! - `model.rs`: types and the pure rules (who may be asked, business days)
-//! - `repo.rs`: the only SQL
+//! - `model.rs`: types and validation; `rules.rs`: the pure rules (who may be asked, business days)
+//! - `repo.rs`, `task_repo.rs`: the only SQL
 //! - `service.rs`: sending, answering, closing; `tasks.rs`: follow-ups;
 //!   `feedback.rs`: stories and reports; `templates.rs`: editable templates
 //! - `sign.rs`: HMAC-signed links
@@ -20,7 +20,9 @@ pub mod jobs;
 pub mod model;
 pub mod pages;
 mod repo;
+pub mod rules;
 pub mod service;
 pub mod sign;
+mod task_repo;
 pub mod tasks;
 pub mod templates;

@@ -12,12 +12,10 @@ use crate::conversations::service as conversations;
 use crate::conversations::status::Status;
 use crate::{Error, Result};
 
-use super::model::{
-    self, Answer, Delivery, Facts, LinkAction, Response, SkipReason, Survey, is_unhappy,
-    next_business_day, supported_locale,
-};
+use super::model::{Answer, LinkAction, Response, Survey, is_unhappy, supported_locale};
 use super::repo::{self, NewSurvey, SurveyRow};
-use super::{sign, templates};
+use super::rules::{self, Delivery, Facts, SkipReason, next_business_day};
+use super::{sign, task_repo, templates};
 
 const SECRET_NAME: &str = "survey_links";
 
@@ -97,7 +95,7 @@ async fn survey_solve(st: &AppState, id: i64) -> Result<bool> {
     // Compose before the transaction (it stores a file). Should the rules
     // below decide against mail after all, the stored file is unused.
     let mail = match (&conv.channel[..], conv.customer.email.as_deref()) {
-        ("email", Some(email)) if !model::is_auto_address(email) => {
+        ("email", Some(email)) if !rules::is_auto_address(email) => {
             let key = link_key(st).await?;
             let base = public_base(st);
             let url = |a: LinkAction| format!("{base}{}", link_path(&key, &token, a));
@@ -148,7 +146,7 @@ async fn survey_solve(st: &AppState, id: i64) -> Result<bool> {
                     Some(e) => repo::only_auto_mail(c, e).await?,
                     None => false,
                 };
-                let decision = model::decide(&Facts {
+                let decision = rules::decide(&Facts {
                     channel: &f.channel,
                     email: f.customer_email.as_deref(),
                     only_auto_mail,
@@ -358,11 +356,20 @@ pub async fn respond(st: &AppState, token: &str, resp: Response) -> Result<Optio
                     )
                     .await?;
                     events.extend(evs);
-                    if repo::open_follow_up(c, s.conversation_id).await?.is_none() {
+                    if task_repo::open_follow_up(c, s.conversation_id)
+                        .await?
+                        .is_none()
+                    {
                         let due = next_business_day(now);
-                        let task =
-                            repo::insert_task(c, s.conversation_id, Some(s.id), owner, due, now)
-                                .await?;
+                        let task = task_repo::insert_task(
+                            c,
+                            s.conversation_id,
+                            Some(s.id),
+                            owner,
+                            due,
+                            now,
+                        )
+                        .await?;
                         events.extend(
                             followup::append_event_in(
                                 c,
@@ -389,7 +396,7 @@ pub async fn respond(st: &AppState, token: &str, resp: Response) -> Result<Optio
                         )
                         .await?,
                     );
-                    repo::complete_open_tasks(c, s.conversation_id, now).await?;
+                    task_repo::complete_open_tasks(c, s.conversation_id, now).await?;
                 }
                 repo::save_answer(c, &s).await?;
                 Ok(Some((PageView::of(&s, f.subject), events)))

@@ -11,8 +11,9 @@ use crate::conversations::followup::{self, Cause};
 use crate::conversations::status::Status;
 use crate::{Error, Result};
 
-use super::model::{Task, next_business_day};
-use super::repo::{self, TaskAssignee, TaskFilter, TaskRow};
+use super::model::Task;
+use super::rules::next_business_day;
+use super::task_repo::{self as repo, TaskAssignee, TaskFilter, TaskRow};
 
 fn to_api(t: TaskRow) -> Task {
     Task {
