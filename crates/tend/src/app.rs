@@ -45,6 +45,8 @@ pub struct AppState {
     pub search: crate::search::Search,
     /// The web UI's in-memory state (sign-in limiter, presence, counts).
     pub web: Arc<crate::web::WebState>,
+    /// The HTTP address once bound (links in mail when `public_url` is unset).
+    pub http_addr: Arc<std::sync::OnceLock<SocketAddr>>,
 }
 
 impl AppState {
@@ -72,6 +74,7 @@ impl AppState {
             bus,
             outbox_wake: Arc::new(tokio::sync::Notify::new()),
             web: Arc::new(crate::web::WebState::default()),
+            http_addr: Arc::default(),
         };
         crate::inboxes::service::ensure_default_inbox(&st)
             .await
@@ -91,12 +94,14 @@ pub struct Running {
     task: tokio::task::JoinHandle<anyhow::Result<()>>,
     indexer: crate::search::IndexerTask,
     routing: crate::routing::task::SweepTask,
+    surveys: tokio::task::JoinHandle<()>,
 }
 
 impl Running {
     /// Stops accepting, finishes in-flight requests, and waits.
     pub async fn stop(self) -> anyhow::Result<()> {
         self.channels.stop();
+        self.surveys.abort();
         let _ = self.shutdown.send(());
         let served = self.task.await.context("server task");
         self.indexer.stop().await;
@@ -112,6 +117,7 @@ pub async fn start(st: AppState) -> anyhow::Result<Running> {
         .await
         .with_context(|| format!("binding {}", st.config.http_listen))?;
     let addr = listener.local_addr()?;
+    let _ = st.http_addr.set(addr);
     let router = crate::http::router(st.clone());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {
@@ -133,6 +139,7 @@ pub async fn start(st: AppState) -> anyhow::Result<Running> {
         task,
         indexer: crate::search::spawn_indexer(&st),
         routing: crate::routing::task::spawn(&st),
+        surveys: tokio::spawn(crate::surveys::jobs::run(st.clone())),
     })
 }
 

@@ -41,6 +41,10 @@ struct FileConfig {
     imap_poll_seconds: Option<u64>,
     routing_follow_up_after_seconds: Option<u64>,
     routing_auto_away_seconds: Option<u64>,
+    survey_quiet_days: Option<u64>,
+    survey_unhappy_rating: Option<u64>,
+    survey_period_days: Option<u64>,
+    survey_unhappy_route: Option<String>,
 }
 
 /// Resolved, validated configuration.
@@ -78,6 +82,30 @@ pub struct Config {
     pub routing_follow_up_after: std::time::Duration,
     /// Inactivity after which an online agent becomes away (zero: never).
     pub routing_auto_away: std::time::Duration,
+    /// Surveys: quiet period, threshold, per-customer limit, routing.
+    pub surveys: SurveyConfig,
+}
+
+/// Where an unhappy survey answer sends the conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnhappyRoute {
+    /// Back to the agent who owned it when it was solved.
+    Owner,
+    /// Unassigned, for supervisors (the supervisor queue).
+    Supervisors,
+}
+
+/// Survey settings.
+#[derive(Debug, Clone)]
+pub struct SurveyConfig {
+    /// A solved conversation without an answer closes after this long.
+    pub quiet_ms: i64,
+    /// Ratings at or below this are unhappy.
+    pub unhappy_rating: i64,
+    /// At most one survey per customer in this period (0: no limit).
+    pub period_ms: i64,
+    /// Where unhappy answers go.
+    pub unhappy_route: UnhappyRoute,
 }
 
 /// Where a value came from, to name it in error messages.
@@ -258,6 +286,45 @@ impl Config {
             src.get_u64("routing_auto_away_seconds", f.routing_auto_away_seconds)?
                 .unwrap_or(600),
         );
+        const DAY_MS: i64 = 86_400_000;
+        let survey_quiet_days = src
+            .get_u64("survey_quiet_days", f.survey_quiet_days)?
+            .unwrap_or(7);
+        if !(1..=365).contains(&survey_quiet_days) {
+            return Err(ConfigError(format!(
+                "TEND_SURVEY_QUIET_DAYS (survey_quiet_days) must be from 1 to 365 days, got {survey_quiet_days}"
+            )));
+        }
+        let unhappy_rating = src
+            .get_u64("survey_unhappy_rating", f.survey_unhappy_rating)?
+            .unwrap_or(3);
+        if !(1..=5).contains(&unhappy_rating) {
+            return Err(ConfigError(format!(
+                "TEND_SURVEY_UNHAPPY_RATING (survey_unhappy_rating) must be a rating from 1 to 5, got {unhappy_rating}"
+            )));
+        }
+        let survey_period_days = src
+            .get_u64("survey_period_days", f.survey_period_days)?
+            .unwrap_or(7)
+            .min(3650);
+        let unhappy_route = match src.get("survey_unhappy_route", f.survey_unhappy_route.clone()) {
+            None => UnhappyRoute::Owner,
+            Some((v, origin)) => match v.as_str() {
+                "owner" => UnhappyRoute::Owner,
+                "supervisors" => UnhappyRoute::Supervisors,
+                _ => {
+                    return Err(ConfigError(format!(
+                        "{origin} must be \"owner\" or \"supervisors\", got {v:?}"
+                    )));
+                }
+            },
+        };
+        let surveys = SurveyConfig {
+            quiet_ms: survey_quiet_days as i64 * DAY_MS,
+            unhappy_rating: unhappy_rating as i64,
+            period_ms: survey_period_days as i64 * DAY_MS,
+            unhappy_route,
+        };
 
         Ok(Config {
             data_dir,
@@ -276,6 +343,7 @@ impl Config {
             imap_poll_interval,
             routing_follow_up_after,
             routing_auto_away,
+            surveys,
         })
     }
 
@@ -423,5 +491,26 @@ mod tests {
         assert_eq!(c.max_json_body_bytes, 1024 * 1024);
         assert_eq!(c.max_attachment_bytes, 25_000_000);
         assert_eq!(c.db_max_connections, 16);
+        assert_eq!(c.surveys.quiet_ms, 7 * 86_400_000);
+        assert_eq!(c.surveys.unhappy_rating, 3);
+        assert_eq!(c.surveys.period_ms, 7 * 86_400_000);
+        assert_eq!(c.surveys.unhappy_route, UnhappyRoute::Owner);
+    }
+
+    #[test]
+    fn survey_settings_are_checked() {
+        let e = load(None, &[("TEND_SURVEY_UNHAPPY_RATING", "6")]).expect_err("must fail");
+        assert!(e.0.contains("TEND_SURVEY_UNHAPPY_RATING"), "{}", e.0);
+        let e = load(None, &[("TEND_SURVEY_UNHAPPY_ROUTE", "boss")]).expect_err("must fail");
+        assert!(e.0.contains("supervisors"), "{}", e.0);
+        let e = load(None, &[("TEND_SURVEY_QUIET_DAYS", "0")]).expect_err("must fail");
+        assert!(e.0.contains("TEND_SURVEY_QUIET_DAYS"), "{}", e.0);
+        let c = load(
+            Some("survey_unhappy_route = \"supervisors\"\nsurvey_period_days = 0\n"),
+            &[],
+        )
+        .expect("loads");
+        assert_eq!(c.surveys.unhappy_route, UnhappyRoute::Supervisors);
+        assert_eq!(c.surveys.period_ms, 0);
     }
 }

@@ -22,6 +22,7 @@ pub mod http;
 pub mod inboxes;
 pub mod routing;
 pub mod search;
+pub mod surveys;
 pub mod telemetry;
 pub mod time;
 pub mod web;

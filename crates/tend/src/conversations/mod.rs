@@ -5,6 +5,8 @@
 pub mod api;
 pub mod export;
 mod export_repo;
+pub mod followup;
+mod followup_repo;
 pub mod inbound;
 pub mod merge;
 pub mod model;

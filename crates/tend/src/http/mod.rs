@@ -35,6 +35,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::channels::email::api::router())
         .merge(crate::search::api::router())
         .merge(crate::routing::api::router())
+        .merge(crate::surveys::api::router())
 }
 
 /// The OpenAPI document for `/api/v1`.
@@ -55,6 +56,7 @@ pub fn router(st: AppState) -> Router {
     Router::new()
         .merge(api)
         .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", spec))
+        .merge(crate::surveys::pages::router())
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))

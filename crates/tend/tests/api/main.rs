@@ -18,5 +18,6 @@ mod ops;
 mod routing;
 mod search;
 mod smtp;
+mod surveys;
 mod web;
 mod web_admin;

@@ -120,7 +120,8 @@ impl TestApp {
         Self::start_with_clock(backend, extra, std::sync::Arc::new(tend::time::SystemClock)).await
     }
 
-    /// Like [`TestApp::start`] with an injected clock (e.g. `ManualClock`).
+    /// Like [`TestApp::start`] with an injected clock (e.g. a `ManualClock`
+    /// that the test moves instead of sleeping).
     pub async fn start_with_clock(
         backend: Backend,
         extra: &[(&str, String)],

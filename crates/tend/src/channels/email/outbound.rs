@@ -123,3 +123,85 @@ pub async fn enqueue_in(
     )
     .await
 }
+
+/// Composes a satisfaction survey for the customer of an email conversation
+/// (`None` when it cannot go by mail). It threads under the conversation
+/// (References), so a reply to it lands in the conversation, and it is
+/// marked auto-submitted so robots do not answer it.
+pub async fn prepare_survey(
+    st: &AppState,
+    conv: &Conversation,
+    subject: &str,
+    text: &str,
+) -> Result<Option<PreparedMail>> {
+    let inbox = crate::inboxes::service::get_inbox(st, &Viewer::system(), conv.inbox_id).await?;
+    let (Some(inbox_address), Some(customer)) =
+        (inbox.address.clone(), conv.customer.email.clone())
+    else {
+        return Ok(None);
+    };
+    let references = {
+        let mut c = st.db.pool().acquire().await?;
+        crate::conversations::inbound::message_ids_in(&mut c, conv.id).await?
+    };
+    let mail_from = st
+        .config
+        .mail_from
+        .clone()
+        .unwrap_or_else(|| inbox_address.clone());
+    let domain = mail_from
+        .rsplit_once('@')
+        .map(|(_, d)| d.to_string())
+        .unwrap_or_else(|| "tend.invalid".into());
+    let draft = tend_mail::ReplyDraft {
+        from: tend_mail::Mailbox {
+            name: Some(inbox.name.clone()),
+            address: mail_from.clone(),
+        },
+        reply_to: inbox_address,
+        to: vec![tend_mail::Mailbox {
+            name: conv.customer.name.clone(),
+            address: customer.clone(),
+        }],
+        subject: subject.to_string(),
+        conversation_id: u64::try_from(conv.id).unwrap_or_default(),
+        references,
+        text: text.to_string(),
+        auto_submitted: true,
+        message_id_domain: domain,
+        date: Some(st.clock.now_ms() / 1000),
+        ..Default::default()
+    };
+    let composed = tend_mail::compose_reply(&draft)
+        .map_err(|e| Error::Internal(anyhow::anyhow!("composing the survey: {e}")))?;
+    let raw_sha256 = st.files.put(&composed.raw).await?;
+    Ok(Some(PreparedMail {
+        message_id: composed.message_id,
+        raw_sha256,
+        rcpt: vec![customer],
+        mail_from,
+    }))
+}
+
+/// Queues a prepared survey (inside the caller's transaction).
+pub async fn enqueue_survey_in(
+    c: &mut AnyConnection,
+    mail: &PreparedMail,
+    conversation_id: i64,
+    now: i64,
+) -> Result<i64> {
+    repo::insert_outbox(
+        c,
+        &NewOutbound {
+            message_id: None,
+            conversation_id: Some(conversation_id),
+            kind: "survey",
+            mail_from: mail.mail_from.clone(),
+            rcpt: mail.rcpt.clone(),
+            raw_sha256: mail.raw_sha256.clone(),
+            smtp_message_id: mail.message_id.clone(),
+        },
+        now,
+    )
+    .await
+}

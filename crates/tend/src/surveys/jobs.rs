@@ -1,0 +1,65 @@
+//! The survey job: after every status change (and once a minute in case a
+//! wake-up was missed, or a node crashed mid-way), it surveys new solves
+//! and closes conversations whose quiet period passed. All time rules read
+//! `st.clock`, so tests move a `ManualClock` and call [`run_once`].
+//! Every step is idempotent and safe to run on several nodes at once.
+
+use std::time::Duration;
+
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::Result;
+use crate::app::AppState;
+
+/// What one pass did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Pass {
+    /// Solves surveyed (sent, asked inline or skipped with a reason).
+    pub surveyed: usize,
+    /// Conversations closed after the quiet period.
+    pub closed: usize,
+}
+
+/// One pass: survey new solves, close quiet ones.
+pub async fn run_once(st: &AppState) -> Result<Pass> {
+    let mut pass = Pass::default();
+    loop {
+        let n = super::service::survey_solves(st).await?;
+        pass.surveyed += n;
+        if n == 0 {
+            break;
+        }
+    }
+    loop {
+        let n = super::service::close_quiet(st).await?;
+        pass.closed += n;
+        if n == 0 {
+            break;
+        }
+    }
+    Ok(pass)
+}
+
+/// Runs until aborted.
+pub async fn run(st: AppState) {
+    let mut bus = st.bus.subscribe();
+    loop {
+        if let Err(e) = run_once(&st).await {
+            tracing::warn!(error = %e, "survey pass failed; retrying later");
+        }
+        let wake = async {
+            loop {
+                match bus.recv().await {
+                    Ok(e) if e.kind == "status_changed" => return,
+                    Ok(_) => {}
+                    Err(RecvError::Lagged(_)) => return,
+                    Err(RecvError::Closed) => std::future::pending::<()>().await,
+                }
+            }
+        };
+        tokio::select! {
+            _ = wake => {},
+            _ = tokio::time::sleep(Duration::from_secs(60)) => {},
+        }
+    }
+}

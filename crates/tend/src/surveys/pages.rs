@@ -1,0 +1,215 @@
+//! The customer-facing survey pages under `/help/survey/…`: public, no
+//! sign-in, server-rendered HTML (no JavaScript) in the customer's
+//! language, falling back to the browser's `Accept-Language`, then English.
+//!
+//! - `GET /help/survey/{token}/{yes|no|1…5}/{sig}` records that answer in
+//!   one click and shows the rest of the form.
+//! - `GET /help/survey/{token}/form/{sig}` shows the form;
+//!   `POST` to the same address submits it (`answer`, `rating`, `comment`).
+//!
+//! The form needs no CSRF token of its own: there is no session or cookie
+//! for another site to ride on. The only authority is the signed link in
+//! the address, which a forged cross-site form would have to know already.
+//! Forged or tampered links answer 404 with a page that says so; a replayed
+//! link changes nothing (each answer is kept the first time it is given).
+
+use axum::Router;
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use minijinja::context;
+
+use crate::app::AppState;
+use crate::{Error, Result};
+
+use super::model::{
+    LinkAction, Response as SurveyResponse, locale_from_accept_language, parse_response,
+};
+use super::service::{self, PageView};
+use super::templates;
+
+/// Largest form body accepted.
+const MAX_FORM_BYTES: usize = 64 * 1024;
+
+/// The page routes.
+pub fn router() -> Router<AppState> {
+    Router::new().route(
+        "/help/survey/{token}/{action}/{sig}",
+        get(open_link).post(submit_form),
+    )
+}
+
+fn browser_locale(headers: &HeaderMap) -> &'static str {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(locale_from_accept_language)
+        .unwrap_or("en")
+}
+
+async fn open_link(
+    State(st): State<AppState>,
+    Path((token, action, sig)): Path<(String, String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let result = async {
+        let Some(a) = service::verify_link(&st, &token, &action, &sig).await? else {
+            return Ok(None);
+        };
+        let resp = match a {
+            LinkAction::Answer(answer) => SurveyResponse {
+                answer: Some(answer),
+                ..Default::default()
+            },
+            LinkAction::Rate(n) => SurveyResponse {
+                rating: Some(n),
+                ..Default::default()
+            },
+            LinkAction::Form => return service::view(&st, &token).await,
+        };
+        service::respond(&st, &token, resp).await
+    }
+    .await;
+    finish(&st, &headers, result, false, false).await
+}
+
+async fn submit_form(
+    State(st): State<AppState>,
+    Path((token, action, sig)): Path<(String, String, String)>,
+    req: Request,
+) -> Response {
+    let headers = req.headers().clone();
+    let result = async {
+        if service::verify_link(&st, &token, &action, &sig).await? != Some(LinkAction::Form) {
+            return Ok((None, false));
+        }
+        let body = crate::http::extract::read_body(req, MAX_FORM_BYTES).await?;
+        let mut answer = None;
+        let mut rating = None;
+        let mut comment = None;
+        for (k, v) in url::form_urlencoded::parse(&body) {
+            match &*k {
+                "answer" => answer = Some(v.into_owned()),
+                "rating" => rating = Some(v.into_owned()),
+                "comment" => comment = Some(v.into_owned()),
+                _ => {}
+            }
+        }
+        match parse_response(answer.as_deref(), rating.as_deref(), comment.as_deref()) {
+            Ok(r) => Ok((service::respond(&st, &token, r).await?, false)),
+            Err(_) => Ok((service::view(&st, &token).await?, true)),
+        }
+    }
+    .await;
+    match result {
+        Ok((view, bad_input)) => finish(&st, &headers, Ok(view), true, bad_input).await,
+        Err(e) => finish(&st, &headers, Err(e), true, false).await,
+    }
+}
+
+/// Renders the page for a result: the survey's state, the invalid-link
+/// page (404), or a plain 500 / 413.
+async fn finish(
+    st: &AppState,
+    headers: &HeaderMap,
+    result: Result<Option<PageView>>,
+    submitted: bool,
+    bad_input: bool,
+) -> Response {
+    let view = match result {
+        Ok(v) => v,
+        Err(e @ Error::PayloadTooLarge(_)) => {
+            return page(e.status(), e.to_string(), "text/plain; charset=utf-8");
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "survey page failed");
+            return page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal error; please try again later".into(),
+                "text/plain; charset=utf-8",
+            );
+        }
+    };
+    let fallback = browser_locale(headers);
+    let (status, locale, ctx) = match &view {
+        None => (
+            StatusCode::NOT_FOUND,
+            fallback,
+            context! { lang => fallback, invalid => true },
+        ),
+        Some(v) => {
+            let locale = v
+                .language
+                .as_deref()
+                .and_then(super::model::supported_locale)
+                .unwrap_or(fallback);
+            let complete = (submitted && !bad_input)
+                || (v.answer.is_some() && v.rating.is_some() && v.has_comment);
+            let form_url = match service::link_key(st).await {
+                Ok(key) => service::link_path(&key, &v.token, LinkAction::Form),
+                Err(_) => String::new(),
+            };
+            (
+                if bad_input {
+                    StatusCode::UNPROCESSABLE_ENTITY
+                } else {
+                    StatusCode::OK
+                },
+                locale,
+                context! {
+                    lang => locale,
+                    invalid => false,
+                    subject => v.subject.clone(),
+                    conversation_id => v.conversation_id,
+                    answer => v.answer.map(|a| a.as_str()),
+                    rating => v.rating,
+                    complete => complete,
+                    need_answer => v.answer.is_none(),
+                    need_rating => v.rating.is_none(),
+                    need_comment => !v.has_comment,
+                    error => bad_input,
+                    form_url => form_url,
+                },
+            )
+        }
+    };
+    let html = async {
+        let mut c = st.db.pool().acquire().await?;
+        templates::render_in(&mut c, "survey_page", locale, ctx).await
+    }
+    .await;
+    match html {
+        Ok(h) => page(status, h, "text/html; charset=utf-8"),
+        Err(e) => {
+            tracing::error!(error = %e, "rendering the survey page failed");
+            page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal error; please try again later".into(),
+                "text/plain; charset=utf-8",
+            )
+        }
+    }
+}
+
+fn page(status: StatusCode, body: String, content_type: &'static str) -> Response {
+    let mut resp = (status, body).into_response();
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    // The address is a credential: never hand it to other sites.
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"),
+    );
+    resp
+}

@@ -1,0 +1,456 @@
+//! Survey use cases: ask on every solve, take the customer's answer from a
+//! signed link, close on confirmation or after the quiet period, follow up
+//! on unhappy answers until the customer confirms.
+
+use minijinja::context;
+use serde_json::json;
+
+use crate::agents::Viewer;
+use crate::app::{AppState, BusEvent};
+use crate::conversations::followup::{self, Cause};
+use crate::conversations::service as conversations;
+use crate::conversations::status::Status;
+use crate::{Error, Result};
+
+use super::model::{Answer, LinkAction, Response, Survey, is_unhappy, supported_locale};
+use super::repo::{self, NewSurvey, SurveyRow};
+use super::rules::{self, Delivery, Facts, SkipReason, next_business_day};
+use super::{sign, task_repo, templates};
+
+const SECRET_NAME: &str = "survey_links";
+
+/// The link-signing key (the secret is made on first use).
+pub async fn link_key(st: &AppState) -> Result<[u8; 32]> {
+    {
+        let mut c = st.db.pool().acquire().await?;
+        if let Some(s) = repo::secret(&mut c, SECRET_NAME).await? {
+            return Ok(sign::link_key(&s));
+        }
+    }
+    let fresh = crate::agents::service::random_token("");
+    let now = st.clock.now_ms();
+    let secret = st
+        .db
+        .write(move |c| {
+            Box::pin(async move {
+                repo::insert_secret(c, SECRET_NAME, &fresh, now).await?;
+                repo::secret(c, SECRET_NAME)
+                    .await?
+                    .ok_or_else(|| Error::Internal(anyhow::anyhow!("the survey secret vanished")))
+            })
+        })
+        .await?;
+    Ok(sign::link_key(&secret))
+}
+
+/// The base URL of links in mail.
+pub fn public_base(st: &AppState) -> String {
+    if let Some(u) = &st.config.public_url {
+        return u.clone();
+    }
+    let addr = st.http_addr.get().copied().unwrap_or(st.config.http_listen);
+    format!("http://{addr}")
+}
+
+/// The path of a signed link.
+pub fn link_path(key: &[u8; 32], token: &str, action: LinkAction) -> String {
+    let a = action.as_path();
+    format!("/help/survey/{token}/{a}/{}", sign::sign(key, token, &a))
+}
+
+/// Sends the surveys of every solve that has none yet; returns how many
+/// solves were handled (sent, asked inline or skipped).
+pub async fn survey_solves(st: &AppState) -> Result<usize> {
+    let ids = {
+        let mut c = st.db.pool().acquire().await?;
+        repo::unsurveyed_solves(&mut c, 50).await?
+    };
+    let mut n = 0;
+    for id in ids {
+        match survey_solve(st, id).await {
+            Ok(true) => n += 1,
+            Ok(false) => {}
+            Err(e) => {
+                tracing::warn!(conversation = id, error = %e, "could not survey a solved conversation")
+            }
+        }
+    }
+    Ok(n)
+}
+
+/// Surveys the current solve of one conversation; false when there was
+/// nothing to do (not solved, or already surveyed).
+async fn survey_solve(st: &AppState, id: i64) -> Result<bool> {
+    let conv = conversations::get(st, &Viewer::system(), id).await?;
+    if conv.status != Status::Solved {
+        return Ok(false);
+    }
+    let known = conv
+        .language
+        .as_deref()
+        .or(conv.customer.language.as_deref())
+        .and_then(supported_locale);
+    let locale = known.unwrap_or("en");
+    let token = crate::agents::service::random_token("");
+    // Compose before the transaction (it stores a file). Should the rules
+    // below decide against mail after all, the stored file is unused.
+    let mail = match (&conv.channel[..], conv.customer.email.as_deref()) {
+        ("email", Some(email)) if !rules::is_auto_address(email) => {
+            let key = link_key(st).await?;
+            let base = public_base(st);
+            let url = |a: LinkAction| format!("{base}{}", link_path(&key, &token, a));
+            let ratings: Vec<minijinja::Value> = (1..=5)
+                .map(|n| context! { value => n, url => url(LinkAction::Rate(n)) })
+                .collect();
+            let ctx = context! {
+                customer_name => conv.customer.name.clone(),
+                conversation_id => id,
+                subject => conv.subject.clone(),
+                yes_url => url(LinkAction::Answer(Answer::Yes)),
+                no_url => url(LinkAction::Answer(Answer::No)),
+                ratings => ratings,
+                form_url => url(LinkAction::Form),
+            };
+            let (subject, text) = {
+                let mut c = st.db.pool().acquire().await?;
+                (
+                    templates::render_in(&mut c, "survey_email_subject", locale, ctx.clone())
+                        .await?,
+                    templates::render_in(&mut c, "survey_email_text", locale, ctx).await?,
+                )
+            };
+            crate::channels::email::outbound::prepare_survey(st, &conv, subject.trim(), &text)
+                .await?
+        }
+        _ => None,
+    };
+    let cfg = st.config.surveys.clone();
+    let now = st.clock.now_ms();
+    let (events, queued, handled) = st
+        .db
+        .write(move |c| {
+            Box::pin(async move {
+                let Some(f) = followup::facts_in(c, id).await? else {
+                    return Ok((vec![], false, false));
+                };
+                let Some(solved_at) = f.solved_at.filter(|_| f.status == Status::Solved) else {
+                    return Ok((vec![], false, false));
+                };
+                if repo::surveyed(c, id, f.reopen_count).await? {
+                    return Ok((vec![], false, false));
+                }
+                let follow_up = repo::had_unhappy(c, id).await?;
+                let asked_recently =
+                    cfg.period_ms > 0 && repo::asked_since(c, f.customer_id, now - cfg.period_ms).await?;
+                let only_auto_mail = match f.customer_email.as_deref() {
+                    Some(e) => repo::only_auto_mail(c, e).await?,
+                    None => false,
+                };
+                let decision = rules::decide(&Facts {
+                    channel: &f.channel,
+                    email: f.customer_email.as_deref(),
+                    only_auto_mail,
+                    asked_recently,
+                    follow_up,
+                });
+                let (status, skip) = match decision {
+                    Delivery::Email if mail.is_some() => ("sent", None),
+                    Delivery::Email => ("skipped", Some(SkipReason::NoAddress)),
+                    Delivery::Inline => ("inline_due", None),
+                    Delivery::Skip(r) => ("skipped", Some(r)),
+                };
+                let repliers = followup::public_repliers_in(c, id).await?;
+                let owner = f.assignee_id.or(repliers.last().copied());
+                let Some(sid) = repo::insert_survey(
+                    c,
+                    &NewSurvey {
+                        conversation_id: id,
+                        customer_id: f.customer_id,
+                        inbox_id: f.inbox_id,
+                        token: &token,
+                        channel: &f.channel,
+                        solved_at,
+                        solve_round: f.reopen_count,
+                        owner_id: owner,
+                        status,
+                        skip_reason: skip.map(SkipReason::as_str),
+                        follow_up,
+                        language: known,
+                        now,
+                    },
+                )
+                .await?
+                else {
+                    return Ok((vec![], false, false));
+                };
+                let event = match skip {
+                    // Every API or phone conversation would carry this one:
+                    // noise in the timeline, so only the row records it.
+                    Some(SkipReason::NoChannel) => None,
+                    Some(r) => Some(("survey_skipped", json!({"survey_id": sid, "reason": r.as_str()}))),
+                    None => {
+                        repo::insert_credits(c, sid, &repliers).await?;
+                        Some((
+                            "survey_sent",
+                            json!({"survey_id": sid, "channel": f.channel, "delivery": if status == "sent" { "email" } else { "inline" },
+                                   "language": known, "follow_up": follow_up}),
+                        ))
+                    }
+                };
+                let queued = match (&mail, status) {
+                    (Some(m), "sent") => {
+                        crate::channels::email::outbound::enqueue_survey_in(c, m, id, now).await?;
+                        true
+                    }
+                    _ => false,
+                };
+                let events = match event {
+                    Some((kind, data)) => followup::append_event_in(c, id, f.inbox_id, kind, Cause::System, data, now).await?,
+                    None => vec![],
+                };
+                Ok((events, queued, true))
+            })
+        })
+        .await?;
+    followup::publish_events(st, events);
+    if queued {
+        st.outbox_wake.notify_one();
+    }
+    Ok(handled)
+}
+
+/// Closes solved conversations whose quiet period passed without an answer.
+pub async fn close_quiet(st: &AppState) -> Result<usize> {
+    let now = st.clock.now_ms();
+    let cutoff = now - st.config.surveys.quiet_ms;
+    let ids = followup::solved_before(st, cutoff, 200).await?;
+    let mut closed = 0;
+    for id in ids {
+        let events = st
+            .db
+            .write(move |c| {
+                Box::pin(async move {
+                    followup::close_in(c, id, Cause::System, "quiet_period", Some(cutoff), now)
+                        .await
+                })
+            })
+            .await?;
+        if !events.is_empty() {
+            closed += 1;
+        }
+        followup::publish_events(st, events);
+    }
+    Ok(closed)
+}
+
+/// A survey as its customer-facing page shows it.
+#[derive(Debug, Clone)]
+pub struct PageView {
+    /// The survey.
+    pub token: String,
+    /// The customer's language, when known.
+    pub language: Option<String>,
+    /// The conversation.
+    pub conversation_id: i64,
+    /// Its subject.
+    pub subject: String,
+    /// The answer so far.
+    pub answer: Option<Answer>,
+    /// The rating so far.
+    pub rating: Option<i64>,
+    /// Whether a comment was given.
+    pub has_comment: bool,
+}
+
+impl PageView {
+    fn of(s: &SurveyRow, subject: String) -> PageView {
+        PageView {
+            token: s.token.clone(),
+            language: s.language.clone(),
+            conversation_id: s.conversation_id,
+            subject,
+            answer: s.answer.as_deref().and_then(Answer::parse),
+            rating: s.rating,
+            has_comment: s.comment.is_some(),
+        }
+    }
+}
+
+/// Checks a link; `None` when forged, tampered or unknown.
+pub async fn verify_link(
+    st: &AppState,
+    token: &str,
+    action: &str,
+    sig: &str,
+) -> Result<Option<LinkAction>> {
+    let Some(a) = LinkAction::parse(action) else {
+        return Ok(None);
+    };
+    let key = link_key(st).await?;
+    Ok(sign::verify(&key, token, action, sig).then_some(a))
+}
+
+/// Records the customer's response. Each part (answer, rating, comment) is
+/// kept the first time it is given; giving it again changes nothing, so
+/// replayed links and resubmitted forms are harmless. `None` when there is
+/// no such survey.
+pub async fn respond(st: &AppState, token: &str, resp: Response) -> Result<Option<PageView>> {
+    let now = st.clock.now_ms();
+    let cfg = st.config.surveys.clone();
+    let token = token.to_string();
+    let out = st
+        .db
+        .write(move |c| {
+            Box::pin(async move {
+                let Some(mut s) = repo::by_token_for_update(c, &token).await? else {
+                    return Ok(None);
+                };
+                if s.status == "skipped" {
+                    return Ok(None);
+                }
+                let Some(f) = followup::facts_in(c, s.conversation_id).await? else {
+                    return Ok(None);
+                };
+                let mut changed: Vec<&str> = vec![];
+                if s.answer.is_none()
+                    && let Some(a) = resp.answer
+                {
+                    s.answer = Some(a.as_str().to_string());
+                    changed.push("answer");
+                }
+                if s.rating.is_none() && resp.rating.is_some() {
+                    s.rating = resp.rating;
+                    changed.push("rating");
+                }
+                if s.comment.is_none() && resp.comment.is_some() {
+                    s.comment = resp.comment.clone();
+                    changed.push("comment");
+                }
+                if changed.is_empty() {
+                    return Ok(Some((PageView::of(&s, f.subject), vec![])));
+                }
+                s.answered_at.get_or_insert(now);
+                let cause = Cause::Customer(s.customer_id);
+                let mut events = followup::append_event_in(
+                    c,
+                    s.conversation_id,
+                    f.inbox_id,
+                    "survey_answered",
+                    cause,
+                    json!({"survey_id": s.id, "answer": s.answer, "rating": s.rating,
+                           "comment": s.comment.is_some(), "changed": changed}),
+                    now,
+                )
+                .await?;
+                let answer = s.answer.as_deref().and_then(Answer::parse);
+                let unhappy = is_unhappy(answer, s.rating, cfg.unhappy_rating);
+                if unhappy && s.unhappy == 0 {
+                    s.unhappy = 1;
+                    let (evs, owner) = followup::reopen_unhappy_in(
+                        c,
+                        s.conversation_id,
+                        cause,
+                        s.owner_id,
+                        cfg.unhappy_route,
+                        now,
+                    )
+                    .await?;
+                    events.extend(evs);
+                    if task_repo::open_follow_up(c, s.conversation_id)
+                        .await?
+                        .is_none()
+                    {
+                        let due = next_business_day(now);
+                        let task = task_repo::insert_task(
+                            c,
+                            s.conversation_id,
+                            Some(s.id),
+                            owner,
+                            due,
+                            now,
+                        )
+                        .await?;
+                        events.extend(
+                            followup::append_event_in(
+                                c,
+                                s.conversation_id,
+                                f.inbox_id,
+                                "follow_up_created",
+                                Cause::System,
+                                json!({"task_id": task, "survey_id": s.id, "assignee_id": owner,
+                                       "due_at": crate::time::rfc3339(due)}),
+                                now,
+                            )
+                            .await?,
+                        );
+                    }
+                } else if !unhappy && changed.contains(&"answer") && answer == Some(Answer::Yes) {
+                    events.extend(
+                        followup::close_in(
+                            c,
+                            s.conversation_id,
+                            cause,
+                            "customer_confirmed",
+                            None,
+                            now,
+                        )
+                        .await?,
+                    );
+                    task_repo::complete_open_tasks(c, s.conversation_id, now).await?;
+                }
+                repo::save_answer(c, &s).await?;
+                Ok(Some((PageView::of(&s, f.subject), events)))
+            })
+        })
+        .await?;
+    Ok(out.map(|(view, events)| {
+        followup::publish_events(st, events);
+        view
+    }))
+}
+
+/// The page state of a survey without changing it.
+pub async fn view(st: &AppState, token: &str) -> Result<Option<PageView>> {
+    let mut c = st.db.pool().acquire().await?;
+    let Some(s) = repo::by_token(&mut c, token).await? else {
+        return Ok(None);
+    };
+    if s.status == "skipped" {
+        return Ok(None);
+    }
+    let subject = conversations::get(st, &Viewer::system(), s.conversation_id)
+        .await?
+        .subject;
+    Ok(Some(PageView::of(&s, subject)))
+}
+
+/// The surveys of a conversation the viewer may see.
+pub async fn of_conversation(st: &AppState, viewer: &Viewer, id: i64) -> Result<Vec<Survey>> {
+    conversations::get(st, viewer, id).await?;
+    let mut c = st.db.pool().acquire().await?;
+    Ok(repo::of_conversation(&mut c, viewer, id)
+        .await?
+        .into_iter()
+        .map(|s| Survey {
+            id: s.id,
+            conversation_id: s.conversation_id,
+            channel: s.channel,
+            solved_at: crate::time::rfc3339(s.solved_at),
+            follow_up: s.follow_up != 0,
+            status: s.status,
+            skip_reason: s.skip_reason,
+            language: s.language,
+            answer: s.answer,
+            rating: s.rating,
+            comment: s.comment,
+            unhappy: s.unhappy != 0,
+            created_at: crate::time::rfc3339(s.created_at),
+            answered_at: crate::time::rfc3339_opt(s.answered_at),
+        })
+        .collect())
+}
+
+/// Publishes events (for the task use cases).
+pub(super) fn publish(st: &AppState, events: Vec<BusEvent>) {
+    followup::publish_events(st, events);
+}

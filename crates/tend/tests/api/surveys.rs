@@ -1,0 +1,836 @@
+//! Closing the loop: surveys on solve, signed one-click links, closing
+//! rules on an injected clock, unhappy answers, limits, stories, reports and
+//! editable templates. Every scenario runs on SQLite and PostgreSQL with a
+//! `ManualClock`; instead of sleeping, a test moves the clock and runs one
+//! pass of the survey job (`tend::surveys::jobs::run_once`), which the
+//! server also runs on its own.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use tend::time::ManualClock;
+
+use crate::support::TestApp;
+
+/// Wednesday 2026-11-25 09:00 UTC.
+const START: i64 = 1_795_597_200_000;
+const DAY: i64 = 86_400_000;
+
+macro_rules! on_both_with_clock {
+    ($($name:ident),* $(,)?) => { $(
+        mod $name {
+            use super::*;
+            use crate::support::Backend;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let clock = ManualClock::new(START);
+                let app = TestApp::start_with_clock(Backend::Sqlite, &settings(stringify!($name)), clock.clone())
+                    .await
+                    .expect("sqlite always available");
+                super::$name(&app, &clock).await;
+                app.finish().await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let clock = ManualClock::new(START);
+                if let Some(app) = TestApp::start_with_clock(Backend::Postgres, &settings(stringify!($name)), clock.clone()).await {
+                    super::$name(&app, &clock).await;
+                    app.finish().await;
+                }
+            }
+        }
+    )* };
+}
+
+on_both_with_clock!(
+    the_loop_closes_only_when_the_customer_confirms,
+    forged_and_tampered_links_are_rejected_and_replays_change_nothing,
+    the_quiet_period_closes_when_the_clock_moves,
+    no_survey_goes_to_auto_generated_addresses,
+    at_most_one_survey_per_customer_per_period,
+    unhappy_ratings_can_go_to_the_supervisor_queue_and_follow_ups_repeat,
+    templates_are_editable_checked_and_localised,
+);
+
+fn settings(test: &str) -> Vec<(&'static str, String)> {
+    match test {
+        "unhappy_ratings_can_go_to_the_supervisor_queue_and_follow_ups_repeat" => {
+            vec![("TEND_SURVEY_UNHAPPY_ROUTE", "supervisors".into())]
+        }
+        _ => vec![],
+    }
+}
+
+fn mail(from: &str, subject: &str, message_id: &str, extra_headers: &str, body: &str) -> Vec<u8> {
+    format!(
+        "From: {from}\r\nTo: support@example.com\r\nSubject: {subject}\r\nMessage-ID: <{message_id}>\r\n\
+         Date: Wed, 25 Nov 2026 09:00:00 +0000\r\nMIME-Version: 1.0\r\n{extra_headers}\
+         Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n{body}\r\n"
+    )
+    .into_bytes()
+}
+
+async fn deliver(app: &TestApp, inbox: i64, raw: Vec<u8>) -> Value {
+    let r = app
+        .client
+        .post(format!(
+            "{}/api/v1/inbound/email?inbox_id={inbox}",
+            app.base
+        ))
+        .bearer_auth(&app.admin)
+        .header("content-type", "message/rfc822")
+        .body(raw)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::ACCEPTED);
+    r.json().await.unwrap()
+}
+
+/// An email inbox and an agent (in a team granted it): (inbox, agent id, agent token).
+async fn desk(app: &TestApp) -> (i64, i64, String) {
+    let inbox = app.inbox("email", Some("support@example.com")).await;
+    let (agent, token) = app.user("aiko@example.com", "Aiko Tanaka", "agent").await;
+    app.team("Support", &[agent], &[inbox]).await;
+    (inbox, agent, token)
+}
+
+/// A conversation started by mail from `from`, assigned to `agent`.
+async fn conversation_from(app: &TestApp, inbox: i64, from: &str, tag: &str, agent: i64) -> i64 {
+    let o = deliver(
+        app,
+        inbox,
+        mail(
+            from,
+            &format!("Order {tag} never arrived"),
+            &format!("{tag}@customer.example"),
+            "",
+            "Where is my parcel?",
+        ),
+    )
+    .await;
+    assert_eq!(o["outcome"], "created", "{o}");
+    let id = o["conversation_id"].as_i64().unwrap();
+    let (s, b) = app
+        .patch(
+            &format!("/api/v1/conversations/{id}"),
+            &app.admin,
+            json!({"assignee_id": agent}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    id
+}
+
+/// The agent replies and solves.
+async fn reply_and_solve(app: &TestApp, token: &str, id: i64, text: &str) {
+    let (s, b) = app
+        .post(
+            &format!("/api/v1/conversations/{id}/messages"),
+            token,
+            json!({"text": text}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let (s, b) = app
+        .patch(
+            &format!("/api/v1/conversations/{id}"),
+            token,
+            json!({"status": "solved"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+}
+
+/// One pass of the survey job.
+async fn pass(app: &TestApp) -> tend::surveys::jobs::Pass {
+    tend::surveys::jobs::run_once(&app.st)
+        .await
+        .expect("survey pass")
+}
+
+/// The survey mails queued for a conversation, oldest first, decoded.
+async fn survey_mails(app: &TestApp, id: i64) -> Vec<tend_mail::InboundMessage> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT raw_sha256 FROM outbox WHERE kind = 'survey' AND conversation_id = $1 ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(app.st.db.pool())
+    .await
+    .unwrap();
+    let mut out = vec![];
+    for (sha,) in rows {
+        let raw = app.st.files.get(&sha).await.unwrap();
+        out.push(tend_mail::parse(&raw).unwrap());
+    }
+    out
+}
+
+/// The links of a survey mail by action (`yes`, `no`, `1`…`5`, `form`).
+fn links(app: &TestApp, m: &tend_mail::InboundMessage) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    for word in m.text.split_whitespace() {
+        if let Some(i) = word.find("/help/survey/") {
+            assert!(
+                word.starts_with(&app.base),
+                "links point at this server: {word}"
+            );
+            let path = &word[i..];
+            let action = path.split('/').nth(4).unwrap().to_string();
+            out.insert(action, word.to_string());
+        }
+    }
+    out
+}
+
+async fn open(app: &TestApp, url: &str) -> (StatusCode, String) {
+    let r = app.client.get(url).send().await.unwrap();
+    (r.status(), r.text().await.unwrap())
+}
+
+async fn submit(app: &TestApp, form_url: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields)
+        .finish();
+    let r = app
+        .client
+        .post(form_url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    (r.status(), r.text().await.unwrap())
+}
+
+async fn conv(app: &TestApp, id: i64) -> Value {
+    let (s, c) = app
+        .get(&format!("/api/v1/conversations/{id}"), &app.admin)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{c}");
+    c
+}
+
+async fn event_kinds(app: &TestApp, id: i64) -> Vec<String> {
+    let (_, ev) = app
+        .get(
+            &format!("/api/v1/conversations/{id}/events?limit=200"),
+            &app.admin,
+        )
+        .await;
+    ev["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap().to_string())
+        .collect()
+}
+
+async fn surveys_of(app: &TestApp, id: i64) -> Vec<Value> {
+    let (s, b) = app
+        .get(&format!("/api/v1/conversations/{id}/surveys"), &app.admin)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    b["items"].as_array().unwrap().clone()
+}
+
+async fn the_loop_closes_only_when_the_customer_confirms(app: &TestApp, _clock: &Arc<ManualClock>) {
+    let (inbox, agent, token) = desk(app).await;
+    let id = conversation_from(app, inbox, "Ana Souto <ana@customer.example>", "a1", agent).await;
+    reply_and_solve(app, &token, id, "Your parcel is on its way.").await;
+    pass(app).await;
+    pass(app).await;
+
+    let mails = survey_mails(app, id).await;
+    assert_eq!(mails.len(), 1, "one survey per solve");
+    let m = &mails[0];
+    assert_eq!(m.to[0].address, "ana@customer.example");
+    assert!(m.subject.contains(&format!("[#{id}]")), "{}", m.subject);
+    assert!(
+        m.classification.is_auto_generated(),
+        "robots must not answer a survey"
+    );
+    assert!(
+        m.text.contains("Ana Souto") && m.text.contains("fully solved"),
+        "{}",
+        m.text
+    );
+    let l = links(app, m);
+    for a in ["yes", "no", "1", "2", "3", "4", "5", "form"] {
+        assert!(l.contains_key(a), "missing {a} link in {}", m.text);
+    }
+    assert!(
+        event_kinds(app, id)
+            .await
+            .contains(&"survey_sent".to_string())
+    );
+
+    // Somebody else picked it up meanwhile; "No" must still go back to its owner.
+    let (_, me) = app.get("/api/v1/me", &app.admin).await;
+    let (s, b) = app
+        .patch(
+            &format!("/api/v1/conversations/{id}"),
+            &app.admin,
+            json!({"assignee_id": me["id"], "reason": "covering"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert_ne!(b["assignee_id"], agent);
+
+    let (s, page) = open(app, &l["no"]).await;
+    assert_eq!(s, StatusCode::OK, "{page}");
+    assert!(page.contains("data-answer=\"no\""), "{page}");
+    let c = conv(app, id).await;
+    assert_eq!(c["status"], "open");
+    assert_eq!(c["assignee_id"], agent, "back to its owner");
+    assert_eq!(c["priority"], "high", "one step up from normal");
+    let (_, tasks) = app.get("/api/v1/tasks?assignee_id=me", &token).await;
+    let tasks = tasks["items"].as_array().unwrap().clone();
+    assert_eq!(tasks.len(), 1, "{tasks:?}");
+    assert_eq!(tasks[0]["conversation_id"], id);
+    assert_eq!(
+        tasks[0]["due_at"], "2026-11-26T09:00:00Z",
+        "one business day later"
+    );
+    let kinds = event_kinds(app, id).await;
+    for k in [
+        "survey_answered",
+        "follow_up_created",
+        "priority_changed",
+        "transferred",
+    ] {
+        assert!(kinds.contains(&k.to_string()), "{k} missing in {kinds:?}");
+    }
+
+    // A replayed link changes nothing.
+    let before = event_kinds(app, id).await.len();
+    let (s, _) = open(app, &l["no"]).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _) = open(app, &l["yes"]).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(event_kinds(app, id).await.len(), before);
+    assert_eq!(conv(app, id).await["status"], "open");
+
+    // The agent tries again; a follow-up survey goes out despite the per-customer limit.
+    reply_and_solve(
+        app,
+        &token,
+        id,
+        "Sorry! A new parcel left today; tracking 123.",
+    )
+    .await;
+    pass(app).await;
+    let mails = survey_mails(app, id).await;
+    assert_eq!(mails.len(), 2);
+    let l2 = links(app, &mails[1]);
+    assert_ne!(l2["yes"], l["yes"], "each solve has its own links");
+    let (s, page) = open(app, &l2["yes"]).await;
+    assert_eq!(s, StatusCode::OK, "{page}");
+    assert!(page.contains("data-answer=\"yes\""), "{page}");
+    let (s, page) = submit(
+        app,
+        &l2["form"],
+        &[("rating", "5"), ("comment", "Aiko fixed it <b>fast</b>!")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{page}");
+    assert!(page.contains("id=\"thanks\""), "{page}");
+    let c = conv(app, id).await;
+    assert_eq!(c["status"], "closed");
+    let (_, tasks) = app.get("/api/v1/tasks?assignee_id=me", &token).await;
+    assert_eq!(
+        tasks["items"].as_array().unwrap().len(),
+        0,
+        "confirmation completes the follow-up"
+    );
+
+    // The kind words reach the feed and the agent's profile, credited to the agent.
+    for path in [
+        "/api/v1/stories".to_string(),
+        format!("/api/v1/users/{agent}/stories"),
+    ] {
+        let (s, st) = app.get(&path, &token).await;
+        assert_eq!(s, StatusCode::OK, "{st}");
+        let items = st["items"].as_array().unwrap();
+        assert_eq!(items.len(), 1, "{st}");
+        assert_eq!(items[0]["comment"], "Aiko fixed it <b>fast</b>!");
+        assert_eq!(items[0]["rating"], 5);
+        assert_eq!(items[0]["conversation_id"], id);
+        assert_eq!(items[0]["agents"][0]["id"], agent);
+        assert_eq!(items[0]["agents"][0]["name"], "Aiko Tanaka");
+    }
+    let (s, _) = app.get("/api/v1/users/999999/stories", &token).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+
+    // Managers see CSAT and response rate; agents may not.
+    let (s, r) = app
+        .get("/api/v1/reports/csat?group_by=agent", &app.admin)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let line = r["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["key"].as_str() == Some(&*agent.to_string()))
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (line["sent"].as_i64(), line["answered"].as_i64()),
+        (Some(2), Some(2)),
+        "{line}"
+    );
+    assert_eq!(
+        (line["rated"].as_i64(), line["satisfied"].as_i64()),
+        (Some(1), Some(1)),
+        "{line}"
+    );
+    assert_eq!(line["csat"], 1.0);
+    assert_eq!(line["response_rate"], 1.0);
+    for g in ["team", "inbox", "channel"] {
+        let (s, r) = app
+            .get(&format!("/api/v1/reports/csat?group_by={g}"), &app.admin)
+            .await;
+        assert_eq!(s, StatusCode::OK, "{r}");
+        assert_eq!(r["items"][0]["sent"], 2, "{g}: {r}");
+    }
+    let (_, r) = app
+        .get("/api/v1/reports/csat?group_by=channel", &app.admin)
+        .await;
+    assert_eq!(r["items"][0]["key"], "email");
+    let (s, _) = app.get("/api/v1/reports/csat?group_by=agent", &token).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, b) = app
+        .get("/api/v1/reports/csat?group_by=planet", &app.admin)
+        .await;
+    assert_eq!(
+        (s, b["error"]["details"]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("group_by"))
+    );
+}
+
+async fn forged_and_tampered_links_are_rejected_and_replays_change_nothing(
+    app: &TestApp,
+    _clock: &Arc<ManualClock>,
+) {
+    let (inbox, agent, token) = desk(app).await;
+    let a = conversation_from(app, inbox, "jordi@customer.example", "b1", agent).await;
+    let b = conversation_from(app, inbox, "marta@customer.example", "b2", agent).await;
+    reply_and_solve(app, &token, a, "Fet.").await;
+    reply_and_solve(app, &token, b, "Fet.").await;
+    pass(app).await;
+    let la = links(app, &survey_mails(app, a).await[0]);
+    let lb = links(app, &survey_mails(app, b).await[0]);
+
+    let yes = la["yes"].clone();
+    let (head, sig) = yes.rsplit_once('/').unwrap();
+    let mut flipped = sig.to_string().into_bytes();
+    flipped[3] = if flipped[3] == b'A' { b'B' } else { b'A' };
+    let token_a = yes.split('/').nth(5).unwrap();
+    let token_b = lb["yes"].split('/').nth(5).unwrap();
+    let forged = [
+        format!("{head}/{}", String::from_utf8(flipped).unwrap()),
+        yes.replace("/yes/", "/no/"),
+        la["4"].replace("/4/", "/1/"),
+        yes.replace(token_a, token_b),
+        yes.replace(token_a, "made-up-token"),
+        format!("{head}/"),
+        yes.replace("/yes/", "/maybe/"),
+    ];
+    for url in &forged {
+        let (s, page) = open(app, url).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{url}: {page}");
+        assert!(
+            page.contains("not valid") || page.contains("nothing at this address"),
+            "{url}: {page}"
+        );
+        let (s, _) = submit(app, url, &[("answer", "no"), ("rating", "1")]).await;
+        assert!(s.is_client_error(), "{url}: {s}");
+    }
+    // A form post through an answer link is refused too.
+    let (s, _) = submit(app, &la["yes"], &[("answer", "no")]).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    for id in [a, b] {
+        assert_eq!(conv(app, id).await["status"], "solved");
+        assert!(
+            !event_kinds(app, id)
+                .await
+                .contains(&"survey_answered".to_string())
+        );
+    }
+    // The page about a bad link speaks the browser's language.
+    let r = app
+        .client
+        .get(&forged[0])
+        .header("accept-language", "ja-JP,ja;q=0.9,en;q=0.5")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert!(r.text().await.unwrap().contains("このリンクは無効です"));
+
+    // The real link works once; replays and later contradictions change nothing.
+    let (s, _) = open(app, &la["yes"]).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(conv(app, a).await["status"], "closed");
+    let events = event_kinds(app, a).await.len();
+    for url in [&la["yes"], &la["yes"], &la["no"]] {
+        let (s, _) = open(app, url).await;
+        assert_eq!(s, StatusCode::OK);
+    }
+    assert_eq!(event_kinds(app, a).await.len(), events);
+    let sv = &surveys_of(app, a).await[0];
+    assert_eq!(
+        (sv["answer"].as_str(), sv["unhappy"].as_bool()),
+        (Some("yes"), Some(false))
+    );
+    let (_, tasks) = app.get("/api/v1/tasks?status=all", &app.admin).await;
+    assert_eq!(tasks["items"].as_array().unwrap().len(), 0);
+
+    // Bad form input is refused with the form shown again, and keeps nothing.
+    let (s, page) = submit(app, &lb["form"], &[("rating", "9"), ("comment", "x")]).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    assert!(surveys_of(app, b).await[0]["answered_at"].is_null());
+}
+
+async fn the_quiet_period_closes_when_the_clock_moves(app: &TestApp, clock: &Arc<ManualClock>) {
+    let (inbox, agent, token) = desk(app).await;
+    let quiet = conversation_from(app, inbox, "ilze@customer.example", "c1", agent).await;
+    let talks = conversation_from(app, inbox, "janis@customer.example", "c2", agent).await;
+    reply_and_solve(app, &token, quiet, "Gatavs.").await;
+    reply_and_solve(app, &token, talks, "Gatavs.").await;
+    pass(app).await;
+
+    // Before closing, any customer reply reopens and counts as a reopen:
+    // here an answer to the survey mail, as a mail client writes it.
+    let survey = survey_mails(app, talks).await.remove(0);
+    let mut refs: Vec<String> = survey.references.iter().map(|r| format!("<{r}>")).collect();
+    refs.push(format!("<{}>", survey.message_id.clone().unwrap()));
+    let o = deliver(
+        app,
+        inbox,
+        mail(
+            "janis@customer.example",
+            &format!("Re: {}", survey.subject),
+            "c2-reply@customer.example",
+            &format!(
+                "In-Reply-To: {}\r\nReferences: {}\r\n",
+                refs.last().unwrap(),
+                refs.join(" ")
+            ),
+            "Actually the box was damaged.",
+        ),
+    )
+    .await;
+    assert_eq!(
+        (o["outcome"].as_str(), o["conversation_id"].as_i64()),
+        (Some("appended"), Some(talks)),
+        "{o}"
+    );
+    let c = conv(app, talks).await;
+    assert_eq!(
+        (c["status"].as_str(), c["reopen_count"].as_i64()),
+        (Some("open"), Some(1))
+    );
+
+    clock.advance_ms(7 * DAY - 60_000);
+    pass(app).await;
+    assert_eq!(conv(app, quiet).await["status"], "solved", "a minute early");
+    clock.advance_ms(120_000);
+    pass(app).await;
+    let c = conv(app, quiet).await;
+    assert_eq!(c["status"], "closed");
+    assert!(
+        c["closed_at"]
+            .as_str()
+            .unwrap()
+            .starts_with("2026-12-02T09:01"),
+        "{c}"
+    );
+    let (_, ev) = app
+        .get(
+            &format!("/api/v1/conversations/{quiet}/events?limit=200"),
+            &app.admin,
+        )
+        .await;
+    let last = ev["items"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (
+            last["kind"].as_str(),
+            last["data"]["reason"].as_str(),
+            last["actor"]["kind"].as_str()
+        ),
+        (Some("status_changed"), Some("quiet_period"), Some("system")),
+        "{last}"
+    );
+    assert_eq!(
+        conv(app, talks).await["status"],
+        "open",
+        "only solved conversations close"
+    );
+}
+
+async fn no_survey_goes_to_auto_generated_addresses(app: &TestApp, _clock: &Arc<ManualClock>) {
+    let (inbox, agent, token) = desk(app).await;
+    // An address no person reads.
+    let robot = conversation_from(app, inbox, "noreply@shop.example", "d1", agent).await;
+    // A customer known only from auto-generated mail: entered by an agent,
+    // and all that ever came from the address was an autoresponder.
+    let (s, c) = app
+        .post(
+            "/api/v1/conversations",
+            &app.admin,
+            json!({"subject": "Invoice", "customer": {"email": "orders@vendor.example"}, "channel": "email",
+                   "inbox_id": inbox, "message": {"text": "Forwarded by phone"}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{c}");
+    let known_from_robots = c["id"].as_i64().unwrap();
+    let o = deliver(
+        app,
+        inbox,
+        mail(
+            "orders@vendor.example",
+            "Automatic reply",
+            "d2@vendor.example",
+            "Auto-Submitted: auto-replied\r\n",
+            "I am away.",
+        ),
+    )
+    .await;
+    assert_eq!(o["outcome"], "ignored", "{o}");
+    // And a person, for contrast.
+    let person = conversation_from(app, inbox, "pau@customer.example", "d3", agent).await;
+    for id in [robot, known_from_robots, person] {
+        reply_and_solve(app, &token, id, "Done.").await;
+    }
+    pass(app).await;
+    for id in [robot, known_from_robots] {
+        assert!(
+            survey_mails(app, id).await.is_empty(),
+            "no survey mail for {id}"
+        );
+        let s = &surveys_of(app, id).await[0];
+        assert_eq!(
+            (s["status"].as_str(), s["skip_reason"].as_str()),
+            (Some("skipped"), Some("auto_address")),
+            "{s}"
+        );
+        assert!(
+            event_kinds(app, id)
+                .await
+                .contains(&"survey_skipped".to_string())
+        );
+    }
+    assert_eq!(survey_mails(app, person).await.len(), 1);
+}
+
+async fn at_most_one_survey_per_customer_per_period(app: &TestApp, clock: &Arc<ManualClock>) {
+    let (inbox, agent, token) = desk(app).await;
+    let first = conversation_from(app, inbox, "minji@customer.example", "e1", agent).await;
+    let second = conversation_from(app, inbox, "minji@customer.example", "e2", agent).await;
+    reply_and_solve(app, &token, first, "완료했습니다.").await;
+    pass(app).await;
+    clock.advance_ms(6 * DAY);
+    reply_and_solve(app, &token, second, "완료했습니다.").await;
+    pass(app).await;
+    assert_eq!(survey_mails(app, first).await.len(), 1);
+    assert!(
+        survey_mails(app, second).await.is_empty(),
+        "asked six days ago"
+    );
+    assert_eq!(
+        surveys_of(app, second).await[0]["skip_reason"],
+        "period_limit"
+    );
+
+    clock.advance_ms(2 * DAY);
+    let third = conversation_from(app, inbox, "minji@customer.example", "e3", agent).await;
+    reply_and_solve(app, &token, third, "완료했습니다.").await;
+    pass(app).await;
+    assert_eq!(
+        survey_mails(app, third).await.len(),
+        1,
+        "the period has passed"
+    );
+}
+
+async fn unhappy_ratings_can_go_to_the_supervisor_queue_and_follow_ups_repeat(
+    app: &TestApp,
+    _clock: &Arc<ManualClock>,
+) {
+    let (inbox, agent, token) = desk(app).await;
+    let (_, boss) = app
+        .user("sven@example.com", "Sven Super", "supervisor")
+        .await;
+    let id = conversation_from(app, inbox, "kim@customer.example", "f1", agent).await;
+    let (s, _) = app
+        .patch(
+            &format!("/api/v1/conversations/{id}"),
+            &app.admin,
+            json!({"priority": "urgent"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    reply_and_solve(app, &token, id, "Done.").await;
+    pass(app).await;
+    let l = links(app, &survey_mails(app, id).await[0]);
+    // A low rating alone is unhappy.
+    let (s, page) = open(app, &l["2"]).await;
+    assert_eq!(s, StatusCode::OK, "{page}");
+    let c = conv(app, id).await;
+    assert_eq!(c["status"], "open");
+    assert!(c["assignee_id"].is_null(), "the supervisor queue: {c}");
+    assert_eq!(c["priority"], "urgent", "urgent stays urgent");
+    let (_, q) = app.get("/api/v1/tasks?assignee_id=none", &boss).await;
+    let q = q["items"].as_array().unwrap().clone();
+    assert_eq!(q.len(), 1, "{q:?}");
+    let task = q[0]["id"].as_i64().unwrap();
+
+    // The agent may not complete someone else's task; a supervisor may.
+    let (s, _) = app
+        .patch(
+            &format!("/api/v1/tasks/{task}"),
+            &token,
+            json!({"done": true}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, b) = app
+        .patch(
+            &format!("/api/v1/tasks/{task}"),
+            &boss,
+            json!({"done": false}),
+        )
+        .await;
+    assert_eq!(
+        (s, b["error"]["details"]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("done"))
+    );
+    let (s, t) = app
+        .patch(
+            &format!("/api/v1/tasks/{task}"),
+            &boss,
+            json!({"assignee_id": agent}),
+        )
+        .await;
+    assert_eq!(
+        (s, t["assignee_id"].as_i64()),
+        (StatusCode::OK, Some(agent)),
+        "{t}"
+    );
+    let (s, t) = app
+        .patch(
+            &format!("/api/v1/tasks/{task}"),
+            &token,
+            json!({"done": true}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{t}");
+    assert!(t["done_at"].is_string());
+    // Not confirmed yet: the follow-up repeats.
+    let (_, open_tasks) = app.get("/api/v1/tasks?assignee_id=me", &token).await;
+    let open_tasks = open_tasks["items"].as_array().unwrap().clone();
+    assert_eq!(open_tasks.len(), 1, "{open_tasks:?}");
+    assert_ne!(open_tasks[0]["id"], task);
+    let (_, done) = app.get("/api/v1/tasks?status=done", &boss).await;
+    assert_eq!(done["items"][0]["id"], task);
+    let (s, _) = app.get("/api/v1/tasks?status=late", &boss).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+async fn templates_are_editable_checked_and_localised(app: &TestApp, _clock: &Arc<ManualClock>) {
+    let (inbox, agent, token) = desk(app).await;
+    let (s, all) = app.get("/api/v1/templates", &app.admin).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(
+        all["items"].as_array().unwrap().len(),
+        15,
+        "3 templates in 5 locales"
+    );
+    let (_, ja) = app
+        .get("/api/v1/templates/survey_email_text/ja", &app.admin)
+        .await;
+    assert!(ja["source"].as_str().unwrap().contains("解決"), "{ja}");
+    assert_eq!(ja["customized"], false);
+    let (s, _) = app
+        .get("/api/v1/templates/survey_email_text/ja", &token)
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = app
+        .get("/api/v1/templates/survey_email_text/de", &app.admin)
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+
+    let put = |name: &str, source: &str| {
+        let path = format!("/api/v1/templates/{name}/lv");
+        let body = json!({"source": source});
+        async move {
+            app.call(reqwest::Method::PUT, &path, &app.admin, Some(body))
+                .await
+        }
+    };
+    let (s, b) = put("survey_email_subject", "Jūsu viedoklis {% if %}").await;
+    assert_eq!(
+        (s, b["error"]["details"]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("source")),
+        "{b}"
+    );
+    let (s, b) = put("survey_email_subject", "Kā mums gāja? {{ subject }}").await;
+    assert_eq!(
+        (s, b["customized"].as_bool()),
+        (StatusCode::OK, Some(true)),
+        "{b}"
+    );
+
+    let id = conversation_from(app, inbox, "liga@customer.example", "g1", agent).await;
+    let (s, _) = app
+        .patch(
+            &format!("/api/v1/conversations/{id}"),
+            &app.admin,
+            json!({"language": "lv"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    reply_and_solve(app, &token, id, "Labdien! Viss ir kārtībā.").await;
+    pass(app).await;
+    let m = &survey_mails(app, id).await[0];
+    assert!(m.subject.starts_with("Kā mums gāja?"), "{}", m.subject);
+    assert!(
+        m.text.contains("Vai jūsu problēma ir pilnībā atrisināta?"),
+        "{}",
+        m.text
+    );
+    // The page speaks the customer's language, whatever the browser says.
+    let l = links(app, m);
+    let r = app
+        .client
+        .get(&l["form"])
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("lang=\"lv\"") && page.contains("Vai jūsu problēma ir atrisināta?"),
+        "{page}"
+    );
+
+    let (s, b) = app
+        .call(
+            reqwest::Method::DELETE,
+            "/api/v1/templates/survey_email_subject/lv",
+            &app.admin,
+            None,
+        )
+        .await;
+    assert_eq!(
+        (s, b["customized"].as_bool()),
+        (StatusCode::OK, Some(false)),
+        "{b}"
+    );
+}

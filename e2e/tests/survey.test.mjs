@@ -1,0 +1,166 @@
+// Closing the loop, end to end: a real SMTP sink captures the survey mail
+// sent when an agent solves a conversation; a real browser follows its "No"
+// link (the conversation reopens, goes back to its owner at a higher
+// priority, with a follow-up task); the agent replies and solves again; the
+// browser follows the new "Yes" link and leaves 5 stars and a comment (the
+// conversation closes and the comment appears in the success-story feed,
+// credited to the agent). Agent steps go through the REST API.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTend, startSmtpSink, launchBrowser, guardedPage, assertClean, artifact, waitFor } from '../lib/tend.mjs';
+
+let tend, sink, browser, admin, agent, inboxId;
+
+before(async () => {
+  sink = await startSmtpSink();
+  tend = await startTend({ TEND_SMTP_RELAY_URL: sink.url });
+  admin = tend.user('anna@example.lv', 'Anna Bērziņa', 'admin');
+  agent = tend.user('aiko@example.jp', 'Aiko Tanaka', 'agent');
+  inboxId = Number(tend.cli(['admin', 'create-inbox', '--kind', 'email', '--address', 'support@example.com']));
+  const team = tend.cli(['admin', 'create-team', '--name', 'Support']);
+  tend.cli(['admin', 'add-member', '--team', team, '--email', agent.email]);
+  tend.cli(['admin', 'grant-inbox', '--team', team, '--inbox', String(inboxId)]);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await tend?.stop();
+  sink?.stop();
+});
+
+/** The decoded text/plain body of a raw message (quoted-printable, base64 or 8bit). */
+function plainText(raw) {
+  const text = raw.replace(/\r\n/g, '\n');
+  const parts = text.split(/\n--[^\n]+\n/);
+  for (const part of [text, ...parts]) {
+    const split = part.indexOf('\n\n');
+    if (split < 0) continue;
+    const head = part.slice(0, split).replace(/\n[ \t]+/g, ' ');
+    if (!/content-type:\s*text\/plain/i.test(head)) continue;
+    let body = part.slice(split + 2);
+    const cte = (head.match(/content-transfer-encoding:\s*([\w-]+)/i) || [])[1]?.toLowerCase();
+    if (cte === 'base64') return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+    if (cte === 'quoted-printable') {
+      body = body.replace(/=\n/g, '');
+      const bytes = [];
+      for (let i = 0; i < body.length; i++) {
+        if (body[i] === '=' && /^[0-9A-F]{2}$/i.test(body.slice(i + 1, i + 3))) {
+          bytes.push(parseInt(body.slice(i + 1, i + 3), 16));
+          i += 2;
+        } else {
+          bytes.push(...Buffer.from(body[i], 'utf8'));
+        }
+      }
+      return Buffer.from(bytes).toString('utf8');
+    }
+    return body;
+  }
+  return '';
+}
+
+/** Survey mails about conversation `id` that reached the sink, oldest first, as { raw, links }. */
+function surveyMails(id) {
+  return sink
+    .messages()
+    .filter((m) => /^Auto-Submitted:/im.test(m) && m.includes(`[#${id}]`))
+    .map((raw) => {
+      const links = {};
+      for (const url of plainText(raw).match(/https?:\/\/\S+\/help\/survey\/\S+/g) || []) {
+        links[new URL(url).pathname.split('/')[4]] = url;
+      }
+      return { raw, links };
+    })
+    .filter((m) => m.links.yes);
+}
+
+async function replyAndSolve(id, text) {
+  let r = await tend.api(agent.token, 'POST', `/conversations/${id}/messages`, { text });
+  assert.equal(r.status, 201, r.text);
+  r = await tend.api(agent.token, 'PATCH', `/conversations/${id}`, { status: 'solved' });
+  assert.equal(r.status, 200, r.text);
+}
+
+test('a "No" reopens and follows up; a "Yes" with 5 stars closes and becomes a success story', async () => {
+  const raw = [
+    'From: "Ana Souto" <ana@customer.example>',
+    'To: support@example.com',
+    'Subject: My order never arrived',
+    'Message-ID: <order-1@customer.example>',
+    'Date: Tue, 24 Nov 2026 09:00:00 +0000',
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    'Hello, my parcel is two weeks late.',
+    '',
+  ].join('\r\n');
+  const r = await fetch(`${tend.url}/api/v1/inbound/email?inbox_id=${inboxId}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'message/rfc822' },
+    body: raw,
+  });
+  const created = await r.json();
+  assert.equal(created.outcome, 'created', JSON.stringify(created));
+  const id = created.conversation_id;
+  let res = await tend.api(admin.token, 'PATCH', `/conversations/${id}`, { assignee_id: agent.id });
+  assert.equal(res.status, 200, res.text);
+
+  // 1. Solve. 2. The survey mail reaches the SMTP sink.
+  await replyAndSolve(id, 'Your parcel is on its way; here is the tracking number.');
+  const [first] = await waitFor(() => { const m = surveyMails(id); return m.length === 1 && m; }, 30000, 'the survey mail');
+  assert.match(first.raw, /^To: .*ana@customer\.example/im);
+  for (const a of ['yes', 'no', '1', '5', 'form']) assert.ok(first.links[a], `the mail has a ${a} link`);
+
+  // 3. The "No" link, in a real browser.
+  const context = await browser.newContext({ locale: 'en-US' });
+  const page = await guardedPage(context, tend.url);
+  await page.goto(first.links.no);
+  assert.equal(await page.locator('#result').getAttribute('data-answer'), 'no');
+  await page.screenshot({ path: artifact('survey-no.png'), fullPage: true });
+  let conv = (await tend.api(admin.token, 'GET', `/conversations/${id}`)).json;
+  assert.equal(conv.status, 'open');
+  assert.equal(conv.assignee_id, agent.id, 'back to its owner');
+  assert.equal(conv.priority, 'high', 'one step higher');
+  const tasks = (await tend.api(agent.token, 'GET', '/tasks?assignee_id=me')).json.items;
+  assert.equal(tasks.length, 1);
+  assert.equal(tasks[0].conversation_id, id);
+  assert.equal(tasks[0].kind, 'follow_up');
+
+  // 4. The agent replies and solves again; a new survey goes out.
+  await replyAndSolve(id, 'We sent a replacement by express today.');
+  const mails = await waitFor(() => { const m = surveyMails(id); return m.length === 2 && m; }, 30000, 'the second survey mail');
+  const second = mails[1];
+  assert.notEqual(second.links.yes, first.links.yes);
+
+  // 5. "Yes", 5 stars and a comment.
+  await page.goto(second.links.yes);
+  assert.equal(await page.locator('#result').getAttribute('data-answer'), 'yes');
+  await page.locator('input[name="rating"][value="5"]').check();
+  await page.locator('textarea[name="comment"]').fill('Aiko sorted it out in a day. Thank you!');
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Send' }).click()]);
+  assert.ok(await page.locator('#thanks').isVisible());
+  await page.screenshot({ path: artifact('survey-thanks.png'), fullPage: true });
+  assertClean(assert, page);
+
+  conv = (await tend.api(admin.token, 'GET', `/conversations/${id}`)).json;
+  assert.equal(conv.status, 'closed');
+  const stories = (await tend.api(agent.token, 'GET', '/stories')).json.items;
+  const story = stories.find((s) => s.conversation_id === id);
+  assert.ok(story, JSON.stringify(stories));
+  assert.equal(story.comment, 'Aiko sorted it out in a day. Thank you!');
+  assert.equal(story.rating, 5);
+  assert.deepEqual(story.agents.map((a) => a.id), [agent.id]);
+  const mine = (await tend.api(agent.token, 'GET', `/users/${agent.id}/stories`)).json.items;
+  assert.ok(mine.some((s) => s.survey_id === story.survey_id));
+
+  // A replayed link changes nothing; a tampered one is refused.
+  const events = (await tend.api(admin.token, 'GET', `/conversations/${id}/events?limit=200`)).json.items.length;
+  await page.goto(first.links.no);
+  const tampered = second.links.no.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
+  const resp = await page.goto(tampered);
+  assert.equal(resp.status(), 404);
+  assert.match(await page.locator('h1').innerText(), /not valid/);
+  assert.equal((await tend.api(admin.token, 'GET', `/conversations/${id}/events?limit=200`)).json.items.length, events);
+  assert.equal((await tend.api(admin.token, 'GET', `/conversations/${id}`)).json.status, 'closed');
+  await context.close();
+});
