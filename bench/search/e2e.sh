@@ -7,7 +7,8 @@
 #   bench/search/e2e.sh [CONVERSATIONS] [QUERIES_PER_LANGUAGE]
 # The issue's target is 5M messages: `bench/search/e2e.sh 1000000` (hours).
 # With SEARCH_BENCH_DIR=DIR an already seeded data directory (bench/seed.sh)
-# is used and kept: no seeding, and N is ignored.
+# is used and kept: no seeding, and N is ignored; SKIP_REINDEX=1 keeps its
+# index as it is (e.g. after a timed `tend reindex`).
 source "$(dirname "$0")/../lib.sh"
 n=${1:-10000}
 q=${2:-200}
@@ -23,8 +24,10 @@ export TEND_DATA_DIR=$dir
 machine
 echo "command: SEARCH_BENCH_DIR=${SEARCH_BENCH_DIR:-} bench/search/e2e.sh $n $q"
 [ -n "${SEARCH_BENCH_DIR:-}" ] || $TEND_BIN demo seed --conversations "$n" >/dev/null 2>&1
-/usr/bin/time -f "RESULT reindex wall=%es user=%Us peak_rss=%MKiB" \
-  $TEND_BIN reindex 2>&1 | tr '\r' '\n' | grep -E 'RESULT|rebuilt'
+if [ "${SKIP_REINDEX:-0}" != 1 ]; then
+  /usr/bin/time -f "RESULT reindex wall=%es user=%Us peak_rss=%MKiB" \
+    $TEND_BIN reindex 2>&1 | tr '\r' '\n' | grep -E 'RESULT|rebuilt'
+fi
 echo "RESULT index size $(du -sh "$dir/search" | cut -f1)"
 TOKEN=$(admin_token)
 start_tend "$dir/serve.log"

@@ -174,9 +174,10 @@ export function assertClean(assert, page) {
 
 export async function signIn(page, base, email, password) {
   await page.goto(base + '/login');
-  await page.getByLabel(/email/i).fill(email);
-  await page.getByLabel(/password/i).fill(password);
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.getByRole('button', { name: /sign in/i }).click()]);
+  // By id, so that it works in every locale.
+  await page.locator('#email').fill(email);
+  await page.locator('#password').fill(password);
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.locator('form[action="/login"] button[type=submit]').click()]);
 }
 
 export function artifact(name) {
