@@ -104,7 +104,7 @@ fn filter_for(a: &Agent, q: &InboxQuery) -> Result<(ListFilter, &'static str)> {
         .find(|v| q.view.as_deref() == Some(*v))
         .unwrap_or("open");
     let mut f = ListFilter {
-        limit: PAGE + 1,
+        limit: PAGE,
         sort: ListSort::LongestWaiting,
         ..ListFilter::default()
     };
@@ -146,10 +146,6 @@ fn filter_for(a: &Agent, q: &InboxQuery) -> Result<(ListFilter, &'static str)> {
     f.inbox_id = q.inbox;
     f.team_id = q.team;
     let page = q.page.unwrap_or(0).clamp(0, 10_000);
-    if f.sort == ListSort::Newest {
-        // Offsets work for both orders; the page number is small in practice.
-        f.sort = ListSort::Newest;
-    }
     f.offset = page * PAGE;
     Ok((f, view))
 }
@@ -258,15 +254,12 @@ pub async fn page(State(st): State<AppState>, a: Agent, Query(q): Query<InboxQue
 async fn build(st: &AppState, a: &Agent, q: InboxQuery) -> Result<Response> {
     let (filter, view) = filter_for(a, &q)?;
     let page_no = q.page.unwrap_or(0).clamp(0, 10_000);
-    let (mut items, _) = if filter.limit == 0 {
+    // `list` reads one row more than the page to know whether more follow.
+    let (items, more) = if filter.limit == 0 {
         (vec![], false)
     } else {
-        let mut f = filter.clone();
-        f.limit = PAGE + 1;
-        crate::conversations::service::list(st, &a.viewer, f).await?
+        crate::conversations::service::list(st, &a.viewer, filter).await?
     };
-    let more = items.len() as i64 > PAGE;
-    items.truncate(PAGE as usize);
     let agents = agent_names(st, a).await?;
     let names: HashMap<i64, String> = agents.iter().cloned().collect();
     let now = st.clock.now_ms();
