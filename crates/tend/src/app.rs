@@ -45,6 +45,8 @@ pub struct AppState {
     pub search: crate::search::Search,
     /// The web UI's in-memory state (sign-in limiter, presence, counts).
     pub web: Arc<crate::web::WebState>,
+    /// Public channels' rate limits and the chat fan-out (this node).
+    pub public: Arc<crate::channels::PublicState>,
     /// The HTTP address once bound (links in mail when `public_url` is unset).
     pub http_addr: Arc<std::sync::OnceLock<SocketAddr>>,
 }
@@ -65,6 +67,7 @@ impl AppState {
         let db = Db::connect(&config.database_url, config.db_max_connections).await?;
         db.migrate().await?;
         let (bus, _) = broadcast::channel(4096);
+        let public = Arc::new(crate::channels::PublicState::new(&config));
         let st = AppState {
             files: AttachmentStore::new(&config.data_dir),
             search: crate::search::Search::new(&config.data_dir),
@@ -74,6 +77,7 @@ impl AppState {
             bus,
             outbox_wake: Arc::new(tokio::sync::Notify::new()),
             web: Arc::new(crate::web::WebState::default()),
+            public,
             http_addr: Arc::default(),
         };
         crate::inboxes::service::ensure_default_inbox(&st)

@@ -45,6 +45,7 @@ struct FileConfig {
     survey_unhappy_rating: Option<u64>,
     survey_period_days: Option<u64>,
     survey_unhappy_route: Option<String>,
+    public_rate_per_minute: Option<u64>,
 }
 
 /// Resolved, validated configuration.
@@ -84,6 +85,9 @@ pub struct Config {
     pub routing_auto_away: std::time::Duration,
     /// Surveys: quiet period, threshold, per-customer limit, routing.
     pub surveys: SurveyConfig,
+    /// Public endpoints (chat sessions, offline messages, the contact form):
+    /// submissions allowed per client IP address per minute.
+    pub public_rate_per_minute: u64,
 }
 
 /// Where an unhappy survey answer sends the conversation.
@@ -326,6 +330,11 @@ impl Config {
             unhappy_route,
         };
 
+        let public_rate_per_minute = src
+            .get_u64("public_rate_per_minute", f.public_rate_per_minute)?
+            .unwrap_or(20)
+            .max(1);
+
         Ok(Config {
             data_dir,
             database_url,
@@ -344,6 +353,7 @@ impl Config {
             routing_follow_up_after,
             routing_auto_away,
             surveys,
+            public_rate_per_minute,
         })
     }
 

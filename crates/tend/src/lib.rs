@@ -20,6 +20,7 @@ pub mod error;
 pub mod html;
 pub mod http;
 pub mod inboxes;
+pub mod ratelimit;
 pub mod routing;
 pub mod search;
 pub mod surveys;

@@ -1,4 +1,34 @@
 //! Channels translate the outside world into conversation service calls and
 //! back. They hold no business rules.
 
+pub mod chat;
 pub mod email;
+
+use crate::ratelimit::RateLimiter;
+
+/// This node's in-memory state for the public channels (chat widget, contact
+/// form): rate limits and the chat fan-out.
+#[derive(Debug)]
+pub struct PublicState {
+    /// Submissions per client IP address (chat sessions, offline messages,
+    /// contact form): `public_rate_per_minute` per minute.
+    pub per_ip: RateLimiter,
+    /// Messages and uploads per chat visitor: 20 per 10 seconds.
+    pub per_visitor: RateLimiter,
+    /// Live chat connections per conversation.
+    pub chat: chat::Hub,
+}
+
+impl PublicState {
+    /// The state for a configuration.
+    pub fn new(config: &crate::config::Config) -> Self {
+        PublicState {
+            per_ip: RateLimiter::new(
+                usize::try_from(config.public_rate_per_minute).unwrap_or(usize::MAX),
+                60_000,
+            ),
+            per_visitor: RateLimiter::new(20, 10_000),
+            chat: chat::Hub::default(),
+        }
+    }
+}

@@ -12,6 +12,7 @@ use crate::app::AppState;
 use crate::http::{ApiJson, ApiPath, Auth, Page, created};
 
 use super::model::{Inbox, InboxKind};
+use super::public::{self, PublicSettings, PublicSettingsInput};
 use super::service::{self, NewInbox};
 
 /// The inbox routes.
@@ -19,6 +20,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_inboxes, create_inbox))
         .routes(routes!(get_inbox, update_inbox))
+        .routes(routes!(get_public_settings, put_public_settings))
 }
 
 /// `POST /inboxes`.
@@ -134,4 +136,39 @@ async fn update_inbox(
     Ok(axum::Json(
         service::update_inbox(&st, &auth.0, id, ch).await?,
     ))
+}
+
+/// The inbox's public-channel settings: allowed web origins for the chat
+/// widget and contact form, the pre-chat form, identity verification, office
+/// hours and the longest wait offered. Admins only.
+#[utoipa::path(get, path = "/inboxes/{id}/public-settings", tag = "inboxes",
+    params(("id" = i64, Path, description = "Inbox id")),
+    responses((status = 200, description = "The settings", body = PublicSettings),
+              (status = 401, description = "No or bad token"),
+              (status = 403, description = "Not an admin"),
+              (status = 404, description = "No such inbox")))]
+async fn get_public_settings(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<axum::Json<PublicSettings>> {
+    Ok(axum::Json(public::get_for(&st, &auth.0, id).await?))
+}
+
+/// Change the inbox's public-channel settings; absent fields stay. Admins only.
+#[utoipa::path(put, path = "/inboxes/{id}/public-settings", tag = "inboxes",
+    params(("id" = i64, Path, description = "Inbox id")),
+    request_body = PublicSettingsInput,
+    responses((status = 200, description = "The settings", body = PublicSettings),
+              (status = 401, description = "No or bad token"),
+              (status = 403, description = "Not an admin"),
+              (status = 404, description = "No such inbox"),
+              (status = 422, description = "Invalid input")))]
+async fn put_public_settings(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<PublicSettingsInput>,
+) -> Result<axum::Json<PublicSettings>> {
+    Ok(axum::Json(public::update(&st, &auth.0, id, b).await?))
 }

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod model;
+pub mod public;
 mod repo;
 pub mod service;
 

@@ -1,0 +1,410 @@
+//! Settings of an inbox's public channels: which web origins may embed the
+//! chat widget or the contact form, what the pre-chat form asks, identity
+//! verification of signed-in site visitors, office hours and the wait above
+//! which visitors are offered email instead.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+use utoipa::ToSchema;
+
+use crate::agents::Viewer;
+use crate::app::AppState;
+use crate::{Error, Result};
+
+/// The days of the week as office hours name them, Monday first.
+pub const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+/// Office hours: opening intervals per weekday in one time zone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OfficeHours {
+    /// IANA time zone, e.g. `Europe/Riga`.
+    pub timezone: String,
+    /// `mon` … `sun` to a list of `["HH:MM", "HH:MM"]` intervals; a day not
+    /// listed is closed.
+    #[schema(value_type = Object)]
+    pub days: BTreeMap<String, Vec<[String; 2]>>,
+}
+
+impl OfficeHours {
+    /// Checks the zone, the day names and that each interval is `HH:MM` with
+    /// its start before its end.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |m: String| Error::invalid("office_hours", m);
+        jiff::tz::TimeZone::get(&self.timezone)
+            .map_err(|_| bad(format!("unknown time zone {:?}", self.timezone)))?;
+        for (day, spans) in &self.days {
+            if !DAYS.contains(&day.as_str()) {
+                return Err(bad(format!("unknown day {day:?}; use mon, tue, … sun")));
+            }
+            for [from, to] in spans {
+                let (a, b) = (minutes(from), minutes(to));
+                match (a, b) {
+                    (Some(a), Some(b)) if a < b => {}
+                    _ => {
+                        return Err(bad(format!(
+                            "{day}: {from:?}–{to:?} must be two times HH:MM, the first earlier"
+                        )));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether `now_ms` falls inside an opening interval.
+    pub fn is_open(&self, now_ms: i64) -> bool {
+        let Ok(tz) = jiff::tz::TimeZone::get(&self.timezone) else {
+            return true;
+        };
+        let Ok(ts) = jiff::Timestamp::from_millisecond(now_ms) else {
+            return true;
+        };
+        let z = ts.to_zoned(tz);
+        let day = DAYS[usize::from(z.weekday().to_monday_zero_offset().unsigned_abs())];
+        let m = i32::from(z.hour()) * 60 + i32::from(z.minute());
+        self.days.get(day).is_some_and(|spans| {
+            spans.iter().any(|[from, to]| {
+                matches!((minutes(from), minutes(to)), (Some(a), Some(b)) if a <= m && m < b)
+            })
+        })
+    }
+}
+
+/// `HH:MM` to minutes after midnight; `24:00` is the end of the day.
+fn minutes(s: &str) -> Option<i32> {
+    let (h, m) = s.split_once(':')?;
+    if h.len() != 2 || m.len() != 2 {
+        return None;
+    }
+    let (h, m): (i32, i32) = (h.parse().ok()?, m.parse().ok()?);
+    ((0..24).contains(&h) && (0..60).contains(&m) || (h == 24 && m == 0)).then_some(h * 60 + m)
+}
+
+/// An inbox's public-channel settings.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PublicSettings {
+    /// Inbox.
+    pub inbox_id: i64,
+    /// Web origins allowed to embed the widget or the contact form, e.g.
+    /// `https://shop.example`. Tend's own origin is always allowed.
+    pub allowed_origins: Vec<String>,
+    /// The pre-chat form requires a name.
+    pub require_name: bool,
+    /// The pre-chat form requires an email address.
+    pub require_email: bool,
+    /// Whether an identity secret is set (signed-in site visitors are
+    /// recognised by an HMAC of their id under it). The secret itself is
+    /// never shown.
+    pub identity_verification: bool,
+    /// Office hours; `null` means always open.
+    pub office_hours: Option<OfficeHours>,
+    /// A predicted wait longer than this (seconds) offers visitors email
+    /// instead of waiting.
+    pub max_wait_secs: i64,
+}
+
+impl PublicSettings {
+    fn defaults(inbox_id: i64) -> Self {
+        PublicSettings {
+            inbox_id,
+            allowed_origins: vec![],
+            require_name: false,
+            require_email: false,
+            identity_verification: false,
+            office_hours: None,
+            max_wait_secs: 300,
+        }
+    }
+
+    /// Whether a request with this `Origin` may use the inbox's public
+    /// channels. `own` is Tend's own origin (always allowed).
+    pub fn origin_allowed(&self, origin: &str, own: &[String]) -> bool {
+        let origin = origin.trim_end_matches('/');
+        own.iter().any(|o| o.eq_ignore_ascii_case(origin))
+            || self
+                .allowed_origins
+                .iter()
+                .any(|o| o == "*" || o.eq_ignore_ascii_case(origin))
+    }
+
+    /// Whether the inbox is inside its office hours at `now_ms`.
+    pub fn is_open(&self, now_ms: i64) -> bool {
+        self.office_hours.as_ref().is_none_or(|h| h.is_open(now_ms))
+    }
+}
+
+/// `PUT /inboxes/{id}/public-settings`: absent fields stay.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PublicSettingsInput {
+    /// Web origins (`scheme://host[:port]`), or `["*"]` for any.
+    pub allowed_origins: Option<Vec<String>>,
+    /// Require a name before chatting.
+    pub require_name: Option<bool>,
+    /// Require an email address before chatting.
+    pub require_email: Option<bool>,
+    /// Secret for identity verification (at least 16 characters); `null`
+    /// turns verification off.
+    #[serde(default, deserialize_with = "crate::http::extract::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub identity_secret: Option<Option<String>>,
+    /// Office hours; `null` means always open.
+    #[serde(default, deserialize_with = "crate::http::extract::double_option")]
+    #[schema(value_type = Option<OfficeHours>)]
+    pub office_hours: Option<Option<OfficeHours>>,
+    /// Seconds (0–86400).
+    pub max_wait_secs: Option<i64>,
+}
+
+/// Normalises an origin (`https://Shop.example/` → `https://shop.example`).
+fn parse_origin(s: &str) -> Result<String> {
+    if s == "*" {
+        return Ok(s.to_string());
+    }
+    let bad = || {
+        Error::invalid(
+            "allowed_origins",
+            format!("{s:?} is not an origin; write scheme://host or scheme://host:port"),
+        )
+    };
+    let u = url::Url::parse(s).map_err(|_| bad())?;
+    if !matches!(u.scheme(), "http" | "https") || u.host_str().is_none() || u.path() != "/" {
+        return Err(bad());
+    }
+    Ok(u.origin().ascii_serialization())
+}
+
+struct Stored {
+    settings: PublicSettings,
+    secret: Option<String>,
+}
+
+async fn load(st: &AppState, inbox_id: i64) -> Result<Stored> {
+    let mut c = st.db.pool().acquire().await?;
+    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM inboxes WHERE id = $1")
+        .bind(inbox_id)
+        .fetch_optional(&mut *c)
+        .await?;
+    if exists.is_none() {
+        return Err(Error::NotFound("inbox"));
+    }
+    let row = sqlx::query(
+        "SELECT allowed_origins, require_name, require_email, identity_secret, office_hours, \
+         max_wait_secs FROM inbox_public_settings WHERE inbox_id = $1",
+    )
+    .bind(inbox_id)
+    .fetch_optional(&mut *c)
+    .await?;
+    let Some(r) = row else {
+        return Ok(Stored {
+            settings: PublicSettings::defaults(inbox_id),
+            secret: None,
+        });
+    };
+    let origins: String = r.try_get(0)?;
+    let hours: String = r.try_get(4)?;
+    let secret: Option<String> = r.try_get(3)?;
+    Ok(Stored {
+        settings: PublicSettings {
+            inbox_id,
+            allowed_origins: serde_json::from_str(&origins).unwrap_or_default(),
+            require_name: r.try_get::<i64, _>(1)? != 0,
+            require_email: r.try_get::<i64, _>(2)? != 0,
+            identity_verification: secret.is_some(),
+            office_hours: serde_json::from_str(&hours).ok(),
+            max_wait_secs: r.try_get(5)?,
+        },
+        secret,
+    })
+}
+
+/// The settings, for the public endpoints (no viewer).
+pub async fn get(st: &AppState, inbox_id: i64) -> Result<PublicSettings> {
+    Ok(load(st, inbox_id).await?.settings)
+}
+
+/// The identity secret, when set.
+pub async fn identity_secret(st: &AppState, inbox_id: i64) -> Result<Option<String>> {
+    Ok(load(st, inbox_id).await?.secret)
+}
+
+/// The settings, for admins.
+pub async fn get_for(st: &AppState, viewer: &Viewer, inbox_id: i64) -> Result<PublicSettings> {
+    viewer.require_admin()?;
+    get(st, inbox_id).await
+}
+
+/// Changes the settings. Admins only.
+pub async fn update(
+    st: &AppState,
+    viewer: &Viewer,
+    inbox_id: i64,
+    input: PublicSettingsInput,
+) -> Result<PublicSettings> {
+    viewer.require_admin()?;
+    let Stored {
+        settings: mut s,
+        mut secret,
+    } = load(st, inbox_id).await?;
+    if let Some(origins) = input.allowed_origins {
+        if origins.len() > 100 {
+            return Err(Error::invalid("allowed_origins", "at most 100 origins"));
+        }
+        s.allowed_origins = origins
+            .iter()
+            .map(|o| parse_origin(o.trim()))
+            .collect::<Result<_>>()?;
+    }
+    if let Some(v) = input.require_name {
+        s.require_name = v;
+    }
+    if let Some(v) = input.require_email {
+        s.require_email = v;
+    }
+    if let Some(v) = input.identity_secret {
+        if let Some(sec) = &v
+            && !(16..=256).contains(&sec.chars().count())
+        {
+            return Err(Error::invalid(
+                "identity_secret",
+                "the secret must be 16 to 256 characters",
+            ));
+        }
+        secret = v;
+    }
+    if let Some(v) = input.office_hours {
+        if let Some(h) = &v {
+            h.validate()?;
+        }
+        s.office_hours = v;
+    }
+    if let Some(v) = input.max_wait_secs {
+        if !(0..=86_400).contains(&v) {
+            return Err(Error::invalid(
+                "max_wait_secs",
+                "must be between 0 and 86400 seconds",
+            ));
+        }
+        s.max_wait_secs = v;
+    }
+    s.identity_verification = secret.is_some();
+    let origins = serde_json::to_string(&s.allowed_origins).unwrap_or_else(|_| "[]".into());
+    let hours = s
+        .office_hours
+        .as_ref()
+        .and_then(|h| serde_json::to_string(h).ok())
+        .unwrap_or_default();
+    let now = st.clock.now_ms();
+    let (rn, re, mw) = (
+        i64::from(s.require_name),
+        i64::from(s.require_email),
+        s.max_wait_secs,
+    );
+    st.db
+        .write(move |c| {
+            Box::pin(async move {
+                sqlx::query(
+                    "INSERT INTO inbox_public_settings (inbox_id, allowed_origins, require_name, \
+                     require_email, identity_secret, office_hours, max_wait_secs, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (inbox_id) DO UPDATE SET \
+                     allowed_origins = $2, require_name = $3, require_email = $4, \
+                     identity_secret = $5, office_hours = $6, max_wait_secs = $7, updated_at = $8",
+                )
+                .bind(inbox_id)
+                .bind(origins)
+                .bind(rn)
+                .bind(re)
+                .bind(secret)
+                .bind(hours)
+                .bind(mw)
+                .bind(now)
+                .execute(&mut *c)
+                .await?;
+                Ok(())
+            })
+        })
+        .await?;
+    Ok(s)
+}
+
+/// Tend's own origin(s): the public URL's, and the bound address's.
+pub fn own_origins(st: &AppState) -> Vec<String> {
+    let mut out = vec![];
+    if let Some(u) = st
+        .config
+        .public_url
+        .as_deref()
+        .and_then(|u| url::Url::parse(u).ok())
+    {
+        out.push(u.origin().ascii_serialization());
+    }
+    if let Some(a) = st.http_addr.get() {
+        out.push(format!("http://{a}"));
+        if a.ip().is_loopback() {
+            out.push(format!("http://localhost:{}", a.port()));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hours() -> OfficeHours {
+        OfficeHours {
+            timezone: "Asia/Tokyo".into(),
+            days: BTreeMap::from([(
+                "mon".to_string(),
+                vec![["09:00".to_string(), "17:30".to_string()]],
+            )]),
+        }
+    }
+
+    #[test]
+    fn office_hours_follow_the_inbox_time_zone() {
+        let h = hours();
+        h.validate().unwrap();
+        // Monday 2026-11-23 00:30 UTC is 09:30 in Tokyo: open.
+        let open = jiff::Timestamp::from_second(1_795_393_800).unwrap();
+        assert_eq!(open.to_zoned(jiff::tz::TimeZone::UTC).weekday(), jiff::civil::Weekday::Monday);
+        assert!(h.is_open(open.as_millisecond()));
+        // 08:30 UTC is 17:30 Tokyo: closed (the end is exclusive).
+        assert!(!h.is_open(open.as_millisecond() + 8 * 3_600_000));
+        // Tuesday is not listed: closed.
+        assert!(!h.is_open(open.as_millisecond() + 24 * 3_600_000));
+    }
+
+    #[test]
+    fn bad_office_hours_and_origins_are_explained() {
+        let mut h = hours();
+        h.days.insert("funday".into(), vec![]);
+        assert!(h.validate().is_err());
+        let mut h = hours();
+        h.days
+            .insert("tue".into(), vec![["18:00".into(), "09:00".into()]]);
+        assert!(h.validate().is_err());
+        h.timezone = "Mars/Olympus".into();
+        assert!(h.validate().is_err());
+        assert_eq!(
+            parse_origin("https://Shop.Example/").unwrap(),
+            "https://shop.example"
+        );
+        assert!(parse_origin("https://shop.example/path").is_err());
+        assert!(parse_origin("javascript:alert(1)").is_err());
+    }
+
+    #[test]
+    fn origins_are_checked_against_the_list_and_our_own() {
+        let mut s = PublicSettings::defaults(1);
+        let own = vec!["https://help.example".to_string()];
+        assert!(s.origin_allowed("https://help.example", &own));
+        assert!(!s.origin_allowed("https://evil.example", &own));
+        s.allowed_origins = vec!["https://shop.example".into()];
+        assert!(s.origin_allowed("https://shop.example", &own));
+        assert!(!s.origin_allowed("https://shop.example.evil", &own));
+    }
+}
