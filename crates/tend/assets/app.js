@@ -143,14 +143,44 @@ function conversationPage(root) {
   };
   const setState = (s) => { if (s !== state) { state = s; beat(); } };
   text?.addEventListener('focus', () => setState('replying'));
+  // Chat visitors see the agent typing: tell the server while keys move.
+  let typedAt = 0;
+  text?.addEventListener('input', () => {
+    const now = Date.now();
+    if (now - typedAt > 3000) { typedAt = now; beat('replying'); }
+  });
+  // In a chat, Enter sends (Shift+Enter for a new line).
+  const chatForm = text?.closest('form');
+  if (text && $('#visitor-typing')) {
+    text.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && text.value.trim()) {
+        e.preventDefault();
+        chatForm?.requestSubmit();
+      }
+    });
+  }
+  const visitorTyping = $('#visitor-typing');
+  let typingTimer = 0;
+  const onChat = (ev) => {
+    if (ev.kind === 'typing' && visitorTyping) {
+      visitorTyping.hidden = false;
+      clearTimeout(typingTimer);
+      typingTimer = setTimeout(() => { visitorTyping.hidden = true; }, 6000);
+    } else if (ev.kind === 'read') {
+      refresh();
+    }
+  };
   text?.addEventListener('blur', () => setState(text.value.trim() ? 'replying' : 'viewing'));
   beat();
   setInterval(() => beat(), 15000);
   addEventListener('pagehide', () => beat('left'));
 
   live(id, (ev) => {
-    if (ev.conversation_id === null || String(ev.conversation_id) === String(id)) refresh();
-  }, showViewers);
+    if (ev.conversation_id === null || String(ev.conversation_id) === String(id)) {
+      if (visitorTyping) visitorTyping.hidden = true;
+      refresh();
+    }
+  }, showViewers, onChat);
 
   // The transfer reason is asked for when an owned conversation changes hands.
   const assignee = $('#assignee');
@@ -178,7 +208,7 @@ function conversationPage(root) {
 }
 
 // ---- live stream ---------------------------------------------------------
-function live(conv, onChange, onViewers) {
+function live(conv, onChange, onViewers, onChat) {
   if (!window.EventSource) return;
   const es = new EventSource(conv ? `/live?c=${encodeURIComponent(conv)}` : '/live');
   // Lets tests (and curious agents) see when live updates are connected.
@@ -190,6 +220,11 @@ function live(conv, onChange, onViewers) {
   if (onViewers) {
     es.addEventListener('viewers', (e) => {
       try { onViewers(JSON.parse(e.data)); } catch { /* ignore */ }
+    });
+  }
+  if (onChat) {
+    es.addEventListener('chat', (e) => {
+      try { onChat(JSON.parse(e.data)); } catch { /* ignore */ }
     });
   }
 }

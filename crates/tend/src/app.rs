@@ -99,6 +99,7 @@ pub struct Running {
     indexer: crate::search::IndexerTask,
     routing: crate::routing::task::SweepTask,
     surveys: tokio::task::JoinHandle<()>,
+    chat: tokio::task::JoinHandle<()>,
 }
 
 impl Running {
@@ -106,6 +107,7 @@ impl Running {
     pub async fn stop(self) -> anyhow::Result<()> {
         self.channels.stop();
         self.surveys.abort();
+        self.chat.abort();
         let _ = self.shutdown.send(());
         let served = self.task.await.context("server task");
         self.indexer.stop().await;
@@ -144,6 +146,7 @@ pub async fn start(st: AppState) -> anyhow::Result<Running> {
         indexer: crate::search::spawn_indexer(&st),
         routing: crate::routing::task::spawn(&st),
         surveys: tokio::spawn(crate::surveys::jobs::run(st.clone())),
+        chat: tokio::spawn(crate::channels::chat::dispatch(st.clone())),
     })
 }
 

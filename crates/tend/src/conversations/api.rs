@@ -276,6 +276,26 @@ pub(crate) async fn read_multipart(
     st: &AppState,
     req: Request,
 ) -> Result<(NewMessage, Vec<AttachmentMeta>)> {
+    let (fields, files) = read_form(st, req).await?;
+    let mut msg = NewMessage::default();
+    for (name, value) in fields {
+        match name.as_str() {
+            "text" => msg.text = Some(value),
+            "html" => msg.html = Some(value),
+            "internal" => msg.internal = matches!(value.trim(), "true" | "1" | "on" | "yes"),
+            "direction" => msg.direction = Some(value.trim().to_string()),
+            _ => {}
+        }
+    }
+    Ok((msg, files))
+}
+
+/// Reads a multipart form: its text fields in order, and its files, each
+/// stored durably first. Over `max_attachment_bytes` in all: 413.
+pub(crate) async fn read_form(
+    st: &AppState,
+    req: Request,
+) -> Result<(Vec<(String, String)>, Vec<AttachmentMeta>)> {
     let limit = st.config.max_attachment_bytes;
     let mut mp = Multipart::from_request(req, st).await.map_err(|e| {
         Error::invalid(
@@ -283,7 +303,7 @@ pub(crate) async fn read_multipart(
             format!("not a valid multipart body: {}", e.body_text()),
         )
     })?;
-    let mut msg = NewMessage::default();
+    let mut fields = Vec::new();
     let mut files = Vec::new();
     let mut total = 0usize;
     // Past the limit the rest is read and dropped, so the client gets the 413.
@@ -348,22 +368,14 @@ pub(crate) async fn read_multipart(
             (None, field_name) => {
                 let value = String::from_utf8(data)
                     .map_err(|_| Error::invalid(field_name, "this field must be UTF-8 text"))?;
-                match field_name {
-                    "text" => msg.text = Some(value),
-                    "html" => msg.html = Some(value),
-                    "internal" => {
-                        msg.internal = matches!(value.trim(), "true" | "1" | "on" | "yes")
-                    }
-                    "direction" => msg.direction = Some(value.trim().to_string()),
-                    _ => {}
-                }
+                fields.push((field_name.to_string(), value));
             }
         }
     }
     if too_large {
         return Err(Error::PayloadTooLarge(limit));
     }
-    Ok((msg, files))
+    Ok((fields, files))
 }
 
 /// The timeline of a conversation, oldest first.

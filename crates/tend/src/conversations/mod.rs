@@ -3,6 +3,7 @@
 //! [`service`], which appends the matching event in the same transaction.
 
 pub mod api;
+pub mod chat;
 pub mod export;
 mod export_repo;
 pub mod followup;

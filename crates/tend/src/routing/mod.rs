@@ -14,7 +14,7 @@ pub mod api;
 pub mod engine;
 pub mod model;
 mod repo;
-mod reports;
+pub mod reports;
 pub mod service;
 pub mod task;
 

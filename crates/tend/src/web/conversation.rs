@@ -85,6 +85,8 @@ pub struct ConvPage {
     priorities: Vec<(&'static str, String)>,
     reasons: Vec<(&'static str, String)>,
     last_seen: i64,
+    /// A live chat (the visitor's typing is shown).
+    is_chat: bool,
     error: Option<String>,
     warning: bool,
     draft: String,
@@ -280,11 +282,32 @@ pub async fn load(st: &AppState, a: &Agent, id: i64) -> Result<ConvPage> {
         .collect();
     let teams = team_list.into_iter().map(|t| (t.id, t.name)).collect();
     let last_seen = messages.iter().map(|m| m.id).max().unwrap_or(0);
+    let is_chat = conv.channel == "chat";
+    // Chats: the agent has now read the visitor's messages (a read receipt
+    // for the widget), and the visitor's own read mark shows as "seen".
+    let visitor_read = if is_chat {
+        crate::channels::chat::service::agent_read(st, id, last_seen).await?;
+        crate::channels::chat::service::read_marks(st, id)
+            .await?
+            .map_or(0, |(v, _)| v)
+    } else {
+        0
+    };
+    let seen_mid = messages
+        .iter()
+        .filter(|m| m.direction == "out" && !m.internal && m.id <= visitor_read)
+        .map(|m| m.id)
+        .max();
     let mut timed: Vec<(i64, u8, i64, Item)> = Vec::new();
     for m in messages {
         let t = ms(&m.created_at);
         let mid = m.id;
-        timed.push((t, 0, mid, message_item(a, m)));
+        let mut item = message_item(a, m);
+        if Some(mid) == seen_mid && item.delivery.is_empty() {
+            item.delivery = "seen".into();
+            item.delivery_label = a.tr.t("chat-seen");
+        }
+        timed.push((t, 0, mid, item));
     }
     for e in events {
         let t = ms(&e.created_at);
@@ -371,6 +394,7 @@ pub async fn load(st: &AppState, a: &Agent, id: i64) -> Result<ConvPage> {
         .map(|r| (r, tr.t(&format!("reason-{r}"))))
         .collect(),
         last_seen,
+        is_chat,
         error: None,
         warning: false,
         draft: String::new(),

@@ -4,7 +4,9 @@
 //! `GET /live?c=ID` streams:
 //! - `change`: `{"conversation_id", "kind"}` for every committed event in an
 //!   inbox the agent may see (the page then refreshes its list or timeline);
-//! - `viewers`: `[{"name", "state"}]`, the other agents on conversation ID.
+//! - `viewers`: `[{"name", "state"}]`, the other agents on conversation ID;
+//! - `chat`: `{"kind": "typing" | "read"}` from the chat visitor of
+//!   conversation ID.
 //!
 //! Presence is kept in this node's memory: agents on different nodes of a
 //! multi-node install do not see each other (noted in ARCHITECTURE.md).
@@ -146,6 +148,13 @@ pub async fn presence(
         }
     };
     let now = st.clock.now_ms();
+    if state == Some("replying") {
+        // A chat visitor sees "<first name> is typing…".
+        let first = a.name.split_whitespace().next().unwrap_or(&a.name).to_string();
+        st.public
+            .chat
+            .signal(id, crate::channels::chat::Signal::Typing(Some(first)));
+    }
     st.web.hub.set(id, a.id, &a.name, state, now);
     Json(st.web.hub.others(id, a.id, now)).into_response()
 }
@@ -169,7 +178,8 @@ pub async fn stream(State(st): State<AppState>, a: Agent, Query(q): Query<LiveQu
     };
     let bus = st.bus.subscribe();
     let changed = st.web.hub.changed.subscribe();
-    let s = events(st, a, q.c, visible, bus, changed);
+    let chat = st.public.chat.visitor_events.subscribe();
+    let s = events(st, a, q.c, visible, bus, changed, chat);
     Sse::new(s)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
         .into_response()
@@ -182,6 +192,7 @@ fn events(
     visible: Option<Vec<i64>>,
     mut bus: broadcast::Receiver<crate::app::BusEvent>,
     mut changed: broadcast::Receiver<i64>,
+    mut chat: broadcast::Receiver<(i64, &'static str)>,
 ) -> impl Stream<Item = std::result::Result<Event, Infallible>> {
     async_stream(move |tx| async move {
         if let Some(c) = conv {
@@ -219,6 +230,17 @@ fn events(
                     Ok(c) if Some(c) == conv => {
                         let others = st.web.hub.others(c, a.id, st.clock.now_ms());
                         if tx.send(Event::default().event("viewers").data(json!(others).to_string())).await.is_err() {
+                            break;
+                        }
+                    }
+                    Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
+                    Err(broadcast::error::RecvError::Closed) => break,
+                },
+                ev = chat.recv() => match ev {
+                    // The chat visitor of this conversation types or has read.
+                    Ok((c, kind)) if Some(c) == conv => {
+                        let data = json!({"kind": kind}).to_string();
+                        if tx.send(Event::default().event("chat").data(data)).await.is_err() {
                             break;
                         }
                     }

@@ -26,8 +26,9 @@ pub enum Signal {
 pub struct Hub {
     rooms: Mutex<HashMap<i64, broadcast::Sender<Signal>>>,
     sockets: AtomicUsize,
-    /// `(conversation, typing)` from visitors, for the agents' SSE streams.
-    pub visitor_typing: broadcast::Sender<i64>,
+    /// `(conversation, "typing" | "read")` from visitors, for the agents'
+    /// live streams.
+    pub visitor_events: broadcast::Sender<(i64, &'static str)>,
 }
 
 impl Default for Hub {
@@ -35,7 +36,7 @@ impl Default for Hub {
         Hub {
             rooms: Mutex::new(HashMap::new()),
             sockets: AtomicUsize::new(0),
-            visitor_typing: broadcast::channel(256).0,
+            visitor_events: broadcast::channel(1024).0,
         }
     }
 }

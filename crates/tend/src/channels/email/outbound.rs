@@ -134,12 +134,28 @@ pub async fn prepare_survey(
     subject: &str,
     text: &str,
 ) -> Result<Option<PreparedMail>> {
-    let inbox = crate::inboxes::service::get_inbox(st, &Viewer::system(), conv.inbox_id).await?;
-    let (Some(inbox_address), Some(customer)) =
-        (inbox.address.clone(), conv.customer.email.clone())
-    else {
+    let Some(customer) = conv.customer.email.clone() else {
         return Ok(None);
     };
+    prepare_notice(st, conv, &customer, subject, text).await
+}
+
+/// Composes an automatic mail about a conversation (a survey, a chat
+/// transcript) to `to`, threaded under the conversation and marked
+/// auto-submitted. `None` when the inbox has no address and no
+/// `mail_from` is configured.
+pub async fn prepare_notice(
+    st: &AppState,
+    conv: &Conversation,
+    to: &str,
+    subject: &str,
+    text: &str,
+) -> Result<Option<PreparedMail>> {
+    let inbox = crate::inboxes::service::get_inbox(st, &Viewer::system(), conv.inbox_id).await?;
+    let Some(inbox_address) = inbox.address.clone().or_else(|| st.config.mail_from.clone()) else {
+        return Ok(None);
+    };
+    let customer = to.to_string();
     let references = {
         let mut c = st.db.pool().acquire().await?;
         crate::conversations::inbound::message_ids_in(&mut c, conv.id).await?
@@ -173,7 +189,7 @@ pub async fn prepare_survey(
         ..Default::default()
     };
     let composed = tend_mail::compose_reply(&draft)
-        .map_err(|e| Error::Internal(anyhow::anyhow!("composing the survey: {e}")))?;
+        .map_err(|e| Error::Internal(anyhow::anyhow!("composing the mail: {e}")))?;
     let raw_sha256 = st.files.put(&composed.raw).await?;
     Ok(Some(PreparedMail {
         message_id: composed.message_id,
@@ -190,12 +206,23 @@ pub async fn enqueue_survey_in(
     conversation_id: i64,
     now: i64,
 ) -> Result<i64> {
+    enqueue_notice_in(c, mail, conversation_id, "survey", now).await
+}
+
+/// Queues a prepared automatic mail of `kind` (inside the caller's transaction).
+pub async fn enqueue_notice_in(
+    c: &mut AnyConnection,
+    mail: &PreparedMail,
+    conversation_id: i64,
+    kind: &'static str,
+    now: i64,
+) -> Result<i64> {
     repo::insert_outbox(
         c,
         &NewOutbound {
             message_id: None,
             conversation_id: Some(conversation_id),
-            kind: "survey",
+            kind,
             mail_from: mail.mail_from.clone(),
             rcpt: mail.rcpt.clone(),
             raw_sha256: mail.raw_sha256.clone(),

@@ -1,0 +1,253 @@
+//! The widget's public HTTP endpoints, all under `/chat/{inbox}/`, and the
+//! script itself at `/widget.js`.
+//!
+//! Cross-origin rules: a request carrying an `Origin` must come from Tend's
+//! own origin or one of the inbox's allowed origins, else 403; allowed ones
+//! get CORS headers. WebSocket upgrades are checked the same way (browsers
+//! always send `Origin` there), which stops other sites from opening chats
+//! in a visitor's name.
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::{ConnectInfo, Path, Query, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::app::AppState;
+use crate::error::error_response;
+use crate::http::ApiJson;
+use crate::inboxes::public;
+use crate::{Error, Result};
+
+use super::service::{self, OfflineInput, StartInput};
+
+/// The chat routes (no session cookie, no CSRF token: visitors are
+/// identified by their chat token, and origins are checked).
+pub fn router(st: &AppState) -> Router<AppState> {
+    Router::new()
+        .route("/chat/{inbox}/config", get(config))
+        .route("/chat/{inbox}/session", post(start))
+        .route("/chat/{inbox}/ws", get(socket))
+        .route("/chat/{inbox}/upload", post(upload))
+        .route("/chat/{inbox}/files/{id}", get(file))
+        .route("/chat/{inbox}/offline", post(offline))
+        .route("/chat/{inbox}/transcript", post(transcript))
+        .layer(middleware::from_fn_with_state(st.clone(), cors))
+        .route("/widget.js", get(widget_js))
+}
+
+/// The inbox id from a `/chat/{inbox}/…` path.
+fn inbox_of(path: &str) -> Option<i64> {
+    path.strip_prefix("/chat/")?.split('/').next()?.parse().ok()
+}
+
+/// Origin check and CORS headers for every `/chat/{inbox}/…` request.
+async fn cors(State(st): State<AppState>, req: Request, next: Next) -> Response {
+    let origin = req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let Some(inbox) = inbox_of(req.uri().path()) else {
+        return next.run(req).await;
+    };
+    let Some(origin) = origin else {
+        // Not from a browser page (curl, server-side): nothing to protect.
+        return next.run(req).await;
+    };
+    let settings = match service::settings(&st, inbox).await {
+        Ok(s) => s,
+        Err(e) => return e.into_response(),
+    };
+    if !settings.origin_allowed(&origin, &public::own_origins(&st)) {
+        return error_response(
+            StatusCode::FORBIDDEN,
+            "origin_not_allowed",
+            &format!(
+                "{origin} may not use this chat; an admin can add it to the inbox's allowed origins"
+            ),
+            json!({"origin": origin}),
+        );
+    }
+    let preflight = req.method() == Method::OPTIONS;
+    let mut resp = if preflight {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        next.run(req).await
+    };
+    let h = resp.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&origin) {
+        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, v);
+    }
+    h.insert(header::VARY, HeaderValue::from_static("Origin"));
+    if preflight {
+        h.insert(
+            header::ACCESS_CONTROL_ALLOW_METHODS,
+            HeaderValue::from_static("GET, POST"),
+        );
+        h.insert(
+            header::ACCESS_CONTROL_ALLOW_HEADERS,
+            HeaderValue::from_static("content-type"),
+        );
+        h.insert(
+            header::ACCESS_CONTROL_MAX_AGE,
+            HeaderValue::from_static("600"),
+        );
+    }
+    resp
+}
+
+fn no_store(mut r: Response) -> Response {
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+async fn config(State(st): State<AppState>, Path(inbox): Path<i64>) -> Result<Response> {
+    Ok(no_store(axum::Json(service::config(&st, inbox).await?).into_response()))
+}
+
+async fn start(
+    State(st): State<AppState>,
+    Path(inbox): Path<i64>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ApiJson(b): ApiJson<StartInput>,
+) -> Result<Response> {
+    let started = service::start(&st, inbox, b, &addr.ip().to_string()).await?;
+    Ok(no_store(axum::Json(started).into_response()))
+}
+
+async fn socket(
+    State(st): State<AppState>,
+    Path(inbox): Path<i64>,
+    ws: WebSocketUpgrade,
+) -> Result<Response> {
+    service::settings(&st, inbox).await?;
+    Ok(ws
+        // Small buffers: 10,000 idle visitors must fit in little memory.
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(0)
+        .max_message_size(64 * 1024)
+        .max_frame_size(64 * 1024)
+        .on_upgrade(move |s| super::ws::run(st, inbox, s)))
+}
+
+#[derive(Deserialize)]
+struct TokenQuery {
+    token: String,
+}
+
+/// `POST /chat/{inbox}/upload` (multipart: `token`, `cid`, optional
+/// `text`, one or more files): a visitor message with files.
+async fn upload(
+    State(st): State<AppState>,
+    Path(inbox): Path<i64>,
+    req: Request,
+) -> Result<Response> {
+    let (fields, files) = crate::conversations::api::read_form(&st, req).await?;
+    let field = |k: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    };
+    let s = service::session(&st, inbox, field("token")).await?;
+    if files.is_empty() {
+        return Err(Error::invalid("file", "choose a file to send"));
+    }
+    let rec = service::post(&st, &s, field("cid"), field("text"), files).await?;
+    Ok(axum::Json(json!({"cid": field("cid"), "id": rec.message_id,
+                         "conversation_id": rec.conversation_id}))
+    .into_response())
+}
+
+/// `GET /chat/{inbox}/files/{id}?token=…`: a file of the visitor's chat.
+async fn file(
+    State(st): State<AppState>,
+    Path((inbox, id)): Path<(i64, i64)>,
+    Query(q): Query<TokenQuery>,
+) -> Result<Response> {
+    let s = service::session(&st, inbox, &q.token).await?;
+    let ids = service::readable(&st, &s).await?;
+    let mut c = st.db.pool().acquire().await?;
+    let (sha, name, _ct) = super::repo::attachment_of(&mut c, id, &ids)
+        .await?
+        .ok_or(Error::NotFound("file"))?;
+    drop(c);
+    let bytes = st.files.get(&sha).await?;
+    let mut r = bytes.into_response();
+    let h = r.headers_mut();
+    // Always a download, never rendered on our origin.
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/octet-stream"),
+    );
+    let encoded = url::form_urlencoded::byte_serialize(name.as_bytes()).collect::<String>();
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"download\"; filename*=UTF-8''{encoded}"
+    )) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    Ok(no_store(r))
+}
+
+async fn offline(
+    State(st): State<AppState>,
+    Path(inbox): Path<i64>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ApiJson(b): ApiJson<OfflineInput>,
+) -> Result<Response> {
+    let id = service::offline(&st, inbox, b, &addr.ip().to_string()).await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(json!({"conversation_id": id})),
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TranscriptInput {
+    token: String,
+    email: Option<String>,
+}
+
+async fn transcript(
+    State(st): State<AppState>,
+    Path(inbox): Path<i64>,
+    ApiJson(b): ApiJson<TranscriptInput>,
+) -> Result<Response> {
+    let s = service::session(&st, inbox, &b.token).await?;
+    let to = super::transcript::send(&st, &s, b.email.as_deref()).await?;
+    Ok((StatusCode::ACCEPTED, axum::Json(json!({"sent_to": to}))).into_response())
+}
+
+/// `GET /widget.js`: the script, with every locale's strings.
+async fn widget_js() -> Response {
+    let mut r = super::widget::script().into_response();
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/javascript; charset=utf-8"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=300"),
+    );
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    r
+}

@@ -1,0 +1,384 @@
+//! SQL of the chat channel: visitor sessions, verified identities, and the
+//! visitor's view of messages.
+
+use sqlx::{AnyConnection, Row};
+
+use crate::Result;
+
+/// A visitor's chat session.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// Id.
+    pub id: i64,
+    /// Chat inbox.
+    pub inbox_id: i64,
+    /// The visitor as a customer, once known.
+    pub customer_id: Option<i64>,
+    /// The chat's conversation, once started.
+    pub conversation_id: Option<i64>,
+    /// Pre-chat name.
+    pub name: Option<String>,
+    /// Pre-chat address.
+    pub email: Option<String>,
+    /// The site's user id, when verified.
+    pub external_id: Option<String>,
+    /// Widget language.
+    pub language: Option<String>,
+    /// Last message the visitor has seen.
+    pub visitor_read_id: i64,
+    /// Last visitor message an agent has seen.
+    pub agent_read_id: i64,
+}
+
+const COLUMNS: &str = "id, inbox_id, customer_id, conversation_id, name, email, external_id, \
+                       language, visitor_read_id, agent_read_id";
+
+fn session_of(r: &sqlx::any::AnyRow) -> Result<Session> {
+    Ok(Session {
+        id: r.try_get(0)?,
+        inbox_id: r.try_get(1)?,
+        customer_id: r.try_get(2)?,
+        conversation_id: r.try_get(3)?,
+        name: r.try_get(4)?,
+        email: r.try_get(5)?,
+        external_id: r.try_get(6)?,
+        language: r.try_get(7)?,
+        visitor_read_id: r.try_get(8)?,
+        agent_read_id: r.try_get(9)?,
+    })
+}
+
+/// The session holding this token hash.
+pub async fn by_token(c: &mut AnyConnection, token_hash: &str) -> Result<Option<Session>> {
+    let r = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM chat_sessions WHERE token_hash = $1"
+    )))
+    .bind(token_hash)
+    .fetch_optional(&mut *c)
+    .await?;
+    r.as_ref().map(session_of).transpose()
+}
+
+/// A session by id, locked for the rest of the transaction on PostgreSQL
+/// (SQLite's single writer serialises anyway).
+pub async fn lock(c: &mut AnyConnection, id: i64) -> Result<Option<Session>> {
+    let lock = if crate::db::is_postgres(c) {
+        " FOR UPDATE"
+    } else {
+        ""
+    };
+    let r = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM chat_sessions WHERE id = $1{lock}"
+    )))
+    .bind(id)
+    .fetch_optional(&mut *c)
+    .await?;
+    r.as_ref().map(session_of).transpose()
+}
+
+/// What a new session records.
+#[derive(Debug, Clone)]
+pub struct NewSession<'a> {
+    pub token_hash: &'a str,
+    pub inbox_id: i64,
+    pub customer_id: Option<i64>,
+    pub name: Option<&'a str>,
+    pub email: Option<&'a str>,
+    pub external_id: Option<&'a str>,
+    pub language: Option<&'a str>,
+    pub now: i64,
+}
+
+/// Inserts a session.
+pub async fn insert(c: &mut AnyConnection, s: &NewSession<'_>) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO chat_sessions (token_hash, inbox_id, customer_id, name, email, external_id, \
+         language, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+    )
+    .bind(s.token_hash)
+    .bind(s.inbox_id)
+    .bind(s.customer_id)
+    .bind(s.name)
+    .bind(s.email)
+    .bind(s.external_id)
+    .bind(s.language)
+    .bind(s.now)
+    .fetch_one(&mut *c)
+    .await?)
+}
+
+/// Updates what the pre-chat form may change on a resumed session.
+pub async fn set_contact(
+    c: &mut AnyConnection,
+    id: i64,
+    name: Option<&str>,
+    email: Option<&str>,
+    language: Option<&str>,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE chat_sessions SET name = COALESCE($2, name), email = COALESCE($3, email), \
+         language = COALESCE($4, language), last_seen_at = $5 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(name)
+    .bind(email)
+    .bind(language)
+    .bind(now)
+    .execute(&mut *c)
+    .await?;
+    Ok(())
+}
+
+/// Records the session's customer and conversation.
+pub async fn set_conversation(
+    c: &mut AnyConnection,
+    id: i64,
+    customer_id: i64,
+    conversation_id: i64,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE chat_sessions SET customer_id = $2, conversation_id = $3, last_seen_at = $4 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(customer_id)
+    .bind(conversation_id)
+    .bind(now)
+    .execute(&mut *c)
+    .await?;
+    Ok(())
+}
+
+/// Moves the visitor's read mark forward (never back).
+pub async fn visitor_read(c: &mut AnyConnection, id: i64, up_to: i64) -> Result<()> {
+    sqlx::query(
+        "UPDATE chat_sessions SET visitor_read_id = $2 WHERE id = $1 AND visitor_read_id < $2",
+    )
+    .bind(id)
+    .bind(up_to)
+    .execute(&mut *c)
+    .await?;
+    Ok(())
+}
+
+/// Moves the agents' read mark of a conversation's sessions forward;
+/// whether anything moved.
+pub async fn agent_read(c: &mut AnyConnection, conversation_id: i64, up_to: i64) -> Result<bool> {
+    let n = sqlx::query(
+        "UPDATE chat_sessions SET agent_read_id = $2 WHERE conversation_id = $1 AND agent_read_id < $2",
+    )
+    .bind(conversation_id)
+    .bind(up_to)
+    .execute(&mut *c)
+    .await?
+    .rows_affected();
+    Ok(n > 0)
+}
+
+/// The customer a verified site identity belongs to.
+pub async fn identity(c: &mut AnyConnection, inbox_id: i64, external_id: &str) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT customer_id FROM chat_identities WHERE inbox_id = $1 AND external_id = $2",
+    )
+    .bind(inbox_id)
+    .bind(external_id)
+    .fetch_optional(&mut *c)
+    .await?)
+}
+
+/// Records a verified site identity (first writer wins).
+pub async fn insert_identity(
+    c: &mut AnyConnection,
+    inbox_id: i64,
+    external_id: &str,
+    customer_id: i64,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO chat_identities (inbox_id, external_id, customer_id, created_at) \
+         VALUES ($1, $2, $3, $4) ON CONFLICT (inbox_id, external_id) DO NOTHING",
+    )
+    .bind(inbox_id)
+    .bind(external_id)
+    .bind(customer_id)
+    .bind(now)
+    .execute(&mut *c)
+    .await?;
+    Ok(())
+}
+
+/// A customer without an email address (an anonymous chat visitor).
+pub async fn insert_customer(c: &mut AnyConnection, name: Option<&str>, now: i64) -> Result<i64> {
+    let fold = name.map(str::to_lowercase);
+    Ok(sqlx::query_scalar(
+        "INSERT INTO customers (name, name_fold, first_seen_at, last_seen_at, created_at, updated_at) \
+         VALUES ($1, $2, $3, $3, $3, $3) RETURNING id",
+    )
+    .bind(name)
+    .bind(fold)
+    .bind(now)
+    .fetch_one(&mut *c)
+    .await?)
+}
+
+/// One message as the visitor sees it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct VisitorMessage {
+    /// Id (the resume cursor).
+    pub id: i64,
+    /// Conversation.
+    pub conversation_id: i64,
+    /// `visitor` or `agent` (system messages show as the desk).
+    pub from: &'static str,
+    /// Agent's display name.
+    pub name: Option<String>,
+    /// Text.
+    pub text: String,
+    /// The widget's id, for the visitor's own messages.
+    pub client_id: Option<String>,
+    /// RFC 3339.
+    pub at: String,
+    /// Files.
+    pub files: Vec<VisitorFile>,
+}
+
+/// An attachment as the visitor sees it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct VisitorFile {
+    /// Attachment id.
+    pub id: i64,
+    /// File name.
+    pub name: String,
+    /// Bytes.
+    pub size: i64,
+}
+
+/// Public messages of conversations `ids` after `after_id`, oldest first.
+pub async fn visitor_messages(
+    c: &mut AnyConnection,
+    conversation_ids: &[i64],
+    after_id: i64,
+    limit: i64,
+) -> Result<Vec<VisitorMessage>> {
+    if conversation_ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut sql = crate::db::Sql::new(
+        "SELECT id, conversation_id, direction, author_kind, author_name, text, client_id, created_at \
+         FROM messages WHERE internal = 0 AND id > ",
+    );
+    sql.bind(after_id).push(" AND conversation_id IN ");
+    sql.bind_list(conversation_ids.iter().copied());
+    sql.push(" ORDER BY id LIMIT ").bind(limit);
+    let rows = sql.query().fetch_all(&mut *c).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let direction: String = r.try_get(2)?;
+        let author_kind: String = r.try_get(3)?;
+        let visitor = direction == "in";
+        out.push(VisitorMessage {
+            id: r.try_get(0)?,
+            conversation_id: r.try_get(1)?,
+            from: if visitor { "visitor" } else { "agent" },
+            name: if visitor || author_kind == "system" {
+                None
+            } else {
+                r.try_get(4)?
+            },
+            text: r.try_get(5)?,
+            client_id: r.try_get(6)?,
+            at: crate::time::rfc3339(r.try_get(7)?),
+            files: vec![],
+        });
+    }
+    if !out.is_empty() {
+        let mut sql = crate::db::Sql::new(
+            "SELECT id, message_id, filename, size FROM attachments WHERE inline = 0 AND message_id IN ",
+        );
+        sql.bind_list(out.iter().map(|m| m.id));
+        sql.push(" ORDER BY id");
+        for r in sql.query().fetch_all(&mut *c).await? {
+            let mid: i64 = r.try_get(1)?;
+            if let Some(m) = out.iter_mut().find(|m| m.id == mid) {
+                m.files.push(VisitorFile {
+                    id: r.try_get(0)?,
+                    name: r.try_get(2)?,
+                    size: r.try_get(3)?,
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Earlier conversations of a customer in this inbox (newest last), for a
+/// verified visitor's history.
+pub async fn earlier_conversations(
+    c: &mut AnyConnection,
+    customer_id: i64,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<i64>> {
+    let mut ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM conversations WHERE customer_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
+    )
+    .bind(customer_id)
+    .bind(before.unwrap_or(i64::MAX))
+    .bind(limit)
+    .fetch_all(&mut *c)
+    .await?;
+    ids.reverse();
+    Ok(ids)
+}
+
+/// Whether an attachment belongs to one of these conversations, with its file.
+pub async fn attachment_of(
+    c: &mut AnyConnection,
+    id: i64,
+    conversation_ids: &[i64],
+) -> Result<Option<(String, String, String)>> {
+    let r = sqlx::query(
+        "SELECT a.sha256, a.filename, a.content_type, m.conversation_id, m.internal FROM attachments a \
+         JOIN messages m ON m.id = a.message_id WHERE a.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *c)
+    .await?;
+    let Some(r) = r else { return Ok(None) };
+    let conv: i64 = r.try_get(3)?;
+    let internal: i64 = r.try_get(4)?;
+    if internal != 0 || !conversation_ids.contains(&conv) {
+        return Ok(None);
+    }
+    Ok(Some((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+}
+
+/// The conversation's status and an unanswered inline survey's token.
+pub async fn status_and_survey(
+    c: &mut AnyConnection,
+    conversation_id: i64,
+) -> Result<(String, Option<String>)> {
+    let status: String = sqlx::query_scalar("SELECT status FROM conversations WHERE id = $1")
+        .bind(conversation_id)
+        .fetch_one(&mut *c)
+        .await?;
+    let token: Option<String> = sqlx::query_scalar(
+        "SELECT token FROM surveys WHERE conversation_id = $1 AND status = 'inline_due' \
+         AND answered_at IS NULL ORDER BY id DESC LIMIT 1",
+    )
+    .bind(conversation_id)
+    .fetch_optional(&mut *c)
+    .await?;
+    Ok((status, token))
+}
+
+/// Agents online who may take chats (routing presence).
+pub async fn agents_online(c: &mut AnyConnection) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM routing_agents ra JOIN users u ON u.id = ra.user_id \
+         WHERE ra.presence = 'online' AND u.active = 1",
+    )
+    .fetch_one(&mut *c)
+    .await?)
+}

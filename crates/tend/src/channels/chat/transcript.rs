@@ -1,0 +1,76 @@
+//! The chat transcript by email, on the visitor's request.
+
+use crate::agents::Viewer;
+use crate::agents::model::EmailAddress;
+use crate::app::AppState;
+use crate::web::i18n::Tr;
+use crate::{Error, Result};
+
+use super::repo::{self, Session};
+
+/// Queues the transcript of the session's chat to `email` (or the address
+/// the visitor gave before); the address it goes to.
+pub async fn send(st: &AppState, s: &Session, email: Option<&str>) -> Result<String> {
+    let to = match email.map(str::trim).filter(|e| !e.is_empty()).or(s.email.as_deref()) {
+        Some(e) => EmailAddress::parse("email", e)?,
+        None => return Err(Error::invalid("email", "give an address for the transcript")),
+    };
+    let Some(conv_id) = s.conversation_id else {
+        return Err(Error::conflict(
+            "nothing_to_send",
+            "the chat has no messages yet",
+            serde_json::json!({}),
+        ));
+    };
+    let now = st.clock.now_ms();
+    if !st.public.per_visitor.hit(&format!("v:{}", s.id), now) {
+        return Err(Error::RateLimited);
+    }
+    let conv = crate::conversations::service::get(st, &Viewer::system(), conv_id).await?;
+    let msgs = {
+        let mut c = st.db.pool().acquire().await?;
+        repo::visitor_messages(&mut c, &[conv_id], 0, 5000).await?
+    };
+    let tr = Tr::new(s.language.as_deref().unwrap_or("en"));
+    let you = tr.t("widget-you");
+    let desk = conv_inbox_name(st, conv.inbox_id).await;
+    let mut text = tr.s("chat-transcript-intro", "name", &desk);
+    text.push_str("\n\n");
+    for m in &msgs {
+        let who = match m.from {
+            "visitor" => you.clone(),
+            _ => m.name.clone().unwrap_or_else(|| desk.clone()),
+        };
+        text.push_str(&format!("[{}] {who}:\n{}\n", m.at, m.text));
+        for f in &m.files {
+            text.push_str(&format!("  📎 {}\n", f.name));
+        }
+        text.push('\n');
+    }
+    let subject = tr.t("chat-transcript-subject");
+    let mail = crate::channels::email::outbound::prepare_notice(st, &conv, to.as_str(), &subject, &text)
+        .await?
+        .ok_or_else(|| {
+            Error::conflict(
+                "no_sender",
+                "this chat cannot send mail: give the inbox an email address or set mail_from",
+                serde_json::json!({}),
+            )
+        })?;
+    st.db
+        .write(move |c| {
+            Box::pin(async move {
+                crate::channels::email::outbound::enqueue_notice_in(c, &mail, conv_id, "transcript", now).await
+            })
+        })
+        .await?;
+    st.outbox_wake.notify_one();
+    Ok(to.as_str().to_string())
+}
+
+async fn conv_inbox_name(st: &AppState, inbox_id: i64) -> String {
+    crate::inboxes::service::get_inbox(st, &Viewer::system(), inbox_id)
+        .await
+        .map(|i| i.name)
+        .unwrap_or_else(|_| "Support".into())
+}

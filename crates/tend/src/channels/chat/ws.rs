@@ -1,0 +1,298 @@
+//! The visitor's WebSocket: `GET /chat/{inbox}/ws`.
+//!
+//! Frames are JSON objects with a type `t`. The widget opens with
+//! `{"t":"hello","token","after"}`; the server answers `ready` and every
+//! message after `after`, so a reconnect resumes without loss. A visitor
+//! message `{"t":"msg","cid","text"}` is acknowledged with
+//! `{"t":"ack","cid","id"}` once committed; re-sending the same `cid` (after
+//! a reconnect) stores nothing new and acknowledges the same id. Messages
+//! reach every socket of the conversation as `{"t":"msg", …}`, the sender's
+//! too. Also: `typing` both ways, `read` receipts both ways, `status`, and
+//! the inline `survey` at the end of a chat.
+
+use std::time::Duration;
+
+use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::Error;
+use crate::app::AppState;
+
+use super::Signal;
+use super::repo::Session;
+use super::service;
+
+/// How long a new socket may take to say hello.
+const HELLO_TIMEOUT: Duration = Duration::from_secs(15);
+/// A socket silent this long (no frame, not even a ping) is closed.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(120);
+
+#[derive(Debug, Deserialize)]
+#[serde(tag = "t", rename_all = "snake_case")]
+enum Incoming {
+    Hello {
+        token: String,
+        #[serde(default)]
+        after: i64,
+    },
+    Msg {
+        cid: String,
+        text: String,
+    },
+    Typing,
+    Read {
+        up_to: i64,
+    },
+    Survey {
+        answer: Option<String>,
+        rating: Option<i64>,
+        comment: Option<String>,
+    },
+    Ping,
+}
+
+/// What this socket has told its visitor so far.
+struct Conn {
+    st: AppState,
+    session: Session,
+    /// The last message id sent.
+    cursor: i64,
+    /// The agents' read mark last sent.
+    agent_read: i64,
+    /// Status last sent.
+    status: Option<String>,
+    /// Survey token last offered.
+    survey: Option<String>,
+}
+
+async fn send(socket: &mut WebSocket, v: &Value) -> bool {
+    socket
+        .send(Message::Text(Utf8Bytes::from(v.to_string())))
+        .await
+        .is_ok()
+}
+
+fn error_frame(e: &Error, cid: Option<&str>) -> Value {
+    json!({"t": "error", "code": e.code(), "message": e.to_string(), "cid": cid})
+}
+
+/// Serves one visitor socket until it closes.
+pub async fn run(st: AppState, inbox_id: i64, mut socket: WebSocket) {
+    let hello = tokio::time::timeout(HELLO_TIMEOUT, socket.recv()).await;
+    let Ok(Some(Ok(Message::Text(first)))) = hello else {
+        return;
+    };
+    let (token, after) = match serde_json::from_str::<Incoming>(first.as_str()) {
+        Ok(Incoming::Hello { token, after }) => (token, after.max(0)),
+        _ => {
+            let _ = send(&mut socket, &json!({"t": "error", "code": "hello_expected",
+                "message": "the first frame must be {\"t\":\"hello\",\"token\":…}"}))
+            .await;
+            return;
+        }
+    };
+    let session = match service::session(&st, inbox_id, &token).await {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = send(&mut socket, &error_frame(&e, None)).await;
+            return;
+        }
+    };
+    st.public.chat.count_socket(true);
+    let mut conn = Conn {
+        st: st.clone(),
+        agent_read: 0,
+        cursor: after,
+        status: None,
+        survey: None,
+        session,
+    };
+    serve(&mut conn, &mut socket).await;
+    st.public.chat.count_socket(false);
+}
+
+async fn serve(conn: &mut Conn, socket: &mut WebSocket) {
+    let st = conn.st.clone();
+    let ready = json!({"t": "ready", "conversation_id": conn.session.conversation_id,
+                       "visitor_read": conn.session.visitor_read_id});
+    if !send(socket, &ready).await || !conn.catch_up(socket).await {
+        return;
+    }
+    loop {
+        let mut sub = conn.session.conversation_id.map(|c| st.public.chat.subscribe(c));
+        let joined = conn.session.conversation_id;
+        // Catch up on anything committed between the last read and joining.
+        if !conn.catch_up(socket).await {
+            return;
+        }
+        loop {
+            let signal = async {
+                match sub.as_mut() {
+                    Some(s) => s.rx.recv().await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                frame = tokio::time::timeout(IDLE_TIMEOUT, socket.recv()) => {
+                    let Ok(Some(Ok(frame))) = frame else { return };
+                    let text = match frame {
+                        Message::Text(t) => t,
+                        Message::Close(_) => return,
+                        _ => continue,
+                    };
+                    if !conn.handle(socket, text.as_str()).await {
+                        return;
+                    }
+                }
+                sig = signal => match sig {
+                    Ok(Signal::Typing(Some(name))) => {
+                        if !send(socket, &json!({"t": "typing", "name": name})).await {
+                            return;
+                        }
+                    }
+                    Ok(Signal::Typing(None)) => {}
+                    // Changed, or lagged behind (something was missed): read.
+                    Ok(Signal::Changed) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                        if !conn.catch_up(socket).await {
+                            return;
+                        }
+                    }
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+                },
+            }
+            if conn.session.conversation_id != joined {
+                // The first message started the conversation (or a new one
+                // after the last was closed): join its room.
+                break;
+            }
+        }
+        drop(sub.take());
+    }
+}
+
+impl Conn {
+    /// Sends what is new: messages after the cursor, the agents' read mark,
+    /// the status, and a pending inline survey.
+    async fn catch_up(&mut self, socket: &mut WebSocket) -> bool {
+        let msgs = match service::messages_after(&self.st, &self.session, self.cursor).await {
+            Ok(m) => m,
+            Err(e) => {
+                tracing::warn!(error = %e, "chat: reading messages");
+                return true;
+            }
+        };
+        for m in msgs {
+            self.cursor = self.cursor.max(m.id);
+            let mut v = serde_json::to_value(&m).unwrap_or_default();
+            v["t"] = json!("msg");
+            if !send(socket, &v).await {
+                return false;
+            }
+        }
+        let Some(conv) = self.session.conversation_id else {
+            return true;
+        };
+        if let Ok(Some((_, agent_read))) = service::read_marks(&self.st, conv).await
+            && agent_read > self.agent_read
+        {
+            self.agent_read = agent_read;
+            if !send(socket, &json!({"t": "read", "up_to": agent_read})).await {
+                return false;
+            }
+        }
+        let mut c = match self.st.db.pool().acquire().await {
+            Ok(c) => c,
+            Err(_) => return true,
+        };
+        if let Ok((status, survey)) = super::repo::status_and_survey(&mut c, conv).await {
+            if self.status.as_deref() != Some(status.as_str()) {
+                if !send(socket, &json!({"t": "status", "status": status})).await {
+                    return false;
+                }
+                self.status = Some(status);
+            }
+            if survey.is_some() && survey != self.survey {
+                self.survey = survey;
+                if !send(socket, &json!({"t": "survey"})).await {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
+    /// Handles one frame from the visitor; false when the socket is gone.
+    async fn handle(&mut self, socket: &mut WebSocket, text: &str) -> bool {
+        let incoming = match serde_json::from_str::<Incoming>(text) {
+            Ok(i) => i,
+            Err(e) => {
+                let e = Error::invalid("frame", format!("not a chat frame: {e}"));
+                return send(socket, &error_frame(&e, None)).await;
+            }
+        };
+        match incoming {
+            Incoming::Ping => send(socket, &json!({"t": "pong"})).await,
+            Incoming::Hello { .. } => true,
+            Incoming::Typing => {
+                if let Some(c) = self.session.conversation_id {
+                    let _ = self.st.public.chat.visitor_events.send((c, "typing"));
+                }
+                true
+            }
+            Incoming::Read { up_to } => {
+                if let Err(e) = service::visitor_read(&self.st, &self.session, up_to.min(self.cursor)).await {
+                    tracing::warn!(error = %e, "chat: read receipt");
+                }
+                self.session.visitor_read_id = self.session.visitor_read_id.max(up_to.min(self.cursor));
+                true
+            }
+            Incoming::Msg { cid, text } => {
+                match service::post(&self.st, &self.session, &cid, &text, vec![]).await {
+                    Ok(rec) => {
+                        self.session.conversation_id = Some(rec.conversation_id);
+                        if self.session.customer_id.is_none() {
+                            // Reload: the post created the customer.
+                            if let Ok(s) = super::service::session_by_id(&self.st, self.session.id).await {
+                                self.session = s;
+                            }
+                        }
+                        send(socket, &json!({"t": "ack", "cid": cid, "id": rec.message_id,
+                                             "conversation_id": rec.conversation_id})).await
+                    }
+                    Err(e) => send(socket, &error_frame(&e, Some(&cid))).await,
+                }
+            }
+            Incoming::Survey { answer, rating, comment } => {
+                let r = self.answer_survey(answer, rating, comment).await;
+                match r {
+                    Ok(()) => send(socket, &json!({"t": "survey_done"})).await,
+                    Err(e) => send(socket, &error_frame(&e, None)).await,
+                }
+            }
+        }
+    }
+
+    async fn answer_survey(
+        &mut self,
+        answer: Option<String>,
+        rating: Option<i64>,
+        comment: Option<String>,
+    ) -> crate::Result<()> {
+        let Some(token) = self.survey.clone() else {
+            return Err(Error::conflict(
+                "no_survey",
+                "there is no question to answer in this chat",
+                json!({}),
+            ));
+        };
+        let rating = rating.map(|r| r.to_string());
+        let resp = crate::surveys::model::parse_response(
+            answer.as_deref(),
+            rating.as_deref(),
+            comment.as_deref(),
+        )?;
+        crate::surveys::service::respond(&self.st, &token, resp).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,231 @@
+//! Conversations fed by live chat: a visitor's message joins the chat's
+//! conversation, or starts one (the first message, or the first after the
+//! previous one was closed). Each message carries the widget's client id,
+//! so a message re-sent after a reconnect is stored once.
+
+use serde_json::json;
+use sqlx::AnyConnection;
+
+use crate::Result;
+use crate::agents::Viewer;
+use crate::app::{AppState, BusEvent};
+
+use super::repo::{self, AttachmentMeta, EventActor, NewMessageRow, NewRow};
+use super::service::{Timeline, enter_status, publish};
+use super::status::{Priority, Status};
+
+/// A visitor's message.
+#[derive(Debug, Clone)]
+pub struct ChatMessage<'a> {
+    /// The chat inbox.
+    pub inbox_id: i64,
+    /// The visitor as a customer.
+    pub customer_id: i64,
+    /// Visitor's name and address, as the pre-chat form gave them.
+    pub name: Option<&'a str>,
+    /// Address.
+    pub email: Option<&'a str>,
+    /// The chat's conversation so far, if any.
+    pub conversation_id: Option<i64>,
+    /// The widget's id for this message.
+    pub client_id: &'a str,
+    /// Text (may be empty when files come).
+    pub text: &'a str,
+    /// Stored files.
+    pub files: &'a [AttachmentMeta],
+    /// Language (the widget's, or detected).
+    pub language: Option<&'a str>,
+}
+
+/// Where a visitor's message went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Recorded {
+    /// Conversation.
+    pub conversation_id: i64,
+    /// Message.
+    pub message_id: i64,
+    /// The same client id was stored before: nothing was added.
+    pub duplicate: bool,
+}
+
+/// The message stored under this client id in a conversation, if any.
+async fn by_client_id(c: &mut AnyConnection, conversation_id: i64, client_id: &str) -> Result<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM messages WHERE conversation_id = $1 AND client_id = $2")
+            .bind(conversation_id)
+            .bind(client_id)
+            .fetch_optional(&mut *c)
+            .await?,
+    )
+}
+
+/// Records a visitor's message inside the caller's transaction (which holds
+/// the chat session's lock, so one session's messages are serialised).
+pub async fn record_in(
+    c: &mut AnyConnection,
+    m: &ChatMessage<'_>,
+    now: i64,
+) -> Result<(Recorded, Vec<BusEvent>)> {
+    if let Some(id) = m.conversation_id
+        && let Some(mid) = by_client_id(c, id, m.client_id).await?
+    {
+        return Ok((
+            Recorded {
+                conversation_id: id,
+                message_id: mid,
+                duplicate: true,
+            },
+            vec![],
+        ));
+    }
+    let customer = EventActor {
+        kind: "customer",
+        id: Some(m.customer_id),
+    };
+    let existing = match m.conversation_id {
+        Some(id) => repo::get_for_update(c, &Viewer::system(), id).await?,
+        None => None,
+    };
+    let (mut row, created, follow_up_of) = match existing {
+        Some(row) if row.status() != Status::Closed => (row, false, None),
+        other => {
+            let subject = subject_of(m.text, m.files);
+            let id = repo::insert(
+                c,
+                &NewRow {
+                    inbox_id: m.inbox_id,
+                    customer_id: m.customer_id,
+                    subject: &subject,
+                    priority: Priority::Normal,
+                    channel: "chat",
+                    tags: &[],
+                    language: m.language,
+                    now,
+                },
+            )
+            .await?;
+            let row = repo::get_for_update(c, &Viewer::system(), id)
+                .await?
+                .ok_or(crate::Error::NotFound("conversation"))?;
+            (row, true, other.map(|r| r.id))
+        }
+    };
+    let id = row.id;
+    let mut tl = Timeline::new(id, row.inbox_id, now);
+    if created {
+        tl.add(
+            c,
+            "created",
+            &customer,
+            json!({"subject": row.subject, "channel": "chat", "inbox_id": row.inbox_id,
+                   "customer_id": m.customer_id, "priority": "normal", "follow_up_of": follow_up_of}),
+        )
+        .await?;
+    }
+    let mid = repo::insert_message(
+        c,
+        &NewMessageRow {
+            conversation_id: id,
+            direction: "in",
+            internal: false,
+            author_kind: "customer",
+            author_id: Some(m.customer_id),
+            author_name: m.name,
+            author_email: m.email,
+            text: m.text,
+            html: None,
+            message_id: None,
+            delivery_status: None,
+            now,
+            email: Default::default(),
+        },
+    )
+    .await?;
+    sqlx::query("UPDATE messages SET client_id = $1 WHERE id = $2")
+        .bind(m.client_id)
+        .bind(mid)
+        .execute(&mut *c)
+        .await?;
+    for f in m.files {
+        repo::insert_attachment(c, mid, f, now).await?;
+    }
+    tl.add(
+        c,
+        "message_added",
+        &customer,
+        json!({"message_id": mid, "direction": "in", "attachments": m.files.len(), "channel": "chat"}),
+    )
+    .await?;
+    let before = row.clone();
+    if !created {
+        row.message_count += 1;
+        let status = row.status();
+        if matches!(status, Status::Solved | Status::Pending) {
+            enter_status(&mut row, Status::Open, now);
+            tl.add(
+                c,
+                "status_changed",
+                &customer,
+                json!({"from": status.as_str(), "to": "open"}),
+            )
+            .await?;
+        }
+        row.waiting_since.get_or_insert(now);
+        row.updated_at = now;
+    }
+    super::ownership::settle_in(
+        c,
+        &mut tl,
+        (!created).then_some(&before),
+        &mut row,
+        &customer,
+        None,
+        now,
+    )
+    .await?;
+    repo::update(c, &row).await?;
+    Ok((
+        Recorded {
+            conversation_id: id,
+            message_id: mid,
+            duplicate: false,
+        },
+        tl.added,
+    ))
+}
+
+/// Announces committed chat events.
+pub fn publish_events(st: &AppState, events: Vec<BusEvent>) {
+    if !events.is_empty() {
+        metrics::counter!("tend_messages_created_total").increment(1);
+    }
+    publish(st, events);
+}
+
+/// A chat's subject: the first line of its first message, shortened.
+fn subject_of(text: &str, files: &[AttachmentMeta]) -> String {
+    let line = text.lines().map(str::trim).find(|l| !l.is_empty());
+    let base = match (line, files.first()) {
+        (Some(l), _) => l.to_string(),
+        (None, Some(f)) => f.filename.clone(),
+        (None, None) => "Chat".to_string(),
+    };
+    let mut s: String = base.chars().take(80).collect();
+    if base.chars().count() > 80 {
+        s.push('…');
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subjects_come_from_the_first_line() {
+        assert_eq!(subject_of("\n  こんにちは\nsecond", &[]), "こんにちは");
+        let long = "ā".repeat(100);
+        assert_eq!(subject_of(&long, &[]).chars().count(), 81);
+        assert_eq!(subject_of("", &[]), "Chat");
+    }
+}
