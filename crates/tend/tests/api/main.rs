@@ -9,6 +9,7 @@ mod access;
 mod admin;
 mod attachments;
 mod binary;
+mod chat;
 mod conversations;
 mod customers;
 mod email;

@@ -279,7 +279,7 @@ impl Conn {
         rating: Option<i64>,
         comment: Option<String>,
     ) -> crate::Result<()> {
-        let Some(token) = self.survey.clone() else {
+        let Some(token) = self.survey.take() else {
             return Err(Error::conflict(
                 "no_survey",
                 "there is no question to answer in this chat",
@@ -287,11 +287,20 @@ impl Conn {
             ));
         };
         let rating = rating.map(|r| r.to_string());
-        let resp = crate::surveys::model::parse_response(
+        let resp = match crate::surveys::model::parse_response(
             answer.as_deref(),
             rating.as_deref(),
             comment.as_deref(),
-        )?;
+        ) {
+            Ok(r) => r,
+            Err(e) => {
+                // Not answered: the visitor may correct it and send again.
+                self.survey = Some(token);
+                return Err(e);
+            }
+        };
+        // Answered once per survey on this socket; the survey itself also
+        // keeps only the first answer, so a replay changes nothing.
         crate::surveys::service::respond(&self.st, &token, resp).await?;
         Ok(())
     }
