@@ -115,6 +115,13 @@ function conversationPage(root) {
       const inbound = $$('li.msg.inbound', tmp).some((li) => Number(li.id.slice(1)) > loadedAt);
       wrap.replaceChildren(...tmp.childNodes);
       sizeFrames();
+      // In a live chat the agent watches messages arrive: what the
+      // timeline shows counts as seen, so a reply is not held back.
+      const composer = $('#composer');
+      const last = $('#timeline')?.dataset.lastSeen;
+      if ($('#visitor-typing') && composer && last) {
+        composer.action = composer.action.replace(/([?&]seen=)\d+/, `$1${last}`);
+      }
       if (inbound) {
         $('#new-message')?.removeAttribute('hidden');
         announce($('#new-message')?.textContent ?? '');

@@ -34,9 +34,9 @@ var state = load();
 function load() {
   try {
     var s = JSON.parse(localStorage.getItem(KEY) || "{}");
-    return { token: s.token || null, lastId: s.lastId || 0, pending: s.pending || [], name: s.name || "", email: s.email || "" };
+    return { token: s.token || null, pending: s.pending || [], name: s.name || "", email: s.email || "" };
   } catch (e) {
-    return { token: null, lastId: 0, pending: [], name: "", email: "" };
+    return { token: null, pending: [], name: "", email: "" };
   }
 }
 function save() {
@@ -87,6 +87,9 @@ root.appendChild(panel);
 var config = null;
 var ws = null, wsReady = false, backoff = 500, pingTimer = null, lastFrame = 0, reconnectTimer = null;
 var log = null, typingLine = null, composer = null, seenFor = 0, agentRead = 0, conversationId = null;
+// The last message id this page has shown: a reconnect resumes after it
+// (a fresh page starts from 0 and shows the whole chat).
+var cursor = 0;
 var rendered = {};
 
 launcher.addEventListener("click", function () { panel.hidden ? open() : close(); });
@@ -192,7 +195,7 @@ function begin(who, fields) {
   var body = { name: who.name || D.name || null, email: who.email || D.email || null, language: LANG };
   if (D.userId) { body.user_id = D.userId; body.user_hash = D.userHash || ""; }
   postJSON("/session", body).then(function (s) {
-    state.token = s.token; state.name = s.name || ""; state.email = s.email || ""; state.lastId = 0;
+    state.token = s.token; state.name = s.name || ""; state.email = s.email || "";
     save();
     chatView();
   }).catch(function (e) {
@@ -203,7 +206,7 @@ function begin(who, fields) {
 
 function resume() {
   postJSON("/session", { token: state.token, language: LANG }).then(function (s) {
-    if (s.token !== state.token) { state.token = s.token; state.lastId = 0; state.pending = []; save(); }
+    if (s.token !== state.token) { state.token = s.token; state.pending = []; save(); }
     chatView();
   }).catch(function () { state.token = null; save(); prechat(); });
 }
@@ -212,6 +215,7 @@ function resume() {
 function chatView() {
   view.textContent = "";
   rendered = {};
+  cursor = 0;
   log = el("div", { class: "log", role: "log", "aria-live": "polite", "aria-relevant": "additions", tabindex: "0", "aria-label": config.name || t("widget-open") });
   typingLine = el("p", { class: "typing", "aria-live": "polite" });
   var text = el("textarea", { id: "msg", rows: "2", "aria-label": t("widget-message"), placeholder: t("widget-message") });
@@ -245,7 +249,7 @@ function chatView() {
   view.appendChild(typingLine);
   view.appendChild(composer);
   view.appendChild(tools);
-  if (state.lastId === 0 && state.pending.length === 0) log.appendChild(wait);
+  if (state.pending.length === 0) log.appendChild(wait);
   state.pending.forEach(renderPending);
   connect();
   text.focus();
@@ -256,9 +260,10 @@ function connect() {
   if (ws) { try { ws.close(); } catch (e) { /* already closed */ } }
   var sock = new WebSocket(BASE.replace(/^http/, "ws") + "/chat/" + INBOX + "/ws");
   ws = sock; wsReady = false;
+  lastFrame = Date.now();
   sock.onopen = function () {
     lastFrame = Date.now();
-    sock.send(JSON.stringify({ t: "hello", token: state.token, after: state.lastId }));
+    sock.send(JSON.stringify({ t: "hello", token: state.token, after: cursor }));
   };
   sock.onmessage = function (ev) {
     if (sock !== ws) return;
@@ -313,8 +318,30 @@ function onFrame(f) {
 
 function acknowledge(cid, id) {
   var node = log && log.querySelector('[data-cid="' + cid + '"]');
-  if (node) { node.dataset.id = id; node.classList.remove("pending"); setStatus(node, ""); rendered[id] = node; }
+  if (node && !node.dataset.id) {
+    node.dataset.id = id; node.classList.remove("pending"); setStatus(node, ""); rendered[id] = node;
+    place(node);
+  }
   dropPending(cid);
+}
+
+// Keeps the log in the server's order: stored messages by id, then the
+// ones still being sent. Moves a node only when it is out of place.
+function place(node) {
+  var id = Number(node.dataset.id);
+  var nodes = log.querySelectorAll(".msg");
+  var before = null;
+  for (var i = 0; i < nodes.length; i++) {
+    var n = nodes[i];
+    if (n === node) continue;
+    if (!n.dataset.id || Number(n.dataset.id) > id) { before = n; break; }
+  }
+  if (before) { if (node.nextElementSibling !== before) log.insertBefore(node, before); }
+  else if (node.parentNode !== log) log.appendChild(node);
+  else {
+    var last = nodes[nodes.length - 1];
+    if (last !== node) log.insertBefore(node, last.nextSibling);
+  }
 }
 function dropPending(cid) {
   state.pending = state.pending.filter(function (p) { return p.cid !== cid; });
@@ -341,7 +368,7 @@ function renderPending(p) {
 }
 
 function renderMessage(m) {
-  state.lastId = Math.max(state.lastId, m.id); save();
+  cursor = Math.max(cursor, m.id);
   if (rendered[m.id]) return;
   if (m.client_id) {
     var mine = log.querySelector('[data-cid="' + m.client_id + '"]');
@@ -361,7 +388,7 @@ function renderMessage(m) {
   });
   rendered[m.id] = node;
   if (m.from === "agent") { typingLine.textContent = ""; }
-  log.appendChild(node); scroll();
+  place(node); scroll();
   markRead();
   if (m.from === "agent" && panel.hidden) launcher.textContent = t("widget-new-message", { name: m.name || t("widget-agent") });
 }
@@ -369,7 +396,7 @@ function renderMessage(m) {
 function markRead() {
   if (panel.hidden || !log || document.visibilityState === "hidden") return;
   launcher.textContent = t("widget-open");
-  if (state.lastId > seenFor) { seenFor = state.lastId; sendFrame({ t: "read", up_to: state.lastId }); }
+  if (cursor > seenFor) { seenFor = cursor; sendFrame({ t: "read", up_to: cursor }); }
 }
 document.addEventListener("visibilitychange", markRead);
 
