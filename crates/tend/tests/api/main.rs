@@ -21,3 +21,4 @@ mod smtp;
 mod surveys;
 mod web;
 mod web_admin;
+mod web_loop;

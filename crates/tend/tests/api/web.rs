@@ -14,7 +14,7 @@ use serde_json::json;
 use crate::on_both_backends;
 use crate::support::TestApp;
 
-const PASSWORD: &str = "correct horse battery";
+pub const PASSWORD: &str = "correct horse battery";
 
 /// A browser-like client: keeps the session cookie, sends the CSRF token
 /// and a same-origin `Origin` on posts, and does not follow redirects.
