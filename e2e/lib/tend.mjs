@@ -7,6 +7,7 @@ import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import net from 'node:net';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -89,6 +90,30 @@ export async function startTend(extraEnv = {}) {
       let json = null;
       try { json = JSON.parse(text); } catch { /* not JSON */ }
       return { status: r.status, json, text };
+    },
+    /**
+     * A customer's plain-text mail to `inboxId` through `POST /inbound/email`;
+     * returns the answer ({ outcome, conversation_id, … }).
+     */
+    async mailFromCustomer(token, inboxId, { from, to, subject, messageId, text }) {
+      const raw = [
+        `From: ${from}`,
+        `To: ${to}`,
+        `Subject: ${subject}`,
+        `Message-ID: <${messageId}>`,
+        'Date: Tue, 24 Nov 2026 09:00:00 +0000',
+        'MIME-Version: 1.0',
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        text,
+        '',
+      ].join('\r\n');
+      const r = await fetch(`${url}/api/v1/inbound/email?inbox_id=${inboxId}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'message/rfc822' },
+        body: raw,
+      });
+      return r.json();
     },
     /** Creates an agent with a password and an API token; returns { id, email, password, token }. */
     user(email, name, role = 'agent', password = 'correct horse battery staple') {
@@ -183,4 +208,61 @@ export async function signIn(page, base, email, password) {
 export function artifact(name) {
   mkdirSync(ARTIFACTS, { recursive: true });
   return join(ARTIFACTS, name);
+}
+
+/** The decoded text/plain body of a raw message (quoted-printable, base64 or 8bit). */
+export function plainText(raw) {
+  const text = raw.replace(/\r\n/g, '\n');
+  const parts = text.split(/\n--[^\n]+\n/);
+  for (const part of [text, ...parts]) {
+    const split = part.indexOf('\n\n');
+    if (split < 0) continue;
+    const head = part.slice(0, split).replace(/\n[ \t]+/g, ' ');
+    if (!/content-type:\s*text\/plain/i.test(head)) continue;
+    let body = part.slice(split + 2);
+    const cte = (head.match(/content-transfer-encoding:\s*([\w-]+)/i) || [])[1]?.toLowerCase();
+    if (cte === 'base64') return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+    if (cte === 'quoted-printable') {
+      body = body.replace(/=\n/g, '');
+      const bytes = [];
+      for (let i = 0; i < body.length; i++) {
+        if (body[i] === '=' && /^[0-9A-F]{2}$/i.test(body.slice(i + 1, i + 3))) {
+          bytes.push(parseInt(body.slice(i + 1, i + 3), 16));
+          i += 2;
+        } else {
+          bytes.push(...Buffer.from(body[i], 'utf8'));
+        }
+      }
+      return Buffer.from(bytes).toString('utf8');
+    }
+    return body;
+  }
+  return '';
+}
+
+/** Survey mails about conversation `id` that reached `sink`, oldest first, as { raw, links } (links by action: yes, no, 1…5, form). */
+export function surveyMailsIn(sink, id) {
+  return sink
+    .messages()
+    .filter((m) => /^Auto-Submitted:/im.test(m) && m.includes(`[#${id}]`))
+    .map((raw) => {
+      const links = {};
+      for (const url of plainText(raw).match(/https?:\/\/\S+\/help\/survey\/\S+/g) || []) {
+        links[new URL(url).pathname.split('/')[4]] = url;
+      }
+      return { raw, links };
+    })
+    .filter((m) => m.links.yes);
+}
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** axe-core's WCAG 2.1 A and AA violations on the page, as readable lines (empty when clean). */
+export async function axeViolations(page) {
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return r.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`);
+  });
 }

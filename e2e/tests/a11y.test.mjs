@@ -4,11 +4,7 @@
 // needs sideways scrolling except the conversation table's own scroller.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import { startTend, launchBrowser, signIn, artifact } from '../lib/tend.mjs';
-
-const require = createRequire(import.meta.url);
-const AXE = require.resolve('axe-core/axe.min.js');
+import { startTend, launchBrowser, signIn, artifact, axeViolations } from '../lib/tend.mjs';
 
 let tend, browser, admin, convId;
 
@@ -33,13 +29,7 @@ after(async () => {
 });
 
 async function audit(page, name) {
-  await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return r.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`);
-  });
-  assert.deepEqual(result, [], `${name}: accessibility violations`);
+  assert.deepEqual(await axeViolations(page), [], `${name}: accessibility violations`);
 }
 
 for (const [label, viewport] of [['desktop', { width: 1280, height: 900 }], ['phone', { width: 390, height: 844 }]]) {

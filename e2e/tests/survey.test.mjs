@@ -7,7 +7,7 @@
 // credited to the agent). Agent steps go through the REST API.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTend, startSmtpSink, launchBrowser, guardedPage, assertClean, artifact, waitFor } from '../lib/tend.mjs';
+import { startTend, startSmtpSink, launchBrowser, guardedPage, assertClean, artifact, waitFor, surveyMailsIn } from '../lib/tend.mjs';
 
 let tend, sink, browser, admin, agent, inboxId;
 
@@ -29,50 +29,8 @@ after(async () => {
   sink?.stop();
 });
 
-/** The decoded text/plain body of a raw message (quoted-printable, base64 or 8bit). */
-function plainText(raw) {
-  const text = raw.replace(/\r\n/g, '\n');
-  const parts = text.split(/\n--[^\n]+\n/);
-  for (const part of [text, ...parts]) {
-    const split = part.indexOf('\n\n');
-    if (split < 0) continue;
-    const head = part.slice(0, split).replace(/\n[ \t]+/g, ' ');
-    if (!/content-type:\s*text\/plain/i.test(head)) continue;
-    let body = part.slice(split + 2);
-    const cte = (head.match(/content-transfer-encoding:\s*([\w-]+)/i) || [])[1]?.toLowerCase();
-    if (cte === 'base64') return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
-    if (cte === 'quoted-printable') {
-      body = body.replace(/=\n/g, '');
-      const bytes = [];
-      for (let i = 0; i < body.length; i++) {
-        if (body[i] === '=' && /^[0-9A-F]{2}$/i.test(body.slice(i + 1, i + 3))) {
-          bytes.push(parseInt(body.slice(i + 1, i + 3), 16));
-          i += 2;
-        } else {
-          bytes.push(...Buffer.from(body[i], 'utf8'));
-        }
-      }
-      return Buffer.from(bytes).toString('utf8');
-    }
-    return body;
-  }
-  return '';
-}
-
 /** Survey mails about conversation `id` that reached the sink, oldest first, as { raw, links }. */
-function surveyMails(id) {
-  return sink
-    .messages()
-    .filter((m) => /^Auto-Submitted:/im.test(m) && m.includes(`[#${id}]`))
-    .map((raw) => {
-      const links = {};
-      for (const url of plainText(raw).match(/https?:\/\/\S+\/help\/survey\/\S+/g) || []) {
-        links[new URL(url).pathname.split('/')[4]] = url;
-      }
-      return { raw, links };
-    })
-    .filter((m) => m.links.yes);
-}
+const surveyMails = (id) => surveyMailsIn(sink, id);
 
 async function replyAndSolve(id, text) {
   let r = await tend.api(agent.token, 'POST', `/conversations/${id}/messages`, { text });
@@ -82,24 +40,10 @@ async function replyAndSolve(id, text) {
 }
 
 test('a "No" reopens and follows up; a "Yes" with 5 stars closes and becomes a success story', async () => {
-  const raw = [
-    'From: "Ana Souto" <ana@customer.example>',
-    'To: support@example.com',
-    'Subject: My order never arrived',
-    'Message-ID: <order-1@customer.example>',
-    'Date: Tue, 24 Nov 2026 09:00:00 +0000',
-    'MIME-Version: 1.0',
-    'Content-Type: text/plain; charset=utf-8',
-    '',
-    'Hello, my parcel is two weeks late.',
-    '',
-  ].join('\r\n');
-  const r = await fetch(`${tend.url}/api/v1/inbound/email?inbox_id=${inboxId}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'message/rfc822' },
-    body: raw,
+  const created = await tend.mailFromCustomer(admin.token, inboxId, {
+    from: '"Ana Souto" <ana@customer.example>', to: 'support@example.com', subject: 'My order never arrived',
+    messageId: 'order-1@customer.example', text: 'Hello, my parcel is two weeks late.',
   });
-  const created = await r.json();
   assert.equal(created.outcome, 'created', JSON.stringify(created));
   const id = created.conversation_id;
   let res = await tend.api(admin.token, 'PATCH', `/conversations/${id}`, { assignee_id: agent.id });

@@ -269,6 +269,72 @@ function keyboard(actions) {
   });
 }
 
+// ---- presence for routing ------------------------------------------------
+// The header's select sets the agent's presence without a reload (without
+// JS it is a plain form with a button). While the agent is active (a key,
+// a click or the pointer within the idle window, with the tab visible) a
+// heartbeat keeps auto-away off, and the first input after a pause beats at
+// once, so an agent who went away by inactivity is back online as soon as
+// they return. The server's answers say how often to beat.
+function presence() {
+  const form = $('form.presence');
+  const select = $('#presence');
+  if (!form || !select || !csrf) return;
+  $('.presence-set', form)?.setAttribute('hidden', '');
+  // The tab remembers when it last beat and the server's plan, so moving
+  // between pages does not beat on every load. Storage may be refused.
+  const stored = (k) => { try { return sessionStorage.getItem(k); } catch { return null; } };
+  const store = (k, v) => { try { sessionStorage.setItem(k, v); } catch { /* kept in memory only */ } };
+  let plan = { beat: 60, idle: 300 };
+  try { Object.assign(plan, JSON.parse(stored('tend-beat-plan') ?? '{}')); } catch { /* default plan */ }
+  let lastBeat = Number(stored('tend-last-beat') ?? 0);
+  let lastInput = Date.now();
+  const show = (s) => {
+    form.dataset.presence = s.presence;
+    select.value = s.presence;
+    plan = { beat: s.beat_secs, idle: s.idle_secs };
+    store('tend-beat-plan', JSON.stringify(plan));
+  };
+  const post = async (url, body) => {
+    const headers = { accept: 'application/json', 'x-csrf-token': csrf };
+    if (body) headers['content-type'] = 'application/x-www-form-urlencoded';
+    const r = await fetch(url, { method: 'POST', credentials: 'same-origin', headers, body });
+    if (!r.ok) throw new Error(`${r.status}`);
+    return r.json();
+  };
+  const beat = async () => {
+    lastBeat = Date.now();
+    store('tend-last-beat', String(lastBeat));
+    try { show(await post('/ui/presence/heartbeat')); } catch { /* offline: the next beat retries */ }
+  };
+  select.addEventListener('change', async () => {
+    try {
+      const s = await post('/ui/presence', new URLSearchParams({ presence: select.value }));
+      show(s);
+      lastBeat = Date.now();
+      store('tend-last-beat', String(lastBeat));
+      announce((form.dataset.announce ?? '{to}').replace('{to}', s.label));
+    } catch {
+      form.submit();
+    }
+  });
+  // Offline agents take nothing whatever they do; no need to beat.
+  const wanted = () => select.value !== 'offline' && document.visibilityState === 'visible';
+  const due = () => Date.now() - lastBeat >= plan.beat * 1000;
+  const input = () => {
+    lastInput = Date.now();
+    if (wanted() && due()) beat();
+  };
+  for (const ev of ['keydown', 'pointerdown', 'pointermove', 'wheel', 'focusin']) {
+    addEventListener(ev, input, { capture: true, passive: true });
+  }
+  document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') input(); });
+  setInterval(() => {
+    if (wanted() && due() && Date.now() - lastInput < plan.idle * 1000) beat();
+  }, 1000);
+  input();
+}
+
 // ---- start ---------------------------------------------------------------
 const inbox = $('[data-page=inbox]');
 const conv = $('[data-page=conversation]');
@@ -276,4 +342,5 @@ let actions = {};
 if (inbox) actions = inboxPage(inbox);
 if (conv) actions = conversationPage(conv);
 if (csrf) keyboard(actions);
+presence();
 refreshCounts();

@@ -133,3 +133,42 @@ token-create = Crea un testimoni
 token-create-help = El testimoni actua amb el rol del seu usuari. Només es mostra una vegada, just després de crear-lo.
 token-created-title = Testimoni d'API nou
 token-created-intro = Aquest testimoni actua com a { $name }. Feu-lo servir com a "Authorization: Bearer" seguit del testimoni.
+
+## Informes
+report-csat-title = Satisfacció dels clients
+report-csat-intro = El CSAT és la proporció de valoracions de 4 o 5 estrelles; la taxa de resposta és la proporció d'enquestes que els clients van respondre. Una enquesta compta en el període en què es va enviar.
+report-from = Des de
+report-to = Fins a
+report-period-help = S'hi inclouen les dues dates; els dies són en UTC.
+report-bad-date = «{ $q }» no és una data. Feu servir el format 2026-01-31.
+report-from-after-to = La data d'inici és posterior a la data final.
+report-by-agent = Per agent
+report-by-team = Per equip
+report-by-inbox = Per safata
+report-by-channel = Per canal
+report-none = No s'ha enviat cap enquesta en aquest període.
+report-col-name = Nom
+report-col-csat = CSAT
+report-col-response-rate = Taxa de resposta
+report-col-sent = Enquestes enviades
+report-col-answered = Respostes
+report-col-rated = Amb valoració
+report-col-satisfied = Satisfets (4–5)
+report-percent = { $value } %
+
+## Administració: plantilles de l'enquesta
+admin-templates = Plantilles de l'enquesta
+admin-templates-about = El correu de l'enquesta de satisfacció i la pàgina on responen els clients, en cada idioma.
+template-col = Plantilla
+template-survey-email-subject = Correu de l'enquesta: assumpte
+template-survey-email-text = Correu de l'enquesta: text
+template-survey-page = Pàgina de l'enquesta per als clients
+template-edit-in = { $name } en { $to }
+template-customized = Modificada
+template-builtin = Predeterminada
+template-customized-at = Un administrador la va modificar el { $when }.
+template-is-builtin = Aquesta és la plantilla predeterminada.
+template-source = Plantilla (minijinja)
+template-help = Abans de desar-la, Tend comprova que funciona amb dades d'exemple. Variables:
+template-reset = Torna a la plantilla predeterminada
+template-reset-help = Se suprimiran els vostres canvis en aquesta plantilla.

@@ -183,3 +183,24 @@ error-rate-limited-title = Més a poc a poc
 error-rate-limited = Massa sol·licituds. Espereu un moment i torneu-ho a provar.
 error-internal-title = Alguna cosa ha anat malament
 error-internal = Tend no ho ha pogut acabar. Els detalls són al registre del servidor.
+
+## Disponibilitat per a l'assignació (capçalera), històries d'èxit, perfils dels agents
+nav-stories = Històries
+nav-reports = Informes
+presence-label = La vostra disponibilitat per a converses noves
+presence-set = Estableix
+presence-online = En línia
+presence-away = Absent
+presence-offline = Fora de línia
+presence-now = Disponibilitat: { $to }
+stories-title = Històries d'èxit
+stories-intro = El que van dir els clients en confirmar que el seu problema estava resolt: valoracions de 4 o 5 estrelles amb un comentari, atribuïdes als agents que van respondre.
+stories-none = Encara no hi ha cap història.
+stories-older = Històries anteriors
+stories-newest = Històries més recents
+story-rating = Valoració: { $count } de 5
+story-credited = Mèrit de:
+story-customer-unnamed = Un client
+agent-kind-words = Paraules amables
+agent-own-settings = Canvieu la vostra configuració
+account-profile = El vostre perfil i les paraules amables

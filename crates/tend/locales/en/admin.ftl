@@ -133,3 +133,42 @@ token-create = Create a token
 token-create-help = The token acts with its user's role. It is shown once, right after you create it.
 token-created-title = New API token
 token-created-intro = This token acts as { $name }. Use it as "Authorization: Bearer" followed by the token.
+
+## Reports
+report-csat-title = Customer satisfaction
+report-csat-intro = CSAT is the share of ratings of 4 or 5 stars; the response rate is the share of surveys that customers answered. A survey counts in the period in which it was sent.
+report-from = From
+report-to = To
+report-period-help = Both dates are included; days are in UTC.
+report-bad-date = “{ $q }” is not a date. Use the form 2026-01-31.
+report-from-after-to = The start date is after the end date.
+report-by-agent = By agent
+report-by-team = By team
+report-by-inbox = By inbox
+report-by-channel = By channel
+report-none = No surveys were sent in this period.
+report-col-name = Name
+report-col-csat = CSAT
+report-col-response-rate = Response rate
+report-col-sent = Surveys sent
+report-col-answered = Answered
+report-col-rated = Rated
+report-col-satisfied = Satisfied (4–5)
+report-percent = { $value }%
+
+## Admin: survey templates
+admin-templates = Survey templates
+admin-templates-about = The satisfaction survey's email and the page customers answer on, in each language.
+template-col = Template
+template-survey-email-subject = Survey email: subject
+template-survey-email-text = Survey email: text
+template-survey-page = Survey page for customers
+template-edit-in = { $name } in { $to }
+template-customized = Changed
+template-builtin = Built-in
+template-customized-at = An administrator changed it on { $when }.
+template-is-builtin = This is the built-in template.
+template-source = Template (minijinja)
+template-help = Before saving, Tend checks that it works with example data. Variables:
+template-reset = Go back to the built-in template
+template-reset-help = Your changes to this template will be deleted.

@@ -183,3 +183,24 @@ error-rate-limited-title = Slow down
 error-rate-limited = Too many requests. Wait a moment and try again.
 error-internal-title = Something went wrong
 error-internal = Tend could not finish this. The details are in the server log.
+
+## Presence for routing (header), success stories, agent profiles
+nav-stories = Stories
+nav-reports = Reports
+presence-label = Your availability for new conversations
+presence-set = Set
+presence-online = Online
+presence-away = Away
+presence-offline = Offline
+presence-now = Availability: { $to }
+stories-title = Success stories
+stories-intro = What customers said when they confirmed that their problem was solved: ratings of 4 or 5 stars with a comment, credited to the agents who replied.
+stories-none = No stories yet.
+stories-older = Older stories
+stories-newest = Newest stories
+story-rating = Rated { $count } out of 5
+story-credited = Credited to:
+story-customer-unnamed = A customer
+agent-kind-words = Kind words
+agent-own-settings = Change your settings
+account-profile = Your profile and kind words

@@ -128,3 +128,42 @@ token-create = トークンを作成
 token-create-help = トークンは持ち主のユーザーの役割で動作します。作成した直後に一度だけ表示されます。
 token-created-title = 新しい API トークン
 token-created-intro = このトークンは { $name } さんとして動作します。「Authorization: Bearer」に続けてトークンを指定してください。
+
+## レポート
+report-csat-title = 顧客満足度
+report-csat-intro = CSAT は評価のうち 4 または 5 の割合、回答率はお客様が回答したアンケートの割合です。アンケートは送信された期間に集計されます。
+report-from = 開始日
+report-to = 終了日
+report-period-help = 両方の日付を含みます。日付は UTC です。
+report-bad-date = 「{ $q }」は日付ではありません。2026-01-31 の形式で入力してください。
+report-from-after-to = 開始日が終了日より後になっています。
+report-by-agent = 担当者別
+report-by-team = チーム別
+report-by-inbox = 受信箱別
+report-by-channel = チャネル別
+report-none = この期間に送信されたアンケートはありません。
+report-col-name = 名前
+report-col-csat = CSAT
+report-col-response-rate = 回答率
+report-col-sent = 送信数
+report-col-answered = 回答数
+report-col-rated = 評価数
+report-col-satisfied = 満足 (4–5)
+report-percent = { $value }%
+
+## 管理: アンケートのテンプレート
+admin-templates = アンケートのテンプレート
+admin-templates-about = 満足度アンケートのメールと、お客様が回答するページ (言語ごと)。
+template-col = テンプレート
+template-survey-email-subject = アンケートメール: 件名
+template-survey-email-text = アンケートメール: 本文
+template-survey-page = お客様向けのアンケートページ
+template-edit-in = { $name }（{ $to }）
+template-customized = 変更済み
+template-builtin = 標準
+template-customized-at = 管理者が { $when } に変更しました。
+template-is-builtin = これは標準のテンプレートです。
+template-source = テンプレート (minijinja)
+template-help = 保存する前に、例のデータで動作するかを確認します。使える変数:
+template-reset = 標準のテンプレートに戻す
+template-reset-help = このテンプレートへの変更は削除されます。

@@ -181,3 +181,24 @@ error-rate-limited-title = 少し待ってください
 error-rate-limited = リクエストが多すぎます。しばらく待ってからもう一度お試しください。
 error-internal-title = 問題が発生しました
 error-internal = Tend はこの処理を完了できませんでした。詳細はサーバーのログにあります。
+
+## 受付状態 (ヘッダー)、成功事例、担当者のプロフィール
+nav-stories = 成功事例
+nav-reports = レポート
+presence-label = 新しい会話の受付状態
+presence-set = 設定
+presence-online = オンライン
+presence-away = 離席中
+presence-offline = オフライン
+presence-now = 受付状態: { $to }
+stories-title = 成功事例
+stories-intro = 問題が解決したことを確認したお客様の声です。コメント付きで 4 または 5 の評価をいただいたもので、返信した担当者の成果として記録されます。
+stories-none = まだ成功事例はありません。
+stories-older = 以前の事例
+stories-newest = 最新の事例
+story-rating = 5 段階中 { $count } の評価
+story-credited = 担当:
+story-customer-unnamed = お客様
+agent-kind-words = お客様からの言葉
+agent-own-settings = 設定を変更する
+account-profile = 自分のプロフィールとお客様からの言葉

@@ -128,3 +128,42 @@ token-create = 토큰 만들기
 token-create-help = 토큰은 그 사용자의 역할로 동작합니다. 만든 직후 한 번만 표시됩니다.
 token-created-title = 새 API 토큰
 token-created-intro = 이 토큰은 { $name }님으로 동작합니다. "Authorization: Bearer" 뒤에 토큰을 붙여 사용하세요.
+
+## 보고서
+report-csat-title = 고객 만족도
+report-csat-intro = CSAT는 평가 중 4점 또는 5점의 비율이고, 응답률은 고객이 응답한 설문의 비율입니다. 설문은 보낸 기간에 집계됩니다.
+report-from = 시작일
+report-to = 종료일
+report-period-help = 두 날짜 모두 포함되며, 날짜는 UTC 기준입니다.
+report-bad-date = “{ $q }”은(는) 날짜가 아닙니다. 2026-01-31 형식으로 입력하세요.
+report-from-after-to = 시작일이 종료일보다 늦습니다.
+report-by-agent = 상담원별
+report-by-team = 팀별
+report-by-inbox = 받은편지함별
+report-by-channel = 채널별
+report-none = 이 기간에 보낸 설문이 없습니다.
+report-col-name = 이름
+report-col-csat = CSAT
+report-col-response-rate = 응답률
+report-col-sent = 보낸 설문
+report-col-answered = 응답
+report-col-rated = 평가
+report-col-satisfied = 만족 (4–5)
+report-percent = { $value }%
+
+## 관리: 설문 템플릿
+admin-templates = 설문 템플릿
+admin-templates-about = 언어별 만족도 설문 이메일과 고객이 응답하는 페이지입니다.
+template-col = 템플릿
+template-survey-email-subject = 설문 이메일: 제목
+template-survey-email-text = 설문 이메일: 본문
+template-survey-page = 고객용 설문 페이지
+template-edit-in = { $name } ({ $to })
+template-customized = 변경됨
+template-builtin = 기본
+template-customized-at = 관리자가 { $when }에 변경했습니다.
+template-is-builtin = 기본 템플릿입니다.
+template-source = 템플릿 (minijinja)
+template-help = 저장하기 전에 예시 데이터로 작동하는지 확인합니다. 변수:
+template-reset = 기본 템플릿으로 되돌리기
+template-reset-help = 이 템플릿의 변경 내용이 삭제됩니다.

@@ -181,3 +181,24 @@ error-rate-limited-title = 잠시 기다려 주세요
 error-rate-limited = 요청이 너무 많습니다. 잠시 후 다시 시도하세요.
 error-internal-title = 문제가 발생했습니다
 error-internal = Tend가 이 작업을 끝내지 못했습니다. 자세한 내용은 서버 로그에 있습니다.
+
+## 배정 상태 (헤더), 성공 사례, 상담원 프로필
+nav-stories = 성공 사례
+nav-reports = 보고서
+presence-label = 새 대화 배정 상태
+presence-set = 설정
+presence-online = 온라인
+presence-away = 자리 비움
+presence-offline = 오프라인
+presence-now = 배정 상태: { $to }
+stories-title = 성공 사례
+stories-intro = 문제가 해결되었다고 확인한 고객의 말입니다. 의견과 함께 4점 또는 5점을 준 응답이며, 답변한 상담원의 성과로 기록됩니다.
+stories-none = 아직 성공 사례가 없습니다.
+stories-older = 이전 사례
+stories-newest = 최신 사례
+story-rating = 5점 만점에 { $count }점
+story-credited = 담당:
+story-customer-unnamed = 고객
+agent-kind-words = 고객의 칭찬
+agent-own-settings = 설정 변경
+account-profile = 내 프로필과 고객의 칭찬

@@ -138,3 +138,42 @@ token-create = Izveidot marķieri
 token-create-help = Marķieris darbojas ar sava lietotāja lomu. Tas tiek parādīts vienreiz, tūlīt pēc izveides.
 token-created-title = Jauns API marķieris
 token-created-intro = Šis marķieris darbojas kā { $name }. Lietojiet to kā "Authorization: Bearer", aiz kā seko marķieris.
+
+## Atskaites
+report-csat-title = Klientu apmierinātība
+report-csat-intro = CSAT ir 4 vai 5 zvaigžņu vērtējumu daļa; atbilžu īpatsvars ir to aptauju daļa, uz kurām klienti atbildēja. Aptauja tiek skaitīta periodā, kurā tā tika nosūtīta.
+report-from = No
+report-to = Līdz
+report-period-help = Abi datumi ir iekļauti; dienas ir pēc UTC.
+report-bad-date = “{ $q }” nav datums. Rakstiet formā 2026-01-31.
+report-from-after-to = Sākuma datums ir pēc beigu datuma.
+report-by-agent = Pa aģentiem
+report-by-team = Pa komandām
+report-by-inbox = Pa iesūtnēm
+report-by-channel = Pa kanāliem
+report-none = Šajā periodā netika nosūtīta neviena aptauja.
+report-col-name = Nosaukums
+report-col-csat = CSAT
+report-col-response-rate = Atbilžu īpatsvars
+report-col-sent = Nosūtītās aptaujas
+report-col-answered = Atbildētas
+report-col-rated = Novērtētas
+report-col-satisfied = Apmierināti (4–5)
+report-percent = { $value } %
+
+## Administrēšana: aptauju veidnes
+admin-templates = Aptauju veidnes
+admin-templates-about = Apmierinātības aptaujas e-pasts un lapa, kurā klienti atbild, katrā valodā.
+template-col = Veidne
+template-survey-email-subject = Aptaujas e-pasts: temats
+template-survey-email-text = Aptaujas e-pasts: teksts
+template-survey-page = Aptaujas lapa klientiem
+template-edit-in = { $name } ({ $to })
+template-customized = Mainīta
+template-builtin = Iebūvētā
+template-customized-at = Administrators to mainīja { $when }.
+template-is-builtin = Šī ir iebūvētā veidne.
+template-source = Veidne (minijinja)
+template-help = Pirms saglabāšanas Tend pārbauda, vai tā darbojas ar parauga datiem. Mainīgie:
+template-reset = Atjaunot iebūvēto veidni
+template-reset-help = Jūsu izmaiņas šajā veidnē tiks dzēstas.

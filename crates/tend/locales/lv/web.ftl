@@ -185,3 +185,24 @@ error-rate-limited-title = Lēnāk, lūdzu
 error-rate-limited = Pārāk daudz pieprasījumu. Brīdi uzgaidiet un mēģiniet vēlreiz.
 error-internal-title = Kaut kas nogāja greizi
 error-internal = Tend nevarēja to pabeigt. Sīkāka informācija ir servera žurnālā.
+
+## Pieejamība sarunu sadalei (galvene), veiksmes stāsti, aģentu profili
+nav-stories = Stāsti
+nav-reports = Atskaites
+presence-label = Jūsu pieejamība jaunām sarunām
+presence-set = Iestatīt
+presence-online = Tiešsaistē
+presence-away = Prom
+presence-offline = Bezsaistē
+presence-now = Pieejamība: { $to }
+stories-title = Veiksmes stāsti
+stories-intro = Ko klienti teica, apstiprinot, ka viņu problēma ir atrisināta: vērtējumi ar 4 vai 5 zvaigznēm un komentāru, pieskaitīti aģentiem, kuri atbildēja.
+stories-none = Stāstu vēl nav.
+stories-older = Vecāki stāsti
+stories-newest = Jaunākie stāsti
+story-rating = Vērtējums: { $count } no 5
+story-credited = Nopelns:
+story-customer-unnamed = Klients
+agent-kind-words = Labi vārdi
+agent-own-settings = Mainīt savus iestatījumus
+account-profile = Jūsu profils un labie vārdi

@@ -93,6 +93,16 @@ pub async fn profile(st: &AppState, viewer: &Viewer, user_id: i64) -> Result<Age
     profile_in(&mut c, user_id).await
 }
 
+/// A user's presence as the router sees it (`offline` until they first set
+/// one), read inside the caller's connection: one primary-key lookup, cheap
+/// enough for every agent page, which shows it in its header.
+pub(crate) async fn presence_in(c: &mut AnyConnection, user_id: i64) -> Result<Presence> {
+    Ok(repo::agent(c, user_id)
+        .await?
+        .and_then(|r| Presence::parse(&r.presence))
+        .unwrap_or(Presence::Offline))
+}
+
 /// Changes an agent's capacity, languages or skills. Admins and supervisors.
 /// More capacity may let waiting conversations through at once.
 pub async fn update_profile(

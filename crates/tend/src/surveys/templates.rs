@@ -127,6 +127,20 @@ pub fn sample_context(name: &str) -> Value {
     }
 }
 
+/// The variables a template can use (those of its example data), sorted;
+/// the admin page lists them beside the editor.
+pub fn variables(name: &str) -> Vec<String> {
+    let mut out: Vec<String> = sample_context(name)
+        .try_iter()
+        .map(|keys| {
+            keys.filter_map(|k| k.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
 /// Checks that a template compiles and renders with example data; the
 /// error names the line.
 pub fn validate(name: &str, source: &str) -> Result<()> {
@@ -251,5 +265,14 @@ mod tests {
         assert!(validate("survey_email_text", "{{ x | no_such_filter }}").is_err());
         assert!(check_name("survey_page", "de").is_err());
         assert!(check_name("welcome", "en").is_err());
+    }
+
+    #[test]
+    fn the_variables_are_those_of_the_example_data() {
+        let mail = variables("survey_email_text");
+        for v in ["customer_name", "yes_url", "no_url", "ratings", "form_url"] {
+            assert!(mail.contains(&v.to_string()), "{v} in {mail:?}");
+        }
+        assert!(variables("survey_page").contains(&"need_comment".to_string()));
     }
 }

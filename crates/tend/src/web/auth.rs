@@ -27,8 +27,9 @@ fn browser_tr(headers: &HeaderMap) -> Tr {
     )
 }
 
-/// Only same-site relative targets are followed after sign-in.
-fn safe_next(next: Option<&str>) -> String {
+/// Only same-site relative targets are followed after sign-in (and after
+/// the header's presence form).
+pub(crate) fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
             n.to_string()
@@ -109,8 +110,19 @@ pub async fn login(
     }
 }
 
-/// `POST /logout`
-pub async fn logout(State(st): State<AppState>, headers: HeaderMap) -> Response {
+/// `POST /logout`: signing out means leaving, so the agent goes offline
+/// first: the router sends them nothing more, and their unsolved chats go
+/// back to the queue for someone who is there. (Email conversations stay
+/// theirs.) Should that fail, the agent is still signed out.
+pub async fn logout(State(st): State<AppState>, headers: HeaderMap, ext: Extensions) -> Response {
+    // `csrf_guard` put the agent here when the session was live.
+    if let Some(a) = ext.get::<Agent>()
+        && let Err(e) =
+            crate::routing::service::set_presence(&st, &a.viewer, crate::routing::Presence::Offline)
+                .await
+    {
+        tracing::warn!(user_id = a.id, error = %e, "could not set the agent offline at sign-out");
+    }
     if let Some(secret) = session::cookie_value(&headers)
         && let Err(e) = session::end(&st, &secret).await
     {

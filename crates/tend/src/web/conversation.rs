@@ -35,6 +35,9 @@ pub struct Item {
     pub kind: &'static str,
     pub id: i64,
     pub who: String,
+    /// The agent behind `who` (0: a customer or the system), for the link
+    /// to their profile.
+    pub who_id: i64,
     pub when: String,
     pub inbound: bool,
     pub text: String,
@@ -108,6 +111,13 @@ fn ms(s: &str) -> i64 {
     crate::time::parse_ms(s).unwrap_or(0)
 }
 
+fn agent_id(actor: &crate::conversations::model::Actor) -> i64 {
+    match (actor.kind.as_str(), actor.id) {
+        ("agent", Some(id)) => id,
+        _ => 0,
+    }
+}
+
 fn message_item(a: &Agent, m: Message) -> Item {
     let who = m
         .author
@@ -130,6 +140,7 @@ fn message_item(a: &Agent, m: Message) -> Item {
         kind: if m.internal { "note" } else { "message" },
         id: m.id,
         who,
+        who_id: agent_id(&m.author),
         when: datetime(ms(&m.created_at), &a.tz),
         inbound: m.direction == "in",
         text: shown,
@@ -231,6 +242,7 @@ fn event_item(
         kind: "event",
         id: e.id,
         who,
+        who_id: agent_id(&e.actor),
         when: datetime(ms(&e.created_at), &a.tz),
         inbound: false,
         text,

@@ -53,6 +53,8 @@ pub struct Row {
     pub priority: &'static str,
     pub priority_label: String,
     pub assignee: String,
+    /// The owner's user id (0: nobody), for the link to their profile.
+    pub assignee_id: i64,
     pub tags: Vec<String>,
     pub channel: String,
     pub language: String,
@@ -193,6 +195,7 @@ pub fn rows(
                     .assignee_id
                     .and_then(|id| names.get(&id).cloned())
                     .unwrap_or_default(),
+                assignee_id: c.assignee_id.unwrap_or(0),
                 tags: c.tags,
                 channel: c.channel,
                 language: c.language.unwrap_or_default(),

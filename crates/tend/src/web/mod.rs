@@ -12,9 +12,12 @@ pub mod i18n;
 pub mod inbox;
 pub mod live;
 pub mod pages;
+pub mod presence;
 mod repo;
+pub mod reports;
 pub mod search;
 pub mod session;
+pub mod stories;
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
@@ -53,6 +56,12 @@ pub fn router(st: &AppState) -> Router<AppState> {
         .route("/c/{id}/update", post(conversation::update))
         .route("/c/{id}/presence", post(live::presence))
         .route("/c/{id}/m/{mid}/body", get(conversation::body))
+        // Presence for the router, stories, profiles and reports (issues 7 and 8).
+        .route("/ui/presence", post(presence::set))
+        .route("/ui/presence/heartbeat", post(presence::heartbeat))
+        .route("/stories", get(stories::feed))
+        .route("/agents/{id}", get(stories::profile))
+        .route("/reports/csat", get(reports::csat))
         // Search, customers and admin pages (issue 4, ui-admin).
         .route("/search", get(search::page))
         .route("/customers", get(customers::list))
@@ -93,6 +102,15 @@ pub fn router(st: &AppState) -> Router<AppState> {
             get(admin::tokens::list).post(admin::tokens::create),
         )
         .route("/admin/tokens/{id}/revoke", post(admin::tokens::revoke))
+        .route("/admin/templates", get(admin::templates::list))
+        .route(
+            "/admin/templates/{name}/{locale}",
+            get(admin::templates::edit).post(admin::templates::save),
+        )
+        .route(
+            "/admin/templates/{name}/{locale}/reset",
+            post(admin::templates::reset),
+        )
         .route("/assets/app.css", get(css))
         .route("/assets/body.css", get(body_css))
         .route("/assets/app.js", get(js))

@@ -25,9 +25,16 @@ pub struct Chrome {
     pub me_id: i64,
     /// Whether the admin pages are offered.
     pub is_admin: bool,
+    /// Whether the reports are offered (admins and supervisors).
+    pub sees_reports: bool,
+    /// The agent's presence for the router (`online`, `away`, `offline`).
+    pub presence: &'static str,
+    /// Where the header's presence form comes back to (empty: the inbox).
+    pub here: String,
     /// The `<title>`.
     pub title: String,
-    /// Which navigation entry is current (`inbox`, `customers`, `search`, `admin`, `account`).
+    /// Which navigation entry is current (`inbox`, `customers`, `stories`,
+    /// `reports`, `search`, `admin`, `account`).
     pub section: &'static str,
     /// Asset version for cache busting.
     pub v: &'static str,
@@ -42,6 +49,9 @@ impl Chrome {
             me_name: a.name.clone(),
             me_id: a.id,
             is_admin: a.is_admin(),
+            sees_reports: a.viewer.sees_all(),
+            presence: a.presence.as_str(),
+            here: a.here.clone(),
             title,
             section,
             v: ASSET_VERSION,
@@ -56,10 +66,21 @@ impl Chrome {
             me_name: String::new(),
             me_id: 0,
             is_admin: false,
+            sees_reports: false,
+            presence: "offline",
+            here: String::new(),
             title,
             section: "",
             v: ASSET_VERSION,
         }
+    }
+
+    /// The presences an agent can choose, with their labels.
+    pub fn presences(&self) -> Vec<(&'static str, String)> {
+        ["online", "away", "offline"]
+            .into_iter()
+            .map(|p| (p, self.tr.t(&format!("presence-{p}"))))
+            .collect()
     }
 
     /// `aria-current` for a navigation entry.

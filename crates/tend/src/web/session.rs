@@ -24,6 +24,7 @@ use crate::agents::access::Viewer;
 use crate::agents::model::Role;
 use crate::agents::service::{random_token, token_hash};
 use crate::app::AppState;
+use crate::routing::Presence;
 use crate::{Error, Result};
 
 /// The session cookie's name.
@@ -52,6 +53,11 @@ pub struct Agent {
     pub tz: String,
     /// The agent's chosen locale, if any (None follows the browser).
     pub language: Option<String>,
+    /// The agent's presence for the router, shown in every page's header.
+    pub presence: Presence,
+    /// The page being shown (path and query) on a GET, so that a form in the
+    /// header can come back to it; empty otherwise.
+    pub here: String,
 }
 
 impl Agent {
@@ -123,11 +129,14 @@ pub async fn end(st: &AppState, secret: &str) -> Result<()> {
 /// The agent signed in with this cookie secret, if the session is live.
 pub async fn lookup(st: &AppState, secret: &str, headers: &HeaderMap) -> Result<Option<Agent>> {
     let hash = token_hash(secret);
-    let row = {
+    let (row, presence) = {
         let mut c = st.db.pool().acquire().await?;
-        repo::session(&mut c, &hash).await?
+        let Some(row) = repo::session(&mut c, &hash).await? else {
+            return Ok(None);
+        };
+        let presence = crate::routing::service::presence_in(&mut c, row.user_id).await?;
+        (row, presence)
     };
-    let Some(row) = row else { return Ok(None) };
     let now = st.clock.now_ms();
     if row.expires_at < now || row.active == 0 {
         return Ok(None);
@@ -162,6 +171,8 @@ pub async fn lookup(st: &AppState, secret: &str, headers: &HeaderMap) -> Result<
         tr,
         tz: row.timezone.unwrap_or_else(|| "UTC".into()),
         language: row.language,
+        presence,
+        here: String::new(),
     }))
 }
 
@@ -195,7 +206,14 @@ impl FromRequestParts<AppState> for Agent {
             return Err(to_login(parts));
         };
         match lookup(st, &secret, &parts.headers).await {
-            Ok(Some(a)) => {
+            Ok(Some(mut a)) => {
+                if parts.method == Method::GET {
+                    a.here = parts
+                        .uri
+                        .path_and_query()
+                        .map(|p| p.as_str().to_string())
+                        .unwrap_or_default();
+                }
                 parts.extensions.insert(a.clone());
                 Ok(a)
             }

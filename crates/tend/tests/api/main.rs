@@ -22,3 +22,4 @@ mod smtp;
 mod surveys;
 mod web;
 mod web_admin;
+mod web_loop;

@@ -65,7 +65,13 @@ fn settings(test: &str) -> Vec<(&'static str, String)> {
     }
 }
 
-fn mail(from: &str, subject: &str, message_id: &str, extra_headers: &str, body: &str) -> Vec<u8> {
+pub(crate) fn mail(
+    from: &str,
+    subject: &str,
+    message_id: &str,
+    extra_headers: &str,
+    body: &str,
+) -> Vec<u8> {
     format!(
         "From: {from}\r\nTo: support@example.com\r\nSubject: {subject}\r\nMessage-ID: <{message_id}>\r\n\
          Date: Wed, 25 Nov 2026 09:00:00 +0000\r\nMIME-Version: 1.0\r\n{extra_headers}\
@@ -74,7 +80,7 @@ fn mail(from: &str, subject: &str, message_id: &str, extra_headers: &str, body: 
     .into_bytes()
 }
 
-async fn deliver(app: &TestApp, inbox: i64, raw: Vec<u8>) -> Value {
+pub(crate) async fn deliver(app: &TestApp, inbox: i64, raw: Vec<u8>) -> Value {
     let r = app
         .client
         .post(format!(
@@ -100,7 +106,13 @@ async fn desk(app: &TestApp) -> (i64, i64, String) {
 }
 
 /// A conversation started by mail from `from`, assigned to `agent`.
-async fn conversation_from(app: &TestApp, inbox: i64, from: &str, tag: &str, agent: i64) -> i64 {
+pub(crate) async fn conversation_from(
+    app: &TestApp,
+    inbox: i64,
+    from: &str,
+    tag: &str,
+    agent: i64,
+) -> i64 {
     let o = deliver(
         app,
         inbox,
@@ -127,7 +139,7 @@ async fn conversation_from(app: &TestApp, inbox: i64, from: &str, tag: &str, age
 }
 
 /// The agent replies and solves.
-async fn reply_and_solve(app: &TestApp, token: &str, id: i64, text: &str) {
+pub(crate) async fn reply_and_solve(app: &TestApp, token: &str, id: i64, text: &str) {
     let (s, b) = app
         .post(
             &format!("/api/v1/conversations/{id}/messages"),
@@ -147,14 +159,14 @@ async fn reply_and_solve(app: &TestApp, token: &str, id: i64, text: &str) {
 }
 
 /// One pass of the survey job.
-async fn pass(app: &TestApp) -> tend::surveys::jobs::Pass {
+pub(crate) async fn pass(app: &TestApp) -> tend::surveys::jobs::Pass {
     tend::surveys::jobs::run_once(&app.st)
         .await
         .expect("survey pass")
 }
 
 /// The survey mails queued for a conversation, oldest first, decoded.
-async fn survey_mails(app: &TestApp, id: i64) -> Vec<tend_mail::InboundMessage> {
+pub(crate) async fn survey_mails(app: &TestApp, id: i64) -> Vec<tend_mail::InboundMessage> {
     let rows: Vec<(String,)> = sqlx::query_as(
         "SELECT raw_sha256 FROM outbox WHERE kind = 'survey' AND conversation_id = $1 ORDER BY id",
     )
@@ -171,7 +183,7 @@ async fn survey_mails(app: &TestApp, id: i64) -> Vec<tend_mail::InboundMessage> 
 }
 
 /// The links of a survey mail by action (`yes`, `no`, `1`…`5`, `form`).
-fn links(app: &TestApp, m: &tend_mail::InboundMessage) -> HashMap<String, String> {
+pub(crate) fn links(app: &TestApp, m: &tend_mail::InboundMessage) -> HashMap<String, String> {
     let mut out = HashMap::new();
     for word in m.text.split_whitespace() {
         if let Some(i) = word.find("/help/survey/") {
@@ -187,12 +199,16 @@ fn links(app: &TestApp, m: &tend_mail::InboundMessage) -> HashMap<String, String
     out
 }
 
-async fn open(app: &TestApp, url: &str) -> (StatusCode, String) {
+pub(crate) async fn open(app: &TestApp, url: &str) -> (StatusCode, String) {
     let r = app.client.get(url).send().await.unwrap();
     (r.status(), r.text().await.unwrap())
 }
 
-async fn submit(app: &TestApp, form_url: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
+pub(crate) async fn submit(
+    app: &TestApp,
+    form_url: &str,
+    fields: &[(&str, &str)],
+) -> (StatusCode, String) {
     let body = url::form_urlencoded::Serializer::new(String::new())
         .extend_pairs(fields)
         .finish();

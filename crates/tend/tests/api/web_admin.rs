@@ -1020,6 +1020,11 @@ async fn pages_resolve_every_message_in_five_locales(app: &TestApp) {
             "/admin/teams".to_string(),
             "/admin/inboxes".to_string(),
             "/admin/tokens".to_string(),
+            "/admin/templates".to_string(),
+            "/admin/templates/survey_page/ja".to_string(),
+            "/stories".to_string(),
+            format!("/agents/{agent}"),
+            "/reports/csat".to_string(),
         ];
         for path in &pages {
             let p = b.get(path).await;

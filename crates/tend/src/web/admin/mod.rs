@@ -1,12 +1,13 @@
 //! The admin pages (admins only; everyone else gets the 403 page): users
 //! (invite, role, deactivate), teams (members, inboxes), inboxes (email
-//! settings) and API tokens (shown once). Each page calls the owning
+//! settings), API tokens (shown once) and the survey templates. Each page calls the owning
 //! domain's service with the admin as viewer, so the admin check and the
 //! rules live in one place; the handlers check the role first only to
 //! answer with the page instead of a half-built form.
 
 pub mod inboxes;
 pub mod teams;
+pub mod templates;
 pub mod tokens;
 pub mod users;
 
@@ -146,8 +147,11 @@ mod tests {
 
     /// Words that are rightly the same as in English: names and acronyms
     /// everywhere, and a few words Catalan or Latvian share with English.
-    const SAME_AS_ENGLISH: [(&str, &str); 13] = [
+    const SAME_AS_ENGLISH: [(&str, &str); 16] = [
         ("*", "channel-api"),
+        ("*", "report-col-csat"),
+        ("ja", "report-percent"),
+        ("ko", "report-percent"),
         ("*", "inbox-kind-api"),
         ("*", "author-system"),
         ("lv", "duration-minutes"),
