@@ -220,8 +220,8 @@ function chatView() {
   typingLine = el("p", { class: "typing", "aria-live": "polite" });
   var text = el("textarea", { id: "msg", rows: "2", "aria-label": t("widget-message"), placeholder: t("widget-message") });
   var file = el("input", { id: "file", type: "file", class: "visually-hidden" });
-  var fileLabel = el("label", { for: "file", class: "attach", title: t("widget-attach") }, [el("span", { text: "📎", "aria-hidden": "true" }), el("span", { class: "visually-hidden", text: t("widget-attach") })]);
-  composer = el("form", { class: "composer" }, [text, fileLabel, file, el("button", { type: "submit", class: "primary", text: t("widget-send") })]);
+  var fileLabel = el("label", { for: "file", class: "attach", title: t("widget-attach") }, [clip(), el("span", { class: "visually-hidden", text: t("widget-attach") })]);
+  composer = el("form", { class: "composer" }, [text, file, fileLabel, el("button", { type: "submit", class: "primary", text: t("widget-send") })]);
   var lastTyping = 0;
   text.addEventListener("input", function () {
     var now = Date.now();
@@ -357,6 +357,18 @@ function bubble(from, name, text, at) {
     el("p", { class: "status", "aria-live": "off" })
   ]);
 }
+// A paper-clip icon (no emoji font needed).
+function clip() {
+  var NS = "http://www.w3.org/2000/svg";
+  var svg = document.createElementNS(NS, "svg");
+  svg.setAttribute("viewBox", "0 0 24 24"); svg.setAttribute("width", "20"); svg.setAttribute("height", "20");
+  svg.setAttribute("aria-hidden", "true"); svg.setAttribute("focusable", "false");
+  var path = document.createElementNS(NS, "path");
+  path.setAttribute("d", "M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5");
+  path.setAttribute("fill", "none"); path.setAttribute("stroke", "currentColor"); path.setAttribute("stroke-width", "1.8"); path.setAttribute("stroke-linecap", "round");
+  svg.appendChild(path);
+  return svg;
+}
 function setStatus(node, s) { var p = node.querySelector(".status"); if (p) p.textContent = s; }
 
 function renderPending(p) {
@@ -383,7 +395,7 @@ function renderMessage(m) {
   (m.files || []).forEach(function (f) {
     node.insertBefore(el("p", { class: "file" }, [el("a", {
       href: BASE + "/chat/" + INBOX + "/files/" + f.id + "?token=" + encodeURIComponent(state.token),
-      target: "_blank", rel: "noopener", text: "📎 " + f.name
+      target: "_blank", rel: "noopener", text: f.name
     })]), node.querySelector(".status"));
   });
   rendered[m.id] = node;
@@ -407,6 +419,7 @@ function showSeen() {
   for (var i = mine.length - 1; i >= 0; i--) {
     if (Number(mine[i].dataset.id) <= agentRead) { setStatus(mine[i], t("widget-seen")); break; }
   }
+  scroll();
 }
 
 var typingTimer = null;
@@ -542,7 +555,9 @@ function surveyDone() {
 function CSS() {
   return [
     ":host{all:initial}",
-    "*{box-sizing:border-box;font-family:system-ui,-apple-system,'Segoe UI','Noto Sans','Noto Sans CJK JP','Noto Sans KR',sans-serif;font-size:15px;line-height:1.4}",
+    "*{box-sizing:border-box}",
+    ".launcher,.panel{font-family:system-ui,-apple-system,'Segoe UI','Noto Sans','Noto Sans CJK JP','Noto Sans KR',sans-serif;font-size:15px;line-height:1.4}",
+    "input,textarea,button{font:inherit}",
     ".launcher{position:fixed;right:20px;bottom:20px;z-index:2147483000;background:#1d4ed8;color:#fff;border:0;border-radius:24px;padding:12px 18px;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25)}",
     ".launcher:focus-visible,button:focus-visible,input:focus-visible,textarea:focus-visible,a:focus-visible,.log:focus-visible{outline:3px solid #f59e0b;outline-offset:2px}",
     ".panel{position:fixed;right:20px;bottom:76px;z-index:2147483000;width:min(380px,calc(100vw - 24px));height:min(560px,calc(100vh - 100px));display:flex;flex-direction:column;background:#fff;color:#111827;border-radius:12px;box-shadow:0 8px 30px rgba(0,0,0,.3);overflow:hidden}",
@@ -573,7 +588,8 @@ function CSS() {
     ".typing{min-height:20px;margin:4px 0;color:#374151;font-size:13px}",
     ".composer{display:flex;gap:6px;align-items:flex-end}",
     ".composer textarea{flex:1;resize:none}",
-    ".attach{cursor:pointer;padding:8px;margin:0}",
+    ".attach{cursor:pointer;padding:8px;margin:0;color:#1d4ed8;display:flex}",
+    "#file:focus-visible+.attach{outline:3px solid #f59e0b;outline-offset:2px}",
     ".tools{margin-top:6px}",
     ".wait{color:#374151}",
     ".survey{border:1px solid #d1d5db;border-radius:10px;padding:10px}",

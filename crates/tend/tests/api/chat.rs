@@ -201,6 +201,8 @@ async fn visitor_and_agent_see_every_message_in_order(app: &TestApp) {
     let (inbox, agent) = desk(app).await;
     let token = start(app, inbox, json!({"name": "Jānis Bērziņš", "language": "lv"})).await;
     let mut v = Visitor::connect(app, inbox, &token, 0).await;
+    // A second tab of the same visitor, open before the chat starts.
+    let mut tab = Visitor::connect(app, inbox, &token, 0).await;
     let a1 = v.say("c1", "Labdien! Vai varat palīdzēt?").await;
     assert_eq!(a1["t"], "ack", "{a1}");
     let conv = a1["conversation_id"].as_i64().expect("conversation");
@@ -241,6 +243,12 @@ async fn visitor_and_agent_see_every_message_in_order(app: &TestApp) {
     assert_eq!(got[0]["client_id"], "c1");
     assert!(ids.contains(&r1) && ids.contains(&r2));
     assert_eq!(a3["id"], got[3]["id"]);
+    let in_tab = tab.messages(5).await;
+    assert_eq!(
+        in_tab.iter().map(|m| &m["id"]).collect::<Vec<_>>(),
+        got.iter().map(|m| &m["id"]).collect::<Vec<_>>(),
+        "the other tab follows the chat it did not start"
+    );
     // The agent's side has the same five, in the same order.
     let seen: Vec<String> = api_messages(app, conv)
         .await

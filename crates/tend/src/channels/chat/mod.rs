@@ -22,6 +22,13 @@ use crate::app::AppState;
 
 pub use hub::{Hub, Signal};
 
+/// The room of a chat session itself (its sockets learn there that the
+/// session's conversation started or changed). Conversation rooms use the
+/// conversation id; sessions use negative ids in the same map.
+pub fn session_room(session_id: i64) -> i64 {
+    -session_id
+}
+
 /// Turns committed conversation events into signals for the connected
 /// visitors of those conversations; runs until the bus closes.
 pub async fn dispatch(st: AppState) {

@@ -378,6 +378,12 @@ pub async fn post(
         })
         .await?;
     crate::conversations::chat::publish_events(st, events);
+    if s.conversation_id != Some(recorded.conversation_id) {
+        // Other sockets of this visitor follow the (new) conversation.
+        st.public
+            .chat
+            .signal(super::session_room(s.id), super::Signal::Changed);
+    }
     Ok(recorded)
 }
 

@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
 use serde::Deserialize;
+use tokio::sync::broadcast::error::RecvError;
 use serde_json::{Value, json};
 
 use crate::Error;
@@ -119,6 +120,10 @@ async fn serve(conn: &mut Conn, socket: &mut WebSocket) {
     if !send(socket, &ready).await || !conn.catch_up(socket).await {
         return;
     }
+    // The session's own room: another tab of the same visitor may start the
+    // conversation (or a new one after the last closed); this socket then
+    // follows it.
+    let mut own = st.public.chat.subscribe(super::session_room(conn.session.id));
     loop {
         let mut sub = conn.session.conversation_id.map(|c| st.public.chat.subscribe(c));
         let joined = conn.session.conversation_id;
@@ -153,12 +158,20 @@ async fn serve(conn: &mut Conn, socket: &mut WebSocket) {
                     }
                     Ok(Signal::Typing(None)) => {}
                     // Changed, or lagged behind (something was missed): read.
-                    Ok(Signal::Changed) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                    Ok(Signal::Changed) | Err(RecvError::Lagged(_)) => {
                         if !conn.catch_up(socket).await {
                             return;
                         }
                     }
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+                    Err(RecvError::Closed) => return,
+                },
+                moved = own.rx.recv() => match moved {
+                    Ok(_) | Err(RecvError::Lagged(_)) => {
+                        if let Ok(s) = service::session_by_id(&st, conn.session.id).await {
+                            conn.session = s;
+                        }
+                    }
+                    Err(RecvError::Closed) => return,
                 },
             }
             if conn.session.conversation_id != joined {
