@@ -62,7 +62,7 @@ impl OfficeHours {
         let Ok(ts) = jiff::Timestamp::from_millisecond(now_ms) else {
             return true;
         };
-        let z = ts.to_zoned(tz);
+        let z = ts.to_zoned_datetime(tz);
         let day = DAYS[usize::from(z.weekday().to_monday_zero_offset().unsigned_abs())];
         let m = i32::from(z.hour()) * 60 + i32::from(z.minute());
         self.days.get(day).is_some_and(|spans| {
@@ -370,7 +370,10 @@ mod tests {
         h.validate().unwrap();
         // Monday 2026-11-23 00:30 UTC is 09:30 in Tokyo: open.
         let open = jiff::Timestamp::from_second(1_795_393_800).unwrap();
-        assert_eq!(open.to_zoned(jiff::tz::TimeZone::UTC).weekday(), jiff::civil::Weekday::Monday);
+        assert_eq!(
+            open.to_zoned_datetime(jiff::tz::TimeZone::UTC).weekday(),
+            jiff::civil::Weekday::Monday
+        );
         assert!(h.is_open(open.as_millisecond()));
         // 08:30 UTC is 17:30 Tokyo: closed (the end is exclusive).
         assert!(!h.is_open(open.as_millisecond() + 8 * 3_600_000));

@@ -9,6 +9,7 @@ mod access;
 mod admin;
 mod attachments;
 mod binary;
+mod contact;
 mod conversations;
 mod customers;
 mod email;
