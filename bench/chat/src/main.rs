@@ -45,7 +45,10 @@ fn args() -> Result<Args> {
     }
     let num = |i: usize, d: u64| -> Result<u64> {
         a.get(i)
-            .map(|s| s.parse::<u64>().with_context(|| format!("argument {}", i + 1)))
+            .map(|s| {
+                s.parse::<u64>()
+                    .with_context(|| format!("argument {}", i + 1))
+            })
             .transpose()
             .map(|v| v.unwrap_or(d))
     };
@@ -221,7 +224,11 @@ async fn main() -> Result<()> {
         .await
         .into_iter()
         .collect::<Result<_>>()?;
-    println!("sessions: {} in {:.1}s", tokens.len(), t0.elapsed().as_secs_f64());
+    println!(
+        "sessions: {} in {:.1}s",
+        tokens.len(),
+        t0.elapsed().as_secs_f64()
+    );
 
     // 2. Two sockets per session.
     let ws_url = format!("{}/chat/{}/ws", a.base.replacen("http", "ws", 1), a.inbox);
@@ -232,7 +239,8 @@ async fn main() -> Result<()> {
     let open = Arc::new(AtomicUsize::new(0));
     let senders: Vec<Sink> = futures_util::stream::iter(tokens.iter().cloned())
         .map(|token| {
-            let (ws_url, seen, acks, open) = (ws_url.clone(), seen.clone(), acks.clone(), open.clone());
+            let (ws_url, seen, acks, open) =
+                (ws_url.clone(), seen.clone(), acks.clone(), open.clone());
             async move {
                 let (atx, arx) = connect(&ws_url, &token).await?;
                 let (btx, brx) = connect(&ws_url, &token).await?;

@@ -2,6 +2,7 @@
 //! back. They hold no business rules.
 
 pub mod chat;
+pub mod contact;
 pub mod email;
 
 use crate::ratelimit::RateLimiter;

@@ -49,7 +49,11 @@ pub struct Recorded {
 }
 
 /// The message stored under this client id in a conversation, if any.
-async fn by_client_id(c: &mut AnyConnection, conversation_id: i64, client_id: &str) -> Result<Option<i64>> {
+async fn by_client_id(
+    c: &mut AnyConnection,
+    conversation_id: i64,
+    client_id: &str,
+) -> Result<Option<i64>> {
     Ok(
         sqlx::query_scalar("SELECT id FROM messages WHERE conversation_id = $1 AND client_id = $2")
             .bind(conversation_id)

@@ -82,6 +82,18 @@ pub async fn create(
     viewer: &Viewer,
     input: NewConversation,
 ) -> Result<Conversation> {
+    create_with_files(st, viewer, input, Vec::new()).await
+}
+
+/// [`create`] with files on the first message (the contact form). The
+/// files must already be in the attachment store (`st.files.put`), so that
+/// a committed row always has its file.
+pub async fn create_with_files(
+    st: &AppState,
+    viewer: &Viewer,
+    input: NewConversation,
+    files: Vec<AttachmentMeta>,
+) -> Result<Conversation> {
     let subject = parse_subject(&input.subject)?;
     let email = EmailAddress::parse("customer.email", &input.customer.email)?;
     let name = input
@@ -177,11 +189,14 @@ pub async fn create(
                     },
                 )
                 .await?;
+                for f in &files {
+                    repo::insert_attachment(c, mid, f, now).await?;
+                }
                 tl.add(
                     c,
                     "message_added",
                     &EventActor { kind: "customer", id: Some(customer_id) },
-                    json!({"message_id": mid, "direction": "in"}),
+                    json!({"message_id": mid, "direction": "in", "attachments": files.len()}),
                 )
                 .await?;
                 super::ownership::route_created_in(c, &mut tl, id, inbox_id, now).await?;
@@ -412,12 +427,14 @@ pub async fn add_message(
             "a customer message cannot be an internal note",
         ));
     }
-    // A public reply on an email conversation is composed now and queued
+    // A public reply on an email or web-form conversation is composed now and queued
     // with the message in one transaction.
     let outbound = match (direction, internal) {
         (Direction::Out | Direction::Auto, false) => {
             let conv = get(st, viewer, id).await?;
-            if conv.channel == "email" && conv.status != Status::Closed {
+            // Email, and the web form (the customer left an address), are
+            // answered by mail.
+            if matches!(conv.channel.as_str(), "email" | "web") && conv.status != Status::Closed {
                 crate::channels::email::outbound::prepare_reply(
                     st,
                     &conv,

@@ -58,6 +58,7 @@ pub fn router(st: AppState) -> Router {
         .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", spec))
         .merge(crate::surveys::pages::router())
         .merge(crate::channels::chat::http::router(&st))
+        .merge(crate::channels::contact::router())
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))

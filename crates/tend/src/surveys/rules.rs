@@ -92,7 +92,8 @@ pub struct Facts<'a> {
 /// customer confirms.
 pub fn decide(f: &Facts<'_>) -> Delivery {
     let delivery = match f.channel {
-        "email" => Delivery::Email,
+        // The web form's customers gave an address and are answered by mail.
+        "email" | "web" => Delivery::Email,
         "chat" => Delivery::Inline,
         _ => return Delivery::Skip(SkipReason::NoChannel),
     };

@@ -170,22 +170,27 @@ pub fn keys_of(code: &str) -> Vec<String> {
         "en" => &[
             include_str!("../../locales/en/web.ftl"),
             include_str!("../../locales/en/admin.ftl"),
+            include_str!("../../locales/en/help.ftl"),
         ],
         "ja" => &[
             include_str!("../../locales/ja/web.ftl"),
             include_str!("../../locales/ja/admin.ftl"),
+            include_str!("../../locales/ja/help.ftl"),
         ],
         "ko" => &[
             include_str!("../../locales/ko/web.ftl"),
             include_str!("../../locales/ko/admin.ftl"),
+            include_str!("../../locales/ko/help.ftl"),
         ],
         "lv" => &[
             include_str!("../../locales/lv/web.ftl"),
             include_str!("../../locales/lv/admin.ftl"),
+            include_str!("../../locales/lv/help.ftl"),
         ],
         "ca" => &[
             include_str!("../../locales/ca/web.ftl"),
             include_str!("../../locales/ca/admin.ftl"),
+            include_str!("../../locales/ca/help.ftl"),
         ],
         _ => &[],
     };

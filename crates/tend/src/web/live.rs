@@ -150,7 +150,12 @@ pub async fn presence(
     let now = st.clock.now_ms();
     if state == Some("replying") {
         // A chat visitor sees "<first name> is typing…".
-        let first = a.name.split_whitespace().next().unwrap_or(&a.name).to_string();
+        let first = a
+            .name
+            .split_whitespace()
+            .next()
+            .unwrap_or(&a.name)
+            .to_string();
         st.public
             .chat
             .signal(id, crate::channels::chat::Signal::Typing(Some(first)));

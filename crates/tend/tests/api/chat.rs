@@ -199,7 +199,12 @@ async fn reply(app: &TestApp, token: &str, conv: i64, text: &str) -> i64 {
 
 async fn visitor_and_agent_see_every_message_in_order(app: &TestApp) {
     let (inbox, agent) = desk(app).await;
-    let token = start(app, inbox, json!({"name": "Jānis Bērziņš", "language": "lv"})).await;
+    let token = start(
+        app,
+        inbox,
+        json!({"name": "Jānis Bērziņš", "language": "lv"}),
+    )
+    .await;
     let mut v = Visitor::connect(app, inbox, &token, 0).await;
     // A second tab of the same visitor, open before the chat starts.
     let mut tab = Visitor::connect(app, inbox, &token, 0).await;
@@ -342,7 +347,10 @@ async fn known_visitors_see_their_history_and_forged_hashes_are_rejected(app: &T
         .await;
     assert_eq!(s, StatusCode::OK, "{b}");
     assert_eq!(b["identity_verification"], true);
-    assert!(b.get("identity_secret").is_none(), "the secret is never shown");
+    assert!(
+        b.get("identity_secret").is_none(),
+        "the secret is never shown"
+    );
     // A forged or missing hash is refused.
     let (s, b) = session(
         app,
@@ -386,7 +394,10 @@ async fn known_visitors_see_their_history_and_forged_hashes_are_rejected(app: &T
     assert_eq!(history[0]["conversation_id"], conv1);
     let a2 = v2.say("h2", "Una altra pregunta").await;
     let conv2 = a2["conversation_id"].as_i64().unwrap();
-    assert_ne!(conv2, conv1, "a closed chat is not reopened: a new one starts");
+    assert_ne!(
+        conv2, conv1,
+        "a closed chat is not reopened: a new one starts"
+    );
     let (_, c2) = app
         .get(&format!("/api/v1/conversations/{conv2}"), &app.admin)
         .await;
@@ -399,7 +410,10 @@ async fn known_visitors_see_their_history_and_forged_hashes_are_rejected(app: &T
     let mut v3 = Visitor::connect(app, inbox, &t3, 0).await;
     let a3 = v3.say("x1", "hola").await;
     let only = v3.messages(1).await;
-    assert_eq!(only[0]["id"], a3["id"], "no history for an unverified visitor");
+    assert_eq!(
+        only[0]["id"], a3["id"],
+        "no history for an unverified visitor"
+    );
 }
 
 async fn offline_messages_become_email_conversations(app: &TestApp) {
@@ -472,20 +486,53 @@ async fn only_allowed_origins_may_use_the_chat(app: &TestApp) {
         .await;
     assert_eq!(s, StatusCode::OK, "{b}");
     assert_eq!(b["allowed_origins"], json!(["https://shop.example"]));
-    let evil = raw(app, Method::GET, &format!("/chat/{inbox}/config"), Some("https://evil.example"), None).await;
+    let evil = raw(
+        app,
+        Method::GET,
+        &format!("/chat/{inbox}/config"),
+        Some("https://evil.example"),
+        None,
+    )
+    .await;
     assert_eq!(evil.status(), StatusCode::FORBIDDEN);
     let body: Value = evil.json().await.unwrap();
     assert_eq!(body["error"]["code"], "origin_not_allowed");
-    let ok = raw(app, Method::GET, &format!("/chat/{inbox}/config"), Some("https://shop.example"), None).await;
+    let ok = raw(
+        app,
+        Method::GET,
+        &format!("/chat/{inbox}/config"),
+        Some("https://shop.example"),
+        None,
+    )
+    .await;
     assert_eq!(ok.status(), StatusCode::OK);
     assert_eq!(
         ok.headers()["access-control-allow-origin"],
         "https://shop.example"
     );
-    let pre = raw(app, Method::OPTIONS, &format!("/chat/{inbox}/session"), Some("https://shop.example"), None).await;
+    let pre = raw(
+        app,
+        Method::OPTIONS,
+        &format!("/chat/{inbox}/session"),
+        Some("https://shop.example"),
+        None,
+    )
+    .await;
     assert_eq!(pre.status(), StatusCode::NO_CONTENT);
-    assert!(pre.headers()["access-control-allow-headers"].to_str().unwrap().contains("content-type"));
-    let bad_session = raw(app, Method::POST, &format!("/chat/{inbox}/session"), Some("https://evil.example"), Some(json!({}))).await;
+    assert!(
+        pre.headers()["access-control-allow-headers"]
+            .to_str()
+            .unwrap()
+            .contains("content-type")
+    );
+    let bad_session = raw(
+        app,
+        Method::POST,
+        &format!("/chat/{inbox}/session"),
+        Some("https://evil.example"),
+        Some(json!({})),
+    )
+    .await;
     assert_eq!(bad_session.status(), StatusCode::FORBIDDEN);
     // A WebSocket from another site is refused before it opens.
     let token = start(app, inbox, json!({})).await;
@@ -498,10 +545,14 @@ async fn only_allowed_origins_may_use_the_chat(app: &TestApp) {
     let mut req = url.into_client_request().unwrap();
     req.headers_mut()
         .insert("Origin", "https://shop.example".parse().unwrap());
-    let (mut ws, _) = tokio_tungstenite::connect_async(req).await.expect("allowed origin");
-    ws.send(WsMessage::text(json!({"t": "hello", "token": token}).to_string()))
+    let (mut ws, _) = tokio_tungstenite::connect_async(req)
         .await
-        .unwrap();
+        .expect("allowed origin");
+    ws.send(WsMessage::text(
+        json!({"t": "hello", "token": token}).to_string(),
+    ))
+    .await
+    .unwrap();
     // Unknown inboxes and non-chat inboxes have no chat.
     let (s, _) = app.get("/chat/999999/config", "").await;
     assert_eq!(s, StatusCode::NOT_FOUND);
@@ -510,7 +561,13 @@ async fn only_allowed_origins_may_use_the_chat(app: &TestApp) {
     assert_eq!(s, StatusCode::NOT_FOUND);
 }
 
-async fn upload(app: &TestApp, inbox: i64, token: &str, name: &str, bytes: Vec<u8>) -> reqwest::Response {
+async fn upload(
+    app: &TestApp,
+    inbox: i64,
+    token: &str,
+    name: &str,
+    bytes: Vec<u8>,
+) -> reqwest::Response {
     let form = reqwest::multipart::Form::new()
         .text("token", token.to_string())
         .text("cid", format!("f-{name}"))
@@ -538,7 +595,14 @@ async fn files_limits_and_escaping(app: &TestApp) {
     assert_eq!(m["text"], hostile);
     assert!(m["html"].is_null(), "{m}");
     // A file.
-    let r = upload(app, inbox, &token, "請求書 2026.pdf", b"%PDF-1.4 test".to_vec()).await;
+    let r = upload(
+        app,
+        inbox,
+        &token,
+        "請求書 2026.pdf",
+        b"%PDF-1.4 test".to_vec(),
+    )
+    .await;
     assert_eq!(r.status(), StatusCode::OK);
     let up: Value = r.json().await.unwrap();
     let msgs = v.messages(2).await;
@@ -548,7 +612,10 @@ async fn files_limits_and_escaping(app: &TestApp) {
     assert_eq!(msgs[1]["id"], up["id"]);
     let got = app
         .client
-        .get(format!("{}/chat/{inbox}/files/{fid}?token={token}", app.base))
+        .get(format!(
+            "{}/chat/{inbox}/files/{fid}?token={token}",
+            app.base
+        ))
         .send()
         .await
         .unwrap();
@@ -559,15 +626,16 @@ async fn files_limits_and_escaping(app: &TestApp) {
     let other = start(app, inbox, json!({})).await;
     let denied = app
         .client
-        .get(format!("{}/chat/{inbox}/files/{fid}?token={other}", app.base))
+        .get(format!(
+            "{}/chat/{inbox}/files/{fid}?token={other}",
+            app.base
+        ))
         .send()
         .await
         .unwrap();
     assert_eq!(denied.status(), StatusCode::NOT_FOUND);
     // The agent sees the file on the conversation.
-    let (s, _) = app
-        .get(&format!("/api/v1/attachments/{fid}"), &agent)
-        .await;
+    let (s, _) = app.get(&format!("/api/v1/attachments/{fid}"), &agent).await;
     assert_eq!(s, StatusCode::OK);
     // Too large (the test limit is 2 MB): refused, nothing stored.
     let before = app.rows("messages").await;
@@ -588,9 +656,11 @@ async fn files_limits_and_escaping(app: &TestApp) {
     // A bad token gets nothing.
     let url = format!("{}/chat/{inbox}/ws", app.base.replacen("http", "ws", 1));
     let (mut ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
-    ws.send(WsMessage::text(json!({"t": "hello", "token": "tcv_forged"}).to_string()))
-        .await
-        .unwrap();
+    ws.send(WsMessage::text(
+        json!({"t": "hello", "token": "tcv_forged"}).to_string(),
+    ))
+    .await
+    .unwrap();
     let frame = ws.next().await.unwrap().unwrap();
     let frame: Value = serde_json::from_str(frame.to_text().unwrap()).unwrap();
     assert_eq!(frame["code"], "unauthorized");
@@ -611,14 +681,20 @@ async fn typing_and_read_receipts_reach_the_other_side(app: &TestApp) {
     b.sign_in("mika.t@example.com", PASSWORD).await;
     let (s, page) = b.get(&format!("/c/{conv}")).await;
     assert_eq!(s, StatusCode::OK);
-    assert!(page.contains("id=\"visitor-typing\""), "a chat page shows the visitor typing");
+    assert!(
+        page.contains("id=\"visitor-typing\""),
+        "a chat page shows the visitor typing"
+    );
     let r = v.next_of("read").await;
     assert_eq!(r["up_to"], mid);
     // Their reply box tells the visitor who is typing (first name only).
     let resp = b
         .client
         .post(format!("{}/c/{conv}/presence", app.base))
-        .header("cookie", format!("tend_session={}", b.cookie.clone().unwrap()))
+        .header(
+            "cookie",
+            format!("tend_session={}", b.cookie.clone().unwrap()),
+        )
         .header("x-csrf-token", b.csrf.clone())
         .header("origin", app.base.clone())
         .json(&json!({"state": "replying"}))
@@ -649,7 +725,10 @@ async fn typing_and_read_receipts_reach_the_other_side(app: &TestApp) {
         .unwrap();
     assert_eq!(marks, Some((rid, mid)));
     let (_, page) = b.get(&format!("/c/{conv}")).await;
-    assert!(page.contains("Seen by the customer"), "the agent sees the read receipt");
+    assert!(
+        page.contains("Seen by the customer"),
+        "the agent sees the read receipt"
+    );
 }
 
 async fn the_chat_ends_with_the_inline_survey(app: &TestApp) {
@@ -668,11 +747,16 @@ async fn the_chat_ends_with_the_inline_survey(app: &TestApp) {
         .await;
     assert_eq!(s, StatusCode::OK, "{b}");
     tend::surveys::jobs::run_once(&app.st).await.unwrap();
-    let rows: Vec<(String, Option<String>)> = sqlx::query_as("SELECT status, skip_reason FROM surveys")
-        .fetch_all(app.st.db.pool())
-        .await
-        .unwrap();
-    assert_eq!(rows, [("inline_due".to_string(), None)], "one inline survey is due");
+    let rows: Vec<(String, Option<String>)> =
+        sqlx::query_as("SELECT status, skip_reason FROM surveys")
+            .fetch_all(app.st.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        rows,
+        [("inline_due".to_string(), None)],
+        "one inline survey is due"
+    );
     let q = v.next_of("survey").await;
     assert_eq!(q["t"], "survey");
     v.send(json!({"t": "survey", "answer": "yes", "rating": 5, "comment": "Fast and kind, thank you!"}))
@@ -704,7 +788,11 @@ async fn the_transcript_goes_by_email(app: &TestApp) {
     let token = start(app, inbox, json!({"language": "ko"})).await;
     // Nothing to send yet.
     let (s, b) = app
-        .post(&format!("/chat/{inbox}/transcript"), "", json!({"token": token, "email": "x@example.kr"}))
+        .post(
+            &format!("/chat/{inbox}/transcript"),
+            "",
+            json!({"token": token, "email": "x@example.kr"}),
+        )
         .await;
     assert_eq!(s, StatusCode::CONFLICT, "{b}");
     let mut v = Visitor::connect(app, inbox, &token, 0).await;
@@ -712,9 +800,17 @@ async fn the_transcript_goes_by_email(app: &TestApp) {
     let conv = a["conversation_id"].as_i64().unwrap();
     reply(app, &agent, conv, "재설정 링크를 보내드렸습니다.").await;
     let (s, b) = app
-        .post(&format!("/chat/{inbox}/transcript"), "", json!({"token": token}))
+        .post(
+            &format!("/chat/{inbox}/transcript"),
+            "",
+            json!({"token": token}),
+        )
         .await;
-    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "no address known yet: {b}");
+    assert_eq!(
+        s,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "no address known yet: {b}"
+    );
     let (s, b) = app
         .post(
             &format!("/chat/{inbox}/transcript"),
@@ -724,12 +820,11 @@ async fn the_transcript_goes_by_email(app: &TestApp) {
         .await;
     assert_eq!(s, StatusCode::ACCEPTED, "{b}");
     assert_eq!(b["sent_to"], "jisoo@example.kr");
-    let (kind, rcpt, sha): (String, String, String) = sqlx::query_as(
-        "SELECT kind, rcpt, raw_sha256 FROM outbox ORDER BY id DESC LIMIT 1",
-    )
-    .fetch_one(app.st.db.pool())
-    .await
-    .unwrap();
+    let (kind, rcpt, sha): (String, String, String) =
+        sqlx::query_as("SELECT kind, rcpt, raw_sha256 FROM outbox ORDER BY id DESC LIMIT 1")
+            .fetch_one(app.st.db.pool())
+            .await
+            .unwrap();
     assert_eq!(kind, "transcript");
     assert!(rcpt.contains("jisoo@example.kr"));
     let raw = app.st.files.get(&sha).await.unwrap();

@@ -10,6 +10,7 @@ mod admin;
 mod attachments;
 mod binary;
 mod chat;
+mod contact;
 mod conversations;
 mod customers;
 mod email;

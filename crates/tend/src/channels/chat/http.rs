@@ -110,7 +110,9 @@ fn no_store(mut r: Response) -> Response {
 }
 
 async fn config(State(st): State<AppState>, Path(inbox): Path<i64>) -> Result<Response> {
-    Ok(no_store(axum::Json(service::config(&st, inbox).await?).into_response()))
+    Ok(no_store(
+        axum::Json(service::config(&st, inbox).await?).into_response(),
+    ))
 }
 
 async fn start(

@@ -177,7 +177,11 @@ pub async fn agent_read(c: &mut AnyConnection, conversation_id: i64, up_to: i64)
 }
 
 /// The customer a verified site identity belongs to.
-pub async fn identity(c: &mut AnyConnection, inbox_id: i64, external_id: &str) -> Result<Option<i64>> {
+pub async fn identity(
+    c: &mut AnyConnection,
+    inbox_id: i64,
+    external_id: &str,
+) -> Result<Option<i64>> {
     Ok(sqlx::query_scalar(
         "SELECT customer_id FROM chat_identities WHERE inbox_id = $1 AND external_id = $2",
     )

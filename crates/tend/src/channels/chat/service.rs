@@ -166,12 +166,17 @@ pub async fn start(st: &AppState, inbox_id: i64, input: StartInput, ip: &str) ->
             && sess.inbox_id == inbox_id
         {
             drop(c);
-            let (n, e, l) = (name.clone(), email.as_ref().map(|e| e.as_str().to_string()), language.clone());
+            let (n, e, l) = (
+                name.clone(),
+                email.as_ref().map(|e| e.as_str().to_string()),
+                language.clone(),
+            );
             let id = sess.id;
             st.db
                 .write(move |c| {
                     Box::pin(async move {
-                        repo::set_contact(c, id, n.as_deref(), e.as_deref(), l.as_deref(), now).await
+                        repo::set_contact(c, id, n.as_deref(), e.as_deref(), l.as_deref(), now)
+                            .await
                     })
                 })
                 .await?;
@@ -186,7 +191,10 @@ pub async fn start(st: &AppState, inbox_id: i64, input: StartInput, ip: &str) ->
     if !st.public.per_ip.hit(&format!("chat:{ip}"), now) {
         return Err(Error::RateLimited);
     }
-    let external = match (clean_opt(input.user_id.as_deref()), clean_opt(input.user_hash.as_deref())) {
+    let external = match (
+        clean_opt(input.user_id.as_deref()),
+        clean_opt(input.user_hash.as_deref()),
+    ) {
         (None, None) => None,
         (Some(uid), Some(hash)) => {
             let secret = public::identity_secret(st, inbox_id).await?;
@@ -234,8 +242,13 @@ pub async fn start(st: &AppState, inbox_id: i64, input: StartInput, ip: &str) ->
                         None => {
                             let id = match &e {
                                 Some(e) => {
-                                    crate::customers::service::find_or_create_in(c, e, n.as_deref(), now)
-                                        .await?
+                                    crate::customers::service::find_or_create_in(
+                                        c,
+                                        e,
+                                        n.as_deref(),
+                                        now,
+                                    )
+                                    .await?
                                 }
                                 None => repo::insert_customer(c, n.as_deref(), now).await?,
                             };
@@ -303,7 +316,11 @@ pub async fn readable(st: &AppState, s: &Session) -> Result<Vec<i64>> {
 }
 
 /// Messages the visitor may read after `after_id`.
-pub async fn messages_after(st: &AppState, s: &Session, after_id: i64) -> Result<Vec<VisitorMessage>> {
+pub async fn messages_after(
+    st: &AppState,
+    s: &Session,
+    after_id: i64,
+) -> Result<Vec<VisitorMessage>> {
     let ids = readable(st, s).await?;
     let mut c = st.db.pool().acquire().await?;
     repo::visitor_messages(&mut c, &ids, after_id, RESUME_LIMIT).await
@@ -320,7 +337,10 @@ pub async fn post(
 ) -> Result<Recorded> {
     let client_id = client_id.trim();
     if client_id.is_empty() || client_id.len() > 64 {
-        return Err(Error::invalid("client_id", "client_id must be 1 to 64 characters"));
+        return Err(Error::invalid(
+            "client_id",
+            "client_id must be 1 to 64 characters",
+        ));
     }
     let text = text.trim();
     if text.is_empty() && files.is_empty() {
@@ -344,12 +364,21 @@ pub async fn post(
                 let sess = repo::lock(c, sid).await?.ok_or(Error::Unauthorized)?;
                 let customer_id = match sess.customer_id {
                     Some(id) => id,
-                    None => match sess.email.as_deref().map(|e| EmailAddress::parse("email", e)) {
+                    None => match sess
+                        .email
+                        .as_deref()
+                        .map(|e| EmailAddress::parse("email", e))
+                    {
                         // Unverified: linked by address for the agents, but
                         // the visitor is never shown that customer's history.
                         Some(Ok(e)) => {
-                            crate::customers::service::find_or_create_in(c, &e, sess.name.as_deref(), now)
-                                .await?
+                            crate::customers::service::find_or_create_in(
+                                c,
+                                &e,
+                                sess.name.as_deref(),
+                                now,
+                            )
+                            .await?
                         }
                         _ => repo::insert_customer(c, sess.name.as_deref(), now).await?,
                     },
@@ -410,7 +439,9 @@ pub async fn agent_read(st: &AppState, conversation_id: i64, up_to: i64) -> Resu
         .write(move |c| Box::pin(async move { repo::agent_read(c, conversation_id, up_to).await }))
         .await?;
     if moved {
-        st.public.chat.signal(conversation_id, super::Signal::Changed);
+        st.public
+            .chat
+            .signal(conversation_id, super::Signal::Changed);
     }
     Ok(())
 }
@@ -453,7 +484,11 @@ pub async fn offline(st: &AppState, inbox_id: i64, input: OfflineInput, ip: &str
             format!("a message is at most {MAX_TEXT_CHARS} characters"),
         ));
     }
-    if !st.public.per_ip.hit(&format!("chat:{ip}"), st.clock.now_ms()) {
+    if !st
+        .public
+        .per_ip
+        .hit(&format!("chat:{ip}"), st.clock.now_ms())
+    {
         return Err(Error::RateLimited);
     }
     let subject: String = text

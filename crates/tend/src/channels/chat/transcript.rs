@@ -11,9 +11,18 @@ use super::repo::{self, Session};
 /// Queues the transcript of the session's chat to `email` (or the address
 /// the visitor gave before); the address it goes to.
 pub async fn send(st: &AppState, s: &Session, email: Option<&str>) -> Result<String> {
-    let to = match email.map(str::trim).filter(|e| !e.is_empty()).or(s.email.as_deref()) {
+    let to = match email
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .or(s.email.as_deref())
+    {
         Some(e) => EmailAddress::parse("email", e)?,
-        None => return Err(Error::invalid("email", "give an address for the transcript")),
+        None => {
+            return Err(Error::invalid(
+                "email",
+                "give an address for the transcript",
+            ));
+        }
     };
     let Some(conv_id) = s.conversation_id else {
         return Err(Error::conflict(
@@ -48,19 +57,27 @@ pub async fn send(st: &AppState, s: &Session, email: Option<&str>) -> Result<Str
         text.push('\n');
     }
     let subject = tr.t("chat-transcript-subject");
-    let mail = crate::channels::email::outbound::prepare_notice(st, &conv, to.as_str(), &subject, &text)
-        .await?
-        .ok_or_else(|| {
-            Error::conflict(
-                "no_sender",
-                "this chat cannot send mail: give the inbox an email address or set mail_from",
-                serde_json::json!({}),
-            )
-        })?;
+    let mail =
+        crate::channels::email::outbound::prepare_notice(st, &conv, to.as_str(), &subject, &text)
+            .await?
+            .ok_or_else(|| {
+                Error::conflict(
+                    "no_sender",
+                    "this chat cannot send mail: give the inbox an email address or set mail_from",
+                    serde_json::json!({}),
+                )
+            })?;
     st.db
         .write(move |c| {
             Box::pin(async move {
-                crate::channels::email::outbound::enqueue_notice_in(c, &mail, conv_id, "transcript", now).await
+                crate::channels::email::outbound::enqueue_notice_in(
+                    c,
+                    &mail,
+                    conv_id,
+                    "transcript",
+                    now,
+                )
+                .await
             })
         })
         .await?;

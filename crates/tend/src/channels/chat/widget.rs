@@ -56,8 +56,15 @@ mod tests {
 
     #[test]
     fn every_locale_has_every_widget_string() {
-        let en: Vec<String> = messages(CATALOGUES[0].1).into_iter().map(|(k, _)| k).collect();
-        assert!(en.len() > 30, "the English catalogue has {} strings", en.len());
+        let en: Vec<String> = messages(CATALOGUES[0].1)
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect();
+        assert!(
+            en.len() > 30,
+            "the English catalogue has {} strings",
+            en.len()
+        );
         for (code, ftl) in CATALOGUES {
             let m = messages(ftl);
             let keys: Vec<&String> = m.iter().map(|(k, _)| k).collect();
@@ -67,7 +74,11 @@ mod tests {
             if code != "en" {
                 let same = m
                     .iter()
-                    .filter(|(k, v)| messages(CATALOGUES[0].1).iter().any(|(ek, ev)| ek == k && ev == v))
+                    .filter(|(k, v)| {
+                        messages(CATALOGUES[0].1)
+                            .iter()
+                            .any(|(ek, ev)| ek == k && ev == v)
+                    })
                     .count();
                 assert!(same < 3, "{code} has {same} strings still in English");
             }

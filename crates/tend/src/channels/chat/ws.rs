@@ -14,8 +14,8 @@ use std::time::Duration;
 
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
 use serde::Deserialize;
-use tokio::sync::broadcast::error::RecvError;
 use serde_json::{Value, json};
+use tokio::sync::broadcast::error::RecvError;
 
 use crate::Error;
 use crate::app::AppState;
@@ -87,8 +87,11 @@ pub async fn run(st: AppState, inbox_id: i64, mut socket: WebSocket) {
     let (token, after) = match serde_json::from_str::<Incoming>(first.as_str()) {
         Ok(Incoming::Hello { token, after }) => (token, after.max(0)),
         _ => {
-            let _ = send(&mut socket, &json!({"t": "error", "code": "hello_expected",
-                "message": "the first frame must be {\"t\":\"hello\",\"token\":…}"}))
+            let _ = send(
+                &mut socket,
+                &json!({"t": "error", "code": "hello_expected",
+                "message": "the first frame must be {\"t\":\"hello\",\"token\":…}"}),
+            )
             .await;
             return;
         }
@@ -123,9 +126,15 @@ async fn serve(conn: &mut Conn, socket: &mut WebSocket) {
     // The session's own room: another tab of the same visitor may start the
     // conversation (or a new one after the last closed); this socket then
     // follows it.
-    let mut own = st.public.chat.subscribe(super::session_room(conn.session.id));
+    let mut own = st
+        .public
+        .chat
+        .subscribe(super::session_room(conn.session.id));
     loop {
-        let mut sub = conn.session.conversation_id.map(|c| st.public.chat.subscribe(c));
+        let mut sub = conn
+            .session
+            .conversation_id
+            .map(|c| st.public.chat.subscribe(c));
         let joined = conn.session.conversation_id;
         // Catch up on anything committed between the last read and joining.
         if !conn.catch_up(socket).await {
@@ -254,10 +263,13 @@ impl Conn {
                 true
             }
             Incoming::Read { up_to } => {
-                if let Err(e) = service::visitor_read(&self.st, &self.session, up_to.min(self.cursor)).await {
+                if let Err(e) =
+                    service::visitor_read(&self.st, &self.session, up_to.min(self.cursor)).await
+                {
                     tracing::warn!(error = %e, "chat: read receipt");
                 }
-                self.session.visitor_read_id = self.session.visitor_read_id.max(up_to.min(self.cursor));
+                self.session.visitor_read_id =
+                    self.session.visitor_read_id.max(up_to.min(self.cursor));
                 true
             }
             Incoming::Msg { cid, text } => {
@@ -266,17 +278,27 @@ impl Conn {
                         self.session.conversation_id = Some(rec.conversation_id);
                         if self.session.customer_id.is_none() {
                             // Reload: the post created the customer.
-                            if let Ok(s) = super::service::session_by_id(&self.st, self.session.id).await {
+                            if let Ok(s) =
+                                super::service::session_by_id(&self.st, self.session.id).await
+                            {
                                 self.session = s;
                             }
                         }
-                        send(socket, &json!({"t": "ack", "cid": cid, "id": rec.message_id,
-                                             "conversation_id": rec.conversation_id})).await
+                        send(
+                            socket,
+                            &json!({"t": "ack", "cid": cid, "id": rec.message_id,
+                                             "conversation_id": rec.conversation_id}),
+                        )
+                        .await
                     }
                     Err(e) => send(socket, &error_frame(&e, Some(&cid))).await,
                 }
             }
-            Incoming::Survey { answer, rating, comment } => {
+            Incoming::Survey {
+                answer,
+                rating,
+                comment,
+            } => {
                 let r = self.answer_survey(answer, rating, comment).await;
                 match r {
                     Ok(()) => send(socket, &json!({"t": "survey_done"})).await,

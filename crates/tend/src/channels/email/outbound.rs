@@ -39,7 +39,7 @@ pub async fn prepare_reply(
 ) -> Result<Option<PreparedMail>> {
     let inbox = crate::inboxes::service::get_inbox(st, &Viewer::system(), conv.inbox_id).await?;
     let (Some(inbox_address), Some(customer)) =
-        (inbox.address.clone(), conv.customer.email.clone())
+        (reply_address(st, &inbox), conv.customer.email.clone())
     else {
         return Ok(None);
     };
@@ -124,6 +124,15 @@ pub async fn enqueue_in(
     .await
 }
 
+/// Where customers' answers to our mail go: the inbox's own address, else
+/// `mail_from` (chat and web-form inboxes often have no address).
+fn reply_address(st: &AppState, inbox: &crate::inboxes::Inbox) -> Option<String> {
+    inbox
+        .address
+        .clone()
+        .or_else(|| st.config.mail_from.clone())
+}
+
 /// Composes a satisfaction survey for the customer of an email conversation
 /// (`None` when it cannot go by mail). It threads under the conversation
 /// (References), so a reply to it lands in the conversation, and it is
@@ -152,7 +161,7 @@ pub async fn prepare_notice(
     text: &str,
 ) -> Result<Option<PreparedMail>> {
     let inbox = crate::inboxes::service::get_inbox(st, &Viewer::system(), conv.inbox_id).await?;
-    let Some(inbox_address) = inbox.address.clone().or_else(|| st.config.mail_from.clone()) else {
+    let Some(inbox_address) = reply_address(st, &inbox) else {
         return Ok(None);
     };
     let customer = to.to_string();
