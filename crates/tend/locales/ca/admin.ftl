@@ -172,3 +172,23 @@ template-source = Plantilla (minijinja)
 template-help = Abans de desar-la, Tend comprova que funciona amb dades d'exemple. Variables:
 template-reset = Torna a la plantilla predeterminada
 template-reset-help = Se suprimiran els vostres canvis en aquesta plantilla.
+
+## Canals públics d'una safata (giny de xat, formulari de contacte)
+inbox-public-link = Configuració del xat i del formulari
+public-title = { $name }: configuració del xat i del formulari
+public-embed = Codi per incrustar
+public-embed-chat-help = Posa aquesta etiqueta a cada pàgina del teu lloc que hagi d'oferir el xat.
+public-embed-form-help = Posa aquest marc en una pàgina del teu lloc per incrustar el formulari de contacte.
+public-origins = Llocs que poden incrustar-lo (un origen per línia)
+public-origins-help = Per exemple https://shop.example. L'adreça de Tend sempre està permesa.
+public-require-name = Demana el nom del visitant abans del xat
+public-require-email = Demana l'adreça electrònica del visitant abans del xat
+public-identity = Nou secret d'identitat per als visitants identificats
+public-identity-help = El teu lloc signa l'identificador de l'usuari amb HMAC-SHA256 amb aquest secret (data-user-id, data-user-hash). Deixa-ho buit per mantenir el secret actual.
+public-identity-set = Hi ha un secret: els visitants identificats es reconeixen i veuen el seu historial.
+public-identity-unset = No hi ha cap secret: no s'accepten identitats de visitants.
+public-identity-clear = Desactiva la verificació d'identitat
+public-hours = Horari d'atenció
+public-hours-help = Per dia, hores com 09:00-17:00, separades per comes si n'hi ha diverses. Deixa tots els dies buits per estar sempre obert.
+public-timezone = Zona horària (IANA, p. ex. Europe/Madrid)
+public-max-wait = Ofereix el correu si l'espera prevista és més llarga de (minuts)

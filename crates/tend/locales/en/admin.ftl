@@ -172,3 +172,23 @@ template-source = Template (minijinja)
 template-help = Before saving, Tend checks that it works with example data. Variables:
 template-reset = Go back to the built-in template
 template-reset-help = Your changes to this template will be deleted.
+
+## Public channels of an inbox (chat widget, contact form)
+inbox-public-link = Chat and form settings
+public-title = { $name }: chat and form settings
+public-embed = Embed code
+public-embed-chat-help = Put this tag on every page of your site that should offer the chat.
+public-embed-form-help = Put this frame on a page of your site to embed the contact form.
+public-origins = Sites allowed to embed (one origin per line)
+public-origins-help = For example https://shop.example. Tend's own address is always allowed.
+public-require-name = Ask for the visitor's name before a chat
+public-require-email = Ask for the visitor's email address before a chat
+public-identity = New identity secret for signed-in visitors
+public-identity-help = Your site signs its user's id with HMAC-SHA256 under this secret (data-user-id, data-user-hash). Leave empty to keep the current secret.
+public-identity-set = A secret is set: signed-in visitors are recognised and see their history.
+public-identity-unset = No secret is set: visitor identities are not accepted.
+public-identity-clear = Turn identity verification off
+public-hours = Office hours
+public-hours-help = Per day, times like 09:00-17:00, several separated by commas. Leave every day empty to be always open.
+public-timezone = Time zone (IANA, e.g. Europe/Riga)
+public-max-wait = Offer email instead when the expected wait is longer than (minutes)

@@ -167,3 +167,23 @@ template-source = テンプレート (minijinja)
 template-help = 保存する前に、例のデータで動作するかを確認します。使える変数:
 template-reset = 標準のテンプレートに戻す
 template-reset-help = このテンプレートへの変更は削除されます。
+
+## 受信箱の公開チャネル（チャットウィジェット、お問い合わせフォーム）
+inbox-public-link = チャットとフォームの設定
+public-title = { $name }：チャットとフォームの設定
+public-embed = 埋め込みコード
+public-embed-chat-help = チャットを表示したいサイトの各ページにこのタグを貼り付けてください。
+public-embed-form-help = お問い合わせフォームを埋め込むには、このフレームをサイトのページに貼り付けてください。
+public-origins = 埋め込みを許可するサイト（1行に1つのオリジン）
+public-origins-help = 例：https://shop.example。Tend 自身のアドレスは常に許可されます。
+public-require-name = チャットの前に訪問者の名前を尋ねる
+public-require-email = チャットの前に訪問者のメールアドレスを尋ねる
+public-identity = ログイン済み訪問者用の新しい本人確認シークレット
+public-identity-help = サイト側でユーザー ID をこのシークレットで HMAC-SHA256 署名します（data-user-id、data-user-hash）。空欄のままにすると現在のシークレットを維持します。
+public-identity-set = シークレットが設定されています。ログイン済みの訪問者は識別され、履歴を見られます。
+public-identity-unset = シークレットが未設定です。訪問者の ID は受け付けません。
+public-identity-clear = 本人確認をオフにする
+public-hours = 営業時間
+public-hours-help = 曜日ごとに 09:00-17:00 のように入力し、複数ある場合はカンマで区切ります。すべて空欄なら常時受付です。
+public-timezone = タイムゾーン（IANA 形式、例：Asia/Tokyo）
+public-max-wait = 予想待ち時間がこれを超えたらメールを案内する（分）

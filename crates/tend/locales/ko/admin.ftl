@@ -167,3 +167,23 @@ template-source = 템플릿 (minijinja)
 template-help = 저장하기 전에 예시 데이터로 작동하는지 확인합니다. 변수:
 template-reset = 기본 템플릿으로 되돌리기
 template-reset-help = 이 템플릿의 변경 내용이 삭제됩니다.
+
+## 받은편지함의 공개 채널(채팅 위젯, 문의 양식)
+inbox-public-link = 채팅 및 양식 설정
+public-title = { $name }: 채팅 및 양식 설정
+public-embed = 삽입 코드
+public-embed-chat-help = 채팅을 제공할 사이트의 모든 페이지에 이 태그를 넣으세요.
+public-embed-form-help = 문의 양식을 삽입하려면 이 프레임을 사이트 페이지에 넣으세요.
+public-origins = 삽입을 허용할 사이트(한 줄에 하나의 오리진)
+public-origins-help = 예: https://shop.example. Tend 자체 주소는 항상 허용됩니다.
+public-require-name = 채팅 전에 방문자 이름 묻기
+public-require-email = 채팅 전에 방문자 이메일 주소 묻기
+public-identity = 로그인한 방문자를 위한 새 신원 확인 비밀 키
+public-identity-help = 사이트에서 사용자 ID를 이 비밀 키로 HMAC-SHA256 서명합니다(data-user-id, data-user-hash). 비워 두면 현재 비밀 키가 유지됩니다.
+public-identity-set = 비밀 키가 설정되어 있습니다. 로그인한 방문자를 알아보고 이전 대화를 보여 줍니다.
+public-identity-unset = 비밀 키가 없습니다. 방문자 신원을 받지 않습니다.
+public-identity-clear = 신원 확인 끄기
+public-hours = 상담 시간
+public-hours-help = 요일마다 09:00-17:00처럼 입력하고, 여러 개는 쉼표로 구분합니다. 모두 비워 두면 항상 상담합니다.
+public-timezone = 시간대(IANA 형식, 예: Asia/Seoul)
+public-max-wait = 예상 대기 시간이 이보다 길면 이메일을 안내(분)

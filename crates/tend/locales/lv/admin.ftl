@@ -177,3 +177,23 @@ template-source = Veidne (minijinja)
 template-help = Pirms saglabāšanas Tend pārbauda, vai tā darbojas ar parauga datiem. Mainīgie:
 template-reset = Atjaunot iebūvēto veidni
 template-reset-help = Jūsu izmaiņas šajā veidnē tiks dzēstas.
+
+## Iesūtnes publiskie kanāli (tērzēšanas logrīks, saziņas forma)
+inbox-public-link = Tērzēšanas un formas iestatījumi
+public-title = { $name }: tērzēšanas un formas iestatījumi
+public-embed = Iegulšanas kods
+public-embed-chat-help = Ievietojiet šo tagu katrā vietnes lapā, kur jāpiedāvā tērzēšana.
+public-embed-form-help = Ievietojiet šo rāmi vietnes lapā, lai iegultu saziņas formu.
+public-origins = Vietnes, kurām atļauts iegult (viena izcelsme katrā rindā)
+public-origins-help = Piemēram, https://shop.example. Tend paša adrese vienmēr ir atļauta.
+public-require-name = Pirms tērzēšanas jautāt apmeklētāja vārdu
+public-require-email = Pirms tērzēšanas jautāt apmeklētāja e-pasta adresi
+public-identity = Jauns identitātes noslēpums pierakstītiem apmeklētājiem
+public-identity-help = Jūsu vietne paraksta lietotāja ID ar HMAC-SHA256 ar šo noslēpumu (data-user-id, data-user-hash). Atstājiet tukšu, lai paturētu pašreizējo.
+public-identity-set = Noslēpums ir iestatīts: pierakstītos apmeklētājus atpazīst, un viņi redz savu vēsturi.
+public-identity-unset = Noslēpums nav iestatīts: apmeklētāju identitātes netiek pieņemtas.
+public-identity-clear = Izslēgt identitātes pārbaudi
+public-hours = Darba laiks
+public-hours-help = Katrai dienai laiki kā 09:00-17:00, vairākus atdalot ar komatiem. Ja visas dienas tukšas, vienmēr atvērts.
+public-timezone = Laika josla (IANA, piem., Europe/Riga)
+public-max-wait = Piedāvāt e-pastu, ja paredzamā gaidīšana ir ilgāka par (minūtes)

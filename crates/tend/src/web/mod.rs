@@ -98,6 +98,10 @@ pub fn router(st: &AppState) -> Router<AppState> {
         )
         .route("/admin/inboxes/{id}", post(admin::inboxes::update))
         .route(
+            "/admin/inboxes/{id}/public",
+            get(admin::public::show).post(admin::public::save),
+        )
+        .route(
             "/admin/tokens",
             get(admin::tokens::list).post(admin::tokens::create),
         )

@@ -944,3 +944,95 @@ async fn a_visitor_flooding_messages_is_slowed_down() {
     assert_eq!(limited, 5, "20 per 10 seconds");
     app.finish().await;
 }
+
+/// An admin sets up the chat in the workspace: allowed sites, pre-chat
+/// questions, identity secret, office hours, wait; the embed code is shown.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admins_set_up_the_chat_in_the_workspace() {
+    let app = TestApp::sqlite().await;
+    let inbox = app.inbox("chat", None).await;
+    agent_with_password(&app, "root@example.com", "Root Admin", "admin").await;
+    let mut b = Browser::new(&app.base);
+    b.lang = "lv".into();
+    b.sign_in("root@example.com", PASSWORD).await;
+    let (s, page) = b.get(&format!("/admin/inboxes/{inbox}/public")).await;
+    assert_eq!(s, StatusCode::OK, "{page}");
+    assert!(
+        page.contains(&format!("/widget.js&#34; data-inbox=&#34;{inbox}&#34;")),
+        "{page}"
+    );
+    assert!(page.contains("Darba laiks"), "Latvian page");
+    let path = format!("/admin/inboxes/{inbox}/public");
+    let (s, to) = b
+        .post(
+            &path,
+            &[
+                ("origins", "https://shop.example\nhttps://www.shop.example/"),
+                ("require_email", "1"),
+                ("secret", "a-long-enough-identity-secret"),
+                ("timezone", "Europe/Riga"),
+                ("day_mon", "09:00-12:00, 13:00-18:00"),
+                ("day_sat", "10:00-14:00"),
+                ("max_wait_minutes", "3"),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "{to}");
+    let (_, cfg) = app
+        .get(
+            &format!("/api/v1/inboxes/{inbox}/public-settings"),
+            &app.admin,
+        )
+        .await;
+    assert_eq!(
+        cfg["allowed_origins"],
+        json!(["https://shop.example", "https://www.shop.example"])
+    );
+    assert_eq!(cfg["require_email"], true);
+    assert_eq!(cfg["require_name"], false);
+    assert_eq!(cfg["identity_verification"], true);
+    assert_eq!(cfg["max_wait_secs"], 180);
+    assert_eq!(
+        cfg["office_hours"]["days"]["mon"],
+        json!([["09:00", "12:00"], ["13:00", "18:00"]])
+    );
+    let (_, page) = b.get(&path).await;
+    assert!(
+        !page.contains("a-long-enough-identity-secret"),
+        "the secret is never shown"
+    );
+    assert!(page.contains("09:00-12:00, 13:00-18:00"));
+    // Mistakes come back as readable errors, and nothing changes.
+    let (s, page) = b
+        .post(
+            &path,
+            &[
+                ("origins", "not a site"),
+                ("timezone", "Europe/Riga"),
+                ("max_wait_minutes", "3"),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    assert!(page.contains("role=\"alert\""));
+    let (s, page) = b
+        .post(
+            &path,
+            &[
+                ("origins", ""),
+                ("timezone", "Europe/Riga"),
+                ("day_tue", "nine to five"),
+                ("max_wait_minutes", "3"),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    let (_, cfg) = app
+        .get(
+            &format!("/api/v1/inboxes/{inbox}/public-settings"),
+            &app.admin,
+        )
+        .await;
+    assert_eq!(cfg["allowed_origins"].as_array().unwrap().len(), 2);
+    app.finish().await;
+}

@@ -6,6 +6,7 @@
 //! answer with the page instead of a half-built form.
 
 pub mod inboxes;
+pub mod public;
 pub mod teams;
 pub mod templates;
 pub mod tokens;

@@ -1,0 +1,238 @@
+//! `/admin/inboxes/{id}/public`: a chat or web inbox's public settings
+//! (allowed sites, pre-chat questions, identity secret, office hours, the
+//! longest wait before email is offered) and the code to embed the widget
+//! or the contact form. The identity secret is never shown back.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::{Failure, Saved, admin_only, failure, status_for};
+use crate::Error;
+use crate::app::AppState;
+use crate::inboxes::InboxKind;
+use crate::inboxes::public::{self, DAYS, OfficeHours, PublicSettingsInput};
+use crate::web::pages::{Chrome, error_page, render_status, see_other};
+use crate::web::session::Agent;
+
+#[derive(Template)]
+#[template(path = "web/admin/inbox_public.html")]
+struct PublicPage {
+    c: Chrome,
+    id: i64,
+    name: String,
+    is_chat: bool,
+    origins: String,
+    require_name: bool,
+    require_email: bool,
+    has_secret: bool,
+    timezone: String,
+    /// (day key, day label, "09:00-17:00, …")
+    days: Vec<(&'static str, String, String)>,
+    max_wait_minutes: i64,
+    embed: String,
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+fn spans_text(spans: &[[String; 2]]) -> String {
+    spans
+        .iter()
+        .map(|[a, b]| format!("{a}-{b}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+async fn page(
+    st: &AppState,
+    a: &Agent,
+    id: i64,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Response {
+    let inbox = match crate::inboxes::service::get_inbox(st, &a.viewer, id).await {
+        Ok(i) => i,
+        Err(e) => return error_page(&a.tr, e),
+    };
+    let s = match public::get_for(st, &a.viewer, id).await {
+        Ok(s) => s,
+        Err(e) => return error_page(&a.tr, e),
+    };
+    let base = crate::surveys::service::public_base(st);
+    let base = base.trim_end_matches('/');
+    let is_chat = inbox.kind == InboxKind::Chat;
+    let embed = if is_chat {
+        format!("<script src=\"{base}/widget.js\" data-inbox=\"{id}\" async></script>")
+    } else {
+        format!(
+            "<iframe src=\"{base}/help/contact?inbox={id}&embed=1\" title=\"Contact\" style=\"width:100%;min-height:640px;border:0\"></iframe>"
+        )
+    };
+    let hours = s.office_hours.clone();
+    render_status(
+        status_for(&error),
+        &PublicPage {
+            c: Chrome::agent(a, a.tr.s("public-title", "name", &inbox.name), "admin"),
+            id,
+            name: inbox.name,
+            is_chat,
+            origins: s.allowed_origins.join("\n"),
+            require_name: s.require_name,
+            require_email: s.require_email,
+            has_secret: s.identity_verification,
+            timezone: hours
+                .as_ref()
+                .map_or_else(|| "UTC".to_string(), |h| h.timezone.clone()),
+            days: DAYS
+                .iter()
+                .map(|d| {
+                    let spans = hours
+                        .as_ref()
+                        .and_then(|h| h.days.get(*d))
+                        .map(|v| spans_text(v))
+                        .unwrap_or_default();
+                    (*d, a.tr.t(&format!("widget-day-{d}")), spans)
+                })
+                .collect(),
+            max_wait_minutes: s.max_wait_secs / 60,
+            embed,
+            notice,
+            error,
+        },
+    )
+}
+
+/// `GET /admin/inboxes/{id}/public`
+pub async fn show(
+    State(st): State<AppState>,
+    a: Agent,
+    Path(id): Path<i64>,
+    Query(s): Query<Saved>,
+) -> Response {
+    if let Some(r) = admin_only(&a) {
+        return r;
+    }
+    page(&st, &a, id, s.notice(&a), None).await
+}
+
+/// The form. Checkboxes are absent when unticked; day fields are
+/// `day_mon` … `day_sun`.
+#[derive(Debug, Deserialize)]
+pub struct PublicForm {
+    origins: String,
+    require_name: Option<String>,
+    require_email: Option<String>,
+    secret: Option<String>,
+    secret_off: Option<String>,
+    timezone: String,
+    max_wait_minutes: String,
+    #[serde(flatten)]
+    days: BTreeMap<String, String>,
+}
+
+/// Parses "09:00-17:00, 18:00-20:00".
+fn parse_spans(day: &str, text: &str) -> Result<Vec<[String; 2]>, Error> {
+    text.split([',', ';'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|span| {
+            let (a, b) = span.split_once(['-', '–']).ok_or_else(|| {
+                Error::invalid(
+                    "office_hours",
+                    format!("{day}: write times as 09:00-17:00, got {span:?}"),
+                )
+            })?;
+            Ok([a.trim().to_string(), b.trim().to_string()])
+        })
+        .collect()
+}
+
+fn input_of(f: &PublicForm) -> Result<PublicSettingsInput, Error> {
+    let mut days = BTreeMap::new();
+    for d in DAYS {
+        let text = f
+            .days
+            .get(&format!("day_{d}"))
+            .map(String::as_str)
+            .unwrap_or("");
+        let spans = parse_spans(d, text)?;
+        if !spans.is_empty() {
+            days.insert(d.to_string(), spans);
+        }
+    }
+    let office_hours = (!days.is_empty()).then(|| OfficeHours {
+        timezone: f.timezone.trim().to_string(),
+        days,
+    });
+    let minutes: i64 = f.max_wait_minutes.trim().parse().map_err(|_| {
+        Error::invalid(
+            "max_wait_secs",
+            "the wait must be a whole number of minutes",
+        )
+    })?;
+    let secret = f.secret.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    Ok(PublicSettingsInput {
+        allowed_origins: Some(
+            f.origins
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .collect(),
+        ),
+        require_name: Some(f.require_name.is_some()),
+        require_email: Some(f.require_email.is_some()),
+        identity_secret: if f.secret_off.is_some() {
+            Some(None)
+        } else {
+            secret.map(|s| Some(s.to_string()))
+        },
+        office_hours: Some(office_hours),
+        max_wait_secs: Some(minutes.saturating_mul(60)),
+    })
+}
+
+/// `POST /admin/inboxes/{id}/public`
+pub async fn save(
+    State(st): State<AppState>,
+    a: Agent,
+    Path(id): Path<i64>,
+    Form(f): Form<PublicForm>,
+) -> Response {
+    if let Some(r) = admin_only(&a) {
+        return r;
+    }
+    let r = match input_of(&f) {
+        Ok(input) => public::update(&st, &a.viewer, id, input).await,
+        Err(e) => Err(e),
+    };
+    match r {
+        Ok(_) => see_other(&format!("/admin/inboxes/{id}/public?saved=1")),
+        Err(e) => match failure(&a, e) {
+            Failure::Input(m) => page(&st, &a, id, None, Some(m)).await,
+            Failure::Page(r) => r,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn office_hours_are_read_from_short_text() {
+        assert_eq!(
+            parse_spans("mon", "09:00-12:00, 13:00–17:30").unwrap(),
+            [
+                ["09:00".to_string(), "12:00".to_string()],
+                ["13:00".to_string(), "17:30".to_string()]
+            ]
+        );
+        assert!(parse_spans("mon", "").unwrap().is_empty());
+        assert!(parse_spans("mon", "nine to five").is_err());
+    }
+}
