@@ -1036,3 +1036,50 @@ async fn admins_set_up_the_chat_in_the_workspace() {
     assert_eq!(cfg["allowed_origins"].as_array().unwrap().len(), 2);
     app.finish().await;
 }
+
+/// Two app nodes on one PostgreSQL database: a visitor connected to the
+/// second node gets the reply an agent writes on the first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reply_on_another_node_reaches_the_visitor() {
+    let Some(app) = TestApp::postgres().await else {
+        eprintln!("NOTICE: no PostgreSQL; skipping the two-node chat test");
+        return;
+    };
+    let (inbox, agent) = desk(&app).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config =
+        crate::support::test_config(dir.path(), Some(app.st.config.database_url.clone()), &[]);
+    let node2 = tend::app::AppState::open(config).await.unwrap();
+    let running2 = tend::app::start(node2.clone()).await.unwrap();
+    let base2 = format!("http://{}", running2.addr);
+    let token = {
+        let r = app
+            .client
+            .post(format!("{base2}/chat/{inbox}/session"))
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap();
+        let v: Value = r.json().await.unwrap();
+        v["token"].as_str().unwrap().to_string()
+    };
+    let url = format!("{}/chat/{inbox}/ws", base2.replacen("http", "ws", 1));
+    let (ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+    let mut v = Visitor {
+        ws,
+        backlog: Default::default(),
+    };
+    v.send(json!({"t": "hello", "token": token, "after": 0}))
+        .await;
+    v.next_of("ready").await;
+    let a = v.say("n1", "Sveiki no otrā mezgla").await;
+    let conv = a["conversation_id"].as_i64().unwrap();
+    v.messages(1).await;
+    // The agent answers through the first node.
+    let rid = reply(&app, &agent, conv, "Atbilde no pirmā mezgla").await;
+    let got = v.messages(1).await;
+    assert_eq!(got[0]["id"], rid);
+    running2.stop().await.unwrap();
+    node2.db.close().await;
+    app.finish().await;
+}

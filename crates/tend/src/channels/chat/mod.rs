@@ -30,14 +30,64 @@ pub fn session_room(session_id: i64) -> i64 {
 }
 
 /// Turns committed conversation events into signals for the connected
-/// visitors of those conversations; runs until the bus closes.
+/// visitors of those conversations; runs until the bus closes. On
+/// PostgreSQL, where other app nodes may commit too, it also follows the
+/// event log once a second (see [`follow_log`]).
 pub async fn dispatch(st: AppState) {
+    if st.db.backend() == crate::db::Backend::Postgres {
+        tokio::spawn(follow_log(st.clone()));
+    }
     let mut bus = st.bus.subscribe();
     loop {
         match bus.recv().await {
             Ok(ev) => st.public.chat.signal(ev.conversation_id, Signal::Changed),
             Err(RecvError::Lagged(_)) => st.public.chat.signal_all(),
             Err(RecvError::Closed) => return,
+        }
+    }
+}
+
+/// Events any node committed: signals the rooms of their conversations.
+/// Identity ids can commit out of order, so each pass looks back a window
+/// of ids and remembers which of them it has signalled already.
+async fn follow_log(st: AppState) {
+    const LOOK_BACK: i64 = 1000;
+    let mut cursor: Option<i64> = None;
+    let mut done = std::collections::BTreeSet::new();
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+    loop {
+        tick.tick().await;
+        if st.public.chat.sockets() == 0 && cursor.is_some() {
+            continue;
+        }
+        let rows: Result<Vec<(i64, i64)>, sqlx::Error> =
+            match cursor {
+                None => {
+                    sqlx::query_as("SELECT COALESCE(MAX(id), 0), 0 FROM events")
+                        .fetch_all(st.db.pool())
+                        .await
+                }
+                Some(c) => sqlx::query_as(
+                    "SELECT id, conversation_id FROM events WHERE id > $1 ORDER BY id LIMIT 5000",
+                )
+                .bind(c - LOOK_BACK)
+                .fetch_all(st.db.pool())
+                .await,
+            };
+        match (rows, cursor) {
+            (Ok(rows), None) => cursor = rows.first().map(|r| r.0),
+            (Ok(rows), Some(c)) => {
+                let mut signalled = std::collections::HashSet::new();
+                for (id, conv) in &rows {
+                    if done.insert(*id) && signalled.insert(*conv) {
+                        st.public.chat.signal(*conv, Signal::Changed);
+                    }
+                }
+                let top = rows.last().map_or(c, |r| r.0.max(c));
+                cursor = Some(top);
+                done = done.split_off(&(top - LOOK_BACK));
+            }
+            (Err(e), _) => tracing::warn!(error = %e, "chat: following the event log"),
         }
     }
 }
