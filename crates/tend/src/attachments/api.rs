@@ -41,19 +41,26 @@ async fn download_attachment(
 ) -> Result<Response> {
     let meta = crate::conversations::service::attachment(&st, &auth.0, id).await?;
     let bytes = st.files.get(&meta.sha256).await?;
-    let content_type = if ACTIVE_TYPES.contains(&meta.content_type.as_str()) {
-        "application/octet-stream".to_string()
+    Ok(download(bytes, &meta.filename, &meta.content_type))
+}
+
+/// A stored file as a download: never rendered on our origin (types that
+/// could run script become `application/octet-stream`, the response is
+/// sandboxed and not sniffed), with its name in `Content-Disposition`.
+pub fn download(bytes: Vec<u8>, filename: &str, content_type: &str) -> Response {
+    let content_type = if ACTIVE_TYPES.contains(&content_type) {
+        "application/octet-stream"
     } else {
-        meta.content_type.clone()
+        content_type
     };
     let mut resp = bytes.into_response();
     let h = resp.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_str(&content_type)
+        HeaderValue::from_str(content_type)
             .unwrap_or(HeaderValue::from_static("application/octet-stream")),
     );
-    if let Ok(v) = HeaderValue::from_str(&content_disposition(&meta.filename)) {
+    if let Ok(v) = HeaderValue::from_str(&content_disposition(filename)) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     h.insert(
@@ -68,7 +75,7 @@ async fn download_attachment(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, max-age=3600"),
     );
-    Ok(resp)
+    resp
 }
 
 /// `attachment; filename="ascii"; filename*=UTF-8''percent-encoded` (RFC 6266).

@@ -179,29 +179,12 @@ async fn file(
     let s = service::session(&st, inbox, &q.token).await?;
     let ids = service::readable(&st, &s).await?;
     let mut c = st.db.pool().acquire().await?;
-    let (sha, name, _ct) = super::repo::attachment_of(&mut c, id, &ids)
+    let (sha, name, content_type) = super::repo::attachment_of(&mut c, id, &ids)
         .await?
         .ok_or(Error::NotFound("file"))?;
     drop(c);
     let bytes = st.files.get(&sha).await?;
-    let mut r = bytes.into_response();
-    let h = r.headers_mut();
-    // Always a download, never rendered on our origin.
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/octet-stream"),
-    );
-    let encoded = url::form_urlencoded::byte_serialize(name.as_bytes()).collect::<String>();
-    if let Ok(v) = HeaderValue::from_str(&format!(
-        "attachment; filename=\"download\"; filename*=UTF-8''{encoded}"
-    )) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    Ok(no_store(r))
+    Ok(crate::attachments::api::download(bytes, &name, &content_type))
 }
 
 async fn offline(
