@@ -620,7 +620,12 @@ async fn files_limits_and_escaping(app: &TestApp) {
         .await
         .unwrap();
     assert_eq!(got.status(), StatusCode::OK);
-    assert!(got.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"));
+    assert!(
+        got.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
     assert_eq!(got.headers()["x-content-type-options"], "nosniff");
     assert_eq!(got.bytes().await.unwrap().as_ref(), b"%PDF-1.4 test");
     // Another visitor cannot fetch it.

@@ -184,7 +184,11 @@ async fn file(
         .ok_or(Error::NotFound("file"))?;
     drop(c);
     let bytes = st.files.get(&sha).await?;
-    Ok(crate::attachments::api::download(bytes, &name, &content_type))
+    Ok(crate::attachments::api::download(
+        bytes,
+        &name,
+        &content_type,
+    ))
 }
 
 async fn offline(
