@@ -15,8 +15,13 @@ use tokio::sync::broadcast;
 /// What happened in a conversation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Signal {
-    /// Committed change (message, status): read what is new.
+    /// Committed change of any kind (status, survey…), or unknown: read
+    /// everything that may be new.
     Changed,
+    /// Only new messages were committed: read those.
+    Messages,
+    /// The agents' read mark moved.
+    Read,
     /// Someone is typing: `Some(name)` for an agent, `None` for the visitor.
     Typing(Option<String>),
 }

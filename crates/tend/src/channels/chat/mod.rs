@@ -40,7 +40,17 @@ pub async fn dispatch(st: AppState) {
     let mut bus = st.bus.subscribe();
     loop {
         match bus.recv().await {
-            Ok(ev) => st.public.chat.signal(ev.conversation_id, Signal::Changed),
+            Ok(ev) => {
+                let signal = match ev.kind {
+                    "message_added" => Signal::Messages,
+                    // Visitors never see notes, and these change nothing
+                    // the widget shows.
+                    "note_added" | "assigned" | "transferred" | "tags_changed"
+                    | "priority_changed" => continue,
+                    _ => Signal::Changed,
+                };
+                st.public.chat.signal(ev.conversation_id, signal);
+            }
             Err(RecvError::Lagged(_)) => st.public.chat.signal_all(),
             Err(RecvError::Closed) => return,
         }

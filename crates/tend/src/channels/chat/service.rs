@@ -439,9 +439,7 @@ pub async fn agent_read(st: &AppState, conversation_id: i64, up_to: i64) -> Resu
         .write(move |c| Box::pin(async move { repo::agent_read(c, conversation_id, up_to).await }))
         .await?;
     if moved {
-        st.public
-            .chat
-            .signal(conversation_id, super::Signal::Changed);
+        st.public.chat.signal(conversation_id, super::Signal::Read);
     }
     Ok(())
 }

@@ -166,6 +166,16 @@ async fn serve(conn: &mut Conn, socket: &mut WebSocket) {
                         }
                     }
                     Ok(Signal::Typing(None)) => {}
+                    Ok(Signal::Messages) => {
+                        if !conn.send_messages(socket).await {
+                            return;
+                        }
+                    }
+                    Ok(Signal::Read) => {
+                        if !conn.send_read(socket).await {
+                            return;
+                        }
+                    }
                     // Changed, or lagged behind (something was missed): read.
                     Ok(Signal::Changed) | Err(RecvError::Lagged(_)) => {
                         if !conn.catch_up(socket).await {
@@ -197,6 +207,13 @@ impl Conn {
     /// Sends what is new: messages after the cursor, the agents' read mark,
     /// the status, and a pending inline survey.
     async fn catch_up(&mut self, socket: &mut WebSocket) -> bool {
+        self.send_messages(socket).await
+            && self.send_read(socket).await
+            && self.send_status(socket).await
+    }
+
+    /// Sends the messages after the cursor.
+    async fn send_messages(&mut self, socket: &mut WebSocket) -> bool {
         let msgs = match service::messages_after(&self.st, &self.session, self.cursor).await {
             Ok(m) => m,
             Err(e) => {
@@ -212,6 +229,11 @@ impl Conn {
                 return false;
             }
         }
+        true
+    }
+
+    /// Sends the agents' read mark when it moved.
+    async fn send_read(&mut self, socket: &mut WebSocket) -> bool {
         let Some(conv) = self.session.conversation_id else {
             return true;
         };
@@ -219,10 +241,16 @@ impl Conn {
             && agent_read > self.agent_read
         {
             self.agent_read = agent_read;
-            if !send(socket, &json!({"t": "read", "up_to": agent_read})).await {
-                return false;
-            }
+            return send(socket, &json!({"t": "read", "up_to": agent_read})).await;
         }
+        true
+    }
+
+    /// Sends the status when it changed, and a pending inline survey.
+    async fn send_status(&mut self, socket: &mut WebSocket) -> bool {
+        let Some(conv) = self.session.conversation_id else {
+            return true;
+        };
         let mut c = match self.st.db.pool().acquire().await {
             Ok(c) => c,
             Err(_) => return true,
