@@ -47,3 +47,7 @@ echo "Tend RSS at the end (sockets still open until the generator exited): $(rss
 echo "Tend peak RSS: $(awk '{printf "%.1f", $1/1024}' "$dir/peak") MiB"
 echo "Tend CPU: $(echo "$cpu1 - $cpu0" | bc) s"
 echo "rows: messages=$(sqlite3 "$dir/tend.db" 'SELECT COUNT(*) FROM messages' 2>/dev/null || echo '?') conversations=$(sqlite3 "$dir/tend.db" 'SELECT COUNT(*) FROM conversations' 2>/dev/null || echo '?')"
+echo "Tend CPU by thread (s):"
+for t in /proc/"$SERVER_PID"/task/*; do
+  printf '%s %s\n' "$(cat "$t/comm")" "$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "$t/stat")"
+done | awk '{a[$1]+=$2} END {for (k in a) printf "  %-20s %6.2f\n", k, a[k]}' | sort -k2 -nr | head -8

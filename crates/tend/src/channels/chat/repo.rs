@@ -258,7 +258,8 @@ pub struct VisitorFile {
     pub size: i64,
 }
 
-/// Public messages of conversations `ids` after `after_id`, oldest first.
+/// Public messages of conversations `ids` after `after_id`, oldest first,
+/// with their files (one query: this runs for every delivery).
 pub async fn visitor_messages(
     c: &mut AnyConnection,
     conversation_ids: &[i64],
@@ -269,48 +270,43 @@ pub async fn visitor_messages(
         return Ok(vec![]);
     }
     let mut sql = crate::db::Sql::new(
-        "SELECT id, conversation_id, direction, author_kind, author_name, text, client_id, created_at \
-         FROM messages WHERE internal = 0 AND id > ",
+        "SELECT m.id, m.conversation_id, m.direction, m.author_kind, m.author_name, m.text, \
+         m.client_id, m.created_at, a.id, a.filename, a.size \
+         FROM (SELECT * FROM messages WHERE internal = 0 AND id > ",
     );
     sql.bind(after_id).push(" AND conversation_id IN ");
     sql.bind_list(conversation_ids.iter().copied());
     sql.push(" ORDER BY id LIMIT ").bind(limit);
+    sql.push(") m LEFT JOIN attachments a ON a.message_id = m.id AND a.inline = 0 ORDER BY m.id, a.id");
     let rows = sql.query().fetch_all(&mut *c).await?;
-    let mut out = Vec::with_capacity(rows.len());
+    let mut out: Vec<VisitorMessage> = Vec::with_capacity(rows.len());
     for r in &rows {
-        let direction: String = r.try_get(2)?;
-        let author_kind: String = r.try_get(3)?;
-        let visitor = direction == "in";
-        out.push(VisitorMessage {
-            id: r.try_get(0)?,
-            conversation_id: r.try_get(1)?,
-            from: if visitor { "visitor" } else { "agent" },
-            name: if visitor || author_kind == "system" {
-                None
-            } else {
-                r.try_get(4)?
-            },
-            text: r.try_get(5)?,
-            client_id: r.try_get(6)?,
-            at: crate::time::rfc3339(r.try_get(7)?),
-            files: vec![],
-        });
-    }
-    if !out.is_empty() {
-        let mut sql = crate::db::Sql::new(
-            "SELECT id, message_id, filename, size FROM attachments WHERE inline = 0 AND message_id IN ",
-        );
-        sql.bind_list(out.iter().map(|m| m.id));
-        sql.push(" ORDER BY id");
-        for r in sql.query().fetch_all(&mut *c).await? {
-            let mid: i64 = r.try_get(1)?;
-            if let Some(m) = out.iter_mut().find(|m| m.id == mid) {
-                m.files.push(VisitorFile {
-                    id: r.try_get(0)?,
-                    name: r.try_get(2)?,
-                    size: r.try_get(3)?,
-                });
-            }
+        let id: i64 = r.try_get(0)?;
+        if out.last().is_none_or(|m| m.id != id) {
+            let direction: String = r.try_get(2)?;
+            let author_kind: String = r.try_get(3)?;
+            let visitor = direction == "in";
+            out.push(VisitorMessage {
+                id,
+                conversation_id: r.try_get(1)?,
+                from: if visitor { "visitor" } else { "agent" },
+                name: if visitor || author_kind == "system" {
+                    None
+                } else {
+                    r.try_get(4)?
+                },
+                text: r.try_get(5)?,
+                client_id: r.try_get(6)?,
+                at: crate::time::rfc3339(r.try_get(7)?),
+                files: vec![],
+            });
+        }
+        if let (Some(fid), Some(m)) = (r.try_get::<Option<i64>, _>(8)?, out.last_mut()) {
+            m.files.push(VisitorFile {
+                id: fid,
+                name: r.try_get(9)?,
+                size: r.try_get(10)?,
+            });
         }
     }
     Ok(out)
