@@ -848,6 +848,7 @@ async fn the_widget_config_follows_hours_agents_and_wait(app: &TestApp) {
     assert_eq!(cfg["offline"], false, "{cfg}");
     assert_eq!(cfg["agents_online"], 1);
     assert!(cfg["expected_wait_seconds"].is_i64(), "{cfg}");
+    assert_eq!(cfg["long_wait"], false, "an agent is free: {cfg}");
     // Office hours that never include now: closed, so the offline form.
     let (s, b) = app
         .call(
@@ -884,6 +885,7 @@ async fn the_widget_config_follows_hours_agents_and_wait(app: &TestApp) {
     let (_, cfg) = app.get(&format!("/chat/{inbox}/config"), "").await;
     assert_eq!(cfg["open"], true);
     assert_eq!(cfg["offline"], true, "nobody online: {cfg}");
+    assert_eq!(cfg["long_wait"], true, "no wait can be promised: {cfg}");
     // Bad settings are explained.
     let (s, b) = app
         .call(
