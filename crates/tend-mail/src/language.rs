@@ -24,6 +24,9 @@ const LANGUAGES: &[Language] = &[
 /// ISO 639-1 codes of [`LANGUAGES`].
 const CODES: &[&str] = &["en", "ja", "ko", "lv", "ca", "es", "de", "fr", "ru", "zh"];
 
+/// How much of a text is looked at.
+const SAMPLE_CHARS: usize = 1000;
+
 /// Texts shorter than this many letters are too short to tell.
 const MIN_LETTERS: usize = 3;
 
@@ -37,8 +40,11 @@ fn detector() -> &'static LanguageDetector {
 /// Pass the new text of a message (see [`crate::split_reply`]), not the
 /// quoted history, which may be in the agent's language.
 pub fn detect_language(text: &str) -> Option<&'static str> {
-    // Long mails say no more than their first few kilobytes.
-    let sample: String = text.chars().take(4000).collect();
+    // Long mails say no more than their first kilobyte or so. lingua's cost
+    // grows with the sample (every 1- to 5-gram of it, for each language):
+    // with 4,000 characters it was one of the largest costs of email ingest
+    // (see bench/BENCHMARKS.md); 1,000 are plenty to tell these apart.
+    let sample: String = text.chars().take(SAMPLE_CHARS).collect();
     if sample.chars().filter(|c| c.is_alphabetic()).count() < MIN_LETTERS {
         return None;
     }

@@ -47,6 +47,9 @@ pub struct AppState {
     pub web: Arc<crate::web::WebState>,
     /// The HTTP address once bound (links in mail when `public_url` is unset).
     pub http_addr: Arc<std::sync::OnceLock<SocketAddr>>,
+    /// The default inbox (created on first start, never removed): kept
+    /// here so creating a conversation does not look it up every time.
+    pub default_inbox: i64,
 }
 
 impl AppState {
@@ -65,7 +68,7 @@ impl AppState {
         let db = Db::connect(&config.database_url, config.db_max_connections).await?;
         db.migrate().await?;
         let (bus, _) = broadcast::channel(4096);
-        let st = AppState {
+        let mut st = AppState {
             files: AttachmentStore::new(&config.data_dir),
             search: crate::search::Search::new(&config.data_dir),
             config: Arc::new(config),
@@ -75,8 +78,9 @@ impl AppState {
             outbox_wake: Arc::new(tokio::sync::Notify::new()),
             web: Arc::new(crate::web::WebState::default()),
             http_addr: Arc::default(),
+            default_inbox: 0,
         };
-        crate::inboxes::service::ensure_default_inbox(&st)
+        st.default_inbox = crate::inboxes::service::ensure_default_inbox(&st)
             .await
             .context("creating the default inbox")?;
         Ok(st)

@@ -95,6 +95,12 @@ pub async fn record_email(st: &AppState, mail: InboundEmail) -> Result<Threaded>
                 if let Some(conv) = repo::conversation_of_message_id(c, &mail.message_id).await? {
                     return Ok((Threaded::Duplicate(Some(conv)), vec![]));
                 }
+                if !crate::db::is_postgres(c) {
+                    // SQLite has one writer and this transaction has just
+                    // seen the Message-ID is new: no concurrent delivery
+                    // can store it first, so no savepoint is needed.
+                    return record_in(c, &mail, now).await;
+                }
                 let outcome = crate::db::savepoint(c, move |c| {
                     Box::pin(async move { record_in(c, &mail, now).await })
                 })

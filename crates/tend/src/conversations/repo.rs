@@ -130,14 +130,19 @@ pub(super) async fn insert(c: &mut AnyConnection, r: &NewRow<'_>) -> Result<i64>
     Ok(id)
 }
 
+/// All tags in one statement (tags are few: at most a few dozen).
 async fn insert_tags(c: &mut AnyConnection, id: i64, tags: &[String]) -> Result<()> {
-    for t in tags {
-        sqlx::query("INSERT INTO conversation_tags (conversation_id, tag) VALUES ($1, $2)")
-            .bind(id)
-            .bind(t)
-            .execute(&mut *c)
-            .await?;
+    if tags.is_empty() {
+        return Ok(());
     }
+    let mut sql = Sql::new("INSERT INTO conversation_tags (conversation_id, tag) VALUES ");
+    for (i, t) in tags.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.push("(").bind(id).push(", ").bind(t.as_str()).push(")");
+    }
+    sql.query().execute(c).await?;
     Ok(())
 }
 
@@ -651,6 +656,44 @@ pub(super) async fn insert_event(
     .bind(now)
     .fetch_one(c)
     .await?)
+}
+
+/// Appends several events of one conversation in one statement; answers
+/// their ids in the order given. Both backends hand out the ids of one
+/// multi-row insert in the order of its rows, so the sorted ids line up
+/// with the input.
+pub(super) async fn insert_events(
+    c: &mut AnyConnection,
+    conversation_id: i64,
+    events: &[(&str, &EventActor, &Value)],
+    now: i64,
+) -> Result<Vec<i64>> {
+    let mut sql = Sql::new(
+        "INSERT INTO events (conversation_id, kind, actor_kind, actor_id, data, created_at) VALUES ",
+    );
+    for (i, (kind, actor, data)) in events.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.push("(")
+            .bind(conversation_id)
+            .push(", ")
+            .bind(*kind)
+            .push(", ")
+            .bind(actor.kind)
+            .push(", ")
+            .bind(actor.id)
+            .push(", ")
+            .bind(data.to_string())
+            .push(", ")
+            .bind(now)
+            .push(")");
+    }
+    sql.push(" RETURNING id");
+    let rows: Vec<(i64,)> = sql.query_as().fetch_all(c).await?;
+    let mut ids: Vec<i64> = rows.into_iter().map(|(id,)| id).collect();
+    ids.sort_unstable();
+    Ok(ids)
 }
 
 #[derive(FromRow)]

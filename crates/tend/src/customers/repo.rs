@@ -64,6 +64,30 @@ pub(super) async fn touch(
     Ok(merged.flatten())
 }
 
+/// [`touch`] for the customer who owns `email`, found in the same statement
+/// (on SQLite every statement of a write costs the whole process's writer a
+/// round trip). Answers `None` for a new address, else the id touched and
+/// the record it was merged into, if it was.
+pub(super) async fn touch_by_email(
+    c: &mut AnyConnection,
+    email: &str,
+    name: Option<&str>,
+    now: i64,
+) -> Result<Option<(i64, Option<i64>)>> {
+    Ok(sqlx::query_as(
+        "UPDATE customers SET last_seen_at = $1, name = COALESCE(name, $2), \
+         name_fold = COALESCE(name_fold, $4), updated_at = $1 \
+         WHERE id = (SELECT customer_id FROM customer_emails WHERE email = $3) \
+         RETURNING id, merged_into",
+    )
+    .bind(now)
+    .bind(name)
+    .bind(email)
+    .bind(name.map(str::to_lowercase))
+    .fetch_optional(c)
+    .await?)
+}
+
 pub(super) async fn set_language_if_unset(
     c: &mut AnyConnection,
     id: i64,

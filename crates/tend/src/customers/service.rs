@@ -22,16 +22,22 @@ pub(crate) async fn find_or_create_in(
     name: Option<&str>,
     now: i64,
 ) -> Result<i64> {
-    if let Some(id) = repo::id_by_email(c, email.as_str()).await? {
-        // A merge that committed after the look-up moved the address (the
-        // touch waits for its row lock): follow it to the record that stayed.
-        return Ok(match repo::touch(c, id, name, now).await? {
+    if let Some((id, merged_into)) = repo::touch_by_email(c, email.as_str(), name, now).await? {
+        // A merge that committed after the statement read the address moved
+        // it (the update waits for the row lock, PostgreSQL): follow it to
+        // the record that stayed.
+        return Ok(match merged_into {
             Some(into) => {
                 repo::touch(c, into, name, now).await?;
                 into
             }
             None => id,
         });
+    }
+    if !crate::db::is_postgres(c) {
+        // SQLite has one writer, and this transaction has just read that
+        // the address is free: nobody can take it before our insert.
+        return repo::insert(c, name, email.as_str(), now).await;
     }
     let owned_name = name.map(str::to_string);
     let owned_email = email.as_str().to_string();

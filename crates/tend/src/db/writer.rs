@@ -131,51 +131,43 @@ fn fail_job(job: Job, msg: &str) {
 }
 
 async fn run_one_batch(conn: &mut AnyConnection, jobs: Vec<Job>) {
-    if let Err(e) = conn.execute("BEGIN IMMEDIATE").await {
+    if let Err(e) = conn.execute("BEGIN IMMEDIATE; SAVEPOINT w").await {
         let msg = e.to_string();
+        let _ = conn.execute("ROLLBACK").await;
         for job in jobs {
             fail_job(job, &msg);
         }
         return;
     }
-    let mut finishes: Vec<Finish> = Vec::with_capacity(jobs.len());
+    // Each statement is a round trip to sqlx's SQLite worker thread, and the
+    // writer runs them one after another for the whole process: closing one
+    // job's savepoint and opening the next one's (or committing) is therefore
+    // one multi-statement round trip, not two or three.
+    let count = jobs.len();
+    let mut finishes: Vec<Finish> = Vec::with_capacity(count);
     let mut broken: Option<String> = None;
-    for job in jobs {
+    for (i, job) in jobs.into_iter().enumerate() {
         if let Some(e) = &broken {
             fail_job(job, e);
             continue;
         }
-        if let Err(e) = conn.execute("SAVEPOINT w").await {
-            broken = Some(e.to_string());
-            fail_job(job, &e.to_string());
-            continue;
-        }
         let (ok, finish) = job(&mut *conn).await;
-        let end = if ok {
-            conn.execute("RELEASE w").await
-        } else {
-            match conn.execute("ROLLBACK TO w").await {
-                Ok(_) => conn.execute("RELEASE w").await,
-                Err(e) => Err(e),
-            }
+        finishes.push(finish);
+        let end = match (ok, i + 1 == count) {
+            (true, false) => "RELEASE w; SAVEPOINT w",
+            (true, true) => "RELEASE w; COMMIT",
+            (false, false) => "ROLLBACK TO w; RELEASE w; SAVEPOINT w",
+            (false, true) => "ROLLBACK TO w; RELEASE w; COMMIT",
         };
-        if let Err(e) = end {
+        if let Err(e) = conn.execute(end).await {
             broken = Some(e.to_string());
         }
-        finishes.push(finish);
     }
-    let commit_error = match broken {
-        Some(e) => Some(e),
-        None => match conn.execute("COMMIT").await {
-            Ok(_) => None,
-            Err(e) => Some(e.to_string()),
-        },
-    };
-    if commit_error.is_some() {
+    if broken.is_some() {
         let _ = conn.execute("ROLLBACK").await;
-        tracing::error!(error = ?commit_error, "write batch rolled back");
+        tracing::error!(error = ?broken, "write batch rolled back");
     }
     for finish in finishes {
-        finish(commit_error.clone());
+        finish(broken.clone());
     }
 }

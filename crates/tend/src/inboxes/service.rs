@@ -180,13 +180,6 @@ pub(crate) async fn inbox_in(c: &mut AnyConnection, id: i64) -> Result<Inbox> {
     repo::get(c, id).await?.ok_or(Error::NotFound("inbox"))
 }
 
-/// The default inbox id, inside another use case's transaction.
-pub(crate) async fn default_inbox_in(c: &mut AnyConnection) -> Result<i64> {
-    repo::default_id(c)
-        .await?
-        .ok_or_else(|| Error::Internal(anyhow::anyhow!("the default inbox is missing")))
-}
-
 /// Creates the default inbox on first start; a no-op afterwards.
 pub async fn ensure_default_inbox(st: &AppState) -> Result<i64> {
     let now = st.clock.now_ms();
