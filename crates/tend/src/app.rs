@@ -10,6 +10,7 @@ use tokio::sync::broadcast;
 use crate::attachments::AttachmentStore;
 use crate::config::Config;
 use crate::db::Db;
+use crate::db::changes::{self, EpochCache};
 use crate::time::{Clock, SystemClock};
 
 /// A committed conversation event, announced to in-process listeners
@@ -50,6 +51,19 @@ pub struct AppState {
     /// The default inbox (created on first start, never removed): kept
     /// here so creating a conversation does not look it up every time.
     pub default_inbox: i64,
+    /// Exact caches of rows read on every request; SQLite only (see
+    /// `db::changes`).
+    pub caches: Option<Arc<Caches>>,
+}
+
+/// Rows read on every request, kept while they do not change.
+#[derive(Debug)]
+pub struct Caches {
+    /// API token hash → who it signs in (`None`: no such active token).
+    pub(crate) tokens: EpochCache<String, Option<crate::agents::Viewer>>,
+    /// Inbox (`None`: the default one) → whether its routing rule wants the
+    /// language of new conversations.
+    pub(crate) wants_language: EpochCache<Option<i64>, bool>,
 }
 
 impl AppState {
@@ -79,7 +93,14 @@ impl AppState {
             web: Arc::new(crate::web::WebState::default()),
             http_addr: Arc::default(),
             default_inbox: 0,
+            caches: None,
         };
+        if st.db.backend() == crate::db::Backend::Sqlite {
+            st.caches = Some(Arc::new(Caches {
+                tokens: EpochCache::new(&changes::API_TOKENS, 10_000),
+                wants_language: EpochCache::new(&changes::ROUTING_RULES, 10_000),
+            }));
+        }
         st.default_inbox = crate::inboxes::service::ensure_default_inbox(&st)
             .await
             .context("creating the default inbox")?;

@@ -108,24 +108,51 @@ pub(super) struct NewRow<'a> {
     pub now: i64,
 }
 
+macro_rules! insert_conversation {
+    () => {
+        "INSERT INTO conversations (inbox_id, customer_id, subject, subject_fold, status, priority, \
+         channel, tags, language, created_at, updated_at, waiting_since, message_count) \
+         VALUES ($1, $2, $3, $9, 'new', $4, $5, $6, $7, $8, $8, $8, 1) RETURNING id"
+    };
+}
+
 pub(super) async fn insert(c: &mut AnyConnection, r: &NewRow<'_>) -> Result<i64> {
     let tags = serde_json::to_string(r.tags).unwrap_or_else(|_| "[]".into());
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO conversations (inbox_id, customer_id, subject, subject_fold, status, priority, channel, \
-         tags, language, created_at, updated_at, waiting_since, message_count) \
-         VALUES ($1, $2, $3, $9, 'new', $4, $5, $6, $7, $8, $8, $8, 1) RETURNING id",
-    )
-    .bind(r.inbox_id)
-    .bind(r.customer_id)
-    .bind(r.subject)
-    .bind(r.priority.as_str())
-    .bind(r.channel)
-    .bind(tags)
-    .bind(r.language)
-    .bind(r.now)
-    .bind(r.subject.to_lowercase())
-    .fetch_one(&mut *c)
-    .await?;
+    if !crate::db::is_postgres(c) && !r.tags.is_empty() {
+        // SQLite: the row and its tags in one round trip to the worker
+        // thread. The single writer's new row has the largest id.
+        let ids: Vec<i64> = sqlx::query_scalar(concat!(
+            insert_conversation!(),
+            "; INSERT INTO conversation_tags (conversation_id, tag) \
+             SELECT (SELECT max(id) FROM conversations), value FROM json_each($6)"
+        ))
+        .bind(r.inbox_id)
+        .bind(r.customer_id)
+        .bind(r.subject)
+        .bind(r.priority.as_str())
+        .bind(r.channel)
+        .bind(tags)
+        .bind(r.language)
+        .bind(r.now)
+        .bind(r.subject.to_lowercase())
+        .fetch_all(&mut *c)
+        .await?;
+        return ids.first().copied().ok_or_else(|| {
+            crate::Error::Internal(anyhow::anyhow!("the new conversation has no id"))
+        });
+    }
+    let id: i64 = sqlx::query_scalar(insert_conversation!())
+        .bind(r.inbox_id)
+        .bind(r.customer_id)
+        .bind(r.subject)
+        .bind(r.priority.as_str())
+        .bind(r.channel)
+        .bind(tags)
+        .bind(r.language)
+        .bind(r.now)
+        .bind(r.subject.to_lowercase())
+        .fetch_one(&mut *c)
+        .await?;
     insert_tags(c, id, r.tags).await?;
     Ok(id)
 }
@@ -392,6 +419,59 @@ pub(super) async fn insert_message(c: &mut AnyConnection, m: &NewMessageRow<'_>)
     .bind(m.email.notes)
     .fetch_one(c)
     .await?)
+}
+
+/// SQLite: a new conversation's `created` event (`created`: actor and
+/// data), its first message `m`, and the `message_added` event by `added_by`
+/// in one round trip to the worker thread. Answers the message id and the
+/// two event ids. The event data is what `json!` writes for
+/// `{"message_id": …, "direction": …}` (keys sorted).
+pub(super) async fn insert_opening_sqlite(
+    c: &mut AnyConnection,
+    m: &NewMessageRow<'_>,
+    created: (&EventActor, &Value),
+    added_by: &EventActor,
+) -> Result<(i64, [i64; 2])> {
+    let rows: Vec<(i64, Option<i64>)> = sqlx::query_as(
+        "INSERT INTO events (conversation_id, kind, actor_kind, actor_id, data, created_at) \
+         VALUES ($1, 'created', $17, $18, $19, $12) RETURNING id, NULL; \
+         INSERT INTO messages (conversation_id, direction, internal, author_kind, author_id, author_name, \
+         author_email, text, html, message_id, delivery_status, created_at, cc, raw_sha256, reply_text, notes) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16); \
+         INSERT INTO events (conversation_id, kind, actor_kind, actor_id, data, created_at) \
+         VALUES ($1, 'message_added', $20, $21, \
+         json_object('direction', $2, 'message_id', last_insert_rowid()), $12) \
+         RETURNING id, json_extract(data, '$.message_id')",
+    )
+    .bind(m.conversation_id)
+    .bind(m.direction)
+    .bind(i64::from(m.internal))
+    .bind(m.author_kind)
+    .bind(m.author_id)
+    .bind(m.author_name)
+    .bind(m.author_email)
+    .bind(m.text)
+    .bind(m.html)
+    .bind(m.message_id)
+    .bind(m.delivery_status)
+    .bind(m.now)
+    .bind(m.email.cc)
+    .bind(m.email.raw_sha256)
+    .bind(m.email.reply_text)
+    .bind(m.email.notes)
+    .bind(created.0.kind)
+    .bind(created.0.id)
+    .bind(created.1.to_string())
+    .bind(added_by.kind)
+    .bind(added_by.id)
+    .fetch_all(c)
+    .await?;
+    match rows.as_slice() {
+        [(created, None), (added, Some(message))] => Ok((*message, [*created, *added])),
+        _ => Err(crate::Error::Internal(anyhow::anyhow!(
+            "a new conversation's first message was not written as expected"
+        ))),
+    }
 }
 
 /// The conversation holding the message with this Message-ID.

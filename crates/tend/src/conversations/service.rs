@@ -55,6 +55,42 @@ impl Timeline {
         Ok(())
     }
 
+    /// A new conversation's first message `m` from its customer, with its
+    /// `created` and `message_added` events (in this order); answers the
+    /// message id. One round trip on SQLite, two on PostgreSQL.
+    pub(super) async fn open_with(
+        &mut self,
+        c: &mut AnyConnection,
+        m: &NewMessageRow<'_>,
+        created: (&EventActor, Value),
+        added_by: &EventActor,
+    ) -> Result<i64> {
+        if crate::db::is_postgres(c) {
+            let mid = repo::insert_message(c, m).await?;
+            let added = json!({"message_id": mid, "direction": m.direction});
+            self.add_all(
+                c,
+                &[
+                    ("created", created.0, created.1),
+                    ("message_added", added_by, added),
+                ],
+            )
+            .await?;
+            return Ok(mid);
+        }
+        let (mid, ids) =
+            repo::insert_opening_sqlite(c, m, (created.0, &created.1), added_by).await?;
+        for (event_id, kind) in ids.into_iter().zip(["created", "message_added"]) {
+            self.added.push(BusEvent {
+                event_id,
+                conversation_id: self.conversation_id,
+                inbox_id: self.inbox_id,
+                kind,
+            });
+        }
+        Ok(mid)
+    }
+
     /// Appends several events in one statement (one round trip for the
     /// single SQLite writer instead of one per event), in this order.
     pub(super) async fn add_all(
@@ -150,7 +186,7 @@ pub async fn create(
     let inbox_id = input.inbox_id;
     let default_inbox = st.default_inbox;
 
-    let (id, events) = st
+    let (id, created, events) = st
         .db
         .write(move |c| {
             Box::pin(async move {
@@ -163,7 +199,8 @@ pub async fn create(
                     }
                     None => default_inbox,
                 };
-                let customer_id = crate::customers::service::find_or_create_in(c, &email, name.as_deref(), now).await?;
+                let (customer_id, known) =
+                    crate::customers::service::find_or_create_known_in(c, &email, name.as_deref(), now).await?;
                 if let Some(l) = &language {
                     crate::customers::service::learn_language_in(c, customer_id, l).await?;
                 }
@@ -179,7 +216,7 @@ pub async fn create(
                 };
                 let id = repo::insert(c, &row).await?;
                 let mut tl = Timeline::new(id, inbox_id, now);
-                let mid = repo::insert_message(
+                tl.open_with(
                     c,
                     &NewMessageRow {
                         conversation_id: id,
@@ -196,36 +233,60 @@ pub async fn create(
                         now,
                         email: Default::default(),
                     },
+                    (
+                        &actor_of(&viewer2),
+                        json!({"subject": subject, "channel": channel, "inbox_id": inbox_id,
+                               "customer_id": customer_id, "priority": priority.as_str(), "tags": tags}),
+                    ),
+                    &EventActor { kind: "customer", id: Some(customer_id) },
                 )
                 .await?;
-                // Both events in one statement, `created` first.
-                tl.add_all(
-                    c,
-                    &[
-                        (
-                            "created",
-                            &actor_of(&viewer2),
-                            json!({"subject": subject, "channel": channel, "inbox_id": inbox_id,
-                                   "customer_id": customer_id, "priority": priority.as_str(), "tags": tags}),
-                        ),
-                        (
-                            "message_added",
-                            &EventActor { kind: "customer", id: Some(customer_id) },
-                            json!({"message_id": mid, "direction": "in"}),
-                        ),
-                    ],
-                )
-                .await?;
-                super::ownership::route_created_in(c, &mut tl, id, inbox_id, now).await?;
-                Ok((id, tl.added))
+                let routed = super::ownership::route_created_in(c, &mut tl, id, inbox_id, now).await?;
+                // The answer, as `get` would read it after the commit: from
+                // what was just written (the routed row when routing changed
+                // it), or read after the commit when the customer's details
+                // are not known here.
+                let created = match (routed, known) {
+                    (Some(row), _) => Some(row),
+                    (None, Some(k)) => Some(ConvRow {
+                        id,
+                        subject: subject.clone(),
+                        status: Status::New.as_str().to_string(),
+                        priority: priority.as_str().to_string(),
+                        channel: channel.clone(),
+                        inbox_id,
+                        customer_id,
+                        customer_name: k.name,
+                        customer_email: k.email,
+                        customer_language: k.language.or_else(|| language.clone()),
+                        assignee_id: None,
+                        team_id: None,
+                        tags: serde_json::to_string(&tags).unwrap_or_else(|_| "[]".into()),
+                        language: language.clone().or(detected),
+                        created_at: now,
+                        updated_at: now,
+                        first_response_at: None,
+                        solved_at: None,
+                        closed_at: None,
+                        waiting_since: Some(now),
+                        reopen_count: 0,
+                        transfer_count: 0,
+                        message_count: 1,
+                    }),
+                    (None, None) => None,
+                };
+                Ok((id, created, tl.added))
             })
         })
         .await?;
     metrics::counter!("tend_conversations_created_total").increment(1);
     metrics::counter!("tend_messages_created_total").increment(1);
     publish(st, events);
-    // The creator gets what they created even if their teams cannot see its inbox.
-    get(st, &Viewer::system(), id).await
+    match created {
+        Some(row) => Ok(row.into_conversation()),
+        // The creator gets what they created even if their teams cannot see its inbox.
+        None => get(st, &Viewer::system(), id).await,
+    }
 }
 
 /// One conversation the viewer may see.

@@ -43,6 +43,32 @@ pub(super) async fn insert(
     Ok(id)
 }
 
+/// [`insert`] in one round trip to SQLite's worker thread: both statements
+/// in one execution (`last_insert_rowid()` is the new customer).
+pub(super) async fn insert_sqlite(
+    c: &mut AnyConnection,
+    name: Option<&str>,
+    email: &str,
+    now: i64,
+) -> Result<i64> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "INSERT INTO customers (name, name_fold, first_seen_at, last_seen_at, created_at, updated_at) \
+         VALUES ($1, $3, $2, $2, $2, $2); \
+         INSERT INTO customer_emails (email, customer_id, is_primary, created_at) \
+         VALUES ($4, last_insert_rowid(), 1, $2) RETURNING customer_id",
+    )
+    .bind(name)
+    .bind(now)
+    .bind(name.map(str::to_lowercase))
+    .bind(email)
+    // Every statement run to its end, whatever rows come back.
+    .fetch_all(c)
+    .await?;
+    ids.first()
+        .copied()
+        .ok_or_else(|| crate::Error::Internal(anyhow::anyhow!("the new customer has no id")))
+}
+
 /// Records contact: last seen, and the name if we did not know it. Returns
 /// the record this one was merged into, if it was.
 pub(super) async fn touch(
@@ -64,21 +90,34 @@ pub(super) async fn touch(
     Ok(merged.flatten())
 }
 
+/// The customer [`touch_by_email`] touched.
+#[derive(FromRow)]
+pub(super) struct Touched {
+    pub id: i64,
+    pub merged_into: Option<i64>,
+    pub name: Option<String>,
+    pub language: Option<String>,
+    pub primary_email: Option<String>,
+}
+
 /// [`touch`] for the customer who owns `email`, found in the same statement
 /// (on SQLite every statement of a write costs the whole process's writer a
-/// round trip). Answers `None` for a new address, else the id touched and
-/// the record it was merged into, if it was.
+/// round trip). Answers `None` for a new address, else the record touched
+/// (with what a conversation shows of it), and the record it was merged
+/// into, if it was.
 pub(super) async fn touch_by_email(
     c: &mut AnyConnection,
     email: &str,
     name: Option<&str>,
     now: i64,
-) -> Result<Option<(i64, Option<i64>)>> {
+) -> Result<Option<Touched>> {
     Ok(sqlx::query_as(
         "UPDATE customers SET last_seen_at = $1, name = COALESCE(name, $2), \
          name_fold = COALESCE(name_fold, $4), updated_at = $1 \
          WHERE id = (SELECT customer_id FROM customer_emails WHERE email = $3) \
-         RETURNING id, merged_into",
+         RETURNING id, merged_into, name, language, \
+         (SELECT ce.email FROM customer_emails ce WHERE ce.customer_id = customers.id \
+          ORDER BY ce.is_primary DESC, ce.created_at LIMIT 1) AS primary_email",
     )
     .bind(now)
     .bind(name)

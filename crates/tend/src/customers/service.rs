@@ -22,22 +22,63 @@ pub(crate) async fn find_or_create_in(
     name: Option<&str>,
     now: i64,
 ) -> Result<i64> {
-    if let Some((id, merged_into)) = repo::touch_by_email(c, email.as_str(), name, now).await? {
+    Ok(find_or_create_known_in(c, email, name, now).await?.0)
+}
+
+/// What a conversation shows of its customer, as a use case that has just
+/// found or created them knows it.
+#[derive(Debug, Clone)]
+pub(crate) struct Known {
+    /// Name.
+    pub name: Option<String>,
+    /// Primary address.
+    pub email: Option<String>,
+    /// Language.
+    pub language: Option<String>,
+}
+
+/// [`find_or_create_in`], also answering the customer's name, primary
+/// address and language after the contact was recorded, when the same
+/// statements told them (`None` otherwise: read them).
+pub(crate) async fn find_or_create_known_in(
+    c: &mut AnyConnection,
+    email: &EmailAddress,
+    name: Option<&str>,
+    now: i64,
+) -> Result<(i64, Option<Known>)> {
+    if let Some(t) = repo::touch_by_email(c, email.as_str(), name, now).await? {
         // A merge that committed after the statement read the address moved
         // it (the update waits for the row lock, PostgreSQL): follow it to
         // the record that stayed.
-        return Ok(match merged_into {
+        return Ok(match t.merged_into {
             Some(into) => {
                 repo::touch(c, into, name, now).await?;
-                into
+                (into, None)
             }
-            None => id,
+            None => (
+                t.id,
+                Some(Known {
+                    name: t.name,
+                    email: t.primary_email,
+                    language: t.language,
+                }),
+            ),
         });
     }
+    let new = |id| {
+        (
+            id,
+            Some(Known {
+                name: name.map(str::to_string),
+                email: Some(email.as_str().to_string()),
+                language: None,
+            }),
+        )
+    };
     if !crate::db::is_postgres(c) {
         // SQLite has one writer, and this transaction has just read that
         // the address is free: nobody can take it before our insert.
-        return repo::insert(c, name, email.as_str(), now).await;
+        return Ok(new(repo::insert_sqlite(c, name, email.as_str(), now).await?));
     }
     let owned_name = name.map(str::to_string);
     let owned_email = email.as_str().to_string();
@@ -46,11 +87,14 @@ pub(crate) async fn find_or_create_in(
     })
     .await;
     match inserted {
-        Ok(id) => Ok(id),
+        Ok(id) => Ok(new(id)),
         // Another writer created the same address between our read and write.
-        Err(Error::Database(d)) if is_unique_violation(&d) => repo::id_by_email(c, email.as_str())
-            .await?
-            .ok_or(Error::NotFound("customer")),
+        Err(Error::Database(d)) if is_unique_violation(&d) => Ok((
+            repo::id_by_email(c, email.as_str())
+                .await?
+                .ok_or(Error::NotFound("customer"))?,
+            None,
+        )),
         Err(e) => Err(e),
     }
 }

@@ -13,6 +13,7 @@ use sqlx::AnyConnection;
 use sqlx::{AnyPool, Executor as _};
 use tokio::sync::{mpsc, oneshot};
 
+use super::changes::Seen;
 use crate::{Error, Result};
 
 /// A unit of write work: runs against the connection inside a transaction.
@@ -109,10 +110,11 @@ impl Writer {
 
 async fn run_batches(pool: AnyPool, mut rx: mpsc::Receiver<Job>) {
     let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
+    let mut seen = Seen::default();
     while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
         let jobs = std::mem::take(&mut batch);
         match pool.acquire().await {
-            Ok(mut conn) => run_one_batch(&mut conn, jobs).await,
+            Ok(mut conn) => run_one_batch(&mut conn, jobs, &mut seen).await,
             Err(e) => {
                 let msg = e.to_string();
                 for job in jobs {
@@ -130,7 +132,7 @@ fn fail_job(job: Job, msg: &str) {
     drop(job);
 }
 
-async fn run_one_batch(conn: &mut AnyConnection, jobs: Vec<Job>) {
+async fn run_one_batch(conn: &mut AnyConnection, jobs: Vec<Job>, seen: &mut Seen) {
     if let Err(e) = conn.execute("BEGIN IMMEDIATE; SAVEPOINT w").await {
         let msg = e.to_string();
         let _ = conn.execute("ROLLBACK").await;
@@ -167,6 +169,9 @@ async fn run_one_batch(conn: &mut AnyConnection, jobs: Vec<Job>) {
         let _ = conn.execute("ROLLBACK").await;
         tracing::error!(error = ?broken, "write batch rolled back");
     }
+    // Before anyone hears of the commit: caches drop what they read while
+    // this batch was being written (see `db::changes`).
+    seen.after_commit();
     for finish in finishes {
         finish(broken.clone());
     }
