@@ -47,6 +47,41 @@ pub(super) struct ConvRow {
 }
 
 impl ConvRow {
+    /// The row [`insert`] has just written as `id`, as [`get`] would read it,
+    /// given what the customer's record says (name, primary address,
+    /// language).
+    pub fn inserted(
+        id: i64,
+        r: &NewRow<'_>,
+        customer: crate::customers::service::Known,
+    ) -> ConvRow {
+        ConvRow {
+            id,
+            subject: r.subject.to_string(),
+            status: Status::New.as_str().to_string(),
+            priority: r.priority.as_str().to_string(),
+            channel: r.channel.to_string(),
+            inbox_id: r.inbox_id,
+            customer_id: r.customer_id,
+            customer_name: customer.name,
+            customer_email: customer.email,
+            customer_language: customer.language,
+            assignee_id: None,
+            team_id: None,
+            tags: serde_json::to_string(r.tags).unwrap_or_else(|_| "[]".into()),
+            language: r.language.map(str::to_string),
+            created_at: r.now,
+            updated_at: r.now,
+            first_response_at: None,
+            solved_at: None,
+            closed_at: None,
+            waiting_since: Some(r.now),
+            reopen_count: 0,
+            transfer_count: 0,
+            message_count: 1,
+        }
+    }
+
     pub fn status(&self) -> Status {
         Status::parse("status", &self.status).unwrap_or(Status::Open)
     }
@@ -422,15 +457,16 @@ pub(super) async fn insert_message(c: &mut AnyConnection, m: &NewMessageRow<'_>)
 }
 
 /// SQLite: a new conversation's `created` event (`created`: actor and
-/// data), its first message `m`, and the `message_added` event by `added_by`
-/// in one round trip to the worker thread. Answers the message id and the
-/// two event ids. The event data is what `json!` writes for
-/// `{"message_id": …, "direction": …}` (keys sorted).
+/// data), its first message `m`, and the `message_added` event (`added`:
+/// actor, and data without `message_id`) in one round trip to the worker
+/// thread. Answers the message id and the two event ids. `json_set` adds
+/// `message_id` last and writes compact JSON, so the text is what `json!`
+/// writes (keys sorted) when every other key sorts before `message_id`.
 pub(super) async fn insert_opening_sqlite(
     c: &mut AnyConnection,
     m: &NewMessageRow<'_>,
     created: (&EventActor, &Value),
-    added_by: &EventActor,
+    added: (&EventActor, &Value),
 ) -> Result<(i64, [i64; 2])> {
     let rows: Vec<(i64, Option<i64>)> = sqlx::query_as(
         "INSERT INTO events (conversation_id, kind, actor_kind, actor_id, data, created_at) \
@@ -439,8 +475,7 @@ pub(super) async fn insert_opening_sqlite(
          author_email, text, html, message_id, delivery_status, created_at, cc, raw_sha256, reply_text, notes) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16); \
          INSERT INTO events (conversation_id, kind, actor_kind, actor_id, data, created_at) \
-         VALUES ($1, 'message_added', $20, $21, \
-         json_object('direction', $2, 'message_id', last_insert_rowid()), $12) \
+         VALUES ($1, 'message_added', $20, $21, json_set($22, '$.message_id', last_insert_rowid()), $12) \
          RETURNING id, json_extract(data, '$.message_id')",
     )
     .bind(m.conversation_id)
@@ -462,8 +497,9 @@ pub(super) async fn insert_opening_sqlite(
     .bind(created.0.kind)
     .bind(created.0.id)
     .bind(created.1.to_string())
-    .bind(added_by.kind)
-    .bind(added_by.id)
+    .bind(added.0.kind)
+    .bind(added.0.id)
+    .bind(added.1.to_string())
     .fetch_all(c)
     .await?;
     match rows.as_slice() {

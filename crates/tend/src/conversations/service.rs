@@ -55,31 +55,33 @@ impl Timeline {
         Ok(())
     }
 
-    /// A new conversation's first message `m` from its customer, with its
-    /// `created` and `message_added` events (in this order); answers the
-    /// message id. One round trip on SQLite, two on PostgreSQL.
+    /// A new conversation's `created` event, its first message `m` and the
+    /// `message_added` event (`added`: its data without `message_id`, all
+    /// of whose keys sort before it), in this order; answers the message
+    /// id. One round trip on SQLite, two on PostgreSQL.
     pub(super) async fn open_with(
         &mut self,
         c: &mut AnyConnection,
         m: &NewMessageRow<'_>,
         created: (&EventActor, Value),
-        added_by: &EventActor,
+        added: (&EventActor, Value),
     ) -> Result<i64> {
         if crate::db::is_postgres(c) {
             let mid = repo::insert_message(c, m).await?;
-            let added = json!({"message_id": mid, "direction": m.direction});
+            let (by, mut data) = added;
+            data["message_id"] = json!(mid);
             self.add_all(
                 c,
                 &[
                     ("created", created.0, created.1),
-                    ("message_added", added_by, added),
+                    ("message_added", by, data),
                 ],
             )
             .await?;
             return Ok(mid);
         }
         let (mid, ids) =
-            repo::insert_opening_sqlite(c, m, (created.0, &created.1), added_by).await?;
+            repo::insert_opening_sqlite(c, m, (created.0, &created.1), (added.0, &added.1)).await?;
         for (event_id, kind) in ids.into_iter().zip(["created", "message_added"]) {
             self.added.push(BusEvent {
                 event_id,
@@ -199,11 +201,14 @@ pub async fn create(
                     }
                     None => default_inbox,
                 };
-                let (customer_id, known) =
-                    crate::customers::service::find_or_create_known_in(c, &email, name.as_deref(), now).await?;
-                if let Some(l) = &language {
-                    crate::customers::service::learn_language_in(c, customer_id, l).await?;
-                }
+                let (customer_id, known) = crate::customers::service::find_or_create_in(
+                    c,
+                    &email,
+                    name.as_deref(),
+                    language.as_deref(),
+                    now,
+                )
+                .await?;
                 let row = NewRow {
                     inbox_id,
                     customer_id,
@@ -238,7 +243,7 @@ pub async fn create(
                         json!({"subject": subject, "channel": channel, "inbox_id": inbox_id,
                                "customer_id": customer_id, "priority": priority.as_str(), "tags": tags}),
                     ),
-                    &EventActor { kind: "customer", id: Some(customer_id) },
+                    (&EventActor { kind: "customer", id: Some(customer_id) }, json!({"direction": "in"})),
                 )
                 .await?;
                 let routed = super::ownership::route_created_in(c, &mut tl, id, inbox_id, now).await?;
@@ -248,31 +253,7 @@ pub async fn create(
                 // are not known here.
                 let created = match (routed, known) {
                     (Some(row), _) => Some(row),
-                    (None, Some(k)) => Some(ConvRow {
-                        id,
-                        subject: subject.clone(),
-                        status: Status::New.as_str().to_string(),
-                        priority: priority.as_str().to_string(),
-                        channel: channel.clone(),
-                        inbox_id,
-                        customer_id,
-                        customer_name: k.name,
-                        customer_email: k.email,
-                        customer_language: k.language.or_else(|| language.clone()),
-                        assignee_id: None,
-                        team_id: None,
-                        tags: serde_json::to_string(&tags).unwrap_or_else(|_| "[]".into()),
-                        language: language.clone().or(detected),
-                        created_at: now,
-                        updated_at: now,
-                        first_response_at: None,
-                        solved_at: None,
-                        closed_at: None,
-                        waiting_since: Some(now),
-                        reopen_count: 0,
-                        transfer_count: 0,
-                        message_count: 1,
-                    }),
+                    (None, Some(k)) => Some(ConvRow::inserted(id, &row, k)),
                     (None, None) => None,
                 };
                 Ok((id, created, tl.added))

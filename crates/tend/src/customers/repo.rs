@@ -49,11 +49,12 @@ pub(super) async fn insert_sqlite(
     c: &mut AnyConnection,
     name: Option<&str>,
     email: &str,
+    language: Option<&str>,
     now: i64,
 ) -> Result<i64> {
     let ids: Vec<i64> = sqlx::query_scalar(
-        "INSERT INTO customers (name, name_fold, first_seen_at, last_seen_at, created_at, updated_at) \
-         VALUES ($1, $3, $2, $2, $2, $2); \
+        "INSERT INTO customers (name, name_fold, language, first_seen_at, last_seen_at, created_at, \
+         updated_at) VALUES ($1, $3, $5, $2, $2, $2, $2); \
          INSERT INTO customer_emails (email, customer_id, is_primary, created_at) \
          VALUES ($4, last_insert_rowid(), 1, $2) RETURNING customer_id",
     )
@@ -61,6 +62,7 @@ pub(super) async fn insert_sqlite(
     .bind(now)
     .bind(name.map(str::to_lowercase))
     .bind(email)
+    .bind(language)
     // Every statement run to its end, whatever rows come back.
     .fetch_all(c)
     .await?;
@@ -109,11 +111,12 @@ pub(super) async fn touch_by_email(
     c: &mut AnyConnection,
     email: &str,
     name: Option<&str>,
+    language: Option<&str>,
     now: i64,
 ) -> Result<Option<Touched>> {
     Ok(sqlx::query_as(
         "UPDATE customers SET last_seen_at = $1, name = COALESCE(name, $2), \
-         name_fold = COALESCE(name_fold, $4), updated_at = $1 \
+         name_fold = COALESCE(name_fold, $4), language = COALESCE(language, $5), updated_at = $1 \
          WHERE id = (SELECT customer_id FROM customer_emails WHERE email = $3) \
          RETURNING id, merged_into, name, language, \
          (SELECT ce.email FROM customer_emails ce WHERE ce.customer_id = customers.id \
@@ -123,6 +126,7 @@ pub(super) async fn touch_by_email(
     .bind(name)
     .bind(email)
     .bind(name.map(str::to_lowercase))
+    .bind(language)
     .fetch_optional(c)
     .await?)
 }

@@ -14,17 +14,6 @@ use super::repo;
 /// How many earlier conversations a profile shows.
 const HISTORY_LIMIT: i64 = 200;
 
-/// Finds the customer who owns `email`, or creates them; records the
-/// contact. Runs inside the caller's transaction.
-pub(crate) async fn find_or_create_in(
-    c: &mut AnyConnection,
-    email: &EmailAddress,
-    name: Option<&str>,
-    now: i64,
-) -> Result<i64> {
-    Ok(find_or_create_known_in(c, email, name, now).await?.0)
-}
-
 /// What a conversation shows of its customer, as a use case that has just
 /// found or created them knows it.
 #[derive(Debug, Clone)]
@@ -37,22 +26,28 @@ pub(crate) struct Known {
     pub language: Option<String>,
 }
 
-/// [`find_or_create_in`], also answering the customer's name, primary
-/// address and language after the contact was recorded, when the same
-/// statements told them (`None` otherwise: read them).
-pub(crate) async fn find_or_create_known_in(
+/// Finds the customer who owns `email`, or creates them; records the
+/// contact, and `language` when theirs is not known yet. Runs inside the
+/// caller's transaction. Answers the customer's id, and their name,
+/// primary address and language after the contact was recorded when the
+/// same statements told them (`None`: read them).
+pub(crate) async fn find_or_create_in(
     c: &mut AnyConnection,
     email: &EmailAddress,
     name: Option<&str>,
+    language: Option<&str>,
     now: i64,
 ) -> Result<(i64, Option<Known>)> {
-    if let Some(t) = repo::touch_by_email(c, email.as_str(), name, now).await? {
+    if let Some(t) = repo::touch_by_email(c, email.as_str(), name, language, now).await? {
         // A merge that committed after the statement read the address moved
         // it (the update waits for the row lock, PostgreSQL): follow it to
         // the record that stayed.
         return Ok(match t.merged_into {
             Some(into) => {
                 repo::touch(c, into, name, now).await?;
+                if let Some(l) = language {
+                    learn_language_in(c, into, l).await?;
+                }
                 (into, None)
             }
             None => (
@@ -71,14 +66,15 @@ pub(crate) async fn find_or_create_known_in(
             Some(Known {
                 name: name.map(str::to_string),
                 email: Some(email.as_str().to_string()),
-                language: None,
+                language: language.map(str::to_string),
             }),
         )
     };
     if !crate::db::is_postgres(c) {
         // SQLite has one writer, and this transaction has just read that
         // the address is free: nobody can take it before our insert.
-        return Ok(new(repo::insert_sqlite(c, name, email.as_str(), now).await?));
+        let id = repo::insert_sqlite(c, name, email.as_str(), language, now).await?;
+        return Ok(new(id));
     }
     let owned_name = name.map(str::to_string);
     let owned_email = email.as_str().to_string();
@@ -86,17 +82,21 @@ pub(crate) async fn find_or_create_known_in(
         Box::pin(async move { repo::insert(c, owned_name.as_deref(), &owned_email, now).await })
     })
     .await;
-    match inserted {
-        Ok(id) => Ok(new(id)),
+    let (id, known) = match inserted {
+        Ok(id) => new(id),
         // Another writer created the same address between our read and write.
-        Err(Error::Database(d)) if is_unique_violation(&d) => Ok((
+        Err(Error::Database(d)) if is_unique_violation(&d) => (
             repo::id_by_email(c, email.as_str())
                 .await?
                 .ok_or(Error::NotFound("customer"))?,
             None,
-        )),
-        Err(e) => Err(e),
+        ),
+        Err(e) => return Err(e),
+    };
+    if let Some(l) = language {
+        learn_language_in(c, id, l).await?;
     }
+    Ok((id, known))
 }
 
 /// Sets the customer's language when it is not known yet.
