@@ -64,6 +64,10 @@ pub struct Caches {
     /// Inbox (`None`: the default one) → whether its routing rule wants the
     /// language of new conversations.
     pub(crate) wants_language: EpochCache<Option<i64>, bool>,
+    /// Email inbox address → inbox id (found ones only).
+    pub(crate) inbox_by_address: EpochCache<String, i64>,
+    /// Inbox id → inbox.
+    pub(crate) inboxes: EpochCache<i64, crate::inboxes::model::Inbox>,
 }
 
 impl AppState {
@@ -99,6 +103,8 @@ impl AppState {
             st.caches = Some(Arc::new(Caches {
                 tokens: EpochCache::new(&changes::API_TOKENS, 10_000),
                 wants_language: EpochCache::new(&changes::ROUTING_RULES, 10_000),
+                inbox_by_address: EpochCache::new(&changes::INBOXES, 10_000),
+                inboxes: EpochCache::new(&changes::INBOXES, 10_000),
             }));
         }
         st.default_inbox = crate::inboxes::service::ensure_default_inbox(&st)

@@ -1,5 +1,5 @@
 //! Exact in-memory caches of rows that rarely change but are read on every
-//! request (API tokens, routing rules). On SQLite every read is a
+//! request (API tokens, routing rules, inboxes). On SQLite every read is a
 //! round trip to a connection's worker thread, and those hand-offs are the
 //! largest CPU cost of a request (see `bench/BENCHMARKS.md`), so the hot
 //! paths keep what they read here.
@@ -21,8 +21,9 @@
 //! The caches are used on SQLite only, and outside write transactions (a
 //! value is as good as a read made when the cache was filled, which may
 //! not see a write that is still in an open batch). On SQLite every change
-//! to these rows is made by this process (the CLI only creates users and
-//! tokens, which a cache miss finds). On PostgreSQL other nodes change them, so the
+//! to these rows is made by this process (the CLI only creates users,
+//! tokens and inboxes, which a cache miss finds: only what was found is
+//! kept, never that something does not exist). On PostgreSQL other nodes change them, so the
 //! hot paths read the database as before.
 
 use std::collections::HashMap;
@@ -64,8 +65,10 @@ impl Changes {
 pub static API_TOKENS: Changes = Changes::new();
 /// Routing rules.
 pub static ROUTING_RULES: Changes = Changes::new();
+/// Inboxes (addresses, acknowledgement flag).
+pub static INBOXES: Changes = Changes::new();
 
-const ALL: [&Changes; 2] = [&API_TOKENS, &ROUTING_RULES];
+const ALL: [&Changes; 3] = [&API_TOKENS, &ROUTING_RULES, &INBOXES];
 
 /// What one writer has seen of the marks, to move the epochs after its
 /// commits.
