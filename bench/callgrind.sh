@@ -37,22 +37,14 @@ conversations() {
   curl -sf -H "Authorization: Bearer $TEND_TOKEN" "$BENCH_URL/api/v1/conversations/counts" \
     | python3 -c 'import json,sys; print(json.load(sys.stdin)["new"])'
 }
-wait_idle() {
-  local prev now
-  prev=$(cpu_seconds "$SERVER_PID")
-  while :; do
-    sleep 2
-    now=$(cpu_seconds "$SERVER_PID")
-    [ "$(echo "$now - $prev < 0.1" | bc)" = 1 ] && break
-    prev=$now
-  done
-}
+# Under valgrind everything is some 50 times slower.
+idle() { wait_idle "$SERVER_PID" 2 0.1; }
 case "$mode" in
   create)
     secs=${2:-20}
     conns=${3:-8}
     wrk -t1 -c"$conns" -d5s -s bench/lua/create.lua "$BENCH_URL" >/dev/null
-    wait_idle
+    idle
     before=$(conversations)
     callgrind_control --zero "$SERVER_PID" >/dev/null
     echo "command: wrk -t1 -c$conns -d${secs}s -s bench/lua/create.lua (server under callgrind)"
@@ -63,7 +55,7 @@ case "$mode" in
     conns=${3:-8}
     python3 crates/tend/tests/smtp/deliver.py --port "$SMTP_PORT" --count 50 --connections 2 \
       --run "warm$$" >/dev/null
-    wait_idle
+    idle
     before=$(conversations)
     callgrind_control --zero "$SERVER_PID" >/dev/null
     echo "command: deliver.py --count $count --connections $conns --pregenerate (server under callgrind)"
@@ -73,7 +65,7 @@ case "$mode" in
     ;;
   *) echo "unknown mode $mode (create or smtp)" >&2; exit 2 ;;
 esac
-wait_idle
+idle
 after=$(conversations)
 callgrind_control --dump="measured" "$SERVER_PID" >/dev/null
 sleep 1

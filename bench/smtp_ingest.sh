@@ -48,12 +48,7 @@ echo "raw mail and attachments stored: $(( bytes / 1024 / 1024 )) MiB"
 echo "server CPU while ingesting (includes the idle wait while the client builds messages): $(echo "$cpu1 - $cpu0" | bc) s = $(echo "scale=3; ($cpu1 - $cpu0) * 1000 / $accepted" | bc) ms per message"
 # The search indexer may still be catching up: wait until the server is idle
 # to count its whole cost.
-prev=$cpu1
-while :; do
-  sleep 0.5
-  now=$(cpu_seconds "$SERVER_PID")
-  [ "$(echo "$now - $prev < 0.02" | bc)" = 1 ] && break
-  prev=$now
-done
+wait_idle "$SERVER_PID"
+now=$IDLE_CPU
 echo "server CPU until idle again (search indexing included): $(echo "$now - $cpu0" | bc) s = $(echo "scale=3; ($now - $cpu0) * 1000 / $accepted" | bc) ms per message"
 echo "tend RSS after the run: $(rss_mib "$SERVER_PID") MiB"

@@ -153,14 +153,19 @@ macro_rules! insert_conversation {
 
 pub(super) async fn insert(c: &mut AnyConnection, r: &NewRow<'_>) -> Result<i64> {
     let tags = serde_json::to_string(r.tags).unwrap_or_else(|_| "[]".into());
-    if !crate::db::is_postgres(c) && !r.tags.is_empty() {
-        // SQLite: the row and its tags in one round trip to the worker
-        // thread. The single writer's new row has the largest id.
-        let ids: Vec<i64> = sqlx::query_scalar(concat!(
+    // SQLite: the row and its tags in one round trip to the worker thread
+    // (the single writer's new row has the largest id).
+    let with_tags = !crate::db::is_postgres(c) && !r.tags.is_empty();
+    let sql = if with_tags {
+        concat!(
             insert_conversation!(),
             "; INSERT INTO conversation_tags (conversation_id, tag) \
              SELECT (SELECT max(id) FROM conversations), value FROM json_each($6)"
-        ))
+        )
+    } else {
+        insert_conversation!()
+    };
+    let ids: Vec<i64> = sqlx::query_scalar(sql)
         .bind(r.inbox_id)
         .bind(r.customer_id)
         .bind(r.subject)
@@ -170,25 +175,16 @@ pub(super) async fn insert(c: &mut AnyConnection, r: &NewRow<'_>) -> Result<i64>
         .bind(r.language)
         .bind(r.now)
         .bind(r.subject.to_lowercase())
+        // Every statement run to its end.
         .fetch_all(&mut *c)
         .await?;
-        return ids.first().copied().ok_or_else(|| {
-            crate::Error::Internal(anyhow::anyhow!("the new conversation has no id"))
-        });
+    let id = ids
+        .first()
+        .copied()
+        .ok_or_else(|| crate::Error::Internal(anyhow::anyhow!("the new conversation has no id")))?;
+    if !with_tags {
+        insert_tags(c, id, r.tags).await?;
     }
-    let id: i64 = sqlx::query_scalar(insert_conversation!())
-        .bind(r.inbox_id)
-        .bind(r.customer_id)
-        .bind(r.subject)
-        .bind(r.priority.as_str())
-        .bind(r.channel)
-        .bind(tags)
-        .bind(r.language)
-        .bind(r.now)
-        .bind(r.subject.to_lowercase())
-        .fetch_one(&mut *c)
-        .await?;
-    insert_tags(c, id, r.tags).await?;
     Ok(id)
 }
 
@@ -430,28 +426,43 @@ pub(super) struct EmailExtras<'a> {
     pub notes: Option<&'a str>,
 }
 
-pub(super) async fn insert_message(c: &mut AnyConnection, m: &NewMessageRow<'_>) -> Result<i64> {
-    Ok(sqlx::query_scalar(
+/// The insert of a message row, parameters `$1`…`$16` (see [`bind_message!`]).
+macro_rules! insert_message_sql {
+    () => {
         "INSERT INTO messages (conversation_id, direction, internal, author_kind, author_id, author_name, \
          author_email, text, html, message_id, delivery_status, created_at, cc, raw_sha256, reply_text, notes) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
+    };
+}
+
+/// Binds a [`NewMessageRow`] as `$1`…`$16` of [`insert_message_sql!`].
+macro_rules! bind_message {
+    ($query:expr, $m:expr) => {
+        $query
+            .bind($m.conversation_id)
+            .bind($m.direction)
+            .bind(i64::from($m.internal))
+            .bind($m.author_kind)
+            .bind($m.author_id)
+            .bind($m.author_name)
+            .bind($m.author_email)
+            .bind($m.text)
+            .bind($m.html)
+            .bind($m.message_id)
+            .bind($m.delivery_status)
+            .bind($m.now)
+            .bind($m.email.cc)
+            .bind($m.email.raw_sha256)
+            .bind($m.email.reply_text)
+            .bind($m.email.notes)
+    };
+}
+
+pub(super) async fn insert_message(c: &mut AnyConnection, m: &NewMessageRow<'_>) -> Result<i64> {
+    Ok(bind_message!(
+        sqlx::query_scalar(concat!(insert_message_sql!(), " RETURNING id")),
+        m
     )
-    .bind(m.conversation_id)
-    .bind(m.direction)
-    .bind(i64::from(m.internal))
-    .bind(m.author_kind)
-    .bind(m.author_id)
-    .bind(m.author_name)
-    .bind(m.author_email)
-    .bind(m.text)
-    .bind(m.html)
-    .bind(m.message_id)
-    .bind(m.delivery_status)
-    .bind(m.now)
-    .bind(m.email.cc)
-    .bind(m.email.raw_sha256)
-    .bind(m.email.reply_text)
-    .bind(m.email.notes)
     .fetch_one(c)
     .await?)
 }
@@ -468,40 +479,23 @@ pub(super) async fn insert_opening_sqlite(
     created: (&EventActor, &Value),
     added: (&EventActor, &Value),
 ) -> Result<(i64, [i64; 2])> {
-    let rows: Vec<(i64, Option<i64>)> = sqlx::query_as(
+    let query = sqlx::query_as(concat!(
         "INSERT INTO events (conversation_id, kind, actor_kind, actor_id, data, created_at) \
-         VALUES ($1, 'created', $17, $18, $19, $12) RETURNING id, NULL; \
-         INSERT INTO messages (conversation_id, direction, internal, author_kind, author_id, author_name, \
-         author_email, text, html, message_id, delivery_status, created_at, cc, raw_sha256, reply_text, notes) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16); \
-         INSERT INTO events (conversation_id, kind, actor_kind, actor_id, data, created_at) \
+         VALUES ($1, 'created', $17, $18, $19, $12) RETURNING id, NULL; ",
+        insert_message_sql!(),
+        "; INSERT INTO events (conversation_id, kind, actor_kind, actor_id, data, created_at) \
          VALUES ($1, 'message_added', $20, $21, json_set($22, '$.message_id', last_insert_rowid()), $12) \
-         RETURNING id, json_extract(data, '$.message_id')",
-    )
-    .bind(m.conversation_id)
-    .bind(m.direction)
-    .bind(i64::from(m.internal))
-    .bind(m.author_kind)
-    .bind(m.author_id)
-    .bind(m.author_name)
-    .bind(m.author_email)
-    .bind(m.text)
-    .bind(m.html)
-    .bind(m.message_id)
-    .bind(m.delivery_status)
-    .bind(m.now)
-    .bind(m.email.cc)
-    .bind(m.email.raw_sha256)
-    .bind(m.email.reply_text)
-    .bind(m.email.notes)
-    .bind(created.0.kind)
-    .bind(created.0.id)
-    .bind(created.1.to_string())
-    .bind(added.0.kind)
-    .bind(added.0.id)
-    .bind(added.1.to_string())
-    .fetch_all(c)
-    .await?;
+         RETURNING id, json_extract(data, '$.message_id')"
+    ));
+    let rows: Vec<(i64, Option<i64>)> = bind_message!(query, m)
+        .bind(created.0.kind)
+        .bind(created.0.id)
+        .bind(created.1.to_string())
+        .bind(added.0.kind)
+        .bind(added.0.id)
+        .bind(added.1.to_string())
+        .fetch_all(c)
+        .await?;
     match rows.as_slice() {
         [(created, None), (added, Some(message))] => Ok((*message, [*created, *added])),
         _ => Err(crate::Error::Internal(anyhow::anyhow!(

@@ -46,13 +46,18 @@ impl Timeline {
         data: Value,
     ) -> Result<()> {
         let id = repo::insert_event(c, self.conversation_id, kind, actor, &data, self.now).await?;
+        self.record(id, kind);
+        Ok(())
+    }
+
+    /// Notes an appended event, to publish after the commit.
+    fn record(&mut self, event_id: i64, kind: &'static str) {
         self.added.push(BusEvent {
-            event_id: id,
+            event_id,
             conversation_id: self.conversation_id,
             inbox_id: self.inbox_id,
             kind,
         });
-        Ok(())
     }
 
     /// A new conversation's `created` event, its first message `m` and the
@@ -83,12 +88,7 @@ impl Timeline {
         let (mid, ids) =
             repo::insert_opening_sqlite(c, m, (created.0, &created.1), (added.0, &added.1)).await?;
         for (event_id, kind) in ids.into_iter().zip(["created", "message_added"]) {
-            self.added.push(BusEvent {
-                event_id,
-                conversation_id: self.conversation_id,
-                inbox_id: self.inbox_id,
-                kind,
-            });
+            self.record(event_id, kind);
         }
         Ok(mid)
     }
@@ -111,12 +111,7 @@ impl Timeline {
             )));
         }
         for (id, (kind, _, _)) in ids.into_iter().zip(events) {
-            self.added.push(BusEvent {
-                event_id: id,
-                conversation_id: self.conversation_id,
-                inbox_id: self.inbox_id,
-                kind,
-            });
+            self.record(id, kind);
         }
         Ok(())
     }
