@@ -38,7 +38,14 @@ pub(crate) async fn find_or_create_in(
     language: Option<&str>,
     now: i64,
 ) -> Result<(i64, Option<Known>)> {
-    if let Some(t) = repo::touch_by_email(c, email.as_str(), name, language, now).await? {
+    let touched = if !crate::db::is_postgres(c) {
+        // One writer, so the address cannot be taken between the look-up
+        // and the insert: both in one round trip, no savepoint.
+        Some(repo::find_or_insert_sqlite(c, email.as_str(), name, language, now).await?)
+    } else {
+        repo::touch_by_email(c, email.as_str(), name, language, now).await?
+    };
+    if let Some(t) = touched {
         // A merge that committed after the statement read the address moved
         // it (the update waits for the row lock, PostgreSQL): follow it to
         // the record that stayed.
@@ -60,22 +67,6 @@ pub(crate) async fn find_or_create_in(
             ),
         });
     }
-    let new = |id| {
-        (
-            id,
-            Some(Known {
-                name: name.map(str::to_string),
-                email: Some(email.as_str().to_string()),
-                language: language.map(str::to_string),
-            }),
-        )
-    };
-    if !crate::db::is_postgres(c) {
-        // SQLite has one writer, and this transaction has just read that
-        // the address is free: nobody can take it before our insert.
-        let id = repo::insert_sqlite(c, name, email.as_str(), language, now).await?;
-        return Ok(new(id));
-    }
     let owned_name = name.map(str::to_string);
     let owned_email = email.as_str().to_string();
     let inserted = crate::db::savepoint(c, move |c| {
@@ -83,7 +74,15 @@ pub(crate) async fn find_or_create_in(
     })
     .await;
     let (id, known) = match inserted {
-        Ok(id) => new(id),
+        Ok(id) => (
+            id,
+            Some(Known {
+                name: name.map(str::to_string),
+                email: Some(email.as_str().to_string()),
+                // Learned just below.
+                language: language.map(str::to_string),
+            }),
+        ),
         // Another writer created the same address between our read and write.
         Err(Error::Database(d)) if is_unique_violation(&d) => (
             repo::id_by_email(c, email.as_str())
