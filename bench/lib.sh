@@ -101,3 +101,18 @@ rss_mib() {
 cpu_seconds() {
   awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"
 }
+
+# Waits until process PID uses less than LIMIT CPU seconds per INTERVAL
+# seconds (e.g. the search indexer has caught up); sets IDLE_CPU to its CPU
+# seconds then.
+#   wait_idle PID [INTERVAL] [LIMIT]      (defaults 0.5 s and 0.02 s)
+wait_idle() {
+  local pid=$1 interval=${2:-0.5} limit=${3:-0.02} prev
+  prev=$(cpu_seconds "$pid")
+  while :; do
+    sleep "$interval"
+    IDLE_CPU=$(cpu_seconds "$pid")
+    [ "$(echo "$IDLE_CPU - $prev < $limit" | bc)" = 1 ] && break
+    prev=$IDLE_CPU
+  done
+}

@@ -139,6 +139,13 @@ fn is_attribution_at(lines: &[&str], i: usize) -> bool {
         if is_quoted(last) || last.trim().is_empty() {
             return false;
         }
+        // Every attribution ends like this (see `is_attribution`):
+        // checking it first spares joining and lowercasing every line of a
+        // long mail.
+        let tail = last.trim_end();
+        if !(tail.ends_with([':', '：']) || tail.ends_with("書きました。")) {
+            continue;
+        }
         let text = joined(i, end);
         if text.chars().count() > 400 {
             return false;
@@ -179,21 +186,23 @@ fn is_attribution(line: &str, next_is_quote: bool) -> bool {
 }
 
 fn is_original_message_separator(line: &str) -> bool {
+    if !(line.starts_with("---") || line.starts_with("___")) {
+        return false;
+    }
     let lower = line.to_lowercase();
-    (lower.starts_with("---") || lower.starts_with("___"))
-        && [
-            "original message",
-            "mensaje original",
-            "missatge original",
-            "message d'origine",
-            "ursprüngliche nachricht",
-            "oriģinālā ziņa",
-            "sākotnējā ziņa",
-            "元のメッセージ",
-            "원본 메시지",
-        ]
-        .iter()
-        .any(|m| lower.contains(m))
+    [
+        "original message",
+        "mensaje original",
+        "missatge original",
+        "message d'origine",
+        "ursprüngliche nachricht",
+        "oriģinālā ziņa",
+        "sākotnējā ziņa",
+        "元のメッセージ",
+        "원본 메시지",
+    ]
+    .iter()
+    .any(|m| lower.contains(m))
 }
 
 /// Outlook's "From: … / Sent: … / To: … / Subject: …" block, localised.
@@ -242,8 +251,15 @@ fn is_outlook_header_block(lines: &[&str], i: usize) -> bool {
         "objet :",
         "betreff:",
     ];
+    // Only the start of a line matters: lowercasing its first 16
+    // characters (each becomes at least one) covers the longest prefix.
     let starts = |line: &str, set: &[&str]| {
-        let lower = line.trim_start_matches(['*', ' ']).to_lowercase();
+        let lower: String = line
+            .trim_start_matches(['*', ' '])
+            .chars()
+            .take(16)
+            .flat_map(char::to_lowercase)
+            .collect();
         set.iter().any(|p| lower.starts_with(p))
     };
     if !starts(lines[i], FROM) {

@@ -499,3 +499,19 @@ fn days_are_utc() {
         DAY
     );
 }
+
+#[test]
+fn only_the_start_of_a_huge_message_is_indexed() {
+    // 40 KB of pasted log between the customer's words and a word at the end.
+    let text = format!(
+        "Refund please, the invoice is wrong.\n{}\nzanzibarquokka",
+        "log line without meaning\n".repeat(1_600)
+    );
+    let idx = SearchIndex::open_in_ram().unwrap();
+    let mut w = idx.writer(1, 20_000_000).unwrap();
+    w.replace_conversation(&conv(1, "Long mail", vec![msg(1, &text)]))
+        .unwrap();
+    w.commit("test").unwrap();
+    idx.reload().unwrap();
+    check(&idx, &[("refund invoice", &[1]), ("zanzibarquokka", &[])]);
+}

@@ -10,6 +10,7 @@ use tokio::sync::broadcast;
 use crate::attachments::AttachmentStore;
 use crate::config::Config;
 use crate::db::Db;
+use crate::db::changes::{self, EpochCache};
 use crate::time::{Clock, SystemClock};
 
 /// A committed conversation event, announced to in-process listeners
@@ -49,6 +50,26 @@ pub struct AppState {
     pub public: Arc<crate::channels::PublicState>,
     /// The HTTP address once bound (links in mail when `public_url` is unset).
     pub http_addr: Arc<std::sync::OnceLock<SocketAddr>>,
+    /// The default inbox (created on first start, never removed): kept
+    /// here so creating a conversation does not look it up every time.
+    pub default_inbox: i64,
+    /// Exact caches of rows read on every request; SQLite only (see
+    /// `db::changes`).
+    pub caches: Option<Arc<Caches>>,
+}
+
+/// Rows read on every request, kept while they do not change.
+#[derive(Debug)]
+pub struct Caches {
+    /// API token hash → who it signs in (`None`: no such active token).
+    pub(crate) tokens: EpochCache<String, Option<crate::agents::Viewer>>,
+    /// Inbox (`None`: the default one) → whether its routing rule wants the
+    /// language of new conversations.
+    pub(crate) wants_language: EpochCache<Option<i64>, bool>,
+    /// Email inbox address → inbox id (found ones only).
+    pub(crate) inbox_by_address: EpochCache<String, i64>,
+    /// Inbox id → inbox.
+    pub(crate) inboxes: EpochCache<i64, crate::inboxes::model::Inbox>,
 }
 
 impl AppState {
@@ -68,7 +89,7 @@ impl AppState {
         db.migrate().await?;
         let (bus, _) = broadcast::channel(4096);
         let public = Arc::new(crate::channels::PublicState::new(&config));
-        let st = AppState {
+        let mut st = AppState {
             files: AttachmentStore::new(&config.data_dir),
             search: crate::search::Search::new(&config.data_dir),
             config: Arc::new(config),
@@ -79,8 +100,18 @@ impl AppState {
             web: Arc::new(crate::web::WebState::default()),
             public,
             http_addr: Arc::default(),
+            default_inbox: 0,
+            caches: None,
         };
-        crate::inboxes::service::ensure_default_inbox(&st)
+        if st.db.backend() == crate::db::Backend::Sqlite {
+            st.caches = Some(Arc::new(Caches {
+                tokens: EpochCache::new(&changes::API_TOKENS, 10_000),
+                wants_language: EpochCache::new(&changes::ROUTING_RULES, 10_000),
+                inbox_by_address: EpochCache::new(&changes::INBOXES, 10_000),
+                inboxes: EpochCache::new(&changes::INBOXES, 10_000),
+            }));
+        }
+        st.default_inbox = crate::inboxes::service::ensure_default_inbox(&st)
             .await
             .context("creating the default inbox")?;
         Ok(st)

@@ -105,6 +105,7 @@ pub(super) async fn insert_token(
 }
 
 pub(super) async fn revoke_token(c: &mut AnyConnection, id: i64, now: i64) -> Result<bool> {
+    crate::db::changes::API_TOKENS.mark();
     let r =
         sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
             .bind(now)
@@ -241,6 +242,7 @@ pub(super) async fn member_sees_inbox(
 }
 
 pub(super) async fn set_role(c: &mut AnyConnection, id: i64, role: Role) -> Result<()> {
+    crate::db::changes::API_TOKENS.mark();
     sqlx::query("UPDATE users SET role = $2 WHERE id = $1")
         .bind(id)
         .bind(role.as_str())
@@ -250,6 +252,7 @@ pub(super) async fn set_role(c: &mut AnyConnection, id: i64, role: Role) -> Resu
 }
 
 pub(super) async fn set_active(c: &mut AnyConnection, id: i64, active: bool) -> Result<()> {
+    crate::db::changes::API_TOKENS.mark();
     sqlx::query("UPDATE users SET active = $2 WHERE id = $1")
         .bind(id)
         .bind(i64::from(active))

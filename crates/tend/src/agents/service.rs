@@ -168,8 +168,19 @@ pub async fn authenticate(st: &AppState, token: &str) -> Result<Option<Viewer>> 
     if !token.starts_with("tend_") || token.len() > 200 {
         return Ok(None);
     }
+    let hash = token_hash(token);
+    let Some(caches) = &st.caches else {
+        let mut c = st.db.pool().acquire().await?;
+        return repo::viewer_by_token_hash(&mut c, &hash).await;
+    };
+    if let Some(v) = caches.tokens.get(&hash) {
+        return Ok(v);
+    }
+    let epoch = caches.tokens.epoch();
     let mut c = st.db.pool().acquire().await?;
-    repo::viewer_by_token_hash(&mut c, &token_hash(token)).await
+    let viewer = repo::viewer_by_token_hash(&mut c, &hash).await?;
+    caches.tokens.put(hash, viewer.clone(), epoch);
+    Ok(viewer)
 }
 
 /// Creates a team. Admins only.

@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use sha2::{Digest as _, Sha256};
-use tokio::io::AsyncWriteExt as _;
 
 /// The content-addressed file store.
 #[derive(Debug, Clone)]
@@ -42,26 +41,12 @@ impl AttachmentStore {
     pub async fn put(&self, bytes: &[u8]) -> anyhow::Result<String> {
         let sha = hex::encode(Sha256::digest(bytes));
         let path = self.path_of(&sha).context("bad digest")?;
-        if tokio::fs::try_exists(&path).await.unwrap_or(false) {
-            return Ok(sha);
-        }
-        let dir = path.parent().context("no parent dir")?;
-        tokio::fs::create_dir_all(dir)
+        // One blocking task for the whole sequence (each `tokio::fs` call
+        // would be a hop to the blocking pool and back).
+        let bytes = bytes.to_vec();
+        tokio::task::spawn_blocking(move || write_durably(&path, &bytes))
             .await
-            .with_context(|| format!("creating {}", dir.display()))?;
-        let tmp = dir.join(format!(".{sha}.{}.tmp", std::process::id()));
-        let mut f = tokio::fs::File::create(&tmp)
-            .await
-            .with_context(|| format!("creating {}", tmp.display()))?;
-        f.write_all(bytes).await.context("writing attachment")?;
-        f.sync_all().await.context("syncing attachment")?;
-        drop(f);
-        tokio::fs::rename(&tmp, &path)
-            .await
-            .context("moving attachment into place")?;
-        if let Ok(d) = tokio::fs::File::open(dir).await {
-            let _ = d.sync_all().await;
-        }
+            .context("storing a file")??;
         Ok(sha)
     }
 
@@ -72,6 +57,37 @@ impl AttachmentStore {
             .await
             .with_context(|| format!("reading attachment {}", path.display()))
     }
+}
+
+/// Writes `bytes` to `path` unless it exists: a temporary file, synced,
+/// renamed into place, then the directory synced, so the file is complete
+/// and durable before any row points to it.
+fn write_durably(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    if path.exists() {
+        return Ok(());
+    }
+    let dir = path.parent().context("no parent dir")?;
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .context("bad file name")?;
+    // Unique per write: two deliveries of the same file at once must not
+    // share (and truncate) one temporary file.
+    static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let seq = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = dir.join(format!(".{name}.{}.{seq}.tmp", std::process::id()));
+    let mut f =
+        std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+    f.write_all(bytes).context("writing attachment")?;
+    f.sync_all().context("syncing attachment")?;
+    drop(f);
+    std::fs::rename(&tmp, path).context("moving attachment into place")?;
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
 }
 
 /// A file name safe to show and to put in a header: no paths, no control

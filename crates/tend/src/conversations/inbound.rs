@@ -11,7 +11,7 @@ use crate::app::AppState;
 use crate::db::is_unique_violation;
 use crate::{Error, Result};
 
-use super::repo::{self, AttachmentMeta, EmailExtras, EventActor, NewMessageRow, NewRow};
+use super::repo::{self, AttachmentMeta, ConvRow, EmailExtras, EventActor, NewMessageRow, NewRow};
 use super::service::{Timeline, enter_status, publish};
 use super::status::{Priority, Status};
 
@@ -95,6 +95,12 @@ pub async fn record_email(st: &AppState, mail: InboundEmail) -> Result<Threaded>
                 if let Some(conv) = repo::conversation_of_message_id(c, &mail.message_id).await? {
                     return Ok((Threaded::Duplicate(Some(conv)), vec![]));
                 }
+                if !crate::db::is_postgres(c) {
+                    // SQLite has one writer and this transaction has just
+                    // seen the Message-ID is new: no concurrent delivery
+                    // can store it first, so no savepoint is needed.
+                    return record_in(c, &mail, now).await;
+                }
                 let outcome = crate::db::savepoint(c, move |c| {
                     Box::pin(async move { record_in(c, &mail, now).await })
                 })
@@ -125,12 +131,14 @@ async fn record_in(
     m: &InboundEmail,
     now: i64,
 ) -> Result<(Threaded, Vec<crate::app::BusEvent>)> {
-    let customer_id =
-        crate::customers::service::find_or_create_in(c, &m.from, m.from_name.as_deref(), now)
-            .await?;
-    if let Some(l) = &m.language {
-        crate::customers::service::learn_language_in(c, customer_id, l).await?;
-    }
+    let (customer_id, known) = crate::customers::service::find_or_create_in(
+        c,
+        &m.from,
+        m.from_name.as_deref(),
+        m.language.as_deref(),
+        now,
+    )
+    .await?;
     let customer = EventActor {
         kind: "customer",
         id: Some(customer_id),
@@ -144,92 +152,89 @@ async fn record_in(
         Some(row) if row.status() != Status::Closed => (row, false, None),
         other => {
             // New conversation, or a follow-up of a closed one.
-            let id = repo::insert(
-                c,
-                &NewRow {
-                    inbox_id: m.inbox_id,
-                    customer_id,
-                    subject: if m.subject.trim().is_empty() {
-                        "(no subject)"
-                    } else {
-                        &m.subject
-                    },
-                    priority: Priority::Normal,
-                    channel: "email",
-                    tags: &[],
-                    language: m.language.as_deref(),
-                    now,
+            let new = NewRow {
+                inbox_id: m.inbox_id,
+                customer_id,
+                subject: if m.subject.trim().is_empty() {
+                    "(no subject)"
+                } else {
+                    &m.subject
                 },
-            )
-            .await?;
-            let row = repo::get_for_update(c, &Viewer::system(), id)
-                .await?
-                .ok_or(Error::NotFound("conversation"))?;
+                priority: Priority::Normal,
+                channel: "email",
+                tags: &[],
+                language: m.language.as_deref(),
+                now,
+            };
+            let id = repo::insert(c, &new).await?;
+            // The row as just written, without reading it back when the
+            // customer's details are known (ours: nobody else can change it).
+            let row = match known {
+                Some(k) => ConvRow::inserted(id, &new, k),
+                None => repo::get_for_update(c, &Viewer::system(), id)
+                    .await?
+                    .ok_or(Error::NotFound("conversation"))?,
+            };
             (row, true, other.map(|r| r.id))
         }
     };
     let id = row.id;
     let mut tl = Timeline::new(id, row.inbox_id, now);
-    if created {
-        tl.add(
-            c,
-            "created",
-            &customer,
-            json!({"subject": row.subject, "channel": "email", "inbox_id": row.inbox_id,
-                   "customer_id": customer_id, "priority": "normal", "follow_up_of": follow_up_of}),
-        )
-        .await?;
-    }
+    let created_data = json!({"subject": row.subject, "channel": "email", "inbox_id": row.inbox_id,
+           "customer_id": customer_id, "priority": "normal", "follow_up_of": follow_up_of});
     let cc = (!m.cc.is_empty()).then(|| serde_json::to_string(&m.cc).unwrap_or_default());
     let notes = (!m.notes.is_empty()).then(|| m.notes.join("\n"));
-    let mid = repo::insert_message(
-        c,
-        &NewMessageRow {
-            conversation_id: id,
-            direction: "in",
-            internal: false,
-            author_kind: "customer",
-            author_id: Some(customer_id),
-            author_name: m.from_name.as_deref(),
-            author_email: Some(m.from.as_str()),
-            text: &m.text,
-            html: m.html.as_deref(),
-            message_id: Some(&m.message_id),
-            delivery_status: None,
-            now,
-            email: EmailExtras {
-                cc: cc.as_deref(),
-                raw_sha256: Some(&m.raw_sha256),
-                reply_text: m.reply_text.as_deref(),
-                notes: notes.as_deref(),
-            },
+    let message = NewMessageRow {
+        conversation_id: id,
+        direction: "in",
+        internal: false,
+        author_kind: "customer",
+        author_id: Some(customer_id),
+        author_name: m.from_name.as_deref(),
+        author_email: Some(m.from.as_str()),
+        text: &m.text,
+        html: m.html.as_deref(),
+        message_id: Some(&m.message_id),
+        delivery_status: None,
+        now,
+        email: EmailExtras {
+            cc: cc.as_deref(),
+            raw_sha256: Some(&m.raw_sha256),
+            reply_text: m.reply_text.as_deref(),
+            notes: notes.as_deref(),
         },
-    )
-    .await?;
-    // Inline images: `cid:` references now point at the stored files.
-    let mut html = m.html.clone();
-    for f in &m.attachments {
-        let aid = repo::insert_attachment(c, mid, f, now).await?;
-        if let (Some(h), Some(cid)) = (html.as_mut(), f.content_id.as_deref()) {
-            let cid = cid.trim_start_matches('<').trim_end_matches('>');
-            *h = h.replace(
-                &format!("\"cid:{cid}\""),
-                &format!("\"/api/v1/attachments/{aid}\""),
-            );
+    };
+    // `message_added` gets `message_id` once the message has its id.
+    let mut added =
+        json!({"direction": "in", "attachments": m.attachments.len(), "channel": "email"});
+    if created && m.attachments.is_empty() {
+        tl.open_with(c, &message, (&customer, created_data), (&customer, added))
+            .await?;
+    } else {
+        if created {
+            tl.add(c, "created", &customer, created_data).await?;
         }
+        let mid = repo::insert_message(c, &message).await?;
+        // Inline images: `cid:` references now point at the stored files.
+        let mut html = m.html.clone();
+        for f in &m.attachments {
+            let aid = repo::insert_attachment(c, mid, f, now).await?;
+            if let (Some(h), Some(cid)) = (html.as_mut(), f.content_id.as_deref()) {
+                let cid = cid.trim_start_matches('<').trim_end_matches('>');
+                *h = h.replace(
+                    &format!("\"cid:{cid}\""),
+                    &format!("\"/api/v1/attachments/{aid}\""),
+                );
+            }
+        }
+        if html != m.html
+            && let Some(h) = &html
+        {
+            repo::set_message_html(c, mid, h).await?;
+        }
+        added["message_id"] = json!(mid);
+        tl.add(c, "message_added", &customer, added).await?;
     }
-    if html != m.html
-        && let Some(h) = &html
-    {
-        repo::set_message_html(c, mid, h).await?;
-    }
-    tl.add(
-        c,
-        "message_added",
-        &customer,
-        json!({"message_id": mid, "direction": "in", "attachments": m.attachments.len(), "channel": "email"}),
-    )
-    .await?;
     let before = row.clone();
     if !created {
         row.message_count += 1;

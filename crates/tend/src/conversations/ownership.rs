@@ -80,26 +80,27 @@ pub(super) async fn settle_in(
     Ok(())
 }
 
-/// Routes a just-created conversation when its inbox has a routing rule.
+/// Routes a just-created conversation when its inbox has a routing rule;
+/// answers the row as it is now when it had to read it.
 pub(super) async fn route_created_in(
     c: &mut AnyConnection,
     tl: &mut Timeline,
     id: i64,
     inbox_id: i64,
     now: i64,
-) -> Result<()> {
+) -> Result<Option<ConvRow>> {
     if !engine::has_rule_in(c, inbox_id).await? {
-        return Ok(());
+        return Ok(None);
     }
     let Some(mut row) = repo::get_for_update(c, &Viewer::system(), id).await? else {
-        return Ok(());
+        return Ok(None);
     };
     let before = tl.added.len();
     settle_in(c, tl, None, &mut row, &SYSTEM, None, now).await?;
     if tl.added.len() != before {
         repo::update(c, &row).await?;
     }
-    Ok(())
+    Ok(Some(row))
 }
 
 /// Asks the router for an owner (or a place in the queue) and records the

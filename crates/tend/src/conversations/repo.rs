@@ -47,6 +47,41 @@ pub(super) struct ConvRow {
 }
 
 impl ConvRow {
+    /// The row [`insert`] has just written as `id`, as [`get`] would read it,
+    /// given what the customer's record says (name, primary address,
+    /// language).
+    pub fn inserted(
+        id: i64,
+        r: &NewRow<'_>,
+        customer: crate::customers::service::Known,
+    ) -> ConvRow {
+        ConvRow {
+            id,
+            subject: r.subject.to_string(),
+            status: Status::New.as_str().to_string(),
+            priority: r.priority.as_str().to_string(),
+            channel: r.channel.to_string(),
+            inbox_id: r.inbox_id,
+            customer_id: r.customer_id,
+            customer_name: customer.name,
+            customer_email: customer.email,
+            customer_language: customer.language,
+            assignee_id: None,
+            team_id: None,
+            tags: serde_json::to_string(r.tags).unwrap_or_else(|_| "[]".into()),
+            language: r.language.map(str::to_string),
+            created_at: r.now,
+            updated_at: r.now,
+            first_response_at: None,
+            solved_at: None,
+            closed_at: None,
+            waiting_since: Some(r.now),
+            reopen_count: 0,
+            transfer_count: 0,
+            message_count: 1,
+        }
+    }
+
     pub fn status(&self) -> Status {
         Status::parse("status", &self.status).unwrap_or(Status::Open)
     }
@@ -108,36 +143,64 @@ pub(super) struct NewRow<'a> {
     pub now: i64,
 }
 
+macro_rules! insert_conversation {
+    () => {
+        "INSERT INTO conversations (inbox_id, customer_id, subject, subject_fold, status, priority, \
+         channel, tags, language, created_at, updated_at, waiting_since, message_count) \
+         VALUES ($1, $2, $3, $9, 'new', $4, $5, $6, $7, $8, $8, $8, 1) RETURNING id"
+    };
+}
+
 pub(super) async fn insert(c: &mut AnyConnection, r: &NewRow<'_>) -> Result<i64> {
     let tags = serde_json::to_string(r.tags).unwrap_or_else(|_| "[]".into());
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO conversations (inbox_id, customer_id, subject, subject_fold, status, priority, channel, \
-         tags, language, created_at, updated_at, waiting_since, message_count) \
-         VALUES ($1, $2, $3, $9, 'new', $4, $5, $6, $7, $8, $8, $8, 1) RETURNING id",
-    )
-    .bind(r.inbox_id)
-    .bind(r.customer_id)
-    .bind(r.subject)
-    .bind(r.priority.as_str())
-    .bind(r.channel)
-    .bind(tags)
-    .bind(r.language)
-    .bind(r.now)
-    .bind(r.subject.to_lowercase())
-    .fetch_one(&mut *c)
-    .await?;
-    insert_tags(c, id, r.tags).await?;
+    // SQLite: the row and its tags in one round trip to the worker thread
+    // (the single writer's new row has the largest id).
+    let with_tags = !crate::db::is_postgres(c) && !r.tags.is_empty();
+    let sql = if with_tags {
+        concat!(
+            insert_conversation!(),
+            "; INSERT INTO conversation_tags (conversation_id, tag) \
+             SELECT (SELECT max(id) FROM conversations), value FROM json_each($6)"
+        )
+    } else {
+        insert_conversation!()
+    };
+    let ids: Vec<i64> = sqlx::query_scalar(sql)
+        .bind(r.inbox_id)
+        .bind(r.customer_id)
+        .bind(r.subject)
+        .bind(r.priority.as_str())
+        .bind(r.channel)
+        .bind(tags)
+        .bind(r.language)
+        .bind(r.now)
+        .bind(r.subject.to_lowercase())
+        // Every statement run to its end.
+        .fetch_all(&mut *c)
+        .await?;
+    let id = ids
+        .first()
+        .copied()
+        .ok_or_else(|| crate::Error::Internal(anyhow::anyhow!("the new conversation has no id")))?;
+    if !with_tags {
+        insert_tags(c, id, r.tags).await?;
+    }
     Ok(id)
 }
 
+/// All tags in one statement (tags are few: at most a few dozen).
 async fn insert_tags(c: &mut AnyConnection, id: i64, tags: &[String]) -> Result<()> {
-    for t in tags {
-        sqlx::query("INSERT INTO conversation_tags (conversation_id, tag) VALUES ($1, $2)")
-            .bind(id)
-            .bind(t)
-            .execute(&mut *c)
-            .await?;
+    if tags.is_empty() {
+        return Ok(());
     }
+    let mut sql = Sql::new("INSERT INTO conversation_tags (conversation_id, tag) VALUES ");
+    for (i, t) in tags.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.push("(").bind(id).push(", ").bind(t.as_str()).push(")");
+    }
+    sql.query().execute(c).await?;
     Ok(())
 }
 
@@ -363,30 +426,82 @@ pub(super) struct EmailExtras<'a> {
     pub notes: Option<&'a str>,
 }
 
-pub(super) async fn insert_message(c: &mut AnyConnection, m: &NewMessageRow<'_>) -> Result<i64> {
-    Ok(sqlx::query_scalar(
+/// The insert of a message row, parameters `$1`…`$16` (see [`bind_message!`]).
+macro_rules! insert_message_sql {
+    () => {
         "INSERT INTO messages (conversation_id, direction, internal, author_kind, author_id, author_name, \
          author_email, text, html, message_id, delivery_status, created_at, cc, raw_sha256, reply_text, notes) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
+    };
+}
+
+/// Binds a [`NewMessageRow`] as `$1`…`$16` of [`insert_message_sql!`].
+macro_rules! bind_message {
+    ($query:expr, $m:expr) => {
+        $query
+            .bind($m.conversation_id)
+            .bind($m.direction)
+            .bind(i64::from($m.internal))
+            .bind($m.author_kind)
+            .bind($m.author_id)
+            .bind($m.author_name)
+            .bind($m.author_email)
+            .bind($m.text)
+            .bind($m.html)
+            .bind($m.message_id)
+            .bind($m.delivery_status)
+            .bind($m.now)
+            .bind($m.email.cc)
+            .bind($m.email.raw_sha256)
+            .bind($m.email.reply_text)
+            .bind($m.email.notes)
+    };
+}
+
+pub(super) async fn insert_message(c: &mut AnyConnection, m: &NewMessageRow<'_>) -> Result<i64> {
+    Ok(bind_message!(
+        sqlx::query_scalar(concat!(insert_message_sql!(), " RETURNING id")),
+        m
     )
-    .bind(m.conversation_id)
-    .bind(m.direction)
-    .bind(i64::from(m.internal))
-    .bind(m.author_kind)
-    .bind(m.author_id)
-    .bind(m.author_name)
-    .bind(m.author_email)
-    .bind(m.text)
-    .bind(m.html)
-    .bind(m.message_id)
-    .bind(m.delivery_status)
-    .bind(m.now)
-    .bind(m.email.cc)
-    .bind(m.email.raw_sha256)
-    .bind(m.email.reply_text)
-    .bind(m.email.notes)
     .fetch_one(c)
     .await?)
+}
+
+/// SQLite: a new conversation's `created` event (`created`: actor and
+/// data), its first message `m`, and the `message_added` event (`added`:
+/// actor, and data without `message_id`) in one round trip to the worker
+/// thread. Answers the message id and the two event ids. `json_set` adds
+/// `message_id` last and writes compact JSON, so the text is what `json!`
+/// writes (keys sorted) when every other key sorts before `message_id`.
+pub(super) async fn insert_opening_sqlite(
+    c: &mut AnyConnection,
+    m: &NewMessageRow<'_>,
+    created: (&EventActor, &Value),
+    added: (&EventActor, &Value),
+) -> Result<(i64, [i64; 2])> {
+    let query = sqlx::query_as(concat!(
+        "INSERT INTO events (conversation_id, kind, actor_kind, actor_id, data, created_at) \
+         VALUES ($1, 'created', $17, $18, $19, $12) RETURNING id, NULL; ",
+        insert_message_sql!(),
+        "; INSERT INTO events (conversation_id, kind, actor_kind, actor_id, data, created_at) \
+         VALUES ($1, 'message_added', $20, $21, json_set($22, '$.message_id', last_insert_rowid()), $12) \
+         RETURNING id, json_extract(data, '$.message_id')"
+    ));
+    let rows: Vec<(i64, Option<i64>)> = bind_message!(query, m)
+        .bind(created.0.kind)
+        .bind(created.0.id)
+        .bind(created.1.to_string())
+        .bind(added.0.kind)
+        .bind(added.0.id)
+        .bind(added.1.to_string())
+        .fetch_all(c)
+        .await?;
+    match rows.as_slice() {
+        [(created, None), (added, Some(message))] => Ok((*message, [*created, *added])),
+        _ => Err(crate::Error::Internal(anyhow::anyhow!(
+            "a new conversation's first message was not written as expected"
+        ))),
+    }
 }
 
 /// The conversation holding the message with this Message-ID.
@@ -651,6 +766,44 @@ pub(super) async fn insert_event(
     .bind(now)
     .fetch_one(c)
     .await?)
+}
+
+/// Appends several events of one conversation in one statement; answers
+/// their ids in the order given. Both backends hand out the ids of one
+/// multi-row insert in the order of its rows, so the sorted ids line up
+/// with the input.
+pub(super) async fn insert_events(
+    c: &mut AnyConnection,
+    conversation_id: i64,
+    events: &[(&str, &EventActor, &Value)],
+    now: i64,
+) -> Result<Vec<i64>> {
+    let mut sql = Sql::new(
+        "INSERT INTO events (conversation_id, kind, actor_kind, actor_id, data, created_at) VALUES ",
+    );
+    for (i, (kind, actor, data)) in events.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.push("(")
+            .bind(conversation_id)
+            .push(", ")
+            .bind(*kind)
+            .push(", ")
+            .bind(actor.kind)
+            .push(", ")
+            .bind(actor.id)
+            .push(", ")
+            .bind(data.to_string())
+            .push(", ")
+            .bind(now)
+            .push(")");
+    }
+    sql.push(" RETURNING id");
+    let rows: Vec<(i64,)> = sql.query_as().fetch_all(c).await?;
+    let mut ids: Vec<i64> = rows.into_iter().map(|(id,)| id).collect();
+    ids.sort_unstable();
+    Ok(ids)
 }
 
 #[derive(FromRow)]

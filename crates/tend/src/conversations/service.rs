@@ -46,12 +46,73 @@ impl Timeline {
         data: Value,
     ) -> Result<()> {
         let id = repo::insert_event(c, self.conversation_id, kind, actor, &data, self.now).await?;
+        self.record(id, kind);
+        Ok(())
+    }
+
+    /// Notes an appended event, to publish after the commit.
+    fn record(&mut self, event_id: i64, kind: &'static str) {
         self.added.push(BusEvent {
-            event_id: id,
+            event_id,
             conversation_id: self.conversation_id,
             inbox_id: self.inbox_id,
             kind,
         });
+    }
+
+    /// A new conversation's `created` event, its first message `m` and the
+    /// `message_added` event (`added`: its data without `message_id`, all
+    /// of whose keys sort before it), in this order; answers the message
+    /// id. One round trip on SQLite, two on PostgreSQL.
+    pub(super) async fn open_with(
+        &mut self,
+        c: &mut AnyConnection,
+        m: &NewMessageRow<'_>,
+        created: (&EventActor, Value),
+        added: (&EventActor, Value),
+    ) -> Result<i64> {
+        if crate::db::is_postgres(c) {
+            let mid = repo::insert_message(c, m).await?;
+            let (by, mut data) = added;
+            data["message_id"] = json!(mid);
+            self.add_all(
+                c,
+                &[
+                    ("created", created.0, created.1),
+                    ("message_added", by, data),
+                ],
+            )
+            .await?;
+            return Ok(mid);
+        }
+        let (mid, ids) =
+            repo::insert_opening_sqlite(c, m, (created.0, &created.1), (added.0, &added.1)).await?;
+        for (event_id, kind) in ids.into_iter().zip(["created", "message_added"]) {
+            self.record(event_id, kind);
+        }
+        Ok(mid)
+    }
+
+    /// Appends several events in one statement (one round trip for the
+    /// single SQLite writer instead of one per event), in this order.
+    pub(super) async fn add_all(
+        &mut self,
+        c: &mut AnyConnection,
+        events: &[(&'static str, &EventActor, Value)],
+    ) -> Result<()> {
+        let rows: Vec<(&str, &EventActor, &Value)> =
+            events.iter().map(|(k, a, d)| (*k, *a, d)).collect();
+        let ids = repo::insert_events(c, self.conversation_id, &rows, self.now).await?;
+        if ids.len() != events.len() {
+            return Err(Error::Internal(anyhow::anyhow!(
+                "{} events written, {} ids returned",
+                events.len(),
+                ids.len()
+            )));
+        }
+        for (id, (kind, _, _)) in ids.into_iter().zip(events) {
+            self.record(id, kind);
+        }
         Ok(())
     }
 }
@@ -132,8 +193,9 @@ pub async fn create_with_files(
     let now = st.clock.now_ms();
     let viewer2 = viewer.clone();
     let inbox_id = input.inbox_id;
+    let default_inbox = st.default_inbox;
 
-    let (id, events) = st
+    let (id, created, events) = st
         .db
         .write(move |c| {
             Box::pin(async move {
@@ -144,12 +206,16 @@ pub async fn create_with_files(
                         }
                         i
                     }
-                    None => crate::inboxes::service::default_inbox_in(c).await?,
+                    None => default_inbox,
                 };
-                let customer_id = crate::customers::service::find_or_create_in(c, &email, name.as_deref(), now).await?;
-                if let Some(l) = &language {
-                    crate::customers::service::learn_language_in(c, customer_id, l).await?;
-                }
+                let (customer_id, known) = crate::customers::service::find_or_create_in(
+                    c,
+                    &email,
+                    name.as_deref(),
+                    language.as_deref(),
+                    now,
+                )
+                .await?;
                 let row = NewRow {
                     inbox_id,
                     customer_id,
@@ -162,15 +228,7 @@ pub async fn create_with_files(
                 };
                 let id = repo::insert(c, &row).await?;
                 let mut tl = Timeline::new(id, inbox_id, now);
-                tl.add(
-                    c,
-                    "created",
-                    &actor_of(&viewer2),
-                    json!({"subject": subject, "channel": channel, "inbox_id": inbox_id,
-                           "customer_id": customer_id, "priority": priority.as_str(), "tags": tags}),
-                )
-                .await?;
-                let mid = repo::insert_message(
+                let mid = tl.open_with(
                     c,
                     &NewMessageRow {
                         conversation_id: id,
@@ -187,28 +245,42 @@ pub async fn create_with_files(
                         now,
                         email: Default::default(),
                     },
+                    (
+                        &actor_of(&viewer2),
+                        json!({"subject": subject, "channel": channel, "inbox_id": inbox_id,
+                               "customer_id": customer_id, "priority": priority.as_str(), "tags": tags}),
+                    ),
+                    (
+                        &EventActor { kind: "customer", id: Some(customer_id) },
+                        json!({"direction": "in", "attachments": files.len()}),
+                    ),
                 )
                 .await?;
                 for f in &files {
                     repo::insert_attachment(c, mid, f, now).await?;
                 }
-                tl.add(
-                    c,
-                    "message_added",
-                    &EventActor { kind: "customer", id: Some(customer_id) },
-                    json!({"message_id": mid, "direction": "in", "attachments": files.len()}),
-                )
-                .await?;
-                super::ownership::route_created_in(c, &mut tl, id, inbox_id, now).await?;
-                Ok((id, tl.added))
+                let routed = super::ownership::route_created_in(c, &mut tl, id, inbox_id, now).await?;
+                // The answer, as `get` would read it after the commit: from
+                // what was just written (the routed row when routing changed
+                // it), or read after the commit when the customer's details
+                // are not known here.
+                let created = match (routed, known) {
+                    (Some(row), _) => Some(row),
+                    (None, Some(k)) => Some(ConvRow::inserted(id, &row, k)),
+                    (None, None) => None,
+                };
+                Ok((id, created, tl.added))
             })
         })
         .await?;
     metrics::counter!("tend_conversations_created_total").increment(1);
     metrics::counter!("tend_messages_created_total").increment(1);
     publish(st, events);
-    // The creator gets what they created even if their teams cannot see its inbox.
-    get(st, &Viewer::system(), id).await
+    match created {
+        Some(row) => Ok(row.into_conversation()),
+        // The creator gets what they created even if their teams cannot see its inbox.
+        None => get(st, &Viewer::system(), id).await,
+    }
 }
 
 /// One conversation the viewer may see.

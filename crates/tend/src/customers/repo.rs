@@ -64,6 +64,86 @@ pub(super) async fn touch(
     Ok(merged.flatten())
 }
 
+/// The customer [`touch_by_email`] touched.
+#[derive(FromRow)]
+pub(super) struct Touched {
+    pub id: i64,
+    pub merged_into: Option<i64>,
+    pub name: Option<String>,
+    pub language: Option<String>,
+    pub primary_email: Option<String>,
+}
+
+/// [`touch`] for the customer who owns `email`, found in the same statement
+/// (on SQLite every statement of a write costs the whole process's writer a
+/// round trip). Answers `None` for a new address, else the record touched
+/// (with what a conversation shows of it), and the record it was merged
+/// into, if it was.
+pub(super) async fn touch_by_email(
+    c: &mut AnyConnection,
+    email: &str,
+    name: Option<&str>,
+    language: Option<&str>,
+    now: i64,
+) -> Result<Option<Touched>> {
+    Ok(sqlx::query_as(
+        "UPDATE customers SET last_seen_at = $1, name = COALESCE(name, $2), \
+         name_fold = COALESCE(name_fold, $4), language = COALESCE(language, $5), updated_at = $1 \
+         WHERE id = (SELECT customer_id FROM customer_emails WHERE email = $3) \
+         RETURNING id, merged_into, name, language, \
+         (SELECT ce.email FROM customer_emails ce WHERE ce.customer_id = customers.id \
+          ORDER BY ce.is_primary DESC, ce.created_at LIMIT 1) AS primary_email",
+    )
+    .bind(now)
+    .bind(name)
+    .bind(email)
+    .bind(name.map(str::to_lowercase))
+    .bind(language)
+    .fetch_optional(c)
+    .await?)
+}
+
+/// SQLite: [`touch_by_email`], or for a new address [`insert`] with
+/// `language`, in one round trip to the worker thread (three statements in
+/// one execution; the inserts do nothing when the address exists, and
+/// `last_insert_rowid()` is the new customer). Answers the record as
+/// [`touch_by_email`] does.
+pub(super) async fn find_or_insert_sqlite(
+    c: &mut AnyConnection,
+    email: &str,
+    name: Option<&str>,
+    language: Option<&str>,
+    now: i64,
+) -> Result<Touched> {
+    let rows: Vec<Touched> = sqlx::query_as(
+        "UPDATE customers SET last_seen_at = $1, name = COALESCE(name, $2), \
+         name_fold = COALESCE(name_fold, $4), language = COALESCE(language, $5), updated_at = $1 \
+         WHERE id = (SELECT customer_id FROM customer_emails WHERE email = $3) \
+         RETURNING id, merged_into, name, language, \
+         (SELECT ce.email FROM customer_emails ce WHERE ce.customer_id = customers.id \
+          ORDER BY ce.is_primary DESC, ce.created_at LIMIT 1) AS primary_email; \
+         INSERT INTO customers (name, name_fold, language, first_seen_at, last_seen_at, created_at, \
+         updated_at) SELECT $2, $4, $5, $1, $1, $1, $1 \
+         WHERE NOT EXISTS (SELECT 1 FROM customer_emails WHERE email = $3); \
+         INSERT INTO customer_emails (email, customer_id, is_primary, created_at) \
+         SELECT $3, last_insert_rowid(), 1, $1 \
+         WHERE NOT EXISTS (SELECT 1 FROM customer_emails WHERE email = $3) \
+         RETURNING customer_id AS id, NULL AS merged_into, $2 AS name, $5 AS language, \
+         email AS primary_email",
+    )
+    .bind(now)
+    .bind(name)
+    .bind(email)
+    .bind(name.map(str::to_lowercase))
+    .bind(language)
+    // Every statement run to its end, whatever rows come back.
+    .fetch_all(c)
+    .await?;
+    rows.into_iter()
+        .next()
+        .ok_or_else(|| crate::Error::Internal(anyhow::anyhow!("no customer found or made")))
+}
+
 pub(super) async fn set_language_if_unset(
     c: &mut AnyConnection,
     id: i64,

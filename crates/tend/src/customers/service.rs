@@ -14,23 +14,57 @@ use super::repo;
 /// How many earlier conversations a profile shows.
 const HISTORY_LIMIT: i64 = 200;
 
+/// What a conversation shows of its customer, as a use case that has just
+/// found or created them knows it.
+#[derive(Debug, Clone)]
+pub(crate) struct Known {
+    /// Name.
+    pub name: Option<String>,
+    /// Primary address.
+    pub email: Option<String>,
+    /// Language.
+    pub language: Option<String>,
+}
+
 /// Finds the customer who owns `email`, or creates them; records the
-/// contact. Runs inside the caller's transaction.
+/// contact, and `language` when theirs is not known yet. Runs inside the
+/// caller's transaction. Answers the customer's id, and their name,
+/// primary address and language after the contact was recorded when the
+/// same statements told them (`None`: read them).
 pub(crate) async fn find_or_create_in(
     c: &mut AnyConnection,
     email: &EmailAddress,
     name: Option<&str>,
+    language: Option<&str>,
     now: i64,
-) -> Result<i64> {
-    if let Some(id) = repo::id_by_email(c, email.as_str()).await? {
-        // A merge that committed after the look-up moved the address (the
-        // touch waits for its row lock): follow it to the record that stayed.
-        return Ok(match repo::touch(c, id, name, now).await? {
+) -> Result<(i64, Option<Known>)> {
+    let touched = if !crate::db::is_postgres(c) {
+        // One writer, so the address cannot be taken between the look-up
+        // and the insert: both in one round trip, no savepoint.
+        Some(repo::find_or_insert_sqlite(c, email.as_str(), name, language, now).await?)
+    } else {
+        repo::touch_by_email(c, email.as_str(), name, language, now).await?
+    };
+    if let Some(t) = touched {
+        // A merge that committed after the statement read the address moved
+        // it (the update waits for the row lock, PostgreSQL): follow it to
+        // the record that stayed.
+        return Ok(match t.merged_into {
             Some(into) => {
                 repo::touch(c, into, name, now).await?;
-                into
+                if let Some(l) = language {
+                    learn_language_in(c, into, l).await?;
+                }
+                (into, None)
             }
-            None => id,
+            None => (
+                t.id,
+                Some(Known {
+                    name: t.name,
+                    email: t.primary_email,
+                    language: t.language,
+                }),
+            ),
         });
     }
     let owned_name = name.map(str::to_string);
@@ -39,14 +73,29 @@ pub(crate) async fn find_or_create_in(
         Box::pin(async move { repo::insert(c, owned_name.as_deref(), &owned_email, now).await })
     })
     .await;
-    match inserted {
-        Ok(id) => Ok(id),
+    let (id, known) = match inserted {
+        Ok(id) => (
+            id,
+            Some(Known {
+                name: name.map(str::to_string),
+                email: Some(email.as_str().to_string()),
+                // Learned just below.
+                language: language.map(str::to_string),
+            }),
+        ),
         // Another writer created the same address between our read and write.
-        Err(Error::Database(d)) if is_unique_violation(&d) => repo::id_by_email(c, email.as_str())
-            .await?
-            .ok_or(Error::NotFound("customer")),
-        Err(e) => Err(e),
+        Err(Error::Database(d)) if is_unique_violation(&d) => (
+            repo::id_by_email(c, email.as_str())
+                .await?
+                .ok_or(Error::NotFound("customer"))?,
+            None,
+        ),
+        Err(e) => return Err(e),
+    };
+    if let Some(l) = language {
+        learn_language_in(c, id, l).await?;
     }
+    Ok((id, known))
 }
 
 /// Sets the customer's language when it is not known yet.

@@ -10,6 +10,7 @@
 //! into one durable commit (group commit); on PostgreSQL each write is its
 //! own transaction.
 
+pub mod changes;
 mod sql;
 mod writer;
 
@@ -61,6 +62,11 @@ impl Db {
                         })
                     })
                     .acquire_timeout(Duration::from_secs(30))
+                    // A local file cannot "hang up": the ping sqlx sends
+                    // before handing out a pooled connection would only
+                    // cost every read (and every write batch) one more
+                    // round trip to the connection's worker thread.
+                    .test_before_acquire(false)
             };
             // One connection writes; the writer task owns it.
             let write = opts()

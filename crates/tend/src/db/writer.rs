@@ -13,6 +13,7 @@ use sqlx::AnyConnection;
 use sqlx::{AnyPool, Executor as _};
 use tokio::sync::{mpsc, oneshot};
 
+use super::changes::Seen;
 use crate::{Error, Result};
 
 /// A unit of write work: runs against the connection inside a transaction.
@@ -109,10 +110,11 @@ impl Writer {
 
 async fn run_batches(pool: AnyPool, mut rx: mpsc::Receiver<Job>) {
     let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
+    let mut seen = Seen::default();
     while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
         let jobs = std::mem::take(&mut batch);
         match pool.acquire().await {
-            Ok(mut conn) => run_one_batch(&mut conn, jobs).await,
+            Ok(mut conn) => run_one_batch(&mut conn, jobs, &mut seen).await,
             Err(e) => {
                 let msg = e.to_string();
                 for job in jobs {
@@ -130,52 +132,47 @@ fn fail_job(job: Job, msg: &str) {
     drop(job);
 }
 
-async fn run_one_batch(conn: &mut AnyConnection, jobs: Vec<Job>) {
-    if let Err(e) = conn.execute("BEGIN IMMEDIATE").await {
+async fn run_one_batch(conn: &mut AnyConnection, jobs: Vec<Job>, seen: &mut Seen) {
+    if let Err(e) = conn.execute("BEGIN IMMEDIATE; SAVEPOINT w").await {
         let msg = e.to_string();
+        let _ = conn.execute("ROLLBACK").await;
         for job in jobs {
             fail_job(job, &msg);
         }
         return;
     }
-    let mut finishes: Vec<Finish> = Vec::with_capacity(jobs.len());
+    // Each statement is a round trip to sqlx's SQLite worker thread, and the
+    // writer runs them one after another for the whole process: closing one
+    // job's savepoint and opening the next one's (or committing) is therefore
+    // one multi-statement round trip, not two or three.
+    let count = jobs.len();
+    let mut finishes: Vec<Finish> = Vec::with_capacity(count);
     let mut broken: Option<String> = None;
-    for job in jobs {
+    for (i, job) in jobs.into_iter().enumerate() {
         if let Some(e) = &broken {
             fail_job(job, e);
             continue;
         }
-        if let Err(e) = conn.execute("SAVEPOINT w").await {
-            broken = Some(e.to_string());
-            fail_job(job, &e.to_string());
-            continue;
-        }
         let (ok, finish) = job(&mut *conn).await;
-        let end = if ok {
-            conn.execute("RELEASE w").await
-        } else {
-            match conn.execute("ROLLBACK TO w").await {
-                Ok(_) => conn.execute("RELEASE w").await,
-                Err(e) => Err(e),
-            }
+        finishes.push(finish);
+        let end = match (ok, i + 1 == count) {
+            (true, false) => "RELEASE w; SAVEPOINT w",
+            (true, true) => "RELEASE w; COMMIT",
+            (false, false) => "ROLLBACK TO w; RELEASE w; SAVEPOINT w",
+            (false, true) => "ROLLBACK TO w; RELEASE w; COMMIT",
         };
-        if let Err(e) = end {
+        if let Err(e) = conn.execute(end).await {
             broken = Some(e.to_string());
         }
-        finishes.push(finish);
     }
-    let commit_error = match broken {
-        Some(e) => Some(e),
-        None => match conn.execute("COMMIT").await {
-            Ok(_) => None,
-            Err(e) => Some(e.to_string()),
-        },
-    };
-    if commit_error.is_some() {
+    if broken.is_some() {
         let _ = conn.execute("ROLLBACK").await;
-        tracing::error!(error = ?commit_error, "write batch rolled back");
+        tracing::error!(error = ?broken, "write batch rolled back");
     }
+    // Before anyone hears of the commit: caches drop what they read while
+    // this batch was being written (see `db::changes`).
+    seen.after_commit();
     for finish in finishes {
-        finish(commit_error.clone());
+        finish(broken.clone());
     }
 }

@@ -47,6 +47,7 @@ pub(super) async fn insert(
     is_default: bool,
     now: i64,
 ) -> Result<i64> {
+    crate::db::changes::INBOXES.mark();
     Ok(sqlx::query_scalar(
         "INSERT INTO inboxes (kind, name, address, imap_url, is_default, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -126,6 +127,7 @@ pub(super) async fn update(
     imap_url: Option<Option<&str>>,
     ack_enabled: Option<bool>,
 ) -> Result<()> {
+    crate::db::changes::INBOXES.mark();
     let mut sql = crate::db::Sql::new("UPDATE inboxes SET id = id");
     if let Some(n) = name {
         sql.push(", name = ").bind(n);
@@ -142,6 +144,7 @@ pub(super) async fn update(
 }
 
 pub(super) async fn set_address(c: &mut AnyConnection, id: i64, address: &str) -> Result<()> {
+    crate::db::changes::INBOXES.mark();
     sqlx::query("UPDATE inboxes SET address = $2 WHERE id = $1")
         .bind(id)
         .bind(address)

@@ -171,20 +171,22 @@ pub async fn visible_inboxes(st: &AppState, viewer: &Viewer) -> Result<Vec<Inbox
 /// One inbox. Admins only.
 pub async fn get_inbox(st: &AppState, viewer: &Viewer, id: i64) -> Result<Inbox> {
     viewer.require_admin()?;
+    let cache = st.caches.as_ref().map(|c| &c.inboxes);
+    if let Some(inbox) = cache.and_then(|c| c.get(&id)) {
+        return Ok(inbox);
+    }
+    let epoch = cache.map(|c| c.epoch());
     let mut c = st.db.pool().acquire().await?;
-    inbox_in(&mut c, id).await
+    let inbox = inbox_in(&mut c, id).await?;
+    if let (Some(cache), Some(epoch)) = (cache, epoch) {
+        cache.put(id, inbox.clone(), epoch);
+    }
+    Ok(inbox)
 }
 
 /// One inbox, inside another use case's transaction.
 pub(crate) async fn inbox_in(c: &mut AnyConnection, id: i64) -> Result<Inbox> {
     repo::get(c, id).await?.ok_or(Error::NotFound("inbox"))
-}
-
-/// The default inbox id, inside another use case's transaction.
-pub(crate) async fn default_inbox_in(c: &mut AnyConnection) -> Result<i64> {
-    repo::default_id(c)
-        .await?
-        .ok_or_else(|| Error::Internal(anyhow::anyhow!("the default inbox is missing")))
 }
 
 /// Creates the default inbox on first start; a no-op afterwards.
@@ -209,8 +211,19 @@ pub async fn email_inbox_by_address(st: &AppState, address: &str) -> Result<Opti
         .trim_start_matches('<')
         .trim_end_matches('>')
         .to_lowercase();
+    let cache = st.caches.as_ref().map(|c| &c.inbox_by_address);
+    if let Some(id) = cache.and_then(|c| c.get(&address)) {
+        return Ok(Some(id));
+    }
+    let epoch = cache.map(|c| c.epoch());
     let mut c = st.db.pool().acquire().await?;
-    repo::email_inbox_id_by_address(&mut c, &address).await
+    let found = repo::email_inbox_id_by_address(&mut c, &address).await?;
+    // Only what exists is kept: an inbox made by `tend admin create-inbox`
+    // (another process) is found on the next look-up.
+    if let (Some(cache), Some(epoch), Some(id)) = (cache, epoch, found) {
+        cache.put(address, id, epoch);
+    }
+    Ok(found)
 }
 
 /// Every address Tend receives mail at (to recognise our own mail and loops).

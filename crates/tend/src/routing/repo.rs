@@ -210,6 +210,7 @@ pub(super) async fn rules_for(c: &mut AnyConnection, inbox_ids: &[i64]) -> Resul
 }
 
 pub(super) async fn upsert_rule(c: &mut AnyConnection, r: &RuleRow) -> Result<()> {
+    crate::db::changes::ROUTING_RULES.mark();
     sqlx::query(
         "INSERT INTO routing_rules (inbox_id, team_id, strategy, skills_first, sticky, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (inbox_id) DO UPDATE SET team_id = $2, \
@@ -227,6 +228,7 @@ pub(super) async fn upsert_rule(c: &mut AnyConnection, r: &RuleRow) -> Result<()
 }
 
 pub(super) async fn delete_rule(c: &mut AnyConnection, inbox_id: i64) -> Result<bool> {
+    crate::db::changes::ROUTING_RULES.mark();
     let n = sqlx::query("DELETE FROM routing_rules WHERE inbox_id = $1")
         .bind(inbox_id)
         .execute(c)

@@ -71,6 +71,8 @@ pub struct Indexer {
     /// Missing ids above the cursor, with when they were first missed.
     gaps: HashMap<i64, Instant>,
     last_watch_check: Option<Instant>,
+    /// Whether the last [`Indexer::step`] committed anything.
+    committed: bool,
 }
 
 /// What a rebuild did.
@@ -110,6 +112,7 @@ impl Indexer {
             done_above: BTreeSet::new(),
             gaps: HashMap::new(),
             last_watch_check: None,
+            committed: false,
         })
     }
 
@@ -272,11 +275,17 @@ impl Indexer {
         }
         changed |= self.checkpoint.as_ref().map(|c| c.cursor) != Some(cp.cursor);
 
+        self.committed = changed;
         if changed {
             self.commit(&cp).await?;
         }
         self.checkpoint = Some(cp);
         Ok(more)
+    }
+
+    /// Whether the last step committed (found something to do).
+    pub fn committed_last_step(&self) -> bool {
+        self.committed
     }
 
     /// Whether the cursor waits on a gap (so the next step should come soon).

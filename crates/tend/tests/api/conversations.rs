@@ -205,6 +205,17 @@ async fn timeline_records_every_change_in_order(app: &TestApp) {
     assert!(ids.windows(2).all(|w| w[0] < w[1]), "oldest first");
     assert_eq!(items[0]["actor"]["name"], "Ada Admin");
     assert_eq!(items[1]["actor"]["kind"], "customer");
+    // The opening message's event names that message (SQLite writes the
+    // first message and both events in one statement batch).
+    let (_, msgs) = app.get(&format!("{path}/messages"), &app.admin).await;
+    assert_eq!(
+        items[1]["data"],
+        json!({"message_id": msgs["items"][0]["id"], "direction": "in"})
+    );
+    assert_eq!(
+        items[0]["data"]["subject"], "Quota exceeded",
+        "the created event keeps its data"
+    );
     assert_eq!(items[2]["actor"]["name"], "Alice Agent");
     assert_eq!(
         items[2]["data"],

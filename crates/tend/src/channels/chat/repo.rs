@@ -277,7 +277,9 @@ pub async fn visitor_messages(
     sql.bind(after_id).push(" AND conversation_id IN ");
     sql.bind_list(conversation_ids.iter().copied());
     sql.push(" ORDER BY id LIMIT ").bind(limit);
-    sql.push(") m LEFT JOIN attachments a ON a.message_id = m.id AND a.inline = 0 ORDER BY m.id, a.id");
+    sql.push(
+        ") m LEFT JOIN attachments a ON a.message_id = m.id AND a.inline = 0 ORDER BY m.id, a.id",
+    );
     let rows = sql.query().fetch_all(&mut *c).await?;
     let mut out: Vec<VisitorMessage> = Vec::with_capacity(rows.len());
     for r in &rows {

@@ -246,9 +246,11 @@ pub async fn start(st: &AppState, inbox_id: i64, input: StartInput, ip: &str) ->
                                         c,
                                         e,
                                         n.as_deref(),
+                                        l.as_deref(),
                                         now,
                                     )
                                     .await?
+                                    .0
                                 }
                                 None => repo::insert_customer(c, n.as_deref(), now).await?,
                             };
@@ -376,9 +378,11 @@ pub async fn post(
                                 c,
                                 &e,
                                 sess.name.as_deref(),
+                                sess.language.as_deref(),
                                 now,
                             )
                             .await?
+                            .0
                         }
                         _ => repo::insert_customer(c, sess.name.as_deref(), now).await?,
                     },

@@ -1,0 +1,202 @@
+//! Exact in-memory caches of rows that rarely change but are read on every
+//! request (API tokens, routing rules, inboxes). On SQLite every read is a
+//! round trip to a connection's worker thread, and those hand-offs are the
+//! largest CPU cost of a request (see `bench/BENCHMARKS.md`), so the hot
+//! paths keep what they read here.
+//!
+//! Exactness comes from change counters, not from timeouts:
+//! - the repo function that changes such rows calls [`Changes::mark`]
+//!   inside its write transaction, which moves the counter at once;
+//! - the SQLite writer moves it again right after the `COMMIT` of a batch
+//!   in which it was marked, before any caller of that batch is answered
+//!   ([`Seen::after_commit`]);
+//! - a value is put into an [`EpochCache`] with the counter read *before*
+//!   the database was read, and is used only while the counter has not
+//!   moved since.
+//!
+//! So a value read before a change committed is never used after it: if
+//! the read began before the in-transaction mark, the mark discards it;
+//! if it began between the mark and the commit, the post-commit move does.
+//!
+//! The caches are used on SQLite only, and outside write transactions (a
+//! value is as good as a read made when the cache was filled, which may
+//! not see a write that is still in an open batch). On SQLite every change
+//! to these rows is made by this process (the CLI only creates users,
+//! tokens and inboxes, which a cache miss finds: only what was found is
+//! kept, never that something does not exist). On PostgreSQL other nodes change them, so the
+//! hot paths read the database as before.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// A change counter for one kind of row.
+#[derive(Debug)]
+pub struct Changes {
+    /// Moved by [`Changes::mark`] only.
+    marks: AtomicU64,
+    /// What caches compare: moved by marks and by post-commit moves.
+    epoch: AtomicU64,
+}
+
+impl Changes {
+    const fn new() -> Changes {
+        Changes {
+            marks: AtomicU64::new(0),
+            epoch: AtomicU64::new(0),
+        }
+    }
+
+    /// Records that rows of this kind are being changed (call inside the
+    /// write transaction, in the repo function that changes them).
+    pub fn mark(&self) {
+        self.marks.fetch_add(1, Ordering::SeqCst);
+        self.epoch.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// The current epoch.
+    pub fn epoch(&self) -> u64 {
+        self.epoch.load(Ordering::SeqCst)
+    }
+}
+
+/// API tokens and the users they belong to (revoked, role, active).
+pub static API_TOKENS: Changes = Changes::new();
+/// Routing rules.
+pub static ROUTING_RULES: Changes = Changes::new();
+/// Inboxes (addresses, acknowledgement flag).
+pub static INBOXES: Changes = Changes::new();
+
+const ALL: [&Changes; 3] = [&API_TOKENS, &ROUTING_RULES, &INBOXES];
+
+/// What one writer has seen of the marks, to move the epochs after its
+/// commits.
+#[derive(Debug, Default)]
+pub(crate) struct Seen([u64; ALL.len()]);
+
+impl Seen {
+    /// After a commit (or a rollback): moves the epoch of every kind that
+    /// was marked since the last call.
+    pub(crate) fn after_commit(&mut self) {
+        for (seen, changes) in self.0.iter_mut().zip(ALL) {
+            let marks = changes.marks.load(Ordering::SeqCst);
+            if marks != *seen {
+                changes.epoch.fetch_add(1, Ordering::SeqCst);
+                *seen = marks;
+            }
+        }
+    }
+}
+
+/// Values read from rows of one kind, valid while its epoch stands.
+#[derive(Debug)]
+pub struct EpochCache<K, V> {
+    changes: &'static Changes,
+    capacity: usize,
+    map: Mutex<(u64, HashMap<K, V>)>,
+}
+
+impl<K: Eq + Hash, V: Clone> EpochCache<K, V> {
+    /// An empty cache of at most `capacity` entries (then it starts over).
+    pub fn new(changes: &'static Changes, capacity: usize) -> EpochCache<K, V> {
+        EpochCache {
+            changes,
+            capacity,
+            map: Mutex::new((u64::MAX, HashMap::new())),
+        }
+    }
+
+    /// The epoch to pass to [`EpochCache::put`]: read it before reading the
+    /// database.
+    pub fn epoch(&self) -> u64 {
+        self.changes.epoch()
+    }
+
+    /// The cached value, if it is still valid.
+    pub fn get(&self, key: &K) -> Option<V> {
+        let epoch = self.changes.epoch();
+        let map = self
+            .map
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if map.0 != epoch {
+            return None;
+        }
+        map.1.get(key).cloned()
+    }
+
+    /// Keeps `value`, read from the database after `epoch` was taken, unless
+    /// the rows changed since.
+    pub fn put(&self, key: K, value: V, epoch: u64) {
+        let mut map = self
+            .map
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if self.changes.epoch() != epoch {
+            return;
+        }
+        if map.0 != epoch || map.1.len() >= self.capacity {
+            map.0 = epoch;
+            map.1.clear();
+        }
+        map.1.insert(key, value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static TEST: Changes = Changes::new();
+
+    #[test]
+    fn values_read_before_a_change_are_never_used_after_it() {
+        let cache: EpochCache<&str, i32> = EpochCache::new(&TEST, 2);
+        // Read, then kept: used.
+        let e = cache.epoch();
+        cache.put("a", 1, e);
+        assert_eq!(cache.get(&"a"), Some(1));
+        // A change begins (inside its transaction): the value goes.
+        TEST.mark();
+        assert_eq!(cache.get(&"a"), None);
+        // A read that began after the mark but before the commit may have
+        // seen the old row: kept for now ...
+        let e = cache.epoch();
+        cache.put("a", 1, e);
+        assert_eq!(cache.get(&"a"), Some(1));
+        // ... but gone once the writer has committed (what
+        // `Seen::after_commit` does for the kinds it knows).
+        TEST.epoch.fetch_add(1, Ordering::SeqCst);
+        assert_eq!(cache.get(&"a"), None);
+        // A read that began before a change is not kept at all.
+        let e = cache.epoch();
+        TEST.mark();
+        cache.put("b", 2, e);
+        assert_eq!(cache.get(&"b"), None);
+        // Full: starts over.
+        let e = cache.epoch();
+        cache.put("x", 1, e);
+        cache.put("y", 2, e);
+        cache.put("z", 3, e);
+        assert_eq!(cache.get(&"z"), Some(3));
+        assert_eq!(cache.get(&"x"), None);
+    }
+
+    #[test]
+    fn the_writer_moves_the_epoch_of_what_was_marked() {
+        let mut seen = Seen::default();
+        seen.after_commit();
+        let (tokens, rules) = (API_TOKENS.epoch(), ROUTING_RULES.epoch());
+        API_TOKENS.mark();
+        let marked = API_TOKENS.epoch();
+        assert_ne!(marked, tokens);
+        seen.after_commit();
+        assert_ne!(API_TOKENS.epoch(), marked);
+        // Other tests may mark routing rules at the same time; when nothing
+        // did, its epoch stands.
+        if ROUTING_RULES.marks.load(Ordering::SeqCst) == seen.0[1] {
+            assert_eq!(ROUTING_RULES.epoch(), rules);
+        }
+    }
+}
