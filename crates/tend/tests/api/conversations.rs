@@ -210,7 +210,7 @@ async fn timeline_records_every_change_in_order(app: &TestApp) {
     let (_, msgs) = app.get(&format!("{path}/messages"), &app.admin).await;
     assert_eq!(
         items[1]["data"],
-        json!({"message_id": msgs["items"][0]["id"], "direction": "in"})
+        json!({"message_id": msgs["items"][0]["id"], "direction": "in", "attachments": 0})
     );
     assert_eq!(
         items[0]["data"]["subject"], "Quota exceeded",
