@@ -74,11 +74,24 @@ pub(super) struct Touched {
     pub primary_email: Option<String>,
 }
 
-/// [`touch`] for the customer who owns `email`, found in the same statement
-/// (on SQLite every statement of a write costs the whole process's writer a
-/// round trip). Answers `None` for a new address, else the record touched
-/// (with what a conversation shows of it), and the record it was merged
-/// into, if it was.
+/// The update of [`touch_by_email`]: `$1` now, `$2` name, `$3` address,
+/// `$4` folded name, `$5` language.
+macro_rules! touch_by_email_sql {
+    () => {
+        "UPDATE customers SET last_seen_at = $1, name = COALESCE(name, $2), \
+         name_fold = COALESCE(name_fold, $4), language = COALESCE(language, $5), updated_at = $1 \
+         WHERE id = (SELECT customer_id FROM customer_emails WHERE email = $3) \
+         RETURNING id, merged_into, name, language, \
+         (SELECT ce.email FROM customer_emails ce WHERE ce.customer_id = customers.id \
+          ORDER BY ce.is_primary DESC, ce.created_at LIMIT 1) AS primary_email"
+    };
+}
+
+/// [`touch`] for the customer who owns `email` (and their language when
+/// unknown), found in the same statement (on SQLite every statement of a
+/// write costs the whole process's writer a round trip). Answers `None` for
+/// a new address, else the record touched (with what a conversation shows
+/// of it), and the record it was merged into, if it was.
 pub(super) async fn touch_by_email(
     c: &mut AnyConnection,
     email: &str,
@@ -86,21 +99,12 @@ pub(super) async fn touch_by_email(
     language: Option<&str>,
     now: i64,
 ) -> Result<Option<Touched>> {
-    Ok(sqlx::query_as(
-        "UPDATE customers SET last_seen_at = $1, name = COALESCE(name, $2), \
-         name_fold = COALESCE(name_fold, $4), language = COALESCE(language, $5), updated_at = $1 \
-         WHERE id = (SELECT customer_id FROM customer_emails WHERE email = $3) \
-         RETURNING id, merged_into, name, language, \
-         (SELECT ce.email FROM customer_emails ce WHERE ce.customer_id = customers.id \
-          ORDER BY ce.is_primary DESC, ce.created_at LIMIT 1) AS primary_email",
+    Ok(
+        touch_or_insert(c, touch_by_email_sql!(), email, name, language, now)
+            .await?
+            .into_iter()
+            .next(),
     )
-    .bind(now)
-    .bind(name)
-    .bind(email)
-    .bind(name.map(str::to_lowercase))
-    .bind(language)
-    .fetch_optional(c)
-    .await?)
 }
 
 /// SQLite: [`touch_by_email`], or for a new address [`insert`] with
@@ -115,33 +119,41 @@ pub(super) async fn find_or_insert_sqlite(
     language: Option<&str>,
     now: i64,
 ) -> Result<Touched> {
-    let rows: Vec<Touched> = sqlx::query_as(
-        "UPDATE customers SET last_seen_at = $1, name = COALESCE(name, $2), \
-         name_fold = COALESCE(name_fold, $4), language = COALESCE(language, $5), updated_at = $1 \
-         WHERE id = (SELECT customer_id FROM customer_emails WHERE email = $3) \
-         RETURNING id, merged_into, name, language, \
-         (SELECT ce.email FROM customer_emails ce WHERE ce.customer_id = customers.id \
-          ORDER BY ce.is_primary DESC, ce.created_at LIMIT 1) AS primary_email; \
-         INSERT INTO customers (name, name_fold, language, first_seen_at, last_seen_at, created_at, \
-         updated_at) SELECT $2, $4, $5, $1, $1, $1, $1 \
+    let sql = concat!(
+        touch_by_email_sql!(),
+        "; INSERT INTO customers (name, name_fold, language, first_seen_at, last_seen_at, \
+         created_at, updated_at) SELECT $2, $4, $5, $1, $1, $1, $1 \
          WHERE NOT EXISTS (SELECT 1 FROM customer_emails WHERE email = $3); \
          INSERT INTO customer_emails (email, customer_id, is_primary, created_at) \
          SELECT $3, last_insert_rowid(), 1, $1 \
          WHERE NOT EXISTS (SELECT 1 FROM customer_emails WHERE email = $3) \
          RETURNING customer_id AS id, NULL AS merged_into, $2 AS name, $5 AS language, \
-         email AS primary_email",
-    )
-    .bind(now)
-    .bind(name)
-    .bind(email)
-    .bind(name.map(str::to_lowercase))
-    .bind(language)
-    // Every statement run to its end, whatever rows come back.
-    .fetch_all(c)
-    .await?;
-    rows.into_iter()
+         email AS primary_email"
+    );
+    touch_or_insert(c, sql, email, name, language, now)
+        .await?
+        .into_iter()
         .next()
         .ok_or_else(|| crate::Error::Internal(anyhow::anyhow!("no customer found or made")))
+}
+
+async fn touch_or_insert(
+    c: &mut AnyConnection,
+    sql: &'static str,
+    email: &str,
+    name: Option<&str>,
+    language: Option<&str>,
+    now: i64,
+) -> Result<Vec<Touched>> {
+    Ok(sqlx::query_as(sql)
+        .bind(now)
+        .bind(name)
+        .bind(email)
+        .bind(name.map(str::to_lowercase))
+        .bind(language)
+        // Every statement run to its end, whatever rows come back.
+        .fetch_all(c)
+        .await?)
 }
 
 pub(super) async fn set_language_if_unset(
