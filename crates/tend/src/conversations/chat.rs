@@ -10,8 +10,9 @@ use crate::Result;
 use crate::agents::Viewer;
 use crate::app::{AppState, BusEvent};
 
+use super::inbound::customer_wrote_in;
 use super::repo::{self, AttachmentMeta, EventActor, NewMessageRow, NewRow};
-use super::service::{Timeline, enter_status, publish};
+use super::service::{Timeline, publish};
 use super::status::{Priority, Status};
 
 /// A visitor's message.
@@ -162,20 +163,7 @@ pub async fn record_in(
     .await?;
     let before = row.clone();
     if !created {
-        row.message_count += 1;
-        let status = row.status();
-        if matches!(status, Status::Solved | Status::Pending) {
-            enter_status(&mut row, Status::Open, now);
-            tl.add(
-                c,
-                "status_changed",
-                &customer,
-                json!({"from": status.as_str(), "to": "open"}),
-            )
-            .await?;
-        }
-        row.waiting_since.get_or_insert(now);
-        row.updated_at = now;
+        customer_wrote_in(c, &mut tl, &mut row, &customer, now).await?;
     }
     super::ownership::settle_in(
         c,

@@ -237,20 +237,7 @@ async fn record_in(
     }
     let before = row.clone();
     if !created {
-        row.message_count += 1;
-        let status = row.status();
-        if matches!(status, Status::Solved | Status::Pending) {
-            enter_status(&mut row, Status::Open, now);
-            tl.add(
-                c,
-                "status_changed",
-                &customer,
-                json!({"from": status.as_str(), "to": "open"}),
-            )
-            .await?;
-        }
-        row.waiting_since.get_or_insert(now);
-        row.updated_at = now;
+        customer_wrote_in(c, &mut tl, &mut row, &customer, now).await?;
     }
     let routed_from = tl.added.len();
     super::ownership::settle_in(
@@ -272,6 +259,33 @@ async fn record_in(
         Threaded::Appended(id)
     };
     Ok((threaded, tl.added))
+}
+
+/// A customer's new message on an existing conversation (any channel):
+/// counts it, reopens a solved or pending conversation (with its
+/// `status_changed` event) and marks the customer waiting.
+pub(super) async fn customer_wrote_in(
+    c: &mut AnyConnection,
+    tl: &mut Timeline,
+    row: &mut ConvRow,
+    customer: &EventActor,
+    now: i64,
+) -> Result<()> {
+    row.message_count += 1;
+    let status = row.status();
+    if matches!(status, Status::Solved | Status::Pending) {
+        enter_status(row, Status::Open, now);
+        tl.add(
+            c,
+            "status_changed",
+            customer,
+            json!({"from": status.as_str(), "to": "open"}),
+        )
+        .await?;
+    }
+    row.waiting_since.get_or_insert(now);
+    row.updated_at = now;
+    Ok(())
 }
 
 /// Records the delivery state of an outbound message (inside the caller's
