@@ -6,7 +6,6 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
 use utoipa::ToSchema;
 
 use crate::agents::Viewer;
@@ -184,40 +183,26 @@ struct Stored {
 
 async fn load(st: &AppState, inbox_id: i64) -> Result<Stored> {
     let mut c = st.db.pool().acquire().await?;
-    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM inboxes WHERE id = $1")
-        .bind(inbox_id)
-        .fetch_optional(&mut *c)
-        .await?;
-    if exists.is_none() {
-        return Err(Error::NotFound("inbox"));
-    }
-    let row = sqlx::query(
-        "SELECT allowed_origins, require_name, require_email, identity_secret, office_hours, \
-         max_wait_secs FROM inbox_public_settings WHERE inbox_id = $1",
-    )
-    .bind(inbox_id)
-    .fetch_optional(&mut *c)
-    .await?;
+    let row = super::repo::public_settings(&mut c, inbox_id)
+        .await?
+        .ok_or(Error::NotFound("inbox"))?;
     let Some(r) = row else {
         return Ok(Stored {
             settings: PublicSettings::defaults(inbox_id),
             secret: None,
         });
     };
-    let origins: String = r.try_get(0)?;
-    let hours: String = r.try_get(4)?;
-    let secret: Option<String> = r.try_get(3)?;
     Ok(Stored {
         settings: PublicSettings {
             inbox_id,
-            allowed_origins: serde_json::from_str(&origins).unwrap_or_default(),
-            require_name: r.try_get::<i64, _>(1)? != 0,
-            require_email: r.try_get::<i64, _>(2)? != 0,
-            identity_verification: secret.is_some(),
-            office_hours: serde_json::from_str(&hours).ok(),
-            max_wait_secs: r.try_get(5)?,
+            allowed_origins: serde_json::from_str(&r.allowed_origins).unwrap_or_default(),
+            require_name: r.require_name,
+            require_email: r.require_email,
+            identity_verification: r.identity_secret.is_some(),
+            office_hours: serde_json::from_str(&r.office_hours).ok(),
+            max_wait_secs: r.max_wait_secs,
         },
-        secret,
+        secret: r.identity_secret,
     })
 }
 
@@ -297,34 +282,18 @@ pub async fn update(
         .as_ref()
         .and_then(|h| serde_json::to_string(h).ok())
         .unwrap_or_default();
+    let row = super::repo::PublicRow {
+        allowed_origins: origins,
+        require_name: s.require_name,
+        require_email: s.require_email,
+        identity_secret: secret,
+        office_hours: hours,
+        max_wait_secs: s.max_wait_secs,
+    };
     let now = st.clock.now_ms();
-    let (rn, re, mw) = (
-        i64::from(s.require_name),
-        i64::from(s.require_email),
-        s.max_wait_secs,
-    );
     st.db
         .write(move |c| {
-            Box::pin(async move {
-                sqlx::query(
-                    "INSERT INTO inbox_public_settings (inbox_id, allowed_origins, require_name, \
-                     require_email, identity_secret, office_hours, max_wait_secs, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (inbox_id) DO UPDATE SET \
-                     allowed_origins = $2, require_name = $3, require_email = $4, \
-                     identity_secret = $5, office_hours = $6, max_wait_secs = $7, updated_at = $8",
-                )
-                .bind(inbox_id)
-                .bind(origins)
-                .bind(rn)
-                .bind(re)
-                .bind(secret)
-                .bind(hours)
-                .bind(mw)
-                .bind(now)
-                .execute(&mut *c)
-                .await?;
-                Ok(())
-            })
+            Box::pin(async move { super::repo::save_public_settings(c, inbox_id, &row, now).await })
         })
         .await?;
     Ok(s)

@@ -152,3 +152,75 @@ pub(super) async fn set_address(c: &mut AnyConnection, id: i64, address: &str) -
         .await?;
     Ok(())
 }
+
+/// An inbox's public-channel settings as stored (JSON text columns).
+#[derive(Debug, Clone)]
+pub(super) struct PublicRow {
+    pub allowed_origins: String,
+    pub require_name: bool,
+    pub require_email: bool,
+    pub identity_secret: Option<String>,
+    pub office_hours: String,
+    pub max_wait_secs: i64,
+}
+
+/// `None`: no such inbox; `Some(None)`: the inbox has the defaults.
+pub(super) async fn public_settings(
+    c: &mut AnyConnection,
+    inbox_id: i64,
+) -> Result<Option<Option<PublicRow>>> {
+    type Row = (
+        i64,
+        Option<String>,
+        Option<i64>,
+        Option<i64>,
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+    );
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT i.id, s.allowed_origins, s.require_name, s.require_email, s.identity_secret, \
+         s.office_hours, s.max_wait_secs FROM inboxes i \
+         LEFT JOIN inbox_public_settings s ON s.inbox_id = i.id WHERE i.id = $1",
+    )
+    .bind(inbox_id)
+    .fetch_optional(&mut *c)
+    .await?;
+    Ok(row.map(|(_, origins, name, email, secret, hours, wait)| {
+        origins.map(|allowed_origins| PublicRow {
+            allowed_origins,
+            require_name: name.unwrap_or(0) != 0,
+            require_email: email.unwrap_or(0) != 0,
+            identity_secret: secret,
+            office_hours: hours.unwrap_or_default(),
+            max_wait_secs: wait.unwrap_or(300),
+        })
+    }))
+}
+
+/// Creates or replaces an inbox's public-channel settings.
+pub(super) async fn save_public_settings(
+    c: &mut AnyConnection,
+    inbox_id: i64,
+    r: &PublicRow,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO inbox_public_settings (inbox_id, allowed_origins, require_name, \
+         require_email, identity_secret, office_hours, max_wait_secs, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (inbox_id) DO UPDATE SET \
+         allowed_origins = $2, require_name = $3, require_email = $4, \
+         identity_secret = $5, office_hours = $6, max_wait_secs = $7, updated_at = $8",
+    )
+    .bind(inbox_id)
+    .bind(&r.allowed_origins)
+    .bind(i64::from(r.require_name))
+    .bind(i64::from(r.require_email))
+    .bind(r.identity_secret.as_deref())
+    .bind(&r.office_hours)
+    .bind(r.max_wait_secs)
+    .bind(now)
+    .execute(&mut *c)
+    .await?;
+    Ok(())
+}

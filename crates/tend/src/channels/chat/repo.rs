@@ -59,6 +59,11 @@ pub async fn by_token(c: &mut AnyConnection, token_hash: &str) -> Result<Option<
     r.as_ref().map(session_of).transpose()
 }
 
+/// A session by id.
+pub async fn by_id(c: &mut AnyConnection, id: i64) -> Result<Option<Session>> {
+    select_by_id(c, id, "").await
+}
+
 /// A session by id, locked for the rest of the transaction on PostgreSQL
 /// (SQLite's single writer serialises anyway).
 pub async fn lock(c: &mut AnyConnection, id: i64) -> Result<Option<Session>> {
@@ -67,8 +72,12 @@ pub async fn lock(c: &mut AnyConnection, id: i64) -> Result<Option<Session>> {
     } else {
         ""
     };
+    select_by_id(c, id, lock).await
+}
+
+async fn select_by_id(c: &mut AnyConnection, id: i64, suffix: &str) -> Result<Option<Session>> {
     let r = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM chat_sessions WHERE id = $1{lock}"
+        "SELECT {COLUMNS} FROM chat_sessions WHERE id = $1{suffix}"
     )))
     .bind(id)
     .fetch_optional(&mut *c)

@@ -296,7 +296,7 @@ pub async fn session(st: &AppState, inbox_id: i64, token: &str) -> Result<Sessio
 /// A session by id (after a change).
 pub async fn session_by_id(st: &AppState, id: i64) -> Result<Session> {
     let mut c = st.db.pool().acquire().await?;
-    repo::lock(&mut c, id).await?.ok_or(Error::Unauthorized)
+    repo::by_id(&mut c, id).await?.ok_or(Error::Unauthorized)
 }
 
 /// The conversations a visitor may read: a verified visitor's earlier
