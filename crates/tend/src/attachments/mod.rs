@@ -9,6 +9,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use sha2::{Digest as _, Sha256};
+use sqlx::AnyConnection;
+
+use crate::app::AppState;
 
 /// The content-addressed file store.
 #[derive(Debug, Clone)]
@@ -39,7 +42,7 @@ impl AttachmentStore {
     /// Stores `bytes` durably; returns the hex SHA-256. Storing the same bytes
     /// twice keeps one file.
     pub async fn put(&self, bytes: &[u8]) -> anyhow::Result<String> {
-        let sha = hex::encode(Sha256::digest(bytes));
+        let sha = digest(bytes);
         let path = self.path_of(&sha).context("bad digest")?;
         // One blocking task for the whole sequence (each `tokio::fs` call
         // would be a hop to the blocking pool and back).
@@ -56,6 +59,39 @@ impl AttachmentStore {
         tokio::fs::read(&path)
             .await
             .with_context(|| format!("reading attachment {}", path.display()))
+    }
+}
+
+/// Raw messages up to this size are kept in the database (`blobs`), larger
+/// ones as files.
+pub const INLINE_MAX: usize = 256 * 1024;
+
+/// The hex SHA-256 of `bytes`, as the store names them.
+pub fn digest(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// Keeps `bytes` in the database under `sha256`, inside the caller's
+/// transaction (so they are committed with the row that points to them).
+pub async fn put_blob_in(c: &mut AnyConnection, sha256: &str, bytes: &[u8]) -> crate::Result<()> {
+    sqlx::query("INSERT INTO blobs (sha256, bytes) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING")
+        .bind(sha256)
+        .bind(bytes)
+        .execute(&mut *c)
+        .await?;
+    Ok(())
+}
+
+/// Reads stored bytes by digest: from the database when they are kept
+/// there, else from the file store.
+pub async fn load(st: &AppState, sha256: &str) -> crate::Result<Vec<u8>> {
+    let row: Option<(Vec<u8>,)> = sqlx::query_as("SELECT bytes FROM blobs WHERE sha256 = $1")
+        .bind(sha256)
+        .fetch_optional(st.db.pool())
+        .await?;
+    match row {
+        Some((bytes,)) => Ok(bytes),
+        None => Ok(st.files.get(sha256).await?),
     }
 }
 

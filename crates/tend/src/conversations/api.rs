@@ -412,7 +412,7 @@ async fn raw_message(
     use axum::http::HeaderValue;
     use axum::response::IntoResponse as _;
     let sha = service::raw_message(&st, &auth.0, id, message_id).await?;
-    let bytes = st.files.get(&sha).await?;
+    let bytes = crate::attachments::load(&st, &sha).await?;
     let mut resp = bytes.into_response();
     let h = resp.headers_mut();
     h.insert(

@@ -44,8 +44,12 @@ pub struct InboundEmail {
     pub html: Option<String>,
     /// Stored files.
     pub attachments: Vec<AttachmentMeta>,
-    /// The original .eml in the attachment store.
+    /// The original .eml: its digest, and its bytes when it is small enough
+    /// to be kept in the database with the message (else it is a file in
+    /// the attachment store already).
     pub raw_sha256: String,
+    /// See `raw_sha256`.
+    pub raw_inline: Option<std::sync::Arc<[u8]>>,
     /// Detected language.
     pub language: Option<String>,
     /// Decoding notes (unknown charsets…).
@@ -143,6 +147,9 @@ async fn record_in(
         kind: "customer",
         id: Some(customer_id),
     };
+    if let Some(raw) = &m.raw_inline {
+        crate::attachments::put_blob_in(c, &m.raw_sha256, raw).await?;
+    }
     let thread = find_thread(c, m).await?;
     let existing = match thread {
         Some(id) => repo::get_for_update(c, &Viewer::system(), id).await?,

@@ -68,15 +68,17 @@ impl Db {
                     // round trip to the connection's worker thread.
                     .test_before_acquire(false)
             };
-            // One connection writes; the writer task owns it.
-            let write = opts()
-                .max_connections(1)
-                .min_connections(1)
-                .idle_timeout(None)
-                .max_lifetime(None)
-                .connect(url)
-                .await
-                .with_context(|| format!("opening SQLite database {url}"))?;
+            // One connection writes; the writer thread owns it.
+            let writer = writer::Writer::sqlite(
+                opts()
+                    .max_connections(1)
+                    .min_connections(1)
+                    .idle_timeout(None)
+                    .max_lifetime(None),
+                url,
+            )
+            .await
+            .with_context(|| format!("opening SQLite database {url}"))?;
             let read = opts()
                 .max_connections(max_connections.clamp(2, 8))
                 .connect(url)
@@ -85,7 +87,7 @@ impl Db {
             Ok(Db {
                 backend: Backend::Sqlite,
                 read,
-                writer: writer::Writer::batched(write),
+                writer,
             })
         } else {
             let pool = AnyPoolOptions::new()

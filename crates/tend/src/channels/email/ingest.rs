@@ -3,6 +3,8 @@
 //! conversation message, or in the mail log with its reason and raw bytes:
 //! nothing is dropped silently.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 use sha2::{Digest as _, Sha256};
 use utoipa::ToSchema;
@@ -84,7 +86,16 @@ pub async fn ingest(
     source: Source,
 ) -> Result<IngestOutcome> {
     let size = raw.len() as i64;
-    let raw_sha256 = st.files.put(raw).await?;
+    // The raw bytes are kept whatever happens next: small messages in the
+    // database, in the transaction that records the outcome; larger ones as
+    // a file, durably written before that transaction.
+    let raw_sha256 = crate::attachments::digest(raw);
+    let raw_inline: Option<Arc<[u8]>> = if raw.len() <= crate::attachments::INLINE_MAX {
+        Some(Arc::from(raw))
+    } else {
+        st.files.put(raw).await?;
+        None
+    };
     let limit = st.config.max_attachment_bytes;
     if raw.len() > limit {
         let reason = format!(
@@ -100,6 +111,7 @@ pub async fn ingest(
             None,
             None,
             &raw_sha256,
+            raw_inline.clone(),
             size,
         )
         .await;
@@ -117,6 +129,7 @@ pub async fn ingest(
                 None,
                 None,
                 &raw_sha256,
+                raw_inline.clone(),
                 size,
             )
             .await;
@@ -138,7 +151,7 @@ pub async fn ingest(
     let sender = parsed.from.as_ref().map(|m| m.address.to_lowercase());
     let logged = |outcome, reason: String| {
         let (message_id, sender, subject) = (message_id.clone(), sender.clone(), subject.clone());
-        let raw_sha256 = raw_sha256.clone();
+        let (raw_sha256, raw_inline) = (raw_sha256.clone(), raw_inline.clone());
         async move {
             log(
                 st,
@@ -149,6 +162,7 @@ pub async fn ingest(
                 sender.as_deref(),
                 Some(&subject),
                 &raw_sha256,
+                raw_inline,
                 size,
             )
             .await
@@ -262,6 +276,7 @@ pub async fn ingest(
         html: parsed.html.clone(),
         attachments,
         raw_sha256,
+        raw_inline,
         language,
         notes: parsed.notes.clone(),
     };
@@ -351,6 +366,7 @@ async fn log(
     sender: Option<&str>,
     subject: Option<&str>,
     raw_sha256: &str,
+    raw_inline: Option<Arc<[u8]>>,
     size: i64,
 ) -> Result<IngestOutcome> {
     let now = st.clock.now_ms();
@@ -369,6 +385,9 @@ async fn log(
     st.db
         .write(move |c| {
             Box::pin(async move {
+                if let Some(raw) = &raw_inline {
+                    crate::attachments::put_blob_in(c, &sha, raw).await?;
+                }
                 repo::insert_mail_log(
                     c,
                     &MailLogEntry {

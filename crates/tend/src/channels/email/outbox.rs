@@ -100,7 +100,7 @@ async fn send(
     relay: &AsyncSmtpTransport<Tokio1Executor>,
     row: &OutboxRow,
 ) -> Attempt {
-    let raw = match st.files.get(&row.raw_sha256).await {
+    let raw = match crate::attachments::load(st, &row.raw_sha256).await {
         Ok(r) => r,
         Err(e) => return Attempt::Failed(format!("the composed message is missing: {e}")),
     };
