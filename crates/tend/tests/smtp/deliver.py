@@ -10,6 +10,7 @@ charsets, sizes (1 KB to ~200 KB) and attachments.
 import argparse
 import os
 import random
+import re
 import smtplib
 import ssl
 import sys
@@ -118,6 +119,24 @@ def run_connection(args, indices, out, lock, failures, ready=None, built=None):
             pass
 
 
+def write_corpus(args):
+    """The same messages as a --pregenerate run with the same arguments, as
+    records "<message-id>\n<length>\n<bytes>", the bytes as smtplib would
+    send them after DATA (CRLF line ends, leading dots doubled)."""
+    shards = [list(range(c, args.count, args.connections)) for c in range(args.connections)]
+    with open(args.write_corpus, "wb") as f:
+        for indices in shards:
+            rng = random.Random(args.seed * 7919 + indices[0] if indices else args.seed)
+            for i in indices:
+                msg_id, raw = build(i, args.rcpt, rng, args.run)
+                wire = re.sub(rb"(?:\r\n|\n|\r(?!\n))", b"\r\n", raw)
+                wire = re.sub(rb"(?m)^\.", b"..", wire)
+                if not wire.endswith(b"\r\n"):
+                    wire += b"\r\n"
+                f.write(f"{msg_id}\n{len(wire)}\n".encode() + wire)
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--host", default="127.0.0.1")
@@ -131,7 +150,11 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--pregenerate", action="store_true",
                     help="build all messages first, then print 'SENDING <unix ns>' on stderr and send")
+    ap.add_argument("--write-corpus", metavar="FILE",
+                    help="write the messages (SMTP wire form) to FILE for bench/smtp instead of sending them")
     args = ap.parse_args()
+    if args.write_corpus:
+        return write_corpus(args)
     lock = threading.Lock()
     failures = []
     shards = [list(range(c, args.count, args.connections)) for c in range(args.connections)]
