@@ -40,7 +40,7 @@ async fn download_attachment(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Response> {
     let meta = crate::conversations::service::attachment(&st, &auth.0, id).await?;
-    let bytes = st.files.get(&meta.sha256).await?;
+    let bytes = super::load(&st, &meta.sha256).await?;
     Ok(download(bytes, &meta.filename, &meta.content_type))
 }
 

@@ -71,16 +71,29 @@ pub fn digest(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-/// Keeps `bytes` in the database under `sha256`, inside the caller's
-/// transaction (so they are committed with the row that points to them).
-pub async fn put_blob_in(c: &mut AnyConnection, sha256: &str, bytes: &[u8]) -> crate::Result<()> {
-    sqlx::query(
-        "INSERT INTO blobs (sha256, bytes) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING",
-    )
-    .bind(sha256)
-    .bind(bytes)
-    .execute(&mut *c)
-    .await?;
+/// Bytes kept in the database rather than as a file: `(sha256, bytes)`.
+pub type Blob = (String, std::sync::Arc<[u8]>);
+
+/// Keeps `blobs` in the database, inside the caller's transaction (so they
+/// are committed with the rows that point to them); one statement.
+pub async fn put_blobs_in(c: &mut AnyConnection, blobs: &[Blob]) -> crate::Result<()> {
+    // Bounded statements (bind-parameter limits) for mail with many parts.
+    for chunk in blobs.chunks(200) {
+        let mut sql = String::from("INSERT INTO blobs (sha256, bytes) VALUES ");
+        for i in 0..chunk.len() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("(${}, ${})", 2 * i + 1, 2 * i + 2));
+        }
+        sql.push_str(" ON CONFLICT (sha256) DO NOTHING");
+        // Only placeholders are formatted in; the values are bound.
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (sha, bytes) in chunk {
+            q = q.bind(sha.as_str()).bind(&bytes[..]);
+        }
+        q.execute(&mut *c).await?;
+    }
     Ok(())
 }
 

@@ -44,12 +44,12 @@ pub struct InboundEmail {
     pub html: Option<String>,
     /// Stored files.
     pub attachments: Vec<AttachmentMeta>,
-    /// The original .eml: its digest, and its bytes when it is small enough
-    /// to be kept in the database with the message (else it is a file in
-    /// the attachment store already).
+    /// The original .eml's digest.
     pub raw_sha256: String,
-    /// See `raw_sha256`.
-    pub raw_inline: Option<std::sync::Arc<[u8]>>,
+    /// Bytes to keep in the database with the message: the raw mail and the
+    /// attachments small enough for it (`attachments::INLINE_MAX`); the
+    /// others are files in the attachment store already.
+    pub blobs: Vec<crate::attachments::Blob>,
     /// Detected language.
     pub language: Option<String>,
     /// Decoding notes (unknown charsets…).
@@ -147,9 +147,7 @@ async fn record_in(
         kind: "customer",
         id: Some(customer_id),
     };
-    if let Some(raw) = &m.raw_inline {
-        crate::attachments::put_blob_in(c, &m.raw_sha256, raw).await?;
-    }
+    crate::attachments::put_blobs_in(c, &m.blobs).await?;
     let thread = find_thread(c, m).await?;
     let existing = match thread {
         Some(id) => repo::get_for_update(c, &Viewer::system(), id).await?,

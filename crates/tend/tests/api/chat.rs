@@ -833,7 +833,7 @@ async fn the_transcript_goes_by_email(app: &TestApp) {
             .unwrap();
     assert_eq!(kind, "transcript");
     assert!(rcpt.contains("jisoo@example.kr"));
-    let raw = app.st.files.get(&sha).await.unwrap();
+    let raw = tend::attachments::load(&app.st, &sha).await.unwrap();
     let parsed = mail_parser::MessageParser::default().parse(&raw).unwrap();
     let body = parsed.body_text(0).unwrap().to_string();
     assert!(body.contains("비밀번호를 잊어버렸어요"), "{body}");

@@ -357,7 +357,7 @@ async fn oversize_and_unreadable_mail_is_quarantined_not_lost(app: &TestApp) {
             .await
             .unwrap();
     assert_eq!(
-        app.st.files.get(&sha).await.unwrap().len(),
+        tend::attachments::load(&app.st, &sha).await.unwrap().len(),
         big_len,
         "the raw message is kept whole"
     );
@@ -424,7 +424,7 @@ async fn replies_go_out_through_the_outbox_with_threading_headers(app: &TestApp)
             .await
             .unwrap();
     assert_eq!(rcpt, "[\"jordi@example.cat\"]");
-    let raw = String::from_utf8(app.st.files.get(&raw_sha).await.unwrap()).unwrap();
+    let raw = String::from_utf8(tend::attachments::load(&app.st, &raw_sha).await.unwrap()).unwrap();
     assert!(raw.contains(&format!("Message-ID: <{our_id}>")), "{raw}");
     assert!(raw.contains("In-Reply-To: <q1@example.cat>"), "{raw}");
     assert!(raw.contains("References: <q1@example.cat>"), "{raw}");
@@ -591,7 +591,7 @@ async fn new_conversations_are_acknowledged_in_the_customers_language(app: &Test
             .fetch_one(app.st.db.pool())
             .await
             .unwrap();
-    let raw = String::from_utf8(app.st.files.get(&raw_sha).await.unwrap()).unwrap();
+    let raw = String::from_utf8(tend::attachments::load(&app.st, &raw_sha).await.unwrap()).unwrap();
     assert!(raw.contains("Auto-Submitted: auto-replied"), "{raw}");
 
     // Auto-generated mail gets no acknowledgement (it starts no conversation).

@@ -176,7 +176,7 @@ pub(crate) async fn survey_mails(app: &TestApp, id: i64) -> Vec<tend_mail::Inbou
     .unwrap();
     let mut out = vec![];
     for (sha,) in rows {
-        let raw = app.st.files.get(&sha).await.unwrap();
+        let raw = tend::attachments::load(&app.st, &sha).await.unwrap();
         out.push(tend_mail::parse(&raw).unwrap());
     }
     out

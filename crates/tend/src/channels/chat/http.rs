@@ -183,7 +183,7 @@ async fn file(
         .await?
         .ok_or(Error::NotFound("file"))?;
     drop(c);
-    let bytes = st.files.get(&sha).await?;
+    let bytes = crate::attachments::load(&st, &sha).await?;
     Ok(crate::attachments::api::download(
         bytes,
         &name,

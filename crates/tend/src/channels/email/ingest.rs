@@ -234,8 +234,22 @@ pub async fn ingest(
     }
 
     let mut attachments = Vec::with_capacity(parsed.attachments.len());
+    let mut blobs: Vec<crate::attachments::Blob> = Vec::new();
+    if let Some(raw) = &raw_inline {
+        blobs.push((raw_sha256.clone(), raw.clone()));
+    }
     for a in &parsed.attachments {
-        let sha256 = st.files.put(&a.bytes).await?;
+        // Small files go into the database with the message, like the raw
+        // mail; the rest are written (and synced) as files first.
+        let sha256 = if a.bytes.len() <= crate::attachments::INLINE_MAX {
+            let sha = crate::attachments::digest(&a.bytes);
+            if !blobs.iter().any(|(s, _)| *s == sha) {
+                blobs.push((sha.clone(), Arc::from(&a.bytes[..])));
+            }
+            sha
+        } else {
+            st.files.put(&a.bytes).await?
+        };
         let fallback = if a.message.is_some() {
             "forwarded.eml"
         } else {
@@ -276,7 +290,7 @@ pub async fn ingest(
         html: parsed.html.clone(),
         attachments,
         raw_sha256,
-        raw_inline,
+        blobs,
         language,
         notes: parsed.notes.clone(),
     };
@@ -385,8 +399,8 @@ async fn log(
     st.db
         .write(move |c| {
             Box::pin(async move {
-                if let Some(raw) = &raw_inline {
-                    crate::attachments::put_blob_in(c, &sha, raw).await?;
+                if let Some(raw) = raw_inline {
+                    crate::attachments::put_blobs_in(c, &[(sha.clone(), raw)]).await?;
                 }
                 repo::insert_mail_log(
                     c,

@@ -53,7 +53,7 @@ pub async fn prepare_reply(
         attachments.push(tend_mail::OutboundAttachment {
             filename: f.filename.clone(),
             content_type: f.content_type.clone(),
-            bytes: st.files.get(&f.sha256).await?,
+            bytes: crate::attachments::load(st, &f.sha256).await?,
             content_id: f.content_id.clone(),
         });
     }
