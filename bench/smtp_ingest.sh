@@ -57,12 +57,14 @@ while :; do
 done
 t1=$(date +%s%N)
 cpu1=$(cpu_seconds "$SERVER_PID")
-bytes=$(du -sb "$WORK/attachments" | cut -f1)
+bytes=0
+[ -d "$WORK/attachments" ] && bytes=$(du -sb "$WORK/attachments" | cut -f1)
+dbbytes=$(du -cb "$WORK"/tend.db* | tail -1 | cut -f1)
 echo "accepted (250): $accepted of $COUNT; refused or failed: $(grep -vc '^250 ' "$WORK/deliver.out" || true)"
 echo "all 250s received after: $(( (t_acked - t0) / 1000000 )) ms"
 echo "all visible through the API after: $(( (t1 - t0) / 1000000 )) ms"
 python3 -c "print(f'end-to-end ingest rate: {$accepted / (($t1 - $t0) / 1e9):.0f} messages/s')"
-echo "raw mail and attachments stored: $(( bytes / 1024 / 1024 )) MiB"
+echo "stored: $(( bytes / 1024 / 1024 )) MiB of files (raw mail over 256 KiB, large attachments), database $(( dbbytes / 1024 / 1024 )) MiB ($(cd "$WORK" && ls -l tend.db* | awk '{printf "%s %d MiB; ", $NF, $5/1048576}'))"
 echo "server CPU while ingesting (with the Python client, includes the idle wait while it builds messages): $(echo "$cpu1 - $cpu0" | bc) s = $(echo "scale=3; ($cpu1 - $cpu0) * 1000 / $accepted" | bc) ms per message"
 # The search indexer may still be catching up: wait until the server is idle
 # to count its whole cost.

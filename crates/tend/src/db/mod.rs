@@ -44,13 +44,16 @@ pub struct Db {
     writer: writer::Writer,
 }
 
+/// `wal_autocheckpoint = 4000`: the writer copies the WAL back into the
+/// database file once it holds 4,000 pages (16 MB), not SQLite's default
+/// 1,000. Mail brings tens of kilobytes per message (raw bytes, text), and
+/// each checkpoint costs two `fsync`s on the writer's path. (Checkpoints
+/// beside the writer were tried: under a steady write load they never
+/// caught up with the end of the WAL, so it was never restarted and grew
+/// without bound.)
 static SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
      PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA cache_size = -32768; \
-     PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 0;";
-
-/// How often the WAL is copied back into the database file (see
-/// [`checkpoints`]).
-const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
+     PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 4000;";
 
 impl Db {
     /// Connects to `url` (`sqlite://…` or `postgres://…`).
@@ -88,7 +91,6 @@ impl Db {
                 .connect(url)
                 .await
                 .with_context(|| format!("opening SQLite database {url}"))?;
-            tokio::spawn(checkpoints(read.clone()));
             Ok(Db {
                 backend: Backend::Sqlite,
                 read,
@@ -154,32 +156,6 @@ impl Db {
     pub async fn close(&self) {
         self.writer.close().await;
         self.read.close().await;
-    }
-}
-
-/// Copies committed WAL frames back into the database file, off the write
-/// path. SQLite would otherwise do it inside the commit that crosses 1,000
-/// WAL pages (`wal_autocheckpoint`, turned off in [`SQLITE_PRAGMAS`]), so
-/// that one commit, and every write queued behind it on the single writer,
-/// would wait for megabytes of page copies. A passive checkpoint runs beside
-/// the writer and the readers without blocking either. Ends when the pool
-/// closes.
-async fn checkpoints(pool: AnyPool) {
-    let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tick.tick().await;
-        if pool.is_closed() {
-            return;
-        }
-        match sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
-            .execute(&pool)
-            .await
-        {
-            Ok(_) => {}
-            Err(sqlx::Error::PoolClosed) => return,
-            Err(e) => tracing::debug!(error = %e, "WAL checkpoint"),
-        }
     }
 }
 
