@@ -74,11 +74,13 @@ pub fn digest(bytes: &[u8]) -> String {
 /// Keeps `bytes` in the database under `sha256`, inside the caller's
 /// transaction (so they are committed with the row that points to them).
 pub async fn put_blob_in(c: &mut AnyConnection, sha256: &str, bytes: &[u8]) -> crate::Result<()> {
-    sqlx::query("INSERT INTO blobs (sha256, bytes) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING")
-        .bind(sha256)
-        .bind(bytes)
-        .execute(&mut *c)
-        .await?;
+    sqlx::query(
+        "INSERT INTO blobs (sha256, bytes) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING",
+    )
+    .bind(sha256)
+    .bind(bytes)
+    .execute(&mut *c)
+    .await?;
     Ok(())
 }
 
