@@ -106,6 +106,11 @@ pub fn router(st: &AppState) -> Router<AppState> {
             get(admin::tokens::list).post(admin::tokens::create),
         )
         .route("/admin/tokens/{id}/revoke", post(admin::tokens::revoke))
+        .route("/admin/quarantine", get(admin::quarantine::list))
+        .route(
+            "/admin/quarantine/{id}/retry",
+            post(admin::quarantine::retry),
+        )
         .route("/admin/templates", get(admin::templates::list))
         .route(
             "/admin/templates/{name}/{locale}",

@@ -17,7 +17,13 @@ on_both_backends!(
 );
 
 /// A plain UTF-8 message.
-fn mail(from: &str, subject: &str, message_id: &str, extra_headers: &str, body: &str) -> Vec<u8> {
+pub(crate) fn mail(
+    from: &str,
+    subject: &str,
+    message_id: &str,
+    extra_headers: &str,
+    body: &str,
+) -> Vec<u8> {
     format!(
         "From: {from}\r\nTo: support@example.com\r\nSubject: {subject}\r\nMessage-ID: <{message_id}>\r\n\
          Date: Mon, 23 Nov 2026 10:00:00 +0900\r\nMIME-Version: 1.0\r\n{extra_headers}\
@@ -26,7 +32,7 @@ fn mail(from: &str, subject: &str, message_id: &str, extra_headers: &str, body: 
     .into_bytes()
 }
 
-async fn deliver(app: &TestApp, inbox: i64, raw: Vec<u8>) -> (StatusCode, Value) {
+pub(crate) async fn deliver(app: &TestApp, inbox: i64, raw: Vec<u8>) -> (StatusCode, Value) {
     let r = app
         .client
         .post(format!(

@@ -17,6 +17,7 @@ mod email;
 mod errors;
 mod imap;
 mod ops;
+mod quarantine;
 mod routing;
 mod search;
 mod smtp;

@@ -24,10 +24,10 @@ on_both_backends!(
     opposite_merges_at_once_leave_one_record,
 );
 
-const PASSWORD: &str = "correct horse battery";
+pub(crate) const PASSWORD: &str = "correct horse battery";
 
 /// A browser: one cookie, one language, no automatic redirects.
-struct Browser {
+pub(crate) struct Browser {
     client: reqwest::Client,
     base: String,
     cookie: Option<String>,
@@ -36,15 +36,15 @@ struct Browser {
 }
 
 /// A page as the browser got it.
-struct Page {
-    status: StatusCode,
-    location: String,
-    cache: String,
-    body: String,
+pub(crate) struct Page {
+    pub(crate) status: StatusCode,
+    pub(crate) location: String,
+    pub(crate) cache: String,
+    pub(crate) body: String,
 }
 
 impl Browser {
-    fn new(app: &TestApp, lang: &str) -> Browser {
+    pub(crate) fn new(app: &TestApp, lang: &str) -> Browser {
         Browser {
             client: reqwest::Client::builder()
                 .redirect(redirect::Policy::none())
@@ -58,7 +58,7 @@ impl Browser {
     }
 
     /// Signs in; true when the server set a session.
-    async fn login(&mut self, email: &str, password: &str) -> bool {
+    pub(crate) async fn login(&mut self, email: &str, password: &str) -> bool {
         let p = self
             .post_raw("/login", &[("email", email), ("password", password)])
             .await;
@@ -116,7 +116,7 @@ impl Browser {
         r
     }
 
-    async fn get(&mut self, path: &str) -> Page {
+    pub(crate) async fn get(&mut self, path: &str) -> Page {
         let resp = self
             .request(reqwest::Method::GET, path)
             .send()
@@ -126,7 +126,7 @@ impl Browser {
     }
 
     /// Posts a form without adding the CSRF token.
-    async fn post_raw(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+    pub(crate) async fn post_raw(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
         let resp = self
             .request(reqwest::Method::POST, path)
             .header(ORIGIN, &self.base)
@@ -138,7 +138,7 @@ impl Browser {
     }
 
     /// Posts a form with the session's CSRF token.
-    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+    pub(crate) async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
         let csrf = self.csrf.clone();
         let mut all: Vec<(&str, &str)> = vec![("_csrf", csrf.as_str())];
         all.extend_from_slice(form);
@@ -146,14 +146,14 @@ impl Browser {
     }
 }
 
-fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
+pub(crate) fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
     let from = s.find(start)? + start.len();
     let len = s[from..].find(end)?;
     Some(&s[from..from + len])
 }
 
 /// Creates a user with a password (as the CLI would); returns the id.
-async fn user_with_password(app: &TestApp, email: &str, name: &str, role: Role) -> i64 {
+pub(crate) async fn user_with_password(app: &TestApp, email: &str, name: &str, role: Role) -> i64 {
     create_user(
         &app.st,
         &Viewer::system(),
@@ -170,7 +170,7 @@ async fn user_with_password(app: &TestApp, email: &str, name: &str, role: Role) 
 }
 
 /// An admin signed in through the sign-in form.
-async fn admin_browser(app: &TestApp, lang: &str) -> Browser {
+pub(crate) async fn admin_browser(app: &TestApp, lang: &str) -> Browser {
     let email = format!("boss-{lang}@example.com");
     user_with_password_once(app, &email).await;
     let mut b = Browser::new(app, lang);

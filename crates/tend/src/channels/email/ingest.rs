@@ -27,6 +27,11 @@ pub enum Source {
     Imap,
     /// `POST /api/v1/inbound/email`.
     Webhook,
+    /// An admin's retry of a mail-log entry (see [`super::quarantine`]). The
+    /// per-sender rate limit is skipped (what an admin retries is usually
+    /// mail it held back), and a message held again writes no new mail-log
+    /// row: the caller records the outcome on the entry it retried.
+    Retry,
 }
 
 /// What happened to an inbound message.
@@ -57,6 +62,19 @@ impl Outcome {
             Outcome::Quarantined => "quarantined",
         }
     }
+
+    /// The outcome of a stored name.
+    pub fn parse(s: &str) -> Option<Outcome> {
+        [
+            Outcome::Created,
+            Outcome::Appended,
+            Outcome::Duplicate,
+            Outcome::Ignored,
+            Outcome::Quarantined,
+        ]
+        .into_iter()
+        .find(|o| o.as_str() == s)
+    }
 }
 
 /// The answer for one inbound message.
@@ -86,6 +104,7 @@ pub async fn ingest(
     source: Source,
 ) -> Result<IngestOutcome> {
     let size = raw.len() as i64;
+    let retry = source == Source::Retry;
     // The raw bytes are kept whatever happens next: small messages in the
     // database, in the transaction that records the outcome; larger ones as
     // a file, durably written before that transaction.
@@ -93,6 +112,7 @@ pub async fn ingest(
     let raw_inline: Option<Arc<[u8]>> = if raw.len() <= crate::attachments::INLINE_MAX {
         Some(Arc::from(raw))
     } else {
+        // On a retry the file is already there; `put` keeps it as it is.
         st.files.put(raw).await?;
         None
     };
@@ -104,6 +124,7 @@ pub async fn ingest(
         );
         return log(
             st,
+            retry,
             inbox_id,
             Outcome::Quarantined,
             reason,
@@ -122,6 +143,7 @@ pub async fn ingest(
             let reason = format!("the message could not be read: {e}");
             return log(
                 st,
+                retry,
                 inbox_id,
                 Outcome::Quarantined,
                 reason,
@@ -155,6 +177,7 @@ pub async fn ingest(
         async move {
             log(
                 st,
+                retry,
                 inbox_id,
                 outcome,
                 reason,
@@ -218,7 +241,9 @@ pub async fn ingest(
         )
         .await;
     }
-    let recent = {
+    let recent = if retry {
+        0
+    } else {
         let mut c = st.db.pool().acquire().await?;
         repo::recent_from_sender(&mut c, from.as_str(), st.clock.now_ms() - RATE_WINDOW_MS).await?
     };
@@ -370,9 +395,12 @@ async fn mark_bounced(
     Ok(Some(message_id))
 }
 
+/// Records a held message in the mail log (with its raw bytes), unless it
+/// is a `retry`, whose caller records the outcome on the retried entry.
 #[expect(clippy::too_many_arguments, reason = "one row of the mail log")]
 async fn log(
     st: &AppState,
+    retry: bool,
     inbox_id: i64,
     outcome: Outcome,
     reason: String,
@@ -383,6 +411,15 @@ async fn log(
     raw_inline: Option<Arc<[u8]>>,
     size: i64,
 ) -> Result<IngestOutcome> {
+    metrics::counter!("tend_inbound_email_total", "outcome" => outcome.as_str()).increment(1);
+    if retry {
+        tracing::info!(outcome = outcome.as_str(), reason = %reason, "retried email held again");
+        return Ok(IngestOutcome {
+            outcome,
+            conversation_id: None,
+            reason: Some(reason),
+        });
+    }
     let now = st.clock.now_ms();
     let entry_outcome = if outcome == Outcome::Quarantined {
         "quarantined"
@@ -420,7 +457,6 @@ async fn log(
             })
         })
         .await?;
-    metrics::counter!("tend_inbound_email_total", "outcome" => outcome.as_str()).increment(1);
     tracing::info!(outcome = outcome.as_str(), reason = %reason, "inbound email not turned into a message");
     Ok(IngestOutcome {
         outcome,

@@ -1,5 +1,6 @@
 //! The email channel: the SMTP receiver, IMAP polling and the inbound
 //! webhook feed [`ingest`]; agent replies leave through the [`outbox`].
+//! Admins see held mail and retry it through [`quarantine`].
 //! Parsing, threading keys and composition live in the `tend-mail` crate.
 
 pub mod ack;
@@ -8,6 +9,8 @@ pub mod imap;
 pub mod ingest;
 pub mod outbound;
 pub mod outbox;
+pub mod quarantine;
+pub mod quarantine_api;
 pub mod repo;
 pub mod smtp;
 

@@ -201,3 +201,83 @@ pub async fn save_imap_state(
     .await?;
     Ok(())
 }
+
+/// A row of the mail log as admins see it (`GET /mail-log`).
+#[derive(Debug, Clone, FromRow)]
+pub struct MailLogRow {
+    pub id: i64,
+    pub inbox_id: Option<i64>,
+    pub outcome: String,
+    pub reason: String,
+    pub message_id: Option<String>,
+    pub sender: Option<String>,
+    pub subject: Option<String>,
+    pub raw_sha256: Option<String>,
+    pub size: i64,
+    pub created_at: i64,
+    pub retried_at: Option<i64>,
+    pub retry_outcome: Option<String>,
+    pub retry_conversation_id: Option<i64>,
+}
+
+const MAIL_LOG_COLUMNS: &str = "id, inbox_id, outcome, reason, message_id, sender, subject, raw_sha256, size, \
+     created_at, retried_at, retry_outcome, retry_conversation_id";
+
+/// Mail-log rows newest first, below `before` (an id), one more than
+/// `limit` when more follow.
+pub async fn list_mail_log(
+    c: &mut AnyConnection,
+    outcome: Option<&str>,
+    inbox_id: Option<i64>,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<MailLogRow>> {
+    let mut sql = crate::db::Sql::new(&format!(
+        "SELECT {MAIL_LOG_COLUMNS} FROM mail_log WHERE 1=1"
+    ));
+    if let Some(o) = outcome {
+        sql.push(" AND outcome = ").bind(o.to_string());
+    }
+    if let Some(i) = inbox_id {
+        sql.push(" AND inbox_id = ").bind(i);
+    }
+    if let Some(b) = before {
+        sql.push(" AND id < ").bind(b);
+    }
+    sql.push(" ORDER BY id DESC LIMIT ").bind(limit + 1);
+    Ok(sql.query_as::<MailLogRow>().fetch_all(c).await?)
+}
+
+/// One mail-log row.
+pub async fn mail_log(c: &mut AnyConnection, id: i64) -> Result<Option<MailLogRow>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {MAIL_LOG_COLUMNS} FROM mail_log WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(c)
+    .await?)
+}
+
+/// What an admin's retry of a mail-log row came to. A retry that is held
+/// again (`reason` given) replaces the row's reason with the current one.
+pub async fn record_retry(
+    c: &mut AnyConnection,
+    id: i64,
+    outcome: &str,
+    conversation_id: Option<i64>,
+    reason: Option<&str>,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE mail_log SET retried_at = $1, retry_outcome = $2, retry_conversation_id = $3, \
+         reason = COALESCE($4, reason) WHERE id = $5",
+    )
+    .bind(now)
+    .bind(outcome)
+    .bind(conversation_id)
+    .bind(reason)
+    .bind(id)
+    .execute(c)
+    .await?;
+    Ok(())
+}
