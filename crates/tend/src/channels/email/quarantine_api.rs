@@ -2,8 +2,7 @@
 //! their raw messages, and the retry. Thin handlers over [`super::quarantine`].
 
 use axum::extract::State;
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse as _, Response};
+use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -119,25 +118,11 @@ async fn raw_mail_log(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Response> {
     let bytes = quarantine::raw(&st, &auth.0, id).await?;
-    let mut resp = bytes.into_response();
-    let h = resp.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("message/rfc822"),
-    );
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"mail-log-{id}.eml\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("sandbox; default-src 'none'"),
-    );
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(resp)
+    Ok(crate::attachments::api::download(
+        bytes,
+        &format!("mail-log-{id}.eml"),
+        "message/rfc822",
+    ))
 }
 
 /// Run the entry's raw message through inbound processing again, for its
