@@ -78,7 +78,7 @@ pub enum Admin {
         /// The inbox address (email inboxes).
         #[arg(long)]
         address: Option<String>,
-        /// imap://user:pass@host:port/MAILBOX or imaps://… to poll.
+        /// imap://user:pass@host:port/MAILBOX or imaps://… to watch (IDLE or polling).
         #[arg(long)]
         imap_url: Option<String>,
         /// Display name.

@@ -77,7 +77,8 @@ pub struct Config {
     pub smtp_tls_cert: Option<PathBuf>,
     /// PEM private key for the SMTP receiver's STARTTLS.
     pub smtp_tls_key: Option<PathBuf>,
-    /// How often IMAP inboxes are polled.
+    /// How often IMAP inboxes are polled; with IDLE, how often an idle
+    /// session re-checks anyway (capped at 25 minutes).
     pub imap_poll_interval: std::time::Duration,
     /// Predicted waits longer than this offer visitors a follow-up instead.
     pub routing_follow_up_after: std::time::Duration,

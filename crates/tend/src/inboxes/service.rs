@@ -233,7 +233,7 @@ pub async fn own_addresses(st: &AppState) -> Result<Vec<String>> {
 }
 
 /// Email inboxes that poll IMAP, with their (secret-bearing) URLs. Internal
-/// to the poller; never shown.
+/// to the IMAP watcher; never shown.
 pub async fn imap_inboxes(st: &AppState) -> Result<Vec<(i64, String)>> {
     let mut c = st.db.pool().acquire().await?;
     repo::imap_inboxes(&mut c).await

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::binary::{Env, signal, sigterm, wait_exit};
 use crate::on_both_backends;
-use crate::support::TestApp;
+use crate::support::{Backend, TestApp};
 
 /// Dovecot lives in /usr/sbin, which not every PATH includes.
 fn dovecot_binary() -> String {
@@ -291,4 +291,148 @@ async fn kill_9_mid_poll_ingests_each_message_once_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_mid_poll_ingests_each_message_once_postgres() {
     kill_9_mid_poll_ingests_each_message_once(true).await;
+}
+
+/// Waits (bounded) until the `new` count reaches `want`; returns how long.
+async fn until_new(
+    client: &reqwest::Client,
+    url: &str,
+    token: &str,
+    want: i64,
+    limit: Duration,
+) -> Duration {
+    let start = Instant::now();
+    loop {
+        let n = new_count(client, url, token).await;
+        if n >= want {
+            assert_eq!(n, want, "more conversations than messages");
+            return start.elapsed();
+        }
+        assert!(
+            start.elapsed() < limit,
+            "only {n} of {want} conversations after {limit:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// With a ten-minute poll interval, new mail can only arrive in seconds
+/// through IDLE (Dovecot offers it by default).
+async fn idle_delivers_new_mail_within_seconds(postgres: bool) {
+    let Some(env) = Env::new(postgres).await else {
+        return;
+    };
+    let dovecot = Dovecot::start();
+    dovecot.append(&[message(0)]).await;
+    let token = env.admin_token();
+    let (code, _, err) = env.run(
+        &[
+            "admin",
+            "create-inbox",
+            "--kind",
+            "email",
+            "--address",
+            "support@example.com",
+            "--imap-url",
+            &dovecot.url(),
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    let mut cmd = env.cmd(&["serve"]);
+    cmd.env("TEND_IMAP_POLL_SECONDS", "600");
+    let (mut child, url) = Env::serve_with(cmd);
+    let client = reqwest::Client::new();
+    // The first pass at start-up.
+    until_new(&client, &url, &token, 1, Duration::from_secs(60)).await;
+    for (i, want) in [(1, 2), (2, 3)] {
+        // Let the session settle into IDLE, then append.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        dovecot.append(&[message(i)]).await;
+        let took = until_new(&client, &url, &token, want, Duration::from_secs(20)).await;
+        assert!(took < Duration::from_secs(5), "IDLE took {took:?}");
+    }
+    sigterm(&child);
+    assert_eq!(wait_exit(&mut child), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_delivers_new_mail_within_seconds_sqlite() {
+    idle_delivers_new_mail_within_seconds(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_delivers_new_mail_within_seconds_postgres() {
+    idle_delivers_new_mail_within_seconds(true).await;
+}
+
+/// Inboxes added, re-pointed or stripped of their IMAP URL while Tend runs
+/// are followed (the poll interval of 1 s also paces the supervisor).
+async fn imap_inbox_changes_apply_without_restart(backend: Backend) {
+    let Some(app) = TestApp::start(backend, &[("TEND_IMAP_POLL_SECONDS", "1".into())]).await else {
+        return;
+    };
+    let (one, two) = (Dovecot::start(), Dovecot::start());
+    let (s, b) = app
+        .post(
+            "/api/v1/inboxes",
+            &app.admin,
+            serde_json::json!({"kind": "email", "address": "support@example.com", "imap_url": one.url()}),
+        )
+        .await;
+    assert_eq!(s, reqwest::StatusCode::CREATED, "{b}");
+    let inbox = b["id"].as_i64().unwrap();
+    one.append(&[message(0)]).await;
+    until_new(
+        &app.client,
+        &app.base,
+        &app.admin,
+        1,
+        Duration::from_secs(30),
+    )
+    .await;
+
+    let (s, b) = app
+        .patch(
+            &format!("/api/v1/inboxes/{inbox}"),
+            &app.admin,
+            serde_json::json!({"imap_url": two.url()}),
+        )
+        .await;
+    assert_eq!(s, reqwest::StatusCode::OK, "{b}");
+    two.append(&[message(1)]).await;
+    until_new(
+        &app.client,
+        &app.base,
+        &app.admin,
+        2,
+        Duration::from_secs(30),
+    )
+    .await;
+
+    let (s, b) = app
+        .patch(
+            &format!("/api/v1/inboxes/{inbox}"),
+            &app.admin,
+            serde_json::json!({"imap_url": null}),
+        )
+        .await;
+    assert_eq!(s, reqwest::StatusCode::OK, "{b}");
+    // Give the supervisor (1 s) time to stop the task, then prove it did.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    two.append(&[message(2)]).await;
+    one.append(&[message(3)]).await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(new_count(&app.client, &app.base, &app.admin).await, 2);
+    app.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn imap_inbox_changes_apply_without_restart_sqlite() {
+    imap_inbox_changes_apply_without_restart(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn imap_inbox_changes_apply_without_restart_postgres() {
+    imap_inbox_changes_apply_without_restart(Backend::Postgres).await;
 }

@@ -1,7 +1,8 @@
-//! The IMAP poller: every inbox with an `imap_url` is polled for new
-//! messages by UID. The position is saved after each message is committed,
-//! so a crash at any point re-reads at most one message, which is then a
-//! duplicate (same Message-ID) and changes nothing.
+//! IMAP access: URL parsing, connecting and logging in, and the fetch pass
+//! that ingests new messages by UID. The position is saved after each
+//! message is committed, so a crash at any point re-reads at most one
+//! message, which is then a duplicate (same Message-ID) and changes nothing.
+//! [`super::imap_watch`] decides when a pass runs (IDLE or polling).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,31 +16,6 @@ use crate::app::AppState;
 
 use super::ingest::{self, Source};
 use super::repo;
-
-/// How often mailboxes are polled.
-pub const POLL_EVERY: Duration = Duration::from_secs(30);
-
-/// Polls all IMAP inboxes forever; inboxes added while running are picked up
-/// on the next round.
-pub async fn run(st: AppState, every: Duration) {
-    loop {
-        match crate::inboxes::service::imap_inboxes(&st).await {
-            Ok(inboxes) => {
-                for (inbox_id, url) in inboxes {
-                    if let Err(e) = poll_inbox(&st, inbox_id, &url).await {
-                        tracing::warn!(
-                            inbox = inbox_id,
-                            error = format!("{e:#}"),
-                            "IMAP poll failed; will retry"
-                        );
-                    }
-                }
-            }
-            Err(e) => tracing::warn!(error = %e, "listing IMAP inboxes failed"),
-        }
-        tokio::time::sleep(every).await;
-    }
-}
 
 /// The parts of an `imap[s]://user:pass@host:port/MAILBOX` URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,6 +86,40 @@ fn percent_decode(s: &str) -> String {
 /// Polls one inbox once; returns how many messages were ingested.
 pub async fn poll_inbox(st: &AppState, inbox_id: i64, url: &str) -> anyhow::Result<usize> {
     let t = parse_target(url)?;
+    let mut session = connect(&t).await?;
+    let done = fetch_new(st, inbox_id, &t, &mut session).await?;
+    let _ = within(COMMAND_TIMEOUT, "LOGOUT", session.logout()).await;
+    Ok(done)
+}
+
+/// The byte stream under an IMAP session: plain TCP or TLS.
+pub trait Io: AsyncRead + AsyncWrite + Unpin + Send + std::fmt::Debug {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send + std::fmt::Debug> Io for T {}
+
+/// A logged-in IMAP session over either kind of stream.
+pub type ImapSession = async_imap::Session<Box<dyn Io>>;
+
+/// How long one IMAP command (or the connection set-up) may take before the
+/// connection is given up as dead.
+pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Runs `fut` with a deadline; a timeout is an error naming `what`.
+pub async fn within<T, E>(
+    d: Duration,
+    what: &str,
+    fut: impl std::future::Future<Output = Result<T, E>>,
+) -> anyhow::Result<T>
+where
+    E: std::error::Error + Send + Sync + 'static,
+{
+    match tokio::time::timeout(d, fut).await {
+        Ok(r) => r.with_context(|| format!("IMAP {what}")),
+        Err(_) => Err(anyhow!("IMAP {what} timed out after {}s", d.as_secs())),
+    }
+}
+
+/// Connects, reads the greeting and logs in.
+pub async fn connect(t: &ImapTarget) -> anyhow::Result<ImapSession> {
     let tcp = tokio::time::timeout(
         Duration::from_secs(30),
         TcpStream::connect((t.host.as_str(), t.port)),
@@ -117,20 +127,31 @@ pub async fn poll_inbox(st: &AppState, inbox_id: i64, url: &str) -> anyhow::Resu
     .await
     .context("connecting to the IMAP server timed out")?
     .with_context(|| format!("connecting to {}:{}", t.host, t.port))?;
-    if t.tls {
+    let stream: Box<dyn Io> = if t.tls {
         let connector = tls_connector();
         let name = rustls::pki_types::ServerName::try_from(t.host.clone())
             .context("bad IMAP host name")?;
-        let stream = connector
-            .connect(name, tcp)
+        let tls = tokio::time::timeout(COMMAND_TIMEOUT, connector.connect(name, tcp))
             .await
+            .context("the TLS handshake with the IMAP server timed out")?
             .context("TLS handshake with the IMAP server")?;
-        poll_stream(st, inbox_id, &t, stream).await
+        Box::new(tls)
     } else {
-        poll_stream(st, inbox_id, &t, tcp).await
+        Box::new(tcp)
+    };
+    let mut client = async_imap::Client::new(stream);
+    match tokio::time::timeout(COMMAND_TIMEOUT, client.read_response()).await {
+        Ok(Ok(Some(_))) => {}
+        Ok(Ok(None)) => return Err(anyhow!("the IMAP server closed the connection")),
+        Ok(Err(e)) => return Err(anyhow::Error::new(e).context("reading the IMAP greeting")),
+        Err(_) => return Err(anyhow!("the IMAP greeting timed out")),
+    }
+    match tokio::time::timeout(COMMAND_TIMEOUT, client.login(&t.user, &t.password)).await {
+        Ok(Ok(s)) => Ok(s),
+        Ok(Err((e, _))) => Err(anyhow!("IMAP login failed: {e}")),
+        Err(_) => Err(anyhow!("IMAP login timed out")),
     }
 }
-
 fn tls_connector() -> tokio_rustls::TlsConnector {
     let roots = rustls::RootCertStore {
         roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
@@ -152,28 +173,25 @@ fn tls_connector() -> tokio_rustls::TlsConnector {
     }
 }
 
-async fn poll_stream<S>(
+/// One fetch pass on a logged-in session: (re)selects the mailbox, then
+/// ingests every message past the saved UID in UID order, saving the
+/// position after each message's commit. Returns how many were ingested.
+///
+/// Selecting on every pass re-reads UIDVALIDITY, so a renumbered mailbox is
+/// noticed by a long-lived (IDLE) session too. No transaction is held
+/// between commands: each ingest and each position save is its own write.
+pub async fn fetch_new(
     st: &AppState,
     inbox_id: i64,
     t: &ImapTarget,
-    stream: S,
-) -> anyhow::Result<usize>
-where
-    S: AsyncRead + AsyncWrite + Unpin + Send + std::fmt::Debug,
-{
-    let mut client = async_imap::Client::new(stream);
-    client
-        .read_response()
-        .await
-        .context("reading the IMAP greeting")?;
-    let mut session = client
-        .login(&t.user, &t.password)
-        .await
-        .map_err(|(e, _)| anyhow!("IMAP login failed: {e}"))?;
-    let mailbox = session
-        .select(&t.mailbox)
-        .await
-        .with_context(|| format!("selecting {}", t.mailbox))?;
+    session: &mut ImapSession,
+) -> anyhow::Result<usize> {
+    let mailbox = within(
+        COMMAND_TIMEOUT,
+        &format!("SELECT {}", t.mailbox),
+        session.select(&t.mailbox),
+    )
+    .await?;
     let uidvalidity = i64::from(mailbox.uid_validity.unwrap_or(0));
     let saved = {
         let mut c = st.db.pool().acquire().await?;
@@ -185,17 +203,19 @@ where
         Some((v, last)) if v == uidvalidity => last,
         _ => 0,
     };
-    let mut uids: Vec<u32> = session
-        .uid_search(format!("UID {}:*", last_uid + 1))
-        .await
-        .context("searching for new messages")?
-        .into_iter()
-        .filter(|u| i64::from(*u) > last_uid)
-        .collect();
+    let mut uids: Vec<u32> = within(
+        COMMAND_TIMEOUT,
+        "UID SEARCH",
+        session.uid_search(format!("UID {}:*", last_uid + 1)),
+    )
+    .await?
+    .into_iter()
+    .filter(|u| i64::from(*u) > last_uid)
+    .collect();
     uids.sort_unstable();
     let mut done = 0;
     for uid in uids {
-        let raw = {
+        let raw = within(FETCH_TIMEOUT, "UID FETCH", async {
             let mut fetches = session
                 .uid_fetch(uid.to_string(), "(UID BODY.PEEK[])")
                 .await?;
@@ -206,8 +226,9 @@ where
                     raw = Some(b.to_vec());
                 }
             }
-            raw
-        };
+            Ok::<_, async_imap::error::Error>(raw)
+        })
+        .await?;
         if let Some(raw) = raw {
             ingest::ingest(st, inbox_id, &raw, Source::Imap).await?;
             done += 1;
@@ -222,9 +243,11 @@ where
             })
             .await?;
     }
-    let _ = session.logout().await;
     Ok(done)
 }
+
+/// How long fetching one message may take (a large message on a slow link).
+const FETCH_TIMEOUT: Duration = Duration::from_secs(300);
 
 #[cfg(test)]
 mod tests {

@@ -1,4 +1,4 @@
-//! The email channel: the SMTP receiver, IMAP polling and the inbound
+//! The email channel: the SMTP receiver, IMAP (IDLE or polling) and the inbound
 //! webhook feed [`ingest`]; agent replies leave through the [`outbox`].
 //! Admins see held mail and retry it through [`quarantine`].
 //! Parsing, threading keys and composition live in the `tend-mail` crate.
@@ -6,6 +6,7 @@
 pub mod ack;
 pub mod api;
 pub mod imap;
+pub mod imap_watch;
 pub mod ingest;
 pub mod outbound;
 pub mod outbox;
@@ -37,7 +38,7 @@ impl Running {
     }
 }
 
-/// Starts the SMTP receiver (if configured), the IMAP poller and the outbox.
+/// Starts the SMTP receiver (if configured), the IMAP watcher and the outbox.
 pub async fn start(st: &AppState, outbox_wake: Arc<Notify>) -> anyhow::Result<Running> {
     let mut tasks = Vec::new();
     let mut smtp_addr = None;
@@ -53,7 +54,7 @@ pub async fn start(st: &AppState, outbox_wake: Arc<Notify>) -> anyhow::Result<Ru
         tracing::info!(smtp = %listener.local_addr()?, starttls = tls.is_some(), "SMTP receiver listening");
         tasks.push(tokio::spawn(smtp::run(st.clone(), listener, tls)));
     }
-    tasks.push(tokio::spawn(imap::run(
+    tasks.push(tokio::spawn(imap_watch::run(
         st.clone(),
         st.config.imap_poll_interval,
     )));
