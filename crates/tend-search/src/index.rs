@@ -292,10 +292,15 @@ impl SearchWriter {
         }
         d.add_i64(f.created_at, m.created_at);
         d.add_bool(f.internal, m.internal);
+        let body = truncate(&m.text, MAX_TEXT_BYTES);
+        d.add_text(f.all, &c.subject);
+        d.add_text(f.all, body);
+        d.add_text(f.all, customer.trim());
         d.add_text(f.subject, &c.subject);
-        d.add_text(f.body, truncate(&m.text, MAX_TEXT_BYTES));
+        d.add_text(f.body, body);
         d.add_text(f.customer, customer.trim());
         for a in &m.attachments {
+            d.add_text(f.all, a);
             d.add_text(f.attachments, a);
         }
         d

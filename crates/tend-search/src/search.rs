@@ -9,8 +9,8 @@ use std::ops::Bound;
 use tantivy::collector::{DocSetCollector, TopDocs};
 use tantivy::columnar::Column;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery,
-    TermQuery, TermSetQuery,
+    AllQuery, BooleanQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
+    TermSetQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value as _};
 use tantivy::snippet::SnippetGenerator;
@@ -78,7 +78,7 @@ impl SearchIndex {
         for clause in &q.clauses {
             let (query, phrase) = match &clause.part {
                 Part::Word(w) | Part::Phrase(w) => {
-                    let Some((query, phrase)) = text_query(w, &f.text_fields()) else {
+                    let Some((query, phrase)) = text_query(w, f.all) else {
                         continue;
                     };
                     if !clause.negated {
@@ -162,7 +162,7 @@ impl SearchIndex {
                 .map(|q| (Occur::Should, q))
                 .collect(),
         );
-        let snippets = Snippets::new(&searcher, &highlight, &f.text_fields())?;
+        let snippets = Snippets::new(&searcher, &highlight, f.all, f.snippet_fields())?;
         let mut seen = HashSet::new();
         let mut hits = Vec::new();
         for (score, addr, conversation_id) in candidates {
@@ -177,7 +177,7 @@ impl SearchIndex {
                 conversation_id,
                 message_id: first_i64(&doc, f.message_id),
                 score,
-                snippet: snippets.best(&doc, f.body),
+                snippet: snippets.best(&doc),
             });
         }
         Ok(hits)
@@ -266,7 +266,7 @@ impl SearchIndex {
                 term(Term::from_field_text(f.from, v))
             }
             // A name: the words of it in the customer field.
-            Filter::From(v) => text_query(v, &[(f.customer, 1.0)])
+            Filter::From(v) => text_query(v, f.customer)
                 .map_or_else(|| Box::new(EmptyQuery) as Box<dyn Query>, |(q, _)| q),
             Filter::Inbox(ids) => Box::new(TermSetQuery::new(
                 ids.iter().map(|i| Term::from_field_i64(f.inbox_id, *i)),
@@ -284,66 +284,60 @@ impl SearchIndex {
 }
 
 /// The query for one typed word or phrase: its terms (adjacent, when there
-/// are several) in any of `fields`. `None` when it has no terms at all
-/// (punctuation only). The flag says whether it is a phrase query.
-fn text_query(text: &str, fields: &[(Field, f32)]) -> Option<(Box<dyn Query>, bool)> {
+/// are several) in `field`. `None` when it has no terms at all (punctuation
+/// only). The flag says whether it is a phrase query.
+fn text_query(text: &str, field: Field) -> Option<(Box<dyn Query>, bool)> {
     let mut tokens = Vec::new();
     analyze(text, Mode::Query, &mut tokens);
     let first = tokens.first()?.position;
-    let per_field: Vec<(Occur, Box<dyn Query>)> = fields
+    if let [one] = &tokens[..] {
+        let term = Term::from_field_text(field, &one.text);
+        return Some((
+            Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+            false,
+        ));
+    }
+    let terms = tokens
         .iter()
-        .map(|&(field, boost)| {
-            let q: Box<dyn Query> = if tokens.len() == 1 {
-                Box::new(TermQuery::new(
-                    Term::from_field_text(field, &tokens[0].text),
-                    IndexRecordOption::WithFreqs,
-                ))
-            } else {
-                Box::new(PhraseQuery::new_with_offset(
-                    tokens
-                        .iter()
-                        .map(|t| (t.position - first, Term::from_field_text(field, &t.text)))
-                        .collect(),
-                ))
-            };
-            let q: Box<dyn Query> = if (boost - 1.0).abs() > f32::EPSILON {
-                Box::new(BoostQuery::new(q, boost))
-            } else {
-                q
-            };
-            (Occur::Should, q)
-        })
+        .map(|t| (t.position - first, Term::from_field_text(field, &t.text)))
         .collect();
-    Some((Box::new(BooleanQuery::new(per_field)), tokens.len() > 1))
+    Some((Box::new(PhraseQuery::new_with_offset(terms)), true))
 }
 
-/// Snippet generators for each text field, best field first.
+/// Highlighted snippets: the query's terms in the `all` field, looked for
+/// in each stored text in turn.
 struct Snippets {
-    generators: Vec<(Field, SnippetGenerator)>,
+    generator: SnippetGenerator,
+    fields: [Field; 4],
 }
 
 impl Snippets {
-    fn new(searcher: &Searcher, query: &dyn Query, fields: &[(Field, f32)]) -> Result<Snippets> {
-        let mut generators = Vec::new();
-        for &(field, _) in fields {
-            let mut g = SnippetGenerator::create(searcher, query, field)?;
-            g.set_max_num_chars(SNIPPET_CHARS);
-            generators.push((field, g));
-        }
-        Ok(Snippets { generators })
+    fn new(
+        searcher: &Searcher,
+        query: &dyn Query,
+        indexed: Field,
+        fields: [Field; 4],
+    ) -> Result<Snippets> {
+        let mut generator = SnippetGenerator::create(searcher, query, indexed)?;
+        generator.set_max_num_chars(SNIPPET_CHARS);
+        Ok(Snippets { generator, fields })
     }
 
-    /// The first field with a highlighted match; else the start of `fallback`.
-    fn best(&self, doc: &TantivyDocument, fallback: Field) -> String {
-        for (_, g) in &self.generators {
-            let mut s = g.snippet_from_doc(doc);
-            if !s.is_empty() {
-                s.set_snippet_prefix_postfix("<mark>", "</mark>");
-                return s.to_html();
+    /// The first stored text with a highlighted match; else the start of the
+    /// first field (the message text).
+    fn best(&self, doc: &TantivyDocument) -> String {
+        for field in self.fields {
+            for value in doc.get_all(field) {
+                let Some(text) = value.as_str() else { continue };
+                let mut s = self.generator.snippet(text);
+                if !s.is_empty() {
+                    s.set_snippet_prefix_postfix("<mark>", "</mark>");
+                    return s.to_html();
+                }
             }
         }
         let text = doc
-            .get_first(fallback)
+            .get_first(self.fields[0])
             .and_then(|v| v.as_str())
             .unwrap_or("");
         let cut: String = text.chars().take(SNIPPET_CHARS).collect();
