@@ -128,6 +128,19 @@ pub(super) async fn update(
     ack_enabled: Option<bool>,
 ) -> Result<()> {
     crate::db::changes::INBOXES.mark();
+    if let Some(u) = imap_url {
+        // Another mailbox: its UIDs say nothing about the old one's (and two
+        // mailboxes can share a UIDVALIDITY), so reading starts afresh;
+        // mail read before is recognised as a duplicate by Message-ID.
+        sqlx::query(
+            "DELETE FROM imap_state WHERE inbox_id = $1 AND EXISTS (SELECT 1 FROM inboxes \
+             WHERE id = $1 AND COALESCE(imap_url, '') <> COALESCE($2, ''))",
+        )
+        .bind(id)
+        .bind(u)
+        .execute(&mut *c)
+        .await?;
+    }
     let mut sql = crate::db::Sql::new("UPDATE inboxes SET id = id");
     if let Some(n) = name {
         sql.push(", name = ").bind(n);
