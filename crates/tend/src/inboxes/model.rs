@@ -158,7 +158,7 @@ pub fn check_imap_after(
     let source = imap_url
         .and_then(|u| crate::channels::email::imap::parse_target(u).ok())
         .map(|t| t.mailbox);
-    if source.is_some_and(|s| crate::channels::email::imap::same_mailbox(&s, folder)) {
+    if source.is_some_and(|s| crate::channels::email::imap_after::same_mailbox(&s, folder)) {
         return Err(Error::invalid(
             "imap_move_to",
             "the folder must differ from the mailbox Tend reads",
