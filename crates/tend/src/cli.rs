@@ -87,6 +87,14 @@ pub enum Admin {
         /// Acknowledge each new email conversation to the customer.
         #[arg(long)]
         acknowledge: bool,
+        /// What to do to a mailbox message once it is stored: leave it, mark it
+        /// seen, or move it to --imap-move-to.
+        #[arg(long, value_parser = ["leave", "seen", "move"], default_value = "leave")]
+        imap_after: String,
+        /// The folder to move messages to (with --imap-after move); created
+        /// when missing.
+        #[arg(long)]
+        imap_move_to: Option<String>,
     },
     /// Create a team; prints its id.
     CreateTeam {
@@ -249,6 +257,8 @@ async fn admin(config: Config, cmd: Admin) -> Result<(), Failure> {
             imap_url,
             name,
             acknowledge,
+            imap_after,
+            imap_move_to,
         } => {
             let inbox = crate::inboxes::service::create_inbox(
                 &st,
@@ -259,6 +269,8 @@ async fn admin(config: Config, cmd: Admin) -> Result<(), Failure> {
                     address,
                     imap_url,
                     ack_enabled: acknowledge,
+                    imap_after: crate::inboxes::model::ImapAfter::parse(&imap_after)?,
+                    imap_move_to,
                 },
             )
             .await?;

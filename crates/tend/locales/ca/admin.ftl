@@ -121,6 +121,12 @@ inbox-address-help = Obligatòria per a les safates de correu: l'adreça on escr
 inbox-imap-help-new = Opcional. Tend recull el correu nou d'aquesta bústia, per exemple imaps://user:password@mail.example.com/INBOX.
 inbox-imap-help = Tend llegeix { $url }. Deixeu el camp buit per mantenir-la o escriviu-hi un URL nou.
 inbox-imap-off = Deixa de llegir per IMAP
+field-imap-after = Després de llegir un missatge
+inbox-imap-after-leave = Deixa'l a la bústia
+inbox-imap-after-seen = Marca'l com a llegit
+inbox-imap-after-move = Mou-lo a una carpeta
+field-imap-move-to = Carpeta on moure els missatges
+inbox-imap-move-help = S'utilitza amb «Mou-lo a una carpeta». Tend crea la carpeta si no existeix. Els missatges només es marquen o es mouen després que Tend els hagi desat.
 inbox-ack = Envia un acusament de recepció automàtic a cada conversa de correu nova
 
 ## Administració: testimonis d'API

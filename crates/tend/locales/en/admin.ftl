@@ -121,6 +121,12 @@ inbox-address-help = Required for email inboxes: the address customers write to.
 inbox-imap-help-new = Optional. Tend fetches new mail from this mailbox, for example imaps://user:password@mail.example.com/INBOX.
 inbox-imap-help = Tend polls { $url }. Leave the field empty to keep it, or enter a new URL.
 inbox-imap-off = Stop polling IMAP
+field-imap-after = After fetching a message
+inbox-imap-after-leave = Leave it in the mailbox
+inbox-imap-after-seen = Mark it as read
+inbox-imap-after-move = Move it to a folder
+field-imap-move-to = Folder to move messages to
+inbox-imap-move-help = Used with “Move it to a folder”. Tend creates the folder if it does not exist. Messages are marked or moved only after Tend has stored them.
 inbox-ack = Send an automatic acknowledgement to each new email conversation
 
 ## Admin: API tokens

@@ -116,6 +116,12 @@ inbox-address-help = メールの受信箱では必須です。顧客がメー�
 inbox-imap-help-new = 任意。Tend がこのメールボックスから新着メールを取得します。例：imaps://user:password@mail.example.com/INBOX
 inbox-imap-help = 現在 { $url } を取得しています。そのままにするには空欄のままにし、変更するには新しい URL を入力してください。
 inbox-imap-off = IMAP の取得をやめる
+field-imap-after = メッセージ取得後の処理
+inbox-imap-after-leave = メールボックスにそのまま残す
+inbox-imap-after-seen = 既読にする
+inbox-imap-after-move = フォルダーに移動する
+field-imap-move-to = 移動先フォルダー
+inbox-imap-move-help = 「フォルダーに移動する」で使います。フォルダーがなければ Tend が作成します。メッセージは Tend が保存した後にだけ既読・移動されます。
 inbox-ack = 新しいメールの会話ごとに自動受付メールを送る
 
 ## 管理：API トークン

@@ -116,6 +116,12 @@ inbox-address-help = 이메일 받은편지함에는 필수입니다. 고객이 
 inbox-imap-help-new = 선택 사항. Tend가 이 메일함에서 새 메일을 가져옵니다. 예: imaps://user:password@mail.example.com/INBOX
 inbox-imap-help = 지금은 { $url }에서 가져옵니다. 유지하려면 비워 두고, 바꾸려면 새 URL을 입력하세요.
 inbox-imap-off = IMAP 가져오기 중지
+field-imap-after = 메시지를 가져온 후
+inbox-imap-after-leave = 메일함에 그대로 두기
+inbox-imap-after-seen = 읽음으로 표시
+inbox-imap-after-move = 폴더로 이동
+field-imap-move-to = 메시지를 옮길 폴더
+inbox-imap-move-help = “폴더로 이동”에 사용됩니다. 폴더가 없으면 Tend가 만듭니다. 메시지는 Tend가 저장한 뒤에만 표시되거나 이동됩니다.
 inbox-ack = 새 이메일 대화마다 자동 접수 확인 메일 보내기
 
 ## 관리: API 토큰

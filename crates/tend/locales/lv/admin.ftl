@@ -126,6 +126,12 @@ inbox-address-help = Obligāta e-pasta iesūtnēm: adrese, uz kuru raksta klient
 inbox-imap-help-new = Nav obligāts. Tend nolasa jaunas vēstules no šīs pastkastes, piemēram, imaps://user:password@mail.example.com/INBOX.
 inbox-imap-help = Tend nolasa { $url }. Atstājiet lauku tukšu, lai to paturētu, vai ievadiet jaunu URL.
 inbox-imap-off = Pārtraukt IMAP nolasīšanu
+field-imap-after = Pēc ziņojuma nolasīšanas
+inbox-imap-after-leave = Atstāt pastkastē
+inbox-imap-after-seen = Atzīmēt kā izlasītu
+inbox-imap-after-move = Pārvietot uz mapi
+field-imap-move-to = Mape, uz kuru pārvietot ziņojumus
+inbox-imap-move-help = Izmanto ar “Pārvietot uz mapi”. Ja mapes nav, Tend to izveido. Ziņojumus atzīmē vai pārvieto tikai pēc tam, kad Tend tos ir saglabājis.
 inbox-ack = Katrai jaunai e-pasta sarunai sūtīt automātisku apstiprinājumu
 
 ## Administrēšana: API marķieri

@@ -95,6 +95,8 @@ async fn inbox(st: &AppState, kind: InboxKind, name: &str, address: Option<&str>
                 address: address.map(str::to_string),
                 imap_url: None,
                 ack_enabled: false,
+                imap_after: Default::default(),
+                imap_move_to: None,
             },
         )
         .await?

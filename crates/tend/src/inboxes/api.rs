@@ -11,7 +11,7 @@ use crate::Result;
 use crate::app::AppState;
 use crate::http::{ApiJson, ApiPath, Auth, Page, created};
 
-use super::model::{Inbox, InboxKind};
+use super::model::{ImapAfter, Inbox, InboxKind};
 use super::public::{self, PublicSettings, PublicSettingsInput};
 use super::service::{self, NewInbox};
 
@@ -38,6 +38,13 @@ pub struct CreateInbox {
     /// Acknowledge each new email conversation to the customer.
     #[serde(default)]
     ack_enabled: bool,
+    /// What to do to a mailbox message once it is stored: `leave` (the
+    /// default), `seen` or `move`.
+    #[schema(value_type = Option<ImapAfter>)]
+    imap_after: Option<String>,
+    /// The folder to move messages to; required when `imap_after` is `move`.
+    #[schema(max_length = 200)]
+    imap_move_to: Option<String>,
 }
 
 /// `PATCH /inboxes/{id}`.
@@ -54,6 +61,14 @@ pub struct UpdateInbox {
     imap_url: Option<Option<String>>,
     /// Acknowledge each new email conversation.
     ack_enabled: Option<bool>,
+    /// What to do to a mailbox message once it is stored: `leave`, `seen`
+    /// or `move`.
+    #[schema(value_type = Option<ImapAfter>)]
+    imap_after: Option<String>,
+    /// The folder for `move`; `null` clears it.
+    #[serde(default, deserialize_with = "crate::http::extract::double_option")]
+    #[schema(value_type = Option<String>, max_length = 200)]
+    imap_move_to: Option<Option<String>>,
 }
 
 /// All inboxes. Admins only.
@@ -90,6 +105,13 @@ async fn create_inbox(
             address: b.address,
             imap_url: b.imap_url,
             ack_enabled: b.ack_enabled,
+            imap_after: b
+                .imap_after
+                .as_deref()
+                .map(ImapAfter::parse)
+                .transpose()?
+                .unwrap_or_default(),
+            imap_move_to: b.imap_move_to,
         },
     )
     .await?;
@@ -111,7 +133,8 @@ async fn get_inbox(
     Ok(axum::Json(service::get_inbox(&st, &auth.0, id).await?))
 }
 
-/// Change an inbox (name, address, IMAP polling, acknowledgements). Admins only;
+/// Change an inbox (name, address, IMAP polling and what happens to a
+/// fetched message, acknowledgements). Admins only;
 /// takes effect without a restart.
 #[utoipa::path(patch, path = "/inboxes/{id}", tag = "inboxes",
     params(("id" = i64, Path, description = "Inbox id")),
@@ -132,6 +155,8 @@ async fn update_inbox(
         address: b.address,
         imap_url: b.imap_url,
         ack_enabled: b.ack_enabled,
+        imap_after: b.imap_after.as_deref().map(ImapAfter::parse).transpose()?,
+        imap_move_to: b.imap_move_to,
     };
     Ok(axum::Json(
         service::update_inbox(&st, &auth.0, id, ch).await?,

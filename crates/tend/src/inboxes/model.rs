@@ -62,8 +62,109 @@ pub struct Inbox {
     pub is_default: bool,
     /// Email inboxes: acknowledge each new conversation to the customer.
     pub ack_enabled: bool,
+    /// What Tend does to a mailbox message once it is stored.
+    pub imap_after: ImapAfter,
+    /// The folder messages are moved to when `imap_after` is `move`.
+    pub imap_move_to: Option<String>,
     /// RFC 3339.
     pub created_at: String,
+}
+
+/// What the IMAP watcher does to a mailbox message after it is committed
+/// (whatever the outcome: new conversation, follow-up, duplicate, ignored
+/// or quarantined).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ImapAfter {
+    /// Leave it as it is (Tend reads with `BODY.PEEK[]`, so it stays unread).
+    #[default]
+    Leave,
+    /// Set the `\Seen` flag.
+    Seen,
+    /// Move it to `imap_move_to` (created when missing).
+    Move,
+}
+
+impl ImapAfter {
+    /// Stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImapAfter::Leave => "leave",
+            ImapAfter::Seen => "seen",
+            ImapAfter::Move => "move",
+        }
+    }
+
+    /// Parses a setting; unknown values are a 422 naming `imap_after`.
+    pub fn parse(s: &str) -> Result<ImapAfter> {
+        match s.trim() {
+            "leave" => Ok(ImapAfter::Leave),
+            "seen" => Ok(ImapAfter::Seen),
+            "move" => Ok(ImapAfter::Move),
+            _ => Err(Error::invalid(
+                "imap_after",
+                format!("unknown setting {s:?}; use leave, seen or move"),
+            )),
+        }
+    }
+}
+
+/// The longest folder name accepted for `imap_move_to`, in characters.
+pub const MOVE_TO_MAX: usize = 200;
+
+/// Validates a folder name for `imap_move_to`: not empty, at most
+/// [`MOVE_TO_MAX`] characters, no control characters (a CR or LF would end
+/// the IMAP command). Plain Unicode; the IMAP side encodes it.
+pub fn parse_move_to(s: &str) -> Result<String> {
+    let f = s.trim();
+    if f.is_empty() {
+        return Err(Error::invalid(
+            "imap_move_to",
+            "enter the folder to move messages to, for example Processed",
+        ));
+    }
+    if f.chars().count() > MOVE_TO_MAX {
+        return Err(Error::invalid(
+            "imap_move_to",
+            format!("the folder name is longer than {MOVE_TO_MAX} characters"),
+        ));
+    }
+    if f.chars().any(char::is_control) {
+        return Err(Error::invalid(
+            "imap_move_to",
+            "the folder name may not contain line breaks or other control characters",
+        ));
+    }
+    Ok(f.to_string())
+}
+
+/// Checks that a `move` setting has a folder, and that the folder is not
+/// the mailbox Tend reads (moving a message into its own mailbox gives it a
+/// new UID, so it would be fetched and moved again on every pass).
+pub fn check_imap_after(
+    after: ImapAfter,
+    move_to: Option<&str>,
+    imap_url: Option<&str>,
+) -> Result<()> {
+    if after != ImapAfter::Move {
+        return Ok(());
+    }
+    let Some(folder) = move_to else {
+        return Err(Error::invalid(
+            "imap_move_to",
+            "a folder is required when imap_after is move",
+        ));
+    };
+    let source = imap_url
+        .and_then(|u| crate::channels::email::imap::parse_target(u).ok())
+        .map(|t| t.mailbox);
+    if source.is_some_and(|s| crate::channels::email::imap_after::same_mailbox(&s, folder)) {
+        return Err(Error::invalid(
+            "imap_move_to",
+            "the folder must differ from the mailbox Tend reads",
+        ));
+    }
+    Ok(())
 }
 
 /// Validates an IMAP URL: `imap://user:pass@host:port/MAILBOX` or `imaps://…`.
@@ -103,5 +204,21 @@ mod tests {
             redact_url("imap://sup:pw@127.0.0.1:1143/INBOX"),
             "imap://sup:***@127.0.0.1:1143/INBOX"
         );
+    }
+
+    #[test]
+    fn imap_after_settings_are_checked() {
+        assert_eq!(ImapAfter::parse("seen").unwrap(), ImapAfter::Seen);
+        assert!(ImapAfter::parse("delete").is_err());
+        assert_eq!(parse_move_to(" Archive/Tend ").unwrap(), "Archive/Tend");
+        assert!(parse_move_to("  ").is_err());
+        assert!(parse_move_to("a\r\nA001 LOGOUT").is_err());
+        assert!(parse_move_to(&"x".repeat(MOVE_TO_MAX + 1)).is_err());
+        assert!(parse_move_to(&"日".repeat(MOVE_TO_MAX)).is_ok());
+        let url = Some("imap://u:p@h/INBOX");
+        assert!(check_imap_after(ImapAfter::Move, None, url).is_err());
+        assert!(check_imap_after(ImapAfter::Move, Some("inbox"), url).is_err());
+        assert!(check_imap_after(ImapAfter::Move, Some("Done"), url).is_ok());
+        assert!(check_imap_after(ImapAfter::Seen, None, url).is_ok());
     }
 }

@@ -6,7 +6,7 @@ use sqlx::FromRow;
 use crate::Result;
 use crate::time::rfc3339;
 
-use super::model::{Inbox, InboxKind, redact_url};
+use super::model::{ImapAfter, Inbox, InboxKind, redact_url};
 
 #[derive(FromRow)]
 struct InboxRow {
@@ -17,6 +17,8 @@ struct InboxRow {
     imap_url: Option<String>,
     is_default: i64,
     ack_enabled: i64,
+    imap_after: String,
+    imap_move_to: Option<String>,
     created_at: i64,
 }
 
@@ -30,13 +32,15 @@ impl From<InboxRow> for Inbox {
             imap_url: r.imap_url.as_deref().map(redact_url),
             is_default: r.is_default != 0,
             ack_enabled: r.ack_enabled != 0,
+            imap_after: ImapAfter::parse(&r.imap_after).unwrap_or_default(),
+            imap_move_to: r.imap_move_to,
             created_at: rfc3339(r.created_at),
         }
     }
 }
 
-const COLUMNS: &str =
-    "SELECT id, kind, name, address, imap_url, is_default, ack_enabled, created_at FROM inboxes";
+const COLUMNS: &str = "SELECT id, kind, name, address, imap_url, is_default, ack_enabled, \
+     imap_after, imap_move_to, created_at FROM inboxes";
 
 pub(super) async fn insert(
     c: &mut AnyConnection,
@@ -154,6 +158,40 @@ pub(super) async fn update(
     sql.push(" WHERE id = ").bind(id);
     sql.query().execute(c).await?;
     Ok(())
+}
+
+/// Stores what the IMAP watcher does after ingesting; `move_to` `None`
+/// keeps the stored folder, `Some(None)` clears it.
+pub(super) async fn set_imap_after(
+    c: &mut AnyConnection,
+    id: i64,
+    after: Option<ImapAfter>,
+    move_to: Option<Option<&str>>,
+) -> Result<()> {
+    crate::db::changes::INBOXES.mark();
+    let mut sql = crate::db::Sql::new("UPDATE inboxes SET id = id");
+    if let Some(a) = after {
+        sql.push(", imap_after = ").bind(a.as_str().to_string());
+    }
+    if let Some(m) = move_to {
+        sql.push(", imap_move_to = ").bind(m.map(str::to_string));
+    }
+    sql.push(" WHERE id = ").bind(id);
+    sql.query().execute(c).await?;
+    Ok(())
+}
+
+/// The IMAP after-ingest setting of one inbox (`None`: no such inbox).
+pub(super) async fn imap_after(
+    c: &mut AnyConnection,
+    id: i64,
+) -> Result<Option<(String, Option<String>)>> {
+    Ok(
+        sqlx::query_as("SELECT imap_after, imap_move_to FROM inboxes WHERE id = $1")
+            .bind(id)
+            .fetch_optional(c)
+            .await?,
+    )
 }
 
 pub(super) async fn set_address(c: &mut AnyConnection, id: i64, address: &str) -> Result<()> {

@@ -8,7 +8,7 @@ use crate::app::AppState;
 use crate::db::is_unique_violation;
 use crate::{Error, Result};
 
-use super::model::{Inbox, InboxKind, parse_imap_url};
+use super::model::{ImapAfter, Inbox, InboxKind, check_imap_after, parse_imap_url, parse_move_to};
 use super::repo;
 
 /// An inbox to create.
@@ -24,6 +24,10 @@ pub struct NewInbox {
     pub imap_url: Option<String>,
     /// Acknowledge new email conversations.
     pub ack_enabled: bool,
+    /// What to do to a mailbox message once it is stored.
+    pub imap_after: ImapAfter,
+    /// The folder for [`ImapAfter::Move`].
+    pub imap_move_to: Option<String>,
 }
 
 /// Changes to an inbox; absent fields stay.
@@ -37,6 +41,10 @@ pub struct InboxChanges {
     pub imap_url: Option<Option<String>>,
     /// Acknowledge new email conversations.
     pub ack_enabled: Option<bool>,
+    /// What to do to a mailbox message once it is stored.
+    pub imap_after: Option<ImapAfter>,
+    /// The folder for [`ImapAfter::Move`]; `Some(None)` clears it.
+    pub imap_move_to: Option<Option<String>>,
 }
 
 /// Changes an inbox. Admins only. Channels pick changes up without a restart.
@@ -63,6 +71,12 @@ pub async fn update_inbox(
         .map(|a| EmailAddress::parse("address", a).map(|e| e.as_str().to_string()))
         .transpose()?;
     let ack = ch.ack_enabled;
+    let after = ch.imap_after;
+    let move_to = match ch.imap_move_to {
+        None => None,
+        Some(None) => Some(None),
+        Some(Some(f)) => Some(Some(parse_move_to(&f)?)),
+    };
     st.db
         .write(move |c| {
             Box::pin(async move {
@@ -73,6 +87,31 @@ pub async fn update_inbox(
                         "imap_url",
                         "only email inboxes can poll IMAP",
                     ));
+                }
+                if after.is_some_and(|a| a != ImapAfter::Leave) && inbox.kind != InboxKind::Email {
+                    return Err(Error::invalid(
+                        "imap_after",
+                        "only email inboxes read an IMAP mailbox",
+                    ));
+                }
+                // The setting as it will be, checked as a whole (a PATCH may
+                // change any one of the three).
+                let url = match &imap_url {
+                    Some(u) => u.clone(),
+                    None => inbox.imap_url.clone(),
+                };
+                let folder = match &move_to {
+                    Some(f) => f.clone(),
+                    None => inbox.imap_move_to.clone(),
+                };
+                check_imap_after(
+                    after.unwrap_or(inbox.imap_after),
+                    folder.as_deref(),
+                    url.as_deref(),
+                )?;
+                if after.is_some() || move_to.is_some() {
+                    repo::set_imap_after(c, id, after, move_to.as_ref().map(|f| f.as_deref()))
+                        .await?;
                 }
                 repo::update(
                     c,
@@ -113,6 +152,15 @@ pub async fn create_inbox(st: &AppState, viewer: &Viewer, new: NewInbox) -> Resu
             "only email inboxes can poll IMAP",
         ));
     }
+    let move_to = new.imap_move_to.as_deref().map(parse_move_to).transpose()?;
+    let after = new.imap_after;
+    if after != ImapAfter::Leave && new.kind != InboxKind::Email {
+        return Err(Error::invalid(
+            "imap_after",
+            "only email inboxes read an IMAP mailbox",
+        ));
+    }
+    check_imap_after(after, move_to.as_deref(), imap_url.as_deref())?;
     let name = match new.name.as_deref() {
         Some(n) => parse_name("name", n, 200)?,
         None => address
@@ -143,6 +191,9 @@ pub async fn create_inbox(st: &AppState, viewer: &Viewer, new: NewInbox) -> Resu
                 })?;
                 if ack_enabled {
                     repo::update(c, id, None, None, Some(true)).await?;
+                }
+                if after != ImapAfter::Leave || move_to.is_some() {
+                    repo::set_imap_after(c, id, Some(after), Some(move_to.as_deref())).await?;
                 }
                 inbox_in(c, id).await
             })
@@ -237,6 +288,17 @@ pub async fn own_addresses(st: &AppState) -> Result<Vec<String>> {
 pub async fn imap_inboxes(st: &AppState) -> Result<Vec<(i64, String)>> {
     let mut c = st.db.pool().acquire().await?;
     repo::imap_inboxes(&mut c).await
+}
+
+/// What the IMAP watcher does to a message of this inbox once it is
+/// committed, read at the start of each fetch pass so a change applies
+/// without restarting the watcher. `Move` comes with its folder.
+pub async fn imap_after(st: &AppState, inbox_id: i64) -> Result<(ImapAfter, Option<String>)> {
+    let mut c = st.db.pool().acquire().await?;
+    let (after, move_to) = repo::imap_after(&mut c, inbox_id)
+        .await?
+        .ok_or(Error::NotFound("inbox"))?;
+    Ok((ImapAfter::parse(&after).unwrap_or_default(), move_to))
 }
 
 /// The first email inbox (where webhook mail goes without an inbox id).

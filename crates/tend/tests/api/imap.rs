@@ -39,6 +39,12 @@ impl Drop for Dovecot {
 
 impl Dovecot {
     pub fn start() -> Dovecot {
+        Self::start_with("")
+    }
+
+    /// Starts Dovecot with `extra` appended to its configuration (for
+    /// example `imap_capability = …` to hide MOVE or UIDPLUS).
+    pub fn start_with(extra: &str) -> Dovecot {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
         for sub in ["run", "state", "mail", "home"] {
@@ -56,7 +62,7 @@ impl Dovecot {
              first_valid_uid = 1\npassdb {{\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u {d}/users\n}}\n\
              userdb {{\n  driver = static\n  args = uid=dovecot gid=dovecot home={d}/home/%u\n}}\n\
              service imap-login {{\n  inet_listener imap {{\n    address = 127.0.0.1\n    port = {port}\n  }}\n  inet_listener imaps {{\n    port = 0\n  }}\n}}\n\
-             service stats {{\n  unix_listener stats-reader {{\n    mode = 0666\n  }}\n  unix_listener stats-writer {{\n    mode = 0666\n  }}\n}}\n",
+             service stats {{\n  unix_listener stats-reader {{\n    mode = 0666\n  }}\n  unix_listener stats-writer {{\n    mode = 0666\n  }}\n}}\n{extra}\n",
             d = d.display()
         );
         std::fs::write(d.join("dovecot.conf"), conf).unwrap();
@@ -114,7 +120,7 @@ impl Dovecot {
     }
 }
 
-fn message(i: usize) -> Vec<u8> {
+pub fn message(i: usize) -> Vec<u8> {
     format!(
         "From: =?ISO-2022-JP?B?GyRCOzNFRBsoQg==?= <kunde{i}@example.jp>\r\nTo: support@example.com\r\n\
          Subject: IMAP {i} =?UTF-8?B?44GK5ZWP44GE5ZCI44KP44Gb?=\r\nMessage-ID: <imap-{i}@example.jp>\r\n\
@@ -171,7 +177,7 @@ async fn imap_messages_become_conversations_once(app: &TestApp) {
     );
 }
 
-async fn new_count(client: &reqwest::Client, url: &str, token: &str) -> i64 {
+pub async fn new_count(client: &reqwest::Client, url: &str, token: &str) -> i64 {
     let v: Value = client
         .get(format!("{url}/api/v1/conversations/counts"))
         .bearer_auth(token)
@@ -294,7 +300,7 @@ async fn kill_9_mid_poll_ingests_each_message_once_postgres() {
 }
 
 /// Waits (bounded) until the `new` count reaches `want`; returns how long.
-async fn until_new(
+pub async fn until_new(
     client: &reqwest::Client,
     url: &str,
     token: &str,

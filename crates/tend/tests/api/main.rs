@@ -16,6 +16,7 @@ mod customers;
 mod email;
 mod errors;
 mod imap;
+mod imap_after;
 mod ops;
 mod quarantine;
 mod routing;

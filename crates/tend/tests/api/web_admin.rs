@@ -774,6 +774,42 @@ async fn teams_and_inboxes_are_managed(app: &TestApp) {
             .unwrap()
             .starts_with("imap://support:")
     );
+    // After fetching: move needs a folder; the page says so, then keeps it.
+    let p = admin
+        .post(
+            &format!("/admin/inboxes/{iid}"),
+            &[
+                ("name", "Support Japan"),
+                ("imap_after", "move"),
+                ("imap_move_to", ""),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.body);
+    assert!(p.body.contains("a folder is required"), "{}", p.body);
+    let p = admin
+        .post(
+            &format!("/admin/inboxes/{iid}"),
+            &[
+                ("name", "Support Japan"),
+                ("imap_after", "move"),
+                ("imap_move_to", "Processed"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let (_, i) = app.get(&format!("/api/v1/inboxes/{iid}"), &app.admin).await;
+    assert_eq!(
+        (&i["imap_after"], &i["imap_move_to"]),
+        (&serde_json::json!("move"), &serde_json::json!("Processed"))
+    );
+    let page = admin.get("/admin/inboxes").await;
+    assert!(
+        page.body.contains(r#"<option value="move" selected>"#),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(r#"value="Processed""#));
     let p = admin
         .post(
             &format!("/admin/inboxes/{iid}"),

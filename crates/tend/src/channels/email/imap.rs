@@ -3,6 +3,11 @@
 //! message is committed, so a crash at any point re-reads at most one
 //! message, which is then a duplicate (same Message-ID) and changes nothing.
 //! [`super::imap_watch`] decides when a pass runs (IDLE or polling).
+//!
+//! After a message is committed, the inbox's `imap_after` setting is applied
+//! to it ([`super::imap_after`]): nothing, `\Seen`, or a move to another folder. The
+//! order per message is fetch → ingest (commit) → mark/move → save the UID,
+//! so nothing is ever marked or moved before it is stored.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,6 +19,7 @@ use tokio::net::TcpStream;
 
 use crate::app::AppState;
 
+use super::imap_after::{After, refused};
 use super::ingest::{self, Source};
 use super::repo;
 
@@ -192,6 +198,11 @@ pub async fn fetch_new(
         session.select(&t.mailbox),
     )
     .await?;
+    if mailbox.exists == 0 {
+        // Nothing to read (a mailbox that Tend empties by moving reaches
+        // this state often); `UID n:*` on it is not worth a round trip.
+        return Ok(0);
+    }
     let uidvalidity = i64::from(mailbox.uid_validity.unwrap_or(0));
     let saved = {
         let mut c = st.db.pool().acquire().await?;
@@ -213,6 +224,10 @@ pub async fn fetch_new(
     .filter(|u| i64::from(*u) > last_uid)
     .collect();
     uids.sort_unstable();
+    if uids.is_empty() {
+        return Ok(0);
+    }
+    let mut after = After::for_inbox(st, inbox_id, t, session).await?;
     let mut done = 0;
     for uid in uids {
         let raw = within(FETCH_TIMEOUT, "UID FETCH", async {
@@ -229,9 +244,28 @@ pub async fn fetch_new(
             Ok::<_, async_imap::error::Error>(raw)
         })
         .await?;
+        // A failed ingest returns here: the message is left as it is and
+        // read again on the next pass.
+        let mut broken = None;
         if let Some(raw) = raw {
             ingest::ingest(st, inbox_id, &raw, Source::Imap).await?;
             done += 1;
+            // Committed (whatever the outcome: a conversation, a duplicate,
+            // ignored or quarantined), so it may now be marked or moved.
+            if let Err(e) = after.apply(session, uid).await {
+                tracing::warn!(
+                    inbox = inbox_id,
+                    uid,
+                    error = format!("{e:#}"),
+                    "IMAP: the message is stored, but marking or moving it failed"
+                );
+                // A refusal (NO/BAD) concerns this message only; anything
+                // else (a timeout, a dropped connection) leaves the session
+                // unusable, so the pass ends once the position is saved.
+                if !refused(&e) {
+                    broken = Some(e);
+                }
+            }
         }
         let now = st.clock.now_ms();
         let uid = i64::from(uid);
@@ -242,6 +276,9 @@ pub async fn fetch_new(
                 )
             })
             .await?;
+        if let Some(e) = broken {
+            return Err(e);
+        }
     }
     Ok(done)
 }

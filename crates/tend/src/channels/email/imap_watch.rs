@@ -12,6 +12,9 @@
 //! Every pass is [`imap::fetch_new`], so the exactly-once rules are the same
 //! either way: the position is saved only after each message is committed,
 //! and no database transaction is open while the task waits on the server.
+//! A pass that ingested anything is followed by another before IDLE, so
+//! IDLE only starts once the mailbox has nothing new; the EXPUNGE responses
+//! that moving messages produces never count as new mail.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -153,6 +156,12 @@ async fn session(
         *backoff = BACKOFF_MIN;
         if n > 0 {
             tracing::debug!(inbox = inbox_id, ingested = n, "IMAP pass");
+            // Go round once more before idling: an EXISTS for mail that
+            // arrived during a busy pass may have been dropped from the
+            // (bounded) queue, crowded out by the EXPUNGE responses of
+            // moved messages or the FETCH responses of flag changes. A pass
+            // that finds nothing costs a SELECT.
+            continue;
         }
         let mut handle = session.idle();
         within(COMMAND_TIMEOUT, "IDLE", handle.init()).await?;

@@ -6,6 +6,7 @@
 pub mod ack;
 pub mod api;
 pub mod imap;
+pub mod imap_after;
 pub mod imap_watch;
 pub mod ingest;
 pub mod outbound;

@@ -1,5 +1,6 @@
 //! `/admin/inboxes`: create inboxes and change their name, address, IMAP
-//! polling and acknowledgement setting. The IMAP password is never shown
+//! polling (and what happens to a fetched message) and acknowledgement
+//! setting. The IMAP password is never shown
 //! back: the page shows the URL with the password hidden, and an empty
 //! field keeps the current URL.
 
@@ -12,7 +13,7 @@ use serde::Deserialize;
 use super::{Failure, Saved, admin_only, failure, status_for};
 use crate::Result;
 use crate::app::AppState;
-use crate::inboxes::model::InboxKind;
+use crate::inboxes::model::{ImapAfter, InboxKind};
 use crate::inboxes::service::{self as inboxes, InboxChanges, NewInbox};
 use crate::web::pages::{Chrome, error_page, render_status, see_other};
 use crate::web::session::Agent;
@@ -27,6 +28,8 @@ pub struct InboxView {
     pub imap_url: String,
     pub is_default: bool,
     pub ack_enabled: bool,
+    pub imap_after: &'static str,
+    pub imap_move_to: String,
 }
 
 #[derive(Template)]
@@ -35,9 +38,12 @@ struct InboxesPage {
     c: Chrome,
     inboxes: Vec<InboxView>,
     kinds: Vec<(&'static str, String)>,
+    afters: Vec<(&'static str, String)>,
     notice: Option<String>,
     error: Option<String>,
 }
+
+const AFTERS: [ImapAfter; 3] = [ImapAfter::Leave, ImapAfter::Seen, ImapAfter::Move];
 
 const KINDS: [InboxKind; 4] = [
     InboxKind::Email,
@@ -67,9 +73,20 @@ async fn page(st: &AppState, a: &Agent, notice: Option<String>, error: Option<St
                     imap_url: i.imap_url.unwrap_or_default(),
                     is_default: i.is_default,
                     ack_enabled: i.ack_enabled,
+                    imap_after: i.imap_after.as_str(),
+                    imap_move_to: i.imap_move_to.unwrap_or_default(),
                 })
                 .collect(),
             kinds: KINDS.iter().map(|k| (k.as_str(), kind_label(*k))).collect(),
+            afters: AFTERS
+                .iter()
+                .map(|x| {
+                    (
+                        x.as_str(),
+                        a.tr.t(&format!("inbox-imap-after-{}", x.as_str())),
+                    )
+                })
+                .collect(),
             notice,
             error,
         },
@@ -105,6 +122,8 @@ pub struct CreateForm {
     name: Option<String>,
     address: Option<String>,
     imap_url: Option<String>,
+    imap_after: Option<String>,
+    imap_move_to: Option<String>,
     ack: Option<String>,
 }
 
@@ -113,8 +132,13 @@ pub async fn create(State(st): State<AppState>, a: Agent, Form(f): Form<CreateFo
     if let Some(r) = admin_only(&a) {
         return r;
     }
-    let r = match InboxKind::parse(&f.kind) {
-        Ok(kind) => {
+    let after = filled(f.imap_after)
+        .as_deref()
+        .map(ImapAfter::parse)
+        .transpose()
+        .map(Option::unwrap_or_default);
+    let r = match (InboxKind::parse(&f.kind), after) {
+        (Ok(kind), Ok(imap_after)) => {
             inboxes::create_inbox(
                 &st,
                 &a.viewer,
@@ -124,11 +148,13 @@ pub async fn create(State(st): State<AppState>, a: Agent, Form(f): Form<CreateFo
                     address: filled(f.address),
                     imap_url: filled(f.imap_url),
                     ack_enabled: f.ack.is_some(),
+                    imap_after,
+                    imap_move_to: filled(f.imap_move_to),
                 },
             )
             .await
         }
-        Err(e) => Err(e),
+        (Err(e), _) | (_, Err(e)) => Err(e),
     };
     done(&st, &a, r).await
 }
@@ -140,6 +166,10 @@ pub struct EditForm {
     address: Option<String>,
     imap_url: Option<String>,
     imap_off: Option<String>,
+    imap_after: Option<String>,
+    /// Absent: the page did not show the field (not an email inbox); empty
+    /// clears the folder.
+    imap_move_to: Option<String>,
     ack: Option<String>,
 }
 
@@ -158,11 +188,18 @@ pub async fn update(
     } else {
         filled(f.imap_url).map(Some)
     };
+    let imap_after = match filled(f.imap_after).as_deref().map(ImapAfter::parse) {
+        None => None,
+        Some(Ok(x)) => Some(x),
+        Some(Err(e)) => return done::<()>(&st, &a, Err(e)).await,
+    };
     let ch = InboxChanges {
         name: filled(f.name),
         address: filled(f.address),
         imap_url,
         ack_enabled: Some(f.ack.is_some()),
+        imap_after,
+        imap_move_to: f.imap_move_to.map(|m| filled(Some(m))),
     };
     let r = inboxes::update_inbox(&st, &a.viewer, id, ch).await;
     done(&st, &a, r).await
