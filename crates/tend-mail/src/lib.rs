@@ -16,6 +16,7 @@ mod model;
 mod parse;
 mod reply;
 mod thread;
+mod tnef;
 mod transfer;
 
 pub use compose::{ComposedMessage, OutboundAttachment, ReplyDraft, compose_reply, text_to_html};
@@ -28,6 +29,7 @@ pub use model::{
 pub use parse::parse;
 pub use reply::{ReplyParts, split_reply, split_reply_parts};
 pub use thread::{ThreadKeys, base_subject, subject_token, subject_with_token, thread_keys};
+pub use tnef::{Tnef, TnefFile, unpack as unpack_tnef};
 
 /// Why raw bytes could not be read as an email at all. Anything that is
 /// recognisably a message parses, however broken; these are for the

@@ -13,7 +13,7 @@ use mail_parser::{
 use crate::classify;
 use crate::html::{html_to_text, sanitize_html};
 use crate::model::{Attachment, BounceInfo, InboundMessage, Mailbox};
-use crate::{ParseError, charset, header, transfer};
+use crate::{ParseError, charset, header, tnef, transfer};
 
 /// How deep forwarded messages inside forwarded messages are decoded.
 const MAX_NESTING: usize = 3;
@@ -88,12 +88,13 @@ fn decode_message(message: &Message<'_>, depth: usize, mut notes: Vec<String>) -
         text = normalise_text(&html_to_text(html));
     }
 
-    let attachments: Vec<Attachment> = message
+    let mut attachments: Vec<Attachment> = message
         .attachments
         .iter()
         .filter_map(|id| message.parts.get(*id as usize))
         .filter_map(|part| attachment(message, part, depth, &mut notes))
         .collect();
+    unpack_tnef(&mut attachments, &mut notes);
 
     let headers = header_list(message);
     let is_report = is_delivery_report(message);
@@ -353,6 +354,76 @@ fn attachment(
         content_id,
         message: nested,
     })
+}
+
+/// Adds the files inside each Outlook `winmail.dat` as attachments of their
+/// own, after it; the TNEF part itself stays, so nothing is lost when a
+/// stream is damaged or holds what Tend does not unpack (embedded Outlook
+/// items, RTF bodies).
+fn unpack_tnef(attachments: &mut Vec<Attachment>, notes: &mut Vec<String>) {
+    let mut i = 0;
+    while i < attachments.len() {
+        let a = &attachments[i];
+        i += 1;
+        if !tnef::is_tnef(&a.content_type, a.filename.as_deref()) {
+            continue;
+        }
+        let unpacked = tnef::unpack(&a.bytes);
+        if let Some(e) = &unpacked.error {
+            notes.push(format!("winmail.dat: {e}; the file is kept as it came"));
+        }
+        let files: Vec<Attachment> = unpacked
+            .files
+            .into_iter()
+            .map(|f| {
+                let filename = f
+                    .filename
+                    .map(|n| clean_filename(&n))
+                    .filter(|n| !n.is_empty());
+                let content_type = f.content_type.unwrap_or_else(|| {
+                    content_type_for(filename.as_deref().unwrap_or_default()).to_string()
+                });
+                Attachment {
+                    filename,
+                    content_type,
+                    bytes: f.bytes,
+                    inline: false,
+                    content_id: f.content_id,
+                    message: None,
+                }
+            })
+            .collect();
+        let n = files.len();
+        attachments.splice(i..i, files);
+        i += n;
+    }
+}
+
+/// A content type from a filename's extension, for files that arrive with
+/// none (inside TNEF); anything unknown is a download.
+fn content_type_for(filename: &str) -> &'static str {
+    let ext = filename
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "pdf" => "application/pdf",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "txt" | "log" => "text/plain",
+        "csv" => "text/csv",
+        "zip" => "application/zip",
+        "doc" => "application/msword",
+        "xls" => "application/vnd.ms-excel",
+        "ppt" => "application/vnd.ms-powerpoint",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "eml" => "message/rfc822",
+        _ => "application/octet-stream",
+    }
 }
 
 /// Keeps the last path segment and drops control characters, so a name

@@ -10,6 +10,7 @@ const XLSX: &str = "f4e39c0c7689f05d664c25dd3549f434840579731f0940a29a94521ead3a
 const DOCX: &str = "7dae4e8227a30577d9d92b4fb831fdaff7da3acb55ccd46221a9543d95ee4732";
 const PNG: &str = "c06303dd848a80e9e774747ca5f185ba68129bb55e4842c72ed477340fc8100c";
 const TNEF: &str = "3ce7de6c6d39566d3ef5cf84e036e7a75ffab9618c7ffb6c1bfc9ec31ff12f31";
+const TNEF_OUTLOOK: &str = "bacb90810048e3a3205a70d5e3d93cc100e8119c3906d1f3ec5ac4eaa460d609";
 const SJIS_MEMO: &str = "fab0619a75df1c107bc9de7c5ee8357266a7a851b7f8a2bd36681cf04d3e4432";
 const LV_TXT: &str = "cdf4796cb6b23e4dce9471eaf816b29ebbc6590109ba466bcca5ef2f4782d2dc";
 const FWD_INNER: &str = "c6f7059241208dc62d3e4368e0552e850b592e403fc820e424ba109785707533";
@@ -397,6 +398,41 @@ fn forwarded_message_is_an_attachment_with_readable_text() {
     assert_eq!(inner.message_id.as_deref(), Some("inner-1@shop.example.jp"));
 }
 
+/// Outlook's winmail.dat: the files inside become attachments with their
+/// real names (a UTF-16 long name from the MAPI properties; a Shift_JIS
+/// title), and the winmail.dat itself stays.
+#[test]
+fn tnef_outlook_attachments_are_unpacked() {
+    let m = assert_seen(&Seen {
+        fixture: "tnef_outlook_ja",
+        subject: "御見積書の送付",
+        name: Some("佐藤"),
+        address: "sato@corp.example.jp",
+        text: "見積書を添付いたします。ご確認ください。",
+    });
+    assert_eq!(
+        attachment_summary(&m),
+        [
+            (
+                Some("winmail.dat"),
+                "application/ms-tnef",
+                TNEF_OUTLOOK.into(),
+                false
+            ),
+            (
+                Some("御見積書（2026年11月）.xlsx"),
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                XLSX.into(),
+                false
+            ),
+            (Some("会議メモ.txt"), "text/plain", SJIS_MEMO.into(), false),
+        ]
+    );
+    assert!(m.notes.is_empty(), "{:?}", m.notes);
+}
+
+/// A winmail.dat that is not a readable TNEF stream is kept as it came,
+/// with a note for the agent.
 #[test]
 fn tnef_winmail_is_kept_as_an_attachment() {
     let m = assert_seen(&Seen {
@@ -414,6 +450,12 @@ fn tnef_winmail_is_kept_as_an_attachment() {
             TNEF.into(),
             false
         )]
+    );
+    assert_eq!(m.notes.len(), 1, "{:?}", m.notes);
+    assert!(
+        m.notes[0].starts_with("winmail.dat: the TNEF stream is damaged"),
+        "{:?}",
+        m.notes
     );
 }
 

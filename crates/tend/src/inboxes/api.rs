@@ -33,7 +33,9 @@ pub struct CreateInbox {
     name: Option<String>,
     /// Address (required for email).
     address: Option<String>,
-    /// `imap://user:pass@host:port/MAILBOX` or `imaps://…` to poll.
+    /// `imap://user:pass@host:port/MAILBOX` or `imaps://…` to read (IDLE where
+    /// the server offers it, else polling). MAILBOX is UTF-8, percent-encoded
+    /// where a URL needs it; default `INBOX`.
     imap_url: Option<String>,
     /// Acknowledge each new email conversation to the customer.
     #[serde(default)]
@@ -55,7 +57,8 @@ pub struct UpdateInbox {
     name: Option<String>,
     /// Email address of the inbox.
     address: Option<String>,
-    /// IMAP URL to poll; `null` stops polling.
+    /// IMAP URL to read (IDLE or polling), as on creation; `null` stops
+    /// reading mail from IMAP.
     #[serde(default, deserialize_with = "crate::http::extract::double_option")]
     #[schema(value_type = Option<String>)]
     imap_url: Option<Option<String>>,
@@ -133,7 +136,7 @@ async fn get_inbox(
     Ok(axum::Json(service::get_inbox(&st, &auth.0, id).await?))
 }
 
-/// Change an inbox (name, address, IMAP polling and what happens to a
+/// Change an inbox (name, address, IMAP mailbox and what happens to a
 /// fetched message, acknowledgements). Admins only;
 /// takes effect without a restart.
 #[utoipa::path(patch, path = "/inboxes/{id}", tag = "inboxes",

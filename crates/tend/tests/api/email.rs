@@ -12,6 +12,7 @@ on_both_backends!(
     noise_never_creates_conversations,
     oversize_and_unreadable_mail_is_quarantined_not_lost,
     html_mail_is_sanitised_and_inline_images_resolve,
+    outlook_winmail_dat_is_unpacked_into_downloads,
     new_conversations_are_acknowledged_in_the_customers_language,
     replies_go_out_through_the_outbox_with_threading_headers,
 );
@@ -499,6 +500,43 @@ async fn replies_go_out_through_the_outbox_with_threading_headers(app: &TestApp)
             .iter()
             .any(|e| e["kind"] == "delivery_failed")
     );
+}
+
+/// Outlook's winmail.dat (tend-mail's fixture): the agent gets the files
+/// inside as downloads with their real names, next to the winmail.dat.
+async fn outlook_winmail_dat_is_unpacked_into_downloads(app: &TestApp) {
+    let inbox = app.inbox("email", Some("support@example.com")).await;
+    let raw = include_bytes!("../../../tend-mail/tests/fixtures/tnef_outlook_ja.eml");
+    let (_, o) = deliver(app, inbox, raw.to_vec()).await;
+    assert_eq!(o["outcome"], "created", "{o}");
+    let id = o["conversation_id"].as_i64().unwrap();
+    let (_, msgs) = app
+        .get(&format!("/api/v1/conversations/{id}/messages"), &app.admin)
+        .await;
+    let files = msgs["items"][0]["attachments"].as_array().unwrap().clone();
+    let names: Vec<&str> = files
+        .iter()
+        .map(|f| f["filename"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["winmail.dat", "御見積書（2026年11月）.xlsx", "会議メモ.txt"]
+    );
+    let r = app
+        .client
+        .get(format!(
+            "{}/api/v1/attachments/{}",
+            app.base, files[2]["id"]
+        ))
+        .bearer_auth(&app.admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    // 会議メモ / ①見積書を送付 / ②納期を確認, in Shift_JIS as the customer
+    // wrote it (a file's bytes are never converted).
+    let memo: &[u8] = b"\x89\xef\x8bc\x83\x81\x83\x82\x0d\x0a\x87@\x8c\xa9\x90\xcf\x8f\x91\x82\xf0\x91\x97\x95t\x0d\x0a\x87A\x94[\x8a\xfa\x82\xf0\x8am\x94F\x0d\x0a";
+    assert_eq!(r.bytes().await.unwrap().to_vec(), memo);
 }
 
 async fn html_mail_is_sanitised_and_inline_images_resolve(app: &TestApp) {

@@ -103,6 +103,12 @@ impl Dovecot {
 
     /// Appends messages to INBOX over IMAP.
     pub async fn append(&self, messages: &[Vec<u8>]) {
+        self.append_to("INBOX", messages).await
+    }
+
+    /// Appends to `mailbox` (its name as sent on the wire: modified UTF-7
+    /// for non-ASCII), creating it first when it does not exist.
+    pub async fn append_to(&self, mailbox: &str, messages: &[Vec<u8>]) {
         let tcp = tokio::net::TcpStream::connect(("127.0.0.1", self.port))
             .await
             .unwrap();
@@ -113,8 +119,11 @@ impl Dovecot {
             .await
             .map_err(|(e, _)| e)
             .unwrap();
+        if !mailbox.eq_ignore_ascii_case("INBOX") && session.examine(mailbox).await.is_err() {
+            session.create(mailbox).await.unwrap();
+        }
         for m in messages {
-            session.append("INBOX", None, None, m).await.unwrap();
+            session.append(mailbox, None, None, m).await.unwrap();
         }
         session.logout().await.unwrap();
     }
@@ -130,7 +139,38 @@ pub fn message(i: usize) -> Vec<u8> {
     .into_bytes()
 }
 
-on_both_backends!(imap_messages_become_conversations_once);
+on_both_backends!(
+    imap_messages_become_conversations_once,
+    imap_reads_a_folder_with_a_non_ascii_name
+);
+
+/// A folder named in the URL in UTF-8 (percent-encoded, as URLs are) is
+/// selected by its modified UTF-7 name, as IMAP4rev1 servers expect;
+/// sent as raw UTF-8, Dovecot would refuse the SELECT.
+async fn imap_reads_a_folder_with_a_non_ascii_name(app: &TestApp) {
+    let dovecot = Dovecot::start();
+    let inbox = app.inbox("email", Some("support@example.com")).await;
+    // サポート in modified UTF-7 (RFC 3501 section 5.1.3).
+    dovecot
+        .append_to("&MLUw3TD8MMg-", &[message(0), message(1)])
+        .await;
+    dovecot.append(&[message(2)]).await;
+    let url = dovecot
+        .url()
+        .replace("/INBOX", "/%E3%82%B5%E3%83%9D%E3%83%BC%E3%83%88");
+    let poll = || tend::channels::email::imap::poll_inbox(&app.st, inbox, &url);
+    assert_eq!(poll().await.unwrap(), 2, "the two in サポート, not INBOX's");
+    assert_eq!(poll().await.unwrap(), 0);
+    let (_, list) = app.get("/api/v1/conversations?limit=10", &app.admin).await;
+    let mut subjects: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["subject"].as_str().unwrap())
+        .collect();
+    subjects.sort();
+    assert_eq!(subjects, ["IMAP 0 お問い合わせ", "IMAP 1 お問い合わせ"]);
+}
 
 async fn imap_messages_become_conversations_once(app: &TestApp) {
     let dovecot = Dovecot::start();

@@ -124,6 +124,20 @@ where
     }
 }
 
+/// TCP keepalive on an IMAP connection: an IDLE session is silent for up to
+/// [`super::imap_watch::IDLE_MAX`], and a peer that vanished without a FIN
+/// or RST (a NAT that forgot the flow, a server that lost power) would only
+/// be noticed when the IDLE times out. With probes after 60 s of silence,
+/// every 10 s, the kernel fails the read within about two and a half
+/// minutes (Linux gives up after 9 unanswered probes) and the watcher
+/// reconnects.
+fn keepalive(tcp: &TcpStream) -> std::io::Result<()> {
+    let ka = socket2::TcpKeepalive::new()
+        .with_time(Duration::from_secs(60))
+        .with_interval(Duration::from_secs(10));
+    socket2::SockRef::from(tcp).set_tcp_keepalive(&ka)
+}
+
 /// Connects, reads the greeting and logs in.
 pub async fn connect(t: &ImapTarget) -> anyhow::Result<ImapSession> {
     let tcp = tokio::time::timeout(
@@ -133,6 +147,9 @@ pub async fn connect(t: &ImapTarget) -> anyhow::Result<ImapSession> {
     .await
     .context("connecting to the IMAP server timed out")?
     .with_context(|| format!("connecting to {}:{}", t.host, t.port))?;
+    if let Err(e) = keepalive(&tcp) {
+        tracing::debug!(error = %e, "IMAP: TCP keepalive not set");
+    }
     let stream: Box<dyn Io> = if t.tls {
         let connector = tls_connector();
         let name = rustls::pki_types::ServerName::try_from(t.host.clone())
@@ -195,7 +212,9 @@ pub async fn fetch_new(
     let mailbox = within(
         COMMAND_TIMEOUT,
         &format!("SELECT {}", t.mailbox),
-        session.select(&t.mailbox),
+        // The URL names the mailbox in UTF-8; IMAP4rev1 wants modified
+        // UTF-7 on the wire (`サポート` is `&MLUw3TD8MMg-`).
+        session.select(super::imap_after::mutf7(&t.mailbox)),
     )
     .await?;
     if mailbox.exists == 0 {
@@ -289,6 +308,23 @@ const FETCH_TIMEOUT: Duration = Duration::from_secs(300);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn imap_connections_probe_a_silent_peer() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let tcp = TcpStream::connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
+        let sock = socket2::SockRef::from(&tcp);
+        assert!(!sock.keepalive().unwrap());
+        keepalive(&tcp).unwrap();
+        assert!(sock.keepalive().unwrap());
+        assert_eq!(sock.tcp_keepalive_time().unwrap(), Duration::from_secs(60));
+        assert_eq!(
+            sock.tcp_keepalive_interval().unwrap(),
+            Duration::from_secs(10)
+        );
+    }
 
     #[test]
     fn imap_urls_parse() {
