@@ -170,10 +170,15 @@ pub fn same_mailbox(a: &str, b: &str) -> bool {
 
 /// Encodes a mailbox name in modified UTF-7 (RFC 3501 section 5.1.3):
 /// printable ASCII stays, `&` becomes `&-`, anything else is UTF-16 in
-/// base64 (`,` for `/`, no padding) between `&` and `-`.
+/// base64 (`,` for `/`, no padding) between `&` and `-`. A name that is
+/// already in modified UTF-7 (as one had to write it before Tend encoded
+/// names, e.g. `&MLUw3TD8MMg-`) is sent as it is.
 pub fn mutf7(name: &str) -> String {
     use base64::Engine as _;
     let engine = base64::engine::general_purpose::STANDARD_NO_PAD;
+    if is_mutf7(name) {
+        return name.to_string();
+    }
     let mut out = String::with_capacity(name.len());
     let mut wide: Vec<u8> = Vec::new();
     let flush = |wide: &mut Vec<u8>, out: &mut String| {
@@ -203,6 +208,43 @@ pub fn mutf7(name: &str) -> String {
     out
 }
 
+/// Whether `name` is already modified UTF-7 with at least one encoded run:
+/// printable ASCII, each `&` opening `&-` or base64 that decodes to UTF-16
+/// holding no printable ASCII (which the encoding never puts there). A
+/// folder literally called `&MLUw3TD8MMg-` is not worth the ambiguity.
+fn is_mutf7(name: &str) -> bool {
+    use base64::Engine as _;
+    let engine = base64::engine::general_purpose::STANDARD_NO_PAD;
+    if !name.chars().all(|c| (' '..='~').contains(&c)) {
+        return false;
+    }
+    let mut rest = name;
+    let mut encoded = false;
+    while let Some(at) = rest.find('&') {
+        let Some((run, after)) = rest[at + 1..].split_once('-') else {
+            return false;
+        };
+        if !run.is_empty() {
+            let Ok(bytes) = engine.decode(run.replace(',', "/")) else {
+                return false;
+            };
+            if !bytes.len().is_multiple_of(2) {
+                return false;
+            }
+            let units = bytes
+                .chunks_exact(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]));
+            let printable = |c: &char| (' '..='~').contains(c);
+            if !char::decode_utf16(units).all(|c| c.is_ok_and(|c| !printable(&c))) {
+                return false;
+            }
+            encoded = true;
+        }
+        rest = after;
+    }
+    encoded
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,6 +259,15 @@ mod tests {
         assert_eq!(mutf7("Archive/Tend"), "Archive/Tend");
         assert_eq!(mutf7("R&D"), "R&-D");
         assert_eq!(mutf7("Erledigt ✓"), "Erledigt &JxM-");
+        // Already encoded: sent as written.
+        assert_eq!(mutf7("&MLUw3TD8MMg-"), "&MLUw3TD8MMg-");
+        assert_eq!(
+            mutf7("~peter/mail/&U,BTFw-/&ZeVnLIqe-"),
+            "~peter/mail/&U,BTFw-/&ZeVnLIqe-"
+        );
+        // Not modified UTF-7, so encoded: `&` without a valid run.
+        assert_eq!(mutf7("Q&A-2026"), "Q&-A-2026");
+        assert_eq!(mutf7("AT&T"), "AT&-T");
         assert!(same_mailbox("inbox", "INBOX"));
         assert!(!same_mailbox("Inbox/Done", "INBOX"));
     }
