@@ -73,8 +73,11 @@ impl Tokenizer for TendTokenizer {
     type TokenStream<'a> = TendTokenStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> TendTokenStream<'a> {
-        self.tokens.clear();
-        analyze(text, self.mode, &mut self.tokens);
+        // The tokens of the last text are overwritten in place: their
+        // strings keep their buffers, so indexing allocates almost nothing
+        // per token.
+        let n = Builder::run(text, self.mode, &mut self.tokens, 0);
+        self.tokens.truncate(n);
         TendTokenStream {
             tokens: &mut self.tokens,
             next: 0,
@@ -120,30 +123,8 @@ impl TokenStream for TendTokenStream<'_> {
 
 /// Analyses `text` into `out` (appending). Positions start at 0.
 pub fn analyze(text: &str, mode: Mode, out: &mut Vec<Token>) {
-    let mut b = Builder {
-        mode,
-        out,
-        position: 0,
-        word: String::new(),
-        word_range: (0, 0),
-        run: Vec::new(),
-    };
-    // CJK spans skip ICU: they become bigrams whatever the word boundaries,
-    // and ICU without its dictionaries would only complain about them.
-    let mut start = 0;
-    let mut cjk = None;
-    for (i, c) in text.char_indices() {
-        let this = is_cjk(c);
-        if cjk.is_some_and(|prev| prev != this) {
-            b.span(&text[start..i], start, !this);
-            start = i;
-        }
-        cjk = Some(this);
-    }
-    if let Some(last) = cjk {
-        b.span(&text[start..], start, last);
-    }
-    b.flush_all();
+    let len = out.len();
+    Builder::run(text, mode, out, len);
 }
 
 /// Convenience for tests and the query parser: the token texts of `text`.
@@ -155,7 +136,9 @@ pub fn token_texts(text: &str, mode: Mode) -> Vec<String> {
 
 struct Builder<'o> {
     mode: Mode,
+    /// Tokens from index `n` on are overwritten, then appended.
     out: &'o mut Vec<Token>,
+    n: usize,
     position: usize,
     /// The non-CJK word being built, folded, and its byte range.
     word: String,
@@ -165,6 +148,39 @@ struct Builder<'o> {
 }
 
 impl Builder<'_> {
+    /// Writes the tokens of `text` into `out` from index `from` on,
+    /// reusing the tokens already there; answers the index after the last
+    /// one written (tokens after it are left as they were).
+    fn run(text: &str, mode: Mode, out: &mut Vec<Token>, from: usize) -> usize {
+        let mut b = Builder {
+            mode,
+            out,
+            n: from,
+            position: 0,
+            word: String::new(),
+            word_range: (0, 0),
+            run: Vec::new(),
+        };
+        // CJK spans skip ICU: they become bigrams whatever the word
+        // boundaries, and ICU without its dictionaries would only complain
+        // about them.
+        let mut start = 0;
+        let mut cjk = None;
+        for (i, c) in text.char_indices() {
+            let this = is_cjk(c);
+            if cjk.is_some_and(|prev| prev != this) {
+                b.span(&text[start..i], start, !this);
+                start = i;
+            }
+            cjk = Some(this);
+        }
+        if let Some(last) = cjk {
+            b.span(&text[start..], start, last);
+        }
+        b.flush_all();
+        b.n
+    }
+
     /// A stretch of text that is all CJK (`cjk`) or has none.
     fn span(&mut self, span: &str, base: usize, cjk: bool) {
         if cjk {
@@ -280,10 +296,18 @@ impl Builder<'_> {
         if self.word.is_empty() {
             return;
         }
-        let text = std::mem::take(&mut self.word);
-        if text.len() <= MAX_TOKEN_BYTES {
-            self.emit(text, self.word_range.0, self.word_range.1, self.position);
+        if self.word.len() <= MAX_TOKEN_BYTES {
+            let (from, to) = self.word_range;
+            emit(
+                self.out,
+                &mut self.n,
+                &[&self.word],
+                from,
+                to,
+                self.position,
+            );
         }
+        self.word.clear();
         self.position += 1;
     }
 
@@ -291,36 +315,67 @@ impl Builder<'_> {
         if self.run.is_empty() {
             return;
         }
-        let run = std::mem::take(&mut self.run);
         let base = self.position;
-        if run.len() == 1 {
-            let (c, from, to) = run[0];
-            self.emit(c.to_string(), from, to, base);
+        let (mut a, mut b) = ([0u8; 4], [0u8; 4]);
+        if let [(c, from, to)] = self.run[..] {
+            emit(
+                self.out,
+                &mut self.n,
+                &[c.encode_utf8(&mut a)],
+                from,
+                to,
+                base,
+            );
         } else {
-            for (i, &(c, from, to)) in run.iter().enumerate() {
+            for (i, &(c, from, to)) in self.run.iter().enumerate() {
+                let c = &*c.encode_utf8(&mut a);
                 if self.mode == Mode::Index {
-                    self.emit(c.to_string(), from, to, base + i);
+                    emit(self.out, &mut self.n, &[c], from, to, base + i);
                 }
-                if let Some(&(next, _, next_to)) = run.get(i + 1) {
-                    let mut bigram = String::with_capacity(8);
-                    bigram.push(c);
-                    bigram.push(next);
-                    self.emit(bigram, from, next_to, base + i);
+                if let Some(&(next, _, next_to)) = self.run.get(i + 1) {
+                    let next = &*next.encode_utf8(&mut b);
+                    emit(self.out, &mut self.n, &[c, next], from, next_to, base + i);
                 }
             }
         }
-        self.position += run.len();
+        self.position += self.run.len();
+        self.run.clear();
     }
+}
 
-    fn emit(&mut self, text: String, from: usize, to: usize, position: usize) {
-        self.out.push(Token {
-            offset_from: from,
-            offset_to: to,
-            position,
-            text,
-            position_length: 1,
-        });
+/// Writes a token (the concatenation of `parts`) at `out[*n]`, reusing the
+/// token there if any, and moves `n` on.
+fn emit(
+    out: &mut Vec<Token>,
+    n: &mut usize,
+    parts: &[&str],
+    from: usize,
+    to: usize,
+    position: usize,
+) {
+    let fresh = Token {
+        offset_from: from,
+        offset_to: to,
+        position,
+        text: String::new(),
+        position_length: 1,
+    };
+    let token = match out.get_mut(*n) {
+        Some(t) => {
+            let mut text = std::mem::take(&mut t.text);
+            text.clear();
+            *t = Token { text, ..fresh };
+            t
+        }
+        None => {
+            out.push(fresh);
+            &mut out[*n]
+        }
+    };
+    for p in parts {
+        token.text.push_str(p);
     }
+    *n += 1;
 }
 
 /// Characters that split a word into two terms.
@@ -461,6 +516,30 @@ mod tests {
             .find(|t| t.text == "ビス")
             .map(|t| &text[t.offset_from..t.offset_to]);
         assert_eq!(bigram, Some("ビス"));
+    }
+
+    #[test]
+    fn one_tokenizer_gives_each_text_exactly_its_own_tokens() {
+        // The stream reuses the previous text's tokens: a long text, then
+        // shorter ones, must not leave anything of the one before.
+        let texts = [
+            "Labdien! Rēķins Nr. 42 nav pienācis; サービスを停止 서비스를 col·lecció",
+            "傘",
+            "",
+            "Kvalitāte",
+            "本を読む and more words than before ok",
+        ];
+        let mut tokenizer = TendTokenizer::for_index();
+        for text in texts {
+            let mut fresh = Vec::new();
+            analyze(text, Mode::Index, &mut fresh);
+            let mut stream = tokenizer.token_stream(text);
+            let mut got = Vec::new();
+            while stream.advance() {
+                got.push(stream.token().clone());
+            }
+            assert_eq!(got, fresh, "{text}");
+        }
     }
 
     #[test]

@@ -25,6 +25,9 @@ pub struct BusEvent {
     pub inbox_id: i64,
     /// Event kind.
     pub kind: &'static str,
+    /// For a chat visitor's `message_added`: the message as committed, so
+    /// the conversation's sockets need not read it back.
+    pub chat: Option<Arc<crate::channels::chat::Delivery>>,
 }
 
 /// What every use case needs.

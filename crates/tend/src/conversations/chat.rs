@@ -47,6 +47,10 @@ pub struct Recorded {
     pub message_id: i64,
     /// The same client id was stored before: nothing was added.
     pub duplicate: bool,
+    /// The conversation's public message before this one (0: none), read
+    /// under the conversation's lock: a socket that has shown it may show
+    /// this message without reading the conversation back.
+    pub prev_public: i64,
 }
 
 /// The message stored under this client id in a conversation, if any.
@@ -79,6 +83,7 @@ pub async fn record_in(
                 conversation_id: id,
                 message_id: mid,
                 duplicate: true,
+                prev_public: 0,
             },
             vec![],
         ));
@@ -151,6 +156,14 @@ pub async fn record_in(
         .bind(mid)
         .execute(&mut *c)
         .await?;
+    let prev_public: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(MAX(id), 0) FROM messages \
+         WHERE conversation_id = $1 AND id < $2 AND internal = 0",
+    )
+    .bind(id)
+    .bind(mid)
+    .fetch_one(&mut *c)
+    .await?;
     for f in m.files {
         repo::insert_attachment(c, mid, f, now).await?;
     }
@@ -181,6 +194,7 @@ pub async fn record_in(
             conversation_id: id,
             message_id: mid,
             duplicate: false,
+            prev_public,
         },
         tl.added,
     ))

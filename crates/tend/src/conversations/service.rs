@@ -57,6 +57,7 @@ impl Timeline {
             conversation_id: self.conversation_id,
             inbox_id: self.inbox_id,
             kind,
+            chat: None,
         });
     }
 

@@ -254,6 +254,11 @@ async fn visitor_and_agent_see_every_message_in_order(app: &TestApp) {
         got.iter().map(|m| &m["id"]).collect::<Vec<_>>(),
         "the other tab follows the chat it did not start"
     );
+    // The visitor's messages reach the open tabs as they were stored (the
+    // room hands them over instead of each socket reading them back): a
+    // new socket, which reads them from the database, gets the same frames.
+    let mut fresh = Visitor::connect(app, inbox, &token, 0).await;
+    assert_eq!(fresh.messages(5).await, in_tab);
     // The agent's side has the same five, in the same order.
     let seen: Vec<String> = api_messages(app, conv)
         .await

@@ -2,24 +2,56 @@
 //!
 //! A visitor's socket subscribes to its conversation's room. The dispatcher
 //! task turns committed conversation events (the in-process bus) into
-//! [`Signal::Changed`]; the socket then reads what is new from the database,
-//! so a signal carries no content and a missed one only delays delivery until
-//! the next. Typing and read receipts are signals only.
+//! signals; the socket then reads what is new from the database, so a
+//! missed signal only delays delivery until the next. A visitor's message
+//! comes with its content ([`Signal::Message`]): a socket that has shown the
+//! message before it sends it as it is, and reads the database only when it
+//! would otherwise skip one. Typing and read receipts are signals only.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use tokio::sync::broadcast;
 
+use super::repo::VisitorMessage;
+
+/// A committed message as the visitor sees it, and the conversation's
+/// public message before it.
+#[derive(Debug)]
+pub struct Delivery {
+    /// The message.
+    pub message: VisitorMessage,
+    /// The previous public message of the conversation (0: none).
+    pub prev: i64,
+}
+
+impl Delivery {
+    /// Whether a socket that has shown every message up to `cursor` (and
+    /// none after) can show this one as it is, without a gap: `Some(true)`
+    /// when yes, `Some(false)` when it has shown it already, `None` when an
+    /// earlier message may be missing (read the database instead).
+    pub fn follows(&self, cursor: i64) -> Option<bool> {
+        if self.message.id <= cursor {
+            Some(false)
+        } else if self.prev <= cursor {
+            Some(true)
+        } else {
+            None
+        }
+    }
+}
+
 /// What happened in a conversation.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum Signal {
     /// Committed change of any kind (status, survey…), or unknown: read
     /// everything that may be new.
     Changed,
     /// Only new messages were committed: read those.
     Messages,
+    /// A visitor's message was committed; here it is.
+    Message(Arc<Delivery>),
     /// The agents' read mark moved.
     Read,
     /// Someone is typing: `Some(name)` for an agent, `None` for the visitor.
@@ -129,12 +161,45 @@ mod tests {
         let mut b = hub.subscribe(7);
         hub.signal(7, Signal::Changed);
         hub.signal(8, Signal::Changed);
-        assert_eq!(a.rx.try_recv().ok(), Some(Signal::Changed));
-        assert_eq!(b.rx.try_recv().ok(), Some(Signal::Changed));
+        assert!(matches!(a.rx.try_recv(), Ok(Signal::Changed)));
+        assert!(matches!(b.rx.try_recv(), Ok(Signal::Changed)));
         assert!(a.rx.try_recv().is_err());
         drop(a);
         assert_eq!(hub.rooms.lock().map(|r| r.len()).unwrap_or(0), 1);
         drop(b);
         assert_eq!(hub.rooms.lock().map(|r| r.len()).unwrap_or(9), 0);
+    }
+
+    fn delivery(id: i64, prev: i64) -> Delivery {
+        Delivery {
+            message: VisitorMessage {
+                id,
+                conversation_id: 1,
+                from: "visitor",
+                name: None,
+                text: "labdien".into(),
+                client_id: None,
+                at: String::new(),
+                files: vec![],
+            },
+            prev,
+        }
+    }
+
+    #[test]
+    fn a_message_is_shown_as_it_is_only_right_after_the_one_before() {
+        // Shown up to 10; 12 follows 10 directly.
+        assert_eq!(delivery(12, 10).follows(10), Some(true));
+        // The first message of a conversation.
+        assert_eq!(delivery(12, 0).follows(0), Some(true));
+        // The socket's cursor is past the previous message (the visitor's
+        // page said it had seen more): nothing before 12 is missing.
+        assert_eq!(delivery(12, 10).follows(11), Some(true));
+        // Already shown (it read the database after a reconnect).
+        assert_eq!(delivery(12, 10).follows(12), Some(false));
+        assert_eq!(delivery(12, 10).follows(20), Some(false));
+        // 11 was committed before 12 and its signal is still on the way:
+        // sending 12 now would skip 11 for good.
+        assert_eq!(delivery(12, 11).follows(10), None);
     }
 }

@@ -20,7 +20,7 @@ use tokio::sync::broadcast::error::RecvError;
 
 use crate::app::AppState;
 
-pub use hub::{Hub, Signal};
+pub use hub::{Delivery, Hub, Signal};
 
 /// The room of a chat session itself (its sockets learn there that the
 /// session's conversation started or changed). Conversation rooms use the
@@ -42,7 +42,10 @@ pub async fn dispatch(st: AppState) {
         match bus.recv().await {
             Ok(ev) => {
                 let signal = match ev.kind {
-                    "message_added" => Signal::Messages,
+                    "message_added" => match ev.chat {
+                        Some(d) => Signal::Message(d),
+                        None => Signal::Messages,
+                    },
                     // Visitors never see notes, and these change nothing
                     // the widget shows.
                     "note_added" | "assigned" | "transferred" | "tags_changed"

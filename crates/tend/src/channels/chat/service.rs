@@ -359,7 +359,8 @@ pub async fn post(
         return Err(Error::RateLimited);
     }
     let (sid, text, cid) = (s.id, text.to_string(), client_id.to_string());
-    let (recorded, events) = st
+    let delivered = files.is_empty().then(|| (text.clone(), cid.clone()));
+    let (recorded, mut events) = st
         .db
         .write(move |c| {
             Box::pin(async move {
@@ -410,6 +411,24 @@ pub async fn post(
             })
         })
         .await?;
+    if let Some((text, cid)) = delivered
+        && let Some(ev) = events.iter_mut().find(|e| e.kind == "message_added")
+    {
+        // The room's sockets show it without reading it back.
+        ev.chat = Some(std::sync::Arc::new(super::Delivery {
+            message: VisitorMessage {
+                id: recorded.message_id,
+                conversation_id: recorded.conversation_id,
+                from: "visitor",
+                name: None,
+                text,
+                client_id: Some(cid),
+                at: crate::time::rfc3339(now),
+                files: vec![],
+            },
+            prev: recorded.prev_public,
+        }));
+    }
     crate::conversations::chat::publish_events(st, events);
     if s.conversation_id != Some(recorded.conversation_id) {
         // Other sockets of this visitor follow the (new) conversation.

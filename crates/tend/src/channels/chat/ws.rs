@@ -20,9 +20,9 @@ use tokio::sync::broadcast::error::RecvError;
 use crate::Error;
 use crate::app::AppState;
 
-use super::Signal;
-use super::repo::Session;
+use super::repo::{Session, VisitorMessage};
 use super::service;
+use super::{Delivery, Signal};
 
 /// How long a new socket may take to say hello.
 const HELLO_TIMEOUT: Duration = Duration::from_secs(15);
@@ -72,6 +72,13 @@ async fn send(socket: &mut WebSocket, v: &Value) -> bool {
         .send(Message::Text(Utf8Bytes::from(v.to_string())))
         .await
         .is_ok()
+}
+
+/// `{"t":"msg", …}`.
+fn msg_frame(m: &VisitorMessage) -> Value {
+    let mut v = serde_json::to_value(m).unwrap_or_default();
+    v["t"] = json!("msg");
+    v
 }
 
 fn error_frame(e: &Error, cid: Option<&str>) -> Value {
@@ -171,6 +178,11 @@ async fn serve(conn: &mut Conn, socket: &mut WebSocket) {
                             return;
                         }
                     }
+                    Ok(Signal::Message(d)) => {
+                        if !conn.deliver(socket, &d).await {
+                            return;
+                        }
+                    }
                     Ok(Signal::Read) => {
                         if !conn.send_read(socket).await {
                             return;
@@ -223,13 +235,28 @@ impl Conn {
         };
         for m in msgs {
             self.cursor = self.cursor.max(m.id);
-            let mut v = serde_json::to_value(&m).unwrap_or_default();
-            v["t"] = json!("msg");
-            if !send(socket, &v).await {
+            if !send(socket, &msg_frame(&m)).await {
                 return false;
             }
         }
         true
+    }
+
+    /// Sends a committed message handed over by the room: as it is when
+    /// nothing before it can be missing, else by reading the database.
+    async fn deliver(&mut self, socket: &mut WebSocket, d: &Delivery) -> bool {
+        // A verified visitor also sees earlier conversations, whose
+        // messages the handed-over one says nothing about.
+        let only_this = self.session.external_id.is_none()
+            && self.session.conversation_id == Some(d.message.conversation_id);
+        match d.follows(self.cursor) {
+            Some(false) => true,
+            Some(true) if only_this => {
+                self.cursor = d.message.id;
+                send(socket, &msg_frame(&d.message)).await
+            }
+            _ => self.send_messages(socket).await,
+        }
     }
 
     /// Sends the agents' read mark when it moved.
