@@ -353,25 +353,23 @@ fn emit(
     to: usize,
     position: usize,
 ) {
-    let fresh = Token {
-        offset_from: from,
-        offset_to: to,
-        position,
-        text: String::new(),
-        position_length: 1,
-    };
-    let token = match out.get_mut(*n) {
+    match out.get_mut(*n) {
         Some(t) => {
-            let mut text = std::mem::take(&mut t.text);
-            text.clear();
-            *t = Token { text, ..fresh };
-            t
+            t.text.clear();
+            t.offset_from = from;
+            t.offset_to = to;
+            t.position = position;
+            t.position_length = 1;
         }
-        None => {
-            out.push(fresh);
-            &mut out[*n]
-        }
-    };
+        None => out.push(Token {
+            offset_from: from,
+            offset_to: to,
+            position,
+            text: String::new(),
+            position_length: 1,
+        }),
+    }
+    let token = &mut out[*n];
     for p in parts {
         token.text.push_str(p);
     }
