@@ -2,6 +2,8 @@
 //! signature, for the conversation view. The full text is always kept too;
 //! this only decides what is shown first.
 
+use std::borrow::Cow;
+
 /// A message body split for display.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ReplyParts {
@@ -32,7 +34,11 @@ pub fn split_reply(text: &str) -> (String, String) {
 
 /// Like [`split_reply`], keeping the signature and quoted history apart.
 pub fn split_reply_parts(text: &str) -> ReplyParts {
-    let text = text.replace("\r\n", "\n");
+    let text = if text.contains('\r') {
+        Cow::Owned(text.replace("\r\n", "\n"))
+    } else {
+        Cow::Borrowed(text)
+    };
     let lines: Vec<&str> = text.lines().collect();
 
     let cut = (0..lines.len()).find(|&i| history_starts_at(&lines, i));
@@ -253,13 +259,14 @@ fn is_outlook_header_block(lines: &[&str], i: usize) -> bool {
     ];
     // Only the start of a line matters: lowercasing its first 16
     // characters (each becomes at least one) covers the longest prefix.
+    // Every prefix ends in a colon, so a line without one there is passed
+    // over without lowercasing it (this runs for every line of a mail).
     let starts = |line: &str, set: &[&str]| {
-        let lower: String = line
-            .trim_start_matches(['*', ' '])
-            .chars()
-            .take(16)
-            .flat_map(char::to_lowercase)
-            .collect();
+        let head = line.trim_start_matches(['*', ' ']);
+        if !head.chars().take(16).any(|c| c == ':' || c == '：') {
+            return false;
+        }
+        let lower: String = head.chars().take(16).flat_map(char::to_lowercase).collect();
         set.iter().any(|p| lower.starts_with(p))
     };
     if !starts(lines[i], FROM) {

@@ -90,36 +90,34 @@ async fn find_thread(c: &mut AnyConnection, m: &InboundEmail) -> Result<Option<i
 }
 
 /// Records an inbound email: appended to its thread, or a new conversation.
+///
+/// A Message-ID already stored makes it a duplicate that changes nothing.
+/// The write does not look for it first: the channel has just looked,
+/// outside the write (`channels::email::ingest`), and a copy committed
+/// since (the same mail through two doors at once) is caught by the unique
+/// index on `messages.message_id`, whose violation undoes this write and is
+/// answered as a duplicate. That keeps a statement per mail out of the
+/// single SQLite writer's chain.
 pub async fn record_email(st: &AppState, mail: InboundEmail) -> Result<Threaded> {
     let now = st.clock.now_ms();
-    let (threaded, events) = st
+    let message_id = mail.message_id.clone();
+    let written = st
         .db
-        .write(move |c| {
-            Box::pin(async move {
-                if let Some(conv) = repo::conversation_of_message_id(c, &mail.message_id).await? {
-                    return Ok((Threaded::Duplicate(Some(conv)), vec![]));
-                }
-                if !crate::db::is_postgres(c) {
-                    // SQLite has one writer and this transaction has just
-                    // seen the Message-ID is new: no concurrent delivery
-                    // can store it first, so no savepoint is needed.
-                    return record_in(c, &mail, now).await;
-                }
-                let outcome = crate::db::savepoint(c, move |c| {
-                    Box::pin(async move { record_in(c, &mail, now).await })
-                })
-                .await;
-                match outcome {
-                    Ok(x) => Ok(x),
-                    // The same Message-ID committed by a concurrent delivery.
-                    Err(Error::Database(d)) if is_unique_violation(&d) => {
-                        Ok((Threaded::Duplicate(None), vec![]))
-                    }
-                    Err(e) => Err(e),
-                }
-            })
-        })
-        .await?;
+        .write(move |c| Box::pin(async move { record_in(c, &mail, now).await }))
+        .await;
+    let (threaded, events) = match written {
+        Ok(x) => x,
+        // The same Message-ID committed by a concurrent delivery.
+        Err(Error::Database(d)) if is_unique_violation(&d) => {
+            let mut c = st.db.pool().acquire().await?;
+            match repo::conversation_of_message_id(&mut c, &message_id).await? {
+                Some(conv) => (Threaded::Duplicate(Some(conv)), vec![]),
+                // Another uniqueness rule: a real error.
+                None => return Err(Error::Database(d)),
+            }
+        }
+        Err(e) => return Err(e),
+    };
     if !events.is_empty() {
         metrics::counter!("tend_messages_created_total").increment(1);
     }

@@ -26,7 +26,8 @@
 //! kept, never that something does not exist). On PostgreSQL other nodes change them, so the
 //! hot paths read the database as before.
 
-use std::collections::HashMap;
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, HashMap};
 use std::hash::Hash;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -144,6 +145,76 @@ impl<K: Eq + Hash, V: Clone> EpochCache<K, V> {
     }
 }
 
+thread_local! {
+    /// Whether this thread is a SQLite writer's (see `db::writer`).
+    static ON_WRITER: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Marks the calling thread as the SQLite writer's: [`WriterCache`]s keep
+/// values on it.
+pub(crate) fn this_thread_is_the_writer() {
+    ON_WRITER.with(|w| w.set(true));
+}
+
+/// Values read inside the SQLite writer's transactions, kept on the
+/// writer's own thread (declare it `thread_local!`), valid while the
+/// epoch of their kind stands. Each SQLite database has its one writer
+/// thread, and every change to its rows is made there, one write after
+/// another. So a value read there is current for every later write on the
+/// same thread until a change marks the kind, even a change still in the
+/// open batch; and a change that is rolled back has marked it too. On any
+/// other thread (PostgreSQL, reads outside the writer) it keeps nothing.
+/// Use it only for rows that no other process changes (negative answers
+/// are kept too).
+#[derive(Debug)]
+pub(crate) struct WriterCache<K, V> {
+    changes: &'static Changes,
+    map: RefCell<(u64, BTreeMap<K, V>)>,
+}
+
+impl<K: Ord, V: Clone> WriterCache<K, V> {
+    /// An empty cache for rows of the kind `changes` counts.
+    pub(crate) const fn new(changes: &'static Changes) -> WriterCache<K, V> {
+        WriterCache {
+            changes,
+            map: RefCell::new((u64::MAX, BTreeMap::new())),
+        }
+    }
+
+    /// The cached value, if this is the writer's thread and it is valid.
+    pub(crate) fn get(&self, key: &K) -> Option<V> {
+        if !ON_WRITER.with(Cell::get) {
+            return None;
+        }
+        let map = self.map.borrow();
+        (map.0 == self.changes.epoch())
+            .then(|| map.1.get(key).cloned())
+            .flatten()
+    }
+
+    /// The epoch to pass to [`WriterCache::put`]: take it before reading.
+    pub(crate) fn epoch(&self) -> u64 {
+        self.changes.epoch()
+    }
+
+    /// Keeps `value`, read after `epoch` was taken, unless the rows changed
+    /// since (or this is not the writer's thread).
+    pub(crate) fn put(&self, key: K, value: V, epoch: u64) {
+        if !ON_WRITER.with(Cell::get) || self.changes.epoch() != epoch {
+            return;
+        }
+        let mut map = self.map.borrow_mut();
+        if map.0 != epoch || map.1.len() >= WRITER_CACHE_CAPACITY {
+            map.0 = epoch;
+            map.1.clear();
+        }
+        map.1.insert(key, value);
+    }
+}
+
+/// How many values a [`WriterCache`] keeps before it starts over.
+const WRITER_CACHE_CAPACITY: usize = 10_000;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -181,6 +252,52 @@ mod tests {
         cache.put("z", 3, e);
         assert_eq!(cache.get(&"z"), Some(3));
         assert_eq!(cache.get(&"x"), None);
+    }
+
+    static WRITER_TEST: Changes = Changes::new();
+
+    #[test]
+    fn the_writer_cache_keeps_values_on_the_writer_thread_until_a_change() {
+        thread_local! {
+            static CACHE: WriterCache<i64, Option<&'static str>> =
+                const { WriterCache::new(&WRITER_TEST) };
+        }
+        // Not the writer's thread (PostgreSQL, reads outside the writer):
+        // nothing is kept.
+        std::thread::spawn(|| {
+            CACHE.with(|c| {
+                c.put(1, Some("rule"), c.epoch());
+                assert_eq!(c.get(&1), None);
+            });
+        })
+        .join()
+        .unwrap();
+        std::thread::spawn(|| {
+            this_thread_is_the_writer();
+            CACHE.with(|c| {
+                // Kept, negative answers too.
+                let e = c.epoch();
+                c.put(1, Some("rule"), e);
+                c.put(2, None, e);
+                assert_eq!(c.get(&1), Some(Some("rule")));
+                assert_eq!(c.get(&2), Some(None));
+                // A change (even one still in the open batch) drops them.
+                WRITER_TEST.mark();
+                assert_eq!(c.get(&1), None);
+                assert_eq!(c.get(&2), None);
+                // A value read before a change is not kept.
+                let e = c.epoch();
+                WRITER_TEST.mark();
+                c.put(1, Some("old"), e);
+                assert_eq!(c.get(&1), None);
+                // Read after it: kept until the next change.
+                let e = c.epoch();
+                c.put(1, Some("new"), e);
+                assert_eq!(c.get(&1), Some(Some("new")));
+            });
+        })
+        .join()
+        .unwrap();
     }
 
     #[test]

@@ -65,6 +65,7 @@ impl Writer {
             .name("tend-writer".into())
             .spawn(move || {
                 pin_to_one_cpu();
+                super::changes::this_thread_is_the_writer();
                 let rt = match tokio::runtime::Builder::new_current_thread()
                     .enable_all()
                     .build()

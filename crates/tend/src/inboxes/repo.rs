@@ -102,14 +102,6 @@ pub(super) async fn email_inbox_id_by_address(
     )
 }
 
-pub(super) async fn email_addresses(c: &mut AnyConnection) -> Result<Vec<String>> {
-    Ok(
-        sqlx::query_scalar("SELECT address FROM inboxes WHERE address IS NOT NULL")
-            .fetch_all(c)
-            .await?,
-    )
-}
-
 pub(super) async fn imap_inboxes(c: &mut AnyConnection) -> Result<Vec<(i64, String)>> {
     Ok(sqlx::query_as("SELECT id, imap_url FROM inboxes WHERE kind = 'email' AND imap_url IS NOT NULL ORDER BY id")
         .fetch_all(c)

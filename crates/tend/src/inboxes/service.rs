@@ -277,12 +277,6 @@ pub async fn email_inbox_by_address(st: &AppState, address: &str) -> Result<Opti
     Ok(found)
 }
 
-/// Every address Tend receives mail at (to recognise our own mail and loops).
-pub async fn own_addresses(st: &AppState) -> Result<Vec<String>> {
-    let mut c = st.db.pool().acquire().await?;
-    repo::email_addresses(&mut c).await
-}
-
 /// Email inboxes that poll IMAP, with their (secret-bearing) URLs. Internal
 /// to the IMAP watcher; never shown.
 pub async fn imap_inboxes(st: &AppState) -> Result<Vec<(i64, String)>> {

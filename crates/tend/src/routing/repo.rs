@@ -6,6 +6,7 @@ use sqlx::FromRow;
 
 use crate::Result;
 use crate::db::Sql;
+use crate::db::changes::WriterCache;
 
 /// An agent's routing row.
 #[derive(Debug, Clone, FromRow)]
@@ -178,12 +179,26 @@ pub(super) struct RuleRow {
 
 const RULE_COLUMNS: &str = "inbox_id, team_id, strategy, skills_first, sticky, updated_at";
 
+thread_local! {
+    /// Rules as read by the SQLite writer: every conversation created asks
+    /// for its inbox's rule inside the write, and rules change only through
+    /// [`upsert_rule`] and [`delete_rule`] (which mark the change).
+    static WRITER_RULES: WriterCache<i64, Option<RuleRow>> =
+        const { WriterCache::new(&crate::db::changes::ROUTING_RULES) };
+}
+
 pub(super) async fn rule(c: &mut AnyConnection, inbox_id: i64) -> Result<Option<RuleRow>> {
+    if let Some(kept) = WRITER_RULES.with(|r| r.get(&inbox_id)) {
+        return Ok(kept);
+    }
+    let epoch = WRITER_RULES.with(WriterCache::epoch);
     let mut sql = Sql::new(&format!(
         "SELECT {RULE_COLUMNS} FROM routing_rules WHERE inbox_id = "
     ));
     sql.bind(inbox_id);
-    Ok(sql.query_as().fetch_optional(c).await?)
+    let found: Option<RuleRow> = sql.query_as().fetch_optional(c).await?;
+    WRITER_RULES.with(|r| r.put(inbox_id, found.clone(), epoch));
+    Ok(found)
 }
 
 /// The rule of the given inbox, or of the default inbox when `None`.

@@ -9,6 +9,7 @@ use crate::support::TestApp;
 
 on_both_backends!(
     mail_creates_threads_and_deduplicates,
+    copies_of_a_mail_arriving_at_once_store_it_once,
     noise_never_creates_conversations,
     oversize_and_unreadable_mail_is_quarantined_not_lost,
     html_mail_is_sanitised_and_inline_images_resolve,
@@ -48,6 +49,46 @@ pub(crate) async fn deliver(app: &TestApp, inbox: i64, raw: Vec<u8>) -> (StatusC
         .unwrap();
     let s = r.status();
     (s, r.json().await.unwrap_or(Value::Null))
+}
+
+/// The same mail through several doors at the same moment (an MTA retrying
+/// while IMAP fetches it): one conversation with one message, and every
+/// other copy answered as a duplicate of it, not as an error.
+async fn copies_of_a_mail_arriving_at_once_store_it_once(app: &TestApp) {
+    let inbox = app.inbox("email", Some("support@example.com")).await;
+    let raw = mail(
+        "Laura <laura@example.cat>",
+        "Factura duplicada",
+        "copies@example.cat",
+        "",
+        "Bon dia, he rebut la factura dues vegades. Em podeu ajudar?",
+    );
+    let answers =
+        futures_util::future::join_all((0..8).map(|_| deliver(app, inbox, raw.clone()))).await;
+    let mut created = Vec::new();
+    let mut duplicates = Vec::new();
+    for (s, o) in &answers {
+        assert_eq!(*s, StatusCode::ACCEPTED, "{o}");
+        match o["outcome"].as_str() {
+            Some("created") => created.push(o["conversation_id"].as_i64().unwrap()),
+            Some("duplicate") => duplicates.push(o["conversation_id"].as_i64()),
+            other => panic!("unexpected outcome {other:?}: {o}"),
+        }
+    }
+    assert_eq!(created.len(), 1, "{answers:?}");
+    let id = created[0];
+    assert_eq!(duplicates, vec![Some(id); 7]);
+    let (_, msgs) = app
+        .get(&format!("/api/v1/conversations/{id}/messages"), &app.admin)
+        .await;
+    assert_eq!(msgs["items"].as_array().unwrap().len(), 1, "{msgs}");
+    let (_, list) = app
+        .get(
+            &format!("/api/v1/conversations?inbox_id={inbox}"),
+            &app.admin,
+        )
+        .await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 1, "{list}");
 }
 
 async fn mail_creates_threads_and_deduplicates(app: &TestApp) {

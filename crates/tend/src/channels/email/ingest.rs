@@ -230,8 +230,19 @@ pub async fn ingest(
         )
         .await;
     };
-    let own = crate::inboxes::service::own_addresses(st).await?;
-    if own.iter().any(|a| a == from.as_str()) {
+    // Our own addresses, the sender's recent mail and whether this
+    // Message-ID is stored already: one read.
+    let seen = {
+        let mut c = st.db.pool().acquire().await?;
+        repo::before_ingest(
+            &mut c,
+            from.as_str(),
+            st.clock.now_ms() - RATE_WINDOW_MS,
+            &message_id,
+        )
+        .await?
+    };
+    if seen.own > 0 {
         return logged(
             Outcome::Ignored,
             format!(
@@ -241,13 +252,7 @@ pub async fn ingest(
         )
         .await;
     }
-    let recent = if retry {
-        0
-    } else {
-        let mut c = st.db.pool().acquire().await?;
-        repo::recent_from_sender(&mut c, from.as_str(), st.clock.now_ms() - RATE_WINDOW_MS).await?
-    };
-    if recent >= RATE_LIMIT {
+    if !retry && seen.recent >= RATE_LIMIT {
         return logged(
             Outcome::Quarantined,
             format!(
@@ -256,6 +261,9 @@ pub async fn ingest(
             ),
         )
         .await;
+    }
+    if let Some(conv) = seen.stored_in {
+        return Ok(finish(Threaded::Duplicate(Some(conv)), source));
     }
 
     let mut attachments = Vec::with_capacity(parsed.attachments.len());
@@ -331,6 +339,11 @@ pub async fn ingest(
             tracing::warn!(conversation = id, error = %e, "acknowledgement not sent");
         }
     }
+    Ok(finish(threaded, source))
+}
+
+/// The answer for a message that reached the conversations, counted.
+fn finish(threaded: Threaded, source: Source) -> IngestOutcome {
     let outcome = match threaded {
         Threaded::Created(id) => IngestOutcome {
             outcome: Outcome::Created,
@@ -351,7 +364,7 @@ pub async fn ingest(
     tracing::debug!(?source, outcome = outcome.outcome.as_str(), "inbound email");
     metrics::counter!("tend_inbound_email_total", "outcome" => outcome.outcome.as_str())
         .increment(1);
-    Ok(outcome)
+    outcome
 }
 
 /// Marks the outbound message a bounce refers to as failed.

@@ -162,13 +162,33 @@ pub async fn insert_mail_log(c: &mut AnyConnection, e: &MailLogEntry<'_>, now: i
     .await?)
 }
 
-/// How many messages `sender` sent us since `since` (loop protection).
-pub async fn recent_from_sender(c: &mut AnyConnection, sender: &str, since: i64) -> Result<i64> {
-    Ok(sqlx::query_scalar(
-        "SELECT COUNT(*) FROM messages WHERE author_email = $1 AND direction = 'in' AND created_at >= $2",
+/// What ingest checks before it writes a message from `sender`.
+#[derive(Debug, FromRow)]
+pub struct BeforeIngest {
+    /// Inboxes with the sender's address (our own mail: a loop).
+    pub own: i64,
+    /// Messages the sender sent us since `since` (loop protection).
+    pub recent: i64,
+    /// The conversation holding this Message-ID already, if any.
+    pub stored_in: Option<i64>,
+}
+
+/// The checks before ingest, in one round trip (`sender` in lower case).
+pub async fn before_ingest(
+    c: &mut AnyConnection,
+    sender: &str,
+    since: i64,
+    message_id: &str,
+) -> Result<BeforeIngest> {
+    Ok(sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM inboxes WHERE address = $1) AS own, \
+         (SELECT COUNT(*) FROM messages WHERE author_email = $1 AND direction = 'in' \
+          AND created_at >= $2) AS recent, \
+         (SELECT conversation_id FROM messages WHERE message_id = $3 LIMIT 1) AS stored_in",
     )
     .bind(sender)
     .bind(since)
+    .bind(message_id)
     .fetch_one(c)
     .await?)
 }
