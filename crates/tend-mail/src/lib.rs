@@ -22,7 +22,7 @@ mod transfer;
 pub use compose::{ComposedMessage, OutboundAttachment, ReplyDraft, compose_reply, text_to_html};
 pub use html::{BLOCKED_SRC_ATTR, html_to_text, rewrite_cid_urls, sanitize_html};
 #[cfg(feature = "language")]
-pub use language::detect_language;
+pub use language::{detect_language, detect_language_in_first};
 pub use model::{
     Attachment, AutoReason, BounceInfo, Classification, DsnRecipient, InboundMessage, Mailbox,
 };
