@@ -12,6 +12,7 @@
 # instructions per operation and the top functions (inclusive), and leaves
 # the profile in $CALLGRIND_OUT (default /tmp/tend-callgrind.out) for
 # callgrind_annotate.
+BENCH_PROFILE=${BENCH_PROFILE:-profiling}
 source "$(dirname "$0")/lib.sh"
 mode=${1:-create}
 ensure_tools

@@ -4,7 +4,10 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-TEND_BIN=${TEND_BIN:-target/release/tend}
+# BENCH_PROFILE=profiling builds and runs the release code with line tables
+# (for perf and callgrind); the default is the stripped release binary.
+BENCH_PROFILE=${BENCH_PROFILE:-release}
+TEND_BIN=${TEND_BIN:-${CARGO_TARGET_DIR:-target}/${BENCH_PROFILE}/tend}
 BENCH_PORT=${BENCH_PORT:-18080}
 BENCH_URL="http://127.0.0.1:${BENCH_PORT}"
 PG_SERVER=${BENCH_PG_SERVER:-postgres://postgres@127.0.0.1:5432}
@@ -26,7 +29,7 @@ ensure_wrk() { ensure_tools; }
 # Builds the release binary unless BENCH_NO_BUILD=1 (e.g. to reuse one).
 build_release() {
   if [ "${BENCH_NO_BUILD:-0}" != 1 ]; then
-    cargo build --release -p tend "$@" >&2
+    cargo build --profile "$BENCH_PROFILE" -p tend "$@" >&2
   fi
 }
 
