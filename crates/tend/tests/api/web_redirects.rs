@@ -118,6 +118,8 @@ async fn the_header_forms_go_back_only_to_this_site() {
 /// Values that have broken parsers, headers and templates elsewhere.
 const NASTY: &[&str] = &[
     "\r\n",
+    "/\r\nX-Injected: 1",
+    "/\u{7f}",
     "%0d%0a",
     "\u{0}",
     "%ff%fe",
