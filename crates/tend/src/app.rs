@@ -127,6 +127,12 @@ pub struct Running {
     pub addr: SocketAddr,
     /// The SMTP receiver's address, when enabled.
     pub smtp_addr: Option<SocketAddr>,
+    /// The metrics listener's address, when `/metrics` has its own.
+    pub metrics_addr: Option<SocketAddr>,
+    metrics: Option<(
+        tokio::sync::oneshot::Sender<()>,
+        tokio::task::JoinHandle<anyhow::Result<()>>,
+    )>,
     channels: crate::channels::email::Running,
     shutdown: tokio::sync::oneshot::Sender<()>,
     task: tokio::task::JoinHandle<anyhow::Result<()>>,
@@ -143,6 +149,10 @@ impl Running {
         self.surveys.abort();
         self.chat.abort();
         let _ = self.shutdown.send(());
+        if let Some((tx, task)) = self.metrics {
+            let _ = tx.send(());
+            task.await.context("metrics server task")??;
+        }
         let served = self.task.await.context("server task");
         self.indexer.stop().await;
         self.routing.stop().await;
@@ -171,9 +181,18 @@ pub async fn start(st: AppState) -> anyhow::Result<Running> {
         .await
         .context("HTTP server")
     });
+    let (metrics_addr, metrics) = match st.config.metrics_listen {
+        None => (None, None),
+        Some(at) => {
+            let (addr, stop, task) = serve_metrics(&st, at).await?;
+            (Some(addr), Some((stop, task)))
+        }
+    };
     Ok(Running {
         addr,
         smtp_addr: channels.smtp_addr,
+        metrics_addr,
+        metrics,
         channels,
         shutdown: tx,
         task,
@@ -184,6 +203,34 @@ pub async fn start(st: AppState) -> anyhow::Result<Running> {
     })
 }
 
+/// `/metrics` on its own listener (`TEND_METRICS_LISTEN`), e.g. an address
+/// only the monitoring network reaches.
+async fn serve_metrics(
+    st: &AppState,
+    at: SocketAddr,
+) -> anyhow::Result<(
+    SocketAddr,
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<anyhow::Result<()>>,
+)> {
+    let listener = tokio::net::TcpListener::bind(at)
+        .await
+        .with_context(|| format!("binding the metrics listener {at}"))?;
+    let addr = listener.local_addr()?;
+    tracing::info!("metrics are served on http://{addr}/metrics");
+    let router = crate::http::metrics_router(st.clone());
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, router)
+            .with_graceful_shutdown(async move {
+                let _ = rx.await;
+            })
+            .await
+            .context("metrics server")
+    });
+    Ok((addr, tx, task))
+}
+
 /// `tend serve`: runs until SIGTERM or SIGINT, then shuts down cleanly.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let st = AppState::open(config).await?;
@@ -191,6 +238,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     // line (while start-up work such as indexing competes for the CPU) must
     // still stop cleanly.
     let signalled = tokio::spawn(shutdown_signal());
+    // The dummy password hash, made before the first sign-in needs it.
+    tokio::spawn(crate::agents::password::warm_up());
     let running = start(st.clone()).await?;
     let url = format!("http://{}", running.addr);
     tracing::info!(url = %url, database = %crate::db::redact(&st.config.database_url), "Tend is listening on {url}");

@@ -46,6 +46,9 @@ struct FileConfig {
     survey_period_days: Option<u64>,
     survey_unhappy_route: Option<String>,
     public_rate_per_minute: Option<u64>,
+    trusted_proxies: Option<String>,
+    metrics_token: Option<String>,
+    metrics_listen: Option<String>,
 }
 
 /// Resolved, validated configuration.
@@ -89,6 +92,14 @@ pub struct Config {
     /// Public endpoints (chat sessions, offline messages, the contact form):
     /// submissions allowed per client IP address per minute.
     pub public_rate_per_minute: u64,
+    /// Reverse proxies whose `X-Forwarded-For`/`Forwarded` and
+    /// `X-Forwarded-Proto` are believed (none by default).
+    pub trusted_proxies: crate::http::proxy::TrustedProxies,
+    /// When set, `/metrics` answers only with `Authorization: Bearer <token>`.
+    pub metrics_token: Option<String>,
+    /// When set, `/metrics` is served on this address only (not on the
+    /// main listener).
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 /// Where an unhappy survey answer sends the conversation.
@@ -336,6 +347,20 @@ impl Config {
             .unwrap_or(20)
             .max(1);
 
+        let trusted_proxies = match src.get("trusted_proxies", f.trusted_proxies.clone()) {
+            None => crate::http::proxy::TrustedProxies::default(),
+            Some((v, origin)) => crate::http::proxy::TrustedProxies::parse(&v)
+                .map_err(|e| ConfigError(format!("{origin}: {e}")))?,
+        };
+        let metrics_token = src
+            .get("metrics_token", f.metrics_token.clone())
+            .map(|(v, _)| v.trim().to_string())
+            .filter(|v| !v.is_empty());
+        let metrics_listen = src
+            .get("metrics_listen", f.metrics_listen.clone())
+            .map(|(v, origin)| parse_addr(&v, &origin))
+            .transpose()?;
+
         Ok(Config {
             data_dir,
             database_url,
@@ -355,6 +380,9 @@ impl Config {
             routing_auto_away,
             surveys,
             public_rate_per_minute,
+            trusted_proxies,
+            metrics_token,
+            metrics_listen,
         })
     }
 
@@ -506,6 +534,28 @@ mod tests {
         assert_eq!(c.surveys.unhappy_rating, 3);
         assert_eq!(c.surveys.period_ms, 7 * 86_400_000);
         assert_eq!(c.surveys.unhappy_route, UnhappyRoute::Owner);
+        assert!(c.trusted_proxies.is_empty());
+        assert_eq!(c.metrics_token, None);
+        assert_eq!(c.metrics_listen, None);
+    }
+
+    #[test]
+    fn proxies_and_metrics_settings_are_checked() {
+        let e = load(None, &[("TEND_TRUSTED_PROXIES", "10.0.0.0/8, proxy.local")])
+            .expect_err("must fail");
+        assert!(
+            e.0.contains("TEND_TRUSTED_PROXIES") && e.0.contains("proxy.local"),
+            "{}",
+            e.0
+        );
+        let c = load(
+            Some("trusted_proxies = \"10.0.0.0/8 ::1\"\nmetrics_token = \"s3cret\"\n"),
+            &[("TEND_METRICS_LISTEN", "127.0.0.1:9100")],
+        )
+        .expect("loads");
+        assert!(c.trusted_proxies.contains("10.9.9.9".parse().expect("ip")));
+        assert_eq!(c.metrics_token.as_deref(), Some("s3cret"));
+        assert_eq!(c.metrics_listen.map(|a| a.port()), Some(9100));
     }
 
     #[test]

@@ -181,6 +181,8 @@ error-csrf = Aquest formulari ve d'un altre lloc o ha caducat. Torneu a carregar
 error-invalid-title = No ha funcionat
 error-rate-limited-title = Més a poc a poc
 error-rate-limited = Massa sol·licituds. Espereu un moment i torneu-ho a provar.
+error-too-large-title = Massa gran
+error-too-large = El que heu enviat és més gran del que accepta aquesta pàgina. Escurceu-ho o envieu els fitxers com a adjunts d'una resposta.
 error-internal-title = Alguna cosa ha anat malament
 error-internal = Tend no ho ha pogut acabar. Els detalls són al registre del servidor.
 

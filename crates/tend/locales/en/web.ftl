@@ -181,6 +181,8 @@ error-csrf = This form came from somewhere else or has expired. Reload the page 
 error-invalid-title = That did not work
 error-rate-limited-title = Slow down
 error-rate-limited = Too many requests. Wait a moment and try again.
+error-too-large-title = Too large
+error-too-large = What you sent is larger than this page accepts. Shorten it, or send files as attachments of a reply.
 error-internal-title = Something went wrong
 error-internal = Tend could not finish this. The details are in the server log.
 

@@ -179,6 +179,8 @@ error-csrf = このフォームは別の場所から送信されたか、有効�
 error-invalid-title = 処理できませんでした
 error-rate-limited-title = 少し待ってください
 error-rate-limited = リクエストが多すぎます。しばらく待ってからもう一度お試しください。
+error-too-large-title = サイズが大きすぎます
+error-too-large = 送信された内容がこのページで受け付けられる大きさを超えています。短くするか、ファイルは返信の添付として送信してください。
 error-internal-title = 問題が発生しました
 error-internal = Tend はこの処理を完了できませんでした。詳細はサーバーのログにあります。
 

@@ -179,6 +179,8 @@ error-csrf = 이 양식은 다른 곳에서 왔거나 만료되었습니다. 페
 error-invalid-title = 처리하지 못했습니다
 error-rate-limited-title = 잠시 기다려 주세요
 error-rate-limited = 요청이 너무 많습니다. 잠시 후 다시 시도하세요.
+error-too-large-title = 크기가 너무 큽니다
+error-too-large = 보낸 내용이 이 페이지에서 받을 수 있는 크기를 넘습니다. 줄이거나 파일은 답장의 첨부 파일로 보내 주세요.
 error-internal-title = 문제가 발생했습니다
 error-internal = Tend가 이 작업을 끝내지 못했습니다. 자세한 내용은 서버 로그에 있습니다.
 

@@ -183,6 +183,8 @@ error-csrf = Šī veidlapa nāca no citurienes vai ir novecojusi. Pārlādējiet
 error-invalid-title = Neizdevās
 error-rate-limited-title = Lēnāk, lūdzu
 error-rate-limited = Pārāk daudz pieprasījumu. Brīdi uzgaidiet un mēģiniet vēlreiz.
+error-too-large-title = Pārāk liels
+error-too-large = Nosūtītais ir lielāks, nekā šī lapa pieņem. Saīsiniet to vai sūtiet failus kā atbildes pielikumus.
 error-internal-title = Kaut kas nogāja greizi
 error-internal = Tend nevarēja to pabeigt. Sīkāka informācija ir servera žurnālā.
 

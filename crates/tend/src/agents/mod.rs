@@ -4,6 +4,7 @@
 pub mod access;
 pub mod api;
 pub mod model;
+pub mod password;
 mod repo;
 pub mod service;
 

@@ -95,6 +95,13 @@ pub struct Team {
 pub struct EmailAddress(String);
 
 impl EmailAddress {
+    /// The form in which addresses are compared: trimmed and lowercased.
+    /// [`EmailAddress::parse`] keeps this form, and anything keyed by an
+    /// address that may not parse (the sign-in limiter) uses it too.
+    pub fn normalise(s: &str) -> String {
+        s.trim().to_lowercase()
+    }
+
     /// Validates an address for `field`, keeping it as typed but lowercased.
     pub fn parse(field: &str, s: &str) -> Result<EmailAddress> {
         let s = s.trim();
@@ -126,7 +133,7 @@ impl EmailAddress {
         if domain.starts_with('.') || domain.ends_with('.') || domain.contains("..") {
             return Err(bad("the domain is malformed"));
         }
-        Ok(EmailAddress(s.to_lowercase()))
+        Ok(EmailAddress(Self::normalise(s)))
     }
 
     /// The address.

@@ -1,7 +1,5 @@
 //! Use cases for users, tokens and teams.
 
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _, phc::PasswordHash};
 use base64::Engine as _;
 use sha2::{Digest as _, Sha256};
 use sqlx::AnyConnection;
@@ -32,7 +30,7 @@ pub async fn create_user(st: &AppState, viewer: &Viewer, new: NewUser) -> Result
     let email = EmailAddress::parse("email", &new.email)?;
     let name = parse_name("name", &new.name, 200)?;
     let hash = match new.password {
-        Some(p) => Some(hash_password(&p)?),
+        Some(p) => Some(super::password::hash(&p).await?),
         None => None,
     };
     let now = st.clock.now_ms();
@@ -92,19 +90,26 @@ pub async fn user_by_email(st: &AppState, email: &str) -> Result<User> {
         .ok_or(Error::NotFound("user"))
 }
 
-/// Checks an email and password; `None` when they do not match an active user.
+/// Checks an email and password; `None` when they do not match an active
+/// user. Every answer costs one password check, whether or not the address
+/// exists or has a password (see `agents::password`).
 pub async fn verify_login(st: &AppState, email: &str, password: &str) -> Result<Option<User>> {
-    let Ok(email) = EmailAddress::parse("email", email) else {
+    let row = match EmailAddress::parse("email", email) {
+        Ok(email) => {
+            let mut c = st.db.pool().acquire().await?;
+            repo::user_by_email(&mut c, email.as_str()).await?
+        }
+        Err(_) => None,
+    };
+    let hash = row.as_ref().and_then(|r| r.password_hash.as_deref());
+    let ok = super::password::verify(password, hash).await;
+    st.web
+        .password_checks
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    metrics::counter!("tend_sign_in_password_checks_total").increment(1);
+    let Some(row) = row else {
         return Ok(None);
     };
-    let mut c = st.db.pool().acquire().await?;
-    let Some(row) = repo::user_by_email(&mut c, email.as_str()).await? else {
-        return Ok(None);
-    };
-    let ok = row
-        .password_hash
-        .as_deref()
-        .is_some_and(|h| verify_password(password, h));
     let user = row.into_user();
     Ok((ok && user.active).then_some(user))
 }
@@ -112,7 +117,13 @@ pub async fn verify_login(st: &AppState, email: &str, password: &str) -> Result<
 /// Whether any active admin exists (first-run detection).
 pub async fn has_admin(st: &AppState) -> Result<bool> {
     let mut c = st.db.pool().acquire().await?;
-    Ok(repo::count_admins(&mut c).await? > 0)
+    has_admin_in(&mut c).await
+}
+
+/// Whether any active admin exists, inside another use case's
+/// transaction (a setup link stops working once one does).
+pub(crate) async fn has_admin_in(c: &mut AnyConnection) -> Result<bool> {
+    Ok(repo::count_admins(c).await? > 0)
 }
 
 /// A freshly made API token: the secret is shown once, only its hash is kept.
@@ -300,7 +311,8 @@ async fn keep_an_admin(c: &mut AnyConnection, user: &User) -> Result<()> {
 /// Changes a user's role. Admins only; the last active admin stays one.
 pub async fn set_role(st: &AppState, viewer: &Viewer, user_id: i64, role: Role) -> Result<User> {
     viewer.require_admin()?;
-    st.db
+    let changed = st
+        .db
         .write(move |c| {
             Box::pin(async move {
                 let user = user_in(c, user_id).await?;
@@ -311,7 +323,10 @@ pub async fn set_role(st: &AppState, viewer: &Viewer, user_id: i64, role: Role) 
                 user_in(c, user_id).await
             })
         })
-        .await
+        .await?;
+    // Live streams re-check what the user may see (`web::live`).
+    st.web.hub.access_changed();
+    Ok(changed)
 }
 
 /// Deactivates or reactivates a user, inside the caller's transaction (the
@@ -350,7 +365,8 @@ pub async fn remove_member(
     user_id: i64,
 ) -> Result<Team> {
     viewer.require_admin()?;
-    st.db
+    let changed = st
+        .db
         .write(move |c| {
             Box::pin(async move {
                 if !repo::team_exists(c, team_id).await? {
@@ -360,7 +376,10 @@ pub async fn remove_member(
                 team_in(c, team_id).await
             })
         })
-        .await
+        .await?;
+    // Live streams re-check what the user may see (`web::live`).
+    st.web.hub.access_changed();
+    Ok(changed)
 }
 
 /// Takes an inbox away from a team. Admins only.
@@ -371,7 +390,8 @@ pub async fn revoke_inbox(
     inbox_id: i64,
 ) -> Result<Team> {
     viewer.require_admin()?;
-    st.db
+    let changed = st
+        .db
         .write(move |c| {
             Box::pin(async move {
                 if !repo::team_exists(c, team_id).await? {
@@ -381,7 +401,10 @@ pub async fn revoke_inbox(
                 team_in(c, team_id).await
             })
         })
-        .await
+        .await?;
+    // Live streams re-check what the user may see (`web::live`).
+    st.web.hub.access_changed();
+    Ok(changed)
 }
 
 /// Whether `user` may own conversations of `inbox_id`.
@@ -402,31 +425,6 @@ pub(crate) async fn may_work_inbox(
 /// Whether a team exists (inside another use case's transaction).
 pub(crate) async fn team_exists_in(c: &mut AnyConnection, team_id: i64) -> Result<bool> {
     repo::team_exists(c, team_id).await
-}
-
-/// Hashes a password with Argon2id.
-pub fn hash_password(password: &str) -> Result<String> {
-    if password.chars().count() < 8 {
-        return Err(Error::invalid(
-            "password",
-            "a password needs at least 8 characters",
-        ));
-    }
-    Argon2::default()
-        .hash_password(password.as_bytes())
-        .map(|h| h.to_string())
-        .map_err(|e| Error::Internal(anyhow::anyhow!("hashing a password: {e}")))
-}
-
-/// Checks a password against a stored Argon2 hash.
-pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash)
-        .map(|h| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &h)
-                .is_ok()
-        })
-        .unwrap_or(false)
 }
 
 /// A random URL-safe secret with a prefix.
@@ -450,14 +448,6 @@ pub fn token_hash(token: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn passwords_verify_only_with_the_right_secret() {
-        let h = hash_password("correct horse").expect("hashes");
-        assert!(verify_password("correct horse", &h));
-        assert!(!verify_password("correct horsf", &h));
-        assert!(hash_password("short").is_err());
-    }
 
     #[test]
     fn tokens_are_random_and_hashed() {

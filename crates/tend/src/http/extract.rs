@@ -8,6 +8,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::limits::DRAIN_CAP;
 use crate::agents::Viewer;
 use crate::app::AppState;
 use crate::{Error, Result};
@@ -74,10 +75,6 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
     }
 }
 
-/// How much of an oversized body is read and thrown away so that the
-/// client, still sending, receives the 413 instead of a broken connection.
-const DRAIN_CAP: usize = 64 * 1024 * 1024;
-
 /// The request's media type, lowercased, without parameters ("" when absent).
 pub fn media_type(req: &Request) -> String {
     req.headers()
@@ -95,7 +92,8 @@ pub fn is_json_media(m: &str) -> bool {
 }
 
 /// Reads a whole body, refusing more than `limit` bytes (answered as 413
-/// after draining the rest, up to [`DRAIN_CAP`]).
+/// after draining the rest, up to [`DRAIN_CAP`]). The route's class limit
+/// (`http::limits`) applies first; this is for a handler's own smaller one.
 pub async fn read_body(req: Request, limit: usize) -> Result<axum::body::Bytes> {
     use futures_util::StreamExt as _;
     let declared = req

@@ -36,7 +36,8 @@ pub fn render() -> String {
         .unwrap_or_default()
 }
 
-/// Counts and times each request by method, route template and status.
+/// Counts and times each request by method, route template and status,
+/// and logs it at debug level.
 pub async fn track(req: Request, next: Next) -> Response {
     let start = Instant::now();
     let method = req.method().to_string();
@@ -45,7 +46,11 @@ pub async fn track(req: Request, next: Next) -> Response {
         .get::<MatchedPath>()
         .map(|m| m.as_str().to_string())
         .unwrap_or_else(|| "unmatched".into());
+    let client = req.extensions().get::<super::proxy::Client>().map(|c| c.ip);
     let resp = next.run(req).await;
+    // The request log (RUST_LOG=tend=debug), with the client as rate limits
+    // count it (`http::proxy`).
+    tracing::debug!(client = ?client, %method, %route, status = resp.status().as_u16(), "request");
     let status = resp.status().as_u16().to_string();
     metrics::counter!("tend_http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status)
         .increment(1);

@@ -3,9 +3,11 @@
 //! everywhere (metrics, body limits, CONTRACT-shaped errors, panics → 500).
 
 pub mod extract;
+pub mod limits;
 pub mod metrics;
 mod openapi;
 mod ops;
+pub mod proxy;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
@@ -23,6 +25,7 @@ use crate::app::AppState;
 use crate::error::error_response;
 
 pub use extract::{ApiJson, ApiPath, ApiQuery, Auth, Page, PageParams};
+pub use proxy::ClientIp;
 
 /// The `/api/v1` routes with their OpenAPI description.
 pub fn api_router() -> OpenApiRouter<AppState> {
@@ -54,6 +57,8 @@ pub fn router(st: AppState) -> Router {
         .nest("/api/v1", api_router())
         .split_for_parts();
     let spec = openapi::finish(spec);
+    // With its own listener, `/metrics` is not served here (see `metrics_router`).
+    let metrics_here = st.config.metrics_listen.is_none();
     Router::new()
         .merge(api)
         .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", spec))
@@ -62,13 +67,23 @@ pub fn router(st: AppState) -> Router {
         .merge(crate::channels::contact::router())
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
-        .route("/metrics", get(ops::metrics))
+        .merge(if metrics_here {
+            Router::new().route("/metrics", get(ops::metrics))
+        } else {
+            Router::new()
+        })
         .merge(crate::web::router(&st))
+        // Every route's body is limited by its class (`limits`); metrics
+        // wrap it so that its 413s are counted.
+        .route_layer(middleware::from_fn_with_state(st.clone(), limits::enforce))
         .route_layer(middleware::from_fn(metrics::track))
         .fallback(not_found)
         .layer(middleware::from_fn(contract_errors))
-        // Bodies are limited per endpoint by the extractors, which drain an
-        // oversized body before answering 413 (see `extract::read_body`).
+        // Outermost but for the panic guard: who the client is, for
+        // everything inside (rate limits, logs, cookies).
+        .layer(middleware::from_fn_with_state(st.clone(), proxy::identify))
+        // axum's own 2 MB default would cut uploads short: `limits::enforce`
+        // bounds every body instead.
         .layer(DefaultBodyLimit::disable())
         .layer(CatchPanicLayer::custom(|_| {
             error_response(
@@ -78,6 +93,15 @@ pub fn router(st: AppState) -> Router {
                 json!({}),
             )
         }))
+        .with_state(st)
+}
+
+/// `/metrics` alone, for its own listener (`TEND_METRICS_LISTEN`).
+pub fn metrics_router(st: AppState) -> Router {
+    metrics::install();
+    Router::new()
+        .route("/metrics", get(ops::metrics))
+        .fallback(not_found)
         .with_state(st)
 }
 

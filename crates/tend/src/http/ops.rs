@@ -1,7 +1,7 @@
 //! Operations endpoints: liveness, readiness, metrics.
 
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
@@ -25,8 +25,20 @@ pub async fn readyz(State(st): State<AppState>) -> Response {
     }
 }
 
-/// Prometheus text format.
-pub async fn metrics(State(st): State<AppState>) -> Response {
+/// Prometheus text format; with `TEND_METRICS_TOKEN`, only for
+/// `Authorization: Bearer <token>` (401 otherwise).
+pub async fn metrics(State(st): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(token) = st.config.metrics_token.as_deref() {
+        let given = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, t)| t.trim());
+        if !given.is_some_and(|g| same_secret(g, token)) {
+            return crate::Error::Unauthorized.into_response();
+        }
+    }
     let (size, idle) = st.db.pool_state();
     metrics::gauge!("tend_db_pool_connections").set(f64::from(size));
     metrics::gauge!("tend_db_pool_idle_connections").set(idle as f64);
@@ -38,4 +50,15 @@ pub async fn metrics(State(st): State<AppState>) -> Response {
         super::metrics::render(),
     )
         .into_response()
+}
+
+/// Compares two secrets in time that does not depend on where they differ
+/// (both are hashed first, so their lengths do not show either).
+fn same_secret(a: &str, b: &str) -> bool {
+    use sha2::{Digest as _, Sha256};
+    let (a, b) = (Sha256::digest(a.as_bytes()), Sha256::digest(b.as_bytes()));
+    a.iter()
+        .zip(b.iter())
+        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+        == 0
 }

@@ -1,11 +1,9 @@
 //! Sign-in, sign-out, first-run setup, invitations and the agent's own
 //! account page (password, locale, timezone).
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use axum::Form;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::Extensions;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
@@ -18,6 +16,8 @@ use crate::agents::access::Viewer;
 use crate::agents::model::Role;
 use crate::agents::service::NewUser;
 use crate::app::AppState;
+use crate::http::ClientIp;
+use crate::http::proxy::is_https;
 
 fn browser_tr(headers: &HeaderMap) -> Tr {
     Tr::from_accept_language(
@@ -27,16 +27,7 @@ fn browser_tr(headers: &HeaderMap) -> Tr {
     )
 }
 
-/// Only same-site relative targets are followed after sign-in (and after
-/// the header's presence form).
-pub(crate) fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
-            n.to_string()
-        }
-        _ => "/".to_string(),
-    }
-}
+pub(crate) use super::redirect::safe_next;
 
 #[derive(Template)]
 #[template(path = "web/login.html")]
@@ -70,18 +61,16 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
-/// `POST /login`
+/// `POST /login`. The attempt is counted before the password is checked
+/// (per client address and per account, see `ratelimit::LoginLimiter`).
 pub async fn login(
     State(st): State<AppState>,
     headers: HeaderMap,
     ext: Extensions,
+    ClientIp(ip): ClientIp,
     Form(f): Form<LoginForm>,
 ) -> Response {
     let tr = browser_tr(&headers);
-    let ip = ext
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|a| a.0.ip().to_string())
-        .unwrap_or_default();
     let now = st.clock.now_ms();
     let page = |status, error: String| {
         render_status(
@@ -94,16 +83,18 @@ pub async fn login(
             },
         )
     };
-    if !st.web.login_limiter.allowed(&ip, &f.email, now) {
+    let Some(attempt) = st.web.login_limiter.begin(ip, &f.email, now) else {
+        tracing::info!(%ip, "sign-in refused: too many attempts");
         return page(StatusCode::TOO_MANY_REQUESTS, tr.t("sign-in-rate-limited"));
-    }
-    match crate::agents::service::verify_login(&st, f.email.trim(), &f.password).await {
+    };
+    match crate::agents::service::verify_login(&st, &f.email, &f.password).await {
         Ok(Some(user)) => {
-            st.web.login_limiter.succeeded(&f.email);
-            signed_in(&st, user.id, &safe_next(f.next.as_deref())).await
+            st.web.login_limiter.succeeded(attempt);
+            let https = is_https(&st, &ext, &headers);
+            signed_in(&st, user.id, &safe_next(f.next.as_deref()), https).await
         }
         Ok(None) => {
-            st.web.login_limiter.failed(&ip, &f.email, now);
+            tracing::info!(%ip, "sign-in failed");
             page(StatusCode::UNAUTHORIZED, tr.t("sign-in-failed"))
         }
         Err(e) => error_page(&tr, e),
@@ -129,8 +120,10 @@ pub async fn logout(State(st): State<AppState>, headers: HeaderMap, ext: Extensi
         return error_page(&browser_tr(&headers), e);
     }
     let mut resp = see_other("/login");
-    resp.headers_mut()
-        .insert(header::SET_COOKIE, session::set_cookie(&st, None));
+    resp.headers_mut().insert(
+        header::SET_COOKIE,
+        session::set_cookie(is_https(&st, &ext, &headers), None),
+    );
     resp
 }
 
@@ -194,10 +187,12 @@ pub struct SetupForm {
     password2: String,
 }
 
-/// `POST /setup/{token}`: creates the first admin and signs them in.
+/// `POST /setup/{token}`: creates the first admin and signs them in. The
+/// link works only while no admin exists.
 pub async fn setup(
     State(st): State<AppState>,
     headers: HeaderMap,
+    ext: Extensions,
     Path(token): Path<String>,
     Form(f): Form<SetupForm>,
 ) -> Response {
@@ -221,7 +216,7 @@ pub async fn setup(
     if f.password != f.password2 {
         return again(tr.t("password-mismatch"));
     }
-    if let Err(e) = crate::agents::service::hash_password(&f.password) {
+    if let Err(e) = crate::agents::password::check_strength(&f.password) {
         return again(e.to_string());
     }
     let new = NewUser {
@@ -235,7 +230,7 @@ pub async fn setup(
     let tok = token.clone();
     if st
         .db
-        .write(move |c| Box::pin(async move { session::use_link_in(c, &tok, now).await }))
+        .write(move |c| Box::pin(async move { session::use_link_in(c, &tok, "setup", now).await }))
         .await
         .is_err()
     {
@@ -245,29 +240,34 @@ pub async fn setup(
         Ok(u) => u,
         Err(e) => {
             // The link was spent; print a new one so the admin can retry.
-            if let Ok(url) = setup_link(&st, &public_base(&st, &headers)).await {
+            if let Ok(url) = setup_link(&st, &public_base(&st, &ext, &headers)).await {
                 tracing::warn!("the setup failed ({e}); a new one-time setup link: {url}");
             }
             return again(e.to_string());
         }
     };
-    signed_in(&st, user.id, "/").await
+    signed_in(&st, user.id, "/", is_https(&st, &ext, &headers)).await
 }
 
-async fn signed_in(st: &AppState, user_id: i64, to: &str) -> Response {
+/// Starts a session and sends the browser on to `to` with its cookie.
+async fn signed_in(st: &AppState, user_id: i64, to: &str, https: bool) -> Response {
     match session::start(st, user_id).await {
         Ok(secret) => {
             let mut resp = see_other(to);
-            resp.headers_mut()
-                .insert(header::SET_COOKIE, session::set_cookie(st, Some(&secret)));
+            resp.headers_mut().insert(
+                header::SET_COOKIE,
+                session::set_cookie(https, Some(&secret)),
+            );
             resp
         }
         Err(e) => error_page(&Tr::new("en"), e),
     }
 }
 
-/// The base URL for links: the configured public URL, else this request's host.
-pub fn public_base(st: &AppState, headers: &HeaderMap) -> String {
+/// The base URL for links: the configured public URL, else this request's
+/// host, over https when the client's connection is (a trusted proxy says
+/// so, see `http::proxy`).
+pub fn public_base(st: &AppState, ext: &Extensions, headers: &HeaderMap) -> String {
     if let Some(u) = &st.config.public_url {
         return u.trim_end_matches('/').to_string();
     }
@@ -275,7 +275,12 @@ pub fn public_base(st: &AppState, headers: &HeaderMap) -> String {
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("localhost");
-    format!("http://{host}")
+    let scheme = if is_https(st, ext, headers) {
+        "https"
+    } else {
+        "http"
+    };
+    format!("{scheme}://{host}")
 }
 
 #[derive(Template)]
@@ -360,16 +365,26 @@ pub struct PasswordForm {
     password2: String,
 }
 
-/// `POST /account/password`: needs the current password; ends the agent's
-/// other sessions.
+/// `POST /account/password`: needs the current password (checked under
+/// the sign-in limits, so a stolen session cannot guess it); ends the
+/// agent's other sessions.
 pub async fn change_password(
     State(st): State<AppState>,
     headers: HeaderMap,
+    ClientIp(ip): ClientIp,
     a: Agent,
     Form(f): Form<PasswordForm>,
 ) -> Response {
+    let Some(attempt) = st.web.login_limiter.begin(ip, &a.email, st.clock.now_ms()) else {
+        return account_page(
+            &a,
+            None,
+            Some(a.tr.t("sign-in-rate-limited")),
+            StatusCode::TOO_MANY_REQUESTS,
+        );
+    };
     match session::check_password(&st, a.id, &f.current).await {
-        Ok(true) => {}
+        Ok(true) => st.web.login_limiter.succeeded(attempt),
         Ok(false) => {
             return account_page(
                 &a,
@@ -422,15 +437,18 @@ pub async fn invite_form(
     }
 }
 
-/// `POST /invite/{token}`
+/// `POST /invite/{token}`: sets the password (an invitation, or a new
+/// link for a forgotten one). Using the link ends every other session of
+/// the user.
 pub async fn invite(
     State(st): State<AppState>,
     headers: HeaderMap,
+    ext: Extensions,
     Path(token): Path<String>,
     Form(f): Form<SetupForm>,
 ) -> Response {
     let tr = browser_tr(&headers);
-    let Ok(Some(uid)) = session::check_link(&st, &token, "invite").await else {
+    let Ok(Some(_)) = session::check_link(&st, &token, "invite").await else {
         return link_gone(&tr);
     };
     if f.password != f.password2 {
@@ -446,7 +464,7 @@ pub async fn invite(
             },
         );
     }
-    let hash = match crate::agents::service::hash_password(&f.password) {
+    let hash = match crate::agents::password::hash(&f.password).await {
         Ok(h) => h,
         Err(e) => {
             return message_page(
@@ -463,13 +481,17 @@ pub async fn invite(
         .db
         .write(move |c| {
             Box::pin(async move {
-                session::use_link_in(c, &tok, now).await?;
-                super::repo::set_password_hash(c, uid, &hash).await
+                let Some(uid) = session::use_link_in(c, &tok, "invite", now).await? else {
+                    return Err(crate::Error::NotFound("link"));
+                };
+                super::repo::set_password_hash(c, uid, &hash).await?;
+                Ok(uid)
             })
         })
         .await;
-    if done.is_err() {
+    let Ok(uid) = done else {
         return link_gone(&tr);
-    }
-    signed_in(&st, uid, "/").await
+    };
+    st.web.hub.access_changed();
+    signed_in(&st, uid, "/", is_https(&st, &ext, &headers)).await
 }

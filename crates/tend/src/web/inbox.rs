@@ -472,9 +472,13 @@ async fn bulk_tag(
 
 fn bulk_done(a: &Agent, ids: &[i64], failed: Vec<String>, back: Option<&str>) -> Response {
     if failed.is_empty() {
-        let back = back
-            .filter(|b| b.starts_with("/?") || *b == "/")
-            .unwrap_or("/");
+        // Back to the inbox view the change was made from, nowhere else.
+        let back = super::redirect::safe_next(back);
+        let back = if back == "/" || back.starts_with("/?") {
+            back.as_str()
+        } else {
+            "/"
+        };
         return see_other(back);
     }
     let ok = ids.len() - failed.len();

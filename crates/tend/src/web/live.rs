@@ -10,6 +10,15 @@
 //!
 //! Presence is kept in this node's memory: agents on different nodes of a
 //! multi-node install do not see each other (noted in ARCHITECTURE.md).
+//!
+//! A stream is only as good as the access it was opened with, so it checks
+//! again: at once when this node changes who may see what
+//! ([`Hub::access_changed`]: sign-out, a password change, a deactivation,
+//! a role, team or inbox grant change) and every [`RECHECK_EVERY`] for the
+//! rest (session expiry, changes made on other nodes). It ends when the
+//! session no longer signs anyone in, or the agent may no longer see the
+//! conversation `c`; otherwise it goes on with the inboxes the agent may
+//! see now.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -18,7 +27,7 @@ use std::time::Duration;
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures_util::Stream;
@@ -35,6 +44,8 @@ use crate::app::AppState;
 const PRESENCE_TTL_MS: i64 = 45_000;
 /// Counts are recomputed at most this often per agent.
 const COUNTS_TTL_MS: i64 = 2_000;
+/// Live streams re-check their access at least this often.
+const RECHECK_EVERY: Duration = Duration::from_secs(30);
 
 /// Who is looking at which conversation, and the counts cache.
 #[derive(Debug)]
@@ -42,6 +53,8 @@ pub struct Hub {
     presence: Mutex<HashMap<i64, HashMap<i64, Viewing>>>,
     changed: broadcast::Sender<i64>,
     counts: Mutex<HashMap<i64, (i64, Value)>>,
+    /// Moved whenever access may have shrunk; live streams re-check.
+    access: tokio::sync::watch::Sender<u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -66,11 +79,19 @@ impl Default for Hub {
             presence: Mutex::new(HashMap::new()),
             changed: broadcast::channel(1024).0,
             counts: Mutex::new(HashMap::new()),
+            access: tokio::sync::watch::channel(0).0,
         }
     }
 }
 
 impl Hub {
+    /// Who may see what may have changed (a session ended, a user was
+    /// deactivated or lost a team, role or inbox): every live stream on
+    /// this node checks its access again. Call it after the change commits.
+    pub fn access_changed(&self) {
+        self.access.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
     fn set(&self, conv: i64, user: i64, name: &str, state: Option<&'static str>, now: i64) {
         if let Ok(mut map) = self.presence.lock() {
             let entry = map.entry(conv).or_default();
@@ -169,39 +190,87 @@ pub struct LiveQuery {
     c: Option<i64>,
 }
 
-/// `GET /live`: the event stream.
-pub async fn stream(State(st): State<AppState>, a: Agent, Query(q): Query<LiveQuery>) -> Response {
-    let visible = {
-        let mut c = match st.db.pool().acquire().await {
-            Ok(c) => c,
-            Err(e) => return error_page(&a.tr, e.into()),
-        };
-        match a.viewer.visible_inboxes(&mut c).await {
-            Ok(v) => v,
-            Err(e) => return error_page(&a.tr, e),
-        }
+/// `GET /live`: the event stream. With `c`, the conversation must be one
+/// the agent may see (404 otherwise).
+pub async fn stream(
+    State(st): State<AppState>,
+    a: Agent,
+    headers: HeaderMap,
+    Query(q): Query<LiveQuery>,
+) -> Response {
+    let Some(secret) = super::session::cookie_value(&headers) else {
+        return error_page(&a.tr, crate::Error::Unauthorized);
     };
-    let bus = st.bus.subscribe();
-    let changed = st.web.hub.changed.subscribe();
-    let chat = st.public.chat.visitor_events.subscribe();
-    let s = events(st, a, q.c, visible, bus, changed, chat);
+    let access = match Access::check(&st, &secret, q.c).await {
+        Ok(Some(access)) => access,
+        Ok(None) => return error_page(&a.tr, crate::Error::NotFound("conversation")),
+        Err(e) => return error_page(&a.tr, e),
+    };
+    let feeds = Feeds {
+        bus: st.bus.subscribe(),
+        changed: st.web.hub.changed.subscribe(),
+        chat: st.public.chat.visitor_events.subscribe(),
+        recheck: st.web.hub.access.subscribe(),
+    };
+    let s = events(st, a.id, secret, q.c, access, feeds);
     Sse::new(s)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
         .into_response()
 }
 
+/// What a stream may show: the inboxes whose changes it passes on.
+struct Access {
+    /// `None` for those who see every inbox.
+    visible: Option<Vec<i64>>,
+}
+
+impl Access {
+    /// The access of the session `secret` now; `None` when the session no
+    /// longer signs anyone in or `conv` is not visible to its agent. The
+    /// conversation goes through the conversation service, so the one
+    /// access rule (`agents::access`) decides.
+    async fn check(st: &AppState, secret: &str, conv: Option<i64>) -> Result<Option<Access>> {
+        let Some(viewer) = super::session::viewer_of(st, secret).await? else {
+            return Ok(None);
+        };
+        if let Some(id) = conv {
+            match crate::conversations::service::get(st, &viewer, id).await {
+                Ok(_) => {}
+                Err(crate::Error::NotFound(_)) => return Ok(None),
+                Err(e) => return Err(e),
+            }
+        }
+        let mut c = st.db.pool().acquire().await?;
+        let visible = viewer.visible_inboxes(&mut c).await?;
+        Ok(Some(Access { visible }))
+    }
+}
+
+/// What a stream listens to.
+struct Feeds {
+    bus: broadcast::Receiver<crate::app::BusEvent>,
+    changed: broadcast::Receiver<i64>,
+    chat: broadcast::Receiver<(i64, &'static str)>,
+    recheck: tokio::sync::watch::Receiver<u64>,
+}
+
 fn events(
     st: AppState,
-    a: Agent,
+    me: i64,
+    secret: String,
     conv: Option<i64>,
-    visible: Option<Vec<i64>>,
-    mut bus: broadcast::Receiver<crate::app::BusEvent>,
-    mut changed: broadcast::Receiver<i64>,
-    mut chat: broadcast::Receiver<(i64, &'static str)>,
+    mut access: Access,
+    feeds: Feeds,
 ) -> impl Stream<Item = std::result::Result<Event, Infallible>> {
+    let Feeds {
+        mut bus,
+        mut changed,
+        mut chat,
+        mut recheck,
+    } = feeds;
     async_stream(move |tx| async move {
         if let Some(c) = conv {
-            let others = st.web.hub.others(c, a.id, st.clock.now_ms());
+            let others = st.web.hub.others(c, me, st.clock.now_ms());
             let _ = tx
                 .send(
                     Event::default()
@@ -210,11 +279,22 @@ fn events(
                 )
                 .await;
         }
+        let mut every = tokio::time::interval(RECHECK_EVERY);
+        every.tick().await;
         loop {
             tokio::select! {
                 ev = bus.recv() => match ev {
                     Ok(ev) => {
-                        let ok = visible.as_ref().is_none_or(|v| v.contains(&ev.inbox_id));
+                        // A change of access announced before this event
+                        // was published applies to it.
+                        if recheck.has_changed().unwrap_or(true) {
+                            recheck.borrow_and_update();
+                            match Access::check(&st, &secret, conv).await {
+                                Ok(Some(now)) => access = now,
+                                Ok(None) | Err(_) => break,
+                            }
+                        }
+                        let ok = access.visible.as_ref().is_none_or(|v| v.contains(&ev.inbox_id));
                         if ok {
                             let data = json!({"conversation_id": ev.conversation_id, "kind": ev.kind});
                             if tx.send(Event::default().event("change").data(data.to_string())).await.is_err() {
@@ -233,7 +313,7 @@ fn events(
                 },
                 c = changed.recv() => match c {
                     Ok(c) if Some(c) == conv => {
-                        let others = st.web.hub.others(c, a.id, st.clock.now_ms());
+                        let others = st.web.hub.others(c, me, st.clock.now_ms());
                         if tx.send(Event::default().event("viewers").data(json!(others).to_string())).await.is_err() {
                             break;
                         }
@@ -251,6 +331,23 @@ fn events(
                     }
                     Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
                     Err(broadcast::error::RecvError::Closed) => break,
+                },
+                r = recheck.changed() => {
+                    if r.is_err() {
+                        break;
+                    }
+                    match Access::check(&st, &secret, conv).await {
+                        Ok(Some(now)) => access = now,
+                        // Signed out, deactivated, or the conversation is gone
+                        // from view: the stream ends (the page's reconnect is
+                        // then answered by the sign-in page or a 404). On a
+                        // database error too: fail closed, the page retries.
+                        Ok(None) | Err(_) => break,
+                    }
+                },
+                _ = every.tick() => match Access::check(&st, &secret, conv).await {
+                    Ok(Some(now)) => access = now,
+                    Ok(None) | Err(_) => break,
                 },
                 () = tx.closed() => break,
             }

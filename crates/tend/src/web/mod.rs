@@ -13,6 +13,7 @@ pub mod inbox;
 pub mod live;
 pub mod pages;
 pub mod presence;
+pub mod redirect;
 mod repo;
 pub mod reports;
 pub mod search;
@@ -30,8 +31,12 @@ use crate::app::AppState;
 /// The UI's in-memory state on this node.
 #[derive(Debug, Default)]
 pub struct WebState {
-    /// Failed sign-ins per address and account.
-    pub login_limiter: session::LoginLimiter,
+    /// Sign-in attempts per address and account.
+    pub login_limiter: crate::ratelimit::LoginLimiter,
+    /// Password checks made by sign-ins on this node (each costs the same
+    /// Argon2 work, whether or not the address exists); also counted in
+    /// `tend_sign_in_password_checks_total`.
+    pub password_checks: std::sync::atomic::AtomicU64,
     /// Presence, live fan-out and counts cache.
     pub hub: live::Hub,
 }

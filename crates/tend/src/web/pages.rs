@@ -204,7 +204,5 @@ pub fn error_page(tr: &Tr, e: Error) -> Response {
     }
 }
 
-/// A "see other" redirect (after a form post).
-pub fn see_other(to: &str) -> Response {
-    axum::response::Redirect::to(to).into_response()
-}
+/// 303 to a target built by the server (see `web::redirect`).
+pub use super::redirect::see_other;

@@ -21,8 +21,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
-use super::auth::safe_next;
 use super::pages::{error_page, see_other};
+use super::redirect::safe_next;
 use super::session::Agent;
 use crate::Error;
 use crate::app::AppState;

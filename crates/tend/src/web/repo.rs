@@ -149,12 +149,29 @@ pub async fn use_link(c: &mut AnyConnection, token_hash: &str, now: i64) -> Resu
     Ok(r.rows_affected() == 1)
 }
 
-/// Retires unused setup links (a new start prints a new one).
-pub async fn expire_setup_links(c: &mut AnyConnection, now: i64) -> Result<()> {
-    sqlx::query("UPDATE web_links SET expires_at = $1 WHERE purpose = 'setup' AND used_at IS NULL AND expires_at > $1")
-        .bind(now)
-        .execute(c)
-        .await?;
+/// Retires the unused links of `purpose` for `user_id` (setup links have
+/// none): a new link replaces them.
+pub async fn expire_links(
+    c: &mut AnyConnection,
+    purpose: &str,
+    user_id: Option<i64>,
+    now: i64,
+) -> Result<()> {
+    let q = match user_id {
+        Some(_) => {
+            "UPDATE web_links SET expires_at = $1 WHERE purpose = $2 AND user_id = $3 \
+             AND used_at IS NULL AND expires_at > $1"
+        }
+        None => {
+            "UPDATE web_links SET expires_at = $1 WHERE purpose = $2 AND user_id IS NULL \
+             AND used_at IS NULL AND expires_at > $1"
+        }
+    };
+    let mut q = sqlx::query(q).bind(now).bind(purpose);
+    if let Some(uid) = user_id {
+        q = q.bind(uid);
+    }
+    q.execute(c).await?;
     Ok(())
 }
 

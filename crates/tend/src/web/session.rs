@@ -9,14 +9,11 @@
 //!   carry the session's CSRF token (form field `_csrf`, query `_csrf` for
 //!   multipart uploads, or header `X-CSRF-Token`).
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-
 use axum::extract::{FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 
 use super::i18n::Tr;
 use super::repo;
@@ -80,9 +77,10 @@ pub fn cookie_value(headers: &HeaderMap) -> Option<String> {
 }
 
 /// The `Set-Cookie` value for a new session (or, with `None`, one that
-/// clears it).
-pub fn set_cookie(st: &AppState, value: Option<&str>) -> HeaderValue {
-    let secure = if is_https(st) { "; Secure" } else { "" };
+/// clears it). `Secure` when the client's connection is https: the public
+/// URL is https, or a trusted proxy says so (`http::proxy::is_https`).
+pub fn set_cookie(https: bool, value: Option<&str>) -> HeaderValue {
+    let secure = if https { "; Secure" } else { "" };
     let s = match value {
         Some(v) => format!(
             "{COOKIE}={v}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
@@ -92,13 +90,6 @@ pub fn set_cookie(st: &AppState, value: Option<&str>) -> HeaderValue {
     };
     HeaderValue::from_str(&s)
         .unwrap_or_else(|_| HeaderValue::from_static("tend_session=; Max-Age=0"))
-}
-
-fn is_https(st: &AppState) -> bool {
-    st.config
-        .public_url
-        .as_deref()
-        .is_some_and(|u| u.to_ascii_lowercase().starts_with("https://"))
 }
 
 /// Starts a session for `user_id`; returns the cookie secret.
@@ -123,7 +114,32 @@ pub async fn end(st: &AppState, secret: &str) -> Result<()> {
     let hash = token_hash(secret);
     st.db
         .write(move |c| Box::pin(async move { repo::delete_session(c, &hash).await }))
-        .await
+        .await?;
+    st.web.hub.access_changed();
+    Ok(())
+}
+
+/// Who a session signs in now (role and active read again), without
+/// touching it; `None` once it has ended, expired, or its user was
+/// deactivated. Live streams call it to re-check.
+pub async fn viewer_of(st: &AppState, secret: &str) -> Result<Option<Viewer>> {
+    let row = {
+        let mut c = st.db.pool().acquire().await?;
+        repo::session(&mut c, &token_hash(secret)).await?
+    };
+    match row {
+        Some(row) if is_live(&row, st.clock.now_ms()) => Ok(Some(Viewer {
+            user_id: Some(row.user_id),
+            role: Role::parse(&row.role)?,
+            name: row.name,
+        })),
+        _ => Ok(None),
+    }
+}
+
+/// Whether a session row still signs its user in.
+fn is_live(row: &repo::SessionRow, now: i64) -> bool {
+    row.expires_at >= now && row.active != 0
 }
 
 /// The agent signed in with this cookie secret, if the session is live.
@@ -138,7 +154,7 @@ pub async fn lookup(st: &AppState, secret: &str, headers: &HeaderMap) -> Result<
         (row, presence)
     };
     let now = st.clock.now_ms();
-    if row.expires_at < now || row.active == 0 {
+    if !is_live(&row, now) {
         return Ok(None);
     }
     if now - row.last_seen_at > TOUCH_EVERY_MS {
@@ -184,7 +200,7 @@ pub fn to_login(parts: &Parts) -> Response {
         .map(|p| p.as_str())
         .unwrap_or("/");
     let target = format!("/login?next={}", url_encode(next));
-    Redirect::to(&target).into_response()
+    super::redirect::see_other(&target)
 }
 
 /// Percent-encodes a query value.
@@ -252,7 +268,7 @@ pub fn same_origin(headers: &HeaderMap) -> bool {
 
 /// Middleware for the UI routes: state-changing requests must be same-origin
 /// and, with a session, carry its CSRF token. Urlencoded bodies are read (up
-/// to 1 MiB) to find `_csrf` and handed on unchanged.
+/// to the route's form limit) to find `_csrf` and handed on unchanged.
 pub async fn csrf_guard(
     axum::extract::State(st): axum::extract::State<AppState>,
     req: Request,
@@ -294,8 +310,15 @@ pub async fn csrf_guard(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
     let (req, from_form) = if from_header.is_none() && from_query.is_none() && is_form {
+        let limit = crate::http::limits::limit_for(
+            req.extensions()
+                .get::<axum::extract::MatchedPath>()
+                .map_or("", |m| m.as_str()),
+            "application/x-www-form-urlencoded",
+            &st.config,
+        );
         let (parts, body) = req.into_parts();
-        let Ok(bytes) = axum::body::to_bytes(body, 1 << 20).await else {
+        let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
             return (StatusCode::PAYLOAD_TOO_LARGE, "form too large").into_response();
         };
         let token = url::form_urlencoded::parse(&bytes)
@@ -326,54 +349,6 @@ fn forbidden(tr: &Tr) -> Response {
     )
 }
 
-/// Counts failed sign-ins per client address and per account within a
-/// window, and refuses more attempts until the window passes.
-#[derive(Debug, Default)]
-pub struct LoginLimiter {
-    failures: Mutex<HashMap<String, Vec<i64>>>,
-}
-
-/// Failed attempts allowed per window, per address and per account.
-const MAX_PER_IP: usize = 20;
-const MAX_PER_ACCOUNT: usize = 5;
-const WINDOW_MS: i64 = 15 * 60 * 1000;
-
-impl LoginLimiter {
-    /// Whether another attempt is allowed now.
-    pub fn allowed(&self, ip: &str, email: &str, now: i64) -> bool {
-        let Ok(mut map) = self.failures.lock() else {
-            return true;
-        };
-        let mut count = |key: String| {
-            let v = map.entry(key).or_default();
-            v.retain(|t| now - *t < WINDOW_MS);
-            v.len()
-        };
-        count(format!("ip:{ip}")) < MAX_PER_IP
-            && count(format!("acct:{}", email.to_lowercase())) < MAX_PER_ACCOUNT
-    }
-
-    /// Records a failed attempt.
-    pub fn failed(&self, ip: &str, email: &str, now: i64) {
-        if let Ok(mut map) = self.failures.lock() {
-            if map.len() > 100_000 {
-                map.retain(|_, v| v.iter().any(|t| now - *t < WINDOW_MS));
-            }
-            map.entry(format!("ip:{ip}")).or_default().push(now);
-            map.entry(format!("acct:{}", email.to_lowercase()))
-                .or_default()
-                .push(now);
-        }
-    }
-
-    /// Forgets an account's failures after a successful sign-in.
-    pub fn succeeded(&self, email: &str) {
-        if let Ok(mut map) = self.failures.lock() {
-            map.remove(&format!("acct:{}", email.to_lowercase()));
-        }
-    }
-}
-
 /// Hashes and stores a new password; ends the user's other sessions.
 pub async fn change_password(
     st: &AppState,
@@ -381,7 +356,7 @@ pub async fn change_password(
     new_password: &str,
     keep_session: Option<&str>,
 ) -> Result<()> {
-    let hash = crate::agents::service::hash_password(new_password)?;
+    let hash = crate::agents::password::hash(new_password).await?;
     let keep = keep_session.map(token_hash);
     st.db
         .write(move |c| {
@@ -390,18 +365,23 @@ pub async fn change_password(
                 repo::delete_user_sessions(c, user_id, keep.as_deref()).await
             })
         })
-        .await
+        .await?;
+    st.web.hub.access_changed();
+    Ok(())
 }
 
 /// Checks the current password of a user.
 pub async fn check_password(st: &AppState, user_id: i64, password: &str) -> Result<bool> {
-    let mut c = st.db.pool().acquire().await?;
-    Ok(repo::password_hash(&mut c, user_id)
-        .await?
-        .is_some_and(|h| crate::agents::service::verify_password(password, &h)))
+    let hash = {
+        let mut c = st.db.pool().acquire().await?;
+        repo::password_hash(&mut c, user_id).await?
+    };
+    Ok(crate::agents::password::verify(password, hash.as_deref()).await)
 }
 
-/// Makes a one-time link token of `purpose` valid for `ttl_ms`; returns the secret.
+/// Makes a one-time link token of `purpose` valid for `ttl_ms`; returns the
+/// secret. Older unused links of the same purpose (for the same user) stop
+/// working: only the newest link a person was given opens anything.
 pub async fn new_link(
     st: &AppState,
     purpose: &'static str,
@@ -414,9 +394,7 @@ pub async fn new_link(
     st.db
         .write(move |c| {
             Box::pin(async move {
-                if purpose == "setup" {
-                    repo::expire_setup_links(c, now).await?;
-                }
+                repo::expire_links(c, purpose, user_id, now).await?;
                 repo::insert_link(c, &hash, purpose, user_id, now, now + ttl_ms).await
             })
         })
@@ -424,7 +402,8 @@ pub async fn new_link(
     Ok(secret)
 }
 
-/// A live, unused link of `purpose`, or `NotFound`.
+/// A live, unused link of `purpose`, or `NotFound`. A setup link works only
+/// while no admin exists.
 pub async fn check_link(st: &AppState, secret: &str, purpose: &str) -> Result<Option<i64>> {
     let mut c = st.db.pool().acquire().await?;
     let row = repo::link(&mut c, &token_hash(secret)).await?;
@@ -432,19 +411,42 @@ pub async fn check_link(st: &AppState, secret: &str, purpose: &str) -> Result<Op
         Some(l)
             if l.purpose == purpose && l.used_at.is_none() && l.expires_at > st.clock.now_ms() =>
         {
+            if purpose == "setup" && crate::agents::service::has_admin_in(&mut c).await? {
+                return Err(Error::NotFound("link"));
+            }
             Ok(l.user_id)
         }
         _ => Err(Error::NotFound("link")),
     }
 }
 
-/// Spends a link inside a write; fails if it was used meanwhile.
-pub(crate) async fn use_link_in(c: &mut sqlx::AnyConnection, secret: &str, now: i64) -> Result<()> {
-    if repo::use_link(c, &token_hash(secret), now).await? {
-        Ok(())
-    } else {
-        Err(Error::NotFound("link"))
+/// Spends a link inside a write; fails if it was used meanwhile (or, for
+/// a setup link, if an admin exists by now). Spending a link that belongs
+/// to a user ends all of that user's sessions: whoever held them, the
+/// person with the link is the one who sets the password now.
+pub(crate) async fn use_link_in(
+    c: &mut sqlx::AnyConnection,
+    secret: &str,
+    purpose: &str,
+    now: i64,
+) -> Result<Option<i64>> {
+    let hash = token_hash(secret);
+    let Some(link) = repo::link(c, &hash).await? else {
+        return Err(Error::NotFound("link"));
+    };
+    if link.purpose != purpose
+        || link.expires_at <= now
+        || (purpose == "setup" && crate::agents::service::has_admin_in(c).await?)
+        || !repo::use_link(c, &hash, now).await?
+    {
+        return Err(Error::NotFound("link"));
     }
+    // Other unused links of the same kind stop working too.
+    repo::expire_links(c, purpose, link.user_id, now).await?;
+    if let Some(uid) = link.user_id {
+        repo::delete_user_sessions(c, uid, None).await?;
+    }
+    Ok(link.user_id)
 }
 
 /// Saves the agent's locale and timezone.

@@ -22,6 +22,8 @@ pub struct TestApp {
     pub base: String,
     /// The SMTP receiver, when `TEND_SMTP_LISTEN` was given.
     pub smtp: Option<std::net::SocketAddr>,
+    /// The metrics listener, when `TEND_METRICS_LISTEN` was given.
+    pub metrics: Option<std::net::SocketAddr>,
     pub client: reqwest::Client,
     pub admin: String,
     pub st: AppState,
@@ -158,6 +160,7 @@ impl TestApp {
             .token;
         Some(TestApp {
             smtp: running.smtp_addr,
+            metrics: running.metrics_addr,
             base,
             client: reqwest::Client::new(),
             admin,

@@ -81,6 +81,14 @@ impl Submission {
     }
 }
 
+/// How far past the file limit a submission is still read (its files
+/// dropped, its text kept for the page) before it is cut off.
+pub fn hard_cap(limit: usize) -> usize {
+    limit
+        .saturating_mul(2)
+        .max(limit.saturating_add(8 * 1024 * 1024))
+}
+
 /// Reads a `multipart/form-data` or `application/x-www-form-urlencoded`
 /// body. Files over `limit` bytes together are read and dropped (the
 /// submission says so, and its text fields are kept for the page); a body
@@ -112,7 +120,7 @@ pub async fn read(req: Request, limit: usize) -> Result<Submission> {
     let mut mp = Multipart::from_request(req, &())
         .await
         .map_err(|e| unreadable(&e.body_text()))?;
-    let hard_cap = limit.saturating_mul(2).max(limit + 8 * 1024 * 1024);
+    let hard_cap = hard_cap(limit);
     let mut s = Submission::default();
     let (mut file_bytes, mut total) = (0usize, 0usize);
     while let Some(mut field) = mp.next_field().await.map_err(|e| unreadable(&e))? {

@@ -20,10 +20,8 @@
 pub mod form;
 pub mod page;
 
-use std::net::SocketAddr;
-
 use axum::Router;
-use axum::extract::{ConnectInfo, RawQuery, Request, State};
+use axum::extract::{RawQuery, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -142,16 +140,17 @@ async fn show(State(st): State<AppState>, RawQuery(q): RawQuery, headers: Header
 async fn submit(State(st): State<AppState>, req: Request) -> Response {
     let headers = req.headers().clone();
     let mut f = frame(req.uri().query(), &headers);
-    let ip = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_default();
+    // The client behind a trusted proxy, as every rate limit counts it.
+    let ip = crate::http::proxy::client_of(&st, req.extensions(), &headers).ip;
     let outcome = |o: &'static str| {
         metrics::counter!("tend_contact_submissions_total", "outcome" => o).increment(1);
     };
     // Every post counts, valid or not: the limit is on what a client sends.
-    if !st.public.per_ip.hit(&ip, st.clock.now_ms()) {
+    if !st
+        .public
+        .per_ip
+        .hit(&crate::ratelimit::ip_key(ip), st.clock.now_ms())
+    {
         outcome("rate_limited");
         tracing::info!(%ip, "contact form: rate limited");
         return refuse(&st, &mut f, Refusal::RateLimited).await;

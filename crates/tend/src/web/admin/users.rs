@@ -6,7 +6,7 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
+use axum::http::{Extensions, HeaderMap};
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -110,9 +110,15 @@ pub struct InviteForm {
     role: String,
 }
 
-async fn invite_link(st: &AppState, headers: &HeaderMap, user_id: i64) -> crate::Result<String> {
+/// A new invite link for the user; any older unused one stops working.
+async fn invite_link(
+    st: &AppState,
+    ext: &Extensions,
+    headers: &HeaderMap,
+    user_id: i64,
+) -> crate::Result<String> {
     let secret = session::new_link(st, "invite", Some(user_id), INVITE_TTL_MS).await?;
-    Ok(format!("{}/invite/{secret}", public_base(st, headers)))
+    Ok(format!("{}/invite/{secret}", public_base(st, ext, headers)))
 }
 
 fn link_page(a: &Agent, name: &str, link: String) -> Response {
@@ -130,6 +136,7 @@ fn link_page(a: &Agent, name: &str, link: String) -> Response {
 pub async fn invite(
     State(st): State<AppState>,
     headers: HeaderMap,
+    ext: Extensions,
     a: Agent,
     Form(f): Form<InviteForm>,
 ) -> Response {
@@ -150,7 +157,7 @@ pub async fn invite(
         Ok(u) => u,
         Err(e) => return failed(&st, &a, e, Some(&f)).await,
     };
-    match invite_link(&st, &headers, user.id).await {
+    match invite_link(&st, &ext, &headers, user.id).await {
         Ok(link) => link_page(&a, &user.name, link),
         Err(e) => error_page(&a.tr, e),
     }
@@ -161,6 +168,7 @@ pub async fn invite(
 pub async fn reinvite(
     State(st): State<AppState>,
     headers: HeaderMap,
+    ext: Extensions,
     a: Agent,
     Path(id): Path<i64>,
 ) -> Response {
@@ -180,7 +188,7 @@ pub async fn reinvite(
         )
         .await;
     }
-    match invite_link(&st, &headers, user.id).await {
+    match invite_link(&st, &ext, &headers, user.id).await {
         Ok(link) => link_page(&a, &user.name, link),
         Err(e) => error_page(&a.tr, e),
     }
@@ -244,6 +252,9 @@ pub async fn set_active(
             })
         })
         .await;
+    if done.is_ok() {
+        st.web.hub.access_changed();
+    }
     match done {
         Ok(_) => see_other("/admin/users?saved=1"),
         Err(e) => failed(&st, &a, e, None).await,
