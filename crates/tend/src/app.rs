@@ -140,6 +140,7 @@ pub struct Running {
     routing: crate::routing::task::SweepTask,
     surveys: tokio::task::JoinHandle<()>,
     chat: tokio::task::JoinHandle<()>,
+    files_sweep: tokio::task::JoinHandle<()>,
 }
 
 impl Running {
@@ -148,6 +149,7 @@ impl Running {
         self.channels.stop();
         self.surveys.abort();
         self.chat.abort();
+        self.files_sweep.abort();
         let _ = self.shutdown.send(());
         if let Some((tx, task)) = self.metrics {
             let _ = tx.send(());
@@ -200,6 +202,7 @@ pub async fn start(st: AppState) -> anyhow::Result<Running> {
         routing: crate::routing::task::spawn(&st),
         surveys: tokio::spawn(crate::surveys::jobs::run(st.clone())),
         chat: tokio::spawn(crate::channels::chat::dispatch(st.clone())),
+        files_sweep: tokio::spawn(crate::attachments::sweep::run(st.clone())),
     })
 }
 

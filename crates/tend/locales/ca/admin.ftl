@@ -23,6 +23,7 @@ customer-merged = S'han fusionat els dos registres. Les seves adreces i converse
 customer-history = Converses
 customer-history-none = No hi ha cap conversa que pugueu veure.
 customer-edit = Edita el perfil
+customer-private-hidden = El telèfon, la zona horària, l'organització i les notes només es mostren als supervisors, als administradors i als agents que poden veure totes les converses d'aquest client.
 customer-language-help = Un codi d'idioma com ara ja, ko, lv, ca o en.
 customer-merge = Fusiona un altre registre amb aquest
 customer-merge-help = Feu-ho servir quan una mateixa persona té dos registres. Les adreces i les converses de l'altre registre passen a aquest, i l'altre desapareix de la llista. No es pot desfer.

@@ -23,6 +23,7 @@ customer-merged = The two records were merged. Their addresses and conversations
 customer-history = Conversations
 customer-history-none = No conversations you may see.
 customer-edit = Edit the profile
+customer-private-hidden = Phone, time zone, organisation and notes are shown only to supervisors, admins and agents who may see all of this customer's conversations.
 customer-language-help = A language code such as ja, ko, lv, ca or en.
 customer-merge = Merge another record into this one
 customer-merge-help = Use this when one person has two records. The other record's addresses and conversations move here, and the other record disappears from the list. This cannot be undone.

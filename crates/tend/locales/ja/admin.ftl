@@ -22,6 +22,7 @@ customer-merged = 2 つのレコードを統合しました。メールアドレ
 customer-history = 会話
 customer-history-none = 閲覧できる会話はありません。
 customer-edit = プロフィールを編集
+customer-private-hidden = 電話番号・タイムゾーン・組織・メモは、スーパーバイザー、管理者、およびこの顧客のすべての会話を閲覧できるエージェントにのみ表示されます。
 customer-language-help = ja、ko、lv、ca、en などの言語コード。
 customer-merge = 別のレコードをこの顧客に統合
 customer-merge-help = 同じ人物のレコードが 2 つあるときに使います。もう一方のメールアドレスと会話がこちらに移り、もう一方は一覧から消えます。元に戻すことはできません。

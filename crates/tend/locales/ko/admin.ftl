@@ -22,6 +22,7 @@ customer-merged = 두 기록을 합쳤습니다. 주소와 대화가 모두 이�
 customer-history = 대화
 customer-history-none = 볼 수 있는 대화가 없습니다.
 customer-edit = 프로필 편집
+customer-private-hidden = 전화번호, 시간대, 조직, 메모는 관리자, 감독자 및 이 고객의 모든 대화를 볼 수 있는 상담원에게만 표시됩니다.
 customer-language-help = ja, ko, lv, ca, en 같은 언어 코드입니다.
 customer-merge = 다른 기록을 이 고객으로 합치기
 customer-merge-help = 한 사람의 기록이 두 개일 때 사용합니다. 다른 기록의 주소와 대화가 이쪽으로 옮겨지고, 다른 기록은 목록에서 사라집니다. 되돌릴 수 없습니다.

@@ -24,6 +24,7 @@ customer-merged = Abi ieraksti apvienoti. To adreses un sarunas tagad ir šeit.
 customer-history = Sarunas
 customer-history-none = Nav sarunu, ko jūs drīkstat redzēt.
 customer-edit = Labot profilu
+customer-private-hidden = Tālrunis, laika josla, organizācija un piezīmes ir redzamas tikai vadītājiem, administratoriem un aģentiem, kas drīkst redzēt visas šī klienta sarunas.
 customer-language-help = Valodas kods, piemēram, ja, ko, lv, ca vai en.
 customer-merge = Apvienot citu ierakstu ar šo
 customer-merge-help = Izmantojiet šo, ja vienam cilvēkam ir divi ieraksti. Otra ieraksta adreses un sarunas pāriet uz šejieni, un otrs ieraksts pazūd no saraksta. To nevar atsaukt.

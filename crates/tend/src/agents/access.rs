@@ -2,6 +2,25 @@
 //! agents see the inboxes granted to their teams. Every query over
 //! conversations, customers, messages, events and attachments calls
 //! [`Viewer::restrict_inboxes`], so lists, lookups and counts agree.
+//!
+//! Customers are seen through their conversations. Admins and supervisors
+//! see every customer and every field. An agent sees a customer who has a
+//! conversation in one of their inboxes, and of that customer only what
+//! was given where they can see it:
+//!
+//! - the name and language (what every conversation shows of its customer);
+//! - the addresses given in a conversation they may see (the address the
+//!   conversation is with, or the sender of one of its customer messages):
+//!   [`Viewer::restrict_customer_emails`];
+//! - the conversations they may see (history, counts);
+//! - the private profile fields (phone, notes, organisation, time zone)
+//!   only when they may see *every* conversation of the customer
+//!   ([`Viewer::push_sees_private_fields`]). Tend does not record in which
+//!   conversation such a field was learnt, so it counts as given in all of
+//!   them; an agent who cannot see one of them does not see the field.
+//!
+//! So creating a conversation for somebody's address in one's own inbox
+//! reveals that customer's name and language, and nothing else.
 
 use crate::db::Sql;
 use crate::{Error, Result};
@@ -49,14 +68,18 @@ impl Viewer {
         if self.sees_all() {
             return;
         }
-        sql.push(" AND ")
-            .push(inbox_column)
-            .push(
-                " IN (SELECT ti.inbox_id FROM team_inboxes ti \
-                 JOIN team_members tm ON tm.team_id = ti.team_id WHERE tm.user_id = ",
-            )
-            .bind(self.user_id.unwrap_or(-1))
-            .push(")");
+        sql.push(" AND ").push(inbox_column).push(" IN ");
+        self.push_granted_inboxes(sql);
+    }
+
+    /// `(SELECT …)`: the inboxes granted to this viewer's teams.
+    fn push_granted_inboxes(&self, sql: &mut Sql) {
+        sql.push(
+            "(SELECT ti.inbox_id FROM team_inboxes ti \
+             JOIN team_members tm ON tm.team_id = ti.team_id WHERE tm.user_id = ",
+        )
+        .bind(self.user_id.unwrap_or(-1))
+        .push(")");
     }
 
     /// Whether this viewer may see inbox `inbox_id` (false when it does not exist).
@@ -92,6 +115,51 @@ impl Viewer {
             .push(customer_id_column);
         self.restrict_inboxes(sql, "vc.inbox_id");
         sql.push(")");
+    }
+
+    /// Appends ` AND <email_column> (an address of customer
+    /// <customer_id_column>) was given in a conversation this viewer may
+    /// see`: it is the address the conversation is with, or it sent one of
+    /// the conversation's customer messages. Nothing for viewers who see
+    /// everything.
+    pub fn restrict_customer_emails(
+        &self,
+        sql: &mut Sql,
+        customer_id_column: &str,
+        email_column: &str,
+    ) {
+        if self.sees_all() {
+            return;
+        }
+        sql.push(" AND EXISTS (SELECT 1 FROM conversations ec WHERE ec.customer_id = ")
+            .push(customer_id_column)
+            .push(" AND (ec.customer_email = ")
+            .push(email_column)
+            .push(
+                " OR EXISTS (SELECT 1 FROM messages em WHERE em.conversation_id = ec.id \
+                 AND em.direction = 'in' AND em.author_email = ",
+            )
+            .push(email_column)
+            .push("))");
+        self.restrict_inboxes(sql, "ec.inbox_id");
+        sql.push(")");
+    }
+
+    /// Appends an expression that is 1 when this viewer may see the private
+    /// profile fields (phone, notes, organisation, time zone) of customer
+    /// `<customer_id_column>`, else 0: always for those who see every inbox;
+    /// for agents, when no conversation of the customer is in an inbox
+    /// they may not see.
+    pub fn push_sees_private_fields(&self, sql: &mut Sql, customer_id_column: &str) {
+        if self.sees_all() {
+            sql.push("1");
+            return;
+        }
+        sql.push("CASE WHEN EXISTS (SELECT 1 FROM conversations pc WHERE pc.customer_id = ")
+            .push(customer_id_column)
+            .push(" AND pc.inbox_id NOT IN ");
+        self.push_granted_inboxes(sql);
+        sql.push(") THEN 0 ELSE 1 END");
     }
 }
 

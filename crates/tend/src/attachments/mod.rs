@@ -2,8 +2,16 @@
 //! `$TEND_DATA_DIR/attachments/ab/cd/<sha256>`, written to a temporary file,
 //! synced and renamed into place before the database row that points to them
 //! is committed, so a crash never leaves a row without its file.
+//!
+//! Files from requests ([`Upload`]) are held in memory until the request is
+//! authorised and valid, then stored ([`AttachmentStore::put_uploads`]).
+//! A file that ends up named by no row (a request refused after all, a
+//! write that failed, a row deleted) is removed by the sweep ([`sweep`]),
+//! once it is old enough that no write in flight can still need it.
 
 pub mod api;
+mod repo;
+pub mod sweep;
 
 use std::path::{Path, PathBuf};
 
@@ -25,6 +33,11 @@ impl AttachmentStore {
         AttachmentStore {
             root: data_dir.join("attachments"),
         }
+    }
+
+    /// The directory the files are in.
+    pub fn root(&self) -> &Path {
+        &self.root
     }
 
     fn path_of(&self, sha256: &str) -> Option<PathBuf> {
@@ -53,6 +66,28 @@ impl AttachmentStore {
         Ok(sha)
     }
 
+    /// Stores files received in a request, once the request has been
+    /// authorised: nothing of it reaches the disk before. Answers what the
+    /// message rows record of them.
+    pub async fn put_uploads(
+        &self,
+        uploads: Vec<Upload>,
+    ) -> anyhow::Result<Vec<crate::conversations::service::AttachmentMeta>> {
+        let mut out = Vec::with_capacity(uploads.len());
+        for u in uploads {
+            let sha256 = self.put(&u.bytes).await?;
+            out.push(crate::conversations::service::AttachmentMeta {
+                sha256,
+                size: i64::try_from(u.bytes.len()).unwrap_or(i64::MAX),
+                content_type: u.content_type,
+                filename: u.filename,
+                inline: false,
+                content_id: None,
+            });
+        }
+        Ok(out)
+    }
+
     /// Reads a stored file.
     pub async fn get(&self, sha256: &str) -> anyhow::Result<Vec<u8>> {
         let path = self.path_of(sha256).context("bad digest")?;
@@ -60,6 +95,19 @@ impl AttachmentStore {
             .await
             .with_context(|| format!("reading attachment {}", path.display()))
     }
+}
+
+/// A file received in a request (a reply's attachment, a chat upload),
+/// held in memory until the request is authorised. Name and type are
+/// already cleaned ([`clean_filename`], [`clean_content_type`]).
+#[derive(Debug, Clone)]
+pub struct Upload {
+    /// File name.
+    pub filename: String,
+    /// MIME type.
+    pub content_type: String,
+    /// The bytes.
+    pub bytes: Vec<u8>,
 }
 
 /// Raw messages up to this size are kept in the database (`blobs`), larger
@@ -113,22 +161,26 @@ pub async fn load(st: &AppState, sha256: &str) -> crate::Result<Vec<u8>> {
 /// Writes `bytes` to `path` unless it exists: a temporary file, synced,
 /// renamed into place, then the directory synced, so the file is complete
 /// and durable before any row points to it.
+///
+/// A file that exists already is *freshened* instead: its modification
+/// time becomes now, through a hard link under a temporary name that is
+/// renamed back over the path. The sweep removes only files that are old
+/// and named by no row; the new row that will name this file is not
+/// committed yet, so the file must look new, and it must survive a sweep
+/// that takes it away at this very moment (the link keeps it, the rename
+/// puts it back). See [`sweep`].
 fn write_durably(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     use std::io::Write as _;
-    if path.exists() {
-        return Ok(());
-    }
     let dir = path.parent().context("no parent dir")?;
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
         .context("bad file name")?;
-    // Unique per write: two deliveries of the same file at once must not
-    // share (and truncate) one temporary file.
-    static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let seq = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let tmp = dir.join(format!(".{name}.{}.{seq}.tmp", std::process::id()));
+    if path.exists() && freshen(path, &temp_path(dir, name)).is_ok() {
+        return Ok(());
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let tmp = temp_path(dir, name);
     let mut f =
         std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
     f.write_all(bytes).context("writing attachment")?;
@@ -139,6 +191,35 @@ fn write_durably(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+/// A temporary name beside `name`, unique per write: two deliveries of the
+/// same file at once must not share (and truncate) one temporary file. The
+/// sweep removes leftovers (`.…tmp`) of writes that crashed.
+fn temp_path(dir: &Path, name: &str) -> PathBuf {
+    static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let seq = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    dir.join(format!(".{name}.{}.{seq}.tmp", std::process::id()))
+}
+
+/// Makes an existing file at `path` look new (see [`write_durably`]): fails
+/// when it is gone (the caller then writes it).
+fn freshen(path: &Path, tmp: &Path) -> std::io::Result<()> {
+    std::fs::hard_link(path, tmp)?;
+    let touched = std::fs::File::options()
+        .write(true)
+        .open(tmp)
+        .and_then(|f| f.set_modified(std::time::SystemTime::now()));
+    if let Err(e) = touched {
+        let _ = std::fs::remove_file(tmp);
+        return Err(e);
+    }
+    // The content is the same whatever is at `path` by now: replacing it is
+    // safe. When `path` is still this very file the rename does nothing
+    // (POSIX), and the extra name is removed.
+    let renamed = std::fs::rename(tmp, path);
+    let _ = std::fs::remove_file(tmp);
+    renamed
 }
 
 /// A file name safe to show and to put in a header: no paths, no control

@@ -9,7 +9,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::app::AppState;
-use crate::attachments::{clean_content_type, clean_filename};
+use crate::attachments::{Upload, clean_content_type, clean_filename};
 use crate::http::extract::{is_json_media, media_type, parse_id, parse_json, read_body};
 use crate::http::{ApiJson, ApiPath, ApiQuery, Auth, Page, PageParams, created};
 use crate::{Error, Result};
@@ -18,7 +18,7 @@ use super::model::{
     AssigneeFilter, Conversation, ConversationPatch, Counts, Event, ListFilter, Message,
     NewConversation, NewMessage,
 };
-use super::service::{self, AttachmentMeta, Direction};
+use super::service::{self, Direction};
 use super::status::{Priority, Status, parse_channel};
 
 /// The conversation routes.
@@ -125,13 +125,15 @@ impl ListQuery {
     }
 }
 
-/// Create a conversation with its first customer message.
+/// Create a conversation with its first customer message. Without
+/// `inbox_id` it goes to the default inbox; a caller who may not see the
+/// default inbox must name one of their own (422 on `inbox_id` otherwise).
 #[utoipa::path(post, path = "/conversations", tag = "conversations",
     request_body = NewConversation,
     responses(
         (status = 201, description = "Created", body = Conversation),
         (status = 401, description = "No or bad token"),
-        (status = 422, description = "Invalid input; `details.field` names it"),
+        (status = 422, description = "Invalid input; `details.field` names it (`inbox_id` when the inbox, or the default inbox, is not one the caller may use)"),
     ))]
 async fn create_conversation(
     State(st): State<AppState>,
@@ -247,6 +249,10 @@ async fn add_message(
 ) -> Result<Response> {
     let ct = media_type(&req);
     let (body, files) = if ct == "multipart/form-data" {
+        // Files are for conversations the caller may see: ask before the
+        // body is read (the service asks again, and stores the files only
+        // once the whole message is accepted).
+        service::get(&st, &auth.0, id).await?;
         read_multipart(&st, req).await?
     } else if is_json_media(&ct) {
         let bytes = read_body(req, st.config.max_json_body_bytes).await?;
@@ -270,12 +276,13 @@ async fn add_message(
     Ok(created(msg))
 }
 
-/// Reads a multipart message: text fields and files, storing each file
-/// durably before the message row is written.
+/// Reads a multipart message: text fields and files. The files stay in
+/// memory (bounded by `max_attachment_bytes`); the caller stores them only
+/// once the message is authorised and valid.
 pub(crate) async fn read_multipart(
     st: &AppState,
     req: Request,
-) -> Result<(NewMessage, Vec<AttachmentMeta>)> {
+) -> Result<(NewMessage, Vec<Upload>)> {
     let (fields, files) = read_form(st, req).await?;
     let mut msg = NewMessage::default();
     for (name, value) in fields {
@@ -290,12 +297,14 @@ pub(crate) async fn read_multipart(
     Ok((msg, files))
 }
 
-/// Reads a multipart form: its text fields in order, and its files, each
-/// stored durably first. Over `max_attachment_bytes` in all: 413.
+/// Reads a multipart form: its text fields in order, and its files, kept in
+/// memory and not stored: nothing reaches the disk before the caller has
+/// checked who is asking (`AttachmentStore::put_uploads`). Over
+/// `max_attachment_bytes` in all: 413.
 pub(crate) async fn read_form(
     st: &AppState,
     req: Request,
-) -> Result<(Vec<(String, String)>, Vec<AttachmentMeta>)> {
+) -> Result<(Vec<(String, String)>, Vec<Upload>)> {
     let limit = st.config.max_attachment_bytes;
     let mut mp = Multipart::from_request(req, st).await.map_err(|e| {
         Error::invalid(
@@ -354,17 +363,11 @@ pub(crate) async fn read_form(
         match (filename, name.as_str()) {
             // A browser sends an empty file field as a nameless, empty part.
             (Some(filename), _) if filename.is_empty() && data.is_empty() => {}
-            (Some(filename), _) => {
-                let sha256 = st.files.put(&data).await?;
-                files.push(AttachmentMeta {
-                    sha256,
-                    size: data.len() as i64,
-                    content_type: clean_content_type(content_type.as_deref()),
-                    filename: clean_filename(&filename),
-                    inline: false,
-                    content_id: None,
-                });
-            }
+            (Some(filename), _) => files.push(Upload {
+                filename: clean_filename(&filename),
+                content_type: clean_content_type(content_type.as_deref()),
+                bytes: data,
+            }),
             (None, field_name) => {
                 let value = String::from_utf8(data)
                     .map_err(|_| Error::invalid(field_name, "this field must be UTF-8 text"))?;

@@ -110,6 +110,7 @@ pub async fn record_in(
                     channel: "chat",
                     tags: &[],
                     language: m.language,
+                    customer_email: m.email,
                     now,
                 },
             )

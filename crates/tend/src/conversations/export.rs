@@ -112,7 +112,9 @@ pub struct ExportedConversation {
     pub tags: Vec<String>,
     /// Customer's name.
     pub customer_name: Option<String>,
-    /// Customer's addresses, primary first.
+    /// The customer address the conversation is with (only that one: a
+    /// search must not tell which other addresses belong to the customer,
+    /// see `agents::access`).
     pub customer_emails: Vec<String>,
     /// Messages, oldest first.
     pub messages: Vec<ExportedMessage>,
@@ -171,13 +173,6 @@ async fn assemble(
         return Ok(Vec::new());
     }
     let heads = repo::heads(c, conversation_ids).await?;
-    let mut customer_ids: Vec<i64> = heads.iter().map(|h| h.customer_id).collect();
-    customer_ids.sort_unstable();
-    customer_ids.dedup();
-    let mut emails: HashMap<i64, Vec<String>> = HashMap::new();
-    for (customer, email) in repo::customer_emails(c, &customer_ids).await? {
-        emails.entry(customer).or_default().push(email);
-    }
     let message_ids: Vec<i64> = messages.iter().map(|m| m.id).collect();
     let mut files: HashMap<i64, Vec<String>> = HashMap::new();
     for chunk in message_ids.chunks(CHUNK) {
@@ -202,7 +197,7 @@ async fn assemble(
         .into_iter()
         .map(|h| ExportedConversation {
             tags: serde_json::from_str(&h.tags).unwrap_or_default(),
-            customer_emails: emails.get(&h.customer_id).cloned().unwrap_or_default(),
+            customer_emails: h.customer_email.into_iter().collect(),
             messages: by_conversation.remove(&h.id).unwrap_or_default(),
             id: h.id,
             inbox_id: h.inbox_id,

@@ -89,30 +89,21 @@ pub(super) struct HeadRow {
     pub status: String,
     pub assignee_id: Option<i64>,
     pub tags: String,
-    pub customer_id: i64,
     pub customer_name: Option<String>,
+    pub customer_email: Option<String>,
 }
 
 /// The conversation rows among `ids` (no access filter: the index keeps
 /// everything, and searches filter by inbox).
 pub(super) async fn heads(c: &mut AnyConnection, ids: &[i64]) -> Result<Vec<HeadRow>> {
     let mut sql = Sql::new(
-        "SELECT c.id, c.inbox_id, c.subject, c.status, c.assignee_id, c.tags, c.customer_id, \
-         cu.name AS customer_name FROM conversations c JOIN customers cu ON cu.id = c.customer_id \
+        "SELECT c.id, c.inbox_id, c.subject, c.status, c.assignee_id, c.tags, \
+         cu.name AS customer_name, COALESCE(c.customer_email, (SELECT ce.email FROM customer_emails ce \
+         WHERE ce.customer_id = c.customer_id ORDER BY ce.is_primary DESC, ce.created_at LIMIT 1)) \
+         AS customer_email FROM conversations c JOIN customers cu ON cu.id = c.customer_id \
          WHERE c.id IN ",
     );
     sql.bind_list(ids.iter().copied()).push(" ORDER BY c.id");
-    Ok(sql.query_as().fetch_all(c).await?)
-}
-
-/// (customer id, address) of these customers, primary first.
-pub(super) async fn customer_emails(
-    c: &mut AnyConnection,
-    customer_ids: &[i64],
-) -> Result<Vec<(i64, String)>> {
-    let mut sql = Sql::new("SELECT customer_id, email FROM customer_emails WHERE customer_id IN ");
-    sql.bind_list(customer_ids.iter().copied())
-        .push(" ORDER BY customer_id, is_primary DESC, created_at");
     Ok(sql.query_as().fetch_all(c).await?)
 }
 

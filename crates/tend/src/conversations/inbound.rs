@@ -167,6 +167,7 @@ async fn record_in(
                 channel: "email",
                 tags: &[],
                 language: m.language.as_deref(),
+                customer_email: Some(m.from.as_str()),
                 now,
             };
             let id = repo::insert(c, &new).await?;

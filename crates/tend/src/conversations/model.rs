@@ -188,7 +188,9 @@ pub struct NewConversation {
     pub message: NewBody,
     /// `email`, `chat`, `web`, `api` (default), `phone` or `portal`.
     pub channel: Option<String>,
-    /// Inbox; the default inbox when absent.
+    /// Inbox; the default inbox when absent. A caller who may not see the
+    /// default inbox (an agent whose teams were not granted it) must name
+    /// one of their inboxes: without it the answer is 422 on `inbox_id`.
     pub inbox_id: Option<i64>,
     /// Priority; `normal` when absent.
     pub priority: Option<String>,

@@ -64,7 +64,7 @@ impl ConvRow {
             inbox_id: r.inbox_id,
             customer_id: r.customer_id,
             customer_name: customer.name,
-            customer_email: customer.email,
+            customer_email: r.customer_email.map(str::to_string).or(customer.email),
             customer_language: customer.language,
             assignee_id: None,
             team_id: None,
@@ -122,10 +122,14 @@ impl ConvRow {
     }
 }
 
+/// A conversation shows (and is answered at) the customer address it is
+/// with, not the customer's primary one: seeing a conversation must not
+/// reveal the customer's other addresses (`agents::access`). Rows without
+/// one (chats that gave no address, demo data) fall back to the primary.
 const CONV_SELECT: &str = "SELECT c.id, c.subject, c.status, c.priority, c.channel, c.inbox_id, \
      c.customer_id, cu.name AS customer_name, \
-     (SELECT ce.email FROM customer_emails ce WHERE ce.customer_id = c.customer_id \
-      ORDER BY ce.is_primary DESC, ce.created_at LIMIT 1) AS customer_email, \
+     COALESCE(c.customer_email, (SELECT ce.email FROM customer_emails ce WHERE ce.customer_id = c.customer_id \
+      ORDER BY ce.is_primary DESC, ce.created_at LIMIT 1)) AS customer_email, \
      cu.language AS customer_language, c.assignee_id, c.team_id, c.tags, c.language, \
      c.created_at, c.updated_at, c.first_response_at, c.solved_at, c.closed_at, c.waiting_since, \
      c.reopen_count, c.transfer_count, c.message_count \
@@ -140,14 +144,16 @@ pub(super) struct NewRow<'a> {
     pub channel: &'a str,
     pub tags: &'a [String],
     pub language: Option<&'a str>,
+    /// The customer's address that wrote in (or that the API named).
+    pub customer_email: Option<&'a str>,
     pub now: i64,
 }
 
 macro_rules! insert_conversation {
     () => {
         "INSERT INTO conversations (inbox_id, customer_id, subject, subject_fold, status, priority, \
-         channel, tags, language, created_at, updated_at, waiting_since, message_count) \
-         VALUES ($1, $2, $3, $9, 'new', $4, $5, $6, $7, $8, $8, $8, 1) RETURNING id"
+         channel, tags, language, created_at, updated_at, waiting_since, message_count, customer_email) \
+         VALUES ($1, $2, $3, $9, 'new', $4, $5, $6, $7, $8, $8, $8, 1, $10) RETURNING id"
     };
 }
 
@@ -175,6 +181,7 @@ pub(super) async fn insert(c: &mut AnyConnection, r: &NewRow<'_>) -> Result<i64>
         .bind(r.language)
         .bind(r.now)
         .bind(r.subject.to_lowercase())
+        .bind(r.customer_email)
         // Every statement run to its end.
         .fetch_all(&mut *c)
         .await?;
@@ -238,6 +245,16 @@ pub(super) async fn update(c: &mut AnyConnection, r: &ConvRow) -> Result<()> {
     .bind(r.id)
     .execute(c)
     .await?;
+    Ok(())
+}
+
+/// The customer address conversation `id` is with (after a change of customer).
+pub(super) async fn set_customer_email(c: &mut AnyConnection, id: i64, email: &str) -> Result<()> {
+    sqlx::query("UPDATE conversations SET customer_email = $1 WHERE id = $2")
+        .bind(email)
+        .bind(id)
+        .execute(c)
+        .await?;
     Ok(())
 }
 

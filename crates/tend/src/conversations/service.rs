@@ -7,6 +7,7 @@ use sqlx::AnyConnection;
 use crate::agents::Viewer;
 use crate::agents::model::{EmailAddress, parse_name};
 use crate::app::{AppState, BusEvent};
+use crate::attachments::Upload;
 use crate::customers::model::parse_language;
 use crate::{Error, Result};
 
@@ -207,7 +208,20 @@ pub async fn create_with_files(
                         }
                         i
                     }
-                    None => default_inbox,
+                    // Without `inbox_id`: the default inbox, but only for
+                    // callers who may see it. An agent whose teams were not
+                    // granted it must name one of their own inboxes; Tend
+                    // does not guess among them.
+                    None if viewer2.sees_all() => default_inbox,
+                    None => {
+                        if !viewer2.sees_inbox(c, default_inbox).await? {
+                            return Err(Error::invalid(
+                                "inbox_id",
+                                "you may not use the default inbox; name one of your inboxes in inbox_id",
+                            ));
+                        }
+                        default_inbox
+                    }
                 };
                 let (customer_id, known) = crate::customers::service::find_or_create_in(
                     c,
@@ -225,6 +239,7 @@ pub async fn create_with_files(
                     channel: &channel,
                     tags: &tags,
                     language: language.as_deref().or(detected.as_deref()),
+                    customer_email: Some(email.as_str()),
                     now,
                 };
                 let id = repo::insert(c, &row).await?;
@@ -436,6 +451,12 @@ pub async fn update(
                     if !crate::customers::service::visible_in(c, &viewer2, to).await? {
                         return Err(Error::invalid("customer_id", format!("there is no customer {to}")));
                     }
+                    // The conversation is with one of the new customer's
+                    // addresses, one the actor may see (agents::access).
+                    let Some(address) = crate::customers::service::address_for_in(c, &viewer2, to).await? else {
+                        return Err(Error::invalid("customer_id", format!("customer {to} has no address you may see; ask a supervisor to move this conversation")));
+                    };
+                    repo::set_customer_email(c, id, &address).await?;
                     tl.add(c, "customer_changed", &actor, json!({"from": row.customer_id, "to": to})).await?;
                     row.customer_id = to;
                 }
@@ -484,13 +505,17 @@ pub enum Direction {
 /// Adds a reply, an internal note, or (direction `In`) a customer message.
 /// The first public reply sets `first_response_at`; a customer message on a
 /// solved conversation reopens it.
+///
+/// `uploads` are the message's files, still in memory: they are stored
+/// only once the message is valid, the viewer may see the conversation and
+/// the conversation takes it, so a refused request leaves nothing on disk.
 pub async fn add_message(
     st: &AppState,
     viewer: &Viewer,
     id: i64,
     input: NewMessage,
     direction: Direction,
-    files: Vec<AttachmentMeta>,
+    uploads: Vec<Upload>,
 ) -> Result<Message> {
     let (text, html) = parse_body("text", input.text.as_deref(), input.html.as_deref())?;
     let internal = input.internal;
@@ -500,11 +525,26 @@ pub async fn add_message(
             "a customer message cannot be an internal note",
         ));
     }
+    let public_reply = matches!(
+        (direction, internal),
+        (Direction::Out | Direction::Auto, false)
+    );
+    let conv = if public_reply || !uploads.is_empty() {
+        Some(get(st, viewer, id).await?)
+    } else {
+        None
+    };
+    let files = match &conv {
+        Some(conv) if !uploads.is_empty() => {
+            takes_message(conv.status, internal, id)?;
+            st.files.put_uploads(uploads).await?
+        }
+        _ => Vec::new(),
+    };
     // A public reply on an email or web-form conversation is composed now and queued
     // with the message in one transaction.
-    let outbound = match (direction, internal) {
-        (Direction::Out | Direction::Auto, false) => {
-            let conv = get(st, viewer, id).await?;
+    let outbound = match (public_reply, conv) {
+        (true, Some(conv)) => {
             // Email, and the web form (the customer left an address), are
             // answered by mail.
             if matches!(conv.channel.as_str(), "email" | "web") && conv.status != Status::Closed {
@@ -534,13 +574,7 @@ pub async fn add_message(
                 let before = row.clone();
                 let mut tl = Timeline::new(id, row.inbox_id, now);
                 let status = row.status();
-                if status == Status::Closed && !internal {
-                    return Err(Error::conflict(
-                        "conversation_closed",
-                        "this conversation is closed; start a new conversation instead",
-                        json!({"conversation_id": id}),
-                    ));
-                }
+                takes_message(status, internal, id)?;
                 let (author_kind, author_id, author_name, author_email, actor) = match direction {
                     Direction::Out => {
                         let a = actor_of(&viewer2);
@@ -627,6 +661,19 @@ pub async fn add_message(
         .await?
         .pop()
         .ok_or(Error::NotFound("message"))
+}
+
+/// Whether a conversation in `status` takes a new message: a closed one
+/// takes only internal notes.
+fn takes_message(status: Status, internal: bool, id: i64) -> Result<()> {
+    if status == Status::Closed && !internal {
+        return Err(Error::conflict(
+            "conversation_closed",
+            "this conversation is closed; start a new conversation instead",
+            json!({"conversation_id": id}),
+        ));
+    }
+    Ok(())
 }
 
 /// Messages of a conversation the viewer may see, oldest first.

@@ -52,6 +52,11 @@ pub struct Customer {
     pub organization: Option<OrganizationRef>,
     /// Agents' notes.
     pub notes: Option<String>,
+    /// `true` when phone, time zone, organisation and notes are left out
+    /// because the caller may not see every conversation of this customer
+    /// (agents; see "Customers and privacy" in the README). Absent otherwise.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub private_hidden: bool,
     /// RFC 3339.
     pub first_seen_at: String,
     /// RFC 3339.

@@ -183,10 +183,15 @@ struct CustomerRow {
     last_seen_at: i64,
     merged_into: Option<i64>,
     conversation_count: i64,
+    sees_private: i64,
 }
 
 /// Customers the viewer may see, newest first, filtered by exact address or
-/// a name/address fragment.
+/// a name/address fragment. Of each, only what the viewer may see of it
+/// (`agents::access`): the addresses given where they can see, and the
+/// private fields only when they may see every conversation. The filters
+/// match only those addresses too, so a search cannot tell who owns an
+/// address the viewer may not see.
 pub(super) async fn list(
     c: &mut AnyConnection,
     viewer: &Viewer,
@@ -202,8 +207,10 @@ pub(super) async fn list(
          cu.merged_into, (SELECT COUNT(*) FROM conversations cc WHERE cc.customer_id = cu.id",
     );
     viewer.restrict_inboxes(&mut sql, "cc.inbox_id");
+    sql.push(") AS conversation_count, ");
+    viewer.push_sees_private_fields(&mut sql, "cu.id");
     sql.push(
-        ") AS conversation_count FROM customers cu \
+        " AS sees_private FROM customers cu \
          LEFT JOIN organizations o ON o.id = cu.organization_id WHERE 1=1",
     );
     viewer.restrict_customers(&mut sql, "cu.id");
@@ -217,17 +224,20 @@ pub(super) async fn list(
         }
     }
     if let Some(e) = email {
-        sql.push(" AND cu.id IN (SELECT customer_id FROM customer_emails WHERE email = ")
-            .bind(e.trim().to_lowercase())
-            .push(")");
+        sql.push(" AND cu.id IN (SELECT fe.customer_id FROM customer_emails fe WHERE fe.email = ")
+            .bind(e.trim().to_lowercase());
+        viewer.restrict_customer_emails(&mut sql, "fe.customer_id", "fe.email");
+        sql.push(")");
     }
     if let Some(q) = q {
         let pattern = crate::db::like_pattern(q);
         sql.push(" AND (cu.name_fold LIKE ")
             .bind(pattern.clone())
-            .push(" ESCAPE '\\' OR cu.id IN (SELECT customer_id FROM customer_emails WHERE email LIKE ")
+            .push(" ESCAPE '\\' OR cu.id IN (SELECT fe.customer_id FROM customer_emails fe WHERE fe.email LIKE ")
             .bind(pattern)
-            .push(" ESCAPE '\\'))");
+            .push(" ESCAPE '\\'");
+        viewer.restrict_customer_emails(&mut sql, "fe.customer_id", "fe.email");
+        sql.push("))");
     }
     if let Some(b) = before_id {
         sql.push(" AND cu.id < ").bind(b);
@@ -235,42 +245,63 @@ pub(super) async fn list(
     sql.push(" ORDER BY cu.id DESC LIMIT ").bind(limit);
     let rows: Vec<CustomerRow> = sql.query_as().fetch_all(&mut *c).await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let mut emails = emails_of(c, &ids).await?;
+    let mut emails = emails_of(c, viewer, &ids).await?;
     Ok(rows
         .into_iter()
-        .map(|r| Customer {
-            id: r.id,
-            name: r.name,
-            emails: emails.remove(&r.id).unwrap_or_default(),
-            phone: r.phone,
-            language: r.language,
-            timezone: r.timezone,
-            organization: r
-                .organization_id
-                .zip(r.organization_name)
-                .map(|(id, name)| OrganizationRef { id, name }),
-            notes: r.notes,
-            first_seen_at: rfc3339(r.first_seen_at),
-            last_seen_at: rfc3339(r.last_seen_at),
-            conversation_count: r.conversation_count,
-            merged_into: r.merged_into,
-            conversations: None,
+        .map(|r| {
+            // Private fields are left out, not blanked in SQL, so the rule
+            // stays in one expression (`push_sees_private_fields`).
+            let private = r.sees_private != 0;
+            Customer {
+                id: r.id,
+                name: r.name,
+                emails: emails.remove(&r.id).unwrap_or_default(),
+                phone: r.phone.filter(|_| private),
+                language: r.language,
+                timezone: r.timezone.filter(|_| private),
+                organization: r
+                    .organization_id
+                    .zip(r.organization_name)
+                    .filter(|_| private)
+                    .map(|(id, name)| OrganizationRef { id, name }),
+                notes: r.notes.filter(|_| private),
+                private_hidden: !private,
+                first_seen_at: rfc3339(r.first_seen_at),
+                last_seen_at: rfc3339(r.last_seen_at),
+                conversation_count: r.conversation_count,
+                merged_into: r.merged_into,
+                conversations: None,
+            }
         })
         .collect())
 }
 
-/// Addresses per customer, primary first.
+/// Whether the viewer may see (and so change) customer `id`'s private
+/// fields (`Viewer::push_sees_private_fields`).
+pub(super) async fn sees_private(c: &mut AnyConnection, viewer: &Viewer, id: i64) -> Result<bool> {
+    let mut sql = Sql::new("SELECT ");
+    viewer.push_sees_private_fields(&mut sql, "cu.id");
+    sql.push(" FROM customers cu WHERE cu.id = ").bind(id);
+    let row: Option<(i64,)> = sql.query_as().fetch_optional(c).await?;
+    Ok(row.is_some_and(|(v,)| v != 0))
+}
+
+/// The addresses per customer that the viewer may see, primary first.
 pub(super) async fn emails_of(
     c: &mut AnyConnection,
+    viewer: &Viewer,
     ids: &[i64],
 ) -> Result<std::collections::HashMap<i64, Vec<String>>> {
     let mut map = std::collections::HashMap::new();
     if ids.is_empty() {
         return Ok(map);
     }
-    let mut sql = Sql::new("SELECT customer_id, email FROM customer_emails WHERE customer_id IN ");
+    let mut sql = Sql::new(
+        "SELECT ce.customer_id, ce.email FROM customer_emails ce WHERE ce.customer_id IN ",
+    );
     sql.bind_list(ids.iter().copied());
-    sql.push(" ORDER BY is_primary DESC, created_at, email");
+    viewer.restrict_customer_emails(&mut sql, "ce.customer_id", "ce.email");
+    sql.push(" ORDER BY ce.is_primary DESC, ce.created_at, ce.email");
     let rows: Vec<(i64, String)> = sql.query_as().fetch_all(c).await?;
     for (id, email) in rows {
         map.entry(id).or_insert_with(Vec::new).push(email);

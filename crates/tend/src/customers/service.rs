@@ -116,6 +116,20 @@ pub(crate) async fn visible_in(c: &mut AnyConnection, viewer: &Viewer, id: i64) 
         .is_some_and(|cu| cu.merged_into.is_none()))
 }
 
+/// The address a conversation moved to customer `id` by this viewer is
+/// with: the customer's first address the viewer may see, primary first
+/// (inside the caller's transaction). `None` when they may see none.
+pub(crate) async fn address_for_in(
+    c: &mut AnyConnection,
+    viewer: &Viewer,
+    id: i64,
+) -> Result<Option<String>> {
+    Ok(repo::emails_of(c, viewer, &[id])
+        .await?
+        .remove(&id)
+        .and_then(|v| v.into_iter().next()))
+}
+
 /// Customers the viewer may see, newest first.
 pub async fn list(
     st: &AppState,
@@ -191,6 +205,16 @@ pub async fn update(
             Box::pin(async move {
                 if !visible_in(c, &viewer, id).await? {
                     return Err(Error::NotFound("customer"));
+                }
+                // What one may not see, one may not overwrite either.
+                let private = phone.is_some()
+                    || notes.is_some()
+                    || organization.is_some()
+                    || timezone.is_some();
+                if private && !repo::sees_private(c, &viewer, id).await? {
+                    return Err(Error::Forbidden(
+                        "phone, notes, organisation and time zone of a customer with conversations you cannot see may be changed only by supervisors and admins",
+                    ));
                 }
                 let organization_id = match organization.as_deref() {
                     None => None,

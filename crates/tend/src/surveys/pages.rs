@@ -2,16 +2,23 @@
 //! sign-in, server-rendered HTML (no JavaScript) in the customer's
 //! language, falling back to the browser's `Accept-Language`, then English.
 //!
-//! - `GET /help/survey/{token}/{yes|no|1…5}/{sig}` records that answer in
-//!   one click and shows the rest of the form.
+//! - `GET /help/survey/{token}/{yes|no|1…5}/{sig}` changes nothing: it shows
+//!   the form with the link's answer or rating already chosen, and one
+//!   button that sends it. Mail security scanners fetch (and some render,
+//!   scripts included) every link in a mail; a GET that recorded the
+//!   answer would close or reopen conversations nobody answered. The page
+//!   has no script and never submits itself.
 //! - `GET /help/survey/{token}/form/{sig}` shows the form;
 //!   `POST` to the same address submits it (`answer`, `rating`, `comment`).
+//!   Only the form link takes a POST; the answer links are for reading.
 //!
 //! The form needs no CSRF token of its own: there is no session or cookie
 //! for another site to ride on. The only authority is the signed link in
 //! the address, which a forged cross-site form would have to know already.
-//! Forged or tampered links answer 404 with a page that says so; a replayed
-//! link changes nothing (each answer is kept the first time it is given).
+//! A post that a browser marks as coming from another site is refused all
+//! the same. Forged or tampered links answer 404 with a page that says so;
+//! a replayed post changes nothing (each answer is kept the first time it
+//! is given).
 
 use axum::Router;
 use axum::extract::{Path, Request, State};
@@ -23,9 +30,7 @@ use minijinja::context;
 use crate::app::AppState;
 use crate::{Error, Result};
 
-use super::model::{
-    LinkAction, Response as SurveyResponse, locale_from_accept_language, parse_response,
-};
+use super::model::{Answer, LinkAction, locale_from_accept_language, parse_response};
 use super::service::{self, PageView};
 use super::templates;
 
@@ -55,23 +60,55 @@ async fn open_link(
 ) -> Response {
     let result = async {
         let Some(a) = service::verify_link(&st, &token, &action, &sig).await? else {
-            return Ok(None);
+            return Ok((None, Preset::default()));
         };
-        let resp = match a {
-            LinkAction::Answer(answer) => SurveyResponse {
+        let preset = match a {
+            LinkAction::Answer(answer) => Preset {
                 answer: Some(answer),
-                ..Default::default()
+                rating: None,
             },
-            LinkAction::Rate(n) => SurveyResponse {
+            LinkAction::Rate(n) => Preset {
+                answer: None,
                 rating: Some(n),
-                ..Default::default()
             },
-            LinkAction::Form => return service::view(&st, &token).await,
+            LinkAction::Form => Preset::default(),
         };
-        service::respond(&st, &token, resp).await
+        // Read only: the customer confirms with the form's button (a POST).
+        Ok((service::view(&st, &token).await?, preset))
     }
     .await;
-    finish(&st, &headers, result, false, false).await
+    match result {
+        Ok((view, preset)) => finish(&st, &headers, Ok(view), false, false, preset).await,
+        Err(e) => finish(&st, &headers, Err(e), false, false, Preset::default()).await,
+    }
+}
+
+/// What the link a customer followed chose, to show already selected on
+/// the form they confirm.
+#[derive(Debug, Clone, Copy, Default)]
+struct Preset {
+    answer: Option<Answer>,
+    rating: Option<i64>,
+}
+
+/// Whether a browser says this post comes from another site (`Origin` of
+/// another host, or `Sec-Fetch-Site: cross-site`). No header at all (a
+/// script, an old browser) is let through: the signed link is the
+/// authority, this only keeps other sites from posting with it. The pages
+/// send `Referrer-Policy: no-referrer`, so browsers post them with
+/// `Origin: null`; that is not taken as foreign.
+fn from_another_site(headers: &HeaderMap) -> bool {
+    if headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("cross-site"))
+    {
+        return true;
+    }
+    match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        None | Some("null") => false,
+        Some(_) => !crate::web::session::same_origin(headers),
+    }
 }
 
 async fn submit_form(
@@ -80,6 +117,13 @@ async fn submit_form(
     req: Request,
 ) -> Response {
     let headers = req.headers().clone();
+    if from_another_site(&headers) {
+        return page(
+            StatusCode::FORBIDDEN,
+            "this form can only be sent from its own page".into(),
+            "text/plain; charset=utf-8",
+        );
+    }
     let result = async {
         if service::verify_link(&st, &token, &action, &sig).await? != Some(LinkAction::Form) {
             return Ok((None, false));
@@ -103,8 +147,10 @@ async fn submit_form(
     }
     .await;
     match result {
-        Ok((view, bad_input)) => finish(&st, &headers, Ok(view), true, bad_input).await,
-        Err(e) => finish(&st, &headers, Err(e), true, false).await,
+        Ok((view, bad_input)) => {
+            finish(&st, &headers, Ok(view), true, bad_input, Preset::default()).await
+        }
+        Err(e) => finish(&st, &headers, Err(e), true, false, Preset::default()).await,
     }
 }
 
@@ -116,6 +162,7 @@ async fn finish(
     result: Result<Option<PageView>>,
     submitted: bool,
     bad_input: bool,
+    preset: Preset,
 ) -> Response {
     let view = match result {
         Ok(v) => v,
@@ -146,6 +193,10 @@ async fn finish(
                 .unwrap_or(fallback);
             let complete = (submitted && !bad_input)
                 || (v.answer.is_some() && v.rating.is_some() && v.has_comment);
+            // What the link chose and is not recorded yet: shown selected,
+            // waiting for the customer's click.
+            let preset_answer = preset.answer.filter(|_| v.answer.is_none());
+            let preset_rating = preset.rating.filter(|_| v.rating.is_none());
             let form_url = match service::link_key(st).await {
                 Ok(key) => service::link_path(&key, &v.token, LinkAction::Form),
                 Err(_) => String::new(),
@@ -170,6 +221,9 @@ async fn finish(
                     need_comment => !v.has_comment,
                     error => bad_input,
                     form_url => form_url,
+                    preset_answer => preset_answer.map(|a| a.as_str()),
+                    preset_rating => preset_rating,
+                    confirm => !complete && (preset_answer.is_some() || preset_rating.is_some()),
                 },
             )
         }

@@ -118,6 +118,7 @@ pub fn sample_context(name: &str) -> Value {
             lang => "en", invalid => false, subject => "Sample <request>", conversation_id => 42,
             answer => "yes", rating => 5, complete => false, need_answer => true, need_rating => true,
             need_comment => true, error => false, form_url => "/help/survey/t/form/s",
+            preset_answer => "yes", preset_rating => 5, confirm => true,
         },
         _ => context! {
             customer_name => "Ada", conversation_id => 42, subject => "Sample request",

@@ -483,6 +483,11 @@ pub async fn reply(
     Query(q): Query<ReplyQuery>,
     req: Request,
 ) -> Response {
+    // Files only for conversations the agent may see: ask before the body
+    // is read (the service asks again before it stores them).
+    if let Err(e) = crate::conversations::service::get(&st, &a.viewer, id).await {
+        return error_page(&a.tr, e);
+    }
     let (body, files) = match crate::conversations::api::read_multipart(&st, req).await {
         Ok(x) => x,
         Err(e) => return error_page(&a.tr, e),

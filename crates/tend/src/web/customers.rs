@@ -132,6 +132,9 @@ struct ProfilePage {
     local_time: String,
     organization: String,
     notes: String,
+    /// Whether the agent may see (and edit) phone, time zone, organisation
+    /// and notes (`agents::access`).
+    private: bool,
     first_seen: String,
     last_seen: String,
     contacts: i64,
@@ -222,6 +225,7 @@ async fn show(
                 .map(|o| o.name.clone())
                 .unwrap_or_default(),
             notes: cu.notes.clone().unwrap_or_default(),
+            private: !cu.private_hidden,
             first_seen: datetime(ms(&cu.first_seen_at), &a.tz),
             last_seen: datetime(ms(&cu.last_seen_at), &a.tz),
             contacts: cu.conversation_count,

@@ -22,6 +22,7 @@ on_both_backends!(
     only_allowed_origins_may_post,
     oversize_attachments_are_refused_with_a_readable_error,
     hostile_input_is_stored_as_text_and_shown_escaped,
+    the_form_is_enabled_only_on_web_inboxes,
 );
 
 /// Conversations, customers, messages and attachments rows, to prove that
@@ -328,6 +329,8 @@ async fn a_submission_with_files_becomes_a_web_conversation(app: &TestApp) {
 }
 
 async fn invalid_input_comes_back_with_field_errors_and_the_input_kept(app: &TestApp) {
+    // The form is a `web` inbox's; posts without `?inbox` go to the first.
+    app.inbox("web", None).await;
     let before = counts(app).await;
     let form = fields(&[
         ("name", "Jānis Bērziņš"),
@@ -361,6 +364,8 @@ async fn invalid_input_comes_back_with_field_errors_and_the_input_kept(app: &Tes
 }
 
 async fn a_filled_honeypot_looks_like_success_but_creates_nothing(app: &TestApp) {
+    // The form is a `web` inbox's; posts without `?inbox` go to the first.
+    app.inbox("web", None).await;
     let before = counts(app).await;
     let form = fields(&[
         ("email", "bot@spam.example"),
@@ -428,6 +433,8 @@ async fn only_allowed_origins_may_post(app: &TestApp) {
 }
 
 async fn oversize_attachments_are_refused_with_a_readable_error(app: &TestApp) {
+    // The form is a `web` inbox's; posts without `?inbox` go to the first.
+    app.inbox("web", None).await;
     // Tests run with max_attachment_bytes = 2,000,000.
     let before = counts(app).await;
     let big = vec![7u8; 1_200_000];
@@ -451,6 +458,8 @@ async fn oversize_attachments_are_refused_with_a_readable_error(app: &TestApp) {
 }
 
 async fn hostile_input_is_stored_as_text_and_shown_escaped(app: &TestApp) {
+    // The form is a `web` inbox's; posts without `?inbox` go to the first.
+    app.inbox("web", None).await;
     let name = "<script>alert('name')</script>";
     let subject = "<img src=x onerror=alert(1)>";
     let message = "<b>bold?</b>\n<script>alert('body')</script>";
@@ -506,6 +515,8 @@ async fn hostile_input_is_stored_as_text_and_shown_escaped(app: &TestApp) {
 /// The per-IP limit (3 a minute here): the fourth post in a minute is
 /// refused with a page that says what to do, and creates nothing.
 async fn posts_are_rate_limited(app: &TestApp) {
+    // The form is a `web` inbox's; posts without `?inbox` go to the first.
+    app.inbox("web", None).await;
     for i in 0..3 {
         let (s, html) = post(
             app,
@@ -587,5 +598,85 @@ mod posts_are_rate_limited {
             super::posts_are_rate_limited(&app).await;
             app.finish().await;
         }
+    }
+}
+
+/// Only `web` inboxes take the form: the default inbox, email, chat and API
+/// inboxes refuse it with 404 whether or not the post sends an `Origin`,
+/// and without a `web` inbox there is no form at all.
+async fn the_form_is_enabled_only_on_web_inboxes(app: &TestApp) {
+    let default = api(app, "inboxes").await["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["is_default"] == true)
+        .expect("the default inbox")["id"]
+        .as_i64()
+        .unwrap();
+    let email = app.inbox("email", Some("sales@example.com")).await;
+    let chat = app.inbox("chat", None).await;
+    let api_inbox = app.inbox("api", None).await;
+    let before = counts(app).await;
+    let own = app.base.clone();
+    // (Few posts: the per-IP limit is 20 a minute.)
+    for inbox in [default, email, chat, api_inbox] {
+        // Named in the address, without an `Origin` (a script)…
+        let (s, html) = post(
+            app,
+            &format!("?inbox={inbox}&lang=en"),
+            filled("eve@example.com", "let me in"),
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "inbox {inbox}: {html}");
+        // …or in the form's `inbox` field, from Tend's own origin.
+        let (s, _) = post(
+            app,
+            "",
+            filled("eve@example.com", "let me in").text("inbox", inbox.to_string()),
+            Some(own.as_str()),
+        )
+        .await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "inbox {inbox}, own origin");
+        let r = app
+            .client
+            .get(format!("{}/help/contact?inbox={inbox}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.status(),
+            StatusCode::NOT_FOUND,
+            "the form of inbox {inbox}"
+        );
+    }
+    // No `web` inbox: no form, and a post names no inbox to fall back on.
+    let (s, _) = post(app, "", filled("eve@example.com", "anyone?"), None).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let r = app
+        .client
+        .post(format!("{}/help/contact", app.base))
+        .form(&[("email", "eve@example.com"), ("message", "urlencoded")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = app
+        .client
+        .get(format!("{}/help/contact", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert_eq!(counts(app).await, before, "nothing was written anywhere");
+    assert_no_file_stored(app);
+
+    // With a `web` inbox the form works, without an `Origin` too.
+    let web = app.inbox("web", None).await;
+    for query in [String::new(), format!("?inbox={web}")] {
+        let (s, html) = post(app, &query, filled("ana@example.com", "Hello"), None).await;
+        assert_eq!(s, StatusCode::OK, "{query}: {html}");
+        let c = api(app, &format!("conversations/{}", reference(&html))).await;
+        assert_eq!(c["inbox_id"], web);
     }
 }

@@ -47,6 +47,7 @@ macro_rules! on_both_with_clock {
 }
 
 on_both_with_clock!(
+    opening_a_link_changes_nothing_until_the_customer_confirms,
     the_loop_closes_only_when_the_customer_confirms,
     forged_and_tampered_links_are_rejected_and_replays_change_nothing,
     the_quiet_period_closes_when_the_clock_moves,
@@ -204,6 +205,79 @@ pub(crate) async fn open(app: &TestApp, url: &str) -> (StatusCode, String) {
     (r.status(), r.text().await.unwrap())
 }
 
+/// What a person does with a link from the mail: opens it (a GET, which
+/// changes nothing) and presses the one button of the page it shows, which
+/// sends the form with what the link chose already selected.
+pub(crate) async fn confirm(app: &TestApp, url: &str) -> (StatusCode, String) {
+    let (s, page) = open(app, url).await;
+    assert_eq!(s, StatusCode::OK, "{page}");
+    let (action, fields) = checked_form(&page);
+    let fields: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    submit(app, &format!("{}{action}", app.base), &fields).await
+}
+
+/// The action of a page's form and the values its checked inputs send.
+pub(crate) fn checked_form(page: &str) -> (String, Vec<(String, String)>) {
+    let attr = |tag: &str, name: &str| -> Option<String> {
+        let key = format!("{name}=\"");
+        let i = tag.find(&key)? + key.len();
+        Some(unescape(&tag[i..i + tag[i..].find('"')?]))
+    };
+    let form_at = page
+        .find("<form method=\"post\"")
+        .expect("a form on the page");
+    let form_tag = &page[form_at..form_at + page[form_at..].find('>').unwrap()];
+    let action = attr(form_tag, "action").expect("the form's action");
+    let mut fields = vec![];
+    let mut rest = &page[form_at..];
+    while let Some(i) = rest.find("<input ") {
+        let tag = &rest[i..i + rest[i..].find('>').unwrap()];
+        if tag.contains(" checked")
+            && let (Some(n), Some(v)) = (attr(tag, "name"), attr(tag, "value"))
+        {
+            fields.push((n, v));
+        }
+        rest = &rest[i + 1..];
+    }
+    (action, fields)
+}
+
+/// An attribute value as a browser reads it (the templates escape `/`,
+/// `=`, `&` and quotes as character references).
+fn unescape(v: &str) -> String {
+    let mut out = String::new();
+    let mut rest = v;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let Some(end) = rest[i..].find(';') else {
+            out.push_str(&rest[i..]);
+            return out;
+        };
+        let entity = &rest[i + 1..i + end];
+        let c = match entity {
+            "amp" => Some('&'),
+            "quot" => Some('"'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            e if e.starts_with("#x") => u32::from_str_radix(&e[2..], 16)
+                .ok()
+                .and_then(char::from_u32),
+            e if e.starts_with('#') => e[1..].parse().ok().and_then(char::from_u32),
+            _ => None,
+        };
+        match c {
+            Some(c) => out.push(c),
+            None => out.push_str(&rest[i..=i + end]),
+        }
+        rest = &rest[i + end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 pub(crate) async fn submit(
     app: &TestApp,
     form_url: &str,
@@ -297,7 +371,16 @@ async fn the_loop_closes_only_when_the_customer_confirms(app: &TestApp, _clock: 
     assert_eq!(s, StatusCode::OK, "{b}");
     assert_ne!(b["assignee_id"], agent);
 
+    // Opening the link (what a mail scanner does too) changes nothing: it
+    // shows the answer chosen, waiting for the customer's click.
+    let events_before = event_kinds(app, id).await.len();
     let (s, page) = open(app, &l["no"]).await;
+    assert_eq!(s, StatusCode::OK, "{page}");
+    assert!(page.contains("value=\"no\" checked"), "{page}");
+    assert!(!page.contains("data-answer="), "{page}");
+    assert_eq!(conv(app, id).await["status"], "solved");
+    assert_eq!(event_kinds(app, id).await.len(), events_before);
+    let (s, page) = confirm(app, &l["no"]).await;
     assert_eq!(s, StatusCode::OK, "{page}");
     assert!(page.contains("data-answer=\"no\""), "{page}");
     let c = conv(app, id).await;
@@ -328,6 +411,8 @@ async fn the_loop_closes_only_when_the_customer_confirms(app: &TestApp, _clock: 
     assert_eq!(s, StatusCode::OK);
     let (s, _) = open(app, &l["yes"]).await;
     assert_eq!(s, StatusCode::OK);
+    let (s, _) = confirm(app, &l["no"]).await;
+    assert_eq!(s, StatusCode::OK);
     assert_eq!(event_kinds(app, id).await.len(), before);
     assert_eq!(conv(app, id).await["status"], "open");
 
@@ -344,7 +429,7 @@ async fn the_loop_closes_only_when_the_customer_confirms(app: &TestApp, _clock: 
     assert_eq!(mails.len(), 2);
     let l2 = links(app, &mails[1]);
     assert_ne!(l2["yes"], l["yes"], "each solve has its own links");
-    let (s, page) = open(app, &l2["yes"]).await;
+    let (s, page) = confirm(app, &l2["yes"]).await;
     assert_eq!(s, StatusCode::OK, "{page}");
     assert!(page.contains("data-answer=\"yes\""), "{page}");
     let (s, page) = submit(
@@ -489,7 +574,7 @@ async fn forged_and_tampered_links_are_rejected_and_replays_change_nothing(
     assert!(r.text().await.unwrap().contains("このリンクは無効です"));
 
     // The real link works once; replays and later contradictions change nothing.
-    let (s, _) = open(app, &la["yes"]).await;
+    let (s, _) = confirm(app, &la["yes"]).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(conv(app, a).await["status"], "closed");
     let events = event_kinds(app, a).await.len();
@@ -497,6 +582,8 @@ async fn forged_and_tampered_links_are_rejected_and_replays_change_nothing(
         let (s, _) = open(app, url).await;
         assert_eq!(s, StatusCode::OK);
     }
+    let (s, _) = submit(app, &la["form"], &[("answer", "no")]).await;
+    assert_eq!(s, StatusCode::OK);
     assert_eq!(event_kinds(app, a).await.len(), events);
     let sv = &surveys_of(app, a).await[0];
     assert_eq!(
@@ -695,7 +782,7 @@ async fn unhappy_ratings_can_go_to_the_supervisor_queue_and_follow_ups_repeat(
     pass(app).await;
     let l = links(app, &survey_mails(app, id).await[0]);
     // A low rating alone is unhappy.
-    let (s, page) = open(app, &l["2"]).await;
+    let (s, page) = confirm(app, &l["2"]).await;
     assert_eq!(s, StatusCode::OK, "{page}");
     let c = conv(app, id).await;
     assert_eq!(c["status"], "open");
@@ -849,4 +936,87 @@ async fn templates_are_editable_checked_and_localised(app: &TestApp, _clock: &Ar
         (StatusCode::OK, Some(false)),
         "{b}"
     );
+}
+
+/// Mail security scanners fetch every link of a mail (GET, HEAD, and some
+/// render the page). None of that may answer the survey, reopen or close
+/// the conversation, or create a follow-up: only the customer's click on
+/// the page's button (a POST of the form) does.
+async fn opening_a_link_changes_nothing_until_the_customer_confirms(
+    app: &TestApp,
+    _clock: &Arc<ManualClock>,
+) {
+    let (inbox, agent, token) = desk(app).await;
+    let id = conversation_from(
+        app,
+        inbox,
+        "Rita Ozola <rita@customer.example>",
+        "s1",
+        agent,
+    )
+    .await;
+    reply_and_solve(app, &token, id, "Your refund is on its way.").await;
+    pass(app).await;
+    let l = links(app, &survey_mails(app, id).await[0]);
+    let events = event_kinds(app, id).await.len();
+    let unchanged = |c: &Value| {
+        assert_eq!(c["status"], "solved", "{c}");
+        assert_eq!(c["reopen_count"], 0, "{c}");
+        assert_eq!(c["priority"], "normal", "{c}");
+    };
+    for action in ["yes", "no", "1", "2", "3", "4", "5", "form"] {
+        for _ in 0..2 {
+            let (s, page) = open(app, &l[action]).await;
+            assert_eq!(s, StatusCode::OK, "{action}: {page}");
+            let r = app.client.head(&l[action]).send().await.unwrap();
+            assert_eq!(r.status(), StatusCode::OK, "HEAD {action}");
+        }
+        let c = conv(app, id).await;
+        unchanged(&c);
+        let sv = &surveys_of(app, id).await[0];
+        assert!(sv["answered_at"].is_null(), "{action}: {sv}");
+        assert!(sv["answer"].is_null() && sv["rating"].is_null(), "{sv}");
+        assert_eq!(event_kinds(app, id).await.len(), events, "{action}");
+        let (_, tasks) = app.get("/api/v1/tasks?status=all", &app.admin).await;
+        assert_eq!(tasks["items"], json!([]), "{action}: no follow-up");
+    }
+    // The page a link shows has its choice selected and one button.
+    let (_, page) = open(app, &l["1"]).await;
+    let (action, fields) = checked_form(&page);
+    assert!(l["form"].ends_with(&action), "{action}");
+    assert_eq!(fields, vec![("rating".to_string(), "1".to_string())]);
+    assert_eq!(page.matches("<button").count(), 1, "{page}");
+    assert!(page.contains("id=\"confirm\""), "{page}");
+    assert!(!page.contains("<script"), "nothing submits itself");
+
+    // A post from another site is refused and changes nothing.
+    for (name, value) in [
+        ("origin", "https://evil.example"),
+        ("sec-fetch-site", "cross-site"),
+    ] {
+        let r = app
+            .client
+            .post(&l["form"])
+            .header(name, value)
+            .form(&[("rating", "1")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{name}: {value}");
+    }
+    unchanged(&conv(app, id).await);
+    assert_eq!(event_kinds(app, id).await.len(), events);
+
+    // The customer's one click: the rating is kept, the conversation reopens
+    // and a follow-up is due.
+    let (s, page) = confirm(app, &l["1"]).await;
+    assert_eq!(s, StatusCode::OK, "{page}");
+    assert!(page.contains("id=\"thanks\""), "{page}");
+    let sv = &surveys_of(app, id).await[0];
+    assert_eq!(sv["rating"], 1, "{sv}");
+    assert_eq!(sv["unhappy"], true);
+    let c = conv(app, id).await;
+    assert_eq!(c["status"], "open", "{c}");
+    let (_, tasks) = app.get("/api/v1/tasks?assignee_id=me", &token).await;
+    assert_eq!(tasks["items"].as_array().unwrap().len(), 1, "{tasks}");
 }

@@ -15,7 +15,9 @@ use tend::time::ManualClock;
 
 use crate::on_both_backends;
 use crate::support::{Backend, TestApp};
-use crate::surveys::{conversation_from, links, open, pass, reply_and_solve, submit, survey_mails};
+use crate::surveys::{
+    confirm, conversation_from, links, pass, reply_and_solve, submit, survey_mails,
+};
 use crate::web::{Browser, PASSWORD, agent_with_password};
 
 on_both_backends!(
@@ -308,7 +310,7 @@ async fn survey_answered(app: &TestApp, token: &str, id: i64, rating: Option<&st
     assert_eq!(mails.len(), 1, "one survey for conversation {id}");
     let l: HashMap<String, String> = links(app, &mails[0]);
     let Some(rating) = rating else { return };
-    let (s, page) = open(app, &l[rating]).await;
+    let (s, page) = confirm(app, &l[rating]).await;
     assert_eq!(s, StatusCode::OK, "{page}");
     if !comment.is_empty() {
         let (s, page) = submit(app, &l["form"], &[("comment", comment)]).await;

@@ -164,6 +164,8 @@ async fn upload(
     if files.is_empty() {
         return Err(Error::invalid("file", "choose a file to send"));
     }
+    // Stored only now that the token is known good.
+    let files = st.files.put_uploads(files).await?;
     let rec = service::post(&st, &s, field("cid"), field("text"), files).await?;
     Ok(axum::Json(json!({"cid": field("cid"), "id": rec.message_id,
                          "conversation_id": rec.conversation_id}))

@@ -7,9 +7,10 @@
 //! - `POST /help/contact` (multipart) checks, in this order: the per-IP rate
 //!   limit (`st.public.per_ip`), the body (files over
 //!   `max_attachment_bytes` are dropped with an error on the field), the
-//!   inbox, the `Origin` (when sent: Tend's own, or one of the inbox's
-//!   allowed origins), the honeypot, the fields; then stores the files and
-//!   creates the conversation.
+//!   inbox (it must be a `web` inbox: the form is enabled on those only,
+//!   whether or not the post sends an `Origin`), the `Origin` (when sent:
+//!   Tend's own, or one of the inbox's allowed origins), the honeypot, the
+//!   fields; then stores the files and creates the conversation.
 //!
 //! There is no CSRF token: the form is meant to be posted from other
 //! sites, carries no session and grants nothing a stranger could not do by
@@ -73,8 +74,11 @@ fn frame(query: Option<&str>, headers: &HeaderMap) -> Frame {
 }
 
 /// The inbox a form posts to: the one asked for, else the first `web`
-/// inbox, else the default inbox. `None` when the one asked for does not
-/// exist (or is not a number).
+/// inbox. The form is a channel of `web` inboxes only: `None` when the one
+/// asked for does not exist, is not a number or is not a `web` inbox, or
+/// when none was asked for and there is no `web` inbox. Posts are checked
+/// by this alone, whatever their `Origin` header says or whether they send
+/// one at all (a script sends none).
 async fn resolve_inbox(st: &AppState, asked: Option<&str>) -> Result<Option<i64>> {
     let system = Viewer::system();
     if let Some(a) = asked {
@@ -82,7 +86,7 @@ async fn resolve_inbox(st: &AppState, asked: Option<&str>) -> Result<Option<i64>
             return Ok(None);
         };
         return match crate::inboxes::service::get_inbox(st, &system, id).await {
-            Ok(i) => Ok(Some(i.id)),
+            Ok(i) => Ok(form_enabled(i.kind).then_some(i.id)),
             Err(Error::NotFound(_)) => Ok(None),
             Err(e) => Err(e),
         };
@@ -90,10 +94,17 @@ async fn resolve_inbox(st: &AppState, asked: Option<&str>) -> Result<Option<i64>
     let all = crate::inboxes::service::list_inboxes(st, &system).await?;
     Ok(all
         .iter()
-        .filter(|i| i.kind == InboxKind::Web)
+        .filter(|i| form_enabled(i.kind))
         .map(|i| i.id)
-        .min()
-        .or_else(|| all.iter().find(|i| i.is_default).map(|i| i.id)))
+        .min())
+}
+
+/// Whether an inbox of this kind takes contact-form posts: only `web`
+/// inboxes do (as only `chat` inboxes take the chat widget). An email or
+/// API inbox, the default inbox among them, is never written to by
+/// strangers through the form.
+fn form_enabled(kind: InboxKind) -> bool {
+    kind == InboxKind::Web
 }
 
 /// Sets the frame's extra `frame-ancestors` from the inbox's settings.
