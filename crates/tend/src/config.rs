@@ -46,6 +46,7 @@ struct FileConfig {
     survey_period_days: Option<u64>,
     survey_unhappy_route: Option<String>,
     public_rate_per_minute: Option<u64>,
+    chat_max_sockets_per_ip: Option<u64>,
 }
 
 /// Resolved, validated configuration.
@@ -89,6 +90,9 @@ pub struct Config {
     /// Public endpoints (chat sessions, offline messages, the contact form):
     /// submissions allowed per client IP address per minute.
     pub public_rate_per_minute: u64,
+    /// Chat widget WebSockets open at once per client address (an IPv6
+    /// client is its /64); `0`: no limit.
+    pub chat_max_sockets_per_ip: usize,
 }
 
 /// Where an unhappy survey answer sends the conversation.
@@ -335,6 +339,11 @@ impl Config {
             .get_u64("public_rate_per_minute", f.public_rate_per_minute)?
             .unwrap_or(20)
             .max(1);
+        let chat_max_sockets_per_ip = usize::try_from(
+            src.get_u64("chat_max_sockets_per_ip", f.chat_max_sockets_per_ip)?
+                .unwrap_or(30),
+        )
+        .unwrap_or(usize::MAX);
 
         Ok(Config {
             data_dir,
@@ -355,6 +364,7 @@ impl Config {
             routing_auto_away,
             surveys,
             public_rate_per_minute,
+            chat_max_sockets_per_ip,
         })
     }
 
@@ -506,6 +516,7 @@ mod tests {
         assert_eq!(c.surveys.unhappy_rating, 3);
         assert_eq!(c.surveys.period_ms, 7 * 86_400_000);
         assert_eq!(c.surveys.unhappy_route, UnhappyRoute::Owner);
+        assert_eq!(c.chat_max_sockets_per_ip, 30);
     }
 
     #[test]
