@@ -382,6 +382,7 @@ async fn uploads_are_authorised_before_a_byte_is_stored(app: &TestApp) {
         .await;
         assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     }
+    assert_eq!(stored_files(app), files, "the loop stored nothing");
     let r = upload(app, inbox, &other_token, "x.bin", unique_bytes(1000)).await;
     assert_eq!(
         r.status(),

@@ -120,7 +120,8 @@ pub async fn upload(
             }
         }
         // A browser sends an empty file field as a nameless, empty part.
-        if !too_large && !(filename.is_empty() && bytes.is_empty()) {
+        let empty_field = filename.is_empty() && bytes.is_empty();
+        if !too_large && !empty_field {
             files.push(Received {
                 filename,
                 content_type,
