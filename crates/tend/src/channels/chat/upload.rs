@@ -5,13 +5,16 @@
 //! there when the upload is refused:
 //! - the inbox is checked before the body is read;
 //! - the `token` field must come before any file: a file part that arrives
-//!   while the visitor is still unknown ends the request with 401, unread;
+//!   while the visitor is still unknown is refused (401) and never kept;
 //! - the upload counts against the visitor's message limit before its
 //!   files are read;
 //! - files are held in memory (at most `max_attachment_bytes` in all) until
 //!   the whole body has arrived and the message is checked; only then are
 //!   they stored, right before the message's transaction. A body that is
 //!   cut off, too large or invalid leaves no file behind.
+//!
+//! A refused body is read on and dropped (up to the attachment limit) so
+//! that the client gets its answer instead of a reset connection.
 
 use axum::extract::{FromRequest as _, Multipart, Path, Request, State};
 use axum::response::{IntoResponse, Response};
@@ -42,6 +45,15 @@ fn not_multipart(e: &dyn std::fmt::Display) -> Error {
     Error::invalid("body", format!("not a valid multipart body: {e}"))
 }
 
+/// What a valid upload carried: the visitor, the client id, the text and
+/// the files (not stored yet).
+struct Upload {
+    session: Session,
+    cid: String,
+    text: String,
+    files: Vec<Received>,
+}
+
 /// The upload handler.
 pub async fn upload(
     State(st): State<AppState>,
@@ -49,10 +61,44 @@ pub async fn upload(
     req: Request,
 ) -> Result<Response> {
     service::chat_inbox(&st, inbox).await?;
-    let limit = st.config.max_attachment_bytes;
     let mut mp = Multipart::from_request(req, &st)
         .await
         .map_err(|e| not_multipart(&e.body_text()))?;
+    let up = match read(&st, inbox, &mut mp).await {
+        Ok(up) => up,
+        Err(e) => {
+            // The rest is read and dropped (never stored, at most the
+            // attachment limit), so the client gets the answer rather than
+            // a reset connection.
+            drain(&mut mp, st.config.max_attachment_bytes).await;
+            return Err(e);
+        }
+    };
+    let checked = service::check_message(&up.cid, &up.text, true)?;
+    let mut stored = Vec::with_capacity(up.files.len());
+    for f in up.files {
+        let sha256 = st.files.put(&f.bytes).await?;
+        stored.push(AttachmentMeta {
+            sha256,
+            size: f.bytes.len() as i64,
+            content_type: clean_content_type(f.content_type.as_deref()),
+            filename: clean_filename(&f.filename),
+            inline: false,
+            content_id: None,
+        });
+    }
+    let rec = service::record(&st, &up.session, checked, stored).await?;
+    Ok(
+        axum::Json(json!({"cid": up.cid.trim(), "id": rec.message_id,
+                         "conversation_id": rec.conversation_id}))
+        .into_response(),
+    )
+}
+
+/// Reads the form, authorising the visitor at their `token` before any
+/// file is read; files stay in memory.
+async fn read(st: &AppState, inbox: i64, mp: &mut Multipart) -> Result<Upload> {
+    let limit = st.config.max_attachment_bytes;
     let mut session: Option<Session> = None;
     let (mut cid, mut text) = (String::new(), String::new());
     let mut files: Vec<Received> = Vec::new();
@@ -76,8 +122,8 @@ pub async fn upload(
             let value = read_text(&mut field, &name).await?;
             match name.as_str() {
                 "token" if session.is_none() => {
-                    let s = service::session(&st, inbox, &value).await?;
-                    service::count_visitor(&st, &s)?;
+                    let s = service::session(st, inbox, &value).await?;
+                    service::count_visitor(st, &s)?;
                     session = Some(s);
                 }
                 "cid" => cid = value,
@@ -87,7 +133,7 @@ pub async fn upload(
             continue;
         };
         if session.is_none() {
-            // A file before the token: refused unread.
+            // A file before the token: refused, its bytes never kept.
             return Err(Error::Unauthorized);
         }
         let content_type = field.content_type().map(str::to_string);
@@ -132,29 +178,31 @@ pub async fn upload(
     if too_large {
         return Err(Error::PayloadTooLarge(limit));
     }
-    let Some(s) = session else {
+    let Some(session) = session else {
         return Err(Error::Unauthorized);
     };
     if files.is_empty() {
         return Err(Error::invalid("file", "choose a file to send"));
     }
-    let checked = service::check_message(&cid, &text, true)?;
-    let mut stored = Vec::with_capacity(files.len());
-    for f in files {
-        let sha256 = st.files.put(&f.bytes).await?;
-        stored.push(AttachmentMeta {
-            sha256,
-            size: f.bytes.len() as i64,
-            content_type: clean_content_type(f.content_type.as_deref()),
-            filename: clean_filename(&f.filename),
-            inline: false,
-            content_id: None,
-        });
+    Ok(Upload {
+        session,
+        cid,
+        text,
+        files,
+    })
+}
+
+/// Reads and drops what is left of a refused body, up to `budget` bytes.
+async fn drain(mp: &mut Multipart, budget: usize) {
+    let mut seen = 0usize;
+    while let Ok(Some(mut field)) = mp.next_field().await {
+        while let Ok(Some(chunk)) = field.chunk().await {
+            seen += chunk.len();
+            if seen > budget {
+                return;
+            }
+        }
     }
-    let rec = service::record(&st, &s, checked, stored).await?;
-    Ok(axum::Json(json!({"cid": cid.trim(), "id": rec.message_id,
-                         "conversation_id": rec.conversation_id}))
-    .into_response())
 }
 
 /// A text field, at most [`MAX_FIELD_BYTES`], as UTF-8.
