@@ -17,8 +17,10 @@ target=${CARGO_TARGET_DIR:-target}
 GEN=${BENCH_CHAT_BIN:-$target/release/tend-bench-chat}
 dir=$(mktemp -d /tmp/tend-bench-chat.XXXXXX)
 export TEND_DATA_DIR=$dir
-# One machine plays every visitor: lift the per-IP limit on new sessions.
+# One machine plays every visitor: lift the per-IP limits on new sessions
+# and on open sockets.
 export TEND_PUBLIC_RATE_PER_MINUTE=100000000
+export TEND_CHAT_MAX_SOCKETS_PER_IP=0
 cleanup() {
   [ -n "${SAMPLER:-}" ] && kill "$SAMPLER" 2>/dev/null || true
   stop_server

@@ -4,8 +4,8 @@
 // visitor and Tend is then cut (a TCP proxy stops forwarding) while both
 // sides write, and restored: nothing is lost and nothing shows twice. Also:
 // the offline form creates an email conversation, a visitor identified by
-// HMAC sees their history while a forged hash is refused, and the open
-// widget passes axe.
+// HMAC sees their history while a forged hash is refused, the transcript
+// goes to the visitor's own address, and the open widget passes axe.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -134,6 +134,8 @@ test('a visitor and an agent chat, lose the network, and lose nothing', async ()
   await vpage.locator('#name').fill('Jānis');
   await vpage.locator('.form button[type=submit]').click();
   await vpage.locator('#msg').waitFor();
+  // No address given before the chat: no transcript to offer.
+  assert.equal(await vpage.locator('.tools button').count(), 0);
 
   await visitorSays(vpage, 'Labdien! Pasūtījums #42 nav pienācis.');
   await waitFor(async () => (await vpage.locator('.msg.visitor:not(.pending)').count()) === 1, 15000, 'first message acknowledged');
@@ -238,25 +240,36 @@ test('outside office hours the widget is an offline form that creates an email c
 });
 
 test('a signed-in site visitor sees their history; a forged hash is refused', async () => {
-  const hash = (id) => crypto.createHmac('sha256', SECRET).update(id).digest('hex');
+  const hash = (msg) => crypto.createHmac('sha256', SECRET).update(msg).digest('hex');
   const userId = 'customer-1001';
-  // First visit: a chat that the agent answers and closes.
+  // The transcript needs a sender address.
+  let r = await tend.api(admin.token, 'PATCH', `/inboxes/${inbox}`, { address: 'chat@shop.example' });
+  assert.equal(r.status, 200, r.text);
+  // First visit: the site signs the user id and the address together, so
+  // the address is the customer's.
   const ctx1 = await browser.newContext({ locale: 'ca-ES' });
   const p1 = await ctx1.newPage();
-  await p1.goto(`${site.url}/?inbox=${inbox}&user-id=${userId}&user-hash=${hash(userId)}&email=marta@example.cat&name=Marta`);
+  const signed = hash(`${userId}\nmarta@example.cat`);
+  await p1.goto(`${site.url}/?inbox=${inbox}&user-id=${userId}&user-hash=${signed}&email=marta@example.cat&name=Marta`);
   await p1.locator('.launcher').click();
   await visitorSays(p1, "L'avís d'enviament no m'ha arribat.");
   const conv = await waitFor(async () => {
     const r = await tend.api(admin.token, 'GET', `/conversations?inbox_id=${inbox}`);
     return r.json.items.find((c) => c.customer.email === 'marta@example.cat');
   }, 15000, 'the chat');
-  let r = await tend.api(agent.token, 'POST', `/conversations/${conv.id}/messages`, { text: 'Te l’hem reenviat ara mateix.' });
+  r = await tend.api(agent.token, 'POST', `/conversations/${conv.id}/messages`, { text: 'Te l’hem reenviat ara mateix.' });
   assert.equal(r.status, 201, r.text);
   await waitFor(async () => (await widgetTexts(p1)).length === 2, 15000, 'the answer');
+  // The transcript goes to her address, once: the button gives way to the
+  // confirmation.
+  await p1.locator('.tools button').click();
+  await p1.locator('.tools .done[role=status]', { hasText: 'marta@example.cat' }).waitFor({ timeout: 15000 });
+  assert.equal(await p1.locator('.tools button').count(), 0);
   await ctx1.close();
   // Another device, same signed-in user: the history is there.
   const ctx2 = await browser.newContext({ locale: 'ca-ES' });
   const p2 = await ctx2.newPage();
+  // The user id alone is enough now that it is bound.
   await p2.goto(`${site.url}/?inbox=${inbox}&user-id=${userId}&user-hash=${hash(userId)}`);
   await p2.locator('.launcher').click();
   await waitFor(async () => (await widgetTexts(p2)).length === 2, 15000, 'history on a new device');

@@ -1,8 +1,9 @@
 // Tend chat widget. Embedded with one tag:
 //   <script src="https://help.example/widget.js" data-inbox="3" async></script>
 // Optional attributes: data-lang, data-name, data-email, and for signed-in
-// visitors data-user-id with data-user-hash (hex HMAC-SHA256 of the user id
-// under the inbox's identity secret, computed by the site's server).
+// visitors data-user-id with data-user-hash: the hex HMAC-SHA256, under the
+// inbox's identity secret, of the user id, or of the user id, a newline and
+// data-email to vouch for the address too (computed by the site's server).
 // Everything lives in a shadow root, so the host page's CSS cannot reach in
 // and ours cannot leak out. All text is inserted as text, never as HTML.
 "use strict";
@@ -241,9 +242,10 @@ function chatView() {
     if (wsReady) sendFrame({ t: "msg", cid: p.cid, text: p.text });
   });
   file.addEventListener("change", function () { if (file.files[0]) upload(file.files[0]); file.value = ""; });
-  var tools = el("div", { class: "tools" }, [
-    el("button", { type: "button", class: "link", onclick: transcriptForm, text: t("widget-transcript") })
-  ]);
+  // The transcript goes only to the address given before the chat.
+  var tools = el("div", { class: "tools" }, state.email ? [
+    el("button", { type: "button", class: "link", onclick: sendTranscript, text: t("widget-transcript") })
+  ] : []);
   var wait = el("p", { class: "wait", text: waitText() });
   view.appendChild(log);
   view.appendChild(typingLine);
@@ -500,19 +502,12 @@ function hoursList() {
   return el("div", {}, [el("h4", { text: t("widget-hours") }), dl]);
 }
 
-function transcriptForm() {
-  var existing = view.querySelector(".transcript");
-  if (existing) { existing.querySelector("input").focus(); return; }
-  var email = field("temail", t("widget-email"), "email", true, state.email);
-  var form = el("form", { class: "transcript" }, [email.wrap, el("button", { type: "submit", text: t("widget-transcript") })]);
-  form.addEventListener("submit", function (e) {
-    e.preventDefault();
-    postJSON("/transcript", { token: state.token, email: email.input.value.trim() || null }).then(function (r) {
-      form.replaceWith(el("p", { class: "done", role: "status", text: t("widget-transcript-sent", { email: r.sent_to }) }));
-    }).catch(function (e2) { fieldError(email, e2.message); });
-  });
-  view.appendChild(form);
-  email.input.focus();
+function sendTranscript(e) {
+  var btn = e.currentTarget;
+  btn.disabled = true;
+  postJSON("/transcript", { token: state.token }).then(function (r) {
+    btn.replaceWith(el("p", { class: "done", role: "status", text: t("widget-transcript-sent", { email: r.sent_to }) }));
+  }).catch(function (e2) { btn.disabled = false; showError(view, e2.message); });
 }
 
 function survey() {

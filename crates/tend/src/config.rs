@@ -46,6 +46,7 @@ struct FileConfig {
     survey_period_days: Option<u64>,
     survey_unhappy_route: Option<String>,
     public_rate_per_minute: Option<u64>,
+    chat_max_sockets_per_ip: Option<u64>,
     trusted_proxies: Option<String>,
     metrics_token: Option<String>,
     metrics_listen: Option<String>,
@@ -92,6 +93,9 @@ pub struct Config {
     /// Public endpoints (chat sessions, offline messages, the contact form):
     /// submissions allowed per client IP address per minute.
     pub public_rate_per_minute: u64,
+    /// Chat widget WebSockets open at once per client address (an IPv6
+    /// client is its /64); `0`: no limit.
+    pub chat_max_sockets_per_ip: usize,
     /// Reverse proxies whose `X-Forwarded-For`/`Forwarded` and
     /// `X-Forwarded-Proto` are believed (none by default).
     pub trusted_proxies: crate::http::proxy::TrustedProxies,
@@ -346,6 +350,11 @@ impl Config {
             .get_u64("public_rate_per_minute", f.public_rate_per_minute)?
             .unwrap_or(20)
             .max(1);
+        let chat_max_sockets_per_ip = usize::try_from(
+            src.get_u64("chat_max_sockets_per_ip", f.chat_max_sockets_per_ip)?
+                .unwrap_or(30),
+        )
+        .unwrap_or(usize::MAX);
 
         let trusted_proxies = match src.get("trusted_proxies", f.trusted_proxies.clone()) {
             None => crate::http::proxy::TrustedProxies::default(),
@@ -380,6 +389,7 @@ impl Config {
             routing_auto_away,
             surveys,
             public_rate_per_minute,
+            chat_max_sockets_per_ip,
             trusted_proxies,
             metrics_token,
             metrics_listen,
@@ -534,6 +544,7 @@ mod tests {
         assert_eq!(c.surveys.unhappy_rating, 3);
         assert_eq!(c.surveys.period_ms, 7 * 86_400_000);
         assert_eq!(c.surveys.unhappy_route, UnhappyRoute::Owner);
+        assert_eq!(c.chat_max_sockets_per_ip, 30);
         assert!(c.trusted_proxies.is_empty());
         assert_eq!(c.metrics_token, None);
         assert_eq!(c.metrics_listen, None);

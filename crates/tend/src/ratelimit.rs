@@ -10,14 +10,25 @@ use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
 use std::sync::Mutex;
 
-/// The rate-limit key of a client address: IPv4 as is, IPv6 by its /64.
-pub fn ip_key(ip: IpAddr) -> String {
+/// What counts as one client for per-address limits: an IPv4 address (an
+/// IPv4-mapped IPv6 one too), or the /64 of an IPv6 address (a single
+/// subscriber usually holds a whole /64).
+pub fn client_net(ip: IpAddr) -> IpAddr {
     match ip.to_canonical() {
-        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V4(v4) => IpAddr::V4(v4),
         IpAddr::V6(v6) => {
             let s = v6.segments();
-            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
         }
+    }
+}
+
+/// The rate-limit key of a client address: [`client_net`] as text (an
+/// IPv6 client as `…::/64`).
+pub fn ip_key(ip: IpAddr) -> String {
+    match client_net(ip) {
+        IpAddr::V4(v4) => v4.to_string(),
+        net @ IpAddr::V6(_) => format!("{net}/64"),
     }
 }
 

@@ -10,6 +10,7 @@ mod admin;
 mod attachments;
 mod binary;
 mod chat;
+mod chat_security;
 mod contact;
 mod conversations;
 mod customers;

@@ -7,11 +7,11 @@
 //! always send `Origin` there), which stops other sites from opening chats
 //! in a visitor's name.
 
-use std::net::SocketAddr;
+
 
 use axum::Router;
 use axum::extract::ws::WebSocketUpgrade;
-use axum::extract::{ConnectInfo, Path, Query, Request, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -21,11 +21,12 @@ use serde_json::json;
 
 use crate::app::AppState;
 use crate::error::error_response;
-use crate::http::ApiJson;
+use crate::http::{ApiJson, ClientIp};
 use crate::inboxes::public;
 use crate::{Error, Result};
 
-use super::service::{self, OfflineInput, StartInput};
+use super::offline::OfflineInput;
+use super::service::{self, StartInput};
 
 /// The chat routes (no session cookie, no CSRF token: visitors are
 /// identified by their chat token, and origins are checked).
@@ -34,7 +35,7 @@ pub fn router(st: &AppState) -> Router<AppState> {
         .route("/chat/{inbox}/config", get(config))
         .route("/chat/{inbox}/session", post(start))
         .route("/chat/{inbox}/ws", get(socket))
-        .route("/chat/{inbox}/upload", post(upload))
+        .route("/chat/{inbox}/upload", post(super::upload::upload))
         .route("/chat/{inbox}/files/{id}", get(file))
         .route("/chat/{inbox}/offline", post(offline))
         .route("/chat/{inbox}/transcript", post(transcript))
@@ -118,58 +119,41 @@ async fn config(State(st): State<AppState>, Path(inbox): Path<i64>) -> Result<Re
 async fn start(
     State(st): State<AppState>,
     Path(inbox): Path<i64>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     ApiJson(b): ApiJson<StartInput>,
 ) -> Result<Response> {
-    let started = service::start(&st, inbox, b, &addr.ip().to_string()).await?;
+    let ip = crate::ratelimit::ip_key(ip);
+    let started = service::start(&st, inbox, b, &ip).await?;
     Ok(no_store(axum::Json(started).into_response()))
 }
 
+/// `GET /chat/{inbox}/ws`: at most `chat_max_sockets_per_ip` sockets per
+/// client address (429 beyond), with bounded frames.
 async fn socket(
     State(st): State<AppState>,
     Path(inbox): Path<i64>,
+    ClientIp(ip): ClientIp,
     ws: WebSocketUpgrade,
 ) -> Result<Response> {
     service::settings(&st, inbox).await?;
+    let ip = crate::ratelimit::client_net(ip);
+    let Some(permit) = st.public.chat.admit(ip, st.config.chat_max_sockets_per_ip) else {
+        return Err(Error::RateLimited);
+    };
     Ok(ws
         // Small buffers: 10,000 idle visitors must fit in little memory.
         .read_buffer_size(4 * 1024)
         .write_buffer_size(0)
-        .max_message_size(64 * 1024)
-        .max_frame_size(64 * 1024)
-        .on_upgrade(move |s| super::ws::run(st, inbox, s)))
+        .max_message_size(super::ws::MAX_FRAME_BYTES)
+        .max_frame_size(super::ws::MAX_FRAME_BYTES)
+        // The permit lives as long as the socket (or until the upgrade
+        // fails and the closure is dropped).
+        .on_upgrade(move |s| super::ws::run(st, inbox, s, permit)))
 }
 
 #[derive(Deserialize)]
 struct TokenQuery {
     token: String,
-}
-
-/// `POST /chat/{inbox}/upload` (multipart: `token`, `cid`, optional
-/// `text`, one or more files): a visitor message with files.
-async fn upload(
-    State(st): State<AppState>,
-    Path(inbox): Path<i64>,
-    req: Request,
-) -> Result<Response> {
-    let (fields, files) = crate::conversations::api::read_form(&st, req).await?;
-    let field = |k: &str| {
-        fields
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.as_str())
-            .unwrap_or("")
-    };
-    let s = service::session(&st, inbox, field("token")).await?;
-    if files.is_empty() {
-        return Err(Error::invalid("file", "choose a file to send"));
-    }
-    // Stored only now that the token is known good.
-    let files = st.files.put_uploads(files).await?;
-    let rec = service::post(&st, &s, field("cid"), field("text"), files).await?;
-    Ok(axum::Json(json!({"cid": field("cid"), "id": rec.message_id,
-                         "conversation_id": rec.conversation_id}))
-    .into_response())
 }
 
 /// `GET /chat/{inbox}/files/{id}?token=…`: a file of the visitor's chat.
@@ -196,10 +180,11 @@ async fn file(
 async fn offline(
     State(st): State<AppState>,
     Path(inbox): Path<i64>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     ApiJson(b): ApiJson<OfflineInput>,
 ) -> Result<Response> {
-    let id = service::offline(&st, inbox, b, &addr.ip().to_string()).await?;
+    let ip = crate::ratelimit::ip_key(ip);
+    let id = super::offline::offline(&st, inbox, b, &ip).await?;
     Ok((
         StatusCode::CREATED,
         axum::Json(json!({"conversation_id": id})),

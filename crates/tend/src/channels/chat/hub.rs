@@ -9,6 +9,7 @@
 //! would otherwise skip one. Typing and read receipts are signals only.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -63,9 +64,32 @@ pub enum Signal {
 pub struct Hub {
     rooms: Mutex<HashMap<i64, broadcast::Sender<Signal>>>,
     sockets: AtomicUsize,
+    /// Open sockets per client address (see [`Hub::admit`]).
+    per_ip: Arc<Mutex<HashMap<IpAddr, usize>>>,
     /// `(conversation, "typing" | "read")` from visitors, for the agents'
     /// live streams.
     pub visitor_events: broadcast::Sender<(i64, &'static str)>,
+}
+
+/// One client address's place among the open sockets; given back when
+/// dropped (the socket closed, or its upgrade never happened).
+#[derive(Debug)]
+pub struct SocketPermit {
+    per_ip: Arc<Mutex<HashMap<IpAddr, usize>>>,
+    ip: IpAddr,
+}
+
+impl Drop for SocketPermit {
+    fn drop(&mut self) {
+        if let Ok(mut m) = self.per_ip.lock()
+            && let Some(n) = m.get_mut(&self.ip)
+        {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                m.remove(&self.ip);
+            }
+        }
+    }
 }
 
 impl Default for Hub {
@@ -73,6 +97,7 @@ impl Default for Hub {
         Hub {
             rooms: Mutex::new(HashMap::new()),
             sockets: AtomicUsize::new(0),
+            per_ip: Arc::default(),
             visitor_events: broadcast::channel(1024).0,
         }
     }
@@ -144,6 +169,22 @@ impl Hub {
         }
     }
 
+    /// A place for one more socket from `ip` (already reduced to what
+    /// counts as one client, see `ratelimit::client_net`), or `None` when it has
+    /// `max` open already (`0`: no limit).
+    pub fn admit(&self, ip: IpAddr, max: usize) -> Option<SocketPermit> {
+        let mut m = self.per_ip.lock().ok()?;
+        let n = m.entry(ip).or_insert(0);
+        if max > 0 && *n >= max {
+            return None;
+        }
+        *n += 1;
+        Some(SocketPermit {
+            per_ip: self.per_ip.clone(),
+            ip,
+        })
+    }
+
     /// Open visitor sockets on this node.
     pub fn sockets(&self) -> usize {
         self.sockets.load(Ordering::Relaxed)
@@ -168,6 +209,24 @@ mod tests {
         assert_eq!(hub.rooms.lock().map(|r| r.len()).unwrap_or(0), 1);
         drop(b);
         assert_eq!(hub.rooms.lock().map(|r| r.len()).unwrap_or(9), 0);
+    }
+
+    #[test]
+    fn each_address_gets_a_bounded_number_of_sockets() {
+        let hub = Hub::default();
+        let a: IpAddr = [192, 0, 2, 1].into();
+        let b: IpAddr = [192, 0, 2, 2].into();
+        let first = hub.admit(a, 2);
+        let second = hub.admit(a, 2);
+        assert!(first.is_some() && second.is_some());
+        assert!(hub.admit(a, 2).is_none(), "a third socket from one address");
+        assert!(hub.admit(b, 2).is_some(), "another address is not affected");
+        drop(first);
+        let again = hub.admit(a, 2);
+        assert!(again.is_some(), "a closed socket frees its place");
+        drop((second, again));
+        assert_eq!(hub.per_ip.lock().map(|m| m.len()).unwrap_or(9), 0);
+        assert!((0..100).all(|_| hub.admit(a, 0).map(std::mem::forget).is_some()));
     }
 
     fn delivery(id: i64, prev: i64) -> Delivery {

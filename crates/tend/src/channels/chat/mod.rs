@@ -4,15 +4,22 @@
 //!
 //! - [`http`]: routes, origin checks and CORS;
 //! - [`ws`]: the visitor socket protocol;
-//! - [`service`]: sessions, identity, messages, offline form;
-//! - [`hub`]: per-conversation rooms on this node, fed by [`dispatch`];
+//! - [`service`]: sessions, messages, read marks;
+//! - [`identity`]: what a site's HMAC signs, and the customer it binds;
+//! - `upload`: files, authorised before anything is stored;
+//! - `offline`: the offline form; `transcript`: the transcript by mail;
+//! - [`hub`]: per-conversation rooms on this node, fed by [`dispatch`],
+//!   and the per-address socket count;
 //! - [`widget`]: the script with its strings.
 
 pub mod http;
 mod hub;
+pub mod identity;
+mod offline;
 pub mod repo;
 pub mod service;
 mod transcript;
+mod upload;
 pub mod widget;
 mod ws;
 
@@ -20,7 +27,8 @@ use tokio::sync::broadcast::error::RecvError;
 
 use crate::app::AppState;
 
-pub use hub::{Delivery, Hub, Signal};
+pub use hub::{Delivery, Hub, Signal, SocketPermit};
+pub use ws::{MAX_FRAME_BYTES, READ_EVERY_MS, TYPING_EVERY_MS};
 
 /// The room of a chat session itself (its sockets learn there that the
 /// session's conversation started or changed). Conversation rooms use the

@@ -116,7 +116,9 @@ pub async fn insert(c: &mut AnyConnection, s: &NewSession<'_>) -> Result<i64> {
     .await?)
 }
 
-/// Updates what the pre-chat form may change on a resumed session.
+/// Updates what the pre-chat form may change on a resumed session. The
+/// address is the pre-chat one: it changes only while the session has no
+/// conversation (it is where the transcript may go).
 pub async fn set_contact(
     c: &mut AnyConnection,
     id: i64,
@@ -126,7 +128,8 @@ pub async fn set_contact(
     now: i64,
 ) -> Result<()> {
     sqlx::query(
-        "UPDATE chat_sessions SET name = COALESCE($2, name), email = COALESCE($3, email), \
+        "UPDATE chat_sessions SET name = COALESCE($2, name), \
+         email = CASE WHEN conversation_id IS NULL THEN COALESCE($3, email) ELSE email END, \
          language = COALESCE($4, language), last_seen_at = $5 WHERE id = $1",
     )
     .bind(id)
@@ -139,7 +142,9 @@ pub async fn set_contact(
     Ok(())
 }
 
-/// Records the session's customer and conversation.
+/// Records the session's customer and conversation; a conversation the
+/// session starts is also remembered in `chat_conversations` (the history
+/// of a verified identity).
 pub async fn set_conversation(
     c: &mut AnyConnection,
     id: i64,
@@ -153,6 +158,15 @@ pub async fn set_conversation(
     .bind(id)
     .bind(customer_id)
     .bind(conversation_id)
+    .bind(now)
+    .execute(&mut *c)
+    .await?;
+    sqlx::query(
+        "INSERT INTO chat_conversations (conversation_id, session_id, created_at) \
+         VALUES ($1, $2, $3) ON CONFLICT (conversation_id) DO NOTHING",
+    )
+    .bind(conversation_id)
+    .bind(id)
     .bind(now)
     .execute(&mut *c)
     .await?;
@@ -323,24 +337,64 @@ pub async fn visitor_messages(
     Ok(out)
 }
 
-/// Earlier conversations of a customer in this inbox (newest last), for a
-/// verified visitor's history.
-pub async fn earlier_conversations(
+/// A verified identity's earlier chats (newest last): the conversations
+/// that sessions of the same identity started in this inbox, still chats
+/// of this inbox. Never the customer's other conversations: the identity
+/// vouches only for what its own sessions said and were told.
+pub async fn identity_history(
     c: &mut AnyConnection,
-    customer_id: i64,
+    inbox_id: i64,
+    external_id: &str,
     before: Option<i64>,
     limit: i64,
 ) -> Result<Vec<i64>> {
     let mut ids: Vec<i64> = sqlx::query_scalar(
-        "SELECT id FROM conversations WHERE customer_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
+        "SELECT cc.conversation_id FROM chat_sessions s \
+         JOIN chat_conversations cc ON cc.session_id = s.id \
+         JOIN conversations c ON c.id = cc.conversation_id \
+         WHERE s.inbox_id = $1 AND s.external_id = $2 AND c.inbox_id = $1 \
+         AND c.channel = 'chat' AND cc.conversation_id < $3 \
+         ORDER BY cc.conversation_id DESC LIMIT $4",
     )
-    .bind(customer_id)
+    .bind(inbox_id)
+    .bind(external_id)
     .bind(before.unwrap_or(i64::MAX))
     .bind(limit)
     .fetch_all(&mut *c)
     .await?;
     ids.reverse();
     Ok(ids)
+}
+
+/// Whether the transcript of a conversation was mailed already.
+pub async fn transcript_sent(c: &mut AnyConnection, conversation_id: i64) -> Result<bool> {
+    let n: Option<i64> =
+        sqlx::query_scalar("SELECT 1 FROM chat_transcripts WHERE conversation_id = $1")
+            .bind(conversation_id)
+            .fetch_optional(&mut *c)
+            .await?;
+    Ok(n.is_some())
+}
+
+/// Claims the one transcript of a conversation, inside the transaction that
+/// queues it; `false` when it was claimed before (sent already).
+pub async fn claim_transcript(
+    c: &mut AnyConnection,
+    conversation_id: i64,
+    rcpt: &str,
+    now: i64,
+) -> Result<bool> {
+    let n = sqlx::query(
+        "INSERT INTO chat_transcripts (conversation_id, rcpt, created_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (conversation_id) DO NOTHING",
+    )
+    .bind(conversation_id)
+    .bind(rcpt)
+    .bind(now)
+    .execute(&mut *c)
+    .await?
+    .rows_affected();
+    Ok(n == 1)
 }
 
 /// Whether an attachment belongs to one of these conversations, with its file.
@@ -363,6 +417,18 @@ pub async fn attachment_of(
         return Ok(None);
     }
     Ok(Some((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+}
+
+/// The read marks of a conversation's chat: (visitor has seen up to, agent
+/// has seen up to); `None` when it is not a chat.
+pub async fn read_marks(c: &mut AnyConnection, conversation_id: i64) -> Result<Option<(i64, i64)>> {
+    Ok(sqlx::query_as::<_, (i64, i64)>(
+        "SELECT MAX(visitor_read_id), MAX(agent_read_id) FROM chat_sessions WHERE conversation_id = $1 \
+         GROUP BY conversation_id",
+    )
+    .bind(conversation_id)
+    .fetch_optional(&mut *c)
+    .await?)
 }
 
 /// The conversation's status and an unanswered inline survey's token.

@@ -48,7 +48,7 @@ pub struct WidgetConfig {
     pub office_hours: Option<OfficeHours>,
 }
 
-async fn chat_inbox(st: &AppState, inbox_id: i64) -> Result<(String, PublicSettings)> {
+pub(super) async fn chat_inbox(st: &AppState, inbox_id: i64) -> Result<(String, PublicSettings)> {
     let inbox = crate::inboxes::service::get_inbox(st, &Viewer::system(), inbox_id)
         .await
         .map_err(|_| Error::NotFound("chat inbox"))?;
@@ -107,7 +107,9 @@ pub struct StartInput {
     pub email: Option<String>,
     /// The site's user id (signed-in visitor).
     pub user_id: Option<String>,
-    /// Hex HMAC-SHA256 of `user_id` under the inbox's identity secret.
+    /// Hex HMAC-SHA256 under the inbox's identity secret of `user_id`, or
+    /// of `user_id + "\n" + email` to vouch for the address too (see
+    /// [`super::identity`]).
     pub user_hash: Option<String>,
     /// Widget language.
     pub language: Option<String>,
@@ -126,24 +128,8 @@ pub struct Started {
     pub email: Option<String>,
 }
 
-fn clean_opt(s: Option<&str>) -> Option<&str> {
+pub(super) fn clean_opt(s: Option<&str>) -> Option<&str> {
     s.map(str::trim).filter(|s| !s.is_empty())
-}
-
-/// Whether `hash` is the hex HMAC-SHA256 of `user_id` under `secret`
-/// (constant time).
-pub fn identity_ok(secret: &str, user_id: &str, hash: &str) -> bool {
-    let want = hex::encode(crate::surveys::sign::hmac_sha256(
-        secret.as_bytes(),
-        user_id.as_bytes(),
-    ));
-    let got = hash.trim().to_ascii_lowercase();
-    want.len() == got.len()
-        && want
-            .bytes()
-            .zip(got.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0
 }
 
 /// Starts a session (or resumes one by its token). `ip` is rate-limited.
@@ -153,7 +139,8 @@ pub async fn start(st: &AppState, inbox_id: i64, input: StartInput, ip: &str) ->
     let name = clean_opt(input.name.as_deref())
         .map(|n| parse_name("name", n, 200))
         .transpose()?;
-    let email = clean_opt(input.email.as_deref())
+    let email_raw = clean_opt(input.email.as_deref());
+    let email = email_raw
         .map(|e| EmailAddress::parse("email", e))
         .transpose()?;
     let language = clean_opt(input.language.as_deref())
@@ -172,44 +159,45 @@ pub async fn start(st: &AppState, inbox_id: i64, input: StartInput, ip: &str) ->
                 language.clone(),
             );
             let id = sess.id;
-            st.db
+            let now_sess = st
+                .db
                 .write(move |c| {
                     Box::pin(async move {
                         repo::set_contact(c, id, n.as_deref(), e.as_deref(), l.as_deref(), now)
-                            .await
+                            .await?;
+                        repo::by_id(c, id).await
                     })
                 })
-                .await?;
+                .await?
+                .unwrap_or(sess);
+            // What the session now holds (an address given after the chat
+            // started is not taken).
             return Ok(Started {
                 token: token.to_string(),
-                verified: sess.external_id.is_some(),
-                name: name.or(sess.name),
-                email: email.map(|e| e.as_str().to_string()).or(sess.email),
+                verified: now_sess.external_id.is_some(),
+                name: now_sess.name,
+                email: now_sess.email,
             });
         }
     }
     if !st.public.per_ip.hit(&format!("chat:{ip}"), now) {
         return Err(Error::RateLimited);
     }
-    let external = match (
+    let verified = match (
         clean_opt(input.user_id.as_deref()),
         clean_opt(input.user_hash.as_deref()),
     ) {
         (None, None) => None,
         (Some(uid), Some(hash)) => {
-            let secret = public::identity_secret(st, inbox_id).await?;
-            match secret {
-                Some(sec) if uid.chars().count() <= 200 && identity_ok(&sec, uid, hash) => {
-                    Some(uid.to_string())
-                }
-                _ => {
-                    return Err(Error::conflict(
-                        "identity_rejected",
-                        "the visitor's identity could not be verified (user_hash does not match user_id)",
-                        serde_json::json!({"field": "user_hash"}),
-                    ));
-                }
-            }
+            let Some(secret) = public::identity_secret(st, inbox_id).await? else {
+                return Err(Error::conflict(
+                    "identity_rejected",
+                    "this chat does not verify identities (no identity secret is set)",
+                    serde_json::json!({"field": "user_hash"}),
+                ));
+            };
+            let signed_email = email_raw.zip(email.as_ref());
+            Some(super::identity::verify(&secret, uid, signed_email, hash)?)
         }
         _ => {
             return Err(Error::invalid(
@@ -218,7 +206,7 @@ pub async fn start(st: &AppState, inbox_id: i64, input: StartInput, ip: &str) ->
             ));
         }
     };
-    if external.is_none() {
+    if verified.is_none() {
         if s.require_name && name.is_none() {
             return Err(Error::invalid("name", "please tell us your name"));
         }
@@ -229,35 +217,25 @@ pub async fn start(st: &AppState, inbox_id: i64, input: StartInput, ip: &str) ->
     let token = random_token("tcv_");
     let hash = token_hash(&token);
     let (n, e, l) = (name.clone(), email.clone(), language.clone());
-    let ext = external.clone();
+    let ver = verified.clone();
     st.db
         .write(move |c| {
             Box::pin(async move {
-                // A verified visitor is the customer their identity names
-                // (created on first sight, by address when one is given).
-                let customer_id = match &ext {
+                // A verified visitor is the customer their identity is bound
+                // to, and only by what the site signed.
+                let customer_id = match &ver {
                     None => None,
-                    Some(x) => Some(match repo::identity(c, inbox_id, x).await? {
-                        Some(id) => id,
-                        None => {
-                            let id = match &e {
-                                Some(e) => {
-                                    crate::customers::service::find_or_create_in(
-                                        c,
-                                        e,
-                                        n.as_deref(),
-                                        l.as_deref(),
-                                        now,
-                                    )
-                                    .await?
-                                    .0
-                                }
-                                None => repo::insert_customer(c, n.as_deref(), now).await?,
-                            };
-                            repo::insert_identity(c, inbox_id, x, id, now).await?;
-                            repo::identity(c, inbox_id, x).await?.unwrap_or(id)
-                        }
-                    }),
+                    Some(v) => Some(
+                        super::identity::customer_in(
+                            c,
+                            inbox_id,
+                            v,
+                            n.as_deref(),
+                            l.as_deref(),
+                            now,
+                        )
+                        .await?,
+                    ),
                 };
                 repo::insert(
                     c,
@@ -267,7 +245,7 @@ pub async fn start(st: &AppState, inbox_id: i64, input: StartInput, ip: &str) ->
                         customer_id,
                         name: n.as_deref(),
                         email: e.as_ref().map(EmailAddress::as_str),
-                        external_id: ext.as_deref(),
+                        external_id: ver.as_ref().map(|v| v.user_id.as_str()),
                         language: l.as_deref(),
                         now,
                     },
@@ -278,7 +256,7 @@ pub async fn start(st: &AppState, inbox_id: i64, input: StartInput, ip: &str) ->
         .await?;
     Ok(Started {
         token,
-        verified: external.is_some(),
+        verified: verified.is_some(),
         name,
         email: email.map(|e| e.as_str().to_string()),
     })
@@ -299,15 +277,18 @@ pub async fn session_by_id(st: &AppState, id: i64) -> Result<Session> {
     repo::by_id(&mut c, id).await?.ok_or(Error::Unauthorized)
 }
 
-/// The conversations a visitor may read: a verified visitor's earlier
-/// conversations, then the chat's own.
+/// The conversations a visitor may read: the chat's own and, for a
+/// verified visitor, the earlier chats that sessions of the same identity
+/// started in this inbox. Nothing else of the customer (no email
+/// conversations, no other inbox, no chats of someone who only typed the
+/// same address). File downloads follow the same list.
 pub async fn readable(st: &AppState, s: &Session) -> Result<Vec<i64>> {
-    let mut ids = match (&s.external_id, s.customer_id) {
-        (Some(_), Some(cust)) => {
+    let mut ids = match &s.external_id {
+        Some(ext) => {
             let mut c = st.db.pool().acquire().await?;
-            repo::earlier_conversations(&mut c, cust, s.conversation_id, 20).await?
+            repo::identity_history(&mut c, s.inbox_id, ext, s.conversation_id, 20).await?
         }
-        _ => vec![],
+        None => vec![],
     };
     if let Some(id) = s.conversation_id
         && !ids.contains(&id)
@@ -328,6 +309,53 @@ pub async fn messages_after(
     repo::visitor_messages(&mut c, &ids, after_id, RESUME_LIMIT).await
 }
 
+/// A visitor message's client id and text, checked (trimmed, bounded)
+/// before anything is stored.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    client_id: String,
+    text: String,
+}
+
+/// Checks a visitor message's client id and text; `has_files` allows an
+/// empty text.
+pub fn check_message(client_id: &str, text: &str, has_files: bool) -> Result<Checked> {
+    let client_id = client_id.trim();
+    if client_id.is_empty() || client_id.len() > 64 {
+        return Err(Error::invalid(
+            "client_id",
+            "client_id must be 1 to 64 characters",
+        ));
+    }
+    let text = text.trim();
+    if text.is_empty() && !has_files {
+        return Err(Error::invalid("text", "the message is empty"));
+    }
+    if text.chars().count() > MAX_TEXT_CHARS {
+        return Err(Error::invalid(
+            "text",
+            format!("a chat message is at most {MAX_TEXT_CHARS} characters"),
+        ));
+    }
+    Ok(Checked {
+        client_id: client_id.to_string(),
+        text: text.to_string(),
+    })
+}
+
+/// Counts a message or an upload against the visitor's limit.
+pub fn count_visitor(st: &AppState, s: &Session) -> Result<()> {
+    if st
+        .public
+        .per_visitor
+        .hit(&format!("v:{}", s.id), st.clock.now_ms())
+    {
+        Ok(())
+    } else {
+        Err(Error::RateLimited)
+    }
+}
+
 /// Stores a visitor's message (once per `client_id`), starting the
 /// conversation with the first one.
 pub async fn post(
@@ -337,28 +365,20 @@ pub async fn post(
     text: &str,
     files: Vec<AttachmentMeta>,
 ) -> Result<Recorded> {
-    let client_id = client_id.trim();
-    if client_id.is_empty() || client_id.len() > 64 {
-        return Err(Error::invalid(
-            "client_id",
-            "client_id must be 1 to 64 characters",
-        ));
-    }
-    let text = text.trim();
-    if text.is_empty() && files.is_empty() {
-        return Err(Error::invalid("text", "the message is empty"));
-    }
-    if text.chars().count() > MAX_TEXT_CHARS {
-        return Err(Error::invalid(
-            "text",
-            format!("a chat message is at most {MAX_TEXT_CHARS} characters"),
-        ));
-    }
+    let m = check_message(client_id, text, !files.is_empty())?;
+    count_visitor(st, s)?;
+    record(st, s, m, files).await
+}
+
+/// Stores a checked and counted visitor message with its stored files.
+pub(super) async fn record(
+    st: &AppState,
+    s: &Session,
+    m: Checked,
+    files: Vec<AttachmentMeta>,
+) -> Result<Recorded> {
     let now = st.clock.now_ms();
-    if !st.public.per_visitor.hit(&format!("v:{}", s.id), now) {
-        return Err(Error::RateLimited);
-    }
-    let (sid, text, cid) = (s.id, text.to_string(), client_id.to_string());
+    let (sid, text, cid) = (s.id, m.text, m.client_id);
     let delivered = files.is_empty().then(|| (text.clone(), cid.clone()));
     let (recorded, mut events) = st
         .db
@@ -471,77 +491,5 @@ pub async fn agent_read(st: &AppState, conversation_id: i64, up_to: i64) -> Resu
 /// has seen up to); `None` when it is not a chat.
 pub async fn read_marks(st: &AppState, conversation_id: i64) -> Result<Option<(i64, i64)>> {
     let mut c = st.db.pool().acquire().await?;
-    Ok(sqlx::query_as::<_, (i64, i64)>(
-        "SELECT MAX(visitor_read_id), MAX(agent_read_id) FROM chat_sessions WHERE conversation_id = $1 \
-         GROUP BY conversation_id",
-    )
-    .bind(conversation_id)
-    .fetch_optional(&mut *c)
-    .await?)
-}
-
-/// `POST /chat/{inbox}/offline`: a message when nobody can chat; it becomes
-/// an email conversation answered by mail.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct OfflineInput {
-    /// Name.
-    pub name: Option<String>,
-    /// Address (required: the answer goes there).
-    pub email: String,
-    /// The message.
-    pub text: String,
-    /// Widget language.
-    pub language: Option<String>,
-}
-
-/// Creates the email conversation of an offline message.
-pub async fn offline(st: &AppState, inbox_id: i64, input: OfflineInput, ip: &str) -> Result<i64> {
-    chat_inbox(st, inbox_id).await?;
-    let text = input.text.trim();
-    if text.chars().count() > MAX_TEXT_CHARS {
-        return Err(Error::invalid(
-            "text",
-            format!("a message is at most {MAX_TEXT_CHARS} characters"),
-        ));
-    }
-    if !st
-        .public
-        .per_ip
-        .hit(&format!("chat:{ip}"), st.clock.now_ms())
-    {
-        return Err(Error::RateLimited);
-    }
-    let subject: String = text
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or("Chat")
-        .chars()
-        .take(80)
-        .collect();
-    let conv = crate::conversations::service::create(
-        st,
-        &Viewer::system(),
-        crate::conversations::model::NewConversation {
-            subject,
-            customer: crate::conversations::model::NewCustomer {
-                email: input.email,
-                name: input.name.filter(|n| !n.trim().is_empty()),
-            },
-            message: crate::conversations::model::NewBody {
-                text: Some(text.to_string()),
-                html: None,
-            },
-            channel: Some("email".into()),
-            inbox_id: Some(inbox_id),
-            priority: None,
-            tags: Some(vec!["chat-offline".into()]),
-            language: clean_opt(input.language.as_deref())
-                .and_then(crate::surveys::model::supported_locale)
-                .map(str::to_string),
-        },
-    )
-    .await?;
-    Ok(conv.id)
+    repo::read_marks(&mut c, conversation_id).await
 }

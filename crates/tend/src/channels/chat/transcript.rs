@@ -1,4 +1,5 @@
-//! The chat transcript by email, on the visitor's request.
+//! The chat transcript by email, on the visitor's request: to the
+//! visitor's own address only, once per conversation.
 
 use crate::agents::Viewer;
 use crate::agents::model::EmailAddress;
@@ -8,22 +9,27 @@ use crate::{Error, Result};
 
 use super::repo::{self, Session};
 
-/// Queues the transcript of the session's chat to `email` (or the address
-/// the visitor gave before); the address it goes to.
+/// Queues the transcript of the session's chat to the visitor's own
+/// address: the verified or pre-chat one the session holds, never another
+/// (`email`, when given, must be that address). Once per conversation, so
+/// the chat cannot be used to make Tend mail strangers, or mail anyone
+/// repeatedly. Returns the address.
 pub async fn send(st: &AppState, s: &Session, email: Option<&str>) -> Result<String> {
-    let to = match email
-        .map(str::trim)
-        .filter(|e| !e.is_empty())
-        .or(s.email.as_deref())
-    {
-        Some(e) => EmailAddress::parse("email", e)?,
-        None => {
-            return Err(Error::invalid(
-                "email",
-                "give an address for the transcript",
-            ));
-        }
+    let Some(own) = s.email.as_deref() else {
+        return Err(Error::invalid(
+            "email",
+            "the transcript goes to the address given before the chat, and this chat has none",
+        ));
     };
+    let to = EmailAddress::parse("email", own)?;
+    if let Some(asked) = email.map(str::trim).filter(|e| !e.is_empty())
+        && EmailAddress::parse("email", asked)?.as_str() != to.as_str()
+    {
+        return Err(Error::invalid(
+            "email",
+            "the transcript goes only to the address given before the chat",
+        ));
+    }
     let Some(conv_id) = s.conversation_id else {
         return Err(Error::conflict(
             "nothing_to_send",
@@ -31,6 +37,19 @@ pub async fn send(st: &AppState, s: &Session, email: Option<&str>) -> Result<Str
             serde_json::json!({}),
         ));
     };
+    let already = || {
+        Error::conflict(
+            "transcript_already_sent",
+            "the transcript of this chat has been sent already",
+            serde_json::json!({}),
+        )
+    };
+    {
+        let mut c = st.db.pool().acquire().await?;
+        if repo::transcript_sent(&mut c, conv_id).await? {
+            return Err(already());
+        }
+    }
     let now = st.clock.now_ms();
     if !st.public.per_visitor.hit(&format!("v:{}", s.id), now) {
         return Err(Error::RateLimited);
@@ -67,9 +86,16 @@ pub async fn send(st: &AppState, s: &Session, email: Option<&str>) -> Result<Str
                     serde_json::json!({}),
                 )
             })?;
-    st.db
+    let rcpt = to.as_str().to_string();
+    let claimed = st
+        .db
         .write(move |c| {
             Box::pin(async move {
+                // The claim and the mail commit together: of two requests
+                // at once, one queues it and the other queues nothing.
+                if !repo::claim_transcript(c, conv_id, &rcpt, now).await? {
+                    return Ok(false);
+                }
                 crate::channels::email::outbound::enqueue_notice_in(
                     c,
                     &mail,
@@ -77,10 +103,14 @@ pub async fn send(st: &AppState, s: &Session, email: Option<&str>) -> Result<Str
                     "transcript",
                     now,
                 )
-                .await
+                .await?;
+                Ok(true)
             })
         })
         .await?;
+    if !claimed {
+        return Err(already());
+    }
     st.outbox_wake.notify_one();
     Ok(to.as_str().to_string())
 }

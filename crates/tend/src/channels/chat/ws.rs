@@ -9,6 +9,14 @@
 //! reach every socket of the conversation as `{"t":"msg", …}`, the sender's
 //! too. Also: `typing` both ways, `read` receipts both ways, `status`, and
 //! the inline `survey` at the end of a chat.
+//!
+//! Limits: frames of at most [`MAX_FRAME_BYTES`] (a larger one closes the
+//! socket); a visitor's `typing` reaches the agents at most once per
+//! [`TYPING_EVERY_MS`] (the rest are dropped), and `read` marks are written
+//! at most once per [`READ_EVERY_MS`] (the latest waiting one is written
+//! when the time comes). Errors tell the visitor what they can fix; an
+//! internal failure is logged and answered with a generic message, never
+//! its text.
 
 use std::time::Duration;
 
@@ -20,6 +28,7 @@ use tokio::sync::broadcast::error::RecvError;
 use crate::Error;
 use crate::app::AppState;
 
+use super::hub::SocketPermit;
 use super::repo::{Session, VisitorMessage};
 use super::service;
 use super::{Delivery, Signal};
@@ -28,6 +37,14 @@ use super::{Delivery, Signal};
 const HELLO_TIMEOUT: Duration = Duration::from_secs(15);
 /// A socket silent this long (no frame, not even a ping) is closed.
 const IDLE_TIMEOUT: Duration = Duration::from_secs(120);
+/// Largest frame or message a visitor may send (a message of 5,000
+/// characters fits with room to spare).
+pub const MAX_FRAME_BYTES: usize = 64 * 1024;
+/// A visitor's typing reaches the agents at most this often (the widget
+/// sends it every 3 s while the visitor types).
+pub const TYPING_EVERY_MS: i64 = 2_000;
+/// A visitor's read mark is written at most this often.
+pub const READ_EVERY_MS: i64 = 1_000;
 
 #[derive(Debug, Deserialize)]
 #[serde(tag = "t", rename_all = "snake_case")]
@@ -65,6 +82,16 @@ struct Conn {
     status: Option<String>,
     /// Survey token last offered.
     survey: Option<String>,
+    /// When (clock ms) typing was last passed on.
+    typing_at: Option<i64>,
+    /// When the read mark was last written, and a newer one waiting.
+    read_at: Option<i64>,
+    read_pending: Option<i64>,
+}
+
+/// Whether something last done at `last` may be done again at `now`.
+fn due(last: Option<i64>, now: i64, every_ms: i64) -> bool {
+    last.is_none_or(|t| now.saturating_sub(t) >= every_ms)
 }
 
 async fn send(socket: &mut WebSocket, v: &Value) -> bool {
@@ -81,12 +108,22 @@ fn msg_frame(m: &VisitorMessage) -> Value {
     v
 }
 
+/// An error as the visitor sees it: what they can fix is explained; an
+/// internal failure (database, file store) is logged here and answered
+/// with a generic message, so no internal text reaches an anonymous visitor.
 fn error_frame(e: &Error, cid: Option<&str>) -> Value {
-    json!({"t": "error", "code": e.code(), "message": e.to_string(), "cid": cid})
+    let message = if e.status().is_server_error() {
+        tracing::error!(error = %e, "chat: a visitor's request failed");
+        "something went wrong on our side; please try again".to_string()
+    } else {
+        e.to_string()
+    };
+    json!({"t": "error", "code": e.code(), "message": message, "cid": cid})
 }
 
-/// Serves one visitor socket until it closes.
-pub async fn run(st: AppState, inbox_id: i64, mut socket: WebSocket) {
+/// Serves one visitor socket until it closes; `permit` is its place among
+/// its address's sockets, given back as it ends.
+pub async fn run(st: AppState, inbox_id: i64, mut socket: WebSocket, permit: SocketPermit) {
     let hello = tokio::time::timeout(HELLO_TIMEOUT, socket.recv()).await;
     let Ok(Some(Ok(Message::Text(first)))) = hello else {
         return;
@@ -117,9 +154,15 @@ pub async fn run(st: AppState, inbox_id: i64, mut socket: WebSocket) {
         cursor: after,
         status: None,
         survey: None,
+        typing_at: None,
+        read_at: None,
+        read_pending: None,
         session,
     };
     serve(&mut conn, &mut socket).await;
+    // A read mark still waiting is written as the socket goes.
+    conn.flush_read().await;
+    drop(permit);
     st.public.chat.count_socket(false);
 }
 
@@ -154,7 +197,11 @@ async fn serve(conn: &mut Conn, socket: &mut WebSocket) {
                     None => std::future::pending().await,
                 }
             };
+            let read_due = conn.read_flush_in();
             tokio::select! {
+                () = tokio::time::sleep(read_due.unwrap_or_default()), if read_due.is_some() => {
+                    conn.flush_read().await;
+                }
                 frame = tokio::time::timeout(IDLE_TIMEOUT, socket.recv()) => {
                     let Ok(Some(Ok(frame))) = frame else { return };
                     let text = match frame {
@@ -312,19 +359,28 @@ impl Conn {
             Incoming::Ping => send(socket, &json!({"t": "pong"})).await,
             Incoming::Hello { .. } => true,
             Incoming::Typing => {
-                if let Some(c) = self.session.conversation_id {
+                let now = self.st.clock.now_ms();
+                if let Some(c) = self.session.conversation_id
+                    && due(self.typing_at, now, TYPING_EVERY_MS)
+                {
+                    self.typing_at = Some(now);
                     let _ = self.st.public.chat.visitor_events.send((c, "typing"));
                 }
                 true
             }
             Incoming::Read { up_to } => {
-                if let Err(e) =
-                    service::visitor_read(&self.st, &self.session, up_to.min(self.cursor)).await
+                let up_to = up_to.min(self.cursor);
+                if up_to
+                    > self
+                        .session
+                        .visitor_read_id
+                        .max(self.read_pending.unwrap_or(0))
                 {
-                    tracing::warn!(error = %e, "chat: read receipt");
+                    self.read_pending = Some(up_to);
+                    if due(self.read_at, self.st.clock.now_ms(), READ_EVERY_MS) {
+                        self.flush_read().await;
+                    }
                 }
-                self.session.visitor_read_id =
-                    self.session.visitor_read_id.max(up_to.min(self.cursor));
                 true
             }
             Incoming::Msg { cid, text } => {
@@ -361,6 +417,29 @@ impl Conn {
                 }
             }
         }
+    }
+
+    /// How long until a waiting read mark may be written; `None` when none
+    /// waits.
+    fn read_flush_in(&self) -> Option<Duration> {
+        self.read_pending?;
+        let since = self
+            .read_at
+            .map_or(READ_EVERY_MS, |t| self.st.clock.now_ms().saturating_sub(t));
+        let left = READ_EVERY_MS.saturating_sub(since).clamp(0, READ_EVERY_MS);
+        Some(Duration::from_millis(u64::try_from(left).unwrap_or(0)))
+    }
+
+    /// Writes the waiting read mark, if any.
+    async fn flush_read(&mut self) {
+        let Some(up_to) = self.read_pending.take() else {
+            return;
+        };
+        self.read_at = Some(self.st.clock.now_ms());
+        if let Err(e) = service::visitor_read(&self.st, &self.session, up_to).await {
+            tracing::warn!(error = %e, "chat: read receipt");
+        }
+        self.session.visitor_read_id = self.session.visitor_read_id.max(up_to);
     }
 
     async fn answer_survey(
