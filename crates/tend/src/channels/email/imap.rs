@@ -19,7 +19,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context as _, anyhow};
-use futures_util::StreamExt as _;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 
@@ -367,27 +366,24 @@ pub async fn fetch_new(
     let limit = st.config.max_attachment_bytes as u64;
     let mut done = 0;
     for uid in uids {
-        let too_large = sizes.get(&uid).copied().filter(|s| *s > limit);
-        let raw = if let Some(size) = too_large {
-            super::imap_size::record_too_large(st, session, inbox_id, uid, size).await?;
-            done += 1;
-            None
-        } else {
-            within(FETCH_TIMEOUT, "UID FETCH", async {
-                let mut fetches = session
-                    .uid_fetch(uid.to_string(), "(UID BODY.PEEK[])")
-                    .await?;
-                let mut raw = None;
-                while let Some(f) = fetches.next().await {
-                    let f = f?;
-                    if let Some(b) = f.body() {
-                        raw = Some(b.to_vec());
-                    }
-                }
-                Ok::<_, async_imap::error::Error>(raw)
-            })
-            .await?
+        let reported = sizes.get(&uid).copied();
+        let mut raw = match reported.filter(|s| *s > limit) {
+            Some(_) => None,
+            None => super::imap_size::fetch_at_most(session, uid, limit + 1).await?,
         };
+        // Over the limit by the size the server reported, or (when it
+        // reported none, or too little) by what a fetch bounded to one byte
+        // more than the limit brought.
+        let too_large = match (&raw, reported) {
+            (Some(r), _) if r.len() as u64 > limit => Some((r.len() as u64, false)),
+            (None, Some(s)) if s > limit => Some((s, true)),
+            _ => None,
+        };
+        if let Some((size, exact)) = too_large {
+            raw = None;
+            super::imap_size::record_too_large(st, session, inbox_id, uid, size, exact).await?;
+            done += 1;
+        }
         // A failed ingest returns here: the message is left as it is and
         // read again on the next pass.
         if let Some(raw) = &raw {
@@ -430,9 +426,6 @@ pub async fn fetch_new(
     }
     Ok(done)
 }
-
-/// How long fetching one message may take (a large message on a slow link).
-const FETCH_TIMEOUT: Duration = Duration::from_secs(300);
 
 #[cfg(test)]
 mod tests {

@@ -1,6 +1,8 @@
 //! The size check before a fetch. A pass first asks the server for the
 //! size (`RFC822.SIZE`) of every new message in one command; a message over
-//! the attachment limit is never fetched whole. It is recorded in the mail
+//! the attachment limit is never fetched whole. The other messages are
+//! fetched bounded to one byte more than the limit, so a server that
+//! reports no size (or a wrong one) cannot make Tend read more either. It is recorded in the mail
 //! log as quarantined, with its sender and subject (from at most 16 KB of
 //! its header) and a reason an admin can read, and the pass saves its UID
 //! like any stored message's: it is neither skipped silently nor fetched
@@ -14,6 +16,9 @@ use futures_util::StreamExt as _;
 use crate::app::AppState;
 
 use super::imap::{COMMAND_TIMEOUT, ImapSession, within};
+
+/// How long fetching one message may take (a large message on a slow link).
+const FETCH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
 use super::ingest::{IngestOutcome, Outcome, too_large_reason};
 use super::repo::{self, MailLogEntry};
 
@@ -41,13 +46,39 @@ pub(super) async fn sizes(
     .await
 }
 
-/// Records message `uid` of `size` bytes as too large to fetch.
+/// Message `uid`, or its first `at_most` bytes when it is larger (a partial
+/// fetch): a server that reports no size, or a wrong one, still cannot make
+/// Tend read more than that. `None` when the server sent no body.
+pub(super) async fn fetch_at_most(
+    session: &mut ImapSession,
+    uid: u32,
+    at_most: u64,
+) -> anyhow::Result<Option<Vec<u8>>> {
+    within(FETCH_TIMEOUT, "UID FETCH", async {
+        let mut fetches = session
+            .uid_fetch(uid.to_string(), format!("(UID BODY.PEEK[]<0.{at_most}>)"))
+            .await?;
+        let mut raw = None;
+        while let Some(f) = fetches.next().await {
+            let f = f?;
+            if let Some(b) = f.body() {
+                raw = Some(b.to_vec());
+            }
+        }
+        Ok::<_, async_imap::error::Error>(raw)
+    })
+    .await
+}
+
+/// Records message `uid` as too large to fetch: `size` bytes, or (not
+/// `exact`) at least that many.
 pub(super) async fn record_too_large(
     st: &AppState,
     session: &mut ImapSession,
     inbox_id: i64,
     uid: u32,
     size: u64,
+    exact: bool,
 ) -> anyhow::Result<IngestOutcome> {
     let header = within(COMMAND_TIMEOUT, "UID FETCH BODY.PEEK[HEADER]", async {
         let mut header = None;
@@ -69,9 +100,14 @@ pub(super) async fn record_too_large(
         h.extend_from_slice(b"\r\n\r\n");
         tend_mail::parse(&h).ok()
     });
+    let limit = st.config.max_attachment_bytes;
     let reason = format!(
         "{}; it was not fetched and stays in the IMAP mailbox (UID {uid})",
-        too_large_reason(size, st.config.max_attachment_bytes)
+        if exact {
+            too_large_reason(size, limit)
+        } else {
+            format!("the message is larger than the limit of {limit} bytes")
+        }
     );
     let now = st.clock.now_ms();
     let (r, message_id, sender, subject) = (
