@@ -181,6 +181,10 @@ async fn automatic_mail_is_capped_per_inbox_and_hour(app: &TestApp, clock: &Arc<
         .await;
     assert_eq!(s, StatusCode::OK, "{b}");
     assert_eq!(b["auto_mail_per_hour"], Value::Null, "back to the default");
+    // The API description knows the new paths.
+    let (_, spec) = app.get("/api/v1/openapi.json", "").await;
+    assert!(spec["paths"]["/api/v1/outbox"]["get"].is_object());
+    assert!(spec["paths"]["/api/v1/outbox/{id}/release"]["post"].is_object());
 }
 
 /// The default cap (`TEND_AUTO_MAIL_PER_HOUR`) applies to inboxes without
