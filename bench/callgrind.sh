@@ -23,6 +23,9 @@ WORK=$(mktemp -d /tmp/tend-callgrind.XXXXXX)
 export TEND_DATA_DIR=$WORK
 SMTP_PORT=${BENCH_SMTP_PORT:-12527}
 export TEND_SMTP_LISTEN="127.0.0.1:${SMTP_PORT}"
+# Every session comes from 127.0.0.1: lift the per-address cap (default 20)
+# above the load generator's connections.
+export TEND_SMTP_MAX_SESSIONS_PER_IP=${TEND_SMTP_MAX_SESSIONS_PER_IP:-100}
 trap 'stop_server; rm -rf "$WORK"' EXIT
 machine
 $TEND_BIN admin create-inbox --kind email --address support@example.com >/dev/null

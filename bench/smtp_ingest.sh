@@ -18,6 +18,9 @@ if [ "${BENCH_DB:-sqlite}" = postgres ]; then
   export TEND_DATABASE_URL=$(fresh_pg_db)
 fi
 export TEND_SMTP_LISTEN="127.0.0.1:${SMTP_PORT}"
+# Every session comes from 127.0.0.1: lift the per-address cap (default 20)
+# above the load generator's connections.
+export TEND_SMTP_MAX_SESSIONS_PER_IP=${TEND_SMTP_MAX_SESSIONS_PER_IP:-100}
 trap 'stop_server; [ -n "${TEND_DATABASE_URL:-}" ] && drop_pg_db "$TEND_DATABASE_URL"; rm -rf "$WORK"' EXIT
 $TEND_BIN admin create-inbox --kind email --address support@example.com >/dev/null
 TOKEN=$(admin_token)

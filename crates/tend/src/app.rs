@@ -59,6 +59,10 @@ pub struct AppState {
     /// Exact caches of rows read on every request; SQLite only (see
     /// `db::changes`).
     pub caches: Option<Arc<Caches>>,
+    /// The key that seals stored secrets (never in the database).
+    pub secrets: Arc<crate::secrets::SecretBox>,
+    /// The SMTP receiver's session slots and reserved memory (this node).
+    pub smtp: Arc<crate::channels::email::smtp::Receiver>,
 }
 
 /// Rows read on every request, kept while they do not change.
@@ -88,10 +92,14 @@ impl AppState {
         clock: Arc<dyn Clock>,
     ) -> anyhow::Result<AppState> {
         config.prepare_data_dir()?;
+        let secrets = Arc::new(crate::secrets::SecretBox::load(&config)?);
         let db = Db::connect(&config.database_url, config.db_max_connections).await?;
         db.migrate().await?;
         let (bus, _) = broadcast::channel(4096);
         let public = Arc::new(crate::channels::PublicState::new(&config));
+        let smtp = Arc::new(crate::channels::email::smtp::Receiver::new(
+            &config.mail_limits,
+        ));
         let mut st = AppState {
             files: AttachmentStore::new(&config.data_dir),
             search: crate::search::Search::new(&config.data_dir),
@@ -105,6 +113,8 @@ impl AppState {
             http_addr: Arc::default(),
             default_inbox: 0,
             caches: None,
+            secrets,
+            smtp,
         };
         if st.db.backend() == crate::db::Backend::Sqlite {
             st.caches = Some(Arc::new(Caches {
@@ -117,6 +127,7 @@ impl AppState {
         st.default_inbox = crate::inboxes::service::ensure_default_inbox(&st)
             .await
             .context("creating the default inbox")?;
+        crate::secrets::at_start(&st).await?;
         Ok(st)
     }
 }

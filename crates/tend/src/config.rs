@@ -50,6 +50,14 @@ struct FileConfig {
     trusted_proxies: Option<String>,
     metrics_token: Option<String>,
     metrics_listen: Option<String>,
+    // Mail resources and secrets at rest (see `MailLimits`, `secret_key`).
+    secret_key: Option<String>,
+    mail_tls_ca_file: Option<String>,
+    smtp_max_sessions: Option<u64>,
+    smtp_max_sessions_per_ip: Option<u64>,
+    smtp_idle_seconds: Option<u64>,
+    smtp_data_idle_seconds: Option<u64>,
+    auto_mail_per_hour: Option<u64>,
 }
 
 /// Resolved, validated configuration.
@@ -104,6 +112,41 @@ pub struct Config {
     /// When set, `/metrics` is served on this address only (not on the
     /// main listener).
     pub metrics_listen: Option<SocketAddr>,
+    /// The key that seals stored secrets (`TEND_SECRET_KEY`); `None`: the
+    /// key file in the data directory, made on first start.
+    pub secret_key: Option<SecretText>,
+    /// Extra trusted root certificates (PEM) for Tend's own mail
+    /// connections: IMAP and the outbound relay.
+    pub mail_tls_ca_file: Option<PathBuf>,
+    /// Limits of the SMTP receiver and of automatic outbound mail.
+    pub mail_limits: MailLimits,
+}
+
+/// A secret configuration value: kept out of `Debug` output and logs.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretText(pub String);
+
+impl std::fmt::Debug for SecretText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretText(***)")
+    }
+}
+
+/// Resource limits of the mail channels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailLimits {
+    /// SMTP sessions open at once, from everyone.
+    pub smtp_max_sessions: usize,
+    /// SMTP sessions open at once from one client address (IPv6: one /64).
+    pub smtp_max_sessions_per_ip: usize,
+    /// How long an SMTP client may stay silent between commands.
+    pub smtp_idle: std::time::Duration,
+    /// How long an SMTP client may stay silent while it sends a message
+    /// (after `DATA`); shorter than [`MailLimits::smtp_idle`].
+    pub smtp_data_idle: std::time::Duration,
+    /// Automatic mail (acknowledgements, surveys, transcripts) one inbox may
+    /// send per hour unless the inbox sets its own cap.
+    pub auto_mail_per_hour: i64,
 }
 
 /// Where an unhappy survey answer sends the conversation.
@@ -222,9 +265,12 @@ impl Config {
                 let u = parse_url(&v, &origin)?;
                 if !matches!(u.scheme(), "smtp" | "smtps") || u.host_str().is_none() {
                     return Err(ConfigError(format!(
-                        "{origin} must look like smtp://host:port or smtps://user:pass@host:465, got {v:?}"
+                        "{origin} must look like smtp://host:port or smtps://user:pass@host:465, got {:?}",
+                        crate::db::redact(&v)
                     )));
                 }
+                crate::channels::email::outbox::relay_tls(&u)
+                    .map_err(|why| ConfigError(format!("{origin}: {why}")))?;
                 Ok(v)
             })
             .transpose()?;
@@ -370,6 +416,35 @@ impl Config {
             .map(|(v, origin)| parse_addr(&v, &origin))
             .transpose()?;
 
+        let secret_key = src
+            .get("secret_key", f.secret_key.clone())
+            .map(|(v, _)| SecretText(v));
+        let mail_tls_ca_file = tls_file("mail_tls_ca_file", f.mail_tls_ca_file.clone())?;
+        let smtp_idle = src
+            .get_u64("smtp_idle_seconds", f.smtp_idle_seconds)?
+            .unwrap_or(300)
+            .clamp(10, 3600);
+        let smtp_data_idle = src
+            .get_u64("smtp_data_idle_seconds", f.smtp_data_idle_seconds)?
+            .unwrap_or(60)
+            .clamp(1, smtp_idle);
+        let mail_limits = MailLimits {
+            smtp_max_sessions: src
+                .get_u64("smtp_max_sessions", f.smtp_max_sessions)?
+                .unwrap_or(100)
+                .clamp(1, 100_000) as usize,
+            smtp_max_sessions_per_ip: src
+                .get_u64("smtp_max_sessions_per_ip", f.smtp_max_sessions_per_ip)?
+                .unwrap_or(20)
+                .clamp(1, 100_000) as usize,
+            smtp_idle: std::time::Duration::from_secs(smtp_idle),
+            smtp_data_idle: std::time::Duration::from_secs(smtp_data_idle),
+            auto_mail_per_hour: src
+                .get_u64("auto_mail_per_hour", f.auto_mail_per_hour)?
+                .unwrap_or(200)
+                .min(1_000_000) as i64,
+        };
+
         Ok(Config {
             data_dir,
             database_url,
@@ -393,6 +468,9 @@ impl Config {
             trusted_proxies,
             metrics_token,
             metrics_listen,
+            secret_key,
+            mail_tls_ca_file,
+            mail_limits,
         })
     }
 
@@ -434,7 +512,14 @@ pub fn sqlite_url(path: &Path) -> String {
 }
 
 fn parse_url(v: &str, origin: &str) -> Result<url::Url, ConfigError> {
-    url::Url::parse(v).map_err(|e| ConfigError(format!("{origin} is not a valid URL ({e}): {v:?}")))
+    // The value may carry a password: the message shows only what is
+    // before any `@`.
+    let shown = match v.rsplit_once('@') {
+        Some((_, host)) => format!("…@{host}"),
+        None => v.to_string(),
+    };
+    url::Url::parse(v)
+        .map_err(|e| ConfigError(format!("{origin} is not a valid URL ({e}): {shown:?}")))
 }
 
 fn validate_database_url(v: &str, origin: &str) -> Result<String, ConfigError> {
@@ -445,7 +530,8 @@ fn validate_database_url(v: &str, origin: &str) -> Result<String, ConfigError> {
     match u.scheme() {
         "postgres" | "postgresql" if u.host_str().is_some() => Ok(v.to_string()),
         _ => Err(ConfigError(format!(
-            "{origin} must be sqlite://PATH or postgres://user@host:port/db, got {v:?}"
+            "{origin} must be sqlite://PATH or postgres://user@host:port/db, got {:?}",
+            crate::db::redact(v)
         ))),
     }
 }
@@ -567,6 +653,63 @@ mod tests {
         assert!(c.trusted_proxies.contains("10.9.9.9".parse().expect("ip")));
         assert_eq!(c.metrics_token.as_deref(), Some("s3cret"));
         assert_eq!(c.metrics_listen.map(|a| a.port()), Some(9100));
+    }
+
+    #[test]
+    fn mail_limits_transport_and_the_secret_key_are_read() {
+        let c = load(None, &[]).expect("defaults load");
+        assert_eq!(
+            c.mail_limits,
+            MailLimits {
+                smtp_max_sessions: 100,
+                smtp_max_sessions_per_ip: 20,
+                smtp_idle: std::time::Duration::from_secs(300),
+                smtp_data_idle: std::time::Duration::from_secs(60),
+                auto_mail_per_hour: 200,
+            }
+        );
+        assert!(c.secret_key.is_none() && c.mail_tls_ca_file.is_none());
+        let c = load(
+            Some("smtp_idle_seconds = 120\nsmtp_data_idle_seconds = 900\n"),
+            &[("TEND_SECRET_KEY", "a-secret-key-text")],
+        )
+        .expect("loads");
+        assert_eq!(
+            c.mail_limits.smtp_data_idle,
+            std::time::Duration::from_secs(120),
+            "never longer than the command timeout"
+        );
+        assert!(
+            !format!("{c:?}").contains("a-secret-key-text"),
+            "kept out of Debug"
+        );
+        // A relay password must not go out in clear unless the URL says so,
+        // and the error does not repeat it.
+        let e = load(
+            None,
+            &[(
+                "TEND_SMTP_RELAY_URL",
+                "smtp://mailer:hunter22@mail.example:587",
+            )],
+        )
+        .expect_err("must fail");
+        assert!(
+            e.0.contains("TEND_SMTP_RELAY_URL") && e.0.contains("tls=none"),
+            "{}",
+            e.0
+        );
+        assert!(!e.0.contains("hunter22"), "{}", e.0);
+        for ok in [
+            "smtp://mailer:hunter22@mail.example:587?tls=required",
+            "smtps://mailer:hunter22@mail.example",
+            "smtp://mailer:hunter22@10.0.0.5:25?tls=none",
+            "smtp://127.0.0.1:1025",
+        ] {
+            assert!(load(None, &[("TEND_SMTP_RELAY_URL", ok)]).is_ok(), "{ok}");
+        }
+        let e =
+            load(None, &[("TEND_MAIL_TLS_CA_FILE", "/nonexistent/ca.pem")]).expect_err("must fail");
+        assert!(e.0.contains("TEND_MAIL_TLS_CA_FILE"), "{}", e.0);
     }
 
     #[test]

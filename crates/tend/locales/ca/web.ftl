@@ -138,6 +138,7 @@ cc = A/c
 delivery-queued = A la cua
 delivery-sent = Enviat
 delivery-failed = No lliurat
+delivery-held = Retingut (límit de correu automàtic)
 controls = Detalls
 transfer-reason = Motiu del traspàs
 transfer-category = Motiu
@@ -171,6 +172,10 @@ event-tags = ha canviat les etiquetes a { $tags }
 event-team = ha canviat l'equip
 event-customer = l'ha mogut a un altre client
 event-language = ha canviat l'idioma a { $to }
+event-mail-held = ha retingut un correu automàtic ({ $value }): la safata ha arribat al límit per hora
+mail-kind-ack = confirmació de recepció
+mail-kind-survey = enquesta
+mail-kind-transcript = transcripció del xat
 
 ## Errors
 error-not-found-title = No s'ha trobat

@@ -138,6 +138,7 @@ cc = Cc
 delivery-queued = Queued
 delivery-sent = Sent
 delivery-failed = Not delivered
+delivery-held = Held (automatic-mail limit)
 controls = Details
 transfer-reason = Reason for the transfer
 transfer-category = Reason
@@ -171,6 +172,10 @@ event-tags = set the tags to { $tags }
 event-team = changed the team
 event-customer = moved it to another customer
 event-language = set the language to { $to }
+event-mail-held = held an automatic mail ({ $value }): the inbox reached its hourly limit
+mail-kind-ack = acknowledgement
+mail-kind-survey = survey
+mail-kind-transcript = chat transcript
 
 ## Errors
 error-not-found-title = Not found

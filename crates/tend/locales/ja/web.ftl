@@ -136,6 +136,7 @@ cc = CC
 delivery-queued = 送信待ち
 delivery-sent = 送信済み
 delivery-failed = 配信できませんでした
+delivery-held = 保留中（自動メールの上限）
 controls = 詳細
 transfer-reason = 引き継ぎの理由
 transfer-category = 理由
@@ -169,6 +170,10 @@ event-tags = タグを { $tags } に変更しました
 event-team = チームを変更しました
 event-customer = 別の顧客に移しました
 event-language = 言語を { $to } に変更しました
+event-mail-held = 自動メール（{ $value }）を保留しました：この受信箱の 1 時間あたりの上限に達しました
+mail-kind-ack = 受付確認
+mail-kind-survey = アンケート
+mail-kind-transcript = チャットの記録
 
 ## エラー
 error-not-found-title = 見つかりません

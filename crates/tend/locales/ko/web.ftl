@@ -136,6 +136,7 @@ cc = 참조
 delivery-queued = 발송 대기
 delivery-sent = 발송됨
 delivery-failed = 전달 실패
+delivery-held = 보류됨(자동 메일 한도)
 controls = 세부 정보
 transfer-reason = 이관 사유
 transfer-category = 사유
@@ -169,6 +170,10 @@ event-tags = 태그를 { $tags }(으)로 변경했습니다
 event-team = 팀을 변경했습니다
 event-customer = 다른 고객으로 옮겼습니다
 event-language = 언어를 { $to }(으)로 변경했습니다
+event-mail-held = 자동 메일({ $value })을 보류했습니다: 받은편지함의 시간당 한도에 도달했습니다
+mail-kind-ack = 접수 확인
+mail-kind-survey = 설문
+mail-kind-transcript = 채팅 기록
 
 ## 오류
 error-not-found-title = 찾을 수 없음

@@ -140,6 +140,7 @@ cc = Kopija
 delivery-queued = Rindā
 delivery-sent = Nosūtīta
 delivery-failed = Nav piegādāta
+delivery-held = Aizturēta (automātisko vēstuļu limits)
 controls = Informācija
 transfer-reason = Nodošanas iemesls
 transfer-category = Iemesls
@@ -173,6 +174,10 @@ event-tags = iestatīja birkas: { $tags }
 event-team = mainīja komandu
 event-customer = pārcēla to pie cita klienta
 event-language = iestatīja valodu: { $to }
+event-mail-held = aizturēja automātisku vēstuli ({ $value }): iesūtne sasniedza stundas limitu
+mail-kind-ack = apstiprinājums
+mail-kind-survey = aptauja
+mail-kind-transcript = tērzēšanas atšifrējums
 
 ## Kļūdas
 error-not-found-title = Nav atrasts

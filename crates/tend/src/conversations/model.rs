@@ -121,7 +121,8 @@ pub struct Message {
     pub created_at: String,
     /// Email Message-ID, when there is one.
     pub message_id: Option<String>,
-    /// Outbound delivery: `queued`, `sent` or `failed`; null for others.
+    /// Outbound delivery: `queued`, `sent`, `failed`, or `held` (an automatic
+    /// mail over its inbox's hourly cap); null for others.
     pub delivery_status: Option<String>,
     /// Why delivery failed (the relay's or the bounce's words).
     pub delivery_error: Option<String>,

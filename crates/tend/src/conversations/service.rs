@@ -613,7 +613,8 @@ pub async fn add_message(
                     repo::insert_attachment(c, mid, f, now).await?;
                 }
                 if let Some(mail) = &outbound {
-                    crate::channels::email::outbound::enqueue_in(c, mail, mid, id, now).await?;
+                    let queued = crate::channels::email::outbound::enqueue_in(c, mail, mid, id, now).await?;
+                    tl.added.extend(queued.events);
                 }
                 row.message_count += 1;
                 row.updated_at = now;

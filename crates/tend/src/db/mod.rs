@@ -152,6 +152,18 @@ impl Db {
         (self.read.size(), self.read.num_idle())
     }
 
+    /// SQLite: copies the WAL into the database file and empties it, so
+    /// no earlier image of a page (one that held a plaintext secret before
+    /// it was sealed) stays behind in the WAL file. A no-op on PostgreSQL.
+    pub async fn truncate_wal(&self) -> Result<()> {
+        if self.backend == Backend::Sqlite {
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(&self.read)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Closes all connections (on shutdown).
     pub async fn close(&self) {
         self.writer.close().await;
@@ -163,6 +175,22 @@ impl Db {
 /// row locks, savepoint recovery).
 pub fn is_postgres(c: &AnyConnection) -> bool {
     c.backend_name() == "PostgreSQL"
+}
+
+/// SQLite: while `on`, what the connection deletes or overwrites is zeroed
+/// in the file (`secure_delete`), for the statements that replace a
+/// plaintext secret by its sealed form. A no-op on PostgreSQL.
+pub async fn zero_replaced_bytes(c: &mut AnyConnection, on: bool) -> Result<()> {
+    if !is_postgres(c) {
+        sqlx::query(if on {
+            "PRAGMA secure_delete = ON"
+        } else {
+            "PRAGMA secure_delete = OFF"
+        })
+        .execute(c)
+        .await?;
+    }
+    Ok(())
 }
 
 /// Runs `f` under a savepoint: if it fails, its writes are undone and the

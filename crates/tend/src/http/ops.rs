@@ -42,6 +42,7 @@ pub async fn metrics(State(st): State<AppState>, headers: HeaderMap) -> Response
     let (size, idle) = st.db.pool_state();
     metrics::gauge!("tend_db_pool_connections").set(f64::from(size));
     metrics::gauge!("tend_db_pool_idle_connections").set(idle as f64);
+    st.smtp.publish_metrics();
     (
         [(
             header::CONTENT_TYPE,

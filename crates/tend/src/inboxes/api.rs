@@ -72,6 +72,12 @@ pub struct UpdateInbox {
     #[serde(default, deserialize_with = "crate::http::extract::double_option")]
     #[schema(value_type = Option<String>, max_length = 200)]
     imap_move_to: Option<Option<String>>,
+    /// Automatic mail (acknowledgements, surveys, transcripts) the inbox
+    /// may send per hour, 0–1,000,000; more is held for an admin to
+    /// release. `null`: the server's default (`auto_mail_per_hour`).
+    #[serde(default, deserialize_with = "crate::http::extract::double_option")]
+    #[schema(value_type = Option<i64>, minimum = 0, maximum = 1000000)]
+    auto_mail_per_hour: Option<Option<i64>>,
 }
 
 /// All inboxes. Admins only.
@@ -160,6 +166,7 @@ async fn update_inbox(
         ack_enabled: b.ack_enabled,
         imap_after: b.imap_after.as_deref().map(ImapAfter::parse).transpose()?,
         imap_move_to: b.imap_move_to,
+        auto_mail_per_hour: b.auto_mail_per_hour,
     };
     Ok(axum::Json(
         service::update_inbox(&st, &auth.0, id, ch).await?,

@@ -66,6 +66,10 @@ pub struct Inbox {
     pub imap_after: ImapAfter,
     /// The folder messages are moved to when `imap_after` is `move`.
     pub imap_move_to: Option<String>,
+    /// Automatic mail (acknowledgements, surveys, transcripts) this inbox
+    /// may send per hour; more is held for an admin. `null`: the server's
+    /// default (`auto_mail_per_hour`).
+    pub auto_mail_per_hour: Option<i64>,
     /// RFC 3339.
     pub created_at: String,
 }
@@ -106,6 +110,21 @@ impl ImapAfter {
                 format!("unknown setting {s:?}; use leave, seen or move"),
             )),
         }
+    }
+}
+
+/// The highest cap on automatic mail per hour an inbox may set.
+pub const AUTO_MAIL_CAP_MAX: i64 = 1_000_000;
+
+/// Validates a cap on automatic mail per hour (0 holds all of it).
+pub fn check_auto_mail_cap(cap: i64) -> Result<i64> {
+    if (0..=AUTO_MAIL_CAP_MAX).contains(&cap) {
+        Ok(cap)
+    } else {
+        Err(Error::invalid(
+            "auto_mail_per_hour",
+            format!("must be from 0 to {AUTO_MAIL_CAP_MAX} mails per hour"),
+        ))
     }
 }
 
@@ -167,7 +186,8 @@ pub fn check_imap_after(
     Ok(())
 }
 
-/// Validates an IMAP URL: `imap://user:pass@host:port/MAILBOX` or `imaps://…`.
+/// Validates an IMAP URL: `imap://user:pass@host:port/MAILBOX` (STARTTLS),
+/// `imaps://…` (TLS), or `imap://…?tls=none` (clear text, on purpose).
 pub fn parse_imap_url(s: &str) -> Result<String> {
     let bad = |why: &str| {
         Error::invalid(
@@ -182,6 +202,8 @@ pub fn parse_imap_url(s: &str) -> Result<String> {
     if u.host_str().is_none() || u.username().is_empty() {
         return Err(bad("a user and a host are required"));
     }
+    // The connection rules (`tls=none` only on imap://) live with the parser.
+    crate::channels::email::imap::parse_target(s).map_err(|e| bad(&e.to_string()))?;
     Ok(s.to_string())
 }
 
@@ -200,6 +222,8 @@ mod tests {
         assert!(parse_imap_url("imaps://sup:pw@mail.example.org/INBOX").is_ok());
         assert!(parse_imap_url("http://x/y").is_err());
         assert!(parse_imap_url("imap://host/INBOX").is_err());
+        assert!(parse_imap_url("imap://sup:pw@127.0.0.1:1143/INBOX?tls=none").is_ok());
+        assert!(parse_imap_url("imap://sup:pw@127.0.0.1:1143/INBOX?tls=off").is_err());
         assert_eq!(
             redact_url("imap://sup:pw@127.0.0.1:1143/INBOX"),
             "imap://sup:***@127.0.0.1:1143/INBOX"

@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 
 use crate::agents::Viewer;
 use crate::app::AppState;
+use crate::secrets::Purpose;
 use crate::{Error, Result};
 
 /// The days of the week as office hours name them, Monday first.
@@ -202,7 +203,10 @@ async fn load(st: &AppState, inbox_id: i64) -> Result<Stored> {
             office_hours: serde_json::from_str(&r.office_hours).ok(),
             max_wait_secs: r.max_wait_secs,
         },
-        secret: r.identity_secret,
+        secret: r
+            .identity_secret
+            .map(|s| st.secrets.open(Purpose::ChatIdentity, &s))
+            .transpose()?,
     })
 }
 
@@ -286,7 +290,8 @@ pub async fn update(
         allowed_origins: origins,
         require_name: s.require_name,
         require_email: s.require_email,
-        identity_secret: secret,
+        // Stored sealed: a database dump must not let anyone sign identities.
+        identity_secret: secret.map(|s| st.secrets.seal(Purpose::ChatIdentity, &s)),
         office_hours: hours,
         max_wait_secs: s.max_wait_secs,
     };

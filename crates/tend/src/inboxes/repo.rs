@@ -19,6 +19,7 @@ struct InboxRow {
     ack_enabled: i64,
     imap_after: String,
     imap_move_to: Option<String>,
+    auto_mail_per_hour: Option<i64>,
     created_at: i64,
 }
 
@@ -34,13 +35,14 @@ impl From<InboxRow> for Inbox {
             ack_enabled: r.ack_enabled != 0,
             imap_after: ImapAfter::parse(&r.imap_after).unwrap_or_default(),
             imap_move_to: r.imap_move_to,
+            auto_mail_per_hour: r.auto_mail_per_hour,
             created_at: rfc3339(r.created_at),
         }
     }
 }
 
 const COLUMNS: &str = "SELECT id, kind, name, address, imap_url, is_default, ack_enabled, \
-     imap_after, imap_move_to, created_at FROM inboxes";
+     imap_after, imap_move_to, auto_mail_per_hour, created_at FROM inboxes";
 
 pub(super) async fn insert(
     c: &mut AnyConnection,
@@ -266,4 +268,99 @@ pub(super) async fn save_public_settings(
     .execute(&mut *c)
     .await?;
     Ok(())
+}
+
+/// An inbox's IMAP URL as stored (its password sealed), `None` without one.
+pub(super) async fn stored_imap_url(c: &mut AnyConnection, id: i64) -> Result<Option<String>> {
+    Ok(
+        sqlx::query_scalar::<_, Option<String>>("SELECT imap_url FROM inboxes WHERE id = $1")
+            .bind(id)
+            .fetch_optional(c)
+            .await?
+            .flatten(),
+    )
+}
+
+/// Every stored secret of the inboxes: `(inbox, IMAP URL)` and `(inbox,
+/// chat identity secret)` pairs, to seal what is still plaintext.
+pub(super) async fn stored_secrets(
+    c: &mut AnyConnection,
+) -> Result<(Vec<(i64, String)>, Vec<(i64, String)>)> {
+    let urls = sqlx::query_as("SELECT id, imap_url FROM inboxes WHERE imap_url IS NOT NULL")
+        .fetch_all(&mut *c)
+        .await?;
+    let identities = sqlx::query_as(
+        "SELECT inbox_id, identity_secret FROM inbox_public_settings WHERE identity_secret IS NOT NULL",
+    )
+    .fetch_all(&mut *c)
+    .await?;
+    Ok((urls, identities))
+}
+
+/// Replaces a stored IMAP URL by its sealed form, only while it is still
+/// `was` (an admin may have changed it meanwhile).
+pub(super) async fn reseal_imap_url(
+    c: &mut AnyConnection,
+    id: i64,
+    was: &str,
+    sealed: &str,
+) -> Result<()> {
+    crate::db::changes::INBOXES.mark();
+    sqlx::query("UPDATE inboxes SET imap_url = $1 WHERE id = $2 AND imap_url = $3")
+        .bind(sealed)
+        .bind(id)
+        .bind(was)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+/// Replaces a stored chat identity secret by its sealed form, only while
+/// it is still `was`.
+pub(super) async fn reseal_identity_secret(
+    c: &mut AnyConnection,
+    inbox_id: i64,
+    was: &str,
+    sealed: &str,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE inbox_public_settings SET identity_secret = $1 WHERE inbox_id = $2 AND identity_secret = $3",
+    )
+    .bind(sealed)
+    .bind(inbox_id)
+    .bind(was)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// Sets an inbox's own cap on automatic mail per hour (`None`: the default).
+pub(super) async fn set_auto_mail_cap(
+    c: &mut AnyConnection,
+    id: i64,
+    cap: Option<i64>,
+) -> Result<()> {
+    crate::db::changes::INBOXES.mark();
+    sqlx::query("UPDATE inboxes SET auto_mail_per_hour = $1 WHERE id = $2")
+        .bind(cap)
+        .bind(id)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+/// An inbox's own cap on automatic mail (`Some(None)`: none set; `None`: no
+/// such inbox), its row locked until the transaction ends on PostgreSQL so
+/// that concurrent automatic mails of one inbox are counted one at a time.
+pub(super) async fn auto_mail_cap_for_update(
+    c: &mut AnyConnection,
+    id: i64,
+) -> Result<Option<Option<i64>>> {
+    let mut sql = crate::db::Sql::new("SELECT auto_mail_per_hour FROM inboxes WHERE id = ");
+    sql.bind(id);
+    if crate::db::is_postgres(c) {
+        sql.push(" FOR UPDATE");
+    }
+    let row: Option<(Option<i64>,)> = sql.query_as().fetch_optional(c).await?;
+    Ok(row.map(|(cap,)| cap))
 }

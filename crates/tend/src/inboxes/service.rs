@@ -45,6 +45,8 @@ pub struct InboxChanges {
     pub imap_after: Option<ImapAfter>,
     /// The folder for [`ImapAfter::Move`]; `Some(None)` clears it.
     pub imap_move_to: Option<Option<String>>,
+    /// The inbox's cap on automatic mail per hour; `Some(None)`: the default.
+    pub auto_mail_per_hour: Option<Option<i64>>,
 }
 
 /// Changes an inbox. Admins only. Channels pick changes up without a restart.
@@ -63,7 +65,23 @@ pub async fn update_inbox(
     let imap_url = match ch.imap_url {
         None => None,
         Some(None) => Some(None),
-        Some(Some(u)) => Some(Some(parse_imap_url(&u)?)),
+        Some(Some(u)) => {
+            let u = parse_imap_url(&u)?;
+            // The same URL again changes nothing (its sealed form would
+            // differ, and a changed URL restarts reading the mailbox).
+            let stored = {
+                let mut c = st.db.pool().acquire().await?;
+                repo::stored_imap_url(&mut c, id).await?
+            };
+            let same = stored
+                .and_then(|s| st.secrets.open_url_password(&s).ok())
+                .is_some_and(|s| url::Url::parse(&u).is_ok_and(|p| p.as_str() == s));
+            if same {
+                None
+            } else {
+                Some(Some(st.secrets.seal_url_password(&u)?))
+            }
+        }
     };
     let address = ch
         .address
@@ -71,6 +89,10 @@ pub async fn update_inbox(
         .map(|a| EmailAddress::parse("address", a).map(|e| e.as_str().to_string()))
         .transpose()?;
     let ack = ch.ack_enabled;
+    let auto_cap = match ch.auto_mail_per_hour {
+        Some(Some(n)) => Some(Some(super::model::check_auto_mail_cap(n)?)),
+        other => other,
+    };
     let after = ch.imap_after;
     let move_to = match ch.imap_move_to {
         None => None,
@@ -113,6 +135,9 @@ pub async fn update_inbox(
                     repo::set_imap_after(c, id, after, move_to.as_ref().map(|f| f.as_deref()))
                         .await?;
                 }
+                if let Some(cap) = auto_cap {
+                    repo::set_auto_mail_cap(c, id, cap).await?;
+                }
                 repo::update(
                     c,
                     id,
@@ -146,6 +171,11 @@ pub async fn create_inbox(st: &AppState, viewer: &Viewer, new: NewInbox) -> Resu
         (_, None) => None,
     };
     let imap_url = new.imap_url.as_deref().map(parse_imap_url).transpose()?;
+    // Only the password's sealed form is stored.
+    let sealed_url = imap_url
+        .as_deref()
+        .map(|u| st.secrets.seal_url_password(u))
+        .transpose()?;
     if imap_url.is_some() && new.kind != InboxKind::Email {
         return Err(Error::invalid(
             "imap_url",
@@ -178,7 +208,7 @@ pub async fn create_inbox(st: &AppState, viewer: &Viewer, new: NewInbox) -> Resu
                     kind,
                     &name,
                     address.as_deref(),
-                    imap_url.as_deref(),
+                    sealed_url.as_deref(),
                     false,
                     now,
                 )
@@ -277,11 +307,77 @@ pub async fn email_inbox_by_address(st: &AppState, address: &str) -> Result<Opti
     Ok(found)
 }
 
-/// Email inboxes that poll IMAP, with their (secret-bearing) URLs. Internal
-/// to the IMAP watcher; never shown.
+/// Email inboxes that poll IMAP, with their URLs, passwords opened.
+/// Internal to the IMAP watcher; never shown. An inbox whose password does
+/// not open (a wrong secret key) is left out, with an error in the log.
 pub async fn imap_inboxes(st: &AppState) -> Result<Vec<(i64, String)>> {
-    let mut c = st.db.pool().acquire().await?;
-    repo::imap_inboxes(&mut c).await
+    let stored = {
+        let mut c = st.db.pool().acquire().await?;
+        repo::imap_inboxes(&mut c).await?
+    };
+    Ok(stored
+        .into_iter()
+        .filter_map(|(id, url)| match st.secrets.open_url_password(&url) {
+            Ok(u) => Some((id, u)),
+            Err(e) => {
+                tracing::error!(inbox = id, error = %e, "IMAP: the stored password does not open");
+                None
+            }
+        })
+        .collect())
+}
+
+/// How much automatic mail the inbox may send per hour (its own cap, else
+/// `default`), inside the transaction that queues one; on PostgreSQL the
+/// inbox row stays locked until it ends, so the count and the insert that
+/// follow are not raced by another node.
+pub(crate) async fn auto_mail_cap_in(c: &mut AnyConnection, id: i64, default: i64) -> Result<i64> {
+    let own = repo::auto_mail_cap_for_update(c, id)
+        .await?
+        .ok_or(Error::NotFound("inbox"))?;
+    Ok(own.unwrap_or(default))
+}
+
+/// Seals the inboxes' secrets still stored in plaintext (IMAP passwords,
+/// chat identity secrets) at start; returns how many.
+pub async fn seal_plaintext_secrets(st: &AppState) -> Result<usize> {
+    use crate::secrets::{Purpose, is_sealed, url_password_is_plain};
+    let (urls, identities) = {
+        let mut c = st.db.pool().acquire().await?;
+        repo::stored_secrets(&mut c).await?
+    };
+    let mut url_updates = Vec::new();
+    for (id, url) in urls.into_iter().filter(|(_, u)| url_password_is_plain(u)) {
+        let sealed = st.secrets.seal_url_password(&url)?;
+        url_updates.push((id, url, sealed));
+    }
+    let identity_updates: Vec<(i64, String, String)> = identities
+        .into_iter()
+        .filter(|(_, s)| !is_sealed(s))
+        .map(|(id, s)| {
+            let sealed = st.secrets.seal(Purpose::ChatIdentity, &s);
+            (id, s, sealed)
+        })
+        .collect();
+    let n = url_updates.len() + identity_updates.len();
+    if n > 0 {
+        st.db
+            .write(move |c| {
+                Box::pin(async move {
+                    // No copy of the plaintext may stay in the file's free space.
+                    crate::db::zero_replaced_bytes(c, true).await?;
+                    for (id, was, sealed) in &url_updates {
+                        repo::reseal_imap_url(c, *id, was, sealed).await?;
+                    }
+                    for (id, was, sealed) in &identity_updates {
+                        repo::reseal_identity_secret(c, *id, was, sealed).await?;
+                    }
+                    crate::db::zero_replaced_bytes(c, false).await
+                })
+            })
+            .await?;
+    }
+    Ok(n)
 }
 
 /// What the IMAP watcher does to a message of this inbox once it is

@@ -51,32 +51,6 @@ pub(super) struct NewSurvey<'a> {
     pub now: i64,
 }
 
-/// The stored secret `name`, if made.
-pub(super) async fn secret(c: &mut AnyConnection, name: &str) -> Result<Option<String>> {
-    Ok(
-        sqlx::query_scalar("SELECT value FROM secrets WHERE name = $1")
-            .bind(name)
-            .fetch_optional(c)
-            .await?,
-    )
-}
-
-/// Stores a secret unless one exists (the first writer wins on every node).
-pub(super) async fn insert_secret(
-    c: &mut AnyConnection,
-    name: &str,
-    value: &str,
-    now: i64,
-) -> Result<()> {
-    sqlx::query("INSERT INTO secrets (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING")
-        .bind(name)
-        .bind(value)
-        .bind(now)
-        .execute(c)
-        .await?;
-    Ok(())
-}
-
 /// Solved conversations whose current solve has no survey yet.
 pub(super) async fn unsurveyed_solves(c: &mut AnyConnection, limit: i64) -> Result<Vec<i64>> {
     let rows: Vec<(i64,)> = sqlx::query_as(

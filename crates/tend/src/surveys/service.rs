@@ -5,12 +5,12 @@
 use minijinja::context;
 use serde_json::json;
 
+use crate::Result;
 use crate::agents::Viewer;
 use crate::app::{AppState, BusEvent};
 use crate::conversations::followup::{self, Cause};
 use crate::conversations::service as conversations;
 use crate::conversations::status::Status;
-use crate::{Error, Result};
 
 use super::model::{Answer, LinkAction, Response, Survey, is_unhappy, supported_locale};
 use super::repo::{self, NewSurvey, SurveyRow};
@@ -19,27 +19,9 @@ use super::{sign, task_repo, templates};
 
 const SECRET_NAME: &str = "survey_links";
 
-/// The link-signing key (the secret is made on first use).
+/// The link-signing key (the secret is made on first use, stored sealed).
 pub async fn link_key(st: &AppState) -> Result<[u8; 32]> {
-    {
-        let mut c = st.db.pool().acquire().await?;
-        if let Some(s) = repo::secret(&mut c, SECRET_NAME).await? {
-            return Ok(sign::link_key(&s));
-        }
-    }
-    let fresh = crate::agents::service::random_token("");
-    let now = st.clock.now_ms();
-    let secret = st
-        .db
-        .write(move |c| {
-            Box::pin(async move {
-                repo::insert_secret(c, SECRET_NAME, &fresh, now).await?;
-                repo::secret(c, SECRET_NAME)
-                    .await?
-                    .ok_or_else(|| Error::Internal(anyhow::anyhow!("the survey secret vanished")))
-            })
-        })
-        .await?;
+    let secret = crate::secrets::app_secret(st, SECRET_NAME).await?;
     Ok(sign::link_key(&secret))
 }
 
@@ -197,17 +179,18 @@ async fn survey_solve(st: &AppState, id: i64) -> Result<bool> {
                         ))
                     }
                 };
-                let queued = match (&mail, status) {
+                let (queued, held) = match (&mail, status) {
                     (Some(m), "sent") => {
-                        crate::channels::email::outbound::enqueue_survey_in(c, m, id, now).await?;
-                        true
+                        let q = crate::channels::email::outbound::enqueue_survey_in(c, m, id, now).await?;
+                        (true, q.events)
                     }
-                    _ => false,
+                    _ => (false, vec![]),
                 };
-                let events = match event {
+                let mut events = match event {
                     Some((kind, data)) => followup::append_event_in(c, id, f.inbox_id, kind, Cause::System, data, now).await?,
                     None => vec![],
                 };
+                events.extend(held);
                 Ok((events, queued, true))
             })
         })

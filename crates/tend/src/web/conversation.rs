@@ -236,6 +236,14 @@ fn event_item(
         "team_changed" => tr.t("event-team"),
         "customer_changed" => tr.t("event-customer"),
         "language_changed" => tr.s("event-language", "to", d["to"].as_str().unwrap_or("—")),
+        "mail_held" => tr.s(
+            "event-mail-held",
+            "value",
+            tr.t(&format!(
+                "mail-kind-{}",
+                d["kind"].as_str().unwrap_or("ack")
+            )),
+        ),
         other => other.replace('_', " "),
     };
     Some(Item {

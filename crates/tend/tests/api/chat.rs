@@ -1055,8 +1055,14 @@ async fn a_reply_on_another_node_reaches_the_visitor() {
     };
     let (inbox, agent) = desk(&app).await;
     let dir = tempfile::tempdir().unwrap();
-    let config =
-        crate::support::test_config(dir.path(), Some(app.st.config.database_url.clone()), &[]);
+    // Every node of one database seals secrets with the same key.
+    let key =
+        std::fs::read_to_string(app.st.config.data_dir.join(tend::secrets::KEY_FILE)).unwrap();
+    let config = crate::support::test_config(
+        dir.path(),
+        Some(app.st.config.database_url.clone()),
+        &[("TEND_SECRET_KEY", key.trim().to_string())],
+    );
     let node2 = tend::app::AppState::open(config).await.unwrap();
     let running2 = tend::app::start(node2.clone()).await.unwrap();
     let base2 = format!("http://{}", running2.addr);

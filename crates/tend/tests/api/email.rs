@@ -671,7 +671,7 @@ async fn new_conversations_are_acknowledged_in_the_customers_language(app: &Test
     );
     assert_eq!(c["status"], "new");
     let (raw_sha,): (String,) =
-        sqlx::query_as("SELECT raw_sha256 FROM outbox WHERE kind = 'reply' AND message_id = $1")
+        sqlx::query_as("SELECT raw_sha256 FROM outbox WHERE kind = 'ack' AND message_id = $1")
             .bind(ack["id"].as_i64().unwrap())
             .fetch_one(app.st.db.pool())
             .await

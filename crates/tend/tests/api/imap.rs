@@ -45,6 +45,23 @@ impl Dovecot {
     /// Starts Dovecot with `extra` appended to its configuration (for
     /// example `imap_capability = …` to hide MOVE or UIDPLUS).
     pub fn start_with(extra: &str) -> Dovecot {
+        Self::start_conf("ssl = no\ndisable_plaintext_auth = no\n", extra)
+    }
+
+    /// Starts Dovecot offering STARTTLS with `cert` and `key` (PEM), and
+    /// refusing any login before TLS.
+    pub fn start_tls(cert: &std::path::Path, key: &std::path::Path) -> Dovecot {
+        Self::start_conf(
+            &format!(
+                "ssl = required\nssl_cert = <{}\nssl_key = <{}\ndisable_plaintext_auth = yes\n",
+                cert.display(),
+                key.display()
+            ),
+            "",
+        )
+    }
+
+    fn start_conf(ssl: &str, extra: &str) -> Dovecot {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
         for sub in ["run", "state", "mail", "home"] {
@@ -58,7 +75,7 @@ impl Dovecot {
         std::fs::write(d.join("users"), "support:{PLAIN}secret::::::\n").unwrap();
         let conf = format!(
             "protocols = imap\nlisten = 127.0.0.1\nbase_dir = {d}/run\nstate_dir = {d}/state\nlog_path = {d}/dovecot.log\n\
-             ssl = no\ndisable_plaintext_auth = no\nauth_mechanisms = plain login\nmail_location = maildir:{d}/mail/%u\n\
+             {ssl}auth_mechanisms = plain login\nmail_location = maildir:{d}/mail/%u\n\
              first_valid_uid = 1\npassdb {{\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u {d}/users\n}}\n\
              userdb {{\n  driver = static\n  args = uid=dovecot gid=dovecot home={d}/home/%u\n}}\n\
              service imap-login {{\n  inet_listener imap {{\n    address = 127.0.0.1\n    port = {port}\n  }}\n  inet_listener imaps {{\n    port = 0\n  }}\n}}\n\
@@ -97,8 +114,18 @@ impl Dovecot {
         }
     }
 
+    /// The URL Tend reads with. This Dovecot has no TLS, so the URL must
+    /// allow a clear-text login explicitly (`tls=none`).
     pub fn url(&self) -> String {
-        format!("imap://support:secret@127.0.0.1:{}/INBOX", self.port)
+        format!(
+            "imap://support:secret@127.0.0.1:{}/INBOX?tls=none",
+            self.port
+        )
+    }
+
+    /// Dovecot's log so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self._dir.path().join("dovecot.log")).unwrap_or_default()
     }
 
     /// Appends messages to INBOX over IMAP.

@@ -4,6 +4,12 @@
 //! message, which is then a duplicate (same Message-ID) and changes nothing.
 //! [`super::imap_watch`] decides when a pass runs (IDLE or polling).
 //!
+//! The password never crosses the network in clear unless the URL says so:
+//! `imaps://` is TLS, `imap://` must upgrade with STARTTLS, and only
+//! `imap://…?tls=none` logs in without TLS. A pass learns the size of each
+//! new message first and never fetches one over the limit
+//! ([`super::imap_size`]).
+//!
 //! After a message is committed, the inbox's `imap_after` setting is applied
 //! to it ([`super::imap_after`]): nothing, `\Seen`, or a move to another folder. The
 //! order per message is fetch → ingest (commit) → mark/move → save the UID,
@@ -13,7 +19,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context as _, anyhow};
-use futures_util::StreamExt as _;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 
@@ -23,11 +28,24 @@ use super::imap_after::{After, refused};
 use super::ingest::{self, Source};
 use super::repo;
 
-/// The parts of an `imap[s]://user:pass@host:port/MAILBOX` URL.
+/// How an IMAP connection is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImapTls {
+    /// `imaps://`: TLS from the first byte.
+    Tls,
+    /// `imap://`: STARTTLS, which the server must offer; without it Tend
+    /// does not log in (the password would cross the network in clear).
+    StartTls,
+    /// `imap://…?tls=none`: no TLS. The admin's explicit choice, for a
+    /// server on a network they trust.
+    Plain,
+}
+
+/// The parts of an `imap[s]://user:pass@host:port/MAILBOX[?tls=none]` URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImapTarget {
-    /// TLS from the start (imaps).
-    pub tls: bool,
+    /// How the connection is protected.
+    pub tls: ImapTls,
     /// Host.
     pub host: String,
     /// Port.
@@ -43,10 +61,23 @@ pub struct ImapTarget {
 /// Parses an inbox's IMAP URL.
 pub fn parse_target(url: &str) -> anyhow::Result<ImapTarget> {
     let u = url::Url::parse(url).context("the IMAP URL does not parse")?;
-    let tls = match u.scheme() {
-        "imaps" => true,
-        "imap" => false,
-        s => return Err(anyhow!("unsupported IMAP scheme {s}")),
+    let param = u
+        .query_pairs()
+        .find(|(k, _)| k == "tls")
+        .map(|(_, v)| v.into_owned());
+    let tls = match (u.scheme(), param.as_deref()) {
+        ("imaps", None) => ImapTls::Tls,
+        ("imap", None | Some("starttls")) => ImapTls::StartTls,
+        ("imap", Some("none")) => ImapTls::Plain,
+        ("imaps", Some(t)) => {
+            return Err(anyhow!("imaps:// is TLS from the start; remove ?tls={t}"));
+        }
+        ("imap", Some(t)) => {
+            return Err(anyhow!(
+                "unknown ?tls={t}; leave it out (STARTTLS) or write tls=none to allow a clear-text login"
+            ));
+        }
+        (s, _) => return Err(anyhow!("unsupported IMAP scheme {s}")),
     };
     let decode = |s: &str| percent_decode(s);
     let mailbox = decode(u.path().trim_start_matches('/'));
@@ -56,7 +87,9 @@ pub fn parse_target(url: &str) -> anyhow::Result<ImapTarget> {
             .host_str()
             .context("the IMAP URL has no host")?
             .to_string(),
-        port: u.port().unwrap_or(if tls { 993 } else { 143 }),
+        port: u
+            .port()
+            .unwrap_or(if tls == ImapTls::Tls { 993 } else { 143 }),
         user: decode(u.username()),
         password: decode(u.password().unwrap_or("")),
         mailbox: if mailbox.is_empty() {
@@ -67,7 +100,8 @@ pub fn parse_target(url: &str) -> anyhow::Result<ImapTarget> {
     })
 }
 
-fn percent_decode(s: &str) -> String {
+/// Decodes `%XX` escapes (a URL's user and password are kept encoded).
+pub(crate) fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -92,7 +126,7 @@ fn percent_decode(s: &str) -> String {
 /// Polls one inbox once; returns how many messages were ingested.
 pub async fn poll_inbox(st: &AppState, inbox_id: i64, url: &str) -> anyhow::Result<usize> {
     let t = parse_target(url)?;
-    let mut session = connect(&t).await?;
+    let mut session = connect(st, &t).await?;
     let done = fetch_new(st, inbox_id, &t, &mut session).await?;
     let _ = within(COMMAND_TIMEOUT, "LOGOUT", session.logout()).await;
     Ok(done)
@@ -138,8 +172,11 @@ fn keepalive(tcp: &TcpStream) -> std::io::Result<()> {
     socket2::SockRef::from(tcp).set_tcp_keepalive(&ka)
 }
 
-/// Connects, reads the greeting and logs in.
-pub async fn connect(t: &ImapTarget) -> anyhow::Result<ImapSession> {
+/// Connects, reads the greeting, protects the connection as the URL says
+/// (TLS, or STARTTLS, which must then be offered) and logs in. The
+/// password is never sent over a connection without TLS unless the URL
+/// says `tls=none`.
+pub async fn connect(st: &AppState, t: &ImapTarget) -> anyhow::Result<ImapSession> {
     let tcp = tokio::time::timeout(
         Duration::from_secs(30),
         TcpStream::connect((t.host.as_str(), t.port)),
@@ -150,50 +187,127 @@ pub async fn connect(t: &ImapTarget) -> anyhow::Result<ImapSession> {
     if let Err(e) = keepalive(&tcp) {
         tracing::debug!(error = %e, "IMAP: TCP keepalive not set");
     }
-    let stream: Box<dyn Io> = if t.tls {
-        let connector = tls_connector();
-        let name = rustls::pki_types::ServerName::try_from(t.host.clone())
-            .context("bad IMAP host name")?;
-        let tls = tokio::time::timeout(COMMAND_TIMEOUT, connector.connect(name, tcp))
-            .await
-            .context("the TLS handshake with the IMAP server timed out")?
-            .context("TLS handshake with the IMAP server")?;
-        Box::new(tls)
-    } else {
-        Box::new(tcp)
+    let client = match t.tls {
+        ImapTls::Tls => {
+            let tls = handshake(st, t, tcp).await?;
+            let mut client = async_imap::Client::new(Box::new(tls) as Box<dyn Io>);
+            greeting(&mut client).await?;
+            client
+        }
+        ImapTls::Plain => {
+            let mut client = async_imap::Client::new(Box::new(tcp) as Box<dyn Io>);
+            greeting(&mut client).await?;
+            client
+        }
+        ImapTls::StartTls => {
+            let mut client = async_imap::Client::new(tcp);
+            greeting(&mut client).await?;
+            if !offers_starttls(&mut client).await? {
+                return Err(anyhow!(
+                    "the IMAP server {}:{} does not offer STARTTLS, so Tend will not send the \
+                     password in clear. Use imaps://, enable TLS on the server, or add ?tls=none \
+                     to the URL to allow a clear-text login on a network you trust",
+                    t.host,
+                    t.port
+                ));
+            }
+            within(
+                COMMAND_TIMEOUT,
+                "STARTTLS",
+                client.run_command_and_check_ok("STARTTLS", None),
+            )
+            .await?;
+            // Whatever the server sent after its OK stays behind in the
+            // old stream's buffer: nothing from before the handshake is
+            // read as if it came over TLS (RFC 2595 section 3.1).
+            let tcp = client.into_inner();
+            let tls = handshake(st, t, tcp).await?;
+            // No greeting after STARTTLS.
+            async_imap::Client::new(Box::new(tls) as Box<dyn Io>)
+        }
     };
-    let mut client = async_imap::Client::new(stream);
-    match tokio::time::timeout(COMMAND_TIMEOUT, client.read_response()).await {
-        Ok(Ok(Some(_))) => {}
-        Ok(Ok(None)) => return Err(anyhow!("the IMAP server closed the connection")),
-        Ok(Err(e)) => return Err(anyhow::Error::new(e).context("reading the IMAP greeting")),
-        Err(_) => return Err(anyhow!("the IMAP greeting timed out")),
-    }
     match tokio::time::timeout(COMMAND_TIMEOUT, client.login(&t.user, &t.password)).await {
         Ok(Ok(s)) => Ok(s),
         Ok(Err((e, _))) => Err(anyhow!("IMAP login failed: {e}")),
         Err(_) => Err(anyhow!("IMAP login timed out")),
     }
 }
-fn tls_connector() -> tokio_rustls::TlsConnector {
-    let roots = rustls::RootCertStore {
+
+/// Reads the server's greeting.
+async fn greeting<T: Io>(client: &mut async_imap::Client<T>) -> anyhow::Result<()> {
+    match tokio::time::timeout(COMMAND_TIMEOUT, client.read_response()).await {
+        Ok(Ok(Some(_))) => Ok(()),
+        Ok(Ok(None)) => Err(anyhow!("the IMAP server closed the connection")),
+        Ok(Err(e)) => Err(anyhow::Error::new(e).context("reading the IMAP greeting")),
+        Err(_) => Err(anyhow!("the IMAP greeting timed out")),
+    }
+}
+
+/// Asks for the capabilities before logging in: whether STARTTLS is among
+/// them.
+async fn offers_starttls<T: Io>(client: &mut async_imap::Client<T>) -> anyhow::Result<bool> {
+    use async_imap::imap_proto::{Capability, Response};
+    let (tx, rx) = async_channel::unbounded();
+    within(
+        COMMAND_TIMEOUT,
+        "CAPABILITY",
+        client.run_command_and_check_ok("CAPABILITY", Some(tx)),
+    )
+    .await?;
+    let mut starttls = false;
+    while let Ok(r) = rx.try_recv() {
+        if let async_imap::types::UnsolicitedResponse::Other(data) = r
+            && let Response::Capabilities(caps) = data.parsed()
+        {
+            starttls |= caps
+                .iter()
+                .any(|c| matches!(c, Capability::Atom(a) if a.eq_ignore_ascii_case("STARTTLS")));
+        }
+    }
+    Ok(starttls)
+}
+
+/// The TLS handshake, verifying the server's certificate and name.
+async fn handshake(
+    st: &AppState,
+    t: &ImapTarget,
+    tcp: TcpStream,
+) -> anyhow::Result<tokio_rustls::client::TlsStream<TcpStream>> {
+    let connector = tls_connector(st.config.mail_tls_ca_file.as_deref())?;
+    let name =
+        rustls::pki_types::ServerName::try_from(t.host.clone()).context("bad IMAP host name")?;
+    tokio::time::timeout(COMMAND_TIMEOUT, connector.connect(name, tcp))
+        .await
+        .context("the TLS handshake with the IMAP server timed out")?
+        .context("TLS handshake with the IMAP server")
+}
+
+/// A TLS client trusting the public roots, plus those in `ca_file`
+/// (`TEND_MAIL_TLS_CA_FILE`, for a server with a private CA).
+fn tls_connector(ca_file: Option<&std::path::Path>) -> anyhow::Result<tokio_rustls::TlsConnector> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject as _;
+    let mut roots = rustls::RootCertStore {
         roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
     };
+    if let Some(path) = ca_file {
+        for cert in CertificateDer::pem_file_iter(path)
+            .with_context(|| format!("reading {}", path.display()))?
+        {
+            let cert = cert.with_context(|| format!("parsing {}", path.display()))?;
+            roots
+                .add(cert)
+                .with_context(|| format!("a certificate in {} is not usable", path.display()))?;
+        }
+    }
     let config = rustls::ClientConfig::builder_with_provider(Arc::new(
         rustls::crypto::ring::default_provider(),
     ))
     .with_safe_default_protocol_versions()
-    .map(|b| b.with_root_certificates(roots).with_no_client_auth());
-    match config {
-        Ok(c) => tokio_rustls::TlsConnector::from(Arc::new(c)),
-        // Only fails when the provider lacks every default version, which
-        // ring does not; fall back to a config that will refuse to connect.
-        Err(_) => tokio_rustls::TlsConnector::from(Arc::new(
-            rustls::ClientConfig::builder()
-                .with_root_certificates(rustls::RootCertStore::empty())
-                .with_no_client_auth(),
-        )),
-    }
+    .context("TLS versions")?
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    Ok(tokio_rustls::TlsConnector::from(Arc::new(config)))
 }
 
 /// One fetch pass on a logged-in session: (re)selects the mailbox, then
@@ -247,28 +361,39 @@ pub async fn fetch_new(
         return Ok(0);
     }
     let mut after = After::for_inbox(st, inbox_id, t, session).await?;
+    // Sizes first: a message over the limit is never fetched whole.
+    let sizes = super::imap_size::sizes(session, last_uid).await?;
+    let limit = st.config.max_attachment_bytes as u64;
     let mut done = 0;
     for uid in uids {
-        let raw = within(FETCH_TIMEOUT, "UID FETCH", async {
-            let mut fetches = session
-                .uid_fetch(uid.to_string(), "(UID BODY.PEEK[])")
-                .await?;
-            let mut raw = None;
-            while let Some(f) = fetches.next().await {
-                let f = f?;
-                if let Some(b) = f.body() {
-                    raw = Some(b.to_vec());
-                }
-            }
-            Ok::<_, async_imap::error::Error>(raw)
-        })
-        .await?;
+        let reported = sizes.get(&uid).copied();
+        let mut raw = match reported.filter(|s| *s > limit) {
+            Some(_) => None,
+            None => super::imap_size::fetch_at_most(session, uid, limit + 1).await?,
+        };
+        // Over the limit by the size the server reported, or (when it
+        // reported none, or too little) by what a fetch bounded to one byte
+        // more than the limit brought.
+        let too_large = match (&raw, reported) {
+            (Some(r), _) if r.len() as u64 > limit => Some((r.len() as u64, false)),
+            (None, Some(s)) if s > limit => Some((s, true)),
+            _ => None,
+        };
+        if let Some((size, exact)) = too_large {
+            raw = None;
+            super::imap_size::record_too_large(st, session, inbox_id, uid, size, exact).await?;
+            done += 1;
+        }
         // A failed ingest returns here: the message is left as it is and
         // read again on the next pass.
-        let mut broken = None;
-        if let Some(raw) = raw {
-            ingest::ingest(st, inbox_id, &raw, Source::Imap).await?;
+        if let Some(raw) = &raw {
+            ingest::ingest(st, inbox_id, raw, Source::Imap).await?;
             done += 1;
+        }
+        let mut broken = None;
+        // A message too large to fetch is not in Tend: it stays where it is,
+        // unmarked, for a person to deal with in the mailbox.
+        if raw.is_some() {
             // Committed (whatever the outcome: a conversation, a duplicate,
             // ignored or quarantined), so it may now be marked or moved.
             if let Err(e) = after.apply(session, uid).await {
@@ -302,9 +427,6 @@ pub async fn fetch_new(
     Ok(done)
 }
 
-/// How long fetching one message may take (a large message on a slow link).
-const FETCH_TIMEOUT: Duration = Duration::from_secs(300);
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -333,7 +455,7 @@ mod tests {
         assert_eq!(
             t,
             ImapTarget {
-                tls: false,
+                tls: ImapTls::StartTls,
                 host: "127.0.0.1".into(),
                 port: 1143,
                 user: "sup@ort".into(),
@@ -342,8 +464,15 @@ mod tests {
             }
         );
         let t = parse_target("imaps://u:p@mail.example.org").expect("parses");
-        assert!(t.tls);
+        assert_eq!(t.tls, ImapTls::Tls);
         assert_eq!((t.port, t.mailbox.as_str()), (993, "INBOX"));
         assert!(parse_target("pop3://u:p@x").is_err());
+        let t = parse_target("imap://u:p@10.0.0.5/INBOX?tls=none").expect("parses");
+        assert_eq!(
+            (t.tls, t.port, t.mailbox.as_str()),
+            (ImapTls::Plain, 143, "INBOX")
+        );
+        assert!(parse_target("imap://u:p@h/INBOX?tls=maybe").is_err());
+        assert!(parse_target("imaps://u:p@h/INBOX?tls=none").is_err());
     }
 }

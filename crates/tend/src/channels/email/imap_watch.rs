@@ -131,7 +131,7 @@ async fn session(
     backoff: &mut Duration,
 ) -> anyhow::Result<()> {
     let t = imap::parse_target(url)?;
-    let mut session = imap::connect(&t).await?;
+    let mut session = imap::connect(st, &t).await?;
     let idle = within(COMMAND_TIMEOUT, "CAPABILITY", session.capabilities())
         .await?
         .has_str("IDLE");

@@ -118,10 +118,7 @@ pub async fn ingest(
     };
     let limit = st.config.max_attachment_bytes;
     if raw.len() > limit {
-        let reason = format!(
-            "the message is {} bytes, over the limit of {limit}",
-            raw.len()
-        );
+        let reason = too_large_reason(raw.len() as u64, limit);
         return log(
             st,
             retry,
@@ -406,6 +403,11 @@ async fn mark_bounced(
         })
         .await?;
     Ok(Some(message_id))
+}
+
+/// Why a message over the size limit was held (one wording for every door).
+pub fn too_large_reason(size: u64, limit: usize) -> String {
+    format!("the message is {size} bytes, over the limit of {limit}")
 }
 
 /// Records a held message in the mail log (with its raw bytes), unless it

@@ -2,16 +2,29 @@
 //! UTF-8, threading headers, `[#id]` token, Reply-To the inbox) before the
 //! transaction, then queued in the outbox in the same transaction as the
 //! message, so a reply is never stored without its mail or sent twice.
+//!
+//! Every way into the outbox passes [`queue_in`], where automatic mail
+//! (acknowledgements, surveys, transcripts: everything an agent did not
+//! type) meets its inbox's hourly cap. Over the cap the mail is kept but
+//! held, with the reason on the outbox row, a `mail_held` event on the
+//! conversation and, for a message, its delivery status `held`; an admin
+//! may release it (`POST /api/v1/outbox/{id}/release`). Tend cannot be
+//! made to send unlimited mail to addresses strangers type in.
 
+use serde_json::json;
 use sqlx::AnyConnection;
 
 use crate::agents::Viewer;
-use crate::app::AppState;
+use crate::app::{AppState, BusEvent};
 use crate::conversations::Conversation;
+use crate::conversations::followup::{Cause, append_event_in};
 use crate::conversations::service::AttachmentMeta;
 use crate::{Error, Result};
 
-use super::repo::{self, NewOutbound};
+use super::repo::{self, NewOutbound, REPLY_KIND};
+
+/// The cap's window.
+const HOUR_MS: i64 = 3_600_000;
 
 /// A composed message waiting to be queued.
 #[derive(Debug, Clone)]
@@ -24,6 +37,103 @@ pub struct PreparedMail {
     pub rcpt: Vec<String>,
     /// Envelope sender.
     pub mail_from: String,
+    /// The conversation's inbox, whose cap automatic mail counts against.
+    pub inbox_id: i64,
+    /// Not typed by an agent (an acknowledgement, a survey, a transcript).
+    pub automatic: bool,
+    /// The cap when the inbox sets none (`auto_mail_per_hour`).
+    pub default_cap: i64,
+}
+
+/// What became of a mail put in the outbox.
+#[derive(Debug, Clone)]
+pub struct Queued {
+    /// Its outbox row.
+    pub outbox_id: i64,
+    /// Why it is held instead of sent (automatic mail over the inbox's
+    /// hourly cap); `None`: it goes out.
+    pub held: Option<String>,
+    /// The `mail_held` event, to publish after the commit.
+    pub events: Vec<BusEvent>,
+}
+
+/// Puts `mail` in the outbox inside the caller's transaction. Automatic
+/// mail over its inbox's hourly cap is held, with the reason recorded on
+/// the row and as a `mail_held` event on the conversation.
+async fn queue_in(
+    c: &mut AnyConnection,
+    mail: &PreparedMail,
+    kind: &'static str,
+    message_id: Option<i64>,
+    conversation_id: i64,
+    now: i64,
+) -> Result<Queued> {
+    let automatic = mail.automatic || kind != REPLY_KIND;
+    let kind = if automatic && kind == REPLY_KIND {
+        "ack"
+    } else {
+        kind
+    };
+    let held = if automatic {
+        let cap =
+            crate::inboxes::service::auto_mail_cap_in(c, mail.inbox_id, mail.default_cap).await?;
+        let sent = repo::automatic_since(c, mail.inbox_id, now - HOUR_MS).await?;
+        (sent >= cap).then(|| {
+            format!(
+                "held: this inbox has sent its limit of {cap} automatic mails in the last hour \
+                 (auto_mail_per_hour); an admin may release it"
+            )
+        })
+    } else {
+        None
+    };
+    let outbox_id = repo::insert_outbox(
+        c,
+        &NewOutbound {
+            message_id,
+            conversation_id: Some(conversation_id),
+            inbox_id: Some(mail.inbox_id),
+            kind,
+            mail_from: mail.mail_from.clone(),
+            rcpt: mail.rcpt.clone(),
+            raw_sha256: mail.raw_sha256.clone(),
+            smtp_message_id: mail.message_id.clone(),
+            held_reason: held.clone(),
+        },
+        now,
+    )
+    .await?;
+    let events = match &held {
+        Some(reason) => {
+            tracing::warn!(
+                outbox = outbox_id,
+                inbox = mail.inbox_id,
+                kind,
+                "automatic mail over the inbox's hourly cap; held"
+            );
+            metrics::counter!("tend_outbound_held_total", "kind" => kind).increment(1);
+            if let Some(m) = message_id {
+                crate::conversations::service::set_delivery_in(c, m, "held", Some(reason), now)
+                    .await?;
+            }
+            append_event_in(
+                c,
+                conversation_id,
+                mail.inbox_id,
+                "mail_held",
+                Cause::System,
+                json!({"outbox_id": outbox_id, "kind": kind, "reason": reason}),
+                now,
+            )
+            .await?
+        }
+        None => vec![],
+    };
+    Ok(Queued {
+        outbox_id,
+        held,
+        events,
+    })
 }
 
 /// Composes a reply to the customer of an email conversation; `None` when
@@ -96,32 +206,23 @@ pub async fn prepare_reply(
         raw_sha256,
         rcpt: vec![customer],
         mail_from,
+        inbox_id: conv.inbox_id,
+        automatic: auto_submitted,
+        default_cap: st.config.mail_limits.auto_mail_per_hour,
     }))
 }
 
 /// Queues a prepared mail for the conversation message `message_id`
-/// (inside the caller's transaction).
+/// (inside the caller's transaction): a reply, or an acknowledgement when
+/// it was prepared as auto-submitted.
 pub async fn enqueue_in(
     c: &mut AnyConnection,
     mail: &PreparedMail,
     message_id: i64,
     conversation_id: i64,
     now: i64,
-) -> Result<i64> {
-    repo::insert_outbox(
-        c,
-        &NewOutbound {
-            message_id: Some(message_id),
-            conversation_id: Some(conversation_id),
-            kind: "reply",
-            mail_from: mail.mail_from.clone(),
-            rcpt: mail.rcpt.clone(),
-            raw_sha256: mail.raw_sha256.clone(),
-            smtp_message_id: mail.message_id.clone(),
-        },
-        now,
-    )
-    .await
+) -> Result<Queued> {
+    queue_in(c, mail, REPLY_KIND, Some(message_id), conversation_id, now).await
 }
 
 /// Where customers' answers to our mail go: the inbox's own address, else
@@ -205,6 +306,9 @@ pub async fn prepare_notice(
         raw_sha256,
         rcpt: vec![customer],
         mail_from,
+        inbox_id: conv.inbox_id,
+        automatic: true,
+        default_cap: st.config.mail_limits.auto_mail_per_hour,
     }))
 }
 
@@ -214,30 +318,18 @@ pub async fn enqueue_survey_in(
     mail: &PreparedMail,
     conversation_id: i64,
     now: i64,
-) -> Result<i64> {
+) -> Result<Queued> {
     enqueue_notice_in(c, mail, conversation_id, "survey", now).await
 }
 
-/// Queues a prepared automatic mail of `kind` (inside the caller's transaction).
+/// Queues a prepared automatic mail of `kind` (`survey`, `transcript`…)
+/// inside the caller's transaction; it counts against the inbox's cap.
 pub async fn enqueue_notice_in(
     c: &mut AnyConnection,
     mail: &PreparedMail,
     conversation_id: i64,
     kind: &'static str,
     now: i64,
-) -> Result<i64> {
-    repo::insert_outbox(
-        c,
-        &NewOutbound {
-            message_id: None,
-            conversation_id: Some(conversation_id),
-            kind,
-            mail_from: mail.mail_from.clone(),
-            rcpt: mail.rcpt.clone(),
-            raw_sha256: mail.raw_sha256.clone(),
-            smtp_message_id: mail.message_id.clone(),
-        },
-        now,
-    )
-    .await
+) -> Result<Queued> {
+    queue_in(c, mail, kind, None, conversation_id, now).await
 }

@@ -28,11 +28,91 @@ pub fn backoff_ms(attempts: i64) -> i64 {
         .min(3_600_000)
 }
 
-/// Builds the relay transport from `TEND_SMTP_RELAY_URL`.
-fn transport(url: &str) -> anyhow::Result<AsyncSmtpTransport<Tokio1Executor>> {
-    Ok(AsyncSmtpTransport::<Tokio1Executor>::from_url(url)?
-        .timeout(Some(Duration::from_secs(60)))
-        .build())
+/// How the connection to the relay is protected, from its URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RelayTls {
+    /// `smtps://`: TLS from the first byte.
+    Wrapper,
+    /// `smtp://…?tls=required`: STARTTLS, or no mail at all.
+    Required,
+    /// `smtp://…?tls=opportunistic`: STARTTLS when the relay offers it.
+    Opportunistic,
+    /// `smtp://` without `tls`, or with `tls=none`: no TLS.
+    Plain,
+}
+
+/// Reads the relay URL's protection, and refuses a URL that could send its
+/// password in clear without saying so: with a password, `smtp://` needs
+/// `?tls=required` (or `smtps://`), or the explicit opt-out `?tls=none`.
+pub fn relay_tls(u: &url::Url) -> Result<RelayTls, String> {
+    let tls = u
+        .query_pairs()
+        .find(|(k, _)| k == "tls")
+        .map(|(_, v)| v.into_owned());
+    let mode = match (u.scheme(), tls.as_deref()) {
+        ("smtps", None) => RelayTls::Wrapper,
+        ("smtps", Some(t)) => {
+            return Err(format!("smtps:// is TLS from the start; remove ?tls={t}"));
+        }
+        ("smtp", Some("required")) => RelayTls::Required,
+        ("smtp", Some("opportunistic")) => RelayTls::Opportunistic,
+        ("smtp", None | Some("none")) => RelayTls::Plain,
+        (_, Some(t)) => {
+            return Err(format!(
+                "unknown ?tls={t}; use tls=required (STARTTLS), tls=opportunistic or tls=none"
+            ));
+        }
+        (s, None) => return Err(format!("unknown scheme {s}; use smtp:// or smtps://")),
+    };
+    let clear = matches!(mode, RelayTls::Opportunistic)
+        || (mode == RelayTls::Plain && tls.as_deref() != Some("none"));
+    if u.password().is_some() && clear {
+        return Err(
+            "the relay URL has a password but does not require TLS, so the password could cross \
+             the network in clear. Use smtps://user:pass@host:465, or smtp://user:pass@host:587?tls=required \
+             (STARTTLS); or add ?tls=none to allow a clear-text login on a network you trust"
+                .into(),
+        );
+    }
+    Ok(mode)
+}
+
+/// Builds the relay transport from `TEND_SMTP_RELAY_URL`; roots from
+/// `TEND_MAIL_TLS_CA_FILE` are trusted besides the public ones.
+fn transport(
+    url: &str,
+    ca_file: Option<&std::path::Path>,
+) -> anyhow::Result<AsyncSmtpTransport<Tokio1Executor>> {
+    use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
+    let u = url::Url::parse(url)?;
+    let mode = relay_tls(&u).map_err(|e| anyhow::anyhow!(e))?;
+    // lettre knows no `tls=none`: without `tls` it speaks plain SMTP.
+    let mut clean = u.clone();
+    let kept: Vec<(String, String)> = u
+        .query_pairs()
+        .filter(|(k, v)| !(k == "tls" && v == "none"))
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    if kept.is_empty() {
+        clean.set_query(None);
+    } else {
+        clean.query_pairs_mut().clear().extend_pairs(kept);
+    }
+    let mut builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(clean.as_str())?;
+    if let (Some(ca), Some(host)) = (ca_file, u.host_str())
+        && mode != RelayTls::Plain
+    {
+        let pem = std::fs::read(ca)?;
+        let params = TlsParameters::builder(host.to_string())
+            .add_root_certificate(Certificate::from_pem(&pem)?)
+            .build_rustls()?;
+        builder = builder.tls(match mode {
+            RelayTls::Wrapper => Tls::Wrapper(params),
+            RelayTls::Required => Tls::Required(params),
+            RelayTls::Opportunistic | RelayTls::Plain => Tls::Opportunistic(params),
+        });
+    }
+    Ok(builder.timeout(Some(Duration::from_secs(60))).build())
 }
 
 /// Runs until the task is dropped; `wake` is notified when mail is queued.
@@ -41,7 +121,7 @@ pub async fn run(st: AppState, wake: Arc<Notify>) {
         tracing::info!("no TEND_SMTP_RELAY_URL: outbound mail stays queued in the outbox");
         return;
     };
-    let relay = match transport(&url) {
+    let relay = match transport(&url, st.config.mail_tls_ca_file.as_deref()) {
         Ok(t) => t,
         Err(e) => {
             tracing::error!(error = %e, "cannot use the SMTP relay; outbound mail stays queued");
@@ -157,6 +237,28 @@ async fn record(st: &AppState, row: &OutboxRow, attempt: Attempt) -> Result<()> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn relay_passwords_never_go_in_clear_unless_allowed() {
+        let tls = |s: &str| relay_tls(&url::Url::parse(s).unwrap());
+        assert_eq!(tls("smtp://127.0.0.1:1025"), Ok(RelayTls::Plain));
+        assert_eq!(tls("smtps://u:p@mail.example:465"), Ok(RelayTls::Wrapper));
+        assert_eq!(
+            tls("smtp://u:p@mail.example:587?tls=required"),
+            Ok(RelayTls::Required)
+        );
+        assert!(
+            tls("smtp://u:p@mail.example:587")
+                .unwrap_err()
+                .contains("tls=none")
+        );
+        assert!(tls("smtp://u:p@mail.example:587?tls=opportunistic").is_err());
+        assert_eq!(tls("smtp://u:p@10.0.0.5:25?tls=none"), Ok(RelayTls::Plain));
+        assert!(tls("smtp://h?tls=sometimes").is_err());
+        assert!(tls("smtps://u:p@h?tls=none").is_err());
+        assert!(transport("smtp://u:p@10.0.0.5:25?tls=none", None).is_ok());
+        assert!(transport("smtp://u:p@10.0.0.5:25", None).is_err());
+    }
 
     #[test]
     fn backoff_grows_and_is_capped() {

@@ -35,18 +35,28 @@ pub struct OutboxRow {
 pub struct NewOutbound {
     pub message_id: Option<i64>,
     pub conversation_id: Option<i64>,
+    pub inbox_id: Option<i64>,
     pub kind: &'static str,
     pub mail_from: String,
     pub rcpt: Vec<String>,
     pub raw_sha256: String,
     pub smtp_message_id: String,
+    /// Why the mail is held instead of sent (`None`: it goes out).
+    pub held_reason: Option<String>,
 }
 
+/// The kind of the mail an agent typed; every other kind is automatic.
+pub const REPLY_KIND: &str = "reply";
+
+/// Held mail is never due: it waits at the end of time until released.
+const NEVER: i64 = i64::MAX;
+
 pub async fn insert_outbox(c: &mut AnyConnection, o: &NewOutbound, now: i64) -> Result<i64> {
+    let next = if o.held_reason.is_some() { NEVER } else { now };
     Ok(sqlx::query_scalar(
         "INSERT INTO outbox (message_id, conversation_id, kind, mail_from, rcpt, raw_sha256, smtp_message_id, \
-         status, attempts, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', 0, $8, $8) \
-         RETURNING id",
+         status, attempts, next_attempt_at, created_at, inbox_id, held_reason) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', 0, $8, $9, $10, $11) RETURNING id",
     )
     .bind(o.message_id)
     .bind(o.conversation_id)
@@ -55,15 +65,108 @@ pub async fn insert_outbox(c: &mut AnyConnection, o: &NewOutbound, now: i64) -> 
     .bind(serde_json::to_string(&o.rcpt).unwrap_or_else(|_| "[]".into()))
     .bind(&o.raw_sha256)
     .bind(&o.smtp_message_id)
+    .bind(next)
     .bind(now)
+    .bind(o.inbox_id)
+    .bind(o.held_reason.as_deref())
     .fetch_one(c)
     .await?)
+}
+
+/// Automatic mail of `inbox_id` queued since `since` and not held (what
+/// the hourly cap counts).
+pub async fn automatic_since(c: &mut AnyConnection, inbox_id: i64, since: i64) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM outbox WHERE inbox_id = $1 AND created_at > $2 \
+         AND kind <> 'reply' AND held_reason IS NULL",
+    )
+    .bind(inbox_id)
+    .bind(since)
+    .fetch_one(c)
+    .await?)
+}
+
+/// An outbox row as admins see it (`GET /outbox`).
+#[derive(Debug, Clone, FromRow)]
+pub struct OutboxListRow {
+    pub id: i64,
+    pub message_id: Option<i64>,
+    pub conversation_id: Option<i64>,
+    pub inbox_id: Option<i64>,
+    pub kind: String,
+    pub rcpt: String,
+    pub status: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub held_reason: Option<String>,
+    pub created_at: i64,
+    pub sent_at: Option<i64>,
+}
+
+const OUTBOX_LIST_COLUMNS: &str = "id, message_id, conversation_id, inbox_id, kind, rcpt, status, attempts, \
+     last_error, held_reason, created_at, sent_at";
+
+/// Outbox rows newest first, below `before` (an id), one more than `limit`
+/// when more follow; `status` `held` keeps held mail, `queued`, `sent` or
+/// `failed` the mail in that state that is not held.
+pub async fn list_outbox(
+    c: &mut AnyConnection,
+    status: Option<&str>,
+    inbox_id: Option<i64>,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<OutboxListRow>> {
+    let mut sql = crate::db::Sql::new(&format!(
+        "SELECT {OUTBOX_LIST_COLUMNS} FROM outbox WHERE 1=1"
+    ));
+    match status {
+        Some("held") => {
+            sql.push(" AND held_reason IS NOT NULL");
+        }
+        Some(s) => {
+            sql.push(" AND held_reason IS NULL AND status = ")
+                .bind(s.to_string());
+        }
+        None => {}
+    }
+    if let Some(i) = inbox_id {
+        sql.push(" AND inbox_id = ").bind(i);
+    }
+    if let Some(b) = before {
+        sql.push(" AND id < ").bind(b);
+    }
+    sql.push(" ORDER BY id DESC LIMIT ").bind(limit + 1);
+    Ok(sql.query_as::<OutboxListRow>().fetch_all(c).await?)
+}
+
+/// One outbox row as admins see it.
+pub async fn outbox_row(c: &mut AnyConnection, id: i64) -> Result<Option<OutboxListRow>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {OUTBOX_LIST_COLUMNS} FROM outbox WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(c)
+    .await?)
+}
+
+/// Releases held mail: due now. False when it was not held.
+pub async fn release(c: &mut AnyConnection, id: i64, now: i64) -> Result<bool> {
+    let r = sqlx::query(
+        "UPDATE outbox SET held_reason = NULL, next_attempt_at = $1 \
+         WHERE id = $2 AND held_reason IS NOT NULL AND status = 'queued'",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(c)
+    .await?;
+    Ok(r.rows_affected() == 1)
 }
 
 pub async fn due(c: &mut AnyConnection, now: i64, limit: i64) -> Result<Vec<OutboxRow>> {
     Ok(sqlx::query_as(
         "SELECT id, message_id, conversation_id, kind, mail_from, rcpt, raw_sha256, smtp_message_id, attempts, \
-         next_attempt_at FROM outbox WHERE status = 'queued' AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $2",
+         next_attempt_at FROM outbox WHERE status = 'queued' AND next_attempt_at <= $1 AND held_reason IS NULL \
+         ORDER BY next_attempt_at, id LIMIT $2",
     )
     .bind(now)
     .bind(limit)
@@ -79,7 +182,8 @@ pub async fn claim(
     lease_until: i64,
 ) -> Result<bool> {
     let r = sqlx::query(
-        "UPDATE outbox SET next_attempt_at = $1 WHERE id = $2 AND status = 'queued' AND next_attempt_at = $3",
+        "UPDATE outbox SET next_attempt_at = $1 WHERE id = $2 AND status = 'queued' AND next_attempt_at = $3 \
+         AND held_reason IS NULL",
     )
     .bind(lease_until)
     .bind(id)

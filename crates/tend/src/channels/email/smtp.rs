@@ -2,8 +2,15 @@
 //! only (others get 550), refuses oversize mail with 552, offers STARTTLS
 //! when a certificate is configured, and answers 250 only after the
 //! message is committed.
+//!
+//! Resources: sessions are capped overall and per client address (over the
+//! cap the client gets `421` and is disconnected); a client may stay silent
+//! for `smtp_idle_seconds` between commands but only `smtp_data_idle_seconds`
+//! while it sends a message; and the memory for a message grows with what
+//! has arrived, never from the `SIZE` the client declared alone.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use smtp_proto::request::receiver::{DataReceiver, DummyDataReceiver, RequestReceiver};
@@ -14,13 +21,118 @@ use tokio_rustls::TlsAcceptor;
 use tokio_rustls::server::TlsStream;
 
 use crate::app::AppState;
+use crate::config::MailLimits;
+use crate::connlimit::{ConnLimits, Refusal};
 
 use super::ingest::{self, Source};
 
-/// How long a client may stay silent.
-const IDLE: Duration = Duration::from_secs(300);
 /// Recipients per transaction.
 const MAX_RCPT: usize = 100;
+/// How long a reply or the TLS handshake may take before the client is
+/// given up (it stopped reading, or never finished the handshake).
+const WRITE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The receiver's state on this node: session slots, timeouts, and the
+/// bytes reserved for messages being received (a gauge, and what the
+/// memory bound is tested against).
+#[derive(Debug)]
+pub struct Receiver {
+    slots: Arc<ConnLimits>,
+    reserved: AtomicUsize,
+    idle: Duration,
+    data_idle: Duration,
+}
+
+impl Receiver {
+    /// A receiver with the configured limits.
+    pub fn new(limits: &MailLimits) -> Receiver {
+        Receiver {
+            slots: ConnLimits::new(limits.smtp_max_sessions, limits.smtp_max_sessions_per_ip),
+            reserved: AtomicUsize::new(0),
+            idle: limits.smtp_idle,
+            data_idle: limits.smtp_data_idle,
+        }
+    }
+
+    /// Bytes reserved now for messages being received, all sessions together.
+    pub fn reserved_bytes(&self) -> usize {
+        self.reserved.load(Ordering::Relaxed)
+    }
+
+    /// Sessions open now.
+    pub fn sessions(&self) -> usize {
+        self.slots.open()
+    }
+
+    /// Sets the receiver's gauges (called when `/metrics` is read).
+    pub fn publish_metrics(&self) {
+        metrics::gauge!("tend_smtp_sessions").set(self.sessions() as f64);
+        metrics::gauge!("tend_smtp_reserved_bytes").set(self.reserved_bytes() as f64);
+    }
+}
+
+/// The buffer a message is received into, counted in [`Receiver`]'s
+/// reserved bytes for as long as it lives.
+struct MessageBuf<'a> {
+    receiver: &'a Receiver,
+    bytes: Vec<u8>,
+}
+
+impl<'a> MessageBuf<'a> {
+    fn new(receiver: &'a Receiver) -> Self {
+        MessageBuf {
+            receiver,
+            bytes: Vec::new(),
+        }
+    }
+
+    /// Makes room for `incoming` more bytes. Growth doubles (amortised
+    /// copies), and stops at the declared size while the message fits in
+    /// it, so an honest `SIZE` still means few reallocations; but nothing
+    /// is reserved for bytes that have not arrived.
+    fn grow(&mut self, incoming: usize, declared: usize) {
+        let need = self.bytes.len() + incoming;
+        let had = self.bytes.capacity();
+        if need <= had {
+            return;
+        }
+        let mut want = need.max(had.saturating_mul(2));
+        if declared >= need {
+            want = want.min(declared);
+        }
+        self.bytes.reserve_exact(want - self.bytes.len());
+        self.account(had);
+    }
+
+    /// The received message; the buffer starts empty again.
+    fn take(&mut self) -> Vec<u8> {
+        let had = self.bytes.capacity();
+        let out = std::mem::take(&mut self.bytes);
+        self.account(had);
+        out
+    }
+
+    fn account(&self, had: usize) {
+        let now = self.bytes.capacity();
+        if now > had {
+            self.receiver
+                .reserved
+                .fetch_add(now - had, Ordering::Relaxed);
+        } else if had > now {
+            self.receiver
+                .reserved
+                .fetch_sub(had - now, Ordering::Relaxed);
+        }
+    }
+}
+
+impl Drop for MessageBuf<'_> {
+    fn drop(&mut self) {
+        self.receiver
+            .reserved
+            .fetch_sub(self.bytes.capacity(), Ordering::Relaxed);
+    }
+}
 
 /// A client connection, upgraded in place by STARTTLS.
 enum Conn {
@@ -38,12 +150,19 @@ impl Conn {
         }
     }
 
+    /// Writes a reply; a client that stops reading (so the write never
+    /// finishes) loses its session after [`WRITE_TIMEOUT`].
     async fn write(&mut self, bytes: &[u8]) -> std::io::Result<()> {
-        match self {
-            Conn::Plain(s) => write_all(s, bytes).await,
-            Conn::Tls(s) => write_all(s.as_mut(), bytes).await,
-            Conn::Gone => Ok(()),
-        }
+        let write = async {
+            match self {
+                Conn::Plain(s) => write_all(s, bytes).await,
+                Conn::Tls(s) => write_all(s.as_mut(), bytes).await,
+                Conn::Gone => Ok(()),
+            }
+        };
+        tokio::time::timeout(WRITE_TIMEOUT, write)
+            .await
+            .unwrap_or_else(|_| Err(std::io::ErrorKind::TimedOut.into()))
     }
 }
 
@@ -70,11 +189,37 @@ pub async fn run(st: AppState, listener: TcpListener, tls: Option<TlsAcceptor>) 
         let st = st.clone();
         let tls = tls.clone();
         tokio::spawn(async move {
-            if let Err(e) = session(st, stream, tls).await {
+            let slot = match st.smtp.slots.enter(peer.ip()) {
+                Ok(slot) => slot,
+                Err(why) => {
+                    refuse(stream, why).await;
+                    tracing::info!(peer = %peer, reason = ?why, "SMTP session refused: too many sessions");
+                    metrics::counter!("tend_smtp_sessions_refused_total").increment(1);
+                    return;
+                }
+            };
+            if let Err(e) = session(&st, stream, tls).await {
                 tracing::debug!(peer = %peer, error = %e, "SMTP session ended");
             }
+            drop(slot);
         });
     }
+}
+
+/// Answers `421` to a session over the cap and closes it, without waiting
+/// long on a client that does not read.
+async fn refuse(mut stream: TcpStream, why: Refusal) {
+    let line: &[u8] = match why {
+        Refusal::Full => b"421 4.3.2 too many connections, try again later\r\n",
+        Refusal::TooManyFromAddress => {
+            b"421 4.7.0 too many connections from your address, try again later\r\n"
+        }
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(5), async {
+        let _ = stream.write_all(line).await;
+        let _ = stream.shutdown().await;
+    })
+    .await;
 }
 
 /// One SMTP transaction's envelope.
@@ -88,7 +233,7 @@ struct Envelope {
 }
 
 async fn session(
-    st: AppState,
+    st: &AppState,
     stream: TcpStream,
     tls: Option<Arc<TlsAcceptor>>,
 ) -> anyhow::Result<()> {
@@ -101,11 +246,19 @@ async fn session(
     let mut buf = vec![0u8; 64 * 1024];
     let mut data: Option<DataReceiver> = None;
     let mut drain: Option<DummyDataReceiver> = None;
-    let mut message: Vec<u8> = Vec::new();
+    let mut message = MessageBuf::new(&st.smtp);
     let mut is_tls = false;
 
     loop {
-        let n = match tokio::time::timeout(IDLE, conn.read(&mut buf)).await {
+        // A message in progress must keep arriving; between commands a
+        // client may think longer.
+        let receiving = data.is_some() || drain.is_some();
+        let wait = if receiving {
+            st.smtp.data_idle
+        } else {
+            st.smtp.idle
+        };
+        let n = match tokio::time::timeout(wait, conn.read(&mut buf)).await {
             Ok(r) => r?,
             Err(_) => {
                 conn.write(b"421 4.4.2 idle too long, closing\r\n").await?;
@@ -131,20 +284,21 @@ async fn session(
                 break;
             }
             if let Some(d) = data.as_mut() {
-                let done = d.ingest(&mut bytes, &mut message);
-                if message.len() > limit {
+                message.grow(bytes.len(), env.size.min(limit));
+                let done = d.ingest(&mut bytes, &mut message.bytes);
+                if message.bytes.len() > limit {
                     drain = Some(DummyDataReceiver::new_data(d));
                     data = None;
-                    message = Vec::new();
+                    drop(message.take());
                     continue;
                 }
                 if !done {
                     break;
                 }
                 data = None;
-                let raw = std::mem::take(&mut message);
+                let raw = message.take();
                 let reply = match env.inbox_id {
-                    Some(inbox) => match ingest::ingest(&st, inbox, &raw, Source::Smtp).await {
+                    Some(inbox) => match ingest::ingest(st, inbox, &raw, Source::Smtp).await {
                         Ok(o) => format!(
                             "250 2.0.0 {} {}\r\n",
                             o.outcome.as_str(),
@@ -219,8 +373,7 @@ async fn session(
                         conn.write(b"452 4.5.3 too many recipients\r\n").await?;
                     } else {
                         // Looked up on every RCPT so inboxes added while we run count at once.
-                        match crate::inboxes::service::email_inbox_by_address(&st, &to.address)
-                            .await
+                        match crate::inboxes::service::email_inbox_by_address(st, &to.address).await
                         {
                             Ok(Some(id)) => {
                                 env.inbox_id.get_or_insert(id);
@@ -243,10 +396,9 @@ async fn session(
                         conn.write(b"503 5.5.1 no valid recipients\r\n").await?;
                     } else {
                         data = Some(DataReceiver::new());
-                        message.clear();
-                        // One allocation for the declared size (bounded by
-                        // the limit) instead of doubling as it arrives.
-                        message.reserve(env.size.min(limit));
+                        // Nothing is reserved yet: the buffer grows as the
+                        // message arrives (see `MessageBuf::grow`).
+                        drop(message.take());
                         conn.write(b"354 end data with <CR><LF>.<CR><LF>\r\n")
                             .await?;
                     }
@@ -270,7 +422,10 @@ async fn session(
                         let Conn::Plain(tcp) = std::mem::replace(&mut conn, Conn::Gone) else {
                             return Ok(());
                         };
-                        conn = Conn::Tls(Box::new(acceptor.accept(tcp).await?));
+                        let tls = tokio::time::timeout(WRITE_TIMEOUT, acceptor.accept(tcp))
+                            .await
+                            .map_err(|_| std::io::Error::from(std::io::ErrorKind::TimedOut))??;
+                        conn = Conn::Tls(Box::new(tls));
                         is_tls = true;
                         requests = RequestReceiver::default();
                         env = Envelope::default();

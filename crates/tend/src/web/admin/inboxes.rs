@@ -200,6 +200,8 @@ pub async fn update(
         ack_enabled: Some(f.ack.is_some()),
         imap_after,
         imap_move_to: f.imap_move_to.map(|m| filled(Some(m))),
+        // Not on the page yet: set through the API.
+        auto_mail_per_hour: None,
     };
     let r = inboxes::update_inbox(&st, &a.viewer, id, ch).await;
     done(&st, &a, r).await
