@@ -7,8 +7,6 @@
 //! always send `Origin` there), which stops other sites from opening chats
 //! in a visitor's name.
 
-
-
 use axum::Router;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{Path, Query, Request, State};
