@@ -59,6 +59,8 @@ pub struct AppState {
     /// Exact caches of rows read on every request; SQLite only (see
     /// `db::changes`).
     pub caches: Option<Arc<Caches>>,
+    /// Sender authentication of inbound mail (SPF, DKIM, DMARC).
+    pub mail_auth: Arc<crate::channels::email::auth::SenderAuth>,
 }
 
 /// Rows read on every request, kept while they do not change.
@@ -92,6 +94,16 @@ impl AppState {
         db.migrate().await?;
         let (bus, _) = broadcast::channel(4096);
         let public = Arc::new(crate::channels::PublicState::new(&config));
+        let host = config
+            .public_url
+            .as_deref()
+            .and_then(|u| url::Url::parse(u).ok())
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or_else(|| "localhost".into());
+        let mail_auth = Arc::new(crate::channels::email::auth::SenderAuth::new(
+            &config.mail_auth,
+            &host,
+        )?);
         let mut st = AppState {
             files: AttachmentStore::new(&config.data_dir),
             search: crate::search::Search::new(&config.data_dir),
@@ -105,6 +117,7 @@ impl AppState {
             http_addr: Arc::default(),
             default_inbox: 0,
             caches: None,
+            mail_auth,
         };
         if st.db.backend() == crate::db::Backend::Sqlite {
             st.caches = Some(Arc::new(Caches {

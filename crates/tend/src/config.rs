@@ -46,6 +46,8 @@ struct FileConfig {
     survey_period_days: Option<u64>,
     survey_unhappy_route: Option<String>,
     public_rate_per_minute: Option<u64>,
+    mail_auth: Option<bool>,
+    dns_resolver: Option<String>,
 }
 
 /// Resolved, validated configuration.
@@ -89,6 +91,27 @@ pub struct Config {
     /// Public endpoints (chat sessions, offline messages, the contact form):
     /// submissions allowed per client IP address per minute.
     pub public_rate_per_minute: u64,
+    /// Sender authentication (SPF, DKIM, DMARC) of inbound mail.
+    pub mail_auth: MailAuthConfig,
+}
+
+/// Sender authentication of inbound mail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailAuthConfig {
+    /// Whether inbound mail is checked at all (off for air-gapped installs:
+    /// no DNS lookups, and nothing is stored on the messages).
+    pub enabled: bool,
+    /// The DNS resolver the checks ask.
+    pub resolver: DnsResolver,
+}
+
+/// Which DNS resolver sender authentication asks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DnsResolver {
+    /// The system's (`/etc/resolv.conf`).
+    System,
+    /// These servers (UDP, then TCP for long answers).
+    Servers(Vec<SocketAddr>),
 }
 
 /// Where an unhappy survey answer sends the conversation.
@@ -336,6 +359,25 @@ impl Config {
             .unwrap_or(20)
             .max(1);
 
+        let mail_auth = MailAuthConfig {
+            enabled: match src.get("mail_auth", f.mail_auth.map(|b| b.to_string())) {
+                None => true,
+                Some((v, origin)) => match v.trim().to_ascii_lowercase().as_str() {
+                    "on" | "true" | "1" | "yes" => true,
+                    "off" | "false" | "0" | "no" => false,
+                    _ => {
+                        return Err(ConfigError(format!(
+                            "{origin} must be \"on\" or \"off\", got {v:?}"
+                        )));
+                    }
+                },
+            },
+            resolver: match src.get("dns_resolver", f.dns_resolver.clone()) {
+                None => DnsResolver::System,
+                Some((v, origin)) => parse_resolver(&v, &origin)?,
+            },
+        };
+
         Ok(Config {
             data_dir,
             database_url,
@@ -355,6 +397,7 @@ impl Config {
             routing_auto_away,
             surveys,
             public_rate_per_minute,
+            mail_auth,
         })
     }
 
@@ -418,6 +461,38 @@ fn parse_addr(v: &str, origin: &str) -> Result<SocketAddr, ConfigError> {
             "{origin} must be an address like 127.0.0.1:8080, got {v:?}"
         ))
     })
+}
+
+/// `system`, or a comma-separated list of `IP` or `IP:PORT` (port 53 when
+/// left out; IPv6 with a port as `[::1]:5353`).
+fn parse_resolver(v: &str, origin: &str) -> Result<DnsResolver, ConfigError> {
+    let v = v.trim();
+    if v.eq_ignore_ascii_case("system") {
+        return Ok(DnsResolver::System);
+    }
+    let mut servers = Vec::new();
+    for part in v.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let addr = part
+            .parse::<SocketAddr>()
+            .ok()
+            .or_else(|| {
+                part.parse::<std::net::IpAddr>()
+                    .ok()
+                    .map(|ip| SocketAddr::new(ip, 53))
+            })
+            .ok_or_else(|| {
+                ConfigError(format!(
+                    "{origin} must be \"system\" or addresses like 127.0.0.1:5353, got {part:?}"
+                ))
+            })?;
+        servers.push(addr);
+    }
+    if servers.is_empty() {
+        return Err(ConfigError(format!(
+            "{origin} must be \"system\" or addresses like 127.0.0.1:5353, got {v:?}"
+        )));
+    }
+    Ok(DnsResolver::Servers(servers))
 }
 
 #[cfg(test)]
@@ -506,6 +581,34 @@ mod tests {
         assert_eq!(c.surveys.unhappy_rating, 3);
         assert_eq!(c.surveys.period_ms, 7 * 86_400_000);
         assert_eq!(c.surveys.unhappy_route, UnhappyRoute::Owner);
+        assert!(c.mail_auth.enabled);
+        assert_eq!(c.mail_auth.resolver, DnsResolver::System);
+    }
+
+    #[test]
+    fn mail_auth_settings_are_checked() {
+        let c = load(
+            None,
+            &[
+                ("TEND_MAIL_AUTH", "off"),
+                ("TEND_DNS_RESOLVER", "127.0.0.1:5353, ::1"),
+            ],
+        )
+        .expect("loads");
+        assert!(!c.mail_auth.enabled);
+        assert_eq!(
+            c.mail_auth.resolver,
+            DnsResolver::Servers(vec![
+                "127.0.0.1:5353".parse().expect("addr"),
+                "[::1]:53".parse().expect("addr"),
+            ])
+        );
+        let c = load(Some("mail_auth = false\ndns_resolver = \"system\"\n"), &[]).expect("loads");
+        assert!(!c.mail_auth.enabled);
+        let e = load(None, &[("TEND_MAIL_AUTH", "maybe")]).expect_err("must fail");
+        assert!(e.0.contains("TEND_MAIL_AUTH"), "{}", e.0);
+        let e = load(None, &[("TEND_DNS_RESOLVER", "dns.example")]).expect_err("must fail");
+        assert!(e.0.contains("TEND_DNS_RESOLVER"), "{}", e.0);
     }
 
     #[test]

@@ -169,6 +169,21 @@ event-tags = タグを { $tags } に変更しました
 event-team = チームを変更しました
 event-customer = 別の顧客に移しました
 event-language = 言語を { $to } に変更しました
+auth-title = 送信者認証(メール受信時に確認)
+auth-pass = 成功
+auth-fail = 失敗
+auth-softfail = ソフトフェイル
+auth-neutral = 中立
+auth-none = なし
+auth-temperror = 一時的なエラー
+auth-permerror = 恒久的なエラー
+auth-unavailable = 未確認
+auth-forged = このメールは DMARC に失敗しました。差出人アドレスが偽装されている可能性があります。既存の会話には追加されていません。
+event-join-refused = このメールを会話 #{ $id } に追加せず、この会話を新しく作成しました
+event-join-refused-elsewhere = このメールを他の会話に追加せず、この会話を新しく作成しました
+join-reason-not-participant = 送信者はその会話の顧客でも CC の宛先でもありません
+join-reason-dmarc-fail = メールが差出人ドメインの DMARC に失敗したため、送信者を確認できません
+join-reason-not-in-inbox = 件名の会話番号はこの受信箱の会話ではありません
 
 ## エラー
 error-not-found-title = 見つかりません
