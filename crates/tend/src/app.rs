@@ -103,7 +103,7 @@ impl AppState {
         let mail_auth = Arc::new(crate::channels::email::auth::SenderAuth::new(
             &config.mail_auth,
             &host,
-        )?);
+        ));
         let mut st = AppState {
             files: AttachmentStore::new(&config.data_dir),
             search: crate::search::Search::new(&config.data_dir),

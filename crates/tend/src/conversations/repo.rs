@@ -560,42 +560,34 @@ pub(super) async fn conversations_of_message_ids(
     Ok(sql.query_as().fetch_all(c).await?)
 }
 
-/// The inbox of a conversation, whoever asks (threading decides with it
-/// whether a message may join).
-pub(super) async fn inbox_of(c: &mut AnyConnection, conversation_id: i64) -> Result<Option<i64>> {
-    Ok(
-        sqlx::query_scalar("SELECT inbox_id FROM conversations WHERE id = $1")
-            .bind(conversation_id)
-            .fetch_optional(c)
-            .await?,
-    )
-}
-
-/// Whether `email` (lower case) takes part in the conversation: one of its
-/// customer's addresses, or an address in the CC of one of its messages
-/// (`messages.cc`, a JSON array of lower-case addresses).
-pub(super) async fn is_participant(
+/// The inbox of a conversation named by a subject token, and whether
+/// `email` (lower case) takes part in it: one of its customer's addresses,
+/// or an address in the CC of one of its messages (`messages.cc`, a JSON
+/// array of lower-case addresses). `None` when there is no such
+/// conversation. Whoever asks: threading decides with it.
+pub(super) async fn token_target(
     c: &mut AnyConnection,
     conversation_id: i64,
     email: &str,
-) -> Result<bool> {
+) -> Result<Option<(i64, bool)>> {
     let cc = if crate::db::is_postgres(c) {
-        "SELECT 1 FROM messages m WHERE m.conversation_id = $1 AND m.cc IS NOT NULL \
+        "SELECT 1 FROM messages m WHERE m.conversation_id = cv.id AND m.cc IS NOT NULL \
          AND jsonb_exists(m.cc::jsonb, $2)"
     } else {
-        "SELECT 1 FROM messages m, json_each(m.cc) j WHERE m.conversation_id = $1 \
-         AND m.cc IS NOT NULL AND json_valid(m.cc) AND j.value = $2"
+        "SELECT 1 FROM messages m, \
+         json_each(CASE WHEN json_valid(m.cc) THEN m.cc ELSE '[]' END) j \
+         WHERE m.conversation_id = cv.id AND m.cc IS NOT NULL AND j.value = $2"
     };
-    let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-        "SELECT (SELECT COUNT(*) FROM conversations cv JOIN customer_emails ce \
-         ON ce.customer_id = cv.customer_id WHERE cv.id = $1 AND ce.email = $2) \
-         + (SELECT COUNT(*) FROM ({cc}) x)"
+    let row: Option<(i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT cv.inbox_id, (SELECT COUNT(*) FROM customer_emails ce \
+         WHERE ce.customer_id = cv.customer_id AND ce.email = $2) \
+         + (SELECT COUNT(*) FROM ({cc}) x) FROM conversations cv WHERE cv.id = $1"
     )))
     .bind(conversation_id)
     .bind(email)
-    .fetch_one(c)
+    .fetch_optional(c)
     .await?;
-    Ok(n > 0)
+    Ok(row.map(|(inbox, n)| (inbox, n > 0)))
 }
 
 /// Message-IDs already in a conversation, oldest first (for References).

@@ -150,15 +150,17 @@ pub(super) async fn find(c: &mut AnyConnection, m: &InboundEmail) -> Result<Thre
     let Some(token) = m.subject_token else {
         return Ok(Thread::New);
     };
-    if repo::inbox_of(c, token).await? != Some(m.inbox_id) {
-        return Ok(Thread::Refused(Refusal {
+    match repo::token_target(c, token, m.from.as_str()).await? {
+        Some((inbox, participant)) if inbox == m.inbox_id => {
+            Ok(decide(Via::SubjectToken, token, participant, dmarc_failed))
+        }
+        // Another inbox's conversation, or none: told apart to nobody.
+        _ => Ok(Thread::Refused(Refusal {
             named: None,
             via: Via::SubjectToken,
             reason: Reason::NotInInbox,
-        }));
+        })),
     }
-    let participant = !dmarc_failed && repo::is_participant(c, token, m.from.as_str()).await?;
-    Ok(decide(Via::SubjectToken, token, participant, dmarc_failed))
 }
 
 #[cfg(test)]

@@ -2,8 +2,9 @@
 //! zone resolver, serving zones this test writes, with DKIM keys it
 //! generates): SPF, DKIM and DMARC pass and fail, through the SMTP
 //! receiver (SPF checked) and the webhook (SPF unavailable); the results on
-//! the message in the API and as badges on the conversation page; and mail
-//! that fails DMARC never joining or reopening a conversation.
+//! the message in the API and as badges on the conversation page; mail
+//! that fails DMARC never joining or reopening a conversation; and DNS
+//! trouble never blocking mail.
 
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -500,4 +501,66 @@ async fn spf_dkim_dmarc_are_checked_stored_shown_and_enforced_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn spf_dkim_dmarc_are_checked_stored_shown_and_enforced_postgres() {
     checked_and_enforced(Backend::Postgres).await;
+}
+
+/// A resolver that never answers: every check gives up as a temporary
+/// error, the message is stored, and a temporary error blocks no join.
+async fn dns_trouble_never_blocks_mail(backend: Backend) {
+    let silent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let Some(app) = TestApp::start(
+        backend,
+        &[
+            ("TEND_MAIL_AUTH", "on".to_string()),
+            (
+                "TEND_DNS_RESOLVER",
+                silent.local_addr().unwrap().to_string(),
+            ),
+        ],
+    )
+    .await
+    else {
+        return;
+    };
+    let inbox = app.inbox("email", Some("support@example.com")).await;
+    let (_, o) = deliver(
+        &app,
+        inbox,
+        mail("eve@good.test", "Question", "q1@good.test", "", "Hello?"),
+    )
+    .await;
+    assert_eq!(o["outcome"], "created", "{o}");
+    let id = o["conversation_id"].as_i64().unwrap();
+    assert_eq!(
+        auth_of(&app, id, "q1@good.test").await,
+        json!({"spf": "unavailable", "dkim": "none", "dmarc": "temperror", "domain": "good.test"})
+    );
+    let (_, o) = deliver(
+        &app,
+        inbox,
+        mail(
+            "eve@good.test",
+            &format!("Re: Question [#{id}]"),
+            "q2@good.test",
+            "",
+            "Hello again?",
+        ),
+    )
+    .await;
+    assert_eq!(
+        (o["outcome"].as_str(), o["conversation_id"].as_i64()),
+        (Some("appended"), Some(id)),
+        "{o}"
+    );
+    drop(silent);
+    app.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dns_trouble_never_blocks_mail_sqlite() {
+    dns_trouble_never_blocks_mail(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dns_trouble_never_blocks_mail_postgres() {
+    dns_trouble_never_blocks_mail(Backend::Postgres).await;
 }

@@ -54,16 +54,30 @@ pub struct SmtpClient {
 /// The checker, shared by every door mail comes through.
 #[derive(Clone)]
 pub struct SenderAuth {
-    /// `None` when checks are turned off.
-    checker: Option<MessageAuthenticator>,
+    checker: Checker,
     /// Our host name, for SPF's `%{r}` macro.
     host: String,
 }
 
+#[derive(Clone)]
+enum Checker {
+    /// Checks turned off: nothing is checked or stored.
+    Off,
+    /// Checks on, but no resolver could be built (why): every check is a
+    /// temporary error, so nothing is blocked and agents see why not.
+    Unusable(String),
+    On(Box<MessageAuthenticator>),
+}
+
 impl std::fmt::Debug for SenderAuth {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = match &self.checker {
+            Checker::Off => "off",
+            Checker::Unusable(_) => "unusable",
+            Checker::On(_) => "on",
+        };
         f.debug_struct("SenderAuth")
-            .field("enabled", &self.checker.is_some())
+            .field("state", &state)
             .field("host", &self.host)
             .finish()
     }
@@ -71,59 +85,29 @@ impl std::fmt::Debug for SenderAuth {
 
 impl SenderAuth {
     /// Builds the checker from the configuration (reads the system's
-    /// resolver configuration when asked to use it).
-    pub fn new(config: &MailAuthConfig, host: &str) -> anyhow::Result<SenderAuth> {
-        if !config.enabled {
-            return Ok(SenderAuth::off());
-        }
-        let (resolver, mut opts) = match &config.resolver {
-            DnsResolver::System => mail_auth::hickory_resolver::system_conf::read_system_conf()
-                .map_err(|e| {
-                    anyhow::anyhow!(
-                        "reading the system's DNS configuration for sender authentication: {e}; \
-                         set TEND_DNS_RESOLVER, or TEND_MAIL_AUTH=off"
-                    )
-                })?,
-            DnsResolver::Servers(servers) => {
-                let name_servers = servers
-                    .iter()
-                    .map(|a| {
-                        let mut ns = NameServerConfig::udp_and_tcp(a.ip());
-                        for conn in &mut ns.connections {
-                            conn.port = a.port();
-                        }
-                        ns
-                    })
-                    .collect();
-                (
-                    ResolverConfig::from_name_servers(name_servers),
-                    ResolverOpts::default(),
-                )
+    /// resolver configuration when asked to use it). A resolver that cannot
+    /// be built is logged, and every check then answers `temperror`: the
+    /// CLI and the server still start.
+    pub fn new(config: &MailAuthConfig, host: &str) -> SenderAuth {
+        let checker = if config.enabled {
+            match build(&config.resolver) {
+                Ok(c) => Checker::On(Box::new(c)),
+                Err(why) => {
+                    tracing::error!(
+                        error = %why,
+                        "sender authentication has no DNS resolver; set TEND_DNS_RESOLVER, or \
+                         TEND_MAIL_AUTH=off"
+                    );
+                    Checker::Unusable(why)
+                }
             }
+        } else {
+            Checker::Off
         };
-        opts.timeout = LOOKUP_TIMEOUT;
-        opts.attempts = 1;
-        // The names asked are fully qualified; never try search domains.
-        opts.ndots = 0;
-        let checker = MessageAuthenticator::new(resolver, opts)
-            .map_err(|e| anyhow::anyhow!("building the DNS resolver: {e}"))?;
-        Ok(SenderAuth {
-            checker: Some(checker),
-            host: host.to_string(),
-        })
-    }
-
-    /// A checker that checks nothing.
-    pub fn off() -> SenderAuth {
         SenderAuth {
-            checker: None,
-            host: String::new(),
+            checker,
+            host: host.to_string(),
         }
-    }
-
-    /// Whether checks run.
-    pub fn enabled(&self) -> bool {
-        self.checker.is_some()
     }
 
     /// Checks one raw message whose From address (as Tend read it) is
@@ -134,10 +118,27 @@ impl SenderAuth {
         from: &str,
         client: Option<&SmtpClient>,
     ) -> Option<MailAuth> {
-        let checker = self.checker.as_ref()?;
         let domain = from
             .rsplit_once('@')
             .map(|(_, d)| d.trim_end_matches('.').to_ascii_lowercase());
+        let unchecked = |domain| MailAuth {
+            spf: if client.is_some() {
+                AuthVerdict::Temperror
+            } else {
+                AuthVerdict::Unavailable
+            },
+            dkim: AuthVerdict::Temperror,
+            dmarc: AuthVerdict::Temperror,
+            domain,
+        };
+        let checker = match &self.checker {
+            Checker::Off => return None,
+            Checker::Unusable(why) => {
+                tracing::debug!(from, error = %why, "sender authentication unavailable");
+                return Some(unchecked(domain));
+            }
+            Checker::On(c) => c,
+        };
         let checked = tokio::time::timeout(
             CHECK_TIMEOUT,
             self.run(checker, raw, domain.as_deref(), client),
@@ -147,16 +148,7 @@ impl SenderAuth {
             Ok(auth) => auth,
             Err(_) => {
                 tracing::info!(from, "sender authentication timed out");
-                MailAuth {
-                    spf: if client.is_some() {
-                        AuthVerdict::Temperror
-                    } else {
-                        AuthVerdict::Unavailable
-                    },
-                    dkim: AuthVerdict::Temperror,
-                    dmarc: AuthVerdict::Temperror,
-                    domain,
-                }
+                unchecked(domain)
             }
         })
     }
@@ -223,6 +215,35 @@ impl SenderAuth {
             domain: domain_owned,
         }
     }
+}
+
+/// The resolver for `resolver`, with our timeouts.
+fn build(resolver: &DnsResolver) -> Result<MessageAuthenticator, String> {
+    let (config, mut opts) = match resolver {
+        DnsResolver::System => mail_auth::hickory_resolver::system_conf::read_system_conf()
+            .map_err(|e| format!("reading the system's DNS configuration: {e}"))?,
+        DnsResolver::Servers(servers) => {
+            let name_servers = servers
+                .iter()
+                .map(|a| {
+                    let mut ns = NameServerConfig::udp_and_tcp(a.ip());
+                    for conn in &mut ns.connections {
+                        conn.port = a.port();
+                    }
+                    ns
+                })
+                .collect();
+            (
+                ResolverConfig::from_name_servers(name_servers),
+                ResolverOpts::default(),
+            )
+        }
+    };
+    opts.timeout = LOOKUP_TIMEOUT;
+    opts.attempts = 1;
+    // The names asked are fully qualified; never try search domains first.
+    opts.ndots = 0;
+    MessageAuthenticator::new(config, opts).map_err(|e| format!("building the DNS resolver: {e}"))
 }
 
 /// Whether every From address `mail-auth` found is at `domain`, the domain
