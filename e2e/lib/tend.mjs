@@ -51,6 +51,8 @@ export async function startTend(extraEnv = {}) {
     ...process.env,
     TEND_DATA_DIR: dataDir,
     TEND_HTTP_LISTEN: '127.0.0.1:0',
+    // No DNS lookups from tests (sender authentication of inbound mail).
+    TEND_MAIL_AUTH: process.env.TEND_MAIL_AUTH || 'off',
     RUST_LOG: process.env.RUST_LOG || 'info',
     NO_COLOR: '1',
     ...extraEnv,

@@ -63,6 +63,8 @@ pub struct AppState {
     pub secrets: Arc<crate::secrets::SecretBox>,
     /// The SMTP receiver's session slots and reserved memory (this node).
     pub smtp: Arc<crate::channels::email::smtp::Receiver>,
+    /// Sender authentication of inbound mail (SPF, DKIM, DMARC).
+    pub mail_auth: Arc<crate::channels::email::auth::SenderAuth>,
 }
 
 /// Rows read on every request, kept while they do not change.
@@ -100,6 +102,16 @@ impl AppState {
         let smtp = Arc::new(crate::channels::email::smtp::Receiver::new(
             &config.mail_limits,
         ));
+        let host = config
+            .public_url
+            .as_deref()
+            .and_then(|u| url::Url::parse(u).ok())
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or_else(|| "localhost".into());
+        let mail_auth = Arc::new(crate::channels::email::auth::SenderAuth::new(
+            &config.mail_auth,
+            &host,
+        ));
         let mut st = AppState {
             files: AttachmentStore::new(&config.data_dir),
             search: crate::search::Search::new(&config.data_dir),
@@ -115,6 +127,7 @@ impl AppState {
             caches: None,
             secrets,
             smtp,
+            mail_auth,
         };
         if st.db.backend() == crate::db::Backend::Sqlite {
             st.caches = Some(Arc::new(Caches {

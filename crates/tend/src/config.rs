@@ -58,6 +58,8 @@ struct FileConfig {
     smtp_idle_seconds: Option<u64>,
     smtp_data_idle_seconds: Option<u64>,
     auto_mail_per_hour: Option<u64>,
+    mail_auth: Option<bool>,
+    dns_resolver: Option<String>,
 }
 
 /// Resolved, validated configuration.
@@ -120,6 +122,8 @@ pub struct Config {
     pub mail_tls_ca_file: Option<PathBuf>,
     /// Limits of the SMTP receiver and of automatic outbound mail.
     pub mail_limits: MailLimits,
+    /// Sender authentication (SPF, DKIM, DMARC) of inbound mail.
+    pub mail_auth: MailAuthConfig,
 }
 
 /// A secret configuration value: kept out of `Debug` output and logs.
@@ -147,6 +151,25 @@ pub struct MailLimits {
     /// Automatic mail (acknowledgements, surveys, transcripts) one inbox may
     /// send per hour unless the inbox sets its own cap.
     pub auto_mail_per_hour: i64,
+}
+
+/// Sender authentication of inbound mail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailAuthConfig {
+    /// Whether inbound mail is checked at all (off for air-gapped installs:
+    /// no DNS lookups, and nothing is stored on the messages).
+    pub enabled: bool,
+    /// The DNS resolver the checks ask.
+    pub resolver: DnsResolver,
+}
+
+/// Which DNS resolver sender authentication asks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DnsResolver {
+    /// The system's (`/etc/resolv.conf`).
+    System,
+    /// These servers (UDP, then TCP for long answers).
+    Servers(Vec<SocketAddr>),
 }
 
 /// Where an unhappy survey answer sends the conversation.
@@ -445,6 +468,25 @@ impl Config {
                 .min(1_000_000) as i64,
         };
 
+        let mail_auth = MailAuthConfig {
+            enabled: match src.get("mail_auth", f.mail_auth.map(|b| b.to_string())) {
+                None => true,
+                Some((v, origin)) => match v.trim().to_ascii_lowercase().as_str() {
+                    "on" | "true" | "1" | "yes" => true,
+                    "off" | "false" | "0" | "no" => false,
+                    _ => {
+                        return Err(ConfigError(format!(
+                            "{origin} must be \"on\" or \"off\", got {v:?}"
+                        )));
+                    }
+                },
+            },
+            resolver: match src.get("dns_resolver", f.dns_resolver.clone()) {
+                None => DnsResolver::System,
+                Some((v, origin)) => parse_resolver(&v, &origin)?,
+            },
+        };
+
         Ok(Config {
             data_dir,
             database_url,
@@ -471,6 +513,7 @@ impl Config {
             secret_key,
             mail_tls_ca_file,
             mail_limits,
+            mail_auth,
         })
     }
 
@@ -542,6 +585,38 @@ fn parse_addr(v: &str, origin: &str) -> Result<SocketAddr, ConfigError> {
             "{origin} must be an address like 127.0.0.1:8080, got {v:?}"
         ))
     })
+}
+
+/// `system`, or a comma-separated list of `IP` or `IP:PORT` (port 53 when
+/// left out; IPv6 with a port as `[::1]:5353`).
+fn parse_resolver(v: &str, origin: &str) -> Result<DnsResolver, ConfigError> {
+    let v = v.trim();
+    if v.eq_ignore_ascii_case("system") {
+        return Ok(DnsResolver::System);
+    }
+    let mut servers = Vec::new();
+    for part in v.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let addr = part
+            .parse::<SocketAddr>()
+            .ok()
+            .or_else(|| {
+                part.parse::<std::net::IpAddr>()
+                    .ok()
+                    .map(|ip| SocketAddr::new(ip, 53))
+            })
+            .ok_or_else(|| {
+                ConfigError(format!(
+                    "{origin} must be \"system\" or addresses like 127.0.0.1:5353, got {part:?}"
+                ))
+            })?;
+        servers.push(addr);
+    }
+    if servers.is_empty() {
+        return Err(ConfigError(format!(
+            "{origin} must be \"system\" or addresses like 127.0.0.1:5353, got {v:?}"
+        )));
+    }
+    Ok(DnsResolver::Servers(servers))
 }
 
 #[cfg(test)]
@@ -630,6 +705,8 @@ mod tests {
         assert_eq!(c.surveys.unhappy_rating, 3);
         assert_eq!(c.surveys.period_ms, 7 * 86_400_000);
         assert_eq!(c.surveys.unhappy_route, UnhappyRoute::Owner);
+        assert!(c.mail_auth.enabled);
+        assert_eq!(c.mail_auth.resolver, DnsResolver::System);
         assert_eq!(c.chat_max_sockets_per_ip, 30);
         assert!(c.trusted_proxies.is_empty());
         assert_eq!(c.metrics_token, None);
@@ -710,6 +787,32 @@ mod tests {
         let e =
             load(None, &[("TEND_MAIL_TLS_CA_FILE", "/nonexistent/ca.pem")]).expect_err("must fail");
         assert!(e.0.contains("TEND_MAIL_TLS_CA_FILE"), "{}", e.0);
+    }
+
+    #[test]
+    fn mail_auth_settings_are_checked() {
+        let c = load(
+            None,
+            &[
+                ("TEND_MAIL_AUTH", "off"),
+                ("TEND_DNS_RESOLVER", "127.0.0.1:5353, ::1"),
+            ],
+        )
+        .expect("loads");
+        assert!(!c.mail_auth.enabled);
+        assert_eq!(
+            c.mail_auth.resolver,
+            DnsResolver::Servers(vec![
+                "127.0.0.1:5353".parse().expect("addr"),
+                "[::1]:53".parse().expect("addr"),
+            ])
+        );
+        let c = load(Some("mail_auth = false\ndns_resolver = \"system\"\n"), &[]).expect("loads");
+        assert!(!c.mail_auth.enabled);
+        let e = load(None, &[("TEND_MAIL_AUTH", "maybe")]).expect_err("must fail");
+        assert!(e.0.contains("TEND_MAIL_AUTH"), "{}", e.0);
+        let e = load(None, &[("TEND_DNS_RESOLVER", "dns.example")]).expect_err("must fail");
+        assert!(e.0.contains("TEND_DNS_RESOLVER"), "{}", e.0);
     }
 
     #[test]

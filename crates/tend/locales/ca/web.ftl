@@ -176,6 +176,21 @@ event-mail-held = ha retingut un correu automàtic ({ $value }): la safata ha ar
 mail-kind-ack = confirmació de recepció
 mail-kind-survey = enquesta
 mail-kind-transcript = transcripció del xat
+auth-title = Autenticació del remitent, comprovada quan va arribar el correu
+auth-pass = correcta
+auth-fail = fallida
+auth-softfail = fallida lleu
+auth-neutral = neutra
+auth-none = cap
+auth-temperror = error temporal
+auth-permerror = error permanent
+auth-unavailable = no comprovada
+auth-forged = Aquest correu no ha superat DMARC: l'adreça del remitent pot ser falsificada. No s'ha afegit a cap conversa existent.
+event-join-refused = no ha afegit aquest correu a la conversa #{ $id } i ha obert aquesta conversa per a ell
+event-join-refused-elsewhere = no ha afegit aquest correu a una altra conversa i ha obert aquesta conversa per a ell
+join-reason-not-participant = el remitent no és el client d'aquella conversa ni hi era en còpia (CC)
+join-reason-dmarc-fail = el correu no ha superat DMARC per al domini del remitent, així que el remitent no està provat
+join-reason-not-in-inbox = l'assumpte esmenta un número de conversa que no és d'aquesta safata
 
 ## Errors
 error-not-found-title = No s'ha trobat

@@ -176,6 +176,21 @@ event-mail-held = held an automatic mail ({ $value }): the inbox reached its hou
 mail-kind-ack = acknowledgement
 mail-kind-survey = survey
 mail-kind-transcript = chat transcript
+auth-title = Sender authentication, checked when the email arrived
+auth-pass = pass
+auth-fail = fail
+auth-softfail = soft fail
+auth-neutral = neutral
+auth-none = none
+auth-temperror = temporary error
+auth-permerror = permanent error
+auth-unavailable = not checked
+auth-forged = This email failed DMARC: its From address may be forged. It did not join an existing conversation.
+event-join-refused = did not add this email to conversation #{ $id } and opened this conversation for it
+event-join-refused-elsewhere = did not add this email to another conversation and opened this conversation for it
+join-reason-not-participant = the sender is neither the customer of that conversation nor CC'd on it
+join-reason-dmarc-fail = the email failed DMARC for its From domain, so its sender is not proven
+join-reason-not-in-inbox = its subject names a conversation number that is not in this inbox
 
 ## Errors
 error-not-found-title = Not found

@@ -174,6 +174,21 @@ event-mail-held = 自動メール（{ $value }）を保留しました：この�
 mail-kind-ack = 受付確認
 mail-kind-survey = アンケート
 mail-kind-transcript = チャットの記録
+auth-title = 送信者認証(メール受信時に確認)
+auth-pass = 成功
+auth-fail = 失敗
+auth-softfail = ソフトフェイル
+auth-neutral = 中立
+auth-none = なし
+auth-temperror = 一時的なエラー
+auth-permerror = 恒久的なエラー
+auth-unavailable = 未確認
+auth-forged = このメールは DMARC に失敗しました。差出人アドレスが偽装されている可能性があります。既存の会話には追加されていません。
+event-join-refused = このメールを会話 #{ $id } に追加せず、この会話を新しく作成しました
+event-join-refused-elsewhere = このメールを他の会話に追加せず、この会話を新しく作成しました
+join-reason-not-participant = 送信者はその会話の顧客でも CC の宛先でもありません
+join-reason-dmarc-fail = メールが差出人ドメインの DMARC に失敗したため、送信者を確認できません
+join-reason-not-in-inbox = 件名の会話番号はこの受信箱の会話ではありません
 
 ## エラー
 error-not-found-title = 見つかりません

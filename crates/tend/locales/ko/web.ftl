@@ -174,6 +174,21 @@ event-mail-held = 자동 메일({ $value })을 보류했습니다: 받은편지�
 mail-kind-ack = 접수 확인
 mail-kind-survey = 설문
 mail-kind-transcript = 채팅 기록
+auth-title = 발신자 인증(메일 수신 시 확인)
+auth-pass = 통과
+auth-fail = 실패
+auth-softfail = 약한 실패
+auth-neutral = 중립
+auth-none = 없음
+auth-temperror = 일시적 오류
+auth-permerror = 영구적 오류
+auth-unavailable = 확인 안 됨
+auth-forged = 이 메일은 DMARC 검사에 실패했습니다. 보낸 사람 주소가 위조되었을 수 있습니다. 기존 대화에 추가되지 않았습니다.
+event-join-refused = 이 메일을 대화 #{ $id }에 추가하지 않고 이 대화를 새로 열었습니다
+event-join-refused-elsewhere = 이 메일을 다른 대화에 추가하지 않고 이 대화를 새로 열었습니다
+join-reason-not-participant = 보낸 사람이 그 대화의 고객도 아니고 참조(CC)에도 없습니다
+join-reason-dmarc-fail = 메일이 보낸 사람 도메인의 DMARC 검사에 실패하여 보낸 사람을 확인할 수 없습니다
+join-reason-not-in-inbox = 제목의 대화 번호가 이 받은편지함의 대화가 아닙니다
 
 ## 오류
 error-not-found-title = 찾을 수 없음

@@ -178,6 +178,21 @@ event-mail-held = aizturēja automātisku vēstuli ({ $value }): iesūtne sasnie
 mail-kind-ack = apstiprinājums
 mail-kind-survey = aptauja
 mail-kind-transcript = tērzēšanas atšifrējums
+auth-title = Sūtītāja autentifikācija, pārbaudīta e-pasta saņemšanas brīdī
+auth-pass = izturēta
+auth-fail = neizturēta
+auth-softfail = vāji neizturēta
+auth-neutral = neitrāla
+auth-none = nav
+auth-temperror = pagaidu kļūda
+auth-permerror = pastāvīga kļūda
+auth-unavailable = nav pārbaudīta
+auth-forged = Šis e-pasts neizturēja DMARC pārbaudi: tā sūtītāja adrese var būt viltota. Tas netika pievienots esošai sarunai.
+event-join-refused = nepievienoja šo e-pastu sarunai #{ $id } un atvēra tam šo sarunu
+event-join-refused-elsewhere = nepievienoja šo e-pastu citai sarunai un atvēra tam šo sarunu
+join-reason-not-participant = sūtītājs nav ne tās sarunas klients, ne kopijas (CC) saņēmējs
+join-reason-dmarc-fail = e-pasts neizturēja DMARC pārbaudi sava sūtītāja domēnam, tāpēc sūtītājs nav apliecināts
+join-reason-not-in-inbox = tā tēmā minētais sarunas numurs nav šajā iesūtnē
 
 ## Kļūdas
 error-not-found-title = Nav atrasts

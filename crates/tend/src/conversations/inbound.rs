@@ -11,9 +11,11 @@ use crate::app::AppState;
 use crate::db::is_unique_violation;
 use crate::{Error, Result};
 
+use super::model::MailAuth;
 use super::repo::{self, AttachmentMeta, ConvRow, EmailExtras, EventActor, NewMessageRow, NewRow};
 use super::service::{Timeline, enter_status, publish};
 use super::status::{Priority, Status};
+use super::threading::{Refusal, Thread};
 
 /// A customer email, parsed and sanitised by the channel.
 #[derive(Debug, Clone)]
@@ -24,7 +26,8 @@ pub struct InboundEmail {
     pub message_id: String,
     /// In-Reply-To.
     pub in_reply_to: Option<String>,
-    /// References, oldest first.
+    /// References, newest first, without In-Reply-To
+    /// (`tend_mail::thread_keys`).
     pub references: Vec<String>,
     /// Our `[#id]` token from the subject.
     pub subject_token: Option<i64>,
@@ -54,6 +57,8 @@ pub struct InboundEmail {
     pub language: Option<String>,
     /// Decoding notes (unknown charsets…).
     pub notes: Vec<String>,
+    /// Sender authentication, when it was checked.
+    pub auth: Option<MailAuth>,
 }
 
 /// Where an inbound email went.
@@ -61,32 +66,13 @@ pub struct InboundEmail {
 pub enum Threaded {
     /// A new conversation.
     Created(i64),
+    /// A new conversation, because the message may not join the one its
+    /// keys named (see [`super::threading`]).
+    Refused(i64, Refusal),
     /// Added to this conversation.
     Appended(i64),
     /// This Message-ID was stored before.
     Duplicate(Option<i64>),
-}
-
-/// Finds the conversation an email answers: In-Reply-To, then References
-/// (newest first), then our subject token when the sender is that
-/// conversation's customer. A same subject alone never threads.
-async fn find_thread(c: &mut AnyConnection, m: &InboundEmail) -> Result<Option<i64>> {
-    if let Some(irt) = &m.in_reply_to
-        && let Some(id) = repo::conversation_of_message_id(c, irt).await?
-    {
-        return Ok(Some(id));
-    }
-    for r in m.references.iter().rev() {
-        if let Some(id) = repo::conversation_of_message_id(c, r).await? {
-            return Ok(Some(id));
-        }
-    }
-    if let Some(token) = m.subject_token
-        && repo::is_customer_address(c, token, m.from.as_str()).await?
-    {
-        return Ok(Some(token));
-    }
-    Ok(None)
 }
 
 /// Records an inbound email: appended to its thread, or a new conversation.
@@ -101,27 +87,30 @@ async fn find_thread(c: &mut AnyConnection, m: &InboundEmail) -> Result<Option<i
 pub async fn record_email(st: &AppState, mail: InboundEmail) -> Result<Threaded> {
     let now = st.clock.now_ms();
     let message_id = mail.message_id.clone();
+    let inbox_id = mail.inbox_id;
     let written = st
         .db
         .write(move |c| Box::pin(async move { record_in(c, &mail, now).await }))
         .await;
     let (threaded, events) = match written {
         Ok(x) => x,
-        // The same Message-ID committed by a concurrent delivery.
+        // The same Message-ID committed by a concurrent delivery (its
+        // conversation is named only when it is of this inbox).
         Err(Error::Database(d)) if is_unique_violation(&d) => {
             let mut c = st.db.pool().acquire().await?;
-            match repo::conversation_of_message_id(&mut c, &message_id).await? {
-                Some(conv) => (Threaded::Duplicate(Some(conv)), vec![]),
+            if !repo::message_id_stored(&mut c, &message_id).await? {
                 // Another uniqueness rule: a real error.
-                None => return Err(Error::Database(d)),
+                return Err(Error::Database(d));
             }
+            let conv = repo::conversation_of_message_id(&mut c, inbox_id, &message_id).await?;
+            (Threaded::Duplicate(conv), vec![])
         }
         Err(e) => return Err(e),
     };
     if !events.is_empty() {
         metrics::counter!("tend_messages_created_total").increment(1);
     }
-    if matches!(threaded, Threaded::Created(_)) {
+    if matches!(threaded, Threaded::Created(_) | Threaded::Refused(..)) {
         metrics::counter!("tend_conversations_created_total").increment(1);
     }
     publish(st, events);
@@ -146,10 +135,11 @@ async fn record_in(
         id: Some(customer_id),
     };
     crate::attachments::put_blobs_in(c, &m.blobs).await?;
-    let thread = find_thread(c, m).await?;
-    let existing = match thread {
-        Some(id) => repo::get_for_update(c, &Viewer::system(), id).await?,
-        None => None,
+    let thread = super::threading::find(c, m).await?;
+    let (existing, refused) = match thread {
+        Thread::Join(id) => (repo::get_for_update(c, &Viewer::system(), id).await?, None),
+        Thread::New => (None, None),
+        Thread::Refused(r) => (None, Some(r)),
     };
     let (mut row, created, follow_up_of) = match existing {
         Some(row) if row.status() != Status::Closed => (row, false, None),
@@ -185,7 +175,8 @@ async fn record_in(
     let id = row.id;
     let mut tl = Timeline::new(id, row.inbox_id, now);
     let created_data = json!({"subject": row.subject, "channel": "email", "inbox_id": row.inbox_id,
-           "customer_id": customer_id, "priority": "normal", "follow_up_of": follow_up_of});
+           "customer_id": customer_id, "priority": "normal", "follow_up_of": follow_up_of,
+           "linked_to": refused.and_then(|r| r.named)});
     let cc = (!m.cc.is_empty()).then(|| serde_json::to_string(&m.cc).unwrap_or_default());
     let notes = (!m.notes.is_empty()).then(|| m.notes.join("\n"));
     let message = NewMessageRow {
@@ -206,17 +197,30 @@ async fn record_in(
             raw_sha256: Some(&m.raw_sha256),
             reply_text: m.reply_text.as_deref(),
             notes: notes.as_deref(),
+            auth: m.auth.as_ref(),
         },
     };
     // `message_added` gets `message_id` once the message has its id.
     let mut added =
         json!({"direction": "in", "attachments": m.attachments.len(), "channel": "email"});
-    if created && m.attachments.is_empty() {
+    if created && m.attachments.is_empty() && refused.is_none() {
         tl.open_with(c, &message, (&customer, created_data), (&customer, added))
             .await?;
     } else {
         if created {
             tl.add(c, "created", &customer, created_data).await?;
+        }
+        if let Some(r) = refused {
+            tl.add(
+                c,
+                "join_refused",
+                &EventActor {
+                    kind: "system",
+                    id: None,
+                },
+                json!({"conversation_id": r.named, "via": r.via.as_str(), "reason": r.reason.as_str()}),
+            )
+            .await?;
         }
         let mid = repo::insert_message(c, &message).await?;
         // Inline images: `cid:` references now point at the stored files.
@@ -257,10 +261,10 @@ async fn record_in(
     if !created || tl.added.len() != routed_from {
         repo::update(c, &row).await?;
     }
-    let threaded = if created {
-        Threaded::Created(id)
-    } else {
-        Threaded::Appended(id)
+    let threaded = match (created, refused) {
+        (true, Some(r)) => Threaded::Refused(id, r),
+        (true, None) => Threaded::Created(id),
+        (false, _) => Threaded::Appended(id),
     };
     Ok((threaded, tl.added))
 }

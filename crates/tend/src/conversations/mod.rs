@@ -16,6 +16,7 @@ mod repo;
 mod routing_repo;
 pub mod service;
 pub mod status;
+pub mod threading;
 mod validate;
 
 pub use model::{Conversation, Event, Message};

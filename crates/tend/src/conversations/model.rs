@@ -136,6 +136,80 @@ pub struct Message {
     /// Email: whether the original .eml can be downloaded
     /// (`/conversations/{id}/messages/{message_id}/raw`).
     pub has_raw: bool,
+    /// Inbound email: sender authentication as checked on arrival; null
+    /// when it was not checked (other messages, or checks turned off).
+    pub auth: Option<MailAuth>,
+}
+
+/// The result of one sender-authentication check (the names of RFC 8601),
+/// or `unavailable` when it could not be made: SPF needs the connecting IP
+/// address, which only mail through Tend's own SMTP receiver has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthVerdict {
+    Pass,
+    Fail,
+    Softfail,
+    Neutral,
+    None,
+    Temperror,
+    Permerror,
+    Unavailable,
+}
+
+impl AuthVerdict {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuthVerdict::Pass => "pass",
+            AuthVerdict::Fail => "fail",
+            AuthVerdict::Softfail => "softfail",
+            AuthVerdict::Neutral => "neutral",
+            AuthVerdict::None => "none",
+            AuthVerdict::Temperror => "temperror",
+            AuthVerdict::Permerror => "permerror",
+            AuthVerdict::Unavailable => "unavailable",
+        }
+    }
+
+    /// The verdict of a stored name (unknown names read as `none`).
+    pub fn parse(s: &str) -> AuthVerdict {
+        [
+            AuthVerdict::Pass,
+            AuthVerdict::Fail,
+            AuthVerdict::Softfail,
+            AuthVerdict::Neutral,
+            AuthVerdict::Temperror,
+            AuthVerdict::Permerror,
+            AuthVerdict::Unavailable,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == s)
+        .unwrap_or(AuthVerdict::None)
+    }
+}
+
+/// Sender authentication of an inbound email: SPF, DKIM and DMARC.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct MailAuth {
+    /// SPF of the SMTP client for the envelope sender (or HELO);
+    /// `unavailable` for mail that came through IMAP or the webhook.
+    pub spf: AuthVerdict,
+    /// DKIM: `pass` when a signature verified, else the best of the others;
+    /// `none` without signatures.
+    pub dkim: AuthVerdict,
+    /// DMARC for the From domain. A `fail` keeps the message out of
+    /// existing conversations.
+    pub dmarc: AuthVerdict,
+    /// The From domain that was checked.
+    pub domain: Option<String>,
+}
+
+impl MailAuth {
+    /// Whether the message failed DMARC for its From domain.
+    pub fn dmarc_failed(&self) -> bool {
+        self.dmarc == AuthVerdict::Fail
+    }
 }
 
 /// One entry of a conversation's timeline.
@@ -147,7 +221,9 @@ pub struct Event {
     pub conversation_id: i64,
     /// `created`, `message_added`, `note_added`, `assigned`, `transferred`,
     /// `status_changed`, `priority_changed`, `tags_changed`, `team_changed`,
-    /// `customer_changed`, `language_changed`.
+    /// `customer_changed`, `language_changed`, `join_refused` (an email
+    /// named a conversation it may not join: `{"conversation_id", "via",
+    /// "reason"}`).
     pub kind: String,
     /// Who did it.
     pub actor: Actor,

@@ -12,8 +12,8 @@ use crate::db::Sql;
 use crate::time::{rfc3339, rfc3339_opt};
 
 use super::model::{
-    Actor, AssigneeFilter, Attachment, Conversation, Counts, CustomerSummary, Event, ListFilter,
-    ListSort, Message,
+    Actor, AssigneeFilter, Attachment, AuthVerdict, Conversation, Counts, CustomerSummary, Event,
+    ListFilter, ListSort, MailAuth, Message,
 };
 use super::status::{Priority, Status};
 
@@ -441,18 +441,21 @@ pub(super) struct EmailExtras<'a> {
     pub raw_sha256: Option<&'a str>,
     pub reply_text: Option<&'a str>,
     pub notes: Option<&'a str>,
+    /// Sender authentication, when it was checked.
+    pub auth: Option<&'a MailAuth>,
 }
 
-/// The insert of a message row, parameters `$1`…`$16` (see [`bind_message!`]).
+/// The insert of a message row, parameters `$1`…`$20` (see [`bind_message!`]).
 macro_rules! insert_message_sql {
     () => {
         "INSERT INTO messages (conversation_id, direction, internal, author_kind, author_id, author_name, \
-         author_email, text, html, message_id, delivery_status, created_at, cc, raw_sha256, reply_text, notes) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
+         author_email, text, html, message_id, delivery_status, created_at, cc, raw_sha256, reply_text, notes, \
+         auth_spf, auth_dkim, auth_dmarc, auth_domain) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)"
     };
 }
 
-/// Binds a [`NewMessageRow`] as `$1`…`$16` of [`insert_message_sql!`].
+/// Binds a [`NewMessageRow`] as `$1`…`$20` of [`insert_message_sql!`].
 macro_rules! bind_message {
     ($query:expr, $m:expr) => {
         $query
@@ -472,6 +475,10 @@ macro_rules! bind_message {
             .bind($m.email.raw_sha256)
             .bind($m.email.reply_text)
             .bind($m.email.notes)
+            .bind($m.email.auth.map(|a| a.spf.as_str()))
+            .bind($m.email.auth.map(|a| a.dkim.as_str()))
+            .bind($m.email.auth.map(|a| a.dmarc.as_str()))
+            .bind($m.email.auth.and_then(|a| a.domain.as_deref()))
     };
 }
 
@@ -498,10 +505,10 @@ pub(super) async fn insert_opening_sqlite(
 ) -> Result<(i64, [i64; 2])> {
     let query = sqlx::query_as(concat!(
         "INSERT INTO events (conversation_id, kind, actor_kind, actor_id, data, created_at) \
-         VALUES ($1, 'created', $17, $18, $19, $12) RETURNING id, NULL; ",
+         VALUES ($1, 'created', $21, $22, $23, $12) RETURNING id, NULL; ",
         insert_message_sql!(),
         "; INSERT INTO events (conversation_id, kind, actor_kind, actor_id, data, created_at) \
-         VALUES ($1, 'message_added', $20, $21, json_set($22, '$.message_id', last_insert_rowid()), $12) \
+         VALUES ($1, 'message_added', $24, $25, json_set($26, '$.message_id', last_insert_rowid()), $12) \
          RETURNING id, json_extract(data, '$.message_id')"
     ));
     let rows: Vec<(i64, Option<i64>)> = bind_message!(query, m)
@@ -521,17 +528,83 @@ pub(super) async fn insert_opening_sqlite(
     }
 }
 
-/// The conversation holding the message with this Message-ID.
+/// The conversation of inbox `inbox_id` holding the message with this
+/// Message-ID. A conversation of another inbox is never answered: mail
+/// joins only conversations of the inbox it arrived at.
 pub(super) async fn conversation_of_message_id(
     c: &mut AnyConnection,
+    inbox_id: i64,
     message_id: &str,
 ) -> Result<Option<i64>> {
-    Ok(
-        sqlx::query_scalar("SELECT conversation_id FROM messages WHERE message_id = $1 LIMIT 1")
-            .bind(message_id)
-            .fetch_optional(c)
-            .await?,
+    Ok(sqlx::query_scalar(
+        "SELECT m.conversation_id FROM messages m JOIN conversations c ON c.id = m.conversation_id \
+         WHERE m.message_id = $1 AND c.inbox_id = $2 LIMIT 1",
     )
+    .bind(message_id)
+    .bind(inbox_id)
+    .fetch_optional(c)
+    .await?)
+}
+
+/// Whether a message with this Message-ID is stored (in any inbox).
+pub(super) async fn message_id_stored(c: &mut AnyConnection, message_id: &str) -> Result<bool> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE message_id = $1")
+        .bind(message_id)
+        .fetch_one(c)
+        .await?;
+    Ok(n > 0)
+}
+
+/// For each of `message_ids` stored in a conversation of inbox `inbox_id`:
+/// (Message-ID, conversation). One statement for
+/// a whole References list. Conversations of other inboxes are never
+/// answered.
+pub(super) async fn conversations_of_message_ids(
+    c: &mut AnyConnection,
+    inbox_id: i64,
+    message_ids: &[&str],
+) -> Result<Vec<(String, i64)>> {
+    if message_ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut sql = Sql::new(
+        "SELECT m.message_id, m.conversation_id FROM messages m \
+         JOIN conversations c ON c.id = m.conversation_id WHERE c.inbox_id = ",
+    );
+    sql.bind(inbox_id)
+        .push(" AND m.message_id IN ")
+        .bind_list(message_ids.iter().map(|m| m.to_string()));
+    Ok(sql.query_as().fetch_all(c).await?)
+}
+
+/// The inbox of a conversation named by a subject token, and whether
+/// `email` (lower case) takes part in it: one of its customer's addresses,
+/// or an address in the CC of one of its messages (`messages.cc`, a JSON
+/// array of lower-case addresses). `None` when there is no such
+/// conversation. Whoever asks: threading decides with it.
+pub(super) async fn token_target(
+    c: &mut AnyConnection,
+    conversation_id: i64,
+    email: &str,
+) -> Result<Option<(i64, bool)>> {
+    let cc = if crate::db::is_postgres(c) {
+        "SELECT 1 FROM messages m WHERE m.conversation_id = cv.id AND m.cc IS NOT NULL \
+         AND jsonb_exists(m.cc::jsonb, $2)"
+    } else {
+        "SELECT 1 FROM messages m, \
+         json_each(CASE WHEN json_valid(m.cc) THEN m.cc ELSE '[]' END) j \
+         WHERE m.conversation_id = cv.id AND m.cc IS NOT NULL AND j.value = $2"
+    };
+    let row: Option<(i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT cv.inbox_id, (SELECT COUNT(*) FROM customer_emails ce \
+         WHERE ce.customer_id = cv.customer_id AND ce.email = $2) \
+         + (SELECT COUNT(*) FROM ({cc}) x) FROM conversations cv WHERE cv.id = $1"
+    )))
+    .bind(conversation_id)
+    .bind(email)
+    .fetch_optional(c)
+    .await?;
+    Ok(row.map(|(inbox, n)| (inbox, n > 0)))
 }
 
 /// Message-IDs already in a conversation, oldest first (for References).
@@ -545,23 +618,6 @@ pub(super) async fn message_ids_of(
     .bind(conversation_id)
     .fetch_all(c)
     .await?)
-}
-
-/// Whether `email` is one of the addresses of the conversation's customer.
-pub(super) async fn is_customer_address(
-    c: &mut AnyConnection,
-    conversation_id: i64,
-    email: &str,
-) -> Result<bool> {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM conversations cv JOIN customer_emails ce ON ce.customer_id = cv.customer_id \
-         WHERE cv.id = $1 AND ce.email = $2",
-    )
-    .bind(conversation_id)
-    .bind(email)
-    .fetch_one(c)
-    .await?;
-    Ok(n > 0)
 }
 
 /// Records the delivery state of an outbound message; returns its conversation and inbox.
@@ -645,6 +701,10 @@ struct MessageRow {
     cc: Option<String>,
     notes: Option<String>,
     raw_sha256: Option<String>,
+    auth_spf: Option<String>,
+    auth_dkim: Option<String>,
+    auth_dmarc: Option<String>,
+    auth_domain: Option<String>,
 }
 
 #[derive(FromRow)]
@@ -683,8 +743,8 @@ pub(super) async fn messages(
 ) -> Result<Vec<Message>> {
     let mut sql = Sql::new(
         "SELECT id, conversation_id, direction, internal, author_kind, author_id, author_name, author_email, \
-         text, html, message_id, delivery_status, created_at, delivery_error, reply_text, cc, notes, raw_sha256 \
-         FROM messages WHERE conversation_id = ",
+         text, html, message_id, delivery_status, created_at, delivery_error, reply_text, cc, notes, raw_sha256, \
+         auth_spf, auth_dkim, auth_dmarc, auth_domain FROM messages WHERE conversation_id = ",
     );
     sql.bind(conversation_id);
     if let Some(id) = only_id {
@@ -735,6 +795,15 @@ pub(super) async fn messages(
                 .unwrap_or_default(),
             notes: r.notes,
             has_raw: r.raw_sha256.is_some(),
+            auth: match (r.auth_spf, r.auth_dkim, r.auth_dmarc) {
+                (Some(spf), Some(dkim), Some(dmarc)) => Some(MailAuth {
+                    spf: AuthVerdict::parse(&spf),
+                    dkim: AuthVerdict::parse(&dkim),
+                    dmarc: AuthVerdict::parse(&dmarc),
+                    domain: r.auth_domain,
+                }),
+                _ => None,
+            },
         })
         .collect())
 }

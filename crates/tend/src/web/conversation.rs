@@ -52,6 +52,25 @@ pub struct Item {
     pub cc: String,
     pub notes: String,
     pub reason: String,
+    /// Inbound email: sender authentication badges (mechanism, verdict,
+    /// translated verdict); empty when it was not checked.
+    pub auth: Vec<(&'static str, &'static str, String)>,
+    /// Inbound email that failed DMARC (its From may be forged).
+    pub forged: bool,
+    /// A conversation this event names (0: none), linked on the timeline.
+    pub link: i64,
+}
+
+/// The sender-authentication badges of a message.
+fn auth_badges(
+    tr: &super::i18n::Tr,
+    auth: Option<&crate::conversations::model::MailAuth>,
+) -> Vec<(&'static str, &'static str, String)> {
+    let Some(a) = auth else { return vec![] };
+    [("SPF", a.spf), ("DKIM", a.dkim), ("DMARC", a.dmarc)]
+        .into_iter()
+        .map(|(name, v)| (name, v.as_str(), tr.t(&format!("auth-{}", v.as_str()))))
+        .collect()
 }
 
 /// The customer sidebar.
@@ -172,6 +191,9 @@ fn message_item(a: &Agent, m: Message) -> Item {
         cc: m.cc.join(", "),
         notes: m.notes.unwrap_or_default(),
         reason: String::new(),
+        auth: auth_badges(&a.tr, m.auth.as_ref()),
+        forged: m.auth.as_ref().is_some_and(|x| x.dmarc_failed()),
+        link: 0,
     }
 }
 
@@ -244,7 +266,15 @@ fn event_item(
                 d["kind"].as_str().unwrap_or("ack")
             )),
         ),
+        "join_refused" => match d["conversation_id"].as_i64() {
+            Some(n) => tr.s("event-join-refused", "id", n.to_string()),
+            None => tr.t("event-join-refused-elsewhere"),
+        },
         other => other.replace('_', " "),
+    };
+    let link = match e.kind.as_str() {
+        "join_refused" => d["conversation_id"].as_i64().unwrap_or(0),
+        _ => 0,
     };
     Some(Item {
         kind: "event",
@@ -273,8 +303,15 @@ fn event_item(
                     _ => text.to_string(),
                 }
             }
+            // A refused join's reason is a code.
+            serde_json::Value::String(code) if e.kind == "join_refused" => {
+                tr.t(&format!("join-reason-{}", code.replace('_', "-")))
+            }
             v => v.as_str().unwrap_or("").to_string(),
         },
+        auth: vec![],
+        forged: false,
+        link,
     })
 }
 

@@ -40,7 +40,9 @@ impl Env {
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("TEND_DATA_DIR", self.dir.path())
             .env("TEND_HTTP_LISTEN", "127.0.0.1:0")
-            .env("TEND_IMAP_POLL_SECONDS", "1");
+            .env("TEND_IMAP_POLL_SECONDS", "1")
+            // No DNS lookups from tests (sender authentication).
+            .env("TEND_MAIL_AUTH", "off");
         if let Some(u) = &self.database_url {
             c.env("TEND_DATABASE_URL", u);
         }

@@ -100,6 +100,9 @@ pub fn test_config(
             "TEND_HTTP_LISTEN" => Some("127.0.0.1:0".into()),
             "TEND_DATABASE_URL" => db.clone(),
             "TEND_MAX_ATTACHMENT_BYTES" => Some("2000000".into()),
+            // No DNS lookups unless a test serves its own zones
+            // (tests/api/mail_auth.rs).
+            "TEND_MAIL_AUTH" => Some("off".into()),
             _ => None,
         }
     };

@@ -85,7 +85,9 @@ pub struct IngestOutcome {
     /// The conversation, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_id: Option<i64>,
-    /// Why, for ignored and quarantined mail.
+    /// Why, for ignored and quarantined mail, and for mail that opened a
+    /// new conversation instead of joining the one its subject or headers
+    /// named.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
@@ -102,6 +104,18 @@ pub async fn ingest(
     inbox_id: i64,
     raw: &[u8],
     source: Source,
+) -> Result<IngestOutcome> {
+    ingest_from(st, inbox_id, raw, source, None).await
+}
+
+/// Ingests one raw message for `inbox_id` that `client` delivered to the
+/// SMTP receiver (which SPF checks); `None` for the other doors.
+pub async fn ingest_from(
+    st: &AppState,
+    inbox_id: i64,
+    raw: &[u8],
+    source: Source,
+    client: Option<&super::auth::SmtpClient>,
 ) -> Result<IngestOutcome> {
     let size = raw.len() as i64;
     let retry = source == Source::Retry;
@@ -236,6 +250,7 @@ pub async fn ingest(
             from.as_str(),
             st.clock.now_ms() - RATE_WINDOW_MS,
             &message_id,
+            inbox_id,
         )
         .await?
     };
@@ -259,9 +274,12 @@ pub async fn ingest(
         )
         .await;
     }
-    if let Some(conv) = seen.stored_in {
-        return Ok(finish(Threaded::Duplicate(Some(conv)), source));
+    if seen.stored > 0 {
+        // The conversation is named only when it is of this inbox.
+        return Ok(finish(Threaded::Duplicate(seen.stored_in), source));
     }
+    // Lookups run on this message's own time: other mail goes on meanwhile.
+    let auth = st.mail_auth.check(raw, from.as_str(), client).await;
 
     let mut attachments = Vec::with_capacity(parsed.attachments.len());
     let mut blobs: Vec<crate::attachments::Blob> = Vec::new();
@@ -323,9 +341,14 @@ pub async fn ingest(
         blobs,
         language,
         notes: parsed.notes.clone(),
+        auth,
     };
+    // No automatic answer to a From address that DMARC says was forged.
+    let forged = mail.auth.as_ref().is_some_and(|a| a.dmarc_failed());
     let threaded = record_email(st, mail).await?;
-    if let Threaded::Created(id) = threaded {
+    if let Threaded::Created(id) | Threaded::Refused(id, _) = threaded
+        && !forged
+    {
         let ack =
             crate::inboxes::service::get_inbox(st, &crate::agents::Viewer::system(), inbox_id)
                 .await
@@ -346,6 +369,15 @@ fn finish(threaded: Threaded, source: Source) -> IngestOutcome {
             outcome: Outcome::Created,
             conversation_id: Some(id),
             reason: None,
+        },
+        Threaded::Refused(id, r) => IngestOutcome {
+            outcome: Outcome::Created,
+            conversation_id: Some(id),
+            reason: Some(format!(
+                "a new conversation: {}{}",
+                r.reason.describe(),
+                r.named.map(|n| format!(" (#{n})")).unwrap_or_default()
+            )),
         },
         Threaded::Appended(id) => IngestOutcome {
             outcome: Outcome::Appended,

@@ -5,6 +5,7 @@
 
 pub mod ack;
 pub mod api;
+pub mod auth;
 pub mod imap;
 pub mod imap_after;
 mod imap_size;

@@ -273,7 +273,10 @@ pub struct BeforeIngest {
     pub own: i64,
     /// Messages the sender sent us since `since` (loop protection).
     pub recent: i64,
-    /// The conversation holding this Message-ID already, if any.
+    /// Messages with this Message-ID already (in any inbox).
+    pub stored: i64,
+    /// The conversation of the arrival inbox holding it, if any (another
+    /// inbox's is never named to whoever delivered the mail).
     pub stored_in: Option<i64>,
 }
 
@@ -283,16 +286,20 @@ pub async fn before_ingest(
     sender: &str,
     since: i64,
     message_id: &str,
+    inbox_id: i64,
 ) -> Result<BeforeIngest> {
     Ok(sqlx::query_as(
         "SELECT (SELECT COUNT(*) FROM inboxes WHERE address = $1) AS own, \
          (SELECT COUNT(*) FROM messages WHERE author_email = $1 AND direction = 'in' \
           AND created_at >= $2) AS recent, \
-         (SELECT conversation_id FROM messages WHERE message_id = $3 LIMIT 1) AS stored_in",
+         (SELECT COUNT(*) FROM messages WHERE message_id = $3) AS stored, \
+         (SELECT m.conversation_id FROM messages m JOIN conversations cv ON cv.id = m.conversation_id \
+          WHERE m.message_id = $3 AND cv.inbox_id = $4 LIMIT 1) AS stored_in",
     )
     .bind(sender)
     .bind(since)
     .bind(message_id)
+    .bind(inbox_id)
     .fetch_one(c)
     .await?)
 }

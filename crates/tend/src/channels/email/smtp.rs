@@ -238,6 +238,9 @@ async fn session(
     tls: Option<Arc<TlsAcceptor>>,
 ) -> anyhow::Result<()> {
     let _ = stream.set_nodelay(true);
+    // For SPF: the client's address and the name it greeted with.
+    let peer_ip = stream.peer_addr().ok().map(|a| a.ip());
+    let mut helo = String::new();
     let limit = st.config.max_attachment_bytes;
     let mut conn = Conn::Plain(stream);
     conn.write(b"220 tend ESMTP ready\r\n").await?;
@@ -297,20 +300,30 @@ async fn session(
                 }
                 data = None;
                 let raw = message.take();
+                let client = peer_ip.map(|ip| super::auth::SmtpClient {
+                    ip,
+                    helo: helo.clone(),
+                    mail_from: env.from.clone().unwrap_or_default(),
+                });
                 let reply = match env.inbox_id {
-                    Some(inbox) => match ingest::ingest(st, inbox, &raw, Source::Smtp).await {
-                        Ok(o) => format!(
-                            "250 2.0.0 {} {}\r\n",
-                            o.outcome.as_str(),
-                            o.conversation_id
-                                .map(|c| format!("conversation {c}"))
-                                .unwrap_or_default()
-                        ),
-                        Err(e) => {
-                            tracing::error!(error = %e, "storing SMTP message failed");
-                            "451 4.3.0 could not store the message, try again later\r\n".to_string()
+                    Some(inbox) => {
+                        match ingest::ingest_from(st, inbox, &raw, Source::Smtp, client.as_ref())
+                            .await
+                        {
+                            Ok(o) => format!(
+                                "250 2.0.0 {} {}\r\n",
+                                o.outcome.as_str(),
+                                o.conversation_id
+                                    .map(|c| format!("conversation {c}"))
+                                    .unwrap_or_default()
+                            ),
+                            Err(e) => {
+                                tracing::error!(error = %e, "storing SMTP message failed");
+                                "451 4.3.0 could not store the message, try again later\r\n"
+                                    .to_string()
+                            }
                         }
-                    },
+                    }
                     None => "503 5.5.1 no valid recipients\r\n".to_string(),
                 };
                 env = Envelope::default();
@@ -335,7 +348,8 @@ async fn session(
                 }
             };
             match request {
-                Request::Ehlo { .. } => {
+                Request::Ehlo { host } => {
+                    helo = host.to_string();
                     env = Envelope::default();
                     let mut r = format!(
                         "250-tend\r\n250-SIZE {limit}\r\n250-8BITMIME\r\n250-PIPELINING\r\n250-SMTPUTF8\r\n"
@@ -346,7 +360,8 @@ async fn session(
                     r.push_str("250 ENHANCEDSTATUSCODES\r\n");
                     conn.write(r.as_bytes()).await?;
                 }
-                Request::Helo { .. } | Request::Lhlo { .. } => {
+                Request::Helo { host } | Request::Lhlo { host } => {
+                    helo = host.to_string();
                     env = Envelope::default();
                     conn.write(b"250 tend\r\n").await?;
                 }
