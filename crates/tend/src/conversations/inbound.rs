@@ -218,22 +218,24 @@ async fn record_in(
             tl.add(c, "created", &customer, created_data).await?;
         }
         let mid = repo::insert_message(c, &message).await?;
-        // Inline images: `cid:` references now point at the stored files.
-        let mut html = m.html.clone();
+        let mut inline = Vec::new();
         for f in &m.attachments {
             let aid = repo::insert_attachment(c, mid, f, now).await?;
-            if let (Some(h), Some(cid)) = (html.as_mut(), f.content_id.as_deref()) {
-                let cid = cid.trim_start_matches('<').trim_end_matches('>');
-                *h = h.replace(
-                    &format!("\"cid:{cid}\""),
-                    &format!("\"/api/v1/attachments/{aid}\""),
-                );
+            if let Some(cid) = f.content_id.as_deref() {
+                inline.push((cid, aid));
             }
         }
-        if html != m.html
-            && let Some(h) = &html
+        // Inline images: `cid:` references now point at the stored files.
+        // The sanitiser makes the link (never an edit of its output: a
+        // Content-ID is the sender's text), so it runs here, where the
+        // attachment ids exist; only for HTML that names a `cid:`.
+        if let Some(h) = m.html.as_deref()
+            && crate::html::mentions_inline_image(h, &inline)
         {
-            repo::set_message_html(c, mid, h).await?;
+            let linked = crate::html::link_inline_images(h, &inline);
+            if linked != h {
+                repo::set_message_html(c, mid, &linked).await?;
+            }
         }
         added["message_id"] = json!(mid);
         tl.add(c, "message_added", &customer, added).await?;

@@ -17,6 +17,7 @@ mod email;
 mod errors;
 mod imap;
 mod imap_after;
+mod machine_mail;
 mod ops;
 mod quarantine;
 mod routing;

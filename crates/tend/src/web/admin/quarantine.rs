@@ -95,8 +95,32 @@ fn retry_notice(a: &Agent, e: &MailLogItem) -> Option<String> {
         Outcome::Appended => a.tr.s("quarantine-retried-appended", "id", id),
         Outcome::Duplicate => a.tr.s("quarantine-retried-duplicate", "id", id),
         Outcome::Quarantined => a.tr.s("quarantine-retried-held", "value", &e.reason),
-        Outcome::Ignored => a.tr.s("quarantine-retried-ignored", "value", &e.reason),
+        Outcome::Ignored => a.tr.s(
+            "quarantine-retried-ignored",
+            "value",
+            reason_text(&a.tr, &e.reason),
+        ),
     })
+}
+
+/// A mail-log reason in the admin's language: reason codes (`list_notice`,
+/// `delivery_report_matched`) have strings of their own; anything else (the
+/// quarantine's sentences) is shown as recorded.
+fn reason_text(tr: &crate::web::i18n::Tr, reason: &str) -> String {
+    let (code, matched) = match reason.strip_suffix("_matched") {
+        Some(code) => (code, true),
+        None => (reason, false),
+    };
+    let key = format!("mail-reason-{code}");
+    if !crate::web::i18n::has_key(tr.code(), &key) {
+        return reason.to_string();
+    }
+    let text = tr.t(&key);
+    if matched {
+        tr.s("mail-reason-matched", "value", text)
+    } else {
+        text
+    }
 }
 
 async fn page(
@@ -147,7 +171,7 @@ async fn page(
                     .clone()
                     .filter(|s| !s.trim().is_empty())
                     .unwrap_or_else(|| a.tr.t("quarantine-no-subject")),
-                reason: e.reason.clone(),
+                reason: reason_text(&a.tr, &e.reason),
                 size: human_size(e.size),
                 has_raw: e.has_raw,
                 retried,
