@@ -128,7 +128,7 @@ pub(crate) struct Signals {
 
 impl Signals {
     fn of(mail: &Mail<'_>) -> Signals {
-        let sender = Sender::of(mail.from);
+        let sender = Sender::of(mail.from, mail.header("from"));
         let return_path = return_path(mail);
         let auto_submitted = mail.header("auto-submitted").is_some_and(|v| {
             !v.split(';')

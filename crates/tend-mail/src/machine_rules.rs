@@ -35,6 +35,12 @@ pub(crate) fn feedback(mail: &Mail<'_>, s: &Signals) -> Option<AutoReason> {
     let structural = st.root_is("feedback-report")
         || (st.feedback_part && !s.person_forward)
         || mail.has("x-hmxmroriginalrecipient")
+        // Microsoft's JMRP puts its header on the reported message, which
+        // may be all the report holds.
+        || (!s.person_forward && mail.attachments.iter().any(is_jmrp_message))
+        || (s.weak_allowed
+            && s.subject.starts_with("complaint about message from")
+            && s.message_attached)
         || mail
             .header("x-apple-unsubscribe")
             .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
@@ -73,6 +79,16 @@ pub(crate) fn feedback(mail: &Mail<'_>, s: &Signals) -> Option<AutoReason> {
     } else {
         AutoReason::FeedbackReport
     })
+}
+
+/// A reported message as Microsoft's feedback loop (JMRP) attaches it.
+fn is_jmrp_message(a: &crate::model::Attachment) -> bool {
+    a.content_type == "message/rfc822" && {
+        let head = &a.bytes[..a.bytes.len().min(16 * 1024)];
+        let needle = b"x-hmxmroriginalrecipient:";
+        head.windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
+    }
 }
 
 /// RFC 7489 aggregate reports: `Report Domain: … Submitter: …` subjects and

@@ -18,9 +18,14 @@ pub(crate) struct Sender {
 }
 
 impl Sender {
-    pub(crate) fn of(from: Option<&Mailbox>) -> Sender {
+    /// The sender from the parsed From mailbox; when it has no address
+    /// (`From: MAILER-DAEMON <>`), the raw header stands in as the name.
+    pub(crate) fn of(from: Option<&Mailbox>, raw_from: Option<&str>) -> Sender {
         let Some(m) = from else {
-            return Sender::default();
+            return Sender {
+                name: raw_from.unwrap_or_default().to_lowercase(),
+                ..Sender::default()
+            };
         };
         let (local, domain) = m.address.rsplit_once('@').unwrap_or((&m.address, ""));
         Sender {

@@ -200,6 +200,8 @@ pub(crate) const BOUNCE_LEADS: &[&str] = &[
     "the user(s) account is",
     "each of the following recipients was rejected",
     "this report relates to a message you sent",
+    "there was an error delivering your mail",
+    "this is the dragonfly mail agent",
     "your message cannot be delivered to the following recipients",
     "could not be delivered because of",
     "the following recipients were affected",
@@ -327,6 +329,7 @@ pub(crate) const RETURNED_MESSAGE_MARKERS: &[&str] = &[
     "unsent message below",
     "original mail as follows",
     "original mail follows",
+    "message headers follow",
     "content-type: message/rfc822",
     "content-type: text/rfc822-headers",
 ];

@@ -25,6 +25,21 @@ const MAX_NESTING: usize = 3;
 /// decoded as far as it goes, with notes. Fails only when the bytes hold
 /// no message at all.
 pub fn parse(raw: &[u8]) -> Result<InboundMessage, ParseError> {
+    // Old Mac tools end lines with a bare CR, which mail-parser does not
+    // read as a line break (the headers would all be one line).
+    if !raw.contains(&b'\n') && raw.contains(&b'\r') {
+        let lf: Vec<u8> = raw
+            .iter()
+            .flat_map(|&b| {
+                if b == b'\r' {
+                    vec![b'\r', b'\n']
+                } else {
+                    vec![b]
+                }
+            })
+            .collect();
+        return parse_nested(&lf, MAX_NESTING);
+    }
     parse_nested(raw, MAX_NESTING)
 }
 
@@ -459,6 +474,13 @@ mod tests {
     fn empty_input_is_an_error() {
         assert_eq!(parse(b""), Err(ParseError::Empty));
         assert_eq!(parse(b" \r\n"), Err(ParseError::Empty));
+    }
+
+    #[test]
+    fn bare_cr_line_ends_are_read() {
+        let m = parse(b"From: a@example.com\rSubject: Hi\r\rBody\r").unwrap_or_default();
+        assert_eq!(m.from.map(|f| f.address).as_deref(), Some("a@example.com"));
+        assert_eq!((m.subject.as_str(), m.text.as_str()), ("Hi", "Body"));
     }
 
     #[test]

@@ -267,7 +267,26 @@ pub async fn retry(
 
 #[cfg(test)]
 mod tests {
-    use super::human_size;
+    use super::{human_size, reason_text};
+    use crate::web::i18n::Tr;
+
+    #[test]
+    fn reason_codes_read_in_the_admins_language() {
+        let en = Tr::new("en");
+        assert_eq!(reason_text(&en, "list_notice"), "Mailing-list notice");
+        assert_eq!(
+            reason_text(&en, "delivery_report_matched"),
+            "Delivery report (bounce), about a message we sent"
+        );
+        assert_eq!(reason_text(&Tr::new("ja"), "read_receipt"), "開封確認");
+        // Every code tend-mail can give has a string.
+        for kind in tend_mail::MachineKind::ALL {
+            assert_ne!(reason_text(&en, kind.code()), kind.code());
+        }
+        // The quarantine's sentences are shown as recorded.
+        let sentence = "the message is 3 bytes, over the limit of 2";
+        assert_eq!(reason_text(&en, sentence), sentence);
+    }
 
     #[test]
     fn sizes_read_naturally() {
