@@ -218,24 +218,11 @@ async fn record_in(
             tl.add(c, "created", &customer, created_data).await?;
         }
         let mid = repo::insert_message(c, &message).await?;
-        let mut inline = Vec::new();
+        // Inline images keep their `cid:` links here: they are pointed at
+        // the stored files after the commit (`link_inline_images`), so the
+        // sanitiser never runs on the writer.
         for f in &m.attachments {
-            let aid = repo::insert_attachment(c, mid, f, now).await?;
-            if let Some(cid) = f.content_id.as_deref() {
-                inline.push((cid, aid));
-            }
-        }
-        // Inline images: `cid:` references now point at the stored files.
-        // The sanitiser makes the link (never an edit of its output: a
-        // Content-ID is the sender's text), so it runs here, where the
-        // attachment ids exist; only for HTML that names a `cid:`.
-        if let Some(h) = m.html.as_deref()
-            && crate::html::mentions_inline_image(h, &inline)
-        {
-            let linked = crate::html::link_inline_images(h, &inline);
-            if linked != h {
-                repo::set_message_html(c, mid, &linked).await?;
-            }
+            repo::insert_attachment(c, mid, f, now).await?;
         }
         added["message_id"] = json!(mid);
         tl.add(c, "message_added", &customer, added).await?;
@@ -326,4 +313,37 @@ pub async fn set_delivery_in(
 /// Message-IDs of a conversation, oldest first (References of a reply).
 pub async fn message_ids_in(c: &mut AnyConnection, conversation_id: i64) -> Result<Vec<String>> {
     repo::message_ids_of(c, conversation_id).await
+}
+
+/// Points the `cid:` images of the stored inbound message `message_id` at
+/// their stored attachments (`/api/v1/attachments/{id}`), once its
+/// transaction has committed and the attachments have ids. The link is made
+/// by the sanitiser itself, never by editing its output: a Content-ID is
+/// the sender's text. The sanitiser runs here, before the write, and the
+/// write changes the HTML only if it is still what was read. Returns
+/// whether the HTML changed.
+pub async fn link_inline_images(st: &AppState, message_id: &str) -> Result<bool> {
+    let found = {
+        let mut c = st.db.pool().acquire().await?;
+        repo::inline_images(&mut c, message_id).await?
+    };
+    let Some((id, html, images)) = found else {
+        return Ok(false);
+    };
+    let inline: Vec<(&str, i64)> = images
+        .iter()
+        .map(|(aid, cid)| (cid.as_str(), *aid))
+        .collect();
+    if !crate::html::mentions_inline_image(&html, &inline) {
+        return Ok(false);
+    }
+    let linked = crate::html::link_inline_images(&html, &inline);
+    if linked == html {
+        return Ok(false);
+    }
+    st.db
+        .write(move |c| {
+            Box::pin(async move { repo::replace_message_html(c, id, &html, &linked).await })
+        })
+        .await
 }

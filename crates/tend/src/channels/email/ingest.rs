@@ -317,7 +317,21 @@ pub async fn ingest(
         language,
         notes: parsed.notes.clone(),
     };
+    let names_inline_images = parsed.html.as_deref().is_some_and(|h| {
+        let inline: Vec<(&str, i64)> = parsed
+            .attachments
+            .iter()
+            .filter_map(|a| a.content_id.as_deref().map(|c| (c, 0)))
+            .collect();
+        crate::html::mentions_inline_image(h, &inline)
+    });
+    let message_id = mail.message_id.clone();
     let threaded = record_email(st, mail).await?;
+    // Inline images point at the stored files once they have ids (also for
+    // a duplicate, in case a crash came between its commit and this).
+    if names_inline_images {
+        crate::conversations::inbound::link_inline_images(st, &message_id).await?;
+    }
     if let Threaded::Created(id) = threaded {
         let ack =
             crate::inboxes::service::get_inbox(st, &crate::agents::Viewer::system(), inbox_id)
