@@ -1,7 +1,9 @@
 //! Auto-generated mail detection (RFC 3834 and the headers real
-//! autoresponders use) and delivery status notification parsing (RFC 3464).
+//! autoresponders use; the rest of machine mail is [`crate::machine`]) and
+//! delivery status notification parsing (RFC 3464).
 
-use crate::model::{AutoReason, Classification, DsnRecipient, Mailbox};
+use crate::machine::{self, Found, Mail};
+use crate::model::{AutoReason, Classification, DsnRecipient};
 
 /// Subject prefixes of out-of-office replies, lowercased, in the languages
 /// our customers' mail servers speak.
@@ -42,13 +44,15 @@ const AUTORESPONDER_HEADERS: &[&str] = &[
 ];
 
 /// Classifies a message from its root headers (lowercased names, unfolded
-/// values), decoded subject, MIME shape and sender.
-pub(crate) fn classify(
-    headers: &[(String, String)],
-    subject: &str,
-    is_delivery_report: bool,
-    from: Option<&Mailbox>,
-) -> Classification {
+/// values), decoded subject, sender, body and MIME structure.
+pub(crate) fn classify(mail: &Mail<'_>) -> (Classification, Found) {
+    let mut reasons = autoresponder(mail.headers, mail.subject);
+    let found = machine::detect(mail, &mut reasons);
+    (Classification { reasons }, found)
+}
+
+/// The signals of autoresponders and bulk mail, from headers and subject.
+fn autoresponder(headers: &[(String, String)], subject: &str) -> Vec<AutoReason> {
     let mut reasons = Vec::new();
     let value = |name: &str| {
         headers
@@ -86,17 +90,7 @@ pub(crate) fn classify(
     if oof_header || is_out_of_office_subject(subject) {
         reasons.push(AutoReason::OutOfOffice);
     }
-    let from_mailer_daemon = from.is_some_and(|m| {
-        let local = m.address.split('@').next().unwrap_or_default();
-        local == "mailer-daemon" || local == "postmaster"
-    });
-    if is_delivery_report || from_mailer_daemon {
-        reasons.push(AutoReason::DeliveryStatus);
-    }
-    if value("return-path").is_some_and(|v| v.trim() == "<>") {
-        reasons.push(AutoReason::NullReturnPath);
-    }
-    Classification { reasons }
+    reasons
 }
 
 fn is_negative(value: &str) -> bool {
@@ -187,16 +181,9 @@ mod tests {
 
     #[test]
     fn auto_submitted_no_is_human() {
-        let c = classify(&h(&[("auto-submitted", "no")]), "Hello", false, None);
-        assert!(!c.is_auto_generated());
-        let c = classify(
-            &h(&[("auto-submitted", "auto-replied; owner=x")]),
-            "Hi",
-            false,
-            None,
-        );
+        assert!(autoresponder(&h(&[("auto-submitted", "no")]), "Hello").is_empty());
         assert_eq!(
-            c.reasons,
+            autoresponder(&h(&[("auto-submitted", "auto-replied; owner=x")]), "Hi"),
             [AutoReason::AutoSubmitted("auto-replied".into())]
         );
     }
@@ -211,10 +198,13 @@ mod tests {
             "Automātiskā atbilde: Rēķins",
             "Resposta automàtica: Factura",
         ] {
-            let c = classify(&[], subject, false, None);
-            assert_eq!(c.reasons, [AutoReason::OutOfOffice], "{subject}");
+            assert_eq!(
+                autoresponder(&[], subject),
+                [AutoReason::OutOfOffice],
+                "{subject}"
+            );
         }
-        assert!(!classify(&[], "Re: Office chairs", false, None).is_auto_generated());
+        assert!(autoresponder(&[], "Re: Office chairs").is_empty());
     }
 
     #[test]

@@ -1,7 +1,14 @@
-//! HTML bodies: sanitising (ammonia), blocking remote images, `cid:`
-//! rewriting, and a plain-text rendering for HTML-only mail.
+//! HTML bodies: sanitising (ammonia), blocking remote images and linking
+//! inline (`cid:`) images, all inside the one sanitiser pass.
+//!
+//! Sanitise last: every rewrite of a message's HTML happens inside
+//! ammonia's attribute filter, whose output ammonia serialises and escapes
+//! itself. Nothing here edits the sanitised string afterwards except one
+//! constant rename (see [`sanitize_html`]), and what is stored is a fixed
+//! point of [`sanitize_html`]: sanitising it again changes nothing.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
@@ -9,10 +16,31 @@ use std::sync::OnceLock;
 /// "show images" by moving it back to `src`.
 pub const BLOCKED_SRC_ATTR: &str = "data-tend-src";
 
+/// Where Tend serves an inline image once its attachment is stored:
+/// `/api/v1/attachments/{id}`. The only relative URL the sanitiser keeps,
+/// and only as an image source.
+pub const INLINE_URL_PREFIX: &str = "/api/v1/attachments/";
+
 /// Scheme we rewrite blocked `src` values to inside ammonia; the attribute
 /// filter runs after ammonia's URL-scheme check, and its output is renamed
 /// to [`BLOCKED_SRC_ATTR`] on the serialised HTML.
 const BLOCKED_MARKER: &str = "tend-blocked-remote-image:";
+
+/// What the attribute filter needs to know about the current call. The
+/// filter is a `'static` closure of one shared builder, so per-call data
+/// reaches it through the thread that runs `clean` (ammonia calls the
+/// filter synchronously, on that thread).
+#[derive(Default)]
+struct Pass {
+    /// Content-ID → stored attachment id, for [`sanitize_html_linking`].
+    inline: Vec<(String, i64)>,
+    /// A remote image source was turned into the blocked marker.
+    blocked: bool,
+}
+
+thread_local! {
+    static PASS: RefCell<Pass> = RefCell::new(Pass::default());
+}
 
 fn sanitizer() -> &'static ammonia::Builder<'static> {
     static BUILDER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
@@ -22,8 +50,9 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
             // `cid:` for inline images; everything else keeps ammonia's
             // default list, which has neither `javascript:` nor `data:`.
             .add_url_schemes(["cid"])
-            // Mail has no base URL: a relative link can only mislead.
-            .url_relative(ammonia::UrlRelative::Deny)
+            // Mail has no base URL: a relative link can only mislead. The
+            // one exception is a stored inline image (see `img_src`).
+            .url_relative(ammonia::UrlRelative::Custom(Box::new(keep_inline_url)))
             .add_generic_attributes(["style"])
             .filter_style_properties(HashSet::from([
                 "color",
@@ -55,84 +84,95 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
             .add_tag_attributes("td", ["bgcolor", "valign", "nowrap"])
             .add_tag_attributes("table", ["bgcolor", "cellpadding", "cellspacing", "border"])
             .add_tag_attributes("font", ["color", "face", "size"])
+            .add_tag_attributes("img", [BLOCKED_SRC_ATTR])
             .add_tags(["font", "center"])
-            .attribute_filter(|element, attribute, value| {
-                if element == "img" && attribute == "src" && !is_cid(value) {
-                    return Some(Cow::Owned(format!("{BLOCKED_MARKER}{value}")));
-                }
-                Some(Cow::Borrowed(value))
+            .attribute_filter(|element, attribute, value| match (element, attribute) {
+                ("img", "src") => img_src(value),
+                ("img", BLOCKED_SRC_ATTR) => is_remote(value).then_some(Cow::Borrowed(value)),
+                // An attachment URL is only ever an inline image's source.
+                (_, "href" | "src") if is_inline_url(value) => None,
+                (_, "style") => (!is_active_style(value)).then_some(Cow::Borrowed(value)),
+                _ => Some(Cow::Borrowed(value)),
             });
         builder
     })
 }
 
-fn is_cid(url: &str) -> bool {
-    url.get(..4).is_some_and(|s| s.eq_ignore_ascii_case("cid:"))
-}
-
-/// Sanitises inbound HTML so it is safe to show to agents: removes scripts,
-/// style sheets, event handlers, forms, iframes and `javascript:`/`data:`
-/// URLs; keeps `cid:` inline images; and blocks remote images by moving
-/// their URL to the `data-tend-src` attribute.
-pub fn sanitize_html(html: &str) -> String {
-    let clean = sanitizer().clean(html).to_string();
-    // Attribute values are serialised with `"` escaped, so the marker can
-    // only match at the start of a real attribute.
-    clean.replace(
-        &format!(" src=\"{BLOCKED_MARKER}"),
-        &format!(" {BLOCKED_SRC_ATTR}=\""),
-    )
-}
-
-/// Rewrites `src="cid:…"` in sanitised HTML to the URLs where the inline
-/// attachments are served. `resolve` gets the Content-ID (without `cid:`,
-/// percent-decoded) and returns the URL, or `None` to leave it as is.
-pub fn rewrite_cid_urls(sanitized_html: &str, resolve: impl Fn(&str) -> Option<String>) -> String {
-    const NEEDLE: &str = " src=\"cid:";
-    let mut out = String::with_capacity(sanitized_html.len());
-    let mut rest = sanitized_html;
-    while let Some(start) = find_ascii_ci(rest, NEEDLE) {
-        let value_start = start + NEEDLE.len();
-        let Some(len) = rest[value_start..].find('"') else {
-            break;
-        };
-        let cid = unescape_attr(&rest[value_start..value_start + len]);
-        let cid = percent_decode_str(&cid);
-        out.push_str(&rest[..start]);
-        match resolve(&cid) {
-            Some(url) => {
-                out.push_str(" src=\"");
-                out.push_str(&escape_attr(&url));
-                out.push('"');
-            }
-            None => out.push_str(&rest[start..value_start + len + 1]),
-        }
-        rest = &rest[value_start + len + 1..];
+/// An image's source after the scheme check: an inline image of this
+/// message becomes its attachment URL, a stored one stays, a remote one is
+/// blocked, anything else (`mailto:`, `ftp:` …) is dropped.
+fn img_src(value: &str) -> Option<Cow<'_, str>> {
+    if let Some(cid) = value.get(..4).filter(|s| s.eq_ignore_ascii_case("cid:")) {
+        let wanted = percent_decode(&value[cid.len()..]);
+        let wanted = wanted.trim().trim_start_matches('<').trim_end_matches('>');
+        let id = PASS.with(|p| {
+            let p = p.borrow();
+            p.inline
+                .iter()
+                .find(|(c, _)| c == wanted)
+                .or_else(|| {
+                    p.inline
+                        .iter()
+                        .find(|(c, _)| c.eq_ignore_ascii_case(wanted))
+                })
+                .map(|(_, id)| *id)
+        });
+        return Some(match id {
+            Some(id) => Cow::Owned(format!("{INLINE_URL_PREFIX}{id}")),
+            None => Cow::Borrowed(value),
+        });
     }
-    out.push_str(rest);
-    out
+    if is_inline_url(value) {
+        return Some(Cow::Borrowed(value));
+    }
+    if is_remote(value) {
+        PASS.with(|p| p.borrow_mut().blocked = true);
+        return Some(Cow::Owned(format!("{BLOCKED_MARKER}{value}")));
+    }
+    None
 }
 
-fn find_ascii_ci(haystack: &str, needle: &str) -> Option<usize> {
-    haystack
-        .as_bytes()
-        .windows(needle.len())
-        .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+/// The relative-URL policy: only stored inline images.
+fn keep_inline_url(url: &str) -> Option<Cow<'_, str>> {
+    is_inline_url(url).then_some(Cow::Borrowed(url))
 }
 
-fn unescape_attr(value: &str) -> String {
-    decode_entities(value)
+/// Style values that load or run something in some browser: URLs, IE's
+/// `expression()` and `behavior`, Firefox's old `-moz-binding`. The whole
+/// attribute goes (CSS escapes and comments are taken out before looking).
+fn is_active_style(value: &str) -> bool {
+    let squashed: String = value
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '\\' | '/' | '*'))
+        .flat_map(char::to_lowercase)
+        .collect();
+    [
+        "url(",
+        "expression(",
+        "javascript:",
+        "vbscript:",
+        "behavior",
+        "binding",
+        "@import",
+        "image-set(",
+    ]
+    .iter()
+    .any(|bad| squashed.contains(bad))
 }
 
-fn escape_attr(value: &str) -> String {
-    value
-        .replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+/// `/api/v1/attachments/` followed by digits only.
+fn is_inline_url(url: &str) -> bool {
+    url.strip_prefix(INLINE_URL_PREFIX).is_some_and(|id| {
+        !id.is_empty() && id.len() <= 19 && id.bytes().all(|b| b.is_ascii_digit())
+    })
 }
 
-fn percent_decode_str(value: &str) -> String {
+fn is_remote(url: &str) -> bool {
+    let scheme = url.split_once(':').map(|(s, _)| s).unwrap_or_default();
+    scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https")
+}
+
+fn percent_decode(value: &str) -> String {
     let bytes = value.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -153,187 +193,89 @@ fn percent_decode_str(value: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Renders HTML as plain text for HTML-only mail: block elements become
-/// line breaks, `<blockquote>` becomes `> ` quoting (so quoted history can
-/// be split off like in plain-text mail), entities are decoded, and
-/// `<head>`, `<style>` and `<script>` are dropped.
-pub fn html_to_text(html: &str) -> String {
-    let mut out = String::with_capacity(html.len() / 2);
-    let mut quote_depth = 0usize;
-    let mut skip_depth = 0usize;
-    let mut pending_space = false;
-    let mut rest = html;
-
-    while !rest.is_empty() {
-        if let Some(after) = rest.strip_prefix("<!--") {
-            rest = after.find("-->").map_or("", |end| &after[end + 3..]);
-            continue;
-        }
-        if rest.starts_with('<') {
-            let end = rest.find('>').unwrap_or(rest.len());
-            let tag = &rest[1..end];
-            rest = rest.get(end + 1..).unwrap_or_default();
-            let closing = tag.starts_with('/');
-            let name: String = tag
-                .trim_start_matches('/')
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric())
-                .collect::<String>()
-                .to_ascii_lowercase();
-            match name.as_str() {
-                "head" | "style" | "script" | "title" | "template" => {
-                    if closing {
-                        skip_depth = skip_depth.saturating_sub(1);
-                    } else if !tag.ends_with('/') {
-                        skip_depth += 1;
-                    }
-                }
-                "br" => {
-                    newline(&mut out, quote_depth, false);
-                    pending_space = false;
-                }
-                "blockquote" => {
-                    newline(&mut out, quote_depth, true);
-                    if closing {
-                        quote_depth = quote_depth.saturating_sub(1);
-                    } else {
-                        quote_depth += 1;
-                    }
-                    pending_space = false;
-                }
-                "p" | "div" | "li" | "tr" | "table" | "ul" | "ol" | "h1" | "h2" | "h3" | "h4"
-                | "h5" | "h6" | "hr" | "pre" | "section" | "article" | "header" | "footer"
-                | "dl" | "dt" | "dd" => {
-                    newline(&mut out, quote_depth, true);
-                    pending_space = false;
-                }
-                "td" | "th" if !closing => pending_space = true,
-                _ => {}
-            }
-            continue;
-        }
-        let next = rest.find('<').unwrap_or(rest.len());
-        let chunk = &rest[..next];
-        rest = &rest[next..];
-        if skip_depth > 0 {
-            continue;
-        }
-        let text = decode_entities(chunk);
-        for c in text.chars() {
-            if c.is_whitespace() && c != '\u{a0}' {
-                pending_space = true;
-                continue;
-            }
-            if pending_space && !at_line_start(&out) {
-                out.push(' ');
-            }
-            pending_space = false;
-            if at_line_start(&out) {
-                push_quote_prefix(&mut out, quote_depth);
-            }
-            out.push(if c == '\u{a0}' { ' ' } else { c });
-        }
-    }
-    let lines: Vec<&str> = out.lines().map(str::trim_end).collect();
-    let mut text = lines.join("\n");
-    while text.contains("\n\n\n") {
-        text = text.replace("\n\n\n", "\n\n");
-    }
-    text.trim_matches('\n').to_string()
+/// Sanitises inbound HTML so it is safe to show to agents: removes scripts,
+/// style sheets, event handlers, forms, iframes and `javascript:`/`data:`
+/// URLs; keeps `cid:` inline images (and stored ones, see
+/// [`sanitize_html_linking`]); and blocks remote images by moving their
+/// URL to the `data-tend-src` attribute.
+///
+/// Sanitising the result again returns it unchanged.
+pub fn sanitize_html(html: &str) -> String {
+    clean(html, Vec::new())
 }
 
-fn at_line_start(out: &str) -> bool {
-    out.is_empty() || out.ends_with('\n')
+/// [`sanitize_html`], pointing every `cid:` image whose Content-ID is in
+/// `inline` at its stored attachment ([`INLINE_URL_PREFIX`] and the id).
+/// The link is made inside the sanitiser, so a hostile Content-ID or
+/// filename can only ever be compared, never inserted: the URL it yields
+/// is made of digits. Run it on the sanitised HTML once the attachments
+/// have their ids.
+pub fn sanitize_html_linking(html: &str, inline: &[(&str, i64)]) -> String {
+    clean(
+        html,
+        inline
+            .iter()
+            .map(|(cid, id)| {
+                let cid = cid.trim().trim_start_matches('<').trim_end_matches('>');
+                (cid.to_string(), *id)
+            })
+            .collect(),
+    )
 }
 
-fn push_quote_prefix(out: &mut String, depth: usize) {
-    for _ in 0..depth {
-        out.push_str("> ");
+/// Sanitising passes before giving up on markup that never settles.
+const MAX_PASSES: usize = 4;
+
+/// Sanitises until the result is a fixed point. One pass is not always
+/// one: the HTML parser rebuilds some trees differently the second time
+/// (`<dd><table><dd>` nests, then does not), so the result is sanitised
+/// again until nothing changes. Markup that never settles is dropped; the
+/// message keeps its plain text.
+fn clean(html: &str, inline: Vec<(String, i64)>) -> String {
+    PASS.with(|p| {
+        *p.borrow_mut() = Pass {
+            inline,
+            ..Pass::default()
+        }
+    });
+    let mut current = clean_once(html);
+    let mut settled = false;
+    for _ in 1..MAX_PASSES {
+        let again = clean_once(&current);
+        if again == current {
+            settled = true;
+            break;
+        }
+        current = again;
     }
+    PASS.with(|p| p.borrow_mut().inline.clear());
+    if settled { current } else { String::new() }
 }
 
-/// Ends the current line. `block` elements also leave an empty line, but
-/// never more than one.
-fn newline(out: &mut String, quote_depth: usize, block: bool) {
-    if out.is_empty() {
-        return;
+/// One pass of the sanitiser.
+fn clean_once(html: &str) -> String {
+    PASS.with(|p| p.borrow_mut().blocked = false);
+    let mut out = sanitizer().clean(html).to_string();
+    if PASS.with(|p| p.borrow().blocked) {
+        // The one edit after ammonia: a constant for a constant. Ammonia
+        // escapes `"` inside attribute values, so the needle (which holds
+        // one) matches only where the filter put the marker, or in text,
+        // where swapping these characters changes no markup. (An image
+        // that also brought a `data-tend-src` of its own now has it twice;
+        // the next pass keeps the first, as a browser would.)
+        out = out.replace(
+            &format!(" src=\"{BLOCKED_MARKER}"),
+            &format!(" {BLOCKED_SRC_ATTR}=\""),
+        );
     }
-    if block {
-        if !out.ends_with('\n') {
-            out.push('\n');
-        }
-    } else {
-        if at_line_start(out) {
-            push_quote_prefix(out, quote_depth);
-        }
-        out.push('\n');
+    // A parser drops a byte-order mark at the start of its input, so one
+    // left at the start of the output (after a dropped tag) would not
+    // survive sanitising again. Removing a character from text at the
+    // start cannot make markup.
+    if out.starts_with('\u{feff}') {
+        out = out.trim_start_matches('\u{feff}').to_string();
     }
-}
-
-/// Decodes the HTML character references that matter in mail.
-pub(crate) fn decode_entities(text: &str) -> String {
-    if !text.contains('&') {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
-        rest = &rest[amp..];
-        // Entity names are short; only look a few characters ahead.
-        let semi = rest
-            .char_indices()
-            .take(12)
-            .find(|(_, c)| *c == ';')
-            .map(|(i, _)| i);
-        let decoded = semi.and_then(|semi| entity(&rest[1..semi]).map(|c| (c, semi)));
-        match decoded {
-            Some((c, semi)) => {
-                out.push(c);
-                rest = &rest[semi + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
     out
-}
-
-fn entity(name: &str) -> Option<char> {
-    if let Some(num) = name.strip_prefix('#') {
-        let code = match num.strip_prefix(['x', 'X']) {
-            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-            None => num.parse().ok()?,
-        };
-        return char::from_u32(code);
-    }
-    Some(match name {
-        "amp" => '&',
-        "lt" => '<',
-        "gt" => '>',
-        "quot" => '"',
-        "apos" => '\'',
-        "nbsp" => '\u{a0}',
-        "copy" => '©',
-        "reg" => '®',
-        "hellip" => '…',
-        "mdash" => '—',
-        "ndash" => '–',
-        "lsquo" => '‘',
-        "rsquo" => '’',
-        "ldquo" => '“',
-        "rdquo" => '”',
-        "laquo" => '«',
-        "raquo" => '»',
-        "euro" => '€',
-        "middot" => '·',
-        "bull" => '•',
-        "shy" => '\u{ad}',
-        _ => return None,
-    })
 }
 
 #[cfg(test)]
@@ -374,28 +316,55 @@ mod tests {
             clean,
             r#"<img data-tend-src="https://track.example/p.gif?a=1&amp;b=2" alt="x"><img src="cid:logo@x">"#
         );
+        assert_eq!(sanitize_html(&clean), clean, "a fixed point");
     }
 
     #[test]
-    fn rewrites_cid_references() {
-        let html = r#"<img src="cid:logo%40x"> <img src="cid:other">"#;
-        let out = rewrite_cid_urls(html, |cid| {
-            (cid == "logo@x").then(|| "/api/v1/attachments/7?a=1&b=2".to_string())
-        });
+    fn links_inline_images_inside_the_sanitiser() {
+        let html = r#"<img src="cid:logo%40x"> <img src="cid:other"><img src="cid:LOGO@X">"#;
+        let out = sanitize_html_linking(html, &[("<logo@x>", 7)]);
         assert_eq!(
             out,
-            r#"<img src="/api/v1/attachments/7?a=1&amp;b=2"> <img src="cid:other">"#
+            r#"<img src="/api/v1/attachments/7"> <img src="cid:other"><img src="/api/v1/attachments/7">"#
+        );
+        assert_eq!(sanitize_html(&out), out, "a fixed point");
+    }
+
+    #[test]
+    fn a_hostile_content_id_cannot_reach_the_markup() {
+        // The old post-sanitiser replace of `"cid:{id}"` let this id close
+        // the attribute and add an event handler.
+        let html = r#"<span title="cid:x">"" onmouseover="alert(1)" y="</span><img src="cid:x&quot;&gt;&quot;">"#;
+        let once = sanitize_html(html);
+        let out = sanitize_html_linking(&once, &[(r#"x">""#, 5)]);
+        // The quotes stay text: the span keeps its one attribute.
+        assert!(
+            out.starts_with(r#"<span title="cid:x">"" onmouseover="#),
+            "{out}"
+        );
+        assert!(
+            out.contains(r#"<img src="/api/v1/attachments/5">"#),
+            "{out}"
+        );
+        assert_eq!(sanitize_html(&out), out);
+    }
+
+    #[test]
+    fn attachment_urls_are_only_image_sources() {
+        let out = sanitize_html(
+            r#"<a href="/api/v1/attachments/5">a</a><img src="/api/v1/attachments/5"><img src="/api/v1/attachments/5x"><img src="//evil.example/x">"#,
+        );
+        assert_eq!(
+            out,
+            r#"<a rel="noopener noreferrer">a</a><img src="/api/v1/attachments/5"><img><img>"#
         );
     }
 
     #[test]
-    fn html_to_text_keeps_lines_and_quotes() {
-        let html = "<html><head><title>t</title><style>x{}</style></head><body>\
-            <div>Hello&nbsp;there,</div><div>Line&nbsp;2 &amp; more<br>next</div>\
-            <div>On Mon, Ann wrote:</div><blockquote><p>old text</p></blockquote></body></html>";
-        assert_eq!(
-            html_to_text(html),
-            "Hello there,\nLine 2 & more\nnext\nOn Mon, Ann wrote:\n> old text"
-        );
+    fn a_forged_blocked_attribute_stays_a_fixed_point() {
+        let html = r#"<img src="https://a.example/1" data-tend-src="https://b.example/2"><img data-tend-src="javascript:alert(1)">"#;
+        let out = sanitize_html(html);
+        assert_eq!(sanitize_html(&out), out);
+        assert!(!out.contains("javascript"), "{out}");
     }
 }

@@ -4,27 +4,42 @@
 //! replies ([`compose_reply`]); and language detection
 //! ([`detect_language`]). Everything here is pure and fuzzable; storing,
 //! fetching and sending mail live in the `tend` crate.
+//!
+//! Machine mail (bounces, reports, list notices, autoresponders, cloud
+//! services' JSON events) is classified during [`parse`]
+//! ([`Classification::kind`]); HTML is sanitised there too, and again,
+//! with inline images linked, by [`sanitize_html_linking`] once the
+//! attachments are stored: nothing rewrites HTML after the sanitiser.
 
 mod charset;
 mod classify;
 mod compose;
 mod header;
 mod html;
+mod html_text;
 #[cfg(feature = "language")]
 mod language;
+mod machine;
+mod machine_rules;
+mod machine_sender;
+mod machine_words;
 mod model;
+mod notification;
 mod parse;
 mod reply;
+mod report;
 mod thread;
 mod tnef;
 mod transfer;
 
 pub use compose::{ComposedMessage, OutboundAttachment, ReplyDraft, compose_reply, text_to_html};
-pub use html::{BLOCKED_SRC_ATTR, html_to_text, rewrite_cid_urls, sanitize_html};
+pub use html::{BLOCKED_SRC_ATTR, INLINE_URL_PREFIX, sanitize_html, sanitize_html_linking};
+pub use html_text::html_to_text;
 #[cfg(feature = "language")]
 pub use language::{detect_language, detect_language_in_first};
 pub use model::{
-    Attachment, AutoReason, BounceInfo, Classification, DsnRecipient, InboundMessage, Mailbox,
+    Attachment, AutoReason, BounceInfo, Classification, DsnRecipient, InboundMessage, MachineKind,
+    Mailbox,
 };
 pub use parse::parse;
 pub use reply::{ReplyParts, split_reply, split_reply_parts};

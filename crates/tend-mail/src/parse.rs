@@ -11,9 +11,12 @@ use mail_parser::{
 };
 
 use crate::classify;
-use crate::html::{html_to_text, sanitize_html};
-use crate::model::{Attachment, BounceInfo, InboundMessage, Mailbox};
-use crate::{ParseError, charset, header, tnef, transfer};
+use crate::html::sanitize_html;
+use crate::html_text::html_to_text;
+use crate::machine::Mail;
+use crate::model::{Attachment, BounceInfo, DsnRecipient, InboundMessage, Mailbox};
+use crate::notification::CloudEvent;
+use crate::{ParseError, charset, header, report, tnef, transfer};
 
 /// How deep forwarded messages inside forwarded messages are decoded.
 const MAX_NESTING: usize = 3;
@@ -22,6 +25,21 @@ const MAX_NESTING: usize = 3;
 /// decoded as far as it goes, with notes. Fails only when the bytes hold
 /// no message at all.
 pub fn parse(raw: &[u8]) -> Result<InboundMessage, ParseError> {
+    // Old Mac tools end lines with a bare CR, which mail-parser does not
+    // read as a line break (the headers would all be one line).
+    if !raw.contains(&b'\n') && raw.contains(&b'\r') {
+        let lf: Vec<u8> = raw
+            .iter()
+            .flat_map(|&b| {
+                if b == b'\r' {
+                    vec![b'\r', b'\n']
+                } else {
+                    vec![b]
+                }
+            })
+            .collect();
+        return parse_nested(&lf, MAX_NESTING);
+    }
     parse_nested(raw, MAX_NESTING)
 }
 
@@ -94,23 +112,42 @@ fn decode_message(message: &Message<'_>, depth: usize, mut notes: Vec<String>) -
         .filter_map(|id| message.parts.get(*id as usize))
         .filter_map(|part| attachment(message, part, depth, &mut notes))
         .collect();
-    unpack_tnef(&mut attachments, &mut notes);
+    tnef::unpack_into(&mut attachments, &mut notes, clean_filename);
 
     let headers = header_list(message);
-    let is_report = is_delivery_report(message);
+    let structure = report::structure(message);
     let from = mailboxes(message.from()).into_iter().next();
-    let classification = classify::classify(&headers, &subject, is_report, from.as_ref());
-    let bounce = classification
-        .is_bounce()
-        .then(|| bounce_info(message, &attachments, &text));
+    let to = mailboxes(message.to());
+    let (classification, found) = classify::classify(&Mail {
+        headers: &headers,
+        subject: &subject,
+        from: from.as_ref(),
+        to: &to,
+        text: &text,
+        attachments: &attachments,
+        structure: &structure,
+    });
+    let in_reply_to = id_list(message.in_reply_to()).into_iter().next();
+    let references = id_list(message.references());
+    let bounce = if classification.is_bounce() {
+        let mut info = report::bounce_info(message, &attachments, &text, found.delayed);
+        // Some servers name the bounced message in the bounce's own
+        // threading headers.
+        if info.original_message_id.is_none() {
+            info.original_message_id = in_reply_to.clone().or_else(|| references.last().cloned());
+        }
+        Some(info)
+    } else {
+        found.cloud.filter(|e| e.failure).map(cloud_bounce)
+    };
 
     InboundMessage {
         message_id: message.message_id().and_then(normalise_id),
-        in_reply_to: id_list(message.in_reply_to()).into_iter().next(),
-        references: id_list(message.references()),
+        in_reply_to,
+        references,
         subject,
         from,
-        to: mailboxes(message.to()),
+        to,
         cc: mailboxes(message.cc()),
         reply_to: mailboxes(message.reply_to()),
         date: message
@@ -246,7 +283,7 @@ fn part_text(message: &Message<'_>, part: &MessagePart<'_>, notes: &mut Vec<Stri
 }
 
 /// A part's body after transfer decoding, in its original charset.
-fn part_bytes(message: &Message<'_>, part: &MessagePart<'_>) -> Vec<u8> {
+pub(crate) fn part_bytes(message: &Message<'_>, part: &MessagePart<'_>) -> Vec<u8> {
     let raw = || {
         let (start, mut end) = (part.offset_body as usize, part.offset_end as usize);
         // The line break before a boundary delimiter belongs to the
@@ -356,76 +393,6 @@ fn attachment(
     })
 }
 
-/// Adds the files inside each Outlook `winmail.dat` as attachments of their
-/// own, after it; the TNEF part itself stays, so nothing is lost when a
-/// stream is damaged or holds what Tend does not unpack (embedded Outlook
-/// items, RTF bodies).
-fn unpack_tnef(attachments: &mut Vec<Attachment>, notes: &mut Vec<String>) {
-    let mut i = 0;
-    while i < attachments.len() {
-        let a = &attachments[i];
-        i += 1;
-        if !tnef::is_tnef(&a.content_type, a.filename.as_deref()) {
-            continue;
-        }
-        let unpacked = tnef::unpack(&a.bytes);
-        if let Some(e) = &unpacked.error {
-            notes.push(format!("winmail.dat: {e}; the file is kept as it came"));
-        }
-        let files: Vec<Attachment> = unpacked
-            .files
-            .into_iter()
-            .map(|f| {
-                let filename = f
-                    .filename
-                    .map(|n| clean_filename(&n))
-                    .filter(|n| !n.is_empty());
-                let content_type = f.content_type.unwrap_or_else(|| {
-                    content_type_for(filename.as_deref().unwrap_or_default()).to_string()
-                });
-                Attachment {
-                    filename,
-                    content_type,
-                    bytes: f.bytes,
-                    inline: false,
-                    content_id: f.content_id,
-                    message: None,
-                }
-            })
-            .collect();
-        let n = files.len();
-        attachments.splice(i..i, files);
-        i += n;
-    }
-}
-
-/// A content type from a filename's extension, for files that arrive with
-/// none (inside TNEF); anything unknown is a download.
-fn content_type_for(filename: &str) -> &'static str {
-    let ext = filename
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    match ext.as_str() {
-        "pdf" => "application/pdf",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "txt" | "log" => "text/plain",
-        "csv" => "text/csv",
-        "zip" => "application/zip",
-        "doc" => "application/msword",
-        "xls" => "application/vnd.ms-excel",
-        "ppt" => "application/vnd.ms-powerpoint",
-        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        "eml" => "message/rfc822",
-        _ => "application/octet-stream",
-    }
-}
-
 /// Keeps the last path segment and drops control characters, so a name
 /// like `C:\Users\x\invoice.pdf` or `../../etc/passwd` is just a name.
 fn clean_filename(name: &str) -> String {
@@ -480,69 +447,22 @@ fn id_list(value: &HeaderValue<'_>) -> Vec<String> {
     }
 }
 
-fn is_delivery_report(message: &Message<'_>) -> bool {
-    let root_is_report = message.parts[0].content_type().is_some_and(|ct| {
-        ct.ctype().eq_ignore_ascii_case("multipart")
-            && ct
-                .subtype()
-                .is_some_and(|s| s.eq_ignore_ascii_case("report"))
-            && ct
-                .attribute("report-type")
-                .is_some_and(|t| t.to_ascii_lowercase().ends_with("delivery-status"))
-    });
-    root_is_report
-        || message
-            .parts
-            .iter()
-            .any(|p| content_type_is(p, "message", &["delivery-status", "global-delivery-status"]))
-}
-
-fn content_type_is(part: &MessagePart<'_>, ctype: &str, subtypes: &[&str]) -> bool {
-    part.content_type().is_some_and(|ct| {
-        ct.ctype().eq_ignore_ascii_case(ctype)
-            && ct
-                .subtype()
-                .is_some_and(|s| subtypes.iter().any(|want| s.eq_ignore_ascii_case(want)))
-    })
-}
-
-/// Finds the bounced message's Message-ID and the per-recipient status.
-fn bounce_info(message: &Message<'_>, attachments: &[Attachment], text: &str) -> BounceInfo {
-    let recipients = message
-        .parts
-        .iter()
-        .filter(|p| content_type_is(p, "message", &["delivery-status", "global-delivery-status"]))
-        .flat_map(|p| classify::parse_delivery_status(&part_bytes(message, p)))
-        .collect();
-
-    let from_returned_message = attachments.iter().find_map(|a| match &a.message {
-        Some(m) => m.message_id.clone(),
-        None => None,
-    });
-    let from_returned_headers = || {
-        message
-            .parts
-            .iter()
-            .filter(|p| {
-                content_type_is(p, "text", &["rfc822-headers"])
-                    || content_type_is(p, "message", &["global-headers", "rfc822"])
-            })
-            .find_map(|p| {
-                let bytes = part_bytes(message, p);
-                let mut headers = bytes;
-                // A headers-only block needs a body separator to parse.
-                headers.extend_from_slice(b"\r\n\r\n");
-                MessageParser::default()
-                    .parse_headers(&headers)
-                    .and_then(|m| m.message_id().and_then(normalise_id))
-            })
-    };
-    let original_message_id = from_returned_message
-        .or_else(from_returned_headers)
-        .or_else(|| classify::message_id_in_text(text));
+/// What a cloud mail service's failure event says, in a bounce's terms.
+fn cloud_bounce(event: CloudEvent) -> BounceInfo {
+    let action = if event.permanent { "failed" } else { "delayed" };
     BounceInfo {
-        original_message_id,
-        recipients,
+        original_message_id: event.original_message_id,
+        recipients: event
+            .recipients
+            .into_iter()
+            .map(|address| DsnRecipient {
+                address: Some(address),
+                action: Some(action.into()),
+                status: None,
+                diagnostic: Some(format!("{} event", event.event)),
+            })
+            .collect(),
+        delayed: !event.permanent,
     }
 }
 
@@ -554,6 +474,13 @@ mod tests {
     fn empty_input_is_an_error() {
         assert_eq!(parse(b""), Err(ParseError::Empty));
         assert_eq!(parse(b" \r\n"), Err(ParseError::Empty));
+    }
+
+    #[test]
+    fn bare_cr_line_ends_are_read() {
+        let m = parse(b"From: a@example.com\rSubject: Hi\r\rBody\r").unwrap_or_default();
+        assert_eq!(m.from.map(|f| f.address).as_deref(), Some("a@example.com"));
+        assert_eq!((m.subject.as_str(), m.text.as_str()), ("Hi", "Body"));
     }
 
     #[test]

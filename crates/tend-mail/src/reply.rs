@@ -103,23 +103,54 @@ fn follows_forward_marker(lines: &[&str], i: usize) -> bool {
         .iter()
         .rev()
         .find(|l| !l.trim().is_empty())
-        .is_some_and(|l| {
-            let lower = l.to_lowercase();
-            [
-                "forwarded message",
-                "begin forwarded message",
-                "mensaje reenviado",
-                "missatge reenviat",
-                "weitergeleitete nachricht",
-                "message transféré",
-                "pārsūtīta ziņa",
-                "転送されたメッセージ",
-                "転送メッセージ",
-                "전달된 메시지",
-            ]
-            .iter()
-            .any(|m| lower.contains(m))
-        })
+        .is_some_and(|l| is_forward_marker(l))
+}
+
+/// "---------- Forwarded message ---------" and its equivalents.
+fn is_forward_marker(line: &str) -> bool {
+    let lower = line.to_lowercase();
+    [
+        "forwarded message",
+        "begin forwarded message",
+        "mensaje reenviado",
+        "missatge reenviat",
+        "weitergeleitete nachricht",
+        "message transféré",
+        "pārsūtīta ziņa",
+        "転送されたメッセージ",
+        "転送メッセージ",
+        "전달된 메시지",
+    ]
+    .iter()
+    .any(|m| lower.contains(m))
+}
+
+/// The start of what the sender wrote above any quoted or forwarded
+/// history: at most `max_lines` non-empty lines, lowercased, with white
+/// space collapsed to single spaces. Machine-mail detection reads it: a
+/// bounce starts with its canned sentence, while a person who forwards a
+/// bounce writes their own words here and the bounce follows the marker.
+pub(crate) fn lead(text: &str, max_lines: usize) -> String {
+    // Only the head matters; a long mail is not split line by line.
+    let lines: Vec<&str> = text.lines().take(max_lines * 8 + 16).collect();
+    let mut out = String::new();
+    let mut taken = 0;
+    for (i, line) in lines.iter().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        if taken == max_lines || is_forward_marker(line) || history_starts_at(&lines, i) {
+            break;
+        }
+        taken += 1;
+        for word in line.split_whitespace() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.extend(word.chars().flat_map(char::to_lowercase));
+        }
+    }
+    out
 }
 
 /// "On … wrote:" and its equivalents, possibly wrapped over up to 3 lines
@@ -414,6 +445,14 @@ mod tests {
     fn interleaved_replies_are_not_split() {
         let text = "On Mon, Bob wrote:\n> Is it on?\nYes.\n> And plugged in?\nAlso yes.";
         assert_eq!(split(text), (text.to_string(), String::new()));
+    }
+
+    #[test]
+    fn lead_stops_at_history_and_forwards() {
+        let text = "Hi,\n\nthis   bounced.\n\n---------- Forwarded message ---------\nFrom: MAILER-DAEMON\n\nThis is the mail system";
+        assert_eq!(lead(text, 10), "hi, this bounced.");
+        assert_eq!(lead("On Mon, Ann wrote:\n> x", 10), "");
+        assert_eq!(lead("a\nb\nc", 2), "a b");
     }
 
     #[test]

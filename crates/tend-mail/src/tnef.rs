@@ -14,6 +14,8 @@
 
 use encoding_rs::Encoding;
 
+use crate::model::Attachment;
+
 /// One file found inside a TNEF stream.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TnefFile {
@@ -351,5 +353,78 @@ impl<'a> Reader<'a> {
         let sum = self.u16()?;
         let expected = data.iter().fold(0u16, |s, &b| s.wrapping_add(u16::from(b)));
         (sum == expected).then_some((level, (id & 0xFFFF) as u16, data))
+    }
+}
+/// Adds the files inside each Outlook `winmail.dat` as attachments of their
+/// own, after it; the TNEF part itself stays, so nothing is lost when a
+/// stream is damaged or holds what Tend does not unpack (embedded Outlook
+/// items, RTF bodies).
+pub(crate) fn unpack_into(
+    attachments: &mut Vec<Attachment>,
+    notes: &mut Vec<String>,
+    clean_filename: fn(&str) -> String,
+) {
+    let mut i = 0;
+    while i < attachments.len() {
+        let a = &attachments[i];
+        i += 1;
+        if !is_tnef(&a.content_type, a.filename.as_deref()) {
+            continue;
+        }
+        let unpacked = unpack(&a.bytes);
+        if let Some(e) = &unpacked.error {
+            notes.push(format!("winmail.dat: {e}; the file is kept as it came"));
+        }
+        let files: Vec<Attachment> = unpacked
+            .files
+            .into_iter()
+            .map(|f| {
+                let filename = f
+                    .filename
+                    .map(|n| clean_filename(&n))
+                    .filter(|n| !n.is_empty());
+                let content_type = f.content_type.unwrap_or_else(|| {
+                    content_type_for(filename.as_deref().unwrap_or_default()).to_string()
+                });
+                Attachment {
+                    filename,
+                    content_type,
+                    bytes: f.bytes,
+                    inline: false,
+                    content_id: f.content_id,
+                    message: None,
+                }
+            })
+            .collect();
+        let n = files.len();
+        attachments.splice(i..i, files);
+        i += n;
+    }
+}
+
+/// A content type from a filename's extension, for files that arrive with
+/// none (inside TNEF); anything unknown is a download.
+fn content_type_for(filename: &str) -> &'static str {
+    let ext = filename
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "pdf" => "application/pdf",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "txt" | "log" => "text/plain",
+        "csv" => "text/csv",
+        "zip" => "application/zip",
+        "doc" => "application/msword",
+        "xls" => "application/vnd.ms-excel",
+        "ppt" => "application/vnd.ms-powerpoint",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "eml" => "message/rfc822",
+        _ => "application/octet-stream",
     }
 }

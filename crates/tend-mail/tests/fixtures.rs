@@ -338,10 +338,10 @@ fn inline_image_and_sanitised_html() {
          <a rel=\"noopener noreferrer\">클릭</a> \
          <a href=\"https://help.example.kr/faq\" rel=\"noopener noreferrer\">FAQ</a><img>"
     );
-    let served = tend_mail::rewrite_cid_urls(html, |cid| {
-        (cid == "logo@example.kr").then(|| "/api/v1/attachments/9".to_string())
-    });
+    assert_eq!(tend_mail::sanitize_html(html), html, "a fixed point");
+    let served = tend_mail::sanitize_html_linking(html, &[("logo@example.kr", 9)]);
     assert!(served.contains("<img src=\"/api/v1/attachments/9\" alt=\"logo\">"));
+    assert_eq!(tend_mail::sanitize_html(&served), served, "a fixed point");
 }
 
 #[test]
@@ -469,10 +469,11 @@ fn delivery_status_report_is_a_bounce_of_our_message() {
         m.classification.reasons,
         [
             AutoReason::AutoSubmitted("auto-replied".into()),
-            AutoReason::DeliveryStatus,
             AutoReason::NullReturnPath,
+            AutoReason::DeliveryStatus,
         ]
     );
+    assert_eq!(m.classification.code(), Some("delivery_report"));
     let bounce = m.bounce.as_ref().expect("bounce info");
     assert_eq!(
         bounce.original_message_id.as_deref(),

@@ -11,6 +11,25 @@ pub fn sanitize(html: &str) -> String {
     tend_mail::sanitize_html(html)
 }
 
+/// True when `html` may show one of the `inline` attachments (it names a
+/// `cid:` URL and there are attachments with a Content-ID): a cheap test
+/// before [`link_inline_images`].
+pub fn mentions_inline_image(html: &str, inline: &[(&str, i64)]) -> bool {
+    !inline.is_empty()
+        && html
+            .as_bytes()
+            .windows(4)
+            .any(|w| w.eq_ignore_ascii_case(b"cid:"))
+}
+
+/// Sanitises `html` again, pointing each `cid:` image whose Content-ID is
+/// in `inline` at its stored attachment (`/api/v1/attachments/{id}`). The
+/// rewrite happens inside the sanitiser, so what is stored is still a
+/// fixed point of [`sanitize`] whatever the Content-IDs hold.
+pub fn link_inline_images(html: &str, inline: &[(&str, i64)]) -> String {
+    tend_mail::sanitize_html_linking(html, inline)
+}
+
 /// Plain text from HTML, for messages that came with HTML only.
 pub fn to_text(html: &str) -> String {
     let mut b = ammonia::Builder::empty();

@@ -226,3 +226,16 @@ quarantine-retried-duplicate = Reprocessat: el missatge ja era a la conversa #{ 
 quarantine-retried-held = Reprocessat: el missatge continua en quarantena. Motiu: { $value }
 quarantine-retried-ignored = Reprocessat: el missatge s'ha ignorat. Motiu: { $value }
 quarantine-already-retried = Aquest missatge ja és a la conversa #{ $id }, així que no es pot tornar a processar.
+# Reason codes of ignored mail (the mail log stores the code).
+mail-reason-delivery_report = Informe de lliurament (rebot)
+mail-reason-feedback_report = Informe de queixa o d'abús
+mail-reason-dmarc_aggregate_report = Informe agregat DMARC
+mail-reason-dmarc_failure_report = Informe d'error DMARC
+mail-reason-list_notice = Avís de llista de correu
+mail-reason-cloud_notification = Notificació del servei de correu (JSON)
+mail-reason-read_receipt = Confirmació de lectura
+mail-reason-auto_reply = Resposta automàtica
+mail-reason-auto_generated = Correu generat automàticament
+mail-reason-bulk_mail = Correu massiu o de llista
+mail-reason-own_address_loop = Enviat des de la nostra adreça (protecció contra bucles)
+mail-reason-matched = { $value }, sobre un missatge que vam enviar

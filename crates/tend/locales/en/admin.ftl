@@ -226,3 +226,16 @@ quarantine-retried-duplicate = Retried: the message was already in conversation 
 quarantine-retried-held = Retried: the message is still quarantined. Reason: { $value }
 quarantine-retried-ignored = Retried: the message was ignored. Reason: { $value }
 quarantine-already-retried = This message is already in conversation #{ $id }, so it cannot be retried again.
+# Reason codes of ignored mail (the mail log stores the code).
+mail-reason-delivery_report = Delivery report (bounce)
+mail-reason-feedback_report = Feedback or abuse report
+mail-reason-dmarc_aggregate_report = DMARC aggregate report
+mail-reason-dmarc_failure_report = DMARC failure report
+mail-reason-list_notice = Mailing-list notice
+mail-reason-cloud_notification = Mail service notification (JSON)
+mail-reason-read_receipt = Read receipt
+mail-reason-auto_reply = Automatic reply
+mail-reason-auto_generated = Automatically generated mail
+mail-reason-bulk_mail = Bulk or list mail
+mail-reason-own_address_loop = Sent from our own address (loop protection)
+mail-reason-matched = { $value }, about a message we sent

@@ -221,3 +221,16 @@ quarantine-retried-duplicate = 再処理しました：メッセージはすで�
 quarantine-retried-held = 再処理しました：メッセージは引き続き隔離されています。理由：{ $value }
 quarantine-retried-ignored = 再処理しました：メッセージは無視されました。理由：{ $value }
 quarantine-already-retried = このメッセージはすでに会話 #{ $id } にあるため、再処理できません。
+# Reason codes of ignored mail (the mail log stores the code).
+mail-reason-delivery_report = 配信状況の通知（エラーメール）
+mail-reason-feedback_report = フィードバック・不正利用の報告
+mail-reason-dmarc_aggregate_report = DMARC 集計レポート
+mail-reason-dmarc_failure_report = DMARC 失敗レポート
+mail-reason-list_notice = メーリングリストの通知
+mail-reason-cloud_notification = メール配信サービスの通知（JSON）
+mail-reason-read_receipt = 開封確認
+mail-reason-auto_reply = 自動応答
+mail-reason-auto_generated = 自動生成されたメール
+mail-reason-bulk_mail = 一括配信・リストのメール
+mail-reason-own_address_loop = 自分のアドレスからのメール（ループ防止）
+mail-reason-matched = { $value }（送信済みのメッセージについて）

@@ -221,3 +221,16 @@ quarantine-retried-duplicate = 다시 처리함: 메시지가 이미 대화 #{ $
 quarantine-retried-held = 다시 처리함: 메시지가 여전히 격리되어 있습니다. 사유: { $value }
 quarantine-retried-ignored = 다시 처리함: 메시지가 무시되었습니다. 사유: { $value }
 quarantine-already-retried = 이 메시지는 이미 대화 #{ $id }에 있으므로 다시 처리할 수 없습니다.
+# Reason codes of ignored mail (the mail log stores the code).
+mail-reason-delivery_report = 배달 상태 알림(반송 메일)
+mail-reason-feedback_report = 피드백·악용 신고
+mail-reason-dmarc_aggregate_report = DMARC 집계 보고서
+mail-reason-dmarc_failure_report = DMARC 실패 보고서
+mail-reason-list_notice = 메일링 리스트 알림
+mail-reason-cloud_notification = 메일 서비스 알림(JSON)
+mail-reason-read_receipt = 읽음 확인
+mail-reason-auto_reply = 자동 응답
+mail-reason-auto_generated = 자동 생성된 메일
+mail-reason-bulk_mail = 대량·리스트 메일
+mail-reason-own_address_loop = 우리 주소에서 보낸 메일(루프 방지)
+mail-reason-matched = { $value }(보낸 메시지에 관한 것)

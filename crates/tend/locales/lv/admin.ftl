@@ -231,3 +231,16 @@ quarantine-retried-duplicate = Apstrādāts vēlreiz: ziņojums jau bija sarunā
 quarantine-retried-held = Apstrādāts vēlreiz: ziņojums joprojām ir karantīnā. Iemesls: { $value }
 quarantine-retried-ignored = Apstrādāts vēlreiz: ziņojums tika ignorēts. Iemesls: { $value }
 quarantine-already-retried = Šis ziņojums jau ir sarunā #{ $id }, tāpēc to nevar apstrādāt vēlreiz.
+# Reason codes of ignored mail (the mail log stores the code).
+mail-reason-delivery_report = Piegādes ziņojums (atgriezta vēstule)
+mail-reason-feedback_report = Atsauksmes vai ļaunprātīgas izmantošanas ziņojums
+mail-reason-dmarc_aggregate_report = DMARC apkopojuma ziņojums
+mail-reason-dmarc_failure_report = DMARC kļūmes ziņojums
+mail-reason-list_notice = Adresātu saraksta paziņojums
+mail-reason-cloud_notification = Pasta pakalpojuma paziņojums (JSON)
+mail-reason-read_receipt = Izlasīšanas apstiprinājums
+mail-reason-auto_reply = Automātiska atbilde
+mail-reason-auto_generated = Automātiski izveidots e-pasts
+mail-reason-bulk_mail = Masveida vai saraksta e-pasts
+mail-reason-own_address_loop = Nosūtīts no mūsu adreses (cilpas aizsardzība)
+mail-reason-matched = { $value }, par mūsu nosūtītu ziņu

@@ -223,22 +223,11 @@ async fn record_in(
             .await?;
         }
         let mid = repo::insert_message(c, &message).await?;
-        // Inline images: `cid:` references now point at the stored files.
-        let mut html = m.html.clone();
+        // Inline images keep their `cid:` links here: they are pointed at
+        // the stored files after the commit (`link_inline_images`), so the
+        // sanitiser never runs on the writer.
         for f in &m.attachments {
-            let aid = repo::insert_attachment(c, mid, f, now).await?;
-            if let (Some(h), Some(cid)) = (html.as_mut(), f.content_id.as_deref()) {
-                let cid = cid.trim_start_matches('<').trim_end_matches('>');
-                *h = h.replace(
-                    &format!("\"cid:{cid}\""),
-                    &format!("\"/api/v1/attachments/{aid}\""),
-                );
-            }
-        }
-        if html != m.html
-            && let Some(h) = &html
-        {
-            repo::set_message_html(c, mid, h).await?;
+            repo::insert_attachment(c, mid, f, now).await?;
         }
         added["message_id"] = json!(mid);
         tl.add(c, "message_added", &customer, added).await?;
@@ -329,4 +318,37 @@ pub async fn set_delivery_in(
 /// Message-IDs of a conversation, oldest first (References of a reply).
 pub async fn message_ids_in(c: &mut AnyConnection, conversation_id: i64) -> Result<Vec<String>> {
     repo::message_ids_of(c, conversation_id).await
+}
+
+/// Points the `cid:` images of the stored inbound message `message_id` at
+/// their stored attachments (`/api/v1/attachments/{id}`), once its
+/// transaction has committed and the attachments have ids. The link is made
+/// by the sanitiser itself, never by editing its output: a Content-ID is
+/// the sender's text. The sanitiser runs here, before the write, and the
+/// write changes the HTML only if it is still what was read. Returns
+/// whether the HTML changed.
+pub async fn link_inline_images(st: &AppState, message_id: &str) -> Result<bool> {
+    let found = {
+        let mut c = st.db.pool().acquire().await?;
+        repo::inline_images(&mut c, message_id).await?
+    };
+    let Some((id, html, images)) = found else {
+        return Ok(false);
+    };
+    let inline: Vec<(&str, i64)> = images
+        .iter()
+        .map(|(aid, cid)| (cid.as_str(), *aid))
+        .collect();
+    if !crate::html::mentions_inline_image(&html, &inline) {
+        return Ok(false);
+    }
+    let linked = crate::html::link_inline_images(&html, &inline);
+    if linked == html {
+        return Ok(false);
+    }
+    st.db
+        .write(move |c| {
+            Box::pin(async move { repo::replace_message_html(c, id, &html, &linked).await })
+        })
+        .await
 }

@@ -965,17 +965,44 @@ pub(super) async fn raw_of_message(
     Ok(row.map(|r| r.0))
 }
 
-pub(super) async fn set_message_html(
+/// Replaces a message's HTML if it is still `old`; whether it did.
+pub(super) async fn replace_message_html(
     c: &mut AnyConnection,
     message_id: i64,
-    html: &str,
-) -> Result<()> {
-    sqlx::query("UPDATE messages SET html = $1 WHERE id = $2")
-        .bind(html)
+    old: &str,
+    new: &str,
+) -> Result<bool> {
+    let done = sqlx::query("UPDATE messages SET html = $1 WHERE id = $2 AND html = $3")
+        .bind(new)
         .bind(message_id)
+        .bind(old)
         .execute(c)
         .await?;
-    Ok(())
+    Ok(done.rows_affected() > 0)
+}
+
+/// An inbound message's id and HTML, with its attachments that have a
+/// Content-ID as (attachment id, Content-ID); `None` without HTML.
+pub(super) async fn inline_images(
+    c: &mut AnyConnection,
+    message_id: &str,
+) -> Result<Option<(i64, String, Vec<(i64, String)>)>> {
+    let row: Option<(i64, Option<String>)> =
+        sqlx::query_as("SELECT id, html FROM messages WHERE message_id = $1 AND direction = 'in'")
+            .bind(message_id)
+            .fetch_optional(&mut *c)
+            .await?;
+    let Some((id, Some(html))) = row else {
+        return Ok(None);
+    };
+    let images: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, content_id FROM attachments WHERE message_id = $1 AND content_id IS NOT NULL \
+         ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(c)
+    .await?;
+    Ok(Some((id, html, images)))
 }
 
 /// Every conversation of a customer as (id, inbox id), whatever the

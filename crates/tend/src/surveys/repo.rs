@@ -108,18 +108,19 @@ pub(super) async fn had_unhappy(c: &mut AnyConnection, conversation_id: i64) -> 
 }
 
 /// Whether only auto-generated mail ever came from `email`: the email
-/// channel ignored auto-generated mail from it, and no mail from it ever
-/// became a message. (Reads the email channel's `mail_log`.)
+/// channel ignored machine mail from it, and no mail from it ever became a
+/// message. (Reads the email channel's `mail_log`, whose reason for machine
+/// mail is a `tend_mail::MachineKind` code; entries written before codes
+/// existed say "auto-generated mail (…)".)
 pub(super) async fn only_auto_mail(c: &mut AnyConnection, email: &str) -> Result<bool> {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM mail_log l WHERE l.sender = $1 AND l.outcome = 'ignored' \
-         AND l.reason LIKE 'auto-generated%' \
-         AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.author_email = $1 AND m.direction = 'in' \
-                         AND m.raw_sha256 IS NOT NULL)",
-    )
-    .bind(email)
-    .fetch_one(c)
-    .await?;
+    let mut sql = crate::db::Sql::new("SELECT COUNT(*) FROM mail_log l WHERE l.sender = ");
+    sql.bind(email)
+        .push(" AND l.outcome = 'ignored' AND (l.reason LIKE 'auto-generated%' OR l.reason IN ")
+        .bind_list(tend_mail::MachineKind::ALL.map(tend_mail::MachineKind::code))
+        .push(") AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.author_email = ")
+        .bind(email)
+        .push(" AND m.direction = 'in' AND m.raw_sha256 IS NOT NULL)");
+    let (n,): (i64,) = sql.query_as().fetch_one(c).await?;
     Ok(n > 0)
 }
 

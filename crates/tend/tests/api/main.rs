@@ -19,6 +19,7 @@ mod errors;
 mod imap;
 mod imap_after;
 mod imap_tls;
+mod machine_mail;
 mod mail_threading;
 mod ops;
 mod outbound_cap;

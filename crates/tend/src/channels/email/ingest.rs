@@ -44,7 +44,10 @@ pub enum Outcome {
     Appended,
     /// Already stored (same Message-ID); nothing changed.
     Duplicate,
-    /// Kept in the mail log only: auto-generated, a bounce, or our own mail.
+    /// Kept in the mail log only: machine mail (a bounce, a report, a list
+    /// notice, an autoresponder, a cloud service's event) or our own mail.
+    /// Its reason is a code (`delivery_report`, `delivery_report_matched`,
+    /// `feedback_report`, `dmarc_aggregate_report`, `list_notice`, …).
     Ignored,
     /// Kept in the mail log for a person to look at: too large, unreadable,
     /// or over the per-sender rate limit.
@@ -88,6 +91,12 @@ pub struct IngestOutcome {
     /// Why, for ignored and quarantined mail, and for mail that opened a
     /// new conversation instead of joining the one its subject or headers
     /// named.
+    /// For ignored mail a reason
+    /// code: `delivery_report`, `feedback_report`, `dmarc_aggregate_report`,
+    /// `dmarc_failure_report`, `list_notice`, `cloud_notification`,
+    /// `read_receipt`, `auto_reply`, `auto_generated`, `bulk_mail`, each
+    /// with `_matched` when it concerns a message Tend sent, or
+    /// `own_address_loop`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
@@ -203,33 +212,20 @@ pub async fn ingest_from(
         }
     };
 
-    if parsed.classification.is_bounce() {
-        let matched = match parsed
-            .bounce
-            .as_ref()
-            .and_then(|b| b.original_message_id.clone())
-        {
-            Some(original) => mark_bounced(st, &original, &parsed).await?,
+    // Machine mail (bounces, reports, list notices, autoresponders, cloud
+    // services' JSON events) never reaches a conversation. A report about
+    // a message we sent is matched to it; the mail log records a reason
+    // code, never a sentence.
+    if let Some(kind) = parsed.classification.kind() {
+        let matched = match &parsed.bounce {
+            Some(bounce) => match_outbound(st, bounce).await?,
             None => None,
         };
         let reason = match matched {
-            Some(m) => format!("delivery failure report for outbound message {m}"),
-            None => "delivery failure report for a message we did not send".to_string(),
+            Some(_) => format!("{}_matched", kind.code()),
+            None => kind.code().to_string(),
         };
         return logged(Outcome::Ignored, reason).await;
-    }
-    if parsed.classification.is_auto_generated() {
-        let reasons: Vec<String> = parsed
-            .classification
-            .reasons
-            .iter()
-            .map(|r| format!("{r:?}"))
-            .collect();
-        return logged(
-            Outcome::Ignored,
-            format!("auto-generated mail ({})", reasons.join(", ")),
-        )
-        .await;
     }
     let Some(from) = sender
         .as_deref()
@@ -255,14 +251,9 @@ pub async fn ingest_from(
         .await?
     };
     if seen.own > 0 {
-        return logged(
-            Outcome::Ignored,
-            format!(
-                "sent from our own address {} (loop protection)",
-                from.as_str()
-            ),
-        )
-        .await;
+        // Our own mail coming back (a forwarding loop): a code like the
+        // machine-mail reasons above.
+        return logged(Outcome::Ignored, "own_address_loop".into()).await;
     }
     if !retry && seen.recent >= RATE_LIMIT {
         return logged(
@@ -343,9 +334,23 @@ pub async fn ingest_from(
         notes: parsed.notes.clone(),
         auth,
     };
+    let names_inline_images = parsed.html.as_deref().is_some_and(|h| {
+        let inline: Vec<(&str, i64)> = parsed
+            .attachments
+            .iter()
+            .filter_map(|a| a.content_id.as_deref().map(|c| (c, 0)))
+            .collect();
+        crate::html::mentions_inline_image(h, &inline)
+    });
+    let message_id = mail.message_id.clone();
     // No automatic answer to a From address that DMARC says was forged.
     let forged = mail.auth.as_ref().is_some_and(|a| a.dmarc_failed());
     let threaded = record_email(st, mail).await?;
+    // Inline images point at the stored files once they have ids (also for
+    // a duplicate, in case a crash came between its commit and this).
+    if names_inline_images {
+        crate::conversations::inbound::link_inline_images(st, &message_id).await?;
+    }
     if let Threaded::Created(id) | Threaded::Refused(id, _) = threaded
         && !forged
     {
@@ -396,28 +401,28 @@ fn finish(threaded: Threaded, source: Source) -> IngestOutcome {
     outcome
 }
 
-/// Marks the outbound message a bounce refers to as failed.
-async fn mark_bounced(
-    st: &AppState,
-    original: &str,
-    parsed: &tend_mail::InboundMessage,
-) -> Result<Option<i64>> {
+/// Finds the outbound message a bounce (or a cloud service's bounce event)
+/// is about, and marks its delivery failed when the report says the
+/// failure is permanent (a delay warning changes nothing). Returns the
+/// message's id when the report concerns one of ours.
+async fn match_outbound(st: &AppState, bounce: &tend_mail::BounceInfo) -> Result<Option<i64>> {
+    let Some(original) = bounce.original_message_id.as_deref() else {
+        return Ok(None);
+    };
     let row = {
         let mut c = st.db.pool().acquire().await?;
         repo::outbox_by_smtp_id(&mut c, original).await?
     };
-    let Some(row) = row else { return Ok(None) };
-    let Some(message_id) = row.message_id else {
+    let Some(message_id) = row.and_then(|r| r.message_id) else {
         return Ok(None);
     };
-    let diagnostic = parsed
-        .bounce
-        .as_ref()
-        .and_then(|b| {
-            b.recipients
-                .iter()
-                .find_map(|r| r.diagnostic.clone().or_else(|| r.status.clone()))
-        })
+    if !bounce.is_permanent_failure() {
+        return Ok(Some(message_id));
+    }
+    let diagnostic = bounce
+        .recipients
+        .iter()
+        .find_map(|r| r.diagnostic.clone().or_else(|| r.status.clone()))
         .unwrap_or_else(|| "the recipient's server returned the message".into());
     let now = st.clock.now_ms();
     st.db

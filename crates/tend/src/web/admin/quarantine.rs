@@ -95,8 +95,32 @@ fn retry_notice(a: &Agent, e: &MailLogItem) -> Option<String> {
         Outcome::Appended => a.tr.s("quarantine-retried-appended", "id", id),
         Outcome::Duplicate => a.tr.s("quarantine-retried-duplicate", "id", id),
         Outcome::Quarantined => a.tr.s("quarantine-retried-held", "value", &e.reason),
-        Outcome::Ignored => a.tr.s("quarantine-retried-ignored", "value", &e.reason),
+        Outcome::Ignored => a.tr.s(
+            "quarantine-retried-ignored",
+            "value",
+            reason_text(&a.tr, &e.reason),
+        ),
     })
+}
+
+/// A mail-log reason in the admin's language: reason codes (`list_notice`,
+/// `delivery_report_matched`) have strings of their own; anything else (the
+/// quarantine's sentences) is shown as recorded.
+fn reason_text(tr: &crate::web::i18n::Tr, reason: &str) -> String {
+    let (code, matched) = match reason.strip_suffix("_matched") {
+        Some(code) => (code, true),
+        None => (reason, false),
+    };
+    let key = format!("mail-reason-{code}");
+    if !crate::web::i18n::has_key(tr.code(), &key) {
+        return reason.to_string();
+    }
+    let text = tr.t(&key);
+    if matched {
+        tr.s("mail-reason-matched", "value", text)
+    } else {
+        text
+    }
 }
 
 async fn page(
@@ -147,7 +171,7 @@ async fn page(
                     .clone()
                     .filter(|s| !s.trim().is_empty())
                     .unwrap_or_else(|| a.tr.t("quarantine-no-subject")),
-                reason: e.reason.clone(),
+                reason: reason_text(&a.tr, &e.reason),
                 size: human_size(e.size),
                 has_raw: e.has_raw,
                 retried,
@@ -243,7 +267,26 @@ pub async fn retry(
 
 #[cfg(test)]
 mod tests {
-    use super::human_size;
+    use super::{human_size, reason_text};
+    use crate::web::i18n::Tr;
+
+    #[test]
+    fn reason_codes_read_in_the_admins_language() {
+        let en = Tr::new("en");
+        assert_eq!(reason_text(&en, "list_notice"), "Mailing-list notice");
+        assert_eq!(
+            reason_text(&en, "delivery_report_matched"),
+            "Delivery report (bounce), about a message we sent"
+        );
+        assert_eq!(reason_text(&Tr::new("ja"), "read_receipt"), "開封確認");
+        // Every code tend-mail can give has a string.
+        for kind in tend_mail::MachineKind::ALL {
+            assert_ne!(reason_text(&en, kind.code()), kind.code());
+        }
+        // The quarantine's sentences are shown as recorded.
+        let sentence = "the message is 3 bytes, over the limit of 2";
+        assert_eq!(reason_text(&en, sentence), sentence);
+    }
 
     #[test]
     fn sizes_read_naturally() {
