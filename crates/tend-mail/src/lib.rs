@@ -57,6 +57,9 @@ pub enum ParseError {
     /// No header could be found.
     #[error("no email headers found; the data is not an RFC 5322 message")]
     NoHeaders,
+    /// The MIME parser gave up on the structure (it panicked).
+    #[error("the MIME structure is too damaged to read; the message is kept as it came")]
+    Unreadable,
 }
 
 /// Why an outbound message could not be composed.

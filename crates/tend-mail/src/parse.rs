@@ -48,14 +48,14 @@ fn parse_nested(raw: &[u8], depth: usize) -> Result<InboundMessage, ParseError> 
         return Err(ParseError::Empty);
     }
     let parser = MessageParser::default();
-    let first = parser.parse(raw).ok_or(ParseError::NoHeaders)?;
+    let first = mime_parse(&parser, raw)?;
     let mut notes = Vec::new();
 
     // Raw 8-bit header bytes (legal only as UTF-8) are transcoded to UTF-8
     // and the message parsed again, so that every header parser sees text.
     let transcoded = transcode_8bit_headers(&first, raw, &mut notes);
     let message = match &transcoded {
-        Some(buffer) => parser.parse(buffer).ok_or(ParseError::NoHeaders)?,
+        Some(buffer) => mime_parse(&parser, buffer)?,
         None => first,
     };
     if message
@@ -66,6 +66,30 @@ fn parse_nested(raw: &[u8], depth: usize) -> Result<InboundMessage, ParseError> 
         return Err(ParseError::NoHeaders);
     }
     Ok(decode_message(&message, depth, notes))
+}
+
+/// mail-parser on untrusted bytes. A panic inside it (malformed MIME trips
+/// one of its debug assertions in debug builds; or a bug) makes the message
+/// unreadable instead of taking the caller down with it.
+fn mime_parse<'x>(parser: &MessageParser, raw: &'x [u8]) -> Result<Message<'x>, ParseError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parser.parse(raw)))
+        .map_err(|_| ParseError::Unreadable)?
+        .ok_or(ParseError::NoHeaders)
+}
+
+/// The Message-ID of a headers-only block (a bounce's returned headers),
+/// guarded like [`mime_parse`].
+pub(crate) fn message_id_of_headers(block: &[u8]) -> Option<String> {
+    let mut headers = block.to_vec();
+    // A headers-only block needs a body separator to parse.
+    headers.extend_from_slice(b"\r\n\r\n");
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        MessageParser::default()
+            .parse_headers(&headers)
+            .and_then(|m| m.message_id().and_then(normalise_id))
+    }))
+    .ok()
+    .flatten()
 }
 
 fn decode_message(message: &Message<'_>, depth: usize, mut notes: Vec<String>) -> InboundMessage {

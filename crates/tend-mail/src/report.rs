@@ -3,11 +3,11 @@
 //! feedback, read receipts), and what a bounce says about the message that
 //! bounced.
 
-use mail_parser::{Message, MessageParser, MessagePart, MimeHeaders};
+use mail_parser::{Message, MessagePart, MimeHeaders};
 
 use crate::classify;
 use crate::model::{Attachment, BounceInfo};
-use crate::parse::{normalise_id, part_bytes};
+use crate::parse::{message_id_of_headers, part_bytes};
 
 /// The report structure of one message (not of messages forwarded inside
 /// it: those are parsed on their own).
@@ -120,15 +120,7 @@ pub(crate) fn bounce_info(
                 content_type_is(p, "text", &["rfc822-headers"])
                     || content_type_is(p, "message", &["global-headers", "rfc822"])
             })
-            .find_map(|p| {
-                let bytes = part_bytes(message, p);
-                let mut headers = bytes;
-                // A headers-only block needs a body separator to parse.
-                headers.extend_from_slice(b"\r\n\r\n");
-                MessageParser::default()
-                    .parse_headers(&headers)
-                    .and_then(|m| m.message_id().and_then(normalise_id))
-            })
+            .find_map(|p| message_id_of_headers(&part_bytes(message, p)))
     };
     let original_message_id = from_returned_message
         .or_else(from_returned_headers)

@@ -151,6 +151,30 @@ proptest! {
     }
 }
 
+/// What libFuzzer found: MIME so damaged that mail-parser trips one of its
+/// own debug assertions ("Invalid part ID"). In a debug build that was a
+/// panic on user input; now the message is unreadable (and quarantined).
+#[test]
+fn mime_that_trips_the_parser_is_unreadable_not_a_panic() {
+    for name in [
+        "mail_parser_invalid_part_id",
+        "mail_parser_invalid_part_id_2",
+    ] {
+        let path = format!(
+            "{}/tests/fixtures/malformed/{name}.eml",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let raw = std::fs::read(&path).expect("fixture");
+        match parse(&raw) {
+            Ok(m) => {
+                let _ = support::stored_html(&raw);
+                let _ = thread_keys(&m);
+            }
+            Err(e) => assert_eq!(e, tend_mail::ParseError::Unreadable, "{name}"),
+        }
+    }
+}
+
 /// A fixture with a few edits.
 fn mutated_fixture() -> impl Strategy<Value = Vec<u8>> {
     let all = fixtures();

@@ -12,6 +12,15 @@ use libfuzzer_sys::fuzz_target;
 mod html_check;
 
 fuzz_target!(|data: &[u8]| {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        // tend-mail catches a panic of its MIME parser (a debug assertion
+        // that damaged MIME trips) and reports the mail unreadable, but
+        // libFuzzer's hook would abort on it all the same. A panic that
+        // escapes tend-mail still aborts: the harness catches it and calls
+        // abort.
+        std::panic::set_hook(Box::new(|info| eprintln!("{info}")));
+    });
     let Some((&mode, rest)) = data.split_first() else {
         return;
     };
