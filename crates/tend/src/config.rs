@@ -1,3 +1,5 @@
+// Over 500 lines: to be split by responsibility under issue 18 item 5 (the
+// clean-up after the security merges); not split in the same change.
 //! Configuration: an optional `tend.toml` plus `TEND_*` environment variables
 //! (environment wins). Every problem is a [`ConfigError`] whose message says
 //! what to fix; the binary exits with code 2 on it.

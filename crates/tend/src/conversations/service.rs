@@ -1,3 +1,5 @@
+// Over 500 lines: to be split by responsibility under issue 18 item 5 (the
+// clean-up after the security merges); not split in the same change.
 //! Conversation use cases. Each change runs in one transaction that also
 //! appends its events; events are published on the bus after the commit.
 

@@ -1,3 +1,5 @@
+// Over 500 lines: to be split by responsibility under issue 18 item 5 (the
+// clean-up after the security merges); not split in the same change.
 //! The conversation page: the whole timeline (messages, internal notes,
 //! events), the composer, the controls (status, priority, owner with a
 //! reason for transfers, team, tags) and the customer sidebar.

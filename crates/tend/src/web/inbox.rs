@@ -1,3 +1,5 @@
+// Over 500 lines: to be split by responsibility under issue 18 item 5 (the
+// clean-up after the security merges); not split in the same change.
 //! The inbox: views (Mine, Unassigned, All open, Pending, Solved; per inbox
 //! and per team) with counts, filters, the longest-waiting-first order, and
 //! bulk assign / status / tag.

@@ -1,3 +1,5 @@
+// Over 500 lines: to be split by responsibility under issue 18 item 5 (the
+// clean-up after the security merges); not split in the same change.
 //! Inbound email, whatever door it came through (SMTP, IMAP, webhook): raw
 //! RFC 5322 bytes in, one outcome out. Every message ends stored as a
 //! conversation message, or in the mail log with its reason and raw bytes:
