@@ -1,3 +1,5 @@
+// Over 500 lines because it is data: word lists in many languages, one
+// list per kind of machine mail, kept together so they are reviewed together.
 //! The words machine mail is written in: subjects and opening sentences of
 //! bounces from real mail servers (Postfix, Sendmail, Exim, qmail, Courier,
 //! Exchange and Microsoft 365 in their shipped languages, Lotus Notes and

@@ -50,6 +50,25 @@ impl Presence {
     }
 }
 
+/// A stored presence that is none of the three.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownPresence(pub String);
+
+impl std::fmt::Display for UnknownPresence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "unknown presence {:?} in the database", self.0)
+    }
+}
+
+impl std::error::Error for UnknownPresence {}
+
+impl TryFrom<String> for Presence {
+    type Error = UnknownPresence;
+    fn try_from(s: String) -> Result<Presence, UnknownPresence> {
+        Presence::parse(&s).ok_or(UnknownPresence(s))
+    }
+}
+
 /// How an agent is chosen among equally suitable ones.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Strategy {

@@ -24,10 +24,30 @@ pub struct BusEvent {
     /// Inbox of the conversation (for access filtering of live updates).
     pub inbox_id: i64,
     /// Event kind.
-    pub kind: &'static str,
-    /// For a chat visitor's `message_added`: the message as committed, so
-    /// the conversation's sockets need not read it back.
-    pub chat: Option<Arc<crate::channels::chat::Delivery>>,
+    pub kind: crate::vocab::EventKind,
+    /// For a customer's `message_added` whose text the event's listeners
+    /// show at once (a chat visitor's): the message as committed, so they
+    /// need not read it back.
+    pub posted: Option<Arc<Posted>>,
+}
+
+/// A customer's message as committed, carried by its [`BusEvent`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Posted {
+    /// Message id.
+    pub id: i64,
+    /// Conversation.
+    pub conversation_id: i64,
+    /// Text.
+    pub text: String,
+    /// The client's own id for it, when the client gave one.
+    pub client_id: Option<String>,
+    /// When it was committed (ms).
+    pub at: i64,
+    /// The conversation's public message before it (0: none), read under
+    /// the conversation's lock: a listener that has shown that one may show
+    /// this one without reading the conversation back.
+    pub prev_public: i64,
 }
 
 /// What every use case needs.
@@ -82,6 +102,28 @@ pub struct Caches {
 }
 
 impl AppState {
+    /// Announces committed events to the bus's subscribers (the live
+    /// workspace, the chat rooms, the jobs). Nobody listening is fine.
+    pub fn publish(&self, events: Vec<BusEvent>) {
+        for e in events {
+            let _ = self.bus.send(e);
+        }
+    }
+
+    /// The base URL of links that leave the request they were made in
+    /// (mail, the setup link): the public URL, else the bound address.
+    pub fn link_base(&self) -> String {
+        if let Some(u) = &self.config.public_url {
+            return u.clone();
+        }
+        let addr = self
+            .http_addr
+            .get()
+            .copied()
+            .unwrap_or(self.config.http_listen);
+        format!("http://{addr}")
+    }
+
     /// Prepares the data directory, connects and migrates the database, and
     /// makes sure the default inbox exists.
     pub async fn open(config: Config) -> anyhow::Result<AppState> {
@@ -102,12 +144,7 @@ impl AppState {
         let smtp = Arc::new(crate::channels::email::smtp::Receiver::new(
             &config.mail_limits,
         ));
-        let host = config
-            .public_url
-            .as_deref()
-            .and_then(|u| url::Url::parse(u).ok())
-            .and_then(|u| u.host_str().map(str::to_string))
-            .unwrap_or_else(|| "localhost".into());
+        let host = config.public_host();
         let mail_auth = Arc::new(crate::channels::email::auth::SenderAuth::new(
             &config.mail_auth,
             &host,
@@ -271,8 +308,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let url = format!("http://{}", running.addr);
     tracing::info!(url = %url, database = %crate::db::redact(&st.config.database_url), "Tend is listening on {url}");
     if !crate::agents::service::has_admin(&st).await? {
-        let base = st.config.public_url.clone().unwrap_or_else(|| url.clone());
-        let setup = crate::web::auth::setup_link(&st, &base).await?;
+        let setup = crate::web::auth::setup_link(&st, &st.link_base()).await?;
         tracing::warn!(
             "no admin account exists yet. Open this one-time link to create the first admin (valid 24 hours): {setup}  (or: tend admin create-user --email you@example.com --name \"Your Name\" --role admin --password-stdin)"
         );

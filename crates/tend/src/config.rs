@@ -535,6 +535,26 @@ impl Config {
         Ok(())
     }
 
+    /// The public URL, parsed (validated when the configuration loaded).
+    pub fn public(&self) -> Option<url::Url> {
+        self.public_url
+            .as_deref()
+            .and_then(|u| url::Url::parse(u).ok())
+    }
+
+    /// Whether the public URL is https.
+    pub fn public_is_https(&self) -> bool {
+        self.public().is_some_and(|u| u.scheme() == "https")
+    }
+
+    /// The public URL's host name, the name Tend gives itself (in mail
+    /// headers, Message-IDs, authentication results); `localhost` when unset.
+    pub fn public_host(&self) -> String {
+        self.public()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or_else(|| "localhost".into())
+    }
+
     /// Whether the database is SQLite.
     pub fn is_sqlite(&self) -> bool {
         self.database_url.starts_with("sqlite:")

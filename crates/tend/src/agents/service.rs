@@ -407,19 +407,27 @@ pub async fn revoke_inbox(
     Ok(changed)
 }
 
-/// Whether `user` may own conversations of `inbox_id`.
+/// Whether `user` may own conversations of an inbox, given whether one
+/// of their teams was granted it: active admins and supervisors may own
+/// any, active agents those of their teams' inboxes.
+pub fn may_own(user: &User, team_sees_inbox: bool) -> bool {
+    user.active
+        && match user.role {
+            Role::Admin | Role::Supervisor => true,
+            Role::Agent => team_sees_inbox,
+        }
+}
+
+/// Whether `user` may own conversations of `inbox_id` ([`may_own`]).
 pub(crate) async fn may_work_inbox(
     c: &mut AnyConnection,
     user: &User,
     inbox_id: i64,
 ) -> Result<bool> {
-    if !user.active {
-        return Ok(false);
-    }
-    match user.role {
-        Role::Admin | Role::Supervisor => Ok(true),
-        Role::Agent => repo::member_sees_inbox(c, user.id, inbox_id).await,
-    }
+    let sees = user.active
+        && user.role == Role::Agent
+        && repo::member_sees_inbox(c, user.id, inbox_id).await?;
+    Ok(may_own(user, sees))
 }
 
 /// Whether a team exists (inside another use case's transaction).

@@ -125,35 +125,17 @@ pub type Blob = (String, std::sync::Arc<[u8]>);
 /// Keeps `blobs` in the database, inside the caller's transaction (so they
 /// are committed with the rows that point to them); one statement.
 pub async fn put_blobs_in(c: &mut AnyConnection, blobs: &[Blob]) -> crate::Result<()> {
-    // Bounded statements (bind-parameter limits) for mail with many parts.
-    for chunk in blobs.chunks(200) {
-        let mut sql = String::from("INSERT INTO blobs (sha256, bytes) VALUES ");
-        for i in 0..chunk.len() {
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            sql.push_str(&format!("(${}, ${})", 2 * i + 1, 2 * i + 2));
-        }
-        sql.push_str(" ON CONFLICT (sha256) DO NOTHING");
-        // Only placeholders are formatted in; the values are bound.
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for (sha, bytes) in chunk {
-            q = q.bind(sha.as_str()).bind(&bytes[..]);
-        }
-        q.execute(&mut *c).await?;
-    }
-    Ok(())
+    repo::insert_blobs(c, blobs).await
 }
 
 /// Reads stored bytes by digest: from the database when they are kept
 /// there, else from the file store.
 pub async fn load(st: &AppState, sha256: &str) -> crate::Result<Vec<u8>> {
-    let row: Option<(Vec<u8>,)> = sqlx::query_as("SELECT bytes FROM blobs WHERE sha256 = $1")
-        .bind(sha256)
-        .fetch_optional(st.db.pool())
-        .await?;
+    let mut c = st.db.pool().acquire().await?;
+    let row = repo::blob(&mut c, sha256).await?;
+    drop(c);
     match row {
-        Some((bytes,)) => Ok(bytes),
+        Some(bytes) => Ok(bytes),
         None => Ok(st.files.get(sha256).await?),
     }
 }

@@ -37,3 +37,35 @@ pub(super) async fn named(c: &mut AnyConnection, shas: &[String]) -> Result<Hash
     let rows: Vec<(String,)> = sql.query_as().fetch_all(c).await?;
     Ok(rows.into_iter().map(|(s,)| s).collect())
 }
+
+/// Keeps `blobs` (digest, bytes) in the database, inside the caller's
+/// transaction; existing digests are left alone.
+pub(super) async fn insert_blobs(c: &mut AnyConnection, blobs: &[super::Blob]) -> Result<()> {
+    // Bounded statements (bind-parameter limits) for mail with many parts.
+    for chunk in blobs.chunks(200) {
+        let mut sql = String::from("INSERT INTO blobs (sha256, bytes) VALUES ");
+        for i in 0..chunk.len() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("(${}, ${})", 2 * i + 1, 2 * i + 2));
+        }
+        sql.push_str(" ON CONFLICT (sha256) DO NOTHING");
+        // Only placeholders are formatted in; the values are bound.
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (sha, bytes) in chunk {
+            q = q.bind(sha.as_str()).bind(&bytes[..]);
+        }
+        q.execute(&mut *c).await?;
+    }
+    Ok(())
+}
+
+/// The bytes kept in the database under a digest, if any.
+pub(super) async fn blob(c: &mut AnyConnection, sha256: &str) -> Result<Option<Vec<u8>>> {
+    let row: Option<(Vec<u8>,)> = sqlx::query_as("SELECT bytes FROM blobs WHERE sha256 = $1")
+        .bind(sha256)
+        .fetch_optional(c)
+        .await?;
+    Ok(row.map(|(b,)| b))
+}

@@ -18,8 +18,8 @@ use super::model::{
     AssigneeFilter, Conversation, ConversationPatch, Counts, Event, ListFilter, Message,
     NewConversation, NewMessage,
 };
-use super::service::{self, Direction};
-use super::status::{Priority, Status, parse_channel};
+use super::service::{self, Sender};
+use super::status::{Channel, Priority, Status};
 
 /// The conversation routes.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -105,13 +105,13 @@ impl ListQuery {
                 .priority
                 .as_deref()
                 .filter(|p| !p.is_empty())
-                .map(Priority::parse)
+                .map(|p| Priority::parse("priority", p))
                 .transpose()?,
             channel: self
                 .channel
                 .as_deref()
                 .filter(|p| !p.is_empty())
-                .map(parse_channel)
+                .map(|c| Channel::parse("channel", c))
                 .transpose()?,
             language: self
                 .language
@@ -263,8 +263,8 @@ async fn add_message(
         ));
     };
     let direction = match body.direction.as_deref() {
-        None | Some("out") => Direction::Out,
-        Some("in") => Direction::In,
+        None | Some("out") => Sender::Out,
+        Some("in") => Sender::In,
         Some(other) => {
             return Err(Error::invalid(
                 "direction",

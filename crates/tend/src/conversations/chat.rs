@@ -9,11 +9,12 @@ use sqlx::AnyConnection;
 use crate::Result;
 use crate::agents::Viewer;
 use crate::app::{AppState, BusEvent};
+use crate::vocab::{ActorKind, Direction, EventKind};
 
 use super::inbound::customer_wrote_in;
 use super::repo::{self, AttachmentMeta, EventActor, NewMessageRow, NewRow};
-use super::service::{Timeline, publish};
-use super::status::{Priority, Status};
+use super::service::Timeline;
+use super::status::{Channel, Priority, Status};
 
 /// A visitor's message.
 #[derive(Debug, Clone)]
@@ -53,21 +54,6 @@ pub struct Recorded {
     pub prev_public: i64,
 }
 
-/// The message stored under this client id in a conversation, if any.
-async fn by_client_id(
-    c: &mut AnyConnection,
-    conversation_id: i64,
-    client_id: &str,
-) -> Result<Option<i64>> {
-    Ok(
-        sqlx::query_scalar("SELECT id FROM messages WHERE conversation_id = $1 AND client_id = $2")
-            .bind(conversation_id)
-            .bind(client_id)
-            .fetch_optional(&mut *c)
-            .await?,
-    )
-}
-
 /// Records a visitor's message inside the caller's transaction (which holds
 /// the chat session's lock, so one session's messages are serialised).
 pub async fn record_in(
@@ -76,7 +62,7 @@ pub async fn record_in(
     now: i64,
 ) -> Result<(Recorded, Vec<BusEvent>)> {
     if let Some(id) = m.conversation_id
-        && let Some(mid) = by_client_id(c, id, m.client_id).await?
+        && let Some(mid) = repo::message_by_client_id(c, id, m.client_id).await?
     {
         return Ok((
             Recorded {
@@ -88,58 +74,47 @@ pub async fn record_in(
             vec![],
         ));
     }
-    let customer = EventActor {
-        kind: "customer",
-        id: Some(m.customer_id),
-    };
+    let customer = EventActor::customer(m.customer_id);
     let existing = match m.conversation_id {
         Some(id) => repo::get_for_update(c, &Viewer::system(), id).await?,
         None => None,
     };
-    let (mut row, created, follow_up_of) = match existing {
-        Some(row) if row.status() != Status::Closed => (row, false, None),
+    let (mut row, created) = match existing {
+        Some(row) if row.status() != Status::Closed => (row, None),
         other => {
             let subject = subject_of(m.text, m.files);
-            let id = repo::insert(
-                c,
-                &NewRow {
-                    inbox_id: m.inbox_id,
-                    customer_id: m.customer_id,
-                    subject: &subject,
-                    priority: Priority::Normal,
-                    channel: "chat",
-                    tags: &[],
-                    language: m.language,
-                    customer_email: m.email,
-                    now,
-                },
-            )
-            .await?;
+            let new = NewRow {
+                inbox_id: m.inbox_id,
+                customer_id: m.customer_id,
+                subject: &subject,
+                priority: Priority::Normal,
+                channel: Channel::Chat,
+                tags: &[],
+                language: m.language,
+                customer_email: m.email,
+                now,
+            };
+            let id = repo::insert(c, &new).await?;
             let row = repo::get_for_update(c, &Viewer::system(), id)
                 .await?
                 .ok_or(crate::Error::NotFound("conversation"))?;
-            (row, true, other.map(|r| r.id))
+            (row, Some(new.created_data(other.map(|r| r.id), None)))
         }
     };
     let id = row.id;
     let mut tl = Timeline::new(id, row.inbox_id, now);
-    if created {
-        tl.add(
-            c,
-            "created",
-            &customer,
-            json!({"subject": row.subject, "channel": "chat", "inbox_id": row.inbox_id,
-                   "customer_id": m.customer_id, "priority": "normal", "follow_up_of": follow_up_of}),
-        )
-        .await?;
+    if let Some(data) = &created {
+        tl.add(c, EventKind::Created, &customer, data.clone())
+            .await?;
     }
+    let created = created.is_some();
     let mid = repo::insert_message(
         c,
         &NewMessageRow {
             conversation_id: id,
-            direction: "in",
+            direction: Direction::In,
             internal: false,
-            author_kind: "customer",
+            author_kind: ActorKind::Customer,
             author_id: Some(m.customer_id),
             author_name: m.name,
             author_email: m.email,
@@ -152,25 +127,14 @@ pub async fn record_in(
         },
     )
     .await?;
-    sqlx::query("UPDATE messages SET client_id = $1 WHERE id = $2")
-        .bind(m.client_id)
-        .bind(mid)
-        .execute(&mut *c)
-        .await?;
-    let prev_public: i64 = sqlx::query_scalar(
-        "SELECT COALESCE(MAX(id), 0) FROM messages \
-         WHERE conversation_id = $1 AND id < $2 AND internal = 0",
-    )
-    .bind(id)
-    .bind(mid)
-    .fetch_one(&mut *c)
-    .await?;
+    repo::set_client_id(c, mid, m.client_id).await?;
+    let prev_public = repo::public_message_before(c, id, mid).await?;
     for f in m.files {
         repo::insert_attachment(c, mid, f, now).await?;
     }
     tl.add(
         c,
-        "message_added",
+        EventKind::MessageAdded,
         &customer,
         json!({"message_id": mid, "direction": "in", "attachments": m.files.len(), "channel": "chat"}),
     )
@@ -206,7 +170,7 @@ pub fn publish_events(st: &AppState, events: Vec<BusEvent>) {
     if !events.is_empty() {
         metrics::counter!("tend_messages_created_total").increment(1);
     }
-    publish(st, events);
+    st.publish(events);
 }
 
 /// A chat's subject: the first line of its first message, shortened.

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use crate::Result;
 use crate::app::AppState;
+use crate::vocab::{EventKind, Status};
 
 use super::export_repo as repo;
 
@@ -17,8 +18,8 @@ pub struct LoggedEvent {
     pub id: i64,
     /// Conversation it changed.
     pub conversation_id: i64,
-    /// Kind (`created`, `message_added`, `note_added`, `status_changed`…).
-    pub kind: String,
+    /// Kind.
+    pub kind: EventKind,
     /// The message it added, for `message_added` and `note_added`.
     pub message_id: Option<i64>,
 }
@@ -27,7 +28,8 @@ impl LoggedEvent {
     /// Whether the event only added a message (the rest of the
     /// conversation is unchanged).
     pub fn adds_message_only(&self) -> bool {
-        matches!(self.kind.as_str(), "message_added" | "note_added") && self.message_id.is_some()
+        matches!(self.kind, EventKind::MessageAdded | EventKind::NoteAdded)
+            && self.message_id.is_some()
     }
 }
 
@@ -96,7 +98,7 @@ pub async fn conversation_ids_after(st: &AppState, after_id: i64, limit: i64) ->
 }
 
 /// A conversation with the messages asked for.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ExportedConversation {
     /// Conversation id.
     pub id: i64,
@@ -105,7 +107,7 @@ pub struct ExportedConversation {
     /// Subject.
     pub subject: String,
     /// Status.
-    pub status: String,
+    pub status: Status,
     /// Owner.
     pub assignee_id: Option<i64>,
     /// Tags.

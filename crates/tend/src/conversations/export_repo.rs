@@ -6,12 +6,14 @@ use sqlx::{AnyConnection, FromRow};
 
 use crate::Result;
 use crate::db::Sql;
+use crate::vocab::{EventKind, Status};
 
 #[derive(Debug, FromRow)]
 pub(super) struct EventRow {
     pub id: i64,
     pub conversation_id: i64,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: EventKind,
     pub data: String,
 }
 
@@ -86,7 +88,8 @@ pub(super) struct HeadRow {
     pub id: i64,
     pub inbox_id: i64,
     pub subject: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: Status,
     pub assignee_id: Option<i64>,
     pub tags: String,
     pub customer_name: Option<String>,

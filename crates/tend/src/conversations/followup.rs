@@ -9,11 +9,12 @@ use sqlx::AnyConnection;
 use crate::Result;
 use crate::agents::Viewer;
 use crate::app::{AppState, BusEvent};
+use crate::vocab::EventKind;
 
 use super::followup_repo;
 use super::repo::{self, EventActor};
-use super::service::{Timeline, enter_status, publish};
-use super::status::{Priority, Status};
+use super::service::{Timeline, enter_status};
+use super::status::{Channel, Priority, Status};
 
 pub use crate::config::UnhappyRoute;
 
@@ -26,8 +27,8 @@ pub struct SurveyFacts {
     pub status: Status,
     /// Inbox.
     pub inbox_id: i64,
-    /// Channel (`email`, `chat`, …).
-    pub channel: String,
+    /// Channel.
+    pub channel: Channel,
     /// Customer.
     pub customer_id: i64,
     /// The customer's name.
@@ -60,18 +61,9 @@ pub enum Cause {
 impl Cause {
     fn actor(self) -> EventActor {
         match self {
-            Cause::Customer(id) => EventActor {
-                kind: "customer",
-                id: Some(id),
-            },
-            Cause::Agent(id) => EventActor {
-                kind: "agent",
-                id: Some(id),
-            },
-            Cause::System => EventActor {
-                kind: "system",
-                id: None,
-            },
+            Cause::Customer(id) => EventActor::customer(id),
+            Cause::Agent(id) => EventActor::agent(id),
+            Cause::System => EventActor::SYSTEM,
         }
     }
 }
@@ -84,7 +76,7 @@ pub async fn facts_in(c: &mut AnyConnection, id: i64) -> Result<Option<SurveyFac
             id: r.id,
             status: r.status(),
             inbox_id: r.inbox_id,
-            channel: r.channel.clone(),
+            channel: r.channel,
             customer_id: r.customer_id,
             customer_name: r.customer_name.clone(),
             customer_email: r.customer_email.clone(),
@@ -112,7 +104,7 @@ pub async fn append_event_in(
     c: &mut AnyConnection,
     id: i64,
     inbox_id: i64,
-    kind: &'static str,
+    kind: EventKind,
     cause: Cause,
     data: Value,
     now: i64,
@@ -148,7 +140,7 @@ pub async fn close_in(
     row.updated_at = now;
     tl.add(
         c,
-        "status_changed",
+        EventKind::StatusChanged,
         &cause.actor(),
         json!({"from": from.as_str(), "to": "closed", "reason": reason}),
     )
@@ -196,7 +188,7 @@ pub async fn reopen_unhappy_in(
         enter_status(&mut row, Status::Open, now);
         tl.add(
             c,
-            "status_changed",
+            EventKind::StatusChanged,
             &actor,
             json!({"from": "solved", "to": "open", "reason": "survey_unhappy"}),
         )
@@ -224,9 +216,9 @@ pub async fn reopen_unhappy_in(
         let kind = match (row.assignee_id, target) {
             (Some(_), Some(_)) => {
                 row.transfer_count += 1;
-                "transferred"
+                EventKind::Transferred
             }
-            _ => "assigned",
+            _ => EventKind::Assigned,
         };
         tl.add(
             c,
@@ -237,13 +229,13 @@ pub async fn reopen_unhappy_in(
         .await?;
         row.assignee_id = target;
     }
-    let before = Priority::parse(&row.priority).unwrap_or(Priority::Normal);
+    let before = row.priority;
     let after = raised(before);
     if after != before {
-        row.priority = after.as_str().to_string();
+        row.priority = after;
         tl.add(
             c,
-            "priority_changed",
+            EventKind::PriorityChanged,
             &actor,
             json!({"from": before.as_str(), "to": after.as_str(), "reason": "survey_unhappy"}),
         )
@@ -252,11 +244,6 @@ pub async fn reopen_unhappy_in(
     row.updated_at = now;
     repo::update(c, &row).await?;
     Ok((tl.added, target))
-}
-
-/// Publishes events committed by the caller.
-pub fn publish_events(st: &AppState, events: Vec<BusEvent>) {
-    publish(st, events);
 }
 
 #[cfg(test)]

@@ -9,12 +9,13 @@ use crate::agents::Viewer;
 use crate::agents::model::EmailAddress;
 use crate::app::AppState;
 use crate::db::is_unique_violation;
+use crate::vocab::{ActorKind, Direction, EventKind};
 use crate::{Error, Result};
 
 use super::model::MailAuth;
 use super::repo::{self, AttachmentMeta, ConvRow, EmailExtras, EventActor, NewMessageRow, NewRow};
-use super::service::{Timeline, enter_status, publish};
-use super::status::{Priority, Status};
+use super::service::{Timeline, enter_status};
+use super::status::{Channel, Priority, Status};
 use super::threading::{Refusal, Thread};
 
 /// A customer email, parsed and sanitised by the channel.
@@ -113,7 +114,7 @@ pub async fn record_email(st: &AppState, mail: InboundEmail) -> Result<Threaded>
     if matches!(threaded, Threaded::Created(_) | Threaded::Refused(..)) {
         metrics::counter!("tend_conversations_created_total").increment(1);
     }
-    publish(st, events);
+    st.publish(events);
     Ok(threaded)
 }
 
@@ -130,10 +131,7 @@ async fn record_in(
         now,
     )
     .await?;
-    let customer = EventActor {
-        kind: "customer",
-        id: Some(customer_id),
-    };
+    let customer = EventActor::customer(customer_id);
     crate::attachments::put_blobs_in(c, &m.blobs).await?;
     let thread = super::threading::find(c, m).await?;
     let (existing, refused) = match thread {
@@ -141,8 +139,8 @@ async fn record_in(
         Thread::New => (None, None),
         Thread::Refused(r) => (None, Some(r)),
     };
-    let (mut row, created, follow_up_of) = match existing {
-        Some(row) if row.status() != Status::Closed => (row, false, None),
+    let (mut row, created) = match existing {
+        Some(row) if row.status() != Status::Closed => (row, None),
         other => {
             // New conversation, or a follow-up of a closed one.
             let new = NewRow {
@@ -154,7 +152,7 @@ async fn record_in(
                     &m.subject
                 },
                 priority: Priority::Normal,
-                channel: "email",
+                channel: Channel::Email,
                 tags: &[],
                 language: m.language.as_deref(),
                 customer_email: Some(m.from.as_str()),
@@ -169,21 +167,19 @@ async fn record_in(
                     .await?
                     .ok_or(Error::NotFound("conversation"))?,
             };
-            (row, true, other.map(|r| r.id))
+            let data = new.created_data(other.map(|r| r.id), refused.and_then(|r| r.named));
+            (row, Some(data))
         }
     };
     let id = row.id;
     let mut tl = Timeline::new(id, row.inbox_id, now);
-    let created_data = json!({"subject": row.subject, "channel": "email", "inbox_id": row.inbox_id,
-           "customer_id": customer_id, "priority": "normal", "follow_up_of": follow_up_of,
-           "linked_to": refused.and_then(|r| r.named)});
     let cc = (!m.cc.is_empty()).then(|| serde_json::to_string(&m.cc).unwrap_or_default());
     let notes = (!m.notes.is_empty()).then(|| m.notes.join("\n"));
     let message = NewMessageRow {
         conversation_id: id,
-        direction: "in",
+        direction: Direction::In,
         internal: false,
-        author_kind: "customer",
+        author_kind: ActorKind::Customer,
         author_id: Some(customer_id),
         author_name: m.from_name.as_deref(),
         author_email: Some(m.from.as_str()),
@@ -203,35 +199,37 @@ async fn record_in(
     // `message_added` gets `message_id` once the message has its id.
     let mut added =
         json!({"direction": "in", "attachments": m.attachments.len(), "channel": "email"});
-    if created && m.attachments.is_empty() && refused.is_none() {
-        tl.open_with(c, &message, (&customer, created_data), (&customer, added))
-            .await?;
-    } else {
-        if created {
-            tl.add(c, "created", &customer, created_data).await?;
+    let is_new = created.is_some();
+    match created {
+        Some(data) if m.attachments.is_empty() && refused.is_none() => {
+            tl.open_with(c, &message, (&customer, data), (&customer, added))
+                .await?;
         }
-        if let Some(r) = refused {
-            tl.add(
+        created => {
+            if let Some(data) = created {
+                tl.add(c, EventKind::Created, &customer, data).await?;
+            }
+            if let Some(r) = refused {
+                tl.add(
                 c,
-                "join_refused",
-                &EventActor {
-                    kind: "system",
-                    id: None,
-                },
+                EventKind::JoinRefused,
+                &EventActor::SYSTEM,
                 json!({"conversation_id": r.named, "via": r.via.as_str(), "reason": r.reason.as_str()}),
             )
             .await?;
+            }
+            let mid = repo::insert_message(c, &message).await?;
+            // Inline images keep their `cid:` links here: they are pointed at
+            // the stored files after the commit (`link_inline_images`), so the
+            // sanitiser never runs on the writer.
+            for f in &m.attachments {
+                repo::insert_attachment(c, mid, f, now).await?;
+            }
+            added["message_id"] = json!(mid);
+            tl.add(c, EventKind::MessageAdded, &customer, added).await?;
         }
-        let mid = repo::insert_message(c, &message).await?;
-        // Inline images keep their `cid:` links here: they are pointed at
-        // the stored files after the commit (`link_inline_images`), so the
-        // sanitiser never runs on the writer.
-        for f in &m.attachments {
-            repo::insert_attachment(c, mid, f, now).await?;
-        }
-        added["message_id"] = json!(mid);
-        tl.add(c, "message_added", &customer, added).await?;
     }
+    let created = is_new;
     let before = row.clone();
     if !created {
         customer_wrote_in(c, &mut tl, &mut row, &customer, now).await?;
@@ -274,7 +272,7 @@ pub(super) async fn customer_wrote_in(
         enter_status(row, Status::Open, now);
         tl.add(
             c,
-            "status_changed",
+            EventKind::StatusChanged,
             customer,
             json!({"from": status.as_str(), "to": "open"}),
         )
@@ -302,17 +300,20 @@ pub async fn set_delivery_in(
         repo::insert_event(
             c,
             conversation_id,
-            "delivery_failed",
-            &EventActor {
-                kind: "system",
-                id: None,
-            },
+            EventKind::DeliveryFailed,
+            &EventActor::SYSTEM,
             &json!({"message_id": message_id, "error": error}),
             now,
         )
         .await?;
     }
     Ok(())
+}
+
+/// Whether any mail from `email` became a message (a customer message
+/// with a stored original).
+pub async fn mail_came_from_in(c: &mut AnyConnection, email: &str) -> Result<bool> {
+    repo::mail_came_from(c, email).await
 }
 
 /// Message-IDs of a conversation, oldest first (References of a reply).

@@ -7,10 +7,11 @@ use sqlx::AnyConnection;
 
 use crate::Result;
 use crate::agents::Viewer;
-use crate::app::{AppState, BusEvent};
+use crate::app::BusEvent;
+use crate::vocab::EventKind;
 
 use super::repo;
-use super::service::{Timeline, actor_of, publish};
+use super::service::{Timeline, actor_of};
 
 /// Moves every conversation of customer `from` to customer `to`, inside
 /// the caller's transaction, with one `customer_changed` event each
@@ -28,7 +29,7 @@ pub(crate) async fn move_customer_in(
         let mut tl = Timeline::new(id, inbox_id, now);
         tl.add(
             c,
-            "customer_changed",
+            EventKind::CustomerChanged,
             &actor,
             json!({"from": from, "to": to, "merge": true}),
         )
@@ -37,9 +38,4 @@ pub(crate) async fn move_customer_in(
         added.append(&mut tl.added);
     }
     Ok(added)
-}
-
-/// Publishes events collected by [`move_customer_in`] once committed.
-pub(crate) fn publish_moved(st: &AppState, events: Vec<BusEvent>) {
-    publish(st, events);
 }

@@ -12,12 +12,16 @@ pub mod inbound;
 pub mod merge;
 pub mod model;
 pub(crate) mod ownership;
+mod reading;
+mod reply;
 mod repo;
 mod routing_repo;
 pub mod service;
 pub mod status;
 pub mod threading;
+mod timeline;
 mod validate;
+pub mod views;
 
 pub use model::{Conversation, Event, Message};
 pub use status::{Priority, Status};

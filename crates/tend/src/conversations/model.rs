@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use super::status::{Priority, Status};
+use super::status::{Channel, Priority, Status};
+use crate::vocab::{ActorKind, Direction, EventKind};
 
 /// The customer as shown on a conversation.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -32,7 +33,7 @@ pub struct Conversation {
     /// Priority.
     pub priority: Priority,
     /// Channel it arrived on.
-    pub channel: String,
+    pub channel: Channel,
     /// Inbox.
     pub inbox_id: i64,
     /// Customer.
@@ -69,7 +70,7 @@ pub struct Conversation {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Actor {
     /// `customer`, `agent` or `system`.
-    pub kind: String,
+    pub kind: ActorKind,
     /// User or customer id.
     pub id: Option<i64>,
     /// Display name.
@@ -106,7 +107,7 @@ pub struct Message {
     /// Conversation.
     pub conversation_id: i64,
     /// `in` from the customer, `out` from the desk.
-    pub direction: String,
+    pub direction: Direction,
     /// Internal notes are never shown to the customer.
     pub internal: bool,
     /// Author.
@@ -219,12 +220,9 @@ pub struct Event {
     pub id: i64,
     /// Conversation.
     pub conversation_id: i64,
-    /// `created`, `message_added`, `note_added`, `assigned`, `transferred`,
-    /// `status_changed`, `priority_changed`, `tags_changed`, `team_changed`,
-    /// `customer_changed`, `language_changed`, `join_refused` (an email
-    /// named a conversation it may not join: `{"conversation_id", "via",
-    /// "reason"}`).
-    pub kind: String,
+    /// What happened (the kinds and their data are listed in
+    /// `docs/ARCHITECTURE.md`, "The event log").
+    pub kind: EventKind,
     /// Who did it.
     pub actor: Actor,
     /// Details of the change.
@@ -295,6 +293,11 @@ pub struct ConversationPatch {
     pub team_id: Option<Option<i64>>,
     /// The full new tag list.
     pub tags: Option<Vec<String>>,
+    /// Tags to add (to the list as it is when the change is applied, so
+    /// concurrent additions all stay).
+    pub add_tags: Option<Vec<String>>,
+    /// Tags to remove.
+    pub remove_tags: Option<Vec<String>>,
     /// Move the conversation to another customer.
     pub customer_id: Option<i64>,
     /// Language override; `null` clears.
@@ -359,7 +362,7 @@ pub struct ListFilter {
     /// Priority.
     pub priority: Option<Priority>,
     /// Channel.
-    pub channel: Option<String>,
+    pub channel: Option<Channel>,
     /// Language.
     pub language: Option<String>,
     /// Subject fragment.

@@ -14,19 +14,13 @@ use crate::agents::Viewer;
 use crate::app::BusEvent;
 use crate::routing::engine::{self, OwnerChange, RouteRequest, Routed};
 use crate::routing::model::TransferReason;
+use crate::vocab::EventKind;
 
 use super::repo::{self, ConvRow, EventActor};
 use super::routing_repo;
 use super::service::Timeline;
 
-const SYSTEM: EventActor = EventActor {
-    kind: "system",
-    id: None,
-};
-
-fn is_active(status: &str) -> bool {
-    matches!(status, "new" | "open" | "pending")
-}
+const SYSTEM: EventActor = EventActor::SYSTEM;
 
 /// Applies the routing consequences of a change from `before` (`None`: the
 /// conversation was just created) to `row`, which the caller writes back.
@@ -39,11 +33,7 @@ pub(super) async fn settle_in(
     reason: Option<&TransferReason>,
     now: i64,
 ) -> Result<()> {
-    let by = if actor.kind == "agent" {
-        "agent"
-    } else {
-        "system"
-    };
+    let by = actor.ownership_by();
     if let Some(b) = before {
         if b.assignee_id != row.assignee_id {
             engine::owner_changed_in(
@@ -61,18 +51,26 @@ pub(super) async fn settle_in(
             )
             .await?;
         }
-        if is_active(&b.status) && !is_active(&row.status) {
-            engine::finished_in(c, row.id, row.team_id, &row.channel, row.assignee_id, now).await?;
+        if b.status.is_active() && !row.status.is_active() {
+            engine::finished_in(
+                c,
+                row.id,
+                row.team_id,
+                row.channel.as_str(),
+                row.assignee_id,
+                now,
+            )
+            .await?;
         }
     }
     let trigger = match before {
         None => Some("created"),
-        Some(b) if !is_active(&b.status) => Some("reopened"),
+        Some(b) if !b.status.is_active() => Some("reopened"),
         Some(b) if b.assignee_id.is_some() => Some("unassigned"),
         Some(_) => None,
     };
     if let Some(trigger) = trigger
-        && is_active(&row.status)
+        && row.status.is_active()
         && row.assignee_id.is_none()
     {
         route_row_in(c, tl, row, trigger, true, now).await?;
@@ -118,7 +116,7 @@ async fn route_row_in(
         conversation_id: row.id,
         inbox_id: row.inbox_id,
         customer_id: row.customer_id,
-        channel: &row.channel,
+        channel: row.channel.as_str(),
         language: row.language.as_deref(),
         tags: &tags,
         waiting_since: row.waiting_since,
@@ -131,7 +129,7 @@ async fn route_row_in(
     if row.team_id != Some(team) {
         tl.add(
             c,
-            "team_changed",
+            EventKind::TeamChanged,
             &SYSTEM,
             json!({"from": row.team_id, "to": team, "by": "system"}),
         )
@@ -147,7 +145,7 @@ async fn route_row_in(
         } => {
             tl.add(
                 c,
-                "assigned",
+                EventKind::Assigned,
                 &SYSTEM,
                 json!({"from": null, "to": agent, "by": "system", "team_id": team,
                        "strategy": strategy.as_str(), "basis": basis.as_str(), "trigger": trigger}),
@@ -158,7 +156,7 @@ async fn route_row_in(
         Routed::Queued { .. } => {
             tl.add(
                 c,
-                "queued",
+                EventKind::Queued,
                 &SYSTEM,
                 json!({"team_id": team, "trigger": trigger}),
             )
@@ -188,7 +186,7 @@ pub(crate) async fn lock_waiting_in(
     Ok(routing_repo::lock_skipping(c, ids)
         .await?
         .into_iter()
-        .map(|(id, assignee, status)| (id, assignee.is_none() && is_active(&status)))
+        .map(|(id, assignee, status)| (id, assignee.is_none() && status.is_active()))
         .collect())
 }
 
@@ -204,11 +202,11 @@ pub(crate) async fn assign_waiting_in(
     let Some(mut row) = repo::get_for_update(c, &Viewer::system(), id).await? else {
         return Ok(None);
     };
-    if row.assignee_id.is_some() || !is_active(&row.status) {
+    if row.assignee_id.is_some() || !row.status.is_active() {
         return Ok(None);
     }
     let mut tl = Timeline::new(id, row.inbox_id, now);
-    tl.add(c, "assigned", &SYSTEM, data).await?;
+    tl.add(c, EventKind::Assigned, &SYSTEM, data).await?;
     row.assignee_id = Some(agent);
     row.updated_at = now;
     repo::update(c, &row).await?;
@@ -233,7 +231,7 @@ pub(crate) async fn release_chats_in(
         let mut tl = Timeline::new(id, row.inbox_id, now);
         tl.add(
             c,
-            "assigned",
+            EventKind::Assigned,
             &SYSTEM,
             json!({"from": user_id, "to": null, "by": "system", "reason": "agent_offline"}),
         )

@@ -5,6 +5,7 @@ use sqlx::AnyConnection;
 
 use crate::Result;
 use crate::db::Sql;
+use crate::vocab::Status;
 
 /// Unsolved (new, open, pending) conversations per owner and channel.
 pub(super) async fn loads(
@@ -17,7 +18,9 @@ pub(super) async fn loads(
     let mut sql =
         Sql::new("SELECT assignee_id, channel, COUNT(*) FROM conversations WHERE assignee_id IN ");
     sql.bind_list(user_ids.iter().copied())
-        .push(" AND status IN ('new', 'open', 'pending') GROUP BY assignee_id, channel");
+        .push(" AND status IN ")
+        .push(Status::ACTIVE_SQL)
+        .push(" GROUP BY assignee_id, channel");
     Ok(sql.query_as().fetch_all(c).await?)
 }
 
@@ -27,7 +30,7 @@ pub(super) async fn loads(
 pub(super) async fn lock_skipping(
     c: &mut AnyConnection,
     ids: &[i64],
-) -> Result<Vec<(i64, Option<i64>, String)>> {
+) -> Result<Vec<(i64, Option<i64>, Status)>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -36,16 +39,19 @@ pub(super) async fn lock_skipping(
     if crate::db::is_postgres(c) {
         sql.push(" FOR UPDATE SKIP LOCKED");
     }
-    Ok(sql.query_as().fetch_all(c).await?)
+    let rows: Vec<(i64, Option<i64>, String)> = sql.query_as().fetch_all(c).await?;
+    rows.into_iter()
+        .map(|(id, a, s)| Ok((id, a, Status::from_db(&s).map_err(anyhow::Error::from)?)))
+        .collect()
 }
 
 /// Ids of the unsolved chats a user owns.
 pub(super) async fn active_chats_of(c: &mut AnyConnection, user_id: i64) -> Result<Vec<i64>> {
-    let mut sql = Sql::new(
-        "SELECT id FROM conversations WHERE channel = 'chat' AND status IN ('new', 'open', 'pending') \
-         AND assignee_id = ",
-    );
-    sql.bind(user_id).push(" ORDER BY id");
+    let mut sql = Sql::new("SELECT id FROM conversations WHERE channel = 'chat' AND status IN ");
+    sql.push(Status::ACTIVE_SQL)
+        .push(" AND assignee_id = ")
+        .bind(user_id)
+        .push(" ORDER BY id");
     let rows: Vec<(i64,)> = sql.query_as().fetch_all(c).await?;
     Ok(rows.into_iter().map(|(id,)| id).collect())
 }

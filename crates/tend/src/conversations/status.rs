@@ -9,60 +9,23 @@
 //!            closed   (terminal: the customer confirmed, or the quiet period passed)
 //! ```
 
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
 use crate::{Error, Result};
 
-/// Where a conversation stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    /// Nobody has answered yet.
-    New,
-    /// Being worked.
-    Open,
-    /// Waiting on the customer.
-    Pending,
-    /// The desk believes it is done; the customer is asked to confirm.
-    Solved,
-    /// Confirmed by the customer, or the quiet period passed. Terminal.
-    Closed,
-}
+pub use crate::vocab::{Channel, Priority, Status};
 
 impl Status {
-    /// All statuses, in workflow order.
-    pub const ALL: [Status; 5] = [
-        Status::New,
-        Status::Open,
-        Status::Pending,
-        Status::Solved,
-        Status::Closed,
-    ];
-
-    /// Stored name.
-    pub fn as_str(self) -> &'static str {
+    /// The statuses in which a conversation is still being worked (new,
+    /// open, pending): counted as the backlog, shown in the open views,
+    /// kept assigned when an agent goes offline.
+    pub fn is_active(self) -> bool {
         match self {
-            Status::New => "new",
-            Status::Open => "open",
-            Status::Pending => "pending",
-            Status::Solved => "solved",
-            Status::Closed => "closed",
+            Status::New | Status::Open | Status::Pending => true,
+            Status::Solved | Status::Closed => false,
         }
     }
 
-    /// Parses a status given by a user.
-    pub fn parse(field: &str, s: &str) -> Result<Status> {
-        Status::ALL
-            .into_iter()
-            .find(|st| st.as_str() == s)
-            .ok_or_else(|| {
-                Error::invalid(
-                    field,
-                    format!("unknown status {s:?}; use new, open, pending, solved or closed"),
-                )
-            })
-    }
+    /// The active statuses' stored names, for SQL `IN (…)` lists.
+    pub const ACTIVE_SQL: &'static str = "('new','open','pending')";
 
     /// Whether an agent may move a conversation from `self` to `to`.
     /// Staying put is always allowed (and changes nothing).
@@ -111,61 +74,6 @@ impl Status {
     }
 }
 
-/// How urgent a conversation is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Priority {
-    /// Low.
-    Low,
-    /// Normal (the default).
-    Normal,
-    /// High.
-    High,
-    /// Urgent.
-    Urgent,
-}
-
-impl Priority {
-    /// Stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Priority::Low => "low",
-            Priority::Normal => "normal",
-            Priority::High => "high",
-            Priority::Urgent => "urgent",
-        }
-    }
-
-    /// Parses a priority given by a user.
-    pub fn parse(s: &str) -> Result<Priority> {
-        match s {
-            "low" => Ok(Priority::Low),
-            "normal" => Ok(Priority::Normal),
-            "high" => Ok(Priority::High),
-            "urgent" => Ok(Priority::Urgent),
-            _ => Err(Error::invalid(
-                "priority",
-                format!("unknown priority {s:?}; use low, normal, high or urgent"),
-            )),
-        }
-    }
-}
-
-/// The channels a conversation can arrive on.
-pub const CHANNELS: [&str; 6] = ["email", "chat", "web", "api", "phone", "portal"];
-
-/// Validates a channel name.
-pub fn parse_channel(s: &str) -> Result<String> {
-    if CHANNELS.contains(&s) {
-        Ok(s.to_string())
-    } else {
-        Err(Error::invalid(
-            "channel",
-            format!("unknown channel {s:?}; use one of {}", CHANNELS.join(", ")),
-        ))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,7 +90,7 @@ mod tests {
         assert!(!New.can_become(Closed));
         assert!(!Open.can_become(New));
         assert!(!Open.can_become(Closed));
-        for to in Status::ALL {
+        for &to in Status::ALL {
             assert_eq!(Closed.can_become(to), to == Closed, "closed -> {to:?}");
         }
     }
@@ -198,6 +106,16 @@ mod tests {
     }
 
     #[test]
+    fn the_active_sql_list_is_the_active_set() {
+        let names: Vec<String> = Status::ALL
+            .iter()
+            .filter(|s| s.is_active())
+            .map(|s| format!("'{s}'"))
+            .collect();
+        assert_eq!(Status::ACTIVE_SQL, format!("({})", names.join(",")));
+    }
+
+    #[test]
     fn reopen_only_from_solved() {
         assert!(Status::Solved.is_reopen(Status::Open));
         assert!(!Status::Pending.is_reopen(Status::Open));
@@ -209,7 +127,7 @@ mod tests {
             Err(Error::Invalid { field, .. }) => assert_eq!(field, "status"),
             other => panic!("unexpected {other:?}"),
         }
-        assert!(Priority::parse("critical").is_err());
-        assert!(parse_channel("fax").is_err());
+        assert!(Priority::parse("priority", "critical").is_err());
+        assert!(Channel::parse("channel", "fax").is_err());
     }
 }

@@ -79,6 +79,8 @@ pub(super) struct ValidPatch {
     pub(super) assignee_id: Option<Option<i64>>,
     pub(super) team_id: Option<Option<i64>>,
     pub(super) tags: Option<Vec<String>>,
+    pub(super) add_tags: Vec<String>,
+    pub(super) remove_tags: Vec<String>,
     pub(super) customer_id: Option<i64>,
     pub(super) language: Option<Option<String>>,
     pub(super) reason: Option<crate::routing::TransferReason>,
@@ -91,10 +93,18 @@ pub(super) fn validate_patch(p: ConversationPatch) -> Result<ValidPatch> {
             .as_deref()
             .map(|s| Status::parse("status", s))
             .transpose()?,
-        priority: p.priority.as_deref().map(Priority::parse).transpose()?,
+        priority: p
+            .priority
+            .as_deref()
+            .map(|s| Priority::parse("priority", s))
+            .transpose()?,
         assignee_id: p.assignee_id,
         team_id: p.team_id,
         tags: p.tags.as_deref().map(parse_tags).transpose()?,
+        add_tags: parse_tags(p.add_tags.as_deref().unwrap_or_default())
+            .map_err(|e| renamed(e, "add_tags"))?,
+        remove_tags: parse_tags(p.remove_tags.as_deref().unwrap_or_default())
+            .map_err(|e| renamed(e, "remove_tags"))?,
         customer_id: p.customer_id,
         language: match p.language {
             None => None,
@@ -103,6 +113,39 @@ pub(super) fn validate_patch(p: ConversationPatch) -> Result<ValidPatch> {
         },
         reason: p.reason.map(|r| r.validate()).transpose()?.flatten(),
     })
+}
+
+/// The same validation error on another field.
+fn renamed(e: Error, field: &str) -> Error {
+    match e {
+        Error::Invalid { message, .. } => Error::invalid(field, message),
+        other => other,
+    }
+}
+
+impl ValidPatch {
+    /// The tag list after this patch, given the current one (`None`: the
+    /// patch leaves tags alone). `tags` replaces the list; `add_tags` and
+    /// `remove_tags` then apply to it.
+    pub(super) fn tags_after(&self, current: &[String]) -> Result<Option<Vec<String>>> {
+        if self.tags.is_none() && self.add_tags.is_empty() && self.remove_tags.is_empty() {
+            return Ok(None);
+        }
+        let mut out = self.tags.clone().unwrap_or_else(|| current.to_vec());
+        for t in &self.add_tags {
+            if !out.contains(t) {
+                out.push(t.clone());
+            }
+        }
+        out.retain(|t| !self.remove_tags.contains(t));
+        if out.len() > MAX_TAGS {
+            return Err(Error::invalid(
+                "add_tags",
+                format!("at most {MAX_TAGS} tags"),
+            ));
+        }
+        Ok(Some(out))
+    }
 }
 
 #[cfg(test)]

@@ -22,9 +22,9 @@ pub struct HistoryItem {
     /// Subject.
     pub subject: String,
     /// Status.
-    pub status: String,
+    pub status: crate::vocab::Status,
     /// Channel.
-    pub channel: String,
+    pub channel: crate::vocab::Channel,
     /// Inbox.
     pub inbox_id: i64,
     /// RFC 3339.

@@ -1,5 +1,3 @@
-// Over 500 lines: to be split by responsibility under issue 18 item 5 (the
-// clean-up after the security merges); not split in the same change.
 //! The only SQL about customers and organisations.
 
 use sqlx::AnyConnection;
@@ -10,7 +8,7 @@ use crate::agents::Viewer;
 use crate::db::Sql;
 use crate::time::rfc3339;
 
-use super::model::{Customer, HistoryItem, OrganizationRef};
+use super::model::{Customer, OrganizationRef};
 
 pub(super) async fn id_by_email(c: &mut AnyConnection, email: &str) -> Result<Option<i64>> {
     Ok(
@@ -311,46 +309,6 @@ pub(super) async fn emails_of(
     Ok(map)
 }
 
-#[derive(FromRow)]
-struct HistoryRow {
-    id: i64,
-    subject: String,
-    status: String,
-    channel: String,
-    inbox_id: i64,
-    created_at: i64,
-    updated_at: i64,
-}
-
-/// The viewer-visible conversations of a customer, newest first.
-pub(super) async fn history(
-    c: &mut AnyConnection,
-    viewer: &Viewer,
-    customer_id: i64,
-    limit: i64,
-) -> Result<Vec<HistoryItem>> {
-    let mut sql = Sql::new(
-        "SELECT c.id, c.subject, c.status, c.channel, c.inbox_id, c.created_at, c.updated_at \
-         FROM conversations c WHERE c.customer_id = ",
-    );
-    sql.bind(customer_id);
-    viewer.restrict_inboxes(&mut sql, "c.inbox_id");
-    sql.push(" ORDER BY c.id DESC LIMIT ").bind(limit);
-    let rows: Vec<HistoryRow> = sql.query_as().fetch_all(c).await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| HistoryItem {
-            id: r.id,
-            subject: r.subject,
-            status: r.status,
-            channel: r.channel,
-            inbox_id: r.inbox_id,
-            created_at: rfc3339(r.created_at),
-            updated_at: rfc3339(r.updated_at),
-        })
-        .collect())
-}
-
 pub(super) struct ProfileUpdate<'a> {
     pub name: Option<&'a str>,
     pub phone: Option<&'a str>,
@@ -415,23 +373,6 @@ pub(super) async fn organization_by_name(
     .bind(now)
     .fetch_one(c)
     .await?)
-}
-
-/// (all conversations, conversations the viewer may see) of a customer.
-pub(super) async fn conversation_totals(
-    c: &mut AnyConnection,
-    viewer: &Viewer,
-    customer_id: i64,
-) -> Result<(i64, i64)> {
-    let all: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM conversations WHERE customer_id = $1")
-        .bind(customer_id)
-        .fetch_one(&mut *c)
-        .await?;
-    let mut sql = Sql::new("SELECT COUNT(*) FROM conversations c WHERE c.customer_id = ");
-    sql.bind(customer_id);
-    viewer.restrict_inboxes(&mut sql, "c.inbox_id");
-    let (seen,): (i64,) = sql.query_as().fetch_one(c).await?;
-    Ok((all, seen))
 }
 
 /// Moves every address of `from` to `to` (as secondary addresses).

@@ -163,7 +163,9 @@ async fn get_in(c: &mut AnyConnection, viewer: &Viewer, id: i64) -> Result<Custo
         .await?
         .pop()
         .ok_or(Error::NotFound("customer"))?;
-    customer.conversations = Some(repo::history(c, viewer, id, HISTORY_LIMIT).await?);
+    customer.conversations = Some(
+        crate::conversations::service::history_of_customer_in(c, viewer, id, HISTORY_LIMIT).await?,
+    );
     Ok(customer)
 }
 
@@ -297,7 +299,7 @@ pub async fn merge(st: &AppState, viewer: &Viewer, into_id: i64, from_id: i64) -
                         ));
                     }
                     if !viewer2.sees_all() {
-                        let (all, seen) = repo::conversation_totals(c, &viewer2, id).await?;
+                        let (all, seen) = crate::conversations::service::totals_of_customer_in(c, &viewer2, id).await?;
                         if all != seen {
                             return Err(Error::Forbidden(
                                 "only supervisors and admins may merge customers with conversations you cannot see",
@@ -316,6 +318,6 @@ pub async fn merge(st: &AppState, viewer: &Viewer, into_id: i64, from_id: i64) -
             })
         })
         .await?;
-    crate::conversations::merge::publish_moved(st, events);
+    st.publish(events);
     get(st, viewer, into_id).await
 }

@@ -27,8 +27,7 @@
 //! hot paths read the database as before.
 
 use std::cell::{Cell, RefCell};
-use std::collections::{BTreeMap, HashMap};
-use std::hash::Hash;
+use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -90,21 +89,58 @@ impl Seen {
     }
 }
 
+/// The values kept for one epoch: the rule both caches share. A value is
+/// used only while the epoch it was read in stands, and kept only if the
+/// epoch did not move while it was read.
+#[derive(Debug)]
+struct Kept<K, V> {
+    epoch: u64,
+    map: BTreeMap<K, V>,
+}
+
+impl<K: Ord, V: Clone> Kept<K, V> {
+    const fn new() -> Kept<K, V> {
+        Kept {
+            epoch: u64::MAX,
+            map: BTreeMap::new(),
+        }
+    }
+
+    fn get(&self, now: u64, key: &K) -> Option<V> {
+        (self.epoch == now)
+            .then(|| self.map.get(key).cloned())
+            .flatten()
+    }
+
+    /// Keeps `value`, read after `read_at` was taken, if the epoch is still
+    /// `read_at` (`now`); starts over past `capacity` entries.
+    fn put(&mut self, now: u64, read_at: u64, key: K, value: V, capacity: usize) {
+        if now != read_at {
+            return;
+        }
+        if self.epoch != read_at || self.map.len() >= capacity {
+            self.epoch = read_at;
+            self.map.clear();
+        }
+        self.map.insert(key, value);
+    }
+}
+
 /// Values read from rows of one kind, valid while its epoch stands.
 #[derive(Debug)]
 pub struct EpochCache<K, V> {
     changes: &'static Changes,
     capacity: usize,
-    map: Mutex<(u64, HashMap<K, V>)>,
+    kept: Mutex<Kept<K, V>>,
 }
 
-impl<K: Eq + Hash, V: Clone> EpochCache<K, V> {
+impl<K: Ord, V: Clone> EpochCache<K, V> {
     /// An empty cache of at most `capacity` entries (then it starts over).
     pub fn new(changes: &'static Changes, capacity: usize) -> EpochCache<K, V> {
         EpochCache {
             changes,
             capacity,
-            map: Mutex::new((u64::MAX, HashMap::new())),
+            kept: Mutex::new(Kept::new()),
         }
     }
 
@@ -114,34 +150,22 @@ impl<K: Eq + Hash, V: Clone> EpochCache<K, V> {
         self.changes.epoch()
     }
 
+    fn kept(&self) -> std::sync::MutexGuard<'_, Kept<K, V>> {
+        self.kept
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     /// The cached value, if it is still valid.
     pub fn get(&self, key: &K) -> Option<V> {
-        let epoch = self.changes.epoch();
-        let map = self
-            .map
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if map.0 != epoch {
-            return None;
-        }
-        map.1.get(key).cloned()
+        self.kept().get(self.changes.epoch(), key)
     }
 
     /// Keeps `value`, read from the database after `epoch` was taken, unless
     /// the rows changed since.
     pub fn put(&self, key: K, value: V, epoch: u64) {
-        let mut map = self
-            .map
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if self.changes.epoch() != epoch {
-            return;
-        }
-        if map.0 != epoch || map.1.len() >= self.capacity {
-            map.0 = epoch;
-            map.1.clear();
-        }
-        map.1.insert(key, value);
+        let mut kept = self.kept();
+        kept.put(self.changes.epoch(), epoch, key, value, self.capacity);
     }
 }
 
@@ -169,7 +193,7 @@ pub(crate) fn this_thread_is_the_writer() {
 #[derive(Debug)]
 pub(crate) struct WriterCache<K, V> {
     changes: &'static Changes,
-    map: RefCell<(u64, BTreeMap<K, V>)>,
+    kept: RefCell<Kept<K, V>>,
 }
 
 impl<K: Ord, V: Clone> WriterCache<K, V> {
@@ -177,7 +201,7 @@ impl<K: Ord, V: Clone> WriterCache<K, V> {
     pub(crate) const fn new(changes: &'static Changes) -> WriterCache<K, V> {
         WriterCache {
             changes,
-            map: RefCell::new((u64::MAX, BTreeMap::new())),
+            kept: RefCell::new(Kept::new()),
         }
     }
 
@@ -186,10 +210,7 @@ impl<K: Ord, V: Clone> WriterCache<K, V> {
         if !ON_WRITER.with(Cell::get) {
             return None;
         }
-        let map = self.map.borrow();
-        (map.0 == self.changes.epoch())
-            .then(|| map.1.get(key).cloned())
-            .flatten()
+        self.kept.borrow().get(self.changes.epoch(), key)
     }
 
     /// The epoch to pass to [`WriterCache::put`]: take it before reading.
@@ -200,15 +221,13 @@ impl<K: Ord, V: Clone> WriterCache<K, V> {
     /// Keeps `value`, read after `epoch` was taken, unless the rows changed
     /// since (or this is not the writer's thread).
     pub(crate) fn put(&self, key: K, value: V, epoch: u64) {
-        if !ON_WRITER.with(Cell::get) || self.changes.epoch() != epoch {
+        if !ON_WRITER.with(Cell::get) {
             return;
         }
-        let mut map = self.map.borrow_mut();
-        if map.0 != epoch || map.1.len() >= WRITER_CACHE_CAPACITY {
-            map.0 = epoch;
-            map.1.clear();
-        }
-        map.1.insert(key, value);
+        let now = self.changes.epoch();
+        self.kept
+            .borrow_mut()
+            .put(now, epoch, key, value, WRITER_CACHE_CAPACITY);
     }
 }
 

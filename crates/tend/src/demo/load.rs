@@ -158,7 +158,7 @@ pub async fn insert_batch(c: &mut AnyConnection, backend: Backend, b: &Batch) ->
             [
                 r.id.into(),
                 r.conversation_id.into(),
-                r.kind.into(),
+                r.kind.as_str().into(),
                 r.actor_kind.into(),
                 r.actor_id.into(),
                 r.data.clone().into(),

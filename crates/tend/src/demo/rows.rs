@@ -106,7 +106,7 @@ pub struct MessageRow {
 pub struct EventRow {
     pub id: i64,
     pub conversation_id: i64,
-    pub kind: &'static str,
+    pub kind: crate::vocab::EventKind,
     pub actor_kind: &'static str,
     pub actor_id: Option<i64>,
     pub data: String,

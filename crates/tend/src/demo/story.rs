@@ -1,3 +1,6 @@
+// Over 500 lines on purpose: one generator of a demo conversation, whose
+// steps (arrival, routing, replies, transfers, solving, surveys) read in
+// the order they happen; split, the order would be lost.
 //! Writes the life of each demo conversation as rows: the customer, the
 //! conversation, its messages, tags and timeline events. The steps follow
 //! the rules of the conversation service (a public reply opens a new
@@ -9,6 +12,7 @@ use super::phrases::{BANKS, Bank, Topic};
 use super::rng::Rng;
 use super::rows::{Batch, ConversationRow, CustomerRow, NextIds, Setup};
 use super::timeline::{Messages, Timeline, assign, message_data, sign, status};
+use crate::vocab::EventKind;
 
 const MINUTE: i64 = 60_000;
 const HOUR: i64 = 60 * MINUTE;
@@ -254,7 +258,7 @@ impl Generator {
             ("system", None)
         };
         tl.add(
-            "created",
+            EventKind::Created,
             creator_kind,
             creator_id,
             serde_json::json!({"subject": c.subject, "channel": channel, "inbox_id": inbox_id,
@@ -287,7 +291,7 @@ impl Generator {
         sign(&mut text, r.pick(bank.sign_off), &p.name);
         let mid = msgs.customer(r, customer_id, &p, text, t0);
         tl.add(
-            "message_added",
+            EventKind::MessageAdded,
             "customer",
             Some(customer_id),
             message_data(mid, "in"),
@@ -329,7 +333,7 @@ impl Generator {
                     sign(&mut text, r.pick(bank.sign_off), &p.name);
                     let mid = msgs.customer(r, customer_id, &p, text, t);
                     tl.add(
-                        "message_added",
+                        EventKind::MessageAdded,
                         "customer",
                         Some(customer_id),
                         message_data(mid, "in"),
@@ -353,7 +357,7 @@ impl Generator {
                     let agent = &self.setup.agents[a];
                     let mid = msgs.agent(agent, r.pick(bank.notes).to_string(), true, t);
                     tl.add(
-                        "note_added",
+                        EventKind::NoteAdded,
                         "agent",
                         Some(agent.id),
                         message_data(mid, "out"),
@@ -389,7 +393,7 @@ impl Generator {
                     sign(&mut text, r.pick(bank.agent_bye), &agent.name);
                     let mid = msgs.agent(&agent, text, false, t);
                     tl.add(
-                        "message_added",
+                        EventKind::MessageAdded,
                         "agent",
                         Some(agent.id),
                         message_data(mid, "out"),
@@ -407,7 +411,7 @@ impl Generator {
                             _ => "normal",
                         };
                         tl.add(
-                            "priority_changed",
+                            EventKind::PriorityChanged,
                             "agent",
                             Some(agent.id),
                             format!(r#"{{"from":"{priority}","to":"{to}"}}"#),
@@ -419,7 +423,7 @@ impl Generator {
                     if r.chance(0.05) && !c.tags.contains(&"follow-up") {
                         c.tags.push("follow-up");
                         tl.add(
-                            "tags_changed",
+                            EventKind::TagsChanged,
                             "agent",
                             Some(agent.id),
                             serde_json::json!({"added": ["follow-up"], "removed": [], "tags": c.tags})
@@ -456,7 +460,7 @@ impl Generator {
                             let reason = fill(r.pick(bank.reasons), &order, &p.name);
                             let to_agent = &self.setup.agents[to];
                             tl.add(
-                                "transferred",
+                                EventKind::Transferred,
                                 "agent",
                                 Some(self.setup.supervisor_id),
                                 serde_json::json!({"from": agent.id, "to": to_agent.id, "reason": reason})

@@ -8,6 +8,7 @@ use super::phrases::BANKS;
 use super::rows::{Agent, Batch, NextIds, Setup};
 use super::story::Generator;
 use crate::conversations::Status;
+use crate::vocab::EventKind;
 
 const NOW: i64 = 1_780_000_000_000;
 
@@ -201,7 +202,7 @@ fn rows_agree_with_the_timeline() {
         let ms = &msgs[&c.id];
         let es = &evs[&c.id];
         assert_eq!(c.message_count as usize, ms.len());
-        assert_eq!(es[0].kind, "created");
+        assert_eq!(es[0].kind, EventKind::Created);
         assert_eq!(ms[0].direction, "in");
         assert!(
             ms.iter()
@@ -219,12 +220,12 @@ fn rows_agree_with_the_timeline() {
         for e in es.iter() {
             let data: serde_json::Value = serde_json::from_str(&e.data).expect("json");
             match e.kind {
-                "message_added" | "note_added" => {
+                EventKind::MessageAdded | EventKind::NoteAdded => {
                     let id = data["message_id"].as_i64().expect("message id");
                     assert!(ids.contains(&id));
                     referenced.insert(id);
                 }
-                "status_changed" => {
+                EventKind::StatusChanged => {
                     let from = Status::parse("from", data["from"].as_str().expect("from"))
                         .expect("status");
                     let to = Status::parse("to", data["to"].as_str().expect("to")).expect("status");
@@ -244,16 +245,18 @@ fn rows_agree_with_the_timeline() {
         }
         let ever_solved = es
             .iter()
-            .any(|e| e.kind == "status_changed" && e.data.contains(r#""to":"solved""#));
+            .any(|e| e.kind == EventKind::StatusChanged && e.data.contains(r#""to":"solved""#));
         assert_eq!(c.solved_at.is_some(), ever_solved);
         assert_eq!(c.closed_at.is_some(), c.status == "closed");
         assert_eq!(c.status == "new", first_reply.is_none());
-        let assigned = es.iter().filter(|e| e.kind == "assigned").count();
+        let assigned = es.iter().filter(|e| e.kind == EventKind::Assigned).count();
         assert!(assigned <= 1);
         assert_eq!(c.assignee_id.is_some(), assigned == 1);
         assert_eq!(
             c.transfer_count as usize,
-            es.iter().filter(|e| e.kind == "transferred").count()
+            es.iter()
+                .filter(|e| e.kind == EventKind::Transferred)
+                .count()
         );
         // Messages are written by the customer or by agents of the language.
         for m in ms {
@@ -399,6 +402,6 @@ mod database {
         let (events, _) = service::events(&st, &system, 123, None, 100)
             .await
             .expect("events");
-        assert_eq!(events[0].kind, "created");
+        assert_eq!(events[0].kind, crate::vocab::EventKind::Created);
     }
 }

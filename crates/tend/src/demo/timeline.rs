@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use super::people::Profile;
 use super::rng::Rng;
 use super::rows::{Agent, ConversationRow, EventRow, MessageRow, Setup};
+use crate::vocab::EventKind;
 
 pub(super) fn sign(text: &mut String, closing: &str, name: &str) {
     text.push_str("\n\n");
@@ -28,7 +29,7 @@ pub(super) fn assign(
     let agent = &setup.agents[a];
     // Routing hands most conversations out; some agents pick their own.
     tl.add(
-        "assigned",
+        EventKind::Assigned,
         "system",
         None,
         format!(r#"{{"from":null,"to":{},"reason":null}}"#, agent.id),
@@ -41,7 +42,7 @@ pub(super) fn assign(
         agent.team_id
     };
     tl.add(
-        "team_changed",
+        EventKind::TeamChanged,
         "system",
         None,
         format!(r#"{{"from":null,"to":{team}}}"#),
@@ -60,7 +61,7 @@ pub(super) fn status(
     t: i64,
 ) {
     tl.add(
-        "status_changed",
+        EventKind::StatusChanged,
         actor_kind,
         actor_id,
         format!(r#"{{"from":"{}","to":"{to}"}}"#, c.status),
@@ -78,7 +79,7 @@ pub(super) struct Timeline<'a> {
 impl Timeline<'_> {
     pub(super) fn add(
         &mut self,
-        kind: &'static str,
+        kind: EventKind,
         actor_kind: &'static str,
         actor_id: Option<i64>,
         data: String,

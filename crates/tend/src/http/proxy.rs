@@ -259,11 +259,7 @@ pub fn client_of(st: &AppState, ext: &Extensions, headers: &HeaderMap) -> Client
 /// Whether the client's connection is https: the public URL is https, or
 /// a trusted proxy says so.
 pub fn is_https(st: &AppState, ext: &Extensions, headers: &HeaderMap) -> bool {
-    st.config
-        .public_url
-        .as_deref()
-        .is_some_and(|u| u.to_ascii_lowercase().starts_with("https://"))
-        || client_of(st, ext, headers).forwarded_https
+    st.config.public_is_https() || client_of(st, ext, headers).forwarded_https
 }
 
 /// The client's address: the one key of every per-address rate limit and

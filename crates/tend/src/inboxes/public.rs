@@ -307,12 +307,7 @@ pub async fn update(
 /// Tend's own origin(s): the public URL's, and the bound address's.
 pub fn own_origins(st: &AppState) -> Vec<String> {
     let mut out = vec![];
-    if let Some(u) = st
-        .config
-        .public_url
-        .as_deref()
-        .and_then(|u| url::Url::parse(u).ok())
-    {
+    if let Some(u) = st.config.public() {
         out.push(u.origin().ascii_serialization());
     }
     if let Some(a) = st.http_addr.get() {

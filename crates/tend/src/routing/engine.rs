@@ -137,7 +137,7 @@ fn agent_of(m: MemberRow, team_id: i64, loads: Vec<(String, u32)>) -> Agent {
     let skills: BTreeMap<String, u8> = serde_json::from_str(&m.skills).unwrap_or_default();
     Agent {
         id: m.user_id,
-        presence: Presence::parse(&m.presence).unwrap_or(Presence::Offline),
+        presence: m.presence,
         teams: vec![team_id],
         slots,
         languages: serde_json::from_str(&m.languages).unwrap_or_default(),

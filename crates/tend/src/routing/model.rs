@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::conversations::status::{CHANNELS, parse_channel};
+use crate::conversations::status::Channel;
 use crate::customers::model::parse_language;
 use crate::{Error, Result};
 
@@ -19,16 +19,24 @@ const MAX_LANGUAGES: usize = 20;
 /// Highest capacity on one channel.
 const MAX_CAPACITY: u32 = 1000;
 
-/// Why a conversation moves to another owner (the agent UI offers the same
-/// list, translated as `reason-<category>`).
-pub const TRANSFER_CATEGORIES: [&str; 6] = [
-    "skill",
-    "language",
-    "workload",
-    "escalation",
-    "shift",
-    "other",
-];
+crate::vocab::closed_set! {
+    /// Why a conversation moves to another owner (the agent UI offers the
+    /// same list, `web::labels::transfer_category_key`).
+    pub enum TransferCategory ("transfer category") {
+        /// Needs other expertise.
+        Skill = "skill",
+        /// Language.
+        Language = "language",
+        /// Workload.
+        Workload = "workload",
+        /// Escalation.
+        Escalation = "escalation",
+        /// End of shift.
+        Shift = "shift",
+        /// Anything else (and every plain-text reason).
+        Other = "other",
+    }
+}
 
 /// An agent's routing profile and state.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -83,12 +91,7 @@ impl RoutingProfileInput {
                 let mut out = BTreeMap::new();
                 for (ch, n) in map {
                     let field = format!("capacity.{ch}");
-                    let ch = parse_channel(&ch).map_err(|_| {
-                        Error::invalid(
-                            &field,
-                            format!("unknown channel; use one of {}", CHANNELS.join(", ")),
-                        )
-                    })?;
+                    let ch = Channel::parse(&field, &ch)?.as_str().to_string();
                     if n > MAX_CAPACITY {
                         return Err(Error::invalid(
                             &field,
@@ -244,8 +247,8 @@ pub struct StructuredReason {
 /// A validated transfer reason.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TransferReason {
-    /// One of [`TRANSFER_CATEGORIES`].
-    pub category: String,
+    /// Its category.
+    pub category: TransferCategory,
     /// Trimmed, non-empty.
     pub text: String,
 }
@@ -264,21 +267,12 @@ impl TransferReasonInput {
             TransferReasonInput::Text(t) => {
                 let t = t.trim();
                 Ok((!t.is_empty()).then(|| TransferReason {
-                    category: "other".into(),
+                    category: TransferCategory::Other,
                     text: t.to_string(),
                 }))
             }
             TransferReasonInput::Structured(s) => {
-                let category = s.category.trim();
-                if !TRANSFER_CATEGORIES.contains(&category) {
-                    return Err(Error::invalid(
-                        "reason.category",
-                        format!(
-                            "unknown category {category:?}; use one of {}",
-                            TRANSFER_CATEGORIES.join(", ")
-                        ),
-                    ));
-                }
+                let category = TransferCategory::parse("reason.category", s.category.trim())?;
                 let text = s.text.trim();
                 if text.is_empty() {
                     return Err(Error::invalid(
@@ -293,7 +287,7 @@ impl TransferReasonInput {
                     ));
                 }
                 Ok(Some(TransferReason {
-                    category: category.to_string(),
+                    category,
                     text: text.to_string(),
                 }))
             }
@@ -424,7 +418,7 @@ mod tests {
         let plain = TransferReasonInput::Text("handover".into())
             .validate()
             .expect("ok");
-        assert_eq!(plain.map(|r| r.category), Some("other".into()));
+        assert_eq!(plain.map(|r| r.category), Some(TransferCategory::Other));
         assert_eq!(
             TransferReasonInput::Text("  ".into())
                 .validate()

@@ -128,7 +128,7 @@ pub async fn queue_estimate(
     inbox_id: i64,
     channel: &str,
 ) -> Result<Option<TeamQueue>> {
-    let channel = crate::conversations::status::parse_channel(channel)?;
+    let channel = crate::conversations::status::Channel::parse("channel", channel)?.to_string();
     let mut c = st.db.pool().acquire().await?;
     let Some(rule) = repo::rule(&mut c, inbox_id).await? else {
         return Ok(None);

@@ -7,7 +7,7 @@ use sqlx::AnyConnection;
 
 use crate::agents::{Role, Viewer};
 use crate::app::AppState;
-use crate::conversations::status::CHANNELS;
+use crate::conversations::status::Channel;
 use crate::time::rfc3339;
 use crate::{Error, Result};
 
@@ -44,17 +44,19 @@ fn render(user_id: i64, row: Option<AgentRow>, loads: Vec<(i64, String, i64)>) -
         .as_ref()
         .and_then(|r| serde_json::from_str(&r.capacity).ok())
         .unwrap_or_default();
-    let capacity = CHANNELS
+    let capacity = Channel::ALL
         .iter()
+        .map(|ch| ch.as_str())
         .map(|ch| {
             let n = explicit
-                .get(*ch)
+                .get(ch)
                 .copied()
                 .unwrap_or_else(|| tend_routing::default_capacity(ch));
             (ch.to_string(), n)
         })
         .collect();
-    let mut load: BTreeMap<String, u32> = CHANNELS.iter().map(|ch| (ch.to_string(), 0)).collect();
+    let mut load: BTreeMap<String, u32> =
+        Channel::ALL.iter().map(|ch| (ch.to_string(), 0)).collect();
     for (_, ch, n) in loads {
         load.insert(ch, u32::try_from(n).unwrap_or(u32::MAX));
     }
@@ -62,7 +64,8 @@ fn render(user_id: i64, row: Option<AgentRow>, loads: Vec<(i64, String, i64)>) -
         user_id,
         presence: row
             .as_ref()
-            .map_or("offline", |r| r.presence.as_str())
+            .map_or(Presence::Offline, |r| r.presence)
+            .as_str()
             .to_string(),
         auto_away: row.as_ref().is_some_and(|r| r.auto_away != 0),
         last_active_at: row
@@ -99,8 +102,7 @@ pub async fn profile(st: &AppState, viewer: &Viewer, user_id: i64) -> Result<Age
 pub(crate) async fn presence_in(c: &mut AnyConnection, user_id: i64) -> Result<Presence> {
     Ok(repo::agent(c, user_id)
         .await?
-        .and_then(|r| Presence::parse(&r.presence))
-        .unwrap_or(Presence::Offline))
+        .map_or(Presence::Offline, |r| r.presence))
 }
 
 /// Changes an agent's capacity, languages or skills. Admins and supervisors.
@@ -163,7 +165,7 @@ pub async fn set_presence(
                 Box::pin(async move {
                     repo::ensure_agent(c, user_id).await?;
                     repo::agent_for_update(c, user_id).await?;
-                    repo::set_presence(c, user_id, presence.as_str(), false, now).await?;
+                    repo::set_presence(c, user_id, presence, false, now).await?;
                     if presence == Presence::Offline {
                         crate::conversations::ownership::release_chats_in(c, user_id, now).await
                     } else {
@@ -199,8 +201,8 @@ pub async fn heartbeat(st: &AppState, viewer: &Viewer) -> Result<AgentRouting> {
                 let row = repo::agent_for_update(c, user_id)
                     .await?
                     .ok_or(Error::NotFound("user"))?;
-                if row.presence == "away" && row.auto_away != 0 {
-                    repo::set_presence(c, user_id, "online", false, now).await?;
+                if row.presence == Presence::Away && row.auto_away != 0 {
+                    repo::set_presence(c, user_id, Presence::Online, false, now).await?;
                     Ok(true)
                 } else {
                     repo::touch_active(c, user_id, now).await?;

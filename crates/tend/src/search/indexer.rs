@@ -387,7 +387,7 @@ fn to_doc(c: ExportedConversation) -> ConversationDoc {
         id: c.id,
         inbox_id: c.inbox_id,
         subject: c.subject,
-        status: c.status,
+        status: c.status.as_str().to_string(),
         assignee_id: c.assignee_id,
         tags: c.tags,
         customer_name: c.customer_name,

@@ -50,7 +50,7 @@ pub async fn run(st: AppState) {
         let wake = async {
             loop {
                 match bus.recv().await {
-                    Ok(e) if e.kind == "status_changed" => return,
+                    Ok(e) if e.kind == crate::vocab::EventKind::StatusChanged => return,
                     Ok(_) => {}
                     Err(RecvError::Lagged(_)) => return,
                     Err(RecvError::Closed) => std::future::pending::<()>().await,

@@ -6,34 +6,9 @@ use utoipa::ToSchema;
 
 use crate::{Error, Result};
 
-/// The locales every template exists in.
-pub const LOCALES: [&str; 5] = ["en", "ja", "ko", "lv", "ca"];
-
-/// Picks a supported locale from a language tag (`ja-JP` → `ja`).
-pub fn supported_locale(tag: &str) -> Option<&'static str> {
-    let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
-    LOCALES.into_iter().find(|l| *l == primary)
-}
-
-/// The best supported locale of an `Accept-Language` header, by q-value.
-pub fn locale_from_accept_language(header: &str) -> Option<&'static str> {
-    let mut best: Option<(f32, &'static str)> = None;
-    for part in header.split(',') {
-        let mut bits = part.split(';');
-        let tag = bits.next().unwrap_or_default();
-        let q = bits
-            .find_map(|b| b.trim().strip_prefix("q="))
-            .and_then(|q| q.trim().parse::<f32>().ok())
-            .unwrap_or(1.0);
-        if let Some(l) = supported_locale(tag)
-            && q > 0.0
-            && best.is_none_or(|(bq, _)| q > bq)
-        {
-            best = Some((q, l));
-        }
-    }
-    best.map(|(_, l)| l)
-}
+pub use crate::locale::{
+    LOCALES, from_accept_language as locale_from_accept_language, supported as supported_locale,
+};
 
 /// The customer's yes/no answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -224,9 +199,9 @@ pub struct Survey {
     pub solved_at: String,
     /// Whether it follows an earlier unhappy answer.
     pub follow_up: bool,
-    /// `sent`, `inline_due` or `skipped`.
-    pub status: String,
-    /// Why it was skipped: `no_channel`, `no_address`, `auto_address`, `period_limit`.
+    /// Where it stands.
+    pub status: super::rules::SurveyState,
+    /// Why it was skipped: `no_channel`, `no_address`, `no_sender`, `auto_address`, `period_limit`.
     pub skip_reason: Option<String>,
     /// The customer's language, when known (the mail went out in English otherwise).
     pub language: Option<String>,
@@ -300,18 +275,6 @@ mod tests {
         assert!(is_unhappy(Some(Answer::Yes), Some(3), 3));
         assert!(!is_unhappy(Some(Answer::Yes), Some(4), 3));
         assert!(!is_unhappy(None, None, 3));
-    }
-
-    #[test]
-    fn locales_from_tags_and_accept_language() {
-        assert_eq!(supported_locale("ja-JP"), Some("ja"));
-        assert_eq!(supported_locale("de"), None);
-        assert_eq!(
-            locale_from_accept_language("de-DE, ko;q=0.8, en;q=0.5"),
-            Some("ko")
-        );
-        assert_eq!(locale_from_accept_language("lv;q=0.2, ca"), Some("ca"));
-        assert_eq!(locale_from_accept_language("fr"), None);
     }
 
     #[test]

@@ -8,6 +8,8 @@ use crate::Result;
 use crate::agents::Viewer;
 use crate::db::Sql;
 
+use super::rules::{SkipReason, SurveyState};
+
 const SURVEY_COLS: &str = "s.id, s.conversation_id, s.customer_id, s.token, s.channel, s.solved_at, \
      s.owner_id, s.status, s.skip_reason, s.follow_up, s.language, s.answer, s.rating, s.comment, s.unhappy, \
      s.created_at, s.answered_at";
@@ -22,7 +24,8 @@ pub(super) struct SurveyRow {
     pub channel: String,
     pub solved_at: i64,
     pub owner_id: Option<i64>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: SurveyState,
     pub skip_reason: Option<String>,
     pub follow_up: i64,
     pub language: Option<String>,
@@ -44,8 +47,8 @@ pub(super) struct NewSurvey<'a> {
     pub solved_at: i64,
     pub solve_round: i64,
     pub owner_id: Option<i64>,
-    pub status: &'a str,
-    pub skip_reason: Option<&'a str>,
+    pub status: SurveyState,
+    pub skip_reason: Option<SkipReason>,
     pub follow_up: bool,
     pub language: Option<&'a str>,
     pub now: i64,
@@ -86,13 +89,13 @@ pub(super) async fn asked_since(
     customer_id: i64,
     since: i64,
 ) -> Result<bool> {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM surveys WHERE customer_id = $1 AND status IN ('sent', 'inline_due') AND created_at > $2",
-    )
-    .bind(customer_id)
-    .bind(since)
-    .fetch_one(c)
-    .await?;
+    let mut sql = Sql::new("SELECT COUNT(*) FROM surveys WHERE customer_id = ");
+    sql.bind(customer_id)
+        .push(" AND status IN ")
+        .push(SurveyState::ASKED_SQL)
+        .push(" AND created_at > ")
+        .bind(since);
+    let (n,): (i64,) = sql.query_as().fetch_one(c).await?;
     Ok(n > 0)
 }
 
@@ -104,23 +107,6 @@ pub(super) async fn had_unhappy(c: &mut AnyConnection, conversation_id: i64) -> 
     .bind(conversation_id)
     .fetch_one(c)
     .await?;
-    Ok(n > 0)
-}
-
-/// Whether only auto-generated mail ever came from `email`: the email
-/// channel ignored machine mail from it, and no mail from it ever became a
-/// message. (Reads the email channel's `mail_log`, whose reason for machine
-/// mail is a `tend_mail::MachineKind` code; entries written before codes
-/// existed say "auto-generated mail (…)".)
-pub(super) async fn only_auto_mail(c: &mut AnyConnection, email: &str) -> Result<bool> {
-    let mut sql = crate::db::Sql::new("SELECT COUNT(*) FROM mail_log l WHERE l.sender = ");
-    sql.bind(email)
-        .push(" AND l.outcome = 'ignored' AND (l.reason LIKE 'auto-generated%' OR l.reason IN ")
-        .bind_list(tend_mail::MachineKind::ALL.map(tend_mail::MachineKind::code))
-        .push(") AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.author_email = ")
-        .bind(email)
-        .push(" AND m.direction = 'in' AND m.raw_sha256 IS NOT NULL)");
-    let (n,): (i64,) = sql.query_as().fetch_one(c).await?;
     Ok(n > 0)
 }
 
@@ -140,8 +126,8 @@ pub(super) async fn insert_survey(c: &mut AnyConnection, s: &NewSurvey<'_>) -> R
     .bind(s.solved_at)
     .bind(s.solve_round)
     .bind(s.owner_id)
-    .bind(s.status)
-    .bind(s.skip_reason)
+    .bind(s.status.as_str())
+    .bind(s.skip_reason.map(SkipReason::as_str))
     .bind(i64::from(s.follow_up))
     .bind(s.language)
     .bind(s.now)
@@ -310,13 +296,14 @@ pub(super) async fn csat(
         ),
         GroupBy::Channel => ("s.channel", "s.channel", ""),
     };
+    let asked = SurveyState::ASKED_SQL;
     let mut sql = Sql::new(&format!(
         "SELECT g.k, g.n, COUNT(*), \
          SUM(CASE WHEN g.answered_at IS NOT NULL THEN 1 ELSE 0 END), \
          SUM(CASE WHEN g.rating IS NOT NULL THEN 1 ELSE 0 END), \
          SUM(CASE WHEN g.rating >= 4 THEN 1 ELSE 0 END) \
          FROM (SELECT DISTINCT {key} AS k, {name} AS n, s.id AS sid, s.answered_at, s.rating FROM surveys s {joins} \
-         WHERE s.status IN ('sent', 'inline_due') AND s.created_at >= "
+         WHERE s.status IN {asked} AND s.created_at >= "
     ));
     sql.bind(from).push(" AND s.created_at < ").bind(to);
     sql.push(") g GROUP BY g.k, g.n ORDER BY g.n, g.k");

@@ -1,6 +1,8 @@
 //! The pure rules of the loop, without IO: who may be asked and how, and
 //! when a follow-up is due.
 
+use crate::vocab::Channel;
+
 /// Local parts of addresses that no person reads.
 const AUTO_LOCAL_PARTS: &[&str] = &[
     "noreply",
@@ -36,27 +38,44 @@ pub fn is_auto_address(email: &str) -> bool {
     })
 }
 
-/// Why a solve gets no survey.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SkipReason {
-    /// The channel cannot carry a survey (API, phone…).
-    NoChannel,
-    /// The customer has no address to write to.
-    NoAddress,
-    /// The address is auto-generated, or only auto-generated mail came from it.
-    AutoAddress,
-    /// The customer was asked recently (per-customer limit).
-    PeriodLimit,
+crate::vocab::closed_set! {
+    /// Why a solve gets no survey.
+    pub enum SkipReason ("survey skip reason") {
+        /// The channel cannot carry a survey (API, phone…).
+        NoChannel = "no_channel",
+        /// The customer has no address to write to.
+        NoAddress = "no_address",
+        /// The inbox has no address to send from (and no `mail_from` is set).
+        NoSender = "no_sender",
+        /// The address is auto-generated, or only auto-generated mail came from it.
+        AutoAddress = "auto_address",
+        /// The customer was asked recently (per-customer limit).
+        PeriodLimit = "period_limit",
+    }
 }
 
-impl SkipReason {
-    /// Stored name.
-    pub fn as_str(self) -> &'static str {
+crate::vocab::closed_set! {
+    /// Where a survey stands.
+    pub enum SurveyState ("survey state") {
+        /// Sent by mail.
+        Sent = "sent",
+        /// To be asked at the end of the chat.
+        InlineDue = "inline_due",
+        /// Not sent (see its [`SkipReason`]).
+        Skipped = "skipped",
+    }
+}
+
+impl SurveyState {
+    /// The states in which the customer was asked (the CSAT report's
+    /// "sent", and the per-customer limit), for SQL `IN (…)` lists.
+    pub const ASKED_SQL: &'static str = "('sent','inline_due')";
+
+    /// Whether the customer was asked.
+    pub fn asked(self) -> bool {
         match self {
-            SkipReason::NoChannel => "no_channel",
-            SkipReason::NoAddress => "no_address",
-            SkipReason::AutoAddress => "auto_address",
-            SkipReason::PeriodLimit => "period_limit",
+            SurveyState::Sent | SurveyState::InlineDue => true,
+            SurveyState::Skipped => false,
         }
     }
 }
@@ -73,10 +92,10 @@ pub enum Delivery {
 }
 
 /// Everything the decision depends on.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Facts<'a> {
     /// The conversation's channel.
-    pub channel: &'a str,
+    pub channel: Channel,
     /// The customer's address.
     pub email: Option<&'a str>,
     /// Only auto-generated mail ever came from that address.
@@ -92,10 +111,11 @@ pub struct Facts<'a> {
 /// customer confirms.
 pub fn decide(f: &Facts<'_>) -> Delivery {
     let delivery = match f.channel {
-        // The web form's customers gave an address and are answered by mail.
-        "email" | "web" => Delivery::Email,
-        "chat" => Delivery::Inline,
-        _ => return Delivery::Skip(SkipReason::NoChannel),
+        c if c.answered_by_mail() => Delivery::Email,
+        Channel::Chat => Delivery::Inline,
+        Channel::Email | Channel::Web | Channel::Api | Channel::Phone | Channel::Portal => {
+            return Delivery::Skip(SkipReason::NoChannel);
+        }
     };
     if delivery == Delivery::Email {
         let Some(email) = f.email else {
@@ -179,23 +199,43 @@ mod tests {
     }
 
     #[test]
+    fn the_asked_sql_list_is_the_asked_set() {
+        let names: Vec<String> = SurveyState::ALL
+            .iter()
+            .filter(|s| s.asked())
+            .map(|s| format!("'{s}'"))
+            .collect();
+        assert_eq!(SurveyState::ASKED_SQL, format!("({})", names.join(",")));
+    }
+
+    #[test]
     fn decision_rules() {
         let base = Facts {
-            channel: "email",
+            channel: Channel::Email,
             email: Some("ada@example.com"),
-            ..Default::default()
+            only_auto_mail: false,
+            asked_recently: false,
+            follow_up: false,
         };
         assert_eq!(decide(&base), Delivery::Email);
         assert_eq!(
             decide(&Facts {
-                channel: "chat",
+                channel: Channel::Web,
+                ..base.clone()
+            }),
+            Delivery::Email,
+            "the contact form's customers are answered by mail"
+        );
+        assert_eq!(
+            decide(&Facts {
+                channel: Channel::Chat,
                 ..base.clone()
             }),
             Delivery::Inline
         );
         assert_eq!(
             decide(&Facts {
-                channel: "api",
+                channel: Channel::Api,
                 ..base.clone()
             }),
             Delivery::Skip(SkipReason::NoChannel)

@@ -7,14 +7,15 @@ use serde_json::json;
 
 use crate::Result;
 use crate::agents::Viewer;
-use crate::app::{AppState, BusEvent};
+use crate::app::AppState;
 use crate::conversations::followup::{self, Cause};
 use crate::conversations::service as conversations;
 use crate::conversations::status::Status;
+use crate::vocab::EventKind;
 
 use super::model::{Answer, LinkAction, Response, Survey, is_unhappy, supported_locale};
 use super::repo::{self, NewSurvey, SurveyRow};
-use super::rules::{self, Delivery, Facts, SkipReason, next_business_day};
+use super::rules::{self, Delivery, Facts, SkipReason, SurveyState, next_business_day};
 use super::{sign, task_repo, templates};
 
 const SECRET_NAME: &str = "survey_links";
@@ -23,15 +24,6 @@ const SECRET_NAME: &str = "survey_links";
 pub async fn link_key(st: &AppState) -> Result<[u8; 32]> {
     let secret = crate::secrets::app_secret(st, SECRET_NAME).await?;
     Ok(sign::link_key(&secret))
-}
-
-/// The base URL of links in mail.
-pub fn public_base(st: &AppState) -> String {
-    if let Some(u) = &st.config.public_url {
-        return u.clone();
-    }
-    let addr = st.http_addr.get().copied().unwrap_or(st.config.http_listen);
-    format!("http://{addr}")
 }
 
 /// The path of a signed link.
@@ -76,10 +68,10 @@ async fn survey_solve(st: &AppState, id: i64) -> Result<bool> {
     let token = crate::agents::service::random_token("");
     // Compose before the transaction (it stores a file). Should the rules
     // below decide against mail after all, the stored file is unused.
-    let mail = match (&conv.channel[..], conv.customer.email.as_deref()) {
-        ("email", Some(email)) if !rules::is_auto_address(email) => {
+    let mail = match conv.customer.email.as_deref() {
+        Some(email) if conv.channel.answered_by_mail() && !rules::is_auto_address(email) => {
             let key = link_key(st).await?;
-            let base = public_base(st);
+            let base = st.link_base();
             let url = |a: LinkAction| format!("{base}{}", link_path(&key, &token, a));
             let ratings: Vec<minijinja::Value> = (1..=5)
                 .map(|n| context! { value => n, url => url(LinkAction::Rate(n)) })
@@ -125,21 +117,28 @@ async fn survey_solve(st: &AppState, id: i64) -> Result<bool> {
                 let asked_recently =
                     cfg.period_ms > 0 && repo::asked_since(c, f.customer_id, now - cfg.period_ms).await?;
                 let only_auto_mail = match f.customer_email.as_deref() {
-                    Some(e) => repo::only_auto_mail(c, e).await?,
+                    // Only auto-generated mail ever came from the address:
+                    // the email channel ignored machine mail from it, and
+                    // none of its mail ever became a message.
+                    Some(e) => {
+                        crate::channels::email::repo::ignored_machine_mail_from(c, e).await?
+                            && !crate::conversations::inbound::mail_came_from_in(c, e).await?
+                    }
                     None => false,
                 };
                 let decision = rules::decide(&Facts {
-                    channel: &f.channel,
+                    channel: f.channel,
                     email: f.customer_email.as_deref(),
                     only_auto_mail,
                     asked_recently,
                     follow_up,
                 });
                 let (status, skip) = match decision {
-                    Delivery::Email if mail.is_some() => ("sent", None),
-                    Delivery::Email => ("skipped", Some(SkipReason::NoAddress)),
-                    Delivery::Inline => ("inline_due", None),
-                    Delivery::Skip(r) => ("skipped", Some(r)),
+                    Delivery::Email if mail.is_some() => (SurveyState::Sent, None),
+                    // The rules found an address: the inbox has none to send from.
+                    Delivery::Email => (SurveyState::Skipped, Some(SkipReason::NoSender)),
+                    Delivery::Inline => (SurveyState::InlineDue, None),
+                    Delivery::Skip(r) => (SurveyState::Skipped, Some(r)),
                 };
                 let repliers = followup::public_repliers_in(c, id).await?;
                 let owner = f.assignee_id.or(repliers.last().copied());
@@ -150,12 +149,12 @@ async fn survey_solve(st: &AppState, id: i64) -> Result<bool> {
                         customer_id: f.customer_id,
                         inbox_id: f.inbox_id,
                         token: &token,
-                        channel: &f.channel,
+                        channel: f.channel.as_str(),
                         solved_at,
                         solve_round: f.reopen_count,
                         owner_id: owner,
                         status,
-                        skip_reason: skip.map(SkipReason::as_str),
+                        skip_reason: skip,
                         follow_up,
                         language: known,
                         now,
@@ -169,18 +168,18 @@ async fn survey_solve(st: &AppState, id: i64) -> Result<bool> {
                     // Every API or phone conversation would carry this one:
                     // noise in the timeline, so only the row records it.
                     Some(SkipReason::NoChannel) => None,
-                    Some(r) => Some(("survey_skipped", json!({"survey_id": sid, "reason": r.as_str()}))),
+                    Some(r) => Some((EventKind::SurveySkipped, json!({"survey_id": sid, "reason": r.as_str()}))),
                     None => {
                         repo::insert_credits(c, sid, &repliers).await?;
                         Some((
-                            "survey_sent",
-                            json!({"survey_id": sid, "channel": f.channel, "delivery": if status == "sent" { "email" } else { "inline" },
+                            EventKind::SurveySent,
+                            json!({"survey_id": sid, "channel": f.channel, "delivery": if status == SurveyState::Sent { "email" } else { "inline" },
                                    "language": known, "follow_up": follow_up}),
                         ))
                     }
                 };
                 let (queued, held) = match (&mail, status) {
-                    (Some(m), "sent") => {
+                    (Some(m), SurveyState::Sent) => {
                         let q = crate::channels::email::outbound::enqueue_survey_in(c, m, id, now).await?;
                         (true, q.events)
                     }
@@ -195,7 +194,7 @@ async fn survey_solve(st: &AppState, id: i64) -> Result<bool> {
             })
         })
         .await?;
-    followup::publish_events(st, events);
+    st.publish(events);
     if queued {
         st.outbox_wake.notify_one();
     }
@@ -221,7 +220,7 @@ pub async fn close_quiet(st: &AppState) -> Result<usize> {
         if !events.is_empty() {
             closed += 1;
         }
-        followup::publish_events(st, events);
+        st.publish(events);
     }
     Ok(closed)
 }
@@ -288,7 +287,7 @@ pub async fn respond(st: &AppState, token: &str, resp: Response) -> Result<Optio
                 let Some(mut s) = repo::by_token_for_update(c, &token).await? else {
                     return Ok(None);
                 };
-                if s.status == "skipped" {
+                if s.status == SurveyState::Skipped {
                     return Ok(None);
                 }
                 let Some(f) = followup::facts_in(c, s.conversation_id).await? else {
@@ -318,7 +317,7 @@ pub async fn respond(st: &AppState, token: &str, resp: Response) -> Result<Optio
                     c,
                     s.conversation_id,
                     f.inbox_id,
-                    "survey_answered",
+                    EventKind::SurveyAnswered,
                     cause,
                     json!({"survey_id": s.id, "answer": s.answer, "rating": s.rating,
                            "comment": s.comment.is_some(), "changed": changed}),
@@ -358,7 +357,7 @@ pub async fn respond(st: &AppState, token: &str, resp: Response) -> Result<Optio
                                 c,
                                 s.conversation_id,
                                 f.inbox_id,
-                                "follow_up_created",
+                                EventKind::FollowUpCreated,
                                 Cause::System,
                                 json!({"task_id": task, "survey_id": s.id, "assignee_id": owner,
                                        "due_at": crate::time::rfc3339(due)}),
@@ -387,7 +386,7 @@ pub async fn respond(st: &AppState, token: &str, resp: Response) -> Result<Optio
         })
         .await?;
     Ok(out.map(|(view, events)| {
-        followup::publish_events(st, events);
+        st.publish(events);
         view
     }))
 }
@@ -398,7 +397,7 @@ pub async fn view(st: &AppState, token: &str) -> Result<Option<PageView>> {
     let Some(s) = repo::by_token(&mut c, token).await? else {
         return Ok(None);
     };
-    if s.status == "skipped" {
+    if s.status == SurveyState::Skipped {
         return Ok(None);
     }
     let subject = conversations::get(st, &Viewer::system(), s.conversation_id)
@@ -431,9 +430,4 @@ pub async fn of_conversation(st: &AppState, viewer: &Viewer, id: i64) -> Result<
             answered_at: crate::time::rfc3339_opt(s.answered_at),
         })
         .collect())
-}
-
-/// Publishes events (for the task use cases).
-pub(super) fn publish(st: &AppState, events: Vec<BusEvent>) {
-    followup::publish_events(st, events);
 }

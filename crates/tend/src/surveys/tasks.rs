@@ -9,6 +9,7 @@ use crate::agents::Viewer;
 use crate::app::AppState;
 use crate::conversations::followup::{self, Cause};
 use crate::conversations::status::Status;
+use crate::vocab::EventKind;
 use crate::{Error, Result};
 
 use super::model::Task;
@@ -124,7 +125,7 @@ pub async fn update(st: &AppState, viewer: &Viewer, id: i64, ch: TaskChange) -> 
                             c,
                             t.conversation_id,
                             inbox_id,
-                            "follow_up_done",
+                            EventKind::FollowUpDone,
                             actor,
                             json!({"task_id": t.id, "by": viewer2.user_id}),
                             now,
@@ -142,7 +143,7 @@ pub async fn update(st: &AppState, viewer: &Viewer, id: i64, ch: TaskChange) -> 
                                 c,
                                 t.conversation_id,
                                 inbox_id,
-                                "follow_up_created",
+                                EventKind::FollowUpCreated,
                                 Cause::System,
                                 json!({"task_id": next, "survey_id": t.survey_id, "assignee_id": t.assignee_id,
                                        "due_at": crate::time::rfc3339(due), "repeat_of": t.id}),
@@ -157,7 +158,7 @@ pub async fn update(st: &AppState, viewer: &Viewer, id: i64, ch: TaskChange) -> 
             })
         })
         .await?;
-    super::service::publish(st, events);
+    st.publish(events);
     let mut c = st.db.pool().acquire().await?;
     repo::task(&mut c, id)
         .await?

@@ -269,7 +269,7 @@ async fn signed_in(st: &AppState, user_id: i64, to: &str, https: bool) -> Respon
 /// so, see `http::proxy`).
 pub fn public_base(st: &AppState, ext: &Extensions, headers: &HeaderMap) -> String {
     if let Some(u) = &st.config.public_url {
-        return u.trim_end_matches('/').to_string();
+        return u.clone();
     }
     let host = headers
         .get(header::HOST)

@@ -10,6 +10,7 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::i18n::{datetime, local_time};
+use super::labels;
 use super::pages::{Chrome, error_page, render, render_status, see_other};
 use super::session::{Agent, url_encode};
 use crate::app::AppState;
@@ -112,7 +113,7 @@ pub async fn list(State(st): State<AppState>, a: Agent, Query(q): Query<ListQuer
 pub struct HistoryRow {
     pub id: i64,
     pub subject: String,
-    pub status: String,
+    pub status: &'static str,
     pub status_label: String,
     pub channel: String,
     pub updated: String,
@@ -190,10 +191,10 @@ async fn show(
         .into_iter()
         .map(|h| HistoryRow {
             id: h.id,
-            status_label: a.tr.t(&format!("status-{}", h.status)),
-            status: h.status,
+            status_label: labels::status(&a.tr, h.status),
+            status: h.status.as_str(),
             subject: h.subject,
-            channel: a.tr.t(&format!("channel-{}", h.channel)),
+            channel: labels::channel(&a.tr, h.channel),
             updated: datetime(ms(&h.updated_at), &a.tz),
         })
         .collect();

@@ -17,18 +17,8 @@ fluent_templates::static_loader! {
 }
 
 /// The UI locales, in the order the language picker shows them.
-pub const LOCALES_SUPPORTED: [&str; 5] = ["en", "ja", "ko", "lv", "ca"];
-
-/// Each locale's name in its own language.
-pub fn locale_name(code: &str) -> &'static str {
-    match code {
-        "ja" => "日本語",
-        "ko" => "한국어",
-        "lv" => "Latviešu",
-        "ca" => "Català",
-        _ => "English",
-    }
-}
+pub use crate::locale::LOCALES as LOCALES_SUPPORTED;
+pub use crate::locale::name as locale_name;
 
 /// The translator for one request.
 #[derive(Debug, Clone)]
@@ -44,7 +34,7 @@ impl Tr {
             .iter()
             .copied()
             .find(|c| *c == code)
-            .unwrap_or("en");
+            .unwrap_or(crate::locale::DEFAULT);
         Tr {
             lang: code.parse().unwrap_or_default(),
             code,
@@ -111,34 +101,10 @@ impl Tr {
     }
 }
 
-/// The best supported locale for an `Accept-Language` value: the first
-/// listed (by quality) whose primary subtag Tend speaks; English otherwise.
+/// The best supported locale for an `Accept-Language` value; English
+/// when Tend speaks none of them.
 pub fn negotiate(header: &str) -> &'static str {
-    let mut tags: Vec<(f32, usize, &str)> = header
-        .split(',')
-        .enumerate()
-        .filter_map(|(i, part)| {
-            let mut it = part.split(';');
-            let tag = it.next()?.trim();
-            let q = it
-                .filter_map(|p| p.trim().strip_prefix("q="))
-                .find_map(|q| q.trim().parse::<f32>().ok())
-                .unwrap_or(1.0);
-            (!tag.is_empty() && q > 0.0).then_some((q, i, tag))
-        })
-        .collect();
-    tags.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    for (_, _, tag) in tags {
-        let primary = tag
-            .split(['-', '_'])
-            .next()
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        if let Some(c) = LOCALES_SUPPORTED.iter().find(|c| **c == primary) {
-            return c;
-        }
-    }
-    "en"
+    crate::locale::from_accept_language(header).unwrap_or(crate::locale::DEFAULT)
 }
 
 /// A timestamp (ms) as local date and time in `tz` (IANA name; UTC when
@@ -236,14 +202,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn accept_language_picks_the_best_supported_locale() {
-        assert_eq!(negotiate("ja-JP,ja;q=0.9,en;q=0.8"), "ja");
-        assert_eq!(negotiate("fr-FR, ko;q=0.5, en;q=0.4"), "ko");
-        assert_eq!(negotiate("en;q=0.3, lv;q=0.9"), "lv");
-        assert_eq!(negotiate("ca-ES"), "ca");
+    fn without_a_supported_language_the_ui_speaks_english() {
         assert_eq!(negotiate("de, fr"), "en");
-        assert_eq!(negotiate(""), "en");
-        assert_eq!(negotiate(";;;,q=,*"), "en");
+        assert_eq!(negotiate("ko;q=0.5, de"), "ko");
     }
 
     #[test]

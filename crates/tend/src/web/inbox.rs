@@ -1,5 +1,3 @@
-// Over 500 lines: to be split by responsibility under issue 18 item 5 (the
-// clean-up after the security merges); not split in the same change.
 //! The inbox: views (Mine, Unassigned, All open, Pending, Solved; per inbox
 //! and per team) with counts, filters, the longest-waiting-first order, and
 //! bulk assign / status / tag.
@@ -17,8 +15,10 @@ use super::i18n::Tr;
 use super::pages::{Chrome, error_page, render, see_other};
 use super::session::Agent;
 use crate::app::AppState;
-use crate::conversations::model::{AssigneeFilter, ConversationPatch, ListFilter, ListSort};
+use crate::conversations::model::{ConversationPatch, ListFilter, ListSort};
+use crate::conversations::views::InboxView;
 use crate::conversations::{Conversation, Priority, Status};
+use crate::vocab::Channel;
 use crate::{Error, Result};
 
 const PAGE: i64 = 50;
@@ -99,38 +99,16 @@ struct RowsFragment {
     rows: Vec<Row>,
 }
 
-const VIEWS: [&str; 5] = ["mine", "unassigned", "open", "pending", "solved"];
-
-fn filter_for(a: &Agent, q: &InboxQuery) -> Result<(ListFilter, &'static str)> {
-    let view = VIEWS
-        .iter()
-        .copied()
-        .find(|v| q.view.as_deref() == Some(*v))
-        .unwrap_or("open");
+fn filter_for(a: &Agent, q: &InboxQuery) -> Result<(ListFilter, InboxView)> {
+    let view = q
+        .view
+        .as_deref()
+        .and_then(|v| InboxView::from_db(v).ok())
+        .unwrap_or(InboxView::DEFAULT);
     let mut f = ListFilter {
         limit: PAGE,
-        sort: ListSort::LongestWaiting,
-        ..ListFilter::default()
+        ..view.filter(&a.viewer)
     };
-    match view {
-        "mine" => {
-            f.statuses = vec![Status::New, Status::Open, Status::Pending];
-            f.assignee = Some(AssigneeFilter::User(a.id));
-        }
-        "unassigned" => {
-            f.statuses = vec![Status::New, Status::Open, Status::Pending];
-            f.assignee = Some(AssigneeFilter::Nobody);
-        }
-        "pending" => {
-            f.statuses = vec![Status::Pending];
-            f.sort = ListSort::Newest;
-        }
-        "solved" => {
-            f.statuses = vec![Status::Solved];
-            f.sort = ListSort::Newest;
-        }
-        _ => f.statuses = vec![Status::New, Status::Open],
-    }
     if let Some(s) = nonempty(&q.status) {
         let s = Status::parse("status", &s)?;
         // A status filter narrows the view; a status outside it empties it.
@@ -142,10 +120,12 @@ fn filter_for(a: &Agent, q: &InboxQuery) -> Result<(ListFilter, &'static str)> {
         f.sort = ListSort::Newest;
     }
     if let Some(p) = nonempty(&q.priority) {
-        f.priority = Some(Priority::parse(&p)?);
+        f.priority = Some(Priority::parse("priority", &p)?);
     }
     f.tag = nonempty(&q.tag).map(|t| t.to_lowercase());
-    f.channel = nonempty(&q.channel);
+    f.channel = nonempty(&q.channel)
+        .map(|c| Channel::parse("channel", &c))
+        .transpose()?;
     f.language = nonempty(&q.language);
     f.inbox_id = q.inbox;
     f.team_id = q.team;
@@ -155,11 +135,11 @@ fn filter_for(a: &Agent, q: &InboxQuery) -> Result<(ListFilter, &'static str)> {
 }
 
 fn status_label(tr: &Tr, s: Status) -> String {
-    tr.t(&format!("status-{}", s.as_str()))
+    super::labels::status(tr, s)
 }
 
 fn priority_label(tr: &Tr, p: Priority) -> String {
-    tr.t(&format!("priority-{}", p.as_str()))
+    super::labels::priority(tr, p)
 }
 
 /// Rows for a page of conversations.
@@ -199,7 +179,7 @@ pub fn rows(
                     .unwrap_or_default(),
                 assignee_id: c.assignee_id.unwrap_or(0),
                 tags: c.tags,
-                channel: c.channel,
+                channel: c.channel.as_str().to_string(),
                 language: c.language.unwrap_or_default(),
                 waited: waiting_ms.map(|ms| a.tr.duration(ms)).unwrap_or_default(),
                 waiting: waiting_ms.is_some(),
@@ -287,19 +267,19 @@ async fn build(st: &AppState, a: &Agent, q: InboxQuery) -> Result<Response> {
     };
     let tr = &a.tr;
     let scoped = q.inbox.is_none() && q.team.is_none();
-    let views = VIEWS
+    let views = InboxView::ALL
         .iter()
-        .map(|v| NavItem {
+        .map(|&v| NavItem {
             href: format!("/?view={v}"),
-            label: tr.t(&format!("view-{v}")),
+            label: super::labels::view(tr, v),
             key: v.to_string(),
-            current: scoped && *v == view,
+            current: scoped && v == view,
         })
         .collect();
     let inbox_nav: Vec<NavItem> = inboxes
         .iter()
         .map(|i| NavItem {
-            href: format!("/?view=open&inbox={}", i.id),
+            href: format!("/?view={}&inbox={}", InboxView::DEFAULT, i.id),
             label: i
                 .address
                 .clone()
@@ -311,38 +291,27 @@ async fn build(st: &AppState, a: &Agent, q: InboxQuery) -> Result<Response> {
     let team_nav: Vec<NavItem> = teams
         .iter()
         .map(|t| NavItem {
-            href: format!("/?view=open&team={}", t.id),
+            href: format!("/?view={}&team={}", InboxView::DEFAULT, t.id),
             label: t.name.clone(),
             key: format!("team-{}", t.id),
             current: q.team == Some(t.id),
         })
         .collect();
-    let mut heading = tr.t(&format!("view-{view}"));
+    let mut heading = super::labels::view(tr, view);
     if let Some(i) = q.inbox.and_then(|id| inboxes.iter().find(|i| i.id == id)) {
         heading = format!("{heading} · {}", i.name);
     }
     if let Some(t) = q.team.and_then(|id| teams.iter().find(|t| t.id == id)) {
         heading = format!("{heading} · {}", t.name);
     }
-    let statuses = [
-        Status::New,
-        Status::Open,
-        Status::Pending,
-        Status::Solved,
-        Status::Closed,
-    ]
-    .into_iter()
-    .map(|s| (s.as_str(), status_label(tr, s)))
-    .collect();
-    let priorities = [
-        Priority::Low,
-        Priority::Normal,
-        Priority::High,
-        Priority::Urgent,
-    ]
-    .into_iter()
-    .map(|p| (p.as_str(), priority_label(tr, p)))
-    .collect();
+    let statuses = Status::ALL
+        .iter()
+        .map(|&s| (s.as_str(), status_label(tr, s)))
+        .collect();
+    let priorities = Priority::ALL
+        .iter()
+        .map(|&p| (p.as_str(), priority_label(tr, p)))
+        .collect();
     let mut qv = q.clone();
     qv.view = Some(view.to_string());
     Ok(render(&InboxPage {
@@ -359,9 +328,9 @@ async fn build(st: &AppState, a: &Agent, q: InboxQuery) -> Result<Response> {
         statuses,
         priorities,
         agents,
-        channels: ["email", "chat", "web", "api", "phone", "portal"]
-            .into_iter()
-            .map(|k| (k, tr.t(&format!("channel-{k}"))))
+        channels: Channel::ALL
+            .iter()
+            .map(|&k| (k.as_str(), super::labels::channel(tr, k)))
             .collect(),
     }))
 }
@@ -447,23 +416,15 @@ async fn bulk_tag(
 ) -> Response {
     let mut failed = Vec::new();
     for id in ids {
-        let r = async {
-            let conv = crate::conversations::service::get(st, &a.viewer, *id).await?;
-            let mut tags = conv.tags;
-            if !tags.iter().any(|t| t == tag) {
-                tags.push(tag.to_string());
-            }
-            crate::conversations::service::update(
-                st,
-                &a.viewer,
-                *id,
-                ConversationPatch {
-                    tags: Some(tags),
-                    ..ConversationPatch::default()
-                },
-            )
-            .await
-        }
+        let r = crate::conversations::service::update(
+            st,
+            &a.viewer,
+            *id,
+            ConversationPatch {
+                add_tags: Some(vec![tag.to_string()]),
+                ..ConversationPatch::default()
+            },
+        )
         .await;
         if let Err(e) = r {
             failed.push(format!("#{id}: {e}"));

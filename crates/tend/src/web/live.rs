@@ -379,17 +379,16 @@ pub async fn counts(st: &AppState, a: &Agent) -> Result<Value> {
     {
         return Ok(v.clone());
     }
+    use crate::conversations::views::InboxView;
     let k = crate::conversations::service::counts(st, &a.viewer).await?;
-    let per = {
-        let mut c = st.db.pool().acquire().await?;
-        super::repo::open_counts(&mut c, &a.viewer).await?
-    };
+    // The inbox and team entries open the default view.
+    let per =
+        crate::conversations::service::view_counts_by_place(st, &a.viewer, InboxView::DEFAULT)
+            .await?;
     let mut map = serde_json::Map::new();
-    map.insert("mine".into(), json!(k.mine));
-    map.insert("unassigned".into(), json!(k.unassigned));
-    map.insert("open".into(), json!(k.new + k.open));
-    map.insert("pending".into(), json!(k.pending));
-    map.insert("solved".into(), json!(k.solved));
+    for &v in InboxView::ALL {
+        map.insert(v.to_string(), json!(v.count(&k)));
+    }
     let mut inbox: HashMap<i64, i64> = HashMap::new();
     let mut team: HashMap<i64, i64> = HashMap::new();
     for (i, t, n) in per {

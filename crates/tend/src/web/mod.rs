@@ -10,7 +10,9 @@ pub mod conversation;
 pub mod customers;
 pub mod i18n;
 pub mod inbox;
+pub mod labels;
 pub mod live;
+mod message_body;
 pub mod pages;
 pub mod presence;
 pub mod redirect;
@@ -19,6 +21,7 @@ pub mod reports;
 pub mod search;
 pub mod session;
 pub mod stories;
+mod timeline_items;
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
@@ -60,7 +63,7 @@ pub fn router(st: &AppState) -> Router<AppState> {
         .route("/c/{id}/reply", post(conversation::reply))
         .route("/c/{id}/update", post(conversation::update))
         .route("/c/{id}/presence", post(live::presence))
-        .route("/c/{id}/m/{mid}/body", get(conversation::body))
+        .route("/c/{id}/m/{mid}/body", get(message_body::body))
         // Presence for the router, stories, profiles and reports (issues 7 and 8).
         .route("/ui/presence", post(presence::set))
         .route("/ui/presence/heartbeat", post(presence::heartbeat))

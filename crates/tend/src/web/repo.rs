@@ -207,18 +207,3 @@ pub async fn set_preferences(
         .await?;
     Ok(())
 }
-
-/// Open (new or open) conversations per inbox and per team, under the
-/// viewer's access.
-pub async fn open_counts(
-    c: &mut AnyConnection,
-    viewer: &crate::agents::Viewer,
-) -> Result<Vec<(i64, Option<i64>, i64)>> {
-    let mut sql = crate::db::Sql::new(
-        "SELECT c.inbox_id, c.team_id, COUNT(*) FROM conversations c \
-         WHERE c.status IN ('new', 'open')",
-    );
-    viewer.restrict_inboxes(&mut sql, "c.inbox_id");
-    sql.push(" GROUP BY c.inbox_id, c.team_id");
-    Ok(sql.query_as().fetch_all(c).await?)
-}

@@ -79,7 +79,7 @@ async fn hits(st: &AppState, a: &Agent, q: &str) -> Result<Vec<Hit>> {
             id: conv.id,
             subject: conv.subject,
             status: conv.status.as_str(),
-            status_label: a.tr.t(&format!("status-{}", conv.status.as_str())),
+            status_label: super::labels::status(&a.tr, conv.status),
             customer: conv
                 .customer
                 .name

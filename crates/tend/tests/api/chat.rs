@@ -333,10 +333,7 @@ async fn a_reconnect_resumes_after_the_last_message_seen(app: &TestApp) {
 }
 
 pub(crate) fn hmac_hex(secret: &str, msg: &str) -> String {
-    hex::encode(tend::surveys::sign::hmac_sha256(
-        secret.as_bytes(),
-        msg.as_bytes(),
-    ))
+    hex::encode(tend::crypto::hmac_sha256(secret.as_bytes(), msg.as_bytes()))
 }
 
 async fn known_visitors_see_their_history_and_forged_hashes_are_rejected(app: &TestApp) {

@@ -40,3 +40,4 @@ mod web_limits;
 mod web_loop;
 mod web_redirects;
 mod web_security;
+mod web_timeline;

@@ -55,12 +55,17 @@ on_both_with_clock!(
     at_most_one_survey_per_customer_per_period,
     unhappy_ratings_can_go_to_the_supervisor_queue_and_follow_ups_repeat,
     templates_are_editable_checked_and_localised,
+    a_contact_form_conversation_gets_its_survey_by_mail,
 );
 
 fn settings(test: &str) -> Vec<(&'static str, String)> {
     match test {
         "unhappy_ratings_can_go_to_the_supervisor_queue_and_follow_ups_repeat" => {
             vec![("TEND_SURVEY_UNHAPPY_ROUTE", "supervisors".into())]
+        }
+        // A web inbox has no address of its own: mail goes out from this one.
+        "a_contact_form_conversation_gets_its_survey_by_mail" => {
+            vec![("TEND_MAIL_FROM", "help@example.com".into())]
         }
         _ => vec![],
     }
@@ -1019,4 +1024,72 @@ async fn opening_a_link_changes_nothing_until_the_customer_confirms(
     assert_eq!(c["status"], "open", "{c}");
     let (_, tasks) = app.get("/api/v1/tasks?assignee_id=me", &token).await;
     assert_eq!(tasks["items"].as_array().unwrap().len(), 1, "{tasks}");
+}
+
+/// The contact form's customers left an address and the page: like email,
+/// they are answered by mail, and so is their survey (it was recorded as
+/// `skipped/no_address` while one place decided "email and web" and
+/// another composed the mail only for email).
+async fn a_contact_form_conversation_gets_its_survey_by_mail(
+    app: &TestApp,
+    _clock: &Arc<ManualClock>,
+) {
+    let web = app.inbox("web", None).await;
+    let (agent, token) = app.user("aiko@example.com", "Aiko Tanaka", "agent").await;
+    app.team("Support", &[agent], &[web]).await;
+    let form = [
+        ("name", "Núria Puig"),
+        ("email", "nuria@customer.example"),
+        ("subject", "Factura duplicada"),
+        ("message", "M'heu cobrat dues vegades la mateixa factura."),
+        ("inbox", &web.to_string()),
+        ("website", ""),
+    ]
+    .iter()
+    .fold(reqwest::multipart::Form::new(), |f, (k, v)| {
+        f.text(k.to_string(), v.to_string())
+    });
+    let r = app
+        .client
+        .post(format!("{}/help/contact?lang=ca", app.base))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let (s, list) = app
+        .get(&format!("/api/v1/conversations?inbox_id={web}"), &app.admin)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{list}");
+    let id = list["items"][0]["id"]
+        .as_i64()
+        .expect("the form's conversation");
+    assert_eq!(conv(app, id).await["channel"], "web");
+    let (s, b) = app
+        .patch(
+            &format!("/api/v1/conversations/{id}"),
+            &app.admin,
+            json!({"assignee_id": agent}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    reply_and_solve(app, &token, id, "Ja us hem retornat l'import.").await;
+    pass(app).await;
+
+    let s = &surveys_of(app, id).await[0];
+    assert_eq!(s["status"], "sent", "{s}");
+    assert!(s["skip_reason"].is_null(), "{s}");
+    let mails = survey_mails(app, id).await;
+    assert_eq!(mails.len(), 1, "one survey mail for the form's customer");
+    assert_eq!(mails[0].to[0].address, "nuria@customer.example");
+    assert!(
+        links(app, &mails[0]).contains_key("yes"),
+        "{}",
+        mails[0].text
+    );
+    assert!(
+        event_kinds(app, id)
+            .await
+            .contains(&"survey_sent".to_string())
+    );
 }

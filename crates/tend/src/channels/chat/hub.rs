@@ -28,6 +28,23 @@ pub struct Delivery {
 }
 
 impl Delivery {
+    /// A visitor's own committed message, as their sockets show it.
+    pub fn visitor(p: &crate::app::Posted) -> Delivery {
+        Delivery {
+            message: VisitorMessage {
+                id: p.id,
+                conversation_id: p.conversation_id,
+                from: "visitor",
+                name: None,
+                text: p.text.clone(),
+                client_id: p.client_id.clone(),
+                at: crate::time::rfc3339(p.at),
+                files: vec![],
+            },
+            prev: p.prev_public,
+        }
+    }
+
     /// Whether a socket that has shown every message up to `cursor` (and
     /// none after) can show this one as it is, without a gap: `Some(true)`
     /// when yes, `Some(false)` when it has shown it already, `None` when an

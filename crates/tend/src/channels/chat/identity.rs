@@ -44,17 +44,11 @@ pub fn signed_message(user_id: &str, email: Option<&str>) -> String {
 /// Whether `hash` is the hex HMAC-SHA256 of `message` under `secret`
 /// (constant time).
 fn mac_ok(secret: &str, message: &str, hash: &str) -> bool {
-    let want = hex::encode(crate::surveys::sign::hmac_sha256(
+    let want = hex::encode(crate::crypto::hmac_sha256(
         secret.as_bytes(),
         message.as_bytes(),
     ));
-    let got = hash.trim().to_ascii_lowercase();
-    want.len() == got.len()
-        && want
-            .bytes()
-            .zip(got.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0
+    crate::crypto::same_secret(&want, &hash.trim().to_ascii_lowercase())
 }
 
 /// Checks a visitor's claimed identity. `email` is the pre-chat address as
@@ -127,7 +121,7 @@ mod tests {
     use super::*;
 
     fn sign(secret: &str, msg: &str) -> String {
-        hex::encode(crate::surveys::sign::hmac_sha256(
+        hex::encode(crate::crypto::hmac_sha256(
             secret.as_bytes(),
             msg.as_bytes(),
         ))

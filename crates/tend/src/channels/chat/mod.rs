@@ -25,7 +25,10 @@ mod ws;
 
 use tokio::sync::broadcast::error::RecvError;
 
+use std::sync::Arc;
+
 use crate::app::AppState;
+use crate::vocab::EventKind;
 
 pub use hub::{Delivery, Hub, Signal, SocketPermit};
 pub use ws::{MAX_FRAME_BYTES, READ_EVERY_MS, TYPING_EVERY_MS};
@@ -50,15 +53,31 @@ pub async fn dispatch(st: AppState) {
         match bus.recv().await {
             Ok(ev) => {
                 let signal = match ev.kind {
-                    "message_added" => match ev.chat {
-                        Some(d) => Signal::Message(d),
+                    EventKind::MessageAdded => match ev.posted {
+                        Some(p) => Signal::Message(Arc::new(Delivery::visitor(&p))),
                         None => Signal::Messages,
                     },
                     // Visitors never see notes, and these change nothing
                     // the widget shows.
-                    "note_added" | "assigned" | "transferred" | "tags_changed"
-                    | "priority_changed" => continue,
-                    _ => Signal::Changed,
+                    EventKind::NoteAdded
+                    | EventKind::Assigned
+                    | EventKind::Transferred
+                    | EventKind::TagsChanged
+                    | EventKind::PriorityChanged => continue,
+                    EventKind::Created
+                    | EventKind::MailHeld
+                    | EventKind::DeliveryFailed
+                    | EventKind::JoinRefused
+                    | EventKind::FollowUpCreated
+                    | EventKind::FollowUpDone
+                    | EventKind::Queued
+                    | EventKind::StatusChanged
+                    | EventKind::TeamChanged
+                    | EventKind::CustomerChanged
+                    | EventKind::LanguageChanged
+                    | EventKind::SurveySent
+                    | EventKind::SurveySkipped
+                    | EventKind::SurveyAnswered => Signal::Changed,
                 };
                 st.public.chat.signal(ev.conversation_id, signal);
             }
@@ -81,20 +100,14 @@ async fn follow_log(st: AppState) {
         if st.public.chat.sockets() == 0 && cursor.is_some() {
             continue;
         }
-        let rows: Result<Vec<(i64, i64)>, sqlx::Error> =
-            match cursor {
-                None => {
-                    sqlx::query_as("SELECT COALESCE(MAX(id), 0), 0 FROM events")
-                        .fetch_all(st.db.pool())
-                        .await
-                }
-                Some(c) => sqlx::query_as(
-                    "SELECT id, conversation_id FROM events WHERE id > $1 ORDER BY id LIMIT 5000",
-                )
-                .bind(c - LOOK_BACK)
-                .fetch_all(st.db.pool())
-                .await,
-            };
+        let rows: crate::Result<Vec<(i64, i64)>> = match cursor {
+            None => crate::conversations::export::last_event_id(&st)
+                .await
+                .map(|id| vec![(id, 0)]),
+            Some(c) => crate::conversations::export::events_after(&st, c - LOOK_BACK, 5000)
+                .await
+                .map(|es| es.into_iter().map(|e| (e.id, e.conversation_id)).collect()),
+        };
         match (rows, cursor) {
             (Ok(rows), None) => cursor = rows.first().map(|r| r.0),
             (Ok(rows), Some(c)) => {

@@ -432,21 +432,18 @@ pub(super) async fn record(
         })
         .await?;
     if let Some((text, cid)) = delivered
-        && let Some(ev) = events.iter_mut().find(|e| e.kind == "message_added")
+        && let Some(ev) = events
+            .iter_mut()
+            .find(|e| e.kind == crate::vocab::EventKind::MessageAdded)
     {
         // The room's sockets show it without reading it back.
-        ev.chat = Some(std::sync::Arc::new(super::Delivery {
-            message: VisitorMessage {
-                id: recorded.message_id,
-                conversation_id: recorded.conversation_id,
-                from: "visitor",
-                name: None,
-                text,
-                client_id: Some(cid),
-                at: crate::time::rfc3339(now),
-                files: vec![],
-            },
-            prev: recorded.prev_public,
+        ev.posted = Some(std::sync::Arc::new(crate::app::Posted {
+            id: recorded.message_id,
+            conversation_id: recorded.conversation_id,
+            text,
+            client_id: Some(cid),
+            at: now,
+            prev_public: recorded.prev_public,
         }));
     }
     crate::conversations::chat::publish_events(st, events);

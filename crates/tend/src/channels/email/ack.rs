@@ -7,7 +7,7 @@ use crate::Result;
 use crate::agents::Viewer;
 use crate::app::AppState;
 use crate::conversations::model::NewMessage;
-use crate::conversations::service::{self, Direction};
+use crate::conversations::service::{self, Sender};
 
 /// The acknowledgement text in `language` (en, ja, ko, lv, ca; English otherwise).
 pub fn text(language: Option<&str>, name: Option<&str>, id: i64) -> String {
@@ -62,7 +62,7 @@ pub async fn acknowledge(st: &AppState, conversation_id: i64) -> Result<()> {
             text: Some(body),
             ..Default::default()
         },
-        Direction::Auto,
+        Sender::Auto,
         vec![],
     )
     .await?;

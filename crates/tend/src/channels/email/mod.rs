@@ -15,6 +15,7 @@ pub mod outbound;
 pub mod outbox;
 pub mod outbox_admin;
 pub mod outbox_api;
+mod outcome;
 pub mod quarantine;
 pub mod quarantine_api;
 pub mod repo;

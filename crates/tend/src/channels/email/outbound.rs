@@ -19,6 +19,7 @@ use crate::app::{AppState, BusEvent};
 use crate::conversations::Conversation;
 use crate::conversations::followup::{Cause, append_event_in};
 use crate::conversations::service::AttachmentMeta;
+use crate::vocab::EventKind;
 use crate::{Error, Result};
 
 use super::repo::{self, NewOutbound, REPLY_KIND};
@@ -120,7 +121,7 @@ async fn queue_in(
                 c,
                 conversation_id,
                 mail.inbox_id,
-                "mail_held",
+                EventKind::MailHeld,
                 Cause::System,
                 json!({"outbox_id": outbox_id, "kind": kind, "reason": reason}),
                 now,

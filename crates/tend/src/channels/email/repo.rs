@@ -266,6 +266,17 @@ pub async fn insert_mail_log(c: &mut AnyConnection, e: &MailLogEntry<'_>, now: i
     .await?)
 }
 
+/// Whether the mail log holds machine mail from `sender` that was ignored
+/// (reason: a `tend_mail::MachineKind` code).
+pub async fn ignored_machine_mail_from(c: &mut AnyConnection, sender: &str) -> Result<bool> {
+    let mut sql = crate::db::Sql::new("SELECT COUNT(*) FROM mail_log WHERE sender = ");
+    sql.bind(sender)
+        .push(" AND outcome = 'ignored' AND reason IN ")
+        .bind_list(tend_mail::MachineKind::ALL.map(tend_mail::MachineKind::code));
+    let (n,): (i64,) = sql.query_as().fetch_one(c).await?;
+    Ok(n > 0)
+}
+
 /// What ingest checks before it writes a message from `sender`.
 #[derive(Debug, FromRow)]
 pub struct BeforeIngest {

@@ -62,7 +62,7 @@ async fn page(
         Ok(s) => s,
         Err(e) => return error_page(&a.tr, e),
     };
-    let base = crate::surveys::service::public_base(st);
+    let base = st.link_base();
     let base = base.trim_end_matches('/');
     let is_chat = inbox.kind == InboxKind::Chat;
     let embed = if is_chat {

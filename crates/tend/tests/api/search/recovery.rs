@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use tend::agents::Viewer;
 use tend::app::AppState;
 use tend::conversations::model::{NewConversation, NewMessage};
-use tend::conversations::service::Direction;
+use tend::conversations::service::Sender;
 
 use super::{id, indexed, search};
 use crate::support::{TestApp, fresh_pg_database, test_config};
@@ -225,7 +225,7 @@ async fn kill_9_during_bulk_indexing(postgres: bool) {
                             internal,
                             ..Default::default()
                         },
-                        Direction::Out,
+                        Sender::Out,
                         vec![],
                     )
                     .await

@@ -1,0 +1,206 @@
+//! Adding a message: a reply, an internal note, or a customer's message
+//! relayed by an integration.
+
+use super::model::{Message, NewMessage};
+use super::repo::{self, EventActor, NewMessageRow};
+use super::service::enter_status;
+use super::status::Status;
+use super::timeline::{Timeline, actor_of};
+use super::validate::parse_body;
+use crate::agents::Viewer;
+use crate::app::AppState;
+use crate::attachments::Upload;
+use crate::vocab::{Direction, EventKind};
+use crate::{Error, Result};
+use serde_json::json;
+
+/// Who a new message comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sender {
+    /// The customer wrote (relayed by an integration or a channel).
+    In,
+    /// The desk wrote.
+    Out,
+    /// An automatic message from the desk (acknowledgement): sent like a
+    /// reply but marked auto-submitted, and it neither counts as a first
+    /// response nor changes the status.
+    Auto,
+}
+
+impl Sender {
+    /// Which way the message goes.
+    pub fn direction(self) -> Direction {
+        match self {
+            Sender::In => Direction::In,
+            Sender::Out | Sender::Auto => Direction::Out,
+        }
+    }
+}
+
+/// Adds a reply, an internal note, or (direction `In`) a customer message.
+/// The first public reply sets `first_response_at`; a customer message on a
+/// solved conversation reopens it.
+///
+/// `uploads` are the message's files, still in memory: they are stored
+/// only once the message is valid, the viewer may see the conversation and
+/// the conversation takes it, so a refused request leaves nothing on disk.
+pub async fn add_message(
+    st: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    input: NewMessage,
+    sender: Sender,
+    uploads: Vec<Upload>,
+) -> Result<Message> {
+    let (text, html) = parse_body("text", input.text.as_deref(), input.html.as_deref())?;
+    let internal = input.internal;
+    if internal && sender == Sender::In {
+        return Err(Error::invalid(
+            "internal",
+            "a customer message cannot be an internal note",
+        ));
+    }
+    let public_reply = matches!((sender, internal), (Sender::Out | Sender::Auto, false));
+    let conv = if public_reply || !uploads.is_empty() {
+        Some(super::reading::get(st, viewer, id).await?)
+    } else {
+        None
+    };
+    let files = match &conv {
+        Some(conv) if !uploads.is_empty() => {
+            takes_message(conv.status, internal, id)?;
+            st.files.put_uploads(uploads).await?
+        }
+        _ => Vec::new(),
+    };
+    // A public reply on an email or web-form conversation is composed now and queued
+    // with the message in one transaction.
+    let outbound = match (public_reply, conv) {
+        (true, Some(conv)) => {
+            // Email, and the web form (the customer left an address), are
+            // answered by mail.
+            if conv.channel.answered_by_mail() && conv.status != Status::Closed {
+                crate::channels::email::outbound::prepare_reply(
+                    st,
+                    &conv,
+                    &text,
+                    html.as_deref(),
+                    &files,
+                    sender == Sender::Auto,
+                )
+                .await?
+            } else {
+                None
+            }
+        }
+        _ => None,
+    };
+    let now = st.clock.now_ms();
+    let viewer2 = viewer.clone();
+    let queued_mail = outbound.is_some();
+    let (mid, events) = st
+        .db
+        .write(move |c| {
+            Box::pin(async move {
+                let mut row = repo::get_for_update(c, &viewer2, id).await?.ok_or(Error::NotFound("conversation"))?;
+                let before = row.clone();
+                let mut tl = Timeline::new(id, row.inbox_id, now);
+                let status = row.status();
+                takes_message(status, internal, id)?;
+                let (author_id, author_name, author_email, actor) = match sender {
+                    Sender::Out => {
+                        let a = actor_of(&viewer2);
+                        (a.id, Some(viewer2.name.clone()), None, a)
+                    }
+                    Sender::Auto => (None, Some("Tend".to_string()), None, EventActor::SYSTEM),
+                    Sender::In => (
+                        Some(row.customer_id),
+                        row.customer_name.clone(),
+                        row.customer_email.clone(),
+                        EventActor::customer(row.customer_id),
+                    ),
+                };
+                let delivery = outbound.as_ref().map(|_| "queued");
+                let mid = repo::insert_message(
+                    c,
+                    &NewMessageRow {
+                        conversation_id: id,
+                        direction: sender.direction(),
+                        internal,
+                        author_kind: actor.kind,
+                        author_id,
+                        author_name: author_name.as_deref(),
+                        author_email: author_email.as_deref(),
+                        text: &text,
+                        html: html.as_deref(),
+                        message_id: outbound.as_ref().map(|o| o.message_id.as_str()),
+                        delivery_status: delivery,
+                        now,
+                        email: Default::default(),
+                    },
+                )
+                .await?;
+                for f in &files {
+                    repo::insert_attachment(c, mid, f, now).await?;
+                }
+                if let Some(mail) = &outbound {
+                    let queued = crate::channels::email::outbound::enqueue_in(c, mail, mid, id, now).await?;
+                    tl.added.extend(queued.events);
+                }
+                let kind = if internal { EventKind::NoteAdded } else { EventKind::MessageAdded };
+                tl.add(
+                    c,
+                    kind,
+                    &actor,
+                    json!({"message_id": mid, "direction": sender.direction(), "attachments": files.len()}),
+                )
+                .await?;
+                match (sender, internal) {
+                    (Sender::In, _) => {
+                        super::inbound::customer_wrote_in(c, &mut tl, &mut row, &actor, now).await?;
+                    }
+                    (Sender::Out, false) => {
+                        row.message_count += 1;
+                        row.updated_at = now;
+                        row.first_response_at.get_or_insert(now);
+                        row.waiting_since = None;
+                        if status == Status::New {
+                            enter_status(&mut row, Status::Open, now);
+                            tl.add(c, EventKind::StatusChanged, &actor, json!({"from": status, "to": Status::Open})).await?;
+                        }
+                    }
+                    (Sender::Out, true) | (Sender::Auto, _) => {
+                        row.message_count += 1;
+                        row.updated_at = now;
+                    }
+                }
+                super::ownership::settle_in(c, &mut tl, Some(&before), &mut row, &actor, None, now).await?;
+                repo::update(c, &row).await?;
+                Ok((mid, tl.added))
+            })
+        })
+        .await?;
+    metrics::counter!("tend_messages_created_total").increment(1);
+    st.publish(events);
+    if queued_mail {
+        st.outbox_wake.notify_one();
+    }
+    let mut c = st.db.pool().acquire().await?;
+    repo::messages(&mut c, id, Some(mid), None, 1)
+        .await?
+        .pop()
+        .ok_or(Error::NotFound("message"))
+}
+
+/// Whether a conversation in `status` takes a new message: a closed one
+/// takes only internal notes.
+fn takes_message(status: Status, internal: bool, id: i64) -> Result<()> {
+    if status == Status::Closed && !internal {
+        return Err(Error::conflict(
+            "conversation_closed",
+            "this conversation is closed; start a new conversation instead",
+            json!({"conversation_id": id}),
+        ));
+    }
+    Ok(())
+}

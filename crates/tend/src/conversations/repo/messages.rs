@@ -1,0 +1,438 @@
+//! Messages and their attachments.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+use sqlx::AnyConnection;
+use sqlx::FromRow;
+
+use crate::Result;
+use crate::agents::Viewer;
+use crate::db::Sql;
+use crate::time::rfc3339;
+
+use super::super::model::{Actor, Attachment, AuthVerdict, MailAuth, Message};
+use crate::vocab::{ActorKind, Direction};
+
+use super::*;
+/// The fields of a new message row.
+pub(in crate::conversations) struct NewMessageRow<'a> {
+    pub conversation_id: i64,
+    pub direction: Direction,
+    pub internal: bool,
+    pub author_kind: ActorKind,
+    pub author_id: Option<i64>,
+    pub author_name: Option<&'a str>,
+    pub author_email: Option<&'a str>,
+    pub text: &'a str,
+    pub html: Option<&'a str>,
+    pub message_id: Option<&'a str>,
+    pub delivery_status: Option<&'a str>,
+    pub now: i64,
+    /// Email extras; `Default` for other channels.
+    pub email: EmailExtras<'a>,
+}
+
+/// What an email message carries beyond text.
+#[derive(Debug, Clone, Default)]
+pub(in crate::conversations) struct EmailExtras<'a> {
+    pub cc: Option<&'a str>,
+    pub raw_sha256: Option<&'a str>,
+    pub reply_text: Option<&'a str>,
+    pub notes: Option<&'a str>,
+    /// Sender authentication, when it was checked.
+    pub auth: Option<&'a MailAuth>,
+}
+
+/// The insert of a message row, parameters `$1`…`$20` (see [`bind_message!`]).
+macro_rules! insert_message_sql {
+    () => {
+        "INSERT INTO messages (conversation_id, direction, internal, author_kind, author_id, author_name, \
+         author_email, text, html, message_id, delivery_status, created_at, cc, raw_sha256, reply_text, notes, \
+         auth_spf, auth_dkim, auth_dmarc, auth_domain) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)"
+    };
+}
+
+/// Binds a [`NewMessageRow`] as `$1`…`$20` of [`insert_message_sql!`].
+macro_rules! bind_message {
+    ($query:expr, $m:expr) => {
+        $query
+            .bind($m.conversation_id)
+            .bind($m.direction.as_str())
+            .bind(i64::from($m.internal))
+            .bind($m.author_kind.as_str())
+            .bind($m.author_id)
+            .bind($m.author_name)
+            .bind($m.author_email)
+            .bind($m.text)
+            .bind($m.html)
+            .bind($m.message_id)
+            .bind($m.delivery_status)
+            .bind($m.now)
+            .bind($m.email.cc)
+            .bind($m.email.raw_sha256)
+            .bind($m.email.reply_text)
+            .bind($m.email.notes)
+            .bind($m.email.auth.map(|a| a.spf.as_str()))
+            .bind($m.email.auth.map(|a| a.dkim.as_str()))
+            .bind($m.email.auth.map(|a| a.dmarc.as_str()))
+            .bind($m.email.auth.and_then(|a| a.domain.as_deref()))
+    };
+}
+
+pub(in crate::conversations) async fn insert_message(
+    c: &mut AnyConnection,
+    m: &NewMessageRow<'_>,
+) -> Result<i64> {
+    Ok(bind_message!(
+        sqlx::query_scalar(concat!(insert_message_sql!(), " RETURNING id")),
+        m
+    )
+    .fetch_one(c)
+    .await?)
+}
+
+/// SQLite: a new conversation's `created` event (`created`: actor and
+/// data), its first message `m`, and the `message_added` event (`added`:
+/// actor, and data without `message_id`) in one round trip to the worker
+/// thread. Answers the message id and the two event ids. `json_set` adds
+/// `message_id` last and writes compact JSON, so the text is what `json!`
+/// writes (keys sorted) when every other key sorts before `message_id`.
+pub(in crate::conversations) async fn insert_opening_sqlite(
+    c: &mut AnyConnection,
+    m: &NewMessageRow<'_>,
+    created: (&EventActor, &Value),
+    added: (&EventActor, &Value),
+) -> Result<(i64, [i64; 2])> {
+    let query = sqlx::query_as(concat!(
+        "INSERT INTO events (conversation_id, kind, actor_kind, actor_id, data, created_at) \
+         VALUES ($1, 'created', $21, $22, $23, $12) RETURNING id, NULL; ",
+        insert_message_sql!(),
+        "; INSERT INTO events (conversation_id, kind, actor_kind, actor_id, data, created_at) \
+         VALUES ($1, 'message_added', $24, $25, json_set($26, '$.message_id', last_insert_rowid()), $12) \
+         RETURNING id, json_extract(data, '$.message_id')"
+    ));
+    let rows: Vec<(i64, Option<i64>)> = bind_message!(query, m)
+        .bind(created.0.kind.as_str())
+        .bind(created.0.id)
+        .bind(created.1.to_string())
+        .bind(added.0.kind.as_str())
+        .bind(added.0.id)
+        .bind(added.1.to_string())
+        .fetch_all(c)
+        .await?;
+    match rows.as_slice() {
+        [(created, None), (added, Some(message))] => Ok((*message, [*created, *added])),
+        _ => Err(crate::Error::Internal(anyhow::anyhow!(
+            "a new conversation's first message was not written as expected"
+        ))),
+    }
+}
+
+/// Records the chat client's id of message `id`.
+pub(in crate::conversations) async fn set_client_id(
+    c: &mut AnyConnection,
+    id: i64,
+    client_id: &str,
+) -> Result<()> {
+    sqlx::query("UPDATE messages SET client_id = $1 WHERE id = $2")
+        .bind(client_id)
+        .bind(id)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+/// Records the delivery state of an outbound message; returns its conversation and inbox.
+pub(in crate::conversations) async fn set_delivery(
+    c: &mut AnyConnection,
+    message_id: i64,
+    status: &str,
+    error: Option<&str>,
+) -> Result<Option<(i64, i64)>> {
+    sqlx::query("UPDATE messages SET delivery_status = $1, delivery_error = $2 WHERE id = $3")
+        .bind(status)
+        .bind(error)
+        .bind(message_id)
+        .execute(&mut *c)
+        .await?;
+    Ok(sqlx::query_as(
+        "SELECT m.conversation_id, cv.inbox_id FROM messages m JOIN conversations cv ON cv.id = m.conversation_id \
+         WHERE m.id = $1",
+    )
+    .bind(message_id)
+    .fetch_optional(c)
+    .await?)
+}
+
+/// The metadata of a stored file to link to a message.
+#[derive(Debug, Clone)]
+pub struct AttachmentMeta {
+    /// Hex SHA-256.
+    pub sha256: String,
+    /// Bytes.
+    pub size: i64,
+    /// MIME type.
+    pub content_type: String,
+    /// File name.
+    pub filename: String,
+    /// Shown inside the body.
+    pub inline: bool,
+    /// Content-ID.
+    pub content_id: Option<String>,
+}
+
+pub(in crate::conversations) async fn insert_attachment(
+    c: &mut AnyConnection,
+    message_id: i64,
+    a: &AttachmentMeta,
+    now: i64,
+) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO attachments (message_id, sha256, size, content_type, filename, inline, content_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(message_id)
+    .bind(&a.sha256)
+    .bind(a.size)
+    .bind(&a.content_type)
+    .bind(&a.filename)
+    .bind(i64::from(a.inline))
+    .bind(&a.content_id)
+    .bind(now)
+    .fetch_one(c)
+    .await?)
+}
+
+#[derive(FromRow)]
+struct MessageRow {
+    id: i64,
+    conversation_id: i64,
+    #[sqlx(try_from = "String")]
+    direction: Direction,
+    internal: i64,
+    #[sqlx(try_from = "String")]
+    author_kind: ActorKind,
+    author_id: Option<i64>,
+    author_name: Option<String>,
+    author_email: Option<String>,
+    text: String,
+    html: Option<String>,
+    message_id: Option<String>,
+    delivery_status: Option<String>,
+    created_at: i64,
+    delivery_error: Option<String>,
+    reply_text: Option<String>,
+    cc: Option<String>,
+    notes: Option<String>,
+    raw_sha256: Option<String>,
+    auth_spf: Option<String>,
+    auth_dkim: Option<String>,
+    auth_dmarc: Option<String>,
+    auth_domain: Option<String>,
+}
+
+#[derive(FromRow)]
+struct AttachmentRow {
+    id: i64,
+    message_id: i64,
+    sha256: String,
+    size: i64,
+    content_type: String,
+    filename: String,
+    inline: i64,
+    content_id: Option<String>,
+}
+
+impl From<AttachmentRow> for Attachment {
+    fn from(r: AttachmentRow) -> Attachment {
+        Attachment {
+            id: r.id,
+            filename: r.filename,
+            content_type: r.content_type,
+            size: r.size,
+            sha256: r.sha256,
+            inline: r.inline != 0,
+            content_id: r.content_id,
+        }
+    }
+}
+
+/// Messages of a conversation, oldest first, after a cursor.
+pub(in crate::conversations) async fn messages(
+    c: &mut AnyConnection,
+    conversation_id: i64,
+    only_id: Option<i64>,
+    after_id: Option<i64>,
+    limit: i64,
+) -> Result<Vec<Message>> {
+    messages_in_order(c, conversation_id, only_id, after_id, limit, false).await
+}
+
+/// The newest `limit` messages of a conversation, oldest first.
+pub(in crate::conversations) async fn newest_messages(
+    c: &mut AnyConnection,
+    conversation_id: i64,
+    limit: i64,
+) -> Result<Vec<Message>> {
+    let mut out = messages_in_order(c, conversation_id, None, None, limit, true).await?;
+    out.reverse();
+    Ok(out)
+}
+
+async fn messages_in_order(
+    c: &mut AnyConnection,
+    conversation_id: i64,
+    only_id: Option<i64>,
+    after_id: Option<i64>,
+    limit: i64,
+    newest_first: bool,
+) -> Result<Vec<Message>> {
+    let mut sql = Sql::new(
+        "SELECT id, conversation_id, direction, internal, author_kind, author_id, author_name, author_email, \
+         text, html, message_id, delivery_status, created_at, delivery_error, reply_text, cc, notes, raw_sha256, \
+         auth_spf, auth_dkim, auth_dmarc, auth_domain FROM messages WHERE conversation_id = ",
+    );
+    sql.bind(conversation_id);
+    if let Some(id) = only_id {
+        sql.push(" AND id = ").bind(id);
+    }
+    if let Some(a) = after_id {
+        sql.push(" AND id > ").bind(a);
+    }
+    sql.push(if newest_first {
+        " ORDER BY id DESC LIMIT "
+    } else {
+        " ORDER BY id LIMIT "
+    })
+    .bind(limit);
+    let rows: Vec<MessageRow> = sql.query_as().fetch_all(&mut *c).await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut files: HashMap<i64, Vec<Attachment>> = HashMap::new();
+    if !ids.is_empty() {
+        let mut q = Sql::new(
+            "SELECT id, message_id, sha256, size, content_type, filename, inline, content_id \
+             FROM attachments WHERE message_id IN ",
+        );
+        q.bind_list(ids.iter().copied()).push(" ORDER BY id");
+        let arows: Vec<AttachmentRow> = q.query_as().fetch_all(&mut *c).await?;
+        for a in arows {
+            files.entry(a.message_id).or_default().push(a.into());
+        }
+    }
+    Ok(rows
+        .into_iter()
+        .map(|r| Message {
+            id: r.id,
+            conversation_id: r.conversation_id,
+            direction: r.direction,
+            internal: r.internal != 0,
+            author: Actor {
+                kind: r.author_kind,
+                id: r.author_id,
+                name: r.author_name,
+                email: r.author_email,
+            },
+            text: r.text,
+            html: r.html,
+            attachments: files.remove(&r.id).unwrap_or_default(),
+            created_at: rfc3339(r.created_at),
+            message_id: r.message_id,
+            delivery_status: r.delivery_status,
+            delivery_error: r.delivery_error,
+            reply_text: r.reply_text,
+            cc: r
+                .cc
+                .and_then(|c| serde_json::from_str(&c).ok())
+                .unwrap_or_default(),
+            notes: r.notes,
+            has_raw: r.raw_sha256.is_some(),
+            auth: match (r.auth_spf, r.auth_dkim, r.auth_dmarc) {
+                (Some(spf), Some(dkim), Some(dmarc)) => Some(MailAuth {
+                    spf: AuthVerdict::parse(&spf),
+                    dkim: AuthVerdict::parse(&dkim),
+                    dmarc: AuthVerdict::parse(&dmarc),
+                    domain: r.auth_domain,
+                }),
+                _ => None,
+            },
+        })
+        .collect())
+}
+
+/// A stored file's metadata, if the viewer may see its conversation.
+pub(in crate::conversations) async fn attachment(
+    c: &mut AnyConnection,
+    viewer: &Viewer,
+    id: i64,
+) -> Result<Option<Attachment>> {
+    let mut sql = Sql::new(
+        "SELECT a.id, a.message_id, a.sha256, a.size, a.content_type, a.filename, a.inline, a.content_id \
+         FROM attachments a JOIN messages m ON m.id = a.message_id \
+         JOIN conversations c ON c.id = m.conversation_id WHERE a.id = ",
+    );
+    sql.bind(id);
+    viewer.restrict_inboxes(&mut sql, "c.inbox_id");
+    let row: Option<AttachmentRow> = sql.query_as().fetch_optional(c).await?;
+    Ok(row.map(Attachment::from))
+}
+
+/// The original .eml of a message in a conversation the viewer may see.
+pub(in crate::conversations) async fn raw_of_message(
+    c: &mut AnyConnection,
+    viewer: &Viewer,
+    conversation_id: i64,
+    message_id: i64,
+) -> Result<Option<String>> {
+    let mut sql = Sql::new(
+        "SELECT m.raw_sha256 FROM messages m JOIN conversations c ON c.id = m.conversation_id \
+         WHERE m.raw_sha256 IS NOT NULL AND m.id = ",
+    );
+    sql.bind(message_id)
+        .push(" AND c.id = ")
+        .bind(conversation_id);
+    viewer.restrict_inboxes(&mut sql, "c.inbox_id");
+    let row: Option<(String,)> = sql.query_as().fetch_optional(c).await?;
+    Ok(row.map(|r| r.0))
+}
+
+/// Replaces a message's HTML if it is still `old`; whether it did.
+pub(in crate::conversations) async fn replace_message_html(
+    c: &mut AnyConnection,
+    message_id: i64,
+    old: &str,
+    new: &str,
+) -> Result<bool> {
+    let done = sqlx::query("UPDATE messages SET html = $1 WHERE id = $2 AND html = $3")
+        .bind(new)
+        .bind(message_id)
+        .bind(old)
+        .execute(c)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// An inbound message's id and HTML, with its attachments that have a
+/// Content-ID as (attachment id, Content-ID); `None` without HTML.
+pub(in crate::conversations) async fn inline_images(
+    c: &mut AnyConnection,
+    message_id: &str,
+) -> Result<Option<(i64, String, Vec<(i64, String)>)>> {
+    let row: Option<(i64, Option<String>)> =
+        sqlx::query_as("SELECT id, html FROM messages WHERE message_id = $1 AND direction = 'in'")
+            .bind(message_id)
+            .fetch_optional(&mut *c)
+            .await?;
+    let Some((id, Some(html))) = row else {
+        return Ok(None);
+    };
+    let images: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, content_id FROM attachments WHERE message_id = $1 AND content_id IS NOT NULL \
+         ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(c)
+    .await?;
+    Ok(Some((id, html, images)))
+}

@@ -1,0 +1,455 @@
+//! The only SQL about conversations, messages, attachments and events:
+//! the conversation rows here, messages and their files in [`messages`],
+//! the event log in [`events`].
+
+use serde_json::Value;
+use sqlx::AnyConnection;
+use sqlx::FromRow;
+
+use crate::Result;
+use crate::agents::Viewer;
+use crate::db::Sql;
+use crate::time::{rfc3339, rfc3339_opt};
+
+use super::model::{AssigneeFilter, Conversation, Counts, CustomerSummary, ListFilter, ListSort};
+use super::status::{Channel, Priority, Status};
+
+mod by_customer;
+mod events;
+mod lookups;
+mod messages;
+
+pub(super) use by_customer::*;
+pub(super) use events::*;
+pub(super) use lookups::*;
+pub use messages::AttachmentMeta;
+pub(super) use messages::*;
+
+/// The mutable state of a conversation row, loaded, changed by the service
+/// and written back whole.
+#[derive(Debug, Clone, FromRow)]
+pub(super) struct ConvRow {
+    pub id: i64,
+    pub subject: String,
+    #[sqlx(try_from = "String")]
+    pub status: Status,
+    #[sqlx(try_from = "String")]
+    pub priority: Priority,
+    #[sqlx(try_from = "String")]
+    pub channel: Channel,
+    pub inbox_id: i64,
+    pub customer_id: i64,
+    pub customer_name: Option<String>,
+    pub customer_email: Option<String>,
+    pub customer_language: Option<String>,
+    pub assignee_id: Option<i64>,
+    pub team_id: Option<i64>,
+    pub tags: String,
+    pub language: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub first_response_at: Option<i64>,
+    pub solved_at: Option<i64>,
+    pub closed_at: Option<i64>,
+    pub waiting_since: Option<i64>,
+    pub reopen_count: i64,
+    pub transfer_count: i64,
+    pub message_count: i64,
+}
+
+impl ConvRow {
+    /// The row [`insert`] has just written as `id`, as [`get`] would read it,
+    /// given what the customer's record says (name, primary address,
+    /// language).
+    pub fn inserted(
+        id: i64,
+        r: &NewRow<'_>,
+        customer: crate::customers::service::Known,
+    ) -> ConvRow {
+        ConvRow {
+            id,
+            subject: r.subject.to_string(),
+            status: Status::New,
+            priority: r.priority,
+            channel: r.channel,
+            inbox_id: r.inbox_id,
+            customer_id: r.customer_id,
+            customer_name: customer.name,
+            customer_email: r.customer_email.map(str::to_string).or(customer.email),
+            customer_language: customer.language,
+            assignee_id: None,
+            team_id: None,
+            tags: serde_json::to_string(r.tags).unwrap_or_else(|_| "[]".into()),
+            language: r.language.map(str::to_string),
+            created_at: r.now,
+            updated_at: r.now,
+            first_response_at: None,
+            solved_at: None,
+            closed_at: None,
+            waiting_since: Some(r.now),
+            reopen_count: 0,
+            transfer_count: 0,
+            message_count: 1,
+        }
+    }
+
+    pub fn status(&self) -> Status {
+        self.status
+    }
+
+    pub fn tag_list(&self) -> Vec<String> {
+        serde_json::from_str(&self.tags).unwrap_or_default()
+    }
+
+    pub fn into_conversation(self) -> Conversation {
+        let tags = self.tag_list();
+        Conversation {
+            id: self.id,
+            status: self.status(),
+            priority: self.priority,
+            subject: self.subject,
+            channel: self.channel,
+            inbox_id: self.inbox_id,
+            customer: CustomerSummary {
+                id: self.customer_id,
+                name: self.customer_name,
+                email: self.customer_email,
+                language: self.customer_language,
+            },
+            assignee_id: self.assignee_id,
+            team_id: self.team_id,
+            tags,
+            language: self.language,
+            created_at: rfc3339(self.created_at),
+            updated_at: rfc3339(self.updated_at),
+            first_response_at: rfc3339_opt(self.first_response_at),
+            solved_at: rfc3339_opt(self.solved_at),
+            closed_at: rfc3339_opt(self.closed_at),
+            waiting_since: rfc3339_opt(self.waiting_since),
+            reopen_count: self.reopen_count,
+            transfer_count: self.transfer_count,
+            message_count: self.message_count,
+        }
+    }
+}
+
+/// A conversation shows (and is answered at) the customer address it is
+/// with, not the customer's primary one: seeing a conversation must not
+/// reveal the customer's other addresses (`agents::access`). Rows without
+/// one (chats that gave no address, demo data) fall back to the primary.
+const CONV_SELECT: &str = "SELECT c.id, c.subject, c.status, c.priority, c.channel, c.inbox_id, \
+     c.customer_id, cu.name AS customer_name, \
+     COALESCE(c.customer_email, (SELECT ce.email FROM customer_emails ce WHERE ce.customer_id = c.customer_id \
+      ORDER BY ce.is_primary DESC, ce.created_at LIMIT 1)) AS customer_email, \
+     cu.language AS customer_language, c.assignee_id, c.team_id, c.tags, c.language, \
+     c.created_at, c.updated_at, c.first_response_at, c.solved_at, c.closed_at, c.waiting_since, \
+     c.reopen_count, c.transfer_count, c.message_count \
+     FROM conversations c JOIN customers cu ON cu.id = c.customer_id WHERE 1=1";
+
+/// The fields of a new conversation row.
+pub(super) struct NewRow<'a> {
+    pub inbox_id: i64,
+    pub customer_id: i64,
+    pub subject: &'a str,
+    pub priority: Priority,
+    pub channel: Channel,
+    pub tags: &'a [String],
+    pub language: Option<&'a str>,
+    /// The customer's address that wrote in (or that the API named).
+    pub customer_email: Option<&'a str>,
+    pub now: i64,
+}
+
+impl NewRow<'_> {
+    /// The data of the conversation's `created` event: what it was opened
+    /// with, and the closed conversation it follows up (`follow_up_of`) or
+    /// the one an email named but could not join (`linked_to`).
+    pub fn created_data(&self, follow_up_of: Option<i64>, linked_to: Option<i64>) -> Value {
+        serde_json::json!({
+            "subject": self.subject, "channel": self.channel, "inbox_id": self.inbox_id,
+            "customer_id": self.customer_id, "priority": self.priority, "tags": self.tags,
+            "follow_up_of": follow_up_of, "linked_to": linked_to,
+        })
+    }
+}
+
+macro_rules! insert_conversation {
+    () => {
+        "INSERT INTO conversations (inbox_id, customer_id, subject, subject_fold, status, priority, \
+         channel, tags, language, created_at, updated_at, waiting_since, message_count, customer_email) \
+         VALUES ($1, $2, $3, $9, 'new', $4, $5, $6, $7, $8, $8, $8, 1, $10) RETURNING id"
+    };
+}
+
+pub(super) async fn insert(c: &mut AnyConnection, r: &NewRow<'_>) -> Result<i64> {
+    let tags = serde_json::to_string(r.tags).unwrap_or_else(|_| "[]".into());
+    // SQLite: the row and its tags in one round trip to the worker thread
+    // (the single writer's new row has the largest id).
+    let with_tags = !crate::db::is_postgres(c) && !r.tags.is_empty();
+    let sql = if with_tags {
+        concat!(
+            insert_conversation!(),
+            "; INSERT INTO conversation_tags (conversation_id, tag) \
+             SELECT (SELECT max(id) FROM conversations), value FROM json_each($6)"
+        )
+    } else {
+        insert_conversation!()
+    };
+    let ids: Vec<i64> = sqlx::query_scalar(sql)
+        .bind(r.inbox_id)
+        .bind(r.customer_id)
+        .bind(r.subject)
+        .bind(r.priority.as_str())
+        .bind(r.channel.as_str())
+        .bind(tags)
+        .bind(r.language)
+        .bind(r.now)
+        .bind(r.subject.to_lowercase())
+        .bind(r.customer_email)
+        // Every statement run to its end.
+        .fetch_all(&mut *c)
+        .await?;
+    let id = ids
+        .first()
+        .copied()
+        .ok_or_else(|| crate::Error::Internal(anyhow::anyhow!("the new conversation has no id")))?;
+    if !with_tags {
+        insert_tags(c, id, r.tags).await?;
+    }
+    Ok(id)
+}
+
+/// All tags in one statement (tags are few: at most a few dozen).
+async fn insert_tags(c: &mut AnyConnection, id: i64, tags: &[String]) -> Result<()> {
+    if tags.is_empty() {
+        return Ok(());
+    }
+    let mut sql = Sql::new("INSERT INTO conversation_tags (conversation_id, tag) VALUES ");
+    for (i, t) in tags.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.push("(").bind(id).push(", ").bind(t.as_str()).push(")");
+    }
+    sql.query().execute(c).await?;
+    Ok(())
+}
+
+pub(super) async fn replace_tags(c: &mut AnyConnection, id: i64, tags: &[String]) -> Result<()> {
+    sqlx::query("DELETE FROM conversation_tags WHERE conversation_id = $1")
+        .bind(id)
+        .execute(&mut *c)
+        .await?;
+    insert_tags(c, id, tags).await
+}
+
+/// Writes back the mutable state of a conversation.
+pub(super) async fn update(c: &mut AnyConnection, r: &ConvRow) -> Result<()> {
+    sqlx::query(
+        "UPDATE conversations SET status = $1, priority = $2, assignee_id = $3, team_id = $4, tags = $5, \
+         language = $6, customer_id = $7, updated_at = $8, first_response_at = $9, solved_at = $10, \
+         closed_at = $11, waiting_since = $12, reopen_count = $13, transfer_count = $14, \
+         message_count = $15 WHERE id = $16",
+    )
+    .bind(r.status.as_str())
+    .bind(r.priority.as_str())
+    .bind(r.assignee_id)
+    .bind(r.team_id)
+    .bind(&r.tags)
+    .bind(&r.language)
+    .bind(r.customer_id)
+    .bind(r.updated_at)
+    .bind(r.first_response_at)
+    .bind(r.solved_at)
+    .bind(r.closed_at)
+    .bind(r.waiting_since)
+    .bind(r.reopen_count)
+    .bind(r.transfer_count)
+    .bind(r.message_count)
+    .bind(r.id)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// The customer address conversation `id` is with (after a change of customer).
+pub(super) async fn set_customer_email(c: &mut AnyConnection, id: i64, email: &str) -> Result<()> {
+    sqlx::query("UPDATE conversations SET customer_email = $1 WHERE id = $2")
+        .bind(email)
+        .bind(id)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+/// One conversation, if the viewer may see it.
+pub(super) async fn get(
+    c: &mut AnyConnection,
+    viewer: &Viewer,
+    id: i64,
+) -> Result<Option<ConvRow>> {
+    let mut sql = Sql::new(CONV_SELECT);
+    sql.push(" AND c.id = ").bind(id);
+    viewer.restrict_inboxes(&mut sql, "c.inbox_id");
+    Ok(sql.query_as().fetch_optional(c).await?)
+}
+
+/// One conversation, if the viewer may see it, locked for update until the
+/// transaction ends (PostgreSQL; SQLite's single writer needs no lock).
+pub(super) async fn get_for_update(
+    c: &mut AnyConnection,
+    viewer: &Viewer,
+    id: i64,
+) -> Result<Option<ConvRow>> {
+    let mut sql = Sql::new(CONV_SELECT);
+    sql.push(" AND c.id = ").bind(id);
+    viewer.restrict_inboxes(&mut sql, "c.inbox_id");
+    if crate::db::is_postgres(c) {
+        sql.push(" FOR UPDATE OF c");
+    }
+    Ok(sql.query_as().fetch_optional(c).await?)
+}
+
+/// Conversations the viewer may see, newest first.
+pub(super) async fn list(
+    c: &mut AnyConnection,
+    viewer: &Viewer,
+    f: &ListFilter,
+) -> Result<Vec<ConvRow>> {
+    let select = match waiting_index(f) {
+        // SQLite's planner, without statistics, prefers the status index and
+        // sorts; the partial index reads the first page in order instead.
+        Some(index) if !crate::db::is_postgres(c) => CONV_SELECT.replacen(
+            "FROM conversations c JOIN",
+            &format!("FROM conversations c INDEXED BY {index} JOIN"),
+            1,
+        ),
+        _ => CONV_SELECT.to_string(),
+    };
+    let mut sql = Sql::new(&select);
+    viewer.restrict_inboxes(&mut sql, "c.inbox_id");
+    if f.sort == ListSort::LongestWaiting && !f.statuses.is_empty() {
+        // Literal values (from the enum, never from input) so that the
+        // planner can match the partial indexes' `status IN (…)`.
+        let list: Vec<String> = f
+            .statuses
+            .iter()
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect();
+        sql.push(&format!(" AND c.status IN ({})", list.join(", ")));
+    } else if !f.statuses.is_empty() {
+        sql.push(" AND c.status IN ")
+            .bind_list(f.statuses.iter().map(|s| s.as_str()));
+    }
+    match f.assignee {
+        Some(AssigneeFilter::User(u)) => {
+            sql.push(" AND c.assignee_id = ").bind(u);
+        }
+        Some(AssigneeFilter::Nobody) => {
+            sql.push(" AND c.assignee_id IS NULL");
+        }
+        None => {}
+    }
+    if let Some(v) = f.customer_id {
+        sql.push(" AND c.customer_id = ").bind(v);
+    }
+    if let Some(v) = f.inbox_id {
+        sql.push(" AND c.inbox_id = ").bind(v);
+    }
+    if let Some(v) = f.team_id {
+        sql.push(" AND c.team_id = ").bind(v);
+    }
+    if let Some(v) = &f.tag {
+        sql.push(" AND c.id IN (SELECT conversation_id FROM conversation_tags WHERE tag = ")
+            .bind(v.clone())
+            .push(")");
+    }
+    if let Some(v) = f.priority {
+        sql.push(" AND c.priority = ").bind(v.as_str());
+    }
+    if let Some(v) = f.channel {
+        sql.push(" AND c.channel = ").bind(v.as_str());
+    }
+    if let Some(v) = &f.language {
+        sql.push(" AND c.language = ").bind(v.clone());
+    }
+    if let Some(q) = &f.q {
+        sql.push(" AND c.subject_fold LIKE ")
+            .bind(crate::db::like_pattern(q))
+            .push(" ESCAPE '\\'");
+    }
+    if let Some(b) = f.before_id {
+        sql.push(" AND c.id < ").bind(b);
+    }
+    match f.sort {
+        ListSort::Newest => {
+            sql.push(" ORDER BY c.id DESC LIMIT ").bind(f.limit);
+        }
+        ListSort::LongestWaiting => {
+            sql.push(" ORDER BY COALESCE(c.waiting_since, 9007199254740991), c.id LIMIT ")
+                .bind(f.limit)
+                .push(" OFFSET ")
+                .bind(f.offset.max(0));
+        }
+    }
+    Ok(sql.query_as().fetch_all(c).await?)
+}
+
+/// The partial index (migration 0004) that serves a longest-waiting list,
+/// when the filter matches its `WHERE` exactly.
+fn waiting_index(f: &ListFilter) -> Option<&'static str> {
+    use super::status::Status::{New, Open, Pending};
+    if f.sort != ListSort::LongestWaiting {
+        return None;
+    }
+    match (f.statuses.as_slice(), f.assignee) {
+        ([New, Open], _) => Some("conversations_open_waiting"),
+        ([New, Open, Pending], Some(_)) => Some("conversations_mine_waiting"),
+        _ => None,
+    }
+}
+
+/// Per-view counts under the viewer's access.
+pub(super) async fn counts(c: &mut AnyConnection, viewer: &Viewer) -> Result<Counts> {
+    let mut sql = Sql::new(
+        "SELECT c.status, \
+         SUM(CASE WHEN c.assignee_id IS NULL THEN 1 ELSE 0 END) AS unassigned, \
+         SUM(CASE WHEN c.assignee_id = ",
+    );
+    sql.bind(viewer.user_id.unwrap_or(-1))
+        .push(" THEN 1 ELSE 0 END) AS mine, COUNT(*) AS total FROM conversations c WHERE 1=1");
+    viewer.restrict_inboxes(&mut sql, "c.inbox_id");
+    sql.push(" GROUP BY c.status");
+    let rows: Vec<(String, i64, i64, i64)> = sql.query_as().fetch_all(c).await?;
+    let mut out = Counts::default();
+    for (status, unassigned, mine, total) in rows {
+        let status = Status::from_db(&status).map_err(anyhow::Error::from)?;
+        if status.is_active() {
+            out.unassigned += unassigned;
+            out.mine += mine;
+        }
+        match status {
+            Status::New => out.new = total,
+            Status::Open => out.open = total,
+            Status::Pending => out.pending = total,
+            Status::Solved => out.solved = total,
+            Status::Closed => out.closed = total,
+        }
+    }
+    Ok(out)
+}
+
+/// `(inbox, team, count)` of the conversations in `statuses`, under the
+/// viewer's access.
+pub(super) async fn counts_by_place(
+    c: &mut AnyConnection,
+    viewer: &Viewer,
+    statuses: &[Status],
+) -> Result<Vec<(i64, Option<i64>, i64)>> {
+    let mut sql =
+        Sql::new("SELECT c.inbox_id, c.team_id, COUNT(*) FROM conversations c WHERE c.status IN ");
+    sql.bind_list(statuses.iter().map(|s| s.as_str()));
+    viewer.restrict_inboxes(&mut sql, "c.inbox_id");
+    sql.push(" GROUP BY c.inbox_id, c.team_id");
+    Ok(sql.query_as().fetch_all(c).await?)
+}

@@ -1,0 +1,274 @@
+//! The words the workspace shows for the domain's closed sets: statuses,
+//! priorities, channels and event kinds. Each is an exhaustive `match`, so a
+//! new value does not compile until it has a catalogue key, and the test
+//! below checks every key in every locale.
+
+use serde_json::Value;
+
+use super::i18n::Tr;
+use crate::conversations::Event;
+use crate::conversations::views::InboxView;
+use crate::routing::model::TransferCategory;
+use crate::vocab::{Channel, EventKind, Priority, Status};
+
+/// The catalogue key of a status.
+pub fn status_key(s: Status) -> &'static str {
+    match s {
+        Status::New => "status-new",
+        Status::Open => "status-open",
+        Status::Pending => "status-pending",
+        Status::Solved => "status-solved",
+        Status::Closed => "status-closed",
+    }
+}
+
+/// The catalogue key of a priority.
+pub fn priority_key(p: Priority) -> &'static str {
+    match p {
+        Priority::Low => "priority-low",
+        Priority::Normal => "priority-normal",
+        Priority::High => "priority-high",
+        Priority::Urgent => "priority-urgent",
+    }
+}
+
+/// The catalogue key of a channel.
+pub fn channel_key(c: Channel) -> &'static str {
+    match c {
+        Channel::Email => "channel-email",
+        Channel::Chat => "channel-chat",
+        Channel::Web => "channel-web",
+        Channel::Api => "channel-api",
+        Channel::Phone => "channel-phone",
+        Channel::Portal => "channel-portal",
+    }
+}
+
+/// The catalogue key of an inbox view.
+pub fn view_key(v: InboxView) -> &'static str {
+    match v {
+        InboxView::Mine => "view-mine",
+        InboxView::Unassigned => "view-unassigned",
+        InboxView::Open => "view-open",
+        InboxView::Pending => "view-pending",
+        InboxView::Solved => "view-solved",
+    }
+}
+
+/// The catalogue key of a transfer category.
+pub fn transfer_category_key(c: TransferCategory) -> &'static str {
+    match c {
+        TransferCategory::Skill => "reason-skill",
+        TransferCategory::Language => "reason-language",
+        TransferCategory::Workload => "reason-workload",
+        TransferCategory::Escalation => "reason-escalation",
+        TransferCategory::Shift => "reason-shift",
+        TransferCategory::Other => "reason-other",
+    }
+}
+
+/// An inbox view's name in the viewer's language.
+pub fn view(tr: &Tr, v: InboxView) -> String {
+    tr.t(view_key(v))
+}
+
+/// A status in the viewer's language.
+pub fn status(tr: &Tr, s: Status) -> String {
+    tr.t(status_key(s))
+}
+
+/// A priority in the viewer's language.
+pub fn priority(tr: &Tr, p: Priority) -> String {
+    tr.t(priority_key(p))
+}
+
+/// A channel in the viewer's language.
+pub fn channel(tr: &Tr, c: Channel) -> String {
+    tr.t(channel_key(c))
+}
+
+/// A stored name of a closed set, shown in words; a value this version
+/// does not know is shown as it is stored.
+fn named<T: Copy>(
+    tr: &Tr,
+    v: &Value,
+    parse: fn(&str) -> Option<T>,
+    key: fn(T) -> &'static str,
+) -> String {
+    let s = v.as_str().unwrap_or("");
+    match parse(s) {
+        Some(x) => tr.t(key(x)),
+        None => s.to_string(),
+    }
+}
+
+/// The timeline line of an event (after the actor's name), or `None` for
+/// the kinds the timeline shows otherwise (messages and notes are items of
+/// their own). `name_of` turns a user id into a name.
+pub fn event_text(tr: &Tr, e: &Event, name_of: &dyn Fn(&Value) -> String) -> Option<String> {
+    let d = &e.data;
+    let status_of = |v: &Value| named(tr, v, |s| Status::from_db(s).ok(), status_key);
+    Some(match e.kind {
+        EventKind::MessageAdded | EventKind::NoteAdded => return None,
+        EventKind::Created => tr.s(
+            "event-created",
+            "channel",
+            named(tr, &d["channel"], |s| Channel::from_db(s).ok(), channel_key),
+        ),
+        EventKind::Assigned => tr.s("event-assigned", "to", name_of(&d["to"])),
+        EventKind::Transferred => tr.args(
+            "event-transferred",
+            &[
+                ("from", name_of(&d["from"]).into()),
+                ("to", name_of(&d["to"]).into()),
+            ],
+        ),
+        EventKind::Queued => tr.t("event-queued"),
+        EventKind::StatusChanged => tr.s("event-status", "to", status_of(&d["to"])),
+        EventKind::PriorityChanged => tr.s(
+            "event-priority",
+            "to",
+            named(tr, &d["to"], |s| Priority::from_db(s).ok(), priority_key),
+        ),
+        EventKind::TagsChanged => tr.s(
+            "event-tags",
+            "tags",
+            d["tags"]
+                .as_array()
+                .map(|t| {
+                    t.iter()
+                        .filter_map(|x| x.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_default(),
+        ),
+        EventKind::TeamChanged => tr.t("event-team"),
+        EventKind::CustomerChanged => tr.t("event-customer"),
+        EventKind::LanguageChanged => tr.s("event-language", "to", d["to"].as_str().unwrap_or("—")),
+        EventKind::JoinRefused => match d["conversation_id"].as_i64() {
+            Some(n) => tr.s("event-join-refused", "id", n.to_string()),
+            None => tr.t("event-join-refused-elsewhere"),
+        },
+        EventKind::DeliveryFailed => tr.t("event-delivery-failed"),
+        EventKind::MailHeld => tr.s(
+            "event-mail-held",
+            "value",
+            tr.t(match d["kind"].as_str() {
+                Some("survey") => "mail-kind-survey",
+                Some("transcript") => "mail-kind-transcript",
+                _ => "mail-kind-ack",
+            }),
+        ),
+        EventKind::SurveySent => match d["delivery"].as_str() {
+            Some("inline") => tr.t("event-survey-sent-chat"),
+            _ => tr.t("event-survey-sent-email"),
+        },
+        EventKind::SurveySkipped => tr.s(
+            "event-survey-skipped",
+            "value",
+            tr.t(match d["reason"].as_str() {
+                Some("no_address") => "survey-skip-no-address",
+                Some("auto_address") => "survey-skip-auto-address",
+                Some("period_limit") => "survey-skip-period-limit",
+                Some("no_sender") => "survey-skip-no-sender",
+                _ => "survey-skip-no-channel",
+            }),
+        ),
+        EventKind::SurveyAnswered => {
+            let answer = match d["answer"].as_str() {
+                Some("yes") => tr.t("survey-answer-yes"),
+                Some("no") => tr.t("survey-answer-no"),
+                _ => String::new(),
+            };
+            let rating = d["rating"]
+                .as_i64()
+                .map(|n| "★".repeat(n.clamp(0, 5) as usize));
+            let value = [Some(answer), rating]
+                .into_iter()
+                .flatten()
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" · ");
+            tr.s("event-survey-answered", "value", value)
+        }
+        EventKind::FollowUpCreated => {
+            tr.s("event-follow-up-created", "to", name_of(&d["assignee_id"]))
+        }
+        EventKind::FollowUpDone => tr.t("event-follow-up-done"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::conversations::model::Actor;
+    use crate::vocab::ActorKind;
+    use crate::web::i18n::LOCALES_SUPPORTED;
+
+    /// The data each kind is written with, so every branch formats.
+    fn sample() -> Value {
+        serde_json::json!({
+            "channel": "web", "to": "open", "from": 1, "tags": ["a"], "conversation_id": 3,
+            "kind": "survey", "delivery": "inline", "reason": "no_address", "answer": "yes",
+            "rating": 4, "assignee_id": 2, "message_id": 9, "error": "550",
+        })
+    }
+
+    #[test]
+    fn every_event_kind_reads_as_words_in_every_locale() {
+        for code in LOCALES_SUPPORTED {
+            let tr = Tr::new(code);
+            for &kind in EventKind::ALL {
+                let e = Event {
+                    id: 1,
+                    conversation_id: 1,
+                    kind,
+                    actor: Actor {
+                        kind: ActorKind::System,
+                        id: None,
+                        name: None,
+                        email: None,
+                    },
+                    data: sample(),
+                    created_at: String::new(),
+                };
+                let text = event_text(&tr, &e, &|_| "Ana".to_string());
+                match kind {
+                    EventKind::MessageAdded | EventKind::NoteAdded => assert!(text.is_none()),
+                    _ => {
+                        let text = text.unwrap_or_default();
+                        assert!(!text.is_empty(), "{code}: {kind} is empty");
+                        assert!(!text.contains('⟦'), "{code}: {kind} reads {text}");
+                        // The stored name (`survey_sent`) is never what a reader sees.
+                        assert!(
+                            !kind.as_str().contains('_') || !text.contains(kind.as_str()),
+                            "{code}: {kind} reads {text}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_status_priority_channel_and_view_has_a_label_in_every_locale() {
+        use crate::web::i18n::has_key;
+        let keys = Status::ALL
+            .iter()
+            .map(|&s| status_key(s))
+            .chain(Priority::ALL.iter().map(|&p| priority_key(p)))
+            .chain(Channel::ALL.iter().map(|&c| channel_key(c)))
+            .chain(InboxView::ALL.iter().map(|&v| view_key(v)))
+            .chain(
+                TransferCategory::ALL
+                    .iter()
+                    .map(|&c| transfer_category_key(c)),
+            );
+        for key in keys {
+            for code in LOCALES_SUPPORTED {
+                assert!(has_key(code, key), "{code} lacks {key}");
+            }
+        }
+    }
+}
