@@ -41,7 +41,10 @@ fn tables() -> Vec<Table> {
                 rows: Vec::new(),
             });
             open = true;
-        } else if !cells.iter().all(|c| !c.is_empty() && c.chars().all(|ch| ch == '-' || ch == ':')) {
+        } else if !cells
+            .iter()
+            .all(|c| !c.is_empty() && c.chars().all(|ch| ch == '-' || ch == ':'))
+        {
             out.last_mut().expect("opened above").rows.push(cells);
         }
     }
@@ -52,10 +55,15 @@ fn tables() -> Vec<Table> {
 fn rows_of(header: &[&str]) -> Vec<Vec<String>> {
     let rows: Vec<Vec<String>> = tables()
         .into_iter()
-        .filter(|t| t.header.len() >= header.len() && t.header.iter().zip(header).all(|(a, b)| a == b))
+        .filter(|t| {
+            t.header.len() >= header.len() && t.header.iter().zip(header).all(|(a, b)| a == b)
+        })
         .flat_map(|t| t.rows)
         .collect();
-    assert!(!rows.is_empty(), "docs/CONTRACT.md has no table with the header {header:?}");
+    assert!(
+        !rows.is_empty(),
+        "docs/CONTRACT.md has no table with the header {header:?}"
+    );
     rows
 }
 
@@ -91,18 +99,25 @@ fn diff(what: &str, code_side: &BTreeSet<String>, doc_side: &BTreeSet<String>) -
         problems.push(format!("{what} {x} is missing from docs/CONTRACT.md"));
     }
     for x in doc_side.difference(code_side) {
-        problems.push(format!("docs/CONTRACT.md names {what} {x}, which the code does not have"));
+        problems.push(format!(
+            "docs/CONTRACT.md names {what} {x}, which the code does not have"
+        ));
     }
     problems
 }
 
 fn assert_none(problems: Vec<String>) {
-    assert!(problems.is_empty(), "docs/CONTRACT.md and the code disagree:\n  {}", problems.join("\n  "));
+    assert!(
+        problems.is_empty(),
+        "docs/CONTRACT.md and the code disagree:\n  {}",
+        problems.join("\n  ")
+    );
 }
 
 #[test]
 fn every_api_operation_is_documented_and_every_documented_path_exists() {
-    let spec = serde_json::to_value(tend::http::openapi()).expect("the OpenAPI document serialises");
+    let spec =
+        serde_json::to_value(tend::http::openapi()).expect("the OpenAPI document serialises");
     let paths = spec["paths"].as_object().expect("the document has paths");
     let mut operations = BTreeSet::new();
     for (path, item) in paths {
@@ -112,7 +127,10 @@ fn every_api_operation_is_documented_and_every_documented_path_exists() {
             }
         }
     }
-    assert!(operations.len() > 50, "the OpenAPI document looks empty: {operations:?}");
+    assert!(
+        operations.len() > 50,
+        "the OpenAPI document looks empty: {operations:?}"
+    );
 
     let mut problems = Vec::new();
     let mut documented = BTreeSet::new();
@@ -123,7 +141,9 @@ fn every_api_operation_is_documented_and_every_documented_path_exists() {
                     problems.push(format!("the row for {m} {p} is there twice"));
                 }
             }
-            _ => problems.push(format!("a `method | path` row should be | `GET` | `/api/v1/…` | …: {row:?}")),
+            _ => problems.push(format!(
+                "a `method | path` row should be | `GET` | `/api/v1/…` | …: {row:?}"
+            )),
         }
     }
     problems.extend(diff("the operation", &operations, &documented));
@@ -135,8 +155,13 @@ fn every_api_operation_is_documented_and_every_documented_path_exists() {
             .take_while(|c| c.is_ascii_alphanumeric() || "/{}_-.".contains(*c))
             .collect();
         let path = path.trim_end_matches(['.', '/']);
-        if path.len() > "/api/v1".len() && !paths.contains_key(path) && !SERVED_BESIDE_OPENAPI.contains(&path) {
-            problems.push(format!("docs/CONTRACT.md names {path}, which is not in the OpenAPI document"));
+        if path.len() > "/api/v1".len()
+            && !paths.contains_key(path)
+            && !SERVED_BESIDE_OPENAPI.contains(&path)
+        {
+            problems.push(format!(
+                "docs/CONTRACT.md names {path}, which is not in the OpenAPI document"
+            ));
         }
     }
     assert_none(problems);
@@ -160,7 +185,11 @@ fn cli_commands(cmd: &clap::Command, path: Vec<String>, out: &mut Vec<CliCommand
     let mut values = BTreeMap::new();
     for a in cmd.get_arguments() {
         let id = a.get_id().as_str();
-        if a.is_hide_set() || id == "help" || id == "version" || (a.is_global_set() && !path.is_empty()) {
+        if a.is_hide_set()
+            || id == "help"
+            || id == "version"
+            || (a.is_global_set() && !path.is_empty())
+        {
             continue;
         }
         let name = match a.get_long() {
@@ -209,7 +238,9 @@ fn every_command_and_flag_is_documented() {
     let mut problems = Vec::new();
     for row in rows_of(&["command"]) {
         let Some(usage) = code(&row[0]).filter(|u| u.starts_with("tend")) else {
-            problems.push(format!("a `command` row should start with a `tend …` code span: {row:?}"));
+            problems.push(format!(
+                "a `command` row should start with a `tend …` code span: {row:?}"
+            ));
             continue;
         };
         let path: Vec<String> = usage
@@ -228,7 +259,10 @@ fn every_command_and_flag_is_documented() {
         let needs_row = !c.has_subcommands || !c.args.is_empty();
         let Some(usage) = documented.remove(&c.path) else {
             if needs_row {
-                problems.push(format!("`{}` has no row in the command table", shown.trim_end()));
+                problems.push(format!(
+                    "`{}` has no row in the command table",
+                    shown.trim_end()
+                ));
             }
             continue;
         };
@@ -242,22 +276,39 @@ fn every_command_and_flag_is_documented() {
             .map(|w| w.to_string())
             .collect();
         let positionals = c.args.iter().filter(|a| !a.starts_with("--"));
-        for a in c.args.iter().filter(|a| a.starts_with("--")).chain(positionals) {
+        for a in c
+            .args
+            .iter()
+            .filter(|a| a.starts_with("--"))
+            .chain(positionals)
+        {
             if !words.contains(a.as_str()) {
-                problems.push(format!("`{}`: {a} is missing from its row", shown.trim_end()));
+                problems.push(format!(
+                    "`{}`: {a} is missing from its row",
+                    shown.trim_end()
+                ));
             }
             for v in &c.values[a] {
                 if !words.contains(v.as_str()) {
-                    problems.push(format!("`{}`: {a} accepts `{v}`, which its row does not show", shown.trim_end()));
+                    problems.push(format!(
+                        "`{}`: {a} accepts `{v}`, which its row does not show",
+                        shown.trim_end()
+                    ));
                 }
             }
         }
         for f in flags.difference(&c.args) {
-            problems.push(format!("`{}`: its row names {f}, which the command does not take", shown.trim_end()));
+            problems.push(format!(
+                "`{}`: its row names {f}, which the command does not take",
+                shown.trim_end()
+            ));
         }
     }
     for path in documented.keys() {
-        problems.push(format!("the command table names `tend {}`, which does not exist", path.join(" ")));
+        problems.push(format!(
+            "the command table names `tend {}`, which does not exist",
+            path.join(" ")
+        ));
     }
     assert_none(problems);
 }
@@ -265,7 +316,11 @@ fn every_command_and_flag_is_documented() {
 #[test]
 fn every_configuration_key_is_documented_with_its_variable() {
     let keys: BTreeSet<String> = config::KEYS.iter().map(|k| k.to_string()).collect();
-    assert_eq!(keys.len(), config::KEYS.len(), "config::KEYS lists a key twice");
+    assert_eq!(
+        keys.len(),
+        config::KEYS.len(),
+        "config::KEYS lists a key twice"
+    );
 
     let mut problems = Vec::new();
     let mut documented = BTreeSet::new();
@@ -277,7 +332,9 @@ fn every_configuration_key_is_documented_with_its_variable() {
                 }
                 documented.insert(k.to_string());
             }
-            _ => problems.push(format!("a `key` row should be | `key` | `TEND_KEY` | …: {row:?}")),
+            _ => problems.push(format!(
+                "a `key` row should be | `key` | `TEND_KEY` | …: {row:?}"
+            )),
         }
     }
     problems.extend(diff("the configuration key", &keys, &documented));
@@ -307,7 +364,11 @@ fn the_key_list_is_what_the_loader_reads() {
     for key in config::KEYS {
         std::fs::write(&path, format!("{key} = 0\n")).unwrap();
         if let Err(e) = Config::load_with(Some(&path), &|_| None) {
-            assert!(!e.0.contains("unknown field"), "`{key}` is not a key of the file: {}", e.0);
+            assert!(
+                !e.0.contains("unknown field"),
+                "`{key}` is not a key of the file: {}",
+                e.0
+            );
         }
     }
 }
@@ -334,7 +395,11 @@ fn literals_after(needle: &str) -> BTreeSet<String> {
         }
     }
     let mut out = BTreeSet::new();
-    walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), needle, &mut out);
+    walk(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        needle,
+        &mut out,
+    );
     out
 }
 
@@ -346,7 +411,10 @@ fn first_column_codes(header: &[&str]) -> (BTreeSet<String>, Vec<String>) {
             Some(c) => {
                 documented.insert(c.to_string());
             }
-            None => problems.push(format!("a `{}` row should start with a code span: {row:?}", header[0])),
+            None => problems.push(format!(
+                "a `{}` row should start with a code span: {row:?}",
+                header[0]
+            )),
         }
     }
     (documented, problems)
@@ -368,7 +436,10 @@ fn every_metric_is_documented() {
 #[test]
 fn every_conflict_code_is_documented() {
     let codes = literals_after("conflict(");
-    assert!(codes.contains("illegal_status_transition"), "found {codes:?}");
+    assert!(
+        codes.contains("illegal_status_transition"),
+        "found {codes:?}"
+    );
     let (documented, mut problems) = first_column_codes(&["code"]);
     problems.extend(diff("the 409 code", &codes, &documented));
     assert_none(problems);
