@@ -1,5 +1,5 @@
 //! The one error type of the crate, and how it becomes an HTTP answer in the
-//! CONTRACT.md format: `{"error": {"code", "message", "details"}}`.
+//! format of `docs/CONTRACT.md`: `{"error": {"code", "message", "details"}}`.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};

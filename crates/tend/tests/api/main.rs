@@ -12,6 +12,7 @@ mod binary;
 mod chat;
 mod chat_security;
 mod contact;
+mod contract;
 mod conversations;
 mod customers;
 mod email;
