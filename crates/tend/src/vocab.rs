@@ -83,6 +83,17 @@ macro_rules! closed_set {
                 })
             }
 
+            /// The stored names of the values `keep` holds, as an SQL list
+            /// (`('a','b')`), so a query filters by the rule itself.
+            pub fn sql_list(keep: impl Fn(Self) -> bool) -> String {
+                let names: Vec<String> = Self::ALL
+                    .iter()
+                    .filter(|v| keep(**v))
+                    .map(|v| format!("'{}'", v.as_str()))
+                    .collect();
+                format!("({})", names.join(","))
+            }
+
             /// Parses a stored value.
             pub fn from_db(s: &str) -> std::result::Result<$name, $crate::vocab::UnknownValue> {
                 match s {
@@ -287,6 +298,15 @@ mod tests {
             |v| v.as_str(),
             |s| Direction::from_db(s).ok(),
         );
+    }
+
+    #[test]
+    fn sql_lists_follow_the_rule() {
+        assert_eq!(
+            Status::sql_list(|s| s != Status::Closed),
+            "('new','open','pending','solved')"
+        );
+        assert_eq!(Direction::sql_list(|_| false), "()");
     }
 
     #[test]

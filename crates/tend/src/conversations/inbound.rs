@@ -85,6 +85,7 @@ pub enum Threaded {
 /// index on `messages.message_id`, whose violation undoes this write and is
 /// answered as a duplicate. That keeps a statement per mail out of the
 /// single SQLite writer's chain.
+#[tracing::instrument(skip_all, fields(inbox_id = mail.inbox_id))]
 pub async fn record_email(st: &AppState, mail: InboundEmail) -> Result<Threaded> {
     let now = st.clock.now_ms();
     let message_id = mail.message_id.clone();

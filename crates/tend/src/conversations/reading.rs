@@ -9,6 +9,7 @@ use crate::{Error, Result};
 use sqlx::AnyConnection;
 
 /// One conversation the viewer may see.
+#[tracing::instrument(level = "debug", skip_all, fields(conversation_id = id, user_id = ?viewer.user_id))]
 pub async fn get(st: &AppState, viewer: &Viewer, id: i64) -> Result<Conversation> {
     let mut c = st.db.pool().acquire().await?;
     repo::get(&mut c, viewer, id)
@@ -88,6 +89,7 @@ pub struct Tail {
 pub const TAIL_EVENTS: i64 = 4000;
 
 /// The newest part of a conversation the viewer may see (see [`Tail`]).
+#[tracing::instrument(level = "debug", skip_all, fields(conversation_id = id, user_id = ?viewer.user_id))]
 pub async fn tail(st: &AppState, viewer: &Viewer, id: i64, messages: i64) -> Result<Tail> {
     let mut c = st.db.pool().acquire().await?;
     repo::get(&mut c, viewer, id)

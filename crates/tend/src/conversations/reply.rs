@@ -44,6 +44,7 @@ impl Sender {
 /// `uploads` are the message's files, still in memory: they are stored
 /// only once the message is valid, the viewer may see the conversation and
 /// the conversation takes it, so a refused request leaves nothing on disk.
+#[tracing::instrument(skip_all, fields(conversation_id = id, user_id = ?viewer.user_id, sender = ?sender))]
 pub async fn add_message(
     st: &AppState,
     viewer: &Viewer,

@@ -19,7 +19,7 @@ pub(super) async fn loads(
         Sql::new("SELECT assignee_id, channel, COUNT(*) FROM conversations WHERE assignee_id IN ");
     sql.bind_list(user_ids.iter().copied())
         .push(" AND status IN ")
-        .push(Status::ACTIVE_SQL)
+        .push(&Status::sql_list(Status::is_active))
         .push(" GROUP BY assignee_id, channel");
     Ok(sql.query_as().fetch_all(c).await?)
 }
@@ -48,7 +48,7 @@ pub(super) async fn lock_skipping(
 /// Ids of the unsolved chats a user owns.
 pub(super) async fn active_chats_of(c: &mut AnyConnection, user_id: i64) -> Result<Vec<i64>> {
     let mut sql = Sql::new("SELECT id FROM conversations WHERE channel = 'chat' AND status IN ");
-    sql.push(Status::ACTIVE_SQL)
+    sql.push(&Status::sql_list(Status::is_active))
         .push(" AND assignee_id = ")
         .bind(user_id)
         .push(" ORDER BY id");

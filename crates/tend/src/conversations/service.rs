@@ -32,6 +32,7 @@ pub async fn create(
 /// [`create`] with files on the first message (the contact form). The
 /// files must already be in the attachment store (`st.files.put`), so that
 /// a committed row always has its file.
+#[tracing::instrument(skip_all, fields(user_id = ?viewer.user_id, inbox_id = ?input.inbox_id))]
 pub async fn create_with_files(
     st: &AppState,
     viewer: &Viewer,
@@ -202,6 +203,7 @@ pub(super) fn enter_status(row: &mut ConvRow, to: Status, now: i64) {
 
 /// Changes status, priority, owner, team, tags, customer or language.
 /// Moving an owned conversation to another owner is a transfer and needs a reason.
+#[tracing::instrument(skip_all, fields(conversation_id = id, user_id = ?viewer.user_id))]
 pub async fn update(
     st: &AppState,
     viewer: &Viewer,

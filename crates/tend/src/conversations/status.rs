@@ -24,9 +24,6 @@ impl Status {
         }
     }
 
-    /// The active statuses' stored names, for SQL `IN (…)` lists.
-    pub const ACTIVE_SQL: &'static str = "('new','open','pending')";
-
     /// Whether an agent may move a conversation from `self` to `to`.
     /// Staying put is always allowed (and changes nothing).
     pub fn can_become(self, to: Status) -> bool {
@@ -103,16 +100,6 @@ mod tests {
         assert_eq!(e.code(), "illegal_status_transition");
         assert_eq!(e.status().as_u16(), 409);
         assert!(Status::Open.check_transition(Status::Solved).is_ok());
-    }
-
-    #[test]
-    fn the_active_sql_list_is_the_active_set() {
-        let names: Vec<String> = Status::ALL
-            .iter()
-            .filter(|s| s.is_active())
-            .map(|s| format!("'{s}'"))
-            .collect();
-        assert_eq!(Status::ACTIVE_SQL, format!("({})", names.join(",")));
     }
 
     #[test]

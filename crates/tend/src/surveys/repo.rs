@@ -92,7 +92,7 @@ pub(super) async fn asked_since(
     let mut sql = Sql::new("SELECT COUNT(*) FROM surveys WHERE customer_id = ");
     sql.bind(customer_id)
         .push(" AND status IN ")
-        .push(SurveyState::ASKED_SQL)
+        .push(&SurveyState::sql_list(SurveyState::asked))
         .push(" AND created_at > ")
         .bind(since);
     let (n,): (i64,) = sql.query_as().fetch_one(c).await?;
@@ -296,7 +296,7 @@ pub(super) async fn csat(
         ),
         GroupBy::Channel => ("s.channel", "s.channel", ""),
     };
-    let asked = SurveyState::ASKED_SQL;
+    let asked = SurveyState::sql_list(SurveyState::asked);
     let mut sql = Sql::new(&format!(
         "SELECT g.k, g.n, COUNT(*), \
          SUM(CASE WHEN g.answered_at IS NOT NULL THEN 1 ELSE 0 END), \

@@ -67,11 +67,8 @@ crate::vocab::closed_set! {
 }
 
 impl SurveyState {
-    /// The states in which the customer was asked (the CSAT report's
-    /// "sent", and the per-customer limit), for SQL `IN (…)` lists.
-    pub const ASKED_SQL: &'static str = "('sent','inline_due')";
-
-    /// Whether the customer was asked.
+    /// Whether the customer was asked (the CSAT report's "sent", and the
+    /// per-customer limit).
     pub fn asked(self) -> bool {
         match self {
             SurveyState::Sent | SurveyState::InlineDue => true,
@@ -196,16 +193,6 @@ mod tests {
         ] {
             assert!(!is_auto_address(a), "{a}");
         }
-    }
-
-    #[test]
-    fn the_asked_sql_list_is_the_asked_set() {
-        let names: Vec<String> = SurveyState::ALL
-            .iter()
-            .filter(|s| s.asked())
-            .map(|s| format!("'{s}'"))
-            .collect();
-        assert_eq!(SurveyState::ASKED_SQL, format!("({})", names.join(",")));
     }
 
     #[test]
