@@ -6,8 +6,8 @@ use serde_json::json;
 use tend::agents::Role;
 
 use crate::on_both_backends;
-use crate::web_admin::*;
 use crate::support::TestApp;
+use crate::web_admin::*;
 
 on_both_backends!(
     customers_are_listed_edited_and_merged,
