@@ -43,6 +43,7 @@ mod web_admin;
 mod web_admin_customers;
 mod web_limits;
 mod web_loop;
+mod web_pages;
 mod web_redirects;
 mod web_security;
 mod web_timeline;
