@@ -38,6 +38,7 @@ struct FileConfig {
     max_json_body_bytes: Option<u64>,
     max_attachment_bytes: Option<u64>,
     db_max_connections: Option<u32>,
+    db_slow_ms: Option<u64>,
     smtp_tls_cert: Option<String>,
     smtp_tls_key: Option<String>,
     imap_poll_seconds: Option<u64>,
@@ -89,6 +90,9 @@ pub struct Config {
     pub max_attachment_bytes: usize,
     /// Database pool size (PostgreSQL) / reader pool size (SQLite).
     pub db_max_connections: u32,
+    /// Statements that take this long or longer are logged at WARN
+    /// (`TEND_DB_SLOW_MS`, default 200 ms; `None`: `0`, never).
+    pub db_slow_statement: Option<std::time::Duration>,
     /// PEM certificate chain for the SMTP receiver's STARTTLS.
     pub smtp_tls_cert: Option<PathBuf>,
     /// PEM private key for the SMTP receiver's STARTTLS.
@@ -336,6 +340,10 @@ impl Config {
             .get_u64("db_max_connections", f.db_max_connections.map(u64::from))?
             .unwrap_or(16)
             .clamp(1, 1000) as u32;
+        let db_slow_statement = match src.get_u64("db_slow_ms", f.db_slow_ms)?.unwrap_or(200) {
+            0 => None,
+            ms => Some(std::time::Duration::from_millis(ms)),
+        };
 
         let tls_file = |key: &str, v: Option<String>| -> Result<Option<PathBuf>, ConfigError> {
             match src.get(key, v) {
@@ -501,6 +509,7 @@ impl Config {
             max_json_body_bytes,
             max_attachment_bytes,
             db_max_connections,
+            db_slow_statement,
             smtp_tls_cert,
             smtp_tls_key,
             imap_poll_interval,
@@ -703,6 +712,10 @@ mod tests {
         assert_eq!(c.max_json_body_bytes, 1024 * 1024);
         assert_eq!(c.max_attachment_bytes, 25_000_000);
         assert_eq!(c.db_max_connections, 16);
+        assert_eq!(
+            c.db_slow_statement,
+            Some(std::time::Duration::from_millis(200))
+        );
         assert_eq!(c.surveys.quiet_ms, 7 * 86_400_000);
         assert_eq!(c.surveys.unhappy_rating, 3);
         assert_eq!(c.surveys.period_ms, 7 * 86_400_000);
@@ -713,6 +726,19 @@ mod tests {
         assert!(c.trusted_proxies.is_empty());
         assert_eq!(c.metrics_token, None);
         assert_eq!(c.metrics_listen, None);
+    }
+
+    #[test]
+    fn the_slow_statement_threshold_is_read_and_zero_turns_it_off() {
+        let c = load(None, &[("TEND_DB_SLOW_MS", "1500")]).expect("loads");
+        assert_eq!(
+            c.db_slow_statement,
+            Some(std::time::Duration::from_millis(1500))
+        );
+        let c = load(Some("db_slow_ms = 0\n"), &[]).expect("loads");
+        assert_eq!(c.db_slow_statement, None);
+        let e = load(None, &[("TEND_DB_SLOW_MS", "fast")]).expect_err("must fail");
+        assert!(e.0.contains("TEND_DB_SLOW_MS"), "{}", e.0);
     }
 
     #[test]
