@@ -1,5 +1,6 @@
 //! The application: shared state, start-up (migrations, default inbox) and
-//! the HTTP server with graceful shutdown.
+//! the HTTP server and background tasks (`crate::tasks`), with graceful
+//! shutdown.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -11,6 +12,7 @@ use crate::attachments::AttachmentStore;
 use crate::config::Config;
 use crate::db::Db;
 use crate::db::changes::{self, EpochCache};
+use crate::tasks::{Shutdown, Supervisor, with};
 use crate::time::{Clock, SystemClock};
 
 /// A committed conversation event, announced to in-process listeners
@@ -137,7 +139,12 @@ impl AppState {
     ) -> anyhow::Result<AppState> {
         config.prepare_data_dir()?;
         let secrets = Arc::new(crate::secrets::SecretBox::load(&config)?);
-        let db = Db::connect(&config.database_url, config.db_max_connections).await?;
+        let db = Db::connect(
+            &config.database_url,
+            config.db_max_connections,
+            config.db_slow_statement,
+        )
+        .await?;
         db.migrate().await?;
         let (bus, _) = broadcast::channel(4096);
         let public = Arc::new(crate::channels::PublicState::new(&config));
@@ -182,7 +189,7 @@ impl AppState {
     }
 }
 
-/// A running HTTP server and channels.
+/// A running HTTP server and its background tasks.
 pub struct Running {
     /// The bound address.
     pub addr: SocketAddr,
@@ -190,80 +197,72 @@ pub struct Running {
     pub smtp_addr: Option<SocketAddr>,
     /// The metrics listener's address, when `/metrics` has its own.
     pub metrics_addr: Option<SocketAddr>,
-    metrics: Option<(
-        tokio::sync::oneshot::Sender<()>,
-        tokio::task::JoinHandle<anyhow::Result<()>>,
-    )>,
-    channels: crate::channels::email::Running,
-    shutdown: tokio::sync::oneshot::Sender<()>,
-    task: tokio::task::JoinHandle<anyhow::Result<()>>,
-    indexer: crate::search::IndexerTask,
-    routing: crate::routing::task::SweepTask,
-    surveys: tokio::task::JoinHandle<()>,
-    chat: tokio::task::JoinHandle<()>,
-    files_sweep: tokio::task::JoinHandle<()>,
+    /// Every background task; its shutdown signal also stops the listeners.
+    tasks: Supervisor,
+    http: tokio::task::JoinHandle<anyhow::Result<()>>,
+    metrics: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
 }
 
 impl Running {
-    /// Stops accepting, finishes in-flight requests, and waits.
+    /// Signals the shutdown to the listeners and every background task at
+    /// once; the listeners stop accepting and finish in-flight requests,
+    /// the tasks finish the work in progress. Returns when all have ended.
     pub async fn stop(self) -> anyhow::Result<()> {
-        self.channels.stop();
-        self.surveys.abort();
-        self.chat.abort();
-        self.files_sweep.abort();
-        let _ = self.shutdown.send(());
-        if let Some((tx, task)) = self.metrics {
-            let _ = tx.send(());
-            task.await.context("metrics server task")??;
-        }
-        let served = self.task.await.context("server task");
-        self.indexer.stop().await;
-        self.routing.stop().await;
-        served?
+        self.tasks.signal();
+        let metrics = match self.metrics {
+            Some(task) => task.await.context("metrics server task").and_then(|r| r),
+            None => Ok(()),
+        };
+        let served = self.http.await.context("server task").and_then(|r| r);
+        self.tasks.stop().await;
+        metrics?;
+        served
     }
 }
 
-/// Binds the HTTP listener, starts the channels, and serves until [`Running::stop`].
+/// Binds the HTTP listener, starts the channels and the background tasks,
+/// and serves until [`Running::stop`].
 pub async fn start(st: AppState) -> anyhow::Result<Running> {
-    let channels = crate::channels::email::start(&st, st.outbox_wake.clone()).await?;
+    let mut tasks = Supervisor::new();
+    let smtp_addr = crate::channels::email::start(&st, &mut tasks).await?;
     let listener = tokio::net::TcpListener::bind(st.config.http_listen)
         .await
         .with_context(|| format!("binding {}", st.config.http_listen))?;
     let addr = listener.local_addr()?;
     let _ = st.http_addr.set(addr);
     let router = crate::http::router(st.clone());
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
+    let shutdown = tasks.shutdown();
+    let http = tokio::spawn(async move {
         axum::serve(
             listener,
             router.into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(async move {
-            let _ = rx.await;
-        })
+        .with_graceful_shutdown(async move { shutdown.stopped().await })
         .await
         .context("HTTP server")
     });
     let (metrics_addr, metrics) = match st.config.metrics_listen {
         None => (None, None),
         Some(at) => {
-            let (addr, stop, task) = serve_metrics(&st, at).await?;
-            (Some(addr), Some((stop, task)))
+            let (addr, task) = serve_metrics(&st, at, tasks.shutdown()).await?;
+            (Some(addr), Some(task))
         }
     };
+    tasks.spawn("indexer", with(&st, crate::search::run_indexer));
+    tasks.spawn("routing_sweep", with(&st, crate::routing::task::run));
+    tasks.spawn("surveys", with(&st, crate::surveys::jobs::run));
+    tasks.spawn(
+        "attachment_sweep",
+        with(&st, crate::attachments::sweep::run),
+    );
+    crate::channels::chat::spawn_tasks(&st, &mut tasks);
     Ok(Running {
         addr,
-        smtp_addr: channels.smtp_addr,
+        smtp_addr,
         metrics_addr,
+        tasks,
+        http,
         metrics,
-        channels,
-        shutdown: tx,
-        task,
-        indexer: crate::search::spawn_indexer(&st),
-        routing: crate::routing::task::spawn(&st),
-        surveys: tokio::spawn(crate::surveys::jobs::run(st.clone())),
-        chat: tokio::spawn(crate::channels::chat::dispatch(st.clone())),
-        files_sweep: tokio::spawn(crate::attachments::sweep::run(st.clone())),
     })
 }
 
@@ -272,27 +271,21 @@ pub async fn start(st: AppState) -> anyhow::Result<Running> {
 async fn serve_metrics(
     st: &AppState,
     at: SocketAddr,
-) -> anyhow::Result<(
-    SocketAddr,
-    tokio::sync::oneshot::Sender<()>,
-    tokio::task::JoinHandle<anyhow::Result<()>>,
-)> {
+    shutdown: Shutdown,
+) -> anyhow::Result<(SocketAddr, tokio::task::JoinHandle<anyhow::Result<()>>)> {
     let listener = tokio::net::TcpListener::bind(at)
         .await
         .with_context(|| format!("binding the metrics listener {at}"))?;
     let addr = listener.local_addr()?;
     tracing::info!("metrics are served on http://{addr}/metrics");
     let router = crate::http::metrics_router(st.clone());
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(listener, router)
-            .with_graceful_shutdown(async move {
-                let _ = rx.await;
-            })
+            .with_graceful_shutdown(async move { shutdown.stopped().await })
             .await
             .context("metrics server")
     });
-    Ok((addr, tx, task))
+    Ok((addr, task))
 }
 
 /// `tend serve`: runs until SIGTERM or SIGINT, then shuts down cleanly.

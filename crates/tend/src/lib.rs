@@ -28,6 +28,7 @@ pub mod routing;
 pub mod search;
 pub mod secrets;
 pub mod surveys;
+pub mod tasks;
 pub mod telemetry;
 pub mod time;
 pub mod vocab;

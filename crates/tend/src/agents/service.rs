@@ -25,6 +25,7 @@ pub struct NewUser {
 }
 
 /// Creates a user. Admins only.
+#[tracing::instrument(skip_all, fields(user_id = viewer.user_id))]
 pub async fn create_user(st: &AppState, viewer: &Viewer, new: NewUser) -> Result<User> {
     viewer.require_admin()?;
     let email = EmailAddress::parse("email", &new.email)?;
@@ -57,6 +58,7 @@ pub async fn create_user(st: &AppState, viewer: &Viewer, new: NewUser) -> Result
 }
 
 /// Every user (names are needed to pick assignees, so every role may list).
+#[tracing::instrument(skip_all)]
 pub async fn list_users(st: &AppState, _viewer: &Viewer) -> Result<Vec<User>> {
     let mut c = st.db.pool().acquire().await?;
     Ok(repo::list_users(&mut c)
@@ -67,6 +69,7 @@ pub async fn list_users(st: &AppState, _viewer: &Viewer) -> Result<Vec<User>> {
 }
 
 /// One user by id.
+#[tracing::instrument(skip_all, fields(target_user_id = id))]
 pub async fn get_user(st: &AppState, id: i64) -> Result<User> {
     let mut c = st.db.pool().acquire().await?;
     user_in(&mut c, id).await
@@ -93,6 +96,7 @@ pub async fn user_by_email(st: &AppState, email: &str) -> Result<User> {
 /// Checks an email and password; `None` when they do not match an active
 /// user. Every answer costs one password check, whether or not the address
 /// exists or has a password (see `agents::password`).
+#[tracing::instrument(skip_all)]
 pub async fn verify_login(st: &AppState, email: &str, password: &str) -> Result<Option<User>> {
     let row = match EmailAddress::parse("email", email) {
         Ok(email) => {
@@ -136,6 +140,7 @@ pub struct NewToken {
 }
 
 /// Creates an API token for `user_id`. Admins only.
+#[tracing::instrument(skip_all, fields(user_id = viewer.user_id, target_user_id = user_id))]
 pub async fn create_token(
     st: &AppState,
     viewer: &Viewer,
@@ -160,6 +165,7 @@ pub async fn create_token(
 }
 
 /// Revokes a token. Admins only.
+#[tracing::instrument(skip_all, fields(user_id = viewer.user_id, token_id = token_id))]
 pub async fn revoke_token(st: &AppState, viewer: &Viewer, token_id: i64) -> Result<()> {
     viewer.require_admin()?;
     let now = st.clock.now_ms();
@@ -195,6 +201,7 @@ pub async fn authenticate(st: &AppState, token: &str) -> Result<Option<Viewer>> 
 }
 
 /// Creates a team. Admins only.
+#[tracing::instrument(skip_all, fields(user_id = viewer.user_id))]
 pub async fn create_team(st: &AppState, viewer: &Viewer, name: &str) -> Result<Team> {
     viewer.require_admin()?;
     let name = parse_name("name", name, 200)?;
@@ -237,6 +244,7 @@ pub async fn get_team(st: &AppState, id: i64) -> Result<Team> {
 }
 
 /// Adds a user to a team. Admins only.
+#[tracing::instrument(skip_all, fields(user_id = viewer.user_id, team_id = team_id, member_id = user_id))]
 pub async fn add_member(
     st: &AppState,
     viewer: &Viewer,
@@ -261,6 +269,7 @@ pub async fn add_member(
 }
 
 /// Lets a team's agents see and work an inbox. Admins only.
+#[tracing::instrument(skip_all, fields(user_id = viewer.user_id, team_id = team_id, inbox_id = inbox_id))]
 pub async fn grant_inbox(
     st: &AppState,
     viewer: &Viewer,
@@ -287,6 +296,7 @@ pub async fn grant_inbox(
 }
 
 /// Every API token with its owner, newest first. Admins only.
+#[tracing::instrument(skip_all, fields(user_id = viewer.user_id))]
 pub async fn list_tokens(st: &AppState, viewer: &Viewer) -> Result<Vec<TokenInfo>> {
     viewer.require_admin()?;
     let mut c = st.db.pool().acquire().await?;
@@ -309,6 +319,7 @@ async fn keep_an_admin(c: &mut AnyConnection, user: &User) -> Result<()> {
 }
 
 /// Changes a user's role. Admins only; the last active admin stays one.
+#[tracing::instrument(skip_all, fields(user_id = viewer.user_id, target_user_id = user_id, role = ?role))]
 pub async fn set_role(st: &AppState, viewer: &Viewer, user_id: i64, role: Role) -> Result<User> {
     viewer.require_admin()?;
     let changed = st
@@ -358,6 +369,7 @@ pub(crate) async fn set_active_in(
 }
 
 /// Takes a user out of a team. Admins only.
+#[tracing::instrument(skip_all, fields(user_id = viewer.user_id, team_id = team_id, member_id = user_id))]
 pub async fn remove_member(
     st: &AppState,
     viewer: &Viewer,
@@ -383,6 +395,7 @@ pub async fn remove_member(
 }
 
 /// Takes an inbox away from a team. Admins only.
+#[tracing::instrument(skip_all, fields(user_id = viewer.user_id, team_id = team_id, inbox_id = inbox_id))]
 pub async fn revoke_inbox(
     st: &AppState,
     viewer: &Viewer,

@@ -19,6 +19,7 @@ use std::time::{Duration, SystemTime};
 use anyhow::Context as _;
 
 use crate::app::AppState;
+use crate::tasks::Shutdown;
 
 /// How old a file must be before the sweep may remove it.
 pub const GRACE: Duration = Duration::from_secs(3600);
@@ -40,13 +41,18 @@ pub struct Swept {
     pub temporary: usize,
 }
 
-/// Sweeps once an hour, the first time a few minutes after start-up.
-pub async fn run(st: AppState) {
+/// Sweeps once an hour, the first time a few minutes after start-up, until
+/// the shutdown (a task of `crate::tasks`); a sweep in progress finishes
+/// first.
+pub async fn run(st: AppState, shutdown: Shutdown) -> anyhow::Result<()> {
     let first = tokio::time::Instant::now() + Duration::from_secs(300);
     let mut every = tokio::time::interval_at(first, EVERY);
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        every.tick().await;
+        tokio::select! {
+            _ = every.tick() => {}
+            _ = shutdown.stopped() => return Ok(()),
+        }
         let cutoff = SystemTime::now()
             .checked_sub(GRACE)
             .unwrap_or(SystemTime::UNIX_EPOCH);

@@ -29,6 +29,7 @@ pub const KEYS: &[&str] = &[
     "max_json_body_bytes",
     "max_attachment_bytes",
     "db_max_connections",
+    "db_slow_ms",
     "routing_follow_up_after_seconds",
     "routing_auto_away_seconds",
     "survey_quiet_days",

@@ -52,6 +52,7 @@ struct FileConfig {
     max_json_body_bytes: Option<u64>,
     max_attachment_bytes: Option<u64>,
     db_max_connections: Option<u32>,
+    db_slow_ms: Option<u64>,
     smtp_tls_cert: Option<String>,
     smtp_tls_key: Option<String>,
     imap_poll_seconds: Option<u64>,
@@ -103,6 +104,9 @@ pub struct Config {
     pub max_attachment_bytes: usize,
     /// Database pool size (PostgreSQL) / reader pool size (SQLite).
     pub db_max_connections: u32,
+    /// Statements that take this long or longer are logged at WARN
+    /// (`TEND_DB_SLOW_MS`, default 200 ms; `None`: `0`, never).
+    pub db_slow_statement: Option<std::time::Duration>,
     /// PEM certificate chain for the SMTP receiver's STARTTLS.
     pub smtp_tls_cert: Option<PathBuf>,
     /// PEM private key for the SMTP receiver's STARTTLS.
@@ -286,6 +290,10 @@ impl Config {
             .get_u64("db_max_connections", f.db_max_connections.map(u64::from))?
             .unwrap_or(16)
             .clamp(1, 1000) as u32;
+        let db_slow_statement = match src.get_u64("db_slow_ms", f.db_slow_ms)?.unwrap_or(200) {
+            0 => None,
+            ms => Some(std::time::Duration::from_millis(ms)),
+        };
 
         let tls_file = |key: &str, v: Option<String>| -> Result<Option<PathBuf>, ConfigError> {
             match src.get(key, v) {
@@ -451,6 +459,7 @@ impl Config {
             max_json_body_bytes,
             max_attachment_bytes,
             db_max_connections,
+            db_slow_statement,
             smtp_tls_cert,
             smtp_tls_key,
             imap_poll_interval,

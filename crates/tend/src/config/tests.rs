@@ -80,6 +80,10 @@ fn example_config_parses_to_the_defaults() {
     assert_eq!(c.max_json_body_bytes, 1024 * 1024);
     assert_eq!(c.max_attachment_bytes, 25_000_000);
     assert_eq!(c.db_max_connections, 16);
+    assert_eq!(
+        c.db_slow_statement,
+        Some(std::time::Duration::from_millis(200))
+    );
     assert_eq!(c.surveys.quiet_ms, 7 * 86_400_000);
     assert_eq!(c.surveys.unhappy_rating, 3);
     assert_eq!(c.surveys.period_ms, 7 * 86_400_000);
@@ -90,6 +94,19 @@ fn example_config_parses_to_the_defaults() {
     assert!(c.trusted_proxies.is_empty());
     assert_eq!(c.metrics_token, None);
     assert_eq!(c.metrics_listen, None);
+}
+
+#[test]
+fn the_slow_statement_threshold_is_read_and_zero_turns_it_off() {
+    let c = load(None, &[("TEND_DB_SLOW_MS", "1500")]).expect("loads");
+    assert_eq!(
+        c.db_slow_statement,
+        Some(std::time::Duration::from_millis(1500))
+    );
+    let c = load(Some("db_slow_ms = 0\n"), &[]).expect("loads");
+    assert_eq!(c.db_slow_statement, None);
+    let e = load(None, &[("TEND_DB_SLOW_MS", "fast")]).expect_err("must fail");
+    assert!(e.0.contains("TEND_DB_SLOW_MS"), "{}", e.0);
 }
 
 #[test]

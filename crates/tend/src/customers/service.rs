@@ -131,6 +131,7 @@ pub(crate) async fn address_for_in(
 }
 
 /// Customers the viewer may see, newest first.
+#[tracing::instrument(skip_all, fields(user_id = viewer.user_id))]
 pub async fn list(
     st: &AppState,
     viewer: &Viewer,
@@ -153,6 +154,7 @@ pub async fn list(
 }
 
 /// A customer profile with the viewer-visible history.
+#[tracing::instrument(skip_all, fields(user_id = viewer.user_id, customer_id = id))]
 pub async fn get(st: &AppState, viewer: &Viewer, id: i64) -> Result<Customer> {
     let mut c = st.db.pool().acquire().await?;
     get_in(&mut c, viewer, id).await
@@ -170,6 +172,7 @@ async fn get_in(c: &mut AnyConnection, viewer: &Viewer, id: i64) -> Result<Custo
 }
 
 /// Edits a customer profile.
+#[tracing::instrument(skip_all, fields(user_id = viewer.user_id, customer_id = id))]
 pub async fn update(
     st: &AppState,
     viewer: &Viewer,
@@ -242,6 +245,7 @@ pub async fn update(
 }
 
 /// The id of the visible customer who owns `email`.
+#[tracing::instrument(skip_all, fields(user_id = viewer.user_id))]
 pub async fn id_by_email(st: &AppState, viewer: &Viewer, email: &str) -> Result<i64> {
     let email = EmailAddress::parse("email", email)?;
     list(st, viewer, Some(email.as_str()), None, None, 1)
@@ -266,6 +270,7 @@ pub async fn id_by_email(st: &AppState, viewer: &Viewer, email: &str) -> Result<
 /// every conversation of both customers (a merge must not move
 /// conversations the agent cannot see). Others get 403; customers the
 /// viewer cannot see at all answer 404.
+#[tracing::instrument(skip_all, fields(user_id = viewer.user_id, into_id = into_id, from_id = from_id))]
 pub async fn merge(st: &AppState, viewer: &Viewer, into_id: i64, from_id: i64) -> Result<Customer> {
     if into_id == from_id {
         return Err(Error::invalid(

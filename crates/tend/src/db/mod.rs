@@ -14,13 +14,14 @@ pub mod changes;
 mod sql;
 mod writer;
 
+use std::str::FromStr as _;
 use std::time::Duration;
 
 use anyhow::Context as _;
 use futures_util::future::BoxFuture;
 use sqlx::AnyConnection;
-use sqlx::any::AnyPoolOptions;
-use sqlx::{AnyPool, Executor};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, ConnectOptions as _, Executor};
 
 pub use sql::{Arg, Sql, like_pattern};
 pub use writer::WriteFn;
@@ -56,9 +57,23 @@ static SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = F
      PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 4000;";
 
 impl Db {
-    /// Connects to `url` (`sqlite://…` or `postgres://…`).
-    pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Db> {
+    /// Connects to `url` (`sqlite://…` or `postgres://…`). Statements that
+    /// take `slow` or longer are logged at WARN (target `sqlx::query`,
+    /// without their values); `None`: never.
+    pub async fn connect(
+        url: &str,
+        max_connections: u32,
+        slow: Option<Duration>,
+    ) -> anyhow::Result<Db> {
         sqlx::any::install_default_drivers();
+        let connect = AnyConnectOptions::from_str(url)
+            .with_context(|| format!("reading the database URL {}", redact(url)))?
+            // Each statement at DEBUG is sqlx's default; kept.
+            .log_statements(log::LevelFilter::Debug);
+        let connect = match slow {
+            Some(after) => connect.log_slow_statements(log::LevelFilter::Warn, after),
+            None => connect.log_slow_statements(log::LevelFilter::Off, Duration::MAX),
+        };
         if url.starts_with("sqlite:") {
             let opts = || {
                 AnyPoolOptions::new()
@@ -82,13 +97,13 @@ impl Db {
                     .min_connections(1)
                     .idle_timeout(None)
                     .max_lifetime(None),
-                url,
+                connect.clone(),
             )
             .await
             .with_context(|| format!("opening SQLite database {url}"))?;
             let read = opts()
                 .max_connections(max_connections.clamp(2, 8))
-                .connect(url)
+                .connect_with(connect)
                 .await
                 .with_context(|| format!("opening SQLite database {url}"))?;
             Ok(Db {
@@ -100,7 +115,7 @@ impl Db {
             let pool = AnyPoolOptions::new()
                 .max_connections(max_connections)
                 .acquire_timeout(Duration::from_secs(30))
-                .connect(url)
+                .connect_with(connect)
                 .await
                 .with_context(|| format!("connecting to PostgreSQL at {}", redact(url)))?;
             Ok(Db {

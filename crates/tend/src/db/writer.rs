@@ -10,7 +10,7 @@ use anyhow::{Context as _, anyhow};
 use futures_util::FutureExt as _;
 use futures_util::future::BoxFuture;
 use sqlx::AnyConnection;
-use sqlx::any::AnyPoolOptions;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor as _};
 use tokio::sync::{mpsc, oneshot};
 
@@ -57,10 +57,12 @@ impl Writer {
     /// connection from there: sqlx's worker thread for it inherits the pin,
     /// and the two hand the connection back and forth on one CPU. (On a
     /// 2-core VM this took creation from about 2,300/s to 3,400/s.)
-    pub(crate) async fn sqlite(options: AnyPoolOptions, url: &str) -> anyhow::Result<Self> {
+    pub(crate) async fn sqlite(
+        options: AnyPoolOptions,
+        connect: AnyConnectOptions,
+    ) -> anyhow::Result<Self> {
         let (tx, rx) = mpsc::channel::<Job>(4096);
         let (opened, pool) = oneshot::channel::<anyhow::Result<AnyPool>>();
-        let url = url.to_string();
         std::thread::Builder::new()
             .name("tend-writer".into())
             .spawn(move || {
@@ -77,7 +79,7 @@ impl Writer {
                     }
                 };
                 rt.block_on(async move {
-                    let pool = match options.connect(&url).await {
+                    let pool = match options.connect_with(connect).await {
                         Ok(p) => p,
                         Err(e) => {
                             let _ = opened.send(Err(e.into()));

@@ -1,6 +1,7 @@
 //! HTTP: the router that joins every domain's API, the OpenAPI document and
 //! browsable docs, health and metrics endpoints, and the layers that apply
-//! everywhere (metrics, body limits, CONTRACT-shaped errors, panics → 500).
+//! everywhere (request ids and spans, metrics, body limits, CONTRACT-shaped
+//! errors, panics → 500).
 
 pub mod extract;
 pub mod limits;
@@ -8,6 +9,7 @@ pub mod metrics;
 mod openapi;
 mod ops;
 pub mod proxy;
+pub mod trace;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
@@ -17,6 +19,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde_json::json;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use utoipa::openapi::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
@@ -94,6 +97,14 @@ pub fn router(st: AppState) -> Router {
                 json!({}),
             )
         }))
+        // Outermost, so that every answer (a panic's too) carries the
+        // request id and is seen by the request's span (`trace`).
+        .layer(PropagateRequestIdLayer::new(trace::REQUEST_ID))
+        .layer(trace::layer())
+        .layer(SetRequestIdLayer::new(trace::REQUEST_ID, trace::MakeId))
+        .layer(tower::util::MapRequestLayer::new(
+            trace::drop_unusable_id as fn(Request) -> Request,
+        ))
         .with_state(st)
 }
 

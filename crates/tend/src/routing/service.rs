@@ -87,6 +87,7 @@ fn render(user_id: i64, row: Option<AgentRow>, loads: Vec<(i64, String, i64)>) -
 
 /// An agent's routing profile and state: their own, or anyone's for admins
 /// and supervisors.
+#[tracing::instrument(skip_all, fields(user_id = viewer.user_id, agent_id = user_id))]
 pub async fn profile(st: &AppState, viewer: &Viewer, user_id: i64) -> Result<AgentRouting> {
     if viewer.user_id != Some(user_id) {
         require_supervisor(viewer)?;
@@ -107,6 +108,7 @@ pub(crate) async fn presence_in(c: &mut AnyConnection, user_id: i64) -> Result<P
 
 /// Changes an agent's capacity, languages or skills. Admins and supervisors.
 /// More capacity may let waiting conversations through at once.
+#[tracing::instrument(skip_all, fields(user_id = viewer.user_id, agent_id = user_id))]
 pub async fn update_profile(
     st: &AppState,
     viewer: &Viewer,
@@ -149,6 +151,7 @@ pub async fn update_profile(
 /// Sets the caller's presence. Going online lets waiting conversations
 /// through; going offline returns the caller's unsolved chats to the queue
 /// (recorded as the system's reassignment), from where others get them.
+#[tracing::instrument(skip_all, fields(user_id = viewer.user_id, presence = ?presence))]
 pub async fn set_presence(
     st: &AppState,
     viewer: &Viewer,
@@ -190,6 +193,7 @@ pub async fn set_presence(
 
 /// Records activity of the caller (the agent UI calls it while the agent
 /// works). An agent who went away by inactivity is online again.
+#[tracing::instrument(skip_all, fields(user_id = viewer.user_id))]
 pub async fn heartbeat(st: &AppState, viewer: &Viewer) -> Result<AgentRouting> {
     let user_id = user_of(viewer)?;
     let now = st.clock.now_ms();
@@ -229,6 +233,7 @@ pub struct SweepOutcome {
 /// The periodic work, by the injected clock: online agents inactive for
 /// `routing_auto_away_seconds` become away; then every queue is drained as
 /// far as capacity allows.
+#[tracing::instrument(skip_all)]
 pub async fn sweep(st: &AppState) -> Result<SweepOutcome> {
     let now = st.clock.now_ms();
     let idle_ms = i64::try_from(st.config.routing_auto_away.as_millis()).unwrap_or(i64::MAX);
@@ -259,6 +264,7 @@ fn render_rule(r: &RuleRow) -> InboxRouting {
 }
 
 /// An inbox's routing rule. Admins and supervisors.
+#[tracing::instrument(skip_all, fields(user_id = viewer.user_id, inbox_id = inbox_id))]
 pub async fn rule(st: &AppState, viewer: &Viewer, inbox_id: i64) -> Result<InboxRouting> {
     require_supervisor(viewer)?;
     let mut c = st.db.pool().acquire().await?;
@@ -271,6 +277,7 @@ pub async fn rule(st: &AppState, viewer: &Viewer, inbox_id: i64) -> Result<Inbox
 
 /// Sets an inbox's routing rule. Admins and supervisors. The team must have
 /// been granted the inbox, so that everyone it routes to may work it.
+#[tracing::instrument(skip_all, fields(user_id = viewer.user_id, inbox_id = inbox_id))]
 pub async fn set_rule(
     st: &AppState,
     viewer: &Viewer,
@@ -320,6 +327,7 @@ pub async fn set_rule(
 
 /// Stops routing an inbox. Admins and supervisors. Conversations already
 /// waiting stay in their team's queue and are still assigned from it.
+#[tracing::instrument(skip_all, fields(user_id = viewer.user_id, inbox_id = inbox_id))]
 pub async fn delete_rule(st: &AppState, viewer: &Viewer, inbox_id: i64) -> Result<()> {
     require_supervisor(viewer)?;
     let gone = st

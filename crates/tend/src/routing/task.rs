@@ -4,41 +4,22 @@
 
 use std::time::Duration;
 
-use tokio::sync::watch;
-
 use crate::app::AppState;
+use crate::tasks::Shutdown;
 
 /// Pause between sweeps.
 const EVERY: Duration = Duration::from_secs(5);
 
-/// The running sweep.
-pub struct SweepTask {
-    stop: watch::Sender<bool>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl SweepTask {
-    /// Stops after the sweep in progress.
-    pub async fn stop(self) {
-        let _ = self.stop.send(true);
-        let _ = self.task.await;
-    }
-}
-
-/// Starts the sweep in the background.
-pub fn spawn(st: &AppState) -> SweepTask {
-    let (stop, mut rx) = watch::channel(false);
-    let st = st.clone();
-    let task = tokio::spawn(async move {
-        loop {
-            tokio::select! {
-                _ = tokio::time::sleep(EVERY) => {}
-                _ = rx.changed() => return,
-            }
-            if let Err(e) = super::service::sweep(&st).await {
-                tracing::warn!(error = %e, "routing sweep failed; retrying in 5 s");
-            }
+/// Sweeps until the shutdown (a task of `crate::tasks`); a sweep in
+/// progress finishes first.
+pub async fn run(st: AppState, shutdown: Shutdown) -> anyhow::Result<()> {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(EVERY) => {}
+            _ = shutdown.stopped() => return Ok(()),
         }
-    });
-    SweepTask { stop, task }
+        if let Err(e) = super::service::sweep(&st).await {
+            tracing::warn!(error = %e, "routing sweep failed; retrying in 5 s");
+        }
+    }
 }

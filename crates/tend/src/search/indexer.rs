@@ -26,7 +26,6 @@ use std::time::{Duration, Instant};
 use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
 use tend_search::{ANALYZER_VERSION, ConversationDoc, MessageDoc, SearchIndex, SearchWriter};
-use tokio::sync::watch;
 
 use crate::app::AppState;
 use crate::conversations::export::{self, ExportedConversation, LoggedEvent};
@@ -134,7 +133,7 @@ impl Indexer {
     pub async fn rebuild(
         &mut self,
         progress: &(dyn Fn(u64, u64) + Send + Sync),
-        stop: Option<&watch::Receiver<bool>>,
+        stop: Option<&crate::tasks::Shutdown>,
     ) -> anyhow::Result<RebuildStats> {
         let st = &self.st;
         // Read the log position first: whatever commits later is either
@@ -158,7 +157,7 @@ impl Indexer {
         let mut after = 0;
         progress(0, total);
         loop {
-            if stop.is_some_and(|s| *s.borrow()) {
+            if stop.is_some_and(crate::tasks::Shutdown::is_stopping) {
                 self.with_writer(|w| w.rollback()).await?;
                 anyhow::bail!("stopped before the search index was rebuilt");
             }

@@ -21,7 +21,7 @@ use tend_search::SearchIndex;
 use tokio::sync::watch;
 
 pub use model::SearchHit;
-pub use task::{IndexerTask, reindex, spawn_indexer};
+pub use task::{reindex, run as run_indexer};
 
 /// The search index of this node, shared by the indexer and the API.
 /// Cheap to clone; opening the index is deferred until first use, so

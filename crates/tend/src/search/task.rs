@@ -4,11 +4,10 @@
 
 use std::time::{Duration, Instant};
 
-use tokio::sync::watch;
-
 use super::indexer::Indexer;
 use crate::app::AppState;
 use crate::config::Config;
+use crate::tasks::Shutdown;
 
 /// Polling interval when the bus is quiet (writes from other nodes).
 const POLL: Duration = Duration::from_secs(1);
@@ -23,29 +22,10 @@ const MIN_STEP_INTERVAL: Duration = Duration::from_millis(500);
 /// Indexing buffer of the live indexer.
 const LIVE_HEAP_BYTES: usize = 32_000_000;
 
-/// The background indexer of a running server.
-pub struct IndexerTask {
-    stop: watch::Sender<bool>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl IndexerTask {
-    /// Stops it after the step in progress (uncommitted work is dropped
-    /// and redone at the next start) and releases the index.
-    pub async fn stop(self) {
-        let _ = self.stop.send(true);
-        let _ = self.task.await;
-    }
-}
-
-/// Starts the indexer of this node in the background.
-pub fn spawn_indexer(st: &AppState) -> IndexerTask {
-    let (stop, rx) = watch::channel(false);
-    let task = tokio::spawn(run(st.clone(), rx));
-    IndexerTask { stop, task }
-}
-
-async fn run(st: AppState, mut stop: watch::Receiver<bool>) {
+/// The indexer of this node, until the shutdown (a task of
+/// `crate::tasks`): a step in progress finishes (uncommitted work is
+/// dropped and redone at the next start), then the index is released.
+pub async fn run(st: AppState, stop: Shutdown) -> anyhow::Result<()> {
     let mut bus = st.bus.subscribe();
     let mut warned = false;
     let mut indexer = loop {
@@ -58,7 +38,7 @@ async fn run(st: AppState, mut stop: watch::Receiver<bool>) {
                 }
                 tokio::select! {
                     _ = tokio::time::sleep(Duration::from_secs(5)) => {}
-                    _ = stop.changed() => return,
+                    _ = stop.stopped() => return Ok(()),
                 }
             }
         }
@@ -78,7 +58,7 @@ async fn run(st: AppState, mut stop: watch::Receiver<bool>) {
         } else {
             indexer.step().await
         };
-        if *stop.borrow() {
+        if stop.is_stopping() {
             break;
         }
         let wait = match result {
@@ -97,7 +77,7 @@ async fn run(st: AppState, mut stop: watch::Receiver<bool>) {
             // Let the next burst of writes gather (the bus keeps its wake-ups).
             tokio::select! {
                 _ = tokio::time::sleep_until((started + MIN_STEP_INTERVAL).into()) => {}
-                _ = stop.changed() => break,
+                _ = stop.stopped() => break,
             }
         }
         tokio::select! {
@@ -108,12 +88,13 @@ async fn run(st: AppState, mut stop: watch::Receiver<bool>) {
                 }
             }
             _ = tokio::time::sleep(wait) => {}
-            _ = stop.changed() => break,
+            _ = stop.stopped() => break,
         }
     }
     if let Err(e) = indexer.close().await {
         tracing::warn!(error = %format!("{e:#}"), "closing the search index");
     }
+    Ok(())
 }
 
 /// `tend reindex`: rebuilds this node's index from the database, with a

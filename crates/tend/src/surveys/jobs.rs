@@ -10,6 +10,7 @@ use tokio::sync::broadcast::error::RecvError;
 
 use crate::Result;
 use crate::app::AppState;
+use crate::tasks::Shutdown;
 
 /// What one pass did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -40,8 +41,9 @@ pub async fn run_once(st: &AppState) -> Result<Pass> {
     Ok(pass)
 }
 
-/// Runs until aborted.
-pub async fn run(st: AppState) {
+/// Runs until the shutdown (a task of `crate::tasks`); a pass in progress
+/// finishes first.
+pub async fn run(st: AppState, shutdown: Shutdown) -> anyhow::Result<()> {
     let mut bus = st.bus.subscribe();
     loop {
         if let Err(e) = run_once(&st).await {
@@ -60,6 +62,7 @@ pub async fn run(st: AppState) {
         tokio::select! {
             _ = wake => {},
             _ = tokio::time::sleep(Duration::from_secs(60)) => {},
+            _ = shutdown.stopped() => return Ok(()),
         }
     }
 }

@@ -34,6 +34,7 @@ pub fn link_path(key: &[u8; 32], token: &str, action: LinkAction) -> String {
 
 /// Sends the surveys of every solve that has none yet; returns how many
 /// solves were handled (sent, asked inline or skipped).
+#[tracing::instrument(skip_all)]
 pub async fn survey_solves(st: &AppState) -> Result<usize> {
     let ids = {
         let mut c = st.db.pool().acquire().await?;
@@ -54,6 +55,7 @@ pub async fn survey_solves(st: &AppState) -> Result<usize> {
 
 /// Surveys the current solve of one conversation; false when there was
 /// nothing to do (not solved, or already surveyed).
+#[tracing::instrument(skip_all, fields(conversation_id = id))]
 async fn survey_solve(st: &AppState, id: i64) -> Result<bool> {
     let conv = conversations::get(st, &Viewer::system(), id).await?;
     if conv.status != Status::Solved {
@@ -202,6 +204,7 @@ async fn survey_solve(st: &AppState, id: i64) -> Result<bool> {
 }
 
 /// Closes solved conversations whose quiet period passed without an answer.
+#[tracing::instrument(skip_all)]
 pub async fn close_quiet(st: &AppState) -> Result<usize> {
     let now = st.clock.now_ms();
     let cutoff = now - st.config.surveys.quiet_ms;
@@ -276,6 +279,7 @@ pub async fn verify_link(
 /// kept the first time it is given; giving it again changes nothing, so
 /// replayed links and resubmitted forms are harmless. `None` when there is
 /// no such survey.
+#[tracing::instrument(skip_all)]
 pub async fn respond(st: &AppState, token: &str, resp: Response) -> Result<Option<PageView>> {
     let now = st.clock.now_ms();
     let cfg = st.config.surveys.clone();
@@ -407,6 +411,7 @@ pub async fn view(st: &AppState, token: &str) -> Result<Option<PageView>> {
 }
 
 /// The surveys of a conversation the viewer may see.
+#[tracing::instrument(skip_all, fields(user_id = viewer.user_id, conversation_id = id))]
 pub async fn of_conversation(st: &AppState, viewer: &Viewer, id: i64) -> Result<Vec<Survey>> {
     conversations::get(st, viewer, id).await?;
     let mut c = st.db.pool().acquire().await?;

@@ -23,6 +23,7 @@ mod imap_after;
 mod imap_tls;
 mod machine_mail;
 mod mail_threading;
+mod observability;
 mod ops;
 mod outbound_cap;
 mod privacy;

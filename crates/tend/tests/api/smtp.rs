@@ -187,6 +187,55 @@ async fn smtp_every_250_is_stored_postgres() {
     every_250_is_a_stored_message(Backend::Postgres, smtp_count(10_000) / 5).await;
 }
 
+/// Stopping the server: it stops accepting, an idle session gets `421` at
+/// once, and a message being received is received, stored and answered
+/// `250` before its session gets `421`; the stop waits for both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn smtp_stop_ends_sessions_after_the_message_in_progress() {
+    let app = smtp_app(Backend::Sqlite, &[]).await.unwrap();
+    app.inbox("email", Some("support@example.com")).await;
+    let addr = app.smtp.unwrap();
+    let mut idle = Dialogue::open(addr).await;
+    assert!(idle.say("EHLO idle.example").await.starts_with("250"));
+    let mut busy = Dialogue::open(addr).await;
+    assert!(busy.say("EHLO busy.example").await.starts_with("250"));
+    assert!(
+        busy.say("MAIL FROM:<a@example.net>")
+            .await
+            .starts_with("250")
+    );
+    assert!(
+        busy.say("RCPT TO:<support@example.com>")
+            .await
+            .starts_with("250")
+    );
+    assert!(busy.say("DATA").await.starts_with("354"));
+    busy.w
+        .write_all(b"Subject: in flight\r\nMessage-ID: <in-flight@x>\r\n\r\nfirst half\r\n")
+        .await
+        .unwrap();
+
+    let stopping = tokio::spawn(app.finish());
+    // The idle session hears of the shutdown without saying anything.
+    assert!(
+        idle.reply().await.starts_with("421 4.3.2"),
+        "an idle session is closed with 421"
+    );
+    assert!(
+        !stopping.is_finished(),
+        "the stop waits for the busy session"
+    );
+    busy.w.write_all(b"second half\r\n.\r\n").await.unwrap();
+    let stored = busy.reply().await;
+    assert!(stored.starts_with("250"), "{stored}");
+    assert!(busy.reply().await.starts_with("421 4.3.2"));
+    stopping.await.unwrap();
+    assert!(
+        tokio::net::TcpStream::connect(addr).await.is_err(),
+        "the receiver no longer accepts"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn smtp_starttls_when_a_certificate_is_configured() {
     let dir = tempfile::tempdir().unwrap();

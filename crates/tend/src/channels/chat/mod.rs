@@ -8,8 +8,8 @@
 //! - [`identity`]: what a site's HMAC signs, and the customer it binds;
 //! - `upload`: files, authorised before anything is stored;
 //! - `offline`: the offline form; `transcript`: the transcript by mail;
-//! - [`hub`]: per-conversation rooms on this node, fed by [`dispatch`],
-//!   and the per-address socket count;
+//! - [`hub`]: per-conversation rooms on this node, fed by [`dispatch`]
+//!   (and [`follow_log`] on PostgreSQL), and the per-address socket count;
 //! - [`widget`]: the script with its strings.
 
 pub mod http;
@@ -28,6 +28,7 @@ use tokio::sync::broadcast::error::RecvError;
 use std::sync::Arc;
 
 use crate::app::AppState;
+use crate::tasks::{Shutdown, Supervisor};
 use crate::vocab::EventKind;
 
 pub use hub::{Delivery, Hub, Signal, SocketPermit};
@@ -40,17 +41,26 @@ pub fn session_room(session_id: i64) -> i64 {
     -session_id
 }
 
-/// Turns committed conversation events into signals for the connected
-/// visitors of those conversations; runs until the bus closes. On
-/// PostgreSQL, where other app nodes may commit too, it also follows the
-/// event log once a second (see [`follow_log`]).
-pub async fn dispatch(st: AppState) {
+/// Puts the chat's background tasks under `tasks`: [`dispatch`], and on
+/// PostgreSQL, where other app nodes may commit too, [`follow_log`].
+pub fn spawn_tasks(st: &AppState, tasks: &mut Supervisor) {
+    tasks.spawn("chat_dispatch", crate::tasks::with(st, dispatch));
     if st.db.backend() == crate::db::Backend::Postgres {
-        tokio::spawn(follow_log(st.clone()));
+        tasks.spawn("chat_follow_log", crate::tasks::with(st, follow_log));
     }
+}
+
+/// Turns committed conversation events into signals for the connected
+/// visitors of those conversations, until the shutdown or until the bus
+/// closes.
+pub async fn dispatch(st: AppState, shutdown: Shutdown) -> anyhow::Result<()> {
     let mut bus = st.bus.subscribe();
     loop {
-        match bus.recv().await {
+        let received = tokio::select! {
+            r = bus.recv() => r,
+            _ = shutdown.stopped() => return Ok(()),
+        };
+        match received {
             Ok(ev) => {
                 let signal = match ev.kind {
                     EventKind::MessageAdded => match ev.posted {
@@ -82,21 +92,25 @@ pub async fn dispatch(st: AppState) {
                 st.public.chat.signal(ev.conversation_id, signal);
             }
             Err(RecvError::Lagged(_)) => st.public.chat.signal_all(),
-            Err(RecvError::Closed) => return,
+            Err(RecvError::Closed) => return Ok(()),
         }
     }
 }
 
 /// Events any node committed: signals the rooms of their conversations.
 /// Identity ids can commit out of order, so each pass looks back a window
-/// of ids and remembers which of them it has signalled already.
-async fn follow_log(st: AppState) {
+/// of ids and remembers which of them it has signalled already. Runs
+/// until the shutdown.
+async fn follow_log(st: AppState, shutdown: Shutdown) -> anyhow::Result<()> {
     const LOOK_BACK: i64 = 1000;
     let mut cursor: Option<i64> = None;
     let mut done = std::collections::BTreeSet::new();
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
     loop {
-        tick.tick().await;
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = shutdown.stopped() => return Ok(()),
+        }
         if st.public.chat.sockets() == 0 && cursor.is_some() {
             continue;
         }

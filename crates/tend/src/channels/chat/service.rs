@@ -133,6 +133,7 @@ pub(super) fn clean_opt(s: Option<&str>) -> Option<&str> {
 }
 
 /// Starts a session (or resumes one by its token). `ip` is rate-limited.
+#[tracing::instrument(skip_all, fields(inbox_id = inbox_id))]
 pub async fn start(st: &AppState, inbox_id: i64, input: StartInput, ip: &str) -> Result<Started> {
     let (_, s) = chat_inbox(st, inbox_id).await?;
     let now = st.clock.now_ms();
@@ -358,6 +359,7 @@ pub fn count_visitor(st: &AppState, s: &Session) -> Result<()> {
 
 /// Stores a visitor's message (once per `client_id`), starting the
 /// conversation with the first one.
+#[tracing::instrument(skip_all, fields(chat_session_id = s.id, inbox_id = s.inbox_id, conversation_id = s.conversation_id))]
 pub async fn post(
     st: &AppState,
     s: &Session,
@@ -457,6 +459,7 @@ pub(super) async fn record(
 }
 
 /// The visitor has seen messages up to `up_to`.
+#[tracing::instrument(skip_all, fields(chat_session_id = s.id, conversation_id = s.conversation_id, up_to = up_to))]
 pub async fn visitor_read(st: &AppState, s: &Session, up_to: i64) -> Result<()> {
     if up_to <= s.visitor_read_id {
         return Ok(());
@@ -473,6 +476,7 @@ pub async fn visitor_read(st: &AppState, s: &Session, up_to: i64) -> Result<()> 
 
 /// An agent has seen conversation `id` up to message `up_to` (the
 /// conversation page calls this); connected visitors get a read receipt.
+#[tracing::instrument(skip_all, fields(conversation_id = conversation_id, up_to = up_to))]
 pub async fn agent_read(st: &AppState, conversation_id: i64, up_to: i64) -> Result<()> {
     let moved = st
         .db

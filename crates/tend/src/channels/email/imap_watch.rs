@@ -1,5 +1,6 @@
 //! Watching IMAP mailboxes: one long-lived task per inbox with an
-//! `imap_url`, kept in step with the inbox list by a supervisor.
+//! `imap_url`, each under its own [`Supervisor`], kept in step with the
+//! inbox list by [`run`].
 //!
 //! A task connects and logs in. When the server's CAPABILITY lists `IDLE`
 //! (RFC 2177) it keeps the session: after each fetch pass it enters IDLE and
@@ -20,9 +21,9 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use async_imap::types::UnsolicitedResponse;
-use tokio::task::JoinHandle;
 
 use crate::app::AppState;
+use crate::tasks::{Shutdown, Supervisor};
 
 use super::imap::{self, COMMAND_TIMEOUT, within};
 
@@ -32,39 +33,46 @@ pub const IDLE_MAX: Duration = Duration::from_secs(25 * 60);
 /// [`BACKOFF_MAX`], reset after a successful pass.
 const BACKOFF_MIN: Duration = Duration::from_secs(1);
 const BACKOFF_MAX: Duration = Duration::from_secs(5 * 60);
-/// The supervisor re-reads the inbox list at least this often, so a long
+/// [`run`] re-reads the inbox list at least this often, so a long
 /// poll interval (reasonable with IDLE) does not delay inbox changes.
 const RECONCILE_MAX: Duration = Duration::from_secs(30);
 
-/// One inbox's task; dropping it aborts the task.
+/// One inbox's task, under its own supervisor (so that it restarts after
+/// a panic, and stops alone when its inbox changes).
 struct Watcher {
     url: String,
-    handle: JoinHandle<()>,
+    task: Supervisor,
 }
 
-impl Drop for Watcher {
-    fn drop(&mut self) {
-        self.handle.abort();
-    }
-}
-
-/// Watches every IMAP inbox until aborted (which aborts every inbox task).
-/// Inboxes added, changed (URL) or removed take effect at the next
-/// reconciliation, at most `min(every, 30 s)` later.
-pub async fn run(st: AppState, every: Duration) {
+/// Watches every IMAP inbox until the shutdown (a task of `crate::tasks`),
+/// then stops every inbox task and waits for them. Inboxes added, changed
+/// (URL) or removed take effect at the next reconciliation, at most
+/// `min(imap_poll_seconds, 30 s)` later.
+pub async fn run(st: AppState, shutdown: Shutdown) -> anyhow::Result<()> {
+    let every = st.config.imap_poll_interval;
     let mut watchers: HashMap<i64, Watcher> = HashMap::new();
     loop {
         match crate::inboxes::service::imap_inboxes(&st).await {
             Ok(inboxes) => reconcile(&st, every, &mut watchers, inboxes).await,
             Err(e) => tracing::warn!(error = %e, "listing IMAP inboxes failed"),
         }
-        tokio::time::sleep(every.min(RECONCILE_MAX)).await;
+        tokio::select! {
+            _ = tokio::time::sleep(every.min(RECONCILE_MAX)) => {}
+            _ = shutdown.stopped() => break,
+        }
     }
+    for w in watchers.values() {
+        w.task.signal();
+    }
+    for (_, w) in watchers {
+        w.task.stop().await;
+    }
+    Ok(())
 }
 
 /// Stops the tasks of inboxes that went away or whose URL changed (waiting
-/// until each has stopped, so two tasks never work one inbox), restarts any
-/// task that ended (a panic), and starts tasks for new inboxes.
+/// until each has stopped, so two tasks never work one inbox), and starts
+/// tasks for new inboxes.
 async fn reconcile(
     st: &AppState,
     every: Duration,
@@ -74,39 +82,44 @@ async fn reconcile(
     let wanted: HashMap<i64, String> = inboxes.into_iter().collect();
     let stale: Vec<i64> = watchers
         .iter()
-        .filter(|(id, w)| wanted.get(*id) != Some(&w.url) || w.handle.is_finished())
+        .filter(|(id, w)| wanted.get(*id) != Some(&w.url))
         .map(|(id, _)| *id)
         .collect();
     for id in stale {
-        if let Some(mut w) = watchers.remove(&id) {
-            w.handle.abort();
-            if let Err(e) = (&mut w.handle).await
-                && e.is_panic()
-            {
-                tracing::error!(inbox = id, "the IMAP task panicked; restarting it");
-            } else {
-                tracing::info!(
-                    inbox = id,
-                    "IMAP inbox changed or removed; its task stopped"
-                );
-            }
+        if let Some(w) = watchers.remove(&id) {
+            w.task.stop().await;
+            tracing::info!(
+                inbox = id,
+                "IMAP inbox changed or removed; its task stopped"
+            );
         }
     }
     for (id, url) in wanted {
-        watchers.entry(id).or_insert_with(|| Watcher {
-            handle: tokio::spawn(watch_inbox(st.clone(), id, url.clone(), every)),
-            url,
+        watchers.entry(id).or_insert_with(|| {
+            let mut task = Supervisor::new();
+            let (st, watched) = (st.clone(), url.clone());
+            task.spawn("imap_inbox", move |shutdown| {
+                watch_inbox(st.clone(), id, watched.clone(), every, shutdown)
+            });
+            Watcher { url, task }
         });
     }
 }
 
-/// One inbox, forever: sessions one after another, with backoff on errors.
-async fn watch_inbox(st: AppState, inbox_id: i64, url: String, every: Duration) {
+/// One inbox, until the shutdown: sessions one after another, with
+/// backoff on errors.
+async fn watch_inbox(
+    st: AppState,
+    inbox_id: i64,
+    url: String,
+    every: Duration,
+    shutdown: Shutdown,
+) -> anyhow::Result<()> {
     let mut backoff = BACKOFF_MIN;
     loop {
-        match session(&st, inbox_id, &url, every, &mut backoff).await {
+        let pause = match session(&st, inbox_id, &url, every, &mut backoff, &shutdown).await {
             // Polling: the pass is done; wait for the next one.
-            Ok(()) => tokio::time::sleep(every).await,
+            Ok(()) => every,
             Err(e) => {
                 tracing::warn!(
                     inbox = inbox_id,
@@ -114,9 +127,14 @@ async fn watch_inbox(st: AppState, inbox_id: i64, url: String, every: Duration) 
                     retry_in_s = backoff.as_secs(),
                     "IMAP failed; will retry"
                 );
-                tokio::time::sleep(backoff).await;
+                let pause = backoff;
                 backoff = (backoff * 2).min(BACKOFF_MAX);
+                pause
             }
+        };
+        tokio::select! {
+            _ = tokio::time::sleep(pause) => {}
+            _ = shutdown.stopped() => return Ok(()),
         }
     }
 }
@@ -129,6 +147,7 @@ async fn session(
     url: &str,
     every: Duration,
     backoff: &mut Duration,
+    shutdown: &Shutdown,
 ) -> anyhow::Result<()> {
     let t = imap::parse_target(url)?;
     let mut session = imap::connect(st, &t).await?;
@@ -171,7 +190,11 @@ async fn session(
             let (wait, stop) = handle.wait_with_timeout(idle_for);
             // The library's own timeout restarts on every keep-alive
             // ("* OK Still here"), so bound the whole wait as well.
-            let woke = tokio::time::timeout(idle_for, wait).await;
+            let woke = tokio::select! {
+                woke = tokio::time::timeout(idle_for, wait) => woke,
+                // Nothing is in progress: the connection is just closed.
+                _ = shutdown.stopped() => return Ok(()),
+            };
             drop(stop);
             match woke {
                 Ok(Ok(r)) => tracing::debug!(inbox = inbox_id, woke = ?r, "IMAP IDLE woke"),

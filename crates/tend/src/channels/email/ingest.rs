@@ -36,6 +36,7 @@ pub async fn ingest(
 
 /// Ingests one raw message for `inbox_id` that `client` delivered to the
 /// SMTP receiver (which SPF checks); `None` for the other doors.
+#[tracing::instrument(skip_all, fields(inbox_id = inbox_id, source = ?source, bytes = raw.len()))]
 pub async fn ingest_from(
     st: &AppState,
     inbox_id: i64,

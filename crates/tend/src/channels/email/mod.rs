@@ -24,29 +24,17 @@ pub mod smtp;
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use tokio::sync::Notify;
 
 use crate::app::AppState;
+use crate::tasks::Supervisor;
 
-/// The email channel's background tasks.
-pub struct Running {
-    /// The SMTP receiver's bound address, when enabled.
-    pub smtp_addr: Option<std::net::SocketAddr>,
-    tasks: Vec<tokio::task::JoinHandle<()>>,
-}
-
-impl Running {
-    /// Stops the background tasks.
-    pub fn stop(self) {
-        for t in self.tasks {
-            t.abort();
-        }
-    }
-}
-
-/// Starts the SMTP receiver (if configured), the IMAP watcher and the outbox.
-pub async fn start(st: &AppState, outbox_wake: Arc<Notify>) -> anyhow::Result<Running> {
-    let mut tasks = Vec::new();
+/// Puts the channel's tasks under `tasks`: the SMTP receiver (if
+/// configured; bound here, so its address is known on return), the IMAP
+/// watcher and the outbox. Answers the SMTP receiver's address.
+pub async fn start(
+    st: &AppState,
+    tasks: &mut Supervisor,
+) -> anyhow::Result<Option<std::net::SocketAddr>> {
     let mut smtp_addr = None;
     if let Some(addr) = st.config.smtp_listen {
         let listener = tokio::net::TcpListener::bind(addr)
@@ -58,12 +46,13 @@ pub async fn start(st: &AppState, outbox_wake: Arc<Notify>) -> anyhow::Result<Ru
             _ => None,
         };
         tracing::info!(smtp = %listener.local_addr()?, starttls = tls.is_some(), "SMTP receiver listening");
-        tasks.push(tokio::spawn(smtp::run(st.clone(), listener, tls)));
+        let listener = Arc::new(listener);
+        let st = st.clone();
+        tasks.spawn("smtp", move |shutdown| {
+            smtp::run(st.clone(), listener.clone(), tls.clone(), shutdown)
+        });
     }
-    tasks.push(tokio::spawn(imap_watch::run(
-        st.clone(),
-        st.config.imap_poll_interval,
-    )));
-    tasks.push(tokio::spawn(outbox::run(st.clone(), outbox_wake)));
-    Ok(Running { smtp_addr, tasks })
+    tasks.spawn("imap", crate::tasks::with(st, imap_watch::run));
+    tasks.spawn("outbox", crate::tasks::with(st, outbox::run));
+    Ok(smtp_addr)
 }

@@ -4,14 +4,13 @@
 //! visibly to agents. Several nodes may run this: each row is claimed with a
 //! lease before sending.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use lettre::address::Envelope;
 use lettre::{AsyncSmtpTransport, AsyncTransport as _, Tokio1Executor};
-use tokio::sync::Notify;
 
 use crate::app::AppState;
+use crate::tasks::Shutdown;
 use crate::{Error, Result};
 
 use super::repo::{self, OutboxRow};
@@ -115,28 +114,32 @@ fn transport(
     Ok(builder.timeout(Some(Duration::from_secs(60))).build())
 }
 
-/// Runs until the task is dropped; `wake` is notified when mail is queued.
-pub async fn run(st: AppState, wake: Arc<Notify>) {
+/// Sends queued mail until the shutdown (a task of `crate::tasks`); a
+/// pass in progress finishes first. `st.outbox_wake` is notified when mail
+/// is queued. Without a usable relay it returns at once.
+pub async fn run(st: AppState, shutdown: Shutdown) -> anyhow::Result<()> {
     let Some(url) = st.config.smtp_relay_url.clone() else {
         tracing::info!("no TEND_SMTP_RELAY_URL: outbound mail stays queued in the outbox");
-        return;
+        return Ok(());
     };
     let relay = match transport(&url, st.config.mail_tls_ca_file.as_deref()) {
         Ok(t) => t,
         Err(e) => {
             tracing::error!(error = %e, "cannot use the SMTP relay; outbound mail stays queued");
-            return;
+            return Ok(());
         }
     };
+    let wake = st.outbox_wake.clone();
     loop {
         match deliver_due(&st, &relay).await {
-            Ok(n) if n > 0 => continue,
+            Ok(n) if n > 0 && !shutdown.is_stopping() => continue,
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "outbox pass failed"),
         }
         tokio::select! {
             _ = wake.notified() => {},
             _ = tokio::time::sleep(Duration::from_secs(5)) => {},
+            _ = shutdown.stopped() => return Ok(()),
         }
     }
 }

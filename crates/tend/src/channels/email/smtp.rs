@@ -23,6 +23,7 @@ use tokio_rustls::server::TlsStream;
 use crate::app::AppState;
 use crate::config::MailLimits;
 use crate::connlimit::{ConnLimits, Refusal};
+use crate::tasks::Shutdown;
 
 use super::ingest::{self, Source};
 
@@ -174,11 +175,25 @@ async fn write_all<S: AsyncWrite + AsyncRead + Unpin>(
     s.flush().await
 }
 
-/// Serves SMTP on `listener` until the task is dropped.
-pub async fn run(st: AppState, listener: TcpListener, tls: Option<TlsAcceptor>) {
+/// Serves SMTP on `listener` until the shutdown (a task of `crate::tasks`):
+/// then it stops accepting, and each open session ends at its next command
+/// boundary with `421` (a message being received is received and answered
+/// first); it returns once every session has ended.
+pub async fn run(
+    st: AppState,
+    listener: Arc<TcpListener>,
+    tls: Option<TlsAcceptor>,
+    shutdown: Shutdown,
+) -> anyhow::Result<()> {
     let tls = tls.map(Arc::new);
+    let mut sessions = tokio::task::JoinSet::new();
     loop {
-        let (stream, peer) = match listener.accept().await {
+        let accepted = tokio::select! {
+            a = listener.accept() => a,
+            Some(_) = sessions.join_next(), if !sessions.is_empty() => continue,
+            _ = shutdown.stopped() => break,
+        };
+        let (stream, peer) = match accepted {
             Ok(x) => x,
             Err(e) => {
                 tracing::warn!(error = %e, "SMTP accept failed");
@@ -188,7 +203,8 @@ pub async fn run(st: AppState, listener: TcpListener, tls: Option<TlsAcceptor>) 
         };
         let st = st.clone();
         let tls = tls.clone();
-        tokio::spawn(async move {
+        let shutdown = shutdown.clone();
+        sessions.spawn(async move {
             let slot = match st.smtp.slots.enter(peer.ip()) {
                 Ok(slot) => slot,
                 Err(why) => {
@@ -198,12 +214,14 @@ pub async fn run(st: AppState, listener: TcpListener, tls: Option<TlsAcceptor>) 
                     return;
                 }
             };
-            if let Err(e) = session(&st, stream, tls).await {
+            if let Err(e) = session(&st, stream, tls, &shutdown).await {
                 tracing::debug!(peer = %peer, error = %e, "SMTP session ended");
             }
             drop(slot);
         });
     }
+    while sessions.join_next().await.is_some() {}
+    Ok(())
 }
 
 /// Answers `421` to a session over the cap and closes it, without waiting
@@ -236,6 +254,7 @@ async fn session(
     st: &AppState,
     stream: TcpStream,
     tls: Option<Arc<TlsAcceptor>>,
+    shutdown: &Shutdown,
 ) -> anyhow::Result<()> {
     let _ = stream.set_nodelay(true);
     // For SPF: the client's address and the name it greeted with.
@@ -261,7 +280,16 @@ async fn session(
         } else {
             st.smtp.idle
         };
-        let n = match tokio::time::timeout(wait, conn.read(&mut buf)).await {
+        let read = tokio::select! {
+            r = tokio::time::timeout(wait, conn.read(&mut buf)) => r,
+            // Between commands (the client waits for nothing from us), so
+            // the session may end here.
+            _ = shutdown.stopped(), if !receiving => {
+                conn.write(b"421 4.3.2 shutting down, try again later\r\n").await?;
+                return Ok(());
+            }
+        };
+        let n = match read {
             Ok(r) => r?,
             Err(_) => {
                 conn.write(b"421 4.4.2 idle too long, closing\r\n").await?;
