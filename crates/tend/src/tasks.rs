@@ -37,11 +37,11 @@ pub const BACKOFF_MAX: Duration = Duration::from_secs(60);
 /// How long [`Supervisor::stop`] waits before it aborts the tasks left.
 pub const STOP_GRACE: Duration = Duration::from_secs(30);
 
-/// Restarts of a task, by name (a counter).
-const RESTARTS: &str = "tend_task_restarts_total";
-/// Runs of a task in progress, by name (a gauge: 0 or 1 for most tasks;
-/// the number of inboxes for the per-inbox IMAP tasks).
-const RUNNING: &str = "tend_task_running";
+// The metrics are named where they are recorded (docs/CONTRACT.md lists
+// them, and tests/api/contract.rs finds them there):
+// `tend_task_restarts_total{task}`, restarts of a task (a counter), and
+// `tend_task_running{task}`, runs in progress (a gauge: 0 or 1 for most
+// tasks; the number of inboxes for the per-inbox IMAP tasks).
 
 /// A task's view of the shutdown signal.
 #[derive(Clone, Debug)]
@@ -171,14 +171,14 @@ struct RunningGauge(&'static str);
 
 impl RunningGauge {
     fn up(name: &'static str) -> RunningGauge {
-        metrics::gauge!(RUNNING, "task" => name).increment(1.0);
+        metrics::gauge!("tend_task_running", "task" => name).increment(1.0);
         RunningGauge(name)
     }
 }
 
 impl Drop for RunningGauge {
     fn drop(&mut self) {
-        metrics::gauge!(RUNNING, "task" => self.0).decrement(1.0);
+        metrics::gauge!("tend_task_running", "task" => self.0).decrement(1.0);
     }
 }
 
@@ -225,7 +225,7 @@ where
             _ = shutdown.stopped() => return,
         }
         pause = next_backoff(pause);
-        metrics::counter!(RESTARTS, "task" => name).increment(1);
+        metrics::counter!("tend_task_restarts_total", "task" => name).increment(1);
     }
 }
 
@@ -250,7 +250,17 @@ mod tests {
 
     use super::*;
 
+    const RESTARTS: &str = "tend_task_restarts_total";
+    const RUNNING: &str = "tend_task_running";
+
     /// The value of `metric{task="<task>"}` in `/metrics`, if present.
+    /// A supervisor, with the metrics recorder installed first: a task's
+    /// gauge moved before the recorder exists would be lost.
+    fn supervisor() -> Supervisor {
+        crate::http::metrics::install();
+        Supervisor::new()
+    }
+
     fn metric(name: &str, task: &str) -> Option<f64> {
         crate::http::metrics::install();
         let prefix = format!("{name}{{task=\"{task}\"}} ");
@@ -283,7 +293,7 @@ mod tests {
         crate::http::metrics::install();
         let (started, mut starts) = mpsc::unbounded_channel();
         let runs = Arc::new(AtomicUsize::new(0));
-        let mut sup = Supervisor::new();
+        let mut sup = supervisor();
         let counted = runs.clone();
         sup.spawn("test_fails_three_times", move |shutdown| {
             let n = counted.fetch_add(1, Ordering::SeqCst);
@@ -322,7 +332,7 @@ mod tests {
     async fn a_task_that_panics_is_restarted() {
         let (started, mut starts) = mpsc::unbounded_channel();
         let runs = Arc::new(AtomicUsize::new(0));
-        let mut sup = Supervisor::new();
+        let mut sup = supervisor();
         let counted = runs.clone();
         sup.spawn("test_panics_once", move |shutdown| {
             let n = counted.fetch_add(1, Ordering::SeqCst);
@@ -348,7 +358,7 @@ mod tests {
         let (started, mut starts) = mpsc::unbounded_channel();
         let (gone, mut gones) = mpsc::unbounded_channel();
         let (finished, mut finishes) = mpsc::unbounded_channel();
-        let mut sup = Supervisor::new();
+        let mut sup = supervisor();
         for name in ["test_stop_a", "test_stop_b", "test_stop_c"] {
             let (started, gone, finished) = (started.clone(), gone.clone(), finished.clone());
             sup.spawn(name, move |shutdown| {
@@ -395,7 +405,7 @@ mod tests {
     async fn a_task_that_ignores_the_shutdown_is_aborted_after_the_grace() {
         let (started, mut starts) = mpsc::unbounded_channel();
         let (gone, mut gones) = mpsc::unbounded_channel();
-        let mut sup = Supervisor::new();
+        let mut sup = supervisor();
         sup.spawn("test_deaf", move |_shutdown| {
             let (started, gone) = (started.clone(), gone.clone());
             async move {
@@ -417,7 +427,7 @@ mod tests {
     async fn a_task_that_returns_is_done_and_a_stop_during_the_pause_ends_it() {
         let runs = Arc::new(AtomicUsize::new(0));
         let (ended, mut ends) = mpsc::unbounded_channel();
-        let mut sup = Supervisor::new();
+        let mut sup = supervisor();
         let counted = runs.clone();
         sup.spawn("test_returns", move |_| {
             counted.fetch_add(1, Ordering::SeqCst);

@@ -3,6 +3,7 @@
 
 use super::model::{Attachment, Conversation, Counts, ListFilter, Message};
 use super::repo::{self, ConvRow};
+use super::status::Status;
 use crate::agents::Viewer;
 use crate::app::AppState;
 use crate::{Error, Result};
@@ -169,4 +170,10 @@ pub async fn totals_of_customer_in(
     customer_id: i64,
 ) -> Result<(i64, i64)> {
     repo::totals_of_customer(c, viewer, customer_id).await
+}
+
+/// A conversation's status, inside the caller's connection (the caller has
+/// checked access: a chat visitor's own conversation).
+pub async fn status_in(c: &mut AnyConnection, id: i64) -> Result<Status> {
+    repo::status_of(c, id).await
 }

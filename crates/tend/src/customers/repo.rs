@@ -19,13 +19,13 @@ pub(super) async fn id_by_email(c: &mut AnyConnection, email: &str) -> Result<Op
     )
 }
 
-pub(super) async fn insert(
+/// A customer without an address (yet).
+pub(super) async fn insert_without_address(
     c: &mut AnyConnection,
     name: Option<&str>,
-    email: &str,
     now: i64,
 ) -> Result<i64> {
-    let id: i64 = sqlx::query_scalar(
+    Ok(sqlx::query_scalar(
         "INSERT INTO customers (name, name_fold, first_seen_at, last_seen_at, created_at, updated_at) \
          VALUES ($1, $3, $2, $2, $2, $2) RETURNING id",
     )
@@ -33,7 +33,16 @@ pub(super) async fn insert(
     .bind(now)
     .bind(name.map(str::to_lowercase))
     .fetch_one(&mut *c)
-    .await?;
+    .await?)
+}
+
+pub(super) async fn insert(
+    c: &mut AnyConnection,
+    name: Option<&str>,
+    email: &str,
+    now: i64,
+) -> Result<i64> {
+    let id = insert_without_address(c, name, now).await?;
     sqlx::query("INSERT INTO customer_emails (email, customer_id, is_primary, created_at) VALUES ($1, $2, 1, $3)")
         .bind(email)
         .bind(id)

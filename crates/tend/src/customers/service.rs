@@ -26,6 +26,16 @@ pub(crate) struct Known {
     pub language: Option<String>,
 }
 
+/// A customer without an address (an anonymous chat visitor), inside the
+/// caller's transaction.
+pub(crate) async fn create_without_address_in(
+    c: &mut AnyConnection,
+    name: Option<&str>,
+    now: i64,
+) -> Result<i64> {
+    repo::insert_without_address(c, name, now).await
+}
+
 /// Finds the customer who owns `email`, or creates them; records the
 /// contact, and `language` when theirs is not known yet. Runs inside the
 /// caller's transaction. Answers the customer's id, and their name,

@@ -346,3 +346,14 @@ pub(super) async fn queue_counts(
     .fetch_all(c)
     .await?)
 }
+
+/// Active agents who are online.
+pub(super) async fn agents_online(c: &mut AnyConnection) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM routing_agents ra JOIN users u ON u.id = ra.user_id \
+         WHERE ra.presence = $1 AND u.active = 1",
+    )
+    .bind(Presence::Online.as_str())
+    .fetch_one(&mut *c)
+    .await?)
+}

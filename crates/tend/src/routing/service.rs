@@ -358,3 +358,9 @@ pub async fn wants_language(st: &AppState, inbox_id: Option<i64>) -> Result<bool
     }
     Ok(wants)
 }
+
+/// How many active agents are online (the chat widget offers the chat
+/// only then), inside the caller's connection.
+pub async fn agents_online_in(c: &mut AnyConnection) -> Result<i64> {
+    repo::agents_online(c).await
+}

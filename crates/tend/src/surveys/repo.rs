@@ -358,3 +358,17 @@ pub(super) async fn delete_template(c: &mut AnyConnection, name: &str, locale: &
         .await?;
     Ok(())
 }
+
+/// The token of a conversation's unanswered inline survey, if any.
+pub(super) async fn inline_due_token(
+    c: &mut AnyConnection,
+    conversation_id: i64,
+) -> Result<Option<String>> {
+    let mut sql = Sql::new("SELECT token FROM surveys WHERE conversation_id = ");
+    sql.bind(conversation_id)
+        .push(" AND status = ")
+        .bind(SurveyState::InlineDue.as_str())
+        .push(" AND answered_at IS NULL ORDER BY id DESC LIMIT 1");
+    let row: Option<(String,)> = sql.query_as().fetch_optional(c).await?;
+    Ok(row.map(|(t,)| t))
+}

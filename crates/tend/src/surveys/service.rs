@@ -436,3 +436,12 @@ pub async fn of_conversation(st: &AppState, viewer: &Viewer, id: i64) -> Result<
         })
         .collect())
 }
+
+/// The token of a conversation's unanswered inline survey (the chat asks
+/// it at the end), inside the caller's connection.
+pub async fn inline_due_token_in(
+    c: &mut sqlx::AnyConnection,
+    conversation_id: i64,
+) -> Result<Option<String>> {
+    repo::inline_due_token(c, conversation_id).await
+}

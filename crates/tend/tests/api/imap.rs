@@ -491,8 +491,32 @@ async fn imap_inbox_changes_apply_without_restart(backend: Backend) {
         )
         .await;
     assert_eq!(s, reqwest::StatusCode::OK, "{b}");
-    // Give the supervisor (1 s) time to stop the task, then prove it did.
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    // Wait until the inbox's task has stopped (its supervisor's gauge says
+    // so), then prove that nothing is fetched any more.
+    let start = Instant::now();
+    loop {
+        let metrics = app
+            .client
+            .get(format!("{}/metrics", app.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let running = metrics
+            .lines()
+            .find_map(|l| l.strip_prefix("tend_task_running{task=\"imap_inbox\"} "))
+            .map(|v| v.trim().to_string());
+        if running.as_deref() == Some("0") {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the inbox's IMAP task still runs: {running:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     two.append(&[message(2)]).await;
     one.append(&[message(3)]).await;
     tokio::time::sleep(Duration::from_secs(3)).await;

@@ -109,7 +109,7 @@ pub async fn customer_in(
                 .await?
                 .0
         }
-        None => repo::insert_customer(c, name, now).await?,
+        None => crate::customers::service::create_without_address_in(c, name, now).await?,
     };
     repo::insert_identity(c, inbox_id, &v.user_id, id, now).await?;
     // Another session may have bound it first: theirs stands.

@@ -235,20 +235,6 @@ pub async fn insert_identity(
     Ok(())
 }
 
-/// A customer without an email address (an anonymous chat visitor).
-pub async fn insert_customer(c: &mut AnyConnection, name: Option<&str>, now: i64) -> Result<i64> {
-    let fold = name.map(str::to_lowercase);
-    Ok(sqlx::query_scalar(
-        "INSERT INTO customers (name, name_fold, first_seen_at, last_seen_at, created_at, updated_at) \
-         VALUES ($1, $2, $3, $3, $3, $3) RETURNING id",
-    )
-    .bind(name)
-    .bind(fold)
-    .bind(now)
-    .fetch_one(&mut *c)
-    .await?)
-}
-
 /// One message as the visitor sees it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct VisitorMessage {
@@ -428,34 +414,5 @@ pub async fn read_marks(c: &mut AnyConnection, conversation_id: i64) -> Result<O
     )
     .bind(conversation_id)
     .fetch_optional(&mut *c)
-    .await?)
-}
-
-/// The conversation's status and an unanswered inline survey's token.
-pub async fn status_and_survey(
-    c: &mut AnyConnection,
-    conversation_id: i64,
-) -> Result<(String, Option<String>)> {
-    let status: String = sqlx::query_scalar("SELECT status FROM conversations WHERE id = $1")
-        .bind(conversation_id)
-        .fetch_one(&mut *c)
-        .await?;
-    let token: Option<String> = sqlx::query_scalar(
-        "SELECT token FROM surveys WHERE conversation_id = $1 AND status = 'inline_due' \
-         AND answered_at IS NULL ORDER BY id DESC LIMIT 1",
-    )
-    .bind(conversation_id)
-    .fetch_optional(&mut *c)
-    .await?;
-    Ok((status, token))
-}
-
-/// Agents online who may take chats (routing presence).
-pub async fn agents_online(c: &mut AnyConnection) -> Result<i64> {
-    Ok(sqlx::query_scalar(
-        "SELECT COUNT(*) FROM routing_agents ra JOIN users u ON u.id = ra.user_id \
-         WHERE ra.presence = 'online' AND u.active = 1",
-    )
-    .fetch_one(&mut *c)
     .await?)
 }

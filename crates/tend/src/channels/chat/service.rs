@@ -76,7 +76,7 @@ pub async fn config(st: &AppState, inbox_id: i64) -> Result<WidgetConfig> {
             ),
             None => {
                 let mut c = st.db.pool().acquire().await?;
-                let n = repo::agents_online(&mut c).await?;
+                let n = crate::routing::service::agents_online_in(&mut c).await?;
                 (n, (n > 0).then_some(0))
             }
         };
@@ -407,7 +407,14 @@ pub(super) async fn record(
                             .await?
                             .0
                         }
-                        _ => repo::insert_customer(c, sess.name.as_deref(), now).await?,
+                        _ => {
+                            crate::customers::service::create_without_address_in(
+                                c,
+                                sess.name.as_deref(),
+                                now,
+                            )
+                            .await?
+                        }
                     },
                 };
                 let (rec, events) = crate::conversations::chat::record_in(

@@ -329,7 +329,12 @@ impl Conn {
             Ok(c) => c,
             Err(_) => return true,
         };
-        if let Ok((status, survey)) = super::repo::status_and_survey(&mut c, conv).await {
+        let read = async {
+            let status = crate::conversations::service::status_in(&mut c, conv).await?;
+            let survey = crate::surveys::service::inline_due_token_in(&mut c, conv).await?;
+            Ok::<_, crate::Error>((status.as_str().to_string(), survey))
+        };
+        if let Ok((status, survey)) = read.await {
             if self.status.as_deref() != Some(status.as_str()) {
                 if !send(socket, &json!({"t": "status", "status": status})).await {
                     return false;

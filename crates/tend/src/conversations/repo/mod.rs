@@ -453,3 +453,12 @@ pub(super) async fn counts_by_place(
     sql.push(" GROUP BY c.inbox_id, c.team_id");
     Ok(sql.query_as().fetch_all(c).await?)
 }
+
+/// A conversation's status (any viewer: the caller has checked access).
+pub(super) async fn status_of(c: &mut AnyConnection, id: i64) -> Result<Status> {
+    let status: String = sqlx::query_scalar("SELECT status FROM conversations WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *c)
+        .await?;
+    Ok(Status::from_db(&status).map_err(anyhow::Error::from)?)
+}
