@@ -1,7 +1,3 @@
-// Over 500 lines on purpose: `Config::load` reads every key in one pass,
-// each with its default, its check and its source (file or environment),
-// so the precedence reads in one place. The key list, the value types, the
-// value parsers and the tests live beside it.
 //! Configuration: an optional `tend.toml` plus `TEND_*` environment variables
 //! (environment wins). Every problem is a [`ConfigError`] whose message says
 //! what to fix; the binary exits with code 2 on it.
@@ -9,11 +5,10 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
-
 mod keys;
 mod types;
 
+use keys::FileConfig;
 pub use keys::KEYS;
 pub use types::*;
 
@@ -35,48 +30,6 @@ pub enum LogFormat {
     Text,
     /// One JSON object per line.
     Json,
-}
-
-/// The file form: every key optional, unknown keys rejected.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileConfig {
-    data_dir: Option<String>,
-    database_url: Option<String>,
-    http_listen: Option<String>,
-    public_url: Option<String>,
-    smtp_listen: Option<String>,
-    smtp_relay_url: Option<String>,
-    mail_from: Option<String>,
-    log_format: Option<String>,
-    max_json_body_bytes: Option<u64>,
-    max_attachment_bytes: Option<u64>,
-    db_max_connections: Option<u32>,
-    db_slow_ms: Option<u64>,
-    smtp_tls_cert: Option<String>,
-    smtp_tls_key: Option<String>,
-    imap_poll_seconds: Option<u64>,
-    routing_follow_up_after_seconds: Option<u64>,
-    routing_auto_away_seconds: Option<u64>,
-    survey_quiet_days: Option<u64>,
-    survey_unhappy_rating: Option<u64>,
-    survey_period_days: Option<u64>,
-    survey_unhappy_route: Option<String>,
-    public_rate_per_minute: Option<u64>,
-    chat_max_sockets_per_ip: Option<u64>,
-    trusted_proxies: Option<String>,
-    metrics_token: Option<String>,
-    metrics_listen: Option<String>,
-    // Mail resources and secrets at rest (see `MailLimits`, `secret_key`).
-    secret_key: Option<String>,
-    mail_tls_ca_file: Option<String>,
-    smtp_max_sessions: Option<u64>,
-    smtp_max_sessions_per_ip: Option<u64>,
-    smtp_idle_seconds: Option<u64>,
-    smtp_data_idle_seconds: Option<u64>,
-    auto_mail_per_hour: Option<u64>,
-    mail_auth: Option<bool>,
-    dns_resolver: Option<String>,
 }
 
 /// Resolved, validated configuration.

@@ -495,15 +495,7 @@ async fn imap_inbox_changes_apply_without_restart(backend: Backend) {
     // so), then prove that nothing is fetched any more.
     let start = Instant::now();
     loop {
-        let metrics = app
-            .client
-            .get(format!("{}/metrics", app.base))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let metrics = app.metrics_text().await;
         let running = metrics
             .lines()
             .find_map(|l| l.strip_prefix("tend_task_running{task=\"imap_inbox\"} "))

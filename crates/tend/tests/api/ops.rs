@@ -15,15 +15,7 @@ async fn health_metrics_and_openapi(app: &TestApp) {
     assert_eq!(s, StatusCode::OK);
 
     app.conversation("metric", "m@example.com", "t", None).await;
-    let text = app
-        .client
-        .get(format!("{}/metrics", app.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = app.metrics_text().await;
     for name in [
         "tend_http_requests_total",
         "tend_http_request_duration_seconds_bucket",

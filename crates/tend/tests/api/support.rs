@@ -288,6 +288,18 @@ impl TestApp {
         id
     }
 
+    /// The Prometheus text of `/metrics` (open: no metrics token is set).
+    pub async fn metrics_text(&self) -> String {
+        self.client
+            .get(format!("{}/metrics", self.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
     /// Creates a conversation as admin; returns the body.
     pub async fn conversation(
         &self,
