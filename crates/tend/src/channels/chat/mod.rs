@@ -16,6 +16,7 @@ pub mod http;
 mod hub;
 pub mod identity;
 mod offline;
+mod receipts;
 pub mod repo;
 pub mod service;
 mod transcript;

@@ -20,6 +20,7 @@ pub mod quarantine;
 pub mod quarantine_api;
 pub mod repo;
 pub mod smtp;
+mod smtp_tls;
 
 use std::sync::Arc;
 
@@ -42,7 +43,7 @@ pub async fn start(
             .with_context(|| format!("binding the SMTP receiver to {addr}"))?;
         smtp_addr = Some(listener.local_addr()?);
         let tls = match (&st.config.smtp_tls_cert, &st.config.smtp_tls_key) {
-            (Some(cert), Some(key)) => Some(smtp::tls_acceptor(cert, key)?),
+            (Some(cert), Some(key)) => Some(smtp_tls::tls_acceptor(cert, key)?),
             _ => None,
         };
         tracing::info!(smtp = %listener.local_addr()?, starttls = tls.is_some(), "SMTP receiver listening");
