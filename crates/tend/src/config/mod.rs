@@ -455,8 +455,14 @@ impl Config {
     }
 
     /// Whether the public URL is https.
+    /// (Asked on every request that sets a cookie or makes a link: the URL
+    /// was validated when the configuration loaded, so its scheme is read
+    /// without parsing it again.)
     pub fn public_is_https(&self) -> bool {
-        self.public().is_some_and(|u| u.scheme() == "https")
+        self.public_url
+            .as_deref()
+            .and_then(|u| u.get(..8))
+            .is_some_and(|p| p.eq_ignore_ascii_case("https://"))
     }
 
     /// The public URL's host name, the name Tend gives itself (in mail
