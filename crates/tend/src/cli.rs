@@ -9,7 +9,6 @@ use clap::{Parser, Subcommand};
 
 use crate::Error;
 use crate::agents::{Role, Viewer};
-use crate::app::AppState;
 use crate::config::{Config, ConfigError};
 use crate::inboxes::InboxKind;
 
@@ -191,16 +190,16 @@ async fn run_inner(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Serve => crate::app::serve(config).await?,
         Command::Migrate => {
-            AppState::open(config).await?;
+            crate::app::open(config).await?;
             eprintln!("tend: migrations applied");
         }
-        Command::Reindex => crate::search::reindex(config).await?,
+        Command::Reindex => crate::search::reindex(crate::app::open(config).await?).await?,
         Command::Admin(a) => admin(config, a).await?,
         Command::Demo(Demo::Seed {
             conversations,
             messages_per_conversation,
         }) => {
-            let st = AppState::open(config).await?;
+            let st = crate::app::open(config).await?;
             crate::demo::seed(&st, conversations, messages_per_conversation).await?;
         }
     }
@@ -208,7 +207,7 @@ async fn run_inner(cli: Cli) -> Result<(), Failure> {
 }
 
 async fn admin(config: Config, cmd: Admin) -> Result<(), Failure> {
-    let st = AppState::open(config).await?;
+    let st = crate::app::open(config).await?;
     let system = Viewer::system();
     match cmd {
         Admin::CreateUser {

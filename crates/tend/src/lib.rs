@@ -27,6 +27,7 @@ pub mod ratelimit;
 pub mod routing;
 pub mod search;
 pub mod secrets;
+pub mod state;
 pub mod surveys;
 pub mod tasks;
 pub mod telemetry;

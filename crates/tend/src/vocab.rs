@@ -30,6 +30,12 @@ impl fmt::Display for UnknownValue {
 
 impl std::error::Error for UnknownValue {}
 
+impl From<UnknownValue> for crate::Error {
+    fn from(e: UnknownValue) -> Self {
+        crate::Error::Internal(e.into())
+    }
+}
+
 /// `a, b or c` (for the macro's messages).
 #[doc(hidden)]
 pub fn choices_of(names: &[&str]) -> String {

@@ -10,8 +10,8 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
 use crate::http::{ApiJson, ApiPath, Auth, Page, created, no_store};
+use crate::state::AppState;
 use crate::{Error, Result};
 
 use super::model::{Role, Team, User};

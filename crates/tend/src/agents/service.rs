@@ -4,8 +4,8 @@ use base64::Engine as _;
 use sha2::{Digest as _, Sha256};
 use sqlx::AnyConnection;
 
-use crate::app::AppState;
 use crate::db::is_unique_violation;
+use crate::state::AppState;
 use crate::{Error, Result};
 
 use super::model::{EmailAddress, Role, Team, TokenInfo, User, parse_name};
@@ -107,7 +107,7 @@ pub async fn verify_login(st: &AppState, email: &str, password: &str) -> Result<
     };
     let hash = row.as_ref().and_then(|r| r.password_hash.as_deref());
     let ok = super::password::verify(password, hash).await;
-    st.web
+    st.web()
         .password_checks
         .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     metrics::counter!("tend_sign_in_password_checks_total").increment(1);
@@ -186,17 +186,17 @@ pub async fn authenticate(st: &AppState, token: &str) -> Result<Option<Viewer>> 
         return Ok(None);
     }
     let hash = token_hash(token);
-    let Some(caches) = &st.caches else {
+    let Some(cache) = st.token_cache() else {
         let mut c = st.db.pool().acquire().await?;
         return repo::viewer_by_token_hash(&mut c, &hash).await;
     };
-    if let Some(v) = caches.tokens.get(&hash) {
+    if let Some(v) = cache.get(&hash) {
         return Ok(v);
     }
-    let epoch = caches.tokens.epoch();
+    let epoch = cache.epoch();
     let mut c = st.db.pool().acquire().await?;
     let viewer = repo::viewer_by_token_hash(&mut c, &hash).await?;
-    caches.tokens.put(hash, viewer.clone(), epoch);
+    cache.put(hash, viewer.clone(), epoch);
     Ok(viewer)
 }
 
@@ -336,7 +336,7 @@ pub async fn set_role(st: &AppState, viewer: &Viewer, user_id: i64, role: Role) 
         })
         .await?;
     // Live streams re-check what the user may see (`web::live`).
-    st.web.hub.access_changed();
+    st.web().hub.access_changed();
     Ok(changed)
 }
 
@@ -390,7 +390,7 @@ pub async fn remove_member(
         })
         .await?;
     // Live streams re-check what the user may see (`web::live`).
-    st.web.hub.access_changed();
+    st.web().hub.access_changed();
     Ok(changed)
 }
 
@@ -416,7 +416,7 @@ pub async fn revoke_inbox(
         })
         .await?;
     // Live streams re-check what the user may see (`web::live`).
-    st.web.hub.access_changed();
+    st.web().hub.access_changed();
     Ok(changed)
 }
 

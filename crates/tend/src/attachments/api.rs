@@ -7,8 +7,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::Result;
-use crate::app::AppState;
 use crate::http::{ApiPath, Auth};
+use crate::state::AppState;
 
 /// The attachment routes.
 pub fn router() -> OpenApiRouter<AppState> {

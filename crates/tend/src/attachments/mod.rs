@@ -19,12 +19,19 @@ use anyhow::Context as _;
 use sha2::{Digest as _, Sha256};
 use sqlx::AnyConnection;
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 /// The content-addressed file store.
 #[derive(Debug, Clone)]
 pub struct AttachmentStore {
     root: PathBuf,
+}
+
+impl AppState {
+    /// Attachment files (and raw mail) on disk.
+    pub fn files(&self) -> &AttachmentStore {
+        self.slots.get()
+    }
 }
 
 impl AttachmentStore {
@@ -136,7 +143,7 @@ pub async fn load(st: &AppState, sha256: &str) -> crate::Result<Vec<u8>> {
     drop(c);
     match row {
         Some(bytes) => Ok(bytes),
-        None => Ok(st.files.get(sha256).await?),
+        None => Ok(st.files().get(sha256).await?),
     }
 }
 

@@ -18,7 +18,7 @@ use std::time::{Duration, SystemTime};
 
 use anyhow::Context as _;
 
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::tasks::Shutdown;
 
 /// How old a file must be before the sweep may remove it.
@@ -74,7 +74,7 @@ pub async fn run(st: AppState, shutdown: Shutdown) -> anyhow::Result<()> {
 /// One sweep: removes the files last changed before `cutoff` that no row
 /// names (and temporary files older than `cutoff`).
 pub async fn run_once(st: &AppState, cutoff: SystemTime) -> anyhow::Result<Swept> {
-    let root = st.files.root().to_path_buf();
+    let root = st.files().root().to_path_buf();
     let dirs = tokio::task::spawn_blocking(move || leaf_dirs(&root))
         .await
         .context("listing the attachment store")??;

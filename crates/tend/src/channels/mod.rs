@@ -6,6 +6,29 @@ pub mod contact;
 pub mod email;
 
 use crate::ratelimit::RateLimiter;
+use std::sync::Arc;
+
+use crate::conversations::delivery::Carriers;
+use crate::state::AppState;
+use crate::vocab::Channel;
+
+/// The carriers of the desk's messages: mail for every channel whose
+/// customers are answered by mail (`Channel::answered_by_mail`).
+pub fn carriers() -> Carriers {
+    let mail: Arc<dyn crate::conversations::delivery::Carrier> =
+        Arc::new(email::outbound::MailCarrier);
+    Channel::ALL
+        .iter()
+        .filter(|c| c.answered_by_mail())
+        .fold(Carriers::default(), |all, &c| all.with(c, mail.clone()))
+}
+
+impl AppState {
+    /// The public channels' rate limits and chat fan-out on this node.
+    pub fn public(&self) -> &PublicState {
+        self.slots.get()
+    }
+}
 
 /// This node's in-memory state for the public channels (chat widget, contact
 /// form): rate limits and the chat fan-out.

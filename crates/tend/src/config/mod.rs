@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 mod keys;
+pub mod net;
 mod types;
 
 use keys::FileConfig;
@@ -81,7 +82,7 @@ pub struct Config {
     pub chat_max_sockets_per_ip: usize,
     /// Reverse proxies whose `X-Forwarded-For`/`Forwarded` and
     /// `X-Forwarded-Proto` are believed (none by default).
-    pub trusted_proxies: crate::http::proxy::TrustedProxies,
+    pub trusted_proxies: net::TrustedProxies,
     /// When set, `/metrics` answers only with `Authorization: Bearer <token>`.
     pub metrics_token: Option<String>,
     /// When set, `/metrics` is served on this address only (not on the
@@ -201,7 +202,7 @@ impl Config {
                         crate::db::redact(&v)
                     )));
                 }
-                crate::channels::email::outbox::relay_tls(&u)
+                net::relay_tls(&u)
                     .map_err(|why| ConfigError(format!("{origin}: {why}")))?;
                 Ok(v)
             })
@@ -339,9 +340,10 @@ impl Config {
         .unwrap_or(usize::MAX);
 
         let trusted_proxies = match src.get("trusted_proxies", f.trusted_proxies.clone()) {
-            None => crate::http::proxy::TrustedProxies::default(),
-            Some((v, origin)) => crate::http::proxy::TrustedProxies::parse(&v)
-                .map_err(|e| ConfigError(format!("{origin}: {e}")))?,
+            None => net::TrustedProxies::default(),
+            Some((v, origin)) => {
+                net::TrustedProxies::parse(&v).map_err(|e| ConfigError(format!("{origin}: {e}")))?
+            }
         };
         let metrics_token = src
             .get("metrics_token", f.metrics_token.clone())

@@ -8,10 +8,10 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
 use crate::attachments::{Upload, clean_content_type, clean_filename};
 use crate::http::extract::{is_json_media, media_type, parse_id, parse_json, read_body};
 use crate::http::{ApiJson, ApiPath, ApiQuery, Auth, Page, PageParams, created};
+use crate::state::AppState;
 use crate::{Error, Result};
 
 use super::model::{

@@ -8,7 +8,7 @@ use sqlx::AnyConnection;
 
 use crate::Result;
 use crate::agents::Viewer;
-use crate::app::{AppState, BusEvent};
+use crate::state::{AppState, BusEvent};
 use crate::vocab::{ActorKind, Direction, EventKind};
 
 use super::inbound::customer_wrote_in;
@@ -199,4 +199,36 @@ mod tests {
         assert_eq!(subject_of(&long, &[]).chars().count(), 81);
         assert_eq!(subject_of("", &[]), "Chat");
     }
+}
+
+pub use super::repo::PublicMessage;
+
+/// Public messages of conversations `ids` after `after_id`, oldest first,
+/// with their files: what a chat visitor is shown.
+pub async fn public_messages_in(
+    c: &mut AnyConnection,
+    ids: &[i64],
+    after_id: i64,
+    limit: i64,
+) -> Result<Vec<PublicMessage>> {
+    repo::public_messages(c, ids, after_id, limit).await
+}
+
+/// A public file of one of these conversations: (sha256, name, content
+/// type); `None` for another conversation's file or an internal note's.
+pub async fn public_file_in(
+    c: &mut AnyConnection,
+    id: i64,
+    ids: &[i64],
+) -> Result<Option<(String, String, String)>> {
+    repo::public_file(c, id, ids).await
+}
+
+/// Of `ids`, those still chats of inbox `inbox_id`, in the order given.
+pub async fn chats_of_inbox_in(
+    c: &mut AnyConnection,
+    ids: &[i64],
+    inbox_id: i64,
+) -> Result<Vec<i64>> {
+    repo::chats_of_inbox(c, ids, inbox_id).await
 }

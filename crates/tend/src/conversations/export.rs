@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use crate::Result;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::vocab::{EventKind, Status};
 
 use super::export_repo as repo;

@@ -8,7 +8,7 @@ use sqlx::AnyConnection;
 
 use crate::Result;
 use crate::agents::Viewer;
-use crate::app::{AppState, BusEvent};
+use crate::state::{AppState, BusEvent};
 use crate::vocab::EventKind;
 
 use super::followup_repo;

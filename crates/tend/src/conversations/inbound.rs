@@ -5,10 +5,12 @@
 use serde_json::json;
 use sqlx::AnyConnection;
 
+pub use super::repo::MailFacts;
+
 use crate::agents::Viewer;
 use crate::agents::model::EmailAddress;
-use crate::app::AppState;
 use crate::db::is_unique_violation;
+use crate::state::AppState;
 use crate::vocab::{ActorKind, Direction, EventKind};
 use crate::{Error, Result};
 
@@ -123,7 +125,7 @@ async fn record_in(
     c: &mut AnyConnection,
     m: &InboundEmail,
     now: i64,
-) -> Result<(Threaded, Vec<crate::app::BusEvent>)> {
+) -> Result<(Threaded, Vec<crate::state::BusEvent>)> {
     let (customer_id, known) = crate::customers::service::find_or_create_in(
         c,
         &m.from,
@@ -309,6 +311,19 @@ pub async fn set_delivery_in(
         .await?;
     }
     Ok(())
+}
+
+/// What the desk holds of `sender`'s mail before a new one from it is
+/// ingested: how much arrived since `since`, and whether `message_id` is
+/// stored (and in which conversation of `inbox_id`).
+pub async fn mail_facts_in(
+    c: &mut AnyConnection,
+    sender: &str,
+    since: i64,
+    message_id: &str,
+    inbox_id: i64,
+) -> Result<MailFacts> {
+    repo::mail_facts(c, sender, since, message_id, inbox_id).await
 }
 
 /// Whether any mail from `email` became a message (a customer message

@@ -7,7 +7,7 @@ use sqlx::AnyConnection;
 
 use crate::Result;
 use crate::agents::Viewer;
-use crate::app::BusEvent;
+use crate::state::BusEvent;
 use crate::vocab::EventKind;
 
 use super::repo;

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod chat;
+pub mod delivery;
 pub mod export;
 mod export_repo;
 pub mod followup;

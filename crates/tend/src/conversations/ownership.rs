@@ -11,9 +11,9 @@ use sqlx::AnyConnection;
 
 use crate::Result;
 use crate::agents::Viewer;
-use crate::app::BusEvent;
 use crate::routing::engine::{self, OwnerChange, RouteRequest, Routed};
 use crate::routing::model::TransferReason;
+use crate::state::BusEvent;
 use crate::vocab::EventKind;
 
 use super::repo::{self, ConvRow, EventActor};

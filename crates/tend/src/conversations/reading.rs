@@ -5,7 +5,7 @@ use super::model::{Attachment, Conversation, Counts, ListFilter, Message};
 use super::repo::{self, ConvRow};
 use super::status::Status;
 use crate::agents::Viewer;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::{Error, Result};
 use sqlx::AnyConnection;
 

@@ -1,18 +1,21 @@
 //! Adding a message: a reply, an internal note, or a customer's message
 //! relayed by an integration.
 
+use super::delivery::{Carrier, Outgoing, Prepared};
 use super::model::{Message, NewMessage};
-use super::repo::{self, EventActor, NewMessageRow};
+use super::repo::{self, AttachmentMeta, EventActor, NewMessageRow};
 use super::service::enter_status;
 use super::status::Status;
 use super::timeline::{Timeline, actor_of};
 use super::validate::parse_body;
 use crate::agents::Viewer;
-use crate::app::AppState;
 use crate::attachments::Upload;
+use crate::state::{AppState, BusEvent};
 use crate::vocab::{Direction, EventKind};
 use crate::{Error, Result};
 use serde_json::json;
+use sqlx::AnyConnection;
+use std::sync::Arc;
 
 /// Who a new message comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,117 +73,41 @@ pub async fn add_message(
     let files = match &conv {
         Some(conv) if !uploads.is_empty() => {
             takes_message(conv.status, internal, id)?;
-            st.files.put_uploads(uploads).await?
+            st.files().put_uploads(uploads).await?
         }
         _ => Vec::new(),
     };
-    // A public reply on an email or web-form conversation is composed now and queued
-    // with the message in one transaction.
+    // A public reply is composed now by its channel's carrier (mail, for
+    // email and the web form) and queued with the message in one
+    // transaction.
     let outbound = match (public_reply, conv) {
-        (true, Some(conv)) => {
-            // Email, and the web form (the customer left an address), are
-            // answered by mail.
-            if conv.channel.answered_by_mail() && conv.status != Status::Closed {
-                crate::channels::email::outbound::prepare_reply(
-                    st,
-                    &conv,
-                    &text,
-                    html.as_deref(),
-                    &files,
-                    sender == Sender::Auto,
-                )
-                .await?
-            } else {
-                None
+        (true, Some(conv)) if conv.status != Status::Closed => match st.carrier(conv.channel) {
+            Some(carrier) => {
+                let out = Outgoing::Reply {
+                    text: &text,
+                    html: html.as_deref(),
+                    files: &files,
+                    automatic: sender == Sender::Auto,
+                };
+                carrier.prepare(st, &conv, out).await?.map(|p| (carrier, p))
             }
-        }
+            None => None,
+        },
         _ => None,
     };
-    let now = st.clock.now_ms();
-    let viewer2 = viewer.clone();
     let queued_mail = outbound.is_some();
-    let (mid, events) = st
-        .db
-        .write(move |c| {
-            Box::pin(async move {
-                let mut row = repo::get_for_update(c, &viewer2, id).await?.ok_or(Error::NotFound("conversation"))?;
-                let before = row.clone();
-                let mut tl = Timeline::new(id, row.inbox_id, now);
-                let status = row.status();
-                takes_message(status, internal, id)?;
-                let (author_id, author_name, author_email, actor) = match sender {
-                    Sender::Out => {
-                        let a = actor_of(&viewer2);
-                        (a.id, Some(viewer2.name.clone()), None, a)
-                    }
-                    Sender::Auto => (None, Some("Tend".to_string()), None, EventActor::SYSTEM),
-                    Sender::In => (
-                        Some(row.customer_id),
-                        row.customer_name.clone(),
-                        row.customer_email.clone(),
-                        EventActor::customer(row.customer_id),
-                    ),
-                };
-                let delivery = outbound.as_ref().map(|_| "queued");
-                let mid = repo::insert_message(
-                    c,
-                    &NewMessageRow {
-                        conversation_id: id,
-                        direction: sender.direction(),
-                        internal,
-                        author_kind: actor.kind,
-                        author_id,
-                        author_name: author_name.as_deref(),
-                        author_email: author_email.as_deref(),
-                        text: &text,
-                        html: html.as_deref(),
-                        message_id: outbound.as_ref().map(|o| o.message_id.as_str()),
-                        delivery_status: delivery,
-                        now,
-                        email: Default::default(),
-                    },
-                )
-                .await?;
-                for f in &files {
-                    repo::insert_attachment(c, mid, f, now).await?;
-                }
-                if let Some(mail) = &outbound {
-                    let queued = crate::channels::email::outbound::enqueue_in(c, mail, mid, id, now).await?;
-                    tl.added.extend(queued.events);
-                }
-                let kind = if internal { EventKind::NoteAdded } else { EventKind::MessageAdded };
-                tl.add(
-                    c,
-                    kind,
-                    &actor,
-                    json!({"message_id": mid, "direction": sender.direction(), "attachments": files.len()}),
-                )
-                .await?;
-                match (sender, internal) {
-                    (Sender::In, _) => {
-                        super::inbound::customer_wrote_in(c, &mut tl, &mut row, &actor, now).await?;
-                    }
-                    (Sender::Out, false) => {
-                        row.message_count += 1;
-                        row.updated_at = now;
-                        row.first_response_at.get_or_insert(now);
-                        row.waiting_since = None;
-                        if status == Status::New {
-                            enter_status(&mut row, Status::Open, now);
-                            tl.add(c, EventKind::StatusChanged, &actor, json!({"from": status, "to": Status::Open})).await?;
-                        }
-                    }
-                    (Sender::Out, true) | (Sender::Auto, _) => {
-                        row.message_count += 1;
-                        row.updated_at = now;
-                    }
-                }
-                super::ownership::settle_in(c, &mut tl, Some(&before), &mut row, &actor, None, now).await?;
-                repo::update(c, &row).await?;
-                Ok((mid, tl.added))
-            })
-        })
-        .await?;
+    let adding = Adding {
+        viewer: viewer.clone(),
+        id,
+        sender,
+        internal,
+        text,
+        html,
+        files,
+        outbound,
+        now: st.clock.now_ms(),
+    };
+    let (mid, events) = st.db.write(move |c| Box::pin(add_in(c, adding))).await?;
     metrics::counter!("tend_messages_created_total").increment(1);
     st.publish(events);
     if queued_mail {
@@ -191,6 +118,124 @@ pub async fn add_message(
         .await?
         .pop()
         .ok_or(Error::NotFound("message"))
+}
+
+/// A new message, validated and composed, as the write takes it.
+struct Adding {
+    viewer: Viewer,
+    id: i64,
+    sender: Sender,
+    internal: bool,
+    text: String,
+    html: Option<String>,
+    files: Vec<AttachmentMeta>,
+    /// A public reply composed by its channel's carrier, queued with it.
+    outbound: Option<(Arc<dyn Carrier>, Prepared)>,
+    now: i64,
+}
+
+/// The write of [`add_message`]: the message on the locked conversation,
+/// its files and delivery, its event, and what it changes (a customer
+/// message reopens, a first public reply is the first response).
+async fn add_in(c: &mut AnyConnection, a: Adding) -> Result<(i64, Vec<BusEvent>)> {
+    let Adding {
+        viewer,
+        id,
+        sender,
+        internal,
+        text,
+        html,
+        files,
+        outbound,
+        now,
+    } = a;
+    let mut row = repo::get_for_update(c, &viewer, id)
+        .await?
+        .ok_or(Error::NotFound("conversation"))?;
+    let before = row.clone();
+    let mut tl = Timeline::new(id, row.inbox_id, now);
+    let status = row.status();
+    takes_message(status, internal, id)?;
+    let (author_id, author_name, author_email, actor) = match sender {
+        Sender::Out => {
+            let a = actor_of(&viewer);
+            (a.id, Some(viewer.name.clone()), None, a)
+        }
+        Sender::Auto => (None, Some("Tend".to_string()), None, EventActor::SYSTEM),
+        Sender::In => (
+            Some(row.customer_id),
+            row.customer_name.clone(),
+            row.customer_email.clone(),
+            EventActor::customer(row.customer_id),
+        ),
+    };
+    let delivery = outbound.as_ref().map(|_| "queued");
+    let mid = repo::insert_message(
+        c,
+        &NewMessageRow {
+            conversation_id: id,
+            direction: sender.direction(),
+            internal,
+            author_kind: actor.kind,
+            author_id,
+            author_name: author_name.as_deref(),
+            author_email: author_email.as_deref(),
+            text: &text,
+            html: html.as_deref(),
+            message_id: outbound.as_ref().map(|(_, p)| p.external_id.as_str()),
+            delivery_status: delivery,
+            now,
+            email: Default::default(),
+        },
+    )
+    .await?;
+    for f in &files {
+        repo::insert_attachment(c, mid, f, now).await?;
+    }
+    if let Some((carrier, prepared)) = &outbound {
+        tl.added
+            .extend(carrier.queue_in(c, prepared, Some(mid), id, now).await?);
+    }
+    let kind = if internal {
+        EventKind::NoteAdded
+    } else {
+        EventKind::MessageAdded
+    };
+    tl.add(
+        c,
+        kind,
+        &actor,
+        json!({"message_id": mid, "direction": sender.direction(), "attachments": files.len()}),
+    )
+    .await?;
+    match (sender, internal) {
+        (Sender::In, _) => {
+            super::inbound::customer_wrote_in(c, &mut tl, &mut row, &actor, now).await?;
+        }
+        (Sender::Out, false) => {
+            row.message_count += 1;
+            row.updated_at = now;
+            row.first_response_at.get_or_insert(now);
+            row.waiting_since = None;
+            if status == Status::New {
+                enter_status(&mut row, Status::Open, now);
+                tl.add(
+                    c,
+                    EventKind::StatusChanged,
+                    &actor,
+                    json!({"from": status, "to": Status::Open}),
+                )
+                .await?;
+            }
+        }
+        (Sender::Out, true) | (Sender::Auto, _) => {
+            row.message_count += 1;
+            row.updated_at = now;
+        }
+    }
+    super::ownership::settle_in(c, &mut tl, Some(&before), &mut row, &actor, None, now).await?;
+    repo::update(c, &row).await?;
+    Ok((mid, tl.added))
 }
 
 /// Whether a conversation in `status` takes a new message: a closed one

@@ -2,11 +2,12 @@
 //! appends its events; events are published on the bus after the commit.
 
 use serde_json::json;
+use sqlx::AnyConnection;
 
 use crate::agents::Viewer;
 use crate::agents::model::{EmailAddress, parse_name};
-use crate::app::AppState;
 use crate::customers::model::parse_language;
+use crate::state::{AppState, BusEvent};
 use crate::{Error, Result};
 
 pub use super::inbound::set_delivery_in;
@@ -17,7 +18,7 @@ pub use super::repo::AttachmentMeta;
 use super::repo::{self, ConvRow, EventActor, NewMessageRow, NewRow};
 use super::status::{Channel, Priority, Status};
 pub(super) use super::timeline::{Timeline, actor_of};
-use super::validate::{parse_body, parse_subject, parse_tags, validate_patch};
+use super::validate::{ValidPatch, parse_body, parse_subject, parse_tags, validate_patch};
 use crate::vocab::{ActorKind, Direction, EventKind};
 
 /// Creates a conversation with its first (customer) message.
@@ -30,7 +31,7 @@ pub async fn create(
 }
 
 /// [`create`] with files on the first message (the contact form). The
-/// files must already be in the attachment store (`st.files.put`), so that
+/// files must already be in the attachment store (`st.files().put`), so that
 /// a committed row always has its file.
 #[tracing::instrument(skip_all, fields(user_id = ?viewer.user_id, inbox_id = ?input.inbox_id))]
 pub async fn create_with_files(
@@ -74,102 +75,24 @@ pub async fn create_with_files(
         }
         _ => None,
     };
-    let now = st.clock.now_ms();
-    let viewer2 = viewer.clone();
-    let inbox_id = input.inbox_id;
-    let default_inbox = st.default_inbox;
-
-    let (id, created, events) = st
-        .db
-        .write(move |c| {
-            Box::pin(async move {
-                let inbox_id = match inbox_id {
-                    Some(i) => {
-                        if !viewer2.sees_inbox(c, i).await? {
-                            return Err(Error::invalid("inbox_id", format!("there is no inbox {i} you may use")));
-                        }
-                        i
-                    }
-                    // Without `inbox_id`: the default inbox, but only for
-                    // callers who may see it. An agent whose teams were not
-                    // granted it must name one of their own inboxes; Tend
-                    // does not guess among them.
-                    None if viewer2.sees_all() => default_inbox,
-                    None => {
-                        if !viewer2.sees_inbox(c, default_inbox).await? {
-                            return Err(Error::invalid(
-                                "inbox_id",
-                                "you may not use the default inbox; name one of your inboxes in inbox_id",
-                            ));
-                        }
-                        default_inbox
-                    }
-                };
-                let (customer_id, known) = crate::customers::service::find_or_create_in(
-                    c,
-                    &email,
-                    name.as_deref(),
-                    language.as_deref(),
-                    now,
-                )
-                .await?;
-                let row = NewRow {
-                    inbox_id,
-                    customer_id,
-                    subject: &subject,
-                    priority,
-                    channel,
-                    tags: &tags,
-                    language: language.as_deref().or(detected.as_deref()),
-                    customer_email: Some(email.as_str()),
-                    now,
-                };
-                let id = repo::insert(c, &row).await?;
-                let mut tl = Timeline::new(id, inbox_id, now);
-                let mid = tl.open_with(
-                    c,
-                    &NewMessageRow {
-                        conversation_id: id,
-                        direction: Direction::In,
-                        internal: false,
-                        author_kind: ActorKind::Customer,
-                        author_id: Some(customer_id),
-                        author_name: name.as_deref(),
-                        author_email: Some(email.as_str()),
-                        text: &text,
-                        html: html.as_deref(),
-                        message_id: None,
-                        delivery_status: None,
-                        now,
-                        email: Default::default(),
-                    },
-                    (
-                        &actor_of(&viewer2),
-                        row.created_data(None, None),
-                    ),
-                    (
-                        &EventActor::customer(customer_id),
-                        json!({"direction": "in", "attachments": files.len()}),
-                    ),
-                )
-                .await?;
-                for f in &files {
-                    repo::insert_attachment(c, mid, f, now).await?;
-                }
-                let routed = super::ownership::route_created_in(c, &mut tl, id, inbox_id, now).await?;
-                // The answer, as `get` would read it after the commit: from
-                // what was just written (the routed row when routing changed
-                // it), or read after the commit when the customer's details
-                // are not known here.
-                let created = match (routed, known) {
-                    (Some(row), _) => Some(row),
-                    (None, Some(k)) => Some(ConvRow::inserted(id, &row, k)),
-                    (None, None) => None,
-                };
-                Ok((id, created, tl.added))
-            })
-        })
-        .await?;
+    let new = NewInput {
+        viewer: viewer.clone(),
+        inbox_id: input.inbox_id,
+        default_inbox: st.default_inbox,
+        email,
+        name,
+        subject,
+        text,
+        html,
+        channel,
+        priority,
+        tags,
+        language,
+        detected,
+        files,
+        now: st.clock.now_ms(),
+    };
+    let (id, created, events) = st.db.write(move |c| Box::pin(create_in(c, new))).await?;
     metrics::counter!("tend_conversations_created_total").increment(1);
     metrics::counter!("tend_messages_created_total").increment(1);
     st.publish(events);
@@ -178,6 +101,137 @@ pub async fn create_with_files(
         // The creator gets what they created even if their teams cannot see its inbox.
         None => get(st, &Viewer::system(), id).await,
     }
+}
+
+/// A new conversation, validated, as the write takes it.
+struct NewInput {
+    viewer: Viewer,
+    inbox_id: Option<i64>,
+    default_inbox: i64,
+    email: EmailAddress,
+    name: Option<String>,
+    subject: String,
+    text: String,
+    html: Option<String>,
+    channel: Channel,
+    priority: Priority,
+    tags: Vec<String>,
+    language: Option<String>,
+    detected: Option<String>,
+    files: Vec<AttachmentMeta>,
+    now: i64,
+}
+
+/// The write of [`create_with_files`]: the inbox the creator may use, the
+/// customer, the conversation with its first message and files, the
+/// `created` and `message_added` events, and routing. Returns the id, the
+/// row when it is known without reading it back, and the events.
+async fn create_in(
+    c: &mut AnyConnection,
+    n: NewInput,
+) -> Result<(i64, Option<ConvRow>, Vec<BusEvent>)> {
+    let NewInput {
+        viewer,
+        inbox_id,
+        default_inbox,
+        email,
+        name,
+        subject,
+        text,
+        html,
+        channel,
+        priority,
+        tags,
+        language,
+        detected,
+        files,
+        now,
+    } = n;
+    let inbox_id = match inbox_id {
+        Some(i) => {
+            if !viewer.sees_inbox(c, i).await? {
+                return Err(Error::invalid(
+                    "inbox_id",
+                    format!("there is no inbox {i} you may use"),
+                ));
+            }
+            i
+        }
+        // Without `inbox_id`: the default inbox, but only for
+        // callers who may see it. An agent whose teams were not
+        // granted it must name one of their own inboxes; Tend
+        // does not guess among them.
+        None if viewer.sees_all() => default_inbox,
+        None => {
+            if !viewer.sees_inbox(c, default_inbox).await? {
+                return Err(Error::invalid(
+                    "inbox_id",
+                    "you may not use the default inbox; name one of your inboxes in inbox_id",
+                ));
+            }
+            default_inbox
+        }
+    };
+    let (customer_id, known) = crate::customers::service::find_or_create_in(
+        c,
+        &email,
+        name.as_deref(),
+        language.as_deref(),
+        now,
+    )
+    .await?;
+    let row = NewRow {
+        inbox_id,
+        customer_id,
+        subject: &subject,
+        priority,
+        channel,
+        tags: &tags,
+        language: language.as_deref().or(detected.as_deref()),
+        customer_email: Some(email.as_str()),
+        now,
+    };
+    let id = repo::insert(c, &row).await?;
+    let mut tl = Timeline::new(id, inbox_id, now);
+    let mid = tl
+        .open_with(
+            c,
+            &NewMessageRow {
+                conversation_id: id,
+                direction: Direction::In,
+                internal: false,
+                author_kind: ActorKind::Customer,
+                author_id: Some(customer_id),
+                author_name: name.as_deref(),
+                author_email: Some(email.as_str()),
+                text: &text,
+                html: html.as_deref(),
+                message_id: None,
+                delivery_status: None,
+                now,
+                email: Default::default(),
+            },
+            (&actor_of(&viewer), row.created_data(None, None)),
+            (
+                &EventActor::customer(customer_id),
+                json!({"direction": "in", "attachments": files.len()}),
+            ),
+        )
+        .await?;
+    for f in &files {
+        repo::insert_attachment(c, mid, f, now).await?;
+    }
+    let routed = super::ownership::route_created_in(c, &mut tl, id, inbox_id, now).await?;
+    // The answer, as `get` would read it after the commit: from
+    // what was just written (the routed row when routing changed
+    // it), or read after the commit when the customer's details
+    // are not known here.
+    let created = match (routed, known) {
+        (Some(row), _) => Some(row),
+        (None, Some(k)) => Some(ConvRow::inserted(id, &row, k)),
+        (None, None) => None,
+    };
+    Ok((id, created, tl.added))
 }
 
 /// Applies the side effects of entering `to` on the row.
@@ -215,118 +269,7 @@ pub async fn update(
     let viewer2 = viewer.clone();
     let events = st
         .db
-        .write(move |c| {
-            Box::pin(async move {
-                let mut row = repo::get_for_update(c, &viewer2, id).await?.ok_or(Error::NotFound("conversation"))?;
-                let before = row.clone();
-                let actor = actor_of(&viewer2);
-                let by = actor.ownership_by();
-                let mut tl = Timeline::new(id, row.inbox_id, now);
-
-                if let Some(to) = p.status {
-                    let from = row.status();
-                    from.check_transition(to)?;
-                    if from != to {
-                        enter_status(&mut row, to, now);
-                        tl.add(c, EventKind::StatusChanged, &actor, json!({"from": from.as_str(), "to": to.as_str()})).await?;
-                    }
-                }
-                if let Some(to) = p.assignee_id
-                    && to != row.assignee_id
-                {
-                    if let Some(uid) = to {
-                        let user = crate::agents::service::user_in(c, uid)
-                            .await
-                            .map_err(|_| Error::invalid("assignee_id", format!("there is no user {uid}")))?;
-                        if !crate::agents::service::may_work_inbox(c, &user, row.inbox_id).await? {
-                            return Err(Error::invalid(
-                                "assignee_id",
-                                format!("{} cannot work inbox {}; grant one of their teams access first", user.name, row.inbox_id),
-                            ));
-                        }
-                    }
-                    match (row.assignee_id, to) {
-                        (Some(from), Some(to)) => {
-                            let Some(reason) = p.reason.clone() else {
-                                return Err(Error::invalid(
-                                    "reason",
-                                    "a reason is required to move a conversation to another owner",
-                                ));
-                            };
-                            row.transfer_count += 1;
-                            tl.add(c, EventKind::Transferred, &actor, json!({"from": from, "to": to, "by": by, "reason": reason.to_json()}))
-                                .await?;
-                        }
-                        (from, to) => {
-                            let reason = p.reason.as_ref().map(|r| r.to_json());
-                            tl.add(c, EventKind::Assigned, &actor, json!({"from": from, "to": to, "by": by, "reason": reason})).await?;
-                        }
-                    }
-                    row.assignee_id = to;
-                }
-                if let Some(to) = p.team_id
-                    && to != row.team_id
-                {
-                    if let Some(t) = to
-                        && !crate::agents::service::team_exists_in(c, t).await?
-                    {
-                        return Err(Error::invalid("team_id", format!("there is no team {t}")));
-                    }
-                    tl.add(c, EventKind::TeamChanged, &actor, json!({"from": row.team_id, "to": to})).await?;
-                    row.team_id = to;
-                }
-                if let Some(to) = p.priority {
-                    let from = row.priority;
-                    if from != to {
-                        row.priority = to;
-                        tl.add(c, EventKind::PriorityChanged, &actor, json!({"from": from, "to": to})).await?;
-                    }
-                }
-                let mut tags_changed = false;
-                // Read from the locked row, so concurrent additions and
-                // removals all apply.
-                let before_tags = row.tag_list();
-                if let Some(tags) = p.tags_after(&before_tags)?
-                    && before_tags != tags
-                {
-                    let added: Vec<&String> = tags.iter().filter(|t| !before_tags.contains(t)).collect();
-                    let removed: Vec<&String> = before_tags.iter().filter(|t| !tags.contains(t)).collect();
-                    row.tags = serde_json::to_string(&tags).unwrap_or_else(|_| "[]".into());
-                    tags_changed = true;
-                    tl.add(c, EventKind::TagsChanged, &actor, json!({"added": added, "removed": removed, "tags": tags})).await?;
-                }
-                if let Some(to) = p.customer_id
-                    && to != row.customer_id
-                {
-                    if !crate::customers::service::visible_in(c, &viewer2, to).await? {
-                        return Err(Error::invalid("customer_id", format!("there is no customer {to}")));
-                    }
-                    // The conversation is with one of the new customer's
-                    // addresses, one the actor may see (agents::access).
-                    let Some(address) = crate::customers::service::address_for_in(c, &viewer2, to).await? else {
-                        return Err(Error::invalid("customer_id", format!("customer {to} has no address you may see; ask a supervisor to move this conversation")));
-                    };
-                    repo::set_customer_email(c, id, &address).await?;
-                    tl.add(c, EventKind::CustomerChanged, &actor, json!({"from": row.customer_id, "to": to})).await?;
-                    row.customer_id = to;
-                }
-                if let Some(to) = p.language
-                    && to != row.language
-                {
-                    tl.add(c, EventKind::LanguageChanged, &actor, json!({"from": row.language, "to": to})).await?;
-                    row.language = to;
-                }
-                super::ownership::settle_in(c, &mut tl, Some(&before), &mut row, &actor, p.reason.as_ref(), now).await?;
-                if !tl.added.is_empty() {
-                    row.updated_at = now;
-                    repo::update(c, &row).await?;
-                    if tags_changed {
-                        repo::replace_tags(c, id, &row.tag_list()).await?;
-                    }
-                }
-                Ok(tl.added)
-            })
-        })
+        .write(move |c| Box::pin(async move { update_in(c, &viewer2, id, &p, now).await }))
         .await?;
     // A change of owner or status may free capacity for waiting conversations.
     let frees = events.iter().any(|e| {
@@ -340,4 +283,193 @@ pub async fn update(
         crate::routing::engine::dispatch_quietly(st).await;
     }
     get(st, &Viewer::system(), id).await
+}
+
+/// The write of [`update`]: each field of the patch that changes the
+/// conversation, checked against the locked row, with its event; then
+/// ownership settles (a change of status or owner may route it).
+async fn update_in(
+    c: &mut AnyConnection,
+    viewer: &Viewer,
+    id: i64,
+    p: &ValidPatch,
+    now: i64,
+) -> Result<Vec<BusEvent>> {
+    let mut row = repo::get_for_update(c, viewer, id)
+        .await?
+        .ok_or(Error::NotFound("conversation"))?;
+    let before = row.clone();
+    let actor = actor_of(viewer);
+    let by = actor.ownership_by();
+    let mut tl = Timeline::new(id, row.inbox_id, now);
+
+    if let Some(to) = p.status {
+        let from = row.status();
+        from.check_transition(to)?;
+        if from != to {
+            enter_status(&mut row, to, now);
+            tl.add(
+                c,
+                EventKind::StatusChanged,
+                &actor,
+                json!({"from": from.as_str(), "to": to.as_str()}),
+            )
+            .await?;
+        }
+    }
+    if let Some(to) = p.assignee_id
+        && to != row.assignee_id
+    {
+        if let Some(uid) = to {
+            let user = crate::agents::service::user_in(c, uid)
+                .await
+                .map_err(|_| Error::invalid("assignee_id", format!("there is no user {uid}")))?;
+            if !crate::agents::service::may_work_inbox(c, &user, row.inbox_id).await? {
+                return Err(Error::invalid(
+                    "assignee_id",
+                    format!(
+                        "{} cannot work inbox {}; grant one of their teams access first",
+                        user.name, row.inbox_id
+                    ),
+                ));
+            }
+        }
+        match (row.assignee_id, to) {
+            (Some(from), Some(to)) => {
+                let Some(reason) = p.reason.clone() else {
+                    return Err(Error::invalid(
+                        "reason",
+                        "a reason is required to move a conversation to another owner",
+                    ));
+                };
+                row.transfer_count += 1;
+                tl.add(
+                    c,
+                    EventKind::Transferred,
+                    &actor,
+                    json!({"from": from, "to": to, "by": by, "reason": reason.to_json()}),
+                )
+                .await?;
+            }
+            (from, to) => {
+                let reason = p.reason.as_ref().map(|r| r.to_json());
+                tl.add(
+                    c,
+                    EventKind::Assigned,
+                    &actor,
+                    json!({"from": from, "to": to, "by": by, "reason": reason}),
+                )
+                .await?;
+            }
+        }
+        row.assignee_id = to;
+    }
+    if let Some(to) = p.team_id
+        && to != row.team_id
+    {
+        if let Some(t) = to
+            && !crate::agents::service::team_exists_in(c, t).await?
+        {
+            return Err(Error::invalid("team_id", format!("there is no team {t}")));
+        }
+        tl.add(
+            c,
+            EventKind::TeamChanged,
+            &actor,
+            json!({"from": row.team_id, "to": to}),
+        )
+        .await?;
+        row.team_id = to;
+    }
+    if let Some(to) = p.priority {
+        let from = row.priority;
+        if from != to {
+            row.priority = to;
+            tl.add(
+                c,
+                EventKind::PriorityChanged,
+                &actor,
+                json!({"from": from, "to": to}),
+            )
+            .await?;
+        }
+    }
+    let mut tags_changed = false;
+    // Read from the locked row, so concurrent additions and
+    // removals all apply.
+    let before_tags = row.tag_list();
+    if let Some(tags) = p.tags_after(&before_tags)?
+        && before_tags != tags
+    {
+        let added: Vec<&String> = tags.iter().filter(|t| !before_tags.contains(t)).collect();
+        let removed: Vec<&String> = before_tags.iter().filter(|t| !tags.contains(t)).collect();
+        row.tags = serde_json::to_string(&tags).unwrap_or_else(|_| "[]".into());
+        tags_changed = true;
+        tl.add(
+            c,
+            EventKind::TagsChanged,
+            &actor,
+            json!({"added": added, "removed": removed, "tags": tags}),
+        )
+        .await?;
+    }
+    if let Some(to) = p.customer_id
+        && to != row.customer_id
+    {
+        if !crate::customers::service::visible_in(c, viewer, to).await? {
+            return Err(Error::invalid(
+                "customer_id",
+                format!("there is no customer {to}"),
+            ));
+        }
+        // The conversation is with one of the new customer's
+        // addresses, one the actor may see (agents::access).
+        let Some(address) = crate::customers::service::address_for_in(c, viewer, to).await? else {
+            return Err(Error::invalid(
+                "customer_id",
+                format!(
+                    "customer {to} has no address you may see; ask a supervisor to move this conversation"
+                ),
+            ));
+        };
+        repo::set_customer_email(c, id, &address).await?;
+        tl.add(
+            c,
+            EventKind::CustomerChanged,
+            &actor,
+            json!({"from": row.customer_id, "to": to}),
+        )
+        .await?;
+        row.customer_id = to;
+    }
+    if let Some(to) = p.language.clone()
+        && to != row.language
+    {
+        tl.add(
+            c,
+            EventKind::LanguageChanged,
+            &actor,
+            json!({"from": row.language, "to": to}),
+        )
+        .await?;
+        row.language = to;
+    }
+    super::ownership::settle_in(
+        c,
+        &mut tl,
+        Some(&before),
+        &mut row,
+        &actor,
+        p.reason.as_ref(),
+        now,
+    )
+    .await?;
+    if !tl.added.is_empty() {
+        row.updated_at = now;
+        repo::update(c, &row).await?;
+        if tags_changed {
+            repo::replace_tags(c, id, &row.tag_list()).await?;
+        }
+    }
+    Ok(tl.added)
 }

@@ -3,7 +3,7 @@
 
 use super::repo::{self, EventActor, NewMessageRow};
 use crate::agents::Viewer;
-use crate::app::BusEvent;
+use crate::state::BusEvent;
 use crate::vocab::EventKind;
 use crate::{Error, Result};
 use serde_json::{Value, json};

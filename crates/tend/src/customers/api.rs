@@ -6,8 +6,8 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
 use crate::http::{ApiJson, ApiPath, ApiQuery, Auth, Page, PageParams};
+use crate::state::AppState;
 use crate::{Error, Result};
 
 use super::model::{Customer, CustomerPatch, MergeRequest};

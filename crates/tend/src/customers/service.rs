@@ -4,8 +4,8 @@ use sqlx::AnyConnection;
 
 use crate::agents::Viewer;
 use crate::agents::model::{EmailAddress, parse_name};
-use crate::app::AppState;
 use crate::db::is_unique_violation;
+use crate::state::AppState;
 use crate::{Error, Result};
 
 use super::model::{Customer, CustomerPatch, parse_language, parse_timezone};

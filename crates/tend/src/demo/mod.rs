@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, anyhow};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 use rows::Batch;
 use story::Generator;

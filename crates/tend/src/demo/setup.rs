@@ -5,9 +5,9 @@
 use crate::Result;
 use crate::agents::service::{self as agents, NewUser};
 use crate::agents::{Role, Viewer};
-use crate::app::AppState;
 use crate::inboxes::InboxKind;
 use crate::inboxes::service::{self as inboxes, NewInbox};
+use crate::state::AppState;
 
 use super::phrases::BANKS;
 use super::rows::{Agent, Setup};

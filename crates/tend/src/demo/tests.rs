@@ -316,10 +316,10 @@ fn latvian_women_carry_female_surnames() {
 
 mod database {
     use crate::agents::Viewer;
-    use crate::app::AppState;
     use crate::config::Config;
     use crate::conversations::model::ListFilter;
     use crate::conversations::service;
+    use crate::state::AppState;
 
     async fn count(st: &AppState, table: &str) -> i64 {
         sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
@@ -333,7 +333,7 @@ mod database {
         let dir = tempfile::tempdir().expect("tempdir");
         let data = dir.path().to_string_lossy().to_string();
         let env = move |k: &str| (k == "TEND_DATA_DIR").then(|| data.clone());
-        let st = AppState::open(Config::load_with(None, &env).expect("config"))
+        let st = crate::app::open(Config::load_with(None, &env).expect("config"))
             .await
             .expect("open");
         super::super::seed(&st, 250, 4).await.expect("first seed");

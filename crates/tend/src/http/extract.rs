@@ -10,7 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::limits::DRAIN_CAP;
 use crate::agents::Viewer;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::{Error, Result};
 
 /// The authenticated caller.

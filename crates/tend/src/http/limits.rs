@@ -29,8 +29,8 @@ use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt as _;
 
 use crate::Error;
-use crate::app::AppState;
 use crate::config::Config;
+use crate::state::AppState;
 
 /// The largest form (or other non-JSON, non-upload) body: tens of KB is
 /// plenty for every form of the workspace, the sign-in and setup pages.

@@ -24,8 +24,8 @@ use utoipa::openapi::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::app::AppState;
 use crate::error::error_response;
+use crate::state::AppState;
 
 pub use extract::{ApiJson, ApiPath, ApiQuery, Auth, Page, PageParams};
 pub use proxy::ClientIp;

@@ -5,7 +5,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 /// 200 while the process runs.
 pub async fn healthz() -> Response {
@@ -42,7 +42,7 @@ pub async fn metrics(State(st): State<AppState>, headers: HeaderMap) -> Response
     let (size, idle) = st.db.pool_state();
     metrics::gauge!("tend_db_pool_connections").set(f64::from(size));
     metrics::gauge!("tend_db_pool_idle_connections").set(idle as f64);
-    st.smtp.publish_metrics();
+    st.smtp().publish_metrics();
     (
         [(
             header::CONTENT_TYPE,

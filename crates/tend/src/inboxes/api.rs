@@ -8,8 +8,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::Result;
-use crate::app::AppState;
 use crate::http::{ApiJson, ApiPath, Auth, Page, created};
+use crate::state::AppState;
 
 use super::model::{ImapAfter, Inbox, InboxKind};
 use super::public::{self, PublicSettings, PublicSettingsInput};

@@ -3,9 +3,43 @@
 //! to one; teams are granted inboxes, which is what agents may see.
 
 pub mod api;
+pub mod imap_url;
 pub mod model;
 pub mod public;
 mod repo;
 pub mod service;
 
 pub use model::{Inbox, InboxKind};
+
+use crate::db::changes::{EpochCache, INBOXES};
+
+/// Inboxes read on every request, kept while the table does not change;
+/// SQLite only (`db::changes`).
+#[derive(Debug)]
+pub struct InboxCaches {
+    /// Email inbox address → inbox id (found ones only).
+    pub(crate) by_address: EpochCache<String, i64>,
+    /// Inbox id → inbox.
+    pub(crate) by_id: EpochCache<i64, Inbox>,
+}
+
+/// The caches, or none.
+#[derive(Debug)]
+pub struct InboxCacheSlot(Option<InboxCaches>);
+
+impl InboxCaches {
+    /// The caches, or none (`cached` false: each request reads the table).
+    pub fn new(cached: bool) -> InboxCacheSlot {
+        InboxCacheSlot(cached.then(|| InboxCaches {
+            by_address: EpochCache::new(&INBOXES, 10_000),
+            by_id: EpochCache::new(&INBOXES, 10_000),
+        }))
+    }
+}
+
+impl crate::state::AppState {
+    /// The inbox caches, where there are some.
+    pub(crate) fn inbox_caches(&self) -> Option<&InboxCaches> {
+        self.slots.get::<InboxCacheSlot>().0.as_ref()
+    }
+}

@@ -175,9 +175,9 @@ pub fn check_imap_after(
         ));
     };
     let source = imap_url
-        .and_then(|u| crate::channels::email::imap::parse_target(u).ok())
+        .and_then(|u| super::imap_url::parse_target(u).ok())
         .map(|t| t.mailbox);
-    if source.is_some_and(|s| crate::channels::email::imap_after::same_mailbox(&s, folder)) {
+    if source.is_some_and(|s| super::imap_url::same_mailbox(&s, folder)) {
         return Err(Error::invalid(
             "imap_move_to",
             "the folder must differ from the mailbox Tend reads",
@@ -203,7 +203,7 @@ pub fn parse_imap_url(s: &str) -> Result<String> {
         return Err(bad("a user and a host are required"));
     }
     // The connection rules (`tls=none` only on imap://) live with the parser.
-    crate::channels::email::imap::parse_target(s).map_err(|e| bad(&e.to_string()))?;
+    super::imap_url::parse_target(s).map_err(|e| bad(&e.to_string()))?;
     Ok(s.to_string())
 }
 

@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::agents::Viewer;
-use crate::app::AppState;
 use crate::secrets::Purpose;
+use crate::state::AppState;
 use crate::{Error, Result};
 
 /// The days of the week as office hours name them, Monday first.
@@ -205,7 +205,7 @@ async fn load(st: &AppState, inbox_id: i64) -> Result<Stored> {
         },
         secret: r
             .identity_secret
-            .map(|s| st.secrets.open(Purpose::ChatIdentity, &s))
+            .map(|s| st.secrets().open(Purpose::ChatIdentity, &s))
             .transpose()?,
     })
 }
@@ -291,7 +291,7 @@ pub async fn update(
         require_name: s.require_name,
         require_email: s.require_email,
         // Stored sealed: a database dump must not let anyone sign identities.
-        identity_secret: secret.map(|s| st.secrets.seal(Purpose::ChatIdentity, &s)),
+        identity_secret: secret.map(|s| st.secrets().seal(Purpose::ChatIdentity, &s)),
         office_hours: hours,
         max_wait_secs: s.max_wait_secs,
     };

@@ -364,3 +364,12 @@ pub(super) async fn auto_mail_cap_for_update(
     let row: Option<(Option<i64>,)> = sql.query_as().fetch_optional(c).await?;
     Ok(row.map(|(cap,)| cap))
 }
+
+/// Whether an inbox of any kind has this address (lower case).
+pub(super) async fn has_address(c: &mut AnyConnection, address: &str) -> Result<bool> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM inboxes WHERE address = $1")
+        .bind(address)
+        .fetch_one(c)
+        .await?;
+    Ok(n > 0)
+}

@@ -4,8 +4,8 @@ use sqlx::AnyConnection;
 
 use crate::agents::Viewer;
 use crate::agents::model::{EmailAddress, parse_name};
-use crate::app::AppState;
 use crate::db::is_unique_violation;
+use crate::state::AppState;
 use crate::{Error, Result};
 
 use super::model::{ImapAfter, Inbox, InboxKind, check_imap_after, parse_imap_url, parse_move_to};
@@ -74,12 +74,12 @@ pub async fn update_inbox(
                 repo::stored_imap_url(&mut c, id).await?
             };
             let same = stored
-                .and_then(|s| st.secrets.open_url_password(&s).ok())
+                .and_then(|s| st.secrets().open_url_password(&s).ok())
                 .is_some_and(|s| url::Url::parse(&u).is_ok_and(|p| p.as_str() == s));
             if same {
                 None
             } else {
-                Some(Some(st.secrets.seal_url_password(&u)?))
+                Some(Some(st.secrets().seal_url_password(&u)?))
             }
         }
     };
@@ -174,7 +174,7 @@ pub async fn create_inbox(st: &AppState, viewer: &Viewer, new: NewInbox) -> Resu
     // Only the password's sealed form is stored.
     let sealed_url = imap_url
         .as_deref()
-        .map(|u| st.secrets.seal_url_password(u))
+        .map(|u| st.secrets().seal_url_password(u))
         .transpose()?;
     if imap_url.is_some() && new.kind != InboxKind::Email {
         return Err(Error::invalid(
@@ -252,7 +252,7 @@ pub async fn visible_inboxes(st: &AppState, viewer: &Viewer) -> Result<Vec<Inbox
 /// One inbox. Admins only.
 pub async fn get_inbox(st: &AppState, viewer: &Viewer, id: i64) -> Result<Inbox> {
     viewer.require_admin()?;
-    let cache = st.caches.as_ref().map(|c| &c.inboxes);
+    let cache = st.inbox_caches().map(|c| &c.by_id);
     if let Some(inbox) = cache.and_then(|c| c.get(&id)) {
         return Ok(inbox);
     }
@@ -292,7 +292,7 @@ pub async fn email_inbox_by_address(st: &AppState, address: &str) -> Result<Opti
         .trim_start_matches('<')
         .trim_end_matches('>')
         .to_lowercase();
-    let cache = st.caches.as_ref().map(|c| &c.inbox_by_address);
+    let cache = st.inbox_caches().map(|c| &c.by_address);
     if let Some(id) = cache.and_then(|c| c.get(&address)) {
         return Ok(Some(id));
     }
@@ -307,6 +307,12 @@ pub async fn email_inbox_by_address(st: &AppState, address: &str) -> Result<Opti
     Ok(found)
 }
 
+/// Whether `address` (lower case) is one of the desk's own: mail from it
+/// is our own coming back.
+pub(crate) async fn is_own_address_in(c: &mut AnyConnection, address: &str) -> Result<bool> {
+    repo::has_address(c, address).await
+}
+
 /// Email inboxes that poll IMAP, with their URLs, passwords opened.
 /// Internal to the IMAP watcher; never shown. An inbox whose password does
 /// not open (a wrong secret key) is left out, with an error in the log.
@@ -317,7 +323,7 @@ pub async fn imap_inboxes(st: &AppState) -> Result<Vec<(i64, String)>> {
     };
     Ok(stored
         .into_iter()
-        .filter_map(|(id, url)| match st.secrets.open_url_password(&url) {
+        .filter_map(|(id, url)| match st.secrets().open_url_password(&url) {
             Ok(u) => Some((id, u)),
             Err(e) => {
                 tracing::error!(inbox = id, error = %e, "IMAP: the stored password does not open");
@@ -348,14 +354,14 @@ pub async fn seal_plaintext_secrets(st: &AppState) -> Result<usize> {
     };
     let mut url_updates = Vec::new();
     for (id, url) in urls.into_iter().filter(|(_, u)| url_password_is_plain(u)) {
-        let sealed = st.secrets.seal_url_password(&url)?;
+        let sealed = st.secrets().seal_url_password(&url)?;
         url_updates.push((id, url, sealed));
     }
     let identity_updates: Vec<(i64, String, String)> = identities
         .into_iter()
         .filter(|(_, s)| !is_sealed(s))
         .map(|(id, s)| {
-            let sealed = st.secrets.seal(Purpose::ChatIdentity, &s);
+            let sealed = st.secrets().seal(Purpose::ChatIdentity, &s);
             (id, s, sealed)
         })
         .collect();

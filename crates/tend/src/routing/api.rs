@@ -12,8 +12,8 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
 use crate::http::{ApiJson, ApiPath, ApiQuery, Auth, Page};
+use crate::state::AppState;
 use crate::{Error, Result};
 
 use super::model::{

@@ -14,8 +14,8 @@ use serde_json::json;
 use sqlx::AnyConnection;
 use tend_routing::{Agent, Basis, Conversation, Decision, Presence, Rule, Slots, Strategy};
 
-use crate::app::{AppState, BusEvent};
 use crate::conversations::ownership;
+use crate::state::{AppState, BusEvent};
 use crate::{Error, Result};
 
 use super::repo::{self, MemberRow, OwnershipRow, QueueRow, RuleRow};

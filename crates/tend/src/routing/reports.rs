@@ -7,7 +7,7 @@ use sqlx::AnyConnection;
 use tend_routing::{Presence, QueueLoad};
 
 use crate::agents::Viewer;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::time::rfc3339;
 use crate::{Error, Result};
 

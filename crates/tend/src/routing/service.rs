@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use sqlx::AnyConnection;
 
 use crate::agents::{Role, Viewer};
-use crate::app::AppState;
 use crate::conversations::status::Channel;
+use crate::state::AppState;
 use crate::time::rfc3339;
 use crate::{Error, Result};
 
@@ -344,7 +344,7 @@ pub async fn delete_rule(st: &AppState, viewer: &Viewer, inbox_id: i64) -> Resul
 /// Whether a new conversation in this inbox (`None`: the default inbox)
 /// needs its language detected for routing (a skills-first rule).
 pub async fn wants_language(st: &AppState, inbox_id: Option<i64>) -> Result<bool> {
-    let cache = st.caches.as_ref().map(|c| &c.wants_language);
+    let cache = st.language_cache();
     if let Some(wants) = cache.and_then(|c| c.get(&inbox_id)) {
         return Ok(wants);
     }

@@ -7,8 +7,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::Result;
-use crate::app::AppState;
 use crate::http::{ApiQuery, Auth, Page, PageParams};
+use crate::state::AppState;
 
 use super::model::SearchHit;
 use super::service;

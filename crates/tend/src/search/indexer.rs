@@ -27,8 +27,8 @@ use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
 use tend_search::{ANALYZER_VERSION, ConversationDoc, MessageDoc, SearchIndex, SearchWriter};
 
-use crate::app::AppState;
 use crate::conversations::export::{self, ExportedConversation, LoggedEvent};
+use crate::state::AppState;
 
 /// Events read per step.
 const BATCH: i64 = 1000;
@@ -88,7 +88,7 @@ impl Indexer {
     /// (a `tend reindex`, or another `tend serve` on the same data
     /// directory) holds it.
     pub async fn open(st: &AppState, threads: usize, heap_bytes: usize) -> anyhow::Result<Indexer> {
-        let search = st.search.clone();
+        let search = st.search().clone();
         let (index, writer) = tokio::task::spawn_blocking(move || {
             let index = search.open()?;
             let writer = index.writer(threads, heap_bytes)?;
@@ -101,7 +101,7 @@ impl Indexer {
             .and_then(|p| serde_json::from_str::<Checkpoint>(&p).ok())
             .filter(|c| c.analyzer == ANALYZER_VERSION);
         if let Some(c) = &checkpoint {
-            st.search.set_indexed_up_to(c.cursor);
+            st.search().set_indexed_up_to(c.cursor);
         }
         Ok(Indexer {
             st: st.clone(),
@@ -350,7 +350,7 @@ impl Indexer {
             index.reload()
         })
         .await?;
-        self.st.search.set_indexed_up_to(cp.cursor);
+        self.st.search().set_indexed_up_to(cp.cursor);
         metrics::gauge!("tend_search_indexed_event_id").set(cp.cursor as f64);
         Ok(())
     }

@@ -23,6 +23,13 @@ use tokio::sync::watch;
 pub use model::SearchHit;
 pub use task::{reindex, run as run_indexer};
 
+impl crate::state::AppState {
+    /// This node's search index.
+    pub fn search(&self) -> &Search {
+        self.slots.get()
+    }
+}
+
 /// The search index of this node, shared by the indexer and the API.
 /// Cheap to clone; opening the index is deferred until first use, so
 /// commands that never search (`tend admin …`) do not touch it.

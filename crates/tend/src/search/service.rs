@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use tend_search::{Assignee, SearchOptions};
 
 use crate::agents::Viewer;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::{Error, Result};
 
 use super::model::SearchHit;
@@ -53,7 +53,7 @@ pub async fn search(
         let mut c = st.db.pool().acquire().await?;
         viewer.visible_inboxes(&mut c).await?
     };
-    let Some(index) = st.search.existing().map_err(internal)? else {
+    let Some(index) = st.search().existing().map_err(internal)? else {
         // Nothing indexed yet on this node.
         return Ok(Vec::new());
     };

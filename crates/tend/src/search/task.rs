@@ -5,8 +5,7 @@
 use std::time::{Duration, Instant};
 
 use super::indexer::Indexer;
-use crate::app::AppState;
-use crate::config::Config;
+use crate::state::AppState;
 use crate::tasks::Shutdown;
 
 /// Polling interval when the bus is quiet (writes from other nodes).
@@ -99,10 +98,9 @@ pub async fn run(st: AppState, stop: Shutdown) -> anyhow::Result<()> {
 
 /// `tend reindex`: rebuilds this node's index from the database, with a
 /// progress bar. Refuses while `tend serve` runs on the same data directory.
-pub async fn reindex(config: Config) -> anyhow::Result<()> {
+pub async fn reindex(st: AppState) -> anyhow::Result<()> {
     use indicatif::{ProgressBar, ProgressStyle};
 
-    let st = AppState::open(config).await?;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
     let mut indexer = Indexer::open(&st, threads, 64_000_000 * threads).await?;
     let bar = ProgressBar::new(0);
@@ -133,7 +131,7 @@ pub async fn reindex(config: Config) -> anyhow::Result<()> {
         stats.conversations,
         stats.messages,
         started.elapsed().as_secs_f64(),
-        st.search.dir().display()
+        st.search().dir().display()
     );
     Ok(())
 }

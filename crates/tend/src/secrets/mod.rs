@@ -68,6 +68,13 @@ pub struct SecretBox {
     key: LessSafeKey,
 }
 
+impl crate::state::AppState {
+    /// The key that seals stored secrets (never in the database).
+    pub fn secrets(&self) -> &SecretBox {
+        self.slots.get()
+    }
+}
+
 impl std::fmt::Debug for SecretBox {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("SecretBox(***)")
@@ -177,7 +184,7 @@ impl SecretBox {
         if is_sealed(password) {
             return Ok(url.to_string());
         }
-        let plain = crate::channels::email::imap::percent_decode(password);
+        let plain = percent_encoding::percent_decode_str(password).decode_utf8_lossy();
         let sealed = self.seal(Purpose::ImapPassword, &plain);
         u.set_password(Some(&sealed))
             .map_err(|()| Error::invalid("url", "this URL cannot carry a password"))?;
@@ -377,7 +384,7 @@ mod tests {
             "sealed once"
         );
         let opened = sb().open_url_password(&sealed).unwrap();
-        let t = crate::channels::email::imap::parse_target(&opened).unwrap();
+        let t = crate::inboxes::imap_url::parse_target(&opened).unwrap();
         assert_eq!(
             (t.user.as_str(), t.password.as_str()),
             ("sup@ort", "p@ss/w")

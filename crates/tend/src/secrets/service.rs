@@ -4,8 +4,8 @@
 
 use anyhow::Context as _;
 
-use crate::app::AppState;
 use crate::config::ConfigError;
+use crate::state::AppState;
 use crate::{Error, Result};
 
 use super::{Purpose, is_sealed, repo};
@@ -20,10 +20,10 @@ pub async fn app_secret(st: &AppState, name: &'static str) -> Result<String> {
     {
         let mut c = st.db.pool().acquire().await?;
         if let Some(v) = repo::get(&mut c, name).await? {
-            return st.secrets.open(Purpose::AppSecret, &v);
+            return st.secrets().open(Purpose::AppSecret, &v);
         }
     }
-    let fresh = st.secrets.seal(
+    let fresh = st.secrets().seal(
         Purpose::AppSecret,
         &crate::agents::service::random_token(""),
     );
@@ -39,7 +39,7 @@ pub async fn app_secret(st: &AppState, name: &'static str) -> Result<String> {
             })
         })
         .await?;
-    st.secrets.open(Purpose::AppSecret, &stored)
+    st.secrets().open(Purpose::AppSecret, &stored)
 }
 
 /// Checks that the key opens the database's sealed values (a missing or
@@ -71,7 +71,7 @@ async fn check_key(st: &AppState) -> anyhow::Result<()> {
     let stored = match stored {
         Some(v) => v,
         None => {
-            let v = st.secrets.seal(Purpose::KeyCheck, KEY_CHECK_TEXT);
+            let v = st.secrets().seal(Purpose::KeyCheck, KEY_CHECK_TEXT);
             let now = st.clock.now_ms();
             st.db
                 .write(move |c| {
@@ -84,7 +84,7 @@ async fn check_key(st: &AppState) -> anyhow::Result<()> {
                 .unwrap_or_default()
         }
     };
-    match st.secrets.open(Purpose::KeyCheck, &stored) {
+    match st.secrets().open(Purpose::KeyCheck, &stored) {
         Ok(t) if t == KEY_CHECK_TEXT => Ok(()),
         _ => Err(ConfigError(format!(
             "the secret key does not open the secrets stored in this database: it is not the key \
@@ -105,7 +105,7 @@ async fn seal_table(st: &AppState) -> Result<usize> {
         .into_iter()
         .filter(|(name, value)| name != KEY_CHECK && !is_sealed(value))
         .map(|(name, value)| {
-            let sealed = st.secrets.seal(Purpose::AppSecret, &value);
+            let sealed = st.secrets().seal(Purpose::AppSecret, &value);
             (name, value, sealed)
         })
         .collect();

@@ -7,9 +7,9 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
 use crate::http::extract::parse_id;
 use crate::http::{ApiJson, ApiPath, ApiQuery, Auth, Page, PageParams};
+use crate::state::AppState;
 use crate::{Error, Result};
 
 use super::model::{CsatReport, Story, Survey, Task, Template};

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use crate::agents::Viewer;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::{Error, Result};
 
 use super::model::{Credit, CsatLine, CsatReport, Story};

@@ -9,7 +9,7 @@ use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::Result;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::tasks::Shutdown;
 
 /// What one pass did.

@@ -27,7 +27,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use minijinja::context;
 
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::{Error, Result};
 
 use super::model::{Answer, LinkAction, locale_from_accept_language, parse_response};

@@ -2,15 +2,16 @@
 //! signed link, close on confirmation or after the quiet period, follow up
 //! on unhappy answers until the customer confirms.
 
+use crate::conversations::delivery::Outgoing;
 use minijinja::context;
 use serde_json::json;
 
 use crate::Result;
 use crate::agents::Viewer;
-use crate::app::AppState;
 use crate::conversations::followup::{self, Cause};
 use crate::conversations::service as conversations;
 use crate::conversations::status::Status;
+use crate::state::AppState;
 use crate::vocab::EventKind;
 
 use super::model::{Answer, LinkAction, Response, Survey, is_unhappy, supported_locale};
@@ -70,8 +71,8 @@ async fn survey_solve(st: &AppState, id: i64) -> Result<bool> {
     let token = crate::agents::service::random_token("");
     // Compose before the transaction (it stores a file). Should the rules
     // below decide against mail after all, the stored file is unused.
-    let mail = match conv.customer.email.as_deref() {
-        Some(email) if conv.channel.answered_by_mail() && !rules::is_auto_address(email) => {
+    let mail = match (conv.customer.email.as_deref(), st.carrier(conv.channel)) {
+        (Some(email), Some(carrier)) if !rules::is_auto_address(email) => {
             let key = link_key(st).await?;
             let base = st.link_base();
             let url = |a: LinkAction| format!("{base}{}", link_path(&key, &token, a));
@@ -95,8 +96,11 @@ async fn survey_solve(st: &AppState, id: i64) -> Result<bool> {
                     templates::render_in(&mut c, "survey_email_text", locale, ctx).await?,
                 )
             };
-            crate::channels::email::outbound::prepare_survey(st, &conv, subject.trim(), &text)
-                .await?
+            let out = Outgoing::Survey {
+                subject: subject.trim(),
+                text: &text,
+            };
+            carrier.prepare(st, &conv, out).await?.map(|p| (carrier, p))
         }
         _ => None,
     };
@@ -123,7 +127,7 @@ async fn survey_solve(st: &AppState, id: i64) -> Result<bool> {
                     // the email channel ignored machine mail from it, and
                     // none of its mail ever became a message.
                     Some(e) => {
-                        crate::channels::email::repo::ignored_machine_mail_from(c, e).await?
+                        crate::channels::email::ignored_machine_mail_from_in(c, e).await?
                             && !crate::conversations::inbound::mail_came_from_in(c, e).await?
                     }
                     None => false,
@@ -181,9 +185,8 @@ async fn survey_solve(st: &AppState, id: i64) -> Result<bool> {
                     }
                 };
                 let (queued, held) = match (&mail, status) {
-                    (Some(m), SurveyState::Sent) => {
-                        let q = crate::channels::email::outbound::enqueue_survey_in(c, m, id, now).await?;
-                        (true, q.events)
+                    (Some((carrier, prepared)), SurveyState::Sent) => {
+                        (true, carrier.queue_in(c, prepared, None, id, now).await?)
                     }
                     _ => (false, vec![]),
                 };

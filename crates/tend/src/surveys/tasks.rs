@@ -6,9 +6,9 @@
 use serde_json::json;
 
 use crate::agents::Viewer;
-use crate::app::AppState;
 use crate::conversations::followup::{self, Cause};
 use crate::conversations::status::Status;
+use crate::state::AppState;
 use crate::vocab::EventKind;
 use crate::{Error, Result};
 

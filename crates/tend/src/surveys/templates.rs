@@ -9,7 +9,7 @@ use sqlx::AnyConnection;
 use crate::{Error, Result};
 
 use crate::agents::Viewer;
-use crate::app::AppState;
+use crate::state::AppState;
 
 use super::model::{LOCALES, Template};
 use super::repo;

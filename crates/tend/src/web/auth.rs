@@ -15,9 +15,9 @@ use super::session::{self, Agent};
 use crate::agents::access::Viewer;
 use crate::agents::model::Role;
 use crate::agents::service::NewUser;
-use crate::app::AppState;
 use crate::http::ClientIp;
 use crate::http::proxy::is_https;
+use crate::state::AppState;
 
 fn browser_tr(headers: &HeaderMap) -> Tr {
     Tr::from_accept_language(
@@ -62,7 +62,7 @@ pub struct LoginForm {
 }
 
 /// `POST /login`. The attempt is counted before the password is checked
-/// (per client address and per account, see `ratelimit::LoginLimiter`).
+/// (per client address and per account, see `web::signin_limit::LoginLimiter`).
 pub async fn login(
     State(st): State<AppState>,
     headers: HeaderMap,
@@ -83,13 +83,13 @@ pub async fn login(
             },
         )
     };
-    let Some(attempt) = st.web.login_limiter.begin(ip, &f.email, now) else {
+    let Some(attempt) = st.web().login_limiter.begin(ip, &f.email, now) else {
         tracing::info!(%ip, "sign-in refused: too many attempts");
         return page(StatusCode::TOO_MANY_REQUESTS, tr.t("sign-in-rate-limited"));
     };
     match crate::agents::service::verify_login(&st, &f.email, &f.password).await {
         Ok(Some(user)) => {
-            st.web.login_limiter.succeeded(attempt);
+            st.web().login_limiter.succeeded(attempt);
             let https = is_https(&st, &ext, &headers);
             signed_in(&st, user.id, &safe_next(f.next.as_deref()), https).await
         }
@@ -375,7 +375,11 @@ pub async fn change_password(
     a: Agent,
     Form(f): Form<PasswordForm>,
 ) -> Response {
-    let Some(attempt) = st.web.login_limiter.begin(ip, &a.email, st.clock.now_ms()) else {
+    let Some(attempt) = st
+        .web()
+        .login_limiter
+        .begin(ip, &a.email, st.clock.now_ms())
+    else {
         return account_page(
             &a,
             None,
@@ -384,7 +388,7 @@ pub async fn change_password(
         );
     };
     match session::check_password(&st, a.id, &f.current).await {
-        Ok(true) => st.web.login_limiter.succeeded(attempt),
+        Ok(true) => st.web().login_limiter.succeeded(attempt),
         Ok(false) => {
             return account_page(
                 &a,
@@ -492,6 +496,6 @@ pub async fn invite(
     let Ok(uid) = done else {
         return link_gone(&tr);
     };
-    st.web.hub.access_changed();
+    st.web().hub.access_changed();
     signed_in(&st, uid, "/", is_https(&st, &ext, &headers)).await
 }

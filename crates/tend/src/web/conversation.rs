@@ -16,11 +16,11 @@ use super::labels;
 use super::pages::{Chrome, error_page, render_status, see_other};
 use super::session::Agent;
 use super::timeline_items::{Item, event_item, message_item, ms};
-use crate::app::AppState;
 use crate::conversations::model::ConversationPatch;
 use crate::conversations::service::Sender;
 use crate::conversations::{Conversation, Priority, Status};
 use crate::routing::model::TransferCategory;
+use crate::state::AppState;
 use crate::vocab::{Channel, Direction};
 use crate::{Error, Result};
 

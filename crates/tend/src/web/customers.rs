@@ -13,9 +13,9 @@ use super::i18n::{datetime, local_time};
 use super::labels;
 use super::pages::{Chrome, error_page, render, render_status, see_other};
 use super::session::{Agent, url_encode};
-use crate::app::AppState;
 use crate::customers::model::CustomerPatch;
 use crate::customers::{Customer, service};
+use crate::state::AppState;
 use crate::{Error, Result};
 
 const PAGE: i64 = 50;

@@ -14,10 +14,10 @@ use serde::Deserialize;
 use super::i18n::Tr;
 use super::pages::{Chrome, error_page, render, see_other};
 use super::session::Agent;
-use crate::app::AppState;
 use crate::conversations::model::{ConversationPatch, ListFilter, ListSort};
 use crate::conversations::views::InboxView;
 use crate::conversations::{Conversation, Priority, Status};
+use crate::state::AppState;
 use crate::vocab::Channel;
 use crate::{Error, Result};
 

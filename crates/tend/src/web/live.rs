@@ -38,7 +38,7 @@ use tokio::sync::broadcast;
 use super::pages::error_page;
 use super::session::Agent;
 use crate::Result;
-use crate::app::AppState;
+use crate::state::AppState;
 
 /// An agent's presence entry expires this long after their last heartbeat.
 const PRESENCE_TTL_MS: i64 = 45_000;
@@ -177,12 +177,12 @@ pub async fn presence(
             .next()
             .unwrap_or(&a.name)
             .to_string();
-        st.public
+        st.public()
             .chat
             .signal(id, crate::channels::chat::Signal::Typing(Some(first)));
     }
-    st.web.hub.set(id, a.id, &a.name, state, now);
-    Json(st.web.hub.others(id, a.id, now)).into_response()
+    st.web().hub.set(id, a.id, &a.name, state, now);
+    Json(st.web().hub.others(id, a.id, now)).into_response()
 }
 
 #[derive(Deserialize)]
@@ -208,9 +208,9 @@ pub async fn stream(
     };
     let feeds = Feeds {
         bus: st.bus.subscribe(),
-        changed: st.web.hub.changed.subscribe(),
-        chat: st.public.chat.visitor_events.subscribe(),
-        recheck: st.web.hub.access.subscribe(),
+        changed: st.web().hub.changed.subscribe(),
+        chat: st.public().chat.visitor_events.subscribe(),
+        recheck: st.web().hub.access.subscribe(),
     };
     let s = events(st, a.id, secret, q.c, access, feeds);
     Sse::new(s)
@@ -248,7 +248,7 @@ impl Access {
 
 /// What a stream listens to.
 struct Feeds {
-    bus: broadcast::Receiver<crate::app::BusEvent>,
+    bus: broadcast::Receiver<crate::state::BusEvent>,
     changed: broadcast::Receiver<i64>,
     chat: broadcast::Receiver<(i64, &'static str)>,
     recheck: tokio::sync::watch::Receiver<u64>,
@@ -270,7 +270,7 @@ fn events(
     } = feeds;
     async_stream(move |tx| async move {
         if let Some(c) = conv {
-            let others = st.web.hub.others(c, me, st.clock.now_ms());
+            let others = st.web().hub.others(c, me, st.clock.now_ms());
             let _ = tx
                 .send(
                     Event::default()
@@ -313,7 +313,7 @@ fn events(
                 },
                 c = changed.recv() => match c {
                     Ok(c) if Some(c) == conv => {
-                        let others = st.web.hub.others(c, me, st.clock.now_ms());
+                        let others = st.web().hub.others(c, me, st.clock.now_ms());
                         if tx.send(Event::default().event("viewers").data(json!(others).to_string())).await.is_err() {
                             break;
                         }
@@ -373,7 +373,7 @@ where
 /// Counts for the navigation, keyed like the page's `data-count` attributes.
 pub async fn counts(st: &AppState, a: &Agent) -> Result<Value> {
     let now = st.clock.now_ms();
-    if let Ok(cache) = st.web.hub.counts.lock()
+    if let Ok(cache) = st.web().hub.counts.lock()
         && let Some((at, v)) = cache.get(&a.id)
         && now - at < COUNTS_TTL_MS
     {
@@ -404,7 +404,7 @@ pub async fn counts(st: &AppState, a: &Agent) -> Result<Value> {
         map.insert(format!("team-{t}"), json!(n));
     }
     let v = Value::Object(map);
-    if let Ok(mut cache) = st.web.hub.counts.lock() {
+    if let Ok(mut cache) = st.web().hub.counts.lock() {
         if cache.len() > 10_000 {
             cache.clear();
         }

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::pages::error_page;
 use super::session::Agent;
 use crate::Error;
-use crate::app::AppState;
+use crate::state::AppState;
 
 #[derive(Deserialize)]
 pub struct BodyQuery {

@@ -20,6 +20,7 @@ mod repo;
 pub mod reports;
 pub mod search;
 pub mod session;
+pub mod signin_limit;
 pub mod stories;
 mod timeline_items;
 
@@ -29,19 +30,26 @@ use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 /// The UI's in-memory state on this node.
 #[derive(Debug, Default)]
 pub struct WebState {
     /// Sign-in attempts per address and account.
-    pub login_limiter: crate::ratelimit::LoginLimiter,
+    pub login_limiter: signin_limit::LoginLimiter,
     /// Password checks made by sign-ins on this node (each costs the same
     /// Argon2 work, whether or not the address exists); also counted in
     /// `tend_sign_in_password_checks_total`.
     pub password_checks: std::sync::atomic::AtomicU64,
     /// Presence, live fan-out and counts cache.
     pub hub: live::Hub,
+}
+
+impl AppState {
+    /// The UI's in-memory state on this node.
+    pub fn web(&self) -> &WebState {
+        self.slots.get()
+    }
 }
 
 /// The UI routes.

@@ -25,8 +25,8 @@ use super::pages::{error_page, see_other};
 use super::redirect::safe_next;
 use super::session::Agent;
 use crate::Error;
-use crate::app::AppState;
 use crate::routing::model::{AgentRouting, parse_presence};
+use crate::state::AppState;
 
 /// What the page learns after a change or a heartbeat.
 #[derive(Debug, Serialize)]

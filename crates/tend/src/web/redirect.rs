@@ -27,8 +27,8 @@ fn same_site_path(next: &str) -> Option<String> {
     if !next.starts_with('/') {
         return None;
     }
-    let decoded = percent_decode(next);
-    for form in [next, decoded.as_str()] {
+    let decoded = percent_encoding::percent_decode_str(next).decode_utf8_lossy();
+    for form in [next, &*decoded] {
         if form.starts_with("//") || form.chars().any(|c| c.is_control() || c == '\\') {
             return None;
         }
@@ -48,31 +48,6 @@ fn same_site_path(next: &str) -> Option<String> {
         out.push_str(f);
     }
     Some(out)
-}
-
-/// `%XX` sequences decoded (invalid UTF-8 replaced; a stray `%` kept).
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let hex = |c: u8| char::from(c).to_digit(16);
-        match (
-            b[i],
-            b.get(i + 1).copied().and_then(hex),
-            b.get(i + 2).copied().and_then(hex),
-        ) {
-            (b'%', Some(h), Some(l)) => {
-                out.push(u8::try_from(h * 16 + l).unwrap_or(b'?'));
-                i += 3;
-            }
-            (c, _, _) => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// 303 to `to`, a target built by the server (already checked with

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use super::i18n::Tr;
 use super::pages::{Chrome, error_page, render_status};
 use super::session::Agent;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::surveys::feedback;
 use crate::surveys::model::CsatLine;
 use crate::{Error, Result};

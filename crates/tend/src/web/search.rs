@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::pages::{Chrome, error_page, render};
 use super::session::Agent;
 use crate::Result;
-use crate::app::AppState;
+use crate::state::AppState;
 
 /// Most results shown.
 const LIMIT: usize = 50;

@@ -20,8 +20,8 @@ use super::repo;
 use crate::agents::access::Viewer;
 use crate::agents::model::Role;
 use crate::agents::service::{random_token, token_hash};
-use crate::app::AppState;
 use crate::routing::Presence;
+use crate::state::AppState;
 use crate::{Error, Result};
 
 /// The session cookie's name.
@@ -115,7 +115,7 @@ pub async fn end(st: &AppState, secret: &str) -> Result<()> {
     st.db
         .write(move |c| Box::pin(async move { repo::delete_session(c, &hash).await }))
         .await?;
-    st.web.hub.access_changed();
+    st.web().hub.access_changed();
     Ok(())
 }
 
@@ -366,7 +366,7 @@ pub async fn change_password(
             })
         })
         .await?;
-    st.web.hub.access_changed();
+    st.web().hub.access_changed();
     Ok(())
 }
 

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::i18n::{Tr, datetime};
 use super::pages::{Chrome, error_page, render};
 use super::session::Agent;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::surveys::feedback;
 use crate::surveys::model::Story;
 use crate::{Error, Result};

@@ -712,7 +712,7 @@ async fn typing_and_read_receipts_reach_the_other_side(app: &TestApp) {
     // The visitor's read mark is kept for the agent's "seen".
     let rid = reply(app, &app.admin, conv, "Hi! How can I help?").await;
     v.messages(1).await;
-    let mut visitor_events = app.st.public.chat.visitor_events.subscribe();
+    let mut visitor_events = app.st.public().chat.visitor_events.subscribe();
     v.send(json!({"t": "read", "up_to": rid})).await;
     v.send(json!({"t": "typing"})).await;
     let mut kinds = vec![];

@@ -338,7 +338,7 @@ async fn a_reply_on_another_node_reaches_the_visitor() {
         Some(app.st.config.database_url.clone()),
         &[("TEND_SECRET_KEY", key.trim().to_string())],
     );
-    let node2 = tend::app::AppState::open(config).await.unwrap();
+    let node2 = tend::app::open(config).await.unwrap();
     let running2 = tend::app::start(node2.clone()).await.unwrap();
     let base2 = format!("http://{}", running2.addr);
     let token = {

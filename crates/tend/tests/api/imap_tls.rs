@@ -128,7 +128,7 @@ async fn imap_urls_upgrade_with_starttls() {
     let url = format!("imap://support:secret@127.0.0.1:{}/INBOX", dovecot.port);
     // Dovecot takes no login before TLS, so the messages go in over Tend's
     // own STARTTLS session too.
-    let target = tend::channels::email::imap::parse_target(&url).unwrap();
+    let target = tend::inboxes::imap_url::parse_target(&url).unwrap();
     let mut s = tend::channels::email::imap::connect(&app.st, &target)
         .await
         .expect("STARTTLS, then the login");

@@ -6,9 +6,9 @@
 
 use sqlx::Connection as _;
 use tend::agents::Viewer;
-use tend::app::AppState;
 use tend::inboxes::model::ImapAfter;
 use tend::inboxes::service::NewInbox;
+use tend::state::AppState;
 
 use crate::on_both_backends;
 use crate::support::{TestApp, fresh_pg_database, test_config};
@@ -105,7 +105,7 @@ async fn stored_secrets_are_sealed_and_still_work(app: &TestApp) {
     // Tend reads them back.
     let urls = tend::inboxes::service::imap_inboxes(&app.st).await.unwrap();
     let (_, u) = urls.iter().find(|(id, _)| *id == inbox).unwrap();
-    let t = tend::channels::email::imap::parse_target(u).unwrap();
+    let t = tend::inboxes::imap_url::parse_target(u).unwrap();
     assert_eq!(t.password, imap_pw);
     assert_eq!(
         tend::inboxes::public::identity_secret(&app.st, chat)
@@ -138,7 +138,7 @@ async fn plaintext_from_before_is_sealed_at_start(postgres: bool) {
         (None, None)
     };
     let config = |extra: &[(&str, String)]| test_config(dir.path(), db_url.clone(), extra);
-    let st = AppState::open(config(&[])).await.unwrap();
+    let st = tend::app::open(config(&[])).await.unwrap();
     let inbox = tend::inboxes::service::create_inbox(
         &st,
         &Viewer::system(),
@@ -190,9 +190,9 @@ async fn plaintext_from_before_is_sealed_at_start(postgres: bool) {
     st.db.close().await;
 
     // The next start seals them; they read back as before.
-    let st = AppState::open(config(&[])).await.unwrap();
+    let st = tend::app::open(config(&[])).await.unwrap();
     let urls = tend::inboxes::service::imap_inboxes(&st).await.unwrap();
-    let t = tend::channels::email::imap::parse_target(&urls[0].1).unwrap();
+    let t = tend::inboxes::imap_url::parse_target(&urls[0].1).unwrap();
     assert_eq!((urls[0].0, t.password.as_str()), (inbox, "legacy-pw-7Qm2"));
     assert_eq!(
         tend::inboxes::public::identity_secret(&st, inbox)
@@ -222,7 +222,7 @@ async fn plaintext_from_before_is_sealed_at_start(postgres: bool) {
     }
 
     // Another key does not open them: the start is refused, saying why.
-    let err = AppState::open(config(&[("TEND_SECRET_KEY", "ab".repeat(32))]))
+    let err = tend::app::open(config(&[("TEND_SECRET_KEY", "ab".repeat(32))]))
         .await
         .expect_err("a wrong key is refused");
     assert!(
@@ -236,7 +236,7 @@ async fn plaintext_from_before_is_sealed_at_start(postgres: bool) {
     );
     // The right key given in the environment works as well as the file.
     let key = std::fs::read_to_string(&key_file).unwrap();
-    let st = AppState::open(config(&[("TEND_SECRET_KEY", key.trim().to_string())]))
+    let st = tend::app::open(config(&[("TEND_SECRET_KEY", key.trim().to_string())]))
         .await
         .unwrap();
     st.db.close().await;

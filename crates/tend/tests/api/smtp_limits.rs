@@ -95,7 +95,7 @@ async fn smtp_sessions_are_capped_per_address_and_overall() {
     assert!(g.starts_with("421"), "{g}");
     assert!(g.contains("your address"), "{g}");
     assert!(c.closed().await, "closed after the 421");
-    assert_eq!(app.st.smtp.sessions(), 2);
+    assert_eq!(app.st.smtp().sessions(), 2);
     // Quitting frees the place.
     assert!(a.say("QUIT").await.starts_with("221"));
     assert!(a.closed().await);
@@ -179,7 +179,7 @@ async fn smtp_a_declared_size_reserves_nothing_until_data_arrives() {
         .await;
         sessions.push(s);
     }
-    let reserved = app.st.smtp.reserved_bytes();
+    let reserved = app.st.smtp().reserved_bytes();
     // Each session may hold what it sent, rounded up; never the declared
     // 1.9 MB (which would be 38 MB here).
     assert!(

@@ -7,8 +7,9 @@ use serde_json::{Value, json};
 use sqlx::Connection as _;
 use tend::agents::service::{NewUser, create_token, create_user};
 use tend::agents::{Role, Viewer};
-use tend::app::{AppState, Running};
+use tend::app::Running;
 use tend::config::Config;
+use tend::state::AppState;
 
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -140,7 +141,7 @@ impl TestApp {
                 (Some(url), Some(name))
             }
         };
-        let st = AppState::open_with_clock(test_config(dir.path(), url, extra), clock)
+        let st = tend::app::open_with_clock(test_config(dir.path(), url, extra), clock)
             .await
             .expect("open app");
         let running = tend::app::start(st.clone()).await.expect("start server");

@@ -372,7 +372,7 @@ async fn the_sweep_removes_only_old_files_that_nothing_names(app: &TestApp) {
     let young = bytes("upload in flight");
     let again = bytes("stored again");
     for b in [&abandoned, &young, &again] {
-        app.st.files.put(b).await.unwrap();
+        app.st.files().put(b).await.unwrap();
     }
     // A temporary file left by a write that crashed.
     let tmp = path_of(app, &kept).with_file_name(".leftover.1.1.tmp");
@@ -389,7 +389,7 @@ async fn the_sweep_removes_only_old_files_that_nothing_names(app: &TestApp) {
         age(&p, two_hours);
     }
     // The new request stores its file (the same bytes) before its row commits.
-    app.st.files.put(&again).await.unwrap();
+    app.st.files().put(&again).await.unwrap();
 
     let swept = sweep(app).await;
     assert!(stored(app, &kept), "named by an attachment row");

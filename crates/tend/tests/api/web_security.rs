@@ -44,7 +44,7 @@ async fn login(app: &TestApp, form: &[(&str, &str)]) -> reqwest::Response {
 
 async fn a_burst_of_guesses_gets_only_the_allowed_checks(app: &TestApp) {
     agent_with_password(app, "burst@example.com", "Burst", "agent").await;
-    let before = app.st.web.password_checks.load(Ordering::SeqCst);
+    let before = app.st.web().password_checks.load(Ordering::SeqCst);
     let guesses: Vec<String> = (0..50).map(|i| format!("wrong guess {i}")).collect();
     let answers = futures_util::future::join_all(guesses.iter().map(|g| async move {
         login(
@@ -65,7 +65,7 @@ async fn a_burst_of_guesses_gets_only_the_allowed_checks(app: &TestApp) {
         "five guesses per account are checked, however many arrive at once"
     );
     assert_eq!(
-        app.st.web.password_checks.load(Ordering::SeqCst) - before,
+        app.st.web().password_checks.load(Ordering::SeqCst) - before,
         5
     );
     // The right password waits for the window too.
@@ -111,11 +111,11 @@ async fn unknown_addresses_cost_a_password_check(app: &TestApp) {
         ("invited@example.com", "an account without a password"),
         ("not an address", "no address at all"),
     ] {
-        let before = app.st.web.password_checks.load(Ordering::SeqCst);
+        let before = app.st.web().password_checks.load(Ordering::SeqCst);
         let r = login(app, &[("email", email), ("password", "some password")]).await;
         assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "{why}");
         assert_eq!(
-            app.st.web.password_checks.load(Ordering::SeqCst) - before,
+            app.st.web().password_checks.load(Ordering::SeqCst) - before,
             1,
             "{why} costs one password check"
         );

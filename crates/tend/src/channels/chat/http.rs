@@ -17,10 +17,10 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::app::AppState;
 use crate::error::error_response;
 use crate::http::{ApiJson, ClientIp};
 use crate::inboxes::public;
+use crate::state::AppState;
 use crate::{Error, Result};
 
 use super::offline::OfflineInput;
@@ -135,7 +135,11 @@ async fn socket(
 ) -> Result<Response> {
     service::settings(&st, inbox).await?;
     let ip = crate::ratelimit::client_net(ip);
-    let Some(permit) = st.public.chat.admit(ip, st.config.chat_max_sockets_per_ip) else {
+    let Some(permit) = st
+        .public()
+        .chat
+        .admit(ip, st.config.chat_max_sockets_per_ip)
+    else {
         return Err(Error::RateLimited);
     };
     Ok(ws
@@ -163,7 +167,7 @@ async fn file(
     let s = service::session(&st, inbox, &q.token).await?;
     let ids = service::readable(&st, &s).await?;
     let mut c = st.db.pool().acquire().await?;
-    let (sha, name, content_type) = super::repo::attachment_of(&mut c, id, &ids)
+    let (sha, name, content_type) = crate::conversations::chat::public_file_in(&mut c, id, &ids)
         .await?
         .ok_or(Error::NotFound("file"))?;
     drop(c);

@@ -29,7 +29,7 @@ pub struct Delivery {
 
 impl Delivery {
     /// A visitor's own committed message, as their sockets show it.
-    pub fn visitor(p: &crate::app::Posted) -> Delivery {
+    pub fn visitor(p: &crate::state::Posted) -> Delivery {
         Delivery {
             message: VisitorMessage {
                 id: p.id,

@@ -17,7 +17,7 @@ mod hub;
 pub mod identity;
 mod offline;
 mod receipts;
-pub mod repo;
+mod repo;
 pub mod service;
 mod transcript;
 mod upload;
@@ -28,7 +28,7 @@ use tokio::sync::broadcast::error::RecvError;
 
 use std::sync::Arc;
 
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::tasks::{Shutdown, Supervisor};
 use crate::vocab::EventKind;
 
@@ -90,9 +90,9 @@ pub async fn dispatch(st: AppState, shutdown: Shutdown) -> anyhow::Result<()> {
                     | EventKind::SurveySkipped
                     | EventKind::SurveyAnswered => Signal::Changed,
                 };
-                st.public.chat.signal(ev.conversation_id, signal);
+                st.public().chat.signal(ev.conversation_id, signal);
             }
-            Err(RecvError::Lagged(_)) => st.public.chat.signal_all(),
+            Err(RecvError::Lagged(_)) => st.public().chat.signal_all(),
             Err(RecvError::Closed) => return Ok(()),
         }
     }
@@ -112,7 +112,7 @@ async fn follow_log(st: AppState, shutdown: Shutdown) -> anyhow::Result<()> {
             _ = tick.tick() => {}
             _ = shutdown.stopped() => return Ok(()),
         }
-        if st.public.chat.sockets() == 0 && cursor.is_some() {
+        if st.public().chat.sockets() == 0 && cursor.is_some() {
             continue;
         }
         let rows: crate::Result<Vec<(i64, i64)>> = match cursor {
@@ -129,7 +129,7 @@ async fn follow_log(st: AppState, shutdown: Shutdown) -> anyhow::Result<()> {
                 let mut signalled = std::collections::HashSet::new();
                 for (id, conv) in &rows {
                     if done.insert(*id) && signalled.insert(*conv) {
-                        st.public.chat.signal(*conv, Signal::Changed);
+                        st.public().chat.signal(*conv, Signal::Changed);
                     }
                 }
                 let top = rows.last().map_or(c, |r| r.0.max(c));

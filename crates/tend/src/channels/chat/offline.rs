@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 use crate::agents::Viewer;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::{Error, Result};
 
 use super::service::{MAX_TEXT_CHARS, chat_inbox, clean_opt};
@@ -35,7 +35,7 @@ pub async fn offline(st: &AppState, inbox_id: i64, input: OfflineInput, ip: &str
         ));
     }
     if !st
-        .public
+        .public()
         .per_ip
         .hit(&format!("chat:{ip}"), st.clock.now_ms())
     {

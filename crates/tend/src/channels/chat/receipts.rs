@@ -2,7 +2,7 @@
 
 use super::repo::{self, Session};
 use crate::Result;
-use crate::app::AppState;
+use crate::state::AppState;
 
 /// The visitor has seen messages up to `up_to`.
 #[tracing::instrument(skip_all, fields(chat_session_id = s.id, conversation_id = s.conversation_id, up_to = up_to))]
@@ -15,7 +15,7 @@ pub async fn visitor_read(st: &AppState, s: &Session, up_to: i64) -> Result<()> 
         .write(move |c| Box::pin(async move { repo::visitor_read(c, sid, up_to).await }))
         .await?;
     if let Some(conv) = s.conversation_id {
-        let _ = st.public.chat.visitor_events.send((conv, "read"));
+        let _ = st.public().chat.visitor_events.send((conv, "read"));
     }
     Ok(())
 }
@@ -29,7 +29,9 @@ pub async fn agent_read(st: &AppState, conversation_id: i64, up_to: i64) -> Resu
         .write(move |c| Box::pin(async move { repo::agent_read(c, conversation_id, up_to).await }))
         .await?;
     if moved {
-        st.public.chat.signal(conversation_id, super::Signal::Read);
+        st.public()
+            .chat
+            .signal(conversation_id, super::Signal::Read);
     }
     Ok(())
 }

@@ -4,6 +4,8 @@
 use sqlx::{AnyConnection, Row};
 
 use crate::Result;
+use crate::conversations::chat::PublicMessage;
+use crate::vocab::{ActorKind, Direction};
 
 /// A visitor's chat session.
 #[derive(Debug, Clone)]
@@ -267,66 +269,35 @@ pub struct VisitorFile {
     pub size: i64,
 }
 
-/// Public messages of conversations `ids` after `after_id`, oldest first,
-/// with their files (one query: this runs for every delivery).
-pub async fn visitor_messages(
-    c: &mut AnyConnection,
-    conversation_ids: &[i64],
-    after_id: i64,
-    limit: i64,
-) -> Result<Vec<VisitorMessage>> {
-    if conversation_ids.is_empty() {
-        return Ok(vec![]);
+/// A message as the visitor sees it.
+pub fn visitor_message(m: PublicMessage) -> VisitorMessage {
+    let visitor = m.direction == Direction::In;
+    VisitorMessage {
+        id: m.id,
+        conversation_id: m.conversation_id,
+        from: if visitor { "visitor" } else { "agent" },
+        name: if visitor || m.author_kind == ActorKind::System {
+            None
+        } else {
+            m.author_name
+        },
+        text: m.text,
+        client_id: m.client_id,
+        at: crate::time::rfc3339(m.created_at),
+        files: m
+            .files
+            .into_iter()
+            .map(|(id, name, size)| VisitorFile { id, name, size })
+            .collect(),
     }
-    let mut sql = crate::db::Sql::new(
-        "SELECT m.id, m.conversation_id, m.direction, m.author_kind, m.author_name, m.text, \
-         m.client_id, m.created_at, a.id, a.filename, a.size \
-         FROM (SELECT * FROM messages WHERE internal = 0 AND id > ",
-    );
-    sql.bind(after_id).push(" AND conversation_id IN ");
-    sql.bind_list(conversation_ids.iter().copied());
-    sql.push(" ORDER BY id LIMIT ").bind(limit);
-    sql.push(
-        ") m LEFT JOIN attachments a ON a.message_id = m.id AND a.inline = 0 ORDER BY m.id, a.id",
-    );
-    let rows = sql.query().fetch_all(&mut *c).await?;
-    let mut out: Vec<VisitorMessage> = Vec::with_capacity(rows.len());
-    for r in &rows {
-        let id: i64 = r.try_get(0)?;
-        if out.last().is_none_or(|m| m.id != id) {
-            let direction: String = r.try_get(2)?;
-            let author_kind: String = r.try_get(3)?;
-            let visitor = direction == "in";
-            out.push(VisitorMessage {
-                id,
-                conversation_id: r.try_get(1)?,
-                from: if visitor { "visitor" } else { "agent" },
-                name: if visitor || author_kind == "system" {
-                    None
-                } else {
-                    r.try_get(4)?
-                },
-                text: r.try_get(5)?,
-                client_id: r.try_get(6)?,
-                at: crate::time::rfc3339(r.try_get(7)?),
-                files: vec![],
-            });
-        }
-        if let (Some(fid), Some(m)) = (r.try_get::<Option<i64>, _>(8)?, out.last_mut()) {
-            m.files.push(VisitorFile {
-                id: fid,
-                name: r.try_get(9)?,
-                size: r.try_get(10)?,
-            });
-        }
-    }
-    Ok(out)
 }
 
 /// A verified identity's earlier chats (newest last): the conversations
-/// that sessions of the same identity started in this inbox, still chats
-/// of this inbox. Never the customer's other conversations: the identity
-/// vouches only for what its own sessions said and were told.
+/// that sessions of the same identity started in this inbox. The caller
+/// keeps those still chats of this inbox
+/// (`conversations::chat::chats_of_inbox_in`). Never the customer's other
+/// conversations: the identity vouches only for what its own sessions said
+/// and were told.
 pub async fn identity_history(
     c: &mut AnyConnection,
     inbox_id: i64,
@@ -335,11 +306,9 @@ pub async fn identity_history(
     limit: i64,
 ) -> Result<Vec<i64>> {
     let mut ids: Vec<i64> = sqlx::query_scalar(
-        "SELECT cc.conversation_id FROM chat_sessions s \
+        "SELECT DISTINCT cc.conversation_id FROM chat_sessions s \
          JOIN chat_conversations cc ON cc.session_id = s.id \
-         JOIN conversations c ON c.id = cc.conversation_id \
-         WHERE s.inbox_id = $1 AND s.external_id = $2 AND c.inbox_id = $1 \
-         AND c.channel = 'chat' AND cc.conversation_id < $3 \
+         WHERE s.inbox_id = $1 AND s.external_id = $2 AND cc.conversation_id < $3 \
          ORDER BY cc.conversation_id DESC LIMIT $4",
     )
     .bind(inbox_id)
@@ -381,28 +350,6 @@ pub async fn claim_transcript(
     .await?
     .rows_affected();
     Ok(n == 1)
-}
-
-/// Whether an attachment belongs to one of these conversations, with its file.
-pub async fn attachment_of(
-    c: &mut AnyConnection,
-    id: i64,
-    conversation_ids: &[i64],
-) -> Result<Option<(String, String, String)>> {
-    let r = sqlx::query(
-        "SELECT a.sha256, a.filename, a.content_type, m.conversation_id, m.internal FROM attachments a \
-         JOIN messages m ON m.id = a.message_id WHERE a.id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&mut *c)
-    .await?;
-    let Some(r) = r else { return Ok(None) };
-    let conv: i64 = r.try_get(3)?;
-    let internal: i64 = r.try_get(4)?;
-    if internal != 0 || !conversation_ids.contains(&conv) {
-        return Ok(None);
-    }
-    Ok(Some((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
 }
 
 /// The read marks of a conversation's chat: (visitor has seen up to, agent

@@ -8,11 +8,11 @@ use serde::{Deserialize, Serialize};
 use crate::agents::Viewer;
 use crate::agents::model::{EmailAddress, parse_name};
 use crate::agents::service::{random_token, token_hash};
-use crate::app::AppState;
 use crate::conversations::chat::{ChatMessage, Recorded};
 use crate::conversations::service::AttachmentMeta;
 use crate::inboxes::InboxKind;
 use crate::inboxes::public::{self, OfficeHours, PublicSettings};
+use crate::state::AppState;
 use crate::{Error, Result};
 
 pub use super::receipts::{agent_read, read_marks, visitor_read};
@@ -182,7 +182,7 @@ pub async fn start(st: &AppState, inbox_id: i64, input: StartInput, ip: &str) ->
             });
         }
     }
-    if !st.public.per_ip.hit(&format!("chat:{ip}"), now) {
+    if !st.public().per_ip.hit(&format!("chat:{ip}"), now) {
         return Err(Error::RateLimited);
     }
     let verified = match (
@@ -288,7 +288,9 @@ pub async fn readable(st: &AppState, s: &Session) -> Result<Vec<i64>> {
     let mut ids = match &s.external_id {
         Some(ext) => {
             let mut c = st.db.pool().acquire().await?;
-            repo::identity_history(&mut c, s.inbox_id, ext, s.conversation_id, 20).await?
+            let ids =
+                repo::identity_history(&mut c, s.inbox_id, ext, s.conversation_id, 20).await?;
+            crate::conversations::chat::chats_of_inbox_in(&mut c, &ids, s.inbox_id).await?
         }
         None => vec![],
     };
@@ -308,7 +310,9 @@ pub async fn messages_after(
 ) -> Result<Vec<VisitorMessage>> {
     let ids = readable(st, s).await?;
     let mut c = st.db.pool().acquire().await?;
-    repo::visitor_messages(&mut c, &ids, after_id, RESUME_LIMIT).await
+    let msgs = crate::conversations::chat::public_messages_in(&mut c, &ids, after_id, RESUME_LIMIT)
+        .await?;
+    Ok(msgs.into_iter().map(repo::visitor_message).collect())
 }
 
 /// A visitor message's client id and text, checked (trimmed, bounded)
@@ -348,7 +352,7 @@ pub fn check_message(client_id: &str, text: &str, has_files: bool) -> Result<Che
 /// Counts a message or an upload against the visitor's limit.
 pub fn count_visitor(st: &AppState, s: &Session) -> Result<()> {
     if st
-        .public
+        .public()
         .per_visitor
         .hit(&format!("v:{}", s.id), st.clock.now_ms())
     {
@@ -447,7 +451,7 @@ pub(super) async fn record(
             .find(|e| e.kind == crate::vocab::EventKind::MessageAdded)
     {
         // The room's sockets show it without reading it back.
-        ev.posted = Some(std::sync::Arc::new(crate::app::Posted {
+        ev.posted = Some(std::sync::Arc::new(crate::state::Posted {
             id: recorded.message_id,
             conversation_id: recorded.conversation_id,
             text,
@@ -459,7 +463,7 @@ pub(super) async fn record(
     crate::conversations::chat::publish_events(st, events);
     if s.conversation_id != Some(recorded.conversation_id) {
         // Other sockets of this visitor follow the (new) conversation.
-        st.public
+        st.public()
             .chat
             .signal(super::session_room(s.id), super::Signal::Changed);
     }

@@ -3,7 +3,7 @@
 
 use crate::agents::Viewer;
 use crate::agents::model::EmailAddress;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::web::i18n::Tr;
 use crate::{Error, Result};
 
@@ -51,13 +51,17 @@ pub async fn send(st: &AppState, s: &Session, email: Option<&str>) -> Result<Str
         }
     }
     let now = st.clock.now_ms();
-    if !st.public.per_visitor.hit(&format!("v:{}", s.id), now) {
+    if !st.public().per_visitor.hit(&format!("v:{}", s.id), now) {
         return Err(Error::RateLimited);
     }
     let conv = crate::conversations::service::get(st, &Viewer::system(), conv_id).await?;
     let msgs = {
         let mut c = st.db.pool().acquire().await?;
-        repo::visitor_messages(&mut c, &[conv_id], 0, 5000).await?
+        let msgs =
+            crate::conversations::chat::public_messages_in(&mut c, &[conv_id], 0, 5000).await?;
+        msgs.into_iter()
+            .map(repo::visitor_message)
+            .collect::<Vec<_>>()
     };
     let tr = Tr::new(s.language.as_deref().unwrap_or("en"));
     let you = tr.t("widget-you");

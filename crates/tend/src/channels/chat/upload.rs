@@ -20,9 +20,9 @@ use axum::extract::{FromRequest as _, Multipart, Path, Request, State};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use crate::app::AppState;
 use crate::attachments::{clean_content_type, clean_filename};
 use crate::conversations::service::AttachmentMeta;
+use crate::state::AppState;
 use crate::{Error, Result};
 
 use super::repo::Session;
@@ -77,7 +77,7 @@ pub async fn upload(
     let checked = service::check_message(&up.cid, &up.text, true)?;
     let mut stored = Vec::with_capacity(up.files.len());
     for f in up.files {
-        let sha256 = st.files.put(&f.bytes).await?;
+        let sha256 = st.files().put(&f.bytes).await?;
         stored.push(AttachmentMeta {
             sha256,
             size: f.bytes.len() as i64,

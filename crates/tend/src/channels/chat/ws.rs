@@ -26,7 +26,7 @@ use serde_json::{Value, json};
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::Error;
-use crate::app::AppState;
+use crate::state::AppState;
 
 use super::hub::SocketPermit;
 use super::repo::{Session, VisitorMessage};
@@ -147,7 +147,7 @@ pub async fn run(st: AppState, inbox_id: i64, mut socket: WebSocket, permit: Soc
             return;
         }
     };
-    st.public.chat.count_socket(true);
+    st.public().chat.count_socket(true);
     let mut conn = Conn {
         st: st.clone(),
         agent_read: 0,
@@ -163,7 +163,7 @@ pub async fn run(st: AppState, inbox_id: i64, mut socket: WebSocket, permit: Soc
     // A read mark still waiting is written as the socket goes.
     conn.flush_read().await;
     drop(permit);
-    st.public.chat.count_socket(false);
+    st.public().chat.count_socket(false);
 }
 
 async fn serve(conn: &mut Conn, socket: &mut WebSocket) {
@@ -177,14 +177,14 @@ async fn serve(conn: &mut Conn, socket: &mut WebSocket) {
     // conversation (or a new one after the last closed); this socket then
     // follows it.
     let mut own = st
-        .public
+        .public()
         .chat
         .subscribe(super::session_room(conn.session.id));
     loop {
         let mut sub = conn
             .session
             .conversation_id
-            .map(|c| st.public.chat.subscribe(c));
+            .map(|c| st.public().chat.subscribe(c));
         let joined = conn.session.conversation_id;
         // Catch up on anything committed between the last read and joining.
         if !conn.catch_up(socket).await {
@@ -369,7 +369,7 @@ impl Conn {
                     && due(self.typing_at, now, TYPING_EVERY_MS)
                 {
                     self.typing_at = Some(now);
-                    let _ = self.st.public.chat.visitor_events.send((c, "typing"));
+                    let _ = self.st.public().chat.visitor_events.send((c, "typing"));
                 }
                 true
             }

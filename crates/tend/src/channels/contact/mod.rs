@@ -5,7 +5,7 @@
 //!
 //! - `GET /help/contact` (`?inbox=ID`, `?lang=`, `?embed=1`) shows the form.
 //! - `POST /help/contact` (multipart) checks, in this order: the per-IP rate
-//!   limit (`st.public.per_ip`), the body (files over
+//!   limit (`st.public().per_ip`), the body (files over
 //!   `max_attachment_bytes` are dropped with an error on the field), the
 //!   inbox (it must be a `web` inbox: the form is enabled on those only,
 //!   whether or not the post sends an `Origin`), the `Origin` (when sent:
@@ -28,11 +28,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use crate::agents::Viewer;
-use crate::app::AppState;
 use crate::conversations::model::{NewBody, NewConversation, NewCustomer};
 use crate::conversations::service::{self as conversations, AttachmentMeta};
 use crate::inboxes::model::InboxKind;
 use crate::inboxes::public;
+use crate::state::AppState;
 use crate::web::i18n::{LOCALES_SUPPORTED, Tr};
 use crate::{Error, Result};
 
@@ -158,7 +158,7 @@ async fn submit(State(st): State<AppState>, req: Request) -> Response {
     };
     // Every post counts, valid or not: the limit is on what a client sends.
     if !st
-        .public
+        .public()
         .per_ip
         .hit(&crate::ratelimit::ip_key(ip), st.clock.now_ms())
     {
@@ -278,7 +278,7 @@ fn form_field(service_field: &str) -> &'static str {
 async fn create(st: &AppState, inbox_id: i64, v: &Valid, files: Vec<form::Upload>) -> Result<i64> {
     let mut metas = Vec::with_capacity(files.len());
     for u in files {
-        let sha256 = st.files.put(&u.data).await?;
+        let sha256 = st.files().put(&u.data).await?;
         metas.push(AttachmentMeta {
             sha256,
             size: i64::try_from(u.data.len()).unwrap_or(i64::MAX),

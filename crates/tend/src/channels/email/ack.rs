@@ -5,9 +5,9 @@
 
 use crate::Result;
 use crate::agents::Viewer;
-use crate::app::AppState;
 use crate::conversations::model::NewMessage;
 use crate::conversations::service::{self, Sender};
+use crate::state::AppState;
 
 /// The acknowledgement text in `language` (en, ja, ko, lv, ca; English otherwise).
 pub fn text(language: Option<&str>, name: Option<&str>, id: i64) -> String {

@@ -9,9 +9,9 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
 use crate::http::extract::{media_type, parse_id, read_body};
 use crate::http::{ApiQuery, Auth};
+use crate::state::AppState;
 use crate::{Error, Result};
 
 use super::ingest::{self, IngestOutcome, Source};

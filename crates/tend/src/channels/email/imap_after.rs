@@ -5,10 +5,11 @@
 
 use futures_util::StreamExt as _;
 
-use crate::app::AppState;
 use crate::inboxes::model::ImapAfter;
+use crate::state::AppState;
 
-use super::imap::{COMMAND_TIMEOUT, ImapSession, ImapTarget, within};
+use super::imap::{COMMAND_TIMEOUT, ImapSession, within};
+use crate::inboxes::imap_url::{ImapTarget, same_mailbox};
 
 /// Whether an IMAP error is the server refusing a command (the session is
 /// still in step) rather than a broken connection or a timeout.
@@ -162,12 +163,6 @@ async fn store(session: &mut ImapSession, set: &str, what: &str) -> anyhow::Resu
     .await
 }
 
-/// Whether two mailbox names are the same mailbox (`INBOX` is
-/// case-insensitive, RFC 3501 section 5.1).
-pub fn same_mailbox(a: &str, b: &str) -> bool {
-    a == b || (a.eq_ignore_ascii_case("INBOX") && b.eq_ignore_ascii_case("INBOX"))
-}
-
 /// Encodes a mailbox name in modified UTF-7 (RFC 3501 section 5.1.3):
 /// printable ASCII stays, `&` becomes `&-`, anything else is UTF-16 in
 /// base64 (`,` for `/`, no padding) between `&` and `-`. A name that is
@@ -268,7 +263,5 @@ mod tests {
         // Not modified UTF-7, so encoded: `&` without a valid run.
         assert_eq!(mutf7("Q&A-2026"), "Q&-A-2026");
         assert_eq!(mutf7("AT&T"), "AT&-T");
-        assert!(same_mailbox("inbox", "INBOX"));
-        assert!(!same_mailbox("Inbox/Done", "INBOX"));
     }
 }

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 use futures_util::StreamExt as _;
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 use super::imap::{COMMAND_TIMEOUT, ImapSession, within};
 

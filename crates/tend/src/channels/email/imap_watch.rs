@@ -22,7 +22,7 @@ use std::time::Duration;
 
 use async_imap::types::UnsolicitedResponse;
 
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::tasks::{Shutdown, Supervisor};
 
 use super::imap::{self, COMMAND_TIMEOUT, within};
@@ -149,7 +149,7 @@ async fn session(
     backoff: &mut Duration,
     shutdown: &Shutdown,
 ) -> anyhow::Result<()> {
-    let t = imap::parse_target(url)?;
+    let t = crate::inboxes::imap_url::parse_target(url)?;
     let mut session = imap::connect(st, &t).await?;
     let idle = within(COMMAND_TIMEOUT, "CAPABILITY", session.capabilities())
         .await?

@@ -9,10 +9,10 @@ use sha2::{Digest as _, Sha256};
 
 use crate::Result;
 use crate::agents::model::EmailAddress;
-use crate::app::AppState;
 use crate::attachments::{clean_content_type, clean_filename};
 use crate::conversations::inbound::{InboundEmail, Threaded, record_email};
 use crate::conversations::service::AttachmentMeta;
+use crate::state::AppState;
 
 use super::repo::{self, MailLogEntry};
 
@@ -54,7 +54,7 @@ pub async fn ingest_from(
         Some(Arc::from(raw))
     } else {
         // On a retry the file is already there; `put` keeps it as it is.
-        st.files.put(raw).await?;
+        st.files().put(raw).await?;
         None
     };
     let limit = st.config.max_attachment_bytes;
@@ -156,19 +156,21 @@ pub async fn ingest_from(
         .await;
     };
     // Our own addresses, the sender's recent mail and whether this
-    // Message-ID is stored already: one read.
-    let seen = {
+    // Message-ID is stored already.
+    let (own, seen) = {
         let mut c = st.db.pool().acquire().await?;
-        repo::before_ingest(
+        let own = crate::inboxes::service::is_own_address_in(&mut c, from.as_str()).await?;
+        let seen = crate::conversations::inbound::mail_facts_in(
             &mut c,
             from.as_str(),
             st.clock.now_ms() - RATE_WINDOW_MS,
             &message_id,
             inbox_id,
         )
-        .await?
+        .await?;
+        (own, seen)
     };
-    if seen.own > 0 {
+    if own {
         // Our own mail coming back (a forwarding loop): a code like the
         // machine-mail reasons above.
         return logged(Outcome::Ignored, "own_address_loop".into()).await;
@@ -188,7 +190,7 @@ pub async fn ingest_from(
         return Ok(finish(Threaded::Duplicate(seen.stored_in), source));
     }
     // Lookups run on this message's own time: other mail goes on meanwhile.
-    let auth = st.mail_auth.check(raw, from.as_str(), client).await;
+    let auth = st.mail_auth().check(raw, from.as_str(), client).await;
 
     let mut attachments = Vec::with_capacity(parsed.attachments.len());
     let mut blobs: Vec<crate::attachments::Blob> = Vec::new();
@@ -205,7 +207,7 @@ pub async fn ingest_from(
             }
             sha
         } else {
-            st.files.put(&a.bytes).await?
+            st.files().put(&a.bytes).await?
         };
         let fallback = if a.message.is_some() {
             "forwarded.eml"

@@ -18,7 +18,7 @@ pub mod outbox_api;
 mod outcome;
 pub mod quarantine;
 pub mod quarantine_api;
-pub mod repo;
+mod repo;
 pub mod smtp;
 mod smtp_tls;
 
@@ -26,8 +26,29 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::tasks::Supervisor;
+
+/// Whether the email channel ignored machine mail from `sender` (an
+/// auto-reply, a bounce): for the surveys, which do not ask robots.
+pub(crate) async fn ignored_machine_mail_from_in(
+    c: &mut sqlx::AnyConnection,
+    sender: &str,
+) -> crate::Result<bool> {
+    repo::ignored_machine_mail_from(c, sender).await
+}
+
+impl AppState {
+    /// The SMTP receiver's session slots and reserved memory (this node).
+    pub fn smtp(&self) -> &smtp::Receiver {
+        self.slots.get()
+    }
+
+    /// Sender authentication of inbound mail (SPF, DKIM, DMARC).
+    pub fn mail_auth(&self) -> &auth::SenderAuth {
+        self.slots.get()
+    }
+}
 
 /// Puts the channel's tasks under `tasks`: the SMTP receiver (if
 /// configured; bound here, so its address is known on return), the IMAP

@@ -11,14 +11,16 @@
 //! may release it (`POST /api/v1/outbox/{id}/release`). Tend cannot be
 //! made to send unlimited mail to addresses strangers type in.
 
+use futures_util::future::BoxFuture;
 use serde_json::json;
 use sqlx::AnyConnection;
 
 use crate::agents::Viewer;
-use crate::app::{AppState, BusEvent};
 use crate::conversations::Conversation;
+use crate::conversations::delivery::{Carrier, Outgoing, Prepared};
 use crate::conversations::followup::{Cause, append_event_in};
 use crate::conversations::service::AttachmentMeta;
+use crate::state::{AppState, BusEvent};
 use crate::vocab::EventKind;
 use crate::{Error, Result};
 
@@ -201,7 +203,7 @@ pub async fn prepare_reply(
     };
     let composed = tend_mail::compose_reply(&draft)
         .map_err(|e| Error::Internal(anyhow::anyhow!("composing the reply: {e}")))?;
-    let raw_sha256 = st.files.put(&composed.raw).await?;
+    let raw_sha256 = st.files().put(&composed.raw).await?;
     Ok(Some(PreparedMail {
         message_id: composed.message_id,
         raw_sha256,
@@ -211,19 +213,6 @@ pub async fn prepare_reply(
         automatic: auto_submitted,
         default_cap: st.config.mail_limits.auto_mail_per_hour,
     }))
-}
-
-/// Queues a prepared mail for the conversation message `message_id`
-/// (inside the caller's transaction): a reply, or an acknowledgement when
-/// it was prepared as auto-submitted.
-pub async fn enqueue_in(
-    c: &mut AnyConnection,
-    mail: &PreparedMail,
-    message_id: i64,
-    conversation_id: i64,
-    now: i64,
-) -> Result<Queued> {
-    queue_in(c, mail, REPLY_KIND, Some(message_id), conversation_id, now).await
 }
 
 /// Where customers' answers to our mail go: the inbox's own address, else
@@ -301,7 +290,7 @@ pub async fn prepare_notice(
     };
     let composed = tend_mail::compose_reply(&draft)
         .map_err(|e| Error::Internal(anyhow::anyhow!("composing the mail: {e}")))?;
-    let raw_sha256 = st.files.put(&composed.raw).await?;
+    let raw_sha256 = st.files().put(&composed.raw).await?;
     Ok(Some(PreparedMail {
         message_id: composed.message_id,
         raw_sha256,
@@ -311,16 +300,6 @@ pub async fn prepare_notice(
         automatic: true,
         default_cap: st.config.mail_limits.auto_mail_per_hour,
     }))
-}
-
-/// Queues a prepared survey (inside the caller's transaction).
-pub async fn enqueue_survey_in(
-    c: &mut AnyConnection,
-    mail: &PreparedMail,
-    conversation_id: i64,
-    now: i64,
-) -> Result<Queued> {
-    enqueue_notice_in(c, mail, conversation_id, "survey", now).await
 }
 
 /// Queues a prepared automatic mail of `kind` (`survey`, `transcript`…)
@@ -333,4 +312,63 @@ pub async fn enqueue_notice_in(
     now: i64,
 ) -> Result<Queued> {
     queue_in(c, mail, kind, None, conversation_id, now).await
+}
+
+/// The email channel as a [`Carrier`]: email and web-form conversations
+/// (every channel whose customers are answered by mail) are answered here.
+#[derive(Debug)]
+pub struct MailCarrier;
+
+/// A mail composed by [`MailCarrier`], with the outbox kind it goes as.
+struct Composed {
+    mail: PreparedMail,
+    survey: bool,
+}
+
+impl Carrier for MailCarrier {
+    fn prepare<'a>(
+        &'a self,
+        st: &'a AppState,
+        conv: &'a Conversation,
+        out: Outgoing<'a>,
+    ) -> BoxFuture<'a, Result<Option<Prepared>>> {
+        Box::pin(async move {
+            let (mail, survey) = match out {
+                Outgoing::Reply {
+                    text,
+                    html,
+                    files,
+                    automatic,
+                } => (
+                    prepare_reply(st, conv, text, html, files, automatic).await?,
+                    false,
+                ),
+                Outgoing::Survey { subject, text } => {
+                    (prepare_survey(st, conv, subject, text).await?, true)
+                }
+            };
+            Ok(mail.map(|mail| Prepared::new(mail.message_id.clone(), Composed { mail, survey })))
+        })
+    }
+
+    fn queue_in<'a>(
+        &'a self,
+        c: &'a mut AnyConnection,
+        prepared: &'a Prepared,
+        message_id: Option<i64>,
+        conversation_id: i64,
+        now: i64,
+    ) -> BoxFuture<'a, Result<Vec<BusEvent>>> {
+        Box::pin(async move {
+            let composed: &Composed = prepared.payload()?;
+            let kind = if composed.survey {
+                "survey"
+            } else {
+                REPLY_KIND
+            };
+            let queued =
+                queue_in(c, &composed.mail, kind, message_id, conversation_id, now).await?;
+            Ok(queued.events)
+        })
+    }
 }

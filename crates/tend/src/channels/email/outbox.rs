@@ -9,7 +9,7 @@ use std::time::Duration;
 use lettre::address::Envelope;
 use lettre::{AsyncSmtpTransport, AsyncTransport as _, Tokio1Executor};
 
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::tasks::Shutdown;
 use crate::{Error, Result};
 
@@ -27,54 +27,7 @@ pub fn backoff_ms(attempts: i64) -> i64 {
         .min(3_600_000)
 }
 
-/// How the connection to the relay is protected, from its URL.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RelayTls {
-    /// `smtps://`: TLS from the first byte.
-    Wrapper,
-    /// `smtp://…?tls=required`: STARTTLS, or no mail at all.
-    Required,
-    /// `smtp://…?tls=opportunistic`: STARTTLS when the relay offers it.
-    Opportunistic,
-    /// `smtp://` without `tls`, or with `tls=none`: no TLS.
-    Plain,
-}
-
-/// Reads the relay URL's protection, and refuses a URL that could send its
-/// password in clear without saying so: with a password, `smtp://` needs
-/// `?tls=required` (or `smtps://`), or the explicit opt-out `?tls=none`.
-pub fn relay_tls(u: &url::Url) -> Result<RelayTls, String> {
-    let tls = u
-        .query_pairs()
-        .find(|(k, _)| k == "tls")
-        .map(|(_, v)| v.into_owned());
-    let mode = match (u.scheme(), tls.as_deref()) {
-        ("smtps", None) => RelayTls::Wrapper,
-        ("smtps", Some(t)) => {
-            return Err(format!("smtps:// is TLS from the start; remove ?tls={t}"));
-        }
-        ("smtp", Some("required")) => RelayTls::Required,
-        ("smtp", Some("opportunistic")) => RelayTls::Opportunistic,
-        ("smtp", None | Some("none")) => RelayTls::Plain,
-        (_, Some(t)) => {
-            return Err(format!(
-                "unknown ?tls={t}; use tls=required (STARTTLS), tls=opportunistic or tls=none"
-            ));
-        }
-        (s, None) => return Err(format!("unknown scheme {s}; use smtp:// or smtps://")),
-    };
-    let clear = matches!(mode, RelayTls::Opportunistic)
-        || (mode == RelayTls::Plain && tls.as_deref() != Some("none"));
-    if u.password().is_some() && clear {
-        return Err(
-            "the relay URL has a password but does not require TLS, so the password could cross \
-             the network in clear. Use smtps://user:pass@host:465, or smtp://user:pass@host:587?tls=required \
-             (STARTTLS); or add ?tls=none to allow a clear-text login on a network you trust"
-                .into(),
-        );
-    }
-    Ok(mode)
-}
+pub use crate::config::net::{RelayTls, relay_tls};
 
 /// Builds the relay transport from `TEND_SMTP_RELAY_URL`; roots from
 /// `TEND_MAIL_TLS_CA_FILE` are trusted besides the public ones.

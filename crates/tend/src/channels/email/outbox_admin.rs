@@ -6,7 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::agents::Viewer;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::{Error, Result};
 
 use super::repo::{self, OutboxListRow};

@@ -8,9 +8,9 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
 use crate::http::extract::parse_id;
 use crate::http::{ApiPath, ApiQuery, Auth, Page};
+use crate::state::AppState;
 use crate::{Error, Result};
 
 use super::outbox_admin::{self, OutboxFilter, OutboxItem};

@@ -13,7 +13,7 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use crate::agents::Viewer;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::{Error, Result};
 
 use super::ingest::{self, IngestOutcome, Outcome, Source};

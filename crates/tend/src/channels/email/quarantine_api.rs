@@ -9,9 +9,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::Result;
-use crate::app::AppState;
 use crate::http::extract::parse_id;
 use crate::http::{ApiPath, ApiQuery, Auth, Page};
+use crate::state::AppState;
 
 use super::ingest::Outcome;
 use super::quarantine::{self, Filter, MailLogItem};

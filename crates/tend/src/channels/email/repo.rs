@@ -12,18 +12,12 @@ pub struct OutboxRow {
     pub id: i64,
     /// The conversation message this mail carries, if any.
     pub message_id: Option<i64>,
-    /// The conversation.
-    pub conversation_id: Option<i64>,
-    /// `reply`, `ack`, `survey`…
-    pub kind: String,
     /// Envelope sender.
     pub mail_from: String,
     /// Envelope recipients, JSON array.
     pub rcpt: String,
     /// The composed message in the attachment store.
     pub raw_sha256: String,
-    /// Its Message-ID header (to match bounces).
-    pub smtp_message_id: String,
     /// Attempts so far.
     pub attempts: i64,
     /// When it may next be tried.
@@ -164,7 +158,7 @@ pub async fn release(c: &mut AnyConnection, id: i64, now: i64) -> Result<bool> {
 
 pub async fn due(c: &mut AnyConnection, now: i64, limit: i64) -> Result<Vec<OutboxRow>> {
     Ok(sqlx::query_as(
-        "SELECT id, message_id, conversation_id, kind, mail_from, rcpt, raw_sha256, smtp_message_id, attempts, \
+        "SELECT id, message_id, mail_from, rcpt, raw_sha256, attempts, \
          next_attempt_at FROM outbox WHERE status = 'queued' AND next_attempt_at <= $1 AND held_reason IS NULL \
          ORDER BY next_attempt_at, id LIMIT $2",
     )
@@ -227,7 +221,7 @@ pub async fn outbox_by_smtp_id(
     smtp_message_id: &str,
 ) -> Result<Option<OutboxRow>> {
     Ok(sqlx::query_as(
-        "SELECT id, message_id, conversation_id, kind, mail_from, rcpt, raw_sha256, smtp_message_id, attempts, \
+        "SELECT id, message_id, mail_from, rcpt, raw_sha256, attempts, \
          next_attempt_at FROM outbox WHERE smtp_message_id = $1 ORDER BY id LIMIT 1",
     )
     .bind(smtp_message_id)
@@ -275,44 +269,6 @@ pub async fn ignored_machine_mail_from(c: &mut AnyConnection, sender: &str) -> R
         .bind_list(tend_mail::MachineKind::ALL.map(tend_mail::MachineKind::code));
     let (n,): (i64,) = sql.query_as().fetch_one(c).await?;
     Ok(n > 0)
-}
-
-/// What ingest checks before it writes a message from `sender`.
-#[derive(Debug, FromRow)]
-pub struct BeforeIngest {
-    /// Inboxes with the sender's address (our own mail: a loop).
-    pub own: i64,
-    /// Messages the sender sent us since `since` (loop protection).
-    pub recent: i64,
-    /// Messages with this Message-ID already (in any inbox).
-    pub stored: i64,
-    /// The conversation of the arrival inbox holding it, if any (another
-    /// inbox's is never named to whoever delivered the mail).
-    pub stored_in: Option<i64>,
-}
-
-/// The checks before ingest, in one round trip (`sender` in lower case).
-pub async fn before_ingest(
-    c: &mut AnyConnection,
-    sender: &str,
-    since: i64,
-    message_id: &str,
-    inbox_id: i64,
-) -> Result<BeforeIngest> {
-    Ok(sqlx::query_as(
-        "SELECT (SELECT COUNT(*) FROM inboxes WHERE address = $1) AS own, \
-         (SELECT COUNT(*) FROM messages WHERE author_email = $1 AND direction = 'in' \
-          AND created_at >= $2) AS recent, \
-         (SELECT COUNT(*) FROM messages WHERE message_id = $3) AS stored, \
-         (SELECT m.conversation_id FROM messages m JOIN conversations cv ON cv.id = m.conversation_id \
-          WHERE m.message_id = $3 AND cv.inbox_id = $4 LIMIT 1) AS stored_in",
-    )
-    .bind(sender)
-    .bind(since)
-    .bind(message_id)
-    .bind(inbox_id)
-    .fetch_one(c)
-    .await?)
 }
 
 pub async fn imap_state(c: &mut AnyConnection, inbox_id: i64) -> Result<Option<(i64, i64)>> {

@@ -20,9 +20,9 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::server::TlsStream;
 
-use crate::app::AppState;
 use crate::config::MailLimits;
 use crate::connlimit::{ConnLimits, Refusal};
+use crate::state::AppState;
 use crate::tasks::Shutdown;
 
 use super::ingest::{self, Source};
@@ -205,7 +205,7 @@ pub async fn run(
         let tls = tls.clone();
         let shutdown = shutdown.clone();
         sessions.spawn(async move {
-            let slot = match st.smtp.slots.enter(peer.ip()) {
+            let slot = match st.smtp().slots.enter(peer.ip()) {
                 Ok(slot) => slot,
                 Err(why) => {
                     refuse(stream, why).await;
@@ -268,7 +268,7 @@ async fn session(
     let mut buf = vec![0u8; 64 * 1024];
     let mut data: Option<DataReceiver> = None;
     let mut drain: Option<DummyDataReceiver> = None;
-    let mut message = MessageBuf::new(&st.smtp);
+    let mut message = MessageBuf::new(&st.smtp());
     let mut is_tls = false;
 
     loop {
@@ -276,9 +276,9 @@ async fn session(
         // client may think longer.
         let receiving = data.is_some() || drain.is_some();
         let wait = if receiving {
-            st.smtp.data_idle
+            st.smtp().data_idle
         } else {
-            st.smtp.idle
+            st.smtp().idle
         };
         let read = tokio::select! {
             r = tokio::time::timeout(wait, conn.read(&mut buf)) => r,

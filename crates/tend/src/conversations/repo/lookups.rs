@@ -1,7 +1,7 @@
 //! Finding messages: by Message-ID (threading), by a chat client's id,
 //! by sender.
 
-use sqlx::AnyConnection;
+use sqlx::{AnyConnection, FromRow};
 
 use crate::Result;
 use crate::db::Sql;
@@ -145,5 +145,40 @@ pub(in crate::conversations) async fn message_ids_of(
     )
     .bind(conversation_id)
     .fetch_all(c)
+    .await?)
+}
+
+/// What the desk holds of a sender's mail before a new one is ingested.
+#[derive(Debug, FromRow)]
+pub struct MailFacts {
+    /// Messages the sender sent since the window's start (loop protection).
+    pub recent: i64,
+    /// Messages with this Message-ID already (in any inbox).
+    pub stored: i64,
+    /// The conversation of the arrival inbox holding it, if any (another
+    /// inbox's is never named to whoever delivered the mail).
+    pub stored_in: Option<i64>,
+}
+
+/// [`MailFacts`] in one round trip (`sender` in lower case).
+pub(in crate::conversations) async fn mail_facts(
+    c: &mut AnyConnection,
+    sender: &str,
+    since: i64,
+    message_id: &str,
+    inbox_id: i64,
+) -> Result<MailFacts> {
+    Ok(sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM messages WHERE author_email = $1 AND direction = 'in' \
+          AND created_at >= $2) AS recent, \
+         (SELECT COUNT(*) FROM messages WHERE message_id = $3) AS stored, \
+         (SELECT m.conversation_id FROM messages m JOIN conversations cv ON cv.id = m.conversation_id \
+          WHERE m.message_id = $3 AND cv.inbox_id = $4 LIMIT 1) AS stored_in",
+    )
+    .bind(sender)
+    .bind(since)
+    .bind(message_id)
+    .bind(inbox_id)
+    .fetch_one(c)
     .await?)
 }

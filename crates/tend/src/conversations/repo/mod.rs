@@ -18,12 +18,16 @@ mod by_customer;
 mod events;
 mod lookups;
 mod messages;
+mod public;
 
 pub(super) use by_customer::*;
 pub(super) use events::*;
+pub use lookups::MailFacts;
 pub(super) use lookups::*;
 pub use messages::AttachmentMeta;
 pub(super) use messages::*;
+pub use public::PublicMessage;
+pub(in crate::conversations) use public::{chats_of_inbox, public_file, public_messages};
 
 /// The mutable state of a conversation row, loaded, changed by the service
 /// and written back whole.

@@ -12,9 +12,9 @@ use serde::Deserialize;
 
 use super::{Failure, Saved, admin_only, failure, status_for};
 use crate::Result;
-use crate::app::AppState;
 use crate::inboxes::model::{ImapAfter, InboxKind};
 use crate::inboxes::service::{self as inboxes, InboxChanges, NewInbox};
+use crate::state::AppState;
 use crate::web::pages::{Chrome, error_page, render_status, see_other};
 use crate::web::session::Agent;
 

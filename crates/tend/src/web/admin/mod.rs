@@ -78,7 +78,7 @@ struct Overview {
 
 /// `GET /admin`
 pub async fn overview(
-    axum::extract::State(st): axum::extract::State<crate::app::AppState>,
+    axum::extract::State(st): axum::extract::State<crate::state::AppState>,
     a: Agent,
 ) -> Response {
     if let Some(r) = admin_only(&a) {

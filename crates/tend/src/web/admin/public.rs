@@ -13,9 +13,9 @@ use serde::Deserialize;
 
 use super::{Failure, Saved, admin_only, failure, status_for};
 use crate::Error;
-use crate::app::AppState;
 use crate::inboxes::InboxKind;
 use crate::inboxes::public::{self, DAYS, OfficeHours, PublicSettingsInput};
+use crate::state::AppState;
 use crate::web::pages::{Chrome, error_page, render_status, see_other};
 use crate::web::session::Agent;
 

@@ -12,9 +12,9 @@ use serde::Deserialize;
 
 use super::{Failure, admin_only, failure, status_for};
 use crate::Error;
-use crate::app::AppState;
 use crate::channels::email::ingest::Outcome;
 use crate::channels::email::quarantine::{self, Filter, MailLogItem};
+use crate::state::AppState;
 use crate::web::i18n::datetime;
 use crate::web::pages::{Chrome, error_page, render_status, see_other};
 use crate::web::session::Agent;

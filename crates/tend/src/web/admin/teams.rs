@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::{Failure, Saved, admin_only, failure, status_for};
 use crate::agents::service as agents;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::web::pages::{Chrome, error_page, render_status, see_other};
 use crate::web::session::Agent;
 use crate::{Error, Result};
@@ -149,6 +149,36 @@ fn id_of(a: &Agent, field: &str, v: &str) -> Result<i64> {
         .map_err(|_| Error::invalid(field, a.tr.t("admin-choose-one")))
 }
 
+/// What a team's membership and inbox forms change.
+#[derive(Debug, Clone, Copy)]
+enum Change {
+    AddMember,
+    RemoveMember,
+    GrantInbox,
+    RevokeInbox,
+}
+
+/// Applies a team form: the chosen user or inbox, added or removed.
+async fn change(st: &AppState, a: &Agent, team: i64, change: Change, chosen: &str) -> Response {
+    if let Some(r) = admin_only(a) {
+        return r;
+    }
+    let field = match change {
+        Change::AddMember | Change::RemoveMember => "user_id",
+        Change::GrantInbox | Change::RevokeInbox => "inbox_id",
+    };
+    let r = match id_of(a, field, chosen) {
+        Ok(x) => match change {
+            Change::AddMember => agents::add_member(st, &a.viewer, team, x).await,
+            Change::RemoveMember => agents::remove_member(st, &a.viewer, team, x).await,
+            Change::GrantInbox => agents::grant_inbox(st, &a.viewer, team, x).await,
+            Change::RevokeInbox => agents::revoke_inbox(st, &a.viewer, team, x).await,
+        },
+        Err(e) => Err(e),
+    };
+    done(st, a, r).await
+}
+
 /// `POST /admin/teams/{id}/members`
 pub async fn add_member(
     State(st): State<AppState>,
@@ -156,14 +186,7 @@ pub async fn add_member(
     Path(id): Path<i64>,
     Form(f): Form<MemberForm>,
 ) -> Response {
-    if let Some(r) = admin_only(&a) {
-        return r;
-    }
-    let r = match id_of(&a, "user_id", &f.user_id) {
-        Ok(u) => agents::add_member(&st, &a.viewer, id, u).await,
-        Err(e) => Err(e),
-    };
-    done(&st, &a, r).await
+    change(&st, &a, id, Change::AddMember, &f.user_id).await
 }
 
 /// `POST /admin/teams/{id}/members/remove`
@@ -173,14 +196,7 @@ pub async fn remove_member(
     Path(id): Path<i64>,
     Form(f): Form<MemberForm>,
 ) -> Response {
-    if let Some(r) = admin_only(&a) {
-        return r;
-    }
-    let r = match id_of(&a, "user_id", &f.user_id) {
-        Ok(u) => agents::remove_member(&st, &a.viewer, id, u).await,
-        Err(e) => Err(e),
-    };
-    done(&st, &a, r).await
+    change(&st, &a, id, Change::RemoveMember, &f.user_id).await
 }
 
 /// `POST /admin/teams/{id}/inboxes`
@@ -190,14 +206,7 @@ pub async fn grant_inbox(
     Path(id): Path<i64>,
     Form(f): Form<InboxForm>,
 ) -> Response {
-    if let Some(r) = admin_only(&a) {
-        return r;
-    }
-    let r = match id_of(&a, "inbox_id", &f.inbox_id) {
-        Ok(i) => agents::grant_inbox(&st, &a.viewer, id, i).await,
-        Err(e) => Err(e),
-    };
-    done(&st, &a, r).await
+    change(&st, &a, id, Change::GrantInbox, &f.inbox_id).await
 }
 
 /// `POST /admin/teams/{id}/inboxes/revoke`
@@ -207,12 +216,5 @@ pub async fn revoke_inbox(
     Path(id): Path<i64>,
     Form(f): Form<InboxForm>,
 ) -> Response {
-    if let Some(r) = admin_only(&a) {
-        return r;
-    }
-    let r = match id_of(&a, "inbox_id", &f.inbox_id) {
-        Ok(i) => agents::revoke_inbox(&st, &a.viewer, id, i).await,
-        Err(e) => Err(e),
-    };
-    done(&st, &a, r).await
+    change(&st, &a, id, Change::RevokeInbox, &f.inbox_id).await
 }

@@ -11,7 +11,7 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::{Failure, Saved, admin_only, failure, status_for};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::surveys::model::LOCALES;
 use crate::surveys::templates::{self, NAMES};
 use crate::web::i18n::{Tr, datetime, locale_name};

@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use super::{Failure, Saved, admin_only, failure, secret_page, status_for};
 use crate::agents::service as agents;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::web::i18n::datetime;
 use crate::web::pages::{Chrome, error_page, render_status, see_other};
 use crate::web::session::Agent;

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use super::{Failure, Saved, admin_only, failure, secret_page, status_for};
 use crate::agents::model::Role;
 use crate::agents::service::{self as agents, NewUser};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::web::auth::{INVITE_TTL_MS, public_base};
 use crate::web::i18n::datetime;
 use crate::web::pages::{Chrome, error_page, render_status, see_other};
@@ -253,7 +253,7 @@ pub async fn set_active(
         })
         .await;
     if done.is_ok() {
-        st.web.hub.access_changed();
+        st.web().hub.access_changed();
     }
     match done {
         Ok(_) => see_other("/admin/users?saved=1"),

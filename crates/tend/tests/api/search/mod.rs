@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use tend::app::AppState;
+use tend::state::AppState;
 
 use crate::on_both_backends;
 use crate::support::TestApp;
@@ -30,9 +30,11 @@ pub(super) async fn indexed(st: &AppState) {
         .await
         .unwrap();
     assert!(
-        st.search.wait_indexed(last, Duration::from_secs(30)).await,
+        st.search()
+            .wait_indexed(last, Duration::from_secs(30))
+            .await,
         "events up to {last} were not indexed within 30 s (indexed up to {})",
-        st.search.indexed_up_to()
+        st.search().indexed_up_to()
     );
 }
 

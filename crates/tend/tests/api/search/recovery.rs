@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use tend::agents::Viewer;
-use tend::app::AppState;
 use tend::conversations::model::{NewConversation, NewMessage};
 use tend::conversations::service::Sender;
 
@@ -74,7 +73,7 @@ async fn postgres_events_committed_out_of_order_are_not_missed() {
     search_until(&app, "bravoword", &[bravo], Duration::from_secs(10)).await;
     // …but the cursor waits at the gap (for a few seconds).
     if opened.elapsed() < tend::search::indexer::GAP_GRACE {
-        assert!(app.st.search.indexed_up_to() < gap);
+        assert!(app.st.search().indexed_up_to() < gap);
     }
     // Then it takes the gap for a rollback and moves on…
     let last = tend::conversations::export::last_event_id(&app.st)
@@ -82,7 +81,7 @@ async fn postgres_events_committed_out_of_order_are_not_missed() {
         .unwrap();
     assert!(
         app.st
-            .search
+            .search()
             .wait_indexed(last, Duration::from_secs(20))
             .await,
         "the cursor never passed the open gap at {gap}"
@@ -170,7 +169,7 @@ async fn kill_9_during_bulk_indexing(postgres: bool) {
     let search_dir = dir.path().join("search");
 
     // An index that is up to date with an empty log…
-    let st = AppState::open(test_config(dir.path(), database_url.clone(), &[]))
+    let st = tend::app::open(test_config(dir.path(), database_url.clone(), &[]))
         .await
         .unwrap();
     let mut ix = tend::search::indexer::Indexer::open(&st, 1, 20_000_000)
