@@ -272,6 +272,37 @@ closed_set! {
     }
 }
 
+closed_set! {
+    /// Where a message from the desk is on its way to the customer (a
+    /// message's `delivery_status`; none for notes and live channels).
+    pub enum DeliveryStatus ("delivery status") {
+        /// Waiting in the outbox.
+        Queued = "queued",
+        /// Held by its inbox's hourly cap on automatic mail, until an admin
+        /// releases it.
+        Held = "held",
+        /// Accepted by the relay.
+        Sent = "sent",
+        /// Refused for good, or bounced.
+        Failed = "failed",
+    }
+}
+
+closed_set! {
+    /// What a mail in the outbox is. Everything but a reply is automatic
+    /// and counts against its inbox's hourly cap.
+    pub enum MailKind ("mail kind") {
+        /// Typed by an agent.
+        Reply = "reply",
+        /// An acknowledgement of a new conversation.
+        Ack = "ack",
+        /// A satisfaction survey.
+        Survey = "survey",
+        /// A chat's transcript, to the visitor's own address.
+        Transcript = "transcript",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

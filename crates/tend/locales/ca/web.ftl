@@ -173,6 +173,7 @@ event-team = ha canviat l'equip
 event-customer = l'ha mogut a un altre client
 event-language = ha canviat l'idioma a { $to }
 event-mail-held = ha retingut un correu automàtic ({ $value }): la safata ha arribat al límit per hora
+mail-kind-reply = resposta
 mail-kind-ack = confirmació de recepció
 mail-kind-survey = enquesta
 mail-kind-transcript = transcripció del xat

@@ -173,6 +173,7 @@ event-team = changed the team
 event-customer = moved it to another customer
 event-language = set the language to { $to }
 event-mail-held = held an automatic mail ({ $value }): the inbox reached its hourly limit
+mail-kind-reply = reply
 mail-kind-ack = acknowledgement
 mail-kind-survey = survey
 mail-kind-transcript = chat transcript

@@ -171,6 +171,7 @@ event-team = チームを変更しました
 event-customer = 別の顧客に移しました
 event-language = 言語を { $to } に変更しました
 event-mail-held = 自動メール（{ $value }）を保留しました：この受信箱の 1 時間あたりの上限に達しました
+mail-kind-reply = 返信
 mail-kind-ack = 受付確認
 mail-kind-survey = アンケート
 mail-kind-transcript = チャットの記録

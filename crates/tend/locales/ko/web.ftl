@@ -171,6 +171,7 @@ event-team = 팀을 변경했습니다
 event-customer = 다른 고객으로 옮겼습니다
 event-language = 언어를 { $to }(으)로 변경했습니다
 event-mail-held = 자동 메일({ $value })을 보류했습니다: 받은편지함의 시간당 한도에 도달했습니다
+mail-kind-reply = 답장
 mail-kind-ack = 접수 확인
 mail-kind-survey = 설문
 mail-kind-transcript = 채팅 기록

@@ -175,6 +175,7 @@ event-team = mainīja komandu
 event-customer = pārcēla to pie cita klienta
 event-language = iestatīja valodu: { $to }
 event-mail-held = aizturēja automātisku vēstuli ({ $value }): iesūtne sasniedza stundas limitu
+mail-kind-reply = atbilde
 mail-kind-ack = apstiprinājums
 mail-kind-survey = aptauja
 mail-kind-transcript = tērzēšanas atšifrējums

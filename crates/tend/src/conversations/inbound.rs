@@ -11,7 +11,7 @@ use crate::agents::Viewer;
 use crate::agents::model::EmailAddress;
 use crate::db::is_unique_violation;
 use crate::state::AppState;
-use crate::vocab::{ActorKind, Direction, EventKind};
+use crate::vocab::{ActorKind, DeliveryStatus, Direction, EventKind};
 use crate::{Error, Result};
 
 use super::model::MailAuth;
@@ -291,7 +291,7 @@ pub(super) async fn customer_wrote_in(
 pub async fn set_delivery_in(
     c: &mut AnyConnection,
     message_id: i64,
-    status: &str,
+    status: DeliveryStatus,
     error: Option<&str>,
     now: i64,
 ) -> Result<()> {
@@ -299,7 +299,7 @@ pub async fn set_delivery_in(
     else {
         return Ok(());
     };
-    if status == "failed" {
+    if status == DeliveryStatus::Failed {
         repo::insert_event(
             c,
             conversation_id,

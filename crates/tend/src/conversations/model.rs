@@ -124,7 +124,7 @@ pub struct Message {
     pub message_id: Option<String>,
     /// Outbound delivery: `queued`, `sent`, `failed`, or `held` (an automatic
     /// mail over its inbox's hourly cap); null for others.
-    pub delivery_status: Option<String>,
+    pub delivery_status: Option<crate::vocab::DeliveryStatus>,
     /// Why delivery failed (the relay's or the bounce's words).
     pub delivery_error: Option<String>,
     /// Email: the new text without quoted history and signature (for the

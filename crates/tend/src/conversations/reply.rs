@@ -11,7 +11,7 @@ use super::validate::parse_body;
 use crate::agents::Viewer;
 use crate::attachments::Upload;
 use crate::state::{AppState, BusEvent};
-use crate::vocab::{Direction, EventKind};
+use crate::vocab::{DeliveryStatus, Direction, EventKind};
 use crate::{Error, Result};
 use serde_json::json;
 use sqlx::AnyConnection;
@@ -169,7 +169,7 @@ async fn add_in(c: &mut AnyConnection, a: Adding) -> Result<(i64, Vec<BusEvent>)
             EventActor::customer(row.customer_id),
         ),
     };
-    let delivery = outbound.as_ref().map(|_| "queued");
+    let delivery = outbound.as_ref().map(|_| DeliveryStatus::Queued);
     let mid = repo::insert_message(
         c,
         &NewMessageRow {

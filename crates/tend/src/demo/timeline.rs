@@ -167,7 +167,7 @@ impl Messages<'_> {
             message_id: public_mail
                 .then(|| format!("<tend.{}.{id}@tend-demo.example>", self.conversation_id)),
             // Already sent: demo replies must never be mailed by the outbox.
-            delivery_status: public_mail.then_some("sent"),
+            delivery_status: public_mail.then_some(crate::vocab::DeliveryStatus::Sent.as_str()),
             created_at: t,
         });
         id

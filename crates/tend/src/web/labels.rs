@@ -9,7 +9,7 @@ use super::i18n::Tr;
 use crate::conversations::Event;
 use crate::conversations::views::InboxView;
 use crate::routing::model::TransferCategory;
-use crate::vocab::{Channel, EventKind, Priority, Status};
+use crate::vocab::{Channel, DeliveryStatus, EventKind, MailKind, Priority, Status};
 
 /// The catalogue key of a status.
 pub fn status_key(s: Status) -> &'static str {
@@ -41,6 +41,26 @@ pub fn channel_key(c: Channel) -> &'static str {
         Channel::Api => "channel-api",
         Channel::Phone => "channel-phone",
         Channel::Portal => "channel-portal",
+    }
+}
+
+/// The catalogue key of a message's delivery status.
+pub fn delivery_key(d: DeliveryStatus) -> &'static str {
+    match d {
+        DeliveryStatus::Queued => "delivery-queued",
+        DeliveryStatus::Held => "delivery-held",
+        DeliveryStatus::Sent => "delivery-sent",
+        DeliveryStatus::Failed => "delivery-failed",
+    }
+}
+
+/// The catalogue key of the kind of an outgoing mail.
+pub fn mail_kind_key(k: MailKind) -> &'static str {
+    match k {
+        MailKind::Reply => "mail-kind-reply",
+        MailKind::Ack => "mail-kind-ack",
+        MailKind::Survey => "mail-kind-survey",
+        MailKind::Transcript => "mail-kind-transcript",
     }
 }
 
@@ -154,11 +174,12 @@ pub fn event_text(tr: &Tr, e: &Event, name_of: &dyn Fn(&Value) -> String) -> Opt
         EventKind::MailHeld => tr.s(
             "event-mail-held",
             "value",
-            tr.t(match d["kind"].as_str() {
-                Some("survey") => "mail-kind-survey",
-                Some("transcript") => "mail-kind-transcript",
-                _ => "mail-kind-ack",
-            }),
+            tr.t(
+                d["kind"]
+                    .as_str()
+                    .and_then(|k| MailKind::from_db(k).ok())
+                    .map_or("mail-kind-ack", mail_kind_key),
+            ),
         ),
         EventKind::SurveySent => match d["delivery"].as_str() {
             Some("inline") => tr.t("event-survey-sent-chat"),
@@ -252,7 +273,7 @@ mod tests {
     }
 
     #[test]
-    fn every_status_priority_channel_and_view_has_a_label_in_every_locale() {
+    fn every_status_priority_channel_view_and_delivery_has_a_label_in_every_locale() {
         use crate::web::i18n::has_key;
         let keys = Status::ALL
             .iter()
@@ -260,6 +281,8 @@ mod tests {
             .chain(Priority::ALL.iter().map(|&p| priority_key(p)))
             .chain(Channel::ALL.iter().map(|&c| channel_key(c)))
             .chain(InboxView::ALL.iter().map(|&v| view_key(v)))
+            .chain(DeliveryStatus::ALL.iter().map(|&d| delivery_key(d)))
+            .chain(MailKind::ALL.iter().map(|&k| mail_kind_key(k)))
             .chain(
                 TransferCategory::ALL
                     .iter()

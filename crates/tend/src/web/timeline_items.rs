@@ -130,10 +130,12 @@ pub(super) fn message_item(a: &Agent, m: Message) -> Item {
             .collect(),
         delivery_label: m
             .delivery_status
-            .as_deref()
-            .map(|d| a.tr.t(&format!("delivery-{d}")))
+            .map(|d| a.tr.t(super::labels::delivery_key(d)))
             .unwrap_or_default(),
-        delivery: m.delivery_status.unwrap_or_default(),
+        delivery: m
+            .delivery_status
+            .map(|d| d.as_str().to_string())
+            .unwrap_or_default(),
         delivery_error: m.delivery_error.unwrap_or_default(),
         cc: m.cc.join(", "),
         notes: m.notes.unwrap_or_default(),

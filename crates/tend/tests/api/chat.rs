@@ -161,6 +161,21 @@ pub(crate) async fn desk(app: &TestApp) -> (i64, String) {
     (inbox, token)
 }
 
+/// [`desk`], with an address on the chat inbox, so mail about its chats
+/// (transcripts) can go out.
+pub(crate) async fn mailing_desk(app: &TestApp) -> (i64, String) {
+    let (inbox, token) = desk(app).await;
+    let (s, b) = app
+        .patch(
+            &format!("/api/v1/inboxes/{inbox}"),
+            &app.admin,
+            json!({"address": "chat@example.com"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    (inbox, token)
+}
+
 pub(crate) async fn session(app: &TestApp, inbox: i64, body: Value) -> (StatusCode, Value) {
     app.post(&format!("/chat/{inbox}/session"), "", body).await
 }

@@ -62,15 +62,7 @@ async fn the_chat_ends_with_the_inline_survey(app: &TestApp) {
 }
 
 async fn the_transcript_goes_by_email(app: &TestApp) {
-    let (inbox, agent) = desk(app).await;
-    let (s, _) = app
-        .patch(
-            &format!("/api/v1/inboxes/{inbox}"),
-            &app.admin,
-            json!({"address": "chat@example.com"}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::OK);
+    let (inbox, agent) = mailing_desk(app).await;
     let token = start(
         app,
         inbox,

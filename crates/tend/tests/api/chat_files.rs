@@ -5,7 +5,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::chat::{Visitor, desk, session, start, upload};
+use crate::chat::{Visitor, desk, mailing_desk, session, start, upload};
 use crate::chat_security::unique_bytes;
 use crate::on_both_backends;
 use crate::support::TestApp;
@@ -211,15 +211,7 @@ async fn transcripts_queued(app: &TestApp) -> Vec<String> {
 /// Issue 17 §1.5: the transcript is no open relay. It goes only to the
 /// address the visitor gave before the chat, once per conversation.
 async fn the_transcript_goes_only_to_the_visitors_own_address_once(app: &TestApp) {
-    let (inbox, _) = desk(app).await;
-    let (s, _) = app
-        .patch(
-            &format!("/api/v1/inboxes/{inbox}"),
-            &app.admin,
-            json!({"address": "chat@example.com"}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::OK);
+    let (inbox, _) = mailing_desk(app).await;
     // No address before the chat: the transcript cannot be sent anywhere.
     let t0 = start(app, inbox, json!({})).await;
     Visitor::connect(app, inbox, &t0, 0)

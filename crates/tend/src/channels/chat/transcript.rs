@@ -104,7 +104,7 @@ pub async fn send(st: &AppState, s: &Session, email: Option<&str>) -> Result<Str
                     c,
                     &mail,
                     conv_id,
-                    "transcript",
+                    crate::vocab::MailKind::Transcript,
                     now,
                 )
                 .await?;

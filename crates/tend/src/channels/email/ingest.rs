@@ -351,7 +351,7 @@ async fn match_outbound(st: &AppState, bounce: &tend_mail::BounceInfo) -> Result
                 crate::conversations::service::set_delivery_in(
                     c,
                     message_id,
-                    "failed",
+                    crate::vocab::DeliveryStatus::Failed,
                     Some(&diagnostic),
                     now,
                 )

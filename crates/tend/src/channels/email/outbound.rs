@@ -21,10 +21,10 @@ use crate::conversations::delivery::{Carrier, Outgoing, Prepared};
 use crate::conversations::followup::{Cause, append_event_in};
 use crate::conversations::service::AttachmentMeta;
 use crate::state::{AppState, BusEvent};
-use crate::vocab::EventKind;
+use crate::vocab::{DeliveryStatus, MailKind, EventKind};
 use crate::{Error, Result};
 
-use super::repo::{self, NewOutbound, REPLY_KIND};
+use super::repo::{self, NewOutbound};
 
 /// The cap's window.
 const HOUR_MS: i64 = 3_600_000;
@@ -66,14 +66,14 @@ pub struct Queued {
 async fn queue_in(
     c: &mut AnyConnection,
     mail: &PreparedMail,
-    kind: &'static str,
+    kind: MailKind,
     message_id: Option<i64>,
     conversation_id: i64,
     now: i64,
 ) -> Result<Queued> {
-    let automatic = mail.automatic || kind != REPLY_KIND;
-    let kind = if automatic && kind == REPLY_KIND {
-        "ack"
+    let automatic = mail.automatic || kind != MailKind::Reply;
+    let kind = if automatic && kind == MailKind::Reply {
+        MailKind::Ack
     } else {
         kind
     };
@@ -111,12 +111,12 @@ async fn queue_in(
             tracing::warn!(
                 outbox = outbox_id,
                 inbox = mail.inbox_id,
-                kind,
+                kind = kind.as_str(),
                 "automatic mail over the inbox's hourly cap; held"
             );
-            metrics::counter!("tend_outbound_held_total", "kind" => kind).increment(1);
+            metrics::counter!("tend_outbound_held_total", "kind" => kind.as_str()).increment(1);
             if let Some(m) = message_id {
-                crate::conversations::service::set_delivery_in(c, m, "held", Some(reason), now)
+                crate::conversations::service::set_delivery_in(c, m, DeliveryStatus::Held, Some(reason), now)
                     .await?;
             }
             append_event_in(
@@ -308,7 +308,7 @@ pub async fn enqueue_notice_in(
     c: &mut AnyConnection,
     mail: &PreparedMail,
     conversation_id: i64,
-    kind: &'static str,
+    kind: MailKind,
     now: i64,
 ) -> Result<Queued> {
     queue_in(c, mail, kind, None, conversation_id, now).await
@@ -362,9 +362,9 @@ impl Carrier for MailCarrier {
         Box::pin(async move {
             let composed: &Composed = prepared.payload()?;
             let kind = if composed.survey {
-                "survey"
+                MailKind::Survey
             } else {
-                REPLY_KIND
+                MailKind::Reply
             };
             let queued =
                 queue_in(c, &composed.mail, kind, message_id, conversation_id, now).await?;

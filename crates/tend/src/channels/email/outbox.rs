@@ -9,6 +9,7 @@ use std::time::Duration;
 use lettre::address::Envelope;
 use lettre::{AsyncSmtpTransport, AsyncTransport as _, Tokio1Executor};
 
+use crate::vocab::DeliveryStatus;
 use crate::state::AppState;
 use crate::tasks::Shutdown;
 use crate::{Error, Result};
@@ -169,7 +170,7 @@ async fn record(st: &AppState, row: &OutboxRow, attempt: Attempt) -> Result<()> 
                     Attempt::Sent => {
                         repo::mark_sent(c, row.id, now).await?;
                         if let Some(m) = row.message_id {
-                            crate::conversations::service::set_delivery_in(c, m, "sent", None, now).await?;
+                            crate::conversations::service::set_delivery_in(c, m, DeliveryStatus::Sent, None, now).await?;
                         }
                     }
                     Attempt::Retry(e) if attempts < MAX_ATTEMPTS => {
@@ -180,7 +181,7 @@ async fn record(st: &AppState, row: &OutboxRow, attempt: Attempt) -> Result<()> 
                         tracing::warn!(outbox = row.id, error = %e, "outbound mail failed");
                         repo::mark_failed(c, row.id, &e).await?;
                         if let Some(m) = row.message_id {
-                            crate::conversations::service::set_delivery_in(c, m, "failed", Some(&e), now).await?;
+                            crate::conversations::service::set_delivery_in(c, m, DeliveryStatus::Failed, Some(&e), now).await?;
                         }
                     }
                 }

@@ -6,6 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::agents::Viewer;
+use crate::vocab::{DeliveryStatus, MailKind};
 use crate::state::AppState;
 use crate::{Error, Result};
 
@@ -18,9 +19,9 @@ pub struct OutboxItem {
     pub id: i64,
     /// `reply` (typed by an agent), or automatic: `ack`, `survey`,
     /// `transcript`.
-    pub kind: String,
-    /// `queued`, `held`, `sent` or `failed`.
-    pub status: String,
+    pub kind: MailKind,
+    /// Where it is: `queued`, `held`, `sent` or `failed`.
+    pub status: DeliveryStatus,
     /// Why it is held (over the inbox's automatic-mail cap).
     pub held_reason: Option<String>,
     /// The last delivery error.
@@ -46,8 +47,8 @@ impl From<OutboxListRow> for OutboxItem {
         OutboxItem {
             id: r.id,
             kind: r.kind,
-            status: if r.held_reason.is_some() && r.status == "queued" {
-                "held".into()
+            status: if r.held_reason.is_some() && r.status == DeliveryStatus::Queued {
+                DeliveryStatus::Held
             } else {
                 r.status
             },
@@ -68,7 +69,7 @@ impl From<OutboxListRow> for OutboxItem {
 #[derive(Debug, Clone, Default)]
 pub struct OutboxFilter {
     /// Only `held` mail, or only `queued`, `sent` or `failed` mail.
-    pub status: Option<&'static str>,
+    pub status: Option<DeliveryStatus>,
     /// Only mail of this inbox.
     pub inbox_id: Option<i64>,
     /// Below this id.
@@ -111,7 +112,7 @@ pub async fn release(st: &AppState, viewer: &Viewer, id: i64) -> Result<OutboxIt
                     ));
                 }
                 if let Some(m) = row.message_id {
-                    crate::conversations::service::set_delivery_in(c, m, "queued", None, now)
+                    crate::conversations::service::set_delivery_in(c, m, DeliveryStatus::Queued, None, now)
                         .await?;
                 }
                 repo::outbox_row(c, id)

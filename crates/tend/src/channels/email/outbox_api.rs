@@ -8,10 +8,11 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::vocab::DeliveryStatus;
 use crate::http::extract::parse_id;
 use crate::http::{ApiPath, ApiQuery, Auth, Page};
 use crate::state::AppState;
-use crate::{Error, Result};
+use crate::Result;
 
 use super::outbox_admin::{self, OutboxFilter, OutboxItem};
 
@@ -58,19 +59,12 @@ async fn list_outbox(
         limit: q.limit,
         cursor: q.cursor,
     };
-    let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
-        None => None,
-        Some("held") => Some("held"),
-        Some("queued") => Some("queued"),
-        Some("sent") => Some("sent"),
-        Some("failed") => Some("failed"),
-        Some(s) => {
-            return Err(Error::invalid(
-                "status",
-                format!("unknown status {s:?}; use held, queued, sent or failed"),
-            ));
-        }
-    };
+    let status = q
+        .status
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(|s| DeliveryStatus::parse("status", s))
+        .transpose()?;
     let filter = OutboxFilter {
         status,
         inbox_id: parse_id("inbox_id", q.inbox_id.as_deref())?,

@@ -4,6 +4,7 @@
 use sqlx::{AnyConnection, FromRow};
 
 use crate::Result;
+use crate::vocab::{DeliveryStatus, MailKind};
 
 /// A row of the outbox.
 #[derive(Debug, Clone, FromRow)]
@@ -30,7 +31,7 @@ pub struct NewOutbound {
     pub message_id: Option<i64>,
     pub conversation_id: Option<i64>,
     pub inbox_id: Option<i64>,
-    pub kind: &'static str,
+    pub kind: MailKind,
     pub mail_from: String,
     pub rcpt: Vec<String>,
     pub raw_sha256: String,
@@ -40,7 +41,6 @@ pub struct NewOutbound {
 }
 
 /// The kind of the mail an agent typed; every other kind is automatic.
-pub const REPLY_KIND: &str = "reply";
 
 /// Held mail is never due: it waits at the end of time until released.
 const NEVER: i64 = i64::MAX;
@@ -54,7 +54,7 @@ pub async fn insert_outbox(c: &mut AnyConnection, o: &NewOutbound, now: i64) -> 
     )
     .bind(o.message_id)
     .bind(o.conversation_id)
-    .bind(o.kind)
+    .bind(o.kind.as_str())
     .bind(&o.mail_from)
     .bind(serde_json::to_string(&o.rcpt).unwrap_or_else(|_| "[]".into()))
     .bind(&o.raw_sha256)
@@ -87,9 +87,11 @@ pub struct OutboxListRow {
     pub message_id: Option<i64>,
     pub conversation_id: Option<i64>,
     pub inbox_id: Option<i64>,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: MailKind,
     pub rcpt: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: DeliveryStatus,
     pub attempts: i64,
     pub last_error: Option<String>,
     pub held_reason: Option<String>,
@@ -105,7 +107,7 @@ const OUTBOX_LIST_COLUMNS: &str = "id, message_id, conversation_id, inbox_id, ki
 /// `failed` the mail in that state that is not held.
 pub async fn list_outbox(
     c: &mut AnyConnection,
-    status: Option<&str>,
+    status: Option<DeliveryStatus>,
     inbox_id: Option<i64>,
     before: Option<i64>,
     limit: i64,
@@ -114,12 +116,12 @@ pub async fn list_outbox(
         "SELECT {OUTBOX_LIST_COLUMNS} FROM outbox WHERE 1=1"
     ));
     match status {
-        Some("held") => {
+        Some(DeliveryStatus::Held) => {
             sql.push(" AND held_reason IS NOT NULL");
         }
         Some(s) => {
             sql.push(" AND held_reason IS NULL AND status = ")
-                .bind(s.to_string());
+                .bind(s.as_str());
         }
         None => {}
     }

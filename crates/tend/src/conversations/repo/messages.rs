@@ -12,7 +12,7 @@ use crate::db::Sql;
 use crate::time::rfc3339;
 
 use super::super::model::{Actor, Attachment, AuthVerdict, MailAuth, Message};
-use crate::vocab::{ActorKind, Direction};
+use crate::vocab::{ActorKind, DeliveryStatus, Direction};
 
 use super::*;
 /// The fields of a new message row.
@@ -27,7 +27,7 @@ pub(in crate::conversations) struct NewMessageRow<'a> {
     pub text: &'a str,
     pub html: Option<&'a str>,
     pub message_id: Option<&'a str>,
-    pub delivery_status: Option<&'a str>,
+    pub delivery_status: Option<DeliveryStatus>,
     pub now: i64,
     /// Email extras; `Default` for other channels.
     pub email: EmailExtras<'a>,
@@ -68,7 +68,7 @@ macro_rules! bind_message {
             .bind($m.text)
             .bind($m.html)
             .bind($m.message_id)
-            .bind($m.delivery_status)
+            .bind($m.delivery_status.map(DeliveryStatus::as_str))
             .bind($m.now)
             .bind($m.email.cc)
             .bind($m.email.raw_sha256)
@@ -148,11 +148,11 @@ pub(in crate::conversations) async fn set_client_id(
 pub(in crate::conversations) async fn set_delivery(
     c: &mut AnyConnection,
     message_id: i64,
-    status: &str,
+    status: DeliveryStatus,
     error: Option<&str>,
 ) -> Result<Option<(i64, i64)>> {
     sqlx::query("UPDATE messages SET delivery_status = $1, delivery_error = $2 WHERE id = $3")
-        .bind(status)
+        .bind(status.as_str())
         .bind(error)
         .bind(message_id)
         .execute(&mut *c)
@@ -321,9 +321,9 @@ async fn messages_in_order(
             files.entry(a.message_id).or_default().push(a.into());
         }
     }
-    Ok(rows
-        .into_iter()
-        .map(|r| Message {
+    rows.into_iter()
+        .map(|r| {
+            Ok(Message {
             id: r.id,
             conversation_id: r.conversation_id,
             direction: r.direction,
@@ -339,7 +339,11 @@ async fn messages_in_order(
             attachments: files.remove(&r.id).unwrap_or_default(),
             created_at: rfc3339(r.created_at),
             message_id: r.message_id,
-            delivery_status: r.delivery_status,
+            delivery_status: r
+                .delivery_status
+                .as_deref()
+                .map(DeliveryStatus::from_db)
+                .transpose()?,
             delivery_error: r.delivery_error,
             reply_text: r.reply_text,
             cc: r
@@ -358,7 +362,8 @@ async fn messages_in_order(
                 _ => None,
             },
         })
-        .collect())
+        })
+        .collect()
 }
 
 /// A stored file's metadata, if the viewer may see its conversation.
