@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::Error;
+use crate::agents::service::TeamChange;
 use crate::agents::{Role, Viewer};
 use crate::config::{Config, ConfigError};
 use crate::inboxes::InboxKind;
@@ -281,10 +282,12 @@ async fn admin(config: Config, cmd: Admin) -> Result<(), Failure> {
         }
         Admin::AddMember { team, email } => {
             let user = crate::agents::service::user_by_email(&st, &email).await?;
-            crate::agents::service::add_member(&st, &system, team, user.id).await?;
+            crate::agents::service::change_team(&st, &system, team, TeamChange::AddMember(user.id))
+                .await?;
         }
         Admin::GrantInbox { team, inbox } => {
-            crate::agents::service::grant_inbox(&st, &system, team, inbox).await?;
+            crate::agents::service::change_team(&st, &system, team, TeamChange::GrantInbox(inbox))
+                .await?;
         }
     }
     st.db.close().await;

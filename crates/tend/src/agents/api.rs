@@ -300,7 +300,7 @@ async fn add_member(
         (None, None) => return Err(Error::invalid("user_id", "give user_id or email")),
     };
     Ok(axum::Json(
-        service::add_member(&st, &auth.0, id, user_id).await?,
+        service::change_team(&st, &auth.0, id, service::TeamChange::AddMember(user_id)).await?,
     ))
 }
 
@@ -320,6 +320,6 @@ async fn grant_inbox(
     ApiJson(b): ApiJson<GrantInbox>,
 ) -> Result<axum::Json<Team>> {
     Ok(axum::Json(
-        service::grant_inbox(&st, &auth.0, id, b.inbox_id).await?,
+        service::change_team(&st, &auth.0, id, service::TeamChange::GrantInbox(b.inbox_id)).await?,
     ))
 }

@@ -243,56 +243,67 @@ pub async fn get_team(st: &AppState, id: i64) -> Result<Team> {
     team_in(&mut c, id).await
 }
 
-/// Adds a user to a team. Admins only.
-#[tracing::instrument(skip_all, fields(user_id = viewer.user_id, team_id = team_id, member_id = user_id))]
-pub async fn add_member(
-    st: &AppState,
-    viewer: &Viewer,
-    team_id: i64,
-    user_id: i64,
-) -> Result<Team> {
-    viewer.require_admin()?;
-    st.db
-        .write(move |c| {
-            Box::pin(async move {
-                if !repo::team_exists(c, team_id).await? {
-                    return Err(Error::NotFound("team"));
-                }
-                user_in(c, user_id).await.map_err(|_| {
-                    Error::invalid("user_id", format!("there is no user {user_id}"))
-                })?;
-                repo::add_member(c, team_id, user_id).await?;
-                team_in(c, team_id).await
-            })
-        })
-        .await
+
+
+/// A change to a team's members or to the inboxes it may work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TeamChange {
+    /// Adds a user to the team.
+    AddMember(i64),
+    /// Takes a user out of the team.
+    RemoveMember(i64),
+    /// Lets the team's agents see and work an inbox.
+    GrantInbox(i64),
+    /// Takes an inbox away from the team.
+    RevokeInbox(i64),
 }
 
-/// Lets a team's agents see and work an inbox. Admins only.
-#[tracing::instrument(skip_all, fields(user_id = viewer.user_id, team_id = team_id, inbox_id = inbox_id))]
-pub async fn grant_inbox(
+/// Changes a team's members or inboxes. Admins only. Live streams re-check
+/// what each user may see afterwards (`web::live`): a revoked inbox stops
+/// streaming at once.
+#[tracing::instrument(skip_all, fields(user_id = viewer.user_id, team_id = team_id, change = ?change))]
+pub async fn change_team(
     st: &AppState,
     viewer: &Viewer,
     team_id: i64,
-    inbox_id: i64,
+    change: TeamChange,
 ) -> Result<Team> {
     viewer.require_admin()?;
-    st.db
+    let changed = st
+        .db
         .write(move |c| {
             Box::pin(async move {
                 if !repo::team_exists(c, team_id).await? {
                     return Err(Error::NotFound("team"));
                 }
-                crate::inboxes::service::inbox_in(c, inbox_id)
-                    .await
-                    .map_err(|_| {
-                        Error::invalid("inbox_id", format!("there is no inbox {inbox_id}"))
-                    })?;
-                repo::grant_inbox(c, team_id, inbox_id).await?;
+                match change {
+                    TeamChange::AddMember(user_id) => {
+                        user_in(c, user_id).await.map_err(|_| {
+                            Error::invalid("user_id", format!("there is no user {user_id}"))
+                        })?;
+                        repo::add_member(c, team_id, user_id).await?;
+                    }
+                    TeamChange::RemoveMember(user_id) => {
+                        repo::remove_member(c, team_id, user_id).await?;
+                    }
+                    TeamChange::GrantInbox(inbox_id) => {
+                        crate::inboxes::service::inbox_in(c, inbox_id)
+                            .await
+                            .map_err(|_| {
+                                Error::invalid("inbox_id", format!("there is no inbox {inbox_id}"))
+                            })?;
+                        repo::grant_inbox(c, team_id, inbox_id).await?;
+                    }
+                    TeamChange::RevokeInbox(inbox_id) => {
+                        repo::revoke_inbox(c, team_id, inbox_id).await?;
+                    }
+                }
                 team_in(c, team_id).await
             })
         })
-        .await
+        .await?;
+    st.web().hub.access_changed();
+    Ok(changed)
 }
 
 /// Every API token with its owner, newest first. Admins only.
@@ -368,57 +379,7 @@ pub(crate) async fn set_active_in(
     user_in(c, user_id).await
 }
 
-/// Takes a user out of a team. Admins only.
-#[tracing::instrument(skip_all, fields(user_id = viewer.user_id, team_id = team_id, member_id = user_id))]
-pub async fn remove_member(
-    st: &AppState,
-    viewer: &Viewer,
-    team_id: i64,
-    user_id: i64,
-) -> Result<Team> {
-    viewer.require_admin()?;
-    let changed = st
-        .db
-        .write(move |c| {
-            Box::pin(async move {
-                if !repo::team_exists(c, team_id).await? {
-                    return Err(Error::NotFound("team"));
-                }
-                repo::remove_member(c, team_id, user_id).await?;
-                team_in(c, team_id).await
-            })
-        })
-        .await?;
-    // Live streams re-check what the user may see (`web::live`).
-    st.web().hub.access_changed();
-    Ok(changed)
-}
 
-/// Takes an inbox away from a team. Admins only.
-#[tracing::instrument(skip_all, fields(user_id = viewer.user_id, team_id = team_id, inbox_id = inbox_id))]
-pub async fn revoke_inbox(
-    st: &AppState,
-    viewer: &Viewer,
-    team_id: i64,
-    inbox_id: i64,
-) -> Result<Team> {
-    viewer.require_admin()?;
-    let changed = st
-        .db
-        .write(move |c| {
-            Box::pin(async move {
-                if !repo::team_exists(c, team_id).await? {
-                    return Err(Error::NotFound("team"));
-                }
-                repo::revoke_inbox(c, team_id, inbox_id).await?;
-                team_in(c, team_id).await
-            })
-        })
-        .await?;
-    // Live streams re-check what the user may see (`web::live`).
-    st.web().hub.access_changed();
-    Ok(changed)
-}
 
 /// Whether `user` may own conversations of an inbox, given whether one
 /// of their teams was granted it: active admins and supervisors may own

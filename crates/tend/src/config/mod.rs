@@ -491,13 +491,9 @@ fn parse_file(text: &str, path: &Path) -> Result<FileConfig, ConfigError> {
     })
 }
 
-/// The SQLite URL for a file path, creating the file if missing.
-pub fn sqlite_url(path: &Path) -> String {
-    format!("sqlite://{}?mode=rwc", path.display())
-}
-
 mod values;
 
+pub use values::sqlite_url;
 use values::{parse_addr, parse_resolver, parse_url, validate_database_url};
 
 #[cfg(test)]

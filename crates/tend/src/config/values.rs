@@ -68,3 +68,8 @@ pub(super) fn parse_resolver(v: &str, origin: &str) -> Result<DnsResolver, Confi
     }
     Ok(DnsResolver::Servers(servers))
 }
+
+/// The SQLite URL for a file path, creating the file if missing.
+pub fn sqlite_url(path: &std::path::Path) -> String {
+    format!("sqlite://{}?mode=rwc", path.display())
+}

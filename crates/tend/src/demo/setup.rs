@@ -115,17 +115,17 @@ pub async fn prepare(st: &AppState) -> Result<Setup> {
     let billing = team(st, BILLING_TEAM).await?;
     for t in [support, billing] {
         for i in [default_inbox, email_inbox, chat_inbox, web_inbox] {
-            agents::grant_inbox(st, &system, t, i).await?;
+            agents::change_team(st, &system, t, agents::TeamChange::GrantInbox(i)).await?;
         }
     }
     let supervisor_id = user(st, SUPERVISOR.0, SUPERVISOR.1, Role::Supervisor).await?;
-    agents::add_member(st, &system, support, supervisor_id).await?;
+    agents::change_team(st, &system, support, agents::TeamChange::AddMember(supervisor_id)).await?;
     let mut list = Vec::with_capacity(AGENTS.len());
     for (name, email, lang, in_billing) in AGENTS {
         let id = user(st, name, email, Role::Agent).await?;
-        agents::add_member(st, &system, support, id).await?;
+        agents::change_team(st, &system, support, agents::TeamChange::AddMember(id)).await?;
         if *in_billing {
-            agents::add_member(st, &system, billing, id).await?;
+            agents::change_team(st, &system, billing, agents::TeamChange::AddMember(id)).await?;
         }
         list.push(Agent {
             id,

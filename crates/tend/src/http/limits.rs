@@ -60,8 +60,11 @@ pub fn large_route(route: &str, cfg: &Config) -> Option<usize> {
         }
         // Raw mail: oversize mail up to four times the limit is quarantined.
         "/api/v1/inbound/email" => files.saturating_mul(4),
-        // A survey template's source (up to 200,000 characters), as a form.
-        "/admin/templates/{name}/{locale}" => cfg.max_json_body_bytes,
+        // A survey template's source (up to 200,000 characters), as a form;
+        // an iCalendar file of holidays (years of a country's feed).
+        "/admin/templates/{name}/{locale}" | "/api/v1/calendars/{id}/holidays/import" => {
+            cfg.max_json_body_bytes
+        }
         _ => return None,
     };
     Some(limit)

@@ -44,6 +44,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::search::api::router())
         .merge(crate::routing::api::router())
         .merge(crate::surveys::api::router())
+        .merge(crate::calendars::api::router())
 }
 
 /// The OpenAPI document for `/api/v1`.

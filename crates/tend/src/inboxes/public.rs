@@ -29,58 +29,44 @@ pub struct OfficeHours {
 }
 
 impl OfficeHours {
-    /// Checks the zone, the day names and that each interval is `HH:MM` with
-    /// its start before its end.
-    pub fn validate(&self) -> Result<()> {
+    /// The hours as a business calendar without holidays: the same
+    /// arithmetic as service levels (`tend_calendar`), so the widget's "we
+    /// are open" and a deadline agree. An interval whose end is not after
+    /// its start runs past midnight.
+    pub fn calendar(&self) -> Result<tend_calendar::Calendar> {
         let bad = |m: String| Error::invalid("office_hours", m);
-        jiff::tz::TimeZone::get(&self.timezone)
-            .map_err(|_| bad(format!("unknown time zone {:?}", self.timezone)))?;
+        let mut week = tend_calendar::Week::default();
         for (day, spans) in &self.days {
-            if !DAYS.contains(&day.as_str()) {
-                return Err(bad(format!("unknown day {day:?}; use mon, tue, … sun")));
-            }
-            for [from, to] in spans {
-                let (a, b) = (minutes(from), minutes(to));
-                match (a, b) {
-                    (Some(a), Some(b)) if a < b => {}
-                    _ => {
-                        return Err(bad(format!(
-                            "{day}: {from:?}–{to:?} must be two times HH:MM, the first earlier"
-                        )));
-                    }
-                }
-            }
+            let slot = match day.as_str() {
+                "mon" => &mut week.mon,
+                "tue" => &mut week.tue,
+                "wed" => &mut week.wed,
+                "thu" => &mut week.thu,
+                "fri" => &mut week.fri,
+                "sat" => &mut week.sat,
+                "sun" => &mut week.sun,
+                _ => return Err(bad(format!("unknown day {day:?}; use mon, tue, … sun"))),
+            };
+            slot.clone_from(spans);
         }
-        Ok(())
+        tend_calendar::Calendar::new(&self.timezone, &week, &[]).map_err(|e| bad(e.to_string()))
     }
 
-    /// Whether `now_ms` falls inside an opening interval.
+    /// Checks the zone, the day names and that each interval is two times
+    /// `HH:MM`.
+    pub fn validate(&self) -> Result<()> {
+        self.calendar().map(|_| ())
+    }
+
+    /// Whether `now_ms` falls inside an opening interval. Hours that do not
+    /// validate (saved before a rule changed) count as open: visitors are
+    /// never turned away by a broken setting.
     pub fn is_open(&self, now_ms: i64) -> bool {
-        let Ok(tz) = jiff::tz::TimeZone::get(&self.timezone) else {
-            return true;
-        };
-        let Ok(ts) = jiff::Timestamp::from_millisecond(now_ms) else {
-            return true;
-        };
-        let z = ts.to_zoned_datetime(tz);
-        let day = DAYS[usize::from(z.weekday().to_monday_zero_offset().unsigned_abs())];
-        let m = i32::from(z.hour()) * 60 + i32::from(z.minute());
-        self.days.get(day).is_some_and(|spans| {
-            spans.iter().any(|[from, to]| {
-                matches!((minutes(from), minutes(to)), (Some(a), Some(b)) if a <= m && m < b)
-            })
-        })
+        match (self.calendar(), jiff::Timestamp::from_millisecond(now_ms)) {
+            (Ok(c), Ok(t)) => c.is_open(t),
+            _ => true,
+        }
     }
-}
-
-/// `HH:MM` to minutes after midnight; `24:00` is the end of the day.
-fn minutes(s: &str) -> Option<i32> {
-    let (h, m) = s.split_once(':')?;
-    if h.len() != 2 || m.len() != 2 {
-        return None;
-    }
-    let (h, m): (i32, i32) = (h.parse().ok()?, m.parse().ok()?);
-    ((0..24).contains(&h) && (0..60).contains(&m) || (h == 24 && m == 0)).then_some(h * 60 + m)
 }
 
 /// An inbox's public-channel settings.
@@ -348,6 +334,17 @@ mod tests {
         assert!(!h.is_open(open.as_millisecond() + 8 * 3_600_000));
         // Tuesday is not listed: closed.
         assert!(!h.is_open(open.as_millisecond() + 24 * 3_600_000));
+        // An evening shift runs past midnight, as on a business calendar:
+        // Monday 22:00 to Tuesday 06:00 in Tokyo.
+        let mut night = hours();
+        night
+            .days
+            .insert("mon".into(), vec![["22:00".into(), "06:00".into()]]);
+        night.validate().unwrap();
+        // Tuesday 05:30 Tokyo (Monday 20:30 UTC): still Monday's shift.
+        assert!(night.is_open(open.as_millisecond() + 20 * 3_600_000));
+        // Tuesday 06:00 Tokyo: closed (the end is exclusive).
+        assert!(!night.is_open(open.as_millisecond() + 20 * 3_600_000 + 30 * 60_000));
     }
 
     #[test]
@@ -357,8 +354,9 @@ mod tests {
         assert!(h.validate().is_err());
         let mut h = hours();
         h.days
-            .insert("tue".into(), vec![["18:00".into(), "09:00".into()]]);
-        assert!(h.validate().is_err());
+            .insert("tue".into(), vec![["18:00".into(), "25:00".into()]]);
+        let err = h.validate().unwrap_err().to_string();
+        assert!(err.contains("\"25:00\" is not a time of day"), "{err}");
         h.timezone = "Mars/Olympus".into();
         assert!(h.validate().is_err());
         assert_eq!(

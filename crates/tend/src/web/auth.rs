@@ -375,11 +375,8 @@ pub async fn change_password(
     a: Agent,
     Form(f): Form<PasswordForm>,
 ) -> Response {
-    let Some(attempt) = st
-        .web()
-        .login_limiter
-        .begin(ip, &a.email, st.clock.now_ms())
-    else {
+    let limiter = &st.web().login_limiter;
+    let Some(attempt) = limiter.begin(ip, &a.email, st.clock.now_ms()) else {
         return account_page(
             &a,
             None,
@@ -388,7 +385,7 @@ pub async fn change_password(
         );
     };
     match session::check_password(&st, a.id, &f.current).await {
-        Ok(true) => st.web().login_limiter.succeeded(attempt),
+        Ok(true) => limiter.succeeded(attempt),
         Ok(false) => {
             return account_page(
                 &a,

@@ -8,6 +8,7 @@ mod support;
 mod access;
 mod admin;
 mod attachments;
+mod calendars;
 mod binary;
 mod chat;
 mod chat_after;

@@ -150,17 +150,9 @@ pub async fn prepare_reply(
     files: &[AttachmentMeta],
     auto_submitted: bool,
 ) -> Result<Option<PreparedMail>> {
-    let inbox = crate::inboxes::service::get_inbox(st, &Viewer::system(), conv.inbox_id).await?;
-    let (Some(inbox_address), Some(customer)) =
-        (reply_address(st, &inbox), conv.customer.email.clone())
-    else {
+    let Some(customer) = conv.customer.email.as_deref() else {
         return Ok(None);
     };
-    let mut ids = {
-        let mut c = st.db.pool().acquire().await?;
-        crate::conversations::inbound::message_ids_in(&mut c, conv.id).await?
-    };
-    let in_reply_to = ids.pop();
     let mut attachments = Vec::with_capacity(files.len());
     for f in files {
         attachments.push(tend_mail::OutboundAttachment {
@@ -170,6 +162,38 @@ pub async fn prepare_reply(
             content_id: f.content_id.clone(),
         });
     }
+    let body = tend_mail::ReplyDraft {
+        subject: conv.subject.clone(),
+        text: text.to_string(),
+        html: html.map(str::to_string),
+        attachments,
+        auto_submitted,
+        ..Default::default()
+    };
+    compose(st, conv, customer, body, true).await
+}
+
+/// Composes `body` (subject, text, files, auto-submitted) as a mail from
+/// the conversation's inbox to `to`, threaded under the conversation
+/// (References, and In-Reply-To its last message when `in_reply` is set),
+/// and stores it. `None` when the inbox has no address and no `mail_from`
+/// is configured.
+async fn compose(
+    st: &AppState,
+    conv: &Conversation,
+    to: &str,
+    body: tend_mail::ReplyDraft,
+    in_reply: bool,
+) -> Result<Option<PreparedMail>> {
+    let inbox = crate::inboxes::service::get_inbox(st, &Viewer::system(), conv.inbox_id).await?;
+    let Some(inbox_address) = reply_address(st, &inbox) else {
+        return Ok(None);
+    };
+    let mut references = {
+        let mut c = st.db.pool().acquire().await?;
+        crate::conversations::inbound::message_ids_in(&mut c, conv.id).await?
+    };
+    let in_reply_to = if in_reply { references.pop() } else { None };
     let mail_from = st
         .config
         .mail_from
@@ -179,6 +203,7 @@ pub async fn prepare_reply(
         .rsplit_once('@')
         .map(|(_, d)| d.to_string())
         .unwrap_or_else(|| "tend.invalid".into());
+    let automatic = body.auto_submitted;
     let draft = tend_mail::ReplyDraft {
         from: tend_mail::Mailbox {
             name: Some(inbox.name.clone()),
@@ -187,30 +212,25 @@ pub async fn prepare_reply(
         reply_to: inbox_address,
         to: vec![tend_mail::Mailbox {
             name: conv.customer.name.clone(),
-            address: customer.clone(),
+            address: to.to_string(),
         }],
-        cc: vec![],
-        subject: conv.subject.clone(),
         conversation_id: u64::try_from(conv.id).unwrap_or_default(),
         in_reply_to,
-        references: ids,
-        text: text.to_string(),
-        html: html.map(str::to_string),
-        attachments,
-        auto_submitted,
+        references,
         message_id_domain: domain,
         date: Some(st.clock.now_ms() / 1000),
+        ..body
     };
     let composed = tend_mail::compose_reply(&draft)
-        .map_err(|e| Error::Internal(anyhow::anyhow!("composing the reply: {e}")))?;
+        .map_err(|e| Error::Internal(anyhow::anyhow!("composing the mail: {e}")))?;
     let raw_sha256 = st.files().put(&composed.raw).await?;
     Ok(Some(PreparedMail {
         message_id: composed.message_id,
         raw_sha256,
-        rcpt: vec![customer],
+        rcpt: vec![to.to_string()],
         mail_from,
         inbox_id: conv.inbox_id,
-        automatic: auto_submitted,
+        automatic,
         default_cap: st.config.mail_limits.auto_mail_per_hour,
     }))
 }
@@ -251,55 +271,13 @@ pub async fn prepare_notice(
     subject: &str,
     text: &str,
 ) -> Result<Option<PreparedMail>> {
-    let inbox = crate::inboxes::service::get_inbox(st, &Viewer::system(), conv.inbox_id).await?;
-    let Some(inbox_address) = reply_address(st, &inbox) else {
-        return Ok(None);
-    };
-    let customer = to.to_string();
-    let references = {
-        let mut c = st.db.pool().acquire().await?;
-        crate::conversations::inbound::message_ids_in(&mut c, conv.id).await?
-    };
-    let mail_from = st
-        .config
-        .mail_from
-        .clone()
-        .unwrap_or_else(|| inbox_address.clone());
-    let domain = mail_from
-        .rsplit_once('@')
-        .map(|(_, d)| d.to_string())
-        .unwrap_or_else(|| "tend.invalid".into());
-    let draft = tend_mail::ReplyDraft {
-        from: tend_mail::Mailbox {
-            name: Some(inbox.name.clone()),
-            address: mail_from.clone(),
-        },
-        reply_to: inbox_address,
-        to: vec![tend_mail::Mailbox {
-            name: conv.customer.name.clone(),
-            address: customer.clone(),
-        }],
+    let body = tend_mail::ReplyDraft {
         subject: subject.to_string(),
-        conversation_id: u64::try_from(conv.id).unwrap_or_default(),
-        references,
         text: text.to_string(),
         auto_submitted: true,
-        message_id_domain: domain,
-        date: Some(st.clock.now_ms() / 1000),
         ..Default::default()
     };
-    let composed = tend_mail::compose_reply(&draft)
-        .map_err(|e| Error::Internal(anyhow::anyhow!("composing the mail: {e}")))?;
-    let raw_sha256 = st.files().put(&composed.raw).await?;
-    Ok(Some(PreparedMail {
-        message_id: composed.message_id,
-        raw_sha256,
-        rcpt: vec![customer],
-        mail_from,
-        inbox_id: conv.inbox_id,
-        automatic: true,
-        default_cap: st.config.mail_limits.auto_mail_per_hour,
-    }))
+    compose(st, conv, to, body, false).await
 }
 
 /// Queues a prepared automatic mail of `kind` (`survey`, `transcript`…)

@@ -10,7 +10,7 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::{Failure, Saved, admin_only, failure, status_for};
-use crate::agents::service as agents;
+use crate::agents::service::{self as agents, TeamChange};
 use crate::state::AppState;
 use crate::web::pages::{Chrome, error_page, render_status, see_other};
 use crate::web::session::Agent;
@@ -149,31 +149,21 @@ fn id_of(a: &Agent, field: &str, v: &str) -> Result<i64> {
         .map_err(|_| Error::invalid(field, a.tr.t("admin-choose-one")))
 }
 
-/// What a team's membership and inbox forms change.
-#[derive(Debug, Clone, Copy)]
-enum Change {
-    AddMember,
-    RemoveMember,
-    GrantInbox,
-    RevokeInbox,
-}
-
-/// Applies a team form: the chosen user or inbox, added or removed.
-async fn change(st: &AppState, a: &Agent, team: i64, change: Change, chosen: &str) -> Response {
+/// Applies a team form: the chosen user or inbox (`field`), added or
+/// removed by `change`.
+async fn change(
+    st: &AppState,
+    a: &Agent,
+    team: i64,
+    field: &str,
+    chosen: &str,
+    change: fn(i64) -> TeamChange,
+) -> Response {
     if let Some(r) = admin_only(a) {
         return r;
     }
-    let field = match change {
-        Change::AddMember | Change::RemoveMember => "user_id",
-        Change::GrantInbox | Change::RevokeInbox => "inbox_id",
-    };
     let r = match id_of(a, field, chosen) {
-        Ok(x) => match change {
-            Change::AddMember => agents::add_member(st, &a.viewer, team, x).await,
-            Change::RemoveMember => agents::remove_member(st, &a.viewer, team, x).await,
-            Change::GrantInbox => agents::grant_inbox(st, &a.viewer, team, x).await,
-            Change::RevokeInbox => agents::revoke_inbox(st, &a.viewer, team, x).await,
-        },
+        Ok(x) => agents::change_team(st, &a.viewer, team, change(x)).await,
         Err(e) => Err(e),
     };
     done(st, a, r).await
@@ -186,7 +176,7 @@ pub async fn add_member(
     Path(id): Path<i64>,
     Form(f): Form<MemberForm>,
 ) -> Response {
-    change(&st, &a, id, Change::AddMember, &f.user_id).await
+    change(&st, &a, id, "user_id", &f.user_id, TeamChange::AddMember).await
 }
 
 /// `POST /admin/teams/{id}/members/remove`
@@ -196,7 +186,7 @@ pub async fn remove_member(
     Path(id): Path<i64>,
     Form(f): Form<MemberForm>,
 ) -> Response {
-    change(&st, &a, id, Change::RemoveMember, &f.user_id).await
+    change(&st, &a, id, "user_id", &f.user_id, TeamChange::RemoveMember).await
 }
 
 /// `POST /admin/teams/{id}/inboxes`
@@ -206,7 +196,7 @@ pub async fn grant_inbox(
     Path(id): Path<i64>,
     Form(f): Form<InboxForm>,
 ) -> Response {
-    change(&st, &a, id, Change::GrantInbox, &f.inbox_id).await
+    change(&st, &a, id, "inbox_id", &f.inbox_id, TeamChange::GrantInbox).await
 }
 
 /// `POST /admin/teams/{id}/inboxes/revoke`
@@ -216,5 +206,5 @@ pub async fn revoke_inbox(
     Path(id): Path<i64>,
     Form(f): Form<InboxForm>,
 ) -> Response {
-    change(&st, &a, id, Change::RevokeInbox, &f.inbox_id).await
+    change(&st, &a, id, "inbox_id", &f.inbox_id, TeamChange::RevokeInbox).await
 }
