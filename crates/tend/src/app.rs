@@ -48,7 +48,7 @@ pub async fn open_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::R
     ));
     slots.put(crate::agents::TokenCache::new(cached));
     slots.put(crate::routing::LanguageCache::new(cached));
-    slots.put(crate::inboxes::InboxCaches::new(cached));
+    slots.put(crate::inboxes::InboxCacheSlot::new(cached));
     slots.put(crate::channels::carriers());
     let mut st = AppState::new(db, config, clock);
     st.slots = Arc::new(slots);

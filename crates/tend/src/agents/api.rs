@@ -320,6 +320,12 @@ async fn grant_inbox(
     ApiJson(b): ApiJson<GrantInbox>,
 ) -> Result<axum::Json<Team>> {
     Ok(axum::Json(
-        service::change_team(&st, &auth.0, id, service::TeamChange::GrantInbox(b.inbox_id)).await?,
+        service::change_team(
+            &st,
+            &auth.0,
+            id,
+            service::TeamChange::GrantInbox(b.inbox_id),
+        )
+        .await?,
     ))
 }

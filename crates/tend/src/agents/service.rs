@@ -243,8 +243,6 @@ pub async fn get_team(st: &AppState, id: i64) -> Result<Team> {
     team_in(&mut c, id).await
 }
 
-
-
 /// A change to a team's members or to the inboxes it may work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TeamChange {
@@ -378,8 +376,6 @@ pub(crate) async fn set_active_in(
     }
     user_in(c, user_id).await
 }
-
-
 
 /// Whether `user` may own conversations of an inbox, given whether one
 /// of their teams was granted it: active admins and supervisors may own

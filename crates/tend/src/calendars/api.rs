@@ -210,7 +210,7 @@ async fn import_holidays(
         None => {
             let now = jiff::Timestamp::from_millisecond(st.clock.now_ms())
                 .map_err(|e| Error::Internal(e.into()))?;
-            let this = now.to_zoned(jiff::tz::TimeZone::UTC).year();
+            let this = now.to_zoned_datetime(jiff::tz::TimeZone::UTC).year();
             (this, this.saturating_add(1))
         }
     };

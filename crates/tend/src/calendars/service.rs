@@ -23,7 +23,9 @@ fn require_reader(viewer: &Viewer) -> Result<()> {
     if viewer.sees_all() {
         Ok(())
     } else {
-        Err(Error::Forbidden("only admins and supervisors may see calendars"))
+        Err(Error::Forbidden(
+            "only admins and supervisors may see calendars",
+        ))
     }
 }
 
@@ -54,7 +56,11 @@ fn sorted(mut holidays: Vec<Holiday>) -> Vec<Holiday> {
 
 /// Creates a calendar. Admins only.
 #[tracing::instrument(skip_all, fields(user_id = ?viewer.user_id))]
-pub async fn create(st: &AppState, viewer: &Viewer, input: CalendarInput) -> Result<BusinessCalendar> {
+pub async fn create(
+    st: &AppState,
+    viewer: &Viewer,
+    input: CalendarInput,
+) -> Result<BusinessCalendar> {
     viewer.require_admin()?;
     let (name, _) = checked(&input)?;
     let now = st.clock.now_ms();
@@ -115,7 +121,9 @@ pub async fn delete(st: &AppState, viewer: &Viewer, id: i64) -> Result<()> {
 pub async fn get(st: &AppState, viewer: &Viewer, id: i64) -> Result<BusinessCalendar> {
     require_reader(viewer)?;
     let mut c = st.db.pool().acquire().await?;
-    repo::get(&mut c, id).await?.ok_or(Error::NotFound("calendar"))
+    repo::get(&mut c, id)
+        .await?
+        .ok_or(Error::NotFound("calendar"))
 }
 
 /// Every calendar, by name. Admins and supervisors.
@@ -153,7 +161,10 @@ pub async fn add(
             format!("minutes must be between 0 and {MAX_MINUTES}"),
         ));
     }
-    calendar(st, viewer, id).await?.add(start, minutes).map_err(invalid)
+    calendar(st, viewer, id)
+        .await?
+        .add(start, minutes)
+        .map_err(invalid)
 }
 
 /// What an iCalendar import finds, and what it did.
@@ -196,7 +207,10 @@ pub async fn import_ical(
     }
     let stored = get(st, viewer, id).await?;
     let zone = jiff::tz::TimeZone::get(&stored.timezone).map_err(|_| {
-        Error::invalid("timezone", format!("unknown time zone {:?}", stored.timezone))
+        Error::invalid(
+            "timezone",
+            format!("unknown time zone {:?}", stored.timezone),
+        )
     })?;
     let found = tend_calendar::parse_ical(text, &zone, from..=to)
         .map_err(|e| Error::invalid("file", e.to_string()))?;

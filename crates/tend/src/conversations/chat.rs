@@ -188,19 +188,6 @@ fn subject_of(text: &str, files: &[AttachmentMeta]) -> String {
     s
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn subjects_come_from_the_first_line() {
-        assert_eq!(subject_of("\n  こんにちは\nsecond", &[]), "こんにちは");
-        let long = "ā".repeat(100);
-        assert_eq!(subject_of(&long, &[]).chars().count(), 81);
-        assert_eq!(subject_of("", &[]), "Chat");
-    }
-}
-
 pub use super::repo::PublicMessage;
 
 /// Public messages of conversations `ids` after `after_id`, oldest first,
@@ -231,4 +218,17 @@ pub async fn chats_of_inbox_in(
     inbox_id: i64,
 ) -> Result<Vec<i64>> {
     repo::chats_of_inbox(c, ids, inbox_id).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subjects_come_from_the_first_line() {
+        assert_eq!(subject_of("\n  こんにちは\nsecond", &[]), "こんにちは");
+        let long = "ā".repeat(100);
+        assert_eq!(subject_of(&long, &[]).chars().count(), 81);
+        assert_eq!(subject_of("", &[]), "Chat");
+    }
 }

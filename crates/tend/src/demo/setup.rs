@@ -119,7 +119,13 @@ pub async fn prepare(st: &AppState) -> Result<Setup> {
         }
     }
     let supervisor_id = user(st, SUPERVISOR.0, SUPERVISOR.1, Role::Supervisor).await?;
-    agents::change_team(st, &system, support, agents::TeamChange::AddMember(supervisor_id)).await?;
+    agents::change_team(
+        st,
+        &system,
+        support,
+        agents::TeamChange::AddMember(supervisor_id),
+    )
+    .await?;
     let mut list = Vec::with_capacity(AGENTS.len());
     for (name, email, lang, in_billing) in AGENTS {
         let id = user(st, name, email, Role::Agent).await?;

@@ -27,7 +27,7 @@ pub struct InboxCaches {
 #[derive(Debug)]
 pub struct InboxCacheSlot(Option<InboxCaches>);
 
-impl InboxCaches {
+impl InboxCacheSlot {
     /// The caches, or none (`cached` false: each request reads the table).
     pub fn new(cached: bool) -> InboxCacheSlot {
         InboxCacheSlot(cached.then(|| InboxCaches {

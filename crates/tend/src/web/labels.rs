@@ -174,12 +174,10 @@ pub fn event_text(tr: &Tr, e: &Event, name_of: &dyn Fn(&Value) -> String) -> Opt
         EventKind::MailHeld => tr.s(
             "event-mail-held",
             "value",
-            tr.t(
-                d["kind"]
-                    .as_str()
-                    .and_then(|k| MailKind::from_db(k).ok())
-                    .map_or("mail-kind-ack", mail_kind_key),
-            ),
+            tr.t(d["kind"]
+                .as_str()
+                .and_then(|k| MailKind::from_db(k).ok())
+                .map_or("mail-kind-ack", mail_kind_key)),
         ),
         EventKind::SurveySent => match d["delivery"].as_str() {
             Some("inline") => tr.t("event-survey-sent-chat"),

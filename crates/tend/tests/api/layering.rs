@@ -123,8 +123,7 @@ fn module_graph() -> BTreeMap<String, BTreeSet<String>> {
         if module == "main" {
             names.extend(
                 text.match_indices("tend::")
-                    .map(|(at, _)| named_modules(&format!("crate::{}", &text[at + 6..])))
-                    .flatten(),
+                    .flat_map(|(at, _)| named_modules(&format!("crate::{}", &text[at + 6..]))),
             );
         }
         names.remove(&module);

@@ -21,7 +21,7 @@ use crate::conversations::delivery::{Carrier, Outgoing, Prepared};
 use crate::conversations::followup::{Cause, append_event_in};
 use crate::conversations::service::AttachmentMeta;
 use crate::state::{AppState, BusEvent};
-use crate::vocab::{DeliveryStatus, MailKind, EventKind};
+use crate::vocab::{DeliveryStatus, EventKind, MailKind};
 use crate::{Error, Result};
 
 use super::repo::{self, NewOutbound};
@@ -116,8 +116,14 @@ async fn queue_in(
             );
             metrics::counter!("tend_outbound_held_total", "kind" => kind.as_str()).increment(1);
             if let Some(m) = message_id {
-                crate::conversations::service::set_delivery_in(c, m, DeliveryStatus::Held, Some(reason), now)
-                    .await?;
+                crate::conversations::service::set_delivery_in(
+                    c,
+                    m,
+                    DeliveryStatus::Held,
+                    Some(reason),
+                    now,
+                )
+                .await?;
             }
             append_event_in(
                 c,

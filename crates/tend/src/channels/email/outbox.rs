@@ -9,9 +9,9 @@ use std::time::Duration;
 use lettre::address::Envelope;
 use lettre::{AsyncSmtpTransport, AsyncTransport as _, Tokio1Executor};
 
-use crate::vocab::DeliveryStatus;
 use crate::state::AppState;
 use crate::tasks::Shutdown;
+use crate::vocab::DeliveryStatus;
 use crate::{Error, Result};
 
 use super::repo::{self, OutboxRow};

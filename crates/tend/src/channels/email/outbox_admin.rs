@@ -6,8 +6,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::agents::Viewer;
-use crate::vocab::{DeliveryStatus, MailKind};
 use crate::state::AppState;
+use crate::vocab::{DeliveryStatus, MailKind};
 use crate::{Error, Result};
 
 use super::repo::{self, OutboxListRow};
@@ -112,8 +112,14 @@ pub async fn release(st: &AppState, viewer: &Viewer, id: i64) -> Result<OutboxIt
                     ));
                 }
                 if let Some(m) = row.message_id {
-                    crate::conversations::service::set_delivery_in(c, m, DeliveryStatus::Queued, None, now)
-                        .await?;
+                    crate::conversations::service::set_delivery_in(
+                        c,
+                        m,
+                        DeliveryStatus::Queued,
+                        None,
+                        now,
+                    )
+                    .await?;
                 }
                 repo::outbox_row(c, id)
                     .await?

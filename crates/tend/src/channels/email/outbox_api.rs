@@ -8,11 +8,11 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::vocab::DeliveryStatus;
+use crate::Result;
 use crate::http::extract::parse_id;
 use crate::http::{ApiPath, ApiQuery, Auth, Page};
 use crate::state::AppState;
-use crate::Result;
+use crate::vocab::DeliveryStatus;
 
 use super::outbox_admin::{self, OutboxFilter, OutboxItem};
 

@@ -40,8 +40,6 @@ pub struct NewOutbound {
     pub held_reason: Option<String>,
 }
 
-/// The kind of the mail an agent typed; every other kind is automatic.
-
 /// Held mail is never due: it waits at the end of time until released.
 const NEVER: i64 = i64::MAX;
 

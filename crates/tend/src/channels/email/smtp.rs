@@ -268,7 +268,7 @@ async fn session(
     let mut buf = vec![0u8; 64 * 1024];
     let mut data: Option<DataReceiver> = None;
     let mut drain: Option<DummyDataReceiver> = None;
-    let mut message = MessageBuf::new(&st.smtp());
+    let mut message = MessageBuf::new(st.smtp());
     let mut is_tls = false;
 
     loop {

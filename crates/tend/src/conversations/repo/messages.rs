@@ -324,44 +324,44 @@ async fn messages_in_order(
     rows.into_iter()
         .map(|r| {
             Ok(Message {
-            id: r.id,
-            conversation_id: r.conversation_id,
-            direction: r.direction,
-            internal: r.internal != 0,
-            author: Actor {
-                kind: r.author_kind,
-                id: r.author_id,
-                name: r.author_name,
-                email: r.author_email,
-            },
-            text: r.text,
-            html: r.html,
-            attachments: files.remove(&r.id).unwrap_or_default(),
-            created_at: rfc3339(r.created_at),
-            message_id: r.message_id,
-            delivery_status: r
-                .delivery_status
-                .as_deref()
-                .map(DeliveryStatus::from_db)
-                .transpose()?,
-            delivery_error: r.delivery_error,
-            reply_text: r.reply_text,
-            cc: r
-                .cc
-                .and_then(|c| serde_json::from_str(&c).ok())
-                .unwrap_or_default(),
-            notes: r.notes,
-            has_raw: r.raw_sha256.is_some(),
-            auth: match (r.auth_spf, r.auth_dkim, r.auth_dmarc) {
-                (Some(spf), Some(dkim), Some(dmarc)) => Some(MailAuth {
-                    spf: AuthVerdict::parse(&spf),
-                    dkim: AuthVerdict::parse(&dkim),
-                    dmarc: AuthVerdict::parse(&dmarc),
-                    domain: r.auth_domain,
-                }),
-                _ => None,
-            },
-        })
+                id: r.id,
+                conversation_id: r.conversation_id,
+                direction: r.direction,
+                internal: r.internal != 0,
+                author: Actor {
+                    kind: r.author_kind,
+                    id: r.author_id,
+                    name: r.author_name,
+                    email: r.author_email,
+                },
+                text: r.text,
+                html: r.html,
+                attachments: files.remove(&r.id).unwrap_or_default(),
+                created_at: rfc3339(r.created_at),
+                message_id: r.message_id,
+                delivery_status: r
+                    .delivery_status
+                    .as_deref()
+                    .map(DeliveryStatus::from_db)
+                    .transpose()?,
+                delivery_error: r.delivery_error,
+                reply_text: r.reply_text,
+                cc: r
+                    .cc
+                    .and_then(|c| serde_json::from_str(&c).ok())
+                    .unwrap_or_default(),
+                notes: r.notes,
+                has_raw: r.raw_sha256.is_some(),
+                auth: match (r.auth_spf, r.auth_dkim, r.auth_dmarc) {
+                    (Some(spf), Some(dkim), Some(dmarc)) => Some(MailAuth {
+                        spf: AuthVerdict::parse(&spf),
+                        dkim: AuthVerdict::parse(&dkim),
+                        dmarc: AuthVerdict::parse(&dmarc),
+                        domain: r.auth_domain,
+                    }),
+                    _ => None,
+                },
+            })
         })
         .collect()
 }

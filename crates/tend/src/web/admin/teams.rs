@@ -206,5 +206,13 @@ pub async fn revoke_inbox(
     Path(id): Path<i64>,
     Form(f): Form<InboxForm>,
 ) -> Response {
-    change(&st, &a, id, "inbox_id", &f.inbox_id, TeamChange::RevokeInbox).await
+    change(
+        &st,
+        &a,
+        id,
+        "inbox_id",
+        &f.inbox_id,
+        TeamChange::RevokeInbox,
+    )
+    .await
 }
