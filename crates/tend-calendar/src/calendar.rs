@@ -88,8 +88,24 @@ impl Calendar {
         if minutes < 0 {
             return Err(CalendarError::NegativeMinutes(minutes));
         }
+        self.add_open_time(start, i128::from(minutes) * 60 * NANOS)
+    }
+
+    /// [`Calendar::add`] to the nanosecond: the earliest instant by which
+    /// `open` open time has passed since `start` (service levels resume a
+    /// paused clock with what is left of its target, which need not be
+    /// whole minutes). A negative duration counts as zero.
+    pub fn add_duration(
+        &self,
+        start: Timestamp,
+        open: SignedDuration,
+    ) -> Result<Timestamp, CalendarError> {
+        self.add_open_time(start, open.as_nanos().max(0))
+    }
+
+    fn add_open_time(&self, start: Timestamp, need: i128) -> Result<Timestamp, CalendarError> {
         let start_ns = start.as_nanosecond();
-        let mut need = i128::from(minutes) * 60 * NANOS;
+        let mut need = need;
         if need == 0 {
             return Ok(start);
         }

@@ -306,6 +306,15 @@ fn check(case: &Case, seen: &Seen) -> Result<(), TestCaseError> {
         at(b)
     );
     prop_assert_eq!(cal.is_open(at(b)), b_open.unwrap());
+    // add_duration: the earliest instant with that much open time since
+    // the start, which is `b` itself when open time runs up to it.
+    let open = SignedDuration::try_from_nanos_i128(between).unwrap();
+    let t = cal.add_duration(start, open).unwrap();
+    prop_assert_eq!(cal.open_between(start, t), open);
+    prop_assert!(t.as_nanosecond() <= b, "add_duration passed {}", at(b));
+    if b_open.unwrap() && between > 0 && b.rem_euclid(MINUTE) != 0 {
+        prop_assert_eq!(t, at(b), "add_duration({}, {:?})", start, open);
+    }
     prop_assert_eq!(cal.is_open(start), state0);
 
     // next_change and next_open

@@ -28,6 +28,7 @@ pub mod ratelimit;
 pub mod routing;
 pub mod search;
 pub mod secrets;
+pub mod sla;
 pub mod state;
 pub mod surveys;
 pub mod tasks;

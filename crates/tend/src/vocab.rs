@@ -247,6 +247,15 @@ closed_set! {
         FollowUpCreated = "follow_up_created",
         /// A follow-up task was done.
         FollowUpDone = "follow_up_done",
+        /// A service-level clock started or got a new target:
+        /// `{"metric", "due", "round", "policy_id"}`.
+        SlaApplied = "sla_applied",
+        /// A service-level clock used its warning share: `{"metric", "due", …}`.
+        SlaWarning = "sla_warning",
+        /// A service-level deadline passed unmet: `{"metric", "due", …}`.
+        SlaBreached = "sla_breached",
+        /// A service-level target was met (a reply, a solve): `{"metric", "due", …}`.
+        SlaFulfilled = "sla_fulfilled",
     }
 }
 

@@ -27,7 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(create_token))
         .routes(routes!(revoke_token))
         .routes(routes!(list_teams, create_team))
-        .routes(routes!(get_team))
+        .routes(routes!(get_team, patch_team))
         .routes(routes!(add_member))
         .routes(routes!(grant_inbox))
 }
@@ -69,6 +69,16 @@ pub struct TokenCreated {
 pub struct CreateTeam {
     /// Unique name.
     name: String,
+}
+
+/// `PATCH /teams/{id}`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateTeam {
+    /// The team's business calendar (its working hours); `null`: none.
+    #[serde(default, deserialize_with = "crate::http::extract::double_option")]
+    #[schema(value_type = Option<i64>)]
+    calendar_id: Option<Option<i64>>,
 }
 
 /// `POST /teams/{id}/members`: by id or by address.
@@ -269,6 +279,31 @@ async fn get_team(
 ) -> Result<axum::Json<Team>> {
     auth.0.require_admin()?;
     Ok(axum::Json(service::get_team(&st, id).await?))
+}
+
+/// Change a team: its business calendar. Admins only.
+#[utoipa::path(patch, path = "/teams/{id}", tag = "teams", request_body = UpdateTeam,
+    params(("id" = i64, Path, description = "Team id")),
+    responses((status = 200, description = "The team", body = Team),
+              (status = 401, description = "No or bad token"),
+              (status = 403, description = "Not an admin"),
+              (status = 404, description = "No such team"),
+              (status = 422, description = "Invalid input")))]
+async fn patch_team(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<UpdateTeam>,
+) -> Result<axum::Json<Team>> {
+    match b.calendar_id {
+        Some(cal) => Ok(axum::Json(
+            service::set_team_calendar(&st, &auth.0, id, cal).await?,
+        )),
+        None => {
+            auth.0.require_admin()?;
+            Ok(axum::Json(service::get_team(&st, id).await?))
+        }
+    }
 }
 
 /// Add a user to a team. Admins only.

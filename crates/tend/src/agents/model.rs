@@ -86,6 +86,8 @@ pub struct Team {
     pub member_ids: Vec<i64>,
     /// Inboxes this team's agents may work.
     pub inbox_ids: Vec<i64>,
+    /// The team's business calendar (its working hours); `null`: none.
+    pub calendar_id: Option<i64>,
     /// RFC 3339.
     pub created_at: String,
 }

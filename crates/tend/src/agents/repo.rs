@@ -154,12 +154,13 @@ pub(super) async fn insert_team(c: &mut AnyConnection, name: &str, now: i64) -> 
 struct TeamRow {
     id: i64,
     name: String,
+    calendar_id: Option<i64>,
     created_at: i64,
 }
 
 pub(super) async fn list_teams(c: &mut AnyConnection, only: Option<i64>) -> Result<Vec<Team>> {
     let rows: Vec<TeamRow> = sqlx::query_as(
-        "SELECT id, name, created_at FROM teams WHERE ($1 IS NULL OR id = $1) ORDER BY id",
+        "SELECT id, name, calendar_id, created_at FROM teams WHERE ($1 IS NULL OR id = $1) ORDER BY id",
     )
     .bind(only)
     .fetch_all(&mut *c)
@@ -189,9 +190,25 @@ pub(super) async fn list_teams(c: &mut AnyConnection, only: Option<i64>) -> Resu
                 .filter(|m| m.0 == r.id)
                 .map(|m| m.1)
                 .collect(),
+            calendar_id: r.calendar_id,
             created_at: rfc3339(r.created_at),
         })
         .collect())
+}
+
+/// Gives a team a calendar (`None`: none); false when there is no such team.
+pub(super) async fn set_team_calendar(
+    c: &mut AnyConnection,
+    id: i64,
+    calendar_id: Option<i64>,
+) -> Result<bool> {
+    let n = sqlx::query("UPDATE teams SET calendar_id = $1 WHERE id = $2")
+        .bind(calendar_id)
+        .bind(id)
+        .execute(c)
+        .await?
+        .rows_affected();
+    Ok(n == 1)
 }
 
 pub(super) async fn add_member(c: &mut AnyConnection, team_id: i64, user_id: i64) -> Result<()> {

@@ -223,6 +223,35 @@ pub async fn create_team(st: &AppState, viewer: &Viewer, name: &str) -> Result<T
         .await
 }
 
+/// Gives a team a business calendar (its working hours), or none. Admins
+/// only.
+pub async fn set_team_calendar(
+    st: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    calendar_id: Option<i64>,
+) -> Result<Team> {
+    viewer.require_admin()?;
+    st.db
+        .write(move |c| {
+            Box::pin(async move {
+                if let Some(k) = calendar_id
+                    && crate::calendars::service::name_in(c, k).await?.is_none()
+                {
+                    return Err(Error::invalid(
+                        "calendar_id",
+                        format!("there is no calendar {k}"),
+                    ));
+                }
+                if !repo::set_team_calendar(c, id, calendar_id).await? {
+                    return Err(Error::NotFound("team"));
+                }
+                team_in(c, id).await
+            })
+        })
+        .await
+}
+
 /// One team, inside another use case's transaction.
 pub(crate) async fn team_in(c: &mut AnyConnection, id: i64) -> Result<Team> {
     repo::list_teams(c, Some(id))

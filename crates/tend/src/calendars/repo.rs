@@ -4,6 +4,7 @@
 use sqlx::{AnyConnection, FromRow};
 
 use crate::Result;
+use crate::db::changes::SERVICE_LEVELS;
 use crate::time::rfc3339;
 
 use super::model::BusinessCalendar;
@@ -52,6 +53,7 @@ pub(super) struct Written<'a> {
 }
 
 pub(super) async fn insert(c: &mut AnyConnection, w: &Written<'_>, now: i64) -> Result<i64> {
+    SERVICE_LEVELS.mark();
     Ok(sqlx::query_scalar(
         "INSERT INTO calendars (name, timezone, hours, holidays, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
@@ -72,6 +74,7 @@ pub(super) async fn update(
     w: &Written<'_>,
     now: i64,
 ) -> Result<bool> {
+    SERVICE_LEVELS.mark();
     let n = sqlx::query(
         "UPDATE calendars SET name = $1, timezone = $2, hours = $3, holidays = $4, updated_at = $5 \
          WHERE id = $6",
@@ -90,6 +93,7 @@ pub(super) async fn update(
 
 /// Removes a calendar; false when there is no such calendar.
 pub(super) async fn delete(c: &mut AnyConnection, id: i64) -> Result<bool> {
+    SERVICE_LEVELS.mark();
     let n = sqlx::query("DELETE FROM calendars WHERE id = $1")
         .bind(id)
         .execute(c)
@@ -113,4 +117,37 @@ pub(super) async fn list(c: &mut AnyConnection) -> Result<Vec<BusinessCalendar>>
             .fetch_all(c)
             .await?;
     rows.into_iter().map(CalendarRow::into_calendar).collect()
+}
+
+/// Who uses a calendar, in words ("inbox 3", "team 2", "service-level
+/// policy 5"), if anything does.
+pub(super) async fn user_of(c: &mut AnyConnection, id: i64) -> Result<Option<String>> {
+    for (table, what) in [
+        ("inboxes", "inbox"),
+        ("teams", "team"),
+        ("sla_policies", "service-level policy"),
+    ] {
+        let user: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT MIN(id) FROM {table} WHERE calendar_id = $1"
+        )))
+        .bind(id)
+        .fetch_one(&mut *c)
+        .await?;
+        if let Some(u) = user {
+            return Ok(Some(format!("{what} {u}")));
+        }
+    }
+    Ok(None)
+}
+
+/// How many inboxes, teams and policies use a calendar.
+pub(super) async fn users(c: &mut AnyConnection, id: i64) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM inboxes WHERE calendar_id = $1) \
+         + (SELECT COUNT(*) FROM teams WHERE calendar_id = $1) \
+         + (SELECT COUNT(*) FROM sla_policies WHERE calendar_id = $1)",
+    )
+    .bind(id)
+    .fetch_one(c)
+    .await?)
 }

@@ -6,8 +6,11 @@ use serde::Serialize;
 use tend_calendar::{Calendar, Holiday};
 use utoipa::ToSchema;
 
+use sqlx::AnyConnection;
+
 use crate::agents::Viewer;
 use crate::agents::model::parse_name;
+use crate::sla::repo::Using;
 use crate::state::AppState;
 use crate::{Error, Result};
 
@@ -92,13 +95,16 @@ pub async fn update(
         .write(move |c| {
             Box::pin(async move {
                 let w = written(&name, &input)?;
-                repo::update(c, id, &w, now).await
+                let old = crate::sla::service::setup_in(c).await?;
+                if !repo::update(c, id, &w, now).await? {
+                    return Err(Error::NotFound("calendar"));
+                }
+                // Open deadlines on this calendar move; time used stays.
+                crate::sla::service::recount_in(c, &old, Using::Calendar, id, now).await
             })
         })
         .await?;
-    if !found {
-        return Err(Error::NotFound("calendar"));
-    }
+    st.publish(found);
     get(st, viewer, id).await
 }
 
@@ -108,13 +114,108 @@ pub async fn delete(st: &AppState, viewer: &Viewer, id: i64) -> Result<()> {
     viewer.require_admin()?;
     let found = st
         .db
-        .write(move |c| Box::pin(async move { repo::delete(c, id).await }))
+        .write(move |c| {
+            Box::pin(async move {
+                if let Some(user) = repo::user_of(c, id).await? {
+                    return Err(Error::conflict(
+                        "calendar_in_use",
+                        format!("{user} uses this calendar; give it another calendar first"),
+                        serde_json::json!({"calendar_id": id}),
+                    ));
+                }
+                repo::delete(c, id).await
+            })
+        })
         .await?;
     if found {
         Ok(())
     } else {
         Err(Error::NotFound("calendar"))
     }
+}
+
+/// Every calendar, ready for arithmetic (inside a write: what service
+/// levels count on). A stored calendar that no longer builds (a time zone
+/// gone from the database) is left out and logged: its clocks count every
+/// minute rather than stop.
+pub async fn all_in(c: &mut AnyConnection) -> Result<Vec<(i64, Calendar)>> {
+    let mut out = Vec::new();
+    for stored in repo::list(c).await? {
+        match Calendar::new(&stored.timezone, &stored.hours, &stored.holidays) {
+            Ok(cal) => out.push((stored.id, cal)),
+            Err(e) => {
+                tracing::error!(calendar_id = stored.id, error = %e, "calendar does not build")
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A calendar's opening intervals as office hours, with the calendar
+/// itself (holidays included), if it exists and builds.
+pub async fn hours_in(
+    c: &mut AnyConnection,
+    id: i64,
+) -> Result<Option<(crate::inboxes::public::OfficeHours, Calendar)>> {
+    let Some(k) = repo::get(c, id).await? else {
+        return Ok(None);
+    };
+    let Ok(cal) = Calendar::new(&k.timezone, &k.hours, &k.holidays) else {
+        return Ok(None);
+    };
+    Ok(Some((
+        crate::inboxes::public::OfficeHours::of_calendar(&k.timezone, &k.hours),
+        cal,
+    )))
+}
+
+/// Office hours set on an inbox's public settings: written to the inbox's
+/// own calendar (one no other inbox, team or policy uses), keeping its
+/// holidays (its open deadlines recounted), or to a new calendar named
+/// after the inbox. Answers the calendar's id and the events.
+pub async fn office_hours_in(
+    c: &mut AnyConnection,
+    inbox_id: i64,
+    hours: &crate::inboxes::public::OfficeHours,
+    now: i64,
+) -> Result<(i64, Vec<crate::state::BusEvent>)> {
+    let week = hours.week()?;
+    let inbox = crate::inboxes::service::inbox_in(c, inbox_id).await?;
+    let own = match inbox.calendar_id {
+        Some(id) if repo::users(c, id).await? == 1 => repo::get(c, id).await?,
+        _ => None,
+    };
+    let json = |v: serde_json::Result<String>| v.map_err(|e| Error::Internal(e.into()));
+    match own {
+        Some(k) => {
+            let w = Written {
+                name: &k.name,
+                timezone: hours.timezone.trim(),
+                hours: json(serde_json::to_string(&week))?,
+                holidays: json(serde_json::to_string(&k.holidays))?,
+            };
+            let old = crate::sla::service::setup_in(c).await?;
+            repo::update(c, k.id, &w, now).await?;
+            let events =
+                crate::sla::service::recount_in(c, &old, Using::Calendar, k.id, now).await?;
+            Ok((k.id, events))
+        }
+        None => {
+            let name = format!("Office hours: {} (inbox {inbox_id})", inbox.name);
+            let w = Written {
+                name: &name,
+                timezone: hours.timezone.trim(),
+                hours: json(serde_json::to_string(&week))?,
+                holidays: "[]".into(),
+            };
+            Ok((repo::insert(c, &w, now).await?, Vec::new()))
+        }
+    }
+}
+
+/// A calendar's name and time zone, if it exists.
+pub async fn name_in(c: &mut AnyConnection, id: i64) -> Result<Option<(String, String)>> {
+    Ok(repo::get(c, id).await?.map(|k| (k.name, k.timezone)))
 }
 
 /// One calendar. Admins and supervisors.

@@ -14,6 +14,7 @@ use crate::vocab::{ActorKind, Direction, EventKind};
 use super::inbound::customer_wrote_in;
 use super::repo::{self, AttachmentMeta, EventActor, NewMessageRow, NewRow};
 use super::service::Timeline;
+use super::service_levels::{Was, Wrote, track_in};
 use super::status::{Channel, Priority, Status};
 
 /// A visitor's message.
@@ -154,6 +155,8 @@ pub async fn record_in(
     )
     .await?;
     repo::update(c, &row).await?;
+    let was = (!created).then(|| Was::of(&before));
+    track_in(c, &mut tl, was, &row, Wrote::Customer, now).await?;
     Ok((
         Recorded {
             conversation_id: id,

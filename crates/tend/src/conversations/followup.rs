@@ -14,6 +14,7 @@ use crate::vocab::EventKind;
 use super::followup_repo;
 use super::repo::{self, EventActor};
 use super::service::{Timeline, enter_status};
+use super::service_levels::{Was, Wrote, track_in};
 use super::status::{Channel, Priority, Status};
 
 pub use crate::config::UnhappyRoute;
@@ -136,6 +137,7 @@ pub async fn close_in(
         return Ok(vec![]);
     }
     let mut tl = Timeline::new(id, row.inbox_id, now);
+    let was = Was::of(&row);
     enter_status(&mut row, Status::Closed, now);
     row.updated_at = now;
     tl.add(
@@ -146,6 +148,7 @@ pub async fn close_in(
     )
     .await?;
     repo::update(c, &row).await?;
+    track_in(c, &mut tl, Some(was), &row, Wrote::Nothing, now).await?;
     Ok(tl.added)
 }
 
@@ -184,6 +187,7 @@ pub async fn reopen_unhappy_in(
     }
     let actor = cause.actor();
     let mut tl = Timeline::new(id, row.inbox_id, now);
+    let was = Was::of(&row);
     if from == Status::Solved {
         enter_status(&mut row, Status::Open, now);
         tl.add(
@@ -243,6 +247,7 @@ pub async fn reopen_unhappy_in(
     }
     row.updated_at = now;
     repo::update(c, &row).await?;
+    track_in(c, &mut tl, Some(was), &row, Wrote::Nothing, now).await?;
     Ok((tl.added, target))
 }
 

@@ -17,6 +17,7 @@ use crate::{Error, Result};
 use super::model::MailAuth;
 use super::repo::{self, AttachmentMeta, ConvRow, EmailExtras, EventActor, NewMessageRow, NewRow};
 use super::service::{Timeline, enter_status};
+use super::service_levels::{Was, Wrote, track_in};
 use super::status::{Channel, Priority, Status};
 use super::threading::{Refusal, Thread};
 
@@ -251,6 +252,8 @@ async fn record_in(
     if !created || tl.added.len() != routed_from {
         repo::update(c, &row).await?;
     }
+    let was = (!created).then(|| Was::of(&before));
+    track_in(c, &mut tl, was, &row, Wrote::Customer, now).await?;
     let threaded = match (created, refused) {
         (true, Some(r)) => Threaded::Refused(id, r),
         (true, None) => Threaded::Created(id),

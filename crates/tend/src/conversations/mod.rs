@@ -18,6 +18,7 @@ mod reply;
 mod repo;
 mod routing_repo;
 pub mod service;
+mod service_levels;
 pub mod status;
 pub mod threading;
 mod timeline;

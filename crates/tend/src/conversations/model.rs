@@ -64,6 +64,9 @@ pub struct Conversation {
     pub transfer_count: i64,
     /// Messages and notes.
     pub message_count: i64,
+    /// Service levels: the policy that applies, the deadlines of its open
+    /// clocks and which have breached; `null` when no policy applies.
+    pub sla: Option<crate::sla::SlaSummary>,
 }
 
 /// Who wrote a message or caused an event.
@@ -342,6 +345,9 @@ pub struct Counts {
     pub unassigned: i64,
     /// New, open or pending owned by the viewer.
     pub mine: i64,
+    /// Active conversations whose next service-level deadline is within
+    /// the hour, or past.
+    pub breaching_soon: i64,
 }
 
 /// Filters for listing conversations.
@@ -387,6 +393,9 @@ pub enum ListSort {
     /// (the inbox views). Uses the partial indexes when the statuses are
     /// exactly new+open, or new+open+pending with an owner.
     LongestWaiting,
+    /// Only conversations with a running service-level deadline, the
+    /// soonest first ("Breaching soon").
+    Deadline,
 }
 
 /// Whose conversations.

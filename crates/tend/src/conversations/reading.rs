@@ -13,10 +13,22 @@ use sqlx::AnyConnection;
 #[tracing::instrument(level = "debug", skip_all, fields(conversation_id = id, user_id = ?viewer.user_id))]
 pub async fn get(st: &AppState, viewer: &Viewer, id: i64) -> Result<Conversation> {
     let mut c = st.db.pool().acquire().await?;
-    repo::get(&mut c, viewer, id)
+    let mut conv = repo::get(&mut c, viewer, id)
         .await?
         .map(ConvRow::into_conversation)
-        .ok_or(Error::NotFound("conversation"))
+        .ok_or(Error::NotFound("conversation"))?;
+    with_sla(&mut c, std::slice::from_mut(&mut conv)).await?;
+    Ok(conv)
+}
+
+/// Fills in the conversations' service levels.
+async fn with_sla(c: &mut AnyConnection, convs: &mut [Conversation]) -> Result<()> {
+    let ids: Vec<i64> = convs.iter().map(|v| v.id).collect();
+    let mut found = crate::sla::service::summaries_in(c, &ids).await?;
+    for v in convs {
+        v.sla = found.remove(&v.id);
+    }
+    Ok(())
 }
 
 /// Conversations the viewer may see, newest first; returns one page and
@@ -32,16 +44,18 @@ pub async fn list(
     let mut rows = repo::list(&mut c, viewer, &filter).await?;
     let more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
-    Ok((
-        rows.into_iter().map(ConvRow::into_conversation).collect(),
-        more,
-    ))
+    let mut convs: Vec<Conversation> = rows.into_iter().map(ConvRow::into_conversation).collect();
+    with_sla(&mut c, &mut convs).await?;
+    Ok((convs, more))
 }
+
+/// How far ahead "Breaching soon" counts deadlines: an hour.
+pub const BREACHING_SOON_MS: i64 = 3_600_000;
 
 /// Per-view counts under the viewer's access.
 pub async fn counts(st: &AppState, viewer: &Viewer) -> Result<Counts> {
     let mut c = st.db.pool().acquire().await?;
-    repo::counts(&mut c, viewer).await
+    repo::counts(&mut c, viewer, st.clock.now_ms() + BREACHING_SOON_MS).await
 }
 
 /// `(inbox, team, count)` of the conversations a view lists, per inbox

@@ -5,13 +5,14 @@ use super::delivery::{Carrier, Outgoing, Prepared};
 use super::model::{Message, NewMessage};
 use super::repo::{self, AttachmentMeta, EventActor, NewMessageRow};
 use super::service::enter_status;
+use super::service_levels::{Was, Wrote, track_in};
 use super::status::Status;
 use super::timeline::{Timeline, actor_of};
 use super::validate::parse_body;
 use crate::agents::Viewer;
 use crate::attachments::Upload;
 use crate::state::{AppState, BusEvent};
-use crate::vocab::{DeliveryStatus, Direction, EventKind};
+use crate::vocab::{ActorKind, DeliveryStatus, Direction, EventKind};
 use crate::{Error, Result};
 use serde_json::json;
 use sqlx::AnyConnection;
@@ -153,6 +154,7 @@ async fn add_in(c: &mut AnyConnection, a: Adding) -> Result<(i64, Vec<BusEvent>)
         .await?
         .ok_or(Error::NotFound("conversation"))?;
     let before = row.clone();
+    let was = Was::of(&row);
     let mut tl = Timeline::new(id, row.inbox_id, now);
     let status = row.status();
     takes_message(status, internal, id)?;
@@ -235,6 +237,14 @@ async fn add_in(c: &mut AnyConnection, a: Adding) -> Result<(i64, Vec<BusEvent>)
     }
     super::ownership::settle_in(c, &mut tl, Some(&before), &mut row, &actor, None, now).await?;
     repo::update(c, &row).await?;
+    // The first response is an agent's public reply: not a note, not
+    // automatic mail.
+    let wrote = match (sender, internal) {
+        (Sender::In, _) => Wrote::Customer,
+        (Sender::Out, false) if actor.kind == ActorKind::Agent => Wrote::AgentReply,
+        _ => Wrote::Nothing,
+    };
+    track_in(c, &mut tl, Some(was), &row, wrote, now).await?;
     Ok((mid, tl.added))
 }
 

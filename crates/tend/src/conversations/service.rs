@@ -16,9 +16,11 @@ pub use super::reading::*;
 pub use super::reply::{Sender, add_message};
 pub use super::repo::AttachmentMeta;
 use super::repo::{self, ConvRow, EventActor, NewMessageRow, NewRow};
+use super::service_levels::{After, Was, Wrote, track_after_in, track_in};
 use super::status::{Channel, Priority, Status};
 pub(super) use super::timeline::{Timeline, actor_of};
 use super::validate::{ValidPatch, parse_body, parse_subject, parse_tags, validate_patch};
+use crate::sla::SlaSummary;
 use crate::vocab::{ActorKind, Direction, EventKind};
 
 /// Creates a conversation with its first (customer) message.
@@ -92,12 +94,15 @@ pub async fn create_with_files(
         files,
         now: st.clock.now_ms(),
     };
-    let (id, created, events) = st.db.write(move |c| Box::pin(create_in(c, new))).await?;
+    let (id, created, sla, events) = st.db.write(move |c| Box::pin(create_in(c, new))).await?;
     metrics::counter!("tend_conversations_created_total").increment(1);
     metrics::counter!("tend_messages_created_total").increment(1);
     st.publish(events);
     match created {
-        Some(row) => Ok(row.into_conversation()),
+        Some(row) => Ok(Conversation {
+            sla,
+            ..row.into_conversation()
+        }),
         // The creator gets what they created even if their teams cannot see its inbox.
         None => get(st, &Viewer::system(), id).await,
     }
@@ -124,12 +129,13 @@ struct NewInput {
 
 /// The write of [`create_with_files`]: the inbox the creator may use, the
 /// customer, the conversation with its first message and files, the
-/// `created` and `message_added` events, and routing. Returns the id, the
-/// row when it is known without reading it back, and the events.
+/// `created` and `message_added` events, routing and service levels.
+/// Returns the id, the row when it is known without reading it back, its
+/// service levels and the events.
 async fn create_in(
     c: &mut AnyConnection,
     n: NewInput,
-) -> Result<(i64, Option<ConvRow>, Vec<BusEvent>)> {
+) -> Result<(i64, Option<ConvRow>, Option<SlaSummary>, Vec<BusEvent>)> {
     let NewInput {
         viewer,
         inbox_id,
@@ -222,6 +228,16 @@ async fn create_in(
         repo::insert_attachment(c, mid, f, now).await?;
     }
     let routed = super::ownership::route_created_in(c, &mut tl, id, inbox_id, now).await?;
+    let after = After {
+        id,
+        inbox_id,
+        channel,
+        priority,
+        tags: &tags,
+        status: routed.as_ref().map_or(Status::New, ConvRow::status),
+        waiting: true,
+    };
+    let sla = track_after_in(c, &mut tl, None, after, Wrote::Customer, now).await?;
     // The answer, as `get` would read it after the commit: from
     // what was just written (the routed row when routing changed
     // it), or read after the commit when the customer's details
@@ -231,7 +247,7 @@ async fn create_in(
         (None, Some(k)) => Some(ConvRow::inserted(id, &row, k)),
         (None, None) => None,
     };
-    Ok((id, created, tl.added))
+    Ok((id, created, sla, tl.added))
 }
 
 /// Applies the side effects of entering `to` on the row.
@@ -299,6 +315,7 @@ async fn update_in(
         .await?
         .ok_or(Error::NotFound("conversation"))?;
     let before = row.clone();
+    let was = Was::of(&row);
     let actor = actor_of(viewer);
     let by = actor.ownership_by();
     let mut tl = Timeline::new(id, row.inbox_id, now);
@@ -470,6 +487,71 @@ async fn update_in(
         if tags_changed {
             repo::replace_tags(c, id, &row.tag_list()).await?;
         }
+        track_in(c, &mut tl, Some(was), &row, Wrote::Nothing, now).await?;
     }
     Ok(tl.added)
+}
+
+/// What service-level policies match a conversation on, inside a write
+/// (`None`: no such conversation).
+pub async fn sla_subject_in(
+    c: &mut AnyConnection,
+    id: i64,
+) -> Result<Option<crate::sla::model::OwnedSubject>> {
+    Ok(repo::get(c, &Viewer::system(), id)
+        .await?
+        .map(|row| crate::sla::model::OwnedSubject {
+            inbox_id: row.inbox_id,
+            channel: row.channel,
+            priority: row.priority,
+            tags: row.tag_list(),
+        }))
+}
+
+/// A missed deadline's built-in action: raises the priority one step
+/// (Tend as the actor, `"reason": "sla_breached"`), which re-targets the
+/// clocks when another policy fits the new priority. Answers the events.
+pub async fn raise_priority_in(c: &mut AnyConnection, id: i64, now: i64) -> Result<Vec<BusEvent>> {
+    let Some(mut row) = repo::get_for_update(c, &Viewer::system(), id).await? else {
+        return Ok(Vec::new());
+    };
+    let from = row.priority;
+    let to = super::followup::raised(from);
+    if from == to || !row.status().is_active() {
+        return Ok(Vec::new());
+    }
+    let was = Was::of(&row);
+    let mut tl = Timeline::new(id, row.inbox_id, now);
+    row.priority = to;
+    row.updated_at = now;
+    tl.add(
+        c,
+        EventKind::PriorityChanged,
+        &EventActor::SYSTEM,
+        json!({"from": from, "to": to, "reason": "sla_breached"}),
+    )
+    .await?;
+    repo::update(c, &row).await?;
+    track_in(c, &mut tl, Some(was), &row, Wrote::Nothing, now).await?;
+    Ok(tl.added)
+}
+
+/// Why a conversation the viewer may see has the service levels it has.
+pub async fn explain_sla(
+    st: &AppState,
+    viewer: &Viewer,
+    id: i64,
+) -> Result<crate::sla::service::Explanation> {
+    let mut c = st.db.pool().acquire().await?;
+    let row = repo::get(&mut c, viewer, id)
+        .await?
+        .ok_or(Error::NotFound("conversation"))?;
+    let tags = row.tag_list();
+    let subject = crate::sla::model::Subject {
+        inbox_id: row.inbox_id,
+        channel: row.channel,
+        priority: row.priority,
+        tags: &tags,
+    };
+    crate::sla::service::explain_in(&mut c, id, subject, st.clock.now_ms()).await
 }

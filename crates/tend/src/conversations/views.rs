@@ -1,4 +1,5 @@
-//! The inbox views (Mine, Unassigned, All open, Pending, Solved): for each,
+//! The inbox views (Mine, Unassigned, All open, Breaching soon, Pending,
+//! Solved): for each,
 //! which conversations it lists, in which order, and how it is counted.
 //! The workspace's pages, its live counts and the per-inbox and per-team
 //! counts all read them from here.
@@ -17,6 +18,9 @@ closed_set! {
         Unassigned = "unassigned",
         /// Conversations the desk owes an answer (new or open).
         Open = "open",
+        /// Active conversations with a running service-level deadline,
+        /// the soonest (or most overdue) first.
+        BreachingSoon = "breaching_soon",
         /// Waiting on the customer.
         Pending = "pending",
         /// Solved, awaiting the customer's confirmation.
@@ -33,7 +37,7 @@ impl InboxView {
     /// The statuses it lists.
     pub fn statuses(self) -> &'static [Status] {
         match self {
-            InboxView::Mine | InboxView::Unassigned => ACTIVE,
+            InboxView::Mine | InboxView::Unassigned | InboxView::BreachingSoon => ACTIVE,
             InboxView::Open => &[Status::New, Status::Open],
             InboxView::Pending => &[Status::Pending],
             InboxView::Solved => &[Status::Solved],
@@ -45,11 +49,14 @@ impl InboxView {
         let assignee = match self {
             InboxView::Mine => Some(AssigneeFilter::User(viewer.user_id.unwrap_or(-1))),
             InboxView::Unassigned => Some(AssigneeFilter::Nobody),
-            InboxView::Open | InboxView::Pending | InboxView::Solved => None,
+            InboxView::Open | InboxView::BreachingSoon | InboxView::Pending | InboxView::Solved => {
+                None
+            }
         };
         let sort = match self {
             // Who waits longest is answered first.
             InboxView::Mine | InboxView::Unassigned | InboxView::Open => ListSort::LongestWaiting,
+            InboxView::BreachingSoon => ListSort::Deadline,
             InboxView::Pending | InboxView::Solved => ListSort::Newest,
         };
         ListFilter {
@@ -66,6 +73,7 @@ impl InboxView {
             InboxView::Mine => k.mine,
             InboxView::Unassigned => k.unassigned,
             InboxView::Open => k.new + k.open,
+            InboxView::BreachingSoon => k.breaching_soon,
             InboxView::Pending => k.pending,
             InboxView::Solved => k.solved,
         }

@@ -67,8 +67,11 @@ pub static API_TOKENS: Changes = Changes::new();
 pub static ROUTING_RULES: Changes = Changes::new();
 /// Inboxes (addresses, acknowledgement flag).
 pub static INBOXES: Changes = Changes::new();
+/// What service-level clocks count on: policies, calendars, and which
+/// calendar an inbox has.
+pub static SERVICE_LEVELS: Changes = Changes::new();
 
-const ALL: [&Changes; 3] = [&API_TOKENS, &ROUTING_RULES, &INBOXES];
+const ALL: [&Changes; 4] = [&API_TOKENS, &ROUTING_RULES, &INBOXES, &SERVICE_LEVELS];
 
 /// What one writer has seen of the marks, to move the epochs after its
 /// commits.

@@ -45,6 +45,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::routing::api::router())
         .merge(crate::surveys::api::router())
         .merge(crate::calendars::api::router())
+        .merge(crate::sla::api::router())
 }
 
 /// The OpenAPI document for `/api/v1`.

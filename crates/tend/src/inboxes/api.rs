@@ -78,6 +78,12 @@ pub struct UpdateInbox {
     #[serde(default, deserialize_with = "crate::http::extract::double_option")]
     #[schema(value_type = Option<i64>, minimum = 0, maximum = 1000000)]
     auto_mail_per_hour: Option<Option<i64>>,
+    /// The inbox's business calendar: the chat widget's office hours and
+    /// the calendar its service levels count on. `null`: none (always
+    /// open).
+    #[serde(default, deserialize_with = "crate::http::extract::double_option")]
+    #[schema(value_type = Option<i64>)]
+    calendar_id: Option<Option<i64>>,
 }
 
 /// All inboxes. Admins only.
@@ -167,6 +173,7 @@ async fn update_inbox(
         imap_after: b.imap_after.as_deref().map(ImapAfter::parse).transpose()?,
         imap_move_to: b.imap_move_to,
         auto_mail_per_hour: b.auto_mail_per_hour,
+        calendar_id: b.calendar_id,
     };
     Ok(axum::Json(
         service::update_inbox(&st, &auth.0, id, ch).await?,

@@ -70,6 +70,9 @@ pub struct Inbox {
     /// may send per hour; more is held for an admin. `null`: the server's
     /// default (`auto_mail_per_hour`).
     pub auto_mail_per_hour: Option<i64>,
+    /// The business calendar (office hours; what service levels count on);
+    /// `null`: none.
+    pub calendar_id: Option<i64>,
     /// RFC 3339.
     pub created_at: String,
 }

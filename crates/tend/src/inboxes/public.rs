@@ -29,11 +29,25 @@ pub struct OfficeHours {
 }
 
 impl OfficeHours {
-    /// The hours as a business calendar without holidays: the same
-    /// arithmetic as service levels (`tend_calendar`), so the widget's "we
-    /// are open" and a deadline agree. An interval whose end is not after
-    /// its start runs past midnight.
-    pub fn calendar(&self) -> Result<tend_calendar::Calendar> {
+    /// The office hours of a calendar (its holidays are not shown here; the
+    /// calendar itself has them).
+    pub fn of_calendar(timezone: &str, week: &tend_calendar::Week) -> OfficeHours {
+        let days = DAYS
+            .iter()
+            .zip([
+                &week.mon, &week.tue, &week.wed, &week.thu, &week.fri, &week.sat, &week.sun,
+            ])
+            .filter(|(_, spans)| !spans.is_empty())
+            .map(|(d, spans)| ((*d).to_string(), spans.clone()))
+            .collect();
+        OfficeHours {
+            timezone: timezone.to_string(),
+            days,
+        }
+    }
+
+    /// The opening intervals as a calendar week.
+    pub fn week(&self) -> Result<tend_calendar::Week> {
         let bad = |m: String| Error::invalid("office_hours", m);
         let mut week = tend_calendar::Week::default();
         for (day, spans) in &self.days {
@@ -49,7 +63,15 @@ impl OfficeHours {
             };
             slot.clone_from(spans);
         }
-        tend_calendar::Calendar::new(&self.timezone, &week, &[]).map_err(|e| bad(e.to_string()))
+        Ok(week)
+    }
+
+    /// The hours as a business calendar without holidays: the same
+    /// arithmetic as service levels (`tend_calendar`). An interval whose
+    /// end is not after its start runs past midnight.
+    pub fn calendar(&self) -> Result<tend_calendar::Calendar> {
+        tend_calendar::Calendar::new(&self.timezone, &self.week()?, &[])
+            .map_err(|e| Error::invalid("office_hours", e.to_string()))
     }
 
     /// Checks the zone, the day names and that each interval is two times
@@ -85,11 +107,19 @@ pub struct PublicSettings {
     /// recognised by an HMAC of their id under it). The secret itself is
     /// never shown.
     pub identity_verification: bool,
-    /// Office hours; `null` means always open.
+    /// Office hours: the opening intervals of the inbox's calendar
+    /// (`calendar_id`), whose holidays close it too; `null` means always
+    /// open.
     pub office_hours: Option<OfficeHours>,
+    /// The inbox's business calendar, whose open time the office hours
+    /// are.
+    pub calendar_id: Option<i64>,
     /// A predicted wait longer than this (seconds) offers visitors email
     /// instead of waiting.
     pub max_wait_secs: i64,
+    /// The calendar itself, holidays included (what "open" means).
+    #[serde(skip)]
+    pub(crate) calendar: Option<std::sync::Arc<tend_calendar::Calendar>>,
 }
 
 impl PublicSettings {
@@ -101,7 +131,9 @@ impl PublicSettings {
             require_email: false,
             identity_verification: false,
             office_hours: None,
+            calendar_id: None,
             max_wait_secs: 300,
+            calendar: None,
         }
     }
 
@@ -116,9 +148,13 @@ impl PublicSettings {
                 .any(|o| o == "*" || o.eq_ignore_ascii_case(origin))
     }
 
-    /// Whether the inbox is inside its office hours at `now_ms`.
+    /// Whether the inbox is inside its office hours at `now_ms`: an open
+    /// interval of its calendar on a day that is not a holiday.
     pub fn is_open(&self, now_ms: i64) -> bool {
-        self.office_hours.as_ref().is_none_or(|h| h.is_open(now_ms))
+        match (&self.calendar, jiff::Timestamp::from_millisecond(now_ms)) {
+            (Some(c), Ok(t)) => c.is_open(t),
+            _ => true,
+        }
     }
 }
 
@@ -173,24 +209,36 @@ async fn load(st: &AppState, inbox_id: i64) -> Result<Stored> {
     let row = super::repo::public_settings(&mut c, inbox_id)
         .await?
         .ok_or(Error::NotFound("inbox"))?;
-    let Some(r) = row else {
-        return Ok(Stored {
-            settings: PublicSettings::defaults(inbox_id),
-            secret: None,
-        });
+    let calendar_id = super::repo::get(&mut c, inbox_id)
+        .await?
+        .and_then(|i| i.calendar_id);
+    let hours = match calendar_id {
+        Some(id) => crate::calendars::service::hours_in(&mut c, id).await?,
+        None => None,
     };
-    Ok(Stored {
-        settings: PublicSettings {
+    let mut settings = match row {
+        None => PublicSettings::defaults(inbox_id),
+        Some(ref r) => PublicSettings {
             inbox_id,
             allowed_origins: serde_json::from_str(&r.allowed_origins).unwrap_or_default(),
             require_name: r.require_name,
             require_email: r.require_email,
             identity_verification: r.identity_secret.is_some(),
-            office_hours: serde_json::from_str(&r.office_hours).ok(),
+            office_hours: None,
+            calendar_id: None,
             max_wait_secs: r.max_wait_secs,
+            calendar: None,
         },
-        secret: r
-            .identity_secret
+    };
+    if let Some((hours, calendar)) = hours {
+        settings.office_hours = Some(hours);
+        settings.calendar_id = calendar_id;
+        settings.calendar = Some(std::sync::Arc::new(calendar));
+    }
+    Ok(Stored {
+        settings,
+        secret: row
+            .and_then(|r| r.identity_secret)
             .map(|s| st.secrets().open(Purpose::ChatIdentity, &s))
             .transpose()?,
     })
@@ -250,11 +298,9 @@ pub async fn update(
         }
         secret = v;
     }
-    if let Some(v) = input.office_hours {
-        if let Some(h) = &v {
-            h.validate()?;
-        }
-        s.office_hours = v;
+    let hours = input.office_hours;
+    if let Some(Some(h)) = &hours {
+        h.validate()?;
     }
     if let Some(v) = input.max_wait_secs {
         if !(0..=86_400).contains(&v) {
@@ -267,27 +313,40 @@ pub async fn update(
     }
     s.identity_verification = secret.is_some();
     let origins = serde_json::to_string(&s.allowed_origins).unwrap_or_else(|_| "[]".into());
-    let hours = s
-        .office_hours
-        .as_ref()
-        .and_then(|h| serde_json::to_string(h).ok())
-        .unwrap_or_default();
     let row = super::repo::PublicRow {
         allowed_origins: origins,
         require_name: s.require_name,
         require_email: s.require_email,
         // Stored sealed: a database dump must not let anyone sign identities.
         identity_secret: secret.map(|s| st.secrets().seal(Purpose::ChatIdentity, &s)),
-        office_hours: hours,
         max_wait_secs: s.max_wait_secs,
     };
     let now = st.clock.now_ms();
-    st.db
+    let events = st
+        .db
         .write(move |c| {
-            Box::pin(async move { super::repo::save_public_settings(c, inbox_id, &row, now).await })
+            Box::pin(async move {
+                super::repo::save_public_settings(c, inbox_id, &row, now).await?;
+                // Office hours are the inbox's calendar: changed in place
+                // when the inbox has one of its own, else a new one.
+                match hours {
+                    None => Ok(Vec::new()),
+                    Some(None) => super::service::set_calendar_in(c, inbox_id, None, now).await,
+                    Some(Some(h)) => {
+                        let (id, mut events) =
+                            crate::calendars::service::office_hours_in(c, inbox_id, &h, now)
+                                .await?;
+                        events.extend(
+                            super::service::set_calendar_in(c, inbox_id, Some(id), now).await?,
+                        );
+                        Ok(events)
+                    }
+                }
+            })
         })
         .await?;
-    Ok(s)
+    st.publish(events);
+    Ok(load(st, inbox_id).await?.settings)
 }
 
 /// Tend's own origin(s): the public URL's, and the bound address's.

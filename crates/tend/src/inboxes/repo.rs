@@ -20,6 +20,7 @@ struct InboxRow {
     imap_after: String,
     imap_move_to: Option<String>,
     auto_mail_per_hour: Option<i64>,
+    calendar_id: Option<i64>,
     created_at: i64,
 }
 
@@ -36,13 +37,14 @@ impl From<InboxRow> for Inbox {
             imap_after: ImapAfter::parse(&r.imap_after).unwrap_or_default(),
             imap_move_to: r.imap_move_to,
             auto_mail_per_hour: r.auto_mail_per_hour,
+            calendar_id: r.calendar_id,
             created_at: rfc3339(r.created_at),
         }
     }
 }
 
 const COLUMNS: &str = "SELECT id, kind, name, address, imap_url, is_default, ack_enabled, \
-     imap_after, imap_move_to, auto_mail_per_hour, created_at FROM inboxes";
+     imap_after, imap_move_to, auto_mail_per_hour, calendar_id, created_at FROM inboxes";
 
 pub(super) async fn insert(
     c: &mut AnyConnection,
@@ -205,7 +207,6 @@ pub(super) struct PublicRow {
     pub require_name: bool,
     pub require_email: bool,
     pub identity_secret: Option<String>,
-    pub office_hours: String,
     pub max_wait_secs: i64,
 }
 
@@ -220,30 +221,30 @@ pub(super) async fn public_settings(
         Option<i64>,
         Option<i64>,
         Option<String>,
-        Option<String>,
         Option<i64>,
     );
     let row: Option<Row> = sqlx::query_as(
         "SELECT i.id, s.allowed_origins, s.require_name, s.require_email, s.identity_secret, \
-         s.office_hours, s.max_wait_secs FROM inboxes i \
+         s.max_wait_secs FROM inboxes i \
          LEFT JOIN inbox_public_settings s ON s.inbox_id = i.id WHERE i.id = $1",
     )
     .bind(inbox_id)
     .fetch_optional(&mut *c)
     .await?;
-    Ok(row.map(|(_, origins, name, email, secret, hours, wait)| {
+    Ok(row.map(|(_, origins, name, email, secret, wait)| {
         origins.map(|allowed_origins| PublicRow {
             allowed_origins,
             require_name: name.unwrap_or(0) != 0,
             require_email: email.unwrap_or(0) != 0,
             identity_secret: secret,
-            office_hours: hours.unwrap_or_default(),
             max_wait_secs: wait.unwrap_or(300),
         })
     }))
 }
 
-/// Creates or replaces an inbox's public-channel settings.
+/// Creates or replaces an inbox's public-channel settings. (The column
+/// `office_hours` is no longer written: office hours are the inbox's
+/// calendar since migration 0018.)
 pub(super) async fn save_public_settings(
     c: &mut AnyConnection,
     inbox_id: i64,
@@ -252,17 +253,16 @@ pub(super) async fn save_public_settings(
 ) -> Result<()> {
     sqlx::query(
         "INSERT INTO inbox_public_settings (inbox_id, allowed_origins, require_name, \
-         require_email, identity_secret, office_hours, max_wait_secs, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (inbox_id) DO UPDATE SET \
+         require_email, identity_secret, max_wait_secs, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (inbox_id) DO UPDATE SET \
          allowed_origins = $2, require_name = $3, require_email = $4, \
-         identity_secret = $5, office_hours = $6, max_wait_secs = $7, updated_at = $8",
+         identity_secret = $5, max_wait_secs = $6, updated_at = $7",
     )
     .bind(inbox_id)
     .bind(&r.allowed_origins)
     .bind(i64::from(r.require_name))
     .bind(i64::from(r.require_email))
     .bind(r.identity_secret.as_deref())
-    .bind(&r.office_hours)
     .bind(r.max_wait_secs)
     .bind(now)
     .execute(&mut *c)
@@ -332,6 +332,31 @@ pub(super) async fn reseal_identity_secret(
     .execute(c)
     .await?;
     Ok(())
+}
+
+/// Gives an inbox a calendar (`None`: none).
+pub(super) async fn set_calendar(
+    c: &mut AnyConnection,
+    id: i64,
+    calendar_id: Option<i64>,
+) -> Result<()> {
+    crate::db::changes::INBOXES.mark();
+    crate::db::changes::SERVICE_LEVELS.mark();
+    sqlx::query("UPDATE inboxes SET calendar_id = $1 WHERE id = $2")
+        .bind(calendar_id)
+        .bind(id)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+/// Each inbox that has a calendar: `(inbox id, calendar id)`.
+pub(super) async fn calendars(c: &mut AnyConnection) -> Result<Vec<(i64, i64)>> {
+    Ok(
+        sqlx::query_as("SELECT id, calendar_id FROM inboxes WHERE calendar_id IS NOT NULL")
+            .fetch_all(c)
+            .await?,
+    )
 }
 
 /// Sets an inbox's own cap on automatic mail per hour (`None`: the default).

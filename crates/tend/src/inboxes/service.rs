@@ -47,6 +47,8 @@ pub struct InboxChanges {
     pub imap_move_to: Option<Option<String>>,
     /// The inbox's cap on automatic mail per hour; `Some(None)`: the default.
     pub auto_mail_per_hour: Option<Option<i64>>,
+    /// The business calendar; `Some(None)` removes it.
+    pub calendar_id: Option<Option<i64>>,
 }
 
 /// Changes an inbox. Admins only. Channels pick changes up without a restart.
@@ -94,6 +96,8 @@ pub async fn update_inbox(
         other => other,
     };
     let after = ch.imap_after;
+    let calendar = ch.calendar_id;
+    let now = st.clock.now_ms();
     let move_to = match ch.imap_move_to {
         None => None,
         Some(None) => Some(None),
@@ -138,6 +142,9 @@ pub async fn update_inbox(
                 if let Some(cap) = auto_cap {
                     repo::set_auto_mail_cap(c, id, cap).await?;
                 }
+                if let Some(cal) = calendar {
+                    set_calendar_in(c, id, cal, now).await?;
+                }
                 repo::update(
                     c,
                     id,
@@ -158,6 +165,40 @@ pub async fn update_inbox(
             })
         })
         .await
+}
+
+/// Gives an inbox a calendar (checked) and recounts the open service-level
+/// clocks of its conversations on it (time used stays).
+pub(crate) async fn set_calendar_in(
+    c: &mut AnyConnection,
+    id: i64,
+    calendar_id: Option<i64>,
+    now: i64,
+) -> Result<Vec<crate::state::BusEvent>> {
+    if let Some(k) = calendar_id
+        && crate::calendars::service::name_in(c, k).await?.is_none()
+    {
+        return Err(Error::invalid(
+            "calendar_id",
+            format!("there is no calendar {k}"),
+        ));
+    }
+    if inbox_in(c, id).await?.calendar_id == calendar_id {
+        return Ok(Vec::new());
+    }
+    let old = crate::sla::service::setup_in(c).await?;
+    repo::set_calendar(c, id, calendar_id).await?;
+    crate::sla::service::recount_in(c, &old, crate::sla::repo::Using::Inbox, id, now).await
+}
+
+/// Each inbox that has a calendar: `(inbox id, calendar id)`.
+pub(crate) async fn calendars_in(c: &mut AnyConnection) -> Result<Vec<(i64, i64)>> {
+    repo::calendars(c).await
+}
+
+/// Whether an inbox exists.
+pub(crate) async fn exists_in(c: &mut AnyConnection, id: i64) -> Result<bool> {
+    Ok(repo::get(c, id).await?.is_some())
 }
 
 /// Creates an inbox. Admins only.

@@ -174,9 +174,9 @@ pub fn keys_of(code: &str) -> Vec<String> {
 }
 
 /// Every variable name the catalogues use (for [`has_key`]).
-pub const MESSAGE_VARIABLES: [&str; 15] = [
+pub const MESSAGE_VARIABLES: [&str; 16] = [
     "count", "name", "tz", "id", "hours", "minutes", "days", "channel", "to", "from", "tags", "q",
-    "url", "when", "value",
+    "url", "when", "value", "metric",
 ];
 
 /// Whether `key` has a translation of its own in `code` (no fallback).

@@ -9,6 +9,7 @@ use super::i18n::Tr;
 use crate::conversations::Event;
 use crate::conversations::views::InboxView;
 use crate::routing::model::TransferCategory;
+use crate::sla::Metric;
 use crate::vocab::{Channel, DeliveryStatus, EventKind, MailKind, Priority, Status};
 
 /// The catalogue key of a status.
@@ -70,6 +71,7 @@ pub fn view_key(v: InboxView) -> &'static str {
         InboxView::Mine => "view-mine",
         InboxView::Unassigned => "view-unassigned",
         InboxView::Open => "view-open",
+        InboxView::BreachingSoon => "view-breaching-soon",
         InboxView::Pending => "view-pending",
         InboxView::Solved => "view-solved",
     }
@@ -215,7 +217,29 @@ pub fn event_text(tr: &Tr, e: &Event, name_of: &dyn Fn(&Value) -> String) -> Opt
             tr.s("event-follow-up-created", "to", name_of(&d["assignee_id"]))
         }
         EventKind::FollowUpDone => tr.t("event-follow-up-done"),
+        EventKind::SlaApplied => sla_event(tr, "event-sla-applied", d),
+        EventKind::SlaWarning => sla_event(tr, "event-sla-warning", d),
+        EventKind::SlaBreached => sla_event(tr, "event-sla-breached", d),
+        EventKind::SlaFulfilled => sla_event(tr, "event-sla-fulfilled", d),
     })
+}
+
+/// The key of a service-level metric's name.
+pub fn metric_key(m: Metric) -> &'static str {
+    match m {
+        Metric::FirstResponse => "sla-metric-first-response",
+        Metric::NextResponse => "sla-metric-next-response",
+        Metric::Resolution => "sla-metric-resolution",
+    }
+}
+
+/// An `sla_*` event: its text with the metric named in the agent's language.
+fn sla_event(tr: &Tr, key: &str, d: &Value) -> String {
+    let metric = d["metric"]
+        .as_str()
+        .and_then(|m| Metric::from_db(m).ok())
+        .map_or_else(|| "—".to_string(), |m| tr.t(metric_key(m)));
+    tr.s(key, "metric", metric)
 }
 
 #[cfg(test)]
@@ -285,7 +309,8 @@ mod tests {
                 TransferCategory::ALL
                     .iter()
                     .map(|&c| transfer_category_key(c)),
-            );
+            )
+            .chain(Metric::ALL.iter().map(|&m| metric_key(m)));
         for key in keys {
             for code in LOCALES_SUPPORTED {
                 assert!(has_key(code, key), "{code} lacks {key}");

@@ -37,6 +37,7 @@ mod routing_transfers;
 mod search;
 mod secrets;
 mod sender_auth;
+mod sla;
 mod smtp;
 mod smtp_limits;
 mod surveys;

@@ -30,6 +30,8 @@ pub struct TestApp {
     pub st: AppState,
     running: Option<Running>,
     pg_db: Option<String>,
+    clock: std::sync::Arc<dyn tend::time::Clock>,
+    extra: Vec<(String, String)>,
     _dir: tempfile::TempDir,
 }
 
@@ -141,7 +143,7 @@ impl TestApp {
                 (Some(url), Some(name))
             }
         };
-        let st = tend::app::open_with_clock(test_config(dir.path(), url, extra), clock)
+        let st = tend::app::open_with_clock(test_config(dir.path(), url, extra), clock.clone())
             .await
             .expect("open app");
         let running = tend::app::start(st.clone()).await.expect("start server");
@@ -171,8 +173,61 @@ impl TestApp {
             st,
             running: Some(running),
             pg_db,
+            clock,
+            extra: extra
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
             _dir: dir,
         })
+    }
+
+    /// Stops the server and starts it again on the same database, data
+    /// directory, settings and clock (tokens stay valid: they are rows).
+    pub async fn restart(&mut self) {
+        if let Some(r) = self.running.take() {
+            r.stop().await.expect("server stops cleanly");
+        }
+        self.st.db.close().await;
+        let extra: Vec<(&str, String)> = self
+            .extra
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.clone()))
+            .collect();
+        let url = self
+            .pg_db
+            .as_ref()
+            .map(|_| self.st.config.database_url.clone());
+        let st = tend::app::open_with_clock(
+            test_config(self._dir.path(), url, &extra),
+            self.clock.clone(),
+        )
+        .await
+        .expect("reopen app");
+        let running = tend::app::start(st.clone()).await.expect("restart server");
+        self.base = format!("http://{}", running.addr);
+        self.smtp = running.smtp_addr;
+        self.metrics = running.metrics_addr;
+        self.st = st;
+        self.running = Some(running);
+    }
+
+    /// Another node on the same PostgreSQL database (same secret key, same
+    /// clock), opened but not serving: its background tasks are what
+    /// tests drive by hand.
+    pub async fn another_node(&self) -> (AppState, tempfile::TempDir) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let key = std::fs::read_to_string(self.st.config.data_dir.join(tend::secrets::KEY_FILE))
+            .expect("key file");
+        let config = test_config(
+            dir.path(),
+            Some(self.st.config.database_url.clone()),
+            &[("TEND_SECRET_KEY", key.trim().to_string())],
+        );
+        let st = tend::app::open_with_clock(config, self.clock.clone())
+            .await
+            .expect("open second node");
+        (st, dir)
     }
 
     /// Stops the server and removes the PostgreSQL database.

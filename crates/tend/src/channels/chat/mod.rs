@@ -74,7 +74,11 @@ pub async fn dispatch(st: AppState, shutdown: Shutdown) -> anyhow::Result<()> {
                     | EventKind::Assigned
                     | EventKind::Transferred
                     | EventKind::TagsChanged
-                    | EventKind::PriorityChanged => continue,
+                    | EventKind::PriorityChanged
+                    | EventKind::SlaApplied
+                    | EventKind::SlaWarning
+                    | EventKind::SlaBreached
+                    | EventKind::SlaFulfilled => continue,
                     EventKind::Created
                     | EventKind::MailHeld
                     | EventKind::DeliveryFailed

@@ -133,6 +133,7 @@ impl ConvRow {
             reopen_count: self.reopen_count,
             transfer_count: self.transfer_count,
             message_count: self.message_count,
+            sla: None,
         }
     }
 }
@@ -385,6 +386,9 @@ pub(super) async fn list(
     if let Some(b) = f.before_id {
         sql.push(" AND c.id < ").bind(b);
     }
+    if f.sort == ListSort::Deadline {
+        sql.push(&format!(" AND {NEXT_DUE} IS NOT NULL"));
+    }
     match f.sort {
         ListSort::Newest => {
             sql.push(" ORDER BY c.id DESC LIMIT ").bind(f.limit);
@@ -395,9 +399,20 @@ pub(super) async fn list(
                 .push(" OFFSET ")
                 .bind(f.offset.max(0));
         }
+        ListSort::Deadline => {
+            sql.push(&format!(" ORDER BY {NEXT_DUE}, c.id LIMIT "))
+                .bind(f.limit)
+                .push(" OFFSET ")
+                .bind(f.offset.max(0));
+        }
     }
     Ok(sql.query_as().fetch_all(c).await?)
 }
+
+/// A conversation's next running service-level deadline (`sla_clocks`;
+/// a paused clock has none).
+const NEXT_DUE: &str = "(SELECT MIN(k.due_at) FROM sla_clocks k \
+     WHERE k.conversation_id = c.id AND k.stopped_at IS NULL AND k.running_since IS NOT NULL)";
 
 /// The partial index (migration 0004) that serves a longest-waiting list,
 /// when the filter matches its `WHERE` exactly.
@@ -413,8 +428,9 @@ fn waiting_index(f: &ListFilter) -> Option<&'static str> {
     }
 }
 
-/// Per-view counts under the viewer's access.
-pub(super) async fn counts(c: &mut AnyConnection, viewer: &Viewer) -> Result<Counts> {
+/// Per-view counts under the viewer's access; "breaching soon" counts the
+/// active conversations with a running deadline before `soon`.
+pub(super) async fn counts(c: &mut AnyConnection, viewer: &Viewer, soon: i64) -> Result<Counts> {
     let mut sql = Sql::new(
         "SELECT c.status, \
          SUM(CASE WHEN c.assignee_id IS NULL THEN 1 ELSE 0 END) AS unassigned, \
@@ -424,7 +440,7 @@ pub(super) async fn counts(c: &mut AnyConnection, viewer: &Viewer) -> Result<Cou
         .push(" THEN 1 ELSE 0 END) AS mine, COUNT(*) AS total FROM conversations c WHERE 1=1");
     viewer.restrict_inboxes(&mut sql, "c.inbox_id");
     sql.push(" GROUP BY c.status");
-    let rows: Vec<(String, i64, i64, i64)> = sql.query_as().fetch_all(c).await?;
+    let rows: Vec<(String, i64, i64, i64)> = sql.query_as().fetch_all(&mut *c).await?;
     let mut out = Counts::default();
     for (status, unassigned, mine, total) in rows {
         let status = Status::from_db(&status).map_err(anyhow::Error::from)?;
@@ -440,6 +456,15 @@ pub(super) async fn counts(c: &mut AnyConnection, viewer: &Viewer) -> Result<Cou
             Status::Closed => out.closed = total,
         }
     }
+    let mut sql = Sql::new(
+        "SELECT COUNT(DISTINCT k.conversation_id) FROM sla_clocks k \
+         JOIN conversations c ON c.id = k.conversation_id \
+         WHERE k.stopped_at IS NULL AND k.running_since IS NOT NULL AND k.due_at < ",
+    );
+    sql.bind(soon);
+    viewer.restrict_inboxes(&mut sql, "c.inbox_id");
+    let (n,): (i64,) = sql.query_as().fetch_one(c).await?;
+    out.breaching_soon = n;
     Ok(out)
 }
 

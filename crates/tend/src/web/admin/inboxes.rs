@@ -194,6 +194,7 @@ pub async fn update(
         Some(Err(e)) => return done::<()>(&st, &a, Err(e)).await,
     };
     let ch = InboxChanges {
+        calendar_id: None,
         name: filled(f.name),
         address: filled(f.address),
         imap_url,
