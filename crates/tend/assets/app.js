@@ -64,6 +64,9 @@ function inboxPage(root) {
     refreshCounts();
   }, 250);
   live(null, () => refresh());
+  // Countdowns move: while a row shows a deadline, the rows are redrawn
+  // every 30 seconds (the server words them, with the right plurals).
+  setInterval(() => { if ($('#rows .sla[data-due]')) refresh(); }, 30000);
   $('#select-all')?.addEventListener('change', (e) => {
     for (const i of $$('#rows input[name=ids]')) i.checked = e.target.checked;
   });
@@ -224,6 +227,11 @@ function live(conv, onChange, onViewers, onChat) {
   es.addEventListener('change', (e) => {
     try { onChange(JSON.parse(e.data)); } catch { /* ignore bad frames */ }
   });
+  // A service-level warning or breach of one of the agent's conversations
+  // (the server decides whose, and words it in the agent's language).
+  es.addEventListener('sla', (e) => {
+    try { slaAlert(JSON.parse(e.data)); } catch { /* ignore bad frames */ }
+  });
   if (onViewers) {
     es.addEventListener('viewers', (e) => {
       try { onViewers(JSON.parse(e.data)); } catch { /* ignore */ }
@@ -234,6 +242,24 @@ function live(conv, onChange, onViewers, onChat) {
       try { onChat(JSON.parse(e.data)); } catch { /* ignore */ }
     });
   }
+}
+
+function slaAlert(a) {
+  const box = $('#alerts');
+  if (!box || !a?.text) return;
+  const item = document.createElement('div');
+  item.className = `alert sla-alert ${a.kind === 'sla_breached' ? 'sla-breached' : 'sla-warning'}`;
+  item.dataset.conversation = String(a.conversation_id);
+  const link = document.createElement('a');
+  link.href = `/c/${encodeURIComponent(a.conversation_id)}`;
+  link.textContent = a.text;
+  const close = document.createElement('button');
+  close.type = 'button';
+  close.className = 'link';
+  close.textContent = box.dataset.close ?? '×';
+  close.addEventListener('click', () => item.remove());
+  item.append(link, ' ', close);
+  box.append(item);
 }
 
 // ---- keyboard ------------------------------------------------------------

@@ -122,6 +122,7 @@ pub async fn start(st: AppState) -> anyhow::Result<Running> {
     tasks.spawn("routing_sweep", with(&st, crate::routing::task::run));
     tasks.spawn("surveys", with(&st, crate::surveys::jobs::run));
     tasks.spawn("sla_timer", with(&st, crate::sla::timer::run));
+    tasks.spawn("unanswered", with(&st, crate::sla::monitor::run));
     tasks.spawn(
         "attachment_sweep",
         with(&st, crate::attachments::sweep::run),

@@ -98,6 +98,7 @@ col-status = Estat
 col-priority = Prioritat
 col-assignee = Responsable
 col-waiting = Espera
+col-due = Venciment
 inbox-empty = No hi ha res. Bona feina!
 new-activity = Activitat nova — actualitza
 pager-label = Pàgines
@@ -251,3 +252,60 @@ story-customer-unnamed = Un client
 agent-kind-words = Paraules amables
 agent-own-settings = Canvieu la vostra configuració
 account-profile = El vostre perfil i les paraules amables
+
+# Service levels
+span-under-a-minute = menys d'un minut
+span-minutes = { $count ->
+    [one] { $count } minut
+   *[other] { $count } minuts
+}
+span-hours = { $count ->
+    [one] { $count } hora
+   *[other] { $count } hores
+}
+span-days = { $count ->
+    [one] { $count } dia
+   *[other] { $count } dies
+}
+sla-due-in = { $metric }: venç d'aquí a { $when }
+sla-overdue = { $metric }: vençuda fa { $when }
+sla-due-at = { $metric }: venç el { $when }
+sla-paused = En pausa
+sla-breached-paused = { $metric }: vençuda, en pausa
+sla-alert-warning = #{ $id } { $subject }: el termini de { $metric } és a prop
+sla-alert-breached = #{ $id } { $subject }: el termini de { $metric } ha vençut
+sla-alert-close = Tanca
+sla-panel-title = Nivells de servei
+sla-policy = Política
+sla-why = S'aplica perquè
+sla-counts = Compta
+sla-counts-business = l'horari laboral de { $name } ({ $tz })
+sla-counts-wall = cada minut, dia i nit
+sla-why-inbox = safata { $name }
+sla-why-channel = canal { $name }
+sla-why-priority = prioritat { $name }
+sla-why-tags = etiqueta { $name }
+sla-why-all = s'aplica a totes les converses
+sla-no-policy = ara no se n'aplica cap
+sla-state-running = en marxa
+sla-state-paused = en pausa
+sla-state-fulfilled = complert
+sla-state-cancelled = aturat
+sla-state-breached = incomplert
+sla-target = Objectiu
+sla-due = Venç
+sla-used = Consumit
+sla-paused-period = En pausa
+nav-monitor = Sense resposta
+monitor-title = Clients sense resposta
+monitor-intro = Clients que esperen més de { $when } sense cap resposta pública, per canal i safata.
+monitor-none = Tots els clients tenen resposta, o esperen menys del llindar.
+monitor-col-inbox = Safata
+monitor-col-count = Esperant
+monitor-col-longest = Espera més llarga
+monitor-col-online = Qui pot respondre
+monitor-online = { $count ->
+    [one] { $count } agent connectat
+   *[other] { $count } agents connectats
+}
+monitor-nobody-online = No hi ha ningú connectat

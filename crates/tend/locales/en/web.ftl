@@ -98,6 +98,7 @@ col-status = Status
 col-priority = Priority
 col-assignee = Owner
 col-waiting = Waiting
+col-due = Due
 inbox-empty = Nothing here. Well done.
 new-activity = New activity — refresh
 pager-label = Pages
@@ -251,3 +252,60 @@ story-customer-unnamed = A customer
 agent-kind-words = Kind words
 agent-own-settings = Change your settings
 account-profile = Your profile and kind words
+
+# Service levels
+span-under-a-minute = less than a minute
+span-minutes = { $count ->
+    [one] { $count } minute
+   *[other] { $count } minutes
+}
+span-hours = { $count ->
+    [one] { $count } hour
+   *[other] { $count } hours
+}
+span-days = { $count ->
+    [one] { $count } day
+   *[other] { $count } days
+}
+sla-due-in = { $metric } due in { $when }
+sla-overdue = { $metric } overdue by { $when }
+sla-due-at = { $metric } due { $when }
+sla-paused = Paused
+sla-breached-paused = { $metric } overdue, paused
+sla-alert-warning = #{ $id } { $subject }: the { $metric } deadline is close
+sla-alert-breached = #{ $id } { $subject }: the { $metric } deadline has passed
+sla-alert-close = Dismiss
+sla-panel-title = Service levels
+sla-policy = Policy
+sla-why = Applies because
+sla-counts = Counts
+sla-counts-business = business hours of { $name } ({ $tz })
+sla-counts-wall = every minute, day and night
+sla-why-inbox = inbox { $name }
+sla-why-channel = channel { $name }
+sla-why-priority = priority { $name }
+sla-why-tags = tag { $name }
+sla-why-all = it applies to every conversation
+sla-no-policy = none applies now
+sla-state-running = running
+sla-state-paused = paused
+sla-state-fulfilled = met
+sla-state-cancelled = stopped
+sla-state-breached = missed
+sla-target = Target
+sla-due = Due
+sla-used = Used
+sla-paused-period = Paused
+nav-monitor = Unanswered
+monitor-title = Unanswered customers
+monitor-intro = Customers who have waited more than { $when } without a public reply, per channel and inbox.
+monitor-none = Every customer has an answer, or has waited less than the threshold.
+monitor-col-inbox = Inbox
+monitor-col-count = Waiting
+monitor-col-longest = Longest wait
+monitor-col-online = Who can answer
+monitor-online = { $count ->
+    [one] { $count } agent online
+   *[other] { $count } agents online
+}
+monitor-nobody-online = Nobody is online

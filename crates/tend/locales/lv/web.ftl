@@ -99,6 +99,7 @@ col-status = Statuss
 col-priority = Prioritāte
 col-assignee = Atbildīgais
 col-waiting = Gaida
+col-due = Termiņš
 inbox-empty = Šeit nekā nav. Labs darbs!
 new-activity = Jaunas darbības — atsvaidzināt
 pager-label = Lapas
@@ -253,3 +254,64 @@ story-customer-unnamed = Klients
 agent-kind-words = Labi vārdi
 agent-own-settings = Mainīt savus iestatījumus
 account-profile = Jūsu profils un labie vārdi
+
+# Service levels
+span-under-a-minute = mazāk par minūti
+span-minutes = { $count ->
+    [zero] { $count } minūšu
+    [one] { $count } minūte
+   *[other] { $count } minūtes
+}
+span-hours = { $count ->
+    [zero] { $count } stundu
+    [one] { $count } stunda
+   *[other] { $count } stundas
+}
+span-days = { $count ->
+    [zero] { $count } dienu
+    [one] { $count } diena
+   *[other] { $count } dienas
+}
+sla-due-in = { $metric }: līdz termiņam { $when }
+sla-overdue = { $metric }: kavējums { $when }
+sla-due-at = { $metric }: termiņš { $when }
+sla-paused = Apturēts
+sla-breached-paused = { $metric }: nokavēts, apturēts
+sla-alert-warning = #{ $id } { $subject }: tuvojas termiņš ({ $metric })
+sla-alert-breached = #{ $id } { $subject }: termiņš nokavēts ({ $metric })
+sla-alert-close = Aizvērt
+sla-panel-title = Apkalpošanas līmeņi
+sla-policy = Politika
+sla-why = Attiecas, jo
+sla-counts = Skaita
+sla-counts-business = { $name } darba laiku ({ $tz })
+sla-counts-wall = katru minūti, dienu un nakti
+sla-why-inbox = iesūtne { $name }
+sla-why-channel = kanāls { $name }
+sla-why-priority = prioritāte { $name }
+sla-why-tags = birka { $name }
+sla-why-all = attiecas uz visām sarunām
+sla-no-policy = pašlaik neviena neattiecas
+sla-state-running = rit
+sla-state-paused = apturēts
+sla-state-fulfilled = izpildīts
+sla-state-cancelled = pārtraukts
+sla-state-breached = nokavēts
+sla-target = Mērķis
+sla-due = Termiņš
+sla-used = Izlietots
+sla-paused-period = Apturēts
+nav-monitor = Neatbildētie
+monitor-title = Neatbildētie klienti
+monitor-intro = Klienti, kas bez publiskas atbildes gaida ilgāk par { $when }, pa kanāliem un iesūtnēm.
+monitor-none = Visiem klientiem ir atbilde, vai viņi gaida mazāk par slieksni.
+monitor-col-inbox = Iesūtne
+monitor-col-count = Gaida
+monitor-col-longest = Ilgākā gaidīšana
+monitor-col-online = Kas var atbildēt
+monitor-online = { $count ->
+    [zero] { $count } aģentu tiešsaistē
+    [one] { $count } aģents tiešsaistē
+   *[other] { $count } aģenti tiešsaistē
+}
+monitor-nobody-online = Neviens nav tiešsaistē

@@ -72,6 +72,9 @@ pub struct Config {
     pub routing_follow_up_after: std::time::Duration,
     /// Inactivity after which an online agent becomes away (zero: never).
     pub routing_auto_away: std::time::Duration,
+    /// A customer waiting this long without a public reply counts as
+    /// unanswered (the monitor and `tend_unanswered_conversations`).
+    pub unanswered_after: std::time::Duration,
     /// Surveys: quiet period, threshold, per-customer limit, routing.
     pub surveys: SurveyConfig,
     /// Public endpoints (chat sessions, offline messages, the contact form):
@@ -289,6 +292,12 @@ impl Config {
             src.get_u64("routing_auto_away_seconds", f.routing_auto_away_seconds)?
                 .unwrap_or(600),
         );
+        let unanswered_after = std::time::Duration::from_secs(
+            60 * src
+                .get_u64("unanswered_after_minutes", f.unanswered_after_minutes)?
+                .unwrap_or(60)
+                .clamp(1, 525_600),
+        );
         const DAY_MS: i64 = 86_400_000;
         let survey_quiet_days = src
             .get_u64("survey_quiet_days", f.survey_quiet_days)?
@@ -420,6 +429,7 @@ impl Config {
             imap_poll_interval,
             routing_follow_up_after,
             routing_auto_away,
+            unanswered_after,
             surveys,
             public_rate_per_minute,
             chat_max_sockets_per_ip,

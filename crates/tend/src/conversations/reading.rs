@@ -191,3 +191,26 @@ pub async fn totals_of_customer_in(
 pub async fn status_in(c: &mut AnyConnection, id: i64) -> Result<Status> {
     repo::status_of(c, id).await
 }
+
+/// The data of an event, for a caller that has checked access to its
+/// conversation (the live stream's alerts).
+pub async fn event_data(st: &AppState, event_id: i64) -> Result<serde_json::Value> {
+    let mut c = st.db.pool().acquire().await?;
+    repo::event_data(&mut c, event_id).await
+}
+
+/// Conversations whose customer has waited since before `before` without
+/// a public reply, per channel and inbox the viewer may see: `(channel,
+/// inbox id, count, the longest wait's start)`.
+pub async fn unanswered(
+    st: &AppState,
+    viewer: &Viewer,
+    before: i64,
+) -> Result<Vec<(super::status::Channel, i64, i64, i64)>> {
+    let mut c = st.db.pool().acquire().await?;
+    repo::unanswered(&mut c, viewer, before)
+        .await?
+        .into_iter()
+        .map(|(ch, inbox, n, since)| Ok((super::status::Channel::from_db(&ch)?, inbox, n, since)))
+        .collect()
+}

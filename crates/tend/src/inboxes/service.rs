@@ -196,6 +196,15 @@ pub(crate) async fn calendars_in(c: &mut AnyConnection) -> Result<Vec<(i64, i64)
     repo::calendars(c).await
 }
 
+/// Every inbox's id and name.
+pub(crate) async fn names_in(c: &mut AnyConnection) -> Result<Vec<(i64, String)>> {
+    Ok(repo::list(c)
+        .await?
+        .into_iter()
+        .map(|i| (i.id, i.name))
+        .collect())
+}
+
 /// Whether an inbox exists.
 pub(crate) async fn exists_in(c: &mut AnyConnection, id: i64) -> Result<bool> {
     Ok(repo::get(c, id).await?.is_some())

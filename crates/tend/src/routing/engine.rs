@@ -326,8 +326,9 @@ async fn head(c: &mut AnyConnection, team_id: i64) -> Result<Head> {
     Ok(Head { rows, items })
 }
 
-/// Assigns what it can from a team's queue, longest wait first. Returns the
-/// events to publish and how many conversations were assigned.
+/// Assigns what it can from a team's queue, the soonest deadline first, then
+/// the longest wait. Returns the events to publish and how many
+/// conversations were assigned.
 pub(super) async fn drain_team_in(
     c: &mut AnyConnection,
     team_id: i64,

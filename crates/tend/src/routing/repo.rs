@@ -309,16 +309,21 @@ pub(super) async fn dequeue(c: &mut AnyConnection, conversation_id: i64) -> Resu
     Ok(())
 }
 
-/// The longest-waiting conversations of a team.
+/// The head of a team's queue: the soonest service-level deadline first, then
+/// the longest wait.
 pub(super) async fn queue_head(
     c: &mut AnyConnection,
     team_id: i64,
     limit: i64,
 ) -> Result<Vec<QueueRow>> {
-    Ok(sqlx::query_as(
+    // The soonest service-level deadline first; without one, the longest
+    // wait.
+    let due = crate::sla::repo::next_due_sql("routing_queue.conversation_id");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT conversation_id, team_id, inbox_id, channel, language, skills, previous_agent_id, \
-         queued_at FROM routing_queue WHERE team_id = $1 ORDER BY queued_at, conversation_id LIMIT $2",
-    )
+         queued_at FROM routing_queue WHERE team_id = $1 \
+         ORDER BY COALESCE({due}, 9007199254740991), queued_at, conversation_id LIMIT $2"
+    )))
     .bind(team_id)
     .bind(limit)
     .fetch_all(c)
@@ -355,5 +360,23 @@ pub(super) async fn agents_online(c: &mut AnyConnection) -> Result<i64> {
     )
     .bind(Presence::Online.as_str())
     .fetch_one(&mut *c)
+    .await?)
+}
+
+/// Online active agents per inbox: members of the teams granted it, plus
+/// the online admins and supervisors (who may work every inbox) under the
+/// inbox id 0.
+pub(super) async fn online_per_inbox(c: &mut AnyConnection) -> Result<Vec<(i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT ti.inbox_id, COUNT(DISTINCT ra.user_id) FROM routing_agents ra \
+         JOIN users u ON u.id = ra.user_id \
+         JOIN team_members tm ON tm.user_id = ra.user_id \
+         JOIN team_inboxes ti ON ti.team_id = tm.team_id \
+         WHERE ra.presence = $1 AND u.active = 1 GROUP BY ti.inbox_id \
+         UNION ALL SELECT 0, COUNT(*) FROM routing_agents ra JOIN users u ON u.id = ra.user_id \
+         WHERE ra.presence = $1 AND u.active = 1 AND u.role IN ('admin', 'supervisor')",
+    )
+    .bind(Presence::Online.as_str())
+    .fetch_all(&mut *c)
     .await?)
 }

@@ -364,3 +364,10 @@ pub async fn wants_language(st: &AppState, inbox_id: Option<i64>) -> Result<bool
 pub async fn agents_online_in(c: &mut AnyConnection) -> Result<i64> {
     repo::agents_online(c).await
 }
+
+/// How many agents who may work each inbox are online: `(inbox id, count)`
+/// for inboxes with team members online, and `(0, n)`: the online admins
+/// and supervisors, who may work every inbox.
+pub async fn online_per_inbox_in(c: &mut AnyConnection) -> Result<Vec<(i64, i64)>> {
+    repo::online_per_inbox(c).await
+}

@@ -20,6 +20,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_policies, create_policy))
         .routes(routes!(get_policy, put_policy, delete_policy))
         .routes(routes!(explain))
+        .routes(routes!(unanswered))
 }
 
 /// Every policy, in the order they are tried. Admins and supervisors.
@@ -120,4 +121,18 @@ async fn explain(
     Ok(axum::Json(
         crate::conversations::service::explain_sla(&st, &auth.0, id).await?,
     ))
+}
+
+/// Every channel answered: per channel and inbox you may see, the
+/// conversations whose customer has waited past `unanswered_after_minutes`
+/// without a public reply, the longest wait, and how many agents who may
+/// answer are online (`nobody_online` when none is).
+#[utoipa::path(get, path = "/monitor/unanswered", tag = "service levels",
+    responses((status = 200, description = "The monitor", body = super::monitor::Monitor),
+              (status = 401, description = "No or bad token")))]
+async fn unanswered(
+    State(st): State<AppState>,
+    auth: Auth,
+) -> Result<axum::Json<super::monitor::Monitor>> {
+    Ok(axum::Json(super::monitor::unanswered(&st, &auth.0).await?))
 }

@@ -10,13 +10,17 @@
 //!   move with the events that move them;
 //! - `timer`: the one durable timer that fires warnings and breaches
 //!   exactly once, on any number of nodes;
-//! - `api`: `/sla-policies` and `/conversations/{id}/sla`.
+//! - `monitor`: every channel answered (customers waiting past a
+//!   threshold, and whether anyone who may answer is online);
+//! - `api`: `/sla-policies`, `/conversations/{id}/sla` and
+//!   `/monitor/unanswered`.
 //!
 //! Admins write policies; supervisors (and admins) read them.
 
 pub mod api;
 pub mod clock;
 pub mod model;
+pub mod monitor;
 pub mod repo;
 pub mod service;
 pub mod timer;

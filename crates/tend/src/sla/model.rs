@@ -311,4 +311,6 @@ pub struct SlaSummary {
     /// The earliest deadline of a running clock, RFC 3339 (what the inbox
     /// counts down to).
     pub next_due: Option<String>,
+    /// The metric of `next_due`.
+    pub next_metric: Option<Metric>,
 }

@@ -478,6 +478,16 @@ pub(super) async fn due(
         .collect()
 }
 
+/// SQL for a conversation's next running deadline (NULL without one; a
+/// paused clock has none), given the column that holds its id: what the
+/// "Breaching soon" view and routing sort by.
+pub fn next_due_sql(conversation_id: &str) -> String {
+    format!(
+        "(SELECT MIN(k.due_at) FROM sla_clocks k WHERE k.conversation_id = {conversation_id} \
+         AND k.stopped_at IS NULL AND k.running_since IS NOT NULL)"
+    )
+}
+
 /// The earliest `fire_at` of any clock.
 pub(super) async fn next_fire(c: &mut AnyConnection) -> Result<Option<i64>> {
     Ok(

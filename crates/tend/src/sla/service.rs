@@ -218,6 +218,7 @@ fn summary_of<'a>(open: impl Iterator<Item = &'a Clock>) -> Option<SlaSummary> {
                 .is_none_or(|n| d < n);
             if earlier {
                 s.next_due = Some(rfc3339(d));
+                s.next_metric = Some(k.metric);
             }
         }
     }

@@ -99,6 +99,22 @@ impl Tr {
             self.n("duration-minutes", m)
         }
     }
+
+    /// A span of time in words, in its largest whole unit with the
+    /// language's plural form: "less than a minute", "1 minute", "5 hours",
+    /// "3 dienas" (minutes below an hour, hours below two days, then days).
+    pub fn span(&self, ms: i64) -> String {
+        let minutes = ms.max(0) / 60_000;
+        if minutes == 0 {
+            self.t("span-under-a-minute")
+        } else if minutes < 60 {
+            self.n("span-minutes", minutes)
+        } else if minutes < 48 * 60 {
+            self.n("span-hours", minutes / 60)
+        } else {
+            self.n("span-days", minutes / 1440)
+        }
+    }
 }
 
 /// The best supported locale for an `Accept-Language` value; English
@@ -174,9 +190,9 @@ pub fn keys_of(code: &str) -> Vec<String> {
 }
 
 /// Every variable name the catalogues use (for [`has_key`]).
-pub const MESSAGE_VARIABLES: [&str; 16] = [
+pub const MESSAGE_VARIABLES: [&str; 17] = [
     "count", "name", "tz", "id", "hours", "minutes", "days", "channel", "to", "from", "tags", "q",
-    "url", "when", "value", "metric",
+    "url", "when", "value", "metric", "subject",
 ];
 
 /// Whether `key` has a translation of its own in `code` (no fallback).
@@ -200,6 +216,32 @@ pub fn has_key(code: &str, key: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spans_of_time_take_each_language_s_plural_forms() {
+        const MIN: i64 = 60_000;
+        let en = Tr::new("en");
+        assert_eq!(en.span(MIN), "1 minute");
+        assert_eq!(en.span(2 * MIN), "2 minutes");
+        assert_eq!(en.span(59_999), "less than a minute");
+        assert_eq!(en.span(60 * MIN), "1 hour");
+        assert_eq!(en.span(47 * 60 * MIN), "47 hours");
+        assert_eq!(en.span(48 * 60 * MIN), "2 days");
+        // Latvian: one for 1, 21, 31 … but not 11; zero for 0, 10–20 ….
+        let lv = Tr::new("lv");
+        assert_eq!(lv.span(MIN), "1 minūte");
+        assert_eq!(lv.span(21 * MIN), "21 minūte");
+        assert_eq!(lv.span(11 * MIN), "11 minūšu");
+        assert_eq!(lv.span(22 * MIN), "22 minūtes");
+        assert_eq!(lv.span(3 * 60 * MIN), "3 stundas");
+        // Catalan: one and other.
+        let ca = Tr::new("ca");
+        assert_eq!(ca.span(MIN), "1 minut");
+        assert_eq!(ca.span(5 * 24 * 60 * MIN), "5 dies");
+        // Japanese and Korean have one form.
+        assert_eq!(Tr::new("ja").span(2 * 60 * MIN), "2時間");
+        assert_eq!(Tr::new("ko").span(3 * MIN), "3분");
+    }
 
     #[test]
     fn without_a_supported_language_the_ui_speaks_english() {

@@ -13,6 +13,7 @@ pub mod inbox;
 pub mod labels;
 pub mod live;
 mod message_body;
+pub mod monitor;
 pub mod pages;
 pub mod presence;
 pub mod redirect;
@@ -78,6 +79,7 @@ pub fn router(st: &AppState) -> Router<AppState> {
         .route("/stories", get(stories::feed))
         .route("/agents/{id}", get(stories::profile))
         .route("/reports/csat", get(reports::csat))
+        .route("/monitor", get(monitor::page))
         // Search, customers and admin pages (issue 4, ui-admin).
         .route("/search", get(search::page))
         .route("/customers", get(customers::list))

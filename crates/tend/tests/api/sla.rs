@@ -50,6 +50,7 @@ on_both_with_clock!(
     a_reopen_starts_a_new_resolution_clock,
     business_hours_come_from_the_inbox_calendar,
     timers_on_two_nodes_never_fire_twice,
+    every_channel_is_answered_or_says_nobody_is_online,
 );
 
 async fn policy(app: &TestApp, body: Value) -> i64 {
@@ -659,4 +660,92 @@ async fn timers_on_two_nodes_never_fire_twice(app: &mut TestApp, clock: &Arc<Man
     if app.st.db.backend() == tend::db::Backend::Postgres {
         other.db.close().await;
     }
+}
+
+/// The unanswered monitor: customers waiting past the threshold (60
+/// minutes by default) per channel and inbox, and whether anyone who may
+/// answer is online; the page and `/metrics` say the same.
+async fn every_channel_is_answered_or_says_nobody_is_online(
+    app: &mut TestApp,
+    clock: &Arc<ManualClock>,
+) {
+    let chat = app.inbox("chat", None).await;
+    let a = app
+        .conversation("Rechnung", "jonas@example.de", "Hallo?", None)
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    let (s, b) = app
+        .post(
+            "/api/v1/conversations",
+            &app.admin,
+            json!({"subject": "チャット", "customer": {"email": "yui@example.jp"}, "channel": "chat",
+                   "inbox_id": chat, "message": {"text": "こんにちは"}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let (s, m) = app.get("/api/v1/monitor/unanswered", &app.admin).await;
+    assert_eq!(s, StatusCode::OK, "{m}");
+    assert_eq!(m["after_minutes"], 60);
+    assert_eq!(m["items"], json!([]), "nobody has waited an hour yet");
+
+    clock.advance_ms(61 * MIN);
+    let (_, m) = app.get("/api/v1/monitor/unanswered", &app.admin).await;
+    let items = m["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{m}");
+    let api = items.iter().find(|i| i["channel"] == "api").expect("api");
+    assert_eq!(api["count"], 1);
+    assert_eq!(api["longest_wait_secs"], 61 * 60);
+    assert_eq!(api["nobody_online"], true, "{api}");
+    assert_eq!(
+        items.iter().find(|i| i["channel"] == "chat").unwrap()["inbox_id"],
+        chat
+    );
+    // The page says it in words, to a supervisor who is offline too.
+    let (_, mut b) = crate::web::signed_in(app, "sup@example.com", "Sup", "supervisor").await;
+    let (s, html) = b.get("/monitor").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("Nobody is online"), "{html}");
+    assert!(html.contains("1 hour"), "{html}");
+    // And /metrics.
+    tend::sla::monitor::publish_gauges(&app.st, &mut Default::default())
+        .await
+        .unwrap();
+    if app.metrics.is_some() {
+        let text = app.metrics_text().await;
+        assert!(text.contains("tend_unanswered_conversations{"), "{text}");
+        assert!(text.contains("tend_unanswered_nobody_online{"));
+    }
+
+    // The admin comes online: someone can answer.
+    let (s, b) = app
+        .call(
+            Method::PUT,
+            "/api/v1/me/presence",
+            &app.admin.clone(),
+            Some(json!({"presence": "online"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let (_, m) = app.get("/api/v1/monitor/unanswered", &app.admin).await;
+    let api = m["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["channel"] == "api")
+        .cloned()
+        .unwrap();
+    assert_eq!(api["nobody_online"], false, "{api}");
+    assert!(api["agents_online"].as_i64().unwrap() >= 1);
+    // A public reply answers it.
+    message(app, &app.admin.clone(), a, json!({"text": "Guten Tag!"})).await;
+    let (_, m) = app.get("/api/v1/monitor/unanswered", &app.admin).await;
+    assert!(
+        m["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["channel"] != "api"),
+        "{m}"
+    );
 }

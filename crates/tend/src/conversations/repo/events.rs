@@ -196,3 +196,14 @@ async fn events_in_window(
         })
         .collect())
 }
+
+/// The data of one event (`Null` when there is no such event).
+pub(in crate::conversations) async fn event_data(c: &mut AnyConnection, id: i64) -> Result<Value> {
+    let data: Option<String> = sqlx::query_scalar("SELECT data FROM events WHERE id = $1")
+        .bind(id)
+        .fetch_optional(c)
+        .await?;
+    Ok(data
+        .and_then(|d| serde_json::from_str(&d).ok())
+        .unwrap_or(Value::Null))
+}

@@ -386,8 +386,9 @@ pub(super) async fn list(
     if let Some(b) = f.before_id {
         sql.push(" AND c.id < ").bind(b);
     }
+    let next_due = crate::sla::repo::next_due_sql("c.id");
     if f.sort == ListSort::Deadline {
-        sql.push(&format!(" AND {NEXT_DUE} IS NOT NULL"));
+        sql.push(&format!(" AND {next_due} IS NOT NULL"));
     }
     match f.sort {
         ListSort::Newest => {
@@ -400,7 +401,7 @@ pub(super) async fn list(
                 .bind(f.offset.max(0));
         }
         ListSort::Deadline => {
-            sql.push(&format!(" ORDER BY {NEXT_DUE}, c.id LIMIT "))
+            sql.push(&format!(" ORDER BY {next_due}, c.id LIMIT "))
                 .bind(f.limit)
                 .push(" OFFSET ")
                 .bind(f.offset.max(0));
@@ -408,11 +409,6 @@ pub(super) async fn list(
     }
     Ok(sql.query_as().fetch_all(c).await?)
 }
-
-/// A conversation's next running service-level deadline (`sla_clocks`;
-/// a paused clock has none).
-const NEXT_DUE: &str = "(SELECT MIN(k.due_at) FROM sla_clocks k \
-     WHERE k.conversation_id = c.id AND k.stopped_at IS NULL AND k.running_since IS NOT NULL)";
 
 /// The partial index (migration 0004) that serves a longest-waiting list,
 /// when the filter matches its `WHERE` exactly.
@@ -490,4 +486,24 @@ pub(super) async fn status_of(c: &mut AnyConnection, id: i64) -> Result<Status> 
         .fetch_one(&mut *c)
         .await?;
     Ok(Status::from_db(&status).map_err(anyhow::Error::from)?)
+}
+
+/// Active conversations whose customer has waited since before `before`
+/// without a public reply, per channel and inbox: `(channel, inbox id,
+/// count, the longest wait's start)`.
+pub(super) async fn unanswered(
+    c: &mut AnyConnection,
+    viewer: &Viewer,
+    before: i64,
+) -> Result<Vec<(String, i64, i64, i64)>> {
+    let mut sql = Sql::new(
+        "SELECT c.channel, c.inbox_id, COUNT(*), MIN(c.waiting_since) FROM conversations c \
+         WHERE c.status IN ",
+    );
+    sql.push(&Status::sql_list(Status::is_active))
+        .push(" AND c.waiting_since IS NOT NULL AND c.waiting_since < ")
+        .bind(before);
+    viewer.restrict_inboxes(&mut sql, "c.inbox_id");
+    sql.push(" GROUP BY c.channel, c.inbox_id ORDER BY c.channel, c.inbox_id");
+    Ok(sql.query_as().fetch_all(c).await?)
 }
