@@ -226,6 +226,8 @@ closed_set! {
         TagsChanged = "tags_changed",
         /// `{"from", "to"}`.
         TeamChanged = "team_changed",
+        /// The conversation moved to another inbox: `{"from", "to"}`.
+        InboxChanged = "inbox_changed",
         /// The conversation was given another customer, or customers merged.
         CustomerChanged = "customer_changed",
         /// `{"from", "to"}`.

@@ -206,6 +206,7 @@ survey-answer-yes = resolt
 survey-answer-no = encara necessita ajuda
 event-follow-up-created = ha obert una tasca de seguiment per a { $to }
 event-follow-up-done = ha completat la tasca de seguiment
+event-inbox-changed = l'ha mogut a la safata #{ $id }
 sla-metric-first-response = primera resposta
 sla-metric-next-response = resposta següent
 sla-metric-resolution = resolució

@@ -206,6 +206,7 @@ survey-answer-yes = solved
 survey-answer-no = still needs help
 event-follow-up-created = opened a follow-up task for { $to }
 event-follow-up-done = completed the follow-up task
+event-inbox-changed = moved it to inbox #{ $id }
 sla-metric-first-response = first response
 sla-metric-next-response = next response
 sla-metric-resolution = resolution

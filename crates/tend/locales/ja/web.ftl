@@ -204,6 +204,7 @@ survey-answer-yes = 解決済み
 survey-answer-no = まだ助けが必要
 event-follow-up-created = { $to } のフォローアップタスクを作成しました
 event-follow-up-done = フォローアップタスクを完了しました
+event-inbox-changed = 受信箱 #{ $id } に移動しました
 sla-metric-first-response = 初回応答
 sla-metric-next-response = 次回応答
 sla-metric-resolution = 解決

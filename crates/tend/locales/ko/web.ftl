@@ -204,6 +204,7 @@ survey-answer-yes = 해결됨
 survey-answer-no = 아직 도움이 필요함
 event-follow-up-created = { $to }에게 후속 작업을 만들었습니다
 event-follow-up-done = 후속 작업을 완료했습니다
+event-inbox-changed = 받은편지함 #{ $id }(으)로 옮겼습니다
 sla-metric-first-response = 첫 응답
 sla-metric-next-response = 다음 응답
 sla-metric-resolution = 해결

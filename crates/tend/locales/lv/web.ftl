@@ -208,6 +208,7 @@ survey-answer-yes = atrisināts
 survey-answer-no = vēl vajag palīdzību
 event-follow-up-created = atvēra papildu uzdevumu lietotājam { $to }
 event-follow-up-done = pabeidza papildu uzdevumu
+event-inbox-changed = pārvietoja uz iesūtni #{ $id }
 sla-metric-first-response = pirmā atbilde
 sla-metric-next-response = nākamā atbilde
 sla-metric-resolution = atrisināšana

@@ -90,13 +90,15 @@ async fn put_calendar(
     Ok(axum::Json(service::update(&st, &auth.0, id, b).await?))
 }
 
-/// Remove a calendar. Admins only.
+/// Remove a calendar (409 `calendar_in_use` while an inbox, a team or a
+/// service-level policy uses it). Admins only.
 #[utoipa::path(delete, path = "/calendars/{id}", tag = "calendars",
     params(("id" = i64, Path, description = "Calendar id")),
     responses((status = 204, description = "Removed"),
               (status = 401, description = "No or bad token"),
               (status = 403, description = "Not an admin"),
-              (status = 404, description = "No such calendar")))]
+              (status = 404, description = "No such calendar"),
+              (status = 409, description = "An inbox, a team or a policy uses it (`calendar_in_use`)")))]
 async fn delete_calendar(
     State(st): State<AppState>,
     auth: Auth,

@@ -303,6 +303,10 @@ pub struct ConversationPatch {
     pub remove_tags: Option<Vec<String>>,
     /// Move the conversation to another customer.
     pub customer_id: Option<i64>,
+    /// Move the conversation to another inbox (one you may use; its owner
+    /// must be able to work it). Its service levels and, without an owner,
+    /// its routing follow the new inbox.
+    pub inbox_id: Option<i64>,
     /// Language override; `null` clears.
     #[serde(default, deserialize_with = "crate::http::extract::double_option")]
     #[schema(value_type = Option<String>)]

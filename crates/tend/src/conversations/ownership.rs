@@ -63,10 +63,17 @@ pub(super) async fn settle_in(
             .await?;
         }
     }
+    // Moved to another inbox: it leaves its old queue, and without an
+    // owner the new inbox's rule routes it.
+    let moved = before.is_some_and(|b| b.inbox_id != row.inbox_id);
+    if moved {
+        engine::left_queue_in(c, row.id).await?;
+    }
     let trigger = match before {
         None => Some("created"),
         Some(b) if !b.status.is_active() => Some("reopened"),
         Some(b) if b.assignee_id.is_some() => Some("unassigned"),
+        Some(_) if moved => Some("moved"),
         Some(_) => None,
     };
     if let Some(trigger) = trigger

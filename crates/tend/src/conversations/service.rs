@@ -381,6 +381,36 @@ async fn update_in(
         }
         row.assignee_id = to;
     }
+    if let Some(to) = p.inbox_id
+        && to != row.inbox_id
+    {
+        if !viewer.sees_inbox(c, to).await? {
+            return Err(Error::invalid(
+                "inbox_id",
+                format!("there is no inbox {to} you may use"),
+            ));
+        }
+        if let Some(uid) = row.assignee_id {
+            let user = crate::agents::service::user_in(c, uid).await?;
+            if !crate::agents::service::may_work_inbox(c, &user, to).await? {
+                return Err(Error::invalid(
+                    "inbox_id",
+                    format!(
+                        "{} cannot work inbox {to}; unassign the conversation or grant one of their teams access first",
+                        user.name
+                    ),
+                ));
+            }
+        }
+        tl.add(
+            c,
+            EventKind::InboxChanged,
+            &actor,
+            json!({"from": row.inbox_id, "to": to}),
+        )
+        .await?;
+        row.inbox_id = to;
+    }
     if let Some(to) = p.team_id
         && to != row.team_id
     {

@@ -82,6 +82,7 @@ pub(super) struct ValidPatch {
     pub(super) add_tags: Vec<String>,
     pub(super) remove_tags: Vec<String>,
     pub(super) customer_id: Option<i64>,
+    pub(super) inbox_id: Option<i64>,
     pub(super) language: Option<Option<String>>,
     pub(super) reason: Option<crate::routing::TransferReason>,
 }
@@ -106,6 +107,7 @@ pub(super) fn validate_patch(p: ConversationPatch) -> Result<ValidPatch> {
         remove_tags: parse_tags(p.remove_tags.as_deref().unwrap_or_default())
             .map_err(|e| renamed(e, "remove_tags"))?,
         customer_id: p.customer_id,
+        inbox_id: p.inbox_id,
         language: match p.language {
             None => None,
             Some(None) => Some(None),

@@ -253,6 +253,12 @@ pub(crate) async fn owner_changed_in(
     .await
 }
 
+/// A conversation moved to another inbox: it leaves its queue (routing
+/// then places it by the new inbox's rule).
+pub(crate) async fn left_queue_in(c: &mut AnyConnection, conversation_id: i64) -> Result<()> {
+    repo::dequeue(c, conversation_id).await
+}
+
 /// A conversation was solved or closed: it leaves the queue, and its
 /// owner's handling time is kept for the wait estimates.
 pub(crate) async fn finished_in(

@@ -7,11 +7,9 @@
 //! was read>`) in the same transaction that appends its event, so each
 //! warning and breach fires exactly once, however many nodes run the timer
 //! and whenever they stop. The timer sleeps until the earliest `fire_at`,
-//! at most [`POLL`], and wakes early when this node sets a new deadline.
+//! at most [`POLL`].
 
 use std::time::Duration;
-
-use tokio::sync::broadcast::error::RecvError;
 
 use super::clock::Fire;
 use super::model::BreachAction;
@@ -102,47 +100,45 @@ async fn fire_due_in(
     Ok((fired, seen, events))
 }
 
-/// Runs until the shutdown (a task of `crate::tasks`).
+/// Runs until the shutdown (a task of `crate::tasks`): reads the earliest
+/// `fire_at` (a read, not a write), fires what is due, and otherwise sleeps
+/// until then, at most [`POLL`]. It is not woken by new deadlines: one
+/// set while it sleeps is at most [`POLL`] late, and a desk creating
+/// thousands of conversations a second does not pay a timer pass for each.
 pub async fn run(st: AppState, shutdown: Shutdown) -> anyhow::Result<()> {
-    let mut bus = st.bus.subscribe();
     loop {
-        if let Err(e) = run_once(&st).await {
-            tracing::warn!(error = %e, "service-level timer pass failed; retrying");
-        }
         let wait = match next_wait(&st).await {
+            Ok(w) if w.is_zero() => match run_once(&st).await {
+                Ok(n) if n > 0 => continue,
+                // Due but nothing to fire (another node took it): a tick.
+                Ok(_) => Duration::from_millis(100),
+                Err(e) => {
+                    tracing::warn!(error = %e, "service-level timer pass failed; retrying");
+                    POLL
+                }
+            },
             Ok(w) => w,
             Err(e) => {
                 tracing::warn!(error = %e, "service-level timer could not read the next deadline");
                 POLL
             }
         };
-        let woken = async {
-            loop {
-                match bus.recv().await {
-                    Ok(e) if e.kind == EventKind::SlaApplied => return,
-                    Ok(_) => {}
-                    Err(RecvError::Lagged(_)) => return,
-                    Err(RecvError::Closed) => std::future::pending::<()>().await,
-                }
-            }
-        };
         tokio::select! {
             () = tokio::time::sleep(wait) => {}
-            () = woken => {}
             () = shutdown.stopped() => return Ok(()),
         }
     }
 }
 
-/// How long to sleep: until the earliest `fire_at`, at most [`POLL`].
+/// How long to sleep: zero when something is due, else until the earliest
+/// `fire_at`, at most [`POLL`].
 async fn next_wait(st: &AppState) -> Result<Duration> {
     let mut c = st.db.pool().acquire().await?;
     let next = repo::next_fire(&mut c).await?;
     let now = st.clock.now_ms();
     Ok(match next {
-        // Not below a tick, so a pass that keeps failing does not spin.
-        Some(at) => Duration::from_millis(u64::try_from(at - now).unwrap_or(0))
-            .clamp(Duration::from_millis(100), POLL),
+        Some(at) if at <= now => Duration::ZERO,
+        Some(at) => Duration::from_millis(u64::try_from(at - now).unwrap_or(0)).min(POLL),
         None => POLL,
     })
 }

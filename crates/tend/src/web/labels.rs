@@ -217,6 +217,11 @@ pub fn event_text(tr: &Tr, e: &Event, name_of: &dyn Fn(&Value) -> String) -> Opt
             tr.s("event-follow-up-created", "to", name_of(&d["assignee_id"]))
         }
         EventKind::FollowUpDone => tr.t("event-follow-up-done"),
+        EventKind::InboxChanged => tr.s(
+            "event-inbox-changed",
+            "id",
+            d["to"].as_i64().unwrap_or_default().to_string(),
+        ),
         EventKind::SlaApplied => sla_event(tr, "event-sla-applied", d),
         EventKind::SlaWarning => sla_event(tr, "event-sla-warning", d),
         EventKind::SlaBreached => sla_event(tr, "event-sla-breached", d),

@@ -51,6 +51,9 @@ on_both_with_clock!(
     business_hours_come_from_the_inbox_calendar,
     timers_on_two_nodes_never_fire_twice,
     every_channel_is_answered_or_says_nobody_is_online,
+    routing_serves_the_soonest_deadline_first,
+    office_hours_saved_before_become_inbox_calendars,
+    moving_to_another_inbox_or_tagging_retargets,
 );
 
 async fn policy(app: &TestApp, body: Value) -> i64 {
@@ -748,4 +751,188 @@ async fn every_channel_is_answered_or_says_nobody_is_online(
             .all(|i| i["channel"] != "api"),
         "{m}"
     );
+}
+
+/// A queue is served by deadline when one exists: a later conversation
+/// whose first response is due sooner goes before one that waited longer.
+async fn routing_serves_the_soonest_deadline_first(app: &mut TestApp, clock: &Arc<ManualClock>) {
+    let d = crate::routing::desk(
+        app,
+        "r",
+        1,
+        json!({}),
+        json!({"capacity": {"chat": 1}}),
+        false,
+    )
+    .await;
+    policy(
+        app,
+        json!({"name": "VIP", "position": 1, "business_hours": false,
+               "match": {"tags": ["vip"]}, "targets": {"first_response": 15}}),
+    )
+    .await;
+    let plain = crate::routing::arrive(app, d.inbox, "chat", "first@example.com", json!({})).await;
+    clock.advance_ms(10 * MIN);
+    let vip = crate::routing::arrive(
+        app,
+        d.inbox,
+        "chat",
+        "vip@example.com",
+        json!({"tags": ["vip"]}),
+    )
+    .await;
+    assert!(plain["assignee_id"].is_null() && vip["assignee_id"].is_null());
+    let (agent, tok) = d.agents[0].clone();
+    crate::routing::presence(app, &tok, "online").await;
+    let vip = conv(app, vip["id"].as_i64().unwrap()).await;
+    assert_eq!(vip["assignee_id"], agent, "the deadline goes first");
+    let plain = conv(app, plain["id"].as_i64().unwrap()).await;
+    assert!(plain["assignee_id"].is_null(), "capacity 1: {plain}");
+}
+
+/// Office hours saved before migration 0019 (in `inbox_public_settings`)
+/// become a calendar of their inbox: the migration's own SQL, run again on
+/// rows written the old way.
+async fn office_hours_saved_before_become_inbox_calendars(
+    app: &mut TestApp,
+    _clock: &Arc<ManualClock>,
+) {
+    let chat = app.inbox("chat", None).await;
+    let plain = app.inbox("chat", None).await;
+    let hours =
+        r#"{"timezone":"Asia/Seoul","days":{"mon":[["09:00","18:00"]],"sat":[["22:00","02:00"]]}}"#;
+    for (inbox, hours) in [(chat, hours), (plain, "")] {
+        sqlx::query(
+            "INSERT INTO inbox_public_settings (inbox_id, office_hours, updated_at) VALUES ($1, $2, $3)",
+        )
+        .bind(inbox)
+        .bind(hours)
+        .bind(START)
+        .execute(app.st.db.pool())
+        .await
+        .unwrap();
+    }
+    let migration = if app.st.db.backend() == tend::db::Backend::Postgres {
+        include_str!("../../migrations/postgres/0019_office_hours_calendars.sql")
+    } else {
+        include_str!("../../migrations/sqlite/0019_office_hours_calendars.sql")
+    };
+    sqlx::raw_sql(sqlx::AssertSqlSafe(migration))
+        .execute(app.st.db.pool())
+        .await
+        .unwrap();
+
+    let (_, inbox) = app
+        .get(&format!("/api/v1/inboxes/{chat}"), &app.admin)
+        .await;
+    let cal = inbox["calendar_id"].as_i64().expect("a calendar");
+    let (_, k) = app
+        .get(&format!("/api/v1/calendars/{cal}"), &app.admin)
+        .await;
+    assert_eq!(k["timezone"], "Asia/Seoul", "{k}");
+    assert_eq!(k["hours"]["mon"], json!([["09:00", "18:00"]]));
+    assert_eq!(k["hours"]["sat"], json!([["22:00", "02:00"]]));
+    assert_eq!(k["hours"]["tue"], json!([]));
+    assert!(
+        k["name"].as_str().unwrap().starts_with("Office hours: "),
+        "{k}"
+    );
+    let (_, settings) = app
+        .get(
+            &format!("/api/v1/inboxes/{chat}/public-settings"),
+            &app.admin,
+        )
+        .await;
+    assert_eq!(settings["calendar_id"], cal);
+    assert_eq!(settings["office_hours"]["timezone"], "Asia/Seoul");
+    assert_eq!(
+        settings["office_hours"]["days"]["sat"],
+        json!([["22:00", "02:00"]])
+    );
+    // An inbox without office hours stays always open.
+    let (_, other) = app
+        .get(&format!("/api/v1/inboxes/{plain}"), &app.admin)
+        .await;
+    assert_eq!(other["calendar_id"], Value::Null);
+    let left: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM inbox_public_settings WHERE office_hours <> ''")
+            .fetch_one(app.st.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(left, 0, "the old column is emptied");
+}
+
+/// A change of inbox or tags re-evaluates the policy and keeps the time
+/// used; a move the owner could not work is refused.
+async fn moving_to_another_inbox_or_tagging_retargets(app: &mut TestApp, clock: &Arc<ManualClock>) {
+    let a = app.inbox("api", None).await;
+    let b = app.inbox("api", None).await;
+    let in_b = policy(
+        app,
+        json!({"name": "B", "position": 1, "business_hours": false,
+               "match": {"inbox_ids": [b]}, "targets": {"first_response": 30}}),
+    )
+    .await;
+    let tagged = policy(
+        app,
+        json!({"name": "VIP", "position": 2, "business_hours": false,
+               "match": {"tags": ["vip"]}, "targets": {"first_response": 20}}),
+    )
+    .await;
+    policy(
+        app,
+        json!({"name": "All", "position": 3, "business_hours": false,
+               "targets": {"first_response": 120}}),
+    )
+    .await;
+    let c = app
+        .conversation("Frage", "mia@example.de", "Hallo", Some(a))
+        .await;
+    let id = c["id"].as_i64().unwrap();
+    assert_eq!(c["sla"]["first_response_due"], at(120));
+    clock.advance_ms(10 * MIN);
+    let p = patch(app, id, json!({"add_tags": ["VIP"]})).await;
+    assert_eq!(p["sla"]["policy_id"], tagged, "{p}");
+    assert_eq!(p["sla"]["first_response_due"], at(20));
+    clock.advance_ms(5 * MIN);
+    let p = patch(app, id, json!({"inbox_id": b})).await;
+    assert_eq!(p["inbox_id"], b);
+    assert_eq!(p["sla"]["policy_id"], in_b, "{p}");
+    // 15 of 30 minutes used.
+    assert_eq!(p["sla"]["first_response_due"], at(30));
+    let moved = events(app, id, "inbox_changed").await;
+    assert_eq!(moved.len(), 1);
+    assert_eq!(
+        (
+            moved[0]["data"]["from"].as_i64(),
+            moved[0]["data"]["to"].as_i64()
+        ),
+        (Some(a), Some(b))
+    );
+
+    // An owner who cannot work the other inbox: the move is refused.
+    let (agent, _) = app.user("only-a@example.com", "Only A", "agent").await;
+    app.team("A only", &[agent], &[a]).await;
+    let c = app
+        .conversation("Zweite", "mia@example.de", "Noch eine", Some(a))
+        .await;
+    let id = c["id"].as_i64().unwrap();
+    patch(app, id, json!({"assignee_id": agent})).await;
+    let (s, e) = app
+        .patch(
+            &format!("/api/v1/conversations/{id}"),
+            &app.admin,
+            json!({"inbox_id": b}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["error"]["details"]["field"], "inbox_id");
+    let (s, _) = app
+        .patch(
+            &format!("/api/v1/conversations/{id}"),
+            &app.admin,
+            json!({"inbox_id": 999_999}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
 }

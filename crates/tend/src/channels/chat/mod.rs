@@ -75,6 +75,7 @@ pub async fn dispatch(st: AppState, shutdown: Shutdown) -> anyhow::Result<()> {
                     | EventKind::Transferred
                     | EventKind::TagsChanged
                     | EventKind::PriorityChanged
+                    | EventKind::InboxChanged
                     | EventKind::SlaApplied
                     | EventKind::SlaWarning
                     | EventKind::SlaBreached

@@ -254,7 +254,7 @@ pub(super) async fn update(c: &mut AnyConnection, r: &ConvRow) -> Result<()> {
         "UPDATE conversations SET status = $1, priority = $2, assignee_id = $3, team_id = $4, tags = $5, \
          language = $6, customer_id = $7, updated_at = $8, first_response_at = $9, solved_at = $10, \
          closed_at = $11, waiting_since = $12, reopen_count = $13, transfer_count = $14, \
-         message_count = $15 WHERE id = $16",
+         message_count = $15, inbox_id = $17 WHERE id = $16",
     )
     .bind(r.status.as_str())
     .bind(r.priority.as_str())
@@ -272,6 +272,7 @@ pub(super) async fn update(c: &mut AnyConnection, r: &ConvRow) -> Result<()> {
     .bind(r.transfer_count)
     .bind(r.message_count)
     .bind(r.id)
+    .bind(r.inbox_id)
     .execute(c)
     .await?;
     Ok(())

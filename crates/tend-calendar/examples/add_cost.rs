@@ -1,0 +1,53 @@
+//! How long one `add` takes on a working-week calendar (a service-level
+//! deadline): `cargo run --release -p tend-calendar --example add_cost`.
+use jiff::{SignedDuration, Timestamp};
+use tend_calendar::{Calendar, Holiday, Week};
+
+fn main() {
+    let day = vec![
+        ["09:00".to_string(), "13:00".to_string()],
+        ["14:00".to_string(), "18:00".to_string()],
+    ];
+    let week = Week {
+        mon: day.clone(),
+        tue: day.clone(),
+        wed: day.clone(),
+        thu: day.clone(),
+        fri: day,
+        ..Week::default()
+    };
+    let holidays = vec![Holiday {
+        date: "2026-12-24".into(),
+        name: None,
+        hours: None,
+    }];
+    let cal = Calendar::new("Europe/Riga", &week, &holidays).unwrap();
+    let start: Timestamp = "2026-12-07T10:00:00Z".parse().unwrap();
+    for minutes in [180i64, 240, 2160, 2880] {
+        let n = 20_000;
+        let t = std::time::Instant::now();
+        let mut x = 0;
+        for i in 0..n {
+            let s = start + SignedDuration::from_secs(i * 7);
+            x += cal
+                .add_duration(s, SignedDuration::from_mins(minutes))
+                .unwrap()
+                .as_second();
+        }
+        let per = t.elapsed() / n as u32;
+        println!("add {minutes} min: {per:?} per call ({x})");
+    }
+    let n = 20_000;
+    let t = std::time::Instant::now();
+    let mut x = 0i128;
+    for i in 0..n {
+        let s = start + SignedDuration::from_secs(i * 7);
+        x += cal
+            .open_between(s, s + SignedDuration::from_hours(3))
+            .as_nanos();
+    }
+    println!(
+        "open_between 3 h: {:?} per call ({x})",
+        t.elapsed() / n as u32
+    );
+}
