@@ -206,7 +206,9 @@ async fn record_in(
     let is_new = created.is_some();
     match created {
         Some(data) if m.attachments.is_empty() && refused.is_none() => {
-            tl.open_with(c, &message, (&customer, data), (&customer, added))
+            // The clocks follow below, with every other way in.
+            let sla = crate::sla::service::Opening::default();
+            tl.open_with(c, &message, (&customer, data), (&customer, added), &sla)
                 .await?;
         }
         created => {

@@ -16,7 +16,7 @@ pub use super::reading::*;
 pub use super::reply::{Sender, add_message};
 pub use super::repo::AttachmentMeta;
 use super::repo::{self, ConvRow, EventActor, NewMessageRow, NewRow};
-use super::service_levels::{After, Was, Wrote, track_after_in, track_in};
+use super::service_levels::{Was, Wrote, track_in};
 use super::status::{Channel, Priority, Status};
 pub(super) use super::timeline::{Timeline, actor_of};
 use super::validate::{ValidPatch, parse_body, parse_subject, parse_tags, validate_patch};
@@ -198,6 +198,20 @@ async fn create_in(
         now,
     };
     let id = repo::insert(c, &row).await?;
+    // Its service-level clocks go in with the first message (one round
+    // trip on SQLite); routing below changes no status, so they hold.
+    let sla = crate::sla::service::plan_opening_in(
+        c,
+        crate::sla::model::Subject {
+            inbox_id,
+            channel,
+            priority,
+            tags: &tags,
+        },
+        Status::New,
+        now,
+    )
+    .await?;
     let mut tl = Timeline::new(id, inbox_id, now);
     let mid = tl
         .open_with(
@@ -222,22 +236,14 @@ async fn create_in(
                 &EventActor::customer(customer_id),
                 json!({"direction": "in", "attachments": files.len()}),
             ),
+            &sla,
         )
         .await?;
     for f in &files {
         repo::insert_attachment(c, mid, f, now).await?;
     }
     let routed = super::ownership::route_created_in(c, &mut tl, id, inbox_id, now).await?;
-    let after = After {
-        id,
-        inbox_id,
-        channel,
-        priority,
-        tags: &tags,
-        status: routed.as_ref().map_or(Status::New, ConvRow::status),
-        waiting: true,
-    };
-    let sla = track_after_in(c, &mut tl, None, after, Wrote::Customer, now).await?;
+    let sla = sla.summary;
     // The answer, as `get` would read it after the commit: from
     // what was just written (the routed row when routing changed
     // it), or read after the commit when the customer's details

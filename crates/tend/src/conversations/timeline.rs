@@ -52,35 +52,51 @@ impl Timeline {
 
     /// A new conversation's `created` event, its first message `m` and the
     /// `message_added` event (`added`: its data without `message_id`, all
-    /// of whose keys sort before it), in this order; answers the message
-    /// id. One round trip on SQLite, two on PostgreSQL.
+    /// of whose keys sort before it), then its service-level clocks and
+    /// their `sla_applied` events (`sla`, planned before), in this order;
+    /// answers the message id. One round trip on SQLite, more on
+    /// PostgreSQL.
     pub(super) async fn open_with(
         &mut self,
         c: &mut AnyConnection,
         m: &NewMessageRow<'_>,
         created: (&EventActor, Value),
         added: (&EventActor, Value),
+        sla: &crate::sla::service::Opening,
     ) -> Result<i64> {
         if crate::db::is_postgres(c) {
             let mid = repo::insert_message(c, m).await?;
             let (by, mut data) = added;
             data["message_id"] = json!(mid);
-            self.add_all(
-                c,
-                &[
-                    (EventKind::Created, created.0, created.1),
-                    (EventKind::MessageAdded, by, data),
-                ],
-            )
-            .await?;
+            let mut events = vec![
+                (EventKind::Created, created.0, created.1),
+                (EventKind::MessageAdded, by, data),
+            ];
+            if !sla.clocks.is_empty() {
+                crate::sla::service::store_opening_in(c, self.conversation_id, sla).await?;
+            }
+            for (kind, data) in &sla.events {
+                events.push((*kind, &EventActor::SYSTEM, data.clone()));
+            }
+            self.add_all(c, &events).await?;
             return Ok(mid);
         }
-        let (mid, ids) =
-            repo::insert_opening_sqlite(c, m, (created.0, &created.1), (added.0, &added.1)).await?;
-        for (event_id, kind) in ids
+        let opening = repo::OpeningSla {
+            clocks: sla.clocks.iter().collect(),
+            events: &sla.events,
+        };
+        let (mid, ids) = repo::insert_opening_sqlite(
+            c,
+            m,
+            (created.0, &created.1),
+            (added.0, &added.1),
+            &opening,
+        )
+        .await?;
+        let kinds = [EventKind::Created, EventKind::MessageAdded]
             .into_iter()
-            .zip([EventKind::Created, EventKind::MessageAdded])
-        {
+            .chain(sla.events.iter().map(|(k, _)| *k));
+        for (event_id, kind) in ids.into_iter().zip(kinds) {
             self.record(event_id, kind);
         }
         Ok(mid)

@@ -342,6 +342,60 @@ fn pauses_json(k: &Clock) -> String {
     serde_json::to_string(&k.pauses).unwrap_or_else(|_| "[]".into())
 }
 
+/// Parameters per clock in [`insert_clocks_sql`].
+pub const CLOCK_PARAMS: usize = 17;
+
+/// SQL inserting `n` new clocks of the conversation bound as
+/// `$conversation`, their columns bound from `$first` on by
+/// [`bind_clocks`] (so a caller may append it to a statement of its own).
+pub fn insert_clocks_sql(conversation: usize, first: usize, n: usize) -> String {
+    let mut sql = String::from(
+        "INSERT INTO sla_clocks (conversation_id, metric, round, policy_id, target_minutes, \
+         calendar_id, warn_percent, started_at, consumed_ms, running_since, due_at, warn_at, \
+         warned_at, breached_at, fire_at, pauses, stopped_at, outcome) VALUES ",
+    );
+    for i in 0..n {
+        let b = first + i * CLOCK_PARAMS;
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&format!("(${conversation}"));
+        for k in 0..CLOCK_PARAMS {
+            sql.push_str(&format!(", ${}", b + k));
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+/// Binds the clocks in the order [`insert_clocks_sql`] names them.
+pub fn bind_clocks<'q, O>(
+    mut q: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments>,
+    clocks: &[&Clock],
+) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments> {
+    for k in clocks {
+        q = q
+            .bind(k.metric.as_str())
+            .bind(k.round)
+            .bind(k.policy_id)
+            .bind(k.target_minutes)
+            .bind(k.calendar_id)
+            .bind(k.warn_percent)
+            .bind(k.started_at)
+            .bind(k.consumed_ms)
+            .bind(k.running_since)
+            .bind(k.due_at)
+            .bind(k.warn_at)
+            .bind(k.warned_at)
+            .bind(k.breached_at)
+            .bind(k.fire_at)
+            .bind(pauses_json(k))
+            .bind(k.stopped_at)
+            .bind(k.outcome.map(Outcome::as_str));
+    }
+    q
+}
+
 /// Inserts new clocks (one statement) and writes changed ones.
 pub(super) async fn save(
     c: &mut AnyConnection,
@@ -350,48 +404,9 @@ pub(super) async fn save(
     changed: &[&Clock],
 ) -> Result<()> {
     if !new.is_empty() {
-        let mut sql = String::from(
-            "INSERT INTO sla_clocks (conversation_id, metric, round, policy_id, target_minutes, \
-             calendar_id, warn_percent, started_at, consumed_ms, running_since, due_at, warn_at, \
-             warned_at, breached_at, fire_at, pauses, stopped_at, outcome) VALUES ",
-        );
-        for i in 0..new.len() {
-            let b = i * 18;
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            sql.push('(');
-            sql.push_str(
-                &(1..=18)
-                    .map(|k| format!("${}", b + k))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            );
-            sql.push(')');
-        }
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for k in new {
-            q = q
-                .bind(conversation_id)
-                .bind(k.metric.as_str())
-                .bind(k.round)
-                .bind(k.policy_id)
-                .bind(k.target_minutes)
-                .bind(k.calendar_id)
-                .bind(k.warn_percent)
-                .bind(k.started_at)
-                .bind(k.consumed_ms)
-                .bind(k.running_since)
-                .bind(k.due_at)
-                .bind(k.warn_at)
-                .bind(k.warned_at)
-                .bind(k.breached_at)
-                .bind(k.fire_at)
-                .bind(pauses_json(k))
-                .bind(k.stopped_at)
-                .bind(k.outcome.map(Outcome::as_str));
-        }
-        q.execute(&mut *c).await?;
+        let sql = insert_clocks_sql(1, 2, new.len());
+        let q = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(sql)).bind(conversation_id);
+        bind_clocks(q, new).fetch_all(&mut *c).await?;
     }
     for k in changed {
         let Some(id) = k.id else { continue };

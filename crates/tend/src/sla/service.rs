@@ -116,6 +116,69 @@ pub struct Tracked {
     pub summary: Option<SlaSummary>,
 }
 
+/// The clocks and events of a conversation being created, planned before
+/// it is written (from what the creation will write), so that they go in
+/// with its first statement (`conversations::service::create`: one round
+/// trip to the SQLite writer for the whole opening).
+#[derive(Debug, Default)]
+pub struct Opening {
+    /// The new clocks (`id: None`).
+    pub clocks: Vec<Clock>,
+    /// `(kind, data)` of their `sla_applied` events (actor: Tend).
+    pub events: Vec<(EventKind, Value)>,
+    /// The conversation's service levels once written.
+    pub summary: Option<SlaSummary>,
+}
+
+/// Plans the clocks of a conversation about to be created with `subject`
+/// in `status`, its customer waiting; nothing is written.
+pub async fn plan_opening_in(
+    c: &mut AnyConnection,
+    subject: Subject<'_>,
+    status: Status,
+    now: i64,
+) -> Result<Opening> {
+    let setup = setup_in(c).await?;
+    let facts = Facts {
+        created: true,
+        status_before: status,
+        status,
+        customer_wrote: true,
+        agent_replied: false,
+        answered_before: false,
+        waiting: true,
+    };
+    Ok(opening(&setup, subject, &facts, now))
+}
+
+/// The pure part of [`plan_opening_in`] (and of [`track_in`] for a
+/// conversation the write created).
+fn opening(setup: &Setup, subject: Subject<'_>, facts: &Facts, now: i64) -> Opening {
+    let Some(applies) = setup.applies(subject) else {
+        return Opening::default();
+    };
+    let mut clocks = Vec::new();
+    let time_of = |id: Option<i64>| setup.time(id);
+    let mut next = rounds_after(Vec::new());
+    let stepped = clock::step(&mut clocks, facts, Some(applies), &time_of, &mut next, now);
+    Opening {
+        summary: summary_of(clocks.iter()),
+        clocks,
+        events: stepped.events,
+    }
+}
+
+/// Writes a planned opening's clocks (the caller appends its events), for
+/// a database or a path that does not take them with the first statement.
+pub async fn store_opening_in(
+    c: &mut AnyConnection,
+    conversation_id: i64,
+    o: &Opening,
+) -> Result<()> {
+    let new: Vec<&Clock> = o.clocks.iter().collect();
+    repo::save(c, conversation_id, &new, &[]).await
+}
+
 /// Moves a conversation's clocks for one write, inside that write's
 /// transaction: starts, pauses, resumes, re-targets and stops them.
 pub async fn track_in(c: &mut AnyConnection, ch: &Change<'_>, now: i64) -> Result<Tracked> {
@@ -125,12 +188,16 @@ pub async fn track_in(c: &mut AnyConnection, ch: &Change<'_>, now: i64) -> Resul
     if setup.policies.is_empty() {
         return Ok(Tracked::default());
     }
+    if ch.facts.created {
+        let o = opening(&setup, ch.subject, &ch.facts, now);
+        store_opening_in(c, ch.conversation_id, &o).await?;
+        return Ok(Tracked {
+            events: o.events,
+            summary: o.summary,
+        });
+    }
     let applies = setup.applies(ch.subject);
-    let mut clocks = if ch.facts.created {
-        Vec::new()
-    } else {
-        repo::open_and_latest(c, ch.conversation_id).await?
-    };
+    let mut clocks = repo::open_and_latest(c, ch.conversation_id).await?;
     if applies.is_none() && !clocks.iter().any(Clock::is_open) {
         return Ok(Tracked::default());
     }

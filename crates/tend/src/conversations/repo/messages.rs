@@ -99,13 +99,21 @@ pub(in crate::conversations) async fn insert_message(
 /// thread. Answers the message id and the two event ids. `json_set` adds
 /// `message_id` last and writes compact JSON, so the text is what `json!`
 /// writes (keys sorted) when every other key sorts before `message_id`.
+/// The service-level part of an opening: the new clocks and their events
+/// (by Tend), written in the same statement.
+pub(in crate::conversations) struct OpeningSla<'a> {
+    pub clocks: Vec<&'a crate::sla::clock::Clock>,
+    pub events: &'a [(crate::vocab::EventKind, Value)],
+}
+
 pub(in crate::conversations) async fn insert_opening_sqlite(
     c: &mut AnyConnection,
     m: &NewMessageRow<'_>,
     created: (&EventActor, &Value),
     added: (&EventActor, &Value),
-) -> Result<(i64, [i64; 2])> {
-    let query = sqlx::query_as(concat!(
+    sla: &OpeningSla<'_>,
+) -> Result<(i64, Vec<i64>)> {
+    let mut sql = String::from(concat!(
         "INSERT INTO events (conversation_id, kind, actor_kind, actor_id, data, created_at) \
          VALUES ($1, 'created', $21, $22, $23, $12) RETURNING id, NULL; ",
         insert_message_sql!(),
@@ -113,17 +121,48 @@ pub(in crate::conversations) async fn insert_opening_sqlite(
          VALUES ($1, 'message_added', $24, $25, json_set($26, '$.message_id', last_insert_rowid()), $12) \
          RETURNING id, json_extract(data, '$.message_id')"
     ));
-    let rows: Vec<(i64, Option<i64>)> = bind_message!(query, m)
+    // The clocks and their events, after the 26 parameters above: one
+    // round trip for the whole opening.
+    let mut next = 27;
+    if !sla.clocks.is_empty() {
+        sql.push_str("; ");
+        sql.push_str(&crate::sla::repo::insert_clocks_sql(
+            1,
+            next,
+            sla.clocks.len(),
+        ));
+        next += crate::sla::repo::CLOCK_PARAMS * sla.clocks.len();
+    }
+    for _ in sla.events {
+        sql.push_str(&format!(
+            "; INSERT INTO events (conversation_id, kind, actor_kind, actor_id, data, created_at) \
+             VALUES ($1, ${}, 'system', NULL, ${}, $12) RETURNING id, NULL",
+            next,
+            next + 1
+        ));
+        next += 2;
+    }
+    let query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+    let query = bind_message!(query, m)
         .bind(created.0.kind.as_str())
         .bind(created.0.id)
         .bind(created.1.to_string())
         .bind(added.0.kind.as_str())
         .bind(added.0.id)
-        .bind(added.1.to_string())
-        .fetch_all(c)
-        .await?;
+        .bind(added.1.to_string());
+    let mut query = crate::sla::repo::bind_clocks(query, &sla.clocks);
+    for (kind, data) in sla.events {
+        query = query.bind(kind.as_str()).bind(data.to_string());
+    }
+    let rows: Vec<(i64, Option<i64>)> = query.fetch_all(c).await?;
     match rows.as_slice() {
-        [(created, None), (added, Some(message))] => Ok((*message, [*created, *added])),
+        [(created, None), (added, Some(message)), rest @ ..]
+            if rest.len() == sla.events.len() && rest.iter().all(|(_, m)| m.is_none()) =>
+        {
+            let mut ids = vec![*created, *added];
+            ids.extend(rest.iter().map(|(id, _)| *id));
+            Ok((*message, ids))
+        }
         _ => Err(crate::Error::Internal(anyhow::anyhow!(
             "a new conversation's first message was not written as expected"
         ))),
