@@ -3,7 +3,7 @@
 use jiff::{SignedDuration, Timestamp};
 use tend_calendar::{Calendar, Holiday, Week};
 
-fn main() {
+fn main() -> Result<(), Box<dyn std::error::Error>> {
     let day = vec![
         ["09:00".to_string(), "13:00".to_string()],
         ["14:00".to_string(), "18:00".to_string()],
@@ -21,33 +21,34 @@ fn main() {
         name: None,
         hours: None,
     }];
-    let cal = Calendar::new("Europe/Riga", &week, &holidays).unwrap();
-    let start: Timestamp = "2026-12-07T10:00:00Z".parse().unwrap();
+    let cal = Calendar::new("Europe/Riga", &week, &holidays)?;
+    let start: Timestamp = "2026-12-07T10:00:00Z".parse()?;
+    const N: i32 = 20_000;
     for minutes in [180i64, 240, 2160, 2880] {
-        let n = 20_000;
         let t = std::time::Instant::now();
         let mut x = 0;
-        for i in 0..n {
-            let s = start + SignedDuration::from_secs(i * 7);
+        for i in 0..N {
+            let s = start + SignedDuration::from_secs(i64::from(i) * 7);
             x += cal
-                .add_duration(s, SignedDuration::from_mins(minutes))
-                .unwrap()
+                .add_duration(s, SignedDuration::from_mins(minutes))?
                 .as_second();
         }
-        let per = t.elapsed() / n as u32;
-        println!("add {minutes} min: {per:?} per call ({x})");
+        println!(
+            "add {minutes} min: {:?} per call ({x})",
+            t.elapsed() / N as u32
+        );
     }
-    let n = 20_000;
     let t = std::time::Instant::now();
     let mut x = 0i128;
-    for i in 0..n {
-        let s = start + SignedDuration::from_secs(i * 7);
+    for i in 0..N {
+        let s = start + SignedDuration::from_secs(i64::from(i) * 7);
         x += cal
             .open_between(s, s + SignedDuration::from_hours(3))
             .as_nanos();
     }
     println!(
         "open_between 3 h: {:?} per call ({x})",
-        t.elapsed() / n as u32
+        t.elapsed() / N as u32
     );
+    Ok(())
 }
