@@ -249,6 +249,8 @@ function slaAlert(a) {
   if (!box || !a?.text) return;
   const item = document.createElement('div');
   item.className = `alert sla-alert ${a.kind === 'sla_breached' ? 'sla-breached' : 'sla-warning'}`;
+  // Each alert is announced as it comes (the empty box is not an alert).
+  item.setAttribute('role', 'alert');
   item.dataset.conversation = String(a.conversation_id);
   const link = document.createElement('a');
   link.href = `/c/${encodeURIComponent(a.conversation_id)}`;
