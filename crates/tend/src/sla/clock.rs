@@ -8,6 +8,10 @@
 //! one. What it has used is kept as `consumed_ms` up to `running_since`,
 //! so pausing, a new policy or a new calendar never changes time already
 //! used: they only move the deadline of what is left.
+//!
+//! One file because it is one state machine (start, pause, resume,
+//! re-target, stop, fire) whose rules read each other; its tests are
+//! `clock/tests.rs`.
 
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{Value, json};

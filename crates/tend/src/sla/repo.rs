@@ -1,4 +1,5 @@
-//! The `sla_policies` and `sla_clocks` tables.
+//! The `sla_policies` and `sla_clocks` tables: the only SQL of service
+//! levels, one file like every domain's repository.
 
 use sqlx::{AnyConnection, FromRow};
 
