@@ -1,7 +1,11 @@
-//! The values of configuration sections (mail limits, sender
-//! authentication, surveys) and secrets that never print.
+//! The resolved configuration ([`Config`]), the values of its sections
+//! (mail limits, sender authentication, surveys) and secrets that never
+//! print.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use super::{LogFormat, net};
 
 /// A secret configuration value: kept out of `Debug` output and logs.
 #[derive(Clone, PartialEq, Eq)]
@@ -69,4 +73,74 @@ pub struct SurveyConfig {
     pub period_ms: i64,
     /// Where unhappy answers go.
     pub unhappy_route: UnhappyRoute,
+}
+
+/// Resolved, validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// SQLite file, attachments and search index live here.
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…`.
+    pub database_url: String,
+    /// HTTP listen address.
+    pub http_listen: SocketAddr,
+    /// Base URL for links in emails; `None` means derive from the bound address.
+    pub public_url: Option<String>,
+    /// Inbound SMTP listen address, if enabled.
+    pub smtp_listen: Option<SocketAddr>,
+    /// Outbound relay URL, if any.
+    pub smtp_relay_url: Option<String>,
+    /// From address for outbound mail, if not the inbox address.
+    pub mail_from: Option<String>,
+    /// Log format.
+    pub log_format: LogFormat,
+    /// Largest accepted JSON body.
+    pub max_json_body_bytes: usize,
+    /// Largest accepted upload or raw mail.
+    pub max_attachment_bytes: usize,
+    /// Database pool size (PostgreSQL) / reader pool size (SQLite).
+    pub db_max_connections: u32,
+    /// Statements that take this long or longer are logged at WARN
+    /// (`TEND_DB_SLOW_MS`, default 200 ms; `None`: `0`, never).
+    pub db_slow_statement: Option<std::time::Duration>,
+    /// PEM certificate chain for the SMTP receiver's STARTTLS.
+    pub smtp_tls_cert: Option<PathBuf>,
+    /// PEM private key for the SMTP receiver's STARTTLS.
+    pub smtp_tls_key: Option<PathBuf>,
+    /// How often IMAP inboxes are polled; with IDLE, how often an idle
+    /// session re-checks anyway (capped at 25 minutes).
+    pub imap_poll_interval: std::time::Duration,
+    /// Predicted waits longer than this offer visitors a follow-up instead.
+    pub routing_follow_up_after: std::time::Duration,
+    /// Inactivity after which an online agent becomes away (zero: never).
+    pub routing_auto_away: std::time::Duration,
+    /// A customer waiting this long without a public reply counts as
+    /// unanswered (the monitor and `tend_unanswered_conversations`).
+    pub unanswered_after: std::time::Duration,
+    /// Surveys: quiet period, threshold, per-customer limit, routing.
+    pub surveys: SurveyConfig,
+    /// Public endpoints (chat sessions, offline messages, the contact form):
+    /// submissions allowed per client IP address per minute.
+    pub public_rate_per_minute: u64,
+    /// Chat widget WebSockets open at once per client address (an IPv6
+    /// client is its /64); `0`: no limit.
+    pub chat_max_sockets_per_ip: usize,
+    /// Reverse proxies whose `X-Forwarded-For`/`Forwarded` and
+    /// `X-Forwarded-Proto` are believed (none by default).
+    pub trusted_proxies: net::TrustedProxies,
+    /// When set, `/metrics` answers only with `Authorization: Bearer <token>`.
+    pub metrics_token: Option<String>,
+    /// When set, `/metrics` is served on this address only (not on the
+    /// main listener).
+    pub metrics_listen: Option<SocketAddr>,
+    /// The key that seals stored secrets (`TEND_SECRET_KEY`); `None`: the
+    /// key file in the data directory, made on first start.
+    pub secret_key: Option<SecretText>,
+    /// Extra trusted root certificates (PEM) for Tend's own mail
+    /// connections: IMAP and the outbound relay.
+    pub mail_tls_ca_file: Option<PathBuf>,
+    /// Limits of the SMTP receiver and of automatic outbound mail.
+    pub mail_limits: MailLimits,
+    /// Sender authentication (SPF, DKIM, DMARC) of inbound mail.
+    pub mail_auth: MailAuthConfig,
 }

@@ -1,5 +1,10 @@
 //! Conversation use cases. Each change runs in one transaction that also
 //! appends its events; events are published on the bus after the commit.
+//!
+//! One file for the two writes that set a whole conversation row, create
+//! and the patch (`update_in`, one field after another against the locked
+//! row); messages are `reply.rs`, mail `inbound.rs`, service levels
+//! `service_levels.rs`.
 
 use serde_json::json;
 use sqlx::AnyConnection;
@@ -17,6 +22,7 @@ pub use super::reply::{Sender, add_message};
 pub use super::repo::AttachmentMeta;
 use super::repo::{self, ConvRow, EventActor, NewMessageRow, NewRow};
 use super::service_levels::{Was, Wrote, track_in};
+pub use super::service_levels::{explain_sla, raise_priority_in, sla_subject_in};
 use super::status::{Channel, Priority, Status};
 pub(super) use super::timeline::{Timeline, actor_of};
 use super::validate::{ValidPatch, parse_body, parse_subject, parse_tags, validate_patch};
@@ -526,68 +532,4 @@ async fn update_in(
         track_in(c, &mut tl, Some(was), &row, Wrote::Nothing, now).await?;
     }
     Ok(tl.added)
-}
-
-/// What service-level policies match a conversation on, inside a write
-/// (`None`: no such conversation).
-pub async fn sla_subject_in(
-    c: &mut AnyConnection,
-    id: i64,
-) -> Result<Option<crate::sla::model::OwnedSubject>> {
-    Ok(repo::get(c, &Viewer::system(), id)
-        .await?
-        .map(|row| crate::sla::model::OwnedSubject {
-            inbox_id: row.inbox_id,
-            channel: row.channel,
-            priority: row.priority,
-            tags: row.tag_list(),
-        }))
-}
-
-/// A missed deadline's built-in action: raises the priority one step
-/// (Tend as the actor, `"reason": "sla_breached"`), which re-targets the
-/// clocks when another policy fits the new priority. Answers the events.
-pub async fn raise_priority_in(c: &mut AnyConnection, id: i64, now: i64) -> Result<Vec<BusEvent>> {
-    let Some(mut row) = repo::get_for_update(c, &Viewer::system(), id).await? else {
-        return Ok(Vec::new());
-    };
-    let from = row.priority;
-    let to = super::followup::raised(from);
-    if from == to || !row.status().is_active() {
-        return Ok(Vec::new());
-    }
-    let was = Was::of(&row);
-    let mut tl = Timeline::new(id, row.inbox_id, now);
-    row.priority = to;
-    row.updated_at = now;
-    tl.add(
-        c,
-        EventKind::PriorityChanged,
-        &EventActor::SYSTEM,
-        json!({"from": from, "to": to, "reason": "sla_breached"}),
-    )
-    .await?;
-    repo::update(c, &row).await?;
-    track_in(c, &mut tl, Some(was), &row, Wrote::Nothing, now).await?;
-    Ok(tl.added)
-}
-
-/// Why a conversation the viewer may see has the service levels it has.
-pub async fn explain_sla(
-    st: &AppState,
-    viewer: &Viewer,
-    id: i64,
-) -> Result<crate::sla::service::Explanation> {
-    let mut c = st.db.pool().acquire().await?;
-    let row = repo::get(&mut c, viewer, id)
-        .await?
-        .ok_or(Error::NotFound("conversation"))?;
-    let tags = row.tag_list();
-    let subject = crate::sla::model::Subject {
-        inbox_id: row.inbox_id,
-        channel: row.channel,
-        priority: row.priority,
-        tags: &tags,
-    };
-    crate::sla::service::explain_in(&mut c, id, subject, st.clock.now_ms()).await
 }

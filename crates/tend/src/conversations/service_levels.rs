@@ -3,15 +3,19 @@
 //! has settled the row, in the same transaction, and the `sla_*` events it
 //! answers join the write's timeline.
 
+use serde_json::json;
 use sqlx::AnyConnection;
 
-use super::repo::{ConvRow, EventActor};
+use super::repo::{self, ConvRow, EventActor};
 use super::timeline::Timeline;
-use crate::Result;
+use crate::agents::Viewer;
 use crate::sla::clock::Facts;
 use crate::sla::model::{SlaSummary, Subject};
 use crate::sla::service::Change;
+use crate::state::{AppState, BusEvent};
+use crate::vocab::EventKind;
 use crate::vocab::{Channel, Priority, Status};
+use crate::{Error, Result};
 
 /// What the clocks need of a row before the write.
 #[derive(Debug, Clone, Copy)]
@@ -113,4 +117,68 @@ pub(super) async fn track_after_in(
         tl.add_all(c, &rows).await?;
     }
     Ok(tracked.summary)
+}
+
+/// What service-level policies match a conversation on, inside a write
+/// (`None`: no such conversation).
+pub async fn sla_subject_in(
+    c: &mut AnyConnection,
+    id: i64,
+) -> Result<Option<crate::sla::model::OwnedSubject>> {
+    Ok(repo::get(c, &Viewer::system(), id)
+        .await?
+        .map(|row| crate::sla::model::OwnedSubject {
+            inbox_id: row.inbox_id,
+            channel: row.channel,
+            priority: row.priority,
+            tags: row.tag_list(),
+        }))
+}
+
+/// A missed deadline's built-in action: raises the priority one step
+/// (Tend as the actor, `"reason": "sla_breached"`), which re-targets the
+/// clocks when another policy fits the new priority. Answers the events.
+pub async fn raise_priority_in(c: &mut AnyConnection, id: i64, now: i64) -> Result<Vec<BusEvent>> {
+    let Some(mut row) = repo::get_for_update(c, &Viewer::system(), id).await? else {
+        return Ok(Vec::new());
+    };
+    let from = row.priority;
+    let to = super::followup::raised(from);
+    if from == to || !row.status().is_active() {
+        return Ok(Vec::new());
+    }
+    let was = Was::of(&row);
+    let mut tl = Timeline::new(id, row.inbox_id, now);
+    row.priority = to;
+    row.updated_at = now;
+    tl.add(
+        c,
+        EventKind::PriorityChanged,
+        &EventActor::SYSTEM,
+        json!({"from": from, "to": to, "reason": "sla_breached"}),
+    )
+    .await?;
+    repo::update(c, &row).await?;
+    track_in(c, &mut tl, Some(was), &row, Wrote::Nothing, now).await?;
+    Ok(tl.added)
+}
+
+/// Why a conversation the viewer may see has the service levels it has.
+pub async fn explain_sla(
+    st: &AppState,
+    viewer: &Viewer,
+    id: i64,
+) -> Result<crate::sla::service::Explanation> {
+    let mut c = st.db.pool().acquire().await?;
+    let row = repo::get(&mut c, viewer, id)
+        .await?
+        .ok_or(Error::NotFound("conversation"))?;
+    let tags = row.tag_list();
+    let subject = crate::sla::model::Subject {
+        inbox_id: row.inbox_id,
+        channel: row.channel,
+        priority: row.priority,
+        tags: &tags,
+    };
+    crate::sla::service::explain_in(&mut c, id, subject, st.clock.now_ms()).await
 }

@@ -8,6 +8,7 @@
 //! - `service`: the policies' use cases, and [`service::track_in`], which
 //!   every conversation write calls inside its transaction so the clocks
 //!   move with the events that move them;
+//! - `explain`: why a conversation has its service levels;
 //! - `timer`: the one durable timer that fires warnings and breaches
 //!   exactly once, on any number of nodes;
 //! - `monitor`: every channel answered (customers waiting past a
@@ -19,6 +20,7 @@
 
 pub mod api;
 pub mod clock;
+pub mod explain;
 pub mod model;
 pub mod monitor;
 pub mod repo;

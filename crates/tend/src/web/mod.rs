@@ -22,6 +22,8 @@ pub mod reports;
 pub mod search;
 pub mod session;
 pub mod signin_limit;
+pub mod sla_cell;
+pub mod sla_panel;
 pub mod stories;
 mod timeline_items;
 

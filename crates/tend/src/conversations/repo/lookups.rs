@@ -1,10 +1,12 @@
 //! Finding messages: by Message-ID (threading), by a chat client's id,
-//! by sender.
+//! by sender; and the conversations nobody has answered (the monitor).
 
 use sqlx::{AnyConnection, FromRow};
 
 use crate::Result;
+use crate::agents::Viewer;
 use crate::db::Sql;
+use crate::vocab::Status;
 
 /// The conversation of inbox `inbox_id` holding the message with this
 /// Message-ID. A conversation of another inbox is never answered: mail
@@ -181,4 +183,24 @@ pub(in crate::conversations) async fn mail_facts(
     .bind(inbox_id)
     .fetch_one(c)
     .await?)
+}
+
+/// Active conversations whose customer has waited since before `before`
+/// without a public reply, per channel and inbox: `(channel, inbox id,
+/// count, the longest wait's start)`.
+pub(in crate::conversations) async fn unanswered(
+    c: &mut AnyConnection,
+    viewer: &Viewer,
+    before: i64,
+) -> Result<Vec<(String, i64, i64, i64)>> {
+    let mut sql = Sql::new(
+        "SELECT c.channel, c.inbox_id, COUNT(*), MIN(c.waiting_since) FROM conversations c \
+         WHERE c.status IN ",
+    );
+    sql.push(&Status::sql_list(Status::is_active))
+        .push(" AND c.waiting_since IS NOT NULL AND c.waiting_since < ")
+        .bind(before);
+    viewer.restrict_inboxes(&mut sql, "c.inbox_id");
+    sql.push(" GROUP BY c.channel, c.inbox_id ORDER BY c.channel, c.inbox_id");
+    Ok(sql.query_as().fetch_all(c).await?)
 }

@@ -488,23 +488,3 @@ pub(super) async fn status_of(c: &mut AnyConnection, id: i64) -> Result<Status> 
         .await?;
     Ok(Status::from_db(&status).map_err(anyhow::Error::from)?)
 }
-
-/// Active conversations whose customer has waited since before `before`
-/// without a public reply, per channel and inbox: `(channel, inbox id,
-/// count, the longest wait's start)`.
-pub(super) async fn unanswered(
-    c: &mut AnyConnection,
-    viewer: &Viewer,
-    before: i64,
-) -> Result<Vec<(String, i64, i64, i64)>> {
-    let mut sql = Sql::new(
-        "SELECT c.channel, c.inbox_id, COUNT(*), MIN(c.waiting_since) FROM conversations c \
-         WHERE c.status IN ",
-    );
-    sql.push(&Status::sql_list(Status::is_active))
-        .push(" AND c.waiting_since IS NOT NULL AND c.waiting_since < ")
-        .bind(before);
-    viewer.restrict_inboxes(&mut sql, "c.inbox_id");
-    sql.push(" GROUP BY c.channel, c.inbox_id ORDER BY c.channel, c.inbox_id");
-    Ok(sql.query_as().fetch_all(c).await?)
-}
