@@ -109,6 +109,14 @@ cpu_seconds() {
   awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"
 }
 
+# Context switches (voluntary + involuntary) of all of a process's
+# threads so far: each hand-over between threads (the writer and sqlx's
+# worker for its connection, say) is one or two of them.
+context_switches() {
+  cat /proc/"$1"/task/*/status 2>/dev/null \
+    | awk '/^(nonvoluntary|voluntary)_ctxt_switches/{n += $2} END{print n}'
+}
+
 # Waits until process PID uses less than LIMIT CPU seconds per INTERVAL
 # seconds (e.g. the search indexer has caught up); sets IDLE_CPU to its CPU
 # seconds then.

@@ -79,11 +79,13 @@ clocks)
       wait_idle "$SERVER_PID" 1 0.05
       echo "round $round, desk $desk: $(db_query 'SELECT COUNT(*) FROM conversations') conversations, $(db_query 'SELECT COUNT(*) FROM sla_clocks WHERE stopped_at IS NULL') open clocks"
       cpu0=$(cpu_seconds "$SERVER_PID")
+      cs0=$(context_switches "$SERVER_PID")
       out=$(wrk -t2 -c"$conns" -d"$duration" --latency -s bench/lua/create.lua "$BENCH_URL")
       cpu1=$(cpu_seconds "$SERVER_PID")
+      cs1=$(context_switches "$SERVER_PID")
       requests=$(echo "$out" | sed -n 's/^RESULT requests=\([0-9]*\).*/\1/p')
       echo "$out" | grep RESULT | sed "s/^/  $desk: /"
-      echo "  $desk: RESULT cpu_ms_per_request=$(echo "scale=3; ($cpu1 - $cpu0) * 1000 / $requests" | bc)"
+      echo "  $desk: RESULT cpu_ms_per_request=$(echo "scale=3; ($cpu1 - $cpu0) * 1000 / $requests" | bc) context_switches_per_request=$(echo "scale=1; ($cs1 - $cs0) / $requests" | bc)"
       cleanup
     done
   done

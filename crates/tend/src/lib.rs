@@ -23,6 +23,7 @@ pub mod error;
 pub mod html;
 pub mod http;
 pub mod inboxes;
+pub mod jobs;
 pub mod locale;
 pub mod ratelimit;
 pub mod routing;

@@ -239,3 +239,27 @@ mail-reason-auto_generated = Correu generat automàticament
 mail-reason-bulk_mail = Correu massiu o de llista
 mail-reason-own_address_loop = Enviat des de la nostra adreça (protecció contra bucles)
 mail-reason-matched = { $value }, sobre un missatge que vam enviar
+
+## Admin: failed background jobs
+admin-jobs = Tasques fallides
+admin-jobs-about = Elements que les tasques en segon pla no han pogut fer: consulteu l'error i torneu-los a provar.
+jobs-intro = Elements que una tasca en segon pla no ha pogut fer. Un element fallit es torna a provar al cap de 30 segons i després d'1, 2 i 4 minuts; després de cinc errors queda aturat fins que el torneu a provar. Mentrestant, la tasca continua amb la resta d'elements.
+jobs-none = No ha fallat res: totes les tasques en segon pla estan al dia.
+jobs-col-job = Tasca
+jobs-col-item = Element
+jobs-col-attempts = Intents
+jobs-col-error = Últim error
+jobs-col-failed-at = Última fallada
+jobs-col-state = Estat
+jobs-state-retry-at = Es tornarà a provar el { $when }
+jobs-state-parked = Aturat
+jobs-first-failed = Primera fallada el { $when }
+jobs-retry = Torna-ho a provar
+jobs-retry-name = Torna a provar l'element { $id } ({ $value })
+jobs-retried = L'element { $id } ({ $value }) torna a estar pendent: la tasca el reprendrà en la propera passada.
+jobs-retry-gone = L'element { $id } ({ $value }) ja no és entre els elements fallits; potser s'ha completat mentrestant.
+# The background jobs (`jobs::Job`).
+job-survey = Enquestes de satisfacció
+job-quiet-close = Tancament després del període de calma
+job-sla-timer = Temporitzador del nivell de servei
+job-outbox = Correu de sortida

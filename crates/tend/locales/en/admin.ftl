@@ -239,3 +239,27 @@ mail-reason-auto_generated = Automatically generated mail
 mail-reason-bulk_mail = Bulk or list mail
 mail-reason-own_address_loop = Sent from our own address (loop protection)
 mail-reason-matched = { $value }, about a message we sent
+
+## Admin: failed background jobs
+admin-jobs = Failed jobs
+admin-jobs-about = Items that background jobs could not do: see the error and retry them.
+jobs-intro = Items a background job could not do. A failed item is tried again after 30 seconds, then 1, 2 and 4 minutes; after five failures it is parked until you retry it. The job goes on with its other items meanwhile.
+jobs-none = Nothing failed: every background job is up to date.
+jobs-col-job = Job
+jobs-col-item = Item
+jobs-col-attempts = Attempts
+jobs-col-error = Last error
+jobs-col-failed-at = Last failure
+jobs-col-state = State
+jobs-state-retry-at = Retry at { $when }
+jobs-state-parked = Parked
+jobs-first-failed = First failed { $when }
+jobs-retry = Retry
+jobs-retry-name = Retry item { $id } ({ $value })
+jobs-retried = Item { $id } ({ $value }) is due again: the job takes it up on its next pass.
+jobs-retry-gone = Item { $id } ({ $value }) is no longer among the failed items; it may have succeeded since.
+# The background jobs (`jobs::Job`).
+job-survey = Satisfaction surveys
+job-quiet-close = Closing after the quiet period
+job-sla-timer = Service-level timer
+job-outbox = Outgoing mail

@@ -234,3 +234,27 @@ mail-reason-auto_generated = 自動生成されたメール
 mail-reason-bulk_mail = 一括配信・リストのメール
 mail-reason-own_address_loop = 自分のアドレスからのメール（ループ防止）
 mail-reason-matched = { $value }（送信済みのメッセージについて）
+
+## Admin: failed background jobs
+admin-jobs = 失敗したジョブ
+admin-jobs-about = バックグラウンドジョブが処理できなかった項目：エラーを確認して再試行できます。
+jobs-intro = バックグラウンドジョブが処理できなかった項目です。失敗した項目は 30 秒後、続いて 1 分後、2 分後、4 分後に再試行されます。5 回失敗すると、管理者が再試行するまで停止されます。その間もジョブは他の項目の処理を続けます。
+jobs-none = 失敗した項目はありません。すべてのバックグラウンドジョブは正常に処理されています。
+jobs-col-job = ジョブ
+jobs-col-item = 項目
+jobs-col-attempts = 試行回数
+jobs-col-error = 最後のエラー
+jobs-col-failed-at = 最後の失敗
+jobs-col-state = 状態
+jobs-state-retry-at = { $when } に再試行
+jobs-state-parked = 停止中
+jobs-first-failed = 最初の失敗：{ $when }
+jobs-retry = 再試行
+jobs-retry-name = 項目 { $id }（{ $value }）を再試行
+jobs-retried = 項目 { $id }（{ $value }）を再試行の対象にしました。ジョブの次回の実行で処理されます。
+jobs-retry-gone = 項目 { $id }（{ $value }）は失敗した項目の一覧にもうありません。その後、成功した可能性があります。
+# The background jobs (`jobs::Job`).
+job-survey = 満足度アンケート
+job-quiet-close = 待機期間後の自動クローズ
+job-sla-timer = サービスレベルのタイマー
+job-outbox = 送信メール

@@ -234,3 +234,27 @@ mail-reason-auto_generated = 자동 생성된 메일
 mail-reason-bulk_mail = 대량·리스트 메일
 mail-reason-own_address_loop = 우리 주소에서 보낸 메일(루프 방지)
 mail-reason-matched = { $value }(보낸 메시지에 관한 것)
+
+## Admin: failed background jobs
+admin-jobs = 실패한 작업
+admin-jobs-about = 백그라운드 작업이 처리하지 못한 항목: 오류를 확인하고 다시 시도할 수 있습니다.
+jobs-intro = 백그라운드 작업이 처리하지 못한 항목입니다. 실패한 항목은 30초 뒤, 이어서 1분, 2분, 4분 뒤에 다시 시도됩니다. 다섯 번 실패하면 관리자가 다시 시도할 때까지 멈춥니다. 그동안 작업은 다른 항목을 계속 처리합니다.
+jobs-none = 실패한 항목이 없습니다. 모든 백그라운드 작업이 정상적으로 처리되고 있습니다.
+jobs-col-job = 작업
+jobs-col-item = 항목
+jobs-col-attempts = 시도 횟수
+jobs-col-error = 마지막 오류
+jobs-col-failed-at = 마지막 실패
+jobs-col-state = 상태
+jobs-state-retry-at = { $when }에 다시 시도
+jobs-state-parked = 멈춤
+jobs-first-failed = 처음 실패: { $when }
+jobs-retry = 다시 시도
+jobs-retry-name = 항목 { $id }({ $value }) 다시 시도
+jobs-retried = 항목 { $id }({ $value })을(를) 다시 시도하도록 했습니다. 작업의 다음 실행 때 처리됩니다.
+jobs-retry-gone = 항목 { $id }({ $value })은(는) 더 이상 실패한 항목 목록에 없습니다. 그사이 성공했을 수 있습니다.
+# The background jobs (`jobs::Job`).
+job-survey = 만족도 설문
+job-quiet-close = 대기 기간 후 자동 종료
+job-sla-timer = 서비스 수준 타이머
+job-outbox = 보내는 메일

@@ -244,3 +244,27 @@ mail-reason-auto_generated = Automātiski izveidots e-pasts
 mail-reason-bulk_mail = Masveida vai saraksta e-pasts
 mail-reason-own_address_loop = Nosūtīts no mūsu adreses (cilpas aizsardzība)
 mail-reason-matched = { $value }, par mūsu nosūtītu ziņu
+
+## Admin: failed background jobs
+admin-jobs = Neizdevušies darbi
+admin-jobs-about = Vienumi, ko fona darbi nevarēja izpildīt: apskatiet kļūdu un mēģiniet vēlreiz.
+jobs-intro = Vienumi, ko fona darbs nevarēja izpildīt. Neizdevušos vienumu mēģina vēlreiz pēc 30 sekundēm, tad pēc 1, 2 un 4 minūtēm; pēc piecām neveiksmēm tas tiek apturēts, līdz jūs to mēģināt vēlreiz. Pa to laiku darbs turpina ar pārējiem vienumiem.
+jobs-none = Nekas nav neizdevies: visi fona darbi ir kārtībā.
+jobs-col-job = Darbs
+jobs-col-item = Vienums
+jobs-col-attempts = Mēģinājumi
+jobs-col-error = Pēdējā kļūda
+jobs-col-failed-at = Pēdējā neveiksme
+jobs-col-state = Stāvoklis
+jobs-state-retry-at = Nākamais mēģinājums { $when }
+jobs-state-parked = Apturēts
+jobs-first-failed = Pirmā neveiksme { $when }
+jobs-retry = Mēģināt vēlreiz
+jobs-retry-name = Mēģināt vēlreiz vienumu { $id } ({ $value })
+jobs-retried = Vienums { $id } ({ $value }) atkal gaida apstrādi: darbs to paņems nākamajā piegājienā.
+jobs-retry-gone = Vienuma { $id } ({ $value }) vairs nav starp neizdevušajiem; iespējams, tas pa to laiku izdevās.
+# The background jobs (`jobs::Job`).
+job-survey = Apmierinātības aptaujas
+job-quiet-close = Slēgšana pēc klusuma perioda
+job-sla-timer = Apkalpošanas līmeņa taimeris
+job-outbox = Izejošais pasts

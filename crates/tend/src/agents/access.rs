@@ -53,6 +53,16 @@ impl Viewer {
         matches!(self.role, Role::Admin | Role::Supervisor)
     }
 
+    /// Fails unless the viewer is an admin or a supervisor (who see every
+    /// inbox), with `why` ("only admins and supervisors may …").
+    pub fn require_supervisor(&self, why: &'static str) -> Result<()> {
+        if self.sees_all() {
+            Ok(())
+        } else {
+            Err(Error::Forbidden(why))
+        }
+    }
+
     /// Fails unless the viewer is an admin.
     pub fn require_admin(&self) -> Result<()> {
         if self.role == Role::Admin {

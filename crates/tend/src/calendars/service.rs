@@ -21,17 +21,6 @@ use super::repo::{self, Written};
 /// time, far past any service level, and a bounded walk.
 pub const MAX_MINUTES: i64 = 10_000_000;
 
-/// Who may read calendars: admins and supervisors.
-fn require_reader(viewer: &Viewer) -> Result<()> {
-    if viewer.sees_all() {
-        Ok(())
-    } else {
-        Err(Error::Forbidden(
-            "only admins and supervisors may see calendars",
-        ))
-    }
-}
-
 /// The input checked: the name, and the calendar built once (which checks
 /// the time zone, every time and every date). Returns what to store.
 fn checked(input: &CalendarInput) -> Result<(String, Calendar)> {
@@ -220,7 +209,7 @@ pub async fn name_in(c: &mut AnyConnection, id: i64) -> Result<Option<(String, S
 
 /// One calendar. Admins and supervisors.
 pub async fn get(st: &AppState, viewer: &Viewer, id: i64) -> Result<BusinessCalendar> {
-    require_reader(viewer)?;
+    viewer.require_supervisor("only admins and supervisors may see calendars")?;
     let mut c = st.db.pool().acquire().await?;
     repo::get(&mut c, id)
         .await?
@@ -229,7 +218,7 @@ pub async fn get(st: &AppState, viewer: &Viewer, id: i64) -> Result<BusinessCale
 
 /// Every calendar, by name. Admins and supervisors.
 pub async fn list(st: &AppState, viewer: &Viewer) -> Result<Vec<BusinessCalendar>> {
-    require_reader(viewer)?;
+    viewer.require_supervisor("only admins and supervisors may see calendars")?;
     let mut c = st.db.pool().acquire().await?;
     repo::list(&mut c).await
 }

@@ -24,19 +24,66 @@ pub struct LoggedEvent {
     pub message_id: Option<i64>,
 }
 
+/// What an event changes in a copy that holds a conversation's subject,
+/// status, owner, tags, inbox, customer and messages (the search index).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CopyChange {
+    /// The conversation itself: its copy is replaced.
+    Whole,
+    /// Only this message was added.
+    Message(i64),
+    /// Nothing such a copy holds (service levels, surveys, priority, …).
+    Nothing,
+}
+
 impl LoggedEvent {
-    /// Whether the event only added a message (the rest of the
-    /// conversation is unchanged).
-    pub fn adds_message_only(&self) -> bool {
-        matches!(self.kind, EventKind::MessageAdded | EventKind::NoteAdded)
-            && self.message_id.is_some()
+    /// What the event changes in a conversation's copy. Every kind is
+    /// named, so a new one must say.
+    pub fn copy_change(&self) -> CopyChange {
+        match self.kind {
+            EventKind::MessageAdded | EventKind::NoteAdded => match self.message_id {
+                Some(m) => CopyChange::Message(m),
+                None => CopyChange::Whole,
+            },
+            EventKind::Created
+            | EventKind::Assigned
+            | EventKind::Transferred
+            | EventKind::StatusChanged
+            | EventKind::TagsChanged
+            | EventKind::InboxChanged
+            | EventKind::CustomerChanged => CopyChange::Whole,
+            EventKind::Queued
+            | EventKind::PriorityChanged
+            | EventKind::TeamChanged
+            | EventKind::LanguageChanged
+            | EventKind::JoinRefused
+            | EventKind::DeliveryFailed
+            | EventKind::MailHeld
+            | EventKind::SurveySent
+            | EventKind::SurveySkipped
+            | EventKind::SurveyAnswered
+            | EventKind::FollowUpCreated
+            | EventKind::FollowUpDone
+            | EventKind::SlaApplied
+            | EventKind::SlaWarning
+            | EventKind::SlaBreached
+            | EventKind::SlaFulfilled => CopyChange::Nothing,
+        }
     }
 }
 
 fn logged(r: repo::EventRow) -> LoggedEvent {
-    let message_id = serde_json::from_str::<serde_json::Value>(&r.data)
-        .ok()
-        .and_then(|d| d.get("message_id").and_then(serde_json::Value::as_i64));
+    // Only a message's events name one: the others' data is not parsed.
+    #[derive(serde::Deserialize)]
+    struct Named {
+        message_id: Option<i64>,
+    }
+    let message_id = match r.kind {
+        EventKind::MessageAdded | EventKind::NoteAdded => serde_json::from_str::<Named>(&r.data)
+            .ok()
+            .and_then(|d| d.message_id),
+        _ => None,
+    };
     LoggedEvent {
         id: r.id,
         conversation_id: r.conversation_id,

@@ -96,8 +96,11 @@ pub async fn public_repliers_in(c: &mut AnyConnection, id: i64) -> Result<Vec<i6
 
 /// Solved conversations whose quiet period has ended.
 pub async fn solved_before(st: &AppState, cutoff: i64, limit: i64) -> Result<Vec<i64>> {
+    let now = st.clock.now_ms();
+    let ready =
+        crate::jobs::service::ready_sql(crate::jobs::Job::QuietClose, "conversations.id", now);
     let mut c = st.db.pool().acquire().await?;
-    followup_repo::solved_before(&mut c, cutoff, limit).await
+    followup_repo::solved_before(&mut c, cutoff, limit, &ready).await
 }
 
 /// Appends one event to a conversation's timeline.

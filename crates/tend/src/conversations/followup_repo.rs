@@ -24,10 +24,12 @@ pub(super) async fn solved_before(
     c: &mut AnyConnection,
     cutoff: i64,
     limit: i64,
+    ready: &str,
 ) -> Result<Vec<i64>> {
-    let rows: Vec<(i64,)> = sqlx::query_as(
-        "SELECT id FROM conversations WHERE status = 'solved' AND solved_at <= $1 ORDER BY solved_at, id LIMIT $2",
-    )
+    let rows: Vec<(i64,)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT id FROM conversations WHERE status = 'solved' AND solved_at <= $1 AND {ready} \
+         ORDER BY solved_at, id LIMIT $2"
+    )))
     .bind(cutoff)
     .bind(limit)
     .fetch_all(c)

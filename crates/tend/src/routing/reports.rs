@@ -14,7 +14,6 @@ use crate::{Error, Result};
 use super::engine::snapshot;
 use super::model::{AgentTransfers, ChannelQueue, TeamQueue, TeamTransfers, TransferReport, rate};
 use super::repo;
-use super::service::require_supervisor;
 
 /// Handling times older than this do not count for the estimate.
 const HANDLING_WINDOW_MS: i64 = 7 * 24 * 3600 * 1000;
@@ -147,7 +146,7 @@ pub async fn transfer_report(
     from: i64,
     to: i64,
 ) -> Result<TransferReport> {
-    require_supervisor(viewer)?;
+    viewer.require_supervisor("only admins and supervisors may do this")?;
     if from >= to {
         return Err(Error::invalid("from", "`from` must be before `to`"));
     }

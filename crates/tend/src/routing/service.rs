@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use sqlx::AnyConnection;
 
-use crate::agents::{Role, Viewer};
+use crate::agents::Viewer;
 use crate::conversations::status::Channel;
 use crate::state::AppState;
 use crate::time::rfc3339;
@@ -19,15 +19,6 @@ use super::repo::{self, AgentRow, RuleRow};
 
 pub use super::engine::dispatch;
 pub use super::reports::{queue_estimate, queues, transfer_report};
-
-/// Fails unless the viewer is an admin or a supervisor.
-pub(crate) fn require_supervisor(viewer: &Viewer) -> Result<()> {
-    if matches!(viewer.role, Role::Admin | Role::Supervisor) {
-        Ok(())
-    } else {
-        Err(Error::Forbidden("only admins and supervisors may do this"))
-    }
-}
 
 fn user_of(viewer: &Viewer) -> Result<i64> {
     viewer.user_id.ok_or(Error::NotFound("user"))
@@ -90,7 +81,7 @@ fn render(user_id: i64, row: Option<AgentRow>, loads: Vec<(i64, String, i64)>) -
 #[tracing::instrument(skip_all, fields(user_id = viewer.user_id, agent_id = user_id))]
 pub async fn profile(st: &AppState, viewer: &Viewer, user_id: i64) -> Result<AgentRouting> {
     if viewer.user_id != Some(user_id) {
-        require_supervisor(viewer)?;
+        viewer.require_supervisor("only admins and supervisors may do this")?;
     }
     let mut c = st.db.pool().acquire().await?;
     crate::agents::service::user_in(&mut c, user_id).await?;
@@ -115,7 +106,7 @@ pub async fn update_profile(
     user_id: i64,
     input: RoutingProfileInput,
 ) -> Result<AgentRouting> {
-    require_supervisor(viewer)?;
+    viewer.require_supervisor("only admins and supervisors may do this")?;
     let change = input.validate()?;
     let now = st.clock.now_ms();
     st.db
@@ -266,7 +257,7 @@ fn render_rule(r: &RuleRow) -> InboxRouting {
 /// An inbox's routing rule. Admins and supervisors.
 #[tracing::instrument(skip_all, fields(user_id = viewer.user_id, inbox_id = inbox_id))]
 pub async fn rule(st: &AppState, viewer: &Viewer, inbox_id: i64) -> Result<InboxRouting> {
-    require_supervisor(viewer)?;
+    viewer.require_supervisor("only admins and supervisors may do this")?;
     let mut c = st.db.pool().acquire().await?;
     crate::inboxes::service::inbox_in(&mut c, inbox_id).await?;
     repo::rule(&mut c, inbox_id)
@@ -284,7 +275,7 @@ pub async fn set_rule(
     inbox_id: i64,
     input: InboxRoutingInput,
 ) -> Result<InboxRouting> {
-    require_supervisor(viewer)?;
+    viewer.require_supervisor("only admins and supervisors may do this")?;
     let strategy = input
         .strategy
         .as_deref()
@@ -329,7 +320,7 @@ pub async fn set_rule(
 /// waiting stay in their team's queue and are still assigned from it.
 #[tracing::instrument(skip_all, fields(user_id = viewer.user_id, inbox_id = inbox_id))]
 pub async fn delete_rule(st: &AppState, viewer: &Viewer, inbox_id: i64) -> Result<()> {
-    require_supervisor(viewer)?;
+    viewer.require_supervisor("only admins and supervisors may do this")?;
     let gone = st
         .db
         .write(move |c| Box::pin(async move { repo::delete_rule(c, inbox_id).await }))

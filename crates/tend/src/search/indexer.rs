@@ -27,7 +27,7 @@ use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
 use tend_search::{ANALYZER_VERSION, ConversationDoc, MessageDoc, SearchIndex, SearchWriter};
 
-use crate::conversations::export::{self, ExportedConversation, LoggedEvent};
+use crate::conversations::export::{self, CopyChange, ExportedConversation, LoggedEvent};
 use crate::state::AppState;
 
 /// Events read per step.
@@ -296,13 +296,16 @@ impl Indexer {
     async fn index_events(&self, events: &[&LoggedEvent]) -> anyhow::Result<u64> {
         let whole: BTreeSet<i64> = events
             .iter()
-            .filter(|e| !e.adds_message_only())
+            .filter(|e| e.copy_change() == CopyChange::Whole)
             .map(|e| e.conversation_id)
             .collect();
         let message_ids: BTreeSet<i64> = events
             .iter()
-            .filter(|e| e.adds_message_only() && !whole.contains(&e.conversation_id))
-            .filter_map(|e| e.message_id)
+            .filter(|e| !whole.contains(&e.conversation_id))
+            .filter_map(|e| match e.copy_change() {
+                CopyChange::Message(m) => Some(m),
+                CopyChange::Whole | CopyChange::Nothing => None,
+            })
             .collect();
         let whole: Vec<i64> = whole.into_iter().collect();
         let message_ids: Vec<i64> = message_ids.into_iter().collect();

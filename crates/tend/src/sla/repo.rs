@@ -464,6 +464,7 @@ pub(super) async fn due(
     c: &mut AnyConnection,
     now: i64,
     limit: i64,
+    only: Option<i64>,
 ) -> Result<Vec<(i64, i64, Clock)>> {
     #[derive(FromRow)]
     struct Due {
@@ -478,9 +479,13 @@ pub(super) async fn due(
         .map(|c| format!("k.{c}"))
         .collect::<Vec<_>>()
         .join(", ");
+    let which = match only {
+        Some(id) => format!("k.id = {id}"),
+        None => ready_clock(now),
+    };
     let rows: Vec<Due> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT v.inbox_id, {cols} FROM sla_clocks k JOIN conversations v ON v.id = k.conversation_id \
-         WHERE k.fire_at IS NOT NULL AND k.fire_at <= $1 ORDER BY k.fire_at, k.id LIMIT $2"
+         WHERE k.fire_at IS NOT NULL AND k.fire_at <= $1 AND {which} ORDER BY k.fire_at, k.id LIMIT $2"
     )))
     .bind(now)
     .bind(limit)
@@ -494,6 +499,26 @@ pub(super) async fn due(
         .collect()
 }
 
+/// The condition on clock `k` that the timer may try it now: it is not
+/// backing off or parked after failures.
+fn ready_clock(now: i64) -> String {
+    crate::jobs::service::ready_sql(crate::jobs::Job::SlaTimer, "k.id", now)
+}
+
+/// The ids of the clocks [`due`] would claim, earliest first.
+pub(super) async fn due_ids(c: &mut AnyConnection, now: i64, limit: i64) -> Result<Vec<i64>> {
+    let rows: Vec<(i64,)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT k.id FROM sla_clocks k WHERE k.fire_at IS NOT NULL AND k.fire_at <= $1 AND {} \
+         ORDER BY k.fire_at, k.id LIMIT $2",
+        ready_clock(now)
+    )))
+    .bind(now)
+    .bind(limit)
+    .fetch_all(c)
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
 /// SQL for a conversation's next running deadline (NULL without one; a
 /// paused clock has none), given the column that holds its id: what the
 /// "Breaching soon" view and routing sort by.
@@ -504,11 +529,13 @@ pub fn next_due_sql(conversation_id: &str) -> String {
     )
 }
 
-/// The earliest `fire_at` of any clock.
-pub(super) async fn next_fire(c: &mut AnyConnection) -> Result<Option<i64>> {
-    Ok(
-        sqlx::query_scalar("SELECT MIN(fire_at) FROM sla_clocks WHERE fire_at IS NOT NULL")
-            .fetch_one(c)
-            .await?,
-    )
+/// The earliest `fire_at` of a clock the timer may try at `now` (not one
+/// backing off or parked: those are found by the polls).
+pub(super) async fn next_fire(c: &mut AnyConnection, now: i64) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT MIN(k.fire_at) FROM sla_clocks k WHERE k.fire_at IS NOT NULL AND {}",
+        ready_clock(now)
+    )))
+    .fetch_one(c)
+    .await?)
 }

@@ -292,17 +292,6 @@ fn summary_of<'a>(open: impl Iterator<Item = &'a Clock>) -> Option<SlaSummary> {
 
 pub use super::explain::{ClockView, Explanation, explain_in};
 
-/// Who may read policies: admins and supervisors.
-fn require_reader(viewer: &Viewer) -> Result<()> {
-    if viewer.sees_all() {
-        Ok(())
-    } else {
-        Err(Error::Forbidden(
-            "only admins and supervisors may see service-level policies",
-        ))
-    }
-}
-
 /// Checks a policy and what it names, inside the write.
 async fn written(c: &mut AnyConnection, input: &PolicyInput) -> Result<PolicyWrite> {
     input.check()?;
@@ -421,7 +410,7 @@ pub async fn delete(st: &AppState, viewer: &Viewer, id: i64) -> Result<()> {
 
 /// One policy. Admins and supervisors.
 pub async fn get(st: &AppState, viewer: &Viewer, id: i64) -> Result<Policy> {
-    require_reader(viewer)?;
+    viewer.require_supervisor("only admins and supervisors may see service-level policies")?;
     let mut c = st.db.pool().acquire().await?;
     repo::policy(&mut c, id)
         .await?
@@ -430,7 +419,7 @@ pub async fn get(st: &AppState, viewer: &Viewer, id: i64) -> Result<Policy> {
 
 /// Every policy, in the order they are tried. Admins and supervisors.
 pub async fn list(st: &AppState, viewer: &Viewer) -> Result<Vec<Policy>> {
-    require_reader(viewer)?;
+    viewer.require_supervisor("only admins and supervisors may see service-level policies")?;
     let mut c = st.db.pool().acquire().await?;
     repo::policies(&mut c).await
 }

@@ -17,6 +17,8 @@ use super::repo;
 use super::service::setup_in;
 use crate::Result;
 use crate::conversations::followup::{Cause, append_event_in};
+use crate::jobs::Job;
+use crate::jobs::service::Pass;
 use crate::state::{AppState, BusEvent};
 use crate::tasks::Shutdown;
 use crate::vocab::EventKind;
@@ -28,12 +30,32 @@ pub const POLL: Duration = Duration::from_secs(5);
 const BATCH: i64 = 500;
 
 /// Fires every warning and breach due now; answers how many fired.
+///
+/// A batch is one transaction. Should it fail, its clocks are fired one
+/// by one, each in its own transaction, and a clock that fails backs off
+/// and is parked (`crate::jobs`), so one bad conversation never holds up
+/// the others' deadlines.
 pub async fn run_once(st: &AppState) -> Result<usize> {
     let mut fired = 0;
+    let pass = Pass::start(st, Job::SlaTimer).await?;
     loop {
         let now = st.clock.now_ms();
-        let (n, seen, events) = st.db.write(move |c| Box::pin(fire_due_in(c, now))).await?;
-        st.publish(events);
+        let (n, seen) = match st
+            .db
+            .write(move |c| Box::pin(fire_due_in(c, now, None)))
+            .await
+        {
+            Ok((n, seen, events)) => {
+                st.publish(events);
+                // Clocks that had failed before and went through now.
+                pass.succeeded(st, &seen).await;
+                (n, seen.len())
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "a service-level timer batch failed; firing its clocks one by one");
+                one_by_one(st, now).await?
+            }
+        };
         fired += n;
         if seen < BATCH as usize {
             break;
@@ -45,15 +67,37 @@ pub async fn run_once(st: &AppState) -> Result<usize> {
     Ok(fired)
 }
 
-/// One batch: claims due clocks and appends their events (and the
-/// built-in action of a breach). Answers the firings, the clocks read and
-/// the events.
+/// Fires the due clocks of a failed batch each in its own transaction;
+/// answers the firings and the clocks read.
+async fn one_by_one(st: &AppState, now: i64) -> Result<(usize, usize)> {
+    let ids = {
+        let mut c = st.db.pool().acquire().await?;
+        repo::due_ids(&mut c, now, BATCH).await?
+    };
+    let pass = Pass::start(st, Job::SlaTimer).await?;
+    let mut fired = 0;
+    for &id in &ids {
+        let one = st
+            .db
+            .write(move |c| Box::pin(fire_due_in(c, now, Some(id))));
+        if let Some((n, _, events)) = pass.run(st, id, one).await {
+            st.publish(events);
+            fired += n;
+        }
+    }
+    Ok((fired, ids.len()))
+}
+
+/// One batch (or the one clock `only`): claims due clocks and appends
+/// their events (and the built-in action of a breach). Answers the
+/// firings, the ids of the clocks read and the events.
 async fn fire_due_in(
     c: &mut sqlx::AnyConnection,
     now: i64,
-) -> Result<(usize, usize, Vec<BusEvent>)> {
-    let due = repo::due(c, now, BATCH).await?;
-    let seen = due.len();
+    only: Option<i64>,
+) -> Result<(usize, Vec<i64>, Vec<BusEvent>)> {
+    let due = repo::due(c, now, BATCH, only).await?;
+    let seen: Vec<i64> = due.iter().filter_map(|(_, _, k)| k.id).collect();
     let setup = setup_in(c).await?;
     let mut fired = 0;
     let mut events = Vec::new();
@@ -134,8 +178,8 @@ pub async fn run(st: AppState, shutdown: Shutdown) -> anyhow::Result<()> {
 /// `fire_at`, at most [`POLL`].
 async fn next_wait(st: &AppState) -> Result<Duration> {
     let mut c = st.db.pool().acquire().await?;
-    let next = repo::next_fire(&mut c).await?;
     let now = st.clock.now_ms();
+    let next = repo::next_fire(&mut c, now).await?;
     Ok(match next {
         Some(at) if at <= now => Duration::ZERO,
         Some(at) => Duration::from_millis(u64::try_from(at - now).unwrap_or(0)).min(POLL),

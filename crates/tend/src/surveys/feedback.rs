@@ -82,11 +82,7 @@ pub async fn csat(
     from: Option<i64>,
     to: Option<i64>,
 ) -> Result<CsatReport> {
-    if !viewer.sees_all() {
-        return Err(Error::Forbidden(
-            "only admins and supervisors may see reports",
-        ));
-    }
+    viewer.require_supervisor("only admins and supervisors may see reports")?;
     let group = match parse_group_by(group_by)? {
         "agent" => GroupBy::Agent,
         "team" => GroupBy::Team,

@@ -24,17 +24,19 @@ pub struct Pass {
 /// One pass: survey new solves, close quiet ones.
 pub async fn run_once(st: &AppState) -> Result<Pass> {
     let mut pass = Pass::default();
+    // Until a batch comes back short: failed items wait out their backoff
+    // (`crate::jobs`), so the next batch holds other solves.
     loop {
-        let n = super::service::survey_solves(st).await?;
+        let (n, full) = super::service::survey_solves(st).await?;
         pass.surveyed += n;
-        if n == 0 {
+        if !full {
             break;
         }
     }
     loop {
-        let n = super::service::close_quiet(st).await?;
+        let (n, full) = super::service::close_quiet(st).await?;
         pass.closed += n;
-        if n == 0 {
+        if !full {
             break;
         }
     }

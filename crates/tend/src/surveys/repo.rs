@@ -54,13 +54,18 @@ pub(super) struct NewSurvey<'a> {
     pub now: i64,
 }
 
-/// Solved conversations whose current solve has no survey yet.
-pub(super) async fn unsurveyed_solves(c: &mut AnyConnection, limit: i64) -> Result<Vec<i64>> {
-    let rows: Vec<(i64,)> = sqlx::query_as(
+/// Solves without their survey, oldest first, that are `ready` (an SQL
+/// condition on `c`: see `jobs::service::ready_sql`).
+pub(super) async fn unsurveyed_solves(
+    c: &mut AnyConnection,
+    limit: i64,
+    ready: &str,
+) -> Result<Vec<i64>> {
+    let rows: Vec<(i64,)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT c.id FROM conversations c WHERE c.status = 'solved' AND c.solved_at IS NOT NULL \
          AND NOT EXISTS (SELECT 1 FROM surveys s WHERE s.conversation_id = c.id AND s.solve_round = c.reopen_count) \
-         ORDER BY c.solved_at, c.id LIMIT $1",
-    )
+         AND {ready} ORDER BY c.solved_at, c.id LIMIT $1"
+    )))
     .bind(limit)
     .fetch_all(c)
     .await?;

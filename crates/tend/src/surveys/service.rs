@@ -11,6 +11,8 @@ use crate::agents::Viewer;
 use crate::conversations::followup::{self, Cause};
 use crate::conversations::service as conversations;
 use crate::conversations::status::Status;
+use crate::jobs::Job;
+use crate::jobs::service::{Pass, ready_sql};
 use crate::state::AppState;
 use crate::vocab::EventKind;
 
@@ -33,26 +35,35 @@ pub fn link_path(key: &[u8; 32], token: &str, action: LinkAction) -> String {
     format!("/help/survey/{token}/{a}/{}", sign::sign(key, token, &a))
 }
 
-/// Sends the surveys of every solve that has none yet; returns how many
-/// solves were handled (sent, asked inline or skipped).
+/// Surveys one batch of solves that have none yet; returns how many were
+/// handled (sent, asked inline or skipped), and whether another batch
+/// should follow.
 #[tracing::instrument(skip_all)]
-pub async fn survey_solves(st: &AppState) -> Result<usize> {
+pub async fn survey_solves(st: &AppState) -> Result<(usize, bool)> {
+    let ready = ready_sql(Job::Survey, "c.id", st.clock.now_ms());
     let ids = {
         let mut c = st.db.pool().acquire().await?;
-        repo::unsurveyed_solves(&mut c, 50).await?
+        repo::unsurveyed_solves(&mut c, SURVEY_BATCH, &ready).await?
     };
+    let full = ids.len() as i64 == SURVEY_BATCH;
+    // A solve that cannot be surveyed backs off and is parked; the
+    // others go on (and the next batch does not pick it again).
+    let pass = Pass::start(st, Job::Survey).await?;
     let mut n = 0;
     for id in ids {
-        match survey_solve(st, id).await {
-            Ok(true) => n += 1,
-            Ok(false) => {}
-            Err(e) => {
-                tracing::warn!(conversation = id, error = %e, "could not survey a solved conversation")
-            }
+        if pass.run(st, id, survey_solve(st, id)).await == Some(true) {
+            n += 1;
         }
     }
-    Ok(n)
+    // Another batch when this one was full and did something (surveyed,
+    // or put failed solves aside).
+    Ok((n, full && (n > 0 || pass.failures() > 0)))
 }
+
+/// Solves surveyed per batch.
+const SURVEY_BATCH: i64 = 50;
+/// Conversations closed per batch.
+const CLOSE_BATCH: i64 = 200;
 
 /// Surveys the current solve of one conversation; false when there was
 /// nothing to do (not solved, or already surveyed).
@@ -206,29 +217,32 @@ async fn survey_solve(st: &AppState, id: i64) -> Result<bool> {
     Ok(handled)
 }
 
-/// Closes solved conversations whose quiet period passed without an answer.
+/// Closes one batch of solved conversations whose quiet period passed
+/// without an answer; returns how many, and whether another batch should
+/// follow.
 #[tracing::instrument(skip_all)]
-pub async fn close_quiet(st: &AppState) -> Result<usize> {
+pub async fn close_quiet(st: &AppState) -> Result<(usize, bool)> {
     let now = st.clock.now_ms();
     let cutoff = now - st.config.surveys.quiet_ms;
-    let ids = followup::solved_before(st, cutoff, 200).await?;
+    let ids = followup::solved_before(st, cutoff, CLOSE_BATCH).await?;
+    let full = ids.len() as i64 == CLOSE_BATCH;
+    let pass = Pass::start(st, Job::QuietClose).await?;
     let mut closed = 0;
     for id in ids {
-        let events = st
-            .db
-            .write(move |c| {
-                Box::pin(async move {
-                    followup::close_in(c, id, Cause::System, "quiet_period", Some(cutoff), now)
-                        .await
-                })
+        let close = st.db.write(move |c| {
+            Box::pin(async move {
+                followup::close_in(c, id, Cause::System, "quiet_period", Some(cutoff), now).await
             })
-            .await?;
+        });
+        let Some(events) = pass.run(st, id, close).await else {
+            continue;
+        };
         if !events.is_empty() {
             closed += 1;
         }
         st.publish(events);
     }
-    Ok(closed)
+    Ok((closed, full && (closed > 0 || pass.failures() > 0)))
 }
 
 /// A survey as its customer-facing page shows it.

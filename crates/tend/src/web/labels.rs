@@ -240,11 +240,16 @@ pub fn metric_key(m: Metric) -> &'static str {
 
 /// An `sla_*` event: its text with the metric named in the agent's language.
 fn sla_event(tr: &Tr, key: &str, d: &Value) -> String {
-    let metric = d["metric"]
+    let metric = sla_metric(tr, d).unwrap_or_else(|| "—".to_string());
+    tr.s(key, "metric", metric)
+}
+
+/// The words for the metric a service-level event's data names.
+pub(super) fn sla_metric(tr: &Tr, d: &Value) -> Option<String> {
+    d["metric"]
         .as_str()
         .and_then(|m| Metric::from_db(m).ok())
-        .map_or_else(|| "—".to_string(), |m| tr.t(metric_key(m)));
-    tr.s(key, "metric", metric)
+        .map(|m| tr.t(metric_key(m)))
 }
 
 #[cfg(test)]
@@ -315,7 +320,12 @@ mod tests {
                     .iter()
                     .map(|&c| transfer_category_key(c)),
             )
-            .chain(Metric::ALL.iter().map(|&m| metric_key(m)));
+            .chain(Metric::ALL.iter().map(|&m| metric_key(m)))
+            .chain(
+                crate::jobs::Job::ALL
+                    .iter()
+                    .map(|&j| crate::web::admin::jobs::job_key(j)),
+            );
         for key in keys {
             for code in LOCALES_SUPPORTED {
                 assert!(has_key(code, key), "{code} lacks {key}");

@@ -255,11 +255,7 @@ async fn sla_alert(
     if !theirs {
         return Ok(None);
     }
-    let metric = data["metric"]
-        .as_str()
-        .and_then(|m| crate::sla::Metric::from_db(m).ok())
-        .map(|m| tr.t(super::labels::metric_key(m)))
-        .unwrap_or_default();
+    let metric = super::labels::sla_metric(tr, &data).unwrap_or_default();
     let text = tr.args(
         key,
         &[

@@ -131,6 +131,8 @@ pub fn router(st: &AppState) -> Router<AppState> {
             "/admin/quarantine/{id}/retry",
             post(admin::quarantine::retry),
         )
+        .route("/admin/jobs", get(admin::jobs::list))
+        .route("/admin/jobs/{job}/{item}/retry", post(admin::jobs::retry))
         .route("/admin/templates", get(admin::templates::list))
         .route(
             "/admin/templates/{name}/{locale}",

@@ -125,11 +125,11 @@ fn line(tr: &Tr, group: &str, l: CsatLine) -> LineView {
 
 /// `GET /reports/csat`
 pub async fn csat(State(st): State<AppState>, a: Agent, Query(q): Query<PeriodQuery>) -> Response {
-    if !a.viewer.sees_all() {
-        return error_page(
-            &a.tr,
-            Error::Forbidden("only admins and supervisors may see reports"),
-        );
+    if let Err(e) = a
+        .viewer
+        .require_supervisor("only admins and supervisors may see reports")
+    {
+        return error_page(&a.tr, e);
     }
     let page = |from: String, to: String, tables: Vec<Table>, error: Option<String>| {
         render_status(

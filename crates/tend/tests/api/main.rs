@@ -23,6 +23,7 @@ mod errors;
 mod imap;
 mod imap_after;
 mod imap_tls;
+mod jobs;
 mod layering;
 mod machine_mail;
 mod mail_threading;

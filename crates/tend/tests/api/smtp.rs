@@ -375,8 +375,8 @@ async fn smtp_kill_9_loses_no_accepted_message_postgres() {
 }
 
 /// An aiosmtpd sink writing every message it receives into a maildir.
-struct Sink {
-    port: u16,
+pub(crate) struct Sink {
+    pub(crate) port: u16,
     dir: tempfile::TempDir,
     child: std::process::Child,
 }
@@ -389,7 +389,7 @@ impl Drop for Sink {
 }
 
 impl Sink {
-    fn start() -> Sink {
+    pub(crate) fn start() -> Sink {
         let dir = tempfile::tempdir().unwrap();
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
@@ -423,7 +423,7 @@ impl Sink {
         Sink { port, dir, child }
     }
 
-    fn messages(&self) -> Vec<String> {
+    pub(crate) fn messages(&self) -> Vec<String> {
         let new = self.dir.path().join("maildir").join("new");
         let mut out = vec![];
         if let Ok(entries) = std::fs::read_dir(new) {

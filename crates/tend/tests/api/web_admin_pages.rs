@@ -1,9 +1,10 @@
-//! The workspace's search page and every page in five locales, driven
-//! like a browser (`web_admin::Browser`).
+//! The workspace's search page, the failed-jobs page and every page in
+//! five locales, driven like a browser (`web_admin::Browser`).
 
 use reqwest::StatusCode;
 use serde_json::json;
 use tend::agents::Role;
+use tend::jobs::Job;
 
 use crate::on_both_backends;
 use crate::search::indexed;
@@ -13,6 +14,7 @@ use crate::web_admin::*;
 on_both_backends!(
     search_page_ranks_and_escapes_snippets,
     pages_resolve_every_message_in_five_locales,
+    the_jobs_page_lists_failed_items_and_retries_them,
 );
 
 async fn search_page_ranks_and_escapes_snippets(app: &TestApp) {
@@ -128,6 +130,10 @@ async fn pages_resolve_every_message_in_five_locales(app: &TestApp) {
         .conversation("Locale check", "locale@example.org", "text", None)
         .await;
     let cid = conv["customer"]["id"].as_i64().unwrap();
+    // A failed job item, so that the jobs page shows its table.
+    tend::jobs::service::failed(&app.st, Job::QuietClose, id_of(&conv), "boom")
+        .await
+        .unwrap();
     let agent = user_with_password(app, "who@example.com", "Who", Role::Agent).await;
     let (s, _) = app
         .post(
@@ -167,6 +173,7 @@ async fn pages_resolve_every_message_in_five_locales(app: &TestApp) {
             "/admin/tokens".to_string(),
             "/admin/templates".to_string(),
             "/admin/templates/survey_page/ja".to_string(),
+            "/admin/jobs".to_string(),
             "/stories".to_string(),
             format!("/agents/{agent}"),
             "/reports/csat".to_string(),
@@ -229,4 +236,139 @@ async fn pages_resolve_every_message_in_five_locales(app: &TestApp) {
     assert_ne!(forms[0], forms[1]);
     assert_ne!(forms[1], forms[2]);
     assert_ne!(forms[0], forms[2]);
+}
+
+async fn the_jobs_page_lists_failed_items_and_retries_them(app: &TestApp) {
+    let conv = app
+        .conversation("Survey trouble", "jobs@example.org", "text", None)
+        .await;
+    let id = id_of(&conv);
+    let mut b = admin_browser(app, "en").await;
+    let p = b.get("/admin").await;
+    assert!(
+        p.body.contains("href=\"/admin/jobs\""),
+        "linked from the admin pages"
+    );
+    let p = b.get("/admin/jobs").await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+    assert!(p.body.contains("Nothing failed"), "{}", p.body);
+
+    // Five failures park the survey of the conversation (each after the
+    // last backoff: here an admin's retry makes it due again at once); one
+    // failure of an outbox row waits out its backoff.
+    for n in 0..5 {
+        if n > 0 {
+            tend::jobs::service::retry(&app.st, &tend::agents::Viewer::system(), Job::Survey, id)
+                .await
+                .unwrap();
+        }
+        tend::jobs::service::failed(
+            &app.st,
+            Job::Survey,
+            id,
+            "relay refused: 550 <mailbox full>",
+        )
+        .await
+        .unwrap();
+    }
+    tend::jobs::service::failed(&app.st, Job::Outbox, 4242, "connection refused")
+        .await
+        .unwrap();
+    let p = b.get("/admin/jobs").await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+    assert!(!p.body.contains("Nothing failed"));
+    let row = between(&p.body, &format!("id=\"job-survey-{id}\""), "</tr>")
+        .expect("a row for the survey")
+        .to_string();
+    assert!(row.contains("Satisfaction surveys"), "{row}");
+    assert!(row.contains(&format!("href=\"/c/{id}\"")), "{row}");
+    assert!(
+        row.contains("relay refused: 550 &#60;mailbox full&#62;"),
+        "{row}"
+    );
+    assert!(!p.body.contains("<mailbox full>"), "errors are escaped");
+    assert!(row.contains("<td>5</td>"), "five attempts: {row}");
+    assert!(row.contains("Parked"), "{row}");
+    assert!(row.contains("First failed"), "{row}");
+    let action = format!("/admin/jobs/survey/{id}/retry");
+    assert!(row.contains(&format!("action=\"{action}\"")), "{row}");
+    let outbox = between(&p.body, "id=\"job-outbox-4242\"", "</tr>")
+        .expect("a row for the outbox")
+        .to_string();
+    assert!(outbox.contains("Outgoing mail"), "{outbox}");
+    assert!(outbox.contains("Retry at "), "{outbox}");
+    assert!(!outbox.contains("href=\"/c/4242\""), "not a conversation");
+    assert!(!outbox.contains("Parked"), "{outbox}");
+
+    // Without the CSRF token nothing happens.
+    let p = b.post_raw(&action, &[]).await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN);
+    assert!(survey_failure(app, id).await["parked"].as_bool().unwrap());
+
+    // Retry: back on the list with a notice; the item is due, not parked.
+    let p = b.post(&action, &[]).await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    assert_eq!(p.location, format!("/admin/jobs?retried=survey&item={id}"));
+    let f = survey_failure(app, id).await;
+    assert_eq!(f["parked"], json!(false), "{f}");
+    assert!(f["retry_at"].is_string(), "{f}");
+    assert_eq!(f["attempts"], json!(5), "{f}");
+    let p = b.get(&p.location.clone()).await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(
+        p.body
+            .contains(&format!("Item {id} (Satisfaction surveys) is due again")),
+        "{}",
+        p.body
+    );
+    let row = between(&p.body, &format!("id=\"job-survey-{id}\""), "</tr>").unwrap();
+    assert!(
+        row.contains("Retry at ") && !row.contains("Parked"),
+        "{row}"
+    );
+
+    // An item that is not failing: the list again, with the reason.
+    let p = b.post("/admin/jobs/survey/999999/retry", &[]).await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        p.body.contains("no longer among the failed items"),
+        "{}",
+        p.body
+    );
+    // A job Tend does not have.
+    let p = b.post("/admin/jobs/no_such_job/1/retry", &[]).await;
+    assert_eq!(p.status, StatusCode::NOT_FOUND);
+
+    // Agents get the 403 page and cannot retry.
+    user_with_password(app, "jobs-agent@example.com", "Agent", Role::Agent).await;
+    let mut agent = Browser::new(app, "en");
+    assert!(agent.login("jobs-agent@example.com", PASSWORD).await);
+    assert_eq!(agent.get("/admin/jobs").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(agent.post(&action, &[]).await.status, StatusCode::FORBIDDEN);
+
+    // Every locale names the page and the jobs in its own words.
+    for lang in ["ja", "ko", "lv", "ca"] {
+        let mut b = admin_browser(app, lang).await;
+        let p = b.get("/admin/jobs").await;
+        assert_eq!(p.status, StatusCode::OK, "{lang}");
+        assert!(!p.body.contains('⟦'), "{lang}: a message is missing");
+        assert!(raw_keys(&p.body).is_empty(), "{lang}");
+        let title = between(&p.body, "<h1>", "</h1>").unwrap();
+        assert_ne!(title, "Failed jobs", "{lang}");
+        assert!(!p.body.contains("Satisfaction surveys"), "{lang}");
+    }
+}
+
+/// The survey's failure of conversation `id`, as `GET /api/v1/jobs/failures`
+/// answers it.
+async fn survey_failure(app: &TestApp, id: i64) -> serde_json::Value {
+    let (s, list) = app.get("/api/v1/jobs/failures", &app.admin).await;
+    assert_eq!(s, StatusCode::OK, "{list}");
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["job"] == "survey" && f["item"] == id)
+        .cloned()
+        .unwrap_or_else(|| panic!("no survey failure of {id}: {list}"))
 }

@@ -51,6 +51,7 @@ fn ui_routes() -> Vec<(&'static str, &'static str, usize)> {
         "/admin/tokens",
         "/admin/tokens/1/revoke",
         "/admin/quarantine/1/retry",
+        "/admin/jobs/survey/1/retry",
         "/admin/templates/survey/en/reset",
         "/help/survey/t/a/s",
         // Last: it ends the session the others use.

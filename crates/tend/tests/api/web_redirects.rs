@@ -190,6 +190,7 @@ async fn hostile_input_never_answers_500() {
             ),
             (format!("/admin/templates/{v}/{v}"), vec![("source", raw)]),
             ("/admin/quarantine/1/retry".into(), vec![("view", raw)]),
+            ("/admin/jobs/survey/1/retry".into(), vec![("view", raw)]),
             (
                 "/admin/users".into(),
                 vec![("name", raw), ("email", raw), ("role", raw)],

@@ -9,6 +9,8 @@ use std::time::Duration;
 use lettre::address::Envelope;
 use lettre::{AsyncSmtpTransport, AsyncTransport as _, Tokio1Executor};
 
+use crate::jobs::Job;
+use crate::jobs::service::{Pass, backoff_ms};
 use crate::state::AppState;
 use crate::tasks::Shutdown;
 use crate::vocab::DeliveryStatus;
@@ -20,13 +22,6 @@ use super::repo::{self, OutboxRow};
 const LEASE_MS: i64 = 120_000;
 /// Attempts before giving up.
 const MAX_ATTEMPTS: i64 = 12;
-
-/// The delay before attempt `n + 1`: 30 s, 1 min, 2 min … capped at 1 h.
-pub fn backoff_ms(attempts: i64) -> i64 {
-    let base: i64 = 30_000;
-    base.saturating_mul(1_i64 << attempts.clamp(0, 7))
-        .min(3_600_000)
-}
 
 pub use crate::config::net::{RelayTls, relay_tls};
 
@@ -108,19 +103,29 @@ pub async fn deliver_due(
         let mut c = st.db.pool().acquire().await?;
         repo::due(&mut c, now, 32).await?
     };
+    // A row that cannot be handled (its record cannot be written) backs
+    // off and is parked, and the others go on.
+    let pass = Pass::start(st, Job::Outbox).await?;
     let mut handled = 0;
     for row in rows {
         let (id, seen) = (row.id, row.next_attempt_at);
-        let claimed = st
-            .db
-            .write(move |c| Box::pin(async move { repo::claim(c, id, seen, now + LEASE_MS).await }))
-            .await?;
-        if !claimed {
-            continue;
+        let one = async {
+            let claimed = st
+                .db
+                .write(move |c| {
+                    Box::pin(async move { repo::claim(c, id, seen, now + LEASE_MS).await })
+                })
+                .await?;
+            if !claimed {
+                return Ok(false);
+            }
+            let result = send(st, relay, &row).await;
+            record(st, &row, result).await?;
+            Ok(true)
+        };
+        if pass.run(st, id, one).await == Some(true) {
+            handled += 1;
         }
-        handled += 1;
-        let result = send(st, relay, &row).await;
-        record(st, &row, result).await?;
     }
     Ok(handled)
 }
@@ -175,7 +180,7 @@ async fn record(st: &AppState, row: &OutboxRow, attempt: Attempt) -> Result<()> 
                     }
                     Attempt::Retry(e) if attempts < MAX_ATTEMPTS => {
                         tracing::warn!(outbox = row.id, error = %e, "relay refused for now; will retry");
-                        repo::mark_retry(c, row.id, now + backoff_ms(row.attempts), &e).await?;
+                        repo::mark_retry(c, row.id, now + backoff_ms(attempts), &e).await?;
                     }
                     Attempt::Retry(e) | Attempt::Failed(e) => {
                         tracing::warn!(outbox = row.id, error = %e, "outbound mail failed");
@@ -215,13 +220,5 @@ mod tests {
         assert!(tls("smtps://u:p@h?tls=none").is_err());
         assert!(transport("smtp://u:p@10.0.0.5:25?tls=none", None).is_ok());
         assert!(transport("smtp://u:p@10.0.0.5:25", None).is_err());
-    }
-
-    #[test]
-    fn backoff_grows_and_is_capped() {
-        assert_eq!(backoff_ms(0), 30_000);
-        assert_eq!(backoff_ms(1), 60_000);
-        assert_eq!(backoff_ms(3), 240_000);
-        assert_eq!(backoff_ms(11), 3_600_000);
     }
 }

@@ -157,11 +157,12 @@ pub async fn release(c: &mut AnyConnection, id: i64, now: i64) -> Result<bool> {
 }
 
 pub async fn due(c: &mut AnyConnection, now: i64, limit: i64) -> Result<Vec<OutboxRow>> {
-    Ok(sqlx::query_as(
+    let ready = crate::jobs::service::ready_sql(crate::jobs::Job::Outbox, "outbox.id", now);
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT id, message_id, mail_from, rcpt, raw_sha256, attempts, \
          next_attempt_at FROM outbox WHERE status = 'queued' AND next_attempt_at <= $1 AND held_reason IS NULL \
-         ORDER BY next_attempt_at, id LIMIT $2",
-    )
+         AND {ready} ORDER BY next_attempt_at, id LIMIT $2"
+    )))
     .bind(now)
     .bind(limit)
     .fetch_all(c)

@@ -93,18 +93,30 @@ pub(in crate::conversations) async fn insert_message(
     .await?)
 }
 
-/// SQLite: a new conversation's `created` event (`created`: actor and
-/// data), its first message `m`, and the `message_added` event (`added`:
-/// actor, and data without `message_id`) in one round trip to the worker
-/// thread. Answers the message id and the two event ids. `json_set` adds
-/// `message_id` last and writes compact JSON, so the text is what `json!`
-/// writes (keys sorted) when every other key sorts before `message_id`.
 /// The service-level part of an opening: the new clocks and their events
 /// (by Tend), written in the same statement.
 pub(in crate::conversations) struct OpeningSla<'a> {
     pub clocks: Vec<&'a crate::sla::clock::Clock>,
     pub events: &'a [(crate::vocab::EventKind, Value)],
 }
+
+/// SQLite: a new conversation's first message `m`, its `created` event
+/// (`created`: actor and data), the `message_added` event (`added`: actor,
+/// and data without `message_id`), then the service-level clocks and
+/// their `sla_applied` events (`sla`), in one round trip to the worker
+/// thread. Answers the message id and the event ids in order.
+///
+/// Every result sqlx's worker hands back (each statement's, each row)
+/// wakes the single writer, so the statement returns one row in all:
+/// the events go in with one `INSERT` and no `RETURNING`, and the last
+/// `SELECT` reads their ids back (consecutive: one writer, one statement)
+/// with the message id. `json_set` adds `message_id` last and writes
+/// compact JSON, so the text is what `json!` writes (keys sorted) when
+/// every other key sorts before `message_id`.
+/// The last `SELECT` of [`insert_opening_sqlite`]: the first and last event
+/// ids, how many events, the message id.
+#[derive(FromRow)]
+struct OpenedIds(Option<i64>, Option<i64>, i64, Option<i64>);
 
 pub(in crate::conversations) async fn insert_opening_sqlite(
     c: &mut AnyConnection,
@@ -114,16 +126,22 @@ pub(in crate::conversations) async fn insert_opening_sqlite(
     sla: &OpeningSla<'_>,
 ) -> Result<(i64, Vec<i64>)> {
     let mut sql = String::from(concat!(
-        "INSERT INTO events (conversation_id, kind, actor_kind, actor_id, data, created_at) \
-         VALUES ($1, 'created', $21, $22, $23, $12) RETURNING id, NULL; ",
         insert_message_sql!(),
         "; INSERT INTO events (conversation_id, kind, actor_kind, actor_id, data, created_at) \
-         VALUES ($1, 'message_added', $24, $25, json_set($26, '$.message_id', last_insert_rowid()), $12) \
-         RETURNING id, json_extract(data, '$.message_id')"
+         VALUES ($1, 'created', $21, $22, $23, $12), \
+         ($1, 'message_added', $24, $25, json_set($26, '$.message_id', \
+         (SELECT MAX(id) FROM messages WHERE conversation_id = $1)), $12)"
     ));
-    // The clocks and their events, after the 26 parameters above: one
-    // round trip for the whole opening.
+    // The clocks' events, then the clocks, after the 26 parameters above.
     let mut next = 27;
+    for _ in sla.events {
+        sql.push_str(&format!(
+            ", ($1, ${}, 'system', NULL, ${}, $12)",
+            next,
+            next + 1
+        ));
+        next += 2;
+    }
     if !sla.clocks.is_empty() {
         sql.push_str("; ");
         sql.push_str(&crate::sla::repo::insert_clocks_sql(
@@ -131,37 +149,32 @@ pub(in crate::conversations) async fn insert_opening_sqlite(
             next,
             sla.clocks.len(),
         ));
-        next += crate::sla::repo::CLOCK_PARAMS * sla.clocks.len();
     }
-    for _ in sla.events {
-        sql.push_str(&format!(
-            "; INSERT INTO events (conversation_id, kind, actor_kind, actor_id, data, created_at) \
-             VALUES ($1, ${}, 'system', NULL, ${}, $12) RETURNING id, NULL",
-            next,
-            next + 1
-        ));
-        next += 2;
-    }
+    sql.push_str(
+        "; SELECT MIN(id), MAX(id), COUNT(*), MAX(json_extract(data, '$.message_id')) \
+         FROM events WHERE conversation_id = $1",
+    );
     let query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
-    let query = bind_message!(query, m)
+    let mut query = bind_message!(query, m)
         .bind(created.0.kind.as_str())
         .bind(created.0.id)
         .bind(created.1.to_string())
         .bind(added.0.kind.as_str())
         .bind(added.0.id)
         .bind(added.1.to_string());
-    let mut query = crate::sla::repo::bind_clocks(query, &sla.clocks);
     for (kind, data) in sla.events {
         query = query.bind(kind.as_str()).bind(data.to_string());
     }
-    let rows: Vec<(i64, Option<i64>)> = query.fetch_all(c).await?;
+    let query = crate::sla::repo::bind_clocks(query, &sla.clocks);
+    // Not `fetch_optional`: sqlx's `Any` driver answers `None` when the
+    // first result of a statement list is not a row.
+    let rows: Vec<OpenedIds> = query.fetch_all(c).await?;
+    let want = 2 + sla.events.len() as i64;
     match rows.as_slice() {
-        [(created, None), (added, Some(message)), rest @ ..]
-            if rest.len() == sla.events.len() && rest.iter().all(|(_, m)| m.is_none()) =>
+        [OpenedIds(Some(first), Some(last), n, Some(message))]
+            if *n == want && last - first + 1 == want =>
         {
-            let mut ids = vec![*created, *added];
-            ids.extend(rest.iter().map(|(id, _)| *id));
-            Ok((*message, ids))
+            Ok((*message, (*first..=*last).collect()))
         }
         _ => Err(crate::Error::Internal(anyhow::anyhow!(
             "a new conversation's first message was not written as expected"

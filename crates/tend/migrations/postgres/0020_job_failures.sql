@@ -1,0 +1,22 @@
+-- Items a background job could not do (PostgreSQL). Keep in step with
+-- sqlite/0020_job_failures.sql.
+--
+-- One row per job and item while the item keeps failing: it is retried
+-- with backoff (`retry_at`), and after too many attempts parked
+-- (`parked_at`, `retry_at` NULL) until an admin retries it. A job never
+-- picks an item that is waiting or parked, so one bad item cannot stop
+-- the others. The row goes when the item succeeds.
+CREATE TABLE job_failures (
+    -- 'survey', 'quiet_close', 'sla_timer' or 'outbox'.
+    job             TEXT NOT NULL,
+    -- The item's id in its own table (conversation, clock, outbox row).
+    item            BIGINT NOT NULL,
+    attempts        BIGINT NOT NULL,
+    -- The last error, as a user can read it.
+    error           TEXT NOT NULL,
+    first_failed_at BIGINT NOT NULL,
+    failed_at       BIGINT NOT NULL,
+    retry_at        BIGINT,
+    parked_at       BIGINT,
+    PRIMARY KEY (job, item)
+);
