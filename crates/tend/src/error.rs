@@ -86,8 +86,15 @@ impl Error {
             Error::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Error::InvalidJson { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Error::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            Error::Database(e) if unavailable(e) => StatusCode::SERVICE_UNAVAILABLE,
             Error::Database(_) | Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
+    }
+
+    /// Whether the database could not be reached (down, restarting, no
+    /// connection free within the acquire timeout): try again shortly.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, Error::Database(e) if unavailable(e))
     }
 
     /// The stable snake_case code of this error.
@@ -102,8 +109,30 @@ impl Error {
             Error::PayloadTooLarge(_) => "payload_too_large",
             Error::InvalidJson { .. } => "invalid_json",
             Error::RateLimited => "rate_limited",
+            Error::Database(e) if unavailable(e) => "unavailable",
             Error::Database(_) | Error::Internal(_) => "internal",
         }
+    }
+}
+
+/// Seconds a client should wait after a 503 before trying again.
+pub const RETRY_AFTER_SECS: u64 = 2;
+
+/// Whether a database error means the database cannot be reached now
+/// rather than that the statement is wrong: the pool found no connection
+/// within its acquire timeout, the connection broke, or PostgreSQL says it
+/// is shutting down or starting (SQLSTATE class 08, 57P01–57P03).
+fn unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(d) => d.code().is_some_and(|c| {
+            c.starts_with("08") || matches!(c.as_ref(), "57P01" | "57P02" | "57P03")
+        }),
+        _ => false,
     }
 }
 
@@ -121,6 +150,23 @@ impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let status = self.status();
         let (message, details) = match &self {
+            Error::Database(e) if unavailable(e) => {
+                tracing::warn!(error = %e, "the database is unavailable; answered 503");
+                let body = error_body(
+                    self.code(),
+                    "the database is unavailable; try again shortly",
+                    json!({}),
+                );
+                return (
+                    status,
+                    [(
+                        axum::http::header::RETRY_AFTER,
+                        RETRY_AFTER_SECS.to_string(),
+                    )],
+                    axum::Json(body),
+                )
+                    .into_response();
+            }
             Error::Database(e) => {
                 tracing::error!(error = %e, "database error");
                 ("internal error; see the server log".to_string(), json!({}))

@@ -56,6 +56,9 @@ static SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = F
      PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA cache_size = -32768; \
      PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 4000;";
 
+/// How long a request waits for a PostgreSQL connection.
+pub const PG_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(2);
+
 impl Db {
     /// Connects to `url` (`sqlite://…` or `postgres://…`). Statements that
     /// take `slow` or longer are logged at WARN (target `sqlx::query`,
@@ -114,7 +117,11 @@ impl Db {
         } else {
             let pool = AnyPoolOptions::new()
                 .max_connections(max_connections)
-                .acquire_timeout(Duration::from_secs(30))
+                // Fail fast while PostgreSQL is away (503 with
+                // Retry-After, not a request that hangs); sqlx's reconnect
+                // backoff is capped at a fifth of it (400 ms), so the
+                // first request after it returns finds it within that.
+                .acquire_timeout(PG_ACQUIRE_TIMEOUT)
                 .connect_with(connect)
                 .await
                 .with_context(|| format!("connecting to PostgreSQL at {}", redact(url)))?;
@@ -157,9 +164,14 @@ impl Db {
         self.writer.write(f).await
     }
 
-    /// Answers whether the database responds (for `/readyz`).
+    /// Answers whether the database responds within a second and a half
+    /// (for `/readyz`, which must say 503 within 2 s of losing it).
     pub async fn ping(&self) -> bool {
-        sqlx::query("SELECT 1").execute(&self.read).await.is_ok()
+        let ping = sqlx::query("SELECT 1").execute(&self.read);
+        matches!(
+            tokio::time::timeout(Duration::from_millis(1500), ping).await,
+            Ok(Ok(_))
+        )
     }
 
     /// Pool gauges for `/metrics`: (size, idle).

@@ -29,6 +29,7 @@ mod machine_mail;
 mod mail_threading;
 mod observability;
 mod ops;
+mod outage;
 mod outbound_cap;
 mod privacy;
 mod proxy;

@@ -59,13 +59,13 @@ async fn stored_message_ids(pool: &sqlx::AnyPool) -> HashSet<String> {
 }
 
 /// A minimal SMTP dialogue for the refusals smtplib would not let us send.
-struct Dialogue {
+pub(crate) struct Dialogue {
     r: tokio::io::BufReader<tokio::net::tcp::OwnedReadHalf>,
     w: tokio::net::tcp::OwnedWriteHalf,
 }
 
 impl Dialogue {
-    async fn open(addr: std::net::SocketAddr) -> Dialogue {
+    pub(crate) async fn open(addr: std::net::SocketAddr) -> Dialogue {
         let (r, w) = tokio::net::TcpStream::connect(addr)
             .await
             .unwrap()
@@ -88,7 +88,7 @@ impl Dialogue {
             }
         }
     }
-    async fn say(&mut self, line: &str) -> String {
+    pub(crate) async fn say(&mut self, line: &str) -> String {
         self.w
             .write_all(format!("{line}\r\n").as_bytes())
             .await

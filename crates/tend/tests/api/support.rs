@@ -71,7 +71,7 @@ pub async fn fresh_pg_database() -> Option<(String, String)> {
     Some((format!("{server}/{name}"), name))
 }
 
-async fn drop_pg_database(name: &str) {
+pub async fn drop_pg_database(name: &str) {
     if let Ok(mut c) = sqlx::AnyConnection::connect(&format!("{}/postgres", pg_server())).await {
         let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
             "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
