@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Agent UI server-side render latency on a seeded database (bench/seed.sh):
 #   GET /?view=open            the inbox (All open, longest waiting first, 50 rows)
-#   GET /?view=open&page=20    a deeper page of it
+#   GET /?view=open&after=…    page 20 of it (its keyset link, found by
+#                              following "next" from page 1)
 #   GET /c/{random id}         the conversation page (timeline, controls, customer sidebar)
 #   bench/ui_latency.sh DATA_DIR [DURATION] [CONNECTION COUNTS…]
 # Defaults: 20s at 1 and 8 connections. The agent is an admin (sees every
@@ -34,9 +35,17 @@ export TEND_MAX_ID=$max_id
 echo "conversations: ids 1..$max_id"
 # Warm the page cache the way a running desk would have it.
 TEND_PREFIX=/c/ wrk -t1 -c4 -d5s -s bench/lua/get_random.lua "$BENCH_URL" >/dev/null
+# Page 20: follow the inbox's "next" link 19 times (keyset pagination).
+page20="/?view=open"
+for _ in $(seq 1 19); do
+  page20=$(curl -sf -H "Cookie: $TEND_COOKIE" "$BENCH_URL$page20" \
+    | python3 -c 'import html,re,sys; m=re.search(r"href=\"([^\"]*)\" rel=\"next\"", sys.stdin.read()); print(html.unescape(m.group(1)) if m else "")')
+  [ -n "$page20" ] || { echo "fewer than 20 pages" >&2; exit 1; }
+done
+echo "page 20: $page20"
 for c in $counts; do
   t=$(( c < 2 ? 1 : 2 ))
-  for p in "/?view=open" "/?view=open&page=20" "/?view=mine"; do
+  for p in "/?view=open" "$page20" "/?view=mine"; do
     echo "== inbox: wrk -t$t -c$c -d$duration --latency -s bench/lua/get_path.lua (TEND_PATH=$p)"
     TEND_PATH=$p wrk -t$t -c"$c" -d"$duration" --latency -s bench/lua/get_path.lua "$BENCH_URL" | grep RESULT
   done

@@ -15,8 +15,8 @@ use crate::state::AppState;
 use crate::{Error, Result};
 
 use super::model::{
-    AssigneeFilter, Conversation, ConversationPatch, Counts, Event, ListFilter, Message,
-    NewConversation, NewMessage,
+    AssigneeFilter, Conversation, ConversationPatch, Counts, Event, ListCursor, ListFilter,
+    Message, NewConversation, NewMessage, PageAt,
 };
 use super::service::{self, Sender};
 use super::status::{Channel, Priority, Status};
@@ -118,7 +118,9 @@ impl ListQuery {
                 .filter(|l| !l.is_empty())
                 .map(|l| l.to_lowercase()),
             q: self.q.filter(|q| !q.trim().is_empty()),
-            before_id: page.cursor()?,
+            at: page
+                .cursor()?
+                .map_or(PageAt::First, |id| PageAt::After(ListCursor { key: 0, id })),
             limit: page.limit()?,
             ..ListFilter::default()
         })

@@ -377,20 +377,100 @@ pub struct ListFilter {
     pub language: Option<String>,
     /// Subject fragment.
     pub q: Option<String>,
-    /// Only ids below this (cursor).
-    pub before_id: Option<i64>,
+    /// Where the page starts: the first page, or after or before a row of
+    /// another page (keyset pagination: page 20 costs what page 1 costs,
+    /// and rows written meanwhile neither repeat nor go missing).
+    pub at: PageAt,
     /// Page size.
     pub limit: i64,
     /// Order of the page.
     pub sort: ListSort,
-    /// Rows to skip (for [`ListSort::LongestWaiting`], which has no id cursor).
-    pub offset: i64,
+}
+
+/// Where a page of a list starts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum PageAt {
+    /// At the start.
+    #[default]
+    First,
+    /// Just after this row, in the list's order.
+    After(ListCursor),
+    /// Just before this row (the page before a page); the rows still come
+    /// in the list's order.
+    Before(ListCursor),
+}
+
+/// A row's place in a sorted list: its sort key ([`ListSort::key_of`]) and
+/// its id, which breaks ties.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListCursor {
+    /// The sort key (unused when the list is by id alone).
+    pub key: i64,
+    /// The row's id.
+    pub id: i64,
+}
+
+impl ListCursor {
+    /// The row's place, as the list writes it in a link: `key.id`, or
+    /// `id` for a list by id alone.
+    pub fn to_param(self, sort: ListSort) -> String {
+        match sort {
+            ListSort::Newest => self.id.to_string(),
+            ListSort::LongestWaiting | ListSort::Deadline => format!("{}.{}", self.key, self.id),
+        }
+    }
+
+    /// Reads [`ListCursor::to_param`]; `None` when it does not read.
+    pub fn from_param(sort: ListSort, s: &str) -> Option<ListCursor> {
+        match sort {
+            ListSort::Newest => s.trim().parse().ok().map(|id| ListCursor { key: 0, id }),
+            ListSort::LongestWaiting | ListSort::Deadline => {
+                let (k, id) = s.trim().split_once('.')?;
+                Some(ListCursor {
+                    key: k.parse().ok()?,
+                    id: id.parse().ok()?,
+                })
+            }
+        }
+    }
+}
+
+/// The sort key of a conversation that is not waiting: after every wait
+/// (the largest integer a JSON number holds exactly). The SQL of the
+/// waiting lists and their partial indexes (migration 0004) write the
+/// same number.
+pub const NOT_WAITING: i64 = 9_007_199_254_740_991;
+
+impl ListSort {
+    /// The key a conversation sorts by in this order (ties broken by id):
+    /// when the customer began waiting, or its next deadline. The SQL of
+    /// the list computes the same (`conversations::repo::list`).
+    pub fn key_of(self, c: &Conversation) -> i64 {
+        let ms = |s: Option<&str>| s.and_then(crate::time::parse_ms);
+        match self {
+            ListSort::Newest => 0,
+            ListSort::LongestWaiting => ms(c.waiting_since.as_deref()).unwrap_or(NOT_WAITING),
+            ListSort::Deadline => c
+                .sla
+                .as_ref()
+                .and_then(|s| ms(s.next_due.as_deref()))
+                .unwrap_or(NOT_WAITING),
+        }
+    }
+
+    /// The cursor of a conversation in this order.
+    pub fn cursor_of(self, c: &Conversation) -> ListCursor {
+        ListCursor {
+            key: self.key_of(c),
+            id: c.id,
+        }
+    }
 }
 
 /// How a list is ordered.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum ListSort {
-    /// Newest first (the API's order; pages by `before_id`).
+    /// Newest first (the API's order).
     #[default]
     Newest,
     /// The customer who has waited longest first; those not waiting last

@@ -31,8 +31,9 @@ async fn with_sla(c: &mut AnyConnection, convs: &mut [Conversation]) -> Result<(
     Ok(())
 }
 
-/// Conversations the viewer may see, newest first; returns one page and
-/// whether more follow.
+/// Conversations the viewer may see, in the filter's order from its
+/// cursor; returns one page and whether more follow (in the direction it
+/// was read: before the cursor for [`PageAt::Before`](super::model::PageAt)).
 pub async fn list(
     st: &AppState,
     viewer: &Viewer,
@@ -44,6 +45,10 @@ pub async fn list(
     let mut rows = repo::list(&mut c, viewer, &filter).await?;
     let more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
+    if matches!(filter.at, super::model::PageAt::Before(_)) {
+        // Read backwards from the cursor: back in the list's order.
+        rows.reverse();
+    }
     let mut convs: Vec<Conversation> = rows.into_iter().map(ConvRow::into_conversation).collect();
     with_sla(&mut c, &mut convs).await?;
     Ok((convs, more))

@@ -15,7 +15,7 @@ use super::i18n::Tr;
 use super::pages::{Chrome, error_page, render, see_other};
 use super::session::Agent;
 pub use super::sla_cell::{SlaCell, sla_cell};
-use crate::conversations::model::{ConversationPatch, ListFilter, ListSort};
+use crate::conversations::model::{ConversationPatch, ListCursor, ListFilter, ListSort, PageAt};
 use crate::conversations::views::InboxView;
 use crate::conversations::{Conversation, Priority, Status};
 use crate::state::AppState;
@@ -35,7 +35,10 @@ pub struct InboxQuery {
     tag: Option<String>,
     channel: Option<String>,
     language: Option<String>,
-    page: Option<i64>,
+    /// The page after this row (`ListCursor::to_param`).
+    after: Option<String>,
+    /// The page before this row.
+    before: Option<String>,
     fragment: Option<String>,
 }
 
@@ -132,8 +135,14 @@ fn filter_for(a: &Agent, q: &InboxQuery) -> Result<(ListFilter, InboxView)> {
     f.language = nonempty(&q.language);
     f.inbox_id = q.inbox;
     f.team_id = q.team;
-    let page = q.page.unwrap_or(0).clamp(0, 10_000);
-    f.offset = page * PAGE;
+    // A cursor that does not read is the first page, as an unknown view
+    // is the default one.
+    let cursor = |v: &Option<String>| nonempty(v).and_then(|s| ListCursor::from_param(f.sort, &s));
+    f.at = match (cursor(&q.after), cursor(&q.before)) {
+        (Some(k), _) => PageAt::After(k),
+        (None, Some(k)) => PageAt::Before(k),
+        (None, None) => PageAt::First,
+    };
     Ok((f, view))
 }
 
@@ -203,7 +212,17 @@ pub async fn agent_names(st: &AppState, a: &Agent) -> Result<Vec<(i64, String)>>
         .collect())
 }
 
-fn query_string(q: &InboxQuery, page: Option<i64>) -> String {
+/// Where a link leads in the list.
+enum Link {
+    /// The current page (for live refreshes).
+    Here,
+    /// The page after this row.
+    After(String),
+    /// The page before this row.
+    Before(String),
+}
+
+fn query_string(q: &InboxQuery, at: Link) -> String {
     let mut s = url::form_urlencoded::Serializer::new(String::new());
     if let Some(v) = &q.view {
         s.append_pair("view", v);
@@ -225,8 +244,21 @@ fn query_string(q: &InboxQuery, page: Option<i64>) -> String {
             s.append_pair(k, &v);
         }
     }
-    if let Some(p) = page.filter(|p| *p > 0) {
-        s.append_pair("page", &p.to_string());
+    let here = |v: &Option<String>| nonempty(v);
+    match at {
+        Link::Here => {
+            if let Some(a) = here(&q.after) {
+                s.append_pair("after", &a);
+            } else if let Some(b) = here(&q.before) {
+                s.append_pair("before", &b);
+            }
+        }
+        Link::After(k) => {
+            s.append_pair("after", &k);
+        }
+        Link::Before(k) => {
+            s.append_pair("before", &k);
+        }
     }
     s.finish()
 }
@@ -242,12 +274,24 @@ pub async fn page(State(st): State<AppState>, a: Agent, Query(q): Query<InboxQue
 
 async fn build(st: &AppState, a: &Agent, q: InboxQuery) -> Result<Response> {
     let (filter, view) = filter_for(a, &q)?;
-    let page_no = q.page.unwrap_or(0).clamp(0, 10_000);
+    let (sort, at) = (filter.sort, filter.at);
     // `list` reads one row more than the page to know whether more follow.
     let (items, more) = if filter.limit == 0 {
         (vec![], false)
     } else {
         crate::conversations::service::list(st, &a.viewer, filter).await?
+    };
+    // Keyset links: after the last row, before the first. A page read
+    // backwards has a later page (the one it came from); whether an
+    // earlier one exists is what `more` says then.
+    let edge = |c: Option<&crate::conversations::model::Conversation>| {
+        c.map(|c| sort.cursor_of(c).to_param(sort))
+    };
+    let (first, last) = (edge(items.first()), edge(items.last()));
+    let (has_prev, has_next) = match at {
+        PageAt::First => (false, more),
+        PageAt::After(_) => (true, more),
+        PageAt::Before(_) => (more, true),
     };
     let agents = agent_names(st, a).await?;
     let names: HashMap<i64, String> = agents.iter().cloned().collect();
@@ -325,9 +369,13 @@ async fn build(st: &AppState, a: &Agent, q: InboxQuery) -> Result<Response> {
         inboxes: inbox_nav,
         teams: team_nav,
         rows,
-        qs: query_string(&qv, Some(page_no)),
-        prev: (page_no > 0).then(|| format!("/?{}", query_string(&qv, Some(page_no - 1)))),
-        next: more.then(|| format!("/?{}", query_string(&qv, Some(page_no + 1)))),
+        qs: query_string(&qv, Link::Here),
+        prev: first
+            .filter(|_| has_prev)
+            .map(|k| format!("/?{}", query_string(&qv, Link::Before(k)))),
+        next: last
+            .filter(|_| has_next)
+            .map(|k| format!("/?{}", query_string(&qv, Link::After(k)))),
         q: qv,
         statuses,
         priorities,

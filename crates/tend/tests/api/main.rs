@@ -31,6 +31,7 @@ mod observability;
 mod ops;
 mod outage;
 mod outbound_cap;
+mod paging;
 mod privacy;
 mod proxy;
 mod quarantine;

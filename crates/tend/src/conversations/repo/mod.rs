@@ -11,7 +11,9 @@ use crate::agents::Viewer;
 use crate::db::Sql;
 use crate::time::{rfc3339, rfc3339_opt};
 
-use super::model::{AssigneeFilter, Conversation, Counts, CustomerSummary, ListFilter, ListSort};
+use super::model::{
+    AssigneeFilter, Conversation, Counts, CustomerSummary, ListFilter, ListSort, PageAt,
+};
 use super::status::{Channel, Priority, Status};
 
 mod by_customer;
@@ -316,7 +318,8 @@ pub(super) async fn get_for_update(
     Ok(sql.query_as().fetch_optional(c).await?)
 }
 
-/// Conversations the viewer may see, newest first.
+/// Conversations the viewer may see, in the filter's order from its cursor
+/// (before the cursor: read backwards, for the caller to turn round).
 pub(super) async fn list(
     c: &mut AnyConnection,
     viewer: &Viewer,
@@ -384,30 +387,50 @@ pub(super) async fn list(
             .bind(crate::db::like_pattern(q))
             .push(" ESCAPE '\\'");
     }
-    if let Some(b) = f.before_id {
-        sql.push(" AND c.id < ").bind(b);
-    }
     let next_due = crate::sla::repo::next_due_sql("c.id");
     if f.sort == ListSort::Deadline {
         sql.push(&format!(" AND {next_due} IS NOT NULL"));
     }
-    match f.sort {
-        ListSort::Newest => {
-            sql.push(" ORDER BY c.id DESC LIMIT ").bind(f.limit);
+    // Keyset pagination: the rows after (or before) a row, by the sort
+    // key and then the id, which the indexes serve as a range. The key is
+    // `ListSort::key_of` in SQL.
+    let key = match f.sort {
+        ListSort::Newest => None,
+        // As written in the partial indexes (migration 0004).
+        ListSort::LongestWaiting => Some("COALESCE(c.waiting_since, 9007199254740991)".to_string()),
+        ListSort::Deadline => Some(next_due),
+    };
+    let (cursor, back) = match f.at {
+        PageAt::First => (None, false),
+        PageAt::After(k) => (Some(k), false),
+        PageAt::Before(k) => (Some(k), true),
+    };
+    match (&key, cursor) {
+        (_, None) => {}
+        // Newest first: "after" is a smaller id.
+        (None, Some(k)) => {
+            sql.push(if back { " AND c.id > " } else { " AND c.id < " })
+                .bind(k.id);
         }
-        ListSort::LongestWaiting => {
-            sql.push(" ORDER BY COALESCE(c.waiting_since, 9007199254740991), c.id LIMIT ")
-                .bind(f.limit)
-                .push(" OFFSET ")
-                .bind(f.offset.max(0));
-        }
-        ListSort::Deadline => {
-            sql.push(&format!(" ORDER BY {next_due}, c.id LIMIT "))
-                .bind(f.limit)
-                .push(" OFFSET ")
-                .bind(f.offset.max(0));
+        (Some(expr), Some(k)) => {
+            sql.push(&format!(
+                " AND ({expr}, c.id) {} (",
+                if back { "<" } else { ">" }
+            ))
+            .bind(k.key)
+            .push(", ")
+            .bind(k.id)
+            .push(")");
         }
     }
+    // A page before a cursor is read backwards; the caller turns it round.
+    match (&key, back) {
+        (None, false) => sql.push(" ORDER BY c.id DESC"),
+        (None, true) => sql.push(" ORDER BY c.id"),
+        (Some(expr), false) => sql.push(&format!(" ORDER BY {expr}, c.id")),
+        (Some(expr), true) => sql.push(&format!(" ORDER BY {expr} DESC, c.id DESC")),
+    };
+    sql.push(" LIMIT ").bind(f.limit);
     Ok(sql.query_as().fetch_all(c).await?)
 }
 
