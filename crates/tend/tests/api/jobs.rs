@@ -104,17 +104,8 @@ async fn surveyed(app: &TestApp, id: i64) -> bool {
 }
 
 async fn solved(app: &TestApp, n: usize, tag: &str) -> Vec<i64> {
-    let mut ids = Vec::new();
-    for i in 0..n {
-        let c = app
-            .conversation(
-                &format!("{tag} {i}"),
-                &format!("{tag}{i}@customer.example"),
-                "Sveiki!",
-                None,
-            )
-            .await;
-        let id = c["id"].as_i64().unwrap();
+    let ids = app.conversations(n, tag).await;
+    for id in &ids {
         let (s, b) = app
             .patch(
                 &format!("/api/v1/conversations/{id}"),
@@ -123,7 +114,6 @@ async fn solved(app: &TestApp, n: usize, tag: &str) -> Vec<i64> {
             )
             .await;
         assert_eq!(s, StatusCode::OK, "{b}");
-        ids.push(id);
     }
     ids
 }

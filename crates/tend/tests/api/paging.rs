@@ -30,22 +30,6 @@ fn read(body: &str) -> (Vec<i64>, Option<String>, Option<String>) {
     (ids, link("next"), link("prev"))
 }
 
-async fn create(app: &TestApp, n: usize, tag: &str) -> Vec<i64> {
-    let mut ids = Vec::new();
-    for i in 0..n {
-        let c = app
-            .conversation(
-                &format!("{tag} {i}"),
-                &format!("{tag}{i}@customer.example"),
-                "Labdien",
-                None,
-            )
-            .await;
-        ids.push(c["id"].as_i64().unwrap());
-    }
-    ids
-}
-
 /// Walks a view forwards from its first page, creating `arrive` new
 /// conversations before each next page; then back from the last page.
 /// Answers the ids seen forwards, page by page.
@@ -60,7 +44,7 @@ async fn walk(app: &TestApp, b: &mut Browser, first: &str, arrive: usize) -> Vec
         pages.push(ids);
         let Some(next) = next else { break };
         if arrive > 0 {
-            create(app, arrive, "late").await;
+            app.conversations(arrive, "late").await;
         }
         url = next;
     }
@@ -88,7 +72,7 @@ async fn walk(app: &TestApp, b: &mut Browser, first: &str, arrive: usize) -> Vec
 }
 
 async fn every_row_once_while_rows_arrive(app: &TestApp) {
-    let early = create(app, 120, "early").await;
+    let early = app.conversations(120, "early").await;
     let mut b = admin_browser(app, "en").await;
 
     // The All-open view, longest waiting first: 120 rows in pages of 50,

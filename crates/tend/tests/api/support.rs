@@ -375,6 +375,24 @@ impl TestApp {
         b
     }
 
+    /// Creates `n` conversations as admin, subjects `"{tag} {i}"` from
+    /// `{tag}{i}@customer.example`; returns their ids in order.
+    pub async fn conversations(&self, n: usize, tag: &str) -> Vec<i64> {
+        let mut ids = Vec::new();
+        for i in 0..n {
+            let c = self
+                .conversation(
+                    &format!("{tag} {i}"),
+                    &format!("{tag}{i}@customer.example"),
+                    "Labdien",
+                    None,
+                )
+                .await;
+            ids.push(c["id"].as_i64().expect("id"));
+        }
+        ids
+    }
+
     /// Counts rows of a table directly (to prove nothing was half-written).
     pub async fn rows(&self, table: &str) -> i64 {
         let (n,): (i64,) =
