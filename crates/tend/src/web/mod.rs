@@ -10,6 +10,7 @@ pub mod conversation;
 pub mod customers;
 pub mod i18n;
 pub mod inbox;
+pub mod inbox_bulk;
 pub mod labels;
 pub mod live;
 mod message_body;
@@ -66,7 +67,7 @@ pub fn router(st: &AppState) -> Router<AppState> {
         .route("/account", get(auth::account))
         .route("/account/preferences", post(auth::save_preferences))
         .route("/account/password", post(auth::change_password))
-        .route("/bulk", post(inbox::bulk))
+        .route("/bulk", post(inbox_bulk::bulk))
         .route("/ui/counts", get(inbox::counts))
         .route("/live", get(live::stream))
         .route("/c/{id}", get(conversation::page))
