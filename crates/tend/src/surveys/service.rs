@@ -45,6 +45,9 @@ pub async fn survey_solves(st: &AppState) -> Result<(usize, bool)> {
         let mut c = st.db.pool().acquire().await?;
         repo::unsurveyed_solves(&mut c, SURVEY_BATCH, &ready).await?
     };
+    if ids.is_empty() {
+        return Ok((0, false));
+    }
     let full = ids.len() as i64 == SURVEY_BATCH;
     // A solve that cannot be surveyed backs off and is parked; the
     // others go on (and the next batch does not pick it again).
@@ -225,6 +228,9 @@ pub async fn close_quiet(st: &AppState) -> Result<(usize, bool)> {
     let now = st.clock.now_ms();
     let cutoff = now - st.config.surveys.quiet_ms;
     let ids = followup::solved_before(st, cutoff, CLOSE_BATCH).await?;
+    if ids.is_empty() {
+        return Ok((0, false));
+    }
     let full = ids.len() as i64 == CLOSE_BATCH;
     let pass = Pass::start(st, Job::QuietClose).await?;
     let mut closed = 0;

@@ -105,6 +105,9 @@ pub async fn deliver_due(
     };
     // A row that cannot be handled (its record cannot be written) backs
     // off and is parked, and the others go on.
+    if rows.is_empty() {
+        return Ok(0);
+    }
     let pass = Pass::start(st, Job::Outbox).await?;
     let mut handled = 0;
     for row in rows {
