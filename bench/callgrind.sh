@@ -6,6 +6,8 @@
 # server_cpu figures of the other scripts include them).
 #   bench/callgrind.sh create [SECONDS] [CONNECTIONS]   API creations (lua/create.lua)
 #   bench/callgrind.sh smtp [COUNT] [CONNECTIONS]       SMTP ingest (deliver.py mix)
+# BENCH_SLA=1 adds a service-level policy first (bench/lib.sh's
+# riga_sla_policy), so that each conversation starts its clocks.
 # Counting starts after a warm-up (lingua's models, tantivy's first
 # segment) and stops once the server is idle again, so the search indexer's
 # work for these operations is included. Prints RESULT lines with the
@@ -36,6 +38,8 @@ RUST_LOG=warn TEND_HTTP_LISTEN="127.0.0.1:${BENCH_PORT}" valgrind --tool=callgri
   --callgrind-out-file="$OUT" $TEND_BIN serve >"$WORK/serve.log" 2>&1 &
 SERVER_PID=$!
 wait_ready "$t0"
+# BENCH_SLA=1: a service-level policy gives every new conversation clocks.
+[ "${BENCH_SLA:-0}" = 1 ] && { riga_sla_policy; echo "service levels: every conversation gets clocks"; }
 # The pid of the valgrind process is the server's.
 conversations() {
   curl -sf -H "Authorization: Bearer $TEND_TOKEN" "$BENCH_URL/api/v1/conversations/counts" \

@@ -104,6 +104,14 @@ rss_mib() {
   awk '/VmRSS/{printf "%.1f", $2/1024}' "/proc/$1/status"
 }
 
+# A process's resident memory by kind, in MiB: all, anon (the heap) and
+# file (mapped files, e.g. the search index's segments, which the kernel
+# may drop and read again), as `tend_process_resident_kind_bytes` reports.
+rss_kinds() {
+  awk '/^VmRSS/{r=$2} /^RssAnon/{a=$2} /^RssFile/{f=$2}
+       END{printf "rss=%.1fMiB anon=%.1fMiB file=%.1fMiB", r/1024, a/1024, f/1024}' "/proc/$1/status"
+}
+
 # CPU seconds (user + system) a process has used so far.
 cpu_seconds() {
   awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"
@@ -130,4 +138,22 @@ wait_idle() {
     [ "$(echo "$IDLE_CPU - $prev < $limit" | bc)" = 1 ] && break
     prev=$IDLE_CPU
   done
+}
+
+# A service-level policy for every conversation, on business hours of a
+# Riga calendar (first response 4 h, next response 2 h, resolution 2 days):
+# from then on each new conversation starts running clocks. Needs
+# BENCH_URL and TEND_TOKEN of a running server.
+riga_sla_policy() {
+  local cal
+  cal=$(curl -sf -X POST "${BENCH_URL}/api/v1/calendars" -H "Authorization: Bearer $TEND_TOKEN" \
+    -H 'Content-Type: application/json' -d '{"name": "Rīga", "timezone": "Europe/Riga",
+      "hours": {"mon": [["09:00","13:00"],["14:00","18:00"]], "tue": [["09:00","13:00"],["14:00","18:00"]],
+                "wed": [["09:00","13:00"],["14:00","18:00"]], "thu": [["09:00","13:00"],["14:00","18:00"]],
+                "fri": [["09:00","17:00"]]},
+      "holidays": [{"date": "2026-12-24"}, {"date": "2026-12-25"}]}' \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+  curl -sf -X POST "${BENCH_URL}/api/v1/sla-policies" -H "Authorization: Bearer $TEND_TOKEN" \
+    -H 'Content-Type: application/json' -d "{\"name\": \"Everyone\", \"position\": 1, \"calendar_id\": $cal,
+      \"targets\": {\"first_response\": 240, \"next_response\": 120, \"resolution\": 2880}}" >/dev/null
 }

@@ -67,25 +67,27 @@ clocks)
     for desk in none sla; do
       fresh "$desk"
       if [ "$desk" = sla ]; then
-        cal=$(api POST /calendars '{"name": "Rīga", "timezone": "Europe/Riga",
-          "hours": {"mon": [["09:00","13:00"],["14:00","18:00"]], "tue": [["09:00","13:00"],["14:00","18:00"]],
-                    "wed": [["09:00","13:00"],["14:00","18:00"]], "thu": [["09:00","13:00"],["14:00","18:00"]],
-                    "fri": [["09:00","17:00"]]},
-          "holidays": [{"date": "2026-12-24"}, {"date": "2026-12-25"}]}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
-        api POST /sla-policies "{\"name\": \"Everyone\", \"position\": 1, \"calendar_id\": $cal,
-          \"targets\": {\"first_response\": 240, \"next_response\": 120, \"resolution\": 2880}}" >/dev/null
+        riga_sla_policy
       fi
       seed_to "$seed"
       wait_idle "$SERVER_PID" 1 0.05
       echo "round $round, desk $desk: $(db_query 'SELECT COUNT(*) FROM conversations') conversations, $(db_query 'SELECT COUNT(*) FROM sla_clocks WHERE stopped_at IS NULL') open clocks"
       cpu0=$(cpu_seconds "$SERVER_PID")
       cs0=$(context_switches "$SERVER_PID")
+      bench/thread_cpu.sh "$SERVER_PID" > "$dir/threads.before"
       out=$(wrk -t2 -c"$conns" -d"$duration" --latency -s bench/lua/create.lua "$BENCH_URL")
+      bench/thread_cpu.sh "$SERVER_PID" > "$dir/threads.after"
       cpu1=$(cpu_seconds "$SERVER_PID")
       cs1=$(context_switches "$SERVER_PID")
       requests=$(echo "$out" | sed -n 's/^RESULT requests=\([0-9]*\).*/\1/p')
       echo "$out" | grep RESULT | sed "s/^/  $desk: /"
       echo "  $desk: RESULT cpu_ms_per_request=$(echo "scale=3; ($cpu1 - $cpu0) * 1000 / $requests" | bc) context_switches_per_request=$(echo "scale=1; ($cs1 - $cs0) / $requests" | bc)"
+      # By thread (threads that ended, such as tantivy's indexing threads
+      # replaced at each commit, only in the total).
+      join -a2 -e0 -o 0,1.2,2.2 "$dir/threads.before" "$dir/threads.after" \
+        | awk -v n="$requests" -v total="$(echo "($cpu1 - $cpu0) * 100" | bc)" -v desk="$desk" \
+          '{d=$3-$2; sum+=d; printf "  %s: thread %-18s %.3f ms/req\n", desk, $1, d*10/n}
+           END {printf "  %s: thread %-18s %.3f ms/req\n", desk, "(ended)", (total-sum)*10/n}'
       cleanup
     done
   done

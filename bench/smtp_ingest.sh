@@ -75,3 +75,5 @@ wait_idle "$SERVER_PID"
 now=$IDLE_CPU
 echo "server CPU until idle again (search indexing included): $(echo "$now - $cpu0" | bc) s = $(echo "scale=3; ($now - $cpu0) * 1000 / $accepted" | bc) ms per message"
 echo "tend RSS after the run: $(rss_mib "$SERVER_PID") MiB"
+wait_idle "$SERVER_PID" 1 0.02
+echo "RESULT serve idle after the run: $(rss_kinds "$SERVER_PID")"

@@ -8,7 +8,10 @@
 # The issue's target is 5M messages: `bench/search/e2e.sh 1000000` (hours).
 # With SEARCH_BENCH_DIR=DIR an already seeded data directory (bench/seed.sh)
 # is used and kept: no seeding, and N is ignored; SKIP_REINDEX=1 keeps its
-# index as it is (e.g. after a timed `tend reindex`).
+# index as it is (e.g. after a timed `tend reindex`). BUILD_IN_SERVE=1
+# removes the index instead and lets the measured `tend serve` build it
+# (timed, with its resident memory once built), so the queries and the
+# memory after them are of the process that indexed everything.
 source "$(dirname "$0")/../lib.sh"
 n=${1:-10000}
 q=${2:-200}
@@ -23,14 +26,26 @@ fi
 export TEND_DATA_DIR=$dir
 machine
 echo "command: SEARCH_BENCH_DIR=${SEARCH_BENCH_DIR:-} bench/search/e2e.sh $n $q"
-[ -n "${SEARCH_BENCH_DIR:-}" ] || $TEND_BIN demo seed --conversations "$n" >/dev/null 2>&1
-if [ "${SKIP_REINDEX:-0}" != 1 ]; then
+[ -n "${SEARCH_BENCH_DIR:-}" ] || $TEND_BIN demo seed --conversations "$n" --no-index >/dev/null 2>&1
+if [ "${BUILD_IN_SERVE:-0}" = 1 ]; then
+  rm -rf "$dir/search"
+elif [ "${SKIP_REINDEX:-0}" != 1 ]; then
   /usr/bin/time -f "RESULT reindex wall=%es user=%Us peak_rss=%MKiB" \
     $TEND_BIN reindex 2>&1 | tr '\r' '\n' | grep -E 'RESULT|rebuilt'
 fi
-echo "RESULT index size $(du -sh "$dir/search" | cut -f1)"
 TOKEN=$(admin_token)
 start_tend "$dir/serve.log"
+if [ "${BUILD_IN_SERVE:-0}" = 1 ]; then
+  t0=$(date +%s)
+  until python3 -c 'import json,sys; p=json.loads(json.load(open(sys.argv[1]))["payload"]); sys.exit(0 if "build" not in p else 1)' \
+      "$dir/search/meta.json" 2>/dev/null; do
+    sleep 1
+  done
+  echo "RESULT built by tend serve in $(( $(date +%s) - t0 )) s"
+fi
+echo "RESULT index size $(du -sh "$dir/search" | cut -f1)"
+wait_idle "$SERVER_PID" 1 0.02
+echo "RESULT serve before the queries: $(rss_kinds "$SERVER_PID")"
 python3 - "$BENCH_URL" "$TOKEN" "$q" <<'PY'
 import json, random, sys, time, urllib.parse, urllib.request
 url, token, per_lang = sys.argv[1], sys.argv[2], int(sys.argv[3])
@@ -60,4 +75,6 @@ for lang, pool in words.items():
     pct = lambda p: times[min(len(times) - 1, int(len(times) * p))]
     print(f"{lang:4}  {len(times):7}  {pct(0.5):6.1f}  {pct(0.95):6.1f}  {times[-1]:6.1f}  {hits / len(times):8.1f}")
 PY
-echo "RESULT serve rss=$(ps -o rss= -p "$SERVER_PID" | tr -d ' ')KiB after the queries"
+echo "RESULT serve after the queries: $(rss_kinds "$SERVER_PID")"
+sleep 5
+echo "RESULT serve 5 s later: $(rss_kinds "$SERVER_PID")"

@@ -9,9 +9,11 @@
 //! are counted too.
 //!
 //! ```text
-//! tend-bench-chat BASE_URL INBOX_ID [SESSIONS] [RATE_PER_S] [SECONDS]
+//! tend-bench-chat BASE_URL[,SECOND_URL] INBOX_ID [SESSIONS] [RATE_PER_S] [SECONDS]
 //! ```
 //! Defaults: 5,000 sessions (10,000 sockets), 1,000 messages/s, 30 s.
+//! With a second URL (another node on the same PostgreSQL database), tab B
+//! of every session connects there: the latency is then across nodes.
 //! Prints `RESULT key=value …`.
 
 use std::sync::Arc;
@@ -32,6 +34,8 @@ type Sink = Arc<Mutex<SplitSink<Ws, Message>>>;
 
 struct Args {
     base: String,
+    /// Where tab B connects (the same node by default).
+    base_b: String,
     inbox: i64,
     sessions: usize,
     rate: u64,
@@ -53,7 +57,18 @@ fn args() -> Result<Args> {
             .map(|v| v.unwrap_or(d))
     };
     Ok(Args {
-        base: a[0].trim_end_matches('/').to_string(),
+        base: a[0]
+            .split(',')
+            .next()
+            .unwrap_or_default()
+            .trim_end_matches('/')
+            .to_string(),
+        base_b: a[0]
+            .split(',')
+            .next_back()
+            .unwrap_or_default()
+            .trim_end_matches('/')
+            .to_string(),
         inbox: a[1].parse().context("INBOX_ID")?,
         sessions: usize::try_from(num(2, 5000)?)?,
         rate: num(3, 1000)?.max(1),
@@ -232,6 +247,7 @@ async fn main() -> Result<()> {
 
     // 2. Two sockets per session.
     let ws_url = format!("{}/chat/{}/ws", a.base.replacen("http", "ws", 1), a.inbox);
+    let ws_url_b = format!("{}/chat/{}/ws", a.base_b.replacen("http", "ws", 1), a.inbox);
     let t1 = Instant::now();
     let start = Instant::now();
     let seen = Arc::new(Seen::default());
@@ -239,11 +255,16 @@ async fn main() -> Result<()> {
     let open = Arc::new(AtomicUsize::new(0));
     let senders: Vec<Sink> = futures_util::stream::iter(tokens.iter().cloned())
         .map(|token| {
-            let (ws_url, seen, acks, open) =
-                (ws_url.clone(), seen.clone(), acks.clone(), open.clone());
+            let (ws_url, ws_url_b, seen, acks, open) = (
+                ws_url.clone(),
+                ws_url_b.clone(),
+                seen.clone(),
+                acks.clone(),
+                open.clone(),
+            );
             async move {
                 let (atx, arx) = connect(&ws_url, &token).await?;
-                let (btx, brx) = connect(&ws_url, &token).await?;
+                let (btx, brx) = connect(&ws_url_b, &token).await?;
                 open.fetch_add(2, Ordering::Relaxed);
                 let a = Arc::new(Mutex::new(atx));
                 let b = Arc::new(Mutex::new(btx));

@@ -27,6 +27,7 @@ pub async fn open_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::R
         &config.database_url,
         config.db_max_connections,
         config.db_slow_statement,
+        config.db_cache_bytes,
     )
     .await?;
     db.migrate().await?;
@@ -118,6 +119,9 @@ pub async fn start(st: AppState) -> anyhow::Result<Running> {
             (Some(addr), Some(task))
         }
     };
+    if st.db.backend() == crate::db::Backend::Postgres {
+        tasks.spawn("bus", with(&st, crate::bus::follow));
+    }
     tasks.spawn("indexer", with(&st, crate::search::run_indexer));
     tasks.spawn("routing_sweep", with(&st, crate::routing::task::run));
     tasks.spawn("surveys", with(&st, crate::surveys::jobs::run));

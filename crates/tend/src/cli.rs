@@ -133,6 +133,11 @@ pub enum Demo {
         /// Messages per conversation, on average.
         #[arg(long, default_value_t = 5)]
         messages_per_conversation: u64,
+        /// Leave the search index to `tend serve` (by default the seed
+        /// brings it up to date, with a progress bar, so that the first
+        /// start is light).
+        #[arg(long)]
+        no_index: bool,
     },
 }
 
@@ -199,9 +204,13 @@ async fn run_inner(cli: Cli) -> Result<(), Failure> {
         Command::Demo(Demo::Seed {
             conversations,
             messages_per_conversation,
+            no_index,
         }) => {
             let st = crate::app::open(config).await?;
             crate::demo::seed(&st, conversations, messages_per_conversation).await?;
+            if !no_index {
+                crate::search::catch_up(&st).await?;
+            }
         }
     }
     Ok(())

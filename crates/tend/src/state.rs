@@ -22,6 +22,10 @@ use crate::db::Db;
 use crate::time::Clock;
 use crate::vocab::EventKind;
 
+/// The events one commit announces, in log order: the bus carries them
+/// together, so a listener wakes once per write, not once per event.
+pub type Announcement = Arc<[BusEvent]>;
+
 /// A committed conversation event, announced to in-process listeners
 /// (live UI, indexer, mailers).
 #[derive(Debug, Clone)]
@@ -38,6 +42,49 @@ pub struct BusEvent {
     /// show at once (a chat visitor's): the message as committed, so they
     /// need not read it back.
     pub posted: Option<Arc<Posted>>,
+}
+
+/// The ids of the events a node's bus carried, once the node also follows
+/// other nodes' writes (PostgreSQL, `crate::bus`): whoever sees an event
+/// first (the writer after its commit, or the log follower) announces it,
+/// and the other skips it. Until [`Announced::track`], every event is new.
+#[derive(Debug, Default)]
+pub struct Announced {
+    ids: std::sync::Mutex<Option<std::collections::BTreeSet<i64>>>,
+}
+
+impl Announced {
+    /// Ids kept: the log follower looks back far fewer (`bus::LOOK_BACK`).
+    const WINDOW: i64 = 50_000;
+
+    /// Starts remembering which events were announced.
+    pub fn track(&self) {
+        let mut ids = self
+            .ids
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        ids.get_or_insert_with(Default::default);
+    }
+
+    /// Whether `event_id` is announced for the first time (and from now on
+    /// it is not).
+    pub fn first_time(&self, event_id: i64) -> bool {
+        let mut ids = self
+            .ids
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let Some(ids) = ids.as_mut() else {
+            return true;
+        };
+        if !ids.insert(event_id) {
+            return false;
+        }
+        if ids.len() as i64 > 2 * Self::WINDOW {
+            let top = ids.last().copied().unwrap_or(event_id);
+            *ids = ids.split_off(&(top - Self::WINDOW));
+        }
+        true
+    }
 }
 
 /// A customer's message as committed, carried by its [`BusEvent`].
@@ -68,8 +115,11 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// The clock.
     pub clock: Arc<dyn Clock>,
-    /// Post-commit event bus.
-    pub bus: broadcast::Sender<BusEvent>,
+    /// Post-commit event bus: the events of each write together.
+    pub bus: broadcast::Sender<Announcement>,
+    /// Which events the bus has carried, where other nodes' events are
+    /// announced too (`crate::bus`).
+    pub announced: Arc<Announced>,
     /// Wakes the outbox sender when mail is queued.
     pub outbox_wake: Arc<tokio::sync::Notify>,
     /// The HTTP address once bound (links in mail when `public_url` is unset).
@@ -90,6 +140,7 @@ impl AppState {
             config: Arc::new(config),
             clock,
             bus,
+            announced: Arc::default(),
             outbox_wake: Arc::new(tokio::sync::Notify::new()),
             http_addr: Arc::default(),
             default_inbox: 0,
@@ -99,10 +150,17 @@ impl AppState {
 
     /// Announces committed events to the bus's subscribers (the live
     /// workspace, the chat rooms, the jobs). Nobody listening is fine.
-    pub fn publish(&self, events: Vec<BusEvent>) {
-        for e in events {
-            let _ = self.bus.send(e);
+    /// The events of one write go out together, as one
+    /// [`Announcement`]. Each event is announced once: one that the log
+    /// follower (`crate::bus`) announced already is skipped. Answers how
+    /// many were announced.
+    pub fn publish(&self, mut events: Vec<BusEvent>) -> usize {
+        events.retain(|e| self.announced.first_time(e.event_id));
+        let n = events.len();
+        if n > 0 {
+            let _ = self.bus.send(events.into());
         }
+        n
     }
 
     /// The base URL of links that leave the request they were made in
@@ -154,5 +212,37 @@ impl Slots {
 impl std::fmt::Debug for Slots {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Slots({} values)", self.0.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Announced;
+
+    #[test]
+    fn each_event_is_announced_once_once_tracked() {
+        let a = Announced::default();
+        // A node that does not follow other nodes announces everything.
+        assert!(a.first_time(7));
+        assert!(a.first_time(7));
+        a.track();
+        assert!(a.first_time(7));
+        assert!(!a.first_time(7), "the second sighting is skipped");
+        assert!(a.first_time(6), "an id below the newest is still new once");
+        assert!(!a.first_time(6));
+    }
+
+    #[test]
+    fn the_window_keeps_the_newest_ids() {
+        let a = Announced::default();
+        a.track();
+        let n = 2 * Announced::WINDOW + 10;
+        for id in 1..=n {
+            assert!(a.first_time(id));
+        }
+        // The newest are remembered; the oldest were let go.
+        assert!(!a.first_time(n));
+        assert!(!a.first_time(n - Announced::WINDOW + 1));
+        assert!(a.first_time(1));
     }
 }

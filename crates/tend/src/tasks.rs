@@ -43,6 +43,21 @@ pub const STOP_GRACE: Duration = Duration::from_secs(30);
 // `tend_task_running{task}`, runs in progress (a gauge: 0 or 1 for most
 // tasks; the number of inboxes for the per-inbox IMAP tasks).
 
+/// The nice value of background threads that do bulk work (the search
+/// index's writer): under load, requests get most of the CPU.
+pub const BACKGROUND_NICE: i32 = 10;
+
+/// Lowers the CPU priority of the calling thread to [`BACKGROUND_NICE`];
+/// threads it starts afterwards inherit it (Linux, where the nice value is
+/// a thread's own; elsewhere nothing changes). A failure is logged and
+/// otherwise ignored: the work still runs, at normal priority.
+pub fn lower_this_thread_priority() {
+    #[cfg(target_os = "linux")]
+    if let Err(e) = rustix::process::setpriority_process(None, BACKGROUND_NICE) {
+        tracing::debug!(error = %e, "could not lower a background thread's priority");
+    }
+}
+
 /// A task's view of the shutdown signal.
 #[derive(Clone, Debug)]
 pub struct Shutdown(watch::Receiver<bool>);

@@ -182,6 +182,23 @@ impl Config {
             ms => Some(std::time::Duration::from_millis(ms)),
         };
 
+        let db_cache_bytes = usize::try_from(
+            src.get_u64("db_cache_mb", f.db_cache_mb)?
+                .unwrap_or(64)
+                .clamp(8, 64 * 1024)
+                * 1024
+                * 1024,
+        )
+        .unwrap_or(usize::MAX);
+        let search_memory_bytes = usize::try_from(
+            src.get_u64("search_memory_mb", f.search_memory_mb)?
+                .unwrap_or(256)
+                .clamp(64, 64 * 1024)
+                * 1024
+                * 1024,
+        )
+        .unwrap_or(usize::MAX);
+
         let tls_file = |key: &str, v: Option<String>| -> Result<Option<PathBuf>, ConfigError> {
             match src.get(key, v) {
                 None => Ok(None),
@@ -354,6 +371,8 @@ impl Config {
             max_attachment_bytes,
             db_max_connections,
             db_slow_statement,
+            search_memory_bytes,
+            db_cache_bytes,
             smtp_tls_cert,
             smtp_tls_key,
             imap_poll_interval,

@@ -91,9 +91,21 @@ fn example_config_parses_to_the_defaults() {
     assert!(c.mail_auth.enabled);
     assert_eq!(c.mail_auth.resolver, DnsResolver::System);
     assert_eq!(c.chat_max_sockets_per_ip, 30);
+    assert_eq!(c.search_memory_bytes, 256 * 1024 * 1024);
+    assert_eq!(c.db_cache_bytes, 64 * 1024 * 1024);
     assert!(c.trusted_proxies.is_empty());
     assert_eq!(c.metrics_token, None);
     assert_eq!(c.metrics_listen, None);
+}
+
+#[test]
+fn the_search_memory_budget_is_read_in_mb_and_held_to_its_range() {
+    let c = load(None, &[("TEND_SEARCH_MEMORY_MB", "128")]).expect("loads");
+    assert_eq!(c.search_memory_bytes, 128 * 1024 * 1024);
+    let c = load(Some("search_memory_mb = 1\n"), &[]).expect("loads");
+    assert_eq!(c.search_memory_bytes, 64 * 1024 * 1024);
+    let e = load(None, &[("TEND_SEARCH_MEMORY_MB", "lots")]).expect_err("must fail");
+    assert!(e.to_string().contains("TEND_SEARCH_MEMORY_MB"), "{e}");
 }
 
 #[test]

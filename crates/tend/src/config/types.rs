@@ -103,6 +103,14 @@ pub struct Config {
     /// Statements that take this long or longer are logged at WARN
     /// (`TEND_DB_SLOW_MS`, default 200 ms; `None`: `0`, never).
     pub db_slow_statement: Option<std::time::Duration>,
+    /// SQLite's page caches, all connections together, in bytes
+    /// (`db_cache_mb`): half for the writer, half shared by the readers.
+    pub db_cache_bytes: usize,
+    /// Memory a build of the search index may use, in bytes
+    /// (`search_memory_mb`): half for the writer's buffers, half for the
+    /// pages it reads and merges. The live indexer uses at most 32 MB of
+    /// buffer, and never more than half of this.
+    pub search_memory_bytes: usize,
     /// PEM certificate chain for the SMTP receiver's STARTTLS.
     pub smtp_tls_cert: Option<PathBuf>,
     /// PEM private key for the SMTP receiver's STARTTLS.

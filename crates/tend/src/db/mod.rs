@@ -53,8 +53,24 @@ pub struct Db {
 /// caught up with the end of the WAL, so it was never restarted and grew
 /// without bound.)
 static SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA cache_size = -32768; \
+     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
      PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 4000;";
+
+/// A read connection that has been idle this long is closed, and the
+/// memory of its page cache with it: after a burst of reads (a report, a
+/// rebuild, a crowd of agents) the process shrinks back within a minute.
+const SQLITE_READER_IDLE: Duration = Duration::from_secs(60);
+
+/// How SQLite's page caches share `db_cache_mb` (in KiB per connection):
+/// half for the writer's connection (the indexes every write updates),
+/// the other half split among the `readers` (the operating system's file
+/// cache is behind them all). At least 2 MiB each.
+pub fn sqlite_cache_kib(budget_bytes: usize, readers: u32) -> (i64, i64) {
+    let kib = i64::try_from(budget_bytes / 1024).unwrap_or(i64::MAX);
+    let writer = (kib / 2).max(2048);
+    let reader = (kib / 2 / i64::from(readers.max(1))).max(2048);
+    (writer, reader)
+}
 
 /// How long a request waits for a PostgreSQL connection.
 pub const PG_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(2);
@@ -63,10 +79,13 @@ impl Db {
     /// Connects to `url` (`sqlite://…` or `postgres://…`). Statements that
     /// take `slow` or longer are logged at WARN (target `sqlx::query`,
     /// without their values); `None`: never.
+    /// On SQLite, the connections' page caches share `cache_bytes`
+    /// ([`sqlite_cache_kib`]).
     pub async fn connect(
         url: &str,
         max_connections: u32,
         slow: Option<Duration>,
+        cache_bytes: usize,
     ) -> anyhow::Result<Db> {
         sqlx::any::install_default_drivers();
         let connect = AnyConnectOptions::from_str(url)
@@ -78,11 +97,17 @@ impl Db {
             None => connect.log_slow_statements(log::LevelFilter::Off, Duration::MAX),
         };
         if url.starts_with("sqlite:") {
-            let opts = || {
+            let readers = max_connections.clamp(2, 8);
+            let (writer_kib, reader_kib) = sqlite_cache_kib(cache_bytes, readers);
+            let opts = |cache_kib: i64| {
                 AnyPoolOptions::new()
-                    .after_connect(|conn, _meta| {
+                    .after_connect(move |conn, _meta| {
                         Box::pin(async move {
                             conn.execute(SQLITE_PRAGMAS).await?;
+                            conn.execute(sqlx::AssertSqlSafe(format!(
+                                "PRAGMA cache_size = -{cache_kib}"
+                            )))
+                            .await?;
                             Ok(())
                         })
                     })
@@ -95,7 +120,7 @@ impl Db {
             };
             // One connection writes; the writer thread owns it.
             let writer = writer::Writer::sqlite(
-                opts()
+                opts(writer_kib)
                     .max_connections(1)
                     .min_connections(1)
                     .idle_timeout(None)
@@ -104,8 +129,9 @@ impl Db {
             )
             .await
             .with_context(|| format!("opening SQLite database {url}"))?;
-            let read = opts()
-                .max_connections(max_connections.clamp(2, 8))
+            let read = opts(reader_kib)
+                .max_connections(readers)
+                .idle_timeout(SQLITE_READER_IDLE)
                 .connect_with(connect)
                 .await
                 .with_context(|| format!("opening SQLite database {url}"))?;
@@ -262,5 +288,21 @@ pub fn is_unique_violation(e: &sqlx::Error) -> bool {
                 || d.message().contains("UNIQUE constraint failed")
         }
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sqlite_cache_kib;
+
+    #[test]
+    fn the_cache_budget_is_half_the_writers_and_half_shared_by_the_readers() {
+        assert_eq!(sqlite_cache_kib(64 * 1024 * 1024, 8), (32 * 1024, 4 * 1024));
+        // Never below 2 MiB a connection.
+        assert_eq!(sqlite_cache_kib(8 * 1024 * 1024, 8), (4 * 1024, 2048));
+        assert_eq!(
+            sqlite_cache_kib(64 * 1024 * 1024, 0),
+            (32 * 1024, 32 * 1024)
+        );
     }
 }

@@ -405,3 +405,25 @@ mod database {
         assert_eq!(events[0].kind, crate::vocab::EventKind::Created);
     }
 }
+
+/// Message-IDs are stored bare, as ingest stores them: a reply or survey
+/// composed in the thread refuses ids with angle brackets or spaces.
+#[test]
+fn message_ids_are_stored_without_angle_brackets() {
+    let b = generate(300, 5);
+    let ids: Vec<&String> = b
+        .messages
+        .iter()
+        .filter_map(|m| m.message_id.as_ref())
+        .collect();
+    assert!(ids.len() > 100, "email conversations carry Message-IDs");
+    for id in ids {
+        assert!(
+            id.contains('@')
+                && !id
+                    .chars()
+                    .any(|c| c.is_whitespace() || c == '<' || c == '>'),
+            "{id:?}"
+        );
+    }
+}

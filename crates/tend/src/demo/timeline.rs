@@ -126,9 +126,11 @@ impl Messages<'_> {
         let message_id = self.email.then(|| {
             let mut s = String::with_capacity(48);
             // The id part keeps Message-IDs unique (the column is unique).
+            // Stored without angle brackets, as ingest stores them (with
+            // them, every reply and survey in the thread was refused).
             let _ = write!(
                 s,
-                "<{:012x}.{id}@{}>",
+                "{:012x}.{id}@{}",
                 r.next_u64() >> 16,
                 self.customer_domain
             );
@@ -165,7 +167,7 @@ impl Messages<'_> {
             author_email: None,
             text,
             message_id: public_mail
-                .then(|| format!("<tend.{}.{id}@tend-demo.example>", self.conversation_id)),
+                .then(|| format!("tend.{}.{id}@tend-demo.example", self.conversation_id)),
             // Already sent: demo replies must never be mailed by the outbox.
             delivery_status: public_mail.then_some(crate::vocab::DeliveryStatus::Sent.as_str()),
             created_at: t,

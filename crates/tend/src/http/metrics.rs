@@ -36,6 +36,38 @@ pub fn render() -> String {
         .unwrap_or_default()
 }
 
+/// The process's resident memory, read from `/proc/self/status` (Linux):
+/// `tend_process_resident_bytes` in all, and by kind
+/// (`tend_process_resident_kind_bytes{kind}`): `anon` (the heap: what the
+/// allocator holds), `file` (mapped files: the search index's segments,
+/// which the kernel can drop and read again) and `shmem`. Set when
+/// `/metrics` is read.
+pub fn publish_memory() {
+    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
+        return;
+    };
+    for (key, kind) in [
+        ("VmRSS:", None),
+        ("RssAnon:", Some("anon")),
+        ("RssFile:", Some("file")),
+        ("RssShmem:", Some("shmem")),
+    ] {
+        let Some(kb) = status
+            .lines()
+            .find_map(|l| l.strip_prefix(key))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        else {
+            continue;
+        };
+        match kind {
+            None => metrics::gauge!("tend_process_resident_bytes").set(kb * 1024.0),
+            Some(k) => {
+                metrics::gauge!("tend_process_resident_kind_bytes", "kind" => k).set(kb * 1024.0);
+            }
+        }
+    }
+}
+
 /// Counts and times each request by method, route template and status,
 /// and logs it at debug level.
 pub async fn track(req: Request, next: Next) -> Response {

@@ -43,6 +43,7 @@ pub async fn metrics(State(st): State<AppState>, headers: HeaderMap) -> Response
     metrics::gauge!("tend_db_pool_connections").set(f64::from(size));
     metrics::gauge!("tend_db_pool_idle_connections").set(idle as f64);
     st.smtp().publish_metrics();
+    super::metrics::publish_memory();
     (
         [(
             header::CONTENT_TYPE,

@@ -442,9 +442,7 @@ pub async fn dispatch(st: &AppState) -> Result<usize> {
                     other => break other?,
                 }
             };
-            for e in events {
-                let _ = st.bus.send(e);
-            }
+            st.publish(events);
             total += n;
             if n == 0 {
                 break;

@@ -173,9 +173,7 @@ pub async fn set_presence(
             other => break other?,
         }
     };
-    for e in events {
-        let _ = st.bus.send(e);
-    }
+    st.publish(events);
     if presence != Presence::Away {
         engine::dispatch_quietly(st).await;
     }

@@ -34,6 +34,17 @@ use crate::state::AppState;
 const BATCH: i64 = 1000;
 /// Conversations per page when rebuilding.
 const REBUILD_PAGE: i64 = 500;
+/// A build commits its progress after this many conversations (or
+/// [`BUILD_COMMIT_AFTER`], whichever comes first), so that a stop or a
+/// crash loses at most that much work, and the writer's memory is handed
+/// back to the segment files.
+pub const BUILD_COMMIT_CONVERSATIONS: u64 = 5_000;
+/// … or after this long.
+const BUILD_COMMIT_AFTER: Duration = Duration::from_secs(10);
+/// While the log is behind (a step reads a full batch), steps commit at
+/// most this often: a commit per 1,000 events cost more than the
+/// documents once each conversation brings several events.
+const CATCH_UP_COMMIT_AFTER: Duration = Duration::from_secs(1);
 /// How long a gap in the event ids may stay open before it is taken for
 /// a rolled-back transaction.
 pub const GAP_GRACE: Duration = Duration::from_secs(3);
@@ -55,6 +66,22 @@ struct Checkpoint {
     cursor: i64,
     /// (event id, re-check until ms): ids the cursor passed while missing.
     watch: Vec<(i64, i64)>,
+    /// A build from the database in progress: `cursor` and `watch` are
+    /// the log's position when it started, and the events after it are
+    /// replayed once every conversation is in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    build: Option<Build>,
+}
+
+/// How far a build from the database got (committed with the documents).
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
+pub struct Build {
+    /// Every conversation with an id up to this one is in.
+    pub after: i64,
+    /// Conversations indexed so far.
+    pub conversations: u64,
+    /// Messages indexed so far.
+    pub messages: u64,
 }
 
 /// Follows the event log into the index. One per node; it holds the
@@ -72,15 +99,22 @@ pub struct Indexer {
     last_watch_check: Option<Instant>,
     /// Whether the last [`Indexer::step`] committed anything.
     committed: bool,
+    /// When the writer last committed.
+    last_commit: Instant,
+    /// Whether steps indexed something that is not committed yet.
+    dirty: bool,
 }
 
 /// What a rebuild did.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RebuildStats {
-    /// Conversations indexed.
+    /// Conversations indexed by this run.
     pub conversations: u64,
-    /// Messages indexed.
+    /// Messages indexed by this run.
     pub messages: u64,
+    /// Where an earlier, interrupted build had got to (this run went on
+    /// from there), if anywhere.
+    pub resumed: Option<Build>,
 }
 
 impl Indexer {
@@ -89,18 +123,25 @@ impl Indexer {
     /// directory) holds it.
     pub async fn open(st: &AppState, threads: usize, heap_bytes: usize) -> anyhow::Result<Indexer> {
         let search = st.search().clone();
+        // The writer's threads (tokenising, merging) are started from a
+        // thread of low CPU priority and inherit it: requests come first.
         let (index, writer) = tokio::task::spawn_blocking(move || {
-            let index = search.open()?;
-            let writer = index.writer(threads, heap_bytes)?;
-            Ok::<_, tend_search::Error>((index, writer))
+            std::thread::spawn(move || {
+                crate::tasks::lower_this_thread_priority();
+                let index = search.open()?;
+                let writer = index.writer(threads, heap_bytes)?;
+                Ok::<_, tend_search::Error>((index, writer))
+            })
+            .join()
+            .map_err(|_| anyhow::anyhow!("opening the search index panicked"))
         })
         .await
-        .context("opening the search index")??;
+        .context("opening the search index")???;
         let checkpoint = index
             .payload()?
             .and_then(|p| serde_json::from_str::<Checkpoint>(&p).ok())
             .filter(|c| c.analyzer == ANALYZER_VERSION);
-        if let Some(c) = &checkpoint {
+        if let Some(c) = checkpoint.as_ref().filter(|c| c.build.is_none()) {
             st.search().set_indexed_up_to(c.cursor);
         }
         Ok(Indexer {
@@ -112,13 +153,20 @@ impl Indexer {
             gaps: HashMap::new(),
             last_watch_check: None,
             committed: false,
+            last_commit: Instant::now(),
+            dirty: false,
         })
     }
 
-    /// Whether the index must first be built from the database (new, or
-    /// made by another version of the analyser).
+    /// Whether the index must first be built from the database (new, made
+    /// by another version of the analyser, or a build was interrupted).
     pub fn needs_rebuild(&self) -> bool {
-        self.checkpoint.is_none()
+        self.checkpoint.as_ref().is_none_or(|c| c.build.is_some())
+    }
+
+    /// How far an interrupted build had got, if one was.
+    pub fn interrupted_build(&self) -> Option<Build> {
+        self.checkpoint.as_ref().and_then(|c| c.build)
     }
 
     /// The event id up to which everything is indexed.
@@ -126,51 +174,74 @@ impl Indexer {
         self.checkpoint.as_ref().map_or(0, |c| c.cursor)
     }
 
-    /// Rebuilds the whole index from the database. Until it commits,
-    /// searches still see the previous index. `progress(done, total)`
-    /// counts conversations. Gives up (keeping the previous index) when
-    /// `stop` becomes true.
+    /// Builds the whole index from the database, in pages of conversations,
+    /// committing its progress every [`BUILD_COMMIT_CONVERSATIONS`]
+    /// conversations (or [`BUILD_COMMIT_AFTER`]): a build that was stopped
+    /// or killed goes on from its last commit. Searches see the
+    /// conversations built so far. `progress(done, total)` counts
+    /// conversations, those of an earlier run included. Stops (keeping
+    /// what was committed) when `stop` becomes true; then
+    /// [`Indexer::needs_rebuild`] still answers true.
     pub async fn rebuild(
         &mut self,
         progress: &(dyn Fn(u64, u64) + Send + Sync),
         stop: Option<&crate::tasks::Shutdown>,
     ) -> anyhow::Result<RebuildStats> {
-        let st = &self.st;
-        // Read the log position first: whatever commits later is either
-        // above it, or (PostgreSQL) missing from the window below it now.
-        let last = export::last_event_id(st).await?;
-        let floor = (last - REBUILD_GAP_WINDOW).max(0);
-        let present: BTreeSet<i64> = export::event_ids_between(st, floor, last)
-            .await?
-            .into_iter()
-            .collect();
-        let until = st.clock.now_ms() + WATCH_FOR_MS;
-        let watch: Vec<(i64, i64)> = (floor + 1..=last)
-            .filter(|id| !present.contains(id))
-            .map(|id| (id, until))
-            .rev()
-            .take(MAX_WATCH)
-            .collect();
-        let total = u64::try_from(export::count_conversations(st).await?).unwrap_or(0);
-        self.with_writer(|w| w.delete_all()).await?;
-        let mut stats = RebuildStats::default();
-        let mut after = 0;
-        progress(0, total);
+        let st = self.st.clone();
+        let resumed = self.interrupted_build();
+        let mut cp = match (resumed, self.checkpoint.clone()) {
+            (Some(_), Some(cp)) => cp,
+            _ => {
+                // Read the log position first: whatever commits later is
+                // either above it, or (PostgreSQL) missing from the window
+                // below it now.
+                let last = export::last_event_id(&st).await?;
+                let floor = (last - REBUILD_GAP_WINDOW).max(0);
+                let present: BTreeSet<i64> = export::event_ids_between(&st, floor, last)
+                    .await?
+                    .into_iter()
+                    .collect();
+                let until = st.clock.now_ms() + WATCH_FOR_MS;
+                let watch: Vec<(i64, i64)> = (floor + 1..=last)
+                    .filter(|id| !present.contains(id))
+                    .map(|id| (id, until))
+                    .rev()
+                    .take(MAX_WATCH)
+                    .collect();
+                self.with_writer(|w| w.delete_all()).await?;
+                Checkpoint {
+                    analyzer: ANALYZER_VERSION,
+                    cursor: last,
+                    watch,
+                    build: Some(Build::default()),
+                }
+            }
+        };
+        let mut build = cp.build.unwrap_or_default();
+        let total = u64::try_from(export::count_conversations(&st).await?).unwrap_or(0);
+        let mut stats = RebuildStats {
+            resumed,
+            ..RebuildStats::default()
+        };
+        let mut since_commit = 0;
+        progress(build.conversations, total.max(build.conversations));
         loop {
             if stop.is_some_and(crate::tasks::Shutdown::is_stopping) {
                 self.with_writer(|w| w.rollback()).await?;
-                anyhow::bail!("stopped before the search index was rebuilt");
+                anyhow::bail!(
+                    "stopped building the search index after conversation {} (it goes on from there)",
+                    build.after
+                );
             }
-            let ids = export::conversation_ids_after(st, after, REBUILD_PAGE).await?;
+            let ids = export::conversation_ids_after(&st, build.after, REBUILD_PAGE).await?;
             let Some(&last_id) = ids.last() else { break };
-            after = last_id;
-            let docs: Vec<ConversationDoc> = export::conversations(st, &ids)
+            let docs: Vec<ConversationDoc> = export::conversations(&st, &ids)
                 .await?
                 .into_iter()
                 .map(to_doc)
                 .collect();
-            stats.conversations += docs.len() as u64;
-            stats.messages += docs.iter().map(|d| d.messages.len() as u64).sum::<u64>();
+            let conversations = docs.len() as u64;
+            let messages = docs.iter().map(|d| d.messages.len() as u64).sum::<u64>();
             self.with_writer(move |w| {
                 for d in &docs {
                     w.replace_conversation(d)?;
@@ -178,15 +249,25 @@ impl Indexer {
                 Ok(())
             })
             .await?;
-            progress(stats.conversations, total.max(stats.conversations));
+            build.after = last_id;
+            build.conversations += conversations;
+            build.messages += messages;
+            stats.conversations += conversations;
+            stats.messages += messages;
+            since_commit += conversations;
+            if since_commit >= BUILD_COMMIT_CONVERSATIONS
+                || self.last_commit.elapsed() >= BUILD_COMMIT_AFTER
+            {
+                cp.build = Some(build);
+                self.commit(&cp).await?;
+                self.checkpoint = Some(cp.clone());
+                since_commit = 0;
+            }
+            progress(build.conversations, total.max(build.conversations));
         }
-        let checkpoint = Checkpoint {
-            analyzer: ANALYZER_VERSION,
-            cursor: last,
-            watch,
-        };
-        self.commit(&checkpoint).await?;
-        self.checkpoint = Some(checkpoint);
+        cp.build = None;
+        self.commit(&cp).await?;
+        self.checkpoint = Some(cp);
         self.done_above.clear();
         self.gaps.clear();
         metrics::counter!("tend_search_indexed_messages_total").increment(stats.messages);
@@ -274,8 +355,14 @@ impl Indexer {
         }
         changed |= self.checkpoint.as_ref().map(|c| c.cursor) != Some(cp.cursor);
 
-        self.committed = changed;
-        if changed {
+        // Behind, commits wait for the next step (up to
+        // CATCH_UP_COMMIT_AFTER): what is not committed yet is redone
+        // after a crash, from the last committed cursor.
+        let changed = changed || self.dirty;
+        let defer = more && self.last_commit.elapsed() < CATCH_UP_COMMIT_AFTER;
+        self.committed = changed && !defer;
+        self.dirty = changed && defer;
+        if self.committed {
             self.commit(&cp).await?;
         }
         self.checkpoint = Some(cp);
@@ -345,7 +432,7 @@ impl Indexer {
 
     /// Commits the documents written so far with `cp` as the payload, and
     /// makes them searchable.
-    async fn commit(&self, cp: &Checkpoint) -> anyhow::Result<()> {
+    async fn commit(&mut self, cp: &Checkpoint) -> anyhow::Result<()> {
         let payload = serde_json::to_string(cp)?;
         let index = self.index.clone();
         self.with_writer(move |w| {
@@ -353,8 +440,11 @@ impl Indexer {
             index.reload()
         })
         .await?;
-        self.st.search().set_indexed_up_to(cp.cursor);
-        metrics::gauge!("tend_search_indexed_event_id").set(cp.cursor as f64);
+        self.last_commit = Instant::now();
+        if cp.build.is_none() {
+            self.st.search().set_indexed_up_to(cp.cursor);
+            metrics::gauge!("tend_search_indexed_event_id").set(cp.cursor as f64);
+        }
         Ok(())
     }
 

@@ -21,7 +21,7 @@ use tend_search::SearchIndex;
 use tokio::sync::watch;
 
 pub use model::SearchHit;
-pub use task::{reindex, run as run_indexer};
+pub use task::{catch_up, reindex, run as run_indexer};
 
 impl crate::state::AppState {
     /// This node's search index.
@@ -84,6 +84,17 @@ impl Search {
         let index = SearchIndex::open(&self.inner.dir)?;
         *slot = Some(index.clone());
         Ok(index)
+    }
+
+    /// Lets go of the open index (its reader and the files it maps): the
+    /// next use opens it afresh. After a build, whose writer and merges
+    /// touched every segment, this hands the mapped pages back.
+    pub(crate) fn forget(&self) {
+        self.inner
+            .index
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
     }
 
     /// The index if one exists on disk (searching never creates it).

@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::indexer::Indexer;
+use super::indexer::{Indexer, RebuildStats};
 use crate::state::AppState;
 use crate::tasks::Shutdown;
 
@@ -18,42 +18,67 @@ const POLL: Duration = Duration::from_secs(1);
 /// change after a quiet spell is still indexed at once. A new event is
 /// searchable within this pause plus the time to index it.
 const MIN_STEP_INTERVAL: Duration = Duration::from_millis(500);
-/// Indexing buffer of the live indexer.
+/// Indexing buffer of the live indexer (at most half the configured
+/// `search_memory_mb`).
 const LIVE_HEAP_BYTES: usize = 32_000_000;
+/// Least indexing buffer of one writer thread (tantivy's floor is 15 MB).
+const MIN_THREAD_HEAP: usize = 16_000_000;
+
+/// The writer's threads and buffer for a build under the configured memory
+/// budget: half of it for the writer's buffers (at least 16 MB a thread),
+/// the rest for the pages of conversations read from the database, the
+/// segments being merged and the allocator's slack.
+fn build_writer(st: &AppState) -> (usize, usize) {
+    let heap = st.config.search_memory_bytes / 2;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    let threads = (heap / MIN_THREAD_HEAP).clamp(1, cores);
+    (threads, heap.max(threads * MIN_THREAD_HEAP))
+}
+
+/// Logs what a build did.
+fn log_built(s: &RebuildStats) {
+    tracing::info!(
+        conversations = s.conversations,
+        messages = s.messages,
+        resumed_after = s.resumed.map(|b| b.after),
+        "search index built"
+    );
+}
 
 /// The indexer of this node, until the shutdown (a task of
 /// `crate::tasks`): a step in progress finishes (uncommitted work is
 /// dropped and redone at the next start), then the index is released.
 pub async fn run(st: AppState, stop: Shutdown) -> anyhow::Result<()> {
     let mut bus = st.bus.subscribe();
-    let mut warned = false;
-    let mut indexer = loop {
-        match Indexer::open(&st, 1, LIVE_HEAP_BYTES).await {
-            Ok(i) => break i,
-            Err(e) => {
-                if !warned {
-                    tracing::warn!(error = %format!("{e:#}"), "search indexing is paused; retrying every 5 s");
-                    warned = true;
-                }
-                tokio::select! {
-                    _ = tokio::time::sleep(Duration::from_secs(5)) => {}
-                    _ = stop.stopped() => return Ok(()),
-                }
-            }
-        }
+    let Some(mut indexer) = open_live(&st, &stop).await else {
+        return Ok(());
     };
     loop {
         let started = Instant::now();
         let result = if indexer.needs_rebuild() {
-            tracing::info!("building the search index from the database");
-            indexer.rebuild(&|_, _| {}, Some(&stop)).await.map(|s| {
-                tracing::info!(
-                    conversations = s.conversations,
-                    messages = s.messages,
-                    "search index built"
-                );
-                false
-            })
+            match indexer.interrupted_build() {
+                Some(b) => tracing::info!(
+                    after = b.after,
+                    conversations = b.conversations,
+                    "resuming the search index build"
+                ),
+                None => tracing::info!("building the search index from the database"),
+            }
+            match indexer.rebuild(&|_, _| {}, Some(&stop)).await {
+                Ok(s) => {
+                    log_built(&s);
+                    // The build's writer and merges mapped every segment:
+                    // start afresh, so those pages are not kept resident.
+                    indexer.close().await?;
+                    st.search().forget();
+                    let Some(fresh) = open_live(&st, &stop).await else {
+                        return Ok(());
+                    };
+                    indexer = fresh;
+                    Ok(false)
+                }
+                Err(e) => Err(e),
+            }
         } else {
             indexer.step().await
         };
@@ -96,23 +121,47 @@ pub async fn run(st: AppState, stop: Shutdown) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `tend reindex`: rebuilds this node's index from the database, with a
-/// progress bar. Refuses while `tend serve` runs on the same data directory.
-pub async fn reindex(st: AppState) -> anyhow::Result<()> {
-    use indicatif::{ProgressBar, ProgressStyle};
+/// The live indexer, retried every 5 s while the index cannot be opened
+/// (another process holds it); `None` once the shutdown came first.
+async fn open_live(st: &AppState, stop: &Shutdown) -> Option<Indexer> {
+    let mut warned = false;
+    loop {
+        let heap = LIVE_HEAP_BYTES.min(st.config.search_memory_bytes / 2);
+        match Indexer::open(st, 1, heap).await {
+            Ok(i) => return Some(i),
+            Err(e) => {
+                if !warned {
+                    tracing::warn!(error = %format!("{e:#}"), "search indexing is paused; retrying every 5 s");
+                    warned = true;
+                }
+                tokio::select! {
+                    _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+                    _ = stop.stopped() => return None,
+                }
+            }
+        }
+    }
+}
 
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-    let mut indexer = Indexer::open(&st, threads, 64_000_000 * threads).await?;
+/// A progress bar on stderr (hidden when stderr is not a terminal).
+fn progress_bar(what: &str) -> indicatif::ProgressBar {
+    use indicatif::{ProgressBar, ProgressStyle};
     let bar = ProgressBar::new(0);
     bar.set_style(
-        ProgressStyle::with_template(
-            "{elapsed_precise} [{wide_bar}] {human_pos}/{human_len} conversations ({per_sec}, {eta} left)",
-        )
+        ProgressStyle::with_template(&format!(
+            "{{elapsed_precise}} [{{wide_bar}}] {{human_pos}}/{{human_len}} {what} ({{per_sec}}, {{eta}} left)"
+        ))
         .unwrap_or_else(|_| ProgressStyle::default_bar())
         .progress_chars("=> "),
     );
     bar.enable_steady_tick(Duration::from_millis(250));
-    let started = Instant::now();
+    bar
+}
+
+/// Builds (or goes on building) the index in the foreground with a
+/// progress bar, under the configured memory budget.
+async fn build_with_bar(indexer: &mut Indexer) -> anyhow::Result<RebuildStats> {
+    let bar = progress_bar("conversations");
     let progress_bar = bar.clone();
     let stats = indexer
         .rebuild(
@@ -122,16 +171,79 @@ pub async fn reindex(st: AppState) -> anyhow::Result<()> {
             },
             None,
         )
-        .await?;
+        .await;
     bar.finish_and_clear();
-    indexer.close().await?;
-    st.db.close().await;
+    stats
+}
+
+fn report_built(st: &AppState, stats: &RebuildStats, started: Instant) {
+    let resumed = stats.resumed.map_or(String::new(), |b| {
+        format!(
+            ", going on after conversation {} (an earlier build had done {})",
+            b.after, b.conversations
+        )
+    });
     eprintln!(
-        "tend: search index rebuilt: {} conversations, {} messages in {:.1}s ({})",
+        "tend: search index built: {} conversations, {} messages in {:.1}s{resumed} ({})",
         stats.conversations,
         stats.messages,
         started.elapsed().as_secs_f64(),
         st.search().dir().display()
     );
+}
+
+/// `tend reindex`: rebuilds this node's index from the database, with a
+/// progress bar (or goes on with a build that was interrupted). Refuses
+/// while `tend serve` runs on the same data directory.
+pub async fn reindex(st: AppState) -> anyhow::Result<()> {
+    let (threads, heap) = build_writer(&st);
+    let mut indexer = Indexer::open(&st, threads, heap).await?;
+    let started = Instant::now();
+    let stats = build_with_bar(&mut indexer).await?;
+    indexer.close().await?;
+    st.db.close().await;
+    report_built(&st, &stats, started);
     Ok(())
+}
+
+/// After `tend demo seed`: brings this node's index up to date with the
+/// database in the foreground (a build when there is no index yet,
+/// otherwise the new events), so that the first `tend serve` has nothing
+/// heavy to do. While a server holds the index, leaves the work to it.
+pub async fn catch_up(st: &AppState) -> anyhow::Result<()> {
+    let (threads, heap) = build_writer(st);
+    let mut indexer = match Indexer::open(st, threads, heap).await {
+        Ok(i) => i,
+        Err(e)
+            if e.downcast_ref::<tend_search::Error>()
+                .is_some_and(|e| matches!(e, tend_search::Error::Locked)) =>
+        {
+            eprintln!(
+                "tend: a running server holds the search index; it indexes the new conversations itself"
+            );
+            return Ok(());
+        }
+        Err(e) => return Err(e),
+    };
+    let started = Instant::now();
+    if indexer.needs_rebuild() {
+        let stats = build_with_bar(&mut indexer).await?;
+        report_built(st, &stats, started);
+    } else {
+        let last = crate::conversations::export::last_event_id(st).await?;
+        let from = indexer.cursor();
+        let bar = progress_bar("events");
+        bar.set_length(u64::try_from(last - from).unwrap_or(0));
+        while indexer.step().await? {
+            bar.set_position(u64::try_from(indexer.cursor() - from).unwrap_or(0));
+        }
+        bar.finish_and_clear();
+        eprintln!(
+            "tend: search index brought up to date: events {}…{} in {:.1}s",
+            from + 1,
+            last,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    indexer.close().await
 }

@@ -218,6 +218,44 @@ pub async fn stream(
         .into_response()
 }
 
+/// Sends the `change` (and `sla` alert) events of a write the agent may
+/// see; answers false once the page has gone.
+async fn forward(
+    st: &AppState,
+    me: i64,
+    tr: &super::i18n::Tr,
+    access: &Access,
+    batch: &[crate::state::BusEvent],
+    tx: &tokio::sync::mpsc::Sender<Event>,
+) -> bool {
+    for ev in batch {
+        if !access
+            .visible
+            .as_ref()
+            .is_none_or(|v| v.contains(&ev.inbox_id))
+        {
+            continue;
+        }
+        let data = json!({"conversation_id": ev.conversation_id, "kind": ev.kind});
+        if tx
+            .send(Event::default().event("change").data(data.to_string()))
+            .await
+            .is_err()
+        {
+            return false;
+        }
+        if let Ok(Some(alert)) = sla_alert(st, me, tr, ev).await
+            && tx
+                .send(Event::default().event("sla").data(alert.to_string()))
+                .await
+                .is_err()
+        {
+            return false;
+        }
+    }
+    true
+}
+
 /// The alert of a service-level warning or breach, for agent `me` if it is
 /// theirs: the owner's; the conversation's team's when nobody owns it
 /// (everyone's who may see it, without a team); and the team a breached
@@ -301,7 +339,7 @@ impl Access {
 
 /// What a stream listens to.
 struct Feeds {
-    bus: broadcast::Receiver<crate::state::BusEvent>,
+    bus: broadcast::Receiver<crate::state::Announcement>,
     changed: broadcast::Receiver<i64>,
     chat: broadcast::Receiver<(i64, &'static str)>,
     recheck: tokio::sync::watch::Receiver<u64>,
@@ -338,9 +376,9 @@ fn events(
         loop {
             tokio::select! {
                 ev = bus.recv() => match ev {
-                    Ok(ev) => {
-                        // A change of access announced before this event
-                        // was published applies to it.
+                    Ok(batch) => {
+                        // A change of access announced before these events
+                        // were published applies to them.
                         if recheck.has_changed().unwrap_or(true) {
                             recheck.borrow_and_update();
                             match Access::check(&st, &secret, conv).await {
@@ -348,17 +386,8 @@ fn events(
                                 Ok(None) | Err(_) => break,
                             }
                         }
-                        let ok = access.visible.as_ref().is_none_or(|v| v.contains(&ev.inbox_id));
-                        if ok {
-                            let data = json!({"conversation_id": ev.conversation_id, "kind": ev.kind});
-                            if tx.send(Event::default().event("change").data(data.to_string())).await.is_err() {
-                                break;
-                            }
-                            if let Ok(Some(alert)) = sla_alert(&st, me, &tr, &ev).await
-                                && tx.send(Event::default().event("sla").data(alert.to_string())).await.is_err()
-                            {
-                                break;
-                            }
+                        if !forward(&st, me, &tr, &access, &batch, &tx).await {
+                            break;
                         }
                     }
                     Err(broadcast::error::RecvError::Lagged(_)) => {

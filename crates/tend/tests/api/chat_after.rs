@@ -360,6 +360,31 @@ async fn a_reply_on_another_node_reaches_the_visitor() {
     let rid = reply(&app, &agent, conv, "Atbilde no pirmā mezgla").await;
     let got = v.messages(1).await;
     assert_eq!(got[0]["id"], rid);
+    // Back and forth: each side sees the other's messages, in order.
+    let mut ids = vec![a["id"].as_i64().unwrap(), rid];
+    for i in 0..5 {
+        let said = v.say(&format!("q{i}"), &format!("Jautājums {i}")).await;
+        assert_eq!(said["t"], "ack", "{said}");
+        ids.push(said["id"].as_i64().unwrap());
+        assert_eq!(v.messages(1).await[0]["text"], format!("Jautājums {i}"));
+        let rid = reply(&app, &agent, conv, &format!("Atbilde {i}")).await;
+        ids.push(rid);
+        let got = v.messages(1).await;
+        assert_eq!(
+            (got[0]["id"].as_i64(), got[0]["text"].as_str()),
+            (Some(rid), Some(format!("Atbilde {i}").as_str()))
+        );
+    }
+    let (_, msgs) = app
+        .get(&format!("/api/v1/conversations/{conv}/messages"), &agent)
+        .await;
+    let seen: Vec<i64> = msgs["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(seen, ids, "the agent's node holds the exchange in order");
     running2.stop().await.unwrap();
     node2.db.close().await;
     app.finish().await;

@@ -27,6 +27,7 @@ mod jobs;
 mod layering;
 mod machine_mail;
 mod mail_threading;
+mod nodes;
 mod observability;
 mod ops;
 mod outage;

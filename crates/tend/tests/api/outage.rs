@@ -240,6 +240,45 @@ async fn an_outage_fails_fast_and_loses_nothing() {
     drop_pg_database(&name).await;
 }
 
+/// IMAP pauses while the database is gone: a pass fails (the inbox's
+/// watcher backs off and tries again, `imap_watch.rs`) and leaves the mail
+/// on the server; once the database is back, a pass takes it in, once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn imap_pauses_during_an_outage_and_loses_nothing() {
+    use tend::channels::email::imap::poll_inbox;
+    let Some((app, proxy, name)) = behind_proxy().await else {
+        return;
+    };
+    let dovecot = crate::imap::Dovecot::start();
+    let inbox = app.inbox("email", Some("support@example.com")).await;
+    dovecot.append(&[crate::imap::message(0)]).await;
+
+    proxy.cut();
+    let r = poll_inbox(&app.st, inbox, &dovecot.url()).await;
+    assert!(r.is_err(), "a pass while the database is gone fails: {r:?}");
+    proxy.restore();
+
+    // The watcher's next tries (its backoff), until the database answers.
+    let t = Instant::now();
+    let taken = loop {
+        match poll_inbox(&app.st, inbox, &dovecot.url()).await {
+            Ok(n) => break n,
+            Err(e) => assert!(
+                t.elapsed() < Duration::from_secs(30),
+                "still failing: {e:#}"
+            ),
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(taken, 1, "the mail waited on the server");
+    assert_eq!(poll_inbox(&app.st, inbox, &dovecot.url()).await.unwrap(), 0);
+    assert_eq!(app.rows("conversations").await, 1);
+    assert_eq!(app.rows("messages").await, 1);
+    app.finish().await;
+    drop(proxy);
+    drop_pg_database(&name).await;
+}
+
 /// The recovery benchmark (`bench/outage.sh`; not part of the suite):
 /// for outages of 1, 5 and 30 s, a client creating conversations back to
 /// back records every 201; after the database returns, how long until the

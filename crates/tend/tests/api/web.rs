@@ -124,6 +124,22 @@ impl Browser {
     }
 }
 
+/// Reads a live stream (`GET /live`) until it has said `needle`, for at
+/// most 20 s; answers everything it said.
+pub(crate) async fn live_until(resp: &mut reqwest::Response, needle: &str) -> String {
+    let mut buf = String::new();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !buf.contains(needle) {
+        let chunk = tokio::time::timeout_at(deadline, resp.chunk())
+            .await
+            .unwrap_or_else(|_| panic!("{needle:?} not streamed within 20 s: {buf}"))
+            .unwrap()
+            .expect("stream open");
+        buf.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    buf
+}
+
 fn meta_csrf(html: &str) -> Option<String> {
     let i = html.find("name=\"csrf-token\" content=\"")?;
     let rest = &html[i + "name=\"csrf-token\" content=\"".len()..];

@@ -115,16 +115,7 @@ async fn live_updates_reach_only_agents_who_may_see_them(app: &TestApp) {
     };
     let hidden_id = create(unseen, "hidden").await;
     let visible_id = create(seen, "visible").await;
-    let mut buf = String::new();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    while !buf.contains(&format!("\"conversation_id\":{visible_id}")) {
-        let chunk = tokio::time::timeout_at(deadline, resp.chunk())
-            .await
-            .expect("a live event within 20 s")
-            .unwrap()
-            .expect("stream open");
-        buf.push_str(&String::from_utf8_lossy(&chunk));
-    }
+    let buf = crate::web::live_until(&mut resp, &format!("\"conversation_id\":{visible_id}")).await;
     assert!(buf.contains("event: change"), "{buf}");
     assert!(
         !buf.contains(&format!("\"conversation_id\":{hidden_id}")),

@@ -42,13 +42,47 @@ pub fn session_room(session_id: i64) -> i64 {
     -session_id
 }
 
-/// Puts the chat's background tasks under `tasks`: [`dispatch`], and on
-/// PostgreSQL, where other app nodes may commit too, [`follow_log`].
+/// Puts the chat's background task under `tasks`: [`dispatch`]. Events
+/// other app nodes commit reach it on the same bus (`crate::bus`).
 pub fn spawn_tasks(st: &AppState, tasks: &mut Supervisor) {
     tasks.spawn("chat_dispatch", crate::tasks::with(st, dispatch));
-    if st.db.backend() == crate::db::Backend::Postgres {
-        tasks.spawn("chat_follow_log", crate::tasks::with(st, follow_log));
-    }
+}
+
+/// What a committed event tells the visitors of its conversation, if
+/// anything.
+fn signal_of(ev: &crate::state::BusEvent) -> Option<Signal> {
+    Some(match ev.kind {
+        EventKind::MessageAdded => match &ev.posted {
+            Some(p) => Signal::Message(Arc::new(Delivery::visitor(p))),
+            None => Signal::Messages,
+        },
+        // Visitors never see notes, and these change nothing
+        // the widget shows.
+        EventKind::NoteAdded
+        | EventKind::Assigned
+        | EventKind::Transferred
+        | EventKind::TagsChanged
+        | EventKind::PriorityChanged
+        | EventKind::InboxChanged
+        | EventKind::SlaApplied
+        | EventKind::SlaWarning
+        | EventKind::SlaBreached
+        | EventKind::SlaFulfilled => return None,
+        EventKind::Created
+        | EventKind::MailHeld
+        | EventKind::DeliveryFailed
+        | EventKind::JoinRefused
+        | EventKind::FollowUpCreated
+        | EventKind::FollowUpDone
+        | EventKind::Queued
+        | EventKind::StatusChanged
+        | EventKind::TeamChanged
+        | EventKind::CustomerChanged
+        | EventKind::LanguageChanged
+        | EventKind::SurveySent
+        | EventKind::SurveySkipped
+        | EventKind::SurveyAnswered => Signal::Changed,
+    })
 }
 
 /// Turns committed conversation events into signals for the connected
@@ -62,86 +96,15 @@ pub async fn dispatch(st: AppState, shutdown: Shutdown) -> anyhow::Result<()> {
             _ = shutdown.stopped() => return Ok(()),
         };
         match received {
-            Ok(ev) => {
-                let signal = match ev.kind {
-                    EventKind::MessageAdded => match ev.posted {
-                        Some(p) => Signal::Message(Arc::new(Delivery::visitor(&p))),
-                        None => Signal::Messages,
-                    },
-                    // Visitors never see notes, and these change nothing
-                    // the widget shows.
-                    EventKind::NoteAdded
-                    | EventKind::Assigned
-                    | EventKind::Transferred
-                    | EventKind::TagsChanged
-                    | EventKind::PriorityChanged
-                    | EventKind::InboxChanged
-                    | EventKind::SlaApplied
-                    | EventKind::SlaWarning
-                    | EventKind::SlaBreached
-                    | EventKind::SlaFulfilled => continue,
-                    EventKind::Created
-                    | EventKind::MailHeld
-                    | EventKind::DeliveryFailed
-                    | EventKind::JoinRefused
-                    | EventKind::FollowUpCreated
-                    | EventKind::FollowUpDone
-                    | EventKind::Queued
-                    | EventKind::StatusChanged
-                    | EventKind::TeamChanged
-                    | EventKind::CustomerChanged
-                    | EventKind::LanguageChanged
-                    | EventKind::SurveySent
-                    | EventKind::SurveySkipped
-                    | EventKind::SurveyAnswered => Signal::Changed,
-                };
-                st.public().chat.signal(ev.conversation_id, signal);
+            Ok(batch) => {
+                for ev in batch.iter() {
+                    if let Some(signal) = signal_of(ev) {
+                        st.public().chat.signal(ev.conversation_id, signal);
+                    }
+                }
             }
             Err(RecvError::Lagged(_)) => st.public().chat.signal_all(),
             Err(RecvError::Closed) => return Ok(()),
-        }
-    }
-}
-
-/// Events any node committed: signals the rooms of their conversations.
-/// Identity ids can commit out of order, so each pass looks back a window
-/// of ids and remembers which of them it has signalled already. Runs
-/// until the shutdown.
-async fn follow_log(st: AppState, shutdown: Shutdown) -> anyhow::Result<()> {
-    const LOOK_BACK: i64 = 1000;
-    let mut cursor: Option<i64> = None;
-    let mut done = std::collections::BTreeSet::new();
-    let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
-    loop {
-        tokio::select! {
-            _ = tick.tick() => {}
-            _ = shutdown.stopped() => return Ok(()),
-        }
-        if st.public().chat.sockets() == 0 && cursor.is_some() {
-            continue;
-        }
-        let rows: crate::Result<Vec<(i64, i64)>> = match cursor {
-            None => crate::conversations::export::last_event_id(&st)
-                .await
-                .map(|id| vec![(id, 0)]),
-            Some(c) => crate::conversations::export::events_after(&st, c - LOOK_BACK, 5000)
-                .await
-                .map(|es| es.into_iter().map(|e| (e.id, e.conversation_id)).collect()),
-        };
-        match (rows, cursor) {
-            (Ok(rows), None) => cursor = rows.first().map(|r| r.0),
-            (Ok(rows), Some(c)) => {
-                let mut signalled = std::collections::HashSet::new();
-                for (id, conv) in &rows {
-                    if done.insert(*id) && signalled.insert(*conv) {
-                        st.public().chat.signal(*conv, Signal::Changed);
-                    }
-                }
-                let top = rows.last().map_or(c, |r| r.0.max(c));
-                cursor = Some(top);
-                done = done.split_off(&(top - LOOK_BACK));
-            }
-            (Err(e), _) => tracing::warn!(error = %e, "chat: following the event log"),
         }
     }
 }

@@ -115,6 +115,15 @@ fn committed_cursor(dir: &std::path::Path) -> Option<i64> {
 }
 
 fn serve(data: &std::path::Path, database_url: Option<&str>) -> (Child, String) {
+    let (child, url, _) = serve_logged(data, database_url);
+    (child, url)
+}
+
+/// [`serve`], also answering the lines the server logs (as they come).
+fn serve_logged(
+    data: &std::path::Path,
+    database_url: Option<&str>,
+) -> (Child, String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
     let mut c = Command::new(BIN);
     c.arg("serve")
         .env_clear()
@@ -129,6 +138,8 @@ fn serve(data: &std::path::Path, database_url: Option<&str>) -> (Child, String) 
     let mut child = c.spawn().unwrap();
     let stderr = child.stderr.take().unwrap();
     let (tx, rx) = std::sync::mpsc::channel::<String>();
+    let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let lines = log.clone();
     std::thread::spawn(move || {
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
             if let Some(i) = line.find("listening on http://") {
@@ -139,12 +150,20 @@ fn serve(data: &std::path::Path, database_url: Option<&str>) -> (Child, String) 
                     .to_string();
                 let _ = tx.send(url);
             }
+            lines.lock().unwrap().push(line);
         }
     });
     let url = rx
         .recv_timeout(Duration::from_secs(60))
         .expect("serve logs its URL");
-    (child, url)
+    (child, url, log)
+}
+
+/// The last commit's payload of the index in `dir` (see [`committed_cursor`]).
+fn committed_payload(dir: &std::path::Path) -> Option<Value> {
+    let meta = std::fs::read_to_string(dir.join("meta.json")).ok()?;
+    let meta: Value = serde_json::from_str(&meta).ok()?;
+    serde_json::from_str(meta["payload"].as_str()?).ok()
 }
 
 fn kill(child: &mut Child, sig: &str) {
@@ -250,7 +269,8 @@ async fn kill_9_during_bulk_indexing(postgres: bool) {
         .unwrap();
     st.db.close().await;
 
-    // The server catches up in commits of 1000 events: kill it in between.
+    // The server catches up in steps of 1,000 events, committing at most
+    // once a second: kill it in between.
     let (mut child, _) = serve(dir.path(), database_url.as_deref());
     let deadline = Instant::now() + Duration::from_secs(120);
     let mut seen_mid_way = None;
@@ -312,4 +332,101 @@ async fn kill_9_during_bulk_indexing_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn kill_9_during_bulk_indexing_postgres() {
     kill_9_during_bulk_indexing(true).await;
+}
+
+/// The first start on a database the index has never seen builds the index
+/// in commits of [`BUILD_COMMIT_CONVERSATIONS`]; killed half way, the next
+/// start goes on from the last commit instead of starting over, and every
+/// message ends up in the index exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_index_build_killed_half_way_goes_on_from_its_last_commit() {
+    use tend::search::indexer::BUILD_COMMIT_CONVERSATIONS;
+    let dir = tempfile::tempdir().unwrap();
+    let search_dir = dir.path().join("search");
+    let total = 3 * BUILD_COMMIT_CONVERSATIONS;
+    let seeded = Command::new(BIN)
+        .args(["demo", "seed", "--conversations", &total.to_string()])
+        .args(["--messages-per-conversation", "2", "--no-index"])
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("TEND_DATA_DIR", dir.path())
+        .output()
+        .unwrap();
+    assert!(seeded.status.success(), "{seeded:?}");
+    assert!(
+        !search_dir.join("meta.json").exists(),
+        "--no-index leaves the index alone"
+    );
+    let st = tend::app::open(test_config(dir.path(), None, &[]))
+        .await
+        .unwrap();
+    let expected: Vec<i64> = sqlx::query_scalar("SELECT id FROM messages ORDER BY id")
+        .fetch_all(st.db.pool())
+        .await
+        .unwrap();
+    let last = tend::conversations::export::last_event_id(&st)
+        .await
+        .unwrap();
+    st.db.close().await;
+
+    // Killed once the build has committed part of the conversations.
+    let (mut child, _) = serve(dir.path(), None);
+    let deadline = Instant::now() + Duration::from_secs(300);
+    let killed_after = loop {
+        assert!(Instant::now() < deadline, "the build never committed");
+        if let Some(p) = committed_payload(&search_dir) {
+            assert!(
+                !p["build"].is_null(),
+                "the build finished before it could be killed half way: {p}"
+            );
+            if let Some(after) = p["build"]["after"].as_i64().filter(|a| *a > 0) {
+                break after;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    };
+    kill(&mut child, "KILL");
+    let _ = child.wait();
+    let payload = committed_payload(&search_dir).unwrap();
+    let done = payload["build"]["conversations"].as_u64().unwrap();
+    assert!(
+        done >= BUILD_COMMIT_CONVERSATIONS && done < total,
+        "{payload}"
+    );
+    assert!(payload["build"]["after"].as_i64().unwrap() >= killed_after);
+
+    // Started again, it goes on where the last commit left it.
+    let (mut child, _, log) = serve_logged(dir.path(), None);
+    let deadline = Instant::now() + Duration::from_secs(300);
+    while committed_payload(&search_dir)
+        .is_none_or(|p| !p["build"].is_null() || p["cursor"].as_i64() < Some(last))
+    {
+        assert!(Instant::now() < deadline, "the build did not finish");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    kill(&mut child, "TERM");
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    let log = log.lock().unwrap().join("\n");
+    assert!(log.contains("resuming the search index build"), "{log}");
+    let built = log
+        .lines()
+        .find(|l| l.contains("search index built"))
+        .unwrap_or_else(|| panic!("no build logged: {log}"));
+    let field = |name: &str| -> u64 {
+        built
+            .split_whitespace()
+            .find_map(|w| w.strip_prefix(name))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("{name} in {built}"))
+    };
+    assert_eq!(
+        field("conversations="),
+        total - done,
+        "only what the first run had not committed is built again: {built}"
+    );
+    assert!(field("resumed_after=") > 0, "{built}");
+
+    // Every message is in the index exactly once.
+    let index = tend_search::SearchIndex::open(&search_dir).unwrap();
+    assert_eq!(index.all_message_ids().unwrap(), expected);
 }
