@@ -23,6 +23,7 @@ pub mod reports;
 pub mod search;
 pub mod session;
 pub mod signin_limit;
+mod sla_alerts;
 pub mod sla_cell;
 pub mod sla_panel;
 pub mod stories;
