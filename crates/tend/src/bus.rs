@@ -7,7 +7,7 @@
 //!   [`CHANNEL`] at each commit that appends events (migration
 //!   `postgres/0021_event_notify.sql`), carrying only the highest new id.
 //!   [`follow`] listens on one connection of its own and reads the new
-//!   events at once. It also reads once every [`POLL`] in any case: the
+//!   events [`GATHER`] after a notification (one read for a burst). It also reads once every [`POLL`] in any case: the
 //!   event log is the source of truth and polling the safety net.
 //! - **Nothing missed.** The follower keeps a cursor in the log and looks
 //!   back [`LOOK_BACK`] ids each time, because an identity id is taken at
@@ -37,6 +37,11 @@ pub const POLL: Duration = Duration::from_secs(1);
 pub const LOOK_BACK: i64 = 1000;
 /// Events read at most per read.
 const BATCH: i64 = 5000;
+/// After a notification, the follower waits this long before it reads, so
+/// that one read covers the commits of that moment: under a burst of
+/// commits it reads the log at most some 100 times a second, not once per
+/// commit (each read takes a pooled connection that requests also need).
+pub const GATHER: Duration = Duration::from_millis(10);
 /// The pause before the listening connection is opened again after it
 /// failed to open.
 const RECONNECT: Duration = Duration::from_secs(1);
@@ -89,7 +94,8 @@ pub async fn follow(st: AppState, stop: Shutdown) -> anyhow::Result<()> {
         tokio::select! {
             r = woken => match r {
                 Some(Ok(Some(_))) => {
-                    // Take every notification already here in one read.
+                    // One read for the commits of the next moment.
+                    tokio::time::sleep(GATHER).await;
                     if let Some(l) = listener.as_mut() {
                         while l.next_buffered().is_some() {}
                     }

@@ -501,10 +501,12 @@ async fn two_thousand_concurrent_arrivals_for_twenty_agents(app: &TestApp) {
         .buffer_unordered(200)
         .collect()
         .await;
-    assert!(
-        results.iter().all(|(s, _)| *s == StatusCode::CREATED),
-        "every arrival accepted"
-    );
+    let refused: Vec<_> = results
+        .iter()
+        .filter(|(s, _)| *s != StatusCode::CREATED)
+        .take(3)
+        .collect();
+    assert!(refused.is_empty(), "every arrival accepted: {refused:?}");
     let assigned = results
         .iter()
         .filter(|(_, c)| !c["assignee_id"].is_null())
