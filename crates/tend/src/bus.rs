@@ -167,6 +167,7 @@ fn announce(st: &AppState, rows: Vec<(i64, i64, i64, String)>, cursor: i64) -> i
             inbox_id,
             kind,
             posted: None,
+            remote: true,
         });
     }
     let n = st.publish(announced);

@@ -38,6 +38,11 @@ pub struct BusEvent {
     pub inbox_id: i64,
     /// Event kind.
     pub kind: EventKind,
+    /// Announced by the log follower (`crate::bus`): another node
+    /// committed it (or, rarely, this node's own announcement had not come
+    /// yet). Listeners that act on this node's writes directly (a chat
+    /// visitor's other tabs) act on these too.
+    pub remote: bool,
     /// For a customer's `message_added` whose text the event's listeners
     /// show at once (a chat visitor's): the message as committed, so they
     /// need not read it back.

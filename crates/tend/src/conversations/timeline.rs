@@ -47,6 +47,7 @@ impl Timeline {
             inbox_id: self.inbox_id,
             kind,
             posted: None,
+            remote: false,
         });
     }
 

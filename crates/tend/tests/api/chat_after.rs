@@ -385,6 +385,42 @@ async fn a_reply_on_another_node_reaches_the_visitor() {
         .map(|m| m["id"].as_i64().unwrap())
         .collect();
     assert_eq!(seen, ids, "the agent's node holds the exchange in order");
+
+    // A visitor's two tabs on different nodes: the tab on the second node
+    // waits in the session's room and follows the conversation the tab on
+    // the first node starts.
+    let token = {
+        let r = app
+            .client
+            .post(format!("{}/chat/{inbox}/session", app.base))
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap();
+        let v: Value = r.json().await.unwrap();
+        v["token"].as_str().unwrap().to_string()
+    };
+    let tab = |base: String| {
+        let token = token.clone();
+        async move {
+            let url = format!("{}/chat/{inbox}/ws", base.replacen("http", "ws", 1));
+            let (ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+            let mut v = Visitor {
+                ws,
+                backlog: Default::default(),
+            };
+            v.send(json!({"t": "hello", "token": token, "after": 0}))
+                .await;
+            v.next_of("ready").await;
+            v
+        }
+    };
+    let mut on_second = tab(base2.clone()).await;
+    let mut on_first = tab(app.base.clone()).await;
+    let said = on_first.say("t1", "Otrā cilnē").await;
+    assert_eq!(said["t"], "ack", "{said}");
+    let got = on_second.messages(1).await;
+    assert_eq!(got[0]["id"], said["id"], "{got:?}");
     running2.stop().await.unwrap();
     node2.db.close().await;
     app.finish().await;

@@ -48,6 +48,28 @@ pub fn spawn_tasks(st: &AppState, tasks: &mut Supervisor) {
     tasks.spawn("chat_dispatch", crate::tasks::with(st, dispatch));
 }
 
+/// A conversation another node started (a visitor's tab there sent the
+/// first message): this node's other tabs of that visitor wait in their
+/// session's room, and follow it once signalled (on the node that wrote
+/// it, `service::post` signals them directly).
+async fn follow_new_conversation(st: &AppState, conversation_id: i64) {
+    if st.public().chat.sockets() == 0 {
+        return;
+    }
+    let sessions = match st.db.pool().acquire().await {
+        Ok(mut c) => repo::sessions_of_conversation(&mut c, conversation_id).await,
+        Err(e) => Err(e.into()),
+    };
+    match sessions {
+        Ok(ids) => {
+            for id in ids {
+                st.public().chat.signal(session_room(id), Signal::Changed);
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "chat: finding the sessions of a new conversation"),
+    }
+}
+
 /// What a committed event tells the visitors of its conversation, if
 /// anything.
 fn signal_of(ev: &crate::state::BusEvent) -> Option<Signal> {
@@ -100,6 +122,9 @@ pub async fn dispatch(st: AppState, shutdown: Shutdown) -> anyhow::Result<()> {
                 for ev in batch.iter() {
                     if let Some(signal) = signal_of(ev) {
                         st.public().chat.signal(ev.conversation_id, signal);
+                    }
+                    if ev.remote && ev.kind == EventKind::Created {
+                        follow_new_conversation(&st, ev.conversation_id).await;
                     }
                 }
             }

@@ -363,3 +363,16 @@ pub async fn read_marks(c: &mut AnyConnection, conversation_id: i64) -> Result<O
     .fetch_optional(&mut *c)
     .await?)
 }
+
+/// The chat sessions whose conversation this is.
+pub(super) async fn sessions_of_conversation(
+    c: &mut sqlx::AnyConnection,
+    conversation_id: i64,
+) -> Result<Vec<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM chat_sessions WHERE conversation_id = $1")
+            .bind(conversation_id)
+            .fetch_all(c)
+            .await?,
+    )
+}
