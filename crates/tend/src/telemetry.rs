@@ -19,3 +19,20 @@ pub fn init(format: LogFormat) {
         LogFormat::Text => builder.try_init(),
     };
 }
+
+/// A progress bar on stderr for a command's long work (`tend demo seed`,
+/// `tend reindex`), counting `what` up to `total`; indicatif hides it when
+/// stderr is not a terminal.
+pub fn progress_bar(what: &str, total: u64) -> indicatif::ProgressBar {
+    use indicatif::{ProgressBar, ProgressStyle};
+    let bar = ProgressBar::new(total);
+    bar.set_style(
+        ProgressStyle::with_template(&format!(
+            "{{elapsed_precise}} [{{wide_bar}}] {{human_pos}}/{{human_len}} {what} ({{per_sec:0}}, {{eta}} left)"
+        ))
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    bar.enable_steady_tick(std::time::Duration::from_millis(250));
+    bar
+}

@@ -23,10 +23,9 @@ mod setup;
 mod story;
 mod timeline;
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::{Context as _, anyhow};
-use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::state::AppState;
 
@@ -65,15 +64,7 @@ pub async fn seed(st: &AppState, conversations: u64, messages: u64) -> anyhow::R
         st.clock.now_ms(),
     );
 
-    let bar = ProgressBar::new(conversations);
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{elapsed_precise} [{wide_bar}] {human_pos}/{human_len} conversations ({per_sec:0}, {eta} left)",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar())
-        .progress_chars("=> "),
-    );
-    bar.enable_steady_tick(Duration::from_millis(250));
+    let bar = crate::telemetry::progress_bar("conversations", conversations);
 
     // Generating and storing each take about one core: overlap them.
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Batch>(2);

@@ -143,25 +143,10 @@ async fn open_live(st: &AppState, stop: &Shutdown) -> Option<Indexer> {
     }
 }
 
-/// A progress bar on stderr (hidden when stderr is not a terminal).
-fn progress_bar(what: &str) -> indicatif::ProgressBar {
-    use indicatif::{ProgressBar, ProgressStyle};
-    let bar = ProgressBar::new(0);
-    bar.set_style(
-        ProgressStyle::with_template(&format!(
-            "{{elapsed_precise}} [{{wide_bar}}] {{human_pos}}/{{human_len}} {what} ({{per_sec}}, {{eta}} left)"
-        ))
-        .unwrap_or_else(|_| ProgressStyle::default_bar())
-        .progress_chars("=> "),
-    );
-    bar.enable_steady_tick(Duration::from_millis(250));
-    bar
-}
-
 /// Builds (or goes on building) the index in the foreground with a
 /// progress bar, under the configured memory budget.
 async fn build_with_bar(indexer: &mut Indexer) -> anyhow::Result<RebuildStats> {
-    let bar = progress_bar("conversations");
+    let bar = crate::telemetry::progress_bar("conversations", 0);
     let progress_bar = bar.clone();
     let stats = indexer
         .rebuild(
@@ -232,7 +217,7 @@ pub async fn catch_up(st: &AppState) -> anyhow::Result<()> {
     } else {
         let last = crate::conversations::export::last_event_id(st).await?;
         let from = indexer.cursor();
-        let bar = progress_bar("events");
+        let bar = crate::telemetry::progress_bar("events", 0);
         bar.set_length(u64::try_from(last - from).unwrap_or(0));
         while indexer.step().await? {
             bar.set_position(u64::try_from(indexer.cursor() - from).unwrap_or(0));

@@ -40,7 +40,12 @@ pub(crate) struct Visitor {
 
 impl Visitor {
     pub(crate) async fn connect(app: &TestApp, inbox: i64, token: &str, after: i64) -> Visitor {
-        let url = format!("{}/chat/{inbox}/ws", app.base.replacen("http", "ws", 1));
+        Self::connect_to(&app.base, inbox, token, after).await
+    }
+
+    /// [`Visitor::connect`] to the server at `base` (another node).
+    pub(crate) async fn connect_to(base: &str, inbox: i64, token: &str, after: i64) -> Visitor {
+        let url = format!("{}/chat/{inbox}/ws", base.replacen("http", "ws", 1));
         let (mut ws, _) = tokio_tungstenite::connect_async(url)
             .await
             .expect("websocket");

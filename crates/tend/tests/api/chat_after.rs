@@ -4,7 +4,7 @@
 //! and a reply from another node reaching the visitor.
 
 use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::chat::*;
 use crate::on_both_backends;
@@ -333,26 +333,12 @@ async fn a_reply_on_another_node_reaches_the_visitor() {
     let node2 = tend::app::open(config).await.unwrap();
     let running2 = tend::app::start(node2.clone()).await.unwrap();
     let base2 = format!("http://{}", running2.addr);
-    let token = {
-        let r = app
-            .client
-            .post(format!("{base2}/chat/{inbox}/session"))
-            .json(&json!({}))
-            .send()
-            .await
-            .unwrap();
-        let v: Value = r.json().await.unwrap();
-        v["token"].as_str().unwrap().to_string()
-    };
-    let url = format!("{}/chat/{inbox}/ws", base2.replacen("http", "ws", 1));
-    let (ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
-    let mut v = Visitor {
-        ws,
-        backlog: Default::default(),
-    };
-    v.send(json!({"t": "hello", "token": token, "after": 0}))
-        .await;
-    v.next_of("ready").await;
+    // Sessions are the database's: made on either node.
+    let token = session(&app, inbox, json!({})).await.1["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut v = Visitor::connect_to(&base2, inbox, &token, 0).await;
     let a = v.say("n1", "Sveiki no otrā mezgla").await;
     let conv = a["conversation_id"].as_i64().unwrap();
     v.messages(1).await;
@@ -389,34 +375,12 @@ async fn a_reply_on_another_node_reaches_the_visitor() {
     // A visitor's two tabs on different nodes: the tab on the second node
     // waits in the session's room and follows the conversation the tab on
     // the first node starts.
-    let token = {
-        let r = app
-            .client
-            .post(format!("{}/chat/{inbox}/session", app.base))
-            .json(&json!({}))
-            .send()
-            .await
-            .unwrap();
-        let v: Value = r.json().await.unwrap();
-        v["token"].as_str().unwrap().to_string()
-    };
-    let tab = |base: String| {
-        let token = token.clone();
-        async move {
-            let url = format!("{}/chat/{inbox}/ws", base.replacen("http", "ws", 1));
-            let (ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
-            let mut v = Visitor {
-                ws,
-                backlog: Default::default(),
-            };
-            v.send(json!({"t": "hello", "token": token, "after": 0}))
-                .await;
-            v.next_of("ready").await;
-            v
-        }
-    };
-    let mut on_second = tab(base2.clone()).await;
-    let mut on_first = tab(app.base.clone()).await;
+    let token = session(&app, inbox, json!({})).await.1["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut on_second = Visitor::connect_to(&base2, inbox, &token, 0).await;
+    let mut on_first = Visitor::connect_to(&app.base, inbox, &token, 0).await;
     let said = on_first.say("t1", "Otrā cilnē").await;
     assert_eq!(said["t"], "ack", "{said}");
     let got = on_second.messages(1).await;

@@ -6,7 +6,6 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use reqwest::header::COOKIE;
 use tend::state::{Announcement, AppState};
 use tokio::sync::broadcast;
 
@@ -96,16 +95,7 @@ async fn a_live_inbox_on_one_node_shows_a_conversation_created_on_the_other() {
     until_listening(&app, 2).await;
     // Signed in through the first node; the session is the database's.
     let (_, b) = signed_in(&app, "dzintra@example.lv", "Dzintra", "admin").await;
-    let mut live = b
-        .client
-        .get(format!("http://{}/live", running2.addr))
-        .header(
-            COOKIE,
-            format!("tend_session={}", b.cookie.clone().unwrap()),
-        )
-        .send()
-        .await
-        .unwrap();
+    let mut live = b.get_raw(&format!("http://{}/live", running2.addr)).await;
     assert_eq!(live.status(), reqwest::StatusCode::OK);
     // The stream listens to the second node's bus from before its headers
     // came back, so what is created now reaches it.

@@ -46,6 +46,16 @@ impl Browser {
         }
     }
 
+    /// `GET url` (any node) with the session cookie, the response as it
+    /// comes (a stream, headers).
+    pub async fn get_raw(&self, url: &str) -> reqwest::Response {
+        let mut req = self.client.get(url);
+        if let Some(c) = &self.cookie {
+            req = req.header(COOKIE, format!("tend_session={c}"));
+        }
+        req.send().await.unwrap()
+    }
+
     pub async fn get(&mut self, path: &str) -> (StatusCode, String) {
         let mut req = self
             .client
@@ -627,15 +637,8 @@ async fn the_conversation_page_shows_everything_and_transfers_need_a_reason(app:
         .as_i64()
         .unwrap();
     let resp = b
-        .client
-        .get(format!("{}/c/{id}/m/{mid}/body", app.base))
-        .header(
-            COOKIE,
-            format!("tend_session={}", b.cookie.clone().unwrap()),
-        )
-        .send()
-        .await
-        .unwrap();
+        .get_raw(&format!("{}/c/{id}/m/{mid}/body", app.base))
+        .await;
     let csp = resp.headers()["content-security-policy"]
         .to_str()
         .unwrap()

@@ -6,7 +6,6 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use reqwest::header::COOKIE;
 use serde_json::json;
 
 use crate::on_both_backends;
@@ -83,16 +82,7 @@ async fn live_updates_reach_only_agents_who_may_see_them(app: &TestApp) {
     let unseen = app.inbox("email", Some("unseen@example.com")).await;
     let (agent_id, b) = signed_in(app, "live@example.com", "Liv", "agent").await;
     app.team("Live", &[agent_id], &[seen]).await;
-    let mut resp = b
-        .client
-        .get(format!("{}/live", app.base))
-        .header(
-            COOKIE,
-            format!("tend_session={}", b.cookie.clone().unwrap()),
-        )
-        .send()
-        .await
-        .unwrap();
+    let mut resp = b.get_raw(&format!("{}/live", app.base)).await;
     assert_eq!(resp.status(), StatusCode::OK);
     assert_eq!(resp.headers()["content-type"], "text/event-stream");
     let create = |inbox: i64, subject: &'static str| {

@@ -9,7 +9,8 @@
 //! - `upload`: files, authorised before anything is stored;
 //! - `offline`: the offline form; `transcript`: the transcript by mail;
 //! - [`hub`]: per-conversation rooms on this node, fed by [`dispatch`]
-//!   (and [`follow_log`] on PostgreSQL), and the per-address socket count;
+//!   from the bus (which, on PostgreSQL, also carries other nodes' events:
+//!   `crate::bus`), and the per-address socket count;
 //! - [`widget`]: the script with its strings.
 
 pub mod http;
