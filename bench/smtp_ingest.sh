@@ -77,3 +77,7 @@ echo "server CPU until idle again (search indexing included): $(echo "$now - $cp
 echo "tend RSS after the run: $(rss_mib "$SERVER_PID") MiB"
 wait_idle "$SERVER_PID" 1 0.02
 echo "RESULT serve idle after the run: $(rss_kinds "$SERVER_PID")"
+# A quiet server gives memory back (SQLite's caches, the search indexer's
+# writer and mapped files; db::IDLE and search::task::RELEASE_AFTER, 15 s).
+sleep 20
+echo "RESULT serve 20 s later: $(rss_kinds "$SERVER_PID")"

@@ -4,13 +4,12 @@ use std::process::ExitCode;
 
 use clap::Parser as _;
 
-/// mimalloc instead of glibc's allocator: under ingest and chat load glibc's
-/// `malloc`/`free` took about a tenth of the server's CPU (many threads,
-/// many short-lived buffers); see bench/BENCHMARKS.md.
+/// mimalloc instead of glibc's allocator (see `tend_alloc`).
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: tend_alloc::MiMalloc = tend_alloc::MiMalloc;
 
 fn main() -> ExitCode {
+    tend_alloc::return_freed_memory_at_once();
     let cli = tend::cli::Cli::parse();
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -56,10 +56,12 @@ static SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = F
      PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
      PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 4000;";
 
-/// A read connection that has been idle this long is closed, and the
-/// memory of its page cache with it: after a burst of reads (a report, a
-/// rebuild, a crowd of agents) the process shrinks back within a minute.
-const SQLITE_READER_IDLE: Duration = Duration::from_secs(60);
+/// After this long without work, SQLite's memory goes back to the system:
+/// a read connection idle this long is closed with its page cache, and the
+/// writer shrinks its cache. After a burst of work (an ingest, a report, a
+/// rebuild, a crowd of agents) the process shrinks back within seconds;
+/// the pages stay in the system's file cache, so the next read is cheap.
+pub(crate) const IDLE: Duration = Duration::from_secs(15);
 
 /// How SQLite's page caches share `db_cache_mb` (in KiB per connection):
 /// half for the writer's connection (the indexes every write updates),
@@ -131,7 +133,7 @@ impl Db {
             .with_context(|| format!("opening SQLite database {url}"))?;
             let read = opts(reader_kib)
                 .max_connections(readers)
-                .idle_timeout(SQLITE_READER_IDLE)
+                .idle_timeout(IDLE)
                 .connect_with(connect)
                 .await
                 .with_context(|| format!("opening SQLite database {url}"))?;

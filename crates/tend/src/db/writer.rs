@@ -160,7 +160,20 @@ impl Writer {
 async fn run_batches(pool: AnyPool, mut rx: mpsc::Receiver<Job>) {
     let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
     let mut seen = Seen::default();
-    while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
+    loop {
+        let got = match tokio::time::timeout(super::IDLE, rx.recv_many(&mut batch, MAX_BATCH)).await
+        {
+            Ok(n) => n,
+            Err(_) => {
+                // Quiet for a while: give the page cache's memory back
+                // (the pages stay in the system's file cache), then wait.
+                shrink(&pool).await;
+                rx.recv_many(&mut batch, MAX_BATCH).await
+            }
+        };
+        if got == 0 {
+            break;
+        }
         let jobs = std::mem::take(&mut batch);
         match pool.acquire().await {
             Ok(mut conn) => run_one_batch(&mut conn, jobs, &mut seen).await,
@@ -171,6 +184,17 @@ async fn run_batches(pool: AnyPool, mut rx: mpsc::Receiver<Job>) {
                 }
             }
         }
+    }
+}
+
+/// Frees the write connection's page cache (`PRAGMA shrink_memory`).
+async fn shrink(pool: &AnyPool) {
+    let done = match pool.acquire().await {
+        Ok(mut conn) => conn.execute("PRAGMA shrink_memory").await.map(drop),
+        Err(e) => Err(e),
+    };
+    if let Err(e) = done {
+        tracing::debug!(error = %e, "could not shrink the writer's page cache");
     }
 }
 

@@ -18,6 +18,15 @@ const POLL: Duration = Duration::from_secs(1);
 /// change after a quiet spell is still indexed at once. A new event is
 /// searchable within this pause plus the time to index it.
 const MIN_STEP_INTERVAL: Duration = Duration::from_millis(500);
+/// After this long with nothing to index, the live indexer lets go of its
+/// writer (its buffer and threads) and of the mapped index files, and
+/// opens them again at the next write: a quiet server gives back what an
+/// ingest or a burst of searches took.
+const RELEASE_AFTER: Duration = crate::db::IDLE;
+/// While released, how often the log is looked at anyway (the bus wakes
+/// the indexer for every write, this node's and, through the bus's own
+/// polling, other nodes').
+const RELEASED_POLL: Duration = Duration::from_secs(30);
 /// Indexing buffer of the live indexer (at most half the configured
 /// `search_memory_mb`).
 const LIVE_HEAP_BYTES: usize = 32_000_000;
@@ -53,6 +62,7 @@ pub async fn run(st: AppState, stop: Shutdown) -> anyhow::Result<()> {
     let Some(mut indexer) = open_live(&st, &stop).await else {
         return Ok(());
     };
+    let mut last_work = Instant::now();
     loop {
         let started = Instant::now();
         let result = if indexer.needs_rebuild() {
@@ -85,6 +95,10 @@ pub async fn run(st: AppState, stop: Shutdown) -> anyhow::Result<()> {
         if stop.is_stopping() {
             break;
         }
+        if matches!(result, Ok(true)) || indexer.committed_last_step() {
+            last_work = Instant::now();
+        }
+        let quiet = matches!(result, Ok(false)) && !indexer.waits_on_gap();
         let wait = match result {
             Ok(true) => {
                 tokio::task::yield_now().await;
@@ -104,15 +118,32 @@ pub async fn run(st: AppState, stop: Shutdown) -> anyhow::Result<()> {
                 _ = stop.stopped() => break,
             }
         }
-        tokio::select! {
+        let release = tokio::select! {
             r = bus.recv() => {
                 if r.is_ok() {
                     // Take the whole burst in one step.
                     while bus.try_recv().is_ok() {}
                 }
+                false
             }
-            _ = tokio::time::sleep(wait) => {}
+            _ = tokio::time::sleep(wait) => false,
+            _ = tokio::time::sleep_until((last_work + RELEASE_AFTER).into()), if quiet => true,
             _ = stop.stopped() => break,
+        };
+        if release {
+            indexer.close().await?;
+            st.search().forget();
+            tracing::debug!("search indexer idle: writer and index files released");
+            tokio::select! {
+                _ = bus.recv() => while bus.try_recv().is_ok() {},
+                _ = tokio::time::sleep(RELEASED_POLL) => {}
+                _ = stop.stopped() => return Ok(()),
+            }
+            let Some(fresh) = open_live(&st, &stop).await else {
+                return Ok(());
+            };
+            indexer = fresh;
+            last_work = Instant::now();
         }
     }
     if let Err(e) = indexer.close().await {
