@@ -9,6 +9,7 @@
 pub mod agents;
 pub mod app;
 pub mod attachments;
+pub mod automation;
 pub mod bus;
 pub mod calendars;
 pub mod channels;
