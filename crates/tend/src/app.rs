@@ -127,6 +127,11 @@ pub async fn start(st: AppState) -> anyhow::Result<Running> {
     tasks.spawn("surveys", with(&st, crate::surveys::jobs::run));
     tasks.spawn("sla_timer", with(&st, crate::sla::timer::run));
     tasks.spawn("unanswered", with(&st, crate::sla::monitor::run));
+    tasks.spawn("automation_timer", with(&st, crate::automation::timer::run));
+    tasks.spawn(
+        "automation_replies",
+        with(&st, crate::automation::replies::run),
+    );
     tasks.spawn(
         "attachment_sweep",
         with(&st, crate::attachments::sweep::run),

@@ -258,6 +258,12 @@ closed_set! {
         SlaBreached = "sla_breached",
         /// A service-level target was met (a reply, a solve): `{"metric", "due", …}`.
         SlaFulfilled = "sla_fulfilled",
+        /// An automation rule fired: `{"automation_id", "name", "cause",
+        /// "actions", "skipped"}` (its changes are events of their own).
+        AutomationFired = "automation_fired",
+        /// Rules fired each other in a loop, or too deep, and were stopped:
+        /// `{"reason", "rules"}`.
+        AutomationStopped = "automation_stopped",
     }
 }
 
@@ -268,8 +274,10 @@ closed_set! {
         Customer = "customer",
         /// An agent (a user of the desk).
         Agent = "agent",
-        /// Tend itself (routing, rules, jobs, automatic mail).
+        /// Tend itself (routing, jobs, automatic mail).
         System = "system",
+        /// An automation rule (the event's data names it: `automation_id`).
+        Automation = "automation",
     }
 }
 

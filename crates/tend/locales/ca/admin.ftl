@@ -263,3 +263,5 @@ job-survey = Enquestes de satisfacció
 job-quiet-close = Tancament després del període de calma
 job-sla-timer = Temporitzador del nivell de servei
 job-outbox = Correu de sortida
+job-automation-timer = Regles de temps de l’automatització
+job-automation-reply = Respostes automàtiques de les regles

@@ -263,3 +263,5 @@ job-survey = Satisfaction surveys
 job-quiet-close = Closing after the quiet period
 job-sla-timer = Service-level timer
 job-outbox = Outgoing mail
+job-automation-timer = Automation time rules
+job-automation-reply = Automatic replies of rules

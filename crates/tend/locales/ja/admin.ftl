@@ -258,3 +258,5 @@ job-survey = 満足度アンケート
 job-quiet-close = 待機期間後の自動クローズ
 job-sla-timer = サービスレベルのタイマー
 job-outbox = 送信メール
+job-automation-timer = 自動化の時間ルール
+job-automation-reply = ルールの自動返信

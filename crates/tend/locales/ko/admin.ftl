@@ -258,3 +258,5 @@ job-survey = 만족도 설문
 job-quiet-close = 대기 기간 후 자동 종료
 job-sla-timer = 서비스 수준 타이머
 job-outbox = 보내는 메일
+job-automation-timer = 자동화 시간 규칙
+job-automation-reply = 규칙의 자동 답장

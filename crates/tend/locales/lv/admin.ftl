@@ -268,3 +268,5 @@ job-survey = Apmierinātības aptaujas
 job-quiet-close = Slēgšana pēc klusuma perioda
 job-sla-timer = Apkalpošanas līmeņa taimeris
 job-outbox = Izejošais pasts
+job-automation-timer = Automatizācijas laika kārtulas
+job-automation-reply = Kārtulu automātiskās atbildes

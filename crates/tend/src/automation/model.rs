@@ -198,3 +198,87 @@ pub enum Action {
         secret: Option<String>,
     },
 }
+
+/// A time rule's delay: `minutes` after the moment `since`, counted on a
+/// business calendar when one is named.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct After {
+    /// Minutes (business minutes with a calendar).
+    pub minutes: i64,
+    /// The moment counted from.
+    pub since: Since,
+    /// Count open minutes of this calendar.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar_id: Option<i64>,
+}
+
+/// When a rule runs: on an event, or some minutes after a moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum When {
+    /// `{"event": "…"}`.
+    Event {
+        /// The event.
+        event: Trigger,
+    },
+    /// `{"after": {"minutes", "since", "calendar_id"?}}`.
+    After {
+        /// The delay.
+        after: After,
+    },
+}
+
+/// An automation rule.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Automation {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Whether it runs.
+    pub active: bool,
+    /// Order: rules run lowest first.
+    pub position: i64,
+    /// When it runs.
+    pub when: When,
+    /// What must hold.
+    pub conditions: Conditions,
+    /// What it does, in order.
+    pub actions: Vec<Action>,
+    /// Whether evaluations that did not fire are recorded.
+    pub trace: bool,
+    /// RFC 3339.
+    pub created_at: String,
+    /// RFC 3339.
+    pub updated_at: String,
+}
+
+/// `POST /automations` and `PUT /automations/{id}`: the whole rule.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AutomationInput {
+    /// Name (1–200 characters).
+    pub name: String,
+    /// Runs when true; a new rule is best dry-run first (default false).
+    #[serde(default)]
+    pub active: bool,
+    /// Order (lowest first); ties go to the older rule.
+    pub position: i64,
+    /// When it runs.
+    pub when: When,
+    /// What must hold; none: always.
+    #[serde(default)]
+    pub conditions: Conditions,
+    /// What it does (at least one action).
+    pub actions: Vec<Action>,
+    /// Record the evaluations that did not fire (default false).
+    #[serde(default)]
+    pub trace: bool,
+}
+
+/// The most minutes a time rule may wait: a year.
+pub const MAX_AFTER_MINUTES: i64 = 525_600;
+
+/// The most conditions and actions a rule may have.
+pub const MAX_PARTS: usize = 50;

@@ -157,6 +157,7 @@ pub async fn record_in(
     repo::update(c, &row).await?;
     let was = (!created).then(|| Was::of(&before));
     track_in(c, &mut tl, was, &row, Wrote::Customer, now).await?;
+    super::automate::react_in(c, &mut tl, 0, now).await?;
     Ok((
         Recorded {
             conversation_id: id,

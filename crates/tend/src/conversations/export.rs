@@ -67,7 +67,9 @@ impl LoggedEvent {
             | EventKind::SlaApplied
             | EventKind::SlaWarning
             | EventKind::SlaBreached
-            | EventKind::SlaFulfilled => CopyChange::Nothing,
+            | EventKind::SlaFulfilled
+            | EventKind::AutomationFired
+            | EventKind::AutomationStopped => CopyChange::Nothing,
         }
     }
 }

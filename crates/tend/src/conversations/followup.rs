@@ -115,6 +115,7 @@ pub async fn append_event_in(
 ) -> Result<Vec<BusEvent>> {
     let mut tl = Timeline::new(id, inbox_id, now);
     tl.add(c, kind, &cause.actor(), data).await?;
+    super::automate::react_in(c, &mut tl, 0, now).await?;
     Ok(tl.added)
 }
 
@@ -152,6 +153,7 @@ pub async fn close_in(
     .await?;
     repo::update(c, &row).await?;
     track_in(c, &mut tl, Some(was), &row, Wrote::Nothing, now).await?;
+    super::automate::react_in(c, &mut tl, 0, now).await?;
     Ok(tl.added)
 }
 
@@ -251,6 +253,7 @@ pub async fn reopen_unhappy_in(
     row.updated_at = now;
     repo::update(c, &row).await?;
     track_in(c, &mut tl, Some(was), &row, Wrote::Nothing, now).await?;
+    super::automate::react_in(c, &mut tl, 0, now).await?;
     Ok((tl.added, target))
 }
 

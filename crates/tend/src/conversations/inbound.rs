@@ -256,6 +256,7 @@ async fn record_in(
     }
     let was = (!created).then(|| Was::of(&before));
     track_in(c, &mut tl, was, &row, Wrote::Customer, now).await?;
+    super::automate::react_in(c, &mut tl, 0, now).await?;
     let threaded = match (created, refused) {
         (true, Some(r)) => Threaded::Refused(id, r),
         (true, None) => Threaded::Created(id),

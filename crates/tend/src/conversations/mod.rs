@@ -3,6 +3,7 @@
 //! [`service`], which appends the matching event in the same transaction.
 
 pub mod api;
+mod automate;
 pub mod chat;
 pub mod delivery;
 pub mod export;

@@ -29,6 +29,9 @@ pub enum Sender {
     /// reply but marked auto-submitted, and it neither counts as a first
     /// response nor changes the status.
     Auto,
+    /// An automation rule's automatic reply: sent like [`Sender::Auto`],
+    /// with the rule as its actor.
+    Rule(i64),
 }
 
 impl Sender {
@@ -36,7 +39,7 @@ impl Sender {
     pub fn direction(self) -> Direction {
         match self {
             Sender::In => Direction::In,
-            Sender::Out | Sender::Auto => Direction::Out,
+            Sender::Out | Sender::Auto | Sender::Rule(_) => Direction::Out,
         }
     }
 }
@@ -65,7 +68,10 @@ pub async fn add_message(
             "a customer message cannot be an internal note",
         ));
     }
-    let public_reply = matches!((sender, internal), (Sender::Out | Sender::Auto, false));
+    let public_reply = matches!(
+        (sender, internal),
+        (Sender::Out | Sender::Auto | Sender::Rule(_), false)
+    );
     let conv = if public_reply || !uploads.is_empty() {
         Some(super::reading::get(st, viewer, id).await?)
     } else {
@@ -88,7 +94,7 @@ pub async fn add_message(
                     text: &text,
                     html: html.as_deref(),
                     files: &files,
-                    automatic: sender == Sender::Auto,
+                    automatic: matches!(sender, Sender::Auto | Sender::Rule(_)),
                 };
                 carrier.prepare(st, &conv, out).await?.map(|p| (carrier, p))
             }
@@ -99,6 +105,7 @@ pub async fn add_message(
     let queued_mail = outbound.is_some();
     let adding = Adding {
         viewer: viewer.clone(),
+        actor: None,
         id,
         sender,
         internal,
@@ -124,6 +131,8 @@ pub async fn add_message(
 /// A new message, validated and composed, as the write takes it.
 struct Adding {
     viewer: Viewer,
+    /// Who the events name, when not the viewer (an automation rule).
+    actor: Option<EventActor>,
     id: i64,
     sender: Sender,
     internal: bool,
@@ -139,8 +148,51 @@ struct Adding {
 /// its files and delivery, its event, and what it changes (a customer
 /// message reopens, a first public reply is the first response).
 async fn add_in(c: &mut AnyConnection, a: Adding) -> Result<(i64, Vec<BusEvent>)> {
+    let (id, now) = (a.id, a.now);
+    let (mid, events) = add_core_in(c, a).await?;
+    let Some(inbox_id) = events.first().map(|e| e.inbox_id) else {
+        return Ok((mid, events));
+    };
+    let mut tl = Timeline::new(id, inbox_id, now);
+    tl.added = events;
+    super::automate::react_in(c, &mut tl, 0, now).await?;
+    Ok((mid, tl.added))
+}
+
+/// An automation rule's internal note (`author`: the rule's name), inside
+/// the write that fired it; the rules do not run on it again here.
+pub(super) async fn note_in(
+    c: &mut AnyConnection,
+    id: i64,
+    actor: &EventActor,
+    author: &str,
+    text: &str,
+    now: i64,
+) -> Result<Vec<BusEvent>> {
+    let viewer = Viewer {
+        name: author.to_string(),
+        ..Viewer::system()
+    };
+    let adding = Adding {
+        viewer,
+        actor: Some(actor.clone()),
+        id,
+        sender: Sender::Out,
+        internal: true,
+        text: text.to_string(),
+        html: None,
+        files: Vec::new(),
+        outbound: None,
+        now,
+    };
+    Ok(add_core_in(c, adding).await?.1)
+}
+
+/// [`add_in`] without running the rules.
+async fn add_core_in(c: &mut AnyConnection, a: Adding) -> Result<(i64, Vec<BusEvent>)> {
     let Adding {
         viewer,
+        actor: as_actor,
         id,
         sender,
         internal,
@@ -160,10 +212,21 @@ async fn add_in(c: &mut AnyConnection, a: Adding) -> Result<(i64, Vec<BusEvent>)
     takes_message(status, internal, id)?;
     let (author_id, author_name, author_email, actor) = match sender {
         Sender::Out => {
-            let a = actor_of(&viewer);
-            (a.id, Some(viewer.name.clone()), None, a)
+            let a = as_actor.unwrap_or_else(|| actor_of(&viewer));
+            (
+                a.id.filter(|_| a.kind == ActorKind::Agent),
+                Some(viewer.name.clone()),
+                None,
+                a,
+            )
         }
         Sender::Auto => (None, Some("Tend".to_string()), None, EventActor::SYSTEM),
+        Sender::Rule(rule) => (
+            None,
+            Some(viewer.name.clone()),
+            None,
+            EventActor::automation(rule),
+        ),
         Sender::In => (
             Some(row.customer_id),
             row.customer_name.clone(),
@@ -178,7 +241,7 @@ async fn add_in(c: &mut AnyConnection, a: Adding) -> Result<(i64, Vec<BusEvent>)
             conversation_id: id,
             direction: sender.direction(),
             internal,
-            author_kind: actor.kind,
+            author_kind: actor.author_kind(),
             author_id,
             author_name: author_name.as_deref(),
             author_email: author_email.as_deref(),
@@ -230,7 +293,7 @@ async fn add_in(c: &mut AnyConnection, a: Adding) -> Result<(i64, Vec<BusEvent>)
                 .await?;
             }
         }
-        (Sender::Out, true) | (Sender::Auto, _) => {
+        (Sender::Out, true) | (Sender::Auto | Sender::Rule(_), _) => {
             row.message_count += 1;
             row.updated_at = now;
         }

@@ -249,17 +249,44 @@ async fn create_in(
         repo::insert_attachment(c, mid, f, now).await?;
     }
     let routed = super::ownership::route_created_in(c, &mut tl, id, inbox_id, now).await?;
+    let before_rules = tl.added.len();
+    super::automate::react_in(c, &mut tl, 0, now).await?;
     let sla = sla.summary;
     // The answer, as `get` would read it after the commit: from
     // what was just written (the routed row when routing changed
     // it), or read after the commit when the customer's details
     // are not known here.
+    // When a rule acted, the answer is read after the commit.
     let created = match (routed, known) {
+        _ if tl.added.len() > before_rules => None,
         (Some(row), _) => Some(row),
         (None, Some(k)) => Some(ConvRow::inserted(id, &row, k)),
         (None, None) => None,
     };
     Ok((id, created, sla, tl.added))
+}
+
+/// Checks tags as a rule or a macro names them.
+pub fn check_tags(tags: &[String]) -> Result<()> {
+    parse_tags(tags).map(|_| ())
+}
+
+pub(crate) use super::automate::fire_time_rule_in;
+pub use super::automate::{
+    DryRun, Explained, RuleCheck, check_template, dry_run, explain_automations,
+    send_automatic_reply,
+};
+
+/// Conversations not closed, after `after_id` by id, with the moment a
+/// time rule counts from (`None` where it has not happened), for the
+/// timers of a rule just enabled.
+pub async fn moments_in(
+    c: &mut AnyConnection,
+    since: crate::automation::Since,
+    after_id: i64,
+    limit: i64,
+) -> Result<Vec<(i64, Option<i64>)>> {
+    repo::moments(c, since, after_id, limit).await
 }
 
 /// Applies the side effects of entering `to` on the row.
@@ -323,12 +350,32 @@ async fn update_in(
     p: &ValidPatch,
     now: i64,
 ) -> Result<Vec<BusEvent>> {
+    let events = update_as_in(c, viewer, &actor_of(viewer), id, p, now).await?;
+    let Some(inbox_id) = events.first().map(|e| e.inbox_id) else {
+        return Ok(events);
+    };
+    let mut tl = Timeline::new(id, inbox_id, now);
+    tl.added = events;
+    super::automate::react_in(c, &mut tl, 0, now).await?;
+    Ok(tl.added)
+}
+
+/// [`update_in`] by `actor` (an agent, or an automation rule acting with
+/// `viewer`'s access), without running the rules on it.
+pub(super) async fn update_as_in(
+    c: &mut AnyConnection,
+    viewer: &Viewer,
+    actor: &EventActor,
+    id: i64,
+    p: &ValidPatch,
+    now: i64,
+) -> Result<Vec<BusEvent>> {
     let mut row = repo::get_for_update(c, viewer, id)
         .await?
         .ok_or(Error::NotFound("conversation"))?;
     let before = row.clone();
     let was = Was::of(&row);
-    let actor = actor_of(viewer);
+    let actor = actor.clone();
     let by = actor.ownership_by();
     let mut tl = Timeline::new(id, row.inbox_id, now);
 

@@ -160,6 +160,7 @@ pub async fn raise_priority_in(c: &mut AnyConnection, id: i64, now: i64) -> Resu
     .await?;
     repo::update(c, &row).await?;
     track_in(c, &mut tl, Some(was), &row, Wrote::Nothing, now).await?;
+    super::automate::react_in(c, &mut tl, 0, now).await?;
     Ok(tl.added)
 }
 

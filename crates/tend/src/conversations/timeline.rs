@@ -27,6 +27,11 @@ impl Timeline {
         }
     }
 
+    /// The conversation.
+    pub(super) fn conversation_id(&self) -> i64 {
+        self.conversation_id
+    }
+
     pub(super) async fn add(
         &mut self,
         c: &mut AnyConnection,

@@ -73,6 +73,7 @@ pub fn parse_tags(tags: &[String]) -> Result<Vec<String>> {
 }
 
 /// Validated form of a patch.
+#[derive(Default)]
 pub(super) struct ValidPatch {
     pub(super) status: Option<Status>,
     pub(super) priority: Option<Priority>,

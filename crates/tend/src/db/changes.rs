@@ -70,8 +70,16 @@ pub static INBOXES: Changes = Changes::new();
 /// What service-level clocks count on: policies, calendars, and which
 /// calendar an inbox has.
 pub static SERVICE_LEVELS: Changes = Changes::new();
+/// Automation rules.
+pub static AUTOMATIONS: Changes = Changes::new();
 
-const ALL: [&Changes; 4] = [&API_TOKENS, &ROUTING_RULES, &INBOXES, &SERVICE_LEVELS];
+const ALL: [&Changes; 5] = [
+    &API_TOKENS,
+    &ROUTING_RULES,
+    &INBOXES,
+    &SERVICE_LEVELS,
+    &AUTOMATIONS,
+];
 
 /// What one writer has seen of the marks, to move the epochs after its
 /// commits.

@@ -46,6 +46,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::surveys::api::router())
         .merge(crate::calendars::api::router())
         .merge(crate::sla::api::router())
+        .merge(crate::automation::api::router())
         .merge(crate::jobs::api::router())
 }
 

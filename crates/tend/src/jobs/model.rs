@@ -18,6 +18,10 @@ closed_set! {
         SlaTimer = "sla_timer",
         /// Handing queued mail to the relay (item: the outbox row).
         Outbox = "outbox",
+        /// Firing automation time rules (item: the conversation).
+        AutomationTimer = "automation_timer",
+        /// Sending automation's automatic replies (item: the reply).
+        AutomationReply = "automation_reply",
     }
 }
 
@@ -25,8 +29,8 @@ impl Job {
     /// Whether the item is a conversation (the admin page links to it).
     pub fn item_is_conversation(self) -> bool {
         match self {
-            Job::Survey | Job::QuietClose => true,
-            Job::SlaTimer | Job::Outbox => false,
+            Job::Survey | Job::QuietClose | Job::AutomationTimer => true,
+            Job::SlaTimer | Job::Outbox | Job::AutomationReply => false,
         }
     }
 }

@@ -255,6 +255,16 @@ pub async fn summaries_in(c: &mut AnyConnection, ids: &[i64]) -> Result<HashMap<
         .collect())
 }
 
+/// The metrics whose open clocks of a conversation have breached (what
+/// automation's `sla.breached` condition looks at).
+pub async fn breached_in(c: &mut AnyConnection, id: i64) -> Result<Vec<Metric>> {
+    Ok(summaries_in(c, &[id])
+        .await?
+        .remove(&id)
+        .map(|s| s.breached)
+        .unwrap_or_default())
+}
+
 /// The summary of a conversation's open clocks; `None` without any.
 fn summary_of<'a>(open: impl Iterator<Item = &'a Clock>) -> Option<SlaSummary> {
     let mut out: Option<SlaSummary> = None;

@@ -226,6 +226,24 @@ pub fn event_text(tr: &Tr, e: &Event, name_of: &dyn Fn(&Value) -> String) -> Opt
         EventKind::SlaWarning => sla_event(tr, "event-sla-warning", d),
         EventKind::SlaBreached => sla_event(tr, "event-sla-breached", d),
         EventKind::SlaFulfilled => sla_event(tr, "event-sla-fulfilled", d),
+        EventKind::AutomationFired => tr.s(
+            "event-automation-fired",
+            "name",
+            d["name"].as_str().unwrap_or("—").to_string(),
+        ),
+        EventKind::AutomationStopped => tr.s(
+            "event-automation-stopped",
+            "value",
+            d["names"]
+                .as_array()
+                .map(|t| {
+                    t.iter()
+                        .filter_map(|x| x.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" → ")
+                })
+                .unwrap_or_default(),
+        ),
     })
 }
 

@@ -8,6 +8,7 @@ mod support;
 mod access;
 mod admin;
 mod attachments;
+mod automation;
 mod binary;
 mod calendars;
 mod chat;

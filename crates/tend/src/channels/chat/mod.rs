@@ -90,7 +90,9 @@ fn signal_of(ev: &crate::state::BusEvent) -> Option<Signal> {
         | EventKind::SlaApplied
         | EventKind::SlaWarning
         | EventKind::SlaBreached
-        | EventKind::SlaFulfilled => return None,
+        | EventKind::SlaFulfilled
+        | EventKind::AutomationFired
+        | EventKind::AutomationStopped => return None,
         EventKind::Created
         | EventKind::MailHeld
         | EventKind::DeliveryFailed

@@ -41,13 +41,43 @@ impl EventActor {
         }
     }
 
+    /// The automation rule `id`.
+    pub fn automation(id: i64) -> EventActor {
+        EventActor {
+            kind: ActorKind::Automation,
+            id: Some(id),
+        }
+    }
+
     /// Who made an ownership change, as the routing log records it: an
-    /// agent, or the system (for the customer's doings too).
+    /// agent, or the system (for the customer's and the rules' doings too).
     pub fn ownership_by(&self) -> &'static str {
         match self.kind {
             ActorKind::Agent => "agent",
-            ActorKind::Customer | ActorKind::System => "system",
+            ActorKind::Customer | ActorKind::System | ActorKind::Automation => "system",
         }
+    }
+
+    /// The author kind of a message this actor writes: a rule's note or
+    /// reply is written by Tend.
+    pub fn author_kind(&self) -> ActorKind {
+        match self.kind {
+            ActorKind::Automation => ActorKind::System,
+            k => k,
+        }
+    }
+}
+
+/// An event's data as stored: an automation's change also names the rule
+/// (`automation_id`), so the timeline and webhooks can say which.
+fn stored_data(data: &Value, actor: &EventActor) -> String {
+    match (actor.kind, data) {
+        (ActorKind::Automation, Value::Object(m)) if !m.contains_key("automation_id") => {
+            let mut m = m.clone();
+            m.insert("automation_id".into(), Value::from(actor.id));
+            Value::Object(m).to_string()
+        }
+        _ => data.to_string(),
     }
 }
 
@@ -67,7 +97,7 @@ pub(in crate::conversations) async fn insert_event(
     .bind(kind.as_str())
     .bind(actor.kind.as_str())
     .bind(actor.id)
-    .bind(data.to_string())
+    .bind(stored_data(data, actor))
     .bind(now)
     .fetch_one(c)
     .await?)
@@ -99,7 +129,7 @@ pub(in crate::conversations) async fn insert_events(
             .push(", ")
             .bind(actor.id)
             .push(", ")
-            .bind(data.to_string())
+            .bind(stored_data(data, actor))
             .push(", ")
             .bind(now)
             .push(")");
@@ -157,10 +187,12 @@ async fn events_in_window(
 ) -> Result<Vec<Event>> {
     let mut sql = Sql::new(
         "SELECT e.id, e.conversation_id, e.kind, e.actor_kind, e.actor_id, \
-         CASE WHEN e.actor_kind = 'agent' THEN u.name WHEN e.actor_kind = 'customer' THEN cu.name ELSE NULL END AS actor_name, \
+         CASE WHEN e.actor_kind = 'agent' THEN u.name WHEN e.actor_kind = 'customer' THEN cu.name \
+         WHEN e.actor_kind = 'automation' THEN au.name ELSE NULL END AS actor_name, \
          e.data, e.created_at FROM events e \
          LEFT JOIN users u ON u.id = e.actor_id AND e.actor_kind = 'agent' \
          LEFT JOIN customers cu ON cu.id = e.actor_id AND e.actor_kind = 'customer' \
+         LEFT JOIN automations au ON au.id = e.actor_id AND e.actor_kind = 'automation' \
          WHERE e.conversation_id = ",
     );
     sql.bind(conversation_id);
@@ -186,6 +218,12 @@ async fn events_in_window(
                 name: match r.actor_kind {
                     ActorKind::System => Some("Tend".into()),
                     ActorKind::Agent | ActorKind::Customer => r.actor_name,
+                    // A rule since deleted keeps its name in the event's data.
+                    ActorKind::Automation => r.actor_name.or_else(|| {
+                        serde_json::from_str::<Value>(&r.data)
+                            .ok()
+                            .and_then(|d| d["name"].as_str().map(str::to_string))
+                    }),
                 },
                 kind: r.actor_kind,
                 id: r.actor_id,

@@ -14,6 +14,7 @@ use crate::time::{rfc3339, rfc3339_opt};
 use super::model::{Conversation, Counts, CustomerSummary};
 use super::status::{Channel, Priority, Status};
 
+mod automation;
 mod by_customer;
 mod events;
 mod list;
@@ -21,6 +22,7 @@ mod lookups;
 mod messages;
 mod public;
 
+pub(super) use automation::*;
 pub(super) use by_customer::*;
 pub(super) use events::*;
 pub(in crate::conversations) use list::list;

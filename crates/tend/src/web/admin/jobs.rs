@@ -27,6 +27,8 @@ pub fn job_key(j: Job) -> &'static str {
         Job::QuietClose => "job-quiet-close",
         Job::SlaTimer => "job-sla-timer",
         Job::Outbox => "job-outbox",
+        Job::AutomationTimer => "job-automation-timer",
+        Job::AutomationReply => "job-automation-reply",
     }
 }
 

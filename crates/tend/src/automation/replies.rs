@@ -1,0 +1,69 @@
+//! Sends the automatic replies that rules decided inside their writes.
+//! A reply is composed by the conversation's channel like an agent's
+//! (mail is marked auto-submitted, so other desks do not answer it), just
+//! after the write that queued it; at most one goes out per customer
+//! message (the queue's key).
+
+use std::time::Duration;
+
+use super::service;
+use crate::Result;
+use crate::jobs::Job;
+use crate::jobs::service::Pass;
+use crate::state::AppState;
+use crate::tasks::Shutdown;
+use crate::vocab::EventKind;
+
+/// The longest wait between looks.
+pub const POLL: Duration = Duration::from_secs(5);
+
+/// Sends every queued reply; answers how many were handled.
+pub async fn run_once(st: &AppState) -> Result<usize> {
+    let pass = Pass::start(st, Job::AutomationReply).await?;
+    let mut handled = 0;
+    loop {
+        let batch = service::unsent_replies(st, 50).await?;
+        let n = batch.len();
+        for r in batch {
+            let id = r.id;
+            let one = crate::conversations::service::send_automatic_reply(st, r);
+            if pass.run(st, id, one).await.is_some() {
+                handled += 1;
+            }
+        }
+        if n < 50 || pass.failures() >= n {
+            break;
+        }
+    }
+    Ok(handled)
+}
+
+/// Runs until the shutdown: wakes when a rule fires anywhere (the bus),
+/// and every [`POLL`].
+pub async fn run(st: AppState, shutdown: Shutdown) -> anyhow::Result<()> {
+    let mut bus = st.bus.subscribe();
+    loop {
+        if let Err(e) = run_once(&st).await {
+            tracing::warn!(error = %e, "automatic replies could not be sent; retrying");
+        }
+        let woken = async {
+            loop {
+                match bus.recv().await {
+                    Ok(batch) if batch.iter().any(|e| e.kind == EventKind::AutomationFired) => {
+                        return;
+                    }
+                    Ok(_) => {}
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => return,
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => {
+                        std::future::pending::<()>().await
+                    }
+                }
+            }
+        };
+        tokio::select! {
+            () = woken => {}
+            () = tokio::time::sleep(POLL) => {}
+            () = shutdown.stopped() => return Ok(()),
+        }
+    }
+}

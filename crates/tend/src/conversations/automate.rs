@@ -1,0 +1,702 @@
+//! Runs the automation rules on a conversation's write, inside its
+//! transaction: every use case that changes a conversation calls
+//! [`react_in`] last, with the events it appended. Rules run in position
+//! order on each event; what one rule changes is a new event that may
+//! fire others, down to `automation::engine::MAX_DEPTH`, and a rule that
+//! would fire twice in one change is stopped (a loop) with an event that
+//! names the rules.
+//!
+//! Each firing is undone alone when one of its actions fails (a
+//! savepoint), so a rule that no longer fits the desk (a deleted team, a
+//! status it may not set) never loses the customer's message; its
+//! `automation_fired` event says what was skipped and why.
+
+use serde_json::{Value, json};
+use sqlx::AnyConnection;
+
+use super::repo::{self, ConvRow, EventActor};
+use super::timeline::Timeline;
+use super::validate::ValidPatch;
+use crate::agents::Viewer;
+use crate::automation::engine::{Cascade, Facts, MAX_DEPTH, Text};
+use crate::automation::service::{Rule, RuleSet};
+use crate::automation::{Action, LocalizedText, Since, Trigger};
+use crate::vocab::{ActorKind, EventKind};
+use crate::{Error, Result};
+
+/// The trigger an event is, if any.
+fn trigger_of(kind: EventKind) -> Option<Trigger> {
+    Some(match kind {
+        EventKind::Created => Trigger::ConversationCreated,
+        EventKind::MessageAdded => Trigger::MessageAdded,
+        EventKind::StatusChanged => Trigger::StatusChanged,
+        EventKind::PriorityChanged => Trigger::PriorityChanged,
+        EventKind::TagsChanged => Trigger::TagsChanged,
+        EventKind::Assigned | EventKind::Transferred => Trigger::Assigned,
+        EventKind::SlaWarning => Trigger::SlaWarning,
+        EventKind::SlaBreached => Trigger::SlaBreached,
+        EventKind::SurveyAnswered => Trigger::SurveyAnswered,
+        _ => return None,
+    })
+}
+
+/// What a rule is evaluated for: an event of the write, or a time rule's
+/// moment.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Cause {
+    /// An event (its id and kind).
+    Event(i64, Trigger),
+    /// A time rule's moment.
+    Moment(Since, i64),
+}
+
+impl Cause {
+    fn name(self) -> String {
+        match self {
+            Cause::Event(_, t) => t.as_str().to_string(),
+            Cause::Moment(s, at) => format!("{}@{}", s.as_str(), crate::time::rfc3339(at)),
+        }
+    }
+
+    fn to_json(self) -> Value {
+        match self {
+            Cause::Event(id, t) => json!({"event": t, "event_id": id}),
+            Cause::Moment(s, at) => json!({"since": s, "moment": crate::time::rfc3339(at)}),
+        }
+    }
+}
+
+/// Runs the rules on the events the write appended to `tl` from index
+/// `from` on, and sets the time rules' timers for the moments they are.
+pub(super) async fn react_in(
+    c: &mut AnyConnection,
+    tl: &mut Timeline,
+    from: usize,
+    now: i64,
+) -> Result<()> {
+    let rules = crate::automation::service::rules_in(c).await?;
+    if rules.is_empty() {
+        return Ok(());
+    }
+    let mut cascade = Cascade::default();
+    let mut next = from;
+    let mut depth = 0;
+    while next < tl.added.len() {
+        depth += 1;
+        let batch: Vec<_> = tl.added[next..].to_vec();
+        next = tl.added.len();
+        if rules.has_timed() {
+            set_timers_in(c, &rules, tl, &batch, now).await?;
+        }
+        if depth > MAX_DEPTH {
+            stop_in(c, tl, "too_deep", &cascade.fired(), &rules).await?;
+            break;
+        }
+        for ev in batch {
+            let Some(t) = trigger_of(ev.kind) else {
+                continue;
+            };
+            let on = rules.on(t);
+            let mut sight = Sight {
+                needs: Needs::of(on.iter().map(|r| &**r)),
+                seen: None,
+            };
+            for rule in on {
+                let cause = Cause::Event(ev.event_id, t);
+                if let Err(chain) =
+                    run_rule_in(c, tl, &mut cascade, rule, cause, &mut sight, now).await?
+                {
+                    // The change stops here: what the loop did so far stays.
+                    return stop_in(c, tl, "loop", &chain, &rules).await;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Sets the timers of the time rules whose moment one of `events` is.
+async fn set_timers_in(
+    c: &mut AnyConnection,
+    rules: &RuleSet,
+    tl: &Timeline,
+    events: &[crate::state::BusEvent],
+    now: i64,
+) -> Result<()> {
+    let id = tl.conversation_id();
+    for ev in events {
+        let since = match ev.kind {
+            EventKind::Created => Some(Since::Created),
+            EventKind::StatusChanged => Some(Since::StatusChanged),
+            EventKind::MessageAdded => match repo::event_message(c, ev.event_id).await? {
+                Some((ActorKind::Customer, _)) => Some(Since::LastCustomerMessage),
+                Some((ActorKind::Agent, _)) => Some(Since::LastAgentMessage),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some(s) = since {
+            crate::automation::service::moment_in(c, rules, id, s, now).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Appends the event that stops a loop or a cascade too deep.
+async fn stop_in(
+    c: &mut AnyConnection,
+    tl: &mut Timeline,
+    reason: &str,
+    chain: &[i64],
+    rules: &RuleSet,
+) -> Result<()> {
+    let names: Vec<&str> = chain
+        .iter()
+        .map(|id| rules.rule(*id).map_or("", |r| r.name.as_str()))
+        .collect();
+    tracing::warn!(conversation_id = tl.conversation_id(), reason, rules = ?chain, "automation stopped");
+    tl.add(
+        c,
+        EventKind::AutomationStopped,
+        &EventActor::SYSTEM,
+        json!({"reason": reason, "rules": chain, "names": names}),
+    )
+    .await
+}
+
+/// What must be read besides the row.
+#[derive(Debug, Clone, Copy, Default)]
+struct Needs {
+    text: bool,
+    sla: bool,
+}
+
+impl Needs {
+    fn of<'a>(rules: impl IntoIterator<Item = &'a Rule>) -> Needs {
+        use crate::automation::Field;
+        rules.into_iter().fold(Needs::default(), |n, r| Needs {
+            text: n.text || r.conditions.needs(Field::Text),
+            sla: n.sla || r.conditions.needs(Field::SlaBreached),
+        })
+    }
+}
+
+/// What the rules of one event see, read once until one of them acts.
+struct Sight {
+    needs: Needs,
+    seen: Option<Seen>,
+}
+
+/// What the conditions see of the conversation now.
+struct Seen {
+    row: ConvRow,
+    tags: Vec<String>,
+    text: Option<Text>,
+    from: Option<ActorKind>,
+    breached: Vec<crate::sla::Metric>,
+}
+
+impl Seen {
+    fn facts(&self, now: i64) -> Facts<'_> {
+        Facts {
+            status: self.row.status(),
+            priority: self.row.priority,
+            channel: self.row.channel,
+            inbox_id: self.row.inbox_id,
+            team_id: self.row.team_id,
+            assignee_id: self.row.assignee_id,
+            tags: &self.tags,
+            language: self
+                .row
+                .language
+                .as_deref()
+                .or(self.row.customer_language.as_deref()),
+            subject: &self.row.subject,
+            text: self.text.as_ref(),
+            message_from: self.from,
+            customer_email: self.row.customer_email.as_deref(),
+            customer_name: self.row.customer_name.as_deref(),
+            sla_breached: &self.breached,
+            hours_since_created: (now - self.row.created_at).max(0) / 3_600_000,
+        }
+    }
+}
+
+/// Reads what `conditions` look at of conversation `id` (`lock`: inside a
+/// write that may change it).
+async fn seen_in(
+    c: &mut AnyConnection,
+    id: i64,
+    needs: Needs,
+    cause: Option<Cause>,
+    lock: bool,
+) -> Result<Option<Seen>> {
+    let row = if lock {
+        repo::get_for_update(c, &Viewer::system(), id).await?
+    } else {
+        repo::get(c, &Viewer::system(), id).await?
+    };
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let tags = row.tag_list();
+    let mut from = None;
+    let mut text = None;
+    let needs_text = needs.text;
+    if let Some(Cause::Event(eid, Trigger::MessageAdded)) = cause
+        && let Some((actor, mid)) = repo::event_message(c, eid).await?
+    {
+        from = Some(actor);
+        if needs_text && let Some(mid) = mid {
+            text = repo::message_text(c, mid).await?.map(|t| Text::new(&t));
+        }
+    }
+    if needs_text && text.is_none() {
+        text = repo::latest_customer_message(c, id)
+            .await?
+            .map(|(_, t)| Text::new(&t));
+    }
+    let breached = if needs.sla {
+        crate::sla::service::breached_in(c, id).await?
+    } else {
+        Vec::new()
+    };
+    Ok(Some(Seen {
+        row,
+        tags,
+        text,
+        from,
+        breached,
+    }))
+}
+
+/// Evaluates one rule for `cause` and, when its conditions hold, runs its
+/// actions. `Ok(Err(chain))`: it would fire a second time in this change.
+async fn run_rule_in(
+    c: &mut AnyConnection,
+    tl: &mut Timeline,
+    cascade: &mut Cascade,
+    rule: &Rule,
+    cause: Cause,
+    sight: &mut Sight,
+    now: i64,
+) -> Result<std::result::Result<bool, Vec<i64>>> {
+    let id = tl.conversation_id();
+    if sight.seen.is_none() {
+        sight.seen = seen_in(c, id, sight.needs, Some(cause), true).await?;
+    }
+    let Some(s) = sight.seen.as_ref() else {
+        return Ok(Ok(false));
+    };
+    let facts = s.facts(now);
+    if !rule.conditions.holds(&facts) {
+        if rule.trace {
+            let detail = rule.conditions.explain(&facts);
+            crate::automation::service::trace_in(c, id, rule.id, &cause.name(), &detail, now)
+                .await?;
+        }
+        return Ok(Ok(false));
+    }
+    if cascade.has(rule.id) && !would_change(&rule.actions, s) {
+        // Its change is already made: firing again would only repeat it.
+        return Ok(Ok(false));
+    }
+    if let Err(chain) = cascade.enter(rule.id) {
+        return Ok(Err(chain));
+    }
+    let language = facts.language.map(str::to_string);
+    // What the actions change is read again by the next rule.
+    sight.seen = None;
+    let mut done = Vec::new();
+    let mut skipped = Vec::new();
+    for action in &rule.actions {
+        let mark = tl.added.len();
+        savepoint(c, "SAVEPOINT automation_action").await?;
+        match apply_in(c, tl, rule, action, cause, language.as_deref(), now).await {
+            Ok(None) => {
+                savepoint(c, "RELEASE SAVEPOINT automation_action").await?;
+                done.push(action_name(action));
+            }
+            Ok(Some(why)) => {
+                savepoint(c, "RELEASE SAVEPOINT automation_action").await?;
+                skipped.push(json!({"action": action_name(action), "reason": why}));
+            }
+            Err(e) => {
+                // Undo this action alone; should even that fail (a lost
+                // connection), the whole change fails as it would have.
+                savepoint(c, "ROLLBACK TO SAVEPOINT automation_action").await?;
+                savepoint(c, "RELEASE SAVEPOINT automation_action").await?;
+                tl.added.truncate(mark);
+                let reason = match &e {
+                    Error::Internal(_) | Error::Database(_) => {
+                        tracing::warn!(automation_id = rule.id, conversation_id = id, error = %e,
+                            "an automation action failed");
+                        "an internal error; see the server log".to_string()
+                    }
+                    _ => e.to_string(),
+                };
+                skipped.push(json!({"action": action_name(action), "reason": reason}));
+            }
+        }
+    }
+    tl.add(
+        c,
+        EventKind::AutomationFired,
+        &EventActor::automation(rule.id),
+        json!({"name": rule.name, "cause": cause.to_json(), "actions": done, "skipped": skipped}),
+    )
+    .await?;
+    metrics::counter!("tend_automation_fired_total").increment(1);
+    Ok(Ok(true))
+}
+
+/// Whether the actions would change the conversation as it is (a reply, a
+/// note or a webhook always does something).
+fn would_change(actions: &[Action], s: &Seen) -> bool {
+    let has = |t: &String| s.tags.iter().any(|x| x.eq_ignore_ascii_case(t));
+    actions.iter().any(|a| match a {
+        Action::SetStatus { value } => *value != s.row.status(),
+        Action::SetPriority { value } => *value != s.row.priority,
+        Action::AddTags { value } => !value.iter().all(has),
+        Action::RemoveTags { value } => value.iter().any(has),
+        Action::AssignTeam { value } => s.row.team_id != Some(*value),
+        Action::AssignAgent { value } => s.row.assignee_id != Some(*value),
+        Action::Reply { .. } | Action::Note { .. } | Action::Webhook { .. } => true,
+    })
+}
+
+async fn savepoint(c: &mut AnyConnection, sql: &'static str) -> Result<()> {
+    sqlx::query(sql).execute(c).await?;
+    Ok(())
+}
+
+fn action_name(a: &Action) -> &'static str {
+    match a {
+        Action::SetStatus { .. } => "set_status",
+        Action::SetPriority { .. } => "set_priority",
+        Action::AddTags { .. } => "add_tags",
+        Action::RemoveTags { .. } => "remove_tags",
+        Action::AssignTeam { .. } => "assign_team",
+        Action::AssignAgent { .. } => "assign_agent",
+        Action::Reply { .. } => "reply",
+        Action::Note { .. } => "note",
+        Action::Webhook { .. } => "webhook",
+    }
+}
+
+/// Applies one action as the rule; `Ok(Some(reason))` when it did nothing
+/// on purpose (no customer message to answer, already answered).
+async fn apply_in(
+    c: &mut AnyConnection,
+    tl: &mut Timeline,
+    rule: &Rule,
+    action: &Action,
+    cause: Cause,
+    language: Option<&str>,
+    now: i64,
+) -> Result<Option<String>> {
+    let id = tl.conversation_id();
+    let actor = EventActor::automation(rule.id);
+    let mut p = ValidPatch::default();
+    match action {
+        Action::SetStatus { value } => p.status = Some(*value),
+        Action::SetPriority { value } => p.priority = Some(*value),
+        Action::AddTags { value } => p.add_tags = super::validate::parse_tags(value)?,
+        Action::RemoveTags { value } => p.remove_tags = super::validate::parse_tags(value)?,
+        Action::AssignTeam { value } => p.team_id = Some(Some(*value)),
+        Action::AssignAgent { value } => {
+            p.assignee_id = Some(Some(*value));
+            p.reason = Some(crate::routing::TransferReason {
+                category: crate::routing::model::TransferCategory::Other,
+                text: format!("automation: {}", rule.name),
+            });
+        }
+        Action::Note { text } => {
+            let body = render_in(c, id, text, language).await?;
+            let events = super::reply::note_in(c, id, &actor, &rule.name, &body, now).await?;
+            tl.added.extend(events);
+            return Ok(None);
+        }
+        Action::Reply { text } => {
+            let Some((mid, _)) = repo::latest_customer_message(c, id).await? else {
+                return Ok(Some("no customer message to answer".into()));
+            };
+            let queued =
+                crate::automation::service::queue_reply_in(c, id, rule.id, mid, text, now).await?;
+            return Ok(
+                (!queued).then(|| "this customer message has an automatic reply already".into())
+            );
+        }
+        Action::Webhook { url, secret } => {
+            let event_id = match cause {
+                Cause::Event(eid, _) => Some(eid),
+                Cause::Moment(..) => tl.added.last().map(|e| e.event_id),
+            };
+            return webhook_in(c, id, url, secret.as_deref(), event_id, now).await;
+        }
+    }
+    let events = super::service::update_as_in(c, &Viewer::system(), &actor, id, &p, now).await?;
+    tl.added.extend(events);
+    Ok(None)
+}
+
+/// Queues the triggering event for a rule's webhook.
+async fn webhook_in(
+    _c: &mut AnyConnection,
+    _id: i64,
+    _url: &str,
+    _secret: Option<&str>,
+    _event_id: Option<i64>,
+    _now: i64,
+) -> Result<Option<String>> {
+    Ok(Some("webhook deliveries are not available yet".into()))
+}
+
+/// Renders a template for the conversation in its language.
+pub(super) async fn render_in(
+    _c: &mut AnyConnection,
+    _id: i64,
+    text: &LocalizedText,
+    language: Option<&str>,
+) -> Result<String> {
+    let picked = language
+        .and_then(|l| {
+            text.translations.get(l).or_else(|| {
+                let primary = l.split(['-', '_']).next().unwrap_or(l);
+                text.translations.get(primary)
+            })
+        })
+        .unwrap_or(&text.text);
+    Ok(picked.clone())
+}
+
+/// Checks a template as a rule or a macro is saved.
+pub fn check_template(field: &str, text: &LocalizedText) -> Result<()> {
+    if text.text.trim().is_empty() {
+        return Err(Error::invalid(field, "give the text"));
+    }
+    Ok(())
+}
+
+/// Fires the time rule `rule` on conversation `id` for the moment
+/// `moment` (its timer was just taken, in this transaction), then the
+/// event rules on what it changed. Answers whether it fired, and the
+/// events.
+pub(crate) async fn fire_time_rule_in(
+    c: &mut AnyConnection,
+    rule: &Rule,
+    id: i64,
+    moment: i64,
+    now: i64,
+) -> Result<(bool, Vec<crate::state::BusEvent>)> {
+    let crate::automation::When::After { after } = rule.when else {
+        return Ok((false, Vec::new()));
+    };
+    let Some(row) = repo::get(c, &Viewer::system(), id).await? else {
+        return Ok((false, Vec::new()));
+    };
+    let mut tl = Timeline::new(id, row.inbox_id, now);
+    let mut cascade = Cascade::default();
+    let cause = Cause::Moment(after.since, moment);
+    // A time rule stands alone: a loop cannot start here.
+    let mut sight = Sight {
+        needs: Needs::of([rule]),
+        seen: None,
+    };
+    let fired = run_rule_in(c, &mut tl, &mut cascade, rule, cause, &mut sight, now)
+        .await?
+        .unwrap_or(false);
+    if fired {
+        // What the rule changed may fire event rules.
+        react_in(c, &mut tl, 0, now).await?;
+    }
+    Ok((fired, tl.added))
+}
+
+/// Why an automatic reply may not go to a conversation now, if so: the
+/// channel's rules (a chat that has ended, a phone call) and the status.
+fn reply_refused(
+    status: crate::vocab::Status,
+    channel: crate::vocab::Channel,
+) -> Option<&'static str> {
+    use crate::vocab::{Channel, Status};
+    match (channel, status) {
+        (_, Status::Closed) => Some("the conversation is closed"),
+        (Channel::Chat, Status::Solved) => Some("the chat has ended"),
+        (Channel::Phone, _) => Some("phone conversations are not answered automatically"),
+        (Channel::Email | Channel::Web | Channel::Api | Channel::Portal | Channel::Chat, _) => None,
+    }
+}
+
+/// Sends an automatic reply a rule queued: claimed first (so it goes out
+/// at most once, whichever node sends), then written and delivered like
+/// an agent's reply, with the rule as its actor.
+pub async fn send_automatic_reply(
+    st: &crate::state::AppState,
+    r: crate::automation::service::ReplyRow,
+) -> Result<()> {
+    let text: LocalizedText =
+        serde_json::from_str(&r.template).map_err(|e| Error::Internal(e.into()))?;
+    let conv = super::reading::get(st, &Viewer::system(), r.conversation_id).await?;
+    let now = st.clock.now_ms();
+    let refused = reply_refused(conv.status, conv.channel);
+    let id = r.id;
+    let claimed = st
+        .db
+        .write(move |c| {
+            Box::pin(async move {
+                crate::automation::service::finish_reply_in(c, id, refused, now).await
+            })
+        })
+        .await?;
+    if !claimed || refused.is_some() {
+        return Ok(());
+    }
+    let language = conv.language.clone().or(conv.customer.language.clone());
+    let name = {
+        let mut c = st.db.pool().acquire().await?;
+        let body = render_in(&mut c, conv.id, &text, language.as_deref()).await?;
+        (
+            body,
+            crate::automation::service::name_in(&mut c, r.automation_id).await?,
+        )
+    };
+    let (body, rule_name) = name;
+    let viewer = Viewer {
+        name: rule_name.unwrap_or_else(|| "Tend".into()),
+        ..Viewer::system()
+    };
+    super::reply::add_message(
+        st,
+        &viewer,
+        conv.id,
+        super::model::NewMessage {
+            text: Some(body),
+            ..Default::default()
+        },
+        super::reply::Sender::Rule(r.automation_id),
+        Vec::new(),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The most conversations a dry run looks at (the most recently changed).
+pub const DRY_RUN_LIMIT: i64 = 5_000;
+
+/// What a dry run found.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct DryRun {
+    /// Conversations the rule's conditions fit.
+    pub matched: i64,
+    /// Some of them (up to 20), newest first.
+    pub sample: Vec<i64>,
+    /// Conversations looked at.
+    pub examined: i64,
+}
+
+/// Which conversations changed in the last `days` the rule would touch, as
+/// they are now (the triggering message: their customer's latest). Looks
+/// at the [`DRY_RUN_LIMIT`] most recently changed. Admins and supervisors.
+pub async fn dry_run(
+    st: &crate::state::AppState,
+    viewer: &Viewer,
+    rule: i64,
+    days: i64,
+) -> Result<DryRun> {
+    let a = crate::automation::service::get(st, viewer, rule).await?;
+    if !(1..=365).contains(&days) {
+        return Err(Error::invalid("days", "look back 1 to 365 days"));
+    }
+    let conditions = crate::automation::service::compiled(&a)?;
+    let needs = Needs {
+        text: conditions.needs(crate::automation::Field::Text),
+        sla: conditions.needs(crate::automation::Field::SlaBreached),
+    };
+    let now = st.clock.now_ms();
+    let mut c = st.db.pool().acquire().await?;
+    let ids = repo::changed_since(&mut c, now - days * 86_400_000, DRY_RUN_LIMIT).await?;
+    let mut out = DryRun {
+        matched: 0,
+        sample: Vec::new(),
+        examined: 0,
+    };
+    for id in ids {
+        let Some(seen) = seen_in(&mut c, id, needs, None, false).await? else {
+            continue;
+        };
+        out.examined += 1;
+        if conditions.holds(&seen.facts(now)) {
+            out.matched += 1;
+            if out.sample.len() < 20 {
+                out.sample.push(id);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// One rule, evaluated on a conversation as it is now.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct RuleCheck {
+    /// The rule.
+    pub automation_id: i64,
+    /// Its name.
+    pub name: String,
+    /// Whether it runs.
+    pub active: bool,
+    /// When it runs.
+    pub when: crate::automation::model::When,
+    /// Whether its conditions hold now.
+    pub holds: bool,
+    /// Each condition and whether it holds: `{"all", "any", "fired"}`.
+    #[schema(value_type = Object)]
+    pub conditions: Value,
+}
+
+/// "Why didn't my rule fire?": every rule evaluated on the conversation
+/// now, and the evaluations recorded when they ran (rules with `trace`).
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Explained {
+    /// Every rule, in order.
+    pub rules: Vec<RuleCheck>,
+    /// Recorded evaluations that did not fire, newest first.
+    pub traces: Vec<crate::automation::service::Trace>,
+}
+
+/// Why the rules did or did not act on a conversation the viewer may see.
+/// Admins and supervisors.
+pub async fn explain_automations(
+    st: &crate::state::AppState,
+    viewer: &Viewer,
+    id: i64,
+) -> Result<Explained> {
+    let rules = crate::automation::service::list(st, viewer).await?;
+    super::reading::get(st, viewer, id).await?;
+    let now = st.clock.now_ms();
+    let mut c = st.db.pool().acquire().await?;
+    let mut out = Vec::new();
+    let all = Needs {
+        text: true,
+        sla: true,
+    };
+    let Some(seen) = seen_in(&mut c, id, all, None, false).await? else {
+        return Err(Error::NotFound("conversation"));
+    };
+    let facts = seen.facts(now);
+    for a in rules {
+        let conditions = crate::automation::service::compiled(&a)?;
+        out.push(RuleCheck {
+            automation_id: a.id,
+            name: a.name,
+            active: a.active,
+            when: a.when,
+            holds: conditions.holds(&facts),
+            conditions: conditions.explain(&facts),
+        });
+    }
+    Ok(Explained {
+        rules: out,
+        traces: crate::automation::service::traces_in(&mut c, id).await?,
+    })
+}
