@@ -4,6 +4,7 @@
 //! condition. No IO.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 use serde_json::{Value, json};
 use tend_search::tokenizer::{Mode, analyze};
@@ -37,6 +38,10 @@ pub struct Facts<'a> {
     /// The triggering message's text, or the latest customer message
     /// (analysed once, see [`Text`]).
     pub text: Option<&'a Text>,
+    /// The subject, analysed when a condition first needs it.
+    pub subject_text: &'a OnceLock<Text>,
+    /// The customer's name, analysed when a condition first needs it.
+    pub name_text: &'a OnceLock<Text>,
     /// Who wrote the triggering message.
     pub message_from: Option<ActorKind>,
     /// The customer's address.
@@ -275,37 +280,45 @@ fn compile_one(c: &Condition, at: &str) -> Result<CompiledCondition> {
     })
 }
 
-/// What a field is on a conversation.
+/// What a field is on a conversation, borrowed (evaluating allocates
+/// nothing but a text analysed once).
 enum Actual<'a> {
-    Str(Option<String>),
+    Str(Option<&'a str>),
     Int(Option<i64>),
-    List(Vec<String>),
-    Text(Option<&'a Text>, Option<&'a str>),
+    Tags(&'a [String]),
+    Metrics(&'a [Metric]),
+    Text(Option<&'a Text>),
 }
 
 fn actual<'a>(f: &'a Facts<'a>, field: Field) -> Actual<'a> {
-    let s = |v: &str| Actual::Str(Some(v.to_lowercase()));
     match field {
-        Field::Status => s(f.status.as_str()),
-        Field::Priority => s(f.priority.as_str()),
-        Field::Channel => s(f.channel.as_str()),
-        Field::MessageFrom => Actual::Str(f.message_from.map(|a| a.as_str().to_string())),
+        Field::Status => Actual::Str(Some(f.status.as_str())),
+        Field::Priority => Actual::Str(Some(f.priority.as_str())),
+        Field::Channel => Actual::Str(Some(f.channel.as_str())),
+        Field::MessageFrom => Actual::Str(f.message_from.map(ActorKind::as_str)),
         Field::InboxId => Actual::Int(Some(f.inbox_id)),
         Field::TeamId => Actual::Int(f.team_id),
         Field::AssigneeId => Actual::Int(f.assignee_id),
         Field::HoursSinceCreated => Actual::Int(Some(f.hours_since_created)),
-        Field::Tags => Actual::List(f.tags.iter().map(|t| t.to_lowercase()).collect()),
-        Field::SlaBreached => Actual::List(
-            f.sla_breached
-                .iter()
-                .map(|m| m.as_str().to_string())
-                .collect(),
+        Field::Tags => Actual::Tags(f.tags),
+        Field::SlaBreached => Actual::Metrics(f.sla_breached),
+        Field::Language => Actual::Str(f.language),
+        Field::CustomerEmail => Actual::Str(f.customer_email),
+        Field::Subject => Actual::Text(Some(f.subject_text.get_or_init(|| Text::new(f.subject)))),
+        Field::Text => Actual::Text(f.text),
+        Field::CustomerName => Actual::Text(
+            f.customer_name
+                .map(|n| f.name_text.get_or_init(|| Text::new(n))),
         ),
-        Field::Language => Actual::Str(f.language.map(str::to_lowercase)),
-        Field::CustomerEmail => Actual::Str(f.customer_email.map(str::to_lowercase)),
-        Field::Subject => Actual::Text(None, Some(f.subject)),
-        Field::Text => Actual::Text(f.text, None),
-        Field::CustomerName => Actual::Text(None, f.customer_name),
+    }
+}
+
+/// Whether `a`, lowercased, is `lower` (already lowercase).
+fn eq_fold(a: &str, lower: &str) -> bool {
+    if a.is_ascii() {
+        a.eq_ignore_ascii_case(lower)
+    } else {
+        a.chars().flat_map(char::to_lowercase).eq(lower.chars())
     }
 }
 
@@ -319,20 +332,24 @@ impl CompiledCondition {
         let a = actual(f, self.field);
         let eq = |v: &Scalar| match (&a, v) {
             (Actual::Str(x), Scalar::Null) => x.is_none(),
-            (Actual::Str(x), Scalar::Str(s)) => x.as_deref() == Some(s.as_str()),
+            (Actual::Str(x), Scalar::Str(s)) => x.is_some_and(|x| eq_fold(x, s)),
             (Actual::Int(x), Scalar::Null) => x.is_none(),
             (Actual::Int(x), Scalar::Int(n)) => *x == Some(*n),
-            (Actual::List(l), Scalar::Str(s)) => l.iter().any(|t| t == s),
-            (Actual::Text(_, Some(t)), Scalar::Str(s)) => t.to_lowercase() == *s,
+            (Actual::Tags(l), Scalar::Str(s)) => l.iter().any(|t| eq_fold(t, s)),
+            (Actual::Metrics(l), Scalar::Str(s)) => l.iter().any(|m| m.as_str() == s),
+            (Actual::Text(_), Scalar::Str(s)) => match self.field {
+                Field::Subject => eq_fold(f.subject, s),
+                Field::CustomerName => f.customer_name.is_some_and(|n| eq_fold(n, s)),
+                _ => false,
+            },
             _ => false,
         };
         let contains = || {
             let Some(p) = &self.phrase else { return false };
             match &a {
-                Actual::Text(Some(t), _) => t.has(p),
-                Actual::Text(None, Some(s)) => Text::new(s).has(p),
+                Actual::Text(Some(t)) => t.has(p),
                 Actual::Str(Some(s)) => Text::new(s).has(p),
-                Actual::List(l) => {
+                Actual::Tags(l) => {
                     let w = p.folded_word();
                     l.iter().any(|t| Phrase::new(t).folded_word().contains(&w))
                 }
@@ -350,10 +367,8 @@ impl CompiledCondition {
             _ => None,
         };
         match self.op {
-            Op::Is => self.values.iter().any(eq),
-            Op::IsNot => !self.values.iter().any(eq),
-            Op::In => self.values.iter().any(eq),
-            Op::NotIn => !self.values.iter().any(eq),
+            Op::Is | Op::In => self.values.iter().any(eq),
+            Op::IsNot | Op::NotIn => !self.values.iter().any(eq),
             Op::Contains => contains(),
             Op::NotContains => !contains(),
             Op::Gt => matches!((num(), bound()), (Some(x), Some(b)) if x > b),
@@ -430,7 +445,10 @@ mod tests {
     use super::*;
 
     fn facts<'a>(tags: &'a [String], text: Option<&'a Text>) -> Facts<'a> {
+        let cells: &'a (OnceLock<Text>, OnceLock<Text>) = Box::leak(Box::default());
         Facts {
+            subject_text: &cells.0,
+            name_text: &cells.1,
             status: Status::Open,
             priority: Priority::High,
             channel: Channel::Email,

@@ -11,6 +11,8 @@
 //! status it may not set) never loses the customer's message; its
 //! `automation_fired` event says what was skipped and why.
 
+use std::sync::OnceLock;
+
 use serde_json::{Value, json};
 use sqlx::AnyConnection;
 
@@ -74,10 +76,23 @@ pub(super) async fn react_in(
     from: usize,
     now: i64,
 ) -> Result<()> {
+    react_seeing_in(c, tl, from, Sight::default, now).await
+}
+
+/// [`react_in`] with what the write knows already (a creation knows the
+/// row and the message: nothing is read again to check the rules).
+pub(super) async fn react_seeing_in(
+    c: &mut AnyConnection,
+    tl: &mut Timeline,
+    from: usize,
+    sight: impl FnOnce() -> Sight,
+    now: i64,
+) -> Result<()> {
     let rules = crate::automation::service::rules_in(c).await?;
     if rules.is_empty() {
         return Ok(());
     }
+    let mut sight = sight();
     let mut cascade = Cascade::default();
     let mut next = from;
     let mut depth = 0;
@@ -97,14 +112,15 @@ pub(super) async fn react_in(
                 continue;
             };
             let on = rules.on(t);
-            let mut sight = Sight {
-                needs: Needs::of(on.iter().map(|r| &**r)),
-                seen: None,
-            };
+            if on.is_empty() {
+                continue;
+            }
+            metrics::counter!("tend_automation_evaluations_total").increment(on.len() as u64);
+            let needs = Needs::of(on.iter().map(|r| &**r));
             for rule in on {
                 let cause = Cause::Event(ev.event_id, t);
                 if let Err(chain) =
-                    run_rule_in(c, tl, &mut cascade, rule, cause, &mut sight, now).await?
+                    run_rule_in(c, tl, &mut cascade, rule, cause, &mut sight, needs, now).await?
                 {
                     // The change stops here: what the loop did so far stays.
                     return stop_in(c, tl, "loop", &chain, &rules).await;
@@ -169,105 +185,192 @@ async fn stop_in(
 struct Needs {
     text: bool,
     sla: bool,
+    from: bool,
 }
 
 impl Needs {
     fn of<'a>(rules: impl IntoIterator<Item = &'a Rule>) -> Needs {
+        rules.into_iter().fold(Needs::default(), |n, r| {
+            let m = Needs::of_conditions(&r.conditions);
+            Needs {
+                text: n.text || m.text,
+                sla: n.sla || m.sla,
+                from: n.from || m.from,
+            }
+        })
+    }
+
+    fn of_conditions(c: &crate::automation::engine::Compiled) -> Needs {
         use crate::automation::Field;
-        rules.into_iter().fold(Needs::default(), |n, r| Needs {
-            text: n.text || r.conditions.needs(Field::Text),
-            sla: n.sla || r.conditions.needs(Field::SlaBreached),
+        Needs {
+            text: c.needs(Field::Text),
+            sla: c.needs(Field::SlaBreached),
+            from: c.needs(Field::MessageFrom),
+        }
+    }
+
+    const ALL: Needs = Needs {
+        text: true,
+        sla: true,
+        from: true,
+    };
+}
+
+/// What the rules of one change see, read once and kept until one of
+/// them acts: the conversation, and the message of the event at hand.
+#[derive(Default)]
+pub(super) struct Sight {
+    seen: Option<Seen>,
+    /// The event the message belongs to (`None`: the customer's latest,
+    /// for an event that added no message).
+    msg: Option<(Option<i64>, Msg)>,
+}
+
+impl Sight {
+    /// What a write that just created conversation `row`, with the
+    /// customer's first message `text`, knows without reading (the
+    /// `message_added` event `event_id`).
+    pub(super) fn known(row: ConvRow, event_id: Option<i64>, text: &str) -> Sight {
+        Sight {
+            seen: Some(Seen::of(row)),
+            msg: event_id.map(|e| {
+                (
+                    Some(e),
+                    Msg {
+                        from: Some(ActorKind::Customer),
+                        raw: Some(text.to_string()),
+                        text: OnceLock::new(),
+                    },
+                )
+            }),
+        }
+    }
+
+    /// Forgets what a rule may have changed.
+    fn forget(&mut self) {
+        self.seen = None;
+        self.msg = None;
+    }
+
+    /// Reads what `needs` asks of conversation `id` for `cause`, if not
+    /// known yet (`lock`: inside a write that may change it). `false`: no
+    /// such conversation.
+    async fn look_in(
+        &mut self,
+        c: &mut AnyConnection,
+        id: i64,
+        needs: Needs,
+        cause: Option<Cause>,
+        lock: bool,
+    ) -> Result<bool> {
+        if self.seen.is_none() {
+            let row = if lock {
+                repo::get_for_update(c, &Viewer::system(), id).await?
+            } else {
+                repo::get(c, &Viewer::system(), id).await?
+            };
+            let Some(row) = row else {
+                return Ok(false);
+            };
+            self.seen = Some(Seen::of(row));
+        }
+        if needs.sla
+            && let Some(seen) = self.seen.as_mut()
+            && seen.breached.is_none()
+        {
+            seen.breached = Some(crate::sla::service::breached_in(c, id).await?);
+        }
+        let event = match cause {
+            Some(Cause::Event(eid, Trigger::MessageAdded)) => Some(eid),
+            _ => None,
+        };
+        if (needs.text || needs.from) && self.msg.as_ref().is_none_or(|(e, _)| *e != event) {
+            let msg = match event {
+                Some(eid) => match repo::event_message(c, eid).await? {
+                    Some((from, Some(mid))) => Msg {
+                        from: Some(from),
+                        raw: repo::message_text(c, mid).await?,
+                        text: OnceLock::new(),
+                    },
+                    Some((from, None)) => Msg {
+                        from: Some(from),
+                        raw: None,
+                        text: OnceLock::new(),
+                    },
+                    None => Msg::default(),
+                },
+                None => Msg {
+                    from: None,
+                    raw: repo::latest_customer_message(c, id).await?.map(|(_, t)| t),
+                    text: OnceLock::new(),
+                },
+            };
+            self.msg = Some((event, msg));
+        }
+        Ok(true)
+    }
+
+    /// The facts, once [`Sight::look_in`] has read them.
+    fn facts(&self, now: i64) -> Option<Facts<'_>> {
+        let s = self.seen.as_ref()?;
+        let msg = self.msg.as_ref().map(|(_, m)| m);
+        Some(Facts {
+            status: s.row.status(),
+            priority: s.row.priority,
+            channel: s.row.channel,
+            inbox_id: s.row.inbox_id,
+            team_id: s.row.team_id,
+            assignee_id: s.row.assignee_id,
+            tags: &s.tags,
+            language: s
+                .row
+                .language
+                .as_deref()
+                .or(s.row.customer_language.as_deref()),
+            subject: &s.row.subject,
+            text: msg.and_then(|m| {
+                m.raw
+                    .as_deref()
+                    .map(|raw| m.text.get_or_init(|| Text::new(raw)))
+            }),
+            subject_text: &s.subject_text,
+            name_text: &s.name_text,
+            message_from: msg.and_then(|m| m.from),
+            customer_email: s.row.customer_email.as_deref(),
+            customer_name: s.row.customer_name.as_deref(),
+            sla_breached: s.breached.as_deref().unwrap_or_default(),
+            hours_since_created: (now - s.row.created_at).max(0) / 3_600_000,
         })
     }
 }
 
-/// What the rules of one event see, read once until one of them acts.
-struct Sight {
-    needs: Needs,
-    seen: Option<Seen>,
-}
-
-/// What the conditions see of the conversation now.
+/// The conversation as the conditions see it.
 struct Seen {
     row: ConvRow,
     tags: Vec<String>,
-    text: Option<Text>,
-    from: Option<ActorKind>,
-    breached: Vec<crate::sla::Metric>,
+    breached: Option<Vec<crate::sla::Metric>>,
+    subject_text: OnceLock<Text>,
+    name_text: OnceLock<Text>,
 }
 
 impl Seen {
-    fn facts(&self, now: i64) -> Facts<'_> {
-        Facts {
-            status: self.row.status(),
-            priority: self.row.priority,
-            channel: self.row.channel,
-            inbox_id: self.row.inbox_id,
-            team_id: self.row.team_id,
-            assignee_id: self.row.assignee_id,
-            tags: &self.tags,
-            language: self
-                .row
-                .language
-                .as_deref()
-                .or(self.row.customer_language.as_deref()),
-            subject: &self.row.subject,
-            text: self.text.as_ref(),
-            message_from: self.from,
-            customer_email: self.row.customer_email.as_deref(),
-            customer_name: self.row.customer_name.as_deref(),
-            sla_breached: &self.breached,
-            hours_since_created: (now - self.row.created_at).max(0) / 3_600_000,
+    fn of(row: ConvRow) -> Seen {
+        Seen {
+            tags: row.tag_list(),
+            row,
+            breached: None,
+            subject_text: OnceLock::new(),
+            name_text: OnceLock::new(),
         }
     }
 }
 
-/// Reads what `conditions` look at of conversation `id` (`lock`: inside a
-/// write that may change it).
-async fn seen_in(
-    c: &mut AnyConnection,
-    id: i64,
-    needs: Needs,
-    cause: Option<Cause>,
-    lock: bool,
-) -> Result<Option<Seen>> {
-    let row = if lock {
-        repo::get_for_update(c, &Viewer::system(), id).await?
-    } else {
-        repo::get(c, &Viewer::system(), id).await?
-    };
-    let Some(row) = row else {
-        return Ok(None);
-    };
-    let tags = row.tag_list();
-    let mut from = None;
-    let mut text = None;
-    let needs_text = needs.text;
-    if let Some(Cause::Event(eid, Trigger::MessageAdded)) = cause
-        && let Some((actor, mid)) = repo::event_message(c, eid).await?
-    {
-        from = Some(actor);
-        if needs_text && let Some(mid) = mid {
-            text = repo::message_text(c, mid).await?.map(|t| Text::new(&t));
-        }
-    }
-    if needs_text && text.is_none() {
-        text = repo::latest_customer_message(c, id)
-            .await?
-            .map(|(_, t)| Text::new(&t));
-    }
-    let breached = if needs.sla {
-        crate::sla::service::breached_in(c, id).await?
-    } else {
-        Vec::new()
-    };
-    Ok(Some(Seen {
-        row,
-        tags,
-        text,
-        from,
-        breached,
-    }))
+/// The message of the event at hand (or the customer's latest).
+#[derive(Default)]
+struct Msg {
+    from: Option<ActorKind>,
+    raw: Option<String>,
+    text: OnceLock<Text>,
 }
 
 /// Evaluates one rule for `cause` and, when its conditions hold, runs its
@@ -279,16 +382,16 @@ async fn run_rule_in(
     rule: &Rule,
     cause: Cause,
     sight: &mut Sight,
+    needs: Needs,
     now: i64,
 ) -> Result<std::result::Result<bool, Vec<i64>>> {
     let id = tl.conversation_id();
-    if sight.seen.is_none() {
-        sight.seen = seen_in(c, id, sight.needs, Some(cause), true).await?;
+    if !sight.look_in(c, id, needs, Some(cause), true).await? {
+        return Ok(Ok(false));
     }
-    let Some(s) = sight.seen.as_ref() else {
+    let Some(facts) = sight.facts(now) else {
         return Ok(Ok(false));
     };
-    let facts = s.facts(now);
     if !rule.conditions.holds(&facts) {
         if rule.trace {
             let detail = rule.conditions.explain(&facts);
@@ -297,7 +400,12 @@ async fn run_rule_in(
         }
         return Ok(Ok(false));
     }
-    if cascade.has(rule.id) && !would_change(&rule.actions, s) {
+    if cascade.has(rule.id)
+        && sight
+            .seen
+            .as_ref()
+            .is_some_and(|s| !would_change(&rule.actions, s))
+    {
         // Its change is already made: firing again would only repeat it.
         return Ok(Ok(false));
     }
@@ -306,7 +414,7 @@ async fn run_rule_in(
     }
     let language = facts.language.map(str::to_string);
     // What the actions change is read again by the next rule.
-    sight.seen = None;
+    sight.forget();
     let mut done = Vec::new();
     let mut skipped = Vec::new();
     for action in &rule.actions {
@@ -499,13 +607,21 @@ pub(crate) async fn fire_time_rule_in(
     let mut cascade = Cascade::default();
     let cause = Cause::Moment(after.since, moment);
     // A time rule stands alone: a loop cannot start here.
-    let mut sight = Sight {
-        needs: Needs::of([rule]),
-        seen: None,
-    };
-    let fired = run_rule_in(c, &mut tl, &mut cascade, rule, cause, &mut sight, now)
-        .await?
-        .unwrap_or(false);
+    metrics::counter!("tend_automation_evaluations_total").increment(1);
+    let mut sight = Sight::default();
+    let needs = Needs::of([rule]);
+    let fired = run_rule_in(
+        c,
+        &mut tl,
+        &mut cascade,
+        rule,
+        cause,
+        &mut sight,
+        needs,
+        now,
+    )
+    .await?
+    .unwrap_or(false);
     if fired {
         // What the rule changed may fire event rules.
         react_in(c, &mut tl, 0, now).await?;
@@ -609,10 +725,7 @@ pub async fn dry_run(
         return Err(Error::invalid("days", "look back 1 to 365 days"));
     }
     let conditions = crate::automation::service::compiled(&a)?;
-    let needs = Needs {
-        text: conditions.needs(crate::automation::Field::Text),
-        sla: conditions.needs(crate::automation::Field::SlaBreached),
-    };
+    let needs = Needs::of_conditions(&conditions);
     let now = st.clock.now_ms();
     let mut c = st.db.pool().acquire().await?;
     let ids = repo::changed_since(&mut c, now - days * 86_400_000, DRY_RUN_LIMIT).await?;
@@ -622,11 +735,15 @@ pub async fn dry_run(
         examined: 0,
     };
     for id in ids {
-        let Some(seen) = seen_in(&mut c, id, needs, None, false).await? else {
+        let mut sight = Sight::default();
+        if !sight.look_in(&mut c, id, needs, None, false).await? {
+            continue;
+        }
+        let Some(facts) = sight.facts(now) else {
             continue;
         };
         out.examined += 1;
-        if conditions.holds(&seen.facts(now)) {
+        if conditions.holds(&facts) {
             out.matched += 1;
             if out.sample.len() < 20 {
                 out.sample.push(id);
@@ -676,14 +793,13 @@ pub async fn explain_automations(
     let now = st.clock.now_ms();
     let mut c = st.db.pool().acquire().await?;
     let mut out = Vec::new();
-    let all = Needs {
-        text: true,
-        sla: true,
-    };
-    let Some(seen) = seen_in(&mut c, id, all, None, false).await? else {
+    let mut sight = Sight::default();
+    if !sight.look_in(&mut c, id, Needs::ALL, None, false).await? {
+        return Err(Error::NotFound("conversation"));
+    }
+    let Some(facts) = sight.facts(now) else {
         return Err(Error::NotFound("conversation"));
     };
-    let facts = seen.facts(now);
     for a in rules {
         let conditions = crate::automation::service::compiled(&a)?;
         out.push(RuleCheck {

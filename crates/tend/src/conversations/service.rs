@@ -250,7 +250,23 @@ async fn create_in(
     }
     let routed = super::ownership::route_created_in(c, &mut tl, id, inbox_id, now).await?;
     let before_rules = tl.added.len();
-    super::automate::react_in(c, &mut tl, 0, now).await?;
+    // The rules see what was just written without reading it again.
+    let added = tl
+        .added
+        .iter()
+        .find(|e| e.kind == EventKind::MessageAdded)
+        .map(|e| e.event_id);
+    let sight = || {
+        let seen = match (&routed, &known) {
+            (Some(r), _) => Some(r.clone()),
+            (None, Some(k)) => Some(ConvRow::inserted(id, &row, k.clone())),
+            (None, None) => None,
+        };
+        seen.map_or_else(Default::default, |r| {
+            super::automate::Sight::known(r, added, &text)
+        })
+    };
+    super::automate::react_seeing_in(c, &mut tl, 0, sight, now).await?;
     let sla = sla.summary;
     // The answer, as `get` would read it after the commit: from
     // what was just written (the routed row when routing changed
