@@ -268,7 +268,7 @@ fn compile_one(c: &Condition, at: &str) -> Result<CompiledCondition> {
             if p.is_empty() {
                 return Err(bad("give at least one word to look for".into()));
             }
-            (Vec::new(), Some(p))
+            (vec![Scalar::Str(s.to_lowercase())], Some(p))
         }
         _ => (vec![scalar(&c.value)?], None),
     };
@@ -348,7 +348,11 @@ impl CompiledCondition {
             let Some(p) = &self.phrase else { return false };
             match &a {
                 Actual::Text(Some(t)) => t.has(p),
-                Actual::Str(Some(s)) => Text::new(s).has(p),
+                // An address or a language: a plain part of it, folded.
+                Actual::Str(Some(s)) => match self.values.first() {
+                    Some(Scalar::Str(v)) => s.to_lowercase().contains(v.as_str()),
+                    _ => false,
+                },
                 Actual::Tags(l) => {
                     let w = p.folded_word();
                     l.iter().any(|t| Phrase::new(t).folded_word().contains(&w))

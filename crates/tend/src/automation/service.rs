@@ -94,6 +94,16 @@ thread_local! {
     static RULES: WriterCache<(), Arc<RuleSet>> = const { WriterCache::new(&AUTOMATIONS) };
 }
 
+/// Whether an active rule, when last read, looked at the message text:
+/// then a use case analyses a new message before its write, off the
+/// single writer (a stale answer only moves that work into the write).
+static TEXT_RULES: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether to analyse a new message's text for the rules before writing it.
+pub fn text_wanted() -> bool {
+    TEXT_RULES.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// The active rules as this transaction sees them.
 pub async fn rules_in(c: &mut AnyConnection) -> Result<Arc<RuleSet>> {
     if let Some(s) = RULES.with(|w| w.get(&())) {
@@ -126,6 +136,11 @@ pub async fn rules_in(c: &mut AnyConnection) -> Result<Arc<RuleSet>> {
             .into_iter()
             .collect();
     }
+    let text = set
+        .by_id
+        .values()
+        .any(|r| r.conditions.needs(super::model::Field::Text));
+    TEXT_RULES.store(text, std::sync::atomic::Ordering::Relaxed);
     let set = Arc::new(set);
     RULES.with(|w| w.put((), set.clone(), epoch));
     Ok(set)

@@ -229,20 +229,31 @@ pub(super) struct Sight {
 impl Sight {
     /// What a write that just created conversation `row`, with the
     /// customer's first message `text`, knows without reading (the
-    /// `message_added` event `event_id`).
-    pub(super) fn known(row: ConvRow, event_id: Option<i64>, text: &str) -> Sight {
+    /// `message_added` event `event_id`; the text analysed before the
+    /// write, if it was).
+    pub(super) fn known(
+        row: ConvRow,
+        event_id: Option<i64>,
+        text: &str,
+        analysed: Option<Text>,
+    ) -> Sight {
         Sight {
             seen: Some(Seen::of(row)),
-            msg: event_id.map(|e| {
-                (
-                    Some(e),
-                    Msg {
-                        from: Some(ActorKind::Customer),
-                        raw: Some(text.to_string()),
-                        text: OnceLock::new(),
-                    },
-                )
-            }),
+            msg: event_id.map(|e| (Some(e), Msg::new(ActorKind::Customer, text, analysed))),
+        }
+    }
+
+    /// What a write that just added a message knows of it: who wrote it
+    /// and its text (its `message_added` event `event_id`).
+    pub(super) fn message(
+        event_id: i64,
+        from: ActorKind,
+        text: &str,
+        analysed: Option<Text>,
+    ) -> Sight {
+        Sight {
+            seen: None,
+            msg: Some((Some(event_id), Msg::new(from, text, analysed))),
         }
     }
 
@@ -371,6 +382,20 @@ struct Msg {
     from: Option<ActorKind>,
     raw: Option<String>,
     text: OnceLock<Text>,
+}
+
+impl Msg {
+    fn new(from: ActorKind, text: &str, analysed: Option<Text>) -> Msg {
+        let cell = OnceLock::new();
+        if let Some(t) = analysed {
+            let _ = cell.set(t);
+        }
+        Msg {
+            from: Some(from),
+            raw: Some(text.to_string()),
+            text: cell,
+        }
+    }
 }
 
 /// Evaluates one rule for `cause` and, when its conditions hold, runs its

@@ -103,7 +103,12 @@ pub async fn add_message(
         _ => None,
     };
     let queued_mail = outbound.is_some();
+    // The rules' text conditions read the analysed message: analysed here,
+    // off the single writer.
+    let analysed = (!internal && crate::automation::service::text_wanted())
+        .then(|| crate::automation::engine::Text::new(&text));
     let adding = Adding {
+        analysed,
         viewer: viewer.clone(),
         actor: None,
         id,
@@ -141,21 +146,39 @@ struct Adding {
     files: Vec<AttachmentMeta>,
     /// A public reply composed by its channel's carrier, queued with it.
     outbound: Option<(Arc<dyn Carrier>, Prepared)>,
+    /// The text analysed for the rules, when they look at text.
+    analysed: Option<crate::automation::engine::Text>,
     now: i64,
 }
 
 /// The write of [`add_message`]: the message on the locked conversation,
 /// its files and delivery, its event, and what it changes (a customer
 /// message reopens, a first public reply is the first response).
-async fn add_in(c: &mut AnyConnection, a: Adding) -> Result<(i64, Vec<BusEvent>)> {
+async fn add_in(c: &mut AnyConnection, mut a: Adding) -> Result<(i64, Vec<BusEvent>)> {
     let (id, now) = (a.id, a.now);
+    let text = a.text.clone();
+    let analysed = a.analysed.take();
+    let from = match a.sender {
+        Sender::In => ActorKind::Customer,
+        Sender::Out if a.viewer.user_id.is_some() => ActorKind::Agent,
+        Sender::Rule(_) => ActorKind::Automation,
+        Sender::Out | Sender::Auto => ActorKind::System,
+    };
     let (mid, events) = add_core_in(c, a).await?;
     let Some(inbox_id) = events.first().map(|e| e.inbox_id) else {
         return Ok((mid, events));
     };
+    let added = events
+        .iter()
+        .find(|e| e.kind == EventKind::MessageAdded)
+        .map(|e| e.event_id);
     let mut tl = Timeline::new(id, inbox_id, now);
     tl.added = events;
-    super::automate::react_in(c, &mut tl, 0, now).await?;
+    let sight = || match added {
+        Some(e) => super::automate::Sight::message(e, from, &text, analysed),
+        None => super::automate::Sight::default(),
+    };
+    super::automate::react_seeing_in(c, &mut tl, 0, sight, now).await?;
     Ok((mid, tl.added))
 }
 
@@ -183,6 +206,7 @@ pub(super) async fn note_in(
         html: None,
         files: Vec::new(),
         outbound: None,
+        analysed: None,
         now,
     };
     Ok(add_core_in(c, adding).await?.1)
@@ -192,6 +216,7 @@ pub(super) async fn note_in(
 async fn add_core_in(c: &mut AnyConnection, a: Adding) -> Result<(i64, Vec<BusEvent>)> {
     let Adding {
         viewer,
+        analysed: _,
         actor: as_actor,
         id,
         sender,

@@ -83,7 +83,12 @@ pub async fn create_with_files(
         }
         _ => None,
     };
+    // The rules' text conditions read the analysed message: analysed here,
+    // off the single writer.
+    let analysed = crate::automation::service::text_wanted()
+        .then(|| crate::automation::engine::Text::new(&text));
     let new = NewInput {
+        analysed,
         viewer: viewer.clone(),
         inbox_id: input.inbox_id,
         default_inbox: st.default_inbox,
@@ -130,6 +135,8 @@ struct NewInput {
     language: Option<String>,
     detected: Option<String>,
     files: Vec<AttachmentMeta>,
+    /// The message analysed for the rules, when they look at text.
+    analysed: Option<crate::automation::engine::Text>,
     now: i64,
 }
 
@@ -157,6 +164,7 @@ async fn create_in(
         language,
         detected,
         files,
+        analysed,
         now,
     } = n;
     let inbox_id = match inbox_id {
@@ -263,7 +271,7 @@ async fn create_in(
             (None, None) => None,
         };
         seen.map_or_else(Default::default, |r| {
-            super::automate::Sight::known(r, added, &text)
+            super::automate::Sight::known(r, added, &text, analysed)
         })
     };
     super::automate::react_seeing_in(c, &mut tl, 0, sight, now).await?;
