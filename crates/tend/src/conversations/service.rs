@@ -23,6 +23,7 @@ pub use super::repo::AttachmentMeta;
 use super::repo::{self, ConvRow, EventActor, NewMessageRow, NewRow};
 use super::service_levels::{Was, Wrote, track_in};
 pub use super::service_levels::{explain_sla, raise_priority_in, sla_subject_in};
+pub(crate) use super::templating::template_vars_in;
 use super::status::{Channel, Priority, Status};
 pub(super) use super::timeline::{Timeline, actor_of};
 use super::validate::{ValidPatch, parse_body, parse_subject, parse_tags, validate_patch};
