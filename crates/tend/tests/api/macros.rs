@@ -598,9 +598,8 @@ async fn the_pages_write_macros_and_the_composer_applies_them(app: &TestApp) {
     assert!(page.contains("Benvinguda"), "{page}");
     let mid: i64 = page
         .split("href=\"/macros/")
-        .nth(1)
-        .and_then(|r| r.split('"').next())
-        .and_then(|n| n.parse().ok())
+        .skip(1)
+        .find_map(|r| r.split('"').next().and_then(|n| n.parse().ok()))
         .expect("an edit link");
     let (s, form) = b.get(&format!("/macros/{mid}")).await;
     assert_eq!(s, StatusCode::OK);
