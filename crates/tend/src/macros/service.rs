@@ -62,24 +62,18 @@ async fn may_write(
 /// What the actions name must exist: the teams and agents they assign to.
 async fn check_targets(c: &mut AnyConnection, actions: &[Action]) -> Result<()> {
     for (i, a) in actions.iter().enumerate() {
-        match a {
-            Action::AssignTeam { value } => {
-                if !crate::agents::service::team_exists_in(c, *value).await? {
-                    return Err(Error::invalid(
-                        format!("actions[{i}].value"),
-                        format!("there is no team {value}"),
-                    ));
-                }
-            }
-            Action::AssignAgent { value } => {
-                if crate::agents::service::user_in(c, *value).await.is_err() {
-                    return Err(Error::invalid(
-                        format!("actions[{i}].value"),
-                        format!("there is no user {value}"),
-                    ));
-                }
-            }
-            _ => {}
+        let missing = match a {
+            Action::AssignTeam { value } => (!crate::agents::service::team_exists_in(c, *value)
+                .await?)
+                .then(|| format!("there is no team {value}")),
+            Action::AssignAgent { value } => crate::agents::service::user_in(c, *value)
+                .await
+                .is_err()
+                .then(|| format!("there is no user {value}")),
+            _ => None,
+        };
+        if let Some(why) = missing {
+            return Err(Error::invalid(format!("actions[{i}].value"), why));
         }
     }
     Ok(())
