@@ -25,6 +25,7 @@ key-note = Nota interna
 key-assign = Assigna
 key-status = Canvia l'estat
 key-search = Cerca
+key-macros = Macros (en una resposta buida)
 key-help = Aquesta ajuda
 
 ## Inici de sessió, configuració, compte

@@ -25,6 +25,7 @@ key-note = Internal note
 key-assign = Assign
 key-status = Change status
 key-search = Search
+key-macros = Macros (in an empty reply)
 key-help = This help
 
 ## Sign-in, setup, account

@@ -25,6 +25,7 @@ key-note = 社内メモ
 key-assign = 担当者を割り当て
 key-status = ステータスを変更
 key-search = 検索
+key-macros = マクロ（空の返信欄で）
 key-help = このヘルプ
 
 ## ログイン、初期設定、アカウント

@@ -25,6 +25,7 @@ key-note = 내부 메모
 key-assign = 담당자 지정
 key-status = 상태 변경
 key-search = 검색
+key-macros = 매크로 (빈 답장에서)
 key-help = 이 도움말
 
 ## 로그인, 초기 설정, 계정

@@ -25,6 +25,7 @@ key-note = Iekšēja piezīme
 key-assign = Piešķirt
 key-status = Mainīt statusu
 key-search = Meklēt
+key-macros = Makro (tukšā atbildē)
 key-help = Šī palīdzība
 
 ## Pieteikšanās, iestatīšana, konts
