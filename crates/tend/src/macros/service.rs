@@ -8,6 +8,7 @@ use crate::agents::{Role, Viewer};
 use crate::automation::Action;
 use crate::conversations::Conversation;
 use crate::conversations::model::ConversationPatch;
+use crate::db::is_unique_violation;
 use crate::state::AppState;
 use crate::templates::Localized;
 use crate::{Error, Result};
@@ -102,21 +103,28 @@ async fn write_in(
     check_targets(c, &m.actions).await?;
     let w = Written::of(m, owner_id)?;
     if repo::name_taken(c, &w, id).await? {
-        return Err(Error::invalid(
-            "name",
-            format!(
-                "a {} macro named {:?} exists already; choose another name",
-                m.scope, m.name
-            ),
-        ));
+        return Err(taken(m));
     }
-    match id {
-        Some(id) => {
-            repo::update(c, id, &w, now).await?;
-            Ok(id)
-        }
+    let written = match id {
+        Some(id) => repo::update(c, id, &w, now).await.map(|()| id),
         None => repo::insert(c, &w, now).await,
-    }
+    };
+    // Two writers with the same new name at once (PostgreSQL): the index
+    // refuses the second, which is the same mistake as above.
+    written.map_err(|e| match e {
+        Error::Database(d) if is_unique_violation(&d) => taken(m),
+        other => other,
+    })
+}
+
+fn taken(m: &Checked) -> Error {
+    Error::invalid(
+        "name",
+        format!(
+            "a {} macro named {:?} exists already; choose another name",
+            m.scope, m.name
+        ),
+    )
 }
 
 /// Creates a macro.
