@@ -29,7 +29,11 @@ pub(crate) async fn template_vars_in(
     };
     let inbox = crate::inboxes::service::inbox_in(c, row.inbox_id).await?;
     let team = match row.team_id {
-        Some(id) => crate::agents::service::team_in(c, id).await.ok(),
+        Some(id) => match crate::agents::service::team_in(c, id).await {
+            Ok(t) => Some(t),
+            Err(Error::NotFound(_)) => None,
+            Err(e) => return Err(e),
+        },
         None => None,
     };
     Ok(Vars {

@@ -187,12 +187,21 @@ pub async fn list(st: &AppState, viewer: &Viewer, q: &MacroQuery) -> Result<Vec<
     repo::list(&mut c, viewer, q.q.as_deref(), limit).await
 }
 
-/// Whether the viewer may write this macro (for the pages' buttons).
-pub async fn may_edit(st: &AppState, viewer: &Viewer, m: &Macro) -> Result<bool> {
+/// Which of `macros` the viewer may write (for the pages' links), on one
+/// connection.
+pub async fn editable(st: &AppState, viewer: &Viewer, macros: &[Macro]) -> Result<Vec<bool>> {
     let mut c = st.db.pool().acquire().await?;
-    Ok(may_write(&mut c, viewer, m.scope, m.owner_id, m.team_id)
-        .await
-        .is_ok())
+    let mut out = Vec::with_capacity(macros.len());
+    for m in macros {
+        out.push(
+            match may_write(&mut c, viewer, m.scope, m.owner_id, m.team_id).await {
+                Ok(()) => true,
+                Err(Error::Forbidden(_) | Error::Invalid { .. }) => false,
+                Err(e) => return Err(e),
+            },
+        );
+    }
+    Ok(out)
 }
 
 /// The actions that change `conv`, as they apply: tags it has (or lacks)

@@ -143,18 +143,20 @@ pub async fn list(State(st): State<AppState>, a: Agent) -> Response {
         )
         .await?;
         let names = Names::load(&st, &a).await?;
-        let mut macros = Vec::with_capacity(all.len());
-        for m in all {
-            macros.push(MacroLine {
-                editable: service::may_edit(&st, &a.viewer, &m).await?,
+        let editable = service::editable(&st, &a.viewer, &all).await?;
+        let macros: Vec<MacroLine> = all
+            .into_iter()
+            .zip(editable)
+            .map(|(m, editable)| MacroLine {
+                editable,
                 scope: a.tr.t(labels::macro_scope_key(m.scope)),
                 changes: names.changes(&a.tr, &m.actions),
                 text: m.text,
                 id: m.id,
                 name: m.name,
                 usage_count: m.usage_count,
-            });
-        }
+            })
+            .collect();
         Ok::<_, Error>(macros)
     };
     match load.await {
@@ -299,7 +301,12 @@ pub async fn new_form(State(st): State<AppState>, a: Agent) -> Response {
 pub async fn edit_form(State(st): State<AppState>, a: Agent, Path(id): Path<i64>) -> Response {
     let page = async {
         let m = service::get(&st, &a.viewer, id).await?;
-        if !service::may_edit(&st, &a.viewer, &m).await? {
+        if !service::editable(&st, &a.viewer, std::slice::from_ref(&m))
+            .await?
+            .first()
+            .copied()
+            .unwrap_or(false)
+        {
             return Err(Error::Forbidden("not yours to change"));
         }
         edit_page(&st, &a, id, Some(&m)).await
