@@ -3,11 +3,7 @@
 //! - `/macros`: the macros an agent may use, and the forms to write them
 //!   (their own, their teams'; admins also the global ones): the template,
 //!   a translation per language, and the actions chosen from lists.
-//! - The composer's picker (app.js): `GET /ui/macros?q=` lists them by
-//!   name as the agent types; `POST /c/{id}/macros/{macro_id}` (JSON,
-//!   `X-CSRF-Token`) previews one (`{"preview": true}`) or applies it, and
-//!   answers the text for the composer, the changes in words and the
-//!   conversation's controls as they now are.
+//! - The composer's picker is `macro_picker.rs`.
 //!
 //! Everything goes through `macros::service`, as the signed-in agent.
 
@@ -15,11 +11,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use askama::Template;
 use axum::Form;
-use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use serde::Serialize;
+use axum::response::Response;
 
 use super::i18n::Tr;
 use super::labels;
@@ -28,7 +22,7 @@ use super::session::Agent;
 use crate::automation::Action;
 use crate::conversations::{Priority, Status};
 use crate::locale::LOCALES;
-use crate::macros::model::{ApplyInput, MacroQuery};
+use crate::macros::model::MacroQuery;
 use crate::macros::{Macro, MacroInput, Scope, service};
 use crate::state::AppState;
 use crate::{Error, Result};
@@ -88,13 +82,13 @@ struct EditPage {
 }
 
 /// Names of teams and users, for the changes in words.
-struct Names {
+pub(super) struct Names {
     teams: HashMap<i64, String>,
     users: HashMap<i64, String>,
 }
 
 impl Names {
-    async fn load(st: &AppState, a: &Agent) -> Result<Names> {
+    pub(super) async fn load(st: &AppState, a: &Agent) -> Result<Names> {
         Ok(Names {
             teams: crate::agents::service::list_teams(st, &a.viewer)
                 .await?
@@ -109,7 +103,7 @@ impl Names {
         })
     }
 
-    fn changes(&self, tr: &Tr, actions: &[Action]) -> Vec<String> {
+    pub(super) fn changes(&self, tr: &Tr, actions: &[Action]) -> Vec<String> {
         let team = |id: i64| {
             self.teams
                 .get(&id)
@@ -509,90 +503,4 @@ pub async fn delete(State(st): State<AppState>, a: Agent, Path(id): Path<i64>) -
         Ok(()) => see_other("/macros"),
         Err(e) => error_page(&a.tr, e),
     }
-}
-
-/// One macro in the picker.
-#[derive(Serialize)]
-struct PickerItem {
-    id: i64,
-    name: String,
-    scope: String,
-}
-
-/// `GET /ui/macros?q=`: the picker's list, the most used first.
-pub async fn picker(State(st): State<AppState>, a: Agent, Query(q): Query<MacroQuery>) -> Response {
-    let q = MacroQuery {
-        q: q.q,
-        limit: Some(q.limit.unwrap_or(20).clamp(1, 50)),
-    };
-    match service::list(&st, &a.viewer, &q).await {
-        Ok(list) => Json(serde_json::json!({
-            "items": list
-                .into_iter()
-                .map(|m| PickerItem {
-                    scope: a.tr.t(labels::macro_scope_key(m.scope)),
-                    id: m.id,
-                    name: m.name,
-                })
-                .collect::<Vec<_>>()
-        }))
-        .into_response(),
-        Err(e) => json_error(e),
-    }
-}
-
-/// The conversation's controls after a macro, for the page to show.
-#[derive(Serialize)]
-struct Controls {
-    status: &'static str,
-    status_label: String,
-    priority: &'static str,
-    assignee_id: i64,
-    team_id: i64,
-    tags: String,
-}
-
-/// `POST /c/{id}/macros/{macro_id}` (JSON `{"preview": bool}`).
-pub async fn apply(
-    State(st): State<AppState>,
-    a: Agent,
-    Path((id, macro_id)): Path<(i64, i64)>,
-    Json(input): Json<ApplyInput>,
-) -> Response {
-    let done = async {
-        let applied = service::apply(&st, &a.viewer, id, macro_id, input).await?;
-        let names = Names::load(&st, &a).await?;
-        let conv = crate::conversations::service::get(&st, &a.viewer, id).await?;
-        Ok::<_, Error>(serde_json::json!({
-            "text": applied.text,
-            "language": applied.language,
-            "changes": names.changes(&a.tr, &applied.changes),
-            "applied": applied.applied,
-            "controls": Controls {
-                status: conv.status.as_str(),
-                status_label: labels::status(&a.tr, conv.status),
-                priority: conv.priority.as_str(),
-                assignee_id: conv.assignee_id.unwrap_or(0),
-                team_id: conv.team_id.unwrap_or(0),
-                tags: conv.tags.join(", "),
-            },
-        }))
-    };
-    match done.await {
-        Ok(v) => Json(v).into_response(),
-        Err(e) => json_error(e),
-    }
-}
-
-/// A failure as the picker shows it: `{"error": message}`.
-fn json_error(e: Error) -> Response {
-    let status = e.status();
-    let message = match &e {
-        Error::Database(_) | Error::Internal(_) => {
-            tracing::error!(error = %e, "a macro request failed");
-            "internal error; see the server log".to_string()
-        }
-        other => other.to_string(),
-    };
-    (status, Json(serde_json::json!({ "error": message }))).into_response()
 }

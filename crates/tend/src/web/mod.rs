@@ -13,6 +13,7 @@ pub mod inbox;
 pub mod inbox_bulk;
 pub mod labels;
 pub mod live;
+pub mod macro_picker;
 pub mod macros;
 mod message_body;
 pub mod monitor;
@@ -77,8 +78,8 @@ pub fn router(st: &AppState) -> Router<AppState> {
         .route("/c/{id}/reply", post(conversation::reply))
         .route("/c/{id}/update", post(conversation::update))
         .route("/c/{id}/presence", post(live::presence))
-        .route("/c/{id}/macros/{macro_id}", post(macros::apply))
-        .route("/ui/macros", get(macros::picker))
+        .route("/c/{id}/macros/{macro_id}", post(macro_picker::apply))
+        .route("/ui/macros", get(macro_picker::picker))
         .route("/macros", get(macros::list).post(macros::create))
         .route("/macros/new", get(macros::new_form))
         .route("/macros/{id}", get(macros::edit_form).post(macros::update))
