@@ -203,6 +203,7 @@ function conversationPage(root) {
   };
   assignee?.addEventListener('change', syncReason);
   syncReason();
+  macroPicker(text);
 
   const pick = (internal) => {
     const r = $(`input[name=internal][value=${internal}]`);
@@ -215,6 +216,177 @@ function conversationPage(root) {
     a: () => assignee?.focus(),
     s: () => $('#status')?.focus(),
   };
+}
+
+// ---- macros in the composer ----------------------------------------------
+// `/` in an empty composer (or the Macros button) opens a list of the
+// agent's macros, filtered by name as they type; arrows move, Enter shows
+// the preview for this conversation (nothing changes yet), and "Insert and
+// apply" puts the text into the composer (not sent) and applies the
+// macro's changes. The server words everything in the agent's language.
+function macroPicker(text) {
+  const box = $('#macro-picker');
+  const opener = $('#macro-open');
+  if (!box || !opener || !text || !csrf) return;
+  opener.hidden = false;
+  const q = $('#macro-q');
+  const list = $('#macro-list');
+  const preview = $('#macro-preview');
+  const err = $('#macro-error');
+  const conv = box.dataset.conv;
+  let items = [];
+  let active = -1;
+  let chosen = null;
+  let asked = 0;
+
+  const fail = (message) => {
+    err.textContent = message;
+    err.hidden = false;
+  };
+  const mark = (i) => {
+    if (!items.length) { active = -1; q.removeAttribute('aria-activedescendant'); return; }
+    active = (i + items.length) % items.length;
+    $$('li[role=option]', list).forEach((li, k) => li.setAttribute('aria-selected', String(k === active)));
+    const li = $$('li[role=option]', list)[active];
+    q.setAttribute('aria-activedescendant', li.id);
+    li.scrollIntoView({ block: 'nearest' });
+  };
+  const draw = () => {
+    const lis = items.map((m, i) => {
+      const li = document.createElement('li');
+      li.id = `macro-option-${m.id}`;
+      li.setAttribute('role', 'option');
+      li.dataset.id = String(m.id);
+      const scope = document.createElement('span');
+      scope.className = 'muted';
+      scope.textContent = ` · ${m.scope}`;
+      li.append(m.name, scope);
+      li.addEventListener('click', () => { mark(i); choose(); });
+      return li;
+    });
+    if (!lis.length) {
+      const li = document.createElement('li');
+      li.className = 'muted';
+      li.textContent = box.dataset.none ?? '';
+      lis.push(li);
+    }
+    list.replaceChildren(...lis);
+    mark(0);
+  };
+  const load = async () => {
+    const n = ++asked;
+    try {
+      const r = await fetch(`/ui/macros?q=${encodeURIComponent(q.value)}`, {
+        credentials: 'same-origin', headers: { accept: 'application/json' },
+      });
+      const body = await r.json();
+      if (n !== asked) return; // a newer search is on its way
+      if (!r.ok) { fail(body.error ?? String(r.status)); return; }
+      items = body.items ?? [];
+      draw();
+      list.dataset.loaded = q.value;
+    } catch { /* offline: the next keystroke retries */ }
+  };
+  const typed = debounce(load, 120);
+  const post = async (m, previewOnly) => {
+    const r = await fetch(`/c/${encodeURIComponent(conv)}/macros/${encodeURIComponent(m.id)}`, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': csrf },
+      body: JSON.stringify({ preview: previewOnly }),
+    });
+    const body = await r.json().catch(() => ({}));
+    if (!r.ok) throw new Error(body.error ?? String(r.status));
+    return body;
+  };
+  const show = () => {
+    box.hidden = false;
+    opener.setAttribute('aria-expanded', 'true');
+    preview.hidden = true;
+    err.hidden = true;
+    chosen = null;
+    q.value = '';
+    q.focus();
+    load();
+  };
+  const close = () => {
+    box.hidden = true;
+    opener.setAttribute('aria-expanded', 'false');
+    text.focus();
+  };
+  const choose = async () => {
+    const m = items[active];
+    if (!m) return;
+    err.hidden = true;
+    try {
+      const p = await post(m, true);
+      chosen = m;
+      $('#macro-preview-name').textContent = m.name;
+      $('#macro-preview-text').textContent = p.text;
+      const changes = p.changes.length ? p.changes : [box.dataset.nochange ?? ''];
+      $('#macro-preview-changes').replaceChildren(...changes.map((c) => {
+        const li = document.createElement('li');
+        li.textContent = c;
+        return li;
+      }));
+      preview.hidden = false;
+      $('#macro-insert').focus();
+    } catch (e) { fail(e.message); }
+  };
+  const showControls = (k) => {
+    if (!k) return;
+    const set = (sel, v) => { const el = $(sel); if (el) el.value = String(v); };
+    set('#status', k.status);
+    set('#priority', k.priority);
+    set('#team', k.team_id === 0 ? 'none' : k.team_id);
+    set('#assignee', k.assignee_id === 0 ? 'none' : k.assignee_id);
+    const assignee = $('#assignee');
+    if (assignee) assignee.dataset.current = String(k.assignee_id);
+    set('#tags', k.tags);
+    const badge = $('.conv-head .badge');
+    if (badge) { badge.className = `badge s-${k.status}`; badge.textContent = k.status_label; }
+  };
+  const insert = async () => {
+    if (!chosen) return;
+    err.hidden = true;
+    try {
+      const p = await post(chosen, false);
+      const reply = $('input[name=internal][value=false]');
+      if (reply) reply.checked = true;
+      const at = text.selectionStart ?? text.value.length;
+      const end = text.selectionEnd ?? at;
+      text.value = text.value.slice(0, at) + p.text + text.value.slice(end);
+      text.setSelectionRange(at + p.text.length, at + p.text.length);
+      text.dispatchEvent(new Event('input'));
+      showControls(p.controls);
+      announce(box.dataset.applied ?? '');
+      close();
+    } catch (e) { fail(e.message); }
+  };
+  q.addEventListener('input', () => { preview.hidden = true; chosen = null; typed(); });
+  q.addEventListener('keydown', (e) => {
+    if (e.isComposing) return;
+    const keys = {
+      ArrowDown: () => mark(active + 1),
+      ArrowUp: () => mark(active - 1),
+      Enter: () => choose(),
+      Escape: () => close(),
+    };
+    const fn = keys[e.key];
+    if (fn) { e.preventDefault(); e.stopPropagation(); fn(); }
+  });
+  preview.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); close(); }
+  });
+  $('#macro-insert')?.addEventListener('click', insert);
+  $('#macro-cancel')?.addEventListener('click', close);
+  opener.addEventListener('click', () => (box.hidden ? show() : close()));
+  text.addEventListener('keydown', (e) => {
+    if (e.key === '/' && !text.value && !e.isComposing && !e.ctrlKey && !e.metaKey && !e.altKey) {
+      e.preventDefault();
+      show();
+    }
+  });
 }
 
 // ---- live stream ---------------------------------------------------------

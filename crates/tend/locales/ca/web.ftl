@@ -25,6 +25,7 @@ key-note = Nota interna
 key-assign = Assigna
 key-status = Canvia l'estat
 key-search = Cerca
+key-macros = Macros (en una resposta buida)
 key-help = Aquesta ajuda
 
 ## Inici de sessió, configuració, compte
@@ -312,3 +313,50 @@ monitor-online = { $count ->
    *[other] { $count } agents connectats
 }
 monitor-nobody-online = No hi ha ningú connectat
+
+# Macros: the page and the composer's picker
+nav-macros = Macros
+macros-title = Macros
+macros-about = Respostes que doneu sovint, amb els canvis que les acompanyen. Feu-les servir des del compositor: escriviu / en una resposta buida o premeu el botó «Macros».
+macros-none = Encara no hi ha macros.
+macros-back = ← Totes les macros
+macro-new = Macro nova
+macro-name = Nom
+macro-scope = Qui l'usa
+macro-text = Text
+macro-actions = Canvis
+macro-used = Usos
+macro-edit = Edita
+macro-remove = Elimina
+macro-remove-named = Elimina { $name }
+macro-team = Equip
+macro-team-help = Macros d'equip: les fan servir els membres de l'equip.
+macro-text-help = Els marcadors s'omplen per a cada conversa, p. ex.
+macro-variables = Marcadors i filtres
+macro-filters = Filtres
+macro-translations = Traduccions
+macro-translations-help = La llengua del client en tria una; si cap no hi escau, s'usa el text de dalt.
+macro-other-language = Una altra llengua (etiqueta)
+macro-no-change = Sense canvis
+macro-add-tags = Afegeix etiquetes
+macro-remove-tags = Treu etiquetes
+macro-assign-team = Passa a un equip
+macro-assign-agent = Passa a un agent
+macro-scope-personal = Només jo
+macro-scope-team = El meu equip
+macro-scope-global = Tothom
+macro-change-status = Estat: { $value }
+macro-change-priority = Prioritat: { $value }
+macro-change-add-tags = Afegeix etiquetes: { $value }
+macro-change-remove-tags = Treu etiquetes: { $value }
+macro-change-team = Equip: { $value }
+macro-change-agent = Responsable: { $value }
+macro-picker-open = Macros (/)
+macro-picker-none = Cap macro coincideix.
+macro-picker-applied = Macro aplicada; editeu el text i envieu-lo.
+macro-picker-no-changes = La conversa no canvia.
+macro-picker-search = Cerca una macro
+macro-picker-help = Escriviu per filtrar, ↑ ↓ per triar, Retorn per previsualitzar, Esc per tancar.
+macro-picker-preview = Previsualització per a aquesta conversa:
+macro-picker-insert = Insereix i aplica
+macro-picker-cancel = Cancel·la

@@ -25,6 +25,7 @@ key-note = Internal note
 key-assign = Assign
 key-status = Change status
 key-search = Search
+key-macros = Macros (in an empty reply)
 key-help = This help
 
 ## Sign-in, setup, account
@@ -312,3 +313,50 @@ monitor-online = { $count ->
    *[other] { $count } agents online
 }
 monitor-nobody-online = Nobody is online
+
+# Macros: the page and the composer's picker
+nav-macros = Macros
+macros-title = Macros
+macros-about = Answers you give often, with the changes that go with them. Apply one from the composer: type / in an empty reply, or use the Macros button.
+macros-none = No macros yet.
+macros-back = ← All macros
+macro-new = New macro
+macro-name = Name
+macro-scope = Who uses it
+macro-text = Text
+macro-actions = Changes
+macro-used = Used
+macro-edit = Edit
+macro-remove = Remove
+macro-remove-named = Remove { $name }
+macro-team = Team
+macro-team-help = For team macros: the team whose members use it.
+macro-text-help = Placeholders are filled in for each conversation, e.g.
+macro-variables = Placeholders and filters
+macro-filters = Filters
+macro-translations = Translations
+macro-translations-help = The customer's language picks one; without a fitting translation the text above is used.
+macro-other-language = Other language (tag)
+macro-no-change = No change
+macro-add-tags = Add tags
+macro-remove-tags = Remove tags
+macro-assign-team = Give to team
+macro-assign-agent = Give to agent
+macro-scope-personal = Only me
+macro-scope-team = My team
+macro-scope-global = Everyone
+macro-change-status = Status: { $value }
+macro-change-priority = Priority: { $value }
+macro-change-add-tags = Add tags: { $value }
+macro-change-remove-tags = Remove tags: { $value }
+macro-change-team = Team: { $value }
+macro-change-agent = Owner: { $value }
+macro-picker-open = Macros (/)
+macro-picker-none = No macro matches.
+macro-picker-applied = Macro applied; edit the text and send it.
+macro-picker-no-changes = No changes to the conversation.
+macro-picker-search = Find a macro
+macro-picker-help = Type to filter, ↑ ↓ to choose, Enter to preview, Esc to close.
+macro-picker-preview = Preview for this conversation:
+macro-picker-insert = Insert and apply
+macro-picker-cancel = Cancel

@@ -25,6 +25,7 @@ key-note = Iekšēja piezīme
 key-assign = Piešķirt
 key-status = Mainīt statusu
 key-search = Meklēt
+key-macros = Makro (tukšā atbildē)
 key-help = Šī palīdzība
 
 ## Pieteikšanās, iestatīšana, konts
@@ -318,3 +319,50 @@ monitor-online = { $count ->
    *[other] { $count } aģenti tiešsaistē
 }
 monitor-nobody-online = Neviens nav tiešsaistē
+
+# Macros: the page and the composer's picker
+nav-macros = Makro
+macros-title = Makro
+macros-about = Bieži dotas atbildes ar izmaiņām, kas tām pieder. Lietojiet tās no atbildes lauka: ierakstiet / tukšā atbildē vai spiediet pogu “Makro”.
+macros-none = Makro vēl nav.
+macros-back = ← Visi makro
+macro-new = Jauns makro
+macro-name = Nosaukums
+macro-scope = Kas to lieto
+macro-text = Teksts
+macro-actions = Izmaiņas
+macro-used = Lietots
+macro-edit = Labot
+macro-remove = Dzēst
+macro-remove-named = Dzēst { $name }
+macro-team = Komanda
+macro-team-help = Komandas makro: to lieto komandas dalībnieki.
+macro-text-help = Vietturus aizpilda katrai sarunai, piemēram,
+macro-variables = Vietturi un filtri
+macro-filters = Filtri
+macro-translations = Tulkojumi
+macro-translations-help = Klienta valoda izvēlas tulkojumu; ja neviens neder, lieto augšējo tekstu.
+macro-other-language = Cita valoda (birka)
+macro-no-change = Bez izmaiņām
+macro-add-tags = Pievienot birkas
+macro-remove-tags = Noņemt birkas
+macro-assign-team = Nodot komandai
+macro-assign-agent = Nodot aģentam
+macro-scope-personal = Tikai es
+macro-scope-team = Mana komanda
+macro-scope-global = Visi
+macro-change-status = Statuss: { $value }
+macro-change-priority = Prioritāte: { $value }
+macro-change-add-tags = Pievienot birkas: { $value }
+macro-change-remove-tags = Noņemt birkas: { $value }
+macro-change-team = Komanda: { $value }
+macro-change-agent = Atbildīgais: { $value }
+macro-picker-open = Makro (/)
+macro-picker-none = Neviens makro neatbilst.
+macro-picker-applied = Makro lietots; labojiet tekstu un nosūtiet.
+macro-picker-no-changes = Saruna netiek mainīta.
+macro-picker-search = Meklēt makro
+macro-picker-help = Rakstiet, lai atlasītu, ↑ ↓ izvēlei, Enter priekšskatījumam, Esc aizvēršanai.
+macro-picker-preview = Priekšskatījums šai sarunai:
+macro-picker-insert = Ievietot un lietot
+macro-picker-cancel = Atcelt

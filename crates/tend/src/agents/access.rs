@@ -92,6 +92,20 @@ impl Viewer {
         .push(")");
     }
 
+    /// Appends ` AND (<team_column> is a team of this viewer)`, or nothing
+    /// for viewers who see everything: what belongs to a team (its macros)
+    /// is for its members, and for admins and supervisors.
+    pub fn restrict_teams(&self, sql: &mut Sql, team_column: &str) {
+        if self.sees_all() {
+            return;
+        }
+        sql.push(" AND ")
+            .push(team_column)
+            .push(" IN (SELECT tm.team_id FROM team_members tm WHERE tm.user_id = ")
+            .bind(self.user_id.unwrap_or(-1))
+            .push(")");
+    }
+
     /// Whether this viewer may see inbox `inbox_id` (false when it does not exist).
     pub async fn sees_inbox(&self, c: &mut sqlx::AnyConnection, inbox_id: i64) -> Result<bool> {
         let mut sql = Sql::new("SELECT COUNT(*) FROM inboxes i WHERE i.id = ");

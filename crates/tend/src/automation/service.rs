@@ -227,7 +227,7 @@ pub async fn check_action(c: &mut AnyConnection, a: &Action, at: &str) -> Result
                 Error::invalid(format!("{at}.value"), format!("there is no user {value}"))
             }),
         Action::Reply { text } | Action::Note { text } => {
-            crate::conversations::service::check_template(&format!("{at}.text"), text)
+            crate::conversations::service::check_template(at, text)
         }
         Action::Webhook { url, .. } => {
             let ok = url::Url::parse(url)

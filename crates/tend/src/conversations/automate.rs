@@ -585,30 +585,28 @@ async fn webhook_in(
     Ok(Some("webhook deliveries are not available yet".into()))
 }
 
-/// Renders a template for the conversation in its language.
+/// Renders a rule's template for conversation `id` in `language` (the
+/// translation that fits, else the main text).
 pub(super) async fn render_in(
-    _c: &mut AnyConnection,
-    _id: i64,
+    c: &mut AnyConnection,
+    id: i64,
     text: &LocalizedText,
     language: Option<&str>,
 ) -> Result<String> {
-    let picked = language
-        .and_then(|l| {
-            text.translations.get(l).or_else(|| {
-                let primary = l.split(['-', '_']).next().unwrap_or(l);
-                text.translations.get(primary)
-            })
-        })
-        .unwrap_or(&text.text);
-    Ok(picked.clone())
+    // Checked when the rule was saved; a template that no longer reads is
+    // this action's failure, not the change's.
+    let t = crate::templates::Localized::parse("", text)?;
+    let vars = super::templating::template_vars_in(c, id, None).await?;
+    Ok(t.pick(language).render(&vars))
 }
 
-/// Checks a template as a rule or a macro is saved.
-pub fn check_template(field: &str, text: &LocalizedText) -> Result<()> {
+/// Checks a rule's template as it is saved: errors name `{at}.text` or
+/// `{at}.translations.{lang}` with the line and column.
+pub fn check_template(at: &str, text: &LocalizedText) -> Result<()> {
     if text.text.trim().is_empty() {
-        return Err(Error::invalid(field, "give the text"));
+        return Err(Error::invalid(format!("{at}.text"), "give the text"));
     }
-    Ok(())
+    crate::templates::Localized::parse(at, text).map(|_| ())
 }
 
 /// Fires the time rule `rule` on conversation `id` for the moment

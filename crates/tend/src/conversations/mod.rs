@@ -21,6 +21,7 @@ mod routing_repo;
 pub mod service;
 mod service_levels;
 pub mod status;
+mod templating;
 pub mod threading;
 mod timeline;
 mod validate;

@@ -24,6 +24,7 @@ use super::repo::{self, ConvRow, EventActor, NewMessageRow, NewRow};
 use super::service_levels::{Was, Wrote, track_in};
 pub use super::service_levels::{explain_sla, raise_priority_in, sla_subject_in};
 use super::status::{Channel, Priority, Status};
+pub(crate) use super::templating::template_vars_in;
 pub(super) use super::timeline::{Timeline, actor_of};
 use super::validate::{ValidPatch, parse_body, parse_subject, parse_tags, validate_patch};
 use crate::sla::SlaSummary;

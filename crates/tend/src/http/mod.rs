@@ -48,6 +48,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::sla::api::router())
         .merge(crate::automation::api::router())
         .merge(crate::jobs::api::router())
+        .merge(crate::macros::api::router())
 }
 
 /// The OpenAPI document for `/api/v1`.

@@ -6,8 +6,10 @@
 use serde_json::Value;
 
 use super::i18n::Tr;
+use crate::automation::Action;
 use crate::conversations::Event;
 use crate::conversations::views::InboxView;
+use crate::macros::Scope;
 use crate::routing::model::TransferCategory;
 use crate::sla::Metric;
 use crate::vocab::{Channel, DeliveryStatus, EventKind, MailKind, Priority, Status};
@@ -86,6 +88,36 @@ pub fn transfer_category_key(c: TransferCategory) -> &'static str {
         TransferCategory::Escalation => "reason-escalation",
         TransferCategory::Shift => "reason-shift",
         TransferCategory::Other => "reason-other",
+    }
+}
+
+/// The catalogue key of a macro's scope.
+pub fn macro_scope_key(s: Scope) -> &'static str {
+    match s {
+        Scope::Personal => "macro-scope-personal",
+        Scope::Team => "macro-scope-team",
+        Scope::Global => "macro-scope-global",
+    }
+}
+
+/// What one of a macro's actions does, in words (`name_of` names a team
+/// or a user by id).
+pub fn macro_change(
+    tr: &Tr,
+    a: &Action,
+    team_name: &dyn Fn(i64) -> String,
+    user_name: &dyn Fn(i64) -> String,
+) -> String {
+    match a {
+        Action::SetStatus { value } => tr.s("macro-change-status", "value", status(tr, *value)),
+        Action::SetPriority { value } => {
+            tr.s("macro-change-priority", "value", priority(tr, *value))
+        }
+        Action::AddTags { value } => tr.s("macro-change-add-tags", "value", value.join(", ")),
+        Action::RemoveTags { value } => tr.s("macro-change-remove-tags", "value", value.join(", ")),
+        Action::AssignTeam { value } => tr.s("macro-change-team", "value", team_name(*value)),
+        Action::AssignAgent { value } => tr.s("macro-change-agent", "value", user_name(*value)),
+        Action::Reply { .. } | Action::Note { .. } | Action::Webhook { .. } => String::new(),
     }
 }
 

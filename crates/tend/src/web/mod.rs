@@ -13,6 +13,8 @@ pub mod inbox;
 pub mod inbox_bulk;
 pub mod labels;
 pub mod live;
+pub mod macro_picker;
+pub mod macros;
 mod message_body;
 pub mod monitor;
 pub mod pages;
@@ -76,6 +78,12 @@ pub fn router(st: &AppState) -> Router<AppState> {
         .route("/c/{id}/reply", post(conversation::reply))
         .route("/c/{id}/update", post(conversation::update))
         .route("/c/{id}/presence", post(live::presence))
+        .route("/c/{id}/macros/{macro_id}", post(macro_picker::apply))
+        .route("/ui/macros", get(macro_picker::picker))
+        .route("/macros", get(macros::list).post(macros::create))
+        .route("/macros/new", get(macros::new_form))
+        .route("/macros/{id}", get(macros::edit_form).post(macros::update))
+        .route("/macros/{id}/delete", post(macros::delete))
         .route("/c/{id}/m/{mid}/body", get(message_body::body))
         // Presence for the router, stories, profiles and reports (issues 7 and 8).
         .route("/ui/presence", post(presence::set))

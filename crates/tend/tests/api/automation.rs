@@ -182,8 +182,8 @@ async fn event_rules_act_inside_the_change_that_fired_them(
                "actions": [{"type": "add_tags", "value": ["refund"]},
                            {"type": "set_priority", "value": "high"},
                            {"type": "assign_team", "value": team},
-                           {"type": "note", "text": "Refund request",
-                            "translations": {"ja": "返金の依頼です"}}]}),
+                           {"type": "note", "text": "Refund request from {{ customer.first_name }}",
+                            "translations": {"ja": "{{ customer.name }}様から返金の依頼です"}}]}),
     )
     .await;
     // Inactive rules do nothing.
@@ -230,7 +230,7 @@ async fn event_rules_act_inside_the_change_that_fired_them(
         .filter(|m| m["internal"] == true)
         .collect();
     assert_eq!(notes.len(), 1);
-    assert_eq!(notes[0]["text"], "返金の依頼です");
+    assert_eq!(notes[0]["text"], "Aiko Tanaka様から返金の依頼です");
     // Another conversation without the words is left alone.
     let other = create(app, "質問", "ken@example.jp", "営業時間を教えてください").await;
     assert_eq!(other["tags"], json!([]));
@@ -646,7 +646,7 @@ async fn automatic_replies_go_once_per_customer_message(
                    "when": {"event": "message_added"},
                    "conditions": {"all": [{"field": "message.from", "op": "is", "value": "customer"}]},
                    "actions": [{"type": "reply", "text": "We got your message.",
-                                "translations": {"ja": "メッセージを受け取りました。", "ko": "메시지를 받았습니다."}}]}),
+                                "translations": {"ja": "{{ customer.name }}様、メッセージを受け取りました。", "ko": "메시지를 받았습니다."}}]}),
         )
         .await;
     }
@@ -655,7 +655,10 @@ async fn automatic_replies_go_once_per_customer_message(
     replies(app).await;
     until!("the automatic reply", sent(app, id).await.len() == 1);
     let out = sent(app, id).await;
-    assert_eq!(out[0]["text"], "メッセージを受け取りました。");
+    assert_eq!(
+        out[0]["text"],
+        "Aiko Tanaka様、メッセージを受け取りました。"
+    );
     let events = timeline(app, id).await;
     let second = of_kind(&events, "automation_fired")
         .into_iter()
@@ -855,11 +858,30 @@ async fn bad_rules_are_refused_naming_the_field(app: &mut TestApp, _clock: &Arc<
                    "actions": [{"type": "webhook", "url": "ftp://example.com"}]}),
             "actions[0].url",
         ),
+        (
+            json!({"name": "x", "position": 1, "when": {"event": "conversation_created"},
+                   "actions": [{"type": "add_tags", "value": ["a"]},
+                               {"type": "reply", "text": "Hi {{ customer.frist_name }}"}]}),
+            "actions[1].text",
+        ),
+        (
+            json!({"name": "x", "position": 1, "when": {"event": "conversation_created"},
+                   "actions": [{"type": "note", "text": "ok",
+                                "translations": {"ko": "{{ customer.name | shout }}"}}]}),
+            "actions[0].translations.ko",
+        ),
     ];
     for (body, field) in cases {
         let (s, b) = app.post("/api/v1/automations", &app.admin, body).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
         assert_eq!(b["error"]["details"]["field"], field, "{b}");
+        if field == "actions[1].text" {
+            let msg = b["error"]["message"].as_str().unwrap();
+            assert!(
+                msg.contains("customer.frist_name") && msg.contains("column"),
+                "{msg}"
+            );
+        }
     }
     let (_, token) = app.user("sup@desk.example", "Sup", "supervisor").await;
     let (s, _) = app

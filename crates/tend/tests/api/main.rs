@@ -27,6 +27,7 @@ mod imap_tls;
 mod jobs;
 mod layering;
 mod machine_mail;
+mod macros;
 mod mail_threading;
 mod nodes;
 mod observability;
