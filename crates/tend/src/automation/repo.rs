@@ -149,6 +149,25 @@ pub(super) async fn update(c: &mut AnyConnection, id: i64, w: &Write, now: i64) 
     Ok(n == 1)
 }
 
+/// Sets one rule's position (a reorder; nothing else of it changes, so its
+/// timers stay as they are); false when there is none.
+pub(super) async fn set_position(
+    c: &mut AnyConnection,
+    id: i64,
+    position: i64,
+    now: i64,
+) -> Result<bool> {
+    AUTOMATIONS.mark();
+    let n = sqlx::query("UPDATE automations SET position = $1, updated_at = $2 WHERE id = $3")
+        .bind(position)
+        .bind(now)
+        .bind(id)
+        .execute(c)
+        .await?
+        .rows_affected();
+    Ok(n == 1)
+}
+
 /// Removes a rule with its timers and traces; false when there is none.
 pub(super) async fn delete(c: &mut AnyConnection, id: i64) -> Result<bool> {
     AUTOMATIONS.mark();
