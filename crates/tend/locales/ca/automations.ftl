@@ -2,6 +2,7 @@
 # d'administració i la secció «Automatitzacions» de la conversa (català).
 
 ## La llista
+auto-about = Regles que actuen soles sobre les converses: en esdeveniments o passat un temps.
 admin-automations = Automatitzacions
 auto-intro = Les regles actuen soles sobre les converses, de dalt a baix d'aquesta llista. Una regla nova comença desactivada: proveu-la en sec i després activeu-la.
 auto-none = Encara no hi ha cap regla.

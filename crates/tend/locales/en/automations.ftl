@@ -3,6 +3,7 @@
 # Every key here must exist in ja, ko, lv and ca.
 
 ## The list
+auto-about = Rules that act on conversations by themselves: on events or after some time.
 admin-automations = Automations
 auto-intro = Rules act on conversations on their own, from the top of this list down. A new rule starts switched off: dry-run it, then enable it.
 auto-none = No rules yet.

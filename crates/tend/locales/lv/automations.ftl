@@ -2,6 +2,7 @@
 # sarunas lapas sadaļa "Automatizācija" (latviski).
 
 ## Saraksts
+auto-about = Noteikumi, kas paši darbojas ar sarunām: notikumos vai pēc kāda laika.
 admin-automations = Automatizācija
 auto-intro = Noteikumi darbojas ar sarunām paši, no šī saraksta augšas uz leju. Jauns noteikums sākumā ir izslēgts: izmēģiniet to, tad ieslēdziet.
 auto-none = Noteikumu vēl nav.
