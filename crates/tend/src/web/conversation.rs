@@ -244,7 +244,13 @@ pub async fn page(
 ) -> Response {
     let page = async {
         let mut p = load_window(&st, &a, id, q.messages.unwrap_or(PAGE_MESSAGES)).await?;
-        p.automations = super::automations_panel::panel(&st, &a, id).await?;
+        // The section explains; when it cannot, the page still serves.
+        p.automations = super::automations_panel::panel(&st, &a, id)
+            .await
+            .unwrap_or_else(|e| {
+                tracing::warn!(error = %e, conversation_id = id, "the automations section failed");
+                None
+            });
         Ok::<_, Error>(p)
     }
     .await;
