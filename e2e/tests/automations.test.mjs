@@ -7,6 +7,7 @@
 // - a conversation created through the API with the word shows the tag and
 //   the priority on its page, the timeline names the rule, and the page's
 //   "Automations" section says its conditions hold;
+// - a rule dragged on the list takes its new place;
 // - the pages pass axe (WCAG 2.1 A/AA).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -116,9 +117,22 @@ test('an admin builds a rule, dry-runs it, enables it and watches it act', async
   await page.locator('#disable-rule').waitFor();
   r = await tend.api(admin.token, 'GET', `/automations/${ruleId}`);
   assert.equal(r.json.active, true);
+  // Another rule, then dragged above the first on the list.
+  r = await tend.api(admin.token, 'POST', '/automations', {
+    name: 'Second', position: 5, when: { event: 'status_changed' }, actions: [{ type: 'add_tags', value: ['moved'] }],
+  });
+  assert.equal(r.status, 201, r.text);
+  const second = r.json.id;
   await page.goto(`${tend.url}/admin/automations`);
   assert.equal((await page.locator(`#rule-${ruleId} .rule-on`).textContent()).trim(), 'On');
   await audit(page, 'rule list');
+  await Promise.all([
+    page.waitForURL(/\/admin\/automations\?saved=1$/),
+    page.locator(`#rule-${second} td.state`).dragTo(page.locator(`#rule-${ruleId} td.state`)),
+  ]);
+  r = await tend.api(admin.token, 'GET', '/automations');
+  assert.deepEqual(r.json.items.map((x) => x.id), [second, ruleId]);
+  assert.equal(await page.locator('tr.rule').first().getAttribute('id'), `rule-${second}`);
 
   // It acts: a new conversation with the word, through the API.
   const hit = await arrive('Money back', 'janis@example.lv', 'I would like a Refund, please.');

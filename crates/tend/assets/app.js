@@ -422,6 +422,45 @@ function ruleForm(form) {
   $('[aria-invalid=true]', form)?.focus();
 }
 
+// ---- automation rule list (admin): drag a rule into place ----------------
+// The up/down buttons work without this (and from the keyboard); dragging
+// a row posts the whole new order, then shows the list again.
+function ruleList(table) {
+  const body = $('tbody', table);
+  let dragged = null;
+  for (const row of $$('tr.rule', body)) row.draggable = true;
+  body.addEventListener('dragstart', (e) => {
+    dragged = e.target.closest('tr.rule');
+    if (!dragged) return;
+    e.dataTransfer.effectAllowed = 'move';
+    e.dataTransfer.setData('text/plain', dragged.dataset.id);
+    dragged.classList.add('dragging');
+  });
+  body.addEventListener('dragover', (e) => {
+    const over = e.target.closest('tr.rule');
+    if (!dragged || !over || over === dragged) return;
+    e.preventDefault();
+    const box = over.getBoundingClientRect();
+    body.insertBefore(dragged, e.clientY > box.top + box.height / 2 ? over.nextSibling : over);
+  });
+  body.addEventListener('dragend', () => dragged?.classList.remove('dragging'));
+  body.addEventListener('drop', async (e) => {
+    if (!dragged) return;
+    e.preventDefault();
+    dragged.classList.remove('dragging');
+    dragged = null;
+    const form = new URLSearchParams({ _csrf: csrf });
+    for (const row of $$('tr.rule', body)) form.append('ids', row.dataset.id);
+    try {
+      const r = await fetch(table.dataset.order, { method: 'POST', body: form, credentials: 'same-origin' });
+      if (!r.ok) throw new Error(`${r.status}`);
+      location.assign('/admin/automations?saved=1');
+    } catch {
+      location.reload();
+    }
+  });
+}
+
 // ---- start ---------------------------------------------------------------
 const inbox = $('[data-page=inbox]');
 const conv = $('[data-page=conversation]');
@@ -430,6 +469,8 @@ if (inbox) actions = inboxPage(inbox);
 if (conv) actions = conversationPage(conv);
 const rules = $('#rule-form');
 if (rules) ruleForm(rules);
+const ruleTable = $('#rule-list');
+if (ruleTable) ruleList(ruleTable);
 if (csrf) keyboard(actions);
 presence();
 refreshCounts();

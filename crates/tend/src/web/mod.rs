@@ -147,6 +147,10 @@ pub fn router(st: &AppState) -> Router<AppState> {
         )
         .route("/admin/automations", get(admin::automations::list))
         .route(
+            "/admin/automations/order",
+            post(admin::automations::set_order),
+        )
+        .route(
             "/admin/automations/new",
             get(admin::automations::new_form).post(admin::automations::create),
         )

@@ -402,6 +402,30 @@ async fn rules_are_reordered_dry_run_enabled_and_deleted(app: &TestApp) {
         v
     };
     assert_eq!(positions, vec![0, 1, 2]);
+    // Dragged on the list (with script): the whole order is posted.
+    let (sa, sb, sc) = (a.to_string(), b_.to_string(), c.to_string());
+    let p = b
+        .post(
+            "/admin/automations/order",
+            &[("ids", &sb), ("ids", &sa), ("ids", &sc)],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    assert_eq!(order(app).await, vec![b_, a, c]);
+    let p = b
+        .post("/admin/automations/order", &[("ids", "99999")])
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        order(app).await,
+        vec![b_, a, c],
+        "a bad order changes nothing"
+    );
+    b.post(
+        "/admin/automations/order",
+        &[("ids", &sc), ("ids", &sa), ("ids", &sb)],
+    )
+    .await;
     let p = b.get("/admin/automations").await;
     let first = p.body.find(&format!("id=\"rule-{c}\"")).unwrap();
     let second = p.body.find(&format!("id=\"rule-{a}\"")).unwrap();

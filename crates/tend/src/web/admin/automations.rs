@@ -1,6 +1,6 @@
 //! `/admin/automations`: automation rules built without JSON. The list
 //! shows the rules in the order they run, with buttons to move one up or
-//! down, to switch it on or off and to delete it (after a confirmation
+//! down (or dragged into place, with script), to switch it on or off and to delete it (after a confirmation
 //! page). The form picks the event or the delay, the conditions and the
 //! actions from lists; rows are added and removed by small script, or by
 //! the form's own buttons without it. A new rule is saved switched off;
@@ -1060,6 +1060,30 @@ pub async fn move_rule(
     .await;
     match done {
         Ok(()) => see_other(&format!("/admin/automations?saved=1#rule-{id}")),
+        Err(e) => error_page(&a.tr, e),
+    }
+}
+
+/// `POST /admin/automations/order`: the order the rules were dragged into
+/// on the list (`ids`, top first); every position is written again.
+pub async fn set_order(State(st): State<AppState>, a: Agent, body: axum::body::Bytes) -> Response {
+    if let Some(r) = admin_only(&a) {
+        return r;
+    }
+    let ids: Result<Vec<i64>> = url::form_urlencoded::parse(&body)
+        .filter(|(k, _)| k == "ids")
+        .map(|(_, v)| {
+            v.trim()
+                .parse::<i64>()
+                .map_err(|_| Error::invalid("ids", a.tr.t("admin-choose-one")))
+        })
+        .collect();
+    let done = match ids {
+        Ok(ids) => rules::reorder(&st, &a.viewer, ids).await,
+        Err(e) => Err(e),
+    };
+    match done {
+        Ok(()) => see_other("/admin/automations?saved=1"),
         Err(e) => error_page(&a.tr, e),
     }
 }
