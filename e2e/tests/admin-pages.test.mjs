@@ -48,6 +48,8 @@ for (const [label, viewport] of [['desktop', { width: 1280, height: 900 }], ['ph
       ['admin-teams', '/admin/teams'],
       ['admin-inboxes', '/admin/inboxes'],
       ['admin-tokens', '/admin/tokens'],
+      ['admin-automations', '/admin/automations'],
+      ['admin-automation-new', '/admin/automations/new'],
     ];
     for (const [name, path] of pages) {
       const resp = await page.goto(tend.url + path);

@@ -535,12 +535,114 @@ function presence() {
   input();
 }
 
+// ---- automation rule form (admin) ----------------------------------------
+// Rows of conditions and actions are added and removed here; without this
+// script the form's own buttons do it through the server. Each action row
+// shows only the input its kind takes.
+function ruleForm(form) {
+  const showKind = (row) => {
+    const kind = $('[data-kind]', row)?.value ?? '';
+    for (const cell of $$('[data-for]', row)) cell.hidden = !cell.dataset.for.split(' ').includes(kind);
+  };
+  const showWhen = () => {
+    const after = $('#when-after', form)?.checked ?? false;
+    for (const part of $$('[data-when]', form)) part.hidden = (part.dataset.when === 'after') !== after;
+  };
+  // The labels say "Condition 2", "Remove condition 2": numbered again
+  // from the row template after a row comes or goes.
+  const renumber = (kind) => {
+    const tpl = $(`#${kind}-template`).content;
+    const legend = $('legend', tpl).textContent;
+    const remove = $('[data-remove]', tpl).textContent;
+    $$(`#${kind}-rows > [data-row]`, form).forEach((row, i) => {
+      $('legend', row).textContent = legend.replace('__num__', String(i + 1));
+      $('[data-remove]', row).textContent = remove.replace('__num__', String(i + 1));
+    });
+  };
+  let next = Math.max(-1, ...$$('[data-row]', form).map((r) => Number(r.dataset.n) || 0)) + 1;
+  form.addEventListener('click', (e) => {
+    const add = e.target.closest('[data-add]');
+    const remove = e.target.closest('[data-remove]');
+    if (add) {
+      e.preventDefault();
+      const kind = add.dataset.add;
+      const rows = $(`#${kind}-rows`, form);
+      rows.insertAdjacentHTML('beforeend', $(`#${kind}-template`).innerHTML.replaceAll('__n__', String(next++)));
+      const row = rows.lastElementChild;
+      $('#no-conditions', form)?.remove();
+      renumber(kind);
+      showKind(row);
+      $('select, input, textarea', row)?.focus();
+    } else if (remove) {
+      e.preventDefault();
+      const row = remove.closest('[data-row]');
+      const kind = row.dataset.row;
+      const rows = $$(`#${kind}-rows > [data-row]`, form);
+      const at = rows.indexOf(row);
+      row.remove();
+      renumber(kind);
+      const left = $$(`#${kind}-rows > [data-row]`, form);
+      (left[Math.min(at, left.length - 1)]?.querySelector('select') ?? $(`[data-add=${kind}]`, form)).focus();
+    }
+  });
+  form.addEventListener('change', (e) => {
+    if (e.target.matches('[data-kind]')) showKind(e.target.closest('[data-row]'));
+    if (e.target.name === 'when_kind') showWhen();
+  });
+  for (const row of $$('#act-rows > [data-row]', form)) showKind(row);
+  showWhen();
+  $('[aria-invalid=true]', form)?.focus();
+}
+
+// ---- automation rule list (admin): drag a rule into place ----------------
+// The up/down buttons work without this (and from the keyboard); dragging
+// a row posts the whole new order, then shows the list again.
+function ruleList(table) {
+  const body = $('tbody', table);
+  let dragged = null;
+  for (const row of $$('tr.rule', body)) row.draggable = true;
+  body.addEventListener('dragstart', (e) => {
+    dragged = e.target.closest('tr.rule');
+    if (!dragged) return;
+    e.dataTransfer.effectAllowed = 'move';
+    e.dataTransfer.setData('text/plain', dragged.dataset.id);
+    dragged.classList.add('dragging');
+  });
+  body.addEventListener('dragover', (e) => {
+    const over = e.target.closest('tr.rule');
+    if (!dragged || !over || over === dragged) return;
+    e.preventDefault();
+    const box = over.getBoundingClientRect();
+    body.insertBefore(dragged, e.clientY > box.top + box.height / 2 ? over.nextSibling : over);
+  });
+  body.addEventListener('dragend', () => dragged?.classList.remove('dragging'));
+  body.addEventListener('drop', async (e) => {
+    if (!dragged) return;
+    e.preventDefault();
+    dragged.classList.remove('dragging');
+    dragged = null;
+    const form = new URLSearchParams({ _csrf: csrf });
+    for (const row of $$('tr.rule', body)) form.append('ids', row.dataset.id);
+    try {
+      const r = await fetch(table.dataset.order, { method: 'POST', body: form, credentials: 'same-origin' });
+      if (!r.ok) throw new Error(`${r.status}`);
+      location.assign('/admin/automations?saved=1');
+    } catch {
+      location.reload();
+    }
+  });
+}
+
 // ---- start ---------------------------------------------------------------
 const inbox = $('[data-page=inbox]');
 const conv = $('[data-page=conversation]');
 let actions = {};
 if (inbox) actions = inboxPage(inbox);
 if (conv) actions = conversationPage(conv);
+const rules = $('#rule-form');
+if (rules) ruleForm(rules);
+const ruleTable = $('#rule-list');
+if (ruleTable) ruleList(ruleTable);
 if (csrf) keyboard(actions);
 presence();
 refreshCounts();

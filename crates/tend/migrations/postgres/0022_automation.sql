@@ -26,15 +26,18 @@ CREATE TABLE automations (
 
 -- When a time rule next looks at a conversation: one row per rule and
 -- conversation, set when the rule's moment happens (or when the rule is
--- enabled) and taken by the firing, in the firing's transaction.
+-- enabled) and taken by the firing, in the firing's transaction, which
+-- keeps the moment it took (`fired_moment`, `due_at` NULL): a moment is
+-- never armed again, however often the rule is saved.
 CREATE TABLE automation_timers (
     automation_id   BIGINT NOT NULL REFERENCES automations(id) ON DELETE CASCADE,
     conversation_id BIGINT NOT NULL REFERENCES conversations(id),
     moment          BIGINT NOT NULL,
-    due_at          BIGINT NOT NULL,
+    due_at          BIGINT,
+    fired_moment    BIGINT,
     PRIMARY KEY (automation_id, conversation_id)
 );
-CREATE INDEX automation_timers_due ON automation_timers(due_at);
+CREATE INDEX automation_timers_due ON automation_timers(due_at) WHERE due_at IS NOT NULL;
 
 -- Automatic replies, decided inside the firing's transaction and sent
 -- right after it. At most one per customer message (`message_id`: the

@@ -199,6 +199,48 @@ pub enum Action {
     },
 }
 
+closed_set! {
+    /// The kinds of [`Action`], as the rule form offers them and
+    /// events name them.
+    pub enum ActionKind ("action") {
+        /// [`Action::SetStatus`].
+        SetStatus = "set_status",
+        /// [`Action::SetPriority`].
+        SetPriority = "set_priority",
+        /// [`Action::AddTags`].
+        AddTags = "add_tags",
+        /// [`Action::RemoveTags`].
+        RemoveTags = "remove_tags",
+        /// [`Action::AssignTeam`].
+        AssignTeam = "assign_team",
+        /// [`Action::AssignAgent`].
+        AssignAgent = "assign_agent",
+        /// [`Action::Reply`].
+        Reply = "reply",
+        /// [`Action::Note`].
+        Note = "note",
+        /// [`Action::Webhook`].
+        Webhook = "webhook",
+    }
+}
+
+impl ActionKind {
+    /// The kind of an action.
+    pub fn of(a: &Action) -> ActionKind {
+        match a {
+            Action::SetStatus { .. } => ActionKind::SetStatus,
+            Action::SetPriority { .. } => ActionKind::SetPriority,
+            Action::AddTags { .. } => ActionKind::AddTags,
+            Action::RemoveTags { .. } => ActionKind::RemoveTags,
+            Action::AssignTeam { .. } => ActionKind::AssignTeam,
+            Action::AssignAgent { .. } => ActionKind::AssignAgent,
+            Action::Reply { .. } => ActionKind::Reply,
+            Action::Note { .. } => ActionKind::Note,
+            Action::Webhook { .. } => ActionKind::Webhook,
+        }
+    }
+}
+
 /// A time rule's delay: `minutes` after the moment `since`, counted on a
 /// business calendar when one is named.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

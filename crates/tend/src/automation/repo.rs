@@ -149,6 +149,25 @@ pub(super) async fn update(c: &mut AnyConnection, id: i64, w: &Write, now: i64) 
     Ok(n == 1)
 }
 
+/// Sets one rule's position (a reorder; nothing else of it changes, so its
+/// timers stay as they are); false when there is none.
+pub(super) async fn set_position(
+    c: &mut AnyConnection,
+    id: i64,
+    position: i64,
+    now: i64,
+) -> Result<bool> {
+    AUTOMATIONS.mark();
+    let n = sqlx::query("UPDATE automations SET position = $1, updated_at = $2 WHERE id = $3")
+        .bind(position)
+        .bind(now)
+        .bind(id)
+        .execute(c)
+        .await?
+        .rows_affected();
+    Ok(n == 1)
+}
+
 /// Removes a rule with its timers and traces; false when there is none.
 pub(super) async fn delete(c: &mut AnyConnection, id: i64) -> Result<bool> {
     AUTOMATIONS.mark();
@@ -188,7 +207,8 @@ pub(super) async fn list(c: &mut AnyConnection, active_only: bool) -> Result<Vec
     .collect()
 }
 
-/// Sets (or moves) the time rule `rule`'s timer on a conversation.
+/// Sets (or moves) the time rule `rule`'s timer on a conversation, unless
+/// it has fired for this moment (or a later one) already.
 pub(super) async fn set_timer(
     c: &mut AnyConnection,
     rule: i64,
@@ -199,7 +219,8 @@ pub(super) async fn set_timer(
     sqlx::query(
         "INSERT INTO automation_timers (automation_id, conversation_id, moment, due_at) \
          VALUES ($1, $2, $3, $4) ON CONFLICT (automation_id, conversation_id) \
-         DO UPDATE SET moment = excluded.moment, due_at = excluded.due_at",
+         DO UPDATE SET moment = excluded.moment, due_at = excluded.due_at \
+         WHERE automation_timers.fired_moment IS NULL OR automation_timers.fired_moment < excluded.moment",
     )
     .bind(rule)
     .bind(conversation_id)
@@ -210,9 +231,10 @@ pub(super) async fn set_timer(
     Ok(())
 }
 
-/// Drops a time rule's timers (it was disabled or changed).
+/// Drops a time rule's pending timers (it was disabled or changed); what
+/// it fired is kept.
 pub(super) async fn clear_timers(c: &mut AnyConnection, rule: i64) -> Result<()> {
-    sqlx::query("DELETE FROM automation_timers WHERE automation_id = $1")
+    sqlx::query("DELETE FROM automation_timers WHERE automation_id = $1 AND due_at IS NOT NULL")
         .bind(rule)
         .execute(c)
         .await?;
@@ -263,7 +285,8 @@ pub(super) async fn next_due(c: &mut AnyConnection) -> Result<Option<i64>> {
 /// fires once, whoever else looks).
 pub(super) async fn take(c: &mut AnyConnection, d: &Due) -> Result<bool> {
     let n = sqlx::query(
-        "DELETE FROM automation_timers WHERE automation_id = $1 AND conversation_id = $2 AND moment = $3",
+        "UPDATE automation_timers SET due_at = NULL, fired_moment = moment \
+         WHERE automation_id = $1 AND conversation_id = $2 AND moment = $3 AND due_at IS NOT NULL",
     )
     .bind(d.automation_id)
     .bind(d.conversation_id)

@@ -288,6 +288,31 @@ pub async fn update(
     get(st, viewer, id).await
 }
 
+/// Puts the rules in this order: the rule `ids[i]` gets position `i`, and
+/// the rules not named follow in their present order. Only positions
+/// change, so time rules keep their timers (a replace would set them again
+/// from every open conversation's moment). Admins only.
+#[tracing::instrument(skip_all, fields(user_id = ?viewer.user_id))]
+pub async fn reorder(st: &AppState, viewer: &Viewer, ids: Vec<i64>) -> Result<()> {
+    viewer.require_admin()?;
+    let now = st.clock.now_ms();
+    st.db
+        .write(move |c| {
+            Box::pin(async move {
+                let present: Vec<i64> = repo::list(c, false).await?.iter().map(|a| a.id).collect();
+                if let Some(id) = ids.iter().find(|id| !present.contains(id)) {
+                    return Err(Error::invalid("ids", format!("there is no rule {id}")));
+                }
+                let rest = present.iter().filter(|id| !ids.contains(id));
+                for (position, id) in ids.iter().chain(rest).enumerate() {
+                    repo::set_position(c, *id, position as i64, now).await?;
+                }
+                Ok(())
+            })
+        })
+        .await
+}
+
 /// Removes a rule. Admins only.
 #[tracing::instrument(skip_all, fields(user_id = ?viewer.user_id, automation_id = id))]
 pub async fn delete(st: &AppState, viewer: &Viewer, id: i64) -> Result<()> {

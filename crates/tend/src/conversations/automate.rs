@@ -504,17 +504,7 @@ async fn savepoint(c: &mut AnyConnection, sql: &'static str) -> Result<()> {
 }
 
 fn action_name(a: &Action) -> &'static str {
-    match a {
-        Action::SetStatus { .. } => "set_status",
-        Action::SetPriority { .. } => "set_priority",
-        Action::AddTags { .. } => "add_tags",
-        Action::RemoveTags { .. } => "remove_tags",
-        Action::AssignTeam { .. } => "assign_team",
-        Action::AssignAgent { .. } => "assign_agent",
-        Action::Reply { .. } => "reply",
-        Action::Note { .. } => "note",
-        Action::Webhook { .. } => "webhook",
-    }
+    crate::automation::model::ActionKind::of(a).as_str()
 }
 
 /// Applies one action as the rule; `Ok(Some(reason))` when it did nothing

@@ -69,6 +69,9 @@ pub struct ConvPage {
     reply_action: String,
     /// Service levels: which policy applies and why, and its clocks.
     sla: Option<super::sla_panel::SlaPanel>,
+    /// The rules on this conversation (admins and supervisors; only on
+    /// the page itself, not its live-refreshed parts).
+    automations: Option<super::automations_panel::AutomationsPanel>,
 }
 
 /// The page's data, for the view and for re-rendering after a failed post.
@@ -222,6 +225,7 @@ pub async fn load_window(st: &AppState, a: &Agent, id: i64, window: i64) -> Resu
             super::session::url_encode(&a.csrf)
         ),
         sla,
+        automations: None,
     })
 }
 
@@ -238,7 +242,19 @@ pub async fn page(
     Path(id): Path<i64>,
     Query(q): Query<PageQuery>,
 ) -> Response {
-    match load_window(&st, &a, id, q.messages.unwrap_or(PAGE_MESSAGES)).await {
+    let page = async {
+        let mut p = load_window(&st, &a, id, q.messages.unwrap_or(PAGE_MESSAGES)).await?;
+        // The section explains; when it cannot, the page still serves.
+        p.automations = super::automations_panel::panel(&st, &a, id)
+            .await
+            .unwrap_or_else(|e| {
+                tracing::warn!(error = %e, conversation_id = id, "the automations section failed");
+                None
+            });
+        Ok::<_, Error>(p)
+    }
+    .await;
+    match page {
         Ok(p) => render_status(StatusCode::OK, &p),
         Err(e) => error_page(&a.tr, e),
     }

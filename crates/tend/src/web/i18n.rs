@@ -153,26 +153,31 @@ pub fn keys_of(code: &str) -> Vec<String> {
             include_str!("../../locales/en/web.ftl"),
             include_str!("../../locales/en/admin.ftl"),
             include_str!("../../locales/en/help.ftl"),
+            include_str!("../../locales/en/automations.ftl"),
         ],
         "ja" => &[
             include_str!("../../locales/ja/web.ftl"),
             include_str!("../../locales/ja/admin.ftl"),
             include_str!("../../locales/ja/help.ftl"),
+            include_str!("../../locales/ja/automations.ftl"),
         ],
         "ko" => &[
             include_str!("../../locales/ko/web.ftl"),
             include_str!("../../locales/ko/admin.ftl"),
             include_str!("../../locales/ko/help.ftl"),
+            include_str!("../../locales/ko/automations.ftl"),
         ],
         "lv" => &[
             include_str!("../../locales/lv/web.ftl"),
             include_str!("../../locales/lv/admin.ftl"),
             include_str!("../../locales/lv/help.ftl"),
+            include_str!("../../locales/lv/automations.ftl"),
         ],
         "ca" => &[
             include_str!("../../locales/ca/web.ftl"),
             include_str!("../../locales/ca/admin.ftl"),
             include_str!("../../locales/ca/help.ftl"),
+            include_str!("../../locales/ca/automations.ftl"),
         ],
         _ => &[],
     };

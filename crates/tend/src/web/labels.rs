@@ -6,7 +6,9 @@
 use serde_json::Value;
 
 use super::i18n::Tr;
-use crate::automation::Action;
+
+pub use crate::automation::model::ActionKind;
+use crate::automation::{Action, Field, Op, Since, Trigger};
 use crate::conversations::Event;
 use crate::conversations::views::InboxView;
 use crate::macros::Scope;
@@ -118,6 +120,81 @@ pub fn macro_change(
         Action::AssignTeam { value } => tr.s("macro-change-team", "value", team_name(*value)),
         Action::AssignAgent { value } => tr.s("macro-change-agent", "value", user_name(*value)),
         Action::Reply { .. } | Action::Note { .. } | Action::Webhook { .. } => String::new(),
+    }
+}
+
+/// The catalogue key of an event an automation rule runs on.
+pub fn trigger_key(t: Trigger) -> &'static str {
+    match t {
+        Trigger::ConversationCreated => "auto-event-conversation-created",
+        Trigger::MessageAdded => "auto-event-message-added",
+        Trigger::StatusChanged => "auto-event-status-changed",
+        Trigger::PriorityChanged => "auto-event-priority-changed",
+        Trigger::TagsChanged => "auto-event-tags-changed",
+        Trigger::Assigned => "auto-event-assigned",
+        Trigger::SlaWarning => "auto-event-sla-warning",
+        Trigger::SlaBreached => "auto-event-sla-breached",
+        Trigger::SurveyAnswered => "auto-event-survey-answered",
+    }
+}
+
+/// The catalogue key of the moment a time rule counts from.
+pub fn since_key(s: Since) -> &'static str {
+    match s {
+        Since::Created => "auto-since-created",
+        Since::StatusChanged => "auto-since-status-changed",
+        Since::LastCustomerMessage => "auto-since-last-customer-message",
+        Since::LastAgentMessage => "auto-since-last-agent-message",
+    }
+}
+
+/// The catalogue key of what a condition looks at.
+pub fn field_key(f: Field) -> &'static str {
+    match f {
+        Field::Status => "auto-field-status",
+        Field::Priority => "auto-field-priority",
+        Field::Channel => "auto-field-channel",
+        Field::InboxId => "auto-field-inbox-id",
+        Field::TeamId => "auto-field-team-id",
+        Field::AssigneeId => "auto-field-assignee-id",
+        Field::Tags => "auto-field-tags",
+        Field::Language => "auto-field-language",
+        Field::Subject => "auto-field-subject",
+        Field::Text => "auto-field-text",
+        Field::MessageFrom => "auto-field-message-from",
+        Field::CustomerEmail => "auto-field-customer-email",
+        Field::CustomerName => "auto-field-customer-name",
+        Field::SlaBreached => "auto-field-sla-breached",
+        Field::HoursSinceCreated => "auto-field-hours-since-created",
+    }
+}
+
+/// The catalogue key of how a condition compares.
+pub fn op_key(o: Op) -> &'static str {
+    match o {
+        Op::Is => "auto-op-is",
+        Op::IsNot => "auto-op-is-not",
+        Op::In => "auto-op-in",
+        Op::NotIn => "auto-op-not-in",
+        Op::Contains => "auto-op-contains",
+        Op::NotContains => "auto-op-not-contains",
+        Op::Gt => "auto-op-gt",
+        Op::Lt => "auto-op-lt",
+    }
+}
+
+/// The catalogue key of what a rule does.
+pub fn action_key(k: ActionKind) -> &'static str {
+    match k {
+        ActionKind::SetStatus => "auto-action-set-status",
+        ActionKind::SetPriority => "auto-action-set-priority",
+        ActionKind::AddTags => "auto-action-add-tags",
+        ActionKind::RemoveTags => "auto-action-remove-tags",
+        ActionKind::AssignTeam => "auto-action-assign-team",
+        ActionKind::AssignAgent => "auto-action-assign-agent",
+        ActionKind::Reply => "auto-action-reply",
+        ActionKind::Note => "auto-action-note",
+        ActionKind::Webhook => "auto-action-webhook",
     }
 }
 
@@ -350,6 +427,26 @@ mod tests {
                         );
                     }
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn every_automation_event_moment_field_op_and_action_has_a_label_in_every_locale() {
+        use crate::web::i18n::has_key;
+        let keys: Vec<&str> = Trigger::ALL
+            .iter()
+            .map(|&t| trigger_key(t))
+            .chain(Since::ALL.iter().map(|&s| since_key(s)))
+            .chain(Field::ALL.iter().map(|&f| field_key(f)))
+            .chain(Op::ALL.iter().map(|&o| op_key(o)))
+            .chain(ActionKind::ALL.iter().map(|&k| action_key(k)))
+            .collect();
+        let unique: std::collections::HashSet<&&str> = keys.iter().collect();
+        assert_eq!(unique.len(), keys.len(), "two values share a label");
+        for key in &keys {
+            for code in LOCALES_SUPPORTED {
+                assert!(has_key(code, key), "{code} lacks {key}");
             }
         }
     }

@@ -6,6 +6,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod automations_panel;
 pub mod conversation;
 pub mod customers;
 pub mod i18n;
@@ -151,6 +152,35 @@ pub fn router(st: &AppState) -> Router<AppState> {
         .route(
             "/admin/templates/{name}/{locale}/reset",
             post(admin::templates::reset),
+        )
+        .route("/admin/automations", get(admin::automations::list))
+        .route(
+            "/admin/automations/order",
+            post(admin::automations::set_order),
+        )
+        .route(
+            "/admin/automations/new",
+            get(admin::automations::new_form).post(admin::automations::create),
+        )
+        .route(
+            "/admin/automations/{id}",
+            get(admin::automations::edit).post(admin::automations::save),
+        )
+        .route(
+            "/admin/automations/{id}/move",
+            post(admin::automations::move_rule),
+        )
+        .route(
+            "/admin/automations/{id}/active",
+            post(admin::automations::set_active),
+        )
+        .route(
+            "/admin/automations/{id}/dry-run",
+            post(admin::automations::dry_run),
+        )
+        .route(
+            "/admin/automations/{id}/delete",
+            get(admin::automations::confirm_delete).post(admin::automations::delete),
         )
         .route("/assets/app.css", get(css))
         .route("/assets/body.css", get(body_css))

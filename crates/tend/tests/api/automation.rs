@@ -55,6 +55,7 @@ on_both_with_clock!(
     no_automatic_reply_to_machine_mail,
     dry_run_and_why_a_rule_did_not_fire,
     bad_rules_are_refused_naming_the_field,
+    reordering_rules_does_not_fire_a_time_rule_again,
 );
 
 /// Waits for a condition the server's own tasks may also bring about (a
@@ -549,7 +550,25 @@ async fn time_rules_fire_once_per_moment_across_a_restart(
     assert_eq!(fired(timeline(app, id).await), 1);
     assert_eq!(fired(timeline(app, oid).await), 0);
 
-    // A restart does not fire the same moment again.
+    // Saving the rule again does not fire the same moment again.
+    let (s, mut saved) = app
+        .get(&format!("/api/v1/automations/{close}"), &app.admin)
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    for k in ["id", "created_at", "updated_at"] {
+        saved.as_object_mut().unwrap().remove(k);
+    }
+    saved["position"] = json!(5);
+    let (s, b) = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/automations/{close}"),
+            &app.admin,
+            Some(saved),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    // A restart does not fire the same moment again either.
     app.restart().await;
     clock.advance_ms(120 * MIN);
     timers(app).await;
@@ -895,4 +914,60 @@ async fn bad_rules_are_refused_naming_the_field(app: &mut TestApp, _clock: &Arc<
     assert_eq!(s, StatusCode::FORBIDDEN);
     let (s, b) = app.get("/api/v1/automations", &token).await;
     assert_eq!(s, StatusCode::OK, "{b}");
+}
+
+/// Moving rules (the admin page's up/down buttons) writes only positions:
+/// a time rule that fired for a moment does not fire for it again.
+async fn reordering_rules_does_not_fire_a_time_rule_again(
+    app: &mut TestApp,
+    clock: &Arc<ManualClock>,
+) {
+    let first = rule(
+        app,
+        json!({"name": "Tag", "active": true, "position": 0,
+               "when": {"event": "conversation_created"},
+               "actions": [{"type": "add_tags", "value": ["seen"]}]}),
+    )
+    .await;
+    let later = rule(
+        app,
+        json!({"name": "Note after half an hour", "active": true, "position": 1,
+               "when": {"after": {"minutes": 30, "since": "created"}},
+               "actions": [{"type": "note", "text": "Still open."}]}),
+    )
+    .await;
+    let c = create(app, "Quiet", "quiet@example.com", "hello").await;
+    let id = c["id"].as_i64().unwrap();
+    clock.advance_ms(31 * MIN);
+    timers(app).await;
+    let fired = |events: Vec<Value>| {
+        events
+            .into_iter()
+            .filter(|e| e["kind"] == "automation_fired" && e["data"]["automation_id"] == later)
+            .count()
+    };
+    until!("the time rule fired", fired(timeline(app, id).await) == 1);
+    let mut b = crate::web_admin::admin_browser(app, "en").await;
+    let p = b
+        .post(
+            &format!("/admin/automations/{later}/move"),
+            &[("dir", "up")],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let (_, list) = app.get("/api/v1/automations", &app.admin).await;
+    let order: Vec<i64> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(order, vec![later, first]);
+    clock.advance_ms(60 * MIN);
+    timers(app).await;
+    assert_eq!(
+        fired(timeline(app, id).await),
+        1,
+        "fired once for its moment"
+    );
 }

@@ -52,6 +52,7 @@ mod surveys_pages;
 mod uploads;
 mod web;
 mod web_admin;
+mod web_admin_automations;
 mod web_admin_customers;
 mod web_admin_pages;
 mod web_limits;
