@@ -39,5 +39,6 @@ pub mod telemetry;
 pub mod time;
 pub mod vocab;
 pub mod web;
+pub mod webhooks;
 
 pub use error::{Error, Result};

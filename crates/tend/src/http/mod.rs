@@ -47,6 +47,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::calendars::api::router())
         .merge(crate::sla::api::router())
         .merge(crate::jobs::api::router())
+        .merge(crate::webhooks::api::router())
 }
 
 /// The OpenAPI document for `/api/v1`.

@@ -1,8 +1,8 @@
 //! The admin pages (admins only; everyone else gets the 403 page): users
 //! (invite, role, deactivate), teams (members, inboxes), inboxes (email
 //! settings), API tokens (shown once), the survey templates, the mail
-//! quarantine (raw download, retry) and the items background jobs could
-//! not do (retry). Each page calls the owning domain's service with the
+//! quarantine (raw download, retry), the items background jobs could
+//! not do (retry) and the webhooks (subscriptions, delivery log, redeliver). Each page calls the owning domain's service with the
 //! admin as viewer, so the admin check and the rules live in one place;
 //! the handlers check the role first only to answer with the page instead
 //! of a half-built form.
@@ -15,6 +15,7 @@ pub mod teams;
 pub mod templates;
 pub mod tokens;
 pub mod users;
+pub mod webhooks;
 
 use askama::Template;
 use axum::http::StatusCode;
