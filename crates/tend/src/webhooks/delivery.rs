@@ -116,12 +116,7 @@ pub async fn follow(st: AppState, stop: Shutdown) -> anyhow::Result<()> {
                     tokio::time::sleep(FOLLOW_POLL).await;
                 }
                 // One pass for everything announced meanwhile.
-                loop {
-                    match bus.try_recv() {
-                        Ok(_) | Err(TryRecvError::Lagged(_)) => {}
-                        Err(_) => break,
-                    }
-                }
+                while let Ok(_) | Err(TryRecvError::Lagged(_)) = bus.try_recv() {}
                 true
             }
             () = tokio::time::sleep(FOLLOW_POLL) => false,
