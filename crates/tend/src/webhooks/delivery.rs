@@ -97,9 +97,13 @@ pub async fn follow(st: AppState, stop: Shutdown) -> anyhow::Result<()> {
     };
     let mut woken = true;
     loop {
+        let was = cursor;
         match follow_once(&st, &mut cursor, woken).await {
             Ok((queued, more)) => {
-                if queued > 0 {
+                // New events may have come with deliveries that an
+                // automation queued in their own transaction
+                // (`service::enqueue_in`), not only with those queued here.
+                if queued > 0 || cursor > was {
                     super::service::wake(&st);
                 }
                 if more {

@@ -53,6 +53,7 @@ on_both_with_clock!(
     deliveries_are_signed_ordered_retried_and_never_doubled,
     subscriptions_are_checked_and_for_admins_only,
     the_admin_page_adds_lists_redelivers_and_removes,
+    an_automation_posts_without_a_subscription,
 );
 
 /// One request the receiver got, and what it answered.
@@ -558,4 +559,69 @@ async fn the_admin_page_adds_lists_redelivers_and_removes(
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     let (_, list) = app.get("/api/v1/webhooks", &app.admin).await;
     assert_eq!(list["items"], json!([]));
+}
+
+/// `webhooks::service::enqueue_in`, as an automation's webhook action
+/// calls it inside a conversation's transaction: no subscription, signed
+/// only with a secret, in order and retried like the others.
+async fn an_automation_posts_without_a_subscription(app: &mut TestApp, clock: &Arc<ManualClock>) {
+    use tend::webhooks::service::{Outgoing, Target, enqueue_in};
+    let rx = Receiver::start(1).await;
+    let conv = app
+        .conversation("Auto", "auto@customer.example", "Labdien", None)
+        .await;
+    let conv_id = conv["id"].as_i64().unwrap();
+    let events: Vec<(i64, String, i64)> = sqlx::query_as(
+        "SELECT id, kind, created_at FROM events WHERE conversation_id = $1 ORDER BY id",
+    )
+    .bind(conv_id)
+    .fetch_all(app.st.db.pool())
+    .await
+    .unwrap();
+    let sealed = app
+        .st
+        .secrets()
+        .seal(tend::secrets::Purpose::WebhookSecret, SECRET);
+    let now = app.st.clock.now_ms();
+    let url = rx.url.clone();
+    let queued = events.clone();
+    app.st
+        .db
+        .write(move |c| {
+            Box::pin(async move {
+                for (i, (id, kind, at)) in queued.iter().enumerate() {
+                    let to = Target {
+                        url: url.clone(),
+                        // The first signed, the second not.
+                        secret: (i == 0).then(|| sealed.clone()),
+                    };
+                    let ev = Outgoing {
+                        event_id: *id,
+                        conversation_id: conv_id,
+                        kind: tend::vocab::EventKind::from_db(kind).unwrap(),
+                        data: json!({"automation_id": 7}),
+                        created_at_ms: *at,
+                    };
+                    enqueue_in(c, &to, &ev, now).await?;
+                }
+                Ok(())
+            })
+        })
+        .await
+        .unwrap();
+    tend::webhooks::service::wake(&app.st);
+    // The first fails (500); the second waits behind it.
+    let got = rx.wait_for(1).await;
+    assert_eq!(got[0].answered, 500);
+    assert_eq!(got[0].json()["id"], events[0].0);
+    assert_eq!(got[0].json()["data"]["automation_id"], 7);
+    assert_signed(&got[0], SECRET);
+    clock.advance_ms(31_000);
+    tend::webhooks::service::wake(&app.st);
+    let got = rx.wait_for(3).await;
+    assert_eq!(got[1].delivery, got[0].delivery);
+    assert_eq!(got[1].answered, 200);
+    assert_eq!(got[2].json()["id"], events[1].0, "in order");
+    assert_eq!(got[2].signature, "", "unsigned without a secret");
+    assert_eq!(got[2].answered, 200);
 }
