@@ -41,8 +41,9 @@ use crate::vocab::EventKind;
 pub const FOLLOW_POLL: Duration = Duration::from_secs(1);
 /// After the bus wakes it, the follower waits this long before it reads,
 /// so one pass (one write) covers the commits of that moment rather than
-/// one each: at 500 creations a second this halves the CPU that delivery
-/// costs, for a few milliseconds of latency.
+/// one each: at 500 creations a second it took the server's CPU for
+/// 10,000 deliveries from some 7.5 s to 3–4.5 s, for about 5 ms more
+/// latency (`bench/BENCHMARKS.md`, session 16).
 pub const GATHER: Duration = Duration::from_millis(5);
 /// Events read per pass of the follower.
 const FOLLOW_BATCH: i64 = 5000;
