@@ -51,6 +51,7 @@ pub async fn open_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::R
     slots.put(crate::routing::LanguageCache::new(cached));
     slots.put(crate::inboxes::InboxCacheSlot::new(cached));
     slots.put(crate::channels::carriers());
+    slots.put(crate::webhooks::WebhookState::new());
     let mut st = AppState::new(db, config, clock);
     st.slots = Arc::new(slots);
     st.default_inbox = crate::inboxes::service::ensure_default_inbox(&st)
@@ -132,6 +133,11 @@ pub async fn start(st: AppState) -> anyhow::Result<Running> {
         "automation_replies",
         with(&st, crate::automation::replies::run),
     );
+    tasks.spawn(
+        "webhook_follower",
+        with(&st, crate::webhooks::delivery::follow),
+    );
+    tasks.spawn("webhook_sender", with(&st, crate::webhooks::delivery::send));
     tasks.spawn(
         "attachment_sweep",
         with(&st, crate::attachments::sweep::run),

@@ -41,5 +41,6 @@ pub mod templates;
 pub mod time;
 pub mod vocab;
 pub mod web;
+pub mod webhooks;
 
 pub use error::{Error, Result};

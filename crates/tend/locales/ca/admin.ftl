@@ -265,3 +265,37 @@ job-sla-timer = Temporitzador del nivell de servei
 job-outbox = Correu de sortida
 job-automation-timer = Regles de temps de l’automatització
 job-automation-reply = Respostes automàtiques de les regles
+
+
+## Webhooks (admin)
+admin-webhooks = Webhooks
+admin-webhooks-about = Aviseu altres sistemes dels esdeveniments de les converses: subscripcions, registre de lliuraments, nou lliurament.
+webhooks-intro = Tend envia (POST) cada esdeveniment dels tipus triats a l'URL, signat amb el secret (Tend-Signature); els esdeveniments d'una conversa arriben en ordre. Un lliurament que no rep una resposta 2xx en 10 segons es torna a provar al cap de 30 segons, després d'1, 2, 4 minuts i així successivament, com a màxim cada hora, fins que arriba.
+webhooks-none = Encara no hi ha cap webhook.
+webhooks-field-url = URL
+webhooks-field-events = Esdeveniments
+webhooks-field-secret = Secret (de 16 a 200 caràcters)
+webhooks-create = Afegeix un webhook
+webhooks-create-help = El secret signa cada lliurament; es desa xifrat i no es torna a mostrar mai.
+webhooks-delete = Elimina
+webhooks-delete-name = Elimina el webhook cap a { $url }
+webhooks-back = Tots els webhooks
+webhooks-deliveries-title = Lliuraments a { $url }
+webhooks-deliveries-none = Encara no hi ha res per lliurar: només es lliuren els esdeveniments posteriors a la creació del webhook.
+webhooks-col-delivery = Lliurament
+webhooks-col-event = Esdeveniment
+webhooks-col-conversation = Conversa
+webhooks-col-state = Estat
+webhooks-col-attempts = Intents
+webhooks-col-code = Resposta
+webhooks-col-error = Darrer error
+webhooks-col-when = Quan
+webhooks-delivered-at = Lliurat { $when }
+webhooks-next-at = Proper intent { $when }
+webhooks-redeliver = Torna a lliurar
+webhooks-redeliver-name = Torna a lliurar el lliurament { $id }
+webhooks-redelivered = El lliurament { $id } torna a ser a la cua.
+webhooks-older = Lliuraments anteriors
+webhook-state-pending = Pendent
+webhook-state-failing = Fallant
+webhook-state-delivered = Lliurat

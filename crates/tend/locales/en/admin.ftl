@@ -265,3 +265,37 @@ job-sla-timer = Service-level timer
 job-outbox = Outgoing mail
 job-automation-timer = Automation time rules
 job-automation-reply = Automatic replies of rules
+
+
+## Webhooks (admin)
+admin-webhooks = Webhooks
+admin-webhooks-about = Tell other systems about conversation events: subscriptions, their delivery log, redelivery.
+webhooks-intro = Tend posts each event of the chosen kinds to the URL, signed with the secret (Tend-Signature), one conversation's events in order. A delivery not answered with a 2xx within 10 seconds is tried again after 30 seconds, then 1, 2, 4 minutes and so on, at most an hour apart, until it is.
+webhooks-none = No webhooks yet.
+webhooks-field-url = URL
+webhooks-field-events = Events
+webhooks-field-secret = Secret (16 to 200 characters)
+webhooks-create = Add a webhook
+webhooks-create-help = The secret signs every delivery; it is stored sealed and never shown again.
+webhooks-delete = Remove
+webhooks-delete-name = Remove the webhook to { $url }
+webhooks-back = All webhooks
+webhooks-deliveries-title = Deliveries to { $url }
+webhooks-deliveries-none = Nothing to deliver yet: only events after the webhook was added are delivered.
+webhooks-col-delivery = Delivery
+webhooks-col-event = Event
+webhooks-col-conversation = Conversation
+webhooks-col-state = State
+webhooks-col-attempts = Attempts
+webhooks-col-code = Response
+webhooks-col-error = Last error
+webhooks-col-when = When
+webhooks-delivered-at = Delivered { $when }
+webhooks-next-at = Next attempt { $when }
+webhooks-redeliver = Redeliver
+webhooks-redeliver-name = Redeliver delivery { $id }
+webhooks-redelivered = Delivery { $id } is queued again.
+webhooks-older = Older deliveries
+webhook-state-pending = Pending
+webhook-state-failing = Failing
+webhook-state-delivered = Delivered

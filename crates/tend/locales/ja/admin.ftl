@@ -260,3 +260,37 @@ job-sla-timer = サービスレベルのタイマー
 job-outbox = 送信メール
 job-automation-timer = 自動化の時間ルール
 job-automation-reply = ルールの自動返信
+
+
+## Webhooks (admin)
+admin-webhooks = Webhook
+admin-webhooks-about = 会話のイベントを他のシステムに通知します：購読、配信ログ、再配信。
+webhooks-intro = 選んだ種類のイベントをシークレットで署名して（Tend-Signature）URL に POST します。1 つの会話のイベントは順番どおりに届きます。10 秒以内に 2xx で応答がない配信は、30 秒後、その後 1、2、4 分…（最大 1 時間間隔）で、届くまで再試行されます。
+webhooks-none = Webhook はまだありません。
+webhooks-field-url = URL
+webhooks-field-events = イベント
+webhooks-field-secret = シークレット（16〜200 文字）
+webhooks-create = Webhook を追加
+webhooks-create-help = シークレットはすべての配信に署名します。暗号化して保存され、二度と表示されません。
+webhooks-delete = 削除
+webhooks-delete-name = { $url } への Webhook を削除
+webhooks-back = すべての Webhook
+webhooks-deliveries-title = { $url } への配信
+webhooks-deliveries-none = まだ配信はありません。Webhook を追加した後のイベントだけが配信されます。
+webhooks-col-delivery = 配信
+webhooks-col-event = イベント
+webhooks-col-conversation = 会話
+webhooks-col-state = 状態
+webhooks-col-attempts = 試行回数
+webhooks-col-code = 応答
+webhooks-col-error = 最後のエラー
+webhooks-col-when = 日時
+webhooks-delivered-at = { $when } に配信済み
+webhooks-next-at = 次の試行 { $when }
+webhooks-redeliver = 再配信
+webhooks-redeliver-name = 配信 { $id } を再配信
+webhooks-redelivered = 配信 { $id } を再びキューに入れました。
+webhooks-older = 以前の配信
+webhook-state-pending = 待機中
+webhook-state-failing = 失敗中
+webhook-state-delivered = 配信済み

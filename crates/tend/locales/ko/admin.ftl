@@ -260,3 +260,37 @@ job-sla-timer = 서비스 수준 타이머
 job-outbox = 보내는 메일
 job-automation-timer = 자동화 시간 규칙
 job-automation-reply = 규칙의 자동 답장
+
+
+## Webhooks (admin)
+admin-webhooks = 웹훅
+admin-webhooks-about = 대화 이벤트를 다른 시스템에 알립니다: 구독, 전송 기록, 재전송.
+webhooks-intro = 선택한 종류의 이벤트를 비밀 키로 서명하여(Tend-Signature) URL로 POST합니다. 한 대화의 이벤트는 순서대로 전달됩니다. 10초 안에 2xx로 응답하지 않은 전송은 30초 후, 그다음 1, 2, 4분…(최대 1시간 간격) 뒤에 성공할 때까지 다시 시도합니다.
+webhooks-none = 아직 웹훅이 없습니다.
+webhooks-field-url = URL
+webhooks-field-events = 이벤트
+webhooks-field-secret = 비밀 키(16~200자)
+webhooks-create = 웹훅 추가
+webhooks-create-help = 비밀 키는 모든 전송에 서명합니다. 암호화되어 저장되며 다시 표시되지 않습니다.
+webhooks-delete = 삭제
+webhooks-delete-name = { $url }(으)로 가는 웹훅 삭제
+webhooks-back = 모든 웹훅
+webhooks-deliveries-title = { $url }(으)로의 전송
+webhooks-deliveries-none = 아직 전송할 것이 없습니다. 웹훅을 추가한 뒤의 이벤트만 전송됩니다.
+webhooks-col-delivery = 전송
+webhooks-col-event = 이벤트
+webhooks-col-conversation = 대화
+webhooks-col-state = 상태
+webhooks-col-attempts = 시도 횟수
+webhooks-col-code = 응답
+webhooks-col-error = 마지막 오류
+webhooks-col-when = 시각
+webhooks-delivered-at = { $when } 전송됨
+webhooks-next-at = 다음 시도 { $when }
+webhooks-redeliver = 재전송
+webhooks-redeliver-name = 전송 { $id } 재전송
+webhooks-redelivered = 전송 { $id }을(를) 다시 대기열에 넣었습니다.
+webhooks-older = 이전 전송
+webhook-state-pending = 대기 중
+webhook-state-failing = 실패 중
+webhook-state-delivered = 전송됨

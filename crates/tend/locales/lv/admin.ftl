@@ -270,3 +270,37 @@ job-sla-timer = Apkalpošanas līmeņa taimeris
 job-outbox = Izejošais pasts
 job-automation-timer = Automatizācijas laika kārtulas
 job-automation-reply = Kārtulu automātiskās atbildes
+
+
+## Webhooks (admin)
+admin-webhooks = Tīmekļa āķi
+admin-webhooks-about = Ziņojiet citām sistēmām par sarunu notikumiem: abonementi, piegāžu žurnāls, atkārtota piegāde.
+webhooks-intro = Tend nosūta (POST) katru izvēlēto veidu notikumu uz URL, parakstītu ar noslēpumu (Tend-Signature); vienas sarunas notikumi pienāk secībā. Piegādi, uz kuru 10 sekundēs neatbild ar 2xx, mēģina vēlreiz pēc 30 sekundēm, tad pēc 1, 2, 4 minūtēm un tā tālāk, ne retāk kā reizi stundā, līdz tā izdodas.
+webhooks-none = Tīmekļa āķu vēl nav.
+webhooks-field-url = URL
+webhooks-field-events = Notikumi
+webhooks-field-secret = Noslēpums (16 līdz 200 rakstzīmes)
+webhooks-create = Pievienot tīmekļa āķi
+webhooks-create-help = Noslēpums paraksta katru piegādi; to glabā šifrētu un vairs nekad nerāda.
+webhooks-delete = Noņemt
+webhooks-delete-name = Noņemt tīmekļa āķi uz { $url }
+webhooks-back = Visi tīmekļa āķi
+webhooks-deliveries-title = Piegādes uz { $url }
+webhooks-deliveries-none = Vēl nav ko piegādāt: piegādā tikai notikumus pēc āķa pievienošanas.
+webhooks-col-delivery = Piegāde
+webhooks-col-event = Notikums
+webhooks-col-conversation = Saruna
+webhooks-col-state = Stāvoklis
+webhooks-col-attempts = Mēģinājumi
+webhooks-col-code = Atbilde
+webhooks-col-error = Pēdējā kļūda
+webhooks-col-when = Kad
+webhooks-delivered-at = Piegādāts { $when }
+webhooks-next-at = Nākamais mēģinājums { $when }
+webhooks-redeliver = Piegādāt vēlreiz
+webhooks-redeliver-name = Piegādāt vēlreiz piegādi { $id }
+webhooks-redelivered = Piegāde { $id } atkal ir rindā.
+webhooks-older = Vecākas piegādes
+webhook-state-pending = Gaida
+webhook-state-failing = Neizdodas
+webhook-state-delivered = Piegādāts

@@ -245,10 +245,27 @@ pub async fn check_action(c: &mut AnyConnection, a: &Action, at: &str) -> Result
     }
 }
 
+/// The rule with its webhook secrets sealed (`crate::secrets`): stored and
+/// shown sealed, opened only to sign a delivery. A secret read back and
+/// saved again stays as it is.
+fn sealed(st: &AppState, mut input: AutomationInput) -> AutomationInput {
+    for a in &mut input.actions {
+        if let Action::Webhook {
+            secret: Some(s), ..
+        } = a
+            && !crate::secrets::is_sealed(s)
+        {
+            *s = st.secrets().seal(crate::secrets::Purpose::WebhookSecret, s);
+        }
+    }
+    input
+}
+
 /// Creates a rule. Admins only.
 #[tracing::instrument(skip_all, fields(user_id = ?viewer.user_id))]
 pub async fn create(st: &AppState, viewer: &Viewer, input: AutomationInput) -> Result<Automation> {
     viewer.require_admin()?;
+    let input = sealed(st, input);
     let now = st.clock.now_ms();
     let id = st
         .db
@@ -273,6 +290,7 @@ pub async fn update(
     input: AutomationInput,
 ) -> Result<Automation> {
     viewer.require_admin()?;
+    let input = sealed(st, input);
     let now = st.clock.now_ms();
     st.db
         .write(move |c| {

@@ -551,9 +551,11 @@ async fn apply_in(
             );
         }
         Action::Webhook { url, secret } => {
+            // The event that fired the rule; for a time rule, the
+            // conversation's latest (what made its moment, usually).
             let event_id = match cause {
                 Cause::Event(eid, _) => Some(eid),
-                Cause::Moment(..) => tl.added.last().map(|e| e.event_id),
+                Cause::Moment(..) => None,
             };
             return webhook_in(c, id, url, secret.as_deref(), event_id, now).await;
         }
@@ -563,16 +565,36 @@ async fn apply_in(
     Ok(None)
 }
 
-/// Queues the triggering event for a rule's webhook.
+/// Queues an event for a rule's webhook, delivered after the commit in
+/// order with the conversation's other deliveries to that URL.
 async fn webhook_in(
-    _c: &mut AnyConnection,
-    _id: i64,
-    _url: &str,
-    _secret: Option<&str>,
-    _event_id: Option<i64>,
-    _now: i64,
+    c: &mut AnyConnection,
+    id: i64,
+    url: &str,
+    secret: Option<&str>,
+    event_id: Option<i64>,
+    now: i64,
 ) -> Result<Option<String>> {
-    Ok(Some("webhook deliveries are not available yet".into()))
+    let Some((event_id, kind, data, at)) = repo::event_for_webhook(c, id, event_id).await? else {
+        return Ok(Some("no event to post".into()));
+    };
+    crate::webhooks::service::enqueue_in(
+        c,
+        &crate::webhooks::service::Target {
+            url: url.to_string(),
+            secret: secret.map(str::to_string),
+        },
+        &crate::webhooks::service::Outgoing {
+            event_id,
+            conversation_id: id,
+            kind,
+            data,
+            created_at_ms: at,
+        },
+        now,
+    )
+    .await?;
+    Ok(None)
 }
 
 /// Renders a rule's template for conversation `id` in `language` (the

@@ -49,6 +49,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::automation::api::router())
         .merge(crate::jobs::api::router())
         .merge(crate::macros::api::router())
+        .merge(crate::webhooks::api::router())
 }
 
 /// The OpenAPI document for `/api/v1`.

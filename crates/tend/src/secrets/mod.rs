@@ -1,6 +1,6 @@
 //! Secrets at rest. Every secret Tend must be able to read back (IMAP
-//! passwords, chat identity secrets, the survey link key, any value in the
-//! `secrets` table) is stored sealed: ChaCha20-Poly1305 (ring's AEAD) under
+//! passwords, chat identity secrets, webhook secrets, the survey link key,
+//! any value in the `secrets` table) is stored sealed: ChaCha20-Poly1305 (ring's AEAD) under
 //! a 256-bit key that never enters the database, so a dump of the database
 //! alone reveals none of them. Secrets Tend only has to *check* (passwords,
 //! API tokens, session cookies) are hashed instead and never come here.
@@ -48,6 +48,8 @@ pub enum Purpose {
     ChatIdentity,
     /// A value of the `secrets` table (e.g. the survey link key).
     AppSecret,
+    /// A webhook's signing secret (`crate::webhooks`).
+    WebhookSecret,
     /// The value that proves the key is the one the database was sealed with.
     KeyCheck,
 }
@@ -58,6 +60,7 @@ impl Purpose {
             Purpose::ImapPassword => b"tend/imap-password",
             Purpose::ChatIdentity => b"tend/chat-identity",
             Purpose::AppSecret => b"tend/app-secret",
+            Purpose::WebhookSecret => b"tend/webhook-secret",
             Purpose::KeyCheck => b"tend/key-check",
         }
     }

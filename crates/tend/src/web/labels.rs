@@ -472,6 +472,11 @@ mod tests {
                 crate::jobs::Job::ALL
                     .iter()
                     .map(|&j| crate::web::admin::jobs::job_key(j)),
+            )
+            .chain(
+                crate::webhooks::DeliveryState::ALL
+                    .iter()
+                    .map(|&s| crate::web::admin::webhooks::state_key(s)),
             );
         for key in keys {
             for code in LOCALES_SUPPORTED {

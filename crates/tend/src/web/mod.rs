@@ -144,6 +144,16 @@ pub fn router(st: &AppState) -> Router<AppState> {
         )
         .route("/admin/jobs", get(admin::jobs::list))
         .route("/admin/jobs/{job}/{item}/retry", post(admin::jobs::retry))
+        .route(
+            "/admin/webhooks",
+            get(admin::webhooks::list).post(admin::webhooks::create),
+        )
+        .route("/admin/webhooks/{id}", get(admin::webhooks::show))
+        .route("/admin/webhooks/{id}/delete", post(admin::webhooks::delete))
+        .route(
+            "/admin/webhooks/{id}/deliveries/{delivery_id}/redeliver",
+            post(admin::webhooks::redeliver),
+        )
         .route("/admin/templates", get(admin::templates::list))
         .route(
             "/admin/templates/{name}/{locale}",

@@ -61,3 +61,4 @@ mod web_pages;
 mod web_redirects;
 mod web_security;
 mod web_timeline;
+mod webhooks;

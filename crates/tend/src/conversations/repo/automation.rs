@@ -101,3 +101,35 @@ pub(in crate::conversations) async fn changed_since(
     .fetch_all(c)
     .await?)
 }
+
+/// An event as a webhook posts it: its id, kind, data and time (`id`:
+/// that event; `None`: the conversation's latest).
+pub(in crate::conversations) async fn event_for_webhook(
+    c: &mut AnyConnection,
+    conversation_id: i64,
+    id: Option<i64>,
+) -> Result<Option<(i64, crate::vocab::EventKind, Value, i64)>> {
+    let row: Option<(i64, String, String, i64)> = match id {
+        Some(id) => sqlx::query_as(
+            "SELECT id, kind, data, created_at FROM events WHERE id = $1 AND conversation_id = $2",
+        )
+        .bind(id)
+        .bind(conversation_id),
+        None => sqlx::query_as(
+            "SELECT id, kind, data, created_at FROM events WHERE conversation_id = $1 \
+             ORDER BY id DESC LIMIT 1",
+        )
+        .bind(conversation_id),
+    }
+    .fetch_optional(c)
+    .await?;
+    row.map(|(id, kind, data, at)| {
+        Ok((
+            id,
+            crate::vocab::EventKind::from_db(&kind)?,
+            serde_json::from_str(&data).unwrap_or(Value::Null),
+            at,
+        ))
+    })
+    .transpose()
+}

@@ -2,8 +2,9 @@
 //! (invite, role, deactivate), teams (members, inboxes), inboxes (email
 //! settings), API tokens (shown once), the survey templates, the mail
 //! quarantine (raw download, retry), the items background jobs could
-//! not do (retry) and the automation rules (built from lists, reordered,
-//! dry-run, switched on and off). Each page calls the owning domain's service with the
+//! not do (retry), the automation rules (built from lists, reordered,
+//! dry-run, switched on and off) and the webhooks (subscriptions, delivery
+//! log, redeliver). Each page calls the owning domain's service with the
 //! admin as viewer, so the admin check and the rules live in one place;
 //! the handlers check the role first only to answer with the page instead
 //! of a half-built form.
@@ -17,6 +18,7 @@ pub mod teams;
 pub mod templates;
 pub mod tokens;
 pub mod users;
+pub mod webhooks;
 
 use askama::Template;
 use axum::http::StatusCode;
@@ -154,7 +156,7 @@ mod tests {
 
     /// Words that are rightly the same as in English: names and acronyms
     /// everywhere, and a few words Catalan or Latvian share with English.
-    const SAME_AS_ENGLISH: [(&str, &str); 20] = [
+    const SAME_AS_ENGLISH: [(&str, &str); 22] = [
         ("*", "channel-api"),
         ("*", "report-col-csat"),
         ("ja", "report-percent"),
@@ -175,6 +177,8 @@ mod tests {
         ("ca", "macros-title"),
         ("ca", "macro-text"),
         ("ca", "macro-picker-open"),
+        ("*", "webhooks-field-url"),
+        ("ca", "admin-webhooks"),
     ];
 
     #[test]
