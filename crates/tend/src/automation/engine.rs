@@ -58,8 +58,8 @@ pub struct Facts<'a> {
 /// bigrams and unigrams), for `contains`.
 #[derive(Debug, Clone, Default)]
 pub struct Text {
-    at: HashMap<usize, Vec<String>>,
-    starts: Vec<usize>,
+    /// Each word and the positions it is at, in order.
+    positions: HashMap<String, Vec<usize>>,
 }
 
 impl Text {
@@ -67,13 +67,11 @@ impl Text {
     pub fn new(s: &str) -> Text {
         let mut tokens = Vec::new();
         analyze(s, Mode::Index, &mut tokens);
-        let mut at: HashMap<usize, Vec<String>> = HashMap::new();
+        let mut positions: HashMap<String, Vec<usize>> = HashMap::new();
         for t in tokens {
-            at.entry(t.position).or_default().push(t.text);
+            positions.entry(t.text).or_default().push(t.position);
         }
-        let mut starts: Vec<usize> = at.keys().copied().collect();
-        starts.sort_unstable();
-        Text { at, starts }
+        Text { positions }
     }
 
     /// Whether the words of `p` appear here, in order and side by side.
@@ -81,13 +79,16 @@ impl Text {
         let Some((first, rest)) = p.0.split_first() else {
             return true;
         };
-        self.starts.iter().any(|&start| {
-            let holds = |off: usize, w: &str| {
-                self.at
-                    .get(&(start + off))
-                    .is_some_and(|v| v.iter().any(|t| t == w))
-            };
-            holds(first.0, &first.1) && rest.iter().all(|(off, w)| holds(*off, w))
+        let at = |w: &str, pos: usize| {
+            self.positions
+                .get(w)
+                .is_some_and(|v| v.binary_search(&pos).is_ok())
+        };
+        self.positions.get(&first.1).is_some_and(|starts| {
+            starts.iter().any(|&p0| {
+                let start = p0 - first.0;
+                rest.iter().all(|(off, w)| at(w, start + off))
+            })
         })
     }
 }

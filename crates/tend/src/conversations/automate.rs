@@ -116,11 +116,11 @@ pub(super) async fn react_seeing_in(
                 continue;
             }
             metrics::counter!("tend_automation_evaluations_total").increment(on.len() as u64);
-            let needs = Needs::of(on.iter().map(|r| &**r));
+            sight.needs = Needs::of(on.iter().map(|r| &**r));
             for rule in on {
                 let cause = Cause::Event(ev.event_id, t);
                 if let Err(chain) =
-                    run_rule_in(c, tl, &mut cascade, rule, cause, &mut sight, needs, now).await?
+                    run_rule_in(c, tl, &mut cascade, rule, cause, &mut sight, now).await?
                 {
                     // The change stops here: what the loop did so far stays.
                     return stop_in(c, tl, "loop", &chain, &rules).await;
@@ -220,6 +220,8 @@ impl Needs {
 /// them acts: the conversation, and the message of the event at hand.
 #[derive(Default)]
 pub(super) struct Sight {
+    /// What the rules at hand look at besides the row.
+    needs: Needs,
     seen: Option<Seen>,
     /// The event the message belongs to (`None`: the customer's latest,
     /// for an event that added no message).
@@ -238,6 +240,7 @@ impl Sight {
         analysed: Option<Text>,
     ) -> Sight {
         Sight {
+            needs: Needs::default(),
             seen: Some(Seen::of(row)),
             msg: event_id.map(|e| (Some(e), Msg::new(ActorKind::Customer, text, analysed))),
         }
@@ -252,6 +255,7 @@ impl Sight {
         analysed: Option<Text>,
     ) -> Sight {
         Sight {
+            needs: Needs::default(),
             seen: None,
             msg: Some((Some(event_id), Msg::new(from, text, analysed))),
         }
@@ -407,11 +411,10 @@ async fn run_rule_in(
     rule: &Rule,
     cause: Cause,
     sight: &mut Sight,
-    needs: Needs,
     now: i64,
 ) -> Result<std::result::Result<bool, Vec<i64>>> {
     let id = tl.conversation_id();
-    if !sight.look_in(c, id, needs, Some(cause), true).await? {
+    if !sight.look_in(c, id, sight.needs, Some(cause), true).await? {
         return Ok(Ok(false));
     }
     let Some(facts) = sight.facts(now) else {
@@ -643,20 +646,13 @@ pub(crate) async fn fire_time_rule_in(
     let cause = Cause::Moment(after.since, moment);
     // A time rule stands alone: a loop cannot start here.
     metrics::counter!("tend_automation_evaluations_total").increment(1);
-    let mut sight = Sight::default();
-    let needs = Needs::of([rule]);
-    let fired = run_rule_in(
-        c,
-        &mut tl,
-        &mut cascade,
-        rule,
-        cause,
-        &mut sight,
-        needs,
-        now,
-    )
-    .await?
-    .unwrap_or(false);
+    let mut sight = Sight {
+        needs: Needs::of([rule]),
+        ..Sight::default()
+    };
+    let fired = run_rule_in(c, &mut tl, &mut cascade, rule, cause, &mut sight, now)
+        .await?
+        .unwrap_or(false);
     if fired {
         // What the rule changed may fire event rules.
         react_in(c, &mut tl, 0, now).await?;

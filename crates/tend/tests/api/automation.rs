@@ -11,38 +11,10 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use tend::time::ManualClock;
 
+use crate::on_both_with_clock;
 use crate::support::TestApp;
-use crate::surveys::START;
 
 const MIN: i64 = 60_000;
-
-macro_rules! on_both_with_clock {
-    ($($name:ident),* $(,)?) => { $(
-        mod $name {
-            use super::*;
-            use crate::support::Backend;
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let clock = ManualClock::new(START);
-                let mut app = TestApp::start_with_clock(Backend::Sqlite, &[], clock.clone())
-                    .await
-                    .expect("sqlite always available");
-                super::$name(&mut app, &clock).await;
-                app.finish().await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                let clock = ManualClock::new(START);
-                if let Some(mut app) = TestApp::start_with_clock(Backend::Postgres, &[], clock.clone()).await {
-                    super::$name(&mut app, &clock).await;
-                    app.finish().await;
-                }
-            }
-        }
-    )* };
-}
 
 on_both_with_clock!(
     event_rules_act_inside_the_change_that_fired_them,
@@ -504,6 +476,27 @@ async fn an_action_that_cannot_apply_is_skipped_and_the_message_kept(
             .contains("cannot work inbox"),
         "{last}"
     );
+
+    // Once the agent's team may work the inbox, the same rule gives it to
+    // them; another rule takes the tag away again.
+    let inbox = after["inbox_id"].as_i64().unwrap();
+    app.team("Outside", &[outsider], &[inbox]).await;
+    rule(
+        app,
+        json!({"name": "Untag", "active": true, "position": 2,
+               "when": {"event": "assigned"},
+               "actions": [{"type": "remove_tags", "value": ["seen"]}]}),
+    )
+    .await;
+    customer_says(app, id, "Hola?").await;
+    let after = conv(app, id).await;
+    assert_eq!(after["assignee_id"], outsider, "{after}");
+    assert_eq!(after["tags"], json!([]), "{after}");
+    let events = timeline(app, id).await;
+    let assigned = of_kind(&events, "assigned");
+    let by_rule = assigned.last().expect("assigned");
+    assert_eq!(by_rule["actor"]["kind"], "automation");
+    assert_eq!(by_rule["data"]["to"], outsider);
 }
 
 async fn time_rules_fire_once_per_moment_across_a_restart(

@@ -10,38 +10,11 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use tend::time::{ManualClock, rfc3339};
 
+use crate::on_both_with_clock;
 use crate::support::TestApp;
 use crate::surveys::START;
 
 const MIN: i64 = 60_000;
-
-macro_rules! on_both_with_clock {
-    ($($name:ident),* $(,)?) => { $(
-        mod $name {
-            use super::*;
-            use crate::support::Backend;
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let clock = ManualClock::new(START);
-                let mut app = TestApp::start_with_clock(Backend::Sqlite, &[], clock.clone())
-                    .await
-                    .expect("sqlite always available");
-                super::$name(&mut app, &clock).await;
-                app.finish().await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                let clock = ManualClock::new(START);
-                if let Some(mut app) = TestApp::start_with_clock(Backend::Postgres, &[], clock.clone()).await {
-                    super::$name(&mut app, &clock).await;
-                    app.finish().await;
-                }
-            }
-        }
-    )* };
-}
 
 on_both_with_clock!(
     policies_fit_conversations_on_every_channel,

@@ -425,3 +425,34 @@ macro_rules! on_both_backends {
         }
     )* };
 }
+
+/// Runs each named `async fn(&mut TestApp, &Arc<ManualClock>)` once on
+/// SQLite and once on PostgreSQL, with a manual clock at
+/// `surveys::START` (tests move it and drive the timers by hand).
+#[macro_export]
+macro_rules! on_both_with_clock {
+    ($($name:ident),* $(,)?) => { $(
+        mod $name {
+            use $crate::support::{Backend, TestApp};
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let clock = tend::time::ManualClock::new($crate::surveys::START);
+                let mut app = TestApp::start_with_clock(Backend::Sqlite, &[], clock.clone())
+                    .await
+                    .expect("sqlite always available");
+                super::$name(&mut app, &clock).await;
+                app.finish().await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let clock = tend::time::ManualClock::new($crate::surveys::START);
+                if let Some(mut app) = TestApp::start_with_clock(Backend::Postgres, &[], clock.clone()).await {
+                    super::$name(&mut app, &clock).await;
+                    app.finish().await;
+                }
+            }
+        }
+    )* };
+}

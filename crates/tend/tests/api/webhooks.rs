@@ -15,39 +15,12 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use tend::time::ManualClock;
 
+use crate::on_both_with_clock;
 use crate::support::TestApp;
 use crate::surveys::START;
 use crate::web_admin::admin_browser;
 
 const SECRET: &str = "whsec-0123456789abcdef";
-
-macro_rules! on_both_with_clock {
-    ($($name:ident),* $(,)?) => { $(
-        mod $name {
-            use super::*;
-            use crate::support::Backend;
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let clock = ManualClock::new(START);
-                let mut app = TestApp::start_with_clock(Backend::Sqlite, &[], clock.clone())
-                    .await
-                    .expect("sqlite always available");
-                super::$name(&mut app, &clock).await;
-                app.finish().await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                let clock = ManualClock::new(START);
-                if let Some(mut app) = TestApp::start_with_clock(Backend::Postgres, &[], clock.clone()).await {
-                    super::$name(&mut app, &clock).await;
-                    app.finish().await;
-                }
-            }
-        }
-    )* };
-}
 
 on_both_with_clock!(
     deliveries_are_signed_ordered_retried_and_never_doubled,
