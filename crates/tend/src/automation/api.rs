@@ -21,10 +21,10 @@ use super::service;
 /// The automation routes.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(list_rules, create_rule))
-        .routes(routes!(get_rule, put_rule, delete_rule))
-        .routes(routes!(dry_run))
-        .routes(routes!(explain))
+        .routes(routes!(list_automations, create_automation))
+        .routes(routes!(get_automation, put_automation, delete_automation))
+        .routes(routes!(dry_run_automation))
+        .routes(routes!(explain_automations))
 }
 
 /// Every rule, in the order they run. Admins and supervisors.
@@ -32,7 +32,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     responses((status = 200, description = "Rules", body = Page<Automation>),
               (status = 401, description = "No or bad token"),
               (status = 403, description = "Not an admin or supervisor")))]
-async fn list_rules(
+async fn list_automations(
     State(st): State<AppState>,
     auth: Auth,
 ) -> Result<axum::Json<Page<Automation>>> {
@@ -51,7 +51,7 @@ async fn list_rules(
               (status = 401, description = "No or bad token"),
               (status = 403, description = "Not an admin"),
               (status = 422, description = "Invalid input; the message names the field")))]
-async fn create_rule(
+async fn create_automation(
     State(st): State<AppState>,
     auth: Auth,
     ApiJson(b): ApiJson<AutomationInput>,
@@ -66,7 +66,7 @@ async fn create_rule(
               (status = 401, description = "No or bad token"),
               (status = 403, description = "Not an admin or supervisor"),
               (status = 404, description = "No such rule")))]
-async fn get_rule(
+async fn get_automation(
     State(st): State<AppState>,
     auth: Auth,
     ApiPath(id): ApiPath<i64>,
@@ -84,7 +84,7 @@ async fn get_rule(
               (status = 403, description = "Not an admin"),
               (status = 404, description = "No such rule"),
               (status = 422, description = "Invalid input")))]
-async fn put_rule(
+async fn put_automation(
     State(st): State<AppState>,
     auth: Auth,
     ApiPath(id): ApiPath<i64>,
@@ -100,7 +100,7 @@ async fn put_rule(
               (status = 401, description = "No or bad token"),
               (status = 403, description = "Not an admin"),
               (status = 404, description = "No such rule")))]
-async fn delete_rule(
+async fn delete_automation(
     State(st): State<AppState>,
     auth: Auth,
     ApiPath(id): ApiPath<i64>,
@@ -129,7 +129,7 @@ pub struct DryRunInput {
               (status = 403, description = "Not an admin or supervisor"),
               (status = 404, description = "No such rule"),
               (status = 422, description = "Invalid input")))]
-async fn dry_run(
+async fn dry_run_automation(
     State(st): State<AppState>,
     auth: Auth,
     ApiPath(id): ApiPath<i64>,
@@ -150,7 +150,7 @@ async fn dry_run(
               (status = 401, description = "No or bad token"),
               (status = 403, description = "Not an admin or supervisor"),
               (status = 404, description = "No such conversation, or not yours to see")))]
-async fn explain(
+async fn explain_automations(
     State(st): State<AppState>,
     auth: Auth,
     ApiPath(id): ApiPath<i64>,
