@@ -2,6 +2,9 @@
 //! rule is saved and compiled for evaluation ([`Compiled`]), and evaluated
 //! against what a conversation looks like ([`Facts`]) with a trace of each
 //! condition. No IO.
+//!
+//! One file: the conditions' rules and their unit tests (about a third of
+//! it) read together.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;

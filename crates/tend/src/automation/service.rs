@@ -1,6 +1,9 @@
 //! Automation use cases: the rules (admins write, supervisors read), the
 //! set of active rules as every conversation write sees it ([`rules_in`]),
 //! time rules' timers, the dry run, and the recorded traces.
+//!
+//! One file for the rules' use cases and the active set the writes read,
+//! which the use cases keep in step (a save moves the timers).
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;

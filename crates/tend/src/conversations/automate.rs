@@ -10,6 +10,10 @@
 //! savepoint), so a rule that no longer fits the desk (a deleted team, a
 //! status it may not set) never loses the customer's message; its
 //! `automation_fired` event says what was skipped and why.
+//!
+//! One file for now: running the rules in a write, and reading them outside
+//! one (the dry run, "why", sending the replies) share `Sight`. The read
+//! side is the part to move out first (next session's plan).
 
 use std::sync::OnceLock;
 

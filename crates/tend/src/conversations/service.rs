@@ -5,6 +5,10 @@
 //! and the patch (`update_in`, one field after another against the locked
 //! row); messages are `reply.rs`, mail `inbound.rs`, service levels
 //! `service_levels.rs`.
+//!
+//! Over 500 lines because creation hands the rules what it wrote (no read
+//! again) and the patch is written once for agents and rules
+//! (`update_as_in`).
 
 use serde_json::json;
 use sqlx::AnyConnection;

@@ -6,6 +6,9 @@
 //! - The composer's picker is `macro_picker.rs`.
 //!
 //! Everything goes through `macros::service`, as the signed-in agent.
+//!
+//! Just over 500 lines: the page's form and its parsing, which belong
+//! together.
 
 use std::collections::{BTreeMap, HashMap};
 

@@ -25,6 +25,7 @@ on_both_with_clock!(
     time_rules_count_business_minutes_on_a_calendar,
     automatic_replies_go_once_per_customer_message,
     no_automatic_reply_to_machine_mail,
+    no_automatic_reply_to_an_ended_chat,
     dry_run_and_why_a_rule_did_not_fire,
     bad_rules_are_refused_naming_the_field,
     reordering_rules_does_not_fire_a_time_rule_again,
@@ -754,6 +755,48 @@ async fn no_automatic_reply_to_machine_mail(app: &mut TestApp, _clock: &Arc<Manu
         matches!(out[0]["delivery_status"].as_str(), Some("queued" | "sent")),
         "mail goes out by the outbox: {out:?}"
     );
+}
+
+async fn no_automatic_reply_to_an_ended_chat(app: &mut TestApp, _clock: &Arc<ManualClock>) {
+    rule(
+        app,
+        json!({"name": "Goodbye", "active": true, "position": 1,
+               "when": {"event": "status_changed"},
+               "conditions": {"all": [{"field": "status", "op": "is", "value": "solved"}]},
+               "actions": [{"type": "reply", "text": "Thanks for chatting"}]}),
+    )
+    .await;
+    let mut ids = Vec::new();
+    for channel in ["chat", "api"] {
+        let (s, c) = app
+            .post(
+                "/api/v1/conversations",
+                &app.admin,
+                json!({"subject": "Chat", "channel": channel, "customer": {"email": format!("{channel}@example.com")},
+                       "message": {"text": "hi"}}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{c}");
+        let id = c["id"].as_i64().unwrap();
+        patch(app, id, json!({"status": "solved"})).await;
+        ids.push(id);
+    }
+    replies(app).await;
+    // The API conversation is answered; the solved chat has ended.
+    until!(
+        "the reply to the API conversation",
+        sent(app, ids[1]).await.len() == 1
+    );
+    until!("the chat's reply skipped", {
+        let skipped: Vec<(Option<String>,)> =
+            sqlx::query_as("SELECT skipped FROM automation_replies WHERE conversation_id = $1")
+                .bind(ids[0])
+                .fetch_all(app.st.db.pool())
+                .await
+                .unwrap();
+        skipped.len() == 1 && skipped[0].0.as_deref() == Some("the chat has ended")
+    });
+    assert!(sent(app, ids[0]).await.is_empty());
 }
 
 async fn dry_run_and_why_a_rule_did_not_fire(app: &mut TestApp, _clock: &Arc<ManualClock>) {

@@ -10,6 +10,10 @@
 //! `automation::service`, which checks it: its 422 names a path
 //! (`conditions.all[0].value`, `actions[1].value`, `when.after.minutes`)
 //! and the message is shown next to that input, with what was typed kept.
+//!
+//! One file: the form and the rule are each other's inverse (rows ↔
+//! conditions and actions, the 422's path ↔ the input), and their tests
+//! check the round trip; splitting them would split that pair.
 
 use std::collections::{BTreeMap, HashMap};
 
