@@ -4,6 +4,7 @@
 
 pub mod api;
 mod automate;
+mod automate_read;
 pub mod chat;
 pub mod delivery;
 pub mod export;

@@ -300,10 +300,10 @@ pub fn check_tags(tags: &[String]) -> Result<()> {
     parse_tags(tags).map(|_| ())
 }
 
+pub use super::automate::check_template;
 pub(crate) use super::automate::fire_time_rule_in;
-pub use super::automate::{
-    DryRun, Explained, RuleCheck, check_template, dry_run, explain_automations,
-    send_automatic_reply,
+pub use super::automate_read::{
+    DryRun, Explained, RuleCheck, dry_run, explain_automations, send_automatic_reply,
 };
 
 /// Conversations not closed, after `after_id` by id, with the moment a
