@@ -7,6 +7,10 @@
 #     service-level policies and one whose policy (business hours on a
 #     Riga calendar, first response, next response and resolution) gives
 #     every conversation running clocks. Defaults: 100000 30s 32 2.
+#     BENCH_BASE_BIN=<a binary built before service levels existed> runs
+#     the desk without policies on that binary instead: creation with
+#     running clocks against creation as it was before them ("within 5 %
+#     of today's", issue 19).
 #
 #   bench/sla.sh timer [N]
 #     N conversations created as fast as the server takes them under a
@@ -63,8 +67,14 @@ clocks)
   conns=${4:-32}
   rounds=${5:-2}
   echo "mode: clocks, seed $seed, wrk -t2 -c$conns -d$duration, $rounds rounds"
+  own_bin=$TEND_BIN
   for round in $(seq 1 "$rounds"); do
     for desk in none sla; do
+      TEND_BIN=$own_bin
+      if [ "$desk" = none ] && [ -n "${BENCH_BASE_BIN:-}" ]; then
+        TEND_BIN=$BENCH_BASE_BIN
+        echo "desk none runs $TEND_BIN: $($TEND_BIN --version 2>/dev/null || echo '?')"
+      fi
       fresh "$desk"
       if [ "$desk" = sla ]; then
         riga_sla_policy

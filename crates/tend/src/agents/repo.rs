@@ -241,6 +241,17 @@ pub(super) async fn team_exists(c: &mut AnyConnection, team_id: i64) -> Result<b
     Ok(n > 0)
 }
 
+/// Whether `user_id` is a member of `team_id`.
+pub(super) async fn is_member(c: &mut AnyConnection, team_id: i64, user_id: i64) -> Result<bool> {
+    let n: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM team_members WHERE team_id = $1 AND user_id = $2")
+            .bind(team_id)
+            .bind(user_id)
+            .fetch_one(c)
+            .await?;
+    Ok(n > 0)
+}
+
 /// Whether `user_id` may work `inbox_id` (through any team), ignoring role.
 pub(super) async fn member_sees_inbox(
     c: &mut AnyConnection,

@@ -434,6 +434,16 @@ pub(crate) async fn team_exists_in(c: &mut AnyConnection, team_id: i64) -> Resul
     repo::team_exists(c, team_id).await
 }
 
+/// Whether a user is a member of a team (inside another use case's
+/// transaction).
+pub(crate) async fn is_member_in(
+    c: &mut AnyConnection,
+    team_id: i64,
+    user_id: i64,
+) -> Result<bool> {
+    repo::is_member(c, team_id, user_id).await
+}
+
 /// A random URL-safe secret with a prefix.
 pub fn random_token(prefix: &str) -> String {
     let mut bytes = [0u8; 32];

@@ -21,7 +21,6 @@ use sqlx::AnyConnection;
 
 use super::repo::{self, ConvRow, EventActor};
 use super::timeline::Timeline;
-use super::validate::ValidPatch;
 use crate::agents::Viewer;
 use crate::automation::engine::{Cascade, Facts, MAX_DEPTH, Text};
 use crate::automation::service::{Rule, RuleSet};
@@ -264,10 +263,41 @@ impl Sight {
         }
     }
 
-    /// Forgets what a rule may have changed.
-    fn forget(&mut self) {
+    /// Forgets the row (a change it cannot follow): the next rule reads it.
+    pub(super) fn forget_row(&mut self) {
         self.seen = None;
-        self.msg = None;
+    }
+
+    /// The language the conversation is written in, as the rules see it
+    /// (no action changes it).
+    pub(super) fn language(&self) -> Option<&str> {
+        self.seen.as_ref()?.row.language()
+    }
+
+    /// What a write that just changed the conversation knows: the row as
+    /// it wrote it.
+    pub(super) fn row(row: ConvRow) -> Sight {
+        Sight {
+            seen: Some(Seen::of(row)),
+            ..Sight::default()
+        }
+    }
+
+    /// Takes the row a rule's change left (what the next rule sees), keeping
+    /// what was derived from what no action changes (the subject's and the
+    /// customer's words). The message stays too: an action never adds a
+    /// customer's message, and a note is no message the rules look at.
+    pub(super) fn wrote(&mut self, row: ConvRow) {
+        let mut next = Seen::of(row);
+        if let Some(old) = self.seen.take() {
+            if old.row.subject == next.row.subject {
+                next.subject_text = old.subject_text;
+            }
+            if old.row.customer_name == next.row.customer_name {
+                next.name_text = old.name_text;
+            }
+        }
+        self.seen = Some(next);
     }
 
     /// Reads what `needs` asks of conversation `id` for `cause`, if not
@@ -340,11 +370,7 @@ impl Sight {
             team_id: s.row.team_id,
             assignee_id: s.row.assignee_id,
             tags: &s.tags,
-            language: s
-                .row
-                .language
-                .as_deref()
-                .or(s.row.customer_language.as_deref()),
+            language: s.row.language(),
             subject: &s.row.subject,
             text: msg.and_then(|m| {
                 m.raw
@@ -443,38 +469,57 @@ async fn run_rule_in(
     if let Err(chain) = cascade.enter(rule.id) {
         return Ok(Err(chain));
     }
-    let language = facts.language.map(str::to_string);
-    // What the actions change is read again by the next rule.
-    sight.forget();
     let mut done = Vec::new();
     let mut skipped = Vec::new();
-    for action in &rule.actions {
-        let mark = tl.added.len();
-        savepoint(c, "SAVEPOINT automation_action").await?;
-        match apply_in(c, tl, rule, action, cause, language.as_deref(), now).await {
-            Ok(None) => {
-                savepoint(c, "RELEASE SAVEPOINT automation_action").await?;
-                done.push(action_name(action));
+    let mut rest: &[Action] = &rule.actions;
+    while !rest.is_empty() {
+        // Field actions in a row are one change of the conversation (one
+        // read, one write); should that fail, each is tried alone, to say
+        // which cannot apply.
+        let run = super::automate_act::field_run(rest).max(1);
+        let (group, after) = rest.split_at(run);
+        rest = after;
+        let step = super::automate_act::step_in(c, tl, rule, group, cause, sight, now).await?;
+        let steps = match step {
+            Err(_) if run > 1 => {
+                let mut each = Vec::with_capacity(run);
+                for a in group {
+                    each.push(
+                        super::automate_act::step_in(
+                            c,
+                            tl,
+                            rule,
+                            std::slice::from_ref(a),
+                            cause,
+                            sight,
+                            now,
+                        )
+                        .await?,
+                    );
+                }
+                each
             }
-            Ok(Some(why)) => {
-                savepoint(c, "RELEASE SAVEPOINT automation_action").await?;
-                skipped.push(json!({"action": action_name(action), "reason": why}));
-            }
-            Err(e) => {
-                // Undo this action alone; should even that fail (a lost
-                // connection), the whole change fails as it would have.
-                savepoint(c, "ROLLBACK TO SAVEPOINT automation_action").await?;
-                savepoint(c, "RELEASE SAVEPOINT automation_action").await?;
-                tl.added.truncate(mark);
-                let reason = match &e {
-                    Error::Internal(_) | Error::Database(_) => {
-                        tracing::warn!(automation_id = rule.id, conversation_id = id, error = %e,
-                            "an automation action failed");
-                        "an internal error; see the server log".to_string()
-                    }
-                    _ => e.to_string(),
-                };
-                skipped.push(json!({"action": action_name(action), "reason": reason}));
+            Ok(None) => (0..run).map(|_| Ok(None)).collect(),
+            // One action (a run of field actions gives no reason).
+            step => vec![step],
+        };
+        for (action, step) in group.iter().zip(steps) {
+            match step {
+                Ok(None) => done.push(action_name(action)),
+                Ok(Some(why)) => {
+                    skipped.push(json!({"action": action_name(action), "reason": why}));
+                }
+                Err(e) => {
+                    let reason = match &e {
+                        Error::Internal(_) | Error::Database(_) => {
+                            tracing::warn!(automation_id = rule.id, conversation_id = id, error = %e,
+                                "an automation action failed");
+                            "an internal error; see the server log".to_string()
+                        }
+                        _ => e.to_string(),
+                    };
+                    skipped.push(json!({"action": action_name(action), "reason": reason}));
+                }
             }
         }
     }
@@ -487,6 +532,10 @@ async fn run_rule_in(
     .await?;
     metrics::counter!("tend_automation_fired_total").increment(1);
     Ok(Ok(true))
+}
+
+fn action_name(a: &Action) -> &'static str {
+    crate::automation::model::ActionKind::of(a).as_str()
 }
 
 /// Whether the actions would change the conversation as it is (a reply, a
@@ -502,105 +551,6 @@ fn would_change(actions: &[Action], s: &Seen) -> bool {
         Action::AssignAgent { value } => s.row.assignee_id != Some(*value),
         Action::Reply { .. } | Action::Note { .. } | Action::Webhook { .. } => true,
     })
-}
-
-async fn savepoint(c: &mut AnyConnection, sql: &'static str) -> Result<()> {
-    sqlx::query(sql).execute(c).await?;
-    Ok(())
-}
-
-fn action_name(a: &Action) -> &'static str {
-    crate::automation::model::ActionKind::of(a).as_str()
-}
-
-/// Applies one action as the rule; `Ok(Some(reason))` when it did nothing
-/// on purpose (no customer message to answer, already answered).
-async fn apply_in(
-    c: &mut AnyConnection,
-    tl: &mut Timeline,
-    rule: &Rule,
-    action: &Action,
-    cause: Cause,
-    language: Option<&str>,
-    now: i64,
-) -> Result<Option<String>> {
-    let id = tl.conversation_id();
-    let actor = EventActor::automation(rule.id);
-    let mut p = ValidPatch::default();
-    match action {
-        Action::SetStatus { value } => p.status = Some(*value),
-        Action::SetPriority { value } => p.priority = Some(*value),
-        Action::AddTags { value } => p.add_tags = super::validate::parse_tags(value)?,
-        Action::RemoveTags { value } => p.remove_tags = super::validate::parse_tags(value)?,
-        Action::AssignTeam { value } => p.team_id = Some(Some(*value)),
-        Action::AssignAgent { value } => {
-            p.assignee_id = Some(Some(*value));
-            p.reason = Some(crate::routing::TransferReason {
-                category: crate::routing::model::TransferCategory::Other,
-                text: format!("automation: {}", rule.name),
-            });
-        }
-        Action::Note { text } => {
-            let body = render_in(c, id, text, language).await?;
-            let events = super::reply::note_in(c, id, &actor, &rule.name, &body, now).await?;
-            tl.added.extend(events);
-            return Ok(None);
-        }
-        Action::Reply { text } => {
-            let Some((mid, _)) = repo::latest_customer_message(c, id).await? else {
-                return Ok(Some("no customer message to answer".into()));
-            };
-            let queued =
-                crate::automation::service::queue_reply_in(c, id, rule.id, mid, text, now).await?;
-            return Ok(
-                (!queued).then(|| "this customer message has an automatic reply already".into())
-            );
-        }
-        Action::Webhook { url, secret } => {
-            // The event that fired the rule; for a time rule, the
-            // conversation's latest (what made its moment, usually).
-            let event_id = match cause {
-                Cause::Event(eid, _) => Some(eid),
-                Cause::Moment(..) => None,
-            };
-            return webhook_in(c, id, url, secret.as_deref(), event_id, now).await;
-        }
-    }
-    let events = super::service::update_as_in(c, &Viewer::system(), &actor, id, &p, now).await?;
-    tl.added.extend(events);
-    Ok(None)
-}
-
-/// Queues an event for a rule's webhook, delivered after the commit in
-/// order with the conversation's other deliveries to that URL.
-async fn webhook_in(
-    c: &mut AnyConnection,
-    id: i64,
-    url: &str,
-    secret: Option<&str>,
-    event_id: Option<i64>,
-    now: i64,
-) -> Result<Option<String>> {
-    let Some((event_id, kind, data, at)) = repo::event_for_webhook(c, id, event_id).await? else {
-        return Ok(Some("no event to post".into()));
-    };
-    crate::webhooks::service::enqueue_in(
-        c,
-        &crate::webhooks::service::Target {
-            url: url.to_string(),
-            secret: secret.map(str::to_string),
-        },
-        &crate::webhooks::service::Outgoing {
-            event_id,
-            conversation_id: id,
-            kind,
-            data,
-            created_at_ms: at,
-        },
-        now,
-    )
-    .await?;
-    Ok(None)
 }
 
 /// Renders a rule's template for conversation `id` in `language` (the

@@ -81,7 +81,7 @@ pub async fn facts_in(c: &mut AnyConnection, id: i64) -> Result<Option<SurveyFac
             customer_id: r.customer_id,
             customer_name: r.customer_name.clone(),
             customer_email: r.customer_email.clone(),
-            language: r.language.clone().or(r.customer_language.clone()),
+            language: r.language().map(str::to_string),
             assignee_id: r.assignee_id,
             solved_at: r.solved_at,
             reopen_count: r.reopen_count,

@@ -4,6 +4,7 @@
 
 pub mod api;
 mod automate;
+mod automate_act;
 mod automate_read;
 pub mod chat;
 pub mod delivery;

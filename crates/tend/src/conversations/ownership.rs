@@ -34,6 +34,27 @@ pub(super) async fn settle_in(
     now: i64,
 ) -> Result<()> {
     let by = actor.ownership_by();
+    // Moved to another team: in a routed inbox, that team's routing takes
+    // it over. Its owner keeps it when they are a member of the new team
+    // (or when this same change named the owner); otherwise it is released
+    // and routed within the new team below.
+    let team_moved = before.is_some_and(|b| b.team_id != row.team_id);
+    if let (Some(b), Some(team), Some(owner)) = (before, row.team_id, row.assignee_id)
+        && team_moved
+        && b.assignee_id == row.assignee_id
+        && row.status.is_active()
+        && engine::has_rule_in(c, row.inbox_id).await?
+        && !crate::agents::service::is_member_in(c, team, owner).await?
+    {
+        tl.add(
+            c,
+            EventKind::Assigned,
+            actor,
+            json!({"from": owner, "to": null, "by": by, "reason": null, "trigger": "team_changed"}),
+        )
+        .await?;
+        row.assignee_id = None;
+    }
     if let Some(b) = before {
         if b.assignee_id != row.assignee_id {
             engine::owner_changed_in(
@@ -65,8 +86,10 @@ pub(super) async fn settle_in(
     }
     // Moved to another inbox: it leaves its old queue, and without an
     // owner the new inbox's rule routes it.
+    // The same when it moved to another team: it leaves the old team's
+    // queue and is routed within the new one.
     let moved = before.is_some_and(|b| b.inbox_id != row.inbox_id);
-    if moved {
+    if moved || team_moved {
         engine::left_queue_in(c, row.id).await?;
     }
     let trigger = match before {
@@ -74,13 +97,15 @@ pub(super) async fn settle_in(
         Some(b) if !b.status.is_active() => Some("reopened"),
         Some(b) if b.assignee_id.is_some() => Some("unassigned"),
         Some(_) if moved => Some("moved"),
+        Some(_) if team_moved => Some("team_changed"),
         Some(_) => None,
     };
     if let Some(trigger) = trigger
         && row.status.is_active()
         && row.assignee_id.is_none()
     {
-        route_row_in(c, tl, row, trigger, true, now).await?;
+        let team = if team_moved { row.team_id } else { None };
+        route_row_in(c, tl, row, trigger, team, true, now).await?;
     }
     Ok(())
 }
@@ -108,13 +133,15 @@ pub(super) async fn route_created_in(
     Ok(Some(row))
 }
 
-/// Asks the router for an owner (or a place in the queue) and records the
-/// answer on the row and the timeline.
+/// Asks the router for an owner (or a place in the queue), within `team`
+/// when one was chosen (else the inbox rule's team), and records the answer
+/// on the row and the timeline.
 async fn route_row_in(
     c: &mut AnyConnection,
     tl: &mut Timeline,
     row: &mut ConvRow,
     trigger: &str,
+    team: Option<i64>,
     allow_assign: bool,
     now: i64,
 ) -> Result<()> {
@@ -127,6 +154,7 @@ async fn route_row_in(
         language: row.language.as_deref(),
         tags: &tags,
         waiting_since: row.waiting_since,
+        team_id: team,
     };
     let routed = engine::route_in(c, &req, allow_assign, now).await?;
     let team = match routed {
@@ -258,9 +286,10 @@ pub(crate) async fn release_chats_in(
             now,
         )
         .await?;
-        // Queued only: the caller assigns from the queue after its commit,
-        // taking the agents' locks in order.
-        route_row_in(c, &mut tl, &mut row, "agent_offline", false, now).await?;
+        // Queued only, in its own team's queue: the caller assigns from
+        // the queue after its commit, taking the agents' locks in order.
+        let team = row.team_id;
+        route_row_in(c, &mut tl, &mut row, "agent_offline", team, false, now).await?;
         row.updated_at = now;
         repo::update(c, &row).await?;
         events.extend(tl.added);

@@ -379,18 +379,21 @@ async fn update_in(
     p: &ValidPatch,
     now: i64,
 ) -> Result<Vec<BusEvent>> {
-    let events = update_as_in(c, viewer, &actor_of(viewer), id, p, now).await?;
+    let (events, row) = update_as_in(c, viewer, &actor_of(viewer), id, p, now).await?;
     let Some(inbox_id) = events.first().map(|e| e.inbox_id) else {
         return Ok(events);
     };
     let mut tl = Timeline::new(id, inbox_id, now);
     tl.added = events;
-    super::automate::react_in(c, &mut tl, 0, now).await?;
+    let sight = || row.map(super::automate::Sight::row).unwrap_or_default();
+    super::automate::react_seeing_in(c, &mut tl, 0, sight, now).await?;
     Ok(tl.added)
 }
 
 /// [`update_in`] by `actor` (an agent, or an automation rule acting with
-/// `viewer`'s access), without running the rules on it.
+/// `viewer`'s access), without running the rules on it. Also answers the
+/// row as written, for the rules to see without reading it again (`None`
+/// when the customer changed: its name and address are the old one's).
 pub(super) async fn update_as_in(
     c: &mut AnyConnection,
     viewer: &Viewer,
@@ -398,7 +401,7 @@ pub(super) async fn update_as_in(
     id: i64,
     p: &ValidPatch,
     now: i64,
-) -> Result<Vec<BusEvent>> {
+) -> Result<(Vec<BusEvent>, Option<ConvRow>)> {
     let mut row = repo::get_for_update(c, viewer, id)
         .await?
         .ok_or(Error::NotFound("conversation"))?;
@@ -607,5 +610,6 @@ pub(super) async fn update_as_in(
         }
         track_in(c, &mut tl, Some(was), &row, Wrote::Nothing, now).await?;
     }
-    Ok(tl.added)
+    let same_customer = row.customer_id == before.customer_id;
+    Ok((tl.added, same_customer.then_some(row)))
 }

@@ -36,6 +36,7 @@ pub(crate) async fn template_vars_in(
         },
         None => None,
     };
+    let language = row.language().map(str::to_string);
     Ok(Vars {
         customer_name: row.customer_name,
         customer_email: row.customer_email,
@@ -44,7 +45,7 @@ pub(crate) async fn template_vars_in(
         conversation_status: Some(row.status.as_str().to_string()),
         conversation_priority: Some(row.priority.as_str().to_string()),
         conversation_channel: Some(row.channel.as_str().to_string()),
-        conversation_language: row.language.or(row.customer_language),
+        conversation_language: language,
         agent_email: agent.as_ref().map(|a| a.email.clone()),
         agent_name: agent.map(|a| a.name),
         inbox_name: Some(inbox.name),

@@ -33,6 +33,9 @@ pub(crate) struct RouteRequest<'a> {
     pub tags: &'a [String],
     /// Since when the customer waits; keeps their place in the queue.
     pub waiting_since: Option<i64>,
+    /// The team chosen for it (by an agent or a rule): routed within that
+    /// team with the inbox rule's strategy; `None`: the rule's team.
+    pub team_id: Option<i64>,
 }
 
 /// What the router did.
@@ -157,7 +160,10 @@ pub(crate) async fn route_in(
     let Some(rule_row) = repo::rule(c, req.inbox_id).await? else {
         return Ok(Routed::NoRule);
     };
-    let rule = rule_of(&rule_row);
+    let mut rule = rule_of(&rule_row);
+    if let Some(team) = req.team_id {
+        rule.team_id = team;
+    }
     let previous_agent = if rule.sticky {
         repo::previous_agent(c, req.customer_id, req.conversation_id).await?
     } else {

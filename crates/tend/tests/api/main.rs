@@ -49,6 +49,7 @@ mod smtp_limits;
 mod surveys;
 mod surveys_limits;
 mod surveys_pages;
+mod team_routing;
 mod uploads;
 mod web;
 mod web_admin;

@@ -105,6 +105,13 @@ impl ConvRow {
         self.status
     }
 
+    /// The language it is written in: its own, else its customer's.
+    pub fn language(&self) -> Option<&str> {
+        self.language
+            .as_deref()
+            .or(self.customer_language.as_deref())
+    }
+
     pub fn tag_list(&self) -> Vec<String> {
         serde_json::from_str(&self.tags).unwrap_or_default()
     }
