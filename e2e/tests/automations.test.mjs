@@ -139,7 +139,8 @@ test('an admin builds a rule, dry-runs it, enables it and watches it act', async
   await page.goto(`${tend.url}/c/${hit.id}`);
   assert.equal(await page.locator('#tags').inputValue(), 'refund');
   assert.equal(await page.locator('#priority').inputValue(), 'urgent');
-  const fired = page.locator('#timeline li.event', { hasText: 'rule “Refund triage” acted' });
+  // The rule is the line's actor, named once.
+  const fired = page.locator('#timeline li.event', { hasText: 'Refund triage acted (automation rule)' });
   await fired.first().waitFor();
   // "Why did a rule act?": the section opens and says its conditions hold.
   await page.locator('#automations summary').click();

@@ -335,11 +335,8 @@ pub fn event_text(tr: &Tr, e: &Event, name_of: &dyn Fn(&Value) -> String) -> Opt
         EventKind::SlaWarning => sla_event(tr, "event-sla-warning", d),
         EventKind::SlaBreached => sla_event(tr, "event-sla-breached", d),
         EventKind::SlaFulfilled => sla_event(tr, "event-sla-fulfilled", d),
-        EventKind::AutomationFired => tr.s(
-            "event-automation-fired",
-            "name",
-            d["name"].as_str().unwrap_or("—").to_string(),
-        ),
+        // The line's actor is the rule, by name: the text does not repeat it.
+        EventKind::AutomationFired => tr.t("event-automation-fired"),
         EventKind::AutomationStopped => tr.s(
             "event-automation-stopped",
             "value",

@@ -152,10 +152,15 @@ pub(super) fn event_item(
     e: crate::conversations::Event,
 ) -> Option<Item> {
     let tr = &a.tr;
+    // A rule deleted since is still named by its firing's own data.
+    let fired_by = (e.kind == EventKind::AutomationFired)
+        .then(|| e.data["name"].as_str().map(str::to_string))
+        .flatten();
     let who = e
         .actor
         .name
         .clone()
+        .or(fired_by)
         .unwrap_or_else(|| tr.t("author-system"));
     let name_of = |v: &serde_json::Value| {
         v.as_i64()
