@@ -38,6 +38,8 @@ mod paging;
 mod privacy;
 mod proxy;
 mod quarantine;
+mod reports;
+mod reports_csat;
 mod routing;
 mod routing_transfers;
 mod search;
