@@ -40,6 +40,7 @@ mod proxy;
 mod quarantine;
 mod reports;
 mod reports_csat;
+mod reports_rebuild;
 mod routing;
 mod routing_transfers;
 mod search;
