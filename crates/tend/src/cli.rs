@@ -216,10 +216,7 @@ async fn run_inner(cli: Cli) -> Result<(), Failure> {
         Command::Admin(a) => admin(config, a).await?,
         Command::Reports(Reports::Rebuild) => {
             let st = crate::app::open(config).await?;
-            let total = crate::reports::projection::conversations(&st).await?;
-            let bar = crate::telemetry::progress_bar("conversations", total);
-            crate::reports::projection::rebuild(&st, |done| bar.set_position(done)).await?;
-            bar.finish();
+            rebuild_reports(&st).await?;
             st.db.close().await;
         }
         Command::Demo(Demo::Seed {
@@ -232,8 +229,18 @@ async fn run_inner(cli: Cli) -> Result<(), Failure> {
             if !no_index {
                 crate::search::catch_up(&st).await?;
             }
+            rebuild_reports(&st).await?;
         }
     }
+    Ok(())
+}
+
+/// Measures every conversation again for the reports, with a progress bar.
+async fn rebuild_reports(st: &crate::state::AppState) -> Result<(), Failure> {
+    let total = crate::reports::projection::conversations(st).await?;
+    let bar = crate::telemetry::progress_bar("conversations measured", total);
+    crate::reports::projection::rebuild(st, |done| bar.set_position(done)).await?;
+    bar.finish();
     Ok(())
 }
 
