@@ -138,6 +138,7 @@ pub async fn start(st: AppState) -> anyhow::Result<Running> {
         with(&st, crate::webhooks::delivery::follow),
     );
     tasks.spawn("webhook_sender", with(&st, crate::webhooks::delivery::send));
+    tasks.spawn("reports", with(&st, crate::reports::projection::run));
     tasks.spawn(
         "attachment_sweep",
         with(&st, crate::attachments::sweep::run),

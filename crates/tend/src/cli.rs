@@ -1,4 +1,5 @@
-//! The `tend` command line: `serve`, `migrate`, `admin …`, `demo seed`.
+//! The `tend` command line: `serve`, `migrate`, `admin …`, `demo seed`,
+//! `reports rebuild`.
 //! Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error.
 
 use std::io::Read as _;
@@ -41,6 +42,18 @@ pub enum Command {
     /// Demo data.
     #[command(subcommand)]
     Demo(Demo),
+    /// The reports' store.
+    #[command(subcommand)]
+    Reports(Reports),
+}
+
+/// `tend reports …`.
+#[derive(Debug, Subcommand)]
+pub enum Reports {
+    /// Forget the report figures and measure every conversation again from
+    /// the event log, with a progress bar (a running `tend serve` goes on
+    /// following new events meanwhile).
+    Rebuild,
 }
 
 /// `tend admin …`.
@@ -201,6 +214,11 @@ async fn run_inner(cli: Cli) -> Result<(), Failure> {
         }
         Command::Reindex => crate::search::reindex(crate::app::open(config).await?).await?,
         Command::Admin(a) => admin(config, a).await?,
+        Command::Reports(Reports::Rebuild) => {
+            let st = crate::app::open(config).await?;
+            rebuild_reports(&st).await?;
+            st.db.close().await;
+        }
         Command::Demo(Demo::Seed {
             conversations,
             messages_per_conversation,
@@ -211,8 +229,18 @@ async fn run_inner(cli: Cli) -> Result<(), Failure> {
             if !no_index {
                 crate::search::catch_up(&st).await?;
             }
+            rebuild_reports(&st).await?;
         }
     }
+    Ok(())
+}
+
+/// Measures every conversation again for the reports, with a progress bar.
+async fn rebuild_reports(st: &crate::state::AppState) -> Result<(), Failure> {
+    let total = crate::reports::projection::conversations(st).await?;
+    let bar = crate::telemetry::progress_bar("conversations measured", total);
+    crate::reports::projection::rebuild(st, |done| bar.set_position(done)).await?;
+    bar.finish();
     Ok(())
 }
 

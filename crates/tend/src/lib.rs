@@ -29,6 +29,7 @@ pub mod jobs;
 pub mod locale;
 pub mod macros;
 pub mod ratelimit;
+pub mod reports;
 pub mod routing;
 pub mod search;
 pub mod secrets;

@@ -65,6 +65,17 @@ pub(super) async fn user_by_id(c: &mut AnyConnection, id: i64) -> Result<Option<
         .await?)
 }
 
+/// A user's saved time zone (an IANA name), if any.
+pub(super) async fn time_zone(c: &mut AnyConnection, id: i64) -> Result<Option<String>> {
+    Ok(
+        sqlx::query_scalar::<_, Option<String>>("SELECT timezone FROM users WHERE id = $1")
+            .bind(id)
+            .fetch_optional(c)
+            .await?
+            .flatten(),
+    )
+}
+
 pub(super) async fn user_by_email(c: &mut AnyConnection, email: &str) -> Result<Option<UserRow>> {
     let q = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1");
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(q))

@@ -83,6 +83,13 @@ pub(crate) async fn user_in(c: &mut AnyConnection, id: i64) -> Result<User> {
         .ok_or(Error::NotFound("user"))
 }
 
+/// The time zone a user chose for their pages (an IANA name), if any:
+/// dates a user gives and sees are in it.
+pub async fn time_zone(st: &AppState, id: i64) -> Result<Option<String>> {
+    let mut c = st.db.pool().acquire().await?;
+    repo::time_zone(&mut c, id).await
+}
+
 /// One user by sign-in address.
 pub async fn user_by_email(st: &AppState, email: &str) -> Result<User> {
     let email = EmailAddress::parse("email", email)?;

@@ -155,3 +155,55 @@ pub(super) async fn attachment_names(
         .push(" ORDER BY id");
     Ok(sql.query_as().fetch_all(c).await?)
 }
+
+#[derive(Debug, FromRow)]
+pub(super) struct HistoryEventRow {
+    pub id: i64,
+    pub conversation_id: i64,
+    #[sqlx(try_from = "String")]
+    pub kind: EventKind,
+    #[sqlx(try_from = "String")]
+    pub actor_kind: crate::vocab::ActorKind,
+    pub actor_id: Option<i64>,
+    pub data: String,
+    pub created_at: i64,
+}
+
+/// Every event of these conversations, in log order.
+pub(super) async fn history_events(
+    c: &mut AnyConnection,
+    conversation_ids: &[i64],
+) -> Result<Vec<HistoryEventRow>> {
+    let mut sql = Sql::new(
+        "SELECT id, conversation_id, kind, actor_kind, actor_id, data, created_at FROM events \
+         WHERE conversation_id IN ",
+    );
+    sql.bind_list(conversation_ids.iter().copied())
+        .push(" ORDER BY id");
+    Ok(sql.query_as().fetch_all(c).await?)
+}
+
+/// (id, language, tags as JSON) of the conversations among `ids`.
+pub(super) async fn history_heads(
+    c: &mut AnyConnection,
+    ids: &[i64],
+) -> Result<Vec<(i64, Option<String>, String)>> {
+    let mut sql = Sql::new("SELECT id, language, tags FROM conversations WHERE id IN ");
+    sql.bind_list(ids.iter().copied()).push(" ORDER BY id");
+    Ok(sql.query_as().fetch_all(c).await?)
+}
+
+/// The conversations with events in `after_id < id <= up_to`.
+pub(super) async fn conversations_with_events_between(
+    c: &mut AnyConnection,
+    after_id: i64,
+    up_to: i64,
+) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT DISTINCT conversation_id FROM events WHERE id > $1 AND id <= $2 ORDER BY conversation_id",
+    )
+    .bind(after_id)
+    .bind(up_to)
+    .fetch_all(c)
+    .await?)
+}

@@ -12,6 +12,7 @@ pub mod export;
 mod export_repo;
 pub mod followup;
 mod followup_repo;
+pub mod history;
 pub mod inbound;
 pub mod merge;
 pub mod model;

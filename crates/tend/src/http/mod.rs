@@ -50,6 +50,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::jobs::api::router())
         .merge(crate::macros::api::router())
         .merge(crate::webhooks::api::router())
+        .merge(crate::reports::api::router())
 }
 
 /// The OpenAPI document for `/api/v1`.

@@ -75,6 +75,9 @@ fn ratio(n: i64, d: i64) -> Option<f64> {
 
 /// CSAT (share of ratings of 4 or 5) and response rate (answered / sent)
 /// per group, over surveys sent in `[from, to)`. Admins and supervisors only.
+/// Every grouping adds up to the same totals: a survey counts for the owner
+/// when it was solved and the conversation's team, and those without one
+/// are the line with the empty key (named `none`).
 pub async fn csat(
     st: &AppState,
     viewer: &Viewer,
@@ -96,8 +99,8 @@ pub async fn csat(
         items: rows
             .into_iter()
             .map(|(key, name, sent, answered, rated, satisfied)| CsatLine {
+                name: if key.is_empty() { "none".into() } else { name },
                 key,
-                name,
                 sent,
                 answered,
                 rated,

@@ -126,6 +126,10 @@ pub fn parse_response(
     })
 }
 
+/// The lowest rating that counts as satisfied (CSAT, success stories, the
+/// reports).
+pub const SATISFIED_RATING: i64 = 4;
+
 /// Whether an answer is unhappy: "no", or a rating at or below the threshold.
 pub fn is_unhappy(answer: Option<Answer>, rating: Option<i64>, threshold: i64) -> bool {
     answer == Some(Answer::No) || rating.is_some_and(|r| r <= threshold)
@@ -222,9 +226,11 @@ pub struct Survey {
 /// One line of the CSAT report.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CsatLine {
-    /// The agent, team or inbox id, or the channel name.
+    /// The agent (the owner when it was solved), team (the
+    /// conversation's) or inbox id, or the channel name; empty for the
+    /// surveys without an owner or a team.
     pub key: String,
-    /// Display name.
+    /// Display name (`none` for the empty key).
     pub name: String,
     /// Surveys sent (or asked inline).
     pub sent: i64,

@@ -8,6 +8,7 @@ use crate::Result;
 use crate::agents::Viewer;
 use crate::db::Sql;
 
+use super::model::SATISFIED_RATING;
 use super::rules::{SkipReason, SurveyState};
 
 const SURVEY_COLS: &str = "s.id, s.conversation_id, s.customer_id, s.token, s.channel, s.solved_at, \
@@ -231,12 +232,12 @@ pub(super) async fn stories(
     before_id: Option<i64>,
     limit: i64,
 ) -> Result<Vec<StoryRow>> {
-    let mut sql = Sql::new(
+    let mut sql = Sql::new(&format!(
         "SELECT s.id, s.conversation_id, c.subject, cu.name AS customer_name, s.rating, s.comment, s.language, \
          s.answered_at FROM surveys s JOIN conversations c ON c.id = s.conversation_id \
          JOIN customers cu ON cu.id = s.customer_id \
-         WHERE s.rating >= 4 AND s.comment IS NOT NULL AND s.answered_at IS NOT NULL",
-    );
+         WHERE s.rating >= {SATISFIED_RATING} AND s.comment IS NOT NULL AND s.answered_at IS NOT NULL"
+    ));
     if let Some(u) = user_id {
         sql.push(" AND EXISTS (SELECT 1 FROM survey_credits sc WHERE sc.survey_id = s.id AND sc.user_id = ")
             .bind(u)
@@ -273,26 +274,26 @@ pub(super) enum GroupBy {
 }
 
 /// (key, name, sent, answered, rated, satisfied) per group, over surveys
-/// sent in `[from, to)`.
+/// sent in `[from, to)`. Each survey counts in exactly one group of every
+/// grouping, so each grouping adds up to the same totals: the agent is the
+/// owner when it was solved (`owner_id`), the team the conversation's; a
+/// survey without one is in the group with the empty key and name.
 pub(super) async fn csat(
     c: &mut AnyConnection,
     group: GroupBy,
     from: i64,
     to: i64,
 ) -> Result<Vec<(String, String, i64, i64, i64, i64)>> {
-    // Each survey counts once per group even when, say, two credited agents
-    // share a team: hence the DISTINCT inner select.
     let (key, name, joins) = match group {
         GroupBy::Agent => (
-            "CAST(u.id AS TEXT)",
-            "u.name",
-            "JOIN survey_credits sc ON sc.survey_id = s.id JOIN users u ON u.id = sc.user_id",
+            "COALESCE(CAST(u.id AS TEXT), '')",
+            "COALESCE(u.name, '')",
+            "LEFT JOIN users u ON u.id = s.owner_id",
         ),
         GroupBy::Team => (
-            "CAST(t.id AS TEXT)",
-            "t.name",
-            "JOIN survey_credits sc ON sc.survey_id = s.id JOIN team_members tm ON tm.user_id = sc.user_id \
-             JOIN teams t ON t.id = tm.team_id",
+            "COALESCE(CAST(t.id AS TEXT), '')",
+            "COALESCE(t.name, '')",
+            "JOIN conversations cv ON cv.id = s.conversation_id LEFT JOIN teams t ON t.id = cv.team_id",
         ),
         GroupBy::Inbox => (
             "CAST(i.id AS TEXT)",
@@ -306,12 +307,12 @@ pub(super) async fn csat(
         "SELECT g.k, g.n, COUNT(*), \
          SUM(CASE WHEN g.answered_at IS NOT NULL THEN 1 ELSE 0 END), \
          SUM(CASE WHEN g.rating IS NOT NULL THEN 1 ELSE 0 END), \
-         SUM(CASE WHEN g.rating >= 4 THEN 1 ELSE 0 END) \
-         FROM (SELECT DISTINCT {key} AS k, {name} AS n, s.id AS sid, s.answered_at, s.rating FROM surveys s {joins} \
+         SUM(CASE WHEN g.rating >= {SATISFIED_RATING} THEN 1 ELSE 0 END) \
+         FROM (SELECT {key} AS k, {name} AS n, s.answered_at, s.rating FROM surveys s {joins} \
          WHERE s.status IN {asked} AND s.created_at >= "
     ));
     sql.bind(from).push(" AND s.created_at < ").bind(to);
-    sql.push(") g GROUP BY g.k, g.n ORDER BY g.n, g.k");
+    sql.push(") g GROUP BY g.k, g.n ORDER BY CASE WHEN g.k = '' THEN 1 ELSE 0 END, g.n, g.k");
     Ok(sql.query_as().fetch_all(c).await?)
 }
 

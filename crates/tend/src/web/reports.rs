@@ -106,10 +106,13 @@ fn period(tr: &Tr, q: &PeriodQuery, now: i64) -> Result<(i64, i64)> {
 }
 
 fn line(tr: &Tr, group: &str, l: CsatLine) -> LineView {
+    let unattributed = l.key.is_empty();
     LineView {
-        href: (group == "agent").then(|| format!("/agents/{}", l.key)),
+        href: (group == "agent" && !unattributed).then(|| format!("/agents/{}", l.key)),
         name: if group == "channel" {
             tr.t(&format!("channel-{}", l.key))
+        } else if unattributed {
+            tr.t(&format!("report-no-{group}"))
         } else {
             l.name
         },
