@@ -25,6 +25,7 @@ mod imap;
 mod imap_after;
 mod imap_tls;
 mod jobs;
+mod kb;
 mod layering;
 mod machine_mail;
 mod macros;
