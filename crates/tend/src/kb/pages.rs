@@ -298,9 +298,7 @@ async fn article(
         "{base}{}",
         article_path(canonical_lang, id, &a.slug)
     ));
-    let note = (shown != lang).then(|| {
-        c.tr.s("kb-not-translated", "language", language_name(&shown))
-    });
+    let note = (shown != lang).then(|| c.tr.s("kb-not-translated", "name", language_name(&shown)));
     let vote_action = format!("{}/vote", article_path(lang, id, &a.slug));
     page(
         StatusCode::OK,

@@ -375,6 +375,28 @@ async fn the_help_centre_falls_back_and_never_shows_drafts(app: &TestApp) {
     assert_eq!(app.rows("kb_votes").await, 1);
     let (_, _, html) = page(app, &format!("/help/en/articles/{a}-invoices?voted=1")).await;
     assert!(html.contains("Thank you for telling us"), "{html}");
+
+    // Every page speaks every language with no string missing.
+    for lang in ["en", "ja", "ko", "lv", "ca"] {
+        for path in [
+            format!("/help/{lang}/"),
+            format!("/help/{lang}/articles/{a}-invoices"),
+            format!("/help/{lang}/categories/{cat}-billing"),
+            format!("/help/{lang}/search?q=invoices"),
+            format!("/help/{lang}/articles/{c}-roadmap"),
+        ] {
+            let (s, _, html) = page(app, &path).await;
+            assert!(
+                s == StatusCode::OK || s == StatusCode::NOT_FOUND,
+                "{path}: {s}"
+            );
+            assert!(
+                html.contains(&format!("<html lang=\"{lang}\">")),
+                "{path}: {html}"
+            );
+            assert!(!html.contains('⟦'), "{path} misses a string: {html}");
+        }
+    }
 }
 
 /// The titles a public search page in `lang` lists for `q`.
