@@ -12,11 +12,12 @@
 //! - `public`: what the help centre reads (catalogue sync, search, votes);
 //! - `api`: `/api/v1/kb/…` for the desk (admins and supervisors write,
 //!   everyone signed in reads, drafts included);
-//! - `pages`, `render`: `/help/{lang}/…`, `/help/sitemap.xml` and
-//!   `/help/api/suggest`, public, without JavaScript.
+//! - `pages`, `render`: `/help/{lang}/…`, public, without JavaScript;
+//! - `feeds`: `/help/sitemap.xml` and `/help/api/suggest`.
 
 pub mod api;
 pub mod fallback;
+mod feeds;
 pub mod index;
 pub mod model;
 pub mod pages;

@@ -19,16 +19,14 @@ use crate::ratelimit::ip_key;
 use crate::state::AppState;
 
 use super::public::{self, Listed, article_path};
-use super::render::{
-    ArticlePage, Chrome, Item, ListPage, Section, SitemapUrl, language_name, page,
-};
+use super::render::{ArticlePage, Chrome, Item, ListPage, Section, language_name, page};
 
 /// The help centre's routes (merged beside the UI, like the contact form).
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/help/", get(pick_language))
-        .route("/help/sitemap.xml", get(sitemap))
-        .route("/help/api/suggest", get(suggest))
+        .route("/help/sitemap.xml", get(super::feeds::sitemap))
+        .route("/help/api/suggest", get(super::feeds::suggest))
         .route("/help/{lang}/", get(home))
         .route("/help/{lang}/categories/{category}", get(category))
         .route("/help/{lang}/articles/{article}", get(article))
@@ -38,8 +36,6 @@ pub fn router() -> Router<AppState> {
 
 /// Most results a search page shows.
 const SEARCH_LIMIT: usize = 30;
-/// Most suggestions.
-const SUGGEST_LIMIT: usize = 3;
 /// Longest query looked at, in characters.
 const MAX_QUERY_CHARS: usize = 200;
 
@@ -54,7 +50,8 @@ fn id_of(segment: &str) -> Option<(i64, &str)> {
     Some((id.parse().ok().filter(|id| *id > 0)?, slug))
 }
 
-fn words(q: Option<&str>) -> String {
+/// The words of a query, at most [`MAX_QUERY_CHARS`].
+pub(super) fn words(q: Option<&str>) -> String {
     q.unwrap_or("")
         .trim()
         .chars()
@@ -63,11 +60,11 @@ fn words(q: Option<&str>) -> String {
 }
 
 /// Counts a public read or vote; false when the address is over its limit.
-fn allowed(st: &AppState, ip: std::net::IpAddr) -> bool {
+pub(super) fn allowed(st: &AppState, ip: std::net::IpAddr) -> bool {
     st.kb().per_ip.hit(&ip_key(ip), st.clock.now_ms())
 }
 
-fn internal(e: &crate::Error) -> Response {
+pub(super) fn internal(e: &crate::Error) -> Response {
     tracing::error!(error = %e, "help centre");
     (
         StatusCode::INTERNAL_SERVER_ERROR,
@@ -422,103 +419,4 @@ async fn search(
             empty,
         },
     )
-}
-
-/// `GET /help/sitemap.xml`: each language's home, then every published
-/// translation in the help centre's languages, with its alternates.
-async fn sitemap(State(st): State<AppState>) -> Response {
-    let articles = match public::published(&st).await {
-        Ok(a) => a,
-        Err(e) => return internal(&e),
-    };
-    let base = st.link_base();
-    let homes: Vec<(String, String)> = LOCALES
-        .iter()
-        .map(|l| (l.to_string(), format!("{base}/help/{l}/")))
-        .collect();
-    let mut urls: Vec<SitemapUrl> = homes
-        .iter()
-        .map(|(_, loc)| SitemapUrl {
-            loc: loc.clone(),
-            lastmod: None,
-            alternates: homes.clone(),
-        })
-        .collect();
-    for (id, slug, changed_at, langs) in articles {
-        let alternates: Vec<(String, String)> = langs
-            .iter()
-            .filter(|l| LOCALES.contains(&l.as_str()))
-            .map(|l| (l.clone(), format!("{base}{}", article_path(l, id, &slug))))
-            .collect();
-        for (_, loc) in &alternates {
-            urls.push(SitemapUrl {
-                loc: loc.clone(),
-                lastmod: Some(crate::time::rfc3339(changed_at)),
-                alternates: alternates.clone(),
-            });
-        }
-    }
-    super::render::sitemap(&urls)
-}
-
-#[derive(Debug, Deserialize)]
-struct SuggestParams {
-    q: Option<String>,
-    lang: Option<String>,
-    #[expect(dead_code, reason = "accepted now; per-inbox article sets come later")]
-    inbox_id: Option<i64>,
-}
-
-/// One suggestion.
-#[derive(Debug, serde::Serialize)]
-struct Suggestion {
-    id: i64,
-    title: String,
-    url: String,
-    snippet: String,
-}
-
-/// `GET /help/api/suggest?q=&lang=&inbox_id=`: up to 3 published
-/// articles for what a customer is typing, in their language with the
-/// fallback: `{"items": [{"id", "title", "url", "snippet"}]}`.
-async fn suggest(
-    State(st): State<AppState>,
-    ClientIp(ip): ClientIp,
-    headers: HeaderMap,
-    Query(p): Query<SuggestParams>,
-) -> Response {
-    if !allowed(&st, ip) {
-        return crate::Error::RateLimited.into_response();
-    }
-    let lang = p
-        .lang
-        .as_deref()
-        .and_then(crate::locale::supported)
-        .or_else(|| {
-            headers
-                .get(header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .and_then(from_accept_language)
-        })
-        .unwrap_or(DEFAULT);
-    let q = words(p.q.as_deref());
-    let found = if q.is_empty() {
-        vec![]
-    } else {
-        match public::search(&st, lang, &q, SUGGEST_LIMIT).await {
-            Ok(f) => f,
-            Err(e) => return e.into_response(),
-        }
-    };
-    let base = st.link_base();
-    let items: Vec<Suggestion> = found
-        .into_iter()
-        .map(|a| Suggestion {
-            url: format!("{base}{}", a.path(lang)),
-            id: a.id,
-            title: a.title,
-            snippet: a.snippet,
-        })
-        .collect();
-    axum::Json(serde_json::json!({ "items": items })).into_response()
 }
