@@ -26,6 +26,7 @@ mod imap_after;
 mod imap_tls;
 mod jobs;
 mod kb;
+mod kb_search;
 mod layering;
 mod machine_mail;
 mod macros;
