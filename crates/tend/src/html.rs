@@ -1,8 +1,10 @@
 //! HTML from outside (API bodies, email, chat) is sanitised here before it is
 //! stored or shown: no scripts, event handlers, forms, frames, styles that
-//! can load resources, or `javascript:`/`data:` links.
+//! can load resources, or `javascript:`/`data:` links. Markdown (knowledge
+//! base articles) is rendered here too, and sanitised last.
 
 use std::collections::HashSet;
+use std::sync::OnceLock;
 
 /// Sanitises untrusted HTML: the same rules as inbound mail (no scripts,
 /// handlers, forms, frames or `javascript:`/`data:` URLs; remote images
@@ -28,6 +30,25 @@ pub fn mentions_inline_image(html: &str, inline: &[(&str, i64)]) -> bool {
 /// fixed point of [`sanitize`] whatever the Content-IDs hold.
 pub fn link_inline_images(html: &str, inline: &[(&str, i64)]) -> String {
     tend_mail::sanitize_html_linking(html, inline)
+}
+
+/// Markdown (CommonMark with tables, strikethrough and task lists) as HTML
+/// for the help centre: rendered by pulldown-cmark, then sanitised by
+/// ammonia's default rules (no scripts, handlers, styles, forms or frames;
+/// only `http`, `https`, `mailto`… links, which get `rel="noopener
+/// noreferrer"`). Unlike mail, relative links (to other articles) and
+/// images stay: an article is written by the desk's own staff for the
+/// public. Raw HTML in the Markdown goes through the same sanitiser.
+pub fn markdown(md: &str) -> String {
+    use pulldown_cmark::{Options, Parser, html};
+    static SANITIZER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    let mut raw = String::with_capacity(md.len() * 3 / 2);
+    html::push_html(&mut raw, Parser::new_ext(md, opts));
+    SANITIZER
+        .get_or_init(ammonia::Builder::default)
+        .clean(&raw)
+        .to_string()
 }
 
 /// Plain text from HTML, for messages that came with HTML only.
@@ -73,6 +94,21 @@ mod tests {
             assert!(!clean.contains(bad), "{bad} survived in {clean}");
         }
         assert!(clean.contains("Hi"));
+    }
+
+    #[test]
+    fn markdown_is_rendered_then_sanitised() {
+        let out = markdown(
+            "# Refunds\n\n**Bold** [next](/help/en/articles/2-next) <script>alert(1)</script>\n\n\
+             <img src=x onerror=alert(1)> [x](javascript:alert(1))\n\n| a | b |\n|---|---|\n| 1 | 2 |",
+        );
+        assert!(out.contains("<h1>Refunds</h1>"), "{out}");
+        assert!(out.contains("<strong>Bold</strong>"), "{out}");
+        assert!(out.contains("href=\"/help/en/articles/2-next\""), "{out}");
+        assert!(out.contains("<table>"), "{out}");
+        for bad in ["<script", "onerror", "javascript:"] {
+            assert!(!out.contains(bad), "{bad} survived in {out}");
+        }
     }
 
     #[test]

@@ -26,6 +26,7 @@ pub mod html;
 pub mod http;
 pub mod inboxes;
 pub mod jobs;
+pub mod kb;
 pub mod locale;
 pub mod macros;
 pub mod ratelimit;

@@ -295,6 +295,10 @@ impl Config {
         )
         .unwrap_or(usize::MAX);
 
+        let help_fallback = match src.get("help_fallback", f.help_fallback.clone()) {
+            None => HelpFallback::default(),
+            Some((v, origin)) => parse_help_fallback(&v, &origin)?,
+        };
         let trusted_proxies = match src.get("trusted_proxies", f.trusted_proxies.clone()) {
             None => net::TrustedProxies::default(),
             Some((v, origin)) => {
@@ -382,6 +386,7 @@ impl Config {
             surveys,
             public_rate_per_minute,
             chat_max_sockets_per_ip,
+            help_fallback,
             trusted_proxies,
             metrics_token,
             metrics_listen,
@@ -453,7 +458,7 @@ fn parse_file(text: &str, path: &Path) -> Result<FileConfig, ConfigError> {
 mod values;
 
 pub use values::sqlite_url;
-use values::{parse_addr, parse_resolver, parse_url, validate_database_url};
+use values::{parse_addr, parse_help_fallback, parse_resolver, parse_url, validate_database_url};
 
 #[cfg(test)]
 mod tests;

@@ -141,6 +141,18 @@ fn proxies_and_metrics_settings_are_checked() {
 }
 
 #[test]
+fn help_fallback_chains_are_read_and_checked() {
+    let c = load(Some("help_fallback = \"ca>es>EN, lv>en\"\n"), &[]).expect("loads");
+    assert_eq!(c.help_fallback.after("ca"), ["es", "en"]);
+    assert_eq!(c.help_fallback.after("lv"), ["en"]);
+    assert!(c.help_fallback.after("ja").is_empty());
+    for bad in ["ca", "ca>", "ca>es ca>en", "ca>e s"] {
+        let e = load(None, &[("TEND_HELP_FALLBACK", bad)]).expect_err(bad);
+        assert!(e.0.contains("TEND_HELP_FALLBACK"), "{}", e.0);
+    }
+}
+
+#[test]
 fn mail_limits_transport_and_the_secret_key_are_read() {
     let c = load(None, &[]).expect("defaults load");
     assert_eq!(

@@ -133,6 +133,8 @@ pub struct Config {
     /// Chat widget WebSockets open at once per client address (an IPv6
     /// client is its /64); `0`: no limit.
     pub chat_max_sockets_per_ip: usize,
+    /// The help centre's language fallback chains (`help_fallback`).
+    pub help_fallback: HelpFallback,
     /// Reverse proxies whose `X-Forwarded-For`/`Forwarded` and
     /// `X-Forwarded-Proto` are believed (none by default).
     pub trusted_proxies: net::TrustedProxies,
@@ -151,4 +153,22 @@ pub struct Config {
     pub mail_limits: MailLimits,
     /// Sender authentication (SPF, DKIM, DMARC) of inbound mail.
     pub mail_auth: MailAuthConfig,
+}
+
+/// The help centre's language fallback chains: for a language, the
+/// languages whose translation is shown, in order, when an article has
+/// none in it (`ca>es>en`). After the chain come English, the article's
+/// source language and then any published translation, so an article is
+/// never hidden for want of a translation.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HelpFallback(pub Vec<(String, Vec<String>)>);
+
+impl HelpFallback {
+    /// The languages after `lang` in its chain (none when it has none).
+    pub fn after(&self, lang: &str) -> &[String] {
+        self.0
+            .iter()
+            .find(|(l, _)| l == lang)
+            .map_or(&[], |(_, rest)| rest.as_slice())
+    }
 }

@@ -73,3 +73,39 @@ pub(super) fn parse_resolver(v: &str, origin: &str) -> Result<DnsResolver, Confi
 pub fn sqlite_url(path: &std::path::Path) -> String {
     format!("sqlite://{}?mode=rwc", path.display())
 }
+
+/// Fallback chains such as `ca>es>en, lv>en`: chains separated by commas or
+/// spaces, languages by `>`; each a language tag (`pt-BR`), lowercased.
+pub(super) fn parse_help_fallback(
+    v: &str,
+    origin: &str,
+) -> Result<super::types::HelpFallback, ConfigError> {
+    let bad = |part: &str, why: &str| {
+        ConfigError(format!(
+            "{origin} must be chains of language tags like \"ca>es>en, lv>en\"; {part:?} {why}"
+        ))
+    };
+    let mut chains: Vec<(String, Vec<String>)> = Vec::new();
+    for part in v.split([',', ' ']).map(str::trim).filter(|p| !p.is_empty()) {
+        let mut langs = Vec::new();
+        for tag in part.split('>').map(str::trim) {
+            let ok = (2..=35).contains(&tag.len())
+                && tag.split('-').all(|p| {
+                    !p.is_empty() && p.len() <= 8 && p.chars().all(|c| c.is_ascii_alphanumeric())
+                });
+            if !ok {
+                return Err(bad(part, "has a part that is not a language tag"));
+            }
+            langs.push(tag.to_ascii_lowercase());
+        }
+        let first = langs.remove(0);
+        if langs.is_empty() {
+            return Err(bad(part, "names no language to fall back to"));
+        }
+        if chains.iter().any(|(l, _)| *l == first) {
+            return Err(bad(part, "gives a second chain for the same language"));
+        }
+        chains.push((first, langs));
+    }
+    Ok(super::types::HelpFallback(chains))
+}

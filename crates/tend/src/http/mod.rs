@@ -51,6 +51,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::macros::api::router())
         .merge(crate::webhooks::api::router())
         .merge(crate::reports::api::router())
+        .merge(crate::kb::api::router())
 }
 
 /// The OpenAPI document for `/api/v1`.
@@ -76,6 +77,7 @@ pub fn router(st: AppState) -> Router {
         .merge(crate::surveys::pages::router())
         .merge(crate::channels::chat::http::router(&st))
         .merge(crate::channels::contact::router())
+        .merge(crate::kb::pages::router())
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .merge(if metrics_here {

@@ -97,7 +97,7 @@ struct Preset {
 /// authority, this only keeps other sites from posting with it. The pages
 /// send `Referrer-Policy: no-referrer`, so browsers post them with
 /// `Origin: null`; that is not taken as foreign.
-fn from_another_site(headers: &HeaderMap) -> bool {
+pub(crate) fn from_another_site(headers: &HeaderMap) -> bool {
     if headers
         .get("sec-fetch-site")
         .and_then(|v| v.to_str().ok())

@@ -25,6 +25,8 @@ mod imap;
 mod imap_after;
 mod imap_tls;
 mod jobs;
+mod kb;
+mod kb_search;
 mod layering;
 mod machine_mail;
 mod macros;

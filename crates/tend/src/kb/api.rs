@@ -1,0 +1,212 @@
+//! `/api/v1/kb/…`: articles, their revisions and categories, for the desk.
+//! Admins and supervisors write; everyone signed in reads, drafts included.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::Result;
+use crate::http::{ApiJson, ApiPath, ApiQuery, Auth, Page, created};
+use crate::state::AppState;
+
+use super::model::{Article, ArticleInput, ArticleQuery, Category, CategoryInput, Revision};
+use super::service;
+
+/// The knowledge base's routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_kb_articles, create_kb_article))
+        .routes(routes!(get_kb_article, put_kb_article, delete_kb_article))
+        .routes(routes!(list_kb_revisions))
+        .routes(routes!(restore_kb_revision))
+        .routes(routes!(list_kb_categories, create_kb_category))
+        .routes(routes!(put_kb_category, delete_kb_category))
+}
+
+/// Articles, newest first; with `q`, the best matches first, in any
+/// language, drafts included.
+#[utoipa::path(get, path = "/kb/articles", tag = "knowledge base", params(ArticleQuery),
+    responses((status = 200, description = "Articles", body = Page<Article>),
+              (status = 401, description = "No or bad token"),
+              (status = 422, description = "Invalid limit")))]
+async fn list_kb_articles(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiQuery(q): ApiQuery<ArticleQuery>,
+) -> Result<axum::Json<Page<Article>>> {
+    Ok(axum::Json(Page {
+        items: service::list_articles(&st, &auth.0, &q).await?,
+        next_cursor: None,
+    }))
+}
+
+/// Create an article with its translations (admins and supervisors).
+#[utoipa::path(post, path = "/kb/articles", tag = "knowledge base", request_body = ArticleInput,
+    responses((status = 201, description = "Created", body = Article),
+              (status = 401, description = "No or bad token"),
+              (status = 403, description = "Only admins and supervisors write articles"),
+              (status = 422, description = "Invalid input; the message names the field")))]
+async fn create_kb_article(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiJson(b): ApiJson<ArticleInput>,
+) -> Result<Response> {
+    Ok(created(service::create_article(&st, &auth.0, b).await?))
+}
+
+/// One article, every translation with `outdated`.
+#[utoipa::path(get, path = "/kb/articles/{id}", tag = "knowledge base",
+    params(("id" = i64, Path, description = "Article id")),
+    responses((status = 200, description = "The article", body = Article),
+              (status = 401, description = "No or bad token"),
+              (status = 404, description = "No such article")))]
+async fn get_kb_article(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<axum::Json<Article>> {
+    Ok(axum::Json(service::get_article(&st, &auth.0, id).await?))
+}
+
+/// Replace an article (the whole of it: a translation left out is
+/// removed); a revision keeps what it was.
+#[utoipa::path(put, path = "/kb/articles/{id}", tag = "knowledge base",
+    params(("id" = i64, Path, description = "Article id")),
+    request_body = ArticleInput,
+    responses((status = 200, description = "The article", body = Article),
+              (status = 401, description = "No or bad token"),
+              (status = 403, description = "Only admins and supervisors write articles"),
+              (status = 404, description = "No such article"),
+              (status = 422, description = "Invalid input")))]
+async fn put_kb_article(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<ArticleInput>,
+) -> Result<axum::Json<Article>> {
+    Ok(axum::Json(
+        service::update_article(&st, &auth.0, id, b).await?,
+    ))
+}
+
+/// Remove an article with its translations, revisions and votes.
+#[utoipa::path(delete, path = "/kb/articles/{id}", tag = "knowledge base",
+    params(("id" = i64, Path, description = "Article id")),
+    responses((status = 204, description = "Removed"),
+              (status = 401, description = "No or bad token"),
+              (status = 403, description = "Only admins and supervisors write articles"),
+              (status = 404, description = "No such article")))]
+async fn delete_kb_article(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Response> {
+    service::delete_article(&st, &auth.0, id).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// An article's revisions, newest first: the article as it was after
+/// each change.
+#[utoipa::path(get, path = "/kb/articles/{id}/revisions", tag = "knowledge base",
+    params(("id" = i64, Path, description = "Article id")),
+    responses((status = 200, description = "Revisions", body = Page<Revision>),
+              (status = 401, description = "No or bad token"),
+              (status = 404, description = "No such article")))]
+async fn list_kb_revisions(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<axum::Json<Page<Revision>>> {
+    Ok(axum::Json(Page {
+        items: service::revisions(&st, &auth.0, id).await?,
+        next_cursor: None,
+    }))
+}
+
+/// Restore a revision: the article is written again as it was then (a
+/// change like any other, kept as a new revision).
+#[utoipa::path(post, path = "/kb/articles/{id}/revisions/{revision_id}/restore", tag = "knowledge base",
+    params(("id" = i64, Path, description = "Article id"),
+           ("revision_id" = i64, Path, description = "Revision id")),
+    responses((status = 200, description = "The article", body = Article),
+              (status = 401, description = "No or bad token"),
+              (status = 403, description = "Only admins and supervisors write articles"),
+              (status = 404, description = "No such article or revision"),
+              (status = 422, description = "Its slug is another article's now")))]
+async fn restore_kb_revision(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath((id, revision_id)): ApiPath<(i64, i64)>,
+) -> Result<axum::Json<Article>> {
+    Ok(axum::Json(
+        service::restore(&st, &auth.0, id, revision_id).await?,
+    ))
+}
+
+/// Every category, in order.
+#[utoipa::path(get, path = "/kb/categories", tag = "knowledge base",
+    responses((status = 200, description = "Categories", body = Page<Category>),
+              (status = 401, description = "No or bad token")))]
+async fn list_kb_categories(
+    State(st): State<AppState>,
+    _auth: Auth,
+) -> Result<axum::Json<Page<Category>>> {
+    Ok(axum::Json(Page {
+        items: service::categories(&st).await?,
+        next_cursor: None,
+    }))
+}
+
+/// Create a category (admins and supervisors).
+#[utoipa::path(post, path = "/kb/categories", tag = "knowledge base", request_body = CategoryInput,
+    responses((status = 201, description = "Created", body = Category),
+              (status = 401, description = "No or bad token"),
+              (status = 403, description = "Only admins and supervisors write categories"),
+              (status = 422, description = "Invalid input")))]
+async fn create_kb_category(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiJson(b): ApiJson<CategoryInput>,
+) -> Result<Response> {
+    Ok(created(
+        service::write_category(&st, &auth.0, None, b).await?,
+    ))
+}
+
+/// Replace a category.
+#[utoipa::path(put, path = "/kb/categories/{id}", tag = "knowledge base",
+    params(("id" = i64, Path, description = "Category id")),
+    request_body = CategoryInput,
+    responses((status = 200, description = "The category", body = Category),
+              (status = 401, description = "No or bad token"),
+              (status = 403, description = "Only admins and supervisors write categories"),
+              (status = 404, description = "No such category"),
+              (status = 422, description = "Invalid input")))]
+async fn put_kb_category(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<CategoryInput>,
+) -> Result<axum::Json<Category>> {
+    Ok(axum::Json(
+        service::write_category(&st, &auth.0, Some(id), b).await?,
+    ))
+}
+
+/// Remove a category; its articles stay, without one.
+#[utoipa::path(delete, path = "/kb/categories/{id}", tag = "knowledge base",
+    params(("id" = i64, Path, description = "Category id")),
+    responses((status = 204, description = "Removed"),
+              (status = 401, description = "No or bad token"),
+              (status = 403, description = "Only admins and supervisors write categories"),
+              (status = 404, description = "No such category")))]
+async fn delete_kb_category(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Response> {
+    service::delete_category(&st, &auth.0, id).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

@@ -1,0 +1,74 @@
+//! The knowledge base and the public help centre: categories, articles
+//! with a translation per language (Markdown, rendered and sanitised when
+//! saved), which translations are outdated, revisions to restore, the
+//! catalogue and word index each node keeps in memory, and the help
+//! centre's pages, search, sitemap, votes and suggestions.
+//!
+//! - `model`: the API's types, the checks, the outdated rule (pure);
+//! - `fallback`: which translation a page in a language shows (pure);
+//! - `index`: the in-memory catalogue and word index (pure);
+//! - `repo`: the `kb_*` tables;
+//! - `service`: writing and reading articles and categories, revisions;
+//! - `public`: what the help centre reads (catalogue sync, search, votes);
+//! - `api`: `/api/v1/kb/…` for the desk (admins and supervisors write,
+//!   everyone signed in reads, drafts included);
+//! - `pages`, `render`: `/help/{lang}/…`, public, without JavaScript;
+//! - `feeds`: `/help/sitemap.xml` and `/help/api/suggest`.
+
+pub mod api;
+pub mod fallback;
+mod feeds;
+pub mod index;
+pub mod model;
+pub mod pages;
+pub mod public;
+mod render;
+mod repo;
+pub mod service;
+
+use crate::ratelimit::RateLimiter;
+use crate::state::AppState;
+
+pub use model::{Article, ArticleInput, Category, CategoryInput, Revision, Translation};
+
+/// This node's knowledge-base state: the catalogue and its word index,
+/// how far it has caught up, and the help centre's rate limit.
+#[derive(Debug)]
+pub struct KbState {
+    index: std::sync::RwLock<index::Index>,
+    /// The database's `(count, latest changed_at)` the index matches.
+    synced: std::sync::Mutex<Option<(i64, i64)>>,
+    /// One catch-up at a time.
+    syncing: tokio::sync::Mutex<()>,
+    /// Public searches, suggestions and votes per client address.
+    pub per_ip: RateLimiter,
+}
+
+/// Public reads (searches, suggestions) and votes one client address may
+/// make per minute: enough for suggestions while typing.
+const PUBLIC_PER_MINUTE: usize = 120;
+
+impl KbState {
+    /// An empty catalogue (filled at its first use).
+    pub fn new() -> Self {
+        KbState {
+            index: std::sync::RwLock::default(),
+            synced: std::sync::Mutex::new(None),
+            syncing: tokio::sync::Mutex::new(()),
+            per_ip: RateLimiter::new(PUBLIC_PER_MINUTE, 60_000),
+        }
+    }
+}
+
+impl Default for KbState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl AppState {
+    /// The knowledge base's state on this node.
+    pub fn kb(&self) -> &KbState {
+        self.slots.get()
+    }
+}
