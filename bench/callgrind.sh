@@ -8,6 +8,8 @@
 #   bench/callgrind.sh smtp [COUNT] [CONNECTIONS]       SMTP ingest (deliver.py mix)
 # BENCH_SLA=1 adds a service-level policy first (bench/lib.sh's
 # riga_sla_policy), so that each conversation starts its clocks.
+# BENCH_RULES=N adds N active automation rules first (bench/lib.sh's
+# desk_rules, as bench/automation.sh; BENCH_FIRING=1 makes some act).
 # Counting starts after a warm-up (lingua's models, tantivy's first
 # segment) and stops once the server is idle again, so the search indexer's
 # work for these operations is included. Prints RESULT lines with the
@@ -40,6 +42,7 @@ SERVER_PID=$!
 wait_ready "$t0"
 # BENCH_SLA=1: a service-level policy gives every new conversation clocks.
 [ "${BENCH_SLA:-0}" = 1 ] && { riga_sla_policy; echo "service levels: every conversation gets clocks"; }
+[ -n "${BENCH_RULES:-}" ] && { desk_rules "$BENCH_RULES"; echo "automation: $BENCH_RULES active rules (firing: ${BENCH_FIRING:-0})"; }
 # The pid of the valgrind process is the server's.
 conversations() {
   curl -sf -H "Authorization: Bearer $TEND_TOKEN" "$BENCH_URL/api/v1/conversations/counts" \

@@ -157,3 +157,38 @@ riga_sla_policy() {
     -H 'Content-Type: application/json' -d "{\"name\": \"Everyone\", \"position\": 1, \"calendar_id\": $cal,
       \"targets\": {\"first_response\": 240, \"next_response\": 120, \"resolution\": 2880}}" >/dev/null
 }
+
+# N active rules of a realistic desk (bench/automation.sh's header says
+# which; BENCH_FIRING=1 makes two in ten hold for some bodies).
+desk_rules() {
+  local n=$1 i event cond action
+  local events=(conversation_created message_added status_changed tags_changed)
+  for i in $(seq 0 $((n - 1))); do
+    event=${events[$((i % 4))]}
+    case $((i % 10)) in
+      0) cond='{"field": "text", "op": "contains", "value": "'"refund-$i"'"}' ;;
+      1) cond='{"field": "tags", "op": "is", "value": "'"vip-$i"'"}' ;;
+      2) if [ "${BENCH_FIRING:-0}" = 1 ]; then
+           cond='{"field": "priority", "op": "is", "value": "urgent"}'
+         else
+           cond='{"field": "tags", "op": "is", "value": "escalated"}'
+         fi ;;
+      3) cond='{"field": "channel", "op": "is", "value": "chat"}' ;;
+      4) cond='{"field": "customer.email", "op": "contains", "value": "'"partner$i.example"'"}' ;;
+      5) cond='{"field": "language", "op": "in", "value": ["de", "fr", "es"]}' ;;
+      6) cond='{"field": "subject", "op": "contains", "value": "'"outage $i"'"}' ;;
+      7) cond='{"field": "status", "op": "is", "value": "solved"}' ;;
+      8) cond='{"field": "text", "op": "contains", "value": "返金"}' ;;
+      9) if [ "${BENCH_FIRING:-0}" = 1 ]; then
+           cond='{"field": "priority", "op": "is", "value": "high"}'
+         else
+           cond='{"field": "inbox_id", "op": "is", "value": 999}'
+         fi ;;
+    esac
+    action='{"type": "add_tags", "value": ["'"rule-$i"'"]}'
+    curl -sf -X POST "${BENCH_URL}/api/v1/automations" -H "Authorization: Bearer $TEND_TOKEN" \
+      -H 'Content-Type: application/json' -d "{\"name\": \"rule $i\", \"active\": true, \"position\": $i,
+      \"when\": {\"event\": \"$event\"}, \"conditions\": {\"all\": [$cond]},
+      \"actions\": [$action]}" >/dev/null
+  done
+}
