@@ -12,7 +12,10 @@
 //! `automation_fired` event says what was skipped and why.
 //!
 //! Reading the rules outside a write (the dry run, "why", sending the
-//! automatic replies) is `automate_read.rs`.
+//! automatic replies) is `automate_read.rs`; what a firing rule does (its
+//! actions, in savepoints) is `automate_act.rs`. Over 500 lines because
+//! what the rules see of one change (`Sight`, read once and kept while
+//! the rules change the row) is the loop's own state.
 
 use std::sync::OnceLock;
 

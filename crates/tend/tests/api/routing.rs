@@ -126,7 +126,8 @@ pub(crate) async fn conversation(app: &TestApp, id: i64) -> Value {
     c
 }
 
-async fn events(app: &TestApp, id: i64) -> Vec<Value> {
+/// A conversation's timeline (its first 200 events).
+pub(crate) async fn events(app: &TestApp, id: i64) -> Vec<Value> {
     let (s, e) = app
         .get(
             &format!("/api/v1/conversations/{id}/events?limit=200"),

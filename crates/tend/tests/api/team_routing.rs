@@ -9,7 +9,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::on_both_backends;
-use crate::routing::{arrive, conversation, desk, last_event, presence, put};
+use crate::routing::{arrive, conversation, desk, events, last_event, presence, put};
 use crate::support::TestApp;
 
 on_both_backends!(
@@ -56,17 +56,6 @@ async fn billing(app: &TestApp, inbox: i64, n: usize, also: &[i64]) -> (i64, Vec
     let mut ids: Vec<i64> = agents.iter().map(|(id, _)| *id).collect();
     ids.extend_from_slice(also);
     (app.team("Billing", &ids, &[inbox]).await, agents)
-}
-
-async fn events(app: &TestApp, id: i64) -> Vec<Value> {
-    let (s, b) = app
-        .get(
-            &format!("/api/v1/conversations/{id}/events?limit=200"),
-            &app.admin,
-        )
-        .await;
-    assert_eq!(s, StatusCode::OK, "{b}");
-    b["items"].as_array().expect("items").clone()
 }
 
 fn refund(text: &str) -> Value {
