@@ -128,10 +128,14 @@ pub(super) async fn react_seeing_in(
                     run_rule_in(c, tl, &mut cascade, rule, cause, &mut sight, now).await?
                 {
                     // The change stops here: what the loop did so far stays.
+                    sight.flush_in(c, tl, now).await?;
                     return stop_in(c, tl, "loop", &chain, &rules).await;
                 }
             }
         }
+        // The level's changes, written at once: their events are the next
+        // level's causes.
+        sight.flush_in(c, tl, now).await?;
     }
     Ok(())
 }
@@ -231,6 +235,20 @@ pub(super) struct Sight {
     /// The event the message belongs to (`None`: the customer's latest,
     /// for an event that added no message).
     msg: Option<(Option<i64>, Msg)>,
+    /// What the rules changed and has not been written yet.
+    pending: Pending,
+}
+
+/// What the rules of one level of a cascade changed in memory (plain
+/// fields, `plain.rs`), and their `automation_fired` events: written
+/// together by [`Sight::flush_in`] when the level ends, or before an
+/// action that writes or reads the conversation otherwise.
+#[derive(Default)]
+struct Pending {
+    /// In order, with their actors.
+    events: Vec<(EventKind, EventActor, Value)>,
+    /// The row as the database has it, when its plain fields changed since.
+    written: Option<ConvRow>,
 }
 
 impl Sight {
@@ -245,9 +263,9 @@ impl Sight {
         analysed: Option<Text>,
     ) -> Sight {
         Sight {
-            needs: Needs::default(),
             seen: Some(Seen::of(row)),
             msg: event_id.map(|e| (Some(e), Msg::new(ActorKind::Customer, text, analysed))),
+            ..Sight::default()
         }
     }
 
@@ -260,15 +278,89 @@ impl Sight {
         analysed: Option<Text>,
     ) -> Sight {
         Sight {
-            needs: Needs::default(),
-            seen: None,
             msg: Some((Some(event_id), Msg::new(from, text, analysed))),
+            ..Sight::default()
         }
     }
 
     /// Forgets the row (a change it cannot follow): the next rule reads it.
     pub(super) fn forget_row(&mut self) {
         self.seen = None;
+    }
+
+    /// Queues an event of the rules, written with the level.
+    fn queue(&mut self, kind: EventKind, actor: EventActor, data: Value) {
+        self.pending.events.push((kind, actor, data));
+    }
+
+    /// Applies `p`, a change of plain fields only, by `actor` to the row
+    /// the rules see (read, locked, when not known), to be written with
+    /// the level. `false`: no such conversation.
+    pub(super) async fn change_plain_in(
+        &mut self,
+        c: &mut AnyConnection,
+        id: i64,
+        actor: &EventActor,
+        p: &super::validate::ValidPatch,
+        now: i64,
+    ) -> Result<bool> {
+        if !self.look_in(c, id, Needs::default(), None, true).await? {
+            return Ok(false);
+        }
+        let Some(seen) = self.seen.as_ref() else {
+            return Ok(false);
+        };
+        let mut row = seen.row.clone();
+        let applied = super::plain::apply(&mut row, p)?;
+        if applied.events.is_empty() {
+            return Ok(true);
+        }
+        row.updated_at = now;
+        if self.pending.written.is_none() {
+            self.pending.written = Some(seen.row.clone());
+        }
+        for (kind, data) in applied.events {
+            self.queue(kind, actor.clone(), data);
+        }
+        self.wrote(row);
+        Ok(true)
+    }
+
+    /// Writes what the rules changed and did not write yet: their events,
+    /// in order, then the row's plain fields (with the service-level
+    /// clocks they move).
+    pub(super) async fn flush_in(
+        &mut self,
+        c: &mut AnyConnection,
+        tl: &mut Timeline,
+        now: i64,
+    ) -> Result<()> {
+        if !self.pending.events.is_empty() {
+            let events = std::mem::take(&mut self.pending.events);
+            let rows: Vec<_> = events.iter().map(|(k, a, d)| (*k, a, d.clone())).collect();
+            tl.add_all(c, &rows).await?;
+        }
+        let Some(before) = self.pending.written.take() else {
+            return Ok(());
+        };
+        let Some(seen) = self.seen.as_ref() else {
+            return Err(Error::Internal(anyhow::anyhow!(
+                "the rules changed conversation {} and lost its row",
+                tl.conversation_id()
+            )));
+        };
+        let tags = repo::TagRows::between(&before.tag_list(), &seen.tags);
+        repo::update_plain(c, &seen.row, Some(&tags)).await?;
+        super::service_levels::track_in(
+            c,
+            tl,
+            Some(super::service_levels::Was::of(&before)),
+            &seen.row,
+            super::service_levels::Wrote::Nothing,
+            now,
+        )
+        .await?;
+        Ok(())
     }
 
     /// The language the conversation is written in, as the rules see it
@@ -482,13 +574,13 @@ async fn run_rule_in(
         let run = super::automate_act::field_run(rest).max(1);
         let (group, after) = rest.split_at(run);
         rest = after;
-        let step = super::automate_act::step_in(c, tl, rule, group, cause, sight, now).await?;
+        let step = super::automate_act::act_in(c, tl, rule, group, cause, sight, now).await?;
         let steps = match step {
             Err(_) if run > 1 => {
                 let mut each = Vec::with_capacity(run);
                 for a in group {
                     each.push(
-                        super::automate_act::step_in(
+                        super::automate_act::act_in(
                             c,
                             tl,
                             rule,
@@ -526,13 +618,11 @@ async fn run_rule_in(
             }
         }
     }
-    tl.add(
-        c,
+    sight.queue(
         EventKind::AutomationFired,
-        &EventActor::automation(rule.id),
+        EventActor::automation(rule.id),
         json!({"name": rule.name, "cause": cause.to_json(), "actions": done, "skipped": skipped}),
-    )
-    .await?;
+    );
     metrics::counter!("tend_automation_fired_total").increment(1);
     Ok(Ok(true))
 }
@@ -609,6 +699,7 @@ pub(crate) async fn fire_time_rule_in(
     let fired = run_rule_in(c, &mut tl, &mut cascade, rule, cause, &mut sight, now)
         .await?
         .unwrap_or(false);
+    sight.flush_in(c, &mut tl, now).await?;
     if fired {
         // What the rule changed may fire event rules.
         react_in(c, &mut tl, 0, now).await?;

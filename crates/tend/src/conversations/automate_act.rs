@@ -1,8 +1,10 @@
 //! What a firing rule does: its actions, applied as the rule inside the
-//! change that fired it. Each action, or each run of field actions made as
-//! one change of the conversation, runs in a savepoint of its own, so one
-//! that cannot apply is undone alone and named (`automate.rs` runs the
-//! rules and says what was done and skipped).
+//! change that fired it. A change of plain fields (priority, tags) is made
+//! in memory and written with the rest of its level of the cascade; any
+//! other action, or run of field actions made as one change of the
+//! conversation, runs in a savepoint of its own. Either way one that
+//! cannot apply is undone alone and named (`automate.rs` runs the rules
+//! and says what was done and skipped).
 
 use sqlx::AnyConnection;
 
@@ -46,10 +48,77 @@ pub(super) fn field_run(actions: &[Action]) -> usize {
     actions.len()
 }
 
+/// Applies `actions` (one action, or a run of field actions) as the rule.
+/// A change of plain fields only (priority, tags; `plain.rs`) is made to
+/// the row the rules hold and written with the level (`Sight::flush_in`):
+/// it reads and writes nothing here, so one that cannot apply leaves
+/// nothing to undo. Anything else first writes what is pending, then runs
+/// in a savepoint of its own.
+/// The outer `Result` fails the whole change.
+pub(super) async fn act_in(
+    c: &mut AnyConnection,
+    tl: &mut Timeline,
+    rule: &Rule,
+    actions: &[Action],
+    cause: Cause,
+    sight: &mut Sight,
+    now: i64,
+) -> Result<Result<Option<String>>> {
+    if let Some(p) = field_patch(rule, actions) {
+        let p = match p {
+            Ok(p) => p,
+            Err(e) => return Ok(Err(e)),
+        };
+        if super::plain::only_plain(&p) {
+            let actor = EventActor::automation(rule.id);
+            let id = tl.conversation_id();
+            return match sight.change_plain_in(c, id, &actor, &p, now).await {
+                Ok(true) => Ok(Ok(None)),
+                Ok(false) => Ok(Err(crate::Error::NotFound("conversation"))),
+                // A database error fails the change; the patch's own
+                // (too many tags) is this action's.
+                Err(e @ (crate::Error::Database(_) | crate::Error::Internal(_))) => Err(e),
+                Err(e) => Ok(Err(e)),
+            };
+        }
+    }
+    sight.flush_in(c, tl, now).await?;
+    step_in(c, tl, rule, actions, cause, sight, now).await
+}
+
+/// The change `actions` make together, when all are field actions.
+fn field_patch(rule: &Rule, actions: &[Action]) -> Option<Result<ValidPatch>> {
+    let mut p = ValidPatch::default();
+    for action in actions {
+        match action {
+            Action::SetStatus { value } => p.status = Some(*value),
+            Action::SetPriority { value } => p.priority = Some(*value),
+            Action::AddTags { value } => match super::validate::parse_tags(value) {
+                Ok(t) => p.add_tags = t,
+                Err(e) => return Some(Err(e)),
+            },
+            Action::RemoveTags { value } => match super::validate::parse_tags(value) {
+                Ok(t) => p.remove_tags = t,
+                Err(e) => return Some(Err(e)),
+            },
+            Action::AssignTeam { value } => p.team_id = Some(Some(*value)),
+            Action::AssignAgent { value } => {
+                p.assignee_id = Some(Some(*value));
+                p.reason = Some(crate::routing::TransferReason {
+                    category: crate::routing::model::TransferCategory::Other,
+                    text: format!("automation: {}", rule.name),
+                });
+            }
+            Action::Note { .. } | Action::Reply { .. } | Action::Webhook { .. } => return None,
+        }
+    }
+    Some(Ok(p))
+}
+
 /// Applies `actions` (one action, or a run of field actions) in a savepoint
 /// of their own: on an error the conversation is as it was before them.
 /// The outer `Result` fails the whole change (the savepoint itself failed).
-pub(super) async fn step_in(
+async fn step_in(
     c: &mut AnyConnection,
     tl: &mut Timeline,
     rule: &Rule,
@@ -90,48 +159,17 @@ async fn apply_in(
 ) -> Result<Option<String>> {
     let id = tl.conversation_id();
     let actor = EventActor::automation(rule.id);
-    let mut p = ValidPatch::default();
-    for action in actions {
-        match action {
-            Action::SetStatus { value } => p.status = Some(*value),
-            Action::SetPriority { value } => p.priority = Some(*value),
-            Action::AddTags { value } => p.add_tags = super::validate::parse_tags(value)?,
-            Action::RemoveTags { value } => p.remove_tags = super::validate::parse_tags(value)?,
-            Action::AssignTeam { value } => p.team_id = Some(Some(*value)),
-            Action::AssignAgent { value } => {
-                p.assignee_id = Some(Some(*value));
-                p.reason = Some(crate::routing::TransferReason {
-                    category: crate::routing::model::TransferCategory::Other,
-                    text: format!("automation: {}", rule.name),
-                });
-            }
-            Action::Note { text } => {
-                let body = render_in(c, id, text, sight.language()).await?;
-                let events = super::reply::note_in(c, id, &actor, &rule.name, &body, now).await?;
-                tl.added.extend(events);
-                return Ok(None);
-            }
-            Action::Reply { text } => {
-                let Some((mid, _)) = repo::latest_customer_message(c, id).await? else {
-                    return Ok(Some("no customer message to answer".into()));
-                };
-                let queued =
-                    crate::automation::service::queue_reply_in(c, id, rule.id, mid, text, now)
-                        .await?;
-                return Ok((!queued)
-                    .then(|| "this customer message has an automatic reply already".into()));
-            }
-            Action::Webhook { url, secret } => {
-                // The event that fired the rule; for a time rule, the
-                // conversation's latest (what made its moment, usually).
-                let event_id = match cause {
-                    Cause::Event(eid, _) => Some(eid),
-                    Cause::Moment(..) => None,
-                };
-                return webhook_in(c, id, url, secret.as_deref(), event_id, now).await;
-            }
+    let p = match field_patch(rule, actions) {
+        Some(p) => p?,
+        None => {
+            let [action] = actions else {
+                return Err(crate::Error::Internal(anyhow::anyhow!(
+                    "a run of actions that are not all field actions"
+                )));
+            };
+            return other_in(c, tl, rule, action, cause, sight, now).await;
         }
-    }
+    };
     let (events, row) =
         super::service::update_as_in(c, &Viewer::system(), &actor, id, &p, now).await?;
     tl.added.extend(events);
@@ -142,6 +180,57 @@ async fn apply_in(
         None => sight.forget_row(),
     }
     Ok(None)
+}
+
+/// A rule's action other than a field action: a note, an automatic reply
+/// or a webhook. `Ok(Some(reason))` when it did nothing on purpose.
+async fn other_in(
+    c: &mut AnyConnection,
+    tl: &mut Timeline,
+    rule: &Rule,
+    action: &Action,
+    cause: Cause,
+    sight: &mut Sight,
+    now: i64,
+) -> Result<Option<String>> {
+    let id = tl.conversation_id();
+    match action {
+        Action::Note { text } => {
+            let actor = EventActor::automation(rule.id);
+            let body = render_in(c, id, text, sight.language()).await?;
+            let events = super::reply::note_in(c, id, &actor, &rule.name, &body, now).await?;
+            tl.added.extend(events);
+            // The note moved the row (its count of messages): the next
+            // rule reads it again.
+            sight.forget_row();
+            Ok(None)
+        }
+        Action::Reply { text } => {
+            let Some((mid, _)) = repo::latest_customer_message(c, id).await? else {
+                return Ok(Some("no customer message to answer".into()));
+            };
+            let queued =
+                crate::automation::service::queue_reply_in(c, id, rule.id, mid, text, now).await?;
+            Ok((!queued).then(|| "this customer message has an automatic reply already".into()))
+        }
+        Action::Webhook { url, secret } => {
+            // The event that fired the rule; for a time rule, the
+            // conversation's latest (what made its moment, usually).
+            let event_id = match cause {
+                Cause::Event(eid, _) => Some(eid),
+                Cause::Moment(..) => None,
+            };
+            webhook_in(c, id, url, secret.as_deref(), event_id, now).await
+        }
+        Action::SetStatus { .. }
+        | Action::SetPriority { .. }
+        | Action::AddTags { .. }
+        | Action::RemoveTags { .. }
+        | Action::AssignTeam { .. }
+        | Action::AssignAgent { .. } => Err(crate::Error::Internal(anyhow::anyhow!(
+            "a field action taken for another"
+        ))),
+    }
 }
 
 /// Queues an event for a rule's webhook, delivered after the commit in

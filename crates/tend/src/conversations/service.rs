@@ -410,19 +410,18 @@ pub(super) async fn update_as_in(
     let actor = actor.clone();
     let by = actor.ownership_by();
     let mut tl = Timeline::new(id, row.inbox_id, now);
+    // Written together, in this order, once all is checked.
+    let mut events: Vec<(EventKind, serde_json::Value)> = Vec::new();
 
     if let Some(to) = p.status {
         let from = row.status();
         from.check_transition(to)?;
         if from != to {
             enter_status(&mut row, to, now);
-            tl.add(
-                c,
+            events.push((
                 EventKind::StatusChanged,
-                &actor,
                 json!({"from": from.as_str(), "to": to.as_str()}),
-            )
-            .await?;
+            ));
         }
     }
     if let Some(to) = p.assignee_id
@@ -451,23 +450,17 @@ pub(super) async fn update_as_in(
                     ));
                 };
                 row.transfer_count += 1;
-                tl.add(
-                    c,
+                events.push((
                     EventKind::Transferred,
-                    &actor,
                     json!({"from": from, "to": to, "by": by, "reason": reason.to_json()}),
-                )
-                .await?;
+                ));
             }
             (from, to) => {
                 let reason = p.reason.as_ref().map(|r| r.to_json());
-                tl.add(
-                    c,
+                events.push((
                     EventKind::Assigned,
-                    &actor,
                     json!({"from": from, "to": to, "by": by, "reason": reason}),
-                )
-                .await?;
+                ));
             }
         }
         row.assignee_id = to;
@@ -493,13 +486,10 @@ pub(super) async fn update_as_in(
                 ));
             }
         }
-        tl.add(
-            c,
+        events.push((
             EventKind::InboxChanged,
-            &actor,
             json!({"from": row.inbox_id, "to": to}),
-        )
-        .await?;
+        ));
         row.inbox_id = to;
     }
     if let Some(to) = p.team_id
@@ -510,47 +500,14 @@ pub(super) async fn update_as_in(
         {
             return Err(Error::invalid("team_id", format!("there is no team {t}")));
         }
-        tl.add(
-            c,
+        events.push((
             EventKind::TeamChanged,
-            &actor,
             json!({"from": row.team_id, "to": to}),
-        )
-        .await?;
+        ));
         row.team_id = to;
     }
-    if let Some(to) = p.priority {
-        let from = row.priority;
-        if from != to {
-            row.priority = to;
-            tl.add(
-                c,
-                EventKind::PriorityChanged,
-                &actor,
-                json!({"from": from, "to": to}),
-            )
-            .await?;
-        }
-    }
-    let mut tags_changed = false;
-    // Read from the locked row, so concurrent additions and
-    // removals all apply.
-    let before_tags = row.tag_list();
-    if let Some(tags) = p.tags_after(&before_tags)?
-        && before_tags != tags
-    {
-        let added: Vec<&String> = tags.iter().filter(|t| !before_tags.contains(t)).collect();
-        let removed: Vec<&String> = before_tags.iter().filter(|t| !tags.contains(t)).collect();
-        row.tags = serde_json::to_string(&tags).unwrap_or_else(|_| "[]".into());
-        tags_changed = true;
-        tl.add(
-            c,
-            EventKind::TagsChanged,
-            &actor,
-            json!({"added": added, "removed": removed, "tags": tags}),
-        )
-        .await?;
-    }
+    let plain = super::plain::apply(&mut row, p)?;
+    events.extend(plain.events);
     if let Some(to) = p.customer_id
         && to != row.customer_id
     {
@@ -571,26 +528,24 @@ pub(super) async fn update_as_in(
             ));
         };
         repo::set_customer_email(c, id, &address).await?;
-        tl.add(
-            c,
+        events.push((
             EventKind::CustomerChanged,
-            &actor,
             json!({"from": row.customer_id, "to": to}),
-        )
-        .await?;
+        ));
         row.customer_id = to;
     }
     if let Some(to) = p.language.clone()
         && to != row.language
     {
-        tl.add(
-            c,
+        events.push((
             EventKind::LanguageChanged,
-            &actor,
             json!({"from": row.language, "to": to}),
-        )
-        .await?;
+        ));
         row.language = to;
+    }
+    let events: Vec<_> = events.into_iter().map(|(k, d)| (k, &actor, d)).collect();
+    if !events.is_empty() {
+        tl.add_all(c, &events).await?;
     }
     super::ownership::settle_in(
         c,
@@ -604,10 +559,10 @@ pub(super) async fn update_as_in(
     .await?;
     if !tl.added.is_empty() {
         row.updated_at = now;
-        repo::update(c, &row).await?;
-        if tags_changed {
-            repo::replace_tags(c, id, &row.tag_list()).await?;
-        }
+        let tags = plain
+            .tags_before
+            .map(|before| repo::TagRows::between(&before, &row.tag_list()));
+        repo::update_with_tags(c, &row, tags.as_ref()).await?;
         track_in(c, &mut tl, Some(was), &row, Wrote::Nothing, now).await?;
     }
     let same_customer = row.customer_id == before.customer_id;

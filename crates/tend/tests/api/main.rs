@@ -9,6 +9,7 @@ mod access;
 mod admin;
 mod attachments;
 mod automation;
+mod automation_fields;
 mod binary;
 mod calendars;
 mod chat;

@@ -492,8 +492,11 @@ async fn two_thousand_concurrent_arrivals_for_twenty_agents(app: &TestApp) {
                 // A client does what a 503 asks: the server waits at most
                 // 2 s for a database connection and then answers "try
                 // again" with `Retry-After` (nothing was written), which a
-                // loaded test machine can meet. The count below shows that
-                // no arrival was lost or written twice.
+                // loaded test machine can meet (spread out, as clients
+                // are, so that they do not all come back at once). The
+                // count below shows that no arrival was lost or written
+                // twice.
+                let spread = std::time::Duration::from_millis((i % 20) as u64 * 50);
                 let mut tries = 0;
                 loop {
                     let r = client
@@ -510,8 +513,8 @@ async fn two_thousand_concurrent_arrivals_for_twenty_agents(app: &TestApp) {
                         .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
                     tries += 1;
                     match retry_after {
-                        Some(secs) if s == StatusCode::SERVICE_UNAVAILABLE && tries < 5 => {
-                            tokio::time::sleep(std::time::Duration::from_secs(secs)).await;
+                        Some(secs) if s == StatusCode::SERVICE_UNAVAILABLE && tries < 30 => {
+                            tokio::time::sleep(std::time::Duration::from_secs(secs) + spread).await;
                         }
                         _ => return (s, r.json::<Value>().await.unwrap_or(Value::Null)),
                     }

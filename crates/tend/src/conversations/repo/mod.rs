@@ -251,42 +251,157 @@ async fn insert_tags(c: &mut AnyConnection, id: i64, tags: &[String]) -> Result<
     Ok(())
 }
 
-pub(super) async fn replace_tags(c: &mut AnyConnection, id: i64, tags: &[String]) -> Result<()> {
-    sqlx::query("DELETE FROM conversation_tags WHERE conversation_id = $1")
-        .bind(id)
-        .execute(&mut *c)
-        .await?;
-    insert_tags(c, id, tags).await
+/// The rows of `conversation_tags` a change of tags touches: those
+/// removed and those added (the others stay).
+pub(super) struct TagRows {
+    removed: Vec<String>,
+    added: Vec<String>,
+}
+
+impl TagRows {
+    /// What changes from tags `before` to `after`.
+    pub(super) fn between(before: &[String], after: &[String]) -> TagRows {
+        TagRows {
+            removed: before
+                .iter()
+                .filter(|t| !after.contains(t))
+                .cloned()
+                .collect(),
+            added: after
+                .iter()
+                .filter(|t| !before.contains(t))
+                .cloned()
+                .collect(),
+        }
+    }
+
+    /// The statements that write them, each pushed to a [`Sql`] by `to`
+    /// (after the write's own statement on SQLite, a query of its own on
+    /// PostgreSQL, which prepares one statement per query).
+    fn each(&self, id: i64, mut to: impl FnMut(&dyn Fn(&mut Sql))) {
+        if !self.removed.is_empty() {
+            to(&|s: &mut Sql| {
+                s.push("DELETE FROM conversation_tags WHERE conversation_id = ")
+                    .bind(id)
+                    .push(" AND tag IN ")
+                    .bind_list(self.removed.iter().map(String::as_str));
+            });
+        }
+        if !self.added.is_empty() {
+            to(&|s: &mut Sql| {
+                s.push("INSERT INTO conversation_tags (conversation_id, tag) VALUES ");
+                for (i, t) in self.added.iter().enumerate() {
+                    if i > 0 {
+                        s.push(", ");
+                    }
+                    s.push("(").bind(id).push(", ").bind(t.as_str()).push(")");
+                }
+                s.push(" ON CONFLICT DO NOTHING");
+            });
+        }
+    }
+}
+
+/// Runs `sql`, a write of conversation `id`, and writes `tags`: in one
+/// round trip on SQLite (one call of its single writer).
+async fn write_with_tags(
+    c: &mut AnyConnection,
+    mut sql: Sql,
+    id: i64,
+    tags: Option<&TagRows>,
+) -> Result<()> {
+    let Some(tags) = tags else {
+        sql.query().execute(&mut *c).await?;
+        return Ok(());
+    };
+    if !crate::db::is_postgres(c) {
+        tags.each(id, |push| {
+            sql.push("; ");
+            push(&mut sql);
+        });
+        // Every statement run to its end.
+        sql.query().fetch_all(&mut *c).await?;
+        return Ok(());
+    }
+    sql.query().execute(&mut *c).await?;
+    let mut parts = Vec::new();
+    tags.each(id, |push| {
+        let mut s = Sql::new("");
+        push(&mut s);
+        parts.push(s);
+    });
+    for part in parts {
+        part.query().execute(&mut *c).await?;
+    }
+    Ok(())
 }
 
 /// Writes back the mutable state of a conversation.
 pub(super) async fn update(c: &mut AnyConnection, r: &ConvRow) -> Result<()> {
-    sqlx::query(
-        "UPDATE conversations SET status = $1, priority = $2, assignee_id = $3, team_id = $4, tags = $5, \
-         language = $6, customer_id = $7, updated_at = $8, first_response_at = $9, solved_at = $10, \
-         closed_at = $11, waiting_since = $12, reopen_count = $13, transfer_count = $14, \
-         message_count = $15, inbox_id = $17 WHERE id = $16",
-    )
-    .bind(r.status.as_str())
-    .bind(r.priority.as_str())
-    .bind(r.assignee_id)
-    .bind(r.team_id)
-    .bind(&r.tags)
-    .bind(&r.language)
-    .bind(r.customer_id)
-    .bind(r.updated_at)
-    .bind(r.first_response_at)
-    .bind(r.solved_at)
-    .bind(r.closed_at)
-    .bind(r.waiting_since)
-    .bind(r.reopen_count)
-    .bind(r.transfer_count)
-    .bind(r.message_count)
-    .bind(r.id)
-    .bind(r.inbox_id)
-    .execute(c)
-    .await?;
-    Ok(())
+    update_with_tags(c, r, None).await
+}
+
+/// [`update`], and the tag rows its change touched.
+pub(super) async fn update_with_tags(
+    c: &mut AnyConnection,
+    r: &ConvRow,
+    tags: Option<&TagRows>,
+) -> Result<()> {
+    let mut sql = Sql::new("UPDATE conversations SET status = ");
+    sql.bind(r.status.as_str())
+        .push(", priority = ")
+        .bind(r.priority.as_str())
+        .push(", assignee_id = ")
+        .bind(r.assignee_id)
+        .push(", team_id = ")
+        .bind(r.team_id)
+        .push(", tags = ")
+        .bind(r.tags.as_str())
+        .push(", language = ")
+        .bind(r.language.clone())
+        .push(", customer_id = ")
+        .bind(r.customer_id)
+        .push(", updated_at = ")
+        .bind(r.updated_at)
+        .push(", first_response_at = ")
+        .bind(r.first_response_at)
+        .push(", solved_at = ")
+        .bind(r.solved_at)
+        .push(", closed_at = ")
+        .bind(r.closed_at)
+        .push(", waiting_since = ")
+        .bind(r.waiting_since)
+        .push(", reopen_count = ")
+        .bind(r.reopen_count)
+        .push(", transfer_count = ")
+        .bind(r.transfer_count)
+        .push(", message_count = ")
+        .bind(r.message_count)
+        .push(", inbox_id = ")
+        .bind(r.inbox_id)
+        .push(" WHERE id = ")
+        .bind(r.id);
+    write_with_tags(c, sql, r.id, tags).await
+}
+
+/// Writes the plain fields of conversation `r` (priority, tags and
+/// `updated_at`; what the rules change without a read, `plain.rs`) and
+/// the tag rows the change touched. The row's other fields may be older
+/// than the database's and are left alone.
+pub(super) async fn update_plain(
+    c: &mut AnyConnection,
+    r: &ConvRow,
+    tags: Option<&TagRows>,
+) -> Result<()> {
+    let mut sql = Sql::new("UPDATE conversations SET priority = ");
+    sql.bind(r.priority.as_str())
+        .push(", tags = ")
+        .bind(r.tags.as_str())
+        .push(", updated_at = ")
+        .bind(r.updated_at)
+        .push(" WHERE id = ")
+        .bind(r.id);
+    write_with_tags(c, sql, r.id, tags).await
 }
 
 /// The customer address conversation `id` is with (after a change of customer).
