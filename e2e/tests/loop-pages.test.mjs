@@ -166,7 +166,8 @@ test('a supervisor reads CSAT for a period', async () => {
   const ctx = await browser.newContext({ locale: 'en-US' });
   const page = await guardedPage(ctx, tend.url);
   await signIn(page, tend.url, boss.email, boss.password);
-  await Promise.all([page.waitForURL('**/reports/csat'), page.getByRole('link', { name: 'Reports', exact: true }).click()]);
+  await Promise.all([page.waitForURL('**/reports'), page.getByRole('link', { name: 'Reports', exact: true }).click()]);
+  await Promise.all([page.waitForURL('**/reports/csat'), page.getByRole('link', { name: 'Satisfaction surveys in detail' }).click()]);
   const row = page.locator(`table[data-group="agent"] tr[data-key="${agent.id}"]`);
   assert.equal(await row.locator('td.csat').innerText(), '100%');
   assert.equal(await row.locator('td.response-rate').innerText(), '100%');

@@ -28,7 +28,9 @@ pub struct MetricsQuery {
     /// `confirmation_time`, `sla_attainment`, `csat`, `response_rate`,
     /// `volume`, `reopens` or `transfers`.
     metric: String,
-    /// `agent`, `team`, `inbox`, `channel`, `language`, `tag`, `day` or `week`.
+    /// `agent`, `team`, `inbox`, `channel`, `language`, `tag`, `day`, `week`,
+    /// `weekday_hour` (hours of the week, `1-00` to `7-23`) or `total` (one
+    /// line).
     group_by: String,
     /// From this date (`YYYY-MM-DD` in the caller's time zone, included)
     /// or RFC 3339 time.

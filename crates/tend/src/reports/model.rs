@@ -85,8 +85,9 @@ closed_set! {
 }
 
 closed_set! {
-    /// How a report groups its lines: by a dimension, or by day or week
-    /// in the caller's time zone.
+    /// How a report groups its lines: by a dimension, by day or week in
+    /// the caller's time zone, by hour of the week there (the arrivals
+    /// heatmap), or not at all (one line, the period's total).
     pub enum GroupBy ("grouping") {
         /// By agent.
         Agent = "agent",
@@ -104,12 +105,18 @@ closed_set! {
         Day = "day",
         /// By week (from Monday).
         Week = "week",
+        /// By weekday and hour in the caller's time zone, summed over the
+        /// period: `1-00` (Monday 00:00–01:00) to `7-23` (Sunday 23:00).
+        WeekdayHour = "weekday_hour",
+        /// One line for the whole period (key `total`).
+        Total = "total",
     }
 }
 
 impl GroupBy {
-    /// The dimension whose buckets are read. Days and weeks read the
-    /// inbox's (every measurement has exactly one inbox), summed.
+    /// The dimension whose buckets are read. Days, weeks, hours of the
+    /// week and the total read the inbox's (every measurement has exactly
+    /// one inbox), summed.
     pub fn dimension(self) -> Dimension {
         match self {
             GroupBy::Agent => Dimension::Agent,
@@ -117,7 +124,11 @@ impl GroupBy {
             GroupBy::Channel => Dimension::Channel,
             GroupBy::Language => Dimension::Language,
             GroupBy::Tag => Dimension::Tag,
-            GroupBy::Inbox | GroupBy::Day | GroupBy::Week => Dimension::Inbox,
+            GroupBy::Inbox
+            | GroupBy::Day
+            | GroupBy::Week
+            | GroupBy::WeekdayHour
+            | GroupBy::Total => Dimension::Inbox,
         }
     }
 }
@@ -126,12 +137,12 @@ impl GroupBy {
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct ReportLine {
     /// What the line is: an agent's, team's or inbox's name, a channel,
-    /// language or tag, a date (`YYYY-MM-DD`, a week by its Monday), or
-    /// `none` for what is not attributed (no agent, no team, no language,
-    /// no tag).
+    /// language or tag, a date (`YYYY-MM-DD`, a week by its Monday), an
+    /// hour of the week (`1-09`: Monday 09:00), `total`, or `none` for what
+    /// is not attributed (no agent, no team, no language, no tag).
     pub group: String,
-    /// The agent, team or inbox id, the channel, language, tag or date;
-    /// empty for `none`.
+    /// The agent, team or inbox id, the channel, language, tag, date, hour
+    /// of the week or `total`; empty for `none`.
     pub key: String,
     /// Measurements.
     pub count: i64,

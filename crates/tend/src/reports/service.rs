@@ -99,7 +99,10 @@ pub async fn report(st: &AppState, viewer: &Viewer, q: &Query) -> Result<Report>
         }
         None => q.metric.as_str().to_string(),
     };
-    let by_hour = matches!(q.group_by, GroupBy::Day | GroupBy::Week);
+    let by_hour = matches!(
+        q.group_by,
+        GroupBy::Day | GroupBy::Week | GroupBy::WeekdayHour
+    );
     let read = Read {
         metric: &metric,
         dimension: q.group_by.dimension().as_str(),
@@ -114,10 +117,17 @@ pub async fn report(st: &AppState, viewer: &Viewer, q: &Query) -> Result<Report>
     };
     let mut groups: BTreeMap<String, Sums> = BTreeMap::new();
     for (key, bin, n, total) in rows {
-        let key = if by_hour {
-            local_day(&key, &q.tz, q.group_by == GroupBy::Week)
-        } else {
-            key
+        let key = match q.group_by {
+            GroupBy::Day => local_day(&key, &q.tz, false),
+            GroupBy::Week => local_day(&key, &q.tz, true),
+            GroupBy::WeekdayHour => weekday_hour(&key, &q.tz),
+            GroupBy::Total => TOTAL.to_string(),
+            GroupBy::Agent
+            | GroupBy::Team
+            | GroupBy::Inbox
+            | GroupBy::Channel
+            | GroupBy::Language
+            | GroupBy::Tag => key,
         };
         let g = groups.entry(key).or_default();
         g.bins.push((bin, n));
@@ -161,13 +171,33 @@ fn line(metric: Metric, names: &BTreeMap<String, String>, key: String, s: &Sums)
     }
 }
 
+/// The key of the one line of [`GroupBy::Total`].
+pub const TOTAL: &str = "total";
+
+/// An hour bucket's start in `tz`.
+fn local(hour: &str, tz: &TimeZone) -> Option<jiff::ZonedDateTime> {
+    let ms = hour.parse::<i64>().ok()? * HOUR_MS;
+    Some(
+        Timestamp::from_millisecond(ms)
+            .ok()?
+            .to_zoned_datetime(tz.clone()),
+    )
+}
+
+/// The hour of the week of an hour bucket in `tz`: `1-00` (Monday, from
+/// midnight) to `7-23`, so that the keys sort in the week's order.
+fn weekday_hour(hour: &str, tz: &TimeZone) -> String {
+    local(hour, tz)
+        .map(|z| format!("{}-{:02}", z.weekday().to_monday_one_offset(), z.hour()))
+        .unwrap_or_default()
+}
+
 /// The local date (or its week's Monday) of an hour bucket.
 fn local_day(hour: &str, tz: &TimeZone, week: bool) -> String {
-    let ms = hour.parse::<i64>().unwrap_or(0) * HOUR_MS;
-    let Ok(t) = Timestamp::from_millisecond(ms) else {
+    let Some(z) = local(hour, tz) else {
         return String::new();
     };
-    let d = t.to_zoned_datetime(tz.clone()).date();
+    let d = z.date();
     let d = if week {
         let back = i64::from(d.weekday().to_monday_zero_offset());
         d.checked_sub(back.days()).unwrap_or(d)
@@ -199,9 +229,13 @@ async fn names(st: &AppState, viewer: &Viewer, g: GroupBy) -> Result<BTreeMap<St
                 .map(|(id, name)| (id.to_string(), name))
                 .collect()
         }
-        GroupBy::Channel | GroupBy::Language | GroupBy::Tag | GroupBy::Day | GroupBy::Week => {
-            BTreeMap::new()
-        }
+        GroupBy::Channel
+        | GroupBy::Language
+        | GroupBy::Tag
+        | GroupBy::Day
+        | GroupBy::Week
+        | GroupBy::WeekdayHour
+        | GroupBy::Total => BTreeMap::new(),
     })
 }
 
@@ -209,10 +243,6 @@ async fn names(st: &AppState, viewer: &Viewer, g: GroupBy) -> Result<BTreeMap<St
 /// numbers of the JSON (formatted alike).
 pub fn csv(r: &Report) -> String {
     let mut out = String::from("group,key,count,p50,p90,mean,value\n");
-    let num = |v: Option<f64>| {
-        v.map(|v| serde_json::Value::from(v).to_string())
-            .unwrap_or_default()
-    };
     let int = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
     for l in &r.items {
         out.push_str(&format!(
@@ -222,11 +252,18 @@ pub fn csv(r: &Report) -> String {
             l.count,
             int(l.p50),
             int(l.p90),
-            num(l.mean),
-            num(l.value)
+            number(l.mean),
+            number(l.value)
         ));
     }
     out
+}
+
+/// A figure as the CSV (and JSON) write it, empty for none; the reports
+/// page writes its numbers with it too, so they compare as text.
+pub fn number(v: Option<f64>) -> String {
+    v.map(|v| serde_json::Value::from(v).to_string())
+        .unwrap_or_default()
 }
 
 /// A CSV field, quoted when it holds a comma, a quote or a line break, and
@@ -259,6 +296,9 @@ mod tests {
         let hour = (from / HOUR_MS).to_string();
         assert_eq!(local_day(&hour, &tokyo, false), "2026-12-01");
         assert_eq!(local_day(&hour, &tokyo, true), "2026-11-30");
+        // Tuesday 00:00 in Tokyo is Monday 15:00 UTC.
+        assert_eq!(weekday_hour(&hour, &tokyo), "2-00");
+        assert_eq!(weekday_hour(&hour, &TimeZone::UTC), "1-15");
     }
 
     #[test]

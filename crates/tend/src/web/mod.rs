@@ -7,8 +7,13 @@
 pub mod admin;
 pub mod auth;
 pub mod automations_panel;
+pub mod charts;
 pub mod conversation;
 pub mod customers;
+pub mod dashboard;
+pub mod dashboard_filters;
+pub mod dashboard_view;
+pub mod dashboard_words;
 pub mod i18n;
 pub mod inbox;
 pub mod inbox_bulk;
@@ -91,6 +96,7 @@ pub fn router(st: &AppState) -> Router<AppState> {
         .route("/ui/presence/heartbeat", post(presence::heartbeat))
         .route("/stories", get(stories::feed))
         .route("/agents/{id}", get(stories::profile))
+        .route("/reports", get(dashboard::page))
         .route("/reports/csat", get(reports::csat))
         .route("/monitor", get(monitor::page))
         // Search, customers and admin pages (issue 4, ui-admin).

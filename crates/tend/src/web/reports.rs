@@ -62,7 +62,7 @@ struct CsatPage {
 }
 
 /// A share as a whole percentage (one decimal under 10 %), or a dash.
-fn percent(tr: &Tr, share: Option<f64>) -> String {
+pub(crate) fn percent(tr: &Tr, share: Option<f64>) -> String {
     match share {
         None => "—".into(),
         Some(s) => {

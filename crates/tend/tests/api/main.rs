@@ -44,6 +44,7 @@ mod quarantine;
 mod reports;
 mod reports_csat;
 mod reports_rebuild;
+mod reports_ui;
 mod routing;
 mod routing_transfers;
 mod search;

@@ -177,6 +177,8 @@ async fn pages_resolve_every_message_in_five_locales(app: &TestApp) {
             "/stories".to_string(),
             format!("/agents/{agent}"),
             "/reports/csat".to_string(),
+            "/reports".to_string(),
+            "/reports?days=90&bucket=week&by=language&metric=csat".to_string(),
         ];
         for path in &pages {
             let p = b.get(path).await;

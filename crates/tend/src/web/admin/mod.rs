@@ -156,11 +156,16 @@ mod tests {
 
     /// Words that are rightly the same as in English: names and acronyms
     /// everywhere, and a few words Catalan or Latvian share with English.
-    const SAME_AS_ENGLISH: [(&str, &str); 23] = [
+    const SAME_AS_ENGLISH: [(&str, &str); 28] = [
         ("*", "channel-api"),
         // "No" is Catalan too.
         ("ca", "kb-vote-no"),
         ("*", "report-col-csat"),
+        ("*", "report-metric-csat"),
+        ("ja", "report-change-percent"),
+        ("ko", "report-change-percent"),
+        ("ca", "report-seconds"),
+        ("ca", "report-dimension-agent"),
         ("ja", "report-percent"),
         ("ko", "report-percent"),
         ("*", "inbox-kind-api"),
