@@ -28,6 +28,7 @@ pub struct ComposerQuery {
     /// Words to search for (published articles, in any language).
     pub q: Option<String>,
     /// At most this many (1–10, default 5).
+    #[param(minimum = 1, maximum = 10)]
     pub limit: Option<i64>,
 }
 

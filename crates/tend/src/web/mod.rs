@@ -1,6 +1,6 @@
 //! The agent workspace: server-rendered pages (askama templates in
 //! `crates/tend/templates/web/`), strings through Fluent
-//! (`crates/tend/locales/`), two small hand-written assets (`assets/`), live
+//! (`crates/tend/locales/`), small hand-written assets (`assets/`), live
 //! updates over SSE. Pages call the same domain services as the REST API,
 //! with the signed-in agent as the viewer, so access rules are the same.
 
