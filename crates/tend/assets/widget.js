@@ -35,9 +35,9 @@ var state = load();
 function load() {
   try {
     var s = JSON.parse(localStorage.getItem(KEY) || "{}");
-    return { token: s.token || null, pending: s.pending || [], name: s.name || "", email: s.email || "" };
+    return { token: s.token || null, pending: s.pending || [], name: s.name || "", email: s.email || "", deflection: s.deflection || null };
   } catch (e) {
-    return { token: null, pending: [], name: "", email: "" };
+    return { token: null, pending: [], name: "", email: "", deflection: null };
   }
 }
 function save() {
@@ -88,6 +88,7 @@ root.appendChild(panel);
 var config = null;
 var ws = null, wsReady = false, backoff = 500, pingTimer = null, lastFrame = 0, reconnectTimer = null;
 var log = null, typingLine = null, composer = null, seenFor = 0, agentRead = 0, conversationId = null;
+var hintsBox = null;
 // The last message id this page has shown: a reconnect resumes after it
 // (a fresh page starts from 0 and shows the whole chat).
 var cursor = 0;
@@ -224,7 +225,9 @@ function chatView() {
   var fileLabel = el("label", { for: "file", class: "attach", title: t("widget-attach") }, [clip(), el("span", { class: "visually-hidden", text: t("widget-attach") })]);
   composer = el("form", { class: "composer" }, [text, file, fileLabel, el("button", { type: "submit", class: "primary", text: t("widget-send") })]);
   var lastTyping = 0;
+  hintsBox = el("div", { class: "hints", hidden: true });
   text.addEventListener("input", function () {
+    suggestSoon(text.value);
     var now = Date.now();
     if (now - lastTyping > 3000) { lastTyping = now; sendFrame({ t: "typing" }); }
   });
@@ -249,12 +252,66 @@ function chatView() {
   var wait = el("p", { class: "wait", text: waitText() });
   view.appendChild(log);
   view.appendChild(typingLine);
+  view.appendChild(hintsBox);
   view.appendChild(composer);
   view.appendChild(tools);
   if (state.pending.length === 0) log.appendChild(wait);
   state.pending.forEach(renderPending);
   connect();
   text.focus();
+}
+
+// --- articles suggested while the first message is typed -------------------
+// GET /help/api/suggest in the widget's language, recorded under a random
+// token of this chat (deflection); opening one and sending anyway are
+// reported to /help/api/deflection.
+var hintTimer = null, hintAsked = 0, hintLast = "";
+function suggestSoon(q) {
+  clearTimeout(hintTimer);
+  hintTimer = setTimeout(function () { suggest(q); }, 300);
+}
+function suggest(q) {
+  q = q.trim().slice(0, 200);
+  if (conversationId || q === hintLast || !window.URLSearchParams) return;
+  hintLast = q;
+  if (q.length < 3) { drawHints([]); return; }
+  if (!state.deflection) { state.deflection = uid(); save(); }
+  var n = ++hintAsked;
+  var params = new URLSearchParams({ q: q, lang: LANG, inbox_id: INBOX, token: state.deflection });
+  fetch(BASE + "/help/api/suggest?" + params.toString(), { credentials: "omit" })
+    .then(function (r) { return r.ok ? r.json() : { items: [] }; })
+    .then(function (b) { if (n === hintAsked) drawHints(b.items || []); })
+    .catch(function () { /* offline: the next keystroke retries */ });
+}
+function drawHints(items) {
+  if (!hintsBox) return;
+  hintsBox.textContent = "";
+  if (!items.length || conversationId) { hintsBox.hidden = true; return; }
+  var ul = el("ul", {}, items.map(function (a) {
+    return el("li", {}, [el("a", {
+      href: a.url, target: "_blank", rel: "noopener", text: a.title, "data-article": String(a.id),
+      onclick: function () { deflection("opened", a.id); }
+    })]);
+  }));
+  hintsBox.appendChild(el("p", { class: "hints-title", text: t("widget-suggest-title") }));
+  hintsBox.appendChild(ul);
+  hintsBox.hidden = false;
+}
+function deflection(event, articleId) {
+  if (!state.deflection) return;
+  var body = JSON.stringify({ token: state.deflection, inbox_id: Number(INBOX), event: event, article_id: articleId });
+  // text/plain: a simple request, no preflight, and it survives the page being left.
+  var blob = new Blob([body], { type: "text/plain" });
+  if (!(navigator.sendBeacon && navigator.sendBeacon(BASE + "/help/api/deflection", blob))) {
+    fetch(BASE + "/help/api/deflection", { method: "POST", body: blob, keepalive: true, credentials: "omit" }).catch(function () {});
+  }
+}
+function sentAnyway() {
+  drawHints([]);
+  if (!state.deflection) return;
+  deflection("sent");
+  state.deflection = null;
+  save();
 }
 
 function connect() {
@@ -306,7 +363,11 @@ function onFrame(f) {
       state.pending.forEach(function (p) { sendFrame({ t: "msg", cid: p.cid, text: p.text }); });
       break;
     case "msg": renderMessage(f); break;
-    case "ack": acknowledge(f.cid, f.id); conversationId = f.conversation_id; break;
+    case "ack":
+      acknowledge(f.cid, f.id);
+      if (!conversationId && f.conversation_id) sentAnyway();
+      conversationId = f.conversation_id;
+      break;
     case "typing": showTyping(f.name); break;
     case "read": agentRead = Math.max(agentRead, f.up_to); showSeen(); break;
     case "survey": survey(); break;
@@ -582,6 +643,9 @@ function CSS() {
     ".history{font-size:13px;color:#374151;text-align:center;margin:4px 0}",
     ".typing{min-height:20px;margin:4px 0;color:#374151;font-size:13px}",
     ".composer{display:flex;gap:6px;align-items:flex-end}",
+    ".hints{margin:0 0 6px;padding:6px 8px;border:1px solid #c9d1de;border-radius:6px;background:#f7f9fd}",
+    ".hints-title{margin:0 0 4px;font-weight:600}",
+    ".hints ul{margin:0;padding-left:18px}",
     ".composer textarea{flex:1;resize:none}",
     ".attach{cursor:pointer;padding:8px;margin:0;color:#1d4ed8;display:flex}",
     "#file:focus-visible+.attach{outline:3px solid #f59e0b;outline-offset:2px}",

@@ -58,3 +58,6 @@ kb-not-found-title = No s'ha trobat la pàgina
 kb-not-found = Aquesta pàgina no existeix. Proveu de cercar al centre d'ajuda.
 kb-rate-limited-title = Massa peticions
 kb-rate-limited = Heu fet moltes cerques en poc temps. Espereu un minut i torneu-ho a provar.
+# Suggeriments mentre s'escriu (assets/suggest.js).
+contact-suggest-title = Aquests articles potser responen la vostra pregunta
+contact-suggest-hint = S'obren en una pestanya nova; el vostre missatge es queda aquí.

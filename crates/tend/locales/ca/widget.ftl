@@ -50,3 +50,4 @@ chat-transcript-subject = La transcripció del teu xat
 chat-transcript-intro = Aquí tens la transcripció del teu xat amb { $name }.
 chat-visitor-typing = El client està escrivint…
 chat-seen = Llegit pel client
+widget-suggest-title = Aquests articles us poden ajudar

@@ -58,3 +58,6 @@ kb-not-found-title = Page not found
 kb-not-found = This page does not exist. Try searching the help centre.
 kb-rate-limited-title = Too many requests
 kb-rate-limited = You have searched very often in a short time. Please wait a minute and try again.
+# Suggestions while typing (assets/suggest.js).
+contact-suggest-title = These articles may answer your question
+contact-suggest-hint = They open in a new tab; your message stays here.

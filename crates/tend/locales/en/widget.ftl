@@ -51,3 +51,4 @@ chat-transcript-subject = Your chat transcript
 chat-transcript-intro = Here is the transcript of your chat with { $name }.
 chat-visitor-typing = The customer is typing…
 chat-seen = Seen by the customer
+widget-suggest-title = These articles may help

@@ -58,3 +58,6 @@ kb-not-found-title = ページが見つかりません
 kb-not-found = このページは存在しません。ヘルプセンターを検索してください。
 kb-rate-limited-title = リクエストが多すぎます
 kb-rate-limited = 短時間に何度も検索されました。1分ほど待ってから、もう一度お試しください。
+# 入力中の記事の提案（assets/suggest.js）。
+contact-suggest-title = こちらの記事で解決するかもしれません
+contact-suggest-hint = 記事は新しいタブで開きます。入力中のメッセージはそのまま残ります。

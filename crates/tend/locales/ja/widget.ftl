@@ -50,3 +50,4 @@ chat-transcript-subject = チャットの記録
 chat-transcript-intro = { $name } とのチャットの記録をお送りします。
 chat-visitor-typing = お客様が入力中です…
 chat-seen = お客様が既読
+widget-suggest-title = こちらの記事が役立つかもしれません

@@ -58,3 +58,6 @@ kb-not-found-title = 페이지를 찾을 수 없습니다
 kb-not-found = 이 페이지는 존재하지 않습니다. 고객센터에서 검색해 보세요.
 kb-rate-limited-title = 요청이 너무 많습니다
 kb-rate-limited = 짧은 시간에 너무 자주 검색하셨습니다. 1분 후에 다시 시도해 주세요.
+# 입력하는 동안의 도움말 제안 (assets/suggest.js).
+contact-suggest-title = 이 문서에서 답을 찾을 수 있을지도 모릅니다
+contact-suggest-hint = 문서는 새 탭에서 열리며, 작성 중인 메시지는 그대로 남습니다.

@@ -50,3 +50,4 @@ chat-transcript-subject = 채팅 대화 기록
 chat-transcript-intro = { $name }와(과) 나눈 채팅 기록입니다.
 chat-visitor-typing = 고객이 입력 중입니다…
 chat-seen = 고객이 읽음
+widget-suggest-title = 이 문서가 도움이 될 수 있습니다

@@ -58,3 +58,6 @@ kb-not-found-title = Lapa nav atrasta
 kb-not-found = Šī lapa nepastāv. Mēģiniet meklēt palīdzības centrā.
 kb-rate-limited-title = Pārāk daudz pieprasījumu
 kb-rate-limited = Īsā laikā meklējāt ļoti bieži. Lūdzu, pagaidiet minūti un mēģiniet vēlreiz.
+# Ieteikumi rakstīšanas laikā (assets/suggest.js).
+contact-suggest-title = Šie raksti, iespējams, atbild uz jūsu jautājumu
+contact-suggest-hint = Tie atveras jaunā cilnē; jūsu ziņa paliek šeit.

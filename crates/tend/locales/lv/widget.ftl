@@ -50,3 +50,4 @@ chat-transcript-subject = Jūsu tērzēšanas pieraksts
 chat-transcript-intro = Šeit ir jūsu tērzēšanas ar { $name } pieraksts.
 chat-visitor-typing = Klients raksta…
 chat-seen = Klients izlasījis
+widget-suggest-title = Šie raksti var palīdzēt

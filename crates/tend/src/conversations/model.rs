@@ -21,6 +21,12 @@ pub struct CustomerSummary {
     pub language: Option<String>,
 }
 
+/// The language a conversation is spoken in: its own, else its
+/// customer's (templates, macros, the composer's article search).
+pub fn spoken_language<'a>(own: Option<&'a str>, customer: Option<&'a str>) -> Option<&'a str> {
+    own.or(customer)
+}
+
 /// A conversation: one customer issue on any channel.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Conversation {

@@ -3,6 +3,7 @@
 //! everywhere (request ids and spans, metrics, body limits, CONTRACT-shaped
 //! errors, panics → 500).
 
+pub mod cors;
 pub mod extract;
 pub mod limits;
 pub mod metrics;

@@ -1,5 +1,7 @@
 //! `/api/v1/kb/…`: articles, their revisions and categories, for the desk.
 //! Admins and supervisors write; everyone signed in reads, drafts included.
+//! Also the deflection report, the unhelpful articles, and for a
+//! conversation the composer's article search and a draft from it.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -11,6 +13,11 @@ use crate::Result;
 use crate::http::{ApiJson, ApiPath, ApiQuery, Auth, Page, created};
 use crate::state::AppState;
 
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::deflection::{self, DeflectionReport};
+use super::desk::{self, ComposerArticles, ComposerQuery, Unhelpful};
 use super::model::{Article, ArticleInput, ArticleQuery, Category, CategoryInput, Revision};
 use super::service;
 
@@ -23,6 +30,156 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(restore_kb_revision))
         .routes(routes!(list_kb_categories, create_kb_category))
         .routes(routes!(put_kb_category, delete_kb_category))
+        .routes(routes!(kb_deflection_report))
+        .routes(routes!(list_kb_unhelpful))
+        .routes(routes!(search_kb_for_conversation))
+        .routes(routes!(create_kb_draft_from_conversation))
+}
+
+/// `GET /kb/deflection` parameters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DeflectionQuery {
+    /// From this date (`YYYY-MM-DD` in the caller's time zone, included)
+    /// or RFC 3339 time; default 30 days before `to`.
+    from: Option<String>,
+    /// To this date (included) or RFC 3339 time (excluded); default today.
+    to: Option<String>,
+    /// The time zone of the dates (an IANA name); by default the caller's
+    /// own, else UTC.
+    tz: Option<String>,
+    /// The language of the article titles (default `en`; the help
+    /// centre's fallback applies).
+    lang: Option<String>,
+}
+
+/// The range `[from, to)` of a report in ms: the dates in `tz`, by default
+/// the 30 days up to today.
+pub async fn range(
+    st: &AppState,
+    viewer: &crate::agents::Viewer,
+    from: Option<&str>,
+    to: Option<&str>,
+    tz: Option<&str>,
+) -> Result<(i64, i64)> {
+    use crate::reports::service::{instant, time_zone};
+    const DAY_MS: i64 = 86_400_000;
+    let tz = time_zone(st, viewer, tz).await?;
+    let blank = |s: Option<&str>| {
+        s.map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    let to = match blank(to) {
+        Some(t) => instant("to", &t, &tz, true)?,
+        None => {
+            let today = jiff::Timestamp::from_millisecond(st.clock.now_ms())
+                .map_err(|e| crate::Error::Internal(e.into()))?
+                .to_zoned_datetime(tz.clone())
+                .date();
+            instant("to", &today.to_string(), &tz, true)?
+        }
+    };
+    let from = match blank(from) {
+        Some(f) => instant("from", &f, &tz, false)?,
+        None => to - 30 * DAY_MS,
+    };
+    if from >= to {
+        return Err(crate::Error::invalid("from", "from must be before to"));
+    }
+    Ok((from, to))
+}
+
+/// Answers before asking: per article and per inbox, the visits shown
+/// suggestions, those that opened one, those that sent their message
+/// anyway, and the deflection rate (opened and sent nothing, over shown).
+#[utoipa::path(get, path = "/kb/deflection", tag = "knowledge base", params(DeflectionQuery),
+    responses((status = 200, description = "The report", body = DeflectionReport),
+              (status = 401, description = "No or bad token"),
+              (status = 403, description = "Not an admin or supervisor"),
+              (status = 422, description = "Invalid parameter")))]
+async fn kb_deflection_report(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiQuery(q): ApiQuery<DeflectionQuery>,
+) -> Result<axum::Json<DeflectionReport>> {
+    let (from, to) = range(
+        &st,
+        &auth.0,
+        q.from.as_deref(),
+        q.to.as_deref(),
+        q.tz.as_deref(),
+    )
+    .await?;
+    let lang = q.lang.as_deref().unwrap_or(crate::locale::DEFAULT);
+    Ok(axum::Json(
+        deflection::report(&st, &auth.0, from, to, lang).await?,
+    ))
+}
+
+/// `GET /kb/unhelpful` parameters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UnhelpfulQuery {
+    /// The language of the titles (default `en`, with the fallback).
+    lang: Option<String>,
+}
+
+/// The articles customers found unhelpful: those with a "No" to "Did this
+/// help?", the most "No" first, with both counts.
+#[utoipa::path(get, path = "/kb/unhelpful", tag = "knowledge base", params(UnhelpfulQuery),
+    responses((status = 200, description = "Articles", body = Page<Unhelpful>),
+              (status = 401, description = "No or bad token")))]
+async fn list_kb_unhelpful(
+    State(st): State<AppState>,
+    _auth: Auth,
+    ApiQuery(q): ApiQuery<UnhelpfulQuery>,
+) -> Result<axum::Json<Page<Unhelpful>>> {
+    let lang = q.lang.as_deref().unwrap_or(crate::locale::DEFAULT);
+    Ok(axum::Json(Page {
+        items: desk::unhelpful(&st, lang).await?,
+        next_cursor: None,
+    }))
+}
+
+/// Published articles for a reply: each in the conversation's language
+/// (its own, else its customer's) with the help centre's fallback, with
+/// its address and its text to insert.
+#[utoipa::path(get, path = "/conversations/{id}/kb-articles", tag = "knowledge base",
+    params(("id" = i64, Path, description = "Conversation id"), ComposerQuery),
+    responses((status = 200, description = "Articles", body = ComposerArticles),
+              (status = 401, description = "No or bad token"),
+              (status = 404, description = "No such conversation, or not yours to see"),
+              (status = 422, description = "Invalid limit")))]
+async fn search_kb_for_conversation(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<ComposerQuery>,
+) -> Result<axum::Json<ComposerArticles>> {
+    Ok(axum::Json(
+        desk::for_conversation(&st, &auth.0, id, &q).await?,
+    ))
+}
+
+/// Turn an answered conversation into a draft article in its language:
+/// the subject (else the question) as the title, the question quoted and
+/// the first public answer as the body. Anyone who may see the
+/// conversation; the draft is published by an admin or supervisor.
+#[utoipa::path(post, path = "/conversations/{id}/kb-draft", tag = "knowledge base",
+    params(("id" = i64, Path, description = "Conversation id")),
+    responses((status = 201, description = "The draft", body = Article),
+              (status = 401, description = "No or bad token"),
+              (status = 404, description = "No such conversation, or not yours to see"),
+              (status = 422, description = "No public answer to a question yet")))]
+async fn create_kb_draft_from_conversation(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Response> {
+    Ok(created(
+        desk::draft_from_conversation(&st, &auth.0, id).await?,
+    ))
 }
 
 /// Articles, newest first; with `q`, the best matches first, in any

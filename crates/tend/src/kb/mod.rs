@@ -13,9 +13,17 @@
 //! - `api`: `/api/v1/kb/…` for the desk (admins and supervisors write,
 //!   everyone signed in reads, drafts included);
 //! - `pages`, `render`: `/help/{lang}/…`, public, without JavaScript;
-//! - `feeds`: `/help/sitemap.xml` and `/help/api/suggest`.
+//! - `feeds`: `/help/sitemap.xml`, `/help/api/suggest` and
+//!   `/help/api/deflection`;
+//! - `deflection`, `deflection_repo`: suggestions shown, opened and sent
+//!   anyway, and their report;
+//! - `desk`: the knowledge base for agents at work (the composer's
+//!   article search, a draft from a conversation, unhelpful articles).
 
 pub mod api;
+pub mod deflection;
+mod deflection_repo;
+pub mod desk;
 pub mod fallback;
 mod feeds;
 pub mod index;
@@ -42,6 +50,8 @@ pub struct KbState {
     syncing: tokio::sync::Mutex<()>,
     /// Public searches, suggestions and votes per client address.
     pub per_ip: RateLimiter,
+    /// Deflection visits started per client address.
+    pub new_visits: RateLimiter,
 }
 
 /// Public reads (searches, suggestions) and votes one client address may
@@ -56,6 +66,7 @@ impl KbState {
             synced: std::sync::Mutex::new(None),
             syncing: tokio::sync::Mutex::new(()),
             per_ip: RateLimiter::new(PUBLIC_PER_MINUTE, 60_000),
+            new_visits: RateLimiter::new(deflection::NEW_VISITS_PER_HOUR, 3_600_000),
         }
     }
 }

@@ -27,6 +27,10 @@ pub fn router() -> Router<AppState> {
         .route("/help/", get(pick_language))
         .route("/help/sitemap.xml", get(super::feeds::sitemap))
         .route("/help/api/suggest", get(super::feeds::suggest))
+        .route(
+            "/help/api/deflection",
+            post(super::feeds::record).options(super::feeds::record),
+        )
         .route("/help/{lang}/", get(home))
         .route("/help/{lang}/categories/{category}", get(category))
         .route("/help/{lang}/articles/{article}", get(article))

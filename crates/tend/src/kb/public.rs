@@ -169,6 +169,8 @@ pub struct Listed {
     pub lang: String,
     /// A snippet of the text around the words searched for.
     pub snippet: String,
+    /// The whole text, plain (searches only; empty in listings).
+    pub text: String,
 }
 
 impl Listed {
@@ -206,6 +208,7 @@ pub async fn listing(
                 title,
                 lang: l.to_string(),
                 snippet: String::new(),
+                text: String::new(),
             })
         })
         .collect();
@@ -251,12 +254,14 @@ pub async fn search(st: &AppState, lang: &str, q: &str, limit: usize) -> Result<
         .filter_map(|(id, slug, l)| {
             let a = articles.remove(&id)?;
             let t = a.translations.get(&l)?;
+            let text = crate::html::to_text(&t.body_html);
             Some(Listed {
                 id,
                 slug,
                 category: a.category,
                 title: t.title.clone(),
-                snippet: snippet(&crate::html::to_text(&t.body_html), q),
+                snippet: snippet(&text, q),
+                text,
                 lang: l,
             })
         })
@@ -326,6 +331,29 @@ pub async fn vote(st: &AppState, id: i64, lang: &str, helpful: bool) -> Result<(
             Box::pin(async move { repo::insert_vote(c, id, &lang, helpful, now).await })
         })
         .await
+}
+
+/// The slug and a title of each of these articles, for reports: the
+/// translation a page in `lang` would show, drafts counted too (an
+/// article unpublished since keeps its name). Missing ones are left out.
+pub async fn labels(
+    st: &AppState,
+    ids: &[i64],
+    lang: &str,
+) -> Result<HashMap<i64, (String, String)>> {
+    sync(st).await?;
+    let ix = st.kb().index.read().map_err(|_| poisoned())?;
+    let langs = chain(&st.config.help_fallback, lang);
+    Ok(ids
+        .iter()
+        .filter_map(|id| {
+            let e = ix.articles.get(id)?;
+            let all: Vec<&str> = e.titles.keys().map(String::as_str).collect();
+            let l = pick(&langs, &e.source_lang, &all)?;
+            let title = e.titles.get(l).map(|(t, _)| t.clone())?;
+            Some((*id, (e.slug.clone(), title)))
+        })
+        .collect())
 }
 
 /// Every public article with its published languages (for the sitemap),

@@ -81,7 +81,7 @@ pub(super) async fn articles_by_id(c: &mut AnyConnection, ids: &[i64]) -> Result
 }
 
 /// Writes a checked article (a new one when `id` is none) and its
-/// revision, inside the transaction.
+/// revision, inside the transaction. Callers check who may write.
 async fn write_in(
     c: &mut AnyConnection,
     viewer: &Viewer,
@@ -89,7 +89,6 @@ async fn write_in(
     m: &Checked,
     now: i64,
 ) -> Result<i64> {
-    viewer.require_supervisor(WRITERS)?;
     if let Some(cat) = m.category
         && !repo::category_exists(c, cat).await?
     {
@@ -235,6 +234,19 @@ pub async fn create_article(
 ) -> Result<Article> {
     viewer.require_supervisor(WRITERS)?;
     write(st, viewer, None, input.check()?).await
+}
+
+/// Creates a draft: an article none of whose translations is published.
+/// Every user may propose one (an agent from a conversation,
+/// `desk::draft_from_conversation`): it stays out of the help centre until
+/// an admin or a supervisor publishes it.
+#[tracing::instrument(skip_all, fields(user_id = ?viewer.user_id))]
+pub async fn create_draft(st: &AppState, viewer: &Viewer, input: ArticleInput) -> Result<Article> {
+    let m = input.check()?;
+    if m.translations.values().any(|t| t.published) {
+        viewer.require_supervisor(WRITERS)?;
+    }
+    write(st, viewer, None, m).await
 }
 
 /// Replaces an article (translations left out are removed).

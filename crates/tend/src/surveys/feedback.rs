@@ -68,8 +68,8 @@ pub fn parse_group_by(s: &str) -> Result<&'static str> {
     }
 }
 
-/// A share, or `None` without a denominator.
-fn ratio(n: i64, d: i64) -> Option<f64> {
+/// A share, or `None` without a denominator (also the deflection rate's).
+pub(crate) fn ratio(n: i64, d: i64) -> Option<f64> {
     (d > 0).then(|| n as f64 / d as f64)
 }
 

@@ -72,6 +72,8 @@ pub struct ConvPage {
     /// The rules on this conversation (admins and supervisors; only on
     /// the page itself, not its live-refreshed parts).
     automations: Option<super::automations_panel::AutomationsPanel>,
+    /// A draft article just made from this conversation (`kb_picker`).
+    drafted: Option<i64>,
 }
 
 /// The page's data, for the view and for re-rendering after a failed post.
@@ -226,6 +228,7 @@ pub async fn load_window(st: &AppState, a: &Agent, id: i64, window: i64) -> Resu
         ),
         sla,
         automations: None,
+        drafted: None,
     })
 }
 
@@ -233,6 +236,8 @@ pub async fn load_window(st: &AppState, a: &Agent, id: i64, window: i64) -> Resu
 #[derive(Deserialize)]
 pub struct PageQuery {
     messages: Option<i64>,
+    /// The draft article just made from it (a notice says so).
+    kb_draft: Option<i64>,
 }
 
 /// `GET /c/{id}`
@@ -244,6 +249,7 @@ pub async fn page(
 ) -> Response {
     let page = async {
         let mut p = load_window(&st, &a, id, q.messages.unwrap_or(PAGE_MESSAGES)).await?;
+        p.drafted = q.kb_draft;
         // The section explains; when it cannot, the page still serves.
         p.automations = super::automations_panel::panel(&st, &a, id)
             .await

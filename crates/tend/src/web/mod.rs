@@ -1,6 +1,6 @@
 //! The agent workspace: server-rendered pages (askama templates in
 //! `crates/tend/templates/web/`), strings through Fluent
-//! (`crates/tend/locales/`), two small hand-written assets (`assets/`), live
+//! (`crates/tend/locales/`), small hand-written assets (`assets/`), live
 //! updates over SSE. Pages call the same domain services as the REST API,
 //! with the signed-in agent as the viewer, so access rules are the same.
 
@@ -17,6 +17,8 @@ pub mod dashboard_words;
 pub mod i18n;
 pub mod inbox;
 pub mod inbox_bulk;
+pub mod kb_picker;
+pub mod kb_reports;
 pub mod labels;
 pub mod live;
 pub mod macro_picker;
@@ -86,6 +88,11 @@ pub fn router(st: &AppState) -> Router<AppState> {
         .route("/c/{id}/presence", post(live::presence))
         .route("/c/{id}/macros/{macro_id}", post(macro_picker::apply))
         .route("/ui/macros", get(macro_picker::picker))
+        // The knowledge base at work (issue 21).
+        .route("/ui/kb/{id}", get(kb_picker::search))
+        .route("/c/{id}/kb-draft", post(kb_picker::draft))
+        .route("/reports/deflection", get(kb_reports::deflection))
+        .route("/kb/unhelpful", get(kb_reports::unhelpful))
         .route("/macros", get(macros::list).post(macros::create))
         .route("/macros/new", get(macros::new_form))
         .route("/macros/{id}", get(macros::edit_form).post(macros::update))
@@ -201,6 +208,7 @@ pub fn router(st: &AppState) -> Router<AppState> {
         .route("/assets/app.css", get(css))
         .route("/assets/body.css", get(body_css))
         .route("/assets/app.js", get(js))
+        .route("/assets/kb_picker.js", get(kb_js))
         .layer(middleware::from_fn_with_state(
             st.clone(),
             session::csrf_guard,
@@ -233,6 +241,13 @@ async fn body_css() -> Response {
     asset(
         "text/css; charset=utf-8",
         include_str!("../../assets/body.css"),
+    )
+}
+
+async fn kb_js() -> Response {
+    asset(
+        "text/javascript; charset=utf-8",
+        include_str!("../../assets/kb_picker.js"),
     )
 }
 

@@ -19,15 +19,15 @@ use crate::surveys::feedback;
 use crate::surveys::model::CsatLine;
 use crate::{Error, Result};
 
-const DAY_MS: i64 = 86_400_000;
+pub(super) const DAY_MS: i64 = 86_400_000;
 /// The default period: the last 30 days, today included.
 const DEFAULT_DAYS: i64 = 30;
 
 /// `?from=YYYY-MM-DD&to=YYYY-MM-DD`
 #[derive(Debug, Default, Deserialize)]
 pub struct PeriodQuery {
-    from: Option<String>,
-    to: Option<String>,
+    pub(super) from: Option<String>,
+    pub(super) to: Option<String>,
 }
 
 /// One line of a table, ready to show.
@@ -77,14 +77,14 @@ pub(crate) fn percent(tr: &Tr, share: Option<f64>) -> String {
     }
 }
 
-fn date_of(ms: i64) -> String {
+pub(super) fn date_of(ms: i64) -> String {
     jiff::Timestamp::from_millisecond(ms)
         .map(|t| t.strftime("%Y-%m-%d").to_string())
         .unwrap_or_default()
 }
 
 /// The period's bounds in ms, `[from, to_excluded)`, from the two dates.
-fn period(tr: &Tr, q: &PeriodQuery, now: i64) -> Result<(i64, i64)> {
+pub(super) fn period(tr: &Tr, q: &PeriodQuery, now: i64) -> Result<(i64, i64)> {
     let day = |field: &str, v: &Option<String>| -> Result<Option<i64>> {
         match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => Ok(None),

@@ -140,8 +140,11 @@ async fn the_form_speaks_the_visitors_language_and_can_be_embedded(app: &TestApp
         .to_str()
         .unwrap()
         .to_string();
+    // Only Tend's own script (the suggestions), never inline code.
     assert!(
-        csp.contains("frame-ancestors 'self'") && !csp.contains("script-src"),
+        csp.contains("frame-ancestors 'self'")
+            && csp.contains("script-src 'self';")
+            && !csp.contains("unsafe"),
         "{csp}"
     );
     assert!(

@@ -27,6 +27,8 @@ mod imap_after;
 mod imap_tls;
 mod jobs;
 mod kb;
+mod kb_deflection;
+mod kb_desk;
 mod kb_search;
 mod layering;
 mod machine_mail;

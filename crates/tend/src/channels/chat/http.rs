@@ -10,16 +10,15 @@
 use axum::Router;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{Path, Query, Request, State};
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::error::error_response;
+use crate::http::cors::Verdict;
 use crate::http::{ApiJson, ClientIp};
-use crate::inboxes::public;
 use crate::state::AppState;
 use crate::{Error, Result};
 
@@ -46,59 +45,31 @@ fn inbox_of(path: &str) -> Option<i64> {
     path.strip_prefix("/chat/")?.split('/').next()?.parse().ok()
 }
 
-/// Origin check and CORS headers for every `/chat/{inbox}/…` request.
+/// Origin check and CORS headers for every `/chat/{inbox}/…` request
+/// (`http::cors`; only chat inboxes answer here).
 async fn cors(State(st): State<AppState>, req: Request, next: Next) -> Response {
-    let origin = req
-        .headers()
-        .get(header::ORIGIN)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
     let Some(inbox) = inbox_of(req.uri().path()) else {
         return next.run(req).await;
     };
-    let Some(origin) = origin else {
+    if crate::http::cors::origin_of(req.headers()).is_none() {
         // Not from a browser page (curl, server-side): nothing to protect.
         return next.run(req).await;
-    };
+    }
     let settings = match service::settings(&st, inbox).await {
         Ok(s) => s,
         Err(e) => return e.into_response(),
     };
-    if !settings.origin_allowed(&origin, &public::own_origins(&st)) {
-        return error_response(
-            StatusCode::FORBIDDEN,
-            "origin_not_allowed",
-            &format!(
-                "{origin} may not use this chat; an admin can add it to the inbox's allowed origins"
-            ),
-            json!({"origin": origin}),
-        );
-    }
-    let preflight = req.method() == Method::OPTIONS;
-    let mut resp = if preflight {
-        StatusCode::NO_CONTENT.into_response()
+    let origin = match crate::http::cors::verdict(&st, &settings, req.headers()) {
+        Verdict::Allowed(o) => o,
+        Verdict::NoOrigin => return next.run(req).await,
+        Verdict::Refused(o) => return crate::http::cors::refusal(&o),
+    };
+    let mut resp = if crate::http::cors::is_preflight(req.method()) {
+        crate::http::cors::preflight()
     } else {
         next.run(req).await
     };
-    let h = resp.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&origin) {
-        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, v);
-    }
-    h.insert(header::VARY, HeaderValue::from_static("Origin"));
-    if preflight {
-        h.insert(
-            header::ACCESS_CONTROL_ALLOW_METHODS,
-            HeaderValue::from_static("GET, POST"),
-        );
-        h.insert(
-            header::ACCESS_CONTROL_ALLOW_HEADERS,
-            HeaderValue::from_static("content-type"),
-        );
-        h.insert(
-            header::ACCESS_CONTROL_MAX_AGE,
-            HeaderValue::from_static("600"),
-        );
-    }
+    crate::http::cors::allow(&mut resp, &origin);
     resp
 }
 

@@ -10,6 +10,8 @@ use crate::{Error, Result};
 
 /// The honeypot field: hidden from people, filled by form-filling bots.
 pub const HONEYPOT: &str = "website";
+/// The field the suggestions' script fills with the visitor's token.
+pub const DEFLECTION_TOKEN: &str = "deflection_token";
 /// Most files on one submission.
 pub const MAX_FILES: usize = 10;
 /// Longest name, subject and message (characters).
@@ -48,6 +50,9 @@ pub struct Submission {
     pub message: String,
     /// The inbox field, unparsed.
     pub inbox: Option<String>,
+    /// The visit token the page's suggestions were recorded under
+    /// (`kb::deflection`), when its script ran.
+    pub deflection_token: Option<String>,
     /// The honeypot's value.
     pub honeypot: String,
     /// Files, unless they were over the limit.
@@ -70,6 +75,10 @@ impl Submission {
             HONEYPOT => (&mut self.honeypot, HONEYPOT),
             "inbox" => {
                 self.inbox = Some(value);
+                return;
+            }
+            DEFLECTION_TOKEN => {
+                self.deflection_token = Some(value).filter(|v| !v.is_empty());
                 return;
             }
             _ => return,

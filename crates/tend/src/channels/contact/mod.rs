@@ -44,6 +44,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/help/contact", get(show).post(submit))
         .route("/help/assets/help.css", get(css))
+        .route("/help/assets/suggest.js", get(suggest_js))
 }
 
 /// The frame from the address (`inbox`, `lang`, `embed`) and the headers.
@@ -216,6 +217,10 @@ async fn submit(State(st): State<AppState>, req: Request) -> Response {
         }
     };
     let shown = Values::from(&sub);
+    let token = sub
+        .deflection_token
+        .as_deref()
+        .and_then(crate::kb::deflection::VisitToken::parse);
     match create(&st, inbox, &valid, sub.files).await {
         Ok(id) => {
             outcome("created");
@@ -224,6 +229,9 @@ async fn submit(State(st): State<AppState>, req: Request) -> Response {
                 inbox,
                 "contact form: conversation created"
             );
+            if let Some(t) = token {
+                sent_anyway(&st, &t, inbox, id).await;
+            }
             page::thanks(&f, valid.email.as_str(), Some(id))
         }
         Err(Error::Invalid { field, .. }) => {
@@ -309,9 +317,35 @@ async fn create(st: &AppState, inbox_id: i64, v: &Valid, files: Vec<form::Upload
     Ok(c.id)
 }
 
+/// The visitor was offered articles and sent their message anyway.
+async fn sent_anyway(
+    st: &AppState,
+    token: &crate::kb::deflection::VisitToken,
+    inbox: i64,
+    conversation_id: i64,
+) {
+    let sent = crate::kb::deflection::Record::Sent {
+        conversation_id: Some(conversation_id),
+    };
+    // The message is in; a lost record only skews the report.
+    if let Err(e) = crate::kb::deflection::record(st, token, inbox, sent).await {
+        tracing::warn!(error = %e, "contact form: sending anyway not recorded");
+    }
+}
+
 fn failed(f: &Frame, e: &Error) -> Response {
     tracing::error!(error = %e, "contact form failed");
     page::refusal(f, Refusal::Internal)
+}
+
+/// The contact form's suggestions (`assets/suggest.js`).
+async fn suggest_js() -> Response {
+    let headers = [
+        (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+        (header::CACHE_CONTROL, "public, max-age=86400"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    ];
+    (headers, include_str!("../../../assets/suggest.js")).into_response()
 }
 
 async fn css() -> Response {

@@ -79,6 +79,8 @@ pub struct Values {
     subject: String,
     message: String,
     had_files: bool,
+    /// The visit token of the page's suggestions, kept across a re-shown form.
+    deflection_token: String,
 }
 
 impl From<&Submission> for Values {
@@ -89,6 +91,12 @@ impl From<&Submission> for Values {
             subject: s.subject.clone(),
             message: s.message.clone(),
             had_files: !s.files.is_empty() || s.files_too_large || s.too_many_files,
+            deflection_token: s
+                .deflection_token
+                .as_deref()
+                .and_then(crate::kb::deflection::VisitToken::parse)
+                .map(|t| t.as_str().to_string())
+                .unwrap_or_default(),
         }
     }
 }
@@ -267,9 +275,10 @@ fn render<T: Template>(f: &Frame, status: StatusCode, page: &T) -> Response {
     }
 }
 
-/// The content security policy: no script at all, Tend's own stylesheet,
-/// forms only to Tend, and framing by Tend itself plus, when embedded, the
-/// inbox's allowed origins.
+/// The content security policy: Tend's own script (the suggestions; the
+/// form works without it), stylesheet and requests, forms only to Tend,
+/// and framing by Tend itself plus, when embedded, the inbox's allowed
+/// origins.
 pub fn csp(f: &Frame) -> String {
     let mut ancestors = String::from("'self'");
     if f.embed {
@@ -286,8 +295,8 @@ pub fn csp(f: &Frame) -> String {
         }
     }
     format!(
-        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
-         base-uri 'none'; frame-ancestors {ancestors}"
+        "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; \
+         img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors {ancestors}"
     )
 }
 

@@ -107,9 +107,10 @@ impl ConvRow {
 
     /// The language it is written in: its own, else its customer's.
     pub fn language(&self) -> Option<&str> {
-        self.language
-            .as_deref()
-            .or(self.customer_language.as_deref())
+        crate::conversations::model::spoken_language(
+            self.language.as_deref(),
+            self.customer_language.as_deref(),
+        )
     }
 
     pub fn tag_list(&self) -> Vec<String> {
