@@ -6,6 +6,27 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
+/// Escapes text for HTML (and SVG) text and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    escape_into(&mut out, s);
+    out
+}
+
+/// [`escape`], appended to `out`.
+pub fn escape_into(out: &mut String, s: &str) {
+    for ch in s.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(ch),
+        }
+    }
+}
+
 /// Sanitises untrusted HTML: the same rules as inbound mail (no scripts,
 /// handlers, forms, frames or `javascript:`/`data:` URLs; remote images
 /// blocked until the agent chooses to show them).

@@ -48,18 +48,7 @@ pub fn nice_ceiling(max: f64) -> f64 {
 
 /// Text for SVG (the same escaping as HTML text and attributes).
 fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::html::escape(s)
 }
 
 /// A label cut to `max` characters, with an ellipsis when cut.

@@ -110,7 +110,7 @@ pub fn safe_snippet(snippet: &str) -> String {
             (_, Some(c)) => (c, "</mark>".len(), false),
             (None, None) => (rest.len(), 0, false),
         };
-        escape_into(&mut out, &decode_entities(&rest[..cut]));
+        crate::html::escape_into(&mut out, &decode_entities(&rest[..cut]));
         if tag_len > 0 {
             if opens && !open {
                 out.push_str("<mark>");
@@ -137,19 +137,6 @@ fn decode_entities(s: &str) -> String {
         .replace("&#x27;", "'")
         .replace("&#x2F;", "/")
         .replace("&amp;", "&")
-}
-
-fn escape_into(out: &mut String, s: &str) {
-    for ch in s.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(ch),
-        }
-    }
 }
 
 #[cfg(test)]
