@@ -24,13 +24,13 @@ async function getHtml(url) {
 
 // ---- counts --------------------------------------------------------------
 async function refreshCounts() {
-  if (!$('[data-count]')) return;
+  if (!$('[data-view-count]')) return;
   try {
     const r = await fetch('/ui/counts', { credentials: 'same-origin' });
     if (!r.ok) return;
     const counts = await r.json();
-    for (const el of $$('[data-count]')) {
-      const n = counts[el.dataset.count];
+    for (const el of $$('[data-view-count]')) {
+      const n = counts[el.dataset.viewCount];
       el.textContent = n === undefined ? '0' : String(n);
     }
   } catch { /* offline: keep the old numbers */ }

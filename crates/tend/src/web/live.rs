@@ -405,7 +405,7 @@ where
     )
 }
 
-/// Counts for the navigation, keyed like the page's `data-count` attributes.
+/// Counts for the navigation, keyed like the inbox views' `data-view-count` attributes.
 pub async fn counts(st: &AppState, a: &Agent) -> Result<Value> {
     let now = st.clock.now_ms();
     if let Ok(cache) = st.web().hub.counts.lock()
