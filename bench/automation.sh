@@ -83,6 +83,13 @@ run_wrk() { # DURATION CONNECTIONS [PREFIX] → prints wrk's RESULT lines; sets 
   out=$(wrk -t2 -c"$2" -d"$1" --latency -s bench/lua/create.lua "$BENCH_URL")
   echo "$out" | grep RESULT | sed "s/^/${3:-}/"
   REQ_S=$(echo "$out" | sed -n 's/^RESULT requests=.* rps=\([0-9.]*\).*/\1/p')
+  REQS=$(echo "$out" | sed -n 's/^RESULT requests=\([0-9]*\) .*/\1/p')
+}
+
+# The server's CPU per request by thread name, between two
+# bench/thread_cpu.sh snapshots.
+thread_ms() { # BEFORE AFTER REQUESTS PREFIX
+  join "$1" "$2" | awk -v n="$3" -v p="$4" '{printf "%sRESULT cpu_ms_per_request thread=%s %.3f\n", p, $1, ($3-$2)*10/n}'
 }
 
 machine
@@ -105,7 +112,10 @@ rules)
       e0=$(metric tend_automation_evaluations_total)
       f0=$(metric tend_automation_fired_total)
       echo "round $round, desk $desk: $(db_query 'SELECT COUNT(*) FROM conversations') conversations, $(db_query 'SELECT COUNT(*) FROM automations WHERE active = 1') active rules"
+      bench/thread_cpu.sh "$SERVER_PID" > "$dir/threads-before"
       run_wrk "$duration" "$conns" "  $desk: "
+      bench/thread_cpu.sh "$SERVER_PID" > "$dir/threads-after"
+      thread_ms "$dir/threads-before" "$dir/threads-after" "$REQS" "  $desk: "
       e1=$(metric tend_automation_evaluations_total)
       f1=$(metric tend_automation_fired_total)
       secs=${duration%s}
