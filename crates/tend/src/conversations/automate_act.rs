@@ -8,8 +8,9 @@
 
 use sqlx::AnyConnection;
 
-use super::automate::{Cause, Sight, render_in};
+use super::automate::{Cause, render_in};
 use super::repo::{self, EventActor};
+use super::sight::Sight;
 use super::timeline::Timeline;
 use super::validate::ValidPatch;
 use crate::Result;

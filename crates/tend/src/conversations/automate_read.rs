@@ -2,8 +2,9 @@
 //! fire?", and sending the automatic replies a rule queued. They read the
 //! conversation as the rules see it through `automate::Sight`.
 
-use super::automate::{Needs, Sight, render_in};
+use super::automate::render_in;
 use super::repo;
+use super::sight::{Needs, Sight};
 use crate::agents::Viewer;
 use crate::automation::LocalizedText;
 use crate::{Error, Result};

@@ -24,6 +24,7 @@ mod repo;
 mod routing_repo;
 pub mod service;
 mod service_levels;
+mod sight;
 pub mod status;
 mod templating;
 pub mod threading;

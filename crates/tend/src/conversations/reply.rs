@@ -175,8 +175,8 @@ async fn add_in(c: &mut AnyConnection, mut a: Adding) -> Result<(i64, Vec<BusEve
     let mut tl = Timeline::new(id, inbox_id, now);
     tl.added = events;
     let sight = || match added {
-        Some(e) => super::automate::Sight::message(e, from, &text, analysed),
-        None => super::automate::Sight::default(),
+        Some(e) => super::sight::Sight::message(e, from, &text, analysed),
+        None => super::sight::Sight::default(),
     };
     super::automate::react_seeing_in(c, &mut tl, 0, sight, now).await?;
     Ok((mid, tl.added))

@@ -276,7 +276,7 @@ async fn create_in(
             (None, None) => None,
         };
         seen.map_or_else(Default::default, |r| {
-            super::automate::Sight::known(r, added, &text, analysed)
+            super::sight::Sight::known(r, added, &text, analysed)
         })
     };
     super::automate::react_seeing_in(c, &mut tl, 0, sight, now).await?;
@@ -385,7 +385,7 @@ async fn update_in(
     };
     let mut tl = Timeline::new(id, inbox_id, now);
     tl.added = events;
-    let sight = || row.map(super::automate::Sight::row).unwrap_or_default();
+    let sight = || row.map(super::sight::Sight::row).unwrap_or_default();
     super::automate::react_seeing_in(c, &mut tl, 0, sight, now).await?;
     Ok(tl.added)
 }
