@@ -1,6 +1,6 @@
 //! The only SQL about conversations, messages, attachments and events:
 //! the conversation rows here, messages and their files in [`messages`],
-//! the event log in [`events`].
+//! the event log in [`events`], the tag rows in [`tags`].
 
 use serde_json::Value;
 use sqlx::AnyConnection;
@@ -21,6 +21,7 @@ mod list;
 mod lookups;
 mod messages;
 mod public;
+mod tags;
 
 pub(super) use automation::*;
 pub(super) use by_customer::*;
@@ -32,6 +33,8 @@ pub use messages::AttachmentMeta;
 pub(super) use messages::*;
 pub use public::PublicMessage;
 pub(in crate::conversations) use public::{chats_of_inbox, public_file, public_messages};
+pub(in crate::conversations) use tags::TagRows;
+use tags::{insert_tags, write_with_tags};
 
 /// The mutable state of a conversation row, loaded, changed by the service
 /// and written back whole.
@@ -234,107 +237,6 @@ pub(super) async fn insert(c: &mut AnyConnection, r: &NewRow<'_>) -> Result<i64>
         insert_tags(c, id, r.tags).await?;
     }
     Ok(id)
-}
-
-/// All tags in one statement (tags are few: at most a few dozen).
-async fn insert_tags(c: &mut AnyConnection, id: i64, tags: &[String]) -> Result<()> {
-    if tags.is_empty() {
-        return Ok(());
-    }
-    let mut sql = Sql::new("INSERT INTO conversation_tags (conversation_id, tag) VALUES ");
-    for (i, t) in tags.iter().enumerate() {
-        if i > 0 {
-            sql.push(", ");
-        }
-        sql.push("(").bind(id).push(", ").bind(t.as_str()).push(")");
-    }
-    sql.query().execute(c).await?;
-    Ok(())
-}
-
-/// The rows of `conversation_tags` a change of tags touches: those
-/// removed and those added (the others stay).
-pub(super) struct TagRows {
-    removed: Vec<String>,
-    added: Vec<String>,
-}
-
-impl TagRows {
-    /// What changes from tags `before` to `after`.
-    pub(super) fn between(before: &[String], after: &[String]) -> TagRows {
-        TagRows {
-            removed: before
-                .iter()
-                .filter(|t| !after.contains(t))
-                .cloned()
-                .collect(),
-            added: after
-                .iter()
-                .filter(|t| !before.contains(t))
-                .cloned()
-                .collect(),
-        }
-    }
-
-    /// The statements that write them, each pushed to a [`Sql`] by `to`
-    /// (after the write's own statement on SQLite, a query of its own on
-    /// PostgreSQL, which prepares one statement per query).
-    fn each(&self, id: i64, mut to: impl FnMut(&dyn Fn(&mut Sql))) {
-        if !self.removed.is_empty() {
-            to(&|s: &mut Sql| {
-                s.push("DELETE FROM conversation_tags WHERE conversation_id = ")
-                    .bind(id)
-                    .push(" AND tag IN ")
-                    .bind_list(self.removed.iter().map(String::as_str));
-            });
-        }
-        if !self.added.is_empty() {
-            to(&|s: &mut Sql| {
-                s.push("INSERT INTO conversation_tags (conversation_id, tag) VALUES ");
-                for (i, t) in self.added.iter().enumerate() {
-                    if i > 0 {
-                        s.push(", ");
-                    }
-                    s.push("(").bind(id).push(", ").bind(t.as_str()).push(")");
-                }
-                s.push(" ON CONFLICT DO NOTHING");
-            });
-        }
-    }
-}
-
-/// Runs `sql`, a write of conversation `id`, and writes `tags`: in one
-/// round trip on SQLite (one call of its single writer).
-async fn write_with_tags(
-    c: &mut AnyConnection,
-    mut sql: Sql,
-    id: i64,
-    tags: Option<&TagRows>,
-) -> Result<()> {
-    let Some(tags) = tags else {
-        sql.query().execute(&mut *c).await?;
-        return Ok(());
-    };
-    if !crate::db::is_postgres(c) {
-        tags.each(id, |push| {
-            sql.push("; ");
-            push(&mut sql);
-        });
-        // Every statement run to its end.
-        sql.query().fetch_all(&mut *c).await?;
-        return Ok(());
-    }
-    sql.query().execute(&mut *c).await?;
-    let mut parts = Vec::new();
-    tags.each(id, |push| {
-        let mut s = Sql::new("");
-        push(&mut s);
-        parts.push(s);
-    });
-    for part in parts {
-        part.query().execute(&mut *c).await?;
-    }
-    Ok(())
 }
 
 /// Writes back the mutable state of a conversation.
