@@ -17,6 +17,7 @@ pub mod inbound;
 pub mod merge;
 pub mod model;
 pub(crate) mod ownership;
+mod patch;
 mod plain;
 mod reading;
 mod reply;
