@@ -148,7 +148,13 @@ impl Index {
 
     /// The translations that contain every word of `query`, best first,
     /// one per article (its best-matching translation), at most `limit`.
-    /// `accept(article_id, lang, published)` says which translations count.
+    /// `accept(article_id, lang, published)` says which translations count;
+    /// it is asked in the order of relevance, only until `limit` articles
+    /// are found.
+    ///
+    /// Each word's postings are in document order (a document's slot only
+    /// grows), so the words are intersected by walking the lists, from the
+    /// rarest word; only the best few candidates are sorted.
     pub fn search(
         &self,
         query: &str,
@@ -160,74 +166,102 @@ impl Index {
         let mut terms: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
         terms.sort_unstable();
         terms.dedup();
-        let Some(lists) = terms
+        let Some(mut lists) = terms
             .iter()
             .map(|t| self.postings.get(*t))
             .collect::<Option<Vec<_>>>()
         else {
             return vec![];
         };
-        if lists.is_empty() || self.live == 0 {
+        if lists.is_empty() || self.live == 0 || limit == 0 {
             return vec![];
         }
         let n = self.live as f32;
         let avg = (self.total_len as f32 / n).max(1.0);
+        let idf = |len: usize| (1.0 + (n - len as f32 + 0.5) / (len as f32 + 0.5)).ln();
+        let part = |idf: f32, tf: u16, doc_len: u32| {
+            let tf = f32::from(tf);
+            idf * (tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * doc_len as f32 / avg)))
+        };
         // Start from the rarest word: every document must have them all.
-        let mut order: Vec<usize> = (0..lists.len()).collect();
-        order.sort_by_key(|i| lists[*i].len());
-        let mut scores: HashMap<u32, f32> = HashMap::new();
-        for (rank, i) in order.iter().enumerate() {
-            let list = lists[*i];
-            let idf = (1.0 + (n - list.len() as f32 + 0.5) / (list.len() as f32 + 0.5)).ln();
-            let mut next: HashMap<u32, f32> = HashMap::new();
-            for (slot, tf) in list {
-                let Some(doc) = self.docs[*slot as usize].as_ref() else {
-                    continue;
-                };
-                let so_far = if rank == 0 {
-                    if !accept(doc.article_id, &doc.lang, doc.published) {
-                        continue;
+        lists.sort_by_key(|l| l.len());
+        let first = idf(lists[0].len());
+        let mut found: Vec<(u32, f32)> = lists[0]
+            .iter()
+            .filter_map(|(slot, tf)| {
+                let doc = self.docs[*slot as usize].as_ref()?;
+                Some((*slot, part(first, *tf, doc.len)))
+            })
+            .collect();
+        for list in &lists[1..] {
+            let idf = idf(list.len());
+            let mut at = 0;
+            found.retain_mut(|(slot, score)| {
+                at += list[at..].partition_point(|(s, _)| *s < *slot);
+                match list.get(at) {
+                    Some((s, tf)) if *s == *slot => {
+                        let len = self.docs[*slot as usize].as_ref().map_or(0, |d| d.len);
+                        *score += part(idf, *tf, len);
+                        true
                     }
-                    0.0
-                } else {
-                    match scores.get(slot) {
-                        Some(s) => *s,
-                        None => continue,
-                    }
-                };
-                let tf = f32::from(*tf);
-                let norm = tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * doc.len as f32 / avg));
-                next.insert(*slot, so_far + idf * norm);
-            }
-            scores = next;
-            if scores.is_empty() {
+                    _ => false,
+                }
+            });
+            if found.is_empty() {
                 return vec![];
             }
         }
-        let mut best: HashMap<i64, Hit> = HashMap::new();
-        for (slot, score) in scores {
-            let Some(doc) = self.docs[slot as usize].as_ref() else {
-                continue;
+        self.best(found, limit, accept)
+    }
+
+    /// The best `limit` articles among the scored documents: each
+    /// article's best translation that `accept` allows, best first (ties
+    /// by article id).
+    fn best(
+        &self,
+        mut found: Vec<(u32, f32)>,
+        limit: usize,
+        accept: impl Fn(i64, &str, bool) -> bool,
+    ) -> Vec<Hit> {
+        let doc = |slot: u32| self.docs[slot as usize].as_ref();
+        let article = |slot: u32| doc(slot).map_or(0, |d| d.article_id);
+        let order = |a: &(u32, f32), b: &(u32, f32)| {
+            b.1.total_cmp(&a.1)
+                .then_with(|| article(a.0).cmp(&article(b.0)))
+                .then(a.0.cmp(&b.0))
+        };
+        let mut hits: Vec<Hit> = Vec::with_capacity(limit);
+        // Most searches end among the first few candidates: sort those,
+        // and the rest only when they are not enough.
+        let head = (limit * 8).max(32);
+        let mut from = 0;
+        while from < found.len() && hits.len() < limit {
+            let rest = &mut found[from..];
+            let upto = if rest.len() > head {
+                rest.select_nth_unstable_by(head, order);
+                head
+            } else {
+                rest.len()
             };
-            let better = best.get(&doc.article_id).is_none_or(|h| score > h.score);
-            if better {
-                best.insert(
-                    doc.article_id,
-                    Hit {
-                        article_id: doc.article_id,
-                        lang: doc.lang.to_string(),
-                        score,
-                    },
-                );
+            rest[..upto].sort_unstable_by(order);
+            for &(slot, score) in &rest[..upto] {
+                let Some(d) = doc(slot) else { continue };
+                if hits.iter().any(|h| h.article_id == d.article_id)
+                    || !accept(d.article_id, &d.lang, d.published)
+                {
+                    continue;
+                }
+                hits.push(Hit {
+                    article_id: d.article_id,
+                    lang: d.lang.to_string(),
+                    score,
+                });
+                if hits.len() == limit {
+                    break;
+                }
             }
+            from += upto;
         }
-        let mut hits: Vec<Hit> = best.into_values().collect();
-        hits.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then(a.article_id.cmp(&b.article_id))
-        });
-        hits.truncate(limit);
         hits
     }
 }
@@ -282,6 +316,50 @@ mod tests {
         assert_eq!(ids(&ix.search("refunds shipping", 10, all)), [2]);
         assert!(ix.search("nothing here", 10, all).is_empty());
         assert!(ix.search("", 10, all).is_empty());
+    }
+
+    #[test]
+    fn many_articles_best_first_each_once_with_every_word() {
+        let mut ix = Index::default();
+        // "common" is in every article, "rare" in every seventh, "rare"
+        // twice in every 21st; each article in two languages.
+        for id in 1..=300 {
+            let rare = match id % 21 {
+                0 => "rare rare",
+                7 | 14 => "rare",
+                _ => "",
+            };
+            let body = format!("common words {rare} and filler");
+            ix.put(
+                id,
+                entry(),
+                &[
+                    doc("en", "Title", &body, true),
+                    doc("lv", "Virsraksts", &body, true),
+                ],
+            );
+        }
+        // Articles put again get new documents (later slots).
+        ix.put(21, entry(), &[doc("en", "Title", "common words", true)]);
+        let all = |_: i64, _: &str, _: bool| true;
+        let hits = ix.search("rare common", 100, all);
+        let want: Vec<i64> = (1..=300).filter(|id| id % 7 == 0 && *id != 21).collect();
+        let mut got = ids(&hits);
+        got.sort_unstable();
+        assert_eq!(got, want, "each article with both words, once");
+        // Twice "rare" ranks first; equal scores by article id.
+        assert_eq!(ids(&hits)[..3], [42, 63, 84]);
+        assert!(hits.windows(2).all(|w| w[0].score >= w[1].score));
+        // The limit, and `accept` asked only until it is reached.
+        let asked = std::cell::Cell::new(0);
+        let counted = |_: i64, lang: &str, _: bool| {
+            asked.set(asked.get() + 1);
+            lang == "lv"
+        };
+        let hits = ix.search("common", 3, counted);
+        assert_eq!(hits.len(), 3);
+        assert!(hits.iter().all(|h| h.lang == "lv"));
+        assert!(asked.get() < 50, "accept asked {} times", asked.get());
     }
 
     #[test]

@@ -46,6 +46,9 @@ pub struct KbState {
     index: std::sync::RwLock<index::Index>,
     /// The database's `(count, latest changed_at)` the index matches.
     synced: std::sync::Mutex<Option<(i64, i64)>>,
+    /// When that was last compared with the database, and how many
+    /// times this node wrote articles (see [`KbState::touched`]).
+    checked: std::sync::Mutex<Checked>,
     /// One catch-up at a time.
     syncing: tokio::sync::Mutex<()>,
     /// Public searches, suggestions and votes per client address.
@@ -64,9 +67,73 @@ impl KbState {
         KbState {
             index: std::sync::RwLock::default(),
             synced: std::sync::Mutex::new(None),
+            checked: std::sync::Mutex::new(Checked::default()),
             syncing: tokio::sync::Mutex::new(()),
             per_ip: RateLimiter::new(PUBLIC_PER_MINUTE, 60_000),
             new_visits: RateLimiter::new(deflection::NEW_VISITS_PER_HOUR, 3_600_000),
+        }
+    }
+}
+
+/// How long the catalogue is taken as current without asking the
+/// database: what another node changed shows here within this. This
+/// node's own writes show at once ([`KbState::touched`]).
+pub const FRESH: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// When the catalogue was last compared with the database.
+#[derive(Debug, Default)]
+struct Checked {
+    /// The moment the last comparison started (`None`: compare at the
+    /// next read).
+    at: Option<std::time::Instant>,
+    /// This node's writes so far.
+    writes: u64,
+}
+
+/// A comparison with the database about to start: [`KbState::compared`]
+/// records it once done.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Comparing {
+    at: std::time::Instant,
+    writes: u64,
+}
+
+impl KbState {
+    fn checked(&self) -> std::sync::MutexGuard<'_, Checked> {
+        self.checked
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// This node changed articles: the next read compares with the
+    /// database (call it after the commit).
+    pub fn touched(&self) {
+        let mut c = self.checked();
+        c.writes += 1;
+        c.at = None;
+    }
+
+    /// `None` when the catalogue was compared with the database less than
+    /// [`FRESH`] ago and this node wrote nothing since; else the
+    /// comparison to make.
+    pub(crate) fn comparing(&self) -> Option<Comparing> {
+        let c = self.checked();
+        let now = std::time::Instant::now();
+        if c.at.is_some_and(|at| now.duration_since(at) < FRESH) {
+            return None;
+        }
+        Some(Comparing {
+            at: now,
+            writes: c.writes,
+        })
+    }
+
+    /// The comparison is done and the catalogue current as of its start
+    /// (unless this node wrote meanwhile).
+    pub(crate) fn compared(&self, done: Comparing) {
+        let mut c = self.checked();
+        if c.writes == done.writes && c.at.is_none_or(|at| at < done.at) {
+            c.at = Some(done.at);
         }
     }
 }

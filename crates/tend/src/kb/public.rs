@@ -19,8 +19,20 @@ use super::service::{articles_by_id, assemble};
 /// Catches this node's catalogue up with the database: the articles
 /// changed since it last looked are read again, and when the number of
 /// articles then differs, the removed ones are dropped. One query when
-/// nothing changed.
+/// nothing changed, asked at most once a [`super::FRESH`] (at once after
+/// this node's own writes).
 pub(super) async fn sync(st: &AppState) -> Result<()> {
+    let kb = st.kb();
+    let Some(comparing) = kb.comparing() else {
+        return Ok(());
+    };
+    catch_up(st).await?;
+    kb.compared(comparing);
+    Ok(())
+}
+
+/// [`sync`]'s comparison with the database, and the catch-up.
+async fn catch_up(st: &AppState) -> Result<()> {
     let kb = st.kb();
     let mut c = st.db.pool().acquire().await?;
     let stamp = repo::stamp(&mut c).await?;

@@ -222,6 +222,7 @@ async fn write(st: &AppState, viewer: &Viewer, id: Option<i64>, m: Checked) -> R
             Error::Database(d) if is_unique_violation(&d) => slug_taken(&slug),
             other => other,
         })?;
+    st.kb().touched();
     get_article(st, viewer, id).await
 }
 
@@ -269,6 +270,7 @@ pub async fn delete_article(st: &AppState, viewer: &Viewer, id: i64) -> Result<(
         .db
         .write(move |c| Box::pin(async move { repo::delete_article(c, id).await }))
         .await?;
+    st.kb().touched();
     if gone {
         Ok(())
     } else {
