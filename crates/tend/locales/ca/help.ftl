@@ -119,6 +119,6 @@ portal-mail-text =
 
     feu servir aquest enllaç per iniciar la sessió i veure les vostres converses amb nosaltres:
 
-    { $link }
+    { $url }
 
     Funciona una vegada, en { $minutes } minuts. Si no l'heu demanat, podeu ignorar aquest correu.

@@ -119,6 +119,6 @@ portal-mail-text =
 
     use this link to sign in and see your conversations with us:
 
-    { $link }
+    { $url }
 
     It works once, within { $minutes } minutes. If you did not ask for it, you can ignore this mail.

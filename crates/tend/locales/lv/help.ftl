@@ -120,6 +120,6 @@ portal-mail-text =
 
     Izmantojiet šo saiti, lai pieteiktos un redzētu savas sarunas ar mums:
 
-    { $link }
+    { $url }
 
     Tā der vienu reizi { $minutes } minūšu laikā. Ja to nepieprasījāt, šo vēstuli varat neņemt vērā.

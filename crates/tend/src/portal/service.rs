@@ -100,7 +100,7 @@ pub(super) async fn send_link(st: &AppState, req: LinkRequest) -> Result<()> {
     let text = tr.args(
         "portal-mail-text",
         &[
-            ("link", FluentValue::from(url)),
+            ("url", FluentValue::from(url)),
             ("minutes", FluentValue::from(minutes)),
         ],
     );

@@ -44,7 +44,7 @@ async fn a_customer_sees_only_their_own_conversations(
 ) {
     let (mine, _, agent_token) = mail_customer(app, "aiko@customer.example", "c1").await;
     let inbox = app.inbox("email", Some("other@example.com")).await;
-    let (agent, _) = app.user("liga@example.com", "Līga", "agent").await;
+    let (agent, _) = app.user("liga@example.com", "Līga", "admin").await;
     let theirs = conversation_from(app, inbox, "jonas@customer.example", "c2", agent).await;
     // The same customer by the API: every channel is listed, newest first.
     let (s, api) = app
