@@ -78,6 +78,25 @@ pub struct ComposedMessage {
 
 /// Composes a reply (or acknowledgement) in a conversation.
 pub fn compose_reply(draft: &ReplyDraft) -> Result<ComposedMessage, ComposeError> {
+    let subject = subject_with_token(
+        &single_line(&draft.subject),
+        draft.conversation_id,
+        draft.in_reply_to.is_some(),
+    );
+    compose_with_subject(draft, subject)
+}
+
+/// Composes a mail that belongs to no conversation (a customer's portal
+/// sign-in link): the subject as given, without a `[#id]` token, so an
+/// answer to it does not thread anywhere; `conversation_id` is unused.
+pub fn compose_standalone(draft: &ReplyDraft) -> Result<ComposedMessage, ComposeError> {
+    compose_with_subject(draft, single_line(&draft.subject))
+}
+
+fn compose_with_subject(
+    draft: &ReplyDraft,
+    subject: String,
+) -> Result<ComposedMessage, ComposeError> {
     check_address(&draft.from.address)?;
     check_address(&draft.reply_to)?;
     for mailbox in draft.to.iter().chain(&draft.cc) {
@@ -99,11 +118,6 @@ pub fn compose_reply(draft: &ReplyDraft) -> Result<ComposedMessage, ComposeError
     }
 
     let message_id = generate_message_id(domain)?;
-    let subject = subject_with_token(
-        &single_line(&draft.subject),
-        draft.conversation_id,
-        draft.in_reply_to.is_some(),
-    );
     let references = reference_chain(&draft.references, draft.in_reply_to.as_deref());
 
     let mut builder = MessageBuilder::new()

@@ -32,7 +32,10 @@ mod thread;
 mod tnef;
 mod transfer;
 
-pub use compose::{ComposedMessage, OutboundAttachment, ReplyDraft, compose_reply, text_to_html};
+pub use compose::{
+    ComposedMessage, OutboundAttachment, ReplyDraft, compose_reply, compose_standalone,
+    text_to_html,
+};
 pub use html::{BLOCKED_SRC_ATTR, INLINE_URL_PREFIX, sanitize_html, sanitize_html_linking};
 pub use html_text::html_to_text;
 #[cfg(feature = "language")]

@@ -53,6 +53,7 @@ pub async fn open_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::R
     slots.put(crate::channels::carriers());
     slots.put(crate::webhooks::WebhookState::new());
     slots.put(crate::kb::KbState::new());
+    slots.put(crate::portal::PortalState::new());
     let mut st = AppState::new(db, config, clock);
     st.slots = Arc::new(slots);
     st.default_inbox = crate::inboxes::service::ensure_default_inbox(&st)

@@ -29,6 +29,7 @@ pub mod jobs;
 pub mod kb;
 pub mod locale;
 pub mod macros;
+pub mod portal;
 pub mod ratelimit;
 pub mod reports;
 pub mod routing;

@@ -319,6 +319,9 @@ closed_set! {
         Survey = "survey",
         /// A chat's transcript, to the visitor's own address.
         Transcript = "transcript",
+        /// A customer portal sign-in link (belongs to no conversation or
+        /// inbox, so no inbox's cap counts it: the portal limits it).
+        PortalLink = "portal_link",
     }
 }
 

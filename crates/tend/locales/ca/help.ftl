@@ -61,3 +61,64 @@ kb-rate-limited = Heu fet moltes cerques en poc temps. Espereu un minut i torneu
 # Suggeriments mentre s'escriu (assets/suggest.js).
 contact-suggest-title = Aquests articles potser responen la vostra pregunta
 contact-suggest-hint = S'obren en una pestanya nova; el vostre missatge es queda aquí.
+# El portal de clients (/help/portal).
+kb-portal-prompt = Ja ens heu escrit?
+kb-portal-link = Vegeu les vostres converses
+portal-title = Les vostres converses
+portal-signin-title = Inicieu la sessió per veure les vostres converses
+portal-signin-intro = Escriviu l'adreça electrònica des de la qual ens escriviu. Us enviarem un enllaç per iniciar la sessió: no cal contrasenya.
+portal-field-email = Adreça electrònica
+portal-signin-send = Envieu-me un enllaç d'accés
+portal-error-email = Escriviu una adreça electrònica vàlida, com ara nom@example.com.
+portal-link-sent-title = Reviseu el correu
+portal-link-sent = Si { $to } és una adreça que coneixem, hi hem enviat un enllaç d'accés. L'enllaç funciona una vegada, en { $minutes } minuts.
+portal-rate-limited-title = Massa sol·licituds
+portal-rate-limited = Heu demanat molts enllaços d'accés en poc temps. Espereu una estona i torneu-ho a provar.
+portal-back = Torna al portal
+portal-open-title = Inicieu la sessió a les vostres converses
+portal-open-intro = Premeu el botó per iniciar la sessió. L'enllaç només funciona una vegada.
+portal-open-button = Inicia la sessió
+portal-link-invalid-title = Aquest enllaç ja no funciona
+portal-link-invalid = { $count ->
+    [one] Els enllaços d'accés funcionen una vegada, en { $count } minut. Demaneu-ne un de nou.
+   *[other] Els enllaços d'accés funcionen una vegada, en { $count } minuts. Demaneu-ne un de nou.
+}
+portal-empty = Encara no teniu cap conversa amb nosaltres.
+portal-sign-out = Tanca la sessió
+portal-contact = Contacteu-nos per a una consulta nova
+portal-status-new = Rebuda
+portal-status-open = En curs
+portal-status-pending = Esperant la vostra resposta
+portal-status-solved = Resolta
+portal-status-closed = Tancada
+portal-back-list = Totes les vostres converses
+portal-you = Vós
+portal-desk = Equip de suport
+portal-reply-title = Respon
+portal-field-message = El vostre missatge
+portal-field-files = Fitxers
+portal-send = Envia
+portal-sent = S'ha enviat el vostre missatge.
+portal-error-message = Escriviu un missatge abans d'enviar-lo.
+portal-error-answer = Trieu si el vostre problema s'ha resolt.
+portal-closed = Aquesta conversa està tancada.
+portal-confirm-title = S'ha resolt el vostre problema?
+portal-confirm-yes = Sí, s'ha resolt
+portal-confirm-no = No, no s'ha resolt
+portal-confirmed-yes = Gràcies per confirmar-ho. Hem tancat la conversa.
+portal-confirmed-no = Ho sentim. Hem reobert la conversa i hi farem el seguiment.
+portal-forbidden-title = No permès
+portal-forbidden = Aquest formulari només es pot enviar des de la seva pàgina. Torneu a obrir la pàgina i proveu-ho de nou.
+portal-not-found-title = No s'ha trobat
+portal-not-found = No hi ha cap conversa així entre les vostres.
+portal-error-title = Alguna cosa ha fallat
+portal-error = Torneu-ho a provar més tard.
+portal-mail-subject = El vostre enllaç d'accés
+portal-mail-text =
+    Hola,
+
+    feu servir aquest enllaç per iniciar la sessió i veure les vostres converses amb nosaltres:
+
+    { $url }
+
+    Funciona una vegada, en { $minutes } minuts. Si no l'heu demanat, podeu ignorar aquest correu.

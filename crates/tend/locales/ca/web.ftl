@@ -180,6 +180,7 @@ mail-kind-reply = resposta
 mail-kind-ack = confirmació de recepció
 mail-kind-survey = enquesta
 mail-kind-transcript = transcripció del xat
+mail-kind-portal-link = enllaç d'accés al portal
 auth-title = Autenticació del remitent, comprovada quan va arribar el correu
 auth-pass = correcta
 auth-fail = fallida

@@ -61,3 +61,64 @@ kb-rate-limited = You have searched very often in a short time. Please wait a mi
 # Suggestions while typing (assets/suggest.js).
 contact-suggest-title = These articles may answer your question
 contact-suggest-hint = They open in a new tab; your message stays here.
+# The customer portal at /help/portal.
+kb-portal-prompt = Already wrote to us?
+kb-portal-link = See your conversations
+portal-title = Your conversations
+portal-signin-title = Sign in to see your conversations
+portal-signin-intro = Enter the email address you write to us from. We will send you a link that signs you in: no password needed.
+portal-field-email = Email address
+portal-signin-send = Send me a sign-in link
+portal-error-email = Enter a valid email address, such as name@example.com.
+portal-link-sent-title = Check your email
+portal-link-sent = If { $to } is an address we know, a sign-in link is on its way to it. The link works once, within { $minutes } minutes.
+portal-rate-limited-title = Too many requests
+portal-rate-limited = You have asked for many sign-in links in a short time. Please wait a while and try again.
+portal-back = Back to the portal
+portal-open-title = Sign in to your conversations
+portal-open-intro = Press the button to sign in. The link works only once.
+portal-open-button = Sign in
+portal-link-invalid-title = This link does not work any more
+portal-link-invalid = { $count ->
+    [one] Sign-in links work once, within { $count } minute. Ask for a new one.
+   *[other] Sign-in links work once, within { $count } minutes. Ask for a new one.
+}
+portal-empty = You have no conversations with us yet.
+portal-sign-out = Sign out
+portal-contact = Contact us about something new
+portal-status-new = Received
+portal-status-open = In progress
+portal-status-pending = Waiting for your reply
+portal-status-solved = Solved
+portal-status-closed = Closed
+portal-back-list = All your conversations
+portal-you = You
+portal-desk = Support team
+portal-reply-title = Reply
+portal-field-message = Your message
+portal-field-files = Files
+portal-send = Send
+portal-sent = Your message was sent.
+portal-error-message = Write a message before sending.
+portal-error-answer = Choose whether your problem is solved.
+portal-closed = This conversation is closed.
+portal-confirm-title = Is your problem solved?
+portal-confirm-yes = Yes, it is solved
+portal-confirm-no = No, it is not solved
+portal-confirmed-yes = Thank you for confirming. We have closed the conversation.
+portal-confirmed-no = We are sorry. We have reopened the conversation and will follow up.
+portal-forbidden-title = Not allowed
+portal-forbidden = This form can only be sent from its own page. Open the page again and retry.
+portal-not-found-title = Not found
+portal-not-found = There is no such conversation among yours.
+portal-error-title = Something went wrong
+portal-error = Please try again later.
+portal-mail-subject = Your sign-in link
+portal-mail-text =
+    Hello,
+
+    use this link to sign in and see your conversations with us:
+
+    { $url }
+
+    It works once, within { $minutes } minutes. If you did not ask for it, you can ignore this mail.

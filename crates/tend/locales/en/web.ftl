@@ -180,6 +180,7 @@ mail-kind-reply = reply
 mail-kind-ack = acknowledgement
 mail-kind-survey = survey
 mail-kind-transcript = chat transcript
+mail-kind-portal-link = portal sign-in link
 auth-title = Sender authentication, checked when the email arrived
 auth-pass = pass
 auth-fail = fail

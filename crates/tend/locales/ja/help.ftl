@@ -61,3 +61,61 @@ kb-rate-limited = 短時間に何度も検索されました。1分ほど待っ�
 # 入力中の記事の提案（assets/suggest.js）。
 contact-suggest-title = こちらの記事で解決するかもしれません
 contact-suggest-hint = 記事は新しいタブで開きます。入力中のメッセージはそのまま残ります。
+# カスタマーポータル（/help/portal）。
+kb-portal-prompt = 以前にお問い合わせいただきましたか？
+kb-portal-link = お問い合わせ履歴を見る
+portal-title = お問い合わせ履歴
+portal-signin-title = サインインしてお問い合わせ履歴を見る
+portal-signin-intro = お問い合わせに使ったメールアドレスを入力してください。サインイン用のリンクをお送りします。パスワードは不要です。
+portal-field-email = メールアドレス
+portal-signin-send = サインイン用リンクを送る
+portal-error-email = 有効なメールアドレスを入力してください（例: name@example.com）。
+portal-link-sent-title = メールをご確認ください
+portal-link-sent = { $to } が登録済みのアドレスであれば、サインイン用リンクをお送りしました。リンクは { $minutes } 分以内に一度だけ使えます。
+portal-rate-limited-title = リクエストが多すぎます
+portal-rate-limited = 短時間に多くのサインイン用リンクが要求されました。しばらくしてからもう一度お試しください。
+portal-back = ポータルに戻る
+portal-open-title = お問い合わせ履歴にサインイン
+portal-open-intro = ボタンを押すとサインインします。このリンクは一度だけ使えます。
+portal-open-button = サインイン
+portal-link-invalid-title = このリンクは使えなくなりました
+portal-link-invalid = サインイン用リンクは { $count } 分以内に一度だけ使えます。新しいリンクを要求してください。
+portal-empty = まだお問い合わせはありません。
+portal-sign-out = サインアウト
+portal-contact = 新しいお問い合わせ
+portal-status-new = 受付済み
+portal-status-open = 対応中
+portal-status-pending = お客様の返信待ち
+portal-status-solved = 解決済み
+portal-status-closed = 完了
+portal-back-list = すべてのお問い合わせ
+portal-you = あなた
+portal-desk = サポートチーム
+portal-reply-title = 返信
+portal-field-message = メッセージ
+portal-field-files = ファイル
+portal-send = 送信
+portal-sent = メッセージを送信しました。
+portal-error-message = 送信する前にメッセージを入力してください。
+portal-error-answer = 問題が解決したかどうかを選んでください。
+portal-closed = このお問い合わせは完了しています。
+portal-confirm-title = 問題は解決しましたか？
+portal-confirm-yes = はい、解決しました
+portal-confirm-no = いいえ、解決していません
+portal-confirmed-yes = ご確認ありがとうございます。お問い合わせを完了しました。
+portal-confirmed-no = 申し訳ありません。お問い合わせを再開し、引き続き対応いたします。
+portal-forbidden-title = 許可されていません
+portal-forbidden = このフォームは元のページからのみ送信できます。ページを開き直してもう一度お試しください。
+portal-not-found-title = 見つかりません
+portal-not-found = お客様のお問い合わせにそのようなものはありません。
+portal-error-title = エラーが発生しました
+portal-error = しばらくしてからもう一度お試しください。
+portal-mail-subject = サインイン用リンク
+portal-mail-text =
+    こんにちは。
+
+    次のリンクからサインインすると、お問い合わせ履歴をご覧いただけます。
+
+    { $url }
+
+    リンクは { $minutes } 分以内に一度だけ使えます。お心当たりがない場合は、このメールを無視してください。

@@ -178,6 +178,7 @@ mail-kind-reply = 返信
 mail-kind-ack = 受付確認
 mail-kind-survey = アンケート
 mail-kind-transcript = チャットの記録
+mail-kind-portal-link = ポータルのサインインリンク
 auth-title = 送信者認証(メール受信時に確認)
 auth-pass = 成功
 auth-fail = 失敗

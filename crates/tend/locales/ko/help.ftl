@@ -61,3 +61,61 @@ kb-rate-limited = 짧은 시간에 너무 자주 검색하셨습니다. 1분 후
 # 입력하는 동안의 도움말 제안 (assets/suggest.js).
 contact-suggest-title = 이 문서에서 답을 찾을 수 있을지도 모릅니다
 contact-suggest-hint = 문서는 새 탭에서 열리며, 작성 중인 메시지는 그대로 남습니다.
+# 고객 포털(/help/portal).
+kb-portal-prompt = 이미 문의하셨나요?
+kb-portal-link = 문의 내역 보기
+portal-title = 문의 내역
+portal-signin-title = 로그인하여 문의 내역 보기
+portal-signin-intro = 문의하실 때 사용한 이메일 주소를 입력하세요. 로그인 링크를 보내 드립니다. 비밀번호는 필요 없습니다.
+portal-field-email = 이메일 주소
+portal-signin-send = 로그인 링크 보내기
+portal-error-email = 올바른 이메일 주소를 입력하세요(예: name@example.com).
+portal-link-sent-title = 이메일을 확인하세요
+portal-link-sent = { $to }이(가) 등록된 주소라면 로그인 링크를 보내 드렸습니다. 링크는 { $minutes }분 안에 한 번만 사용할 수 있습니다.
+portal-rate-limited-title = 요청이 너무 많습니다
+portal-rate-limited = 짧은 시간에 로그인 링크를 많이 요청하셨습니다. 잠시 후 다시 시도하세요.
+portal-back = 포털로 돌아가기
+portal-open-title = 문의 내역에 로그인
+portal-open-intro = 버튼을 누르면 로그인됩니다. 이 링크는 한 번만 사용할 수 있습니다.
+portal-open-button = 로그인
+portal-link-invalid-title = 이 링크는 더 이상 사용할 수 없습니다
+portal-link-invalid = 로그인 링크는 { $count }분 안에 한 번만 사용할 수 있습니다. 새 링크를 요청하세요.
+portal-empty = 아직 문의 내역이 없습니다.
+portal-sign-out = 로그아웃
+portal-contact = 새로 문의하기
+portal-status-new = 접수됨
+portal-status-open = 처리 중
+portal-status-pending = 고객님의 답변 대기 중
+portal-status-solved = 해결됨
+portal-status-closed = 종료됨
+portal-back-list = 모든 문의
+portal-you = 나
+portal-desk = 지원팀
+portal-reply-title = 답장
+portal-field-message = 메시지
+portal-field-files = 파일
+portal-send = 보내기
+portal-sent = 메시지를 보냈습니다.
+portal-error-message = 보내기 전에 메시지를 입력하세요.
+portal-error-answer = 문제가 해결되었는지 선택하세요.
+portal-closed = 이 문의는 종료되었습니다.
+portal-confirm-title = 문제가 해결되었나요?
+portal-confirm-yes = 네, 해결되었습니다
+portal-confirm-no = 아니요, 해결되지 않았습니다
+portal-confirmed-yes = 확인해 주셔서 감사합니다. 문의를 종료했습니다.
+portal-confirmed-no = 죄송합니다. 문의를 다시 열었으며 계속 도와드리겠습니다.
+portal-forbidden-title = 허용되지 않음
+portal-forbidden = 이 양식은 원래 페이지에서만 보낼 수 있습니다. 페이지를 다시 열고 시도하세요.
+portal-not-found-title = 찾을 수 없음
+portal-not-found = 고객님의 문의 중에 해당 문의가 없습니다.
+portal-error-title = 문제가 발생했습니다
+portal-error = 잠시 후 다시 시도하세요.
+portal-mail-subject = 로그인 링크
+portal-mail-text =
+    안녕하세요.
+
+    아래 링크로 로그인하면 문의 내역을 보실 수 있습니다.
+
+    { $url }
+
+    링크는 { $minutes }분 안에 한 번만 사용할 수 있습니다. 요청하지 않으셨다면 이 메일을 무시하셔도 됩니다.

@@ -178,6 +178,7 @@ mail-kind-reply = 답장
 mail-kind-ack = 접수 확인
 mail-kind-survey = 설문
 mail-kind-transcript = 채팅 기록
+mail-kind-portal-link = 포털 로그인 링크
 auth-title = 발신자 인증(메일 수신 시 확인)
 auth-pass = 통과
 auth-fail = 실패

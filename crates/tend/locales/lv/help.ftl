@@ -61,3 +61,65 @@ kb-rate-limited = Īsā laikā meklējāt ļoti bieži. Lūdzu, pagaidiet minūt
 # Ieteikumi rakstīšanas laikā (assets/suggest.js).
 contact-suggest-title = Šie raksti, iespējams, atbild uz jūsu jautājumu
 contact-suggest-hint = Tie atveras jaunā cilnē; jūsu ziņa paliek šeit.
+# Klientu portāls (/help/portal).
+kb-portal-prompt = Jau rakstījāt mums?
+kb-portal-link = Skatīt savas sarunas
+portal-title = Jūsu sarunas
+portal-signin-title = Piesakieties, lai redzētu savas sarunas
+portal-signin-intro = Ievadiet e-pasta adresi, no kuras rakstāt mums. Mēs nosūtīsim saiti, ar kuru pieteikties: parole nav vajadzīga.
+portal-field-email = E-pasta adrese
+portal-signin-send = Sūtīt man pieteikšanās saiti
+portal-error-email = Ievadiet derīgu e-pasta adresi, piemēram, vards@example.com.
+portal-link-sent-title = Pārbaudiet e-pastu
+portal-link-sent = Ja { $to } ir mums zināma adrese, uz to ir nosūtīta pieteikšanās saite. Saite der vienu reizi { $minutes } minūšu laikā.
+portal-rate-limited-title = Pārāk daudz pieprasījumu
+portal-rate-limited = Īsā laikā esat pieprasījis daudz pieteikšanās saišu. Lūdzu, nedaudz uzgaidiet un mēģiniet vēlreiz.
+portal-back = Atpakaļ uz portālu
+portal-open-title = Pieteikties savās sarunās
+portal-open-intro = Nospiediet pogu, lai pieteiktos. Saite der tikai vienu reizi.
+portal-open-button = Pieteikties
+portal-link-invalid-title = Šī saite vairs nedarbojas
+portal-link-invalid = { $count ->
+    [zero] Pieteikšanās saites der vienu reizi { $count } minūšu laikā. Pieprasiet jaunu.
+    [one] Pieteikšanās saites der vienu reizi { $count } minūtes laikā. Pieprasiet jaunu.
+   *[other] Pieteikšanās saites der vienu reizi { $count } minūšu laikā. Pieprasiet jaunu.
+}
+portal-empty = Jums vēl nav sarunu ar mums.
+portal-sign-out = Atteikties
+portal-contact = Sazināties par ko jaunu
+portal-status-new = Saņemts
+portal-status-open = Tiek risināts
+portal-status-pending = Gaida jūsu atbildi
+portal-status-solved = Atrisināts
+portal-status-closed = Slēgts
+portal-back-list = Visas jūsu sarunas
+portal-you = Jūs
+portal-desk = Atbalsta komanda
+portal-reply-title = Atbildēt
+portal-field-message = Jūsu ziņa
+portal-field-files = Faili
+portal-send = Sūtīt
+portal-sent = Jūsu ziņa ir nosūtīta.
+portal-error-message = Pirms sūtīšanas uzrakstiet ziņu.
+portal-error-answer = Izvēlieties, vai jūsu problēma ir atrisināta.
+portal-closed = Šī saruna ir slēgta.
+portal-confirm-title = Vai jūsu problēma ir atrisināta?
+portal-confirm-yes = Jā, tā ir atrisināta
+portal-confirm-no = Nē, tā nav atrisināta
+portal-confirmed-yes = Paldies par apstiprinājumu. Saruna ir slēgta.
+portal-confirmed-no = Mums žēl. Saruna ir atvērta no jauna, un mēs pie jums atgriezīsimies.
+portal-forbidden-title = Nav atļauts
+portal-forbidden = Šo veidlapu var sūtīt tikai no tās pašas lapas. Atveriet lapu vēlreiz un mēģiniet vēlreiz.
+portal-not-found-title = Nav atrasts
+portal-not-found = Starp jūsu sarunām tādas nav.
+portal-error-title = Radās kļūda
+portal-error = Lūdzu, mēģiniet vēlreiz vēlāk.
+portal-mail-subject = Jūsu pieteikšanās saite
+portal-mail-text =
+    Labdien!
+
+    Izmantojiet šo saiti, lai pieteiktos un redzētu savas sarunas ar mums:
+
+    { $url }
+
+    Tā der vienu reizi { $minutes } minūšu laikā. Ja to nepieprasījāt, šo vēstuli varat neņemt vērā.

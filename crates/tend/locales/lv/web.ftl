@@ -182,6 +182,7 @@ mail-kind-reply = atbilde
 mail-kind-ack = apstiprinājums
 mail-kind-survey = aptauja
 mail-kind-transcript = tērzēšanas atšifrējums
+mail-kind-portal-link = portāla pieteikšanās saite
 auth-title = Sūtītāja autentifikācija, pārbaudīta e-pasta saņemšanas brīdī
 auth-pass = izturēta
 auth-fail = neizturēta

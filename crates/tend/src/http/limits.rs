@@ -50,9 +50,11 @@ pub fn large_route(route: &str, cfg: &Config) -> Option<usize> {
     let files = cfg.max_attachment_bytes;
     let limit = match route {
         // Messages with files: the API, the agent's reply, the chat visitor.
-        "/api/v1/conversations/{id}/messages" | "/c/{id}/reply" | "/chat/{inbox}/upload" => {
-            files.saturating_add(MULTIPART_SLACK)
-        }
+        // The portal's reply, too.
+        "/api/v1/conversations/{id}/messages"
+        | "/c/{id}/reply"
+        | "/chat/{inbox}/upload"
+        | "/help/portal/conversations/{id}/reply" => files.saturating_add(MULTIPART_SLACK),
         // The contact form reads files over the limit and drops them with a
         // message on the form, up to its own hard cap.
         "/help/contact" => {

@@ -79,6 +79,7 @@ pub fn router(st: AppState) -> Router {
         .merge(crate::channels::chat::http::router(&st))
         .merge(crate::channels::contact::router())
         .merge(crate::kb::pages::router())
+        .merge(crate::portal::router())
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .merge(if metrics_here {

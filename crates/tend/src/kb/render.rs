@@ -62,6 +62,11 @@ impl Chrome {
     pub fn contact(&self) -> String {
         format!("/help/contact?lang={}", self.lang())
     }
+
+    /// The customer portal in the page's language.
+    pub fn portal(&self) -> String {
+        format!("/help/portal?lang={}", self.lang())
+    }
 }
 
 /// An article in a list.

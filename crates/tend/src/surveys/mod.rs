@@ -11,7 +11,8 @@
 //! - `service.rs`: sending, answering, closing; `tasks.rs`: follow-ups;
 //!   `feedback.rs`: stories and reports; `templates.rs`: editable templates
 //! - `sign.rs`: HMAC-signed links
-//! - `api.rs`: `/api/v1` routes; `pages.rs`: the customer's pages under `/help/survey/`
+//! - `api.rs`: `/api/v1` routes; `pages.rs`: the customer's pages under `/help/survey/`;
+//!   `portal.rs`: the same answers from the customer portal
 //! - `jobs.rs`: the job driven by the bus and `st.clock`
 
 pub mod api;
@@ -19,6 +20,7 @@ pub mod feedback;
 pub mod jobs;
 pub mod model;
 pub mod pages;
+pub mod portal;
 mod repo;
 pub mod rules;
 pub mod service;

@@ -378,3 +378,18 @@ pub(super) async fn inline_due_token(
     let row: Option<(String,)> = sql.query_as().fetch_optional(c).await?;
     Ok(row.map(|(t,)| t))
 }
+
+/// The token of the survey of a conversation's current solve (its
+/// `solve_round` is the conversation's `reopen_count`), if it has one.
+pub(super) async fn current_solve_token(
+    c: &mut AnyConnection,
+    conversation_id: i64,
+) -> Result<Option<String>> {
+    let mut sql = Sql::new(
+        "SELECT s.token FROM surveys s JOIN conversations c ON c.id = s.conversation_id \
+         AND s.solve_round = c.reopen_count WHERE s.conversation_id = ",
+    );
+    sql.bind(conversation_id);
+    let row: Option<(String,)> = sql.query_as().fetch_optional(c).await?;
+    Ok(row.map(|(t,)| t))
+}

@@ -71,7 +71,7 @@ const CLOSE_BATCH: i64 = 200;
 /// Surveys the current solve of one conversation; false when there was
 /// nothing to do (not solved, or already surveyed).
 #[tracing::instrument(skip_all, fields(conversation_id = id))]
-async fn survey_solve(st: &AppState, id: i64) -> Result<bool> {
+pub(super) async fn survey_solve(st: &AppState, id: i64) -> Result<bool> {
     let conv = conversations::get(st, &Viewer::system(), id).await?;
     if conv.status != Status::Solved {
         return Ok(false);
@@ -304,6 +304,18 @@ pub async fn verify_link(
 /// no such survey.
 #[tracing::instrument(skip_all)]
 pub async fn respond(st: &AppState, token: &str, resp: Response) -> Result<Option<PageView>> {
+    answer(st, token, resp, false).await
+}
+
+/// [`respond`]; with `skipped_too`, a survey that was never sent takes the
+/// answer as well (the customer is signed in to the portal: no link was
+/// needed to ask them).
+pub(super) async fn answer(
+    st: &AppState,
+    token: &str,
+    resp: Response,
+    skipped_too: bool,
+) -> Result<Option<PageView>> {
     let now = st.clock.now_ms();
     let cfg = st.config.surveys.clone();
     let token = token.to_string();
@@ -314,7 +326,7 @@ pub async fn respond(st: &AppState, token: &str, resp: Response) -> Result<Optio
                 let Some(mut s) = repo::by_token_for_update(c, &token).await? else {
                     return Ok(None);
                 };
-                if s.status == SurveyState::Skipped {
+                if s.status == SurveyState::Skipped && !skipped_too {
                     return Ok(None);
                 }
                 let Some(f) = followup::facts_in(c, s.conversation_id).await? else {

@@ -66,6 +66,7 @@ pub fn mail_kind_key(k: MailKind) -> &'static str {
         MailKind::Ack => "mail-kind-ack",
         MailKind::Survey => "mail-kind-survey",
         MailKind::Transcript => "mail-kind-transcript",
+        MailKind::PortalLink => "mail-kind-portal-link",
     }
 }
 

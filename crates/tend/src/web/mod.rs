@@ -37,7 +37,7 @@ mod sla_alerts;
 pub mod sla_cell;
 pub mod sla_panel;
 pub mod stories;
-mod timeline_items;
+pub(crate) mod timeline_items;
 
 use axum::Router;
 use axum::http::{HeaderValue, header};

@@ -63,7 +63,8 @@ pub(super) fn auth_badges(
         .collect()
 }
 
-pub(super) fn human_size(n: i64) -> String {
+/// A file size for people (B, KB, MB).
+pub(crate) fn human_size(n: i64) -> String {
     if n < 1024 {
         format!("{n} B")
     } else if n < 1024 * 1024 {

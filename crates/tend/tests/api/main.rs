@@ -40,6 +40,8 @@ mod ops;
 mod outage;
 mod outbound_cap;
 mod paging;
+mod portal;
+mod portal_conversations;
 mod privacy;
 mod proxy;
 mod quarantine;

@@ -205,10 +205,7 @@ async fn compose(
         .mail_from
         .clone()
         .unwrap_or_else(|| inbox_address.clone());
-    let domain = mail_from
-        .rsplit_once('@')
-        .map(|(_, d)| d.to_string())
-        .unwrap_or_else(|| "tend.invalid".into());
+    let domain = message_id_domain(&mail_from);
     let automatic = body.auto_submitted;
     let draft = tend_mail::ReplyDraft {
         from: tend_mail::Mailbox {
@@ -239,6 +236,14 @@ async fn compose(
         automatic,
         default_cap: st.config.mail_limits.auto_mail_per_hour,
     }))
+}
+
+/// The domain of the Message-IDs of mail from `mail_from`.
+fn message_id_domain(mail_from: &str) -> String {
+    mail_from
+        .rsplit_once('@')
+        .map(|(_, d)| d.to_string())
+        .unwrap_or_else(|| "tend.invalid".into())
 }
 
 /// Where customers' answers to our mail go: the inbox's own address, else
@@ -296,6 +301,99 @@ pub async fn enqueue_notice_in(
     now: i64,
 ) -> Result<Queued> {
     queue_in(c, mail, kind, None, conversation_id, now).await
+}
+
+/// A composed mail that belongs to no conversation (a portal sign-in
+/// link), waiting to be queued.
+#[derive(Debug, Clone)]
+pub struct StandaloneMail {
+    /// Its Message-ID.
+    pub message_id: String,
+    /// The raw bytes in the attachment store.
+    pub raw_sha256: String,
+    /// Envelope recipient.
+    pub rcpt: String,
+    /// Envelope sender.
+    pub mail_from: String,
+}
+
+/// Composes an automatic mail about no conversation to `to`, from
+/// `mail_from`, else the default inbox's address, else the first inbox
+/// with one. `None` when Tend has no address to send from.
+pub async fn prepare_standalone(
+    st: &AppState,
+    to: &str,
+    to_name: Option<&str>,
+    subject: &str,
+    text: &str,
+) -> Result<Option<StandaloneMail>> {
+    let inboxes = crate::inboxes::service::list_inboxes(st, &Viewer::system()).await?;
+    let sender = inboxes
+        .iter()
+        .filter(|i| i.address.is_some())
+        .min_by_key(|i| (!i.is_default, i.id));
+    let Some(mail_from) = st
+        .config
+        .mail_from
+        .clone()
+        .or_else(|| sender.and_then(|i| i.address.clone()))
+    else {
+        return Ok(None);
+    };
+    let domain = message_id_domain(&mail_from);
+    let draft = tend_mail::ReplyDraft {
+        from: tend_mail::Mailbox {
+            name: sender.map(|i| i.name.clone()),
+            address: mail_from.clone(),
+        },
+        reply_to: mail_from.clone(),
+        to: vec![tend_mail::Mailbox {
+            name: to_name.map(str::to_string),
+            address: to.to_string(),
+        }],
+        subject: subject.to_string(),
+        text: text.to_string(),
+        auto_submitted: true,
+        message_id_domain: domain,
+        date: Some(st.clock.now_ms() / 1000),
+        ..Default::default()
+    };
+    let composed = tend_mail::compose_standalone(&draft)
+        .map_err(|e| Error::Internal(anyhow::anyhow!("composing the mail: {e}")))?;
+    let raw_sha256 = st.files().put(&composed.raw).await?;
+    Ok(Some(StandaloneMail {
+        message_id: composed.message_id,
+        raw_sha256,
+        rcpt: to.to_string(),
+        mail_from,
+    }))
+}
+
+/// Queues a mail of [`prepare_standalone`] inside the caller's transaction.
+/// It names no inbox, so no inbox's hourly cap counts or holds it: its
+/// sender limits it (the portal, per address and per client).
+pub async fn enqueue_standalone_in(
+    c: &mut AnyConnection,
+    mail: &StandaloneMail,
+    kind: MailKind,
+    now: i64,
+) -> Result<i64> {
+    repo::insert_outbox(
+        c,
+        &NewOutbound {
+            message_id: None,
+            conversation_id: None,
+            inbox_id: None,
+            kind,
+            mail_from: mail.mail_from.clone(),
+            rcpt: vec![mail.rcpt.clone()],
+            raw_sha256: mail.raw_sha256.clone(),
+            smtp_message_id: mail.message_id.clone(),
+            held_reason: None,
+        },
+        now,
+    )
+    .await
 }
 
 /// The email channel as a [`Carrier`]: email and web-form conversations
