@@ -72,9 +72,18 @@ pub fn text_at(newest_first: &[ArticleInput], lang: &str, now: i64, target: i64)
     None
 }
 
-/// A line diff from `old` to `new`.
+/// A line diff from `old` to `new` (a last line without a line break is
+/// the same line as with one).
 pub fn diff(old: &str, new: &str) -> Vec<DiffLine> {
-    similar::TextDiff::from_lines(old, new)
+    let ended = |s: &str| {
+        if s.ends_with('\n') {
+            s.to_string()
+        } else {
+            format!("{s}\n")
+        }
+    };
+    let (old, new) = (ended(old), ended(new));
+    similar::TextDiff::from_lines(&old, &new)
         .iter_all_changes()
         .map(|c| DiffLine {
             change: match c.tag() {
@@ -166,7 +175,7 @@ mod tests {
 
     #[test]
     fn a_diff_marks_lines_added_and_removed() {
-        let d = diff("Refunds\n\nFive days.\nBy card.", "Refunds\n\nTen days.\nBy card.");
+        let d = diff("Refunds\n\nFive days.\nBy card.", "Refunds\n\nTen days.\nBy card.\nOr cash.");
         let marked: Vec<(Change, &str)> = d.iter().map(|l| (l.change, l.text.as_str())).collect();
         assert_eq!(
             marked,
@@ -176,6 +185,7 @@ mod tests {
                 (Change::Removed, "Five days."),
                 (Change::Added, "Ten days."),
                 (Change::Same, "By card."),
+                (Change::Added, "Or cash."),
             ]
         );
     }

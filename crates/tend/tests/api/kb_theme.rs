@@ -102,7 +102,7 @@ async fn the_look_is_checked_and_applied(app: &TestApp) {
     let (_, _, home) = page(app, "/help/en/").await;
     let href = theme_href(&home).expect("the theme's style sheet");
     assert!(
-        home.contains("<span class=\"company\">Acme &lt;b&gt;Ltd&lt;/b&gt;</span>"),
+        home.contains("<span class=\"company\">Acme &#60;b&#62;Ltd&#60;/b&#62;</span>"),
         "{home}"
     );
     let logo = between(&home, "<img class=\"logo\" src=\"", "\"")
