@@ -12,10 +12,10 @@ import { startTend, launchBrowser, guardedPage, assertClean, signIn, artifact, a
 
 let tend, browser, editor, admin, category, returns, payments;
 
-/** A 16×16 PNG (a dark teal square), so the test needs no file. */
+/** A 16×16 PNG (an orange disc on white), so the test needs no file. */
 function png() {
   return Buffer.from(
-    'iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAIAAACQkWg2AAAAFklEQVR42mPg9s8hCTGMahjVMHw1AADjwsYBIvqakgAAAABJRU5ErkJggg==',
+    'iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAIAAACQkWg2AAAAOklEQVR42mP4TyJgQON/XaaMhvBpwFSNqYeBoGo0PQzEqEbWw0CkarieEauB5GAlJ+LISRrkJD5iAAB1Hjq7ciDqLQAAAABJRU5ErkJggg==',
     'base64',
   );
 }
@@ -176,16 +176,28 @@ for (const [label, viewport] of [['desktop', { width: 1280, height: 900 }], ['ph
           assert.equal(await page.locator('.kb-untranslated').count(), 1, `${path}: the note`);
         }
         await page.screenshot({ path: artifact(`help-${l}-${name}-${label}.png`), fullPage: true });
-        // Nothing wider than the screen: the page, and every element in it.
+        // Nothing wider than the screen: the page, every element, and every
+        // line of text (a long word or address overflows its box, not the box).
         const wide = await page.evaluate(() => {
           const w = document.documentElement.clientWidth;
           const out = [];
           if (document.documentElement.scrollWidth > w + 1) out.push(`page ${document.documentElement.scrollWidth}px`);
+          const name = (el) => `${el.tagName.toLowerCase()}${el.className ? '.' + el.className : ''}`;
           for (const el of document.body.querySelectorAll('*')) {
             const r = el.getBoundingClientRect();
             // Off to the left (the skip link until focused) scrolls nothing.
-            if (r.width > 0 && r.right > w + 1) {
-              out.push(`${el.tagName.toLowerCase()}${el.className ? '.' + el.className : ''} ${Math.round(r.left)}–${Math.round(r.right)}px`);
+            if (r.width > 0 && r.right > w + 1) out.push(`${name(el)} ${Math.round(r.left)}–${Math.round(r.right)}px`);
+          }
+          const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+          for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+            if (!t.textContent.trim()) continue;
+            const range = document.createRange();
+            range.selectNodeContents(t);
+            for (const r of range.getClientRects()) {
+              if (r.width > 0 && r.right > w + 1) {
+                out.push(`text "${t.textContent.trim().slice(0, 40)}" in ${name(t.parentElement)} to ${Math.round(r.right)}px`);
+                break;
+              }
             }
           }
           return out;
