@@ -68,7 +68,9 @@ fn article_image(src: &str) -> bool {
     let own = s.strip_prefix(PUBLIC_IMAGES).is_some_and(|name| {
         !name.contains("..") && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.')
     });
-    own || s.get(..8).is_some_and(|p| p.eq_ignore_ascii_case("https://"))
+    own || s
+        .get(..8)
+        .is_some_and(|p| p.eq_ignore_ascii_case("https://"))
 }
 
 /// Markdown (CommonMark with tables, strikethrough and task lists) as HTML
@@ -171,7 +173,12 @@ mod tests {
         );
         assert!(out.contains("src=\"/help/images/ab.png\""), "{out}");
         assert!(out.contains("src=\"https://cdn.example/b.png\""), "{out}");
-        for gone in ["http://x.example", "/api/v1/attachments", "javascript:", "%2e"] {
+        for gone in [
+            "http://x.example",
+            "/api/v1/attachments",
+            "javascript:",
+            "%2e",
+        ] {
             assert!(!out.contains(gone), "{gone} survived in {out}");
         }
     }

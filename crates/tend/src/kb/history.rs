@@ -3,9 +3,9 @@
 //! translation was written against, found in the revisions, and a line
 //! diff to the text now (`similar`). Pure but for reading the revisions.
 
+use crate::Result;
 use crate::agents::Viewer;
 use crate::state::AppState;
-use crate::Result;
 
 use super::model::{Article, ArticleInput};
 
@@ -175,7 +175,10 @@ mod tests {
 
     #[test]
     fn a_diff_marks_lines_added_and_removed() {
-        let d = diff("Refunds\n\nFive days.\nBy card.", "Refunds\n\nTen days.\nBy card.\nOr cash.");
+        let d = diff(
+            "Refunds\n\nFive days.\nBy card.",
+            "Refunds\n\nTen days.\nBy card.\nOr cash.",
+        );
         let marked: Vec<(Change, &str)> = d.iter().map(|l| (l.change, l.text.as_str())).collect();
         assert_eq!(
             marked,

@@ -105,7 +105,10 @@ pub fn url_of(sha256: &str, kind: ImageKind) -> String {
 /// reason names what is wrong and what to do.
 pub fn check(u: &Upload) -> Result<ImageKind> {
     if u.bytes.is_empty() {
-        return Err(Error::invalid("image", "the file is empty; choose a picture"));
+        return Err(Error::invalid(
+            "image",
+            "the file is empty; choose a picture",
+        ));
     }
     if u.bytes.len() > MAX_IMAGE_BYTES {
         return Err(Error::invalid(
@@ -214,10 +217,7 @@ pub(super) async fn serve(State(st): State<AppState>, Path(name): Path<String>) 
 pub(super) fn immutable(body: impl IntoResponse, content_type: &'static str) -> Response {
     let mut resp = body.into_response();
     let h = resp.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(content_type),
-    );
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     h.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=31536000, immutable"),
@@ -259,7 +259,10 @@ mod tests {
         let why = |e: Error| e.to_string();
         let html = check(&up("cat.png", b"<!doctype html><script>alert(1)</script>"));
         assert!(why(html.unwrap_err()).contains("HTML"));
-        let svg = check(&up("logo.png", b"<?xml version=\"1.0\"?><svg onload=\"x()\">"));
+        let svg = check(&up(
+            "logo.png",
+            b"<?xml version=\"1.0\"?><svg onload=\"x()\">",
+        ));
         assert!(why(svg.unwrap_err()).contains("SVG"));
         assert!(check(&up("e.png", b"")).is_err());
         let big = vec![0x89; MAX_IMAGE_BYTES + 1];

@@ -46,8 +46,8 @@ pub mod theme;
 use crate::ratelimit::RateLimiter;
 use crate::state::AppState;
 
-pub use render::language_name;
 pub use model::{Article, ArticleInput, Category, CategoryInput, Revision, Translation};
+pub use render::language_name;
 
 /// This node's knowledge-base state: the catalogue and its word index,
 /// how far it has caught up, and the help centre's rate limit.

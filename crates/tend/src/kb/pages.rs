@@ -173,7 +173,9 @@ async fn home(State(st): State<AppState>, Path(lang): Path<String>) -> Response 
             }
         })
         .collect();
-    let mut c = Chrome::new(super::theme::current(&st).await, lang, String::new(), |l| format!("/help/{l}/"));
+    let mut c = Chrome::new(super::theme::current(&st).await, lang, String::new(), |l| {
+        format!("/help/{l}/")
+    });
     c.title = c.tr.t("help-centre");
     sections.push(Section {
         title: if sections.iter().any(|s| !s.items.is_empty()) {
@@ -238,7 +240,12 @@ async fn category(
     let shown = super::fallback::pick(&chain, DEFAULT, &names).unwrap_or(DEFAULT);
     let title = cat.names.get(shown).cloned().unwrap_or_default();
     let path_in = |l: &str| format!("/help/{l}/categories/{id}-{}", cat.slug);
-    let mut c = Chrome::new(super::theme::current(&st).await, lang, title.clone(), path_in);
+    let mut c = Chrome::new(
+        super::theme::current(&st).await,
+        lang,
+        title.clone(),
+        path_in,
+    );
     let base = st.link_base();
     c.canonical = Some(format!("{base}{}", path_in(lang)));
     let empty = c.tr.t("kb-empty");
@@ -288,7 +295,12 @@ async fn article(
         return not_found(&st, lang).await;
     };
     let base = st.link_base();
-    let mut c = Chrome::new(super::theme::current(&st).await, lang, t.title.clone(), |l| article_path(l, id, &a.slug));
+    let mut c = Chrome::new(
+        super::theme::current(&st).await,
+        lang,
+        t.title.clone(),
+        |l| article_path(l, id, &a.slug),
+    );
     // The versions in the site's languages that exist; a page that shows
     // another language's text names that page as canonical.
     c.alternates = LOCALES
@@ -420,7 +432,9 @@ async fn search(
     let query = url::form_urlencoded::Serializer::new(String::new())
         .append_pair("q", &q)
         .finish();
-    let mut c = Chrome::new(super::theme::current(&st).await, lang, String::new(), |l| format!("/help/{l}/search?{query}"));
+    let mut c = Chrome::new(super::theme::current(&st).await, lang, String::new(), |l| {
+        format!("/help/{l}/search?{query}")
+    });
     c.title = c.tr.s("kb-search-results", "q", &q);
     c.q.clone_from(&q);
     let heading = c.title.clone();

@@ -114,9 +114,7 @@ impl Theme {
     /// `help.css` (both checked to be `#rrggbb`).
     pub fn css(&self) -> String {
         let (p, t) = (self.primary.as_str(), self.text.as_str());
-        format!(
-            ":root {{ --brand: {p}; --brand-fg: {t}; --button: {p}; --button-fg: {t}; }}\n"
-        )
+        format!(":root {{ --brand: {p}; --brand-fg: {t}; --button: {p}; --button-fg: {t}; }}\n")
     }
 
     /// The contrast of text on the primary colour.

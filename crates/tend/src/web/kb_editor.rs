@@ -271,6 +271,18 @@ pub async fn create(State(st): State<AppState>, a: Agent, Form(f): Form<NewForm>
     }
 }
 
+/// A translation in the article's table.
+struct TranslationLine {
+    lang: String,
+    /// The language's name when Tend speaks it, else empty.
+    name: &'static str,
+    class: &'static str,
+    state: String,
+    title: String,
+    /// Its help-centre address, when published.
+    public: Option<String>,
+}
+
 struct RevisionLine {
     id: i64,
     when: String,
@@ -289,8 +301,7 @@ struct ArticlePage {
     slug: String,
     category: i64,
     source_lang: String,
-    /// (lang, name, class, state, title, public address when published)
-    translations: Vec<(String, &'static str, &'static str, String, String, Option<String>)>,
+    translations: Vec<TranslationLine>,
     cats: Vec<(i64, String)>,
     revisions: Vec<RevisionLine>,
 }
@@ -331,7 +342,14 @@ async fn article_page(
             let name = crate::locale::supported(&l)
                 .filter(|s| *s == l)
                 .map_or("", crate::locale::name);
-            (l, name, class, state, title, public)
+            TranslationLine {
+                lang: l,
+                name,
+                class,
+                state,
+                title,
+                public,
+            }
         })
         .collect();
     let revisions = revisions

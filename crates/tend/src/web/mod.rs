@@ -106,7 +106,10 @@ pub fn router(st: &AppState) -> Router<AppState> {
         )
         .route("/kb/categories/{id}", post(kb_categories::update))
         .route("/kb/categories/{id}/delete", post(kb_categories::delete))
-        .route("/kb/{id}", get(kb_editor::article).post(kb_editor::settings))
+        .route(
+            "/kb/{id}",
+            get(kb_editor::article).post(kb_editor::settings),
+        )
         .route(
             "/kb/{id}/revisions/{revision_id}/restore",
             post(kb_editor::restore),

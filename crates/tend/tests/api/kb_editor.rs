@@ -1,34 +1,25 @@
 //! The knowledge-base editor in the workspace (issue 21), driven like a
 //! browser: an article written, translated, published; the outdated
 //! translation shows what changed in the source, escaped; revisions
-//! restored; pictures uploaded (and hostile files refused) and served to
-//! everyone; only those who may write articles reach the editor, and
+//! restored; only those who may write articles reach the editor, and
 //! every form needs the session's CSRF token. What the pages change is
-//! read back through the API and the help centre.
+//! read back through the API and the help centre. Pictures:
+//! `kb_images.rs`.
 
 use reqwest::StatusCode;
-use reqwest::multipart::{Form, Part};
+use reqwest::multipart::Form;
 use serde_json::{Value, json};
 use tend::agents::Role;
 
 use crate::browser::{Browser, PASSWORD, between, user_with_password};
 use crate::kb::{article, kb_on_both, page, start};
+use crate::kb_images::{PNG, picture};
 use crate::support::{Backend, TestApp};
 
 kb_on_both!(
     the_editor_writes_publishes_shows_the_change_and_restores,
-    pictures_are_checked_stored_and_served,
     only_writers_reach_the_editor,
 );
-
-/// A 1×1 PNG.
-pub(crate) const PNG: [u8; 69] = [
-    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
-    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x90, 0x77, 0x53,
-    0xde, 0x00, 0x00, 0x00, 0x0c, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x90, 0x55, 0x36, 0x00,
-    0x00, 0x00, 0xd1, 0x00, 0x71, 0x36, 0x8e, 0xfc, 0xbc, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e,
-    0x44, 0xae, 0x42, 0x60, 0x82,
-];
 
 /// A user of `role` with a password, signed in.
 pub(crate) async fn signed_in(app: &TestApp, email: &str, role: Role) -> Browser {
@@ -39,7 +30,7 @@ pub(crate) async fn signed_in(app: &TestApp, email: &str, role: Role) -> Browser
 }
 
 /// The translation form as multipart.
-fn translation(title: &str, body: &str, published: bool) -> Form {
+pub(crate) fn translation(title: &str, body: &str, published: bool) -> Form {
     let f = Form::new()
         .text("title", title.to_string())
         .text("body", body.to_string())
@@ -51,18 +42,7 @@ fn translation(title: &str, body: &str, published: bool) -> Form {
     }
 }
 
-/// A picture to insert into the body being edited.
-pub(crate) fn picture(name: &str, bytes: Vec<u8>, body: &str) -> Form {
-    Form::new()
-        .text("title", "Refunds")
-        .text("body", body.to_string())
-        .text("published", "1")
-        .text("action", "image")
-        .text("alt", "The refund [form]")
-        .part("image", Part::bytes(bytes).file_name(name.to_string()))
-}
-
-async fn get_article(app: &TestApp, id: i64) -> Value {
+pub(crate) async fn get_article(app: &TestApp, id: i64) -> Value {
     let (s, a) = app
         .get(&format!("/api/v1/kb/articles/{id}"), &app.admin)
         .await;
@@ -91,7 +71,11 @@ async fn the_editor_writes_publishes_shows_the_change_and_restores(app: &TestApp
     assert_eq!(p.status, StatusCode::OK, "{}", p.body);
     assert!(p.body.contains("No articles yet."), "{}", p.body);
     // The workspace's navigation leads writers to the editor.
-    assert!(p.body.contains("href=\"/kb\" aria-current=\"page\""), "{}", p.body);
+    assert!(
+        p.body.contains("href=\"/kb\" aria-current=\"page\""),
+        "{}",
+        p.body
+    );
 
     // A mistake shows the form again with the reason and what was typed.
     let p = sup
@@ -155,22 +139,35 @@ async fn the_editor_writes_publishes_shows_the_change_and_restores(app: &TestApp
         )
         .await;
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
-    assert_eq!(get_article(app, id).await["translations"]["ja"]["outdated"], true);
+    assert_eq!(
+        get_article(app, id).await["translations"]["ja"]["outdated"],
+        true
+    );
     let list = sup.get("/kb").await.body;
     assert_eq!(state_in_list(&list, id, "ja"), "outdated");
     let p = sup.get(&format!("/kb/{id}/ja")).await;
     assert_eq!(p.status, StatusCode::OK);
     let diff = between(&p.body, "<ol class=\"diff\"", "</ol>").expect("the diff");
     assert!(
-        diff.contains("<del><span class=\"vh\" lang=\"en\">Removed: </span>Refunds take 5 days.</del>"),
+        diff.contains(
+            "<del><span class=\"vh\" lang=\"en\">Removed: </span>Refunds take 5 days.</del>"
+        ),
         "{diff}"
     );
     assert!(
-        diff.contains("<ins><span class=\"vh\" lang=\"en\">Added: </span>Refunds take 10 days.</ins>"),
+        diff.contains(
+            "<ins><span class=\"vh\" lang=\"en\">Added: </span>Refunds take 10 days.</ins>"
+        ),
         "{diff}"
     );
-    assert!(diff.contains("<li class=\"diff-same\">By card.</li>"), "{diff}");
-    assert!(diff.contains("&#60;script&#62;alert(1)&#60;/script&#62;"), "{diff}");
+    assert!(
+        diff.contains("<li class=\"diff-same\">By card.</li>"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("&#60;script&#62;alert(1)&#60;/script&#62;"),
+        "{diff}"
+    );
     assert!(!p.body.contains("<script>alert"), "escaped");
     // The Japanese stays as it was until someone updates it.
     assert!(p.body.contains("返金には5日かかります。"));
@@ -186,8 +183,16 @@ async fn the_editor_writes_publishes_shows_the_change_and_restores(app: &TestApp
         )
         .await;
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
-    assert_eq!(get_article(app, id).await["translations"]["ja"]["outdated"], false);
-    assert!(!sup.get(&format!("/kb/{id}/ja")).await.body.contains("class=\"diff\""));
+    assert_eq!(
+        get_article(app, id).await["translations"]["ja"]["outdated"],
+        false
+    );
+    assert!(
+        !sup.get(&format!("/kb/{id}/ja"))
+            .await
+            .body
+            .contains("class=\"diff\"")
+    );
 
     // Revisions: the first one restored brings back the English alone.
     let (_, revs) = app
@@ -198,7 +203,8 @@ async fn the_editor_writes_publishes_shows_the_change_and_restores(app: &TestApp
     let first = revs.last().expect("the first")["id"].as_i64().expect("id");
     let p = sup.get(&format!("/kb/{id}")).await;
     assert!(
-        p.body.contains(&format!("/kb/{id}/revisions/{first}/restore")),
+        p.body
+            .contains(&format!("/kb/{id}/revisions/{first}/restore")),
         "{}",
         p.body
     );
@@ -224,7 +230,11 @@ async fn the_editor_writes_publishes_shows_the_change_and_restores(app: &TestApp
     let p = sup
         .post(
             &format!("/kb/{id}"),
-            &[("slug", "refund-times"), ("category", ""), ("source_lang", "en")],
+            &[
+                ("slug", "refund-times"),
+                ("category", ""),
+                ("source_lang", "en"),
+            ],
         )
         .await;
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
@@ -244,7 +254,12 @@ async fn the_editor_writes_publishes_shows_the_change_and_restores(app: &TestApp
     let p = sup
         .post(
             "/kb/categories",
-            &[("slug", "billing"), ("position", "1"), ("name_en", "Billing"), ("name_ja", "請求")],
+            &[
+                ("slug", "billing"),
+                ("position", "1"),
+                ("name_en", "Billing"),
+                ("name_ja", "請求"),
+            ],
         )
         .await;
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
@@ -254,112 +269,6 @@ async fn the_editor_writes_publishes_shows_the_change_and_restores(app: &TestApp
         .post("/kb/categories", &[("slug", "no-name"), ("position", "x")])
         .await;
     assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.body);
-}
-
-async fn pictures_are_checked_stored_and_served(app: &TestApp) {
-    let mut sup = signed_in(app, "sofia@example.com", Role::Supervisor).await;
-    let a = article(
-        app,
-        json!({"slug": "refunds", "translations": {
-            "en": {"title": "Refunds", "body_markdown": "Fill in the form.", "published": true}}}),
-    )
-    .await;
-    let id = a["id"].as_i64().expect("id");
-    let before = app.rows("kb_images").await;
-
-    // Hostile files are refused with a reason, whatever their names say.
-    let html = b"<!doctype html><script>alert(document.cookie)</script>".to_vec();
-    let svg = b"<?xml version=\"1.0\"?><svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>"
-        .to_vec();
-    for (name, bytes, why) in [
-        ("cat.png", html, "an HTML or XML document"),
-        ("logo.png", svg, "an SVG drawing"),
-    ] {
-        let p = sup
-            .post_multipart(&format!("/kb/{id}/en"), picture(name, bytes, "Fill in the form."))
-            .await;
-        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{name}: {}", p.body);
-        assert!(p.body.contains(why), "{name}: {}", p.body);
-        assert!(p.body.contains("Fill in the form."), "what was typed stays");
-    }
-    // Over the upload limit, the body is refused before it is read whole.
-    let p = sup
-        .post_multipart(
-            &format!("/kb/{id}/en"),
-            picture("big.png", vec![0x89; 6 * 1024 * 1024], "Fill in the form."),
-        )
-        .await;
-    assert_eq!(p.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", p.body);
-    assert_eq!(app.rows("kb_images").await, before, "nothing refused is kept");
-
-    // A PNG (named .bin: the bytes decide) is stored and added to the text.
-    let p = sup
-        .post_multipart(
-            &format!("/kb/{id}/en"),
-            picture("scan.bin", PNG.to_vec(), "Fill in the form."),
-        )
-        .await;
-    assert_eq!(p.status, StatusCode::OK, "{}", p.body);
-    let url = between(&p.body, "![The refund form](", ")")
-        .expect("the picture in the text")
-        .to_string();
-    assert!(url.starts_with("/help/images/") && url.ends_with(".png"), "{url}");
-    assert!(p.body.contains("Save to keep it."), "{}", p.body);
-    assert_eq!(
-        get_article(app, id).await["translations"]["en"]["body_markdown"],
-        "Fill in the form.",
-        "not saved before Save"
-    );
-
-    // Everyone may fetch it, and keep it: its address names its bytes.
-    let resp = app
-        .client
-        .get(format!("{}{url}", app.base))
-        .send()
-        .await
-        .expect("image");
-    assert_eq!(resp.status(), StatusCode::OK);
-    let h = resp.headers().clone();
-    assert_eq!(h["content-type"], "image/png");
-    assert_eq!(h["cache-control"], "public, max-age=31536000, immutable");
-    assert_eq!(h["x-content-type-options"], "nosniff");
-    assert_eq!(resp.bytes().await.expect("bytes").as_ref(), &PNG[..]);
-    for wrong in [url.replace(".png", ".jpg"), format!("/help/images/{}.png", "0".repeat(64))] {
-        let s = app
-            .client
-            .get(format!("{}{wrong}", app.base))
-            .send()
-            .await
-            .expect("get")
-            .status();
-        assert_eq!(s, StatusCode::NOT_FOUND, "{wrong}");
-    }
-
-    // Saved, the help centre shows it (the sanitiser keeps Tend's images).
-    let body = format!("Fill in the form.\n\n![The refund form]({url})\n");
-    let p = sup
-        .post_multipart(&format!("/kb/{id}/en"), translation("Refunds", &body, true))
-        .await;
-    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
-    let (_, _, html) = page(app, &format!("/help/en/articles/{id}-refunds")).await;
-    assert!(
-        html.contains(&format!("<img src=\"{url}\" alt=\"The refund form\">")),
-        "{html}"
-    );
-
-    // The sweep keeps a picture that an article names.
-    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(86_400);
-    tend::attachments::sweep::run_once(&app.st, later)
-        .await
-        .expect("sweep");
-    let s = app
-        .client
-        .get(format!("{}{url}", app.base))
-        .send()
-        .await
-        .expect("image")
-        .status();
-    assert_eq!(s, StatusCode::OK, "still there after the sweep");
 }
 
 async fn only_writers_reach_the_editor(app: &TestApp) {
@@ -373,7 +282,12 @@ async fn only_writers_reach_the_editor(app: &TestApp) {
 
     // Nobody signed in: to the sign-in page.
     let mut stranger = Browser::new(app, "en");
-    for path in ["/kb", "/kb/new", &format!("/kb/{id}"), &format!("/kb/{id}/en")] {
+    for path in [
+        "/kb",
+        "/kb/new",
+        &format!("/kb/{id}"),
+        &format!("/kb/{id}/en"),
+    ] {
         let p = stranger.get(path).await;
         assert_eq!(p.status, StatusCode::SEE_OTHER, "{path}");
         assert!(p.location.starts_with("/login"), "{path}: {}", p.location);
@@ -392,14 +306,24 @@ async fn only_writers_reach_the_editor(app: &TestApp) {
         format!("/kb/{id}"),
         format!("/kb/{id}/en"),
     ] {
-        assert_eq!(agent.get(&path).await.status, StatusCode::FORBIDDEN, "{path}");
+        assert_eq!(
+            agent.get(&path).await.status,
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
     }
     let p = agent
-        .post("/kb/new", &[("slug", "mine"), ("lang", "en"), ("title", "Mine")])
+        .post(
+            "/kb/new",
+            &[("slug", "mine"), ("lang", "en"), ("title", "Mine")],
+        )
         .await;
     assert_eq!(p.status, StatusCode::FORBIDDEN);
     let p = agent
-        .post_multipart(&format!("/kb/{id}/en"), translation("Hacked", "Hacked", true))
+        .post_multipart(
+            &format!("/kb/{id}/en"),
+            translation("Hacked", "Hacked", true),
+        )
         .await;
     assert_eq!(p.status, StatusCode::FORBIDDEN);
     let p = agent
@@ -422,12 +346,18 @@ async fn only_writers_reach_the_editor(app: &TestApp) {
     // A supervisor without the session's token is refused too.
     let mut sup = signed_in(app, "sofia@example.com", Role::Supervisor).await;
     let p = sup
-        .post_raw("/kb/new", &[("slug", "forged"), ("lang", "en"), ("title", "Forged")])
+        .post_raw(
+            "/kb/new",
+            &[("slug", "forged"), ("lang", "en"), ("title", "Forged")],
+        )
         .await;
     assert_eq!(p.status, StatusCode::FORBIDDEN);
     sup.csrf = "forged".into();
     let p = sup
-        .post_multipart(&format!("/kb/{id}/en"), translation("Forged", "Forged", true))
+        .post_multipart(
+            &format!("/kb/{id}/en"),
+            translation("Forged", "Forged", true),
+        )
         .await;
     assert_eq!(p.status, StatusCode::FORBIDDEN);
     let (_, list) = app.get("/api/v1/kb/articles", &app.admin).await;

@@ -10,13 +10,11 @@ use tend::agents::Role;
 
 use crate::browser::{Browser, between};
 use crate::kb::{kb_on_both, page, start};
-use crate::kb_editor::{PNG, signed_in};
+use crate::kb_editor::signed_in;
+use crate::kb_images::PNG;
 use crate::support::{Backend, TestApp};
 
-kb_on_both!(
-    the_look_is_checked_and_applied,
-    only_admins_set_the_look,
-);
+kb_on_both!(the_look_is_checked_and_applied, only_admins_set_the_look,);
 
 fn look(name: &str, primary: &str, text: &str, logo: Option<(&str, Vec<u8>)>) -> Form {
     let f = Form::new()
@@ -31,8 +29,12 @@ fn look(name: &str, primary: &str, text: &str, logo: Option<(&str, Vec<u8>)>) ->
 
 /// The theme's style sheet a page links to, if any.
 fn theme_href(html: &str) -> Option<String> {
-    between(html, "<link rel=\"stylesheet\" href=\"/help/theme.css", "\"")
-        .map(|q| format!("/help/theme.css{q}"))
+    between(
+        html,
+        "<link rel=\"stylesheet\" href=\"/help/theme.css",
+        "\"",
+    )
+    .map(|q| format!("/help/theme.css{q}"))
 }
 
 async fn css(app: &TestApp, href: &str) -> String {
@@ -50,7 +52,11 @@ async fn css(app: &TestApp, href: &str) -> String {
 async fn the_look_is_checked_and_applied(app: &TestApp) {
     app.inbox("web", None).await;
     let (_, _, home) = page(app, "/help/en/").await;
-    assert_eq!(theme_href(&home), None, "Tend's own look until one is saved");
+    assert_eq!(
+        theme_href(&home),
+        None,
+        "Tend's own look until one is saved"
+    );
 
     let mut admin = crate::browser::admin_browser(app, "en").await;
     let p = admin.get("/admin/help-centre").await;
@@ -59,7 +65,10 @@ async fn the_look_is_checked_and_applied(app: &TestApp) {
 
     // Colours must be colours: nothing else reaches the style sheet.
     for (primary, text) in [
-        ("#0b5fff;}body{background:url(https://evil.example/x)}", "#ffffff"),
+        (
+            "#0b5fff;}body{background:url(https://evil.example/x)}",
+            "#ffffff",
+        ),
         ("red", "#ffffff"),
         ("#0b5fff", "expression(alert(1))"),
     ] {
@@ -108,12 +117,19 @@ async fn the_look_is_checked_and_applied(app: &TestApp) {
     let logo = between(&home, "<img class=\"logo\" src=\"", "\"")
         .expect("the logo")
         .to_string();
-    assert!(logo.starts_with("/help/images/") && logo.ends_with(".png"), "{logo}");
+    assert!(
+        logo.starts_with("/help/images/") && logo.ends_with(".png"),
+        "{logo}"
+    );
     let sheet = css(app, &href).await;
     assert!(sheet.contains("--brand: #0b5fff;"), "{sheet}");
     assert!(sheet.contains("--brand-fg: #ffffff;"), "{sheet}");
     // The same look on every public page: search, a 404, the contact form.
-    for path in ["/help/ja/search?q=x", "/help/ko/articles/999-none", "/help/contact?lang=lv"] {
+    for path in [
+        "/help/ja/search?q=x",
+        "/help/ko/articles/999-none",
+        "/help/contact?lang=lv",
+    ] {
         let (_, _, html) = page(app, path).await;
         assert_eq!(theme_href(&html).as_deref(), Some(href.as_str()), "{path}");
         assert!(html.contains("class=\"company\""), "{path}: {html}");
@@ -123,13 +139,19 @@ async fn the_look_is_checked_and_applied(app: &TestApp) {
     // A pair that is hard to read is saved, with a warning; the style
     // sheet's address changes with each save.
     let p = admin
-        .post_multipart("/admin/help-centre", look("Acme", "#ffff00", "#ffffff", None))
+        .post_multipart(
+            "/admin/help-centre",
+            look("Acme", "#ffff00", "#ffffff", None),
+        )
         .await;
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
     let p = admin.get("/admin/help-centre").await;
     let warning = between(&p.body, "id=\"theme-contrast\">", "</p>").expect("the contrast");
     assert!(warning.contains("below WCAG AA"), "{warning}");
-    assert!(p.body.contains("class=\"error\" role=\"alert\" id=\"theme-contrast\""));
+    assert!(
+        p.body
+            .contains("class=\"error\" role=\"alert\" id=\"theme-contrast\"")
+    );
     let (_, _, home) = page(app, "/help/en/").await;
     let newer = theme_href(&home).expect("the style sheet");
     assert_ne!(newer, href);
@@ -150,16 +172,25 @@ async fn the_look_is_checked_and_applied(app: &TestApp) {
 
 async fn only_admins_set_the_look(app: &TestApp) {
     let mut sup = signed_in(app, "sofia@example.com", Role::Supervisor).await;
-    assert_eq!(sup.get("/admin/help-centre").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        sup.get("/admin/help-centre").await.status,
+        StatusCode::FORBIDDEN
+    );
     let p = sup
-        .post_multipart("/admin/help-centre", look("Evil", "#000000", "#ffffff", None))
+        .post_multipart(
+            "/admin/help-centre",
+            look("Evil", "#000000", "#ffffff", None),
+        )
         .await;
     assert_eq!(p.status, StatusCode::FORBIDDEN);
 
     let mut admin = crate::browser::admin_browser(app, "en").await;
     admin.csrf = "forged".into();
     let p = admin
-        .post_multipart("/admin/help-centre", look("Evil", "#000000", "#ffffff", None))
+        .post_multipart(
+            "/admin/help-centre",
+            look("Evil", "#000000", "#ffffff", None),
+        )
         .await;
     assert_eq!(p.status, StatusCode::FORBIDDEN);
     let mut stranger = Browser::new(app, "en");

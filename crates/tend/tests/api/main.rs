@@ -31,6 +31,7 @@ mod kb;
 mod kb_deflection;
 mod kb_desk;
 mod kb_editor;
+mod kb_images;
 mod kb_search;
 mod kb_theme;
 mod layering;

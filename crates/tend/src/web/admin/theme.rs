@@ -54,7 +54,10 @@ fn page(a: &Agent, shown: Shown, notice: Option<String>, error: Option<String>) 
         (Ok(p), Ok(t)) => {
             let r = contrast(&p, &t);
             // Rounded down, so 4.499 never reads as passing.
-            Some((format!("{:.2}", (r * 100.0).floor() / 100.0), r >= AA_CONTRAST))
+            Some((
+                format!("{:.2}", (r * 100.0).floor() / 100.0),
+                r >= AA_CONTRAST,
+            ))
         }
         _ => None,
     };
@@ -76,7 +79,12 @@ pub async fn show(State(st): State<AppState>, a: Agent, Query(s): Query<Saved>) 
     if let Some(r) = admin_only(&a) {
         return r;
     }
-    page(&a, Shown::of(&theme::current(&st).await), s.notice(&a), None)
+    page(
+        &a,
+        Shown::of(&theme::current(&st).await),
+        s.notice(&a),
+        None,
+    )
 }
 
 /// `POST /admin/help-centre` (multipart: `company_name`, `primary`,
