@@ -78,7 +78,8 @@ impl ImageKind {
         }
     }
 
-    fn from_content_type(ct: &str) -> Option<ImageKind> {
+    /// The kind of a recorded media type.
+    pub fn from_content_type(ct: &str) -> Option<ImageKind> {
         ImageKind::ALL.into_iter().find(|k| k.content_type() == ct)
     }
 }

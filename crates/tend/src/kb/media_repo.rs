@@ -55,13 +55,17 @@ pub(super) struct ThemeRow {
     pub primary_colour: String,
     pub text_colour: String,
     pub changed_at: i64,
+    /// The logo's media type (read with the theme; not written).
+    pub logo_type: Option<String>,
 }
 
-/// The theme, if one was saved.
+/// The theme, if one was saved, with its logo's type (one read: every
+/// help-centre page asks).
 pub(super) async fn theme(c: &mut AnyConnection) -> Result<Option<ThemeRow>> {
     Ok(sqlx::query_as(
-        "SELECT company_name, logo_sha256, primary_colour, text_colour, changed_at \
-         FROM help_theme WHERE id = 1",
+        "SELECT t.company_name, t.logo_sha256, t.primary_colour, t.text_colour, t.changed_at, \
+         i.content_type AS logo_type \
+         FROM help_theme t LEFT JOIN kb_images i ON i.sha256 = t.logo_sha256 WHERE t.id = 1",
     )
     .fetch_optional(c)
     .await?)

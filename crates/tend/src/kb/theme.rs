@@ -14,7 +14,7 @@ use crate::attachments::Upload;
 use crate::state::AppState;
 use crate::{Error, Result};
 
-use super::images::{self, Image};
+use super::images;
 
 use super::media_repo::{self, ThemeRow};
 
@@ -141,8 +141,14 @@ pub struct ThemeInput {
 fn theme_of(r: ThemeRow) -> Theme {
     let d = Theme::default();
     Theme {
-        // Its address needs the image's kind: see `load`.
-        logo: None,
+        logo: r
+            .logo_sha256
+            .zip(
+                r.logo_type
+                    .as_deref()
+                    .and_then(images::ImageKind::from_content_type),
+            )
+            .map(|(sha, kind)| images::url_of(&sha, kind)),
         company_name: r.company_name,
         primary: Colour::parse("primary", &r.primary_colour).unwrap_or(d.primary),
         text: Colour::parse("text", &r.text_colour).unwrap_or(d.text),
@@ -164,18 +170,9 @@ pub async fn current(st: &AppState) -> Theme {
 
 async fn load(st: &AppState) -> Result<Theme> {
     let mut c = st.db.pool().acquire().await?;
-    let Some(row) = media_repo::theme(&mut c).await? else {
-        return Ok(Theme::default());
-    };
-    drop(c);
-    let logo = match &row.logo_sha256 {
-        Some(sha) => images::find(st, sha).await?.map(|i: Image| i.url),
-        None => None,
-    };
-    Ok(Theme {
-        logo,
-        ..theme_of(row)
-    })
+    Ok(media_repo::theme(&mut c)
+        .await?
+        .map_or_else(Theme::default, theme_of))
 }
 
 /// Saves the look (admins). The colours must be `#rrggbb`; a logo must be
@@ -213,6 +210,7 @@ pub async fn save(st: &AppState, viewer: &Viewer, input: ThemeInput) -> Result<T
                     primary_colour: primary.as_str().to_string(),
                     text_colour: text.as_str().to_string(),
                     changed_at,
+                    logo_type: None,
                 };
                 media_repo::save_theme(c, &row, by).await
             })
