@@ -53,13 +53,35 @@ pub fn link_inline_images(html: &str, inline: &[(&str, i64)]) -> String {
     tend_mail::sanitize_html_linking(html, inline)
 }
 
+/// Where the help centre serves the pictures uploaded for articles (the
+/// knowledge base's `images`): the one place besides `https:` an article's
+/// image may come from.
+pub const PUBLIC_IMAGES: &str = "/help/images/";
+
+/// Whether an article's `<img src>` may stay: a picture uploaded to Tend
+/// ([`PUBLIC_IMAGES`]) or one over HTTPS, exactly what the help centre's
+/// content security policy loads.
+fn article_image(src: &str) -> bool {
+    let s = src.trim();
+    // `<sha256>.<ext>`: nothing a browser could resolve elsewhere (`..`,
+    // `%2e`, slashes).
+    let own = s.strip_prefix(PUBLIC_IMAGES).is_some_and(|name| {
+        !name.contains("..") && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.')
+    });
+    own || s
+        .get(..8)
+        .is_some_and(|p| p.eq_ignore_ascii_case("https://"))
+}
+
 /// Markdown (CommonMark with tables, strikethrough and task lists) as HTML
 /// for the help centre: rendered by pulldown-cmark, then sanitised by
 /// ammonia's default rules (no scripts, handlers, styles, forms or frames;
 /// only `http`, `https`, `mailto`… links, which get `rel="noopener
-/// noreferrer"`). Unlike mail, relative links (to other articles) and
-/// images stay: an article is written by the desk's own staff for the
-/// public. Raw HTML in the Markdown goes through the same sanitiser.
+/// noreferrer"`). Unlike mail, relative links (to other articles) stay: an
+/// article is written by the desk's own staff for the public. Images stay
+/// when they are Tend's own uploads or over HTTPS ([`article_image`]); any
+/// other source is dropped inside the sanitiser. Raw HTML in the Markdown
+/// goes through the same sanitiser.
 pub fn markdown(md: &str) -> String {
     use pulldown_cmark::{Options, Parser, html};
     static SANITIZER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
@@ -67,7 +89,17 @@ pub fn markdown(md: &str) -> String {
     let mut raw = String::with_capacity(md.len() * 3 / 2);
     html::push_html(&mut raw, Parser::new_ext(md, opts));
     SANITIZER
-        .get_or_init(ammonia::Builder::default)
+        .get_or_init(|| {
+            let mut b = ammonia::Builder::default();
+            b.attribute_filter(|element, attribute, value| {
+                if element == "img" && attribute == "src" && !article_image(value) {
+                    None
+                } else {
+                    Some(value.into())
+                }
+            });
+            b
+        })
         .clean(&raw)
         .to_string()
 }
@@ -129,6 +161,25 @@ mod tests {
         assert!(out.contains("<table>"), "{out}");
         for bad in ["<script", "onerror", "javascript:"] {
             assert!(!out.contains(bad), "{bad} survived in {out}");
+        }
+    }
+
+    #[test]
+    fn articles_keep_only_tend_s_pictures_and_those_over_https() {
+        let out = markdown(
+            "![a](/help/images/ab.png) ![b](https://cdn.example/b.png) ![c](http://x.example/c.png) \
+             ![d](/api/v1/attachments/3) ![e](/help/images/../../api/v1/attachments/3) \
+             ![g](/help/images/%2e%2e/x) <img src=\"javascript:alert(1)\" alt=f>",
+        );
+        assert!(out.contains("src=\"/help/images/ab.png\""), "{out}");
+        assert!(out.contains("src=\"https://cdn.example/b.png\""), "{out}");
+        for gone in [
+            "http://x.example",
+            "/api/v1/attachments",
+            "javascript:",
+            "%2e",
+        ] {
+            assert!(!out.contains(gone), "{gone} survived in {out}");
         }
     }
 

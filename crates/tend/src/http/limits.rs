@@ -60,6 +60,11 @@ pub fn large_route(route: &str, cfg: &Config) -> Option<usize> {
         "/help/contact" => {
             crate::channels::contact::form::hard_cap(files).saturating_add(MULTIPART_SLACK)
         }
+        // A translation in the knowledge-base editor with a picture to
+        // insert; the help centre's look with its logo (multipart).
+        "/kb/{id}/{lang}" | "/admin/help-centre" => files.saturating_add(MULTIPART_SLACK),
+        // A new article's Markdown (up to 200,000 bytes), as a form.
+        "/kb/new" => cfg.max_json_body_bytes,
         // Raw mail: oversize mail up to four times the limit is quarantined.
         "/api/v1/inbound/email" => files.saturating_mul(4),
         // A survey template's source (up to 200,000 characters), as a form;

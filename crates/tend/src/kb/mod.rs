@@ -18,7 +18,12 @@
 //! - `deflection`, `deflection_repo`: suggestions shown, opened and sent
 //!   anyway, and their report;
 //! - `desk`: the knowledge base for agents at work (the composer's
-//!   article search, a draft from a conversation, unhelpful articles).
+//!   article search, a draft from a conversation, unhelpful articles);
+//! - `history`: what changed in the source since an outdated translation
+//!   was written (a line diff from the revisions);
+//! - `images`, `theme`, `media_repo`: pictures uploaded for articles,
+//!   served at `/help/images/…`, and the help centre's look (name, logo,
+//!   colours) with its style sheet `/help/theme.css`.
 
 pub mod api;
 pub mod deflection;
@@ -26,18 +31,23 @@ mod deflection_repo;
 pub mod desk;
 pub mod fallback;
 mod feeds;
+pub mod history;
+pub mod images;
 pub mod index;
+mod media_repo;
 pub mod model;
 pub mod pages;
 pub mod public;
 mod render;
 mod repo;
 pub mod service;
+pub mod theme;
 
 use crate::ratelimit::RateLimiter;
 use crate::state::AppState;
 
 pub use model::{Article, ArticleInput, Category, CategoryInput, Revision, Translation};
+pub use render::language_name;
 
 /// This node's knowledge-base state: the catalogue and its word index,
 /// how far it has caught up, and the help centre's rate limit.

@@ -90,6 +90,30 @@ pub struct Translation {
     pub outdated: bool,
 }
 
+impl Article {
+    /// The article as written now: what a change of one part of it (a
+    /// translation, the slug) starts from.
+    pub fn as_input(&self) -> ArticleInput {
+        ArticleInput {
+            slug: self.slug.clone(),
+            category: self.category,
+            source_lang: Some(self.source_lang.clone()),
+            translations: self
+                .translations
+                .iter()
+                .map(|(lang, t)| {
+                    let input = TranslationInput {
+                        title: t.title.clone(),
+                        body_markdown: t.body_markdown.clone(),
+                        published: t.published,
+                    };
+                    (lang.clone(), input)
+                })
+                .collect(),
+        }
+    }
+}
+
 /// A category of the help centre.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Category {

@@ -36,6 +36,8 @@ pub fn router() -> Router<AppState> {
         .route("/help/{lang}/articles/{article}", get(article))
         .route("/help/{lang}/articles/{article}/vote", post(vote))
         .route("/help/{lang}/search", get(search))
+        .route("/help/images/{name}", get(super::images::serve))
+        .route("/help/theme.css", get(super::theme::css))
 }
 
 /// Most results a search page shows.
@@ -78,8 +80,15 @@ pub(super) fn internal(e: &crate::Error) -> Response {
 }
 
 /// A page that says something went wrong for the visitor (404, 429).
-fn message(lang: &str, status: StatusCode, title_key: &str, text_key: &str) -> Response {
-    let c = Chrome::new(lang, String::new(), |l| format!("/help/{l}/"));
+async fn message(
+    st: &AppState,
+    lang: &str,
+    status: StatusCode,
+    title_key: &str,
+    text_key: &str,
+) -> Response {
+    let theme = super::theme::current(st).await;
+    let c = Chrome::new(theme, lang, String::new(), |l| format!("/help/{l}/"));
     let title = c.tr.t(title_key);
     let empty = c.tr.t(text_key);
     let mut resp = page(
@@ -101,13 +110,15 @@ fn message(lang: &str, status: StatusCode, title_key: &str, text_key: &str) -> R
     resp
 }
 
-fn not_found(lang: &str) -> Response {
+async fn not_found(st: &AppState, lang: &str) -> Response {
     message(
+        st,
         lang,
         StatusCode::NOT_FOUND,
         "kb-not-found-title",
         "kb-not-found",
     )
+    .await
 }
 
 fn item(l: &Listed, lang: &str) -> Item {
@@ -136,7 +147,7 @@ async fn pick_language(headers: HeaderMap) -> Response {
 /// articles without a category.
 async fn home(State(st): State<AppState>, Path(lang): Path<String>) -> Response {
     let Some(lang) = site_lang(&lang) else {
-        return not_found(DEFAULT);
+        return not_found(&st, DEFAULT).await;
     };
     let (cats, listed) = match tokio::try_join!(
         super::service::categories(&st),
@@ -162,7 +173,9 @@ async fn home(State(st): State<AppState>, Path(lang): Path<String>) -> Response 
             }
         })
         .collect();
-    let mut c = Chrome::new(lang, String::new(), |l| format!("/help/{l}/"));
+    let mut c = Chrome::new(super::theme::current(&st).await, lang, String::new(), |l| {
+        format!("/help/{l}/")
+    });
     c.title = c.tr.t("help-centre");
     sections.push(Section {
         title: if sections.iter().any(|s| !s.items.is_empty()) {
@@ -202,17 +215,17 @@ async fn category(
     Path((lang, segment)): Path<(String, String)>,
 ) -> Response {
     let Some(lang) = site_lang(&lang) else {
-        return not_found(DEFAULT);
+        return not_found(&st, DEFAULT).await;
     };
     let Some((id, slug)) = id_of(&segment) else {
-        return not_found(lang);
+        return not_found(&st, lang).await;
     };
     let cats = match super::service::categories(&st).await {
         Ok(c) => c,
         Err(e) => return internal(&e),
     };
     let Some(cat) = cats.into_iter().find(|c| c.id == id) else {
-        return not_found(lang);
+        return not_found(&st, lang).await;
     };
     if slug != cat.slug {
         return Redirect::permanent(&format!("/help/{lang}/categories/{id}-{}", cat.slug))
@@ -227,7 +240,12 @@ async fn category(
     let shown = super::fallback::pick(&chain, DEFAULT, &names).unwrap_or(DEFAULT);
     let title = cat.names.get(shown).cloned().unwrap_or_default();
     let path_in = |l: &str| format!("/help/{l}/categories/{id}-{}", cat.slug);
-    let mut c = Chrome::new(lang, title.clone(), path_in);
+    let mut c = Chrome::new(
+        super::theme::current(&st).await,
+        lang,
+        title.clone(),
+        path_in,
+    );
     let base = st.link_base();
     c.canonical = Some(format!("{base}{}", path_in(lang)));
     let empty = c.tr.t("kb-empty");
@@ -260,24 +278,29 @@ async fn article(
     Query(p): Query<ArticleParams>,
 ) -> Response {
     let Some(lang) = site_lang(&lang) else {
-        return not_found(DEFAULT);
+        return not_found(&st, DEFAULT).await;
     };
     let Some((id, slug)) = id_of(&segment) else {
-        return not_found(lang);
+        return not_found(&st, lang).await;
     };
     let (a, shown) = match public::article(&st, id, lang).await {
         Ok(Some(found)) => found,
-        Ok(None) => return not_found(lang),
+        Ok(None) => return not_found(&st, lang).await,
         Err(e) => return internal(&e),
     };
     if slug != a.slug {
         return Redirect::permanent(&article_path(lang, id, &a.slug)).into_response();
     }
     let Some(t) = a.translations.get(&shown) else {
-        return not_found(lang);
+        return not_found(&st, lang).await;
     };
     let base = st.link_base();
-    let mut c = Chrome::new(lang, t.title.clone(), |l| article_path(l, id, &a.slug));
+    let mut c = Chrome::new(
+        super::theme::current(&st).await,
+        lang,
+        t.title.clone(),
+        |l| article_path(l, id, &a.slug),
+    );
     // The versions in the site's languages that exist; a page that shows
     // another language's text names that page as canonical.
     c.alternates = LOCALES
@@ -330,10 +353,10 @@ async fn vote(
     Form(f): Form<VoteForm>,
 ) -> Response {
     let Some(lang) = site_lang(&lang) else {
-        return not_found(DEFAULT);
+        return not_found(&st, DEFAULT).await;
     };
     let Some((id, _)) = id_of(&segment) else {
-        return not_found(lang);
+        return not_found(&st, lang).await;
     };
     if crate::surveys::pages::from_another_site(&headers) {
         return (
@@ -344,11 +367,13 @@ async fn vote(
     }
     if !allowed(&st, ip) {
         return message(
+            &st,
             lang,
             StatusCode::TOO_MANY_REQUESTS,
             "kb-rate-limited-title",
             "kb-rate-limited",
-        );
+        )
+        .await;
     }
     let helpful = match f.helpful.as_str() {
         "yes" => true,
@@ -363,7 +388,7 @@ async fn vote(
     };
     match public::vote(&st, id, lang, helpful).await {
         Ok(()) => {}
-        Err(crate::Error::NotFound(_)) => return not_found(lang),
+        Err(crate::Error::NotFound(_)) => return not_found(&st, lang).await,
         Err(e) => return internal(&e),
     }
     let slug = segment.split_once('-').map_or("", |(_, s)| s);
@@ -383,16 +408,18 @@ async fn search(
     Query(p): Query<SearchParams>,
 ) -> Response {
     let Some(lang) = site_lang(&lang) else {
-        return not_found(DEFAULT);
+        return not_found(&st, DEFAULT).await;
     };
     let q = words(p.q.as_deref());
     if !q.is_empty() && !allowed(&st, ip) {
         return message(
+            &st,
             lang,
             StatusCode::TOO_MANY_REQUESTS,
             "kb-rate-limited-title",
             "kb-rate-limited",
-        );
+        )
+        .await;
     }
     let found = if q.is_empty() {
         vec![]
@@ -405,7 +432,9 @@ async fn search(
     let query = url::form_urlencoded::Serializer::new(String::new())
         .append_pair("q", &q)
         .finish();
-    let mut c = Chrome::new(lang, String::new(), |l| format!("/help/{l}/search?{query}"));
+    let mut c = Chrome::new(super::theme::current(&st).await, lang, String::new(), |l| {
+        format!("/help/{l}/search?{query}")
+    });
     c.title = c.tr.s("kb-search-results", "q", &q);
     c.q.clone_from(&q);
     let heading = c.title.clone();

@@ -22,12 +22,19 @@ pub(super) struct Chrome {
     pub langs: Vec<LangLink>,
     /// The search box's words.
     pub q: String,
+    /// The company's look.
+    pub theme: super::theme::Theme,
 }
 
 impl Chrome {
     /// A page in `lang` whose version in another language is at
     /// `path_in(lang)`.
-    pub fn new(lang: &str, title: String, path_in: impl Fn(&str) -> String) -> Chrome {
+    pub fn new(
+        theme: super::theme::Theme,
+        lang: &str,
+        title: String,
+        path_in: impl Fn(&str) -> String,
+    ) -> Chrome {
         let tr = Tr::new(lang);
         let langs = LOCALES_SUPPORTED
             .iter()
@@ -45,6 +52,7 @@ impl Chrome {
             alternates: vec![],
             langs,
             q: String::new(),
+            theme,
         }
     }
 
@@ -118,7 +126,7 @@ pub(super) struct ArticlePage {
 
 /// The name of a language for a note: its own name when Tend speaks it,
 /// else its tag.
-pub(super) fn language_name(tag: &str) -> String {
+pub fn language_name(tag: &str) -> String {
     match crate::locale::supported(tag) {
         Some(l) if l == tag => locale_name(l).to_string(),
         _ => tag.to_string(),
@@ -126,8 +134,9 @@ pub(super) fn language_name(tag: &str) -> String {
 }
 
 /// The content security policy of the help centre: no script, Tend's own
-/// stylesheet, images from Tend or over HTTPS (an article's), forms only
-/// to Tend, framed only by Tend.
+/// stylesheets (`help.css`, the theme's), images from Tend (uploaded ones,
+/// `/help/images/…`) or over HTTPS (an article's), forms only to Tend,
+/// framed only by Tend.
 const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' https:; \
      form-action 'self'; base-uri 'none'; frame-ancestors 'self'";
 

@@ -21,6 +21,17 @@ use super::repo::{self, ArticleRow, CategoryRow, TranslationRow};
 
 const WRITERS: &str = "only admins and supervisors may write the knowledge base";
 
+/// Fails unless the viewer may write the knowledge base (admins and
+/// supervisors): the one rule for the API, the editor and image uploads.
+pub fn require_writer(viewer: &Viewer) -> Result<()> {
+    viewer.require_supervisor(WRITERS)
+}
+
+/// Whether the viewer may write the knowledge base ([`require_writer`]).
+pub fn may_write(viewer: &Viewer) -> bool {
+    require_writer(viewer).is_ok()
+}
+
 fn broken(what: &str, e: impl std::fmt::Display) -> Error {
     Error::Internal(anyhow::anyhow!(
         "knowledge base: stored {what} does not read ({e})"
@@ -233,7 +244,7 @@ pub async fn create_article(
     viewer: &Viewer,
     input: ArticleInput,
 ) -> Result<Article> {
-    viewer.require_supervisor(WRITERS)?;
+    require_writer(viewer)?;
     write(st, viewer, None, input.check()?).await
 }
 
@@ -245,7 +256,7 @@ pub async fn create_article(
 pub async fn create_draft(st: &AppState, viewer: &Viewer, input: ArticleInput) -> Result<Article> {
     let m = input.check()?;
     if m.translations.values().any(|t| t.published) {
-        viewer.require_supervisor(WRITERS)?;
+        require_writer(viewer)?;
     }
     write(st, viewer, None, m).await
 }
@@ -258,14 +269,14 @@ pub async fn update_article(
     id: i64,
     input: ArticleInput,
 ) -> Result<Article> {
-    viewer.require_supervisor(WRITERS)?;
+    require_writer(viewer)?;
     write(st, viewer, Some(id), input.check()?).await
 }
 
 /// Removes an article, its translations, revisions and votes.
 #[tracing::instrument(skip_all, fields(user_id = ?viewer.user_id, article_id = id))]
 pub async fn delete_article(st: &AppState, viewer: &Viewer, id: i64) -> Result<()> {
-    viewer.require_supervisor(WRITERS)?;
+    require_writer(viewer)?;
     let gone = st
         .db
         .write(move |c| Box::pin(async move { repo::delete_article(c, id).await }))
@@ -337,7 +348,7 @@ pub async fn revisions(st: &AppState, viewer: &Viewer, id: i64) -> Result<Vec<Re
 /// Writes a revision again, as a new change (itself kept as a revision).
 #[tracing::instrument(skip_all, fields(user_id = ?viewer.user_id, article_id = id))]
 pub async fn restore(st: &AppState, viewer: &Viewer, id: i64, revision_id: i64) -> Result<Article> {
-    viewer.require_supervisor(WRITERS)?;
+    require_writer(viewer)?;
     let mut c = st.db.pool().acquire().await?;
     let row = repo::revisions(&mut c, id, Some(revision_id))
         .await?
@@ -384,7 +395,7 @@ pub async fn write_category(
     id: Option<i64>,
     input: CategoryInput,
 ) -> Result<Category> {
-    viewer.require_supervisor(WRITERS)?;
+    require_writer(viewer)?;
     let m = input.check()?;
     let names: BTreeMap<String, String> = m.names.clone();
     let names = serde_json::to_string(&names).map_err(|e| Error::Internal(e.into()))?;
@@ -427,7 +438,7 @@ pub async fn write_category(
 /// Removes a category; its articles stay, without a category.
 #[tracing::instrument(skip_all, fields(user_id = ?viewer.user_id, category_id = id))]
 pub async fn delete_category(st: &AppState, viewer: &Viewer, id: i64) -> Result<()> {
-    viewer.require_supervisor(WRITERS)?;
+    require_writer(viewer)?;
     let now = st.clock.now_ms();
     let gone = st
         .db

@@ -30,7 +30,7 @@ async fn customer_page(
     let lang = param(query, "lang");
     match signed_in(st, headers).await {
         Ok(Some(s)) => {
-            let f = Frame::new(tr_for(lang.as_deref(), Some(&s), headers), &path);
+            let f = Frame::new(st, tr_for(lang.as_deref(), Some(&s), headers), &path).await;
             Ok((s, f))
         }
         Ok(None) => {
@@ -38,7 +38,7 @@ async fn customer_page(
             Err(see_other(&format!("{HOME}?lang={}", tr.code())))
         }
         Err(e) => Err(failed(
-            &Frame::new(tr_for(lang.as_deref(), None, headers), HOME),
+            &Frame::new(st, tr_for(lang.as_deref(), None, headers), HOME).await,
             &e,
         )),
     }

@@ -137,7 +137,10 @@ pub(super) fn forbidden(f: &Frame) -> Response {
 /// The same page for a conversation that is someone else's and one that
 /// does not exist (so no part of it names the address asked for).
 pub(super) fn not_found(f: &Frame) -> Response {
-    let f = Frame::new(f.tr.clone(), HOME);
+    let f = Frame {
+        path: HOME.to_string(),
+        ..f.clone()
+    };
     notice(
         &f,
         StatusCode::NOT_FOUND,
@@ -155,12 +158,17 @@ async fn home(State(st): State<AppState>, req: Request) -> Response {
         Ok(s) => s,
         Err(e) => {
             return failed(
-                &Frame::new(tr_for(lang.as_deref(), None, headers), HOME),
+                &Frame::new(&st, tr_for(lang.as_deref(), None, headers), HOME).await,
                 &e,
             );
         }
     };
-    let f = Frame::new(tr_for(lang.as_deref(), session.as_ref(), headers), HOME);
+    let f = Frame::new(
+        &st,
+        tr_for(lang.as_deref(), session.as_ref(), headers),
+        HOME,
+    )
+    .await;
     let Some(session) = session else {
         let title = f.tr.t("portal-signin-title");
         return render::page(
@@ -204,7 +212,7 @@ async fn home(State(st): State<AppState>, req: Request) -> Response {
 async fn ask(State(st): State<AppState>, req: Request) -> Response {
     let headers = req.headers().clone();
     let client = crate::http::proxy::client_of(&st, req.extensions(), &headers).ip;
-    let mut f = Frame::new(tr_for(None, None, &headers), HOME);
+    let mut f = Frame::new(&st, tr_for(None, None, &headers), HOME).await;
     if crate::surveys::pages::from_another_site(&headers) {
         return forbidden(&f);
     }
@@ -274,7 +282,7 @@ async fn open_link(
     req: Request,
 ) -> Response {
     let lang = param(req.uri().query(), "lang");
-    let mut f = Frame::new(tr_for(lang.as_deref(), None, req.headers()), HOME);
+    let mut f = Frame::new(&st, tr_for(lang.as_deref(), None, req.headers()), HOME).await;
     match service::live_link(&st, &token).await {
         Ok(Some(link)) => {
             if lang.is_none()
@@ -313,9 +321,11 @@ fn invalid_link(f: &Frame) -> Response {
 async fn use_link(State(st): State<AppState>, Path(token): Path<String>, req: Request) -> Response {
     let headers = req.headers();
     let f = Frame::new(
+        &st,
         tr_for(param(req.uri().query(), "lang").as_deref(), None, headers),
         HOME,
-    );
+    )
+    .await;
     if crate::surveys::pages::from_another_site(headers) {
         return forbidden(&f);
     }
@@ -358,7 +368,7 @@ pub(super) fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'
 async fn sign_out(State(st): State<AppState>, req: Request) -> Response {
     let headers = req.headers().clone();
     let https = crate::http::proxy::is_https(&st, req.extensions(), &headers);
-    let f = Frame::new(tr_for(None, None, &headers), HOME);
+    let f = Frame::new(&st, tr_for(None, None, &headers), HOME).await;
     let (secret, session) = match (cookie::value(&headers), signed_in(&st, &headers).await) {
         (Some(secret), Ok(Some(s))) => (secret, s),
         (_, Err(e)) => return failed(&f, &e),

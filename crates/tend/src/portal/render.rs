@@ -20,15 +20,19 @@ pub struct Frame {
     pub embed: bool,
     /// The page's path, without query.
     pub path: String,
+    /// The help centre's look (`kb::theme`).
+    pub theme: crate::kb::theme::Theme,
 }
 
 impl Frame {
-    /// A frame for the page at `path` in `tr`'s language.
-    pub fn new(tr: Tr, path: &str) -> Frame {
+    /// A frame for the page at `path` in `tr`'s language, in the help
+    /// centre's look.
+    pub async fn new(st: &crate::state::AppState, tr: Tr, path: &str) -> Frame {
         Frame {
             tr,
             embed: false,
             path: path.to_string(),
+            theme: crate::kb::theme::current(st).await,
         }
     }
 

@@ -14,11 +14,15 @@ pub mod dashboard;
 pub mod dashboard_filters;
 pub mod dashboard_view;
 pub mod dashboard_words;
+pub mod forms;
 pub mod i18n;
 pub mod inbox;
 pub mod inbox_bulk;
+pub mod kb_categories;
+pub mod kb_editor;
 pub mod kb_picker;
 pub mod kb_reports;
+pub mod kb_translation;
 pub mod labels;
 pub mod live;
 pub mod macro_picker;
@@ -93,6 +97,28 @@ pub fn router(st: &AppState) -> Router<AppState> {
         .route("/c/{id}/kb-draft", post(kb_picker::draft))
         .route("/reports/deflection", get(kb_reports::deflection))
         .route("/kb/unhelpful", get(kb_reports::unhelpful))
+        // The knowledge-base editor (issue 21).
+        .route("/kb", get(kb_editor::list))
+        .route("/kb/new", get(kb_editor::new_form).post(kb_editor::create))
+        .route(
+            "/kb/categories",
+            get(kb_categories::list).post(kb_categories::create),
+        )
+        .route("/kb/categories/{id}", post(kb_categories::update))
+        .route("/kb/categories/{id}/delete", post(kb_categories::delete))
+        .route(
+            "/kb/{id}",
+            get(kb_editor::article).post(kb_editor::settings),
+        )
+        .route(
+            "/kb/{id}/revisions/{revision_id}/restore",
+            post(kb_editor::restore),
+        )
+        .route(
+            "/kb/{id}/{lang}",
+            get(kb_translation::edit).post(kb_translation::save),
+        )
+        .route("/kb/{id}/{lang}/remove", post(kb_translation::remove))
         .route("/macros", get(macros::list).post(macros::create))
         .route("/macros/new", get(macros::new_form))
         .route("/macros/{id}", get(macros::edit_form).post(macros::update))
@@ -166,6 +192,10 @@ pub fn router(st: &AppState) -> Router<AppState> {
         .route(
             "/admin/webhooks/{id}/deliveries/{delivery_id}/redeliver",
             post(admin::webhooks::redeliver),
+        )
+        .route(
+            "/admin/help-centre",
+            get(admin::theme::show).post(admin::theme::save),
         )
         .route("/admin/templates", get(admin::templates::list))
         .route(

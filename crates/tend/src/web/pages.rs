@@ -27,6 +27,8 @@ pub struct Chrome {
     pub is_admin: bool,
     /// Whether the reports are offered (admins and supervisors).
     pub sees_reports: bool,
+    /// Whether the knowledge-base editor is offered (`kb::service::may_write`).
+    pub writes_kb: bool,
     /// The agent's presence for the router (`online`, `away`, `offline`).
     pub presence: &'static str,
     /// Where the header's presence form comes back to (empty: the inbox).
@@ -50,6 +52,7 @@ impl Chrome {
             me_id: a.id,
             is_admin: a.is_admin(),
             sees_reports: a.viewer.sees_all(),
+            writes_kb: crate::kb::service::may_write(&a.viewer),
             presence: a.presence.as_str(),
             here: a.here.clone(),
             title,
@@ -67,6 +70,7 @@ impl Chrome {
             me_id: 0,
             is_admin: false,
             sees_reports: false,
+            writes_kb: false,
             presence: "offline",
             here: String::new(),
             title,

@@ -47,8 +47,9 @@ pub fn router() -> Router<AppState> {
         .route("/help/assets/suggest.js", get(suggest_js))
 }
 
-/// The frame from the address (`inbox`, `lang`, `embed`) and the headers.
-fn frame(query: Option<&str>, headers: &HeaderMap) -> Frame {
+/// The frame from the address (`inbox`, `lang`, `embed`), the headers and
+/// the help centre's look.
+async fn frame(st: &AppState, query: Option<&str>, headers: &HeaderMap) -> Frame {
     let (mut inbox, mut lang, mut embed) = (None, None, false);
     for (k, v) in url::form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
         match &*k {
@@ -71,6 +72,7 @@ fn frame(query: Option<&str>, headers: &HeaderMap) -> Frame {
         embed,
         inbox,
         ancestors: vec![],
+        theme: crate::kb::theme::current(st).await,
     }
 }
 
@@ -135,7 +137,7 @@ async fn refuse(st: &AppState, f: &mut Frame, r: Refusal) -> Response {
 
 /// `GET /help/contact`
 async fn show(State(st): State<AppState>, RawQuery(q): RawQuery, headers: HeaderMap) -> Response {
-    let mut f = frame(q.as_deref(), &headers);
+    let mut f = frame(&st, q.as_deref(), &headers).await;
     let inbox = match resolve_inbox(&st, f.inbox.as_deref()).await {
         Ok(Some(id)) => id,
         Ok(None) => return page::refusal(&f, Refusal::NotFound),
@@ -151,7 +153,7 @@ async fn show(State(st): State<AppState>, RawQuery(q): RawQuery, headers: Header
 /// `POST /help/contact`
 async fn submit(State(st): State<AppState>, req: Request) -> Response {
     let headers = req.headers().clone();
-    let mut f = frame(req.uri().query(), &headers);
+    let mut f = frame(&st, req.uri().query(), &headers).await;
     // The client behind a trusted proxy, as every rate limit counts it.
     let ip = crate::http::proxy::client_of(&st, req.extensions(), &headers).ip;
     let outcome = |o: &'static str| {

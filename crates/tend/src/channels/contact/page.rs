@@ -20,6 +20,8 @@ pub struct Frame {
     pub inbox: Option<String>,
     /// `frame-ancestors` sources beyond `'self'` (embedded pages only).
     pub ancestors: Vec<String>,
+    /// The help centre's look (`kb::theme`).
+    pub theme: crate::kb::theme::Theme,
 }
 
 /// A link to the form in another language.
@@ -337,6 +339,7 @@ mod tests {
                 "https://shop.example".into(),
                 "https://x.example; script-src *".into(),
             ],
+            theme: crate::kb::theme::Theme::default(),
         }
     }
 

@@ -3,9 +3,9 @@
 //! settings), API tokens (shown once), the survey templates, the mail
 //! quarantine (raw download, retry), the items background jobs could
 //! not do (retry), the automation rules (built from lists, reordered,
-//! dry-run, switched on and off) and the webhooks (subscriptions, delivery
-//! log, redeliver). Each page calls the owning domain's service with the
-//! admin as viewer, so the admin check and the rules live in one place;
+//! dry-run, switched on and off), the webhooks (subscriptions, delivery
+//! log, redeliver) and the help centre's look (name, logo, colours).
+//! Each page calls the owning domain's service with the admin as viewer, so the admin check and the rules live in one place;
 //! the handlers check the role first only to answer with the page instead
 //! of a half-built form.
 
@@ -16,6 +16,7 @@ pub mod public;
 pub mod quarantine;
 pub mod teams;
 pub mod templates;
+pub mod theme;
 pub mod tokens;
 pub mod users;
 pub mod webhooks;
@@ -156,7 +157,7 @@ mod tests {
 
     /// Words that are rightly the same as in English: names and acronyms
     /// everywhere, and a few words Catalan or Latvian share with English.
-    const SAME_AS_ENGLISH: [(&str, &str); 31] = [
+    const SAME_AS_ENGLISH: [(&str, &str); 33] = [
         ("*", "channel-api"),
         // "No", "Article" and "Articles" are Catalan too.
         ("ca", "kb-vote-no"),
@@ -189,6 +190,9 @@ mod tests {
         ("ca", "macro-picker-open"),
         ("*", "webhooks-field-url"),
         ("ca", "admin-webhooks"),
+        // "Revisions" and "Categories" are Catalan too.
+        ("ca", "kbe-revisions"),
+        ("ca", "kbe-categories"),
     ];
 
     #[test]
