@@ -1,6 +1,7 @@
 // Tend chat widget. Embedded with one tag:
 //   <script src="https://help.example/widget.js" data-inbox="3" async></script>
-// Optional attributes: data-lang, data-name, data-email, and for signed-in
+// Optional attributes: data-lang, data-name, data-email, data-opener (the id
+// of an element of the page that opens the chat too), and for signed-in
 // visitors data-user-id with data-user-hash: the hex HMAC-SHA256, under the
 // inbox's identity secret, of the user id, or of the user id, a newline and
 // data-email to vouch for the address too (computed by the site's server).
@@ -95,6 +96,10 @@ var cursor = 0;
 var rendered = {};
 
 launcher.addEventListener("click", function () { panel.hidden ? open() : close(); });
+// `data-opener="id"`: an element of the page (a "Chat with us" link) opens
+// the chat too; without this script it keeps its own link.
+var opener = D.opener && document.getElementById(D.opener);
+if (opener) opener.addEventListener("click", function (e) { e.preventDefault(); open(); });
 closeBtn.addEventListener("click", close);
 panel.addEventListener("keydown", function (e) { if (e.key === "Escape") close(); });
 

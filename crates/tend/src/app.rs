@@ -146,6 +146,9 @@ pub async fn start(st: AppState) -> anyhow::Result<Running> {
         with(&st, crate::attachments::sweep::run),
     );
     crate::channels::chat::spawn_tasks(&st, &mut tasks);
+    // The help centre's catalogue, built before its first visitor waits
+    // for it (seconds at tens of thousands of translations).
+    tokio::spawn(crate::kb::public::warm(st.clone()));
     Ok(Running {
         addr,
         smtp_addr,

@@ -64,6 +64,8 @@ contact-suggest-hint = S'obren en una pestanya nova; el vostre missatge es queda
 # El portal de clients (/help/portal).
 kb-portal-prompt = Ja ens heu escrit?
 kb-portal-link = Vegeu les vostres converses
+kb-chat-prompt = Preferiu parlar ara?
+kb-chat-link = Xategeu amb nosaltres
 portal-title = Les vostres converses
 portal-signin-title = Inicieu la sessió per veure les vostres converses
 portal-signin-intro = Escriviu l'adreça electrònica des de la qual ens escriviu. Us enviarem un enllaç per iniciar la sessió: no cal contrasenya.

@@ -64,6 +64,8 @@ contact-suggest-hint = They open in a new tab; your message stays here.
 # The customer portal at /help/portal.
 kb-portal-prompt = Already wrote to us?
 kb-portal-link = See your conversations
+kb-chat-prompt = Rather talk now?
+kb-chat-link = Chat with us
 portal-title = Your conversations
 portal-signin-title = Sign in to see your conversations
 portal-signin-intro = Enter the email address you write to us from. We will send you a link that signs you in: no password needed.

@@ -64,6 +64,8 @@ contact-suggest-hint = 記事は新しいタブで開きます。入力中のメ
 # カスタマーポータル（/help/portal）。
 kb-portal-prompt = 以前にお問い合わせいただきましたか？
 kb-portal-link = お問い合わせ履歴を見る
+kb-chat-prompt = 今すぐ話したいですか？
+kb-chat-link = チャットで問い合わせる
 portal-title = お問い合わせ履歴
 portal-signin-title = サインインしてお問い合わせ履歴を見る
 portal-signin-intro = お問い合わせに使ったメールアドレスを入力してください。サインイン用のリンクをお送りします。パスワードは不要です。

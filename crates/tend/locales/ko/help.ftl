@@ -64,6 +64,8 @@ contact-suggest-hint = 문서는 새 탭에서 열리며, 작성 중인 메시�
 # 고객 포털(/help/portal).
 kb-portal-prompt = 이미 문의하셨나요?
 kb-portal-link = 문의 내역 보기
+kb-chat-prompt = 지금 바로 이야기하고 싶으신가요?
+kb-chat-link = 채팅으로 문의하기
 portal-title = 문의 내역
 portal-signin-title = 로그인하여 문의 내역 보기
 portal-signin-intro = 문의하실 때 사용한 이메일 주소를 입력하세요. 로그인 링크를 보내 드립니다. 비밀번호는 필요 없습니다.

@@ -64,6 +64,8 @@ contact-suggest-hint = Tie atveras jaunā cilnē; jūsu ziņa paliek šeit.
 # Klientu portāls (/help/portal).
 kb-portal-prompt = Jau rakstījāt mums?
 kb-portal-link = Skatīt savas sarunas
+kb-chat-prompt = Vēlaties runāt tūlīt?
+kb-chat-link = Tērzēt ar mums
 portal-title = Jūsu sarunas
 portal-signin-title = Piesakieties, lai redzētu savas sarunas
 portal-signin-intro = Ievadiet e-pasta adresi, no kuras rakstāt mums. Mēs nosūtīsim saiti, ar kuru pieteikties: parole nav vajadzīga.

@@ -299,6 +299,9 @@ impl Config {
             None => HelpFallback::default(),
             Some((v, origin)) => parse_help_fallback(&v, &origin)?,
         };
+        let help_chat_inbox = src
+            .get_u64("help_chat_inbox", f.help_chat_inbox)?
+            .and_then(|id| i64::try_from(id).ok());
         let trusted_proxies = match src.get("trusted_proxies", f.trusted_proxies.clone()) {
             None => net::TrustedProxies::default(),
             Some((v, origin)) => {
@@ -387,6 +390,7 @@ impl Config {
             public_rate_per_minute,
             chat_max_sockets_per_ip,
             help_fallback,
+            help_chat_inbox,
             trusted_proxies,
             metrics_token,
             metrics_listen,

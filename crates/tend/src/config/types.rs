@@ -135,6 +135,9 @@ pub struct Config {
     pub chat_max_sockets_per_ip: usize,
     /// The help centre's language fallback chains (`help_fallback`).
     pub help_fallback: HelpFallback,
+    /// The chat inbox whose widget the help centre's pages offer
+    /// (`help_chat_inbox`); none: no chat there.
+    pub help_chat_inbox: Option<i64>,
     /// Reverse proxies whose `X-Forwarded-For`/`Forwarded` and
     /// `X-Forwarded-Proto` are believed (none by default).
     pub trusted_proxies: net::TrustedProxies,

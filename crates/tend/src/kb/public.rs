@@ -31,6 +31,14 @@ pub(super) async fn sync(st: &AppState) -> Result<()> {
     Ok(())
 }
 
+/// Builds the catalogue at start, so that the first visitor does not wait
+/// for it; a failure is logged (the first read tries again).
+pub async fn warm(st: AppState) {
+    if let Err(e) = sync(&st).await {
+        tracing::warn!(error = %e, "the help centre's catalogue could not be built at start");
+    }
+}
+
 /// [`sync`]'s comparison with the database, and the catch-up.
 async fn catch_up(st: &AppState) -> Result<()> {
     let kb = st.kb();

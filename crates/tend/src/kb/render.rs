@@ -133,12 +133,13 @@ pub fn language_name(tag: &str) -> String {
     }
 }
 
-/// The content security policy of the help centre: no script, Tend's own
-/// stylesheets (`help.css`, the theme's), images from Tend (uploaded ones,
-/// `/help/images/…`) or over HTTPS (an article's), forms only to Tend,
-/// framed only by Tend.
-const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' https:; \
-     form-action 'self'; base-uri 'none'; frame-ancestors 'self'";
+/// The content security policy of the help centre: Tend's own scripts only
+/// (the chat widget, when `help_chat_inbox` offers one, and what it
+/// connects to), Tend's own stylesheets (`help.css`, the theme's), images
+/// from Tend (uploaded ones, `/help/images/…`) or over HTTPS (an
+/// article's), forms only to Tend, framed only by Tend.
+const CSP: &str = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; \
+     img-src 'self' https:; form-action 'self'; base-uri 'none'; frame-ancestors 'self'";
 
 /// A page with the UI's headers (`web::pages::render_status`), then the
 /// help centre's policy instead of the UI's.

@@ -89,6 +89,8 @@ pub struct Theme {
     pub text: Colour,
     /// When it was saved (`None`: Tend's own look, no style sheet).
     pub changed_at: Option<i64>,
+    /// The chat inbox the pages offer (`help_chat_inbox`, configured).
+    pub chat_inbox: Option<i64>,
 }
 
 impl Default for Theme {
@@ -99,6 +101,7 @@ impl Default for Theme {
             primary: Colour("#1d2330".into()),
             text: Colour("#ffffff".into()),
             changed_at: None,
+            chat_inbox: None,
         }
     }
 }
@@ -153,18 +156,23 @@ fn theme_of(r: ThemeRow) -> Theme {
         primary: Colour::parse("primary", &r.primary_colour).unwrap_or(d.primary),
         text: Colour::parse("text", &r.text_colour).unwrap_or(d.text),
         changed_at: Some(r.changed_at),
+        chat_inbox: None,
     }
 }
 
 /// The help centre's look now (Tend's own when none was saved, or when
 /// it cannot be read: a page is better shown plain than not at all).
 pub async fn current(st: &AppState) -> Theme {
-    match load(st).await {
+    let theme = match load(st).await {
         Ok(t) => t,
         Err(e) => {
             tracing::warn!(error = %e, "the help centre's theme could not be read");
             Theme::default()
         }
+    };
+    Theme {
+        chat_inbox: st.config.help_chat_inbox,
+        ..theme
     }
 }
 

@@ -28,6 +28,7 @@ mod imap_after;
 mod imap_tls;
 mod jobs;
 mod kb;
+mod kb_chat;
 mod kb_deflection;
 mod kb_desk;
 mod kb_editor;
