@@ -15,7 +15,7 @@ use super::inbound::customer_wrote_in;
 use super::repo::{self, AttachmentMeta, EventActor, NewMessageRow, NewRow};
 use super::service::Timeline;
 use super::service_levels::{Was, Wrote, track_in};
-use super::status::{Channel, Priority, Status};
+use super::status::{Channel, Priority};
 
 /// A visitor's message.
 #[derive(Debug, Clone)]
@@ -81,7 +81,7 @@ pub async fn record_in(
         None => None,
     };
     let (mut row, created) = match existing {
-        Some(row) if row.status() != Status::Closed => (row, None),
+        Some(row) if row.status().takes_messages() => (row, None),
         other => {
             let subject = subject_of(m.text, m.files);
             let new = NewRow {

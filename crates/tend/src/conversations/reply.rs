@@ -88,7 +88,7 @@ pub async fn add_message(
     // email and the web form) and queued with the message in one
     // transaction.
     let outbound = match (public_reply, conv) {
-        (true, Some(conv)) if conv.status != Status::Closed => match st.carrier(conv.channel) {
+        (true, Some(conv)) if conv.status.takes_messages() => match st.carrier(conv.channel) {
             Some(carrier) => {
                 let out = Outgoing::Reply {
                     text: &text,
@@ -339,7 +339,7 @@ async fn add_core_in(c: &mut AnyConnection, a: Adding) -> Result<(i64, Vec<BusEv
 /// Whether a conversation in `status` takes a new message: a closed one
 /// takes only internal notes.
 fn takes_message(status: Status, internal: bool, id: i64) -> Result<()> {
-    if status == Status::Closed && !internal {
+    if !status.takes_messages() && !internal {
         return Err(Error::conflict(
             "conversation_closed",
             "this conversation is closed; start a new conversation instead",

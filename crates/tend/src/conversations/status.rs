@@ -24,6 +24,16 @@ impl Status {
         }
     }
 
+    /// Whether a conversation in this status takes a new message from the
+    /// customer or a public reply: a closed one is final (it takes only
+    /// internal notes; the customer's next message starts a new one).
+    pub fn takes_messages(self) -> bool {
+        match self {
+            Status::New | Status::Open | Status::Pending | Status::Solved => true,
+            Status::Closed => false,
+        }
+    }
+
     /// Whether an agent may move a conversation from `self` to `to`.
     /// Staying put is always allowed (and changes nothing).
     pub fn can_become(self, to: Status) -> bool {

@@ -53,10 +53,7 @@ pub fn status_key(s: Status) -> &'static str {
 /// once it is closed: closed is final, a new message starts a new
 /// conversation), and confirm or deny the solution (only while solved).
 pub fn may_reply(s: Status) -> bool {
-    match s {
-        Status::New | Status::Open | Status::Pending | Status::Solved => true,
-        Status::Closed => false,
-    }
+    s.takes_messages()
 }
 
 /// See [`may_reply`].
