@@ -587,6 +587,25 @@ async fn an_automation_posts_without_a_subscription(app: &mut TestApp, clock: &A
     assert_eq!(got[0].json()["kind"], "message_added");
     assert_eq!(got[0].json()["conversation_id"], conv_id);
     assert_signed(&got[0], SECRET);
+    // The failure is recorded (its backoff set) before the clock moves on.
+    let d1: i64 = got[0].delivery.parse().expect("delivery id");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        let (attempts,): (i64,) =
+            sqlx::query_as("SELECT attempts FROM webhook_deliveries WHERE id = $1")
+                .bind(d1)
+                .fetch_one(app.st.db.pool())
+                .await
+                .unwrap();
+        if attempts == 1 {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the failure was not recorded"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     clock.advance_ms(31_000);
     tend::webhooks::service::wake(&app.st);
     let got = rx.wait_for(3).await;
