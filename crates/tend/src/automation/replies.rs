@@ -19,12 +19,16 @@ pub const POLL: Duration = Duration::from_secs(5);
 
 /// Sends every queued reply; answers how many were handled.
 pub async fn run_once(st: &AppState) -> Result<usize> {
+    let mut batch = service::unsent_replies(st, 50).await?;
+    if batch.is_empty() {
+        // Most rules that fire queue no reply: one read, no pass.
+        return Ok(0);
+    }
     let pass = Pass::start(st, Job::AutomationReply).await?;
     let mut handled = 0;
     loop {
-        let batch = service::unsent_replies(st, 50).await?;
         let n = batch.len();
-        for r in batch {
+        for r in std::mem::take(&mut batch) {
             let id = r.id;
             let one = crate::conversations::service::send_automatic_reply(st, r);
             if pass.run(st, id, one).await.is_some() {
@@ -34,6 +38,7 @@ pub async fn run_once(st: &AppState) -> Result<usize> {
         if n < 50 || pass.failures() >= n {
             break;
         }
+        batch = service::unsent_replies(st, 50).await?;
     }
     Ok(handled)
 }

@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 use sqlx::AnyConnection;
 
 use super::repo::{self, EventActor};
-use super::sight::{Needs, Sight};
+use super::sight::{Needs, Settled, Sight};
 use super::timeline::Timeline;
 use crate::agents::Viewer;
 use crate::automation::engine::{Cascade, MAX_DEPTH};
@@ -79,21 +79,25 @@ pub(super) async fn react_in(
     from: usize,
     now: i64,
 ) -> Result<()> {
-    react_seeing_in(c, tl, from, Sight::default, now).await
+    react_seeing_in(c, tl, from, Sight::default, now)
+        .await
+        .map(|_| ())
 }
 
 /// [`react_in`] with what the write knows already (a creation knows the
 /// row and the message: nothing is read again to check the rules).
+/// Answers the conversation as the rules left it, when what they held
+/// shows all of it (`None` also when no rule ran).
 pub(super) async fn react_seeing_in(
     c: &mut AnyConnection,
     tl: &mut Timeline,
     from: usize,
     sight: impl FnOnce() -> Sight,
     now: i64,
-) -> Result<()> {
+) -> Result<Option<Settled>> {
     let rules = crate::automation::service::rules_in(c).await?;
     if rules.is_empty() {
-        return Ok(());
+        return Ok(None);
     }
     let mut sight = sight();
     let mut cascade = Cascade::default();
@@ -127,7 +131,8 @@ pub(super) async fn react_seeing_in(
                 {
                     // The change stops here: what the loop did so far stays.
                     sight.flush_in(c, tl, now).await?;
-                    return stop_in(c, tl, "loop", &chain, &rules).await;
+                    stop_in(c, tl, "loop", &chain, &rules).await?;
+                    return Ok(sight.settled());
                 }
             }
         }
@@ -135,7 +140,7 @@ pub(super) async fn react_seeing_in(
         // level's causes.
         sight.flush_in(c, tl, now).await?;
     }
-    Ok(())
+    Ok(sight.settled())
 }
 
 /// Sets the timers of the time rules whose moment one of `events` is.

@@ -84,6 +84,7 @@ pub(super) async fn act_in(
         }
     }
     sight.flush_in(c, tl, now).await?;
+    sight.writing_around();
     step_in(c, tl, rule, actions, cause, sight, now).await
 }
 

@@ -275,15 +275,20 @@ async fn create_in(
             super::sight::Sight::known(r, added, &text, analysed)
         })
     };
-    super::automate::react_seeing_in(c, &mut tl, 0, sight, now).await?;
-    let sla = sla.summary;
+    let settled = super::automate::react_seeing_in(c, &mut tl, 0, sight, now).await?;
+    let mut sla = sla.summary;
     // The answer, as `get` would read it after the commit: from
     // what was just written (the routed row when routing changed
-    // it), or read after the commit when the customer's details
-    // are not known here.
-    // When a rule acted, the answer is read after the commit.
+    // it; the row as the rules left it when they changed only its
+    // plain fields), or read after the commit when the customer's
+    // details are not known here or a rule wrote more.
     let created = match (routed, known) {
-        _ if tl.added.len() > before_rules => None,
+        _ if tl.added.len() > before_rules => settled.map(|s| {
+            if let Some(moved) = s.sla {
+                sla = moved;
+            }
+            s.row
+        }),
         (Some(row), _) => Some(row),
         (None, Some(k)) => Some(ConvRow::inserted(id, &row, k)),
         (None, None) => None,

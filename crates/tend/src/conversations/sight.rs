@@ -5,7 +5,7 @@
 //! [`Sight::flush_in`]). `automate.rs` runs the rules with it;
 //! `automate_read.rs` evaluates them with it outside a write.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use serde_json::Value;
 use sqlx::AnyConnection;
@@ -17,6 +17,7 @@ use crate::agents::Viewer;
 use crate::automation::engine::{Facts, Text};
 use crate::automation::service::Rule;
 use crate::automation::{Action, Trigger};
+use crate::sla::SlaSummary;
 use crate::vocab::{ActorKind, EventKind};
 use crate::{Error, Result};
 
@@ -63,11 +64,28 @@ pub(super) struct Sight {
     /// What the rules at hand look at besides the row.
     pub(super) needs: Needs,
     seen: Option<Seen>,
-    /// The event the message belongs to (`None`: the customer's latest,
-    /// for an event that added no message).
-    msg: Option<(Option<i64>, Msg)>,
+    /// The messages the rules looked at, by the event each belongs to
+    /// (`None`: the customer's latest, for an event that added no
+    /// message), so a cascade reads each once.
+    msgs: Vec<(Option<i64>, Msg)>,
+    /// Which of `msgs` the facts read: the last cause looked at.
+    at: Option<Option<i64>>,
     /// What the rules changed and has not been written yet.
     pending: Pending,
+    /// An action wrote the conversation other than through the row held
+    /// here (a status, an owner, a message): the row may not be all of it.
+    wrote_around: bool,
+    /// The service levels after the last write of the held row's plain
+    /// fields (`None`: not written yet).
+    sla: Option<Option<SlaSummary>>,
+}
+
+/// The conversation as the rules left it, when they changed only what the
+/// row held in [`Sight`] shows: what a read after the commit would answer.
+pub(super) struct Settled {
+    pub(super) row: ConvRow,
+    /// Its service levels, when the rules' writes moved them.
+    pub(super) sla: Option<Option<SlaSummary>>,
 }
 
 /// What the rules of one level of a cascade changed in memory (plain
@@ -95,7 +113,10 @@ impl Sight {
     ) -> Sight {
         Sight {
             seen: Some(Seen::of(row)),
-            msg: event_id.map(|e| (Some(e), Msg::new(ActorKind::Customer, text, analysed))),
+            msgs: event_id
+                .map(|e| (Some(e), Msg::new(ActorKind::Customer, text, analysed)))
+                .into_iter()
+                .collect(),
             ..Sight::default()
         }
     }
@@ -109,7 +130,7 @@ impl Sight {
         analysed: Option<Text>,
     ) -> Sight {
         Sight {
-            msg: Some((Some(event_id), Msg::new(from, text, analysed))),
+            msgs: vec![(Some(event_id), Msg::new(from, text, analysed))],
             ..Sight::default()
         }
     }
@@ -190,7 +211,7 @@ impl Sight {
         };
         let tags = repo::TagRows::between(&before.tag_list(), &seen.tags);
         repo::update_plain(c, &seen.row, Some(&tags)).await?;
-        super::service_levels::track_in(
+        let sla = super::service_levels::track_in(
             c,
             tl,
             Some(super::service_levels::Was::of(&before)),
@@ -199,7 +220,27 @@ impl Sight {
             now,
         )
         .await?;
+        self.sla = Some(sla);
         Ok(())
+    }
+
+    /// Notes that an action is about to write the conversation around the
+    /// row held here.
+    pub(super) fn writing_around(&mut self) {
+        self.wrote_around = true;
+    }
+
+    /// The conversation as the rules left it, if the held row is all of
+    /// it (everything written: call after [`Sight::flush_in`]).
+    pub(super) fn settled(self) -> Option<Settled> {
+        if self.wrote_around || !self.pending.events.is_empty() || self.pending.written.is_some()
+        {
+            return None;
+        }
+        Some(Settled {
+            row: self.seen?.row,
+            sla: self.sla,
+        })
     }
 
     /// The language the conversation is written in, as the rules see it
@@ -266,28 +307,47 @@ impl Sight {
             Some(Cause::Event(eid, Trigger::MessageAdded)) => Some(eid),
             _ => None,
         };
-        if (needs.text || needs.from) && self.msg.as_ref().is_none_or(|(e, _)| *e != event) {
+        if (needs.text || needs.from) && !self.msgs.iter().any(|(e, _)| *e == event) {
             let msg = match event {
                 Some(eid) => match repo::event_message(c, eid).await? {
                     Some((from, Some(mid))) => Msg {
                         from: Some(from),
-                        raw: repo::message_text(c, mid).await?,
-                        text: OnceLock::new(),
+                        raw: repo::message_text(c, mid).await?.map(Into::into),
+                        text: Arc::default(),
                     },
                     Some((from, None)) => Msg {
                         from: Some(from),
                         raw: None,
-                        text: OnceLock::new(),
+                        text: Arc::default(),
                     },
                     None => Msg::default(),
                 },
-                None => Msg {
-                    from: None,
-                    raw: repo::latest_customer_message(c, id).await?.map(|(_, t)| t),
-                    text: OnceLock::new(),
+                None => match self
+                    .msgs
+                    .iter()
+                    .find(|(e, m)| e.is_some() && m.from == Some(ActorKind::Customer))
+                {
+                    // The customer's message of this write is their latest:
+                    // no action adds one. Read for an event that is no
+                    // message, it is nobody's (`from`).
+                    Some((_, m)) => Msg {
+                        from: None,
+                        raw: m.raw.clone(),
+                        text: Arc::clone(&m.text),
+                    },
+                    _ => Msg {
+                        from: None,
+                        raw: repo::latest_customer_message(c, id)
+                            .await?
+                            .map(|(_, t)| t.into()),
+                        text: Arc::default(),
+                    },
                 },
             };
-            self.msg = Some((event, msg));
+            self.msgs.push((event, msg));
+        }
+        if needs.text || needs.from {
+            self.at = Some(event);
         }
         Ok(true)
     }
@@ -295,7 +355,10 @@ impl Sight {
     /// The facts, once [`Sight::look_in`] has read them.
     pub(super) fn facts(&self, now: i64) -> Option<Facts<'_>> {
         let s = self.seen.as_ref()?;
-        let msg = self.msg.as_ref().map(|(_, m)| m);
+        let msg = self
+            .at
+            .and_then(|k| self.msgs.iter().find(|(e, _)| *e == k))
+            .map(|(_, m)| m);
         Some(Facts {
             status: s.row.status(),
             priority: s.row.priority,
@@ -343,12 +406,14 @@ impl Seen {
     }
 }
 
-/// The message of the event at hand (or the customer's latest).
+/// The message of the event at hand (or the customer's latest). Its text
+/// and analysis are shared by the message's two uses in one change (as its
+/// event's message, and as the customer's latest).
 #[derive(Default)]
 struct Msg {
     from: Option<ActorKind>,
-    raw: Option<String>,
-    text: OnceLock<Text>,
+    raw: Option<Arc<str>>,
+    text: Arc<OnceLock<Text>>,
 }
 
 impl Msg {
@@ -359,8 +424,8 @@ impl Msg {
         }
         Msg {
             from: Some(from),
-            raw: Some(text.to_string()),
-            text: cell,
+            raw: Some(text.into()),
+            text: Arc::new(cell),
         }
     }
 }

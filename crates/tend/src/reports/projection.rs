@@ -39,6 +39,11 @@ pub const BATCH: i64 = 500;
 pub const LOOK_BACK: i64 = 1000;
 /// The task reads the log this often when the bus is quiet.
 pub const POLL: Duration = Duration::from_secs(1);
+/// Under load, a pass starts at most this long after the previous one,
+/// so that one pass (one write on the single writer) covers the commits
+/// of that moment rather than one each; a quiet desk's change is measured
+/// at once.
+pub const GATHER: Duration = Duration::from_millis(50);
 /// Conversations per transaction of a rebuild.
 const REBUILD_PAGE: i64 = 200;
 /// Milliseconds per bucket.
@@ -267,6 +272,7 @@ pub async fn run(st: AppState, stop: Shutdown) -> anyhow::Result<()> {
     let mut bus = st.bus.subscribe();
     let mut woken = st.db.backend() == Backend::Postgres;
     loop {
+        let started = tokio::time::Instant::now();
         match pass(&st, woken).await {
             Ok(true) => continue,
             Ok(false) => {}
@@ -279,6 +285,7 @@ pub async fn run(st: AppState, stop: Shutdown) -> anyhow::Result<()> {
                 if matches!(r, Err(RecvError::Closed)) {
                     tokio::time::sleep(POLL).await;
                 }
+                tokio::time::sleep_until(started + GATHER).await;
                 // One pass for everything announced meanwhile.
                 while let Ok(_) | Err(TryRecvError::Lagged(_)) = bus.try_recv() {}
                 true

@@ -66,10 +66,7 @@ pub async fn follow_once(st: &AppState, cursor: &mut i64, woken: bool) -> Result
     let pg = st.db.backend() == Backend::Postgres;
     let (head, any) = {
         let mut c = st.db.pool().acquire().await?;
-        (
-            repo::last_event_id(&mut c).await?,
-            repo::any_webhook(&mut c).await?,
-        )
+        repo::head_and_any_webhook(&mut c).await?
     };
     if !any {
         // Nothing to queue: a subscription made later starts after its
@@ -102,14 +99,15 @@ pub async fn follow(st: AppState, stop: Shutdown) -> anyhow::Result<()> {
         repo::cursor(&mut c).await?
     };
     let mut woken = true;
+    // Whether the events since the last pass may have come with deliveries
+    // that an automation queued in their own transaction
+    // (`service::enqueue_in`): a rule fired, or the follower cannot tell.
+    let mut fired = true;
     loop {
         let was = cursor;
         match follow_once(&st, &mut cursor, woken).await {
             Ok((queued, more)) => {
-                // New events may have come with deliveries that an
-                // automation queued in their own transaction
-                // (`service::enqueue_in`), not only with those queued here.
-                if queued > 0 || cursor > was {
+                if queued > 0 || (fired && cursor > was) {
                     super::service::wake(&st);
                 }
                 if more {
@@ -120,20 +118,36 @@ pub async fn follow(st: AppState, stop: Shutdown) -> anyhow::Result<()> {
                 tracing::warn!(error = %e, "the webhook follower could not read the event log; retrying")
             }
         }
-        woken = tokio::select! {
+        (woken, fired) = tokio::select! {
             r = bus.recv() => {
+                let mut fired = announces_firing(&r);
                 if matches!(r, Err(RecvError::Closed)) {
                     tokio::time::sleep(FOLLOW_POLL).await;
                 }
                 tokio::time::sleep(GATHER).await;
                 // One pass for everything announced meanwhile.
-                while let Ok(_) | Err(TryRecvError::Lagged(_)) = bus.try_recv() {}
-                true
+                loop {
+                    let r = bus.try_recv();
+                    if matches!(r, Err(TryRecvError::Empty | TryRecvError::Closed)) {
+                        break;
+                    }
+                    fired |= r.map_or(true, |a| a.iter().any(|e| e.kind == EventKind::AutomationFired));
+                }
+                (true, fired)
             }
-            () = tokio::time::sleep(FOLLOW_POLL) => false,
+            // Without the bus (events of other nodes, a missed wake-up):
+            // the sender looks anyway.
+            () = tokio::time::sleep(FOLLOW_POLL) => (false, true),
             () = stop.stopped() => return Ok(()),
         };
     }
+}
+
+/// Whether a bus message may announce a rule's firing (a lost or closed
+/// bus may have).
+fn announces_firing(r: &std::result::Result<crate::state::Announcement, RecvError>) -> bool {
+    r.as_ref()
+        .map_or(true, |a| a.iter().any(|e| e.kind == EventKind::AutomationFired))
 }
 
 /// The sender, until the shutdown (a task of `crate::tasks`): attempts in

@@ -107,19 +107,16 @@ pub(super) async fn delete_webhook(c: &mut AnyConnection, id: i64) -> Result<boo
 }
 
 /// Whether any subscription exists.
-pub(super) async fn any_webhook(c: &mut AnyConnection) -> Result<bool> {
-    let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM webhooks LIMIT 1")
-        .fetch_optional(c)
-        .await?;
-    Ok(row.is_some())
-}
-
-/// The newest event's id (0: none).
-pub(super) async fn last_event_id(c: &mut AnyConnection) -> Result<i64> {
-    let (id,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(id), 0) FROM events")
-        .fetch_one(c)
-        .await?;
-    Ok(id)
+/// The newest event's id (0: none), and whether any subscription exists:
+/// what the follower asks at each pass, in one round trip.
+pub(super) async fn head_and_any_webhook(c: &mut AnyConnection) -> Result<(i64, bool)> {
+    let (id, any): (i64, i64) = sqlx::query_as(
+        "SELECT COALESCE((SELECT MAX(id) FROM events), 0), \
+         CAST(CASE WHEN EXISTS (SELECT 1 FROM webhooks) THEN 1 ELSE 0 END AS BIGINT)",
+    )
+    .fetch_one(c)
+    .await?;
+    Ok((id, any != 0))
 }
 
 /// The follower's stored cursor.
