@@ -233,8 +233,7 @@ impl Sight {
     /// The conversation as the rules left it, if the held row is all of
     /// it (everything written: call after [`Sight::flush_in`]).
     pub(super) fn settled(self) -> Option<Settled> {
-        if self.wrote_around || !self.pending.events.is_empty() || self.pending.written.is_some()
-        {
+        if self.wrote_around || !self.pending.events.is_empty() || self.pending.written.is_some() {
             return None;
         }
         Some(Settled {

@@ -146,8 +146,9 @@ pub async fn follow(st: AppState, stop: Shutdown) -> anyhow::Result<()> {
 /// Whether a bus message may announce a rule's firing (a lost or closed
 /// bus may have).
 fn announces_firing(r: &std::result::Result<crate::state::Announcement, RecvError>) -> bool {
-    r.as_ref()
-        .map_or(true, |a| a.iter().any(|e| e.kind == EventKind::AutomationFired))
+    r.as_ref().map_or(true, |a| {
+        a.iter().any(|e| e.kind == EventKind::AutomationFired)
+    })
 }
 
 /// The sender, until the shutdown (a task of `crate::tasks`): attempts in
