@@ -31,6 +31,7 @@ pub mod locale;
 pub mod macros;
 pub mod portal;
 pub mod ratelimit;
+pub mod remedies;
 pub mod reports;
 pub mod routing;
 pub mod search;

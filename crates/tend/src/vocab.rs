@@ -264,6 +264,13 @@ closed_set! {
         /// Rules fired each other in a loop, or too deep, and were stopped:
         /// `{"reason", "rules"}`.
         AutomationStopped = "automation_stopped",
+        /// An agent recorded a remedy: `{"remedy_id", "kind", "amount",
+        /// "currency", "state", "note"}` (`state`: granted, or
+        /// awaiting_approval).
+        RemedyRecorded = "remedy_recorded",
+        /// A supervisor approved or declined a remedy: the same, with
+        /// `"decision_note"`.
+        RemedyDecided = "remedy_decided",
     }
 }
 

@@ -263,6 +263,16 @@ pub(super) async fn is_member(c: &mut AnyConnection, team_id: i64, user_id: i64)
     Ok(n > 0)
 }
 
+/// The teams `user_id` is a member of.
+pub(super) async fn team_ids_of(c: &mut AnyConnection, user_id: i64) -> Result<Vec<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT team_id FROM team_members WHERE user_id = $1 ORDER BY team_id")
+            .bind(user_id)
+            .fetch_all(c)
+            .await?,
+    )
+}
+
 /// Whether `user_id` may work `inbox_id` (through any team), ignoring role.
 pub(super) async fn member_sees_inbox(
     c: &mut AnyConnection,

@@ -451,6 +451,12 @@ pub(crate) async fn is_member_in(
     repo::is_member(c, team_id, user_id).await
 }
 
+/// The teams a user is a member of (inside another use case's
+/// transaction).
+pub(crate) async fn team_ids_of_in(c: &mut AnyConnection, user_id: i64) -> Result<Vec<i64>> {
+    repo::team_ids_of(c, user_id).await
+}
+
 /// A random URL-safe secret with a prefix.
 pub fn random_token(prefix: &str) -> String {
     let mut bytes = [0u8; 32];

@@ -245,6 +245,12 @@ impl Config {
                 .unwrap_or(60)
                 .clamp(1, 525_600),
         );
+        let remedy_approval = std::time::Duration::from_secs(
+            60 * src
+                .get_u64("remedy_approval_minutes", f.remedy_approval_minutes)?
+                .unwrap_or(30)
+                .clamp(1, 525_600),
+        );
         const DAY_MS: i64 = 86_400_000;
         let survey_quiet_days = src
             .get_u64("survey_quiet_days", f.survey_quiet_days)?
@@ -386,6 +392,7 @@ impl Config {
             routing_follow_up_after,
             routing_auto_away,
             unanswered_after,
+            remedy_approval,
             surveys,
             public_rate_per_minute,
             chat_max_sockets_per_ip,

@@ -125,6 +125,9 @@ pub struct Config {
     /// A customer waiting this long without a public reply counts as
     /// unanswered (the monitor and `tend_unanswered_conversations`).
     pub unanswered_after: std::time::Duration,
+    /// A remedy above an agent's limits should be decided within this
+    /// (its customer waits too): past it, it is overdue.
+    pub remedy_approval: std::time::Duration,
     /// Surveys: quiet period, threshold, per-customer limit, routing.
     pub surveys: SurveyConfig,
     /// Public endpoints (chat sessions, offline messages, the contact form):

@@ -69,7 +69,9 @@ impl LoggedEvent {
             | EventKind::SlaBreached
             | EventKind::SlaFulfilled
             | EventKind::AutomationFired
-            | EventKind::AutomationStopped => CopyChange::Nothing,
+            | EventKind::AutomationStopped
+            | EventKind::RemedyRecorded
+            | EventKind::RemedyDecided => CopyChange::Nothing,
         }
     }
 }

@@ -21,6 +21,15 @@ pub async fn get(st: &AppState, viewer: &Viewer, id: i64) -> Result<Conversation
     Ok(conv)
 }
 
+/// A conversation the viewer may see, inside another use case's
+/// transaction (without its service levels).
+pub async fn get_in(c: &mut AnyConnection, viewer: &Viewer, id: i64) -> Result<Conversation> {
+    repo::get(c, viewer, id)
+        .await?
+        .map(ConvRow::into_conversation)
+        .ok_or(Error::NotFound("conversation"))
+}
+
 /// Fills in the conversations' service levels.
 async fn with_sla(c: &mut AnyConnection, convs: &mut [Conversation]) -> Result<()> {
     let ids: Vec<i64> = convs.iter().map(|v| v.id).collect();

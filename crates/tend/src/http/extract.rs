@@ -261,6 +261,19 @@ impl<T> Page<T> {
     }
 }
 
+/// Whether a `format` query parameter asks for CSV (`csv`) rather than
+/// JSON (absent, empty or `json`); anything else is a 422.
+pub fn wants_csv(format: Option<&str>) -> Result<bool> {
+    match format {
+        None | Some("" | "json") => Ok(false),
+        Some("csv") => Ok(true),
+        Some(other) => Err(Error::invalid(
+            "format",
+            format!("unknown format {other:?}; use csv or json"),
+        )),
+    }
+}
+
 /// Parses an optional numeric query parameter.
 pub fn parse_id(field: &str, v: Option<&str>) -> Result<Option<i64>> {
     match v {

@@ -53,6 +53,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::webhooks::api::router())
         .merge(crate::reports::api::router())
         .merge(crate::kb::api::router())
+        .merge(crate::remedies::api::router())
 }
 
 /// The OpenAPI document for `/api/v1`.

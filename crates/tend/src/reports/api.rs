@@ -73,16 +73,7 @@ async fn report_metrics(
             ));
         }
     };
-    let csv = match q.format.as_deref() {
-        None | Some("" | "json") => false,
-        Some("csv") => true,
-        Some(other) => {
-            return Err(Error::invalid(
-                "format",
-                format!("unknown format {other:?}; use csv or json"),
-            ));
-        }
-    };
+    let csv = crate::http::extract::wants_csv(q.format.as_deref())?;
     let query = Query {
         metric: Metric::parse("metric", &q.metric)?,
         target: q

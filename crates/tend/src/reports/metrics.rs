@@ -278,7 +278,9 @@ pub fn measure<'h>(h: &History, time_of: &'h dyn Fn(i64) -> Time<'h>) -> Vec<Fac
             | EventKind::SlaApplied
             | EventKind::SlaWarning
             | EventKind::AutomationFired
-            | EventKind::AutomationStopped => {}
+            | EventKind::AutomationStopped
+            | EventKind::RemedyRecorded
+            | EventKind::RemedyDecided => {}
         }
     }
     if let Some(at) = created_at {

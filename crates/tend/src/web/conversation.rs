@@ -74,6 +74,8 @@ pub struct ConvPage {
     automations: Option<super::automations_panel::AutomationsPanel>,
     /// A draft article just made from this conversation (`kb_picker`).
     drafted: Option<i64>,
+    /// Its remedies (in the live-refreshed part) and the form's kinds.
+    remedies: super::remedies::RemediesPanel,
 }
 
 /// The page's data, for the view and for re-rendering after a failed post.
@@ -159,6 +161,7 @@ pub async fn load_window(st: &AppState, a: &Agent, id: i64, window: i64) -> Resu
     let tr = &a.tr;
     let now = st.clock.now_ms();
     let sla = super::sla_panel::sla_panel(st, a, &conv).await?;
+    let remedies = super::remedies::panel(st, a, id).await?;
     let side = Side {
         id: customer.id,
         name: customer.name.clone().unwrap_or_default(),
@@ -229,6 +232,7 @@ pub async fn load_window(st: &AppState, a: &Agent, id: i64, window: i64) -> Resu
         sla,
         automations: None,
         drafted: None,
+        remedies,
     })
 }
 
@@ -276,6 +280,7 @@ pub async fn timeline(State(st): State<AppState>, a: Agent, Path(id): Path<i64>)
         items: Vec<Item>,
         last_seen: i64,
         earlier: String,
+        remedies: super::remedies::RemediesPanel,
     }
     match load(&st, &a, id).await {
         Ok(p) => render_status(
@@ -286,6 +291,7 @@ pub async fn timeline(State(st): State<AppState>, a: Agent, Path(id): Path<i64>)
                 items: p.items,
                 last_seen: p.last_seen,
                 earlier: p.earlier,
+                remedies: p.remedies,
             },
         ),
         Err(e) => error_page(&a.tr, e),
@@ -306,6 +312,17 @@ async fn again(
         }
         Err(e) => error_page(&a.tr, e),
     }
+}
+
+/// The page again with an error at its head (a form that failed).
+pub(super) async fn again_with_error(
+    st: &AppState,
+    a: &Agent,
+    id: i64,
+    status: StatusCode,
+    message: String,
+) -> Response {
+    again(st, a, id, status, |p| p.error = Some(message)).await
 }
 
 #[derive(Deserialize)]

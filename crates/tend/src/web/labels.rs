@@ -351,7 +351,40 @@ pub fn event_text(tr: &Tr, e: &Event, name_of: &dyn Fn(&Value) -> String) -> Opt
                 })
                 .unwrap_or_default(),
         ),
+        EventKind::RemedyRecorded | EventKind::RemedyDecided => {
+            let state = d["state"]
+                .as_str()
+                .and_then(|s| crate::remedies::RemedyState::from_db(s).ok());
+            let key = match state {
+                Some(s) => remedy_state_key(s),
+                None => "remedy-state-granted",
+            };
+            tr.s(
+                "event-remedy",
+                "value",
+                format!(
+                    "{} · {} · {}",
+                    tr.t(key),
+                    d["kind"].as_str().unwrap_or_default(),
+                    crate::remedies::model::money(
+                        d["amount"].as_i64().unwrap_or_default(),
+                        d["currency"].as_str().unwrap_or_default()
+                    )
+                ),
+            )
+        }
     })
+}
+
+/// The key of a remedy state's name.
+pub fn remedy_state_key(s: crate::remedies::RemedyState) -> &'static str {
+    use crate::remedies::RemedyState;
+    match s {
+        RemedyState::Granted => "remedy-state-granted",
+        RemedyState::AwaitingApproval => "remedy-state-awaiting-approval",
+        RemedyState::Approved => "remedy-state-approved",
+        RemedyState::Declined => "remedy-state-declined",
+    }
 }
 
 /// The key of a service-level metric's name.

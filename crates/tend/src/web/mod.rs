@@ -32,6 +32,7 @@ pub mod monitor;
 pub mod pages;
 pub mod presence;
 pub mod redirect;
+pub mod remedies;
 mod repo;
 pub mod reports;
 pub mod search;
@@ -95,6 +96,10 @@ pub fn router(st: &AppState) -> Router<AppState> {
         // The knowledge base at work (issue 21).
         .route("/ui/kb/{id}", get(kb_picker::search))
         .route("/c/{id}/kb-draft", post(kb_picker::draft))
+        // Remedies within limits (issue 23).
+        .route("/c/{id}/remedies", post(remedies::record))
+        .route("/remedies", get(remedies::queue))
+        .route("/remedies/{id}/{what}", post(remedies::decide))
         .route("/reports/deflection", get(kb_reports::deflection))
         .route("/kb/unhelpful", get(kb_reports::unhelpful))
         // The knowledge-base editor (issue 21).

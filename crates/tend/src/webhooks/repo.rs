@@ -367,6 +367,20 @@ pub(super) async fn delivery(
     .await?)
 }
 
+/// The delivery an automation or a remedy kind queued for an event (not a
+/// subscription's), if any.
+pub(super) async fn adhoc_delivery(
+    c: &mut AnyConnection,
+    event_id: i64,
+) -> Result<Option<DeliveryRow>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{DELIVERY_COLUMNS} WHERE webhook_id IS NULL AND event_id = $1 ORDER BY id LIMIT 1"
+    )))
+    .bind(event_id)
+    .fetch_optional(c)
+    .await?)
+}
+
 /// Makes a delivery due now, delivered or not. Answers whether it exists.
 pub(super) async fn redeliver(
     c: &mut AnyConnection,

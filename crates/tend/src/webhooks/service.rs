@@ -64,6 +64,15 @@ pub async fn enqueue_in(c: &mut AnyConnection, to: &Target, ev: &Outgoing, now: 
     .await
 }
 
+/// The delivery queued with [`enqueue_in`] for event `event_id`, as the
+/// log shows it (a remedy shows its own).
+pub async fn adhoc_delivery_in(c: &mut AnyConnection, event_id: i64) -> Result<Option<Delivery>> {
+    repo::adhoc_delivery(c, event_id)
+        .await?
+        .map(repo::DeliveryRow::into_delivery)
+        .transpose()
+}
+
 /// A new subscription; events committed from now on are delivered to
 /// it. Admins.
 pub async fn create(st: &AppState, viewer: &Viewer, input: WebhookInput) -> Result<Webhook> {

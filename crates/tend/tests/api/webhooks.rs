@@ -20,7 +20,7 @@ use crate::support::TestApp;
 use crate::surveys::START;
 use crate::web_admin::admin_browser;
 
-const SECRET: &str = "whsec-0123456789abcdef";
+pub(crate) const SECRET: &str = "whsec-0123456789abcdef";
 
 on_both_with_clock!(
     deliveries_are_signed_ordered_retried_and_never_doubled,
@@ -31,15 +31,15 @@ on_both_with_clock!(
 
 /// One request the receiver got, and what it answered.
 #[derive(Debug, Clone)]
-struct Got {
-    delivery: String,
-    signature: String,
-    body: String,
-    answered: u16,
+pub(crate) struct Got {
+    pub(crate) delivery: String,
+    pub(crate) signature: String,
+    pub(crate) body: String,
+    pub(crate) answered: u16,
 }
 
 impl Got {
-    fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_str(&self.body).expect("the body is JSON")
     }
 }
@@ -53,8 +53,8 @@ struct Inbox {
 
 /// A real HTTP receiver: answers 500 to its first `fail_first` requests,
 /// then 200, and keeps every request.
-struct Receiver {
-    url: String,
+pub(crate) struct Receiver {
+    pub(crate) url: String,
     inbox: Arc<Mutex<Inbox>>,
     server: tokio::task::JoinHandle<()>,
 }
@@ -88,7 +88,7 @@ async fn receive(
 }
 
 impl Receiver {
-    async fn start(fail_first: usize) -> Receiver {
+    pub(crate) async fn start(fail_first: usize) -> Receiver {
         let inbox = Arc::new(Mutex::new(Inbox {
             fail_next: fail_first,
             got: Vec::new(),
@@ -109,7 +109,7 @@ impl Receiver {
     }
 
     /// Waits (at most 15 s) until the receiver holds `n` requests.
-    async fn wait_for(&self, n: usize) -> Vec<Got> {
+    pub(crate) async fn wait_for(&self, n: usize) -> Vec<Got> {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
         loop {
             let got = self.got();
@@ -133,7 +133,7 @@ impl Drop for Receiver {
 }
 
 /// Checks `Tend-Signature` against the body, as a receiver would.
-fn assert_signed(g: &Got, secret: &str) {
+pub(crate) fn assert_signed(g: &Got, secret: &str) {
     let (t, v1) = g
         .signature
         .split_once(',')

@@ -92,7 +92,9 @@ fn signal_of(ev: &crate::state::BusEvent) -> Option<Signal> {
         | EventKind::SlaBreached
         | EventKind::SlaFulfilled
         | EventKind::AutomationFired
-        | EventKind::AutomationStopped => return None,
+        | EventKind::AutomationStopped
+        | EventKind::RemedyRecorded
+        | EventKind::RemedyDecided => return None,
         EventKind::Created
         | EventKind::MailHeld
         | EventKind::DeliveryFailed
