@@ -370,7 +370,7 @@ pub(super) async fn insert(c: &mut AnyConnection, r: &NewRemedy<'_>, now: i64) -
 pub(super) async fn get(c: &mut AnyConnection, id: i64) -> Result<Option<Remedy>> {
     let mut q = Sql::new(REMEDY_COLUMNS);
     q.push(" WHERE id = ").bind(id);
-    let row: Option<RemedyRow> = q.query_as().fetch_optional(c).await?;
+    let row: Option<RemedyRow> = q.query_as().fetch_optional(&mut *c).await?;
     match row {
         Some(r) => Ok(Some(with_webhook(c, r).await?)),
         None => Ok(None),
@@ -446,7 +446,7 @@ pub(super) async fn list(c: &mut AnyConnection, f: &Filter) -> Result<Vec<Remedy
         " ORDER BY id LIMIT "
     })
     .bind(f.limit);
-    let rows: Vec<RemedyRow> = q.query_as().fetch_all(c).await?;
+    let rows: Vec<RemedyRow> = q.query_as().fetch_all(&mut *c).await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         out.push(with_webhook(c, r).await?);

@@ -216,9 +216,10 @@ async fn approval_flow_and_the_ledger(app: &TestApp) {
         json!({"role": "agent", "kind": "credit", "currency": "EUR", "limit_per_case": 1000, "limit_per_month": 5000}),
     )
     .await;
+    let path = format!("/api/v1/conversations/{conv}/remedies");
     let ask = |amount: i64| {
         app.post(
-            &format!("/api/v1/conversations/{conv}/remedies"),
+            &path,
             &token,
             json!({"kind": "credit", "amount": amount, "currency": "EUR", "note": "A credit for the wait"}),
         )
@@ -299,11 +300,7 @@ async fn approval_flow_and_the_ledger(app: &TestApp) {
     let (s, csv) = app.get("/api/v1/remedies/ledger?format=csv", &sup).await;
     assert_eq!(s, StatusCode::OK);
     let csv = csv.as_str().unwrap();
-    let rows: Vec<Vec<&str>> = csv
-        .lines()
-        .skip(1)
-        .map(|l| l.split(',').collect())
-        .collect();
+    let rows: Vec<Vec<String>> = csv.lines().skip(1).map(csv_fields).collect();
     assert_eq!(rows.len(), lines.len());
     for (row, line) in rows.iter().zip(lines) {
         assert_eq!(row[0], line["id"].to_string());
@@ -311,6 +308,7 @@ async fn approval_flow_and_the_ledger(app: &TestApp) {
         assert_eq!(row[2], line["entry"].as_str().unwrap());
         assert_eq!(row[7], line["kind"].as_str().unwrap());
         assert_eq!(row[9], line["amount"].to_string());
+        assert_eq!(row[14], line["note"].as_str().unwrap());
         assert_eq!(row[15], line["at"].as_str().unwrap());
     }
 }
@@ -536,4 +534,24 @@ async fn a_granted_refund_is_posted_to_its_kinds_webhook(
         decided["approval_due"].is_null(),
         "a decided remedy is due nothing: {decided}"
     );
+}
+
+/// The fields of one CSV line (quoted fields may hold commas and doubled
+/// quotes).
+fn csv_fields(line: &str) -> Vec<String> {
+    let mut out = vec![String::new()];
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(ch) = chars.next() {
+        match (ch, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                out.last_mut().unwrap().push('"');
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => out.push(String::new()),
+            (ch, _) => out.last_mut().unwrap().push(ch),
+        }
+    }
+    out
 }
