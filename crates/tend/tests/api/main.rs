@@ -50,6 +50,7 @@ mod portal_conversations;
 mod privacy;
 mod proxy;
 mod quarantine;
+mod radar;
 mod reports;
 mod reports_csat;
 mod reports_rebuild;
