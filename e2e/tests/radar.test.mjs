@@ -6,7 +6,7 @@
 // to e2e/artifacts/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTend, launchBrowser, guardedPage, assertClean, signIn, artifact, waitFor } from '../lib/tend.mjs';
+import { startTend, launchBrowser, guardedPage, assertClean, signIn, artifact, waitFor, axeViolations } from '../lib/tend.mjs';
 
 let tend, browser, admin, boss, agent, customerId;
 
@@ -66,6 +66,23 @@ test('the radar lists the customer with the reasons in every locale', async () =
     await ctx.close();
   }
 });
+
+for (const [label, viewport] of [['desktop', { width: 1280, height: 900 }], ['phone', { width: 390, height: 844 }]]) {
+  test(`the radar passes axe at ${label} width`, async () => {
+    const ctx = await browser.newContext({ viewport, bypassCSP: true, locale: 'en-US' });
+    const page = await ctx.newPage();
+    await signIn(page, tend.url, boss.email, boss.password);
+    const resp = await page.goto(`${tend.url}/radar`);
+    assert.equal(resp.status(), 200);
+    await page.locator('details.outreach summary').first().click();
+    assert.deepEqual(await axeViolations(page), [], `radar (${label}): accessibility violations`);
+    if (label === 'phone') {
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 1, `the radar scrolls sideways on a phone by ${overflow}px`);
+    }
+    await ctx.close();
+  });
+}
 
 test('outreach started from the radar ends as a conversation with an owner', async () => {
   const ctx = await browser.newContext({ locale: 'en-US' });

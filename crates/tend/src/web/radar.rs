@@ -172,7 +172,7 @@ async fn show(st: &AppState, a: &Agent, q: RadarQuery, error: Option<String>) ->
             label: name,
         })
         .collect();
-    let inboxes = crate::inboxes::service::list_inboxes(st, &a.viewer)
+    let inboxes = crate::inboxes::service::visible_inboxes(st, &a.viewer)
         .await?
         .into_iter()
         .map(|i| Choice {
