@@ -119,14 +119,15 @@ pub(super) async fn radar(
     if let Some(l) = &f.language {
         sql.push(" AND language = ").bind(l.clone());
     }
+    // A row value, not `score > a OR (score = a AND id > b)`: both
+    // backends turn it into the start of the index range, so a deep page
+    // costs what the first one does.
     if let Some((score, id)) = after {
-        sql.push(" AND (score > ")
+        sql.push(" AND (score, customer_id) > (")
             .bind(score)
-            .push(" OR (score = ")
-            .bind(score)
-            .push(" AND customer_id > ")
+            .push(", ")
             .bind(id)
-            .push("))");
+            .push(")");
     }
     sql.push(" ORDER BY score, customer_id LIMIT ").bind(limit);
     Ok(sql.query_as().fetch_all(c).await?)
