@@ -362,11 +362,50 @@ async fn outreach_starts_an_owned_conversation_and_its_outcome_is_tracked(
     assert_eq!(s, StatusCode::OK, "{list}");
     assert_eq!(list["items"][0]["outcome"], "answered", "{list}");
 
-    // Ben never answers: after 14 days, he left.
+    // Ben gets a macro's text; he never answers: after 14 days, he left.
+    let (s, m) = app
+        .post(
+            "/api/v1/macros",
+            &app.admin,
+            json!({"name": "Win back", "scope": "global",
+                   "text": "Dear {{ customer.name | default(\"customer\") }}, may we call you?",
+                   "translations": {"ja": "お電話してもよろしいですか。"}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{m}");
+    let mut by_macro = body.clone();
+    by_macro["message"] = Value::Null;
+    by_macro["macro_id"] = m["id"].clone();
+    let (s, b) = app
+        .post(&format!("/api/v1/radar/{ben}/outreach"), &app.admin, {
+            let mut both = by_macro.clone();
+            both["message"] = body["message"].clone();
+            both
+        })
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "one of message and macro_id: {b}"
+    );
     let (s, o) = app
-        .post(&format!("/api/v1/radar/{ben}/outreach"), &app.admin, body)
+        .post(
+            &format!("/api/v1/radar/{ben}/outreach"),
+            &app.admin,
+            by_macro,
+        )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{o}");
+    let (_, msgs) = app
+        .get(
+            &format!("/api/v1/conversations/{}/messages", o["conversation_id"]),
+            &app.admin,
+        )
+        .await;
+    assert_eq!(
+        msgs["items"][0]["text"], "Dear customer, may we call you?",
+        "{msgs}"
+    );
     scored(app).await;
     let summary = &radar(app, &app.admin, "").await["outreach"];
     assert_eq!(
