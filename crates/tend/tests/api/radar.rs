@@ -203,6 +203,16 @@ async fn a_breach_an_unhappy_answer_and_silence_put_a_customer_on_top(
     assert_eq!(tend::health::digest::weekly(&app.st).await.unwrap(), 1);
     assert_eq!(tend::health::digest::weekly(&app.st).await.unwrap(), 0);
     assert_eq!(digests().await, 1);
+
+    // The daily scoring runs once a day, on one node of two.
+    use tend::health::service::daily;
+    let (other, _dir) = app.another_node().await;
+    assert!(daily(&app.st).await.unwrap(), "a month after the last");
+    assert!(!daily(&app.st).await.unwrap());
+    assert!(!daily(&other).await.unwrap());
+    clock.advance_ms(DAY);
+    let (a, b) = tokio::join!(daily(&app.st), daily(&other));
+    assert_eq!(u8::from(a.unwrap()) + u8::from(b.unwrap()), 1);
 }
 
 async fn the_radar_pages_by_cursor_and_filters(app: &mut TestApp, _clock: &Arc<ManualClock>) {
