@@ -8,6 +8,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::model::{Outreach, OutreachInput, RadarPage};
+use super::outreach;
 use super::service::{self, RadarFilter};
 use crate::Result;
 use crate::http::{ApiJson, ApiPath, ApiQuery, Auth, Page, PageParams, created};
@@ -92,7 +93,7 @@ async fn start_outreach(
     ApiJson(body): ApiJson<OutreachInput>,
 ) -> Result<Response> {
     Ok(created(
-        service::start_outreach(&st, &auth.0, customer_id, body).await?,
+        outreach::start_outreach(&st, &auth.0, customer_id, body).await?,
     ))
 }
 
@@ -110,7 +111,7 @@ async fn list_outreach(
     auth: Auth,
     ApiPath(customer_id): ApiPath<i64>,
 ) -> Result<axum::Json<Page<Outreach>>> {
-    let items = service::outreaches(&st, &auth.0, customer_id).await?;
+    let items = outreach::outreaches(&st, &auth.0, customer_id).await?;
     Ok(axum::Json(Page {
         items,
         next_cursor: None,

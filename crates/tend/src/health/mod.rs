@@ -15,7 +15,8 @@
 //!   search tokenizer;
 //! - `repo`: the SQL of `customer_health`, `outreaches`, `health_marks`;
 //! - `service`: refreshing (inside the reports projection's pass, one
-//!   follower of the event log), the daily scoring, the radar, outreach;
+//!   follower of the event log), the daily scoring, the radar, outcomes;
+//! - `outreach`: starting proactive outreach, a customer's outreaches;
 //! - `task`: the supervised task of the daily scoring and the weekly digest;
 //! - `digest`: the weekly mail to supervisors of customers newly at risk;
 //! - `api`: `GET /radar`, `POST /radar/{customer_id}/outreach`,
@@ -29,6 +30,7 @@ pub mod digest;
 pub mod facts;
 pub mod lexicon;
 pub mod model;
+pub mod outreach;
 mod repo;
 pub mod rules;
 pub mod service;

@@ -267,7 +267,7 @@ pub async fn outreach(
                 }),
                 macro_id: None,
             };
-            service::start_outreach(&st, &a.viewer, customer_id, input).await
+            crate::health::outreach::start_outreach(&st, &a.viewer, customer_id, input).await
         }
         Err(_) => Err(Error::invalid("assignee_id", a.tr.t("radar-pick-owner"))),
     };
