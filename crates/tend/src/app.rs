@@ -141,6 +141,7 @@ pub async fn start(st: AppState) -> anyhow::Result<Running> {
     );
     tasks.spawn("webhook_sender", with(&st, crate::webhooks::delivery::send));
     tasks.spawn("reports", with(&st, crate::reports::projection::run));
+    tasks.spawn("health", with(&st, crate::health::task::run));
     tasks.spawn(
         "attachment_sweep",
         with(&st, crate::attachments::sweep::run),

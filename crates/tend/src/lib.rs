@@ -22,6 +22,7 @@ pub mod customers;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod health;
 pub mod html;
 pub mod http;
 pub mod inboxes;

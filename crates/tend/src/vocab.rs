@@ -329,6 +329,36 @@ closed_set! {
         /// A customer portal sign-in link (belongs to no conversation or
         /// inbox, so no inbox's cap counts it: the portal limits it).
         PortalLink = "portal_link",
+        /// The radar's weekly digest to a supervisor (belongs to no
+        /// conversation or inbox; sent once a week).
+        Digest = "digest",
+    }
+}
+
+closed_set! {
+    /// Why a customer's health went down. The rules of each are in
+    /// `health::rules`; the workspace names each through an exhaustive
+    /// `match` (`web::labels::signal_key`).
+    pub enum Signal ("health signal") {
+        /// A survey answered unhappy ("no", or a rating at or below
+        /// `survey_unhappy_rating`).
+        UnhappyAnswer = "unhappy_answer",
+        /// Two or more surveys left unanswered.
+        UnansweredSurveys = "unanswered_surveys",
+        /// A solved conversation reopened.
+        Reopens = "reopens",
+        /// A service-level target breached.
+        SlaBreaches = "sla_breaches",
+        /// A wait for an answer longer than a day.
+        LongWaits = "long_waits",
+        /// Several conversations about the same issue.
+        RepeatContacts = "repeat_contacts",
+        /// Stopped writing after a conversation with a problem.
+        WentQuiet = "went_quiet",
+        /// Words of discontent in their messages.
+        NegativeWords = "negative_words",
+        /// No positive contact for a long time.
+        NoPositiveContact = "no_positive_contact",
     }
 }
 

@@ -181,6 +181,7 @@ mail-kind-ack = confirmació de recepció
 mail-kind-survey = enquesta
 mail-kind-transcript = transcripció del xat
 mail-kind-portal-link = enllaç d'accés al portal
+mail-kind-digest = resum setmanal del radar
 auth-title = Autenticació del remitent, comprovada quan va arribar el correu
 auth-pass = correcta
 auth-fail = fallida
@@ -423,3 +424,69 @@ remedy-error-kind = Trieu un tipus de compensació.
 remedy-error-user = Les compensacions les registra un agent.
 remedy-due = cal decidir abans de { $when }
 remedy-overdue = endarrerida
+
+## Customer health and the radar
+nav-radar = Radar
+radar-title = Clients en risc
+radar-intro = Clients amb una puntuació de salut baixa, primer el risc més alt. La puntuació comença a 100; cada motiu en resta el seu pes.
+radar-none = Ara mateix cap client no és en risc.
+radar-score = Puntuació de salut (0–100)
+radar-since = En risc des del { $when }
+radar-organization = Organització
+radar-inbox = Safata
+radar-language = Idioma
+radar-any = Qualsevol
+radar-filter = Filtra
+radar-more = Més clients
+radar-outreach = Contacta
+radar-owner = Responsable
+radar-subject = Assumpte
+radar-message = Missatge
+radar-template-hint = Els marcadors com { "{{ customer.first_name }}" } i { "{{ agent.name }}" } s'omplen en enviar-lo.
+radar-start = Inicia la conversa
+radar-started = S'ha iniciat el contacte: obre la conversa
+radar-pick-owner = Trieu l'agent responsable de la conversa.
+radar-outreach-summary = Contactes dels últims 90 dies
+radar-outreach-total = Iniciats
+radar-outreach-default-subject = Com va tot?
+radar-outreach-default-text = Hola, { "{{ customer.first_name }}" }:
+
+    Hem vist que les vostres últimes consultes no van anar tan bé com calia i ens agradaria arreglar-ho. Us podem ajudar en alguna cosa?
+
+    { "{{ agent.name }}" }
+outcome-pending = Esperant resposta
+outcome-answered = Ha respost
+outcome-satisfied = Satisfet
+outcome-left = Se n'ha anat
+signal-unhappy-answer = { $count ->
+    [one] Una resposta d'enquesta descontenta
+   *[other] { $count } respostes d'enquesta descontentes
+}
+signal-unanswered-surveys = { $count } enquestes sense resposta
+signal-reopens = { $count ->
+    [one] Una conversa reoberta
+   *[other] { $count } reobertures
+}
+signal-sla-breaches = { $count ->
+    [one] Un nivell de servei incomplert
+   *[other] { $count } nivells de servei incomplerts
+}
+signal-long-waits = { $count ->
+    [one] Una espera de més d'un dia
+   *[other] { $count } esperes de més d'un dia
+}
+signal-repeat-contacts = Ha tornat a escriure pel mateix problema ({ $count })
+signal-went-quiet = Ha deixat d'escriure després d'un problema ({ $count } dies sense contacte)
+signal-negative-words = { $count ->
+    [one] Un missatge amb paraules de descontentament
+   *[other] { $count } missatges amb paraules de descontentament
+}
+signal-no-positive-contact = Cap contacte positiu en { $count } dies
+health-title = Salut
+digest-subject = { $count ->
+    [one] Radar: un client nou en risc
+   *[other] Radar: { $count } clients nous en risc
+}
+digest-intro = Hola, { $name }: aquests clients han entrat al radar aquesta setmana (primer la salut més baixa):
+digest-line = { $customer }: salut { $score }. { $reasons }
+digest-more = El radar: { $url }

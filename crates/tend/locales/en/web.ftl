@@ -181,6 +181,7 @@ mail-kind-ack = acknowledgement
 mail-kind-survey = survey
 mail-kind-transcript = chat transcript
 mail-kind-portal-link = portal sign-in link
+mail-kind-digest = weekly radar digest
 auth-title = Sender authentication, checked when the email arrived
 auth-pass = pass
 auth-fail = fail
@@ -423,3 +424,72 @@ remedy-error-kind = Choose a kind of remedy.
 remedy-error-user = Remedies are recorded by an agent.
 remedy-due = decide by { $when }
 remedy-overdue = overdue
+
+## Customer health and the radar
+nav-radar = Radar
+radar-title = Customers at risk
+radar-intro = Customers whose health score is low, the highest risk first. The score starts at 100; each reason takes off its weight.
+radar-none = No customer is at risk right now.
+radar-score = Health score (0–100)
+radar-since = At risk since { $when }
+radar-organization = Organisation
+radar-inbox = Inbox
+radar-language = Language
+radar-any = Any
+radar-filter = Filter
+radar-more = More customers
+radar-outreach = Reach out
+radar-owner = Owner
+radar-subject = Subject
+radar-message = Message
+radar-template-hint = Placeholders such as { "{{ customer.first_name }}" } and { "{{ agent.name }}" } are filled in when it is sent.
+radar-start = Start the conversation
+radar-started = Outreach started: open the conversation
+radar-pick-owner = Pick the agent who owns the conversation.
+radar-outreach-summary = Outreach in the last 90 days
+radar-outreach-total = Started
+radar-outreach-default-subject = How are things going?
+radar-outreach-default-text = Hello { "{{ customer.first_name }}" },
+
+    we noticed your last requests did not go as well as they should have, and we would like to make it right. Is there anything we can help you with?
+
+    { "{{ agent.name }}" }
+outcome-pending = Waiting for an answer
+outcome-answered = Answered
+outcome-satisfied = Satisfied
+outcome-left = Left
+signal-unhappy-answer = { $count ->
+    [one] An unhappy survey answer
+   *[other] { $count } unhappy survey answers
+}
+signal-unanswered-surveys = { $count } surveys left unanswered
+signal-reopens = { $count ->
+    [one] A conversation reopened
+   *[other] { $count } reopens
+}
+signal-sla-breaches = { $count ->
+    [one] A service level breached
+   *[other] { $count } service levels breached
+}
+signal-long-waits = { $count ->
+    [one] A wait longer than a day
+   *[other] { $count } waits longer than a day
+}
+signal-repeat-contacts = { $count ->
+    [one] Wrote again about the same issue
+   *[other] Wrote again about the same issue { $count } times
+}
+signal-went-quiet = Went quiet after a problem ({ $count } days without contact)
+signal-negative-words = { $count ->
+    [one] A message with words of discontent
+   *[other] { $count } messages with words of discontent
+}
+signal-no-positive-contact = No positive contact for { $count } days
+health-title = Health
+digest-subject = { $count ->
+    [one] Radar: a customer newly at risk
+   *[other] Radar: { $count } customers newly at risk
+}
+digest-intro = Hello { $name }, these customers went on the radar this week (lowest health first):
+digest-line = { $customer }: health { $score }. { $reasons }
+digest-more = The radar: { $url }

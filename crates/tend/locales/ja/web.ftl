@@ -179,6 +179,7 @@ mail-kind-ack = 受付確認
 mail-kind-survey = アンケート
 mail-kind-transcript = チャットの記録
 mail-kind-portal-link = ポータルのサインインリンク
+mail-kind-digest = 週次レーダーダイジェスト
 auth-title = 送信者認証(メール受信時に確認)
 auth-pass = 成功
 auth-fail = 失敗
@@ -409,3 +410,51 @@ remedy-error-kind = 補償の種類を選んでください。
 remedy-error-user = 補償は担当者が記録します。
 remedy-due = { $when }までに判断
 remedy-overdue = 期限超過
+
+## Customer health and the radar
+nav-radar = レーダー
+radar-title = 離脱の恐れがある顧客
+radar-intro = ヘルススコアが低い顧客を、リスクの高い順に表示します。スコアは 100 から始まり、理由ごとにその重みが差し引かれます。
+radar-none = 現在、離脱の恐れがある顧客はいません。
+radar-score = ヘルススコア（0〜100）
+radar-since = { $when } からリスクあり
+radar-organization = 組織
+radar-inbox = 受信箱
+radar-language = 言語
+radar-any = すべて
+radar-filter = 絞り込む
+radar-more = さらに表示
+radar-outreach = 連絡する
+radar-owner = 担当者
+radar-subject = 件名
+radar-message = メッセージ
+radar-template-hint = { "{{ customer.first_name }}" } や { "{{ agent.name }}" } などのプレースホルダーは送信時に置き換えられます。
+radar-start = 会話を始める
+radar-started = 連絡を開始しました：会話を開く
+radar-pick-owner = 会話の担当エージェントを選んでください。
+radar-outreach-summary = 過去 90 日間の連絡
+radar-outreach-total = 開始
+radar-outreach-default-subject = その後いかがでしょうか
+radar-outreach-default-text = { "{{ customer.name }}" } 様
+
+    先日のお問い合わせで十分なご対応ができなかったことを気にかけております。何かお手伝いできることはございますか。
+
+    { "{{ agent.name }}" }
+outcome-pending = 返信待ち
+outcome-answered = 返信あり
+outcome-satisfied = 満足
+outcome-left = 離脱
+signal-unhappy-answer = 不満のアンケート回答 { $count } 件
+signal-unanswered-surveys = 未回答のアンケート { $count } 件
+signal-reopens = 再オープン { $count } 回
+signal-sla-breaches = サービスレベル違反 { $count } 件
+signal-long-waits = 1 日を超える待ち時間 { $count } 回
+signal-repeat-contacts = 同じ問題で再度の問い合わせ { $count } 回
+signal-went-quiet = 問題の後に連絡が途絶えた（{ $count } 日間連絡なし）
+signal-negative-words = 不満の言葉を含むメッセージ { $count } 件
+signal-no-positive-contact = { $count } 日間、良い接点がない
+health-title = ヘルス
+digest-subject = レーダー：新たにリスクのある顧客 { $count } 人
+digest-intro = { $name } さん、今週レーダーに載った顧客です（ヘルスの低い順）：
+digest-line = { $customer }：ヘルス { $score }。{ $reasons }
+digest-more = レーダー：{ $url }

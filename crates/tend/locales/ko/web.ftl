@@ -179,6 +179,7 @@ mail-kind-ack = 접수 확인
 mail-kind-survey = 설문
 mail-kind-transcript = 채팅 기록
 mail-kind-portal-link = 포털 로그인 링크
+mail-kind-digest = 주간 레이더 요약
 auth-title = 발신자 인증(메일 수신 시 확인)
 auth-pass = 통과
 auth-fail = 실패
@@ -409,3 +410,51 @@ remedy-error-kind = 보상 종류를 고르세요.
 remedy-error-user = 보상은 상담원이 기록합니다.
 remedy-due = { $when }까지 결정
 remedy-overdue = 기한 초과
+
+## Customer health and the radar
+nav-radar = 레이더
+radar-title = 이탈 위험 고객
+radar-intro = 건강 점수가 낮은 고객을 위험이 높은 순서로 보여 줍니다. 점수는 100에서 시작하며 이유마다 그 가중치만큼 줄어듭니다.
+radar-none = 지금은 이탈 위험 고객이 없습니다.
+radar-score = 건강 점수(0–100)
+radar-since = { $when }부터 위험
+radar-organization = 조직
+radar-inbox = 받은 편지함
+radar-language = 언어
+radar-any = 전체
+radar-filter = 필터
+radar-more = 고객 더 보기
+radar-outreach = 먼저 연락하기
+radar-owner = 담당자
+radar-subject = 제목
+radar-message = 메시지
+radar-template-hint = { "{{ customer.first_name }}" }, { "{{ agent.name }}" } 같은 자리 표시자는 보낼 때 채워집니다.
+radar-start = 대화 시작
+radar-started = 연락을 시작했습니다: 대화 열기
+radar-pick-owner = 대화를 담당할 상담원을 선택하세요.
+radar-outreach-summary = 최근 90일의 먼저 연락하기
+radar-outreach-total = 시작함
+radar-outreach-default-subject = 요즘 어떠신가요?
+radar-outreach-default-text = { "{{ customer.name }}" } 님, 안녕하세요.
+
+    지난번 문의를 충분히 도와드리지 못한 것 같아 연락드립니다. 저희가 도와드릴 일이 있을까요?
+
+    { "{{ agent.name }}" }
+outcome-pending = 답변 대기
+outcome-answered = 답변함
+outcome-satisfied = 만족
+outcome-left = 이탈
+signal-unhappy-answer = 불만족 설문 응답 { $count }건
+signal-unanswered-surveys = 응답하지 않은 설문 { $count }건
+signal-reopens = 다시 열림 { $count }회
+signal-sla-breaches = 서비스 수준 위반 { $count }건
+signal-long-waits = 하루 넘게 기다림 { $count }회
+signal-repeat-contacts = 같은 문제로 다시 문의 { $count }회
+signal-went-quiet = 문제 이후 연락이 끊김({ $count }일 동안 연락 없음)
+signal-negative-words = 불만 표현이 있는 메시지 { $count }건
+signal-no-positive-contact = { $count }일 동안 긍정적인 접촉 없음
+health-title = 건강
+digest-subject = 레이더: 새로 위험해진 고객 { $count }명
+digest-intro = { $name } 님, 이번 주에 레이더에 오른 고객입니다(건강 점수가 낮은 순):
+digest-line = { $customer }: 건강 { $score }. { $reasons }
+digest-more = 레이더: { $url }

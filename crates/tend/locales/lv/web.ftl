@@ -183,6 +183,7 @@ mail-kind-ack = apstiprinājums
 mail-kind-survey = aptauja
 mail-kind-transcript = tērzēšanas atšifrējums
 mail-kind-portal-link = portāla pieteikšanās saite
+mail-kind-digest = iknedēļas radara kopsavilkums
 auth-title = Sūtītāja autentifikācija, pārbaudīta e-pasta saņemšanas brīdī
 auth-pass = izturēta
 auth-fail = neizturēta
@@ -429,3 +430,55 @@ remedy-error-kind = Izvēlieties kompensācijas veidu.
 remedy-error-user = Kompensācijas reģistrē aģents.
 remedy-due = jāizlemj līdz { $when }
 remedy-overdue = nokavēts
+
+## Customer health and the radar
+nav-radar = Radars
+radar-title = Klienti, kurus var zaudēt
+radar-intro = Klienti ar zemu veselības novērtējumu, lielākais risks vispirms. Novērtējums sākas ar 100; katrs iemesls atņem savu svaru.
+radar-none = Pašlaik neviens klients nav riska zonā.
+radar-score = Veselības novērtējums (0–100)
+radar-since = Riska zonā kopš { $when }
+radar-organization = Organizācija
+radar-inbox = Iesūtne
+radar-language = Valoda
+radar-any = Jebkura
+radar-filter = Atlasīt
+radar-more = Vairāk klientu
+radar-outreach = Sazināties
+radar-owner = Atbildīgais
+radar-subject = Temats
+radar-message = Ziņa
+radar-template-hint = Vietturi, piemēram, { "{{ customer.first_name }}" } un { "{{ agent.name }}" }, tiek aizpildīti nosūtot.
+radar-start = Sākt sarunu
+radar-started = Saziņa sākta: atvērt sarunu
+radar-pick-owner = Izvēlieties aģentu, kas būs atbildīgs par sarunu.
+radar-outreach-summary = Saziņa pēdējās 90 dienās
+radar-outreach-total = Sāktas
+radar-outreach-default-subject = Kā jums klājas?
+radar-outreach-default-text = Labdien, { "{{ customer.first_name }}" }!
+
+    Pamanījām, ka jūsu pēdējie pieprasījumi neizdevās tā, kā vajadzēja, un vēlamies to labot. Vai varam jums kā palīdzēt?
+
+    { "{{ agent.name }}" }
+outcome-pending = Gaida atbildi
+outcome-answered = Atbildēja
+outcome-satisfied = Apmierināts
+outcome-left = Aizgāja
+signal-unhappy-answer = { $count ->
+    [zero] { $count } neapmierinātu aptaujas atbilžu
+    [one] { $count } neapmierināta aptaujas atbilde
+   *[other] { $count } neapmierinātas aptaujas atbildes
+}
+signal-unanswered-surveys = Neatbildētas aptaujas: { $count }
+signal-reopens = Atkārtoti atvērta: { $count }
+signal-sla-breaches = Pārkāpti servisa līmeņi: { $count }
+signal-long-waits = Gaidīšana ilgāk par dienu: { $count }
+signal-repeat-contacts = Rakstīja vēlreiz par to pašu problēmu: { $count }
+signal-went-quiet = Apklusa pēc problēmas ({ $count } dienas bez saziņas)
+signal-negative-words = Ziņas ar neapmierinātības vārdiem: { $count }
+signal-no-positive-contact = Nav pozitīvas saziņas { $count } dienas
+health-title = Veselība
+digest-subject = Radars: jauni riska klienti: { $count }
+digest-intro = Labdien, { $name }! Šie klienti šonedēļ nonāca radarā (zemākā veselība vispirms):
+digest-line = { $customer }: veselība { $score }. { $reasons }
+digest-more = Radars: { $url }

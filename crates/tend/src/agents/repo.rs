@@ -358,3 +358,15 @@ pub(super) async fn revoke_inbox(c: &mut AnyConnection, team_id: i64, inbox_id: 
         .await?;
     Ok(())
 }
+
+/// Active admins and supervisors: id, name, address, chosen language.
+pub(super) async fn supervisors(
+    c: &mut AnyConnection,
+) -> Result<Vec<(i64, String, String, Option<String>)>> {
+    Ok(sqlx::query_as(
+        "SELECT id, name, email, language FROM users
+         WHERE active = 1 AND role IN ('admin', 'supervisor') ORDER BY id",
+    )
+    .fetch_all(c)
+    .await?)
+}

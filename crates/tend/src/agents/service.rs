@@ -489,3 +489,31 @@ mod tests {
         assert_ne!(token_hash(&a), a);
     }
 }
+
+/// Someone to tell about the desk (a digest): an active admin or supervisor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recipient {
+    /// User id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Address.
+    pub email: String,
+    /// The language they chose for the workspace.
+    pub language: Option<String>,
+}
+
+/// Every active admin and supervisor.
+pub async fn supervisors(st: &AppState) -> Result<Vec<Recipient>> {
+    let mut c = st.db.pool().acquire().await?;
+    Ok(repo::supervisors(&mut c)
+        .await?
+        .into_iter()
+        .map(|(id, name, email, language)| Recipient {
+            id,
+            name,
+            email,
+            language,
+        })
+        .collect())
+}

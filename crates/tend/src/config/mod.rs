@@ -284,6 +284,22 @@ impl Config {
                 }
             },
         };
+        let at_risk_below = src
+            .get_u64("health_at_risk_below", f.health_at_risk_below)?
+            .unwrap_or(DEFAULT_AT_RISK_BELOW as u64);
+        if !(1..=100).contains(&at_risk_below) {
+            return Err(ConfigError(format!(
+                "TEND_HEALTH_AT_RISK_BELOW (health_at_risk_below) must be a score from 1 to 100, got {at_risk_below}"
+            )));
+        }
+        let health = match src.get("health_weights", f.health_weights.clone()) {
+            None => HealthWeights {
+                at_risk_below: at_risk_below as i64,
+                ..HealthWeights::default()
+            },
+            Some((v, origin)) => parse_weights(&v, at_risk_below as i64)
+                .map_err(|e| ConfigError(format!("{origin}: {e}")))?,
+        };
         let surveys = SurveyConfig {
             quiet_ms: survey_quiet_days as i64 * DAY_MS,
             unhappy_rating: unhappy_rating as i64,
@@ -394,6 +410,7 @@ impl Config {
             unanswered_after,
             remedy_approval,
             surveys,
+            health,
             public_rate_per_minute,
             chat_max_sockets_per_ip,
             help_fallback,

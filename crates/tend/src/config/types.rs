@@ -2,10 +2,12 @@
 //! (mail limits, sender authentication, surveys) and secrets that never
 //! print.
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use super::{LogFormat, net};
+use crate::vocab::Signal;
 
 /// A secret configuration value: kept out of `Debug` output and logs.
 #[derive(Clone, PartialEq, Eq)]
@@ -130,6 +132,8 @@ pub struct Config {
     pub remedy_approval: std::time::Duration,
     /// Surveys: quiet period, threshold, per-customer limit, routing.
     pub surveys: SurveyConfig,
+    /// Customer health: the weight of each signal, the radar's threshold.
+    pub health: HealthWeights,
     /// Public endpoints (chat sessions, offline messages, the contact form):
     /// submissions allowed per client IP address per minute.
     pub public_rate_per_minute: u64,
@@ -176,5 +180,100 @@ impl HelpFallback {
             .iter()
             .find(|(l, _)| l == lang)
             .map_or(&[], |(_, rest)| rest.as_slice())
+    }
+}
+
+/// The weight of each signal (points off 100) and the radar's threshold:
+/// the `health_weights` and `health_at_risk_below` settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HealthWeights {
+    /// Points per signal.
+    pub of: BTreeMap<&'static str, i64>,
+    /// Customers scoring below this are on the radar.
+    pub at_risk_below: i64,
+}
+
+impl HealthWeights {
+    /// The weight of `s`.
+    pub fn get(&self, s: Signal) -> i64 {
+        self.of.get(s.as_str()).copied().unwrap_or(0)
+    }
+
+    /// A short fingerprint (the daily scoring scores again when it changes).
+    pub fn fingerprint(&self) -> String {
+        let parts: Vec<String> = self.of.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        format!("{};below={}", parts.join(","), self.at_risk_below)
+    }
+}
+
+/// The default weight of each signal.
+pub fn default_weight(s: Signal) -> i64 {
+    match s {
+        Signal::UnhappyAnswer => 25,
+        Signal::UnansweredSurveys => 10,
+        Signal::Reopens => 10,
+        Signal::SlaBreaches => 20,
+        Signal::LongWaits => 10,
+        Signal::RepeatContacts => 15,
+        Signal::WentQuiet => 25,
+        Signal::NegativeWords => 15,
+        Signal::NoPositiveContact => 10,
+    }
+}
+
+/// The default radar threshold.
+pub const DEFAULT_AT_RISK_BELOW: i64 = 70;
+
+impl Default for HealthWeights {
+    fn default() -> Self {
+        HealthWeights {
+            of: Signal::ALL
+                .iter()
+                .map(|&s| (s.as_str(), default_weight(s)))
+                .collect(),
+            at_risk_below: DEFAULT_AT_RISK_BELOW,
+        }
+    }
+}
+
+/// Parses `health_weights`: `name=points` pairs separated by commas
+/// (`sla_breaches=30, went_quiet=20`); signals not named keep their
+/// default. Answers the message of what is wrong.
+pub fn parse_weights(s: &str, at_risk_below: i64) -> Result<HealthWeights, String> {
+    let mut w = HealthWeights {
+        at_risk_below,
+        ..HealthWeights::default()
+    };
+    for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let Some((name, points)) = part.split_once('=') else {
+            return Err(format!("{part:?} is not name=points"));
+        };
+        let kind = Signal::parse("health_weights", name.trim()).map_err(|e| e.to_string())?;
+        let points: i64 = points
+            .trim()
+            .parse()
+            .ok()
+            .filter(|p| (0..=100).contains(p))
+            .ok_or_else(|| format!("the weight of {name} must be from 0 to 100, got {points:?}"))?;
+        w.of.insert(kind.as_str(), points);
+    }
+    Ok(w)
+}
+
+#[cfg(test)]
+mod health_weights_tests {
+    use super::*;
+
+    #[test]
+    fn weights_parse_and_keep_the_defaults() {
+        let w = parse_weights("sla_breaches=30, went_quiet = 5", 60).unwrap();
+        assert_eq!(w.get(Signal::SlaBreaches), 30);
+        assert_eq!(w.get(Signal::WentQuiet), 5);
+        assert_eq!(w.get(Signal::Reopens), 10);
+        assert_eq!(w.at_risk_below, 60);
+        assert!(parse_weights("bogus=3", 70).is_err());
+        assert!(parse_weights("reopens=101", 70).is_err());
+        assert!(parse_weights("reopens", 70).is_err());
+        assert_eq!(parse_weights("", 70).unwrap(), HealthWeights::default());
     }
 }

@@ -207,3 +207,43 @@ pub(super) async fn conversations_with_events_between(
     .fetch_all(c)
     .await?)
 }
+
+/// The customers of these conversations.
+pub(super) async fn customers_of(c: &mut AnyConnection, ids: &[i64]) -> Result<Vec<i64>> {
+    let mut sql = Sql::new("SELECT DISTINCT customer_id FROM conversations WHERE id IN ");
+    sql.bind_list(ids.iter().copied())
+        .push(" ORDER BY customer_id");
+    let rows: Vec<(i64,)> = sql.query_as().fetch_all(c).await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// A customer's newest conversations: id, subject, start, inbox.
+pub(super) async fn customer_heads(
+    c: &mut AnyConnection,
+    customer_id: i64,
+    limit: i64,
+) -> Result<Vec<(i64, String, i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT id, subject, created_at, inbox_id FROM conversations
+         WHERE customer_id = $1 ORDER BY id DESC LIMIT $2",
+    )
+    .bind(customer_id)
+    .bind(limit)
+    .fetch_all(c)
+    .await?)
+}
+
+/// The newest customer messages (not notes) of these conversations: when, text.
+pub(super) async fn customer_texts(
+    c: &mut AnyConnection,
+    ids: &[i64],
+    limit: i64,
+) -> Result<Vec<(i64, String)>> {
+    let mut sql = Sql::new(
+        "SELECT created_at, text FROM messages WHERE direction = 'in' AND internal = 0 AND conversation_id IN ",
+    );
+    sql.bind_list(ids.iter().copied())
+        .push(" ORDER BY id DESC LIMIT ")
+        .bind(limit);
+    Ok(sql.query_as().fetch_all(c).await?)
+}

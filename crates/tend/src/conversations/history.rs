@@ -107,3 +107,59 @@ pub async fn conversation_ids_after_in(
 pub async fn count_in(c: &mut AnyConnection) -> Result<i64> {
     repo::count_conversations(c).await
 }
+
+/// The customers of these conversations (for consumers that follow
+/// customers, the health scores).
+pub async fn customers_of_in(c: &mut AnyConnection, ids: &[i64]) -> Result<Vec<i64>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(CHUNK) {
+        out.extend(repo::customers_of(c, chunk).await?);
+    }
+    out.sort_unstable();
+    out.dedup();
+    Ok(out)
+}
+
+/// One of a customer's conversations, as [`customer_conversations_in`] reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerConversation {
+    /// Id.
+    pub id: i64,
+    /// Subject.
+    pub subject: String,
+    /// When it started (ms).
+    pub created_at: i64,
+    /// Its inbox now.
+    pub inbox_id: i64,
+}
+
+/// A customer's newest conversations (at most `limit`), newest first.
+pub async fn customer_conversations_in(
+    c: &mut AnyConnection,
+    customer_id: i64,
+    limit: i64,
+) -> Result<Vec<CustomerConversation>> {
+    Ok(repo::customer_heads(c, customer_id, limit)
+        .await?
+        .into_iter()
+        .map(|(id, subject, created_at, inbox_id)| CustomerConversation {
+            id,
+            subject,
+            created_at,
+            inbox_id,
+        })
+        .collect())
+}
+
+/// The newest customer messages of these conversations (at most `limit`):
+/// when (ms) and plain text.
+pub async fn customer_texts_in(
+    c: &mut AnyConnection,
+    ids: &[i64],
+    limit: i64,
+) -> Result<Vec<(i64, String)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    repo::customer_texts(c, ids, limit).await
+}

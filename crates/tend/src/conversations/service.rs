@@ -104,6 +104,7 @@ pub async fn create_with_files(
         language,
         detected,
         files,
+        desk: false,
         now: st.clock.now_ms(),
     };
     let (id, created, sla, events) = st.db.write(move |c| Box::pin(create_in(c, new))).await?;
@@ -138,7 +139,71 @@ struct NewInput {
     files: Vec<AttachmentMeta>,
     /// The message analysed for the rules, when they look at text.
     analysed: Option<crate::automation::engine::Text>,
+    /// The desk opens it ([`create_outbound`]): no customer message, no
+    /// service-level clocks, no routing.
+    desk: bool,
     now: i64,
+}
+
+/// A conversation the desk starts with a customer (proactive outreach):
+/// its first message is the desk's reply, added after it
+/// (`add_message`).
+#[derive(Debug, Clone)]
+pub struct NewOutbound {
+    /// The inbox it is written from (the default inbox when absent).
+    pub inbox_id: Option<i64>,
+    /// The customer's address.
+    pub email: String,
+    /// Subject.
+    pub subject: String,
+    /// Channel (what carries the desk's messages: `email`).
+    pub channel: Channel,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Language (BCP 47).
+    pub language: Option<String>,
+}
+
+/// Opens a conversation the desk starts (the same write as [`create`],
+/// without a customer message): the conversation row and its `created`
+/// event. Its first message is then a reply (`add_message`).
+#[tracing::instrument(skip_all, fields(user_id = ?viewer.user_id, inbox_id = ?input.inbox_id))]
+pub async fn create_outbound(
+    st: &AppState,
+    viewer: &Viewer,
+    input: NewOutbound,
+) -> Result<Conversation> {
+    let subject = parse_subject(&input.subject)?;
+    let email = EmailAddress::parse("customer.email", &input.email)?;
+    let tags = parse_tags(&input.tags)?;
+    let language = input
+        .language
+        .as_deref()
+        .map(|l| parse_language("language", l))
+        .transpose()?;
+    let new = NewInput {
+        analysed: None,
+        viewer: viewer.clone(),
+        inbox_id: input.inbox_id,
+        default_inbox: st.default_inbox,
+        email,
+        name: None,
+        subject,
+        text: String::new(),
+        html: None,
+        channel: input.channel,
+        priority: Priority::Normal,
+        tags,
+        language,
+        detected: None,
+        files: Vec::new(),
+        desk: true,
+        now: st.clock.now_ms(),
+    };
+    let (id, _, _, events) = st.db.write(move |c| Box::pin(create_in(c, new))).await?;
+    metrics::counter!("tend_conversations_created_total").increment(1);
+    st.publish(events);
+    get(st, &Viewer::system(), id).await
 }
 
 /// The write of [`create_with_files`]: the inbox the creator may use, the
@@ -166,6 +231,7 @@ async fn create_in(
         detected,
         files,
         analysed,
+        desk,
         now,
     } = n;
     let inbox_id = match inbox_id {
@@ -213,6 +279,17 @@ async fn create_in(
         now,
     };
     let id = repo::insert(c, &row).await?;
+    if desk {
+        let mut tl = Timeline::new(id, inbox_id, now);
+        tl.add(
+            c,
+            EventKind::Created,
+            &actor_of(&viewer),
+            row.created_data(None, None),
+        )
+        .await?;
+        return Ok((id, None, None, tl.added));
+    }
     // Its service-level clocks go in with the first message (one round
     // trip on SQLite); routing below changes no status, so they hold.
     let sla = crate::sla::service::plan_opening_in(

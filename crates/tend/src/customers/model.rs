@@ -70,6 +70,11 @@ pub struct Customer {
     /// The viewer-visible conversations, newest first (profile only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conversations: Option<Vec<HistoryItem>>,
+    /// Their health (profile only, once computed; left out with the
+    /// private fields): a score from 0 to 100 and the signals that took
+    /// points off it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub health: Option<crate::health::Health>,
 }
 
 /// Changes to a customer profile; absent fields stay as they are.

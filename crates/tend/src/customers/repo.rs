@@ -280,6 +280,7 @@ pub(super) async fn list(
                 conversation_count: r.conversation_count,
                 merged_into: r.merged_into,
                 conversations: None,
+                health: None,
             }
         })
         .collect())
@@ -451,4 +452,36 @@ pub(super) async fn lock_pair(c: &mut AnyConnection, a: i64, b: i64) -> Result<(
         .execute(c)
         .await?;
     Ok(())
+}
+
+/// Name, language, organisation and merge target of these customers.
+pub(super) async fn briefs(
+    c: &mut AnyConnection,
+    ids: &[i64],
+) -> Result<
+    Vec<(
+        i64,
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+        Option<i64>,
+    )>,
+> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new(
+        "SELECT id, name, language, organization_id, merged_into FROM customers WHERE id IN ",
+    );
+    sql.bind_list(ids.iter().copied()).push(" ORDER BY id");
+    Ok(sql.query_as().fetch_all(c).await?)
+}
+
+/// Every organisation: id and name, by name.
+pub(super) async fn organizations(c: &mut AnyConnection) -> Result<Vec<(i64, String)>> {
+    Ok(
+        sqlx::query_as("SELECT id, name FROM organizations ORDER BY name, id LIMIT 1000")
+            .fetch_all(c)
+            .await?,
+    )
 }

@@ -178,6 +178,11 @@ async fn get_in(c: &mut AnyConnection, viewer: &Viewer, id: i64) -> Result<Custo
     customer.conversations = Some(
         crate::conversations::service::history_of_customer_in(c, viewer, id, HISTORY_LIMIT).await?,
     );
+    // Health is derived from every conversation: shown with the private
+    // fields, to those who see them all.
+    if !customer.private_hidden {
+        customer.health = crate::health::service::of_customer_in(c, id).await?;
+    }
     Ok(customer)
 }
 
@@ -335,4 +340,44 @@ pub async fn merge(st: &AppState, viewer: &Viewer, into_id: i64, from_id: i64) -
         .await?;
     st.publish(events);
     get(st, viewer, into_id).await
+}
+
+/// What other domains show of a customer without a viewer (the radar,
+/// which only supervisors and admins read).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Brief {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: Option<String>,
+    /// Language.
+    pub language: Option<String>,
+    /// Organisation.
+    pub organization_id: Option<i64>,
+    /// Set when merged into another record.
+    pub merged_into: Option<i64>,
+}
+
+/// [`Brief`]s of these customers (ids that do not exist are left out),
+/// inside the caller's connection.
+pub(crate) async fn briefs_in(c: &mut AnyConnection, ids: &[i64]) -> Result<Vec<Brief>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        for (id, name, language, organization_id, merged_into) in repo::briefs(c, chunk).await? {
+            out.push(Brief {
+                id,
+                name,
+                language,
+                organization_id,
+                merged_into,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Every organisation (id, name), by name: the radar's filter.
+pub async fn organizations(st: &AppState) -> Result<Vec<(i64, String)>> {
+    let mut c = st.db.pool().acquire().await?;
+    repo::organizations(&mut c).await
 }

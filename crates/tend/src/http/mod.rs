@@ -36,6 +36,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(crate::conversations::api::router())
         .merge(crate::customers::api::router())
+        .merge(crate::health::api::router())
         .merge(crate::attachments::api::router())
         .merge(crate::agents::api::router())
         .merge(crate::inboxes::api::router())

@@ -29,6 +29,7 @@ use super::repo::{self, BucketKey, Stored};
 use crate::Result;
 use crate::conversations::history;
 use crate::db::{Backend, is_postgres};
+use crate::health::service::Scoring;
 use crate::sla::clock::Time;
 use crate::state::AppState;
 use crate::tasks::Shutdown;
@@ -59,12 +60,13 @@ pub async fn pass(st: &AppState, woken: bool) -> Result<bool> {
             return Ok(false);
         }
     }
+    let scoring = crate::health::service::Scoring::of(st);
     st.db
-        .write(move |c| Box::pin(async move { pass_in(c, woken).await }))
+        .write(move |c| Box::pin(async move { pass_in(c, woken, &scoring).await }))
         .await
 }
 
-async fn pass_in(c: &mut AnyConnection, woken: bool) -> Result<bool> {
+async fn pass_in(c: &mut AnyConnection, woken: bool, scoring: &Scoring) -> Result<bool> {
     let cursor = repo::lock_cursor(c).await?;
     let head = history::last_event_id_in(c).await?;
     let pg = is_postgres(c);
@@ -78,15 +80,28 @@ async fn pass_in(c: &mut AnyConnection, woken: bool) -> Result<bool> {
         cursor
     };
     let ids = history::touched_between_in(c, lo, hi).await?;
-    measure_in(c, &ids).await?;
+    let changed = measure_in(c, &ids).await?;
+    // Customer health follows the log with this pass (one follower): the
+    // customers of the conversations with new events, and on PostgreSQL
+    // of those whose measurements a late commit changed.
+    let mut health: Vec<i64> = if lo == cursor {
+        ids
+    } else {
+        history::touched_between_in(c, cursor, hi).await?
+    };
+    health.extend(changed);
+    health.sort_unstable();
+    health.dedup();
+    crate::health::service::refresh_in(c, &health, scoring).await?;
     repo::set_cursor(c, hi).await?;
     Ok(hi < head)
 }
 
-/// Measures these conversations again and stores the difference.
-async fn measure_in(c: &mut AnyConnection, ids: &[i64]) -> Result<()> {
+/// Measures these conversations again and stores the difference;
+/// answers the conversations whose measurements changed.
+async fn measure_in(c: &mut AnyConnection, ids: &[i64]) -> Result<Vec<i64>> {
     if ids.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let calendars: BTreeMap<i64, Calendar> = crate::calendars::service::all_in(c)
         .await?
@@ -145,6 +160,7 @@ async fn measure_in(c: &mut AnyConnection, ids: &[i64]) -> Result<()> {
         rows.extend(now);
     }
     repo::replace_facts(c, &changed, &rows).await?;
+    let changed_ids = changed.clone();
     let mut deltas: Vec<(&BucketKey, (i64, i64))> = deltas
         .iter()
         .filter(|(_, d)| **d != (0, 0))
@@ -152,7 +168,8 @@ async fn measure_in(c: &mut AnyConnection, ids: &[i64]) -> Result<()> {
         .collect();
     // In key order, so concurrent writers (PostgreSQL) lock rows alike.
     deltas.sort_by(|a, b| a.0.cmp(b.0));
-    repo::add_to_buckets(c, &deltas).await
+    repo::add_to_buckets(c, &deltas).await?;
+    Ok(changed_ids)
 }
 
 /// The groups a stored measurement counts in, per dimension.
@@ -230,6 +247,7 @@ pub async fn rebuild(st: &AppState, progress: impl Fn(u64)) -> Result<()> {
         .await?;
     let mut after = 0;
     let mut done = 0;
+    let scoring = crate::health::service::Scoring::of(st);
     loop {
         let ids = {
             let mut c = st.db.pool().acquire().await?;
@@ -239,11 +257,13 @@ pub async fn rebuild(st: &AppState, progress: impl Fn(u64)) -> Result<()> {
             break;
         };
         let n = ids.len() as u64;
+        let scoring = scoring.clone();
         st.db
             .write(move |c| {
                 Box::pin(async move {
                     repo::lock_cursor(c).await?;
-                    measure_in(c, &ids).await
+                    measure_in(c, &ids).await?;
+                    crate::health::service::refresh_in(c, &ids, &scoring).await
                 })
             })
             .await?;

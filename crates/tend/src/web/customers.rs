@@ -139,6 +139,7 @@ struct ProfilePage {
     first_seen: String,
     last_seen: String,
     contacts: i64,
+    health: Option<super::radar::HealthView>,
     history: Vec<HistoryRow>,
     notice: Option<String>,
     error: Option<String>,
@@ -230,6 +231,10 @@ async fn show(
             first_seen: datetime(ms(&cu.first_seen_at), &a.tz),
             last_seen: datetime(ms(&cu.last_seen_at), &a.tz),
             contacts: cu.conversation_count,
+            health: cu
+                .health
+                .as_ref()
+                .map(|h| super::radar::health_view(&a.tr, h)),
             history,
             notice,
             error,

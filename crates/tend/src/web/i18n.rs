@@ -200,9 +200,9 @@ pub fn keys_of(code: &str) -> Vec<String> {
 }
 
 /// Every variable name the catalogues use (for [`has_key`]).
-pub const MESSAGE_VARIABLES: [&str; 17] = [
+pub const MESSAGE_VARIABLES: [&str; 20] = [
     "count", "name", "tz", "id", "hours", "minutes", "days", "channel", "to", "from", "tags", "q",
-    "url", "when", "value", "metric", "subject",
+    "url", "when", "value", "metric", "subject", "customer", "score", "reasons",
 ];
 
 /// Whether `key` has a translation of its own in `code` (no fallback).

@@ -11,10 +11,11 @@ pub use crate::automation::model::ActionKind;
 use crate::automation::{Action, Field, Op, Since, Trigger};
 use crate::conversations::Event;
 use crate::conversations::views::InboxView;
+use crate::health::Outcome;
 use crate::macros::Scope;
 use crate::routing::model::TransferCategory;
 use crate::sla::Metric;
-use crate::vocab::{Channel, DeliveryStatus, EventKind, MailKind, Priority, Status};
+use crate::vocab::{Channel, DeliveryStatus, EventKind, MailKind, Priority, Signal, Status};
 
 /// The catalogue key of a status.
 pub fn status_key(s: Status) -> &'static str {
@@ -49,6 +50,31 @@ pub fn channel_key(c: Channel) -> &'static str {
     }
 }
 
+/// The catalogue key of a health signal (a `$count` message).
+pub fn signal_key(s: Signal) -> &'static str {
+    match s {
+        Signal::UnhappyAnswer => "signal-unhappy-answer",
+        Signal::UnansweredSurveys => "signal-unanswered-surveys",
+        Signal::Reopens => "signal-reopens",
+        Signal::SlaBreaches => "signal-sla-breaches",
+        Signal::LongWaits => "signal-long-waits",
+        Signal::RepeatContacts => "signal-repeat-contacts",
+        Signal::WentQuiet => "signal-went-quiet",
+        Signal::NegativeWords => "signal-negative-words",
+        Signal::NoPositiveContact => "signal-no-positive-contact",
+    }
+}
+
+/// The catalogue key of an outreach's outcome.
+pub fn outcome_key(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Pending => "outcome-pending",
+        Outcome::Answered => "outcome-answered",
+        Outcome::Satisfied => "outcome-satisfied",
+        Outcome::Left => "outcome-left",
+    }
+}
+
 /// The catalogue key of a message's delivery status.
 pub fn delivery_key(d: DeliveryStatus) -> &'static str {
     match d {
@@ -67,6 +93,7 @@ pub fn mail_kind_key(k: MailKind) -> &'static str {
         MailKind::Survey => "mail-kind-survey",
         MailKind::Transcript => "mail-kind-transcript",
         MailKind::PortalLink => "mail-kind-portal-link",
+        MailKind::Digest => "mail-kind-digest",
     }
 }
 
@@ -424,6 +451,22 @@ mod tests {
             "kind": "survey", "delivery": "inline", "reason": "no_address", "answer": "yes",
             "rating": 4, "assignee_id": 2, "message_id": 9, "error": "550",
         })
+    }
+
+    #[test]
+    fn every_health_signal_and_outcome_reads_as_words_in_every_locale() {
+        use crate::web::i18n::has_key;
+        for code in LOCALES_SUPPORTED {
+            let tr = Tr::new(code);
+            for &s in Signal::ALL {
+                assert!(has_key(code, signal_key(s)), "{code} lacks {s}");
+                let text = tr.n(signal_key(s), 3);
+                assert!(text.contains('3'), "{code}: {s} reads {text}");
+            }
+            for &o in Outcome::ALL {
+                assert!(has_key(code, outcome_key(o)), "{code} lacks {o}");
+            }
+        }
     }
 
     #[test]

@@ -31,6 +31,7 @@ mod message_body;
 pub mod monitor;
 pub mod pages;
 pub mod presence;
+pub mod radar;
 pub mod redirect;
 pub mod remedies;
 mod repo;
@@ -136,6 +137,8 @@ pub fn router(st: &AppState) -> Router<AppState> {
         .route("/agents/{id}", get(stories::profile))
         .route("/reports", get(dashboard::page))
         .route("/reports/csat", get(reports::csat))
+        .route("/radar", get(radar::page))
+        .route("/radar/{customer_id}/outreach", post(radar::outreach))
         .route("/monitor", get(monitor::page))
         // Search, customers and admin pages (issue 4, ui-admin).
         .route("/search", get(search::page))

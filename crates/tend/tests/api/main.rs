@@ -51,6 +51,7 @@ mod privacy;
 mod proxy;
 mod quarantine;
 mod remedies;
+mod radar;
 mod reports;
 mod reports_csat;
 mod reports_rebuild;

@@ -426,19 +426,25 @@ macro_rules! on_both_backends {
     )* };
 }
 
+/// No settings beyond the tests' own (`on_both_with_clock!`).
+pub fn no_settings(_test: &str) -> Vec<(&'static str, String)> {
+    Vec::new()
+}
+
 /// Runs each named `async fn(&mut TestApp, &Arc<ManualClock>)` once on
 /// SQLite and once on PostgreSQL, with a manual clock at
-/// `surveys::START` (tests move it and drive the timers by hand).
+/// `surveys::START` (tests move it and drive the timers by hand). With
+/// `settings = f;` first, each test starts with the settings `f(name)`.
 #[macro_export]
 macro_rules! on_both_with_clock {
-    ($($name:ident),* $(,)?) => { $(
+    (settings = $settings:path; $($name:ident),* $(,)?) => { $(
         mod $name {
             use $crate::support::{Backend, TestApp};
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
                 let clock = tend::time::ManualClock::new($crate::surveys::START);
-                let mut app = TestApp::start_with_clock(Backend::Sqlite, &[], clock.clone())
+                let mut app = TestApp::start_with_clock(Backend::Sqlite, &$settings(stringify!($name)), clock.clone())
                     .await
                     .expect("sqlite always available");
                 super::$name(&mut app, &clock).await;
@@ -448,11 +454,14 @@ macro_rules! on_both_with_clock {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
                 let clock = tend::time::ManualClock::new($crate::surveys::START);
-                if let Some(mut app) = TestApp::start_with_clock(Backend::Postgres, &[], clock.clone()).await {
+                if let Some(mut app) = TestApp::start_with_clock(Backend::Postgres, &$settings(stringify!($name)), clock.clone()).await {
                     super::$name(&mut app, &clock).await;
                     app.finish().await;
                 }
             }
         }
     )* };
+    ($($name:ident),* $(,)?) => {
+        $crate::on_both_with_clock!(settings = $crate::support::no_settings; $($name),*);
+    };
 }

@@ -157,7 +157,7 @@ mod tests {
 
     /// Words that are rightly the same as in English: names and acronyms
     /// everywhere, and a few words Catalan or Latvian share with English.
-    const SAME_AS_ENGLISH: [(&str, &str); 33] = [
+    const SAME_AS_ENGLISH: [(&str, &str); 34] = [
         ("*", "channel-api"),
         // "No", "Article" and "Articles" are Catalan too.
         ("ca", "kb-vote-no"),
@@ -193,6 +193,8 @@ mod tests {
         // "Revisions" and "Categories" are Catalan too.
         ("ca", "kbe-revisions"),
         ("ca", "kbe-categories"),
+        // "Radar" is Catalan too.
+        ("ca", "nav-radar"),
     ];
 
     #[test]
