@@ -392,7 +392,7 @@ pub fn event_text(tr: &Tr, e: &Event, name_of: &dyn Fn(&Value) -> String) -> Opt
                 format!(
                     "{} · {} · {}",
                     tr.t(key),
-                    d["kind"].as_str().unwrap_or_default(),
+                    remedy_kind(tr, d["kind"].as_str().unwrap_or_default(), None),
                     crate::remedies::model::money(
                         d["amount"].as_i64().unwrap_or_default(),
                         d["currency"].as_str().unwrap_or_default()
@@ -401,6 +401,20 @@ pub fn event_text(tr: &Tr, e: &Event, name_of: &dyn Fn(&Value) -> String) -> Opt
             )
         }
     })
+}
+
+/// A remedy kind's name for people: the built-in kinds in the viewer's
+/// language, the desk's own by the name they were given (`name`, else
+/// the key).
+pub fn remedy_kind(tr: &Tr, key: &str, name: Option<&str>) -> String {
+    match key {
+        "refund" => tr.t("remedy-kind-refund"),
+        "credit" => tr.t("remedy-kind-credit"),
+        "discount" => tr.t("remedy-kind-discount"),
+        "replacement" => tr.t("remedy-kind-replacement"),
+        "goodwill" => tr.t("remedy-kind-goodwill"),
+        _ => name.unwrap_or(key).to_string(),
+    }
 }
 
 /// The key of a remedy state's name.

@@ -56,10 +56,11 @@ fn line(
     kinds: &[(String, String)],
     r: Remedy,
 ) -> RemedyLine {
-    let kind = kinds
+    let given = kinds
         .iter()
         .find(|(k, _)| *k == r.kind)
-        .map_or_else(|| r.kind.clone(), |(_, n)| n.clone());
+        .map(|(_, n)| n.as_str());
+    let kind = labels::remedy_kind(&a.tr, &r.kind, given);
     let name = |id: i64| names.get(&id).cloned().unwrap_or_else(|| format!("#{id}"));
     let decision = match (r.decided_by, r.decision_note.as_deref()) {
         (Some(by), Some(n)) if !n.is_empty() => format!("{}: {n}", name(by)),
@@ -101,18 +102,22 @@ async fn names(st: &AppState, a: &Agent) -> Result<HashMap<i64, String>> {
         .collect())
 }
 
-async fn kinds(st: &AppState) -> Result<Vec<(String, String)>> {
+/// The kinds for the form: key and its name in the viewer's language.
+async fn kinds(st: &AppState, a: &Agent) -> Result<Vec<(String, String)>> {
     Ok(service::kinds(st)
         .await?
         .into_iter()
-        .map(|k| (k.key, k.name))
+        .map(|k| {
+            let name = labels::remedy_kind(&a.tr, &k.key, Some(&k.name));
+            (k.key, name)
+        })
         .collect())
 }
 
 /// The remedies of conversation `id` for its page.
 pub async fn panel(st: &AppState, a: &Agent, id: i64) -> Result<RemediesPanel> {
     let list = service::of_conversation(st, &a.viewer, id).await?;
-    let kinds = kinds(st).await?;
+    let kinds = kinds(st, a).await?;
     let names = if list.is_empty() {
         HashMap::new()
     } else {
@@ -245,7 +250,7 @@ pub async fn queue(State(st): State<AppState>, a: Agent) -> Response {
             .filter(|r| r.state != RemedyState::AwaitingApproval)
             .collect();
         let names = names(&st, &a).await?;
-        let kinds = kinds(&st).await?;
+        let kinds = kinds(&st, &a).await?;
         Ok::<_, Error>(QueuePage {
             c: Chrome::agent(&a, a.tr.t("remedies-title"), "remedies"),
             waiting: waiting
