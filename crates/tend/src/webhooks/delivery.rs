@@ -221,13 +221,6 @@ async fn start_due(st: &AppState, flying: &mut JoinSet<Outcome>, room: usize) ->
     Ok(Duration::ZERO)
 }
 
-/// The signature header's value: `t=<unix seconds>,v1=<hex HMAC-SHA256
-/// of "<t>.<body>">`.
-pub fn signature(secret: &str, t: i64, body: &str) -> String {
-    let mac = crate::crypto::hmac_sha256(secret.as_bytes(), format!("{t}.{body}").as_bytes());
-    format!("t={t},v1={}", hex::encode(mac))
-}
-
 /// The body of a delivery.
 fn body(d: &DueRow) -> std::result::Result<String, String> {
     let kind = EventKind::from_db(&d.kind).map_err(|e| e.to_string())?;
@@ -255,7 +248,10 @@ async fn attempt(st: &AppState, d: DueRow, secret: Option<String>) -> Outcome {
         .header("Tend-Delivery", d.id.to_string());
     if let Some(secret) = &secret {
         let t = st.clock.now_ms().div_euclid(1000);
-        req = req.header("Tend-Signature", signature(secret, t, &body));
+        req = req.header(
+            "Tend-Signature",
+            crate::crypto::signature(secret, t, body.as_bytes()),
+        );
     }
     match req.body(body).send().await {
         Ok(resp) if resp.status().is_success() => {
