@@ -371,4 +371,4 @@ report-metric-transfers = Traspassos
 # The channel API
 inbox-outbound-url = Les respostes s'envien a
 inbox-outbound-none = enlloc encara (definiu outbound_url amb PATCH /api/v1/inboxes/<id>)
-inbox-failing = L'URL de sortida rebutja les credencials de Tend des de { $since }: { $error }. Quan el receptor estigui arreglat, definiu un secret o un URL nous.
+inbox-failing = L'URL de sortida rebutja les credencials de Tend des de { $when }: { $value }. Quan el receptor estigui arreglat, definiu un secret o un URL nous.

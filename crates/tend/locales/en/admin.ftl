@@ -371,4 +371,4 @@ report-metric-transfers = Transfers
 # The channel API
 inbox-outbound-url = Replies are posted to
 inbox-outbound-none = nowhere yet (set outbound_url with PATCH /api/v1/inboxes/<id>)
-inbox-failing = The outbound URL has refused Tend's credentials since { $since }: { $error }. Set a new secret or URL once the receiver is fixed.
+inbox-failing = The outbound URL has refused Tend's credentials since { $when }: { $value }. Set a new secret or URL once the receiver is fixed.

@@ -363,4 +363,4 @@ report-metric-transfers = 引き継ぎ
 # The channel API
 inbox-outbound-url = 返信の送信先
 inbox-outbound-none = まだありません（PATCH /api/v1/inboxes/<id> で outbound_url を設定）
-inbox-failing = 送信先 URL が { $since } 以降 Tend の認証情報を拒否しています: { $error }。受信側を直したら、新しいシークレットか URL を設定してください。
+inbox-failing = 送信先 URL が { $when } 以降 Tend の認証情報を拒否しています: { $value }。受信側を直したら、新しいシークレットか URL を設定してください。

@@ -363,4 +363,4 @@ report-metric-transfers = 이관
 # The channel API
 inbox-outbound-url = 답장을 보내는 곳
 inbox-outbound-none = 아직 없음 (PATCH /api/v1/inboxes/<id> 로 outbound_url 설정)
-inbox-failing = 발신 URL이 { $since }부터 Tend의 인증 정보를 거부하고 있습니다: { $error }. 수신 측을 고친 뒤 새 시크릿이나 URL을 설정하세요.
+inbox-failing = 발신 URL이 { $when }부터 Tend의 인증 정보를 거부하고 있습니다: { $value }. 수신 측을 고친 뒤 새 시크릿이나 URL을 설정하세요.

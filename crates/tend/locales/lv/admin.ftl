@@ -376,4 +376,4 @@ report-metric-transfers = Nodotas citam
 # The channel API
 inbox-outbound-url = Atbildes tiek nosūtītas uz
 inbox-outbound-none = vēl nekur (iestatiet outbound_url ar PATCH /api/v1/inboxes/<id>)
-inbox-failing = Izejošais URL kopš { $since } noraida Tend akreditācijas datus: { $error }. Kad saņēmējs ir salabots, iestatiet jaunu noslēpumu vai URL.
+inbox-failing = Izejošais URL kopš { $when } noraida Tend akreditācijas datus: { $value }. Kad saņēmējs ir salabots, iestatiet jaunu noslēpumu vai URL.

@@ -84,8 +84,8 @@ async fn page(st: &AppState, a: &Agent, notice: Option<String>, error: Option<St
                         a.tr.args(
                             "inbox-failing",
                             &[
-                                ("since", since.into()),
-                                ("error", i.failing_error.clone().unwrap_or_default().into()),
+                                ("when", since.into()),
+                                ("value", i.failing_error.clone().unwrap_or_default().into()),
                             ],
                         )
                     }),
