@@ -41,7 +41,8 @@ CREATE INDEX channel_inbound_conversation ON channel_inbound(conversation_id, id
 -- The desk's messages to channels, until the channel's URL accepts them.
 -- `payload` is the JSON posted, with the files named by digest (their
 -- bytes are read from the attachment store when posted). Failures back off
--- and park through `job_failures` (job `channel_outbox`).
+-- and park through `job_failures` (job `channel_outbox`); `lease_until` is when
+-- an attempt in progress (claimed by `db::claim`) lets go of a row, 0: none.
 CREATE TABLE channel_outbox (
     id                INTEGER PRIMARY KEY,
     inbox_id          INTEGER NOT NULL REFERENCES inboxes(id),
@@ -49,7 +50,7 @@ CREATE TABLE channel_outbox (
     message_id        INTEGER REFERENCES messages(id) ON DELETE CASCADE,
     payload           TEXT NOT NULL,
     attempts          INTEGER NOT NULL DEFAULT 0,
-    lease_until       INTEGER,
+    lease_until       INTEGER NOT NULL DEFAULT 0,
     last_status_code  INTEGER,
     last_error        TEXT,
     sent_at           INTEGER,

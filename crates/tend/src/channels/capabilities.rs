@@ -83,26 +83,17 @@ pub const GENERIC_API: Capabilities = Capabilities {
     read_receipts: false,
 };
 
-/// Mail (email inboxes, and the contact form's customers, answered by mail).
+/// Mail (email inboxes, and the contact form's customers, answered by
+/// mail): the same without a limit of its own on the text.
 pub const MAIL: Capabilities = Capabilities {
     text_chars: None,
-    media: ALL_MEDIA,
-    media_bytes: None,
-    reply_window: None,
-    templates: false,
-    typing: false,
-    read_receipts: false,
+    ..GENERIC_API
 };
 
-/// The live chat widget.
+/// The live chat widget: mail's, and the visitor sees the desk typing.
 pub const CHAT: Capabilities = Capabilities {
-    text_chars: None,
-    media: ALL_MEDIA,
-    media_bytes: None,
-    reply_window: None,
-    templates: false,
     typing: true,
-    read_receipts: false,
+    ..MAIL
 };
 
 impl Capabilities {

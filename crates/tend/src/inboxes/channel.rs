@@ -35,4 +35,3 @@ pub async fn set_failing_in(
 ) -> Result<bool> {
     repo::set_failing(c, id, failing).await
 }
-

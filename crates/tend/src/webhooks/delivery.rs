@@ -197,7 +197,9 @@ async fn start_due(st: &AppState, flying: &mut JoinSet<Outcome>, room: usize) ->
     let lease = now + LEASE_MS;
     let claimed = st
         .db
-        .write(move |c| Box::pin(async move { repo::claim(c, &ids, now, lease).await }))
+        .write(move |c| {
+            Box::pin(async move { crate::db::claim(c, repo::QUEUE, &ids, now, lease).await })
+        })
         .await?;
     for d in due.into_iter().filter(|d| claimed.contains(&d.id)) {
         let secret = match d.secret.as_deref() {

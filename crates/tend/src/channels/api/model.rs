@@ -7,6 +7,7 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use crate::channels::capabilities::Capabilities;
+use crate::vocab::closed_set;
 use crate::{Error, Result};
 
 /// The longest id (`external_id`, `from.id`, `thread_id`) accepted.
@@ -57,26 +58,16 @@ pub struct InboundFile {
     pub content_base64: Option<String>,
 }
 
-/// What happened to an inbound message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    /// A new conversation.
-    Created,
-    /// Added to the open conversation of its thread.
-    Appended,
-    /// This `external_id` was received before on this inbox: nothing changed.
-    Duplicate,
-}
-
-impl Outcome {
-    /// The metric label.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Created => "created",
-            Outcome::Appended => "appended",
-            Outcome::Duplicate => "duplicate",
-        }
+closed_set! {
+    /// What happened to an inbound message (those of inbound email that a
+    /// channel can have).
+    pub enum Outcome ("outcome") {
+        /// A new conversation.
+        Created = "created",
+        /// Added to the open conversation of its thread.
+        Appended = "appended",
+        /// This `external_id` was received before on this inbox: nothing changed.
+        Duplicate = "duplicate",
     }
 }
 

@@ -191,7 +191,9 @@ pub async fn send_once(st: &AppState) -> Result<usize> {
     let until = now + LEASE_MS;
     let leased = st
         .db
-        .write(move |c| Box::pin(async move { repo::lease(c, &ids, now, until).await }))
+        .write(move |c| {
+            Box::pin(async move { crate::db::claim(c, repo::QUEUE, &ids, now, until).await })
+        })
         .await?;
     let pass = Pass::start(st, Job::ChannelOutbox).await?;
     let attempts = due.into_iter().filter(|d| leased.contains(&d.id)).map(|d| {

@@ -96,7 +96,7 @@ pub(super) async fn queue(
 ) -> Result<()> {
     sqlx::query(
         "INSERT INTO channel_outbox (inbox_id, conversation_id, message_id, payload, attempts, \
-         created_at) VALUES ($1, $2, $3, $4, 0, $5)",
+         lease_until, created_at) VALUES ($1, $2, $3, $4, 0, 0, $5)",
     )
     .bind(inbox_id)
     .bind(conversation_id)
@@ -124,44 +124,29 @@ pub(super) async fn due(c: &mut AnyConnection, now: i64, limit: i64) -> Result<V
     let ready = crate::jobs::service::ready_sql(Job::ChannelOutbox, "o.id", now);
     let mut q = Sql::new(&format!(
         "SELECT o.id, o.inbox_id, o.message_id, o.payload FROM channel_outbox o \
-         WHERE o.sent_at IS NULL AND {ready} AND (o.lease_until IS NULL OR o.lease_until <= "
+         WHERE o.sent_at IS NULL AND {ready} AND o.lease_until <= "
     ));
     q.bind(now).push(
-        ") AND NOT EXISTS (SELECT 1 FROM channel_outbox p WHERE p.sent_at IS NULL \
+        " AND NOT EXISTS (SELECT 1 FROM channel_outbox p WHERE p.sent_at IS NULL \
          AND p.conversation_id = o.conversation_id AND p.id < o.id) ORDER BY o.id LIMIT ",
     );
     q.bind(limit);
     Ok(q.query_as().fetch_all(c).await?)
 }
 
-/// Leases due messages for one attempt until `lease` (another node, or
-/// this one after a crash, takes one up again only after it). Answers the
-/// ids leased.
-pub(super) async fn lease(
-    c: &mut AnyConnection,
-    ids: &[i64],
-    now: i64,
-    lease: i64,
-) -> Result<Vec<i64>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut q = Sql::new("UPDATE channel_outbox SET lease_until = ");
-    q.bind(lease)
-        .push(" WHERE sent_at IS NULL AND (lease_until IS NULL OR lease_until <= ")
-        .bind(now)
-        .push(") AND id IN ")
-        .bind_list(ids.iter().copied())
-        .push(" RETURNING id");
-    let rows: Vec<(i64,)> = q.query_as().fetch_all(c).await?;
-    Ok(rows.into_iter().map(|(id,)| id).collect())
-}
+/// The channel outbox, as `db::claim` leases it (`lease_until` is 0 when
+/// no attempt holds a row).
+pub(super) const QUEUE: crate::db::Queue = crate::db::Queue {
+    table: "channel_outbox",
+    done: "sent_at",
+    due_at: "lease_until",
+};
 
 /// Records a message the URL accepted.
 pub(super) async fn sent(c: &mut AnyConnection, id: i64, code: i64, now: i64) -> Result<()> {
     sqlx::query(
         "UPDATE channel_outbox SET attempts = attempts + 1, sent_at = $1, last_status_code = $2, \
-         last_error = NULL, lease_until = NULL WHERE id = $3",
+         last_error = NULL, lease_until = 0 WHERE id = $3",
     )
     .bind(now)
     .bind(code)
@@ -180,7 +165,7 @@ pub(super) async fn failed(
 ) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "UPDATE channel_outbox SET attempts = attempts + 1, last_status_code = $1, \
-         last_error = $2, lease_until = NULL WHERE id = $3 RETURNING attempts",
+         last_error = $2, lease_until = 0 WHERE id = $3 RETURNING attempts",
     )
     .bind(code)
     .bind(error)
