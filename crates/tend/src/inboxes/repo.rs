@@ -411,7 +411,8 @@ pub(super) async fn has_address(c: &mut AnyConnection, address: &str) -> Result<
 
 /// What the channel API needs of an inbox (`None`: no such inbox).
 pub(super) async fn channel(c: &mut AnyConnection, id: i64) -> Result<Option<ChannelInbox>> {
-    let row: Option<(String, Option<String>, Option<String>, Option<i64>)> = sqlx::query_as(
+    type Row = (String, Option<String>, Option<String>, Option<i64>);
+    let row: Option<Row> = sqlx::query_as(
         "SELECT kind, channel_secret, outbound_url, failing_since FROM inboxes WHERE id = $1",
     )
     .bind(id)
