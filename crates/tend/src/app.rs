@@ -48,10 +48,10 @@ pub async fn open_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::R
         &config.public_host(),
     ));
     slots.put(crate::agents::TokenCache::new(cached));
-    slots.put(crate::routing::LanguageCache::new(cached));
     slots.put(crate::inboxes::InboxCacheSlot::new(cached));
     slots.put(crate::channels::carriers());
     slots.put(crate::webhooks::WebhookState::new());
+    slots.put(crate::channels::api::ChannelApiState::default());
     slots.put(crate::kb::KbState::new());
     slots.put(crate::portal::PortalState::new());
     let mut st = AppState::new(db, config, clock);
@@ -140,6 +140,10 @@ pub async fn start(st: AppState) -> anyhow::Result<Running> {
         with(&st, crate::webhooks::delivery::follow),
     );
     tasks.spawn("webhook_sender", with(&st, crate::webhooks::delivery::send));
+    tasks.spawn(
+        "channel_sender",
+        with(&st, crate::channels::api::outbound::run),
+    );
     tasks.spawn("reports", with(&st, crate::reports::projection::run));
     tasks.spawn("health", with(&st, crate::health::task::run));
     tasks.spawn(

@@ -267,6 +267,7 @@ job-sla-timer = Temporitzador del nivell de servei
 job-outbox = Correu de sortida
 job-automation-timer = Regles de temps de l’automatització
 job-automation-reply = Respostes automàtiques de les regles
+job-channel-outbox = Missatges als URL de l'API de canals
 
 
 ## Webhooks (admin)
@@ -366,3 +367,8 @@ report-metric-response-rate = Taxa de resposta a les enquestes
 report-metric-volume = Converses
 report-metric-reopens = Reobertures
 report-metric-transfers = Traspassos
+
+# The channel API
+inbox-outbound-url = Les respostes s'envien a
+inbox-outbound-none = enlloc encara (definiu outbound_url amb PATCH /api/v1/inboxes/<id>)
+inbox-failing = L'URL de sortida rebutja les credencials de Tend des de { $when }: { $value }. Quan el receptor estigui arreglat, definiu un secret o un URL nous.

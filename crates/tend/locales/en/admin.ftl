@@ -267,6 +267,7 @@ job-sla-timer = Service-level timer
 job-outbox = Outgoing mail
 job-automation-timer = Automation time rules
 job-automation-reply = Automatic replies of rules
+job-channel-outbox = Messages to channel API URLs
 
 
 ## Webhooks (admin)
@@ -366,3 +367,8 @@ report-metric-response-rate = Survey response rate
 report-metric-volume = Conversations
 report-metric-reopens = Reopens
 report-metric-transfers = Transfers
+
+# The channel API
+inbox-outbound-url = Replies are posted to
+inbox-outbound-none = nowhere yet (set outbound_url with PATCH /api/v1/inboxes/<id>)
+inbox-failing = The outbound URL has refused Tend's credentials since { $when }: { $value }. Set a new secret or URL once the receiver is fixed.

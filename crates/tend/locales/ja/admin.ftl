@@ -262,6 +262,7 @@ job-sla-timer = サービスレベルのタイマー
 job-outbox = 送信メール
 job-automation-timer = 自動化の時間ルール
 job-automation-reply = ルールの自動返信
+job-channel-outbox = チャネル API の URL へのメッセージ
 
 
 ## Webhooks (admin)
@@ -358,3 +359,8 @@ report-metric-response-rate = アンケート回答率
 report-metric-volume = 会話数
 report-metric-reopens = 再オープン
 report-metric-transfers = 引き継ぎ
+
+# The channel API
+inbox-outbound-url = 返信の送信先
+inbox-outbound-none = まだありません（PATCH /api/v1/inboxes/<id> で outbound_url を設定）
+inbox-failing = 送信先 URL が { $when } 以降 Tend の認証情報を拒否しています: { $value }。受信側を直したら、新しいシークレットか URL を設定してください。

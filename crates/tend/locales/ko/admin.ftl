@@ -262,6 +262,7 @@ job-sla-timer = 서비스 수준 타이머
 job-outbox = 보내는 메일
 job-automation-timer = 자동화 시간 규칙
 job-automation-reply = 규칙의 자동 답장
+job-channel-outbox = 채널 API URL로 보내는 메시지
 
 
 ## Webhooks (admin)
@@ -358,3 +359,8 @@ report-metric-response-rate = 설문 응답률
 report-metric-volume = 대화 수
 report-metric-reopens = 다시 열림
 report-metric-transfers = 이관
+
+# The channel API
+inbox-outbound-url = 답장을 보내는 곳
+inbox-outbound-none = 아직 없음 (PATCH /api/v1/inboxes/<id> 로 outbound_url 설정)
+inbox-failing = 발신 URL이 { $when }부터 Tend의 인증 정보를 거부하고 있습니다: { $value }. 수신 측을 고친 뒤 새 시크릿이나 URL을 설정하세요.

@@ -272,6 +272,7 @@ job-sla-timer = Apkalpošanas līmeņa taimeris
 job-outbox = Izejošais pasts
 job-automation-timer = Automatizācijas laika kārtulas
 job-automation-reply = Kārtulu automātiskās atbildes
+job-channel-outbox = Ziņas uz kanālu API URL
 
 
 ## Webhooks (admin)
@@ -371,3 +372,8 @@ report-metric-response-rate = Aptauju atbilžu īpatsvars
 report-metric-volume = Sarunas
 report-metric-reopens = Atkārtoti atvērtas
 report-metric-transfers = Nodotas citam
+
+# The channel API
+inbox-outbound-url = Atbildes tiek nosūtītas uz
+inbox-outbound-none = vēl nekur (iestatiet outbound_url ar PATCH /api/v1/inboxes/<id>)
+inbox-failing = Izejošais URL kopš { $when } noraida Tend akreditācijas datus: { $value }. Kad saņēmējs ir salabots, iestatiet jaunu noslēpumu vai URL.

@@ -1,6 +1,8 @@
 //! Channels translate the outside world into conversation service calls and
 //! back. They hold no business rules.
 
+pub mod api;
+pub mod capabilities;
 pub mod chat;
 pub mod contact;
 pub mod email;
@@ -13,7 +15,9 @@ use crate::state::AppState;
 use crate::vocab::Channel;
 
 /// The carriers of the desk's messages: mail for every channel whose
-/// customers are answered by mail (`Channel::answered_by_mail`).
+/// customers are answered by mail (`Channel::answered_by_mail`), and the
+/// channel API's for `api` (it carries only conversations that arrived
+/// through the channel API).
 pub fn carriers() -> Carriers {
     let mail: Arc<dyn crate::conversations::delivery::Carrier> =
         Arc::new(email::outbound::MailCarrier);
@@ -21,6 +25,7 @@ pub fn carriers() -> Carriers {
         .iter()
         .filter(|c| c.answered_by_mail())
         .fold(Carriers::default(), |all, &c| all.with(c, mail.clone()))
+        .with(Channel::Api, Arc::new(api::outbound::ApiCarrier))
 }
 
 impl AppState {

@@ -1,7 +1,8 @@
-//! Conversations fed by live chat: a visitor's message joins the chat's
-//! conversation, or starts one (the first message, or the first after the
-//! previous one was closed). Each message carries the widget's client id,
-//! so a message re-sent after a reconnect is stored once.
+//! Conversations fed by live chat and by messaging channels: a visitor's
+//! message joins the chat's conversation, or starts one (the first
+//! message, or the first after the previous one was closed). Each message
+//! carries the widget's client id (a channel's message id), so a message
+//! re-sent after a reconnect is stored once.
 
 use serde_json::json;
 use sqlx::AnyConnection;
@@ -38,6 +39,9 @@ pub struct ChatMessage<'a> {
     pub files: &'a [AttachmentMeta],
     /// Language (the widget's, or detected).
     pub language: Option<&'a str>,
+    /// The channel a new conversation is on: the chat, or a messaging
+    /// channel that works the same way (`channels::api`).
+    pub channel: Channel,
 }
 
 /// Where a visitor's message went.
@@ -89,7 +93,7 @@ pub async fn record_in(
                 customer_id: m.customer_id,
                 subject: &subject,
                 priority: Priority::Normal,
-                channel: Channel::Chat,
+                channel: m.channel,
                 tags: &[],
                 language: m.language,
                 customer_email: m.email,
@@ -137,7 +141,7 @@ pub async fn record_in(
         c,
         EventKind::MessageAdded,
         &customer,
-        json!({"message_id": mid, "direction": "in", "attachments": m.files.len(), "channel": "chat"}),
+        json!({"message_id": mid, "direction": "in", "attachments": m.files.len(), "channel": m.channel}),
     )
     .await?;
     let before = row.clone();

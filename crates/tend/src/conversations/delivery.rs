@@ -102,6 +102,10 @@ pub trait Carrier: Send + Sync + std::fmt::Debug {
         conversation_id: i64,
         now: i64,
     ) -> BoxFuture<'a, Result<Vec<BusEvent>>>;
+
+    /// Wakes this carrier's sender after the commit of a write that queued
+    /// with it (the sender also looks on its own, every few seconds).
+    fn wake(&self, st: &AppState);
 }
 
 /// The carriers by channel, registered at start.

@@ -35,4 +35,4 @@ pub mod views;
 
 pub use model::{Conversation, Event, Message};
 pub use status::{Priority, Status};
-pub use validate::parse_tags;
+pub use validate::{language_of, parse_tags};

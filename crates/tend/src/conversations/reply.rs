@@ -102,7 +102,7 @@ pub async fn add_message(
         },
         _ => None,
     };
-    let queued_mail = outbound.is_some();
+    let queued_with = outbound.as_ref().map(|(carrier, _)| carrier.clone());
     // The rules' text conditions read the analysed message: analysed here,
     // off the single writer.
     let analysed = (!internal && crate::automation::service::text_wanted())
@@ -123,8 +123,8 @@ pub async fn add_message(
     let (mid, events) = st.db.write(move |c| Box::pin(add_in(c, adding))).await?;
     metrics::counter!("tend_messages_created_total").increment(1);
     st.publish(events);
-    if queued_mail {
-        st.outbox_wake.notify_one();
+    if let Some(carrier) = queued_with {
+        carrier.wake(st);
     }
     let mut c = st.db.pool().acquire().await?;
     repo::messages(&mut c, id, Some(mid), None, 1)

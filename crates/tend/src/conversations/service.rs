@@ -76,13 +76,11 @@ pub async fn create_with_files(
         .as_deref()
         .map(|l| parse_language("language", l))
         .transpose()?;
-    // Skills-first routing matches agents by language: detect it (outside
-    // the write) when the inbox routes that way and none was given.
+    // Stored on the conversation (the inbox's language filter, routing by
+    // language): the one given, else detected, outside the write.
     let detected = match &language {
-        None if crate::routing::service::wants_language(st, input.inbox_id).await? => {
-            tend_mail::detect_language(&text).map(str::to_string)
-        }
-        _ => None,
+        Some(_) => None,
+        None => super::validate::language_of(None, &text),
     };
     // The rules' text conditions read the analysed message: analysed here,
     // off the single writer.
@@ -263,7 +261,7 @@ async fn create_in(
         c,
         &email,
         name.as_deref(),
-        language.as_deref(),
+        language.as_deref().or(detected.as_deref()),
         now,
     )
     .await?;

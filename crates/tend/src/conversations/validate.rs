@@ -151,6 +151,14 @@ impl ValidPatch {
     }
 }
 
+/// The language a conversation stores, on every channel: the one given
+/// (the API's `language`, a widget's), else the one detected from the
+/// customer's own words (`words`: their new text, not quoted history),
+/// else none. Detection costs some CPU: call it before the write.
+pub fn language_of(given: Option<String>, words: &str) -> Option<String> {
+    given.or_else(|| tend_mail::detect_language(words).map(str::to_string))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -385,15 +385,68 @@ pub(super) async fn organization_by_name(
     .await?)
 }
 
-/// Moves every address of `from` to `to` (as secondary addresses).
+/// Moves every address of `from` to `to` (as secondary addresses), and
+/// their ids on channels.
 pub(super) async fn move_emails(c: &mut AnyConnection, from: i64, to: i64) -> Result<()> {
-    sqlx::query(
+    for sql in [
         "UPDATE customer_emails SET customer_id = $2, is_primary = 0 WHERE customer_id = $1",
+        "UPDATE customer_channel_ids SET customer_id = $2 WHERE customer_id = $1",
+    ] {
+        sqlx::query(sql)
+            .bind(from)
+            .bind(to)
+            .execute(&mut *c)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The customer who has `external_id` on inbox `inbox_id`'s channel (the
+/// record they were merged into, if they were).
+pub(super) async fn id_by_channel(
+    c: &mut AnyConnection,
+    inbox_id: i64,
+    external_id: &str,
+) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT COALESCE(cu.merged_into, cu.id) FROM customer_channel_ids x \
+         JOIN customers cu ON cu.id = x.customer_id WHERE x.inbox_id = $1 AND x.external_id = $2",
     )
-    .bind(from)
-    .bind(to)
+    .bind(inbox_id)
+    .bind(external_id)
+    .fetch_optional(c)
+    .await?)
+}
+
+/// Gives customer `id` the channel id; answers false when another customer
+/// has it already (a concurrent delivery on PostgreSQL).
+pub(super) async fn insert_channel_id(
+    c: &mut AnyConnection,
+    inbox_id: i64,
+    external_id: &str,
+    id: i64,
+    now: i64,
+) -> Result<bool> {
+    let r = sqlx::query(
+        "INSERT INTO customer_channel_ids (inbox_id, external_id, customer_id, created_at) \
+         VALUES ($1, $2, $3, $4) ON CONFLICT (inbox_id, external_id) DO NOTHING",
+    )
+    .bind(inbox_id)
+    .bind(external_id)
+    .bind(id)
+    .bind(now)
     .execute(c)
     .await?;
+    Ok(r.rows_affected() > 0)
+}
+
+/// Removes a customer created in this transaction that turned out to be
+/// somebody already known.
+pub(super) async fn delete_new(c: &mut AnyConnection, id: i64) -> Result<()> {
+    sqlx::query("DELETE FROM customers WHERE id = $1")
+        .bind(id)
+        .execute(c)
+        .await?;
     Ok(())
 }
 

@@ -108,6 +108,45 @@ pub(crate) async fn find_or_create_in(
     Ok((id, known))
 }
 
+/// Finds the customer who writes as `external_id` on inbox `inbox_id`'s
+/// channel (a platform's user id means nothing on another inbox), or
+/// creates them without an address; records the contact, and `language`
+/// when theirs is not known yet. Runs inside the caller's transaction.
+pub(crate) async fn find_or_create_by_channel_in(
+    c: &mut AnyConnection,
+    inbox_id: i64,
+    external_id: &str,
+    name: Option<&str>,
+    language: Option<&str>,
+    now: i64,
+) -> Result<i64> {
+    let id = match repo::id_by_channel(c, inbox_id, external_id).await? {
+        Some(id) => {
+            repo::touch(c, id, name, now).await?;
+            id
+        }
+        None => {
+            let id = repo::insert_without_address(c, name, now).await?;
+            if repo::insert_channel_id(c, inbox_id, external_id, id, now).await? {
+                id
+            } else {
+                // Another delivery made them first (PostgreSQL waits for
+                // its commit, so they are there now).
+                repo::delete_new(c, id).await?;
+                let id = repo::id_by_channel(c, inbox_id, external_id)
+                    .await?
+                    .ok_or(Error::NotFound("customer"))?;
+                repo::touch(c, id, name, now).await?;
+                id
+            }
+        }
+    };
+    if let Some(l) = language {
+        learn_language_in(c, id, l).await?;
+    }
+    Ok(id)
+}
+
 /// Sets the customer's language when it is not known yet.
 pub(crate) async fn learn_language_in(
     c: &mut AnyConnection,

@@ -23,7 +23,7 @@ use sqlx::AnyConnection;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions as _, Executor};
 
-pub use sql::{Arg, Sql, like_pattern};
+pub use sql::{Arg, Queue, Sql, claim, like_pattern};
 pub use writer::WriteFn;
 
 use crate::Result;

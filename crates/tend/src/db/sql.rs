@@ -159,3 +159,44 @@ mod tests {
         assert_eq!(like_pattern(" 50%_off\\ "), "%50\\%\\_off\\\\%");
     }
 }
+
+/// A durable queue's table, as [`claim`] leases its rows: not yet `done`
+/// (that column is NULL), and due while `due_at` ≤ now.
+#[derive(Debug, Clone, Copy)]
+pub struct Queue {
+    /// The table.
+    pub table: &'static str,
+    /// Set once a row needs no more attempts (NULL until then).
+    pub done: &'static str,
+    /// When a row may next be attempted; a claim moves it to the lease's end.
+    pub due_at: &'static str,
+}
+
+/// Claims due rows of a queue for one attempt until `until` (another node,
+/// or this one after a crash, takes a row up again only after it): webhook
+/// deliveries, the channel outbox. Answers the ids claimed.
+pub async fn claim(
+    c: &mut sqlx::AnyConnection,
+    q: Queue,
+    ids: &[i64],
+    now: i64,
+    until: i64,
+) -> crate::Result<Vec<i64>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let Queue {
+        table,
+        done,
+        due_at,
+    } = q;
+    let mut sql = Sql::new(&format!("UPDATE {table} SET {due_at} = "));
+    sql.bind(until)
+        .push(&format!(" WHERE {done} IS NULL AND {due_at} <= "))
+        .bind(now)
+        .push(" AND id IN ")
+        .bind_list(ids.iter().copied())
+        .push(" RETURNING id");
+    let rows: Vec<(i64,)> = sql.query_as().fetch_all(c).await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}

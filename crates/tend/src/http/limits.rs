@@ -65,6 +65,8 @@ pub fn large_route(route: &str, cfg: &Config) -> Option<usize> {
         "/kb/{id}/{lang}" | "/admin/help-centre" => files.saturating_add(MULTIPART_SLACK),
         // A new article's Markdown (up to 200,000 bytes), as a form.
         "/kb/new" => cfg.max_json_body_bytes,
+        // A channel's message with its files in base64.
+        "/api/v1/channels/{inbox_id}/inbound" => crate::channels::api::inbound::body_limit(files),
         // Raw mail: oversize mail up to four times the limit is quarantined.
         "/api/v1/inbound/email" => files.saturating_mul(4),
         // A survey template's source (up to 200,000 characters), as a form;

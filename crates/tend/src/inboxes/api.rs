@@ -84,6 +84,18 @@ pub struct UpdateInbox {
     #[serde(default, deserialize_with = "crate::http::extract::double_option")]
     #[schema(value_type = Option<i64>)]
     calendar_id: Option<Option<i64>>,
+    /// Inboxes of kind `api`: the secret that signs the channel's messages
+    /// both ways (`Tend-Signature`), 16 to 200 characters. Write-only:
+    /// never returned (`has_secret` says whether one is set); `null`
+    /// removes it (inbound messages are then refused).
+    #[serde(default, deserialize_with = "crate::http::extract::double_option")]
+    #[schema(value_type = Option<String>, min_length = 16, max_length = 200)]
+    secret: Option<Option<String>>,
+    /// Inboxes of kind `api`: the `http://` or `https://` URL the desk's
+    /// replies are posted to; `null`: none (replies are not delivered).
+    #[serde(default, deserialize_with = "crate::http::extract::double_option")]
+    #[schema(value_type = Option<String>, max_length = 2000)]
+    outbound_url: Option<Option<String>>,
 }
 
 /// All inboxes. Admins only.
@@ -149,7 +161,8 @@ async fn get_inbox(
 }
 
 /// Change an inbox (name, address, IMAP mailbox and what happens to a
-/// fetched message, acknowledgements). Admins only;
+/// fetched message, acknowledgements; a channel API inbox's secret and
+/// outbound URL). Admins only;
 /// takes effect without a restart.
 #[utoipa::path(patch, path = "/inboxes/{id}", tag = "inboxes",
     params(("id" = i64, Path, description = "Inbox id")),
@@ -174,6 +187,8 @@ async fn update_inbox(
         imap_move_to: b.imap_move_to,
         auto_mail_per_hour: b.auto_mail_per_hour,
         calendar_id: b.calendar_id,
+        secret: b.secret,
+        outbound_url: b.outbound_url,
     };
     Ok(axum::Json(
         service::update_inbox(&st, &auth.0, id, ch).await?,

@@ -3,13 +3,14 @@
 //! to one; teams are granted inboxes, which is what agents may see.
 
 pub mod api;
+pub mod channel;
 pub mod imap_url;
 pub mod model;
 pub mod public;
 mod repo;
 pub mod service;
 
-pub use model::{Inbox, InboxKind};
+pub use model::{ChannelInbox, Inbox, InboxKind};
 
 use crate::db::changes::{EpochCache, INBOXES};
 
@@ -21,6 +22,8 @@ pub struct InboxCaches {
     pub(crate) by_address: EpochCache<String, i64>,
     /// Inbox id → inbox.
     pub(crate) by_id: EpochCache<i64, Inbox>,
+    /// Inbox id → what the channel API needs of it (every inbound message).
+    pub(crate) channels: EpochCache<i64, ChannelInbox>,
 }
 
 /// The caches, or none.
@@ -33,6 +36,7 @@ impl InboxCacheSlot {
         InboxCacheSlot(cached.then(|| InboxCaches {
             by_address: EpochCache::new(&INBOXES, 10_000),
             by_id: EpochCache::new(&INBOXES, 10_000),
+            channels: EpochCache::new(&INBOXES, 10_000),
         }))
     }
 }

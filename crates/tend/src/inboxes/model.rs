@@ -73,8 +73,34 @@ pub struct Inbox {
     /// The business calendar (office hours; what service levels count on);
     /// `null`: none.
     pub calendar_id: Option<i64>,
+    /// Channel API inboxes: where the desk's messages are posted (signed
+    /// like webhooks); `null`: nowhere.
+    pub outbound_url: Option<String>,
+    /// Channel API inboxes: whether a signing secret is set (the secret
+    /// itself is never shown).
+    pub has_secret: bool,
+    /// Channel API inboxes: since when (RFC 3339) the outbound URL refuses
+    /// Tend's credentials (401 or 403); `null`: it does not. Cleared by
+    /// the next message it accepts, or by a new secret or URL.
+    pub failing_since: Option<String>,
+    /// What the outbound URL answered when it started failing.
+    pub failing_error: Option<String>,
     /// RFC 3339.
     pub created_at: String,
+}
+
+/// What the channel API needs of an inbox, on every inbound message and
+/// every delivery.
+#[derive(Debug, Clone)]
+pub struct ChannelInbox {
+    /// Its kind (only `api` inboxes take the channel API).
+    pub kind: InboxKind,
+    /// The signing secret, sealed (`secrets::Purpose::ChannelSecret`).
+    pub sealed_secret: Option<String>,
+    /// Where the desk's messages go.
+    pub outbound_url: Option<String>,
+    /// Since when the outbound URL refuses Tend's credentials (ms).
+    pub failing_since: Option<i64>,
 }
 
 /// What the IMAP watcher does to a mailbox message after it is committed

@@ -11,6 +11,8 @@ use crate::{Error, Result};
 use super::model::{ImapAfter, Inbox, InboxKind, check_imap_after, parse_imap_url, parse_move_to};
 use super::repo;
 
+pub use super::channel::{channel_inbox, set_failing_in};
+
 /// An inbox to create.
 #[derive(Debug, Clone)]
 pub struct NewInbox {
@@ -49,6 +51,12 @@ pub struct InboxChanges {
     pub auto_mail_per_hour: Option<Option<i64>>,
     /// The business calendar; `Some(None)` removes it.
     pub calendar_id: Option<Option<i64>>,
+    /// Channel API inboxes: the signing secret, in plaintext (sealed
+    /// before it is stored); `Some(None)` removes it.
+    pub secret: Option<Option<String>>,
+    /// Channel API inboxes: where the desk's messages are posted;
+    /// `Some(None)` stops posting.
+    pub outbound_url: Option<Option<String>>,
 }
 
 /// Changes an inbox. Admins only. Channels pick changes up without a restart.
@@ -97,6 +105,23 @@ pub async fn update_inbox(
     };
     let after = ch.imap_after;
     let calendar = ch.calendar_id;
+    let secret = match ch.secret {
+        Some(Some(s)) => {
+            crate::webhooks::model::check_secret("secret", &s)?;
+            Some(Some(
+                st.secrets()
+                    .seal(crate::secrets::Purpose::ChannelSecret, &s),
+            ))
+        }
+        other => other,
+    };
+    let outbound_url = match ch.outbound_url {
+        Some(Some(u)) => Some(Some(crate::webhooks::model::check_url_of(
+            "outbound_url",
+            &u,
+        )?)),
+        other => other,
+    };
     let now = st.clock.now_ms();
     let move_to = match ch.imap_move_to {
         None => None,
@@ -141,6 +166,26 @@ pub async fn update_inbox(
                 }
                 if let Some(cap) = auto_cap {
                     repo::set_auto_mail_cap(c, id, cap).await?;
+                }
+                if secret.is_some() || outbound_url.is_some() {
+                    if inbox.kind != InboxKind::Api {
+                        let field = if secret.is_some() {
+                            "secret"
+                        } else {
+                            "outbound_url"
+                        };
+                        return Err(Error::invalid(
+                            field,
+                            "only inboxes of kind api take a channel secret and an outbound URL",
+                        ));
+                    }
+                    repo::set_channel(
+                        c,
+                        id,
+                        secret.as_ref().map(|s| s.as_deref()),
+                        outbound_url.as_ref().map(|u| u.as_deref()),
+                    )
+                    .await?;
                 }
                 if let Some(cal) = calendar {
                     set_calendar_in(c, id, cal, now).await?;

@@ -22,6 +22,9 @@ closed_set! {
         AutomationTimer = "automation_timer",
         /// Sending automation's automatic replies (item: the reply).
         AutomationReply = "automation_reply",
+        /// Posting the desk's messages to channel API URLs (item: the
+        /// `channel_outbox` row).
+        ChannelOutbox = "channel_outbox",
     }
 }
 
@@ -30,7 +33,7 @@ impl Job {
     pub fn item_is_conversation(self) -> bool {
         match self {
             Job::Survey | Job::QuietClose | Job::AutomationTimer => true,
-            Job::SlaTimer | Job::Outbox | Job::AutomationReply => false,
+            Job::SlaTimer | Job::Outbox | Job::AutomationReply | Job::ChannelOutbox => false,
         }
     }
 }
@@ -41,7 +44,8 @@ pub struct Failure {
     /// The job.
     pub job: Job,
     /// The item's id: a conversation (`survey`, `quiet_close`), a
-    /// service-level clock (`sla_timer`) or an outbox row (`outbox`).
+    /// service-level clock (`sla_timer`), an outbox row (`outbox`) or a
+    /// channel outbox row (`channel_outbox`).
     pub item: i64,
     /// Failed attempts so far.
     pub attempts: i64,

@@ -19,24 +19,3 @@ pub mod service;
 pub mod task;
 
 pub use model::{Presence, Strategy, TransferReason};
-
-use crate::db::changes::{EpochCache, ROUTING_RULES};
-
-/// Inbox (`None`: the default one) → whether its routing rule wants the
-/// language of new conversations; SQLite only (`db::changes`).
-#[derive(Debug)]
-pub struct LanguageCache(Option<EpochCache<Option<i64>, bool>>);
-
-impl LanguageCache {
-    /// A cache, or none (`cached` false: each creation reads the rule).
-    pub fn new(cached: bool) -> Self {
-        LanguageCache(cached.then(|| EpochCache::new(&ROUTING_RULES, 10_000)))
-    }
-}
-
-impl crate::state::AppState {
-    /// The cache of which inboxes want the language, where there is one.
-    pub(crate) fn language_cache(&self) -> Option<&EpochCache<Option<i64>, bool>> {
-        self.slots.get::<LanguageCache>().0.as_ref()
-    }
-}

@@ -208,21 +208,6 @@ pub(super) async fn rule(c: &mut AnyConnection, inbox_id: i64) -> Result<Option<
     Ok(found)
 }
 
-/// The rule of the given inbox, or of the default inbox when `None`.
-pub(super) async fn rule_or_default(
-    c: &mut AnyConnection,
-    inbox_id: Option<i64>,
-) -> Result<Option<RuleRow>> {
-    let mut sql = Sql::new(&format!(
-        "SELECT {RULE_COLUMNS} FROM routing_rules WHERE inbox_id = "
-    ));
-    match inbox_id {
-        Some(i) => sql.bind(i),
-        None => sql.push("(SELECT id FROM inboxes WHERE is_default = 1 ORDER BY id LIMIT 1)"),
-    };
-    Ok(sql.query_as().fetch_optional(c).await?)
-}
-
 pub(super) async fn rules_for(c: &mut AnyConnection, inbox_ids: &[i64]) -> Result<Vec<RuleRow>> {
     let mut sql = Sql::new(&format!(
         "SELECT {RULE_COLUMNS} FROM routing_rules WHERE inbox_id IN "

@@ -330,24 +330,6 @@ pub async fn delete_rule(st: &AppState, viewer: &Viewer, inbox_id: i64) -> Resul
     }
 }
 
-/// Whether a new conversation in this inbox (`None`: the default inbox)
-/// needs its language detected for routing (a skills-first rule).
-pub async fn wants_language(st: &AppState, inbox_id: Option<i64>) -> Result<bool> {
-    let cache = st.language_cache();
-    if let Some(wants) = cache.and_then(|c| c.get(&inbox_id)) {
-        return Ok(wants);
-    }
-    let epoch = cache.map(|c| c.epoch());
-    let mut c = st.db.pool().acquire().await?;
-    let wants = repo::rule_or_default(&mut c, inbox_id)
-        .await?
-        .is_some_and(|r| r.skills_first != 0);
-    if let (Some(cache), Some(epoch)) = (cache, epoch) {
-        cache.put(inbox_id, wants, epoch);
-    }
-    Ok(wants)
-}
-
 /// How many active agents are online (the chat widget offers the chat
 /// only then), inside the caller's connection.
 pub async fn agents_online_in(c: &mut AnyConnection) -> Result<i64> {

@@ -50,6 +50,8 @@ pub enum Purpose {
     AppSecret,
     /// A webhook's signing secret (`crate::webhooks`).
     WebhookSecret,
+    /// A channel API inbox's signing secret (`crate::channels::api`).
+    ChannelSecret,
     /// The value that proves the key is the one the database was sealed with.
     KeyCheck,
 }
@@ -61,6 +63,7 @@ impl Purpose {
             Purpose::ChatIdentity => b"tend/chat-identity",
             Purpose::AppSecret => b"tend/app-secret",
             Purpose::WebhookSecret => b"tend/webhook-secret",
+            Purpose::ChannelSecret => b"tend/channel-secret",
             Purpose::KeyCheck => b"tend/key-check",
         }
     }

@@ -212,7 +212,9 @@ async fn start_due(st: &AppState, flying: &mut JoinSet<Outcome>, room: usize) ->
     let lease = now + LEASE_MS;
     let claimed = st
         .db
-        .write(move |c| Box::pin(async move { repo::claim(c, &ids, now, lease).await }))
+        .write(move |c| {
+            Box::pin(async move { crate::db::claim(c, repo::QUEUE, &ids, now, lease).await })
+        })
         .await?;
     for d in due.into_iter().filter(|d| claimed.contains(&d.id)) {
         let secret = match d.secret.as_deref() {
@@ -234,13 +236,6 @@ async fn start_due(st: &AppState, flying: &mut JoinSet<Outcome>, room: usize) ->
         });
     }
     Ok(Duration::ZERO)
-}
-
-/// The signature header's value: `t=<unix seconds>,v1=<hex HMAC-SHA256
-/// of "<t>.<body>">`.
-pub fn signature(secret: &str, t: i64, body: &str) -> String {
-    let mac = crate::crypto::hmac_sha256(secret.as_bytes(), format!("{t}.{body}").as_bytes());
-    format!("t={t},v1={}", hex::encode(mac))
 }
 
 /// The body of a delivery.
@@ -270,7 +265,10 @@ async fn attempt(st: &AppState, d: DueRow, secret: Option<String>) -> Outcome {
         .header("Tend-Delivery", d.id.to_string());
     if let Some(secret) = &secret {
         let t = st.clock.now_ms().div_euclid(1000);
-        req = req.header("Tend-Signature", signature(secret, t, &body));
+        req = req.header(
+            "Tend-Signature",
+            crate::crypto::signature(secret, t, body.as_bytes()),
+        );
     }
     match req.body(body).send().await {
         Ok(resp) if resp.status().is_success() => {

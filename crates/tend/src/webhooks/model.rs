@@ -82,16 +82,7 @@ impl WebhookInput {
                 events.push(k);
             }
         }
-        let n = self.secret.chars().count();
-        if !(MIN_SECRET_CHARS..=MAX_SECRET_CHARS).contains(&n) {
-            return Err(Error::invalid(
-                "secret",
-                format!(
-                    "the secret must have {MIN_SECRET_CHARS} to {MAX_SECRET_CHARS} characters \
-                     (it has {n}); e.g. the output of `openssl rand -hex 24`"
-                ),
-            ));
-        }
+        check_secret("secret", &self.secret)?;
         Ok(Subscription {
             url,
             events,
@@ -100,19 +91,41 @@ impl WebhookInput {
     }
 }
 
+/// Checks a signing secret (webhooks, the channel API): 16 to 200
+/// characters; the error names `field`.
+pub fn check_secret(field: &str, secret: &str) -> Result<()> {
+    let n = secret.chars().count();
+    if !(MIN_SECRET_CHARS..=MAX_SECRET_CHARS).contains(&n) {
+        return Err(Error::invalid(
+            field,
+            format!(
+                "the secret must have {MIN_SECRET_CHARS} to {MAX_SECRET_CHARS} characters \
+                 (it has {n}); e.g. the output of `openssl rand -hex 24`"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Checks a delivery URL: absolute `http://` or `https://` with a host.
 pub fn check_url(url: &str) -> Result<String> {
+    check_url_of("url", url)
+}
+
+/// [`check_url`] for a URL given in `field` (webhooks, an inbox's
+/// `outbound_url`).
+pub fn check_url_of(field: &str, url: &str) -> Result<String> {
     let url = url.trim();
     let bad = || {
         Error::invalid(
-            "url",
-            format!("the url must be an absolute http:// or https:// URL, got {url:?}"),
+            field,
+            format!("the {field} must be an absolute http:// or https:// URL, got {url:?}"),
         )
     };
     if url.len() > MAX_URL_CHARS {
         return Err(Error::invalid(
-            "url",
-            format!("the url is longer than {MAX_URL_CHARS} characters"),
+            field,
+            format!("the {field} is longer than {MAX_URL_CHARS} characters"),
         ));
     }
     let parsed = url::Url::parse(url).map_err(|_| bad())?;

@@ -217,28 +217,12 @@ pub(super) async fn due(c: &mut AnyConnection, now: i64, limit: i64) -> Result<V
     .await?)
 }
 
-/// Claims due deliveries for one attempt until `lease` (another node, or
-/// this one after a crash, takes one up again only after it). Answers the
-/// ids claimed.
-pub(super) async fn claim(
-    c: &mut AnyConnection,
-    ids: &[i64],
-    now: i64,
-    lease: i64,
-) -> Result<Vec<i64>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut q = Sql::new("UPDATE webhook_deliveries SET next_attempt_at = ");
-    q.bind(lease)
-        .push(" WHERE delivered_at IS NULL AND next_attempt_at <= ")
-        .bind(now)
-        .push(" AND id IN ")
-        .bind_list(ids.iter().copied())
-        .push(" RETURNING id");
-    let rows: Vec<(i64,)> = q.query_as().fetch_all(c).await?;
-    Ok(rows.into_iter().map(|(id,)| id).collect())
-}
+/// The delivery queue, as `db::claim` leases it.
+pub(super) const QUEUE: crate::db::Queue = crate::db::Queue {
+    table: "webhook_deliveries",
+    done: "delivered_at",
+    due_at: "next_attempt_at",
+};
 
 /// What an attempt came to.
 #[derive(Debug, Clone)]

@@ -13,6 +13,7 @@ mod automation_fields;
 mod binary;
 mod browser;
 mod calendars;
+mod channels_api;
 mod chat;
 mod chat_after;
 mod chat_files;

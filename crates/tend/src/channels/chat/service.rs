@@ -434,6 +434,7 @@ pub(super) async fn record(
                         text: &text,
                         files: &files,
                         language: sess.language.as_deref(),
+                        channel: crate::vocab::Channel::Chat,
                     },
                     now,
                 )

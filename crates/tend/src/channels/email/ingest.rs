@@ -227,8 +227,8 @@ pub async fn ingest_from(
     let (new_text, _quoted) = tend_mail::split_reply(&parsed.text);
     let reply_text =
         (new_text.trim() != parsed.text.trim() && !new_text.trim().is_empty()).then_some(new_text);
-    let language = tend_mail::detect_language(reply_text.as_deref().unwrap_or(&parsed.text))
-        .map(str::to_string);
+    let language =
+        crate::conversations::language_of(None, reply_text.as_deref().unwrap_or(&parsed.text));
     let cc = parsed.cc.iter().map(|m| m.address.to_lowercase()).collect();
     let mail = InboundEmail {
         inbox_id,

@@ -453,4 +453,8 @@ impl Carrier for MailCarrier {
             Ok(queued.events)
         })
     }
+
+    fn wake(&self, st: &AppState) {
+        st.outbox_wake.notify_one();
+    }
 }

@@ -30,6 +30,10 @@ pub struct InboxView {
     pub ack_enabled: bool,
     pub imap_after: &'static str,
     pub imap_move_to: String,
+    /// Channel API inboxes: where replies are posted (set through the API).
+    pub outbound_url: String,
+    /// Channel API inboxes: why the outbound URL refuses Tend, and since when.
+    pub failing: Option<String>,
 }
 
 #[derive(Template)]
@@ -75,6 +79,16 @@ async fn page(st: &AppState, a: &Agent, notice: Option<String>, error: Option<St
                     ack_enabled: i.ack_enabled,
                     imap_after: i.imap_after.as_str(),
                     imap_move_to: i.imap_move_to.unwrap_or_default(),
+                    outbound_url: i.outbound_url.unwrap_or_default(),
+                    failing: i.failing_since.map(|since| {
+                        a.tr.args(
+                            "inbox-failing",
+                            &[
+                                ("when", since.into()),
+                                ("value", i.failing_error.clone().unwrap_or_default().into()),
+                            ],
+                        )
+                    }),
                 })
                 .collect(),
             kinds: KINDS.iter().map(|k| (k.as_str(), kind_label(*k))).collect(),
@@ -203,6 +217,8 @@ pub async fn update(
         imap_move_to: f.imap_move_to.map(|m| filled(Some(m))),
         // Not on the page yet: set through the API.
         auto_mail_per_hour: None,
+        secret: None,
+        outbound_url: None,
     };
     let r = inboxes::update_inbox(&st, &a.viewer, id, ch).await;
     done(&st, &a, r).await

@@ -29,6 +29,7 @@ pub fn job_key(j: Job) -> &'static str {
         Job::Outbox => "job-outbox",
         Job::AutomationTimer => "job-automation-timer",
         Job::AutomationReply => "job-automation-reply",
+        Job::ChannelOutbox => "job-channel-outbox",
     }
 }
 

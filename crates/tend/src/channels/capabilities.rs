@@ -1,0 +1,230 @@
+//! What each channel can carry, declared once per inbox kind: text, which
+//! kinds of media and how many bytes of them, a reply window, templates,
+//! typing and read receipts. The carriers consult it before a message is
+//! stored (the composer's reply, an automation's reply, a survey), and the
+//! inbound side before a customer's files are, so what a channel cannot
+//! carry is refused with a reason instead of failing later.
+//!
+//! Pure: no IO. The server's own cap on a message's files
+//! (`max_attachment_bytes`) applies on top of a channel's.
+
+use std::time::Duration;
+
+use crate::inboxes::InboxKind;
+use crate::vocab::closed_set;
+use crate::{Error, Result};
+
+closed_set! {
+    /// A kind of file a channel may carry, by the content type's top level.
+    pub enum Media ("media type") {
+        /// `image/*`.
+        Image = "image",
+        /// `audio/*` (voice messages).
+        Audio = "audio",
+        /// `video/*`.
+        Video = "video",
+        /// `application/*` and `text/*`: documents.
+        Document = "document",
+    }
+}
+
+impl Media {
+    /// The kind of a content type; `None` for a type no channel carries as
+    /// a file (`multipart/*`, `message/*`, anything malformed).
+    pub fn of(content_type: &str) -> Option<Media> {
+        let essence = content_type.split(';').next().unwrap_or_default().trim();
+        let (top, sub) = essence.split_once('/')?;
+        if sub.is_empty() || sub.contains(char::is_whitespace) {
+            return None;
+        }
+        match top.to_ascii_lowercase().as_str() {
+            "image" => Some(Media::Image),
+            "audio" => Some(Media::Audio),
+            "video" => Some(Media::Video),
+            "application" | "text" => Some(Media::Document),
+            _ => None,
+        }
+    }
+}
+
+/// What a channel can carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Capabilities {
+    /// The longest text of one message, in characters (`None`: no limit
+    /// of the channel's own).
+    pub text_chars: Option<usize>,
+    /// The kinds of files it carries.
+    pub media: &'static [Media],
+    /// The most bytes of files in one message, of the channel's own
+    /// (`None`: only the server's `max_attachment_bytes`).
+    pub media_bytes: Option<u64>,
+    /// How long after the customer's last message the desk may write
+    /// freely (`None`: always).
+    pub reply_window: Option<Duration>,
+    /// Whether it has pre-approved message templates.
+    pub templates: bool,
+    /// Whether it shows that the desk is typing.
+    pub typing: bool,
+    /// Whether it reports that the customer read a message.
+    pub read_receipts: bool,
+}
+
+const ALL_MEDIA: &[Media] = &[Media::Image, Media::Audio, Media::Video, Media::Document];
+
+/// The generic channel API (inbox kind `api`): text up to 65,536
+/// characters, every kind of file up to the server's cap, no window.
+pub const GENERIC_API: Capabilities = Capabilities {
+    text_chars: Some(65_536),
+    media: ALL_MEDIA,
+    media_bytes: None,
+    reply_window: None,
+    templates: false,
+    typing: false,
+    read_receipts: false,
+};
+
+/// Mail (email inboxes, and the contact form's customers, answered by
+/// mail): the same without a limit of its own on the text.
+pub const MAIL: Capabilities = Capabilities {
+    text_chars: None,
+    ..GENERIC_API
+};
+
+/// The live chat widget: mail's, and the visitor sees the desk typing.
+pub const CHAT: Capabilities = Capabilities {
+    typing: true,
+    ..MAIL
+};
+
+impl Capabilities {
+    /// The declaration of an inbox kind.
+    pub fn of(kind: InboxKind) -> Capabilities {
+        match kind {
+            InboxKind::Email | InboxKind::Web => MAIL,
+            InboxKind::Chat => CHAT,
+            InboxKind::Api => GENERIC_API,
+        }
+    }
+
+    /// The most bytes of files one message may have on this channel, with
+    /// the server's cap `server_max`.
+    pub fn media_limit(&self, server_max: u64) -> u64 {
+        self.media_bytes.map_or(server_max, |m| m.min(server_max))
+    }
+
+    /// Whether the channel carries a file of this content type.
+    pub fn carries(&self, content_type: &str) -> bool {
+        Media::of(content_type).is_some_and(|m| self.media.contains(&m))
+    }
+
+    /// Checks a message the desk would send: its text and its files
+    /// (`(file name, content type, bytes)`), against this channel and the
+    /// server's cap. The error says what the channel cannot carry.
+    pub fn check_outgoing<'a>(
+        &self,
+        channel: &str,
+        text: &str,
+        files: impl IntoIterator<Item = (&'a str, &'a str, u64)>,
+        server_max: u64,
+    ) -> Result<()> {
+        if let Some(max) = self.text_chars {
+            let n = text.chars().count();
+            if n > max {
+                return Err(Error::invalid(
+                    "text",
+                    format!(
+                        "the {channel} channel carries at most {max} characters per message; this one has {n}: shorten it or split it"
+                    ),
+                ));
+            }
+        }
+        let mut total = 0u64;
+        for (name, content_type, size) in files {
+            if !self.carries(content_type) {
+                return Err(Error::invalid(
+                    "files",
+                    format!(
+                        "the {channel} channel cannot carry {name:?} ({content_type}); it carries {}",
+                        media_names(self.media)
+                    ),
+                ));
+            }
+            total = total.saturating_add(size);
+        }
+        let limit = self.media_limit(server_max);
+        if total > limit {
+            return Err(Error::invalid(
+                "files",
+                format!(
+                    "the {channel} channel carries at most {limit} bytes of files per message; these have {total}"
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn media_names(media: &[Media]) -> String {
+    if media.is_empty() {
+        return "no files".to_string();
+    }
+    let names: Vec<&str> = media.iter().map(|m| m.as_str()).collect();
+    format!("{} files", crate::vocab::choices_of(&names))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_types_fall_into_media_kinds() {
+        assert_eq!(Media::of("image/png"), Some(Media::Image));
+        assert_eq!(Media::of("Audio/OGG; codecs=opus"), Some(Media::Audio));
+        assert_eq!(Media::of("video/mp4"), Some(Media::Video));
+        assert_eq!(Media::of("application/pdf"), Some(Media::Document));
+        assert_eq!(
+            Media::of("text/plain; charset=utf-8"),
+            Some(Media::Document)
+        );
+        assert_eq!(Media::of("multipart/mixed"), None);
+        assert_eq!(Media::of("message/rfc822"), None);
+        assert_eq!(Media::of("png"), None);
+        assert_eq!(Media::of("image/"), None);
+    }
+
+    #[test]
+    fn the_generic_channel_refuses_what_it_cannot_carry() {
+        let c = Capabilities::of(InboxKind::Api);
+        assert!(
+            c.check_outgoing("api", "hi", [("a.png", "image/png", 10)], 100)
+                .is_ok()
+        );
+        let too_long = "x".repeat(65_537);
+        let none: [(&str, &str, u64); 0] = [];
+        let e = c.check_outgoing("api", &too_long, none, 100).unwrap_err();
+        assert!(e.to_string().contains("65536"), "{e}");
+        let e = c
+            .check_outgoing(
+                "api",
+                "hi",
+                [("a.png", "image/png", 60), ("b.pdf", "application/pdf", 41)],
+                100,
+            )
+            .unwrap_err();
+        assert!(e.to_string().contains("at most 100 bytes"), "{e}");
+        let e = c
+            .check_outgoing("api", "hi", [("m.eml", "message/rfc822", 1)], 100)
+            .unwrap_err();
+        assert!(e.to_string().contains("cannot carry"), "{e}");
+    }
+
+    #[test]
+    fn a_channel_cap_below_the_servers_wins() {
+        let c = Capabilities {
+            media_bytes: Some(10),
+            ..GENERIC_API
+        };
+        assert_eq!(c.media_limit(100), 10);
+        assert_eq!(GENERIC_API.media_limit(100), 100);
+    }
+}
