@@ -13,9 +13,14 @@ use crate::jobs::service::Pass;
 use crate::state::AppState;
 use crate::tasks::Shutdown;
 use crate::vocab::EventKind;
+use tokio::sync::broadcast::error::TryRecvError;
 
 /// The longest wait between looks.
 pub const POLL: Duration = Duration::from_secs(5);
+/// After a firing wakes it, the job waits this long before it looks, so
+/// that one look covers the firings of that moment (most queue no reply)
+/// rather than one each.
+pub const GATHER: Duration = Duration::from_millis(20);
 
 /// Sends every queued reply; answers how many were handled.
 pub async fn run_once(st: &AppState) -> Result<usize> {
@@ -55,6 +60,9 @@ pub async fn run(st: AppState, shutdown: Shutdown) -> anyhow::Result<()> {
             loop {
                 match bus.recv().await {
                     Ok(batch) if batch.iter().any(|e| e.kind == EventKind::AutomationFired) => {
+                        tokio::time::sleep(GATHER).await;
+                        // One look for everything announced meanwhile.
+                        while let Ok(_) | Err(TryRecvError::Lagged(_)) = bus.try_recv() {}
                         return;
                     }
                     Ok(_) => {}

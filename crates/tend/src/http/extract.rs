@@ -274,6 +274,25 @@ pub fn wants_csv(format: Option<&str>) -> Result<bool> {
     }
 }
 
+/// The answer of a report that is CSV or JSON (`wants_csv`): `to_csv` of
+/// the same value, so both say the same.
+pub fn csv_or_json<T: serde::Serialize>(
+    csv: bool,
+    value: T,
+    to_csv: impl FnOnce(&T) -> String,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if csv {
+        (
+            [(axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8")],
+            to_csv(&value),
+        )
+            .into_response()
+    } else {
+        axum::Json(value).into_response()
+    }
+}
+
 /// Parses an optional numeric query parameter.
 pub fn parse_id(field: &str, v: Option<&str>) -> Result<Option<i64>> {
     match v {

@@ -2,13 +2,13 @@
 //! `/api/v1/conversations/{id}/remedies`.
 
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::Result;
-use crate::http::extract::wants_csv;
+use crate::http::extract::{csv_or_json, wants_csv};
 use crate::http::{ApiJson, ApiPath, ApiQuery, Auth, Page, PageParams, created};
 use crate::state::AppState;
 
@@ -233,15 +233,7 @@ async fn ledger(
 ) -> Result<Response> {
     let csv = wants_csv(q.format.as_deref())?;
     let lines = service::ledger(&st, &auth.0, &q).await?;
-    Ok(if csv {
-        (
-            [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],
-            service::ledger_csv(&lines),
-        )
-            .into_response()
-    } else {
-        axum::Json(lines).into_response()
-    })
+    Ok(csv_or_json(csv, lines, |l| service::ledger_csv(l)))
 }
 
 /// What was given, per agent, team, kind or month and currency
@@ -258,13 +250,5 @@ async fn remedy_report(
 ) -> Result<Response> {
     let csv = wants_csv(q.format.as_deref())?;
     let lines = service::report(&st, &auth.0, &q).await?;
-    Ok(if csv {
-        (
-            [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],
-            service::report_csv(&lines),
-        )
-            .into_response()
-    } else {
-        axum::Json(lines).into_response()
-    })
+    Ok(csv_or_json(csv, lines, |l| service::report_csv(l)))
 }

@@ -2,8 +2,7 @@
 //! or CSV with the same numbers.
 
 use axum::extract::State;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -92,13 +91,7 @@ async fn report_metrics(
         return Err(Error::invalid("to", "to must come after from"));
     }
     let report = service::report(&st, viewer, &query).await?;
-    Ok(if csv {
-        (
-            [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],
-            service::csv(&report),
-        )
-            .into_response()
-    } else {
-        axum::Json(report).into_response()
-    })
+    Ok(crate::http::extract::csv_or_json(csv, report, |r| {
+        service::csv(r)
+    }))
 }
