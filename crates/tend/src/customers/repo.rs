@@ -1,4 +1,9 @@
 //! The only SQL about customers and organisations.
+//!
+//! One file because `repo` is the domain's one private door to its tables
+//! (customers, their addresses and channel ids, organisations, merges):
+//! a merge moves rows of all of them in one place. Split it into a
+//! folder (`repo/`, as `conversations` has) when it grows further.
 
 use sqlx::AnyConnection;
 use sqlx::FromRow;

@@ -16,7 +16,7 @@ use super::model::{
     DecisionInput, LedgerLine, Limit, LimitInput, Remedy, RemedyInput, RemedyKind, RemedyKindInput,
     RemedyQuery, RemedyState, ReportLine, ReportQuery,
 };
-use super::service;
+use super::{authority, ledger, service};
 
 /// The remedy routes.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -42,7 +42,7 @@ async fn list_kinds(
     State(st): State<AppState>,
     _auth: Auth,
 ) -> Result<axum::Json<Vec<RemedyKind>>> {
-    Ok(axum::Json(service::kinds(&st).await?))
+    Ok(axum::Json(authority::kinds(&st).await?))
 }
 
 /// Add a remedy kind (admins).
@@ -56,7 +56,7 @@ async fn create_kind(
     auth: Auth,
     ApiJson(b): ApiJson<RemedyKindInput>,
 ) -> Result<Response> {
-    Ok(created(service::create_kind(&st, &auth.0, b).await?))
+    Ok(created(authority::create_kind(&st, &auth.0, b).await?))
 }
 
 /// Replace a remedy kind's name and webhook (admins); its key stays.
@@ -76,7 +76,9 @@ async fn update_kind(
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<RemedyKindInput>,
 ) -> Result<axum::Json<RemedyKind>> {
-    Ok(axum::Json(service::update_kind(&st, &auth.0, id, b).await?))
+    Ok(axum::Json(
+        authority::update_kind(&st, &auth.0, id, b).await?,
+    ))
 }
 
 /// Every authority limit: how much each role, team or agent may grant
@@ -85,7 +87,7 @@ async fn update_kind(
     responses((status = 200, description = "Limits", body = Vec<Limit>),
               (status = 401, description = "No or bad token")))]
 async fn list_limits(State(st): State<AppState>, _auth: Auth) -> Result<axum::Json<Vec<Limit>>> {
-    Ok(axum::Json(service::limits(&st).await?))
+    Ok(axum::Json(authority::limits(&st).await?))
 }
 
 /// Set the limit of one role, team or user for a kind and currency
@@ -100,7 +102,7 @@ async fn put_limit(
     auth: Auth,
     ApiJson(b): ApiJson<LimitInput>,
 ) -> Result<axum::Json<Limit>> {
-    Ok(axum::Json(service::put_limit(&st, &auth.0, b).await?))
+    Ok(axum::Json(authority::put_limit(&st, &auth.0, b).await?))
 }
 
 /// Remove a limit (admins).
@@ -115,7 +117,7 @@ async fn delete_limit(
     auth: Auth,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode> {
-    service::delete_limit(&st, &auth.0, id).await?;
+    authority::delete_limit(&st, &auth.0, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -232,8 +234,8 @@ async fn ledger(
     ApiQuery(q): ApiQuery<RemedyQuery>,
 ) -> Result<Response> {
     let csv = wants_csv(q.format.as_deref())?;
-    let lines = service::ledger(&st, &auth.0, &q).await?;
-    Ok(csv_or_json(csv, lines, |l| service::ledger_csv(l)))
+    let lines = ledger::ledger(&st, &auth.0, &q).await?;
+    Ok(csv_or_json(csv, lines, |l| ledger::ledger_csv(l)))
 }
 
 /// What was given, per agent, team, kind or month and currency
@@ -249,6 +251,6 @@ async fn remedy_report(
     ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> Result<Response> {
     let csv = wants_csv(q.format.as_deref())?;
-    let lines = service::report(&st, &auth.0, &q).await?;
-    Ok(csv_or_json(csv, lines, |l| service::report_csv(l)))
+    let lines = ledger::report(&st, &auth.0, &q).await?;
+    Ok(csv_or_json(csv, lines, |l| ledger::report_csv(l)))
 }

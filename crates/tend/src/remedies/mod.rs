@@ -5,15 +5,21 @@
 //! decision is a line of an append-only ledger and an event on the
 //! conversation's timeline.
 //!
-//! - `model`: the API's types and checks; amounts in minor units;
-//! - `repo`: `remedy_kinds`, `authority_limits`, `remedies`, `remedy_ledger`;
-//! - `service`: the use cases, and the authority rule (`decide_state`);
+//! - `model`: the API's types and checks; `money`: amounts in minor units;
+//! - `authority_repo`: `remedy_kinds`, `authority_limits`; `repo`:
+//!   `remedies`, `remedy_ledger`;
+//! - `authority`: kinds and limits; `service`: recording and deciding, and
+//!   the authority rule (`decide_state`); `ledger`: the ledger and report;
 //! - `api`: `/remedy-kinds`, `/authority`, `/conversations/{id}/remedies`,
 //!   `/remedies`, `/remedies/{id}/approve|decline`, `/remedies/ledger`,
 //!   `/remedies/report`.
 
 pub mod api;
+pub mod authority;
+mod authority_repo;
+pub mod ledger;
 pub mod model;
+pub mod money;
 mod repo;
 pub mod service;
 

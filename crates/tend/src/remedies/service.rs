@@ -1,6 +1,6 @@
-//! Remedy use cases: kinds and limits (admins), recording a remedy (an
-//! agent, on a conversation they may see), deciding one above the limits
-//! (supervisors and admins), and the ledger and its report.
+//! Remedy use cases: recording a remedy (an agent, on a conversation they
+//! may see) and deciding one above the limits (supervisors and admins).
+//! Kinds and limits are `authority.rs`; the ledger and report `ledger.rs`.
 //!
 //! **The authority rule**, in one place ([`decide_state`]): a remedy is
 //! granted at once when its amount is within the agent's limit per case
@@ -20,98 +20,11 @@ use crate::state::AppState;
 use crate::vocab::EventKind;
 use crate::{Error, Result};
 
+use super::authority_repo;
 use super::model::{
-    Basis, Bound, DecisionInput, Entry, GroupBy, LedgerLine, Limit, LimitInput, Remedy,
-    RemedyInput, RemedyKind, RemedyKindInput, RemedyQuery, RemedyState, ReportLine, ReportQuery,
+    Basis, Bound, DecisionInput, Entry, Limit, Remedy, RemedyInput, RemedyQuery, RemedyState,
 };
 use super::repo::{self, Filter, NewRemedy};
-
-/// The remedy kinds (everyone signed in).
-pub async fn kinds(st: &AppState) -> Result<Vec<RemedyKind>> {
-    let mut c = st.db.pool().acquire().await?;
-    repo::kinds(&mut c).await
-}
-
-/// Adds a remedy kind (admins).
-pub async fn create_kind(
-    st: &AppState,
-    viewer: &Viewer,
-    input: RemedyKindInput,
-) -> Result<RemedyKind> {
-    viewer.require_admin()?;
-    let (key, name) = input.checked()?;
-    let (url, secret) = webhook_of(st, &input)?;
-    let now = st.clock.now_ms();
-    st.db
-        .write(move |c| {
-            Box::pin(async move {
-                if repo::kind_exists(c, &key).await? {
-                    return Err(Error::invalid(
-                        "key",
-                        format!("there is a remedy kind {key:?} already"),
-                    ));
-                }
-                repo::insert_kind(c, &key, &name, url.as_deref(), secret.as_deref(), now).await
-            })
-        })
-        .await
-}
-
-/// A kind's webhook as given: the URL checked, the secret sealed.
-fn webhook_of(st: &AppState, input: &RemedyKindInput) -> Result<(Option<String>, Option<String>)> {
-    let url = input
-        .webhook_url
-        .as_deref()
-        .filter(|u| !u.trim().is_empty())
-        .map(crate::webhooks::model::check_url)
-        .transpose()
-        .map_err(|_| {
-            Error::invalid(
-                "webhook_url",
-                "give an http:// or https:// URL for the webhook",
-            )
-        })?;
-    let secret = input
-        .webhook_secret
-        .as_deref()
-        .filter(|s| !s.is_empty())
-        .map(|s| st.secrets().seal(crate::secrets::Purpose::WebhookSecret, s));
-    if secret.is_some() && url.is_none() {
-        return Err(Error::invalid(
-            "webhook_secret",
-            "a secret signs a webhook: give webhook_url too",
-        ));
-    }
-    Ok((url, secret))
-}
-
-/// Replaces a kind's name and webhook (admins); its key stays. Without
-/// `webhook_url` the kind posts nowhere; without `webhook_secret` the
-/// secret it had stays.
-pub async fn update_kind(
-    st: &AppState,
-    viewer: &Viewer,
-    id: i64,
-    input: RemedyKindInput,
-) -> Result<RemedyKind> {
-    viewer.require_admin()?;
-    let (_, name) = input.checked()?;
-    let (url, secret) = webhook_of(st, &input)?;
-    st.db
-        .write(move |c| {
-            Box::pin(async move {
-                if !repo::update_kind(c, id, &name, url.as_deref(), secret.as_deref()).await? {
-                    return Err(Error::NotFound("remedy kind"));
-                }
-                repo::kinds(c)
-                    .await?
-                    .into_iter()
-                    .find(|k| k.id == id)
-                    .ok_or(Error::NotFound("remedy kind"))
-            })
-        })
-        .await
-}
 
 /// Tells the kind's webhook of a remedy just given (granted or approved),
 /// through the webhooks' durable queue, in this write: the event `event`
@@ -125,7 +38,7 @@ async fn tell_webhook_in(
     let (Some(ev), true) = (event, r.state.given()) else {
         return Ok(false);
     };
-    let Some((url, secret)) = repo::kind_webhook(c, &r.kind).await? else {
+    let Some((url, secret)) = authority_repo::kind_webhook(c, &r.kind).await? else {
         return Ok(false);
     };
     crate::webhooks::service::enqueue_in(
@@ -143,73 +56,6 @@ async fn tell_webhook_in(
     .await?;
     repo::set_webhook_event(c, r.id, ev.event_id).await?;
     Ok(true)
-}
-
-/// Every authority limit (everyone signed in: limits are meant to be
-/// seen).
-pub async fn limits(st: &AppState) -> Result<Vec<Limit>> {
-    let mut c = st.db.pool().acquire().await?;
-    repo::limits(&mut c).await
-}
-
-/// Sets a role's, team's or user's limit for a kind and currency (admins).
-pub async fn put_limit(st: &AppState, viewer: &Viewer, input: LimitInput) -> Result<Limit> {
-    viewer.require_admin()?;
-    let bound = input.bound()?;
-    let by = viewer.user_id;
-    let now = st.clock.now_ms();
-    st.db
-        .write(move |c| {
-            Box::pin(async move {
-                match bound {
-                    Bound::Team(t) if !crate::agents::service::team_exists_in(c, t).await? => {
-                        return Err(Error::invalid("team_id", format!("there is no team {t}")));
-                    }
-                    Bound::User(u) => {
-                        crate::agents::service::user_in(c, u).await.map_err(|_| {
-                            Error::invalid("user_id", format!("there is no user {u}"))
-                        })?;
-                    }
-                    _ => {}
-                }
-                if !repo::kind_exists(c, &input.kind).await? {
-                    return Err(unknown_kind(&input.kind));
-                }
-                repo::put_limit(
-                    c,
-                    &bound,
-                    &input.kind,
-                    &input.currency,
-                    input.limit_per_case,
-                    input.limit_per_month,
-                    by,
-                    now,
-                )
-                .await
-            })
-        })
-        .await
-}
-
-/// Removes a limit (admins).
-pub async fn delete_limit(st: &AppState, viewer: &Viewer, id: i64) -> Result<()> {
-    viewer.require_admin()?;
-    let gone = st
-        .db
-        .write(move |c| Box::pin(async move { repo::delete_limit(c, id).await }))
-        .await?;
-    if gone {
-        Ok(())
-    } else {
-        Err(Error::NotFound("limit"))
-    }
-}
-
-fn unknown_kind(kind: &str) -> Error {
-    Error::invalid(
-        "kind",
-        format!("there is no remedy kind {kind:?}; see GET /api/v1/remedy-kinds"),
-    )
 }
 
 /// The calendar month (UTC) of an instant, `YYYY-MM`.
@@ -274,7 +120,7 @@ async fn basis_in(
     for t in crate::agents::service::team_ids_of_in(c, user_id).await? {
         subjects.push(Bound::Team(t).subject());
     }
-    let limits = repo::limits_for(c, &subjects, kind, currency).await?;
+    let limits = authority_repo::limits_for(c, &subjects, kind, currency).await?;
     Ok(match binding(&limits, user_id) {
         Some(l) => Basis {
             subject: subject_of(l),
@@ -317,8 +163,8 @@ pub async fn record(st: &AppState, viewer: &Viewer, id: i64, input: RemedyInput)
         .write(move |c| {
             Box::pin(async move {
                 let conv = crate::conversations::service::get_in(c, &viewer, id).await?;
-                if !repo::kind_exists(c, &input.kind).await? {
-                    return Err(unknown_kind(&input.kind));
+                if !authority_repo::kind_exists(c, &input.kind).await? {
+                    return Err(super::authority::unknown_kind(&input.kind));
                 }
                 repo::lock_agent_month(c, user_id, &input.kind, &input.currency).await?;
                 let month = month_of(now);
@@ -504,17 +350,6 @@ pub async fn of_conversation(st: &AppState, viewer: &Viewer, id: i64) -> Result<
     Ok(list.into_iter().map(|r| with_due(st, r)).collect())
 }
 
-/// A range of `from`/`to` (UTC days or instants) in ms.
-fn range(from: Option<&str>, to: Option<&str>) -> Result<(Option<i64>, Option<i64>)> {
-    let utc = jiff::tz::TimeZone::UTC;
-    Ok((
-        from.map(|s| crate::reports::service::instant("from", s, &utc, false))
-            .transpose()?,
-        to.map(|s| crate::reports::service::instant("to", s, &utc, true))
-            .transpose()?,
-    ))
-}
-
 /// Remedies, newest first: supervisors and admins see everyone's, an
 /// agent their own. `before`: the id to page back from.
 pub async fn list(
@@ -542,7 +377,7 @@ pub async fn list(
         .as_deref()
         .map(|s| RemedyState::parse("state", s))
         .transpose()?;
-    let (from, to) = range(q.from.as_deref(), q.to.as_deref())?;
+    let (from, to) = super::ledger::range(q.from.as_deref(), q.to.as_deref())?;
     let mut c = st.db.pool().acquire().await?;
     let list = repo::list(
         &mut c,
@@ -559,94 +394,6 @@ pub async fn list(
     )
     .await?;
     Ok(list.into_iter().map(|r| with_due(st, r)).collect())
-}
-
-/// The ledger, in the order written (supervisors and admins).
-pub async fn ledger(st: &AppState, viewer: &Viewer, q: &RemedyQuery) -> Result<Vec<LedgerLine>> {
-    viewer.require_supervisor("only admins and supervisors may read the ledger")?;
-    let (from, to) = range(q.from.as_deref(), q.to.as_deref())?;
-    let mut c = st.db.pool().acquire().await?;
-    repo::ledger(&mut c, q.user_id, from, to).await
-}
-
-/// What was given, per group and currency (supervisors and admins).
-pub async fn report(st: &AppState, viewer: &Viewer, q: &ReportQuery) -> Result<Vec<ReportLine>> {
-    viewer.require_supervisor("only admins and supervisors may see reports")?;
-    let by = match q.group_by.as_deref() {
-        None => GroupBy::Agent,
-        Some(s) => GroupBy::parse("group_by", s)?,
-    };
-    let group_sql = match by {
-        GroupBy::Agent => "CAST(requested_by AS TEXT)",
-        GroupBy::Team => "COALESCE(CAST(team_id AS TEXT), '')",
-        GroupBy::Kind => "kind",
-        GroupBy::Month => "month",
-    };
-    let (from, to) = range(q.from.as_deref(), q.to.as_deref())?;
-    let mut c = st.db.pool().acquire().await?;
-    repo::sums(&mut c, group_sql, from, to).await
-}
-
-/// A CSV field, quoted when it must be.
-fn field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
-fn opt(v: Option<i64>) -> String {
-    v.map(|v| v.to_string()).unwrap_or_default()
-}
-
-/// The ledger as CSV: the same lines and values as its JSON.
-pub fn ledger_csv(lines: &[LedgerLine]) -> String {
-    let mut out = String::from(
-        "id,remedy_id,entry,actor_id,conversation_id,customer_id,team_id,kind,currency,amount,\
-         limit_subject,limit_per_case,limit_per_month,used_this_month,note,at\n",
-    );
-    for l in lines {
-        out.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
-            l.id,
-            l.remedy_id,
-            l.entry,
-            opt(l.actor_id),
-            l.conversation_id,
-            l.customer_id,
-            opt(l.team_id),
-            field(&l.kind),
-            l.currency,
-            l.amount,
-            field(&l.basis.subject),
-            opt(l.basis.limit_per_case),
-            opt(l.basis.limit_per_month),
-            l.basis.used_this_month,
-            field(&l.note),
-            l.at
-        ));
-    }
-    out
-}
-
-/// The report as CSV.
-pub fn report_csv(lines: &[ReportLine]) -> String {
-    let mut out = String::from("group,currency,count,total,granted,approved,declined,waiting\n");
-    for l in lines {
-        out.push_str(&format!(
-            "{},{},{},{},{},{},{},{}\n",
-            field(&l.group),
-            l.currency,
-            l.count,
-            l.total,
-            l.granted,
-            l.approved,
-            l.declined,
-            l.waiting
-        ));
-    }
-    out
 }
 
 #[cfg(test)]

@@ -104,7 +104,7 @@ async fn names(st: &AppState, a: &Agent) -> Result<HashMap<i64, String>> {
 
 /// The kinds for the form: key and its name in the viewer's language.
 async fn kinds(st: &AppState, a: &Agent) -> Result<Vec<(String, String)>> {
-    Ok(service::kinds(st)
+    Ok(crate::remedies::authority::kinds(st)
         .await?
         .into_iter()
         .map(|k| {
