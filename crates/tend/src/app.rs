@@ -146,6 +146,7 @@ pub async fn start(st: AppState) -> anyhow::Result<Running> {
     );
     tasks.spawn("reports", with(&st, crate::reports::projection::run));
     tasks.spawn("health", with(&st, crate::health::task::run));
+    tasks.spawn("health_follower", with(&st, crate::health::follower::run));
     tasks.spawn(
         "attachment_sweep",
         with(&st, crate::attachments::sweep::run),

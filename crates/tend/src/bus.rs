@@ -196,3 +196,58 @@ async fn read_after(st: &AppState, after: i64) -> crate::Result<Vec<(i64, i64, i
     .fetch_all(st.db.pool())
     .await?)
 }
+
+/// How a follower of the event log that writes what it derives (the
+/// reports projection, customer health) paces its passes.
+#[derive(Debug, Clone, Copy)]
+pub struct Pace {
+    /// Under load, a pass starts at most this long after the previous one,
+    /// so that one pass covers the commits of that moment.
+    pub gather: Duration,
+    /// A pass this often when the bus is quiet (the safety net).
+    pub poll: Duration,
+}
+
+/// Runs `pass` (answering whether more waits) after every write announced
+/// on this node's bus, paced by `pace`, until the shutdown. `pass` is told
+/// whether the bus woke it (on PostgreSQL also at the start: events may
+/// have been committed late below its cursor). `what` names the follower
+/// in the log line of a failed pass, which is retried at the next wake.
+pub async fn paced<F, Fut>(
+    st: &AppState,
+    stop: &Shutdown,
+    pace: Pace,
+    what: &'static str,
+    mut pass: F,
+) -> anyhow::Result<()>
+where
+    F: FnMut(bool) -> Fut,
+    Fut: std::future::Future<Output = crate::Result<bool>>,
+{
+    use tokio::sync::broadcast::error::{RecvError, TryRecvError};
+    let mut bus = st.bus.subscribe();
+    let mut woken = st.db.backend() == crate::db::Backend::Postgres;
+    loop {
+        let started = tokio::time::Instant::now();
+        match pass(woken).await {
+            Ok(true) => continue,
+            Ok(false) => {}
+            Err(e) => {
+                tracing::warn!(error = %e, "{what} could not follow the event log; retrying");
+            }
+        }
+        woken = tokio::select! {
+            r = bus.recv() => {
+                if matches!(r, Err(RecvError::Closed)) {
+                    tokio::time::sleep(pace.poll).await;
+                }
+                tokio::time::sleep_until(started + pace.gather).await;
+                // One pass for everything announced meanwhile.
+                while let Ok(_) | Err(TryRecvError::Lagged(_)) = bus.try_recv() {}
+                true
+            }
+            () = tokio::time::sleep(pace.poll) => false,
+            () = stop.stopped() => return Ok(()),
+        };
+    }
+}

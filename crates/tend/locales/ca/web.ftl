@@ -261,6 +261,22 @@ story-rating = Valoració: { $count } de 5
 story-credited = Mèrit de:
 story-customer-unnamed = Un client
 agent-kind-words = Paraules amables
+people-achieved = Darrers 30 dies, al costat dels seus equips
+people-team-achieved = Què ha aconseguit l'equip
+people-figure = Indicador
+people-solved = Converses resoltes
+people-this-agent = Aquest agent
+people-whole-desk = Tot el servei
+people-last-days = { $count ->
+    [one] Darrer dia
+   *[other] Darrers { $count } dies
+}
+people-days-before = { $count ->
+    [one] El dia anterior
+   *[other] Els { $count } dies anteriors
+}
+people-change = Canvi
+people-members = Membres
 agent-own-settings = Canvieu la vostra configuració
 account-profile = El vostre perfil i les paraules amables
 
@@ -404,6 +420,11 @@ remedies-title = Compensacions
 remedies-waiting = Pendents d’aprovació
 remedies-none-waiting = No hi ha res pendent d’aprovació.
 remedies-recent = Decidides i concedides fa poc
+remedies-month = Aquest mes per agent: què s'ha donat i com ha anat
+remedies-month-none = Aquest mes no s'ha donat res.
+remedies-given = Donat
+remedies-count = Remeis
+remedies-reopen-rate = Reobertures per conversa
 remedy-new = Concedir una compensació
 remedy-kind = Tipus
 remedy-amount = Import

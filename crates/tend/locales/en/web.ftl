@@ -261,6 +261,22 @@ story-rating = Rated { $count } out of 5
 story-credited = Credited to:
 story-customer-unnamed = A customer
 agent-kind-words = Kind words
+people-achieved = Last 30 days, beside their teams
+people-team-achieved = What the team achieved
+people-figure = Figure
+people-solved = Conversations solved
+people-this-agent = This agent
+people-whole-desk = Whole desk
+people-last-days = { $count ->
+    [one] Last day
+   *[other] Last { $count } days
+}
+people-days-before = { $count ->
+    [one] The day before
+   *[other] The { $count } days before
+}
+people-change = Change
+people-members = Members
 agent-own-settings = Change your settings
 account-profile = Your profile and kind words
 
@@ -404,6 +420,11 @@ remedies-title = Remedies
 remedies-waiting = Waiting for approval
 remedies-none-waiting = Nothing waits for approval.
 remedies-recent = Recently decided and granted
+remedies-month = This month by agent: what was given, and how it went
+remedies-month-none = Nothing was given this month.
+remedies-given = Given
+remedies-count = Remedies
+remedies-reopen-rate = Reopens per conversation
 remedy-new = Give a remedy
 remedy-kind = Kind
 remedy-amount = Amount

@@ -263,6 +263,24 @@ story-rating = Vērtējums: { $count } no 5
 story-credited = Nopelns:
 story-customer-unnamed = Klients
 agent-kind-words = Labi vārdi
+people-achieved = Pēdējās 30 dienas līdzās komandām
+people-team-achieved = Ko komanda paveica
+people-figure = Rādītājs
+people-solved = Atrisinātās sarunas
+people-this-agent = Šis aģents
+people-whole-desk = Viss dienests
+people-last-days = { $count ->
+    [zero] Pēdējās { $count } dienas
+    [one] Pēdējā { $count } diena
+   *[other] Pēdējās { $count } dienas
+}
+people-days-before = { $count ->
+    [zero] { $count } dienas pirms tam
+    [one] { $count } diena pirms tam
+   *[other] { $count } dienas pirms tam
+}
+people-change = Izmaiņas
+people-members = Dalībnieki
 agent-own-settings = Mainīt savus iestatījumus
 account-profile = Jūsu profils un labie vārdi
 
@@ -410,6 +428,11 @@ remedies-title = Kompensācijas
 remedies-waiting = Gaida apstiprinājumu
 remedies-none-waiting = Nekas negaida apstiprinājumu.
 remedies-recent = Nesen izlemtās un piešķirtās
+remedies-month = Šomēnes pa aģentiem: kas piešķirts un kā veicās
+remedies-month-none = Šomēnes nekas nav piešķirts.
+remedies-given = Piešķirts
+remedies-count = Skaits
+remedies-reopen-rate = Atkārtotas atvēršanas uz sarunu
 remedy-new = Piešķirt kompensāciju
 remedy-kind = Veids
 remedy-amount = Summa

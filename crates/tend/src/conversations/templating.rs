@@ -1,6 +1,7 @@
 //! The values a template sees for one conversation ([`crate::templates::Vars`]):
 //! its customer, the conversation itself, the agent who writes (a macro's
-//! user; none for the automation), its inbox and its team. Read inside the
+//! user; none for the automation), its inbox, its team and the remedy it
+//! was given (`remedies::service::given_in`). Read inside the
 //! caller's transaction, so a macro or a rule renders what it changes.
 
 use sqlx::AnyConnection;
@@ -37,7 +38,16 @@ pub(crate) async fn template_vars_in(
         None => None,
     };
     let language = row.language().map(str::to_string);
+    let remedy = crate::remedies::service::given_in(c, conversation_id).await?;
+    let tr = crate::web::i18n::Tr::new(language.as_deref().unwrap_or("en"));
     Ok(Vars {
+        remedy_amount: remedy
+            .as_ref()
+            .map(|(r, _)| crate::remedies::money::money(r.amount, &r.currency)),
+        remedy_kind: remedy
+            .as_ref()
+            .map(|(r, name)| crate::web::labels::remedy_kind(&tr, &r.kind, name.as_deref())),
+        remedy_note: remedy.map(|(r, _)| r.note),
         customer_name: row.customer_name,
         customer_email: row.customer_email,
         conversation_id: Some(row.id.to_string()),

@@ -14,8 +14,11 @@
 //! - `lexicon`: the sentiment words of five languages, matched with the
 //!   search tokenizer;
 //! - `repo`: the SQL of `customer_health`, `outreaches`, `health_marks`;
-//! - `service`: refreshing (inside the reports projection's pass, one
-//!   follower of the event log), the daily scoring, the radar, outcomes;
+//! - `follower`: the follower of the event log that refreshes the scores
+//!   of the customers whose conversations moved, reading and scoring off
+//!   the single writer;
+//! - `service`: refreshing (planned from reads, then written), the daily
+//!   scoring, the radar, outcomes;
 //! - `outreach`: starting proactive outreach, a customer's outreaches;
 //! - `task`: the supervised task of the daily scoring and the weekly digest;
 //! - `digest`: the weekly mail to supervisors of customers newly at risk;
@@ -28,6 +31,7 @@
 pub mod api;
 pub mod digest;
 pub mod facts;
+pub mod follower;
 pub mod lexicon;
 pub mod model;
 pub mod outreach;

@@ -318,3 +318,59 @@ pub(super) async fn inbox_of(c: &mut AnyConnection, customer_id: i64) -> Result<
     .await?
     .flatten())
 }
+
+/// A customer's stored score, as a refresh compares it.
+#[derive(Debug, FromRow)]
+pub(super) struct StoredRow {
+    pub customer_id: i64,
+    pub score: i64,
+    pub signals: String,
+    pub facts: String,
+    pub inbox_id: Option<i64>,
+    pub language: Option<String>,
+    pub organization_id: Option<i64>,
+}
+
+/// The stored scores of these customers (those without one are left out).
+pub(super) async fn stored_of(c: &mut AnyConnection, ids: &[i64]) -> Result<Vec<StoredRow>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let mut sql = Sql::new(
+            "SELECT customer_id, score, signals, facts, inbox_id, language, organization_id
+             FROM customer_health WHERE customer_id IN ",
+        );
+        sql.bind_list(chunk.iter().copied());
+        out.extend(sql.query_as::<StoredRow>().fetch_all(&mut *c).await?);
+    }
+    Ok(out)
+}
+
+/// The follower's cursor (`health::follower`): the last event it scored,
+/// read outside a write.
+pub(super) async fn cursor(c: &mut AnyConnection) -> Result<i64> {
+    mark(c, CURSOR).await
+}
+
+/// The follower's cursor, locked for the write that moves it.
+pub(super) async fn lock_cursor(c: &mut AnyConnection) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar("UPDATE health_marks SET at = at WHERE name = $1 RETURNING at")
+            .bind(CURSOR)
+            .fetch_one(c)
+            .await?,
+    )
+}
+
+/// Moves the follower's cursor.
+pub(super) async fn set_cursor(c: &mut AnyConnection, event_id: i64) -> Result<()> {
+    sqlx::query("UPDATE health_marks SET at = $1 WHERE name = $2")
+        .bind(event_id)
+        .bind(CURSOR)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+/// The `health_marks` row of the follower's cursor (an event id, not a
+/// time).
+const CURSOR: &str = "cursor";

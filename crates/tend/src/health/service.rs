@@ -47,16 +47,103 @@ impl Scoring {
     }
 }
 
-/// Refreshes the health of the customers of these conversations and the
-/// outcome of their outreaches, inside the caller's transaction (the
-/// reports projection's pass: one follower of the event log).
-pub async fn refresh_in(
-    c: &mut AnyConnection,
-    conversation_ids: &[i64],
-    s: &Scoring,
-) -> Result<()> {
+/// What refreshing the health of some customers will write: planned from
+/// reads alone ([`plan_in`], off the single writer in the follower), then
+/// written in a short write ([`apply_in`]).
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// Scores that changed.
+    rows: Vec<Row>,
+    /// Customers whose score goes (merged away, no conversation left).
+    forget: Vec<i64>,
+    /// Outreaches whose outcome changed: (outreach, outcome).
+    outcomes: Vec<(i64, Outcome)>,
+}
+
+impl Plan {
+    /// Whether the plan writes nothing.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty() && self.forget.is_empty() && self.outcomes.is_empty()
+    }
+}
+
+/// A customer's score as it will be stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Row {
+    customer_id: i64,
+    score: i64,
+    /// JSON.
+    signals: String,
+    /// JSON; `None` keeps the stored facts (a re-scoring).
+    facts: Option<String>,
+    inbox_id: Option<i64>,
+    language: Option<String>,
+    organization_id: Option<i64>,
+}
+
+impl Row {
+    /// Scores `f` (with the facts kept when `with_facts`).
+    fn of(
+        customer_id: i64,
+        f: &Facts,
+        with_facts: bool,
+        inbox_id: Option<i64>,
+        brief: Option<&crate::customers::service::Brief>,
+        s: &Scoring,
+    ) -> Result<Row> {
+        let h = assess(f, s.now, &s.weights);
+        Ok(Row {
+            customer_id,
+            score: h.score,
+            signals: json(&h.signals)?,
+            facts: if with_facts { Some(json(f)?) } else { None },
+            inbox_id,
+            language: brief.and_then(|b| b.language.clone()),
+            organization_id: brief.and_then(|b| b.organization_id),
+        })
+    }
+
+    /// Whether the stored row already says this.
+    fn is_stored(&self, stored: &repo::StoredRow) -> bool {
+        self.score == stored.score
+            && self.signals == stored.signals
+            && self.facts.as_deref().is_none_or(|f| f == stored.facts)
+            && self.inbox_id.is_none_or(|i| Some(i) == stored.inbox_id)
+            && self.language == stored.language
+            && self.organization_id == stored.organization_id
+    }
+
+    async fn store_in(&self, c: &mut AnyConnection, s: &Scoring) -> Result<()> {
+        repo::store(
+            c,
+            &Scored {
+                customer_id: self.customer_id,
+                score: self.score,
+                signals: &self.signals,
+                facts: self.facts.as_deref(),
+                inbox_id: self.inbox_id,
+                language: self.language.as_deref(),
+                organization_id: self.organization_id,
+                below: s.weights.at_risk_below,
+                now: s.now,
+            },
+        )
+        .await
+    }
+}
+
+fn json<T: serde::Serialize>(v: &T) -> Result<String> {
+    Ok(serde_json::to_string(v).map_err(anyhow::Error::from)?)
+}
+
+/// Plans the health of the customers of these conversations and the
+/// outcome of their outreaches from reads alone: their conversations'
+/// histories and texts, scored (pure). Scores equal to the stored ones
+/// are left out, so a plan of nothing new writes nothing.
+pub async fn plan_in(c: &mut AnyConnection, conversation_ids: &[i64], s: &Scoring) -> Result<Plan> {
+    let mut plan = Plan::default();
     if conversation_ids.is_empty() {
-        return Ok(());
+        return Ok(plan);
     }
     let customers = history::customers_of_in(c, conversation_ids).await?;
     let briefs: HashMap<i64, crate::customers::service::Brief> =
@@ -65,11 +152,18 @@ pub async fn refresh_in(
             .into_iter()
             .map(|b| (b.id, b))
             .collect();
+    let stored: HashMap<i64, repo::StoredRow> = repo::stored_of(c, &customers)
+        .await?
+        .into_iter()
+        .map(|r| (r.customer_id, r))
+        .collect();
     for id in customers {
         let heads = history::customer_conversations_in(c, id, CONVERSATIONS as i64).await?;
         let brief = briefs.get(&id);
         if heads.is_empty() || brief.is_none_or(|b| b.merged_into.is_some()) {
-            repo::forget(c, id).await?;
+            if stored.contains_key(&id) {
+                plan.forget.push(id);
+            }
             continue;
         }
         let ids: Vec<i64> = heads.iter().map(|h| h.id).collect();
@@ -85,58 +179,50 @@ pub async fn refresh_in(
             })
             .collect();
         let f = facts::facts_of(&heads, &histories, &texts, s.unhappy_rating);
-        store_in(c, id, &f, true, latest_inbox, brief, s).await?;
+        let row = Row::of(id, &f, true, latest_inbox, brief, s)?;
+        if stored.get(&id).is_none_or(|st| !row.is_stored(st)) {
+            plan.rows.push(row);
+        }
     }
-    decide_outreaches_in(c, conversation_ids, s).await
+    let outreaches = repo::outreaches_of(c, conversation_ids).await?;
+    plan.outcomes = outcomes_in(c, outreaches, s).await?;
+    Ok(plan)
 }
 
-/// Scores `f` and stores it (with the facts when `with_facts`).
-async fn store_in(
-    c: &mut AnyConnection,
-    customer_id: i64,
-    f: &Facts,
-    with_facts: bool,
-    inbox_id: Option<i64>,
-    brief: Option<&crate::customers::service::Brief>,
-    s: &Scoring,
-) -> Result<()> {
-    let h = assess(f, s.now, &s.weights);
-    let signals = serde_json::to_string(&h.signals).map_err(anyhow::Error::from)?;
-    let facts = if with_facts {
-        Some(serde_json::to_string(f).map_err(anyhow::Error::from)?)
-    } else {
-        None
-    };
-    repo::store(
-        c,
-        &Scored {
-            customer_id,
-            score: h.score,
-            signals: &signals,
-            facts: facts.as_deref(),
-            inbox_id,
-            language: brief.and_then(|b| b.language.as_deref()),
-            organization_id: brief.and_then(|b| b.organization_id),
-            below: s.weights.at_risk_below,
-            now: s.now,
-        },
-    )
-    .await
+/// Writes a plan: the changed scores, the forgotten ones, the outcomes.
+pub async fn apply_in(c: &mut AnyConnection, plan: &Plan, s: &Scoring) -> Result<()> {
+    for row in &plan.rows {
+        row.store_in(c, s).await?;
+    }
+    for id in &plan.forget {
+        repo::forget(c, *id).await?;
+    }
+    for (id, outcome) in &plan.outcomes {
+        repo::set_outcome(c, *id, *outcome, s.now).await?;
+    }
+    Ok(())
 }
 
-/// Decides again the outreaches of these conversations.
-async fn decide_outreaches_in(
+/// Refreshes the health of the customers of these conversations and the
+/// outcome of their outreaches inside the caller's transaction (a
+/// rebuild of the reports; the log's follower is `health::follower`).
+pub async fn refresh_in(
     c: &mut AnyConnection,
     conversation_ids: &[i64],
     s: &Scoring,
 ) -> Result<()> {
-    let rows = repo::outreaches_of(c, conversation_ids).await?;
-    decide_in(c, rows, s).await
+    let plan = plan_in(c, conversation_ids, s).await?;
+    apply_in(c, &plan, s).await
 }
 
-async fn decide_in(c: &mut AnyConnection, rows: Vec<repo::OutreachRow>, s: &Scoring) -> Result<()> {
+/// The outreaches among `rows` whose outcome is now another.
+async fn outcomes_in(
+    c: &mut AnyConnection,
+    rows: Vec<repo::OutreachRow>,
+    s: &Scoring,
+) -> Result<Vec<(i64, Outcome)>> {
     if rows.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let ids: Vec<i64> = rows.iter().map(|r| r.conversation_id).collect();
     let histories: HashMap<i64, history::History> = history::histories_in(c, &ids)
@@ -144,16 +230,14 @@ async fn decide_in(c: &mut AnyConnection, rows: Vec<repo::OutreachRow>, s: &Scor
         .into_iter()
         .map(|h| (h.conversation_id, h))
         .collect();
-    for r in rows {
-        let Some(h) = histories.get(&r.conversation_id) else {
-            continue;
-        };
-        let now = facts::outcome(h, r.created_at, s.now, s.unhappy_rating);
-        if now != r.outcome {
-            repo::set_outcome(c, r.id, now, s.now).await?;
-        }
-    }
-    Ok(())
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            let h = histories.get(&r.conversation_id)?;
+            let now = facts::outcome(h, r.created_at, s.now, s.unhappy_rating);
+            (now != r.outcome).then_some((r.id, now))
+        })
+        .collect())
 }
 
 /// Scores every customer again from their stored facts (the time-based
@@ -184,7 +268,9 @@ pub async fn rescore(st: &AppState) -> Result<u64> {
                             continue;
                         }
                         let f: Facts = serde_json::from_str(facts).unwrap_or_default();
-                        store_in(c, *id, &f, false, None, brief, &s).await?;
+                        Row::of(*id, &f, false, None, brief, &s)?
+                            .store_in(c, &s)
+                            .await?;
                     }
                     Ok((ids.last().copied(), ids.len() as u64))
                 })
@@ -205,7 +291,9 @@ pub async fn rescore(st: &AppState) -> Result<u64> {
                     let due = s.now - OUTREACH_WAIT_DAYS * DAY_MS;
                     let rows = repo::pending_before(c, due, RESCORE_PAGE).await?;
                     let n = rows.len();
-                    decide_in(c, rows, &s).await?;
+                    for (id, outcome) in outcomes_in(c, rows, &s).await? {
+                        repo::set_outcome(c, id, outcome, s.now).await?;
+                    }
                     Ok(n)
                 })
             })

@@ -1,12 +1,21 @@
 //! The ledger and the report of what was given (supervisors and admins),
 //! as JSON and as CSV with the same lines.
 
+use std::collections::HashMap;
+
 use crate::Result;
 use crate::agents::Viewer;
 use crate::state::AppState;
 
 use super::model::{GroupBy, LedgerLine, RemedyQuery, ReportLine, ReportQuery};
 use super::repo;
+
+/// The reports' figures the report shows beside what was given.
+mod reports {
+    pub use crate::reports::model::{GroupBy, Metric};
+    pub use crate::reports::projection::HOUR_MS;
+    pub use crate::reports::service::{Query, field, number, report};
+}
 
 /// A range of `from`/`to` (UTC days or instants) in ms.
 pub(super) fn range(from: Option<&str>, to: Option<&str>) -> Result<(Option<i64>, Option<i64>)> {
@@ -41,17 +50,46 @@ pub async fn report(st: &AppState, viewer: &Viewer, q: &ReportQuery) -> Result<V
         GroupBy::Month => "month",
     };
     let (from, to) = range(q.from.as_deref(), q.to.as_deref())?;
-    let mut c = st.db.pool().acquire().await?;
-    repo::sums(&mut c, group_sql, from, to).await
-}
-
-/// A CSV field, quoted when it must be.
-fn field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
+    let mut lines = {
+        let mut c = st.db.pool().acquire().await?;
+        repo::sums(&mut c, group_sql, from, to).await?
+    };
+    let group = match by {
+        GroupBy::Agent => reports::GroupBy::Agent,
+        GroupBy::Team => reports::GroupBy::Team,
+        GroupBy::Kind | GroupBy::Month => return Ok(lines),
+    };
+    let from = from.unwrap_or(0);
+    let to = to.unwrap_or_else(|| st.clock.now_ms() + reports::HOUR_MS);
+    let figure = |metric| async move {
+        let q = reports::Query {
+            metric,
+            target: None,
+            group_by: group,
+            from,
+            to,
+            business_hours: false,
+            tz: jiff::tz::TimeZone::UTC,
+        };
+        let r = reports::report(st, viewer, &q).await?;
+        Ok::<_, crate::Error>(
+            r.items
+                .into_iter()
+                .filter_map(|l| Some((l.key, l.value?)))
+                .collect::<HashMap<String, f64>>(),
+        )
+    };
+    let csat = figure(reports::Metric::Csat).await?;
+    let reopens = figure(reports::Metric::Reopens).await?;
+    let volume = figure(reports::Metric::Volume).await?;
+    for l in &mut lines {
+        l.csat = csat.get(&l.group).copied();
+        l.reopen_rate = volume
+            .get(&l.group)
+            .filter(|v| **v > 0.0)
+            .map(|v| reopens.get(&l.group).copied().unwrap_or(0.0) / v);
     }
+    Ok(lines)
 }
 
 fn opt(v: Option<i64>) -> String {
@@ -74,14 +112,14 @@ pub fn ledger_csv(lines: &[LedgerLine]) -> String {
             l.conversation_id,
             l.customer_id,
             opt(l.team_id),
-            field(&l.kind),
+            reports::field(&l.kind),
             l.currency,
             l.amount,
-            field(&l.basis.subject),
+            reports::field(&l.basis.subject),
             opt(l.basis.limit_per_case),
             opt(l.basis.limit_per_month),
             l.basis.used_this_month,
-            field(&l.note),
+            reports::field(&l.note),
             l.at
         ));
     }
@@ -90,18 +128,22 @@ pub fn ledger_csv(lines: &[LedgerLine]) -> String {
 
 /// The report as CSV.
 pub fn report_csv(lines: &[ReportLine]) -> String {
-    let mut out = String::from("group,currency,count,total,granted,approved,declined,waiting\n");
+    let mut out = String::from(
+        "group,currency,count,total,granted,approved,declined,waiting,csat,reopen_rate\n",
+    );
     for l in lines {
         out.push_str(&format!(
-            "{},{},{},{},{},{},{},{}\n",
-            field(&l.group),
+            "{},{},{},{},{},{},{},{},{},{}\n",
+            reports::field(&l.group),
             l.currency,
             l.count,
             l.total,
             l.granted,
             l.approved,
             l.declined,
-            l.waiting
+            l.waiting,
+            reports::number(l.csat),
+            reports::number(l.reopen_rate)
         ));
     }
     out

@@ -403,7 +403,7 @@ closed_set! {
 
 /// A line of the remedies report: what was given (granted or approved),
 /// per group and currency.
-#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
 pub struct ReportLine {
     /// The group: an agent's or team's id, a kind, a month; "" for none.
     pub group: String,
@@ -421,4 +421,13 @@ pub struct ReportLine {
     pub declined: i64,
     /// Remedies waiting (not in the total).
     pub waiting: i64,
+    /// By agent or team: the share of satisfied survey answers of the same
+    /// agent or team over the same period (the reports' `csat`), so that
+    /// generosity and outcomes can be compared; `null` without answers or
+    /// for other groupings.
+    pub csat: Option<f64>,
+    /// By agent or team: reopens per conversation of the same agent or team
+    /// over the same period (the reports' `reopens` over `volume`); `null`
+    /// without conversations or for other groupings.
+    pub reopen_rate: Option<f64>,
 }

@@ -397,6 +397,8 @@ pub(super) async fn sums(
                     approved: 0,
                     declined: 0,
                     waiting: 0,
+                    csat: None,
+                    reopen_rate: None,
                 });
                 out.len() - 1
             }

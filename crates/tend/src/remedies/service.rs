@@ -350,6 +350,39 @@ pub async fn of_conversation(st: &AppState, viewer: &Viewer, id: i64) -> Result<
     Ok(list.into_iter().map(|r| with_due(st, r)).collect())
 }
 
+/// The remedy a reply on this conversation can state (`remedy.*` in
+/// templates): its latest given one (granted, or approved), with its
+/// kind's name; `None` when nothing was given (one awaiting approval is
+/// not promised). Inside the caller's transaction.
+pub(crate) async fn given_in(
+    c: &mut AnyConnection,
+    conversation_id: i64,
+) -> Result<Option<(Remedy, Option<String>)>> {
+    let list = repo::list(
+        c,
+        &Filter {
+            conversation_id: Some(conversation_id),
+            state: None,
+            user_id: None,
+            from: None,
+            to: None,
+            limit: 1000,
+            before: None,
+            order_desc: true,
+        },
+    )
+    .await?;
+    let Some(given) = list.into_iter().find(|r| r.state.given()) else {
+        return Ok(None);
+    };
+    let name = authority_repo::kinds(c)
+        .await?
+        .into_iter()
+        .find(|k| k.key == given.kind)
+        .map(|k| k.name);
+    Ok(Some((given, name)))
+}
+
 /// Remedies, newest first: supervisors and admins see everyone's, an
 /// agent their own. `before`: the id to page back from.
 pub async fn list(

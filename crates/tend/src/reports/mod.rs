@@ -11,6 +11,8 @@
 //!   `catch_up` and `rebuild` (`tend reports rebuild`);
 //! - `repo`: the SQL of `report_cursor`, `report_facts`, `report_buckets`;
 //! - `service`: reading a report (access, time zones, lines, CSV);
+//! - `people`: a person's or a team's figures for their own pages, and
+//!   who may see them;
 //! - `api`: `GET /reports/metrics`.
 //!
 //! Admins and supervisors read reports.
@@ -19,6 +21,7 @@ pub mod api;
 pub mod histogram;
 pub mod metrics;
 pub mod model;
+pub mod people;
 pub mod projection;
 mod repo;
 pub mod service;

@@ -20,7 +20,6 @@ use std::time::Duration;
 
 use sqlx::AnyConnection;
 use tend_calendar::Calendar;
-use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
 use super::histogram::bin_of;
 use super::metrics::measure;
@@ -29,7 +28,6 @@ use super::repo::{self, BucketKey, Stored};
 use crate::Result;
 use crate::conversations::history;
 use crate::db::{Backend, is_postgres};
-use crate::health::service::Scoring;
 use crate::sla::clock::Time;
 use crate::state::AppState;
 use crate::tasks::Shutdown;
@@ -60,13 +58,12 @@ pub async fn pass(st: &AppState, woken: bool) -> Result<bool> {
             return Ok(false);
         }
     }
-    let scoring = crate::health::service::Scoring::of(st);
     st.db
-        .write(move |c| Box::pin(async move { pass_in(c, woken, &scoring).await }))
+        .write(move |c| Box::pin(async move { pass_in(c, woken).await }))
         .await
 }
 
-async fn pass_in(c: &mut AnyConnection, woken: bool, scoring: &Scoring) -> Result<bool> {
+async fn pass_in(c: &mut AnyConnection, woken: bool) -> Result<bool> {
     let cursor = repo::lock_cursor(c).await?;
     let head = history::last_event_id_in(c).await?;
     let pg = is_postgres(c);
@@ -80,28 +77,15 @@ async fn pass_in(c: &mut AnyConnection, woken: bool, scoring: &Scoring) -> Resul
         cursor
     };
     let ids = history::touched_between_in(c, lo, hi).await?;
-    let changed = measure_in(c, &ids).await?;
-    // Customer health follows the log with this pass (one follower): the
-    // customers of the conversations with new events, and on PostgreSQL
-    // of those whose measurements a late commit changed.
-    let mut health: Vec<i64> = if lo == cursor {
-        ids
-    } else {
-        history::touched_between_in(c, cursor, hi).await?
-    };
-    health.extend(changed);
-    health.sort_unstable();
-    health.dedup();
-    crate::health::service::refresh_in(c, &health, scoring).await?;
+    measure_in(c, &ids).await?;
     repo::set_cursor(c, hi).await?;
     Ok(hi < head)
 }
 
-/// Measures these conversations again and stores the difference;
-/// answers the conversations whose measurements changed.
-async fn measure_in(c: &mut AnyConnection, ids: &[i64]) -> Result<Vec<i64>> {
+/// Measures these conversations again and stores the difference.
+async fn measure_in(c: &mut AnyConnection, ids: &[i64]) -> Result<()> {
     if ids.is_empty() {
-        return Ok(Vec::new());
+        return Ok(());
     }
     let calendars: BTreeMap<i64, Calendar> = crate::calendars::service::all_in(c)
         .await?
@@ -160,7 +144,6 @@ async fn measure_in(c: &mut AnyConnection, ids: &[i64]) -> Result<Vec<i64>> {
         rows.extend(now);
     }
     repo::replace_facts(c, &changed, &rows).await?;
-    let changed_ids = changed.clone();
     let mut deltas: Vec<(&BucketKey, (i64, i64))> = deltas
         .iter()
         .filter(|(_, d)| **d != (0, 0))
@@ -169,7 +152,7 @@ async fn measure_in(c: &mut AnyConnection, ids: &[i64]) -> Result<Vec<i64>> {
     // In key order, so concurrent writers (PostgreSQL) lock rows alike.
     deltas.sort_by(|a, b| a.0.cmp(b.0));
     repo::add_to_buckets(c, &deltas).await?;
-    Ok(changed_ids)
+    Ok(())
 }
 
 /// The groups a stored measurement counts in, per dimension.
@@ -287,31 +270,14 @@ pub async fn cursor(st: &AppState) -> Result<i64> {
 }
 
 /// The task (of `crate::tasks`): a pass after every write announced on the
-/// bus, and every [`POLL`] when it is quiet.
+/// bus (at most every [`GATHER`]), and every [`POLL`] when it is quiet.
 pub async fn run(st: AppState, stop: Shutdown) -> anyhow::Result<()> {
-    let mut bus = st.bus.subscribe();
-    let mut woken = st.db.backend() == Backend::Postgres;
-    loop {
-        let started = tokio::time::Instant::now();
-        match pass(&st, woken).await {
-            Ok(true) => continue,
-            Ok(false) => {}
-            Err(e) => {
-                tracing::warn!(error = %e, "the reports projection could not read the event log; retrying")
-            }
-        }
-        woken = tokio::select! {
-            r = bus.recv() => {
-                if matches!(r, Err(RecvError::Closed)) {
-                    tokio::time::sleep(POLL).await;
-                }
-                tokio::time::sleep_until(started + GATHER).await;
-                // One pass for everything announced meanwhile.
-                while let Ok(_) | Err(TryRecvError::Lagged(_)) = bus.try_recv() {}
-                true
-            }
-            () = tokio::time::sleep(POLL) => false,
-            () = stop.stopped() => return Ok(()),
-        };
-    }
+    let pace = crate::bus::Pace {
+        gather: GATHER,
+        poll: POLL,
+    };
+    crate::bus::paced(&st, &stop, pace, "the reports projection", |woken| {
+        pass(&st, woken)
+    })
+    .await
 }

@@ -267,8 +267,9 @@ pub fn number(v: Option<f64>) -> String {
 }
 
 /// A CSV field, quoted when it holds a comma, a quote or a line break, and
-/// with a leading `'` when a spreadsheet would read it as a formula.
-fn field(s: &str) -> String {
+/// with a leading `'` when a spreadsheet would read it as a formula (every
+/// CSV Tend writes: the reports, the remedies' ledger and report).
+pub fn field(s: &str) -> String {
     let s = if s.starts_with(['=', '+', '-', '@']) {
         format!("'{s}")
     } else {

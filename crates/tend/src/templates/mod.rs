@@ -18,9 +18,15 @@
 //! `conversation.id`, `conversation.subject`, `conversation.status`,
 //! `conversation.priority`, `conversation.channel`, `conversation.language`,
 //! `agent.name`, `agent.first_name`, `agent.email`, `inbox.name`,
-//! `team.name`. A value may be absent (a customer without a name, a
-//! conversation without a team): it renders as nothing, unless a
+//! `team.name`, `remedy.amount`, `remedy.kind`, `remedy.note`. A value may
+//! be absent (a customer without a name, a conversation without a team or
+//! without a remedy given): it renders as nothing, unless a
 //! `default("…")` fills it in.
+//!
+//! `remedy.*` is the conversation's latest remedy given (granted within
+//! the agent's limits, or approved; one awaiting approval is not stated):
+//! its amount for people (`12.50 EUR`, `1500 JPY`), its kind's name in the
+//! conversation's language, and the note written for the customer.
 //!
 //! `first_name` is the first word of the name (words are separated by
 //! white space). A name without white space is kept whole: `山田太郎` or
@@ -88,6 +94,12 @@ pub enum Var {
     InboxName,
     /// The team's name.
     TeamName,
+    /// The latest remedy given: its amount with the currency.
+    RemedyAmount,
+    /// Its kind's name.
+    RemedyKind,
+    /// Its note for the customer.
+    RemedyNote,
 }
 
 /// Every variable, by the name a template uses.
@@ -106,6 +118,9 @@ pub const VARIABLES: &[(&str, Var)] = &[
     ("agent.email", Var::AgentEmail),
     ("inbox.name", Var::InboxName),
     ("team.name", Var::TeamName),
+    ("remedy.amount", Var::RemedyAmount),
+    ("remedy.kind", Var::RemedyKind),
+    ("remedy.note", Var::RemedyNote),
 ];
 
 /// Every filter, with what it takes.
@@ -146,6 +161,12 @@ pub struct Vars {
     pub inbox_name: Option<String>,
     /// The team's name.
     pub team_name: Option<String>,
+    /// The latest remedy given: amount and currency for people.
+    pub remedy_amount: Option<String>,
+    /// Its kind's name.
+    pub remedy_kind: Option<String>,
+    /// Its note for the customer.
+    pub remedy_note: Option<String>,
 }
 
 impl Vars {
@@ -166,6 +187,9 @@ impl Vars {
             Var::AgentEmail => self.agent_email.clone(),
             Var::InboxName => self.inbox_name.clone(),
             Var::TeamName => self.team_name.clone(),
+            Var::RemedyAmount => self.remedy_amount.clone(),
+            Var::RemedyKind => self.remedy_kind.clone(),
+            Var::RemedyNote => self.remedy_note.clone(),
         };
         v.filter(|s| !s.is_empty())
     }

@@ -30,6 +30,7 @@ pub mod macros;
 mod message_body;
 pub mod monitor;
 pub mod pages;
+pub mod people;
 pub mod presence;
 pub mod radar;
 pub mod redirect;
@@ -135,6 +136,7 @@ pub fn router(st: &AppState) -> Router<AppState> {
         .route("/ui/presence/heartbeat", post(presence::heartbeat))
         .route("/stories", get(stories::feed))
         .route("/agents/{id}", get(stories::profile))
+        .route("/teams/{id}", get(people::team))
         .route("/reports", get(dashboard::page))
         .route("/reports/csat", get(reports::csat))
         .route("/radar", get(radar::page))

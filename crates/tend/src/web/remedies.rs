@@ -1,7 +1,8 @@
 //! Remedies in the workspace: the conversation page's remedies (in the
 //! live-refreshed part, so an agent sees a supervisor's decision arrive)
 //! and its form, and the supervisors' queue of remedies that wait
-//! (`/remedies`), with approve and decline.
+//! (`/remedies`), with approve and decline, and this month's remedies by
+//! agent beside their CSAT and reopens.
 
 use std::collections::HashMap;
 
@@ -230,6 +231,48 @@ struct QueuePage {
     c: Chrome,
     waiting: Vec<RemedyLine>,
     recent: Vec<RemedyLine>,
+    month: Vec<OutcomeLine>,
+}
+
+/// A line of "this month by agent": what an agent gave, in one currency,
+/// beside their CSAT and reopens per conversation (the reports' figures).
+pub struct OutcomeLine {
+    pub agent: String,
+    pub given: String,
+    pub count: i64,
+    pub csat: String,
+    pub reopen_rate: String,
+}
+
+/// This calendar month (UTC, as limits count it) by agent.
+async fn this_month(
+    st: &AppState,
+    a: &Agent,
+    names: &HashMap<i64, String>,
+) -> Result<Vec<OutcomeLine>> {
+    let q = crate::remedies::model::ReportQuery {
+        group_by: Some("agent".into()),
+        from: Some(format!("{}-01", service::month_of(st.clock.now_ms()))),
+        ..Default::default()
+    };
+    Ok(crate::remedies::ledger::report(st, &a.viewer, &q)
+        .await?
+        .into_iter()
+        .map(|l| OutcomeLine {
+            agent: l
+                .group
+                .parse::<i64>()
+                .ok()
+                .and_then(|id| names.get(&id).cloned())
+                .unwrap_or_else(|| format!("#{}", l.group)),
+            given: money(l.total, &l.currency),
+            count: l.count,
+            csat: super::reports::percent(&a.tr, l.csat),
+            reopen_rate: l
+                .reopen_rate
+                .map_or_else(|| "—".to_string(), |r| format!("{r:.2}")),
+        })
+        .collect())
 }
 
 /// `GET /remedies`: the remedies that wait for a supervisor, oldest first,
@@ -251,7 +294,9 @@ pub async fn queue(State(st): State<AppState>, a: Agent) -> Response {
             .collect();
         let names = names(&st, &a).await?;
         let kinds = kinds(&st, &a).await?;
+        let month = this_month(&st, &a, &names).await?;
         Ok::<_, Error>(QueuePage {
+            month,
             c: Chrome::agent(&a, a.tr.t("remedies-title"), "remedies"),
             waiting: waiting
                 .into_iter()

@@ -130,15 +130,20 @@ struct ProfilePage {
     name: String,
     role: String,
     active: bool,
-    teams: Vec<String>,
+    /// (team id, name).
+    teams: Vec<(i64, String)>,
     is_me: bool,
+    /// Their last 30 days beside their teams' and the desk's (themselves,
+    /// supervisors and admins; empty for other agents).
+    figures: super::people::Figures,
     stories: Vec<StoryView>,
     older: Option<String>,
     paged: bool,
 }
 
-/// `GET /agents/{id}`: who the agent is (role, teams) and the kind words
-/// customers said about them.
+/// `GET /agents/{id}`: who the agent is (role, teams), what they achieved
+/// over the last 30 days beside their teams (`web::people`), and the kind
+/// words customers said about them.
 pub async fn profile(
     State(st): State<AppState>,
     a: Agent,
@@ -147,18 +152,21 @@ pub async fn profile(
 ) -> Response {
     let built = async {
         let user = crate::agents::service::get_user(&st, id).await?;
-        let teams = crate::agents::service::list_teams(&st, &a.viewer)
-            .await?
-            .into_iter()
-            .filter(|t| t.member_ids.contains(&id))
-            .map(|t| t.name)
-            .collect();
+        let teams: Vec<crate::agents::model::Team> =
+            crate::agents::service::list_teams(&st, &a.viewer)
+                .await?
+                .into_iter()
+                .filter(|t| t.member_ids.contains(&id))
+                .collect();
+        let figures = super::people::of_agent(&st, &a, id, &teams).await?;
+        let teams = teams.into_iter().map(|t| (t.id, t.name)).collect();
         let (stories, older) = page_of(&st, &a, Some(id), &q, &format!("/agents/{id}")).await?;
-        Ok::<_, Error>((user, teams, stories, older))
+        Ok::<_, Error>((user, teams, figures, stories, older))
     }
     .await;
     match built {
-        Ok((user, teams, stories, older)) => render(&ProfilePage {
+        Ok((user, teams, figures, stories, older)) => render(&ProfilePage {
+            figures,
             c: Chrome::agent(
                 &a,
                 user.name.clone(),

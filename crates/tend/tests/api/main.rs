@@ -46,6 +46,7 @@ mod ops;
 mod outage;
 mod outbound_cap;
 mod paging;
+mod people_pages;
 mod portal;
 mod portal_conversations;
 mod privacy;

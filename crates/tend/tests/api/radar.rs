@@ -1,8 +1,8 @@
 //! Customer health and the radar: scores from conversations built event
 //! by event with a test clock, the radar's order, reasons, paging and
 //! filters, proactive outreach and its outcome. Instead of waiting for the
-//! background tasks, a test runs the projection to the log's end
-//! (`reports::projection::catch_up`) and the daily scoring
+//! background tasks, a test runs the health follower to the log's end
+//! (`health::follower::catch_up`) and the daily scoring
 //! (`health::service::rescore`) itself.
 
 use std::sync::Arc;
@@ -37,10 +37,10 @@ fn settings(test: &str) -> Vec<(&'static str, String)> {
     }
 }
 
-/// Everything that happened is scored: the projection to the log's end,
+/// Everything that happened is scored: the follower to the log's end,
 /// then the daily scoring.
 async fn scored(app: &TestApp) {
-    tend::reports::projection::catch_up(&app.st).await.unwrap();
+    tend::health::follower::catch_up(&app.st).await.unwrap();
     tend::health::service::rescore(&app.st).await.unwrap();
 }
 

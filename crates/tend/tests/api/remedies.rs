@@ -21,7 +21,8 @@ crate::on_both_backends!(
     racing_remedies_never_pass_the_monthly_limit,
     approval_flow_and_the_ledger,
     the_ledger_is_append_only,
-    report_sums_what_was_given
+    report_sums_what_was_given,
+    a_reply_states_the_remedy_given
 );
 crate::on_both_with_clock!(a_granted_refund_is_posted_to_its_kinds_webhook);
 
@@ -365,6 +366,38 @@ async fn report_sums_what_was_given(app: &TestApp) {
         json!({}),
     )
     .await;
+    // The agent owns the conversation, answers and solves it; the customer
+    // writes again (a reopen): beside what was given, the report shows
+    // the agent's reopen rate (1 reopen in 1 conversation) and their CSAT
+    // (none: no survey answered), the reports' own figures.
+    let conv_path = format!("/api/v1/conversations/{conv}");
+    let (s, b) = app
+        .call(
+            Method::PATCH,
+            &conv_path,
+            &app.admin,
+            Some(json!({"assignee_id": agent})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    crate::reports::message(app, &token, conv, json!({"text": "Refunded"})).await;
+    let (s, b) = app
+        .call(
+            Method::PATCH,
+            &conv_path,
+            &token,
+            Some(json!({"status": "solved"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    crate::reports::message(
+        app,
+        &app.admin,
+        conv,
+        json!({"text": "Not yet", "direction": "in"}),
+    )
+    .await;
+    tend::reports::projection::catch_up(&app.st).await.unwrap();
     let (s, r) = app
         .get("/api/v1/remedies/report?group_by=agent", &sup)
         .await;
@@ -372,7 +405,19 @@ async fn report_sums_what_was_given(app: &TestApp) {
     assert_eq!(
         r,
         json!([{"group": agent.to_string(), "currency": "EUR", "count": 3, "total": 6000,
-                "granted": 1000, "approved": 5000, "declined": 1, "waiting": 1}])
+                "granted": 1000, "approved": 5000, "declined": 1, "waiting": 1,
+                "csat": null, "reopen_rate": 1.0}])
+    );
+    let (s, csv) = app
+        .get("/api/v1/remedies/report?group_by=agent&format=csv", &sup)
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(
+        csv.as_str().unwrap(),
+        format!(
+            "group,currency,count,total,granted,approved,declined,waiting,csat,reopen_rate\n\
+             {agent},EUR,3,6000,1000,5000,1,1,,1.0\n"
+        )
     );
     let (_, by_kind) = app.get("/api/v1/remedies/report?group_by=kind", &sup).await;
     assert_eq!(by_kind[0]["group"], "refund");
@@ -383,7 +428,8 @@ async fn report_sums_what_was_given(app: &TestApp) {
     assert_eq!(s, StatusCode::OK);
     assert_eq!(
         csv.as_str().unwrap(),
-        "group,currency,count,total,granted,approved,declined,waiting\nrefund,EUR,3,6000,1000,5000,1,1\n"
+        "group,currency,count,total,granted,approved,declined,waiting,csat,reopen_rate\n\
+         refund,EUR,3,6000,1000,5000,1,1,,\n"
     );
     let (s, b) = app
         .get("/api/v1/remedies/report?group_by=planet", &sup)
@@ -554,4 +600,76 @@ fn csv_fields(line: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// A macro's `{{ remedy.* }}` states the conversation's latest remedy
+/// given, in the conversation's language; one that waits for approval is
+/// not promised until it is approved.
+async fn a_reply_states_the_remedy_given(app: &TestApp) {
+    let inbox = app.inbox("email", Some("help-ja@desk.example")).await;
+    let (agent, token) = app.user("yui@desk.example", "Yui", "agent").await;
+    app.team("Team ja", &[agent], &[inbox]).await;
+    let (_, sup) = app.user("sup-ja@desk.example", "Sup", "supervisor").await;
+    let (s, c) = app
+        .post(
+            "/api/v1/conversations",
+            &app.admin,
+            json!({"subject": "二重請求", "inbox_id": inbox, "language": "ja",
+                   "customer": {"email": "tanaka@example.jp", "name": "田中"},
+                   "message": {"text": "二重に請求されました。"}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{c}");
+    let conv = c["id"].as_i64().unwrap();
+    put_limit(
+        app,
+        json!({"role": "agent", "kind": "refund", "currency": "EUR", "limit_per_case": 5000, "limit_per_month": 12000}),
+    )
+    .await;
+    let (s, m) = app
+        .post(
+            "/api/v1/macros",
+            &token,
+            json!({"name": "返金のご連絡", "scope": "personal",
+                   "text": "{{ remedy.kind }}: {{ remedy.amount | default(\"-\") }} / {{ remedy.note }}"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{m}");
+    let preview = || async {
+        let (s, p) = app
+            .post(
+                &format!("/api/v1/conversations/{conv}/macros/{}", m["id"]),
+                &token,
+                json!({"preview": true}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{p}");
+        p["text"].as_str().unwrap().to_string()
+    };
+    assert_eq!(preview().await, ": - / ", "nothing given yet");
+
+    let path = format!("/api/v1/conversations/{conv}/remedies");
+    let ask = |amount: i64, note: &'static str| {
+        app.post(
+            &path,
+            &token,
+            json!({"kind": "refund", "amount": amount, "currency": "EUR", "note": note}),
+        )
+    };
+    let (s, b) = ask(1250, "二重請求分").await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    assert_eq!(preview().await, "返金: 12.50 EUR / 二重請求分");
+    // Above the limit per case: asked for, not promised.
+    let (s, big) = ask(8000, "お詫びを含む").await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{big}");
+    assert_eq!(preview().await, "返金: 12.50 EUR / 二重請求分");
+    let (s, b) = app
+        .post(
+            &format!("/api/v1/remedies/{}/approve", big["id"]),
+            &sup,
+            json!({"note": "OK"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert_eq!(preview().await, "返金: 80.00 EUR / お詫びを含む");
 }

@@ -20,7 +20,7 @@ use crate::http::ApiPath;
 use crate::inboxes::InboxKind;
 use crate::secrets::Purpose;
 use crate::state::AppState;
-use crate::vocab::Channel;
+use crate::vocab::{Channel, Status};
 use crate::{Error, Result};
 
 /// The body limit of the route: the server's cap on a message's files in
@@ -118,12 +118,16 @@ pub(super) async fn inbound(
 #[tracing::instrument(skip_all, fields(inbox_id = inbox_id))]
 pub async fn receive(st: &AppState, inbox_id: i64, m: Inbound, raw: &[u8]) -> Result<Received> {
     // A re-delivery costs one read, no write.
-    {
+    let appends = |t: Option<(i64, Status)>| t.is_some_and(|(_, s)| s.takes_messages());
+    let was_open = {
         let mut c = st.db.pool().acquire().await?;
         if let Some(conversation_id) = repo::seen(&mut c, inbox_id, &m.external_id).await? {
             return Ok(duplicate(conversation_id));
         }
-    }
+        // The language is stored by the message that opens a conversation:
+        // detected (some CPU) only when none takes it on the thread.
+        appends(repo::thread_conversation(&mut c, inbox_id, m.thread_key()).await?)
+    };
     // Files go to the store before the write (a committed row always has
     // its file); the raw message too when something was not understood.
     let mut files: Vec<AttachmentMeta> = Vec::with_capacity(m.files.len() + 1);
@@ -136,7 +140,8 @@ pub async fn receive(st: &AppState, inbox_id: i64, m: Inbound, raw: &[u8]) -> Re
     }
     let text = m.stored_text();
     // The customer's words only, not the placeholders.
-    let language = crate::conversations::language_of(None, &m.text);
+    let detect = |m: &Inbound| crate::conversations::language_of(None, &m.text);
+    let language = if was_open { None } else { detect(&m) };
     let now = st.clock.now_ms();
     let external_id = m.external_id.clone();
     let written = st
@@ -147,7 +152,13 @@ pub async fn receive(st: &AppState, inbox_id: i64, m: Inbound, raw: &[u8]) -> Re
                     return Ok((duplicate(id), Vec::new()));
                 }
                 let thread_key = m.thread_key().to_string();
-                let open = repo::thread_conversation(c, inbox_id, &thread_key).await?;
+                let thread = repo::thread_conversation(c, inbox_id, &thread_key).await?;
+                // Closed since the read above: this message opens one.
+                let language = match language {
+                    None if !appends(thread) => detect(&m),
+                    l => l,
+                };
+                let open = thread.map(|(id, _)| id);
                 let customer_id = crate::customers::service::find_or_create_by_channel_in(
                     c,
                     inbox_id,

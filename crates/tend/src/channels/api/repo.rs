@@ -6,6 +6,7 @@ use sqlx::{AnyConnection, FromRow};
 use crate::Result;
 use crate::db::Sql;
 use crate::jobs::model::Job;
+use crate::vocab::Status;
 
 /// The conversation that holds the message `external_id` of this inbox, if
 /// it arrived before.
@@ -23,20 +24,24 @@ pub(super) async fn seen(
     .await?)
 }
 
-/// The conversation of the thread's latest message on this inbox.
+/// The conversation of the thread's latest message on this inbox, with
+/// its status.
 pub(super) async fn thread_conversation(
     c: &mut AnyConnection,
     inbox_id: i64,
     thread_key: &str,
-) -> Result<Option<i64>> {
-    Ok(sqlx::query_scalar(
-        "SELECT conversation_id FROM channel_inbound WHERE inbox_id = $1 AND thread_key = $2 \
-         ORDER BY id DESC LIMIT 1",
+) -> Result<Option<(i64, Status)>> {
+    let row: Option<(i64, String)> = sqlx::query_as(
+        "SELECT i.conversation_id, c.status FROM channel_inbound i \
+         JOIN conversations c ON c.id = i.conversation_id \
+         WHERE i.inbox_id = $1 AND i.thread_key = $2 ORDER BY i.id DESC LIMIT 1",
     )
     .bind(inbox_id)
     .bind(thread_key)
     .fetch_optional(c)
-    .await?)
+    .await?;
+    row.map(|(id, status)| Ok((id, Status::from_db(&status).map_err(anyhow::Error::from)?)))
+        .transpose()
 }
 
 /// A message that arrived through the channel.
