@@ -197,6 +197,24 @@ async fn read_after(st: &AppState, after: i64) -> crate::Result<Vec<(i64, i64, i
     .await?)
 }
 
+/// The ids a pass of a follower that writes what it derives reads next,
+/// `(after, up_to]`, from its cursor and the log's head: at most `batch`
+/// new ids and, on PostgreSQL, [`LOOK_BACK`] ids below the cursor again
+/// (an id is taken at insert, not at commit). `None`: nothing to read
+/// (on PostgreSQL a pass the bus woke looks back even then).
+pub fn window(cursor: i64, head: i64, batch: i64, pg: bool, woken: bool) -> Option<(i64, i64)> {
+    if head <= cursor && !(pg && woken) {
+        return None;
+    }
+    let up_to = head.min(cursor + batch).max(cursor);
+    let after = if pg {
+        (cursor - LOOK_BACK).max(0)
+    } else {
+        cursor
+    };
+    Some((after, up_to))
+}
+
 /// How a follower of the event log that writes what it derives (the
 /// reports projection, customer health) paces its passes.
 #[derive(Debug, Clone, Copy)]

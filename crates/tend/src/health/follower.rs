@@ -12,7 +12,7 @@
 //! customer's data as it is when read, never from the events alone, so a
 //! pass read twice changes nothing. On PostgreSQL an id is taken at
 //! insert, not at commit, so each pass also scores again the customers of
-//! the [`LOOK_BACK`] ids below the cursor (reads; unchanged scores are not
+//! the ids below the cursor (`bus::window`) (reads; unchanged scores are not
 //! written).
 //!
 //! Under load a pass starts at most every [`GATHER`]: a customer who
@@ -34,8 +34,6 @@ use crate::tasks::Shutdown;
 
 /// Events read per pass.
 pub const BATCH: i64 = 2000;
-/// How far below its cursor a pass looks again on PostgreSQL.
-pub const LOOK_BACK: i64 = 1000;
 /// The task reads the log this often when the bus is quiet.
 pub const POLL: Duration = Duration::from_secs(2);
 /// Under load, a pass starts at most this long after the previous one.
@@ -50,14 +48,8 @@ pub async fn pass(st: &AppState, woken: bool) -> Result<bool> {
         let mut c = st.db.pool().acquire().await?;
         let cursor = repo::cursor(&mut c).await?;
         let head = history::last_event_id_in(&mut c).await?;
-        if head <= cursor && !(pg && woken) {
+        let Some((lo, hi)) = crate::bus::window(cursor, head, BATCH, pg, woken) else {
             return Ok(false);
-        }
-        let hi = head.min(cursor + BATCH).max(cursor);
-        let lo = if pg {
-            (cursor - LOOK_BACK).max(0)
-        } else {
-            cursor
         };
         let ids = history::touched_between_in(&mut c, lo, hi).await?;
         let plan = service::plan_in(&mut c, &ids, &scoring).await?;

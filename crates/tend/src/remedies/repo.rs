@@ -215,6 +215,22 @@ pub(super) struct Filter {
     pub order_desc: bool,
 }
 
+impl Filter {
+    /// A conversation's remedies (at most 1,000), oldest or newest first.
+    pub(super) fn of_conversation(conversation_id: i64, order_desc: bool) -> Filter {
+        Filter {
+            conversation_id: Some(conversation_id),
+            state: None,
+            user_id: None,
+            from: None,
+            to: None,
+            limit: 1000,
+            before: None,
+            order_desc,
+        }
+    }
+}
+
 pub(super) async fn list(c: &mut AnyConnection, f: &Filter) -> Result<Vec<Remedy>> {
     let mut q = Sql::new(REMEDY_COLUMNS);
     q.push(" WHERE 1 = 1");

@@ -333,20 +333,7 @@ pub async fn decide(
 pub async fn of_conversation(st: &AppState, viewer: &Viewer, id: i64) -> Result<Vec<Remedy>> {
     let mut c = st.db.pool().acquire().await?;
     crate::conversations::service::get_in(&mut c, viewer, id).await?;
-    let list = repo::list(
-        &mut c,
-        &Filter {
-            conversation_id: Some(id),
-            state: None,
-            user_id: None,
-            from: None,
-            to: None,
-            limit: 1000,
-            before: None,
-            order_desc: false,
-        },
-    )
-    .await?;
+    let list = repo::list(&mut c, &Filter::of_conversation(id, false)).await?;
     Ok(list.into_iter().map(|r| with_due(st, r)).collect())
 }
 
@@ -358,20 +345,7 @@ pub(crate) async fn given_in(
     c: &mut AnyConnection,
     conversation_id: i64,
 ) -> Result<Option<(Remedy, Option<String>)>> {
-    let list = repo::list(
-        c,
-        &Filter {
-            conversation_id: Some(conversation_id),
-            state: None,
-            user_id: None,
-            from: None,
-            to: None,
-            limit: 1000,
-            before: None,
-            order_desc: true,
-        },
-    )
-    .await?;
+    let list = repo::list(c, &Filter::of_conversation(conversation_id, true)).await?;
     let Some(given) = list.into_iter().find(|r| r.state.given()) else {
         return Ok(None);
     };

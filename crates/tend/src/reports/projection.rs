@@ -8,7 +8,7 @@
 //! therefore idempotent: replaying events, a restart, or a conversation
 //! measured twice changes nothing. On PostgreSQL an id is taken at insert,
 //! not at commit, so each pass also measures again the conversations of
-//! the [`LOOK_BACK`] ids below the cursor (that costs reads, never a
+//! the `bus::LOOK_BACK` ids below the cursor (`bus::window`) (that costs reads, never a
 //! double count).
 //!
 //! A measurement that completes later (an answer days after the message)
@@ -34,8 +34,6 @@ use crate::tasks::Shutdown;
 
 /// Events read per pass.
 pub const BATCH: i64 = 500;
-/// How far below its cursor a pass looks again on PostgreSQL.
-pub const LOOK_BACK: i64 = 1000;
 /// The task reads the log this often when the bus is quiet.
 pub const POLL: Duration = Duration::from_secs(1);
 /// Under load, a pass starts at most this long after the previous one,
@@ -67,14 +65,8 @@ async fn pass_in(c: &mut AnyConnection, woken: bool) -> Result<bool> {
     let cursor = repo::lock_cursor(c).await?;
     let head = history::last_event_id_in(c).await?;
     let pg = is_postgres(c);
-    if head <= cursor && !(pg && woken) {
+    let Some((lo, hi)) = crate::bus::window(cursor, head, BATCH, pg, woken) else {
         return Ok(false);
-    }
-    let hi = head.min(cursor + BATCH).max(cursor);
-    let lo = if pg {
-        (cursor - LOOK_BACK).max(0)
-    } else {
-        cursor
     };
     let ids = history::touched_between_in(c, lo, hi).await?;
     measure_in(c, &ids).await?;
