@@ -96,6 +96,25 @@ pub const CHAT: Capabilities = Capabilities {
     ..MAIL
 };
 
+/// Telegram (Bot API): `sendMessage` takes 4,096 characters; photos,
+/// voice messages and documents, up to 50 MB per file sent
+/// (`sendDocument`) and 20 MB per file received (`getFile`, checked
+/// when a customer's file is fetched); no window.
+pub const TELEGRAM: Capabilities = Capabilities {
+    text_chars: Some(4_096),
+    media: &[Media::Image, Media::Audio, Media::Document],
+    media_bytes: Some(TELEGRAM_SEND_BYTES),
+    reply_window: None,
+    templates: false,
+    typing: false,
+    read_receipts: false,
+};
+
+/// The most bytes of a file the Bot API sends (`sendDocument`).
+pub const TELEGRAM_SEND_BYTES: u64 = 50 * 1024 * 1024;
+/// The most bytes of a file the Bot API lets a bot download (`getFile`).
+pub const TELEGRAM_FETCH_BYTES: u64 = 20 * 1024 * 1024;
+
 impl Capabilities {
     /// The declaration of an inbox kind.
     pub fn of(kind: InboxKind) -> Capabilities {
@@ -103,6 +122,7 @@ impl Capabilities {
             InboxKind::Email | InboxKind::Web => MAIL,
             InboxKind::Chat => CHAT,
             InboxKind::Api => GENERIC_API,
+            InboxKind::Telegram => TELEGRAM,
         }
     }
 

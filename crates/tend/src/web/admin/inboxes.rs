@@ -49,11 +49,12 @@ struct InboxesPage {
 
 const AFTERS: [ImapAfter; 3] = [ImapAfter::Leave, ImapAfter::Seen, ImapAfter::Move];
 
-const KINDS: [InboxKind; 4] = [
+const KINDS: [InboxKind; 5] = [
     InboxKind::Email,
     InboxKind::Chat,
     InboxKind::Web,
     InboxKind::Api,
+    InboxKind::Telegram,
 ];
 
 async fn page(st: &AppState, a: &Agent, notice: Option<String>, error: Option<String>) -> Response {
@@ -82,7 +83,10 @@ async fn page(st: &AppState, a: &Agent, notice: Option<String>, error: Option<St
                     outbound_url: i.outbound_url.unwrap_or_default(),
                     failing: i.failing_since.map(|since| {
                         a.tr.args(
-                            "inbox-failing",
+                            match i.kind {
+                                InboxKind::Telegram => "inbox-failing-telegram",
+                                _ => "inbox-failing",
+                            },
                             &[
                                 ("when", since.into()),
                                 ("value", i.failing_error.clone().unwrap_or_default().into()),
