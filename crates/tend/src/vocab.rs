@@ -188,11 +188,9 @@ impl Channel {
     pub fn answered_by_mail(self) -> bool {
         match self {
             Channel::Email | Channel::Web => true,
-            Channel::Chat
-            | Channel::Api
-            | Channel::Phone
-            | Channel::Portal
-            | Channel::Telegram => false,
+            Channel::Chat | Channel::Api | Channel::Phone | Channel::Portal | Channel::Telegram => {
+                false
+            }
         }
     }
 
@@ -201,11 +199,9 @@ impl Channel {
     pub fn is_live(self) -> bool {
         match self {
             Channel::Chat | Channel::Phone => true,
-            Channel::Email
-            | Channel::Web
-            | Channel::Api
-            | Channel::Portal
-            | Channel::Telegram => false,
+            Channel::Email | Channel::Web | Channel::Api | Channel::Portal | Channel::Telegram => {
+                false
+            }
         }
     }
 }

@@ -239,6 +239,23 @@ mod tests {
     }
 
     #[test]
+    fn telegram_carries_photos_voice_and_documents_within_its_limits() {
+        let c = Capabilities::of(InboxKind::Telegram);
+        for ct in ["image/jpeg", "audio/ogg", "application/pdf", "text/plain"] {
+            assert!(c.carries(ct), "{ct}");
+        }
+        assert!(!c.carries("video/mp4"));
+        let none: [(&str, &str, u64); 0] = [];
+        let max = "日".repeat(4_096);
+        assert!(c.check_outgoing("telegram", &max, none, u64::MAX).is_ok());
+        let e = c
+            .check_outgoing("telegram", &format!("{max}x"), none, u64::MAX)
+            .unwrap_err();
+        assert!(e.to_string().contains("4096"), "{e}");
+        assert_eq!(c.media_limit(u64::MAX), TELEGRAM_SEND_BYTES);
+    }
+
+    #[test]
     fn a_channel_cap_below_the_servers_wins() {
         let c = Capabilities {
             media_bytes: Some(10),

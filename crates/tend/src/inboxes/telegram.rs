@@ -178,10 +178,10 @@ pub fn check(st: &AppState, input: TelegramInput) -> Result<TelegramChanges> {
         .map(|m| TelegramMode::parse("telegram.mode", m.trim()))
         .transpose()?;
     let sealed_webhook_secret = match input.webhook_secret {
-        Some(Some(s)) => Some(Some(st.secrets().seal(
-            Purpose::ChannelSecret,
-            &check_webhook_secret(&s)?,
-        ))),
+        Some(Some(s)) => Some(Some(
+            st.secrets()
+                .seal(Purpose::ChannelSecret, &check_webhook_secret(&s)?),
+        )),
         other => other.map(|_| None),
     };
     Ok(TelegramChanges {

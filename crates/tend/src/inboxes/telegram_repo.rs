@@ -18,8 +18,8 @@ pub(super) async fn channel(c: &mut AnyConnection, id: i64) -> Result<Option<Tel
     .bind(id)
     .fetch_optional(c)
     .await?;
-    Ok(row.map(|(sealed_token, api_base, webhook_since, sealed_webhook_secret)| {
-        TelegramChannel {
+    Ok(row.map(
+        |(sealed_token, api_base, webhook_since, sealed_webhook_secret)| TelegramChannel {
             sealed_token,
             api_base,
             mode: if webhook_since.is_some() {
@@ -28,8 +28,8 @@ pub(super) async fn channel(c: &mut AnyConnection, id: i64) -> Result<Option<Tel
                 TelegramMode::Polling
             },
             sealed_webhook_secret,
-        }
-    }))
+        },
+    ))
 }
 
 /// Fills in the Telegram inboxes' settings.
@@ -77,7 +77,9 @@ pub(super) async fn update(
             sql.push(", webhook_since = NULL");
         }
         Some(Some(now)) => {
-            sql.push(", webhook_since = COALESCE(webhook_since, ").bind(now).push(")");
+            sql.push(", webhook_since = COALESCE(webhook_since, ")
+                .bind(now)
+                .push(")");
         }
     }
     if let Some(s) = sealed_webhook_secret {

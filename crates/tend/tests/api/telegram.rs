@@ -112,7 +112,9 @@ async fn method(
         }
         return sent(&state, "sendDocument", chat_id, None, document);
     }
-    let body = axum::body::to_bytes(req.into_body(), 1 << 20).await.unwrap();
+    let body = axum::body::to_bytes(req.into_body(), 1 << 20)
+        .await
+        .unwrap();
     let params: Value = serde_json::from_slice(&body).expect("a JSON body");
     match method.as_str() {
         "getUpdates" => {
@@ -171,8 +173,10 @@ fn sent(
         answered: code,
     });
     match code {
-        200 => Json(json!({"ok": true, "result": {"message_id": message_id, "date": 1,
-            "chat": {"id": chat_id.parse::<i64>().unwrap_or(0), "type": "private"}, "text": text}}))
+        200 => Json(
+            json!({"ok": true, "result": {"message_id": message_id, "date": 1,
+            "chat": {"id": chat_id.parse::<i64>().unwrap_or(0), "type": "private"}, "text": text}}),
+        )
         .into_response(),
         401 => bot_error(401, "Unauthorized", None),
         429 => bot_error(429, "Too Many Requests: retry later", retry_after),
@@ -214,7 +218,8 @@ impl FakeBot {
     fn push(&self, kind: &str, body: Value) -> Value {
         let mut s = self.state.lock().unwrap();
         let id = 10_000 + s.updates.len() as i64;
-        let u = json!({ "update_id": id, kind: body });
+        let mut u = json!({ "update_id": id });
+        u[kind] = body;
         s.updates.push(u.clone());
         u
     }
@@ -406,7 +411,11 @@ async fn polling_brings_text_and_media_with_bytes_intact(
     bot.file("voice-1", "voice/file_3.oga", &voice);
     bot.push(
         "message",
-        message(501, 1, json!({"text": "注文した商品がまだ届きません。確認していただけますか?"})),
+        message(
+            501,
+            1,
+            json!({"text": "注文した商品がまだ届きません。確認していただけますか?"}),
+        ),
     );
     bot.push(
         "message",
@@ -416,13 +425,21 @@ async fn polling_brings_text_and_media_with_bytes_intact(
     );
     bot.push(
         "message",
-        message(501, 3, json!({"document": {"file_id": "doc-1", "file_unique_id": "d1",
-            "file_name": "領収書.pdf", "mime_type": "application/pdf", "file_size": 33_333}})),
+        message(
+            501,
+            3,
+            json!({"document": {"file_id": "doc-1", "file_unique_id": "d1",
+            "file_name": "領収書.pdf", "mime_type": "application/pdf", "file_size": 33_333}}),
+        ),
     );
     bot.push(
         "message",
-        message(501, 4, json!({"voice": {"file_id": "voice-1", "file_unique_id": "v1",
-            "duration": 3, "mime_type": "audio/ogg", "file_size": 40_000}})),
+        message(
+            501,
+            4,
+            json!({"voice": {"file_id": "voice-1", "file_unique_id": "v1",
+            "duration": 3, "mime_type": "audio/ogg", "file_size": 40_000}}),
+        ),
     );
     let conv = arrived(app, inbox, "501:1").await;
     for n in 2..=4 {
@@ -432,7 +449,10 @@ async fn polling_brings_text_and_media_with_bytes_intact(
     assert_eq!(c["channel"], "telegram", "{c}");
     assert_eq!(c["inbox_id"], inbox, "{c}");
     assert_eq!(c["customer"]["name"], "Aiko Sato", "{c}");
-    assert_eq!(c["language"], "ja", "detected when the conversation opened: {c}");
+    assert_eq!(
+        c["language"], "ja",
+        "detected when the conversation opened: {c}"
+    );
     let all = messages(app, conv).await;
     assert_eq!(all.len(), 4, "{all:?}");
     assert_eq!(
@@ -542,7 +562,12 @@ async fn an_unknown_update_is_kept_and_the_next_one_arrives(
 }
 
 /// Posts an update to the inbox's webhook as Telegram does.
-async fn hook(app: &TestApp, inbox: i64, secret: Option<&str>, update: &Value) -> (StatusCode, Value) {
+async fn hook(
+    app: &TestApp,
+    inbox: i64,
+    secret: Option<&str>,
+    update: &Value,
+) -> (StatusCode, Value) {
     let mut r = app
         .client
         .post(format!("{}/api/v1/channels/{inbox}/telegram", app.base))
@@ -628,10 +653,19 @@ async fn the_webhook_checks_its_secret(app: &mut TestApp, _clock: &Arc<ManualClo
     assert_eq!(s, StatusCode::NOT_FOUND);
     // Bad settings name their field.
     for (body, field) in [
-        (json!({"telegram": {"bot_token": "not a token"}}), "telegram.bot_token"),
+        (
+            json!({"telegram": {"bot_token": "not a token"}}),
+            "telegram.bot_token",
+        ),
         (json!({"telegram": {"mode": "push"}}), "telegram.mode"),
-        (json!({"telegram": {"api_base": "ftp://x"}}), "telegram.api_base"),
-        (json!({"telegram": {"webhook_secret": "has space"}}), "telegram.webhook_secret"),
+        (
+            json!({"telegram": {"api_base": "ftp://x"}}),
+            "telegram.api_base",
+        ),
+        (
+            json!({"telegram": {"webhook_secret": "has space"}}),
+            "telegram.webhook_secret",
+        ),
     ] {
         let (s, b) = app
             .patch(&format!("/api/v1/inboxes/{inbox}"), &app.admin, body)
@@ -653,7 +687,10 @@ async fn the_webhook_checks_its_secret(app: &mut TestApp, _clock: &Arc<ManualClo
 async fn replies_go_out_as_messages_and_documents(app: &mut TestApp, _clock: &Arc<ManualClock>) {
     let bot = FakeBot::start().await;
     let inbox = telegram_inbox(app, &bot).await;
-    bot.push("message", message(901, 1, json!({"text": "Where is my parcel?"})));
+    bot.push(
+        "message",
+        message(901, 1, json!({"text": "Where is my parcel?"})),
+    );
     let conv = arrived(app, inbox, "901:1").await;
     let sent = reply(app, conv, "Paldies! Tas ir ceļā.").await;
     assert_eq!(sent["delivery_status"], "queued", "{sent}");

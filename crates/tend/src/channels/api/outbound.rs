@@ -66,8 +66,8 @@ impl Carrier for OutboxCarrier {
     ) -> BoxFuture<'a, Result<Option<Prepared>>> {
         Box::pin(async move {
             let inbox = crate::inboxes::service::channel_inbox(st, conv.inbox_id).await?;
-            let kind = self.0;
-            let Some(inbox) = inbox.filter(|i| i.kind == kind) else {
+            let inbox_kind = self.0;
+            let Some(inbox) = inbox.filter(|i| i.kind == inbox_kind) else {
                 return Ok(None);
             };
             let sender = {
@@ -79,7 +79,7 @@ impl Carrier for OutboxCarrier {
             let Some((to, thread_id)) = sender else {
                 return Ok(None);
             };
-            let missing = match kind {
+            let missing = match inbox_kind {
                 InboxKind::Telegram => inbox
                     .telegram
                     .as_ref()
@@ -105,8 +105,8 @@ impl Carrier for OutboxCarrier {
                 } => ("reply", text, files, automatic),
                 Outgoing::Survey { text, .. } => ("survey", text, &[][..], true),
             };
-            Capabilities::of(kind).check_outgoing(
-                kind.as_str(),
+            Capabilities::of(inbox_kind).check_outgoing(
+                inbox_kind.as_str(),
                 text,
                 files.iter().map(|f| {
                     (
@@ -268,10 +268,7 @@ async fn attempt(st: &AppState, d: Due) -> Result<()> {
                             .await?;
                         }
                         if crate::inboxes::service::set_failing_in(c, inbox_id, None).await? {
-                            tracing::info!(
-                                inbox_id,
-                                "the channel accepts Tend's messages again"
-                            );
+                            tracing::info!(inbox_id, "the channel accepts Tend's messages again");
                         }
                         Ok(())
                     })
@@ -337,10 +334,12 @@ async fn send(st: &AppState, d: &Due) -> std::result::Result<i64, Failure> {
         (InboxKind::Telegram, Some(tg)) => {
             crate::channels::telegram::send(st, tg, &body, d.parts_sent).await
         }
-        _ => post(st, &inbox, body).await.map_err(|(code, error)| Failure {
-            revoked: matches!(code, Some(401 | 403)),
-            ..Failure::plain(code, error)
-        }),
+        _ => post(st, &inbox, body)
+            .await
+            .map_err(|(code, error)| Failure {
+                revoked: matches!(code, Some(401 | 403)),
+                ..Failure::plain(code, error)
+            }),
     }
 }
 

@@ -80,7 +80,11 @@ fn redacted(e: reqwest::Error) -> ApiError {
     };
     ApiError::plain(format!(
         "{what} ({})",
-        e.without_url().to_string().chars().take(200).collect::<String>()
+        e.without_url()
+            .to_string()
+            .chars()
+            .take(200)
+            .collect::<String>()
     ))
 }
 
@@ -105,10 +109,7 @@ impl Bot {
             Err(_) if !status.is_success() => {
                 return Err(ApiError {
                     code: Some(i64::from(status.as_u16())),
-                    description: status
-                        .canonical_reason()
-                        .unwrap_or("no reason")
-                        .to_string(),
+                    description: status.canonical_reason().unwrap_or("no reason").to_string(),
                     retry_after: None,
                 });
             }

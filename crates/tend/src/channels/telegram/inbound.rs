@@ -114,9 +114,7 @@ async fn fetch_files(
                     "the file {name:?} could not be fetched from the Bot API: {e}"
                 )));
             }
-            Err(e) => m
-                .unknown
-                .push(format!("file {name:?}, not fetched: {e}")),
+            Err(e) => m.unknown.push(format!("file {name:?}, not fetched: {e}")),
         }
     }
     Ok(())
@@ -203,8 +201,7 @@ pub(super) async fn webhook(
     };
     let secret = st.secrets().open(Purpose::ChannelSecret, sealed)?;
     if !crate::crypto::same_secret(&secret, &given) {
-        metrics::counter!("tend_channel_refused_total", "reason" => "telegram_secret")
-            .increment(1);
+        metrics::counter!("tend_channel_refused_total", "reason" => "telegram_secret").increment(1);
         return Ok(refused(
             "mismatch",
             "the X-Telegram-Bot-Api-Secret-Token does not match the inbox's webhook secret",

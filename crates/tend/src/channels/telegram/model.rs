@@ -196,10 +196,7 @@ pub fn parse(v: &Value) -> Result<Update> {
             )
         })
     };
-    Ok(Update {
-        update_id,
-        message,
-    })
+    Ok(Update { update_id, message })
 }
 
 /// A `message`: by its chat and message id (a webhook's second delivery,

@@ -46,7 +46,9 @@ pub async fn run(st: AppState, stop: Shutdown) -> anyhow::Result<()> {
                     });
                 }
             }
-            Err(e) => tracing::warn!(error = %e, "the Telegram poller could not read its bots; retrying"),
+            Err(e) => {
+                tracing::warn!(error = %e, "the Telegram poller could not read its bots; retrying")
+            }
         }
         while polls.try_join_next().is_some() {}
         tokio::select! {

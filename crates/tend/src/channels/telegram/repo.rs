@@ -40,13 +40,11 @@ pub(super) async fn offset(c: &mut AnyConnection, id: i64) -> Result<i64> {
 
 /// Every update before `offset` is stored (never moves back).
 pub(super) async fn advance(c: &mut AnyConnection, id: i64, offset: i64) -> Result<()> {
-    sqlx::query(
-        "UPDATE telegram_inboxes SET poll_offset = $1 WHERE id = $2 AND poll_offset < $1",
-    )
-    .bind(offset)
-    .bind(id)
-    .execute(c)
-    .await?;
+    sqlx::query("UPDATE telegram_inboxes SET poll_offset = $1 WHERE id = $2 AND poll_offset < $1")
+        .bind(offset)
+        .bind(id)
+        .execute(c)
+        .await?;
     Ok(())
 }
 

@@ -223,6 +223,7 @@ pub async fn update(
         auto_mail_per_hour: None,
         secret: None,
         outbound_url: None,
+        telegram: None,
     };
     let r = inboxes::update_inbox(&st, &a.viewer, id, ch).await;
     done(&st, &a, r).await
