@@ -61,6 +61,9 @@ struct BotState {
     send_answers: VecDeque<(u16, Option<i64>)>,
     /// While set, `getUpdates` answers this error code.
     updates_refused: Option<u16>,
+    /// A webhook is registered: `getUpdates` answers 409 until
+    /// `deleteWebhook`.
+    webhook_set: bool,
     sent: Vec<Sent>,
 }
 
@@ -124,6 +127,13 @@ async fn method(
             if let Some(code) = s.updates_refused {
                 return bot_error(code, "Unauthorized", None);
             }
+            if s.webhook_set {
+                return bot_error(
+                    409,
+                    "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+                    None,
+                );
+            }
             let result: Vec<Value> = s
                 .updates
                 .iter()
@@ -143,6 +153,10 @@ async fn method(
                 .into_response(),
                 None => bot_error(400, "Bad Request: invalid file_id", None),
             }
+        }
+        "deleteWebhook" => {
+            state.lock().unwrap().webhook_set = false;
+            Json(json!({"ok": true, "result": true})).into_response()
         }
         "sendMessage" => sent(
             &state,
@@ -490,9 +504,12 @@ async fn polling_brings_text_and_media_with_bytes_intact(
 
 async fn duplicates_are_stored_once(app: &mut TestApp, _clock: &Arc<ManualClock>) {
     let bot = FakeBot::start().await;
+    // A webhook left registered with Telegram: the polling inbox removes it.
+    bot.state.lock().unwrap().webhook_set = true;
     let inbox = telegram_inbox(app, &bot).await;
     bot.push("message", message(601, 1, json!({"text": "First"})));
     let conv = arrived(app, inbox, "601:1").await;
+    assert!(!bot.state.lock().unwrap().webhook_set);
     // The same message again in a new update (Telegram resends after a
     // timeout), then the next one.
     bot.push("message", message(601, 1, json!({"text": "First"})));

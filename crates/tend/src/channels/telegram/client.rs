@@ -167,6 +167,17 @@ impl Bot {
         }
     }
 
+    /// `deleteWebhook`: Telegram keeps updates for `getUpdates` again.
+    pub async fn delete_webhook(&self) -> Result<(), ApiError> {
+        self.call(
+            "deleteWebhook",
+            &serde_json::json!({"drop_pending_updates": false}),
+            TIMEOUT,
+        )
+        .await
+        .map(|_| ())
+    }
+
     /// Fetches a file: `getFile`, then its bytes, at most `max` of them
     /// (`Ok(None)`: more than that).
     pub async fn fetch(&self, file_id: &str, max: u64) -> Result<Option<Vec<u8>>, ApiError> {

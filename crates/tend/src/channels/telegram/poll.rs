@@ -6,7 +6,9 @@
 //! (the Bot API's file server unreachable) is tried again on the next
 //! poll; one that cannot be read at all is skipped, never blocking the
 //! next. A 401 (a revoked token) marks the inbox failing, and the bot is
-//! polled again once a minute until its token works.
+//! polled again once a minute until its token works. A 409 (a webhook is
+//! still registered with Telegram) removes the webhook (`deleteWebhook`):
+//! the inbox's mode decides.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -142,6 +144,20 @@ async fn poll_once(st: &AppState, inbox_id: i64) -> Result<usize, (String, i64)>
             if e.revoked() {
                 super::mark_failing(st, inbox_id, &error).await;
                 return Err((error, REFUSED_MS));
+            }
+            // A webhook is still registered (the inbox was switched to
+            // polling): the inbox's mode wins.
+            if e.code == Some(409) {
+                return match bot.delete_webhook().await {
+                    Ok(()) => {
+                        tracing::info!(
+                            inbox_id,
+                            "Telegram: the bot's webhook was removed, as the inbox polls"
+                        );
+                        Ok(0)
+                    }
+                    Err(e) => Err((e.to_string(), RETRY_MS)),
+                };
             }
             let wait = e.retry_after.map_or(RETRY_MS, |s| s.max(1) * 1000);
             return Err((error, wait));
