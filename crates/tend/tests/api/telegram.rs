@@ -294,6 +294,13 @@ fn message(chat: i64, message_id: i64, content: Value) -> Value {
     m
 }
 
+/// A message of user `user` in the group `chat` (whose id differs).
+fn group_message(chat: i64, user: i64, message_id: i64, content: Value) -> Value {
+    let mut m = message(user, message_id, content);
+    m["chat"] = json!({"id": chat, "type": "supergroup", "title": "Kunden"});
+    m
+}
+
 /// A Telegram inbox reading `bot` by polling.
 async fn telegram_inbox(app: &TestApp, bot: &FakeBot) -> i64 {
     telegram_inbox_in(app, bot, "polling").await
@@ -706,14 +713,15 @@ async fn replies_go_out_as_messages_and_documents(app: &mut TestApp, _clock: &Ar
     let inbox = telegram_inbox(app, &bot).await;
     bot.push(
         "message",
-        message(901, 1, json!({"text": "Where is my parcel?"})),
+        // In a group, the chat is not the user: replies go to the chat.
+        group_message(-100_901, 901, 1, json!({"text": "Where is my parcel?"})),
     );
-    let conv = arrived(app, inbox, "901:1").await;
+    let conv = arrived(app, inbox, "-100901:1").await;
     let sent = reply(app, conv, "Paldies! Tas ir ceļā.").await;
     assert_eq!(sent["delivery_status"], "queued", "{sent}");
     let got = bot.wait_sent(1).await;
     assert_eq!(got[0].method, "sendMessage");
-    assert_eq!(got[0].chat_id, "901", "to the customer's chat");
+    assert_eq!(got[0].chat_id, "-100901", "to the customer's chat");
     assert_eq!(got[0].text.as_deref(), Some("Paldies! Tas ir ceļā."));
     wait_message(app, conv, sent["id"].as_i64().unwrap(), |m| {
         m["delivery_status"] == "sent"
@@ -742,7 +750,7 @@ async fn replies_go_out_as_messages_and_documents(app: &mut TestApp, _clock: &Ar
     assert_eq!(got[1].method, "sendMessage");
     assert_eq!(got[1].text.as_deref(), Some("Here is the label"));
     assert_eq!(got[2].method, "sendDocument");
-    assert_eq!(got[2].chat_id, "901");
+    assert_eq!(got[2].chat_id, "-100901");
     let (name, ct, bytes) = got[2].document.clone().unwrap();
     assert_eq!(name, "label.pdf");
     assert_eq!(ct, "application/pdf");
