@@ -374,3 +374,6 @@ inbox-outbound-url = Les respostes s'envien a
 inbox-outbound-none = enlloc encara (definiu outbound_url amb PATCH /api/v1/inboxes/<id>)
 inbox-failing = L'URL de sortida rebutja les credencials de Tend des de { $when }: { $value }. Quan el receptor estigui arreglat, definiu un secret o un URL nous.
 inbox-failing-telegram = La Bot API rebutja el testimoni del bot des de { $when }: { $value }. Definiu un testimoni nou obtingut de @BotFather.
+inbox-telegram-polling = Llegeix les actualitzacions del bot per consulta llarga des de { $api_base }.
+inbox-telegram-webhook = Telegram envia les actualitzacions del bot al webhook d'aquesta safata (Bot API: { $api_base }).
+inbox-telegram-no-token = Encara no hi ha testimoni del bot: un administrador el defineix per l'API (telegram.bot_token).

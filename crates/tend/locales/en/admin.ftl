@@ -374,3 +374,6 @@ inbox-outbound-url = Replies are posted to
 inbox-outbound-none = nowhere yet (set outbound_url with PATCH /api/v1/inboxes/<id>)
 inbox-failing = The outbound URL has refused Tend's credentials since { $when }: { $value }. Set a new secret or URL once the receiver is fixed.
 inbox-failing-telegram = The Bot API has refused the bot's token since { $when }: { $value }. Set a new token from @BotFather.
+inbox-telegram-polling = Reads the bot's updates by long polling from { $api_base }.
+inbox-telegram-webhook = Telegram posts the bot's updates to this inbox's webhook (Bot API: { $api_base }).
+inbox-telegram-no-token = No bot token yet: an admin sets it through the API (telegram.bot_token).

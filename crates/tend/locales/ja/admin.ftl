@@ -366,3 +366,6 @@ inbox-outbound-url = 返信の送信先
 inbox-outbound-none = まだありません（PATCH /api/v1/inboxes/<id> で outbound_url を設定）
 inbox-failing = 送信先 URL が { $when } 以降 Tend の認証情報を拒否しています: { $value }。受信側を直したら、新しいシークレットか URL を設定してください。
 inbox-failing-telegram = Bot API が { $when } 以降ボットのトークンを拒否しています: { $value }。@BotFather で新しいトークンを取得して設定してください。
+inbox-telegram-polling = { $api_base } からロングポーリングでボットの更新を読み取ります。
+inbox-telegram-webhook = Telegram がこの受信箱の Webhook にボットの更新を送信します (Bot API: { $api_base })。
+inbox-telegram-no-token = ボットのトークンがまだありません。管理者が API で設定します (telegram.bot_token)。

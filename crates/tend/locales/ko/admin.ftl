@@ -366,3 +366,6 @@ inbox-outbound-url = 답장을 보내는 곳
 inbox-outbound-none = 아직 없음 (PATCH /api/v1/inboxes/<id> 로 outbound_url 설정)
 inbox-failing = 발신 URL이 { $when }부터 Tend의 인증 정보를 거부하고 있습니다: { $value }. 수신 측을 고친 뒤 새 시크릿이나 URL을 설정하세요.
 inbox-failing-telegram = Bot API가 { $when }부터 봇 토큰을 거부하고 있습니다: { $value }. @BotFather에서 새 토큰을 받아 설정하세요.
+inbox-telegram-polling = { $api_base }에서 롱 폴링으로 봇의 업데이트를 읽습니다.
+inbox-telegram-webhook = Telegram이 이 받은편지함의 웹훅으로 봇의 업데이트를 보냅니다 (Bot API: { $api_base }).
+inbox-telegram-no-token = 아직 봇 토큰이 없습니다. 관리자가 API로 설정합니다 (telegram.bot_token).

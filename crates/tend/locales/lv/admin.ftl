@@ -379,3 +379,6 @@ inbox-outbound-url = Atbildes tiek nosūtītas uz
 inbox-outbound-none = vēl nekur (iestatiet outbound_url ar PATCH /api/v1/inboxes/<id>)
 inbox-failing = Izejošais URL kopš { $when } noraida Tend akreditācijas datus: { $value }. Kad saņēmējs ir salabots, iestatiet jaunu noslēpumu vai URL.
 inbox-failing-telegram = Bot API kopš { $when } noraida robota marķieri: { $value }. Iestatiet jaunu marķieri no @BotFather.
+inbox-telegram-polling = Robota atjauninājumus lasa ar ilgo aptauju no { $api_base }.
+inbox-telegram-webhook = Telegram sūta robota atjauninājumus uz šīs iesūtnes tīmekļa āķi (Bot API: { $api_base }).
+inbox-telegram-no-token = Robota marķiera vēl nav: administrators to iestata caur API (telegram.bot_token).

@@ -830,13 +830,18 @@ async fn a_revoked_token_marks_the_inbox_failing(app: &mut TestApp, clock: &Arc<
         failing["failing_error"].as_str().unwrap().contains("401"),
         "{failing}"
     );
-    // The admin page says so.
+    // The admin page says so, and how the bot is read.
     let mut browser = crate::web_admin::admin_browser(app, "en").await;
     let page = browser.get("/admin/inboxes").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(
         page.body.contains("The Bot API has refused the bot") && page.body.contains("401"),
         "the admin page shows the failing inbox: {}",
+        page.body
+    );
+    assert!(
+        page.body.contains("by long polling from") && page.body.contains(&bot.url),
+        "{}",
         page.body
     );
     let m = wait_message(app, conv, mid, |m| !m["delivery_error"].is_null()).await;
