@@ -89,10 +89,10 @@ async fn page(st: &AppState, a: &Agent, notice: Option<String>, error: Option<St
                         .map(|t| match (t.has_bot_token, t.mode) {
                             (false, _) => a.tr.t("inbox-telegram-no-token"),
                             (true, TelegramMode::Polling) => {
-                                a.tr.s("inbox-telegram-polling", "api_base", &t.api_base)
+                                a.tr.s("inbox-telegram-polling", "url", &t.api_base)
                             }
                             (true, TelegramMode::Webhook) => {
-                                a.tr.s("inbox-telegram-webhook", "api_base", &t.api_base)
+                                a.tr.s("inbox-telegram-webhook", "url", &t.api_base)
                             }
                         }),
                     failing: i.failing_since.map(|since| {
