@@ -52,6 +52,7 @@ pub async fn open_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::R
     slots.put(crate::channels::carriers());
     slots.put(crate::webhooks::WebhookState::new());
     slots.put(crate::channels::api::ChannelApiState::default());
+    slots.put(crate::channels::telegram::TelegramState::default());
     slots.put(crate::kb::KbState::new());
     slots.put(crate::portal::PortalState::new());
     let mut st = AppState::new(db, config, clock);
@@ -143,6 +144,10 @@ pub async fn start(st: AppState) -> anyhow::Result<Running> {
     tasks.spawn(
         "channel_sender",
         with(&st, crate::channels::api::outbound::run),
+    );
+    tasks.spawn(
+        "telegram_poller",
+        with(&st, crate::channels::telegram::poll::run),
     );
     tasks.spawn("reports", with(&st, crate::reports::projection::run));
     tasks.spawn("health", with(&st, crate::health::task::run));

@@ -176,6 +176,8 @@ closed_set! {
         Phone = "phone",
         /// The customer portal.
         Portal = "portal",
+        /// A Telegram bot.
+        Telegram = "telegram",
     }
 }
 
@@ -186,7 +188,9 @@ impl Channel {
     pub fn answered_by_mail(self) -> bool {
         match self {
             Channel::Email | Channel::Web => true,
-            Channel::Chat | Channel::Api | Channel::Phone | Channel::Portal => false,
+            Channel::Chat | Channel::Api | Channel::Phone | Channel::Portal | Channel::Telegram => {
+                false
+            }
         }
     }
 
@@ -195,7 +199,9 @@ impl Channel {
     pub fn is_live(self) -> bool {
         match self {
             Channel::Chat | Channel::Phone => true,
-            Channel::Email | Channel::Web | Channel::Api | Channel::Portal => false,
+            Channel::Email | Channel::Web | Channel::Api | Channel::Portal | Channel::Telegram => {
+                false
+            }
         }
     }
 }

@@ -127,6 +127,7 @@ channel-email = Correu electrònic
 channel-chat = Xat
 channel-web = Formulari web
 channel-api = API
+channel-telegram = Telegram
 channel-phone = Telèfon
 channel-portal = Portal
 

@@ -127,6 +127,7 @@ channel-email = Email
 channel-chat = Chat
 channel-web = Web form
 channel-api = API
+channel-telegram = Telegram
 channel-phone = Phone
 channel-portal = Portal
 

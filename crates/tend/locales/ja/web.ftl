@@ -125,6 +125,7 @@ channel-email = メール
 channel-chat = チャット
 channel-web = Web フォーム
 channel-api = API
+channel-telegram = Telegram
 channel-phone = 電話
 channel-portal = ポータル
 

@@ -125,6 +125,7 @@ channel-email = 이메일
 channel-chat = 채팅
 channel-web = 웹 양식
 channel-api = API
+channel-telegram = Telegram
 channel-phone = 전화
 channel-portal = 포털
 

@@ -129,6 +129,7 @@ channel-email = E-pasts
 channel-chat = Tērzēšana
 channel-web = Tīmekļa veidlapa
 channel-api = API
+channel-telegram = Telegram
 channel-phone = Tālrunis
 channel-portal = Portāls
 

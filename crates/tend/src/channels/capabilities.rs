@@ -96,6 +96,25 @@ pub const CHAT: Capabilities = Capabilities {
     ..MAIL
 };
 
+/// Telegram (Bot API): `sendMessage` takes 4,096 characters; photos,
+/// voice messages and documents, up to 50 MB per file sent
+/// (`sendDocument`) and 20 MB per file received (`getFile`, checked
+/// when a customer's file is fetched); no window.
+pub const TELEGRAM: Capabilities = Capabilities {
+    text_chars: Some(4_096),
+    media: &[Media::Image, Media::Audio, Media::Document],
+    media_bytes: Some(TELEGRAM_SEND_BYTES),
+    reply_window: None,
+    templates: false,
+    typing: false,
+    read_receipts: false,
+};
+
+/// The most bytes of a file the Bot API sends (`sendDocument`).
+pub const TELEGRAM_SEND_BYTES: u64 = 50 * 1024 * 1024;
+/// The most bytes of a file the Bot API lets a bot download (`getFile`).
+pub const TELEGRAM_FETCH_BYTES: u64 = 20 * 1024 * 1024;
+
 impl Capabilities {
     /// The declaration of an inbox kind.
     pub fn of(kind: InboxKind) -> Capabilities {
@@ -103,6 +122,7 @@ impl Capabilities {
             InboxKind::Email | InboxKind::Web => MAIL,
             InboxKind::Chat => CHAT,
             InboxKind::Api => GENERIC_API,
+            InboxKind::Telegram => TELEGRAM,
         }
     }
 
@@ -216,6 +236,23 @@ mod tests {
             .check_outgoing("api", "hi", [("m.eml", "message/rfc822", 1)], 100)
             .unwrap_err();
         assert!(e.to_string().contains("cannot carry"), "{e}");
+    }
+
+    #[test]
+    fn telegram_carries_photos_voice_and_documents_within_its_limits() {
+        let c = Capabilities::of(InboxKind::Telegram);
+        for ct in ["image/jpeg", "audio/ogg", "application/pdf", "text/plain"] {
+            assert!(c.carries(ct), "{ct}");
+        }
+        assert!(!c.carries("video/mp4"));
+        let none: [(&str, &str, u64); 0] = [];
+        let max = "日".repeat(4_096);
+        assert!(c.check_outgoing("telegram", &max, none, u64::MAX).is_ok());
+        let e = c
+            .check_outgoing("telegram", &format!("{max}x"), none, u64::MAX)
+            .unwrap_err();
+        assert!(e.to_string().contains("4096"), "{e}");
+        assert_eq!(c.media_limit(u64::MAX), TELEGRAM_SEND_BYTES);
     }
 
     #[test]

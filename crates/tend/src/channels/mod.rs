@@ -6,18 +6,20 @@ pub mod capabilities;
 pub mod chat;
 pub mod contact;
 pub mod email;
+pub mod telegram;
 
 use crate::ratelimit::RateLimiter;
 use std::sync::Arc;
 
 use crate::conversations::delivery::Carriers;
+use crate::inboxes::InboxKind;
 use crate::state::AppState;
 use crate::vocab::Channel;
 
 /// The carriers of the desk's messages: mail for every channel whose
 /// customers are answered by mail (`Channel::answered_by_mail`), and the
-/// channel API's for `api` (it carries only conversations that arrived
-/// through the channel API).
+/// messaging channels' outbox for `api` and `telegram` (it carries only
+/// conversations that arrived through an inbox of that kind).
 pub fn carriers() -> Carriers {
     let mail: Arc<dyn crate::conversations::delivery::Carrier> =
         Arc::new(email::outbound::MailCarrier);
@@ -25,7 +27,14 @@ pub fn carriers() -> Carriers {
         .iter()
         .filter(|c| c.answered_by_mail())
         .fold(Carriers::default(), |all, &c| all.with(c, mail.clone()))
-        .with(Channel::Api, Arc::new(api::outbound::ApiCarrier))
+        .with(
+            Channel::Api,
+            Arc::new(api::outbound::OutboxCarrier(InboxKind::Api)),
+        )
+        .with(
+            Channel::Telegram,
+            Arc::new(api::outbound::OutboxCarrier(InboxKind::Telegram)),
+        )
 }
 
 impl AppState {

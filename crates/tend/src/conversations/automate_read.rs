@@ -21,7 +21,15 @@ fn reply_refused(
         (_, Status::Closed) => Some("the conversation is closed"),
         (Channel::Chat, Status::Solved) => Some("the chat has ended"),
         (Channel::Phone, _) => Some("phone conversations are not answered automatically"),
-        (Channel::Email | Channel::Web | Channel::Api | Channel::Portal | Channel::Chat, _) => None,
+        (
+            Channel::Email
+            | Channel::Web
+            | Channel::Api
+            | Channel::Portal
+            | Channel::Chat
+            | Channel::Telegram,
+            _,
+        ) => None,
     }
 }
 

@@ -44,6 +44,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::channels::email::quarantine_api::router())
         .merge(crate::channels::email::outbox_api::router())
         .merge(crate::channels::api::router())
+        .merge(crate::channels::telegram::router())
         .merge(crate::search::api::router())
         .merge(crate::routing::api::router())
         .merge(crate::surveys::api::router())

@@ -14,6 +14,7 @@ use crate::state::AppState;
 use super::model::{ImapAfter, Inbox, InboxKind};
 use super::public::{self, PublicSettings, PublicSettingsInput};
 use super::service::{self, NewInbox};
+use super::telegram::TelegramInput;
 
 /// The inbox routes.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -27,7 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateInbox {
-    /// `email`, `chat`, `web` or `api`.
+    /// `email`, `chat`, `web`, `api` or `telegram`.
     kind: String,
     /// Display name.
     name: Option<String>,
@@ -96,6 +97,9 @@ pub struct UpdateInbox {
     #[serde(default, deserialize_with = "crate::http::extract::double_option")]
     #[schema(value_type = Option<String>, max_length = 2000)]
     outbound_url: Option<Option<String>>,
+    /// Inboxes of kind `telegram`: the bot's token, the Bot API server,
+    /// `polling` or `webhook`, and the webhook's secret token.
+    telegram: Option<TelegramInput>,
 }
 
 /// All inboxes. Admins only.
@@ -162,7 +166,7 @@ async fn get_inbox(
 
 /// Change an inbox (name, address, IMAP mailbox and what happens to a
 /// fetched message, acknowledgements; a channel API inbox's secret and
-/// outbound URL). Admins only;
+/// outbound URL; a Telegram inbox's bot). Admins only;
 /// takes effect without a restart.
 #[utoipa::path(patch, path = "/inboxes/{id}", tag = "inboxes",
     params(("id" = i64, Path, description = "Inbox id")),
@@ -189,6 +193,7 @@ async fn update_inbox(
         calendar_id: b.calendar_id,
         secret: b.secret,
         outbound_url: b.outbound_url,
+        telegram: b.telegram,
     };
     Ok(axum::Json(
         service::update_inbox(&st, &auth.0, id, ch).await?,

@@ -4,11 +4,14 @@
 
 pub mod api;
 pub mod channel;
+mod channel_repo;
 pub mod imap_url;
 pub mod model;
 pub mod public;
 mod repo;
 pub mod service;
+pub mod telegram;
+mod telegram_repo;
 
 pub use model::{ChannelInbox, Inbox, InboxKind};
 

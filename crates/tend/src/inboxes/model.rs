@@ -5,6 +5,8 @@ use utoipa::ToSchema;
 
 use crate::{Error, Result};
 
+pub use super::telegram::{TelegramChannel, TelegramMode, TelegramSettings};
+
 /// The channel an inbox serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -17,6 +19,8 @@ pub enum InboxKind {
     Web,
     /// Conversations created through the REST API.
     Api,
+    /// A Telegram bot (`channels::telegram`).
+    Telegram,
 }
 
 impl InboxKind {
@@ -27,6 +31,7 @@ impl InboxKind {
             InboxKind::Chat => "chat",
             InboxKind::Web => "web",
             InboxKind::Api => "api",
+            InboxKind::Telegram => "telegram",
         }
     }
 
@@ -37,9 +42,10 @@ impl InboxKind {
             "chat" => Ok(InboxKind::Chat),
             "web" => Ok(InboxKind::Web),
             "api" => Ok(InboxKind::Api),
+            "telegram" => Ok(InboxKind::Telegram),
             _ => Err(Error::invalid(
                 "kind",
-                format!("unknown inbox kind {s:?}; use email, chat, web or api"),
+                format!("unknown inbox kind {s:?}; use email, chat, web, api or telegram"),
             )),
         }
     }
@@ -85,6 +91,8 @@ pub struct Inbox {
     pub failing_since: Option<String>,
     /// What the outbound URL answered when it started failing.
     pub failing_error: Option<String>,
+    /// Telegram inboxes: the bot's settings (`null` for other kinds).
+    pub telegram: Option<TelegramSettings>,
     /// RFC 3339.
     pub created_at: String,
 }
@@ -101,6 +109,8 @@ pub struct ChannelInbox {
     pub outbound_url: Option<String>,
     /// Since when the outbound URL refuses Tend's credentials (ms).
     pub failing_since: Option<i64>,
+    /// Telegram inboxes: the bot.
+    pub telegram: Option<TelegramChannel>,
 }
 
 /// What the IMAP watcher does to a mailbox message after it is committed

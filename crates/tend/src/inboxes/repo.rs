@@ -6,7 +6,7 @@ use sqlx::FromRow;
 use crate::Result;
 use crate::time::rfc3339;
 
-use super::model::{ChannelInbox, ImapAfter, Inbox, InboxKind, redact_url};
+use super::model::{ImapAfter, Inbox, InboxKind, redact_url};
 
 #[derive(FromRow)]
 struct InboxRow {
@@ -46,6 +46,7 @@ impl From<InboxRow> for Inbox {
             has_secret: r.has_secret != 0,
             failing_since: r.failing_since.map(rfc3339),
             failing_error: r.failing_error,
+            telegram: None,
             created_at: rfc3339(r.created_at),
         }
     }
@@ -84,9 +85,11 @@ pub(super) async fn get(c: &mut AnyConnection, id: i64) -> Result<Option<Inbox>>
     let row: Option<InboxRow> =
         sqlx::query_as(sqlx::AssertSqlSafe(format!("{COLUMNS} WHERE id = $1")))
             .bind(id)
-            .fetch_optional(c)
+            .fetch_optional(&mut *c)
             .await?;
-    Ok(row.map(Inbox::from))
+    let mut inbox: Vec<Inbox> = row.into_iter().map(Inbox::from).collect();
+    super::telegram_repo::fill(c, &mut inbox).await?;
+    Ok(inbox.pop())
 }
 
 pub(super) async fn default_id(c: &mut AnyConnection) -> Result<Option<i64>> {
@@ -99,9 +102,11 @@ pub(super) async fn default_id(c: &mut AnyConnection) -> Result<Option<i64>> {
 
 pub(super) async fn list(c: &mut AnyConnection) -> Result<Vec<Inbox>> {
     let rows: Vec<InboxRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!("{COLUMNS} ORDER BY id")))
-        .fetch_all(c)
+        .fetch_all(&mut *c)
         .await?;
-    Ok(rows.into_iter().map(Inbox::from).collect())
+    let mut all: Vec<Inbox> = rows.into_iter().map(Inbox::from).collect();
+    super::telegram_repo::fill(c, &mut all).await?;
+    Ok(all)
 }
 
 pub(super) async fn email_inbox_id_by_address(
@@ -407,81 +412,4 @@ pub(super) async fn has_address(c: &mut AnyConnection, address: &str) -> Result<
         .fetch_one(c)
         .await?;
     Ok(n > 0)
-}
-
-/// What the channel API needs of an inbox (`None`: no such inbox).
-pub(super) async fn channel(c: &mut AnyConnection, id: i64) -> Result<Option<ChannelInbox>> {
-    type Row = (String, Option<String>, Option<String>, Option<i64>);
-    let row: Option<Row> = sqlx::query_as(
-        "SELECT kind, channel_secret, outbound_url, failing_since FROM inboxes WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(c)
-    .await?;
-    Ok(row.map(
-        |(kind, sealed_secret, outbound_url, failing_since)| ChannelInbox {
-            kind: InboxKind::parse(&kind).unwrap_or(InboxKind::Api),
-            sealed_secret,
-            outbound_url,
-            failing_since,
-        },
-    ))
-}
-
-/// Sets a channel inbox's sealed secret and outbound URL (`None`: keep,
-/// `Some(None)`: clear); either change clears its failing state.
-pub(super) async fn set_channel(
-    c: &mut AnyConnection,
-    id: i64,
-    sealed_secret: Option<Option<&str>>,
-    outbound_url: Option<Option<&str>>,
-) -> Result<()> {
-    crate::db::changes::INBOXES.mark();
-    let mut sql =
-        crate::db::Sql::new("UPDATE inboxes SET failing_since = NULL, failing_error = NULL");
-    if let Some(s) = sealed_secret {
-        sql.push(", channel_secret = ").bind(s.map(str::to_string));
-    }
-    if let Some(u) = outbound_url {
-        sql.push(", outbound_url = ").bind(u.map(str::to_string));
-    }
-    sql.push(" WHERE id = ").bind(id);
-    sql.query().execute(c).await?;
-    Ok(())
-}
-
-/// Marks a channel inbox failing since `since` with `error` (`None`: no
-/// longer failing). Answers whether that changed anything (the first
-/// failure is the one reported).
-pub(super) async fn set_failing(
-    c: &mut AnyConnection,
-    id: i64,
-    failing: Option<(i64, &str)>,
-) -> Result<bool> {
-    let r = match failing {
-        Some((since, error)) => {
-            sqlx::query(
-                "UPDATE inboxes SET failing_since = $1, failing_error = $2 \
-                 WHERE id = $3 AND failing_since IS NULL",
-            )
-            .bind(since)
-            .bind(error)
-            .bind(id)
-            .execute(c)
-            .await?
-        }
-        None => {
-            sqlx::query(
-                "UPDATE inboxes SET failing_since = NULL, failing_error = NULL \
-                 WHERE id = $1 AND failing_since IS NOT NULL",
-            )
-            .bind(id)
-            .execute(c)
-            .await?
-        }
-    };
-    if r.rows_affected() > 0 {
-        crate::db::changes::INBOXES.mark();
-    }
-    Ok(r.rows_affected() > 0)
 }

@@ -57,6 +57,8 @@ pub struct InboxChanges {
     /// Channel API inboxes: where the desk's messages are posted;
     /// `Some(None)` stops posting.
     pub outbound_url: Option<Option<String>>,
+    /// Telegram inboxes: the bot's settings.
+    pub telegram: Option<super::telegram::TelegramInput>,
 }
 
 /// Changes an inbox. Admins only. Channels pick changes up without a restart.
@@ -105,23 +107,7 @@ pub async fn update_inbox(
     };
     let after = ch.imap_after;
     let calendar = ch.calendar_id;
-    let secret = match ch.secret {
-        Some(Some(s)) => {
-            crate::webhooks::model::check_secret("secret", &s)?;
-            Some(Some(
-                st.secrets()
-                    .seal(crate::secrets::Purpose::ChannelSecret, &s),
-            ))
-        }
-        other => other,
-    };
-    let outbound_url = match ch.outbound_url {
-        Some(Some(u)) => Some(Some(crate::webhooks::model::check_url_of(
-            "outbound_url",
-            &u,
-        )?)),
-        other => other,
-    };
+    let channel = super::channel::check(st, ch.secret, ch.outbound_url, ch.telegram)?;
     let now = st.clock.now_ms();
     let move_to = match ch.imap_move_to {
         None => None,
@@ -167,26 +153,7 @@ pub async fn update_inbox(
                 if let Some(cap) = auto_cap {
                     repo::set_auto_mail_cap(c, id, cap).await?;
                 }
-                if secret.is_some() || outbound_url.is_some() {
-                    if inbox.kind != InboxKind::Api {
-                        let field = if secret.is_some() {
-                            "secret"
-                        } else {
-                            "outbound_url"
-                        };
-                        return Err(Error::invalid(
-                            field,
-                            "only inboxes of kind api take a channel secret and an outbound URL",
-                        ));
-                    }
-                    repo::set_channel(
-                        c,
-                        id,
-                        secret.as_ref().map(|s| s.as_deref()),
-                        outbound_url.as_ref().map(|u| u.as_deref()),
-                    )
-                    .await?;
-                }
+                super::channel::apply_in(c, id, inbox.kind, &channel, now).await?;
                 if let Some(cal) = calendar {
                     set_calendar_in(c, id, cal, now).await?;
                 }

@@ -52,6 +52,8 @@ pub enum Purpose {
     WebhookSecret,
     /// A channel API inbox's signing secret (`crate::channels::api`).
     ChannelSecret,
+    /// A Telegram inbox's bot token (`crate::channels::telegram`).
+    BotToken,
     /// The value that proves the key is the one the database was sealed with.
     KeyCheck,
 }
@@ -64,6 +66,7 @@ impl Purpose {
             Purpose::AppSecret => b"tend/app-secret",
             Purpose::WebhookSecret => b"tend/webhook-secret",
             Purpose::ChannelSecret => b"tend/channel-secret",
+            Purpose::BotToken => b"tend/bot-token",
             Purpose::KeyCheck => b"tend/key-check",
         }
     }

@@ -110,7 +110,12 @@ pub fn decide(f: &Facts<'_>) -> Delivery {
     let delivery = match f.channel {
         c if c.answered_by_mail() => Delivery::Email,
         Channel::Chat => Delivery::Inline,
-        Channel::Email | Channel::Web | Channel::Api | Channel::Phone | Channel::Portal => {
+        Channel::Email
+        | Channel::Web
+        | Channel::Api
+        | Channel::Phone
+        | Channel::Portal
+        | Channel::Telegram => {
             return Delivery::Skip(SkipReason::NoChannel);
         }
     };

@@ -49,6 +49,7 @@ pub fn channel_key(c: Channel) -> &'static str {
         Channel::Chat => "channel-chat",
         Channel::Web => "channel-web",
         Channel::Api => "channel-api",
+        Channel::Telegram => "channel-telegram",
         Channel::Phone => "channel-phone",
         Channel::Portal => "channel-portal",
     }

@@ -70,6 +70,7 @@ mod surveys;
 mod surveys_limits;
 mod surveys_pages;
 mod team_routing;
+mod telegram;
 mod uploads;
 mod web;
 mod web_admin;

@@ -106,17 +106,24 @@ pub(super) async fn inbound(
         })?;
     let caps = Capabilities::of(InboxKind::Api);
     let msg = model::parse(&value, &caps, st.config.max_attachment_bytes as u64)?;
-    let received = receive(&st, inbox_id, msg, &body).await?;
+    let received = receive(&st, inbox_id, Channel::Api, msg, &body).await?;
     Ok((StatusCode::ACCEPTED, axum::Json(received)).into_response())
 }
 
-/// Records a checked message: a duplicate of one received before, or
+/// Records a checked message that arrived on `channel` (the channel API,
+/// Telegram): a duplicate of one received before, or
 /// appended to its thread's open conversation, or a new conversation
 /// (the first of its thread, or the first after the thread's conversation
 /// was closed, as a follow-up of it). `raw` is kept when a part was not
 /// understood.
 #[tracing::instrument(skip_all, fields(inbox_id = inbox_id))]
-pub async fn receive(st: &AppState, inbox_id: i64, m: Inbound, raw: &[u8]) -> Result<Received> {
+pub async fn receive(
+    st: &AppState,
+    inbox_id: i64,
+    channel: Channel,
+    m: Inbound,
+    raw: &[u8],
+) -> Result<Received> {
     // A re-delivery costs one read, no write.
     let appends = |t: Option<(i64, Status)>| t.is_some_and(|(_, s)| s.takes_messages());
     let was_open = {
@@ -180,7 +187,7 @@ pub async fn receive(st: &AppState, inbox_id: i64, m: Inbound, raw: &[u8]) -> Re
                         text: &text,
                         files: &files,
                         language: language.as_deref(),
-                        channel: Channel::Api,
+                        channel,
                     },
                     now,
                 )
@@ -232,12 +239,20 @@ pub async fn receive(st: &AppState, inbox_id: i64, m: Inbound, raw: &[u8]) -> Re
         }
         Err(e) => return Err(e),
     };
-    metrics::counter!("tend_channel_inbound_total", "outcome" => received.outcome.as_str())
+    metrics::counter!("tend_channel_inbound_total", "channel" => channel.as_str(), "outcome" => received.outcome.as_str())
         .increment(1);
     Ok(received)
 }
 
-fn duplicate(conversation_id: i64) -> Received {
+/// The conversation that holds message `external_id` of this inbox, if
+/// it arrived before (a channel asks before it fetches a message's files).
+pub async fn seen(st: &AppState, inbox_id: i64, external_id: &str) -> Result<Option<i64>> {
+    let mut c = st.db.pool().acquire().await?;
+    repo::seen(&mut c, inbox_id, external_id).await
+}
+
+/// The answer for a message received before.
+pub fn duplicate(conversation_id: i64) -> Received {
     Received {
         outcome: Outcome::Duplicate,
         conversation_id,

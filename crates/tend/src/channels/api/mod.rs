@@ -10,8 +10,9 @@
 //!   [`inbound::receive`]: deduplicated by `external_id` (a unique index),
 //!   threaded by `thread_id` (else the sender), the customer found by
 //!   their id on the channel, what is not understood kept raw;
-//! - `outbound`: [`outbound::ApiCarrier`] (the conversations domain's
-//!   carrier for channel `api`) and the sender task over `channel_outbox`;
+//! - `outbound`: [`outbound::OutboxCarrier`] (the conversations domain's
+//!   carrier for channels `api` and `telegram`) and the sender task over
+//!   `channel_outbox`;
 //! - `repo`: the only SQL of `channel_inbound` and `channel_outbox`.
 
 pub mod inbound;

@@ -1,16 +1,20 @@
-//! The desk's messages to a channel API inbox: [`ApiCarrier`] composes a
-//! public reply (an agent's, an automation's) before the write, checking
-//! it against the channel's capabilities, and queues it in
-//! `channel_outbox` inside the write; [`run`] posts what is queued to the
-//! inbox's `outbound_url`, signed like webhooks, in order per
-//! conversation, and retries with the jobs' backoff until the URL takes it
-//! or the item is parked (`jobs::service::Pass`, job `channel_outbox`).
+//! The desk's messages to the messaging channels (channel API and
+//! Telegram inboxes): [`OutboxCarrier`] composes a public reply (an
+//! agent's, an automation's) before the write, checking it against the
+//! channel's capabilities, and queues it in `channel_outbox` inside the
+//! write; [`run`] sends what is queued, in order per conversation, by the
+//! inbox's kind (a channel API inbox's: posted to its `outbound_url`,
+//! signed like webhooks; a Telegram inbox's: `channels::telegram::send`),
+//! and retries with the jobs' backoff (and no sooner than a provider's
+//! `retry_after`) until the channel takes it or the item is parked
+//! (`jobs::service::Pass`, job `channel_outbox`).
 //!
 //! Each message's delivery state is the message's `delivery_status`:
 //! `queued` (with the last error while it is retried), `sent`, or `failed`
-//! once parked. A 401 or 403 marks the inbox failing (shown on the inbox,
-//! logged as an error) until the URL takes a message again or an admin
-//! sets a new secret or URL.
+//! once parked. A refused credential (the URL's 401 or 403, Telegram's
+//! 401: a revoked token) marks the inbox failing (shown on the inbox,
+//! logged as an error) until the channel takes a message again or an
+//! admin changes the inbox's credentials.
 
 use std::time::Duration;
 
@@ -42,18 +46,18 @@ const LEASE_MS: i64 = crate::webhooks::TIMEOUT.as_millis() as i64 + 5_000;
 const ERROR_CHARS: usize = 300;
 
 /// The carrier of the desk's messages on conversations that arrived
-/// through the channel API.
+/// through a messaging channel: inboxes of this kind (`api`, `telegram`).
 #[derive(Debug)]
-pub struct ApiCarrier;
+pub struct OutboxCarrier(pub InboxKind);
 
-/// What [`ApiCarrier::prepare`] composed.
+/// What [`OutboxCarrier::prepare`] composed.
 #[derive(Debug)]
 struct Queued {
     inbox_id: i64,
     payload: String,
 }
 
-impl Carrier for ApiCarrier {
+impl Carrier for OutboxCarrier {
     fn prepare<'a>(
         &'a self,
         st: &'a AppState,
@@ -62,7 +66,8 @@ impl Carrier for ApiCarrier {
     ) -> BoxFuture<'a, Result<Option<Prepared>>> {
         Box::pin(async move {
             let inbox = crate::inboxes::service::channel_inbox(st, conv.inbox_id).await?;
-            let Some(inbox) = inbox.filter(|i| i.kind == InboxKind::Api) else {
+            let inbox_kind = self.0;
+            let Some(inbox) = inbox.filter(|i| i.kind == inbox_kind) else {
                 return Ok(None);
             };
             let sender = {
@@ -74,11 +79,19 @@ impl Carrier for ApiCarrier {
             let Some((to, thread_id)) = sender else {
                 return Ok(None);
             };
-            if inbox.outbound_url.is_none() {
+            let missing = match inbox_kind {
+                InboxKind::Telegram => inbox
+                    .telegram
+                    .as_ref()
+                    .is_none_or(|t| t.sealed_token.is_none())
+                    .then_some("a bot token (telegram.bot_token)"),
+                _ => inbox.outbound_url.is_none().then_some("an outbound_url"),
+            };
+            if let Some(missing) = missing {
                 return Err(Error::invalid(
                     "text",
                     format!(
-                        "inbox {} has no outbound_url, so this message could not be delivered; an admin sets one with PATCH /api/v1/inboxes/{}",
+                        "inbox {} has no {missing}, so this message could not be delivered; an admin sets it with PATCH /api/v1/inboxes/{}",
                         conv.inbox_id, conv.inbox_id
                     ),
                 ));
@@ -92,8 +105,8 @@ impl Carrier for ApiCarrier {
                 } => ("reply", text, files, automatic),
                 Outgoing::Survey { text, .. } => ("survey", text, &[][..], true),
             };
-            Capabilities::of(InboxKind::Api).check_outgoing(
-                "api",
+            Capabilities::of(inbox_kind).check_outgoing(
+                inbox_kind.as_str(),
                 text,
                 files.iter().map(|f| {
                     (
@@ -204,9 +217,39 @@ pub async fn send_once(st: &AppState) -> Result<usize> {
     Ok(n)
 }
 
-/// One attempt of one message: posted, then recorded.
+/// Why an attempt failed.
+#[derive(Debug)]
+pub struct Failure {
+    /// The provider's status code, if it answered.
+    pub code: Option<i64>,
+    /// What went wrong.
+    pub error: String,
+    /// The provider refused Tend's credentials (a revoked token): the
+    /// inbox is marked failing.
+    pub revoked: bool,
+    /// Not again before this many ms (a provider's `retry_after`).
+    pub retry_after_ms: Option<i64>,
+    /// Parts of the message the provider took before it failed (they are
+    /// not sent again).
+    pub parts_sent: Option<i64>,
+}
+
+impl Failure {
+    /// A failure without an answer (or with `code`), nothing more known.
+    pub fn plain(code: Option<i64>, error: impl Into<String>) -> Failure {
+        Failure {
+            code,
+            error: error.into(),
+            revoked: false,
+            retry_after_ms: None,
+            parts_sent: None,
+        }
+    }
+}
+
+/// One attempt of one message: sent, then recorded.
 async fn attempt(st: &AppState, d: Due) -> Result<()> {
-    let (code, error) = match post(st, &d).await {
+    let failure = match send(st, &d).await {
         Ok(code) => {
             let now = st.clock.now_ms();
             let (id, inbox_id, message_id) = (d.id, d.inbox_id, d.message_id);
@@ -225,10 +268,7 @@ async fn attempt(st: &AppState, d: Due) -> Result<()> {
                             .await?;
                         }
                         if crate::inboxes::service::set_failing_in(c, inbox_id, None).await? {
-                            tracing::info!(
-                                inbox_id,
-                                "the channel's outbound URL accepts Tend's messages again"
-                            );
+                            tracing::info!(inbox_id, "the channel accepts Tend's messages again");
                         }
                         Ok(())
                     })
@@ -240,16 +280,19 @@ async fn attempt(st: &AppState, d: Due) -> Result<()> {
         Err(failure) => failure,
     };
     metrics::counter!("tend_channel_outbound_total", "outcome" => "failed").increment(1);
-    let error: String = error.chars().take(ERROR_CHARS).collect();
+    let error: String = failure.error.chars().take(ERROR_CHARS).collect();
     let now = st.clock.now_ms();
-    let refused = matches!(code, Some(401 | 403));
+    let refused = failure.revoked;
+    let code = failure.code;
+    let not_before = failure.retry_after_ms.map_or(0, |ms| now + ms.max(0));
+    let parts_sent = failure.parts_sent;
     let (id, inbox_id, message_id) = (d.id, d.inbox_id, d.message_id);
     let err = error.clone();
     let marked = st
         .db
         .write(move |c| {
             Box::pin(async move {
-                let attempts = repo::failed(c, id, code, &err).await?;
+                let attempts = repo::failed(c, id, code, &err, not_before, parts_sent).await?;
                 if let Some(mid) = message_id {
                     // Retried until parked: queued with its last error, then failed.
                     let status = if attempts >= MAX_ATTEMPTS {
@@ -272,26 +315,66 @@ async fn attempt(st: &AppState, d: Due) -> Result<()> {
         tracing::error!(
             inbox_id,
             error = %error,
-            "the channel's outbound URL refuses Tend's credentials; the inbox is marked failing until it accepts a message or an admin sets a new secret or URL"
+            "the channel refuses Tend's credentials; the inbox is marked failing until it accepts a message or an admin changes its credentials"
         );
     }
     Err(Error::Internal(anyhow::anyhow!(error)))
 }
 
-/// Posts one message; answers the 2xx status code, or the status code (if
-/// any) and what went wrong.
-async fn post(st: &AppState, d: &Due) -> std::result::Result<i64, (Option<i64>, String)> {
+/// Sends one message by its inbox's kind; answers the provider's 2xx
+/// status code.
+async fn send(st: &AppState, d: &Due) -> std::result::Result<i64, Failure> {
     let inbox = crate::inboxes::service::channel_inbox(st, d.inbox_id)
         .await
-        .map_err(|e| (None, e.to_string()))?
-        .ok_or((None, "the inbox no longer exists".to_string()))?;
-    let url = inbox.outbound_url.ok_or((
+        .map_err(|e| Failure::plain(None, e.to_string()))?
+        .ok_or_else(|| Failure::plain(None, "the inbox no longer exists"))?;
+    let body: OutboundBody = serde_json::from_str(&d.payload)
+        .map_err(|e| Failure::plain(None, format!("unreadable payload: {e}")))?;
+    match (&inbox.kind, &inbox.telegram) {
+        (InboxKind::Telegram, Some(tg)) => {
+            crate::channels::telegram::send(st, tg, &body, d.parts_sent).await
+        }
+        _ => post(st, &inbox, body)
+            .await
+            .map_err(|(code, error)| Failure {
+                revoked: matches!(code, Some(401 | 403)),
+                ..Failure::plain(code, error)
+            }),
+    }
+}
+
+/// Reads up to 1 KiB of a refusal's body, for the error text: "answered
+/// <code>: <text>".
+pub(crate) async fn refusal_text(mut resp: reqwest::Response) -> String {
+    let code = resp.status();
+    let mut text = Vec::new();
+    while text.len() < 1024 {
+        match resp.chunk().await {
+            Ok(Some(chunk)) => text.extend_from_slice(&chunk),
+            _ => break,
+        }
+    }
+    let text = String::from_utf8_lossy(&text);
+    let text: String = text.trim().chars().take(200).collect();
+    if text.is_empty() {
+        format!("answered {code}")
+    } else {
+        format!("answered {code}: {text}")
+    }
+}
+
+/// Posts one message to a channel API inbox's URL; answers the 2xx status
+/// code, or the status code (if any) and what went wrong.
+async fn post(
+    st: &AppState,
+    inbox: &crate::inboxes::ChannelInbox,
+    mut body: OutboundBody,
+) -> std::result::Result<i64, (Option<i64>, String)> {
+    let url = inbox.outbound_url.clone().ok_or((
         None,
         "the inbox has no outbound_url; an admin sets one with PATCH /api/v1/inboxes/{id}"
             .to_string(),
     ))?;
-    let mut body: OutboundBody =
-        serde_json::from_str(&d.payload).map_err(|e| (None, format!("unreadable payload: {e}")))?;
     for f in &mut body.attachments {
         let bytes = crate::attachments::load(st, &f.sha256).await.map_err(|e| {
             (
@@ -322,24 +405,9 @@ async fn post(st: &AppState, d: &Due) -> std::result::Result<i64, (Option<i64>, 
     }
     match req.body(body).send().await {
         Ok(resp) if resp.status().is_success() => Ok(i64::from(resp.status().as_u16())),
-        Ok(mut resp) => {
-            let code = resp.status();
-            // Only the start of the answer (for the error text).
-            let mut text = Vec::new();
-            while text.len() < 1024 {
-                match resp.chunk().await {
-                    Ok(Some(chunk)) => text.extend_from_slice(&chunk),
-                    _ => break,
-                }
-            }
-            let text = String::from_utf8_lossy(&text);
-            let text: String = text.trim().chars().take(200).collect();
-            let why = if text.is_empty() {
-                format!("answered {code}")
-            } else {
-                format!("answered {code}: {text}")
-            };
-            Err((Some(i64::from(code.as_u16())), why))
+        Ok(resp) => {
+            let code = i64::from(resp.status().as_u16());
+            Err((Some(code), refusal_text(resp).await))
         }
         Err(e) => Err((
             None,

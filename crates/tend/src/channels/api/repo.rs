@@ -120,6 +120,7 @@ pub(super) struct Due {
     pub inbox_id: i64,
     pub message_id: Option<i64>,
     pub payload: String,
+    pub parts_sent: i64,
 }
 
 /// Unsent messages not leased, not backing off or parked (`job_failures`),
@@ -128,7 +129,7 @@ pub(super) struct Due {
 pub(super) async fn due(c: &mut AnyConnection, now: i64, limit: i64) -> Result<Vec<Due>> {
     let ready = crate::jobs::service::ready_sql(Job::ChannelOutbox, "o.id", now);
     let mut q = Sql::new(&format!(
-        "SELECT o.id, o.inbox_id, o.message_id, o.payload FROM channel_outbox o \
+        "SELECT o.id, o.inbox_id, o.message_id, o.payload, o.parts_sent FROM channel_outbox o \
          WHERE o.sent_at IS NULL AND {ready} AND o.lease_until <= "
     ));
     q.bind(now).push(
@@ -161,19 +162,26 @@ pub(super) async fn sent(c: &mut AnyConnection, id: i64, code: i64, now: i64) ->
     Ok(())
 }
 
-/// Records a failed attempt; answers the attempts so far.
+/// Records a failed attempt, not to be tried again before `not_before`
+/// (0: the backoff decides), with the parts the channel took so far when
+/// known; answers the attempts so far.
 pub(super) async fn failed(
     c: &mut AnyConnection,
     id: i64,
     code: Option<i64>,
     error: &str,
+    not_before: i64,
+    parts_sent: Option<i64>,
 ) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "UPDATE channel_outbox SET attempts = attempts + 1, last_status_code = $1, \
-         last_error = $2, lease_until = 0 WHERE id = $3 RETURNING attempts",
+         last_error = $2, lease_until = $3, parts_sent = COALESCE($4, parts_sent) \
+         WHERE id = $5 RETURNING attempts",
     )
     .bind(code)
     .bind(error)
+    .bind(not_before)
+    .bind(parts_sent)
     .bind(id)
     .fetch_one(c)
     .await?)

@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use super::{Failure, Saved, admin_only, failure, status_for};
 use crate::Result;
-use crate::inboxes::model::{ImapAfter, InboxKind};
+use crate::inboxes::model::{ImapAfter, InboxKind, TelegramMode};
 use crate::inboxes::service::{self as inboxes, InboxChanges, NewInbox};
 use crate::state::AppState;
 use crate::web::pages::{Chrome, error_page, render_status, see_other};
@@ -34,6 +34,8 @@ pub struct InboxView {
     pub outbound_url: String,
     /// Channel API inboxes: why the outbound URL refuses Tend, and since when.
     pub failing: Option<String>,
+    /// Telegram inboxes: how the bot is read, or that it has no token.
+    pub telegram: Option<String>,
 }
 
 #[derive(Template)]
@@ -49,11 +51,12 @@ struct InboxesPage {
 
 const AFTERS: [ImapAfter; 3] = [ImapAfter::Leave, ImapAfter::Seen, ImapAfter::Move];
 
-const KINDS: [InboxKind; 4] = [
+const KINDS: [InboxKind; 5] = [
     InboxKind::Email,
     InboxKind::Chat,
     InboxKind::Web,
     InboxKind::Api,
+    InboxKind::Telegram,
 ];
 
 async fn page(st: &AppState, a: &Agent, notice: Option<String>, error: Option<String>) -> Response {
@@ -80,9 +83,24 @@ async fn page(st: &AppState, a: &Agent, notice: Option<String>, error: Option<St
                     imap_after: i.imap_after.as_str(),
                     imap_move_to: i.imap_move_to.unwrap_or_default(),
                     outbound_url: i.outbound_url.unwrap_or_default(),
+                    telegram: i
+                        .telegram
+                        .as_ref()
+                        .map(|t| match (t.has_bot_token, t.mode) {
+                            (false, _) => a.tr.t("inbox-telegram-no-token"),
+                            (true, TelegramMode::Polling) => {
+                                a.tr.s("inbox-telegram-polling", "url", &t.api_base)
+                            }
+                            (true, TelegramMode::Webhook) => {
+                                a.tr.s("inbox-telegram-webhook", "url", &t.api_base)
+                            }
+                        }),
                     failing: i.failing_since.map(|since| {
                         a.tr.args(
-                            "inbox-failing",
+                            match i.kind {
+                                InboxKind::Telegram => "inbox-failing-telegram",
+                                _ => "inbox-failing",
+                            },
                             &[
                                 ("when", since.into()),
                                 ("value", i.failing_error.clone().unwrap_or_default().into()),
@@ -219,6 +237,7 @@ pub async fn update(
         auto_mail_per_hour: None,
         secret: None,
         outbound_url: None,
+        telegram: None,
     };
     let r = inboxes::update_inbox(&st, &a.viewer, id, ch).await;
     done(&st, &a, r).await

@@ -1,0 +1,59 @@
+//! The only SQL of Telegram's polling: which bots are polled, from which
+//! update, and by which node (`telegram_inboxes`; the settings are
+//! `inboxes::telegram`'s).
+
+use sqlx::AnyConnection;
+
+use crate::Result;
+
+/// The bots to poll (`(inbox id, next update)`): inboxes of kind
+/// `telegram` in polling mode, with a token, that no node holds now.
+pub(super) async fn due(c: &mut AnyConnection, now: i64) -> Result<Vec<(i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT t.id, t.poll_offset FROM telegram_inboxes t JOIN inboxes i ON i.id = t.id \
+         WHERE i.kind = 'telegram' AND t.webhook_since IS NULL AND t.bot_token IS NOT NULL \
+         AND t.poll_lease_until <= $1 ORDER BY t.id",
+    )
+    .bind(now)
+    .fetch_all(c)
+    .await?)
+}
+
+/// The bots, as `db::claim` leases them to one node (a bot that switched
+/// to the webhook is done).
+pub(super) const POLLS: crate::db::Queue = crate::db::Queue {
+    table: "telegram_inboxes",
+    done: "webhook_since",
+    due_at: "poll_lease_until",
+};
+
+/// The next update to ask for.
+pub(super) async fn offset(c: &mut AnyConnection, id: i64) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT poll_offset FROM telegram_inboxes WHERE id = $1")
+            .bind(id)
+            .fetch_optional(c)
+            .await?
+            .unwrap_or(0),
+    )
+}
+
+/// Every update before `offset` is stored (never moves back).
+pub(super) async fn advance(c: &mut AnyConnection, id: i64, offset: i64) -> Result<()> {
+    sqlx::query("UPDATE telegram_inboxes SET poll_offset = $1 WHERE id = $2 AND poll_offset < $1")
+        .bind(offset)
+        .bind(id)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+/// Lets go of a bot: any node may poll it from `not_before`.
+pub(super) async fn release(c: &mut AnyConnection, id: i64, not_before: i64) -> Result<()> {
+    sqlx::query("UPDATE telegram_inboxes SET poll_lease_until = $1 WHERE id = $2")
+        .bind(not_before)
+        .bind(id)
+        .execute(c)
+        .await?;
+    Ok(())
+}
