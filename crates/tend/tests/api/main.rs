@@ -49,6 +49,7 @@ mod paging;
 mod portal;
 mod portal_conversations;
 mod privacy;
+mod problems;
 mod proxy;
 mod quarantine;
 mod radar;
