@@ -25,7 +25,11 @@ use crate::index::SearchIndex;
 
 /// The most text of a conversation a query is made from (bytes): its
 /// subject and first messages say what it is about.
-const SOURCE_BYTES: usize = 8_000;
+const SOURCE_BYTES: usize = 4_000;
+
+/// The most terms a query holds (the conversation's most telling, by
+/// term frequency × inverse document frequency).
+const MAX_TERMS: usize = 64;
 
 /// What to compare with.
 #[derive(Debug, Clone, Default)]
@@ -104,12 +108,14 @@ impl SearchIndex {
         if let Some(s) = subject {
             texts.insert(0, OwnedValue::Str(s));
         }
-        // A term only this conversation has cannot find another: at least
-        // two documents (itself and one more) must hold it.
+        // Terms only this conversation has stay in the query: they find
+        // nothing else, but they weigh in its own score, so a conversation
+        // that shares only common words with this one scores low relative
+        // to it.
         let mlt = MoreLikeThisQuery::builder()
-            .with_min_doc_frequency(2)
+            .with_min_doc_frequency(1)
             .with_min_term_frequency(1)
-            .with_max_query_terms(48)
+            .with_max_query_terms(MAX_TERMS)
             .with_document_fields(vec![(f.all, texts)]);
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
             (Occur::Must, Box::new(mlt)),
@@ -167,7 +173,11 @@ impl SearchIndex {
             ));
         }
         let query = BooleanQuery::new(clauses);
-        let fetch = opts.limit.saturating_add(1).saturating_mul(8).clamp(50, 2000);
+        let fetch = opts
+            .limit
+            .saturating_add(1)
+            .saturating_mul(8)
+            .clamp(50, 2000);
         let docs = searcher.search(&query, &TopDocs::with_limit(fetch).order_by_score())?;
         let mut ids = crate::search::ConversationIds::new(&searcher);
         let mut best: HashMap<i64, f32> = HashMap::new();
@@ -265,18 +275,84 @@ mod tests {
     #[test]
     fn the_like_conversation_comes_first_in_five_languages() {
         let index = index(&[
-            conv(1, 1, "ログインできません", "パスワードを入力してもログインできません。エラーが出ます。", 10),
-            conv(2, 1, "請求書の送付先", "請求書の送付先住所を変更したいです。", 10),
-            conv(3, 1, "ログインエラー", "今朝からログインできません。パスワードは正しいです。", 10),
-            conv(4, 1, "Printer jams", "The printer jams on every second page.", 10),
-            conv(5, 1, "Cannot log in", "Since this morning I cannot log in, the password is refused.", 10),
-            conv(6, 1, "Log in fails", "I cannot log in to my account: password refused since this morning.", 10),
-            conv(7, 1, "배송 지연", "주문한 상품의 배송이 지연되고 있습니다.", 10),
-            conv(8, 1, "배송이 늦어요", "상품 배송이 일주일째 지연되고 있어요.", 10),
+            conv(
+                1,
+                1,
+                "ログインできません",
+                "パスワードを入力してもログインできません。エラーが出ます。",
+                10,
+            ),
+            conv(
+                2,
+                1,
+                "請求書の送付先",
+                "請求書の送付先住所を変更したいです。",
+                10,
+            ),
+            conv(
+                3,
+                1,
+                "ログインエラー",
+                "今朝からログインできません。パスワードは正しいです。",
+                10,
+            ),
+            conv(
+                4,
+                1,
+                "Printer jams",
+                "The printer jams on every second page.",
+                10,
+            ),
+            conv(
+                5,
+                1,
+                "Cannot log in",
+                "Since this morning I cannot log in, the password is refused.",
+                10,
+            ),
+            conv(
+                6,
+                1,
+                "Log in fails",
+                "I cannot log in to my account: password refused since this morning.",
+                10,
+            ),
+            conv(
+                7,
+                1,
+                "배송 지연",
+                "주문한 상품의 배송이 지연되고 있습니다.",
+                10,
+            ),
+            conv(
+                8,
+                1,
+                "배송이 늦어요",
+                "상품 배송이 일주일째 지연되고 있어요.",
+                10,
+            ),
             conv(9, 1, "Rēķins", "Lūdzu, nosūtiet rēķinu par decembri.", 10),
-            conv(10, 1, "Rēķins par decembri", "Kur ir mans rēķins par decembri?", 10),
-            conv(11, 1, "Factura", "Necessito la factura de desembre, si us plau.", 10),
-            conv(12, 1, "Factura de desembre", "On és la meva factura de desembre?", 10),
+            conv(
+                10,
+                1,
+                "Rēķins par decembri",
+                "Kur ir mans rēķins par decembri?",
+                10,
+            ),
+            conv(
+                11,
+                1,
+                "Factura",
+                "Necessito la factura de desembre, si us plau.",
+                10,
+            ),
+            conv(
+                12,
+                1,
+                "Factura de desembre",
+                "On és la meva factura de desembre?",
+                10,
+            ),
         ]);
         let opts = SimilarOptions {
             limit: 5,

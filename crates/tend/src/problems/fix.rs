@@ -47,7 +47,8 @@ async fn tell(st: &AppState, sender: &Viewer, id: i64, m: &LocalizedText) -> Res
     let language = conv.language.clone().or(conv.customer.language.clone());
     let text = {
         let mut c = st.db.pool().acquire().await?;
-        let vars = crate::conversations::service::template_vars_in(&mut c, id, sender.user_id).await?;
+        let vars =
+            crate::conversations::service::template_vars_in(&mut c, id, sender.user_id).await?;
         crate::templates::Localized::parse("message", m)?
             .pick(language.as_deref())
             .render(&vars)
@@ -76,7 +77,9 @@ async fn tell(st: &AppState, sender: &Viewer, id: i64, m: &LocalizedText) -> Res
     .await
     .map(|_| ())
     .map_err(|e| match e {
-        Error::Internal(e) => Error::Internal(e.context("solving a conversation of a fixed problem")),
+        Error::Internal(e) => {
+            Error::Internal(e.context("solving a conversation of a fixed problem"))
+        }
         e => e,
     })
 }

@@ -203,10 +203,7 @@ pub fn check_title(t: &str) -> Result<String> {
 pub fn check_text(field: &str, t: &str) -> Result<String> {
     let t = t.trim();
     if t.chars().count() > 10_000 || t.contains('\0') {
-        return Err(Error::invalid(
-            field,
-            "keep it under 10,000 characters",
-        ));
+        return Err(Error::invalid(field, "keep it under 10,000 characters"));
     }
     Ok(t.to_string())
 }

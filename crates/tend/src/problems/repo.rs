@@ -211,7 +211,8 @@ pub(super) async fn problem_of(c: &mut AnyConnection, conversation_id: i64) -> R
 
 /// The problems of these conversations: (conversation, problem).
 pub(super) async fn problems_of(c: &mut AnyConnection, ids: &[i64]) -> Result<Vec<(i64, i64)>> {
-    let mut q = Sql::new("SELECT conversation_id, problem_id FROM problem_links WHERE conversation_id IN ");
+    let mut q =
+        Sql::new("SELECT conversation_id, problem_id FROM problem_links WHERE conversation_id IN ");
     q.bind_list(ids.iter().copied());
     Ok(q.query_as().fetch_all(c).await?)
 }
@@ -317,9 +318,7 @@ pub(super) async fn recent_unlinked(
 ) -> Result<Vec<(i64, String)>> {
     let mut q = Sql::new("SELECT c.id, c.subject FROM conversations c WHERE c.created_at >= ");
     q.bind(since);
-    q.push(
-        " AND NOT EXISTS (SELECT 1 FROM problem_links l WHERE l.conversation_id = c.id)",
-    );
+    q.push(" AND NOT EXISTS (SELECT 1 FROM problem_links l WHERE l.conversation_id = c.id)");
     viewer.restrict_inboxes(&mut q, "c.inbox_id");
     q.push(" ORDER BY c.id DESC LIMIT ").bind(limit);
     Ok(q.query_as().fetch_all(c).await?)
@@ -354,9 +353,9 @@ pub(super) async fn report(c: &mut AnyConnection) -> Result<Vec<ReportLine>> {
                 title: r.title,
                 linked: r.linked,
                 fixed_by: r.fixed_by,
-                hours_to_fix: r
-                    .fixed_at
-                    .map(|f| ((f - r.created_at).max(0) as f64 / 3_600_000.0 * 100.0).round() / 100.0),
+                hours_to_fix: r.fixed_at.map(|f| {
+                    ((f - r.created_at).max(0) as f64 / 3_600_000.0 * 100.0).round() / 100.0
+                }),
             })
         })
         .collect()

@@ -121,7 +121,12 @@ fn speaks_for(viewer: &Viewer, p: &Problem) -> bool {
 
 /// Edits a problem. Marking it fixed sends its message once to every
 /// linked conversation still open, and solves them (see `fix.rs`).
-pub async fn update(st: &AppState, viewer: &Viewer, id: i64, patch: ProblemPatch) -> Result<Problem> {
+pub async fn update(
+    st: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    patch: ProblemPatch,
+) -> Result<Problem> {
     let mut ch = Change {
         title: patch.title.as_deref().map(check_title).transpose()?,
         description: patch

@@ -84,7 +84,8 @@ pub async fn proposals(st: &AppState, viewer: &Viewer, id: i64) -> Result<Propos
         .unwrap_or_default();
     let ids: Vec<i64> = hits.iter().map(|h| h.conversation_id).collect();
     let mut c = st.db.pool().acquire().await?;
-    let problem_of: HashMap<i64, i64> = repo::problems_of(&mut c, &ids).await?.into_iter().collect();
+    let problem_of: HashMap<i64, i64> =
+        repo::problems_of(&mut c, &ids).await?.into_iter().collect();
     // A problem scores its best-matching linked conversation.
     let mut scores: HashMap<i64, (f32, i64)> = HashMap::new();
     for h in &hits {
@@ -148,7 +149,9 @@ pub async fn proposals(st: &AppState, viewer: &Viewer, id: i64) -> Result<Propos
         }
     }
     let suggestion = match (&linked, problems.first()) {
-        (None, Some(top)) if top.problem.status == ProblemStatus::Known && top.score >= KNOWN_MATCH => {
+        (None, Some(top))
+            if top.problem.status == ProblemStatus::Known && top.score >= KNOWN_MATCH =>
+        {
             top.problem.workaround.as_ref().map(|w| Suggestion {
                 problem_id: top.problem.id,
                 title: top.problem.title.clone(),
@@ -171,13 +174,18 @@ pub async fn proposals(st: &AppState, viewer: &Viewer, id: i64) -> Result<Propos
 ///
 /// Greedy and bounded: the [`TRENDING_MAX`] newest such conversations the
 /// viewer may see are taken newest first; each one not yet in a cluster
-/// starts one, which takes the others not yet in a cluster that are at
-/// least [`CLUSTER_MATCH`] like it (one More-Like-This query among them).
-/// So at most [`TRENDING_MAX`] queries, each over at most as many
-/// conversations; a conversation joins the first (newest) cluster it fits.
+/// starts one, which grows by likeness: every member, in turn, takes the
+/// conversations not yet in a cluster that are at least [`CLUSTER_MATCH`]
+/// like it (one More-Like-This query among them), so "crash on checkout"
+/// and "checkout crashes" meet through a third that is like both. Each
+/// conversation is compared once: at most [`TRENDING_MAX`] queries, each
+/// over at most as many conversations.
 pub async fn trending(st: &AppState, viewer: &Viewer, hours: i64) -> Result<Vec<Cluster>> {
     if !(1..=720).contains(&hours) {
-        return Err(Error::invalid("hours", "look back 1 to 720 hours (30 days)"));
+        return Err(Error::invalid(
+            "hours",
+            "look back 1 to 720 hours (30 days)",
+        ));
     }
     let since = st.clock.now_ms() - hours * 3_600_000;
     let recent = {
@@ -194,24 +202,28 @@ pub async fn trending(st: &AppState, viewer: &Viewer, hours: i64) -> Result<Vec<
             if !taken.insert(*id) {
                 continue;
             }
-            let among: Vec<i64> = recent
-                .iter()
-                .map(|(i, _)| *i)
-                .filter(|i| !taken.contains(i))
-                .collect();
-            if among.is_empty() {
-                break;
-            }
-            let opts = SimilarOptions {
-                limit: among.len(),
-                inboxes: None,
-                since: None,
-                among: Some(among),
-            };
             let mut members = vec![*id];
-            for h in index.similar(*id, &opts)? {
-                if h.relative >= CLUSTER_MATCH && taken.insert(h.conversation_id) {
-                    members.push(h.conversation_id);
+            let mut next = 0;
+            while let Some(&seed) = members.get(next) {
+                next += 1;
+                let among: Vec<i64> = recent
+                    .iter()
+                    .map(|(i, _)| *i)
+                    .filter(|i| !taken.contains(i))
+                    .collect();
+                if among.is_empty() {
+                    break;
+                }
+                let opts = SimilarOptions {
+                    limit: among.len(),
+                    inboxes: None,
+                    since: None,
+                    among: Some(among),
+                };
+                for h in index.similar(seed, &opts)? {
+                    if h.relative >= CLUSTER_MATCH && taken.insert(h.conversation_id) {
+                        members.push(h.conversation_id);
+                    }
                 }
             }
             if members.len() >= 2 {

@@ -18,8 +18,7 @@ use super::labels;
 use super::pages::{Chrome, error_page, render_status, see_other};
 use super::session::Agent;
 use crate::problems::model::{
-    Cluster, FixMessage, LinkInput, Problem, ProblemInput, ProblemPatch, ProblemQuery,
-    Suggestion,
+    Cluster, FixMessage, LinkInput, Problem, ProblemInput, ProblemPatch, ProblemQuery, Suggestion,
 };
 use crate::problems::{ProblemStatus, service, similar};
 use crate::state::AppState;
@@ -97,12 +96,23 @@ pub async fn panel(st: &AppState, a: &Agent, id: i64) -> Result<ProblemPanel> {
         proposals: p
             .problems
             .iter()
-            .map(|pp| (line(a, &names, &pp.problem), (pp.score * 100.0).round() as i64))
+            .map(|pp| {
+                (
+                    line(a, &names, &pp.problem),
+                    (pp.score * 100.0).round() as i64,
+                )
+            })
             .collect(),
         similar: p
             .similar
             .into_iter()
-            .map(|s| (s.conversation_id, s.subject, labels::status(&a.tr, s.status)))
+            .map(|s| {
+                (
+                    s.conversation_id,
+                    s.subject,
+                    labels::status(&a.tr, s.status),
+                )
+            })
             .collect(),
         open,
     })
@@ -188,7 +198,11 @@ fn owner_of(s: &str) -> Result<Option<i64>> {
 
 /// `POST /problems`: opens a problem (with a conversation linked, when
 /// opened from one).
-pub async fn create(State(st): State<AppState>, a: Agent, axum::Form(f): axum::Form<ProblemForm>) -> Response {
+pub async fn create(
+    State(st): State<AppState>,
+    a: Agent,
+    axum::Form(f): axum::Form<ProblemForm>,
+) -> Response {
     let done = async {
         let p = service::create(
             &st,
@@ -251,7 +265,10 @@ pub async fn page(State(st): State<AppState>, a: Agent, Path(id): Path<i64>) -> 
         let p = service::get(&st, &a.viewer, id).await?;
         let users = crate::agents::service::list_users(&st, &a.viewer).await?;
         let names: HashMap<i64, String> = users.iter().map(|u| (u.id, u.name.clone())).collect();
-        let ms = |s: &str| s.parse::<jiff::Timestamp>().map_or(0, |t| t.as_millisecond());
+        let ms = |s: &str| {
+            s.parse::<jiff::Timestamp>()
+                .map_or(0, |t| t.as_millisecond())
+        };
         Ok::<_, Error>(ProblemPage {
             c: Chrome::agent(&a, p.title.clone(), "problems"),
             p: line(&a, &names, &p),
@@ -267,7 +284,12 @@ pub async fn page(State(st): State<AppState>, a: Agent, Path(id): Path<i64>) -> 
                 .fixed_by
                 .and_then(|u| names.get(&u).cloned())
                 .unwrap_or_default(),
-            fix_message: p.fix_message.clone().unwrap_or_default().into_iter().collect(),
+            fix_message: p
+                .fix_message
+                .clone()
+                .unwrap_or_default()
+                .into_iter()
+                .collect(),
             statuses: [ProblemStatus::Investigating, ProblemStatus::Known]
                 .iter()
                 .map(|&s| (s.as_str(), labels::problem_status(&a.tr, s)))
@@ -290,7 +312,8 @@ pub async fn page(State(st): State<AppState>, a: Agent, Path(id): Path<i64>) -> 
                 })
                 .collect(),
             languages: FIX_LANGUAGES,
-            may_fix: a.viewer.sees_all() || (a.viewer.user_id.is_some() && a.viewer.user_id == p.owner_id),
+            may_fix: a.viewer.sees_all()
+                || (a.viewer.user_id.is_some() && a.viewer.user_id == p.owner_id),
         })
     }
     .await;

@@ -95,8 +95,8 @@ fn signal_of(ev: &crate::state::BusEvent) -> Option<Signal> {
         | EventKind::AutomationStopped
         | EventKind::RemedyRecorded
         | EventKind::RemedyDecided
-            | EventKind::ProblemLinked
-            | EventKind::ProblemUnlinked => return None,
+        | EventKind::ProblemLinked
+        | EventKind::ProblemUnlinked => return None,
         EventKind::Created
         | EventKind::MailHeld
         | EventKind::DeliveryFailed
