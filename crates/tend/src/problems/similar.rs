@@ -240,6 +240,6 @@ pub async fn trending(st: &AppState, viewer: &Viewer, hours: i64) -> Result<Vec<
     })
     .await?;
     let mut clusters = clusters.unwrap_or_default();
-    clusters.sort_by(|a, b| b.count.cmp(&a.count));
+    clusters.sort_by_key(|c| std::cmp::Reverse(c.count));
     Ok(clusters)
 }
