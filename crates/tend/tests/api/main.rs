@@ -50,6 +50,7 @@ mod portal;
 mod portal_conversations;
 mod privacy;
 mod problems;
+mod problems_fix;
 mod proxy;
 mod quarantine;
 mod radar;
