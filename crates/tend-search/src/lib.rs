@@ -12,11 +12,14 @@
 //!   the caller's cursor so that documents and cursor move together.
 //! - [`SearchIndex::search`]: ranked, access-restricted, one hit per
 //!   conversation, with highlighted snippets.
+//! - [`SearchIndex::similar`]: conversations like a conversation (a
+//!   More-Like-This query), for proposing problems and finding trends.
 
 mod index;
 pub mod query;
 mod schema;
 mod search;
+mod similar;
 pub mod tokenizer;
 
 use std::path::{Path, PathBuf};
@@ -24,6 +27,7 @@ use std::path::{Path, PathBuf};
 pub use index::{ConversationDoc, MessageDoc, SearchIndex, SearchWriter};
 pub use query::{Assignee, Filter, SearchQuery, parse};
 pub use search::{Hit, SearchOptions};
+pub use similar::{SimilarHit, SimilarOptions};
 
 /// Bumped whenever the tokenizer or the documents change in a way that
 /// makes an existing index wrong; the indexer rebuilds on a mismatch.

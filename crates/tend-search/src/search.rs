@@ -347,20 +347,20 @@ impl Snippets {
 
 /// Reads the conversation of documents from the fast field (no
 /// stored-document read), one column per segment.
-struct ConversationIds<'s> {
+pub(crate) struct ConversationIds<'s> {
     searcher: &'s Searcher,
     columns: HashMap<u32, Column<i64>>,
 }
 
 impl<'s> ConversationIds<'s> {
-    fn new(searcher: &'s Searcher) -> Self {
+    pub(crate) fn new(searcher: &'s Searcher) -> Self {
         ConversationIds {
             searcher,
             columns: HashMap::new(),
         }
     }
 
-    fn of(&mut self, addr: DocAddress) -> Result<Option<i64>> {
+    pub(crate) fn of(&mut self, addr: DocAddress) -> Result<Option<i64>> {
         let column = match self.columns.entry(addr.segment_ord) {
             Entry::Occupied(e) => e.into_mut(),
             Entry::Vacant(e) => e.insert(

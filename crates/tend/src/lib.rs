@@ -31,6 +31,7 @@ pub mod kb;
 pub mod locale;
 pub mod macros;
 pub mod portal;
+pub mod problems;
 pub mod ratelimit;
 pub mod remedies;
 pub mod reports;

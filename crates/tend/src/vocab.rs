@@ -277,6 +277,12 @@ closed_set! {
         /// A supervisor approved or declined a remedy: the same, with
         /// `"decision_note"`.
         RemedyDecided = "remedy_decided",
+        /// The conversation was linked to a problem: `{"problem_id",
+        /// "title", "from"}` (`from`: the problem it left, if any).
+        ProblemLinked = "problem_linked",
+        /// The conversation was unlinked from a problem: `{"problem_id",
+        /// "title"}`.
+        ProblemUnlinked = "problem_unlinked",
     }
 }
 

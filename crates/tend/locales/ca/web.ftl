@@ -517,3 +517,46 @@ remedy-kind-credit = Crèdit
 remedy-kind-discount = Descompte
 remedy-kind-replacement = Substitució
 remedy-kind-goodwill = Gest de bona voluntat
+
+## Problems (issue 23)
+nav-problems = Problemes
+problems-title = Problemes
+event-problem-linked = enllaçada al problema: { $value }
+event-problem-unlinked = desenllaçada del problema: { $value }
+problem-status-investigating = en investigació
+problem-status-known = conegut
+problem-status-fixed = resolt
+problem-filter-all = Tots
+problem-none = Encara no hi ha problemes.
+problem-new = Problema nou
+problem-create = Obre el problema
+problem-edit = Edita
+problem-title-field = Títol
+problem-description = Descripció
+problem-workaround = Solució provisional
+problem-owner = Responsable
+problem-linked = Converses enllaçades
+problem-fixed-at = Resolt
+problem-fix = Marca com a resolt
+problem-fix-help = Cada client enllaçat amb la conversa encara oberta rep aquest missatge una vegada, en la seva llengua (si no, el primer text donat), pel seu canal; després la conversa es resol i segueix l'enquesta.
+problem-fix-text = Missatge ({ $value })
+problem-fix-sent = Missatge enviat en resoldre'l
+problem-notified = avisat { $when }
+problem-link = Enllaça
+problem-unlink = Desenllaça
+problem-link-other = Enllaça a un problema
+problem-panel = Problema
+problem-proposals = Problemes probables
+problem-similar = Converses recents semblants
+problem-suggestion = Problema conegut: { $value }
+problem-suggestion-help = Resposta suggerida (la solució provisional); no s'envia res si no l'envieu vosaltres.
+problem-trending = Tendències: converses noves semblants, últimes 24 hores
+problem-trending-none = No hi ha cap tendència.
+problem-trending-count = { $count ->
+    [one] { $count } conversa
+   *[other] { $count } converses
+}
+problem-credit = ha resolt la causa de { $count ->
+    [one] { $count } conversa
+   *[other] { $count } converses
+}

@@ -520,3 +520,46 @@ remedy-kind-credit = Credit
 remedy-kind-discount = Discount
 remedy-kind-replacement = Replacement
 remedy-kind-goodwill = Goodwill gesture
+
+## Problems (issue 23)
+nav-problems = Problems
+problems-title = Problems
+event-problem-linked = linked to problem: { $value }
+event-problem-unlinked = unlinked from problem: { $value }
+problem-status-investigating = investigating
+problem-status-known = known
+problem-status-fixed = fixed
+problem-filter-all = All
+problem-none = No problems yet.
+problem-new = New problem
+problem-create = Open problem
+problem-edit = Edit
+problem-title-field = Title
+problem-description = Description
+problem-workaround = Workaround
+problem-owner = Owner
+problem-linked = Linked conversations
+problem-fixed-at = Fixed
+problem-fix = Mark fixed
+problem-fix-help = Each linked customer whose conversation is still open gets this message once, in their language (else the first text given), on their channel; their conversation is then solved and surveyed.
+problem-fix-text = Message ({ $value })
+problem-fix-sent = Message sent when fixed
+problem-notified = told { $when }
+problem-link = Link
+problem-unlink = Unlink
+problem-link-other = Link to a problem
+problem-panel = Problem
+problem-proposals = Likely problems
+problem-similar = Similar recent conversations
+problem-suggestion = Known problem: { $value }
+problem-suggestion-help = Suggested answer (its workaround); nothing is sent unless you send it.
+problem-trending = Trending: similar new conversations, last 24 hours
+problem-trending-none = Nothing is trending.
+problem-trending-count = { $count ->
+    [one] { $count } conversation
+   *[other] { $count } conversations
+}
+problem-credit = fixed the cause of { $count ->
+    [one] { $count } conversation
+   *[other] { $count } conversations
+}

@@ -511,3 +511,48 @@ remedy-kind-credit = Kredīts
 remedy-kind-discount = Atlaide
 remedy-kind-replacement = Aizstājējprece
 remedy-kind-goodwill = Labas gribas žests
+
+## Problems (issue 23)
+nav-problems = Problēmas
+problems-title = Problēmas
+event-problem-linked = piesaistīta problēmai: { $value }
+event-problem-unlinked = atsaistīta no problēmas: { $value }
+problem-status-investigating = izmeklē
+problem-status-known = zināma
+problem-status-fixed = novērsta
+problem-filter-all = Visas
+problem-none = Problēmu vēl nav.
+problem-new = Jauna problēma
+problem-create = Izveidot problēmu
+problem-edit = Labot
+problem-title-field = Nosaukums
+problem-description = Apraksts
+problem-workaround = Apiešanas ceļš
+problem-owner = Atbildīgais
+problem-linked = Piesaistītās sarunas
+problem-fixed-at = Novērsta
+problem-fix = Atzīmēt kā novērstu
+problem-fix-help = Katrs piesaistītais klients, kura saruna vēl ir atvērta, vienreiz saņem šo ziņu savā valodā (citādi pirmajā dotajā tekstā) savā kanālā; pēc tam saruna tiek atrisināta un seko aptauja.
+problem-fix-text = Ziņa ({ $value })
+problem-fix-sent = Ziņa, kas nosūtīta pēc novēršanas
+problem-notified = informēts { $when }
+problem-link = Piesaistīt
+problem-unlink = Atsaistīt
+problem-link-other = Piesaistīt problēmai
+problem-panel = Problēma
+problem-proposals = Iespējamās problēmas
+problem-similar = Līdzīgas nesenas sarunas
+problem-suggestion = Zināma problēma: { $value }
+problem-suggestion-help = Ieteiktā atbilde (apiešanas ceļš); nekas netiek nosūtīts, ja vien jūs to nenosūtāt.
+problem-trending = Tendences: līdzīgas jaunas sarunas pēdējās 24 stundās
+problem-trending-none = Nekas neizceļas.
+problem-trending-count = { $count ->
+    [zero] { $count } sarunu
+    [one] { $count } saruna
+   *[other] { $count } sarunas
+}
+problem-credit = novērsa cēloni { $count ->
+    [zero] { $count } sarunām
+    [one] { $count } sarunai
+   *[other] { $count } sarunām
+}

@@ -71,7 +71,9 @@ impl LoggedEvent {
             | EventKind::AutomationFired
             | EventKind::AutomationStopped
             | EventKind::RemedyRecorded
-            | EventKind::RemedyDecided => CopyChange::Nothing,
+            | EventKind::RemedyDecided
+            | EventKind::ProblemLinked
+            | EventKind::ProblemUnlinked => CopyChange::Nothing,
         }
     }
 }

@@ -57,6 +57,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::reports::api::router())
         .merge(crate::kb::api::router())
         .merge(crate::remedies::api::router())
+        .merge(crate::problems::api::router())
 }
 
 /// The OpenAPI document for `/api/v1`.

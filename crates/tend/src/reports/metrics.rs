@@ -280,7 +280,9 @@ pub fn measure<'h>(h: &History, time_of: &'h dyn Fn(i64) -> Time<'h>) -> Vec<Fac
             | EventKind::AutomationFired
             | EventKind::AutomationStopped
             | EventKind::RemedyRecorded
-            | EventKind::RemedyDecided => {}
+            | EventKind::RemedyDecided
+            | EventKind::ProblemLinked
+            | EventKind::ProblemUnlinked => {}
         }
     }
     if let Some(at) = created_at {

@@ -76,6 +76,8 @@ pub struct ConvPage {
     drafted: Option<i64>,
     /// Its remedies (in the live-refreshed part) and the form's kinds.
     remedies: super::remedies::RemediesPanel,
+    /// The "Problem" panel (only on the page itself).
+    problem: Option<super::problems::ProblemPanel>,
 }
 
 /// The page's data, for the view and for re-rendering after a failed post.
@@ -233,6 +235,7 @@ pub async fn load_window(st: &AppState, a: &Agent, id: i64, window: i64) -> Resu
         automations: None,
         drafted: None,
         remedies,
+        problem: None,
     })
 }
 
@@ -254,6 +257,14 @@ pub async fn page(
     let page = async {
         let mut p = load_window(&st, &a, id, q.messages.unwrap_or(PAGE_MESSAGES)).await?;
         p.drafted = q.kb_draft;
+        // Like the automations section: when it cannot, the page still serves.
+        p.problem = super::problems::panel(&st, &a, id)
+            .await
+            .map(Some)
+            .unwrap_or_else(|e| {
+                tracing::warn!(error = %e, conversation_id = id, "the problem panel failed");
+                None
+            });
         // The section explains; when it cannot, the page still serves.
         p.automations = super::automations_panel::panel(&st, &a, id)
             .await

@@ -383,6 +383,16 @@ pub fn event_text(tr: &Tr, e: &Event, name_of: &dyn Fn(&Value) -> String) -> Opt
                 })
                 .unwrap_or_default(),
         ),
+        EventKind::ProblemLinked => tr.s(
+            "event-problem-linked",
+            "value",
+            d["title"].as_str().unwrap_or_default(),
+        ),
+        EventKind::ProblemUnlinked => tr.s(
+            "event-problem-unlinked",
+            "value",
+            d["title"].as_str().unwrap_or_default(),
+        ),
         EventKind::RemedyRecorded | EventKind::RemedyDecided => {
             let state = d["state"]
                 .as_str()
@@ -431,6 +441,16 @@ pub fn remedy_state_key(s: crate::remedies::RemedyState) -> &'static str {
         RemedyState::Approved => "remedy-state-approved",
         RemedyState::Declined => "remedy-state-declined",
     }
+}
+
+/// A problem's status in the viewer's language.
+pub fn problem_status(tr: &Tr, s: crate::problems::ProblemStatus) -> String {
+    use crate::problems::ProblemStatus;
+    tr.t(match s {
+        ProblemStatus::Investigating => "problem-status-investigating",
+        ProblemStatus::Known => "problem-status-known",
+        ProblemStatus::Fixed => "problem-status-fixed",
+    })
 }
 
 /// The key of a service-level metric's name.

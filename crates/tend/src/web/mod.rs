@@ -32,6 +32,7 @@ pub mod monitor;
 pub mod pages;
 pub mod people;
 pub mod presence;
+pub mod problems;
 pub mod radar;
 pub mod redirect;
 pub mod remedies;
@@ -102,6 +103,12 @@ pub fn router(st: &AppState) -> Router<AppState> {
         .route("/c/{id}/remedies", post(remedies::record))
         .route("/remedies", get(remedies::queue))
         .route("/remedies/{id}/{what}", post(remedies::decide))
+        // Problems (issue 23).
+        .route("/problems", get(problems::list).post(problems::create))
+        .route("/problems/{id}", get(problems::page).post(problems::update))
+        .route("/problems/{id}/fix", post(problems::fix))
+        .route("/problems/{id}/link", post(problems::link))
+        .route("/problems/{id}/unlink", post(problems::unlink))
         .route("/reports/deflection", get(kb_reports::deflection))
         .route("/kb/unhelpful", get(kb_reports::unhelpful))
         // The knowledge-base editor (issue 21).

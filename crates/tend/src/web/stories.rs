@@ -108,16 +108,35 @@ struct FeedPage {
     older: Option<String>,
     /// Whether this is a later page (offer the way back to the newest).
     paged: bool,
+    /// Who fixed the causes of problems (on the first page): user id,
+    /// name, conversations.
+    credits: Vec<(i64, String, i64)>,
 }
 
 /// `GET /stories`
 pub async fn feed(State(st): State<AppState>, a: Agent, Query(q): Query<StoriesQuery>) -> Response {
-    match page_of(&st, &a, None, &q, "/stories").await {
-        Ok((stories, older)) => render(&FeedPage {
+    let built = async {
+        let (stories, older) = page_of(&st, &a, None, &q, "/stories").await?;
+        let credits = if q.before.is_none() {
+            crate::problems::service::credits(&st)
+                .await?
+                .into_iter()
+                .take(10)
+                .map(|c| (c.user_id, c.name, c.conversations))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Ok::<_, Error>((stories, older, credits))
+    }
+    .await;
+    match built {
+        Ok((stories, older, credits)) => render(&FeedPage {
             c: Chrome::agent(&a, a.tr.t("stories-title"), "stories"),
             stories,
             older,
             paged: q.before.is_some(),
+            credits,
         }),
         Err(e) => error_page(&a.tr, e),
     }

@@ -50,6 +50,8 @@ mod people_pages;
 mod portal;
 mod portal_conversations;
 mod privacy;
+mod problems;
+mod problems_fix;
 mod proxy;
 mod quarantine;
 mod radar;

@@ -94,7 +94,9 @@ fn signal_of(ev: &crate::state::BusEvent) -> Option<Signal> {
         | EventKind::AutomationFired
         | EventKind::AutomationStopped
         | EventKind::RemedyRecorded
-        | EventKind::RemedyDecided => return None,
+        | EventKind::RemedyDecided
+        | EventKind::ProblemLinked
+        | EventKind::ProblemUnlinked => return None,
         EventKind::Created
         | EventKind::MailHeld
         | EventKind::DeliveryFailed
