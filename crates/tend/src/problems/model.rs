@@ -284,6 +284,7 @@ pub struct Cluster {
 
 /// A line of `GET /problems/report`.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = ProblemReportLine)]
 pub struct ReportLine {
     /// The problem.
     pub problem_id: i64,
@@ -301,6 +302,7 @@ pub struct ReportLine {
 
 /// Credit for fixing causes, per agent.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = ProblemCredit)]
 pub struct Credit {
     /// The agent.
     pub user_id: i64,
@@ -315,6 +317,7 @@ pub struct Credit {
 
 /// `GET /problems/report`.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = ProblemReport)]
 pub struct Report {
     /// Problems by linked volume, most first.
     pub problems: Vec<ReportLine>,

@@ -404,6 +404,7 @@ closed_set! {
 /// A line of the remedies report: what was given (granted or approved),
 /// per group and currency.
 #[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
+#[schema(as = RemedyReportLine)]
 pub struct ReportLine {
     /// The group: an agent's or team's id, a kind, a month; "" for none.
     pub group: String,
