@@ -160,6 +160,27 @@ export async function startSmtpSink() {
   };
 }
 
+// A desk answering mail through a real SMTP sink: Tend relaying to the
+// sink, Anna (admin), Aiko (agent) in team Support, which is granted the
+// email inbox support@example.com; and a browser. `stop()` ends all three.
+export async function startMailDesk() {
+  const sink = await startSmtpSink();
+  const tend = await startTend({ TEND_SMTP_RELAY_URL: sink.url });
+  const admin = tend.user('anna@example.lv', 'Anna Bērziņa', 'admin');
+  const agent = tend.user('aiko@example.jp', 'Aiko Tanaka', 'agent');
+  const inboxId = Number(tend.cli(['admin', 'create-inbox', '--kind', 'email', '--address', 'support@example.com']));
+  const team = tend.cli(['admin', 'create-team', '--name', 'Support']);
+  tend.cli(['admin', 'add-member', '--team', team, '--email', agent.email]);
+  tend.cli(['admin', 'grant-inbox', '--team', team, '--inbox', String(inboxId)]);
+  const browser = await launchBrowser();
+  const stop = async () => {
+    await browser.close();
+    await tend.stop();
+    sink.stop();
+  };
+  return { tend, sink, browser, admin, agent, inboxId, stop };
+}
+
 export async function launchBrowser() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',

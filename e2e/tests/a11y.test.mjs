@@ -40,7 +40,8 @@ for (const [label, viewport] of [['desktop', { width: 1280, height: 900 }], ['ph
     await page.goto(tend.url + '/login');
     await audit(page, `login (${label})`);
     await signIn(page, tend.url, admin.email, admin.password);
-    for (const [name, path] of [['inbox', '/?view=open'], ['conversation', `/c/${convId}`], ['account', '/account']]) {
+    for (const [name, path] of [['inbox', '/?view=open'], ['conversation', `/c/${convId}`], ['account', '/account'],
+      ['notifications', '/notifications'], ['notification-preferences', '/notifications/preferences']]) {
       await page.goto(tend.url + path);
       await audit(page, `${name} (${label})`);
       if (label === 'phone') {

@@ -114,9 +114,14 @@ async function visitorSays(page, text) {
 }
 
 async function agentSays(page, text) {
+  // In a chat, Enter sends without a reload: the line comes back over the
+  // live stream, and the box is empty for the next line.
+  const before = page.url();
   await page.locator('#text').fill(text);
-  await Promise.all([page.waitForNavigation(), page.locator('#text').press('Enter')]);
+  await page.locator('#text').press('Enter');
   await waitFor(async () => (await agentTexts(page)).includes(text), 15000, `agent sees own "${text}"`);
+  assert.equal(await page.locator('#text').inputValue(), '', 'the chat box is emptied after sending');
+  assert.equal(page.url(), before, 'sending a chat line does not leave the page');
 }
 
 test('a visitor and an agent chat, lose the network, and lose nothing', async () => {

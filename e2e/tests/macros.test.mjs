@@ -124,7 +124,7 @@ test('an agent writes a macro on the page, with a translation and actions from l
   await page.locator('#m-name').fill('Apology');
   await page.locator('#m-text').fill('Hello {{ customer.frist_name }}');
   await page.locator('button[type=submit].primary').click();
-  await page.locator('p.error', { hasText: 'unknown variable "customer.frist_name" at line 1, column 10' }).waitFor();
+  await page.locator('#m-text-error', { hasText: 'unknown variable "customer.frist_name" at line 1, column 10' }).waitFor();
   await page.locator('#m-text').fill('We are sorry, {{ customer.first_name | default("friend") }}.');
   await page.locator('#m-tr-ko').fill('{{ customer.name }} 님, 죄송합니다.');
   await page.locator('#m-priority').selectOption('high');

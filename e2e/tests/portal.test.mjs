@@ -10,26 +10,17 @@ import assert from 'node:assert/strict';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTend, startSmtpSink, launchBrowser, guardedPage, assertClean, artifact, waitFor, plainText, axeViolations } from '../lib/tend.mjs';
+import { startMailDesk, guardedPage, assertClean, artifact, waitFor, plainText, axeViolations } from '../lib/tend.mjs';
 
-let tend, sink, browser, admin, agent, inboxId;
+let desk, tend, sink, browser, admin, agent, inboxId;
 
 before(async () => {
-  sink = await startSmtpSink();
-  tend = await startTend({ TEND_SMTP_RELAY_URL: sink.url });
-  admin = tend.user('anna@example.lv', 'Anna Bērziņa', 'admin');
-  agent = tend.user('aiko@example.jp', 'Aiko Tanaka', 'agent');
-  inboxId = Number(tend.cli(['admin', 'create-inbox', '--kind', 'email', '--address', 'support@example.com']));
-  const team = tend.cli(['admin', 'create-team', '--name', 'Support']);
-  tend.cli(['admin', 'add-member', '--team', team, '--email', agent.email]);
-  tend.cli(['admin', 'grant-inbox', '--team', team, '--inbox', String(inboxId)]);
-  browser = await launchBrowser();
+  desk = await startMailDesk();
+  ({ tend, sink, browser, admin, agent, inboxId } = desk);
 });
 
 after(async () => {
-  await browser?.close();
-  await tend?.stop();
-  sink?.stop();
+  await desk?.stop();
 });
 
 /** The sign-in links that reached the sink. */

@@ -68,7 +68,8 @@ test('an agent grants within limits, asks above them, and sees the approval arri
   await page.fill('#remedy-amount', '12,345');
   await page.fill('#remedy-note', 'x');
   await page.click('#remedy-form button[type=submit]');
-  assert.match(await page.locator('p.error[role=alert]').first().innerText(), /Give the amount as a number/);
+  assert.match(await page.locator('#remedy-amount-error').innerText(), /Give the amount as a number/);
+  assert.equal(await page.locator('#remedy-amount').inputValue(), '12,345', 'the amount as typed');
   await page.goto(`${tend.url}/c/${convId}`);
 
   // The supervisor, in another context, approves it from the queue.

@@ -118,7 +118,9 @@ test('an agent works a conversation from arrival to solved, live', async () => {
   const fname = stored.json.items[0].attachments.find((a) => !a.inline).filename;
   assert.ok(fname.includes('svg onload=alert(5)'), fname);
   await page.getByText(fname).waitFor();
-  assert.equal(await page.locator('main svg').count(), 0, 'no element was made from the file name');
+  // (The composer's toolbar draws its own icons; none may come from the mail.)
+  const made = await page.evaluate(() => [...document.querySelectorAll('main svg')].filter((e) => !e.closest('#format-bar')).length);
+  assert.equal(made, 0, 'no element was made from the file name');
 
   // Reply (r focuses the reply box).
   await page.keyboard.press('r');
@@ -231,13 +233,13 @@ test('two agents see each other, and a reply warns about a newer customer messag
   }));
   await p1.locator('#new-message').waitFor({ state: 'visible', timeout: 15000 });
   // Sending anyway is explicit: the first press returns the warning.
-  await p1.locator('#composer button[type=submit]').click();
+  await p1.locator('#send').click();
   await p1.waitForLoadState();
   await p1.locator('#new-message').waitFor({ state: 'visible' });
   assert.equal(await p1.locator('#text').inputValue(), '안녕하세요, 확인해 보겠습니다.', 'the draft is kept');
   const msgs = await tend.api(admin.token, 'GET', `/conversations/${id}/messages`);
   assert.equal(msgs.json.items.filter((m) => m.direction === 'out').length, 0, 'nothing was sent yet');
-  await Promise.all([p1.waitForURL(`**/c/${id}#m*`), p1.locator('#composer button[type=submit]').click()]);
+  await Promise.all([p1.waitForURL(new RegExp(`/c/${id}(\\?sent=\\d+)?#m\\d+$`)), p1.locator('#send').click()]);
   const after = await tend.api(admin.token, 'GET', `/conversations/${id}/messages`);
   assert.equal(after.json.items.filter((m) => m.direction === 'out').length, 1);
   assertClean(assert, p1);

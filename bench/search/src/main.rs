@@ -218,6 +218,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 internal: rng.below(10) == 0,
                 attachments: vec![],
                 created_at: 1_700_000_000_000 + written as i64 * 1000,
+                side: false,
             });
         }
         writer.upsert_messages(&doc)?;

@@ -21,8 +21,11 @@ const LANGUAGES: &[Language] = &[
     Language::Chinese,
 ];
 
-/// ISO 639-1 codes of [`LANGUAGES`].
-const CODES: &[&str] = &["en", "ja", "ko", "lv", "ca", "es", "de", "fr", "ru", "zh"];
+/// ISO 639-1 codes of [`LANGUAGES`], in the same order: every language a
+/// conversation may be detected in (routing matches agents' languages
+/// against them; the routing page offers them).
+pub const DETECTED_LANGUAGES: &[&str] =
+    &["en", "ja", "ko", "lv", "ca", "es", "de", "fr", "ru", "zh"];
 
 /// How much of a text is looked at: some 30 words, or 200 CJK characters.
 const SAMPLE_CHARS: usize = 200;
@@ -64,7 +67,7 @@ pub fn detect_language_in_first(text: &str, chars: usize) -> Option<&'static str
         .to_string();
     // A 'static str without a match on `Language`, whose variants depend on
     // which lingua features the whole workspace enables.
-    CODES.iter().copied().find(|c| *c == code)
+    DETECTED_LANGUAGES.iter().copied().find(|c| *c == code)
 }
 
 #[cfg(test)]

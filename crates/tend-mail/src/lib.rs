@@ -39,7 +39,7 @@ pub use compose::{
 pub use html::{BLOCKED_SRC_ATTR, INLINE_URL_PREFIX, sanitize_html, sanitize_html_linking};
 pub use html_text::html_to_text;
 #[cfg(feature = "language")]
-pub use language::{detect_language, detect_language_in_first};
+pub use language::{DETECTED_LANGUAGES, detect_language, detect_language_in_first};
 pub use model::{
     Attachment, AutoReason, BounceInfo, Classification, DsnRecipient, InboundMessage, MachineKind,
     Mailbox,

@@ -62,6 +62,18 @@ pub struct MessageDoc {
     pub attachments: Vec<String>,
     /// When it was written, ms since the epoch.
     pub created_at: i64,
+    /// A side conversation's mail (with a third party): `id` is then a
+    /// side mail's id, and it is searched like an internal note (agents
+    /// only, never by customers).
+    pub side: bool,
+}
+
+impl MessageDoc {
+    /// Its key in the `message_id` field: side mails have ids of their
+    /// own, kept apart from the messages' as negative numbers.
+    pub fn key(&self) -> i64 {
+        if self.side { -self.id } else { self.id }
+    }
 }
 
 /// An open index: searching, and handing out its one writer.
@@ -227,7 +239,7 @@ impl SearchWriter {
     pub fn upsert_messages(&mut self, c: &ConversationDoc) -> Result<()> {
         for m in &c.messages {
             self.writer
-                .delete_term(Term::from_field_i64(self.fields.message_id, m.id));
+                .delete_term(Term::from_field_i64(self.fields.message_id, m.key()));
             self.writer.add_document(self.document(c, m))?;
         }
         Ok(())
@@ -273,7 +285,7 @@ impl SearchWriter {
         let mut d = TantivyDocument::default();
         d.add_text(f.kind, "message");
         d.add_i64(f.conversation_id, c.id);
-        d.add_i64(f.message_id, m.id);
+        d.add_i64(f.message_id, m.key());
         d.add_i64(f.inbox_id, c.inbox_id);
         d.add_text(f.status, &c.status);
         d.add_i64(f.assignee_id, c.assignee_id.unwrap_or(0));
@@ -291,7 +303,7 @@ impl SearchWriter {
             customer.push_str(&e);
         }
         d.add_i64(f.created_at, m.created_at);
-        d.add_bool(f.internal, m.internal);
+        d.add_bool(f.internal, m.internal || m.side);
         let body = truncate(&m.text, MAX_TEXT_BYTES);
         d.add_text(f.all, &c.subject);
         d.add_text(f.all, body);

@@ -31,7 +31,8 @@ pub use similar::{SimilarHit, SimilarOptions};
 
 /// Bumped whenever the tokenizer or the documents change in a way that
 /// makes an existing index wrong; the indexer rebuilds on a mismatch.
-pub const ANALYZER_VERSION: u32 = 1;
+/// 2: side conversations' mails are indexed (an index of 1 lacks them).
+pub const ANALYZER_VERSION: u32 = 2;
 
 /// Result with this crate's error.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -55,6 +55,9 @@ pub struct Hit {
     pub conversation_id: i64,
     /// The message that matched best.
     pub message_id: Option<i64>,
+    /// The side conversation's mail that matched best (instead of a
+    /// message).
+    pub side_message_id: Option<i64>,
     /// BM25 score (0 when only filters were given, ordered newest first).
     pub score: f32,
     /// HTML-escaped text with the matches in `<mark>…</mark>`.
@@ -173,9 +176,12 @@ impl SearchIndex {
                 continue;
             }
             let doc: TantivyDocument = searcher.doc(addr)?;
+            // Side mails are keyed by their negated ids (`MessageDoc::key`).
+            let key = first_i64(&doc, f.message_id);
             hits.push(Hit {
                 conversation_id,
-                message_id: first_i64(&doc, f.message_id),
+                message_id: key.filter(|k| *k > 0),
+                side_message_id: key.filter(|k| *k < 0).map(|k| -k),
                 score,
                 snippet: snippets.best(&doc),
             });

@@ -14,6 +14,7 @@ fn msg(id: i64, text: &str) -> MessageDoc {
         internal: false,
         attachments: vec![],
         created_at: query::day_start_ms("2024-03-10").unwrap() + id * 1000,
+        side: false,
     }
 }
 

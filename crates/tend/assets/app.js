@@ -38,6 +38,8 @@ async function refreshCounts() {
 
 // ---- inbox ---------------------------------------------------------------
 function inboxPage(root) {
+  // "Send and solve" leads on within the view the agent works from.
+  try { sessionStorage.setItem('tend-view', location.search); } catch { /* private mode */ }
   let current = -1;
   const rows = () => $$('#rows tr.row');
   const mark = (i) => {
@@ -56,6 +58,7 @@ function inboxPage(root) {
       const selected = new Set($$('#rows input[name=ids]:checked').map((i) => i.value));
       tbody.innerHTML = html;
       for (const i of $$('#rows input[name=ids]')) i.checked = selected.has(i.value);
+      showBulk();
       const fresh = rows().filter((r) => !before.has(r.dataset.id)).length;
       if (fresh) announce(`+${fresh}`);
       if (current >= 0) mark(current);
@@ -67,14 +70,28 @@ function inboxPage(root) {
   // Countdowns move: while a row shows a deadline, the rows are redrawn
   // every 30 seconds (the server words them, with the right plurals).
   setInterval(() => { if ($('#rows .sla[data-due]')) refresh(); }, 30000);
+  // Wide screens show the filters; phones start with the list.
+  const panel = $('#filter-panel');
+  if (panel && window.matchMedia('(min-width: 801px)').matches) panel.open = true;
+  // The bulk bar shows while rows are selected (without scripts it always
+  // shows, and the form still works).
+  const bulk = $('#bulk');
+  const showBulk = () => {
+    if (bulk) bulk.hidden = !$$('#rows input[name=ids]:checked').length;
+  };
+  showBulk();
+  root.addEventListener('change', (e) => {
+    if (e.target.matches?.('input[name=ids]')) showBulk();
+  });
   $('#select-all')?.addEventListener('change', (e) => {
     for (const i of $$('#rows input[name=ids]')) i.checked = e.target.checked;
+    showBulk();
   });
   return {
     j: () => mark(current + 1),
     k: () => mark(current - 1),
     Enter: () => { const r = rows()[current]; if (r) location.href = `/c/${r.dataset.id}`; },
-    x: () => { const r = rows()[current]; const i = r && $('input[name=ids]', r); if (i) i.checked = !i.checked; },
+    x: () => { const r = rows()[current]; const i = r && $('input[name=ids]', r); if (i) { i.checked = !i.checked; showBulk(); } },
     a: () => $('select[name=assignee]')?.focus(),
     s: () => $('select[name=status]', $('#bulk'))?.focus(),
   };
@@ -85,7 +102,9 @@ function conversationPage(root) {
   const id = root.dataset.id;
   const text = $('#text');
   const lastSeen = () => Number($('#timeline')?.dataset.lastSeen ?? 0);
-  const loadedAt = lastSeen();
+  // The customer's messages up to here were on screen before the agent
+  // typed: only later ones, arriving while the box holds text, warn.
+  let loadedAt = lastSeen();
   let state = 'viewing';
 
   const sizeFrames = () => {
@@ -125,9 +144,23 @@ function conversationPage(root) {
       if ($('#visitor-typing') && composer && last) {
         composer.action = composer.action.replace(/([?&]seen=)\d+/, `$1${last}`);
       }
-      if (inbound) {
+      // In a chat the agent is typing in (on a phone the box stays at the
+      // bottom of the screen), the newest line shows just above the box.
+      const newest = $('#timeline > li:last-child');
+      if ($('#visitor-typing') && composer && newest && document.activeElement === text) {
+        const gap = newest.getBoundingClientRect().bottom - Math.min(composer.getBoundingClientRect().top, innerHeight);
+        if (gap > 0) scrollBy(0, gap + 8);
+      }
+      if (inbound && text?.value.trim()) {
         $('#new-message')?.removeAttribute('hidden');
         announce($('#new-message')?.textContent ?? '');
+      } else if (inbound && composer && last) {
+        // Nothing typed yet: the agent reads the new message before
+        // writing, so sending is not held back and no warning shows.
+        loadedAt = Number(last);
+        composer.action = composer.action.replace(/([?&]seen=)\d+/, `$1${last}`);
+        const solve = $('#send-solve');
+        if (solve) solve.formAction = solve.formAction.replace(/([?&]seen=)\d+/, `$1${last}`);
       }
     } catch { /* next event retries */ }
   }, 200);
@@ -403,6 +436,12 @@ function live(conv, onChange, onViewers, onChat) {
   // (the server decides whose, and words it in the agent's language).
   es.addEventListener('sla', (e) => {
     try { slaAlert(JSON.parse(e.data)); } catch { /* ignore bad frames */ }
+  });
+  // A notification of the agent's own (assets/notify.js shows it).
+  es.addEventListener('notification', (e) => {
+    try {
+      document.dispatchEvent(new CustomEvent('tend:notification', { detail: JSON.parse(e.data) }));
+    } catch { /* ignore bad frames */ }
   });
   if (onViewers) {
     es.addEventListener('viewers', (e) => {

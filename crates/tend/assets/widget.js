@@ -135,7 +135,9 @@ function start() {
   view.textContent = "";
   api("/config").then(function (c) {
     config = c;
-    title.textContent = c.name || t("widget-open");
+    // The inbox's name is the desk's own word for it: visitors read the
+    // panel's title in their language.
+    title.textContent = t("widget-open");
     if (state.token) return resume();
     if (D.userId) return begin({});
     if (c.offline) return offlineForm();

@@ -55,6 +55,7 @@ pub async fn open_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::R
     slots.put(crate::channels::telegram::TelegramState::default());
     slots.put(crate::kb::KbState::new());
     slots.put(crate::portal::PortalState::new());
+    slots.put(crate::notifications::NotificationState::default());
     let mut st = AppState::new(db, config, clock);
     st.slots = Arc::new(slots);
     st.default_inbox = crate::inboxes::service::ensure_default_inbox(&st)
@@ -152,6 +153,11 @@ pub async fn start(st: AppState) -> anyhow::Result<Running> {
     tasks.spawn("reports", with(&st, crate::reports::projection::run));
     tasks.spawn("health", with(&st, crate::health::task::run));
     tasks.spawn("health_follower", with(&st, crate::health::follower::run));
+    tasks.spawn("snooze", with(&st, crate::conversations::snooze::run));
+    tasks.spawn(
+        "notifications",
+        with(&st, crate::notifications::follower::run),
+    );
     tasks.spawn(
         "attachment_sweep",
         with(&st, crate::attachments::sweep::run),

@@ -151,6 +151,10 @@ pub enum Demo {
         /// start is light).
         #[arg(long)]
         no_index: bool,
+        /// The password the demo's agents and supervisor sign in with
+        /// (at least 8 characters; a random one, printed, when absent).
+        #[arg(long)]
+        password: Option<String>,
     },
 }
 
@@ -223,9 +227,14 @@ async fn run_inner(cli: Cli) -> Result<(), Failure> {
             conversations,
             messages_per_conversation,
             no_index,
+            password,
         }) => {
+            let password = password
+                .unwrap_or_else(|| crate::agents::service::random_token("demo-")[..17].to_string());
+            crate::agents::password::check_strength(&password)
+                .map_err(|e| Failure::Usage(format!("--password: {e}")))?;
             let st = crate::app::open(config).await?;
-            crate::demo::seed(&st, conversations, messages_per_conversation).await?;
+            crate::demo::seed(&st, conversations, messages_per_conversation, &password).await?;
             if !no_index {
                 crate::search::catch_up(&st).await?;
             }

@@ -283,6 +283,41 @@ closed_set! {
         /// The conversation was unlinked from a problem: `{"problem_id",
         /// "title"}`.
         ProblemUnlinked = "problem_unlinked",
+        /// An agent put the conversation aside as pending until a time:
+        /// `{"until", "by"}`.
+        Snoozed = "snoozed",
+        /// A snooze ended: `{"until", "reason", "by", "owner"}` (`reason`:
+        /// `due`, `customer_replied` or `status_changed`).
+        Unsnoozed = "unsnoozed",
+        /// On the conversation merged away: `{"into"}` (its messages moved
+        /// there; it is closed and its number leads there).
+        MergedInto = "merged_into",
+        /// On the conversation that took another's messages: `{"from",
+        /// "messages"}` (the ids moved).
+        MergedFrom = "merged_from",
+        /// On the conversation a message was split from: `{"to",
+        /// "message_id"}`.
+        SplitTo = "split_to",
+        /// On the new conversation a message was split into: `{"from",
+        /// "message_id"}`.
+        SplitFrom = "split_from",
+        /// Linked to a related conversation (on both): `{"with"}`.
+        Linked = "linked",
+        /// A link to a related conversation was removed (on both): `{"with"}`.
+        Unlinked = "unlinked",
+        /// A side conversation by mail with a third party (a courier, a
+        /// warehouse) began, hidden from the customer: `{"side_id",
+        /// "subject", "to", "forwarded"?: "message"|"conversation",
+        /// "message_id"?}`.
+        SideConversationStarted = "side_conversation_started",
+        /// An agent wrote in a side conversation: `{"side_id", "subject"}`.
+        SideMessageSent = "side_message_sent",
+        /// A third party answered a side conversation (not a customer
+        /// message: it reopens nothing): `{"side_id", "subject", "from"}`.
+        SideReplyReceived = "side_reply_received",
+        /// An agent took back a held reply before it went (undo send):
+        /// `{"message_id"}` (the message is gone; its text is their draft).
+        ReplyUndone = "reply_undone",
     }
 }
 
@@ -344,6 +379,12 @@ closed_set! {
         /// The radar's weekly digest to a supervisor (belongs to no
         /// conversation or inbox; sent once a week).
         Digest = "digest",
+        /// An agent's notification, to an agent who wants that kind by
+        /// mail (belongs to no inbox's cap: one per notification).
+        Notification = "notification",
+        /// A side conversation's mail to a third party, typed by an agent
+        /// (not automatic: no inbox cap holds it).
+        Side = "side",
     }
 }
 
@@ -375,123 +416,5 @@ closed_set! {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_value_round_trips_through_its_stored_name_and_serde() {
-        fn check<T>(all: &[T], as_str: fn(&T) -> &'static str, from: fn(&str) -> Option<T>)
-        where
-            T: PartialEq + std::fmt::Debug + serde::Serialize,
-        {
-            let mut seen = std::collections::HashSet::new();
-            for v in all {
-                let s = as_str(v);
-                assert!(seen.insert(s), "{s} named twice");
-                assert_eq!(from(s).as_ref(), Some(v));
-                assert_eq!(serde_json::to_value(v).unwrap(), serde_json::json!(s));
-            }
-        }
-        check(Status::ALL, |v| v.as_str(), |s| Status::from_db(s).ok());
-        check(Priority::ALL, |v| v.as_str(), |s| Priority::from_db(s).ok());
-        check(Channel::ALL, |v| v.as_str(), |s| Channel::from_db(s).ok());
-        check(
-            EventKind::ALL,
-            |v| v.as_str(),
-            |s| EventKind::from_db(s).ok(),
-        );
-        check(
-            ActorKind::ALL,
-            |v| v.as_str(),
-            |s| ActorKind::from_db(s).ok(),
-        );
-        check(
-            Direction::ALL,
-            |v| v.as_str(),
-            |s| Direction::from_db(s).ok(),
-        );
-    }
-
-    #[test]
-    fn the_openapi_schema_names_every_value_as_stored() {
-        fn names<T: utoipa::PartialSchema>() -> Vec<String> {
-            let schema = serde_json::to_value(T::schema()).unwrap();
-            schema["enum"]
-                .as_array()
-                .unwrap_or_else(|| panic!("an enum schema: {schema}"))
-                .iter()
-                .map(|v| v.as_str().unwrap().to_string())
-                .collect()
-        }
-        fn stored<T: Copy>(all: &[T], f: fn(T) -> &'static str) -> Vec<String> {
-            all.iter().map(|v| f(*v).to_string()).collect()
-        }
-        assert_eq!(names::<Status>(), stored(Status::ALL, Status::as_str));
-        assert_eq!(names::<Priority>(), stored(Priority::ALL, Priority::as_str));
-        assert_eq!(names::<Channel>(), stored(Channel::ALL, Channel::as_str));
-        assert_eq!(
-            names::<EventKind>(),
-            stored(EventKind::ALL, EventKind::as_str)
-        );
-        assert_eq!(
-            names::<ActorKind>(),
-            stored(ActorKind::ALL, ActorKind::as_str)
-        );
-        assert_eq!(
-            names::<Direction>(),
-            stored(Direction::ALL, Direction::as_str)
-        );
-    }
-
-    #[test]
-    fn sql_lists_follow_the_rule() {
-        assert_eq!(
-            Status::sql_list(|s| s != Status::Closed),
-            "('new','open','pending','solved')"
-        );
-        assert_eq!(Direction::sql_list(|_| false), "()");
-    }
-
-    #[test]
-    fn an_unknown_stored_value_is_an_error_that_names_it() {
-        let e = EventKind::try_from("teleported".to_string()).unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "unknown event kind \"teleported\" in the database"
-        );
-        let e = Status::parse("status", "done").unwrap_err();
-        assert_eq!(e.code(), "invalid_input");
-        assert_eq!(
-            e.to_string(),
-            "unknown status \"done\"; use new, open, pending, solved or closed"
-        );
-    }
-
-    #[test]
-    fn the_architecture_document_lists_every_event_kind() {
-        let doc = include_str!("../../../docs/ARCHITECTURE.md");
-        let start = doc
-            .find("<!-- event-kinds -->")
-            .expect("the list's start marker");
-        let end = doc
-            .find("<!-- /event-kinds -->")
-            .expect("the list's end marker");
-        let listed: Vec<&str> = doc[start..end]
-            .lines()
-            .filter_map(|l| l.trim().strip_prefix("| `"))
-            .filter_map(|l| l.split('`').next())
-            .collect();
-        let kinds: Vec<&str> = EventKind::ALL.iter().map(|k| k.as_str()).collect();
-        assert_eq!(listed, kinds, "docs/ARCHITECTURE.md, \"The event log\"");
-    }
-
-    #[test]
-    fn only_email_and_the_contact_form_are_answered_by_mail() {
-        let by_mail: Vec<Channel> = Channel::ALL
-            .iter()
-            .copied()
-            .filter(|c| c.answered_by_mail())
-            .collect();
-        assert_eq!(by_mail, [Channel::Email, Channel::Web]);
-    }
-}
+#[path = "vocab_tests.rs"]
+mod tests;

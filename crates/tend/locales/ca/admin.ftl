@@ -25,6 +25,9 @@ customer-history-none = No hi ha cap conversa que pugueu veure.
 customer-edit = Edita el perfil
 customer-private-hidden = El telèfon, la zona horària, l'organització i les notes només es mostren als supervisors, als administradors i als agents que poden veure totes les converses d'aquest client.
 customer-language-help = Un codi d'idioma com ara ja, ko, lv, ca o en.
+picker-not-set = Sense definir
+customer-language-invalid = «{ $value }» no és una llengua que Tend conegui. Trieu-ne una de la llista.
+customer-name-invalid = Escriviu un nom de 200 caràcters com a màxim.
 customer-merge = Fusiona un altre registre amb aquest
 customer-merge-help = Feu-ho servir quan una mateixa persona té dos registres. Les adreces i les converses de l'altre registre passen a aquest, i l'altre desapareix de la llista. No es pot desfer.
 customer-merge-other = Número o correu de l'altre client
@@ -217,6 +220,7 @@ quarantine-col-reason = Motiu
 quarantine-col-size = Mida
 quarantine-col-state = Original i reprocessament
 quarantine-no-subject = (sense assumpte)
+quarantine-no-sender = (sense remitent)
 quarantine-download = Baixa l'original
 quarantine-download-name = Baixa l'original del missatge { $id }
 quarantine-retry = Torna a processar
@@ -242,6 +246,37 @@ mail-reason-auto_generated = Correu generat automàticament
 mail-reason-bulk_mail = Correu massiu o de llista
 mail-reason-own_address_loop = Enviat des de la nostra adreça (protecció contra bucles)
 mail-reason-matched = { $value }, sobre un missatge que vam enviar
+mail-reason-too-large = El missatge fa { $size } i supera el límit de { $limit }.
+mail-reason-not-fetched = El missatge fa { $size } i supera el límit de { $limit }; no s'ha descarregat i es queda a la bústia IMAP.
+mail-reason-not-fetched-over = El missatge supera el límit de { $limit }; no s'ha descarregat i es queda a la bústia IMAP.
+mail-reason-unreadable = No s'ha pogut llegir el missatge.
+mail-reason-no-from = El missatge no té cap adreça de remitent vàlida.
+mail-reason-sender-limit = { $sender } ha enviat més de { $count } missatges en 10 minuts (protecció contra bucles).
+mail-reason-other = Retingut per un motiu que aquesta versió de Tend no anomena.
+quarantine-col-select = Selecciona
+quarantine-select-name = Selecciona el missatge { $id }
+quarantine-bulk-label = Amb els missatges seleccionats:
+quarantine-bulk-retry = Torna a processar els seleccionats
+quarantine-bulk-delete = Suprimeix els seleccionats
+quarantine-delete = Suprimeix
+quarantine-delete-name = Suprimeix el missatge { $id }
+quarantine-delete-title = Suprimeix el correu retingut
+quarantine-delete-text = { $count ->
+    [one] Voleu suprimir aquest missatge i el seu original? No es pot desfer.
+   *[other] Voleu suprimir aquests { $count } missatges i els seus originals? No es pot desfer.
+}
+quarantine-delete-yes = Suprimeix definitivament
+quarantine-delete-keep = Conserva'ls
+quarantine-deleted = { $count ->
+    [one] S'ha suprimit { $count } missatge.
+   *[other] S'han suprimit { $count } missatges.
+}
+quarantine-bulk-retried = { $count ->
+    [one] S'ha tornat a processar { $count } missatge.
+   *[other] S'han tornat a processar { $count } missatges.
+}
+quarantine-none-selected = Primer seleccioneu almenys un missatge.
+quarantine-cannot-retry = El missatge { $id } no es pot tornar a processar: ja no hi ha l'original o la safata.
 
 ## Admin: failed background jobs
 admin-jobs = Tasques fallides
@@ -377,3 +412,48 @@ inbox-failing-telegram = La Bot API rebutja el testimoni del bot des de { $when 
 inbox-telegram-polling = Llegeix les actualitzacions del bot per consulta llarga des de { $url }.
 inbox-telegram-webhook = Telegram envia les actualitzacions del bot al webhook d'aquesta safata (Bot API: { $url }).
 inbox-telegram-no-token = Encara no hi ha testimoni del bot: un administrador el defineix per l'API (telegram.bot_token).
+
+# Event kinds by name (the webhooks page)
+event-kind-created = Conversa creada
+event-kind-message-added = Missatge afegit
+event-kind-note-added = Nota interna afegida
+event-kind-assigned = Canvi de responsable
+event-kind-transferred = Transferida
+event-kind-queued = A la cua d'assignació
+event-kind-status-changed = Canvi d'estat
+event-kind-priority-changed = Canvi de prioritat
+event-kind-tags-changed = Canvi d'etiquetes
+event-kind-team-changed = Canvi d'equip
+event-kind-inbox-changed = Canvi de safata
+event-kind-customer-changed = Canvi de client
+event-kind-language-changed = Canvi d'idioma
+event-kind-join-refused = Resposta refusada (conversa tancada)
+event-kind-delivery-failed = Error de lliurament
+event-kind-mail-held = Correu retingut
+event-kind-survey-sent = Enquesta enviada
+event-kind-survey-skipped = Enquesta no enviada
+event-kind-survey-answered = Enquesta resposta
+event-kind-follow-up-created = Seguiment creat
+event-kind-follow-up-done = Seguiment fet
+event-kind-sla-applied = Nivell de servei aplicat
+event-kind-sla-warning = Avís de nivell de servei
+event-kind-sla-breached = Nivell de servei incomplert
+event-kind-sla-fulfilled = Nivell de servei complert
+event-kind-automation-fired = Regla d'automatització executada
+event-kind-automation-stopped = Regla d'automatització aturada
+event-kind-remedy-recorded = Compensació registrada
+event-kind-remedy-decided = Compensació decidida
+event-kind-problem-linked = Enllaçada a un problema
+event-kind-problem-unlinked = Desenllaçada d'un problema
+event-kind-snoozed = Posposada
+event-kind-unsnoozed = Fi del posposament
+event-kind-merged-into = Fusionada en una altra conversa
+event-kind-merged-from = Una altra conversa s'hi ha fusionat
+event-kind-split-to = Missatge separat
+event-kind-split-from = Separada d'una altra conversa
+event-kind-linked = Conversa relacionada enllaçada
+event-kind-unlinked = Conversa relacionada desenllaçada
+event-kind-side-conversation-started = Conversa lateral iniciada
+event-kind-side-message-sent = Missatge de conversa lateral enviat
+event-kind-side-reply-received = Resposta de conversa lateral rebuda
+event-kind-reply-undone = Resposta retirada (desfés l'enviament)

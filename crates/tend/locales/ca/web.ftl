@@ -173,7 +173,7 @@ event-transferred = l'ha passat de { $from } a { $to }
 event-status = ha canviat l'estat a { $to }
 event-priority = ha canviat la prioritat a { $to }
 event-tags = ha canviat les etiquetes a { $tags }
-event-team = ha canviat l'equip
+event-team = ha canviat l'equip a { $to }
 event-customer = l'ha mogut a un altre client
 event-language = ha canviat l'idioma a { $to }
 event-mail-held = ha retingut un correu automàtic ({ $value }): la safata ha arribat al límit per hora
@@ -210,7 +210,7 @@ survey-answer-yes = resolt
 survey-answer-no = encara necessita ajuda
 event-follow-up-created = ha obert una tasca de seguiment per a { $to }
 event-follow-up-done = ha completat la tasca de seguiment
-event-inbox-changed = l'ha mogut a la safata #{ $id }
+event-inbox-changed = l'ha mogut a la safata { $to }
 sla-metric-first-response = primera resposta
 sla-metric-next-response = resposta següent
 sla-metric-resolution = resolució
@@ -560,3 +560,58 @@ problem-credit = ha resolt la causa de { $count ->
     [one] { $count } conversa
    *[other] { $count } converses
 }
+
+## Merging, splitting and linking conversations (issue 25)
+event-merged-into = ha fusionat aquesta conversa amb una altra; ara els missatges hi són
+event-merged-from = { $count ->
+    [one] ha fusionat una altra conversa amb aquesta ({ $count } missatge mogut)
+   *[other] ha fusionat una altra conversa amb aquesta ({ $count } missatges moguts)
+}
+event-split-to = ha separat un missatge en una conversa nova
+event-split-from = ha obert aquesta conversa amb un missatge separat d'una altra
+event-linked = ha enllaçat una conversa relacionada
+event-unlinked = ha tret l'enllaç a una conversa relacionada
+merge-title = Fusió
+merge-into = Fusiona amb la conversa
+merge-none = Aquest client no té cap altra conversa oberta en aquesta bústia
+merge-help = Els missatges, les notes i els fitxers s'hi mouen; aquesta conversa es tanca i el seu número hi porta.
+merge-submit = Fusiona amb la conversa triada
+links-title = Converses enllaçades
+links-none = Encara no hi ha cap conversa enllaçada.
+link-number = Enllaça una conversa (el seu número)
+link-add = Enllaça
+link-remove = Treu l'enllaç
+split-submit = Separa en una conversa nova
+split-refused = Només es pot separar un missatge del client o una resposta, i no l'únic missatge d'una conversa.
+refusal-itself = Una conversa no es pot fusionar ni enllaçar amb ella mateixa.
+refusal-unknown = No hi ha cap conversa amb aquest número que pugueu veure; escriviu-ne el número.
+refusal-other-customer = Aquesta conversa és d'un altre client; només es poden fusionar converses del mateix client (enllaceu-les, si voleu).
+refusal-other-inbox = Aquesta conversa és en una altra bústia; primer moveu-ne una.
+refusal-target-closed = Aquesta conversa està tancada; fusioneu-la amb una d'oberta.
+refusal-target-merged = Aquesta conversa ja s'ha fusionat amb una altra; fusioneu amb aquella.
+
+## El quadre de redacció (issue 25, punt 7)
+event-reply-undone = ha retirat una resposta abans que s'enviés
+composer-sent = Enviat
+composer-undo = Desfés
+composer-undone = No s'ha enviat: la resposta torna a ser al quadre de text.
+format-toolbar = Format
+format-bold = Negreta
+format-italic = Cursiva
+format-bullets = Llista de pics
+format-numbers = Llista numerada
+format-link = Enllaç
+format-image = Insereix una imatge
+format-help = **negreta**, *cursiva*, llistes amb «- » i «1. », enllaços com [paraules](https://…); enganxeu o deixeu anar una imatge per mostrar-la al text.
+composer-image-type = Només es poden mostrar al text imatges PNG, JPEG, GIF i WebP. Adjunteu els altres fitxers amb «Adjunta fitxers».
+composer-image-size = Aquesta imatge supera el límit de pujada. Feu-la més petita o adjunteu-ne una de més petita.
+composer-too-late = Massa tard per desfer-ho: la resposta ja ha sortit.
+send-and-solve = Envia i resol
+composer-draft-saved = S'ha desat l'esborrany
+composer-chat-help = Retorn envia; Maj+Retorn comença una línia nova.
+signatures-title = Signatures
+signatures-link = Signatures
+signatures-help = Les vostres respostes per correu acaben amb la signatura en la llengua del client o, si no n'hi ha, amb la de qualsevol llengua. Després ve la signatura de la safata.
+signatures-saved = S'han desat les signatures.
+signatures-any = Qualsevol llengua (quan no n'hi ha cap en la llengua del client)
+signatures-inbox-title = Signatures de la safata: { $name }

@@ -25,6 +25,9 @@ customer-history-none = No conversations you may see.
 customer-edit = Edit the profile
 customer-private-hidden = Phone, time zone, organisation and notes are shown only to supervisors, admins and agents who may see all of this customer's conversations.
 customer-language-help = A language code such as ja, ko, lv, ca or en.
+picker-not-set = Not set
+customer-language-invalid = “{ $value }” is not a language Tend knows. Pick one from the list.
+customer-name-invalid = Enter a name of at most 200 characters.
 customer-merge = Merge another record into this one
 customer-merge-help = Use this when one person has two records. The other record's addresses and conversations move here, and the other record disappears from the list. This cannot be undone.
 customer-merge-other = The other customer's number or email
@@ -217,6 +220,7 @@ quarantine-col-reason = Reason
 quarantine-col-size = Size
 quarantine-col-state = Original and retry
 quarantine-no-subject = (no subject)
+quarantine-no-sender = (no sender)
 quarantine-download = Download the original
 quarantine-download-name = Download the original of message { $id }
 quarantine-retry = Retry
@@ -242,6 +246,37 @@ mail-reason-auto_generated = Automatically generated mail
 mail-reason-bulk_mail = Bulk or list mail
 mail-reason-own_address_loop = Sent from our own address (loop protection)
 mail-reason-matched = { $value }, about a message we sent
+mail-reason-too-large = The message is { $size }, over the limit of { $limit }.
+mail-reason-not-fetched = The message is { $size }, over the limit of { $limit }; it was not fetched and stays in the IMAP mailbox.
+mail-reason-not-fetched-over = The message is over the limit of { $limit }; it was not fetched and stays in the IMAP mailbox.
+mail-reason-unreadable = The message could not be read.
+mail-reason-no-from = The message has no usable From address.
+mail-reason-sender-limit = { $sender } sent more than { $count } messages in 10 minutes (loop protection).
+mail-reason-other = Held for a reason this version of Tend does not name.
+quarantine-col-select = Select
+quarantine-select-name = Select message { $id }
+quarantine-bulk-label = With the selected messages:
+quarantine-bulk-retry = Retry selected
+quarantine-bulk-delete = Delete selected
+quarantine-delete = Delete
+quarantine-delete-name = Delete message { $id }
+quarantine-delete-title = Delete held mail
+quarantine-delete-text = { $count ->
+    [one] Delete this message and its original? This cannot be undone.
+   *[other] Delete these { $count } messages and their originals? This cannot be undone.
+}
+quarantine-delete-yes = Delete for good
+quarantine-delete-keep = Keep them
+quarantine-deleted = { $count ->
+    [one] { $count } message deleted.
+   *[other] { $count } messages deleted.
+}
+quarantine-bulk-retried = { $count ->
+    [one] { $count } message retried.
+   *[other] { $count } messages retried.
+}
+quarantine-none-selected = Select at least one message first.
+quarantine-cannot-retry = Message { $id } cannot be retried: its original or its inbox is gone.
 
 ## Admin: failed background jobs
 admin-jobs = Failed jobs
@@ -377,3 +412,48 @@ inbox-failing-telegram = The Bot API has refused the bot's token since { $when }
 inbox-telegram-polling = Reads the bot's updates by long polling from { $url }.
 inbox-telegram-webhook = Telegram posts the bot's updates to this inbox's webhook (Bot API: { $url }).
 inbox-telegram-no-token = No bot token yet: an admin sets it through the API (telegram.bot_token).
+
+# Event kinds by name (the webhooks page)
+event-kind-created = Conversation created
+event-kind-message-added = Message added
+event-kind-note-added = Internal note added
+event-kind-assigned = Owner changed
+event-kind-transferred = Transferred
+event-kind-queued = Queued for routing
+event-kind-status-changed = Status changed
+event-kind-priority-changed = Priority changed
+event-kind-tags-changed = Tags changed
+event-kind-team-changed = Team changed
+event-kind-inbox-changed = Inbox changed
+event-kind-customer-changed = Customer changed
+event-kind-language-changed = Language changed
+event-kind-join-refused = Reply refused (closed conversation)
+event-kind-delivery-failed = Delivery failed
+event-kind-mail-held = Mail held
+event-kind-survey-sent = Survey sent
+event-kind-survey-skipped = Survey not sent
+event-kind-survey-answered = Survey answered
+event-kind-follow-up-created = Follow-up created
+event-kind-follow-up-done = Follow-up done
+event-kind-sla-applied = Service level applied
+event-kind-sla-warning = Service-level warning
+event-kind-sla-breached = Service level breached
+event-kind-sla-fulfilled = Service level met
+event-kind-automation-fired = Automation rule ran
+event-kind-automation-stopped = Automation rule stopped
+event-kind-remedy-recorded = Remedy recorded
+event-kind-remedy-decided = Remedy decided
+event-kind-problem-linked = Linked to a problem
+event-kind-problem-unlinked = Unlinked from a problem
+event-kind-snoozed = Snoozed
+event-kind-unsnoozed = Snooze ended
+event-kind-merged-into = Merged into another conversation
+event-kind-merged-from = Another conversation merged in
+event-kind-split-to = Message split off
+event-kind-split-from = Split from another conversation
+event-kind-linked = Related conversation linked
+event-kind-unlinked = Related conversation unlinked
+event-kind-side-conversation-started = Side conversation started
+event-kind-side-message-sent = Side conversation message sent
+event-kind-side-reply-received = Side conversation reply received
+event-kind-reply-undone = Reply taken back (undo send)

@@ -173,7 +173,7 @@ event-transferred = transferred it from { $from } to { $to }
 event-status = set the status to { $to }
 event-priority = set the priority to { $to }
 event-tags = set the tags to { $tags }
-event-team = changed the team
+event-team = changed the team to { $to }
 event-customer = moved it to another customer
 event-language = set the language to { $to }
 event-mail-held = held an automatic mail ({ $value }): the inbox reached its hourly limit
@@ -210,7 +210,7 @@ survey-answer-yes = solved
 survey-answer-no = still needs help
 event-follow-up-created = opened a follow-up task for { $to }
 event-follow-up-done = completed the follow-up task
-event-inbox-changed = moved it to inbox #{ $id }
+event-inbox-changed = moved it to the inbox { $to }
 sla-metric-first-response = first response
 sla-metric-next-response = next response
 sla-metric-resolution = resolution
@@ -563,3 +563,58 @@ problem-credit = fixed the cause of { $count ->
     [one] { $count } conversation
    *[other] { $count } conversations
 }
+
+## Merging, splitting and linking conversations (issue 25)
+event-merged-into = merged this conversation into another; its messages are there now
+event-merged-from = { $count ->
+    [one] merged another conversation into this one ({ $count } message moved)
+   *[other] merged another conversation into this one ({ $count } messages moved)
+}
+event-split-to = split a message off into a new conversation
+event-split-from = opened this conversation with a message split off from another
+event-linked = linked a related conversation
+event-unlinked = removed the link to a related conversation
+merge-title = Merge
+merge-into = Merge into conversation
+merge-none = No other open conversation of this customer in this inbox
+merge-help = Its messages, notes and files move there; this conversation is closed and its number leads there.
+merge-submit = Merge into the chosen conversation
+links-title = Linked conversations
+links-none = No linked conversations yet.
+link-number = Link a conversation (its number)
+link-add = Link
+link-remove = Remove link
+split-submit = Split into new conversation
+split-refused = Only a customer's message or a reply can be split off, and not a conversation's only message.
+refusal-itself = A conversation cannot be merged into or linked to itself.
+refusal-unknown = There is no such conversation you may see; enter its number.
+refusal-other-customer = That conversation belongs to another customer; only the same customer's conversations can be merged (link them instead).
+refusal-other-inbox = That conversation is in another inbox; move one of them first.
+refusal-target-closed = That conversation is closed; merge into an open one.
+refusal-target-merged = That conversation was itself merged into another; merge into that one.
+
+## The composer (issue 25, item 7)
+event-reply-undone = took back a reply before it was sent
+composer-sent = Sent
+composer-undo = Undo
+composer-undone = Not sent: your reply is back in the box.
+format-toolbar = Formatting
+format-bold = Bold
+format-italic = Italic
+format-bullets = Bulleted list
+format-numbers = Numbered list
+format-link = Link
+format-image = Insert image
+format-help = **bold**, *italic*, "- " and "1. " lists, [words](https://…) links; paste or drop a picture to show it in the text.
+composer-image-type = Only PNG, JPEG, GIF and WebP pictures can be shown in the text. Attach other files with “Attach files”.
+composer-image-size = This picture is larger than the upload limit. Make it smaller, or attach a smaller one.
+composer-too-late = Too late to undo: the reply has already gone.
+send-and-solve = Send and solve
+composer-draft-saved = Draft saved
+composer-chat-help = Enter sends, Shift+Enter starts a new line.
+signatures-title = Signatures
+signatures-link = Signatures
+signatures-help = Your mail replies end with your signature in the customer's language, or with the one for any language. The inbox's signature follows it.
+signatures-saved = Signatures saved.
+signatures-any = Any language (when there is none in the customer's language)
+signatures-inbox-title = Signatures of the inbox { $name }

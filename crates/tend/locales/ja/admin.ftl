@@ -24,6 +24,9 @@ customer-history-none = 閲覧できる会話はありません。
 customer-edit = プロフィールを編集
 customer-private-hidden = 電話番号・タイムゾーン・組織・メモは、スーパーバイザー、管理者、およびこの顧客のすべての会話を閲覧できるエージェントにのみ表示されます。
 customer-language-help = ja、ko、lv、ca、en などの言語コード。
+picker-not-set = 未設定
+customer-language-invalid = 「{ $value }」は Tend が知らない言語です。一覧から選んでください。
+customer-name-invalid = 名前は 200 文字以内で入力してください。
 customer-merge = 別のレコードをこの顧客に統合
 customer-merge-help = 同じ人物のレコードが 2 つあるときに使います。もう一方のメールアドレスと会話がこちらに移り、もう一方は一覧から消えます。元に戻すことはできません。
 customer-merge-other = もう一方の顧客の番号またはメールアドレス
@@ -212,6 +215,7 @@ quarantine-col-reason = 理由
 quarantine-col-size = サイズ
 quarantine-col-state = 原本と再処理
 quarantine-no-subject = （件名なし）
+quarantine-no-sender = （差出人なし）
 quarantine-download = 原本をダウンロード
 quarantine-download-name = メッセージ { $id } の原本をダウンロード
 quarantine-retry = 再処理
@@ -237,6 +241,34 @@ mail-reason-auto_generated = 自動生成されたメール
 mail-reason-bulk_mail = 一括配信・リストのメール
 mail-reason-own_address_loop = 自分のアドレスからのメール（ループ防止）
 mail-reason-matched = { $value }（送信済みのメッセージについて）
+mail-reason-too-large = メッセージのサイズは { $size } で、上限の { $limit } を超えています。
+mail-reason-not-fetched = メッセージのサイズは { $size } で、上限の { $limit } を超えています。取得せず、IMAP メールボックスに残しています。
+mail-reason-not-fetched-over = メッセージが上限の { $limit } を超えています。取得せず、IMAP メールボックスに残しています。
+mail-reason-unreadable = メッセージを読み取れませんでした。
+mail-reason-no-from = メッセージに有効な差出人アドレスがありません。
+mail-reason-sender-limit = { $sender } が 10 分間に { $count } 通を超えるメッセージを送信しました（ループ防止）。
+mail-reason-other = このバージョンの Tend では名前のない理由で保留されています。
+quarantine-col-select = 選択
+quarantine-select-name = メッセージ { $id } を選択
+quarantine-bulk-label = 選択したメッセージを:
+quarantine-bulk-retry = まとめて再処理
+quarantine-bulk-delete = まとめて削除
+quarantine-delete = 削除
+quarantine-delete-name = メッセージ { $id } を削除
+quarantine-delete-title = 保留中のメールを削除
+quarantine-delete-text = { $count ->
+   *[other] { $count } 件のメッセージとその原本を削除しますか？元に戻せません。
+}
+quarantine-delete-yes = 完全に削除
+quarantine-delete-keep = 削除しない
+quarantine-deleted = { $count ->
+   *[other] { $count } 件のメッセージを削除しました。
+}
+quarantine-bulk-retried = { $count ->
+   *[other] { $count } 件のメッセージを再処理しました。
+}
+quarantine-none-selected = 先にメッセージを 1 件以上選択してください。
+quarantine-cannot-retry = メッセージ { $id } は再処理できません。原本または受信箱がありません。
 
 ## Admin: failed background jobs
 admin-jobs = 失敗したジョブ
@@ -369,3 +401,48 @@ inbox-failing-telegram = Bot API が { $when } 以降ボットのトークンを
 inbox-telegram-polling = { $url } からロングポーリングでボットの更新を読み取ります。
 inbox-telegram-webhook = Telegram がこの受信箱の Webhook にボットの更新を送信します (Bot API: { $url })。
 inbox-telegram-no-token = ボットのトークンがまだありません。管理者が API で設定します (telegram.bot_token)。
+
+# Event kinds by name (the webhooks page)
+event-kind-created = 会話の作成
+event-kind-message-added = メッセージの追加
+event-kind-note-added = 社内メモの追加
+event-kind-assigned = 担当者の変更
+event-kind-transferred = 転送
+event-kind-queued = 振り分け待ち
+event-kind-status-changed = ステータスの変更
+event-kind-priority-changed = 優先度の変更
+event-kind-tags-changed = タグの変更
+event-kind-team-changed = チームの変更
+event-kind-inbox-changed = 受信箱の変更
+event-kind-customer-changed = 顧客の変更
+event-kind-language-changed = 言語の変更
+event-kind-join-refused = 返信の拒否（クローズ済みの会話）
+event-kind-delivery-failed = 配信の失敗
+event-kind-mail-held = メールの保留
+event-kind-survey-sent = アンケートの送信
+event-kind-survey-skipped = アンケートの見送り
+event-kind-survey-answered = アンケートへの回答
+event-kind-follow-up-created = フォローアップの作成
+event-kind-follow-up-done = フォローアップの完了
+event-kind-sla-applied = サービスレベルの適用
+event-kind-sla-warning = サービスレベルの警告
+event-kind-sla-breached = サービスレベルの違反
+event-kind-sla-fulfilled = サービスレベルの達成
+event-kind-automation-fired = 自動化ルールの実行
+event-kind-automation-stopped = 自動化ルールの停止
+event-kind-remedy-recorded = 補償の記録
+event-kind-remedy-decided = 補償の決定
+event-kind-problem-linked = 問題へのリンク
+event-kind-problem-unlinked = 問題からのリンク解除
+event-kind-snoozed = スヌーズ
+event-kind-unsnoozed = スヌーズの終了
+event-kind-merged-into = 別の会話への統合
+event-kind-merged-from = 別の会話の統合先
+event-kind-split-to = メッセージの分割
+event-kind-split-from = 別の会話からの分割
+event-kind-linked = 関連する会話のリンク
+event-kind-unlinked = 関連する会話のリンク解除
+event-kind-side-conversation-started = サイド会話の開始
+event-kind-side-message-sent = サイド会話のメッセージ送信
+event-kind-side-reply-received = サイド会話の返信受信
+event-kind-reply-undone = 返信の取り消し（送信の取り消し）

@@ -24,6 +24,9 @@ customer-history-none = 볼 수 있는 대화가 없습니다.
 customer-edit = 프로필 편집
 customer-private-hidden = 전화번호, 시간대, 조직, 메모는 관리자, 감독자 및 이 고객의 모든 대화를 볼 수 있는 상담원에게만 표시됩니다.
 customer-language-help = ja, ko, lv, ca, en 같은 언어 코드입니다.
+picker-not-set = 설정 안 됨
+customer-language-invalid = “{ $value }”은(는) Tend가 모르는 언어입니다. 목록에서 고르세요.
+customer-name-invalid = 이름은 200자 이내로 입력하세요.
 customer-merge = 다른 기록을 이 고객으로 합치기
 customer-merge-help = 한 사람의 기록이 두 개일 때 사용합니다. 다른 기록의 주소와 대화가 이쪽으로 옮겨지고, 다른 기록은 목록에서 사라집니다. 되돌릴 수 없습니다.
 customer-merge-other = 다른 고객의 번호 또는 이메일
@@ -212,6 +215,7 @@ quarantine-col-reason = 사유
 quarantine-col-size = 크기
 quarantine-col-state = 원본 및 재처리
 quarantine-no-subject = (제목 없음)
+quarantine-no-sender = (보낸 사람 없음)
 quarantine-download = 원본 내려받기
 quarantine-download-name = 메시지 { $id }의 원본 내려받기
 quarantine-retry = 다시 처리
@@ -237,6 +241,34 @@ mail-reason-auto_generated = 자동 생성된 메일
 mail-reason-bulk_mail = 대량·리스트 메일
 mail-reason-own_address_loop = 우리 주소에서 보낸 메일(루프 방지)
 mail-reason-matched = { $value }(보낸 메시지에 관한 것)
+mail-reason-too-large = 메시지 크기가 { $size }(으)로 한도 { $limit }을(를) 넘습니다.
+mail-reason-not-fetched = 메시지 크기가 { $size }(으)로 한도 { $limit }을(를) 넘습니다. 가져오지 않았으며 IMAP 메일함에 남아 있습니다.
+mail-reason-not-fetched-over = 메시지가 한도 { $limit }을(를) 넘습니다. 가져오지 않았으며 IMAP 메일함에 남아 있습니다.
+mail-reason-unreadable = 메시지를 읽을 수 없습니다.
+mail-reason-no-from = 메시지에 쓸 수 있는 보낸 사람 주소가 없습니다.
+mail-reason-sender-limit = { $sender }이(가) 10분 동안 메시지를 { $count }통 넘게 보냈습니다(루프 방지).
+mail-reason-other = 이 버전의 Tend가 이름을 모르는 이유로 보류되었습니다.
+quarantine-col-select = 선택
+quarantine-select-name = 메시지 { $id } 선택
+quarantine-bulk-label = 선택한 메시지:
+quarantine-bulk-retry = 선택 항목 다시 처리
+quarantine-bulk-delete = 선택 항목 삭제
+quarantine-delete = 삭제
+quarantine-delete-name = 메시지 { $id } 삭제
+quarantine-delete-title = 보류된 메일 삭제
+quarantine-delete-text = { $count ->
+   *[other] 메시지 { $count }개와 원본을 삭제할까요? 되돌릴 수 없습니다.
+}
+quarantine-delete-yes = 영구 삭제
+quarantine-delete-keep = 삭제하지 않기
+quarantine-deleted = { $count ->
+   *[other] 메시지 { $count }개를 삭제했습니다.
+}
+quarantine-bulk-retried = { $count ->
+   *[other] 메시지 { $count }개를 다시 처리했습니다.
+}
+quarantine-none-selected = 먼저 메시지를 하나 이상 선택하세요.
+quarantine-cannot-retry = 메시지 { $id }은(는) 다시 처리할 수 없습니다. 원본이나 받은편지함이 없습니다.
 
 ## Admin: failed background jobs
 admin-jobs = 실패한 작업
@@ -369,3 +401,48 @@ inbox-failing-telegram = Bot API가 { $when }부터 봇 토큰을 거부하고 �
 inbox-telegram-polling = { $url }에서 롱 폴링으로 봇의 업데이트를 읽습니다.
 inbox-telegram-webhook = Telegram이 이 받은편지함의 웹훅으로 봇의 업데이트를 보냅니다 (Bot API: { $url }).
 inbox-telegram-no-token = 아직 봇 토큰이 없습니다. 관리자가 API로 설정합니다 (telegram.bot_token).
+
+# Event kinds by name (the webhooks page)
+event-kind-created = 대화 생성
+event-kind-message-added = 메시지 추가
+event-kind-note-added = 내부 메모 추가
+event-kind-assigned = 담당자 변경
+event-kind-transferred = 이관
+event-kind-queued = 배정 대기열에 추가
+event-kind-status-changed = 상태 변경
+event-kind-priority-changed = 우선순위 변경
+event-kind-tags-changed = 태그 변경
+event-kind-team-changed = 팀 변경
+event-kind-inbox-changed = 받은편지함 변경
+event-kind-customer-changed = 고객 변경
+event-kind-language-changed = 언어 변경
+event-kind-join-refused = 답장 거부(종료된 대화)
+event-kind-delivery-failed = 전송 실패
+event-kind-mail-held = 메일 보류
+event-kind-survey-sent = 설문 발송
+event-kind-survey-skipped = 설문 미발송
+event-kind-survey-answered = 설문 응답
+event-kind-follow-up-created = 후속 조치 생성
+event-kind-follow-up-done = 후속 조치 완료
+event-kind-sla-applied = 서비스 수준 적용
+event-kind-sla-warning = 서비스 수준 경고
+event-kind-sla-breached = 서비스 수준 위반
+event-kind-sla-fulfilled = 서비스 수준 충족
+event-kind-automation-fired = 자동화 규칙 실행
+event-kind-automation-stopped = 자동화 규칙 중지
+event-kind-remedy-recorded = 보상 기록
+event-kind-remedy-decided = 보상 결정
+event-kind-problem-linked = 문제에 연결
+event-kind-problem-unlinked = 문제 연결 해제
+event-kind-snoozed = 다시 알림 설정
+event-kind-unsnoozed = 다시 알림 종료
+event-kind-merged-into = 다른 대화로 병합
+event-kind-merged-from = 다른 대화가 병합됨
+event-kind-split-to = 메시지 분리
+event-kind-split-from = 다른 대화에서 분리
+event-kind-linked = 관련 대화 연결
+event-kind-unlinked = 관련 대화 연결 해제
+event-kind-side-conversation-started = 사이드 대화 시작
+event-kind-side-message-sent = 사이드 대화 메시지 발송
+event-kind-side-reply-received = 사이드 대화 답장 수신
+event-kind-reply-undone = 답장 회수(보내기 취소)

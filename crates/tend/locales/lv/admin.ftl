@@ -26,6 +26,9 @@ customer-history-none = Nav sarunu, ko jūs drīkstat redzēt.
 customer-edit = Labot profilu
 customer-private-hidden = Tālrunis, laika josla, organizācija un piezīmes ir redzamas tikai vadītājiem, administratoriem un aģentiem, kas drīkst redzēt visas šī klienta sarunas.
 customer-language-help = Valodas kods, piemēram, ja, ko, lv, ca vai en.
+picker-not-set = Nav iestatīts
+customer-language-invalid = “{ $value }” nav Tend zināma valoda. Izvēlieties kādu no saraksta.
+customer-name-invalid = Ievadiet vārdu, kas nav garāks par 200 rakstzīmēm.
 customer-merge = Apvienot citu ierakstu ar šo
 customer-merge-help = Izmantojiet šo, ja vienam cilvēkam ir divi ieraksti. Otra ieraksta adreses un sarunas pāriet uz šejieni, un otrs ieraksts pazūd no saraksta. To nevar atsaukt.
 customer-merge-other = Otra klienta numurs vai e-pasts
@@ -222,8 +225,9 @@ quarantine-col-reason = Iemesls
 quarantine-col-size = Izmērs
 quarantine-col-state = Oriģināls un atkārtota apstrāde
 quarantine-no-subject = (bez temata)
+quarantine-no-sender = (bez sūtītāja)
 quarantine-download = Lejupielādēt oriģinālu
-quarantine-download-name = Lejupielādēt ziņojuma { $id } oriģinālu
+quarantine-download-name = Lejupielādēt oriģinālu (ziņojums { $id })
 quarantine-retry = Apstrādāt vēlreiz
 quarantine-retry-name = Apstrādāt vēlreiz ziņojumu { $id }
 quarantine-retried-at = Atkārtoti apstrādāts { $when }
@@ -247,6 +251,39 @@ mail-reason-auto_generated = Automātiski izveidots e-pasts
 mail-reason-bulk_mail = Masveida vai saraksta e-pasts
 mail-reason-own_address_loop = Nosūtīts no mūsu adreses (cilpas aizsardzība)
 mail-reason-matched = { $value }, par mūsu nosūtītu ziņu
+mail-reason-too-large = Ziņojuma izmērs ir { $size }, kas pārsniedz ierobežojumu { $limit }.
+mail-reason-not-fetched = Ziņojuma izmērs ir { $size }, kas pārsniedz ierobežojumu { $limit }; tas netika ielādēts un paliek IMAP pastkastē.
+mail-reason-not-fetched-over = Ziņojums pārsniedz ierobežojumu { $limit }; tas netika ielādēts un paliek IMAP pastkastē.
+mail-reason-unreadable = Ziņojumu nevarēja nolasīt.
+mail-reason-no-from = Ziņojumam nav derīgas sūtītāja adreses.
+mail-reason-sender-limit = { $sender } 10 minūtēs nosūtīja vairāk nekā { $count } ziņojumus (cilpu aizsardzība).
+mail-reason-other = Aizturēts iemesla dēļ, ko šī Tend versija nenosauc.
+quarantine-col-select = Atlasīt
+quarantine-select-name = Atlasīt ziņojumu { $id }
+quarantine-bulk-label = Ar atlasītajiem ziņojumiem:
+quarantine-bulk-retry = Apstrādāt atlasītos vēlreiz
+quarantine-bulk-delete = Dzēst atlasītos
+quarantine-delete = Dzēst
+quarantine-delete-name = Dzēst ziņojumu { $id }
+quarantine-delete-title = Dzēst aizturēto pastu
+quarantine-delete-text = { $count ->
+    [one] Dzēst šo ziņojumu un tā oriģinālu? To nevar atsaukt.
+   *[other] Dzēst šos ziņojumus ({ $count }) un to oriģinālus? To nevar atsaukt.
+}
+quarantine-delete-yes = Dzēst neatgriezeniski
+quarantine-delete-keep = Paturēt
+quarantine-deleted = { $count ->
+    [zero] Izdzēsti { $count } ziņojumi.
+    [one] Izdzēsts { $count } ziņojums.
+   *[other] Izdzēsti { $count } ziņojumi.
+}
+quarantine-bulk-retried = { $count ->
+    [zero] Vēlreiz apstrādāti { $count } ziņojumi.
+    [one] Vēlreiz apstrādāts { $count } ziņojums.
+   *[other] Vēlreiz apstrādāti { $count } ziņojumi.
+}
+quarantine-none-selected = Vispirms atlasiet vismaz vienu ziņojumu.
+quarantine-cannot-retry = Ziņojumu { $id } nevar apstrādāt vēlreiz: tā oriģināla vai iesūtnes vairs nav.
 
 ## Admin: failed background jobs
 admin-jobs = Neizdevušies darbi
@@ -382,3 +419,48 @@ inbox-failing-telegram = Bot API kopš { $when } noraida robota marķieri: { $va
 inbox-telegram-polling = Robota atjauninājumus lasa ar ilgo aptauju no { $url }.
 inbox-telegram-webhook = Telegram sūta robota atjauninājumus uz šīs iesūtnes tīmekļa āķi (Bot API: { $url }).
 inbox-telegram-no-token = Robota marķiera vēl nav: administrators to iestata caur API (telegram.bot_token).
+
+# Event kinds by name (the webhooks page)
+event-kind-created = Saruna izveidota
+event-kind-message-added = Ziņa pievienota
+event-kind-note-added = Iekšēja piezīme pievienota
+event-kind-assigned = Mainīts atbildīgais
+event-kind-transferred = Nodota citam
+event-kind-queued = Ievietota rindā
+event-kind-status-changed = Mainīts statuss
+event-kind-priority-changed = Mainīta prioritāte
+event-kind-tags-changed = Mainītas birkas
+event-kind-team-changed = Mainīta komanda
+event-kind-inbox-changed = Mainīta iesūtne
+event-kind-customer-changed = Mainīts klients
+event-kind-language-changed = Mainīta valoda
+event-kind-join-refused = Atbilde atteikta (slēgta saruna)
+event-kind-delivery-failed = Piegāde neizdevās
+event-kind-mail-held = Vēstule aizturēta
+event-kind-survey-sent = Aptauja nosūtīta
+event-kind-survey-skipped = Aptauja nav nosūtīta
+event-kind-survey-answered = Atbildēts uz aptauju
+event-kind-follow-up-created = Izveidots turpinājums
+event-kind-follow-up-done = Turpinājums paveikts
+event-kind-sla-applied = Piemērots servisa līmenis
+event-kind-sla-warning = Servisa līmeņa brīdinājums
+event-kind-sla-breached = Servisa līmenis pārkāpts
+event-kind-sla-fulfilled = Servisa līmenis izpildīts
+event-kind-automation-fired = Izpildīts automatizācijas noteikums
+event-kind-automation-stopped = Apturēts automatizācijas noteikums
+event-kind-remedy-recorded = Reģistrēta kompensācija
+event-kind-remedy-decided = Lemts par kompensāciju
+event-kind-problem-linked = Piesaistīta problēmai
+event-kind-problem-unlinked = Atsaistīta no problēmas
+event-kind-snoozed = Atlikta
+event-kind-unsnoozed = Atlikšana beigusies
+event-kind-merged-into = Apvienota ar citu sarunu
+event-kind-merged-from = Pievienota cita saruna
+event-kind-split-to = Ziņa atdalīta
+event-kind-split-from = Atdalīta no citas sarunas
+event-kind-linked = Piesaistīta saistīta saruna
+event-kind-unlinked = Atsaistīta saistītā saruna
+event-kind-side-conversation-started = Sākta blakus saruna
+event-kind-side-message-sent = Nosūtīta blakus sarunas ziņa
+event-kind-side-reply-received = Saņemta atbilde blakus sarunā
+event-kind-reply-undone = Atbilde atsaukta (sūtīšanas atsaukšana)

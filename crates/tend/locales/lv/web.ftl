@@ -175,7 +175,7 @@ event-transferred = nodeva to no { $from } uz { $to }
 event-status = iestatīja statusu: { $to }
 event-priority = iestatīja prioritāti: { $to }
 event-tags = iestatīja birkas: { $tags }
-event-team = mainīja komandu
+event-team = mainīja komandu uz { $to }
 event-customer = pārcēla to pie cita klienta
 event-language = iestatīja valodu: { $to }
 event-mail-held = aizturēja automātisku vēstuli ({ $value }): iesūtne sasniedza stundas limitu
@@ -212,7 +212,7 @@ survey-answer-yes = atrisināts
 survey-answer-no = vēl vajag palīdzību
 event-follow-up-created = atvēra papildu uzdevumu lietotājam { $to }
 event-follow-up-done = pabeidza papildu uzdevumu
-event-inbox-changed = pārvietoja uz iesūtni #{ $id }
+event-inbox-changed = pārvietoja uz iesūtni { $to }
 sla-metric-first-response = pirmā atbilde
 sla-metric-next-response = nākamā atbilde
 sla-metric-resolution = atrisināšana
@@ -556,3 +556,59 @@ problem-credit = novērsa cēloni { $count ->
     [one] { $count } sarunai
    *[other] { $count } sarunām
 }
+
+## Merging, splitting and linking conversations (issue 25)
+event-merged-into = apvienoja šo sarunu ar citu; tās ziņas tagad ir tur
+event-merged-from = { $count ->
+    [zero] apvienoja citu sarunu ar šo (pārvietotas { $count } ziņas)
+    [one] apvienoja citu sarunu ar šo (pārvietota { $count } ziņa)
+   *[other] apvienoja citu sarunu ar šo (pārvietotas { $count } ziņas)
+}
+event-split-to = atdalīja ziņu jaunā sarunā
+event-split-from = atvēra šo sarunu ar ziņu, kas atdalīta no citas sarunas
+event-linked = piesaistīja saistītu sarunu
+event-unlinked = noņēma saiti uz saistītu sarunu
+merge-title = Apvienošana
+merge-into = Apvienot ar sarunu
+merge-none = Šim klientam šajā pastkastē nav citu atvērtu sarunu
+merge-help = Tās ziņas, piezīmes un faili tiek pārvietoti uz turieni; šī saruna tiek slēgta, un tās numurs ved uz turieni.
+merge-submit = Apvienot ar izvēlēto sarunu
+links-title = Saistītās sarunas
+links-none = Vēl nav saistītu sarunu.
+link-number = Piesaistīt sarunu (tās numurs)
+link-add = Piesaistīt
+link-remove = Noņemt saiti
+split-submit = Atdalīt jaunā sarunā
+split-refused = Atdalīt var tikai klienta ziņu vai atbildi, un ne sarunas vienīgo ziņu.
+refusal-itself = Sarunu nevar apvienot vai sasaistīt ar sevi pašu.
+refusal-unknown = Nav tādas sarunas, ko drīkstat redzēt; ievadiet tās numuru.
+refusal-other-customer = Šī saruna pieder citam klientam; apvienot var tikai viena klienta sarunas (tā vietā sasaistiet tās).
+refusal-other-inbox = Šī saruna ir citā pastkastē; vispirms pārvietojiet vienu no tām.
+refusal-target-closed = Šī saruna ir slēgta; apvienojiet ar atvērtu sarunu.
+refusal-target-merged = Šī saruna jau ir apvienota ar citu; apvienojiet ar to.
+
+## Rakstīšanas lauks (issue 25, 7. punkts)
+event-reply-undone = atsauca atbildi, pirms tā tika nosūtīta
+composer-sent = Nosūtīts
+composer-undo = Atsaukt
+composer-undone = Nav nosūtīts: atbilde ir atpakaļ rakstīšanas laukā.
+format-toolbar = Formatējums
+format-bold = Treknraksts
+format-italic = Slīpraksts
+format-bullets = Aizzīmju saraksts
+format-numbers = Numurēts saraksts
+format-link = Saite
+format-image = Ievietot attēlu
+format-help = **treknraksts**, *slīpraksts*, saraksti ar „- ” un „1. ”, saites kā [vārdi](https://…); ielīmējiet vai ievelciet attēlu, lai to parādītu tekstā.
+composer-image-type = Tekstā var parādīt tikai PNG, JPEG, GIF un WebP attēlus. Citus failus pievienojiet ar „Pievienot failus”.
+composer-image-size = Šis attēls ir lielāks par augšupielādes ierobežojumu. Samaziniet to vai pievienojiet mazāku.
+composer-too-late = Par vēlu atsaukt: atbilde jau ir nosūtīta.
+send-and-solve = Nosūtīt un atrisināt
+composer-draft-saved = Melnraksts saglabāts
+composer-chat-help = Enter nosūta, Shift+Enter sāk jaunu rindu.
+signatures-title = Paraksti
+signatures-link = Paraksti
+signatures-help = Jūsu atbildes pa e-pastu beidzas ar parakstu klienta valodā vai, ja tāda nav, ar parakstu jebkurai valodai. Pēc tā seko iesūtnes paraksts.
+signatures-saved = Paraksti saglabāti.
+signatures-any = Jebkurai valodai (ja klienta valodā paraksta nav)
+signatures-inbox-title = Iesūtnes paraksti: { $name }

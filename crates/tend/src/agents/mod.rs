@@ -7,6 +7,7 @@ pub mod model;
 pub mod password;
 mod repo;
 pub mod service;
+pub mod sharing;
 
 pub use access::Viewer;
 pub use model::{Role, Team, User};

@@ -34,6 +34,20 @@ pub async fn hash(password: &str) -> Result<String> {
         .map_err(|e| Error::Internal(anyhow::anyhow!("hashing a password: {e}")))?
 }
 
+/// Stores a hash made by [`hash`] as the user's password, inside the
+/// caller's transaction.
+pub async fn set_hash_in(c: &mut sqlx::AnyConnection, user_id: i64, hash: &str) -> Result<()> {
+    super::repo::set_password_hash(c, user_id, hash).await
+}
+
+/// Sets a user's password (checked for strength, then hashed).
+pub async fn set(st: &crate::state::AppState, user_id: i64, password: &str) -> Result<()> {
+    let hash = hash(password).await?;
+    st.db
+        .write(move |c| Box::pin(async move { set_hash_in(c, user_id, &hash).await }))
+        .await
+}
+
 /// Whether `password` matches the stored `hash` (on the blocking pool).
 /// Without a stored hash, a dummy one is checked, which fails after the
 /// same work.

@@ -360,6 +360,22 @@ pub(super) async fn revoke_inbox(c: &mut AnyConnection, team_id: i64, inbox_id: 
 }
 
 /// Active admins and supervisors: id, name, address, chosen language.
+/// Active users among `ids`: (id, name, email, language).
+pub(super) async fn active_among(
+    c: &mut AnyConnection,
+    ids: &[i64],
+) -> Result<Vec<(i64, String, String, Option<String>)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = crate::db::Sql::new(
+        "SELECT id, name, email, language FROM users WHERE active = 1 AND id IN ",
+    );
+    sql.bind_list(ids.iter().copied());
+    sql.push(" ORDER BY id");
+    Ok(sql.query_as().fetch_all(c).await?)
+}
+
 pub(super) async fn supervisors(
     c: &mut AnyConnection,
 ) -> Result<Vec<(i64, String, String, Option<String>)>> {
@@ -369,4 +385,13 @@ pub(super) async fn supervisors(
     )
     .fetch_all(c)
     .await?)
+}
+
+pub(super) async fn set_password_hash(c: &mut AnyConnection, id: i64, hash: &str) -> Result<()> {
+    sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+        .bind(id)
+        .bind(hash)
+        .execute(c)
+        .await?;
+    Ok(())
 }

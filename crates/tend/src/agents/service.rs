@@ -522,3 +522,18 @@ pub async fn supervisors(st: &AppState) -> Result<Vec<Recipient>> {
         })
         .collect())
 }
+
+/// The active users among `ids`, to tell them something (notifications).
+pub async fn recipients(st: &AppState, ids: &[i64]) -> Result<Vec<Recipient>> {
+    let mut c = st.db.pool().acquire().await?;
+    Ok(repo::active_among(&mut c, ids)
+        .await?
+        .into_iter()
+        .map(|(id, name, email, language)| Recipient {
+            id,
+            name,
+            email,
+            language,
+        })
+        .collect())
+}

@@ -88,8 +88,8 @@ impl AttachmentStore {
                 size: i64::try_from(u.bytes.len()).unwrap_or(i64::MAX),
                 content_type: u.content_type,
                 filename: u.filename,
-                inline: false,
-                content_id: None,
+                inline: u.content_id.is_some(),
+                content_id: u.content_id,
             });
         }
         Ok(out)
@@ -115,6 +115,9 @@ pub struct Upload {
     pub content_type: String,
     /// The bytes.
     pub bytes: Vec<u8>,
+    /// Set for an image shown inside the message's HTML (`cid:`); such a
+    /// file is stored as inline (see `conversations::formatted`).
+    pub content_id: Option<String>,
 }
 
 /// Raw messages up to this size are kept in the database (`blobs`), larger
@@ -133,6 +136,16 @@ pub type Blob = (String, std::sync::Arc<[u8]>);
 /// are committed with the rows that point to them); one statement.
 pub async fn put_blobs_in(c: &mut AnyConnection, blobs: &[Blob]) -> crate::Result<()> {
     repo::insert_blobs(c, blobs).await
+}
+
+/// Drops the bytes kept in the database under `sha256` once no row names
+/// them, inside the caller's transaction (after it deleted its own row).
+/// A file in the store that nothing names goes with the next sweep.
+pub async fn forget_in(c: &mut AnyConnection, sha256: &str) -> crate::Result<()> {
+    if repo::named(c, &[sha256.to_string()]).await?.is_empty() {
+        repo::delete_blob(c, sha256).await?;
+    }
+    Ok(())
 }
 
 /// Reads stored bytes by digest: from the database when they are kept

@@ -10,14 +10,15 @@ use crate::Result;
 use crate::db::Sql;
 
 /// `(table, column)` of every column that may name a file in the store.
-/// Each has an index (migration 0015; `kb_images.sha256` is unique, 0030),
-/// so one look-up is a few index probes.
-const NAMED_BY: [(&str, &str); 5] = [
+/// Each has an index (migration 0015; `kb_images.sha256` is unique, 0030;
+/// `side_messages.raw_sha256`, 0043), so one look-up is a few index probes.
+const NAMED_BY: [(&str, &str); 6] = [
     ("attachments", "sha256"),
     ("messages", "raw_sha256"),
     ("mail_log", "raw_sha256"),
     ("outbox", "raw_sha256"),
     ("kb_images", "sha256"),
+    ("side_messages", "raw_sha256"),
 ];
 
 /// The digests among `shas` that some row names.
@@ -70,4 +71,13 @@ pub(super) async fn blob(c: &mut AnyConnection, sha256: &str) -> Result<Option<V
         .fetch_optional(c)
         .await?;
     Ok(row.map(|(b,)| b))
+}
+
+/// Deletes the bytes kept in the database under a digest.
+pub(super) async fn delete_blob(c: &mut AnyConnection, sha256: &str) -> Result<()> {
+    sqlx::query("DELETE FROM blobs WHERE sha256 = $1")
+        .bind(sha256)
+        .execute(c)
+        .await?;
+    Ok(())
 }

@@ -245,6 +245,11 @@ impl Config {
                 .unwrap_or(60)
                 .clamp(1, 525_600),
         );
+        let undo_send = std::time::Duration::from_secs(
+            src.get_u64("undo_send_seconds", f.undo_send_seconds)?
+                .unwrap_or(10)
+                .min(300),
+        );
         let remedy_approval = std::time::Duration::from_secs(
             60 * src
                 .get_u64("remedy_approval_minutes", f.remedy_approval_minutes)?
@@ -408,6 +413,7 @@ impl Config {
             routing_follow_up_after,
             routing_auto_away,
             unanswered_after,
+            undo_send,
             remedy_approval,
             surveys,
             health,

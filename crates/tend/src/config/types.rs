@@ -127,6 +127,9 @@ pub struct Config {
     /// A customer waiting this long without a public reply counts as
     /// unanswered (the monitor and `tend_unanswered_conversations`).
     pub unanswered_after: std::time::Duration,
+    /// How long the outbox holds an agent's mail reply sent from the
+    /// workspace, so that "Undo" can take it back (`0`: sent at once).
+    pub undo_send: std::time::Duration,
     /// A remedy above an agent's limits should be decided within this
     /// (its customer waits too): past it, it is overdue.
     pub remedy_approval: std::time::Duration,

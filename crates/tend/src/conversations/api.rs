@@ -30,6 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_messages, add_message))
         .routes(routes!(list_events))
         .routes(routes!(raw_message))
+        .merge(super::combine_api::router())
 }
 
 /// Filters of `GET /conversations`.
@@ -226,8 +227,14 @@ async fn list_messages(
 }
 
 /// Reply, add an internal note, or relay a customer message. Send JSON, or
-/// `multipart/form-data` with fields `text`, `html`, `internal`, `direction`
-/// and any number of file parts.
+/// `multipart/form-data` with fields `text`, `html`, `internal`, `direction`,
+/// `format`, `cc`, `bcc` and any number of file parts. `cc` and `bcc`
+/// (replies on mail conversations only) are lists of addresses: CC goes in
+/// the mail's headers, BCC only in its envelope. `format: "markdown"`
+/// formats `text` (bold, italic, lists, links) into HTML plus a readable
+/// plain text; with multipart, a file part named `inline:ID` (PNG, JPEG,
+/// GIF or WebP) is an image shown where the text says `![name](cid:ID)`,
+/// mailed as an inline part (`multipart/related`).
 #[utoipa::path(post, path = "/conversations/{id}/messages", tag = "conversations",
     params(("id" = i64, Path, description = "Conversation id")),
     request_body(content(
@@ -241,7 +248,7 @@ async fn list_messages(
         (status = 409, description = "The conversation is closed"),
         (status = 413, description = "Body or files too large"),
         (status = 415, description = "Neither JSON nor multipart"),
-        (status = 422, description = "Invalid input"),
+        (status = 422, description = "Invalid input (`cc`, `bcc`: a bad address, or copies on a note or a conversation not answered by mail; `format`: unknown, or given with `html`; `inline`: not a PNG, JPEG, GIF or WebP image, or a bad ID)"),
     ))]
 async fn add_message(
     State(st): State<AppState>,
@@ -285,14 +292,25 @@ pub(crate) async fn read_multipart(
     st: &AppState,
     req: Request,
 ) -> Result<(NewMessage, Vec<Upload>)> {
-    let (fields, files) = read_form(st, req).await?;
+    let (fields, named) = read_form_named(st, req).await?;
+    // A part named `inline:ID` is an image shown in the text as `cid:ID`.
+    let files = named
+        .into_iter()
+        .map(|(name, mut u)| {
+            u.content_id = name.strip_prefix("inline:").map(str::to_string);
+            u
+        })
+        .collect();
     let mut msg = NewMessage::default();
     for (name, value) in fields {
         match name.as_str() {
             "text" => msg.text = Some(value),
             "html" => msg.html = Some(value),
+            "format" => msg.format = Some(value.trim().to_string()),
             "internal" => msg.internal = matches!(value.trim(), "true" | "1" | "on" | "yes"),
             "direction" => msg.direction = Some(value.trim().to_string()),
+            "cc" => msg.cc.push(value),
+            "bcc" => msg.bcc.push(value),
             _ => {}
         }
     }
@@ -307,6 +325,15 @@ pub(crate) async fn read_form(
     st: &AppState,
     req: Request,
 ) -> Result<(Vec<(String, String)>, Vec<Upload>)> {
+    let (fields, files) = read_form_named(st, req).await?;
+    Ok((fields, files.into_iter().map(|(_, u)| u).collect()))
+}
+
+/// [`read_form`], each file with the name of its form field.
+async fn read_form_named(
+    st: &AppState,
+    req: Request,
+) -> Result<(Vec<(String, String)>, Vec<(String, Upload)>)> {
     let limit = st.config.max_attachment_bytes;
     let mut mp = Multipart::from_request(req, st).await.map_err(|e| {
         Error::invalid(
@@ -365,11 +392,15 @@ pub(crate) async fn read_form(
         match (filename, name.as_str()) {
             // A browser sends an empty file field as a nameless, empty part.
             (Some(filename), _) if filename.is_empty() && data.is_empty() => {}
-            (Some(filename), _) => files.push(Upload {
-                filename: clean_filename(&filename),
-                content_type: clean_content_type(content_type.as_deref()),
-                bytes: data,
-            }),
+            (Some(filename), field_name) => files.push((
+                field_name.to_string(),
+                Upload {
+                    filename: clean_filename(&filename),
+                    content_type: clean_content_type(content_type.as_deref()),
+                    bytes: data,
+                    content_id: None,
+                },
+            )),
             (None, field_name) => {
                 let value = String::from_utf8(data)
                     .map_err(|_| Error::invalid(field_name, "this field must be UTF-8 text"))?;

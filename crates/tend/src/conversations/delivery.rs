@@ -40,6 +40,27 @@ pub enum Outgoing<'a> {
         files: &'a [AttachmentMeta],
         /// Sent by the desk on its own.
         automatic: bool,
+        /// Copied (mail: the `Cc` header), validated addresses.
+        cc: &'a [String],
+        /// Blind-copied (mail: the envelope only), validated addresses.
+        bcc: &'a [String],
+    },
+    /// A mail of a side conversation with a third party, who is not the
+    /// conversation's customer (carried by mail whatever the conversation's
+    /// channel).
+    Side {
+        /// Validated addresses.
+        to: &'a [String],
+        /// Subject as given (no `[#id]` token: answers thread by headers).
+        subject: &'a str,
+        /// Plain text.
+        text: &'a str,
+        /// Forwarded files, already stored.
+        files: &'a [AttachmentMeta],
+        /// The side conversation's last mail, when this answers it.
+        in_reply_to: Option<&'a str>,
+        /// The side conversation's earlier mails, oldest first.
+        references: &'a [String],
     },
     /// The satisfaction survey of a solved conversation.
     Survey {
@@ -106,6 +127,30 @@ pub trait Carrier: Send + Sync + std::fmt::Debug {
     /// Wakes this carrier's sender after the commit of a write that queued
     /// with it (the sender also looks on its own, every few seconds).
     fn wake(&self, st: &AppState);
+
+    /// Holds what was queued for conversation message `message_id` until
+    /// `until` (Unix ms), inside the write that queued it, so that the
+    /// sender may take it back ("undo send"). False: this carrier cannot
+    /// hold (it delivers at once).
+    fn hold_in<'a>(
+        &'a self,
+        _c: &'a mut AnyConnection,
+        _message_id: i64,
+        _until: i64,
+    ) -> BoxFuture<'a, Result<bool>> {
+        Box::pin(async { Ok(false) })
+    }
+
+    /// Takes back the held delivery of `message_id`: true when it is gone
+    /// and will never reach the customer; false when it is too late.
+    fn take_back_in<'a>(
+        &'a self,
+        _c: &'a mut AnyConnection,
+        _message_id: i64,
+        _now: i64,
+    ) -> BoxFuture<'a, Result<bool>> {
+        Box::pin(async { Ok(false) })
+    }
 }
 
 /// The carriers by channel, registered at start.

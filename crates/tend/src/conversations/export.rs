@@ -22,6 +22,8 @@ pub struct LoggedEvent {
     pub kind: EventKind,
     /// The message it added, for `message_added` and `note_added`.
     pub message_id: Option<i64>,
+    /// The side conversation's mail it added, for `side_…` events.
+    pub side_message_id: Option<i64>,
 }
 
 /// What an event changes in a copy that holds a conversation's subject,
@@ -32,6 +34,8 @@ pub enum CopyChange {
     Whole,
     /// Only this message was added.
     Message(i64),
+    /// Only this side conversation's mail was added.
+    SideMessage(i64),
     /// Nothing such a copy holds (service levels, surveys, priority, …).
     Nothing,
 }
@@ -51,7 +55,13 @@ impl LoggedEvent {
             | EventKind::StatusChanged
             | EventKind::TagsChanged
             | EventKind::InboxChanged
-            | EventKind::CustomerChanged => CopyChange::Whole,
+            | EventKind::CustomerChanged
+            // Messages moved in or out: both conversations are copied again.
+            | EventKind::MergedInto
+            | EventKind::MergedFrom
+            | EventKind::SplitTo
+            | EventKind::SplitFrom
+            | EventKind::ReplyUndone => CopyChange::Whole,
             EventKind::Queued
             | EventKind::PriorityChanged
             | EventKind::TeamChanged
@@ -73,7 +83,18 @@ impl LoggedEvent {
             | EventKind::RemedyRecorded
             | EventKind::RemedyDecided
             | EventKind::ProblemLinked
-            | EventKind::ProblemUnlinked => CopyChange::Nothing,
+            | EventKind::ProblemUnlinked
+            | EventKind::Snoozed
+            | EventKind::Unsnoozed
+            | EventKind::Linked
+            | EventKind::Unlinked => CopyChange::Nothing,
+            // Side mails are copied as the agents' own, like notes.
+            EventKind::SideConversationStarted
+            | EventKind::SideMessageSent
+            | EventKind::SideReplyReceived => match self.side_message_id {
+                Some(m) => CopyChange::SideMessage(m),
+                None => CopyChange::Whole,
+            },
         }
     }
 }
@@ -83,18 +104,24 @@ fn logged(r: repo::EventRow) -> LoggedEvent {
     #[derive(serde::Deserialize)]
     struct Named {
         message_id: Option<i64>,
+        side_message_id: Option<i64>,
     }
-    let message_id = match r.kind {
-        EventKind::MessageAdded | EventKind::NoteAdded => serde_json::from_str::<Named>(&r.data)
-            .ok()
-            .and_then(|d| d.message_id),
-        _ => None,
+    let named = || serde_json::from_str::<Named>(&r.data).ok();
+    let (message_id, side_message_id) = match r.kind {
+        EventKind::MessageAdded | EventKind::NoteAdded => {
+            (named().and_then(|d| d.message_id), None)
+        }
+        EventKind::SideConversationStarted
+        | EventKind::SideMessageSent
+        | EventKind::SideReplyReceived => (None, named().and_then(|d| d.side_message_id)),
+        _ => (None, None),
     };
     LoggedEvent {
         id: r.id,
         conversation_id: r.conversation_id,
         kind: r.kind,
         message_id,
+        side_message_id,
     }
 }
 
@@ -175,11 +202,13 @@ pub struct ExportedConversation {
     pub messages: Vec<ExportedMessage>,
 }
 
-/// A message or internal note.
+/// A message or internal note, or a side conversation's mail.
 #[derive(Debug, Clone, Default)]
 pub struct ExportedMessage {
-    /// Message id.
+    /// Message id (a side mail's id when `side`).
     pub id: i64,
+    /// A side conversation's mail (agents only, like a note).
+    pub side: bool,
     /// Plain text.
     pub text: String,
     /// Internal note.
@@ -193,14 +222,30 @@ pub struct ExportedMessage {
 /// Rows per `IN (…)` list: far below both backends' parameter limits.
 const CHUNK: usize = 500;
 
-/// Whole conversations with all their messages; ids that do not exist are
-/// left out.
+/// Whole conversations with all their messages (and the mails of their
+/// side conversations); ids that do not exist are left out.
 pub async fn conversations(st: &AppState, ids: &[i64]) -> Result<Vec<ExportedConversation>> {
     let mut c = st.db.pool().acquire().await?;
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(CHUNK) {
         let messages = repo::messages_of(&mut c, chunk).await?;
-        out.extend(assemble(&mut c, chunk, messages).await?);
+        let sides = repo::side_messages_of(&mut c, chunk).await?;
+        out.extend(assemble(&mut c, chunk, messages, sides).await?);
+    }
+    Ok(out)
+}
+
+/// The conversations of these side conversations' mails, each with only
+/// these mails.
+pub async fn side_messages(st: &AppState, ids: &[i64]) -> Result<Vec<ExportedConversation>> {
+    let mut c = st.db.pool().acquire().await?;
+    let mut out = Vec::new();
+    for chunk in ids.chunks(CHUNK) {
+        let sides = repo::side_messages_by_id(&mut c, chunk).await?;
+        let mut conv_ids: Vec<i64> = sides.iter().map(|m| m.conversation_id).collect();
+        conv_ids.sort_unstable();
+        conv_ids.dedup();
+        out.extend(assemble(&mut c, &conv_ids, Vec::new(), sides).await?);
     }
     Ok(out)
 }
@@ -214,7 +259,7 @@ pub async fn messages(st: &AppState, message_ids: &[i64]) -> Result<Vec<Exported
         let mut conv_ids: Vec<i64> = messages.iter().map(|m| m.conversation_id).collect();
         conv_ids.sort_unstable();
         conv_ids.dedup();
-        out.extend(assemble(&mut c, &conv_ids, messages).await?);
+        out.extend(assemble(&mut c, &conv_ids, messages, Vec::new()).await?);
     }
     Ok(out)
 }
@@ -223,30 +268,35 @@ async fn assemble(
     c: &mut sqlx::AnyConnection,
     conversation_ids: &[i64],
     messages: Vec<repo::MessageRow>,
+    sides: Vec<repo::MessageRow>,
 ) -> Result<Vec<ExportedConversation>> {
     if conversation_ids.is_empty() {
         return Ok(Vec::new());
     }
     let heads = repo::heads(c, conversation_ids).await?;
-    let message_ids: Vec<i64> = messages.iter().map(|m| m.id).collect();
-    let mut files: HashMap<i64, Vec<String>> = HashMap::new();
-    for chunk in message_ids.chunks(CHUNK) {
-        for (message, name) in repo::attachment_names(c, chunk).await? {
-            files.entry(message).or_default().push(name);
-        }
-    }
     let mut by_conversation: HashMap<i64, Vec<ExportedMessage>> = HashMap::new();
-    for m in messages {
-        by_conversation
-            .entry(m.conversation_id)
-            .or_default()
-            .push(ExportedMessage {
-                attachments: files.remove(&m.id).unwrap_or_default(),
-                id: m.id,
-                text: m.text,
-                internal: m.internal != 0,
-                created_at: m.created_at,
-            });
+    for (rows, side) in [(messages, false), (sides, true)] {
+        let ids: Vec<i64> = rows.iter().map(|m| m.id).collect();
+        let mut files: HashMap<i64, Vec<String>> = HashMap::new();
+        for chunk in ids.chunks(CHUNK) {
+            for (message, name) in repo::attachment_names(c, chunk, side).await? {
+                files.entry(message).or_default().push(name);
+            }
+        }
+        for m in rows {
+            by_conversation
+                .entry(m.conversation_id)
+                .or_default()
+                .push(ExportedMessage {
+                    attachments: files.remove(&m.id).unwrap_or_default(),
+                    id: m.id,
+                    side,
+                    text: m.text,
+                    // Side mails are the agents' own, like notes.
+                    internal: side || m.internal != 0,
+                    created_at: m.created_at,
+                });
+        }
     }
     Ok(heads
         .into_iter()

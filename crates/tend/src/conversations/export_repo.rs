@@ -132,6 +132,35 @@ pub(super) async fn messages_of(
     Ok(sql.query_as().fetch_all(c).await?)
 }
 
+/// The mails of the side conversations of these conversations (as
+/// [`MessageRow`]s of their conversation; `internal` is 1).
+pub(super) async fn side_messages_of(
+    c: &mut AnyConnection,
+    conversation_ids: &[i64],
+) -> Result<Vec<MessageRow>> {
+    let mut sql = Sql::new(SIDE_ROWS);
+    sql.push("s.conversation_id IN ")
+        .bind_list(conversation_ids.iter().copied())
+        .push(" ORDER BY m.id");
+    Ok(sql.query_as().fetch_all(c).await?)
+}
+
+/// These side conversations' mails.
+pub(super) async fn side_messages_by_id(
+    c: &mut AnyConnection,
+    ids: &[i64],
+) -> Result<Vec<MessageRow>> {
+    let mut sql = Sql::new(SIDE_ROWS);
+    sql.push("m.id IN ")
+        .bind_list(ids.iter().copied())
+        .push(" ORDER BY m.id");
+    Ok(sql.query_as().fetch_all(c).await?)
+}
+
+const SIDE_ROWS: &str = "SELECT m.id, s.conversation_id, CAST(1 AS BIGINT) AS internal, m.text, \
+     m.created_at FROM side_messages m JOIN side_conversations s ON s.id = m.side_conversation_id \
+     WHERE ";
+
 /// These messages.
 pub(super) async fn messages_by_id(
     c: &mut AnyConnection,
@@ -145,12 +174,18 @@ pub(super) async fn messages_by_id(
     Ok(sql.query_as().fetch_all(c).await?)
 }
 
-/// (message id, file name) of the attachments of these messages.
+/// (message id, file name) of the attachments of these messages (`side`:
+/// of these side conversations' mails).
 pub(super) async fn attachment_names(
     c: &mut AnyConnection,
     message_ids: &[i64],
+    side: bool,
 ) -> Result<Vec<(i64, String)>> {
-    let mut sql = Sql::new("SELECT message_id, filename FROM attachments WHERE message_id IN ");
+    let mut sql = Sql::new(if side {
+        "SELECT side_message_id, filename FROM attachments WHERE side_message_id IN "
+    } else {
+        "SELECT message_id, filename FROM attachments WHERE message_id IN "
+    });
     sql.bind_list(message_ids.iter().copied())
         .push(" ORDER BY id");
     Ok(sql.query_as().fetch_all(c).await?)

@@ -15,7 +15,10 @@ use crate::vocab::{ActorKind, DeliveryStatus, Direction, EventKind};
 use crate::{Error, Result};
 
 use super::model::MailAuth;
-use super::repo::{self, AttachmentMeta, ConvRow, EmailExtras, EventActor, NewMessageRow, NewRow};
+use super::repo::{
+    self, AttachmentMeta, ConvRow, EmailExtras, EventActor, HtmlBody, InlineImages, NewMessageRow,
+    NewRow,
+};
 use super::service::{Timeline, enter_status};
 use super::service_levels::{Was, Wrote, track_in};
 use super::status::{Channel, Priority, Status};
@@ -77,6 +80,9 @@ pub enum Threaded {
     Appended(i64),
     /// This Message-ID was stored before.
     Duplicate(Option<i64>),
+    /// A third party's answer on a side conversation of this conversation
+    /// (see [`super::side`]): not a message of the conversation.
+    Side(i64),
 }
 
 /// Records an inbound email: appended to its thread, or a new conversation.
@@ -127,6 +133,12 @@ async fn record_in(
     m: &InboundEmail,
     now: i64,
 ) -> Result<(Threaded, Vec<crate::state::BusEvent>)> {
+    // A third party answering a side conversation is no customer: it
+    // becomes neither a customer nor a message of the conversation.
+    if let Some(side) = super::side::find_in(c, m).await? {
+        crate::attachments::put_blobs_in(c, &m.blobs).await?;
+        return super::side::record_reply_in(c, m, side, now).await;
+    }
     let (customer_id, known) = crate::customers::service::find_or_create_in(
         c,
         &m.from,
@@ -267,7 +279,8 @@ async fn record_in(
 
 /// A customer's new message on an existing conversation (any channel):
 /// counts it, reopens a solved or pending conversation (with its
-/// `status_changed` event) and marks the customer waiting.
+/// `status_changed` event), which ends a snooze, and marks the customer
+/// waiting.
 pub(super) async fn customer_wrote_in(
     c: &mut AnyConnection,
     tl: &mut Timeline,
@@ -287,6 +300,8 @@ pub(super) async fn customer_wrote_in(
         )
         .await?;
     }
+    let ended = super::snooze::Ended::CustomerReplied;
+    super::snooze::end_in(c, tl, row, customer, ended).await?;
     row.waiting_since.get_or_insert(now);
     row.updated_at = now;
     Ok(())
@@ -351,11 +366,34 @@ pub async fn message_ids_in(c: &mut AnyConnection, conversation_id: i64) -> Resu
 /// write changes the HTML only if it is still what was read. Returns
 /// whether the HTML changed.
 pub async fn link_inline_images(st: &AppState, message_id: &str) -> Result<bool> {
+    // A third party's answer to a side conversation is linked alike.
     let found = {
         let mut c = st.db.pool().acquire().await?;
-        repo::inline_images(&mut c, message_id).await?
+        match repo::inline_images(&mut c, message_id).await? {
+            Some(found) => Some((HtmlBody::Message, found)),
+            None => repo::side_inline_images(&mut c, message_id)
+                .await?
+                .map(|found| (HtmlBody::SideMail, found)),
+        }
     };
-    let Some((id, html, images)) = found else {
+    link_found(st, found).await
+}
+
+/// [`link_inline_images`] for the message with row id `id`: a reply or
+/// note written with inline images (`super::formatted`), once its
+/// transaction has committed.
+pub(super) async fn link_inline_images_of(st: &AppState, id: i64) -> Result<bool> {
+    let found = {
+        let mut c = st.db.pool().acquire().await?;
+        repo::inline_images_of(&mut c, id).await?
+    };
+    link_found(st, found.map(|f| (HtmlBody::Message, f))).await
+}
+
+/// The link itself: sanitised off the writer, then written only if the
+/// HTML is still what was read.
+async fn link_found(st: &AppState, found: Option<(HtmlBody, InlineImages)>) -> Result<bool> {
+    let Some((body, (id, html, images))) = found else {
         return Ok(false);
     };
     let inline: Vec<(&str, i64)> = images
@@ -371,7 +409,7 @@ pub async fn link_inline_images(st: &AppState, message_id: &str) -> Result<bool>
     }
     st.db
         .write(move |c| {
-            Box::pin(async move { repo::replace_message_html(c, id, &html, &linked).await })
+            Box::pin(async move { repo::replace_html(c, body, id, &html, &linked).await })
         })
         .await
 }

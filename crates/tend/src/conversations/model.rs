@@ -70,6 +70,11 @@ pub struct Conversation {
     pub transfer_count: i64,
     /// Messages and notes.
     pub message_count: i64,
+    /// Snoozed: pending until then (RFC 3339), when it opens again.
+    pub snoozed_until: Option<String>,
+    /// The conversation this one was merged into (it is closed, and its
+    /// messages are there); null when it was not merged.
+    pub merged_into: Option<i64>,
     /// Service levels: the policy that applies, the deadlines of its open
     /// clocks and which have breached; `null` when no policy applies.
     pub sla: Option<crate::sla::SlaSummary>,
@@ -141,6 +146,9 @@ pub struct Message {
     pub reply_text: Option<String>,
     /// Email: addresses in CC.
     pub cc: Vec<String>,
+    /// Email, the desk's replies: addresses it also went to in BCC (only in
+    /// the envelope).
+    pub bcc: Vec<String>,
     /// Email: decoding notes, e.g. an unknown charset and how it was read.
     pub notes: Option<String>,
     /// Email: whether the original .eml can be downloaded
@@ -330,12 +338,27 @@ pub struct NewMessage {
     pub text: Option<String>,
     /// HTML; sanitised before it is stored.
     pub html: Option<String>,
+    /// `markdown`: `text` is formatted as the workspace's composer writes
+    /// it (`**bold**`, `*italic*`, `- ` and `1. ` lists, `[words](https://…)`
+    /// links, `![name](cid:ID)` for an inline image sent as a multipart
+    /// file part named `inline:ID`); the message keeps the HTML and a plain
+    /// text rendering. Raw HTML in it is shown as text. Absent or `text`:
+    /// plain text. Not together with `html`.
+    #[schema(example = "markdown")]
+    pub format: Option<String>,
     /// An internal note, never shown to the customer.
     #[serde(default)]
     pub internal: bool,
     /// `out` (default): the desk writes. `in`: the customer wrote it, relayed
     /// by an integration; it reopens a solved conversation.
     pub direction: Option<String>,
+    /// Mail conversations: addresses copied on the reply (the mail's `Cc`).
+    #[serde(default)]
+    pub cc: Vec<String>,
+    /// Mail conversations: addresses the reply also goes to, only in the
+    /// envelope (never in the mail's headers).
+    #[serde(default)]
+    pub bcc: Vec<String>,
 }
 
 /// Counts per view, with the viewer's access applied.
@@ -360,139 +383,4 @@ pub struct Counts {
     pub breaching_soon: i64,
 }
 
-/// Filters for listing conversations.
-#[derive(Debug, Clone, Default)]
-pub struct ListFilter {
-    /// Statuses (any of).
-    pub statuses: Vec<Status>,
-    /// Owner.
-    pub assignee: Option<AssigneeFilter>,
-    /// Customer.
-    pub customer_id: Option<i64>,
-    /// Inbox.
-    pub inbox_id: Option<i64>,
-    /// Team.
-    pub team_id: Option<i64>,
-    /// Tag.
-    pub tag: Option<String>,
-    /// Priority.
-    pub priority: Option<Priority>,
-    /// Channel.
-    pub channel: Option<Channel>,
-    /// Language.
-    pub language: Option<String>,
-    /// Subject fragment.
-    pub q: Option<String>,
-    /// Where the page starts: the first page, or after or before a row of
-    /// another page (keyset pagination: page 20 costs what page 1 costs,
-    /// and rows written meanwhile neither repeat nor go missing).
-    pub at: PageAt,
-    /// Page size.
-    pub limit: i64,
-    /// Order of the page.
-    pub sort: ListSort,
-}
-
-/// Where a page of a list starts.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum PageAt {
-    /// At the start.
-    #[default]
-    First,
-    /// Just after this row, in the list's order.
-    After(ListCursor),
-    /// Just before this row (the page before a page); the rows still come
-    /// in the list's order.
-    Before(ListCursor),
-}
-
-/// A row's place in a sorted list: its sort key ([`ListSort::key_of`]) and
-/// its id, which breaks ties.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ListCursor {
-    /// The sort key (unused when the list is by id alone).
-    pub key: i64,
-    /// The row's id.
-    pub id: i64,
-}
-
-impl ListCursor {
-    /// The row's place, as the list writes it in a link: `key.id`, or
-    /// `id` for a list by id alone.
-    pub fn to_param(self, sort: ListSort) -> String {
-        match sort {
-            ListSort::Newest => self.id.to_string(),
-            ListSort::LongestWaiting | ListSort::Deadline => format!("{}.{}", self.key, self.id),
-        }
-    }
-
-    /// Reads [`ListCursor::to_param`]; `None` when it does not read.
-    pub fn from_param(sort: ListSort, s: &str) -> Option<ListCursor> {
-        match sort {
-            ListSort::Newest => s.trim().parse().ok().map(|id| ListCursor { key: 0, id }),
-            ListSort::LongestWaiting | ListSort::Deadline => {
-                let (k, id) = s.trim().split_once('.')?;
-                Some(ListCursor {
-                    key: k.parse().ok()?,
-                    id: id.parse().ok()?,
-                })
-            }
-        }
-    }
-}
-
-/// The sort key of a conversation that is not waiting: after every wait
-/// (the largest integer a JSON number holds exactly). The SQL of the
-/// waiting lists and their partial indexes (migration 0004) write the
-/// same number.
-pub const NOT_WAITING: i64 = 9_007_199_254_740_991;
-
-impl ListSort {
-    /// The key a conversation sorts by in this order (ties broken by id):
-    /// when the customer began waiting, or its next deadline. The SQL of
-    /// the list computes the same (`conversations::repo::list`).
-    pub fn key_of(self, c: &Conversation) -> i64 {
-        let ms = |s: Option<&str>| s.and_then(crate::time::parse_ms);
-        match self {
-            ListSort::Newest => 0,
-            ListSort::LongestWaiting => ms(c.waiting_since.as_deref()).unwrap_or(NOT_WAITING),
-            ListSort::Deadline => c
-                .sla
-                .as_ref()
-                .and_then(|s| ms(s.next_due.as_deref()))
-                .unwrap_or(NOT_WAITING),
-        }
-    }
-
-    /// The cursor of a conversation in this order.
-    pub fn cursor_of(self, c: &Conversation) -> ListCursor {
-        ListCursor {
-            key: self.key_of(c),
-            id: c.id,
-        }
-    }
-}
-
-/// How a list is ordered.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum ListSort {
-    /// Newest first (the API's order).
-    #[default]
-    Newest,
-    /// The customer who has waited longest first; those not waiting last
-    /// (the inbox views). Uses the partial indexes when the statuses are
-    /// exactly new+open, or new+open+pending with an owner.
-    LongestWaiting,
-    /// Only conversations with a running service-level deadline, the
-    /// soonest first ("Breaching soon").
-    Deadline,
-}
-
-/// Whose conversations.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AssigneeFilter {
-    /// Owned by this user.
-    User(i64),
-    /// Owned by nobody.
-    Nobody,
-}
+pub use super::listing::{AssigneeFilter, ListCursor, ListFilter, ListSort, NOT_WAITING, PageAt};

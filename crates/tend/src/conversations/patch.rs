@@ -227,6 +227,8 @@ pub(super) async fn update_as_in(
     if !events.is_empty() {
         tl.add_all(c, &events).await?;
     }
+    let ended = super::snooze::Ended::StatusChanged;
+    super::snooze::end_in(c, &mut tl, &mut row, &actor, ended).await?;
     super::ownership::settle_in(
         c,
         &mut tl,

@@ -63,6 +63,31 @@ pub async fn list(
     Ok((convs, more))
 }
 
+/// The start of each conversation's newest message that is not a note
+/// (id → text), for list previews. Only ids the caller has listed under
+/// the viewer's access are asked for.
+pub async fn previews(
+    st: &AppState,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, String>> {
+    let mut c = st.db.pool().acquire().await?;
+    Ok(repo::previews(&mut c, ids).await?.into_iter().collect())
+}
+
+/// Live chats waiting for an answer that the viewer may see, the longest
+/// waiting first.
+pub async fn chats_waiting(
+    st: &AppState,
+    viewer: &Viewer,
+    limit: i64,
+) -> Result<Vec<Conversation>> {
+    let mut c = st.db.pool().acquire().await?;
+    let rows = repo::chats_waiting(&mut c, viewer, limit).await?;
+    let mut convs: Vec<Conversation> = rows.into_iter().map(ConvRow::into_conversation).collect();
+    with_sla(&mut c, &mut convs).await?;
+    Ok(convs)
+}
+
 /// How far ahead "Breaching soon" counts deadlines: an hour.
 pub const BREACHING_SOON_MS: i64 = 3_600_000;
 

@@ -8,7 +8,6 @@ use super::service::enter_status;
 use super::service_levels::{Was, Wrote, track_in};
 use super::status::Status;
 use super::timeline::{Timeline, actor_of};
-use super::validate::parse_body;
 use crate::agents::Viewer;
 use crate::attachments::Upload;
 use crate::state::{AppState, BusEvent};
@@ -51,7 +50,6 @@ impl Sender {
 /// `uploads` are the message's files, still in memory: they are stored
 /// only once the message is valid, the viewer may see the conversation and
 /// the conversation takes it, so a refused request leaves nothing on disk.
-#[tracing::instrument(skip_all, fields(conversation_id = id, user_id = ?viewer.user_id, sender = ?sender))]
 pub async fn add_message(
     st: &AppState,
     viewer: &Viewer,
@@ -60,7 +58,27 @@ pub async fn add_message(
     sender: Sender,
     uploads: Vec<Upload>,
 ) -> Result<Message> {
-    let (text, html) = parse_body("text", input.text.as_deref(), input.html.as_deref())?;
+    add_message_held(st, viewer, id, input, sender, uploads, 0).await
+}
+
+/// [`add_message`], with a public reply's delivery held for `hold_ms`
+/// (the workspace's "undo send"), when its carrier can hold it; the
+/// message's delivery stays `queued` meanwhile, and
+/// `super::undo::undo_send` may take it back.
+#[tracing::instrument(skip_all, fields(conversation_id = id, user_id = ?viewer.user_id, sender = ?sender))]
+pub async fn add_message_held(
+    st: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    input: NewMessage,
+    sender: Sender,
+    uploads: Vec<Upload>,
+    hold_ms: i64,
+) -> Result<Message> {
+    // Text, HTML (or the composer's formatting) and inline images.
+    let body = super::formatted::parse(&input, uploads)?;
+    let (text, html, uploads, markdown) = (body.text, body.html, body.uploads, body.markdown);
+    let copies = Copies::parse(&input)?;
     let internal = input.internal;
     if internal && sender == Sender::In {
         return Err(Error::invalid(
@@ -72,11 +90,20 @@ pub async fn add_message(
         (sender, internal),
         (Sender::Out | Sender::Auto | Sender::Rule(_), false)
     );
+    let may_copy = public_reply && sender == Sender::Out;
+    if !copies.is_empty() && !may_copy {
+        return Err(Error::invalid(
+            copies.field(),
+            "CC and BCC are for an agent's reply, not for an internal note or a customer's message",
+        ));
+    }
     let conv = if public_reply || !uploads.is_empty() {
         Some(super::reading::get(st, viewer, id).await?)
     } else {
         None
     };
+    let by_mail = conv.as_ref().is_some_and(|c| c.channel.answered_by_mail());
+    let takes = conv.as_ref().is_some_and(|c| c.status.takes_messages());
     let files = match &conv {
         Some(conv) if !uploads.is_empty() => {
             takes_message(conv.status, internal, id)?;
@@ -90,11 +117,34 @@ pub async fn add_message(
     let outbound = match (public_reply, conv) {
         (true, Some(conv)) if conv.status.takes_messages() => match st.carrier(conv.channel) {
             Some(carrier) => {
+                // An agent's reply ends with their signature and their
+                // inbox's, in the customer's language; the conversation
+                // keeps the text as typed.
+                let signature = match sender {
+                    Sender::Out => {
+                        crate::signatures::service::for_reply(
+                            st,
+                            viewer.user_id,
+                            conv.inbox_id,
+                            conv.language.as_deref(),
+                        )
+                        .await?
+                    }
+                    Sender::In | Sender::Auto | Sender::Rule(_) => None,
+                };
+                let signed = signature
+                    .map(|s| crate::signatures::service::signed(&text, html.as_deref(), &s));
+                let (out_text, out_html) = match &signed {
+                    Some((t, h)) => (t.as_str(), h.as_deref()),
+                    None => (text.as_str(), html.as_deref()),
+                };
                 let out = Outgoing::Reply {
-                    text: &text,
-                    html: html.as_deref(),
+                    text: out_text,
+                    html: out_html,
                     files: &files,
                     automatic: matches!(sender, Sender::Auto | Sender::Rule(_)),
+                    cc: &copies.cc,
+                    bcc: &copies.bcc,
                 };
                 carrier.prepare(st, &conv, out).await?.map(|p| (carrier, p))
             }
@@ -102,6 +152,13 @@ pub async fn add_message(
         },
         _ => None,
     };
+    // Copies go by mail only: a chat has no one to copy.
+    if !copies.is_empty() && (!by_mail || (takes && outbound.is_none())) {
+        return Err(Error::invalid(
+            copies.field(),
+            "this conversation is not answered by mail, so its replies cannot be copied (CC, BCC)",
+        ));
+    }
     let queued_with = outbound.as_ref().map(|(carrier, _)| carrier.clone());
     // The rules' text conditions read the analysed message: analysed here,
     // off the single writer.
@@ -116,12 +173,22 @@ pub async fn add_message(
         internal,
         text,
         html,
+        markdown,
         files,
         outbound,
+        copies,
+        hold_ms: if sender == Sender::Out { hold_ms } else { 0 },
         now: st.clock.now_ms(),
     };
     let (mid, events) = st.db.write(move |c| Box::pin(add_in(c, adding))).await?;
     metrics::counter!("tend_messages_created_total").increment(1);
+    // Inline images point at their stored files before anyone hears of
+    // the message (the mail already carries them as `cid:` parts).
+    if body.shows_inline
+        && let Err(e) = super::inbound::link_inline_images_of(st, mid).await
+    {
+        tracing::warn!(error = %e, message = mid, "could not link the reply's inline images");
+    }
     st.publish(events);
     if let Some(carrier) = queued_with {
         carrier.wake(st);
@@ -143,12 +210,50 @@ struct Adding {
     internal: bool,
     text: String,
     html: Option<String>,
+    /// The Markdown as typed, for a formatted message.
+    markdown: Option<String>,
     files: Vec<AttachmentMeta>,
     /// A public reply composed by its channel's carrier, queued with it.
     outbound: Option<(Arc<dyn Carrier>, Prepared)>,
     /// The text analysed for the rules, when they look at text.
     analysed: Option<crate::automation::engine::Text>,
+    /// Who else a reply by mail goes to.
+    copies: Copies,
+    /// How long the outbound delivery waits, so the sender may undo it.
+    hold_ms: i64,
     now: i64,
+}
+
+/// Who else an agent's reply by mail goes to, validated.
+#[derive(Debug, Default)]
+struct Copies {
+    /// In the mail's `Cc` header.
+    cc: Vec<String>,
+    /// Only in the envelope.
+    bcc: Vec<String>,
+}
+
+impl Copies {
+    fn parse(input: &NewMessage) -> Result<Copies> {
+        Ok(Copies {
+            cc: super::validate::parse_recipients("cc", &input.cc)?,
+            bcc: super::validate::parse_recipients("bcc", &input.bcc)?,
+        })
+    }
+
+    fn is_empty(&self) -> bool {
+        self.cc.is_empty() && self.bcc.is_empty()
+    }
+
+    /// The field an error about the copies names.
+    fn field(&self) -> &'static str {
+        if self.cc.is_empty() { "bcc" } else { "cc" }
+    }
+
+    /// A list as stored (JSON), none when empty.
+    fn stored(list: &[String]) -> Option<String> {
+        (!list.is_empty()).then(|| serde_json::Value::from(list.to_vec()).to_string())
+    }
 }
 
 /// The write of [`add_message`]: the message on the locked conversation,
@@ -204,9 +309,12 @@ pub(super) async fn note_in(
         internal: true,
         text: text.to_string(),
         html: None,
+        markdown: None,
         files: Vec::new(),
         outbound: None,
         analysed: None,
+        copies: Copies::default(),
+        hold_ms: 0,
         now,
     };
     Ok(add_core_in(c, adding).await?.1)
@@ -223,8 +331,11 @@ async fn add_core_in(c: &mut AnyConnection, a: Adding) -> Result<(i64, Vec<BusEv
         internal,
         text,
         html,
+        markdown,
         files,
         outbound,
+        copies,
+        hold_ms,
         now,
     } = a;
     let mut row = repo::get_for_update(c, &viewer, id)
@@ -260,6 +371,7 @@ async fn add_core_in(c: &mut AnyConnection, a: Adding) -> Result<(i64, Vec<BusEv
         ),
     };
     let delivery = outbound.as_ref().map(|_| DeliveryStatus::Queued);
+    let cc = Copies::stored(&copies.cc);
     let mid = repo::insert_message(
         c,
         &NewMessageRow {
@@ -275,16 +387,31 @@ async fn add_core_in(c: &mut AnyConnection, a: Adding) -> Result<(i64, Vec<BusEv
             message_id: outbound.as_ref().map(|(_, p)| p.external_id.as_str()),
             delivery_status: delivery,
             now,
-            email: Default::default(),
+            email: repo::EmailExtras {
+                cc: cc.as_deref(),
+                ..Default::default()
+            },
         },
     )
     .await?;
+    if let Some(bcc) = Copies::stored(&copies.bcc) {
+        repo::set_bcc(c, mid, &bcc).await?;
+    }
+    if let Some(md) = &markdown {
+        repo::set_markdown(c, mid, md).await?;
+    }
     for f in &files {
         repo::insert_attachment(c, mid, f, now).await?;
+    }
+    if sender == Sender::Out {
+        super::drafts::sent_in(c, viewer.user_id, id).await?;
     }
     if let Some((carrier, prepared)) = &outbound {
         tl.added
             .extend(carrier.queue_in(c, prepared, Some(mid), id, now).await?);
+        if hold_ms > 0 {
+            carrier.hold_in(c, mid, now + hold_ms).await?;
+        }
     }
     let kind = if internal {
         EventKind::NoteAdded

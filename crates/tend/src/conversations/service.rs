@@ -19,7 +19,7 @@ use super::model::{Conversation, NewConversation};
 pub use super::patch::update;
 pub(super) use super::patch::update_as_in;
 pub use super::reading::*;
-pub use super::reply::{Sender, add_message};
+pub use super::reply::{Sender, add_message, add_message_held};
 pub use super::repo::AttachmentMeta;
 use super::repo::{self, ConvRow, EventActor, NewMessageRow, NewRow};
 pub use super::service_levels::{explain_sla, raise_priority_in, sla_subject_in};

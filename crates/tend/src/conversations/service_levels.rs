@@ -42,6 +42,9 @@ pub(super) enum Wrote {
     Customer,
     /// An agent's public reply.
     AgentReply,
+    /// The agent's public reply written at this time was taken back (undo
+    /// send).
+    TakenBack(i64),
 }
 
 /// The conversation after the write, as the clocks see it.
@@ -105,6 +108,10 @@ pub(super) async fn track_after_in(
             agent_replied: wrote == Wrote::AgentReply,
             answered_before: was.is_some_and(|w| w.answered),
             waiting: a.waiting,
+            reply_taken_back: match wrote {
+                Wrote::TakenBack(at) => Some(at),
+                Wrote::Nothing | Wrote::Customer | Wrote::AgentReply => None,
+            },
         },
     };
     let tracked = crate::sla::service::track_in(c, &ch, now).await?;

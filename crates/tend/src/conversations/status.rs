@@ -75,6 +75,20 @@ impl Status {
         self == Status::Solved && matches!(to, Status::Open | Status::Pending)
     }
 
+    /// Whether a snooze lasts in this status. A snoozed conversation is
+    /// pending; whatever moves it out of pending (the customer writes and
+    /// it reopens, an agent opens or solves it, the snooze job wakes it)
+    /// ends its snooze.
+    pub fn keeps_snooze(self) -> bool {
+        matches!(self, Status::Pending)
+    }
+
+    /// Whether a conversation in this status may be snoozed (made
+    /// pending until a time): one still being worked.
+    pub fn may_snooze(self) -> bool {
+        self.is_active()
+    }
+
     /// Whether the customer is waiting on the desk in this status.
     pub fn desk_owes_answer(self) -> bool {
         matches!(self, Status::New | Status::Open)
@@ -110,6 +124,16 @@ mod tests {
         assert_eq!(e.code(), "illegal_status_transition");
         assert_eq!(e.status().as_u16(), 409);
         assert!(Status::Open.check_transition(Status::Solved).is_ok());
+    }
+
+    #[test]
+    fn only_a_pending_conversation_stays_snoozed() {
+        for &s in Status::ALL {
+            assert_eq!(s.keeps_snooze(), s == Status::Pending, "{s:?}");
+        }
+        assert!(Status::Open.may_snooze());
+        assert!(!Status::Solved.may_snooze());
+        assert!(!Status::Closed.may_snooze());
     }
 
     #[test]

@@ -18,7 +18,12 @@
 //!    numbers are sequential), so it joins only when the sender is a
 //!    participant: one of the customer's addresses, or an address CC'd on
 //!    one of the conversation's messages.
-//! 4. **DMARC.** Mail that failed DMARC for its From domain never joins (or
+//! 4. **Merged conversations.** A merge moves every message (and so every
+//!    Message-ID) to the surviving conversation, so the headers find it
+//!    there; a `[#id]` token of the merged-away number leads to the
+//!    survivor too (`merged_into`). Merges stay within one inbox
+//!    (`combine.rs`), so rule 1 holds for both.
+//! 5. **DMARC.** Mail that failed DMARC for its From domain never joins (or
 //!    reopens) an existing conversation, whichever key named it.
 //!
 //! A refused join opens a new conversation in the arrival inbox that
@@ -150,9 +155,11 @@ pub(super) async fn find(c: &mut AnyConnection, m: &InboundEmail) -> Result<Thre
     let Some(token) = m.subject_token else {
         return Ok(Thread::New);
     };
+    // A token naming a merged conversation leads to the one it was merged
+    // into (`merged_into`, resolved by the look-up).
     match repo::token_target(c, token, m.from.as_str()).await? {
-        Some((inbox, participant)) if inbox == m.inbox_id => {
-            Ok(decide(Via::SubjectToken, token, participant, dmarc_failed))
+        Some((named, inbox, participant)) if inbox == m.inbox_id => {
+            Ok(decide(Via::SubjectToken, named, participant, dmarc_failed))
         }
         // Another inbox's conversation, or none: told apart to nobody.
         _ => Ok(Thread::Refused(Refusal {

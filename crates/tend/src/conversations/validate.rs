@@ -51,6 +51,33 @@ pub(super) fn parse_body(
     Ok((text, html))
 }
 
+/// Most addresses in one list of recipients (To, CC or BCC).
+const MAX_RECIPIENTS: usize = 50;
+
+/// Validates a list of mail recipients (`cc`, `bcc`, a side
+/// conversation's `to`): each a valid address, lowercased, unique, in the
+/// given order. An entry may hold several addresses separated by commas or
+/// semicolons (as typed in a form). The error names `field`.
+pub fn parse_recipients(field: &str, given: &[String]) -> Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for one in given.iter().flat_map(|g| g.split([',', ';'])) {
+        if one.trim().is_empty() {
+            continue;
+        }
+        let a = crate::agents::model::EmailAddress::parse(field, one)?;
+        if !out.iter().any(|o| o == a.as_str()) {
+            out.push(a.as_str().to_string());
+        }
+    }
+    if out.len() > MAX_RECIPIENTS {
+        return Err(Error::invalid(
+            field,
+            format!("at most {MAX_RECIPIENTS} addresses, got {}", out.len()),
+        ));
+    }
+    Ok(out)
+}
+
 /// Normalises tags: trimmed, lowercased, unique, in the given order.
 pub fn parse_tags(tags: &[String]) -> Result<Vec<String>> {
     let mut out: Vec<String> = Vec::new();

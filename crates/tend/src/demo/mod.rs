@@ -40,15 +40,21 @@ const BATCH: u64 = 1000;
 const TOUCH_CHUNK: i64 = 50_000;
 
 /// Seeds `conversations` conversations with about `messages` messages each,
-/// after whatever the database already holds.
-pub async fn seed(st: &AppState, conversations: u64, messages: u64) -> anyhow::Result<()> {
+/// after whatever the database already holds. The demo's agents and
+/// supervisor sign in with `password`.
+pub async fn seed(
+    st: &AppState,
+    conversations: u64,
+    messages: u64,
+    password: &str,
+) -> anyhow::Result<()> {
     if messages == 0 {
         anyhow::bail!(
             "--messages-per-conversation must be at least 1: every conversation starts with a customer message"
         );
     }
     let started = Instant::now();
-    let setup = setup::prepare(st)
+    let setup = setup::prepare(st, password)
         .await
         .context("creating the demo agents, teams and inboxes")?;
     let first = load::next_ids(st.db.pool())
@@ -114,6 +120,13 @@ pub async fn seed(st: &AppState, conversations: u64, messages: u64) -> anyhow::R
         end.event - first.event,
         end_customer - first_customer,
         started.elapsed().as_secs_f64()
+    );
+    let people = setup::addresses();
+    eprintln!(
+        "tend: the demo's supervisor and {} agents sign in with the password {password:?}: {} (supervisor), {}, …",
+        people.len() - 1,
+        people[0],
+        people[1..4].join(", ")
     );
     Ok(())
 }

@@ -104,8 +104,77 @@ async fn inbox(st: &AppState, kind: InboxKind, name: &str, address: Option<&str>
     }
 }
 
-/// Creates (or finds) the demo desk.
-pub async fn prepare(st: &AppState) -> Result<Setup> {
+/// What a demo agent may carry at once, per channel.
+const CAPACITY: [(&str, u32); 5] = [
+    ("email", 12),
+    ("chat", 3),
+    ("web", 8),
+    ("api", 8),
+    ("portal", 8),
+];
+
+/// Lets the demo's people sign in with `password`, routes each inbox to
+/// Support (least loaded, language first), and gives every agent a
+/// capacity and the languages they answer in.
+async fn open_for_work(
+    st: &AppState,
+    setup: &Setup,
+    password: &str,
+    inboxes: [i64; 3],
+    support: i64,
+) -> Result<()> {
+    let system = Viewer::system();
+    let hash = crate::agents::password::hash(password).await?;
+    let people: Vec<i64> = setup
+        .agents
+        .iter()
+        .map(|a| a.id)
+        .chain([setup.supervisor_id])
+        .collect();
+    st.db
+        .write(move |c| {
+            Box::pin(async move {
+                for id in people {
+                    crate::agents::password::set_hash_in(c, id, &hash).await?;
+                }
+                Ok(())
+            })
+        })
+        .await?;
+    for inbox in inboxes {
+        let rule = crate::routing::model::InboxRoutingInput {
+            team_id: support,
+            strategy: None,
+            skills_first: true,
+            sticky: true,
+        };
+        crate::routing::service::set_rule(st, &system, inbox, rule).await?;
+    }
+    for a in &setup.agents {
+        let lang = BANKS[a.lang].code;
+        let mut languages = vec![lang.to_string()];
+        if lang != "en" {
+            languages.push("en".into());
+        }
+        let profile = crate::routing::model::RoutingProfileInput {
+            capacity: Some(CAPACITY.iter().map(|(k, n)| (k.to_string(), *n)).collect()),
+            languages: Some(languages),
+            skills: None,
+        };
+        crate::routing::service::update_profile(st, &system, a.id, profile).await?;
+    }
+    Ok(())
+}
+
+/// The demo people's addresses (supervisor first), for the sign-in hint.
+pub fn addresses() -> Vec<&'static str> {
+    std::iter::once(SUPERVISOR.1)
+        .chain(AGENTS.iter().map(|a| a.1))
+        .collect()
+}
+
+/// Creates (or finds) the demo desk; its people sign in with `password`.
+pub async fn prepare(st: &AppState, password: &str) -> Result<Setup> {
     let system = Viewer::system();
     let default_inbox = inboxes::ensure_default_inbox(st).await?;
     let email_inbox = inbox(st, InboxKind::Email, "Support email", Some(EMAIL_ADDRESS)).await?;
@@ -141,7 +210,7 @@ pub async fn prepare(st: &AppState) -> Result<Setup> {
             billing: *in_billing,
         });
     }
-    Ok(Setup {
+    let setup = Setup {
         agents: list,
         supervisor_id,
         billing_team_id: billing,
@@ -149,5 +218,14 @@ pub async fn prepare(st: &AppState) -> Result<Setup> {
         email_inbox,
         chat_inbox,
         web_inbox,
-    })
+    };
+    open_for_work(
+        st,
+        &setup,
+        password,
+        [email_inbox, chat_inbox, web_inbox],
+        support,
+    )
+    .await?;
+    Ok(setup)
 }

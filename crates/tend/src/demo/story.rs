@@ -26,26 +26,27 @@ fn fill(template: &str, n: &str, name: &str) -> String {
 }
 
 /// Channel, its relative weight.
-const CHANNELS: [(&str, u32); 6] = [
-    ("email", 45),
+const CHANNELS: [(&str, u32); 5] = [
+    ("email", 50),
     ("chat", 20),
     ("web", 15),
     ("api", 8),
     ("portal", 7),
-    ("phone", 5),
 ];
 const PRIORITIES: [(&str, u32); 4] = [("low", 15), ("normal", 60), ("high", 20), ("urgent", 5)];
 const STATUSES: [&str; 5] = ["new", "open", "pending", "solved", "closed"];
 
 /// The final status, by how long ago the conversation started: recent
-/// ones are still being worked, old ones are mostly closed.
+/// ones are still being worked, those of the last two weeks mostly done,
+/// and older ones all solved or closed, so that nobody in the demo has
+/// waited for months.
 fn status_for_age(r: &mut Rng, age: i64) -> &'static str {
     let w: [u32; 5] = if age < 2 * DAY {
         [300, 300, 200, 150, 50]
     } else if age < 14 * DAY {
-        [30, 200, 200, 320, 250]
+        [5, 60, 120, 400, 415]
     } else {
-        [1, 30, 20, 80, 869]
+        [0, 0, 0, 60, 940]
     };
     STATUSES[r.weighted(&w)]
 }
@@ -251,16 +252,10 @@ impl Generator {
             next_event: &mut self.next.event,
             events: &mut b.events,
         };
-        let (creator_kind, creator_id) = if channel == "phone" {
-            let a = &self.setup.agents[self.by_lang[p.lang][0]];
-            ("agent", Some(a.id))
-        } else {
-            ("system", None)
-        };
         tl.add(
             EventKind::Created,
-            creator_kind,
-            creator_id,
+            "system",
+            None,
             serde_json::json!({"subject": c.subject, "channel": channel, "inbox_id": inbox_id,
                 "customer_id": customer_id, "priority": priority, "tags": tags})
             .to_string(),

@@ -336,12 +336,36 @@ mod database {
         let st = crate::app::open(Config::load_with(None, &env).expect("config"))
             .await
             .expect("open");
-        super::super::seed(&st, 250, 4).await.expect("first seed");
+        super::super::seed(&st, 250, 4, "demo password 1")
+            .await
+            .expect("first seed");
         assert_eq!(count(&st, "conversations").await, 250);
         let users = count(&st, "users").await;
-        super::super::seed(&st, 150, 4)
+        super::super::seed(&st, 150, 4, "demo password 2")
             .await
             .expect("second seed appends");
+        // The demo's people sign in with the latest password, and the
+        // desk routes: every inbox to Support, each agent with a capacity
+        // and languages.
+        let signed_in = crate::agents::service::verify_login(
+            &st,
+            "yui.yamaguchi@tend-demo.example",
+            "demo password 2",
+        )
+        .await
+        .expect("sign in");
+        assert!(signed_in.is_some(), "a demo agent signs in");
+        let yui = signed_in.unwrap();
+        let profile = crate::routing::service::profile(&st, &Viewer::system(), yui.id)
+            .await
+            .expect("routing profile");
+        assert_eq!(profile.languages, ["ja", "en"]);
+        assert_eq!(profile.capacity.get("chat"), Some(&3));
+        let rules: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM routing_rules")
+            .fetch_one(st.db.pool())
+            .await
+            .expect("rules");
+        assert_eq!(rules, 3, "email, chat and the form are routed");
         assert_eq!(count(&st, "conversations").await, 400);
         assert_eq!(count(&st, "users").await, users, "agents are reused");
         let messages = count(&st, "messages").await;
@@ -426,4 +450,30 @@ fn message_ids_are_stored_without_angle_brackets() {
             "{id:?}"
         );
     }
+}
+
+/// Nobody in the demo has waited for months: what is still open started
+/// within the last two weeks, and every channel is one the desk has.
+#[test]
+fn open_work_is_recent_and_on_channels_that_exist() {
+    let b = generate(3000, 4);
+    let mut open = 0;
+    for c in &b.conversations {
+        let active = matches!(c.status, "new" | "open" | "pending");
+        if active {
+            open += 1;
+            assert!(
+                NOW - c.created_at <= 14 * 86_400_000,
+                "{} waits since {}",
+                c.id,
+                c.created_at
+            );
+        }
+        assert!(
+            crate::vocab::Channel::from_db(c.channel).is_ok() && c.channel != "phone",
+            "{}",
+            c.channel
+        );
+    }
+    assert!(open > 10, "some work is open: {open}");
 }

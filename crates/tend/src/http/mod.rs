@@ -35,6 +35,9 @@ pub use proxy::ClientIp;
 pub fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(crate::conversations::api::router())
+        .merge(crate::conversations::snooze_api::router())
+        .merge(crate::conversations::side_api::router())
+        .merge(crate::conversations::drafts_api::router())
         .merge(crate::customers::api::router())
         .merge(crate::health::api::router())
         .merge(crate::attachments::api::router())
@@ -53,11 +56,14 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::automation::api::router())
         .merge(crate::jobs::api::router())
         .merge(crate::macros::api::router())
+        .merge(crate::saved_views::api::router())
+        .merge(crate::signatures::api::router())
         .merge(crate::webhooks::api::router())
         .merge(crate::reports::api::router())
         .merge(crate::kb::api::router())
         .merge(crate::remedies::api::router())
         .merge(crate::problems::api::router())
+        .merge(crate::notifications::api::router())
 }
 
 /// The OpenAPI document for `/api/v1`.

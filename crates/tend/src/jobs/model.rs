@@ -25,6 +25,9 @@ closed_set! {
         /// Posting the desk's messages to channel API URLs (item: the
         /// `channel_outbox` row).
         ChannelOutbox = "channel_outbox",
+        /// Opening snoozed conversations when their time comes (item: the
+        /// conversation).
+        Snooze = "snooze",
     }
 }
 
@@ -32,7 +35,7 @@ impl Job {
     /// Whether the item is a conversation (the admin page links to it).
     pub fn item_is_conversation(self) -> bool {
         match self {
-            Job::Survey | Job::QuietClose | Job::AutomationTimer => true,
+            Job::Survey | Job::QuietClose | Job::AutomationTimer | Job::Snooze => true,
             Job::SlaTimer | Job::Outbox | Job::AutomationReply | Job::ChannelOutbox => false,
         }
     }

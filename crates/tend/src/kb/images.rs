@@ -236,6 +236,7 @@ mod tests {
 
     fn up(name: &str, bytes: &[u8]) -> Upload {
         Upload {
+            content_id: None,
             filename: name.into(),
             content_type: "image/png".into(),
             bytes: bytes.to_vec(),

@@ -7,20 +7,9 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::automation::{Action, LocalizedText};
 use crate::templates::Localized;
-use crate::vocab::closed_set;
 use crate::{Error, Result};
 
-closed_set! {
-    /// Who a macro belongs to.
-    pub enum Scope ("macro scope") {
-        /// Its owner's alone.
-        Personal = "personal",
-        /// A team's: its members, and admins and supervisors.
-        Team = "team",
-        /// Everyone's; admins write them.
-        Global = "global",
-    }
-}
+pub use crate::agents::sharing::Scope;
 
 /// A macro.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -110,18 +99,7 @@ impl MacroInput {
                 "a macro needs a text or actions; give it at least one",
             ));
         }
-        match (self.scope, self.team_id) {
-            (Scope::Team, None) => {
-                return Err(Error::invalid("team_id", "a team macro needs its team_id"));
-            }
-            (Scope::Personal | Scope::Global, Some(_)) => {
-                return Err(Error::invalid(
-                    "team_id",
-                    "only team macros have a team_id; use scope \"team\"",
-                ));
-            }
-            _ => {}
-        }
+        crate::agents::sharing::check_team(self.scope, self.team_id)?;
         let mut actions = Vec::with_capacity(self.actions.len());
         for (i, a) in self.actions.into_iter().enumerate() {
             actions.push(check_action(i, a)?);

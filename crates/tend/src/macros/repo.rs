@@ -160,22 +160,11 @@ pub(super) async fn name_taken(
     Ok(n > 0)
 }
 
-/// Appends the macros `viewer` may see and use: global ones, their own
-/// personal ones, and their teams' (every team's for admins and
-/// supervisors).
-fn restrict(sql: &mut Sql, viewer: &Viewer) {
-    sql.push(" AND (m.scope = 'global' OR (m.scope = 'personal' AND m.owner_id = ")
-        .bind(viewer.user_id.unwrap_or(-1))
-        .push(") OR (m.scope = 'team'");
-    viewer.restrict_teams(sql, "m.team_id");
-    sql.push("))");
-}
-
 /// One macro the viewer may see.
 pub(super) async fn get(c: &mut AnyConnection, viewer: &Viewer, id: i64) -> Result<Option<Macro>> {
     let mut sql = Sql::new(COLUMNS);
     sql.push(" WHERE m.id = ").bind(id);
-    restrict(&mut sql, viewer);
+    crate::agents::sharing::restrict(&mut sql, viewer, "m");
     let row: Option<MacroRow> = sql.query_as().fetch_optional(c).await?;
     row.map(MacroRow::into_macro).transpose()
 }
@@ -190,7 +179,7 @@ pub(super) async fn list(
 ) -> Result<Vec<Macro>> {
     let mut sql = Sql::new(COLUMNS);
     sql.push(" WHERE 1=1");
-    restrict(&mut sql, viewer);
+    crate::agents::sharing::restrict(&mut sql, viewer, "m");
     if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
         sql.push(" AND m.name_folded LIKE ")
             .bind(crate::db::like_pattern(q))

@@ -4,7 +4,8 @@
 
 use sqlx::AnyConnection;
 
-use crate::agents::{Role, Viewer};
+use crate::agents::Viewer;
+use crate::agents::sharing::{may_change, may_write};
 use crate::automation::Action;
 use crate::conversations::Conversation;
 use crate::conversations::model::ConversationPatch;
@@ -13,52 +14,8 @@ use crate::state::AppState;
 use crate::templates::Localized;
 use crate::{Error, Result};
 
-use super::model::{Applied, ApplyInput, Checked, Macro, MacroInput, MacroQuery, Scope};
+use super::model::{Applied, ApplyInput, Checked, Macro, MacroInput, MacroQuery};
 use super::repo::{self, Written};
-
-/// Whether `viewer` may write a macro of `scope` (and `team_id`).
-async fn may_write(
-    c: &mut AnyConnection,
-    viewer: &Viewer,
-    scope: Scope,
-    owner_id: Option<i64>,
-    team_id: Option<i64>,
-) -> Result<()> {
-    match scope {
-        Scope::Personal => {
-            if viewer.user_id.is_none() {
-                return Err(Error::invalid(
-                    "scope",
-                    "a personal macro belongs to a user; sign in as one",
-                ));
-            }
-            if owner_id != viewer.user_id {
-                return Err(Error::Forbidden(
-                    "only its owner may change a personal macro",
-                ));
-            }
-        }
-        Scope::Team => {
-            let team_id = team_id
-                .ok_or_else(|| Error::invalid("team_id", "a team macro needs its team_id"))?;
-            let team = crate::agents::service::team_in(c, team_id)
-                .await
-                .map_err(|_| Error::invalid("team_id", format!("there is no team {team_id}")))?;
-            let member = viewer.user_id.is_some_and(|u| team.member_ids.contains(&u));
-            if !viewer.sees_all() && !member {
-                return Err(Error::Forbidden(
-                    "only the team's members, admins and supervisors may write its macros",
-                ));
-            }
-        }
-        Scope::Global => {
-            if viewer.role != Role::Admin {
-                return Err(Error::Forbidden("only admins may write global macros"));
-            }
-        }
-    }
-    Ok(())
-}
 
 /// What the actions name must exist: the teams and agents they assign to.
 async fn check_targets(c: &mut AnyConnection, actions: &[Action]) -> Result<()> {
@@ -95,10 +52,7 @@ async fn write_in(
             .ok_or(Error::NotFound("macro"))?;
         may_write(c, viewer, old.scope, old.owner_id, old.team_id).await?;
     }
-    let owner_id = match m.scope {
-        Scope::Personal => viewer.user_id,
-        Scope::Team | Scope::Global => None,
-    };
+    let owner_id = m.scope.owner_for(viewer);
     may_write(c, viewer, m.scope, owner_id, m.team_id).await?;
     check_targets(c, &m.actions).await?;
     let w = Written::of(m, owner_id)?;
@@ -193,13 +147,7 @@ pub async fn editable(st: &AppState, viewer: &Viewer, macros: &[Macro]) -> Resul
     let mut c = st.db.pool().acquire().await?;
     let mut out = Vec::with_capacity(macros.len());
     for m in macros {
-        out.push(
-            match may_write(&mut c, viewer, m.scope, m.owner_id, m.team_id).await {
-                Ok(()) => true,
-                Err(Error::Forbidden(_) | Error::Invalid { .. }) => false,
-                Err(e) => return Err(e),
-            },
-        );
+        out.push(may_change(&mut c, viewer, m.scope, m.owner_id, m.team_id).await?);
     }
     Ok(out)
 }

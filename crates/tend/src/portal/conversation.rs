@@ -122,7 +122,7 @@ async fn conversation_page(
                 id: m.id,
                 mine,
                 author,
-                when: crate::web::i18n::datetime(m.created_at, "UTC"),
+                when: f.tr.datetime(m.created_at, "UTC"),
                 text: m.text,
                 files,
             }

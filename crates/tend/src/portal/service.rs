@@ -310,6 +310,7 @@ pub async fn reply(
         html: None,
         internal: false,
         direction: None,
+        ..Default::default()
     };
     conversations::add_message(st, &Viewer::system(), id, input, Sender::In, files).await
 }

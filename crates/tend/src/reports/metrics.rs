@@ -33,6 +33,9 @@
 //!   calendar of the conversation's inbox at that moment (the inbox's
 //!   `calendar_id`, the calendar its chat office hours follow); an inbox
 //!   without a calendar counts every hour.
+//! - **Undo send.** A reply taken back (`reply_undone`) is as if never
+//!   written: its `message_added` answers nobody, and the response
+//!   targets it met at that moment are not counted.
 //! - **Merges and imports.** Merging customers moves conversations
 //!   (`customer_changed`) and changes none of these figures; conversations
 //!   loaded in bulk (`tend demo seed`) write the same events and are
@@ -45,6 +48,7 @@ use serde_json::Value;
 use super::model::Metric;
 use crate::conversations::history::{History, HistoryEvent};
 use crate::sla::clock::Time;
+use crate::sla::model::Metric as Target;
 use crate::surveys::model::SATISFIED_RATING;
 use crate::vocab::{ActorKind, Channel, EventKind, Status};
 
@@ -143,11 +147,35 @@ pub fn measure<'h>(h: &History, time_of: &'h dyn Fn(i64) -> Time<'h>) -> Vec<Fac
     // survey id → index of its response-rate fact, of its CSAT fact.
     let mut sent: BTreeMap<i64, usize> = BTreeMap::new();
     let mut rated: BTreeMap<i64, usize> = BTreeMap::new();
+    // Replies taken back (undo send) never answered anyone: their
+    // `message_added` and the targets they met at that moment are left out.
+    let undone: BTreeSet<i64> = h
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::ReplyUndone)
+        .filter_map(|e| id(&e.data["message_id"]))
+        .collect();
+    let mut undone_at = None;
     for e in &h.events {
         let HistoryEvent {
             kind, data: d, at, ..
         } = e;
         let at = *at;
+        if *kind == EventKind::MessageAdded
+            && id(&d["message_id"]).is_some_and(|m| undone.contains(&m))
+        {
+            undone_at = Some(at);
+            continue;
+        }
+        if *kind == EventKind::SlaFulfilled
+            && undone_at == Some(at)
+            && matches!(
+                d["metric"].as_str().and_then(|m| Target::from_db(m).ok()),
+                Some(Target::FirstResponse | Target::NextResponse)
+            )
+        {
+            continue;
+        }
         match kind {
             EventKind::Created => {
                 w.inbox = id(&d["inbox_id"]).unwrap_or(0);
@@ -282,7 +310,25 @@ pub fn measure<'h>(h: &History, time_of: &'h dyn Fn(i64) -> Time<'h>) -> Vec<Fac
             | EventKind::RemedyRecorded
             | EventKind::RemedyDecided
             | EventKind::ProblemLinked
-            | EventKind::ProblemUnlinked => {}
+            | EventKind::ProblemUnlinked
+            | EventKind::Snoozed
+            | EventKind::Unsnoozed
+            | EventKind::MergedFrom
+            | EventKind::SplitTo
+            | EventKind::SplitFrom
+            | EventKind::ReplyUndone
+            | EventKind::Linked
+            | EventKind::Unlinked
+            // A third party's answer is not the customer's.
+            | EventKind::SideConversationStarted
+            | EventKind::SideMessageSent
+            | EventKind::SideReplyReceived => {}
+            // Merged away: its customer's wait and its round go on in the
+            // survivor, so the closing that follows measures no resolution.
+            EventKind::MergedInto => {
+                round_start = None;
+                wait = None;
+            }
         }
     }
     if let Some(at) = created_at {

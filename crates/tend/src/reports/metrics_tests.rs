@@ -305,3 +305,78 @@ fn business_hours_skip_the_weekend() {
     assert_eq!(first.value, (monday_10 - FRI_17) / 1000);
     assert_eq!(first.business, Some(2 * 3600));
 }
+
+#[test]
+fn a_merged_away_conversation_measures_no_resolution() {
+    // Its customer's wait and its round go on in the conversation it was
+    // merged into; closing it by the merge resolves nothing.
+    let mut l = Log::new(0);
+    l.ev(
+        EventKind::MergedInto,
+        ActorKind::Agent,
+        Some(7),
+        json!({"into": 2, "messages": [1]}),
+        5 * MIN,
+    );
+    l.status(ActorKind::Agent, "new", "closed", 5 * MIN);
+    let f = l.facts();
+    assert!(values(&f, Metric::ResolutionTime).is_empty(), "{f:?}");
+    assert!(values(&f, Metric::FirstResponseTime).is_empty());
+    assert_eq!(values(&f, Metric::Volume), [1]);
+    // Without the merge, the same closing is a resolution.
+    let mut closed = Log::new(0);
+    closed.status(ActorKind::Agent, "new", "closed", 5 * MIN);
+    assert_eq!(values(&closed.facts(), Metric::ResolutionTime), [300]);
+}
+
+#[test]
+fn a_reply_taken_back_answers_nobody() {
+    let mut l = Log::new(0);
+    // Answered at 5 minutes, meeting the first-response target; undone
+    // 8 seconds later; answered for real at 20 minutes.
+    l.ev(
+        EventKind::MessageAdded,
+        ActorKind::Agent,
+        Some(7),
+        json!({"direction": "out", "message_id": 41}),
+        5 * MIN,
+    );
+    l.ev(
+        EventKind::SlaFulfilled,
+        ActorKind::System,
+        None,
+        json!({"metric": "first_response", "round": 0}),
+        5 * MIN,
+    );
+    l.ev(
+        EventKind::ReplyUndone,
+        ActorKind::Agent,
+        Some(7),
+        json!({"message_id": 41}),
+        5 * MIN + 8000,
+    );
+    l.ev(
+        EventKind::SlaApplied,
+        ActorKind::System,
+        None,
+        json!({"metric": "first_response", "round": 0}),
+        5 * MIN + 8000,
+    );
+    l.reply(8, 20 * MIN);
+    l.ev(
+        EventKind::SlaBreached,
+        ActorKind::System,
+        None,
+        json!({"metric": "first_response", "round": 0}),
+        20 * MIN,
+    );
+    let f = l.facts();
+    assert_eq!(values(&f, Metric::FirstResponseTime), [1200]);
+    let first = f
+        .iter()
+        .find(|f| f.metric == Metric::FirstResponseTime)
+        .unwrap();
+    assert_eq!(first.agent_id, Some(8));
+    // The target counts as missed: the undone reply met nothing.
+    assert_eq!(values(&f, Metric::SlaAttainment), [0]);
+}

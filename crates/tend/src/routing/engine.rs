@@ -444,7 +444,9 @@ pub async fn dispatch(st: &AppState) -> Result<usize> {
                     .write(move |c| Box::pin(async move { drain_team_in(c, team_id, now).await }))
                     .await
                 {
-                    Err(e) if tries < 3 && is_retryable(&e) => continue,
+                    // A deadlock, or no connection free in time on a
+                    // loaded database: nothing was written; try again.
+                    Err(e) if tries < 3 && (is_retryable(&e) || e.is_unavailable()) => continue,
                     other => break other?,
                 }
             };

@@ -17,7 +17,7 @@ const MAX_SKILLS: usize = 50;
 /// Most languages one agent may list.
 const MAX_LANGUAGES: usize = 20;
 /// Highest capacity on one channel.
-const MAX_CAPACITY: u32 = 1000;
+pub const MAX_CAPACITY: u32 = 1000;
 
 crate::vocab::closed_set! {
     /// Why a conversation moves to another owner (the agent UI offers the

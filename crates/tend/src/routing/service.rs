@@ -264,6 +264,22 @@ pub async fn rule(st: &AppState, viewer: &Viewer, inbox_id: i64) -> Result<Inbox
         .ok_or(Error::NotFound("routing rule"))
 }
 
+/// The routing rules of these inboxes (those that are routed), for the
+/// routing page. Admins and supervisors.
+#[tracing::instrument(skip_all, fields(user_id = viewer.user_id))]
+pub async fn rules(st: &AppState, viewer: &Viewer, inbox_ids: &[i64]) -> Result<Vec<InboxRouting>> {
+    viewer.require_supervisor("only admins and supervisors may do this")?;
+    if inbox_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut c = st.db.pool().acquire().await?;
+    Ok(repo::rules_for(&mut c, inbox_ids)
+        .await?
+        .iter()
+        .map(render_rule)
+        .collect())
+}
+
 /// Sets an inbox's routing rule. Admins and supervisors. The team must have
 /// been granted the inbox, so that everyone it routes to may work it.
 #[tracing::instrument(skip_all, fields(user_id = viewer.user_id, inbox_id = inbox_id))]

@@ -25,10 +25,13 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
-use tend_search::{ANALYZER_VERSION, ConversationDoc, MessageDoc, SearchIndex, SearchWriter};
+use tend_search::{ANALYZER_VERSION, ConversationDoc, SearchIndex, SearchWriter};
 
-use crate::conversations::export::{self, CopyChange, ExportedConversation, LoggedEvent};
+use crate::conversations::export::{self, CopyChange, LoggedEvent};
 use crate::state::AppState;
+
+mod doc;
+use doc::to_doc;
 
 /// Events read per step.
 const BATCH: i64 = 1000;
@@ -391,7 +394,15 @@ impl Indexer {
             .filter(|e| !whole.contains(&e.conversation_id))
             .filter_map(|e| match e.copy_change() {
                 CopyChange::Message(m) => Some(m),
-                CopyChange::Whole | CopyChange::Nothing => None,
+                CopyChange::Whole | CopyChange::SideMessage(_) | CopyChange::Nothing => None,
+            })
+            .collect();
+        let side_ids: BTreeSet<i64> = events
+            .iter()
+            .filter(|e| !whole.contains(&e.conversation_id))
+            .filter_map(|e| match e.copy_change() {
+                CopyChange::SideMessage(m) => Some(m),
+                CopyChange::Whole | CopyChange::Message(_) | CopyChange::Nothing => None,
             })
             .collect();
         let whole: Vec<i64> = whole.into_iter().collect();
@@ -401,11 +412,18 @@ impl Indexer {
             .into_iter()
             .map(to_doc)
             .collect();
-        let added: Vec<ConversationDoc> = export::messages(&self.st, &message_ids)
+        let side_ids: Vec<i64> = side_ids.into_iter().collect();
+        let mut added: Vec<ConversationDoc> = export::messages(&self.st, &message_ids)
             .await?
             .into_iter()
             .map(to_doc)
             .collect();
+        added.extend(
+            export::side_messages(&self.st, &side_ids)
+                .await?
+                .into_iter()
+                .map(to_doc),
+        );
         let count = replaced
             .iter()
             .chain(&added)
@@ -471,29 +489,5 @@ impl Indexer {
         tokio::task::spawn_blocking(move || drop(writer))
             .await
             .context("closing the search index writer")
-    }
-}
-
-fn to_doc(c: ExportedConversation) -> ConversationDoc {
-    ConversationDoc {
-        id: c.id,
-        inbox_id: c.inbox_id,
-        subject: c.subject,
-        status: c.status.as_str().to_string(),
-        assignee_id: c.assignee_id,
-        tags: c.tags,
-        customer_name: c.customer_name,
-        customer_emails: c.customer_emails,
-        messages: c
-            .messages
-            .into_iter()
-            .map(|m| MessageDoc {
-                id: m.id,
-                text: m.text,
-                internal: m.internal,
-                attachments: m.attachments,
-                created_at: m.created_at,
-            })
-            .collect(),
     }
 }

@@ -11,6 +11,10 @@ pub struct SearchHit {
     /// The message (or internal note) that matched best.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message_id: Option<i64>,
+    /// The mail of one of its side conversations (with a third party)
+    /// that matched best, instead of a message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub side_message_id: Option<i64>,
     /// A short extract, HTML-escaped, with the matching words in `<mark>…</mark>`.
     pub snippet: String,
     /// Relevance (BM25); higher is better. 0 when the query holds only
@@ -23,6 +27,7 @@ impl From<tend_search::Hit> for SearchHit {
         SearchHit {
             conversation_id: h.conversation_id,
             message_id: h.message_id,
+            side_message_id: h.side_message_id,
             snippet: h.snippet,
             score: h.score,
         }

@@ -11,64 +11,18 @@
 //!
 //! One file because it is one state machine (start, pause, resume,
 //! re-target, stop, fire) whose rules read each other; its tests are
-//! `clock/tests.rs`.
+//! `clock/tests.rs`, and the time it counts (calendar or wall clock) is
+//! `clock/time.rs`.
 
-use jiff::{SignedDuration, Timestamp};
 use serde_json::{Value, json};
-use tend_calendar::Calendar;
 
 use super::model::{Metric, Outcome, Policy};
 use crate::time::rfc3339;
 use crate::vocab::{EventKind, Status};
+use tend_calendar::Calendar;
 
-/// The time a clock counts: open time of a calendar, or every minute.
-#[derive(Debug, Clone, Copy)]
-pub enum Time<'a> {
-    /// Every minute, day and night.
-    Wall,
-    /// The open time of a business calendar.
-    Business(&'a Calendar),
-}
-
-impl Time<'_> {
-    /// The time counted in `[from, to)`, in milliseconds.
-    pub fn between(self, from: i64, to: i64) -> i64 {
-        if to <= from {
-            return 0;
-        }
-        match self {
-            Time::Wall => to - from,
-            Time::Business(cal) => match (ts(from), ts(to)) {
-                (Some(a), Some(b)) => {
-                    i64::try_from(cal.open_between(a, b).as_millis()).unwrap_or(i64::MAX)
-                }
-                _ => 0,
-            },
-        }
-    }
-
-    /// The instant at which `ms` of counted time have passed since
-    /// `start`; `None` when the calendar never opens again (no deadline).
-    pub fn add(self, start: i64, ms: i64) -> Option<i64> {
-        let ms = ms.max(0);
-        match self {
-            Time::Wall => start.checked_add(ms),
-            Time::Business(cal) => {
-                let t = cal
-                    .add_duration(ts(start)?, SignedDuration::from_millis(ms))
-                    .ok()?;
-                // Deadlines are whole milliseconds, rounded up: never early.
-                let ns = t.as_nanosecond();
-                i64::try_from(ns.div_euclid(1_000_000) + i128::from(ns.rem_euclid(1_000_000) != 0))
-                    .ok()
-            }
-        }
-    }
-}
-
-fn ts(ms: i64) -> Option<Timestamp> {
-    Timestamp::from_millisecond(ms).ok()
-}
+mod time;
+pub use time::Time;
 
 /// One clock of a conversation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -248,6 +202,38 @@ impl Clock {
         self.warn_at = None;
     }
 
+    /// Whether an agent's reply written at `at` fulfilled this response
+    /// clock.
+    fn fulfilled_by_reply_at(&self, at: i64) -> bool {
+        matches!(self.metric, Metric::FirstResponse | Metric::NextResponse)
+            && self.outcome == Some(Outcome::Fulfilled)
+            && self.stopped_at == Some(at)
+    }
+
+    /// Takes back the fulfilment at `at`: the clock counts as if it had
+    /// never stopped (the time since `at` is used too). When the
+    /// conversation pauses it now (`paused`), it is paused since `at`: a
+    /// reply undone within seconds most often came with that status
+    /// ("send and set pending").
+    fn reopen(&mut self, time: Time<'_>, at: i64, now: i64, paused: bool) {
+        let stopped_paused = self.pauses.last().is_some_and(|p| p.1 == Some(at));
+        self.stopped_at = None;
+        self.outcome = None;
+        if stopped_paused {
+            if let Some(last) = self.pauses.last_mut() {
+                last.1 = None;
+            }
+            self.running_since = None;
+        } else {
+            self.running_since = Some(at);
+        }
+        match (paused, self.running_since.is_some()) {
+            (true, true) => self.pause(time, at),
+            (false, false) => self.resume(time, now),
+            _ => self.schedule(time, now),
+        }
+    }
+
     /// Moves the clock to another target or calendar: the time used so far
     /// is counted on the old calendar and kept; what is left of the new
     /// target counts on the new one.
@@ -341,6 +327,9 @@ pub struct Facts {
     pub answered_before: bool,
     /// Whether the customer waits for an answer after the write.
     pub waiting: bool,
+    /// When the agent's public reply this write took back (undo send) was
+    /// written: the response clock it fulfilled counts again.
+    pub reply_taken_back: Option<i64>,
 }
 
 /// The clocks and the events of one step.
@@ -366,6 +355,15 @@ pub fn step<'t>(
     let mut out = Stepped::default();
     let pauses = |s: Status| applies.is_some_and(|a| a.policy.pauses_on(s));
     let paused_now = pauses(facts.status);
+
+    // 0. A reply taken back (undo send): the response clock it fulfilled
+    // counts again, as if it had never stopped.
+    if let Some(at) = facts.reply_taken_back {
+        for c in clocks.iter_mut().filter(|c| c.fulfilled_by_reply_at(at)) {
+            c.reopen(time_of(c.calendar_id), at, now, paused_now);
+            out.events.push((EventKind::SlaApplied, c.event_data()));
+        }
+    }
 
     // 1. The policy: the one that fits now, with time already used kept.
     let current = clocks

@@ -145,6 +145,7 @@ pub async fn plan_opening_in(
         agent_replied: false,
         answered_before: false,
         waiting: true,
+        reply_taken_back: None,
     };
     Ok(opening(&setup, subject, &facts, now))
 }

@@ -44,7 +44,7 @@ fn is_combining(c: char) -> bool {
 
 /// At most `n` characters; a cut text ends in `…` (counted in `n`), and a
 /// base character keeps its combining marks.
-pub(super) fn truncate(s: &str, n: usize) -> String {
+pub(crate) fn truncate(s: &str, n: usize) -> String {
     let chars: Vec<char> = s.chars().collect();
     if chars.len() <= n {
         return s.to_string();

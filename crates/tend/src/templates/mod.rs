@@ -53,6 +53,7 @@
 //! filter does).
 
 mod filters;
+pub(crate) use filters::truncate;
 mod parse;
 
 use std::collections::BTreeMap;

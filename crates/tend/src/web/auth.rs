@@ -407,7 +407,8 @@ pub async fn change_password(
     let keep = session::cookie_value(&headers);
     match session::change_password(&st, a.id, &f.password, keep.as_deref()).await {
         Ok(()) => account_page(&a, Some(a.tr.t("password-changed")), None, StatusCode::OK),
-        Err(crate::Error::Invalid { message, .. }) => {
+        Err(crate::Error::Invalid { field, message }) => {
+            let message = super::form_errors::words(&a.tr, &field, &message);
             account_page(&a, None, Some(message), StatusCode::UNPROCESSABLE_ENTITY)
         }
         Err(e) => error_page(&a.tr, e),
@@ -485,7 +486,7 @@ pub async fn invite(
                 let Some(uid) = session::use_link_in(c, &tok, "invite", now).await? else {
                     return Err(crate::Error::NotFound("link"));
                 };
-                super::repo::set_password_hash(c, uid, &hash).await?;
+                crate::agents::password::set_hash_in(c, uid, &hash).await?;
                 Ok(uid)
             })
         })

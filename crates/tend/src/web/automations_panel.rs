@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use super::admin::automations::{value_text, when_words};
-use super::i18n::{Tr, datetime};
+use super::i18n::Tr;
 use super::labels;
 use super::session::Agent;
 use crate::Result;
@@ -102,8 +102,8 @@ fn cause_words(tr: &Tr, cause: &str, tz: &str) -> String {
     match cause.split_once('@') {
         Some((since, at)) => match Since::from_db(since) {
             Ok(s) => {
-                let when =
-                    crate::time::parse_ms(at).map_or_else(|| at.to_string(), |ms| datetime(ms, tz));
+                let when = crate::time::parse_ms(at)
+                    .map_or_else(|| at.to_string(), |ms| tr.datetime(ms, tz));
                 format!("{} ({when})", tr.t(labels::since_key(s)))
             }
             Err(_) => cause.to_string(),
@@ -154,7 +154,7 @@ pub async fn panel(
             let rule = stored.get(&t.automation_id);
             TraceLine {
                 at: crate::time::parse_ms(&t.created_at)
-                    .map(|ms| datetime(ms, &a.tz))
+                    .map(|ms| a.tr.datetime(ms, &a.tz))
                     .unwrap_or_default(),
                 rule: rule.map_or_else(|| format!("#{}", t.automation_id), |r| r.name.clone()),
                 cause: cause_words(tr, &t.cause, &a.tz),
@@ -179,7 +179,7 @@ mod tests {
         );
         assert_eq!(
             cause_words(&tr, "created@2026-01-01T00:00:00Z", "Asia/Tokyo"),
-            "creation (2026-01-01 09:00)"
+            "creation (1 Jan 2026, 09:00)"
         );
         let lines = condition_lines(
             &tr,

@@ -2,21 +2,17 @@
 //! events), the composer, the controls (status, priority, owner with a
 //! reason for transfers, team, tags) and the customer sidebar.
 
-use std::collections::HashMap;
-
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::i18n::{datetime, local_time};
+use super::conversation_side::Side;
 use super::labels;
 use super::pages::{Chrome, error_page, render_status, see_other};
 use super::session::Agent;
-use super::timeline_items::{Item, event_item, message_item, ms};
-use crate::conversations::model::ConversationPatch;
+use super::timeline_items::{Item, Names, event_item, message_item, ms};
 use crate::conversations::service::Sender;
 use crate::conversations::{Conversation, Priority, Status};
 use crate::routing::model::TransferCategory;
@@ -24,33 +20,22 @@ use crate::state::AppState;
 use crate::vocab::{Channel, Direction};
 use crate::{Error, Result};
 
-/// The customer sidebar.
-pub struct Side {
-    pub id: i64,
-    pub name: String,
-    pub emails: Vec<String>,
-    pub language: String,
-    pub organization: String,
-    pub local_time: String,
-    pub first_seen: String,
-    pub contacts: i64,
-    pub history: Vec<(i64, String, &'static str, String)>,
-}
-
 #[derive(Template)]
 #[template(path = "web/conversation.html")]
 pub struct ConvPage {
     c: Chrome,
     conv_id: i64,
     subject: String,
-    status: &'static str,
+    pub(super) status: &'static str,
     status_label: String,
-    priority: &'static str,
+    pub(super) priority: &'static str,
     channel_label: String,
-    assignee_id: i64,
-    team_id: i64,
-    tags: String,
-    items: Vec<Item>,
+    pub(super) assignee_id: i64,
+    /// The owner it has now (the form may show another, as typed).
+    owner_now: i64,
+    pub(super) team_id: i64,
+    pub(super) tags: String,
+    pub(super) items: Vec<Item>,
     side: Side,
     agents: Vec<(i64, String)>,
     teams: Vec<(i64, String)>,
@@ -63,10 +48,20 @@ pub struct ConvPage {
     /// A live chat (the visitor's typing is shown).
     is_chat: bool,
     error: Option<String>,
+    /// A mistake in the controls, beside its field.
+    pub(super) errors: super::form_errors::FieldErrors,
+    /// The transfer reason as typed (kept when the form comes back).
+    pub(super) reason_category: String,
+    pub(super) reason_text: String,
     warning: bool,
-    draft: String,
-    draft_internal: bool,
+    pub(super) draft: String,
+    pub(super) draft_internal: bool,
     reply_action: String,
+    /// A reply just sent and still held: (its message id, seconds left to
+    /// undo it).
+    pub(super) undo: Option<(i64, i64)>,
+    /// A notice at the composer (a reply taken back).
+    pub(super) notice: Option<String>,
     /// Service levels: which policy applies and why, and its clocks.
     sla: Option<super::sla_panel::SlaPanel>,
     /// The rules on this conversation (admins and supervisors; only on
@@ -75,9 +70,22 @@ pub struct ConvPage {
     /// A draft article just made from this conversation (`kb_picker`).
     drafted: Option<i64>,
     /// Its remedies (in the live-refreshed part) and the form's kinds.
-    remedies: super::remedies::RemediesPanel,
+    pub(super) remedies: super::remedies::RemediesPanel,
     /// The "Problem" panel (only on the page itself).
     problem: Option<super::problems::ProblemPanel>,
+    pub(super) snooze: super::snooze::SnoozePanel,
+    /// Merge, and the related conversations (only on the page itself).
+    pub(super) combine: Option<super::combine::CombinePanel>,
+    /// Merged away: the page leads to the survivor.
+    merged_into: Option<i64>,
+    /// Side conversations with third parties (only on the page itself).
+    pub(super) sides: Option<super::side_conversations::SidePanel>,
+    /// The reply's CC and BCC, offered when the conversation is answered
+    /// by mail.
+    may_copy: bool,
+    pub(super) copies: super::side_conversations::ReplyCopies,
+    /// The largest upload (bytes), for the composer's inline images.
+    upload_limit: usize,
 }
 
 /// The page's data, for the view and for re-rendering after a failed post.
@@ -108,10 +116,32 @@ pub async fn load_window(st: &AppState, a: &Agent, id: i64, window: i64) -> Resu
     } else {
         String::new()
     };
-    let customer = crate::customers::service::get(st, &a.viewer, conv.customer.id).await?;
     let users = crate::agents::service::list_users(st, &a.viewer).await?;
-    let names: HashMap<i64, String> = users.iter().map(|u| (u.id, u.name.clone())).collect();
     let team_list = crate::agents::service::list_teams(st, &a.viewer).await?;
+    let inbox_list = crate::inboxes::service::visible_inboxes(st, &a.viewer).await?;
+    let surveys = crate::surveys::service::of_conversation(st, &a.viewer, id).await?;
+    let names = Names {
+        users: users.iter().map(|u| (u.id, u.name.clone())).collect(),
+        teams: team_list.iter().map(|t| (t.id, t.name.clone())).collect(),
+        inboxes: inbox_list.iter().map(|i| (i.id, i.name.clone())).collect(),
+        comments: surveys
+            .into_iter()
+            .filter_map(|s| Some((s.id, s.comment?)))
+            .collect(),
+    };
+    // Email: where each message went.
+    let (inbox_address, customer_address) = if conv.channel == Channel::Email {
+        (
+            inbox_list
+                .iter()
+                .find(|i| i.id == conv.inbox_id)
+                .and_then(|i| i.address.clone())
+                .unwrap_or_default(),
+            conv.customer.email.clone().unwrap_or_default(),
+        )
+    } else {
+        Default::default()
+    };
     // Only agents who may own this inbox's conversations are offered.
     let agents: Vec<(i64, String)> = users
         .into_iter()
@@ -146,17 +176,36 @@ pub async fn load_window(st: &AppState, a: &Agent, id: i64, window: i64) -> Resu
         let t = ms(&m.created_at);
         let mid = m.id;
         let mut item = message_item(a, m);
+        if item.kind == "message" {
+            item.to = if item.inbound {
+                inbox_address.clone()
+            } else {
+                customer_address.clone()
+            };
+            // The customer's words are in the conversation's language
+            // (for screen readers, fonts and line breaking).
+            if item.inbound {
+                item.lang = conv.language.clone().unwrap_or_default();
+            }
+        }
         if Some(mid) == seen_mid && item.delivery.is_empty() {
             item.delivery = "seen".into();
             item.delivery_label = a.tr.t("chat-seen");
         }
-        timed.push((t, 0, mid, item));
+        timed.push((t, 1, mid, item));
     }
     for e in events {
         let t = ms(&e.created_at);
         let eid = e.id;
+        // At the same instant, the opening comes before the first
+        // message, and other events after the message that caused them.
+        let rank = if e.kind == crate::vocab::EventKind::Created {
+            0
+        } else {
+            2
+        };
         if let Some(item) = event_item(a, &names, e) {
-            timed.push((t, 1, eid, item));
+            timed.push((t, rank, eid, item));
         }
     }
     timed.sort_by_key(|(t, k, i, _)| (*t, *k, *i));
@@ -164,35 +213,8 @@ pub async fn load_window(st: &AppState, a: &Agent, id: i64, window: i64) -> Resu
     let now = st.clock.now_ms();
     let sla = super::sla_panel::sla_panel(st, a, &conv).await?;
     let remedies = super::remedies::panel(st, a, id).await?;
-    let side = Side {
-        id: customer.id,
-        name: customer.name.clone().unwrap_or_default(),
-        emails: customer.emails.clone(),
-        language: customer.language.clone().unwrap_or_default(),
-        organization: customer
-            .organization
-            .as_ref()
-            .map(|o| o.name.clone())
-            .unwrap_or_default(),
-        local_time: customer
-            .timezone
-            .as_deref()
-            .and_then(|tz| local_time(now, tz))
-            .unwrap_or_default(),
-        first_seen: datetime(ms(&customer.first_seen_at), &a.tz),
-        contacts: customer.conversation_count,
-        history: customer
-            .conversations
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|h| h.id != id)
-            .take(50)
-            .map(|h| {
-                let label = labels::status(tr, h.status);
-                (h.id, h.subject, h.status.as_str(), label)
-            })
-            .collect(),
-    };
+    let snooze = super::snooze::panel(a, &conv, now);
+    let side = super::conversation_side::side(st, a, conv.customer.id, id, now).await?;
     Ok(ConvPage {
         c: Chrome::agent(a, format!("#{} {}", conv.id, conv.subject), "inbox"),
         conv_id: conv.id,
@@ -202,6 +224,7 @@ pub async fn load_window(st: &AppState, a: &Agent, id: i64, window: i64) -> Resu
         priority: conv.priority.as_str(),
         channel_label: labels::channel(tr, conv.channel),
         assignee_id: conv.assignee_id.unwrap_or(0),
+        owner_now: conv.assignee_id.unwrap_or(0),
         team_id: conv.team_id.unwrap_or(0),
         tags: conv.tags.join(", "),
         items: timed.into_iter().map(|t| t.3).collect(),
@@ -224,9 +247,14 @@ pub async fn load_window(st: &AppState, a: &Agent, id: i64, window: i64) -> Resu
         earlier,
         is_chat,
         error: None,
+        errors: super::form_errors::FieldErrors::none(),
+        reason_category: String::new(),
+        reason_text: String::new(),
         warning: false,
         draft: String::new(),
         draft_internal: false,
+        undo: None,
+        notice: None,
         reply_action: format!(
             "/c/{id}/reply?_csrf={}&seen={last_seen}",
             super::session::url_encode(&a.csrf)
@@ -236,6 +264,13 @@ pub async fn load_window(st: &AppState, a: &Agent, id: i64, window: i64) -> Resu
         drafted: None,
         remedies,
         problem: None,
+        snooze,
+        combine: None,
+        merged_into: conv.merged_into,
+        sides: None,
+        may_copy: conv.channel.answered_by_mail(),
+        copies: Default::default(),
+        upload_limit: st.config.max_attachment_bytes,
     })
 }
 
@@ -245,6 +280,12 @@ pub struct PageQuery {
     messages: Option<i64>,
     /// The draft article just made from it (a notice says so).
     kb_draft: Option<i64>,
+    /// A reply just sent, that may still be undone.
+    sent: Option<i64>,
+    /// A reply was just taken back.
+    undone: Option<u8>,
+    /// A message's "Forward" link: the side conversation form, filled in.
+    forward: Option<i64>,
 }
 
 /// `GET /c/{id}`
@@ -256,7 +297,17 @@ pub async fn page(
 ) -> Response {
     let page = async {
         let mut p = load_window(&st, &a, id, q.messages.unwrap_or(PAGE_MESSAGES)).await?;
+        if let Some(into) = p.merged_into {
+            return Ok(Err(into));
+        }
         p.drafted = q.kb_draft;
+        super::composer::prepare(&st, &a, &mut p, id, q.sent, q.undone.is_some()).await?;
+        p.combine = Some(super::combine::panel(&st, &a, id).await?);
+        let mut sides = super::side_conversations::panel(&st, &a, id, &p.items).await?;
+        if let Some(m) = q.forward {
+            sides.forward(m, &p.subject);
+        }
+        p.sides = Some(sides);
         // Like the automations section: when it cannot, the page still serves.
         p.problem = super::problems::panel(&st, &a, id)
             .await
@@ -272,11 +323,13 @@ pub async fn page(
                 tracing::warn!(error = %e, conversation_id = id, "the automations section failed");
                 None
             });
-        Ok::<_, Error>(p)
+        Ok::<_, Error>(Ok(p))
     }
     .await;
     match page {
-        Ok(p) => render_status(StatusCode::OK, &p),
+        Ok(Ok(p)) => render_status(StatusCode::OK, &p),
+        // An old link to a merged conversation leads to the one it became.
+        Ok(Err(into)) => super::redirect::permanent(&format!("/c/{into}")),
         Err(e) => error_page(&a.tr, e),
     }
 }
@@ -291,7 +344,7 @@ pub async fn timeline(State(st): State<AppState>, a: Agent, Path(id): Path<i64>)
         items: Vec<Item>,
         last_seen: i64,
         earlier: String,
-        remedies: super::remedies::RemediesPanel,
+        pub(super) remedies: super::remedies::RemediesPanel,
     }
     match load(&st, &a, id).await {
         Ok(p) => render_status(
@@ -309,7 +362,7 @@ pub async fn timeline(State(st): State<AppState>, a: Agent, Path(id): Path<i64>)
     }
 }
 
-async fn again(
+pub(super) async fn again(
     st: &AppState,
     a: &Agent,
     id: i64,
@@ -340,6 +393,11 @@ pub(super) async fn again_with_error(
 pub struct ReplyQuery {
     seen: Option<i64>,
     confirm: Option<String>,
+    /// `solve`: "Send and solve".
+    then: Option<String>,
+    /// The inbox view the agent came from (its query string), for the
+    /// next conversation after solving.
+    back: Option<String>,
 }
 
 /// `POST /c/{id}/reply` (multipart: `text`, `internal`, files). When a
@@ -362,8 +420,12 @@ pub async fn reply(
         Ok(x) => x,
         Err(e) => return error_page(&a.tr, e),
     };
+    // Only typed text is held back: an empty box answers that it is
+    // empty, not that the customer wrote again.
+    let typed = body.text.as_deref().is_some_and(|t| !t.trim().is_empty());
     if q.confirm.is_none()
         && !body.internal
+        && typed
         && let Some(seen) = q.seen
     {
         match crate::conversations::service::messages(&st, &a.viewer, id, Some(seen), 50).await {
@@ -382,112 +444,47 @@ pub async fn reply(
     }
     let internal = body.internal;
     let draft = body.text.clone().unwrap_or_default();
-    match crate::conversations::service::add_message(&st, &a.viewer, id, body, Sender::Out, files)
-        .await
+    let (cc, bcc) = (body.cc.clone(), body.bcc.clone());
+    // "Send and solve" leaves the page (and its Undo) at once, and the
+    // survey the solve sends must not overtake the reply: it goes now.
+    let solving = q.then.as_deref() == Some("solve");
+    let hold = if internal || solving {
+        0
+    } else {
+        super::composer::hold_ms(&st)
+    };
+    match crate::conversations::service::add_message_held(
+        &st,
+        &a.viewer,
+        id,
+        body,
+        Sender::Out,
+        files,
+        hold,
+    )
+    .await
     {
+        Ok(_) if solving => {
+            super::composer::solve_and_move_on(&st, &a, id, q.back.as_deref().unwrap_or("")).await
+        }
+        Ok(m) if hold > 0 && m.delivery_status == Some(crate::vocab::DeliveryStatus::Queued) => {
+            see_other(&format!("/c/{id}?sent={}#m{}", m.id, m.id))
+        }
         Ok(m) => see_other(&format!("/c/{id}#m{}", m.id)),
-        Err(Error::Invalid { message, .. }) => {
+        Err(Error::Invalid { message, field }) => {
+            let copies = super::side_conversations::ReplyCopies::typed(&a, &cc, &bcc, &field);
+            // An inline image that is no picture: said beside the box.
+            let image = (field == crate::conversations::formatted::INLINE_FIELD)
+                .then(|| a.tr.t("composer-image-type"));
             again(&st, &a, id, StatusCode::UNPROCESSABLE_ENTITY, |p| {
-                p.error = Some(message);
+                if let Some(image) = image {
+                    p.errors = super::form_errors::FieldErrors::on(field, image);
+                } else if copies.error.is_none() {
+                    p.error = Some(super::form_errors::words(&a.tr, &field, &message));
+                }
+                p.copies = copies;
                 p.draft = draft;
                 p.draft_internal = internal;
-            })
-            .await
-        }
-        Err(e) => error_page(&a.tr, e),
-    }
-}
-
-#[derive(Deserialize)]
-pub struct UpdateForm {
-    status: Option<String>,
-    priority: Option<String>,
-    assignee: Option<String>,
-    team: Option<String>,
-    tags: Option<String>,
-    reason_category: Option<String>,
-    reason: Option<String>,
-}
-
-/// `POST /c/{id}/update`: the controls. Changing the owner of an assigned
-/// conversation is a transfer and needs a reason (category and words).
-pub async fn update(
-    State(st): State<AppState>,
-    a: Agent,
-    Path(id): Path<i64>,
-    Form(f): Form<UpdateForm>,
-) -> Response {
-    let conv = match crate::conversations::service::get(&st, &a.viewer, id).await {
-        Ok(c) => c,
-        Err(e) => return error_page(&a.tr, e),
-    };
-    let mut patch = ConversationPatch::default();
-    if let Some(s) = f
-        .status
-        .filter(|s| !s.is_empty() && *s != conv.status.as_str())
-    {
-        patch.status = Some(s);
-    }
-    if let Some(p) = f
-        .priority
-        .filter(|p| !p.is_empty() && *p != conv.priority.as_str())
-    {
-        patch.priority = Some(p);
-    }
-    let parse_id = |v: Option<String>| -> Option<Option<i64>> {
-        let v = v?;
-        match v.as_str() {
-            "" => None,
-            "none" | "0" => Some(None),
-            "me" => Some(Some(a.id)),
-            other => other.parse::<i64>().ok().map(Some),
-        }
-    };
-    if let Some(to) = parse_id(f.assignee).filter(|to| *to != conv.assignee_id) {
-        patch.assignee_id = Some(to);
-    }
-    if let Some(to) = parse_id(f.team).filter(|to| *to != conv.team_id) {
-        patch.team_id = Some(to);
-    }
-    if let Some(tags) = f.tags {
-        let list: Vec<String> = tags
-            .split([',', '\n'])
-            .map(|t| t.trim().to_string())
-            .filter(|t| !t.is_empty())
-            .collect();
-        if list != conv.tags {
-            patch.tags = Some(list);
-        }
-    }
-    let words = f.reason.unwrap_or_default().trim().to_string();
-    let category = f.reason_category.unwrap_or_default();
-    if !words.is_empty() {
-        use crate::routing::model::{StructuredReason, TransferReasonInput};
-        patch.reason = Some(if category.is_empty() {
-            TransferReasonInput::Text(words)
-        } else {
-            TransferReasonInput::Structured(StructuredReason {
-                category,
-                text: words,
-            })
-        });
-    }
-    match crate::conversations::service::update(&st, &a.viewer, id, patch).await {
-        Ok(_) => see_other(&format!("/c/{id}")),
-        Err(Error::Invalid { field, message }) => {
-            let msg = if field == "reason" {
-                a.tr.t("transfer-needs-reason")
-            } else {
-                message
-            };
-            again(&st, &a, id, StatusCode::UNPROCESSABLE_ENTITY, |p| {
-                p.error = Some(msg)
-            })
-            .await
-        }
-        Err(Error::Conflict { message, .. }) => {
-            again(&st, &a, id, StatusCode::CONFLICT, |p| {
-                p.error = Some(message)
             })
             .await
         }

@@ -9,9 +9,10 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::i18n::{datetime, local_time};
+use super::i18n::local_time;
 use super::labels;
 use super::pages::{Chrome, error_page, render, render_status, see_other};
+use super::pickers::{self, Choice};
 use super::session::{Agent, url_encode};
 use crate::customers::model::CustomerPatch;
 use crate::customers::{Customer, service};
@@ -96,9 +97,13 @@ pub async fn list(State(st): State<AppState>, a: Agent, Query(q): Query<ListQuer
                 .as_ref()
                 .map(|o| o.name.clone())
                 .unwrap_or_default(),
-            language: cu.language.clone().unwrap_or_default(),
+            language: cu
+                .language
+                .as_deref()
+                .map(|l| pickers::language_name(&a.tr, l))
+                .unwrap_or_default(),
             contacts: cu.conversation_count,
-            last_seen: datetime(ms(&cu.last_seen_at), &a.tz),
+            last_seen: a.tr.datetime(ms(&cu.last_seen_at), &a.tz),
         })
         .collect();
     render(&ListPage {
@@ -143,6 +148,25 @@ struct ProfilePage {
     history: Vec<HistoryRow>,
     notice: Option<String>,
     error: Option<String>,
+    languages: Vec<Choice>,
+    zones: Vec<Choice>,
+    name_error: Option<String>,
+    language_error: Option<String>,
+    timezone_error: Option<String>,
+    merge_error: Option<String>,
+    merge_other: String,
+}
+
+/// What a failed post brings back: the form as typed and the error beside
+/// its field.
+#[derive(Default)]
+struct Typed {
+    form: Option<EditForm>,
+    merge_other: String,
+    /// The field the error is about (`name`, `language`, `timezone`,
+    /// `other` of the merge form; anything else shows above the page).
+    field: String,
+    message: Option<String>,
 }
 
 /// `?saved=1` / `?merged=1` after a post.
@@ -166,16 +190,10 @@ pub async fn profile(
     } else {
         None
     };
-    show(&st, &a, id, notice, None).await
+    show(&st, &a, id, notice, Typed::default()).await
 }
 
-async fn show(
-    st: &AppState,
-    a: &Agent,
-    id: i64,
-    notice: Option<String>,
-    error: Option<String>,
-) -> Response {
+async fn show(st: &AppState, a: &Agent, id: i64, notice: Option<String>, t: Typed) -> Response {
     let cu = match service::get(st, &a.viewer, id).await {
         Ok(cu) => cu,
         Err(e) => return error_page(&a.tr, e),
@@ -196,40 +214,60 @@ async fn show(
             status: h.status.as_str(),
             subject: h.subject,
             channel: labels::channel(&a.tr, h.channel),
-            updated: datetime(ms(&h.updated_at), &a.tz),
+            updated: a.tr.datetime(ms(&h.updated_at), &a.tz),
         })
         .collect();
-    let status = if error.is_some() {
+    let status = if t.message.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK
     };
     let heading = display_name(&cu);
+    // The form as typed after an error, else the record.
+    let typed = |v: Option<&Option<String>>, saved: Option<&str>| -> String {
+        match v {
+            Some(Some(s)) => s.trim().to_string(),
+            Some(None) | None => saved.unwrap_or_default().to_string(),
+        }
+    };
+    let f = t.form.as_ref();
+    let name = typed(f.map(|f| &f.name), cu.name.as_deref());
+    let language = typed(f.map(|f| &f.language), cu.language.as_deref());
+    let timezone = typed(f.map(|f| &f.timezone), cu.timezone.as_deref());
+    let phone = typed(f.map(|f| &f.phone), cu.phone.as_deref());
+    let organization = typed(
+        f.map(|f| &f.organization),
+        cu.organization.as_ref().map(|o| o.name.as_str()),
+    );
+    let notes = match f.map(|f| &f.notes) {
+        Some(Some(n)) => n.replace("\r\n", "\n"),
+        _ => cu.notes.clone().unwrap_or_default(),
+    };
+    let beside = |field: &str| (t.field == field).then(|| t.message.clone()).flatten();
+    let placed = ["name", "language", "timezone", "other"].contains(&t.field.as_str());
     render_status(
         status,
         &ProfilePage {
             c: Chrome::agent(a, heading.clone(), "customers"),
             id: cu.id,
             heading,
-            name: cu.name.clone().unwrap_or_default(),
+            languages: pickers::languages(&a.tr, &language),
+            zones: pickers::time_zones(&timezone),
+            name,
             emails: cu.emails.clone(),
-            phone: cu.phone.clone().unwrap_or_default(),
-            language: cu.language.clone().unwrap_or_default(),
+            phone,
+            language,
             local_time: cu
                 .timezone
                 .as_deref()
                 .and_then(|tz| local_time(now, tz))
                 .unwrap_or_default(),
-            timezone: cu.timezone.clone().unwrap_or_default(),
-            organization: cu
-                .organization
-                .as_ref()
-                .map(|o| o.name.clone())
-                .unwrap_or_default(),
-            notes: cu.notes.clone().unwrap_or_default(),
+            timezone,
+            organization,
+            notes,
             private: !cu.private_hidden,
-            first_seen: datetime(ms(&cu.first_seen_at), &a.tz),
-            last_seen: datetime(ms(&cu.last_seen_at), &a.tz),
+            first_seen: a.tr.datetime(ms(&cu.first_seen_at), &a.tz),
+            last_seen: a.tr.datetime(ms(&cu.last_seen_at), &a.tz),
             contacts: cu.conversation_count,
             health: cu
                 .health
@@ -237,13 +275,18 @@ async fn show(
                 .map(|h| super::radar::health_view(&a.tr, h)),
             history,
             notice,
-            error,
+            error: (!placed).then(|| t.message.clone()).flatten(),
+            name_error: beside("name"),
+            language_error: beside("language"),
+            timezone_error: beside("timezone"),
+            merge_error: beside("other"),
+            merge_other: t.merge_other,
         },
     )
 }
 
 /// The edit form.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct EditForm {
     name: Option<String>,
     phone: Option<String>,
@@ -257,14 +300,41 @@ fn filled(v: Option<String>) -> Option<String> {
     v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
-/// Input errors show on the profile; anything else is an error page.
-async fn failed(st: &AppState, a: &Agent, id: i64, e: Error) -> Response {
-    match e {
-        Error::Invalid { message, .. } | Error::Conflict { message, .. } => {
-            show(st, a, id, None, Some(message)).await
+/// Input errors show on the profile, beside their field in the agent's
+/// language, with the form as typed; anything else is an error page.
+async fn failed(st: &AppState, a: &Agent, id: i64, e: Error, mut t: Typed) -> Response {
+    let value = |f: fn(&EditForm) -> &Option<String>| {
+        t.form
+            .as_ref()
+            .and_then(|form| f(form).clone())
+            .unwrap_or_default()
+    };
+    let (field, message) = match e {
+        Error::Invalid { field, .. } if field == "language" => (
+            field,
+            a.tr.s("customer-language-invalid", "value", value(|f| &f.language)),
+        ),
+        Error::Invalid { field, .. } if field == "timezone" => (
+            field,
+            a.tr.s("timezone-unknown", "tz", value(|f| &f.timezone)),
+        ),
+        Error::Invalid { field, .. } if field == "name" => (field, a.tr.t("customer-name-invalid")),
+        // The merge form has one field, whatever the service calls it.
+        Error::Invalid { field, message } if t.form.is_none() => (
+            "other".to_string(),
+            super::form_errors::words(&a.tr, &field, &message),
+        ),
+        Error::Conflict { message, .. } if t.form.is_none() => ("other".to_string(), message),
+        Error::Invalid { field, message } => {
+            let words = super::form_errors::words(&a.tr, &field, &message);
+            (field, words)
         }
-        other => error_page(&a.tr, other),
-    }
+        Error::Conflict { message, .. } => (String::new(), message),
+        other => return error_page(&a.tr, other),
+    };
+    t.field = field;
+    t.message = Some(message);
+    show(st, a, id, None, t).await
 }
 
 /// `POST /customers/{id}`: saves the profile. An empty name, language or
@@ -276,6 +346,7 @@ pub async fn update(
     Path(id): Path<i64>,
     Form(f): Form<EditForm>,
 ) -> Response {
+    let typed = f.clone();
     let patch = CustomerPatch {
         name: filled(f.name),
         phone: f.phone.map(|p| p.trim().to_string()),
@@ -286,7 +357,13 @@ pub async fn update(
     };
     match service::update(&st, &a.viewer, id, patch).await {
         Ok(_) => see_other(&format!("/customers/{id}?saved=1")),
-        Err(e) => failed(&st, &a, id, e).await,
+        Err(e) => {
+            let t = Typed {
+                form: Some(typed),
+                ..Typed::default()
+            };
+            failed(&st, &a, id, e, t).await
+        }
     }
 }
 
@@ -307,7 +384,10 @@ pub async fn merge(
     let from: Result<i64> = match other.parse::<i64>() {
         Ok(n) => Ok(n),
         Err(_) if other.contains('@') => service::id_by_email(&st, &a.viewer, other).await,
-        Err(_) => Err(Error::invalid("other", a.tr.t("merge-other-invalid"))),
+        Err(_) => Err(crate::web::form_errors::said(
+            "other",
+            a.tr.t("merge-other-invalid"),
+        )),
     };
     let done = match from {
         Ok(from) => service::merge(&st, &a.viewer, id, from).await,
@@ -315,6 +395,12 @@ pub async fn merge(
     };
     match done {
         Ok(_) => see_other(&format!("/customers/{id}?merged=1")),
-        Err(e) => failed(&st, &a, id, e).await,
+        Err(e) => {
+            let t = Typed {
+                merge_other: f.other.clone(),
+                ..Typed::default()
+            };
+            failed(&st, &a, id, e, t).await
+        }
     }
 }

@@ -119,8 +119,8 @@ async fn build(st: &AppState, a: &Agent, f: &Filters) -> Result<DashboardPage> {
         tr.args(
             key,
             &[
-                ("from", p.from.to_string().into()),
-                ("to", p.to.to_string().into()),
+                ("from", tr.date(p.from).into()),
+                ("to", tr.date(p.to).into()),
             ],
         )
     };

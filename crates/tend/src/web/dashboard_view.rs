@@ -177,7 +177,7 @@ pub fn trend(
             let line = r.items.iter().find(|l| l.key == key);
             Point {
                 value: value_of(kind, line),
-                label: key,
+                label: tr.date(*d),
             }
         })
         .collect();
@@ -192,7 +192,13 @@ pub fn trend(
         rows: r
             .items
             .iter()
-            .map(|l| row(tr, kind, l.key.clone(), l))
+            .map(|l| {
+                let day = l
+                    .key
+                    .parse::<Date>()
+                    .map_or_else(|_| l.key.clone(), |d| tr.date(d));
+                row(tr, kind, day, l)
+            })
             .collect(),
     }
 }

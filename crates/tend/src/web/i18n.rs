@@ -73,12 +73,44 @@ impl Tr {
             .iter()
             .map(|(k, v)| (Cow::Owned(k.to_string()), v.clone()))
             .collect();
-        LOCALES
+        let text = LOCALES
             .try_lookup_complete(&self.lang, key, (!map.is_empty()).then_some(&map))
             .unwrap_or_else(|| {
                 tracing::warn!(key, "a UI string is missing from the catalogue");
                 format!("⟦{key}⟧")
-            })
+            });
+        // The words filled in decide some grammar (`grammar.rs`).
+        match (self.code, map.is_empty()) {
+            ("ko", false) => super::grammar::ko_particles(&text),
+            ("ca", false) => super::grammar::ca_elide(&text),
+            _ => text,
+        }
+    }
+
+    /// A timestamp (ms) as local date and time in `tz` (IANA name; UTC
+    /// when unknown), in the locale's own pattern (`datetime-pattern`):
+    /// `24 Nov 2026, 09:05`, `2026年11月24日 09:05`, `24.11.2026. 09:05`.
+    pub fn datetime(&self, ms: i64, tz: &str) -> String {
+        let Ok(ts) = jiff::Timestamp::from_millisecond(ms) else {
+            return String::new();
+        };
+        let zone = jiff::tz::TimeZone::get(tz).unwrap_or(jiff::tz::TimeZone::UTC);
+        let pattern = self.t("datetime-pattern");
+        let z = ts.to_zoned_datetime(zone);
+        // A pattern jiff cannot use falls back to ISO rather than failing.
+        let mut out = String::new();
+        match jiff::fmt::strtime::format(&pattern, &z) {
+            Ok(s) => out.push_str(&s),
+            Err(_) => out.push_str(&z.strftime("%Y-%m-%d %H:%M").to_string()),
+        }
+        out
+    }
+
+    /// A calendar day in the locale's own pattern (`date-pattern`):
+    /// `24 Nov 2026`, `2026年11月24日`, `24.11.2026.`.
+    pub fn date(&self, d: jiff::civil::Date) -> String {
+        let pattern = self.t("date-pattern");
+        jiff::fmt::strtime::format(&pattern, d).unwrap_or_else(|_| d.to_string())
     }
 
     /// A waiting time, e.g. "3 h 5 min", "2 d 4 h", "12 min".
@@ -123,18 +155,6 @@ pub fn negotiate(header: &str) -> &'static str {
     crate::locale::from_accept_language(header).unwrap_or(crate::locale::DEFAULT)
 }
 
-/// A timestamp (ms) as local date and time in `tz` (IANA name; UTC when
-/// unknown), e.g. `2026-11-24 09:05`.
-pub fn datetime(ms: i64, tz: &str) -> String {
-    let Ok(ts) = jiff::Timestamp::from_millisecond(ms) else {
-        return String::new();
-    };
-    let zone = jiff::tz::TimeZone::get(tz).unwrap_or(jiff::tz::TimeZone::UTC);
-    ts.to_zoned_datetime(zone)
-        .strftime("%Y-%m-%d %H:%M")
-        .to_string()
-}
-
 /// The current local time in `tz`, e.g. `17:42 (UTC+09:00)`.
 pub fn local_time(now_ms: i64, tz: &str) -> Option<String> {
     let zone = jiff::tz::TimeZone::get(tz).ok()?;
@@ -155,6 +175,11 @@ pub fn keys_of(code: &str) -> Vec<String> {
             include_str!("../../locales/en/help.ftl"),
             include_str!("../../locales/en/automations.ftl"),
             include_str!("../../locales/en/kb.ftl"),
+            include_str!("../../locales/en/notifications.ftl"),
+            include_str!("../../locales/en/views.ftl"),
+            include_str!("../../locales/en/routing.ftl"),
+            include_str!("../../locales/en/thirdparty.ftl"),
+            include_str!("../../locales/en/forms.ftl"),
         ],
         "ja" => &[
             include_str!("../../locales/ja/web.ftl"),
@@ -162,6 +187,11 @@ pub fn keys_of(code: &str) -> Vec<String> {
             include_str!("../../locales/ja/help.ftl"),
             include_str!("../../locales/ja/automations.ftl"),
             include_str!("../../locales/ja/kb.ftl"),
+            include_str!("../../locales/ja/notifications.ftl"),
+            include_str!("../../locales/ja/views.ftl"),
+            include_str!("../../locales/ja/routing.ftl"),
+            include_str!("../../locales/ja/thirdparty.ftl"),
+            include_str!("../../locales/ja/forms.ftl"),
         ],
         "ko" => &[
             include_str!("../../locales/ko/web.ftl"),
@@ -169,6 +199,11 @@ pub fn keys_of(code: &str) -> Vec<String> {
             include_str!("../../locales/ko/help.ftl"),
             include_str!("../../locales/ko/automations.ftl"),
             include_str!("../../locales/ko/kb.ftl"),
+            include_str!("../../locales/ko/notifications.ftl"),
+            include_str!("../../locales/ko/views.ftl"),
+            include_str!("../../locales/ko/routing.ftl"),
+            include_str!("../../locales/ko/thirdparty.ftl"),
+            include_str!("../../locales/ko/forms.ftl"),
         ],
         "lv" => &[
             include_str!("../../locales/lv/web.ftl"),
@@ -176,6 +211,11 @@ pub fn keys_of(code: &str) -> Vec<String> {
             include_str!("../../locales/lv/help.ftl"),
             include_str!("../../locales/lv/automations.ftl"),
             include_str!("../../locales/lv/kb.ftl"),
+            include_str!("../../locales/lv/notifications.ftl"),
+            include_str!("../../locales/lv/views.ftl"),
+            include_str!("../../locales/lv/routing.ftl"),
+            include_str!("../../locales/lv/thirdparty.ftl"),
+            include_str!("../../locales/lv/forms.ftl"),
         ],
         "ca" => &[
             include_str!("../../locales/ca/web.ftl"),
@@ -183,6 +223,11 @@ pub fn keys_of(code: &str) -> Vec<String> {
             include_str!("../../locales/ca/help.ftl"),
             include_str!("../../locales/ca/automations.ftl"),
             include_str!("../../locales/ca/kb.ftl"),
+            include_str!("../../locales/ca/notifications.ftl"),
+            include_str!("../../locales/ca/views.ftl"),
+            include_str!("../../locales/ca/routing.ftl"),
+            include_str!("../../locales/ca/thirdparty.ftl"),
+            include_str!("../../locales/ca/forms.ftl"),
         ],
         _ => &[],
     };
@@ -200,9 +245,10 @@ pub fn keys_of(code: &str) -> Vec<String> {
 }
 
 /// Every variable name the catalogues use (for [`has_key`]).
-pub const MESSAGE_VARIABLES: [&str; 20] = [
+pub const MESSAGE_VARIABLES: [&str; 27] = [
     "count", "name", "tz", "id", "hours", "minutes", "days", "channel", "to", "from", "tags", "q",
-    "url", "when", "value", "metric", "subject", "customer", "score", "reasons",
+    "url", "when", "value", "metric", "subject", "customer", "score", "reasons", "until", "actor",
+    "line", "column", "size", "limit", "sender",
 ];
 
 /// Whether `key` has a translation of its own in `code` (no fallback).
@@ -304,12 +350,28 @@ mod tests {
     }
 
     #[test]
-    fn dates_follow_the_timezone() {
+    fn dates_follow_the_timezone_and_the_locale() {
         // 2026-01-01T00:00:00Z
         let ms = 1_767_225_600_000;
-        assert_eq!(datetime(ms, "UTC"), "2026-01-01 00:00");
-        assert_eq!(datetime(ms, "Asia/Tokyo"), "2026-01-01 09:00");
-        assert_eq!(datetime(ms, "Europe/Riga"), "2026-01-01 02:00");
-        assert_eq!(datetime(ms, "Not/AZone"), "2026-01-01 00:00");
+        let en = Tr::new("en");
+        assert_eq!(en.datetime(ms, "UTC"), "1 Jan 2026, 00:00");
+        assert_eq!(en.datetime(ms, "Asia/Tokyo"), "1 Jan 2026, 09:00");
+        assert_eq!(en.datetime(ms, "Not/AZone"), "1 Jan 2026, 00:00");
+        assert_eq!(
+            Tr::new("ja").datetime(ms, "Asia/Tokyo"),
+            "2026年1月1日 09:00"
+        );
+        assert_eq!(
+            Tr::new("ko").datetime(ms, "Asia/Seoul"),
+            "2026. 1. 1. 09:00"
+        );
+        assert_eq!(
+            Tr::new("lv").datetime(ms, "Europe/Riga"),
+            "01.01.2026. 02:00"
+        );
+        assert_eq!(
+            Tr::new("ca").datetime(ms, "Europe/Madrid"),
+            "1/1/2026 01:00"
+        );
     }
 }

@@ -5,41 +5,23 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::Json;
-use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
+use axum::extract::{RawQuery, State};
+use axum::response::Response;
 
 use super::i18n::Tr;
+use super::inbox_query::{self, Link, Place};
 use super::pages::{Chrome, error_page, render};
+use super::saved_views::SaveForm;
 use super::session::Agent;
 pub use super::sla_cell::{SlaCell, sla_cell};
 use crate::Result;
 use crate::conversations::model::{ListCursor, ListFilter, ListSort, PageAt};
-use crate::conversations::views::InboxView;
+use crate::conversations::views::{Column, InboxView, SlaState, ViewSpec};
 use crate::conversations::{Conversation, Priority, Status};
 use crate::state::AppState;
 use crate::vocab::Channel;
 
 const PAGE: i64 = 50;
-
-/// The inbox query string.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct InboxQuery {
-    view: Option<String>,
-    inbox: Option<i64>,
-    team: Option<i64>,
-    status: Option<String>,
-    priority: Option<String>,
-    tag: Option<String>,
-    channel: Option<String>,
-    language: Option<String>,
-    /// The page after this row (`ListCursor::to_param`).
-    after: Option<String>,
-    /// The page before this row.
-    before: Option<String>,
-    fragment: Option<String>,
-}
 
 pub(super) fn nonempty(v: &Option<String>) -> Option<String> {
     v.as_ref()
@@ -62,12 +44,18 @@ pub struct Row {
     pub assignee_id: i64,
     pub tags: Vec<String>,
     pub channel: String,
+    /// The channel in the viewer's language.
+    pub channel_label: String,
     pub language: String,
+    /// The start of the newest message, on one line.
+    pub preview: String,
     pub waited: String,
     pub waiting: bool,
     pub updated: String,
     /// The next service-level deadline, if any.
     pub sla: Option<SlaCell>,
+    /// "Snoozed until …" in the agent's time zone (empty: not snoozed).
+    pub snoozed: String,
 }
 
 /// A navigation entry with its count key.
@@ -86,15 +74,34 @@ struct InboxPage {
     views: Vec<NavItem>,
     inboxes: Vec<NavItem>,
     teams: Vec<NavItem>,
+    saved: Vec<NavItem>,
     rows: Vec<Row>,
-    q: InboxQuery,
+    /// Live chats waiting, above the list.
+    chats: Vec<Row>,
+    f: FormState,
+    /// Whether anything narrows or reorders the view (the filter panel
+    /// then starts open).
+    filtered: bool,
+    show: Shown,
     qs: String,
+    /// The view's filters, order and columns as a query (for saving).
+    spec_qs: String,
     prev: Option<String>,
     next: Option<String>,
     statuses: Vec<(&'static str, String)>,
     priorities: Vec<(&'static str, String)>,
     agents: Vec<(i64, String)>,
     channels: Vec<(&'static str, String)>,
+    sorts: Vec<(&'static str, String)>,
+    slas: Vec<(&'static str, String)>,
+    columns: Vec<(&'static str, String, bool)>,
+    views_all: Vec<(&'static str, String)>,
+    /// Teams the viewer may share a view with.
+    share_teams: Vec<(i64, String)>,
+    /// The saved view shown, and whether the viewer may change it.
+    current_saved: Option<(i64, String, bool)>,
+    /// "Save this view" as typed, after a mistake.
+    save: SaveForm,
 }
 
 #[derive(Template)]
@@ -102,47 +109,97 @@ struct InboxPage {
 struct RowsFragment {
     c: Chrome,
     rows: Vec<Row>,
+    show: Shown,
 }
 
-fn filter_for(a: &Agent, q: &InboxQuery) -> Result<(ListFilter, InboxView)> {
-    let view = q
-        .view
-        .as_deref()
-        .and_then(|v| InboxView::from_db(v).ok())
-        .unwrap_or(InboxView::DEFAULT);
+/// The filter form's values, as strings for the template.
+#[derive(Default)]
+struct FormState {
+    view: String,
+    inbox: Option<i64>,
+    team: Option<i64>,
+    status: String,
+    priority: String,
+    channel: String,
+    tag: String,
+    language: String,
+    owner: String,
+    sla: String,
+    sort: String,
+}
+
+impl FormState {
+    fn of(spec: &ViewSpec) -> FormState {
+        let s = |v: Option<&'static str>| v.unwrap_or_default().to_string();
+        FormState {
+            view: spec.view().as_str().to_string(),
+            inbox: spec.inbox_id,
+            team: spec.team_id,
+            status: s(spec.status.map(|v| v.as_str())),
+            priority: s(spec.priority.map(|v| v.as_str())),
+            channel: s(spec.channel.map(|v| v.as_str())),
+            tag: spec.tag.clone().unwrap_or_default(),
+            language: spec.language.clone().unwrap_or_default(),
+            owner: spec.owner.clone().unwrap_or_default(),
+            sla: s(spec.sla.map(|v| v.as_str())),
+            sort: s(spec.sort.map(|v| v.as_str())),
+        }
+    }
+}
+
+/// Which columns the list shows.
+#[derive(Clone, Copy)]
+pub struct Shown {
+    pub customer: bool,
+    pub status: bool,
+    pub priority: bool,
+    pub owner: bool,
+    pub waiting: bool,
+    pub due: bool,
+}
+
+impl Shown {
+    fn of(spec: &ViewSpec) -> Shown {
+        let cols = spec.columns();
+        let has = |c| cols.contains(&c);
+        // Exhaustive, so that a new column cannot be left out of the list.
+        let mut show = Shown {
+            customer: false,
+            status: false,
+            priority: false,
+            owner: false,
+            waiting: false,
+            due: false,
+        };
+        for &c in Column::ALL {
+            let on = has(c);
+            match c {
+                Column::Customer => show.customer = on,
+                Column::Status => show.status = on,
+                Column::Priority => show.priority = on,
+                Column::Owner => show.owner = on,
+                Column::Waiting => show.waiting = on,
+                Column::Due => show.due = on,
+            }
+        }
+        show
+    }
+}
+
+fn filter_for(a: &Agent, spec: &ViewSpec, place: &Place, now: i64) -> Result<ListFilter> {
     let mut f = ListFilter {
         limit: PAGE,
-        ..view.filter(&a.viewer)
+        ..spec.filter(&a.viewer, now)?
     };
-    if let Some(s) = nonempty(&q.status) {
-        let s = Status::parse("status", &s)?;
-        // A status filter narrows the view; a status outside it empties it.
-        f.statuses.retain(|x| *x == s);
-        if f.statuses.is_empty() {
-            f.statuses = vec![s];
-            f.limit = 0;
-        }
-        f.sort = ListSort::Newest;
-    }
-    if let Some(p) = nonempty(&q.priority) {
-        f.priority = Some(Priority::parse("priority", &p)?);
-    }
-    f.tag = nonempty(&q.tag).map(|t| t.to_lowercase());
-    f.channel = nonempty(&q.channel)
-        .map(|c| Channel::parse("channel", &c))
-        .transpose()?;
-    f.language = nonempty(&q.language);
-    f.inbox_id = q.inbox;
-    f.team_id = q.team;
     // A cursor that does not read is the first page, as an unknown view
     // is the default one.
-    let cursor = |v: &Option<String>| nonempty(v).and_then(|s| ListCursor::from_param(f.sort, &s));
-    f.at = match (cursor(&q.after), cursor(&q.before)) {
+    let cursor = |v: &Option<String>| v.as_deref().and_then(|s| ListCursor::from_param(f.sort, s));
+    f.at = match (cursor(&place.after), cursor(&place.before)) {
         (Some(k), _) => PageAt::After(k),
         (None, Some(k)) => PageAt::Before(k),
         (None, None) => PageAt::First,
     };
-    Ok((f, view))
+    Ok(f)
 }
 
 fn status_label(tr: &Tr, s: Status) -> String {
@@ -158,6 +215,7 @@ pub fn rows(
     a: &Agent,
     now: i64,
     names: &HashMap<i64, String>,
+    previews: &mut HashMap<i64, String>,
     items: Vec<Conversation>,
 ) -> Vec<Row> {
     items
@@ -191,14 +249,31 @@ pub fn rows(
                 assignee_id: c.assignee_id.unwrap_or(0),
                 tags: c.tags,
                 channel: c.channel.as_str().to_string(),
+                channel_label: super::labels::channel(&a.tr, c.channel),
                 language: c.language.unwrap_or_default(),
+                preview: previews
+                    .remove(&c.id)
+                    .map(|t| one_line(&t, 140))
+                    .unwrap_or_default(),
                 waited: waiting_ms.map(|ms| a.tr.duration(ms)).unwrap_or_default(),
                 waiting: waiting_ms.is_some(),
-                updated: super::i18n::datetime(updated_ms, &a.tz),
+                updated: a.tr.datetime(updated_ms, &a.tz),
                 sla: c.sla.as_ref().map(|s| sla_cell(&a.tr, &a.tz, now, s)),
+                snoozed: super::snooze::until_text(a, c.snoozed_until.as_deref()),
             }
         })
         .collect()
+}
+
+/// `text` on one line (quoted lines of mail left out), cut at `max`
+/// characters as the templates' `truncate` cuts.
+fn one_line(text: &str, max: usize) -> String {
+    let kept: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('>'))
+        .flat_map(str::split_whitespace)
+        .collect();
+    crate::templates::truncate(&kept.join(" "), max)
 }
 
 /// Id → name of every agent (for assignee columns and pickers).
@@ -211,95 +286,80 @@ pub async fn agent_names(st: &AppState, a: &Agent) -> Result<Vec<(i64, String)>>
         .collect())
 }
 
-/// Where a link leads in the list.
-enum Link {
-    /// The current page (for live refreshes).
-    Here,
-    /// The page after this row.
-    After(String),
-    /// The page before this row.
-    Before(String),
-}
-
-fn query_string(q: &InboxQuery, at: Link) -> String {
-    let mut s = url::form_urlencoded::Serializer::new(String::new());
-    if let Some(v) = &q.view {
-        s.append_pair("view", v);
-    }
-    if let Some(v) = q.inbox {
-        s.append_pair("inbox", &v.to_string());
-    }
-    if let Some(v) = q.team {
-        s.append_pair("team", &v.to_string());
-    }
-    for (k, v) in [
-        ("status", &q.status),
-        ("priority", &q.priority),
-        ("tag", &q.tag),
-        ("channel", &q.channel),
-        ("language", &q.language),
-    ] {
-        if let Some(v) = nonempty(v) {
-            s.append_pair(k, &v);
-        }
-    }
-    let here = |v: &Option<String>| nonempty(v);
-    match at {
-        Link::Here => {
-            if let Some(a) = here(&q.after) {
-                s.append_pair("after", &a);
-            } else if let Some(b) = here(&q.before) {
-                s.append_pair("before", &b);
-            }
-        }
-        Link::After(k) => {
-            s.append_pair("after", &k);
-        }
-        Link::Before(k) => {
-            s.append_pair("before", &k);
-        }
-    }
-    s.finish()
-}
-
 /// `GET /`: the inbox (with `fragment=rows`, only the table body, for live
 /// refresh).
-pub async fn page(State(st): State<AppState>, a: Agent, Query(q): Query<InboxQuery>) -> Response {
-    match build(&st, &a, q).await {
+pub async fn page(State(st): State<AppState>, a: Agent, RawQuery(q): RawQuery) -> Response {
+    let query = q.as_deref().unwrap_or_default();
+    match build(&st, &a, query, SaveForm::default()).await {
         Ok(r) => r,
         Err(e) => error_page(&a.tr, e),
     }
 }
 
-async fn build(st: &AppState, a: &Agent, q: InboxQuery) -> Result<Response> {
-    let (filter, view) = filter_for(a, &q)?;
+/// The inbox for `query`, with "Save this view" as `save` holds it.
+pub(super) async fn build(
+    st: &AppState,
+    a: &Agent,
+    query: &str,
+    save: SaveForm,
+) -> Result<Response> {
+    let (mut spec, place) = inbox_query::read(query)?;
+    // Live refreshes (`fragment=rows`) come often: they read only what
+    // the rows need.
+    let fragment = place.fragment.as_deref() == Some("rows");
+    let mut current_saved = None;
+    if let Some(id) = place.saved.or(place.from_saved) {
+        let v = crate::saved_views::service::get(st, &a.viewer, id).await?;
+        if place.saved.is_some() {
+            spec = v.spec.clone();
+        }
+        if !fragment {
+            let editable = crate::saved_views::service::editable(st, &a.viewer, &v).await?;
+            current_saved = Some((v.id, v.name, editable));
+        }
+    }
+    let now = st.clock.now_ms();
+    let view = spec.view();
+    let filter = filter_for(a, &spec, &place, now)?;
     let (sort, at) = (filter.sort, filter.at);
     // `list` reads one row more than the page to know whether more follow.
-    let (items, more) = if filter.limit == 0 {
-        (vec![], false)
-    } else {
-        crate::conversations::service::list(st, &a.viewer, filter).await?
-    };
+    let (items, more) = crate::conversations::service::list(st, &a.viewer, filter).await?;
     // Keyset links: after the last row, before the first. A page read
     // backwards has a later page (the one it came from); whether an
     // earlier one exists is what `more` says then.
-    let edge = |c: Option<&crate::conversations::model::Conversation>| {
-        c.map(|c| sort.cursor_of(c).to_param(sort))
-    };
+    let edge = |c: Option<&Conversation>| c.map(|c| sort.cursor_of(c).to_param(sort));
     let (first, last) = (edge(items.first()), edge(items.last()));
     let (has_prev, has_next) = match at {
         PageAt::First => (false, more),
         PageAt::After(_) => (true, more),
         PageAt::Before(_) => (more, true),
     };
+    // Live chats wait on the page above the list, on the first page of
+    // the views that list the desk's open work.
+    let unfiltered = ViewSpec {
+        view: spec.view,
+        columns: spec.columns.clone(),
+        ..ViewSpec::default()
+    } == spec;
+    let desk_work = matches!(view, InboxView::Open | InboxView::Unassigned);
+    let chats =
+        if !fragment && at == PageAt::First && place.saved.is_none() && unfiltered && desk_work {
+            crate::conversations::service::chats_waiting(st, &a.viewer, 5).await?
+        } else {
+            Vec::new()
+        };
     let agents = agent_names(st, a).await?;
     let names: HashMap<i64, String> = agents.iter().cloned().collect();
-    let now = st.clock.now_ms();
-    let rows = rows(a, now, &names, items);
-    if q.fragment.as_deref() == Some("rows") {
+    let ids: Vec<i64> = items.iter().chain(&chats).map(|c| c.id).collect();
+    let mut previews = crate::conversations::service::previews(st, &ids).await?;
+    let show = Shown::of(&spec);
+    let rows = rows(a, now, &names, &mut previews, items);
+    let chats = self::rows(a, now, &names, &mut previews, chats);
+    if fragment {
         return Ok(render(&RowsFragment {
             c: Chrome::agent(a, String::new(), "inbox"),
             rows,
+            show,
         }));
     }
     let inboxes = crate::inboxes::service::visible_inboxes(st, &a.viewer).await?;
@@ -313,14 +373,14 @@ async fn build(st: &AppState, a: &Agent, q: InboxQuery) -> Result<Response> {
             .collect()
     };
     let tr = &a.tr;
-    let scoped = q.inbox.is_none() && q.team.is_none();
+    let plain = spec.inbox_id.is_none() && spec.team_id.is_none() && place.saved.is_none();
     let views = InboxView::ALL
         .iter()
         .map(|&v| NavItem {
             href: format!("/?view={v}"),
             label: super::labels::view(tr, v),
             key: v.to_string(),
-            current: scoped && v == view,
+            current: plain && v == view,
         })
         .collect();
     let inbox_nav: Vec<NavItem> = inboxes
@@ -332,7 +392,7 @@ async fn build(st: &AppState, a: &Agent, q: InboxQuery) -> Result<Response> {
                 .clone()
                 .map_or(i.name.clone(), |ad| format!("{} ({ad})", i.name)),
             key: format!("inbox-{}", i.id),
-            current: q.inbox == Some(i.id),
+            current: place.saved.is_none() && spec.inbox_id == Some(i.id),
         })
         .collect();
     let team_nav: Vec<NavItem> = teams
@@ -341,56 +401,92 @@ async fn build(st: &AppState, a: &Agent, q: InboxQuery) -> Result<Response> {
             href: format!("/?view={}&team={}", InboxView::DEFAULT, t.id),
             label: t.name.clone(),
             key: format!("team-{}", t.id),
-            current: q.team == Some(t.id),
+            current: place.saved.is_none() && spec.team_id == Some(t.id),
         })
         .collect();
-    let mut heading = super::labels::view(tr, view);
-    if let Some(i) = q.inbox.and_then(|id| inboxes.iter().find(|i| i.id == id)) {
+    let saved_views = crate::saved_views::service::list(st, &a.viewer).await?;
+    let saved_nav: Vec<NavItem> = saved_views
+        .iter()
+        .map(|v| NavItem {
+            href: format!("/?saved={}", v.id),
+            label: v.name.clone(),
+            key: format!("saved-{}", v.id),
+            current: place.saved == Some(v.id),
+        })
+        .collect();
+    let mut heading = match (&current_saved, place.saved) {
+        (Some((_, name, _)), Some(_)) => name.clone(),
+        _ => super::labels::view(tr, view),
+    };
+    if let Some(i) = spec
+        .inbox_id
+        .and_then(|id| inboxes.iter().find(|i| i.id == id))
+    {
         heading = format!("{heading} · {}", i.name);
     }
-    if let Some(t) = q.team.and_then(|id| teams.iter().find(|t| t.id == id)) {
+    if let Some(t) = spec
+        .team_id
+        .and_then(|id| teams.iter().find(|t| t.id == id))
+    {
         heading = format!("{heading} · {}", t.name);
     }
-    let statuses = Status::ALL
-        .iter()
-        .map(|&s| (s.as_str(), status_label(tr, s)))
-        .collect();
-    let priorities = Priority::ALL
-        .iter()
-        .map(|&p| (p.as_str(), priority_label(tr, p)))
-        .collect();
-    let mut qv = q.clone();
-    qv.view = Some(view.to_string());
-    Ok(render(&InboxPage {
+    let saved = place.saved;
+    let link = |at| format!("/?{}", inbox_query::write(&spec, saved, at));
+    let cols = spec.columns();
+    let page = InboxPage {
         c: Chrome::agent(a, heading.clone(), "inbox"),
         heading,
         views,
         inboxes: inbox_nav,
         teams: team_nav,
+        saved: saved_nav,
         rows,
-        qs: query_string(&qv, Link::Here),
-        prev: first
-            .filter(|_| has_prev)
-            .map(|k| format!("/?{}", query_string(&qv, Link::Before(k)))),
-        next: last
-            .filter(|_| has_next)
-            .map(|k| format!("/?{}", query_string(&qv, Link::After(k)))),
-        q: qv,
-        statuses,
-        priorities,
+        chats,
+        f: FormState::of(&spec),
+        filtered: !unfiltered || spec.sort.is_some(),
+        show,
+        qs: inbox_query::write(&spec, saved, Link::Here(&place)),
+        spec_qs: inbox_query::write(&spec, None, Link::First),
+        prev: first.filter(|_| has_prev).map(|k| link(Link::Before(k))),
+        next: last.filter(|_| has_next).map(|k| link(Link::After(k))),
+        statuses: Status::ALL
+            .iter()
+            .map(|&s| (s.as_str(), status_label(tr, s)))
+            .collect(),
+        priorities: Priority::ALL
+            .iter()
+            .map(|&p| (p.as_str(), priority_label(tr, p)))
+            .collect(),
+        share_teams: teams.iter().map(|t| (t.id, t.name.clone())).collect(),
         agents,
         channels: Channel::ALL
             .iter()
             .map(|&k| (k.as_str(), super::labels::channel(tr, k)))
             .collect(),
-    }))
-}
-
-/// `GET /ui/counts`: counts per view, inbox and team under the agent's
-/// access (JSON, for the navigation badges; cached briefly per agent).
-pub async fn counts(State(st): State<AppState>, a: Agent) -> Response {
-    match super::live::counts(&st, &a).await {
-        Ok(map) => Json(map).into_response(),
-        Err(e) => error_page(&a.tr, e),
-    }
+        sorts: ListSort::ALL
+            .iter()
+            .map(|&k| (k.as_str(), super::inbox_words::sort(tr, k)))
+            .collect(),
+        slas: SlaState::ALL
+            .iter()
+            .map(|&k| (k.as_str(), super::inbox_words::sla_state(tr, k)))
+            .collect(),
+        columns: Column::ALL
+            .iter()
+            .map(|&k| {
+                (
+                    k.as_str(),
+                    super::inbox_words::column(tr, k),
+                    cols.contains(&k),
+                )
+            })
+            .collect(),
+        views_all: InboxView::ALL
+            .iter()
+            .map(|&v| (v.as_str(), super::labels::view(tr, v)))
+            .collect(),
+        current_saved,
+        save,
+    };
+    Ok(super::form_errors::render_form(&page.save.errors, &page))
 }

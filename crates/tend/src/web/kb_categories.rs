@@ -2,7 +2,8 @@
 //! `/kb/categories` lists them, each with its form (slug, position, a
 //! name per language of the workspace), and a form for a new one; a
 //! category can be removed (its articles stay, without one). Everything
-//! goes through `kb::service::write_category` / `delete_category`.
+//! goes through `kb::service::write_category` / `delete_category`; a
+//! mistake brings that form back as typed, the message beside its field.
 
 use std::collections::BTreeMap;
 
@@ -11,9 +12,10 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 
-use super::admin::{Failure, Saved, failure, status_for};
+use super::admin::Saved;
+use super::form_errors::{FieldErrors, Kept, render_form};
 use super::kb_editor::writers_only;
-use super::pages::{Chrome, error_page, render_status, see_other};
+use super::pages::{Chrome, error_page, see_other};
 use super::session::Agent;
 use crate::kb::{Category, CategoryInput, service};
 use crate::locale::LOCALES;
@@ -24,8 +26,10 @@ use crate::state::AppState;
 struct Row {
     id: i64,
     slug: String,
-    position: i64,
+    position: String,
     names: Vec<(&'static str, &'static str, String)>,
+    /// This form's mistake, when it came back.
+    errors: FieldErrors,
 }
 
 impl Row {
@@ -33,7 +37,7 @@ impl Row {
         Row {
             id: c.map_or(0, |c| c.id),
             slug: c.map(|c| c.slug.clone()).unwrap_or_default(),
-            position: c.map_or(0, |c| c.position),
+            position: c.map_or(0, |c| c.position).to_string(),
             names: LOCALES
                 .iter()
                 .map(|l| {
@@ -41,32 +45,63 @@ impl Row {
                     (*l, crate::locale::name(l), name.unwrap_or_default())
                 })
                 .collect(),
+            errors: FieldErrors::none(),
         }
     }
+
+    /// The id of its slug's input.
+    fn slug_id(&self) -> String {
+        format!("cat-{}-slug", self.id)
+    }
+
+    /// The form as typed (`slug`, `position`, `name_<lang>`), with its
+    /// mistake.
+    fn keep(&mut self, form: &[(String, String)], errors: FieldErrors) {
+        let f = Kept(form);
+        self.slug = f.one("slug");
+        self.position = f.one("position");
+        for (code, _, name) in &mut self.names {
+            *name = f.one(&format!("name_{code}"));
+        }
+        self.errors = errors;
+    }
 }
+
+/// A form that came back: which (0: the new one), as typed, and why.
+type Returned<'a> = (i64, &'a [(String, String)], FieldErrors);
 
 #[derive(Template)]
 #[template(path = "web/kb_categories.html")]
 struct Page {
     c: Chrome,
     notice: Option<String>,
-    error: Option<String>,
     rows: Vec<Row>,
 }
 
-async fn page(st: &AppState, a: &Agent, notice: Option<String>, error: Option<String>) -> Response {
+async fn page(
+    st: &AppState,
+    a: &Agent,
+    notice: Option<String>,
+    kept: Option<Returned<'_>>,
+) -> Response {
     let cats = match service::categories(st).await {
         Ok(c) => c,
         Err(e) => return error_page(&a.tr, e),
     };
     let mut rows: Vec<Row> = cats.iter().map(|c| Row::of(Some(c))).collect();
     rows.push(Row::of(None));
-    render_status(
-        status_for(&error),
+    let mut errors = FieldErrors::none();
+    if let Some((id, form, e)) = kept
+        && let Some(row) = rows.iter_mut().find(|r| r.id == id)
+    {
+        errors = e.clone();
+        row.keep(form, e);
+    }
+    render_form(
+        &errors,
         &Page {
             c: Chrome::agent(a, a.tr.t("kbe-categories"), "kb"),
             notice,
-            error,
             rows,
         },
     )
@@ -116,9 +151,9 @@ async fn save(st: &AppState, a: &Agent, id: Option<i64>, form: &[(String, String
     };
     match saved {
         Ok(_) => see_other("/kb/categories?saved=1"),
-        Err(e) => match failure(a, e) {
-            Failure::Input(m) => page(st, a, None, Some(m)).await,
-            Failure::Page(r) => r,
+        Err(e) => match FieldErrors::of(&a.tr, e) {
+            Ok(errors) => page(st, a, None, Some((id.unwrap_or(0), form, errors))).await,
+            Err(e) => error_page(&a.tr, e),
         },
     }
 }

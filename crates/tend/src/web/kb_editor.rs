@@ -18,7 +18,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::i18n::{Tr, datetime};
+use super::form_errors::{FieldErrors, render_form};
+use super::i18n::Tr;
 use super::pages::{Chrome, error_page, render_status, see_other};
 use super::session::Agent;
 use crate::kb::model::{ArticleQuery, TranslationInput};
@@ -170,7 +171,11 @@ pub async fn list(State(st): State<AppState>, a: Agent, Query(p): Query<ListPara
 #[template(path = "web/kb_new.html")]
 struct NewPage {
     c: Chrome,
-    error: Option<String>,
+    errors: FieldErrors,
+    /// The service's names of the title and body fields
+    /// (`translations.{lang}.title`).
+    title_field: String,
+    body_field: String,
     f: NewForm,
     langs: Vec<(&'static str, &'static str)>,
     cats: Vec<(i64, String)>,
@@ -193,17 +198,18 @@ pub struct NewForm {
     published: Option<String>,
 }
 
-async fn new_page(st: &AppState, a: &Agent, f: NewForm, error: Option<String>) -> Response {
+async fn new_page(st: &AppState, a: &Agent, f: NewForm, errors: FieldErrors) -> Response {
     let cats = match service::categories(st).await {
         Ok(c) => c,
         Err(e) => return error_page(&a.tr, e),
     };
-    let status = super::admin::status_for(&error);
-    render_status(
-        status,
+    render_form(
+        &errors,
         &NewPage {
             c: Chrome::agent(a, a.tr.t("kbe-new"), "kb"),
-            error,
+            errors: errors.clone(),
+            title_field: format!("translations.{}.title", f.lang),
+            body_field: format!("translations.{}.body_markdown", f.lang),
             f,
             langs: LOCALES
                 .iter()
@@ -226,7 +232,7 @@ pub async fn new_form(State(st): State<AppState>, a: Agent) -> Response {
         lang: a.tr.code().to_string(),
         ..NewForm::default()
     };
-    new_page(&st, &a, f, None).await
+    new_page(&st, &a, f, FieldErrors::none()).await
 }
 
 /// A category id from a form's select (empty: none).
@@ -264,9 +270,9 @@ pub async fn create(State(st): State<AppState>, a: Agent, Form(f): Form<NewForm>
     };
     match made.await {
         Ok(art) => see_other(&format!("/kb/{}/{}?saved=1", art.id, art.source_lang)),
-        Err(e) => match super::admin::failure(&a, e) {
-            super::admin::Failure::Input(m) => new_page(&st, &a, f, Some(m)).await,
-            super::admin::Failure::Page(r) => r,
+        Err(e) => match FieldErrors::of(&a.tr, e) {
+            Ok(errors) => new_page(&st, &a, f, errors).await,
+            Err(e) => error_page(&a.tr, e),
         },
     }
 }
@@ -295,7 +301,7 @@ struct RevisionLine {
 struct ArticlePage {
     c: Chrome,
     notice: Option<String>,
-    error: Option<String>,
+    errors: FieldErrors,
     id: i64,
     title: String,
     slug: String,
@@ -317,7 +323,8 @@ async fn article_page(
     a: &Agent,
     id: i64,
     notice: Option<String>,
-    error: Option<String>,
+    errors: FieldErrors,
+    typed: Option<&SettingsForm>,
 ) -> Result<Response> {
     let art = service::get_article(st, &a.viewer, id).await?;
     let cats = service::categories(st).await?;
@@ -359,7 +366,7 @@ async fn article_page(
             when: r
                 .created_at
                 .parse::<jiff::Timestamp>()
-                .map(|t| datetime(t.as_millisecond(), &a.tz))
+                .map(|t| a.tr.datetime(t.as_millisecond(), &a.tz))
                 .unwrap_or_else(|_| r.created_at.clone()),
             author: r
                 .author_id
@@ -375,18 +382,19 @@ async fn article_page(
                 .join(", "),
         })
         .collect();
-    let status = super::admin::status_for(&error);
-    Ok(render_status(
-        status,
+    Ok(render_form(
+        &errors,
         &ArticlePage {
             c: Chrome::agent(a, title_of(&art), "kb"),
             notice,
-            error,
+            errors: errors.clone(),
             id,
             title: title_of(&art),
-            slug: art.slug.clone(),
-            category: art.category.unwrap_or(0),
-            source_lang: art.source_lang.clone(),
+            slug: typed.map_or_else(|| art.slug.clone(), |t| t.slug.clone()),
+            category: typed.map_or(art.category.unwrap_or(0), |t| {
+                t.category.trim().parse().unwrap_or(0)
+            }),
+            source_lang: typed.map_or_else(|| art.source_lang.clone(), |t| t.source_lang.clone()),
             translations,
             cats: cats
                 .iter()
@@ -412,7 +420,7 @@ pub async fn article(
     } else {
         p.saved.map(|_| a.tr.t("admin-saved"))
     };
-    article_page(&st, &a, id, notice, None)
+    article_page(&st, &a, id, notice, FieldErrors::none(), None)
         .await
         .unwrap_or_else(|e| error_page(&a.tr, e))
 }
@@ -438,18 +446,18 @@ pub async fn settings(
     }
     let saved = async {
         let mut input = service::get_article(&st, &a.viewer, id).await?.as_input();
-        input.slug = f.slug;
+        input.slug = f.slug.clone();
         input.category = category_of(&f.category)?;
-        input.source_lang = Some(f.source_lang);
+        input.source_lang = Some(f.source_lang.clone());
         service::update_article(&st, &a.viewer, id, input).await
     };
     match saved.await {
         Ok(_) => see_other(&format!("/kb/{id}?saved=1")),
-        Err(e) => match super::admin::failure(&a, e) {
-            super::admin::Failure::Input(m) => article_page(&st, &a, id, None, Some(m))
+        Err(e) => match FieldErrors::of(&a.tr, e) {
+            Ok(errors) => article_page(&st, &a, id, None, errors, Some(&f))
                 .await
                 .unwrap_or_else(|e| error_page(&a.tr, e)),
-            super::admin::Failure::Page(r) => r,
+            Err(e) => error_page(&a.tr, e),
         },
     }
 }
@@ -465,11 +473,11 @@ pub async fn restore(
     }
     match service::restore(&st, &a.viewer, id, revision_id).await {
         Ok(_) => see_other(&format!("/kb/{id}?restored=1")),
-        Err(e) => match super::admin::failure(&a, e) {
-            super::admin::Failure::Input(m) => article_page(&st, &a, id, None, Some(m))
+        Err(e) => match FieldErrors::of(&a.tr, e) {
+            Ok(errors) => article_page(&st, &a, id, None, errors, None)
                 .await
                 .unwrap_or_else(|e| error_page(&a.tr, e)),
-            super::admin::Failure::Page(r) => r,
+            Err(e) => error_page(&a.tr, e),
         },
     }
 }

@@ -19,15 +19,16 @@ use axum::extract::{Path, Query, Request, State};
 use axum::response::Response;
 use serde::Deserialize;
 
+use super::form_errors::{FieldErrors, render_form};
 use super::kb_editor::{TranslationState, title_of, writers_only};
-use super::pages::{Chrome, error_page, render_status, see_other};
+use super::pages::{Chrome, error_page, see_other};
 use super::session::Agent;
+use crate::Result;
 use crate::customers::model::parse_language;
 use crate::kb::history::{Change, SourceChange};
 use crate::kb::model::TranslationInput;
 use crate::kb::{Article, images, service};
 use crate::state::AppState;
-use crate::{Error, Result};
 
 /// A line of the source's diff: (class, label for screen readers, text).
 type Line = (&'static str, String, String);
@@ -37,7 +38,11 @@ type Line = (&'static str, String, String);
 struct EditPage {
     c: Chrome,
     notice: Option<String>,
-    error: Option<String>,
+    errors: FieldErrors,
+    /// The service's names of this translation's title and body fields
+    /// (`translations.{lang}.title`).
+    title_field: String,
+    body_field: String,
     id: i64,
     article_title: String,
     lang: String,
@@ -90,7 +95,7 @@ async fn edit_page(
     lang: &str,
     typed: Option<Typed>,
     notice: Option<String>,
-    error: Option<String>,
+    errors: FieldErrors,
 ) -> Result<Response> {
     let t = art.translations.get(lang);
     let (state_class, state) = TranslationState::of(art, lang).label(&a.tr);
@@ -104,13 +109,14 @@ async fn edit_page(
         published: t.is_some_and(|t| t.published),
     });
     let lang_name = crate::kb::language_name(lang);
-    let status = super::admin::status_for(&error);
-    Ok(render_status(
-        status,
+    Ok(render_form(
+        &errors,
         &EditPage {
             c: Chrome::agent(a, format!("{} · {lang_name}", title_of(art)), "kb"),
             notice,
-            error,
+            errors: errors.clone(),
+            title_field: format!("translations.{lang}.title"),
+            body_field: format!("translations.{lang}.body_markdown"),
             id: art.id,
             article_title: title_of(art),
             lang: lang.to_string(),
@@ -157,7 +163,7 @@ pub async fn edit(
         let lang = lang_of(&lang)?;
         let art = service::get_article(&st, &a.viewer, id).await?;
         let notice = p.saved.map(|_| a.tr.t("admin-saved"));
-        edit_page(&st, &a, &art, &lang, None, notice, None).await
+        edit_page(&st, &a, &art, &lang, None, notice, FieldErrors::none()).await
     };
     page.await.unwrap_or_else(|e| error_page(&a.tr, e))
 }
@@ -208,14 +214,14 @@ pub async fn save(
             Err(e) => Err(e),
         }
     };
-    let (notice, error) = match done {
-        Ok(notice) => (Some(notice), None),
-        Err(e) => match super::admin::failure(&a, e) {
-            super::admin::Failure::Input(m) => (None, Some(m)),
-            super::admin::Failure::Page(r) => return r,
+    let (notice, errors) = match done {
+        Ok(notice) => (Some(notice), FieldErrors::none()),
+        Err(e) => match FieldErrors::of(&a.tr, e) {
+            Ok(errors) => (None, errors),
+            Err(e) => return error_page(&a.tr, e),
         },
     };
-    edit_page(&st, &a, &art, &lang, Some(typed), notice, error)
+    edit_page(&st, &a, &art, &lang, Some(typed), notice, errors)
         .await
         .unwrap_or_else(|e| error_page(&a.tr, e))
 }
@@ -230,7 +236,7 @@ async fn insert_image(
     alt: String,
 ) -> Result<String> {
     let Some(file) = file else {
-        return Err(Error::invalid("image", a.tr.t("kbe-image-none")));
+        return Err(super::form_errors::said("image", a.tr.t("kbe-image-none")));
     };
     let image = images::upload(st, &a.viewer, file).await?;
     // The alt text is Markdown link text: no brackets or line breaks.

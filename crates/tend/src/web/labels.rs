@@ -13,13 +13,12 @@ use super::i18n::Tr;
 
 pub use crate::automation::model::ActionKind;
 use crate::automation::{Action, Field, Op, Since, Trigger};
-use crate::conversations::Event;
 use crate::conversations::views::InboxView;
 use crate::health::Outcome;
 use crate::macros::Scope;
 use crate::routing::model::TransferCategory;
 use crate::sla::Metric;
-use crate::vocab::{Channel, DeliveryStatus, EventKind, MailKind, Priority, Signal, Status};
+use crate::vocab::{Channel, DeliveryStatus, MailKind, Priority, Signal, Status};
 
 /// The catalogue key of a status.
 pub fn status_key(s: Status) -> &'static str {
@@ -99,6 +98,8 @@ pub fn mail_kind_key(k: MailKind) -> &'static str {
         MailKind::Transcript => "mail-kind-transcript",
         MailKind::PortalLink => "mail-kind-portal-link",
         MailKind::Digest => "mail-kind-digest",
+        MailKind::Notification => "mail-kind-notification",
+        MailKind::Side => "mail-kind-side",
     }
 }
 
@@ -111,6 +112,7 @@ pub fn view_key(v: InboxView) -> &'static str {
         InboxView::BreachingSoon => "view-breaching-soon",
         InboxView::Pending => "view-pending",
         InboxView::Solved => "view-solved",
+        InboxView::Closed => "view-closed",
     }
 }
 
@@ -253,7 +255,7 @@ pub fn channel(tr: &Tr, c: Channel) -> String {
 
 /// A stored name of a closed set, shown in words; a value this version
 /// does not know is shown as it is stored.
-fn named<T: Copy>(
+pub(super) fn named<T: Copy>(
     tr: &Tr,
     v: &Value,
     parse: fn(&str) -> Option<T>,
@@ -266,156 +268,17 @@ fn named<T: Copy>(
     }
 }
 
-/// The timeline line of an event (after the actor's name), or `None` for
-/// the kinds the timeline shows otherwise (messages and notes are items of
-/// their own). `name_of` turns a user id into a name.
-pub fn event_text(tr: &Tr, e: &Event, name_of: &dyn Fn(&Value) -> String) -> Option<String> {
-    let d = &e.data;
-    let status_of = |v: &Value| named(tr, v, |s| Status::from_db(s).ok(), status_key);
-    Some(match e.kind {
-        EventKind::MessageAdded | EventKind::NoteAdded => return None,
-        EventKind::Created => tr.s(
-            "event-created",
-            "channel",
-            named(tr, &d["channel"], |s| Channel::from_db(s).ok(), channel_key),
-        ),
-        EventKind::Assigned => tr.s("event-assigned", "to", name_of(&d["to"])),
-        EventKind::Transferred => tr.args(
-            "event-transferred",
-            &[
-                ("from", name_of(&d["from"]).into()),
-                ("to", name_of(&d["to"]).into()),
-            ],
-        ),
-        EventKind::Queued => tr.t("event-queued"),
-        EventKind::StatusChanged => tr.s("event-status", "to", status_of(&d["to"])),
-        EventKind::PriorityChanged => tr.s(
-            "event-priority",
-            "to",
-            named(tr, &d["to"], |s| Priority::from_db(s).ok(), priority_key),
-        ),
-        EventKind::TagsChanged => tr.s(
-            "event-tags",
-            "tags",
-            d["tags"]
-                .as_array()
-                .map(|t| {
-                    t.iter()
-                        .filter_map(|x| x.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                })
-                .unwrap_or_default(),
-        ),
-        EventKind::TeamChanged => tr.t("event-team"),
-        EventKind::CustomerChanged => tr.t("event-customer"),
-        EventKind::LanguageChanged => tr.s("event-language", "to", d["to"].as_str().unwrap_or("—")),
-        EventKind::JoinRefused => match d["conversation_id"].as_i64() {
-            Some(n) => tr.s("event-join-refused", "id", n.to_string()),
-            None => tr.t("event-join-refused-elsewhere"),
-        },
-        EventKind::DeliveryFailed => tr.t("event-delivery-failed"),
-        EventKind::MailHeld => tr.s(
-            "event-mail-held",
-            "value",
-            tr.t(d["kind"]
-                .as_str()
-                .and_then(|k| MailKind::from_db(k).ok())
-                .map_or("mail-kind-ack", mail_kind_key)),
-        ),
-        EventKind::SurveySent => match d["delivery"].as_str() {
-            Some("inline") => tr.t("event-survey-sent-chat"),
-            _ => tr.t("event-survey-sent-email"),
-        },
-        EventKind::SurveySkipped => tr.s(
-            "event-survey-skipped",
-            "value",
-            tr.t(match d["reason"].as_str() {
-                Some("no_address") => "survey-skip-no-address",
-                Some("auto_address") => "survey-skip-auto-address",
-                Some("period_limit") => "survey-skip-period-limit",
-                Some("no_sender") => "survey-skip-no-sender",
-                _ => "survey-skip-no-channel",
-            }),
-        ),
-        EventKind::SurveyAnswered => {
-            let answer = match d["answer"].as_str() {
-                Some("yes") => tr.t("survey-answer-yes"),
-                Some("no") => tr.t("survey-answer-no"),
-                _ => String::new(),
-            };
-            let rating = d["rating"]
-                .as_i64()
-                .map(|n| "★".repeat(n.clamp(0, 5) as usize));
-            let value = [Some(answer), rating]
-                .into_iter()
-                .flatten()
-                .filter(|s| !s.is_empty())
-                .collect::<Vec<_>>()
-                .join(" · ");
-            tr.s("event-survey-answered", "value", value)
-        }
-        EventKind::FollowUpCreated => {
-            tr.s("event-follow-up-created", "to", name_of(&d["assignee_id"]))
-        }
-        EventKind::FollowUpDone => tr.t("event-follow-up-done"),
-        EventKind::InboxChanged => tr.s(
-            "event-inbox-changed",
-            "id",
-            d["to"].as_i64().unwrap_or_default().to_string(),
-        ),
-        EventKind::SlaApplied => sla_event(tr, "event-sla-applied", d),
-        EventKind::SlaWarning => sla_event(tr, "event-sla-warning", d),
-        EventKind::SlaBreached => sla_event(tr, "event-sla-breached", d),
-        EventKind::SlaFulfilled => sla_event(tr, "event-sla-fulfilled", d),
-        // The line's actor is the rule, by name: the text does not repeat it.
-        EventKind::AutomationFired => tr.t("event-automation-fired"),
-        EventKind::AutomationStopped => tr.s(
-            "event-automation-stopped",
-            "value",
-            d["names"]
-                .as_array()
-                .map(|t| {
-                    t.iter()
-                        .filter_map(|x| x.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" → ")
-                })
-                .unwrap_or_default(),
-        ),
-        EventKind::ProblemLinked => tr.s(
-            "event-problem-linked",
-            "value",
-            d["title"].as_str().unwrap_or_default(),
-        ),
-        EventKind::ProblemUnlinked => tr.s(
-            "event-problem-unlinked",
-            "value",
-            d["title"].as_str().unwrap_or_default(),
-        ),
-        EventKind::RemedyRecorded | EventKind::RemedyDecided => {
-            let state = d["state"]
-                .as_str()
-                .and_then(|s| crate::remedies::RemedyState::from_db(s).ok());
-            let key = match state {
-                Some(s) => remedy_state_key(s),
-                None => "remedy-state-granted",
-            };
-            tr.s(
-                "event-remedy",
-                "value",
-                format!(
-                    "{} · {} · {}",
-                    tr.t(key),
-                    remedy_kind(tr, d["kind"].as_str().unwrap_or_default(), None),
-                    crate::remedies::model::money(
-                        d["amount"].as_i64().unwrap_or_default(),
-                        d["currency"].as_str().unwrap_or_default()
-                    )
-                ),
-            )
-        }
-    })
+/// Why a merge or a link was refused, in words.
+pub fn refusal_key(r: crate::conversations::combine::Refusal) -> &'static str {
+    use crate::conversations::combine::Refusal;
+    match r {
+        Refusal::Itself => "refusal-itself",
+        Refusal::Unknown => "refusal-unknown",
+        Refusal::OtherCustomer => "refusal-other-customer",
+        Refusal::OtherInbox => "refusal-other-inbox",
+        Refusal::TargetClosed => "refusal-target-closed",
+        Refusal::TargetMerged => "refusal-target-merged",
+    }
 }
 
 /// A remedy kind's name for people: the built-in kinds in the viewer's
@@ -462,35 +325,10 @@ pub fn metric_key(m: Metric) -> &'static str {
     }
 }
 
-/// An `sla_*` event: its text with the metric named in the agent's language.
-fn sla_event(tr: &Tr, key: &str, d: &Value) -> String {
-    let metric = sla_metric(tr, d).unwrap_or_else(|| "—".to_string());
-    tr.s(key, "metric", metric)
-}
-
-/// The words for the metric a service-level event's data names.
-pub(super) fn sla_metric(tr: &Tr, d: &Value) -> Option<String> {
-    d["metric"]
-        .as_str()
-        .and_then(|m| Metric::from_db(m).ok())
-        .map(|m| tr.t(metric_key(m)))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::conversations::model::Actor;
-    use crate::vocab::ActorKind;
     use crate::web::i18n::LOCALES_SUPPORTED;
-
-    /// The data each kind is written with, so every branch formats.
-    fn sample() -> Value {
-        serde_json::json!({
-            "channel": "web", "to": "open", "from": 1, "tags": ["a"], "conversation_id": 3,
-            "kind": "survey", "delivery": "inline", "reason": "no_address", "answer": "yes",
-            "rating": 4, "assignee_id": 2, "message_id": 9, "error": "550",
-        })
-    }
 
     #[test]
     fn every_health_signal_and_outcome_reads_as_words_in_every_locale() {
@@ -504,42 +342,6 @@ mod tests {
             }
             for &o in Outcome::ALL {
                 assert!(has_key(code, outcome_key(o)), "{code} lacks {o}");
-            }
-        }
-    }
-
-    #[test]
-    fn every_event_kind_reads_as_words_in_every_locale() {
-        for code in LOCALES_SUPPORTED {
-            let tr = Tr::new(code);
-            for &kind in EventKind::ALL {
-                let e = Event {
-                    id: 1,
-                    conversation_id: 1,
-                    kind,
-                    actor: Actor {
-                        kind: ActorKind::System,
-                        id: None,
-                        name: None,
-                        email: None,
-                    },
-                    data: sample(),
-                    created_at: String::new(),
-                };
-                let text = event_text(&tr, &e, &|_| "Ana".to_string());
-                match kind {
-                    EventKind::MessageAdded | EventKind::NoteAdded => assert!(text.is_none()),
-                    _ => {
-                        let text = text.unwrap_or_default();
-                        assert!(!text.is_empty(), "{code}: {kind} is empty");
-                        assert!(!text.contains('⟦'), "{code}: {kind} reads {text}");
-                        // The stored name (`survey_sent`) is never what a reader sees.
-                        assert!(
-                            !kind.as_str().contains('_') || !text.contains(kind.as_str()),
-                            "{code}: {kind} reads {text}"
-                        );
-                    }
-                }
             }
         }
     }

@@ -211,6 +211,7 @@ pub async fn stream(
         changed: st.web().hub.changed.subscribe(),
         chat: st.public().chat.visitor_events.subscribe(),
         recheck: st.web().hub.access.subscribe(),
+        notified: st.notifications().notified.subscribe(),
     };
     let s = events(st, a.id, a.tr.clone(), secret, q.c, access, feeds);
     Sse::new(s)
@@ -290,6 +291,7 @@ struct Feeds {
     changed: broadcast::Receiver<i64>,
     chat: broadcast::Receiver<(i64, &'static str)>,
     recheck: tokio::sync::watch::Receiver<u64>,
+    notified: broadcast::Receiver<Vec<crate::notifications::Notified>>,
 }
 
 fn events(
@@ -306,6 +308,7 @@ fn events(
         mut changed,
         mut chat,
         mut recheck,
+        mut notified,
     } = feeds;
     async_stream(move |tx| async move {
         if let Some(c) = conv {
@@ -365,6 +368,20 @@ fn events(
                         }
                     }
                     Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
+                    Err(broadcast::error::RecvError::Closed) => break,
+                },
+                n = notified.recv() => match n {
+                    Ok(batch) => {
+                        for n in batch.iter().filter(|n| n.user_id == me) {
+                            let Ok(Some(data)) = super::notifications::live_event(&st, me, &tr, n).await else {
+                                continue;
+                            };
+                            if tx.send(Event::default().event("notification").data(data.to_string())).await.is_err() {
+                                return;
+                            }
+                        }
+                    }
+                    Err(broadcast::error::RecvError::Lagged(_)) => {}
                     Err(broadcast::error::RecvError::Closed) => break,
                 },
                 r = recheck.changed() => {
@@ -446,4 +463,13 @@ pub async fn counts(st: &AppState, a: &Agent) -> Result<Value> {
         cache.insert(a.id, (now, v.clone()));
     }
     Ok(v)
+}
+
+/// `GET /ui/counts`: counts per view, inbox and team under the agent's
+/// access (JSON, for the navigation badges; cached briefly per agent).
+pub async fn counts_json(State(st): State<AppState>, a: Agent) -> Response {
+    match counts(&st, &a).await {
+        Ok(map) => Json(map).into_response(),
+        Err(e) => error_page(&a.tr, e),
+    }
 }

@@ -18,6 +18,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
+use super::form_errors::{FieldErrors, Kept, render_form};
 use super::i18n::Tr;
 use super::labels;
 use super::pages::{Chrome, error_page, render_status, see_other};
@@ -57,7 +58,8 @@ struct EditPage {
     c: Chrome,
     /// 0 for a new macro.
     id: i64,
-    error: Option<String>,
+    /// The mistake of a form that came back, beside its field.
+    errors: FieldErrors,
     name: String,
     scope: &'static str,
     team_id: i64,
@@ -206,7 +208,7 @@ async fn edit_page(st: &AppState, a: &Agent, id: i64, m: Option<&Macro>) -> Resu
             "macros",
         ),
         id,
-        error: None,
+        errors: FieldErrors::none(),
         name: String::new(),
         scope: Scope::Personal.as_str(),
         team_id: 0,
@@ -427,58 +429,45 @@ async fn save(st: &AppState, a: &Agent, id: Option<i64>, form: Vec<(String, Stri
     };
     match saved {
         Ok(_) => see_other("/macros"),
-        Err(Error::Invalid { field, message }) => {
-            match edit_page(st, a, id.unwrap_or(0), None).await {
+        Err(e) => match FieldErrors::of(&a.tr, e) {
+            Ok(errors) => match edit_page(st, a, id.unwrap_or(0), None).await {
                 Ok(mut p) => {
-                    p.error = Some(format!("{field}: {message}"));
+                    p.errors = errors;
                     refill(&mut p, &form);
-                    render_status(StatusCode::UNPROCESSABLE_ENTITY, &p)
+                    render_form(&p.errors, &p)
                 }
                 Err(e) => error_page(&a.tr, e),
-            }
-        }
-        Err(e) => error_page(&a.tr, e),
+            },
+            Err(e) => error_page(&a.tr, e),
+        },
     }
 }
 
 /// Puts what was typed back into the form.
 fn refill(p: &mut EditPage, form: &[(String, String)]) {
-    let one = |k: &str| {
-        form.iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
-    p.name = one("name");
-    p.scope = Scope::from_db(&one("scope"))
-        .unwrap_or(Scope::Personal)
-        .as_str();
-    p.team_id = one("team_id").parse().unwrap_or(0);
-    p.text = one("text");
+    let f = Kept(form);
+    p.name = f.one("name");
+    p.scope = Scope::from_db(&f.one("scope")).map_or(Scope::Personal.as_str(), Scope::as_str);
+    p.team_id = f.one("team_id").parse().unwrap_or(0);
+    p.text = f.one("text");
     for row in &mut p.translations {
-        row.2 = one(&format!("tr_{}", row.0));
+        row.2 = f.one(&format!("tr_{}", row.0));
     }
-    let langs = form
-        .iter()
-        .filter(|(k, _)| k == "extra_lang")
-        .map(|(_, v)| v);
-    let texts = form
-        .iter()
-        .filter(|(k, _)| k == "extra_text")
-        .map(|(_, v)| v);
-    p.extra = langs
-        .zip(texts)
-        .map(|(l, t)| (l.clone(), t.clone()))
+    p.extra = f
+        .all("extra_lang")
+        .into_iter()
+        .zip(f.all("extra_text"))
+        .map(|(l, t)| (l.to_string(), t.to_string()))
         .collect();
     if p.extra.is_empty() {
         p.extra.push((String::new(), String::new()));
     }
-    p.status = one("status");
-    p.priority = one("priority");
-    p.add_tags = one("add_tags");
-    p.remove_tags = one("remove_tags");
-    p.assign_team = one("assign_team").parse().unwrap_or(0);
-    p.assign_agent = one("assign_agent").parse().unwrap_or(0);
+    p.status = f.one("status");
+    p.priority = f.one("priority");
+    p.add_tags = f.one("add_tags");
+    p.remove_tags = f.one("remove_tags");
+    p.assign_team = f.one("assign_team").parse().unwrap_or(0);
+    p.assign_agent = f.one("assign_agent").parse().unwrap_or(0);
 }
 
 /// `POST /macros`

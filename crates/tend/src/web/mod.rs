@@ -8,16 +8,25 @@ pub mod admin;
 pub mod auth;
 pub mod automations_panel;
 pub mod charts;
+pub mod combine;
+mod composer;
 pub mod conversation;
+mod conversation_controls;
+pub mod conversation_side;
 pub mod customers;
 pub mod dashboard;
 pub mod dashboard_filters;
 pub mod dashboard_view;
 pub mod dashboard_words;
+pub mod event_labels;
+pub mod form_errors;
 pub mod forms;
+mod grammar;
 pub mod i18n;
 pub mod inbox;
 pub mod inbox_bulk;
+mod inbox_query;
+pub mod inbox_words;
 pub mod kb_categories;
 pub mod kb_editor;
 pub mod kb_picker;
@@ -29,21 +38,28 @@ pub mod macro_picker;
 pub mod macros;
 mod message_body;
 pub mod monitor;
+pub mod notifications;
 pub mod pages;
 pub mod people;
+pub mod pickers;
 pub mod presence;
+pub mod problem_page;
 pub mod problems;
 pub mod radar;
 pub mod redirect;
 pub mod remedies;
 mod repo;
 pub mod reports;
+mod saved_views;
 pub mod search;
 pub mod session;
+pub mod side_conversations;
+mod signatures;
 pub mod signin_limit;
 mod sla_alerts;
 pub mod sla_cell;
 pub mod sla_panel;
+pub mod snooze;
 pub mod stories;
 pub(crate) mod timeline_items;
 
@@ -87,13 +103,28 @@ pub fn router(st: &AppState) -> Router<AppState> {
         .route("/account/preferences", post(auth::save_preferences))
         .route("/account/password", post(auth::change_password))
         .route("/bulk", post(inbox_bulk::bulk))
-        .route("/ui/counts", get(inbox::counts))
+        .route("/views", post(saved_views::save))
+        .route("/views/{id}/delete", post(saved_views::delete))
+        .route("/ui/counts", get(live::counts_json))
         .route("/live", get(live::stream))
         .route("/c/{id}", get(conversation::page))
         .route("/c/{id}/timeline", get(conversation::timeline))
         .route("/c/{id}/reply", post(conversation::reply))
-        .route("/c/{id}/update", post(conversation::update))
+        .route("/c/{id}/update", post(conversation_controls::update))
         .route("/c/{id}/presence", post(live::presence))
+        // The composer (issue 25, item 7).
+        .merge(composer::router())
+        .merge(signatures::router())
+        // Merge, split and link (issue 25).
+        .route("/c/{id}/merge", post(combine::merge))
+        .route("/c/{id}/links", post(combine::link))
+        .route("/c/{id}/side", post(side_conversations::start))
+        .route(
+            "/c/{id}/side/{side_id}/reply",
+            post(side_conversations::reply),
+        )
+        .route("/c/{id}/links/{other}/remove", post(combine::unlink))
+        .route("/c/{id}/m/{mid}/split", post(combine::split))
         .route("/c/{id}/macros/{macro_id}", post(macro_picker::apply))
         .route("/ui/macros", get(macro_picker::picker))
         // The knowledge base at work (issue 21).
@@ -184,6 +215,16 @@ pub fn router(st: &AppState) -> Router<AppState> {
             get(admin::inboxes::list).post(admin::inboxes::create),
         )
         .route("/admin/inboxes/{id}", post(admin::inboxes::update))
+        // Routing in the UI (issue 25, item 9).
+        .route("/admin/routing", get(admin::routing::show))
+        .route(
+            "/admin/routing/inboxes/{id}",
+            post(admin::routing::save_rule),
+        )
+        .route(
+            "/admin/routing/agents/{id}",
+            get(admin::routing_agent::show).post(admin::routing_agent::save),
+        )
         .route(
             "/admin/inboxes/{id}/public",
             get(admin::public::show).post(admin::public::save),
@@ -194,6 +235,7 @@ pub fn router(st: &AppState) -> Router<AppState> {
         )
         .route("/admin/tokens/{id}/revoke", post(admin::tokens::revoke))
         .route("/admin/quarantine", get(admin::quarantine::list))
+        .route("/admin/quarantine/bulk", post(admin::quarantine_bulk::bulk))
         .route(
             "/admin/quarantine/{id}/retry",
             post(admin::quarantine::retry),
@@ -256,6 +298,10 @@ pub fn router(st: &AppState) -> Router<AppState> {
         .route("/assets/body.css", get(body_css))
         .route("/assets/app.js", get(js))
         .route("/assets/kb_picker.js", get(kb_js))
+        // Notifications and snooze (issue 25).
+        .merge(notifications::router())
+        .route("/assets/favicon.svg", get(favicon))
+        .route("/favicon.ico", get(favicon))
         .layer(middleware::from_fn_with_state(
             st.clone(),
             session::csrf_guard,
@@ -296,6 +342,12 @@ async fn kb_js() -> Response {
         "text/javascript; charset=utf-8",
         include_str!("../../assets/kb_picker.js"),
     )
+}
+
+/// Tend's icon, for browser tabs and bookmarks (`/favicon.ico` too, for
+/// browsers that ask there before reading the page).
+async fn favicon() -> Response {
+    asset("image/svg+xml", include_str!("../../assets/favicon.svg"))
 }
 
 async fn js() -> Response {

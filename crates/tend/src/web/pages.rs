@@ -33,6 +33,8 @@ pub struct Chrome {
     pub presence: &'static str,
     /// Where the header's presence form comes back to (empty: the inbox).
     pub here: String,
+    /// Unread notifications (the bell).
+    pub unread: i64,
     /// The `<title>`.
     pub title: String,
     /// Which navigation entry is current (`inbox`, `customers`, `stories`,
@@ -55,6 +57,7 @@ impl Chrome {
             writes_kb: crate::kb::service::may_write(&a.viewer),
             presence: a.presence.as_str(),
             here: a.here.clone(),
+            unread: a.unread,
             title,
             section,
             v: ASSET_VERSION,
@@ -73,6 +76,7 @@ impl Chrome {
             writes_kb: false,
             presence: "offline",
             here: String::new(),
+            unread: 0,
             title,
             section: "",
             v: ASSET_VERSION,
@@ -182,7 +186,7 @@ pub fn error_page(tr: &Tr, e: Error) -> Response {
             tr,
             StatusCode::UNPROCESSABLE_ENTITY,
             &tr.t("error-invalid-title"),
-            &message,
+            super::form_errors::unmarked(&message),
         ),
         Error::PayloadTooLarge(_) => message_page(
             tr,

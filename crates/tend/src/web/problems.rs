@@ -9,13 +9,14 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::i18n::datetime;
+use super::form_errors::{FieldErrors, render_form};
 use super::labels;
-use super::pages::{Chrome, error_page, render_status, see_other};
+use super::pages::{Chrome, error_page, see_other};
+pub use super::problem_page::page;
+use super::problem_page::problem_page;
 use super::session::Agent;
 use crate::problems::model::{
     Cluster, FixMessage, LinkInput, Problem, ProblemInput, ProblemPatch, ProblemQuery, Suggestion,
@@ -26,7 +27,7 @@ use crate::{Error, Result};
 
 /// The languages the fix form offers a text in, in its order (the first
 /// filled is the fallback).
-const FIX_LANGUAGES: [&str; 5] = ["en", "ja", "ko", "lv", "ca"];
+pub(super) const FIX_LANGUAGES: [&str; 5] = ["en", "ja", "ko", "lv", "ca"];
 
 /// A problem as a line of a list.
 pub struct ProblemLine {
@@ -39,7 +40,7 @@ pub struct ProblemLine {
     pub linked: i64,
 }
 
-fn line(a: &Agent, names: &HashMap<i64, String>, p: &Problem) -> ProblemLine {
+pub(super) fn line(a: &Agent, names: &HashMap<i64, String>, p: &Problem) -> ProblemLine {
     ProblemLine {
         id: p.id,
         title: p.title.clone(),
@@ -122,6 +123,9 @@ pub async fn panel(st: &AppState, a: &Agent, id: i64) -> Result<ProblemPanel> {
 #[template(path = "web/problems.html")]
 struct ListPage {
     c: Chrome,
+    /// The new-problem form as typed, and its mistake.
+    typed: ProblemForm,
+    errors: FieldErrors,
     filter: String,
     statuses: Vec<(&'static str, String)>,
     problems: Vec<ProblemLine>,
@@ -129,7 +133,7 @@ struct ListPage {
 }
 
 /// `?status=`
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub struct ListQuery {
     #[serde(default)]
     status: String,
@@ -138,49 +142,63 @@ pub struct ListQuery {
 /// `GET /problems`: problems, newest first, a form to open one, and the
 /// clusters of the last 24 hours.
 pub async fn list(State(st): State<AppState>, a: Agent, Query(q): Query<ListQuery>) -> Response {
+    list_page(&st, &a, q, ProblemForm::default(), FieldErrors::none()).await
+}
+
+/// The list, with the new-problem form as `typed` and `errors` say.
+async fn list_page(
+    st: &AppState,
+    a: &Agent,
+    q: ListQuery,
+    typed: ProblemForm,
+    errors: FieldErrors,
+) -> Response {
     let page = async {
         let query = ProblemQuery {
             status: Some(q.status.clone()).filter(|s| !s.is_empty()),
         };
-        let problems = service::list(&st, &a.viewer, &query, 200, None).await?;
-        let names = names(&st, &a).await?;
-        let trending = similar::trending(&st, &a.viewer, 24).await?;
+        let problems = service::list(st, &a.viewer, &query, 200, None).await?;
+        let names = names(st, a).await?;
+        let trending = similar::trending(st, &a.viewer, 24).await?;
         Ok::<_, Error>(ListPage {
-            c: Chrome::agent(&a, a.tr.t("problems-title"), "problems"),
+            c: Chrome::agent(a, a.tr.t("problems-title"), "problems"),
+            typed,
+            errors: errors.clone(),
             filter: q.status.clone(),
             statuses: ProblemStatus::ALL
                 .iter()
                 .map(|&s| (s.as_str(), labels::problem_status(&a.tr, s)))
                 .collect(),
-            problems: problems.iter().map(|p| line(&a, &names, p)).collect(),
+            problems: problems.iter().map(|p| line(a, &names, p)).collect(),
             trending,
         })
     }
     .await;
     match page {
-        Ok(p) => render_status(StatusCode::OK, &p),
+        Ok(p) => render_form(&errors, &p),
         Err(e) => error_page(&a.tr, e),
     }
 }
 
 /// The form that opens or edits a problem.
-#[derive(Deserialize)]
+#[derive(Deserialize, Clone, Default)]
 pub struct ProblemForm {
-    title: String,
     #[serde(default)]
-    description: String,
+    pub(super) title: String,
     #[serde(default)]
-    workaround: String,
+    pub(super) description: String,
     #[serde(default)]
-    status: String,
+    pub(super) workaround: String,
     #[serde(default)]
-    owner_id: String,
+    pub(super) status: String,
+    #[serde(default)]
+    pub(super) owner_id: String,
     /// Open it with this conversation linked.
     #[serde(default)]
     conversation_id: Option<i64>,
 }
 
-fn status_of(s: &str) -> Result<Option<ProblemStatus>> {
+pub(super) fn status_of(s: &str) -> Result<Option<ProblemStatus>> {
     if s.is_empty() {
         return Ok(None);
     }
@@ -203,6 +221,7 @@ pub async fn create(
     a: Agent,
     axum::Form(f): axum::Form<ProblemForm>,
 ) -> Response {
+    let typed = f.clone();
     let done = async {
         let p = service::create(
             &st,
@@ -223,103 +242,20 @@ pub async fn create(
         Ok::<String, Error>(format!("/problems/{}", p.id))
     }
     .await;
-    match done {
-        Ok(to) => see_other(&to),
-        Err(e) => error_page(&a.tr, e),
-    }
-}
-
-/// A linked conversation as the problem page shows it.
-pub struct LinkLine {
-    pub id: i64,
-    pub subject: String,
-    pub status: &'static str,
-    pub status_label: String,
-    pub language: String,
-    pub notified: String,
-}
-
-#[derive(Template)]
-#[template(path = "web/problem.html")]
-struct ProblemPage {
-    c: Chrome,
-    p: ProblemLine,
-    description: String,
-    workaround: String,
-    owner_id: i64,
-    fixed: String,
-    fixed_by: String,
-    /// The fix message as sent, by language.
-    fix_message: Vec<(String, String)>,
-    statuses: Vec<(&'static str, String)>,
-    agents: Vec<(i64, String)>,
-    links: Vec<LinkLine>,
-    languages: [&'static str; 5],
-    /// The owner, supervisors and admins mark it fixed.
-    may_fix: bool,
-}
-
-/// `GET /problems/{id}`
-pub async fn page(State(st): State<AppState>, a: Agent, Path(id): Path<i64>) -> Response {
-    let page = async {
-        let p = service::get(&st, &a.viewer, id).await?;
-        let users = crate::agents::service::list_users(&st, &a.viewer).await?;
-        let names: HashMap<i64, String> = users.iter().map(|u| (u.id, u.name.clone())).collect();
-        let ms = |s: &str| {
-            s.parse::<jiff::Timestamp>()
-                .map_or(0, |t| t.as_millisecond())
-        };
-        Ok::<_, Error>(ProblemPage {
-            c: Chrome::agent(&a, p.title.clone(), "problems"),
-            p: line(&a, &names, &p),
-            description: p.description.clone(),
-            workaround: p.workaround.clone().unwrap_or_default(),
-            owner_id: p.owner_id.unwrap_or(0),
-            fixed: p
-                .fixed_at
-                .as_deref()
-                .map(|t| datetime(ms(t), &a.tz))
-                .unwrap_or_default(),
-            fixed_by: p
-                .fixed_by
-                .and_then(|u| names.get(&u).cloned())
-                .unwrap_or_default(),
-            fix_message: p
-                .fix_message
-                .clone()
-                .unwrap_or_default()
-                .into_iter()
-                .collect(),
-            statuses: [ProblemStatus::Investigating, ProblemStatus::Known]
-                .iter()
-                .map(|&s| (s.as_str(), labels::problem_status(&a.tr, s)))
-                .collect(),
-            agents: users.into_iter().map(|u| (u.id, u.name)).collect(),
-            links: p
-                .conversations
-                .iter()
-                .map(|l| LinkLine {
-                    id: l.conversation_id,
-                    subject: l.subject.clone(),
-                    status: l.status.as_str(),
-                    status_label: labels::status(&a.tr, l.status),
-                    language: l.language.clone().unwrap_or_default(),
-                    notified: l
-                        .notified_at
-                        .as_deref()
-                        .map(|t| datetime(ms(t), &a.tz))
-                        .unwrap_or_default(),
-                })
-                .collect(),
-            languages: FIX_LANGUAGES,
-            may_fix: a.viewer.sees_all()
-                || (a.viewer.user_id.is_some() && a.viewer.user_id == p.owner_id),
-        })
-    }
-    .await;
-    match page {
-        Ok(p) => render_status(StatusCode::OK, &p),
-        Err(e) => error_page(&a.tr, e),
+    match (done, typed.conversation_id) {
+        (Ok(to), _) => see_other(&to),
+        (Err(e), conv) => match FieldErrors::of(&a.tr, e) {
+            Ok(errors) => match conv {
+                // Opened from a conversation: its page, with the message.
+                Some(c) => {
+                    let message = errors.elsewhere([]).unwrap_or_default().to_string();
+                    let status = errors.status();
+                    super::conversation::again_with_error(&st, &a, c, status, message).await
+                }
+                None => list_page(&st, &a, ListQuery::default(), typed, errors).await,
+            },
+            Err(e) => error_page(&a.tr, e),
+        },
     }
 }
 
@@ -330,6 +266,7 @@ pub async fn update(
     Path(id): Path<i64>,
     axum::Form(f): axum::Form<ProblemForm>,
 ) -> Response {
+    let typed = f.clone();
     let done = async {
         let patch = ProblemPatch {
             title: Some(f.title),
@@ -344,7 +281,10 @@ pub async fn update(
     .await;
     match done {
         Ok(_) => see_other(&format!("/problems/{id}")),
-        Err(e) => error_page(&a.tr, e),
+        Err(e) => match FieldErrors::of(&a.tr, e) {
+            Ok(errors) => problem_page(&st, &a, id, Some(typed), None, errors).await,
+            Err(e) => error_page(&a.tr, e),
+        },
     }
 }
 
@@ -374,7 +314,10 @@ pub async fn fix(
     };
     match service::update(&st, &a.viewer, id, patch).await {
         Ok(_) => see_other(&format!("/problems/{id}")),
-        Err(e) => error_page(&a.tr, e),
+        Err(e) => match FieldErrors::of(&a.tr, e) {
+            Ok(errors) => problem_page(&st, &a, id, None, Some(f), errors).await,
+            Err(e) => error_page(&a.tr, e),
+        },
     }
 }
 

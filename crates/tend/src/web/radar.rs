@@ -10,7 +10,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::i18n::{Tr, datetime};
+use super::i18n::Tr;
 use super::labels::{outcome_key, signal_key};
 use super::pages::{Chrome, error_page, render, see_other};
 use super::session::{Agent, url_encode};
@@ -148,7 +148,7 @@ fn line(tr: &Tr, tz: &str, i: RadarItem) -> Line {
             .at_risk_since
             .as_deref()
             .and_then(crate::time::parse_ms)
-            .map(|ms| datetime(ms, tz))
+            .map(|ms| tr.datetime(ms, tz))
             .unwrap_or_default(),
         subject: theirs.t("radar-outreach-default-subject"),
         text: theirs.t("radar-outreach-default-text"),
@@ -269,11 +269,15 @@ pub async fn outreach(
             };
             crate::health::outreach::start_outreach(&st, &a.viewer, customer_id, input).await
         }
-        Err(_) => Err(Error::invalid("assignee_id", a.tr.t("radar-pick-owner"))),
+        Err(_) => Err(super::form_errors::said(
+            "assignee_id",
+            a.tr.t("radar-pick-owner"),
+        )),
     };
     match done {
         Ok(o) => see_other(&format!("/radar?started={}", o.conversation_id)),
-        Err(Error::Invalid { message, .. }) => {
+        Err(Error::Invalid { field, message }) => {
+            let message = super::form_errors::words(&a.tr, &field, &message);
             match show(&st, &a, RadarQuery::default(), Some(message)).await {
                 Ok(r) => r,
                 Err(e) => error_page(&a.tr, e),

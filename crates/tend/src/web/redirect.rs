@@ -57,6 +57,16 @@ pub fn see_other(to: &str) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, location(to))]).into_response()
 }
 
+/// 308 to `to` (built by the server): what was here lives there for good,
+/// e.g. a merged conversation's page.
+pub fn permanent(to: &str) -> Response {
+    (
+        StatusCode::PERMANENT_REDIRECT,
+        [(header::LOCATION, location(to))],
+    )
+        .into_response()
+}
+
 fn location(to: &str) -> HeaderValue {
     let mut out = String::with_capacity(to.len());
     for b in to.bytes() {

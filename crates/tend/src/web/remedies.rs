@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::i18n::datetime;
+use super::form_errors::FieldErrors;
 use super::labels;
 use super::pages::{Chrome, error_page, render_status, see_other};
 use super::session::Agent;
@@ -49,6 +49,25 @@ pub struct RemediesPanel {
     pub may_decide: bool,
     /// The kinds for the form: key and name.
     pub kinds: Vec<(String, String)>,
+    /// The form as typed, after a mistake (`None`: as first shown).
+    pub typed: Option<RemedyForm>,
+    /// The form's mistake, beside its field.
+    pub errors: FieldErrors,
+}
+
+impl RemediesPanel {
+    /// A field of the form as typed (empty at first, EUR for the currency).
+    pub fn typed(&self, field: &str) -> &str {
+        let Some(t) = &self.typed else {
+            return if field == "currency" { "EUR" } else { "" };
+        };
+        match field {
+            "kind" => &t.kind,
+            "amount" => &t.amount,
+            "currency" => &t.currency,
+            _ => &t.note,
+        }
+    }
 }
 
 fn line(
@@ -76,7 +95,7 @@ fn line(
     let due = r
         .approval_due
         .as_deref()
-        .map(|d| datetime(ms(d), &a.tz))
+        .map(|d| a.tr.datetime(ms(d), &a.tz))
         .unwrap_or_default();
     RemedyLine {
         id: r.id,
@@ -88,7 +107,7 @@ fn line(
         waiting: r.state == RemedyState::AwaitingApproval,
         note: r.note,
         by: name(r.requested_by),
-        when: datetime(created, &a.tz),
+        when: a.tr.datetime(created, &a.tz),
         decision,
         due,
         overdue: r.overdue,
@@ -131,11 +150,13 @@ pub async fn panel(st: &AppState, a: &Agent, id: i64) -> Result<RemediesPanel> {
             .collect(),
         may_decide: a.viewer.sees_all(),
         kinds,
+        typed: None,
+        errors: FieldErrors::none(),
     })
 }
 
 /// The remedy form.
-#[derive(Deserialize)]
+#[derive(Deserialize, Clone, Default)]
 pub struct RemedyForm {
     kind: String,
     amount: String,
@@ -151,9 +172,10 @@ pub async fn record(
     Path(id): Path<i64>,
     axum::Form(f): axum::Form<RemedyForm>,
 ) -> Response {
+    let typed = f.clone();
     let currency = f.currency.trim().to_uppercase();
     let outcome = match parse_money(&f.amount, &currency) {
-        None => Err(Error::invalid("amount", "")),
+        None => Err(Error::invalid("amount", "give the amount as a number")),
         Some(amount) => {
             let input = RemedyInput {
                 kind: f.kind,
@@ -166,25 +188,17 @@ pub async fn record(
     };
     match outcome {
         Ok(_) => see_other(&format!("/c/{id}#remedies")),
-        Err(Error::Invalid { field, .. }) => {
-            let key = match field.as_str() {
-                "amount" => "remedy-error-amount",
-                "currency" => "remedy-error-currency",
-                "note" => "remedy-error-note",
-                "kind" => "remedy-error-kind",
-                _ => "remedy-error-user",
-            };
-            let msg = a.tr.t(key);
-            super::conversation::again_with_error(
-                &st,
-                &a,
-                id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                msg,
-            )
-            .await
-        }
-        Err(e) => error_page(&a.tr, e),
+        Err(e) => match FieldErrors::of(&a.tr, e) {
+            Ok(errors) => {
+                let status = errors.status();
+                super::conversation::again(&st, &a, id, status, |p| {
+                    p.remedies.typed = Some(typed);
+                    p.remedies.errors = errors;
+                })
+                .await
+            }
+            Err(e) => error_page(&a.tr, e),
+        },
     }
 }
 

@@ -175,15 +175,6 @@ pub async fn expire_links(
     Ok(())
 }
 
-pub async fn set_password_hash(c: &mut AnyConnection, user_id: i64, hash: &str) -> Result<()> {
-    sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
-        .bind(user_id)
-        .bind(hash)
-        .execute(c)
-        .await?;
-    Ok(())
-}
-
 pub async fn password_hash(c: &mut AnyConnection, user_id: i64) -> Result<Option<String>> {
     let row: Option<(Option<String>,)> =
         sqlx::query_as("SELECT password_hash FROM users WHERE id = $1")

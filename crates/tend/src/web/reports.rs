@@ -93,14 +93,19 @@ pub(super) fn period(tr: &Tr, q: &PeriodQuery, now: i64) -> Result<(i64, i64)> {
                 .ok()
                 .and_then(|_| crate::time::parse_ms(s))
                 .map(Some)
-                .ok_or_else(|| Error::invalid(field, tr.s("report-bad-date", "q", s))),
+                .ok_or_else(|| {
+                    crate::web::form_errors::said(field, tr.s("report-bad-date", "q", s))
+                }),
         }
     };
     let today = now - now.rem_euclid(DAY_MS);
     let to = day("to", &q.to)?.unwrap_or(today);
     let from = day("from", &q.from)?.unwrap_or(to - (DEFAULT_DAYS - 1) * DAY_MS);
     if from > to {
-        return Err(Error::invalid("from", tr.t("report-from-after-to")));
+        return Err(crate::web::form_errors::said(
+            "from",
+            tr.t("report-from-after-to"),
+        ));
     }
     Ok((from, to + DAY_MS))
 }
@@ -148,7 +153,8 @@ pub async fn csat(State(st): State<AppState>, a: Agent, Query(q): Query<PeriodQu
     };
     let (from, to) = match period(&a.tr, &q, st.clock.now_ms()) {
         Ok(p) => p,
-        Err(Error::Invalid { message, .. }) => {
+        Err(Error::Invalid { field, message }) => {
+            let message = crate::web::form_errors::words(&a.tr, &field, &message);
             return page(
                 q.from.clone().unwrap_or_default(),
                 q.to.clone().unwrap_or_default(),

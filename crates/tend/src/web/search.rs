@@ -31,6 +31,9 @@ pub struct Hit {
     pub updated: String,
     /// Safe HTML: escaped text with `<mark>` only (see [`safe_snippet`]).
     pub snippet: String,
+    /// Where on the conversation's page the match is (`#sm…`: a side
+    /// conversation's mail), or empty.
+    pub anchor: String,
 }
 
 #[derive(Template)]
@@ -86,8 +89,12 @@ async fn hits(st: &AppState, a: &Agent, q: &str) -> Result<Vec<Hit>> {
                 .filter(|n| !n.is_empty())
                 .or(conv.customer.email)
                 .unwrap_or_default(),
-            updated: super::i18n::datetime(updated, &a.tz),
+            updated: a.tr.datetime(updated, &a.tz),
             snippet: safe_snippet(&h.snippet),
+            anchor: h
+                .side_message_id
+                .map(|m| format!("#sm{m}"))
+                .unwrap_or_default(),
         });
     }
     Ok(out)

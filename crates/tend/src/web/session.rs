@@ -52,6 +52,8 @@ pub struct Agent {
     pub language: Option<String>,
     /// The agent's presence for the router, shown in every page's header.
     pub presence: Presence,
+    /// Unread notifications (the header's bell).
+    pub unread: i64,
     /// The page being shown (path and query) on a GET, so that a form in the
     /// header can come back to it; empty otherwise.
     pub here: String,
@@ -151,13 +153,14 @@ fn is_live(row: &repo::SessionRow, now: i64) -> bool {
 /// The agent signed in with this cookie secret, if the session is live.
 pub async fn lookup(st: &AppState, secret: &str, headers: &HeaderMap) -> Result<Option<Agent>> {
     let hash = token_hash(secret);
-    let (row, presence) = {
+    let (row, presence, unread) = {
         let mut c = st.db.pool().acquire().await?;
         let Some(row) = repo::session(&mut c, &hash).await? else {
             return Ok(None);
         };
         let presence = crate::routing::service::presence_in(&mut c, row.user_id).await?;
-        (row, presence)
+        let unread = crate::notifications::service::unread_in(&mut c, row.user_id).await?;
+        (row, presence, unread)
     };
     let now = st.clock.now_ms();
     if !is_live(&row, now) {
@@ -194,6 +197,7 @@ pub async fn lookup(st: &AppState, secret: &str, headers: &HeaderMap) -> Result<
         tz: row.timezone.unwrap_or_else(|| "UTC".into()),
         language: row.language,
         presence,
+        unread,
         here: String::new(),
     }))
 }
@@ -367,7 +371,7 @@ pub async fn change_password(
     st.db
         .write(move |c| {
             Box::pin(async move {
-                repo::set_password_hash(c, user_id, &hash).await?;
+                crate::agents::password::set_hash_in(c, user_id, &hash).await?;
                 repo::delete_user_sessions(c, user_id, keep.as_deref()).await
             })
         })

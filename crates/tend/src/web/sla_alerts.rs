@@ -43,7 +43,7 @@ pub(super) async fn sla_alert(
     if !theirs {
         return Ok(None);
     }
-    let metric = super::labels::sla_metric(tr, &data).unwrap_or_default();
+    let metric = super::event_labels::sla_metric(tr, &data).unwrap_or_default();
     let text = tr.args(
         key,
         &[

@@ -74,7 +74,7 @@ pub fn sla_cell(tr: &Tr, tz: &str, now: i64, s: &crate::sla::SlaSummary) -> SlaC
             "sla-due-at",
             &[
                 ("metric", metric.into()),
-                ("when", super::i18n::datetime(due, tz).into()),
+                ("when", tr.datetime(due, tz).into()),
             ],
         ),
         text,

@@ -2,7 +2,6 @@
 //! why (in the agent's language), what it counts on, and each clock with
 //! its due time in the agent's time zone and its paused periods.
 
-use super::i18n::datetime;
 use super::labels;
 use super::session::Agent;
 use crate::Result;
@@ -109,7 +108,7 @@ pub async fn sla_panel(st: &AppState, a: &Agent, conv: &Conversation) -> Result<
                 .due
                 .as_deref()
                 .and_then(crate::time::parse_ms)
-                .map(|d| datetime(d, &a.tz))
+                .map(|d| a.tr.datetime(d, &a.tz))
                 .unwrap_or_default(),
             used: tr.duration(k.used_secs * 1000),
             pauses: k
@@ -117,11 +116,11 @@ pub async fn sla_panel(st: &AppState, a: &Agent, conv: &Conversation) -> Result<
                 .iter()
                 .map(|(from, to)| {
                     let from = crate::time::parse_ms(from)
-                        .map_or_else(String::new, |f| datetime(f, &a.tz));
+                        .map_or_else(String::new, |f| a.tr.datetime(f, &a.tz));
                     let to = to
                         .as_deref()
                         .and_then(crate::time::parse_ms)
-                        .map_or_else(|| "…".to_string(), |t| datetime(t, &a.tz));
+                        .map_or_else(|| "…".to_string(), |t| a.tr.datetime(t, &a.tz));
                     format!("{from} – {to}")
                 })
                 .collect(),

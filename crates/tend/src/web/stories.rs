@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::i18n::{Tr, datetime};
+use super::i18n::Tr;
 use super::pages::{Chrome, error_page, render};
 use super::session::Agent;
 use crate::state::AppState;
@@ -76,7 +76,7 @@ fn view(tr: &Tr, tz: &str, s: Story) -> StoryView {
         comment: s.comment,
         lang: s.language.unwrap_or_default(),
         agents: s.agents.into_iter().map(|c| (c.id, c.name)).collect(),
-        when: datetime(crate::time::parse_ms(&s.answered_at).unwrap_or(0), tz),
+        when: tr.datetime(crate::time::parse_ms(&s.answered_at).unwrap_or(0), tz),
     }
 }
 

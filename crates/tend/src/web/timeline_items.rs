@@ -3,20 +3,33 @@
 
 use std::collections::HashMap;
 
-use super::i18n::datetime;
 use super::labels;
 use super::session::Agent;
 use crate::conversations::Message;
 use crate::routing::model::TransferCategory;
 use crate::vocab::{ActorKind, Direction, EventKind};
 
-/// A file on a message.
+/// A file on a message (or a side conversation's mail).
+#[derive(Debug, Clone)]
 pub struct FileView {
     pub id: i64,
     pub filename: String,
     pub size: String,
     pub is_image: bool,
     pub inline: bool,
+}
+
+impl FileView {
+    /// A stored file as the page lists it.
+    pub fn of(f: crate::conversations::model::Attachment) -> FileView {
+        FileView {
+            id: f.id,
+            is_image: f.content_type.starts_with("image/"),
+            inline: f.inline,
+            size: human_size(f.size),
+            filename: f.filename,
+        }
+    }
 }
 
 /// One entry of the timeline.
@@ -40,6 +53,15 @@ pub struct Item {
     pub delivery_label: String,
     pub delivery_error: String,
     pub cc: String,
+    /// Email, the desk's replies: who it went to in BCC (agents only).
+    pub bcc: String,
+    /// Email: the sender's address, beside their name.
+    pub from_addr: String,
+    /// Email: where it went (the inbox's address for the customer's
+    /// mail, the customer's for the desk's).
+    pub to: String,
+    /// The language of the text (`lang`), when known.
+    pub lang: String,
     pub notes: String,
     pub reason: String,
     /// Inbound email: sender authentication badges (mechanism, verdict,
@@ -98,6 +120,12 @@ pub(super) fn message_item(a: &Agent, m: Message) -> Item {
         .clone()
         .filter(|t| !t.trim().is_empty())
         .unwrap_or_else(|| m.text.clone());
+    let from_addr = m
+        .author
+        .email
+        .clone()
+        .filter(|e| *e != who && m.message_id.is_some())
+        .unwrap_or_default();
     let full_text = if shown.trim() == m.text.trim() {
         String::new()
     } else {
@@ -108,7 +136,7 @@ pub(super) fn message_item(a: &Agent, m: Message) -> Item {
         id: m.id,
         who,
         who_id: agent_id(&m.author),
-        when: datetime(ms(&m.created_at), &a.tz),
+        when: a.tr.datetime(ms(&m.created_at), &a.tz),
         inbound: m.direction == Direction::In,
         text: shown,
         full_text,
@@ -118,17 +146,7 @@ pub(super) fn message_item(a: &Agent, m: Message) -> Item {
             .as_deref()
             .is_some_and(|h| h.contains(tend_mail::BLOCKED_SRC_ATTR)),
         has_raw: m.has_raw,
-        files: m
-            .attachments
-            .into_iter()
-            .map(|f| FileView {
-                id: f.id,
-                is_image: f.content_type.starts_with("image/"),
-                inline: f.inline,
-                size: human_size(f.size),
-                filename: f.filename,
-            })
-            .collect(),
+        files: m.attachments.into_iter().map(FileView::of).collect(),
         delivery_label: m
             .delivery_status
             .map(|d| a.tr.t(super::labels::delivery_key(d)))
@@ -139,6 +157,10 @@ pub(super) fn message_item(a: &Agent, m: Message) -> Item {
             .unwrap_or_default(),
         delivery_error: m.delivery_error.unwrap_or_default(),
         cc: m.cc.join(", "),
+        bcc: m.bcc.join(", "),
+        from_addr,
+        to: String::new(),
+        lang: String::new(),
         notes: m.notes.unwrap_or_default(),
         reason: String::new(),
         auth: auth_badges(&a.tr, m.auth.as_ref()),
@@ -147,12 +169,26 @@ pub(super) fn message_item(a: &Agent, m: Message) -> Item {
     }
 }
 
+/// Names of what events refer to by id.
+#[derive(Default)]
+pub struct Names {
+    pub users: HashMap<i64, String>,
+    pub teams: HashMap<i64, String>,
+    pub inboxes: HashMap<i64, String>,
+    /// Survey id → the customer's comment.
+    pub comments: HashMap<i64, String>,
+}
+
 pub(super) fn event_item(
     a: &Agent,
-    names: &HashMap<i64, String>,
-    e: crate::conversations::Event,
+    names: &Names,
+    mut e: crate::conversations::Event,
 ) -> Option<Item> {
     let tr = &a.tr;
+    // A snooze's end reads in the agent's own time zone.
+    if let Some(ms) = e.data["until"].as_str().and_then(crate::time::parse_ms) {
+        e.data["until"] = a.tr.datetime(ms, &a.tz).into();
+    }
     // A rule deleted since is still named by its firing's own data.
     let fired_by = (e.kind == EventKind::AutomationFired)
         .then(|| e.data["name"].as_str().map(str::to_string))
@@ -163,15 +199,25 @@ pub(super) fn event_item(
         .clone()
         .or(fired_by)
         .unwrap_or_else(|| tr.t("author-system"));
-    let name_of = |v: &serde_json::Value| {
+    let name_of = |what: super::event_labels::Named, v: &serde_json::Value| {
+        let map = match what {
+            super::event_labels::Named::User => &names.users,
+            super::event_labels::Named::Team => &names.teams,
+            super::event_labels::Named::Inbox => &names.inboxes,
+        };
         v.as_i64()
-            .map(|id| names.get(&id).cloned().unwrap_or_else(|| format!("#{id}")))
+            .map(|id| map.get(&id).cloned().unwrap_or_else(|| format!("#{id}")))
             .unwrap_or_else(|| tr.t("assign-nobody"))
     };
     let d = &e.data;
-    let text = super::labels::event_text(tr, &e, &name_of)?;
+    let text = super::event_labels::event_text(tr, &e, &name_of)?;
     let link = match e.kind {
         EventKind::JoinRefused => d["conversation_id"].as_i64().unwrap_or(0),
+        // The other conversation of a merge, a split or a link.
+        EventKind::MergedInto => d["into"].as_i64().unwrap_or(0),
+        EventKind::MergedFrom | EventKind::SplitFrom => d["from"].as_i64().unwrap_or(0),
+        EventKind::SplitTo => d["to"].as_i64().unwrap_or(0),
+        EventKind::Linked | EventKind::Unlinked => d["with"].as_i64().unwrap_or(0),
         _ => 0,
     };
     Some(Item {
@@ -179,7 +225,7 @@ pub(super) fn event_item(
         id: e.id,
         who,
         who_id: agent_id(&e.actor),
-        when: datetime(ms(&e.created_at), &a.tz),
+        when: a.tr.datetime(ms(&e.created_at), &a.tz),
         inbound: false,
         text,
         full_text: String::new(),
@@ -191,6 +237,10 @@ pub(super) fn event_item(
         delivery_label: String::new(),
         delivery_error: String::new(),
         cc: String::new(),
+        bcc: String::new(),
+        from_addr: String::new(),
+        to: String::new(),
+        lang: String::new(),
         notes: String::new(),
         // Transfer reasons are `{"category", "text"}`; older events hold text.
         reason: match &d["reason"] {
@@ -206,6 +256,11 @@ pub(super) fn event_item(
             serde_json::Value::String(code) if e.kind == EventKind::JoinRefused => {
                 tr.t(&format!("join-reason-{}", code.replace('_', "-")))
             }
+            // A survey's answer quotes the customer's comment.
+            _ if e.kind == EventKind::SurveyAnswered => d["survey_id"]
+                .as_i64()
+                .and_then(|id| names.comments.get(&id).cloned())
+                .unwrap_or_default(),
             v => v.as_str().unwrap_or("").to_string(),
         },
         auth: vec![],

@@ -85,7 +85,12 @@ async fn the_editor_writes_publishes_shows_the_change_and_restores(app: &TestApp
         )
         .await;
     assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.body);
-    assert!(p.body.contains("is not a slug"), "{}", p.body);
+    assert!(
+        p.body
+            .contains("Use lower-case letters, digits and hyphens"),
+        "{}",
+        p.body
+    );
     assert!(p.body.contains("value=\"Refunds\""), "{}", p.body);
 
     let p = sup

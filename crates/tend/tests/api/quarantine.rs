@@ -24,7 +24,7 @@ const HOSTILE: &str = "<script>alert(1)</script> & \"invoice\"";
 /// Sends 30 messages from `sender` (the per-sender limit in 10 minutes),
 /// then one more with a hostile subject, which must be quarantined. Returns
 /// the held message's raw bytes.
-async fn flood(app: &TestApp, inbox: i64, sender: &str) -> Vec<u8> {
+pub(crate) async fn flood(app: &TestApp, inbox: i64, sender: &str) -> Vec<u8> {
     for i in 0..30 {
         let (s, o) = deliver(
             app,

@@ -20,7 +20,9 @@ async fn buckets(app: &TestApp) -> Vec<(String, String, i64, String, i64, i64, i
 }
 
 async fn incremental_and_rebuilt_figures_are_the_same(app: &TestApp) {
-    tend::demo::seed(&app.st, 200, 6).await.unwrap();
+    tend::demo::seed(&app.st, 200, 6, "demo password")
+        .await
+        .unwrap();
     // The survey job surveys the demo's solves (and closes the quiet
     // ones) now: let it finish first, so that both sides see one log.
     for _ in 0..2 {

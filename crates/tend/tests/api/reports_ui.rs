@@ -178,11 +178,11 @@ async fn the_page_shows_exactly_what_the_export_says(app: &mut TestApp, clock: &
         .await;
     assert_eq!(s, StatusCode::OK, "{page}");
     assert!(
-        page.contains("This period: 2026-11-28 to 2026-12-04."),
+        page.contains("This period: 28 Nov 2026 to 4 Dec 2026."),
         "{page}"
     );
     assert!(
-        page.contains("2026-11-21 to 2026-11-27"),
+        page.contains("21 Nov 2026 to 27 Nov 2026"),
         "the 7 days before"
     );
     // Three trend lines, the breakdown's bars and the heatmap, each an
@@ -316,7 +316,7 @@ async fn the_page_shows_exactly_what_the_export_says(app: &mut TestApp, clock: &
         .get("/reports?days=&from=2026-11-25&to=2026-11-25")
         .await;
     assert_eq!(s, StatusCode::OK);
-    assert!(own.contains("2026-11-24 to 2026-11-24"), "the day before");
+    assert!(own.contains("24 Nov 2026 to 24 Nov 2026"), "the day before");
     let (s, bad) = boss
         .get("/reports?days=&from=2026-12-05&to=2026-12-01")
         .await;

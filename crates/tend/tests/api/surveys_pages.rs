@@ -159,6 +159,10 @@ async fn opening_a_link_changes_nothing_until_the_customer_confirms(
     assert_eq!(fields, vec![("rating".to_string(), "1".to_string())]);
     assert_eq!(page.matches("<button").count(), 1, "{page}");
     assert!(page.contains("id=\"confirm\""), "{page}");
+    assert!(
+        page.contains("<p id=\"chosen-rating\" data-rating=\"1\">You chose 1 out of 5.</p>"),
+        "the page says which rating was clicked: {page}"
+    );
     assert!(!page.contains("<script"), "nothing submits itself");
 
     // A post from another site is refused and changes nothing.
@@ -184,6 +188,10 @@ async fn opening_a_link_changes_nothing_until_the_customer_confirms(
     let (s, page) = confirm(app, &l["1"]).await;
     assert_eq!(s, StatusCode::OK, "{page}");
     assert!(page.contains("id=\"thanks\""), "{page}");
+    assert!(
+        page.contains("Your rating: 1 out of 5."),
+        "and the one recorded"
+    );
     let sv = &surveys_of(app, id).await[0];
     assert_eq!(sv["rating"], 1, "{sv}");
     assert_eq!(sv["unhappy"], true);

@@ -676,6 +676,39 @@ async fn the_conversation_page_shows_everything_and_transfers_need_a_reason(app:
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("needs a reason"), "{body}");
+    // The form keeps what was typed: the new owner stays chosen, the
+    // reason box's category and words stay, and the message stands
+    // beside the reason, not at the head of the page.
+    let (s, body) = b
+        .post(
+            &format!("/c/{id}/update"),
+            &[
+                ("assignee", &other.to_string()),
+                ("priority", "urgent"),
+                ("reason_category", "skill"),
+                ("reason", " "),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body.contains(&format!(r#"<option value="{other}" selected>"#)),
+        "the new owner stays chosen"
+    );
+    assert!(body.contains(r#"<option value="urgent" selected>"#));
+    assert!(body.contains(r#"<option value="skill" selected>"#));
+    assert!(
+        body.contains(&format!(r#"data-current="{me}""#)),
+        "the owner it has now"
+    );
+    let reason = body
+        .find(r#"id="reason-error""#)
+        .expect("the message beside the reason");
+    assert!(reason > body.find(r#"id="reason-box""#).unwrap());
+    assert!(
+        !body.contains(r#"<p class="error" role="alert">"#),
+        "not at the head"
+    );
     let (s, _) = b
         .post(
             &format!("/c/{id}/update"),

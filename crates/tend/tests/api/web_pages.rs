@@ -15,7 +15,24 @@ use crate::web::*;
 on_both_backends!(
     every_locale_renders_without_missing_strings,
     live_updates_reach_only_agents_who_may_see_them,
+    pages_have_an_icon,
 );
+
+/// Every page names Tend's icon, and browsers that ask `/favicon.ico`
+/// before reading the page get it too.
+async fn pages_have_an_icon(app: &TestApp) {
+    let (_, mut b) = signed_in(app, "icon@example.com", "Ikona", "agent").await;
+    let (_, page) = b.get("/").await;
+    assert!(page.contains(r#"<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">"#));
+    for path in ["/assets/favicon.svg", "/favicon.ico"] {
+        let r = Browser::new(&app.base)
+            .get_raw(&format!("{}{path}", app.base))
+            .await;
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        assert_eq!(r.headers()["content-type"], "image/svg+xml");
+        assert!(r.text().await.unwrap().starts_with("<svg"));
+    }
+}
 
 async fn every_locale_renders_without_missing_strings(app: &TestApp) {
     let (_, mut b) = signed_in(app, "loc@example.com", "Lokāle", "admin").await;

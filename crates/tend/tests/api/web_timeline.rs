@@ -13,6 +13,7 @@ use crate::web::{Browser, PASSWORD, agent_with_password};
 on_both_backends!(
     a_long_conversation_opens_at_its_newest_messages,
     tags_added_at_the_same_time_from_the_inbox_all_stay,
+    mail_shows_its_addresses_and_events_name_what_they_changed,
 );
 
 async fn signed_in(app: &TestApp, email: &str) -> Browser {
@@ -120,4 +121,63 @@ async fn tags_added_at_the_same_time_from_the_inbox_all_stay(app: &TestApp) {
     let after: Vec<&Value> = c["tags"].as_array().unwrap().iter().collect();
     assert!(after.contains(&&json!("vip")));
     assert!(!after.contains(&&json!("t0")) && after.contains(&&json!("t7")));
+}
+
+/// Review of the timeline (issue 25, item 10): the opening comes before
+/// the first message, mail shows who sent it from which address and to
+/// whom, and a team or inbox change names the team or inbox.
+async fn mail_shows_its_addresses_and_events_name_what_they_changed(app: &TestApp) {
+    let mut b = signed_in(app, "timeline@example.com").await;
+    let inbox = app.inbox("email", Some("palidziba@example.lv")).await;
+    let raw = "From: Janis Berzins <janis@example.lv>\r\nTo: palidziba@example.lv\r\n\
+               Subject: =?UTF-8?B?UsSTxLdpbnM=?=\r\nMessage-ID: <tl-1@example.lv>\r\n\
+               Date: Tue, 24 Nov 2026 09:00:00 +0000\r\nMIME-Version: 1.0\r\n\
+               Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n\
+               Kur ir mans rēķins?\r\n";
+    let (s, b0) = crate::email::deliver(app, inbox, raw.as_bytes().to_vec()).await;
+    assert!(s.is_success(), "{b0}");
+    let id = b0["conversation_id"].as_i64().expect("conversation");
+    let (s, _) = app
+        .post(
+            &format!("/api/v1/conversations/{id}/messages"),
+            &app.admin,
+            json!({"text": "Sūtām to vēlreiz."}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (_, page) = b.get(&format!("/c/{id}")).await;
+    let created = page.find("created this conversation").expect("created");
+    let first = page.find("Kur ir mans rēķins?").expect("first message");
+    assert!(created < first, "the opening comes first");
+    assert!(
+        page.contains("<span class=\"addr\">&lt;janis@example.lv&gt;</span>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("To: palidziba@example.lv"),
+        "the customer wrote to the inbox"
+    );
+    assert!(
+        page.contains("To: janis@example.lv"),
+        "the reply went to the customer"
+    );
+
+    let team = app.team("Rēķinu komanda", &[], &[inbox]).await;
+    let other = app.inbox("email", Some("rekini@example.lv")).await;
+    let (s, e) = app
+        .patch(
+            &format!("/api/v1/conversations/{id}"),
+            &app.admin,
+            json!({"team_id": team, "inbox_id": other}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{e}");
+
+    let (_, page) = b.get(&format!("/c/{id}")).await;
+    assert!(page.contains("changed the team to Rēķinu komanda"));
+    assert!(page.contains("moved it to the inbox"));
+    assert!(
+        !page.contains(&format!("#{other}<")),
+        "the inbox by name, not number"
+    );
 }

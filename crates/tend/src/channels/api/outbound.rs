@@ -104,6 +104,8 @@ impl Carrier for OutboxCarrier {
                     ..
                 } => ("reply", text, files, automatic),
                 Outgoing::Survey { text, .. } => ("survey", text, &[][..], true),
+                // A side conversation with a third party goes by mail.
+                Outgoing::Side { .. } => return Ok(None),
             };
             Capabilities::of(inbox_kind).check_outgoing(
                 inbox_kind.as_str(),

@@ -96,7 +96,15 @@ fn signal_of(ev: &crate::state::BusEvent) -> Option<Signal> {
         | EventKind::RemedyRecorded
         | EventKind::RemedyDecided
         | EventKind::ProblemLinked
-        | EventKind::ProblemUnlinked => return None,
+        | EventKind::ProblemUnlinked
+        | EventKind::Snoozed
+        | EventKind::Unsnoozed
+        | EventKind::Linked
+        | EventKind::Unlinked
+        // Side conversations are the desk's own business.
+        | EventKind::SideConversationStarted
+        | EventKind::SideMessageSent
+        | EventKind::SideReplyReceived => return None,
         EventKind::Created
         | EventKind::MailHeld
         | EventKind::DeliveryFailed
@@ -110,7 +118,12 @@ fn signal_of(ev: &crate::state::BusEvent) -> Option<Signal> {
         | EventKind::LanguageChanged
         | EventKind::SurveySent
         | EventKind::SurveySkipped
-        | EventKind::SurveyAnswered => Signal::Changed,
+        | EventKind::SurveyAnswered
+        | EventKind::MergedInto
+        | EventKind::MergedFrom
+        | EventKind::SplitTo
+        | EventKind::SplitFrom
+        | EventKind::ReplyUndone => Signal::Changed,
     })
 }
 

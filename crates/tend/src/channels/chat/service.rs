@@ -28,7 +28,8 @@ pub const RESUME_LIMIT: i64 = 500;
 pub struct WidgetConfig {
     /// Inbox.
     pub inbox_id: i64,
-    /// Inbox name (the panel's title).
+    /// Inbox name (the desk's own; the widget titles its panel in the
+    /// visitor's language instead).
     pub name: String,
     /// Inside office hours.
     pub open: bool,

@@ -19,7 +19,7 @@ use super::imap::{COMMAND_TIMEOUT, ImapSession, within};
 
 /// How long fetching one message may take (a large message on a slow link).
 const FETCH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
-use super::ingest::{IngestOutcome, Outcome, too_large_reason};
+use super::ingest::{IngestOutcome, Outcome};
 use super::repo::{self, MailLogEntry};
 
 /// How much of an oversized message's header is read for the mail log.
@@ -101,14 +101,12 @@ pub(super) async fn record_too_large(
         tend_mail::parse(&h).ok()
     });
     let limit = st.config.max_attachment_bytes;
-    let reason = format!(
-        "{}; it was not fetched and stays in the IMAP mailbox (UID {uid})",
-        if exact {
-            too_large_reason(size, limit)
-        } else {
-            format!("the message is larger than the limit of {limit} bytes")
-        }
-    );
+    let reason = super::hold::HoldReason::NotFetched {
+        size: exact.then_some(size),
+        limit: limit as u64,
+        uid,
+    }
+    .to_string();
     let now = st.clock.now_ms();
     let (r, message_id, sender, subject) = (
         reason.clone(),

@@ -16,11 +16,12 @@ use crate::state::AppState;
 
 use super::repo::{self, MailLogEntry};
 
+pub use super::hold::HoldReason;
 pub use super::outcome::{IngestOutcome, Outcome, Source};
 
 /// Messages one sender may send in [`RATE_WINDOW_MS`] before the rest is
 /// quarantined (stops mail loops with other robots).
-const RATE_LIMIT: i64 = 30;
+const RATE_LIMIT: i64 = super::hold::SENDER_LIMIT;
 /// The rate-limit window.
 const RATE_WINDOW_MS: i64 = 10 * 60 * 1000;
 
@@ -78,7 +79,10 @@ pub async fn ingest_from(
     let parsed = match tend_mail::parse(raw) {
         Ok(p) => p,
         Err(e) => {
-            let reason = format!("the message could not be read: {e}");
+            let reason = HoldReason::Unreadable {
+                detail: e.to_string(),
+            }
+            .to_string();
             return log(
                 st,
                 retry,
@@ -139,21 +143,18 @@ pub async fn ingest_from(
             Some(bounce) => match_outbound(st, bounce).await?,
             None => None,
         };
-        let reason = match matched {
-            Some(_) => format!("{}_matched", kind.code()),
-            None => kind.code().to_string(),
-        };
+        let reason = HoldReason::Machine {
+            kind,
+            matched: matched.is_some(),
+        }
+        .to_string();
         return logged(Outcome::Ignored, reason).await;
     }
     let Some(from) = sender
         .as_deref()
         .and_then(|a| EmailAddress::parse("from", a).ok())
     else {
-        return logged(
-            Outcome::Quarantined,
-            "the message has no usable From address".into(),
-        )
-        .await;
+        return logged(Outcome::Quarantined, HoldReason::NoFrom.to_string()).await;
     };
     // Our own addresses, the sender's recent mail and whether this
     // Message-ID is stored already.
@@ -173,15 +174,15 @@ pub async fn ingest_from(
     if own {
         // Our own mail coming back (a forwarding loop): a code like the
         // machine-mail reasons above.
-        return logged(Outcome::Ignored, "own_address_loop".into()).await;
+        return logged(Outcome::Ignored, HoldReason::OwnAddress.to_string()).await;
     }
     if !retry && seen.recent >= RATE_LIMIT {
         return logged(
             Outcome::Quarantined,
-            format!(
-                "{} sent more than {RATE_LIMIT} messages in 10 minutes (loop protection)",
-                from.as_str()
-            ),
+            HoldReason::SenderLimit {
+                sender: from.as_str().to_string(),
+            }
+            .to_string(),
         )
         .await;
     }
@@ -304,7 +305,7 @@ fn finish(threaded: Threaded, source: Source) -> IngestOutcome {
                 r.named.map(|n| format!(" (#{n})")).unwrap_or_default()
             )),
         },
-        Threaded::Appended(id) => IngestOutcome {
+        Threaded::Appended(id) | Threaded::Side(id) => IngestOutcome {
             outcome: Outcome::Appended,
             conversation_id: Some(id),
             reason: None,
@@ -364,7 +365,11 @@ async fn match_outbound(st: &AppState, bounce: &tend_mail::BounceInfo) -> Result
 
 /// Why a message over the size limit was held (one wording for every door).
 pub fn too_large_reason(size: u64, limit: usize) -> String {
-    format!("the message is {size} bytes, over the limit of {limit}")
+    HoldReason::TooLarge {
+        size,
+        limit: limit as u64,
+    }
+    .to_string()
 }
 
 /// Records a held message in the mail log (with its raw bytes), unless it

@@ -6,6 +6,7 @@
 pub mod ack;
 pub mod api;
 pub mod auth;
+pub mod hold;
 pub mod imap;
 pub mod imap_after;
 mod imap_size;
@@ -19,8 +20,10 @@ mod outcome;
 pub mod quarantine;
 pub mod quarantine_api;
 mod repo;
+mod side_mail;
 pub mod smtp;
 mod smtp_tls;
+mod standalone;
 
 use std::sync::Arc;
 

@@ -25,6 +25,7 @@ use crate::vocab::{DeliveryStatus, EventKind, MailKind};
 use crate::{Error, Result};
 
 use super::repo::{self, NewOutbound};
+pub use super::standalone::{StandaloneMail, enqueue_standalone_in, prepare_standalone};
 
 /// The cap's window.
 const HOUR_MS: i64 = 3_600_000;
@@ -71,7 +72,8 @@ async fn queue_in(
     conversation_id: i64,
     now: i64,
 ) -> Result<Queued> {
-    let automatic = mail.automatic || kind != MailKind::Reply;
+    // Typed by an agent: a reply, or a side conversation's mail.
+    let automatic = mail.automatic || !matches!(kind, MailKind::Reply | MailKind::Side);
     let kind = if automatic && kind == MailKind::Reply {
         MailKind::Ack
     } else {
@@ -145,38 +147,59 @@ async fn queue_in(
     })
 }
 
+/// A reply's text, files and copies, as [`prepare_reply`] takes them.
+pub struct ReplyBody<'a> {
+    /// Plain text.
+    pub text: &'a str,
+    /// Sanitised HTML.
+    pub html: Option<&'a str>,
+    /// Stored files.
+    pub files: &'a [AttachmentMeta],
+    /// Nobody typed it (an acknowledgement).
+    pub auto_submitted: bool,
+    /// Copied: in the `Cc` header and the envelope.
+    pub cc: &'a [String],
+    /// Blind-copied: only in the envelope, never in a header.
+    pub bcc: &'a [String],
+}
+
 /// Composes a reply to the customer of an email conversation; `None` when
 /// the conversation cannot be answered by mail (no inbox address or
 /// customer address).
 pub async fn prepare_reply(
     st: &AppState,
     conv: &Conversation,
-    text: &str,
-    html: Option<&str>,
-    files: &[AttachmentMeta],
-    auto_submitted: bool,
+    body: ReplyBody<'_>,
 ) -> Result<Option<PreparedMail>> {
     let Some(customer) = conv.customer.email.as_deref() else {
         return Ok(None);
     };
-    let mut attachments = Vec::with_capacity(files.len());
-    for f in files {
-        attachments.push(tend_mail::OutboundAttachment {
-            filename: f.filename.clone(),
-            content_type: f.content_type.clone(),
-            bytes: crate::attachments::load(st, &f.sha256).await?,
-            content_id: f.content_id.clone(),
-        });
-    }
-    let body = tend_mail::ReplyDraft {
+    let draft = tend_mail::ReplyDraft {
         subject: conv.subject.clone(),
-        text: text.to_string(),
-        html: html.map(str::to_string),
-        attachments,
-        auto_submitted,
+        text: body.text.to_string(),
+        html: body.html.map(str::to_string),
+        attachments: super::side_mail::load_files(st, body.files).await?,
+        auto_submitted: body.auto_submitted,
+        cc: body
+            .cc
+            .iter()
+            .map(|a| tend_mail::Mailbox {
+                name: None,
+                address: a.clone(),
+            })
+            .collect(),
         ..Default::default()
     };
-    compose(st, conv, customer, body, true).await
+    let mut mail = compose(st, conv, customer, draft, true).await?;
+    if let Some(m) = &mut mail {
+        // The envelope: the customer, then the copies (BCC only here).
+        for a in body.cc.iter().chain(body.bcc) {
+            if !m.rcpt.contains(a) {
+                m.rcpt.push(a.clone());
+            }
+        }
+    }
+    Ok(mail)
 }
 
 /// Composes `body` (subject, text, files, auto-submitted) as a mail from
@@ -239,7 +262,7 @@ async fn compose(
 }
 
 /// The domain of the Message-IDs of mail from `mail_from`.
-fn message_id_domain(mail_from: &str) -> String {
+pub(super) fn message_id_domain(mail_from: &str) -> String {
     mail_from
         .rsplit_once('@')
         .map(|(_, d)| d.to_string())
@@ -248,7 +271,7 @@ fn message_id_domain(mail_from: &str) -> String {
 
 /// Where customers' answers to our mail go: the inbox's own address, else
 /// `mail_from` (chat and web-form inboxes often have no address).
-fn reply_address(st: &AppState, inbox: &crate::inboxes::Inbox) -> Option<String> {
+pub(super) fn reply_address(st: &AppState, inbox: &crate::inboxes::Inbox) -> Option<String> {
     inbox
         .address
         .clone()
@@ -303,99 +326,6 @@ pub async fn enqueue_notice_in(
     queue_in(c, mail, kind, None, conversation_id, now).await
 }
 
-/// A composed mail that belongs to no conversation (a portal sign-in
-/// link), waiting to be queued.
-#[derive(Debug, Clone)]
-pub struct StandaloneMail {
-    /// Its Message-ID.
-    pub message_id: String,
-    /// The raw bytes in the attachment store.
-    pub raw_sha256: String,
-    /// Envelope recipient.
-    pub rcpt: String,
-    /// Envelope sender.
-    pub mail_from: String,
-}
-
-/// Composes an automatic mail about no conversation to `to`, from
-/// `mail_from`, else the default inbox's address, else the first inbox
-/// with one. `None` when Tend has no address to send from.
-pub async fn prepare_standalone(
-    st: &AppState,
-    to: &str,
-    to_name: Option<&str>,
-    subject: &str,
-    text: &str,
-) -> Result<Option<StandaloneMail>> {
-    let inboxes = crate::inboxes::service::list_inboxes(st, &Viewer::system()).await?;
-    let sender = inboxes
-        .iter()
-        .filter(|i| i.address.is_some())
-        .min_by_key(|i| (!i.is_default, i.id));
-    let Some(mail_from) = st
-        .config
-        .mail_from
-        .clone()
-        .or_else(|| sender.and_then(|i| i.address.clone()))
-    else {
-        return Ok(None);
-    };
-    let domain = message_id_domain(&mail_from);
-    let draft = tend_mail::ReplyDraft {
-        from: tend_mail::Mailbox {
-            name: sender.map(|i| i.name.clone()),
-            address: mail_from.clone(),
-        },
-        reply_to: mail_from.clone(),
-        to: vec![tend_mail::Mailbox {
-            name: to_name.map(str::to_string),
-            address: to.to_string(),
-        }],
-        subject: subject.to_string(),
-        text: text.to_string(),
-        auto_submitted: true,
-        message_id_domain: domain,
-        date: Some(st.clock.now_ms() / 1000),
-        ..Default::default()
-    };
-    let composed = tend_mail::compose_standalone(&draft)
-        .map_err(|e| Error::Internal(anyhow::anyhow!("composing the mail: {e}")))?;
-    let raw_sha256 = st.files().put(&composed.raw).await?;
-    Ok(Some(StandaloneMail {
-        message_id: composed.message_id,
-        raw_sha256,
-        rcpt: to.to_string(),
-        mail_from,
-    }))
-}
-
-/// Queues a mail of [`prepare_standalone`] inside the caller's transaction.
-/// It names no inbox, so no inbox's hourly cap counts or holds it: its
-/// sender limits it (the portal, per address and per client).
-pub async fn enqueue_standalone_in(
-    c: &mut AnyConnection,
-    mail: &StandaloneMail,
-    kind: MailKind,
-    now: i64,
-) -> Result<i64> {
-    repo::insert_outbox(
-        c,
-        &NewOutbound {
-            message_id: None,
-            conversation_id: None,
-            inbox_id: None,
-            kind,
-            mail_from: mail.mail_from.clone(),
-            rcpt: vec![mail.rcpt.clone()],
-            raw_sha256: mail.raw_sha256.clone(),
-            smtp_message_id: mail.message_id.clone(),
-            held_reason: None,
-        },
-        now,
-    )
-    .await
-}
-
 /// The email channel as a [`Carrier`]: email and web-form conversations
 /// (every channel whose customers are answered by mail) are answered here.
 #[derive(Debug)]
@@ -404,7 +334,7 @@ pub struct MailCarrier;
 /// A mail composed by [`MailCarrier`], with the outbox kind it goes as.
 struct Composed {
     mail: PreparedMail,
-    survey: bool,
+    kind: MailKind,
 }
 
 impl Carrier for MailCarrier {
@@ -415,21 +345,35 @@ impl Carrier for MailCarrier {
         out: Outgoing<'a>,
     ) -> BoxFuture<'a, Result<Option<Prepared>>> {
         Box::pin(async move {
-            let (mail, survey) = match out {
+            let (mail, kind) = match out {
                 Outgoing::Reply {
                     text,
                     html,
                     files,
                     automatic,
-                } => (
-                    prepare_reply(st, conv, text, html, files, automatic).await?,
-                    false,
-                ),
-                Outgoing::Survey { subject, text } => {
-                    (prepare_survey(st, conv, subject, text).await?, true)
+                    cc,
+                    bcc,
+                } => {
+                    let body = ReplyBody {
+                        text,
+                        html,
+                        files,
+                        auto_submitted: automatic,
+                        cc,
+                        bcc,
+                    };
+                    (prepare_reply(st, conv, body).await?, MailKind::Reply)
                 }
+                Outgoing::Survey { subject, text } => (
+                    prepare_survey(st, conv, subject, text).await?,
+                    MailKind::Survey,
+                ),
+                Outgoing::Side { .. } => (
+                    super::side_mail::prepare(st, conv, out).await?,
+                    MailKind::Side,
+                ),
             };
-            Ok(mail.map(|mail| Prepared::new(mail.message_id.clone(), Composed { mail, survey })))
+            Ok(mail.map(|mail| Prepared::new(mail.message_id.clone(), Composed { mail, kind })))
         })
     }
 
@@ -443,11 +387,7 @@ impl Carrier for MailCarrier {
     ) -> BoxFuture<'a, Result<Vec<BusEvent>>> {
         Box::pin(async move {
             let composed: &Composed = prepared.payload()?;
-            let kind = if composed.survey {
-                MailKind::Survey
-            } else {
-                MailKind::Reply
-            };
+            let kind = composed.kind;
             let queued =
                 queue_in(c, &composed.mail, kind, message_id, conversation_id, now).await?;
             Ok(queued.events)
@@ -456,5 +396,23 @@ impl Carrier for MailCarrier {
 
     fn wake(&self, st: &AppState) {
         st.outbox_wake.notify_one();
+    }
+
+    fn hold_in<'a>(
+        &'a self,
+        c: &'a mut AnyConnection,
+        message_id: i64,
+        until: i64,
+    ) -> BoxFuture<'a, Result<bool>> {
+        Box::pin(repo::hold_reply(c, message_id, until))
+    }
+
+    fn take_back_in<'a>(
+        &'a self,
+        c: &'a mut AnyConnection,
+        message_id: i64,
+        now: i64,
+    ) -> BoxFuture<'a, Result<bool>> {
+        Box::pin(repo::take_back_reply(c, message_id, now))
     }
 }

@@ -132,6 +132,37 @@ pub async fn raw(st: &AppState, viewer: &Viewer, id: i64) -> Result<Vec<u8>> {
     crate::attachments::load(st, &sha).await
 }
 
+/// Deletes entries and their raw messages (kept in the database: at once,
+/// when no message or other entry names the same bytes; kept as a file:
+/// with the store's next sweep). One write; ids that are gone already are
+/// skipped. Returns the ids deleted. Admins only.
+pub async fn delete(st: &AppState, viewer: &Viewer, ids: &[i64]) -> Result<Vec<i64>> {
+    viewer.require_admin()?;
+    let ids = ids.to_vec();
+    let deleted = st
+        .db
+        .write(move |c| {
+            Box::pin(async move {
+                let mut deleted = Vec::new();
+                for id in ids {
+                    let Some(r) = repo::mail_log(c, id).await? else {
+                        continue;
+                    };
+                    if repo::delete_mail_log(c, id).await? {
+                        deleted.push(id);
+                    }
+                    if let Some(sha) = r.raw_sha256 {
+                        crate::attachments::forget_in(c, &sha).await?;
+                    }
+                }
+                Ok(deleted)
+            })
+        })
+        .await?;
+    tracing::info!(entries = ?deleted, "mail-log entries deleted");
+    Ok(deleted)
+}
+
 /// What a retry came to.
 #[derive(Debug, Clone)]
 pub struct Retried {

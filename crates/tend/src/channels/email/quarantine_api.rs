@@ -1,5 +1,5 @@
 //! `/api/v1/mail-log…` (admins only): the quarantine and the ignored mail,
-//! their raw messages, and the retry. Thin handlers over [`super::quarantine`].
+//! their raw messages, the retry and deletion. Thin handlers over [`super::quarantine`].
 
 use axum::extract::State;
 use axum::response::Response;
@@ -20,7 +20,7 @@ use super::quarantine::{self, Filter, MailLogItem};
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_mail_log))
-        .routes(routes!(get_mail_log))
+        .routes(routes!(get_mail_log, delete_mail_log))
         .routes(routes!(raw_mail_log))
         .routes(routes!(retry_mail_log))
 }
@@ -102,6 +102,24 @@ async fn get_mail_log(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<axum::Json<MailLogItem>> {
     Ok(axum::Json(quarantine::get(&st, &auth.0, id).await?))
+}
+
+/// Delete the entry and its raw message (nothing is ingested). Admins only.
+#[utoipa::path(delete, path = "/mail-log/{id}", tag = "email",
+    params(("id" = i64, Path, description = "Mail-log entry id")),
+    responses((status = 204, description = "Deleted"),
+              (status = 401, description = "No or bad token"),
+              (status = 403, description = "Not an admin"),
+              (status = 404, description = "No such entry")))]
+async fn delete_mail_log(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<axum::http::StatusCode> {
+    if quarantine::delete(&st, &auth.0, &[id]).await?.is_empty() {
+        return Err(crate::Error::NotFound("mail-log entry"));
+    }
+    Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
 /// The entry's raw message, byte for byte as received, as a `.eml`

@@ -70,7 +70,7 @@ pub async fn insert_outbox(c: &mut AnyConnection, o: &NewOutbound, now: i64) -> 
 pub async fn automatic_since(c: &mut AnyConnection, inbox_id: i64, since: i64) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "SELECT COUNT(*) FROM outbox WHERE inbox_id = $1 AND created_at > $2 \
-         AND kind <> 'reply' AND held_reason IS NULL",
+         AND kind <> 'reply' AND held_reason IS NULL AND kind <> 'side'",
     )
     .bind(inbox_id)
     .bind(since)
@@ -357,6 +357,15 @@ pub async fn mail_log(c: &mut AnyConnection, id: i64) -> Result<Option<MailLogRo
     .await?)
 }
 
+/// Deletes a mail-log row; true when there was one.
+pub async fn delete_mail_log(c: &mut AnyConnection, id: i64) -> Result<bool> {
+    let r = sqlx::query("DELETE FROM mail_log WHERE id = $1")
+        .bind(id)
+        .execute(c)
+        .await?;
+    Ok(r.rows_affected() > 0)
+}
+
 /// What an admin's retry of a mail-log row came to. A retry that is held
 /// again (`reason` given) replaces the row's reason with the current one.
 pub async fn record_retry(
@@ -379,4 +388,33 @@ pub async fn record_retry(
     .execute(c)
     .await?;
     Ok(())
+}
+
+/// Holds the queued reply mail of conversation message `message_id` until
+/// `until` (undo send); false when there is none to hold.
+pub async fn hold_reply(c: &mut AnyConnection, message_id: i64, until: i64) -> Result<bool> {
+    let r = sqlx::query(
+        "UPDATE outbox SET next_attempt_at = $1, hold_until = $1 WHERE message_id = $2 \
+         AND status = 'queued' AND attempts = 0 AND held_reason IS NULL",
+    )
+    .bind(until)
+    .bind(message_id)
+    .execute(c)
+    .await?;
+    Ok(r.rows_affected() > 0)
+}
+
+/// Takes back the held reply mail of `message_id` before it is due: the
+/// row goes only while the sender has not claimed it (a claim moves
+/// `next_attempt_at` off `hold_until`). False: too late, it goes or went.
+pub async fn take_back_reply(c: &mut AnyConnection, message_id: i64, now: i64) -> Result<bool> {
+    let r = sqlx::query(
+        "DELETE FROM outbox WHERE message_id = $1 AND status = 'queued' AND attempts = 0 \
+         AND hold_until IS NOT NULL AND next_attempt_at = hold_until AND hold_until > $2",
+    )
+    .bind(message_id)
+    .bind(now)
+    .execute(c)
+    .await?;
+    Ok(r.rows_affected() > 0)
 }

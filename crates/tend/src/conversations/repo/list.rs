@@ -82,15 +82,13 @@ pub(in crate::conversations) async fn list(
     if f.sort == ListSort::Deadline {
         sql.push(&format!(" AND {next_due} IS NOT NULL"));
     }
+    if let Some(before) = f.due_before {
+        sql.push(&format!(" AND {next_due} < ")).bind(before);
+    }
     // Keyset pagination: the rows after (or before) a row, by the sort
     // key and then the id, which the indexes serve as a range. The key is
     // `ListSort::key_of` in SQL.
-    let key = match f.sort {
-        ListSort::Newest => None,
-        // As written in the partial indexes (migration 0004).
-        ListSort::LongestWaiting => Some("COALESCE(c.waiting_since, 9007199254740991)".to_string()),
-        ListSort::Deadline => Some(next_due),
-    };
+    let key = f.sort.key_sql(&next_due);
     let (cursor, back) = match f.at {
         PageAt::First => (None, false),
         PageAt::After(k) => (Some(k), false),
@@ -137,4 +135,42 @@ fn waiting_index(f: &ListFilter) -> Option<&'static str> {
         ([New, Open, Pending], Some(_)) => Some("conversations_mine_waiting"),
         _ => None,
     }
+}
+
+/// The start (400 characters) of each conversation's newest message that
+/// is not an internal note, for the list's previews.
+pub(in crate::conversations) async fn previews(
+    c: &mut AnyConnection,
+    ids: &[i64],
+) -> Result<Vec<(i64, String)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new(
+        "SELECT m.conversation_id, SUBSTR(m.text, 1, 400) FROM messages m WHERE m.id IN \
+         (SELECT MAX(x.id) FROM messages x WHERE x.internal = 0 AND x.conversation_id IN ",
+    );
+    sql.bind_list(ids.iter().copied())
+        .push(" GROUP BY x.conversation_id)");
+    Ok(sql.query_as().fetch_all(c).await?)
+}
+
+/// Live chats that wait for an answer, the longest waiting first, under
+/// the viewer's access (the partial index `conversations_chat_waiting`
+/// holds just these, so the query costs the same at any size).
+pub(in crate::conversations) async fn chats_waiting(
+    c: &mut AnyConnection,
+    viewer: &Viewer,
+    limit: i64,
+) -> Result<Vec<ConvRow>> {
+    let mut sql = Sql::new(CONV_SELECT);
+    // Literal values, so that the planner matches the partial index.
+    sql.push(
+        " AND c.channel = 'chat' AND c.status IN ('new', 'open') \
+         AND c.waiting_since IS NOT NULL",
+    );
+    viewer.restrict_inboxes(&mut sql, "c.inbox_id");
+    sql.push(" ORDER BY c.waiting_since, c.id LIMIT ")
+        .bind(limit);
+    Ok(sql.query_as().fetch_all(c).await?)
 }

@@ -107,7 +107,8 @@ pub(in crate::conversations) async fn conversations_of_message_ids(
     Ok(sql.query_as().fetch_all(c).await?)
 }
 
-/// The inbox of a conversation named by a subject token, and whether
+/// The conversation a subject token leads to (the one it names, or the
+/// one that was merged into: `merged_into`), its inbox, and whether
 /// `email` (lower case) takes part in it: one of its customer's addresses,
 /// or an address in the CC of one of its messages (`messages.cc`, a JSON
 /// array of lower-case addresses). `None` when there is no such
@@ -116,7 +117,7 @@ pub(in crate::conversations) async fn token_target(
     c: &mut AnyConnection,
     conversation_id: i64,
     email: &str,
-) -> Result<Option<(i64, bool)>> {
+) -> Result<Option<(i64, i64, bool)>> {
     let cc = if crate::db::is_postgres(c) {
         "SELECT 1 FROM messages m WHERE m.conversation_id = cv.id AND m.cc IS NOT NULL \
          AND jsonb_exists(m.cc::jsonb, $2)"
@@ -125,16 +126,17 @@ pub(in crate::conversations) async fn token_target(
          json_each(CASE WHEN json_valid(m.cc) THEN m.cc ELSE '[]' END) j \
          WHERE m.conversation_id = cv.id AND m.cc IS NOT NULL AND j.value = $2"
     };
-    let row: Option<(i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT cv.inbox_id, (SELECT COUNT(*) FROM customer_emails ce \
+    let row: Option<(i64, i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT cv.id, cv.inbox_id, (SELECT COUNT(*) FROM customer_emails ce \
          WHERE ce.customer_id = cv.customer_id AND ce.email = $2) \
-         + (SELECT COUNT(*) FROM ({cc}) x) FROM conversations cv WHERE cv.id = $1"
+         + (SELECT COUNT(*) FROM ({cc}) x) FROM conversations cv \
+         WHERE cv.id = (SELECT COALESCE(n.merged_into, n.id) FROM conversations n WHERE n.id = $1)"
     )))
     .bind(conversation_id)
     .bind(email)
     .fetch_optional(c)
     .await?;
-    Ok(row.map(|(inbox, n)| (inbox, n > 0)))
+    Ok(row.map(|(id, inbox, n)| (id, inbox, n > 0)))
 }
 
 /// Message-IDs already in a conversation, oldest first (for References).

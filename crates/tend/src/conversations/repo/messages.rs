@@ -277,6 +277,7 @@ struct MessageRow {
     delivery_error: Option<String>,
     reply_text: Option<String>,
     cc: Option<String>,
+    bcc: Option<String>,
     notes: Option<String>,
     raw_sha256: Option<String>,
     auth_spf: Option<String>,
@@ -343,8 +344,8 @@ async fn messages_in_order(
 ) -> Result<Vec<Message>> {
     let mut sql = Sql::new(
         "SELECT id, conversation_id, direction, internal, author_kind, author_id, author_name, author_email, \
-         text, html, message_id, delivery_status, created_at, delivery_error, reply_text, cc, notes, raw_sha256, \
-         auth_spf, auth_dkim, auth_dmarc, auth_domain FROM messages WHERE conversation_id = ",
+         text, html, message_id, delivery_status, created_at, delivery_error, reply_text, cc, bcc, notes, \
+         raw_sha256, auth_spf, auth_dkim, auth_dmarc, auth_domain FROM messages WHERE conversation_id = ",
     );
     sql.bind(conversation_id);
     if let Some(id) = only_id {
@@ -398,10 +399,8 @@ async fn messages_in_order(
                     .transpose()?,
                 delivery_error: r.delivery_error,
                 reply_text: r.reply_text,
-                cc: r
-                    .cc
-                    .and_then(|c| serde_json::from_str(&c).ok())
-                    .unwrap_or_default(),
+                cc: address_list(r.cc),
+                bcc: address_list(r.bcc),
                 notes: r.notes,
                 has_raw: r.raw_sha256.is_some(),
                 auth: match (r.auth_spf, r.auth_dkim, r.auth_dmarc) {
@@ -425,9 +424,11 @@ pub(in crate::conversations) async fn attachment(
     id: i64,
 ) -> Result<Option<Attachment>> {
     let mut sql = Sql::new(
-        "SELECT a.id, a.message_id, a.sha256, a.size, a.content_type, a.filename, a.inline, a.content_id \
-         FROM attachments a JOIN messages m ON m.id = a.message_id \
-         JOIN conversations c ON c.id = m.conversation_id WHERE a.id = ",
+        "SELECT a.id, COALESCE(a.message_id, 0) AS message_id, a.sha256, a.size, a.content_type, \
+         a.filename, a.inline, a.content_id FROM attachments a LEFT JOIN messages m ON m.id = a.message_id \
+         LEFT JOIN side_messages sm ON sm.id = a.side_message_id \
+         LEFT JOIN side_conversations s ON s.id = sm.side_conversation_id \
+         JOIN conversations c ON c.id = COALESCE(m.conversation_id, s.conversation_id) WHERE a.id = ",
     );
     sql.bind(id);
     viewer.restrict_inboxes(&mut sql, "c.inbox_id");
@@ -452,44 +453,4 @@ pub(in crate::conversations) async fn raw_of_message(
     viewer.restrict_inboxes(&mut sql, "c.inbox_id");
     let row: Option<(String,)> = sql.query_as().fetch_optional(c).await?;
     Ok(row.map(|r| r.0))
-}
-
-/// Replaces a message's HTML if it is still `old`; whether it did.
-pub(in crate::conversations) async fn replace_message_html(
-    c: &mut AnyConnection,
-    message_id: i64,
-    old: &str,
-    new: &str,
-) -> Result<bool> {
-    let done = sqlx::query("UPDATE messages SET html = $1 WHERE id = $2 AND html = $3")
-        .bind(new)
-        .bind(message_id)
-        .bind(old)
-        .execute(c)
-        .await?;
-    Ok(done.rows_affected() > 0)
-}
-
-/// An inbound message's id and HTML, with its attachments that have a
-/// Content-ID as (attachment id, Content-ID); `None` without HTML.
-pub(in crate::conversations) async fn inline_images(
-    c: &mut AnyConnection,
-    message_id: &str,
-) -> Result<Option<(i64, String, Vec<(i64, String)>)>> {
-    let row: Option<(i64, Option<String>)> =
-        sqlx::query_as("SELECT id, html FROM messages WHERE message_id = $1 AND direction = 'in'")
-            .bind(message_id)
-            .fetch_optional(&mut *c)
-            .await?;
-    let Some((id, Some(html))) = row else {
-        return Ok(None);
-    };
-    let images: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT id, content_id FROM attachments WHERE message_id = $1 AND content_id IS NOT NULL \
-         ORDER BY id",
-    )
-    .bind(id)
-    .fetch_all(c)
-    .await?;
-    Ok(Some((id, html, images)))
 }

@@ -16,25 +16,39 @@ use super::status::{Channel, Priority, Status};
 
 mod automation;
 mod by_customer;
+mod combine;
+mod drafts;
 mod events;
+mod inline;
 mod list;
 mod lookups;
 mod messages;
+mod notable;
 mod public;
+mod side;
+mod snooze;
 mod tags;
+mod undo;
 
 pub(super) use automation::*;
 pub(super) use by_customer::*;
+pub(super) use combine::*;
+pub(in crate::conversations) use drafts::*;
 pub(super) use events::*;
-pub(in crate::conversations) use list::list;
+pub(in crate::conversations) use inline::*;
+pub(in crate::conversations) use list::{chats_waiting, list, previews};
 pub use lookups::MailFacts;
 pub(super) use lookups::*;
 pub use messages::AttachmentMeta;
 pub(super) use messages::*;
+pub(super) use notable::*;
 pub use public::PublicMessage;
 pub(in crate::conversations) use public::{chats_of_inbox, public_file, public_messages};
+pub(super) use side::*;
+pub(super) use snooze::*;
 pub(in crate::conversations) use tags::TagRows;
 use tags::{insert_tags, write_with_tags};
+pub(in crate::conversations) use undo::*;
 
 /// The mutable state of a conversation row, loaded, changed by the service
 /// and written back whole.
@@ -66,6 +80,11 @@ pub(super) struct ConvRow {
     pub reopen_count: i64,
     pub transfer_count: i64,
     pub message_count: i64,
+    /// Pending until then (ms), when the snooze job opens it again.
+    pub snoozed_until: Option<i64>,
+    /// Who snoozed it (the snooze's end notifies them when it has no owner).
+    pub snoozed_by: Option<i64>,
+    pub merged_into: Option<i64>,
 }
 
 impl ConvRow {
@@ -101,6 +120,9 @@ impl ConvRow {
             reopen_count: 0,
             transfer_count: 0,
             message_count: 1,
+            snoozed_until: None,
+            snoozed_by: None,
+            merged_into: None,
         }
     }
 
@@ -148,6 +170,8 @@ impl ConvRow {
             reopen_count: self.reopen_count,
             transfer_count: self.transfer_count,
             message_count: self.message_count,
+            snoozed_until: rfc3339_opt(self.snoozed_until),
+            merged_into: self.merged_into,
             sla: None,
         }
     }
@@ -163,7 +187,7 @@ const CONV_SELECT: &str = "SELECT c.id, c.subject, c.status, c.priority, c.chann
       ORDER BY ce.is_primary DESC, ce.created_at LIMIT 1)) AS customer_email, \
      cu.language AS customer_language, c.assignee_id, c.team_id, c.tags, c.language, \
      c.created_at, c.updated_at, c.first_response_at, c.solved_at, c.closed_at, c.waiting_since, \
-     c.reopen_count, c.transfer_count, c.message_count \
+     c.reopen_count, c.transfer_count, c.message_count, c.merged_into, c.snoozed_until, c.snoozed_by \
      FROM conversations c JOIN customers cu ON cu.id = c.customer_id WHERE 1=1";
 
 /// The fields of a new conversation row.
@@ -282,6 +306,10 @@ pub(super) async fn update_with_tags(
         .bind(r.message_count)
         .push(", inbox_id = ")
         .bind(r.inbox_id)
+        .push(", snoozed_until = ")
+        .bind(r.snoozed_until)
+        .push(", snoozed_by = ")
+        .bind(r.snoozed_by)
         .push(" WHERE id = ")
         .bind(r.id);
     write_with_tags(c, sql, r.id, tags).await

@@ -1,5 +1,6 @@
 use super::*;
 use crate::sla::model::{PolicyMatch, Targets};
+use jiff::Timestamp;
 use tend_calendar::Week;
 
 const MIN: i64 = 60_000;
@@ -42,6 +43,7 @@ fn facts(created: bool, from: Status, to: Status) -> Facts {
         agent_replied: false,
         answered_before: false,
         waiting: false,
+        reply_taken_back: None,
     }
 }
 
@@ -381,3 +383,6 @@ fn recounting_on_a_new_calendar_keeps_the_time_used() {
     // minutes) never comes either.
     assert_eq!((clocks[0].due_at, clocks[0].fire_at), (None, None));
 }
+
+/// Undo send: a reply taken back.
+mod taken_back;

@@ -391,7 +391,7 @@ struct Places {
 
 /// A choice from a list, or an error at `path`.
 fn chosen<T>(tr: &Tr, path: &str, s: &str, parse: fn(&str) -> Option<T>) -> Result<T> {
-    parse(s.trim()).ok_or_else(|| Error::invalid(path, tr.t("admin-choose-one")))
+    parse(s.trim()).ok_or_else(|| crate::web::form_errors::said(path, tr.t("admin-choose-one")))
 }
 
 /// The rule the form describes, and where its rows went. Rows without a
@@ -404,11 +404,9 @@ fn build(
     places: &mut Places,
 ) -> Result<AutomationInput> {
     let when = if t.when_kind == "after" {
-        let minutes = t
-            .minutes
-            .trim()
-            .parse::<i64>()
-            .map_err(|_| Error::invalid("when.after.minutes", tr.t("auto-error-number")))?;
+        let minutes = t.minutes.trim().parse::<i64>().map_err(|_| {
+            crate::web::form_errors::said("when.after.minutes", tr.t("auto-error-number"))
+        })?;
         let since = chosen(tr, "when.after.since", &t.since, |s| Since::from_db(s).ok())?;
         let calendar_id = match t.calendar.trim() {
             "" => None,
@@ -887,6 +885,7 @@ async fn save_form(st: &AppState, a: &Agent, rule: Option<Automation>, body: &[u
         Ok(r) => see_other(&format!("/admin/automations/{}?saved=1", r.id)),
         Err(Error::Invalid { field, message }) => {
             let mut errs = Errs::default();
+            let message = crate::web::form_errors::words(&a.tr, &field, &message);
             place(&mut f, &mut errs, &places, &field, message);
             form_page(st, a, rule.as_ref(), f, errs, Extra::default()).await
         }
@@ -976,7 +975,10 @@ pub async fn dry_run(
         Ok(days) => crate::conversations::service::dry_run(&st, &a.viewer, id, days)
             .await
             .map(|r| (days, r)),
-        Err(_) => Err(Error::invalid("days", a.tr.t("auto-error-number"))),
+        Err(_) => Err(crate::web::form_errors::said(
+            "days",
+            a.tr.t("auto-error-number"),
+        )),
     };
     match ran {
         Ok((days, r)) => {
@@ -987,7 +989,9 @@ pub async fn dry_run(
                 sample: r.sample,
             });
         }
-        Err(Error::Invalid { message, .. }) => extra.dry_error = Some(message),
+        Err(Error::Invalid { field, message }) => {
+            extra.dry_error = Some(crate::web::form_errors::words(&a.tr, &field, &message))
+        }
         Err(e) => return error_page(&a.tr, e),
     }
     let f = Typed::of(&rule);
@@ -1079,7 +1083,7 @@ pub async fn set_order(State(st): State<AppState>, a: Agent, body: axum::body::B
         .map(|(_, v)| {
             v.trim()
                 .parse::<i64>()
-                .map_err(|_| Error::invalid("ids", a.tr.t("admin-choose-one")))
+                .map_err(|_| crate::web::form_errors::said("ids", a.tr.t("admin-choose-one")))
         })
         .collect();
     let done = match ids {

@@ -16,7 +16,7 @@ use super::{Failure, admin_only, failure, status_for};
 use crate::Error;
 use crate::jobs::{Job, service};
 use crate::state::AppState;
-use crate::web::i18n::{Tr, datetime};
+use crate::web::i18n::Tr;
 use crate::web::pages::{Chrome, error_page, render_status, see_other};
 use crate::web::session::Agent;
 
@@ -30,6 +30,7 @@ pub fn job_key(j: Job) -> &'static str {
         Job::AutomationTimer => "job-automation-timer",
         Job::AutomationReply => "job-automation-reply",
         Job::ChannelOutbox => "job-channel-outbox",
+        Job::Snooze => "job-snooze",
     }
 }
 
@@ -92,7 +93,7 @@ pub struct ListQuery {
 /// An RFC 3339 time in the agent's time zone.
 fn local(a: &Agent, rfc3339: &str) -> String {
     crate::time::parse_ms(rfc3339)
-        .map(|ms| datetime(ms, &a.tz))
+        .map(|ms| a.tr.datetime(ms, &a.tz))
         .unwrap_or_default()
 }
 

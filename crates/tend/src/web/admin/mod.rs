@@ -4,7 +4,9 @@
 //! quarantine (raw download, retry), the items background jobs could
 //! not do (retry), the automation rules (built from lists, reordered,
 //! dry-run, switched on and off), the webhooks (subscriptions, delivery
-//! log, redeliver) and the help centre's look (name, logo, colours).
+//! log, redeliver), the help centre's look (name, logo, colours) and
+//! routing (inbox rules, agents' capacity, languages and skills; also for
+//! supervisors).
 //! Each page calls the owning domain's service with the admin as viewer, so the admin check and the rules live in one place;
 //! the handlers check the role first only to answer with the page instead
 //! of a half-built form.
@@ -14,6 +16,9 @@ pub mod inboxes;
 pub mod jobs;
 pub mod public;
 pub mod quarantine;
+pub mod quarantine_bulk;
+pub mod routing;
+pub mod routing_agent;
 pub mod teams;
 pub mod templates;
 pub mod theme;
@@ -57,10 +62,11 @@ pub(crate) enum Failure {
     Page(Response),
 }
 
+/// The message reads in the agent's words (`form_errors::words`).
 pub(crate) fn failure(a: &Agent, e: Error) -> Failure {
-    match e {
-        Error::Invalid { message, .. } | Error::Conflict { message, .. } => Failure::Input(message),
-        other => Failure::Page(error_page(&a.tr, other)),
+    match super::form_errors::FieldErrors::of(&a.tr, e) {
+        Ok(errors) => Failure::Input(errors.elsewhere([]).unwrap_or_default().to_string()),
+        Err(other) => Failure::Page(error_page(&a.tr, other)),
     }
 }
 
@@ -157,7 +163,7 @@ mod tests {
 
     /// Words that are rightly the same as in English: names and acronyms
     /// everywhere, and a few words Catalan or Latvian share with English.
-    const SAME_AS_ENGLISH: [(&str, &str); 36] = [
+    const SAME_AS_ENGLISH: [(&str, &str); 38] = [
         ("*", "channel-api"),
         ("*", "channel-telegram"),
         ("*", "inbox-kind-telegram"),
@@ -197,6 +203,9 @@ mod tests {
         ("ca", "kbe-categories"),
         // "Radar" is Catalan too.
         ("ca", "nav-radar"),
+        // "Signatures" is Catalan too.
+        ("ca", "signatures-title"),
+        ("ca", "signatures-link"),
     ];
 
     #[test]

@@ -12,12 +12,14 @@ use serde::Deserialize;
 
 use super::{Failure, admin_only, failure, status_for};
 use crate::Error;
+use crate::channels::email::hold::{HoldReason, SENDER_LIMIT};
 use crate::channels::email::ingest::Outcome;
 use crate::channels::email::quarantine::{self, Filter, MailLogItem};
 use crate::state::AppState;
-use crate::web::i18n::datetime;
+use crate::web::i18n::Tr;
 use crate::web::pages::{Chrome, error_page, render_status, see_other};
 use crate::web::session::Agent;
+use fluent_templates::fluent_bundle::FluentValue;
 
 /// Entries per page.
 const PAGE: i64 = 50;
@@ -29,6 +31,8 @@ pub struct EntryView {
     pub sender: String,
     pub subject: String,
     pub reason: String,
+    /// A machine's words beside the reason (shown as code).
+    pub reason_detail: Option<String>,
     pub size: String,
     pub has_raw: bool,
     /// Empty until retried.
@@ -66,9 +70,22 @@ pub struct ListQuery {
     cursor: Option<String>,
     /// The entry just retried (its notice is shown).
     retried: Option<String>,
+    /// How many entries a bulk action retried (`retried_n`) or deleted.
+    retried_n: Option<i64>,
+    deleted: Option<i64>,
 }
 
-fn view_of(v: Option<&str>) -> (&'static str, Outcome) {
+impl ListQuery {
+    /// The first page of a tab.
+    pub(crate) fn of_view(view: &str) -> ListQuery {
+        ListQuery {
+            view: Some(view.to_string()),
+            ..ListQuery::default()
+        }
+    }
+}
+
+pub(crate) fn view_of(v: Option<&str>) -> (&'static str, Outcome) {
     match v {
         Some("ignored") => ("ignored", Outcome::Ignored),
         _ => ("quarantined", Outcome::Quarantined),
@@ -94,7 +111,11 @@ fn retry_notice(a: &Agent, e: &MailLogItem) -> Option<String> {
         Outcome::Created => a.tr.s("quarantine-retried-created", "id", id),
         Outcome::Appended => a.tr.s("quarantine-retried-appended", "id", id),
         Outcome::Duplicate => a.tr.s("quarantine-retried-duplicate", "id", id),
-        Outcome::Quarantined => a.tr.s("quarantine-retried-held", "value", &e.reason),
+        Outcome::Quarantined => a.tr.s(
+            "quarantine-retried-held",
+            "value",
+            reason_text(&a.tr, &e.reason),
+        ),
         Outcome::Ignored => a.tr.s(
             "quarantine-retried-ignored",
             "value",
@@ -103,27 +124,70 @@ fn retry_notice(a: &Agent, e: &MailLogItem) -> Option<String> {
     })
 }
 
-/// A mail-log reason in the admin's language: reason codes (`list_notice`,
-/// `delivery_report_matched`) have strings of their own; anything else (the
-/// quarantine's sentences) is shown as recorded.
-fn reason_text(tr: &crate::web::i18n::Tr, reason: &str) -> String {
-    let (code, matched) = match reason.strip_suffix("_matched") {
-        Some(code) => (code, true),
-        None => (reason, false),
-    };
-    let key = format!("mail-reason-{code}");
-    if !crate::web::i18n::has_key(tr.code(), &key) {
-        return reason.to_string();
-    }
-    let text = tr.t(&key);
-    if matched {
-        tr.s("mail-reason-matched", "value", text)
-    } else {
-        text
+/// A mail-log reason in the admin's language, and the words of the
+/// machine that gave it (a parser's message, a reason this version does not
+/// know) to show as code beside them.
+pub(crate) fn reason_words(tr: &Tr, reason: &str) -> (String, Option<String>) {
+    let size = |b: u64| FluentValue::from(human_size(b as i64));
+    match HoldReason::parse(reason) {
+        HoldReason::TooLarge { size: s, limit } => (
+            tr.args(
+                "mail-reason-too-large",
+                &[("size", size(s)), ("limit", size(limit))],
+            ),
+            None,
+        ),
+        HoldReason::NotFetched {
+            size: Some(s),
+            limit,
+            ..
+        } => (
+            tr.args(
+                "mail-reason-not-fetched",
+                &[("size", size(s)), ("limit", size(limit))],
+            ),
+            None,
+        ),
+        HoldReason::NotFetched {
+            size: None, limit, ..
+        } => (
+            tr.args("mail-reason-not-fetched-over", &[("limit", size(limit))]),
+            None,
+        ),
+        HoldReason::Unreadable { detail } => (tr.t("mail-reason-unreadable"), Some(detail)),
+        HoldReason::NoFrom => (tr.t("mail-reason-no-from"), None),
+        HoldReason::SenderLimit { sender } => (
+            tr.args(
+                "mail-reason-sender-limit",
+                &[
+                    ("sender", FluentValue::from(sender)),
+                    ("count", FluentValue::from(SENDER_LIMIT)),
+                ],
+            ),
+            None,
+        ),
+        HoldReason::Machine { kind, matched } => {
+            let text = tr.t(&format!("mail-reason-{}", kind.code()));
+            if matched {
+                (tr.s("mail-reason-matched", "value", text), None)
+            } else {
+                (text, None)
+            }
+        }
+        HoldReason::OwnAddress => (tr.t("mail-reason-own_address_loop"), None),
+        HoldReason::Other(s) => (tr.t("mail-reason-other"), Some(s)),
     }
 }
 
-async fn page(
+/// A reason as one line (the notices).
+fn reason_text(tr: &Tr, reason: &str) -> String {
+    match reason_words(tr, reason) {
+        (words, Some(detail)) => format!("{words} ({detail})"),
+        (words, None) => words,
+    }
+}
+
+pub(crate) async fn page(
     st: &AppState,
     a: &Agent,
     q: &ListQuery,
@@ -154,24 +218,32 @@ async fn page(
         .into_iter()
         .map(|e| {
             let received = crate::time::parse_ms(&e.created_at)
-                .map(|ms| datetime(ms, &a.tz))
+                .map(|ms| a.tr.datetime(ms, &a.tz))
                 .unwrap_or_default();
             let retried = e
                 .retried_at
                 .as_deref()
                 .and_then(crate::time::parse_ms)
-                .map(|ms| a.tr.s("quarantine-retried-at", "when", datetime(ms, &a.tz)))
+                .map(|ms| {
+                    a.tr.s("quarantine-retried-at", "when", a.tr.datetime(ms, &a.tz))
+                })
                 .unwrap_or_default();
+            let (reason, reason_detail) = reason_words(&a.tr, &e.reason);
             EntryView {
                 id: e.id,
                 received,
-                sender: e.sender.clone().unwrap_or_default(),
+                sender: e
+                    .sender
+                    .clone()
+                    .filter(|s| !s.trim().is_empty())
+                    .unwrap_or_else(|| a.tr.t("quarantine-no-sender")),
                 subject: e
                     .subject
                     .clone()
                     .filter(|s| !s.trim().is_empty())
                     .unwrap_or_else(|| a.tr.t("quarantine-no-subject")),
-                reason: reason_text(&a.tr, &e.reason),
+                reason,
+                reason_detail,
                 size: human_size(e.size),
                 has_raw: e.has_raw,
                 retried,
@@ -210,6 +282,11 @@ pub async fn list(State(st): State<AppState>, a: Agent, Query(q): Query<ListQuer
     if let Some(r) = admin_only(&a) {
         return r;
     }
+    let bulk = match (q.retried_n, q.deleted) {
+        (Some(n), _) => Some(a.tr.n("quarantine-bulk-retried", n)),
+        (None, Some(n)) => Some(a.tr.n("quarantine-deleted", n)),
+        (None, None) => None,
+    };
     let notice = match q.retried.as_deref().and_then(|s| s.parse::<i64>().ok()) {
         Some(id) => match quarantine::get(&st, &a.viewer, id).await {
             Ok(e) => retry_notice(&a, &e),
@@ -217,7 +294,7 @@ pub async fn list(State(st): State<AppState>, a: Agent, Query(q): Query<ListQuer
         },
         None => None,
     };
-    page(&st, &a, &q, notice, None).await
+    page(&st, &a, &q, notice.or(bulk), None).await
 }
 
 /// The retry form.
@@ -283,9 +360,28 @@ mod tests {
         for kind in tend_mail::MachineKind::ALL {
             assert_ne!(reason_text(&en, kind.code()), kind.code());
         }
-        // The quarantine's sentences are shown as recorded.
-        let sentence = "the message is 3 bytes, over the limit of 2";
-        assert_eq!(reason_text(&en, sentence), sentence);
+        // The quarantine's sentences read in every language, never as
+        // recorded.
+        let held = [
+            "the message is 3 bytes, over the limit of 2",
+            "the message is 3 bytes, over the limit of 2; it was not fetched and stays in the IMAP mailbox (UID 4)",
+            "the message is larger than the limit of 2 bytes; it was not fetched and stays in the IMAP mailbox (UID 4)",
+            "the message has no usable From address",
+            "a@b.c sent more than 30 messages in 10 minutes (loop protection)",
+            "own_address_loop",
+        ];
+        for code in ["en", "ja", "ko", "lv", "ca"] {
+            let tr = Tr::new(code);
+            for r in held {
+                let text = reason_text(&tr, r);
+                assert_ne!(text, r, "{code}");
+                assert!(!text.contains('⟦'), "{code}: {text}");
+            }
+        }
+        assert_eq!(
+            reason_text(&en, held[0]),
+            "The message is 3 B, over the limit of 2 B."
+        );
     }
 
     #[test]

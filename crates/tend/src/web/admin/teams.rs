@@ -10,11 +10,11 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::{Failure, Saved, admin_only, failure, status_for};
+use crate::Result;
 use crate::agents::service::{self as agents, TeamChange};
 use crate::state::AppState;
 use crate::web::pages::{Chrome, error_page, render_status, see_other};
 use crate::web::session::Agent;
-use crate::{Error, Result};
 
 /// A team as the page shows it.
 pub struct TeamView {
@@ -146,7 +146,7 @@ pub struct InboxForm {
 fn id_of(a: &Agent, field: &str, v: &str) -> Result<i64> {
     v.trim()
         .parse::<i64>()
-        .map_err(|_| Error::invalid(field, a.tr.t("admin-choose-one")))
+        .map_err(|_| crate::web::form_errors::said(field, a.tr.t("admin-choose-one")))
 }
 
 /// Applies a team form: the chosen user or inbox (`field`), added or

@@ -14,7 +14,7 @@ use super::{Failure, Saved, admin_only, failure, status_for};
 use crate::state::AppState;
 use crate::surveys::model::LOCALES;
 use crate::surveys::templates::{self, NAMES};
-use crate::web::i18n::{Tr, datetime, locale_name};
+use crate::web::i18n::{Tr, locale_name};
 use crate::web::pages::{Chrome, error_page, render, render_status, see_other};
 use crate::web::session::{Agent, url_encode};
 
@@ -143,7 +143,7 @@ async fn edit_page(
                 .updated_at
                 .as_deref()
                 .and_then(crate::time::parse_ms)
-                .map(|ms| datetime(ms, &a.tz))
+                .map(|ms| a.tr.datetime(ms, &a.tz))
                 .unwrap_or_default(),
             variables: templates::variables(name),
             notice,

@@ -13,7 +13,6 @@ use serde::Deserialize;
 use super::{Failure, Saved, admin_only, failure, secret_page, status_for};
 use crate::agents::service as agents;
 use crate::state::AppState;
-use crate::web::i18n::datetime;
 use crate::web::pages::{Chrome, error_page, render_status, see_other};
 use crate::web::session::Agent;
 use crate::{Error, Result};
@@ -63,10 +62,10 @@ async fn page(st: &AppState, a: &Agent, notice: Option<String>, error: Option<St
                         None => t.user_name,
                     },
                     name: t.name,
-                    created: datetime(t.created_at_ms, &a.tz),
+                    created: a.tr.datetime(t.created_at_ms, &a.tz),
                     revoked: t
                         .revoked_at_ms
-                        .map(|ms| datetime(ms, &a.tz))
+                        .map(|ms| a.tr.datetime(ms, &a.tz))
                         .unwrap_or_default(),
                 })
                 .collect(),
@@ -109,14 +108,13 @@ pub async fn create(State(st): State<AppState>, a: Agent, Form(f): Form<CreateFo
         return r;
     }
     let made: Result<_> = async {
-        let user_id = f
-            .user_id
-            .trim()
-            .parse::<i64>()
-            .map_err(|_| Error::invalid("user_id", a.tr.t("admin-choose-one")))?;
+        let user_id =
+            f.user_id.trim().parse::<i64>().map_err(|_| {
+                crate::web::form_errors::said("user_id", a.tr.t("admin-choose-one"))
+            })?;
         let user = agents::get_user(&st, user_id)
             .await
-            .map_err(|_| Error::invalid("user_id", a.tr.t("admin-choose-one")))?;
+            .map_err(|_| crate::web::form_errors::said("user_id", a.tr.t("admin-choose-one")))?;
         let t = agents::create_token(&st, &a.viewer, user_id, &f.name).await?;
         Ok((user, t))
     }

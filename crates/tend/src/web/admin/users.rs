@@ -15,7 +15,6 @@ use crate::agents::model::Role;
 use crate::agents::service::{self as agents, NewUser};
 use crate::state::AppState;
 use crate::web::auth::{INVITE_TTL_MS, public_base};
-use crate::web::i18n::datetime;
 use crate::web::pages::{Chrome, error_page, render_status, see_other};
 use crate::web::session::{self, Agent};
 
@@ -70,7 +69,9 @@ async fn page(
             email: u.email,
             role: u.role.as_str(),
             active: u.active,
-            created: datetime(crate::time::parse_ms(&u.created_at).unwrap_or(0), &a.tz),
+            created: a
+                .tr
+                .datetime(crate::time::parse_ms(&u.created_at).unwrap_or(0), &a.tz),
         })
         .collect();
     render_status(
@@ -183,7 +184,7 @@ pub async fn reinvite(
         return failed(
             &st,
             &a,
-            crate::Error::invalid("user_id", a.tr.t("invite-inactive")),
+            crate::web::form_errors::said("user_id", a.tr.t("invite-inactive")),
             None,
         )
         .await;

@@ -17,7 +17,8 @@ use crate::Error;
 use crate::http::PageParams;
 use crate::state::AppState;
 use crate::vocab::EventKind;
-use crate::web::i18n::{Tr, datetime};
+use crate::web::event_labels::event_kind_key;
+use crate::web::i18n::Tr;
 use crate::web::pages::{Chrome, error_page, render_status, see_other};
 use crate::web::session::Agent;
 use crate::webhooks::{DeliveryState, WebhookInput, service};
@@ -40,7 +41,7 @@ pub fn state_label(tr: &Tr, s: DeliveryState) -> String {
 pub struct WebhookView {
     pub id: i64,
     pub url: String,
-    /// Its event kinds, by their API names.
+    /// Its event kinds, by their names in the viewer's language.
     pub events: String,
     pub created: String,
     /// The Delete button's accessible name.
@@ -52,8 +53,9 @@ pub struct WebhookView {
 struct WebhooksPage {
     c: Chrome,
     hooks: Vec<WebhookView>,
-    /// Every event kind, for the checkboxes: (name, checked).
-    kinds: Vec<(&'static str, bool)>,
+    /// Every event kind, for the checkboxes: (API name, name in words,
+    /// checked).
+    kinds: Vec<(&'static str, String, bool)>,
     url: String,
     notice: Option<String>,
     error: Option<String>,
@@ -86,12 +88,12 @@ async fn page(
                     events: w
                         .events
                         .iter()
-                        .map(|e| e.as_str())
+                        .map(|&e| a.tr.t(event_kind_key(e)))
                         .collect::<Vec<_>>()
                         .join(", "),
                     url: w.url,
                     created: crate::time::parse_ms(&w.created_at)
-                        .map(|ms| datetime(ms, &a.tz))
+                        .map(|ms| a.tr.datetime(ms, &a.tz))
                         .unwrap_or_default(),
                 })
                 .collect(),
@@ -99,7 +101,7 @@ async fn page(
                 .iter()
                 .map(|k| {
                     let on = form.is_some_and(|f| f.events.iter().any(|e| e == k.as_str()));
-                    (k.as_str(), on)
+                    (k.as_str(), a.tr.t(event_kind_key(*k)), on)
                 })
                 .collect(),
             url: form.map(|f| f.url.clone()).unwrap_or_default(),
@@ -223,7 +225,7 @@ pub struct LogQuery {
 fn local(a: &Agent, rfc3339: Option<&str>) -> String {
     rfc3339
         .and_then(crate::time::parse_ms)
-        .map(|ms| datetime(ms, &a.tz))
+        .map(|ms| a.tr.datetime(ms, &a.tz))
         .unwrap_or_default()
 }
 

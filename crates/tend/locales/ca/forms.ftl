@@ -1,0 +1,21 @@
+# Els errors d'un formulari, al costat dels camps.
+form-error-check = Aquest valor no s'ha acceptat. Reviseu-lo i torneu-ho a provar.
+form-error-required = Ompliu aquest camp.
+form-error-too-long = És massa llarg: com a màxim { $count } caràcters.
+form-error-length = Doneu d'1 a { $count } caràcters.
+form-error-too-long-body = El text és massa llarg. Escurceu-lo.
+form-error-taken = Aquest nom ja està agafat. Trieu-ne un altre.
+form-error-tag = Una etiqueta té d'1 a 64 caràcters i cap coma.
+form-error-tags-many = Com a màxim { $count } etiquetes.
+form-error-assignee = Trieu algú que pugui treballar la safata d'aquesta conversa.
+form-error-team = Trieu un dels vostres equips.
+form-error-scope = Trieu amb qui es comparteix.
+form-error-slug = Feu servir minúscules, xifres i guions, com ara reset-your-password.
+form-error-slug-taken = Aquesta adreça ja la fa servir un altre. Trieu-ne una altra.
+form-error-category = Trieu una categoria de la llista.
+form-error-macro-empty = Doneu a la macro un text, o almenys un canvi.
+form-error-template = Un marcador no és correcte a la línia { $line }, columna { $column }. Reviseu les paraules entre les claus dobles d'allà.
+form-error-until-past = Trieu un moment en el futur.
+form-error-until-far = Es pot posposar com a màxim un any. Trieu un moment anterior.
+form-error-status = La conversa no pot passar a aquest estat des de l'actual.
+form-error-cannot-snooze = Aquesta conversa no es pot posposar ara: només les noves, obertes i pendents.

@@ -1,0 +1,33 @@
+# The inbox's saved views, orders, filters and columns.
+view-closed = Tancades
+sort-newest = Més noves primer
+sort-oldest-waiting = Les que esperen més
+sort-newest-waiting = Les que esperen menys
+sort-updated = Darrera actualització
+sort-priority = Prioritat
+sort-deadline = Termini més proper
+sla-filter-running = Amb termini en curs
+sla-filter-soon = Venç d'aquí a una hora
+sla-filter-breached = Vençudes
+filter-view = Vista
+filter-owner = Responsable
+filter-sla = Nivell de servei
+filter-sort = Ordre
+filter-columns = Columnes
+owner-me = Jo
+owner-nobody = Ningú
+saved-views = Vistes desades
+save-view = Desa aquesta vista
+save-view-name = Nom
+save-view-share = Compartida amb
+share-personal = Només jo
+share-global = Tothom
+save-view-update = Actualitza aquesta vista
+delete-view = Suprimeix aquesta vista
+chats-waiting = Xats en directe en espera
+filter-panel = Filtres i ordre
+event-team-cleared = ha tret l'equip
+mail-to = Per a
+# Dates and times (jiff strftime): the locale's own order.
+datetime-pattern = %-d/%-m/%Y %H:%M
+date-pattern = %-d/%-m/%Y

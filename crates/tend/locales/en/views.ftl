@@ -1,0 +1,33 @@
+# The inbox's saved views, orders, filters and columns.
+view-closed = Closed
+sort-newest = Newest first
+sort-oldest-waiting = Waiting longest
+sort-newest-waiting = Waiting shortest
+sort-updated = Last updated
+sort-priority = Priority
+sort-deadline = Next deadline
+sla-filter-running = Deadline running
+sla-filter-soon = Due within the hour
+sla-filter-breached = Overdue
+filter-view = View
+filter-owner = Owner
+filter-sla = Service level
+filter-sort = Order
+filter-columns = Columns
+owner-me = Me
+owner-nobody = Nobody
+saved-views = Saved views
+save-view = Save this view
+save-view-name = Name
+save-view-share = Shared with
+share-personal = Only me
+share-global = Everyone
+save-view-update = Update this view
+delete-view = Delete this view
+chats-waiting = Live chats waiting
+filter-panel = Filters and order
+event-team-cleared = took it off its team
+mail-to = To
+# Dates and times (jiff strftime): the locale's own order.
+datetime-pattern = %-d %b %Y, %H:%M
+date-pattern = %-d %b %Y

@@ -1,0 +1,21 @@
+# フォームの誤り(項目の横に表示)。
+form-error-check = この値は受け付けられませんでした。確認してもう一度お試しください。
+form-error-required = 入力してください。
+form-error-too-long = 長すぎます。{ $count } 文字以内にしてください。
+form-error-length = 1~{ $count } 文字で入力してください。
+form-error-too-long-body = 本文が長すぎます。短くしてください。
+form-error-taken = この名前はすでに使われています。別の名前にしてください。
+form-error-tag = タグは 1~64 文字で、カンマを含められません。
+form-error-tags-many = タグは最大 { $count } 個までです。
+form-error-assignee = この会話の受信箱を担当できる人を選んでください。
+form-error-team = 所属するチームを選んでください。
+form-error-scope = 共有する相手を選んでください。
+form-error-slug = 小文字の英字、数字、ハイフンを使ってください(例: reset-your-password)。
+form-error-slug-taken = このアドレスはすでに使われています。別のものにしてください。
+form-error-category = 一覧からカテゴリを選んでください。
+form-error-macro-empty = マクロに本文か、少なくとも 1 つの変更を設定してください。
+form-error-template = { $line } 行目 { $column } 文字目のプレースホルダーが正しくありません。二重波括弧の中を確認してください。
+form-error-until-past = 未来の日時を選んでください。
+form-error-until-far = スヌーズは最長 1 年です。もっと早い日時を選んでください。
+form-error-status = 現在のステータスからこのステータスには変更できません。
+form-error-cannot-snooze = この会話は今スヌーズできません。スヌーズできるのは新規・対応中・保留中の会話だけです。

@@ -1,0 +1,33 @@
+# The inbox's saved views, orders, filters and columns.
+view-closed = クローズ済み
+sort-newest = 新しい順
+sort-oldest-waiting = 待ち時間の長い順
+sort-newest-waiting = 待ち時間の短い順
+sort-updated = 最終更新順
+sort-priority = 優先度順
+sort-deadline = 期限の近い順
+sla-filter-running = 期限あり
+sla-filter-soon = 1時間以内に期限
+sla-filter-breached = 期限超過
+filter-view = ビュー
+filter-owner = 担当者
+filter-sla = サービスレベル
+filter-sort = 並び順
+filter-columns = 表示する列
+owner-me = 自分
+owner-nobody = 未割り当て
+saved-views = 保存したビュー
+save-view = このビューを保存
+save-view-name = 名前
+save-view-share = 共有先
+share-personal = 自分のみ
+share-global = 全員
+save-view-update = このビューを更新
+delete-view = このビューを削除
+chats-waiting = 待機中のライブチャット
+filter-panel = 絞り込みと並び順
+event-team-cleared = チームの割り当てを外しました
+mail-to = 宛先
+# Dates and times (jiff strftime): the locale's own order.
+datetime-pattern = %Y年%-m月%-d日 %H:%M
+date-pattern = %Y年%-m月%-d日

@@ -1,0 +1,21 @@
+# 양식의 오류(필드 옆에 표시).
+form-error-check = 이 값은 받아들여지지 않았습니다. 확인하고 다시 시도하세요.
+form-error-required = 입력하세요.
+form-error-too-long = 너무 깁니다. 최대 { $count }자까지 입력할 수 있습니다.
+form-error-length = 1~{ $count }자로 입력하세요.
+form-error-too-long-body = 본문이 너무 깁니다. 줄여 주세요.
+form-error-taken = 이미 사용 중인 이름입니다. 다른 이름을 고르세요.
+form-error-tag = 태그는 1~64자이며 쉼표를 넣을 수 없습니다.
+form-error-tags-many = 태그는 최대 { $count }개까지입니다.
+form-error-assignee = 이 대화의 받은편지함을 처리할 수 있는 사람을 고르세요.
+form-error-team = 소속된 팀 중 하나를 고르세요.
+form-error-scope = 누구와 공유할지 고르세요.
+form-error-slug = 영문 소문자, 숫자, 하이픈을 사용하세요(예: reset-your-password).
+form-error-slug-taken = 이미 이 주소를 쓰는 항목이 있습니다. 다른 주소를 고르세요.
+form-error-category = 목록에서 카테고리를 고르세요.
+form-error-macro-empty = 매크로에 본문이나 변경 사항을 하나 이상 넣으세요.
+form-error-template = { $line }번째 줄 { $column }번째 칸의 자리 표시자가 올바르지 않습니다. 그곳의 이중 중괄호 안을 확인하세요.
+form-error-until-past = 미래의 시각을 고르세요.
+form-error-until-far = 다시 알림은 최대 1년입니다. 더 이른 시각을 고르세요.
+form-error-status = 현재 상태에서 이 상태로 바꿀 수 없습니다.
+form-error-cannot-snooze = 이 대화는 지금 다시 알림으로 미룰 수 없습니다. 새 대화, 진행 중, 대기 중인 대화만 가능합니다.

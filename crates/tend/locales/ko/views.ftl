@@ -1,0 +1,33 @@
+# The inbox's saved views, orders, filters and columns.
+view-closed = 종료됨
+sort-newest = 최신순
+sort-oldest-waiting = 오래 기다린 순
+sort-newest-waiting = 최근에 기다리기 시작한 순
+sort-updated = 최근 업데이트순
+sort-priority = 우선순위순
+sort-deadline = 기한 임박순
+sla-filter-running = 기한 진행 중
+sla-filter-soon = 1시간 이내 기한
+sla-filter-breached = 기한 초과
+filter-view = 보기
+filter-owner = 담당자
+filter-sla = 서비스 수준
+filter-sort = 정렬
+filter-columns = 표시할 열
+owner-me = 나
+owner-nobody = 담당자 없음
+saved-views = 저장된 보기
+save-view = 이 보기 저장
+save-view-name = 이름
+save-view-share = 공유 대상
+share-personal = 나만
+share-global = 모두
+save-view-update = 이 보기 업데이트
+delete-view = 이 보기 삭제
+chats-waiting = 대기 중인 실시간 채팅
+filter-panel = 필터와 정렬
+event-team-cleared = 팀 지정을 해제했습니다
+mail-to = 받는 사람
+# Dates and times (jiff strftime): the locale's own order.
+datetime-pattern = %Y. %-m. %-d. %H:%M
+date-pattern = %Y. %-m. %-d.

@@ -1,0 +1,21 @@
+# Veidlapas kļūdas blakus laukiem.
+form-error-check = Šī vērtība netika pieņemta. Pārbaudiet to un mēģiniet vēlreiz.
+form-error-required = Aizpildiet šo lauku.
+form-error-too-long = Pārāk garš: ne vairāk kā { $count } rakstzīmes.
+form-error-length = Ievadiet no 1 līdz { $count } rakstzīmēm.
+form-error-too-long-body = Teksts ir pārāk garš. Saīsiniet to.
+form-error-taken = Šis nosaukums jau ir aizņemts. Izvēlieties citu.
+form-error-tag = Birkā ir no 1 līdz 64 rakstzīmēm un nav komatu.
+form-error-tags-many = Ne vairāk kā { $count } birkas.
+form-error-assignee = Izvēlieties kādu, kas drīkst strādāt ar šīs sarunas iesūtni.
+form-error-team = Izvēlieties vienu no savām komandām.
+form-error-scope = Izvēlieties, ar ko to kopīgot.
+form-error-slug = Izmantojiet mazos latīņu burtus, ciparus un defises, piemēram, reset-your-password.
+form-error-slug-taken = Šī adrese jau ir aizņemta. Izvēlieties citu.
+form-error-category = Izvēlieties kategoriju no saraksta.
+form-error-macro-empty = Norādiet makrosam tekstu vai vismaz vienu izmaiņu.
+form-error-template = Vietturis { $line }. rindas { $column }. kolonnā nav pareizs. Pārbaudiet vārdus dubultajās figūriekavās tur.
+form-error-until-past = Izvēlieties laiku nākotnē.
+form-error-until-far = Atlikšana ilgst ne vairāk kā gadu. Izvēlieties agrāku laiku.
+form-error-status = Saruna nevar pāriet uz šo statusu no pašreizējā.
+form-error-cannot-snooze = Šo sarunu tagad nevar atlikt: var atlikt tikai jaunas, atvērtas un gaidošas sarunas.

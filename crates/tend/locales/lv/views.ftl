@@ -1,0 +1,33 @@
+# The inbox's saved views, orders, filters and columns.
+view-closed = Slēgtās
+sort-newest = Jaunākās vispirms
+sort-oldest-waiting = Ilgāk gaidošās
+sort-newest-waiting = Īsāk gaidošās
+sort-updated = Pēdējās mainītās
+sort-priority = Pēc prioritātes
+sort-deadline = Tuvākais termiņš
+sla-filter-running = Termiņš iet
+sla-filter-soon = Termiņš stundas laikā
+sla-filter-breached = Nokavētas
+filter-view = Skats
+filter-owner = Atbildīgais
+filter-sla = Pakalpojuma līmenis
+filter-sort = Secība
+filter-columns = Kolonnas
+owner-me = Es
+owner-nobody = Neviens
+saved-views = Saglabātie skati
+save-view = Saglabāt šo skatu
+save-view-name = Nosaukums
+save-view-share = Kopīgots ar
+share-personal = Tikai man
+share-global = Visiem
+save-view-update = Atjaunināt šo skatu
+delete-view = Dzēst šo skatu
+chats-waiting = Gaidošās tiešsaistes tērzēšanas
+filter-panel = Filtri un secība
+event-team-cleared = noņēma komandu
+mail-to = Kam
+# Dates and times (jiff strftime): the locale's own order.
+datetime-pattern = %d.%m.%Y. %H:%M
+date-pattern = %d.%m.%Y.
