@@ -126,7 +126,16 @@ export async function startTend(extraEnv = {}) {
     async stop() {
       if (child.exitCode === null) {
         child.kill('SIGTERM');
-        await exited;
+        // A server that does not stop fails the run instead of stalling it.
+        let timer;
+        const late = new Promise((r) => { timer = setTimeout(() => r('late'), 30000); });
+        const how = await Promise.race([exited.then(() => 'stopped'), late]);
+        clearTimeout(timer);
+        if (how === 'late') {
+          child.kill('SIGKILL');
+          await exited;
+          throw new Error(`tend serve did not stop within 30 s of SIGTERM:\n${out.slice(-4000)}`);
+        }
       }
       if (!process.env.E2E_KEEP) rmSync(dataDir, { recursive: true, force: true });
     },

@@ -75,6 +75,8 @@ pub struct Running {
     pub metrics_addr: Option<SocketAddr>,
     /// Every background task; its shutdown signal also stops the listeners.
     tasks: Supervisor,
+    /// The state served, whose live streams end at the shutdown.
+    st: AppState,
     http: tokio::task::JoinHandle<anyhow::Result<()>>,
     metrics: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
 }
@@ -85,11 +87,12 @@ impl Running {
     /// the tasks finish the work in progress. Returns when all have ended.
     pub async fn stop(self) -> anyhow::Result<()> {
         self.tasks.signal();
+        self.st.web().hub.close_streams();
         let metrics = match self.metrics {
-            Some(task) => task.await.context("metrics server task").and_then(|r| r),
+            Some(task) => finish_requests(task).await,
             None => Ok(()),
         };
-        let served = self.http.await.context("server task").and_then(|r| r);
+        let served = finish_requests(self.http).await;
         self.tasks.stop().await;
         metrics?;
         served
@@ -167,6 +170,7 @@ pub async fn start(st: AppState) -> anyhow::Result<Running> {
     // for it (seconds at tens of thousands of translations).
     tokio::spawn(crate::kb::public::warm(st.clone()));
     Ok(Running {
+        st,
         addr,
         smtp_addr,
         metrics_addr,
@@ -174,6 +178,31 @@ pub async fn start(st: AppState) -> anyhow::Result<Running> {
         http,
         metrics,
     })
+}
+
+/// How long a shutdown waits for the HTTP connections still open. Requests
+/// in flight finish within it; the live streams of open pages end at once
+/// ([`crate::web::live::Hub::close_streams`]). A request still running
+/// when it ends (a client that stalls its upload) is dropped, so that no
+/// connection keeps `tend serve` from stopping.
+pub const HTTP_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Waits for the HTTP server to finish after the shutdown signal, at most
+/// [`HTTP_GRACE`]; then drops the connections left.
+async fn finish_requests(
+    mut http: tokio::task::JoinHandle<anyhow::Result<()>>,
+) -> anyhow::Result<()> {
+    match tokio::time::timeout(HTTP_GRACE, &mut http).await {
+        Ok(joined) => joined.context("server task").and_then(|r| r),
+        Err(_) => {
+            tracing::warn!(
+                grace_s = HTTP_GRACE.as_secs(),
+                "HTTP connections still open after the grace period; closing them"
+            );
+            http.abort();
+            Ok(())
+        }
+    }
 }
 
 /// `/metrics` on its own listener (`TEND_METRICS_LISTEN`), e.g. an address
@@ -219,7 +248,15 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let _ = signalled.await;
     tracing::info!("shutting down: finishing in-flight requests");
     running.stop().await?;
-    st.db.close().await;
+    // A connection still held by a request dropped at the end of the grace
+    // would keep the pool from closing: the process exits regardless (the
+    // database recovers what was not checkpointed, as after a crash).
+    if tokio::time::timeout(HTTP_GRACE, st.db.close())
+        .await
+        .is_err()
+    {
+        tracing::warn!("database connections still in use at exit; not waiting for them");
+    }
     tracing::info!("stopped");
     Ok(())
 }

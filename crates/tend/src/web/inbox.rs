@@ -93,6 +93,9 @@ struct InboxPage {
     agents: Vec<(i64, String)>,
     channels: Vec<(&'static str, String)>,
     sorts: Vec<(&'static str, String)>,
+    /// The language filter's choices (the detected languages, named in
+    /// the agent's language).
+    languages: Vec<super::pickers::Choice>,
     slas: Vec<(&'static str, String)>,
     columns: Vec<(&'static str, String, bool)>,
     views_all: Vec<(&'static str, String)>,
@@ -122,7 +125,6 @@ struct FormState {
     priority: String,
     channel: String,
     tag: String,
-    language: String,
     owner: String,
     sla: String,
     sort: String,
@@ -139,7 +141,6 @@ impl FormState {
             priority: s(spec.priority.map(|v| v.as_str())),
             channel: s(spec.channel.map(|v| v.as_str())),
             tag: spec.tag.clone().unwrap_or_default(),
-            language: spec.language.clone().unwrap_or_default(),
             owner: spec.owner.clone().unwrap_or_default(),
             sla: s(spec.sla.map(|v| v.as_str())),
             sort: s(spec.sort.map(|v| v.as_str())),
@@ -467,6 +468,7 @@ pub(super) async fn build(
             .iter()
             .map(|&k| (k.as_str(), super::inbox_words::sort(tr, k)))
             .collect(),
+        languages: super::pickers::languages(tr, spec.language.as_deref().unwrap_or_default()),
         slas: SlaState::ALL
             .iter()
             .map(|&k| (k.as_str(), super::inbox_words::sla_state(tr, k)))

@@ -55,6 +55,9 @@ pub struct Hub {
     counts: Mutex<HashMap<i64, (i64, Value)>>,
     /// Moved whenever access may have shrunk; live streams re-check.
     access: tokio::sync::watch::Sender<u64>,
+    /// Set when the server shuts down: every live stream ends, and the
+    /// page reconnects to whichever server answers next.
+    closing: tokio::sync::watch::Sender<bool>,
 }
 
 #[derive(Debug, Clone)]
@@ -80,6 +83,7 @@ impl Default for Hub {
             changed: broadcast::channel(1024).0,
             counts: Mutex::new(HashMap::new()),
             access: tokio::sync::watch::channel(0).0,
+            closing: tokio::sync::watch::channel(false).0,
         }
     }
 }
@@ -90,6 +94,12 @@ impl Hub {
     /// this node checks its access again. Call it after the change commits.
     pub fn access_changed(&self) {
         self.access.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    /// The server is shutting down: every live stream on this node ends
+    /// now instead of holding the shutdown open.
+    pub fn close_streams(&self) {
+        self.closing.send_replace(true);
     }
 
     fn set(&self, conv: i64, user: i64, name: &str, state: Option<&'static str>, now: i64) {
@@ -303,6 +313,7 @@ fn events(
     mut access: Access,
     feeds: Feeds,
 ) -> impl Stream<Item = std::result::Result<Event, Infallible>> {
+    let mut closing = st.web().hub.closing.subscribe();
     let Feeds {
         mut bus,
         mut changed,
@@ -402,6 +413,7 @@ fn events(
                     Ok(None) | Err(_) => break,
                 },
                 () = tx.closed() => break,
+                () = async { let _ = closing.wait_for(|c| *c).await; } => break,
             }
         }
     })

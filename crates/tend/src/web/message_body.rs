@@ -1,5 +1,6 @@
 //! `GET /c/{id}/m/{mid}/body`: a message's sanitised HTML, alone, for the
-//! sandboxed frame of the conversation page.
+//! sandboxed frame of the conversation page; `GET /c/{id}/side-mail/{smid}/body`:
+//! the same for a side conversation's mail.
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
@@ -34,8 +35,36 @@ pub async fn body(
     let Some(m) = msgs.into_iter().find(|m| m.id == mid) else {
         return error_page(&a.tr, Error::NotFound("message"));
     };
+    framed(m.html.unwrap_or_default(), &q)
+}
+
+/// `GET /c/{id}/side-mail/{smid}/body`: a side conversation's mail as its
+/// own document, like a message's ([`body`]); agents only, as the side
+/// conversations are.
+pub async fn side_body(
+    State(st): State<AppState>,
+    a: Agent,
+    Path((id, smid)): Path<(i64, i64)>,
+    Query(q): Query<BodyQuery>,
+) -> Response {
+    let sides = match crate::conversations::side::list(&st, &a.viewer, id).await {
+        Ok(s) => s,
+        Err(e) => return error_page(&a.tr, e),
+    };
+    let Some(m) = sides
+        .into_iter()
+        .flat_map(|s| s.messages)
+        .find(|m| m.id == smid)
+    else {
+        return error_page(&a.tr, Error::NotFound("message"));
+    };
+    framed(m.html.unwrap_or_default(), &q)
+}
+
+/// Sanitised HTML as a document of its own, under a policy that runs no
+/// script and, unless `images=1`, loads no remote image.
+fn framed(mut html: String, q: &BodyQuery) -> Response {
     let show_images = q.images.as_deref() == Some("1");
-    let mut html = m.html.unwrap_or_default();
     if show_images {
         html = html.replace(&format!(" {}=\"", tend_mail::BLOCKED_SRC_ATTR), " src=\"");
     }

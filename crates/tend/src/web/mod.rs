@@ -169,6 +169,10 @@ pub fn router(st: &AppState) -> Router<AppState> {
         .route("/macros/{id}", get(macros::edit_form).post(macros::update))
         .route("/macros/{id}/delete", post(macros::delete))
         .route("/c/{id}/m/{mid}/body", get(message_body::body))
+        .route(
+            "/c/{id}/side-mail/{smid}/body",
+            get(message_body::side_body),
+        )
         // Presence for the router, stories, profiles and reports (issues 7 and 8).
         .route("/ui/presence", post(presence::set))
         .route("/ui/presence/heartbeat", post(presence::heartbeat))

@@ -30,8 +30,9 @@ pub struct SidePanel {
     pub form: StartForm,
     /// An error beside a field of the start form: (field, message).
     pub error: Option<(String, String)>,
-    /// An error on the answer form of a side conversation: (id, message).
-    pub reply_error: Option<(i64, String)>,
+    /// An error on the answer form of a side conversation: (id, message,
+    /// the answer as typed).
+    pub reply_error: Option<(i64, String, String)>,
     /// The start form was filled in by a message's "Forward" link (it opens,
     /// with the cursor in "To").
     pub prefilled: bool,
@@ -78,6 +79,8 @@ pub struct SideMail {
     pub who: String,
     pub when: String,
     pub text: String,
+    /// Its HTML, shown in a sandboxed frame (`/c/{id}/side-mail/{id}/body`).
+    pub frame: super::timeline_items::HtmlFrame,
     /// Its files (a third party's, or what was forwarded).
     pub files: Vec<FileView>,
     /// `queued`, `sent`, `failed` (the desk's mails), and its label.
@@ -145,6 +148,7 @@ fn view(a: &Agent, s: SideConversation) -> SideView {
                         .or(m.author_email)
                         .unwrap_or_else(|| a.tr.t("author-system")),
                     when: a.tr.datetime(ms(&m.created_at), &a.tz),
+                    frame: super::timeline_items::HtmlFrame::of(m.html.as_deref()),
                     text: m.text,
                     files: m.attachments.into_iter().map(FileView::of).collect(),
                     delivery: delivery.map(|d| d.as_str().to_string()).unwrap_or_default(),
@@ -228,25 +232,20 @@ pub async fn reply(
     Path((id, side_id)): Path<(i64, i64)>,
     Form(f): Form<ReplyForm>,
 ) -> Response {
-    let input = NewSideMessage { text: Some(f.text) };
-    match side::reply(&st, &a.viewer, id, side_id, input).await {
-        Ok(_) => see_other(&format!("/c/{id}#side-{side_id}")),
-        Err(Error::Invalid { .. }) => {
-            let msg = a.tr.t("side-error-text");
-            with_panel(&st, &a, id, StatusCode::UNPROCESSABLE_ENTITY, |p| {
-                p.reply_error = Some((side_id, msg));
-            })
-            .await
-        }
-        Err(Error::Conflict { .. }) => {
-            let msg = a.tr.t("side-error-no-sender");
-            with_panel(&st, &a, id, StatusCode::CONFLICT, |p| {
-                p.reply_error = Some((side_id, msg));
-            })
-            .await
-        }
-        Err(e) => error_page(&a.tr, e),
-    }
+    let input = NewSideMessage {
+        text: Some(f.text.clone()),
+    };
+    let (status, key) = match side::reply(&st, &a.viewer, id, side_id, input).await {
+        Ok(_) => return see_other(&format!("/c/{id}#side-{side_id}")),
+        Err(Error::Invalid { .. }) => (StatusCode::UNPROCESSABLE_ENTITY, "side-error-text"),
+        Err(Error::Conflict { .. }) => (StatusCode::CONFLICT, "side-error-no-sender"),
+        Err(e) => return error_page(&a.tr, e),
+    };
+    let msg = a.tr.t(key);
+    with_panel(&st, &a, id, status, |p| {
+        p.reply_error = Some((side_id, msg, f.text));
+    })
+    .await
 }
 
 /// The page again, its side panel changed by `f`.

@@ -9,6 +9,25 @@ use crate::conversations::Message;
 use crate::routing::model::TransferCategory;
 use crate::vocab::{ActorKind, Direction, EventKind};
 
+/// How a stored HTML body is shown: in a sandboxed frame when there is
+/// one, with a "show images" button when it links remote pictures
+/// (blocked until the agent asks). For messages and side mails alike.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct HtmlFrame {
+    pub has_html: bool,
+    pub has_remote_images: bool,
+}
+
+impl HtmlFrame {
+    /// The frame of `html` (a sanitised body, or none).
+    pub fn of(html: Option<&str>) -> HtmlFrame {
+        HtmlFrame {
+            has_html: html.is_some_and(|h| !h.trim().is_empty()),
+            has_remote_images: html.is_some_and(|h| h.contains(tend_mail::BLOCKED_SRC_ATTR)),
+        }
+    }
+}
+
 /// A file on a message (or a side conversation's mail).
 #[derive(Debug, Clone)]
 pub struct FileView {
@@ -45,8 +64,7 @@ pub struct Item {
     pub inbound: bool,
     pub text: String,
     pub full_text: String,
-    pub has_html: bool,
-    pub has_remote_images: bool,
+    pub frame: HtmlFrame,
     pub has_raw: bool,
     pub files: Vec<FileView>,
     pub delivery: String,
@@ -140,11 +158,7 @@ pub(super) fn message_item(a: &Agent, m: Message) -> Item {
         inbound: m.direction == Direction::In,
         text: shown,
         full_text,
-        has_html: m.html.as_deref().is_some_and(|h| !h.trim().is_empty()),
-        has_remote_images: m
-            .html
-            .as_deref()
-            .is_some_and(|h| h.contains(tend_mail::BLOCKED_SRC_ATTR)),
+        frame: HtmlFrame::of(m.html.as_deref()),
         has_raw: m.has_raw,
         files: m.attachments.into_iter().map(FileView::of).collect(),
         delivery_label: m
@@ -229,8 +243,7 @@ pub(super) fn event_item(
         inbound: false,
         text,
         full_text: String::new(),
-        has_html: false,
-        has_remote_images: false,
+        frame: HtmlFrame::default(),
         has_raw: false,
         files: vec![],
         delivery: String::new(),

@@ -70,6 +70,7 @@ mod routing_transfers;
 mod search;
 mod secrets;
 mod sender_auth;
+mod shutdown;
 mod sla;
 mod smtp;
 mod smtp_limits;

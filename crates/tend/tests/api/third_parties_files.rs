@@ -172,6 +172,31 @@ async fn a_third_partys_files_are_kept_for_agents_searched_and_follow_a_merge(
     );
     assert!(page.contains("damage-report.pdf"));
     assert!(page.contains(&format!("<img src=\"/api/v1/attachments/{photo_id}\"")));
+    // The HTML answer shows as HTML, sanitised, in the sandboxed frame
+    // messages use (not as its text).
+    let answer_id = answer["id"].as_i64().unwrap();
+    let body = format!("/c/{id}/side-mail/{answer_id}/body");
+    assert!(
+        page.contains(&format!("<iframe class=\"msg-html\" sandbox="))
+            && page.contains(&format!("src=\"{body}\"")),
+        "{page}"
+    );
+    let (s, framed) = browser.get(&body).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        framed.contains("<p>The carton was crumpled in transit. 箱が輸送中に破損しました。"),
+        "{framed}"
+    );
+    assert!(
+        framed.contains(&format!("src=\"/api/v1/attachments/{photo_id}\"")),
+        "{framed}"
+    );
+    assert!(
+        !framed.contains("<script") && !framed.contains("onclick"),
+        "{framed}"
+    );
+    let (s, _) = browser.get(&format!("/c/{id}/side-mail/987654/body")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
     let forward = format!("href=\"/c/{id}?forward={first}#side-new\"");
     assert!(
         page.contains(&forward),

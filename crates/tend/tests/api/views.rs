@@ -181,6 +181,10 @@ async fn rows_preview_the_last_message_with_channel_and_language(
         conv_page.contains(r#"<div class="text" lang="ja">注文した商品が"#),
         "{conv_page}"
     );
+    // Who the customer is comes first beside the conversation.
+    let card = conv_page.find(r#"<section class="customer card""#).unwrap();
+    let controls = conv_page.find(r#"<form class="controls card"#).unwrap();
+    assert!(card < controls, "the customer card heads the sidebar");
     let (s, _) = app
         .post(
             &format!("/api/v1/conversations/{id}/messages"),
@@ -196,6 +200,17 @@ async fn rows_preview_the_last_message_with_channel_and_language(
     lv.lang = "lv".into();
     let (_, page) = lv.get("/?view=open&status=open").await;
     assert!(page.contains(r#"ch-web">Tīmekļa veidlapa<"#), "{page}");
+    // The language filter is a list of languages named in Latvian, the
+    // chosen one selected, and it filters.
+    let (_, page) = lv.get("/?view=open&language=ja").await;
+    assert!(
+        page.contains(r#"<option value="ja" selected>japāņu</option>"#),
+        "{page}"
+    );
+    assert!(page.contains("配送について"), "{page}");
+    let (_, page) = lv.get("/?view=open&language=ko").await;
+    assert!(page.contains(r#"<option value="ko" selected>"#), "{page}");
+    assert!(!page.contains("配送について"), "{page}");
 }
 
 async fn live_chats_wait_above_the_list(app: &mut TestApp, clock: &Arc<ManualClock>) {
