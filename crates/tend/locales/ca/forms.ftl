@@ -23,6 +23,7 @@ form-error-cannot-snooze = Aquesta conversa no es pot posposar ara: només les n
 # Els formularis de l'administració i del compte.
 form-error-email = Escriviu una adreça electrònica, com ara nom@example.com.
 form-error-address-taken = Aquesta adreça ja es fa servir. Trieu-ne una altra.
+form-error-unknown-address = Aquí ningú no té aquesta adreça. Reviseu-la i torneu-ho a provar.
 form-error-imap-url = Escriviu la bústia com a imaps://usuari:contrasenya@mail.example.com/INBOX.
 form-error-imap-email = Només les safates de correu llegeixen una bústia.
 form-error-move-to = Indiqueu la carpeta on moure els missatges, com ara Processed: una línia de 200 caràcters com a màxim.

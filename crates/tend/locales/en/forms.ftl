@@ -24,6 +24,7 @@ form-error-cannot-snooze = This conversation cannot be snoozed now: only new, op
 # The admin pages' and the account's forms.
 form-error-email = Write an email address, like name@example.com.
 form-error-address-taken = This address is in use already. Choose another.
+form-error-unknown-address = No one here has this address. Check it and try again.
 form-error-imap-url = Write the mailbox as imaps://user:password@mail.example.com/INBOX.
 form-error-imap-email = Only email inboxes read a mailbox.
 form-error-move-to = Give the folder to move messages to, like Processed: one line of at most 200 characters.

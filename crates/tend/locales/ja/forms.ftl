@@ -23,6 +23,7 @@ form-error-cannot-snooze = この会話は今スヌーズできません。ス�
 # 管理画面とアカウントのフォーム。
 form-error-email = name@example.com のようなメールアドレスを入力してください。
 form-error-address-taken = このアドレスはすでに使われています。別のアドレスにしてください。
+form-error-unknown-address = このアドレスを持つ人は見つかりません。確認してもう一度お試しください。
 form-error-imap-url = メールボックスは imaps://user:password@mail.example.com/INBOX の形で入力してください。
 form-error-imap-email = メールボックスを読むのはメールの受信箱だけです。
 form-error-move-to = メッセージの移動先フォルダーを入力してください(例: Processed)。1 行、200 文字以内です。

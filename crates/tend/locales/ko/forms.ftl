@@ -23,6 +23,7 @@ form-error-cannot-snooze = 이 대화는 지금 다시 알림으로 미룰 수 �
 # 관리 페이지와 계정의 양식.
 form-error-email = name@example.com 같은 이메일 주소를 입력하세요.
 form-error-address-taken = 이미 사용 중인 주소입니다. 다른 주소를 고르세요.
+form-error-unknown-address = 이 주소를 가진 사람이 없습니다. 확인하고 다시 시도하세요.
 form-error-imap-url = 메일함은 imaps://user:password@mail.example.com/INBOX 형식으로 입력하세요.
 form-error-imap-email = 이메일 받은편지함만 메일함을 읽습니다.
 form-error-move-to = 메시지를 옮길 폴더를 입력하세요(예: Processed). 한 줄, 최대 200자입니다.

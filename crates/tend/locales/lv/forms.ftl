@@ -23,6 +23,7 @@ form-error-cannot-snooze = Šo sarunu tagad nevar atlikt: var atlikt tikai jauna
 # Administrēšanas lapu un konta veidlapas.
 form-error-email = Ierakstiet e-pasta adresi, piemēram, vards@example.com.
 form-error-address-taken = Šī adrese jau tiek izmantota. Izvēlieties citu.
+form-error-unknown-address = Šeit nevienam nav šīs adreses. Pārbaudiet to un mēģiniet vēlreiz.
 form-error-imap-url = Ierakstiet pastkasti formā imaps://lietotajs:parole@mail.example.com/INBOX.
 form-error-imap-email = Pastkasti lasa tikai e-pasta iesūtnes.
 form-error-move-to = Norādiet mapi, uz kuru pārvietot ziņojumus, piemēram, Processed: vienā rindā, ne vairāk kā 200 rakstzīmes.

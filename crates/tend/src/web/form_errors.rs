@@ -248,6 +248,7 @@ pub fn words(tr: &Tr, field: &str, message: &str) -> String {
         _ if tr.code() == "en" => return message.to_string(),
         // The admin pages' and the account's fields.
         "email" | "address" if has("already") => "form-error-address-taken",
+        "email" | "address" if has("there is no") => "form-error-unknown-address",
         "email" | "address" if has("needs an address") || has("is required") => {
             "form-error-required"
         }
@@ -415,6 +416,7 @@ mod tests {
             ("team_id", "a team's one needs its team_id"),
             ("email", "\"x\" is not a valid email address: it has no @"),
             ("address", "another inbox already uses this address"),
+            ("email", "there is no customer with the address a@b.example"),
             (
                 "imap_move_to",
                 "a folder is required when imap_after is move",
