@@ -19,3 +19,22 @@ form-error-until-past = Trieu un moment en el futur.
 form-error-until-far = Es pot posposar com a màxim un any. Trieu un moment anterior.
 form-error-status = La conversa no pot passar a aquest estat des de l'actual.
 form-error-cannot-snooze = Aquesta conversa no es pot posposar ara: només les noves, obertes i pendents.
+
+# Els formularis de l'administració i del compte.
+form-error-email = Escriviu una adreça electrònica, com ara nom@example.com.
+form-error-address-taken = Aquesta adreça ja es fa servir. Trieu-ne una altra.
+form-error-unknown-address = Aquí ningú no té aquesta adreça. Reviseu-la i torneu-ho a provar.
+form-error-imap-url = Escriviu la bústia com a imaps://usuari:contrasenya@mail.example.com/INBOX.
+form-error-imap-email = Només les safates de correu llegeixen una bústia.
+form-error-move-to = Indiqueu la carpeta on moure els missatges, com ara Processed: una línia de 200 caràcters com a màxim.
+form-error-move-same = Trieu una carpeta diferent de la bústia que llegeix Tend.
+form-error-url = Escriviu una adreça que comenci per https:// o http://.
+form-error-events = Trieu almenys un tipus d'esdeveniment.
+form-error-secret = Doneu un secret de { $count } a { $limit } caràcters.
+form-error-colour = Escriviu un color com a #rrggbb, com ara #1d2330.
+form-error-origins = Escriviu cada lloc com a esquema://amfitrió, com ara https://shop.example, un per línia.
+form-error-hours = Escriviu l'horari com a 09:00-17:00; separeu-ne diversos amb comes.
+form-error-timezone = Indiqueu una zona horària que Tend conegui, com ara Europe/Riga.
+form-error-max-wait = Doneu un nombre enter de minuts entre 0 i 1440.
+form-error-no-address = Aquest client no té cap adreça electrònica on escriure.
+form-error-password = Una contrasenya necessita almenys 8 caràcters.

@@ -20,3 +20,22 @@ form-error-until-past = Choose a time in the future.
 form-error-until-far = A snooze lasts at most a year. Choose an earlier time.
 form-error-status = The conversation cannot move to this status from its current one.
 form-error-cannot-snooze = This conversation cannot be snoozed now: only new, open and pending ones can.
+
+# The admin pages' and the account's forms.
+form-error-email = Write an email address, like name@example.com.
+form-error-address-taken = This address is in use already. Choose another.
+form-error-unknown-address = No one here has this address. Check it and try again.
+form-error-imap-url = Write the mailbox as imaps://user:password@mail.example.com/INBOX.
+form-error-imap-email = Only email inboxes read a mailbox.
+form-error-move-to = Give the folder to move messages to, like Processed: one line of at most 200 characters.
+form-error-move-same = Choose a folder other than the mailbox Tend reads.
+form-error-url = Write an address that starts with https:// or http://.
+form-error-events = Choose at least one kind of event.
+form-error-secret = Give a secret of { $count } to { $limit } characters.
+form-error-colour = Write a colour as #rrggbb, like #1d2330.
+form-error-origins = Write each site as scheme://host, like https://shop.example, one a line.
+form-error-hours = Write opening hours as 09:00-17:00; separate several with commas.
+form-error-timezone = Give a time zone Tend knows, like Europe/Riga.
+form-error-max-wait = Give a whole number of minutes from 0 to 1440.
+form-error-no-address = This customer has no email address to write to.
+form-error-password = A password needs at least 8 characters.

@@ -19,3 +19,22 @@ form-error-until-past = 未来の日時を選んでください。
 form-error-until-far = スヌーズは最長 1 年です。もっと早い日時を選んでください。
 form-error-status = 現在のステータスからこのステータスには変更できません。
 form-error-cannot-snooze = この会話は今スヌーズできません。スヌーズできるのは新規・対応中・保留中の会話だけです。
+
+# 管理画面とアカウントのフォーム。
+form-error-email = name@example.com のようなメールアドレスを入力してください。
+form-error-address-taken = このアドレスはすでに使われています。別のアドレスにしてください。
+form-error-unknown-address = このアドレスを持つ人は見つかりません。確認してもう一度お試しください。
+form-error-imap-url = メールボックスは imaps://user:password@mail.example.com/INBOX の形で入力してください。
+form-error-imap-email = メールボックスを読むのはメールの受信箱だけです。
+form-error-move-to = メッセージの移動先フォルダーを入力してください(例: Processed)。1 行、200 文字以内です。
+form-error-move-same = Tend が読むメールボックスとは別のフォルダーを選んでください。
+form-error-url = https:// または http:// で始まるアドレスを入力してください。
+form-error-events = イベントの種類を少なくとも 1 つ選んでください。
+form-error-secret = シークレットは { $count }~{ $limit } 文字にしてください。
+form-error-colour = 色は #rrggbb の形で入力してください(例: #1d2330)。
+form-error-origins = サイトは 1 行に 1 つ、scheme://host の形で入力してください(例: https://shop.example)。
+form-error-hours = 営業時間は 09:00-17:00 の形で入力し、複数ある場合はカンマで区切ってください。
+form-error-timezone = Tend が知っているタイムゾーンを入力してください(例: Asia/Tokyo)。
+form-error-max-wait = 0~1440 の整数(分)を入力してください。
+form-error-no-address = この顧客には送信先のメールアドレスがありません。
+form-error-password = パスワードは 8 文字以上にしてください。

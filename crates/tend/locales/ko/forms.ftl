@@ -19,3 +19,22 @@ form-error-until-past = 미래의 시각을 고르세요.
 form-error-until-far = 다시 알림은 최대 1년입니다. 더 이른 시각을 고르세요.
 form-error-status = 현재 상태에서 이 상태로 바꿀 수 없습니다.
 form-error-cannot-snooze = 이 대화는 지금 다시 알림으로 미룰 수 없습니다. 새 대화, 진행 중, 대기 중인 대화만 가능합니다.
+
+# 관리 페이지와 계정의 양식.
+form-error-email = name@example.com 같은 이메일 주소를 입력하세요.
+form-error-address-taken = 이미 사용 중인 주소입니다. 다른 주소를 고르세요.
+form-error-unknown-address = 이 주소를 가진 사람이 없습니다. 확인하고 다시 시도하세요.
+form-error-imap-url = 메일함은 imaps://user:password@mail.example.com/INBOX 형식으로 입력하세요.
+form-error-imap-email = 이메일 받은편지함만 메일함을 읽습니다.
+form-error-move-to = 메시지를 옮길 폴더를 입력하세요(예: Processed). 한 줄, 최대 200자입니다.
+form-error-move-same = Tend가 읽는 메일함과 다른 폴더를 고르세요.
+form-error-url = https:// 또는 http://로 시작하는 주소를 입력하세요.
+form-error-events = 이벤트 종류를 하나 이상 고르세요.
+form-error-secret = 비밀 값은 { $count }~{ $limit }자로 입력하세요.
+form-error-colour = 색은 #rrggbb 형식으로 입력하세요(예: #1d2330).
+form-error-origins = 사이트는 한 줄에 하나씩 scheme://host 형식으로 입력하세요(예: https://shop.example).
+form-error-hours = 운영 시간은 09:00-17:00 형식으로 입력하고, 여러 개는 쉼표로 구분하세요.
+form-error-timezone = Tend가 아는 시간대를 입력하세요(예: Asia/Seoul).
+form-error-max-wait = 0~1440 사이의 정수(분)를 입력하세요.
+form-error-no-address = 이 고객에게는 보낼 이메일 주소가 없습니다.
+form-error-password = 비밀번호는 8자 이상이어야 합니다.

@@ -19,3 +19,22 @@ form-error-until-past = Izvēlieties laiku nākotnē.
 form-error-until-far = Atlikšana ilgst ne vairāk kā gadu. Izvēlieties agrāku laiku.
 form-error-status = Saruna nevar pāriet uz šo statusu no pašreizējā.
 form-error-cannot-snooze = Šo sarunu tagad nevar atlikt: var atlikt tikai jaunas, atvērtas un gaidošas sarunas.
+
+# Administrēšanas lapu un konta veidlapas.
+form-error-email = Ierakstiet e-pasta adresi, piemēram, vards@example.com.
+form-error-address-taken = Šī adrese jau tiek izmantota. Izvēlieties citu.
+form-error-unknown-address = Šeit nevienam nav šīs adreses. Pārbaudiet to un mēģiniet vēlreiz.
+form-error-imap-url = Ierakstiet pastkasti formā imaps://lietotajs:parole@mail.example.com/INBOX.
+form-error-imap-email = Pastkasti lasa tikai e-pasta iesūtnes.
+form-error-move-to = Norādiet mapi, uz kuru pārvietot ziņojumus, piemēram, Processed: vienā rindā, ne vairāk kā 200 rakstzīmes.
+form-error-move-same = Izvēlieties mapi, kas nav Tend lasītā pastkaste.
+form-error-url = Ierakstiet adresi, kas sākas ar https:// vai http://.
+form-error-events = Izvēlieties vismaz vienu notikumu veidu.
+form-error-secret = Norādiet noslēpumu no { $count } līdz { $limit } rakstzīmēm.
+form-error-colour = Ierakstiet krāsu formā #rrggbb, piemēram, #1d2330.
+form-error-origins = Ierakstiet katru vietni formā shēma://resursdators, piemēram, https://shop.example, katru savā rindā.
+form-error-hours = Ierakstiet darba laiku formā 09:00-17:00; vairākus atdaliet ar komatiem.
+form-error-timezone = Norādiet laika joslu, ko Tend zina, piemēram, Europe/Riga.
+form-error-max-wait = Norādiet veselu minūšu skaitu no 0 līdz 1440.
+form-error-no-address = Šim klientam nav e-pasta adreses, uz kuru rakstīt.
+form-error-password = Parolē jābūt vismaz 8 rakstzīmēm.

@@ -1,5 +1,5 @@
-//! Sign-in, sign-out, first-run setup, invitations and the agent's own
-//! account page (password, locale, timezone).
+//! Sign-in, sign-out, first-run setup and invitations (the agent's own
+//! account page is `account.rs`).
 
 use askama::Template;
 use axum::Form;
@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::i18n::{LOCALES_SUPPORTED, Tr, locale_name};
+use super::i18n::Tr;
 use super::pages::{Chrome, error_page, message_page, render, render_status, see_other};
 use super::session::{self, Agent};
 use crate::agents::access::Viewer;
@@ -281,138 +281,6 @@ pub fn public_base(st: &AppState, ext: &Extensions, headers: &HeaderMap) -> Stri
         "http"
     };
     format!("{scheme}://{host}")
-}
-
-#[derive(Template)]
-#[template(path = "web/account.html")]
-struct AccountPage {
-    c: Chrome,
-    email: String,
-    language: String,
-    tz: String,
-    locales: Vec<(&'static str, &'static str)>,
-    notice: Option<String>,
-    error: Option<String>,
-}
-
-fn account_page(
-    a: &Agent,
-    notice: Option<String>,
-    error: Option<String>,
-    status: StatusCode,
-) -> Response {
-    render_status(
-        status,
-        &AccountPage {
-            c: Chrome::agent(a, a.tr.t("account-title"), "account"),
-            email: a.email.clone(),
-            language: a.language.clone().unwrap_or_default(),
-            tz: a.tz.clone(),
-            locales: LOCALES_SUPPORTED
-                .iter()
-                .map(|c| (*c, locale_name(c)))
-                .collect(),
-            notice,
-            error,
-        },
-    )
-}
-
-/// `GET /account`
-pub async fn account(a: Agent) -> Response {
-    account_page(&a, None, None, StatusCode::OK)
-}
-
-#[derive(Deserialize)]
-pub struct PrefsForm {
-    language: Option<String>,
-    timezone: Option<String>,
-}
-
-/// `POST /account/preferences`
-pub async fn save_preferences(
-    State(st): State<AppState>,
-    a: Agent,
-    Form(f): Form<PrefsForm>,
-) -> Response {
-    let language = f
-        .language
-        .filter(|l| LOCALES_SUPPORTED.contains(&l.as_str()));
-    let tz = f
-        .timezone
-        .map(|t| t.trim().to_string())
-        .filter(|t| !t.is_empty());
-    if let Some(t) = &tz
-        && jiff::tz::TimeZone::get(t).is_err()
-    {
-        return account_page(
-            &a,
-            None,
-            Some(a.tr.s("timezone-unknown", "tz", t)),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
-    }
-    match session::set_preferences(&st, a.id, language, tz).await {
-        Ok(()) => see_other("/account?saved=1"),
-        Err(e) => error_page(&a.tr, e),
-    }
-}
-
-#[derive(Deserialize)]
-pub struct PasswordForm {
-    current: String,
-    password: String,
-    password2: String,
-}
-
-/// `POST /account/password`: needs the current password (checked under
-/// the sign-in limits, so a stolen session cannot guess it); ends the
-/// agent's other sessions.
-pub async fn change_password(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    ClientIp(ip): ClientIp,
-    a: Agent,
-    Form(f): Form<PasswordForm>,
-) -> Response {
-    let limiter = &st.web().login_limiter;
-    let Some(attempt) = limiter.begin(ip, &a.email, st.clock.now_ms()) else {
-        return account_page(
-            &a,
-            None,
-            Some(a.tr.t("sign-in-rate-limited")),
-            StatusCode::TOO_MANY_REQUESTS,
-        );
-    };
-    match session::check_password(&st, a.id, &f.current).await {
-        Ok(true) => limiter.succeeded(attempt),
-        Ok(false) => {
-            return account_page(
-                &a,
-                None,
-                Some(a.tr.t("password-current-wrong")),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            );
-        }
-        Err(e) => return error_page(&a.tr, e),
-    }
-    if f.password != f.password2 {
-        return account_page(
-            &a,
-            None,
-            Some(a.tr.t("password-mismatch")),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
-    }
-    let keep = session::cookie_value(&headers);
-    match session::change_password(&st, a.id, &f.password, keep.as_deref()).await {
-        Ok(()) => account_page(&a, Some(a.tr.t("password-changed")), None, StatusCode::OK),
-        Err(crate::Error::Invalid { field, message }) => {
-            let message = super::form_errors::words(&a.tr, &field, &message);
-            account_page(&a, None, Some(message), StatusCode::UNPROCESSABLE_ENTITY)
-        }
-        Err(e) => error_page(&a.tr, e),
-    }
 }
 
 /// `GET /invite/{token}`: an invited agent chooses a password.

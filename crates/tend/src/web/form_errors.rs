@@ -246,6 +246,39 @@ pub fn words(tr: &Tr, field: &str, message: &str) -> String {
         "user" => "remedy-error-user",
         "text" if has("actions") => "form-error-macro-empty",
         _ if tr.code() == "en" => return message.to_string(),
+        // The admin pages' and the account's fields.
+        "email" | "address" if has("already") => "form-error-address-taken",
+        "email" | "address" if has("there is no") => "form-error-unknown-address",
+        "email" | "address" if has("needs an address") || has("is required") => {
+            "form-error-required"
+        }
+        "email" | "address" => "form-error-email",
+        "role" | "imap_after" if !has("only email") => "admin-choose-one",
+        "imap_url" | "imap_after" if has("only email") => "form-error-imap-email",
+        "imap_url" => "form-error-imap-url",
+        "imap_move_to" if has("differ") => "form-error-move-same",
+        "imap_move_to" => "form-error-move-to",
+        "url" | "outbound_url" => "form-error-url",
+        "events" => "form-error-events",
+        "secret" | "identity_secret" => {
+            let n = numbers(message);
+            let (min, max) = (n.first().copied(), n.get(1).copied());
+            return tr.args(
+                "form-error-secret",
+                &[
+                    ("count", min.unwrap_or_default().into()),
+                    ("limit", max.unwrap_or_default().into()),
+                ],
+            );
+        }
+        "primary" | "text" if has("not a colour") => "form-error-colour",
+        "company_name" => return tr.s("form-error-too-long", "count", number_in(message)),
+        "allowed_origins" => "form-error-origins",
+        "office_hours.timezone" => "form-error-timezone",
+        _ if field.starts_with("office_hours") => "form-error-hours",
+        "max_wait_secs" => "form-error-max-wait",
+        "customer_id" if has("no address") => "form-error-no-address",
+        "password" => "form-error-password",
         // A template's mistake names where it is, in any field.
         _ if position(message).is_some() => {
             let (line, column) = position(message).unwrap_or_default();
@@ -283,6 +316,13 @@ fn conflict_words(tr: &Tr, code: &str, message: &str) -> String {
         "cannot_snooze" => tr.t("form-error-cannot-snooze"),
         _ => tr.t("form-error-check"),
     }
+}
+
+/// Every whole number in `s`, in order ("16 to 200 characters").
+fn numbers(s: &str) -> Vec<i64> {
+    s.split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse().ok())
+        .collect()
 }
 
 /// `… at line L, column C` of a template's mistake.
@@ -374,6 +414,29 @@ mod tests {
                 "a macro needs a text or actions; give it at least one",
             ),
             ("team_id", "a team's one needs its team_id"),
+            ("email", "\"x\" is not a valid email address: it has no @"),
+            ("address", "another inbox already uses this address"),
+            ("email", "there is no customer with the address a@b.example"),
+            (
+                "imap_move_to",
+                "a folder is required when imap_after is move",
+            ),
+            ("url", "the url must be an absolute http:// or https:// URL"),
+            ("events", "give at least one event kind"),
+            (
+                "secret",
+                "the secret must have 16 to 200 characters (it has 5)",
+            ),
+            ("primary", "\"red\" is not a colour; write it as #rrggbb"),
+            ("allowed_origins", "\"x\" is not an origin"),
+            ("office_hours.mon", "mon: write times as 09:00-17:00"),
+            (
+                "office_hours.timezone",
+                "timezone: \"Mars\" is not a known time zone",
+            ),
+            ("max_wait_secs", "must be between 0 and 86400 seconds"),
+            ("customer_id", "this customer has no address to write to"),
+            ("password", "a password needs at least 8 characters"),
             ("something", "a mistake no table knows"),
         ];
         for locale in crate::web::i18n::LOCALES_SUPPORTED {
@@ -392,6 +455,10 @@ mod tests {
             words(&ja, "translations.ja", "unknown filter at line 2, column 7")
         );
         assert!(words(&ja, "text", "unknown `x` at line 2, column 7").contains('7'));
+        let lv = Tr::new("lv");
+        let secret = words(&lv, "secret", "must have 16 to 200 characters (it has 300)");
+        assert!(secret.contains("16") && secret.contains("200"), "{secret}");
+        assert!(!secret.contains("300"), "{secret}");
         let en = Tr::new("en");
         assert!(words(&en, "tags", "at most 50 tags").contains("50"));
         // In English, the service's own words where they say more.

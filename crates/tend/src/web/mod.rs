@@ -4,6 +4,7 @@
 //! updates over SSE. Pages call the same domain services as the REST API,
 //! with the signed-in agent as the viewer, so access rules are the same.
 
+pub mod account;
 pub mod admin;
 pub mod auth;
 pub mod automations_panel;
@@ -99,9 +100,9 @@ pub fn router(st: &AppState) -> Router<AppState> {
         .route("/logout", post(auth::logout))
         .route("/setup/{token}", get(auth::setup_form).post(auth::setup))
         .route("/invite/{token}", get(auth::invite_form).post(auth::invite))
-        .route("/account", get(auth::account))
-        .route("/account/preferences", post(auth::save_preferences))
-        .route("/account/password", post(auth::change_password))
+        .route("/account", get(account::account))
+        .route("/account/preferences", post(account::save_preferences))
+        .route("/account/password", post(account::change_password))
         .route("/bulk", post(inbox_bulk::bulk))
         .route("/views", post(saved_views::save))
         .route("/views/{id}/delete", post(saved_views::delete))

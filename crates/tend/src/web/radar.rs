@@ -2,7 +2,9 @@
 //! each with the reasons and a form to start proactive outreach; filters
 //! by organisation, inbox and language; how outreach went. Supervisors
 //! and admins (agents get the 403 page). The numbers are
-//! `health::service::radar`, the service behind `GET /api/v1/radar`.
+//! `health::service::radar`, the service behind `GET /api/v1/radar`. An
+//! outreach form with a mistake comes back open, as typed, the message
+//! beside its field.
 
 use askama::Template;
 use axum::Form;
@@ -10,16 +12,17 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
+use super::form_errors::{FieldErrors, render_form};
 use super::i18n::Tr;
 use super::labels::{outcome_key, signal_key};
-use super::pages::{Chrome, error_page, render, see_other};
+use super::pages::{Chrome, error_page, see_other};
 use super::session::{Agent, url_encode};
+use crate::Result;
 use crate::automation::LocalizedText;
 use crate::health::Outcome;
 use crate::health::model::{OutreachInput, OutreachSummary, RadarItem};
 use crate::health::service::{self, RadarFilter};
 use crate::state::AppState;
-use crate::{Error, Result};
 
 const PAGE: i64 = 50;
 
@@ -80,9 +83,31 @@ pub struct Line {
     pub score: i64,
     pub reasons: Vec<Reason>,
     pub since: String,
-    /// The outreach form's defaults, in the customer's language.
+    /// The outreach form's defaults, in the customer's language (or as
+    /// typed, when it came back).
     pub subject: String,
     pub text: String,
+    /// The owner chosen (the agent's own id at first).
+    pub owner: String,
+    /// The outreach form's mistake, beside its field (none for the others).
+    pub errors: FieldErrors,
+}
+
+impl Line {
+    /// The attributes of this customer's outreach input `out-{id}-{name}`.
+    pub fn attrs(&self, field: &str, name: &str) -> String {
+        self.errors.attrs(field, &format!("out-{}-{name}", self.id))
+    }
+
+    /// The message beside this customer's outreach input `out-{id}-{name}`.
+    pub fn note(&self, field: &str, name: &str) -> String {
+        self.errors.note(field, &format!("out-{}-{name}", self.id))
+    }
+
+    /// The mistake none of the form's inputs shows (the customer's).
+    pub fn form_error(&self) -> Option<&str> {
+        self.errors.elsewhere(["assignee_id", "subject", "message"])
+    }
 }
 
 /// An outcome and how many.
@@ -105,7 +130,15 @@ struct RadarPage {
     counts: Vec<Count>,
     next: Option<String>,
     started: Option<i64>,
+    /// A mistake of an outreach form whose customer is not on this page.
     error: Option<String>,
+}
+
+/// An outreach form that came back: its customer, as typed, its mistake.
+struct Typed {
+    customer_id: i64,
+    form: OutreachForm,
+    errors: FieldErrors,
 }
 
 fn id_of(s: &Option<String>) -> Option<i64> {
@@ -128,7 +161,7 @@ fn counts(tr: &Tr, s: &OutreachSummary) -> Vec<Count> {
         .collect()
 }
 
-fn line(tr: &Tr, tz: &str, i: RadarItem) -> Line {
+fn line(tr: &Tr, tz: &str, me: String, i: RadarItem) -> Line {
     // The outreach's words are in the customer's language.
     let theirs = Tr::new(
         i.language
@@ -152,10 +185,12 @@ fn line(tr: &Tr, tz: &str, i: RadarItem) -> Line {
             .unwrap_or_default(),
         subject: theirs.t("radar-outreach-default-subject"),
         text: theirs.t("radar-outreach-default-text"),
+        owner: me,
+        errors: FieldErrors::none(),
     }
 }
 
-async fn show(st: &AppState, a: &Agent, q: RadarQuery, error: Option<String>) -> Result<Response> {
+async fn show(st: &AppState, a: &Agent, q: RadarQuery, typed: Option<Typed>) -> Result<Response> {
     let filter = RadarFilter {
         organization_id: id_of(&q.organization_id),
         inbox_id: id_of(&q.inbox_id),
@@ -213,19 +248,47 @@ async fn show(st: &AppState, a: &Agent, q: RadarQuery, error: Option<String>) ->
         s
     });
     let tz = a.tz.clone();
-    Ok(render(&RadarPage {
-        c: Chrome::agent(a, tr.t("radar-title"), "radar"),
-        organizations,
-        inboxes,
-        languages,
-        agents,
-        lines: page.items.into_iter().map(|i| line(tr, &tz, i)).collect(),
-        total: page.outreach.total,
-        counts: counts(tr, &page.outreach),
-        next,
-        started: q.started,
-        error,
-    }))
+    let me = a
+        .viewer
+        .user_id
+        .map(|id| id.to_string())
+        .unwrap_or_default();
+    let mut lines: Vec<Line> = page
+        .items
+        .into_iter()
+        .map(|i| line(tr, &tz, me.clone(), i))
+        .collect();
+    let errors = typed
+        .as_ref()
+        .map_or_else(FieldErrors::none, |t| t.errors.clone());
+    let mut error = None;
+    if let Some(t) = typed {
+        match lines.iter_mut().find(|l| l.id == t.customer_id) {
+            Some(l) => {
+                l.subject = t.form.subject;
+                l.text = t.form.text;
+                l.owner = t.form.assignee_id.trim().to_string();
+                l.errors = t.errors;
+            }
+            None => error = t.errors.elsewhere([]).map(str::to_string),
+        }
+    }
+    Ok(render_form(
+        &errors,
+        &RadarPage {
+            c: Chrome::agent(a, tr.t("radar-title"), "radar"),
+            organizations,
+            inboxes,
+            languages,
+            agents,
+            lines,
+            total: page.outreach.total,
+            counts: counts(tr, &page.outreach),
+            next,
+            started: q.started,
+            error,
+        },
+    ))
 }
 
 /// `GET /radar`
@@ -237,7 +300,7 @@ pub async fn page(State(st): State<AppState>, a: Agent, Query(q): Query<RadarQue
 }
 
 /// The outreach form.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct OutreachForm {
     assignee_id: String,
     subject: String,
@@ -252,6 +315,7 @@ pub async fn outreach(
     Path(customer_id): Path<i64>,
     Form(f): Form<OutreachForm>,
 ) -> Response {
+    let typed = f.clone();
     let done = match f.assignee_id.trim().parse::<i64>() {
         Ok(assignee_id) => {
             let input = OutreachInput {
@@ -276,13 +340,20 @@ pub async fn outreach(
     };
     match done {
         Ok(o) => see_other(&format!("/radar?started={}", o.conversation_id)),
-        Err(Error::Invalid { field, message }) => {
-            let message = super::form_errors::words(&a.tr, &field, &message);
-            match show(&st, &a, RadarQuery::default(), Some(message)).await {
+        Err(e) => {
+            let errors = match FieldErrors::of(&a.tr, e) {
+                Ok(errors) => errors,
+                Err(e) => return error_page(&a.tr, e),
+            };
+            let typed = Typed {
+                customer_id,
+                form: typed,
+                errors,
+            };
+            match show(&st, &a, RadarQuery::default(), Some(typed)).await {
                 Ok(r) => r,
                 Err(e) => error_page(&a.tr, e),
             }
         }
-        Err(e) => error_page(&a.tr, e),
     }
 }

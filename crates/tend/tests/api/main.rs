@@ -89,6 +89,8 @@ mod web;
 mod web_admin;
 mod web_admin_automations;
 mod web_admin_customers;
+mod web_admin_forms;
+mod web_admin_forms_account;
 mod web_admin_pages;
 mod web_customer_profile;
 mod web_forms;

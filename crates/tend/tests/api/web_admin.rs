@@ -224,7 +224,7 @@ async fn invitations_roles_deactivation_and_tokens(app: &TestApp) {
     let p = admin
         .post(&format!("/admin/users/{me}/role"), &[("role", "agent")])
         .await;
-    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.body);
+    assert_eq!(p.status, StatusCode::CONFLICT, "{}", p.body);
     assert!(p.body.contains("last active admin"));
     let (_, u) = app
         .get(&format!("/api/v1/users/{me}"), &token_of_admin(app).await)

@@ -21,7 +21,7 @@ on_both_backends!(
 
 /// The paragraph beside the input `id` says `words`, and the input points
 /// at it.
-fn beside(body: &str, id: &str, words: &str) {
+pub(crate) fn beside(body: &str, id: &str, words: &str) {
     let note = format!("<p class=\"field-error\" id=\"{id}-error\" role=\"alert\">{words}</p>");
     assert!(body.contains(&note), "{note} in {body}");
     let input = body

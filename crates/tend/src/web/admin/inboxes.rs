@@ -2,7 +2,9 @@
 //! polling (and what happens to a fetched message) and acknowledgement
 //! setting. The IMAP password is never shown
 //! back: the page shows the URL with the password hidden, and an empty
-//! field keeps the current URL.
+//! field keeps the current URL. A mistake brings the page back with the
+//! form as typed (an IMAP URL without its password) and the message
+//! beside its field.
 
 use askama::Template;
 use axum::Form;
@@ -10,12 +12,13 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::{Failure, Saved, admin_only, failure, status_for};
+use super::{Saved, admin_only};
 use crate::Result;
 use crate::inboxes::model::{ImapAfter, InboxKind, TelegramMode};
 use crate::inboxes::service::{self as inboxes, InboxChanges, NewInbox};
 use crate::state::AppState;
-use crate::web::pages::{Chrome, error_page, render_status, see_other};
+use crate::web::form_errors::{FieldErrors, render_form};
+use crate::web::pages::{Chrome, error_page, see_other};
 use crate::web::session::Agent;
 
 /// An inbox as the page shows it.
@@ -36,6 +39,52 @@ pub struct InboxView {
     pub failing: Option<String>,
     /// Telegram inboxes: how the bot is read, or that it has no token.
     pub telegram: Option<String>,
+    /// Whether "stop polling" was ticked (a form that came back).
+    pub imap_off: bool,
+    /// The card's mistake, beside its field (none for the other cards).
+    pub errors: FieldErrors,
+}
+
+impl InboxView {
+    /// The card's input `{prefix}-{id}`: its mistake's attributes.
+    pub fn attrs(&self, field: &str, prefix: &str) -> String {
+        self.errors.attrs(field, &format!("{prefix}-{}", self.id))
+    }
+
+    /// As [`InboxView::attrs`], for an input described by its help
+    /// `{help}-{id}` too.
+    pub fn attrs_help(&self, field: &str, prefix: &str, help: &str) -> String {
+        self.errors.attrs_help(
+            field,
+            &format!("{prefix}-{}", self.id),
+            &format!("{help}-{}", self.id),
+        )
+    }
+
+    /// The message beside the card's input `{prefix}-{id}`.
+    pub fn note(&self, field: &str, prefix: &str) -> String {
+        self.errors.note(field, &format!("{prefix}-{}", self.id))
+    }
+}
+
+/// The fields of an inbox's forms, by the names the service gives them.
+const FIELDS: [&str; 6] = [
+    "kind",
+    "name",
+    "address",
+    "imap_url",
+    "imap_after",
+    "imap_move_to",
+];
+
+/// The form that came back, as typed, with its mistake.
+enum Typed {
+    /// The create form.
+    New(CreateForm),
+    /// An inbox's form.
+    Edit(i64, EditForm),
+    /// A form without fields of its own.
+    Other,
 }
 
 #[derive(Template)]
@@ -46,7 +95,12 @@ struct InboxesPage {
     kinds: Vec<(&'static str, String)>,
     afters: Vec<(&'static str, String)>,
     notice: Option<String>,
+    /// A mistake no field shows.
     error: Option<String>,
+    /// The create form as typed (empty as first shown).
+    new: CreateForm,
+    /// The create form's mistake, beside its field.
+    new_errors: FieldErrors,
 }
 
 const AFTERS: [ImapAfter; 3] = [ImapAfter::Leave, ImapAfter::Seen, ImapAfter::Move];
@@ -59,14 +113,30 @@ const KINDS: [InboxKind; 5] = [
     InboxKind::Telegram,
 ];
 
-async fn page(st: &AppState, a: &Agent, notice: Option<String>, error: Option<String>) -> Response {
+/// The page; after a failed post, with the form as typed and its mistake.
+async fn page(
+    st: &AppState,
+    a: &Agent,
+    notice: Option<String>,
+    errors: FieldErrors,
+    typed: Typed,
+) -> Response {
     let list = match inboxes::list_inboxes(st, &a.viewer).await {
         Ok(l) => l,
         Err(e) => return error_page(&a.tr, e),
     };
     let kind_label = |k: InboxKind| a.tr.t(&format!("inbox-kind-{}", k.as_str()));
-    render_status(
-        status_for(&error),
+    let error = match &typed {
+        Typed::Other => errors.elsewhere([]),
+        Typed::New(_) | Typed::Edit(..) => errors.elsewhere(FIELDS),
+    }
+    .map(str::to_string);
+    let (new, new_errors) = match &typed {
+        Typed::New(f) => (f.kept(), errors.clone()),
+        _ => (CreateForm::default(), FieldErrors::none()),
+    };
+    render_form(
+        &errors,
         &InboxesPage {
             c: Chrome::agent(a, a.tr.t("admin-inboxes"), "admin"),
             inboxes: list
@@ -107,6 +177,17 @@ async fn page(st: &AppState, a: &Agent, notice: Option<String>, error: Option<St
                             ],
                         )
                     }),
+                    imap_off: false,
+                    errors: FieldErrors::none(),
+                })
+                .map(|mut v| {
+                    if let Typed::Edit(id, f) = &typed
+                        && *id == v.id
+                    {
+                        f.keep(&mut v);
+                        v.errors = errors.clone();
+                    }
+                    v
                 })
                 .collect(),
             kinds: KINDS.iter().map(|k| (k.as_str(), kind_label(*k))).collect(),
@@ -121,16 +202,18 @@ async fn page(st: &AppState, a: &Agent, notice: Option<String>, error: Option<St
                 .collect(),
             notice,
             error,
+            new,
+            new_errors,
         },
     )
 }
 
-async fn done<T>(st: &AppState, a: &Agent, r: Result<T>) -> Response {
+async fn done<T>(st: &AppState, a: &Agent, r: Result<T>, typed: Typed) -> Response {
     match r {
         Ok(_) => see_other("/admin/inboxes?saved=1"),
-        Err(e) => match failure(a, e) {
-            Failure::Input(m) => page(st, a, None, Some(m)).await,
-            Failure::Page(r) => r,
+        Err(e) => match FieldErrors::of(&a.tr, e) {
+            Ok(errors) => page(st, a, None, errors, typed).await,
+            Err(e) => error_page(&a.tr, e),
         },
     }
 }
@@ -140,15 +223,27 @@ pub async fn list(State(st): State<AppState>, a: Agent, Query(s): Query<Saved>) 
     if let Some(r) = admin_only(&a) {
         return r;
     }
-    page(&st, &a, s.notice(&a), None).await
+    page(&st, &a, s.notice(&a), FieldErrors::none(), Typed::Other).await
 }
 
 fn filled(v: Option<String>) -> Option<String> {
     v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
+/// An IMAP URL as typed, without its password (never shown back).
+fn without_password(s: &str) -> String {
+    match url::Url::parse(s.trim()) {
+        Ok(mut u) if u.password().is_some() => {
+            // Only URLs that cannot have a password refuse this.
+            let _ = u.set_password(None);
+            u.to_string()
+        }
+        _ => s.to_string(),
+    }
+}
+
 /// The create form.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct CreateForm {
     kind: String,
     name: Option<String>,
@@ -159,11 +254,22 @@ pub struct CreateForm {
     ack: Option<String>,
 }
 
+impl CreateForm {
+    /// The form to show again: as typed, the IMAP URL without its password.
+    fn kept(&self) -> CreateForm {
+        CreateForm {
+            imap_url: self.imap_url.as_deref().map(without_password),
+            ..self.clone()
+        }
+    }
+}
+
 /// `POST /admin/inboxes`
 pub async fn create(State(st): State<AppState>, a: Agent, Form(f): Form<CreateForm>) -> Response {
     if let Some(r) = admin_only(&a) {
         return r;
     }
+    let typed = Typed::New(f.clone());
     let after = filled(f.imap_after)
         .as_deref()
         .map(ImapAfter::parse)
@@ -188,11 +294,11 @@ pub async fn create(State(st): State<AppState>, a: Agent, Form(f): Form<CreateFo
         }
         (Err(e), _) | (_, Err(e)) => Err(e),
     };
-    done(&st, &a, r).await
+    done(&st, &a, r, typed).await
 }
 
 /// The edit form. Checkboxes are absent when unticked.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct EditForm {
     name: Option<String>,
     address: Option<String>,
@@ -205,6 +311,30 @@ pub struct EditForm {
     ack: Option<String>,
 }
 
+impl EditForm {
+    /// Shows the card as typed (the IMAP URL stays empty: an empty field
+    /// keeps the current one, and its password is never shown).
+    fn keep(&self, v: &mut InboxView) {
+        if let Some(n) = &self.name {
+            v.name.clone_from(n);
+        }
+        if let Some(ad) = &self.address {
+            v.address.clone_from(ad);
+        }
+        v.imap_off = self.imap_off.is_some();
+        if let Some(Ok(x)) = filled(self.imap_after.clone())
+            .as_deref()
+            .map(ImapAfter::parse)
+        {
+            v.imap_after = x.as_str();
+        }
+        if let Some(m) = &self.imap_move_to {
+            v.imap_move_to.clone_from(m);
+        }
+        v.ack_enabled = self.ack.is_some();
+    }
+}
+
 /// `POST /admin/inboxes/{id}`
 pub async fn update(
     State(st): State<AppState>,
@@ -215,6 +345,7 @@ pub async fn update(
     if let Some(r) = admin_only(&a) {
         return r;
     }
+    let typed = Typed::Edit(id, f.clone());
     let imap_url = if f.imap_off.is_some() {
         Some(None)
     } else {
@@ -223,7 +354,7 @@ pub async fn update(
     let imap_after = match filled(f.imap_after).as_deref().map(ImapAfter::parse) {
         None => None,
         Some(Ok(x)) => Some(x),
-        Some(Err(e)) => return done::<()>(&st, &a, Err(e)).await,
+        Some(Err(e)) => return done::<()>(&st, &a, Err(e), typed).await,
     };
     let ch = InboxChanges {
         calendar_id: None,
@@ -240,5 +371,5 @@ pub async fn update(
         telegram: None,
     };
     let r = inboxes::update_inbox(&st, &a.viewer, id, ch).await;
-    done(&st, &a, r).await
+    done(&st, &a, r, typed).await
 }

@@ -12,10 +12,11 @@ use axum::response::Response;
 use fluent_templates::fluent_bundle::FluentValue;
 use serde::Deserialize;
 
-use super::{Failure, admin_only, failure, status_for};
+use super::{admin_only, status_for};
 use crate::Error;
 use crate::jobs::{Job, service};
 use crate::state::AppState;
+use crate::web::form_errors::FieldErrors;
 use crate::web::i18n::Tr;
 use crate::web::pages::{Chrome, error_page, render_status, see_other};
 use crate::web::session::Agent;
@@ -169,9 +170,9 @@ pub async fn retry(
             let message = match e {
                 // It succeeded (or was retried and succeeded) meanwhile.
                 Error::NotFound(_) => about_item(&a.tr, "jobs-retry-gone", job, item),
-                e => match failure(&a, e) {
-                    Failure::Input(m) => m,
-                    Failure::Page(r) => return r,
+                e => match FieldErrors::of(&a.tr, e) {
+                    Ok(errors) => errors.elsewhere([]).unwrap_or_default().to_string(),
+                    Err(e) => return error_page(&a.tr, e),
                 },
             };
             page(&st, &a, None, Some(message)).await

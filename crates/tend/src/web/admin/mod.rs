@@ -53,23 +53,6 @@ impl Saved {
     }
 }
 
-/// What a failed post shows: the form again with the message for input
-/// errors (422), the error page for anything else.
-pub(crate) enum Failure {
-    /// Show this message on the page.
-    Input(String),
-    /// Show the error page.
-    Page(Response),
-}
-
-/// The message reads in the agent's words (`form_errors::words`).
-pub(crate) fn failure(a: &Agent, e: Error) -> Failure {
-    match super::form_errors::FieldErrors::of(&a.tr, e) {
-        Ok(errors) => Failure::Input(errors.elsewhere([]).unwrap_or_default().to_string()),
-        Err(other) => Failure::Page(error_page(&a.tr, other)),
-    }
-}
-
 /// The status of a page that may carry an input error.
 pub(crate) fn status_for(error: &Option<String>) -> StatusCode {
     if error.is_some() {

@@ -1,7 +1,9 @@
 //! `/admin/inboxes/{id}/public`: a chat or web inbox's public settings
 //! (allowed sites, pre-chat questions, identity secret, office hours, the
 //! longest wait before email is offered) and the code to embed the widget
-//! or the contact form. The identity secret is never shown back.
+//! or the contact form. The identity secret is never shown back. A
+//! mistake brings the form back as typed (but the secret), the message
+//! beside its field.
 
 use std::collections::BTreeMap;
 
@@ -11,12 +13,13 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::{Failure, Saved, admin_only, failure, status_for};
+use super::{Saved, admin_only};
 use crate::Error;
 use crate::inboxes::InboxKind;
 use crate::inboxes::public::{self, DAYS, OfficeHours, PublicSettingsInput};
 use crate::state::AppState;
-use crate::web::pages::{Chrome, error_page, render_status, see_other};
+use crate::web::form_errors::{FieldErrors, render_form};
+use crate::web::pages::{Chrome, error_page, see_other};
 use crate::web::session::Agent;
 
 #[derive(Template)]
@@ -31,12 +34,26 @@ struct PublicPage {
     require_email: bool,
     has_secret: bool,
     timezone: String,
-    /// (day key, day label, "09:00-17:00, …")
-    days: Vec<(&'static str, String, String)>,
-    max_wait_minutes: i64,
+    days: Vec<DayField>,
+    max_wait_minutes: String,
     embed: String,
     notice: Option<String>,
-    error: Option<String>,
+    /// The mistake, beside its field (or at the top when none shows it).
+    errors: FieldErrors,
+    /// The message of office hours as a whole (no one day's, no zone's).
+    hours_note: String,
+    hours_attrs: String,
+}
+
+/// One day's opening hours input.
+struct DayField {
+    key: &'static str,
+    label: String,
+    /// "09:00-17:00, …"
+    spans: String,
+    /// Its mistake's attributes and message.
+    attrs: String,
+    note: String,
 }
 
 fn spans_text(spans: &[[String; 2]]) -> String {
@@ -47,12 +64,14 @@ fn spans_text(spans: &[[String; 2]]) -> String {
         .join(", ")
 }
 
+/// The page: the saved settings, or (after a mistake) the form as typed.
 async fn page(
     st: &AppState,
     a: &Agent,
     id: i64,
     notice: Option<String>,
-    error: Option<String>,
+    errors: FieldErrors,
+    typed: Option<&PublicForm>,
 ) -> Response {
     let inbox = match crate::inboxes::service::get_inbox(st, &a.viewer, id).await {
         Ok(i) => i,
@@ -73,35 +92,65 @@ async fn page(
         )
     };
     let hours = s.office_hours.clone();
-    render_status(
-        status_for(&error),
+    let whole = errors.field() == "office_hours";
+    render_form(
+        &errors,
         &PublicPage {
             c: Chrome::agent(a, a.tr.s("public-title", "name", &inbox.name), "admin"),
             id,
             name: inbox.name,
             is_chat,
-            origins: s.allowed_origins.join("\n"),
-            require_name: s.require_name,
-            require_email: s.require_email,
+            origins: typed.map_or_else(|| s.allowed_origins.join("\n"), |f| f.origins.clone()),
+            require_name: typed.map_or(s.require_name, |f| f.require_name.is_some()),
+            require_email: typed.map_or(s.require_email, |f| f.require_email.is_some()),
             has_secret: s.identity_verification,
-            timezone: hours
-                .as_ref()
-                .map_or_else(|| "UTC".to_string(), |h| h.timezone.clone()),
+            timezone: typed.map_or_else(
+                || {
+                    hours
+                        .as_ref()
+                        .map_or_else(|| "UTC".to_string(), |h| h.timezone.clone())
+                },
+                |f| f.timezone.clone(),
+            ),
             days: DAYS
                 .iter()
                 .map(|d| {
-                    let spans = hours
-                        .as_ref()
-                        .and_then(|h| h.days.get(*d))
-                        .map(|v| spans_text(v))
-                        .unwrap_or_default();
-                    (*d, a.tr.t(&format!("widget-day-{d}")), spans)
+                    let spans = match typed {
+                        Some(f) => f.day(d).to_string(),
+                        None => hours
+                            .as_ref()
+                            .and_then(|h| h.days.get(*d))
+                            .map(|v| spans_text(v))
+                            .unwrap_or_default(),
+                    };
+                    let field = format!("office_hours.{d}");
+                    let input = format!("day-{d}");
+                    DayField {
+                        key: d,
+                        label: a.tr.t(&format!("widget-day-{d}")),
+                        spans,
+                        attrs: errors.attrs_help(&field, &input, "hours-help"),
+                        note: errors.note(&field, &input),
+                    }
                 })
                 .collect(),
-            max_wait_minutes: s.max_wait_secs / 60,
+            max_wait_minutes: typed.map_or_else(
+                || (s.max_wait_secs / 60).to_string(),
+                |f| f.max_wait_minutes.clone(),
+            ),
             embed,
             notice,
-            error,
+            hours_note: if whole {
+                errors.note("office_hours", "hours")
+            } else {
+                String::new()
+            },
+            hours_attrs: if whole {
+                errors.attrs("office_hours", "hours")
+            } else {
+                String::new()
+            },
+            errors: errors.clone(),
         },
     )
 }
@@ -116,7 +165,7 @@ pub async fn show(
     if let Some(r) = admin_only(&a) {
         return r;
     }
-    page(&st, &a, id, s.notice(&a), None).await
+    page(&st, &a, id, s.notice(&a), FieldErrors::none(), None).await
 }
 
 /// The form. Checkboxes are absent when unticked; day fields are
@@ -134,6 +183,16 @@ pub struct PublicForm {
     days: BTreeMap<String, String>,
 }
 
+impl PublicForm {
+    /// The hours typed for day `d` (`mon` … `sun`).
+    fn day(&self, d: &str) -> &str {
+        self.days
+            .get(&format!("day_{d}"))
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+}
+
 /// Parses "09:00-17:00, 18:00-20:00".
 fn parse_spans(day: &str, text: &str) -> Result<Vec<[String; 2]>, Error> {
     text.split([',', ';'])
@@ -142,7 +201,7 @@ fn parse_spans(day: &str, text: &str) -> Result<Vec<[String; 2]>, Error> {
         .map(|span| {
             let (a, b) = span.split_once(['-', '–']).ok_or_else(|| {
                 Error::invalid(
-                    "office_hours",
+                    format!("office_hours.{day}"),
                     format!("{day}: write times as 09:00-17:00, got {span:?}"),
                 )
             })?;
@@ -154,12 +213,7 @@ fn parse_spans(day: &str, text: &str) -> Result<Vec<[String; 2]>, Error> {
 fn input_of(f: &PublicForm) -> Result<PublicSettingsInput, Error> {
     let mut days = BTreeMap::new();
     for d in DAYS {
-        let text = f
-            .days
-            .get(&format!("day_{d}"))
-            .map(String::as_str)
-            .unwrap_or("");
-        let spans = parse_spans(d, text)?;
+        let spans = parse_spans(d, f.day(d))?;
         if !spans.is_empty() {
             days.insert(d.to_string(), spans);
         }
@@ -212,10 +266,29 @@ pub async fn save(
     };
     match r {
         Ok(_) => see_other(&format!("/admin/inboxes/{id}/public?saved=1")),
-        Err(e) => match failure(&a, e) {
-            Failure::Input(m) => page(&st, &a, id, None, Some(m)).await,
-            Failure::Page(r) => r,
+        Err(e) => match FieldErrors::of(&a.tr, placed(e)) {
+            Ok(errors) => page(&st, &a, id, None, errors, Some(&f)).await,
+            Err(e) => error_page(&a.tr, e),
         },
+    }
+}
+
+/// Office hours' mistake placed beside its input: the calendar names the
+/// zone (`timezone: …`) or the day (`hours.mon[1]: …`) in its words.
+fn placed(e: Error) -> Error {
+    match e {
+        Error::Invalid { field, message } if field == "office_hours" => {
+            let day = message
+                .strip_prefix("hours.")
+                .and_then(|rest| DAYS.iter().find(|d| rest.starts_with(**d)));
+            let field = match day {
+                Some(d) => format!("office_hours.{d}"),
+                None if message.starts_with("timezone") => "office_hours.timezone".to_string(),
+                None => field,
+            };
+            Error::Invalid { field, message }
+        }
+        other => other,
     }
 }
 

@@ -10,12 +10,13 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::{Failure, admin_only, failure, status_for};
+use super::{admin_only, status_for};
 use crate::Error;
 use crate::channels::email::hold::{HoldReason, SENDER_LIMIT};
 use crate::channels::email::ingest::Outcome;
 use crate::channels::email::quarantine::{self, Filter, MailLogItem};
 use crate::state::AppState;
+use crate::web::form_errors::FieldErrors;
 use crate::web::i18n::Tr;
 use crate::web::pages::{Chrome, error_page, render_status, see_other};
 use crate::web::session::Agent;
@@ -332,9 +333,9 @@ pub async fn retry(
                     "id",
                     details["conversation_id"].as_i64().unwrap_or_default(),
                 ),
-                _ => match failure(&a, e) {
-                    Failure::Input(m) => m,
-                    Failure::Page(r) => return r,
+                _ => match FieldErrors::of(&a.tr, e) {
+                    Ok(errors) => errors.elsewhere([]).unwrap_or_default().to_string(),
+                    Err(e) => return error_page(&a.tr, e),
                 },
             };
             page(&st, &a, &q, None, Some(message)).await

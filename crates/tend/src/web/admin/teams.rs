@@ -9,11 +9,12 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::{Failure, Saved, admin_only, failure, status_for};
+use super::{Saved, admin_only};
 use crate::Result;
 use crate::agents::service::{self as agents, TeamChange};
 use crate::state::AppState;
-use crate::web::pages::{Chrome, error_page, render_status, see_other};
+use crate::web::form_errors::{FieldErrors, render_form};
+use crate::web::pages::{Chrome, error_page, see_other};
 use crate::web::session::Agent;
 
 /// A team as the page shows it.
@@ -36,7 +37,12 @@ struct TeamsPage {
     c: Chrome,
     teams: Vec<TeamView>,
     notice: Option<String>,
+    /// A mistake no field of the create form shows (a team's own forms').
     error: Option<String>,
+    /// The create form's mistake, beside its field.
+    errors: FieldErrors,
+    /// The create form's name as typed.
+    name: String,
 }
 
 async fn views(st: &AppState, a: &Agent) -> Result<Vec<TeamView>> {
@@ -83,27 +89,41 @@ async fn views(st: &AppState, a: &Agent) -> Result<Vec<TeamView>> {
         .collect())
 }
 
-async fn page(st: &AppState, a: &Agent, notice: Option<String>, error: Option<String>) -> Response {
+/// The page; after a failed post, with its mistake: beside the create
+/// form's name when `typed` is the name it was given, else at the top.
+async fn page(
+    st: &AppState,
+    a: &Agent,
+    notice: Option<String>,
+    errors: FieldErrors,
+    typed: Option<&str>,
+) -> Response {
+    let (own, error) = match typed {
+        Some(_) => (errors.clone(), errors.elsewhere(["name"])),
+        None => (FieldErrors::none(), errors.elsewhere([])),
+    };
     match views(st, a).await {
-        Ok(teams) => render_status(
-            status_for(&error),
+        Ok(teams) => render_form(
+            &errors,
             &TeamsPage {
                 c: Chrome::agent(a, a.tr.t("admin-teams"), "admin"),
                 teams,
                 notice,
-                error,
+                error: error.map(str::to_string),
+                errors: own,
+                name: typed.unwrap_or_default().to_string(),
             },
         ),
         Err(e) => error_page(&a.tr, e),
     }
 }
 
-async fn done<T>(st: &AppState, a: &Agent, r: Result<T>) -> Response {
+async fn done<T>(st: &AppState, a: &Agent, r: Result<T>, typed: Option<&str>) -> Response {
     match r {
         Ok(_) => see_other("/admin/teams?saved=1"),
-        Err(e) => match failure(a, e) {
-            Failure::Input(m) => page(st, a, None, Some(m)).await,
-            Failure::Page(r) => r,
+        Err(e) => match FieldErrors::of(&a.tr, e) {
+            Ok(errors) => page(st, a, None, errors, typed).await,
+            Err(e) => error_page(&a.tr, e),
         },
     }
 }
@@ -113,7 +133,7 @@ pub async fn list(State(st): State<AppState>, a: Agent, Query(s): Query<Saved>) 
     if let Some(r) = admin_only(&a) {
         return r;
     }
-    page(&st, &a, s.notice(&a), None).await
+    page(&st, &a, s.notice(&a), FieldErrors::none(), None).await
 }
 
 /// The create form.
@@ -128,7 +148,7 @@ pub async fn create(State(st): State<AppState>, a: Agent, Form(f): Form<NameForm
         return r;
     }
     let r = agents::create_team(&st, &a.viewer, &f.name).await;
-    done(&st, &a, r).await
+    done(&st, &a, r, Some(&f.name)).await
 }
 
 /// Member forms.
@@ -166,7 +186,7 @@ async fn change(
         Ok(x) => agents::change_team(st, &a.viewer, team, change(x)).await,
         Err(e) => Err(e),
     };
-    done(st, a, r).await
+    done(st, a, r, None).await
 }
 
 /// `POST /admin/teams/{id}/members`

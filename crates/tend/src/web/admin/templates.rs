@@ -10,10 +10,11 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::{Failure, Saved, admin_only, failure, status_for};
+use super::{Saved, admin_only, status_for};
 use crate::state::AppState;
 use crate::surveys::model::LOCALES;
 use crate::surveys::templates::{self, NAMES};
+use crate::web::form_errors::FieldErrors;
 use crate::web::i18n::{Tr, locale_name};
 use crate::web::pages::{Chrome, error_page, render, render_status, see_other};
 use crate::web::session::{Agent, url_encode};
@@ -186,11 +187,12 @@ pub async fn save(
     let source = f.source.replace("\r\n", "\n");
     match templates::put(&st, &a.viewer, &name, &locale, source.clone()).await {
         Ok(_) => see_other(&format!("{}?saved=1", edit_path(&name, &locale))),
-        Err(e) => match failure(&a, e) {
-            Failure::Input(m) => {
+        Err(e) => match FieldErrors::of(&a.tr, e) {
+            Ok(errors) => {
+                let m = errors.elsewhere([]).unwrap_or_default().to_string();
                 edit_page(&st, &a, &name, &locale, Some(source), None, Some(m)).await
             }
-            Failure::Page(r) => r,
+            Err(e) => error_page(&a.tr, e),
         },
     }
 }

@@ -8,10 +8,11 @@ use askama::Template;
 use axum::extract::{Query, Request, State};
 use axum::response::Response;
 
-use super::{Failure, Saved, admin_only, failure, status_for};
+use super::{Saved, admin_only};
 use crate::kb::theme::{self, AA_CONTRAST, Colour, Theme, ThemeInput, contrast};
 use crate::state::AppState;
-use crate::web::pages::{Chrome, error_page, render_status, see_other};
+use crate::web::form_errors::{FieldErrors, render_form};
+use crate::web::pages::{Chrome, error_page, see_other};
 use crate::web::session::Agent;
 
 #[derive(Template)]
@@ -19,7 +20,8 @@ use crate::web::session::Agent;
 struct Page {
     c: Chrome,
     notice: Option<String>,
-    error: Option<String>,
+    /// The mistake, beside its field (or at the top when no field shows it).
+    errors: FieldErrors,
     action: String,
     shown: Shown,
     /// The contrast of the pair, written out, and whether it passes AA
@@ -46,7 +48,7 @@ impl Shown {
     }
 }
 
-fn page(a: &Agent, shown: Shown, notice: Option<String>, error: Option<String>) -> Response {
+fn page(a: &Agent, shown: Shown, notice: Option<String>, errors: FieldErrors) -> Response {
     let ratio = match (
         Colour::parse("primary", &shown.primary),
         Colour::parse("text", &shown.text),
@@ -61,12 +63,12 @@ fn page(a: &Agent, shown: Shown, notice: Option<String>, error: Option<String>) 
         }
         _ => None,
     };
-    render_status(
-        status_for(&error),
+    render_form(
+        &errors,
         &Page {
             c: Chrome::agent(a, a.tr.t("theme-title"), "admin"),
             notice,
-            error,
+            errors: errors.clone(),
             action: format!("/admin/help-centre?_csrf={}", a.csrf),
             shown,
             ratio,
@@ -83,7 +85,7 @@ pub async fn show(State(st): State<AppState>, a: Agent, Query(s): Query<Saved>) 
         &a,
         Shown::of(&theme::current(&st).await),
         s.notice(&a),
-        None,
+        FieldErrors::none(),
     )
 }
 
@@ -112,12 +114,12 @@ pub async fn save(State(st): State<AppState>, a: Agent, req: Request) -> Respons
     };
     match theme::save(&st, &a.viewer, input).await {
         Ok(_) => see_other("/admin/help-centre?saved=1"),
-        Err(e) => match failure(&a, e) {
-            Failure::Input(m) => {
+        Err(e) => match FieldErrors::of(&a.tr, e) {
+            Ok(errors) => {
                 let logo = theme::current(&st).await.logo;
-                page(&a, Shown { logo, ..typed }, None, Some(m))
+                page(&a, Shown { logo, ..typed }, None, errors)
             }
-            Failure::Page(r) => r,
+            Err(e) => error_page(&a.tr, e),
         },
     }
 }

@@ -10,10 +10,11 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::{Failure, Saved, admin_only, failure, secret_page, status_for};
+use super::{Saved, admin_only, secret_page};
 use crate::agents::service as agents;
 use crate::state::AppState;
-use crate::web::pages::{Chrome, error_page, render_status, see_other};
+use crate::web::form_errors::{FieldErrors, render_form};
+use crate::web::pages::{Chrome, error_page, see_other};
 use crate::web::session::Agent;
 use crate::{Error, Result};
 
@@ -34,10 +35,24 @@ struct TokensPage {
     tokens: Vec<TokenView>,
     users: Vec<(i64, String)>,
     notice: Option<String>,
+    /// A mistake no field of the create form shows (a revoke's).
     error: Option<String>,
+    /// The create form's mistake, beside its field.
+    errors: FieldErrors,
+    /// The create form as typed: the owner's id and the label.
+    user_id: String,
+    name: String,
 }
 
-async fn page(st: &AppState, a: &Agent, notice: Option<String>, error: Option<String>) -> Response {
+/// The page; after a failed post, with its mistake: beside the create
+/// form's field when `typed` is that form, else at the top.
+async fn page(
+    st: &AppState,
+    a: &Agent,
+    notice: Option<String>,
+    errors: FieldErrors,
+    typed: Option<&CreateForm>,
+) -> Response {
     let built = async {
         let tokens = agents::list_tokens(st, &a.viewer).await?;
         let users = agents::list_users(st, &a.viewer).await?;
@@ -49,8 +64,12 @@ async fn page(st: &AppState, a: &Agent, notice: Option<String>, error: Option<St
         Err(e) => return error_page(&a.tr, e),
     };
     let emails: HashMap<i64, String> = users.iter().map(|u| (u.id, u.email.clone())).collect();
-    render_status(
-        status_for(&error),
+    let (own, error) = match typed {
+        Some(_) => (errors.clone(), errors.elsewhere(["user_id", "name"])),
+        None => (FieldErrors::none(), errors.elsewhere([])),
+    };
+    render_form(
+        &errors,
         &TokensPage {
             c: Chrome::agent(a, a.tr.t("admin-tokens"), "admin"),
             tokens: tokens
@@ -75,15 +94,20 @@ async fn page(st: &AppState, a: &Agent, notice: Option<String>, error: Option<St
                 .map(|u| (u.id, format!("{} <{}>", u.name, u.email)))
                 .collect(),
             notice,
-            error,
+            error: error.map(str::to_string),
+            errors: own,
+            user_id: typed
+                .map(|f| f.user_id.trim().to_string())
+                .unwrap_or_default(),
+            name: typed.map(|f| f.name.clone()).unwrap_or_default(),
         },
     )
 }
 
-async fn failed(st: &AppState, a: &Agent, e: Error) -> Response {
-    match failure(a, e) {
-        Failure::Input(m) => page(st, a, None, Some(m)).await,
-        Failure::Page(r) => r,
+async fn failed(st: &AppState, a: &Agent, e: Error, typed: Option<&CreateForm>) -> Response {
+    match FieldErrors::of(&a.tr, e) {
+        Ok(errors) => page(st, a, None, errors, typed).await,
+        Err(e) => error_page(&a.tr, e),
     }
 }
 
@@ -92,7 +116,7 @@ pub async fn list(State(st): State<AppState>, a: Agent, Query(s): Query<Saved>) 
     if let Some(r) = admin_only(&a) {
         return r;
     }
-    page(&st, &a, s.notice(&a), None).await
+    page(&st, &a, s.notice(&a), FieldErrors::none(), None).await
 }
 
 /// The create form.
@@ -127,7 +151,7 @@ pub async fn create(State(st): State<AppState>, a: Agent, Form(f): Form<CreateFo
             t.token,
             "/admin/tokens",
         ),
-        Err(e) => failed(&st, &a, e).await,
+        Err(e) => failed(&st, &a, e, Some(&f)).await,
     }
 }
 
@@ -138,6 +162,6 @@ pub async fn revoke(State(st): State<AppState>, a: Agent, Path(id): Path<i64>) -
     }
     match agents::revoke_token(&st, &a.viewer, id).await {
         Ok(()) => see_other("/admin/tokens?saved=1"),
-        Err(e) => failed(&st, &a, e).await,
+        Err(e) => failed(&st, &a, e, None).await,
     }
 }

@@ -10,12 +10,13 @@ use axum::http::{Extensions, HeaderMap};
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::{Failure, Saved, admin_only, failure, secret_page, status_for};
+use super::{Saved, admin_only, secret_page};
 use crate::agents::model::Role;
 use crate::agents::service::{self as agents, NewUser};
 use crate::state::AppState;
 use crate::web::auth::{INVITE_TTL_MS, public_base};
-use crate::web::pages::{Chrome, error_page, render_status, see_other};
+use crate::web::form_errors::{FieldErrors, render_form};
+use crate::web::pages::{Chrome, error_page, see_other};
 use crate::web::session::{self, Agent};
 
 /// One user row.
@@ -36,11 +37,18 @@ struct UsersPage {
     users: Vec<UserRow>,
     roles: Vec<(&'static str, String)>,
     notice: Option<String>,
+    /// A mistake no field of the invite form shows (or a row's).
     error: Option<String>,
-    /// The invite form as typed, after an error.
+    /// The invite form's mistake, beside its field.
+    errors: FieldErrors,
+    /// The invite form as typed, after a mistake.
     form_name: String,
     form_email: String,
+    form_role: String,
 }
+
+/// The invite form's fields, by the names the service gives them.
+const INVITE_FIELDS: [&str; 3] = ["name", "email", "role"];
 
 fn roles(a: &Agent) -> Vec<(&'static str, String)> {
     [Role::Agent, Role::Supervisor, Role::Admin]
@@ -49,11 +57,13 @@ fn roles(a: &Agent) -> Vec<(&'static str, String)> {
         .collect()
 }
 
+/// The page; after a failed post, with its mistake (beside the invite
+/// form's field when `form` is the invite form as typed, else at the top).
 async fn page(
     st: &AppState,
     a: &Agent,
     notice: Option<String>,
-    error: Option<String>,
+    errors: FieldErrors,
     form: Option<&InviteForm>,
 ) -> Response {
     let users = match agents::list_users(st, &a.viewer).await {
@@ -74,24 +84,30 @@ async fn page(
                 .datetime(crate::time::parse_ms(&u.created_at).unwrap_or(0), &a.tz),
         })
         .collect();
-    render_status(
-        status_for(&error),
+    let (own, error) = match form {
+        Some(_) => (errors.clone(), errors.elsewhere(INVITE_FIELDS)),
+        None => (FieldErrors::none(), errors.elsewhere([])),
+    };
+    render_form(
+        &errors,
         &UsersPage {
             c: Chrome::agent(a, a.tr.t("admin-users"), "admin"),
             users,
             roles: roles(a),
             notice,
-            error,
+            error: error.map(str::to_string),
+            errors: own,
             form_name: form.map(|f| f.name.clone()).unwrap_or_default(),
             form_email: form.map(|f| f.email.clone()).unwrap_or_default(),
+            form_role: form.map_or_else(|| Role::Agent.as_str().to_string(), |f| f.role.clone()),
         },
     )
 }
 
 async fn failed(st: &AppState, a: &Agent, e: crate::Error, form: Option<&InviteForm>) -> Response {
-    match failure(a, e) {
-        Failure::Input(m) => page(st, a, None, Some(m), form).await,
-        Failure::Page(r) => r,
+    match FieldErrors::of(&a.tr, e) {
+        Ok(errors) => page(st, a, None, errors, form).await,
+        Err(e) => error_page(&a.tr, e),
     }
 }
 
@@ -100,7 +116,7 @@ pub async fn list(State(st): State<AppState>, a: Agent, Query(s): Query<Saved>) 
     if let Some(r) = admin_only(&a) {
         return r;
     }
-    page(&st, &a, s.notice(&a), None, None).await
+    page(&st, &a, s.notice(&a), FieldErrors::none(), None).await
 }
 
 /// The invite form.

@@ -12,14 +12,15 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::{Failure, Saved, admin_only, failure, status_for};
+use super::{Saved, admin_only};
 use crate::Error;
 use crate::http::PageParams;
 use crate::state::AppState;
 use crate::vocab::EventKind;
 use crate::web::event_labels::event_kind_key;
+use crate::web::form_errors::{FieldErrors, render_form};
 use crate::web::i18n::Tr;
-use crate::web::pages::{Chrome, error_page, render_status, see_other};
+use crate::web::pages::{Chrome, error_page, see_other};
 use crate::web::session::Agent;
 use crate::webhooks::{DeliveryState, WebhookInput, service};
 
@@ -58,15 +59,23 @@ struct WebhooksPage {
     kinds: Vec<(&'static str, String, bool)>,
     url: String,
     notice: Option<String>,
+    /// A mistake no field of the create form shows (a delete's).
     error: Option<String>,
+    /// The create form's mistake, beside its field.
+    errors: FieldErrors,
 }
 
+/// The create form's fields, by the names the service gives them.
+const FIELDS: [&str; 3] = ["url", "events", "secret"];
+
+/// The list; after a failed post, with its mistake: beside the create
+/// form's field when `form` is that form as typed, else at the top.
 async fn page(
     st: &AppState,
     a: &Agent,
     form: Option<&Fields>,
     notice: Option<String>,
-    error: Option<String>,
+    errors: FieldErrors,
 ) -> Response {
     let all = PageParams {
         limit: Some("200".into()),
@@ -76,8 +85,12 @@ async fn page(
         Ok(p) => p.items,
         Err(e) => return error_page(&a.tr, e),
     };
-    render_status(
-        status_for(&error),
+    let (own, error) = match form {
+        Some(_) => (errors.clone(), errors.elsewhere(FIELDS)),
+        None => (FieldErrors::none(), errors.elsewhere([])),
+    };
+    render_form(
+        &errors,
         &WebhooksPage {
             c: Chrome::agent(a, a.tr.t("admin-webhooks"), "admin"),
             hooks: hooks
@@ -106,15 +119,16 @@ async fn page(
                 .collect(),
             url: form.map(|f| f.url.clone()).unwrap_or_default(),
             notice,
-            error,
+            error: error.map(str::to_string),
+            errors: own,
         },
     )
 }
 
 async fn failed(st: &AppState, a: &Agent, form: Option<&Fields>, e: Error) -> Response {
-    match failure(a, e) {
-        Failure::Input(m) => page(st, a, form, None, Some(m)).await,
-        Failure::Page(r) => r,
+    match FieldErrors::of(&a.tr, e) {
+        Ok(errors) => page(st, a, form, None, errors).await,
+        Err(e) => error_page(&a.tr, e),
     }
 }
 
@@ -123,7 +137,7 @@ pub async fn list(State(st): State<AppState>, a: Agent, Query(s): Query<Saved>) 
     if let Some(r) = admin_only(&a) {
         return r;
     }
-    page(&st, &a, None, s.notice(&a), None).await
+    page(&st, &a, None, s.notice(&a), FieldErrors::none()).await
 }
 
 /// The create form's fields (the checkboxes repeat `events`).
@@ -210,6 +224,7 @@ struct DeliveriesPage {
     /// The cursor of the next (older) page.
     older: Option<String>,
     notice: Option<String>,
+    /// A redelivery's mistake (no field: at the top).
     error: Option<String>,
 }
 
@@ -235,7 +250,7 @@ async fn log_page(
     id: i64,
     cursor: Option<String>,
     notice: Option<String>,
-    error: Option<String>,
+    errors: FieldErrors,
 ) -> Response {
     let built = async {
         let hook = service::get(st, &a.viewer, id).await?;
@@ -251,8 +266,8 @@ async fn log_page(
         Ok(b) => b,
         Err(e) => return error_page(&a.tr, e),
     };
-    render_status(
-        status_for(&error),
+    render_form(
+        &errors,
         &DeliveriesPage {
             c: Chrome::agent(a, a.tr.t("admin-webhooks"), "admin"),
             id,
@@ -280,7 +295,7 @@ async fn log_page(
                 .collect(),
             older: log.next_cursor,
             notice,
-            error,
+            error: errors.elsewhere([]).map(str::to_string),
         },
     )
 }
@@ -301,7 +316,7 @@ pub async fn show(
         .and_then(|d| d.parse::<i64>().ok())
         .map(|d| a.tr.s("webhooks-redelivered", "id", d));
     let cursor = q.cursor.filter(|c| c.parse::<i64>().is_ok());
-    log_page(&st, &a, id, cursor, notice, None).await
+    log_page(&st, &a, id, cursor, notice, FieldErrors::none()).await
 }
 
 /// `POST /admin/webhooks/{id}/deliveries/{delivery_id}/redeliver`
@@ -315,9 +330,9 @@ pub async fn redeliver(
     }
     match service::redeliver(&st, &a.viewer, id, delivery_id).await {
         Ok(_) => see_other(&format!("/admin/webhooks/{id}?redelivered={delivery_id}")),
-        Err(e) => match failure(&a, e) {
-            Failure::Input(m) => log_page(&st, &a, id, None, None, Some(m)).await,
-            Failure::Page(r) => r,
+        Err(e) => match FieldErrors::of(&a.tr, e) {
+            Ok(errors) => log_page(&st, &a, id, None, None, errors).await,
+            Err(e) => error_page(&a.tr, e),
         },
     }
 }
