@@ -3,7 +3,7 @@
 // guarded chromium page that fails the test on any dialog, any request that
 // leaves Tend's origin, and any navigation away from it.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import net from 'node:net';
@@ -87,7 +87,9 @@ export async function startTend(extraEnv = {}) {
         headers['content-type'] = 'application/json';
         payload = JSON.stringify(body);
       }
-      const r = await fetch(url + '/api/v1' + path, { method, headers, body: payload });
+      // A server that does not answer fails the test within a minute.
+      const r = await fetch(url + '/api/v1' + path, { method, headers, body: payload, signal: AbortSignal.timeout(60000) })
+        .catch((e) => { throw new Error(`${method} ${path}: ${e.message}\n${out.slice(-4000)}`); });
       const text = await r.text();
       let json = null;
       try { json = JSON.parse(text); } catch { /* not JSON */ }
@@ -137,6 +139,8 @@ export async function startTend(extraEnv = {}) {
           throw new Error(`tend serve did not stop within 30 s of SIGTERM:\n${out.slice(-4000)}`);
         }
       }
+      // The server's log, for a failure's post-mortem.
+      writeFileSync(artifact(`tend-serve-${new URL(url).port}.log`), out);
       if (!process.env.E2E_KEEP) rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -223,6 +227,15 @@ export async function guardedPage(context, base) {
   page.on('pageerror', (e) => violations.push(`page error: ${e.message}`));
   page.violations = violations;
   return page;
+}
+
+/**
+ * Clicks a form's submit button and waits for the page the post answered
+ * (a 422 on the same address, or the page a 303 leads to) to load: the
+ * next `load` event, not the state of the page the click left.
+ */
+export async function submitted(page, button) {
+  await Promise.all([page.waitForEvent('load'), button.click()]);
 }
 
 export function assertClean(assert, page) {

@@ -4,7 +4,7 @@
 // agent's language.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTend, launchBrowser, guardedPage, assertClean, signIn } from '../lib/tend.mjs';
+import { startTend, launchBrowser, guardedPage, assertClean, signIn, submitted } from '../lib/tend.mjs';
 
 let tend, browser, admin, other, convId;
 
@@ -36,7 +36,7 @@ for (const [locale, needsReason] of [['en-US', 'needs a reason'], ['lv-LV', null
     assert.equal(await page.locator('#reason-box').isVisible(), true);
     await page.locator('#reason_category').selectOption('skill');
     await page.locator('#priority').selectOption('high');
-    await Promise.all([page.waitForLoadState('load'), page.locator('form.controls button[type=submit]').click()]);
+    await submitted(page, page.locator('form.controls button[type=submit]'));
     // Back with everything as typed, and the message beside the reason.
     assert.equal(await page.locator('#assignee').inputValue(), String(other.id));
     assert.equal(await page.locator('#priority').inputValue(), 'high');
@@ -77,7 +77,7 @@ test('snooze, remedy and macro forms keep what was typed (lv-LV)', async () => {
   // Snooze until a time already past.
   await page.goto(`${tend.url}/c/${id}`);
   await page.locator('#snooze-until').fill('2020-01-02T09:30');
-  await Promise.all([page.waitForLoadState('load'), page.locator('#snooze-form button[type=submit]').click()]);
+  await submitted(page, page.locator('#snooze-form button[type=submit]'));
   assert.equal(await page.locator('#snooze-until').inputValue(), '2020-01-02T09:30');
   assert.equal(await page.locator('#snooze-until').getAttribute('aria-invalid'), 'true');
   assert.ok(await describedBy('#snooze-until', 'snooze-error'));
@@ -87,7 +87,7 @@ test('snooze, remedy and macro forms keep what was typed (lv-LV)', async () => {
   // A remedy whose amount is no number keeps the note.
   await page.locator('#remedy-amount').fill('divpadsmit');
   await page.locator('#remedy-note').fill('Dāvanu karte');
-  await Promise.all([page.waitForLoadState('load'), page.locator('#remedy-form button[type=submit]').click()]);
+  await submitted(page, page.locator('#remedy-form button[type=submit]'));
   assert.equal(await page.locator('#remedy-amount').inputValue(), 'divpadsmit');
   assert.equal(await page.locator('#remedy-note').inputValue(), 'Dāvanu karte');
   assert.equal(await page.locator('#remedy-amount').getAttribute('aria-invalid'), 'true');
@@ -100,7 +100,7 @@ test('snooze, remedy and macro forms keep what was typed (lv-LV)', async () => {
   await page.locator('#m-name').fill('Sveiciens');
   await page.locator('#m-text').fill('Sveiki, {{ customer.shoe_size }}');
   await page.locator('#m-add').fill('sveiciens');
-  await Promise.all([page.waitForLoadState('load'), page.locator('button[type=submit].primary').click()]);
+  await submitted(page, page.locator('button[type=submit].primary'));
   assert.equal(await page.locator('#m-name').inputValue(), 'Sveiciens');
   assert.equal(await page.locator('#m-text').inputValue(), 'Sveiki, {{ customer.shoe_size }}');
   assert.equal(await page.locator('#m-add').inputValue(), 'sveiciens');
@@ -110,7 +110,9 @@ test('snooze, remedy and macro forms keep what was typed (lv-LV)', async () => {
   assert.ok(/1\. rindas/.test(macroError), `where, in Latvian: ${macroError}`);
   // Fixed, it saves.
   await page.locator('#m-text').fill('Sveiki, {{ customer.name }}');
-  await Promise.all([page.waitForURL(`${tend.url}/macros`), page.locator('button[type=submit].primary').click()]);
+  await submitted(page, page.locator('button[type=submit].primary'));
+  assert.equal(new URL(page.url()).pathname, '/macros');
+  assert.ok((await page.locator('main').textContent()).includes('Sveiciens'), 'the saved macro is listed');
   assertClean(assert, page);
   await ctx.close();
 });

@@ -6,7 +6,7 @@
 // phone's 390 px.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTend, launchBrowser, guardedPage, assertClean, signIn, artifact, axeViolations } from '../lib/tend.mjs';
+import { startTend, launchBrowser, guardedPage, assertClean, signIn, artifact, axeViolations, submitted } from '../lib/tend.mjs';
 
 let tend, browser, admin, aiko, bruno, inbox, team;
 
@@ -35,7 +35,7 @@ after(async () => {
 });
 
 async function submit(page, form) {
-  await Promise.all([page.waitForLoadState('load'), page.locator(`${form} button[type=submit]`).click()]);
+  await submitted(page, page.locator(`${form} button[type=submit]`));
 }
 
 test('an admin routes an inbox and gives an agent chat capacity and languages through the pages', async () => {

@@ -140,6 +140,12 @@ impl FieldErrors {
         out
     }
 
+    /// The message, whichever field it is about: for a page that shows
+    /// every mistake at the top.
+    pub fn message(&self) -> Option<&str> {
+        self.error.as_ref().map(|(_, m)| m.as_str())
+    }
+
     /// The message when none of the page's own fields (`placed`) shows it:
     /// for the top of the form.
     pub fn elsewhere<'a>(&self, placed: impl AsRef<[&'a str]>) -> Option<&str> {

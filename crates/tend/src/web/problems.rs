@@ -248,7 +248,7 @@ pub async fn create(
             Ok(errors) => match conv {
                 // Opened from a conversation: its page, with the message.
                 Some(c) => {
-                    let message = errors.elsewhere([]).unwrap_or_default().to_string();
+                    let message = errors.message().unwrap_or_default().to_string();
                     let status = errors.status();
                     super::conversation::again_with_error(&st, &a, c, status, message).await
                 }

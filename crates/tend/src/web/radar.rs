@@ -270,7 +270,7 @@ async fn show(st: &AppState, a: &Agent, q: RadarQuery, typed: Option<Typed>) -> 
                 l.owner = t.form.assignee_id.trim().to_string();
                 l.errors = t.errors;
             }
-            None => error = t.errors.elsewhere([]).map(str::to_string),
+            None => error = t.errors.message().map(str::to_string),
         }
     }
     Ok(render_form(

@@ -127,7 +127,7 @@ async fn page(
     };
     let kind_label = |k: InboxKind| a.tr.t(&format!("inbox-kind-{}", k.as_str()));
     let error = match &typed {
-        Typed::Other => errors.elsewhere([]),
+        Typed::Other => errors.message(),
         Typed::New(_) | Typed::Edit(..) => errors.elsewhere(FIELDS),
     }
     .map(str::to_string);

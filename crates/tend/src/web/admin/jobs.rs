@@ -171,7 +171,7 @@ pub async fn retry(
                 // It succeeded (or was retried and succeeded) meanwhile.
                 Error::NotFound(_) => about_item(&a.tr, "jobs-retry-gone", job, item),
                 e => match FieldErrors::of(&a.tr, e) {
-                    Ok(errors) => errors.elsewhere([]).unwrap_or_default().to_string(),
+                    Ok(errors) => errors.message().unwrap_or_default().to_string(),
                     Err(e) => return error_page(&a.tr, e),
                 },
             };

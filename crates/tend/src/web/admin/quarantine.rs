@@ -334,7 +334,7 @@ pub async fn retry(
                     details["conversation_id"].as_i64().unwrap_or_default(),
                 ),
                 _ => match FieldErrors::of(&a.tr, e) {
-                    Ok(errors) => errors.elsewhere([]).unwrap_or_default().to_string(),
+                    Ok(errors) => errors.message().unwrap_or_default().to_string(),
                     Err(e) => return error_page(&a.tr, e),
                 },
             };

@@ -100,7 +100,7 @@ async fn page(
 ) -> Response {
     let (own, error) = match typed {
         Some(_) => (errors.clone(), errors.elsewhere(["name"])),
-        None => (FieldErrors::none(), errors.elsewhere([])),
+        None => (FieldErrors::none(), errors.message()),
     };
     match views(st, a).await {
         Ok(teams) => render_form(

@@ -189,7 +189,7 @@ pub async fn save(
         Ok(_) => see_other(&format!("{}?saved=1", edit_path(&name, &locale))),
         Err(e) => match FieldErrors::of(&a.tr, e) {
             Ok(errors) => {
-                let m = errors.elsewhere([]).unwrap_or_default().to_string();
+                let m = errors.message().unwrap_or_default().to_string();
                 edit_page(&st, &a, &name, &locale, Some(source), None, Some(m)).await
             }
             Err(e) => error_page(&a.tr, e),

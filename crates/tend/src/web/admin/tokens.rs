@@ -66,7 +66,7 @@ async fn page(
     let emails: HashMap<i64, String> = users.iter().map(|u| (u.id, u.email.clone())).collect();
     let (own, error) = match typed {
         Some(_) => (errors.clone(), errors.elsewhere(["user_id", "name"])),
-        None => (FieldErrors::none(), errors.elsewhere([])),
+        None => (FieldErrors::none(), errors.message()),
     };
     render_form(
         &errors,

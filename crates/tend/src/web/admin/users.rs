@@ -86,7 +86,7 @@ async fn page(
         .collect();
     let (own, error) = match form {
         Some(_) => (errors.clone(), errors.elsewhere(INVITE_FIELDS)),
-        None => (FieldErrors::none(), errors.elsewhere([])),
+        None => (FieldErrors::none(), errors.message()),
     };
     render_form(
         &errors,

@@ -87,7 +87,7 @@ async fn page(
     };
     let (own, error) = match form {
         Some(_) => (errors.clone(), errors.elsewhere(FIELDS)),
-        None => (FieldErrors::none(), errors.elsewhere([])),
+        None => (FieldErrors::none(), errors.message()),
     };
     render_form(
         &errors,
@@ -295,7 +295,7 @@ async fn log_page(
                 .collect(),
             older: log.next_cursor,
             notice,
-            error: errors.elsewhere([]).map(str::to_string),
+            error: errors.message().map(str::to_string),
         },
     )
 }
