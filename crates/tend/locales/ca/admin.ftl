@@ -457,3 +457,6 @@ event-kind-side-conversation-started = Conversa lateral iniciada
 event-kind-side-message-sent = Missatge de conversa lateral enviat
 event-kind-side-reply-received = Resposta de conversa lateral rebuda
 event-kind-reply-undone = Resposta retirada (desfés l'enviament)
+event-kind-call-answered = Trucada atesa
+event-kind-call-missed = Trucada perduda
+event-kind-call-ended = Trucada acabada

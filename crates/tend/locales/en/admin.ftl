@@ -457,3 +457,6 @@ event-kind-side-conversation-started = Side conversation started
 event-kind-side-message-sent = Side conversation message sent
 event-kind-side-reply-received = Side conversation reply received
 event-kind-reply-undone = Reply taken back (undo send)
+event-kind-call-answered = Call answered
+event-kind-call-missed = Call missed
+event-kind-call-ended = Call ended

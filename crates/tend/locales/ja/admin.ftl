@@ -446,3 +446,6 @@ event-kind-side-conversation-started = サイド会話の開始
 event-kind-side-message-sent = サイド会話のメッセージ送信
 event-kind-side-reply-received = サイド会話の返信受信
 event-kind-reply-undone = 返信の取り消し（送信の取り消し）
+event-kind-call-answered = 電話応答
+event-kind-call-missed = 不在着信
+event-kind-call-ended = 通話終了

@@ -446,3 +446,6 @@ event-kind-side-conversation-started = 사이드 대화 시작
 event-kind-side-message-sent = 사이드 대화 메시지 발송
 event-kind-side-reply-received = 사이드 대화 답장 수신
 event-kind-reply-undone = 답장 회수(보내기 취소)
+event-kind-call-answered = 전화 응답
+event-kind-call-missed = 부재중 전화
+event-kind-call-ended = 통화 종료

@@ -464,3 +464,6 @@ event-kind-side-conversation-started = Sākta blakus saruna
 event-kind-side-message-sent = Nosūtīta blakus sarunas ziņa
 event-kind-side-reply-received = Saņemta atbilde blakus sarunā
 event-kind-reply-undone = Atbilde atsaukta (sūtīšanas atsaukšana)
+event-kind-call-answered = Zvans atbildēts
+event-kind-call-missed = Neatbildēts zvans
+event-kind-call-ended = Zvans beidzies

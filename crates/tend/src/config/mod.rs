@@ -329,6 +329,13 @@ impl Config {
         let help_chat_inbox = src
             .get_u64("help_chat_inbox", f.help_chat_inbox)?
             .and_then(|id| i64::try_from(id).ok());
+        let phone_default_region = src
+            .get("phone_default_region", f.phone_default_region.clone())
+            .map(|(v, origin)| {
+                v.parse::<crate::customers::phone::Region>()
+                    .map_err(|e| ConfigError(format!("{origin}: {e}")))
+            })
+            .transpose()?;
         let trusted_proxies = match src.get("trusted_proxies", f.trusted_proxies.clone()) {
             None => net::TrustedProxies::default(),
             Some((v, origin)) => {
@@ -421,6 +428,7 @@ impl Config {
             chat_max_sockets_per_ip,
             help_fallback,
             help_chat_inbox,
+            phone_default_region,
             trusted_proxies,
             metrics_token,
             metrics_listen,

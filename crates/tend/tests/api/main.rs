@@ -51,6 +51,7 @@ mod outage;
 mod outbound_cap;
 mod paging;
 mod people_pages;
+mod phone;
 mod portal;
 mod portal_conversations;
 mod privacy;
