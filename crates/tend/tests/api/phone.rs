@@ -38,6 +38,7 @@ on_both_with_clock!(
     callbacks_are_requested_and_checked,
     without_a_region_a_national_number_is_refused,
     the_public_callback_needs_no_token_and_is_rate_limited,
+    calls_show_on_the_timeline_and_the_customer_page,
 );
 
 fn at(min: i64) -> String {
@@ -406,4 +407,36 @@ async fn the_public_callback_needs_no_token_and_is_rate_limited(
     assert_eq!(field(&b), "phone", "{b}");
     let r = post(json!({"phone": "+371 2000 0008"})).await.unwrap();
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+async fn calls_show_on_the_timeline_and_the_customer_page(
+    app: &mut TestApp,
+    _clock: &Arc<ManualClock>,
+) {
+    let janis = customer(app, "janis@example.lv", "Jānis Bērziņš", "+371 2000 0001").await;
+    event(app, inbound("new", "p-1", "20000001")).await;
+    let call = event(app, inbound("hangup", "p-1", "20000001")).await;
+    let conv = call["conversation_id"].as_i64().expect("a callback");
+    let mut b = crate::web_admin::admin_browser(app, "lv").await;
+    let p = b.get(&format!("/c/{conv}")).await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(
+        p.body
+            .contains("zvanīja no +37120000001, bet neviens neatbildēja; jāatzvana"),
+        "{}",
+        p.body
+    );
+    let p = b.get(&format!("/customers/{janis}")).await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(
+        p.body.contains("<h2 id=\"calls-h\">Zvani</h2>"),
+        "{}",
+        p.body
+    );
+    assert!(p.body.contains("Neatbildēts: jāatzvana"), "{}", p.body);
+    assert!(
+        p.body.contains(&format!("<a href=\"/c/{conv}\">")),
+        "{}",
+        p.body
+    );
 }
