@@ -46,6 +46,12 @@ impl E164 {
         if t.is_empty() {
             return Err(Error::invalid(field, "a phone number is required"));
         }
+        if t.chars().any(char::is_control) {
+            return Err(Error::invalid(
+                field,
+                "a phone number has no control characters",
+            ));
+        }
         if t.chars().count() > 64 {
             return Err(Error::invalid(
                 field,
@@ -147,6 +153,7 @@ mod tests {
         );
         assert!(E164::parse("to", "", lv()).is_err());
         assert!(E164::parse("to", "no number here", lv()).is_err());
+        assert!(E164::parse("to", "+371\u{0}20000001", None).is_err());
     }
 
     #[test]

@@ -96,10 +96,13 @@ pub struct CallEventBody {
     /// `new`, `answered` or `hangup`.
     pub event: CallEvent,
     /// The phone system's id of the call.
+    #[schema(example = "1733612400.42")]
     pub call_id: String,
     /// The calling number, as the phone system gives it.
+    #[schema(example = "+371 2000 0001")]
     pub from: String,
     /// The called number.
+    #[schema(example = "+371 6700 0000")]
     pub to: String,
     /// `in` (a customer calls) or `out`.
     pub direction: CallDirection,
@@ -159,6 +162,7 @@ pub struct Call {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct CallbackBody {
     /// The number to call back.
+    #[schema(example = "+81 90-1234-5678")]
     pub phone: String,
     /// The customer's name.
     pub name: Option<String>,

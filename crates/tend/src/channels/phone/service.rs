@@ -27,6 +27,14 @@ fn callback_text(number: &E164, note: Option<&str>) -> String {
     }
 }
 
+/// A caller's name: trimmed, at most 200 characters, no NUL.
+fn parse_text_name(n: &str) -> Result<String> {
+    if n.contains('\0') {
+        return Err(Error::invalid("name", "a name has no NUL characters"));
+    }
+    parse_name("name", n, 200)
+}
+
 /// The inbox a call or callback joins: the one named, if the caller may
 /// use it, else the default inbox.
 async fn inbox_in(
@@ -51,10 +59,11 @@ async fn inbox_in(
 pub async fn call_event(st: &AppState, viewer: &Viewer, b: CallEventBody) -> Result<Call> {
     let region = st.config.phone_default_region;
     let call_id = b.call_id.trim().to_string();
-    if call_id.is_empty() || call_id.chars().count() > 200 {
+    if call_id.is_empty() || call_id.chars().count() > 200 || call_id.chars().any(char::is_control)
+    {
         return Err(Error::invalid(
             "call_id",
-            "give the phone system's call id (1–200 characters)",
+            "give the phone system's call id (1–200 characters, no control characters)",
         ));
     }
     let from = E164::parse("from", &b.from, region)?;
@@ -70,7 +79,7 @@ pub async fn call_event(st: &AppState, viewer: &Viewer, b: CallEventBody) -> Res
         .as_deref()
         .map(str::trim)
         .filter(|n| !n.is_empty())
-        .map(|n| parse_name("name", n, 200))
+        .map(parse_text_name)
         .transpose()?;
     let viewer = viewer.clone();
     let default_inbox = st.default_inbox;
@@ -281,13 +290,13 @@ pub async fn request_callback(
         .as_deref()
         .map(str::trim)
         .filter(|n| !n.is_empty())
-        .map(|n| parse_name("name", n, 200))
+        .map(parse_text_name)
         .transpose()?;
     let note = b.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
-    if note.is_some_and(|n| n.chars().count() > NOTE_CHARS) {
+    if note.is_some_and(|n| n.chars().count() > NOTE_CHARS || n.contains('\0')) {
         return Err(Error::invalid(
             "note",
-            format!("a note has at most {NOTE_CHARS} characters"),
+            format!("a note has at most {NOTE_CHARS} characters, and no NUL"),
         ));
     }
     let text = callback_text(&number, note);
