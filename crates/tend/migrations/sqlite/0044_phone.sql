@@ -10,7 +10,8 @@ CREATE INDEX customers_phone_e164 ON customers(phone_e164)
     WHERE phone_e164 IS NOT NULL;
 
 -- A call the phone system (PBX, CTI) told us about, by its own
--- `call_id`. Numbers are kept as typed and in E.164. `missed`: an inbound
+-- `call_id`. Numbers are kept as typed and in E.164 (the desk's side may
+-- be an extension or a queue, not a number: NULL). `missed`: an inbound
 -- call that ended unanswered. `conversation_id`: the phone conversation
 -- the call is on (the callback, for a missed call).
 CREATE TABLE calls (
@@ -18,9 +19,9 @@ CREATE TABLE calls (
     call_id         TEXT NOT NULL UNIQUE,
     direction       TEXT NOT NULL CHECK (direction IN ('in', 'out')),
     from_typed      TEXT NOT NULL,
-    from_e164       TEXT NOT NULL,
+    from_e164       TEXT,
     to_typed        TEXT NOT NULL,
-    to_e164         TEXT NOT NULL,
+    to_e164         TEXT,
     state           TEXT NOT NULL CHECK (state IN ('new', 'answered', 'ended')),
     missed          INTEGER NOT NULL DEFAULT 0,
     inbox_id        INTEGER NOT NULL REFERENCES inboxes(id),

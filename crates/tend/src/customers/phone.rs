@@ -91,6 +91,12 @@ impl E164 {
         Ok(E164(e164))
     }
 
+    /// Whether the number is one its country hands out (a short code or
+    /// an extension read in a region parses, but is none).
+    pub fn is_assignable(&self) -> bool {
+        phonenumber::parse(None, &self.0).is_ok_and(|n| phonenumber::is_valid(&n))
+    }
+
     /// The number as stored and compared (`+37120000000`).
     pub fn as_str(&self) -> &str {
         &self.0
@@ -154,6 +160,13 @@ mod tests {
         assert!(E164::parse("to", "", lv()).is_err());
         assert!(E164::parse("to", "no number here", lv()).is_err());
         assert!(E164::parse("to", "+371\u{0}20000001", None).is_err());
+        let short = E164::parse("to", "101", lv());
+        assert!(short.is_err() || !short.unwrap().is_assignable());
+        assert!(
+            E164::parse("to", "+37120000001", None)
+                .unwrap()
+                .is_assignable()
+        );
     }
 
     #[test]

@@ -160,8 +160,8 @@ async fn call_rows(st: &AppState, a: &Agent, cu: &Customer) -> Vec<CallRow> {
                 }
             };
             let (direction, number) = match k.direction {
-                CallDirection::In => (a.tr.t("call-direction-in"), k.from_e164),
-                CallDirection::Out => (a.tr.t("call-direction-out"), k.to_e164),
+                CallDirection::In => (a.tr.t("call-direction-in"), k.from_e164.unwrap_or(k.from)),
+                CallDirection::Out => (a.tr.t("call-direction-out"), k.to_e164.unwrap_or(k.to)),
             };
             let at = k.started_at.or(k.ended_at).or(k.answered_at);
             CallRow {

@@ -129,6 +129,13 @@ async fn calls_find_their_customer_however_the_number_is_written(
     }
     let call = event(app, inbound("new", "jp-1", "+819012345678")).await;
     assert_eq!(call["customer_id"], hanako, "{call}");
+    // The desk's side may be an extension: kept as typed.
+    let mut ext = inbound("new", "ext-1", "+81 90 1234 5678");
+    ext["to"] = json!("101");
+    let call = event(app, ext).await;
+    assert_eq!(call["customer_id"], hanako, "{call}");
+    assert_eq!(call["to"], "101");
+    assert_eq!(call["to_e164"], Value::Null);
     // An outbound call finds the called customer.
     let call = event(
         app,

@@ -98,7 +98,9 @@ pub struct CallEventBody {
     /// The phone system's id of the call.
     #[schema(example = "1733612400.42")]
     pub call_id: String,
-    /// The calling number, as the phone system gives it.
+    /// The calling number, as the phone system gives it (the customer's
+    /// for an inbound call: a number, E.164 or national with
+    /// `phone_default_region`; the desk's side may be an extension).
     #[schema(example = "+371 2000 0001")]
     pub from: String,
     /// The called number.
@@ -128,12 +130,14 @@ pub struct Call {
     pub direction: CallDirection,
     /// The calling number as given.
     pub from: String,
-    /// The calling number in E.164.
-    pub from_e164: String,
+    /// The calling number in E.164 (`null`: the desk's extension or
+    /// queue, not a number).
+    pub from_e164: Option<String>,
     /// The called number as given.
     pub to: String,
-    /// The called number in E.164.
-    pub to_e164: String,
+    /// The called number in E.164 (`null`: not a number, as for
+    /// `from_e164`).
+    pub to_e164: Option<String>,
     /// `new`, `answered` or `ended`.
     pub state: CallState,
     /// An inbound call that ended unanswered (a callback is due).

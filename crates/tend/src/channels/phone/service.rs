@@ -66,8 +66,18 @@ pub async fn call_event(st: &AppState, viewer: &Viewer, b: CallEventBody) -> Res
             "give the phone system's call id (1–200 characters, no control characters)",
         ));
     }
-    let from = E164::parse("from", &b.from, region)?;
-    let to = E164::parse("to", &b.to, region)?;
+    // The customer's side must be a number; the desk's may be an
+    // extension or a queue.
+    let (from, to) = match b.direction {
+        CallDirection::In => (
+            Some(E164::parse("from", &b.from, region)?),
+            desk_number("to", &b.to, region)?,
+        ),
+        CallDirection::Out => (
+            desk_number("from", &b.from, region)?,
+            Some(E164::parse("to", &b.to, region)?),
+        ),
+    };
     let now = st.clock.now_ms();
     let at = match b.at.as_deref() {
         None => now,
@@ -101,9 +111,15 @@ pub async fn call_event(st: &AppState, viewer: &Viewer, b: CallEventBody) -> Res
                     Some(r) => r,
                     None => {
                         let inbox_id = inbox_in(c, &viewer, b.inbox_id, default_inbox).await?;
-                        let (number, typed) = match b.direction {
-                            CallDirection::In => (&from, b.from.trim()),
-                            CallDirection::Out => (&to, b.to.trim()),
+                        let (number, typed) = match (b.direction, &from, &to) {
+                            (CallDirection::In, Some(n), _) => (n, b.from.trim()),
+                            (CallDirection::Out, _, Some(n)) => (n, b.to.trim()),
+                            _ => {
+                                return Err(Error::invalid(
+                                    "from",
+                                    "the customer's number is missing",
+                                ));
+                            }
                         };
                         let (customer_id, _) =
                             crate::customers::service::find_or_create_by_phone_in(
@@ -120,8 +136,8 @@ pub async fn call_event(st: &AppState, viewer: &Viewer, b: CallEventBody) -> Res
                             &NewCall {
                                 call_id: &call_id,
                                 direction: b.direction,
-                                from: (b.from.trim(), from.as_str()),
-                                to: (b.to.trim(), to.as_str()),
+                                from: (b.from.trim(), from.as_ref().map(E164::as_str)),
+                                to: (b.to.trim(), to.as_ref().map(E164::as_str)),
                                 inbox_id,
                                 customer_id,
                                 now,
@@ -150,9 +166,31 @@ pub async fn call_event(st: &AppState, viewer: &Viewer, b: CallEventBody) -> Res
 
 /// The customer's number of a call.
 fn number_of(r: &CallRow) -> &str {
-    match r.direction() {
+    let n = match r.direction() {
         CallDirection::In => &r.from_e164,
         CallDirection::Out => &r.to_e164,
+    };
+    n.as_deref().unwrap_or_default()
+}
+
+/// The desk's side of a call: a number in E.164 when it is one, else
+/// (an extension, a queue) kept only as typed.
+fn desk_number(
+    field: &str,
+    typed: &str,
+    region: Option<crate::customers::phone::Region>,
+) -> Result<Option<E164>> {
+    match E164::parse(field, typed, region) {
+        Ok(n) if n.is_assignable() => Ok(Some(n)),
+        Ok(_) => Ok(None),
+        Err(_)
+            if !typed.trim().is_empty()
+                && typed.chars().count() <= 64
+                && !typed.chars().any(char::is_control) =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(e),
     }
 }
 
@@ -213,7 +251,7 @@ async fn apply_in(
                 }
                 (None, CallDirection::In) => {
                     r.missed = 1;
-                    let number = E164::stored(r.from_e164.clone());
+                    let number = E164::stored(number_of(r).to_string());
                     let text = callback_text(&number, None);
                     let key = format!("call:{}", r.id);
                     let (conv, events) = calls::callback_in(
@@ -265,8 +303,8 @@ async fn conversation_in(
         return Ok(id);
     }
     let subject = match r.direction() {
-        CallDirection::In => format!("Call from {}", r.from_e164),
-        CallDirection::Out => format!("Call to {}", r.to_e164),
+        CallDirection::In => format!("Call from {}", number_of(r)),
+        CallDirection::Out => format!("Call to {}", number_of(r)),
     };
     let (id, events) =
         calls::for_call_in(c, r.inbox_id, r.customer_id, &subject, actor, now).await?;
