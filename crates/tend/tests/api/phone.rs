@@ -39,6 +39,7 @@ on_both_with_clock!(
     without_a_region_a_national_number_is_refused,
     the_public_callback_needs_no_token_and_is_rate_limited,
     calls_show_on_the_timeline_and_the_customer_page,
+    the_public_callback_answers_only_allowed_sites,
 );
 
 fn at(min: i64) -> String {
@@ -445,5 +446,55 @@ async fn calls_show_on_the_timeline_and_the_customer_page(
         p.body.contains(&format!("<a href=\"/c/{conv}\">")),
         "{}",
         p.body
+    );
+}
+
+async fn the_public_callback_answers_only_allowed_sites(
+    app: &mut TestApp,
+    _clock: &Arc<ManualClock>,
+) {
+    let web = app.inbox("web", None).await;
+    let (s, b) = app
+        .call(
+            reqwest::Method::PUT,
+            &format!("/api/v1/inboxes/{web}/public-settings"),
+            &app.admin,
+            Some(json!({"allowed_origins": ["https://veikals.example"]})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    // Sent as text/plain, as another site's page does to need no preflight.
+    let post = |origin: &'static str, phone: &'static str| {
+        app.client
+            .post(format!("{}/help/callback", app.base))
+            .header("origin", origin)
+            .header("content-type", "text/plain")
+            .body(json!({"phone": phone, "inbox_id": web}).to_string())
+            .send()
+    };
+    let r = post("https://veikals.example", "+371 2000 0009")
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::ACCEPTED);
+    let allow = r.headers().get("access-control-allow-origin").cloned();
+    assert_eq!(allow.unwrap(), "https://veikals.example");
+    let r = post("https://svess.example", "+371 2000 0010")
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let b: Value = r.json().await.unwrap();
+    assert_eq!(b["error"]["code"], "origin_not_allowed", "{b}");
+    // Only the allowed site's request was recorded.
+    let (_, list) = app.get("/api/v1/conversations?limit=50", &app.admin).await;
+    let subjects: Vec<&str> = list["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|c| c["subject"].as_str())
+        .collect();
+    assert!(subjects.contains(&"Callback: +37120000009"), "{subjects:?}");
+    assert!(
+        !subjects.contains(&"Callback: +37120000010"),
+        "{subjects:?}"
     );
 }

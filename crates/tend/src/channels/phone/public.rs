@@ -3,16 +3,19 @@
 //! contact form (`channels::contact`), in this order: the per-IP rate
 //! limit (`st.public().per_ip`), the body, the inbox (a `web` or `chat`
 //! inbox: the public channels' inboxes), the `Origin` (when sent: Tend's
-//! own, or one of the inbox's allowed origins), the fields.
+//! own, or one of the inbox's allowed origins, which get CORS headers; 403
+//! `origin_not_allowed` otherwise), the fields. The JSON may come as
+//! `text/plain`, so that another site's page needs no preflight.
 
 use axum::extract::{Request, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use super::model::CallbackBody;
 use crate::agents::Viewer;
 use crate::error::error_response;
+use crate::http::cors::Verdict;
 use crate::inboxes::model::InboxKind;
 use crate::inboxes::public;
 use crate::state::AppState;
@@ -76,30 +79,33 @@ async fn handle(st: &AppState, req: Request) -> Result<Response> {
         outcome("no_inbox");
         return Err(Error::NotFound("inbox"));
     };
-    if let Some(origin) = headers.get(header::ORIGIN) {
-        let origin = origin.to_str().unwrap_or("null");
-        let settings = public::get(st, inbox).await?;
-        let ours = crate::web::session::same_origin(&headers)
-            || settings.origin_allowed(origin, &public::own_origins(st));
-        if !ours {
+    // Another site's page gets CORS headers for the answer when the inbox
+    // allows it (the body may be sent as text/plain: no preflight).
+    let settings = public::get(st, inbox).await?;
+    let origin = match crate::http::cors::verdict(st, &settings, &headers) {
+        Verdict::NoOrigin => None,
+        Verdict::Allowed(o) => Some(o),
+        Verdict::Refused(o) => {
             outcome("forbidden_origin");
-            return Err(Error::Forbidden(
-                "this site may not send callback requests to the inbox",
-            ));
+            return Ok(crate::http::cors::refusal(&o));
         }
-    }
+    };
     let b = CallbackBody {
         inbox_id: Some(inbox),
         ..b
     };
-    match super::service::request_callback(st, &Viewer::system(), b).await {
+    let mut resp = match super::service::request_callback(st, &Viewer::system(), b).await {
         Ok(_) => {
             outcome("created");
-            Ok((StatusCode::ACCEPTED, axum::Json(json!({"received": true}))).into_response())
+            (StatusCode::ACCEPTED, axum::Json(json!({"received": true}))).into_response()
         }
         Err(e) => {
             outcome("invalid");
-            Err(e)
+            e.into_response()
         }
+    };
+    if let Some(o) = origin {
+        crate::http::cors::allow(&mut resp, &o);
     }
+    Ok(resp)
 }
