@@ -15,13 +15,9 @@ use crate::surveys::START;
 
 const MIN: i64 = 60_000;
 
-/// Latvia for numbers without `+country`; two public posts a minute for
-/// the rate-limit test.
+/// Latvia for numbers without `+country`.
 fn settings(test: &str) -> Vec<(&'static str, String)> {
     let mut s = vec![("TEND_PHONE_DEFAULT_REGION", "LV".to_string())];
-    if test == "the_public_callback_needs_no_token_and_is_rate_limited" {
-        s.push(("TEND_PUBLIC_RATE_PER_MINUTE", "2".to_string()));
-    }
     if test == "without_a_region_a_national_number_is_refused" {
         s.clear();
     }
@@ -37,9 +33,7 @@ on_both_with_clock!(
     an_answered_call_is_no_callback,
     callbacks_are_requested_and_checked,
     without_a_region_a_national_number_is_refused,
-    the_public_callback_needs_no_token_and_is_rate_limited,
     calls_show_on_the_timeline_and_the_customer_page,
-    the_public_callback_answers_only_allowed_sites,
 );
 
 fn at(min: i64) -> String {
@@ -383,40 +377,6 @@ async fn without_a_region_a_national_number_is_refused(
     assert_eq!(call["from_e164"], "+37120000001");
 }
 
-async fn the_public_callback_needs_no_token_and_is_rate_limited(
-    app: &mut TestApp,
-    _clock: &Arc<ManualClock>,
-) {
-    let web = app.inbox("web", None).await;
-    let post = |body: Value| {
-        app.client
-            .post(format!("{}/help/callback", app.base))
-            .json(&body)
-            .send()
-    };
-    let r = post(json!({"phone": "+371 2000 0007", "name": "Anna Liepiņa"}))
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::ACCEPTED);
-    let (s, list) = app.get("/api/v1/conversations?limit=50", &app.admin).await;
-    assert_eq!(s, StatusCode::OK, "{list}");
-    let item = list["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .find(|c| c["subject"] == "Callback: +37120000007")
-        .cloned()
-        .expect("the callback");
-    assert_eq!(item["inbox_id"], web, "{item}");
-    // Invalid input names the field; it counts against the limit too.
-    let r = post(json!({"phone": "???"})).await.unwrap();
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let b: Value = r.json().await.unwrap();
-    assert_eq!(field(&b), "phone", "{b}");
-    let r = post(json!({"phone": "+371 2000 0008"})).await.unwrap();
-    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
-}
-
 async fn calls_show_on_the_timeline_and_the_customer_page(
     app: &mut TestApp,
     _clock: &Arc<ManualClock>,
@@ -446,55 +406,5 @@ async fn calls_show_on_the_timeline_and_the_customer_page(
         p.body.contains(&format!("<a href=\"/c/{conv}\">")),
         "{}",
         p.body
-    );
-}
-
-async fn the_public_callback_answers_only_allowed_sites(
-    app: &mut TestApp,
-    _clock: &Arc<ManualClock>,
-) {
-    let web = app.inbox("web", None).await;
-    let (s, b) = app
-        .call(
-            reqwest::Method::PUT,
-            &format!("/api/v1/inboxes/{web}/public-settings"),
-            &app.admin,
-            Some(json!({"allowed_origins": ["https://veikals.example"]})),
-        )
-        .await;
-    assert_eq!(s, StatusCode::OK, "{b}");
-    // Sent as text/plain, as another site's page does to need no preflight.
-    let post = |origin: &'static str, phone: &'static str| {
-        app.client
-            .post(format!("{}/help/callback", app.base))
-            .header("origin", origin)
-            .header("content-type", "text/plain")
-            .body(json!({"phone": phone, "inbox_id": web}).to_string())
-            .send()
-    };
-    let r = post("https://veikals.example", "+371 2000 0009")
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::ACCEPTED);
-    let allow = r.headers().get("access-control-allow-origin").cloned();
-    assert_eq!(allow.unwrap(), "https://veikals.example");
-    let r = post("https://svess.example", "+371 2000 0010")
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    let b: Value = r.json().await.unwrap();
-    assert_eq!(b["error"]["code"], "origin_not_allowed", "{b}");
-    // Only the allowed site's request was recorded.
-    let (_, list) = app.get("/api/v1/conversations?limit=50", &app.admin).await;
-    let subjects: Vec<&str> = list["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .filter_map(|c| c["subject"].as_str())
-        .collect();
-    assert!(subjects.contains(&"Callback: +37120000009"), "{subjects:?}");
-    assert!(
-        !subjects.contains(&"Callback: +37120000010"),
-        "{subjects:?}"
     );
 }
