@@ -318,6 +318,16 @@ closed_set! {
         /// An agent took back a held reply before it went (undo send):
         /// `{"message_id"}` (the message is gone; its text is their draft).
         ReplyUndone = "reply_undone",
+        /// A phone call was answered (`channels::phone`): `{"call_id",
+        /// "direction", "number", "agent_id"?}` (`number`: the
+        /// customer's, in E.164).
+        CallAnswered = "call_answered",
+        /// An inbound call ended unanswered; a callback is due: `{"call_id",
+        /// "number"}`.
+        CallMissed = "call_missed",
+        /// An answered call ended: `{"call_id", "direction", "number",
+        /// "seconds"}`.
+        CallEnded = "call_ended",
     }
 }
 

@@ -592,6 +592,10 @@ refusal-target-merged = Aquesta conversa ja s'ha fusionat amb una altra; fusione
 
 ## El quadre de redacció (issue 25, punt 7)
 event-reply-undone = ha retirat una resposta abans que s'enviés
+event-call-answered-in = ha respost una trucada del { $value }
+event-call-answered-out = ha trucat al { $value } i li han respost
+event-call-missed = ha trucat des del { $value } i ningú no ha respost; cal tornar la trucada
+event-call-ended = la trucada ha acabat després de { $value }
 composer-sent = Enviat
 composer-undo = Desfés
 composer-undone = No s'ha enviat: la resposta torna a ser al quadre de text.

@@ -595,6 +595,10 @@ refusal-target-merged = That conversation was itself merged into another; merge 
 
 ## The composer (issue 25, item 7)
 event-reply-undone = took back a reply before it was sent
+event-call-answered-in = answered a call from { $value }
+event-call-answered-out = called { $value }; the call was answered
+event-call-missed = called from { $value }; nobody answered, so a callback is due
+event-call-ended = the call ended after { $value }
 composer-sent = Sent
 composer-undo = Undo
 composer-undone = Not sent: your reply is back in the box.

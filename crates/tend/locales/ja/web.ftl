@@ -547,6 +547,10 @@ refusal-target-merged = その会話は既に別の会話に統合されてい�
 
 ## 作成欄（issue 25、項目 7）
 event-reply-undone = 送信前に返信を取り消しました
+event-call-answered-in = { $value } からの電話に応答しました
+event-call-answered-out = { $value } に電話をかけ、相手が応答しました
+event-call-missed = { $value } から電話がありましたが、誰も応答しませんでした。折り返しが必要です
+event-call-ended = 通話が終了しました（{ $value }）
 composer-sent = 送信しました
 composer-undo = 取り消す
 composer-undone = 送信を取り消しました。返信は入力欄に戻っています。

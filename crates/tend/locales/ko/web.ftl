@@ -547,6 +547,10 @@ refusal-target-merged = 그 대화는 이미 다른 대화에 병합되었습니
 
 ## 작성란 (issue 25, 항목 7)
 event-reply-undone = 보내기 전에 답장을 취소했습니다
+event-call-answered-in = { $value }의 전화를 받았습니다
+event-call-answered-out = { $value }(으)로 전화를 걸어 통화했습니다
+event-call-missed = { $value }에서 전화했지만 아무도 받지 않았습니다. 다시 전화해야 합니다
+event-call-ended = 통화가 끝났습니다({ $value })
 composer-sent = 보냈습니다
 composer-undo = 실행 취소
 composer-undone = 보내지 않았습니다. 답장이 입력란으로 돌아왔습니다.

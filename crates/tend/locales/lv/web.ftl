@@ -589,6 +589,10 @@ refusal-target-merged = Šī saruna jau ir apvienota ar citu; apvienojiet ar to.
 
 ## Rakstīšanas lauks (issue 25, 7. punkts)
 event-reply-undone = atsauca atbildi, pirms tā tika nosūtīta
+event-call-answered-in = atbildēja uz zvanu no { $value }
+event-call-answered-out = piezvanīja uz { $value }, un zvanam atbildēja
+event-call-missed = zvanīja no { $value }, bet neviens neatbildēja; jāatzvana
+event-call-ended = zvans beidzās pēc { $value }
 composer-sent = Nosūtīts
 composer-undo = Atsaukt
 composer-undone = Nav nosūtīts: atbilde ir atpakaļ rakstīšanas laukā.

@@ -6,6 +6,7 @@ pub mod capabilities;
 pub mod chat;
 pub mod contact;
 pub mod email;
+pub mod phone;
 pub mod telegram;
 
 use crate::ratelimit::RateLimiter;

@@ -329,6 +329,8 @@ impl Config {
         let help_chat_inbox = src
             .get_u64("help_chat_inbox", f.help_chat_inbox)?
             .and_then(|id| i64::try_from(id).ok());
+        let region = src.get("phone_default_region", f.phone_default_region.clone());
+        let phone_default_region = region.map(|(v, o)| parse_region(&v, &o)).transpose()?;
         let trusted_proxies = match src.get("trusted_proxies", f.trusted_proxies.clone()) {
             None => net::TrustedProxies::default(),
             Some((v, origin)) => {
@@ -421,6 +423,7 @@ impl Config {
             chat_max_sockets_per_ip,
             help_fallback,
             help_chat_inbox,
+            phone_default_region,
             trusted_proxies,
             metrics_token,
             metrics_listen,
@@ -479,20 +482,13 @@ impl Config {
     }
 }
 
-fn parse_file(text: &str, path: &Path) -> Result<FileConfig, ConfigError> {
-    toml::from_str(text).map_err(|e| {
-        ConfigError(format!(
-            "{}: {} (see tend.example.toml for the valid keys)",
-            path.display(),
-            e.message()
-        ))
-    })
-}
-
 mod values;
 
 pub use values::sqlite_url;
-use values::{parse_addr, parse_help_fallback, parse_resolver, parse_url, validate_database_url};
+use values::{
+    parse_addr, parse_file, parse_help_fallback, parse_region, parse_resolver, parse_url,
+    validate_database_url,
+};
 
 #[cfg(test)]
 mod tests;

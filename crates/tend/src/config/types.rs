@@ -148,6 +148,9 @@ pub struct Config {
     /// The chat inbox whose widget the help centre's pages offer
     /// (`help_chat_inbox`); none: no chat there.
     pub help_chat_inbox: Option<i64>,
+    /// The region of phone numbers written without `+country`
+    /// (`phone_default_region`); none: such numbers are refused.
+    pub phone_default_region: Option<crate::customers::phone::Region>,
     /// Reverse proxies whose `X-Forwarded-For`/`Forwarded` and
     /// `X-Forwarded-Proto` are believed (none by default).
     pub trusted_proxies: net::TrustedProxies,

@@ -109,3 +109,25 @@ pub(super) fn parse_help_fallback(
     }
     Ok(super::types::HelpFallback(chains))
 }
+
+/// The region of phone numbers without `+country` (`phone_default_region`).
+pub(super) fn parse_region(
+    v: &str,
+    origin: &str,
+) -> Result<crate::customers::phone::Region, ConfigError> {
+    v.parse().map_err(|e| ConfigError(format!("{origin}: {e}")))
+}
+
+/// Reads the configuration file's text.
+pub(super) fn parse_file(
+    text: &str,
+    path: &std::path::Path,
+) -> Result<super::keys::FileConfig, ConfigError> {
+    toml::from_str(text).map_err(|e| {
+        ConfigError(format!(
+            "{}: {} (see tend.example.toml for the valid keys)",
+            path.display(),
+            e.message()
+        ))
+    })
+}

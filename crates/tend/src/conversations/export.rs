@@ -63,6 +63,9 @@ impl LoggedEvent {
             | EventKind::SplitFrom
             | EventKind::ReplyUndone => CopyChange::Whole,
             EventKind::Queued
+            | EventKind::CallAnswered
+            | EventKind::CallMissed
+            | EventKind::CallEnded
             | EventKind::PriorityChanged
             | EventKind::TeamChanged
             | EventKind::LanguageChanged

@@ -6,6 +6,7 @@ pub mod api;
 mod automate;
 mod automate_act;
 mod automate_read;
+pub mod calls;
 pub mod chat;
 pub mod combine;
 mod combine_api;

@@ -3,6 +3,8 @@
 
 pub mod api;
 pub mod model;
+pub mod phone;
+mod phone_repo;
 mod repo;
 pub mod service;
 

@@ -357,6 +357,11 @@ pub(super) async fn update(
                 .bind(Some(v.to_string()).filter(|s| !s.is_empty()));
         }
     }
+    if u.phone.is_some() {
+        // Normalised again before the next call looks it up
+        // (`phone_repo::pending`).
+        sql.push(", phone_e164 = NULL");
+    }
     if let Some(name) = u.name {
         sql.push(", name_fold = ").bind(name.to_lowercase());
     }
@@ -464,6 +469,7 @@ pub(super) async fn absorb(c: &mut AnyConnection, from: i64, to: i64, now: i64) 
          name = COALESCE(name, (SELECT f.name FROM customers f WHERE f.id = $1)), \
          name_fold = COALESCE(name_fold, (SELECT f.name_fold FROM customers f WHERE f.id = $1)), \
          phone = COALESCE(phone, (SELECT f.phone FROM customers f WHERE f.id = $1)), \
+         phone_e164 = CASE WHEN phone IS NULL THEN NULL ELSE phone_e164 END, \
          language = COALESCE(language, (SELECT f.language FROM customers f WHERE f.id = $1)), \
          timezone = COALESCE(timezone, (SELECT f.timezone FROM customers f WHERE f.id = $1)), \
          organization_id = COALESCE(organization_id, (SELECT f.organization_id FROM customers f WHERE f.id = $1)), \

@@ -9,7 +9,7 @@ use crate::state::AppState;
 use crate::{Error, Result};
 
 use super::model::{Customer, CustomerPatch, parse_language, parse_timezone};
-use super::repo;
+use super::{phone_repo, repo};
 
 /// How many earlier conversations a profile shows.
 const HISTORY_LIMIT: i64 = 200;
@@ -145,6 +145,41 @@ pub(crate) async fn find_or_create_by_channel_in(
         learn_language_in(c, id, l).await?;
     }
     Ok(id)
+}
+
+/// Finds the customer whose phone number is `number` (however it was
+/// typed on their profile), or creates them with it (`typed`) and `name`;
+/// records the contact. Numbers typed since the last look-up are
+/// normalised first, with `region` for those without `+country`. Runs
+/// inside the caller's transaction. Answers the id and whether the
+/// customer is new.
+pub(crate) async fn find_or_create_by_phone_in(
+    c: &mut AnyConnection,
+    number: &super::phone::E164,
+    typed: &str,
+    name: Option<&str>,
+    region: Option<super::phone::Region>,
+    now: i64,
+) -> Result<(i64, bool)> {
+    loop {
+        let batch = phone_repo::pending(c, 500).await?;
+        if batch.is_empty() {
+            break;
+        }
+        for (id, phone) in batch {
+            let e164 = super::phone::E164::parse("phone", &phone, region)
+                .map(|n| n.as_str().to_string())
+                .unwrap_or_default();
+            phone_repo::set_e164(c, id, &e164).await?;
+        }
+    }
+    if let Some(id) = phone_repo::id_by_e164(c, number.as_str()).await? {
+        repo::touch(c, id, name, now).await?;
+        return Ok((id, false));
+    }
+    let id = repo::insert_without_address(c, name, now).await?;
+    phone_repo::set_phone(c, id, typed.trim(), number.as_str()).await?;
+    Ok((id, true))
 }
 
 /// Sets the customer's language when it is not known yet.

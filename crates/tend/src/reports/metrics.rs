@@ -322,7 +322,12 @@ pub fn measure<'h>(h: &History, time_of: &'h dyn Fn(i64) -> Time<'h>) -> Vec<Fac
             // A third party's answer is not the customer's.
             | EventKind::SideConversationStarted
             | EventKind::SideMessageSent
-            | EventKind::SideReplyReceived => {}
+            | EventKind::SideReplyReceived
+            // A call's conversation is measured by its messages and
+            // statuses like any other.
+            | EventKind::CallAnswered
+            | EventKind::CallMissed
+            | EventKind::CallEnded => {}
             // Merged away: its customer's wait and its round go on in the
             // survivor, so the closing that follows measures no resolution.
             EventKind::MergedInto => {

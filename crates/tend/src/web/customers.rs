@@ -124,6 +124,58 @@ pub struct HistoryRow {
     pub updated: String,
 }
 
+/// One call of the customer's (the phone system's), newest first.
+pub struct CallRow {
+    pub when: String,
+    pub direction: String,
+    pub number: String,
+    pub outcome: &'static str,
+    pub outcome_label: String,
+    pub conversation_id: Option<i64>,
+}
+
+/// The customer's calls, in the agent's words; none when the agent may
+/// not see their phone number.
+async fn call_rows(st: &AppState, a: &Agent, cu: &Customer) -> Vec<CallRow> {
+    use crate::channels::phone::model::{CallDirection, CallState};
+    if cu.private_hidden {
+        return Vec::new();
+    }
+    let calls = match crate::channels::phone::service::calls_of_customer(st, cu.id).await {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::warn!(error = %e, customer_id = cu.id, "the customer's calls could not be read");
+            return Vec::new();
+        }
+    };
+    calls
+        .into_iter()
+        .map(|k| {
+            let (outcome, key) = match (k.state, k.missed, k.answered_at.is_some()) {
+                (_, true, _) => ("missed", "call-outcome-missed"),
+                (_, false, true) => ("answered", "call-outcome-answered"),
+                (CallState::Ended, false, false) => ("unanswered", "call-outcome-unanswered"),
+                (CallState::New | CallState::Answered, false, false) => {
+                    ("ringing", "call-outcome-ringing")
+                }
+            };
+            let (direction, number) = match k.direction {
+                CallDirection::In => (a.tr.t("call-direction-in"), k.from_e164.unwrap_or(k.from)),
+                CallDirection::Out => (a.tr.t("call-direction-out"), k.to_e164.unwrap_or(k.to)),
+            };
+            let at = k.started_at.or(k.ended_at).or(k.answered_at);
+            CallRow {
+                when: at.map(|t| a.tr.datetime(ms(&t), &a.tz)).unwrap_or_default(),
+                direction,
+                number,
+                outcome,
+                outcome_label: a.tr.t(key),
+                conversation_id: k.conversation_id,
+            }
+        })
+        .collect()
+}
+
 #[derive(Template)]
 #[template(path = "web/customer.html")]
 struct ProfilePage {
@@ -146,6 +198,7 @@ struct ProfilePage {
     contacts: i64,
     health: Option<super::radar::HealthView>,
     history: Vec<HistoryRow>,
+    calls: Vec<CallRow>,
     notice: Option<String>,
     error: Option<String>,
     languages: Vec<Choice>,
@@ -217,6 +270,7 @@ async fn show(st: &AppState, a: &Agent, id: i64, notice: Option<String>, t: Type
             updated: a.tr.datetime(ms(&h.updated_at), &a.tz),
         })
         .collect();
+    let calls = call_rows(st, a, &cu).await;
     let status = if t.message.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -274,6 +328,7 @@ async fn show(st: &AppState, a: &Agent, id: i64, notice: Option<String>, t: Type
                 .as_ref()
                 .map(|h| super::radar::health_view(&a.tr, h)),
             history,
+            calls,
             notice,
             error: (!placed).then(|| t.message.clone()).flatten(),
             name_error: beside("name"),

@@ -61,6 +61,9 @@ pub fn event_kind_key(k: EventKind) -> &'static str {
         EventKind::SideMessageSent => "event-kind-side-message-sent",
         EventKind::SideReplyReceived => "event-kind-side-reply-received",
         EventKind::ReplyUndone => "event-kind-reply-undone",
+        EventKind::CallAnswered => "event-kind-call-answered",
+        EventKind::CallMissed => "event-kind-call-missed",
+        EventKind::CallEnded => "event-kind-call-ended",
     }
 }
 
@@ -225,6 +228,24 @@ pub fn event_text(
         EventKind::SplitTo => tr.t("event-split-to"),
         EventKind::SplitFrom => tr.t("event-split-from"),
         EventKind::ReplyUndone => tr.t("event-reply-undone"),
+        EventKind::CallAnswered => tr.s(
+            match d["direction"].as_str() {
+                Some("out") => "event-call-answered-out",
+                _ => "event-call-answered-in",
+            },
+            "value",
+            d["number"].as_str().unwrap_or_default(),
+        ),
+        EventKind::CallMissed => tr.s(
+            "event-call-missed",
+            "value",
+            d["number"].as_str().unwrap_or_default(),
+        ),
+        EventKind::CallEnded => tr.s(
+            "event-call-ended",
+            "value",
+            tr.span(d["seconds"].as_i64().unwrap_or(0).saturating_mul(1000)),
+        ),
         EventKind::Linked => tr.t("event-linked"),
         EventKind::Unlinked => tr.t("event-unlinked"),
         EventKind::SideConversationStarted => {

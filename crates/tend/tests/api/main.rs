@@ -51,6 +51,8 @@ mod outage;
 mod outbound_cap;
 mod paging;
 mod people_pages;
+mod phone;
+mod phone_public;
 mod portal;
 mod portal_conversations;
 mod privacy;

@@ -104,7 +104,11 @@ fn signal_of(ev: &crate::state::BusEvent) -> Option<Signal> {
         // Side conversations are the desk's own business.
         | EventKind::SideConversationStarted
         | EventKind::SideMessageSent
-        | EventKind::SideReplyReceived => return None,
+        | EventKind::SideReplyReceived
+        // A call is not a chat.
+        | EventKind::CallAnswered
+        | EventKind::CallMissed
+        | EventKind::CallEnded => return None,
         EventKind::Created
         | EventKind::MailHeld
         | EventKind::DeliveryFailed

@@ -98,3 +98,23 @@ pub(in crate::conversations) async fn totals_of_customer(
     let (seen,): (i64,) = sql.query_as().fetch_one(c).await?;
     Ok((all, seen))
 }
+
+/// The customer's newest conversation on `channel` in inbox `inbox_id`
+/// that still takes messages (not closed), if any.
+pub(in crate::conversations) async fn open_on_channel(
+    c: &mut AnyConnection,
+    customer_id: i64,
+    inbox_id: i64,
+    channel: Channel,
+) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM conversations WHERE customer_id = $1 AND inbox_id = $2 \
+         AND channel = $3 AND status <> 'closed' AND merged_into IS NULL \
+         ORDER BY id DESC LIMIT 1",
+    )
+    .bind(customer_id)
+    .bind(inbox_id)
+    .bind(channel.as_str())
+    .fetch_optional(c)
+    .await?)
+}
