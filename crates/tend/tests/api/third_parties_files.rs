@@ -177,7 +177,7 @@ async fn a_third_partys_files_are_kept_for_agents_searched_and_follow_a_merge(
     let answer_id = answer["id"].as_i64().unwrap();
     let body = format!("/c/{id}/side-mail/{answer_id}/body");
     assert!(
-        page.contains(&format!("<iframe class=\"msg-html\" sandbox="))
+        page.contains("<iframe class=\"msg-html\" sandbox=")
             && page.contains(&format!("src=\"{body}\"")),
         "{page}"
     );
