@@ -150,7 +150,7 @@ pub struct Config {
     pub help_chat_inbox: Option<i64>,
     /// The region of phone numbers written without `+country`
     /// (`phone_default_region`); none: such numbers are refused.
-    pub phone_default_region: Option<crate::customers::phone::Region>,
+    pub phone_default_region: Option<Region>,
     /// Reverse proxies whose `X-Forwarded-For`/`Forwarded` and
     /// `X-Forwarded-Proto` are believed (none by default).
     pub trusted_proxies: net::TrustedProxies,
@@ -264,6 +264,35 @@ pub fn parse_weights(s: &str, at_risk_below: i64) -> Result<HealthWeights, Strin
         w.of.insert(kind.as_str(), points);
     }
     Ok(w)
+}
+
+/// The country a number written without `+country` belongs to (CLDR
+/// region, `LV`, `JP`): the setting `phone_default_region`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Region(phonenumber::country::Id);
+
+impl Region {
+    /// The region as the phone-number library names it.
+    pub fn id(self) -> phonenumber::country::Id {
+        self.0
+    }
+}
+
+impl std::str::FromStr for Region {
+    type Err = String;
+
+    /// A two-letter region, in either case (`lv`, `JP`).
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        let up = s.trim().to_ascii_uppercase();
+        if up.len() != 2 {
+            return Err(format!(
+                "{s:?} is not a region: give its two letters (LV, JP, KR, ES, GB)"
+            ));
+        }
+        <phonenumber::country::Id as std::str::FromStr>::from_str(&up)
+            .map(Region)
+            .map_err(|_| format!("{s:?} is not a region phone numbers are known for"))
+    }
 }
 
 #[cfg(test)]

@@ -111,10 +111,7 @@ pub(super) fn parse_help_fallback(
 }
 
 /// The region of phone numbers without `+country` (`phone_default_region`).
-pub(super) fn parse_region(
-    v: &str,
-    origin: &str,
-) -> Result<crate::customers::phone::Region, ConfigError> {
+pub(super) fn parse_region(v: &str, origin: &str) -> Result<super::types::Region, ConfigError> {
     v.parse().map_err(|e| ConfigError(format!("{origin}: {e}")))
 }
 

@@ -5,31 +5,10 @@
 //! goes through [`E164::parse`].
 
 use std::fmt;
-use std::str::FromStr;
 
 use crate::{Error, Result};
 
-/// The country a number written without `+country` belongs to (CLDR
-/// region, `LV`, `JP`): the setting `phone_default_region`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Region(phonenumber::country::Id);
-
-impl FromStr for Region {
-    type Err = String;
-
-    /// A two-letter region, in either case (`lv`, `JP`).
-    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
-        let up = s.trim().to_ascii_uppercase();
-        if up.len() != 2 {
-            return Err(format!(
-                "{s:?} is not a region: give its two letters (LV, JP, KR, ES, GB)"
-            ));
-        }
-        phonenumber::country::Id::from_str(&up)
-            .map(Region)
-            .map_err(|_| format!("{s:?} is not a region phone numbers are known for"))
-    }
-}
+pub use crate::config::Region;
 
 /// A phone number in E.164: `+`, the country code and the national
 /// number, digits only.
@@ -78,7 +57,7 @@ impl E164 {
             Some(rest) => format!("+{rest}"),
             None => t.to_string(),
         };
-        let n = phonenumber::parse(region.map(|r| r.0), &t)
+        let n = phonenumber::parse(region.map(Region::id), &t)
             .map_err(|e| Error::invalid(field, format!("{typed:?} is not a phone number ({e})")))?;
         let e164 = n.format().mode(phonenumber::Mode::E164).to_string();
         // Parsing is lenient; a number must at least have its digits.
