@@ -416,12 +416,28 @@ report-metric-transfers = Traspassos
 
 # The channel API
 inbox-outbound-url = Les respostes s'envien a
-inbox-outbound-none = enlloc encara (definiu outbound_url amb PATCH /api/v1/inboxes/<id>)
+inbox-outbound-help = Tend hi envia les respostes del servei, signades amb el secret. Deixeu-ho buit per no enviar-les enlloc.
+inbox-secret = Secret de signatura
+inbox-secret-set = Hi ha un secret definit. Deixeu el camp buit per mantenir-lo, o escriviu-ne un de nou (16 caràcters o més).
+inbox-secret-none = Encara no hi ha secret: els missatges entrants es rebutgen fins que se'n defineixi un (16 caràcters o més).
+inbox-secret-off = Elimina el secret
+inbox-bot-token = Testimoni del bot
+inbox-bot-token-set = Hi ha un testimoni definit. Deixeu el camp buit per mantenir-lo, o enganxeu-ne un de nou de @BotFather.
+inbox-bot-token-none = Encara no hi ha testimoni: enganxeu el que @BotFather va donar al bot.
+inbox-api-base = Servidor de la Bot API
+inbox-mode = Com arriben les actualitzacions
+inbox-mode-polling = Consulta llarga (no cal que res arribi a Tend)
+inbox-mode-webhook = Webhook (Telegram envia a Tend)
+inbox-webhook-auto = En mode webhook, en desar, Tend demana a Telegram que enviï a { $url }.
+inbox-webhook-manual = En mode webhook, crideu setWebhook de Telegram amb l'adreça pública de Tend seguida de { $url }, o definiu public_url perquè ho faci Tend.
+inbox-webhook-secret = Testimoni secret del webhook
+inbox-webhook-secret-set = Hi ha un testimoni secret definit. Deixeu el camp buit per mantenir-lo.
+inbox-webhook-secret-none = Encara no hi ha testimoni secret: les crides al webhook es rebutgen fins que se'n defineixi un (lletres, xifres, _ i -).
 inbox-failing = L'URL de sortida rebutja les credencials de Tend des de { $when }: { $value }. Quan el receptor estigui arreglat, definiu un secret o un URL nous.
-inbox-failing-telegram = La Bot API rebutja el testimoni del bot des de { $when }: { $value }. Definiu un testimoni nou obtingut de @BotFather.
+inbox-failing-telegram = La Bot API rebutja aquest bot des de { $when }: { $value }. Corregiu-ho (un testimoni nou de @BotFather, o l'adreça) i deseu.
 inbox-telegram-polling = Llegeix les actualitzacions del bot per consulta llarga des de { $url }.
 inbox-telegram-webhook = Telegram envia les actualitzacions del bot al webhook d'aquesta safata (Bot API: { $url }).
-inbox-telegram-no-token = Encara no hi ha testimoni del bot: un administrador el defineix per l'API (telegram.bot_token).
+inbox-telegram-no-token = Encara no hi ha testimoni del bot: definiu-lo a sota.
 
 # Event kinds by name (the webhooks page)
 event-kind-created = Conversa creada

@@ -416,12 +416,28 @@ report-metric-transfers = Transfers
 
 # The channel API
 inbox-outbound-url = Replies are posted to
-inbox-outbound-none = nowhere yet (set outbound_url with PATCH /api/v1/inboxes/<id>)
+inbox-outbound-help = Tend posts the desk's replies here, signed with the secret. Leave it empty to post nowhere.
+inbox-secret = Signing secret
+inbox-secret-set = A secret is set. Leave the field empty to keep it, or enter a new one (16 characters or more).
+inbox-secret-none = No secret yet: inbound messages are refused until one is set (16 characters or more).
+inbox-secret-off = Remove the secret
+inbox-bot-token = Bot token
+inbox-bot-token-set = A token is set. Leave the field empty to keep it, or paste a new one from @BotFather.
+inbox-bot-token-none = No token yet: paste the one @BotFather gave the bot.
+inbox-api-base = Bot API server
+inbox-mode = How updates arrive
+inbox-mode-polling = Long polling (nothing needs to reach Tend)
+inbox-mode-webhook = Webhook (Telegram posts to Tend)
+inbox-webhook-auto = In webhook mode, Tend tells Telegram to post to { $url } when you save.
+inbox-webhook-manual = In webhook mode, call Telegram's setWebhook with Tend's public address followed by { $url }, or set public_url so that Tend does it.
+inbox-webhook-secret = Webhook secret token
+inbox-webhook-secret-set = A secret token is set. Leave the field empty to keep it.
+inbox-webhook-secret-none = No secret token yet: webhook calls are refused until one is set (letters, digits, _ and -).
 inbox-failing = The outbound URL has refused Tend's credentials since { $when }: { $value }. Set a new secret or URL once the receiver is fixed.
-inbox-failing-telegram = The Bot API has refused the bot's token since { $when }: { $value }. Set a new token from @BotFather.
+inbox-failing-telegram = The Bot API has refused this bot since { $when }: { $value }. Fix it (a new token from @BotFather, or the address) and save.
 inbox-telegram-polling = Reads the bot's updates by long polling from { $url }.
 inbox-telegram-webhook = Telegram posts the bot's updates to this inbox's webhook (Bot API: { $url }).
-inbox-telegram-no-token = No bot token yet: an admin sets it through the API (telegram.bot_token).
+inbox-telegram-no-token = No bot token yet: set it below.
 
 # Event kinds by name (the webhooks page)
 event-kind-created = Conversation created

@@ -405,12 +405,28 @@ report-metric-transfers = 引き継ぎ
 
 # The channel API
 inbox-outbound-url = 返信の送信先
-inbox-outbound-none = まだありません（PATCH /api/v1/inboxes/<id> で outbound_url を設定）
+inbox-outbound-help = デスクの返信をシークレットで署名してここに送信します。空欄にするとどこにも送信しません。
+inbox-secret = 署名シークレット
+inbox-secret-set = シークレットは設定済みです。空欄のままにすると維持され、新しい値 (16 文字以上) を入力すると置き換わります。
+inbox-secret-none = シークレットがまだありません。設定されるまで受信メッセージは拒否されます (16 文字以上)。
+inbox-secret-off = シークレットを削除
+inbox-bot-token = ボットのトークン
+inbox-bot-token-set = トークンは設定済みです。空欄のままにすると維持され、@BotFather の新しいトークンを貼り付けると置き換わります。
+inbox-bot-token-none = トークンがまだありません。@BotFather がボットに発行したトークンを貼り付けてください。
+inbox-api-base = Bot API サーバー
+inbox-mode = 更新の受け取り方
+inbox-mode-polling = ロングポーリング (外部から Tend への接続は不要)
+inbox-mode-webhook = Webhook (Telegram が Tend に送信)
+inbox-webhook-auto = Webhook モードでは、保存すると Tend が Telegram に { $url } への送信を登録します。
+inbox-webhook-manual = Webhook モードでは、Tend の公開アドレスに { $url } を続けた URL で Telegram の setWebhook を呼び出すか、public_url を設定して Tend に任せてください。
+inbox-webhook-secret = Webhook のシークレットトークン
+inbox-webhook-secret-set = シークレットトークンは設定済みです。空欄のままにすると維持されます。
+inbox-webhook-secret-none = シークレットトークンがまだありません。設定されるまで Webhook の呼び出しは拒否されます (英数字、_、-)。
 inbox-failing = 送信先 URL が { $when } 以降 Tend の認証情報を拒否しています: { $value }。受信側を直したら、新しいシークレットか URL を設定してください。
-inbox-failing-telegram = Bot API が { $when } 以降ボットのトークンを拒否しています: { $value }。@BotFather で新しいトークンを取得して設定してください。
+inbox-failing-telegram = Bot API が { $when } 以降このボットを拒否しています: { $value }。@BotFather の新しいトークンやアドレスを直して保存してください。
 inbox-telegram-polling = { $url } からロングポーリングでボットの更新を読み取ります。
 inbox-telegram-webhook = Telegram がこの受信箱の Webhook にボットの更新を送信します (Bot API: { $url })。
-inbox-telegram-no-token = ボットのトークンがまだありません。管理者が API で設定します (telegram.bot_token)。
+inbox-telegram-no-token = ボットのトークンがまだありません。下で設定してください。
 
 # Event kinds by name (the webhooks page)
 event-kind-created = 会話の作成

@@ -405,12 +405,28 @@ report-metric-transfers = 이관
 
 # The channel API
 inbox-outbound-url = 답장을 보내는 곳
-inbox-outbound-none = 아직 없음 (PATCH /api/v1/inboxes/<id> 로 outbound_url 설정)
+inbox-outbound-help = 데스크의 답장을 시크릿으로 서명해 이곳으로 보냅니다. 비워 두면 아무 곳에도 보내지 않습니다.
+inbox-secret = 서명 시크릿
+inbox-secret-set = 시크릿이 설정되어 있습니다. 비워 두면 유지되고, 새 값(16자 이상)을 입력하면 바뀝니다.
+inbox-secret-none = 아직 시크릿이 없습니다. 설정할 때까지 들어오는 메시지는 거부됩니다(16자 이상).
+inbox-secret-off = 시크릿 삭제
+inbox-bot-token = 봇 토큰
+inbox-bot-token-set = 토큰이 설정되어 있습니다. 비워 두면 유지되고, @BotFather에서 받은 새 토큰을 붙여 넣으면 바뀝니다.
+inbox-bot-token-none = 아직 토큰이 없습니다. @BotFather가 봇에 준 토큰을 붙여 넣으세요.
+inbox-api-base = Bot API 서버
+inbox-mode = 업데이트 받는 방법
+inbox-mode-polling = 롱 폴링(외부에서 Tend로 접속할 필요 없음)
+inbox-mode-webhook = 웹훅(Telegram이 Tend로 보냄)
+inbox-webhook-auto = 웹훅 모드에서는 저장하면 Tend가 Telegram에 업데이트를 보낼 주소를 알립니다: { $url }
+inbox-webhook-manual = 웹훅 모드에서는 Telegram의 setWebhook을 Tend의 공개 주소 뒤에 다음 경로를 붙여 호출하거나, public_url을 설정해 Tend가 하도록 하세요: { $url }
+inbox-webhook-secret = 웹훅 시크릿 토큰
+inbox-webhook-secret-set = 시크릿 토큰이 설정되어 있습니다. 비워 두면 유지됩니다.
+inbox-webhook-secret-none = 아직 시크릿 토큰이 없습니다. 설정할 때까지 웹훅 호출은 거부됩니다(영문자, 숫자, _, -).
 inbox-failing = 발신 URL이 { $when }부터 Tend의 인증 정보를 거부하고 있습니다: { $value }. 수신 측을 고친 뒤 새 시크릿이나 URL을 설정하세요.
-inbox-failing-telegram = Bot API가 { $when }부터 봇 토큰을 거부하고 있습니다: { $value }. @BotFather에서 새 토큰을 받아 설정하세요.
+inbox-failing-telegram = Bot API가 { $when }부터 이 봇을 거부하고 있습니다: { $value }. @BotFather의 새 토큰이나 주소를 고친 뒤 저장하세요.
 inbox-telegram-polling = { $url }에서 롱 폴링으로 봇의 업데이트를 읽습니다.
 inbox-telegram-webhook = Telegram이 이 받은편지함의 웹훅으로 봇의 업데이트를 보냅니다 (Bot API: { $url }).
-inbox-telegram-no-token = 아직 봇 토큰이 없습니다. 관리자가 API로 설정합니다 (telegram.bot_token).
+inbox-telegram-no-token = 아직 봇 토큰이 없습니다. 아래에서 설정하세요.
 
 # Event kinds by name (the webhooks page)
 event-kind-created = 대화 생성

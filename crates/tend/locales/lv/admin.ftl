@@ -423,12 +423,28 @@ report-metric-transfers = Nodotas citam
 
 # The channel API
 inbox-outbound-url = Atbildes tiek nosūtītas uz
-inbox-outbound-none = vēl nekur (iestatiet outbound_url ar PATCH /api/v1/inboxes/<id>)
+inbox-outbound-help = Tend sūta dienesta atbildes uz šejieni, parakstītas ar noslēpumu. Atstājiet tukšu, lai nesūtītu nekur.
+inbox-secret = Paraksta noslēpums
+inbox-secret-set = Noslēpums ir iestatīts. Atstājiet lauku tukšu, lai to paturētu, vai ievadiet jaunu (vismaz 16 rakstzīmes).
+inbox-secret-none = Noslēpuma vēl nav: ienākošās ziņas tiek noraidītas, līdz tas ir iestatīts (vismaz 16 rakstzīmes).
+inbox-secret-off = Noņemt noslēpumu
+inbox-bot-token = Robota marķieris
+inbox-bot-token-set = Marķieris ir iestatīts. Atstājiet lauku tukšu, lai to paturētu, vai ielīmējiet jaunu no @BotFather.
+inbox-bot-token-none = Marķiera vēl nav: ielīmējiet to, ko @BotFather iedeva robotam.
+inbox-api-base = Bot API serveris
+inbox-mode = Kā pienāk jaunumi
+inbox-mode-polling = Ilgā aptauja (nekam nav jāsasniedz Tend)
+inbox-mode-webhook = Tīmekļa āķis (Telegram sūta uz Tend)
+inbox-webhook-auto = Tīmekļa āķa režīmā Tend, saglabājot, liek Telegram sūtīt uz { $url }.
+inbox-webhook-manual = Tīmekļa āķa režīmā izsauciet Telegram setWebhook ar Tend publisko adresi, kam seko { $url }, vai iestatiet public_url, lai to izdarītu Tend.
+inbox-webhook-secret = Tīmekļa āķa slepenais marķieris
+inbox-webhook-secret-set = Slepenais marķieris ir iestatīts. Atstājiet lauku tukšu, lai to paturētu.
+inbox-webhook-secret-none = Slepenā marķiera vēl nav: tīmekļa āķa izsaukumi tiek noraidīti, līdz tas ir iestatīts (burti, cipari, _ un -).
 inbox-failing = Izejošais URL kopš { $when } noraida Tend akreditācijas datus: { $value }. Kad saņēmējs ir salabots, iestatiet jaunu noslēpumu vai URL.
-inbox-failing-telegram = Bot API kopš { $when } noraida robota marķieri: { $value }. Iestatiet jaunu marķieri no @BotFather.
+inbox-failing-telegram = Bot API kopš { $when } noraida šo robotu: { $value }. Izlabojiet to (jauns marķieris no @BotFather vai adrese) un saglabājiet.
 inbox-telegram-polling = Robota atjauninājumus lasa ar ilgo aptauju no { $url }.
 inbox-telegram-webhook = Telegram sūta robota atjauninājumus uz šīs iesūtnes tīmekļa āķi (Bot API: { $url }).
-inbox-telegram-no-token = Robota marķiera vēl nav: administrators to iestata caur API (telegram.bot_token).
+inbox-telegram-no-token = Robota marķiera vēl nav: iestatiet to zemāk.
 
 # Event kinds by name (the webhooks page)
 event-kind-created = Saruna izveidota

@@ -54,7 +54,8 @@ pub(super) async fn ensure(c: &mut AnyConnection, id: i64) -> Result<()> {
 
 /// Changes inbox `id`'s settings (`None`: keep). `webhook_since`:
 /// `Some(None)` polls, `Some(Some(now))` takes the webhook (since `now`
-/// unless it already did).
+/// unless it already did). Any change asks for the webhook to be
+/// registered again (`webhook_set_at`).
 pub(super) async fn update(
     c: &mut AnyConnection,
     id: i64,
@@ -64,7 +65,7 @@ pub(super) async fn update(
     sealed_webhook_secret: Option<Option<&str>>,
 ) -> Result<()> {
     crate::db::changes::INBOXES.mark();
-    let mut sql = crate::db::Sql::new("UPDATE telegram_inboxes SET id = id");
+    let mut sql = crate::db::Sql::new("UPDATE telegram_inboxes SET webhook_set_at = NULL");
     if let Some(t) = sealed_token {
         sql.push(", bot_token = ").bind(t.map(str::to_string));
     }

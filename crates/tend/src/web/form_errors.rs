@@ -264,7 +264,10 @@ pub fn words(tr: &Tr, field: &str, message: &str) -> String {
         "imap_url" => "form-error-imap-url",
         "imap_move_to" if has("differ") => "form-error-move-same",
         "imap_move_to" => "form-error-move-to",
-        "url" | "outbound_url" => "form-error-url",
+        "url" | "outbound_url" | "telegram.api_base" => "form-error-url",
+        "telegram.bot_token" => "form-error-bot-token",
+        "telegram.webhook_secret" => "form-error-webhook-secret",
+        "telegram.mode" => "admin-choose-one",
         "events" => "form-error-events",
         "secret" | "identity_secret" => {
             let n = numbers(message);

@@ -83,6 +83,7 @@ mod surveys_limits;
 mod surveys_pages;
 mod team_routing;
 mod telegram;
+mod telegram_setup;
 mod third_parties;
 mod third_parties_files;
 mod uploads;

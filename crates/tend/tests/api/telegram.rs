@@ -24,8 +24,8 @@ use tend::time::ManualClock;
 use crate::on_both_with_clock;
 use crate::support::TestApp;
 
-const TOKEN: &str = "123456:AAE-test_token";
-const WEBHOOK_SECRET: &str = "tg-hook_secret-42";
+pub(crate) const TOKEN: &str = "123456:AAE-test_token";
+pub(crate) const WEBHOOK_SECRET: &str = "tg-hook_secret-42";
 
 on_both_with_clock!(
     polling_brings_text_and_media_with_bytes_intact,
@@ -49,7 +49,7 @@ struct Sent {
 }
 
 #[derive(Default)]
-struct BotState {
+pub(crate) struct BotState {
     /// Every update queued so far.
     updates: Vec<Value>,
     /// The `offset` of each `getUpdates`.
@@ -63,14 +63,19 @@ struct BotState {
     updates_refused: Option<u16>,
     /// A webhook is registered: `getUpdates` answers 409 until
     /// `deleteWebhook`.
-    webhook_set: bool,
+    pub(crate) webhook_set: bool,
+    /// Each `setWebhook`: its `url` and `secret_token`.
+    pub(crate) webhooks: Vec<(String, Option<String>)>,
+    /// What `setWebhook` answers, in turn: `(status, description)`; 200
+    /// once empty.
+    pub(crate) webhook_answers: VecDeque<(u16, &'static str)>,
     sent: Vec<Sent>,
 }
 
 /// A Bot API server for the bot `TOKEN`.
-struct FakeBot {
-    url: String,
-    state: Arc<Mutex<BotState>>,
+pub(crate) struct FakeBot {
+    pub(crate) url: String,
+    pub(crate) state: Arc<Mutex<BotState>>,
     server: tokio::task::JoinHandle<()>,
 }
 
@@ -158,6 +163,21 @@ async fn method(
             state.lock().unwrap().webhook_set = false;
             Json(json!({"ok": true, "result": true})).into_response()
         }
+        "setWebhook" => {
+            let mut s = state.lock().unwrap();
+            s.webhooks.push((
+                params["url"].as_str().unwrap_or_default().to_string(),
+                params["secret_token"].as_str().map(str::to_string),
+            ));
+            match s.webhook_answers.pop_front() {
+                Some((code, description)) => bot_error(code, description, None),
+                None => {
+                    s.webhook_set = true;
+                    Json(json!({"ok": true, "result": true, "description": "Webhook was set"}))
+                        .into_response()
+                }
+            }
+        }
         "sendMessage" => sent(
             &state,
             "sendMessage",
@@ -213,7 +233,7 @@ async fn download(
 }
 
 impl FakeBot {
-    async fn start() -> FakeBot {
+    pub(crate) async fn start() -> FakeBot {
         let state: Arc<Mutex<BotState>> = Arc::default();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
@@ -302,7 +322,7 @@ fn group_message(chat: i64, user: i64, message_id: i64, content: Value) -> Value
 }
 
 /// A Telegram inbox reading `bot` by polling.
-async fn telegram_inbox(app: &TestApp, bot: &FakeBot) -> i64 {
+pub(crate) async fn telegram_inbox(app: &TestApp, bot: &FakeBot) -> i64 {
     telegram_inbox_in(app, bot, "polling").await
 }
 
@@ -835,7 +855,7 @@ async fn a_revoked_token_marks_the_inbox_failing(app: &mut TestApp, clock: &Arc<
     let page = browser.get("/admin/inboxes").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(
-        page.body.contains("The Bot API has refused the bot") && page.body.contains("401"),
+        page.body.contains("The Bot API has refused this bot") && page.body.contains("401"),
         "the admin page shows the failing inbox: {}",
         page.body
     );
@@ -873,7 +893,7 @@ async fn a_revoked_token_marks_the_inbox_failing(app: &mut TestApp, clock: &Arc<
 }
 
 /// Waits (at most 15 s) until the inbox is failing (or not).
-async fn wait_failing(app: &TestApp, inbox: i64, failing: bool) -> Value {
+pub(crate) async fn wait_failing(app: &TestApp, inbox: i64, failing: bool) -> Value {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
     loop {
         let (s, b) = app

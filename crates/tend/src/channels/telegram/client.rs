@@ -178,6 +178,16 @@ impl Bot {
         .map(|_| ())
     }
 
+    /// `setWebhook`: Telegram posts the bot's updates to `url`, with
+    /// `secret` in `X-Telegram-Bot-Api-Secret-Token` when given.
+    pub async fn set_webhook(&self, url: &str, secret: Option<&str>) -> Result<(), ApiError> {
+        let mut params = serde_json::json!({"url": url, "drop_pending_updates": false});
+        if let Some(s) = secret {
+            params["secret_token"] = s.into();
+        }
+        self.call("setWebhook", &params, TIMEOUT).await.map(|_| ())
+    }
+
     /// Fetches a file: `getFile`, then its bytes, at most `max` of them
     /// (`Ok(None)`: more than that).
     pub async fn fetch(&self, file_id: &str, max: u64) -> Result<Option<Vec<u8>>, ApiError> {

@@ -12,6 +12,8 @@
 //! - `inbound`: [`inbound::handle`], the one way in for an update, and the
 //!   webhook route `POST /api/v1/channels/{inbox_id}/telegram`;
 //! - `poll`: long polling, one node per bot, the offset stored;
+//! - `register`: a bot in webhook mode tells Telegram where to post
+//!   (`setWebhook`), once per change of its settings;
 //! - `outbound`: [`send`], a queued message to the customer's chat;
 //! - `repo`: the only SQL of the polling state.
 
@@ -20,6 +22,7 @@ pub mod inbound;
 pub mod model;
 pub mod outbound;
 pub mod poll;
+pub mod register;
 mod repo;
 
 use std::sync::Arc;
@@ -52,7 +55,8 @@ pub fn wake(st: &AppState) {
     state(st).wake.notify_one();
 }
 
-/// Marks the inbox failing: the Bot API refused its token.
+/// Marks the inbox failing: the Bot API refused its token, or (for
+/// `setWebhook`) the address Tend gave it.
 async fn mark_failing(st: &AppState, inbox_id: i64, error: &str) {
     let now = st.clock.now_ms();
     let err = error.to_string();
@@ -68,7 +72,7 @@ async fn mark_failing(st: &AppState, inbox_id: i64, error: &str) {
         Ok(true) => tracing::error!(
             inbox_id,
             error,
-            "the Bot API refuses the inbox's bot token; the inbox is marked failing until the token works again or an admin sets a new one"
+            "the Bot API refuses the inbox's bot; the inbox is marked failing until the bot works again or an admin changes its settings"
         ),
         Ok(false) => {}
         Err(e) => tracing::warn!(inbox_id, error = %e, "could not mark the inbox failing"),

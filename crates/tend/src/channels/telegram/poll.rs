@@ -8,7 +8,8 @@
 //! next. A 401 (a revoked token) marks the inbox failing, and the bot is
 //! polled again once a minute until its token works. A 409 (a webhook is
 //! still registered with Telegram) removes the webhook (`deleteWebhook`):
-//! the inbox's mode decides.
+//! the inbox's mode decides. The same task registers the webhook of bots
+//! in webhook mode (`register`).
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -29,16 +30,16 @@ pub const POLL: Duration = Duration::from_secs(1);
 /// How long a node holds a bot beyond the long poll.
 const LEASE_MS: i64 = LONG_POLL.as_millis() as i64 + 60_000;
 /// How long after a failed poll the bot is polled again (ms).
-const RETRY_MS: i64 = 5_000;
+pub(super) const RETRY_MS: i64 = 5_000;
 /// How long after a refused token the bot is polled again (ms).
-const REFUSED_MS: i64 = 60_000;
+pub(super) const REFUSED_MS: i64 = 60_000;
 
 /// The poller, until the shutdown (a task of `crate::tasks`).
 pub async fn run(st: AppState, stop: Shutdown) -> anyhow::Result<()> {
     let busy: Arc<Mutex<HashSet<i64>>> = Arc::default();
     let mut polls = tokio::task::JoinSet::new();
     loop {
-        match claim(&st, &busy).await {
+        match claim(&st, &busy, Work::Poll).await {
             Ok(ids) => {
                 for id in ids {
                     let (st, busy) = (st.clone(), busy.clone());
@@ -50,6 +51,24 @@ pub async fn run(st: AppState, stop: Shutdown) -> anyhow::Result<()> {
             }
             Err(e) => {
                 tracing::warn!(error = %e, "the Telegram poller could not read its bots; retrying")
+            }
+        }
+        // Bots in webhook mode tell Telegram where to post, once their
+        // settings are saved (only Tend's public address can be told).
+        if let Some(public_url) = st.config.public_url.clone() {
+            match claim(&st, &busy, Work::Register).await {
+                Ok(ids) => {
+                    for id in ids {
+                        let (st, busy, public_url) = (st.clone(), busy.clone(), public_url.clone());
+                        polls.spawn(async move {
+                            super::register::register(&st, id, &public_url).await;
+                            busy.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
+                        });
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "the Telegram task could not read its webhooks; retrying")
+                }
             }
         }
         while polls.try_join_next().is_some() {}
@@ -64,26 +83,43 @@ pub async fn run(st: AppState, stop: Shutdown) -> anyhow::Result<()> {
     }
 }
 
-/// Leases the bots due for a poll that this node is not polling already.
-async fn claim(st: &AppState, busy: &Mutex<HashSet<i64>>) -> crate::Result<Vec<i64>> {
+/// What the task leases a bot for.
+#[derive(Debug, Clone, Copy)]
+enum Work {
+    /// A `getUpdates` (polling mode).
+    Poll,
+    /// A `setWebhook` (webhook mode, settings not registered yet).
+    Register,
+}
+
+/// Leases the bots due for `work` that this node is not busy with already.
+async fn claim(st: &AppState, busy: &Mutex<HashSet<i64>>, work: Work) -> crate::Result<Vec<i64>> {
     let now = st.clock.now_ms();
     let due: Vec<i64> = {
         let mut c = st.db.pool().acquire().await?;
-        repo::due(&mut c, now).await?
+        match work {
+            Work::Poll => repo::due(&mut c, now)
+                .await?
+                .into_iter()
+                .map(|(id, _)| id)
+                .collect(),
+            Work::Register => repo::unregistered(&mut c, now).await?,
+        }
     }
     .into_iter()
-    .map(|(id, _)| id)
     .filter(|id| !busy.lock().unwrap_or_else(|e| e.into_inner()).contains(id))
     .collect();
     if due.is_empty() {
         return Ok(Vec::new());
     }
+    let queue = match work {
+        Work::Poll => repo::POLLS,
+        Work::Register => repo::REGISTRATIONS,
+    };
     let until = now + LEASE_MS;
     let leased = st
         .db
-        .write(move |c| {
-            Box::pin(async move { crate::db::claim(c, repo::POLLS, &due, now, until).await })
-        })
+        .write(move |c| Box::pin(async move { crate::db::claim(c, queue, &due, now, until).await }))
         .await?;
     busy.lock()
         .unwrap_or_else(|e| e.into_inner())

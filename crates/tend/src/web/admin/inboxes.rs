@@ -1,6 +1,9 @@
 //! `/admin/inboxes`: create inboxes and change their name, address, IMAP
 //! polling (and what happens to a fetched message) and acknowledgement
-//! setting. The IMAP password is never shown
+//! setting; a channel API inbox's outbound URL and signing secret; a
+//! Telegram inbox's bot token, Bot API server, mode and webhook secret.
+//! Secrets (an empty field keeps the one set) and the IMAP password are
+//! never shown
 //! back: the page shows the URL with the password hidden, and an empty
 //! field keeps the current URL. A mistake brings the page back with the
 //! form as typed (an IMAP URL without its password) and the message
@@ -16,6 +19,7 @@ use super::{Saved, admin_only};
 use crate::Result;
 use crate::inboxes::model::{ImapAfter, InboxKind, TelegramMode};
 use crate::inboxes::service::{self as inboxes, InboxChanges, NewInbox};
+use crate::inboxes::telegram::TelegramInput;
 use crate::state::AppState;
 use crate::web::form_errors::{FieldErrors, render_form};
 use crate::web::pages::{Chrome, error_page, see_other};
@@ -33,8 +37,12 @@ pub struct InboxView {
     pub ack_enabled: bool,
     pub imap_after: &'static str,
     pub imap_move_to: String,
-    /// Channel API inboxes: where replies are posted (set through the API).
+    /// Channel API inboxes: where replies are posted.
     pub outbound_url: String,
+    /// Channel API inboxes: whether a signing secret is set.
+    pub has_secret: bool,
+    /// Telegram inboxes: the bot's settings as shown (secrets never are).
+    pub bot: Option<BotView>,
     /// Channel API inboxes: why the outbound URL refuses Tend, and since when.
     pub failing: Option<String>,
     /// Telegram inboxes: how the bot is read, or that it has no token.
@@ -67,15 +75,34 @@ impl InboxView {
     }
 }
 
+/// A Telegram inbox's settings on its card.
+pub struct BotView {
+    pub api_base: String,
+    pub mode: &'static str,
+    pub has_token: bool,
+    pub has_webhook_secret: bool,
+    /// Where Telegram posts in webhook mode, and who tells it: Tend when
+    /// `public_url` is set, else the admin.
+    pub webhook_help: String,
+}
+
 /// The fields of an inbox's forms, by the names the service gives them.
-const FIELDS: [&str; 6] = [
+const FIELDS: [&str; 12] = [
     "kind",
     "name",
     "address",
     "imap_url",
     "imap_after",
     "imap_move_to",
+    "secret",
+    "outbound_url",
+    "telegram.bot_token",
+    "telegram.api_base",
+    "telegram.mode",
+    "telegram.webhook_secret",
 ];
+
+const MODES: [TelegramMode; 2] = [TelegramMode::Polling, TelegramMode::Webhook];
 
 /// The form that came back, as typed, with its mistake.
 enum Typed {
@@ -94,6 +121,7 @@ struct InboxesPage {
     inboxes: Vec<InboxView>,
     kinds: Vec<(&'static str, String)>,
     afters: Vec<(&'static str, String)>,
+    modes: Vec<(&'static str, String)>,
     notice: Option<String>,
     /// A mistake no field shows.
     error: Option<String>,
@@ -153,6 +181,25 @@ async fn page(
                     imap_after: i.imap_after.as_str(),
                     imap_move_to: i.imap_move_to.unwrap_or_default(),
                     outbound_url: i.outbound_url.unwrap_or_default(),
+                    has_secret: i.has_secret,
+                    bot: i.telegram.as_ref().map(|t| BotView {
+                        api_base: t.api_base.clone(),
+                        mode: t.mode.as_str(),
+                        has_token: t.has_bot_token,
+                        has_webhook_secret: t.has_webhook_secret,
+                        webhook_help: match st.config.public_url.as_deref() {
+                            Some(u) => a.tr.s(
+                                "inbox-webhook-auto",
+                                "url",
+                                &crate::channels::telegram::register::webhook_url(u, i.id),
+                            ),
+                            None => a.tr.s(
+                                "inbox-webhook-manual",
+                                "url",
+                                &crate::channels::telegram::register::webhook_url("", i.id),
+                            ),
+                        },
+                    }),
                     telegram: i
                         .telegram
                         .as_ref()
@@ -191,6 +238,10 @@ async fn page(
                 })
                 .collect(),
             kinds: KINDS.iter().map(|k| (k.as_str(), kind_label(*k))).collect(),
+            modes: MODES
+                .iter()
+                .map(|m| (m.as_str(), a.tr.t(&format!("inbox-mode-{}", m.as_str()))))
+                .collect(),
             afters: AFTERS
                 .iter()
                 .map(|x| {
@@ -309,9 +360,33 @@ pub struct EditForm {
     /// clears the folder.
     imap_move_to: Option<String>,
     ack: Option<String>,
+    /// Channel API inboxes (absent on other cards): empty stops posting.
+    outbound_url: Option<String>,
+    /// Channel API inboxes: a new secret; empty keeps the one set.
+    secret: Option<String>,
+    /// Channel API inboxes: remove the secret.
+    secret_off: Option<String>,
+    /// Telegram inboxes: a new token; empty keeps the one set.
+    bot_token: Option<String>,
+    /// Telegram inboxes (absent on other cards).
+    api_base: Option<String>,
+    mode: Option<String>,
+    /// Telegram inboxes: a new webhook secret; empty keeps the one set.
+    webhook_secret: Option<String>,
 }
 
 impl EditForm {
+    /// The Telegram settings of a Telegram inbox's card (`None` on other
+    /// cards, which have no such fields).
+    fn telegram(&self) -> Option<TelegramInput> {
+        self.mode.as_ref().map(|mode| TelegramInput {
+            bot_token: filled(self.bot_token.clone()).map(Some),
+            api_base: self.api_base.clone().map(|u| u.trim().to_string()),
+            mode: Some(mode.clone()),
+            webhook_secret: filled(self.webhook_secret.clone()).map(Some),
+        })
+    }
+
     /// Shows the card as typed (the IMAP URL stays empty: an empty field
     /// keeps the current one, and its password is never shown).
     fn keep(&self, v: &mut InboxView) {
@@ -332,6 +407,17 @@ impl EditForm {
             v.imap_move_to.clone_from(m);
         }
         v.ack_enabled = self.ack.is_some();
+        if let Some(u) = &self.outbound_url {
+            v.outbound_url.clone_from(u);
+        }
+        if let Some(b) = &mut v.bot {
+            if let Some(u) = &self.api_base {
+                b.api_base.clone_from(u);
+            }
+            if let Some(Ok(m)) = self.mode.as_deref().map(|m| TelegramMode::parse("mode", m)) {
+                b.mode = m.as_str();
+            }
+        }
     }
 }
 
@@ -346,6 +432,7 @@ pub async fn update(
         return r;
     }
     let typed = Typed::Edit(id, f.clone());
+    let telegram = f.telegram();
     let imap_url = if f.imap_off.is_some() {
         Some(None)
     } else {
@@ -363,12 +450,16 @@ pub async fn update(
         imap_url,
         ack_enabled: Some(f.ack.is_some()),
         imap_after,
-        imap_move_to: f.imap_move_to.map(|m| filled(Some(m))),
+        imap_move_to: f.imap_move_to.clone().map(|m| filled(Some(m))),
         // Not on the page yet: set through the API.
         auto_mail_per_hour: None,
-        secret: None,
-        outbound_url: None,
-        telegram: None,
+        secret: if f.secret_off.is_some() {
+            Some(None)
+        } else {
+            filled(f.secret.clone()).map(Some)
+        },
+        outbound_url: f.outbound_url.clone().map(|u| filled(Some(u))),
+        telegram,
     };
     let r = inboxes::update_inbox(&st, &a.viewer, id, ch).await;
     done(&st, &a, r, typed).await
