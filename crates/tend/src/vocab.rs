@@ -395,6 +395,10 @@ closed_set! {
         /// A side conversation's mail to a third party, typed by an agent
         /// (not automatic: no inbox cap holds it).
         Side = "side",
+        /// An alert to the admins: a channel inbox stopped working (belongs
+        /// to no conversation or inbox; one per admin each time it starts
+        /// failing).
+        Alert = "alert",
     }
 }
 

@@ -44,3 +44,11 @@ notifications-kind = Tipus
 notifications-web = Espai de treball
 notifications-mail = Correu
 notifications-sound = Fes un so breu quan un xat espera
+
+# Alerts to the admins: a channel inbox stopped working.
+mail-kind-alert = avís als administradors
+alert-failing-subject = Tend: la safata «{ $inbox }» ha deixat de funcionar
+alert-hello = Hola, { $name }:
+alert-failing = La safata «{ $inbox }» ({ $channel }) ha deixat de funcionar. El proveïdor ha respost: { $error }
+alert-failing-after = Tend conserva els missatges i ho torna a provar tot sol. Fins que no es corregeixin les credencials o la configuració, els clients d'aquest canal no reben respostes.
+alert-failing-settings = Configuració de la safata: { $url }

@@ -44,3 +44,11 @@ notifications-kind = Kind
 notifications-web = Workspace
 notifications-mail = Mail
 notifications-sound = Play a short tone when a chat waits
+
+# Alerts to the admins: a channel inbox stopped working.
+mail-kind-alert = alert to the admins
+alert-failing-subject = Tend: the inbox "{ $inbox }" stopped working
+alert-hello = Hello { $name },
+alert-failing = The inbox "{ $inbox }" ({ $channel }) stopped working. The provider answered: { $error }
+alert-failing-after = Tend keeps the messages and tries again by itself. Until the credentials or settings are fixed, customers on this channel get no answers.
+alert-failing-settings = Inbox settings: { $url }

@@ -44,3 +44,11 @@ notifications-kind = 種類
 notifications-web = ワークスペース
 notifications-mail = メール
 notifications-sound = チャットが待っているときに短い音を鳴らす
+
+# Alerts to the admins: a channel inbox stopped working.
+mail-kind-alert = 管理者への警告
+alert-failing-subject = Tend: 受信箱「{ $inbox }」が停止しました
+alert-hello = { $name } 様
+alert-failing = 受信箱「{ $inbox }」（{ $channel }）が停止しました。プロバイダーの応答: { $error }
+alert-failing-after = Tend はメッセージを保持し、自動で再試行します。認証情報または設定が直るまで、このチャネルのお客様には返信が届きません。
+alert-failing-settings = 受信箱の設定: { $url }

@@ -44,3 +44,11 @@ notifications-kind = 종류
 notifications-web = 작업 공간
 notifications-mail = 메일
 notifications-sound = 채팅이 기다릴 때 짧은 소리 재생
+
+# Alerts to the admins: a channel inbox stopped working.
+mail-kind-alert = 관리자 경고
+alert-failing-subject = Tend: 받은편지함 "{ $inbox }"의 작동이 멈췄습니다
+alert-hello = { $name }님, 안녕하세요.
+alert-failing = 받은편지함 "{ $inbox }"({ $channel })의 작동이 멈췄습니다. 제공자의 응답: { $error }
+alert-failing-after = Tend는 메시지를 보관하고 스스로 다시 시도합니다. 인증 정보나 설정을 고칠 때까지 이 채널의 고객은 답장을 받지 못합니다.
+alert-failing-settings = 받은편지함 설정: { $url }

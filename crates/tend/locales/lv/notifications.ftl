@@ -44,3 +44,11 @@ notifications-kind = Veids
 notifications-web = Darba vieta
 notifications-mail = Pasts
 notifications-sound = Atskaņot īsu signālu, kad gaida tērzēšana
+
+# Alerts to the admins: a channel inbox stopped working.
+mail-kind-alert = brīdinājums administratoriem
+alert-failing-subject = Tend: iesūtne “{ $inbox }” pārstāja darboties
+alert-hello = Labdien, { $name }!
+alert-failing = Iesūtne “{ $inbox }” ({ $channel }) pārstāja darboties. Pakalpojuma sniedzējs atbildēja: { $error }
+alert-failing-after = Tend saglabā ziņas un pats mēģina vēlreiz. Kamēr piekļuves dati vai iestatījumi nav izlaboti, šī kanāla klienti nesaņem atbildes.
+alert-failing-settings = Iesūtnes iestatījumi: { $url }

@@ -359,7 +359,6 @@ pub(super) async fn revoke_inbox(c: &mut AnyConnection, team_id: i64, inbox_id: 
     Ok(())
 }
 
-/// Active admins and supervisors: id, name, address, chosen language.
 /// Active users among `ids`: (id, name, email, language).
 pub(super) async fn active_among(
     c: &mut AnyConnection,
@@ -376,15 +375,17 @@ pub(super) async fn active_among(
     Ok(sql.query_as().fetch_all(c).await?)
 }
 
-pub(super) async fn supervisors(
+/// Active users of `roles`: id, name, address, chosen language.
+pub(super) async fn active_in_roles(
     c: &mut AnyConnection,
+    roles: &[Role],
 ) -> Result<Vec<(i64, String, String, Option<String>)>> {
-    Ok(sqlx::query_as(
-        "SELECT id, name, email, language FROM users
-         WHERE active = 1 AND role IN ('admin', 'supervisor') ORDER BY id",
-    )
-    .fetch_all(c)
-    .await?)
+    let mut sql = crate::db::Sql::new(
+        "SELECT id, name, email, language FROM users WHERE active = 1 AND role IN ",
+    );
+    sql.bind_list(roles.iter().map(|r| r.as_str().to_string()));
+    sql.push(" ORDER BY id");
+    Ok(sql.query_as().fetch_all(c).await?)
 }
 
 pub(super) async fn set_password_hash(c: &mut AnyConnection, id: i64, hash: &str) -> Result<()> {

@@ -510,8 +510,17 @@ pub struct Recipient {
 
 /// Every active admin and supervisor.
 pub async fn supervisors(st: &AppState) -> Result<Vec<Recipient>> {
+    in_roles(st, &[Role::Admin, Role::Supervisor]).await
+}
+
+/// Every active admin (alerts about the desk's channels).
+pub async fn admins(st: &AppState) -> Result<Vec<Recipient>> {
+    in_roles(st, &[Role::Admin]).await
+}
+
+async fn in_roles(st: &AppState, roles: &[Role]) -> Result<Vec<Recipient>> {
     let mut c = st.db.pool().acquire().await?;
-    Ok(repo::supervisors(&mut c)
+    Ok(repo::active_in_roles(&mut c, roles)
         .await?
         .into_iter()
         .map(|(id, name, email, language)| Recipient {

@@ -1,6 +1,7 @@
 //! Channels translate the outside world into conversation service calls and
 //! back. They hold no business rules.
 
+pub mod alert;
 pub mod api;
 pub mod capabilities;
 pub mod chat;

@@ -100,6 +100,7 @@ pub fn mail_kind_key(k: MailKind) -> &'static str {
         MailKind::Digest => "mail-kind-digest",
         MailKind::Notification => "mail-kind-notification",
         MailKind::Side => "mail-kind-side",
+        MailKind::Alert => "mail-kind-alert",
     }
 }
 

@@ -2,7 +2,8 @@
 //! inbox in webhook mode registers its own webhook with the Bot API
 //! (`setWebhook` at Tend's `public_url`, with the inbox's secret token),
 //! again after each change of its settings, and what Telegram refuses
-//! shows on the inbox; and `/admin/inboxes` sets a channel API inbox's
+//! shows on the inbox and is mailed to the admins, once per failing spell;
+//! and `/admin/inboxes` sets a channel API inbox's
 //! outbound URL and secret and a Telegram inbox's bot, in the admin's
 //! language, keeping what was typed on a mistake. On SQLite and
 //! PostgreSQL, against the loopback Bot API server of `telegram.rs`.
@@ -29,7 +30,10 @@ on_both_with_clock!(settings = crate::telegram_setup::settings;
 );
 
 pub(crate) fn settings(_test: &str) -> Vec<(&'static str, String)> {
-    vec![("TEND_PUBLIC_URL", PUBLIC_URL.into())]
+    vec![
+        ("TEND_PUBLIC_URL", PUBLIC_URL.into()),
+        ("TEND_MAIL_FROM", "desk@example.com".into()),
+    ]
 }
 
 /// Waits (at most 15 s) until the bot was told `n` webhooks; answers the
@@ -51,6 +55,34 @@ async fn wait_webhooks(bot: &FakeBot, n: usize) -> (String, Option<String>) {
     }
 }
 
+/// Changes the bot's settings through the API.
+async fn set_bot(app: &TestApp, inbox: i64, body: serde_json::Value) {
+    let (s, b) = app
+        .patch(&format!("/api/v1/inboxes/{inbox}"), &app.admin, body)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+}
+
+/// The alert mails queued: (recipients, raw mail).
+async fn alerts(app: &TestApp) -> Vec<(String, String)> {
+    sqlx::query_as("SELECT rcpt, raw_sha256 FROM outbox WHERE kind = 'alert' ORDER BY id")
+        .fetch_all(app.st.db.pool())
+        .await
+        .unwrap()
+}
+
+/// Waits (at most 15 s) for the first alert mail: its recipients and bytes.
+async fn alert(app: &TestApp) -> (String, Vec<u8>) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        if let Some((rcpt, sha)) = alerts(app).await.into_iter().next() {
+            return (rcpt, app.st.files().get(&sha).await.unwrap());
+        }
+        assert!(tokio::time::Instant::now() < deadline, "no alert mail");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 async fn a_webhook_inbox_registers_itself_and_again_after_each_change(
     app: &mut TestApp,
     clock: &Arc<ManualClock>,
@@ -64,14 +96,12 @@ async fn a_webhook_inbox_registers_itself_and_again_after_each_change(
         400,
         "Bad Request: bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443",
     ));
-    let (s, b) = app
-        .patch(
-            &format!("/api/v1/inboxes/{inbox}"),
-            &app.admin,
-            json!({"telegram": {"mode": "webhook", "webhook_secret": WEBHOOK_SECRET}}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::OK, "{b}");
+    set_bot(
+        app,
+        inbox,
+        json!({"telegram": {"mode": "webhook", "webhook_secret": WEBHOOK_SECRET}}),
+    )
+    .await;
     let told = wait_webhooks(&bot, 1).await;
     assert_eq!(told, (url.clone(), Some(WEBHOOK_SECRET.to_string())));
     let b = wait_failing(app, inbox, true).await;
@@ -81,6 +111,25 @@ async fn a_webhook_inbox_registers_itself_and_again_after_each_change(
         "{b}"
     );
     assert!(!error.contains(TOKEN), "the token is never shown: {b}");
+    // The admins are told by mail, once, in their language.
+    let (rcpt, mail) = alert(app).await;
+    assert_eq!(rcpt, "[\"admin@example.com\"]");
+    let mail = mail_parser::MessageParser::default().parse(&mail).unwrap();
+    let name = b["name"].as_str().unwrap();
+    assert_eq!(
+        mail.subject(),
+        Some(format!("Tend: the inbox \"{name}\" stopped working").as_str())
+    );
+    let text = mail.body_text(0).unwrap();
+    assert!(
+        text.contains(&format!("The inbox \"{name}\" (Telegram) stopped working")),
+        "{text}"
+    );
+    assert!(text.contains("ports 80, 88, 443 or 8443"), "{text}");
+    assert!(
+        text.contains("https://desk.example.com/admin/inboxes"),
+        "{text}"
+    );
     // A minute later it is tried again; Telegram takes it, and the inbox
     // works again.
     clock.advance_ms(61_000);
@@ -90,29 +139,21 @@ async fn a_webhook_inbox_registers_itself_and_again_after_each_change(
     );
     wait_failing(app, inbox, false).await;
     assert!(bot.state.lock().unwrap().webhook_set);
+    assert_eq!(alerts(app).await.len(), 1, "one alert per failing spell");
     // A new secret is registered at once (Telegram must send the new one).
-    let (s, b) = app
-        .patch(
-            &format!("/api/v1/inboxes/{inbox}"),
-            &app.admin,
-            json!({"telegram": {"webhook_secret": "rotated-secret_2"}}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::OK, "{b}");
+    set_bot(
+        app,
+        inbox,
+        json!({"telegram": {"webhook_secret": "rotated-secret_2"}}),
+    )
+    .await;
     assert_eq!(
         wait_webhooks(&bot, 3).await,
         (url.clone(), Some("rotated-secret_2".to_string()))
     );
     // Back to polling: the registered webhook is removed (Telegram answers
     // getUpdates with 409 until then) and updates are polled again.
-    let (s, b) = app
-        .patch(
-            &format!("/api/v1/inboxes/{inbox}"),
-            &app.admin,
-            json!({"telegram": {"mode": "polling"}}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::OK, "{b}");
+    set_bot(app, inbox, json!({"telegram": {"mode": "polling"}})).await;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
     while bot.state.lock().unwrap().webhook_set {
         assert!(tokio::time::Instant::now() < deadline, "the webhook stays");
@@ -144,7 +185,7 @@ async fn the_admin_page_sets_up_api_and_telegram_inboxes(
         body.contains(&ja.s(
             "inbox-webhook-auto",
             "url",
-            &format!("https://desk.example.com/api/v1/channels/{tg}/telegram")
+            format!("https://desk.example.com/api/v1/channels/{tg}/telegram")
         )),
         "where Telegram will post: {body}"
     );

@@ -319,6 +319,7 @@ async fn attempt(st: &AppState, d: Due) -> Result<()> {
             error = %error,
             "the channel refuses Tend's credentials; the inbox is marked failing until it accepts a message or an admin changes its credentials"
         );
+        crate::channels::alert::inbox_failing(st, inbox_id, &error).await;
     }
     Err(Error::Internal(anyhow::anyhow!(error)))
 }

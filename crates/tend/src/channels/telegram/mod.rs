@@ -69,11 +69,14 @@ async fn mark_failing(st: &AppState, inbox_id: i64, error: &str) {
         })
         .await;
     match marked {
-        Ok(true) => tracing::error!(
-            inbox_id,
-            error,
-            "the Bot API refuses the inbox's bot; the inbox is marked failing until the bot works again or an admin changes its settings"
-        ),
+        Ok(true) => {
+            tracing::error!(
+                inbox_id,
+                error,
+                "the Bot API refuses the inbox's bot; the inbox is marked failing until the bot works again or an admin changes its settings"
+            );
+            crate::channels::alert::inbox_failing(st, inbox_id, error).await;
+        }
         Ok(false) => {}
         Err(e) => tracing::warn!(inbox_id, error = %e, "could not mark the inbox failing"),
     }

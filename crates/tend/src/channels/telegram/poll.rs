@@ -138,18 +138,24 @@ async fn poll(st: &AppState, inbox_id: i64) {
             (st.clock.now_ms() + wait_ms, 0)
         }
     };
+    release(st, inbox_id, not_before).await;
+    if brought > 0 {
+        super::wake(st);
+    } else if not_before == 0 && started.elapsed() < POLL {
+        // A server that answers at once (no long poll) is not hammered.
+        tokio::time::sleep(POLL - started.elapsed()).await;
+    }
+}
+
+/// Lets go of a leased bot: any node may take it up from `not_before`
+/// (ms; 0: at once).
+pub(super) async fn release(st: &AppState, inbox_id: i64, not_before: i64) {
     let released = st
         .db
         .write(move |c| Box::pin(async move { repo::release(c, inbox_id, not_before).await }))
         .await;
     if let Err(e) = released {
         tracing::warn!(inbox_id, error = %e, "Telegram: could not let go of the bot");
-    }
-    if brought > 0 {
-        super::wake(st);
-    } else if not_before == 0 && started.elapsed() < POLL {
-        // A server that answers at once (no long poll) is not hammered.
-        tokio::time::sleep(POLL - started.elapsed()).await;
     }
 }
 

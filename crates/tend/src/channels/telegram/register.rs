@@ -28,13 +28,7 @@ pub async fn register(st: &AppState, inbox_id: i64, public_url: &str) {
         Ok(()) => 0,
         Err(wait_ms) => st.clock.now_ms() + wait_ms,
     };
-    let released = st
-        .db
-        .write(move |c| Box::pin(async move { repo::release(c, inbox_id, not_before).await }))
-        .await;
-    if let Err(e) = released {
-        tracing::warn!(inbox_id, error = %e, "Telegram: could not let go of the bot");
-    }
+    super::poll::release(st, inbox_id, not_before).await;
 }
 
 /// One `setWebhook`; `Err`: how long to wait before the next (ms).

@@ -191,12 +191,12 @@ async fn page(
                             Some(u) => a.tr.s(
                                 "inbox-webhook-auto",
                                 "url",
-                                &crate::channels::telegram::register::webhook_url(u, i.id),
+                                crate::channels::telegram::register::webhook_url(u, i.id),
                             ),
                             None => a.tr.s(
                                 "inbox-webhook-manual",
                                 "url",
-                                &crate::channels::telegram::register::webhook_url("", i.id),
+                                crate::channels::telegram::register::webhook_url("", i.id),
                             ),
                         },
                     }),
