@@ -127,6 +127,10 @@ async fn the_agent_who_answers_owns_the_conversation(app: &mut TestApp, _clock: 
         .user("agnese@example.lv", "Agnese Kalniņa", "agent")
         .await;
     let (haruto, _) = app.user("haruto@example.jp", "佐藤 陽翔", "agent").await;
+    let (outsider, _) = app.user("pau@example.cat", "Pau Vidal", "agent").await;
+    // The phone inbox is worked by a team; Pau is in none.
+    let inbox = app.st.default_inbox;
+    app.team("Zvani", &[agnese, haruto], &[inbox]).await;
     let mut b = call("new", "c-1", "in", "+371 2000 0002");
     event(app, b.clone()).await;
     b["event"] = json!("answered");
@@ -152,7 +156,8 @@ async fn the_agent_who_answers_owns_the_conversation(app: &mut TestApp, _clock: 
     let second = event(app, b).await;
     assert_eq!(second["conversation_id"], id, "{second}");
     assert_eq!(conversation(app, id).await["assignee_id"], agnese);
-    // Answered with no agent named: no owner.
+    // Answered with no agent named, or by one who may not work the
+    // inbox: no owner (and the call is still taken).
     let mut b = call("answered", "c-3", "in", "+371 2000 0003");
     let third = event(app, b.clone()).await;
     let other = third["conversation_id"].as_i64().expect("logged");
@@ -160,6 +165,12 @@ async fn the_agent_who_answers_owns_the_conversation(app: &mut TestApp, _clock: 
     assert_eq!(conversation(app, other).await["assignee_id"], Value::Null);
     b["event"] = json!("hangup");
     assert_eq!(event(app, b).await["missed"], false);
+    let mut b = call("answered", "c-4", "in", "+371 2000 0004");
+    b["agent_id"] = json!(outsider);
+    let fourth = event(app, b).await;
+    assert_eq!(fourth["agent_id"], outsider, "{fourth}");
+    let conv = fourth["conversation_id"].as_i64().expect("logged");
+    assert_eq!(conversation(app, conv).await["assignee_id"], Value::Null);
 }
 
 /// A chat inbox routed to a new team of `members`.
