@@ -53,6 +53,7 @@ mod paging;
 mod people_pages;
 mod phone;
 mod phone_answer;
+mod phone_live;
 mod phone_public;
 mod portal;
 mod portal_conversations;
