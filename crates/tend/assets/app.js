@@ -507,6 +507,10 @@ function callShown(c) {
     popup.remove();
   });
   box.append(popup);
+  // Screen readers hear it without the focus moving.
+  const status = $('#live-status');
+  if (status) status.textContent = [popup.querySelector('h2'), popup.querySelector('.call-caller')]
+    .map((e) => e?.textContent?.trim() ?? '').filter(Boolean).join(': ');
 }
 
 function callGone(c) {
