@@ -185,6 +185,11 @@ fn ring(st: &AppState, call: &Call, event: CallEvent, name: Option<String>) {
         CallEvent::New => call.direction == CallDirection::In && call.state == CallState::New,
         CallEvent::Answered | CallEvent::Hangup => false,
     };
+    // An outbound call, or a `new` told after the call was answered or
+    // ended, never rang on the desk: nothing to take down either.
+    if event == CallEvent::New && !ringing {
+        return;
+    }
     let _ = st.phone().rings.send(super::Ring {
         call: call.id,
         inbox_id: call.inbox_id,
