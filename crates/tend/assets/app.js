@@ -443,6 +443,13 @@ function live(conv, onChange, onViewers, onChat) {
       document.dispatchEvent(new CustomEvent('tend:notification', { detail: JSON.parse(e.data) }));
     } catch { /* ignore bad frames */ }
   });
+  // An inbound call ringing in one of the agent's inboxes, and its end.
+  es.addEventListener('call', (e) => {
+    try { callShown(JSON.parse(e.data)); } catch { /* ignore bad frames */ }
+  });
+  es.addEventListener('call_gone', (e) => {
+    try { callGone(JSON.parse(e.data)); } catch { /* ignore bad frames */ }
+  });
   if (onViewers) {
     es.addEventListener('viewers', (e) => {
       try { onViewers(JSON.parse(e.data)); } catch { /* ignore */ }
@@ -473,6 +480,41 @@ function slaAlert(a) {
   close.addEventListener('click', () => item.remove());
   item.append(link, ' ', close);
   box.append(item);
+}
+
+// ---- incoming calls ------------------------------------------------------
+// The server renders each popup in the agent's words (web/call_popup.rs);
+// it goes when the call is answered or ends, or when the agent dismisses
+// it (remembered for this tab, so the next page does not show it again).
+const DISMISSED = 'tend-calls-dismissed';
+
+function dismissedCalls() {
+  try { return JSON.parse(sessionStorage.getItem(DISMISSED) ?? '[]'); } catch { return []; }
+}
+
+function callShown(c) {
+  const box = $('#calls');
+  if (!box || !c?.html || dismissedCalls().includes(c.id)) return;
+  const t = document.createElement('template');
+  t.innerHTML = c.html;
+  const popup = t.content.firstElementChild;
+  if (!popup) return;
+  $(`[data-call="${CSS.escape(String(c.id))}"]`, box)?.remove();
+  popup.querySelector('[data-call-dismiss]')?.addEventListener('click', () => {
+    try {
+      sessionStorage.setItem(DISMISSED, JSON.stringify([...dismissedCalls(), c.id].slice(-50)));
+    } catch { /* private mode: dismissed on this page only */ }
+    popup.remove();
+  });
+  box.append(popup);
+  // Screen readers hear it without the focus moving.
+  const status = $('#live-status');
+  if (status) status.textContent = [popup.querySelector('h2'), popup.querySelector('.call-caller')]
+    .map((e) => e?.textContent?.trim() ?? '').filter(Boolean).join(': ');
+}
+
+function callGone(c) {
+  $(`#calls [data-call="${CSS.escape(String(c?.id))}"]`)?.remove();
 }
 
 // ---- keyboard ------------------------------------------------------------

@@ -178,6 +178,7 @@ function prechat() {
     el("button", { type: "submit", class: "primary", text: t("widget-start") })
   ]);
   if (config.long_wait) form.appendChild(longWait());
+  if (config.offer_callback) form.appendChild(callbackOffer());
   form.addEventListener("submit", function (e) {
     e.preventDefault();
     var ok = true;
@@ -263,6 +264,8 @@ function chatView() {
   view.appendChild(composer);
   view.appendChild(tools);
   if (state.pending.length === 0) log.appendChild(wait);
+  // Still waiting for an agent and the queue is long: a callback instead.
+  if (config.offer_callback && !conversationId) view.appendChild(callbackOffer());
   state.pending.forEach(renderPending);
   connect();
   text.focus();
@@ -517,6 +520,62 @@ function showError(where, msg) {
   setTimeout(function () { p.remove(); }, 8000);
 }
 
+// --- a callback instead of waiting ------------------------------------------
+// Offered when the queue's expected wait is over five minutes (the server
+// decides: config.offer_callback). Posted to /help/callback as text/plain
+// JSON, so the host page needs no preflight.
+function callbackOffer() {
+  return el("div", { class: "callback-offer", role: "note" }, [
+    el("p", { text: t("widget-callback-intro") }),
+    el("button", { type: "button", class: "callback-open", onclick: callbackForm, text: t("widget-callback-offer") })
+  ]);
+}
+
+function callbackForm() {
+  if (ws) { ws.onclose = null; ws.close(); ws = null; }
+  view.textContent = "";
+  var name = field("cb-name", t("widget-name"), "text", false, state.name || D.name);
+  var phone = field("cb-phone", t("widget-callback-phone"), "tel", true);
+  phone.input.setAttribute("autocomplete", "tel");
+  var windows = ["today_morning", "today_afternoon", "tomorrow_morning", "tomorrow_afternoon"];
+  var select = el("select", { id: "cb-window", name: "window", "aria-describedby": "cb-window-err" }, windows.map(function (w) {
+    return el("option", { value: w, text: t("widget-callback-" + w.replace("_", "-")) });
+  }));
+  var when = { wrap: el("div", { class: "field" }, [el("label", { for: "cb-window", text: t("widget-callback-window") }), select, el("p", { id: "cb-window-err", class: "err", role: "alert" })]), input: select };
+  var form = el("form", { class: "form callback", novalidate: true }, [
+    el("h3", { text: t("widget-callback-title") }),
+    el("p", { text: t("widget-callback-intro") }),
+    name.wrap, phone.wrap, when.wrap,
+    el("button", { type: "submit", class: "primary", text: t("widget-callback-send") })
+  ]);
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    var missing = !phone.input.value.trim();
+    fieldError(phone, missing ? t("widget-required") : "");
+    if (missing) { phone.input.focus(); return; }
+    var body = { phone: phone.input.value.trim(), name: name.input.value.trim() || null, inbox_id: Number(INBOX), window: select.value };
+    fetch(BASE + "/help/callback", { method: "POST", headers: { "content-type": "text/plain" }, body: JSON.stringify(body), credentials: "omit" })
+      .then(function (r) {
+        return r.json().catch(function () { return {}; }).then(function (b) {
+          if (r.ok) {
+            view.textContent = "";
+            var p = el("p", { class: "done", role: "status", tabindex: "-1", text: t("widget-callback-sent") });
+            view.appendChild(p); p.focus();
+            return;
+          }
+          var f = b.error && b.error.details && b.error.details.field;
+          var msg = (b.error && b.error.message) || t("widget-error");
+          if (f === "window") fieldError(when, msg);
+          else if (f === "phone") { fieldError(phone, msg); phone.input.focus(); }
+          else showError(view, msg);
+        });
+      })
+      .catch(function () { showError(view); });
+  });
+  view.appendChild(form);
+  focusFirst();
+}
+
 // --- offline form, transcript, survey -------------------------------------
 function offlineForm() {
   if (ws) { ws.onclose = null; ws.close(); ws = null; }
@@ -532,6 +591,8 @@ function offlineForm() {
   ]);
   var hours = hoursList();
   if (hours) form.insertBefore(hours, name.wrap);
+  // Nobody can answer soon: a callback instead of a mail.
+  if (config && config.offer_callback) form.insertBefore(callbackOffer(), name.wrap);
   form.addEventListener("submit", function (e) {
     e.preventDefault();
     var ok = true;
@@ -630,7 +691,9 @@ function CSS() {
     ".close{background:none;border:0;color:#fff;font-size:22px;cursor:pointer;padding:0 6px}",
     ".banner{margin:0;padding:6px 12px;background:#fef3c7;color:#78350f}",
     ".view{flex:1;display:flex;flex-direction:column;min-height:0;overflow:auto;padding:12px}",
-    ".form p,.longwait p{margin:0 0 10px}",
+    ".form p,.longwait p,.callback-offer p{margin:0 0 10px}",
+    ".callback-offer{margin:10px 0;padding:10px;border-radius:8px;background:#eff6ff}",
+    "select{border:1px solid #6b7280;border-radius:6px;padding:8px;color:#111827;background:#fff;width:100%}",
     ".field{margin-bottom:10px;display:flex;flex-direction:column}",
     "label{font-weight:600;margin-bottom:4px}.opt{font-weight:400;color:#4b5563}",
     "input,textarea{border:1px solid #6b7280;border-radius:6px;padding:8px;color:#111827;background:#fff;width:100%}",

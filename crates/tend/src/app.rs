@@ -56,6 +56,7 @@ pub async fn open_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::R
     slots.put(crate::kb::KbState::new());
     slots.put(crate::portal::PortalState::new());
     slots.put(crate::notifications::NotificationState::default());
+    slots.put(crate::channels::phone::PhoneState::default());
     let mut st = AppState::new(db, config, clock);
     st.slots = Arc::new(slots);
     st.default_inbox = crate::inboxes::service::ensure_default_inbox(&st)

@@ -4,6 +4,9 @@
 //! customer's message starts; a call the desk answered is logged on the
 //! customer's open phone conversation, or on one the desk opens for it
 //! (no message of the customer's, so no clock: the call was the answer).
+//! A call the desk took answers the customer like a public reply (it stops
+//! a callback's first-response clock) and gives an unowned conversation to
+//! the agent who took it.
 
 use serde_json::Value;
 use sqlx::AnyConnection;
@@ -15,7 +18,9 @@ use crate::vocab::{Channel, EventKind, Priority};
 
 use super::chat::ChatMessage;
 use super::repo::{self, EventActor, NewRow};
+use super::service_levels::{Was, Wrote, track_in};
 use super::timeline::Timeline;
+use super::validate::ValidPatch;
 
 /// Who a call event is told as.
 #[derive(Debug, Clone, Copy)]
@@ -141,4 +146,53 @@ pub async fn call_event_in(
     let mut tl = Timeline::new(id, row.inbox_id, now);
     tl.add(c, kind, &actor.event_actor(), data).await?;
     Ok(tl.added)
+}
+
+/// A call the desk took, logged on conversation `id` (inside the caller's
+/// transaction, `data`: the `call_answered` event's): the agent who took
+/// it becomes its owner when it has none and they may work its inbox
+/// (the assignment path of a change of owner, so routing counts it), and
+/// the call answers the customer as a public reply does (their wait ends,
+/// the first response is recorded, and the response clocks stop through
+/// the service levels' own rule). Answers the events to publish.
+pub async fn call_answered_in(
+    c: &mut AnyConnection,
+    id: i64,
+    actor: CallActor,
+    data: Value,
+    now: i64,
+) -> Result<Vec<BusEvent>> {
+    let system = Viewer::system();
+    let Some(row) = repo::get_for_update(c, &system, id).await? else {
+        return Err(crate::Error::NotFound("conversation"));
+    };
+    let mut out = Vec::new();
+    if let CallActor::Agent(agent) = actor
+        && row.assignee_id.is_none()
+        && row.status.is_active()
+    {
+        let user = crate::agents::service::user_in(c, agent).await?;
+        if crate::agents::service::may_work_inbox(c, &user, row.inbox_id).await? {
+            let patch = ValidPatch {
+                assignee_id: Some(Some(agent)),
+                ..ValidPatch::default()
+            };
+            let (events, _) =
+                super::patch::update_as_in(c, &system, &actor.event_actor(), id, &patch, now)
+                    .await?;
+            out.extend(events);
+        }
+    }
+    let mut row = repo::get_for_update(c, &system, id)
+        .await?
+        .ok_or(crate::Error::NotFound("conversation"))?;
+    let was = Was::of(&row);
+    let mut tl = Timeline::new(id, row.inbox_id, now);
+    let who = actor.event_actor();
+    tl.add(c, EventKind::CallAnswered, &who, data).await?;
+    super::reply::answered_in(c, &mut tl, &mut row, &who, now).await?;
+    repo::update(c, &row).await?;
+    track_in(c, &mut tl, Some(was), &row, Wrote::AgentReply, now).await?;
+    out.extend(tl.added);
+    Ok(out)
 }

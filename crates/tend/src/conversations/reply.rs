@@ -3,7 +3,7 @@
 
 use super::delivery::{Carrier, Outgoing, Prepared};
 use super::model::{Message, NewMessage};
-use super::repo::{self, AttachmentMeta, EventActor, NewMessageRow};
+use super::repo::{self, AttachmentMeta, ConvRow, EventActor, NewMessageRow};
 use super::service::enter_status;
 use super::service_levels::{Was, Wrote, track_in};
 use super::status::Status;
@@ -431,19 +431,7 @@ async fn add_core_in(c: &mut AnyConnection, a: Adding) -> Result<(i64, Vec<BusEv
         }
         (Sender::Out, false) => {
             row.message_count += 1;
-            row.updated_at = now;
-            row.first_response_at.get_or_insert(now);
-            row.waiting_since = None;
-            if status == Status::New {
-                enter_status(&mut row, Status::Open, now);
-                tl.add(
-                    c,
-                    EventKind::StatusChanged,
-                    &actor,
-                    json!({"from": status, "to": Status::Open}),
-                )
-                .await?;
-            }
+            answered_in(c, &mut tl, &mut row, &actor, now).await?;
         }
         (Sender::Out, true) | (Sender::Auto | Sender::Rule(_), _) => {
             row.message_count += 1;
@@ -461,6 +449,34 @@ async fn add_core_in(c: &mut AnyConnection, a: Adding) -> Result<(i64, Vec<BusEv
     };
     track_in(c, &mut tl, Some(was), &row, wrote, now).await?;
     Ok((mid, tl.added))
+}
+
+/// The desk answered the customer (a public reply, a call the desk took):
+/// the first response is recorded, the customer no longer waits, and a new
+/// conversation opens. The caller writes the row back and moves the clocks
+/// with `Wrote::AgentReply`.
+pub(super) async fn answered_in(
+    c: &mut AnyConnection,
+    tl: &mut Timeline,
+    row: &mut ConvRow,
+    actor: &EventActor,
+    now: i64,
+) -> Result<()> {
+    let status = row.status();
+    row.updated_at = now;
+    row.first_response_at.get_or_insert(now);
+    row.waiting_since = None;
+    if status == Status::New {
+        enter_status(row, Status::Open, now);
+        tl.add(
+            c,
+            EventKind::StatusChanged,
+            actor,
+            json!({"from": status, "to": Status::Open}),
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// Whether a conversation in `status` takes a new message: a closed one

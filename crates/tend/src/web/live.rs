@@ -6,7 +6,10 @@
 //!   inbox the agent may see (the page then refreshes its list or timeline);
 //! - `viewers`: `[{"name", "state"}]`, the other agents on conversation ID;
 //! - `chat`: `{"kind": "typing" | "read"}` from the chat visitor of
-//!   conversation ID.
+//!   conversation ID;
+//! - `call`: `{"id", "html"}`, an inbound call ringing in an inbox the
+//!   agent may see (`call_popup`; those ringing when the stream opens
+//!   come first), and `call_gone`: `{"id"}` once it is answered or ends.
 //!
 //! Presence is kept in this node's memory: agents on different nodes of a
 //! multi-node install do not see each other (noted in ARCHITECTURE.md).
@@ -222,8 +225,14 @@ pub async fn stream(
         chat: st.public().chat.visitor_events.subscribe(),
         recheck: st.web().hub.access.subscribe(),
         notified: st.notifications().notified.subscribe(),
+        rings: st.phone().rings.subscribe(),
     };
-    let s = events(st, a.id, a.tr.clone(), secret, q.c, access, feeds);
+    let who = Who {
+        id: a.id,
+        tr: a.tr.clone(),
+        tz: a.tz.clone(),
+    };
+    let s = events(st, who, secret, q.c, access, feeds);
     Sse::new(s)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
         .into_response()
@@ -240,11 +249,7 @@ async fn forward(
     tx: &tokio::sync::mpsc::Sender<Event>,
 ) -> bool {
     for ev in batch {
-        if !access
-            .visible
-            .as_ref()
-            .is_none_or(|v| v.contains(&ev.inbox_id))
-        {
+        if !access.sees(ev.inbox_id) {
             continue;
         }
         let data = json!({"conversation_id": ev.conversation_id, "kind": ev.kind});
@@ -271,6 +276,51 @@ async fn forward(
 struct Access {
     /// `None` for those who see every inbox.
     visible: Option<Vec<i64>>,
+    /// The agent's access now, for what the stream reads for them.
+    viewer: crate::agents::Viewer,
+}
+
+impl Access {
+    fn sees(&self, inbox_id: i64) -> bool {
+        self.visible.as_ref().is_none_or(|v| v.contains(&inbox_id))
+    }
+}
+
+/// Whose stream it is.
+struct Who {
+    id: i64,
+    tr: super::i18n::Tr,
+    tz: String,
+}
+
+/// The `call` event of a ringing call the agent may see (`None`: not
+/// theirs, or gone).
+async fn ringing_event(
+    st: &AppState,
+    who: &Who,
+    access: &Access,
+    ring: &crate::channels::phone::Ring,
+) -> Option<Event> {
+    if !access.sees(ring.inbox_id) {
+        return None;
+    }
+    let popup = super::call_popup::call_event(
+        st,
+        &access.viewer,
+        &who.tr,
+        &who.tz,
+        ring.call,
+        ring.name.as_deref(),
+    )
+    .await;
+    match popup {
+        Ok(Some(data)) => Some(Event::default().event("call").data(data.to_string())),
+        Ok(None) => None,
+        Err(e) => {
+            tracing::warn!(error = %e, call = ring.call, "the call popup could not be made");
+            None
+        }
+    }
 }
 
 impl Access {
@@ -291,7 +341,7 @@ impl Access {
         }
         let mut c = st.db.pool().acquire().await?;
         let visible = viewer.visible_inboxes(&mut c).await?;
-        Ok(Some(Access { visible }))
+        Ok(Some(Access { visible, viewer }))
     }
 }
 
@@ -302,12 +352,12 @@ struct Feeds {
     chat: broadcast::Receiver<(i64, &'static str)>,
     recheck: tokio::sync::watch::Receiver<u64>,
     notified: broadcast::Receiver<Vec<crate::notifications::Notified>>,
+    rings: broadcast::Receiver<crate::channels::phone::Ring>,
 }
 
 fn events(
     st: AppState,
-    me: i64,
-    tr: super::i18n::Tr,
+    who: Who,
     secret: String,
     conv: Option<i64>,
     mut access: Access,
@@ -320,7 +370,10 @@ fn events(
         mut chat,
         mut recheck,
         mut notified,
+        mut rings,
     } = feeds;
+    let me = who.id;
+    let tr = who.tr.clone();
     async_stream(move |tx| async move {
         if let Some(c) = conv {
             let others = st.web().hub.others(c, me, st.clock.now_ms());
@@ -331,6 +384,25 @@ fn events(
                         .data(json!(others).to_string()),
                 )
                 .await;
+        }
+        // The calls ringing now: the agent opened this page while one rang.
+        match crate::channels::phone::service::ringing(&st).await {
+            Ok(calls) => {
+                for k in calls {
+                    let ring = crate::channels::phone::Ring {
+                        call: k.id,
+                        inbox_id: k.inbox_id,
+                        ringing: true,
+                        name: None,
+                    };
+                    if let Some(ev) = ringing_event(&st, &who, &access, &ring).await
+                        && tx.send(ev).await.is_err()
+                    {
+                        return;
+                    }
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "the ringing calls could not be read"),
         }
         let mut every = tokio::time::interval(RECHECK_EVERY);
         every.tick().await;
@@ -389,6 +461,25 @@ fn events(
                             };
                             if tx.send(Event::default().event("notification").data(data.to_string())).await.is_err() {
                                 return;
+                            }
+                        }
+                    }
+                    Err(broadcast::error::RecvError::Lagged(_)) => {}
+                    Err(broadcast::error::RecvError::Closed) => break,
+                },
+                r = rings.recv() => match r {
+                    Ok(ring) if ring.ringing => {
+                        if let Some(ev) = ringing_event(&st, &who, &access, &ring).await
+                            && tx.send(ev).await.is_err()
+                        {
+                            break;
+                        }
+                    }
+                    Ok(ring) => {
+                        if access.sees(ring.inbox_id) {
+                            let data = json!({"id": ring.call}).to_string();
+                            if tx.send(Event::default().event("call_gone").data(data)).await.is_err() {
+                                break;
                             }
                         }
                     }

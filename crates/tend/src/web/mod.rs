@@ -8,6 +8,7 @@ pub mod account;
 pub mod admin;
 pub mod auth;
 pub mod automations_panel;
+mod call_popup;
 pub mod charts;
 pub mod combine;
 mod composer;

@@ -52,6 +52,8 @@ mod outbound_cap;
 mod paging;
 mod people_pages;
 mod phone;
+mod phone_answer;
+mod phone_live;
 mod phone_public;
 mod portal;
 mod portal_conversations;

@@ -42,6 +42,9 @@ pub struct WidgetConfig {
     pub offline: bool,
     /// The wait is long: offer email, but let the visitor wait if they want.
     pub long_wait: bool,
+    /// The queue's expected wait is over five minutes (or unknown): offer
+    /// "we call you back" (`POST /help/callback`) instead of waiting.
+    pub offer_callback: bool,
     /// Pre-chat requirements.
     pub require_name: bool,
     /// Pre-chat requirements.
@@ -70,18 +73,19 @@ pub async fn config(st: &AppState, inbox_id: i64) -> Result<WidgetConfig> {
     let (name, s) = chat_inbox(st, inbox_id).await?;
     let now = st.clock.now_ms();
     let open = s.is_open(now);
-    let (agents_online, wait) =
-        match crate::routing::reports::queue_estimate(st, inbox_id, "chat").await? {
-            Some(q) => (
-                q.agents_online,
-                q.channels.first().and_then(|c| c.expected_wait_seconds),
-            ),
-            None => {
-                let mut c = st.db.pool().acquire().await?;
-                let n = crate::routing::service::agents_online_in(&mut c).await?;
-                (n, (n > 0).then_some(0))
-            }
-        };
+    let queue = crate::routing::reports::queue_estimate(st, inbox_id, "chat").await?;
+    let offer_callback = crate::channels::phone::service::offers_callback(queue.as_ref());
+    let (agents_online, wait) = match queue {
+        Some(q) => (
+            q.agents_online,
+            q.channels.first().and_then(|c| c.expected_wait_seconds),
+        ),
+        None => {
+            let mut c = st.db.pool().acquire().await?;
+            let n = crate::routing::service::agents_online_in(&mut c).await?;
+            (n, (n > 0).then_some(0))
+        }
+    };
     let long_wait = wait.is_none_or(|w| w > s.max_wait_secs);
     Ok(WidgetConfig {
         inbox_id,
@@ -91,6 +95,7 @@ pub async fn config(st: &AppState, inbox_id: i64) -> Result<WidgetConfig> {
         expected_wait_seconds: wait,
         offline: !open || agents_online == 0,
         long_wait,
+        offer_callback,
         require_name: s.require_name,
         require_email: s.require_email,
         office_hours: s.office_hours,

@@ -33,6 +33,7 @@ use crate::conversations::service::{self as conversations, AttachmentMeta};
 use crate::inboxes::model::InboxKind;
 use crate::inboxes::public;
 use crate::state::AppState;
+use crate::vocab::Channel;
 use crate::web::i18n::{LOCALES_SUPPORTED, Tr};
 use crate::{Error, Result};
 
@@ -45,6 +46,7 @@ pub fn router() -> Router<AppState> {
         .route("/help/contact", get(show).post(submit))
         .route("/help/assets/help.css", get(css))
         .route("/help/assets/suggest.js", get(suggest_js))
+        .route("/help/assets/callback.js", get(callback_js))
 }
 
 /// The frame from the address (`inbox`, `lang`, `embed`), the headers and
@@ -147,7 +149,22 @@ async fn show(State(st): State<AppState>, RawQuery(q): RawQuery, headers: Header
         return failed(&f, &e);
     }
     let max = st.config.max_attachment_bytes;
-    page::form(&f, StatusCode::OK, inbox, &Values::default(), &[], max)
+    // The phone queue's wait is long: offer a callback too.
+    let callback = crate::channels::phone::service::offer_callback(&st, inbox, Channel::Phone)
+        .await
+        .unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "contact form: the phone queue's wait could not be read");
+            false
+        });
+    page::form(
+        &f,
+        StatusCode::OK,
+        inbox,
+        &Values::default(),
+        &[],
+        max,
+        callback,
+    )
 }
 
 /// `POST /help/contact`
@@ -251,6 +268,7 @@ async fn submit(State(st): State<AppState>, req: Request) -> Response {
                 &shown,
                 &errors,
                 limit,
+                false,
             )
         }
         Err(e) => failed(&f, &e),
@@ -271,7 +289,7 @@ fn invalid(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    page::form(f, status, inbox, &Values::from(sub), errors, limit)
+    page::form(f, status, inbox, &Values::from(sub), errors, limit, false)
 }
 
 /// The form field for a field the conversation service named.
@@ -348,6 +366,16 @@ async fn suggest_js() -> Response {
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
     ];
     (headers, include_str!("../../../assets/suggest.js")).into_response()
+}
+
+/// The contact form's callback offer (`assets/callback.js`).
+async fn callback_js() -> Response {
+    let headers = [
+        (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+        (header::CACHE_CONTROL, "public, max-age=86400"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    ];
+    (headers, include_str!("../../../assets/callback.js")).into_response()
 }
 
 async fn css() -> Response {

@@ -7,6 +7,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
 use super::form::{FieldError, Submission};
+use crate::channels::phone::model::CallbackWindow;
 use crate::web::i18n::{LOCALES_SUPPORTED, Tr, locale_name};
 
 /// How the page is shown: language, framing, and the inbox it belongs to.
@@ -114,6 +115,9 @@ struct ContactPage<'a> {
     errors: &'a [FieldError],
     max_mb: usize,
     honeypot: &'static str,
+    /// The phone queue's wait is long: "we call you back", with the time
+    /// windows to choose from (value, words).
+    callback: Option<Vec<(&'static str, String)>>,
 }
 
 impl ContactPage<'_> {
@@ -149,8 +153,15 @@ pub fn form(
     v: &Values,
     errors: &[FieldError],
     max_bytes: usize,
+    offer_callback: bool,
 ) -> Response {
     let lang = f.tr.code();
+    let callback = offer_callback.then(|| {
+        CallbackWindow::ALL
+            .into_iter()
+            .map(|w| (w.as_str(), f.tr.t(window_key(w))))
+            .collect()
+    });
     render(
         f,
         status,
@@ -163,8 +174,19 @@ pub fn form(
             errors,
             max_mb: max_bytes / 1_000_000,
             honeypot: super::form::HONEYPOT,
+            callback,
         },
     )
+}
+
+/// The words of a callback's time window (the widget's, `widget.ftl`).
+fn window_key(w: CallbackWindow) -> &'static str {
+    match w {
+        CallbackWindow::TodayMorning => "widget-callback-today-morning",
+        CallbackWindow::TodayAfternoon => "widget-callback-today-afternoon",
+        CallbackWindow::TomorrowMorning => "widget-callback-tomorrow-morning",
+        CallbackWindow::TomorrowAfternoon => "widget-callback-tomorrow-afternoon",
+    }
 }
 
 /// The thank-you page; `reference` is the conversation number (none for a

@@ -175,6 +175,70 @@ pub struct CallbackBody {
     pub inbox_id: Option<i64>,
     /// What it is about (plain text, up to 5,000 characters).
     pub note: Option<String>,
+    /// When the customer would like the call: `today_morning`,
+    /// `today_afternoon`, `tomorrow_morning` or `tomorrow_afternoon` (their
+    /// own day; written into the request's text).
+    #[schema(example = "tomorrow_morning")]
+    pub window: Option<String>,
+}
+
+/// When a customer would like to be called back (the widget's and the
+/// contact form's choice).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallbackWindow {
+    /// Today, before noon.
+    TodayMorning,
+    /// Today, after noon.
+    TodayAfternoon,
+    /// Tomorrow, before noon.
+    TomorrowMorning,
+    /// Tomorrow, after noon.
+    TomorrowAfternoon,
+}
+
+impl CallbackWindow {
+    /// Every window, in the order a visitor picks from.
+    pub const ALL: [CallbackWindow; 4] = [
+        CallbackWindow::TodayMorning,
+        CallbackWindow::TodayAfternoon,
+        CallbackWindow::TomorrowMorning,
+        CallbackWindow::TomorrowAfternoon,
+    ];
+
+    /// The stable name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CallbackWindow::TodayMorning => "today_morning",
+            CallbackWindow::TodayAfternoon => "today_afternoon",
+            CallbackWindow::TomorrowMorning => "tomorrow_morning",
+            CallbackWindow::TomorrowAfternoon => "tomorrow_afternoon",
+        }
+    }
+
+    /// How the request's text words it.
+    pub fn words(self) -> &'static str {
+        match self {
+            CallbackWindow::TodayMorning => "today, in the morning",
+            CallbackWindow::TodayAfternoon => "today, in the afternoon",
+            CallbackWindow::TomorrowMorning => "tomorrow, in the morning",
+            CallbackWindow::TomorrowAfternoon => "tomorrow, in the afternoon",
+        }
+    }
+
+    /// Reads `field`'s value; a 422 naming the field otherwise.
+    pub fn parse(field: &str, s: &str) -> crate::Result<CallbackWindow> {
+        Self::ALL
+            .into_iter()
+            .find(|w| w.as_str() == s.trim())
+            .ok_or_else(|| {
+                crate::Error::invalid(
+                    field,
+                    format!(
+                        "{s:?} is not a time window; use today_morning, today_afternoon, tomorrow_morning or tomorrow_afternoon"
+                    ),
+                )
+            })
+    }
 }
 
 /// A callback request as recorded.

@@ -161,3 +161,24 @@ pub(super) async fn of_customer(
     .fetch_all(c)
     .await?)
 }
+
+/// A call by its id.
+pub(super) async fn by_id(c: &mut AnyConnection, id: i64) -> Result<Option<CallRow>> {
+    Ok(
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} WHERE id = $1")))
+            .bind(id)
+            .fetch_optional(c)
+            .await?,
+    )
+}
+
+/// The newest calls (at most `limit`), newest first: the ringing ones are
+/// among them (a call rings for minutes, not for thousands of calls).
+pub(super) async fn newest(c: &mut AnyConnection, limit: i64) -> Result<Vec<CallRow>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SELECT} ORDER BY id DESC LIMIT $1"
+    )))
+    .bind(limit)
+    .fetch_all(c)
+    .await?)
+}

@@ -6,7 +6,9 @@
 use serde_json::json;
 use sqlx::AnyConnection;
 
-use super::model::{Call, CallDirection, CallEvent, CallEventBody, CallState, CallbackAnswer};
+use super::model::{
+    Call, CallDirection, CallEvent, CallEventBody, CallState, CallbackAnswer, CallbackWindow,
+};
 use super::repo::{self, CallRow, NewCall};
 use crate::agents::Viewer;
 use crate::agents::model::parse_name;
@@ -19,12 +21,19 @@ use crate::{Error, Result};
 /// The longest note a callback request takes.
 const NOTE_CHARS: usize = 5_000;
 
-/// A callback's text: its first line is a new conversation's subject.
-fn callback_text(number: &E164, note: Option<&str>) -> String {
-    match note.map(str::trim).filter(|n| !n.is_empty()) {
-        Some(n) => format!("Callback: {number}\n\n{n}"),
-        None => format!("Callback: {number}"),
+/// A callback's text: its first line is a new conversation's subject;
+/// then when the customer would like the call, and their note.
+fn callback_text(number: &E164, window: Option<CallbackWindow>, note: Option<&str>) -> String {
+    let mut text = format!("Callback: {number}");
+    if let Some(w) = window {
+        text.push_str("\n\nPreferred time: ");
+        text.push_str(w.words());
     }
+    if let Some(n) = note.map(str::trim).filter(|n| !n.is_empty()) {
+        text.push_str("\n\n");
+        text.push_str(n);
+    }
+    text
 }
 
 /// A caller's name: trimmed, at most 200 characters, no NUL.
@@ -93,6 +102,8 @@ pub async fn call_event(st: &AppState, viewer: &Viewer, b: CallEventBody) -> Res
         .transpose()?;
     let viewer = viewer.clone();
     let default_inbox = st.default_inbox;
+    let b_event = b.event;
+    let name_given = name.clone();
     let (call, events) = st
         .db
         .write(move |c| {
@@ -159,9 +170,60 @@ pub async fn call_event(st: &AppState, viewer: &Viewer, b: CallEventBody) -> Res
         })
         .await?;
     st.publish(events);
+    if !call.duplicate {
+        ring(st, &call, b_event, name_given);
+    }
     metrics::counter!("tend_channel_inbound_total", "channel" => "phone", "outcome" => if call.duplicate { "duplicate" } else { "created" })
         .increment(1);
     Ok(call)
+}
+
+/// Tells the live workspace that an inbound call rings (its `new`, while
+/// nobody has answered it and it has not ended) or no longer rings.
+fn ring(st: &AppState, call: &Call, event: CallEvent, name: Option<String>) {
+    let ringing = match event {
+        CallEvent::New => call.direction == CallDirection::In && call.state == CallState::New,
+        CallEvent::Answered | CallEvent::Hangup => false,
+    };
+    // An outbound call, or a `new` told after the call was answered or
+    // ended, never rang on the desk: nothing to take down either.
+    if event == CallEvent::New && !ringing {
+        return;
+    }
+    let _ = st.phone().rings.send(super::Ring {
+        call: call.id,
+        inbox_id: call.inbox_id,
+        ringing,
+        name,
+    });
+}
+
+/// How long after it started a call that was never answered nor hung up
+/// stops counting as ringing (a phone system that lost its hangup).
+const RINGS_AT_MOST_MS: i64 = 10 * 60 * 1000;
+
+/// The inbound calls ringing now (started, not answered, not ended, and
+/// not older than [`RINGS_AT_MOST_MS`]), newest first: a page that
+/// connects shows them.
+pub async fn ringing(st: &AppState) -> Result<Vec<Call>> {
+    let since = st.clock.now_ms() - RINGS_AT_MOST_MS;
+    let mut c = st.db.pool().acquire().await?;
+    Ok(repo::newest(&mut c, 50)
+        .await?
+        .into_iter()
+        .filter(|r| {
+            r.direction() == CallDirection::In
+                && r.state() == CallState::New
+                && r.started_at.is_some_and(|t| t >= since)
+        })
+        .map(|r| r.into_call(false))
+        .collect())
+}
+
+/// A call by its id.
+pub async fn call(st: &AppState, id: i64) -> Result<Option<Call>> {
+    let mut c = st.db.pool().acquire().await?;
+    Ok(repo::by_id(&mut c, id).await?.map(|r| r.into_call(false)))
 }
 
 /// The customer's number of a call.
@@ -218,10 +280,9 @@ async fn apply_in(
             let actor = r.agent_id.map_or(CallActor::System, CallActor::Agent);
             let conv = conversation_in(c, r, actor, now, &mut out).await?;
             out.extend(
-                calls::call_event_in(
+                calls::call_answered_in(
                     c,
                     conv,
-                    EventKind::CallAnswered,
                     actor,
                     json!({"call_id": r.call_id, "direction": r.direction, "number": number_of(r), "agent_id": r.agent_id}),
                     now,
@@ -252,7 +313,7 @@ async fn apply_in(
                 (None, CallDirection::In) => {
                     r.missed = 1;
                     let number = E164::stored(number_of(r).to_string());
-                    let text = callback_text(&number, None);
+                    let text = callback_text(&number, None, None);
                     let key = format!("call:{}", r.id);
                     let (conv, events) = calls::callback_in(
                         c,
@@ -337,7 +398,13 @@ pub async fn request_callback(
             format!("a note has at most {NOTE_CHARS} characters, and no NUL"),
         ));
     }
-    let text = callback_text(&number, note);
+    let window = b
+        .window
+        .as_deref()
+        .filter(|w| !w.trim().is_empty())
+        .map(|w| CallbackWindow::parse("window", w))
+        .transpose()?;
+    let text = callback_text(&number, window, note);
     let language = note.and_then(|n| crate::conversations::language_of(None, n));
     let key = format!("callback:{}", crate::agents::service::random_token(""));
     let typed = b.phone.trim().to_string();
@@ -394,4 +461,25 @@ pub async fn calls_of_customer(st: &AppState, customer_id: i64) -> Result<Vec<Ca
         .into_iter()
         .map(|r| r.into_call(false))
         .collect())
+}
+
+/// Whether a visitor of this inbox and channel is offered a callback
+/// instead of waiting: the routed queue they would join offers a
+/// follow-up (its expected wait is over `routing_follow_up_after`, five
+/// minutes by default, or unknown because nobody who could answer is
+/// online). An inbox without routing has no expected wait: no offer.
+pub fn offers_callback(queue: Option<&crate::routing::model::TeamQueue>) -> bool {
+    queue
+        .and_then(|q| q.channels.first())
+        .is_some_and(|c| c.offer_follow_up)
+}
+
+/// [`offers_callback`] for the queue of `inbox_id` and `channel` now.
+pub async fn offer_callback(
+    st: &AppState,
+    inbox_id: i64,
+    channel: crate::vocab::Channel,
+) -> Result<bool> {
+    let q = crate::routing::reports::queue_estimate(st, inbox_id, channel.as_str()).await?;
+    Ok(offers_callback(q.as_ref()))
 }
