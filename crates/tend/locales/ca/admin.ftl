@@ -130,6 +130,7 @@ inbox-kind-chat = Xat
 inbox-kind-web = Formulari web
 inbox-kind-api = API
 inbox-kind-telegram = Telegram
+inbox-kind-whatsapp = WhatsApp
 inbox-default = Predeterminada
 inbox-create = Crea una safata
 inbox-address-help = Obligatòria per a les safates de correu: l'adreça on escriuen els clients.
@@ -422,6 +423,9 @@ inbox-failing-telegram = La Bot API rebutja el testimoni del bot des de { $when 
 inbox-telegram-polling = Llegeix les actualitzacions del bot per consulta llarga des de { $url }.
 inbox-telegram-webhook = Telegram envia les actualitzacions del bot al webhook d'aquesta safata (Bot API: { $url }).
 inbox-telegram-no-token = Encara no hi ha testimoni del bot: un administrador el defineix per l'API (telegram.bot_token).
+inbox-failing-whatsapp = L'API Graph rebutja el testimoni d'accés de WhatsApp des de { $when }: { $value }. Definiu un testimoni nou des de Meta Business Manager.
+inbox-whatsapp-number = Envia com a número de WhatsApp { $id } a través de { $url }.
+inbox-whatsapp-unset = Encara no hi ha identificador del número ni testimoni d'accés: un administrador els defineix per l'API (whatsapp.phone_number_id, whatsapp.access_token).
 
 # Event kinds by name (the webhooks page)
 event-kind-created = Conversa creada

@@ -130,6 +130,7 @@ inbox-kind-chat = Chat
 inbox-kind-web = Web form
 inbox-kind-api = API
 inbox-kind-telegram = Telegram
+inbox-kind-whatsapp = WhatsApp
 inbox-default = Default
 inbox-create = Create an inbox
 inbox-address-help = Required for email inboxes: the address customers write to.
@@ -422,6 +423,9 @@ inbox-failing-telegram = The Bot API has refused the bot's token since { $when }
 inbox-telegram-polling = Reads the bot's updates by long polling from { $url }.
 inbox-telegram-webhook = Telegram posts the bot's updates to this inbox's webhook (Bot API: { $url }).
 inbox-telegram-no-token = No bot token yet: an admin sets it through the API (telegram.bot_token).
+inbox-failing-whatsapp = The Graph API has refused the WhatsApp access token since { $when }: { $value }. Set a new token from Meta Business Manager.
+inbox-whatsapp-number = Sends as WhatsApp number { $id } through { $url }.
+inbox-whatsapp-unset = No phone number id or access token yet: an admin sets them through the API (whatsapp.phone_number_id, whatsapp.access_token).
 
 # Event kinds by name (the webhooks page)
 event-kind-created = Conversation created

@@ -125,6 +125,7 @@ inbox-kind-chat = チャット
 inbox-kind-web = Web フォーム
 inbox-kind-api = API
 inbox-kind-telegram = Telegram
+inbox-kind-whatsapp = WhatsApp
 inbox-default = 既定
 inbox-create = 受信箱を作成
 inbox-address-help = メールの受信箱では必須です。顧客がメールを送るアドレスです。
@@ -411,6 +412,9 @@ inbox-failing-telegram = Bot API が { $when } 以降ボットのトークンを
 inbox-telegram-polling = { $url } からロングポーリングでボットの更新を読み取ります。
 inbox-telegram-webhook = Telegram がこの受信箱の Webhook にボットの更新を送信します (Bot API: { $url })。
 inbox-telegram-no-token = ボットのトークンがまだありません。管理者が API で設定します (telegram.bot_token)。
+inbox-failing-whatsapp = Graph API が { $when } 以降 WhatsApp のアクセストークンを拒否しています: { $value }。Meta Business Manager で新しいトークンを設定してください。
+inbox-whatsapp-number = WhatsApp 番号 { $id } として { $url } 経由で送信します。
+inbox-whatsapp-unset = 電話番号 ID またはアクセストークンがまだありません。管理者が API で設定します (whatsapp.phone_number_id, whatsapp.access_token)。
 
 # Event kinds by name (the webhooks page)
 event-kind-created = 会話の作成

@@ -135,6 +135,7 @@ inbox-kind-chat = Tērzēšana
 inbox-kind-web = Tīmekļa veidlapa
 inbox-kind-api = API
 inbox-kind-telegram = Telegram
+inbox-kind-whatsapp = WhatsApp
 inbox-default = Noklusējuma
 inbox-create = Izveidot iesūtni
 inbox-address-help = Obligāta e-pasta iesūtnēm: adrese, uz kuru raksta klienti.
@@ -429,6 +430,9 @@ inbox-failing-telegram = Bot API kopš { $when } noraida robota marķieri: { $va
 inbox-telegram-polling = Robota atjauninājumus lasa ar ilgo aptauju no { $url }.
 inbox-telegram-webhook = Telegram sūta robota atjauninājumus uz šīs iesūtnes tīmekļa āķi (Bot API: { $url }).
 inbox-telegram-no-token = Robota marķiera vēl nav: administrators to iestata caur API (telegram.bot_token).
+inbox-failing-whatsapp = Graph API kopš { $when } noraida WhatsApp piekļuves marķieri: { $value }. Iestatiet jaunu marķieri no Meta Business Manager.
+inbox-whatsapp-number = Sūta kā WhatsApp numurs { $id } caur { $url }.
+inbox-whatsapp-unset = Vēl nav tālruņa numura ID vai piekļuves marķiera: administrators tos iestata caur API (whatsapp.phone_number_id, whatsapp.access_token).
 
 # Event kinds by name (the webhooks page)
 event-kind-created = Saruna izveidota

@@ -22,7 +22,7 @@ use base64::Engine;
 use futures_util::future::BoxFuture;
 use sqlx::AnyConnection;
 
-use super::model::{OutboundBody, OutboundFile, OutboundTo};
+use super::model::{OutboundBody, OutboundFile, OutboundTemplate, OutboundTo};
 use super::repo::{self, Due};
 use crate::channels::capabilities::Capabilities;
 use crate::conversations::Conversation;
@@ -85,7 +85,14 @@ impl Carrier for OutboxCarrier {
                     .as_ref()
                     .is_none_or(|t| t.sealed_token.is_none())
                     .then_some("a bot token (telegram.bot_token)"),
-                _ => inbox.outbound_url.is_none().then_some("an outbound_url"),
+                InboxKind::Whatsapp => inbox
+                    .whatsapp
+                    .as_ref()
+                    .is_none_or(|w| w.sealed_token.is_none() || w.phone_number_id.is_none())
+                    .then_some("an access token and phone number id (whatsapp.access_token, whatsapp.phone_number_id)"),
+                InboxKind::Api | InboxKind::Email | InboxKind::Chat | InboxKind::Web => {
+                    inbox.outbound_url.is_none().then_some("an outbound_url")
+                }
             };
             if let Some(missing) = missing {
                 return Err(Error::invalid(
@@ -96,18 +103,36 @@ impl Carrier for OutboxCarrier {
                     ),
                 ));
             }
-            let (kind, text, files, automatic) = match out {
+            let (kind, text, files, automatic, template, link) = match out {
                 Outgoing::Reply {
                     text,
                     files,
                     automatic,
+                    template,
                     ..
-                } => ("reply", text, files, automatic),
-                Outgoing::Survey { text, .. } => ("survey", text, &[][..], true),
+                } => ("reply", text, files, automatic, template, None),
+                Outgoing::Survey { text, link, .. } => {
+                    ("survey", text, &[][..], true, None, Some(link))
+                }
                 // A side conversation with a third party goes by mail.
                 Outgoing::Side { .. } => return Ok(None),
             };
-            Capabilities::of(inbox_kind).check_outgoing(
+            let caps = Capabilities::of(inbox_kind);
+            let mut template = match template {
+                Some(t) => Some(registered(&inbox, inbox_kind, t, files.len())?),
+                None => None,
+            };
+            if template.is_none() && caps.reply_window.is_some() {
+                let last = super::inbound::last_arrival(st, conv.id).await?;
+                if !caps.window_open(last, st.clock.now_ms()) {
+                    // A survey goes as the inbox's survey template.
+                    template = match link {
+                        Some(link) => Some(survey_template(&inbox, link)?),
+                        None => return Err(window_closed(inbox_kind, last)),
+                    };
+                }
+            }
+            caps.check_outgoing(
                 inbox_kind.as_str(),
                 text,
                 files.iter().map(|f| {
@@ -138,6 +163,7 @@ impl Carrier for OutboxCarrier {
                         content_base64: String::new(),
                     })
                     .collect(),
+                template,
             };
             let payload = serde_json::to_string(&body).map_err(anyhow::Error::from)?;
             Ok(Some(Prepared::new(
@@ -168,6 +194,109 @@ impl Carrier for OutboxCarrier {
     fn wake(&self, st: &AppState) {
         super::wake(st);
     }
+}
+
+/// The template a reply names, as the inbox registered it: the channel
+/// must have templates, the inbox the template, and the reply as many
+/// parameters as it takes and no files.
+fn registered(
+    inbox: &crate::inboxes::ChannelInbox,
+    kind: InboxKind,
+    t: &crate::conversations::model::TemplateMessage,
+    files: usize,
+) -> Result<OutboundTemplate> {
+    let wa = match (Capabilities::of(kind).templates, &inbox.whatsapp) {
+        (true, Some(wa)) => wa,
+        _ => {
+            return Err(Error::invalid(
+                "template",
+                format!("the {} channel has no message templates", kind.as_str()),
+            ));
+        }
+    };
+    let Some(reg) = wa.template(t.name.trim(), t.language.as_deref().map(str::trim)) else {
+        let names: Vec<String> = wa
+            .templates
+            .iter()
+            .map(|r| format!("{} ({})", r.name, r.language))
+            .collect();
+        return Err(Error::invalid(
+            "template.name",
+            format!(
+                "{:?} is not one of this inbox's approved templates ({}); an admin registers them in whatsapp.templates",
+                t.name,
+                if names.is_empty() { "none yet".to_string() } else { names.join(", ") }
+            ),
+        ));
+    };
+    if t.parameters.len() != reg.parameters as usize {
+        return Err(Error::invalid(
+            "template.parameters",
+            format!(
+                "the template {:?} takes {} parameters; {} given",
+                reg.name,
+                reg.parameters,
+                t.parameters.len()
+            ),
+        ));
+    }
+    if let Some(i) = t.parameters.iter().position(|p| p.trim().is_empty()) {
+        return Err(Error::invalid(
+            format!("template.parameters[{i}]"),
+            "a template's parameter cannot be empty",
+        ));
+    }
+    if files > 0 {
+        return Err(Error::invalid(
+            "files",
+            "a template carries no files: send them once the customer writes again",
+        ));
+    }
+    Ok(OutboundTemplate {
+        name: reg.name.clone(),
+        language: reg.language.clone(),
+        parameters: t.parameters.clone(),
+    })
+}
+
+/// The survey as the inbox's survey template (its one parameter, if any,
+/// the survey's link); a 422 on `survey` when it has none.
+fn survey_template(inbox: &crate::inboxes::ChannelInbox, link: &str) -> Result<OutboundTemplate> {
+    let wa = inbox.whatsapp.as_ref();
+    let t = wa
+        .and_then(|w| w.survey_template.as_deref().and_then(|n| w.template(n, None)))
+        .ok_or_else(|| {
+            Error::invalid(
+                "survey",
+                "the reply window is closed and the inbox has no survey template (whatsapp.survey_template)",
+            )
+        })?;
+    Ok(OutboundTemplate {
+        name: t.name.clone(),
+        language: t.language.clone(),
+        parameters: (t.parameters > 0)
+            .then(|| link.to_string())
+            .into_iter()
+            .collect(),
+    })
+}
+
+/// The refusal of free text outside a channel's reply window.
+fn window_closed(kind: InboxKind, last: Option<i64>) -> Error {
+    let since = match last {
+        Some(ms) => format!(
+            "the customer last wrote at {}, more than 24 hours ago",
+            crate::time::rfc3339(ms)
+        ),
+        None => "the customer has not written on this channel".to_string(),
+    };
+    Error::invalid(
+        "text",
+        format!(
+            "the {} reply window is closed ({since}): only an approved template can be sent now (\"template\": {{\"name\", \"parameters\"}})",
+            kind.as_str()
+        ),
+    )
 }
 
 /// The sender, until the shutdown (a task of `crate::tasks`).
@@ -332,9 +461,13 @@ async fn send(st: &AppState, d: &Due) -> std::result::Result<i64, Failure> {
         .ok_or_else(|| Failure::plain(None, "the inbox no longer exists"))?;
     let body: OutboundBody = serde_json::from_str(&d.payload)
         .map_err(|e| Failure::plain(None, format!("unreadable payload: {e}")))?;
-    match (&inbox.kind, &inbox.telegram) {
-        (InboxKind::Telegram, Some(tg)) => {
+    match (&inbox.kind, &inbox.telegram, &inbox.whatsapp) {
+        (InboxKind::Telegram, Some(tg), _) => {
             crate::channels::telegram::send(st, tg, &body, d.parts_sent).await
+        }
+        (InboxKind::Whatsapp, _, Some(wa)) => {
+            crate::channels::whatsapp::send(st, d.inbox_id, wa, &body, d.parts_sent, d.message_id)
+                .await
         }
         _ => post(st, &inbox, body)
             .await

@@ -39,6 +39,8 @@ pub struct InboxView {
     pub failing: Option<String>,
     /// Telegram inboxes: how the bot is read, or that it has no token.
     pub telegram: Option<String>,
+    /// WhatsApp inboxes: which number sends, or that it is not set up.
+    pub whatsapp: Option<String>,
     /// Whether "stop polling" was ticked (a form that came back).
     pub imap_off: bool,
     /// The card's mistake, beside its field (none for the other cards).
@@ -105,12 +107,13 @@ struct InboxesPage {
 
 const AFTERS: [ImapAfter; 3] = [ImapAfter::Leave, ImapAfter::Seen, ImapAfter::Move];
 
-const KINDS: [InboxKind; 5] = [
+const KINDS: [InboxKind; 6] = [
     InboxKind::Email,
     InboxKind::Chat,
     InboxKind::Web,
     InboxKind::Api,
     InboxKind::Telegram,
+    InboxKind::Whatsapp,
 ];
 
 /// The page; after a failed post, with the form as typed and its mistake.
@@ -165,11 +168,24 @@ async fn page(
                                 a.tr.s("inbox-telegram-webhook", "url", &t.api_base)
                             }
                         }),
+                    whatsapp: i.whatsapp.as_ref().map(|w| {
+                        match (&w.phone_number_id, w.has_access_token) {
+                            (Some(id), true) => a.tr.args(
+                                "inbox-whatsapp-number",
+                                &[("id", id.clone().into()), ("url", w.api_base.clone().into())],
+                            ),
+                            _ => a.tr.t("inbox-whatsapp-unset"),
+                        }
+                    }),
                     failing: i.failing_since.map(|since| {
                         a.tr.args(
                             match i.kind {
                                 InboxKind::Telegram => "inbox-failing-telegram",
-                                _ => "inbox-failing",
+                                InboxKind::Whatsapp => "inbox-failing-whatsapp",
+                                InboxKind::Email
+                                | InboxKind::Chat
+                                | InboxKind::Web
+                                | InboxKind::Api => "inbox-failing",
                             },
                             &[
                                 ("when", since.into()),
@@ -369,6 +385,7 @@ pub async fn update(
         secret: None,
         outbound_url: None,
         telegram: None,
+        whatsapp: None,
     };
     let r = inboxes::update_inbox(&st, &a.viewer, id, ch).await;
     done(&st, &a, r, typed).await
