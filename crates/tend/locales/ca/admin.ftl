@@ -186,6 +186,7 @@ admin-templates-about = El correu de l'enquesta de satisfacció i la pàgina on 
 template-col = Plantilla
 template-survey-email-subject = Correu de l'enquesta: assumpte
 template-survey-email-text = Correu de l'enquesta: text
+template-survey-message-text = Missatge de l'enquesta (aplicacions de missatgeria, API de canal): text
 template-survey-page = Pàgina de l'enquesta per als clients
 template-edit-in = { $name } en { $to }
 template-customized = Modificada

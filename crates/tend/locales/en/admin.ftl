@@ -186,6 +186,7 @@ admin-templates-about = The satisfaction survey's email and the page customers a
 template-col = Template
 template-survey-email-subject = Survey email: subject
 template-survey-email-text = Survey email: text
+template-survey-message-text = Survey message (chat apps, channel API): text
 template-survey-page = Survey page for customers
 template-edit-in = { $name } in { $to }
 template-customized = Changed

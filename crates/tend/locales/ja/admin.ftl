@@ -181,6 +181,7 @@ admin-templates-about = 満足度アンケートのメールと、お客様が�
 template-col = テンプレート
 template-survey-email-subject = アンケートメール: 件名
 template-survey-email-text = アンケートメール: 本文
+template-survey-message-text = アンケートメッセージ (メッセージアプリ、チャネル API): 本文
 template-survey-page = お客様向けのアンケートページ
 template-edit-in = { $name }（{ $to }）
 template-customized = 変更済み

@@ -181,6 +181,7 @@ admin-templates-about = 언어별 만족도 설문 이메일과 고객이 응답
 template-col = 템플릿
 template-survey-email-subject = 설문 이메일: 제목
 template-survey-email-text = 설문 이메일: 본문
+template-survey-message-text = 설문 메시지 (메신저, 채널 API): 본문
 template-survey-page = 고객용 설문 페이지
 template-edit-in = { $name } ({ $to })
 template-customized = 변경됨

@@ -191,6 +191,7 @@ admin-templates-about = Apmierinātības aptaujas e-pasts un lapa, kurā klienti
 template-col = Veidne
 template-survey-email-subject = Aptaujas e-pasts: temats
 template-survey-email-text = Aptaujas e-pasts: teksts
+template-survey-message-text = Aptaujas ziņojums (tērzēšanas lietotnes, kanālu API): teksts
 template-survey-page = Aptaujas lapa klientiem
 template-edit-in = { $name } ({ $to })
 template-customized = Mainīta
