@@ -189,7 +189,8 @@ impl Capabilities {
     /// Whether the desk may write freely at `now` to a customer who last
     /// wrote at `last` (ms).
     pub fn window_open(&self, last: Option<i64>, now: i64) -> bool {
-        self.window_closes_at(last).is_none_or(|closes| now < closes)
+        self.window_closes_at(last)
+            .is_none_or(|closes| now < closes)
     }
 
     /// Whether the channel carries a file of this content type.

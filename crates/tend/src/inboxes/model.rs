@@ -50,7 +50,9 @@ impl InboxKind {
             "whatsapp" => Ok(InboxKind::Whatsapp),
             _ => Err(Error::invalid(
                 "kind",
-                format!("unknown inbox kind {s:?}; use email, chat, web, api, telegram or whatsapp"),
+                format!(
+                    "unknown inbox kind {s:?}; use email, chat, web, api, telegram or whatsapp"
+                ),
             )),
         }
     }

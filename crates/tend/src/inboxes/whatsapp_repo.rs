@@ -26,7 +26,15 @@ pub(super) async fn channel(c: &mut AnyConnection, id: i64) -> Result<Option<Wha
     .fetch_optional(c)
     .await?;
     Ok(row.map(
-        |(phone_number_id, sealed_token, sealed_app_secret, sealed_verify_token, api_base, templates, survey_template)| {
+        |(
+            phone_number_id,
+            sealed_token,
+            sealed_app_secret,
+            sealed_verify_token,
+            api_base,
+            templates,
+            survey_template,
+        )| {
             WhatsappChannel {
                 phone_number_id,
                 sealed_token,

@@ -4,10 +4,10 @@
 //! templates, each with a field per parameter, in place of the text box.
 
 use super::session::Agent;
+use crate::Result;
 use crate::channels::capabilities::Capabilities;
 use crate::conversations::Conversation;
 use crate::state::AppState;
-use crate::Result;
 
 /// An approved template the composer offers.
 #[derive(Debug, Clone)]

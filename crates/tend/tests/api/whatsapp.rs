@@ -39,24 +39,45 @@ async fn the_webhook_is_verified_and_signed(app: &mut TestApp, _clock: &Arc<Manu
     let graph = FakeGraph::start().await;
     // Before any setting: no verify token, no app secret.
     let bare = app.inbox("whatsapp", None).await;
-    assert_eq!(verify(app, bare, "subscribe", VERIFY_TOKEN).await.0, StatusCode::FORBIDDEN);
-    let hello = notification(json!([message("wamid.A1", "text", json!({"body": "Hello"}))]), json!([]));
+    assert_eq!(
+        verify(app, bare, "subscribe", VERIFY_TOKEN).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let hello = notification(
+        json!([message("wamid.A1", "text", json!({"body": "Hello"}))]),
+        json!([]),
+    );
     let (s, b) = post_signed(app, bare, Some(APP_SECRET), &hello).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED, "{b}");
     assert_eq!(b["error"]["details"]["reason"], "no_secret", "{b}");
     let (s, b) = app.get("/api/v1/inboxes", &app.admin).await;
     assert_eq!(s, StatusCode::OK);
-    let listed = b["items"].as_array().unwrap().iter().find(|i| i["id"] == bare).unwrap().clone();
+    let listed = b["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == bare)
+        .unwrap()
+        .clone();
     assert_eq!(listed["kind"], "whatsapp", "{listed}");
     assert_eq!(listed["whatsapp"]["has_access_token"], false, "{listed}");
-    assert_eq!(listed["whatsapp"]["api_base"], "https://graph.facebook.com/v20.0", "{listed}");
+    assert_eq!(
+        listed["whatsapp"]["api_base"], "https://graph.facebook.com/v20.0",
+        "{listed}"
+    );
 
     let inbox = whatsapp_inbox(app, &graph).await;
     let (s, challenge) = verify(app, inbox, "subscribe", VERIFY_TOKEN).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(challenge, "1158201444");
-    assert_eq!(verify(app, inbox, "subscribe", "wrong").await.0, StatusCode::FORBIDDEN);
-    assert_eq!(verify(app, inbox, "unsubscribe", VERIFY_TOKEN).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        verify(app, inbox, "subscribe", "wrong").await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        verify(app, inbox, "unsubscribe", VERIFY_TOKEN).await.0,
+        StatusCode::FORBIDDEN
+    );
 
     let (s, b) = post_signed(app, inbox, Some("not-the-secret"), &hello).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED, "{b}");
@@ -77,22 +98,45 @@ async fn the_webhook_is_verified_and_signed(app: &mut TestApp, _clock: &Arc<Manu
     assert_eq!(messages_of(app, conv).await.len(), 1);
     // Another kind's inbox has no WhatsApp webhook.
     let api = app.inbox("api", None).await;
-    assert_eq!(verify(app, api, "subscribe", VERIFY_TOKEN).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        verify(app, api, "subscribe", VERIFY_TOKEN).await.0,
+        StatusCode::NOT_FOUND
+    );
     // Bad settings name their field.
     for (body, field) in [
-        (json!({"whatsapp": {"phone_number_id": "a/b"}}), "whatsapp.phone_number_id"),
-        (json!({"whatsapp": {"api_base": "ftp://x"}}), "whatsapp.api_base"),
-        (json!({"whatsapp": {"access_token": "has space"}}), "whatsapp.access_token"),
-        (json!({"whatsapp": {"templates": [{"name": "Bad Name", "language": "en"}]}}),
-            "whatsapp.templates[0].name"),
-        (json!({"whatsapp": {"survey_template": "nope"}}), "whatsapp.survey_template"),
+        (
+            json!({"whatsapp": {"phone_number_id": "a/b"}}),
+            "whatsapp.phone_number_id",
+        ),
+        (
+            json!({"whatsapp": {"api_base": "ftp://x"}}),
+            "whatsapp.api_base",
+        ),
+        (
+            json!({"whatsapp": {"access_token": "has space"}}),
+            "whatsapp.access_token",
+        ),
+        (
+            json!({"whatsapp": {"templates": [{"name": "Bad Name", "language": "en"}]}}),
+            "whatsapp.templates[0].name",
+        ),
+        (
+            json!({"whatsapp": {"survey_template": "nope"}}),
+            "whatsapp.survey_template",
+        ),
     ] {
-        let (s, b) = app.patch(&format!("/api/v1/inboxes/{inbox}"), &app.admin, body).await;
+        let (s, b) = app
+            .patch(&format!("/api/v1/inboxes/{inbox}"), &app.admin, body)
+            .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
         assert_eq!(b["error"]["details"]["field"], field, "{b}");
     }
     let (s, b) = app
-        .patch(&format!("/api/v1/inboxes/{api}"), &app.admin, json!({"whatsapp": {}}))
+        .patch(
+            &format!("/api/v1/inboxes/{api}"),
+            &app.admin,
+            json!({"whatsapp": {}}),
+        )
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
     assert_eq!(b["error"]["details"]["field"], "whatsapp", "{b}");
@@ -102,11 +146,16 @@ async fn messages_and_media_arrive_with_bytes_intact(app: &mut TestApp, _clock: 
     let graph = FakeGraph::start().await;
     let inbox = whatsapp_inbox(app, &graph).await;
     // The caller with this number is known: the writer is the same customer.
-    let b = app.conversation("Call me", "aiko@example.jp", "Please call", None).await;
+    let b = app
+        .conversation("Call me", "aiko@example.jp", "Please call", None)
+        .await;
     let known = b["customer"]["id"].as_i64().unwrap();
     let (s, b) = app
-        .patch(&format!("/api/v1/customers/{known}"), &app.admin,
-            json!({"name": "Aiko S.", "phone": "+81 90-1234-5678"}))
+        .patch(
+            &format!("/api/v1/customers/{known}"),
+            &app.admin,
+            json!({"name": "Aiko S.", "phone": "+81 90-1234-5678"}),
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{b}");
     let photo: Vec<u8> = (0..=255u8).cycle().take(70_001).collect();
@@ -126,9 +175,14 @@ async fn messages_and_media_arrive_with_bytes_intact(app: &mut TestApp, _clock: 
     assert_eq!(b["received"], 6, "{b}");
     let conv = conversation_of(app, inbox, "wamid.M1").await;
     for n in 2..=6 {
-        assert_eq!(conversation_of(app, inbox, &format!("wamid.M{n}")).await, conv);
+        assert_eq!(
+            conversation_of(app, inbox, &format!("wamid.M{n}")).await,
+            conv
+        );
     }
-    let (s, c) = app.get(&format!("/api/v1/conversations/{conv}"), &app.admin).await;
+    let (s, c) = app
+        .get(&format!("/api/v1/conversations/{conv}"), &app.admin)
+        .await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(c["channel"], "whatsapp", "{c}");
     assert_eq!(c["language"], "ja", "detected from the words: {c}");
@@ -143,18 +197,34 @@ async fn messages_and_media_arrive_with_bytes_intact(app: &mut TestApp, _clock: 
     assert_eq!(f["filename"], "領収書.pdf");
     assert_eq!(file_bytes(app, f).await, pdf);
     let f = &all[3]["attachments"][0];
-    assert!(f["content_type"].as_str().unwrap().starts_with("audio/ogg"), "{f}");
+    assert!(
+        f["content_type"].as_str().unwrap().starts_with("audio/ogg"),
+        "{f}"
+    );
     assert_eq!(file_bytes(app, f).await, voice);
     assert_eq!(all[4]["text"], "はい");
     assert_eq!(all[5]["text"], "配送状況");
     // A media id the Cloud API does not know: a placeholder, not a block.
-    let b = deliver(app, inbox, json!([
-        message("wamid.M7", "video", json!({"id": "GONE", "mime_type": "video/mp4"})),
-        message("wamid.M8", "text", json!({"body": "動画は届きましたか?"})),
-    ])).await;
+    let b = deliver(
+        app,
+        inbox,
+        json!([
+            message(
+                "wamid.M7",
+                "video",
+                json!({"id": "GONE", "mime_type": "video/mp4"})
+            ),
+            message("wamid.M8", "text", json!({"body": "動画は届きましたか?"})),
+        ]),
+    )
+    .await;
     assert_eq!(b["received"], 2, "{b}");
     let all = messages_of(app, conv).await;
-    assert!(all[6]["text"].as_str().unwrap().contains("not fetched"), "{}", all[6]);
+    assert!(
+        all[6]["text"].as_str().unwrap().contains("not fetched"),
+        "{}",
+        all[6]
+    );
     assert_eq!(all[7]["text"], "動画は届きましたか?");
 }
 
@@ -164,29 +234,52 @@ async fn an_unknown_type_is_kept_and_the_next_message_arrives(
 ) {
     let graph = FakeGraph::start().await;
     let inbox = whatsapp_inbox(app, &graph).await;
-    let location = message("wamid.U1", "location",
-        json!({"latitude": 35.68, "longitude": 139.76, "name": "Tokyo Station"}));
+    let location = message(
+        "wamid.U1",
+        "location",
+        json!({"latitude": 35.68, "longitude": 139.76, "name": "Tokyo Station"}),
+    );
     let unsupported = json!({"from": WA_ID, "id": "wamid.U2", "timestamp": "1795597200",
         "type": "unsupported", "errors": [{"code": 131051, "title": "Message type unknown",
         "message": "Message type unknown", "error_data": {"details": "Message type is currently not supported."}}]});
     let future = message("wamid.U3", "hologram", json!({"id": "H1"}));
-    let b = deliver(app, inbox, json!([
-        location.clone(),
-        unsupported,
-        future,
-        message("wamid.U4", "text", json!({"body": "Did you see where I am?"})),
-    ])).await;
+    let b = deliver(
+        app,
+        inbox,
+        json!([
+            location.clone(),
+            unsupported,
+            future,
+            message(
+                "wamid.U4",
+                "text",
+                json!({"body": "Did you see where I am?"})
+            ),
+        ]),
+    )
+    .await;
     assert_eq!(b["received"], 4, "{b}");
     let conv = conversation_of(app, inbox, "wamid.U1").await;
     let all = messages_of(app, conv).await;
     assert_eq!(all.len(), 4, "{all:?}");
     let text = all[0]["text"].as_str().unwrap();
-    assert!(text.contains("\"location\"") && text.contains("original.json"), "{text}");
+    assert!(
+        text.contains("\"location\"") && text.contains("original.json"),
+        "{text}"
+    );
     let files = all[0]["attachments"].as_array().unwrap();
     assert_eq!(files[0]["filename"], "original.json");
     let kept: Value = serde_json::from_slice(&file_bytes(app, &files[0]).await).unwrap();
     assert_eq!(kept, location, "the raw message is kept");
-    assert!(all[1]["text"].as_str().unwrap().contains("131051"), "{}", all[1]);
-    assert!(all[2]["text"].as_str().unwrap().contains("hologram"), "{}", all[2]);
+    assert!(
+        all[1]["text"].as_str().unwrap().contains("131051"),
+        "{}",
+        all[1]
+    );
+    assert!(
+        all[2]["text"].as_str().unwrap().contains("hologram"),
+        "{}",
+        all[2]
+    );
     assert_eq!(all[3]["text"], "Did you see where I am?");
 }

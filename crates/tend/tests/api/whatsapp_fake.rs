@@ -45,8 +45,10 @@ pub struct FakeGraph {
 fn graph_error(status: u16, code: i64, message: &str) -> Response {
     (
         AxumStatus::from_u16(status).unwrap(),
-        Json(json!({"error": {"message": message, "type": "OAuthException", "code": code,
-            "fbtrace_id": "AbC"}})),
+        Json(
+            json!({"error": {"message": message, "type": "OAuthException", "code": code,
+            "fbtrace_id": "AbC"}}),
+        ),
     )
         .into_response()
 }
@@ -127,9 +129,11 @@ async fn media_url(
         return graph_error(400, 100, "Unsupported get request.");
     };
     let host = headers["host"].to_str().unwrap();
-    Json(json!({"messaging_product": "whatsapp", "id": id, "mime_type": ct,
+    Json(
+        json!({"messaging_product": "whatsapp", "id": id, "mime_type": ct,
         "sha256": "x", "file_size": bytes.len(),
-        "url": format!("http://{host}/download/{id}?ext=1")}))
+        "url": format!("http://{host}/download/{id}?ext=1")}),
+    )
     .into_response()
 }
 
@@ -274,7 +278,13 @@ pub async fn post_signed(
 
 /// Posts messages to the webhook, signed; answers the webhook's answer.
 pub async fn deliver(app: &TestApp, inbox: i64, messages: Value) -> Value {
-    let (s, b) = post_signed(app, inbox, Some(APP_SECRET), &notification(messages, json!([]))).await;
+    let (s, b) = post_signed(
+        app,
+        inbox,
+        Some(APP_SECRET),
+        &notification(messages, json!([])),
+    )
+    .await;
     assert_eq!(s, StatusCode::OK, "{b}");
     b
 }
@@ -293,7 +303,10 @@ pub async fn conversation_of(app: &TestApp, inbox: i64, id: &str) -> i64 {
 
 pub async fn messages_of(app: &TestApp, conv: i64) -> Vec<Value> {
     let (s, b) = app
-        .get(&format!("/api/v1/conversations/{conv}/messages"), &app.admin)
+        .get(
+            &format!("/api/v1/conversations/{conv}/messages"),
+            &app.admin,
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{b}");
     b["items"].as_array().unwrap().clone()

@@ -26,14 +26,23 @@ const DAY_MS: i64 = 86_400_000;
 
 /// A conversation the customer opened with one message.
 async fn opened(app: &TestApp, inbox: i64, id: &str, text: &str) -> i64 {
-    let b = deliver(app, inbox, json!([message(id, "text", json!({ "body": text }))])).await;
+    let b = deliver(
+        app,
+        inbox,
+        json!([message(id, "text", json!({ "body": text }))]),
+    )
+    .await;
     assert_eq!(b["received"], 1, "{b}");
     conversation_of(app, inbox, id).await
 }
 
 async fn reply(app: &TestApp, conv: i64, body: Value) -> (StatusCode, Value) {
-    app.post(&format!("/api/v1/conversations/{conv}/messages"), &app.admin, body)
-        .await
+    app.post(
+        &format!("/api/v1/conversations/{conv}/messages"),
+        &app.admin,
+        body,
+    )
+    .await
 }
 
 async fn statuses(app: &TestApp, inbox: i64, list: Value) {
@@ -61,16 +70,24 @@ async fn replies_and_media_go_out_and_statuses_come_back(
     // WhatsApp reports delivery, then reading (and an old report after).
     statuses(app, inbox, json!([{"id": "wamid.OUT1", "status": "delivered", "timestamp": "1", "recipient_id": WA_ID}])).await;
     wait_message(app, conv, mid, |m| m["delivery_status"] == "delivered").await;
-    statuses(app, inbox, json!([
+    statuses(
+        app,
+        inbox,
+        json!([
         {"id": "wamid.OUT1", "status": "read", "timestamp": "2", "recipient_id": WA_ID},
         {"id": "wamid.OUT1", "status": "delivered", "timestamp": "1", "recipient_id": WA_ID},
-        {"id": "wamid.UNKNOWN", "status": "read", "timestamp": "2", "recipient_id": WA_ID}])).await;
+        {"id": "wamid.UNKNOWN", "status": "read", "timestamp": "2", "recipient_id": WA_ID}]),
+    )
+    .await;
     wait_message(app, conv, mid, |m| m["delivery_status"] == "read").await;
     // A reply with a file: the text, then the file uploaded and sent by id.
     let pdf: Vec<u8> = (0..=255u8).rev().cycle().take(33_333).collect();
     let form = Form::new().text("text", "Here is the label").part(
         "file",
-        Part::bytes(pdf.clone()).file_name("label.pdf").mime_str("application/pdf").unwrap(),
+        Part::bytes(pdf.clone())
+            .file_name("label.pdf")
+            .mime_str("application/pdf")
+            .unwrap(),
     );
     let r = app
         .client
@@ -89,19 +106,33 @@ async fn replies_and_media_go_out_and_statuses_come_back(
     assert_eq!(doc["document"]["filename"], "label.pdf", "{doc}");
     let media_id = doc["document"]["id"].as_str().unwrap().to_string();
     let (name, ct, bytes) = graph.state.lock().unwrap().uploads[&media_id].clone();
-    assert_eq!((name.as_str(), ct.as_str()), ("label.pdf", "application/pdf"));
+    assert_eq!(
+        (name.as_str(), ct.as_str()),
+        ("label.pdf", "application/pdf")
+    );
     assert_eq!(bytes, pdf, "the file reached WhatsApp intact");
     let fid = with_file["id"].as_i64().unwrap();
     wait_message(app, conv, fid, |m| m["delivery_status"] == "sent").await;
     // WhatsApp could not deliver it after all.
-    statuses(app, inbox, json!([{"id": "wamid.OUT3", "status": "failed", "timestamp": "3",
-        "recipient_id": WA_ID, "errors": [{"code": 131026, "title": "Message undeliverable"}]}])).await;
+    statuses(
+        app,
+        inbox,
+        json!([{"id": "wamid.OUT3", "status": "failed", "timestamp": "3",
+        "recipient_id": WA_ID, "errors": [{"code": 131026, "title": "Message undeliverable"}]}]),
+    )
+    .await;
     let m = wait_message(app, conv, fid, |m| m["delivery_status"] == "failed").await;
-    assert!(m["delivery_error"].as_str().unwrap().contains("131026"), "{m}");
+    assert!(
+        m["delivery_error"].as_str().unwrap().contains("131026"),
+        "{m}"
+    );
     // Longer than WhatsApp takes: refused with the reason, nothing stored.
     let (s, b) = reply(app, conv, json!({"text": "x".repeat(4_097)})).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
-    assert!(b["error"]["message"].as_str().unwrap().contains("4096"), "{b}");
+    assert!(
+        b["error"]["message"].as_str().unwrap().contains("4096"),
+        "{b}"
+    );
 }
 
 async fn outside_the_window_only_templates_go(app: &mut TestApp, clock: &Arc<ManualClock>) {
@@ -123,15 +154,24 @@ async fn outside_the_window_only_templates_go(app: &mut TestApp, clock: &Arc<Man
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
     assert_eq!(b["error"]["details"]["field"], "template.name", "{b}");
     let (s, b) = app
-        .patch(&format!("/api/v1/inboxes/{inbox}"), &app.admin, json!({"whatsapp": {"templates": [
+        .patch(
+            &format!("/api/v1/inboxes/{inbox}"),
+            &app.admin,
+            json!({"whatsapp": {"templates": [
             {"name": "order_update", "language": "en_US", "parameters": 2},
             {"name": "survey_link", "language": "en_US", "parameters": 1}],
-            "survey_template": "survey_link"}}))
+            "survey_template": "survey_link"}}),
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{b}");
     assert_eq!(b["whatsapp"]["templates"][0]["parameters"], 2, "{b}");
     assert_eq!(b["whatsapp"]["survey_template"], "survey_link", "{b}");
-    let (s, b) = reply(app, conv, json!({"template": {"name": "order_update", "parameters": ["A-1001"]}})).await;
+    let (s, b) = reply(
+        app,
+        conv,
+        json!({"template": {"name": "order_update", "parameters": ["A-1001"]}}),
+    )
+    .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
     assert_eq!(b["error"]["details"]["field"], "template.parameters", "{b}");
     let (s, sent) = reply(app, conv, t).await;
@@ -142,16 +182,34 @@ async fn outside_the_window_only_templates_go(app: &mut TestApp, clock: &Arc<Man
     assert_eq!(m["type"], "template", "{m}");
     assert_eq!(m["template"]["name"], "order_update", "{m}");
     assert_eq!(m["template"]["language"]["code"], "en_US", "{m}");
-    assert_eq!(m["template"]["components"][0]["parameters"][1]["text"], "Friday", "{m}");
-    wait_message(app, conv, sent["id"].as_i64().unwrap(), |m| m["delivery_status"] == "sent").await;
+    assert_eq!(
+        m["template"]["components"][0]["parameters"][1]["text"], "Friday",
+        "{m}"
+    );
+    wait_message(app, conv, sent["id"].as_i64().unwrap(), |m| {
+        m["delivery_status"] == "sent"
+    })
+    .await;
     // The customer writes again: the window opens for another day.
-    deliver(app, inbox, json!([message("wamid.W2", "text", json!({"body": "Thanks!"}))])).await;
+    deliver(
+        app,
+        inbox,
+        json!([message("wamid.W2", "text", json!({"body": "Thanks!"}))]),
+    )
+    .await;
     let (s, b) = reply(app, conv, json!({"text": "You're welcome."})).await;
     assert_eq!(s, StatusCode::CREATED, "{b}");
     // Templates are WhatsApp's: another channel refuses them.
-    let email = app.conversation("Hi", "ann@example.com", "Hello", None).await;
+    let email = app
+        .conversation("Hi", "ann@example.com", "Hello", None)
+        .await;
     let eid = email["id"].as_i64().unwrap();
-    let (s, b) = reply(app, eid, json!({"template": {"name": "order_update", "parameters": ["a", "b"]}})).await;
+    let (s, b) = reply(
+        app,
+        eid,
+        json!({"template": {"name": "order_update", "parameters": ["a", "b"]}}),
+    )
+    .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
     assert_eq!(b["error"]["details"]["field"], "template", "{b}");
 }
@@ -166,7 +224,9 @@ async fn a_failing_cloud_api_is_retried(app: &mut TestApp, clock: &Arc<ManualClo
     let mid = sent["id"].as_i64().unwrap();
     assert_eq!(graph.wait_sent(1).await[0].1, 500);
     let m = wait_message(app, conv, mid, |m| {
-        m["delivery_error"].as_str().is_some_and(|e| e.contains("500"))
+        m["delivery_error"]
+            .as_str()
+            .is_some_and(|e| e.contains("500"))
     })
     .await;
     assert_eq!(m["delivery_status"], "queued", "retried, not failed: {m}");
@@ -196,7 +256,8 @@ async fn a_revoked_token_marks_the_inbox_failing(app: &mut TestApp, clock: &Arc<
     let page = browser.get("/admin/inboxes").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(
-        page.body.contains("The Graph API has refused the WhatsApp access token"),
+        page.body
+            .contains("The Graph API has refused the WhatsApp access token"),
         "the admin page shows the failing inbox: {}",
         page.body
     );
@@ -213,8 +274,11 @@ async fn a_revoked_token_marks_the_inbox_failing(app: &mut TestApp, clock: &Arc<
     reply(app, conv, json!({"text": "Still there?"})).await;
     wait_failing(app, inbox, true).await;
     let (s, b) = app
-        .patch(&format!("/api/v1/inboxes/{inbox}"), &app.admin,
-            json!({"whatsapp": {"access_token": TOKEN}}))
+        .patch(
+            &format!("/api/v1/inboxes/{inbox}"),
+            &app.admin,
+            json!({"whatsapp": {"access_token": TOKEN}}),
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{b}");
     assert!(b["failing_since"].is_null(), "{b}");
@@ -224,12 +288,17 @@ async fn a_revoked_token_marks_the_inbox_failing(app: &mut TestApp, clock: &Arc<
 async fn wait_failing(app: &TestApp, inbox: i64, failing: bool) -> Value {
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(15);
     loop {
-        let (s, b) = app.get(&format!("/api/v1/inboxes/{inbox}"), &app.admin).await;
+        let (s, b) = app
+            .get(&format!("/api/v1/inboxes/{inbox}"), &app.admin)
+            .await;
         assert_eq!(s, StatusCode::OK);
         if b["failing_since"].is_null() != failing {
             return b;
         }
-        assert!(tokio::time::Instant::now() < deadline, "never failing={failing}: {b}");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "never failing={failing}: {b}"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
 }

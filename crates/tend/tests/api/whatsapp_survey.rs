@@ -23,10 +23,16 @@ const DAY_MS: i64 = 86_400_000;
 
 async fn solve(app: &TestApp, conv: i64) {
     let (s, b) = app
-        .patch(&format!("/api/v1/conversations/{conv}"), &app.admin, json!({"status": "solved"}))
+        .patch(
+            &format!("/api/v1/conversations/{conv}"),
+            &app.admin,
+            json!({"status": "solved"}),
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{b}");
-    tend::surveys::jobs::run_once(&app.st).await.expect("survey pass");
+    tend::surveys::jobs::run_once(&app.st)
+        .await
+        .expect("survey pass");
 }
 
 async fn surveys(app: &TestApp, conv: i64) -> Vec<Value> {
@@ -34,7 +40,10 @@ async fn surveys(app: &TestApp, conv: i64) -> Vec<Value> {
         .get(&format!("/api/v1/conversations/{conv}/surveys"), &app.admin)
         .await;
     assert_eq!(s, StatusCode::OK, "{b}");
-    b["items"].as_array().cloned().unwrap_or_else(|| b.as_array().unwrap().clone())
+    b["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_else(|| b.as_array().unwrap().clone())
 }
 
 async fn a_survey_goes_as_text_inside_the_window_and_as_a_template_outside(
@@ -44,13 +53,26 @@ async fn a_survey_goes_as_text_inside_the_window_and_as_a_template_outside(
     let graph = FakeGraph::start().await;
     let inbox = whatsapp_inbox(app, &graph).await;
     let (s, b) = app
-        .patch(&format!("/api/v1/inboxes/{inbox}"), &app.admin, json!({"whatsapp": {
+        .patch(
+            &format!("/api/v1/inboxes/{inbox}"),
+            &app.admin,
+            json!({"whatsapp": {
             "templates": [{"name": "csat_request", "language": "ja", "parameters": 1}],
-            "survey_template": "csat_request"}}))
+            "survey_template": "csat_request"}}),
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{b}");
     // Inside the window: a text with the link.
-    let b = deliver(app, inbox, json!([message("wamid.S1", "text", json!({"body": "ありがとうございました"}))])).await;
+    let b = deliver(
+        app,
+        inbox,
+        json!([message(
+            "wamid.S1",
+            "text",
+            json!({"body": "ありがとうございました"})
+        )]),
+    )
+    .await;
     assert_eq!(b["received"], 1, "{b}");
     let conv = conversation_of(app, inbox, "wamid.S1").await;
     solve(app, conv).await;
@@ -65,7 +87,11 @@ async fn a_survey_goes_as_text_inside_the_window_and_as_a_template_outside(
     // Another conversation, solved more than a day after its customer
     // wrote: the survey template, its parameter the link.
     // (Another customer: one survey per customer per period.)
-    let mut m2 = message("wamid.S2", "text", json!({"body": "もう一つ質問があります"}));
+    let mut m2 = message(
+        "wamid.S2",
+        "text",
+        json!({"body": "もう一つ質問があります"}),
+    );
     m2["from"] = json!("819011112222");
     let b = deliver(app, inbox, json!([m2])).await;
     assert_eq!(b["received"], 1, "{b}");
@@ -78,8 +104,13 @@ async fn a_survey_goes_as_text_inside_the_window_and_as_a_template_outside(
     assert_eq!(m["type"], "template", "{m}");
     assert_eq!(m["template"]["name"], "csat_request", "{m}");
     assert_eq!(m["template"]["language"]["code"], "ja", "{m}");
-    let link = m["template"]["components"][0]["parameters"][0]["text"].as_str().unwrap();
-    assert!(link.contains("/help/survey/") && link.contains("/form/"), "{link}");
+    let link = m["template"]["components"][0]["parameters"][0]["text"]
+        .as_str()
+        .unwrap();
+    assert!(
+        link.contains("/help/survey/") && link.contains("/form/"),
+        "{link}"
+    );
     assert_eq!(surveys(app, other).await[0]["status"], "sent");
 }
 
@@ -89,7 +120,12 @@ async fn without_a_survey_template_the_survey_is_skipped_with_its_reason(
 ) {
     let graph = FakeGraph::start().await;
     let inbox = whatsapp_inbox(app, &graph).await;
-    let b = deliver(app, inbox, json!([message("wamid.K1", "text", json!({"body": "Thanks"}))])).await;
+    let b = deliver(
+        app,
+        inbox,
+        json!([message("wamid.K1", "text", json!({"body": "Thanks"}))]),
+    )
+    .await;
     assert_eq!(b["received"], 1, "{b}");
     let conv = conversation_of(app, inbox, "wamid.K1").await;
     clock.advance_ms(DAY_MS + 60_000);
@@ -106,12 +142,17 @@ async fn without_a_survey_template_the_survey_is_skipped_with_its_reason(
             json!({"secret": "a-channel-secret-of-16+", "outbound_url": format!("{}/bridge", graph.url)}))
         .await;
     assert_eq!(s, StatusCode::OK, "{b}");
-    let body = serde_json::to_vec(&json!({"external_id": "e1", "from": {"id": "u1"}, "text": "Hello"})).unwrap();
+    let body =
+        serde_json::to_vec(&json!({"external_id": "e1", "from": {"id": "u1"}, "text": "Hello"}))
+            .unwrap();
     let t = app.st.clock.now_ms() / 1000;
     let r = app
         .client
         .post(format!("{}/api/v1/channels/{api}/inbound", app.base))
-        .header("Tend-Signature", tend::crypto::signature("a-channel-secret-of-16+", t, &body))
+        .header(
+            "Tend-Signature",
+            tend::crypto::signature("a-channel-secret-of-16+", t, &body),
+        )
         .header("content-type", "application/json")
         .body(body)
         .send()
@@ -132,5 +173,8 @@ async fn without_a_survey_template_the_survey_is_skipped_with_its_reason(
     .unwrap();
     let queued: Value = serde_json::from_str(&queued).unwrap();
     assert_eq!(queued["kind"], "survey", "{queued}");
-    assert!(queued["text"].as_str().unwrap().contains("/help/survey/"), "{queued}");
+    assert!(
+        queued["text"].as_str().unwrap().contains("/help/survey/"),
+        "{queued}"
+    );
 }

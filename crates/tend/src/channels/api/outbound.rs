@@ -225,7 +225,11 @@ fn registered(
             format!(
                 "{:?} is not one of this inbox's approved templates ({}); an admin registers them in whatsapp.templates",
                 t.name,
-                if names.is_empty() { "none yet".to_string() } else { names.join(", ") }
+                if names.is_empty() {
+                    "none yet".to_string()
+                } else {
+                    names.join(", ")
+                }
             ),
         ));
     };

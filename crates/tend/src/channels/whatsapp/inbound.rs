@@ -73,9 +73,8 @@ pub(super) async fn verify(
     ApiQuery(q): ApiQuery<HashMap<String, String>>,
 ) -> Result<Response> {
     let wa = whatsapp_inbox(&st, inbox_id).await?;
-    let forbidden = |message: &str| {
-        error_response(StatusCode::FORBIDDEN, "forbidden", message, Value::Null)
-    };
+    let forbidden =
+        |message: &str| error_response(StatusCode::FORBIDDEN, "forbidden", message, Value::Null);
     if q.get("hub.mode").map(String::as_str) != Some("subscribe") {
         return Ok(forbidden("hub.mode must be subscribe"));
     }
@@ -89,12 +88,17 @@ pub(super) async fn verify(
     if !crate::crypto::same_secret(&expected, given) {
         metrics::counter!("tend_channel_refused_total", "reason" => "whatsapp_verify_token")
             .increment(1);
-        return Ok(forbidden("hub.verify_token is not this inbox's verify token"));
+        return Ok(forbidden(
+            "hub.verify_token is not this inbox's verify token",
+        ));
     }
     let challenge = q.get("hub.challenge").cloned().unwrap_or_default();
     Ok((
         StatusCode::OK,
-        [(axum::http::header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; charset=utf-8",
+        )],
         challenge,
     )
         .into_response())
@@ -192,12 +196,19 @@ pub async fn handle(
         ..WebhookAnswer::default()
     };
     for why in &payload.skipped {
-        tracing::warn!(inbox_id, why, "WhatsApp: part of a notification was skipped");
+        tracing::warn!(
+            inbox_id,
+            why,
+            "WhatsApp: part of a notification was skipped"
+        );
     }
     let graph = super::outbound::graph(st, wa)?.map(|(g, _)| g);
     for msg in payload.messages {
         // A duplicate costs no download.
-        if seen(st, inbox_id, &msg.inbound.external_id).await?.is_some() {
+        if seen(st, inbox_id, &msg.inbound.external_id)
+            .await?
+            .is_some()
+        {
             answer.duplicates += 1;
             continue;
         }

@@ -140,7 +140,10 @@ fn errors_text(v: &Value) -> Option<String> {
     let parts: Vec<String> = list
         .iter()
         .map(|e| {
-            let code = e["code"].as_i64().map(|c| format!("{c} ")).unwrap_or_default();
+            let code = e["code"]
+                .as_i64()
+                .map(|c| format!("{c} "))
+                .unwrap_or_default();
             let title = str_of(e, "title").or_else(|| str_of(e, "message"));
             let details = str_of(&e["error_data"], "details");
             match (title, details) {
@@ -188,7 +191,9 @@ fn message_of(m: &Value, contacts: &[Value]) -> Result<Message, String> {
         }
         other => {
             let other: String = other.chars().take(50).collect();
-            let why = errors_text(m).map(|e| format!(" ({e})")).unwrap_or_default();
+            let why = errors_text(m)
+                .map(|e| format!(" ({e})"))
+                .unwrap_or_default();
             unknown.push(format!("unsupported WhatsApp message type {other:?}{why}"));
         }
     }
@@ -314,8 +319,10 @@ mod tests {
         let (m, _) = one(json!({"type": "interactive",
             "interactive": {"type": "button_reply", "button_reply": {"id": "b1", "title": "Yes"}}}));
         assert_eq!(m.text, "Yes");
-        let (m, _) = one(json!({"type": "interactive", "interactive": {"type": "list_reply",
-            "list_reply": {"id": "l1", "title": "Returns", "description": "Send it back"}}}));
+        let (m, _) = one(
+            json!({"type": "interactive", "interactive": {"type": "list_reply",
+            "list_reply": {"id": "l1", "title": "Returns", "description": "Send it back"}}}),
+        );
         assert_eq!(m.text, "Returns\nSend it back");
         let (m, _) = one(json!({"type": "button", "button": {"text": "Stop", "payload": "STOP"}}));
         assert_eq!(m.text, "Stop");
@@ -326,7 +333,11 @@ mod tests {
         let (m, media) = one(json!({"type": "location",
             "location": {"latitude": 1.0, "longitude": 2.0}}));
         assert!(media.is_empty());
-        assert!(m.stored_text().contains("\"location\""), "{}", m.stored_text());
+        assert!(
+            m.stored_text().contains("\"location\""),
+            "{}",
+            m.stored_text()
+        );
         let (m, _) = one(json!({"type": "unsupported",
             "errors": [{"code": 131051, "title": "Message type unknown"}]}));
         assert!(m.stored_text().contains("131051"), "{}", m.stored_text());

@@ -112,9 +112,7 @@ pub async fn send(
             let recorded = st
                 .db
                 .write(move |c| {
-                    Box::pin(
-                        async move { repo::record_sent(c, &wamid, inbox_id, mid, now).await },
-                    )
+                    Box::pin(async move { repo::record_sent(c, &wamid, inbox_id, mid, now).await })
                 })
                 .await;
             if let Err(e) = recorded {

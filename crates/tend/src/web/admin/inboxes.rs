@@ -172,7 +172,10 @@ async fn page(
                         match (&w.phone_number_id, w.has_access_token) {
                             (Some(id), true) => a.tr.args(
                                 "inbox-whatsapp-number",
-                                &[("id", id.clone().into()), ("url", w.api_base.clone().into())],
+                                &[
+                                    ("id", id.clone().into()),
+                                    ("url", w.api_base.clone().into()),
+                                ],
                             ),
                             _ => a.tr.t("inbox-whatsapp-unset"),
                         }
