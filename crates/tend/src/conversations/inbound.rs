@@ -338,6 +338,16 @@ pub async fn report_delivery_in(
     Ok(moves)
 }
 
+/// Records that a channel took an outbound message (`sent`), inside the
+/// caller's transaction, unless its provider already reported more
+/// (`delivered` or `read` may arrive before the sender records the send).
+pub async fn taken_in(c: &mut AnyConnection, message_id: i64, now: i64) -> Result<()> {
+    match repo::delivery_of(c, message_id).await? {
+        Some(DeliveryStatus::Delivered | DeliveryStatus::Read) => Ok(()),
+        _ => set_delivery_in(c, message_id, DeliveryStatus::Sent, None, now).await,
+    }
+}
+
 /// Records the delivery state of an outbound message (inside the caller's
 /// transaction); a failure is also put on the conversation's timeline.
 pub async fn set_delivery_in(

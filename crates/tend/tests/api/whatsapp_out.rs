@@ -174,6 +174,28 @@ async fn outside_the_window_only_templates_go(app: &mut TestApp, clock: &Arc<Man
     .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
     assert_eq!(b["error"]["details"]["field"], "template.parameters", "{b}");
+    // The conversation page says so, and offers the templates instead of
+    // the text box.
+    let mut browser = crate::web_admin::admin_browser(app, "en").await;
+    let page = browser.get(&format!("/c/{conv}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("The WhatsApp reply window closed at"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains(r#"name="template" value="order_update""#),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Parameter 2"), "{}", page.body);
+    assert!(
+        !page.body.contains(r#"id="composer""#),
+        "no free text: {}",
+        page.body
+    );
     let (s, sent) = reply(app, conv, t).await;
     assert_eq!(s, StatusCode::CREATED, "{sent}");
     assert_eq!(sent["text"], "[order_update] A-1001 · Friday", "{sent}");
@@ -199,6 +221,14 @@ async fn outside_the_window_only_templates_go(app: &mut TestApp, clock: &Arc<Man
     .await;
     let (s, b) = reply(app, conv, json!({"text": "You're welcome."})).await;
     assert_eq!(s, StatusCode::CREATED, "{b}");
+    let page = browser.get(&format!("/c/{conv}")).await;
+    assert!(
+        page.body
+            .contains("The WhatsApp reply window is open until"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(r#"id="composer""#), "{}", page.body);
     // Templates are WhatsApp's: another channel refuses them.
     let email = app
         .conversation("Hi", "ann@example.com", "Hello", None)

@@ -1,10 +1,12 @@
-//! The desk's messages to the messaging channels (channel API and
-//! Telegram inboxes): [`OutboxCarrier`] composes a public reply (an
+//! The desk's messages to the messaging channels (channel API, Telegram and
+//! WhatsApp inboxes): [`OutboxCarrier`] composes a public reply (an
 //! agent's, an automation's) before the write, checking it against the
 //! channel's capabilities, and queues it in `channel_outbox` inside the
 //! write; [`run`] sends what is queued, in order per conversation, by the
 //! inbox's kind (a channel API inbox's: posted to its `outbound_url`,
-//! signed like webhooks; a Telegram inbox's: `channels::telegram::send`),
+//! signed like webhooks; a Telegram inbox's: `channels::telegram::send`;
+//! a WhatsApp inbox's: `channels::whatsapp::send`, and outside its reply
+//! window only a template, `window`),
 //! and retries with the jobs' backoff (and no sooner than a provider's
 //! `retry_after`) until the channel takes it or the item is parked
 //! (`jobs::service::Pass`, job `channel_outbox`).
@@ -22,7 +24,7 @@ use base64::Engine;
 use futures_util::future::BoxFuture;
 use sqlx::AnyConnection;
 
-use super::model::{OutboundBody, OutboundFile, OutboundTemplate, OutboundTo};
+use super::model::{OutboundBody, OutboundFile, OutboundTo};
 use super::repo::{self, Due};
 use crate::channels::capabilities::Capabilities;
 use crate::conversations::Conversation;
@@ -119,7 +121,12 @@ impl Carrier for OutboxCarrier {
             };
             let caps = Capabilities::of(inbox_kind);
             let mut template = match template {
-                Some(t) => Some(registered(&inbox, inbox_kind, t, files.len())?),
+                Some(t) => Some(super::window::registered(
+                    &inbox,
+                    inbox_kind,
+                    t,
+                    files.len(),
+                )?),
                 None => None,
             };
             if template.is_none() && caps.reply_window.is_some() {
@@ -127,8 +134,8 @@ impl Carrier for OutboxCarrier {
                 if !caps.window_open(last, st.clock.now_ms()) {
                     // A survey goes as the inbox's survey template.
                     template = match link {
-                        Some(link) => Some(survey_template(&inbox, link)?),
-                        None => return Err(window_closed(inbox_kind, last)),
+                        Some(link) => Some(super::window::survey_template(&inbox, link)?),
+                        None => return Err(super::window::closed(inbox_kind, last)),
                     };
                 }
             }
@@ -194,113 +201,6 @@ impl Carrier for OutboxCarrier {
     fn wake(&self, st: &AppState) {
         super::wake(st);
     }
-}
-
-/// The template a reply names, as the inbox registered it: the channel
-/// must have templates, the inbox the template, and the reply as many
-/// parameters as it takes and no files.
-fn registered(
-    inbox: &crate::inboxes::ChannelInbox,
-    kind: InboxKind,
-    t: &crate::conversations::model::TemplateMessage,
-    files: usize,
-) -> Result<OutboundTemplate> {
-    let wa = match (Capabilities::of(kind).templates, &inbox.whatsapp) {
-        (true, Some(wa)) => wa,
-        _ => {
-            return Err(Error::invalid(
-                "template",
-                format!("the {} channel has no message templates", kind.as_str()),
-            ));
-        }
-    };
-    let Some(reg) = wa.template(t.name.trim(), t.language.as_deref().map(str::trim)) else {
-        let names: Vec<String> = wa
-            .templates
-            .iter()
-            .map(|r| format!("{} ({})", r.name, r.language))
-            .collect();
-        return Err(Error::invalid(
-            "template.name",
-            format!(
-                "{:?} is not one of this inbox's approved templates ({}); an admin registers them in whatsapp.templates",
-                t.name,
-                if names.is_empty() {
-                    "none yet".to_string()
-                } else {
-                    names.join(", ")
-                }
-            ),
-        ));
-    };
-    if t.parameters.len() != reg.parameters as usize {
-        return Err(Error::invalid(
-            "template.parameters",
-            format!(
-                "the template {:?} takes {} parameters; {} given",
-                reg.name,
-                reg.parameters,
-                t.parameters.len()
-            ),
-        ));
-    }
-    if let Some(i) = t.parameters.iter().position(|p| p.trim().is_empty()) {
-        return Err(Error::invalid(
-            format!("template.parameters[{i}]"),
-            "a template's parameter cannot be empty",
-        ));
-    }
-    if files > 0 {
-        return Err(Error::invalid(
-            "files",
-            "a template carries no files: send them once the customer writes again",
-        ));
-    }
-    Ok(OutboundTemplate {
-        name: reg.name.clone(),
-        language: reg.language.clone(),
-        parameters: t.parameters.clone(),
-    })
-}
-
-/// The survey as the inbox's survey template (its one parameter, if any,
-/// the survey's link); a 422 on `survey` when it has none.
-fn survey_template(inbox: &crate::inboxes::ChannelInbox, link: &str) -> Result<OutboundTemplate> {
-    let wa = inbox.whatsapp.as_ref();
-    let t = wa
-        .and_then(|w| w.survey_template.as_deref().and_then(|n| w.template(n, None)))
-        .ok_or_else(|| {
-            Error::invalid(
-                "survey",
-                "the reply window is closed and the inbox has no survey template (whatsapp.survey_template)",
-            )
-        })?;
-    Ok(OutboundTemplate {
-        name: t.name.clone(),
-        language: t.language.clone(),
-        parameters: (t.parameters > 0)
-            .then(|| link.to_string())
-            .into_iter()
-            .collect(),
-    })
-}
-
-/// The refusal of free text outside a channel's reply window.
-fn window_closed(kind: InboxKind, last: Option<i64>) -> Error {
-    let since = match last {
-        Some(ms) => format!(
-            "the customer last wrote at {}, more than 24 hours ago",
-            crate::time::rfc3339(ms)
-        ),
-        None => "the customer has not written on this channel".to_string(),
-    };
-    Error::invalid(
-        "text",
-        format!(
-            "the {} reply window is closed ({since}): only an approved template can be sent now (\"template\": {{\"name\", \"parameters\"}})",
-            kind.as_str()
-        ),
-    )
 }
 
 /// The sender, until the shutdown (a task of `crate::tasks`).
@@ -393,14 +293,7 @@ async fn attempt(st: &AppState, d: Due) -> Result<()> {
                     Box::pin(async move {
                         repo::sent(c, id, code, now).await?;
                         if let Some(mid) = message_id {
-                            crate::conversations::inbound::set_delivery_in(
-                                c,
-                                mid,
-                                DeliveryStatus::Sent,
-                                None,
-                                now,
-                            )
-                            .await?;
+                            crate::conversations::inbound::taken_in(c, mid, now).await?;
                         }
                         if crate::inboxes::service::set_failing_in(c, inbox_id, None).await? {
                             tracing::info!(inbox_id, "the channel accepts Tend's messages again");
