@@ -85,8 +85,8 @@ pub enum Admin {
     },
     /// Create an inbox; prints its id.
     CreateInbox {
-        /// email, chat, web, api or telegram.
-        #[arg(long, value_parser = ["email", "chat", "web", "api", "telegram"])]
+        /// email, chat, web, api, telegram or whatsapp.
+        #[arg(long, value_parser = ["email", "chat", "web", "api", "telegram", "whatsapp"])]
         kind: String,
         /// The inbox address (email inboxes).
         #[arg(long)]

@@ -178,6 +178,8 @@ closed_set! {
         Portal = "portal",
         /// A Telegram bot.
         Telegram = "telegram",
+        /// A WhatsApp Business number.
+        Whatsapp = "whatsapp",
     }
 }
 
@@ -188,9 +190,12 @@ impl Channel {
     pub fn answered_by_mail(self) -> bool {
         match self {
             Channel::Email | Channel::Web => true,
-            Channel::Chat | Channel::Api | Channel::Phone | Channel::Portal | Channel::Telegram => {
-                false
-            }
+            Channel::Chat
+            | Channel::Api
+            | Channel::Phone
+            | Channel::Portal
+            | Channel::Telegram
+            | Channel::Whatsapp => false,
         }
     }
 
@@ -199,9 +204,12 @@ impl Channel {
     pub fn is_live(self) -> bool {
         match self {
             Channel::Chat | Channel::Phone => true,
-            Channel::Email | Channel::Web | Channel::Api | Channel::Portal | Channel::Telegram => {
-                false
-            }
+            Channel::Email
+            | Channel::Web
+            | Channel::Api
+            | Channel::Portal
+            | Channel::Telegram
+            | Channel::Whatsapp => false,
         }
     }
 }
@@ -364,8 +372,12 @@ closed_set! {
         /// Held by its inbox's hourly cap on automatic mail, until an admin
         /// releases it.
         Held = "held",
-        /// Accepted by the relay.
+        /// Accepted by the relay (the channel's provider).
         Sent = "sent",
+        /// On the customer's device (channels that report it: WhatsApp).
+        Delivered = "delivered",
+        /// Read by the customer (channels that report it: WhatsApp).
+        Read = "read",
         /// Refused for good, or bounced.
         Failed = "failed",
     }

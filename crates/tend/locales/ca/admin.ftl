@@ -136,6 +136,7 @@ inbox-kind-chat = Xat
 inbox-kind-web = Formulari web
 inbox-kind-api = API
 inbox-kind-telegram = Telegram
+inbox-kind-whatsapp = WhatsApp
 inbox-default = Predeterminada
 inbox-create = Crea una safata
 inbox-address-help = Obligatòria per a les safates de correu: l'adreça on escriuen els clients.
@@ -191,6 +192,7 @@ admin-templates-about = El correu de l'enquesta de satisfacció i la pàgina on 
 template-col = Plantilla
 template-survey-email-subject = Correu de l'enquesta: assumpte
 template-survey-email-text = Correu de l'enquesta: text
+template-survey-message-text = Missatge de l'enquesta (aplicacions de missatgeria, API de canal): text
 template-survey-page = Pàgina de l'enquesta per als clients
 template-edit-in = { $name } en { $to }
 template-customized = Modificada
@@ -444,6 +446,9 @@ inbox-failing-telegram = La Bot API rebutja aquest bot des de { $when }: { $valu
 inbox-telegram-polling = Llegeix les actualitzacions del bot per consulta llarga des de { $url }.
 inbox-telegram-webhook = Telegram envia les actualitzacions del bot al webhook d'aquesta safata (Bot API: { $url }).
 inbox-telegram-no-token = Encara no hi ha testimoni del bot: definiu-lo a sota.
+inbox-failing-whatsapp = L'API Graph rebutja el testimoni d'accés de WhatsApp des de { $when }: { $value }. Definiu un testimoni nou des de Meta Business Manager.
+inbox-whatsapp-number = Envia com a número de WhatsApp { $id } a través de { $url }.
+inbox-whatsapp-unset = Encara no hi ha identificador del número ni testimoni d'accés: un administrador els defineix per l'API (whatsapp.phone_number_id, whatsapp.access_token).
 
 # Event kinds by name (the webhooks page)
 event-kind-created = Conversa creada

@@ -136,6 +136,7 @@ inbox-kind-chat = Chat
 inbox-kind-web = Web form
 inbox-kind-api = API
 inbox-kind-telegram = Telegram
+inbox-kind-whatsapp = WhatsApp
 inbox-default = Default
 inbox-create = Create an inbox
 inbox-address-help = Required for email inboxes: the address customers write to.
@@ -191,6 +192,7 @@ admin-templates-about = The satisfaction survey's email and the page customers a
 template-col = Template
 template-survey-email-subject = Survey email: subject
 template-survey-email-text = Survey email: text
+template-survey-message-text = Survey message (chat apps, channel API): text
 template-survey-page = Survey page for customers
 template-edit-in = { $name } in { $to }
 template-customized = Changed
@@ -444,6 +446,9 @@ inbox-failing-telegram = The Bot API has refused this bot since { $when }: { $va
 inbox-telegram-polling = Reads the bot's updates by long polling from { $url }.
 inbox-telegram-webhook = Telegram posts the bot's updates to this inbox's webhook (Bot API: { $url }).
 inbox-telegram-no-token = No bot token yet: set it below.
+inbox-failing-whatsapp = The Graph API has refused the WhatsApp access token since { $when }: { $value }. Set a new token from Meta Business Manager.
+inbox-whatsapp-number = Sends as WhatsApp number { $id } through { $url }.
+inbox-whatsapp-unset = No phone number id or access token yet: an admin sets them through the API (whatsapp.phone_number_id, whatsapp.access_token).
 
 # Event kinds by name (the webhooks page)
 event-kind-created = Conversation created

@@ -131,6 +131,7 @@ inbox-kind-chat = チャット
 inbox-kind-web = Web フォーム
 inbox-kind-api = API
 inbox-kind-telegram = Telegram
+inbox-kind-whatsapp = WhatsApp
 inbox-default = 既定
 inbox-create = 受信箱を作成
 inbox-address-help = メールの受信箱では必須です。顧客がメールを送るアドレスです。
@@ -186,6 +187,7 @@ admin-templates-about = 満足度アンケートのメールと、お客様が�
 template-col = テンプレート
 template-survey-email-subject = アンケートメール: 件名
 template-survey-email-text = アンケートメール: 本文
+template-survey-message-text = アンケートメッセージ (メッセージアプリ、チャネル API): 本文
 template-survey-page = お客様向けのアンケートページ
 template-edit-in = { $name }（{ $to }）
 template-customized = 変更済み
@@ -433,6 +435,9 @@ inbox-failing-telegram = Bot API が { $when } 以降このボットを拒否し
 inbox-telegram-polling = { $url } からロングポーリングでボットの更新を読み取ります。
 inbox-telegram-webhook = Telegram がこの受信箱の Webhook にボットの更新を送信します (Bot API: { $url })。
 inbox-telegram-no-token = ボットのトークンがまだありません。下で設定してください。
+inbox-failing-whatsapp = Graph API が { $when } 以降 WhatsApp のアクセストークンを拒否しています: { $value }。Meta Business Manager で新しいトークンを設定してください。
+inbox-whatsapp-number = WhatsApp 番号 { $id } として { $url } 経由で送信します。
+inbox-whatsapp-unset = 電話番号 ID またはアクセストークンがまだありません。管理者が API で設定します (whatsapp.phone_number_id, whatsapp.access_token)。
 
 # Event kinds by name (the webhooks page)
 event-kind-created = 会話の作成

@@ -131,6 +131,7 @@ inbox-kind-chat = 채팅
 inbox-kind-web = 웹 양식
 inbox-kind-api = API
 inbox-kind-telegram = Telegram
+inbox-kind-whatsapp = WhatsApp
 inbox-default = 기본
 inbox-create = 받은편지함 만들기
 inbox-address-help = 이메일 받은편지함에는 필수입니다. 고객이 메일을 보내는 주소입니다.
@@ -186,6 +187,7 @@ admin-templates-about = 언어별 만족도 설문 이메일과 고객이 응답
 template-col = 템플릿
 template-survey-email-subject = 설문 이메일: 제목
 template-survey-email-text = 설문 이메일: 본문
+template-survey-message-text = 설문 메시지 (메신저, 채널 API): 본문
 template-survey-page = 고객용 설문 페이지
 template-edit-in = { $name } ({ $to })
 template-customized = 변경됨
@@ -433,6 +435,9 @@ inbox-failing-telegram = Bot API가 { $when }부터 이 봇을 거부하고 있�
 inbox-telegram-polling = { $url }에서 롱 폴링으로 봇의 업데이트를 읽습니다.
 inbox-telegram-webhook = Telegram이 이 받은편지함의 웹훅으로 봇의 업데이트를 보냅니다 (Bot API: { $url }).
 inbox-telegram-no-token = 아직 봇 토큰이 없습니다. 아래에서 설정하세요.
+inbox-failing-whatsapp = Graph API가 { $when }부터 WhatsApp 액세스 토큰을 거부하고 있습니다: { $value }. Meta Business Manager에서 새 토큰을 설정하세요.
+inbox-whatsapp-number = WhatsApp 번호 { $id }(으)로 { $url }을(를) 통해 보냅니다.
+inbox-whatsapp-unset = 아직 전화번호 ID나 액세스 토큰이 없습니다. 관리자가 API로 설정합니다 (whatsapp.phone_number_id, whatsapp.access_token).
 
 # Event kinds by name (the webhooks page)
 event-kind-created = 대화 생성

@@ -141,6 +141,7 @@ inbox-kind-chat = Tērzēšana
 inbox-kind-web = Tīmekļa veidlapa
 inbox-kind-api = API
 inbox-kind-telegram = Telegram
+inbox-kind-whatsapp = WhatsApp
 inbox-default = Noklusējuma
 inbox-create = Izveidot iesūtni
 inbox-address-help = Obligāta e-pasta iesūtnēm: adrese, uz kuru raksta klienti.
@@ -196,6 +197,7 @@ admin-templates-about = Apmierinātības aptaujas e-pasts un lapa, kurā klienti
 template-col = Veidne
 template-survey-email-subject = Aptaujas e-pasts: temats
 template-survey-email-text = Aptaujas e-pasts: teksts
+template-survey-message-text = Aptaujas ziņojums (tērzēšanas lietotnes, kanālu API): teksts
 template-survey-page = Aptaujas lapa klientiem
 template-edit-in = { $name } ({ $to })
 template-customized = Mainīta
@@ -451,6 +453,9 @@ inbox-failing-telegram = Bot API kopš { $when } noraida šo robotu: { $value }.
 inbox-telegram-polling = Robota atjauninājumus lasa ar ilgo aptauju no { $url }.
 inbox-telegram-webhook = Telegram sūta robota atjauninājumus uz šīs iesūtnes tīmekļa āķi (Bot API: { $url }).
 inbox-telegram-no-token = Robota marķiera vēl nav: iestatiet to zemāk.
+inbox-failing-whatsapp = Graph API kopš { $when } noraida WhatsApp piekļuves marķieri: { $value }. Iestatiet jaunu marķieri no Meta Business Manager.
+inbox-whatsapp-number = Sūta kā WhatsApp numurs { $id } caur { $url }.
+inbox-whatsapp-unset = Vēl nav tālruņa numura ID vai piekļuves marķiera: administrators tos iestata caur API (whatsapp.phone_number_id, whatsapp.access_token).
 
 # Event kinds by name (the webhooks page)
 event-kind-created = Saruna izveidota

@@ -11,7 +11,7 @@
 use std::time::Duration;
 
 use crate::inboxes::InboxKind;
-use crate::vocab::closed_set;
+use crate::vocab::{Channel, closed_set};
 use crate::{Error, Result};
 
 closed_set! {
@@ -44,6 +44,33 @@ impl Media {
             "application" | "text" => Some(Media::Document),
             _ => None,
         }
+    }
+}
+
+closed_set! {
+    /// How a conversation's customer gets the satisfaction survey when it
+    /// is solved.
+    pub enum SurveyBy ("survey delivery") {
+        /// A mail with the survey's links (email, the contact form).
+        Mail = "mail",
+        /// Asked at the end of the live chat.
+        Inline = "inline",
+        /// A message with the survey's link on the conversation's
+        /// messaging channel (the channel API, Telegram, WhatsApp; on
+        /// WhatsApp outside the reply window, the inbox's survey
+        /// template).
+        Message = "message",
+    }
+}
+
+/// The one rule of which channel's customers get a survey, and how
+/// (`None`: none, as on the phone or the portal).
+pub fn survey_by(channel: Channel) -> Option<SurveyBy> {
+    match channel {
+        c if c.answered_by_mail() => Some(SurveyBy::Mail),
+        Channel::Chat => Some(SurveyBy::Inline),
+        Channel::Api | Channel::Telegram | Channel::Whatsapp => Some(SurveyBy::Message),
+        Channel::Email | Channel::Web | Channel::Phone | Channel::Portal => None,
     }
 }
 
@@ -110,6 +137,24 @@ pub const TELEGRAM: Capabilities = Capabilities {
     read_receipts: false,
 };
 
+/// WhatsApp (Cloud API): a text message takes 4,096 characters; images,
+/// audio, video and documents, up to 100 MB (a document's limit; the
+/// Cloud API refuses smaller kinds over theirs with a reason); the desk
+/// writes freely for 24 hours after the customer's last message, and
+/// outside that window only approved templates; read receipts.
+pub const WHATSAPP: Capabilities = Capabilities {
+    text_chars: Some(4_096),
+    media: ALL_MEDIA,
+    media_bytes: Some(WHATSAPP_MEDIA_BYTES),
+    reply_window: Some(Duration::from_secs(24 * 60 * 60)),
+    templates: true,
+    typing: false,
+    read_receipts: true,
+};
+
+/// The most bytes of a file WhatsApp carries (a document).
+pub const WHATSAPP_MEDIA_BYTES: u64 = 100 * 1024 * 1024;
+
 /// The most bytes of a file the Bot API sends (`sendDocument`).
 pub const TELEGRAM_SEND_BYTES: u64 = 50 * 1024 * 1024;
 /// The most bytes of a file the Bot API lets a bot download (`getFile`).
@@ -123,6 +168,7 @@ impl Capabilities {
             InboxKind::Chat => CHAT,
             InboxKind::Api => GENERIC_API,
             InboxKind::Telegram => TELEGRAM,
+            InboxKind::Whatsapp => WHATSAPP,
         }
     }
 
@@ -130,6 +176,21 @@ impl Capabilities {
     /// the server's cap `server_max`.
     pub fn media_limit(&self, server_max: u64) -> u64 {
         self.media_bytes.map_or(server_max, |m| m.min(server_max))
+    }
+
+    /// When the reply window of a customer who last wrote at `last` (ms)
+    /// closes: `None` on a channel without one; the epoch (closed) when
+    /// the customer never wrote.
+    pub fn window_closes_at(&self, last: Option<i64>) -> Option<i64> {
+        let w = i64::try_from(self.reply_window?.as_millis()).unwrap_or(i64::MAX);
+        Some(last.map_or(0, |l| l.saturating_add(w)))
+    }
+
+    /// Whether the desk may write freely at `now` to a customer who last
+    /// wrote at `last` (ms).
+    pub fn window_open(&self, last: Option<i64>, now: i64) -> bool {
+        self.window_closes_at(last)
+            .is_none_or(|closes| now < closes)
     }
 
     /// Whether the channel carries a file of this content type.
@@ -253,6 +314,18 @@ mod tests {
             .unwrap_err();
         assert!(e.to_string().contains("4096"), "{e}");
         assert_eq!(c.media_limit(u64::MAX), TELEGRAM_SEND_BYTES);
+    }
+
+    #[test]
+    fn whatsapp_has_a_24_hour_window() {
+        let c = Capabilities::of(InboxKind::Whatsapp);
+        let day = 86_400_000;
+        assert!(c.window_open(Some(1_000), 1_000 + day - 1));
+        assert!(!c.window_open(Some(1_000), 1_000 + day));
+        assert!(!c.window_open(None, 5));
+        assert_eq!(c.window_closes_at(Some(7)), Some(7 + day));
+        assert!(TELEGRAM.window_open(None, i64::MAX));
+        assert!(c.templates && c.carries("video/mp4"));
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod contact;
 pub mod email;
 pub mod phone;
 pub mod telegram;
+pub mod whatsapp;
 
 use crate::ratelimit::RateLimiter;
 use std::sync::Arc;
@@ -20,7 +21,7 @@ use crate::vocab::Channel;
 
 /// The carriers of the desk's messages: mail for every channel whose
 /// customers are answered by mail (`Channel::answered_by_mail`), and the
-/// messaging channels' outbox for `api` and `telegram` (it carries only
+/// messaging channels' outbox for `api`, `telegram` and `whatsapp` (it carries only
 /// conversations that arrived through an inbox of that kind).
 pub fn carriers() -> Carriers {
     let mail: Arc<dyn crate::conversations::delivery::Carrier> =
@@ -36,6 +37,10 @@ pub fn carriers() -> Carriers {
         .with(
             Channel::Telegram,
             Arc::new(api::outbound::OutboxCarrier(InboxKind::Telegram)),
+        )
+        .with(
+            Channel::Whatsapp,
+            Arc::new(api::outbound::OutboxCarrier(InboxKind::Whatsapp)),
         )
 }
 

@@ -302,6 +302,7 @@ pub(crate) async fn read_multipart(
         })
         .collect();
     let mut msg = NewMessage::default();
+    let mut parameters = Vec::new();
     for (name, value) in fields {
         match name.as_str() {
             "text" => msg.text = Some(value),
@@ -311,8 +312,18 @@ pub(crate) async fn read_multipart(
             "direction" => msg.direction = Some(value.trim().to_string()),
             "cc" => msg.cc.push(value),
             "bcc" => msg.bcc.push(value),
+            "template" if !value.trim().is_empty() => {
+                msg.template = Some(super::model::TemplateMessage {
+                    name: value.trim().to_string(),
+                    ..Default::default()
+                });
+            }
+            "template_parameter" => parameters.push(value),
             _ => {}
         }
+    }
+    if let Some(t) = &mut msg.template {
+        t.parameters = parameters;
     }
     Ok((msg, files))
 }

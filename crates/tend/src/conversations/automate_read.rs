@@ -27,7 +27,8 @@ fn reply_refused(
             | Channel::Api
             | Channel::Portal
             | Channel::Chat
-            | Channel::Telegram,
+            | Channel::Telegram
+            | Channel::Whatsapp,
             _,
         ) => None,
     }

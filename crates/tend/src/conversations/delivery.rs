@@ -44,6 +44,9 @@ pub enum Outgoing<'a> {
         cc: &'a [String],
         /// Blind-copied (mail: the envelope only), validated addresses.
         bcc: &'a [String],
+        /// An approved message template to send instead of free text
+        /// (channels that have them: WhatsApp).
+        template: Option<&'a super::model::TemplateMessage>,
     },
     /// A mail of a side conversation with a third party, who is not the
     /// conversation's customer (carried by mail whatever the conversation's
@@ -68,6 +71,9 @@ pub enum Outgoing<'a> {
         subject: &'a str,
         /// Text, with the answer links.
         text: &'a str,
+        /// The survey page's link alone (the parameter of a channel's
+        /// survey template, outside its reply window).
+        link: &'a str,
     },
 }
 

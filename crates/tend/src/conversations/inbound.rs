@@ -307,6 +307,47 @@ pub(super) async fn customer_wrote_in(
     Ok(())
 }
 
+/// Records what a channel's provider reports of an outbound message it
+/// took (WhatsApp's `sent`, `delivered`, `read`, `failed`), inside the
+/// caller's transaction: the state only moves forward (reports arrive in
+/// any order), and a failure after `read` is not believed. Answers
+/// whether it changed.
+pub async fn report_delivery_in(
+    c: &mut AnyConnection,
+    message_id: i64,
+    status: DeliveryStatus,
+    error: Option<&str>,
+    now: i64,
+) -> Result<bool> {
+    let rank = |s: DeliveryStatus| match s {
+        DeliveryStatus::Queued | DeliveryStatus::Held => 0,
+        DeliveryStatus::Sent => 1,
+        DeliveryStatus::Delivered => 2,
+        DeliveryStatus::Read => 3,
+        DeliveryStatus::Failed => 4,
+    };
+    let now_is = repo::delivery_of(c, message_id).await?;
+    let moves = match now_is {
+        None => false,
+        Some(DeliveryStatus::Read) => false,
+        Some(s) => rank(status) > rank(s),
+    };
+    if moves {
+        set_delivery_in(c, message_id, status, error, now).await?;
+    }
+    Ok(moves)
+}
+
+/// Records that a channel took an outbound message (`sent`), inside the
+/// caller's transaction, unless its provider already reported more
+/// (`delivered` or `read` may arrive before the sender records the send).
+pub async fn taken_in(c: &mut AnyConnection, message_id: i64, now: i64) -> Result<()> {
+    match repo::delivery_of(c, message_id).await? {
+        Some(DeliveryStatus::Delivered | DeliveryStatus::Read) => Ok(()),
+        _ => set_delivery_in(c, message_id, DeliveryStatus::Sent, None, now).await,
+    }
+}
+
 /// Records the delivery state of an outbound message (inside the caller's
 /// transaction); a failure is also put on the conversation's timeline.
 pub async fn set_delivery_in(

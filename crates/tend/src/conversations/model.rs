@@ -359,6 +359,35 @@ pub struct NewMessage {
     /// envelope (never in the mail's headers).
     #[serde(default)]
     pub bcc: Vec<String>,
+    /// Channels with approved message templates (WhatsApp): the reply is
+    /// this template, the one way to write outside the channel's reply
+    /// window. `text` may then be left out (the message shows the
+    /// template's name and parameters).
+    pub template: Option<TemplateMessage>,
+}
+
+/// A message template the reply sends (one the inbox registered).
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateMessage {
+    /// The template's name.
+    pub name: String,
+    /// Its language; absent: the one the inbox registered it in.
+    pub language: Option<String>,
+    /// The values of its `{{1}}` … `{{n}}`, in order.
+    #[serde(default)]
+    pub parameters: Vec<String>,
+}
+
+impl TemplateMessage {
+    /// The text the conversation keeps for it.
+    pub fn shown(&self) -> String {
+        if self.parameters.is_empty() {
+            format!("[{}]", self.name)
+        } else {
+            format!("[{}] {}", self.name, self.parameters.join(" · "))
+        }
+    }
 }
 
 /// Counts per view, with the viewer's access applied.

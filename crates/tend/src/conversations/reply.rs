@@ -75,6 +75,21 @@ pub async fn add_message_held(
     uploads: Vec<Upload>,
     hold_ms: i64,
 ) -> Result<Message> {
+    // A template needs no text of its own: the message shows it.
+    let mut input = input;
+    if let Some(t) = &input.template
+        && input.html.is_none()
+        && input.text.as_deref().is_none_or(|s| s.trim().is_empty())
+    {
+        input.text = Some(t.shown());
+    }
+    let template = input.template.take();
+    if template.is_some() && (input.internal || sender == Sender::In) {
+        return Err(Error::invalid(
+            "template",
+            "a template is sent to the customer: it cannot be an internal note or a customer's message",
+        ));
+    }
     // Text, HTML (or the composer's formatting) and inline images.
     let body = super::formatted::parse(&input, uploads)?;
     let (text, html, uploads, markdown) = (body.text, body.html, body.uploads, body.markdown);
@@ -145,6 +160,7 @@ pub async fn add_message_held(
                     automatic: matches!(sender, Sender::Auto | Sender::Rule(_)),
                     cc: &copies.cc,
                     bcc: &copies.bcc,
+                    template: template.as_ref(),
                 };
                 carrier.prepare(st, &conv, out).await?.map(|p| (carrier, p))
             }
@@ -152,6 +168,12 @@ pub async fn add_message_held(
         },
         _ => None,
     };
+    if template.is_some() && outbound.is_none() {
+        return Err(Error::invalid(
+            "template",
+            "this conversation's channel sends no message templates",
+        ));
+    }
     // Copies go by mail only: a chat has no one to copy.
     if !copies.is_empty() && (!by_mail || (takes && outbound.is_none())) {
         return Err(Error::invalid(

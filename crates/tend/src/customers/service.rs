@@ -111,11 +111,15 @@ pub(crate) async fn find_or_create_in(
 /// Finds the customer who writes as `external_id` on inbox `inbox_id`'s
 /// channel (a platform's user id means nothing on another inbox), or
 /// creates them without an address; records the contact, and `language`
-/// when theirs is not known yet. Runs inside the caller's transaction.
+/// when theirs is not known yet. When the id is a phone number (`phone`:
+/// WhatsApp), a new one is first looked for by it, as calls are, so the
+/// caller and the writer with one number are one customer. Runs inside
+/// the caller's transaction.
 pub(crate) async fn find_or_create_by_channel_in(
     c: &mut AnyConnection,
     inbox_id: i64,
     external_id: &str,
+    phone: Option<&super::phone::E164>,
     name: Option<&str>,
     language: Option<&str>,
     now: i64,
@@ -126,13 +130,20 @@ pub(crate) async fn find_or_create_by_channel_in(
             id
         }
         None => {
-            let id = repo::insert_without_address(c, name, now).await?;
+            let (id, new) = match phone {
+                Some(number) => {
+                    find_or_create_by_phone_in(c, number, number.as_str(), name, None, now).await?
+                }
+                None => (repo::insert_without_address(c, name, now).await?, true),
+            };
             if repo::insert_channel_id(c, inbox_id, external_id, id, now).await? {
                 id
             } else {
                 // Another delivery made them first (PostgreSQL waits for
                 // its commit, so they are there now).
-                repo::delete_new(c, id).await?;
+                if new {
+                    repo::delete_new(c, id).await?;
+                }
                 let id = repo::id_by_channel(c, inbox_id, external_id)
                     .await?
                     .ok_or(Error::NotFound("customer"))?;

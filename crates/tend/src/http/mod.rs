@@ -48,6 +48,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::channels::email::outbox_api::router())
         .merge(crate::channels::api::router())
         .merge(crate::channels::telegram::router())
+        .merge(crate::channels::whatsapp::router())
         .merge(crate::channels::phone::router())
         .merge(crate::search::api::router())
         .merge(crate::routing::api::router())

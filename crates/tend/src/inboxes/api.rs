@@ -15,6 +15,7 @@ use super::model::{ImapAfter, Inbox, InboxKind};
 use super::public::{self, PublicSettings, PublicSettingsInput};
 use super::service::{self, NewInbox};
 use super::telegram::TelegramInput;
+use super::whatsapp::WhatsappInput;
 
 /// The inbox routes.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -28,7 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateInbox {
-    /// `email`, `chat`, `web`, `api` or `telegram`.
+    /// `email`, `chat`, `web`, `api`, `telegram` or `whatsapp`.
     kind: String,
     /// Display name.
     name: Option<String>,
@@ -100,6 +101,9 @@ pub struct UpdateInbox {
     /// Inboxes of kind `telegram`: the bot's token, the Bot API server,
     /// `polling` or `webhook`, and the webhook's secret token.
     telegram: Option<TelegramInput>,
+    /// Inboxes of kind `whatsapp`: the business number's id, access token,
+    /// app secret, verify token, Graph API base and approved templates.
+    whatsapp: Option<WhatsappInput>,
 }
 
 /// All inboxes. Admins only.
@@ -166,7 +170,7 @@ async fn get_inbox(
 
 /// Change an inbox (name, address, IMAP mailbox and what happens to a
 /// fetched message, acknowledgements; a channel API inbox's secret and
-/// outbound URL; a Telegram inbox's bot). Admins only;
+/// outbound URL; a Telegram inbox's bot; a WhatsApp inbox's number). Admins only;
 /// takes effect without a restart.
 #[utoipa::path(patch, path = "/inboxes/{id}", tag = "inboxes",
     params(("id" = i64, Path, description = "Inbox id")),
@@ -194,6 +198,7 @@ async fn update_inbox(
         secret: b.secret,
         outbound_url: b.outbound_url,
         telegram: b.telegram,
+        whatsapp: b.whatsapp,
     };
     Ok(axum::Json(
         service::update_inbox(&st, &auth.0, id, ch).await?,

@@ -6,6 +6,7 @@ use sqlx::AnyConnection;
 use super::channel_repo as repo;
 use super::model::{ChannelInbox, InboxKind};
 use super::telegram::{TelegramChanges, TelegramInput};
+use super::whatsapp::{WhatsappChanges, WhatsappInput};
 use crate::state::AppState;
 use crate::{Error, Result};
 
@@ -44,15 +45,17 @@ pub(crate) struct ChannelChanges {
     secret: Option<Option<String>>,
     outbound_url: Option<Option<String>>,
     telegram: Option<TelegramChanges>,
+    whatsapp: Option<WhatsappChanges>,
 }
 
 /// Checks a channel API inbox's `secret` and `outbound_url`, and a
-/// Telegram inbox's settings.
+/// Telegram or WhatsApp inbox's settings.
 pub(crate) fn check(
     st: &AppState,
     secret: Option<Option<String>>,
     outbound_url: Option<Option<String>>,
     telegram: Option<TelegramInput>,
+    whatsapp: Option<WhatsappInput>,
 ) -> Result<ChannelChanges> {
     let secret = match secret {
         Some(Some(s)) => {
@@ -74,10 +77,14 @@ pub(crate) fn check(
     let telegram = telegram
         .map(|t| super::telegram::check(st, t))
         .transpose()?;
+    let whatsapp = whatsapp
+        .map(|w| super::whatsapp::check(st, w))
+        .transpose()?;
     Ok(ChannelChanges {
         secret,
         outbound_url,
         telegram,
+        whatsapp,
     })
 }
 
@@ -112,6 +119,9 @@ pub(crate) async fn apply_in(
     }
     if let Some(t) = &ch.telegram {
         super::telegram::apply_in(c, id, kind, t, now).await?;
+    }
+    if let Some(w) = &ch.whatsapp {
+        super::whatsapp::apply_in(c, id, kind, w).await?;
     }
     Ok(())
 }

@@ -27,12 +27,21 @@ pub(super) async fn channel(c: &mut AnyConnection, id: i64) -> Result<Option<Cha
         ),
         _ => None,
     };
+    let whatsapp = match kind {
+        InboxKind::Whatsapp => Some(
+            super::whatsapp_repo::channel(c, id)
+                .await?
+                .unwrap_or_else(super::whatsapp::WhatsappChannel::unset),
+        ),
+        _ => None,
+    };
     Ok(Some(ChannelInbox {
         kind,
         sealed_secret,
         outbound_url,
         failing_since,
         telegram,
+        whatsapp,
     }))
 }
 

@@ -12,6 +12,8 @@ mod repo;
 pub mod service;
 pub mod telegram;
 mod telegram_repo;
+pub mod whatsapp;
+mod whatsapp_repo;
 
 pub use model::{ChannelInbox, Inbox, InboxKind};
 

@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 use crate::{Error, Result};
 
 pub use super::telegram::{TelegramChannel, TelegramMode, TelegramSettings};
+pub use super::whatsapp::{WhatsappChannel, WhatsappSettings};
 
 /// The channel an inbox serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -21,6 +22,8 @@ pub enum InboxKind {
     Api,
     /// A Telegram bot (`channels::telegram`).
     Telegram,
+    /// A WhatsApp Business number (`channels::whatsapp`).
+    Whatsapp,
 }
 
 impl InboxKind {
@@ -32,6 +35,7 @@ impl InboxKind {
             InboxKind::Web => "web",
             InboxKind::Api => "api",
             InboxKind::Telegram => "telegram",
+            InboxKind::Whatsapp => "whatsapp",
         }
     }
 
@@ -43,9 +47,12 @@ impl InboxKind {
             "web" => Ok(InboxKind::Web),
             "api" => Ok(InboxKind::Api),
             "telegram" => Ok(InboxKind::Telegram),
+            "whatsapp" => Ok(InboxKind::Whatsapp),
             _ => Err(Error::invalid(
                 "kind",
-                format!("unknown inbox kind {s:?}; use email, chat, web, api or telegram"),
+                format!(
+                    "unknown inbox kind {s:?}; use email, chat, web, api, telegram or whatsapp"
+                ),
             )),
         }
     }
@@ -93,6 +100,8 @@ pub struct Inbox {
     pub failing_error: Option<String>,
     /// Telegram inboxes: the bot's settings (`null` for other kinds).
     pub telegram: Option<TelegramSettings>,
+    /// WhatsApp inboxes: the number's settings (`null` for other kinds).
+    pub whatsapp: Option<WhatsappSettings>,
     /// RFC 3339.
     pub created_at: String,
 }
@@ -111,6 +120,8 @@ pub struct ChannelInbox {
     pub failing_since: Option<i64>,
     /// Telegram inboxes: the bot.
     pub telegram: Option<TelegramChannel>,
+    /// WhatsApp inboxes: the number.
+    pub whatsapp: Option<WhatsappChannel>,
 }
 
 /// What the IMAP watcher does to a mailbox message after it is committed

@@ -47,6 +47,7 @@ impl From<InboxRow> for Inbox {
             failing_since: r.failing_since.map(rfc3339),
             failing_error: r.failing_error,
             telegram: None,
+            whatsapp: None,
             created_at: rfc3339(r.created_at),
         }
     }
@@ -89,6 +90,7 @@ pub(super) async fn get(c: &mut AnyConnection, id: i64) -> Result<Option<Inbox>>
             .await?;
     let mut inbox: Vec<Inbox> = row.into_iter().map(Inbox::from).collect();
     super::telegram_repo::fill(c, &mut inbox).await?;
+    super::whatsapp_repo::fill(c, &mut inbox).await?;
     Ok(inbox.pop())
 }
 
@@ -106,6 +108,7 @@ pub(super) async fn list(c: &mut AnyConnection) -> Result<Vec<Inbox>> {
         .await?;
     let mut all: Vec<Inbox> = rows.into_iter().map(Inbox::from).collect();
     super::telegram_repo::fill(c, &mut all).await?;
+    super::whatsapp_repo::fill(c, &mut all).await?;
     Ok(all)
 }
 

@@ -59,6 +59,8 @@ pub struct InboxChanges {
     pub outbound_url: Option<Option<String>>,
     /// Telegram inboxes: the bot's settings.
     pub telegram: Option<super::telegram::TelegramInput>,
+    /// WhatsApp inboxes: the number's settings.
+    pub whatsapp: Option<super::whatsapp::WhatsappInput>,
 }
 
 /// Changes an inbox. Admins only. Channels pick changes up without a restart.
@@ -107,7 +109,7 @@ pub async fn update_inbox(
     };
     let after = ch.imap_after;
     let calendar = ch.calendar_id;
-    let channel = super::channel::check(st, ch.secret, ch.outbound_url, ch.telegram)?;
+    let channel = super::channel::check(st, ch.secret, ch.outbound_url, ch.telegram, ch.whatsapp)?;
     let now = st.clock.now_ms();
     let move_to = match ch.imap_move_to {
         None => None,

@@ -52,7 +52,8 @@ pub enum Purpose {
     WebhookSecret,
     /// A channel API inbox's signing secret (`crate::channels::api`).
     ChannelSecret,
-    /// A Telegram inbox's bot token (`crate::channels::telegram`).
+    /// A Telegram inbox's bot token (`crate::channels::telegram`), a
+    /// WhatsApp inbox's access token (`crate::channels::whatsapp`).
     BotToken,
     /// The value that proves the key is the one the database was sealed with.
     KeyCheck,

@@ -1,6 +1,7 @@
 //! The pure rules of the loop, without IO: who may be asked and how, and
 //! when a follow-up is due.
 
+use crate::channels::capabilities::SurveyBy;
 use crate::vocab::Channel;
 
 /// Local parts of addresses that no person reads.
@@ -51,6 +52,10 @@ crate::vocab::closed_set! {
         AutoAddress = "auto_address",
         /// The customer was asked recently (per-customer limit).
         PeriodLimit = "period_limit",
+        /// The channel's reply window has closed (WhatsApp, 24 hours after
+        /// the customer's last message) and the inbox has no survey
+        /// template to send instead.
+        WindowClosed = "window_closed",
     }
 }
 
@@ -84,6 +89,8 @@ pub enum Delivery {
     Email,
     /// Inline at the end of the chat.
     Inline,
+    /// A message on the conversation's messaging channel.
+    Message,
     /// Not at all.
     Skip(SkipReason),
 }
@@ -107,17 +114,11 @@ pub struct Facts<'a> {
 /// not held back by the per-customer limit: the loop must go on until the
 /// customer confirms.
 pub fn decide(f: &Facts<'_>) -> Delivery {
-    let delivery = match f.channel {
-        c if c.answered_by_mail() => Delivery::Email,
-        Channel::Chat => Delivery::Inline,
-        Channel::Email
-        | Channel::Web
-        | Channel::Api
-        | Channel::Phone
-        | Channel::Portal
-        | Channel::Telegram => {
-            return Delivery::Skip(SkipReason::NoChannel);
-        }
+    let delivery = match crate::channels::capabilities::survey_by(f.channel) {
+        Some(SurveyBy::Mail) => Delivery::Email,
+        Some(SurveyBy::Inline) => Delivery::Inline,
+        Some(SurveyBy::Message) => Delivery::Message,
+        None => return Delivery::Skip(SkipReason::NoChannel),
     };
     if delivery == Delivery::Email {
         let Some(email) = f.email else {
@@ -225,9 +226,20 @@ mod tests {
             }),
             Delivery::Inline
         );
+        for channel in [Channel::Api, Channel::Telegram, Channel::Whatsapp] {
+            assert_eq!(
+                decide(&Facts {
+                    channel,
+                    email: None,
+                    ..base.clone()
+                }),
+                Delivery::Message,
+                "{channel:?}"
+            );
+        }
         assert_eq!(
             decide(&Facts {
-                channel: Channel::Api,
+                channel: Channel::Phone,
                 ..base.clone()
             }),
             Delivery::Skip(SkipReason::NoChannel)

@@ -2,6 +2,7 @@
 //! signed link, close on confirmation or after the quiet period, follow up
 //! on unhappy answers until the customer confirms.
 
+use crate::channels::capabilities::{SurveyBy, survey_by};
 use crate::conversations::delivery::Outgoing;
 use minijinja::context;
 use serde_json::json;
@@ -85,8 +86,19 @@ pub(super) async fn survey_solve(st: &AppState, id: i64) -> Result<bool> {
     let token = crate::agents::service::random_token("");
     // Compose before the transaction (it stores a file). Should the rules
     // below decide against mail after all, the stored file is unused.
-    let mail = match (conv.customer.email.as_deref(), st.carrier(conv.channel)) {
-        (Some(email), Some(carrier)) if !rules::is_auto_address(email) => {
+    // Messaging channels ask on the channel (`capabilities::survey_by`);
+    // the others by mail, to an address a person reads.
+    let by_message = survey_by(conv.channel) == Some(SurveyBy::Message);
+    let wanted = by_message
+        || conv
+            .customer
+            .email
+            .as_deref()
+            .is_some_and(|e| !rules::is_auto_address(e));
+    // The channel's reply window closed and no template to ask with.
+    let mut window_closed = false;
+    let mail = match st.carrier(conv.channel) {
+        Some(carrier) if wanted => {
             let key = link_key(st).await?;
             let base = st.link_base();
             let url = |a: LinkAction| format!("{base}{}", link_path(&key, &token, a));
@@ -102,22 +114,37 @@ pub(super) async fn survey_solve(st: &AppState, id: i64) -> Result<bool> {
                 ratings => ratings,
                 form_url => url(LinkAction::Form),
             };
+            let body = if by_message {
+                "survey_message_text"
+            } else {
+                "survey_email_text"
+            };
             let (subject, text) = {
                 let mut c = st.db.pool().acquire().await?;
                 (
                     templates::render_in(&mut c, "survey_email_subject", locale, ctx.clone())
                         .await?,
-                    templates::render_in(&mut c, "survey_email_text", locale, ctx).await?,
+                    templates::render_in(&mut c, body, locale, ctx).await?,
                 )
             };
+            let link = url(LinkAction::Form);
             let out = Outgoing::Survey {
                 subject: subject.trim(),
-                text: &text,
+                text: text.trim(),
+                link: &link,
             };
-            carrier.prepare(st, &conv, out).await?.map(|p| (carrier, p))
+            match carrier.prepare(st, &conv, out).await {
+                Ok(p) => p.map(|p| (carrier, p)),
+                Err(crate::Error::Invalid { field, .. }) if by_message && field == "survey" => {
+                    window_closed = true;
+                    None
+                }
+                Err(e) => return Err(e),
+            }
         }
         _ => None,
     };
+    let waker = mail.as_ref().map(|(carrier, _)| carrier.clone());
     let cfg = st.config.surveys.clone();
     let now = st.clock.now_ms();
     let (events, queued, handled) = st
@@ -158,6 +185,12 @@ pub(super) async fn survey_solve(st: &AppState, id: i64) -> Result<bool> {
                     // The rules found an address: the inbox has none to send from.
                     Delivery::Email => (SurveyState::Skipped, Some(SkipReason::NoSender)),
                     Delivery::Inline => (SurveyState::InlineDue, None),
+                    Delivery::Message if mail.is_some() => (SurveyState::Sent, None),
+                    Delivery::Message if window_closed => {
+                        (SurveyState::Skipped, Some(SkipReason::WindowClosed))
+                    }
+                    // Nobody on the channel (made through the REST API).
+                    Delivery::Message => (SurveyState::Skipped, Some(SkipReason::NoChannel)),
                     Delivery::Skip(r) => (SurveyState::Skipped, Some(r)),
                 };
                 let repliers = followup::public_repliers_in(c, id).await?;
@@ -193,7 +226,7 @@ pub(super) async fn survey_solve(st: &AppState, id: i64) -> Result<bool> {
                         repo::insert_credits(c, sid, &repliers).await?;
                         Some((
                             EventKind::SurveySent,
-                            json!({"survey_id": sid, "channel": f.channel, "delivery": if status == SurveyState::Sent { "email" } else { "inline" },
+                            json!({"survey_id": sid, "channel": f.channel, "delivery": match (status, by_message) { (SurveyState::Sent, true) => "message", (SurveyState::Sent, false) => "email", _ => "inline" },
                                    "language": known, "follow_up": follow_up}),
                         ))
                     }
@@ -214,8 +247,8 @@ pub(super) async fn survey_solve(st: &AppState, id: i64) -> Result<bool> {
         })
         .await?;
     st.publish(events);
-    if queued {
-        st.outbox_wake.notify_one();
+    if queued && let Some(carrier) = waker {
+        carrier.wake(st);
     }
     Ok(handled)
 }

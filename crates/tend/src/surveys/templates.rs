@@ -15,7 +15,12 @@ use super::model::{LOCALES, Template};
 use super::repo;
 
 /// The template names admins can edit.
-pub const NAMES: [&str; 3] = ["survey_email_subject", "survey_email_text", "survey_page"];
+pub const NAMES: [&str; 4] = [
+    "survey_email_subject",
+    "survey_email_text",
+    "survey_message_text",
+    "survey_page",
+];
 
 macro_rules! builtin_table {
     ($($locale:literal),*) => {
@@ -25,6 +30,7 @@ macro_rules! builtin_table {
                 $(
                     ("survey_email_subject", $locale) => Some(include_str!(concat!("templates/", $locale, "/survey_email_subject.txt"))),
                     ("survey_email_text", $locale) => Some(include_str!(concat!("templates/", $locale, "/survey_email_text.txt"))),
+                    ("survey_message_text", $locale) => Some(include_str!(concat!("templates/", $locale, "/survey_message_text.txt"))),
                     ("survey_page", $locale) => Some(include_str!(concat!("templates/", $locale, "/survey_page.html"))),
                 )*
                 _ => None,

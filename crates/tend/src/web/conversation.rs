@@ -86,6 +86,8 @@ pub struct ConvPage {
     pub(super) copies: super::side_conversations::ReplyCopies,
     /// The largest upload (bytes), for the composer's inline images.
     upload_limit: usize,
+    /// The channel's reply window, and the templates outside it.
+    pub(super) window: Option<super::reply_window::WindowPanel>,
 }
 
 /// The page's data, for the view and for re-rendering after a failed post.
@@ -215,6 +217,7 @@ pub async fn load_window(st: &AppState, a: &Agent, id: i64, window: i64) -> Resu
     let remedies = super::remedies::panel(st, a, id).await?;
     let snooze = super::snooze::panel(a, &conv, now);
     let side = super::conversation_side::side(st, a, conv.customer.id, id, now).await?;
+    let window = super::reply_window::panel(st, a, &conv).await?;
     Ok(ConvPage {
         c: Chrome::agent(a, format!("#{} {}", conv.id, conv.subject), "inbox"),
         conv_id: conv.id,
@@ -271,6 +274,7 @@ pub async fn load_window(st: &AppState, a: &Agent, id: i64, window: i64) -> Resu
         may_copy: conv.channel.answered_by_mail(),
         copies: Default::default(),
         upload_limit: st.config.max_attachment_bytes,
+        window,
     })
 }
 

@@ -142,6 +142,7 @@ pub fn event_text(
         ),
         EventKind::SurveySent => match d["delivery"].as_str() {
             Some("inline") => tr.t("event-survey-sent-chat"),
+            Some("message") => tr.t("event-survey-sent-message"),
             _ => tr.t("event-survey-sent-email"),
         },
         EventKind::SurveySkipped => tr.s(
@@ -152,6 +153,7 @@ pub fn event_text(
                 Some("auto_address") => "survey-skip-auto-address",
                 Some("period_limit") => "survey-skip-period-limit",
                 Some("no_sender") => "survey-skip-no-sender",
+                Some("window_closed") => "survey-skip-window-closed",
                 _ => "survey-skip-no-channel",
             }),
         ),

@@ -245,10 +245,10 @@ pub fn keys_of(code: &str) -> Vec<String> {
 }
 
 /// Every variable name the catalogues use (for [`has_key`]).
-pub const MESSAGE_VARIABLES: [&str; 29] = [
+pub const MESSAGE_VARIABLES: [&str; 30] = [
     "count", "name", "tz", "id", "hours", "minutes", "days", "channel", "to", "from", "tags", "q",
     "url", "when", "value", "metric", "subject", "customer", "score", "reasons", "until", "actor",
-    "line", "column", "size", "limit", "sender", "inbox", "error",
+    "line", "column", "size", "limit", "sender", "inbox", "error", "n",
 ];
 
 /// Whether `key` has a translation of its own in `code` (no fallback).

@@ -49,6 +49,7 @@ pub fn channel_key(c: Channel) -> &'static str {
         Channel::Web => "channel-web",
         Channel::Api => "channel-api",
         Channel::Telegram => "channel-telegram",
+        Channel::Whatsapp => "channel-whatsapp",
         Channel::Phone => "channel-phone",
         Channel::Portal => "channel-portal",
     }
@@ -85,6 +86,8 @@ pub fn delivery_key(d: DeliveryStatus) -> &'static str {
         DeliveryStatus::Queued => "delivery-queued",
         DeliveryStatus::Held => "delivery-held",
         DeliveryStatus::Sent => "delivery-sent",
+        DeliveryStatus::Delivered => "delivery-delivered",
+        DeliveryStatus::Read => "delivery-read",
         DeliveryStatus::Failed => "delivery-failed",
     }
 }

@@ -50,6 +50,7 @@ pub mod problems;
 pub mod radar;
 pub mod redirect;
 pub mod remedies;
+pub mod reply_window;
 mod repo;
 pub mod reports;
 mod saved_views;

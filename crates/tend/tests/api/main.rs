@@ -109,3 +109,7 @@ mod web_routing;
 mod web_security;
 mod web_timeline;
 mod webhooks;
+mod whatsapp;
+mod whatsapp_fake;
+mod whatsapp_out;
+mod whatsapp_survey;

@@ -23,8 +23,8 @@ async fn templates_are_editable_checked_and_localised(app: &TestApp, _clock: &Ar
     assert_eq!(s, StatusCode::OK);
     assert_eq!(
         all["items"].as_array().unwrap().len(),
-        15,
-        "3 templates in 5 locales"
+        20,
+        "4 templates in 5 locales"
     );
     let (_, ja) = app
         .get("/api/v1/templates/survey_email_text/ja", &app.admin)

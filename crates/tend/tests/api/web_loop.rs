@@ -542,8 +542,8 @@ async fn survey_templates_are_edited_in_the_admin_pages(app: &TestApp) {
     assert_eq!(s, StatusCode::OK);
     assert_eq!(
         list.matches("href=\"/admin/templates/").count(),
-        15,
-        "3 templates in 5 languages"
+        20,
+        "4 templates in 5 languages"
     );
     assert!(list.contains("Built-in<span class=\"vh\">: Survey email: subject in Latviešu</span>"));
 

@@ -111,7 +111,7 @@ pub(super) async fn inbound(
 }
 
 /// Records a checked message that arrived on `channel` (the channel API,
-/// Telegram): a duplicate of one received before, or
+/// Telegram, WhatsApp): a duplicate of one received before, or
 /// appended to its thread's open conversation, or a new conversation
 /// (the first of its thread, or the first after the thread's conversation
 /// was closed, as a follow-up of it). `raw` is kept when a part was not
@@ -170,6 +170,7 @@ pub async fn receive(
                     c,
                     inbox_id,
                     &m.from_id,
+                    m.phone.as_ref(),
                     m.from_name.as_deref(),
                     language.as_deref(),
                     now,
@@ -249,6 +250,14 @@ pub async fn receive(
 pub async fn seen(st: &AppState, inbox_id: i64, external_id: &str) -> Result<Option<i64>> {
     let mut c = st.db.pool().acquire().await?;
     repo::seen(&mut c, inbox_id, external_id).await
+}
+
+/// When the customer's latest message on the channel arrived in
+/// conversation `conversation_id` (ms): where a channel's reply window
+/// starts.
+pub async fn last_arrival(st: &AppState, conversation_id: i64) -> Result<Option<i64>> {
+    let mut c = st.db.pool().acquire().await?;
+    repo::last_arrival(&mut c, conversation_id).await
 }
 
 /// The answer for a message received before.

@@ -13,12 +13,14 @@
 //! - `outbound`: [`outbound::OutboxCarrier`] (the conversations domain's
 //!   carrier for channels `api` and `telegram`) and the sender task over
 //!   `channel_outbox`;
+//! - `window`: a reply window's templates (WhatsApp), for the carrier;
 //! - `repo`: the only SQL of `channel_inbound` and `channel_outbox`.
 
 pub mod inbound;
 pub mod model;
 pub mod outbound;
 mod repo;
+mod window;
 
 use std::sync::Arc;
 

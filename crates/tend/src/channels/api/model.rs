@@ -110,6 +110,10 @@ pub struct Inbound {
     /// does not carry): the message is stored with this placeholder and
     /// its raw JSON.
     pub unknown: Vec<String>,
+    /// The sender's phone number, on channels where their id is one
+    /// (WhatsApp): the customer is then the one with that number, as
+    /// phone calls match them.
+    pub phone: Option<crate::customers::phone::E164>,
 }
 
 impl Inbound {
@@ -276,6 +280,7 @@ pub fn parse(v: &Value, caps: &Capabilities, server_max: u64) -> Result<Inbound>
         text,
         files,
         unknown,
+        phone: None,
     })
 }
 
@@ -308,6 +313,20 @@ pub struct OutboundBody {
     pub automatic: bool,
     /// Files (`content_base64` filled in when posted).
     pub attachments: Vec<OutboundFile>,
+    /// A message template (WhatsApp) the message is, instead of its text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<OutboundTemplate>,
+}
+
+/// A message template an outbound message is (WhatsApp).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct OutboundTemplate {
+    /// Its name.
+    pub name: String,
+    /// Its language code.
+    pub language: String,
+    /// The values of its body's parameters, in order.
+    pub parameters: Vec<String>,
 }
 
 /// The customer a message goes to.

@@ -1,10 +1,12 @@
-//! The desk's messages to the messaging channels (channel API and
-//! Telegram inboxes): [`OutboxCarrier`] composes a public reply (an
+//! The desk's messages to the messaging channels (channel API, Telegram and
+//! WhatsApp inboxes): [`OutboxCarrier`] composes a public reply (an
 //! agent's, an automation's) before the write, checking it against the
 //! channel's capabilities, and queues it in `channel_outbox` inside the
 //! write; [`run`] sends what is queued, in order per conversation, by the
 //! inbox's kind (a channel API inbox's: posted to its `outbound_url`,
-//! signed like webhooks; a Telegram inbox's: `channels::telegram::send`),
+//! signed like webhooks; a Telegram inbox's: `channels::telegram::send`;
+//! a WhatsApp inbox's: `channels::whatsapp::send`, and outside its reply
+//! window only a template, `window`),
 //! and retries with the jobs' backoff (and no sooner than a provider's
 //! `retry_after`) until the channel takes it or the item is parked
 //! (`jobs::service::Pass`, job `channel_outbox`).
@@ -85,7 +87,14 @@ impl Carrier for OutboxCarrier {
                     .as_ref()
                     .is_none_or(|t| t.sealed_token.is_none())
                     .then_some("a bot token (telegram.bot_token)"),
-                _ => inbox.outbound_url.is_none().then_some("an outbound_url"),
+                InboxKind::Whatsapp => inbox
+                    .whatsapp
+                    .as_ref()
+                    .is_none_or(|w| w.sealed_token.is_none() || w.phone_number_id.is_none())
+                    .then_some("an access token and phone number id (whatsapp.access_token, whatsapp.phone_number_id)"),
+                InboxKind::Api | InboxKind::Email | InboxKind::Chat | InboxKind::Web => {
+                    inbox.outbound_url.is_none().then_some("an outbound_url")
+                }
             };
             if let Some(missing) = missing {
                 return Err(Error::invalid(
@@ -96,18 +105,41 @@ impl Carrier for OutboxCarrier {
                     ),
                 ));
             }
-            let (kind, text, files, automatic) = match out {
+            let (kind, text, files, automatic, template, link) = match out {
                 Outgoing::Reply {
                     text,
                     files,
                     automatic,
+                    template,
                     ..
-                } => ("reply", text, files, automatic),
-                Outgoing::Survey { text, .. } => ("survey", text, &[][..], true),
+                } => ("reply", text, files, automatic, template, None),
+                Outgoing::Survey { text, link, .. } => {
+                    ("survey", text, &[][..], true, None, Some(link))
+                }
                 // A side conversation with a third party goes by mail.
                 Outgoing::Side { .. } => return Ok(None),
             };
-            Capabilities::of(inbox_kind).check_outgoing(
+            let caps = Capabilities::of(inbox_kind);
+            let mut template = match template {
+                Some(t) => Some(super::window::registered(
+                    &inbox,
+                    inbox_kind,
+                    t,
+                    files.len(),
+                )?),
+                None => None,
+            };
+            if template.is_none() && caps.reply_window.is_some() {
+                let last = super::inbound::last_arrival(st, conv.id).await?;
+                if !caps.window_open(last, st.clock.now_ms()) {
+                    // A survey goes as the inbox's survey template.
+                    template = match link {
+                        Some(link) => Some(super::window::survey_template(&inbox, link)?),
+                        None => return Err(super::window::closed(inbox_kind, last)),
+                    };
+                }
+            }
+            caps.check_outgoing(
                 inbox_kind.as_str(),
                 text,
                 files.iter().map(|f| {
@@ -138,6 +170,7 @@ impl Carrier for OutboxCarrier {
                         content_base64: String::new(),
                     })
                     .collect(),
+                template,
             };
             let payload = serde_json::to_string(&body).map_err(anyhow::Error::from)?;
             Ok(Some(Prepared::new(
@@ -260,14 +293,7 @@ async fn attempt(st: &AppState, d: Due) -> Result<()> {
                     Box::pin(async move {
                         repo::sent(c, id, code, now).await?;
                         if let Some(mid) = message_id {
-                            crate::conversations::inbound::set_delivery_in(
-                                c,
-                                mid,
-                                DeliveryStatus::Sent,
-                                None,
-                                now,
-                            )
-                            .await?;
+                            crate::conversations::inbound::taken_in(c, mid, now).await?;
                         }
                         if crate::inboxes::service::set_failing_in(c, inbox_id, None).await? {
                             tracing::info!(inbox_id, "the channel accepts Tend's messages again");
@@ -333,9 +359,13 @@ async fn send(st: &AppState, d: &Due) -> std::result::Result<i64, Failure> {
         .ok_or_else(|| Failure::plain(None, "the inbox no longer exists"))?;
     let body: OutboundBody = serde_json::from_str(&d.payload)
         .map_err(|e| Failure::plain(None, format!("unreadable payload: {e}")))?;
-    match (&inbox.kind, &inbox.telegram) {
-        (InboxKind::Telegram, Some(tg)) => {
+    match (&inbox.kind, &inbox.telegram, &inbox.whatsapp) {
+        (InboxKind::Telegram, Some(tg), _) => {
             crate::channels::telegram::send(st, tg, &body, d.parts_sent).await
+        }
+        (InboxKind::Whatsapp, _, Some(wa)) => {
+            crate::channels::whatsapp::send(st, d.inbox_id, wa, &body, d.parts_sent, d.message_id)
+                .await
         }
         _ => post(st, &inbox, body)
             .await

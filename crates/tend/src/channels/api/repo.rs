@@ -90,6 +90,22 @@ pub(super) async fn latest_sender(
     .await?)
 }
 
+/// When the customer's latest message on the channel arrived in this
+/// conversation (ms).
+pub(super) async fn last_arrival(
+    c: &mut AnyConnection,
+    conversation_id: i64,
+) -> Result<Option<i64>> {
+    Ok(
+        sqlx::query_scalar(
+            "SELECT MAX(created_at) FROM channel_inbound WHERE conversation_id = $1",
+        )
+        .bind(conversation_id)
+        .fetch_one(c)
+        .await?,
+    )
+}
+
 /// Queues a message of the desk for the inbox's URL.
 pub(super) async fn queue(
     c: &mut AnyConnection,

@@ -353,7 +353,14 @@ impl Carrier for MailCarrier {
                     automatic,
                     cc,
                     bcc,
+                    template,
                 } => {
+                    if template.is_some() {
+                        return Err(Error::invalid(
+                            "template",
+                            "mail has no message templates: write the reply instead",
+                        ));
+                    }
                     let body = ReplyBody {
                         text,
                         html,
@@ -364,7 +371,7 @@ impl Carrier for MailCarrier {
                     };
                     (prepare_reply(st, conv, body).await?, MailKind::Reply)
                 }
-                Outgoing::Survey { subject, text } => (
+                Outgoing::Survey { subject, text, .. } => (
                     prepare_survey(st, conv, subject, text).await?,
                     MailKind::Survey,
                 ),

@@ -191,6 +191,7 @@ pub fn parse(v: &Value) -> Result<Update> {
                     text: String::new(),
                     files: Vec::new(),
                     unknown: vec![format!("unsupported Telegram update {kind:?}")],
+                    phone: None,
                 },
                 Vec::new(),
             )
@@ -228,6 +229,7 @@ fn message_of(m: &Value) -> Option<(Inbound, Vec<FileRef>)> {
             text,
             files: Vec::new(),
             unknown,
+            phone: None,
         },
         files,
     ))

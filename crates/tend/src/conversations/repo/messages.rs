@@ -196,6 +196,20 @@ pub(in crate::conversations) async fn set_client_id(
     Ok(())
 }
 
+/// The delivery state of an outbound message (`None`: none, or no such
+/// message).
+pub(in crate::conversations) async fn delivery_of(
+    c: &mut AnyConnection,
+    message_id: i64,
+) -> Result<Option<DeliveryStatus>> {
+    let s: Option<Option<String>> =
+        sqlx::query_scalar("SELECT delivery_status FROM messages WHERE id = $1")
+            .bind(message_id)
+            .fetch_optional(c)
+            .await?;
+    Ok(s.flatten().and_then(|s| DeliveryStatus::from_db(&s).ok()))
+}
+
 /// Records the delivery state of an outbound message; returns its conversation and inbox.
 pub(in crate::conversations) async fn set_delivery(
     c: &mut AnyConnection,

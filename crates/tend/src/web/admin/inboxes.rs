@@ -47,6 +47,8 @@ pub struct InboxView {
     pub failing: Option<String>,
     /// Telegram inboxes: how the bot is read, or that it has no token.
     pub telegram: Option<String>,
+    /// WhatsApp inboxes: which number sends, or that it is not set up.
+    pub whatsapp: Option<String>,
     /// Whether "stop polling" was ticked (a form that came back).
     pub imap_off: bool,
     /// The card's mistake, beside its field (none for the other cards).
@@ -133,12 +135,13 @@ struct InboxesPage {
 
 const AFTERS: [ImapAfter; 3] = [ImapAfter::Leave, ImapAfter::Seen, ImapAfter::Move];
 
-const KINDS: [InboxKind; 5] = [
+const KINDS: [InboxKind; 6] = [
     InboxKind::Email,
     InboxKind::Chat,
     InboxKind::Web,
     InboxKind::Api,
     InboxKind::Telegram,
+    InboxKind::Whatsapp,
 ];
 
 /// The page; after a failed post, with the form as typed and its mistake.
@@ -212,11 +215,27 @@ async fn page(
                                 a.tr.s("inbox-telegram-webhook", "url", &t.api_base)
                             }
                         }),
+                    whatsapp: i.whatsapp.as_ref().map(|w| {
+                        match (&w.phone_number_id, w.has_access_token) {
+                            (Some(id), true) => a.tr.args(
+                                "inbox-whatsapp-number",
+                                &[
+                                    ("id", id.clone().into()),
+                                    ("url", w.api_base.clone().into()),
+                                ],
+                            ),
+                            _ => a.tr.t("inbox-whatsapp-unset"),
+                        }
+                    }),
                     failing: i.failing_since.map(|since| {
                         a.tr.args(
                             match i.kind {
                                 InboxKind::Telegram => "inbox-failing-telegram",
-                                _ => "inbox-failing",
+                                InboxKind::Whatsapp => "inbox-failing-whatsapp",
+                                InboxKind::Email
+                                | InboxKind::Chat
+                                | InboxKind::Web
+                                | InboxKind::Api => "inbox-failing",
                             },
                             &[
                                 ("when", since.into()),
@@ -460,6 +479,7 @@ pub async fn update(
         },
         outbound_url: f.outbound_url.clone().map(|u| filled(Some(u))),
         telegram,
+        whatsapp: None,
     };
     let r = inboxes::update_inbox(&st, &a.viewer, id, ch).await;
     done(&st, &a, r, typed).await

@@ -146,10 +146,12 @@ mod tests {
 
     /// Words that are rightly the same as in English: names and acronyms
     /// everywhere, and a few words Catalan or Latvian share with English.
-    const SAME_AS_ENGLISH: [(&str, &str); 38] = [
+    const SAME_AS_ENGLISH: [(&str, &str); 40] = [
         ("*", "channel-api"),
         ("*", "channel-telegram"),
         ("*", "inbox-kind-telegram"),
+        ("*", "channel-whatsapp"),
+        ("*", "inbox-kind-whatsapp"),
         // "No", "Article" and "Articles" are Catalan too.
         ("ca", "kb-vote-no"),
         ("ca", "kb-col-unhelpful"),
