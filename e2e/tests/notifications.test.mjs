@@ -123,7 +123,7 @@ test('a snoozed conversation comes back to its owner, who is notified', async ()
 
   // Her time zone is Tokyo: the form's time is read there.
   await page.goto(`${tend.url}/account`);
-  await page.fill('#timezone', 'Asia/Tokyo');
+  await page.selectOption('#timezone', 'Asia/Tokyo');
   await Promise.all([page.waitForURL('**/account**'), page.locator('form[action="/account/preferences"] button[type=submit]').click()]);
 
   await page.goto(`${tend.url}/c/${convId}`);

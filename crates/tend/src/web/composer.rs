@@ -115,11 +115,14 @@ pub(super) async fn pictures(
     if shown.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(draft_images::mine(st, &a.viewer, id)
+    let mut pictures: Vec<_> = draft_images::mine(st, &a.viewer, id)
         .await?
         .into_iter()
         .filter(|p| shown.contains(&p.content_id))
-        .collect())
+        .collect();
+    // In the order the text shows them.
+    pictures.sort_by_key(|p| draft.find(&format!("cid:{}", p.content_id)));
+    Ok(pictures)
 }
 
 /// Before a reply goes: the pictures its text shows that the form did not
