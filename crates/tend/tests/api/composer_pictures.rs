@@ -117,7 +117,7 @@ async fn pictures_survive_a_refusal_another_device_and_undo(
         "{composer}"
     );
     let src = format!("/c/{id}/draft/images/lbl1@tend");
-    assert_eq!(shown(&p.body), [src.clone()], "{}", p.body);
+    assert_eq!(shown(&p.body), std::slice::from_ref(&src), "{}", p.body);
     assert!(p.body.contains("alt=\"label.png\""));
     assert_eq!(
         bytes_of(app, &phone, &src).await,
