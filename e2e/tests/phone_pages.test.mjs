@@ -188,6 +188,7 @@ for (const locale of ['ja-JP', 'ca-ES']) {
     await signIn(page, tend.url, admin.email, admin.password);
     await page.goto(`${tend.url}/c/${c.json.id}`);
     await page.waitForFunction(() => document.documentElement.dataset.live === 'open');
+    await page.evaluate(() => document.fonts.ready);
 
     // The header is one line; the pages are in the menu, which opens below.
     const h = await header(page);
