@@ -85,6 +85,29 @@ test('a mention in a note notifies another agent in their own browser, live', as
   await bobCtx.close();
 });
 
+
+test('the bell is live on every page: a mention reaches an agent on the customers page', async () => {
+  const ctx = await browser.newContext({ locale: 'ja-JP', viewport: { width: 1280, height: 900 } });
+  const page = await guardedPage(ctx, tend.url);
+  await signIn(page, tend.url, bob.email, bob.password);
+  for (const path of ['/customers', '/notifications/preferences']) {
+    await page.goto(`${tend.url}${path}`);
+    // The page has no live list of its own; the header's bell listens.
+    await page.waitForFunction(() => document.documentElement.dataset.live === 'open');
+    const now = Number(await page.locator('#bell').getAttribute('data-unread'));
+    await page.evaluate(() => { window.stayed = true; });
+    const r = await tend.api(ana.token, 'POST', `/conversations/${convId}/messages`, {
+      text: `@田中さん ${path} を見てください`, internal: true,
+    });
+    assert.equal(r.status, 201, r.text);
+    await page.locator('#bell-count', { hasText: String(now + 1) }).waitFor({ timeout: 15000 });
+    assert.equal(await page.evaluate(() => window.stayed), true, 'without a reload');
+    assert.equal(new URL(page.url()).pathname, path);
+  }
+  assertClean(assert, page);
+  await ctx.close();
+});
+
 test('a snoozed conversation comes back to its owner, who is notified', async () => {
   const r = await tend.api(admin.token, 'PATCH', `/conversations/${convId}`, { assignee_id: ana.id });
   assert.equal(r.status, 200, r.text);
@@ -100,7 +123,7 @@ test('a snoozed conversation comes back to its owner, who is notified', async ()
 
   // Her time zone is Tokyo: the form's time is read there.
   await page.goto(`${tend.url}/account`);
-  await page.fill('#timezone', 'Asia/Tokyo');
+  await page.selectOption('#timezone', 'Asia/Tokyo');
   await Promise.all([page.waitForURL('**/account**'), page.locator('form[action="/account/preferences"] button[type=submit]').click()]);
 
   await page.goto(`${tend.url}/c/${convId}`);

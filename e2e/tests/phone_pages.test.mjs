@@ -150,3 +150,104 @@ test('an agent answers a chat from a phone: Enter sends and the line shows', asy
   assertClean(assert, page);
   await ctx.close();
 });
+
+/** The header at phone width: how many lines its parts take, and which
+ * lie off the screen. */
+async function header(page) {
+  return page.evaluate(() => {
+    const parts = [...document.querySelector('header.top').children]
+      .map((el) => el.getBoundingClientRect())
+      .filter((r) => r.height > 0);
+    const lines = [];
+    for (const r of parts) {
+      const mid = (r.top + r.bottom) / 2;
+      if (!lines.some((m) => Math.abs(m - mid) < 12)) lines.push(mid);
+    }
+    return {
+      lines: lines.length,
+      parts: parts.map((r) => [Math.round(r.left), Math.round(r.top), Math.round(r.width), Math.round(r.height)]),
+      outside: parts.filter((r) => r.left < -0.5 || r.right > innerWidth + 0.5).length,
+    };
+  });
+}
+
+const overlap = (a, b) => a && b && a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
+for (const locale of ['ja-JP', 'ca-ES']) {
+  test(`a conversation on a phone: a one-line header, a menu per message, alerts clear of the composer (${locale})`, async () => {
+    const lang = locale.slice(0, 2);
+    const c = await tend.api(admin.token, 'POST', '/conversations', {
+      subject: 'Xat', channel: 'chat', customer: { email: `chat-${lang}@customer.example`, name: 'Berta' },
+      message: { text: 'Em podeu canviar la comanda?' },
+    });
+    assert.equal(c.status, 201, c.text);
+    const r = await tend.api(admin.token, 'POST', `/conversations/${c.json.id}/messages`, { text: 'Sí, és clar.' });
+    assert.equal(r.status, 201, r.text);
+    const ctx = await browser.newContext({ viewport: PHONE, locale, hasTouch: true, isMobile: true, bypassCSP: true });
+    const page = await guardedPage(ctx, tend.url);
+    await signIn(page, tend.url, admin.email, admin.password);
+    await page.goto(`${tend.url}/c/${c.json.id}`);
+    await page.waitForFunction(() => document.documentElement.dataset.live === 'open');
+    await page.evaluate(() => document.fonts.ready);
+
+    // The header is one line; the pages are in the menu, which opens below.
+    const h = await header(page);
+    assert.equal(h.lines, 1, `the header takes ${h.lines} lines: ${JSON.stringify(h.parts)}`);
+    assert.equal(h.outside, 0, 'nothing of the header is off the screen');
+    const customers = page.locator('header.top nav a[href="/customers"]');
+    assert.equal(await customers.isVisible(), false, 'the pages wait in the menu');
+    await page.locator('#nav-menu > summary').tap();
+    assert.equal(await customers.isVisible(), true, 'the menu shows them');
+    const link = await customers.boundingBox();
+    assert.ok(link.x >= 0 && link.x + link.width <= PHONE.width, 'inside the screen');
+    const open = await header(page);
+    assert.equal(open.lines, 1, `the open menu lies over the page: ${JSON.stringify(open.parts)}`);
+    await page.screenshot({ path: artifact(`phone-menu-${lang}.png`) });
+    await page.locator('#q').tap();
+    assert.equal(await customers.isVisible(), false, 'a tap elsewhere closes it');
+
+    // A message's Forward and Split wait behind its menu button.
+    const msg = page.locator('#timeline li.msg.inbound').first();
+    const forward = msg.locator('.forward-link');
+    const split = msg.locator('.split-form button');
+    assert.equal(await forward.isVisible(), false);
+    assert.equal(await split.isVisible(), false);
+    const head = await msg.locator('article > header').boundingBox();
+    const who = await msg.locator('article > header .who').boundingBox();
+    assert.ok(head.height < who.height * 2, `the message's head is one line (${head.height}px)`);
+    await msg.locator('.msg-actions > summary').tap();
+    for (const action of [forward, split]) {
+      const b = await action.boundingBox();
+      assert.ok(b && b.x >= 0 && b.x + b.width <= PHONE.width && b.y >= 0 && b.y + b.height <= PHONE.height, 'the action on the screen');
+    }
+
+    // A service-level alert comes (a VIP waiting): it keeps clear of the
+    // composer and its Send button.
+    const policy = await tend.api(admin.token, 'POST', '/sla-policies', {
+      name: `VIP ${lang}`, position: 1, business_hours: false, match: { tags: [`vip-${lang}`] },
+      targets: { first_response: 1 }, warn_percent: 1,
+    });
+    assert.equal(policy.status, 201, policy.text);
+    const vip = await tend.api(admin.token, 'POST', '/conversations', {
+      subject: 'Urgent', customer: { email: `vip-${lang}@customer.example` }, tags: [`vip-${lang}`],
+      message: { text: 'On és la meva comanda?' },
+    });
+    assert.equal(vip.status, 201, vip.text);
+    const alert = page.locator(`#alerts .sla-alert[data-conversation="${vip.json.id}"]`);
+    await alert.waitFor({ timeout: 20000 });
+    const a = await alert.boundingBox();
+    for (const sel of ['#composer', '#send', '#text']) {
+      const b = await page.locator(sel).boundingBox();
+      assert.ok(!overlap(a, b), `the alert covers ${sel}: ${JSON.stringify([a, b])}`);
+    }
+    assert.ok(a.x >= 0 && a.x + a.width <= PHONE.width, 'the alert fits the screen');
+    const m = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+    assert.ok(m <= 0, `the page scrolls sideways by ${m}px`);
+    assert.deepEqual(await axeViolations(page), [], `conversation (${locale}): accessibility violations`);
+    await page.screenshot({ path: artifact(`phone-conversation-${lang}.png`) });
+    const del = await tend.api(admin.token, 'DELETE', `/sla-policies/${policy.json.id}`);
+    assert.ok(del.status < 300, del.text);
+    assertClean(assert, page);
+    await ctx.close();
+  });
+}

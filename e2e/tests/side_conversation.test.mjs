@@ -145,8 +145,11 @@ test('the Forward link on a message opens the side conversation form filled in, 
   await page.goto(`${tend.url}/c/${id}`);
   assert.equal(await page.locator('#side-new').getAttribute('open'), null, 'the form waits closed');
 
-  // 1. "Forward" on the message: the form opens with it chosen.
+  // 1. "Forward" on the message (behind its menu button): the form opens
+  // with it chosen.
   const forward = page.locator(`#m${first} .forward-link`);
+  assert.equal(await forward.isVisible(), false, 'the actions wait in the menu');
+  await page.locator(`#m${first} .msg-actions > summary`).click();
   assert.equal((await forward.innerText()).trim(), 'Forward');
   await Promise.all([page.waitForNavigation(), forward.click()]);
   assert.notEqual(await page.locator('#side-new').getAttribute('open'), null, 'the form is open');

@@ -720,6 +720,16 @@ const conv = $('[data-page=conversation]');
 let actions = {};
 if (inbox) actions = inboxPage(inbox);
 if (conv) actions = conversationPage(conv);
+// Every other workspace page listens too, for the header's bell (and the
+// service-level alerts): the same stream, which the server ends on
+// shutdown like any other; its changes to conversations are not shown here.
+if (!inbox && !conv && $('#bell')) live(null, () => {});
+// An open menu (the header's, a message's) closes on a click elsewhere.
+document.addEventListener('click', (e) => {
+  for (const d of $$('details.nav-menu[open], details.msg-actions[open]')) {
+    if (!d.contains(e.target)) d.open = false;
+  }
+});
 const rules = $('#rule-form');
 if (rules) ruleForm(rules);
 const ruleTable = $('#rule-list');

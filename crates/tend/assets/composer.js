@@ -216,6 +216,51 @@ if (form && text && bar) {
     put(`[${sel}](https://)`, at, at + 8);
   };
 
+  // Each picture waits with the draft on the server at once, so that the
+  // text shown again (a refused reply, another device, an undone send)
+  // still shows it; it is shown under the box meanwhile.
+  const pictures = document.getElementById('draft-pictures');
+  const showPicture = (cid, src, alt) => {
+    if (!pictures) return;
+    const li = document.createElement('li');
+    li.dataset.cid = cid;
+    const img = document.createElement('img');
+    img.src = src;
+    img.alt = alt;
+    li.append(img);
+    pictures.append(li);
+    pictures.hidden = false;
+  };
+  const keepWithDraft = (cid, file, name) => {
+    // A data: URL: the page's policy allows no blob: images.
+    const reader = new FileReader();
+    reader.onload = () => showPicture(cid, String(reader.result), name);
+    reader.readAsDataURL(file);
+    const data = new FormData();
+    data.append(`inline:${cid}`, file, name);
+    fetch(`/c/${form.dataset.conv}/draft/images`, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'x-csrf-token': csrf },
+      body: data,
+    }).then((r) => {
+      // Tests see how many the server keeps.
+      const root = document.documentElement;
+      if (r.ok) root.dataset.picturesKept = String(Number(root.dataset.picturesKept || 0) + 1);
+    }).catch(() => { /* the form still carries it */ });
+  };
+  // A picture taken out of the text is no longer shown under it.
+  const syncPictures = () => {
+    if (!pictures) return;
+    let any = false;
+    for (const li of pictures.querySelectorAll('li')) {
+      li.hidden = !text.value.includes(`cid:${li.dataset.cid}`);
+      any ||= !li.hidden;
+    }
+    pictures.hidden = !any;
+  };
+  text.addEventListener('input', syncPictures);
+
   const kinds = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'];
   const addImage = (file) => {
     if (!kinds.includes(file.type)) {
@@ -238,6 +283,7 @@ if (form && text && bar) {
     input.files = dt.files;
     inlineBox.append(input);
     const name = (file.name || 'image').replace(/[[\]()\n\\]/g, '');
+    keepWithDraft(cid, file, name);
     put(`![${name}](cid:${cid})`);
   };
 

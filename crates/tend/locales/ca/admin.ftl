@@ -155,6 +155,7 @@ inbox-ack = Envia un acusament de recepció automàtic a cada conversa de correu
 tokens-none = Encara no hi ha cap testimoni d'API.
 token-active = Actiu
 token-revoke = Revoca
+token-revoke-gone = Aquest testimoni ja està revocat.
 token-revoke-name = Revoca el testimoni { $name }
 token-revoked-at = Revocat el { $when }
 token-create = Crea un testimoni

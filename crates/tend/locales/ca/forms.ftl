@@ -19,6 +19,7 @@ form-error-until-past = Trieu un moment en el futur.
 form-error-until-far = Es pot posposar com a màxim un any. Trieu un moment anterior.
 form-error-status = La conversa no pot passar a aquest estat des de l'actual.
 form-error-cannot-snooze = Aquesta conversa no es pot posposar ara: només les noves, obertes i pendents.
+form-error-last-admin = És l'últim administrador actiu: primer feu administrador algú altre.
 
 # Els formularis de l'administració i del compte.
 form-error-email = Escriviu una adreça electrònica, com ara nom@example.com.

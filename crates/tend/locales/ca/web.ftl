@@ -3,6 +3,8 @@
 ## Marc i navegació
 skip-to-content = Salta al contingut
 nav-label = Principal
+nav-menu = Menú
+message-actions = Accions del missatge
 nav-inbox = Safata
 nav-customers = Clients
 nav-admin = Administració
@@ -617,6 +619,7 @@ composer-image-size = Aquesta imatge supera el límit de pujada. Feu-la més pet
 composer-too-late = Massa tard per desfer-ho: la resposta ja ha sortit.
 send-and-solve = Envia i resol
 composer-draft-saved = S'ha desat l'esborrany
+composer-pictures = Imatges d'aquesta resposta
 composer-chat-help = Retorn envia; Maj+Retorn comença una línia nova.
 signatures-title = Signatures
 signatures-link = Signatures

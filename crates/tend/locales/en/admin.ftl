@@ -155,6 +155,7 @@ inbox-ack = Send an automatic acknowledgement to each new email conversation
 tokens-none = No API tokens yet.
 token-active = Active
 token-revoke = Revoke
+token-revoke-gone = This token is revoked already.
 token-revoke-name = Revoke the token { $name }
 token-revoked-at = Revoked { $when }
 token-create = Create a token

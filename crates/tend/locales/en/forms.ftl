@@ -20,6 +20,7 @@ form-error-until-past = Choose a time in the future.
 form-error-until-far = A snooze lasts at most a year. Choose an earlier time.
 form-error-status = The conversation cannot move to this status from its current one.
 form-error-cannot-snooze = This conversation cannot be snoozed now: only new, open and pending ones can.
+form-error-last-admin = This is the last active admin: make someone else an admin first.
 
 # The admin pages' and the account's forms.
 form-error-email = Write an email address, like name@example.com.

@@ -3,6 +3,8 @@
 ## Frame and navigation
 skip-to-content = Skip to content
 nav-label = Main
+nav-menu = Menu
+message-actions = Message actions
 nav-inbox = Inbox
 nav-customers = Customers
 nav-admin = Admin
@@ -620,6 +622,7 @@ composer-image-size = This picture is larger than the upload limit. Make it smal
 composer-too-late = Too late to undo: the reply has already gone.
 send-and-solve = Send and solve
 composer-draft-saved = Draft saved
+composer-pictures = Pictures in this reply
 composer-chat-help = Enter sends, Shift+Enter starts a new line.
 signatures-title = Signatures
 signatures-link = Signatures

@@ -150,6 +150,7 @@ inbox-ack = 新しいメールの会話ごとに自動受付メールを送る
 tokens-none = まだ API トークンはありません。
 token-active = 有効
 token-revoke = 失効させる
+token-revoke-gone = このトークンはすでに失効しています。
 token-revoke-name = トークン「{ $name }」を失効させる
 token-revoked-at = { $when } に失効
 token-create = トークンを作成

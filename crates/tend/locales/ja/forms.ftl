@@ -19,6 +19,7 @@ form-error-until-past = 未来の日時を選んでください。
 form-error-until-far = スヌーズは最長 1 年です。もっと早い日時を選んでください。
 form-error-status = 現在のステータスからこのステータスには変更できません。
 form-error-cannot-snooze = この会話は今スヌーズできません。スヌーズできるのは新規・対応中・保留中の会話だけです。
+form-error-last-admin = 最後の有効な管理者です。先にほかの人を管理者にしてください。
 
 # 管理画面とアカウントのフォーム。
 form-error-email = name@example.com のようなメールアドレスを入力してください。

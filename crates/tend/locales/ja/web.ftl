@@ -3,6 +3,8 @@
 ## 枠とナビゲーション
 skip-to-content = 本文へスキップ
 nav-label = メイン
+nav-menu = メニュー
+message-actions = メッセージの操作
 nav-inbox = 受信箱
 nav-customers = 顧客
 nav-admin = 管理
@@ -572,6 +574,7 @@ composer-image-size = この画像はアップロードの上限を超えてい�
 composer-too-late = 返信はすでに送信されたため、取り消せません。
 send-and-solve = 送信して解決
 composer-draft-saved = 下書きを保存しました
+composer-pictures = この返信の画像
 composer-chat-help = Enter で送信、Shift+Enter で改行します。
 signatures-title = 署名
 signatures-link = 署名

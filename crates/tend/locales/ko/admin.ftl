@@ -150,6 +150,7 @@ inbox-ack = 새 이메일 대화마다 자동 접수 확인 메일 보내기
 tokens-none = 아직 API 토큰이 없습니다.
 token-active = 사용 중
 token-revoke = 폐기
+token-revoke-gone = 이 토큰은 이미 폐기되었습니다.
 token-revoke-name = 토큰 { $name } 폐기
 token-revoked-at = { $when }에 폐기됨
 token-create = 토큰 만들기

@@ -19,6 +19,7 @@ form-error-until-past = 미래의 시각을 고르세요.
 form-error-until-far = 다시 알림은 최대 1년입니다. 더 이른 시각을 고르세요.
 form-error-status = 현재 상태에서 이 상태로 바꿀 수 없습니다.
 form-error-cannot-snooze = 이 대화는 지금 다시 알림으로 미룰 수 없습니다. 새 대화, 진행 중, 대기 중인 대화만 가능합니다.
+form-error-last-admin = 마지막 활성 관리자입니다. 먼저 다른 사람을 관리자로 지정하세요.
 
 # 관리 페이지와 계정의 양식.
 form-error-email = name@example.com 같은 이메일 주소를 입력하세요.

@@ -3,6 +3,8 @@
 ## 틀과 탐색
 skip-to-content = 본문으로 건너뛰기
 nav-label = 주 메뉴
+nav-menu = 메뉴
+message-actions = 메시지 작업
 nav-inbox = 받은편지함
 nav-customers = 고객
 nav-admin = 관리
@@ -572,6 +574,7 @@ composer-image-size = 이 이미지는 업로드 한도보다 큽니다. 크기�
 composer-too-late = 답장이 이미 발송되어 취소할 수 없습니다.
 send-and-solve = 보내고 해결
 composer-draft-saved = 임시 저장됨
+composer-pictures = 이 답장의 그림
 composer-chat-help = Enter로 보내고 Shift+Enter로 줄을 바꿉니다.
 signatures-title = 서명
 signatures-link = 서명

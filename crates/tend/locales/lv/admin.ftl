@@ -160,6 +160,7 @@ inbox-ack = Katrai jaunai e-pasta sarunai sūtīt automātisku apstiprinājumu
 tokens-none = Vēl nav neviena API marķiera.
 token-active = Aktīvs
 token-revoke = Atsaukt
+token-revoke-gone = Šis marķieris jau ir atsaukts.
 token-revoke-name = Atsaukt marķieri { $name }
 token-revoked-at = Atsaukts { $when }
 token-create = Izveidot marķieri

@@ -19,6 +19,7 @@ form-error-until-past = Izvēlieties laiku nākotnē.
 form-error-until-far = Atlikšana ilgst ne vairāk kā gadu. Izvēlieties agrāku laiku.
 form-error-status = Saruna nevar pāriet uz šo statusu no pašreizējā.
 form-error-cannot-snooze = Šo sarunu tagad nevar atlikt: var atlikt tikai jaunas, atvērtas un gaidošas sarunas.
+form-error-last-admin = Šis ir pēdējais aktīvais administrators: vispirms padariet par administratoru kādu citu.
 
 # Administrēšanas lapu un konta veidlapas.
 form-error-email = Ierakstiet e-pasta adresi, piemēram, vards@example.com.

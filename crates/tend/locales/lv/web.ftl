@@ -3,6 +3,8 @@
 ## Ietvars un navigācija
 skip-to-content = Pāriet uz saturu
 nav-label = Galvenā izvēlne
+nav-menu = Izvēlne
+message-actions = Ziņojuma darbības
 nav-inbox = Iesūtne
 nav-customers = Klienti
 nav-admin = Administrēšana
@@ -614,6 +616,7 @@ composer-image-size = Šis attēls ir lielāks par augšupielādes ierobežojumu
 composer-too-late = Par vēlu atsaukt: atbilde jau ir nosūtīta.
 send-and-solve = Nosūtīt un atrisināt
 composer-draft-saved = Melnraksts saglabāts
+composer-pictures = Attēli šajā atbildē
 composer-chat-help = Enter nosūta, Shift+Enter sāk jaunu rindu.
 signatures-title = Paraksti
 signatures-link = Paraksti

@@ -12,13 +12,14 @@ use crate::db::Sql;
 /// `(table, column)` of every column that may name a file in the store.
 /// Each has an index (migration 0015; `kb_images.sha256` is unique, 0030;
 /// `side_messages.raw_sha256`, 0043), so one look-up is a few index probes.
-const NAMED_BY: [(&str, &str); 6] = [
+const NAMED_BY: [(&str, &str); 7] = [
     ("attachments", "sha256"),
     ("messages", "raw_sha256"),
     ("mail_log", "raw_sha256"),
     ("outbox", "raw_sha256"),
     ("kb_images", "sha256"),
     ("side_messages", "raw_sha256"),
+    ("draft_images", "sha256"),
 ];
 
 /// The digests among `shas` that some row names.

@@ -121,6 +121,7 @@ pub(super) async fn sent_in(
 ) -> Result<()> {
     if let Some(uid) = user_id {
         repo::delete_draft(c, uid, conversation_id).await?;
+        repo::delete_draft_images(c, uid, conversation_id).await?;
     }
     Ok(())
 }

@@ -112,7 +112,7 @@ pub(super) fn parse(input: &NewMessage, mut uploads: Vec<Upload>) -> Result<Body
 /// Inline images: a plain ID, each once, and a picture judged from its
 /// bytes (PNG, JPEG, GIF or WebP: what every mail program shows), whose
 /// recorded type is then the one its bytes say.
-fn check_inline(uploads: &mut [Upload]) -> Result<()> {
+pub(super) fn check_inline(uploads: &mut [Upload]) -> Result<()> {
     let mut seen = HashSet::new();
     for u in uploads.iter_mut() {
         let Some(cid) = u.content_id.as_deref() else {

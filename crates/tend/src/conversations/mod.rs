@@ -11,6 +11,7 @@ pub mod chat;
 pub mod combine;
 mod combine_api;
 pub mod delivery;
+pub mod draft_images;
 pub mod drafts;
 pub mod drafts_api;
 pub mod export;

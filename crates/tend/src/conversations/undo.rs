@@ -62,6 +62,8 @@ pub async fn undo_send(st: &AppState, viewer: &Viewer, id: i64, message_id: i64)
                 if !carrier.take_back_in(c, message_id, now).await? {
                     return Err(too_late(message_id));
                 }
+                // Its pictures wait with the text it puts back in the box.
+                repo::inline_back_to_draft(c, uid, id, message_id, now).await?;
                 repo::delete_message(c, message_id).await?;
                 let was = Was::of(&row);
                 let status = row.status();

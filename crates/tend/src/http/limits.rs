@@ -53,6 +53,8 @@ pub fn large_route(route: &str, cfg: &Config) -> Option<usize> {
         // The portal's reply, too.
         "/api/v1/conversations/{id}/messages"
         | "/c/{id}/reply"
+        // A picture pasted into the agent's draft.
+        | "/c/{id}/draft/images"
         | "/chat/{inbox}/upload"
         | "/help/portal/conversations/{id}/reply" => files.saturating_add(MULTIPART_SLACK),
         // The contact form reads files over the limit and drops them with a

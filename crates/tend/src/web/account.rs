@@ -25,6 +25,8 @@ struct AccountPage {
     /// The language and time zone, as saved or as typed.
     language: String,
     tz: String,
+    /// The time zones to pick from (`web::pickers`), `tz` chosen.
+    zones: Vec<super::pickers::Choice>,
     locales: Vec<(&'static str, &'static str)>,
     notice: Option<String>,
     /// The mistake, beside its field (or at the top when none shows it).
@@ -51,6 +53,7 @@ fn page(a: &Agent, prefs: Prefs, notice: Option<String>, errors: FieldErrors) ->
         c: Chrome::agent(a, a.tr.t("account-title"), "account"),
         email: a.email.clone(),
         language: prefs.language,
+        zones: super::pickers::time_zones(&prefs.tz),
         tz: prefs.tz,
         locales: LOCALES_SUPPORTED
             .iter()

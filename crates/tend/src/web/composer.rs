@@ -5,6 +5,10 @@
 //!   page shows it again on load, on any device;
 //! - `POST /c/{id}/m/{mid}/undo`: "Sent · Undo" takes a held reply back
 //!   (`conversations::undo`); its text returns to the composer;
+//! - `POST /c/{id}/draft/images` (multipart, file parts `inline:ID`,
+//!   `X-CSRF-Token`): the script keeps each picture pasted or dropped
+//!   into the box with the draft at once, and `GET
+//!   /c/{id}/draft/images/{cid}` shows it (`conversations::draft_images`);
 //! - after "Send and solve", the next conversation of the inbox view the
 //!   agent came from (the page's script keeps it per tab; without
 //!   scripts, the default view).
@@ -18,6 +22,7 @@ use axum::{Json, Router};
 use super::inbox_query;
 use super::pages::{error_page, see_other};
 use super::session::Agent;
+use crate::conversations::draft_images;
 use crate::conversations::drafts::{self, DraftInput};
 use crate::state::AppState;
 use crate::{Error, Result};
@@ -27,6 +32,8 @@ pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/c/{id}/draft", post(save_draft))
         .route("/c/{id}/m/{mid}/undo", post(undo))
+        .route("/c/{id}/draft/images", post(keep_pictures))
+        .route("/c/{id}/draft/images/{cid}", get(picture))
         .route("/assets/composer.js", get(script))
 }
 
@@ -50,6 +57,111 @@ pub async fn save_draft(
             (StatusCode::UNPROCESSABLE_ENTITY, e.to_string()).into_response()
         }
         Err(e) => error_page(&a.tr, e),
+    }
+}
+
+/// `POST /c/{id}/draft/images`: keeps the pictures of the agent's draft
+/// (file parts named `inline:ID`); 422 with the reason for one that is
+/// no PNG, JPEG, GIF or WebP image or has a bad ID.
+pub async fn keep_pictures(
+    State(st): State<AppState>,
+    a: Agent,
+    Path(id): Path<i64>,
+    req: axum::extract::Request,
+) -> Response {
+    if let Err(e) = crate::conversations::service::get(&st, &a.viewer, id).await {
+        return error_page(&a.tr, e);
+    }
+    let kept = match crate::conversations::api::read_multipart(&st, req).await {
+        Ok((_, files)) => draft_images::keep(&st, &a.viewer, id, &files).await,
+        Err(e) => Err(e),
+    };
+    match kept {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(Error::Invalid { .. }) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            a.tr.t("composer-image-type"),
+        )
+            .into_response(),
+        Err(e) => error_page(&a.tr, e),
+    }
+}
+
+/// `GET /c/{id}/draft/images/{cid}`: a picture of the agent's own draft.
+pub async fn picture(
+    State(st): State<AppState>,
+    a: Agent,
+    Path((id, cid)): Path<(i64, String)>,
+) -> Response {
+    match draft_images::get(&st, &a.viewer, id, &cid).await {
+        Ok((img, bytes)) => {
+            crate::attachments::api::download(bytes, &img.filename, &img.content_type)
+        }
+        Err(e) => error_page(&a.tr, e),
+    }
+}
+
+/// The pictures of the draft the page shows: those its text names.
+pub(super) async fn pictures(
+    st: &AppState,
+    a: &Agent,
+    id: i64,
+    draft: &str,
+) -> Result<Vec<draft_images::DraftImage>> {
+    if a.viewer.user_id.is_none() {
+        return Ok(Vec::new());
+    }
+    let shown = draft_images::shown_ids(draft);
+    if shown.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut pictures: Vec<_> = draft_images::mine(st, &a.viewer, id)
+        .await?
+        .into_iter()
+        .filter(|p| shown.contains(&p.content_id))
+        .collect();
+    // In the order the text shows them.
+    pictures.sort_by_key(|p| draft.find(&format!("cid:{}", p.content_id)));
+    Ok(pictures)
+}
+
+/// Before a reply goes: the pictures its text shows that the form did not
+/// carry (the page shown again, another device, an undone send) come from
+/// the agent's draft.
+pub(super) async fn fill_pictures(
+    st: &AppState,
+    a: &Agent,
+    id: i64,
+    body: &crate::conversations::model::NewMessage,
+    files: &mut Vec<crate::attachments::Upload>,
+) -> Result<()> {
+    let text = body.text.as_deref().unwrap_or_default();
+    draft_images::fill(st, &a.viewer, id, text, files).await
+}
+
+/// The inline pictures among a reply's files (kept if it is refused).
+pub(super) fn inline_of(files: &[crate::attachments::Upload]) -> Vec<crate::attachments::Upload> {
+    files
+        .iter()
+        .filter(|u| u.content_id.is_some())
+        .cloned()
+        .collect()
+}
+
+/// A reply refused: its pictures wait with the draft, so the text shown
+/// again shows them (and sending it sends them).
+pub(super) async fn keep_pictures_of(
+    st: &AppState,
+    a: &Agent,
+    id: i64,
+    files: &[crate::attachments::Upload],
+) {
+    match draft_images::keep(st, &a.viewer, id, files).await {
+        // A picture that is no picture is said beside the box instead.
+        Ok(()) | Err(Error::Invalid { .. }) => {}
+        Err(e) => {
+            tracing::warn!(error = %e, conversation_id = id, "keeping a refused reply's pictures");
+        }
     }
 }
 
@@ -127,6 +239,7 @@ pub(super) async fn prepare(
     if undone {
         p.notice = Some(a.tr.t("composer-undone"));
     }
+    p.pictures = pictures(st, a, id, &p.draft).await?;
     let hold = hold_ms(st);
     if let (Some(mid), true) = (sent, hold > 0) {
         let (found, _) =

@@ -88,6 +88,8 @@ pub struct ConvPage {
     upload_limit: usize,
     /// The channel's reply window, and the templates outside it.
     pub(super) window: Option<super::reply_window::WindowPanel>,
+    /// The pictures the draft's text shows (`composer::pictures`).
+    pub(super) pictures: Vec<crate::conversations::draft_images::DraftImage>,
 }
 
 /// The page's data, for the view and for re-rendering after a failed post.
@@ -275,6 +277,7 @@ pub async fn load_window(st: &AppState, a: &Agent, id: i64, window: i64) -> Resu
         copies: Default::default(),
         upload_limit: st.config.max_attachment_bytes,
         window,
+        pictures: Vec::new(),
     })
 }
 
@@ -376,6 +379,11 @@ pub(super) async fn again(
     match load(st, a, id).await {
         Ok(mut p) => {
             f(&mut p);
+            // The text shown again shows its pictures too.
+            match super::composer::pictures(st, a, id, &p.draft).await {
+                Ok(pictures) => p.pictures = pictures,
+                Err(e) => return error_page(&a.tr, e),
+            }
             render_status(status, &p)
         }
         Err(e) => error_page(&a.tr, e),
@@ -420,10 +428,14 @@ pub async fn reply(
     if let Err(e) = crate::conversations::service::get(&st, &a.viewer, id).await {
         return error_page(&a.tr, e);
     }
-    let (body, files) = match crate::conversations::api::read_multipart(&st, req).await {
+    let (body, mut files) = match crate::conversations::api::read_multipart(&st, req).await {
         Ok(x) => x,
         Err(e) => return error_page(&a.tr, e),
     };
+    // The pictures the text shows that the form did not carry again.
+    if let Err(e) = super::composer::fill_pictures(&st, &a, id, &body, &mut files).await {
+        return error_page(&a.tr, e);
+    }
     // Only typed text is held back: an empty box answers that it is
     // empty, not that the customer wrote again.
     let typed = body.text.as_deref().is_some_and(|t| !t.trim().is_empty());
@@ -434,6 +446,7 @@ pub async fn reply(
     {
         match crate::conversations::service::messages(&st, &a.viewer, id, Some(seen), 50).await {
             Ok((newer, _)) if newer.iter().any(|m| m.direction == Direction::In) => {
+                super::composer::keep_pictures_of(&st, &a, id, &files).await;
                 let draft = body.text.clone().unwrap_or_default();
                 return again(&st, &a, id, StatusCode::CONFLICT, |p| {
                     p.warning = true;
@@ -449,6 +462,7 @@ pub async fn reply(
     let internal = body.internal;
     let draft = body.text.clone().unwrap_or_default();
     let (cc, bcc) = (body.cc.clone(), body.bcc.clone());
+    let carried = super::composer::inline_of(&files);
     // "Send and solve" leaves the page (and its Undo) at once, and the
     // survey the solve sends must not overtake the reply: it goes now.
     let solving = q.then.as_deref() == Some("solve");
@@ -476,6 +490,7 @@ pub async fn reply(
         }
         Ok(m) => see_other(&format!("/c/{id}#m{}", m.id)),
         Err(Error::Invalid { message, field }) => {
+            super::composer::keep_pictures_of(&st, &a, id, &carried).await;
             let copies = super::side_conversations::ReplyCopies::typed(&a, &cc, &bcc, &field);
             // An inline image that is no picture: said beside the box.
             let image = (field == crate::conversations::formatted::INLINE_FIELD)

@@ -323,6 +323,7 @@ fn conflict_words(tr: &Tr, code: &str, message: &str) -> String {
         _ if tr.code() == "en" => message.to_string(),
         "illegal_status_transition" => tr.t("form-error-status"),
         "cannot_snooze" => tr.t("form-error-cannot-snooze"),
+        "last_admin" => tr.t("form-error-last-admin"),
         _ => tr.t("form-error-check"),
     }
 }

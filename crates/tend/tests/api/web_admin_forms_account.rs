@@ -48,8 +48,13 @@ async fn the_account_keeps_what_was_typed(app: &TestApp) {
         "the language as chosen"
     );
     assert!(
-        p.body.contains("value=\"Marss/Olimps\""),
-        "the zone as typed"
+        p.body
+            .contains("<option value=\"Marss/Olimps\" selected>Marss/Olimps</option>"),
+        "the zone as given, kept in the picker"
+    );
+    assert!(
+        p.body.contains("<select id=\"timezone\" name=\"timezone\""),
+        "a picker"
     );
     beside(
         &p.body,
@@ -111,16 +116,15 @@ async fn the_last_admin_is_a_conflict(app: &TestApp) {
         .post(&format!("/admin/users/{other}/role"), &[("role", "root")])
         .await;
     assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.body);
-    assert!(
-        p.body.contains(&format!(
-            "id=\"users-error\" role=\"alert\">{}</p>",
-            Tr::new("ja").t("admin-choose-one")
-        )),
-        "a row's mistake at the top: {}",
-        p.body
+    // A row's mistake is said in its row (beside its role), not at the top.
+    beside(
+        &p.body,
+        &format!("role-{other}"),
+        &Tr::new("ja").t("admin-choose-one"),
     );
+    assert!(!p.body.contains("id=\"users-error\""), "{}", p.body);
     assert!(
-        !p.body.contains("aria-invalid"),
+        !p.body.contains("id=\"inv-name\" aria-invalid"),
         "not beside the invite form"
     );
     let (_, users) = app.get("/api/v1/users", &app.admin).await;
@@ -139,7 +143,11 @@ async fn the_last_admin_is_a_conflict(app: &TestApp) {
         .post(&format!("/admin/users/{mine}/role"), &[("role", "agent")])
         .await;
     assert_eq!(p.status, StatusCode::CONFLICT, "{}", p.body);
-    assert!(p.body.contains("id=\"users-error\""), "{}", p.body);
+    beside(
+        &p.body,
+        &format!("role-{mine}"),
+        &Tr::new("ja").t("form-error-last-admin"),
+    );
 }
 
 async fn the_outreach_form_keeps_what_was_typed(app: &mut TestApp, _clock: &Arc<ManualClock>) {

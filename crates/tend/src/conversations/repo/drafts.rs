@@ -82,9 +82,24 @@ pub(in crate::conversations) async fn move_drafts(
     let moved = sqlx::query("UPDATE drafts SET conversation_id = $2 WHERE conversation_id = $1")
         .bind(from)
         .bind(into)
-        .execute(c)
+        .execute(&mut *c)
         .await?
         .rows_affected();
+    // Their pictures follow the texts (an ID is random: one taken on the
+    // target already is the same picture).
+    sqlx::query(
+        "UPDATE draft_images SET conversation_id = $2 WHERE conversation_id = $1 AND NOT EXISTS \
+         (SELECT 1 FROM draft_images d WHERE d.conversation_id = $2 \
+         AND d.user_id = draft_images.user_id AND d.content_id = draft_images.content_id)",
+    )
+    .bind(from)
+    .bind(into)
+    .execute(&mut *c)
+    .await?;
+    sqlx::query("DELETE FROM draft_images WHERE conversation_id = $1")
+        .bind(from)
+        .execute(c)
+        .await?;
     Ok(joined + moved)
 }
 

@@ -34,6 +34,8 @@ struct PublicPage {
     require_email: bool,
     has_secret: bool,
     timezone: String,
+    /// The time zones to pick from (`web::pickers`), `timezone` chosen.
+    zones: Vec<crate::web::pickers::Choice>,
     days: Vec<DayField>,
     max_wait_minutes: String,
     embed: String,
@@ -93,6 +95,15 @@ async fn page(
     };
     let hours = s.office_hours.clone();
     let whole = errors.field() == "office_hours";
+    // As saved, or as picked when the form comes back.
+    let timezone = typed.map_or_else(
+        || {
+            hours
+                .as_ref()
+                .map_or_else(|| "UTC".to_string(), |h| h.timezone.clone())
+        },
+        |f| f.timezone.clone(),
+    );
     render_form(
         &errors,
         &PublicPage {
@@ -104,14 +115,12 @@ async fn page(
             require_name: typed.map_or(s.require_name, |f| f.require_name.is_some()),
             require_email: typed.map_or(s.require_email, |f| f.require_email.is_some()),
             has_secret: s.identity_verification,
-            timezone: typed.map_or_else(
-                || {
-                    hours
-                        .as_ref()
-                        .map_or_else(|| "UTC".to_string(), |h| h.timezone.clone())
-                },
-                |f| f.timezone.clone(),
-            ),
+            zones: if is_chat {
+                crate::web::pickers::time_zones(&timezone)
+            } else {
+                Vec::new()
+            },
+            timezone,
             days: DAYS
                 .iter()
                 .map(|d| {

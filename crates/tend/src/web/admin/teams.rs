@@ -29,6 +29,9 @@ pub struct TeamView {
     pub inboxes: Vec<(i64, String)>,
     /// Inboxes not granted yet.
     pub grantable: Vec<(i64, String)>,
+    /// Why a change of this team's was refused, in the agent's language:
+    /// shown on the team's card.
+    pub error: Option<String>,
 }
 
 #[derive(Template)]
@@ -85,44 +88,58 @@ async fn views(st: &AppState, a: &Agent) -> Result<Vec<TeamView>> {
                 .collect(),
             id: t.id,
             name: t.name,
+            error: None,
         })
         .collect())
 }
 
 /// The page; after a failed post, with its mistake: beside the create
-/// form's name when `typed` is the name it was given, else at the top.
+/// form's name when `typed` is the name it was given, on the card of the
+/// team `team` whose form it was, else at the top.
 async fn page(
     st: &AppState,
     a: &Agent,
     notice: Option<String>,
     errors: FieldErrors,
     typed: Option<&str>,
+    team: Option<i64>,
 ) -> Response {
-    let (own, error) = match typed {
+    let (own, mut error) = match typed {
         Some(_) => (errors.clone(), errors.elsewhere(["name"])),
         None => (FieldErrors::none(), errors.message()),
     };
     match views(st, a).await {
-        Ok(teams) => render_form(
-            &errors,
-            &TeamsPage {
-                c: Chrome::agent(a, a.tr.t("admin-teams"), "admin"),
-                teams,
-                notice,
-                error: error.map(str::to_string),
-                errors: own,
-                name: typed.unwrap_or_default().to_string(),
-            },
-        ),
+        Ok(mut teams) => {
+            if let Some(t) = teams.iter_mut().find(|t| Some(t.id) == team) {
+                t.error = error.take().map(str::to_string);
+            }
+            render_form(
+                &errors,
+                &TeamsPage {
+                    c: Chrome::agent(a, a.tr.t("admin-teams"), "admin"),
+                    teams,
+                    notice,
+                    error: error.map(str::to_string),
+                    errors: own,
+                    name: typed.unwrap_or_default().to_string(),
+                },
+            )
+        }
         Err(e) => error_page(&a.tr, e),
     }
 }
 
-async fn done<T>(st: &AppState, a: &Agent, r: Result<T>, typed: Option<&str>) -> Response {
+async fn done<T>(
+    st: &AppState,
+    a: &Agent,
+    r: Result<T>,
+    typed: Option<&str>,
+    team: Option<i64>,
+) -> Response {
     match r {
         Ok(_) => see_other("/admin/teams?saved=1"),
         Err(e) => match FieldErrors::of(&a.tr, e) {
-            Ok(errors) => page(st, a, None, errors, typed).await,
+            Ok(errors) => page(st, a, None, errors, typed, team).await,
             Err(e) => error_page(&a.tr, e),
         },
     }
@@ -133,7 +150,7 @@ pub async fn list(State(st): State<AppState>, a: Agent, Query(s): Query<Saved>) 
     if let Some(r) = admin_only(&a) {
         return r;
     }
-    page(&st, &a, s.notice(&a), FieldErrors::none(), None).await
+    page(&st, &a, s.notice(&a), FieldErrors::none(), None, None).await
 }
 
 /// The create form.
@@ -148,7 +165,7 @@ pub async fn create(State(st): State<AppState>, a: Agent, Form(f): Form<NameForm
         return r;
     }
     let r = agents::create_team(&st, &a.viewer, &f.name).await;
-    done(&st, &a, r, Some(&f.name)).await
+    done(&st, &a, r, Some(&f.name), None).await
 }
 
 /// Member forms.
@@ -186,7 +203,7 @@ async fn change(
         Ok(x) => agents::change_team(st, &a.viewer, team, change(x)).await,
         Err(e) => Err(e),
     };
-    done(st, a, r, None).await
+    done(st, a, r, None, Some(team)).await
 }
 
 /// `POST /admin/teams/{id}/members`

@@ -26,6 +26,8 @@ pub struct TokenView {
     pub created: String,
     /// Empty while the token works.
     pub revoked: String,
+    /// Why revoking it failed, in the agent's language: shown in its row.
+    pub error: Option<String>,
 }
 
 #[derive(Template)]
@@ -45,13 +47,15 @@ struct TokensPage {
 }
 
 /// The page; after a failed post, with its mistake: beside the create
-/// form's field when `typed` is that form, else at the top.
+/// form's field when `typed` is that form, in the row of the token `row`
+/// when it was about one, else at the top.
 async fn page(
     st: &AppState,
     a: &Agent,
     notice: Option<String>,
     errors: FieldErrors,
     typed: Option<&CreateForm>,
+    row: Option<i64>,
 ) -> Response {
     let built = async {
         let tokens = agents::list_tokens(st, &a.viewer).await?;
@@ -64,10 +68,12 @@ async fn page(
         Err(e) => return error_page(&a.tr, e),
     };
     let emails: HashMap<i64, String> = users.iter().map(|u| (u.id, u.email.clone())).collect();
-    let (own, error) = match typed {
+    let (own, mut error) = match typed {
         Some(_) => (errors.clone(), errors.elsewhere(["user_id", "name"])),
         None => (FieldErrors::none(), errors.message()),
     };
+    let in_row = row.filter(|id| tokens.iter().any(|t| t.id == *id));
+    let row_error = in_row.and_then(|_| error.take()).map(str::to_string);
     render_form(
         &errors,
         &TokensPage {
@@ -86,6 +92,7 @@ async fn page(
                         .revoked_at_ms
                         .map(|ms| a.tr.datetime(ms, &a.tz))
                         .unwrap_or_default(),
+                    error: (in_row == Some(t.id)).then(|| row_error.clone()).flatten(),
                 })
                 .collect(),
             users: users
@@ -104,9 +111,15 @@ async fn page(
     )
 }
 
-async fn failed(st: &AppState, a: &Agent, e: Error, typed: Option<&CreateForm>) -> Response {
+async fn failed(
+    st: &AppState,
+    a: &Agent,
+    e: Error,
+    typed: Option<&CreateForm>,
+    row: Option<i64>,
+) -> Response {
     match FieldErrors::of(&a.tr, e) {
-        Ok(errors) => page(st, a, None, errors, typed).await,
+        Ok(errors) => page(st, a, None, errors, typed, row).await,
         Err(e) => error_page(&a.tr, e),
     }
 }
@@ -116,7 +129,7 @@ pub async fn list(State(st): State<AppState>, a: Agent, Query(s): Query<Saved>) 
     if let Some(r) = admin_only(&a) {
         return r;
     }
-    page(&st, &a, s.notice(&a), FieldErrors::none(), None).await
+    page(&st, &a, s.notice(&a), FieldErrors::none(), None, None).await
 }
 
 /// The create form.
@@ -151,7 +164,7 @@ pub async fn create(State(st): State<AppState>, a: Agent, Form(f): Form<CreateFo
             t.token,
             "/admin/tokens",
         ),
-        Err(e) => failed(&st, &a, e, Some(&f)).await,
+        Err(e) => failed(&st, &a, e, Some(&f), None).await,
     }
 }
 
@@ -162,6 +175,12 @@ pub async fn revoke(State(st): State<AppState>, a: Agent, Path(id): Path<i64>) -
     }
     match agents::revoke_token(&st, &a.viewer, id).await {
         Ok(()) => see_other("/admin/tokens?saved=1"),
-        Err(e) => failed(&st, &a, e, None).await,
+        // Revoked meanwhile (by another admin, or a second click): said
+        // in its row, which shows it revoked.
+        Err(Error::NotFound(_)) => {
+            let e = crate::web::form_errors::said("", a.tr.t("token-revoke-gone"));
+            failed(&st, &a, e, None, Some(id)).await
+        }
+        Err(e) => failed(&st, &a, e, None, Some(id)).await,
     }
 }

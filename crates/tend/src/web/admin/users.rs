@@ -28,6 +28,9 @@ pub struct UserRow {
     pub active: bool,
     pub created: String,
     pub is_me: bool,
+    /// Why a change of this row's was refused (a role change that would
+    /// leave no admin, say), in the agent's language: shown in the row.
+    pub error: Option<String>,
 }
 
 #[derive(Template)]
@@ -57,15 +60,30 @@ fn roles(a: &Agent) -> Vec<(&'static str, String)> {
         .collect()
 }
 
-/// The page; after a failed post, with its mistake (beside the invite
-/// form's field when `form` is the invite form as typed, else at the top).
+/// Where a failed post's mistake shows: beside the invite form's field,
+/// in the row of the user it was about, or at the top.
+enum Failed<'a> {
+    Invite(&'a InviteForm),
+    Row(i64),
+    Page,
+}
+
+/// The page; after a failed post, with its mistake where `at` says.
 async fn page(
     st: &AppState,
     a: &Agent,
     notice: Option<String>,
     errors: FieldErrors,
-    form: Option<&InviteForm>,
+    at: Failed<'_>,
 ) -> Response {
+    let form = match at {
+        Failed::Invite(f) => Some(f),
+        Failed::Row(_) | Failed::Page => None,
+    };
+    let row = match at {
+        Failed::Row(id) => Some(id),
+        Failed::Invite(_) | Failed::Page => None,
+    };
     let users = match agents::list_users(st, &a.viewer).await {
         Ok(u) => u,
         Err(e) => return error_page(&a.tr, e),
@@ -82,10 +100,15 @@ async fn page(
             created: a
                 .tr
                 .datetime(crate::time::parse_ms(&u.created_at).unwrap_or(0), &a.tz),
+            error: (row == Some(u.id))
+                .then(|| errors.message().map(str::to_string))
+                .flatten(),
         })
-        .collect();
+        .collect::<Vec<_>>();
+    let shown_in_row = users.iter().any(|u| u.error.is_some());
     let (own, error) = match form {
         Some(_) => (errors.clone(), errors.elsewhere(INVITE_FIELDS)),
+        None if shown_in_row => (FieldErrors::none(), None),
         None => (FieldErrors::none(), errors.message()),
     };
     render_form(
@@ -104,9 +127,9 @@ async fn page(
     )
 }
 
-async fn failed(st: &AppState, a: &Agent, e: crate::Error, form: Option<&InviteForm>) -> Response {
+async fn failed(st: &AppState, a: &Agent, e: crate::Error, at: Failed<'_>) -> Response {
     match FieldErrors::of(&a.tr, e) {
-        Ok(errors) => page(st, a, None, errors, form).await,
+        Ok(errors) => page(st, a, None, errors, at).await,
         Err(e) => error_page(&a.tr, e),
     }
 }
@@ -116,7 +139,7 @@ pub async fn list(State(st): State<AppState>, a: Agent, Query(s): Query<Saved>) 
     if let Some(r) = admin_only(&a) {
         return r;
     }
-    page(&st, &a, s.notice(&a), FieldErrors::none(), None).await
+    page(&st, &a, s.notice(&a), FieldErrors::none(), Failed::Page).await
 }
 
 /// The invite form.
@@ -162,7 +185,7 @@ pub async fn invite(
     }
     let role = match Role::parse(&f.role) {
         Ok(r) => r,
-        Err(e) => return failed(&st, &a, e, Some(&f)).await,
+        Err(e) => return failed(&st, &a, e, Failed::Invite(&f)).await,
     };
     let new = NewUser {
         email: f.email.clone(),
@@ -172,7 +195,7 @@ pub async fn invite(
     };
     let user = match agents::create_user(&st, &a.viewer, new).await {
         Ok(u) => u,
-        Err(e) => return failed(&st, &a, e, Some(&f)).await,
+        Err(e) => return failed(&st, &a, e, Failed::Invite(&f)).await,
     };
     match invite_link(&st, &ext, &headers, user.id).await {
         Ok(link) => link_page(&a, &user.name, link),
@@ -201,7 +224,7 @@ pub async fn reinvite(
             &st,
             &a,
             crate::web::form_errors::said("user_id", a.tr.t("invite-inactive")),
-            None,
+            Failed::Row(id),
         )
         .await;
     }
@@ -233,7 +256,7 @@ pub async fn set_role(
     };
     match done {
         Ok(_) => see_other("/admin/users?saved=1"),
-        Err(e) => failed(&st, &a, e, None).await,
+        Err(e) => failed(&st, &a, e, Failed::Row(id)).await,
     }
 }
 
@@ -274,6 +297,6 @@ pub async fn set_active(
     }
     match done {
         Ok(_) => see_other("/admin/users?saved=1"),
-        Err(e) => failed(&st, &a, e, None).await,
+        Err(e) => failed(&st, &a, e, Failed::Row(id)).await,
     }
 }
