@@ -1,5 +1,9 @@
 //! Adding a message: a reply, an internal note, or a customer's message
 //! relayed by an integration.
+//!
+//! One file (about 515 lines): the reply's checks, its write and its
+//! follow-ups share one transaction's state; the next split is the
+//! follow-ups (`answered_in`, delivery) into a module of their own.
 
 use super::delivery::{Carrier, Outgoing, Prepared};
 use super::model::{Message, NewMessage};

@@ -1,6 +1,10 @@
 //! The conversation page: the whole timeline (messages, internal notes,
 //! events), the composer, the controls (status, priority, owner with a
 //! reason for transfers, team, tags) and the customer sidebar.
+//!
+//! One file (about 510 lines): the page's data is loaded once for the view
+//! and for a form that comes back; the next split is the loading into a
+//! module of its own.
 
 use askama::Template;
 use axum::extract::{Path, Query, Request, State};

@@ -9,6 +9,9 @@
 //! asks it for the message beside each of its fields ([`FieldErrors::note`],
 //! [`FieldErrors::attrs`]) and for the one no field of its own shows
 //! ([`FieldErrors::elsewhere`]), and answers with [`render_form`].
+//!
+//! One file (about 500 lines) for now; the next field added moves the
+//! [`words`] table into a module of its own.
 
 use askama::Template;
 use axum::http::StatusCode;
