@@ -57,7 +57,7 @@ async fn whatsapp_inbox(st: &AppState, inbox_id: i64) -> Result<WhatsappChannel>
 /// Meta's check of the webhook's subscription: answers `hub.challenge`
 /// when `hub.mode` is `subscribe` and `hub.verify_token` is the inbox's
 /// verify token.
-#[utoipa::path(get, path = "/channels/{inbox_id}/whatsapp", tag = "channels", security(()),
+#[utoipa::path(get, path = "/channels/{inbox_id}/whatsapp", operation_id = "whatsapp_verify", tag = "channels", security(()),
     params(("inbox_id" = i64, Path, description = "The inbox (kind whatsapp)"),
            ("hub.mode" = String, Query, description = "`subscribe`"),
            ("hub.verify_token" = String, Query, description = "The inbox's whatsapp.verify_token"),
@@ -122,7 +122,7 @@ pub struct WebhookAnswer {
 /// No bearer token: the signature is the credential. A message whose
 /// media cannot be fetched for now answers 500, so WhatsApp delivers the
 /// call again (what was stored is then a duplicate).
-#[utoipa::path(post, path = "/channels/{inbox_id}/whatsapp", tag = "channels", security(()),
+#[utoipa::path(post, path = "/channels/{inbox_id}/whatsapp", operation_id = "whatsapp_webhook", tag = "channels", security(()),
     params(("inbox_id" = i64, Path, description = "The inbox (kind whatsapp)"),
            ("X-Hub-Signature-256" = String, Header, description = "sha256=<hex HMAC-SHA256(app_secret, body)>")),
     request_body(content = Object, description = "`{\"object\": \"whatsapp_business_account\", \"entry\": [{\"changes\": [{\"value\": {\"contacts\", \"messages\", \"statuses\"}}]}]}`"),
