@@ -29,6 +29,7 @@ const MAX_PARAMETERS: u32 = 30;
 /// WhatsApp, and how many `{{n}}` parameters its body has).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = WhatsappTemplate)]
 pub struct Template {
     /// The template's name (`a-z`, `0-9`, `_`).
     pub name: String,

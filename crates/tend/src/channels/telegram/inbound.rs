@@ -149,6 +149,7 @@ pub struct UpdateBody {
 
 /// What the webhook answers Telegram (which reads only the status).
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = TelegramWebhookAnswer)]
 pub struct WebhookAnswer {
     /// `created`, `appended` or `duplicate`; `null`: the update concerns
     /// no chat (read and skipped).

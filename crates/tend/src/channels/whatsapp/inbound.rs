@@ -106,6 +106,7 @@ pub(super) async fn verify(
 
 /// What the webhook answers (Meta reads only the status).
 #[derive(Debug, Default, Serialize, ToSchema)]
+#[schema(as = WhatsappWebhookAnswer)]
 pub struct WebhookAnswer {
     /// Messages stored (in a new conversation or appended).
     pub received: usize,
